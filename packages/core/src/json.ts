@@ -1,0 +1,20 @@
+/** A JSON value: what stage options and metrics must be, so they can go into the file and reports. */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
+
+/** True when `value` survives `JSON.stringify` unchanged in meaning (plain data, no cycles). */
+export function isJsonSerialisable(value: unknown, seen: Set<object> = new Set()): boolean {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === undefined) return true;
+  if (typeof value !== 'object') return false;
+  if (seen.has(value)) return false;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.every((v) => v !== undefined && isJsonSerialisable(v, seen));
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.values(value).every((v) => isJsonSerialisable(v, seen));
+  } finally {
+    seen.delete(value);
+  }
+}

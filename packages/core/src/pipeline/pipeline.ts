@@ -1,0 +1,179 @@
+import type { ArtifactKey, ArtifactMap } from '../artifacts.js';
+import { DcError, isDcError } from '../errors/dc-error.js';
+import type { Model } from '../ir/model.js';
+import { float32Bytes } from '../ir/params.js';
+import { createRandom } from '../random.js';
+import type { Stage, StageContext, StageInput } from '../stage.js';
+import type { TrainingService } from '../training.js';
+import { notify, type PipelineObserver } from './observer.js';
+import type { PipelineReport, StageReport } from './report.js';
+import { assertRequirements, assertStage } from './validate.js';
+
+/** Options of {@link Pipeline.run}. */
+export interface PipelineRunOptions {
+  /** Seed of `ctx.random`; default 0. The same seed gives the same result. */
+  seed?: number;
+  signal?: AbortSignal;
+  /** Training service for stages that retrain, and for accuracy in the report. */
+  trainer?: TrainingService;
+  /** Evaluate the input and each stage's output with the trainer (default: true when a trainer is given). */
+  evaluate?: boolean;
+  observers?: readonly PipelineObserver[];
+  /** Artifacts available before the first stage (e.g. masks loaded from elsewhere). */
+  artifacts?: Partial<ArtifactMap>;
+}
+
+/** The result of a pipeline run. */
+export interface PipelineResult {
+  readonly model: Model;
+  readonly artifacts: Partial<ArtifactMap>;
+  readonly report: PipelineReport;
+}
+
+/** Marks a stage whose requirements the pipeline's type cannot show to be met. */
+export interface MissingArtifacts<K> {
+  /** A stage requires artifacts that no earlier stage provides. */
+  readonly __missingArtifacts: K;
+}
+
+/** `unknown` when `R` ⊆ `A`, else a type that makes `use()` fail to compile, naming the keys. */
+export type CheckRequires<R extends ArtifactKey, A extends ArtifactKey> = [Exclude<R, A>] extends [never] ? unknown : MissingArtifacts<Exclude<R, A>>;
+
+/**
+ * An immutable sequence of stages. `A` is the union of artifact keys available after the stages
+ * so far, so that `use()` of a stage that requires an unavailable artifact fails to compile.
+ */
+export interface Pipeline<A extends ArtifactKey = never> {
+  readonly stages: readonly Stage[];
+  /** A new pipeline with `stage` appended; this one is unchanged. */
+  use<R extends ArtifactKey, P extends ArtifactKey>(stage: Stage<R, P> & CheckRequires<R, A>): Pipeline<A | P>;
+  /** Appends several stages (a preset); checked at run time only. */
+  useAll(stages: readonly Stage[]): Pipeline<ArtifactKey>;
+  /** Throws `MISSING_ARTIFACT` if a requirement is unmet given `initial` artifacts. */
+  validate(initial?: Iterable<ArtifactKey>): void;
+  /** Runs the stages in order on `model` (which is never mutated). */
+  run(model: Model, options?: PipelineRunOptions): Promise<PipelineResult>;
+}
+
+/** Creates an empty pipeline: `createPipeline().use(pruneLowMagnitude()).use(clusterWeights())`. */
+export function createPipeline(): Pipeline<never> {
+  return makePipeline([]) as unknown as Pipeline<never>;
+}
+
+function makePipeline(stages: readonly Stage[]): Pipeline<ArtifactKey> {
+  const frozen = Object.freeze([...stages]);
+  return Object.freeze({
+    stages: frozen,
+    use(stage: Stage) {
+      assertStage(stage);
+      return makePipeline([...frozen, stage]);
+    },
+    useAll(more: readonly Stage[]) {
+      more.forEach((s) => assertStage(s));
+      return makePipeline([...frozen, ...more]);
+    },
+    validate(initial: Iterable<ArtifactKey> = []) {
+      assertRequirements(frozen, initial);
+    },
+    run: (model: Model, options?: PipelineRunOptions) => runStages(frozen, model, options ?? {}),
+  }) as Pipeline<ArtifactKey>;
+}
+
+async function runStages(stages: readonly Stage[], input: Model, options: PipelineRunOptions): Promise<PipelineResult> {
+  const seed = options.seed ?? 0;
+  const signal = options.signal ?? new AbortController().signal;
+  const observers = options.observers ?? [];
+  const trainer = options.trainer;
+  const evaluate = options.evaluate ?? trainer !== undefined;
+  if (evaluate && !trainer) throw new DcError('TRAINER_REQUIRED', 'evaluate: true needs a trainer');
+  const artifacts: Partial<ArtifactMap> = { ...options.artifacts };
+  assertRequirements(stages, Object.keys(artifacts) as ArtifactKey[]);
+  throwIfAborted(signal);
+
+  const started = performance.now();
+  const root = createRandom(seed);
+  const originalBytes = float32Bytes(input);
+  const baselineAccuracy = evaluate ? (await trainer!.evaluate(input)).accuracy : undefined;
+  const reports: StageReport[] = [];
+  let model = input;
+  let bytes = originalBytes;
+
+  for (const [index, stage] of stages.entries()) {
+    throwIfAborted(signal);
+    notify(observers, 'onStageStart', { stage: stage.name, index, total: stages.length });
+    const ctx = makeContext(stage.name, index, root, signal, observers, trainer);
+    const t0 = performance.now();
+    let output;
+    try {
+      // Requirements were checked above, so every required artifact is present.
+      output = await stage.apply({ model, artifacts: artifacts as StageInput<ArtifactKey>['artifacts'] }, ctx);
+    } catch (error) {
+      if (signal.aborted) throw new DcError('ABORTED', `aborted during stage "${stage.name}"`, { stage: stage.name, cause: error });
+      const code = isDcError(error) ? ` (${error.code})` : '';
+      throw new DcError('STAGE_FAILED', `stage "${stage.name}" failed${code}: ${(error as Error)?.message ?? String(error)}`, {
+        stage: stage.name,
+        cause: error,
+        hint: isDcError(error) ? error.hint : undefined,
+      });
+    }
+    for (const key of stage.provides) {
+      if (!(key in output.artifacts)) {
+        throw new DcError('STAGE_FAILED', `stage "${stage.name}" declared it provides "${key}" but did not return it`, { stage: stage.name });
+      }
+    }
+    Object.assign(artifacts, output.artifacts);
+    model = output.model;
+    const seconds = (performance.now() - t0) / 1000;
+    const accuracy = evaluate ? (await trainer!.evaluate(model)).accuracy : undefined;
+    const report: StageReport = {
+      name: stage.name,
+      options: stage.options,
+      seconds,
+      metrics: output.metrics ?? {},
+      bytesBefore: bytes,
+      bytesAfter: output.bytes ?? bytes,
+      ...(accuracy === undefined ? {} : { accuracy }),
+    };
+    bytes = report.bytesAfter;
+    reports.push(report);
+    notify(observers, 'onStageEnd', { stage: stage.name, index, report });
+  }
+
+  return {
+    model,
+    artifacts,
+    report: {
+      seed,
+      originalBytes,
+      ...(baselineAccuracy === undefined ? {} : { baselineAccuracy }),
+      stages: reports,
+      seconds: (performance.now() - started) / 1000,
+      ...(trainer ? { backend: trainer.backend } : {}),
+    },
+  };
+}
+
+function makeContext(
+  stageName: string,
+  index: number,
+  root: ReturnType<typeof createRandom>,
+  signal: AbortSignal,
+  observers: readonly PipelineObserver[],
+  trainer: TrainingService | undefined,
+): StageContext {
+  return {
+    random: root.fork(`${index}:${stageName}`),
+    signal,
+    ...(trainer ? { trainer } : {}),
+    reporter: {
+      info: (message, data) => notify(observers, 'onMessage', { stage: stageName, level: 'info', message, data }),
+      warn: (message, data) => notify(observers, 'onMessage', { stage: stageName, level: 'warn', message, data }),
+    },
+    progress: (event) => notify(observers, 'onProgress', { ...event, stage: stageName }),
+    throwIfAborted: () => throwIfAborted(signal, stageName),
+  };
+}
+
+function throwIfAborted(signal: AbortSignal, stage?: string): void {
+  if (signal.aborted) throw new DcError('ABORTED', stage ? `aborted in stage "${stage}"` : 'aborted before start', { stage, cause: signal.reason });
+}

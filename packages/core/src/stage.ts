@@ -1,0 +1,77 @@
+/**
+ * The stage contract. A stage is a plain object made by a factory (`pruneLowMagnitude(opts)`),
+ * like a rollup plugin: a name, JSON options, the artifacts it requires and provides, and `apply`.
+ */
+import type { ArtifactKey, ArtifactMap, ArtifactsOf } from './artifacts.js';
+import type { Model } from './ir/model.js';
+import type { JsonValue } from './json.js';
+import type { RandomSource } from './random.js';
+import type { TrainingService } from './training.js';
+
+/** Messages from a stage to whoever runs it; stages never write to the console. */
+export interface Reporter {
+  info(message: string, data?: JsonValue): void;
+  warn(message: string, data?: JsonValue): void;
+}
+
+/** Progress of a long step inside a stage (an epoch, a round, a layer being clustered). */
+export interface ProgressEvent {
+  /** What is progressing, e.g. `round 2/4: retrain`. */
+  readonly label: string;
+  readonly current: number;
+  readonly total: number;
+}
+
+/** What a stage gets besides its input: everything it must not create itself. */
+export interface StageContext {
+  /** Seeded randomness: the only source a stage may use. */
+  readonly random: RandomSource;
+  readonly signal: AbortSignal;
+  readonly reporter: Reporter;
+  /** Present when the pipeline run was given one; stages that retrain require it. */
+  readonly trainer?: TrainingService;
+  /** Report progress; the pipeline forwards it to observers. */
+  progress(event: ProgressEvent): void;
+  /** Throws `ABORTED` if the signal was aborted; call it between long steps. */
+  throwIfAborted(): void;
+}
+
+/** The input of `apply`: the model and the artifacts the stage required (others when present). */
+export interface StageInput<R extends ArtifactKey = never> {
+  readonly model: Model;
+  readonly artifacts: ArtifactsOf<R> & Partial<ArtifactMap>;
+}
+
+/** What `apply` returns. */
+export interface StageOutput<P extends ArtifactKey = never> {
+  /** A new model; the input model is never mutated. */
+  readonly model: Model;
+  readonly artifacts: ArtifactsOf<P>;
+  /** JSON metrics for the report (per-layer tables, thresholds, accuracies). */
+  readonly metrics?: { readonly [key: string]: JsonValue };
+  /** Size in bytes of the model as this stage would store it, when the stage knows it. */
+  readonly bytes?: number;
+}
+
+/**
+ * A pipeline stage. `R` are the artifact keys it requires, `P` those it provides.
+ * Names are `dc:<stage>` for the built-ins and `<package>:<stage>` for third parties.
+ */
+export interface Stage<R extends ArtifactKey = ArtifactKey, P extends ArtifactKey = ArtifactKey> {
+  readonly name: string;
+  /** JSON-serialisable options; they are recorded in the file's provenance and the report. */
+  readonly options: JsonValue;
+  readonly requires: readonly R[];
+  readonly provides: readonly P[];
+  /** Artifacts the stage uses when an earlier stage provided them (e.g. prune masks for clustering). */
+  readonly uses?: readonly ArtifactKey[];
+  apply(input: StageInput<R>, ctx: StageContext): Promise<StageOutput<P>>;
+}
+
+/**
+ * Identity helper that infers `R` and `P` from the literal arrays, so that a hand-written stage
+ * gets exact pipeline typing: `defineStage({ name, requires: ['prune/masks'], provides: [], ... })`.
+ */
+export function defineStage<R extends ArtifactKey = never, P extends ArtifactKey = never>(stage: Stage<R, P>): Stage<R, P> {
+  return stage;
+}

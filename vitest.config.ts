@@ -1,0 +1,49 @@
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages export "./src/*.ts" under the "source" condition, so tests run on the
+// sources without a build step; published consumers get dist/ through "default".
+const conditions = ['source', ...defaultServerConditions];
+const resolve = { conditions };
+const ssr = { resolve: { conditions, externalConditions: ['source'] } };
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve,
+        ssr,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+          exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/node_modules/**'],
+          testTimeout: 60_000,
+          typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'] },
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          // Real-MNIST training runs: minutes, not seconds, so a project of their own.
+          name: 'slow',
+          include: ['packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts'],
+          testTimeout: 1_800_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          // WebGPU in Node (Dawn + SwiftShader) and in headless Chromium.
+          name: 'gpu',
+          include: ['packages/*/src/**/*.gpu.test.ts', 'apps/*/src/**/*.gpu.test.ts'],
+          testTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
