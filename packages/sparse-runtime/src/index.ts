@@ -1,0 +1,12 @@
+/**
+ * `@dc/sparse-runtime`: runs Deep Compression files directly from their compressed form.
+ * Backends are separate entry points: `@dc/sparse-runtime/cpu`, `/tfjs`, `/webgpu`.
+ */
+export type { RuntimeBackend, PreparedModel, BackendFactory, NamedBackendFactory } from './backend.js';
+export type { LoadedModel } from './model/loaded-model.js';
+export { loadCompressedModel, type LoadCompressedModelOptions } from './model/load.js';
+export type { ModelSource } from './model/read-source.js';
+export { planModel, windowAxis, outputShapeOf, type PlannedLayer, type PlannedDense, type PlannedConv2d, type PlannedPool, type PlannedActivation, type PlannedReshape, type ModelPlan, type Hwc, type Pads } from './model/plan.js';
+export { createSession, type Session, type CreateSessionOptions } from './session.js';
+export { chooseBackend, type ChosenBackend, type SkippedBackend } from './choose-backend.js';
+export { toSparseRows, toSparseCols, type SparseRows, type SparseCols, type CodeArray } from './sparse/sparse-rows.js';

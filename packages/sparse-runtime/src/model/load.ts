@@ -1,0 +1,81 @@
+/**
+ * `loadCompressedModel`: file (or bytes, or URL) → decoded {@link CompressedModel} → plan. The
+ * weights stay compressed (codebook + positions + codes); only entropy-coded streams (Huffman) are
+ * decoded, once, here.
+ */
+import * as core from '@dc/core';
+import { DcError, isDcError, type CompressedModel } from '@dc/core';
+import type { LoadedModel } from './loaded-model.js';
+import { planModel } from './plan.js';
+import { readSource, type ModelSource } from './read-source.js';
+
+/** Options of {@link loadCompressedModel}. */
+export interface LoadCompressedModelOptions {
+  /**
+   * Stream decoders handed to the container decoder (`decodeContainer(bytes, { decoders })`).
+   * Defaults to `[huffmanDecoder]` from `@dc/huffman/decode`.
+   */
+  readonly decoders?: readonly unknown[];
+}
+
+type DecodeContainer = (bytes: Uint8Array, opts: { decoders?: readonly unknown[] }) => CompressedModel;
+
+function isCompressedModel(v: unknown): v is CompressedModel {
+  return typeof v === 'object' && v !== null && 'tensors' in v && (v as { tensors: unknown }).tensors instanceof Map && 'layers' in v;
+}
+
+async function defaultDecoders(): Promise<readonly unknown[]> {
+  const spec = '@dc/huffman/decode';
+  try {
+    const mod = (await import(spec)) as { huffmanDecoder?: unknown };
+    return mod.huffmanDecoder ? [mod.huffmanDecoder] : [];
+  } catch {
+    return [];
+  }
+}
+
+function decoderOf(): DecodeContainer {
+  const decode = (core as unknown as { decodeContainer?: DecodeContainer }).decodeContainer;
+  if (!decode) throw new DcError('BACKEND_UNAVAILABLE', 'this @dc/core has no container decoder (decodeContainer)', { hint: 'Upgrade @dc/core to a version that reads .dcm files.' });
+  return decode;
+}
+
+/**
+ * Loads a compressed model from bytes, an `ArrayBuffer`, a file path (Node), a URL, or an
+ * already decoded {@link CompressedModel}, and plans its execution.
+ *
+ * Throws the container's `DcError` codes for a bad file (`BAD_MAGIC`, `TRUNCATED_FILE`,
+ * `CHECKSUM_MISMATCH`, `UNKNOWN_ENCODING`, ...), `UNSUPPORTED_LAYER` naming a layer the runtime
+ * cannot run, and `INVALID_MODEL` for inconsistent shapes.
+ */
+export async function loadCompressedModel(source: ModelSource | CompressedModel, options: LoadCompressedModelOptions = {}): Promise<LoadedModel> {
+  const t0 = performance.now();
+  let compressed: CompressedModel;
+  let fileBytes: number | undefined;
+  if (isCompressedModel(source)) {
+    compressed = source;
+  } else {
+    const bytes = await readSource(source);
+    fileBytes = bytes.byteLength;
+    const decoders = options.decoders ?? (await defaultDecoders());
+    try {
+      compressed = decoderOf()(bytes, { decoders });
+    } catch (e) {
+      if (isDcError(e)) throw e;
+      throw new DcError('BAD_HEADER', `the file could not be decoded: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const plan = planModel(compressed);
+  const inputShape = [...compressed.inputShape];
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  return {
+    compressed,
+    plan: plan.layers,
+    inputShape,
+    outputShape: plan.outputShape,
+    inputSize: size(inputShape),
+    outputSize: size(plan.outputShape),
+    ...(fileBytes === undefined ? {} : { fileBytes }),
+    loadMs: performance.now() - t0,
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Pieces every WGSL program shares: the workgroup size, the flat thread index over a 2-D dispatch
+ * (so more than 65,535 workgroups fit), the fused activations and the entry decoding.
+ */
+import type { Activation } from '@dc/core';
+
+/** Threads per workgroup of every program (1-D). */
+export const WORKGROUP_SIZE = 64;
+
+/** Most workgroups along one dispatch dimension guaranteed by every WebGPU adapter. */
+export const MAX_GROUPS_PER_DIM = 65_535;
+
+/** Workgroup counts `[x, y]` covering `threads` threads, and the threads per row of the grid. */
+export function dispatchFor(threads: number): { x: number; y: number; rowStride: number } {
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP_SIZE));
+  const x = Math.min(groups, MAX_GROUPS_PER_DIM);
+  return { x, y: Math.ceil(groups / x), rowStride: x * WORKGROUP_SIZE };
+}
+
+/** The entry point header: `t` is the flat thread index; threads past `p.total` return. */
+export const ENTRY = /* wgsl */ `
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let t = gid.x + gid.y * p.rowStride;
+  if (t >= p.total) { return; }`;
+
+/** WGSL `fn act(v: f32) -> f32` for an activation applied element by element (softmax is a pass of its own). */
+export function activationFn(a: Activation): string {
+  switch (a) {
+    case 'relu':
+      return 'fn act(v: f32) -> f32 { return max(v, 0.0); }';
+    case 'sigmoid':
+      return 'fn act(v: f32) -> f32 { return 1.0 / (1.0 + exp(-v)); }';
+    case 'tanh':
+      // sign(v)·(1 − e)/(1 + e) with e = exp(−2|v|) never overflows; below |v| = 0.125 the Taylor
+      // series (to v⁷) avoids the cancellation in 1 − e. Both keep the relative error near 1e-7.
+      return `fn act(v: f32) -> f32 {
+  let a = abs(v);
+  if (a < 0.125) { let s = v * v; return v * (1.0 + s * (-1.0 / 3.0 + s * (2.0 / 15.0 + s * (-17.0 / 315.0)))); }
+  let e = exp(-2.0 * a);
+  return sign(v) * (1.0 - e) / (1.0 + e);
+}`;
+    case 'linear':
+    case 'softmax':
+      return 'fn act(v: f32) -> f32 { return v; }';
+  }
+}
+
+/**
+ * WGSL that decodes kept weight `k` into `row` and `w` (its value looked up in `table`), for the
+ * packed (`codeBits > 0`) or wide layout of {@link PackedColumns}.
+ */
+export function decodeEntry(codeBits: number): string {
+  if (codeBits > 0) {
+    const mask = codeBits >= 32 ? 0xffffffff : 2 ** codeBits - 1;
+    return `let word = entries[k];
+    let row = word >> ${codeBits}u;
+    let w = table[word & ${mask}u];`;
+  }
+  return `let row = entries[2u * k];
+    let w = table[entries[2u * k + 1u]];`;
+}
