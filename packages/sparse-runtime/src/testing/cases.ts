@@ -1,0 +1,33 @@
+/** The random-model cases of the conformance suite: each a model and the batch sizes it runs. */
+import type { CompressedModel } from '@dc/core';
+import { randomMlp, randomModel } from './random-model.js';
+
+/** One conformance case. */
+export interface ConformanceCase {
+  readonly name: string;
+  readonly model: () => CompressedModel;
+  readonly batches: readonly number[];
+}
+
+const BATCHES = [1, 2, 3, 5, 8, 16, 17, 31, 64, 100, 257];
+
+/** The cases: random MLPs and convnets (random sparsity, bits, layouts, shapes), plus LeNet-sized ones. */
+export function conformanceCases(count = 10): ConformanceCase[] {
+  const cases: ConformanceCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const batches = [1, BATCHES[(i * 7 + 3) % BATCHES.length], i % 3 === 0 ? 257 : BATCHES[(i * 5 + 1) % BATCHES.length]];
+    cases.push({ name: `random mlp #${i}`, model: () => randomModel(1000 + i, 'mlp'), batches });
+    cases.push({ name: `random conv #${i}`, model: () => randomModel(2000 + i, 'conv'), batches: batches.map((b) => Math.min(b, 64)) });
+  }
+  cases.push({
+    name: 'lenet-300-100 sized, 8% kept, 5 bits',
+    model: () => randomMlp({ seed: 7, sizes: [784, 300, 100, 10], density: 0.08, bits: 5 }),
+    batches: [1, 257],
+  });
+  cases.push({
+    name: 'mixed layouts, 16-bit codes',
+    model: () => randomMlp({ seed: 8, sizes: [50, 40, 30, 20, 10], density: 0.5, bits: 12, layout: ['sparse-coded', 'dense-coded', 'sparse', 'dense'] }),
+    batches: [1, 9],
+  });
+  return cases;
+}
