@@ -1,9 +1,8 @@
-import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages export "./src/*.ts" under the "source" condition, so tests run on the
 // sources without a build step; published consumers get dist/ through "default".
-const conditions = ['source', ...defaultServerConditions];
+const conditions = ['source', 'module', 'node', 'import', 'default'];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: ['source'] } };
 

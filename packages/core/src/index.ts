@@ -17,3 +17,4 @@ export type { TrainingService, TrainingHooks, FineTuneOptions, OptimizerName, Tr
 export { createPipeline, type Pipeline, type PipelineRunOptions, type PipelineResult, type CheckRequires, type MissingArtifacts } from './pipeline/pipeline.js';
 export type { PipelineObserver } from './pipeline/observer.js';
 export type { PipelineReport, StageReport } from './pipeline/report.js';
+export * from './container/index.js';

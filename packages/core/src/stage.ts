@@ -57,7 +57,9 @@ export interface StageOutput<P extends ArtifactKey = never> {
  * A pipeline stage. `R` are the artifact keys it requires, `P` those it provides.
  * Names are `dc:<stage>` for the built-ins and `<package>:<stage>` for third parties.
  */
-export interface Stage<R extends ArtifactKey = ArtifactKey, P extends ArtifactKey = ArtifactKey> {
+// `any` defaults make a bare `Stage` mean "a stage of any requirements", to which every typed stage is assignable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Stage<R extends ArtifactKey = any, P extends ArtifactKey = any> {
   readonly name: string;
   /** JSON-serialisable options; they are recorded in the file's provenance and the report. */
   readonly options: JsonValue;

@@ -1,0 +1,50 @@
+import type { Layer, Model } from '../ir/model.js';
+import { createRandom } from '../random.js';
+
+function randomValues(n: number, seed: number, scale: number): Float32Array {
+  const r = createRandom(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r.next() * 2 - 1) * scale;
+  return out;
+}
+
+function dense(name: string, inputs: number, units: number, activation: 'relu' | 'softmax', seed: number): Layer {
+  return {
+    name,
+    config: { kind: 'dense', units, activation, useBias: true },
+    params: {
+      kernel: { shape: [inputs, units], values: randomValues(inputs * units, seed, Math.sqrt(6 / (inputs + units))) },
+      bias: { shape: [units], values: randomValues(units, seed + 1, 0.05) },
+    },
+  };
+}
+
+/** A small MLP (`inputs`-`hidden`-10) with random weights, for stage tests. */
+export function tinyDenseModel(seed = 1, inputs = 64, hidden = 32): Model {
+  return {
+    name: 'tiny-mlp',
+    inputShape: [inputs],
+    layers: [dense('fc1', inputs, hidden, 'relu', seed), dense('fc2', hidden, 10, 'softmax', seed + 10)],
+  };
+}
+
+/** A small convnet on 12×12×1 inputs (conv 3×3×4 → maxpool → flatten → dense 10) with random weights. */
+export function tinyConvModel(seed = 1): Model {
+  return {
+    name: 'tiny-convnet',
+    inputShape: [12, 12, 1],
+    layers: [
+      {
+        name: 'conv1',
+        config: { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu', useBias: true },
+        params: {
+          kernel: { shape: [3, 3, 1, 4], values: randomValues(36, seed, 0.5) },
+          bias: { shape: [4], values: randomValues(4, seed + 1, 0.05) },
+        },
+      },
+      { name: 'pool1', config: { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, params: {} },
+      { name: 'flatten', config: { kind: 'flatten' }, params: {} },
+      dense('fc', 144, 10, 'softmax', seed + 20),
+    ],
+  };
+}

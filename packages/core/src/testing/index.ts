@@ -1,0 +1,3 @@
+/** `@dc/core/testing`: the stage contract suite and small fixtures, for built-in and third-party stages. Needs vitest. */
+export { runStageContract, snapshot, type StageContractFixture } from './stage-contract.js';
+export { tinyDenseModel, tinyConvModel } from './fixtures.js';

@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isDcError } from '../errors/dc-error.js';
+import { listParams } from '../ir/params.js';
+import { fromLayersModel } from './convert-from.js';
+import { toLayersModel } from './convert-to.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function lenet300(): tf.Sequential {
+  return tf.sequential({
+    name: 'lenet-300-100',
+    layers: [
+      tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', name: 'ip1' }),
+      tf.layers.dense({ units: 100, activation: 'relu', name: 'ip2' }),
+      tf.layers.dense({ units: 10, activation: 'softmax', name: 'ip3' }),
+    ],
+  });
+}
+
+function smallConvnet(): tf.LayersModel {
+  // Functional API on purpose: the converter accepts chains built either way.
+  const input = tf.input({ shape: [28, 28, 1] });
+  let x = tf.layers.conv2d({ filters: 6, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu', name: 'conv1' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool1' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'valid', useBias: false, name: 'conv2' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.averagePooling2d({ poolSize: 2, name: 'pool2' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.flatten({ name: 'flat' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: 0.25, name: 'drop' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 10, name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.activation({ activation: 'softmax', name: 'softmax' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'small-convnet' });
+}
+
+function weightsOf(lm: tf.LayersModel): Uint32Array[] {
+  return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
+}
+
+describe('tfjs converters', () => {
+  it.each([
+    ['LeNet-300-100 (Sequential)', lenet300, [784]],
+    ['a small convnet (functional)', smallConvnet, [28, 28, 1]],
+  ] as const)('round-trips %s bit-exactly', (_, make, inputShape) => {
+    const original = make();
+    const ir = fromLayersModel(original);
+    expect(ir.inputShape).toEqual(inputShape);
+    const rebuilt = toLayersModel(ir, tf);
+    // Bits, not values: -0, NaN payloads and denormals must survive too.
+    expect(weightsOf(rebuilt)).toEqual(weightsOf(original));
+    const again = fromLayersModel(rebuilt);
+    expect(again.layers.map((l) => l.config)).toEqual(ir.layers.map((l) => l.config));
+    const x = tf.randomUniform([3, ...inputShape]);
+    expect(Array.from((rebuilt.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(x) as tf.Tensor).dataSync()));
+  });
+
+  it('keeps layer kinds and parameter keys', () => {
+    const ir = fromLayersModel(smallConvnet());
+    expect(ir.layers.map((l) => l.config.kind)).toEqual(['conv2d', 'maxPool2d', 'conv2d', 'avgPool2d', 'flatten', 'dropout', 'dense', 'activation']);
+    expect(listParams(ir).map((p) => p.key)).toEqual(['conv1/kernel', 'conv1/bias', 'conv2/kernel', 'logits/kernel', 'logits/bias']);
+    expect(ir.layers[0].config).toMatchObject({ strides: [2, 2], padding: 'same', kernelSize: [5, 5] });
+  });
+
+  it('names an unsupported layer', () => {
+    const lm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: 'fc' }), tf.layers.batchNormalization({ name: 'bn' })] });
+    const error = (() => {
+      try {
+        fromLayersModel(lm);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isDcError(error) && error.code).toBe('UNSUPPORTED_LAYER');
+    expect((error as Error).message).toContain('"bn"');
+  });
+
+  it('rejects a branching graph', () => {
+    const input = tf.input({ shape: [4] });
+    const a = tf.layers.dense({ units: 3, name: 'a' }).apply(input) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 3, name: 'b' }).apply(input) as tf.SymbolicTensor;
+    const sum = tf.layers.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor;
+    expect(() => fromLayersModel(tf.model({ inputs: input, outputs: sum }))).toThrow(/UNSUPPORTED/);
+  });
+});

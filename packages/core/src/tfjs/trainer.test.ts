@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImageSet } from '../mnist/dataset.js';
+import { createRandom } from '../random.js';
+import { snapshot } from '../testing/stage-contract.js';
+import { tinyDenseModel } from '../testing/fixtures.js';
+import { createTfjsTrainer } from './trainer.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** 8×8 "images" whose class is the brightest of 10 pixel groups: learnable in a few steps. */
+function syntheticSet(count: number, seed: number): ImageSet {
+  const r = createRandom(seed);
+  const images = new Float32Array(count * 64);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = r.int(10);
+    labels[i] = label;
+    for (let p = 0; p < 64; p++) images[i * 64 + p] = r.next() * 0.3 + (p % 10 === label ? 0.7 : 0);
+  }
+  return { images, labels, count, height: 8, width: 8 };
+}
+
+const train = syntheticSet(512, 1);
+const evaluation = syntheticSet(256, 2);
+
+describe('createTfjsTrainer', () => {
+  it('learns, and the input model is never mutated', async () => {
+    const trainer = createTfjsTrainer({ tf, train, evaluation, batchSize: 32 });
+    const model = tinyDenseModel(3);
+    const before = snapshot(model);
+    const baseline = await trainer.evaluate(model);
+    const { model: tuned, epochs } = await trainer.fineTune(model, { epochs: 4, learningRate: 0.01 });
+    expect(snapshot(model)).toEqual(before);
+    expect(epochs).toHaveLength(4);
+    expect(epochs[3].loss).toBeLessThan(epochs[0].loss);
+    expect((await trainer.evaluate(tuned)).accuracy).toBeGreaterThan(Math.max(0.9, baseline.accuracy));
+    expect(tuned.name).toBe(model.name);
+  });
+
+  it('applies transformGradients and constrainWeights every step: masked weights stay exactly 0', async () => {
+    const trainer = createTfjsTrainer({ tf, train, evaluation, batchSize: 32 });
+    const model = tinyDenseModel(4);
+    const mask = new Float32Array(64 * 32).map((_, i) => (i % 3 === 0 ? 0 : 1));
+    const maskT = tf.keep(tf.tensor(mask, [64, 32]));
+    let transformed = 0;
+    let constrained = 0;
+    const kernelBefore = model.layers[0].params.kernel!.values;
+    const { model: tuned } = await trainer.fineTune(model, {
+      epochs: 2,
+      learningRate: 0.01,
+      transformGradients: (grads, t) => (transformed++, { ...grads, 'fc1/kernel': t.mul(grads['fc1/kernel'], maskT) }),
+      constrainWeights: (vars, t) => {
+        constrained++;
+        vars['fc1/kernel'].assign(t.mul(vars['fc1/kernel'], maskT));
+      },
+    });
+    maskT.dispose();
+    expect(transformed).toBe(2 * 16);
+    expect(constrained).toBe(2 * 16);
+    const kernel = tuned.layers[0].params.kernel!.values;
+    let changed = 0;
+    for (let i = 0; i < kernel.length; i++) {
+      if (mask[i] === 0) expect(Object.is(kernel[i], 0) || Object.is(kernel[i], -0)).toBe(true);
+      else if (kernel[i] !== kernelBefore[i]) changed++;
+    }
+    expect(changed).toBeGreaterThan(0.9 * (kernel.length * 2) / 3);
+  });
+
+  it('keeps frozen parameters bit-identical', async () => {
+    const trainer = createTfjsTrainer({ tf, train, evaluation, batchSize: 64 });
+    const model = tinyDenseModel(5);
+    const { model: tuned } = await trainer.fineTune(model, { epochs: 1, learningRate: 0.01, frozen: ['fc2/kernel', 'fc2/bias'] });
+    expect(tuned.layers[1].params.kernel!.values).toEqual(model.layers[1].params.kernel!.values);
+    expect(tuned.layers[0].params.kernel!.values).not.toEqual(model.layers[0].params.kernel!.values);
+  });
+
+  it('stops with ABORTED when the signal fires, without leaking tensors', async () => {
+    const trainer = createTfjsTrainer({ tf, train, evaluation, batchSize: 32 });
+    const controller = new AbortController();
+    const tensors = tf.memory().numTensors;
+    const run = trainer.fineTune(tinyDenseModel(6), {
+      epochs: 3,
+      learningRate: 0.01,
+      signal: controller.signal,
+      onProgress: (p) => p.batch === 5 && controller.abort(),
+    });
+    await expect(run).rejects.toThrow(/ABORTED/);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('is reproducible: the same seed gives bit-identical weights', async () => {
+    const a = await createTfjsTrainer({ tf, train, evaluation, seed: 9 }).fineTune(tinyDenseModel(7), { epochs: 1, learningRate: 0.01 });
+    const b = await createTfjsTrainer({ tf, train, evaluation, seed: 9 }).fineTune(tinyDenseModel(7), { epochs: 1, learningRate: 0.01 });
+    expect(snapshot(b.model)).toEqual(snapshot(a.model));
+  });
+});
