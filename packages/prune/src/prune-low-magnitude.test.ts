@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { createPipeline, isDcError, listParams } from '@dc/core';
+import type { Model } from '@dc/core';
+import { pruneLowMagnitude } from './prune-low-magnitude.js';
+import { countKept, stdThreshold } from './magnitude.js';
+import { tinyConvNet, tinyMlp } from './test/models.js';
+import { createFakeTrainer } from './test/fake-trainer.js';
+import { testContext } from './test/context.js';
+
+const kernel = (m: Model, layer: string) => m.layers.find((l) => l.name === layer)!.params.kernel!.values;
+const bias = (m: Model, layer: string) => m.layers.find((l) => l.name === layer)!.params.bias!.values;
+const zeros = (v: Float32Array) => v.filter((x) => Object.is(x, 0)).length;
+
+async function rejection(p: Promise<unknown>): Promise<{ code: string; option?: string; tensor?: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (isDcError(e)) return e;
+    throw e;
+  }
+  throw new Error('did not reject');
+}
+
+describe('pruneLowMagnitude', () => {
+  it('prunes dense and conv kernels by default, not biases; masks match exact zeros', async () => {
+    const model = tinyConvNet();
+    const out = await pruneLowMagnitude({ sparsity: 0.5 }).apply({ model, artifacts: {} }, testContext());
+    const masks = out.artifacts['prune/masks'];
+    expect([...masks.keys()]).toEqual(['c1/kernel', 'out/kernel']);
+    expect(zeros(kernel(out.model, 'c1'))).toBe(18); // 36 weights
+    expect(zeros(kernel(out.model, 'out'))).toBe(360); // 720 weights
+    for (const ref of listParams(out.model)) {
+      const mask = masks.get(ref.key);
+      if (!mask) continue;
+      ref.tensor.values.forEach((v, i) => expect(mask[i] === 0 ? Object.is(v, 0) : v !== 0).toBe(true));
+    }
+    expect(bias(out.model, 'c1')).toEqual(bias(model, 'c1'));
+    expect(out.metrics).toMatchObject({ weights: 756, kept: 378, keptPercent: 50 });
+  });
+
+  it('prunes biases when asked, and only the named layers', async () => {
+    const out = await pruneLowMagnitude({ sparsity: 0.5, layers: ['d2'], pruneBiases: true }).apply({ model: tinyMlp(), artifacts: {} }, testContext());
+    expect([...out.artifacts['prune/masks'].keys()]).toEqual(['d2/kernel', 'd2/bias']);
+    expect(zeros(kernel(out.model, 'd1'))).toBe(0);
+    expect(zeros(kernel(out.model, 'd2'))).toBe(9);
+    expect(zeros(bias(out.model, 'd2'))).toBe(2); // round(1.5)
+  });
+
+  it('per-layer std rule: reports the threshold quality × std', async () => {
+    const model = tinyMlp();
+    const out = await pruneLowMagnitude({ quality: { d1: 1, d2: 0.5 } }).apply({ model, artifacts: {} }, testContext());
+    const layers = (out.metrics!.layers as { key: string; threshold: number; kept: number }[]);
+    expect(layers.map((l) => l.key)).toEqual(['d1/kernel', 'd2/kernel']);
+    const t1 = stdThreshold({ values: kernel(model, 'd1') }, 1);
+    expect(layers[0].threshold).toBe(t1);
+    expect(layers[0].kept).toBe(kernel(model, 'd1').filter((v) => Math.abs(v) >= t1).length);
+  });
+
+  it('global sparsity uses one threshold over all layers', async () => {
+    const model = tinyMlp();
+    const out = await pruneLowMagnitude({ globalSparsity: 0.6 }).apply({ model, artifacts: {} }, testContext());
+    const layers = out.metrics!.layers as { threshold: number }[];
+    expect(layers[0].threshold).toBe(layers[1].threshold);
+    expect(out.metrics!.kept).toBe(66 - Math.round(0.6 * 66));
+  });
+
+  it('unknown layer names fail at apply time with UNKNOWN_LAYER naming the layer', async () => {
+    const stage = pruneLowMagnitude({ layers: ['d1', 'nope'] });
+    const e = await rejection(stage.apply({ model: tinyMlp(), artifacts: {} }, testContext()));
+    expect(e).toMatchObject({ code: 'UNKNOWN_LAYER', tensor: 'nope', option: 'layers' });
+    expect(e.message).toContain('"nope"');
+    const e2 = await rejection(pruneLowMagnitude({ sparsity: { ip9: 0.5 } }).apply({ model: tinyMlp(), artifacts: {} }, testContext()));
+    expect(e2).toMatchObject({ code: 'UNKNOWN_LAYER', tensor: 'ip9', option: 'sparsity.ip9' });
+    const e3 = await rejection(pruneLowMagnitude({ layers: ['flat'] }).apply({ model: tinyConvNet(), artifacts: {} }, testContext()));
+    expect(e3).toMatchObject({ code: 'INVALID_OPTION', option: 'layers' });
+  });
+
+  it('retraining without a trainer fails with TRAINER_REQUIRED', async () => {
+    const stage = pruneLowMagnitude({ retrain: { epochs: 1, learningRate: 0.01 } });
+    const e = await rejection(stage.apply({ model: tinyMlp(), artifacts: {} }, testContext()));
+    expect(e.code).toBe('TRAINER_REQUIRED');
+  });
+
+  it('respects earlier masks: once pruned, stays pruned', async () => {
+    const model = tinyMlp();
+    const first = await pruneLowMagnitude({ sparsity: { d1: 0.25 } }).apply({ model, artifacts: {} }, testContext());
+    const earlier = first.artifacts['prune/masks'];
+    // a large weight pruned "by hand" earlier must stay pruned even though it is large
+    const handMask = new Uint8Array(earlier.get('d1/kernel')!);
+    const big = kernel(model, 'd1').reduce((bi, v, i, a) => (Math.abs(v) > Math.abs(a[bi]) ? i : bi), 0);
+    handMask[big] = 0;
+    const prior = new Map([['d1/kernel', handMask], ['d2/kernel', new Uint8Array(18).fill(1).fill(0, 0, 3)]]);
+    const out = await pruneLowMagnitude({ sparsity: { d1: 0.5 } }).apply({ model, artifacts: { 'prune/masks': prior } }, testContext());
+    const mask = out.artifacts['prune/masks'].get('d1/kernel')!;
+    handMask.forEach((m, i) => { if (m === 0) expect(mask[i]).toBe(0); });
+    expect(countKept(48, mask)).toBe(24);
+    // a mask for a layer this stage did not prune is carried and applied
+    expect(out.artifacts['prune/masks'].get('d2/kernel')).toBe(prior.get('d2/kernel'));
+    expect([...kernel(out.model, 'd2').slice(0, 3)]).toEqual([0, 0, 0]);
+    expect(handMask[big]).toBe(0); // inputs untouched
+    expect(prior.get('d1/kernel')).toBe(handMask);
+  });
+
+  it('iterative pruning with retraining keeps pruned weights exactly 0 (hooks on a real tfjs optimizer)', async () => {
+    const trainer = createFakeTrainer({ steps: 4 });
+    const ctx = testContext({ trainer });
+    const stage = pruneLowMagnitude({ sparsity: { d1: 0.8, d2: 0.5 }, rounds: 3, schedule: { kind: 'polynomial', power: 2 }, retrain: { epochs: 2, learningRate: 0.05 } });
+    const model = tinyMlp();
+    const out = await stage.apply({ model, artifacts: {} }, ctx);
+    const masks = out.artifacts['prune/masks'];
+    expect(zeros(kernel(out.model, 'd1'))).toBe(Math.round(0.8 * 48));
+    expect(zeros(kernel(out.model, 'd2'))).toBe(9);
+    // weights moved (momentum + random gradients) but pruned ones stayed exactly +0
+    expect(kernel(out.model, 'd1')).not.toEqual(kernel(model, 'd1'));
+    const rounds = out.metrics!.rounds as { maskViolations: number; accuracy: number; keptPercent: number; epochs: number; targets: Record<string, number> }[];
+    expect(rounds.map((r) => r.maskViolations)).toEqual([0, 0, 0]);
+    expect(rounds.map((r) => r.epochs)).toEqual([2, 2, 2]);
+    // the polynomial ramp: kept share falls round by round, the last round at the final target
+    expect(rounds[0].keptPercent).toBeGreaterThan(rounds[1].keptPercent);
+    expect(rounds[1].keptPercent).toBeGreaterThan(rounds[2].keptPercent);
+    expect(rounds[2].targets).toEqual({ 'd1/kernel': 0.8, 'd2/kernel': 0.5 });
+    // accuracy after each round from trainer.evaluate (the fake: share of non-zero kernel weights)
+    expect(rounds[2].accuracy).toBeCloseTo(out.metrics!.kept as number / 66, 12);
+    expect(trainer.calls).toHaveLength(3);
+    expect(trainer.calls[0].learningRate).toBe(0.05);
+    expect(ctx.events.filter((e) => e.label.endsWith('retrain'))).toHaveLength(6);
+    expect(ctx.messages.filter((m) => m.level === 'info')).toHaveLength(3);
+    void masks;
+  });
+
+  it('without the hooks the same trainer moves pruned weights (the check above is meaningful)', async () => {
+    const trainer = createFakeTrainer({ steps: 4, useHooks: false });
+    const ctx = testContext({ trainer });
+    const out = await pruneLowMagnitude({ sparsity: 0.5, retrain: { epochs: 1, learningRate: 0.05 } }).apply({ model: tinyMlp(), artifacts: {} }, ctx);
+    const rounds = out.metrics!.rounds as { maskViolations: number }[];
+    expect(rounds[0].maskViolations).toBeGreaterThan(0);
+    expect(ctx.messages.some((m) => m.level === 'warn')).toBe(true);
+    expect(zeros(kernel(out.model, 'd1'))).toBe(24); // re-zeroed anyway
+  });
+
+  it('stops between rounds when the signal is aborted', async () => {
+    const controller = new AbortController();
+    const trainer = createFakeTrainer({ steps: 1 });
+    const base = testContext({ trainer, signal: controller.signal });
+    const ctx = { ...base, progress: (e: { label: string }) => { if (e.label === 'round 1/3: done') controller.abort(); } };
+    const stage = pruneLowMagnitude({ sparsity: 0.5, rounds: 3, retrain: { epochs: 1, learningRate: 0.01 } });
+    const e = await rejection(stage.apply({ model: tinyMlp(), artifacts: {} }, ctx));
+    expect(e.code).toBe('ABORTED');
+    expect(trainer.calls).toHaveLength(1);
+  });
+
+  it('runs in a pipeline; the report carries per-layer metrics', async () => {
+    const result = await createPipeline().use(pruneLowMagnitude({ sparsity: 0.75 })).run(tinyMlp());
+    expect(result.artifacts['prune/masks']?.size).toBe(2);
+    expect(result.report.stages[0].metrics).toMatchObject({ kept: 12 + 4, weights: 66 });
+  });
+});

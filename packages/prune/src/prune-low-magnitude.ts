@@ -1,0 +1,124 @@
+/**
+ * The `dc:prune` stage: magnitude pruning with retraining (Han et al. 2015; Deep Compression §2).
+ */
+import { DcError } from '@dc/core';
+import type { JsonValue, Model, PruneMasks, Stage, StageContext, StageOutput } from '@dc/core';
+import { createMaskHooks } from './mask-hooks.js';
+import { applyMasks, countMaskViolations, pruneRound } from './masks.js';
+import { measure, type RoundMetrics } from './metrics.js';
+import { resolveOptions, STAGE_NAME, type PruneLowMagnitudeOptions, type ResolvedOptions } from './options.js';
+import { scheduleValue } from './schedule.js';
+import { selectTensors } from './select.js';
+
+/**
+ * Creates the magnitude pruning stage. Each of `rounds` rounds prunes the selected tensors to the
+ * round's target (from `schedule`), then, with `retrain`, fine-tunes through `ctx.trainer` while
+ * masking the gradients of pruned weights and re-zeroing them after every step, so pruned weights
+ * stay exactly `0`. Masks from an earlier stage (`prune/masks`) are respected: a pruned weight
+ * stays pruned. Provides `prune/masks` (1 = kept) for every masked tensor.
+ *
+ * Options are validated here, eagerly (`INVALID_OPTION` naming the option); layer names are
+ * checked against the model in `apply` (`UNKNOWN_LAYER`).
+ *
+ * @example
+ * ```ts
+ * createPipeline().use(pruneLowMagnitude({
+ *   sparsity: { ip1: 0.92, ip2: 0.91, ip3: 0.74 },
+ *   rounds: 4, schedule: { kind: 'polynomial' },
+ *   retrain: { epochs: 2, learningRate: 1e-4 },
+ * }));
+ * ```
+ */
+export function pruneLowMagnitude(options: PruneLowMagnitudeOptions = {}): Stage<never, 'prune/masks'> {
+  const resolved = resolveOptions(options);
+  return {
+    name: STAGE_NAME,
+    options: toJson(resolved),
+    requires: [],
+    provides: ['prune/masks'],
+    uses: ['prune/masks'],
+    apply: ({ model, artifacts }, ctx) => runPrune(model, artifacts['prune/masks'], resolved, ctx),
+  };
+}
+
+function toJson(o: ResolvedOptions): JsonValue {
+  return JSON.parse(JSON.stringify({
+    [o.kind]: o.target,
+    layers: o.layers,
+    pruneBiases: o.pruneBiases,
+    rounds: o.rounds,
+    schedule: o.schedule,
+    retrain: o.retrain,
+    evaluate: o.evaluate,
+  })) as JsonValue;
+}
+
+async function runPrune(input: Model, prior: PruneMasks | undefined, o: ResolvedOptions, ctx: StageContext): Promise<StageOutput<'prune/masks'>> {
+  const selected = selectTensors(input, o);
+  const trainer = ctx.trainer;
+  if (o.retrain && !trainer) {
+    throw new DcError('TRAINER_REQUIRED', 'option "retrain" needs a training service: pass `trainer` to pipeline.run()', { stage: STAGE_NAME, option: 'retrain' });
+  }
+  const masks = new Map<string, Uint8Array>(prior ?? []);
+  const thresholds = new Map<string, number>();
+  let model = applyMasks(input, masks);
+  const rounds: RoundMetrics[] = [];
+
+  for (let r = 1; r <= o.rounds; r++) {
+    ctx.throwIfAborted();
+    const t0 = performance.now();
+    ctx.progress({ label: `round ${r}/${o.rounds}: prune`, current: r - 1, total: o.rounds });
+    const step = pruneRound(model, selected, masks, o.kind, (s) => scheduleValue(o.schedule, s.final, r, o.rounds));
+    for (const [key, mask] of step.masks) masks.set(key, mask);
+    for (const [key, t] of step.thresholds) thresholds.set(key, t);
+    model = applyMasks(model, masks);
+
+    let maskViolations = 0;
+    const epochs = o.retrain?.epochs ?? 0;
+    if (trainer && o.retrain && epochs > 0) {
+      const hooks = createMaskHooks(masks);
+      let epoch = 0;
+      try {
+        const tuned = await trainer.fineTune(model, {
+          epochs,
+          learningRate: o.retrain.learningRate,
+          ...(o.retrain.batchSize ? { batchSize: o.retrain.batchSize } : {}),
+          ...(o.retrain.optimizer ? { optimizer: o.retrain.optimizer } : {}),
+          ...hooks.hooks,
+          signal: ctx.signal,
+          onEpochEnd: () => ctx.progress({ label: `round ${r}/${o.rounds}: retrain`, current: ++epoch, total: epochs }),
+        });
+        model = tuned.model;
+      } finally {
+        hooks.dispose();
+      }
+      ctx.throwIfAborted();
+      maskViolations = countMaskViolations(model, masks);
+      if (maskViolations > 0) ctx.reporter.warn(`round ${r}: the trainer left ${maskViolations} pruned weights non-zero; re-zeroed`);
+      model = applyMasks(model, masks);
+    }
+
+    const evaluation = trainer && o.evaluate ? await trainer.evaluate(model) : undefined;
+    const totals = measure(model, masks, thresholds);
+    const round: RoundMetrics = {
+      round: r,
+      keptPercent: totals.keptPercent,
+      targets: Object.fromEntries(step.targets),
+      epochs,
+      maskViolations,
+      ...(evaluation ? { accuracy: evaluation.accuracy, loss: evaluation.loss } : {}),
+      seconds: (performance.now() - t0) / 1000,
+    };
+    rounds.push(round);
+    const acc = evaluation ? `, accuracy ${(100 * evaluation.accuracy).toFixed(2)}%` : '';
+    ctx.reporter.info(`round ${r}/${o.rounds}: kept ${totals.keptPercent.toFixed(2)}% of pruned weights${acc}`, round);
+    ctx.progress({ label: `round ${r}/${o.rounds}: done`, current: r, total: o.rounds });
+  }
+
+  const totals = measure(model, masks, thresholds);
+  return {
+    model,
+    artifacts: { 'prune/masks': masks },
+    metrics: { ...totals, rounds },
+  };
+}
