@@ -8,6 +8,7 @@ const ssr = { resolve: { conditions, externalConditions: ['source'] } };
 
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
         resolve,

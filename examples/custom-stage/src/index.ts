@@ -1,0 +1,1 @@
+export { clipOutliers, type ClipOutliersOptions, type ClipRanges } from './clip-outliers.js';
