@@ -29,6 +29,8 @@ export interface WebGpuBackend extends RuntimeBackend {
   readonly device: GPUDevice;
   /** The adapter's description (vendor / architecture / device), e.g. `google / swiftshader`. */
   readonly adapterInfo: string;
+  /** Destroys the device when the backend created it (never a caller-provided one). */
+  dispose(): void;
 }
 
 /**

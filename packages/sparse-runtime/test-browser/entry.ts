@@ -1,0 +1,61 @@
+/**
+ * The page the headless-Chromium tests drive (built by vite, served on 127.0.0.1). It exposes
+ * `window.dcPage`: prepare a compressed model sent from Node (or fetched as a .dcm file) on the
+ * WebGPU backend, run batches, and run the cpu backend on the same model for comparison.
+ */
+import type { CompressedModel } from '@dc/core';
+import { createCpuBackend } from '../src/cpu/index.js';
+import { loadCompressedModel } from '../src/model/load.js';
+import { createWebGpuBackend, type WebGpuBackend } from '../src/webgpu/index.js';
+import type { PreparedModel } from '../src/backend.js';
+import type { WireModel } from '../src/webgpu/testing/wire-model.js';
+import { fromWire } from '../src/webgpu/testing/wire-model.js';
+import { benchPrepared } from '../src/webgpu/bench-loop.js';
+
+let backend: WebGpuBackend | undefined;
+const prepared = new Map<number, PreparedModel>();
+const cpu = createCpuBackend();
+let nextId = 1;
+
+async function gpu(): Promise<WebGpuBackend> {
+  backend ??= await createWebGpuBackend();
+  return backend;
+}
+
+const api = {
+  /** The adapter's description, or the DcError message when WebGPU is unavailable. */
+  async adapter(): Promise<string> {
+    try {
+      return (await gpu()).adapterInfo;
+    } catch (e) {
+      return `unavailable: ${(e as Error).message}`;
+    }
+  },
+  /** Prepares a model on `which` backend; returns its id. */
+  async prepare(wire: WireModel | string, which: 'webgpu' | 'cpu' = 'webgpu'): Promise<number> {
+    const source: CompressedModel | string = typeof wire === 'string' ? wire : fromWire(wire);
+    const model = await loadCompressedModel(source);
+    const id = nextId++;
+    prepared.set(id, await (which === 'webgpu' ? (await gpu()).prepare(model) : cpu.prepare(model)));
+    return id;
+  },
+  run(id: number, input: Float32Array, batch: number): Promise<Float32Array> {
+    return prepared.get(id)!.run(input, batch);
+  },
+  dispose(id: number): void {
+    prepared.get(id)?.dispose();
+    prepared.delete(id);
+  },
+  /** Samples per second of model `id` at `batch` (see bench-loop.ts). */
+  bench(id: number, inputSize: number, batch: number, minMs: number) {
+    return benchPrepared(prepared.get(id)!, inputSize, batch, minMs);
+  },
+};
+
+declare global {
+  interface Window {
+    dcPage: typeof api;
+  }
+}
+window.dcPage = api;
+document.getElementById('status')!.textContent = 'ready';
