@@ -1,0 +1,114 @@
+/** Reads a `.dcm` container back into a {@link CompressedModel}, checking everything it reads. */
+import type { CompressedModel, CompressedTensor } from '../compressed.js';
+import { DcError, isDcError } from '../errors/dc-error.js';
+import { packedLength, unpackBits, type Symbols } from './bit-pack.js';
+import { crc32 } from './crc32.js';
+import { decodeFloats, LITTLE_ENDIAN } from './float-stream.js';
+import { readPreamble } from './framing.js';
+import type { ContainerHeader, StreamHeader, TensorHeader } from './header.js';
+import { decodeGaps } from './gaps.js';
+import { RAW_ENCODING, type StreamDecoder } from './stream-codec.js';
+import { validateHeader } from './validate-header.js';
+
+/** Options of {@link decodeContainer}. */
+export interface DecodeContainerOptions {
+  /** Decoders of the non-raw encodings the file may use, e.g. `[huffmanDecoder]` from `@dc/huffman/decode`. */
+  readonly decoders?: readonly StreamDecoder[];
+}
+
+/** Reads and validates only the preamble and header of a file (no stream is decoded). */
+export function readContainerHeader(bytes: Uint8Array): ContainerHeader {
+  const pre = readPreamble(bytes);
+  return validateHeader(pre.header, pre.dataLength);
+}
+
+function rawSymbols(section: Uint8Array, s: StreamHeader): Symbols {
+  const bits = s.bits!;
+  if (section.length !== packedLength(s.count, bits)) {
+    throw new DcError('CORRUPT_STREAM', `a raw stream of ${s.count} ${bits}-bit symbols must be ${packedLength(s.count, bits)} bytes, not ${section.length}`);
+  }
+  if (bits === 8) return section;
+  if (bits === 16 && LITTLE_ENDIAN && section.byteOffset % 2 === 0) return new Uint16Array(section.buffer, section.byteOffset, s.count);
+  return unpackBits(section, s.count, bits);
+}
+
+function checkEncoding(header: ContainerHeader, key: string, s: StreamHeader, decoders: readonly StreamDecoder[]): StreamDecoder | undefined {
+  if (s.encodings.length !== 1) throw new DcError('BAD_HEADER', `format v1 streams carry exactly one encoding (tensor ${key})`, { tensor: key });
+  const name = s.encodings[0];
+  if (name === RAW_ENCODING) return undefined;
+  const decoder = s.type === 'symbols' ? decoders.find((d) => d.encoding === name) : undefined;
+  if (!decoder) {
+    const module = Object.hasOwn(header.decoders, name) ? header.decoders[name] : undefined;
+    const where = module ? `install the package of "${module}" and pass its decoder` : 'pass a decoder for it';
+    throw new DcError('UNKNOWN_ENCODING', `tensor ${key} uses encoding "${name}"${module ? ` (decoder: ${module})` : ''}: ${where} in decodeContainer(bytes, { decoders })`, {
+      tensor: key,
+      hint: module ? `Install the package that provides "${module}" and pass its decoder: decodeContainer(bytes, { decoders: [...] }).` : undefined,
+    });
+  }
+  return decoder;
+}
+
+function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHeader, t: TensorHeader, decoders: readonly StreamDecoder[]): CompressedTensor {
+  const key = t.key;
+  const section = (s: StreamHeader): Uint8Array => {
+    const data = bytes.subarray(dataStart + s.offset, dataStart + s.offset + s.length);
+    if (crc32(data) !== s.crc32) throw new DcError('CHECKSUM_MISMATCH', `a stream of tensor ${key} fails its CRC-32`, { tensor: key });
+    return data;
+  };
+  const symbols = (s: StreamHeader): Symbols => {
+    const decoder = checkEncoding(header, key, s, decoders);
+    const data = section(s);
+    if (!decoder) return rawSymbols(data, s);
+    let out: Symbols;
+    try {
+      out = decoder.decodeSymbols(data, s.count, s.bits!);
+    } catch (cause) {
+      if (isDcError(cause)) throw cause;
+      throw new DcError('CORRUPT_STREAM', `the ${decoder.encoding} decoder failed on tensor ${key}`, { tensor: key, cause });
+    }
+    const width = s.bits! <= 8 ? Uint8Array : Uint16Array;
+    if (!(out instanceof width) || out.length !== s.count) throw new DcError('CORRUPT_STREAM', `the ${decoder.encoding} decoder returned the wrong number of symbols for tensor ${key}`, { tensor: key });
+    return out;
+  };
+  const floats = (s: StreamHeader): Float32Array => {
+    checkEncoding(header, key, s, decoders);
+    return decodeFloats(section(s), s.count, s.type as 'f32' | 'f16');
+  };
+  const coded = (codesHeader: StreamHeader, k: number): Symbols => {
+    const codes = symbols(codesHeader);
+    for (let i = 0; i < codes.length; i++) if (codes[i] >= k) throw new DcError('CORRUPT_STREAM', `code ${codes[i]} of tensor ${key} is past its codebook of ${k}`, { tensor: key });
+    return codes;
+  };
+  const { streams, shape } = t;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const positions = (): Uint32Array => decodeGaps(symbols(streams.gaps!), t.gapBits!, t.entries!, size);
+  switch (t.layout) {
+    case 'dense':
+      return { layout: 'dense', shape, values: floats(streams.values!) };
+    case 'sparse':
+      return { layout: 'sparse', shape, positions: positions(), values: floats(streams.values!) };
+    case 'dense-coded': {
+      const codebook = floats(streams.codebook!);
+      return { layout: 'dense-coded', shape, codebook, codes: coded(streams.codes!, codebook.length) };
+    }
+    case 'sparse-coded': {
+      const codebook = floats(streams.codebook!);
+      return { layout: 'sparse-coded', shape, positions: positions(), codebook, codes: coded(streams.codes!, codebook.length) };
+    }
+  }
+}
+
+/**
+ * Decodes `.dcm` bytes. Every failure is a `DcError`: `BAD_MAGIC`, `TRUNCATED_FILE`,
+ * `UNSUPPORTED_VERSION`, `CHECKSUM_MISMATCH`, `BAD_HEADER`, `OUT_OF_BOUNDS`, `UNKNOWN_ENCODING`
+ * (its message names the module to install) or `CORRUPT_STREAM`. Float32 arrays of the result
+ * may be views of `bytes` (zero-copy): do not modify `bytes` while using the model.
+ */
+export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptions = {}): CompressedModel {
+  const pre = readPreamble(bytes);
+  const header = validateHeader(pre.header, pre.dataLength);
+  const decoders = options.decoders ?? [];
+  const tensors = new Map<string, CompressedTensor>();
+  for (const t of header.tensors) tensors.set(t.key, decodeTensor(bytes, pre.dataStart, header, t, decoders));
+  return { name: header.model.name, inputShape: header.model.inputShape, layers: header.model.layers, tensors, stages: header.stages };
+}

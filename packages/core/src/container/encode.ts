@@ -1,0 +1,88 @@
+/** Writes a whole model into the bytes of a `.dcm` container. */
+import type { Codebooks, PruneMasks } from '../artifacts.js';
+import type { StageProvenance } from '../compressed.js';
+import { assertOption } from '../errors/dc-error.js';
+import type { Model } from '../ir/model.js';
+import { listParams } from '../ir/params.js';
+import { frame, layoutSections } from './framing.js';
+import type { ContainerHeader, StreamHeader, StreamRole, TensorHeader } from './header.js';
+import { crc32 } from './crc32.js';
+import { planCodedTensor, planFloatTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
+import { RAW_ENCODING } from './stream-codec.js';
+
+/** What goes into a file. */
+export interface ContainerInput {
+  readonly model: Model;
+  /** Prune masks: unclustered kept weights are stored sparsely at these positions (plus any nonzero). */
+  readonly masks?: PruneMasks;
+  /** Codebooks: tensors that have one are stored as codebook indices at its positions. */
+  readonly codebooks?: Codebooks;
+  /** Provenance recorded in the header: the stages that made the model, with their options. */
+  readonly stages?: readonly StageProvenance[];
+}
+
+/** Options of {@link encodeContainer}; every field is optional. */
+export type EncodeContainerOptions = Partial<LayoutOptions>;
+
+/** The bytes of a file and how each tensor was stored. */
+export interface EncodedContainer {
+  readonly bytes: Uint8Array;
+  readonly header: ContainerHeader;
+  /** Per tensor, in file order: layout, index width and each stream's sizes. */
+  readonly tensors: readonly TensorEncoding[];
+}
+
+function resolveOptions(o: EncodeContainerOptions): LayoutOptions {
+  const gapBits = o.gapBits ?? 'auto';
+  assertOption(gapBits === 'auto' || (Number.isInteger(gapBits) && gapBits >= 1 && gapBits <= 16), 'gapBits', 'must be "auto" or an integer from 1 to 16');
+  const layout = o.layout ?? 'auto';
+  assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"');
+  const floatFormat = o.floatFormat ?? 'float32';
+  assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"');
+  const encoders = o.encoders ?? [];
+  for (const e of encoders) assertOption(e.encoding !== RAW_ENCODING && /^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`);
+  return { gapBits, layout, floatFormat, encoders };
+}
+
+/**
+ * Encodes `input.model` (every kernel and bias) into `.dcm` bytes. Clustered tensors (with a
+ * codebook) are stored as codebook indices, the others as floats; each tensor sparse or dense,
+ * whichever is smaller unless `layout` forces one. See docs/format.md.
+ */
+export function encodeContainer(input: ContainerInput, options: EncodeContainerOptions = {}): EncodedContainer {
+  const opts = resolveOptions(options);
+  const { model } = input;
+  const plans = listParams(model).map((ref) => {
+    const cb = input.codebooks?.get(ref.key);
+    return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts) : planFloatTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
+  });
+  const sections = plans.flatMap((p) => p.streams.map((s) => s.data));
+  const { offsets, length } = layoutSections(sections.map((s) => s.length));
+  const decoders: Record<string, string> = {};
+  let next = 0;
+  const tensors: TensorHeader[] = plans.map((p) => {
+    const streams: Partial<Record<StreamRole, StreamHeader>> = {};
+    for (const s of p.streams) {
+      const offset = offsets[next++];
+      if (s.encoding !== RAW_ENCODING) decoders[s.encoding] = opts.encoders.find((e) => e.encoding === s.encoding)!.decoderModule;
+      streams[s.role] = {
+        type: s.type,
+        ...(s.bits === undefined ? {} : { bits: s.bits }),
+        count: s.count,
+        encodings: [s.encoding],
+        offset,
+        length: s.data.length,
+        crc32: crc32(s.data),
+      };
+    }
+    const sparse = p.layout === 'sparse' || p.layout === 'sparse-coded';
+    return { key: p.key, shape: [...p.shape], layout: p.layout, ...(sparse ? { entries: p.entries, gapBits: p.gapBits } : {}), streams };
+  });
+  const header: ContainerHeader = {
+    model: { name: model.name, inputShape: [...model.inputShape], layers: model.layers.map((l) => ({ name: l.name, config: l.config })) },
+    stages: input.stages ?? [],
+    decoders,
+    tensors,
+  };
+  return { bytes: frame(JSON.stringify(header), sections, offsets, length), header, tensors: plans };
+}

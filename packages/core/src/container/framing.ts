@@ -1,0 +1,92 @@
+/**
+ * The outer framing of a `.dcm` file: the 32-byte preamble, the JSON header and the 8-byte-aligned
+ * data area. See docs/format.md for the byte layout.
+ */
+import { DcError } from '../errors/dc-error.js';
+import { crc32 } from './crc32.js';
+import { FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_ALIGNMENT } from './header.js';
+
+/** Rounds `n` up to a multiple of the section alignment. */
+export function align(n: number): number {
+  return Math.ceil(n / SECTION_ALIGNMENT) * SECTION_ALIGNMENT;
+}
+
+/**
+ * Lays out `sections` one after another in a data area, each at a multiple of 8 bytes.
+ * Returns each section's offset and the data area's length.
+ */
+export function layoutSections(lengths: readonly number[]): { offsets: number[]; length: number } {
+  const offsets: number[] = [];
+  let end = 0;
+  for (const len of lengths) {
+    const at = align(end);
+    offsets.push(at);
+    end = at + len;
+  }
+  return { offsets, length: end };
+}
+
+/**
+ * The bytes of a file: preamble, `headerJson` (already holding the sections' offsets, lengths and
+ * CRCs) and the sections at `offsets` (from {@link layoutSections}). `version` is for tests only.
+ */
+export function frame(headerJson: string, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION): Uint8Array {
+  const header = new TextEncoder().encode(headerJson);
+  const dataStart = align(PREAMBLE_BYTES + header.length);
+  const total = dataStart + dataLength;
+  if (total > 0xffffffff) throw new DcError('INVALID_MODEL', `the file would be ${total} bytes; the format holds at most 4 GiB`);
+  const out = new Uint8Array(total);
+  out.set(MAGIC, 0);
+  const view = new DataView(out.buffer);
+  view.setUint16(8, version, true);
+  view.setUint16(10, 0, true);
+  view.setUint32(12, total, true);
+  view.setUint32(16, header.length, true);
+  view.setUint32(20, crc32(header), true);
+  view.setUint32(24, 0, true);
+  view.setUint32(28, crc32(out, 0, 28), true);
+  out.set(header, PREAMBLE_BYTES);
+  sections.forEach((s, i) => out.set(s, dataStart + offsets[i]));
+  return out;
+}
+
+/** The preamble's fields, after checking magic, checksums and version. */
+export interface Preamble {
+  readonly version: number;
+  readonly header: unknown;
+  /** Absolute offset of the data area. */
+  readonly dataStart: number;
+  readonly dataLength: number;
+}
+
+/** Reads and checks the preamble and the JSON header of `bytes`. */
+export function readPreamble(bytes: Uint8Array): Preamble {
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (i >= bytes.length) throw new DcError('TRUNCATED_FILE', `the file is only ${bytes.length} bytes long`);
+    if (bytes[i] !== MAGIC[i]) throw new DcError('BAD_MAGIC', 'the file does not start with the .dcm magic bytes');
+  }
+  if (bytes.length < PREAMBLE_BYTES) throw new DcError('TRUNCATED_FILE', `the file is only ${bytes.length} bytes long`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(28, true) !== crc32(bytes, 0, 28)) throw new DcError('CHECKSUM_MISMATCH', 'the preamble checksum does not match');
+  const version = view.getUint16(8, true);
+  if (version > FORMAT_VERSION) {
+    throw new DcError('UNSUPPORTED_VERSION', `the file has format version ${version}; this @dc/core reads up to version ${FORMAT_VERSION}`);
+  }
+  if (version < 1 || view.getUint16(10, true) !== 0 || view.getUint32(24, true) !== 0) throw new DcError('BAD_HEADER', 'invalid version or reserved preamble fields');
+  const total = view.getUint32(12, true);
+  if (bytes.length < total) throw new DcError('TRUNCATED_FILE', `the file is ${bytes.length} bytes long; its preamble says ${total}`);
+  if (bytes.length > total) throw new DcError('BAD_HEADER', `the file is ${bytes.length} bytes long; its preamble says ${total} (trailing bytes)`);
+  const headerLength = view.getUint32(16, true);
+  const dataStart = align(PREAMBLE_BYTES + headerLength);
+  if (dataStart > total) throw new DcError('OUT_OF_BOUNDS', `the header length ${headerLength} points past the end of the file`);
+  if (view.getUint32(20, true) !== crc32(bytes, PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) {
+    throw new DcError('CHECKSUM_MISMATCH', 'the header checksum does not match');
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)));
+  } catch (cause) {
+    throw new DcError('BAD_HEADER', 'the header is not valid UTF-8 JSON', { cause });
+  }
+  return { version, header, dataStart, dataLength: total - dataStart };
+}

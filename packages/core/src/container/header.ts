@@ -1,0 +1,68 @@
+/**
+ * The `.dcm` header: its TypeScript shape and the constants of the preamble. The byte-by-byte
+ * specification is docs/format.md.
+ */
+import type { CompressedTensor, LayerTopology, StageProvenance } from '../compressed.js';
+
+/** The 8 magic bytes: `\x89 D C M \r \n \x1a \n` (PNG-style: catches text-mode and 7-bit mangling). */
+export const MAGIC = Object.freeze([0x89, 0x44, 0x43, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The format version this code writes, and the newest it reads. */
+export const FORMAT_VERSION = 1;
+/** Bytes of the fixed preamble before the JSON header. */
+export const PREAMBLE_BYTES = 32;
+/** Every section starts at a multiple of this many bytes (float64-safe zero-copy views). */
+export const SECTION_ALIGNMENT = 8;
+
+/** What a stream holds before encoding: unsigned symbols of `bits` bits, or float values. */
+export type StreamType = 'symbols' | 'f32' | 'f16';
+
+/** The role of a stream within its tensor. */
+export type StreamRole = 'codebook' | 'codes' | 'gaps' | 'values';
+
+/** One binary section: a stream of a tensor. */
+export interface StreamHeader {
+  readonly type: StreamType;
+  /** Symbol width (1..16) for `symbols` streams. */
+  readonly bits?: number;
+  /** Number of symbols or values. */
+  readonly count: number;
+  /** Encodings applied, in order (v1: exactly one; `raw` or e.g. `huffman`). */
+  readonly encodings: readonly string[];
+  /** Byte offset from the start of the data area (a multiple of 8). */
+  readonly offset: number;
+  /** Byte length of the stored section. */
+  readonly length: number;
+  /** CRC-32 of the stored section. */
+  readonly crc32: number;
+}
+
+/** One parameter tensor. */
+export interface TensorHeader {
+  /** `<layer>/<param>`. */
+  readonly key: string;
+  readonly shape: readonly number[];
+  readonly layout: CompressedTensor['layout'];
+  /** Sparse layouts: number of stored (nonzero) entries. */
+  readonly entries?: number;
+  /** Sparse layouts: bits per relative index (see gaps.ts). */
+  readonly gapBits?: number;
+  readonly streams: Readonly<Partial<Record<StreamRole, StreamHeader>>>;
+}
+
+/** The JSON header. */
+export interface ContainerHeader {
+  readonly model: { readonly name: string; readonly inputShape: readonly number[]; readonly layers: readonly LayerTopology[] };
+  /** Provenance: the stages that produced the model, with their options. */
+  readonly stages: readonly StageProvenance[];
+  /** For each non-raw encoding used, the module whose decoder reads it. */
+  readonly decoders: Readonly<Record<string, string>>;
+  readonly tensors: readonly TensorHeader[];
+}
+
+/** The streams each layout stores. */
+export const LAYOUT_STREAMS: Readonly<Record<CompressedTensor['layout'], readonly StreamRole[]>> = {
+  dense: ['values'],
+  'dense-coded': ['codebook', 'codes'],
+  sparse: ['gaps', 'values'],
+  'sparse-coded': ['codebook', 'codes', 'gaps'],
+};

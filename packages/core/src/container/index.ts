@@ -1,0 +1,12 @@
+/** The `.dcm` container: encoder, decoder and the pieces stream encoders build on. */
+export { crc32 } from './crc32.js';
+export { packBits, unpackBits, packedLength, bitsFor, allocSymbols, type Symbols } from './bit-pack.js';
+export { encodeGaps, decodeGaps, gapSymbolCount } from './gaps.js';
+export { toFloat16Bits, fromFloat16Bits } from './float16.js';
+export { MAGIC, FORMAT_VERSION, PREAMBLE_BYTES, SECTION_ALIGNMENT, LAYOUT_STREAMS } from './header.js';
+export type { ContainerHeader, TensorHeader, StreamHeader, StreamRole, StreamType } from './header.js';
+export { RAW_ENCODING, type StreamEncoder, type StreamDecoder, type EncodedStream } from './stream-codec.js';
+export type { StreamEncoding } from './plan-stream.js';
+export type { LayoutOptions, TensorEncoding } from './plan-tensor.js';
+export { encodeContainer, type ContainerInput, type EncodeContainerOptions, type EncodedContainer } from './encode.js';
+export { decodeContainer, readContainerHeader, type DecodeContainerOptions } from './decode.js';

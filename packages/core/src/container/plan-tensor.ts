@@ -1,0 +1,129 @@
+/**
+ * Chooses how one parameter tensor is stored: sparse (relative indices) or dense, coded (codebook
+ * indices) or float, and the relative-index width, by measuring the bytes of each candidate.
+ */
+import type { Codebook } from '../artifacts.js';
+import type { CompressedTensor } from '../compressed.js';
+import { DcError } from '../errors/dc-error.js';
+import type { Tensor } from '../ir/model.js';
+import { allocSymbols, bitsFor } from './bit-pack.js';
+import { encodeGaps } from './gaps.js';
+import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
+import type { StreamEncoder } from './stream-codec.js';
+
+/** How tensors are laid out in the file. */
+export interface LayoutOptions {
+  /** Stream encoders besides raw (e.g. Huffman); each stream keeps the smallest. */
+  readonly encoders: readonly StreamEncoder[];
+  /** Bits per relative index: a fixed width (1..16), or `'auto'` to measure 2..8 per tensor. */
+  readonly gapBits: 'auto' | number;
+  /** `'auto'` measures sparse against dense per tensor; `'sparse'` / `'dense'` force one. */
+  readonly layout: 'auto' | 'sparse' | 'dense';
+  /** Storage of unclustered values (codebooks are always float32). */
+  readonly floatFormat: 'float32' | 'float16';
+}
+
+/** The storage chosen for one tensor. */
+export interface TensorEncoding {
+  readonly key: string;
+  readonly shape: readonly number[];
+  readonly layout: CompressedTensor['layout'];
+  /** Elements stored explicitly (nonzeros for sparse layouts, every element for dense ones). */
+  readonly entries: number;
+  /** Bits per relative index, for sparse layouts. */
+  readonly gapBits?: number;
+  readonly streams: readonly StreamEncoding[];
+  /** Total stored bytes of the streams. */
+  readonly bytes: number;
+}
+
+const AUTO_GAP_BITS = [2, 3, 4, 5, 6, 7, 8];
+
+function smallest(candidates: Array<Omit<TensorEncoding, 'bytes'>>): TensorEncoding {
+  let best: TensorEncoding | undefined;
+  for (const c of candidates) {
+    const bytes = storedBytes(c.streams);
+    if (!best || bytes < best.bytes) best = { ...c, bytes };
+  }
+  return best!;
+}
+
+function gapCandidates(key: string, shape: readonly number[], positions: Uint32Array, opts: LayoutOptions, rest: StreamEncoding[], layout: 'sparse' | 'sparse-coded') {
+  const bitsList = opts.gapBits === 'auto' ? AUTO_GAP_BITS : [opts.gapBits];
+  return bitsList.map((b) => ({
+    key,
+    shape,
+    layout,
+    entries: positions.length,
+    gapBits: b,
+    streams: [...rest, planSymbols('gaps', encodeGaps(positions, b), b, opts.encoders)],
+  }));
+}
+
+function checkCodebook(key: string, size: number, cb: Codebook): void {
+  const k = cb.centroids.length;
+  const bad = (why: string): never => {
+    throw new DcError('INVALID_MODEL', `codebook of ${key}: ${why}`, { tensor: key });
+  };
+  if (k < 1 || k > 65536) bad(`${k} centroids (1 to 65536 allowed)`);
+  if (cb.codes.length !== cb.positions.length) bad(`${cb.codes.length} codes for ${cb.positions.length} positions`);
+  for (let i = 0; i < cb.positions.length; i++) {
+    if (cb.positions[i] >= size || (i > 0 && cb.positions[i] <= cb.positions[i - 1])) bad(`positions must ascend strictly within 0..${size - 1}`);
+    if (cb.codes[i] >= k) bad(`code ${cb.codes[i]} at entry ${i} is not below ${k}`);
+  }
+}
+
+/** Plans a clustered tensor: its codebook indices at its codebook's positions. */
+export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts: LayoutOptions): TensorEncoding {
+  const size = tensor.values.length;
+  checkCodebook(key, size, cb);
+  const k = cb.centroids.length;
+  const candidates: Array<Omit<TensorEncoding, 'bytes'>> = [];
+  if (opts.layout !== 'dense') {
+    const bits = bitsFor(k);
+    const codes = allocSymbols(cb.codes.length, bits);
+    codes.set(cb.codes);
+    const rest = [planFloats('codebook', cb.centroids, 'f32'), planSymbols('codes', codes, bits, opts.encoders)];
+    candidates.push(...gapCandidates(key, tensor.shape, cb.positions, opts, rest, 'sparse-coded'));
+  }
+  if (opts.layout !== 'sparse') {
+    // Every element coded; pruned elements get the extra code k, whose centroid is 0.
+    const pruned = cb.positions.length < size;
+    const alphabet = k + (pruned ? 1 : 0);
+    const bits = bitsFor(alphabet);
+    const codes = allocSymbols(size, bits);
+    if (pruned) codes.fill(k);
+    for (let i = 0; i < cb.positions.length; i++) codes[cb.positions[i]] = cb.codes[i];
+    const centroids = pruned ? Float32Array.of(...cb.centroids, 0) : cb.centroids;
+    const streams = [planFloats('codebook', centroids, 'f32'), planSymbols('codes', codes, bits, opts.encoders)];
+    candidates.push({ key, shape: tensor.shape, layout: 'dense-coded', entries: size, streams });
+  }
+  return smallest(candidates);
+}
+
+/** Plans an unclustered tensor: float values, dense or at the kept / nonzero positions. */
+export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: LayoutOptions): TensorEncoding {
+  const { values, shape } = tensor;
+  if (mask && mask.length !== values.length) {
+    throw new DcError('INVALID_MODEL', `mask of ${key} has ${mask.length} entries for ${values.length} weights`, { tensor: key });
+  }
+  const type = opts.floatFormat === 'float16' ? 'f16' : 'f32';
+  const candidates: Array<Omit<TensorEncoding, 'bytes'>> = [];
+  if (opts.layout !== 'dense') {
+    let n = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] !== 0 || (mask && mask[i] !== 0)) n++;
+    const positions = new Uint32Array(n);
+    const kept = new Float32Array(n);
+    for (let i = 0, o = 0; i < values.length; i++) {
+      if (values[i] !== 0 || (mask && mask[i] !== 0)) {
+        positions[o] = i;
+        kept[o++] = values[i];
+      }
+    }
+    candidates.push(...gapCandidates(key, shape, positions, opts, [planFloats('values', kept, type)], 'sparse'));
+  }
+  if (opts.layout !== 'sparse') {
+    candidates.push({ key, shape, layout: 'dense', entries: values.length, streams: [planFloats('values', values, type)] });
+  }
+  return smallest(candidates);
+}

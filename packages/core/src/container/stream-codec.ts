@@ -1,0 +1,42 @@
+/**
+ * Pluggable stream encodings. Core knows `raw` (fixed-width bit packing of symbols, little-endian
+ * floats); other encodings come as explicit encoder/decoder objects (no global registry), e.g.
+ * `huffmanEncoder` from `@dc/huffman` and `huffmanDecoder` from `@dc/huffman/decode`.
+ */
+import type { Symbols } from './bit-pack.js';
+
+/** The encoding every stream can fall back to: fixed-width packing (symbols) or plain floats. */
+export const RAW_ENCODING = 'raw';
+
+/** What an encoder made of a symbol stream. */
+export interface EncodedStream {
+  /** The stored bytes, self-contained (tables included). */
+  readonly data: Uint8Array;
+  /** How many of `data`'s bytes are tables (e.g. Huffman code lengths), for reports. */
+  readonly tableBytes: number;
+}
+
+/** Encodes symbol streams (code indices, index gaps) for {@link encodeContainer}. */
+export interface StreamEncoder {
+  /** The encoding name written into the file, e.g. `huffman`. */
+  readonly encoding: string;
+  /** The module a reader needs to decode it, e.g. `@dc/huffman/decode` (named in `UNKNOWN_ENCODING`). */
+  readonly decoderModule: string;
+  /**
+   * Encodes `symbols` (each `< 2 ** bits`). Return `undefined` when this encoding does not apply;
+   * the container keeps whichever of raw and the encoders' outputs is smallest.
+   */
+  encodeSymbols(symbols: Symbols, bits: number): EncodedStream | undefined;
+}
+
+/** Decodes symbol streams for {@link decodeContainer}. */
+export interface StreamDecoder {
+  /** The encoding name it reads, as written in the file. */
+  readonly encoding: string;
+  /**
+   * Decodes exactly `count` symbols of at most `bits` bits from `data` (Uint8Array when
+   * `bits <= 8`, else Uint16Array). Must throw `DcError('CORRUPT_STREAM')` on malformed data,
+   * never return a wrong-sized result.
+   */
+  decodeSymbols(data: Uint8Array, count: number, bits: number): Symbols;
+}
