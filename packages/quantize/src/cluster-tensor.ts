@@ -1,0 +1,105 @@
+/**
+ * Clusters the kept weights of one tensor into a codebook. Zeros (pruned weights, and exact zeros
+ * of an unpruned tensor) are not clustered: they stay exactly 0 and pull no centroid.
+ *
+ * Centroid tidying, in this order: round to float32 (the file's precision), drop exact duplicates,
+ * assign every kept weight to its nearest centroid (ties to the lower one), drop centroids that
+ * got no weight, and repeat the assignment until none is empty. So the codebook can have fewer
+ * than `2 ** bits` centroids (an empty cluster of the linear init between the two lobes of a
+ * pruned layer simply disappears), and they are sorted, distinct and inside [min, max].
+ */
+import type { Codebook, RandomSource } from '@dc/core';
+import { initCentroids } from './init.js';
+import { lloyd1d, midpoints, nearest, upperBound } from './lloyd-1d.js';
+import { mlKmeans1d } from './ml-kmeans-run.js';
+import type { CentroidInit, ClusterAlgorithm } from './options.js';
+
+/** How to cluster one tensor. */
+export interface ClusterTensorOptions {
+  readonly bits: number;
+  readonly init: CentroidInit;
+  readonly algorithm: ClusterAlgorithm;
+  readonly maxIterations: number;
+}
+
+/** A clustered tensor: its codebook, its new values and what it cost. */
+export interface ClusteredTensor {
+  readonly codebook: Codebook;
+  /** The tensor with every kept weight replaced by its centroid, zeros elsewhere. */
+  readonly values: Float32Array;
+  /** Lloyd iterations run. */
+  readonly iterations: number;
+  readonly converged: boolean;
+  /** Sum of squared errors between the kept weights and their centroids. */
+  readonly sse: number;
+}
+
+/** Flat positions (ascending) of the weights to cluster: kept by `mask` (when given) and nonzero. */
+export function keptPositions(values: Float32Array, mask?: Uint8Array): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0 && (!mask || mask[i] === 1)) n++;
+  const out = new Uint32Array(n);
+  let j = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0 && (!mask || mask[i] === 1)) out[j++] = i;
+  return out;
+}
+
+/** Float32, sorted, distinct centroids of which none is empty for sorted data `xs`. */
+export function tidyCentroids(raw: ArrayLike<number>, xs: Float64Array): Float32Array {
+  let c = Float32Array.from(raw).sort();
+  c = c.filter((v, i) => i === 0 || v !== c[i - 1]);
+  for (;;) {
+    const mids = midpoints(c);
+    const keep: number[] = [];
+    let start = 0;
+    for (let j = 0; j < c.length; j++) {
+      const end = j < mids.length ? upperBound(xs, mids[j]) : xs.length;
+      if (end > start) keep.push(c[j]);
+      start = Math.max(start, end);
+    }
+    if (keep.length === c.length) return c;
+    c = Float32Array.from(keep);
+  }
+}
+
+/** Nearest-centroid codes of `values` (ties to the lower centroid). */
+export function assignCodes(values: ArrayLike<number>, centroids: Float32Array): Uint8Array {
+  const mids = midpoints(centroids);
+  const codes = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) codes[i] = nearest(mids, values[i]);
+  return codes;
+}
+
+/** Number of distinct values in sorted `xs`. */
+function countDistinct(xs: Float64Array): number {
+  let d = xs.length > 0 ? 1 : 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[i - 1]) d++;
+  return d;
+}
+
+/** Clusters the kept weights of `values` (see the module comment). Does not modify its inputs. */
+export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined, options: ClusterTensorOptions, random: RandomSource): ClusteredTensor {
+  const positions = keptPositions(values, mask);
+  const kept = Float64Array.from(positions, (p) => values[p]);
+  const xs = Float64Array.from(kept).sort();
+  const k = Math.min(2 ** options.bits, countDistinct(xs));
+  let centroids: Float32Array = new Float32Array(0);
+  let iterations = 0;
+  let converged = true;
+  if (k > 0) {
+    const init = initCentroids(options.init, xs, k, random);
+    const run = options.algorithm === 'ml-kmeans' ? mlKmeans1d(kept, init, options.maxIterations) : lloyd1d(xs, init, options.maxIterations);
+    centroids = tidyCentroids(run.centroids, xs);
+    iterations = run.iterations;
+    converged = run.converged;
+  }
+  const codes = assignCodes(kept, centroids);
+  const out = new Float32Array(values.length);
+  let sse = 0;
+  for (let i = 0; i < positions.length; i++) {
+    const c = centroids[codes[i]];
+    out[positions[i]] = c;
+    sse += (kept[i] - c) ** 2;
+  }
+  return { codebook: { bits: options.bits, centroids, positions, codes }, values: out, iterations, converged, sse };
+}
