@@ -82,7 +82,7 @@ function codedView(t: CompressedTensor, k: number): { positions: number[]; codes
 }
 
 /** Asserts that `decoded` is exactly `input`: codes, positions, codebooks, float bits, biases. */
-export function expectExactRoundTrip(input: ReturnType<typeof makeInput>, decoded: CompressedModel): void {
+function expectExactRoundTrip(input: ReturnType<typeof makeInput>, decoded: CompressedModel): void {
   expect(decoded.name).toBe(input.model.name);
   expect(decoded.layers.map((l) => l.name)).toEqual(input.model.layers.map((l) => l.name));
   expect(decoded.stages).toEqual(input.stages);
