@@ -1,0 +1,115 @@
+/**
+ * The paper's pruning figure on real MNIST: LeNet-300-100 pruned to ≤ 8% of its weights with test
+ * error ≤ baseline error + 0.1 percentage point (Han et al. keep 8% at 1.59% error). Trains on
+ * tfjs-wasm; about 18 epochs in all (10 baseline + 4 rounds of 2, by default).
+ *
+ * Run: `npx vitest run --project slow packages/prune/src/lenet300.slow.test.ts`. Knobs (env):
+ * DC_BASELINE_EPOCHS (10), DC_ROUNDS (4), DC_RETRAIN_EPOCHS (2), DC_RETRAIN_LR (1e-4),
+ * DC_BASELINE_CACHE (a file to keep the trained baseline in between runs; default none).
+ * Figures are printed and written to `$DC_RESULT_FILE` when set.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createPipeline, listParams, mapParams } from '@dc/core';
+import type { Model } from '@dc/core';
+import { loadMnist } from '@dc/core/mnist';
+import { createTfjsTrainer, fromLayersModel } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { pruneLowMagnitude } from './prune-low-magnitude.js';
+
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const BASELINE_EPOCHS = env('DC_BASELINE_EPOCHS', 10);
+const ROUNDS = env('DC_ROUNDS', 4);
+const RETRAIN_EPOCHS = env('DC_RETRAIN_EPOCHS', 2);
+const RETRAIN_LR = env('DC_RETRAIN_LR', 1e-4);
+/** The paper's per-layer kept shares are 8%, 9%, 26% (8.2% in all); ip1 a little lower to land ≤ 8% in all. */
+const SPARSITY = { ip1: 0.925, ip2: 0.91, ip3: 0.74 };
+
+function lenet300(): Model {
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  const lm = tf.sequential({
+    name: 'lenet-300-100',
+    layers: [
+      tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', name: 'ip1', kernelInitializer: init(1) }),
+      tf.layers.dense({ units: 100, activation: 'relu', name: 'ip2', kernelInitializer: init(2) }),
+      tf.layers.dense({ units: 10, activation: 'softmax', name: 'ip3', kernelInitializer: init(3) }),
+    ],
+  });
+  const model = fromLayersModel(lm);
+  lm.dispose();
+  return model;
+}
+
+function loadCached(path: string | undefined, model: Model): Model | undefined {
+  if (!path || !existsSync(path)) return undefined;
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as { epochs: number; params: Record<string, string> };
+  if (saved.epochs !== BASELINE_EPOCHS) return undefined;
+  return mapParams(model, (ref) => ({ shape: [...ref.tensor.shape], values: new Float32Array(new Uint8Array(Buffer.from(saved.params[ref.key], 'base64')).buffer) }));
+}
+
+function saveCached(path: string | undefined, model: Model, seconds: number): void {
+  if (!path) return;
+  const params = Object.fromEntries(listParams(model).map((r) => [r.key, Buffer.from(r.tensor.values.buffer, r.tensor.values.byteOffset, r.tensor.values.byteLength).toString('base64')]));
+  writeFileSync(path, JSON.stringify({ epochs: BASELINE_EPOCHS, seconds, params }));
+}
+
+describe('LeNet-300-100 on real MNIST (tfjs-wasm)', () => {
+  it('prunes to ≤ 8% of weights kept with test error ≤ baseline + 0.1 pp', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const mnist = await loadMnist();
+    const trainer = createTfjsTrainer({ tf, train: mnist.train, evaluation: mnist.test, batchSize: 128, optimizer: 'adam', seed: 1 });
+
+    const t0 = performance.now();
+    let baseline = loadCached(process.env.DC_BASELINE_CACHE, lenet300());
+    const cached = baseline !== undefined;
+    if (!baseline) {
+      baseline = (await trainer.fineTune(lenet300(), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
+      saveCached(process.env.DC_BASELINE_CACHE, baseline, (performance.now() - t0) / 1000);
+    }
+    const baselineSeconds = (performance.now() - t0) / 1000;
+
+    const t1 = performance.now();
+    const stage = pruneLowMagnitude({
+      sparsity: SPARSITY,
+      rounds: ROUNDS,
+      schedule: { kind: 'polynomial', power: 3 },
+      retrain: { epochs: RETRAIN_EPOCHS, learningRate: RETRAIN_LR, optimizer: 'adam' },
+    });
+    const { model, report } = await createPipeline().use(stage).run(baseline, {
+      trainer,
+      observers: [{ onMessage: (m) => console.log(`[${m.stage}] ${m.message}`) }],
+    });
+    const pruneSeconds = (performance.now() - t1) / 1000;
+
+    const metrics = report.stages[0].metrics as { keptPercent: number; layers: { key: string; weights: number; kept: number; keptPercent: number; threshold: number }[]; rounds: { accuracy: number; maskViolations: number }[] };
+    const baselineError = 1 - report.baselineAccuracy!;
+    const prunedError = 1 - report.stages[0].accuracy!;
+    const result = {
+      backend: trainer.backend,
+      baselineEpochs: BASELINE_EPOCHS,
+      baselineCached: cached,
+      baselineSeconds,
+      baselineErrorPercent: 100 * baselineError,
+      rounds: ROUNDS,
+      retrainEpochsPerRound: RETRAIN_EPOCHS,
+      retrainLearningRate: RETRAIN_LR,
+      pruneSeconds,
+      prunedErrorPercent: 100 * prunedError,
+      keptPercent: metrics.keptPercent,
+      layers: metrics.layers.map((l) => ({ key: l.key, weights: l.weights, keptPercent: l.keptPercent, threshold: l.threshold })),
+      roundAccuracy: metrics.rounds.map((r) => r.accuracy),
+      paper: { keptPercent: 8, errorPercent: 1.59, baselineErrorPercent: 1.64 },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    if (process.env.DC_RESULT_FILE) writeFileSync(process.env.DC_RESULT_FILE, JSON.stringify(result, null, 2));
+
+    expect(metrics.keptPercent).toBeLessThanOrEqual(8);
+    expect(metrics.rounds.every((r) => r.maskViolations === 0)).toBe(true);
+    for (const ref of listParams(model).filter((r) => r.param === 'kernel')) {
+      const zeros = ref.tensor.values.filter((v) => Object.is(v, 0)).length;
+      expect(zeros).toBe(Math.round(SPARSITY[ref.layer.name as keyof typeof SPARSITY] * ref.tensor.values.length));
+    }
+    expect(prunedError).toBeLessThanOrEqual(baselineError + 0.001 + 1e-9);
+  });
+});
