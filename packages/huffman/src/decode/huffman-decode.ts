@@ -1,0 +1,61 @@
+/** Table-driven decoding of a Huffman stream: one lookup per symbol, no tree walk. */
+import { DcError } from '@dc/core';
+import { buildDecodeTable } from './decode-table.js';
+import { readStreamTable } from './stream-header.js';
+
+function corrupt(why: string): never {
+  throw new DcError('CORRUPT_STREAM', `huffman stream: ${why}`);
+}
+
+/**
+ * Decodes exactly `count` symbols of at most `bits` bits from a Huffman stream (table then
+ * LSB-first code bits). Throws `CORRUPT_STREAM` on any inconsistency, including a stream that
+ * ends before `count` symbols.
+ */
+export function decodeHuffman(data: Uint8Array, count: number, bits: number): Uint8Array | Uint16Array {
+  const { maxLength, lengths, bytes } = readStreamTable(data, bits);
+  if (maxLength === 0) {
+    if (count !== 0) corrupt(`an empty stream cannot hold ${count} symbols`);
+    return bits <= 8 ? new Uint8Array(0) : new Uint16Array(0);
+  }
+  if (count > (data.length - bytes) * 8) corrupt(`${data.length - bytes} bytes cannot hold ${count} symbols`);
+  const out = bits <= 8 ? new Uint8Array(count) : new Uint16Array(count);
+  const table = buildDecodeTable(lengths, maxLength);
+  const mask = (1 << maxLength) - 1;
+  const n = data.length;
+  let pos = bytes;
+  let buf = 0;
+  let have = 0;
+  let i = 0;
+  // Fast loop: at least 4 bytes left, so refills need no bounds check.
+  const safe = n - 4;
+  while (i < count && pos <= safe) {
+    if (have < 16) {
+      buf |= (data[pos] | (data[pos + 1] << 8)) << have;
+      pos += 2;
+      have += 16;
+    }
+    const e = table[buf & mask];
+    const len = e & 15;
+    if (len === 0) corrupt('bit pattern that starts no code');
+    out[i++] = e >>> 4;
+    buf >>>= len;
+    have -= len;
+  }
+  // Tail: refill byte by byte, zeros past the end (checked below).
+  while (i < count) {
+    while (have <= 24) {
+      buf |= (pos < n ? data[pos] : 0) << have;
+      pos++;
+      have += 8;
+    }
+    const e = table[buf & mask];
+    const len = e & 15;
+    if (len === 0) corrupt('bit pattern that starts no code');
+    out[i++] = e >>> 4;
+    buf >>>= len;
+    have -= len;
+  }
+  if (pos * 8 - have > n * 8) corrupt('the stream ends before its last symbol');
+  return out;
+}

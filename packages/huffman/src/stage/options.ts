@@ -1,0 +1,28 @@
+/** Options of {@link huffmanEncode} and their validation. */
+import { assertOption } from '@dc/core';
+
+/** Options of the `dc:huffman` stage; all optional. */
+export interface HuffmanEncodeOptions {
+  /** Bits per relative index: `'auto'` (default) measures 2..8 per tensor; or a fixed 1..16. */
+  gapBits?: 'auto' | number;
+  /** `'auto'` (default) keeps the smaller of sparse and dense per tensor; or force one. */
+  layout?: 'auto' | 'sparse' | 'dense';
+  /** Storage of unclustered values: `'float32'` (default, exact) or `'float16'` (half size, rounded). */
+  floatFormat?: 'float32' | 'float16';
+  /** Huffman-code the symbol streams (default `true`); `false` writes fixed-width codes only. */
+  huffman?: boolean;
+}
+
+/** The options with defaults filled in, after validation (`INVALID_OPTION` on bad values). */
+export function resolveHuffmanOptions(o: HuffmanEncodeOptions = {}): Required<HuffmanEncodeOptions> {
+  const stage = 'dc:huffman';
+  const gapBits = o.gapBits ?? 'auto';
+  assertOption(gapBits === 'auto' || (Number.isInteger(gapBits) && gapBits >= 1 && gapBits <= 16), 'gapBits', 'must be "auto" or an integer from 1 to 16', stage);
+  const layout = o.layout ?? 'auto';
+  assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"', stage);
+  const floatFormat = o.floatFormat ?? 'float32';
+  assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"', stage);
+  const huffman = o.huffman ?? true;
+  assertOption(typeof huffman === 'boolean', 'huffman', 'must be true or false', stage);
+  return { gapBits, layout, floatFormat, huffman };
+}
