@@ -1,12 +1,14 @@
 import type { ProgressEvent } from '../stage.js';
 import type { StageReport } from './report.js';
 import type { JsonValue } from '../json.js';
+import type { Model } from '../ir/model.js';
 
 /** Watches a pipeline run (progress bars, logs) without stages knowing about it. */
 export interface PipelineObserver {
   onStageStart?(event: { readonly stage: string; readonly index: number; readonly total: number }): void;
   onProgress?(event: ProgressEvent & { readonly stage: string }): void;
-  onStageEnd?(event: { readonly stage: string; readonly index: number; readonly report: StageReport }): void;
+  /** After each stage, with its report and output model (for per-stage checkpoints or histograms). */
+  onStageEnd?(event: { readonly stage: string; readonly index: number; readonly report: StageReport; readonly model: Model }): void;
   onMessage?(event: { readonly stage: string; readonly level: 'info' | 'warn'; readonly message: string; readonly data?: JsonValue }): void;
 }
 

@@ -136,7 +136,7 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
     };
     bytes = report.bytesAfter;
     reports.push(report);
-    notify(observers, 'onStageEnd', { stage: stage.name, index, report });
+    notify(observers, 'onStageEnd', { stage: stage.name, index, report, model });
   }
 
   return {

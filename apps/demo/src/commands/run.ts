@@ -1,0 +1,109 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { float32Bytes, type Model } from '@dc/core';
+import { writeFileAtomic } from '@dc/core/node';
+import { baselinePath, loadBaseline } from '../baseline.js';
+import { loadData, type DataOptions } from '../data.js';
+import { buildModel, type ModelName } from '../models.js';
+import type { DemoSettings, PresetName } from '../presets.js';
+import { createProgress } from '../progress.js';
+import type { DemoResult } from '../result.js';
+import { chartData } from '../report/chart-data.js';
+import { renderHtml } from '../report/html.js';
+import { layerRows, renderLayerTable } from '../report/table.js';
+import { benchFile } from '../steps/bench.js';
+import { compress } from '../steps/compress.js';
+import { evaluateFile } from '../steps/evaluate-file.js';
+import { setupTrainer } from '../trainer-setup.js';
+
+/** Options of the `run` command. */
+export interface RunCommandOptions extends DataOptions {
+  model: ModelName;
+  preset: PresetName;
+  settings: DemoSettings;
+  seed: number;
+  /** Folder for the `.dcm` file and the reports. */
+  outDir: string;
+  /** Train the baseline in this run instead of loading the shipped checkpoint. */
+  fromScratch?: boolean;
+  /** Skip the runtime benchmark. */
+  bench: boolean;
+}
+
+/** The whole demo: baseline → prune → cluster → Huffman → file → runtime accuracy → benchmark → reports. */
+export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoResult; table: string }> {
+  const t0 = performance.now();
+  const progress = createProgress();
+  const data = await loadData(o);
+  const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress });
+
+  const { model: baseline, source } = await obtainBaseline(o, trainer, tf, progress);
+  const baselineEval = await trainer.evaluate(baseline);
+  progress.log(`baseline (${source}): test error ${((1 - baselineEval.accuracy) * 100).toFixed(2)}% on ${baselineEval.examples} images`);
+
+  const compressed = await compress(baseline, o.settings, trainer, o.seed, progress);
+  await mkdir(o.outDir, { recursive: true });
+  const file = resolve(o.outDir, `${o.model}.dcm`);
+  await writeFileAtomic(file, compressed.file.bytes);
+
+  progress.log(`running ${file} with @dc/sparse-runtime (cpu) on ${data.test.count} test images`);
+  const evaluation = await evaluateFile(file, data.test);
+  const bench = o.bench ? await benchFile(file, data.test, tf) : undefined;
+
+  const originalBytes = float32Bytes(baseline);
+  const fileBytes = compressed.file.bytes.length;
+  const layers = layerRows(compressed.report);
+  const reports = { json: join(resolve(o.outDir), 'report.json'), html: join(resolve(o.outDir), 'report.html') };
+  const result: DemoResult = {
+    model: o.model,
+    preset: o.preset,
+    originalBytes,
+    fileBytes,
+    compressionRatio: originalBytes / fileBytes,
+    baselineTestError: 1 - baselineEval.accuracy,
+    testError: 1 - evaluation.accuracy,
+    testExamples: evaluation.examples,
+    file,
+    wallSeconds: (performance.now() - t0) / 1000,
+    seed: o.seed,
+    trainingBackend: backend,
+    baselineSource: source,
+    layers: layers as never,
+    pipeline: compressed.report,
+    ...(bench ? { bench: { ...bench, runtimeLoadMs: evaluation.loadMs } as never } : {}),
+    reports,
+  };
+  const table = renderLayerTable(o.model, layers, result);
+  await writeFile(reports.json, JSON.stringify(result, null, 2));
+  const charts = chartData(result, evaluation.accuracy, baselineEval.accuracy, [
+    { phase: 'baseline', model: baseline },
+    ...[...compressed.snapshots].filter(([stage]) => stage !== 'dc:huffman').map(([stage, model]) => ({ phase: stage === 'dc:prune' ? 'pruned' : 'clustered', model })),
+  ], bench);
+  await writeFile(reports.html, await renderHtml(`Deep Compression of ${o.model} (${o.preset})`, summaryRows(result), table, charts));
+  return { result, table };
+}
+
+async function obtainBaseline(o: RunCommandOptions, trainer: Awaited<ReturnType<typeof setupTrainer>>['trainer'], tf: Awaited<ReturnType<typeof setupTrainer>>['tf'], progress: ReturnType<typeof createProgress>): Promise<{ model: Model; source: 'checkpoint' | 'trained' }> {
+  if (!o.fromScratch) {
+    const checkpoint = await loadBaseline(baselinePath(o.model));
+    if (checkpoint) return { model: checkpoint.model, source: 'checkpoint' };
+    progress.log(`no shipped baseline for ${o.model}: training one (${o.settings.baseline.epochs} epochs)`);
+  }
+  const { epochs, learningRate, batchSize } = o.settings.baseline;
+  const { model } = await trainer.fineTune(buildModel(o.model, tf, o.seed), { epochs, learningRate, batchSize });
+  return { model, source: 'trained' };
+}
+
+function summaryRows(r: DemoResult): [string, string][] {
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  return [
+    ['model / preset', `${r.model} / ${r.preset}`],
+    ['original (float32, all parameters)', `${r.originalBytes.toLocaleString('en')} bytes`],
+    ['written file', `${r.fileBytes.toLocaleString('en')} bytes (${r.file})`],
+    ['compression ratio', `${r.compressionRatio.toFixed(1)}×`],
+    ['baseline test error', pct(r.baselineTestError)],
+    ['test error of the file (sparse runtime)', `${pct(r.testError)} on ${r.testExamples} images`],
+    ['training backend', r.trainingBackend],
+    ['wall time', `${r.wallSeconds.toFixed(0)} s`],
+  ];
+}

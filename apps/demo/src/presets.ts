@@ -1,0 +1,74 @@
+import type { ModelName } from './models.js';
+
+/** Every hyper-parameter of a demo run; presets fill it, CLI flags override it. */
+export interface DemoSettings {
+  /** Training the baseline from scratch (the `train` command, or `--from-scratch`). */
+  baseline: { epochs: number; learningRate: number; batchSize: number };
+  /** Fraction of weights pruned per layer (the paper's kept % is 1 − this). */
+  sparsity: Record<string, number>;
+  prune: { rounds: number; retrainEpochs: number; retrainLearningRate: number };
+  /** Bits per layer of the shared-weight codebooks. */
+  bits: Record<string, number>;
+  cluster: { epochs: number; learningRate: number; init: 'linear' | 'density' | 'random' | 'kmeans++' };
+}
+
+/** Presets: `quick` runs in minutes on 2 cores; `paper` spends what it takes to reach the paper's figures. */
+export const PRESET_NAMES = ['quick', 'paper'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const LENET_300: Record<PresetName, DemoSettings> = {
+  quick: {
+    baseline: { epochs: 20, learningRate: 1e-3, batchSize: 128 },
+    sparsity: { ip1: 0.92, ip2: 0.91, ip3: 0.74 },
+    prune: { rounds: 2, retrainEpochs: 1, retrainLearningRate: 1e-4 },
+    bits: { ip1: 5, ip2: 5, ip3: 5 },
+    cluster: { epochs: 1, learningRate: 1e-4, init: 'linear' },
+  },
+  paper: {
+    baseline: { epochs: 20, learningRate: 1e-3, batchSize: 128 },
+    sparsity: { ip1: 0.93, ip2: 0.92, ip3: 0.75 },
+    prune: { rounds: 4, retrainEpochs: 3, retrainLearningRate: 1e-4 },
+    bits: { ip1: 5, ip2: 5, ip3: 5 },
+    cluster: { epochs: 3, learningRate: 1e-4, init: 'linear' },
+  },
+};
+
+const LENET_5: Record<PresetName, DemoSettings> = {
+  quick: {
+    baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128 },
+    sparsity: { conv1: 0.34, conv2: 0.88, ip1: 0.92, ip2: 0.81 },
+    prune: { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-4 },
+    bits: { conv1: 8, conv2: 8, ip1: 5, ip2: 5 },
+    cluster: { epochs: 1, learningRate: 1e-4, init: 'linear' },
+  },
+  paper: {
+    baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128 },
+    sparsity: { conv1: 0.34, conv2: 0.88, ip1: 0.92, ip2: 0.81 },
+    prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-4 },
+    bits: { conv1: 8, conv2: 8, ip1: 5, ip2: 5 },
+    cluster: { epochs: 2, learningRate: 1e-4, init: 'linear' },
+  },
+};
+
+const SEED_CONVNET: Record<PresetName, DemoSettings> = {
+  quick: {
+    baseline: { epochs: 1, learningRate: 1e-3, batchSize: 128 },
+    sparsity: { conv1: 0.3, conv2: 0.85, fc1: 0.95, fc2: 0.8 },
+    prune: { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-4 },
+    bits: { conv1: 8, conv2: 8, fc1: 5, fc2: 5 },
+    cluster: { epochs: 1, learningRate: 1e-4, init: 'linear' },
+  },
+  paper: {
+    baseline: { epochs: 5, learningRate: 1e-3, batchSize: 128 },
+    sparsity: { conv1: 0.3, conv2: 0.88, fc1: 0.96, fc2: 0.8 },
+    prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-4 },
+    bits: { conv1: 8, conv2: 8, fc1: 5, fc2: 5 },
+    cluster: { epochs: 2, learningRate: 1e-4, init: 'linear' },
+  },
+};
+
+/** The settings of a preset for a model (a fresh copy, safe to override). */
+export function presetSettings(model: ModelName, preset: PresetName): DemoSettings {
+  const table = { 'lenet-300-100': LENET_300, 'lenet-5': LENET_5, 'seed-convnet': SEED_CONVNET }[model];
+  return structuredClone(table[preset]);
+}

@@ -1,0 +1,48 @@
+import { createPipeline, type EncodedFile, type Model, type PipelineReport, type TrainingService } from '@dc/core';
+import { huffmanEncode } from '@dc/huffman';
+import { pruneLowMagnitude } from '@dc/prune';
+import { clusterWeights } from '@dc/quantize';
+import type { DemoSettings } from '../presets.js';
+import type { Progress } from '../progress.js';
+
+/** The outcome of the compression pipeline. */
+export interface CompressionResult {
+  readonly model: Model;
+  readonly file: EncodedFile;
+  readonly report: PipelineReport;
+  /** The model after each stage, by stage name (for the weight histograms). */
+  readonly snapshots: ReadonlyMap<string, Model>;
+}
+
+/** The Deep Compression stages for a demo run: prune + retrain → cluster + fine-tune → Huffman. */
+export function demoStages(settings: DemoSettings) {
+  const { sparsity, prune, bits, cluster } = settings;
+  return {
+    prune: pruneLowMagnitude({
+      sparsity,
+      rounds: prune.rounds,
+      schedule: prune.rounds > 1 ? { kind: 'polynomial', initial: 0, power: 3 } : { kind: 'constant' },
+      ...(prune.retrainEpochs > 0 ? { retrain: { epochs: prune.retrainEpochs, learningRate: prune.retrainLearningRate } } : {}),
+    }),
+    cluster: clusterWeights({
+      layerBits: bits,
+      init: cluster.init,
+      epochs: cluster.epochs,
+      learningRate: cluster.learningRate,
+      centroidLearningRate: cluster.learningRate,
+    }),
+    huffman: huffmanEncode(),
+  };
+}
+
+/** Runs prune → cluster → Huffman on `baseline` with the trainer, reporting progress. */
+export async function compress(baseline: Model, settings: DemoSettings, trainer: TrainingService, seed: number, progress: Progress): Promise<CompressionResult> {
+  const stages = demoStages(settings);
+  const snapshots = new Map<string, Model>();
+  const result = await createPipeline()
+    .use(stages.prune)
+    .use(stages.cluster)
+    .use(stages.huffman)
+    .run(baseline, { trainer, seed, observers: [progress.observer, { onStageEnd: (e) => snapshots.set(e.stage, e.model) }] });
+  return { model: result.model, file: result.artifacts['encode/file']!, report: result.report, snapshots };
+}

@@ -1,0 +1,26 @@
+import type { TrainingService } from '@dc/core';
+import type { ImageDataset } from '@dc/core/mnist';
+import { createTfjsTrainer, selectTrainingBackend, type TrainingBackendName } from '@dc/core/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import type { Progress } from './progress.js';
+
+/** A trainer on the fastest backend that loads, reporting which one and why better ones were skipped. */
+export async function setupTrainer(
+  data: ImageDataset,
+  options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress },
+): Promise<{ tf: typeof tf; backend: string; trainer: TrainingService }> {
+  const selected = await selectTrainingBackend(options.backends ? { prefer: options.backends } : {});
+  for (const s of selected.skipped) options.progress.log(`training backend ${s.backend} skipped: ${s.reason}`);
+  options.progress.log(`training backend: ${selected.backend}`);
+  const base = createTfjsTrainer({ tf: selected.tf, train: data.train, evaluation: data.test, batchSize: options.batchSize, seed: options.seed });
+  // Every fine-tuning run (baseline, pruning rounds, centroid tuning) shows a per-batch bar.
+  const trainer: TrainingService = {
+    backend: base.backend,
+    evaluate: (model) => base.evaluate(model),
+    fineTune: (model, ft) => {
+      const bar = options.progress.training('train');
+      return base.fineTune(model, { ...ft, onProgress: (p) => (bar(p), ft.onProgress?.(p)) });
+    },
+  };
+  return { tf: selected.tf, backend: selected.backend, trainer };
+}
