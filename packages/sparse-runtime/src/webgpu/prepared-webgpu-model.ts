@@ -1,111 +1,121 @@
 /**
- * A model compiled for one WebGPU device: weights uploaded once at prepare, one pipeline per
- * distinct program, two ping-pong activation buffers that grow with the batch, and one command
- * buffer per chunk of samples (every layer's dispatch in one compute pass, then one read-back).
+ * A model compiled for one WebGPU device: weights uploaded once at prepare, pipelines compiled
+ * once, two ping-pong activation buffers (device layout, see shaders/common.ts) that grow with the
+ * batch, and one command buffer per chunk of samples: transpose in, every layer's dispatch,
+ * transpose out, one read-back.
  */
 import './webgpu-types.js';
 import { DcError } from '@dc/core';
 import type { PreparedModel } from '../backend.js';
 import type { LoadedModel } from '../model/loaded-model.js';
-import { dispatchFor } from './shaders/common.js';
-import { stepsOf, uniformsOf, type GpuStep } from './steps.js';
+import { dispatchFor, paddedBatch, quadsPerThread, LANES } from './shaders/common.js';
+import { fromDeviceLayoutShader, toDeviceLayoutShader, TRANSPOSE_PARAMS } from './shaders/transpose.js';
+import { stepsOf, threadsOf, uniformsOf, type GpuStep } from './steps.js';
+import { createPrograms, type Programs } from './programs.js';
+
+/** Options of {@link prepareWebGpuModel}. */
+export interface PrepareWebGpuOptions {
+  /** Most samples per command buffer; larger batches run in chunks. Default: what the device's buffer limits allow. */
+  readonly maxChunk?: number;
+}
 
 interface DeviceStep {
   readonly step: GpuStep;
-  readonly pipeline: GPUComputePipeline;
+  readonly pipelines: Readonly<Record<1 | 4, GPUComputePipeline>>;
+  readonly layout: GPUBindGroupLayout;
   readonly uniforms: GPUBuffer;
   readonly arrays: GPUBuffer[];
 }
 
-/** Options of {@link prepareWebGpuModel}. */
-export interface PrepareWebGpuOptions {
-  /** Most samples per command buffer; larger batches run in chunks. Default: as many as the device's buffer limits allow. */
-  readonly maxChunk?: number;
-}
-
-function upload(device: GPUDevice, data: Uint32Array | Float32Array, usage: number): GPUBuffer {
-  const buffer = device.createBuffer({ size: Math.max(4, Math.ceil(data.byteLength / 4) * 4), usage, mappedAtCreation: true });
-  const view = data instanceof Float32Array ? new Float32Array(buffer.getMappedRange()) : new Uint32Array(buffer.getMappedRange());
-  view.set(data);
+function upload(device: GPUDevice, data: Uint32Array | Float32Array): GPUBuffer {
+  const buffer = device.createBuffer({ size: Math.max(4, data.byteLength), usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+  new (data instanceof Float32Array ? Float32Array : Uint32Array)(buffer.getMappedRange()).set(data);
   buffer.unmap();
   return buffer;
 }
 
-async function compile(device: GPUDevice, code: string, layer: string): Promise<GPUComputePipeline> {
-  const module = device.createShaderModule({ code });
-  try {
-    return await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-  } catch (error) {
-    const info = await module.getCompilationInfo?.().catch(() => undefined);
-    const messages = info?.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ') ?? '';
-    throw new DcError('BACKEND_UNAVAILABLE', `webgpu: the program of layer "${layer}" failed to compile ${messages}`, {
-      tensor: layer, cause: error, hint: 'The WebGPU implementation rejected a compute shader; report it with the adapter name, and use createCpuBackend() meanwhile.',
-    });
-  }
+async function deviceStep(device: GPUDevice, programs: Programs, step: GpuStep): Promise<DeviceStep> {
+  const n = step.arrays.length;
+  const [p1, p4] = await Promise.all([programs.pipeline(step.shader(1), n, step.layer), step.blocked ? programs.pipeline(step.shader(4), n, step.layer) : undefined]);
+  return {
+    step,
+    pipelines: { 1: p1, 4: p4 ?? p1 },
+    layout: programs.layout(n),
+    uniforms: device.createBuffer({ size: Math.ceil(step.fields.length / 4) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+    arrays: step.arrays.map((a) => upload(device, a)),
+  };
+}
+
+/** A layout change at either end (its uniforms are written by the executor, not from `fields`). */
+function transposeStep(layer: string, wgsl: string, width: number): GpuStep {
+  return { layer, shader: () => wgsl, blocked: false, fields: TRANSPOSE_PARAMS, fixed: {}, arrays: [], items: width, outputSize: width };
 }
 
 /** Compiles `model` for `device`. */
 export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, options: PrepareWebGpuOptions = {}): Promise<PreparedModel> {
+  const programs = createPrograms(device);
   const steps = model.plan.flatMap(stepsOf);
-  const pipelines = new Map<string, Promise<GPUComputePipeline>>();
-  const program = (s: GpuStep) => {
-    if (!pipelines.has(s.shader)) pipelines.set(s.shader, compile(device, s.shader, s.layer));
-    return pipelines.get(s.shader)!;
-  };
-  const uniformUsage = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
-  const dsteps: DeviceStep[] = await Promise.all(steps.map(async (step) => ({
-    step,
-    pipeline: await program(step),
-    uniforms: device.createBuffer({ size: Math.ceil(step.fields.length / 4) * 16, usage: uniformUsage }),
-    arrays: step.arrays.map((a) => upload(device, a, GPUBufferUsage.STORAGE)),
-  })));
+  const [inStep, outStep, ...layers] = await Promise.all([
+    deviceStep(device, programs, transposeStep('input', toDeviceLayoutShader(), model.inputSize)),
+    deviceStep(device, programs, transposeStep('output', fromDeviceLayoutShader(), model.outputSize)),
+    ...steps.map((s) => deviceStep(device, programs, s)),
+  ]);
 
   const perSample = Math.max(model.inputSize, ...steps.map((s) => s.outputSize));
-  const bindingLimit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  const deviceChunk = Math.max(1, Math.floor(bindingLimit / (perSample * 4)));
+  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const deviceChunk = Math.max(LANES, Math.floor(limit / (perSample * 4) / 16) * 16);
   const maxChunk = Math.max(1, Math.min(deviceChunk, options.maxChunk ?? deviceChunk));
-  const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
 
   let capacity = 0;
-  let ping: GPUBuffer[] = [];
-  let readback: GPUBuffer | null = null;
+  let buffers: GPUBuffer[] = [];
   let bindGroups: GPUBindGroup[] = [];
-  let queue: Promise<unknown> = Promise.resolve();
+  let readback: GPUBuffer | undefined;
   let disposed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const bind = (d: DeviceStep, input: GPUBuffer, output: GPUBuffer) =>
+    device.createBindGroup({ layout: d.layout, entries: [d.uniforms, input, ...d.arrays, output].map((buffer, binding) => ({ binding, resource: { buffer } })) });
 
   const grow = (n: number) => {
     if (n <= capacity) return;
     capacity = Math.min(maxChunk, 2 ** Math.ceil(Math.log2(n)));
-    for (const b of ping) b.destroy();
-    readback?.destroy();
-    ping = [0, 1].map(() => device.createBuffer({ size: capacity * perSample * 4, usage: storage }));
-    readback = device.createBuffer({ size: Math.max(4, capacity * model.outputSize * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    bindGroups = dsteps.map((d, i) => device.createBindGroup({
-      layout: d.pipeline.getBindGroupLayout(0),
-      entries: [d.uniforms, ping[i % 2], ...d.arrays, ping[(i + 1) % 2]].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }));
+    for (const b of [...buffers, ...(readback ? [readback] : [])]) b.destroy();
+    const storage = (bytes: number, extra: number) => device.createBuffer({ size: Math.max(16, bytes), usage: GPUBufferUsage.STORAGE | extra });
+    const staging = storage(capacity * model.inputSize * 4, GPUBufferUsage.COPY_DST);
+    const ping = [0, 1].map(() => storage(paddedBatch(capacity) * perSample * 4, 0));
+    const rows = storage(capacity * model.outputSize * 4, GPUBufferUsage.COPY_SRC);
+    readback = device.createBuffer({ size: Math.max(16, capacity * model.outputSize * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    buffers = [staging, ...ping, rows];
+    bindGroups = [bind(inStep, staging, ping[0]), ...layers.map((d, i) => bind(d, ping[i % 2], ping[(i + 1) % 2])), bind(outStep, ping[layers.length % 2], rows)];
+  };
+
+  const dispatch = (pass: GPUComputePassEncoder, d: DeviceStep, group: GPUBindGroup, threads: number, q: 1 | 4, uniforms: (rowStride: number) => Uint32Array<ArrayBuffer>) => {
+    const grid = dispatchFor(threads);
+    device.queue.writeBuffer(d.uniforms, 0, uniforms(grid.rowStride));
+    pass.setPipeline(d.pipelines[q]);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(grid.x, grid.y);
   };
 
   const runChunk = async (input: Float32Array, n: number): Promise<Float32Array> => {
     grow(n);
-    device.queue.writeBuffer(ping[0], 0, input.buffer, input.byteOffset, input.byteLength);
+    const padded = paddedBatch(n);
+    const quads = padded / LANES;
+    const q = quadsPerThread(padded);
+    device.queue.writeBuffer(buffers[0], 0, input.buffer, input.byteOffset, input.byteLength);
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    dsteps.forEach((d, i) => {
-      const grid = dispatchFor(d.step.threadsPerSample * n);
-      device.queue.writeBuffer(d.uniforms, 0, uniformsOf(d.step, n, grid.rowStride));
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, bindGroups[i]);
-      pass.dispatchWorkgroups(grid.x, grid.y);
-    });
+    const transposeUniforms = (total: number, width: number) => (rowStride: number) => new Uint32Array([total, rowStride, width, n, padded, 0, 0, 0]);
+    dispatch(pass, inStep, bindGroups[0], model.inputSize * padded, 1, transposeUniforms(model.inputSize * padded, model.inputSize));
+    layers.forEach((d, i) => dispatch(pass, d, bindGroups[i + 1], threadsOf(d.step, quads, q), q, (rowStride) => uniformsOf(d.step, quads, q, rowStride)));
+    dispatch(pass, outStep, bindGroups[layers.length + 1], n * model.outputSize, 1, transposeUniforms(n * model.outputSize, model.outputSize));
     pass.end();
     const bytes = n * model.outputSize * 4;
-    encoder.copyBufferToBuffer(ping[dsteps.length % 2], 0, readback!, 0, bytes);
+    encoder.copyBufferToBuffer(buffers[3], 0, readback!, 0, bytes);
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     device.queue.submit([encoder.finish()]);
-    const [validation, oom] = [await device.popErrorScope(), await device.popErrorScope()];
-    const failure = validation ?? oom;
+    const failure = (await device.popErrorScope()) ?? (await device.popErrorScope());
     if (failure) throw new DcError('BACKEND_UNAVAILABLE', `webgpu: running a batch of ${n} failed: ${failure.message}`, { hint: 'Try a smaller batch (the device may be out of memory), or another backend.' });
     await readback!.mapAsync(GPUMapMode.READ, 0, bytes);
     const out = new Float32Array(readback!.getMappedRange(0, bytes).slice(0));
@@ -118,8 +128,7 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
     const out = new Float32Array(batchSize * model.outputSize);
     for (let start = 0; start < batchSize; start += maxChunk) {
       const n = Math.min(maxChunk, batchSize - start);
-      const chunk = await runChunk(input.subarray(start * model.inputSize, (start + n) * model.inputSize), n);
-      out.set(chunk, start * model.outputSize);
+      out.set(await runChunk(input.subarray(start * model.inputSize, (start + n) * model.inputSize), n), start * model.outputSize);
     }
     return out;
   };
@@ -134,7 +143,7 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const b of [...ping, ...(readback ? [readback] : []), ...dsteps.flatMap((d) => [d.uniforms, ...d.arrays])]) b.destroy();
+      for (const b of [...buffers, ...(readback ? [readback] : []), ...[inStep, outStep, ...layers].flatMap((d) => [d.uniforms, ...d.arrays])]) b.destroy();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Turns the runtime's shared plan into GPU steps: for each step the WGSL program, the read-only
- * arrays it binds (packed kernel, codebook, bias) and its uniform values for a given batch size.
+ * Turns the runtime's shared plan into GPU steps: for each step its WGSL program, the read-only
+ * arrays it binds (packed kernel, codebook, bias) and its uniform values for a given batch.
  * Host-side and free of WebGPU objects, so it is tested without a device.
  */
 import type { PlannedLayer } from '../model/plan.js';
@@ -14,29 +14,33 @@ import { poolShader, POOL_PARAMS } from './shaders/pool.js';
 export interface GpuStep {
   /** The layer it comes from. */
   readonly layer: string;
-  readonly shader: string;
+  /** WGSL for `q` vec4 of samples per thread (1 or 4); programs that do not block ignore `q`. */
+  readonly shader: (q: 1 | 4) => string;
+  /** True when a thread handles `q` vec4 of samples (dense, conv2d); otherwise one. */
+  readonly blocked: boolean;
   /** Read-only arrays bound after the input, in binding order. */
   readonly arrays: ReadonlyArray<Uint32Array | Float32Array>;
-  /** Uniform field names, in struct order (the first two are `total` and `rowStride`). */
+  /** Uniform field names, in struct order (`total`, `rowStride`, `quads` first). */
   readonly fields: readonly string[];
-  /** Uniform values other than `total` and `rowStride`, which depend on the batch. */
+  /** Uniform values other than `total`, `rowStride` and `quads`, which depend on the batch. */
   readonly fixed: Readonly<Record<string, number>>;
-  /** Threads for a batch: one per output element (per row for softmax). */
-  readonly threadsPerSample: number;
+  /** Work items per vec4 of samples: output elements (rows for softmax). */
+  readonly items: number;
   /** Output floats per sample. */
   readonly outputSize: number;
 }
 
-function biasOf(bias: Float32Array | null, n: number): Float32Array {
-  return bias ?? new Float32Array(n);
+function kernelStep(layer: string, shader: GpuStep['shader'], fields: readonly string[], fixed: Record<string, number>, k: PackedColumns, bias: Float32Array | null, outputSize: number): GpuStep {
+  const b = bias ?? new Float32Array(k.columns);
+  return { layer, shader, blocked: true, fields, fixed, arrays: [k.offsets, k.entries, k.table, b], items: outputSize, outputSize };
 }
 
-function kernelStep(layer: string, shader: string, fields: readonly string[], fixed: Record<string, number>, k: PackedColumns, bias: Float32Array, outputSize: number): GpuStep {
-  return { layer, shader, fields, fixed, arrays: [k.offsets, k.entries, k.table, bias], threadsPerSample: outputSize, outputSize };
+function simpleStep(layer: string, wgsl: string, fields: readonly string[], fixed: Record<string, number>, items: number, outputSize: number): GpuStep {
+  return { layer, shader: () => wgsl, blocked: false, fields, fixed, arrays: [], items, outputSize };
 }
 
 function softmaxStep(layer: string, size: number, width: number): GpuStep {
-  return { layer, shader: softmaxShader(), fields: SOFTMAX_PARAMS, fixed: { width }, arrays: [], threadsPerSample: size / width, outputSize: size };
+  return simpleStep(layer, softmaxShader(), SOFTMAX_PARAMS, { width }, size / width, size);
 }
 
 /** The GPU steps of one planned layer (none for reshapes; two for a layer with a softmax activation). */
@@ -44,7 +48,7 @@ export function stepsOf(p: PlannedLayer): GpuStep[] {
   switch (p.op) {
     case 'dense': {
       const k = packColumns(p.kernel, `${p.name}/kernel`);
-      const main = kernelStep(p.name, denseShader(k.codeBits, p.activation), DENSE_PARAMS, { inDim: p.inputSize, outDim: p.units }, k, biasOf(p.bias, p.units), p.units);
+      const main = kernelStep(p.name, (q) => denseShader(k.codeBits, p.activation, q), DENSE_PARAMS, { inDim: p.inputSize, outDim: p.units }, k, p.bias, p.units);
       return p.activation === 'softmax' ? [main, softmaxStep(p.name, p.units, p.units)] : [main];
     }
     case 'conv2d': {
@@ -53,7 +57,7 @@ export function stepsOf(p: PlannedLayer): GpuStep[] {
       const [outH, outW, outC] = p.output;
       const fixed = { inH, inW, inC, outH, outW, outC, kW: p.kernelSize[1], strideY: p.strides[0], strideX: p.strides[1], padTop: p.pads.top, padLeft: p.pads.left };
       const size = outH * outW * outC;
-      const main = kernelStep(p.name, conv2dShader(k.codeBits, p.activation), CONV2D_PARAMS, fixed, k, biasOf(p.bias, outC), size);
+      const main = kernelStep(p.name, (q) => conv2dShader(k.codeBits, p.activation, q), CONV2D_PARAMS, fixed, k, p.bias, size);
       return p.activation === 'softmax' ? [main, softmaxStep(p.name, size, outC)] : [main];
     }
     case 'maxPool':
@@ -62,21 +66,27 @@ export function stepsOf(p: PlannedLayer): GpuStep[] {
       const [outH, outW] = p.output;
       const fixed = { inH, inW, channels, outH, outW, poolH: p.poolSize[0], poolW: p.poolSize[1], strideY: p.strides[0], strideX: p.strides[1], padTop: p.pads.top, padLeft: p.pads.left };
       const size = outH * outW * channels;
-      return [{ layer: p.name, shader: poolShader(p.op === 'maxPool' ? 'max' : 'avg'), fields: POOL_PARAMS, fixed, arrays: [], threadsPerSample: size, outputSize: size }];
+      return [simpleStep(p.name, poolShader(p.op === 'maxPool' ? 'max' : 'avg'), POOL_PARAMS, fixed, size, size)];
     }
     case 'activation':
       if (p.activation === 'softmax') return [softmaxStep(p.name, p.size, p.lastDim)];
-      return [{ layer: p.name, shader: elementwiseShader(p.activation), fields: ELEMENTWISE_PARAMS, fixed: {}, arrays: [], threadsPerSample: p.size, outputSize: p.size }];
+      return [simpleStep(p.name, elementwiseShader(p.activation), ELEMENTWISE_PARAMS, {}, p.size, p.size)];
     case 'reshape':
       return [];
   }
 }
 
-/** The uniform block of `step` for `batch` samples, given the dispatch's threads per grid row. */
-export function uniformsOf(step: GpuStep, batch: number, rowStride: number): Uint32Array<ArrayBuffer> {
+/** Threads of `step` for `quads` vec4 of samples, `q` of them per thread in blocked programs. */
+export function threadsOf(step: GpuStep, quads: number, q: 1 | 4): number {
+  return step.items * (step.blocked ? quads / q : quads);
+}
+
+/** The uniform block of `step` for `quads` vec4 of samples, given the dispatch's threads per grid row. */
+export function uniformsOf(step: GpuStep, quads: number, q: 1 | 4, rowStride: number): Uint32Array<ArrayBuffer> {
   const values = new Uint32Array(Math.ceil(step.fields.length / 4) * 4);
+  const batchDependent: Record<string, number> = { total: threadsOf(step, quads, q), rowStride, quads };
   step.fields.forEach((f, i) => {
-    values[i] = f === 'total' ? step.threadsPerSample * batch : f === 'rowStride' ? rowStride : step.fixed[f];
+    values[i] = batchDependent[f] ?? step.fixed[f];
   });
   return values;
 }

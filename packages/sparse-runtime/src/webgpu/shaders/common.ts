@@ -1,8 +1,28 @@
 /**
  * Pieces every WGSL program shares: the workgroup size, the flat thread index over a 2-D dispatch
  * (so more than 65,535 workgroups fit), the fused activations and the entry decoding.
+ *
+ * Activation layout on the device: batch innermost. Element `f` (the row-major per-sample index,
+ * NHWC for images) of sample `b` lives at `f · Bp + b`, where the batch is padded to `Bp` (a
+ * multiple of 4, of 16 past 4 samples). Programs see it as `array<vec4f>`, so one load fetches the
+ * same element of 4 samples, and a thread of the dense and conv programs computes 4 such vec4
+ * (16 samples), decoding each packed weight once for all of them. Flatten and reshape stay free:
+ * `f` is unchanged.
  */
 import type { Activation } from '@dc/core';
+
+/** Samples per vec4. */
+export const LANES = 4;
+
+/** Batch size padded for the device layout: a multiple of 4, and of 16 past 4 samples. */
+export function paddedBatch(batch: number): number {
+  return batch <= LANES ? LANES : Math.ceil(batch / 16) * 16;
+}
+
+/** Vec4 groups of samples per thread in the dense and conv programs: 4 (16 samples), or 1 for tiny batches. */
+export function quadsPerThread(padded: number): 1 | 4 {
+  return padded >= 16 ? 4 : 1;
+}
 
 /** Threads per workgroup of every program (1-D). */
 export const WORKGROUP_SIZE = 64;
@@ -45,6 +65,9 @@ export function activationFn(a: Activation): string {
       return 'fn act(v: f32) -> f32 { return v; }';
   }
 }
+
+/** WGSL `fn act4(v: vec4f) -> vec4f`: {@link activationFn}'s `act` on each sample of a vec4. */
+export const ACT4 = 'fn act4(v: vec4f) -> vec4f { return vec4f(act(v.x), act(v.y), act(v.z), act(v.w)); }';
 
 /**
  * WGSL that decodes kept weight `k` into `row` and `w` (its value looked up in `table`), for the

@@ -1,44 +1,46 @@
 /**
- * The sparse-coded 2-D convolution (channels last, strides, SAME/VALID padding as in tfjs): one
- * thread per output element `(b, oy, ox, co)` walks the kept weights of filter `co`; each packed
- * row is `(ky·kw + kx)·cin + ci` and the weight comes from the codebook lookup in the shader.
+ * The sparse-coded 2-D convolution (channels last, strides, SAME/VALID padding as in tfjs). A
+ * thread owns one output element `(oy, ox, co)` and `q` vec4 of samples; it walks the kept weights
+ * of filter `co`, each packed row being `(ky·kw + kx)·cin + ci`, with the codebook lookup in the
+ * shader. Out-of-image taps (padding) are skipped.
  */
 import type { Activation } from '@dc/core';
-import { ENTRY, activationFn, decodeEntry } from './common.js';
+import { ACT4, ENTRY, activationFn, decodeEntry } from './common.js';
+import { unroll } from './dense.js';
 
 /** Uniform layout of the conv2d program (u32 each; the pads are non-negative). */
 export const CONV2D_PARAMS = [
-  'total', 'rowStride', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC',
+  'total', 'rowStride', 'quads', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC',
   'kW', 'strideY', 'strideX', 'padTop', 'padLeft',
 ] as const;
 
-/** WGSL of the conv2d program for a kernel with `codeBits` (0 = wide entries) and a fused activation. */
-export function conv2dShader(codeBits: number, activation: Activation): string {
+/** WGSL of the conv2d program: `codeBits` (0 = wide entries), fused activation, `q` vec4 of samples per thread. */
+export function conv2dShader(codeBits: number, activation: Activation, q: number): string {
   return /* wgsl */ `
 struct Params {
-  total: u32, rowStride: u32, inH: u32, inW: u32, inC: u32, outH: u32, outW: u32, outC: u32,
+  total: u32, rowStride: u32, quads: u32, inH: u32, inW: u32, inC: u32, outH: u32, outW: u32, outC: u32,
   kW: u32, strideY: u32, strideX: u32, padTop: u32, padLeft: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<vec4f>;
 @group(0) @binding(2) var<storage, read> offsets: array<u32>;
 @group(0) @binding(3) var<storage, read> entries: array<u32>;
 @group(0) @binding(4) var<storage, read> table: array<f32>;
 @group(0) @binding(5) var<storage, read> bias: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y: array<vec4f>;
 ${activationFn(activation)}
+${ACT4}
 ${ENTRY}
-  let co = t % p.outC;
-  var r = t / p.outC;
-  let ox = r % p.outW;
-  r = r / p.outW;
-  let oy = r % p.outH;
-  let b = r / p.outH;
-  // Top-left input pixel of the window, shifted by the padding so that it stays unsigned.
-  let y0 = oy * p.strideY;
-  let x0 = ox * p.strideX;
+  let blocks = p.quads / ${q}u;
+  let f = t / blocks;
+  let q0 = (t - f * blocks) * ${q}u;
+  let co = f % p.outC;
+  let pix = f / p.outC;
+  // Window origin in padded coordinates; an input pixel is (y0 + ky − padTop, x0 + kx − padLeft).
+  let y0 = (pix / p.outW) * p.strideY;
+  let x0 = (pix % p.outW) * p.strideX;
   let kC = p.kW * p.inC;
-  var acc = 0.0;
+  ${unroll(q, (j) => `var a${j} = vec4f(0.0);`)}
   for (var k = offsets[co]; k < offsets[co + 1u]; k++) {
     ${decodeEntry(codeBits)}
     let ky = row / kC;
@@ -48,9 +50,12 @@ ${ENTRY}
     let iy = y0 + ky;
     let ix = x0 + kx;
     if (iy >= p.padTop && ix >= p.padLeft && iy - p.padTop < p.inH && ix - p.padLeft < p.inW) {
-      acc += x[((b * p.inH + iy - p.padTop) * p.inW + ix - p.padLeft) * p.inC + ci] * w;
+      let i = (((iy - p.padTop) * p.inW + ix - p.padLeft) * p.inC + ci) * p.quads + q0;
+      ${unroll(q, (j) => `a${j} += x[i + ${j}u] * w;`)}
     }
   }
-  y[t] = act(acc + bias[co]);
+  let c = bias[co];
+  let at = f * p.quads + q0;
+  ${unroll(q, (j) => `y[at + ${j}u] = act4(a${j} + c);`)}
 }`;
 }

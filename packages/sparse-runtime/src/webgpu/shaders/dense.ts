@@ -1,34 +1,45 @@
 /**
  * The sparse-coded dense layer: `y[b, o] = act(bias[o] + Σ x[b, row] · table[code])` over the kept
- * weights of column `o`. One thread per output element; the codebook lookup happens here, in the
- * shader, on the packed words of {@link PackedColumns}.
+ * weights of column `o`. A thread owns one output unit and `q` vec4 of samples (see common.ts): it
+ * walks the column's packed words once, looks each weight up in the codebook, here in the shader,
+ * and applies it to all its samples.
  */
 import type { Activation } from '@dc/core';
-import { ENTRY, activationFn, decodeEntry } from './common.js';
+import { ACT4, ENTRY, activationFn, decodeEntry } from './common.js';
 
 /** Uniform layout of the dense program (u32 each). */
-export const DENSE_PARAMS = ['total', 'rowStride', 'inDim', 'outDim'] as const;
+export const DENSE_PARAMS = ['total', 'rowStride', 'quads', 'inDim', 'outDim'] as const;
 
-/** WGSL of the dense program for a kernel with `codeBits` (0 = wide entries) and a fused activation. */
-export function denseShader(codeBits: number, activation: Activation): string {
+/** `n` statements made from `f(j)` for j = 0..n-1. */
+export function unroll(n: number, f: (j: number) => string): string {
+  return Array.from({ length: n }, (_, j) => f(j)).join(' ');
+}
+
+/** WGSL of the dense program: `codeBits` (0 = wide entries), fused activation, `q` vec4 of samples per thread. */
+export function denseShader(codeBits: number, activation: Activation, q: number): string {
   return /* wgsl */ `
-struct Params { total: u32, rowStride: u32, inDim: u32, outDim: u32 }
+struct Params { total: u32, rowStride: u32, quads: u32, inDim: u32, outDim: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<vec4f>;
 @group(0) @binding(2) var<storage, read> offsets: array<u32>;
 @group(0) @binding(3) var<storage, read> entries: array<u32>;
 @group(0) @binding(4) var<storage, read> table: array<f32>;
 @group(0) @binding(5) var<storage, read> bias: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y: array<vec4f>;
 ${activationFn(activation)}
+${ACT4}
 ${ENTRY}
-  let o = t % p.outDim;
-  let base = (t / p.outDim) * p.inDim;
-  var acc = 0.0;
+  let blocks = p.quads / ${q}u;
+  let o = t / blocks;
+  let q0 = (t - o * blocks) * ${q}u;
+  ${unroll(q, (j) => `var a${j} = vec4f(0.0);`)}
   for (var k = offsets[o]; k < offsets[o + 1u]; k++) {
     ${decodeEntry(codeBits)}
-    acc += x[base + row] * w;
+    let i = row * p.quads + q0;
+    ${unroll(q, (j) => `a${j} += x[i + ${j}u] * w;`)}
   }
-  y[t] = act(acc + bias[o]);
+  let c = bias[o];
+  let at = o * p.quads + q0;
+  ${unroll(q, (j) => `y[at + ${j}u] = act4(a${j} + c);`)}
 }`;
 }

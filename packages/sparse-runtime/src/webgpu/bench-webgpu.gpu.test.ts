@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { runWebGpuBench } from './bench-webgpu.js';
+import { nodeGpu } from './node-gpu.js';
+
+const env = await nodeGpu();
+
+describe('runWebGpuBench', () => {
+  it.skipIf(env.reason !== undefined)(`reports samples/s at batch 1 and 1000 for a LeNet-300-100-sized model${env.reason ? ` (skipped: ${env.reason})` : ''}`, async () => {
+    const r = await runWebGpuBench({ gpu: env.gpu, minMs: 300 });
+    console.log(`webgpu (${r.adapter}) ${r.model}: ${r.results.map((x) => `batch ${x.batch}: ${x.samplesPerSecond.toFixed(0)} samples/s (${x.msPerBatch.toFixed(2)} ms/batch)`).join('; ')}; prepare ${r.prepareMs.toFixed(0)} ms`);
+    expect(r.results.map((x) => x.batch)).toEqual([1, 1000]);
+    expect(r.keptWeights).toBeGreaterThan(0.07 * 266_200);
+    expect(r.keptWeights).toBeLessThan(0.09 * 266_200);
+    for (const x of r.results) expect(x.samplesPerSecond).toBeGreaterThan(0);
+  });
+});
