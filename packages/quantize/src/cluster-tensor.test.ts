@@ -81,9 +81,9 @@ describe('clusterTensor', () => {
 
   it('is deterministic under a seed for every init and algorithm (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...INITS), fc.constantFrom(...ALGORITHMS), fc.integer({ min: 1, max: 6 }), fc.integer(), (init, algorithm, bits, seed) => {
+      fc.property(fc.constantFrom(...INITS), fc.constantFrom(...ALGORITHMS), fc.constantFrom('drop' as const, 'reseed' as const), fc.integer({ min: 1, max: 6 }), fc.integer(), (init, algorithm, emptyClusters, bits, seed) => {
         const { values, mask } = prunedLayer(400, 0.3, seed);
-        const opts = { bits, init, algorithm, maxIterations: 200 };
+        const opts = { bits, init, algorithm, maxIterations: 200, emptyClusters };
         const a = clusterTensor(values, mask, opts, createRandom(seed));
         const b = clusterTensor(values, mask, opts, createRandom(seed));
         expect(b.codebook).toEqual(a.codebook);
@@ -100,5 +100,23 @@ describe('clusterTensor', () => {
     const b = clusterTensor(values, mask, { ...base, algorithm: 'ml-kmeans' }, createRandom(0));
     expect(b.codebook.centroids.length).toBe(a.codebook.centroids.length);
     expect(Math.abs(b.sse - a.sse) / a.sse).toBeLessThan(1e-6);
+  });
+});
+
+describe('emptyClusters', () => {
+  it("'reseed' fills the codebook that linear init on a pruned layer leaves half empty, with lower error", () => {
+    const { values, mask } = prunedLayer(20000, 0.08, 7);
+    // Keep only large magnitudes, so there is a wide gap around zero.
+    const m = mask.map((k, i) => (k && Math.abs(values[i]) > 0.06 ? 1 : 0));
+    for (const algorithm of ALGORITHMS) {
+      const base = { bits: 4, init: 'linear' as const, algorithm, maxIterations: 1000 };
+      const dropped = clusterTensor(values, m, base, createRandom(0));
+      const reseeded = clusterTensor(values, m, { ...base, emptyClusters: 'reseed' }, createRandom(0));
+      expect(dropped.codebook.centroids.length).toBeLessThan(16);
+      expect(reseeded.codebook.centroids.length).toBe(16);
+      expect(reseeded.sse).toBeLessThan(dropped.sse);
+      const c = reseeded.codebook.centroids;
+      for (let i = 1; i < c.length; i++) expect(c[i]).toBeGreaterThan(c[i - 1]);
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Clusters the kept weights of one tensor into a codebook. Zeros (pruned weights, and exact zeros
  * of an unpruned tensor) are not clustered: they stay exactly 0 and pull no centroid.
  *
- * Centroid tidying, in this order: round to float32 (the file's precision), drop exact duplicates,
+ * With `emptyClusters: 'reseed'`, empty centroids are first moved onto badly fitting weights and
+ * Lloyd runs again (see `reseedEmpty`). Then centroid tidying, in this order: round to float32 (the file's precision), drop exact duplicates,
  * assign every kept weight to its nearest centroid (ties to the lower one), drop centroids that
  * got no weight, and repeat the assignment until none is empty. So the codebook can have fewer
  * than `2 ** bits` centroids (an empty cluster of the linear init between the two lobes of a
@@ -12,7 +13,8 @@ import type { Codebook, RandomSource } from '@dc/core';
 import { initCentroids } from './init.js';
 import { lloyd1d, midpoints, nearest, upperBound } from './lloyd-1d.js';
 import { mlKmeans1d } from './ml-kmeans-run.js';
-import type { CentroidInit, ClusterAlgorithm } from './options.js';
+import type { CentroidInit, ClusterAlgorithm, EmptyClusters } from './options.js';
+import { reseedEmpty } from './reseed.js';
 
 /** How to cluster one tensor. */
 export interface ClusterTensorOptions {
@@ -20,6 +22,8 @@ export interface ClusterTensorOptions {
   readonly init: CentroidInit;
   readonly algorithm: ClusterAlgorithm;
   readonly maxIterations: number;
+  /** What to do with centroids that attract no weight; default `'drop'`. */
+  readonly emptyClusters?: EmptyClusters;
 }
 
 /** A clustered tensor: its codebook, its new values and what it cost. */
@@ -88,9 +92,16 @@ export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined
   let converged = true;
   if (k > 0) {
     const init = initCentroids(options.init, xs, k, random);
-    const run = options.algorithm === 'ml-kmeans' ? mlKmeans1d(kept, init, options.maxIterations) : lloyd1d(xs, init, options.maxIterations);
-    centroids = tidyCentroids(run.centroids, xs);
+    const lloyd = (from: Float64Array) => (options.algorithm === 'ml-kmeans' ? mlKmeans1d(kept, from, options.maxIterations) : lloyd1d(xs, from, options.maxIterations));
+    let run = lloyd(init);
     iterations = run.iterations;
+    for (let round = 0; options.emptyClusters === 'reseed' && round < k; round++) {
+      const next = reseedEmpty(xs, run.centroids);
+      if (!next) break;
+      run = lloyd(next);
+      iterations += run.iterations;
+    }
+    centroids = tidyCentroids(run.centroids, xs);
     converged = run.converged;
   }
   const codes = assignCodes(kept, centroids);

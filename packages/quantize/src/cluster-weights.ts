@@ -71,7 +71,7 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
         ctx.throwIfAborted();
         const t0 = performance.now();
         const mask = ref.param === 'kernel' ? masks?.get(ref.key) : undefined;
-        const r = clusterTensor(ref.tensor.values, mask, { bits, init: o.init, algorithm: o.algorithm, maxIterations: o.maxIterations }, ctx.random.fork(ref.key));
+        const r = clusterTensor(ref.tensor.values, mask, { bits, init: o.init, algorithm: o.algorithm, maxIterations: o.maxIterations, emptyClusters: o.emptyClusters }, ctx.random.fork(ref.key));
         const seconds = (performance.now() - t0) / 1000;
         clustered.set(ref.key, {
           values: r.values,

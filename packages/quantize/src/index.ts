@@ -3,10 +3,11 @@
  * second stage of Deep Compression (Han, Mao, Dally 2016, §3).
  */
 export { clusterWeights, type ClusterLayerMetrics } from './cluster-weights.js';
-export { resolveOptions, type ClusterWeightsOptions, type ResolvedClusterOptions, type CentroidInit, type ClusterAlgorithm } from './options.js';
+export { resolveOptions, type ClusterWeightsOptions, type ResolvedClusterOptions, type CentroidInit, type ClusterAlgorithm, type EmptyClusters } from './options.js';
 export { clusterTensor, keptPositions, type ClusterTensorOptions, type ClusteredTensor } from './cluster-tensor.js';
 export { initCentroids, linearInit, densityInit, forgyInit, kmeansPlusPlusInit } from './init.js';
 export { lloyd1d, type KMeansRun } from './lloyd-1d.js';
+export { reseedEmpty } from './reseed.js';
 export { mlKmeans1d } from './ml-kmeans-run.js';
 export { centroidGradients, centroidGradientsTf, codebookTensors, segmentSumMethod, type SegmentSumMethod, type CodebookTensors } from './centroid-gradient.js';
 export { createCentroidTuner, canonicalCodebook, type CentroidTuner, type CentroidTunerOptions, type TunedTensor, type MaskedTensor } from './fine-tune.js';

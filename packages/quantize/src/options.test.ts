@@ -27,6 +27,7 @@ describe('clusterWeights options', () => {
     [{ layerBits: { fc1: 2.5 } }, 'layerBits.fc1'],
     [{ init: 'spiral' as 'linear' }, 'init'],
     [{ algorithm: 'faiss' as 'lloyd-1d' }, 'algorithm'],
+    [{ emptyClusters: 'keep' as 'drop' }, 'emptyClusters'],
     [{ epochs: -1 }, 'epochs'],
     [{ learningRate: 0 }, 'learningRate'],
     [{ centroidMomentum: 1 }, 'centroidMomentum'],

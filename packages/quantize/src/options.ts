@@ -10,6 +10,9 @@ export type CentroidInit = 'linear' | 'density' | 'random' | 'kmeans++';
 /** Which k-means implementation runs the Lloyd iterations. */
 export type ClusterAlgorithm = 'lloyd-1d' | 'ml-kmeans';
 
+/** What happens to a centroid that attracts no weight: dropped, or moved onto a badly fitting weight. */
+export type EmptyClusters = 'drop' | 'reseed';
+
 /** Options of {@link clusterWeights}. Every field is optional and plain JSON. */
 export interface ClusterWeightsOptions {
   /**
@@ -27,6 +30,12 @@ export interface ClusterWeightsOptions {
   init?: CentroidInit;
   /** k-means implementation; default `'lloyd-1d'` (sorted 1-D Lloyd, exact and far faster than ml-kmeans). */
   algorithm?: ClusterAlgorithm;
+  /**
+   * Centroids that attract no weight (e.g. linear-init centroids in the gap of a pruned layer):
+   * `'drop'` them (default; the codebook may have fewer than `2 ** bits` entries) or `'reseed'`
+   * them onto the worst-fitting weights and run Lloyd again, so the whole codebook is used.
+   */
+  emptyClusters?: EmptyClusters;
   /** Most Lloyd iterations per tensor; default 300 (the 1-D path usually converges exactly well before). */
   maxIterations?: number;
   /** Epochs of centroid fine-tuning (paper eq. 3); 0 skips it. Default 0; above 0 needs `ctx.trainer`. */
@@ -51,6 +60,7 @@ export interface ResolvedClusterOptions {
   readonly includeBiases: boolean;
   readonly init: CentroidInit;
   readonly algorithm: ClusterAlgorithm;
+  readonly emptyClusters: EmptyClusters;
   readonly maxIterations: number;
   readonly epochs: number;
   readonly learningRate: number;
@@ -93,6 +103,8 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
   assertOption(Array.isArray(exclude) && exclude.every((e) => typeof e === 'string'), 'exclude', 'must be an array of layer names or parameter keys', STAGE);
   assertOption(INITS.includes(init), 'init', `must be one of ${INITS.join(', ')}, got ${String(init)}`, STAGE);
   assertOption(ALGORITHMS.includes(algorithm), 'algorithm', `must be one of ${ALGORITHMS.join(', ')}, got ${String(algorithm)}`, STAGE);
+  const emptyClusters = options.emptyClusters ?? 'drop';
+  assertOption(emptyClusters === 'drop' || emptyClusters === 'reseed', 'emptyClusters', `must be 'drop' or 'reseed', got ${String(emptyClusters)}`, STAGE);
   const maxIterations = options.maxIterations ?? 300;
   positive(maxIterations, 'maxIterations', true);
   const epochs = options.epochs ?? 0;
@@ -111,6 +123,7 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
     includeBiases: options.includeBiases ?? false,
     init,
     algorithm,
+    emptyClusters,
     maxIterations,
     epochs,
     learningRate,
