@@ -84,10 +84,10 @@ describe('decodeContainer on bad input', () => {
   });
 
   it('OUT_OF_BOUNDS for lengths or offsets past the end', () => {
-    const past = structuredClone(header) as { tensors: { streams: Record<string, { length: number; offset: number }> }[] };
+    const past = structuredClone(header) as unknown as { tensors: { streams: Record<string, { length: number; offset: number }> }[] };
     past.tensors[1].streams.values.length += 4096;
     expect(codeOf(() => decodeContainer(reframe(past, sections)))).toBe('OUT_OF_BOUNDS');
-    const far = structuredClone(header) as typeof past;
+    const far = structuredClone(header) as unknown as typeof past;
     far.tensors[0].streams.codes.offset = 1 << 30;
     expect(codeOf(() => decodeContainer(reframe(far, sections)))).toBe('OUT_OF_BOUNDS');
     const long = bytes.slice();
@@ -97,7 +97,7 @@ describe('decodeContainer on bad input', () => {
   });
 
   it('UNKNOWN_ENCODING naming the module to install', () => {
-    const h = structuredClone(header) as { decoders: Record<string, string>; tensors: { streams: Record<string, { encodings: string[] }> }[] };
+    const h = structuredClone(header) as unknown as { decoders: Record<string, string>; tensors: { streams: Record<string, { encodings: string[] }> }[] };
     h.tensors[0].streams.codes.encodings = ['huffman'];
     h.decoders = { huffman: '@dc/huffman/decode' };
     const file = reframe(h, sections);

@@ -45,7 +45,8 @@ function makeInput(specs: LayerSpec[]): ContainerInput & { codebooks: Map<string
     if (s.bits > 0) {
       const k = 1 + rnd.int(2 ** s.bits);
       const centroids = Float32Array.from(new Set(Array.from({ length: k }, (_, i) => (i - k / 2) / 16 + 0.001))).sort();
-      const codes = (s.bits <= 8 ? Uint8Array : Uint16Array).from(positions, () => rnd.int(centroids.length));
+      const drawn = Array.from(positions, () => rnd.int(centroids.length));
+      const codes = s.bits <= 8 ? Uint8Array.from(drawn) : Uint16Array.from(drawn);
       positions.forEach((p, i) => (values[p] = centroids[codes[i]]));
       codebooks.set(`${name}/kernel`, { bits: s.bits, centroids, positions, codes });
     } else {
