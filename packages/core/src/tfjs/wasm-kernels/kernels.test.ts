@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels, type WasmTrainingKernels } from './register.js';
+import { compareWithCpu, randomInput, tf } from './test-utils.js';
+
+const TOLERANCE = 1e-4;
+let kernels: WasmTrainingKernels;
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  kernels = registerWasmTrainingKernels(tf, { replaceSlowKernels: true });
+});
+afterAll(() => kernels.unregister());
+
+/** A random convolution: input, filter, strides, padding, and the output shape tfjs computes. */
+const convCase = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 3 }),
+    height: fc.integer({ min: 1, max: 11 }),
+    width: fc.integer({ min: 1, max: 11 }),
+    inChannels: fc.integer({ min: 1, max: 6 }),
+    outChannels: fc.integer({ min: 1, max: 7 }),
+    fh: fc.integer({ min: 1, max: 5 }),
+    fw: fc.integer({ min: 1, max: 5 }),
+    sh: fc.integer({ min: 1, max: 3 }),
+    sw: fc.integer({ min: 1, max: 3 }),
+    pad: fc.constantFrom('valid' as const, 'same' as const),
+    seed: fc.integer({ min: 0, max: 1e6 }),
+  })
+  .filter((c) => c.pad === 'same' || (c.fh <= c.height && c.fw <= c.width))
+  .map((c) => {
+    const xShape = [c.batch, c.height, c.width, c.inChannels];
+    const filterShape = [c.fh, c.fw, c.inChannels, c.outChannels];
+    const info = tf.backend_util.computeConv2DInfo(xShape as never, filterShape as never, [c.sh, c.sw], 1, c.pad);
+    return { ...c, xShape, filterShape, dyShape: info.outShape as number[] };
+  });
+
+describe('wasm training kernels match the cpu backend (relative error <= 1e-4)', () => {
+  it('registers what is missing and replaces the slow ones only on request', () => {
+    expect([...kernels.added].sort()).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
+    expect([...kernels.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad']);
+    const again = registerWasmTrainingKernels(tf, { replaceSlowKernels: true });
+    expect(again.added).toEqual([]);
+    expect(again.replaced).toEqual([]);
+  });
+
+  it('Conv2DBackpropFilter on random shapes, strides and paddings', async () => {
+    await fc.assert(
+      fc.asyncProperty(convCase, async (c) => {
+        const inputs = { x: randomInput(c.xShape, c.seed), dy: randomInput(c.dyShape, c.seed + 1) };
+        const attrs = { strides: [c.sh, c.sw], pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape };
+        const r = await compareWithCpu('Conv2DBackpropFilter', inputs, attrs);
+        expect(r.wasmShape).toEqual(c.filterShape);
+        expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 40, seed: 42 },
+    );
+  });
+
+  it('Conv2DBackpropInput on random shapes, strides and paddings', async () => {
+    await fc.assert(
+      fc.asyncProperty(convCase, async (c) => {
+        const inputs = { dy: randomInput(c.dyShape, c.seed), filter: randomInput(c.filterShape, c.seed + 1) };
+        const attrs = { strides: [c.sh, c.sw], pad: c.pad, dataFormat: 'NHWC', inputShape: c.xShape };
+        const r = await compareWithCpu('Conv2DBackpropInput', inputs, attrs);
+        expect(r.wasmShape).toEqual(c.xShape);
+        expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 40, seed: 43 },
+    );
+  });
+
+  it('MaxPoolGrad on random shapes, including ties (ReLU zeros)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 3 }),
+          size: fc.integer({ min: 2, max: 12 }),
+          channels: fc.integer({ min: 1, max: 5 }),
+          pool: fc.integer({ min: 1, max: 3 }),
+          stride: fc.integer({ min: 1, max: 3 }),
+          pad: fc.constantFrom('valid' as const, 'same' as const),
+          relu: fc.boolean(),
+          seed: fc.integer({ min: 0, max: 1e6 }),
+        }),
+        async (c) => {
+          const xShape = [c.batch, c.size, c.size, c.channels];
+          const x = randomInput(xShape, c.seed);
+          if (c.relu) x.values = x.values.map((v) => Math.max(0, v));
+          const attrs = { filterSize: c.pool, strides: c.stride, pad: c.pad };
+          const y = await runMaxPool(x, attrs);
+          const inputs = { dy: randomInput(y.shape, c.seed + 1), input: x, output: y };
+          const r = await compareWithCpu('MaxPoolGrad', inputs, attrs);
+          expect(r.wasmShape).toEqual(xShape);
+          expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+        },
+      ),
+      { numRuns: 40, seed: 44 },
+    );
+  });
+
+  it('BatchMatMul with transposed operands and broadcast batches', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          batch: fc.constantFrom([], [1], [3], [2, 2]),
+          bBroadcast: fc.boolean(),
+          m: fc.integer({ min: 1, max: 9 }),
+          k: fc.integer({ min: 1, max: 9 }),
+          n: fc.integer({ min: 1, max: 9 }),
+          ta: fc.boolean(),
+          tb: fc.boolean(),
+          seed: fc.integer({ min: 0, max: 1e6 }),
+        }),
+        async (c) => {
+          const aShape = [...c.batch, ...(c.ta ? [c.k, c.m] : [c.m, c.k])];
+          const bBatch = c.bBroadcast && c.batch.length > 0 ? [1] : c.batch;
+          const bShape = [...bBatch, ...(c.tb ? [c.n, c.k] : [c.k, c.n])];
+          const inputs = { a: randomInput(aShape, c.seed), b: randomInput(bShape, c.seed + 1) };
+          const r = await compareWithCpu('BatchMatMul', inputs, { transposeA: c.ta, transposeB: c.tb });
+          expect(r.wasmShape).toEqual(r.cpuShape);
+          expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+        },
+      ),
+      { numRuns: 40, seed: 45 },
+    );
+  });
+
+  it('UnsortedSegmentSum (the gradient of gather), out-of-range ids dropped', async () => {
+    const x = randomInput([7, 3, 2], 5);
+    const segmentIds = { values: Int32Array.from([0, 2, 2, 5, -1, 1, 0]), shape: [7], dtype: 'int32' as const };
+    const r = await compareWithCpu('UnsortedSegmentSum', { x, segmentIds }, { numSegments: 4 });
+    expect(r.wasmShape).toEqual([4, 3, 2]);
+    expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
+
+async function runMaxPool(x: { values: Float32Array | Int32Array; shape: number[] }, attrs: { filterSize: number; strides: number; pad: 'valid' | 'same' }) {
+  await tf.setBackend('cpu');
+  return tf.tidy(() => {
+    const y = tf.maxPool(tf.tensor4d(x.values, x.shape as [number, number, number, number]), attrs.filterSize, attrs.strides, attrs.pad);
+    return { values: Float32Array.from(y.dataSync()), shape: y.shape as number[] };
+  });
+}

@@ -1,0 +1,101 @@
+import type * as tf from '@tensorflow/tfjs';
+import { createBatchMatMul } from './batch-mat-mul.js';
+import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
+import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
+import { createMaxPoolGrad } from './max-pool-grad.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
+import { WASM, type Tfjs, type WasmKernelFunc } from './wasm-backend.js';
+
+/** Options of {@link registerWasmTrainingKernels}. */
+export interface WasmTrainingKernelsOptions {
+  /**
+   * Also replace three kernels the wasm backend has but runs slowly when training:
+   * `Conv2DBackpropInput` (a direct loop, ~10x slower than the forward convolution),
+   * `MaxPoolGrad`, and the transposed cases of `BatchMatMul` (every dense layer's gradients).
+   * The replacements match the cpu backend to float32 rounding and are what brings wasm training
+   * to its benchmark speed. Default `false`: only missing kernels are added.
+   */
+  replaceSlowKernels?: boolean;
+}
+
+/** What {@link registerWasmTrainingKernels} did. */
+export interface WasmTrainingKernels {
+  /** Kernels that were missing and are now registered. */
+  readonly added: readonly string[];
+  /** Kernels that existed and were replaced (only with `replaceSlowKernels`). */
+  readonly replaced: readonly string[];
+  /** Kernels left as they were because the backend already had them (or ours were already in). */
+  readonly kept: readonly string[];
+  /** Restores the registry to what it was before this call. */
+  unregister(): void;
+}
+
+/** Kernels tfjs-backend-wasm 4.x lacks and training needs. */
+const MISSING: Record<string, (tfjs: Tfjs) => WasmKernelFunc> = {
+  Conv2DBackpropFilter: createConv2DBackpropFilter,
+  UnsortedSegmentSum: () => unsortedSegmentSum,
+};
+
+/** Kernels it has but runs slowly; each factory gets the kernel it replaces. */
+const SLOW: Record<string, (tfjs: Tfjs, original: WasmKernelFunc) => WasmKernelFunc> = {
+  BatchMatMul: createBatchMatMul,
+  Conv2DBackpropInput: createConv2DBackpropInput,
+  MaxPoolGrad: createMaxPoolGrad,
+};
+
+/** Every kernel function this module made, so a second call recognises its own work. */
+const ours = new WeakSet<object>();
+
+/**
+ * Registers, for tfjs's `wasm` backend, the kernels that training convolutional networks needs
+ * and `@tensorflow/tfjs-backend-wasm` lacks (`Conv2DBackpropFilter`, `UnsortedSegmentSum`),
+ * computed with the backend's own XNNPACK matrix multiply. Call it explicitly (nothing is
+ * registered on import), before or after `tf.setBackend('wasm')`. A kernel the registry already
+ * has for `wasm` is never replaced unless `replaceSlowKernels` asks for it; calling again is
+ * harmless. `tf` is the `@tensorflow/tfjs` namespace whose registry to change.
+ */
+export function registerWasmTrainingKernels(tfjs: typeof tf, options: WasmTrainingKernelsOptions = {}): WasmTrainingKernels {
+  const added: string[] = [];
+  const replaced: string[] = [];
+  const kept: string[] = [];
+  const undo: (() => void)[] = [];
+  for (const [name, make] of Object.entries(MISSING)) {
+    if (tfjs.getKernel(name, WASM) !== undefined) {
+      kept.push(name);
+      continue;
+    }
+    const kernelFunc = make(tfjs);
+    ours.add(kernelFunc);
+    tfjs.registerKernel({ kernelName: name, backendName: WASM, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    added.push(name);
+    undo.push(() => tfjs.unregisterKernel(name, WASM));
+  }
+  for (const [name, make] of Object.entries(SLOW)) {
+    const original = tfjs.getKernel(name, WASM);
+    if (!options.replaceSlowKernels || original === undefined || ours.has(original.kernelFunc)) {
+      kept.push(name);
+      continue;
+    }
+    const kernelFunc = make(tfjs, original.kernelFunc as unknown as WasmKernelFunc);
+    ours.add(kernelFunc);
+    tfjs.unregisterKernel(name, WASM);
+    // The original's setup/dispose stay attached: the wrapper and a later restore both need it set up.
+    tfjs.registerKernel({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    replaced.push(name);
+    undo.push(() => {
+      tfjs.unregisterKernel(name, WASM);
+      tfjs.registerKernel(original);
+    });
+  }
+  let done = false;
+  return {
+    added,
+    replaced,
+    kept,
+    unregister() {
+      if (done) return;
+      done = true;
+      for (const step of undo.reverse()) step();
+    },
+  };
+}
