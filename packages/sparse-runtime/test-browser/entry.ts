@@ -4,6 +4,7 @@
  * WebGPU backend, run batches, and run the cpu backend on the same model for comparison.
  */
 import type { CompressedModel } from '@dc/core';
+import { huffmanDecoder } from '@dc/huffman/decode';
 import { createCpuBackend } from '../src/cpu/index.js';
 import { loadCompressedModel } from '../src/model/load.js';
 import { createWebGpuBackend, type WebGpuBackend } from '../src/webgpu/index.js';
@@ -34,7 +35,8 @@ const api = {
   /** Prepares a model on `which` backend; returns its id. */
   async prepare(wire: WireModel | string, which: 'webgpu' | 'cpu' = 'webgpu'): Promise<number> {
     const source: CompressedModel | string = typeof wire === 'string' ? wire : fromWire(wire);
-    const model = await loadCompressedModel(source);
+    // A URL path is a .dcm file served next to the page; Huffman streams need their decoder.
+    const model = await loadCompressedModel(source, { decoders: [huffmanDecoder] });
     const id = nextId++;
     prepared.set(id, await (which === 'webgpu' ? (await gpu()).prepare(model) : cpu.prepare(model)));
     return id;

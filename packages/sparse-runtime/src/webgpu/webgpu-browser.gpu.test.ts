@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeContainer } from '@dc/core';
+import { huffmanDecoder } from '@dc/huffman/decode';
 import { describeConformance } from '../testing/conformance.js';
-import { browserWebGpuBackend } from './testing/browser-backend.js';
+import { randomInput } from '../testing/random-model.js';
+import { maxRelativeError, referencePredict } from '../testing/reference.js';
+import { browserWebGpuBackend, prepareInPage } from './testing/browser-backend.js';
 import { chromiumMissing, openChromiumPage, type ChromiumPage } from './testing/chromium-page.js';
+import { dcmFixture } from './testing/dcm-fixture.js';
 
 // Headless Chromium (Debian's /usr/bin/chromium, SwiftShader adapter) on a vite-built page served on 127.0.0.1.
 const missing = chromiumMissing();
@@ -19,7 +24,31 @@ describe.skipIf(missing !== undefined)(`webgpu backend in headless Chromium${mis
   it('the page gets a WebGPU adapter', async () => {
     const { page } = await open();
     const adapter = await page.evaluate(() => (window as unknown as { dcPage: { adapter(): Promise<string> } }).dcPage.adapter());
+    console.log(`Chromium WebGPU adapter: ${adapter}`);
     expect(adapter).not.toMatch(/^unavailable/);
+  });
+
+  it('loads a Huffman-coded .dcm file over http and matches the cpu backend and the dense reference within 1e-5', async () => {
+    const { page, serve } = await open();
+    const { bytes } = dcmFixture();
+    serve('/model.dcm', bytes);
+    const decoded = decodeContainer(bytes, { decoders: [huffmanDecoder] });
+    // A real file of the pipeline's kind: Huffman-coded streams, a convolution, pooling or not.
+    expect(() => decodeContainer(bytes)).toThrow(/UNKNOWN_ENCODING/);
+    expect(decoded.layers.some((l) => l.config.kind === 'conv2d')).toBe(true);
+    const gpu = await prepareInPage(page, '/model.dcm', 'webgpu');
+    const cpu = await prepareInPage(page, '/model.dcm', 'cpu');
+    const inputSize = decoded.inputShape.reduce((a, b) => a * b, 1);
+    for (const batch of [1, 7, 40]) {
+      const input = randomInput(batch, batch * inputSize);
+      const [onGpu, onCpu] = [await gpu.run(input, batch), await cpu.run(input, batch)];
+      const reference = await referencePredict(tf, decoded, input, batch);
+      expect(onGpu.length).toBe(reference.length);
+      expect(maxRelativeError(onGpu, onCpu, batch), `batch ${batch} vs cpu`).toBeLessThanOrEqual(1e-5);
+      expect(maxRelativeError(onGpu, reference, batch), `batch ${batch} vs reference`).toBeLessThanOrEqual(1e-5);
+    }
+    gpu.dispose();
+    cpu.dispose();
   });
 
   describeConformance({ backendName: 'webgpu', createBackend: async () => browserWebGpuBackend((await open()).page) });
