@@ -129,6 +129,9 @@ common(program.command('train'))
     process.stderr.write(`baseline written to ${result.path} (${result.bytes} bytes): test error ${(result.testError * 100).toFixed(2)}% in ${result.seconds.toFixed(0)} s\n`);
   });
 
+// `dc-demo --help` lists everything: the subcommands' options too.
+program.addHelpText('after', () => program.commands.map((c) => `\n${c.helpInformation()}`).join(''));
+
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   if (isDcError(error)) process.stderr.write(`hint: ${error.hint}\n`);
