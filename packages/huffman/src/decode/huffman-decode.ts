@@ -27,20 +27,42 @@ export function decodeHuffman(data: Uint8Array, count: number, bits: number): Ui
   let buf = 0;
   let have = 0;
   let i = 0;
-  // Fast loop: at least 4 bytes left, so refills need no bounds check.
+  // Fast loop, while at least 4 bytes are left so that refills need no bounds check. A refill
+  // leaves 25..32 bits in `buf`: two symbols when codes are at most 12 bits long, else one.
   const safe = n - 4;
-  while (i < count && pos <= safe) {
-    if (have < 16) {
-      buf |= (data[pos] | (data[pos + 1] << 8)) << have;
-      pos += 2;
-      have += 16;
+  if (maxLength <= 12) {
+    while (i + 1 < count && pos <= safe) {
+      while (have <= 24) {
+        buf |= data[pos++] << have;
+        have += 8;
+      }
+      let e = table[buf & mask];
+      let len = e & 15;
+      out[i] = e >>> 4;
+      buf >>>= len;
+      have -= len;
+      if (len === 0) corrupt('bit pattern that starts no code');
+      e = table[buf & mask];
+      len = e & 15;
+      out[i + 1] = e >>> 4;
+      buf >>>= len;
+      have -= len;
+      if (len === 0) corrupt('bit pattern that starts no code');
+      i += 2;
     }
-    const e = table[buf & mask];
-    const len = e & 15;
-    if (len === 0) corrupt('bit pattern that starts no code');
-    out[i++] = e >>> 4;
-    buf >>>= len;
-    have -= len;
+  } else {
+    while (i < count && pos <= safe) {
+      while (have <= 24) {
+        buf |= data[pos++] << have;
+        have += 8;
+      }
+      const e = table[buf & mask];
+      const len = e & 15;
+      if (len === 0) corrupt('bit pattern that starts no code');
+      out[i++] = e >>> 4;
+      buf >>>= len;
+      have -= len;
+    }
   }
   // Tail: refill byte by byte, zeros past the end (checked below).
   while (i < count) {
