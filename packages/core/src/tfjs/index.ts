@@ -7,3 +7,4 @@ export { toLayersModel } from './convert-to.js';
 export { selectTrainingBackend, type SelectedBackend, type SelectBackendOptions, type TrainingBackendName } from './backend.js';
 export { createTfjsTrainer, evaluateLayersModel, type TfjsTrainerOptions } from './trainer.js';
 export { variablesByKey } from './variables.js';
+export { registerWasmTrainingKernels, type WasmTrainingKernels, type WasmTrainingKernelsOptions } from './wasm-kernels/index.js';
