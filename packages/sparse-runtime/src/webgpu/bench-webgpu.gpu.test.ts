@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runWebGpuBench } from './bench-webgpu.js';
+import { lenet5Sized, runWebGpuBench } from './bench-webgpu.js';
 import { nodeGpu } from './node-gpu.js';
 
 const env = await nodeGpu();
@@ -12,5 +12,12 @@ describe('runWebGpuBench', () => {
     expect(r.keptWeights).toBeGreaterThan(0.07 * 266_200);
     expect(r.keptWeights).toBeLessThan(0.09 * 266_200);
     for (const x of r.results) expect(x.samplesPerSecond).toBeGreaterThan(0);
+  });
+
+  it.skipIf(env.reason !== undefined)(`runs a LeNet-5-sized convnet${env.reason ? ` (skipped: ${env.reason})` : ''}`, async () => {
+    const r = await runWebGpuBench({ gpu: env.gpu, model: lenet5Sized(), batches: [1, 100], minMs: 300 });
+    console.log(`webgpu (${r.adapter}) ${r.model}: ${r.results.map((x) => `batch ${x.batch}: ${x.samplesPerSecond.toFixed(0)} samples/s (${x.msPerBatch.toFixed(2)} ms/batch)`).join('; ')}; prepare ${r.prepareMs.toFixed(0)} ms`);
+    expect(r.keptWeights).toBeGreaterThan(0.07 * 430_500);
+    expect(r.keptWeights).toBeLessThan(0.1 * 430_500);
   });
 });

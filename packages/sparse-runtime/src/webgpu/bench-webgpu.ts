@@ -4,10 +4,10 @@
  * `webgpu` package) with SwiftShader unless a `GPU` is passed or `navigator.gpu` exists.
  */
 import './webgpu-types.js';
-import { DcError, type CompressedModel } from '@dc/core';
+import { createRandom, DcError, type CompressedModel, type CompressedTensor, type LayerTopology } from '@dc/core';
 import { loadCompressedModel } from '../model/load.js';
 import type { LoadedModel } from '../model/loaded-model.js';
-import { randomMlp } from '../testing/random-model.js';
+import { randomKernel, randomMlp } from '../testing/random-model.js';
 import { benchPrepared, type ThroughputResult } from './bench-loop.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
 import { nodeGpu } from './node-gpu.js';
@@ -38,7 +38,34 @@ export interface WebGpuBenchResult {
 
 /** The default benchmark model: LeNet-300-100's shape at the paper's overall density and bits. */
 export function lenet300100Sized(): CompressedModel {
-  return randomMlp({ seed: 300100, sizes: [784, 300, 100, 10], density: 0.08, bits: 6 });
+  return { ...randomMlp({ seed: 300100, sizes: [784, 300, 100, 10], density: 0.08, bits: 6 }), name: 'lenet-300-100-sized' };
+}
+
+/**
+ * A LeNet-5-shaped model (Caffe LeNet: conv 5×5 1→20, max-pool 2, conv 5×5 20→50, max-pool 2,
+ * dense 800→500 relu, 500→10 softmax) at the paper's per-layer kept fractions and bits.
+ */
+export function lenet5Sized(): CompressedModel {
+  const r = createRandom(5);
+  const layers: LayerTopology[] = [
+    { name: 'conv1', config: { kind: 'conv2d', filters: 20, kernelSize: [5, 5], strides: [1, 1], padding: 'valid', activation: 'linear', useBias: true } },
+    { name: 'pool1', config: { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'conv2', config: { kind: 'conv2d', filters: 50, kernelSize: [5, 5], strides: [1, 1], padding: 'valid', activation: 'linear', useBias: true } },
+    { name: 'pool2', config: { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'flatten', config: { kind: 'flatten' } },
+    { name: 'ip1', config: { kind: 'dense', units: 500, activation: 'relu', useBias: true } },
+    { name: 'ip2', config: { kind: 'dense', units: 10, activation: 'softmax', useBias: true } },
+  ];
+  const kernels: Array<[string, number[], number, number]> = [
+    ['conv1', [5, 5, 1, 20], 0.66, 8], ['conv2', [5, 5, 20, 50], 0.12, 8], ['ip1', [800, 500], 0.08, 5], ['ip2', [500, 10], 0.19, 5],
+  ];
+  const tensors = new Map<string, CompressedTensor>();
+  for (const [name, shape, density, bits] of kernels) {
+    tensors.set(`${name}/kernel`, randomKernel(r, { shape, density, bits, layout: 'sparse-coded' }));
+    const n = shape[shape.length - 1];
+    tensors.set(`${name}/bias`, { layout: 'dense', shape: [n], values: new Float32Array(n).map(() => 0.1 * (r.next() - 0.5)) });
+  }
+  return { name: 'lenet-5-sized', inputShape: [28, 28, 1], layers, tensors, stages: [] };
 }
 
 async function findGpu(gpu: GPU | undefined): Promise<GPU> {

@@ -115,9 +115,15 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     device.queue.submit([encoder.finish()]);
-    const failure = (await device.popErrorScope()) ?? (await device.popErrorScope());
-    if (failure) throw new DcError('BACKEND_UNAVAILABLE', `webgpu: running a batch of ${n} failed: ${failure.message}`, { hint: 'Try a smaller batch (the device may be out of memory), or another backend.' });
-    await readback!.mapAsync(GPUMapMode.READ, 0, bytes);
+    // Wait for the error scopes and the read-back together: one round trip, not two.
+    const scopes = Promise.all([device.popErrorScope(), device.popErrorScope()]);
+    const mapped = readback!.mapAsync(GPUMapMode.READ, 0, bytes).then(() => undefined, (e: unknown) => e);
+    const [[validation, oom], mapError] = await Promise.all([scopes, mapped]);
+    const failure = validation ?? oom ?? (mapError as Error | undefined);
+    if (failure) {
+      if (!mapError) readback!.unmap();
+      throw new DcError('BACKEND_UNAVAILABLE', `webgpu: running a batch of ${n} failed: ${failure.message}`, { hint: 'Try a smaller batch (the device may be out of memory), or another backend.', cause: failure });
+    }
     const out = new Float32Array(readback!.getMappedRange(0, bytes).slice(0));
     readback!.unmap();
     return out;

@@ -27,7 +27,8 @@ describe('GPU steps', () => {
     expect(steps[3].shader(1)).toContain('exp(');
     // conv: SAME padding of 5 with kernel 3, stride 2 → 3 outputs, 1 pixel of padding before.
     const conv = uniformsOf(steps[0], 4, 1, 640);
-    expect([...conv.slice(0, 14)]).toEqual([18 * 4, 640, 4, 5, 5, 1, 3, 3, 2, 3, 2, 2, 1, 1]);
+    expect([...conv.slice(0, 13)]).toEqual([18 * 4, 640, 4, 5, 5, 1, 3, 3, 2, 2, 2, 1, 1]);
+    expect([...(steps[0].arrays[4] as Uint32Array)].slice(0, 4)).toEqual([0, 1 << 8, 2 << 8, 1]);
     // a bias-less conv binds zeros
     expect([...(steps[0].arrays[3] as Float32Array)]).toEqual([0, 0]);
   });

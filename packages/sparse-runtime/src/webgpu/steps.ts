@@ -3,6 +3,7 @@
  * arrays it binds (packed kernel, codebook, bias) and its uniform values for a given batch.
  * Host-side and free of WebGPU objects, so it is tested without a device.
  */
+import { DcError } from '@dc/core';
 import type { PlannedLayer } from '../model/plan.js';
 import { packColumns, type PackedColumns } from './pack-columns.js';
 import { conv2dShader, CONV2D_PARAMS } from './shaders/conv2d.js';
@@ -35,6 +36,16 @@ function kernelStep(layer: string, shader: GpuStep['shader'], fields: readonly s
   return { layer, shader, blocked: true, fields, fixed, arrays: [k.offsets, k.entries, k.table, b], items: outputSize, outputSize };
 }
 
+/** `ky | kx << 8 | ci << 16` for every row `(ky·kw + kx)·cin + ci` of a conv kernel. */
+export function convTaps(layer: string, kh: number, kw: number, cin: number): Uint32Array {
+  if (kh > 256 || kw > 256 || cin > 65536) {
+    throw new DcError('UNSUPPORTED_LAYER', `conv2d "${layer}": the webgpu backend supports kernels up to 256×256 with up to 65,536 input channels, got ${kh}×${kw}×${cin}`, { tensor: layer, hint: 'Use the cpu or tfjs backend for this model.' });
+  }
+  const taps = new Uint32Array(kh * kw * cin);
+  for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) for (let ci = 0; ci < cin; ci++) taps[(ky * kw + kx) * cin + ci] = (ky | (kx << 8) | (ci << 16)) >>> 0;
+  return taps;
+}
+
 function simpleStep(layer: string, wgsl: string, fields: readonly string[], fixed: Record<string, number>, items: number, outputSize: number): GpuStep {
   return { layer, shader: () => wgsl, blocked: false, fields, fixed, arrays: [], items, outputSize };
 }
@@ -55,9 +66,10 @@ export function stepsOf(p: PlannedLayer): GpuStep[] {
       const k = packColumns(p.kernel, `${p.name}/kernel`);
       const [inH, inW, inC] = p.input;
       const [outH, outW, outC] = p.output;
-      const fixed = { inH, inW, inC, outH, outW, outC, kW: p.kernelSize[1], strideY: p.strides[0], strideX: p.strides[1], padTop: p.pads.top, padLeft: p.pads.left };
+      const fixed = { inH, inW, inC, outH, outW, outC, strideY: p.strides[0], strideX: p.strides[1], padTop: p.pads.top, padLeft: p.pads.left };
       const size = outH * outW * outC;
-      const main = kernelStep(p.name, (q) => conv2dShader(k.codeBits, p.activation, q), CONV2D_PARAMS, fixed, k, p.bias, size);
+      const base = kernelStep(p.name, (q) => conv2dShader(k.codeBits, p.activation, q), CONV2D_PARAMS, fixed, k, p.bias, size);
+      const main = { ...base, arrays: [...base.arrays, convTaps(p.name, p.kernelSize[0], p.kernelSize[1], inC)] };
       return p.activation === 'softmax' ? [main, softmaxStep(p.name, size, outC)] : [main];
     }
     case 'maxPool':

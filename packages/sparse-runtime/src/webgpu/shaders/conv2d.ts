@@ -2,7 +2,8 @@
  * The sparse-coded 2-D convolution (channels last, strides, SAME/VALID padding as in tfjs). A
  * thread owns one output element `(oy, ox, co)` and `q` vec4 of samples; it walks the kept weights
  * of filter `co`, each packed row being `(ky·kw + kx)·cin + ci`, with the codebook lookup in the
- * shader. Out-of-image taps (padding) are skipped.
+ * shader. `taps[row]` holds `ky | kx << 8 | ci << 16`, precomputed on the host so the inner loop
+ * does no integer division. Out-of-image taps (padding) are skipped.
  */
 import type { Activation } from '@dc/core';
 import { ACT4, ENTRY, activationFn, decodeEntry } from './common.js';
@@ -11,7 +12,7 @@ import { unroll } from './dense.js';
 /** Uniform layout of the conv2d program (u32 each; the pads are non-negative). */
 export const CONV2D_PARAMS = [
   'total', 'rowStride', 'quads', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC',
-  'kW', 'strideY', 'strideX', 'padTop', 'padLeft',
+  'strideY', 'strideX', 'padTop', 'padLeft',
 ] as const;
 
 /** WGSL of the conv2d program: `codeBits` (0 = wide entries), fused activation, `q` vec4 of samples per thread. */
@@ -19,7 +20,7 @@ export function conv2dShader(codeBits: number, activation: Activation, q: number
   return /* wgsl */ `
 struct Params {
   total: u32, rowStride: u32, quads: u32, inH: u32, inW: u32, inC: u32, outH: u32, outW: u32, outC: u32,
-  kW: u32, strideY: u32, strideX: u32, padTop: u32, padLeft: u32,
+  strideY: u32, strideX: u32, padTop: u32, padLeft: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec4f>;
@@ -27,7 +28,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read> entries: array<u32>;
 @group(0) @binding(4) var<storage, read> table: array<f32>;
 @group(0) @binding(5) var<storage, read> bias: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<vec4f>;
+@group(0) @binding(6) var<storage, read> taps: array<u32>;
+@group(0) @binding(7) var<storage, read_write> y: array<vec4f>;
 ${activationFn(activation)}
 ${ACT4}
 ${ENTRY}
@@ -39,16 +41,13 @@ ${ENTRY}
   // Window origin in padded coordinates; an input pixel is (y0 + ky − padTop, x0 + kx − padLeft).
   let y0 = (pix / p.outW) * p.strideY;
   let x0 = (pix % p.outW) * p.strideX;
-  let kC = p.kW * p.inC;
   ${unroll(q, (j) => `var a${j} = vec4f(0.0);`)}
   for (var k = offsets[co]; k < offsets[co + 1u]; k++) {
     ${decodeEntry(codeBits)}
-    let ky = row / kC;
-    let rest = row - ky * kC;
-    let kx = rest / p.inC;
-    let ci = rest - kx * p.inC;
-    let iy = y0 + ky;
-    let ix = x0 + kx;
+    let tap = taps[row];
+    let ci = tap >> 16u;
+    let iy = y0 + (tap & 255u);
+    let ix = x0 + ((tap >> 8u) & 255u);
     if (iy >= p.padTop && ix >= p.padLeft && iy - p.padTop < p.inH && ix - p.padLeft < p.inW) {
       let i = (((iy - p.padTop) * p.inW + ix - p.padLeft) * p.inC + ci) * p.quads + q0;
       ${unroll(q, (j) => `a${j} += x[i + ${j}u] * w;`)}
