@@ -69,9 +69,9 @@ export function huffmanEncode(options: HuffmanEncodeOptions = {}): Stage<never, 
       if (wrong.length > 0) {
         ctx.reporter.warn('the file stores different values than the model holds for some tensors (weights off their codebook, or pruned weights that are not zero)', { tensors: wrong });
       }
-      const fixedBytes = opts.huffman ? encodeContainer(input, layout).bytes.length : encoded.bytes.length;
+      const fixed = opts.huffman ? encodeContainer(input, layout) : encoded;
       ctx.progress({ label: 'fixed-width comparison', current: 3, total: 3 });
-      const metrics = buildMetrics(model, encoded, { masks, codebooks, originalBytes: float32Bytes(model), fixedBytes, mismatched: wrong });
+      const metrics = buildMetrics(model, encoded, fixed, { masks, codebooks, originalBytes: float32Bytes(model), mismatched: wrong });
       ctx.reporter.info(`wrote ${encoded.bytes.length} bytes: ${metrics.ratio}x smaller than float32`);
       return {
         model: { ...model },

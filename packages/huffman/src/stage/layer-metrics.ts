@@ -1,21 +1,21 @@
 /**
  * The per-layer figures of the paper's tables 2 and 3, computed from how each tensor was stored:
- * kept %, bits per kept weight for the weights and the indices (fixed-width / after Huffman), and
- * the stored size as a fraction of float32.
+ * kept %, bits per kept weight for the weights and the indices with fixed-width codes and after
+ * Huffman coding, and the stored size as a fraction of float32.
  */
 import type { JsonValue, StreamEncoding, TensorEncoding } from '@dc/core';
-import { histogram } from '../encode/huffman-encode.js';
 import { entropyOf } from '../encode/entropy.js';
+import { histogram } from '../encode/huffman-encode.js';
 
-/** Bits per entry of a stream: raw (fixed width) and as stored. */
-function perEntry(s: StreamEncoding | undefined, entries: number): { fixed: number; huffman: number } | null {
-  if (!s || entries === 0) return null;
-  return { fixed: round((s.rawBytes * 8) / entries), huffman: round((s.data.length * 8) / entries) };
-}
-
-function round(x: number, digits = 4): number {
+/** Rounds to `digits` decimals (reports). */
+export function round(x: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** Stored bits of the tensor's streams with one of `roles`. */
+function streamBits(t: TensorEncoding, roles: readonly string[]): number {
+  return t.streams.filter((s) => roles.includes(s.role)).reduce((n, s) => n + s.data.length * 8, 0);
 }
 
 /** Entropy (bits per symbol) of a symbol stream. */
@@ -24,27 +24,32 @@ function streamEntropy(s: StreamEncoding | undefined): number | null {
   return round(entropyOf(histogram(s.symbols, s.bits)));
 }
 
-/** One row of the per-layer table, for a kernel (biases are counted in the totals). */
-export function layerRow(t: TensorEncoding, nonzeros: number): { [key: string]: JsonValue } {
-  const size = t.shape.reduce((a, b) => a * b, 1);
-  const weights = t.streams.find((s) => s.role === 'codes' || s.role === 'values');
-  const gaps = t.streams.find((s) => s.role === 'gaps');
-  const codes = t.streams.find((s) => s.role === 'codes');
-  const rawBytes = t.streams.reduce((n, s) => n + s.rawBytes, 0);
+/**
+ * One row of the per-layer table, for a kernel (biases are counted in the totals). `coded` is the
+ * tensor as written (Huffman where smaller), `fixed` the same tensor written with fixed-width codes
+ * only (each with its own best layout and index width). Bits are per kept weight, as in the paper;
+ * dense layouts have no index bits.
+ */
+export function layerRow(coded: TensorEncoding, fixed: TensorEncoding, kept: number): { [key: string]: JsonValue } {
+  const size = coded.shape.reduce((a, b) => a * b, 1);
+  const per = (bits: number) => (kept === 0 ? null : round(bits / kept));
+  const codes = coded.streams.find((s) => s.role === 'codes');
+  const gaps = coded.streams.find((s) => s.role === 'gaps');
+  const weights = ['codes', 'values']; // codebooks count in ofOriginal, as in the paper
   return {
-    tensor: t.key,
-    layout: t.layout,
+    tensor: coded.key,
     weights: size,
-    kept: size === 0 ? null : round(nonzeros / size),
-    gapBits: t.gapBits ?? null,
+    kept: size === 0 ? null : round(kept / size),
+    layout: coded.layout,
+    gapBits: coded.gapBits ?? null,
     codeBits: codes?.bits ?? null,
-    // Bits per stored entry: for sparse layouts per kept weight, for dense ones per element.
-    weightBits: perEntry(weights, t.entries),
-    indexBits: perEntry(gaps, t.entries),
-    ofOriginal: size === 0 ? null : { fixed: round(rawBytes / (4 * size)), huffman: round(t.bytes / (4 * size)) },
-    bytes: t.bytes,
+    fixed: { layout: fixed.layout, gapBits: fixed.gapBits ?? null },
+    weightBits: { fixed: per(streamBits(fixed, weights)), huffman: per(streamBits(coded, weights)) },
+    indexBits: { fixed: per(streamBits(fixed, ['gaps'])), huffman: per(streamBits(coded, ['gaps'])) },
+    ofOriginal: size === 0 ? null : { fixed: round(fixed.bytes / (4 * size)), huffman: round(coded.bytes / (4 * size)) },
+    bytes: coded.bytes,
     entropy: { codes: streamEntropy(codes), gaps: streamEntropy(gaps) },
-    tableBytes: t.streams.reduce((n, s) => n + s.tableBytes, 0),
-    encodings: Object.fromEntries(t.streams.map((s) => [s.role, s.encoding])),
+    tableBytes: coded.streams.reduce((n, s) => n + s.tableBytes, 0),
+    encodings: Object.fromEntries(coded.streams.map((s) => [s.role, s.encoding])),
   };
 }

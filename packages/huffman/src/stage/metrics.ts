@@ -1,24 +1,18 @@
 /** The metrics of the `dc:huffman` stage: totals, the per-layer table, and per-stream entropy. */
-import type { Codebooks, EncodedContainer, JsonValue, Model, PruneMasks } from '@dc/core';
+import type { Codebooks, EncodedContainer, JsonValue, Model, PruneMasks, TensorEncoding } from '@dc/core';
 import { listParams } from '@dc/core';
 import { entropyOf } from '../encode/entropy.js';
 import { histogram } from '../encode/huffman-encode.js';
-import { layerRow } from './layer-metrics.js';
+import { layerRow, round } from './layer-metrics.js';
 
-/** What the metrics need besides the encoded file. */
+/** What the metrics need besides the encoded files. */
 export interface MetricsContext {
   readonly masks?: PruneMasks;
   readonly codebooks?: Codebooks;
   /** Float32 bytes of every parameter. */
   readonly originalBytes: number;
-  /** Size of the same file with fixed-width codes (no Huffman). */
-  readonly fixedBytes: number;
+  /** Tensors whose model values differ from what the file stores. */
   readonly mismatched: readonly string[];
-}
-
-function round(x: number, digits = 4): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 /** Kept (nonzero) weights of a kernel: its codebook's positions, mask, or nonzero values. */
@@ -32,31 +26,27 @@ function keptCount(model: Model, key: string, ctx: MetricsContext): number {
   return n;
 }
 
-/** Builds the stage's JSON metrics. */
-export function buildMetrics(model: Model, encoded: EncodedContainer, ctx: MetricsContext): { [key: string]: JsonValue } & { ratio: number } {
-  const fileBytes = encoded.bytes.length;
-  const kernels = encoded.tensors.filter((t) => t.key.endsWith('/kernel'));
-  const rows = kernels.map((t) => layerRow(t, keptCount(model, t.key, ctx)));
-  let weights = 0;
-  let kept = 0;
-  let entries = 0;
-  const bits = { weightFixed: 0, weightHuffman: 0, indexFixed: 0, indexHuffman: 0 };
-  for (const t of kernels) {
-    weights += t.shape.reduce((a, b) => a * b, 1);
-    kept += keptCount(model, t.key, ctx);
-    entries += t.entries;
-    for (const s of t.streams) {
-      if (s.role === 'codes' || s.role === 'values') {
-        bits.weightFixed += s.rawBytes * 8;
-        bits.weightHuffman += s.data.length * 8;
-      } else if (s.role === 'gaps') {
-        bits.indexFixed += s.rawBytes * 8;
-        bits.indexHuffman += s.data.length * 8;
-      }
-    }
-  }
-  const dataLength = Math.max(0, ...encoded.header.tensors.flatMap((t) => Object.values(t.streams).map((s) => s!.offset + s!.length)));
-  const streams = encoded.tensors.flatMap((t) =>
+function bitsOf(tensors: readonly TensorEncoding[], roles: readonly string[]): number {
+  return tensors.reduce((n, t) => n + t.streams.filter((s) => roles.includes(s.role)).reduce((m, s) => m + s.data.length * 8, 0), 0);
+}
+
+/**
+ * Builds the stage's JSON metrics from the file as written (`coded`) and the same model written
+ * with fixed-width codes only (`fixed`; pass `coded` again when Huffman coding is off).
+ */
+export function buildMetrics(model: Model, coded: EncodedContainer, fixed: EncodedContainer, ctx: MetricsContext): { [key: string]: JsonValue } & { ratio: number } {
+  const fileBytes = coded.bytes.length;
+  const fixedBytes = fixed.bytes.length;
+  const isKernel = (t: TensorEncoding) => t.key.endsWith('/kernel');
+  const kernels = coded.tensors.filter(isKernel);
+  const fixedKernels = fixed.tensors.filter(isKernel);
+  const kept = kernels.map((t) => keptCount(model, t.key, ctx));
+  const rows = kernels.map((t, i) => layerRow(t, fixedKernels[i], kept[i]));
+  const weights = kernels.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  const keptAll = kept.reduce((a, b) => a + b, 0);
+  const per = (bits: number) => (keptAll === 0 ? null : round(bits / keptAll));
+  const dataLength = Math.max(0, ...coded.header.tensors.flatMap((t) => Object.values(t.streams).map((s) => s!.offset + s!.length)));
+  const streams = coded.tensors.flatMap((t) =>
     t.streams
       .filter((s) => s.symbols && s.bits !== undefined)
       .map((s) => ({
@@ -66,30 +56,29 @@ export function buildMetrics(model: Model, encoded: EncodedContainer, ctx: Metri
         symbols: s.count,
         bits: s.bits!,
         entropy: round(entropyOf(histogram(s.symbols!, s.bits!))),
-        // Bits per symbol of the coded payload, table excluded (compare with entropy) ...
+        // Bits per symbol of the stored payload, table excluded (compare with entropy) ...
         bitsPerSymbol: s.count === 0 ? null : round(((s.data.length - s.tableBytes) * 8) / s.count),
         // ... and the table, counted separately.
         tableBytes: s.tableBytes,
       })),
   );
-  const per = (x: number) => (entries === 0 ? null : round(x / entries));
-  const ratio = round(ctx.originalBytes / fileBytes, 2);
+  const weightRoles = ['codes', 'values'];
   return {
     fileBytes,
     originalBytes: ctx.originalBytes,
-    ratio,
+    ratio: round(ctx.originalBytes / fileBytes, 2),
     headerBytes: fileBytes - dataLength,
-    fixedFileBytes: ctx.fixedBytes,
-    fixedRatio: round(ctx.originalBytes / ctx.fixedBytes, 2),
-    huffmanSaving: round(1 - fileBytes / ctx.fixedBytes),
-    biasBytes: encoded.tensors.filter((t) => t.key.endsWith('/bias')).reduce((n, t) => n + t.bytes, 0),
-    tableBytes: encoded.tensors.reduce((n, t) => n + t.streams.reduce((m, s) => m + s.tableBytes, 0), 0),
+    fixedFileBytes: fixedBytes,
+    fixedRatio: round(ctx.originalBytes / fixedBytes, 2),
+    huffmanSaving: round(1 - fileBytes / fixedBytes),
+    biasBytes: coded.tensors.filter((t) => !isKernel(t)).reduce((n, t) => n + t.bytes, 0),
+    tableBytes: coded.tensors.reduce((n, t) => n + t.streams.reduce((m, s) => m + s.tableBytes, 0), 0),
     total: {
       weights,
-      kept: weights === 0 ? null : round(kept / weights),
-      weightBits: { fixed: per(bits.weightFixed), huffman: per(bits.weightHuffman) },
-      indexBits: { fixed: per(bits.indexFixed), huffman: per(bits.indexHuffman) },
-      ofOriginal: { fixed: round(ctx.fixedBytes / ctx.originalBytes), huffman: round(fileBytes / ctx.originalBytes) },
+      kept: weights === 0 ? null : round(keptAll / weights),
+      weightBits: { fixed: per(bitsOf(fixedKernels, weightRoles)), huffman: per(bitsOf(kernels, weightRoles)) },
+      indexBits: { fixed: per(bitsOf(fixedKernels, ['gaps'])), huffman: per(bitsOf(kernels, ['gaps'])) },
+      ofOriginal: { fixed: round(fixedBytes / ctx.originalBytes), huffman: round(fileBytes / ctx.originalBytes) },
     },
     layers: rows,
     streams,
