@@ -5,9 +5,10 @@ import { huffmanDecoder } from '@dc/huffman/decode';
 import { describeConformance } from '../testing/conformance.js';
 import { randomInput } from '../testing/random-model.js';
 import { maxRelativeError, referencePredict } from '../testing/reference.js';
-import { browserWebGpuBackend, prepareInPage } from './testing/browser-backend.js';
+import { benchInPage, browserWebGpuBackend, prepareInPage } from './testing/browser-backend.js';
 import { chromiumMissing, openChromiumPage, type ChromiumPage } from './testing/chromium-page.js';
 import { dcmFixture } from './testing/dcm-fixture.js';
+import { lenet300100Sized } from './bench-webgpu.js';
 
 // Headless Chromium (Debian's /usr/bin/chromium, SwiftShader adapter) on a vite-built page served on 127.0.0.1.
 const missing = chromiumMissing();
@@ -49,6 +50,13 @@ describe.skipIf(missing !== undefined)(`webgpu backend in headless Chromium${mis
     }
     gpu.dispose();
     cpu.dispose();
+  });
+
+  it('reports throughput in Chromium for a LeNet-300-100-sized model at batch 1 and 1000', async () => {
+    const results = await benchInPage((await open()).page, lenet300100Sized(), [1, 1000], 500);
+    console.log(`webgpu in Chromium, lenet-300-100-sized: ${results.map((r) => `batch ${r.batch}: ${r.samplesPerSecond.toFixed(0)} samples/s (${r.msPerBatch.toFixed(2)} ms/batch)`).join('; ')}`);
+    expect(results.map((r) => r.batch)).toEqual([1, 1000]);
+    for (const r of results) expect(r.samplesPerSecond).toBeGreaterThan(0);
   });
 
   describeConformance({ backendName: 'webgpu', createBackend: async () => browserWebGpuBackend((await open()).page) });

@@ -5,6 +5,8 @@
  */
 import type { Page } from 'playwright-core';
 import type { PreparedModel, RuntimeBackend } from '../../backend.js';
+import type { CompressedModel } from '@dc/core';
+import type { ThroughputResult } from '../bench-loop.js';
 import { toWire } from './wire-model.js';
 
 /** The page-side API of `test-browser/entry.ts`, as seen from Node. */
@@ -12,6 +14,7 @@ interface PageApi {
   prepare(wire: unknown, which?: 'webgpu' | 'cpu'): Promise<number>;
   run(id: number, input: Float32Array, batch: number): Promise<Float32Array>;
   dispose(id: number): void;
+  bench(id: number, inputSize: number, batch: number, minMs: number): Promise<ThroughputResult>;
 }
 
 type PageWindow = typeof globalThis & { dcPage: PageApi };
@@ -35,4 +38,16 @@ export async function prepareInPage(page: Page, source: Parameters<typeof toWire
 /** The WebGPU backend of the page, driven from Node. */
 export function browserWebGpuBackend(page: Page): RuntimeBackend {
   return { name: 'webgpu', prepare: (model) => prepareInPage(page, model.compressed) };
+}
+
+/** Throughput of the page's WebGPU backend on `model` at each batch size (see bench-loop.ts). */
+export async function benchInPage(page: Page, model: CompressedModel, batches: readonly number[], minMs: number): Promise<ThroughputResult[]> {
+  const id = await page.evaluate((w) => (window as unknown as PageWindow).dcPage.prepare(w, 'webgpu'), toWire(model));
+  const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
+  const results: ThroughputResult[] = [];
+  for (const batch of batches) {
+    results.push(await page.evaluate(([i, n, b, ms]) => (window as unknown as PageWindow).dcPage.bench(i, n, b, ms), [id, inputSize, batch, minMs] as const));
+  }
+  await page.evaluate((i) => (window as unknown as PageWindow).dcPage.dispose(i), id);
+  return results;
 }
