@@ -70,6 +70,22 @@ describe('wasm training kernels match the cpu backend (relative error <= 1e-4)',
     );
   });
 
+  it('NCHW layouts and explicit padding', async () => {
+    const nchw = { strides: [2, 1], pad: 'same', dataFormat: 'NCHW' };
+    const x = randomInput([2, 3, 7, 6], 1);
+    const dy = randomInput([2, 4, 4, 6], 2);
+    const filter = await compareWithCpu('Conv2DBackpropFilter', { x, dy }, { ...nchw, filterShape: [3, 2, 3, 4] });
+    expect(filter.wasmShape).toEqual([3, 2, 3, 4]);
+    const input = await compareWithCpu('Conv2DBackpropInput', { dy, filter: randomInput([3, 2, 3, 4], 3) }, { ...nchw, inputShape: [2, 3, 7, 6] });
+    expect(input.wasmShape).toEqual([2, 3, 7, 6]);
+    const explicit = { strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC' };
+    const xe = randomInput([2, 5, 4, 3], 4);
+    const dye = randomInput([2, 6, 3, 2], 5);
+    const filterE = await compareWithCpu('Conv2DBackpropFilter', { x: xe, dy: dye }, { ...explicit, filterShape: [3, 3, 3, 2] });
+    const inputE = await compareWithCpu('Conv2DBackpropInput', { dy: dye, filter: randomInput([3, 3, 3, 2], 6) }, { ...explicit, inputShape: [2, 5, 4, 3] });
+    for (const r of [filter, input, filterE, inputE]) expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+  });
+
   it('MaxPoolGrad on random shapes, including ties (ReLU zeros)', async () => {
     await fc.assert(
       fc.asyncProperty(

