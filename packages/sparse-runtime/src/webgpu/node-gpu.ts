@@ -4,11 +4,12 @@
  */
 import './webgpu-types.js';
 import { existsSync } from 'node:fs';
+import { DcError } from '@dc/core';
 
 /** The SwiftShader Vulkan driver of Debian's chromium package. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-/** A `GPU` object for Node, or why there is none. */
+/** A `GPU` object for Node, or why there is none (only a missing Vulkan driver is a reason; a missing `webgpu` package throws). */
 export type NodeGpu = { readonly gpu: GPU; readonly reason?: undefined } | { readonly gpu?: undefined; readonly reason: string };
 
 let cached: Promise<NodeGpu> | undefined;
@@ -27,7 +28,10 @@ async function load(): Promise<NodeGpu> {
   try {
     mod = (await import(spec)) as typeof mod;
   } catch (error) {
-    return { reason: `the \`webgpu\` package (Dawn for Node) is not installed: ${(error as Error).message}` };
+    // Not a reason to skip: where the driver exists, Dawn must load.
+    throw new DcError('BACKEND_UNAVAILABLE', `webgpu: the \`webgpu\` package (Dawn for Node) could not be loaded: ${(error as Error).message}`, {
+      hint: 'Install it: pnpm add -D webgpu', cause: error,
+    });
   }
   // WebGPU's enums (GPUBufferUsage, GPUMapMode, ...) are globals in browsers; Dawn exports them.
   Object.assign(globalThis, mod.globals);
