@@ -2,6 +2,7 @@
  * Backend choice for the page: WebGPU first, the cpu backend when WebGPU is missing — and why,
  * in the words of the factory's `DcError`. `?backend=cpu` or `?backend=webgpu` forces one.
  */
+import { isDcError } from '@dc/core';
 import { chooseBackend, type NamedBackendFactory, type RuntimeBackend } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import { createWebGpuBackend } from '@dc/sparse-runtime/webgpu';
@@ -18,6 +19,8 @@ export interface PageBackend {
   readonly detail: string;
   /** Why the page is not on WebGPU, when it is not. */
   readonly reason?: string;
+  /** What to do about it (the DcError's hint). */
+  readonly hint?: string;
 }
 
 /** Reads `?backend=` (default `auto`). */
@@ -36,5 +39,6 @@ export async function pickBackend(request: BackendRequest): Promise<PageBackend>
     return { backend, name: 'webgpu', detail: (backend as Awaited<ReturnType<typeof createWebGpuBackend>>).adapterInfo };
   }
   const reason = request === 'cpu' ? 'asked for with ?backend=cpu' : skipped.map((s) => s.message).join('; ') || undefined;
-  return { backend, name: backend.name, detail: 'TypeScript kernels on the main thread', ...(reason ? { reason } : {}) };
+  const hint = skipped.map((s) => (isDcError(s.error) ? s.error.hint : undefined)).find((h) => h);
+  return { backend, name: backend.name, detail: 'TypeScript kernels on the main thread', ...(reason ? { reason } : {}), ...(hint ? { hint } : {}) };
 }

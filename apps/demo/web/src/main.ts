@@ -101,7 +101,7 @@ async function start(): Promise<void> {
   const pill = $('backend');
   pill.dataset.backend = backend.name;
   pill.textContent = `backend: ${backend.name} (${backend.detail})${backend.reason ? ` — not WebGPU: ${backend.reason}` : ''}`;
-  pill.title = pill.textContent;
+  pill.title = backend.hint ?? pill.textContent;
 
   sample = decodeDigitSample(await fetchBytes('./mnist-sample.bin'));
   renderGrid($('grid'), sample);
