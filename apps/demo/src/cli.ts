@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
 import { MODEL_NAMES, type ModelName } from './models.js';
+import { serveDemoPage } from './web/index.js';
 import { PRESET_NAMES, presetSettings, type DemoSettings, type PresetName } from './presets.js';
 
 function positiveInt(name: string) {
@@ -127,6 +128,16 @@ common(program.command('train'))
   .action(async (flags: CommonFlags & { out?: string }) => {
     const result = await trainCommand({ ...flags, settings: settingsFrom(flags) });
     process.stderr.write(`baseline written to ${result.path} (${result.bytes} bytes): test error ${(result.testError * 100).toFixed(2)}% in ${result.seconds.toFixed(0)} s\n`);
+  });
+
+program
+  .command('serve')
+  .description('serve the browser page (WebGPU, cpu fallback) with a .dcm file on http://127.0.0.1')
+  .argument('[file]', 'the .dcm file to serve', 'out/lenet-300-100.dcm')
+  .option('--port <n>', 'port (default: a free one)', positiveInt('--port'))
+  .action(async (file: string, flags: { port?: number }) => {
+    const server = await serveDemoPage({ dcmPath: file, ...(flags.port ? { port: flags.port } : {}) });
+    process.stderr.write(`serving ${file} at ${server.url} (Ctrl-C to stop)\n`);
   });
 
 // `dc-demo --help` lists everything: the subcommands' options too.
