@@ -7,7 +7,7 @@
  * Run: `npx vitest run --project slow packages/quantize/src/lenet300.slow.test.ts`. Knobs (env):
  * DC_BASELINE_CACHE (a baseline saved by `@dc/prune`'s slow test, same format; trained here for
  * DC_BASELINE_EPOCHS = 10 when missing), DC_PRUNED_CACHE (the pruned model, written when missing),
- * DC_PRUNE_EPOCHS (3; masked retraining after one-shot magnitude pruning), DC_CLUSTER_EPOCHS (2),
+ * DC_PRUNE_SCHEDULE (`2@1e-3,2@1e-4`: masked retraining after one-shot magnitude pruning, epochs@rate), DC_CLUSTER_EPOCHS (2),
  * DC_CLUSTER_LR (1e-4, the trainer's Adam, biases), DC_CENTROID_LR (1e-4, SGD with momentum 0.9 on
  * the centroids), DC_BITS (`5,4`). Figures are printed and written to `$DC_RESULT_FILE` when set.
  */
@@ -24,7 +24,8 @@ import { createRandom } from '@dc/core';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const BASELINE_EPOCHS = env('DC_BASELINE_EPOCHS', 10);
-const PRUNE_EPOCHS = env('DC_PRUNE_EPOCHS', 3);
+/** Masked retraining after one-shot pruning: `epochs@learningRate` steps (Adam). */
+const PRUNE_SCHEDULE = (process.env.DC_PRUNE_SCHEDULE ?? '2@1e-3,2@1e-4').split(',').map((s) => s.split('@').map(Number) as [number, number]);
 const CLUSTER_EPOCHS = env('DC_CLUSTER_EPOCHS', 2);
 const CLUSTER_LR = env('DC_CLUSTER_LR', 1e-4);
 const CENTROID_LR = env('DC_CENTROID_LR', 1e-4);
@@ -75,14 +76,17 @@ async function prune(trainer: TrainingService, baseline: Model): Promise<Model> 
     if (!maskTensors.has(key)) maskTensors.set(key, tf.keep(tf.tensor(Float32Array.from(masks.get(key)!), shape)));
     return maskTensors.get(key)!;
   };
-  const { model } = await trainer.fineTune(pruned, {
-    epochs: PRUNE_EPOCHS,
-    learningRate: 1e-4,
-    transformGradients: (grads) => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, masks.has(k) ? tf.mul(g, maskOf(k, g.shape)) : g])),
-    constrainWeights: (vars) => {
-      for (const [k, v] of Object.entries(vars)) if (masks.has(k)) tf.tidy(() => v.assign(tf.mul(v, maskOf(k, v.shape))));
-    },
-  });
+  let model = pruned;
+  for (const [epochs, learningRate] of PRUNE_SCHEDULE) {
+    ({ model } = await trainer.fineTune(model, {
+      epochs,
+      learningRate,
+      transformGradients: (grads) => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, masks.has(k) ? tf.mul(g, maskOf(k, g.shape)) : g])),
+      constrainWeights: (vars) => {
+        for (const [k, v] of Object.entries(vars)) if (masks.has(k)) tf.tidy(() => v.assign(tf.mul(v, maskOf(k, v.shape))));
+      },
+    }));
+  }
   tf.dispose([...maskTensors.values()]);
   return model;
 }
@@ -107,7 +111,7 @@ describe('LeNet-300-100 on real MNIST (tfjs-wasm): trained quantization', () => 
     let pruned = load(process.env.DC_PRUNED_CACHE, lenet300());
     if (!pruned) {
       pruned = await prune(trainer, baseline);
-      save(process.env.DC_PRUNED_CACHE, pruned, { keep: KEEP, epochs: PRUNE_EPOCHS });
+      save(process.env.DC_PRUNED_CACHE, pruned, { keep: KEEP, schedule: PRUNE_SCHEDULE });
     }
     const masks = new Map(listParams(pruned).filter((r) => r.param === 'kernel').map((r) => [r.key, Uint8Array.from(r.tensor.values, (v) => (v !== 0 ? 1 : 0))]));
     const kernelWeights = [...masks.values()].reduce((n, m) => n + m.length, 0);
@@ -158,7 +162,7 @@ describe('LeNet-300-100 on real MNIST (tfjs-wasm): trained quantization', () => 
       backend: trainer.backend,
       baselineErrorPercent: 100 * baselineError,
       keptPercent,
-      pruneEpochs: PRUNE_EPOCHS,
+      pruneSchedule: PRUNE_SCHEDULE,
       prunedErrorPercent: 100 * prunedError,
       clusterLearningRate: CLUSTER_LR,
       centroidLearningRate: CENTROID_LR,
