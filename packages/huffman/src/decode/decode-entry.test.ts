@@ -7,7 +7,7 @@ describe('@dc/huffman/decode entry', () => {
     const dir = fileURLToPath(new URL('.', import.meta.url));
     const specifiers = readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-      .flatMap((f) => [...readFileSync(dir + f, 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1]));
+      .flatMap((f) => [...readFileSync(dir + f, 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/gm)].map((m) => m[1]));
     expect(specifiers.length).toBeGreaterThan(3);
     expect(specifiers.filter((s) => s !== '@dc/core' && !/^\.\/[\w-]+\.js$/.test(s))).toEqual([]);
   });
