@@ -71,6 +71,8 @@ export function buildMetrics(model: Model, coded: EncodedContainer, fixed: Encod
     fixedFileBytes: fixedBytes,
     fixedRatio: round(ctx.originalBytes / fixedBytes, 2),
     huffmanSaving: round(1 - fileBytes / fixedBytes),
+    // The same saving on the kernels alone (codes, indices, codebooks), without header and biases.
+    kernelHuffmanSaving: round(1 - kernels.reduce((n, t) => n + t.bytes, 0) / Math.max(1, fixedKernels.reduce((n, t) => n + t.bytes, 0))),
     biasBytes: coded.tensors.filter((t) => !isKernel(t)).reduce((n, t) => n + t.bytes, 0),
     tableBytes: coded.tensors.reduce((n, t) => n + t.streams.reduce((m, s) => m + s.tableBytes, 0), 0),
     total: {
