@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages export "./src/*.ts" under the "source" condition, so tests run on the
@@ -27,6 +29,9 @@ export default defineConfig({
         test: {
           // Real-MNIST training runs: minutes, not seconds, so a project of their own.
           name: 'slow',
+          // The LeNet-300-100 measurements of prune, quantize and huffman share one trained
+          // baseline (same recipe: 10 epochs Adam 1e-3): the first test trains it, the others load it.
+          env: { DC_BASELINE_CACHE: process.env.DC_BASELINE_CACHE ?? join(tmpdir(), 'dc-slow-tests-lenet300-baseline.json') },
           include: ['packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts'],
           testTimeout: 1_800_000,
           hookTimeout: 600_000,
