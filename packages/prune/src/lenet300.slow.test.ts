@@ -1,11 +1,18 @@
 /**
  * The paper's pruning figure on real MNIST: LeNet-300-100 pruned to ≤ 8% of its weights with test
  * error ≤ baseline error + 0.1 percentage point (Han et al. keep 8% at 1.59% error). Trains on
- * tfjs-wasm; about 18 epochs in all (10 baseline + 4 rounds of 2, by default).
+ * tfjs-wasm with Adam.
+ *
+ * Recipe (defaults): baseline 10 epochs at 1e-3 then 2 at 1e-4 (the low-rate epochs matter: the
+ * last 1e-3 epoch alone left 2.19% error); then `dc:prune` with per-layer sparsity over 4 rounds
+ * (polynomial ramp), 2 epochs of retraining each at 1e-3, then a second `dc:prune` stage with the
+ * same targets, which prunes nothing more (the masks are respected) and retrains 2 epochs at 1e-4,
+ * 1/10 of the original rate as in the paper. Retraining only at 1e-4 recovered too slowly (2.68%
+ * error after 4 × 2 epochs from a 2.19% baseline).
  *
  * Run: `npx vitest run --project slow packages/prune/src/lenet300.slow.test.ts`. Knobs (env):
- * DC_BASELINE_EPOCHS (10), DC_ROUNDS (4), DC_RETRAIN_EPOCHS (2), DC_RETRAIN_LR (1e-4),
- * DC_BASELINE_CACHE (a file to keep the trained baseline in between runs; default none).
+ * DC_BASELINE_EPOCHS (10), DC_POLISH_EPOCHS (2), DC_ROUNDS (4), DC_RETRAIN_EPOCHS (2),
+ * DC_RETRAIN_LR (1e-3), DC_BASELINE_CACHE (a file to keep the 1e-3 baseline in between runs).
  * Figures are printed and written to `$DC_RESULT_FILE` when set.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,8 +28,10 @@ import { pruneLowMagnitude } from './prune-low-magnitude.js';
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const BASELINE_EPOCHS = env('DC_BASELINE_EPOCHS', 10);
 const ROUNDS = env('DC_ROUNDS', 4);
+const POLISH_EPOCHS = env('DC_POLISH_EPOCHS', 2);
 const RETRAIN_EPOCHS = env('DC_RETRAIN_EPOCHS', 2);
-const RETRAIN_LR = env('DC_RETRAIN_LR', 1e-4);
+const RETRAIN_LR = env('DC_RETRAIN_LR', 1e-3);
+const LOW_LR = 1e-4;
 /** The paper's per-layer kept shares are 8%, 9%, 26% (8.2% in all); ip1 a little lower to land ≤ 8% in all. */
 const SPARSITY = { ip1: 0.925, ip2: 0.91, ip3: 0.74 };
 
@@ -67,6 +76,7 @@ describe('LeNet-300-100 on real MNIST (tfjs-wasm)', () => {
       baseline = (await trainer.fineTune(lenet300(), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
       saveCached(process.env.DC_BASELINE_CACHE, baseline, (performance.now() - t0) / 1000);
     }
+    if (POLISH_EPOCHS > 0) baseline = (await trainer.fineTune(baseline, { epochs: POLISH_EPOCHS, learningRate: LOW_LR })).model;
     const baselineSeconds = (performance.now() - t0) / 1000;
 
     const t1 = performance.now();
@@ -76,36 +86,42 @@ describe('LeNet-300-100 on real MNIST (tfjs-wasm)', () => {
       schedule: { kind: 'polynomial', power: 3 },
       retrain: { epochs: RETRAIN_EPOCHS, learningRate: RETRAIN_LR, optimizer: 'adam' },
     });
-    const { model, report } = await createPipeline().use(stage).run(baseline, {
+    // Same targets: prunes nothing more, only retrains at the low rate with the masks enforced.
+    const polish = pruneLowMagnitude({ sparsity: SPARSITY, retrain: { epochs: POLISH_EPOCHS, learningRate: LOW_LR, optimizer: 'adam' } });
+    const pipeline = POLISH_EPOCHS > 0 ? createPipeline().use(stage).use(polish) : createPipeline().use(stage);
+    const { model, report } = await pipeline.run(baseline, {
       trainer,
       observers: [{ onMessage: (m) => console.log(`[${m.stage}] ${m.message}`) }],
     });
     const pruneSeconds = (performance.now() - t1) / 1000;
 
-    const metrics = report.stages[0].metrics as { keptPercent: number; layers: { key: string; weights: number; kept: number; keptPercent: number; threshold: number }[]; rounds: { accuracy: number; maskViolations: number }[] };
+    const last = report.stages[report.stages.length - 1];
+    const metrics = last.metrics as { keptPercent: number; layers: { key: string; weights: number; kept: number; keptPercent: number; threshold: number }[]; rounds: { accuracy: number; maskViolations: number }[] };
     const baselineError = 1 - report.baselineAccuracy!;
-    const prunedError = 1 - report.stages[0].accuracy!;
+    const prunedError = 1 - last.accuracy!;
     const result = {
       backend: trainer.backend,
       baselineEpochs: BASELINE_EPOCHS,
       baselineCached: cached,
+      baselinePolishEpochs: POLISH_EPOCHS,
       baselineSeconds,
       baselineErrorPercent: 100 * baselineError,
       rounds: ROUNDS,
       retrainEpochsPerRound: RETRAIN_EPOCHS,
       retrainLearningRate: RETRAIN_LR,
+      polishEpochs: POLISH_EPOCHS,
       pruneSeconds,
       prunedErrorPercent: 100 * prunedError,
       keptPercent: metrics.keptPercent,
       layers: metrics.layers.map((l) => ({ key: l.key, weights: l.weights, keptPercent: l.keptPercent, threshold: l.threshold })),
-      roundAccuracy: metrics.rounds.map((r) => r.accuracy),
+      roundAccuracy: report.stages.flatMap((st) => (st.metrics.rounds as { accuracy: number }[]).map((r) => r.accuracy)),
       paper: { keptPercent: 8, errorPercent: 1.59, baselineErrorPercent: 1.64 },
     };
     console.log(JSON.stringify(result, null, 2));
     if (process.env.DC_RESULT_FILE) writeFileSync(process.env.DC_RESULT_FILE, JSON.stringify(result, null, 2));
 
     expect(metrics.keptPercent).toBeLessThanOrEqual(8);
-    expect(metrics.rounds.every((r) => r.maskViolations === 0)).toBe(true);
+    for (const st of report.stages) expect((st.metrics.rounds as { maskViolations: number }[]).every((r) => r.maskViolations === 0)).toBe(true);
     for (const ref of listParams(model).filter((r) => r.param === 'kernel')) {
       const zeros = ref.tensor.values.filter((v) => Object.is(v, 0)).length;
       expect(zeros).toBe(Math.round(SPARSITY[ref.layer.name as keyof typeof SPARSITY] * ref.tensor.values.length));
