@@ -96,6 +96,9 @@ describe('pruneLowMagnitude', () => {
     expect(countKept(48, mask)).toBe(24);
     // a mask for a layer this stage did not prune is carried and applied
     expect(out.artifacts['prune/masks'].get('d2/kernel')).toBe(prior.get('d2/kernel'));
+    const thresholds = Object.fromEntries((out.metrics!.layers as { key: string; threshold: number | null }[]).map((l) => [l.key, l.threshold]));
+    expect(thresholds['d1/kernel']).toBeGreaterThan(0);
+    expect(thresholds['d2/kernel']).toBeNull(); // carried, not pruned here
     expect([...kernel(out.model, 'd2').slice(0, 3)]).toEqual([0, 0, 0]);
     expect(handMask[big]).toBe(0); // inputs untouched
     expect(prior.get('d1/kernel')).toBe(handMask);
@@ -147,6 +150,13 @@ describe('pruneLowMagnitude', () => {
     const e = await rejection(stage.apply({ model: tinyMlp(), artifacts: {} }, ctx));
     expect(e.code).toBe('ABORTED');
     expect(trainer.calls).toHaveLength(1);
+  });
+
+  it('a second stage with the same targets prunes nothing more and reports no threshold', async () => {
+    const first = await pruneLowMagnitude({ sparsity: 0.5 }).apply({ model: tinyMlp(), artifacts: {} }, testContext());
+    const again = await pruneLowMagnitude({ sparsity: 0.5 }).apply({ model: first.model, artifacts: first.artifacts }, testContext());
+    expect(again.metrics!.kept).toBe(first.metrics!.kept);
+    expect((again.metrics!.layers as { threshold: number | null }[]).map((l) => l.threshold)).toEqual([null, null]);
   });
 
   it('runs in a pipeline; the report carries per-layer metrics', async () => {

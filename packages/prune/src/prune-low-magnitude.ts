@@ -3,6 +3,7 @@
  */
 import { DcError } from '@dc/core';
 import type { JsonValue, Model, PruneMasks, Stage, StageContext, StageOutput } from '@dc/core';
+import { countKept } from './magnitude.js';
 import { createMaskHooks } from './mask-hooks.js';
 import { applyMasks, countMaskViolations, pruneRound } from './masks.js';
 import { measure, type RoundMetrics } from './metrics.js';
@@ -69,8 +70,12 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
     const t0 = performance.now();
     ctx.progress({ label: `round ${r}/${o.rounds}: prune`, current: r - 1, total: o.rounds });
     const step = pruneRound(model, selected, masks, o.kind, (s) => scheduleValue(o.schedule, s.final, r, o.rounds));
-    for (const [key, mask] of step.masks) masks.set(key, mask);
-    for (const [key, t] of step.thresholds) thresholds.set(key, t);
+    for (const [key, mask] of step.masks) {
+      // The threshold of a round that pruned nothing new says nothing; keep the last real one.
+      const before = masks.get(key);
+      if (!before || countKept(mask.length, before) !== countKept(mask.length, mask)) thresholds.set(key, step.thresholds.get(key)!);
+      masks.set(key, mask);
+    }
     model = applyMasks(model, masks);
 
     let maskViolations = 0;
