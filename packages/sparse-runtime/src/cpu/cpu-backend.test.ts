@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { describeConformance } from '../testing/conformance.js';
 import { createCpuBackend } from './index.js';
+import { spmmModule } from './wasm/wasm-dense.js';
 
 describeConformance({ backendName: 'cpu', createBackend: () => createCpuBackend() });
 describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'tiled' }), name: 'cpu (tiled)' }), count: 4 });
+describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'wasm' }), name: 'cpu (wasm)' }), count: 6 });
 
 describe('createCpuBackend', () => {
   it('rejects an unknown batch kernel with INVALID_OPTION', () => {
     expect(() => createCpuBackend({ batchKernel: 'gpu' as never })).toThrow(/INVALID_OPTION/);
+  });
+
+  it('compiles the WASM SIMD kernel on Node 20', () => {
+    expect(spmmModule()).toBeInstanceOf(WebAssembly.Module);
   });
 });

@@ -7,43 +7,57 @@ import { DcError } from '@dc/core';
 import type { PreparedModel, RuntimeBackend } from '../backend.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import type { PlannedLayer } from '../model/plan.js';
-import { toSparseRows } from '../sparse/sparse-rows.js';
+import { toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
 import { applyActivation, fillBias } from './activation.js';
 import { sparseConvSample } from './conv-kernel.js';
 import { spmmTiled, spmvSkipZeros, type TileScratch } from './dense-kernel.js';
 import { pool } from './pool-kernel.js';
+import { fitsWasm, spmmModule, WasmDenseKernels } from './wasm/wasm-dense.js';
 
 /** How dense layers run batches larger than one. */
-export type CpuBatchKernel = 'auto' | 'per-sample' | 'tiled';
+export type CpuBatchKernel = 'auto' | 'per-sample' | 'tiled' | 'wasm';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
   /**
    * `per-sample` runs the EIE-style zero-skipping product per sample; `tiled` transposes blocks of
-   * samples and updates contiguous output tiles; `auto` (default) picks by batch size.
+   * 16 samples and updates contiguous output tiles in TypeScript; `wasm` does the same in the
+   * WASM SIMD kernel (falling back to `tiled` where WebAssembly SIMD is missing); `auto`
+   * (default) uses `per-sample` below {@link CpuBackendOptions.wasmMinBatch} samples, else `wasm`.
    */
   readonly batchKernel?: CpuBatchKernel;
+  /** Smallest batch that `auto` sends to the WASM kernel (default 4, measured). */
+  readonly wasmMinBatch?: number;
+}
+
+/** Per prepared model: the WASM instance for its dense layers, if any. */
+interface Shared {
+  wasm: WasmDenseKernels | null;
+  wasmIndex: Map<SparseRows, number>;
 }
 
 type Step = (x: Float32Array, batch: number) => Float32Array;
 
-function compile(layer: PlannedLayer, opts: Required<CpuBackendOptions>): Step {
+function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBackendOptions>, shared: Shared): Step {
   switch (layer.op) {
     case 'dense': {
-      const m = toSparseRows(layer.kernel);
+      if (!m) throw new Error('unreachable: dense layer without sparse rows');
       const scratch: TileScratch = { xT: new Float32Array(0), yT: new Float32Array(0) };
+      const wasmIndex = shared.wasmIndex.get(m);
       return (x, batch) => {
         const y = new Float32Array(batch * layer.units);
         fillBias(y, batch, layer.units, layer.bias);
-        const tiled = opts.batchKernel === 'tiled' || (opts.batchKernel === 'auto' && batch >= 8);
-        if (tiled) spmmTiled(m, x, y, batch, scratch);
+        const k = opts.batchKernel;
+        const useWasm = shared.wasm && wasmIndex !== undefined && (k === 'wasm' || (k === 'auto' && batch >= opts.wasmMinBatch));
+        if (useWasm) shared.wasm!.run(wasmIndex!, x, y, batch);
+        else if (k === 'tiled' || k === 'wasm' || (k === 'auto' && batch >= opts.wasmMinBatch)) spmmTiled(m, x, y, batch, scratch);
         else for (let b = 0; b < batch; b++) spmvSkipZeros(m, x, b * layer.inputSize, y, b * layer.units);
         applyActivation(y, layer.activation, layer.units);
         return y;
       };
     }
     case 'conv2d': {
-      const m = toSparseRows(layer.kernel);
+      if (!m) throw new Error('unreachable: conv layer without sparse rows');
       const inSize = layer.input[0] * layer.input[1] * layer.input[2];
       const outSize = layer.output[0] * layer.output[1] * layer.output[2];
       const F = layer.output[2];
@@ -77,14 +91,22 @@ function compile(layer: PlannedLayer, opts: Required<CpuBackendOptions>): Step {
  * ```
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBackend {
-  const opts: Required<CpuBackendOptions> = { batchKernel: options.batchKernel ?? 'auto' };
-  if (!['auto', 'per-sample', 'tiled'].includes(opts.batchKernel)) {
-    throw new DcError('INVALID_OPTION', `option "batchKernel": expected auto, per-sample or tiled, got ${String(opts.batchKernel)}`, { option: 'batchKernel' });
+  const opts: Required<CpuBackendOptions> = { batchKernel: options.batchKernel ?? 'auto', wasmMinBatch: options.wasmMinBatch ?? 4 };
+  if (!['auto', 'per-sample', 'tiled', 'wasm'].includes(opts.batchKernel)) {
+    throw new DcError('INVALID_OPTION', `option "batchKernel": expected auto, per-sample, tiled or wasm, got ${String(opts.batchKernel)}`, { option: 'batchKernel' });
   }
   return {
     name: 'cpu',
     async prepare(model: LoadedModel): Promise<PreparedModel> {
-      const steps = model.plan.map((l) => compile(l, opts));
+      const rows = model.plan.map((l) => (l.op === 'dense' || l.op === 'conv2d' ? toSparseRows(l.kernel) : null));
+      const shared: Shared = { wasm: null, wasmIndex: new Map() };
+      const module = opts.batchKernel === 'per-sample' || opts.batchKernel === 'tiled' ? null : spmmModule();
+      const wasmLayers = model.plan.flatMap((l, i) => (l.op === 'dense' && rows[i] && fitsWasm(rows[i]!) ? [rows[i]!] : []));
+      if (module && wasmLayers.length > 0) {
+        shared.wasm = new WasmDenseKernels(module, wasmLayers);
+        wasmLayers.forEach((m, i) => shared.wasmIndex.set(m, i));
+      }
+      const steps = model.plan.map((l, i) => compile(l, rows[i], opts, shared));
       return {
         async run(input, batch) {
           let x = input;

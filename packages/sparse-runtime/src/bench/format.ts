@@ -1,0 +1,19 @@
+/** A plain-text table of a {@link RuntimeBenchResult}, for terminals and logs. */
+import type { RuntimeBenchResult } from './run-runtime-bench.js';
+
+const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0));
+
+/** Formats the result as a table (returns the text; prints nothing). */
+export function formatRuntimeBench(r: RuntimeBenchResult): string {
+  const lines = [
+    `sparse runtime: ${r.model.name} (${r.model.source}), ${r.model.kept.toLocaleString('en')} of ${r.model.parameters.toLocaleString('en')} weights kept, inputs: ${r.inputs}`,
+    `load (file → ready cpu session): ${fmt(r.load.totalMs)} ms (decode + plan ${fmt(r.load.decodeMs)} ms, prepare ${fmt(r.load.prepareMs)} ms)${r.model.fileBytes ? `, file ${r.model.fileBytes.toLocaleString('en')} bytes` : ''}`,
+    '',
+    '| batch | cpu backend (ms) | dense tfjs-wasm (ms) | speedup | target |',
+    '|------:|-----------------:|---------------------:|--------:|:-------|',
+    ...r.rows.map((row) => `| ${row.batch} | ${fmt(row.cpuMs)} | ${fmt(row.denseWasmMs)} | ${row.speedup.toFixed(2)}× | ${row.target ? `≥ ${row.target}× ${row.meetsTarget ? 'met' : 'MISSED'}` : ''} |`),
+    '',
+    `node ${r.environment.node ?? '?'}, tfjs ${r.environment.tfjs} (${r.environment.tfjsBackend})`,
+  ];
+  return lines.join('\n');
+}

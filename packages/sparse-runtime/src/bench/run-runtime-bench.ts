@@ -1,0 +1,108 @@
+/**
+ * The runtime benchmark: the cpu backend against the dense tfjs-wasm network (matMul on the dense
+ * reconstruction of the same weights), side by side in one run, at batch 1 and 1,000, on a
+ * compressed LeNet-300-100 (a real file when given, else a real-sized random pruned and clustered
+ * model: 8% kept, 5 bits), plus load time (file → ready session).
+ */
+import type { CompressedModel } from '@dc/core';
+import * as tf from '@tensorflow/tfjs';
+import { createCpuBackend, type CpuBackendOptions } from '../cpu/index.js';
+import { loadCompressedModel } from '../model/load.js';
+import { createSession } from '../session.js';
+import { randomInput, randomMlp } from '../testing/random-model.js';
+import { createTfjsBackend } from '../tfjs/index.js';
+import { timeInterleaved } from './timing.js';
+
+/** Options of {@link runRuntimeBench}. */
+export interface RuntimeBenchOptions {
+  /** A `.dcm` file (path or bytes) to benchmark; defaults to a random LeNet-300-100 (8% kept, 5 bits). */
+  readonly file?: string | Uint8Array;
+  /** Or an already decoded model. */
+  readonly model?: CompressedModel;
+  /** Input samples (e.g. MNIST test images, `n × inputSize`, scaled as in training); defaults to random inputs. */
+  readonly inputs?: Float32Array;
+  /** What `inputs` are, for the report (e.g. `'mnist test images'`). */
+  readonly inputsLabel?: string;
+  /** Batch sizes; default `[1, 1000]`. */
+  readonly batchSizes?: readonly number[];
+  /** Minimum measuring time per batch size in ms (default 1000). */
+  readonly minTimeMs?: number;
+  /** Options of the cpu backend under test. */
+  readonly cpu?: CpuBackendOptions;
+}
+
+/** One batch size's figures. */
+export interface RuntimeBenchRow {
+  readonly batch: number;
+  /** Median ms per batch on the cpu backend. */
+  readonly cpuMs: number;
+  /** Median ms per batch for the dense network on tfjs-wasm. */
+  readonly denseWasmMs: number;
+  /** `denseWasmMs / cpuMs`: how many times faster the cpu backend is. */
+  readonly speedup: number;
+  /** The goal for this batch size (3 at batch 1, 1.5 at batch 1,000), when there is one. */
+  readonly target?: number;
+  readonly meetsTarget?: boolean;
+}
+
+/** The result of {@link runRuntimeBench} (plain JSON). */
+export interface RuntimeBenchResult {
+  readonly model: { readonly name: string; readonly source: 'file' | 'model' | 'random'; readonly parameters: number; readonly kept: number; readonly fileBytes?: number };
+  readonly inputs: string;
+  /** File → ready cpu session: read + decode + plan, then backend prepare (ms). */
+  readonly load: { readonly decodeMs: number; readonly prepareMs: number; readonly totalMs: number };
+  readonly rows: readonly RuntimeBenchRow[];
+  readonly environment: { readonly node?: string; readonly tfjs: string; readonly tfjsBackend: string };
+}
+
+const TARGETS: Record<number, number> = { 1: 3, 1000: 1.5 };
+
+function countKept(cm: CompressedModel): { parameters: number; kept: number } {
+  let parameters = 0;
+  let kept = 0;
+  for (const t of cm.tensors.values()) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    parameters += n;
+    kept += t.layout === 'sparse' || t.layout === 'sparse-coded' ? t.positions.length : n;
+  }
+  return { parameters, kept };
+}
+
+/** Runs the benchmark; see {@link RuntimeBenchOptions}. Takes a few seconds per batch size. */
+export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promise<RuntimeBenchResult> {
+  const source = options.file !== undefined ? 'file' : options.model ? 'model' : 'random';
+  const from = options.file ?? options.model ?? randomMlp({ seed: 300100, sizes: [784, 300, 100, 10], density: 0.08, bits: 5 });
+  const t0 = performance.now();
+  const loaded = await loadCompressedModel(from);
+  const cpu = await createSession(loaded, { backend: createCpuBackend(options.cpu) });
+  const totalMs = performance.now() - t0;
+  const denseBackend = await createTfjsBackend({ tf, tfBackend: 'wasm', denseMode: 'dense' });
+  const dense = await createSession(loaded, { backend: denseBackend });
+  const rows: RuntimeBenchRow[] = [];
+  try {
+    for (const batch of options.batchSizes ?? [1, 1000]) {
+      const n = batch * loaded.inputSize;
+      let x: Float32Array;
+      if (options.inputs && options.inputs.length >= loaded.inputSize) {
+        x = new Float32Array(n);
+        for (let o = 0; o < n; o += options.inputs.length) x.set(options.inputs.subarray(0, Math.min(options.inputs.length, n - o)), o);
+      } else {
+        x = randomInput(batch, n, 0.5);
+      }
+      const [cpuMs, denseWasmMs] = await timeInterleaved([() => cpu.predict(x, batch), () => dense.predict(x, batch)], { minTimeMs: options.minTimeMs ?? 1000 });
+      const target = TARGETS[batch];
+      const speedup = denseWasmMs / cpuMs;
+      rows.push({ batch, cpuMs, denseWasmMs, speedup, ...(target ? { target, meetsTarget: speedup >= target } : {}) });
+    }
+  } finally {
+    cpu.dispose();
+    dense.dispose();
+  }
+  return {
+    model: { name: loaded.compressed.name, source, ...countKept(loaded.compressed), ...(loaded.fileBytes ? { fileBytes: loaded.fileBytes } : {}) },
+    inputs: options.inputs ? (options.inputsLabel ?? 'given inputs') : 'random inputs (half exact zeros)',
+    load: { decodeMs: loaded.loadMs, prepareMs: cpu.prepareMs, totalMs },
+    rows,
+    environment: { ...(typeof process !== 'undefined' ? { node: process.version } : {}), tfjs: tf.version.tfjs, tfjsBackend: tf.getBackend() },
+  };
+}
