@@ -3,8 +3,8 @@
  * weights stay compressed (codebook + positions + codes); only entropy-coded streams (Huffman) are
  * decoded, once, here.
  */
-import * as core from '@dc/core';
-import { DcError, isDcError, type CompressedModel } from '@dc/core';
+import { DcError, decodeContainer, isDcError, type CompressedModel, type StreamDecoder } from '@dc/core';
+import { huffmanDecoder } from '@dc/huffman/decode';
 import type { LoadedModel } from './loaded-model.js';
 import { planModel } from './plan.js';
 import { readSource, type ModelSource } from './read-source.js';
@@ -15,29 +15,11 @@ export interface LoadCompressedModelOptions {
    * Stream decoders handed to the container decoder (`decodeContainer(bytes, { decoders })`).
    * Defaults to `[huffmanDecoder]` from `@dc/huffman/decode`.
    */
-  readonly decoders?: readonly unknown[];
+  readonly decoders?: readonly StreamDecoder[];
 }
-
-type DecodeContainer = (bytes: Uint8Array, opts: { decoders?: readonly unknown[] }) => CompressedModel;
 
 function isCompressedModel(v: unknown): v is CompressedModel {
   return typeof v === 'object' && v !== null && 'tensors' in v && (v as { tensors: unknown }).tensors instanceof Map && 'layers' in v;
-}
-
-async function defaultDecoders(): Promise<readonly unknown[]> {
-  const spec = '@dc/huffman/decode';
-  try {
-    const mod = (await import(spec)) as { huffmanDecoder?: unknown };
-    return mod.huffmanDecoder ? [mod.huffmanDecoder] : [];
-  } catch {
-    return [];
-  }
-}
-
-function decoderOf(): DecodeContainer {
-  const decode = (core as unknown as { decodeContainer?: DecodeContainer }).decodeContainer;
-  if (!decode) throw new DcError('BACKEND_UNAVAILABLE', 'this @dc/core has no container decoder (decodeContainer)', { hint: 'Upgrade @dc/core to a version that reads .dcm files.' });
-  return decode;
 }
 
 /**
@@ -57,9 +39,9 @@ export async function loadCompressedModel(source: ModelSource | CompressedModel,
   } else {
     const bytes = await readSource(source);
     fileBytes = bytes.byteLength;
-    const decoders = options.decoders ?? (await defaultDecoders());
+    const decoders = options.decoders ?? [huffmanDecoder];
     try {
-      compressed = decoderOf()(bytes, { decoders });
+      compressed = decodeContainer(bytes, { decoders });
     } catch (e) {
       if (isDcError(e)) throw e;
       throw new DcError('BAD_HEADER', `the file could not be decoded: ${(e as Error).message}`, { cause: e });

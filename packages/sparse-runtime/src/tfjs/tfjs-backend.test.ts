@@ -5,7 +5,7 @@ import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
 import { randomInput, randomMlp } from '../testing/random-model.js';
 import { maxRelativeError, referencePredict } from '../testing/reference.js';
-import { createTfjsBackend } from './index.js';
+import { createTfjsBackend, importTfjs } from './index.js';
 
 describeConformance({ backendName: 'tfjs-wasm', createBackend: () => createTfjsBackend({ tf, tfBackend: 'wasm' }) });
 
@@ -45,5 +45,12 @@ describe('createTfjsBackend', () => {
     const b = await createTfjsBackend();
     expect(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs']).toContain(b.tfPackage);
     if (b.tfPackage === '@tensorflow/tfjs') expect(b.skipped.map((s) => s.name)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+  });
+
+  it('says which packages to install when no tfjs package can be imported (BACKEND_UNAVAILABLE)', async () => {
+    const err = await importTfjs(['@tensorflow/tfjs-node-gpu-missing']).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+    expect((err as { hint: string }).hint).toMatch(/npm|install/i);
+    expect((err as Error).message).toMatch(/tfjs-node-gpu-missing/);
   });
 });
