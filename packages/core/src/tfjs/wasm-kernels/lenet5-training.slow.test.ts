@@ -28,9 +28,9 @@ describe('LeNet-5 on real MNIST, wasm backend with our training kernels', () => 
       const model = fromLayersModel(lm);
       lm.dispose();
       const trainer = createTfjsTrainer({ tf, train: mnist.train, evaluation: mnist.test, batchSize: 128, seed: 1, optimizer: 'adam' });
-      // Two epochs: the second at a third of the first's learning rate (a step schedule).
-      const first = await trainer.fineTune(model, { epochs: 1, learningRate: 1e-3 });
-      const second = await trainer.fineTune(first.model, { epochs: 1, learningRate: 3e-4 });
+      // Two epochs in batches of 64: the second at a third of the first's learning rate (a step schedule).
+      const first = await trainer.fineTune(model, { epochs: 1, learningRate: 1e-3, batchSize: 64 });
+      const second = await trainer.fineTune(first.model, { epochs: 1, learningRate: 3e-4, batchSize: 64 });
       const { accuracy } = await trainer.evaluate(second.model);
       const seconds = [...first.epochs, ...second.epochs].map((e) => e.seconds.toFixed(1));
       console.log(`LeNet-5, 2 epochs on wasm (+ training kernels): test accuracy ${(accuracy * 100).toFixed(2)}%, epoch seconds ${seconds.join(', ')}`);
