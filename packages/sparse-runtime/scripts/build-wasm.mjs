@@ -4,4 +4,4 @@ import { compileWat, toTs, TS_PATH } from './wat-to-ts.mjs';
 
 const bytes = await compileWat();
 await writeFile(TS_PATH, toTs(bytes));
-console.log(`spmm.wat → ${bytes.length} bytes of wasm`);
+process.stdout.write(`spmm.wat → ${bytes.length} bytes of wasm\n`);

@@ -1,6 +1,8 @@
 // Compiles src/cpu/wasm/spmm.wat with wabt and returns the generated TypeScript module text
 // (the .wasm bytes as base64). Used by build-wasm.mjs and by the test that checks they agree.
 import { readFile } from 'node:fs/promises';
+import { Buffer } from 'node:buffer';
+import { URL } from 'node:url';
 import initWabt from 'wabt';
 
 export const WAT_PATH = new URL('../src/cpu/wasm/spmm.wat', import.meta.url);

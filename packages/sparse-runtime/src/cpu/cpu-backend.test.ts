@@ -5,7 +5,7 @@ import { spmmModule } from './wasm/wasm-dense.js';
 
 describeConformance({ backendName: 'cpu', createBackend: () => createCpuBackend() });
 describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'tiled' }), name: 'cpu (tiled)' }), count: 4 });
-describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'wasm' }), name: 'cpu (wasm)' }), count: 6 });
+describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'per-sample' }), name: 'cpu (per-sample)' }), count: 6 });
 
 describe('createCpuBackend', () => {
   it('rejects an unknown batch kernel with INVALID_OPTION', () => {

@@ -22,11 +22,12 @@ export interface CpuBackendOptions {
   /**
    * `per-sample` runs the EIE-style zero-skipping product per sample; `tiled` transposes blocks of
    * 16 samples and updates contiguous output tiles in TypeScript; `wasm` does the same in the
-   * WASM SIMD kernel (falling back to `tiled` where WebAssembly SIMD is missing); `auto`
-   * (default) uses `per-sample` below {@link CpuBackendOptions.wasmMinBatch} samples, else `wasm`.
+   * WASM SIMD kernel (batch 1: a scalar WASM loop over the nonzero inputs), falling back to
+   * `tiled` where WebAssembly SIMD is missing; `auto` (default) uses `wasm` from
+   * {@link CpuBackendOptions.wasmMinBatch} samples on, `per-sample` below.
    */
   readonly batchKernel?: CpuBatchKernel;
-  /** Smallest batch that `auto` sends to the WASM kernel (default 4, measured). */
+  /** Smallest batch that `auto` sends to the WASM kernels (default 1: measured faster than TypeScript at every batch size). */
   readonly wasmMinBatch?: number;
 }
 
@@ -45,12 +46,17 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
       const scratch: TileScratch = { xT: new Float32Array(0), yT: new Float32Array(0) };
       const wasmIndex = shared.wasmIndex.get(m);
       return (x, batch) => {
+        const k = opts.batchKernel;
+        const big = k === 'wasm' || k === 'tiled' || (k === 'auto' && batch >= opts.wasmMinBatch);
+        if (big && shared.wasm && wasmIndex !== undefined && k !== 'tiled') {
+          const relu = layer.activation === 'relu';
+          const y = shared.wasm.run(wasmIndex, x, batch, relu);
+          if (!relu) applyActivation(y, layer.activation, layer.units);
+          return y;
+        }
         const y = new Float32Array(batch * layer.units);
         fillBias(y, batch, layer.units, layer.bias);
-        const k = opts.batchKernel;
-        const useWasm = shared.wasm && wasmIndex !== undefined && (k === 'wasm' || (k === 'auto' && batch >= opts.wasmMinBatch));
-        if (useWasm) shared.wasm!.run(wasmIndex!, x, y, batch);
-        else if (k === 'tiled' || k === 'wasm' || (k === 'auto' && batch >= opts.wasmMinBatch)) spmmTiled(m, x, y, batch, scratch);
+        if (big) spmmTiled(m, x, y, batch, scratch);
         else for (let b = 0; b < batch; b++) spmvSkipZeros(m, x, b * layer.inputSize, y, b * layer.units);
         applyActivation(y, layer.activation, layer.units);
         return y;
@@ -91,7 +97,7 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
  * ```
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBackend {
-  const opts: Required<CpuBackendOptions> = { batchKernel: options.batchKernel ?? 'auto', wasmMinBatch: options.wasmMinBatch ?? 4 };
+  const opts: Required<CpuBackendOptions> = { batchKernel: options.batchKernel ?? 'auto', wasmMinBatch: options.wasmMinBatch ?? 1 };
   if (!['auto', 'per-sample', 'tiled', 'wasm'].includes(opts.batchKernel)) {
     throw new DcError('INVALID_OPTION', `option "batchKernel": expected auto, per-sample, tiled or wasm, got ${String(opts.batchKernel)}`, { option: 'batchKernel' });
   }
@@ -101,10 +107,10 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
       const rows = model.plan.map((l) => (l.op === 'dense' || l.op === 'conv2d' ? toSparseRows(l.kernel) : null));
       const shared: Shared = { wasm: null, wasmIndex: new Map() };
       const module = opts.batchKernel === 'per-sample' || opts.batchKernel === 'tiled' ? null : spmmModule();
-      const wasmLayers = model.plan.flatMap((l, i) => (l.op === 'dense' && rows[i] && fitsWasm(rows[i]!) ? [rows[i]!] : []));
+      const wasmLayers = model.plan.flatMap((l, i) => (l.op === 'dense' && rows[i] && fitsWasm(rows[i]!) ? [{ m: rows[i]!, bias: l.bias }] : []));
       if (module && wasmLayers.length > 0) {
         shared.wasm = new WasmDenseKernels(module, wasmLayers);
-        wasmLayers.forEach((m, i) => shared.wasmIndex.set(m, i));
+        wasmLayers.forEach((l, i) => shared.wasmIndex.set(l.m, i));
       }
       const steps = model.plan.map((l, i) => compile(l, rows[i], opts, shared));
       return {

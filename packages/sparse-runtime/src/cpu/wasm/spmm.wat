@@ -51,4 +51,79 @@
             (br_if $entryLoop
               (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end))))))
       (local.set $k (local.get $end))
+      (br_if $rowLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
+  ;; xT[i, s] = x[s, i] for s < t (t <= 16 samples of `rows` values each); lanes t..15 are zeroed.
+  (func (export "tileIn") (param $x i32) (param $xT i32) (param $rows i32) (param $t i32)
+    (local $s i32) (local $i i32) (local $src i32) (local $dst i32)
+    (if (i32.lt_u (local.get $t) (i32.const 16))
+      (then (memory.fill (local.get $xT) (i32.const 0) (i32.shl (local.get $rows) (i32.const 6)))))
+    (if (i32.eqz (local.get $rows)) (then (return)))
+    (loop $sLoop
+      (local.set $src (i32.add (local.get $x) (i32.shl (i32.mul (local.get $s) (local.get $rows)) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $xT) (i32.shl (local.get $s) (i32.const 2))))
+      (local.set $i (i32.const 0))
+      (loop $iLoop
+        (f32.store (local.get $dst) (f32.load (local.get $src)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+        (br_if $iLoop (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows))))
+      (br_if $sLoop (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $t)))))
+
+  ;; yT[j, 0..16] = bias[j] (bias = 0 means no bias: zeros).
+  (func (export "biasInit") (param $yT i32) (param $bias i32) (param $cols i32)
+    (local $j i32) (local $v v128) (local $dst i32)
+    (if (i32.eqz (local.get $cols)) (then (return)))
+    (loop $jLoop
+      (local.set $v
+        (if (result v128) (local.get $bias)
+          (then (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+          (else (v128.const i32x4 0 0 0 0))))
+      (local.set $dst (i32.add (local.get $yT) (i32.shl (local.get $j) (i32.const 6))))
+      (v128.store offset=0 (local.get $dst) (local.get $v))
+      (v128.store offset=16 (local.get $dst) (local.get $v))
+      (v128.store offset=32 (local.get $dst) (local.get $v))
+      (v128.store offset=48 (local.get $dst) (local.get $v))
+      (br_if $jLoop (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $cols)))))
+
+  ;; y[s, j] = yT[j, s] for s < t, optionally with relu (relu = 1).
+  (func (export "tileOut") (param $yT i32) (param $y i32) (param $cols i32) (param $t i32) (param $relu i32)
+    (local $s i32) (local $j i32) (local $src i32) (local $dst i32) (local $v f32)
+    (if (i32.eqz (local.get $cols)) (then (return)))
+    (loop $sLoop
+      (local.set $src (i32.add (local.get $yT) (i32.shl (local.get $s) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $y) (i32.shl (i32.mul (local.get $s) (local.get $cols)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (loop $jLoop
+        (local.set $v (f32.load (local.get $src)))
+        (if (local.get $relu) (then (local.set $v (f32.max (local.get $v) (f32.const 0)))))
+        (f32.store (local.get $dst) (local.get $v))
+        (local.set $src (i32.add (local.get $src) (i32.const 64)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br_if $jLoop (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $cols))))
+      (br_if $sLoop (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $t)))))
+
+  ;; One sample, EIE-style: for each nonzero x[r], y[col] += x[r] * codebook[code] over row r's entries.
+  (func (export "spmv1")
+    (param $x i32) (param $y i32) (param $rowPtr i32) (param $entries i32) (param $codebook i32)
+    (param $rows i32) (param $shift i32) (param $mask i32)
+    (local $r i32) (local $k i32) (local $end i32) (local $e i32) (local $xv f32) (local $yp i32)
+    (if (i32.eqz (local.get $rows)) (then (return)))
+    (local.set $k (i32.load (local.get $rowPtr)))
+    (loop $rowLoop
+      (local.set $end
+        (i32.load (i32.add (local.get $rowPtr) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
+      (local.set $xv (f32.load (i32.add (local.get $x) (i32.shl (local.get $r) (i32.const 2)))))
+      (if (i32.and (i32.lt_u (local.get $k) (local.get $end)) (f32.ne (local.get $xv) (f32.const 0)))
+        (then
+          (loop $entryLoop
+            (local.set $e (i32.load (i32.add (local.get $entries) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $yp (i32.add (local.get $y) (i32.shl (i32.shr_u (local.get $e) (local.get $shift)) (i32.const 2))))
+            (f32.store (local.get $yp)
+              (f32.add (f32.load (local.get $yp))
+                (f32.mul (local.get $xv)
+                  (f32.load (i32.add (local.get $codebook) (i32.shl (i32.and (local.get $e) (local.get $mask)) (i32.const 2)))))))
+            (br_if $entryLoop
+              (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end))))))
+      (local.set $k (local.get $end))
       (br_if $rowLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))))

@@ -9,8 +9,6 @@ import { SPMM_WASM_BASE64 } from './spmm-wasm.generated.js';
 
 const TILE = 16;
 
-type Spmm16 = (xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number) => void;
-
 let compiled: WebAssembly.Module | null | undefined;
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
@@ -38,6 +36,8 @@ interface LayerRegion {
   readonly rowPtr: number;
   readonly entries: number;
   readonly codebook: number;
+  /** Address of the bias, or 0 without bias. */
+  readonly bias: number;
   readonly shift: number;
   readonly mask: number;
 }
@@ -52,33 +52,49 @@ export function fitsWasm(m: SparseRows): boolean {
   return bitsFor(m.codebook.length) + bitsFor(m.cols) <= 32;
 }
 
+interface Exports {
+  spmm16(xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
+  tileIn(x: number, xT: number, rows: number, t: number): void;
+  biasInit(yT: number, bias: number, cols: number): void;
+  tileOut(yT: number, y: number, cols: number, t: number, relu: number): void;
+  spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
+}
+
+/** A dense layer for {@link WasmDenseKernels}: its sparse rows and bias. */
+export interface WasmDenseLayer {
+  readonly m: SparseRows;
+  readonly bias: Float32Array | null;
+}
+
 /** A WASM instance holding several dense layers' weights. */
 export class WasmDenseKernels {
   private readonly memory: WebAssembly.Memory;
-  private readonly spmm: Spmm16;
+  private readonly fns: Exports;
   private top = 0;
-  private xT = 0;
-  private yT = 0;
+  private readonly xIn: number;
+  private readonly xT: number;
+  private readonly yT: number;
+  private readonly yOut: number;
   private readonly layers: LayerRegion[] = [];
 
   /** Lays out every layer's weights; `layers[i]` is addressed by index `i` later. */
-  constructor(module: WebAssembly.Module, layers: readonly SparseRows[]) {
-    let bytes = 64;
+  constructor(module: WebAssembly.Module, layers: readonly WasmDenseLayer[]) {
     const align = (n: number) => (n + 15) & ~15;
-    for (const m of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4);
-    const maxRows = Math.max(...layers.map((m) => m.rows));
-    const maxCols = Math.max(...layers.map((m) => m.cols));
-    bytes += align(maxRows * TILE * 4) + align(maxCols * TILE * 4);
+    let bytes = 64;
+    for (const { m } of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4) + align(m.cols * 4) + 64;
+    const maxRows = Math.max(...layers.map((l) => l.m.rows));
+    const maxCols = Math.max(...layers.map((l) => l.m.cols));
+    bytes += 2 * align(maxRows * TILE * 4) + 2 * align(maxCols * TILE * 4) + 128;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
-    this.spmm = instance.exports.spmm16 as Spmm16;
+    this.fns = instance.exports as unknown as Exports;
     const alloc = (n: number) => {
       const at = align(this.top + 16);
       this.top = at + n;
       return at;
     };
     const buf = this.memory.buffer;
-    for (const m of layers) {
+    for (const { m, bias: b } of layers) {
       const shift = bitsFor(m.codebook.length);
       const mask = (1 << shift) - 1;
       const rowPtr = alloc((m.rows + 1) * 4);
@@ -88,38 +104,43 @@ export class WasmDenseKernels {
       for (let k = 0; k < m.nnz; k++) e[k] = ((m.colIdx[k] << shift) | m.codes[k]) >>> 0;
       const codebook = alloc(m.codebook.length * 4);
       new Float32Array(buf, codebook, m.codebook.length).set(m.codebook);
-      this.layers.push({ m, rowPtr, entries, codebook, shift, mask });
+      const bias = b ? alloc(m.cols * 4) : 0;
+      if (b) new Float32Array(buf, bias, m.cols).set(b);
+      this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask });
     }
+    this.xIn = alloc(maxRows * TILE * 4);
     this.xT = alloc(maxRows * TILE * 4);
     this.yT = alloc(maxCols * TILE * 4);
+    this.yOut = alloc(maxCols * TILE * 4);
   }
 
-  /**
-   * `y[b, :] = X[b, :] · W + y[b, :]` for `batch` samples of layer `index`; `y` holds the bias
-   * (or zeros) on entry.
-   */
-  run(index: number, x: Float32Array, y: Float32Array, batch: number): void {
-    const { m, rowPtr, entries, codebook, shift, mask } = this.layers[index];
+  /** `act(X · W + bias)` for `batch` samples of layer `index`, where `act` is relu or nothing. */
+  run(index: number, x: Float32Array, batch: number, relu: boolean): Float32Array {
+    const { m, rowPtr, entries, codebook, bias, shift, mask } = this.layers[index];
     const { rows, cols } = m;
-    const xT = new Float32Array(this.memory.buffer, this.xT, rows * TILE);
-    const yT = new Float32Array(this.memory.buffer, this.yT, cols * TILE);
+    const y = new Float32Array(batch * cols);
+    const xIn = new Float32Array(this.memory.buffer, this.xIn, rows * TILE);
+    const yOut = new Float32Array(this.memory.buffer, this.yOut, cols * TILE);
+    const f = this.fns;
+    if (batch === 1) {
+      // One sample: the scalar EIE loop (skips zero inputs), no transposes.
+      xIn.set(x);
+      if (bias) yOut.set(new Float32Array(this.memory.buffer, bias, cols));
+      else yOut.fill(0, 0, cols);
+      f.spmv1(this.xIn, this.yOut, rowPtr, entries, codebook, rows, shift, mask);
+      y.set(yOut.subarray(0, cols));
+      if (relu) for (let j = 0; j < cols; j++) if (y[j] < 0) y[j] = 0;
+      return y;
+    }
     for (let b0 = 0; b0 < batch; b0 += TILE) {
       const t = Math.min(TILE, batch - b0);
-      if (t < TILE) {
-        xT.fill(0);
-        yT.fill(0);
-      }
-      for (let s = 0; s < t; s++) {
-        const xo = (b0 + s) * rows;
-        for (let i = 0; i < rows; i++) xT[i * TILE + s] = x[xo + i];
-        const yo = (b0 + s) * cols;
-        for (let j = 0; j < cols; j++) yT[j * TILE + s] = y[yo + j];
-      }
-      this.spmm(this.xT, this.yT, rowPtr, entries, codebook, rows, shift, mask);
-      for (let s = 0; s < t; s++) {
-        const yo = (b0 + s) * cols;
-        for (let j = 0; j < cols; j++) y[yo + j] = yT[j * TILE + s];
-      }
+      xIn.set(x.subarray(b0 * rows, (b0 + t) * rows));
+      f.tileIn(this.xIn, this.xT, rows, t);
+      f.biasInit(this.yT, bias, cols);
+      f.spmm16(this.xT, this.yT, rowPtr, entries, codebook, rows, shift, mask);
+      f.tileOut(this.yT, this.yOut, cols, t, relu ? 1 : 0);
+      y.set(yOut.subarray(0, t * cols), b0 * cols);
     }
+    return y;
   }
 }
