@@ -7,7 +7,7 @@ const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) :
 export function formatRuntimeBench(r: RuntimeBenchResult): string {
   const lines = [
     `sparse runtime: ${r.model.name} (${r.model.source}), ${r.model.kept.toLocaleString('en')} of ${r.model.parameters.toLocaleString('en')} weights kept, inputs: ${r.inputs}`,
-    `load (file → ready cpu session): ${fmt(r.load.totalMs)} ms (decode + plan ${fmt(r.load.decodeMs)} ms, prepare ${fmt(r.load.prepareMs)} ms)${r.model.fileBytes ? `, file ${r.model.fileBytes.toLocaleString('en')} bytes` : ''}`,
+    `load (file → ready cpu session): first ${fmt(r.load.totalMs)} ms (decode + plan ${fmt(r.load.decodeMs)} ms, prepare ${fmt(r.load.prepareMs)} ms), then ${fmt(r.load.warmMedianMs)} ms (median of 5)${r.model.fileBytes ? `, file ${r.model.fileBytes.toLocaleString('en')} bytes` : ''}`,
     '',
     '| batch | cpu backend (ms) | dense tfjs-wasm (ms) | speedup | target |',
     '|------:|-----------------:|---------------------:|--------:|:-------|',

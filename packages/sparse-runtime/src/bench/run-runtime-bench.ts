@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import { createCpuBackend, type CpuBackendOptions } from '../cpu/index.js';
 import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
+import { encodeModelFile } from '../testing/encode-file.js';
 import { randomInput, randomMlp } from '../testing/random-model.js';
 import { createTfjsBackend } from '../tfjs/index.js';
-import { timeInterleaved } from './timing.js';
+import { median, timeInterleaved } from './timing.js';
 
 /** Options of {@link runRuntimeBench}. */
 export interface RuntimeBenchOptions {
@@ -47,10 +48,13 @@ export interface RuntimeBenchRow {
 
 /** The result of {@link runRuntimeBench} (plain JSON). */
 export interface RuntimeBenchResult {
-  readonly model: { readonly name: string; readonly source: 'file' | 'model' | 'random'; readonly parameters: number; readonly kept: number; readonly fileBytes?: number };
+  readonly model: { readonly name: string; readonly source: 'file' | 'model' | 'random'; readonly parameters: number; readonly kept: number; readonly fileBytes?: number; readonly inputShape: readonly number[] };
   readonly inputs: string;
-  /** File → ready cpu session: read + decode + plan, then backend prepare (ms). */
-  readonly load: { readonly decodeMs: number; readonly prepareMs: number; readonly totalMs: number };
+  /**
+   * File → ready cpu session: read + decode + plan, then backend prepare (ms), for the first load
+   * in the process (cold: includes compiling the code paths) and the median of 5 loads after it.
+   */
+  readonly load: { readonly decodeMs: number; readonly prepareMs: number; readonly totalMs: number; readonly warmMedianMs: number };
   readonly rows: readonly RuntimeBenchRow[];
   readonly environment: { readonly node?: string; readonly tfjs: string; readonly tfjsBackend: string };
 }
@@ -71,11 +75,18 @@ function countKept(cm: CompressedModel): { parameters: number; kept: number } {
 /** Runs the benchmark; see {@link RuntimeBenchOptions}. Takes a few seconds per batch size. */
 export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promise<RuntimeBenchResult> {
   const source = options.file !== undefined ? 'file' : options.model ? 'model' : 'random';
-  const from = options.file ?? options.model ?? randomMlp({ seed: 300100, sizes: [784, 300, 100, 10], density: 0.08, bits: 5 });
+  // Without a file, the random model is written as a real .dcm first, so load time is file → session.
+  const from = options.file ?? options.model ?? encodeModelFile(randomMlp({ seed: 300100, sizes: [784, 300, 100, 10], density: 0.08, bits: 5 }));
   const t0 = performance.now();
   const loaded = await loadCompressedModel(from);
   const cpu = await createSession(loaded, { backend: createCpuBackend(options.cpu) });
   const totalMs = performance.now() - t0;
+  const warm: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    (await createSession(await loadCompressedModel(from), { backend: createCpuBackend(options.cpu) })).dispose();
+    warm.push(performance.now() - t);
+  }
   const denseBackend = await createTfjsBackend({ tf, tfBackend: 'wasm', denseMode: 'dense' });
   const dense = await createSession(loaded, { backend: denseBackend });
   const rows: RuntimeBenchRow[] = [];
@@ -99,9 +110,9 @@ export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promis
     dense.dispose();
   }
   return {
-    model: { name: loaded.compressed.name, source, ...countKept(loaded.compressed), ...(loaded.fileBytes ? { fileBytes: loaded.fileBytes } : {}) },
+    model: { name: loaded.compressed.name, source, inputShape: loaded.inputShape, ...countKept(loaded.compressed), ...(loaded.fileBytes ? { fileBytes: loaded.fileBytes } : {}) },
     inputs: options.inputs ? (options.inputsLabel ?? 'given inputs') : 'random inputs (half exact zeros)',
-    load: { decodeMs: loaded.loadMs, prepareMs: cpu.prepareMs, totalMs },
+    load: { decodeMs: loaded.loadMs, prepareMs: cpu.prepareMs, totalMs, warmMedianMs: median(warm) },
     rows,
     environment: { ...(typeof process !== 'undefined' ? { node: process.version } : {}), tfjs: tf.version.tfjs, tfjsBackend: tf.getBackend() },
   };

@@ -1,0 +1,12 @@
+/**
+ * `@dc/sparse-runtime/testing`: the backend conformance suites (vitest), random compressed
+ * models, the tfjs-cpu dense reference, and a `.dcm` writer for fixtures. Third-party backends
+ * run `describeConformance({ backendName, createBackend })` in their own tests.
+ */
+export { describeConformance, type ConformanceOptions } from './conformance.js';
+export { describeFileConformance, conformanceFiles, type ConformanceFile, type FileConformanceOptions } from './file-conformance.js';
+export { conformanceCases, type ConformanceCase } from './cases.js';
+export { conformanceSkips, skipReason } from './skips.js';
+export { randomModel, randomMlp, randomKernel, randomInput, type RandomMlpOptions, type RandomKernelOptions, type KernelLayout } from './random-model.js';
+export { referencePredict, maxRelativeError } from './reference.js';
+export { encodeModelFile } from './encode-file.js';
