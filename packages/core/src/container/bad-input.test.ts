@@ -120,6 +120,8 @@ describe('decodeContainer on bad input', () => {
       ['shape mismatch', (h) => (h.tensors[2].shape = [16, 5]), 'BAD_HEADER'],
       ['two encodings', (h) => (h.tensors[1].streams.values.encodings = ['raw', 'raw']), 'BAD_HEADER'],
       ['unknown layer kind', (h) => (h.model.layers[0].config.kind = 'lstm'), 'BAD_HEADER'],
+      ['unknown order', (h) => (h.tensors[0].order = 'diagonal'), 'BAD_HEADER'],
+      ['column order of a dense tensor', (h) => (h.tensors[1].order = 'column'), 'BAD_HEADER'],
       ['fewer entries', (h) => { h.tensors[0].entries -= 1; h.tensors[0].streams.codes.count -= 1; }, 'CORRUPT_STREAM'],
       ['wrong raw length', (h) => (h.tensors[0].streams.gaps.count += 50), 'CORRUPT_STREAM'],
       ['smaller codebook', (h) => { h.tensors[0].streams.codebook.count = 2; h.tensors[0].streams.codebook.length = 8; h.tensors[0].streams.codebook.crc32 = crc32(sections[0], 0, 8); }, 'CORRUPT_STREAM'],

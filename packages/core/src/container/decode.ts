@@ -7,6 +7,7 @@ import { decodeFloats, LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble } from './framing.js';
 import type { ContainerHeader, StreamHeader, TensorHeader } from './header.js';
 import { decodeGaps } from './gaps.js';
+import { fromColumnOrder, permute } from './order.js';
 import { RAW_ENCODING, type StreamDecoder } from './stream-codec.js';
 import { validateHeader } from './validate-header.js';
 
@@ -81,19 +82,28 @@ function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHea
   };
   const { streams, shape } = t;
   const size = shape.reduce((a, b) => a * b, 1);
-  const positions = (): Uint32Array => decodeGaps(symbols(streams.gaps!), t.gapBits!, t.entries!, size);
+  // Sparse entries: row-major positions, and the permutation from stored (column) order if any.
+  const entries = (): { positions: Uint32Array; perm?: Uint32Array } => {
+    const indices = decodeGaps(symbols(streams.gaps!), t.gapBits!, t.entries!, size);
+    return t.order === 'column' ? fromColumnOrder(indices, shape) : { positions: indices };
+  };
   switch (t.layout) {
     case 'dense':
       return { layout: 'dense', shape, values: floats(streams.values!) };
-    case 'sparse':
-      return { layout: 'sparse', shape, positions: positions(), values: floats(streams.values!) };
+    case 'sparse': {
+      const { positions, perm } = entries();
+      const values = floats(streams.values!);
+      return { layout: 'sparse', shape, positions, values: perm ? permute(values, perm) : values };
+    }
     case 'dense-coded': {
       const codebook = floats(streams.codebook!);
       return { layout: 'dense-coded', shape, codebook, codes: coded(streams.codes!, codebook.length) };
     }
     case 'sparse-coded': {
+      const { positions, perm } = entries();
       const codebook = floats(streams.codebook!);
-      return { layout: 'sparse-coded', shape, positions: positions(), codebook, codes: coded(streams.codes!, codebook.length) };
+      const codes = coded(streams.codes!, codebook.length);
+      return { layout: 'sparse-coded', shape, positions, codebook, codes: perm ? permute(codes, perm) : codes };
     }
   }
 }

@@ -39,9 +39,11 @@ function resolveOptions(o: EncodeContainerOptions): LayoutOptions {
   assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"');
   const floatFormat = o.floatFormat ?? 'float32';
   assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"');
+  const order = o.order ?? 'auto';
+  assertOption(['auto', 'row', 'column'].includes(order), 'order', 'must be "auto", "row" or "column"');
   const encoders = o.encoders ?? [];
   for (const e of encoders) assertOption(e.encoding !== RAW_ENCODING && /^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`);
-  return { gapBits, layout, floatFormat, encoders };
+  return { gapBits, layout, floatFormat, order, encoders };
 }
 
 /**
@@ -76,7 +78,8 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
       };
     }
     const sparse = p.layout === 'sparse' || p.layout === 'sparse-coded';
-    return { key: p.key, shape: [...p.shape], layout: p.layout, ...(sparse ? { entries: p.entries, gapBits: p.gapBits } : {}), streams };
+    const sparseFields = sparse ? { entries: p.entries, gapBits: p.gapBits, ...(p.order === 'column' ? { order: 'column' as const } : {}) } : {};
+    return { key: p.key, shape: [...p.shape], layout: p.layout, ...sparseFields, streams };
   });
   const header: ContainerHeader = {
     model: { name: model.name, inputShape: [...model.inputShape], layers: model.layers.map((l) => ({ name: l.name, config: l.config })) },

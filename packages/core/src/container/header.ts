@@ -46,6 +46,8 @@ export interface TensorHeader {
   readonly entries?: number;
   /** Sparse layouts: bits per relative index (see gaps.ts). */
   readonly gapBits?: number;
+  /** Sparse layouts: `'column'` when entries are stored in column order (order.ts); absent for row order. */
+  readonly order?: 'row' | 'column';
   readonly streams: Readonly<Partial<Record<StreamRole, StreamHeader>>>;
 }
 

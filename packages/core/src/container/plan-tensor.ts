@@ -8,6 +8,7 @@ import { DcError } from '../errors/dc-error.js';
 import type { Tensor } from '../ir/model.js';
 import { allocSymbols, bitsFor } from './bit-pack.js';
 import { encodeGaps } from './gaps.js';
+import { matrixDims, permute, toColumnOrder } from './order.js';
 import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
 import type { StreamEncoder } from './stream-codec.js';
 
@@ -21,6 +22,11 @@ export interface LayoutOptions {
   readonly layout: 'auto' | 'sparse' | 'dense';
   /** Storage of unclustered values (codebooks are always float32). */
   readonly floatFormat: 'float32' | 'float16';
+  /**
+   * Order of sparse entries: `'row'` (row-major, CSR-like), `'column'` (CSC-like, see order.ts),
+   * or `'auto'` (default) to keep the smaller per tensor.
+   */
+  readonly order: 'auto' | 'row' | 'column';
 }
 
 /** The storage chosen for one tensor. */
@@ -32,6 +38,8 @@ export interface TensorEncoding {
   readonly entries: number;
   /** Bits per relative index, for sparse layouts. */
   readonly gapBits?: number;
+  /** Order of the entries, for sparse layouts. */
+  readonly order?: 'row' | 'column';
   readonly streams: readonly StreamEncoding[];
   /** Total stored bytes of the streams. */
   readonly bytes: number;
@@ -48,16 +56,40 @@ function smallest(candidates: Array<Omit<TensorEncoding, 'bytes'>>): TensorEncod
   return best!;
 }
 
-function gapCandidates(key: string, shape: readonly number[], positions: Uint32Array, opts: LayoutOptions, rest: StreamEncoding[], layout: 'sparse' | 'sparse-coded') {
+/** Whether column order differs from row order for a shape (a matrix with several rows and columns). */
+function hasColumns(shape: readonly number[]): boolean {
+  const [r, c] = matrixDims(shape);
+  return shape.length >= 2 && r > 1 && c > 1;
+}
+
+/**
+ * The sparse candidates of a tensor: each order and index width. `restFor(perm)` makes the
+ * streams other than the gaps, with entries permuted by `perm` (column order) when given.
+ */
+function sparseCandidates(
+  key: string,
+  shape: readonly number[],
+  positions: Uint32Array,
+  opts: LayoutOptions,
+  layout: 'sparse' | 'sparse-coded',
+  restFor: (perm?: Uint32Array) => StreamEncoding[],
+): Array<Omit<TensorEncoding, 'bytes'>> {
   const bitsList = opts.gapBits === 'auto' ? AUTO_GAP_BITS : [opts.gapBits];
-  return bitsList.map((b) => ({
-    key,
-    shape,
-    layout,
-    entries: positions.length,
-    gapBits: b,
-    streams: [...rest, planSymbols('gaps', encodeGaps(positions, b), b, opts.encoders)],
-  }));
+  const orders = !hasColumns(shape) ? (['row'] as const) : opts.order === 'auto' ? (['row', 'column'] as const) : [opts.order];
+  return orders.flatMap((order) => {
+    const col = order === 'column' ? toColumnOrder(positions, shape) : undefined;
+    const indices = col ? col.indices : positions;
+    const rest = restFor(col?.perm);
+    return bitsList.map((b) => ({
+      key,
+      shape,
+      layout,
+      entries: positions.length,
+      gapBits: b,
+      order,
+      streams: [...rest, planSymbols('gaps', encodeGaps(indices, b), b, opts.encoders)],
+    }));
+  });
 }
 
 function checkCodebook(key: string, size: number, cb: Codebook): void {
@@ -83,8 +115,9 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
     const bits = bitsFor(k);
     const codes = allocSymbols(cb.codes.length, bits);
     codes.set(cb.codes);
-    const rest = [planFloats('codebook', cb.centroids, 'f32'), planSymbols('codes', codes, bits, opts.encoders)];
-    candidates.push(...gapCandidates(key, tensor.shape, cb.positions, opts, rest, 'sparse-coded'));
+    const codebook = planFloats('codebook', cb.centroids, 'f32');
+    const restFor = (perm?: Uint32Array) => [codebook, planSymbols('codes', perm ? permute(codes, perm) : codes, bits, opts.encoders)];
+    candidates.push(...sparseCandidates(key, tensor.shape, cb.positions, opts, 'sparse-coded', restFor));
   }
   if (opts.layout !== 'sparse') {
     // Every element coded; pruned elements get the extra code k, whose centroid is 0.
@@ -120,7 +153,8 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
         kept[o++] = values[i];
       }
     }
-    candidates.push(...gapCandidates(key, shape, positions, opts, [planFloats('values', kept, type)], 'sparse'));
+    const restFor = (perm?: Uint32Array) => [planFloats('values', perm ? permute(kept, perm) : kept, type)];
+    candidates.push(...sparseCandidates(key, shape, positions, opts, 'sparse', restFor));
   }
   if (opts.layout !== 'sparse') {
     candidates.push({ key, shape, layout: 'dense', entries: values.length, streams: [planFloats('values', values, type)] });

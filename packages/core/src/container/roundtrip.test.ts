@@ -117,6 +117,7 @@ describe('container round trip (raw encodings)', () => {
     const options = fc.record({
       gapBits: fc.constantFrom<EncodeContainerOptions['gapBits']>('auto', 1, 2, 3, 5, 8, 12),
       layout: fc.constantFrom<EncodeContainerOptions['layout']>('auto', 'sparse', 'dense'),
+      order: fc.constantFrom<EncodeContainerOptions['order']>('auto', 'row', 'column'),
     });
     fc.assert(
       fc.property(fc.array(layerSpec, { minLength: 1, maxLength: 3 }), options, (specs, opts) => {
@@ -193,6 +194,23 @@ describe('container round trip (raw encodings)', () => {
     expect(() => decodeContainer(encoded.bytes)).toThrow(/UNKNOWN_ENCODING.*@dc\/test-const\/decode/);
     const decoded = decodeContainer(encoded.bytes, { decoders: [constDecoder] });
     expectExactRoundTrip({ model, codebooks, masks: new Map(), stages: [] }, decoded);
+  });
+
+  it('stores entries in column order when that is smaller, and decodes them to row-major', () => {
+    // Three adjacent whole columns kept: in column order the indices are runs of gap 1.
+    const values = new Float32Array(50 * 40);
+    for (let r = 0; r < 50; r++) for (const c of [3, 4, 5]) values[r * 40 + c] = 0.5 + r / 100 + c;
+    const model: Model = { name: 'cols', inputShape: [50], layers: [{ name: 'fc', config: { kind: 'dense', units: 40, activation: 'linear', useBias: false }, params: { kernel: { shape: [50, 40], values } } }] };
+    const auto = encodeContainer({ model });
+    expect(auto.header.tensors[0]).toMatchObject({ layout: 'sparse', order: 'column' });
+    const row = encodeContainer({ model }, { order: 'row' });
+    expect(row.header.tensors[0].order).toBeUndefined();
+    expect(auto.bytes.length).toBeLessThan(row.bytes.length);
+    for (const bytes of [auto.bytes, row.bytes]) {
+      const t = decodeContainer(bytes).tensors.get('fc/kernel')!;
+      expect(t.layout === 'sparse' && [...t.positions]).toEqual([...values.keys()].filter((i) => values[i] !== 0));
+      expect(bitsOf(densify(t))).toEqual(bitsOf(values));
+    }
   });
 
   it('decodes dense float32 sections as zero-copy views of the file', () => {

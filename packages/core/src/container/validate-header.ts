@@ -86,6 +86,9 @@ function tensorOf(v: unknown, i: number, layers: ReadonlySet<string>, dataLength
   const sparse = layout === 'sparse' || layout === 'sparse-coded';
   const entries = sparse ? int(o.entries, `tensor ${key}: entries`, 0, size) : undefined;
   const gapBits = sparse ? int(o.gapBits, `tensor ${key}: gapBits`, 1, 16) : undefined;
+  const order = o.order ?? 'row';
+  if (order !== 'row' && order !== 'column') bad(`tensor ${key}: order must be "row" or "column"`, key);
+  if (order === 'column' && (!sparse || shape.length < 2)) bad(`tensor ${key}: column order needs a sparse layout and at least 2 dimensions`, key);
   const so = obj(o.streams, `tensor ${key}: streams`);
   const roles = LAYOUT_STREAMS[layout];
   for (const role of Object.keys(so)) if (!roles.includes(role as StreamRole)) bad(`tensor ${key}: layout ${layout} has no "${role}" stream`, key);
@@ -99,7 +102,7 @@ function tensorOf(v: unknown, i: number, layers: ReadonlySet<string>, dataLength
   if (streams.codebook) expect('codebook', (s) => s.type !== 'symbols' && s.count >= 1 && s.count <= 65536, 'f32 or f16 with 1 to 65536 entries');
   if (streams.codes) expect('codes', (s) => s.type === 'symbols' && s.count === n && streams.codebook!.count <= 2 ** s.bits!, `symbols, ${n} of them, wide enough for the codebook`);
   if (streams.gaps) expect('gaps', (s) => s.type === 'symbols' && s.bits === gapBits && s.count >= n, `symbols of gapBits bits, at least ${n} of them`);
-  return { key, shape, layout, ...(sparse ? { entries, gapBits } : {}), streams };
+  return { key, shape, layout, ...(sparse ? { entries, gapBits, order } : {}), streams };
 }
 
 /** Validates the parsed header of a file whose data area holds `dataLength` bytes. */

@@ -70,7 +70,7 @@ describe('.dcm with Huffman-coded streams', () => {
       bias: fc.boolean(),
       seed: fc.nat(),
     });
-    const opts = fc.record({ gapBits: fc.constantFrom<'auto' | number>('auto', 1, 2, 4, 8), layout: fc.constantFrom<'auto' | 'sparse' | 'dense'>('auto', 'sparse', 'dense') });
+    const opts = fc.record({ gapBits: fc.constantFrom<'auto' | number>('auto', 1, 2, 4, 8), layout: fc.constantFrom<'auto' | 'sparse' | 'dense'>('auto', 'sparse', 'dense'), order: fc.constantFrom<'auto' | 'row' | 'column'>('auto', 'row', 'column') });
     fc.assert(
       fc.property(fc.array(spec, { minLength: 1, maxLength: 3 }), opts, (specs, o) => {
         const { model, codebooks } = makeModel(specs);

@@ -55,7 +55,7 @@ describe('huffmanEncode', () => {
       expect(Array.from(densify(again.tensors.get(ref.key)!))).toEqual(Array.from(ref.tensor.values));
       expect(Array.from(densify(file.decoded.tensors.get(ref.key)!))).toEqual(Array.from(ref.tensor.values));
     }
-    expect(again.stages).toEqual([{ name: 'dc:huffman', options: { gapBits: 'auto', layout: 'auto', floatFormat: 'float32', huffman: true } }]);
+    expect(again.stages).toEqual([{ name: 'dc:huffman', options: { gapBits: 'auto', layout: 'auto', floatFormat: 'float32', order: 'auto', huffman: true } }]);
     // The per-layer table of the paper.
     expect(m.layers.map((l: { tensor: string; layout: string }) => [l.tensor, l.layout])).toEqual([
       ['fc1/kernel', 'sparse-coded'],
@@ -94,7 +94,7 @@ describe('huffmanEncode', () => {
     );
     expect(out.metrics!.mismatchedTensors).toEqual(['fc1/kernel']);
     expect(warnings).toHaveLength(1);
-    for (const bad of [{ gapBits: 0 }, { gapBits: 17 }, { layout: 'csr' }, { floatFormat: 'bf16' }, { huffman: 'yes' }]) {
+    for (const bad of [{ gapBits: 0 }, { gapBits: 17 }, { layout: 'csr' }, { floatFormat: 'bf16' }, { order: 'zigzag' }, { huffman: 'yes' }]) {
       const error = (() => {
         try {
           huffmanEncode(bad as never);

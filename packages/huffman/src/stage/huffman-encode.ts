@@ -59,7 +59,7 @@ export function huffmanEncode(options: HuffmanEncodeOptions = {}): Stage<never, 
       const codebooks = artifacts['quantize/codebooks'];
       const stages: StageProvenance[] = [{ name: 'dc:huffman', options: json }];
       const input = { model, masks, codebooks, stages };
-      const layout = { gapBits: opts.gapBits, layout: opts.layout, floatFormat: opts.floatFormat };
+      const layout = { gapBits: opts.gapBits, layout: opts.layout, floatFormat: opts.floatFormat, order: opts.order };
       const encoded: EncodedContainer = encodeContainer(input, { ...layout, encoders: opts.huffman ? [huffmanEncoder] : [] });
       ctx.progress({ label: 'encoded', current: 1, total: 3 });
       ctx.throwIfAborted();

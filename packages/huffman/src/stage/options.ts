@@ -9,6 +9,8 @@ export interface HuffmanEncodeOptions {
   layout?: 'auto' | 'sparse' | 'dense';
   /** Storage of unclustered values: `'float32'` (default, exact) or `'float16'` (half size, rounded). */
   floatFormat?: 'float32' | 'float16';
+  /** Order of sparse entries: `'auto'` (default) keeps the smaller of `'row'` (CSR-like) and `'column'` (CSC-like) per tensor. */
+  order?: 'auto' | 'row' | 'column';
   /** Huffman-code the symbol streams (default `true`); `false` writes fixed-width codes only. */
   huffman?: boolean;
 }
@@ -22,7 +24,9 @@ export function resolveHuffmanOptions(o: HuffmanEncodeOptions = {}): Required<Hu
   assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"', stage);
   const floatFormat = o.floatFormat ?? 'float32';
   assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"', stage);
+  const order = o.order ?? 'auto';
+  assertOption(['auto', 'row', 'column'].includes(order), 'order', 'must be "auto", "row" or "column"', stage);
   const huffman = o.huffman ?? true;
   assertOption(typeof huffman === 'boolean', 'huffman', 'must be true or false', stage);
-  return { gapBits, layout, floatFormat, huffman };
+  return { gapBits, layout, floatFormat, order, huffman };
 }
