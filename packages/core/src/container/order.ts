@@ -46,24 +46,32 @@ export function toColumnOrder(positions: Uint32Array, shape: readonly number[]):
 export function fromColumnOrder(indices: Uint32Array, shape: readonly number[]): { positions: Uint32Array; perm: Uint32Array } {
   const [r, c] = matrixDims(shape);
   const n = indices.length;
-  const rowMajor = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const row = indices[k] % r;
-    rowMajor[k] = row * c + (indices[k] - row) / r;
-  }
+  const positions = new Uint32Array(n);
   const perm = new Uint32Array(n);
   if (r <= 4 * n + 65536) {
     // Counting sort by row (stable: within a row, entries arrive in ascending column).
     const start = new Uint32Array(r + 1);
     for (let k = 0; k < n; k++) start[(indices[k] % r) + 1]++;
     for (let i = 0; i < r; i++) start[i + 1] += start[i];
-    for (let k = 0; k < n; k++) perm[start[indices[k] % r]++] = k;
-  } else {
-    // A huge, nearly empty matrix: sort instead of allocating a counter per row.
-    for (let k = 0; k < n; k++) perm[k] = k;
-    perm.sort((a, b) => rowMajor[a] - rowMajor[b]);
+    for (let k = 0; k < n; k++) {
+      const j = indices[k];
+      const row = j % r;
+      const d = start[row]++;
+      perm[d] = k;
+      positions[d] = row * c + (j - row) / r;
+    }
+    return { positions, perm };
   }
-  return { positions: Uint32Array.from(perm, (k) => rowMajor[k]), perm };
+  // A huge, nearly empty matrix: sort instead of allocating a counter per row.
+  const rowMajor = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const row = indices[k] % r;
+    rowMajor[k] = row * c + (indices[k] - row) / r;
+    perm[k] = k;
+  }
+  perm.sort((a, b) => rowMajor[a] - rowMajor[b]);
+  for (let d = 0; d < n; d++) positions[d] = rowMajor[perm[d]];
+  return { positions, perm };
 }
 
 /** `values` gathered by `perm` (`out[d] = values[perm[d]]`), same array type. */

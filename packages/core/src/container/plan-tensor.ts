@@ -47,11 +47,16 @@ export interface TensorEncoding {
 
 const AUTO_GAP_BITS = [2, 3, 4, 5, 6, 7, 8];
 
+/** Header bytes that column order adds (`,"order":"column"`, rounded up): counted when comparing. */
+const COLUMN_ORDER_HEADER_BYTES = 24;
+
 function smallest(candidates: Array<Omit<TensorEncoding, 'bytes'>>): TensorEncoding {
   let best: TensorEncoding | undefined;
+  let bestCost = Infinity;
   for (const c of candidates) {
     const bytes = storedBytes(c.streams);
-    if (!best || bytes < best.bytes) best = { ...c, bytes };
+    const cost = bytes + (c.order === 'column' ? COLUMN_ORDER_HEADER_BYTES : 0);
+    if (cost < bestCost) [best, bestCost] = [{ ...c, bytes }, cost];
   }
   return best!;
 }
