@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeContainer, encodeContainer, toDenseModel, type Model } from '@dc/core';
+import { decodeContainer, encodeContainer, toDenseModel, type EpochResult, type Model, type TrainingService } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import type { ModelName } from './models.js';
+import type { DemoSettings } from './presets.js';
 
 /** Where the demo keeps its baseline checkpoints (shipped with the repo, made by `dc-demo train`). */
 export const BASELINE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'baselines');
@@ -19,6 +20,7 @@ export interface BaselineProvenance {
   epochs: number;
   learningRate: number;
   batchSize: number;
+  polishEpochs: number;
   seed: number;
   backend: string;
   testError: number;
@@ -40,4 +42,11 @@ export async function loadBaseline(path: string): Promise<{ model: Model; proven
   const decoded = decodeContainer(new Uint8Array(await readFile(path)));
   const provenance = decoded.stages.find((s) => s.name === 'dc-demo:train')?.options as BaselineProvenance | undefined;
   return { model: toDenseModel(decoded), ...(provenance ? { provenance } : {}) };
+}
+
+/** Trains a baseline: `epochs` at `learningRate`, then `polishEpochs` at a tenth of it. */
+export async function trainBaseline(trainer: TrainingService, initial: Model, s: DemoSettings['baseline'], onEpochEnd?: (e: EpochResult) => void): Promise<Model> {
+  const { model } = await trainer.fineTune(initial, { epochs: s.epochs, learningRate: s.learningRate, batchSize: s.batchSize, ...(onEpochEnd ? { onEpochEnd } : {}) });
+  if (s.polishEpochs === 0) return model;
+  return (await trainer.fineTune(model, { epochs: s.polishEpochs, learningRate: s.learningRate / 10, batchSize: s.batchSize, ...(onEpochEnd ? { onEpochEnd } : {}) })).model;
 }

@@ -15,6 +15,10 @@ function positiveInt(name: string) {
   };
 }
 
+function nonNegativeInt(name: string) {
+  return (v: string) => (v === '0' ? 0 : positiveInt(name)(v));
+}
+
 function positiveNumber(name: string) {
   return (v: string) => {
     const n = Number(v);
@@ -48,6 +52,7 @@ function common(cmd: Command): Command {
     .option('--test-limit <n>', 'test on the first N images only (reported figures use all 10,000 by default)', positiveInt('--test-limit'))
     .option('--baseline-epochs <n>', 'epochs when training the baseline', positiveInt('--baseline-epochs'))
     .option('--baseline-lr <x>', 'learning rate of the baseline', positiveNumber('--baseline-lr'))
+    .option('--baseline-polish-epochs <n>', 'baseline epochs at a tenth of its learning rate (0: none)', nonNegativeInt('--baseline-polish-epochs'))
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'));
 }
 
@@ -60,6 +65,7 @@ interface CommonFlags {
   testLimit?: number;
   baselineEpochs?: number;
   baselineLr?: number;
+  baselinePolishEpochs?: number;
   batchSize?: number;
 }
 
@@ -70,6 +76,7 @@ interface CompressionFlags {
   pruneRounds?: number;
   pruneEpochs?: number;
   pruneLr?: number;
+  prunePolishEpochs?: number;
   clusterEpochs?: number;
   clusterLr?: number;
   init?: DemoSettings['cluster']['init'];
@@ -80,6 +87,7 @@ function settingsFrom(flags: CommonFlags & CompressionFlags): DemoSettings {
   const s = presetSettings(flags.model, flags.preset);
   if (flags.baselineEpochs) s.baseline.epochs = flags.baselineEpochs;
   if (flags.baselineLr) s.baseline.learningRate = flags.baselineLr;
+  if (flags.baselinePolishEpochs !== undefined) s.baseline.polishEpochs = flags.baselinePolishEpochs;
   if (flags.batchSize) s.baseline.batchSize = flags.batchSize;
   const layers = Object.keys(s.sparsity);
   const spread = (m: Record<string, number>) => ('*' in m ? Object.fromEntries(layers.map((l) => [l, m[l] ?? m['*']])) : m);
@@ -88,6 +96,7 @@ function settingsFrom(flags: CommonFlags & CompressionFlags): DemoSettings {
   if (flags.pruneRounds) s.prune.rounds = flags.pruneRounds;
   if (flags.pruneEpochs !== undefined) s.prune.retrainEpochs = flags.pruneEpochs;
   if (flags.pruneLr) s.prune.retrainLearningRate = flags.pruneLr;
+  if (flags.prunePolishEpochs !== undefined) s.prune.polishEpochs = flags.prunePolishEpochs;
   if (flags.clusterEpochs !== undefined) s.cluster.epochs = flags.clusterEpochs;
   if (flags.clusterLr) s.cluster.learningRate = flags.clusterLr;
   if (flags.init) s.cluster.init = flags.init;
@@ -111,9 +120,10 @@ common(program.command('run', { isDefault: true }))
   .option('--sparsity <list>', 'fraction pruned per layer, e.g. ip1=0.92,ip2=0.91 (or one number for all)', perLayer('--sparsity', fraction))
   .option('--bits <list>', 'codebook bits per layer, e.g. ip1=5,ip3=6 (or one number for all)', perLayer('--bits', bitsOk))
   .option('--prune-rounds <n>', 'prune → retrain rounds', positiveInt('--prune-rounds'))
-  .option('--prune-epochs <n>', 'retraining epochs per round (0: none)', (v) => (v === '0' ? 0 : positiveInt('--prune-epochs')(v)))
+  .option('--prune-epochs <n>', 'retraining epochs per round (0: none)', nonNegativeInt('--prune-epochs'))
   .option('--prune-lr <x>', 'retraining learning rate', positiveNumber('--prune-lr'))
-  .option('--cluster-epochs <n>', 'centroid fine-tuning epochs (0: none)', (v) => (v === '0' ? 0 : positiveInt('--cluster-epochs')(v)))
+  .option('--prune-polish-epochs <n>', 'masked retraining epochs at a tenth of --prune-lr after the last round (0: none)', nonNegativeInt('--prune-polish-epochs'))
+  .option('--cluster-epochs <n>', 'centroid fine-tuning epochs (0: none)', nonNegativeInt('--cluster-epochs'))
   .option('--cluster-lr <x>', 'centroid fine-tuning learning rate', positiveNumber('--cluster-lr'))
   .addOption(new Option('--init <method>', 'centroid initialisation').choices(['linear', 'density', 'random', 'kmeans++']))
   .action(async (flags: CommonFlags & CompressionFlags & { outDir: string; json?: boolean; fromScratch?: boolean; bench: boolean }) => {

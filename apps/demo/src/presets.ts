@@ -2,11 +2,18 @@ import type { ModelName } from './models.js';
 
 /** Every hyper-parameter of a demo run; presets fill it, CLI flags override it. */
 export interface DemoSettings {
-  /** Training the baseline from scratch (the `train` command, or `--from-scratch`). */
-  baseline: { epochs: number; learningRate: number; batchSize: number };
+  /**
+   * Training the baseline from scratch (the `train` command, or `--from-scratch`): `epochs` at
+   * `learningRate`, then `polishEpochs` at a tenth of it (the low-rate epochs matter for the error).
+   */
+  baseline: { epochs: number; learningRate: number; batchSize: number; polishEpochs: number };
   /** Fraction of weights pruned per layer (the paper's kept % is 1 − this). */
   sparsity: Record<string, number>;
-  prune: { rounds: number; retrainEpochs: number; retrainLearningRate: number };
+  /**
+   * Iterative pruning: `rounds` of prune → retrain (`retrainEpochs` at `retrainLearningRate`), then
+   * `polishEpochs` of masked retraining at a tenth of that rate (the paper's 1/10 learning rate).
+   */
+  prune: { rounds: number; retrainEpochs: number; retrainLearningRate: number; polishEpochs: number };
   /** Bits per layer of the shared-weight codebooks. */
   bits: Record<string, number>;
   cluster: { epochs: number; learningRate: number; init: 'linear' | 'density' | 'random' | 'kmeans++' };
@@ -18,16 +25,16 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 const LENET_300: Record<PresetName, DemoSettings> = {
   quick: {
-    baseline: { epochs: 20, learningRate: 1e-3, batchSize: 128 },
+    baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
     sparsity: { ip1: 0.92, ip2: 0.91, ip3: 0.74 },
-    prune: { rounds: 2, retrainEpochs: 1, retrainLearningRate: 1e-4 },
+    prune: { rounds: 2, retrainEpochs: 1, retrainLearningRate: 1e-3, polishEpochs: 1 },
     bits: { ip1: 5, ip2: 5, ip3: 5 },
     cluster: { epochs: 1, learningRate: 1e-4, init: 'linear' },
   },
   paper: {
-    baseline: { epochs: 20, learningRate: 1e-3, batchSize: 128 },
+    baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
     sparsity: { ip1: 0.93, ip2: 0.92, ip3: 0.75 },
-    prune: { rounds: 4, retrainEpochs: 3, retrainLearningRate: 1e-4 },
+    prune: { rounds: 4, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 2 },
     bits: { ip1: 5, ip2: 5, ip3: 5 },
     cluster: { epochs: 3, learningRate: 1e-4, init: 'linear' },
   },
@@ -35,16 +42,16 @@ const LENET_300: Record<PresetName, DemoSettings> = {
 
 const LENET_5: Record<PresetName, DemoSettings> = {
   quick: {
-    baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128 },
+    baseline: { epochs: 6, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
     sparsity: { conv1: 0.34, conv2: 0.88, ip1: 0.92, ip2: 0.81 },
-    prune: { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-4 },
+    prune: { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-3, polishEpochs: 1 },
     bits: { conv1: 8, conv2: 8, ip1: 5, ip2: 5 },
     cluster: { epochs: 1, learningRate: 1e-4, init: 'linear' },
   },
   paper: {
-    baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128 },
+    baseline: { epochs: 6, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
     sparsity: { conv1: 0.34, conv2: 0.88, ip1: 0.92, ip2: 0.81 },
-    prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-4 },
+    prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 2 },
     bits: { conv1: 8, conv2: 8, ip1: 5, ip2: 5 },
     cluster: { epochs: 2, learningRate: 1e-4, init: 'linear' },
   },
@@ -52,16 +59,16 @@ const LENET_5: Record<PresetName, DemoSettings> = {
 
 const SEED_CONVNET: Record<PresetName, DemoSettings> = {
   quick: {
-    baseline: { epochs: 1, learningRate: 1e-3, batchSize: 128 },
+    baseline: { epochs: 1, learningRate: 1e-3, batchSize: 128, polishEpochs: 0 },
     sparsity: { conv1: 0.3, conv2: 0.85, fc1: 0.95, fc2: 0.8 },
-    prune: { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-4 },
+    prune: { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-3, polishEpochs: 1 },
     bits: { conv1: 8, conv2: 8, fc1: 5, fc2: 5 },
     cluster: { epochs: 1, learningRate: 1e-4, init: 'linear' },
   },
   paper: {
-    baseline: { epochs: 5, learningRate: 1e-3, batchSize: 128 },
+    baseline: { epochs: 4, learningRate: 1e-3, batchSize: 128, polishEpochs: 1 },
     sparsity: { conv1: 0.3, conv2: 0.88, fc1: 0.96, fc2: 0.8 },
-    prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-4 },
+    prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 2 },
     bits: { conv1: 8, conv2: 8, fc1: 5, fc2: 5 },
     cluster: { epochs: 2, learningRate: 1e-4, init: 'linear' },
   },

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { float32Bytes, type Model } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
-import { baselinePath, loadBaseline } from '../baseline.js';
+import { baselinePath, loadBaseline, trainBaseline } from '../baseline.js';
 import { loadData, type DataOptions } from '../data.js';
 import { buildModel, type ModelName } from '../models.js';
 import type { DemoSettings, PresetName } from '../presets.js';
@@ -89,9 +89,7 @@ async function obtainBaseline(o: RunCommandOptions, trainer: Awaited<ReturnType<
     if (checkpoint) return { model: checkpoint.model, source: 'checkpoint' };
     progress.log(`no shipped baseline for ${o.model}: training one (${o.settings.baseline.epochs} epochs)`);
   }
-  const { epochs, learningRate, batchSize } = o.settings.baseline;
-  const { model } = await trainer.fineTune(buildModel(o.model, tf, o.seed), { epochs, learningRate, batchSize });
-  return { model, source: 'trained' };
+  return { model: await trainBaseline(trainer, buildModel(o.model, tf, o.seed), o.settings.baseline), source: 'trained' };
 }
 
 function summaryRows(r: DemoResult): [string, string][] {

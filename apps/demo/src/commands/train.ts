@@ -1,4 +1,4 @@
-import { baselinePath, saveBaseline } from '../baseline.js';
+import { baselinePath, saveBaseline, trainBaseline } from '../baseline.js';
 import { loadData, type DataOptions } from '../data.js';
 import { buildModel, type ModelName } from '../models.js';
 import type { DemoSettings } from '../presets.js';
@@ -24,16 +24,11 @@ export async function trainCommand(o: TrainCommandOptions): Promise<{ path: stri
   const data = await loadData(o);
   const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress });
   const initial = buildModel(o.model, tf, o.seed);
-  const { epochs, learningRate, batchSize } = o.settings.baseline;
-  const { model } = await trainer.fineTune(initial, {
-    epochs,
-    learningRate,
-    batchSize,
-    onEpochEnd: (e) => progress.log(`epoch ${e.epoch}/${epochs}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`),
-  });
+  const { epochs, learningRate, batchSize, polishEpochs } = o.settings.baseline;
+  const model = await trainBaseline(trainer, initial, o.settings.baseline, (e) => progress.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`));
   progress.stop();
   const { accuracy } = await trainer.evaluate(model);
   const path = o.out ?? baselinePath(o.model);
-  const bytes = await saveBaseline(path, model, { epochs, learningRate, batchSize, seed: o.seed, backend, testError: 1 - accuracy });
+  const bytes = await saveBaseline(path, model, { epochs, learningRate, batchSize, polishEpochs, seed: o.seed, backend, testError: 1 - accuracy });
   return { path, testError: 1 - accuracy, bytes, seconds: (performance.now() - t0) / 1000 };
 }

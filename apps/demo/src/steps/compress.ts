@@ -14,7 +14,7 @@ export interface CompressionResult {
   readonly snapshots: ReadonlyMap<string, Model>;
 }
 
-/** The Deep Compression stages for a demo run: prune + retrain → cluster + fine-tune → Huffman. */
+/** The Deep Compression stages for a demo run: prune + retrain (+ low-rate polish) → cluster + fine-tune → Huffman. */
 export function demoStages(settings: DemoSettings) {
   const { sparsity, prune, bits, cluster } = settings;
   return {
@@ -31,6 +31,12 @@ export function demoStages(settings: DemoSettings) {
       learningRate: cluster.learningRate,
       centroidLearningRate: cluster.learningRate,
     }),
+    // A second prune stage with the same targets prunes nothing more (masks are kept) and only
+    // retrains, at a tenth of the rate: the paper's low-rate retraining after the last round.
+    polish:
+      prune.polishEpochs > 0
+        ? pruneLowMagnitude({ sparsity, retrain: { epochs: prune.polishEpochs, learningRate: prune.retrainLearningRate / 10 } })
+        : undefined,
     huffman: huffmanEncode(),
   };
 }
@@ -39,8 +45,8 @@ export function demoStages(settings: DemoSettings) {
 export async function compress(baseline: Model, settings: DemoSettings, trainer: TrainingService, seed: number, progress: Progress): Promise<CompressionResult> {
   const stages = demoStages(settings);
   const snapshots = new Map<string, Model>();
-  const result = await createPipeline()
-    .use(stages.prune)
+  const pruned = stages.polish ? createPipeline().use(stages.prune).use(stages.polish) : createPipeline().use(stages.prune);
+  const result = await pruned
     .use(stages.cluster)
     .use(stages.huffman)
     .run(baseline, { trainer, seed, observers: [progress.observer, { onStageEnd: (e) => snapshots.set(e.stage, e.model) }] });
