@@ -70,6 +70,18 @@ describe('wasm training kernels match the cpu backend (relative error <= 1e-4)',
     );
   });
 
+  it('Conv2DBackpropFilter, both formulations: as a convolution and (trailing rows unused) by im2col', async () => {
+    // stride 1: as a dilated forward convolution; 12 = 5 + 2·3 + 1 with stride 2 VALID leaves a row unused: im2col.
+    for (const [xShape, strides, dyShape] of [
+      [[2, 12, 12, 3], 1, [2, 8, 8, 4]],
+      [[2, 12, 12, 3], 2, [2, 4, 4, 4]],
+    ] as const) {
+      const r = await compareWithCpu('Conv2DBackpropFilter', { x: randomInput([...xShape], 7), dy: randomInput([...dyShape], 8) }, { strides, pad: 'valid', dataFormat: 'NHWC', filterShape: [5, 5, 3, 4] });
+      expect(r.wasmShape).toEqual([5, 5, 3, 4]);
+      expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+    }
+  });
+
   it('NCHW layouts and explicit padding', async () => {
     const nchw = { strides: [2, 1], pad: 'same', dataFormat: 'NCHW' };
     const x = randomInput([2, 3, 7, 6], 1);

@@ -65,13 +65,14 @@ beforeAll(async () => {
 afterAll(() => kernels.unregister());
 
 describe('a whole training step on wasm matches the cpu backend (every variable gradient, relative error <= 1e-4)', () => {
-  for (const [name, build] of [
-    ['LeNet-5', lenet5],
-    ['seed convnet', seedConvnet],
+  // Batch 2 and 1: tfjs's cpu backend needs about a second per image for these filter gradients.
+  for (const [name, build, batch] of [
+    ['LeNet-5', lenet5, 2],
+    ['seed convnet', seedConvnet, 1],
   ] as const) {
-    it(name, async () => {
-      const wasm = await step('wasm', build, 2, 7);
-      const cpu = await step('cpu', build, 2, 7);
+    it(`${name} (batch ${batch})`, async () => {
+      const wasm = await step('wasm', build, batch, 7);
+      const cpu = await step('cpu', build, batch, 7);
       expect(Object.keys(wasm.grads)).toEqual(Object.keys(cpu.grads));
       expect(Object.keys(wasm.grads)).toHaveLength(8);
       expect(Math.abs(wasm.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThanOrEqual(1e-5);

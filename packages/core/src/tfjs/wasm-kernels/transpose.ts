@@ -31,3 +31,31 @@ export function transposeLast(backend: WasmBackend, x: TensorInfo, batch: number
   transposeInto(f32(backend, x), f32(backend, out), batch, rows, cols);
   return out;
 }
+
+/**
+ * `out[b, a, c] = x[a, b, c]` for `x` of shape `[A, B, C]`: swaps the two outer axes and keeps
+ * runs of `C` contiguous values together (a copy of `A × B` runs).
+ */
+export function swapOuter(x: Float32Array, out: Float32Array, A: number, B: number, C: number): void {
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) {
+      let src = (a * B + b) * C;
+      let dst = (b * A + a) * C;
+      for (let c = 0; c < C; c++) out[dst++] = x[src++];
+    }
+  }
+}
+
+/** `out[c, b, a] = x[a, b, c]` for `x` of shape `[A, B, C]` (reverses the three axes), in blocks of `a`. */
+export function reverseAxes3(x: Float32Array, out: Float32Array, A: number, B: number, C: number): void {
+  for (let a0 = 0; a0 < A; a0 += BLOCK) {
+    const a1 = Math.min(A, a0 + BLOCK);
+    for (let b = 0; b < B; b++) {
+      for (let c = 0; c < C; c++) {
+        let dst = (c * B + b) * A + a0;
+        let src = (a0 * B + b) * C + c;
+        for (let a = a0; a < a1; a++, src += B * C) out[dst++] = x[src];
+      }
+    }
+  }
+}
