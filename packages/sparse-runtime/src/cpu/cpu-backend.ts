@@ -64,6 +64,16 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
     }
     case 'conv2d': {
       if (!m) throw new Error('unreachable: conv layer without sparse rows');
+      const wasmIndex = shared.wasmIndex.get(m);
+      if (shared.wasm && wasmIndex !== undefined && opts.batchKernel !== 'per-sample' && opts.batchKernel !== 'tiled') {
+        const wasm = shared.wasm;
+        return (x, batch) => {
+          const relu = layer.activation === 'relu';
+          const y = wasm.runConv(wasmIndex, x, batch, relu);
+          if (!relu) applyActivation(y, layer.activation, layer.output[2]);
+          return y;
+        };
+      }
       const inSize = layer.input[0] * layer.input[1] * layer.input[2];
       const outSize = layer.output[0] * layer.output[1] * layer.output[2];
       const F = layer.output[2];
@@ -107,7 +117,13 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
       const rows = model.plan.map((l) => (l.op === 'dense' || l.op === 'conv2d' ? toSparseRows(l.kernel) : null));
       const shared: Shared = { wasm: null, wasmIndex: new Map() };
       const module = opts.batchKernel === 'per-sample' || opts.batchKernel === 'tiled' ? null : spmmModule();
-      const wasmLayers = model.plan.flatMap((l, i) => (l.op === 'dense' && rows[i] && fitsWasm(rows[i]!) ? [{ m: rows[i]!, bias: l.bias }] : []));
+      const wasmLayers = model.plan.flatMap((l, i) => {
+        const m = rows[i];
+        if (!m || !fitsWasm(m)) return [];
+        if (l.op === 'dense') return [{ m, bias: l.bias }];
+        if (l.op === 'conv2d') return [{ m, bias: l.bias, conv: l }];
+        return [];
+      });
       if (module && wasmLayers.length > 0) {
         shared.wasm = new WasmDenseKernels(module, wasmLayers);
         wasmLayers.forEach((l, i) => shared.wasmIndex.set(l.m, i));

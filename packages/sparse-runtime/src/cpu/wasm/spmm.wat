@@ -126,4 +126,62 @@
             (br_if $entryLoop
               (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end))))))
       (local.set $k (local.get $end))
-      (br_if $rowLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))))
+      (br_if $rowLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
+  ;; im2col for a tile of t <= 16 output positions p0 .. p0 + t of a convolution (NHWC input at $x,
+  ;; positions numbered over batch × oh × ow): xT[((ky * kw + kx) * c + ci), s] = input value or 0
+  ;; outside the image. $geo points at 12 i32: h, w, c, oh, ow, kh, kw, sy, sx, padTop, padLeft, 0.
+  (func (export "im2colTile") (param $x i32) (param $xT i32) (param $geo i32) (param $p0 i32) (param $t i32)
+    (local $h i32) (local $w i32) (local $c i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32)
+    (local $sy i32) (local $sx i32) (local $pt i32) (local $pl i32)
+    (local $s i32) (local $p i32) (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
+    (local $iy i32) (local $ix i32) (local $ci i32) (local $src i32) (local $dst i32) (local $inside i32)
+    (local.set $h (i32.load offset=0 (local.get $geo)))
+    (local.set $w (i32.load offset=4 (local.get $geo)))
+    (local.set $c (i32.load offset=8 (local.get $geo)))
+    (local.set $oh (i32.load offset=12 (local.get $geo)))
+    (local.set $ow (i32.load offset=16 (local.get $geo)))
+    (local.set $kh (i32.load offset=20 (local.get $geo)))
+    (local.set $kw (i32.load offset=24 (local.get $geo)))
+    (local.set $sy (i32.load offset=28 (local.get $geo)))
+    (local.set $sx (i32.load offset=32 (local.get $geo)))
+    (local.set $pt (i32.load offset=36 (local.get $geo)))
+    (local.set $pl (i32.load offset=40 (local.get $geo)))
+    (if (i32.lt_u (local.get $t) (i32.const 16))
+      (then (memory.fill (local.get $xT) (i32.const 0)
+        (i32.shl (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $c)) (i32.const 6)))))
+    (block $sDone
+      (loop $sLoop
+        (br_if $sDone (i32.ge_u (local.get $s) (local.get $t)))
+        (local.set $p (i32.add (local.get $p0) (local.get $s)))
+        (local.set $b (i32.div_u (local.get $p) (i32.mul (local.get $oh) (local.get $ow))))
+        (local.set $p (i32.rem_u (local.get $p) (i32.mul (local.get $oh) (local.get $ow))))
+        (local.set $oy (i32.div_u (local.get $p) (local.get $ow)))
+        (local.set $ox (i32.rem_u (local.get $p) (local.get $ow)))
+        ;; dst walks rows r = (ky * kw + kx) * c + ci in order, 64 bytes apart, at lane s.
+        (local.set $dst (i32.add (local.get $xT) (i32.shl (local.get $s) (i32.const 2))))
+        (local.set $ky (i32.const 0))
+        (loop $kyLoop
+          (local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $sy)) (local.get $ky)) (local.get $pt)))
+          (local.set $kx (i32.const 0))
+          (loop $kxLoop
+            (local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $sx)) (local.get $kx)) (local.get $pl)))
+            (local.set $inside
+              (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w))))
+            (local.set $src
+              (i32.add (local.get $x)
+                (i32.shl
+                  (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix)) (local.get $c))
+                  (i32.const 2))))
+            (local.set $ci (i32.const 0))
+            (loop $ciLoop
+              (f32.store (local.get $dst)
+                (if (result f32) (local.get $inside)
+                  (then (f32.load (i32.add (local.get $src) (i32.shl (local.get $ci) (i32.const 2)))))
+                  (else (f32.const 0))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+              (br_if $ciLoop (i32.lt_u (local.tee $ci (i32.add (local.get $ci) (i32.const 1))) (local.get $c))))
+            (br_if $kxLoop (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+          (br_if $kyLoop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $sLoop)))))

@@ -1,9 +1,10 @@
 /**
- * Dense layers on the WASM SIMD kernel (spmm.wat): each prepared model gets its own module
- * instance and memory holding, per layer, the row pointers, the packed entries
- * (`col << shift | code`) and the codebook, plus scratch for one tile of 16 samples.
- * Batches run tile by tile: transpose 16 samples in, multiply, transpose out.
+ * Dense and conv layers on the WASM SIMD kernel (spmm.wat): each prepared model gets its own
+ * module instance and memory holding, per layer, the row pointers, the packed entries
+ * (`col << shift | code`), the codebook and the bias, plus scratch for one tile of 16 samples
+ * (dense) or 16 output positions (conv, through an im2col of the tile).
  */
+import type { PlannedConv2d } from '../../model/plan.js';
 import type { SparseRows } from '../../sparse/sparse-rows.js';
 import { SPMM_WASM_BASE64 } from './spmm-wasm.generated.js';
 
@@ -40,6 +41,9 @@ interface LayerRegion {
   readonly bias: number;
   readonly shift: number;
   readonly mask: number;
+  /** For conv layers: the address of the 12-int geometry block read by `im2colTile`. */
+  readonly geo: number;
+  readonly conv: PlannedConv2d | null;
 }
 
 /** Bits needed to hold codes `0 .. n - 1`. */
@@ -58,12 +62,14 @@ interface Exports {
   biasInit(yT: number, bias: number, cols: number): void;
   tileOut(yT: number, y: number, cols: number, t: number, relu: number): void;
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
+  im2colTile(x: number, xT: number, geo: number, p0: number, t: number): void;
 }
 
-/** A dense layer for {@link WasmDenseKernels}: its sparse rows and bias. */
+/** A layer for {@link WasmDenseKernels}: its sparse rows and bias, and for convolutions the plan step. */
 export interface WasmDenseLayer {
   readonly m: SparseRows;
   readonly bias: Float32Array | null;
+  readonly conv?: PlannedConv2d;
 }
 
 /** A WASM instance holding several dense layers' weights. */
@@ -81,7 +87,7 @@ export class WasmDenseKernels {
   constructor(module: WebAssembly.Module, layers: readonly WasmDenseLayer[]) {
     const align = (n: number) => (n + 15) & ~15;
     let bytes = 64;
-    for (const { m } of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4) + align(m.cols * 4) + 64;
+    for (const { m } of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4) + align(m.cols * 4) + 64 + 64;
     const maxRows = Math.max(...layers.map((l) => l.m.rows));
     const maxCols = Math.max(...layers.map((l) => l.m.cols));
     bytes += 2 * align(maxRows * TILE * 4) + 2 * align(maxCols * TILE * 4) + 128;
@@ -94,7 +100,7 @@ export class WasmDenseKernels {
       return at;
     };
     const buf = this.memory.buffer;
-    for (const { m, bias: b } of layers) {
+    for (const { m, bias: b, conv } of layers) {
       const shift = bitsFor(m.codebook.length);
       const mask = (1 << shift) - 1;
       const rowPtr = alloc((m.rows + 1) * 4);
@@ -106,12 +112,49 @@ export class WasmDenseKernels {
       new Float32Array(buf, codebook, m.codebook.length).set(m.codebook);
       const bias = b ? alloc(m.cols * 4) : 0;
       if (b) new Float32Array(buf, bias, m.cols).set(b);
-      this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask });
+      const geo = conv ? alloc(48) : 0;
+      if (conv) {
+        const g = [conv.input[0], conv.input[1], conv.input[2], conv.output[0], conv.output[1], conv.kernelSize[0], conv.kernelSize[1], conv.strides[0], conv.strides[1], conv.pads.top, conv.pads.left, 0];
+        new Int32Array(buf, geo, 12).set(g);
+      }
+      this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask, geo, conv: conv ?? null });
     }
     this.xIn = alloc(maxRows * TILE * 4);
     this.xT = alloc(maxRows * TILE * 4);
     this.yT = alloc(maxCols * TILE * 4);
     this.yOut = alloc(maxCols * TILE * 4);
+    this.dynamic = align(this.top + 16);
+  }
+
+  private readonly dynamic: number;
+
+  /** Makes room for `bytes` at {@link dynamic} (growing the memory), returns its address. */
+  private scratchInput(bytes: number): number {
+    const need = this.dynamic + bytes - this.memory.buffer.byteLength;
+    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
+    return this.dynamic;
+  }
+
+  /** `act(conv(x) + bias)` for `batch` samples of conv layer `index`, where `act` is relu or nothing. */
+  runConv(index: number, x: Float32Array, batch: number, relu: boolean): Float32Array {
+    const { m, rowPtr, entries, codebook, bias, shift, mask, geo, conv } = this.layers[index];
+    if (!conv) throw new Error(`layer ${index} is not a convolution`);
+    const F = m.cols;
+    const positions = batch * conv.output[0] * conv.output[1];
+    const y = new Float32Array(positions * F);
+    const input = this.scratchInput(x.length * 4);
+    new Float32Array(this.memory.buffer, input, x.length).set(x);
+    const yOut = new Float32Array(this.memory.buffer, this.yOut, F * TILE);
+    const f = this.fns;
+    for (let p0 = 0; p0 < positions; p0 += TILE) {
+      const t = Math.min(TILE, positions - p0);
+      f.im2colTile(input, this.xT, geo, p0, t);
+      f.biasInit(this.yT, bias, F);
+      f.spmm16(this.xT, this.yT, rowPtr, entries, codebook, m.rows, shift, mask);
+      f.tileOut(this.yT, this.yOut, F, t, relu ? 1 : 0);
+      y.set(yOut.subarray(0, t * F), p0 * F);
+    }
+    return y;
   }
 
   /** `act(X · W + bias)` for `batch` samples of layer `index`, where `act` is relu or nothing. */
