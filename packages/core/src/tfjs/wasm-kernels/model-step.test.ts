@@ -29,7 +29,9 @@ function seedConvnet(): tf.Sequential {
 
 function uniform(n: number, seed: number, scale: number): Float32Array {
   const r = createRandom(seed);
-  return Float32Array.from({ length: n }, () => (r.next() * 2 - 1) * scale);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r.next() * 2 - 1) * scale;
+  return out;
 }
 
 /** Loss and every variable's gradient for one batch, on `backend`, from fixed weights. */
