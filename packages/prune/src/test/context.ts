@@ -14,6 +14,7 @@ export function testContext({ trainer, signal }: { trainer?: TrainingService; si
   return {
     random: createRandom(1),
     signal: sig,
+    stages: [{ name: 'dc:prune', options: null }],
     ...(trainer ? { trainer } : {}),
     reporter: {
       info: (message, data) => messages.push({ level: 'info', message, data }),
