@@ -21,6 +21,7 @@ function zerosBroken(values: Float32Array, mask: Uint8Array): number[] {
 function context(trainer?: TrainingService): StageContext {
   return {
     random: createRandom(0),
+    stages: [{ name: 'dc:cluster', options: {} }],
     signal: new AbortController().signal,
     reporter: { info: () => {}, warn: () => {} },
     ...(trainer ? { trainer } : {}),
@@ -123,6 +124,18 @@ describe('clusterWeights stage', () => {
     expect(metrics.accuracyClustered).toBeTypeOf('number');
     expect(metrics.accuracyAfter).toBeTypeOf('number');
     expect(tf.memory().numTensors).toBeLessThan(200);
+  });
+
+  it('keeps pruned zeros of an excluded (unclustered) kernel while it trains', async () => {
+    const { model, masks } = prunedTinyModel();
+    const { model: out, artifacts } = await createPipeline()
+      .use(clusterWeights({ bits: 2, exclude: ['fc2'], epochs: 1, learningRate: 0.05 }))
+      .run(model, { artifacts: { 'prune/masks': masks }, trainer, evaluate: false });
+    expect([...artifacts['quantize/codebooks']!.keys()]).toEqual(['fc1/kernel']);
+    const fc2 = kernels(out).get('fc2/kernel')!;
+    expect(zerosBroken(fc2, masks.get('fc2/kernel')!)).toEqual([]);
+    expect(Array.from(fc2)).not.toEqual(Array.from(kernels(model).get('fc2/kernel')!));
+    expect(distinctNonzero(fc2)).toBeGreaterThan(4);
   });
 
   it('centroid updates alone (biases frozen) lower the training loss of a trained, pruned, 1-bit model', async () => {
