@@ -1,6 +1,6 @@
 /** The random-model cases of the conformance suite: each a model and the batch sizes it runs. */
 import type { CompressedModel } from '@dc/core';
-import { randomMlp, randomModel } from './random-model.js';
+import { randomLenet5, randomMlp, randomModel } from './random-model.js';
 
 /** One conformance case. */
 export interface ConformanceCase {
@@ -24,6 +24,7 @@ export function conformanceCases(count = 10): ConformanceCase[] {
     model: () => randomMlp({ seed: 7, sizes: [784, 300, 100, 10], density: 0.08, bits: 5 }),
     batches: [1, 257],
   });
+  cases.push({ name: 'lenet-5 sized (paper densities)', model: () => randomLenet5(5), batches: [1, 3] });
   cases.push({
     name: 'mixed layouts, 16-bit codes',
     model: () => randomMlp({ seed: 8, sizes: [50, 40, 30, 20, 10], density: 0.5, bits: 12, layout: ['sparse-coded', 'dense-coded', 'sparse', 'dense'] }),

@@ -7,6 +7,6 @@ export { describeConformance, type ConformanceOptions } from './conformance.js';
 export { describeFileConformance, conformanceFiles, type ConformanceFile, type FileConformanceOptions } from './file-conformance.js';
 export { conformanceCases, type ConformanceCase } from './cases.js';
 export { conformanceSkips, skipReason } from './skips.js';
-export { randomModel, randomMlp, randomKernel, randomInput, type RandomMlpOptions, type RandomKernelOptions, type KernelLayout } from './random-model.js';
+export { randomModel, randomMlp, randomLenet5, randomKernel, randomInput, type RandomMlpOptions, type RandomKernelOptions, type KernelLayout } from './random-model.js';
 export { referencePredict, maxRelativeError } from './reference.js';
 export { encodeModelFile } from './encode-file.js';

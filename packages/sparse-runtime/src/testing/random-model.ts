@@ -170,3 +170,33 @@ export function randomInput(seed: number, n: number, zeros = 0.5): Float32Array 
   for (let i = 0; i < n; i++) x[i] = r.next() < zeros ? 0 : r.next() * 2 - 0.5;
   return x;
 }
+
+/**
+ * A random LeNet-5 (Caffe variant, as in the paper): conv 5×5×20, max pool, conv 5×5×50, max pool,
+ * dense 500, dense 10, pruned to the paper's kept fractions (66 %, 12 %, 8 %, 19 %), 8-bit conv and
+ * 5-bit dense codebooks.
+ */
+export function randomLenet5(seed: number): CompressedModel {
+  const r = createRandom(seed);
+  const tensors = new Map<string, CompressedTensor>();
+  const add = (name: string, shape: number[], density: number, bits: number) => {
+    tensors.set(`${name}/kernel`, randomKernel(r, { shape, density, bits, layout: 'sparse-coded' }));
+    tensors.set(`${name}/bias`, randomBias(r, shape[shape.length - 1]));
+  };
+  add('conv1', [5, 5, 1, 20], 0.66, 8);
+  add('conv2', [5, 5, 20, 50], 0.12, 8);
+  add('fc1', [800, 500], 0.08, 5);
+  add('fc2', [500, 10], 0.19, 5);
+  const conv = (filters: number) => ({ kind: 'conv2d', filters, kernelSize: [5, 5], strides: [1, 1], padding: 'valid', activation: 'relu', useBias: true }) as const;
+  const pool = { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const;
+  const layers: LayerTopology[] = [
+    { name: 'conv1', config: conv(20) },
+    { name: 'pool1', config: pool },
+    { name: 'conv2', config: conv(50) },
+    { name: 'pool2', config: pool },
+    { name: 'flatten', config: { kind: 'flatten' } },
+    { name: 'fc1', config: { kind: 'dense', units: 500, activation: 'relu', useBias: true } },
+    { name: 'fc2', config: { kind: 'dense', units: 10, activation: 'softmax', useBias: true } },
+  ];
+  return { name: `random-lenet5-${seed}`, inputShape: [28, 28, 1], layers, tensors, stages: [] };
+}
