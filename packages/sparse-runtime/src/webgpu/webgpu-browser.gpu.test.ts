@@ -3,11 +3,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeContainer } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { describeConformance } from '../testing/conformance.js';
-import { randomInput } from '../testing/random-model.js';
+import { encodeModelFile } from '../testing/encode-file.js';
+import { randomInput, randomModel } from '../testing/random-model.js';
 import { maxRelativeError, referencePredict } from '../testing/reference.js';
 import { benchInPage, browserWebGpuBackend, prepareInPage } from './testing/browser-backend.js';
 import { chromiumMissing, openChromiumPage, type ChromiumPage } from './testing/chromium-page.js';
-import { dcmFixture } from './testing/dcm-fixture.js';
 import { lenet300100Sized } from './bench-webgpu.js';
 
 // Headless Chromium (Debian's /usr/bin/chromium, SwiftShader adapter) on a vite-built page served on 127.0.0.1.
@@ -31,7 +31,7 @@ describe.skipIf(missing !== undefined)(`webgpu backend in headless Chromium${mis
 
   it('loads a Huffman-coded .dcm file over http and matches the cpu backend and the dense reference within 1e-5', async () => {
     const { page, serve } = await open();
-    const { bytes } = dcmFixture();
+    const bytes = encodeModelFile(randomModel(2003, 'conv'));
     serve('/model.dcm', bytes);
     const decoded = decodeContainer(bytes, { decoders: [huffmanDecoder] });
     // A real file of the pipeline's kind: Huffman-coded streams, a convolution, pooling or not.
