@@ -3,6 +3,7 @@
  * like a rollup plugin: a name, JSON options, the artifacts it requires and provides, and `apply`.
  */
 import type { ArtifactKey, ArtifactMap, ArtifactsOf } from './artifacts.js';
+import type { StageProvenance } from './compressed.js';
 import type { Model } from './ir/model.js';
 import type { JsonValue } from './json.js';
 import type { RandomSource } from './random.js';
@@ -28,6 +29,11 @@ export interface StageContext {
   readonly random: RandomSource;
   readonly signal: AbortSignal;
   readonly reporter: Reporter;
+  /**
+   * Name and options of every stage of this run up to and including this one, in order: the
+   * provenance a stage that writes a file records.
+   */
+  readonly stages: readonly StageProvenance[];
   /** Present when the pipeline run was given one; stages that retrain require it. */
   readonly trainer?: TrainingService;
   /** Report progress; the pipeline forwards it to observers. */

@@ -3,6 +3,7 @@ import { DcError, isDcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { float32Bytes } from '../ir/params.js';
 import { createRandom } from '../random.js';
+import type { StageProvenance } from '../compressed.js';
 import type { Stage, StageContext, StageInput } from '../stage.js';
 import type { TrainingService } from '../training.js';
 import { notify, type PipelineObserver } from './observer.js';
@@ -101,7 +102,8 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
   for (const [index, stage] of stages.entries()) {
     throwIfAborted(signal);
     notify(observers, 'onStageStart', { stage: stage.name, index, total: stages.length });
-    const ctx = makeContext(stage.name, index, root, signal, observers, trainer);
+    const provenance = stages.slice(0, index + 1).map((s) => ({ name: s.name, options: s.options }));
+    const ctx = makeContext(stage.name, index, root, signal, observers, trainer, provenance);
     const t0 = performance.now();
     let output;
     try {
@@ -160,9 +162,11 @@ function makeContext(
   signal: AbortSignal,
   observers: readonly PipelineObserver[],
   trainer: TrainingService | undefined,
+  stages: readonly StageProvenance[],
 ): StageContext {
   return {
     random: root.fork(`${index}:${stageName}`),
+    stages,
     signal,
     ...(trainer ? { trainer } : {}),
     reporter: {

@@ -90,7 +90,7 @@ describe('huffmanEncode', () => {
     const stage = huffmanEncode();
     const out = await stage.apply(
       { model: off, artifacts: { 'quantize/codebooks': p.codebooks } },
-      { random: { seed: 0, next: () => 0, int: () => 0, fork: () => { throw new Error('unused'); } }, signal: new AbortController().signal, reporter: { info: () => {}, warn: (msg) => warnings.push(msg) }, progress: () => {}, throwIfAborted: () => {} },
+      { random: { seed: 0, next: () => 0, int: () => 0, fork: () => { throw new Error('unused'); } }, stages: [{ name: 'dc:huffman', options: {} }], signal: new AbortController().signal, reporter: { info: () => {}, warn: (msg) => warnings.push(msg) }, progress: () => {}, throwIfAborted: () => {} },
     );
     expect(out.metrics!.mismatchedTensors).toEqual(['fc1/kernel']);
     expect(warnings).toHaveLength(1);

@@ -57,7 +57,8 @@ export function huffmanEncode(options: HuffmanEncodeOptions = {}): Stage<never, 
       ctx.throwIfAborted();
       const masks = artifacts['prune/masks'];
       const codebooks = artifacts['quantize/codebooks'];
-      const stages: StageProvenance[] = [{ name: 'dc:huffman', options: json }];
+      // The whole pipeline so far (this stage last) goes into the file's provenance.
+      const stages: StageProvenance[] = [...ctx.stages];
       const input = { model, masks, codebooks, stages };
       const layout = { gapBits: opts.gapBits, layout: opts.layout, floatFormat: opts.floatFormat, order: opts.order };
       const encoded: EncodedContainer = encodeContainer(input, { ...layout, encoders: opts.huffman ? [huffmanEncoder] : [] });

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench [--json] [--only training,huffman,cluster,runtime,webgpu] [--file a.dcm ...]`
+ *
+ * Runs every benchmark of the project on the built packages (`pnpm bench` builds first) and
+ * prints one table per section, or with `--json` one JSON object on stdout. Ratios are always
+ * measured side by side in the same run. Run it alone: these machines are shared and noisy.
+ *
+ * The runtime section runs real `.dcm` files on real MNIST test images: `--file` paths, else
+ * `out/<model>.dcm` written by `pnpm demo`, else the samples shipped in apps/demo/compressed/.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (pkg, entry) => import(join(ROOT, 'packages', pkg, 'dist', entry));
+const { values } = parseArgs({
+  options: { json: { type: 'boolean' }, only: { type: 'string' }, file: { type: 'string', multiple: true } },
+  allowPositionals: false,
+});
+const only = values.only?.split(',');
+const wanted = (section) => !only || only.includes(section);
+const log = (msg) => process.stderr.write(`${msg}\n`);
+
+function realFiles() {
+  if (values.file?.length) return values.file;
+  return ['lenet-300-100', 'lenet-5']
+    .map((m) => [join(ROOT, 'out', `${m}.dcm`), join(ROOT, 'apps/demo/compressed', `${m}.dcm`)].find(existsSync))
+    .filter(Boolean);
+}
+
+const sections = {
+  async training() {
+    const { benchTraining, formatTable } = await import('./bench-training.mjs');
+    const result = benchTraining({});
+    return { result, table: formatTable(result) };
+  },
+  async huffman() {
+    const { runHuffmanBench, formatHuffmanBench } = await dist('huffman', 'bench/index.js');
+    const result = await runHuffmanBench();
+    return { result, table: formatHuffmanBench(result) };
+  },
+  async cluster() {
+    const { runClusterBench, formatClusterBench } = await dist('quantize', 'bench/index.js');
+    const result = runClusterBench();
+    return { result, table: formatClusterBench(result) };
+  },
+  async runtime() {
+    const { runRuntimeBench, formatRuntimeBench } = await dist('sparse-runtime', 'bench/index.js');
+    const { loadMnist } = await dist('core', 'mnist/index.js');
+    const mnist = await loadMnist();
+    const files = realFiles();
+    if (files.length === 0) log('runtime: no .dcm file found (run `pnpm demo` first); benchmarking a random LeNet-300-100-sized model');
+    const runs = files.length ? files : [undefined];
+    const results = [];
+    for (const file of runs) {
+      const result = await runRuntimeBench({ ...(file ? { file } : {}), inputs: mnist.test.images, inputsLabel: 'MNIST test images' });
+      results.push({ file: file ?? 'random LeNet-300-100 (8% kept, 5 bits)', ...result });
+    }
+    return { result: results, table: results.map((r) => `${r.file}\n${formatRuntimeBench(r)}`).join('\n\n') };
+  },
+  async webgpu() {
+    // Dawn (the `webgpu` package) on SwiftShader: correctness machine, not a speed figure for GPUs.
+    process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+    const { runWebGpuBench } = await dist('sparse-runtime', 'webgpu/bench-webgpu.js');
+    const result = await runWebGpuBench();
+    return { result, table: JSON.stringify(result, null, 2) };
+  },
+};
+
+const out = {};
+for (const [name, run] of Object.entries(sections)) {
+  if (!wanted(name)) continue;
+  log(`bench: ${name} ...`);
+  try {
+    const { result, table } = await run();
+    out[name] = result;
+    if (!values.json) console.log(`\n## ${name}\n\n${table}`);
+  } catch (error) {
+    out[name] = { error: String(error?.message ?? error) };
+    log(`bench: ${name} failed: ${error?.message ?? error}`);
+  }
+}
+if (values.json) console.log(JSON.stringify(out));
