@@ -8,7 +8,8 @@ import { randomInput, randomModel } from '../testing/random-model.js';
 import { maxRelativeError, referencePredict } from '../testing/reference.js';
 import { benchInPage, browserWebGpuBackend, prepareInPage } from './testing/browser-backend.js';
 import { chromiumMissing, openChromiumPage, type ChromiumPage } from './testing/chromium-page.js';
-import { lenet300100Sized } from './bench-webgpu.js';
+import type { ThroughputResult } from './bench-loop.js';
+import { lenet300100Sized, lenet5Sized } from './bench-webgpu.js';
 
 // Headless Chromium (Debian's /usr/bin/chromium, SwiftShader adapter) on a vite-built page served on 127.0.0.1.
 const missing = chromiumMissing();
@@ -52,11 +53,16 @@ describe.skipIf(missing !== undefined)(`webgpu backend in headless Chromium${mis
     cpu.dispose();
   });
 
-  it('reports throughput in Chromium for a LeNet-300-100-sized model at batch 1 and 1000', async () => {
-    const results = await benchInPage((await open()).page, lenet300100Sized(), [1, 1000], 500);
-    console.log(`webgpu in Chromium, lenet-300-100-sized: ${results.map((r) => `batch ${r.batch}: ${r.samplesPerSecond.toFixed(0)} samples/s (${r.msPerBatch.toFixed(2)} ms/batch)`).join('; ')}`);
-    expect(results.map((r) => r.batch)).toEqual([1, 1000]);
-    for (const r of results) expect(r.samplesPerSecond).toBeGreaterThan(0);
+  it('reports throughput in Chromium for LeNet-300-100-sized (batch 1, 1000) and LeNet-5-sized (batch 1, 100) models', async () => {
+    const { page } = await open();
+    const show = (name: string, rs: readonly ThroughputResult[]) =>
+      console.log(`webgpu in Chromium, ${name}: ${rs.map((r) => `batch ${r.batch}: ${r.samplesPerSecond.toFixed(0)} samples/s (${r.msPerBatch.toFixed(2)} ms/batch)`).join('; ')}`);
+    const mlp = await benchInPage(page, lenet300100Sized(), [1, 1000], 500);
+    show('lenet-300-100-sized', mlp);
+    const conv = await benchInPage(page, lenet5Sized(), [1, 100], 500);
+    show('lenet-5-sized', conv);
+    expect([...mlp, ...conv].map((r) => r.batch)).toEqual([1, 1000, 1, 100]);
+    for (const r of [...mlp, ...conv]) expect(r.samplesPerSecond).toBeGreaterThan(0);
   });
 
   describeConformance({ backendName: 'webgpu', createBackend: async () => browserWebGpuBackend((await open()).page) });
