@@ -10,7 +10,7 @@
 ;; A row whose 16 inputs are all zero is skipped (activation sparsity, as EIE).
 (module
   (import "env" "memory" (memory 1))
-  (func (export "spmm16")
+  (func $spmm16 (export "spmm16")
     (param $xT i32) (param $yT i32) (param $rowPtr i32) (param $entries i32) (param $codebook i32)
     (param $rows i32) (param $shift i32) (param $mask i32)
     (local $r i32) (local $k i32) (local $end i32) (local $e i32) (local $y i32) (local $xp i32)
@@ -71,7 +71,7 @@
       (br_if $sLoop (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $t)))))
 
   ;; yT[j, 0..16] = bias[j] (bias = 0 means no bias: zeros).
-  (func (export "biasInit") (param $yT i32) (param $bias i32) (param $cols i32)
+  (func $biasInit (export "biasInit") (param $yT i32) (param $bias i32) (param $cols i32)
     (local $j i32) (local $v v128) (local $dst i32)
     (if (i32.eqz (local.get $cols)) (then (return)))
     (loop $jLoop
@@ -87,7 +87,7 @@
       (br_if $jLoop (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $cols)))))
 
   ;; y[s, j] = yT[j, s] for s < t, optionally with relu (relu = 1).
-  (func (export "tileOut") (param $yT i32) (param $y i32) (param $cols i32) (param $t i32) (param $relu i32)
+  (func $tileOut (export "tileOut") (param $yT i32) (param $y i32) (param $cols i32) (param $t i32) (param $relu i32)
     (local $s i32) (local $j i32) (local $src i32) (local $dst i32) (local $v f32)
     (if (i32.eqz (local.get $cols)) (then (return)))
     (loop $sLoop
@@ -131,7 +131,7 @@
   ;; im2col for a tile of t <= 16 output positions p0 .. p0 + t of a convolution (NHWC input at $x,
   ;; positions numbered over batch × oh × ow): xT[((ky * kw + kx) * c + ci), s] = input value or 0
   ;; outside the image. $geo points at 12 i32: h, w, c, oh, ow, kh, kw, sy, sx, padTop, padLeft, 0.
-  (func (export "im2colTile") (param $x i32) (param $xT i32) (param $geo i32) (param $p0 i32) (param $t i32)
+  (func $im2colTile (export "im2colTile") (param $x i32) (param $xT i32) (param $geo i32) (param $p0 i32) (param $t i32)
     (local $h i32) (local $w i32) (local $c i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32)
     (local $sy i32) (local $sx i32) (local $pt i32) (local $pl i32)
     (local $s i32) (local $p i32) (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
@@ -184,4 +184,26 @@
             (br_if $kxLoop (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
           (br_if $kyLoop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
-        (br $sLoop)))))
+        (br $sLoop))))
+
+  ;; A whole convolution layer: for every tile of 16 output positions, im2col, bias, sparse product
+  ;; and write-out (NHWC, `cols` channels) to $out + position * cols * 4.
+  (func (export "convLayer")
+    (param $x i32) (param $out i32) (param $geo i32) (param $positions i32) (param $xT i32) (param $yT i32)
+    (param $rowPtr i32) (param $entries i32) (param $codebook i32) (param $rows i32) (param $cols i32)
+    (param $shift i32) (param $mask i32) (param $bias i32) (param $relu i32)
+    (local $p0 i32) (local $t i32)
+    (block $done
+      (loop $tiles
+        (br_if $done (i32.ge_u (local.get $p0) (local.get $positions)))
+        (local.set $t (i32.sub (local.get $positions) (local.get $p0)))
+        (if (i32.gt_u (local.get $t) (i32.const 16)) (then (local.set $t (i32.const 16))))
+        (call $im2colTile (local.get $x) (local.get $xT) (local.get $geo) (local.get $p0) (local.get $t))
+        (call $biasInit (local.get $yT) (local.get $bias) (local.get $cols))
+        (call $spmm16 (local.get $xT) (local.get $yT) (local.get $rowPtr) (local.get $entries) (local.get $codebook)
+          (local.get $rows) (local.get $shift) (local.get $mask))
+        (call $tileOut (local.get $yT)
+          (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p0) (local.get $cols)) (i32.const 2)))
+          (local.get $cols) (local.get $t) (local.get $relu))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
+        (br $tiles)))))

@@ -63,6 +63,7 @@ interface Exports {
   tileOut(yT: number, y: number, cols: number, t: number, relu: number): void;
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
   im2colTile(x: number, xT: number, geo: number, p0: number, t: number): void;
+  convLayer(x: number, out: number, geo: number, positions: number, xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, cols: number, shift: number, mask: number, bias: number, relu: number): void;
 }
 
 /** A layer for {@link WasmDenseKernels}: its sparse rows and bias, and for convolutions the plan step. */
@@ -142,18 +143,12 @@ export class WasmDenseKernels {
     const F = m.cols;
     const positions = batch * conv.output[0] * conv.output[1];
     const y = new Float32Array(positions * F);
-    const input = this.scratchInput(x.length * 4);
+    const inBytes = (x.length * 4 + 15) & ~15;
+    const input = this.scratchInput(inBytes + positions * F * 4);
+    const out = input + inBytes;
     new Float32Array(this.memory.buffer, input, x.length).set(x);
-    const yOut = new Float32Array(this.memory.buffer, this.yOut, F * TILE);
-    const f = this.fns;
-    for (let p0 = 0; p0 < positions; p0 += TILE) {
-      const t = Math.min(TILE, positions - p0);
-      f.im2colTile(input, this.xT, geo, p0, t);
-      f.biasInit(this.yT, bias, F);
-      f.spmm16(this.xT, this.yT, rowPtr, entries, codebook, m.rows, shift, mask);
-      f.tileOut(this.yT, this.yOut, F, t, relu ? 1 : 0);
-      y.set(yOut.subarray(0, t * F), p0 * F);
-    }
+    this.fns.convLayer(input, out, geo, positions, this.xT, this.yT, rowPtr, entries, codebook, m.rows, F, shift, mask, bias, relu ? 1 : 0);
+    y.set(new Float32Array(this.memory.buffer, out, positions * F));
     return y;
   }
 
