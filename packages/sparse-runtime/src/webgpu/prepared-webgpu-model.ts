@@ -72,6 +72,11 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
   let readback: GPUBuffer | undefined;
   let disposed = false;
   let queue: Promise<unknown> = Promise.resolve();
+  let lost: string | undefined;
+  void device.lost.then((info) => {
+    lost = `the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+  });
+  const lostError = () => new DcError('BACKEND_UNAVAILABLE', `webgpu: ${lost}`, { hint: 'Create a new backend with createWebGpuBackend() and prepare the model again.' });
 
   const bind = (d: DeviceStep, input: GPUBuffer, output: GPUBuffer) =>
     device.createBindGroup({ layout: d.layout, entries: [d.uniforms, input, ...d.arrays, output].map((buffer, binding) => ({ binding, resource: { buffer } })) });
@@ -122,6 +127,7 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
     const failure = validation ?? oom ?? (mapError as Error | undefined);
     if (failure) {
       if (!mapError) readback!.unmap();
+      if (lost) throw lostError();
       throw new DcError('BACKEND_UNAVAILABLE', `webgpu: running a batch of ${n} failed: ${failure.message}`, { hint: 'Try a smaller batch (the device may be out of memory), or another backend.', cause: failure });
     }
     const out = new Float32Array(readback!.getMappedRange(0, bytes).slice(0));
@@ -131,6 +137,7 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
 
   const run = async (input: Float32Array, batchSize: number): Promise<Float32Array> => {
     if (disposed) throw new DcError('INVALID_OPTION', 'webgpu: run() after dispose()', { option: 'session' });
+    if (lost) throw lostError();
     const out = new Float32Array(batchSize * model.outputSize);
     for (let start = 0; start < batchSize; start += maxChunk) {
       const n = Math.min(maxChunk, batchSize - start);

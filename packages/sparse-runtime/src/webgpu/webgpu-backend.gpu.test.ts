@@ -48,4 +48,14 @@ describe.skipIf(noGpu !== undefined)(`webgpu backend in Node${noGpu ? ` (skipped
     prepared.dispose();
     await expect(prepared.run(inputs[0].x, 3)).rejects.toThrow(/dispose/);
   });
+
+  it('fails with BACKEND_UNAVAILABLE saying the device was lost once it is destroyed', async () => {
+    const own = await createWebGpuBackend({ gpu: env.gpu });
+    const model = await loadCompressedModel(randomModel(1004, 'mlp'));
+    const prepared = await own.prepare(model);
+    const x = randomInput(1, model.inputSize);
+    expect((await prepared.run(x, 1)).length).toBe(model.outputSize);
+    own.dispose();
+    await expect(prepared.run(x, 1)).rejects.toThrow(/BACKEND_UNAVAILABLE.*device was lost \(destroyed/);
+  });
 });
