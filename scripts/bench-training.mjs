@@ -43,8 +43,8 @@ export const CONFIGS = [
   { model: 'lenet5', backend: 'cpu', batches: 1, warmup: 0 },
   { model: 'lenet5', backend: 'wasm', batches: 15 },
   { model: 'lenet5', backend: 'wasm-fast', batches: 30 },
-  { model: 'lenet-300-100', backend: 'wasm-fast-2threads', batches: 60 },
-  { model: 'lenet5', backend: 'wasm-fast-2threads', batches: 30 },
+  { model: 'lenet-300-100', backend: 'wasm-fast-2threads', batches: 30 },
+  { model: 'lenet5', backend: 'wasm-fast-2threads', batches: 10 },
 ];
 
 /**
