@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lenet5Sized, runWebGpuBench } from './bench-webgpu.js';
+import { formatWebGpuBench, lenet5Sized, runWebGpuBench } from './bench-webgpu.js';
 import { nodeGpu } from './node-gpu.js';
 
 const env = await nodeGpu();
@@ -9,6 +9,7 @@ describe('runWebGpuBench', () => {
     const r = await runWebGpuBench({ gpu: env.gpu, minMs: 300 });
     console.log(`webgpu (${r.adapter}) ${r.model}: ${r.results.map((x) => `batch ${x.batch}: ${x.samplesPerSecond.toFixed(0)} samples/s (${x.msPerBatch.toFixed(2)} ms/batch)`).join('; ')}; prepare ${r.prepareMs.toFixed(0)} ms`);
     expect(r.results.map((x) => x.batch)).toEqual([1, 1000]);
+    expect(formatWebGpuBench(r).split('\n')).toHaveLength(5);
     expect(r.keptWeights).toBeGreaterThan(0.07 * 266_200);
     expect(r.keptWeights).toBeLessThan(0.09 * 266_200);
     for (const x of r.results) expect(x.samplesPerSecond).toBeGreaterThan(0);

@@ -102,3 +102,14 @@ export async function runWebGpuBench(options: WebGpuBenchOptions = {}): Promise<
 function kept(t: CompressedModel['tensors'] extends ReadonlyMap<string, infer T> ? T : never): number {
   return t.layout === 'sparse' || t.layout === 'sparse-coded' ? t.positions.length : t.shape.reduce((a, b) => a * b, 1);
 }
+
+/** A plain-text table of a {@link WebGpuBenchResult}, for `pnpm bench`. */
+export function formatWebGpuBench(r: WebGpuBenchResult): string {
+  const rows = r.results.map((x) => `| ${String(x.batch).padStart(5)} | ${x.samplesPerSecond.toFixed(0).padStart(10)} | ${x.msPerBatch.toFixed(2).padStart(9)} | ${String(x.runs).padStart(4)} |`);
+  return [
+    `webgpu on ${r.adapter}: ${r.model} (${r.keptWeights} kept weights), prepare ${r.prepareMs.toFixed(0)} ms`,
+    '| batch |  samples/s |  ms/batch | runs |',
+    '|------:|-----------:|----------:|-----:|',
+    ...rows,
+  ].join('\n');
+}
