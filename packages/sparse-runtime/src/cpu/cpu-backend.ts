@@ -86,8 +86,10 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
       };
     }
     case 'maxPool':
-    case 'avgPool':
-      return (x, batch) => pool(layer, x, batch);
+    case 'avgPool': {
+      const wasm = opts.batchKernel === 'per-sample' || opts.batchKernel === 'tiled' ? null : shared.wasm;
+      return wasm ? (x, batch) => wasm.runPool(layer, x, batch) : (x, batch) => pool(layer, x, batch);
+    }
     case 'activation':
       return (x) => {
         const y = new Float32Array(x);

@@ -4,7 +4,7 @@
  * (`col << shift | code`), the codebook and the bias, plus scratch for one tile of 16 samples
  * (dense) or 16 output positions (conv, through an im2col of the tile).
  */
-import type { PlannedConv2d } from '../../model/plan.js';
+import type { PlannedConv2d, PlannedPool } from '../../model/plan.js';
 import type { SparseRows } from '../../sparse/sparse-rows.js';
 import { SPMM_WASM_BASE64 } from './spmm-wasm.generated.js';
 
@@ -63,6 +63,7 @@ interface Exports {
   tileOut(yT: number, y: number, cols: number, t: number, relu: number): void;
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
   im2colTile(x: number, xT: number, geo: number, p0: number, t: number): void;
+  pool(x: number, out: number, geo: number, batch: number): void;
   convLayer(x: number, out: number, geo: number, positions: number, xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, cols: number, shift: number, mask: number, bias: number, relu: number): void;
 }
 
@@ -124,7 +125,24 @@ export class WasmDenseKernels {
     this.xT = alloc(maxRows * TILE * 4);
     this.yT = alloc(maxCols * TILE * 4);
     this.yOut = alloc(maxCols * TILE * 4);
+    this.poolGeo = alloc(48);
     this.dynamic = align(this.top + 16);
+  }
+
+  private readonly poolGeo: number;
+
+  /** Max or average pooling of `batch` samples (no weights; uses this instance's memory). */
+  runPool(step: PlannedPool, x: Float32Array, batch: number): Float32Array {
+    const [H, W, C] = step.input;
+    const [OH, OW] = step.output;
+    const n = batch * OH * OW * C;
+    const inBytes = (x.length * 4 + 15) & ~15;
+    const input = this.scratchInput(inBytes + n * 4);
+    const g = [H, W, C, OH, OW, step.poolSize[0], step.poolSize[1], step.strides[0], step.strides[1], step.pads.top, step.pads.left, step.op === 'maxPool' ? 1 : 0];
+    new Int32Array(this.memory.buffer, this.poolGeo, 12).set(g);
+    new Float32Array(this.memory.buffer, input, x.length).set(x);
+    this.fns.pool(input, input + inBytes, this.poolGeo, batch);
+    return new Float32Array(this.memory.buffer, input + inBytes, n).slice();
   }
 
   private readonly dynamic: number;
