@@ -4,15 +4,15 @@ import { runWasmKernel, type Tfjs, type TensorInfo, type WasmBackend } from './w
 /** The attributes tfjs passes to the Conv2DBackprop* kernels. */
 export interface ConvAttrs {
   strides: number | [number, number];
-  pad: 'valid' | 'same' | number | 'explicit';
+  /** tfjs padding: a mode, a number, or explicit `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
+  pad: 'valid' | 'same' | number | number[][];
   dataFormat?: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  explicitPaddings?: unknown;
 }
 
 /** Geometry of a NHWC convolution of `inShape` by `filterShape` under tfjs's own padding rules. */
 export function convGeometry(tfjs: Tfjs, inShape: number[], filterShape: number[], attrs: ConvAttrs): ConvGeometry {
-  const pad = (attrs.pad === 'explicit' ? attrs.explicitPaddings : attrs.pad) as Parameters<typeof tfjs.backend_util.computeConv2DInfo>[4];
+  const pad = attrs.pad as Parameters<typeof tfjs.backend_util.computeConv2DInfo>[4];
   const info = tfjs.backend_util.computeConv2DInfo(
     inShape as [number, number, number, number],
     filterShape as [number, number, number, number],
