@@ -187,11 +187,12 @@
         (br $sLoop))))
 
   ;; A whole convolution layer: for every tile of 16 output positions, im2col, bias, sparse product
-  ;; and write-out (NHWC, `cols` channels) to $out + position * cols * 4.
+  ;; and write-out (NHWC, `cols` channels) to $out + position * cols * 4. With $csc = 1, $rowPtr and
+  ;; $entries are the column pointers and column entries of spmm16c.
   (func (export "convLayer")
     (param $x i32) (param $out i32) (param $geo i32) (param $positions i32) (param $xT i32) (param $yT i32)
     (param $rowPtr i32) (param $entries i32) (param $codebook i32) (param $rows i32) (param $cols i32)
-    (param $shift i32) (param $mask i32) (param $bias i32) (param $relu i32)
+    (param $shift i32) (param $mask i32) (param $bias i32) (param $relu i32) (param $csc i32)
     (local $p0 i32) (local $t i32)
     (block $done
       (loop $tiles
@@ -200,8 +201,11 @@
         (if (i32.gt_u (local.get $t) (i32.const 16)) (then (local.set $t (i32.const 16))))
         (call $im2colTile (local.get $x) (local.get $xT) (local.get $geo) (local.get $p0) (local.get $t))
         (call $biasInit (local.get $yT) (local.get $bias) (local.get $cols))
-        (call $spmm16 (local.get $xT) (local.get $yT) (local.get $rowPtr) (local.get $entries) (local.get $codebook)
-          (local.get $rows) (local.get $shift) (local.get $mask))
+        (if (local.get $csc)
+          (then (call $spmm16c (local.get $xT) (local.get $yT) (local.get $rowPtr) (local.get $entries) (local.get $codebook)
+            (local.get $cols) (local.get $shift) (local.get $mask)))
+          (else (call $spmm16 (local.get $xT) (local.get $yT) (local.get $rowPtr) (local.get $entries) (local.get $codebook)
+            (local.get $rows) (local.get $shift) (local.get $mask))))
         (call $tileOut (local.get $yT)
           (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p0) (local.get $cols)) (i32.const 2)))
           (local.get $cols) (local.get $t) (local.get $relu))
@@ -288,4 +292,43 @@
         (br $oyLoop)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop))))
-)
+
+
+  ;; Output-stationary variant (compressed sparse columns): for each output column c, keep its 16
+  ;; lanes in registers and add codebook[code] * xT[row, 0..16] over the column's entries
+  ;; ((row << shift) | code), then store once. yT holds the bias on entry.
+  (func $spmm16c (export "spmm16c")
+    (param $xT i32) (param $yT i32) (param $colPtr i32) (param $entries i32) (param $codebook i32)
+    (param $cols i32) (param $shift i32) (param $mask i32)
+    (local $c i32) (local $k i32) (local $end i32) (local $e i32) (local $xp i32) (local $yp i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $w v128)
+    (if (i32.eqz (local.get $cols)) (then (return)))
+    (local.set $k (i32.load (local.get $colPtr)))
+    (loop $colLoop
+      (local.set $end
+        (i32.load (i32.add (local.get $colPtr) (i32.shl (i32.add (local.get $c) (i32.const 1)) (i32.const 2)))))
+      (local.set $yp (i32.add (local.get $yT) (i32.shl (local.get $c) (i32.const 6))))
+      (local.set $a0 (v128.load offset=0 (local.get $yp)))
+      (local.set $a1 (v128.load offset=16 (local.get $yp)))
+      (local.set $a2 (v128.load offset=32 (local.get $yp)))
+      (local.set $a3 (v128.load offset=48 (local.get $yp)))
+      (if (i32.lt_u (local.get $k) (local.get $end))
+        (then
+          (loop $entryLoop
+            (local.set $e (i32.load (i32.add (local.get $entries) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $w
+              (f32x4.splat
+                (f32.load (i32.add (local.get $codebook) (i32.shl (i32.and (local.get $e) (local.get $mask)) (i32.const 2))))))
+            (local.set $xp (i32.add (local.get $xT) (i32.shl (i32.shr_u (local.get $e) (local.get $shift)) (i32.const 6))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load offset=0 (local.get $xp)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $xp)))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $xp)))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $xp)))))
+            (br_if $entryLoop
+              (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end))))))
+      (v128.store offset=0 (local.get $yp) (local.get $a0))
+      (v128.store offset=16 (local.get $yp) (local.get $a1))
+      (v128.store offset=32 (local.get $yp) (local.get $a2))
+      (v128.store offset=48 (local.get $yp) (local.get $a3))
+      (local.set $k (local.get $end))
+      (br_if $colLoop (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cols))))))

@@ -5,7 +5,7 @@
  * (dense) or 16 output positions (conv, through an im2col of the tile).
  */
 import type { PlannedConv2d, PlannedPool } from '../../model/plan.js';
-import type { SparseRows } from '../../sparse/sparse-rows.js';
+import { toSparseCols, type SparseRows } from '../../sparse/sparse-rows.js';
 import { SPMM_WASM_BASE64 } from './spmm-wasm.generated.js';
 
 const TILE = 16;
@@ -44,6 +44,9 @@ interface LayerRegion {
   /** For conv layers: the address of the 12-int geometry block read by `im2colTile`. */
   readonly geo: number;
   readonly conv: PlannedConv2d | null;
+  /** For conv layers run output-stationary: column pointers and `(row << shift) | code` entries, else 0. */
+  readonly colPtr: number;
+  readonly colEntries: number;
 }
 
 /** Bits needed to hold codes `0 .. n - 1`. */
@@ -64,7 +67,7 @@ interface Exports {
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
   im2colTile(x: number, xT: number, geo: number, p0: number, t: number): void;
   pool(x: number, out: number, geo: number, batch: number): void;
-  convLayer(x: number, out: number, geo: number, positions: number, xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, cols: number, shift: number, mask: number, bias: number, relu: number): void;
+  convLayer(x: number, out: number, geo: number, positions: number, xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, cols: number, shift: number, mask: number, bias: number, relu: number, csc: number): void;
 }
 
 /** A layer for {@link WasmDenseKernels}: its sparse rows and bias, and for convolutions the plan step. */
@@ -72,6 +75,8 @@ export interface WasmDenseLayer {
   readonly m: SparseRows;
   readonly bias: Float32Array | null;
   readonly conv?: PlannedConv2d;
+  /** Conv layers only: run the output-stationary (column) kernel; default true where it fits. */
+  readonly csc?: boolean;
 }
 
 /** A WASM instance holding several dense layers' weights. */
@@ -89,7 +94,7 @@ export class WasmDenseKernels {
   constructor(module: WebAssembly.Module, layers: readonly WasmDenseLayer[]) {
     const align = (n: number) => (n + 15) & ~15;
     let bytes = 64;
-    for (const { m } of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4) + align(m.cols * 4) + 64 + 64;
+    for (const { m } of layers) bytes += 2 * (align((m.rows + m.cols + 2) * 4) + align(m.nnz * 4)) + align(m.codebook.length * 4) + align(m.cols * 4) + 64 + 64;
     const maxRows = Math.max(...layers.map((l) => l.m.rows));
     const maxCols = Math.max(...layers.map((l) => l.m.cols));
     bytes += 2 * align(maxRows * TILE * 4) + 2 * align(maxCols * TILE * 4) + 128;
@@ -102,7 +107,7 @@ export class WasmDenseKernels {
       return at;
     };
     const buf = this.memory.buffer;
-    for (const { m, bias: b, conv } of layers) {
+    for (const { m, bias: b, conv, csc } of layers) {
       const shift = bitsFor(m.codebook.length);
       const mask = (1 << shift) - 1;
       const rowPtr = alloc((m.rows + 1) * 4);
@@ -119,7 +124,17 @@ export class WasmDenseKernels {
         const g = [conv.input[0], conv.input[1], conv.input[2], conv.output[0], conv.output[1], conv.kernelSize[0], conv.kernelSize[1], conv.strides[0], conv.strides[1], conv.pads.top, conv.pads.left, 0];
         new Int32Array(buf, geo, 12).set(g);
       }
-      this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask, geo, conv: conv ?? null });
+      let colPtr = 0;
+      let colEntries = 0;
+      if (conv && csc !== false && bitsFor(m.codebook.length) + bitsFor(m.rows) <= 32) {
+        const t = toSparseCols(m);
+        colPtr = alloc((m.cols + 1) * 4);
+        new Uint32Array(buf, colPtr, m.cols + 1).set(t.colPtr);
+        colEntries = alloc(m.nnz * 4);
+        const ce = new Uint32Array(buf, colEntries, m.nnz);
+        for (let k = 0; k < m.nnz; k++) ce[k] = ((t.rowIdx[k] << shift) | t.codes[k]) >>> 0;
+      }
+      this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask, geo, conv: conv ?? null, colPtr, colEntries });
     }
     this.xIn = alloc(maxRows * TILE * 4);
     this.xT = alloc(maxRows * TILE * 4);
@@ -156,7 +171,7 @@ export class WasmDenseKernels {
 
   /** `act(conv(x) + bias)` for `batch` samples of conv layer `index`, where `act` is relu or nothing. */
   runConv(index: number, x: Float32Array, batch: number, relu: boolean): Float32Array {
-    const { m, rowPtr, entries, codebook, bias, shift, mask, geo, conv } = this.layers[index];
+    const { m, rowPtr, entries, codebook, bias, shift, mask, geo, conv, colPtr, colEntries } = this.layers[index];
     if (!conv) throw new Error(`layer ${index} is not a convolution`);
     const F = m.cols;
     const positions = batch * conv.output[0] * conv.output[1];
@@ -165,7 +180,8 @@ export class WasmDenseKernels {
     const input = this.scratchInput(inBytes + positions * F * 4);
     const out = input + inBytes;
     new Float32Array(this.memory.buffer, input, x.length).set(x);
-    this.fns.convLayer(input, out, geo, positions, this.xT, this.yT, rowPtr, entries, codebook, m.rows, F, shift, mask, bias, relu ? 1 : 0);
+    const csc = colPtr !== 0;
+    this.fns.convLayer(input, out, geo, positions, this.xT, this.yT, csc ? colPtr : rowPtr, csc ? colEntries : entries, codebook, m.rows, F, shift, mask, bias, relu ? 1 : 0, csc ? 1 : 0);
     y.set(new Float32Array(this.memory.buffer, out, positions * F));
     return y;
   }
