@@ -30,8 +30,9 @@ export default defineConfig({
           // Real-MNIST training runs: minutes, not seconds, so a project of their own.
           name: 'slow',
           // The LeNet-300-100 measurements of prune, quantize and huffman share one trained
-          // baseline (same recipe: 10 epochs Adam 1e-3): the first test trains it, the others load it.
+          // baseline: the demo's shipped checkpoint, put in their cache by the global setup.
           env: { DC_BASELINE_CACHE: process.env.DC_BASELINE_CACHE ?? join(tmpdir(), 'dc-slow-tests-lenet300-baseline.json') },
+          globalSetup: ['./scripts/slow-test-setup.ts'],
           include: ['packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts'],
           testTimeout: 1_800_000,
           hookTimeout: 600_000,

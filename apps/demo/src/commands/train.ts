@@ -1,4 +1,5 @@
-import { baselinePath, saveBaseline, trainBaseline } from '../baseline.js';
+import { DcError } from '@dc/core';
+import { baselinePath, loadBaseline, saveBaseline, trainBaseline } from '../baseline.js';
 import { loadData, type DataOptions } from '../data.js';
 import { buildModel, type ModelName } from '../models.js';
 import type { DemoSettings } from '../presets.js';
@@ -12,6 +13,8 @@ export interface TrainCommandOptions extends DataOptions {
   seed: number;
   /** Where to write the checkpoint; default the shipped baseline's path. */
   out?: string;
+  /** Continue from this checkpoint instead of a fresh initialisation (its provenance is kept). */
+  resumeFrom?: string;
 }
 
 /**
@@ -23,12 +26,23 @@ export async function trainCommand(o: TrainCommandOptions): Promise<{ path: stri
   const t0 = performance.now();
   const data = await loadData(o);
   const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress });
-  const initial = buildModel(o.model, tf, o.seed);
+  const resumed = o.resumeFrom ? await loadBaseline(o.resumeFrom) : undefined;
+  if (o.resumeFrom && !resumed) throw new DcError('INVALID_OPTION', `option "--resume-from": no checkpoint at ${o.resumeFrom}`, { option: 'resumeFrom' });
+  const initial = resumed?.model ?? buildModel(o.model, tf, o.seed);
   const { epochs, learningRate, batchSize, polishEpochs } = o.settings.baseline;
   const model = await trainBaseline(trainer, initial, o.settings.baseline, (e) => progress.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`));
   progress.stop();
   const { accuracy } = await trainer.evaluate(model);
   const path = o.out ?? baselinePath(o.model);
-  const bytes = await saveBaseline(path, model, { epochs, learningRate, batchSize, polishEpochs, seed: o.seed, backend, testError: 1 - accuracy });
+  const bytes = await saveBaseline(path, model, {
+    epochs,
+    learningRate,
+    batchSize,
+    polishEpochs,
+    seed: o.seed,
+    backend,
+    testError: 1 - accuracy,
+    ...(resumed?.provenance ? { resumedFrom: resumed.provenance } : {}),
+  });
   return { path, testError: 1 - accuracy, bytes, seconds: (performance.now() - t0) / 1000 };
 }
