@@ -130,14 +130,19 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
         shared.wasm = new WasmDenseKernels(module, wasmLayers);
         wasmLayers.forEach((l, i) => shared.wasmIndex.set(l.m, i));
       }
-      const steps = model.plan.map((l, i) => compile(l, rows[i], opts, shared));
+      let steps = model.plan.map((l, i) => compile(l, rows[i], opts, shared));
       return {
         async run(input, batch) {
           let x = input;
           for (const step of steps) x = step(x, batch);
           return x === input ? new Float32Array(input) : x;
         },
-        dispose() {},
+        dispose() {
+          // Drops the kernels and the WASM memory (it grows with the largest batch and cannot shrink).
+          steps = [];
+          shared.wasm = null;
+          shared.wasmIndex.clear();
+        },
       };
     },
   };
