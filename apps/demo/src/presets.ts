@@ -27,14 +27,14 @@ const LENET_300: Record<PresetName, DemoSettings> = {
   quick: {
     baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
     sparsity: { ip1: 0.92, ip2: 0.91, ip3: 0.74 },
-    prune: { rounds: 2, retrainEpochs: 1, retrainLearningRate: 1e-3, polishEpochs: 1 },
+    prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 2 },
     bits: { ip1: 5, ip2: 5, ip3: 5 },
-    cluster: { epochs: 1, learningRate: 1e-4, init: 'linear' },
+    cluster: { epochs: 2, learningRate: 1e-4, init: 'linear' },
   },
   paper: {
     baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
-    sparsity: { ip1: 0.93, ip2: 0.92, ip3: 0.75 },
-    prune: { rounds: 4, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 2 },
+    sparsity: { ip1: 0.935, ip2: 0.92, ip3: 0.75 },
+    prune: { rounds: 5, retrainEpochs: 3, retrainLearningRate: 1e-3, polishEpochs: 4 },
     bits: { ip1: 5, ip2: 5, ip3: 5 },
     cluster: { epochs: 3, learningRate: 1e-4, init: 'linear' },
   },
