@@ -2,6 +2,7 @@
  * The outer framing of a `.dcm` file: the 32-byte preamble, the JSON header and the 8-byte-aligned
  * data area. See docs/format.md for the byte layout.
  */
+import { deflateSync, inflateSync } from 'fflate';
 import { DcError } from '../errors/dc-error.js';
 import { crc32 } from './crc32.js';
 import { FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_ALIGNMENT } from './header.js';
@@ -26,12 +27,22 @@ export function layoutSections(lengths: readonly number[]): { offsets: number[];
   return { offsets, length: end };
 }
 
+/** Preamble flag: the header is stored deflated (raw DEFLATE, RFC 1951). */
+export const HEADER_DEFLATED = 1;
+/** The largest inflated header a reader accepts (a guard against decompression bombs). */
+export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+
 /**
  * The bytes of a file: preamble, `headerJson` (already holding the sections' offsets, lengths and
- * CRCs) and the sections at `offsets` (from {@link layoutSections}). `version` is for tests only.
+ * CRCs) and the sections at `offsets` (from {@link layoutSections}). The header is deflated when
+ * that is smaller (it often is: JSON repeats its keys), with its inflated length in the preamble.
+ * `version` is for tests only.
  */
-export function frame(headerJson: string, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION): Uint8Array {
-  const header = new TextEncoder().encode(headerJson);
+export function frame(headerJson: string, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION, compressHeader = true): Uint8Array {
+  const plain = new TextEncoder().encode(headerJson);
+  const deflated = compressHeader ? deflateSync(plain, { level: 9 }) : plain;
+  const useDeflate = compressHeader && deflated.length < plain.length;
+  const header = useDeflate ? deflated : plain;
   const dataStart = align(PREAMBLE_BYTES + header.length);
   const total = dataStart + dataLength;
   if (total > 0xffffffff) throw new DcError('INVALID_MODEL', `the file would be ${total} bytes; the format holds at most 4 GiB`);
@@ -39,11 +50,11 @@ export function frame(headerJson: string, sections: readonly Uint8Array[], offse
   out.set(MAGIC, 0);
   const view = new DataView(out.buffer);
   view.setUint16(8, version, true);
-  view.setUint16(10, 0, true);
+  view.setUint16(10, useDeflate ? HEADER_DEFLATED : 0, true);
   view.setUint32(12, total, true);
   view.setUint32(16, header.length, true);
   view.setUint32(20, crc32(header), true);
-  view.setUint32(24, 0, true);
+  view.setUint32(24, useDeflate ? plain.length : 0, true);
   view.setUint32(28, crc32(out, 0, 28), true);
   out.set(header, PREAMBLE_BYTES);
   sections.forEach((s, i) => out.set(s, dataStart + offsets[i]));
@@ -72,7 +83,13 @@ export function readPreamble(bytes: Uint8Array): Preamble {
   if (version > FORMAT_VERSION) {
     throw new DcError('UNSUPPORTED_VERSION', `the file has format version ${version}; this @dc/core reads up to version ${FORMAT_VERSION}`);
   }
-  if (version < 1 || view.getUint16(10, true) !== 0 || view.getUint32(24, true) !== 0) throw new DcError('BAD_HEADER', 'invalid version or reserved preamble fields');
+  const flags = view.getUint16(10, true);
+  const inflatedLength = view.getUint32(24, true);
+  const deflated = flags === HEADER_DEFLATED;
+  if (version < 1 || (flags !== 0 && !deflated)) throw new DcError('BAD_HEADER', 'invalid version or reserved preamble flags');
+  if (deflated ? inflatedLength === 0 || inflatedLength > MAX_HEADER_BYTES : inflatedLength !== 0) {
+    throw new DcError('BAD_HEADER', `invalid inflated header length ${inflatedLength}`);
+  }
   const total = view.getUint32(12, true);
   if (bytes.length < total) throw new DcError('TRUNCATED_FILE', `the file is ${bytes.length} bytes long; its preamble says ${total}`);
   if (bytes.length > total) throw new DcError('BAD_HEADER', `the file is ${bytes.length} bytes long; its preamble says ${total} (trailing bytes)`);
@@ -82,11 +99,26 @@ export function readPreamble(bytes: Uint8Array): Preamble {
   if (view.getUint32(20, true) !== crc32(bytes, PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) {
     throw new DcError('CHECKSUM_MISMATCH', 'the header checksum does not match');
   }
+  const stored = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength);
+  const text = deflated ? inflateHeader(stored, inflatedLength) : stored;
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text));
   } catch (cause) {
     throw new DcError('BAD_HEADER', 'the header is not valid UTF-8 JSON', { cause });
   }
   return { version, header, dataStart, dataLength: total - dataStart };
+}
+
+function inflateHeader(stored: Uint8Array, inflatedLength: number): Uint8Array {
+  const out = new Uint8Array(inflatedLength);
+  let inflated: Uint8Array;
+  try {
+    // Inflating into a buffer of the declared size bounds the work on a forged stream.
+    inflated = inflateSync(stored, { out });
+  } catch (cause) {
+    throw new DcError('BAD_HEADER', 'the deflated header does not inflate', { cause });
+  }
+  if (inflated.length !== inflatedLength) throw new DcError('BAD_HEADER', `the header inflates to ${inflated.length} bytes, the preamble says ${inflatedLength}`);
+  return inflated;
 }
