@@ -61,7 +61,7 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
     fileBytes,
     compressionRatio: originalBytes / fileBytes,
     baselineTestError: 1 - baselineEval.accuracy,
-    testError: 1 - evaluation.accuracy,
+    testError: evaluation.errors / evaluation.examples,
     testExamples: evaluation.examples,
     file,
     wallSeconds: (performance.now() - t0) / 1000,
