@@ -3,16 +3,22 @@
  * error ≤ baseline error + 0.1 percentage point (Han et al. keep 8% at 1.59% error). Trains on
  * tfjs-wasm with Adam.
  *
- * Recipe (defaults): baseline 10 epochs at 1e-3 then 2 at 1e-4 (the low-rate epochs matter: the
- * last 1e-3 epoch alone left 2.19% error); then `dc:prune` with per-layer sparsity over 4 rounds
- * (polynomial ramp), 2 epochs of retraining each at 1e-3, then a second `dc:prune` stage with the
- * same targets, which prunes nothing more (the masks are respected) and retrains 2 epochs at 1e-4,
- * 1/10 of the original rate as in the paper. Retraining only at 1e-4 recovered too slowly (2.68%
- * error after 4 × 2 epochs from a 2.19% baseline).
+ * Baseline: the slow project's global setup puts the demo's shipped checkpoint (20 epochs at 1e-3
+ * + 2 at 1e-4, 1.67% error) into DC_BASELINE_CACHE and it is used as is; without it, this test
+ * trains 10 epochs at 1e-3 then DC_POLISH_EPOCHS at 1e-4 (the low-rate epochs matter: the 1e-3
+ * epochs alone left 2.19% error).
+ *
+ * Pruning (defaults): `dc:prune` with per-layer sparsity over 6 rounds (polynomial ramp), 2 epochs
+ * of retraining each at 1e-3, then a second `dc:prune` stage with the same targets, which prunes
+ * nothing more (the masks are respected) and retrains 3 epochs at 1e-4, 1/10 of the original rate
+ * as in the paper. Measured: shipped baseline 1.67% → 1.63% at 7.74% kept (15 epochs, 637 s).
+ * Shorter recipes were too close to call: 4 rounds + 2 low-rate epochs gave 1.74% → 1.79% from
+ * this test's own baseline (pass) and 1.67% → 1.79% from the shipped one (fail by 2 images);
+ * retraining only at 1e-4 recovered too slowly with Adam (2.19% → 2.68% after 4 × 2 epochs).
  *
  * Run: `npx vitest run --project slow packages/prune/src/lenet300.slow.test.ts`. Knobs (env):
- * DC_BASELINE_EPOCHS (10), DC_POLISH_EPOCHS (2, baseline at 1e-4), DC_ROUNDS (4), DC_RETRAIN_EPOCHS (2),
- * DC_RETRAIN_LR (1e-3), DC_FINAL_EPOCHS (2, pruned model at 1e-4), DC_BASELINE_CACHE (a file to keep the 1e-3 baseline in between runs).
+ * DC_BASELINE_EPOCHS (10), DC_POLISH_EPOCHS (2, baseline at 1e-4), DC_ROUNDS (6), DC_RETRAIN_EPOCHS (2),
+ * DC_RETRAIN_LR (1e-3), DC_FINAL_EPOCHS (3, pruned model at 1e-4), DC_BASELINE_CACHE.
  * Figures are printed and written to `$DC_RESULT_FILE` when set.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,9 +33,9 @@ import { pruneLowMagnitude } from './prune-low-magnitude.js';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const BASELINE_EPOCHS = env('DC_BASELINE_EPOCHS', 10);
-const ROUNDS = env('DC_ROUNDS', 4);
+const ROUNDS = env('DC_ROUNDS', 6);
 const POLISH_EPOCHS = env('DC_POLISH_EPOCHS', 2);
-const FINAL_EPOCHS = env('DC_FINAL_EPOCHS', 2);
+const FINAL_EPOCHS = env('DC_FINAL_EPOCHS', 3);
 const RETRAIN_EPOCHS = env('DC_RETRAIN_EPOCHS', 2);
 const RETRAIN_LR = env('DC_RETRAIN_LR', 1e-3);
 const LOW_LR = 1e-4;
