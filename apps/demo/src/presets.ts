@@ -33,8 +33,8 @@ const LENET_300: Record<PresetName, DemoSettings> = {
   },
   paper: {
     baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
-    sparsity: { ip1: 0.93, ip2: 0.92, ip3: 0.75 },
-    prune: { rounds: 5, retrainEpochs: 3, retrainLearningRate: 1e-3, polishEpochs: 4 },
+    sparsity: { ip1: 0.925, ip2: 0.91, ip3: 0.74 },
+    prune: { rounds: 6, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 3 },
     bits: { ip1: 5, ip2: 5, ip3: 5 },
     cluster: { epochs: 3, learningRate: 1e-4, init: 'linear' },
   },
