@@ -2,7 +2,8 @@
 # "Install only what you need": builds @dc/core and @dc/prune, packs both with pnpm, installs only
 # those two tarballs with npm into an empty folder, and runs a prune-only pipeline there through
 # the public API (pack-check-app.mjs), asserting masks and exact zeros and that no TensorFlow.js
-# was installed. Exit status 0 on success. Needs no network (npm --offline: both deps are local).
+# was installed. Exit status 0 on success. The two packages come from local tarballs; their own
+# small runtime dependencies (fflate for @dc/core) come from npm's cache or the npm registry.
 #
 # Usage: packages/prune/scripts/pack-check.sh            (from anywhere)
 #        KEEP=1 packages/prune/scripts/pack-check.sh     (keep the temp folder for inspection)
@@ -21,5 +22,5 @@ mkdir "$work/app"
 cp "$here/pack-check-app.mjs" "$work/app/check.mjs"
 cd "$work/app"
 printf '{ "name": "dc-pack-check", "private": true, "type": "module" }\n' >package.json
-npm install --offline --no-audit --no-fund --loglevel=error "$work"/dc-core-*.tgz "$work"/dc-prune-*.tgz
+npm install --prefer-offline --no-audit --no-fund --loglevel=error "$work"/dc-core-*.tgz "$work"/dc-prune-*.tgz
 node check.mjs
