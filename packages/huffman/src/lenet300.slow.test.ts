@@ -9,14 +9,15 @@
  * trained here for DC_BASELINE_EPOCHS = 10 when missing), DC_PRUNE_EPOCHS (2), DC_CLUSTER_EPOCHS (1),
  * DC_OUT_FILE (where to write the .dcm; default a temp folder), DC_RESULT_FILE (JSON figures).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPipeline, decodeContainer, listParams, mapParams, toDenseModel, type Model } from '@dc/core';
+import { createPipeline, decodeContainer, toDenseModel } from '@dc/core';
 import { loadMnist } from '@dc/core/mnist';
+import { lenet300100, readParamCache, writeParamCache } from '@dc/core/testing';
 import { writeFileAtomic } from '@dc/core/node';
-import { createTfjsTrainer, fromLayersModel } from '@dc/core/tfjs';
+import { createTfjsTrainer } from '@dc/core/tfjs';
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import * as tf from '@tensorflow/tfjs';
@@ -30,33 +31,6 @@ const BASELINE_EPOCHS = env('DC_BASELINE_EPOCHS', 10);
 const PRUNE_EPOCHS = env('DC_PRUNE_EPOCHS', 2);
 const CLUSTER_EPOCHS = env('DC_CLUSTER_EPOCHS', 1);
 
-function lenet300(): Model {
-  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  const lm = tf.sequential({
-    name: 'lenet-300-100',
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', name: 'ip1', kernelInitializer: init(1) }),
-      tf.layers.dense({ units: 100, activation: 'relu', name: 'ip2', kernelInitializer: init(2) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', name: 'ip3', kernelInitializer: init(3) }),
-    ],
-  });
-  const model = fromLayersModel(lm);
-  lm.dispose();
-  return model;
-}
-
-function load(path: string | undefined, model: Model): Model | undefined {
-  if (!path || !existsSync(path)) return undefined;
-  const saved = JSON.parse(readFileSync(path, 'utf8')) as { params: Record<string, string> };
-  return mapParams(model, (ref) => ({ shape: [...ref.tensor.shape], values: new Float32Array(new Uint8Array(Buffer.from(saved.params[ref.key], 'base64')).buffer) }));
-}
-
-function save(path: string | undefined, model: Model): void {
-  if (!path) return;
-  const params = Object.fromEntries(listParams(model).map((r) => [r.key, Buffer.from(r.tensor.values.buffer, r.tensor.values.byteOffset, r.tensor.values.byteLength).toString('base64')]));
-  writeFileSync(path, JSON.stringify({ epochs: BASELINE_EPOCHS, params }));
-}
-
 describe('LeNet-300-100 on real MNIST: the written .dcm file', () => {
   it('is about 40x smaller than float32, decodes to the same model, and keeps its accuracy', async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
@@ -64,10 +38,10 @@ describe('LeNet-300-100 on real MNIST: the written .dcm file', () => {
     const trainer = createTfjsTrainer({ tf, train: mnist.train, evaluation: mnist.test, batchSize: 128, optimizer: 'adam', seed: 1 });
     const log = (m: string) => console.log(`[huffman slow] ${m}`);
 
-    let baseline = load(process.env.DC_BASELINE_CACHE, lenet300());
+    let baseline = readParamCache(process.env.DC_BASELINE_CACHE, lenet300100(tf))?.model;
     if (!baseline) {
-      baseline = (await trainer.fineTune(lenet300(), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
-      save(process.env.DC_BASELINE_CACHE, baseline);
+      baseline = (await trainer.fineTune(lenet300100(tf), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
+      writeParamCache(process.env.DC_BASELINE_CACHE, baseline, { epochs: BASELINE_EPOCHS });
     }
     const t0 = performance.now();
     const { model, artifacts, report } = await createPipeline()

@@ -11,10 +11,11 @@
  * DC_CLUSTER_LR (1e-4, the trainer's Adam, biases), DC_CENTROID_LR (1e-4, SGD with momentum 0.9 on
  * the centroids), DC_BITS (`5,4`). Figures are printed and written to `$DC_RESULT_FILE` when set.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createPipeline, listParams, mapParams, type Model, type TfTensor, type TrainingService } from '@dc/core';
 import { loadMnist } from '@dc/core/mnist';
-import { createTfjsTrainer, fromLayersModel } from '@dc/core/tfjs';
+import { lenet300100, readParamCache, writeParamCache } from '@dc/core/testing';
+import { createTfjsTrainer } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
@@ -32,33 +33,6 @@ const CENTROID_LR = env('DC_CENTROID_LR', 1e-4);
 const BITS = (process.env.DC_BITS ?? '5,4').split(',').map(Number);
 /** Kept share per layer: the paper's 8%, 9%, 26% (ip1 a little lower to land ≤ 8% in all). */
 const KEEP: Record<string, number> = { ip1: 0.075, ip2: 0.09, ip3: 0.26 };
-
-function lenet300(): Model {
-  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  const lm = tf.sequential({
-    name: 'lenet-300-100',
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', name: 'ip1', kernelInitializer: init(1) }),
-      tf.layers.dense({ units: 100, activation: 'relu', name: 'ip2', kernelInitializer: init(2) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', name: 'ip3', kernelInitializer: init(3) }),
-    ],
-  });
-  const model = fromLayersModel(lm);
-  lm.dispose();
-  return model;
-}
-
-function load(path: string | undefined, model: Model): Model | undefined {
-  if (!path || !existsSync(path)) return undefined;
-  const saved = JSON.parse(readFileSync(path, 'utf8')) as { params: Record<string, string> };
-  return mapParams(model, (ref) => ({ shape: [...ref.tensor.shape], values: new Float32Array(new Uint8Array(Buffer.from(saved.params[ref.key], 'base64')).buffer) }));
-}
-
-function save(path: string | undefined, model: Model, extra: object): void {
-  if (!path) return;
-  const params = Object.fromEntries(listParams(model).map((r) => [r.key, Buffer.from(r.tensor.values.buffer, r.tensor.values.byteOffset, r.tensor.values.byteLength).toString('base64')]));
-  writeFileSync(path, JSON.stringify({ ...extra, params }));
-}
 
 /** One-shot magnitude pruning to KEEP, then masked retraining (gradients masked, zeros re-set each step). */
 async function prune(trainer: TrainingService, baseline: Model): Promise<Model> {
@@ -99,19 +73,19 @@ describe('LeNet-300-100 on real MNIST (tfjs-wasm): trained quantization', () => 
     const log = (m: string) => console.log(`[quantize slow] ${m}`);
 
     let t0 = performance.now();
-    let baseline = load(process.env.DC_BASELINE_CACHE, lenet300());
+    let baseline = readParamCache(process.env.DC_BASELINE_CACHE, lenet300100(tf))?.model;
     if (!baseline) {
-      baseline = (await trainer.fineTune(lenet300(), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
-      save(process.env.DC_BASELINE_CACHE, baseline, { epochs: BASELINE_EPOCHS, seconds: (performance.now() - t0) / 1000 });
+      baseline = (await trainer.fineTune(lenet300100(tf), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
+      writeParamCache(process.env.DC_BASELINE_CACHE, baseline, { epochs: BASELINE_EPOCHS, seconds: (performance.now() - t0) / 1000 });
     }
     const baselineError = 1 - (await trainer.evaluate(baseline)).accuracy;
     log(`baseline error ${(100 * baselineError).toFixed(2)}% (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 
     t0 = performance.now();
-    let pruned = load(process.env.DC_PRUNED_CACHE, lenet300());
+    let pruned = readParamCache(process.env.DC_PRUNED_CACHE, lenet300100(tf))?.model;
     if (!pruned) {
       pruned = await prune(trainer, baseline);
-      save(process.env.DC_PRUNED_CACHE, pruned, { keep: KEEP, schedule: PRUNE_SCHEDULE });
+      writeParamCache(process.env.DC_PRUNED_CACHE, pruned, { keep: KEEP, schedule: PRUNE_SCHEDULE });
     }
     const masks = new Map(listParams(pruned).filter((r) => r.param === 'kernel').map((r) => [r.key, Uint8Array.from(r.tensor.values, (v) => (v !== 0 ? 1 : 0))]));
     const kernelWeights = [...masks.values()].reduce((n, m) => n + m.length, 0);

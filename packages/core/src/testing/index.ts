@@ -1,3 +1,5 @@
 /** `@dc/core/testing`: the stage contract suite and small fixtures, for built-in and third-party stages. Needs vitest. */
 export { runStageContract, snapshot, type StageContractFixture } from './stage-contract.js';
 export { tinyDenseModel, tinyConvModel } from './fixtures.js';
+export { readParamCache, writeParamCache } from './param-cache.js';
+export { lenet300100 } from './lenet.js';
