@@ -44,6 +44,22 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let t = gid.x + gid.y * p.rowStride;
   if (t >= p.total) { return; }`;
 
+/** `n` statements made from `f(j)` for j = 0..n-1. */
+export function unroll(n: number, f: (j: number) => string): string {
+  return Array.from({ length: n }, (_, j) => f(j)).join(' ');
+}
+
+/**
+ * Bindings 1–5 shared by the sparse-coded programs (dense and conv2d): input activations, column
+ * offsets, packed entries, codebook and bias. Binding 0 is each program's own `Params` uniform.
+ */
+export const SPARSE_CODED_BINDINGS = /* wgsl */ `
+@group(0) @binding(1) var<storage, read> x: array<vec4f>;
+@group(0) @binding(2) var<storage, read> offsets: array<u32>;
+@group(0) @binding(3) var<storage, read> entries: array<u32>;
+@group(0) @binding(4) var<storage, read> table: array<f32>;
+@group(0) @binding(5) var<storage, read> bias: array<f32>;`;
+
 /** WGSL `fn act(v: f32) -> f32` for an activation applied element by element (softmax is a pass of its own). */
 export function activationFn(a: Activation): string {
   switch (a) {

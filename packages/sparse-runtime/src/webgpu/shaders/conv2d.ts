@@ -6,8 +6,7 @@
  * does no integer division. Out-of-image taps (padding) are skipped.
  */
 import type { Activation } from '@dc/core';
-import { ACT4, ENTRY, activationFn, decodeEntry } from './common.js';
-import { unroll } from './dense.js';
+import { ACT4, ENTRY, SPARSE_CODED_BINDINGS, activationFn, decodeEntry, unroll } from './common.js';
 
 /** Uniform layout of the conv2d program (u32 each; the pads are non-negative). */
 export const CONV2D_PARAMS = [
@@ -22,12 +21,7 @@ struct Params {
   total: u32, rowStride: u32, quads: u32, inH: u32, inW: u32, inC: u32, outH: u32, outW: u32, outC: u32,
   strideY: u32, strideX: u32, padTop: u32, padLeft: u32,
 }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<vec4f>;
-@group(0) @binding(2) var<storage, read> offsets: array<u32>;
-@group(0) @binding(3) var<storage, read> entries: array<u32>;
-@group(0) @binding(4) var<storage, read> table: array<f32>;
-@group(0) @binding(5) var<storage, read> bias: array<f32>;
+@group(0) @binding(0) var<uniform> p: Params;${SPARSE_CODED_BINDINGS}
 @group(0) @binding(6) var<storage, read> taps: array<u32>;
 @group(0) @binding(7) var<storage, read_write> y: array<vec4f>;
 ${activationFn(activation)}

@@ -5,26 +5,16 @@
  * and applies it to all its samples.
  */
 import type { Activation } from '@dc/core';
-import { ACT4, ENTRY, activationFn, decodeEntry } from './common.js';
+import { ACT4, ENTRY, SPARSE_CODED_BINDINGS, activationFn, decodeEntry, unroll } from './common.js';
 
 /** Uniform layout of the dense program (u32 each). */
 export const DENSE_PARAMS = ['total', 'rowStride', 'quads', 'inDim', 'outDim'] as const;
-
-/** `n` statements made from `f(j)` for j = 0..n-1. */
-export function unroll(n: number, f: (j: number) => string): string {
-  return Array.from({ length: n }, (_, j) => f(j)).join(' ');
-}
 
 /** WGSL of the dense program: `codeBits` (0 = wide entries), fused activation, `q` vec4 of samples per thread. */
 export function denseShader(codeBits: number, activation: Activation, q: number): string {
   return /* wgsl */ `
 struct Params { total: u32, rowStride: u32, quads: u32, inDim: u32, outDim: u32 }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<vec4f>;
-@group(0) @binding(2) var<storage, read> offsets: array<u32>;
-@group(0) @binding(3) var<storage, read> entries: array<u32>;
-@group(0) @binding(4) var<storage, read> table: array<f32>;
-@group(0) @binding(5) var<storage, read> bias: array<f32>;
+@group(0) @binding(0) var<uniform> p: Params;${SPARSE_CODED_BINDINGS}
 @group(0) @binding(6) var<storage, read_write> y: array<vec4f>;
 ${activationFn(activation)}
 ${ACT4}
