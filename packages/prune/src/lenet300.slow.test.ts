@@ -21,12 +21,13 @@
  * DC_RETRAIN_LR (1e-3), DC_FINAL_EPOCHS (3, pruned model at 1e-4), DC_BASELINE_CACHE.
  * Figures are printed and written to `$DC_RESULT_FILE` when set.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createPipeline, listParams, mapParams } from '@dc/core';
+import { createPipeline, listParams } from '@dc/core';
 import type { Model } from '@dc/core';
 import { loadMnist } from '@dc/core/mnist';
-import { createTfjsTrainer, fromLayersModel } from '@dc/core/tfjs';
+import { createTfjsTrainer } from '@dc/core/tfjs';
+import { lenet300100, readParamCache, writeParamCache } from '@dc/core/testing';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { pruneLowMagnitude } from './prune-low-magnitude.js';
@@ -42,38 +43,17 @@ const LOW_LR = 1e-4;
 /** The paper's per-layer kept shares are 8%, 9%, 26% (8.2% in all); ip1 a little lower to land ≤ 8% in all. */
 const SPARSITY = { ip1: 0.925, ip2: 0.91, ip3: 0.74 };
 
-function lenet300(): Model {
-  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  const lm = tf.sequential({
-    name: 'lenet-300-100',
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', name: 'ip1', kernelInitializer: init(1) }),
-      tf.layers.dense({ units: 100, activation: 'relu', name: 'ip2', kernelInitializer: init(2) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', name: 'ip3', kernelInitializer: init(3) }),
-    ],
-  });
-  const model = fromLayersModel(lm);
-  lm.dispose();
-  return model;
-}
-
 /**
  * The cached baseline, and whether it is already polished at the low rate: a cache with a `source`
  * is the demo's shipped checkpoint (20 epochs at 1e-3 + 2 at 1e-4), put there by the slow project's
  * global setup; one without is the 1e-3 baseline this test (or quantize's, huffman's) trained.
  */
-function loadCached(path: string | undefined, model: Model): { model: Model; polished: boolean; source?: string } | undefined {
-  if (!path || !existsSync(path)) return undefined;
-  const saved = JSON.parse(readFileSync(path, 'utf8')) as { epochs: number; source?: string; params: Record<string, string> };
-  if (saved.epochs !== BASELINE_EPOCHS && saved.source === undefined) return undefined;
-  const loaded = mapParams(model, (ref) => ({ shape: [...ref.tensor.shape], values: new Float32Array(new Uint8Array(Buffer.from(saved.params[ref.key], 'base64')).buffer) }));
-  return { model: loaded, polished: saved.source !== undefined, ...(saved.source ? { source: saved.source } : {}) };
-}
-
-function saveCached(path: string | undefined, model: Model, seconds: number): void {
-  if (!path) return;
-  const params = Object.fromEntries(listParams(model).map((r) => [r.key, Buffer.from(r.tensor.values.buffer, r.tensor.values.byteOffset, r.tensor.values.byteLength).toString('base64')]));
-  writeFileSync(path, JSON.stringify({ epochs: BASELINE_EPOCHS, seconds, params }));
+function loadCached(path: string | undefined): { model: Model; polished: boolean; source?: string } | undefined {
+  const cached = readParamCache(path, lenet300100(tf));
+  if (!cached) return undefined;
+  const source = typeof cached.meta.source === 'string' ? cached.meta.source : undefined;
+  if (cached.meta.epochs !== BASELINE_EPOCHS && source === undefined) return undefined;
+  return { model: cached.model, polished: source !== undefined, ...(source ? { source } : {}) };
 }
 
 describe('LeNet-300-100 on real MNIST (tfjs-wasm)', () => {
@@ -83,11 +63,11 @@ describe('LeNet-300-100 on real MNIST (tfjs-wasm)', () => {
     const trainer = createTfjsTrainer({ tf, train: mnist.train, evaluation: mnist.test, batchSize: 128, optimizer: 'adam', seed: 1 });
 
     const t0 = performance.now();
-    const cache = loadCached(process.env.DC_BASELINE_CACHE, lenet300());
+    const cache = loadCached(process.env.DC_BASELINE_CACHE);
     let baseline = cache?.model;
     if (!baseline) {
-      baseline = (await trainer.fineTune(lenet300(), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
-      saveCached(process.env.DC_BASELINE_CACHE, baseline, (performance.now() - t0) / 1000);
+      baseline = (await trainer.fineTune(lenet300100(tf), { epochs: BASELINE_EPOCHS, learningRate: 1e-3 })).model;
+      writeParamCache(process.env.DC_BASELINE_CACHE, baseline, { epochs: BASELINE_EPOCHS, seconds: (performance.now() - t0) / 1000 });
     }
     if (POLISH_EPOCHS > 0 && !cache?.polished) baseline = (await trainer.fineTune(baseline, { epochs: POLISH_EPOCHS, learningRate: LOW_LR })).model;
     const baselineSeconds = (performance.now() - t0) / 1000;
