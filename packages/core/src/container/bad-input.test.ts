@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Codebook } from '../artifacts.js';
-import { isDcError, type DcError } from '../errors/dc-error.js';
+import { thrownErrorCode as codeOf } from '../testing/error-code.js';
 import type { Model } from '../ir/model.js';
 import { crc32 } from './crc32.js';
 import { decodeContainer, readContainerHeader } from './decode.js';
@@ -33,16 +33,6 @@ function sample(): { bytes: Uint8Array; header: ContainerHeader; sections: Uint8
 function reframe(header: unknown, sections: Uint8Array[], version?: number): Uint8Array {
   const { offsets, length } = layoutSections(sections.map((s) => s.length));
   return frame(JSON.stringify(header), sections, offsets, length, version);
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (!isDcError(e)) throw e;
-    return (e as DcError).code;
-  }
-  return 'no error';
 }
 
 describe('decodeContainer on bad input', () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isDcError } from '../errors/dc-error.js';
+import { thrownErrorCode as codeOf } from '../testing/error-code.js';
 import { crc32 } from './crc32.js';
 import { frame, HEADER_DEFLATED, readPreamble } from './framing.js';
 
 const header = { model: { name: 'x', layers: Array.from({ length: 20 }, (_, i) => ({ name: `dense_${i}`, config: { kind: 'dense' } })) } };
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return isDcError(e) ? e.code : `not a DcError: ${String(e)}`;
-  }
-  return undefined;
-}
 
 /** Rewrites preamble bytes 10..27 and re-seals the preamble CRC, so only the field under test is wrong. */
 function withPreamble(bytes: Uint8Array, edit: (view: DataView) => void): Uint8Array {

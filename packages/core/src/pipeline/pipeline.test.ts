@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DcError} from '../errors/dc-error.js';
-import { isDcError } from '../errors/dc-error.js';
+import { isDcError, type DcError } from '../errors/dc-error.js';
 import { mapParams } from '../ir/params.js';
 import { defineStage, type Stage } from '../stage.js';
 import { snapshot } from '../testing/stage-contract.js';

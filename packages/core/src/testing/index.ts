@@ -3,3 +3,4 @@ export { runStageContract, snapshot, type StageContractFixture } from './stage-c
 export { tinyDenseModel, tinyConvModel } from './fixtures.js';
 export { readParamCache, writeParamCache } from './param-cache.js';
 export { lenet300100 } from './lenet.js';
+export { thrownErrorCode } from './error-code.js';

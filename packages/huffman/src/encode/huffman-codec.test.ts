@@ -1,6 +1,7 @@
 import { createRandom, type RandomSource } from '@dc/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownErrorCode as codeOf } from '@dc/core/testing';
 import { canonicalCodes } from '../decode/canonical.js';
 import { decodeHuffman } from '../decode/huffman-decode.js';
 import { limitedCodeLengths } from './code-lengths.js';
@@ -126,14 +127,6 @@ describe('Huffman coding efficiency (streams of at least 10,000 symbols)', () =>
 describe('Huffman decoder on corrupted streams', () => {
   const symbols = gaussianCodes(createRandom(9), 5000, 32);
   const { data } = encodeHuffman(symbols, 5)!;
-  const codeOf = (f: () => unknown): string => {
-    try {
-      f();
-      return 'ok';
-    } catch (e) {
-      return (e as { code?: string }).code ?? `non-DcError ${String(e)}`;
-    }
-  };
   it('fails with CORRUPT_STREAM, never a wrong length or another exception', () => {
     expect(codeOf(() => decodeHuffman(data.subarray(0, data.length - 10), symbols.length, 5))).toBe('CORRUPT_STREAM');
     expect(codeOf(() => decodeHuffman(data, symbols.length * 2, 5))).toBe('CORRUPT_STREAM');
@@ -154,6 +147,6 @@ describe('Huffman decoder on corrupted streams', () => {
       });
       seen.add(code);
     }
-    expect([...seen].filter((c) => c !== 'ok' && c !== 'CORRUPT_STREAM')).toEqual([]);
+    expect([...seen].filter((c) => c !== 'no error' && c !== 'CORRUPT_STREAM')).toEqual([]);
   });
 });

@@ -1,0 +1,14 @@
+import { isDcError } from '../errors/dc-error.js';
+
+/**
+ * The `DcError` code `fn` throws, for asserting on bad input: `'no error'` when it returns, and
+ * `'not a DcError: …'` for any other exception (so an equality assertion on a code fails on it).
+ */
+export function thrownErrorCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return isDcError(e) ? e.code : `not a DcError: ${String(e)}`;
+  }
+  return 'no error';
+}
