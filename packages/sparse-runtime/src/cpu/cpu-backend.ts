@@ -31,7 +31,10 @@ export interface CpuBackendOptions {
   readonly wasmMinBatch?: number;
 }
 
-/** Per prepared model: the WASM instance for its dense layers, if any. */
+/**
+ * Per prepared model: the WASM instance for its dense and conv layers, if any; null when there is
+ * none or `batchKernel` picks the TypeScript kernels (`per-sample`, `tiled`).
+ */
 interface Shared {
   wasm: WasmDenseKernels | null;
   wasmIndex: Map<SparseRows, number>;
@@ -65,7 +68,7 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
     case 'conv2d': {
       if (!m) throw new Error('unreachable: conv layer without sparse rows');
       const wasmIndex = shared.wasmIndex.get(m);
-      if (shared.wasm && wasmIndex !== undefined && opts.batchKernel !== 'per-sample' && opts.batchKernel !== 'tiled') {
+      if (shared.wasm && wasmIndex !== undefined) {
         const wasm = shared.wasm;
         return (x, batch) => {
           const relu = layer.activation === 'relu';
@@ -87,7 +90,7 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
     }
     case 'maxPool':
     case 'avgPool': {
-      const wasm = opts.batchKernel === 'per-sample' || opts.batchKernel === 'tiled' ? null : shared.wasm;
+      const wasm = shared.wasm;
       return wasm ? (x, batch) => wasm.runPool(layer, x, batch) : (x, batch) => pool(layer, x, batch);
     }
     case 'activation':
