@@ -151,22 +151,25 @@ export class WasmDenseKernels {
     const [H, W, C] = step.input;
     const [OH, OW] = step.output;
     const n = batch * OH * OW * C;
-    const inBytes = (x.length * 4 + 15) & ~15;
-    const input = this.scratchInput(inBytes + n * 4);
+    const { input, out } = this.placeInput(x, n);
     const g = [H, W, C, OH, OW, step.poolSize[0], step.poolSize[1], step.strides[0], step.strides[1], step.pads.top, step.pads.left, step.op === 'maxPool' ? 1 : 0];
     new Int32Array(this.memory.buffer, this.poolGeo, 12).set(g);
-    new Float32Array(this.memory.buffer, input, x.length).set(x);
-    this.fns.pool(input, input + inBytes, this.poolGeo, batch);
-    return new Float32Array(this.memory.buffer, input + inBytes, n).slice();
+    this.fns.pool(input, out, this.poolGeo, batch);
+    return new Float32Array(this.memory.buffer, out, n).slice();
   }
 
   private readonly dynamic: number;
 
-  /** Makes room for `bytes` at {@link dynamic} (growing the memory), returns its address. */
-  private scratchInput(bytes: number): number {
-    const need = this.dynamic + bytes - this.memory.buffer.byteLength;
+  /**
+   * Copies `x` to {@link dynamic} and reserves `outFloats` after it (growing the memory as needed):
+   * the input and output addresses of a weightless or conv pass.
+   */
+  private placeInput(x: Float32Array, outFloats: number): { input: number; out: number } {
+    const inBytes = (x.length * 4 + 15) & ~15;
+    const need = this.dynamic + inBytes + outFloats * 4 - this.memory.buffer.byteLength;
     if (need > 0) this.memory.grow(Math.ceil(need / 65536));
-    return this.dynamic;
+    new Float32Array(this.memory.buffer, this.dynamic, x.length).set(x);
+    return { input: this.dynamic, out: this.dynamic + inBytes };
   }
 
   /** `act(conv(x) + bias)` for `batch` samples of conv layer `index`, where `act` is relu or nothing. */
@@ -175,15 +178,10 @@ export class WasmDenseKernels {
     if (!conv) throw new Error(`layer ${index} is not a convolution`);
     const F = m.cols;
     const positions = batch * conv.output[0] * conv.output[1];
-    const y = new Float32Array(positions * F);
-    const inBytes = (x.length * 4 + 15) & ~15;
-    const input = this.scratchInput(inBytes + positions * F * 4);
-    const out = input + inBytes;
-    new Float32Array(this.memory.buffer, input, x.length).set(x);
+    const { input, out } = this.placeInput(x, positions * F);
     const csc = colPtr !== 0;
     this.fns.convLayer(input, out, geo, positions, this.xT, this.yT, csc ? colPtr : rowPtr, csc ? colEntries : entries, codebook, m.rows, F, shift, mask, bias, relu ? 1 : 0, csc ? 1 : 0);
-    y.set(new Float32Array(this.memory.buffer, out, positions * F));
-    return y;
+    return new Float32Array(this.memory.buffer, out, positions * F).slice();
   }
 
   /** `act(X · W + bias)` for `batch` samples of layer `index`, where `act` is relu or nothing. */
