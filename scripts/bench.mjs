@@ -64,9 +64,9 @@ const sections = {
   async webgpu() {
     // Dawn (the `webgpu` package) on SwiftShader: correctness machine, not a speed figure for GPUs.
     process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
-    const { runWebGpuBench } = await dist('sparse-runtime', 'webgpu/bench-webgpu.js');
+    const { runWebGpuBench, formatWebGpuBench } = await dist('sparse-runtime', 'webgpu/bench-webgpu.js');
     const result = await runWebGpuBench();
-    return { result, table: JSON.stringify(result, null, 2) };
+    return { result, table: formatWebGpuBench(result) };
   },
 };
 
