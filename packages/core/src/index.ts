@@ -1,7 +1,9 @@
 /**
  * `@dc/core`: the model IR, the stage contract, the pipeline builder, errors and the shared
- * artifact types of Deep Compression for TensorFlow.js. Free of tfjs at run time; the tfjs
- * converters and training service are in `@dc/core/tfjs`, the MNIST reader in `@dc/core/mnist`.
+ * artifact types of Deep Compression for TensorFlow.js. Free of tfjs at run time and in its types
+ * (it loads without tfjs installed); the tfjs converters and training service are in
+ * `@dc/core/tfjs`, the training contract's tfjs types in `@dc/core/training`, the MNIST reader in
+ * `@dc/core/mnist`.
  */
 export { errorCatalogue, type DcErrorCode } from './errors/codes.js';
 export { DcError, isDcError, assertOption, type DcErrorDetails } from './errors/dc-error.js';
@@ -13,7 +15,7 @@ export type { CompressedModel, CompressedTensor, DenseTensor, DenseCodedTensor, 
 export { isJsonSerialisable, type JsonValue } from './json.js';
 export { createRandom, type RandomSource } from './random.js';
 export { defineStage, type Stage, type StageContext, type StageInput, type StageOutput, type Reporter, type ProgressEvent } from './stage.js';
-export type { TrainingService, TrainingHooks, FineTuneOptions, OptimizerName, TrainingProgress, EpochResult, Evaluation, Tfjs, TfTensor, TfVariable } from './training.js';
+export type { TrainingService, TrainingHooks, TrainingTypes, FineTuneOptions, OptimizerName, TrainingProgress, EpochResult, Evaluation } from './training.js';
 export { createPipeline, type Pipeline, type PipelineRunOptions, type PipelineResult, type CheckRequires, type MissingArtifacts } from './pipeline/pipeline.js';
 export type { PipelineObserver } from './pipeline/observer.js';
 export type { PipelineReport, StageReport } from './pipeline/report.js';

@@ -3,16 +3,28 @@
  * `ctx.trainer` to fine-tune, and steer it through hooks. The tfjs implementation is
  * `createTfjsTrainer` in `@dc/core/tfjs`; hooks receive the tfjs namespace as an argument so that
  * stage packages need not import tfjs themselves.
+ *
+ * This file is part of `@dc/core`'s main entry, whose types must load without tfjs installed (a
+ * deployment needs no trainer). So it names no tfjs type itself: the tensor types come from
+ * {@link TrainingTypes}, which `@dc/core/training` fills in with tfjs's own types.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
 import type { Model } from './ir/model.js';
 
-/** The TensorFlow.js namespace handed to hooks. */
-export type Tfjs = typeof tfTypes;
-/** A tfjs tensor. */
-export type TfTensor = tfTypes.Tensor;
-/** A tfjs variable. */
-export type TfVariable = tfTypes.Variable;
+/**
+ * The tfjs types the training contract is written in. Empty here; importing `@dc/core/training`
+ * (or `@dc/core/tfjs`) adds `tf`, `tensor` and `variable` by module augmentation, and hooks are
+ * then typed with tfjs's own namespace, tensor and variable types. Without it they are `unknown`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TrainingTypes {}
+
+type Resolved<K extends string> = TrainingTypes extends Record<K, infer T> ? T : unknown;
+/** The TensorFlow.js namespace handed to hooks (`unknown` until `@dc/core/training` is imported). */
+type Tfjs = Resolved<'tf'>;
+/** A tfjs tensor (`unknown` until `@dc/core/training` is imported). */
+type TfTensor = Resolved<'tensor'>;
+/** A tfjs variable (`unknown` until `@dc/core/training` is imported). */
+type TfVariable = Resolved<'variable'>;
 
 /** Hooks that shape training; both are keyed by parameter key (`<layer>/<param>`). */
 export interface TrainingHooks {

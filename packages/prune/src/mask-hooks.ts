@@ -3,7 +3,8 @@
  * weights are zeroed before the optimizer step, and pruned weights are set back to exactly `+0`
  * after it (an optimizer with momentum or weight decay could otherwise move them).
  */
-import type { PruneMasks, TfTensor, Tfjs, TrainingHooks } from '@dc/core';
+import type { PruneMasks } from '@dc/core';
+import type { TfTensor, Tfjs, TrainingHooks } from '@dc/core/training';
 
 /** Hooks for a fine-tuning run, and a `dispose` for the mask tensors they create. */
 export interface MaskHooks {

@@ -3,7 +3,8 @@
  * respect to centroid k is the sum of the gradients of the weights that share it,
  * ∂L/∂C_k = Σ_{i : code(i) = k} ∂L/∂W_i. Pruned weights belong to no cluster and contribute nothing.
  */
-import type { Codebook, Tfjs, TfTensor } from '@dc/core';
+import type { Codebook } from '@dc/core';
+import type { Tfjs, TfTensor } from '@dc/core/training';
 
 /**
  * Pure reference: per-centroid sums of `grad` (the flat gradient of the whole tensor) over the

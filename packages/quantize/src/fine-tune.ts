@@ -12,7 +12,8 @@
  * fine-tuning. Tensors are created lazily (hooks receive tfjs; this package does not import it),
  * kept out of the trainer's tidy scopes, and freed by `dispose()`.
  */
-import type { Codebook, TfTensor, TfVariable, Tfjs, TrainingHooks } from '@dc/core';
+import type { Codebook } from '@dc/core';
+import type { TfTensor, TfVariable, Tfjs, TrainingHooks } from '@dc/core/training';
 import { codebookTensors, centroidGradientsTf, segmentSumMethod, type CodebookTensors, type SegmentSumMethod } from './centroid-gradient.js';
 
 /** A clustered tensor to fine-tune. */

@@ -12,7 +12,8 @@
  * the centroids), DC_BITS (`5,4`). Figures are printed and written to `$DC_RESULT_FILE` when set.
  */
 import { writeFileSync } from 'node:fs';
-import { createPipeline, listParams, mapParams, type Model, type TfTensor, type TrainingService } from '@dc/core';
+import { createPipeline, listParams, mapParams, type Model, type TrainingService } from '@dc/core';
+import type { TfTensor } from '@dc/core/training';
 import { loadMnist } from '@dc/core/mnist';
 import { lenet300100, readParamCache, writeParamCache } from '@dc/core/testing';
 import { createTfjsTrainer } from '@dc/core/tfjs';

@@ -3,7 +3,7 @@ import { DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import type { ImageSet } from '../mnist/dataset.js';
 import { createRandom } from '../random.js';
-import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingService } from '../training.js';
+import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingService } from '../training/index.js';
 import { crossEntropy, makeBatch, shuffledIndices } from './batches.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
