@@ -9,7 +9,10 @@ export async function setupTrainer(
   data: ImageDataset,
   options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress },
 ): Promise<{ tf: typeof tf; backend: string; trainer: TrainingService }> {
-  const selected = await selectTrainingBackend(options.backends ? { prefer: options.backends } : {});
+  // On wasm, the demo swaps three slow stock tfjs-wasm gradient kernels for core's faster ones
+  // (about 3× faster epochs). The demo process only trains and runs its own models, so the
+  // process-wide replacement is not undone; a library embedding this would call restore().
+  const selected = await selectTrainingBackend({ ...(options.backends ? { prefer: options.backends } : {}), replaceSlowWasmKernels: true });
   for (const s of selected.skipped) options.progress.log(`training backend ${s.backend} skipped: ${s.reason}`);
   options.progress.log(`training backend: ${selected.backend}`);
   const base = createTfjsTrainer({ tf: selected.tf, train: data.train, evaluation: data.test, batchSize: options.batchSize, seed: options.seed });

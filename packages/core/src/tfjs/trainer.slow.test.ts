@@ -7,7 +7,7 @@ import { createTfjsTrainer } from './trainer.js';
 
 describe('training service on real MNIST (wasm backend)', () => {
   it('trains LeNet-300-100 to ≥ 97% test accuracy in 2 epochs, keeping masked weights at exactly 0', async () => {
-    const { tf, backend } = await selectTrainingBackend({ prefer: ['wasm'] });
+    const { tf, backend } = await selectTrainingBackend({ prefer: ['wasm'], replaceSlowWasmKernels: true });
     expect(backend).toBe('wasm');
     const mnist = await loadMnist();
     const lm = tf.sequential({

@@ -26,7 +26,12 @@ export interface WasmTrainingKernels {
   readonly replaced: readonly string[];
   /** Kernels left as they were because the backend already had them (or ours were already in). */
   readonly kept: readonly string[];
-  /** Restores the registry to what it was before this call. */
+  /**
+   * Restores tfjs's kernel registry to what it was before this call: removes the kernels it
+   * added and puts back the stock kernels it replaced. Calling it again does nothing.
+   */
+  restore(): void;
+  /** @deprecated Use {@link WasmTrainingKernels.restore}; the same function. */
   unregister(): void;
 }
 
@@ -52,7 +57,9 @@ const ours = new WeakSet<object>();
  * computed with the backend's own XNNPACK matrix multiply. Call it explicitly (nothing is
  * registered on import), before or after `tf.setBackend('wasm')`. A kernel the registry already
  * has for `wasm` is never replaced unless `replaceSlowKernels` asks for it; calling again is
- * harmless. `tf` is the `@tensorflow/tfjs` namespace whose registry to change.
+ * harmless. tfjs's kernel registry is process-wide: what this registers serves every user of
+ * tfjs-wasm in the process until the returned `restore()`. `tf` is the `@tensorflow/tfjs`
+ * namespace whose registry to change.
  */
 export function registerWasmTrainingKernels(tfjs: typeof tf, options: WasmTrainingKernelsOptions = {}): WasmTrainingKernels {
   const added: string[] = [];
@@ -88,14 +95,10 @@ export function registerWasmTrainingKernels(tfjs: typeof tf, options: WasmTraini
     });
   }
   let done = false;
-  return {
-    added,
-    replaced,
-    kept,
-    unregister() {
-      if (done) return;
-      done = true;
-      for (const step of undo.reverse()) step();
-    },
+  const restore = () => {
+    if (done) return;
+    done = true;
+    for (const step of undo.reverse()) step();
   };
+  return { added, replaced, kept, restore, unregister: restore };
 }
