@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [--json] [--only training,huffman,cluster,runtime,webgpu] [--file a.dcm ...]`
+ * `pnpm bench [--json] [--only training,huffman,files,cluster,runtime,webgpu] [--file a.dcm ...]`
  *
  * Runs every benchmark of the project on the built packages (`pnpm bench` builds first) and
  * prints one table per section, or with `--json` one JSON object on stdout. Ratios are always
  * measured side by side in the same run. Run it alone: these machines are shared and noisy.
  *
- * The runtime section runs real `.dcm` files on real MNIST test images: `--file` paths, else
- * `out/<model>.dcm` written by `pnpm demo`, else the samples shipped in apps/demo/compressed/.
+ * The runtime section runs real `.dcm` files on real MNIST test images, and the files section
+ * compares their bytes with the same weights stored densely and gzip/brotli-compressed: `--file`
+ * paths, else `out/<model>.dcm` written by `pnpm demo`, else the samples shipped in
+ * apps/demo/compressed/.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,6 +43,12 @@ const sections = {
     const { runHuffmanBench, formatHuffmanBench } = await dist('huffman', 'bench/index.js');
     const result = await runHuffmanBench();
     return { result, table: formatHuffmanBench(result) };
+  },
+  async files() {
+    // Each real .dcm beside its weights stored densely (1 byte per weight) + gzip -9 / brotli -11.
+    const { benchFiles, formatFilesBench } = await import('./bench-files.mjs');
+    const result = await benchFiles(realFiles());
+    return { result, table: await formatFilesBench(result) };
   },
   async cluster() {
     const { runClusterBench, formatClusterBench } = await dist('quantize', 'bench/index.js');

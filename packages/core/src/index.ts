@@ -20,3 +20,4 @@ export { createPipeline, type Pipeline, type PipelineRunOptions, type PipelineRe
 export type { PipelineObserver } from './pipeline/observer.js';
 export type { PipelineReport, StageReport } from './pipeline/report.js';
 export * from './container/index.js';
+export * from './encode-file/index.js';

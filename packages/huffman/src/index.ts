@@ -5,8 +5,8 @@
  */
 export { huffmanEncode } from './stage/huffman-encode.js';
 export { resolveHuffmanOptions, type HuffmanEncodeOptions } from './stage/options.js';
-export { buildMetrics, type MetricsContext } from './stage/metrics.js';
-export { encodeHuffman, huffmanEncoder, histogram } from './encode/huffman-encode.js';
+export { encodeHuffman, huffmanEncoder, huffmanCoder } from './encode/huffman-encode.js';
 export { limitedCodeLengths } from './encode/code-lengths.js';
-export { entropyOf } from './encode/entropy.js';
+/** Moved to `@dc/core` (the file-writing stage reports entropy for every coder); re-exported. */
+export { entropyOf, histogram } from '@dc/core';
 export { huffmanDecoder, decodeHuffman, HUFFMAN_ENCODING } from './decode/index.js';

@@ -23,8 +23,8 @@ export function chartData(result: DemoResult, fileAccuracy: number, baselineAccu
   const layers = (result.layers as unknown as LayerRow[]).map((r) => ({
     layer: r.tensor.replace(/\/kernel$/, ''),
     keptPercent: (r.kept ?? 0) * 100,
-    weightBits: r.weightBits?.huffman ?? 0,
-    indexBits: r.indexBits?.huffman ?? 0,
+    weightBits: r.weightBits?.coded ?? 0,
+    indexBits: r.indexBits?.coded ?? 0,
   }));
   return {
     accuracy,

@@ -2,7 +2,7 @@ import type { PipelineReport } from '@dc/core';
 import { PAPER } from '../paper.js';
 import type { DemoResult } from '../result.js';
 
-type Bits = { fixed: number; huffman: number } | null;
+type Bits = { fixed: number; coded: number } | null;
 
 /** One row of the per-layer table, as the Huffman stage reports it. */
 export interface LayerRow {
@@ -16,15 +16,15 @@ export interface LayerRow {
   bytes: number;
 }
 
-/** The per-layer rows of the `dc:huffman` stage's metrics. */
+/** The per-layer rows of the file-writing stage's metrics (`dc:huffman`, `dc:encode`: the last stage that reports layers). */
 export function layerRows(report: PipelineReport): LayerRow[] {
-  const stage = report.stages.find((s) => s.name === 'dc:huffman');
+  const stage = [...report.stages].reverse().find((s) => Array.isArray(s.metrics.layers));
   return ((stage?.metrics.layers ?? []) as unknown as LayerRow[]).map((r) => ({ ...r }));
 }
 
 const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(digits)}%`);
 const num = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '-' : x.toFixed(digits));
-const pair = (b: Bits) => (b ? `${num(b.fixed)} / ${num(b.huffman)}` : '-');
+const pair = (b: Bits) => (b ? `${num(b.fixed)} / ${num(b.coded)}` : '-');
 
 /**
  * The paper's tables 2 and 3 for this run: per layer weights, kept %, bits per weight and per index
@@ -42,7 +42,7 @@ export function renderLayerTable(model: string, rows: LayerRow[], result: Pick<D
       `${pct(r.kept)} (${p ? pct(p.kept, 0) : '-'})`,
       `${pair(r.weightBits)} (${p ? p.weightBits.join(' / ') : '-'})`,
       `${pair(r.indexBits)} (${p ? p.indexBits.join(' / ') : '-'})`,
-      `${pct(r.ofOriginal?.huffman, 2)} (${p ? pct(p.ofOriginal[1], 2) : '-'})`,
+      `${pct(r.ofOriginal?.coded, 2)} (${p ? pct(p.ofOriginal[1], 2) : '-'})`,
     ];
   });
   const total = [

@@ -32,17 +32,23 @@ export interface EncodedContainer {
   readonly tensors: readonly TensorEncoding[];
 }
 
-function resolveOptions(o: EncodeContainerOptions): LayoutOptions {
+/**
+ * The layout options with defaults filled in, after validation (`INVALID_OPTION`, naming `stage`
+ * when given). Shared by {@link encodeContainer} and the stages that write files.
+ */
+export function resolveLayoutOptions(o: EncodeContainerOptions, stage?: string): LayoutOptions {
   const gapBits = o.gapBits ?? 'auto';
-  assertOption(gapBits === 'auto' || (Number.isInteger(gapBits) && gapBits >= 1 && gapBits <= 16), 'gapBits', 'must be "auto" or an integer from 1 to 16');
+  assertOption(gapBits === 'auto' || (Number.isInteger(gapBits) && gapBits >= 1 && gapBits <= 16), 'gapBits', 'must be "auto" or an integer from 1 to 16', stage);
   const layout = o.layout ?? 'auto';
-  assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"');
+  assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"', stage);
   const floatFormat = o.floatFormat ?? 'float32';
-  assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"');
+  assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"', stage);
   const order = o.order ?? 'auto';
-  assertOption(['auto', 'row', 'column'].includes(order), 'order', 'must be "auto", "row" or "column"');
+  assertOption(['auto', 'row', 'column'].includes(order), 'order', 'must be "auto", "row" or "column"', stage);
   const encoders = o.encoders ?? [];
-  for (const e of encoders) assertOption(e.encoding !== RAW_ENCODING && /^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`);
+  assertOption(Array.isArray(encoders), 'encoders', 'must be an array of stream encoders', stage);
+  for (const e of encoders) assertOption(e.encoding !== RAW_ENCODING && /^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`, stage);
+  assertOption(new Set(encoders.map((e) => e.encoding)).size === encoders.length, 'encoders', 'two encoders have the same encoding name', stage);
   return { gapBits, layout, floatFormat, order, encoders };
 }
 
@@ -52,7 +58,7 @@ function resolveOptions(o: EncodeContainerOptions): LayoutOptions {
  * whichever is smaller unless `layout` forces one. See docs/format.md.
  */
 export function encodeContainer(input: ContainerInput, options: EncodeContainerOptions = {}): EncodedContainer {
-  const opts = resolveOptions(options);
+  const opts = resolveLayoutOptions(options);
   const { model } = input;
   const plans = listParams(model).map((ref) => {
     const cb = input.codebooks?.get(ref.key);

@@ -39,4 +39,15 @@ export interface StreamDecoder {
    * never return a wrong-sized result.
    */
   decodeSymbols(data: Uint8Array, count: number, bits: number): Symbols;
+  /**
+   * Optional, for reports (`describeContainer`): how many of `data`'s bytes are tables (e.g.
+   * code lengths) rather than coded symbols. May throw on malformed data.
+   */
+  tableBytes?(data: Uint8Array, bits: number): number;
 }
+
+/**
+ * An encoder and its decoder in one object (e.g. `huffmanCoder` from `@dc/huffman`): what the
+ * file-writing stage takes, since it decodes every file it writes to check it.
+ */
+export type StreamCoder = StreamEncoder & StreamDecoder;

@@ -1,3 +1,5 @@
+import type { Codebook } from '../artifacts.js';
+import type { StageProvenance } from '../compressed.js';
 import type { Layer, Model } from '../ir/model.js';
 import { createRandom } from '../random.js';
 
@@ -47,4 +49,22 @@ export function tinyConvModel(seed = 1): Model {
       dense('fc', 144, 10, 'softmax', seed + 20),
     ],
   };
+}
+
+/**
+ * {@link tinyDenseModel} (64-32-10) with fc1 pruned to every 7th weight (all index gaps 6) and
+ * clustered to 4 levels (codes 0..3 in turn), its codebook, and a one-stage provenance: a writer's
+ * input for container and file-stage tests.
+ */
+export function clusteredTinyModel(): { model: Model; codebooks: Map<string, Codebook>; stages: StageProvenance[] } {
+  const model = tinyDenseModel(3, 64, 32);
+  const kernel = model.layers[0].params.kernel!;
+  const positions = Uint32Array.from({ length: Math.floor(kernel.values.length / 7) }, (_, i) => 7 * i + 6);
+  const centroids = Float32Array.of(-0.5, -0.25, 0.25, 0.5);
+  const codes = Uint8Array.from(positions, (_, i) => i % 4);
+  const values = new Float32Array(kernel.values.length);
+  positions.forEach((p, i) => (values[p] = centroids[codes[i]]));
+  const layers = model.layers.map((l, i) => (i === 0 ? { ...l, params: { ...l.params, kernel: { shape: kernel.shape, values } } } : l));
+  const codebooks = new Map<string, Codebook>([['fc1/kernel', { bits: 2, centroids, positions, codes }]]);
+  return { model: { ...model, layers }, codebooks, stages: [{ name: 'test:make', options: {} }] };
 }

@@ -10,6 +10,7 @@
  */
 import type { StreamDecoder } from '@dc/core';
 import { decodeHuffman } from './huffman-decode.js';
+import { readStreamTable } from './stream-header.js';
 
 export { decodeHuffman } from './huffman-decode.js';
 export { buildDecodeTable } from './decode-table.js';
@@ -23,4 +24,5 @@ export const HUFFMAN_ENCODING = 'huffman';
 export const huffmanDecoder: StreamDecoder = Object.freeze({
   encoding: HUFFMAN_ENCODING,
   decodeSymbols: decodeHuffman,
+  tableBytes: (data: Uint8Array, bits: number) => readStreamTable(data, bits).bytes,
 });

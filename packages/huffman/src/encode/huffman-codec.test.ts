@@ -1,12 +1,11 @@
-import { createRandom, type RandomSource } from '@dc/core';
+import { createRandom, entropyOf, histogram, type RandomSource } from '@dc/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { thrownErrorCode as codeOf } from '@dc/core/testing';
 import { canonicalCodes } from '../decode/canonical.js';
 import { decodeHuffman } from '../decode/huffman-decode.js';
 import { limitedCodeLengths } from './code-lengths.js';
-import { entropyOf } from './entropy.js';
-import { encodeHuffman, histogram } from './huffman-encode.js';
+import { encodeHuffman } from './huffman-encode.js';
 
 /** Cost in bits of an unrestricted Huffman code (sum of merged weights), for comparison. */
 function huffmanCost(freq: ArrayLike<number>): number {

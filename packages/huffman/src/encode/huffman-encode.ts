@@ -1,16 +1,9 @@
 /** Canonical Huffman encoding of a symbol stream (table + LSB-first code bits). */
-import type { EncodedStream, StreamEncoder, Symbols } from '@dc/core';
+import { histogram, type EncodedStream, type StreamCoder, type StreamEncoder, type Symbols } from '@dc/core';
 import { canonicalCodes, MAX_CODE_LENGTH, reverseBits } from '../decode/canonical.js';
-import { HUFFMAN_ENCODING } from '../decode/index.js';
+import { HUFFMAN_ENCODING, huffmanDecoder } from '../decode/index.js';
 import { writeStreamTable } from '../decode/stream-header.js';
 import { limitedCodeLengths } from './code-lengths.js';
-
-/** How often each symbol `0 .. 2 ** bits - 1` occurs. */
-export function histogram(symbols: ArrayLike<number>, bits: number): Uint32Array {
-  const freq = new Uint32Array(2 ** bits);
-  for (let i = 0; i < symbols.length; i++) freq[symbols[i]]++;
-  return freq;
-}
 
 /**
  * Huffman-codes `symbols` (each `< 2 ** bits`, `bits <= 16`) with code lengths limited to 15.
@@ -53,3 +46,9 @@ export const huffmanEncoder: StreamEncoder = Object.freeze({
   decoderModule: '@dc/huffman/decode',
   encodeSymbols: (symbols: Symbols, bits: number) => encodeHuffman(symbols, bits),
 });
+
+/**
+ * The Huffman encoder and decoder in one object, for the file-writing stage:
+ * `encodeFile({ coders: [huffmanCoder] })` (what `huffmanEncode()` is).
+ */
+export const huffmanCoder: StreamCoder = Object.freeze({ ...huffmanDecoder, ...huffmanEncoder });

@@ -47,7 +47,7 @@ describe('huffmanEncode', () => {
     expect(m.ratio).toBeCloseTo(float32Bytes(p.model) / file.bytes.length, 2);
     expect(m.ratio).toBeGreaterThan(15);
     expect(m.fixedFileBytes).toBeGreaterThan(file.bytes.length);
-    expect(m.huffmanSaving).toBeGreaterThan(0);
+    expect(m.codingSaving).toBeGreaterThan(0);
     expect(m.mismatchedTensors).toEqual([]);
     // Decoding the bytes again gives the same model as `decoded`, and the pipeline's model.
     const again = decodeContainer(file.bytes, { decoders: [huffmanDecoder] });
@@ -65,10 +65,10 @@ describe('huffmanEncode', () => {
     expect(fc1.weights).toBe(20000);
     expect(fc1.kept).toBeCloseTo(0.08, 2);
     expect(fc1.weightBits.fixed).toBe(5);
-    expect(fc1.weightBits.huffman).toBeLessThan(5);
-    expect(fc1.indexBits.huffman).toBeLessThanOrEqual(fc1.indexBits.fixed);
+    expect(fc1.weightBits.coded).toBeLessThan(5);
+    expect(fc1.indexBits.coded).toBeLessThanOrEqual(fc1.indexBits.fixed);
     expect(fc1.entropy.codes).toBeGreaterThan(0);
-    expect(fc1.ofOriginal.huffman).toBeLessThan(0.06);
+    expect(fc1.ofOriginal.coded).toBeLessThan(0.06);
     for (const s of m.streams) if (s.symbols >= 10_000) expect(s.bitsPerSymbol).toBeLessThanOrEqual(s.entropy * 1.02 + 0.01);
   });
 

@@ -1,5 +1,5 @@
 /** Options of {@link huffmanEncode} and their validation. */
-import { assertOption } from '@dc/core';
+import { assertOption, resolveLayoutOptions } from '@dc/core';
 
 /** Options of the `dc:huffman` stage; all optional. */
 export interface HuffmanEncodeOptions {
@@ -18,14 +18,7 @@ export interface HuffmanEncodeOptions {
 /** The options with defaults filled in, after validation (`INVALID_OPTION` on bad values). */
 export function resolveHuffmanOptions(o: HuffmanEncodeOptions = {}): Required<HuffmanEncodeOptions> {
   const stage = 'dc:huffman';
-  const gapBits = o.gapBits ?? 'auto';
-  assertOption(gapBits === 'auto' || (Number.isInteger(gapBits) && gapBits >= 1 && gapBits <= 16), 'gapBits', 'must be "auto" or an integer from 1 to 16', stage);
-  const layout = o.layout ?? 'auto';
-  assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"', stage);
-  const floatFormat = o.floatFormat ?? 'float32';
-  assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"', stage);
-  const order = o.order ?? 'auto';
-  assertOption(['auto', 'row', 'column'].includes(order), 'order', 'must be "auto", "row" or "column"', stage);
+  const { gapBits, layout, floatFormat, order } = resolveLayoutOptions(o, stage);
   const huffman = o.huffman ?? true;
   assertOption(typeof huffman === 'boolean', 'huffman', 'must be true or false', stage);
   return { gapBits, layout, floatFormat, order, huffman };

@@ -1,11 +1,12 @@
 /**
  * The per-layer figures of the paper's tables 2 and 3, computed from how each tensor was stored:
  * kept %, bits per kept weight for the weights and the indices with fixed-width codes and after
- * Huffman coding, and the stored size as a fraction of float32.
+ * entropy coding (Huffman in the paper), and the stored size as a fraction of float32.
  */
-import type { JsonValue, StreamEncoding, TensorEncoding } from '@dc/core';
-import { entropyOf } from '../encode/entropy.js';
-import { histogram } from '../encode/huffman-encode.js';
+import type { StreamEncoding } from '../container/plan-stream.js';
+import type { TensorEncoding } from '../container/plan-tensor.js';
+import type { JsonValue } from '../json.js';
+import { entropyOf, histogram } from './entropy.js';
 
 /** Rounds to `digits` decimals (reports). */
 export function round(x: number, digits = 4): number {
@@ -26,7 +27,7 @@ function streamEntropy(s: StreamEncoding | undefined): number | null {
 
 /**
  * One row of the per-layer table, for a kernel (biases are counted in the totals). `coded` is the
- * tensor as written (Huffman where smaller), `fixed` the same tensor written with fixed-width codes
+ * tensor as written (entropy-coded where smaller), `fixed` the same tensor written with fixed-width codes
  * only (each with its own best layout and index width). Bits are per kept weight, as in the paper;
  * dense layouts have no index bits.
  */
@@ -45,9 +46,9 @@ export function layerRow(coded: TensorEncoding, fixed: TensorEncoding, kept: num
     order: coded.order ?? null,
     codeBits: codes?.bits ?? null,
     fixed: { layout: fixed.layout, gapBits: fixed.gapBits ?? null, order: fixed.order ?? null },
-    weightBits: { fixed: per(streamBits(fixed, weights)), huffman: per(streamBits(coded, weights)) },
-    indexBits: { fixed: per(streamBits(fixed, ['gaps'])), huffman: per(streamBits(coded, ['gaps'])) },
-    ofOriginal: size === 0 ? null : { fixed: round(fixed.bytes / (4 * size)), huffman: round(coded.bytes / (4 * size)) },
+    weightBits: { fixed: per(streamBits(fixed, weights)), coded: per(streamBits(coded, weights)) },
+    indexBits: { fixed: per(streamBits(fixed, ['gaps'])), coded: per(streamBits(coded, ['gaps'])) },
+    ofOriginal: size === 0 ? null : { fixed: round(fixed.bytes / (4 * size)), coded: round(coded.bytes / (4 * size)) },
     bytes: coded.bytes,
     entropy: { codes: streamEntropy(codes), gaps: streamEntropy(gaps) },
     tableBytes: coded.streams.reduce((n, s) => n + s.tableBytes, 0),

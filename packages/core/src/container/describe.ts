@@ -1,0 +1,144 @@
+/**
+ * Where the bytes of a `.dcm` file go: the preamble, the header, every stream of every tensor
+ * (with its encoding and the bytes of its code tables) and the alignment padding. Reads the
+ * header only; no stream is decoded. Feeds `dc inspect` and the demo's byte tables.
+ */
+import { readPreamble } from './framing.js';
+import { PREAMBLE_BYTES, type StreamRole, type StreamType } from './header.js';
+import type { StreamDecoder } from './stream-codec.js';
+import { validateHeader } from './validate-header.js';
+
+/** One stream (one section of the data area). */
+export interface StreamBytes {
+  readonly role: StreamRole;
+  readonly type: StreamType;
+  /** Symbol width, for `symbols` streams. */
+  readonly bits?: number;
+  readonly count: number;
+  /** The encoding it is stored with (`raw`, `huffman`, ...). */
+  readonly encoding: string;
+  /** Stored bytes of the section. */
+  readonly bytes: number;
+  /**
+   * Bytes of the section that are code tables (e.g. Huffman code lengths): 0 for `raw`, the
+   * decoder's answer when one was passed for the encoding, `null` when unknown.
+   */
+  readonly tableBytes: number | null;
+}
+
+/** One parameter tensor. */
+export interface TensorBytes {
+  readonly key: string;
+  readonly shape: readonly number[];
+  readonly layout: string;
+  /** Stored entries of sparse layouts. */
+  readonly entries?: number;
+  /** Sum of its streams' bytes. */
+  readonly bytes: number;
+  readonly streams: readonly StreamBytes[];
+}
+
+/** The byte table of a whole file; every byte is counted exactly once. */
+export interface ContainerDescription {
+  readonly fileBytes: number;
+  readonly version: number;
+  /** The fixed preamble (32 bytes). */
+  readonly preambleBytes: number;
+  /** The header as stored, and whether it is deflated (with its JSON length). */
+  readonly header: { readonly bytes: number; readonly deflated: boolean; readonly jsonBytes: number };
+  readonly tensors: readonly TensorBytes[];
+  /** Zero bytes that align the data area and the sections (file bytes not in the preamble, header or a section). */
+  readonly paddingBytes: number;
+  /** Sums by what the bytes hold (`preamble + header + padding + Σ stream roles = fileBytes`). */
+  readonly totals: {
+    readonly header: number;
+    readonly padding: number;
+    readonly codebook: number;
+    readonly codes: number;
+    readonly gaps: number;
+    readonly values: number;
+    /** Of the above, code tables inside the streams (known ones). */
+    readonly tables: number;
+    /** Streams of kernels, and of the other parameters (biases). */
+    readonly kernels: number;
+    readonly others: number;
+  };
+}
+
+/** Options of {@link describeContainer}. */
+export interface DescribeContainerOptions {
+  /** Decoders whose `tableBytes` tell how much of a section is tables. */
+  readonly decoders?: readonly StreamDecoder[];
+}
+
+function u32(bytes: Uint8Array, at: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at, true);
+}
+
+/**
+ * The byte table of `bytes`, after the same preamble and header checks as `decodeContainer`
+ * (same `DcError`s). Sections are not checked against their CRCs.
+ */
+export function describeContainer(bytes: Uint8Array, options: DescribeContainerOptions = {}): ContainerDescription {
+  const pre = readPreamble(bytes);
+  const header = validateHeader(pre.header, pre.dataLength);
+  const decoders = options.decoders ?? [];
+  const storedHeader = u32(bytes, 16);
+  const deflated = u32(bytes, 24) !== 0;
+  const tableBytes = (encoding: string, section: Uint8Array, bits: number | undefined): number | null => {
+    if (encoding === 'raw') return 0;
+    const d = decoders.find((x) => x.encoding === encoding);
+    if (!d?.tableBytes || bits === undefined) return null;
+    try {
+      return d.tableBytes(section, bits);
+    } catch {
+      return null;
+    }
+  };
+  const tensors: TensorBytes[] = header.tensors.map((t) => {
+    const streams: StreamBytes[] = Object.entries(t.streams).map(([role, s]) => {
+      const section = bytes.subarray(pre.dataStart + s.offset, pre.dataStart + s.offset + s.length);
+      return {
+        role: role as StreamRole,
+        type: s.type,
+        ...(s.bits === undefined ? {} : { bits: s.bits }),
+        count: s.count,
+        encoding: s.encodings.join('+'),
+        bytes: s.length,
+        tableBytes: tableBytes(s.encodings.at(-1)!, section, s.bits),
+      };
+    });
+    return {
+      key: t.key,
+      shape: t.shape,
+      layout: t.layout,
+      ...(t.entries === undefined ? {} : { entries: t.entries }),
+      bytes: streams.reduce((n, s) => n + s.bytes, 0),
+      streams,
+    };
+  });
+  const all = tensors.flatMap((t) => t.streams.map((s) => ({ kernel: t.key.endsWith('/kernel'), s })));
+  const sum = (f: (x: (typeof all)[number]) => boolean) => all.filter(f).reduce((n, x) => n + x.s.bytes, 0);
+  const streamBytes = sum(() => true);
+  const headerBytes = PREAMBLE_BYTES + storedHeader;
+  const paddingBytes = bytes.length - headerBytes - streamBytes;
+  return {
+    fileBytes: bytes.length,
+    version: pre.version,
+    preambleBytes: PREAMBLE_BYTES,
+    header: { bytes: storedHeader, deflated, jsonBytes: deflated ? u32(bytes, 24) : storedHeader },
+    tensors,
+    paddingBytes,
+    totals: {
+      header: headerBytes,
+      padding: paddingBytes,
+      codebook: sum((x) => x.s.role === 'codebook'),
+      codes: sum((x) => x.s.role === 'codes'),
+      gaps: sum((x) => x.s.role === 'gaps'),
+      values: sum((x) => x.s.role === 'values'),
+      tables: all.reduce((n, x) => n + (x.s.tableBytes ?? 0), 0),
+      kernels: sum((x) => x.kernel),
+      others: sum((x) => !x.kernel),
+    },
+  };
+}

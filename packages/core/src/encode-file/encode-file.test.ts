@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { decodeContainer } from '../container/decode.js';
+import { createPipeline } from '../pipeline/pipeline.js';
+import { constantCoder } from '../testing/constant-coder.js';
+import { thrownErrorCode } from '../testing/error-code.js';
+import { clusteredTinyModel, tinyConvModel } from '../testing/fixtures.js';
+import { runStageContract } from '../testing/stage-contract.js';
+import { encodeFile } from './encode-file.js';
+
+runStageContract('dc:encode (clustered, a plug-in coder)', () => encodeFile({ coders: [constantCoder] }), () => {
+  const { model, codebooks } = clusteredTinyModel();
+  return { model, artifacts: { 'quantize/codebooks': codebooks } };
+});
+runStageContract('dc:encode (dense conv model, no coder, float16)', () => encodeFile({ floatFormat: 'float16', layout: 'sparse' }), () => ({ model: tinyConvModel() }));
+
+describe('encodeFile', () => {
+  it('writes with the smallest of raw and the coders, records them by name, and reports where the bytes go', async () => {
+    const { model, codebooks } = clusteredTinyModel();
+    const result = await createPipeline().use(encodeFile({ coders: [constantCoder] })).run(model, { artifacts: { 'quantize/codebooks': codebooks } });
+    const file = result.artifacts['encode/file']!;
+    const decoded = decodeContainer(file.bytes, { decoders: [constantCoder] });
+    expect(decoded.stages).toEqual([{ name: 'dc:encode', options: { coders: ['test-constant'], gapBits: 'auto', layout: 'auto', floatFormat: 'float32', order: 'auto' } }]);
+    const m = result.report.stages[0].metrics as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(m.fileBytes).toBe(file.bytes.length);
+    expect(m.fixedFileBytes).toBeGreaterThan(m.fileBytes);
+    expect(m.codingSaving).toBeGreaterThan(0);
+    const gaps = m.streams.find((s: { role: string }) => s.role === 'gaps');
+    expect(gaps).toMatchObject({ tensor: 'fc1/kernel', encoding: 'test-constant', bytes: 4, tableBytes: 3, entropy: 0 });
+    const s = m.sections;
+    expect(s.header + s.padding + s.codebook + s.codes + s.gaps + s.values).toBe(file.bytes.length);
+    expect(m.layers[0]).toMatchObject({ tensor: 'fc1/kernel', layout: 'sparse-coded', encodings: { codebook: 'raw', codes: 'raw', gaps: 'test-constant' } });
+    expect(m.mismatchedTensors).toEqual([]);
+  });
+
+  it('records a preset under its own name and options', async () => {
+    const stage = encodeFile({ coders: [constantCoder] }, { name: 'test:preset', options: { level: 1 } });
+    expect([stage.name, stage.options]).toEqual(['test:preset', { level: 1 }]);
+    const { model, codebooks } = clusteredTinyModel();
+    const result = await createPipeline().useAll([stage]).run(model, { artifacts: { 'quantize/codebooks': codebooks } });
+    expect(decodeContainer(result.artifacts['encode/file']!.bytes, { decoders: [constantCoder] }).stages).toEqual([{ name: 'test:preset', options: { level: 1 } }]);
+  });
+
+  it('rejects bad options with INVALID_OPTION', () => {
+    for (const bad of [{ coders: [{ encoding: 'x' }] }, { coders: 'huffman' }, { coders: [constantCoder, constantCoder] }, { gapBits: 0 }, { layout: 'csr' }, { floatFormat: 'bf16' }, { order: 'zigzag' }]) {
+      expect(thrownErrorCode(() => encodeFile(bad as never))).toBe('INVALID_OPTION');
+    }
+  });
+});
