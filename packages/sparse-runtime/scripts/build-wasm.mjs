@@ -1,7 +1,9 @@
-// Regenerates src/cpu/wasm/spmm-wasm.generated.ts from src/cpu/wasm/spmm.wat.
+// Regenerates src/cpu/wasm/<name>-wasm.generated.ts from each src/cpu/wasm/<name>.wat.
 import { writeFile } from 'node:fs/promises';
-import { compileWat, toTs, TS_PATH } from './wat-to-ts.mjs';
+import { compileWat, toTs, tsPath, WAT_MODULES } from './wat-to-ts.mjs';
 
-const bytes = await compileWat();
-await writeFile(TS_PATH, toTs(bytes));
-process.stdout.write(`spmm.wat → ${bytes.length} bytes of wasm\n`);
+for (const name of WAT_MODULES) {
+  const bytes = await compileWat(name);
+  await writeFile(tsPath(name), toTs(bytes, name));
+  process.stdout.write(`${name}.wat → ${bytes.length} bytes of wasm\n`);
+}

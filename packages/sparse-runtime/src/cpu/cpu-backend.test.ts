@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeConformance } from '../testing/conformance.js';
 import { createCpuBackend } from './index.js';
-import { spmmModule } from './wasm/wasm-dense.js';
+import { sparseConvModule, spmmModule } from './wasm/wasm-modules.js';
 
 describeConformance({ backendName: 'cpu', createBackend: () => createCpuBackend() });
 describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'tiled' }), name: 'cpu (tiled)' }), count: 4 });
@@ -12,7 +12,8 @@ describe('createCpuBackend', () => {
     expect(() => createCpuBackend({ batchKernel: 'gpu' as never })).toThrow(/INVALID_OPTION/);
   });
 
-  it('compiles the WASM SIMD kernel on Node 20', () => {
+  it('compiles the WASM SIMD kernels on Node 20', () => {
     expect(spmmModule()).toBeInstanceOf(WebAssembly.Module);
+    expect(sparseConvModule()).toBeInstanceOf(WebAssembly.Module);
   });
 });

@@ -9,10 +9,14 @@ import type { LoadedModel } from '../model/loaded-model.js';
 import type { PlannedLayer } from '../model/plan.js';
 import { toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
 import { applyActivation, fillBias } from './activation.js';
+import { runInChunks } from './batch-chunks.js';
 import { sparseConvSample } from './conv-kernel.js';
+import { convSpecOf } from './conv-spec.js';
 import { spmmTiled, spmvSkipZeros, type TileScratch } from './dense-kernel.js';
 import { pool } from './pool-kernel.js';
-import { fitsWasm, spmmModule, WasmDenseKernels } from './wasm/wasm-dense.js';
+import { createWasmConv } from './wasm/wasm-conv.js';
+import { fitsWasm, WasmDenseKernels } from './wasm/wasm-dense.js';
+import { spmmModule } from './wasm/wasm-modules.js';
 
 /** How dense layers run batches larger than one. */
 export type CpuBatchKernel = 'auto' | 'per-sample' | 'tiled' | 'wasm';
@@ -67,16 +71,8 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
     }
     case 'conv2d': {
       if (!m) throw new Error('unreachable: conv layer without sparse rows');
-      const wasmIndex = shared.wasmIndex.get(m);
-      if (shared.wasm && wasmIndex !== undefined) {
-        const wasm = shared.wasm;
-        return (x, batch) => {
-          const relu = layer.activation === 'relu';
-          const y = wasm.runConv(wasmIndex, x, batch, relu);
-          if (!relu) applyActivation(y, layer.activation, layer.output[2]);
-          return y;
-        };
-      }
+      const kernel = opts.batchKernel === 'per-sample' || opts.batchKernel === 'tiled' ? null : createWasmConv(convSpecOf(layer, m));
+      if (kernel) return (x, batch) => kernel.run(x, batch);
       const inSize = layer.input[0] * layer.input[1] * layer.input[2];
       const outSize = layer.output[0] * layer.output[1] * layer.output[2];
       const F = layer.output[2];
@@ -124,10 +120,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
       const module = opts.batchKernel === 'per-sample' || opts.batchKernel === 'tiled' ? null : spmmModule();
       const wasmLayers = model.plan.flatMap((l, i) => {
         const m = rows[i];
-        if (!m || !fitsWasm(m)) return [];
-        if (l.op === 'dense') return [{ m, bias: l.bias }];
-        if (l.op === 'conv2d') return [{ m, bias: l.bias, conv: l }];
-        return [];
+        return m && l.op === 'dense' && fitsWasm(m) ? [{ m, bias: l.bias }] : [];
       });
       if (module && wasmLayers.length > 0) {
         shared.wasm = new WasmDenseKernels(module, wasmLayers);
@@ -136,9 +129,13 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
       let steps = model.plan.map((l, i) => compile(l, rows[i], opts, shared));
       return {
         async run(input, batch) {
-          let x = input;
-          for (const step of steps) x = step(x, batch);
-          return x === input ? new Float32Array(input) : x;
+          return runInChunks(
+            (x, n) => steps.reduce((h, step) => step(h, n), x),
+            input,
+            batch,
+            model.inputSize,
+            model.outputSize,
+          );
         },
         dispose() {
           // Drops the kernels and the WASM memory (it grows with the largest batch and cannot shrink).

@@ -128,98 +128,15 @@
       (local.set $k (local.get $end))
       (br_if $rowLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
 
-  ;; im2col for a tile of t <= 16 output positions p0 .. p0 + t of a convolution (NHWC input at $x,
-  ;; positions numbered over batch × oh × ow): xT[((ky * kw + kx) * c + ci), s] = input value or 0
-  ;; outside the image. $geo points at 12 i32: h, w, c, oh, ow, kh, kw, sy, sx, padTop, padLeft, 0.
-  (func $im2colTile (export "im2colTile") (param $x i32) (param $xT i32) (param $geo i32) (param $p0 i32) (param $t i32)
-    (local $h i32) (local $w i32) (local $c i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32)
-    (local $sy i32) (local $sx i32) (local $pt i32) (local $pl i32)
-    (local $s i32) (local $p i32) (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
-    (local $iy i32) (local $ix i32) (local $ci i32) (local $src i32) (local $dst i32) (local $inside i32)
-    (local.set $h (i32.load offset=0 (local.get $geo)))
-    (local.set $w (i32.load offset=4 (local.get $geo)))
-    (local.set $c (i32.load offset=8 (local.get $geo)))
-    (local.set $oh (i32.load offset=12 (local.get $geo)))
-    (local.set $ow (i32.load offset=16 (local.get $geo)))
-    (local.set $kh (i32.load offset=20 (local.get $geo)))
-    (local.set $kw (i32.load offset=24 (local.get $geo)))
-    (local.set $sy (i32.load offset=28 (local.get $geo)))
-    (local.set $sx (i32.load offset=32 (local.get $geo)))
-    (local.set $pt (i32.load offset=36 (local.get $geo)))
-    (local.set $pl (i32.load offset=40 (local.get $geo)))
-    (if (i32.lt_u (local.get $t) (i32.const 16))
-      (then (memory.fill (local.get $xT) (i32.const 0)
-        (i32.shl (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $c)) (i32.const 6)))))
-    (block $sDone
-      (loop $sLoop
-        (br_if $sDone (i32.ge_u (local.get $s) (local.get $t)))
-        (local.set $p (i32.add (local.get $p0) (local.get $s)))
-        (local.set $b (i32.div_u (local.get $p) (i32.mul (local.get $oh) (local.get $ow))))
-        (local.set $p (i32.rem_u (local.get $p) (i32.mul (local.get $oh) (local.get $ow))))
-        (local.set $oy (i32.div_u (local.get $p) (local.get $ow)))
-        (local.set $ox (i32.rem_u (local.get $p) (local.get $ow)))
-        ;; dst walks rows r = (ky * kw + kx) * c + ci in order, 64 bytes apart, at lane s.
-        (local.set $dst (i32.add (local.get $xT) (i32.shl (local.get $s) (i32.const 2))))
-        (local.set $ky (i32.const 0))
-        (loop $kyLoop
-          (local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $sy)) (local.get $ky)) (local.get $pt)))
-          (local.set $kx (i32.const 0))
-          (loop $kxLoop
-            (local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $sx)) (local.get $kx)) (local.get $pl)))
-            (local.set $inside
-              (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w))))
-            (local.set $src
-              (i32.add (local.get $x)
-                (i32.shl
-                  (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix)) (local.get $c))
-                  (i32.const 2))))
-            (local.set $ci (i32.const 0))
-            (loop $ciLoop
-              (f32.store (local.get $dst)
-                (if (result f32) (local.get $inside)
-                  (then (f32.load (i32.add (local.get $src) (i32.shl (local.get $ci) (i32.const 2)))))
-                  (else (f32.const 0))))
-              (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
-              (br_if $ciLoop (i32.lt_u (local.tee $ci (i32.add (local.get $ci) (i32.const 1))) (local.get $c))))
-            (br_if $kxLoop (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
-          (br_if $kyLoop (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
-        (local.set $s (i32.add (local.get $s) (i32.const 1)))
-        (br $sLoop))))
-
-  ;; A whole convolution layer: for every tile of 16 output positions, im2col, bias, sparse product
-  ;; and write-out (NHWC, `cols` channels) to $out + position * cols * 4. With $csc = 1, $rowPtr and
-  ;; $entries are the column pointers and column entries of spmm16c.
-  (func (export "convLayer")
-    (param $x i32) (param $out i32) (param $geo i32) (param $positions i32) (param $xT i32) (param $yT i32)
-    (param $rowPtr i32) (param $entries i32) (param $codebook i32) (param $rows i32) (param $cols i32)
-    (param $shift i32) (param $mask i32) (param $bias i32) (param $relu i32) (param $csc i32)
-    (local $p0 i32) (local $t i32)
-    (block $done
-      (loop $tiles
-        (br_if $done (i32.ge_u (local.get $p0) (local.get $positions)))
-        (local.set $t (i32.sub (local.get $positions) (local.get $p0)))
-        (if (i32.gt_u (local.get $t) (i32.const 16)) (then (local.set $t (i32.const 16))))
-        (call $im2colTile (local.get $x) (local.get $xT) (local.get $geo) (local.get $p0) (local.get $t))
-        (call $biasInit (local.get $yT) (local.get $bias) (local.get $cols))
-        (if (local.get $csc)
-          (then (call $spmm16c (local.get $xT) (local.get $yT) (local.get $rowPtr) (local.get $entries) (local.get $codebook)
-            (local.get $cols) (local.get $shift) (local.get $mask)))
-          (else (call $spmm16 (local.get $xT) (local.get $yT) (local.get $rowPtr) (local.get $entries) (local.get $codebook)
-            (local.get $rows) (local.get $shift) (local.get $mask))))
-        (call $tileOut (local.get $yT)
-          (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p0) (local.get $cols)) (i32.const 2)))
-          (local.get $cols) (local.get $t) (local.get $relu))
-        (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
-        (br $tiles))))
-
-  ;; Max (isMax = 1) or average pooling of $batch NHWC samples at $x into $out. $geo points at
+;; Max (isMax = 1) or average pooling of $batch NHWC samples at $x into $out. $geo points at
   ;; 12 i32: h, w, c, oh, ow, ph, pw, sy, sx, padTop, padLeft, isMax. Average pooling divides by
-  ;; the number of in-bounds elements, as tfjs does.
+  ;; the number of in-bounds elements, as tfjs does. Four channels at a time (f32x4), then the
+  ;; last c mod 4 channels in lane 0.
   (func (export "pool") (param $x i32) (param $out i32) (param $geo i32) (param $batch i32)
     (local $h i32) (local $w i32) (local $c i32) (local $oh i32) (local $ow i32) (local $ph i32) (local $pw i32)
     (local $sy i32) (local $sx i32) (local $pt i32) (local $pl i32) (local $isMax i32)
     (local $b i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32)
-    (local $iy i32) (local $ix i32) (local $ci i32) (local $o i32) (local $src i32) (local $xb i32) (local $n f32)
+    (local $ci i32) (local $o i32) (local $xb i32) (local $n v128)
     (local.set $h (i32.load offset=0 (local.get $geo)))
     (local.set $w (i32.load offset=4 (local.get $geo)))
     (local.set $c (i32.load offset=8 (local.get $geo)))
@@ -250,41 +167,21 @@
           (local.set $x1 (i32.add (local.get $x0) (local.get $pw)))
           (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
           (if (i32.gt_s (local.get $x1) (local.get $w)) (then (local.set $x1 (local.get $w))))
-          ;; out[o .. o + c] = first window element, then fold in the rest.
-          (memory.copy (local.get $o)
-            (i32.add (local.get $xb) (i32.shl (i32.mul (i32.add (i32.mul (local.get $y0) (local.get $w)) (local.get $x0)) (local.get $c)) (i32.const 2)))
-            (i32.shl (local.get $c) (i32.const 2)))
-          (local.set $iy (local.get $y0))
-          (block $iyDone (loop $iyLoop
-            (br_if $iyDone (i32.ge_s (local.get $iy) (local.get $y1)))
-            (local.set $ix (local.get $x0))
-            (if (i32.eq (local.get $iy) (local.get $y0)) (then (local.set $ix (i32.add (local.get $x0) (i32.const 1)))))
-            (block $ixDone (loop $ixLoop
-              (br_if $ixDone (i32.ge_s (local.get $ix) (local.get $x1)))
-              (local.set $src (i32.add (local.get $xb) (i32.shl (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (i32.const 2))))
-              (local.set $ci (i32.const 0))
-              (loop $cLoop
-                (f32.store (i32.add (local.get $o) (i32.shl (local.get $ci) (i32.const 2)))
-                  (if (result f32) (local.get $isMax)
-                    (then (f32.max
-                      (f32.load (i32.add (local.get $o) (i32.shl (local.get $ci) (i32.const 2))))
-                      (f32.load (i32.add (local.get $src) (i32.shl (local.get $ci) (i32.const 2))))))
-                    (else (f32.add
-                      (f32.load (i32.add (local.get $o) (i32.shl (local.get $ci) (i32.const 2))))
-                      (f32.load (i32.add (local.get $src) (i32.shl (local.get $ci) (i32.const 2))))))))
-                (br_if $cLoop (i32.lt_u (local.tee $ci (i32.add (local.get $ci) (i32.const 1))) (local.get $c))))
-              (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
-              (br $ixLoop)))
-            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
-            (br $iyLoop)))
-          (if (i32.eqz (local.get $isMax))
-            (then
-              (local.set $n (f32.convert_i32_s (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0)))))
-              (local.set $ci (i32.const 0))
-              (loop $dLoop
-                (f32.store (i32.add (local.get $o) (i32.shl (local.get $ci) (i32.const 2)))
-                  (f32.div (f32.load (i32.add (local.get $o) (i32.shl (local.get $ci) (i32.const 2)))) (local.get $n)))
-                (br_if $dLoop (i32.lt_u (local.tee $ci (i32.add (local.get $ci) (i32.const 1))) (local.get $c))))))
+          (local.set $n (f32x4.splat (f32.convert_i32_s (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0))))))
+          (local.set $ci (i32.const 0))
+          (block $cDone (loop $cLoop
+            (br_if $cDone (i32.gt_u (i32.add (local.get $ci) (i32.const 4)) (local.get $c)))
+            (v128.store (i32.add (local.get $o) (i32.shl (local.get $ci) (i32.const 2)))
+              (call $window (local.get $xb) (local.get $w) (local.get $c) (local.get $ci) (local.get $y0) (local.get $y1) (local.get $x0) (local.get $x1) (local.get $isMax) (local.get $n) (i32.const 1)))
+            (local.set $ci (i32.add (local.get $ci) (i32.const 4)))
+            (br $cLoop)))
+          (block $tDone (loop $tLoop
+            (br_if $tDone (i32.ge_u (local.get $ci) (local.get $c)))
+            (f32.store (i32.add (local.get $o) (i32.shl (local.get $ci) (i32.const 2)))
+              (f32x4.extract_lane 0
+                (call $window (local.get $xb) (local.get $w) (local.get $c) (local.get $ci) (local.get $y0) (local.get $y1) (local.get $x0) (local.get $x1) (local.get $isMax) (local.get $n) (i32.const 0))))
+            (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+            (br $tLoop)))
           (local.set $o (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 2))))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $oxLoop)))
@@ -293,42 +190,35 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop))))
 
-
-  ;; Output-stationary variant (compressed sparse columns): for each output column c, keep its 16
-  ;; lanes in registers and add codebook[code] * xT[row, 0..16] over the column's entries
-  ;; ((row << shift) | code), then store once. yT holds the bias on entry.
-  (func $spmm16c (export "spmm16c")
-    (param $xT i32) (param $yT i32) (param $colPtr i32) (param $entries i32) (param $codebook i32)
-    (param $cols i32) (param $shift i32) (param $mask i32)
-    (local $c i32) (local $k i32) (local $end i32) (local $e i32) (local $xp i32) (local $yp i32)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $w v128)
-    (if (i32.eqz (local.get $cols)) (then (return)))
-    (local.set $k (i32.load (local.get $colPtr)))
-    (loop $colLoop
-      (local.set $end
-        (i32.load (i32.add (local.get $colPtr) (i32.shl (i32.add (local.get $c) (i32.const 1)) (i32.const 2)))))
-      (local.set $yp (i32.add (local.get $yT) (i32.shl (local.get $c) (i32.const 6))))
-      (local.set $a0 (v128.load offset=0 (local.get $yp)))
-      (local.set $a1 (v128.load offset=16 (local.get $yp)))
-      (local.set $a2 (v128.load offset=32 (local.get $yp)))
-      (local.set $a3 (v128.load offset=48 (local.get $yp)))
-      (if (i32.lt_u (local.get $k) (local.get $end))
-        (then
-          (loop $entryLoop
-            (local.set $e (i32.load (i32.add (local.get $entries) (i32.shl (local.get $k) (i32.const 2)))))
-            (local.set $w
-              (f32x4.splat
-                (f32.load (i32.add (local.get $codebook) (i32.shl (i32.and (local.get $e) (local.get $mask)) (i32.const 2))))))
-            (local.set $xp (i32.add (local.get $xT) (i32.shl (i32.shr_u (local.get $e) (local.get $shift)) (i32.const 6))))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load offset=0 (local.get $xp)))))
-            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $xp)))))
-            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $xp)))))
-            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $xp)))))
-            (br_if $entryLoop
-              (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end))))))
-      (v128.store offset=0 (local.get $yp) (local.get $a0))
-      (v128.store offset=16 (local.get $yp) (local.get $a1))
-      (v128.store offset=32 (local.get $yp) (local.get $a2))
-      (v128.store offset=48 (local.get $yp) (local.get $a3))
-      (local.set $k (local.get $end))
-      (br_if $colLoop (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cols))))))
+  ;; Max or mean over the window rows y0 .. y1, columns x0 .. x1 of channels ci .. ci + 3 ($wide = 1)
+  ;; or of channel ci alone in lane 0 ($wide = 0); $n holds the element count in every lane.
+  (func $window (param $xb i32) (param $w i32) (param $c i32) (param $ci i32) (param $y0 i32) (param $y1 i32)
+    (param $x0 i32) (param $x1 i32) (param $isMax i32) (param $n v128) (param $wide i32) (result v128)
+    (local $acc v128) (local $v v128) (local $iy i32) (local $ix i32) (local $src i32)
+    (local.set $acc
+      (if (result v128) (local.get $isMax) (then (f32x4.splat (f32.const -inf))) (else (v128.const i32x4 0 0 0 0))))
+    (local.set $iy (local.get $y0))
+    (block $iyDone (loop $iyLoop
+      (br_if $iyDone (i32.ge_s (local.get $iy) (local.get $y1)))
+      (local.set $ix (local.get $x0))
+      (local.set $src
+        (i32.add (local.get $xb) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (local.get $ci)) (i32.const 2))))
+      (block $ixDone (loop $ixLoop
+        (br_if $ixDone (i32.ge_s (local.get $ix) (local.get $x1)))
+        (local.set $v
+          (if (result v128) (local.get $wide)
+            (then (v128.load (local.get $src)))
+            (else (v128.load32_zero (local.get $src)))))
+        (local.set $acc
+          (if (result v128) (local.get $isMax)
+            (then (f32x4.max (local.get $acc) (local.get $v)))
+            (else (f32x4.add (local.get $acc) (local.get $v)))))
+        (local.set $src (i32.add (local.get $src) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+        (br $ixLoop)))
+      (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+      (br $iyLoop)))
+    (if (result v128) (local.get $isMax)
+      (then (local.get $acc))
+      (else (f32x4.div (local.get $acc) (local.get $n)))))
+)

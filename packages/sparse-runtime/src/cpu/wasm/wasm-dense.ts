@@ -1,35 +1,13 @@
 /**
- * Dense and conv layers on the WASM SIMD kernel (spmm.wat): each prepared model gets its own
- * module instance and memory holding, per layer, the row pointers, the packed entries
- * (`col << shift | code`), the codebook and the bias, plus scratch for one tile of 16 samples
- * (dense) or 16 output positions (conv, through an im2col of the tile).
+ * Dense layers on the WASM SIMD kernel (spmm.wat): each prepared model gets its own module
+ * instance and memory holding, per layer, the row pointers, the packed entries
+ * (`col << shift | code`), the codebook and the bias, plus scratch for one tile of 16 samples.
+ * Pooling runs here too (no weights). Convolutions have their own kernel (wasm-conv.ts).
  */
-import type { PlannedConv2d, PlannedPool } from '../../model/plan.js';
-import { toSparseCols, type SparseRows } from '../../sparse/sparse-rows.js';
-import { SPMM_WASM_BASE64 } from './spmm-wasm.generated.js';
+import type { PlannedPool } from '../../model/plan.js';
+import type { SparseRows } from '../../sparse/sparse-rows.js';
 
 const TILE = 16;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-/** The compiled module, or null where WebAssembly SIMD is unavailable. */
-export function spmmModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = decodeBase64(SPMM_WASM_BASE64);
-    compiled = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
 
 /** One dense layer's weights inside the module's memory. */
 interface LayerRegion {
@@ -41,12 +19,6 @@ interface LayerRegion {
   readonly bias: number;
   readonly shift: number;
   readonly mask: number;
-  /** For conv layers: the address of the 12-int geometry block read by `im2colTile`. */
-  readonly geo: number;
-  readonly conv: PlannedConv2d | null;
-  /** For conv layers run output-stationary: column pointers and `(row << shift) | code` entries, else 0. */
-  readonly colPtr: number;
-  readonly colEntries: number;
 }
 
 /** Bits needed to hold codes `0 .. n - 1`. */
@@ -65,18 +37,13 @@ interface Exports {
   biasInit(yT: number, bias: number, cols: number): void;
   tileOut(yT: number, y: number, cols: number, t: number, relu: number): void;
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
-  im2colTile(x: number, xT: number, geo: number, p0: number, t: number): void;
   pool(x: number, out: number, geo: number, batch: number): void;
-  convLayer(x: number, out: number, geo: number, positions: number, xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, cols: number, shift: number, mask: number, bias: number, relu: number, csc: number): void;
 }
 
-/** A layer for {@link WasmDenseKernels}: its sparse rows and bias, and for convolutions the plan step. */
+/** A layer for {@link WasmDenseKernels}: its sparse rows and bias. */
 export interface WasmDenseLayer {
   readonly m: SparseRows;
   readonly bias: Float32Array | null;
-  readonly conv?: PlannedConv2d;
-  /** Conv layers only: run the output-stationary (column) kernel; default true where it fits. */
-  readonly csc?: boolean;
 }
 
 /** A WASM instance holding several dense layers' weights. */
@@ -94,7 +61,7 @@ export class WasmDenseKernels {
   constructor(module: WebAssembly.Module, layers: readonly WasmDenseLayer[]) {
     const align = (n: number) => (n + 15) & ~15;
     let bytes = 64;
-    for (const { m } of layers) bytes += 2 * (align((m.rows + m.cols + 2) * 4) + align(m.nnz * 4)) + align(m.codebook.length * 4) + align(m.cols * 4) + 64 + 64;
+    for (const { m } of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4) + align(m.cols * 4) + 64;
     const maxRows = Math.max(...layers.map((l) => l.m.rows));
     const maxCols = Math.max(...layers.map((l) => l.m.cols));
     bytes += 2 * align(maxRows * TILE * 4) + 2 * align(maxCols * TILE * 4) + 128;
@@ -107,7 +74,7 @@ export class WasmDenseKernels {
       return at;
     };
     const buf = this.memory.buffer;
-    for (const { m, bias: b, conv, csc } of layers) {
+    for (const { m, bias: b } of layers) {
       const shift = bitsFor(m.codebook.length);
       const mask = (1 << shift) - 1;
       const rowPtr = alloc((m.rows + 1) * 4);
@@ -119,22 +86,7 @@ export class WasmDenseKernels {
       new Float32Array(buf, codebook, m.codebook.length).set(m.codebook);
       const bias = b ? alloc(m.cols * 4) : 0;
       if (b) new Float32Array(buf, bias, m.cols).set(b);
-      const geo = conv ? alloc(48) : 0;
-      if (conv) {
-        const g = [conv.input[0], conv.input[1], conv.input[2], conv.output[0], conv.output[1], conv.kernelSize[0], conv.kernelSize[1], conv.strides[0], conv.strides[1], conv.pads.top, conv.pads.left, 0];
-        new Int32Array(buf, geo, 12).set(g);
-      }
-      let colPtr = 0;
-      let colEntries = 0;
-      if (conv && csc !== false && bitsFor(m.codebook.length) + bitsFor(m.rows) <= 32) {
-        const t = toSparseCols(m);
-        colPtr = alloc((m.cols + 1) * 4);
-        new Uint32Array(buf, colPtr, m.cols + 1).set(t.colPtr);
-        colEntries = alloc(m.nnz * 4);
-        const ce = new Uint32Array(buf, colEntries, m.nnz);
-        for (let k = 0; k < m.nnz; k++) ce[k] = ((t.rowIdx[k] << shift) | t.codes[k]) >>> 0;
-      }
-      this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask, geo, conv: conv ?? null, colPtr, colEntries });
+      this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask });
     }
     this.xIn = alloc(maxRows * TILE * 4);
     this.xT = alloc(maxRows * TILE * 4);
@@ -162,7 +114,7 @@ export class WasmDenseKernels {
 
   /**
    * Copies `x` to {@link dynamic} and reserves `outFloats` after it (growing the memory as needed):
-   * the input and output addresses of a weightless or conv pass.
+   * the input and output addresses of a pooling pass.
    */
   private placeInput(x: Float32Array, outFloats: number): { input: number; out: number } {
     const inBytes = (x.length * 4 + 15) & ~15;
@@ -170,18 +122,6 @@ export class WasmDenseKernels {
     if (need > 0) this.memory.grow(Math.ceil(need / 65536));
     new Float32Array(this.memory.buffer, this.dynamic, x.length).set(x);
     return { input: this.dynamic, out: this.dynamic + inBytes };
-  }
-
-  /** `act(conv(x) + bias)` for `batch` samples of conv layer `index`, where `act` is relu or nothing. */
-  runConv(index: number, x: Float32Array, batch: number, relu: boolean): Float32Array {
-    const { m, rowPtr, entries, codebook, bias, shift, mask, geo, conv, colPtr, colEntries } = this.layers[index];
-    if (!conv) throw new Error(`layer ${index} is not a convolution`);
-    const F = m.cols;
-    const positions = batch * conv.output[0] * conv.output[1];
-    const { input, out } = this.placeInput(x, positions * F);
-    const csc = colPtr !== 0;
-    this.fns.convLayer(input, out, geo, positions, this.xT, this.yT, csc ? colPtr : rowPtr, csc ? colEntries : entries, codebook, m.rows, F, shift, mask, bias, relu ? 1 : 0, csc ? 1 : 0);
-    return new Float32Array(this.memory.buffer, out, positions * F).slice();
   }
 
   /** `act(X · W + bias)` for `batch` samples of layer `index`, where `act` is relu or nothing. */

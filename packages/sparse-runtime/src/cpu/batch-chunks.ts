@@ -1,0 +1,29 @@
+/**
+ * Runs a whole network over a batch in chunks of samples, so that each chunk's activations
+ * (a conv layer's output for 16 samples is ~0.7 MB in LeNet-5) stay in cache from one layer to
+ * the next instead of streaming every layer's whole-batch output through memory. Inference treats
+ * samples independently, so any executor can be chunked.
+ */
+
+/** A whole-network pass: `batch` samples in, `batch` samples out. */
+export type BatchRun = (x: Float32Array, batch: number) => Float32Array;
+
+/** Samples per chunk: one group of 16 SIMD lanes of the conv kernel (measured best of 16, 32, 64 on LeNet-5). */
+export const CHUNK_SAMPLES = 16;
+
+/**
+ * `run(x, batch)` computed chunk by chunk; `inSize` and `outSize` are the elements per sample.
+ * The result is a fresh array (never `x` itself).
+ */
+export function runInChunks(run: BatchRun, x: Float32Array, batch: number, inSize: number, outSize: number, chunk = CHUNK_SAMPLES): Float32Array {
+  if (batch <= chunk) {
+    const y = run(x, batch);
+    return y === x ? new Float32Array(x) : y;
+  }
+  const out = new Float32Array(batch * outSize);
+  for (let b0 = 0; b0 < batch; b0 += chunk) {
+    const n = Math.min(chunk, batch - b0);
+    out.set(run(x.subarray(b0 * inSize, (b0 + n) * inSize), n), b0 * outSize);
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * What a convolution kernel of the cpu backend is prepared from: the geometry of one conv2d,
+ * depthwise or pointwise layer and its kernel as sparse rows, plus the per-output-channel view of
+ * the kept weights (their taps and codes) that the direct sparse convolution is built on.
+ */
+import type { Activation } from '@dc/core';
+import type { Hwc, Pads, PlannedConv2d } from '../model/plan.js';
+import { toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
+
+/** One convolution layer, NHWC. */
+export interface ConvSpec {
+  readonly input: Hwc;
+  readonly output: Hwc;
+  readonly kernelSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  /** Dilation rate (default 1 × 1). */
+  readonly dilation?: readonly [number, number];
+  readonly pads: Pads;
+  /**
+   * The kernel as sparse rows: rows are the taps `(ky · kw + kx) · inC + ci`, columns the output
+   * channels. For a depthwise kernel `[kh, kw, C, multiplier]` the columns are the multiplier
+   * `m`, and tap row `(ky · kw + kx) · C + c` feeds output channel `c · multiplier + m`.
+   */
+  readonly kernel: SparseRows;
+  readonly depthwise?: boolean;
+  readonly bias: Float32Array | null;
+  /** Fused in the kernel: only `relu` or `linear`; other activations are applied afterwards. */
+  readonly activation: Activation;
+}
+
+/** The spec of a planned conv2d layer. */
+export function convSpecOf(layer: PlannedConv2d, kernel: SparseRows = toSparseRows(layer.kernel)): ConvSpec {
+  return { input: layer.input, output: layer.output, kernelSize: layer.kernelSize, strides: layer.strides, pads: layer.pads, kernel, bias: layer.bias, activation: layer.activation };
+}
+
+/** The kept weights of one output channel: tap positions and codes into the codebook. */
+export interface ChannelTaps {
+  readonly ky: Int32Array;
+  readonly kx: Int32Array;
+  readonly ci: Int32Array;
+  readonly codes: Int32Array;
+}
+
+/** Groups the kept weights by output channel (ascending tap order within a channel). */
+export function tapsByChannel(spec: ConvSpec): ChannelTaps[] {
+  const m = spec.kernel;
+  const [, KW] = spec.kernelSize;
+  // Tap rows are (ky · kw + kx) · C + ci for both kinds: C is the input's channel count.
+  const rowChannels = spec.input[2];
+  const F = spec.output[2];
+  const count = new Int32Array(F);
+  const channelOf = (r: number, col: number) => (spec.depthwise ? (r % rowChannels) * m.cols + col : col);
+  for (let r = 0; r < m.rows; r++) for (let k = m.rowPtr[r]; k < m.rowPtr[r + 1]; k++) count[channelOf(r, m.colIdx[k])]++;
+  const taps = Array.from(count, (n) => ({ ky: new Int32Array(n), kx: new Int32Array(n), ci: new Int32Array(n), codes: new Int32Array(n) }));
+  const fill = new Int32Array(F);
+  for (let r = 0; r < m.rows; r++) {
+    const ci = r % rowChannels;
+    const tap = (r - ci) / rowChannels;
+    for (let k = m.rowPtr[r]; k < m.rowPtr[r + 1]; k++) {
+      const f = channelOf(r, m.colIdx[k]);
+      const t = taps[f];
+      const i = fill[f]++;
+      t.ky[i] = Math.floor(tap / KW);
+      t.kx[i] = tap % KW;
+      t.ci[i] = ci;
+      t.codes[i] = m.codes[k];
+    }
+  }
+  return taps;
+}
+
+/** Padded input extent that every tap of every output position reads inside. */
+export function paddedInput(spec: ConvSpec): { Hp: number; Wp: number } {
+  const [H, W] = spec.input;
+  const [OH, OW] = spec.output;
+  const [KH, KW] = spec.kernelSize;
+  const [SY, SX] = spec.strides;
+  const [DY, DX] = spec.dilation ?? [1, 1];
+  const { top, left, bottom, right } = spec.pads;
+  return {
+    Hp: Math.max(top + H + bottom, (OH - 1) * SY + (KH - 1) * DY + 1),
+    Wp: Math.max(left + W + right, (OW - 1) * SX + (KW - 1) * DX + 1),
+  };
+}
