@@ -11,13 +11,16 @@ type Rounds = { round: number; accuracy?: number }[];
 export function chartData(result: DemoResult, fileAccuracy: number, baselineAccuracy: number, phases: { phase: string; model: Model }[], bench?: DemoBench): ChartData {
   const accuracy: ChartData['accuracy'] = [{ step: 'baseline', order: 0, accuracy: baselineAccuracy, source: 'trainer' }];
   const sizes: ChartData['sizes'] = [{ step: 'baseline (float32)', order: 0, bytes: result.originalBytes, measured: false }];
+  const names = result.pipeline.stages.map((s) => s.name);
   result.pipeline.stages.forEach((stage, i) => {
+    // Steps are the x categories: a stage used twice (a second, polishing dc:prune) gets "#2".
+    const name = names.indexOf(stage.name) === names.lastIndexOf(stage.name) ? stage.name : `${stage.name} #${names.slice(0, i + 1).filter((n) => n === stage.name).length}`;
     const rounds = (stage.metrics.rounds ?? []) as unknown as Rounds;
     for (const r of rounds) {
-      if (r.accuracy !== undefined) accuracy.push({ step: `${stage.name} round ${r.round}`, order: accuracy.length, accuracy: r.accuracy, source: 'trainer' });
+      if (r.accuracy !== undefined) accuracy.push({ step: `${name} round ${r.round}`, order: accuracy.length, accuracy: r.accuracy, source: 'trainer' });
     }
-    if (stage.accuracy !== undefined) accuracy.push({ step: `after ${stage.name}`, order: accuracy.length, accuracy: stage.accuracy, source: 'trainer' });
-    sizes.push({ step: stage.name, order: i + 1, bytes: stage.bytesAfter, measured: stage.name === 'dc:huffman' });
+    if (stage.accuracy !== undefined) accuracy.push({ step: `after ${name}`, order: accuracy.length, accuracy: stage.accuracy, source: 'trainer' });
+    sizes.push({ step: name, order: i + 1, bytes: stage.bytesAfter, measured: stage.name === 'dc:huffman' });
   });
   accuracy.push({ step: 'written file (sparse runtime)', order: accuracy.length, accuracy: fileAccuracy, source: '@dc/sparse-runtime' });
   const layers = (result.layers as unknown as LayerRow[]).map((r) => ({

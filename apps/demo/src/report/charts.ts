@@ -16,6 +16,20 @@ export interface ChartData {
 
 const WIDTH = 520;
 
+/**
+ * The y encoding of bars on a log scale. A bar's default baseline is zero, which is -∞ on a log
+ * axis: every bar came out with zero height. Here they start at the power of ten at or below the
+ * smallest value, which is also where the axis starts.
+ */
+function logBars(field: string, values: readonly number[]) {
+  const positive = values.filter((v) => v > 0);
+  const base = positive.length ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : 1;
+  return {
+    y: { field, type: 'quantitative', scale: { type: 'log', domainMin: base } },
+    y2: { datum: base },
+  } as const;
+}
+
 /** Test accuracy after every stage and round. */
 export function accuracyChart(data: ChartData['accuracy']): TopLevelSpec {
   return {
@@ -44,7 +58,7 @@ export function sizeChart(data: ChartData['sizes']): TopLevelSpec {
     mark: 'bar',
     encoding: {
       x: { field: 'step', type: 'ordinal', sort: { field: 'order' }, axis: { labelAngle: -30 } },
-      y: { field: 'bytes', type: 'quantitative', scale: { type: 'log' } },
+      ...logBars('bytes', data.map((d) => d.bytes)),
       color: { field: 'measured', type: 'nominal', title: 'file bytes measured' },
     },
   };
@@ -100,7 +114,7 @@ export function benchChart(data: ChartData['bench']): TopLevelSpec {
     encoding: {
       column: { field: 'batch', type: 'nominal', title: 'batch size' },
       x: { field: 'backend', type: 'nominal' },
-      y: { field: 'samplesPerSecond', type: 'quantitative', scale: { type: 'log' } },
+      ...logBars('samplesPerSecond', data.map((d) => d.samplesPerSecond)),
       color: { field: 'backend', type: 'nominal' },
     },
   };

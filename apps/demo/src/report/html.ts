@@ -5,13 +5,14 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': 
 
 /** One self-contained HTML page (inline SVG charts, no scripts, no network) with the run's figures. */
 export async function renderHtml(title: string, summary: ReadonlyArray<[string, string]>, table: string, charts: ChartData): Promise<string> {
-  const svgs = await Promise.all([
-    renderSvg(accuracyChart(charts.accuracy)),
-    renderSvg(sizeChart(charts.sizes)),
-    charts.layers.length ? renderSvg(layerChart(charts.layers)) : '',
-    charts.bench.length ? renderSvg(benchChart(charts.bench)) : '',
-    charts.histograms.length ? renderSvg(histogramChart(charts.histograms)) : '',
-  ]);
+  const specs = [
+    ['accuracy', accuracyChart(charts.accuracy)],
+    ['size', sizeChart(charts.sizes)],
+    ['layers', charts.layers.length ? layerChart(charts.layers) : undefined],
+    ['throughput', charts.bench.length ? benchChart(charts.bench) : undefined],
+    ['histograms', charts.histograms.length ? histogramChart(charts.histograms) : undefined],
+  ] as const;
+  const figures = await Promise.all(specs.map(async ([name, spec]) => (spec ? `<figure data-chart="${name}">${await renderSvg(spec)}</figure>` : '')));
   const rows = summary.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
@@ -20,7 +21,7 @@ pre{background:#f6f6f6;padding:1em;overflow:auto}figure{margin:1.5em 0}</style><
 <body><h1>${escape(title)}</h1>
 <table>${rows}</table>
 <h2>Per layer (paper's tables 2 and 3, ours beside the paper's)</h2><pre>${escape(table)}</pre>
-${svgs.filter(Boolean).map((svg) => `<figure>${svg}</figure>`).join('\n')}
+${figures.filter(Boolean).join('\n')}
 </body></html>
 `;
 }
