@@ -48,7 +48,7 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
 
   progress.log(`running ${file} with @dc/sparse-runtime (cpu) on ${data.test.count} test images`);
   const evaluation = await evaluateFile(file, data.test);
-  const bench = o.bench ? await benchFile(file, data.test, tf) : undefined;
+  const bench = o.bench ? await benchFile(file, data.test) : undefined;
 
   const originalBytes = float32Bytes(baseline);
   const fileBytes = compressed.file.bytes.length;

@@ -1,9 +1,5 @@
-import { toDenseModel } from '@dc/core';
 import type { ImageSet } from '@dc/core/mnist';
-import { toLayersModel } from '@dc/core/tfjs';
-import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
-import { createCpuBackend } from '@dc/sparse-runtime/cpu';
-import type * as tf from '@tensorflow/tfjs';
+import { runRuntimeBench } from '@dc/sparse-runtime/bench';
 
 /** One measured configuration. */
 export interface BenchRow {
@@ -22,48 +18,17 @@ export interface DemoBench {
   speedup: Record<string, number>;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function time(fn: () => Promise<unknown> | unknown, budgetMs: number, maxReps: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < maxReps && (times.length < 3 || performance.now() - start < budgetMs)) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
-
-/** Times the `.dcm` file at `path` on the sparse cpu backend against its dense reconstruction on tfjs (`tfjs`'s active backend). */
-export async function benchFile(path: string, test: ImageSet, tfjs: typeof tf, batches: readonly number[] = [1, 1000]): Promise<DemoBench> {
-  const t0 = performance.now();
-  const loaded = await loadCompressedModel(path);
-  const session = await createSession(loaded, { backend: createCpuBackend() });
-  const loadMs = performance.now() - t0;
-  const dense = toLayersModel(toDenseModel(loaded.compressed), tfjs);
-  const rows: BenchRow[] = [];
-  const speedup: Record<string, number> = {};
-  const px = test.height * test.width;
-  try {
-    for (const batch of batches) {
-      const n = Math.min(batch, test.count);
-      const x = test.images.slice(0, n * px);
-      const sparseMs = await time(() => session.predict(x, n), 1500, 2000);
-      const xt = tfjs.tensor(x, [n, ...loaded.inputShape]);
-      const denseMs = await time(() => tfjs.tidy(() => (dense.predict(xt) as tf.Tensor).dataSync()), 1500, 2000);
-      xt.dispose();
-      rows.push({ backend: 'sparse cpu (@dc/sparse-runtime)', batch: n, msPerBatch: sparseMs, samplesPerSecond: (n / sparseMs) * 1000 });
-      rows.push({ backend: `dense tfjs-${tfjs.getBackend()}`, batch: n, msPerBatch: denseMs, samplesPerSecond: (n / denseMs) * 1000 });
-      speedup[`batch${n}`] = denseMs / sparseMs;
-    }
-  } finally {
-    session.dispose();
-    dense.dispose();
-  }
-  return { loadMs, rows, speedup };
+/**
+ * Times the `.dcm` file at `path` on the sparse cpu backend against the dense network of the same
+ * weights on tfjs-wasm, interleaved in one process: `runRuntimeBench` of `@dc/sparse-runtime/bench`,
+ * the benchmark `pnpm bench` runs, so the demo's ratios and the runtime README's are one measure.
+ * The test images are the inputs.
+ */
+export async function benchFile(path: string, test: ImageSet, batches: readonly number[] = [1, 1000]): Promise<DemoBench> {
+  const r = await runRuntimeBench({ file: path, inputs: test.images, inputsLabel: 'MNIST test images', batchSizes: batches });
+  const rows: BenchRow[] = r.rows.flatMap((row) => [
+    { backend: 'sparse cpu (@dc/sparse-runtime)', batch: row.batch, msPerBatch: row.cpuMs, samplesPerSecond: (row.batch / row.cpuMs) * 1000 },
+    { backend: `dense tfjs-${r.environment.tfjsBackend}`, batch: row.batch, msPerBatch: row.denseWasmMs, samplesPerSecond: (row.batch / row.denseWasmMs) * 1000 },
+  ]);
+  return { loadMs: r.load.totalMs, rows, speedup: Object.fromEntries(r.rows.map((row) => [`batch${row.batch}`, row.speedup])) };
 }
