@@ -3,12 +3,13 @@ import type { CompressedModel, CompressedTensor } from '../compressed.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import { packedLength, unpackBits, type Symbols } from './bit-pack.js';
 import { crc32 } from './crc32.js';
-import { decodeFloats, LITTLE_ENDIAN } from './float-stream.js';
+import { decodeFloats, firstNonFinite, LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble } from './framing.js';
 import type { ContainerHeader, StreamHeader, TensorHeader } from './header.js';
 import { decodeGaps } from './gaps.js';
 import { fromColumnOrder, permute } from './order.js';
 import { RAW_ENCODING, type StreamDecoder } from './stream-codec.js';
+import { checkDataPadding } from './section-table.js';
 import { validateHeader } from './validate-header.js';
 
 /** Options of {@link decodeContainer}. */
@@ -19,22 +20,30 @@ export interface DecodeContainerOptions {
 
 /** Reads and validates only the preamble and header of a file (no stream is decoded). */
 export function readContainerHeader(bytes: Uint8Array): ContainerHeader {
-  const pre = readPreamble(bytes);
-  return validateHeader(pre.header, pre.dataLength);
+  return readChecked(bytes).header;
 }
 
-function rawSymbols(section: Uint8Array, s: StreamHeader): Symbols {
+/** Preamble, header and section table checked, padding included. */
+function readChecked(bytes: Uint8Array): { header: ContainerHeader; dataStart: number } {
+  const pre = readPreamble(bytes);
+  const header = validateHeader(pre.header, pre.dataLength);
+  checkDataPadding(header.tensors, bytes.subarray(pre.dataStart));
+  return { header, dataStart: pre.dataStart };
+}
+
+function rawSymbols(section: Uint8Array, s: StreamHeader, key: string): Symbols {
   const bits = s.bits!;
   if (section.length !== packedLength(s.count, bits)) {
-    throw new DcError('CORRUPT_STREAM', `a raw stream of ${s.count} ${bits}-bit symbols must be ${packedLength(s.count, bits)} bytes, not ${section.length}`);
+    throw new DcError('CORRUPT_STREAM', `tensor ${key}: a raw stream of ${s.count} ${bits}-bit symbols must be ${packedLength(s.count, bits)} bytes, not ${section.length}`, { tensor: key });
   }
+  const used = (s.count * bits) % 8;
+  if (used !== 0 && section[section.length - 1] >> used !== 0) throw new DcError('CORRUPT_STREAM', `tensor ${key}: the padding bits after the last ${bits}-bit symbol are not zero`, { tensor: key });
   if (bits === 8) return section;
   if (bits === 16 && LITTLE_ENDIAN && section.byteOffset % 2 === 0) return new Uint16Array(section.buffer, section.byteOffset, s.count);
   return unpackBits(section, s.count, bits);
 }
 
 function checkEncoding(header: ContainerHeader, key: string, s: StreamHeader, decoders: readonly StreamDecoder[]): StreamDecoder | undefined {
-  if (s.encodings.length !== 1) throw new DcError('BAD_HEADER', `format v1 streams carry exactly one encoding (tensor ${key})`, { tensor: key });
   const name = s.encodings[0];
   if (name === RAW_ENCODING) return undefined;
   const decoder = s.type === 'symbols' ? decoders.find((d) => d.encoding === name) : undefined;
@@ -59,7 +68,7 @@ function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHea
   const symbols = (s: StreamHeader): Symbols => {
     const decoder = checkEncoding(header, key, s, decoders);
     const data = section(s);
-    if (!decoder) return rawSymbols(data, s);
+    if (!decoder) return rawSymbols(data, s, key);
     let out: Symbols;
     try {
       out = decoder.decodeSymbols(data, s.count, s.bits!);
@@ -73,7 +82,10 @@ function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHea
   };
   const floats = (s: StreamHeader): Float32Array => {
     checkEncoding(header, key, s, decoders);
-    return decodeFloats(section(s), s.count, s.type as 'f32' | 'f16');
+    const values = decodeFloats(section(s), s.count, s.type as 'f32' | 'f16');
+    const at = firstNonFinite(values);
+    if (at >= 0) throw new DcError('NON_FINITE_VALUE', `value ${at} of a stream of tensor ${key} is ${values[at]}`, { tensor: key });
+    return values;
   };
   const coded = (codesHeader: StreamHeader, k: number): Symbols => {
     const codes = symbols(codesHeader);
@@ -110,15 +122,15 @@ function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHea
 
 /**
  * Decodes `.dcm` bytes. Every failure is a `DcError`: `BAD_MAGIC`, `TRUNCATED_FILE`,
- * `UNSUPPORTED_VERSION`, `CHECKSUM_MISMATCH`, `BAD_HEADER`, `OUT_OF_BOUNDS`, `UNKNOWN_ENCODING`
- * (its message names the module to install) or `CORRUPT_STREAM`. Float32 arrays of the result
+ * `UNSUPPORTED_VERSION`, `CHECKSUM_MISMATCH`, `BAD_HEADER`, `BAD_PADDING`, `OUT_OF_BOUNDS`,
+ * `UNKNOWN_ENCODING` (its message names the module to install), `CORRUPT_STREAM` or
+ * `NON_FINITE_VALUE`, as docs/format.md §3 lists them. Float32 arrays of the result
  * may be views of `bytes` (zero-copy): do not modify `bytes` while using the model.
  */
 export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptions = {}): CompressedModel {
-  const pre = readPreamble(bytes);
-  const header = validateHeader(pre.header, pre.dataLength);
+  const { header, dataStart } = readChecked(bytes);
   const decoders = options.decoders ?? [];
   const tensors = new Map<string, CompressedTensor>();
-  for (const t of header.tensors) tensors.set(t.key, decodeTensor(bytes, pre.dataStart, header, t, decoders));
+  for (const t of header.tensors) tensors.set(t.key, decodeTensor(bytes, dataStart, header, t, decoders));
   return { name: header.model.name, inputShape: header.model.inputShape, layers: header.model.layers, tensors, stages: header.stages };
 }

@@ -1,13 +1,14 @@
 /** Writes a whole model into the bytes of a `.dcm` container. */
 import type { Codebooks, PruneMasks } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
-import { assertOption } from '../errors/dc-error.js';
+import { assertOption, DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { listParams } from '../ir/params.js';
 import { frame, layoutSections } from './framing.js';
 import type { ContainerHeader, StreamHeader, StreamRole, TensorHeader } from './header.js';
 import { crc32 } from './crc32.js';
 import { planCodedTensor, planFloatTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
+import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { RAW_ENCODING } from './stream-codec.js';
 
 /** What goes into a file. */
@@ -61,6 +62,9 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
   const opts = resolveLayoutOptions(options);
   const { model } = input;
   const plans = listParams(model).map((ref) => {
+    if (ref.tensor.values.length > MAX_TENSOR_ELEMENTS) {
+      throw new DcError('INVALID_MODEL', `${ref.key} has ${ref.tensor.values.length} elements: the format holds tensors of at most 2^28`, { tensor: ref.key });
+    }
     const cb = input.codebooks?.get(ref.key);
     return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts) : planFloatTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
   });

@@ -35,3 +35,15 @@ export function decodeFloats(section: Uint8Array, count: number, type: 'f32' | '
   else for (let i = 0; i < count; i++) out[i] = fromFloat16Bits(view.getUint16(i * 2, true));
   return out;
 }
+
+/**
+ * The index of the first value of `values` that is NaN or infinite once stored as `type`
+ * (float16 overflows to infinity from ±65520 on), or -1 when all are finite.
+ */
+export function firstNonFinite(values: ArrayLike<number>, type: 'f32' | 'f16' = 'f32'): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = type === 'f16' ? fromFloat16Bits(toFloat16Bits(values[i])) : values[i];
+    if (!Number.isFinite(v)) return i;
+  }
+  return -1;
+}

@@ -2,10 +2,12 @@
  * The outer framing of a `.dcm` file: the 32-byte preamble, the JSON header and the 8-byte-aligned
  * data area. See docs/format.md for the byte layout.
  */
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateSync } from 'fflate';
 import { DcError } from '../errors/dc-error.js';
 import { crc32 } from './crc32.js';
 import { FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_ALIGNMENT } from './header.js';
+import { inflateHeader } from './inflate-header.js';
+import { MAX_HEADER_BYTES } from './limits.js';
 
 /** Rounds `n` up to a multiple of the section alignment. */
 export function align(n: number): number {
@@ -29,36 +31,57 @@ export function layoutSections(lengths: readonly number[]): { offsets: number[];
 
 /** Preamble flag: the header is stored deflated (raw DEFLATE, RFC 1951). */
 export const HEADER_DEFLATED = 1;
-/** The largest inflated header a reader accepts (a guard against decompression bombs). */
-export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+
+/** A header as stored in a file, with the preamble fields that describe it. */
+export interface StoredHeader {
+  readonly bytes: Uint8Array;
+  /** `0` (plain UTF-8 JSON) or {@link HEADER_DEFLATED}. */
+  readonly flags: number;
+  /** The JSON's length after inflating (flags 1), else 0. */
+  readonly inflatedLength: number;
+}
+
+/** `headerJson` as stored: deflated when `compress` and that is smaller (JSON repeats its keys). */
+export function storeHeader(headerJson: string, compress = true): StoredHeader {
+  const plain = new TextEncoder().encode(headerJson);
+  const deflated = compress ? deflateSync(plain, { level: 9 }) : plain;
+  if (compress && deflated.length < plain.length) return { bytes: deflated, flags: HEADER_DEFLATED, inflatedLength: plain.length };
+  return { bytes: plain, flags: 0, inflatedLength: 0 };
+}
 
 /**
- * The bytes of a file: preamble, `headerJson` (already holding the sections' offsets, lengths and
- * CRCs) and the sections at `offsets` (from {@link layoutSections}). The header is deflated when
- * that is smaller (it often is: JSON repeats its keys), with its inflated length in the preamble.
- * `version` is for tests only.
+ * The bytes of a file: preamble, the stored `header` and the sections at `offsets` (from
+ * {@link layoutSections}) of a data area of `dataLength` bytes. Checks nothing about the header:
+ * tests and fuzzers forge files with it. `version` is for tests only.
  */
-export function frame(headerJson: string, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION, compressHeader = true): Uint8Array {
-  const plain = new TextEncoder().encode(headerJson);
-  const deflated = compressHeader ? deflateSync(plain, { level: 9 }) : plain;
-  const useDeflate = compressHeader && deflated.length < plain.length;
-  const header = useDeflate ? deflated : plain;
-  const dataStart = align(PREAMBLE_BYTES + header.length);
+export function assembleFile(header: StoredHeader, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION): Uint8Array {
+  const dataStart = align(PREAMBLE_BYTES + header.bytes.length);
   const total = dataStart + dataLength;
   if (total > 0xffffffff) throw new DcError('INVALID_MODEL', `the file would be ${total} bytes; the format holds at most 4 GiB`);
   const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   const view = new DataView(out.buffer);
   view.setUint16(8, version, true);
-  view.setUint16(10, useDeflate ? HEADER_DEFLATED : 0, true);
+  view.setUint16(10, header.flags, true);
   view.setUint32(12, total, true);
-  view.setUint32(16, header.length, true);
-  view.setUint32(20, crc32(header), true);
-  view.setUint32(24, useDeflate ? plain.length : 0, true);
+  view.setUint32(16, header.bytes.length, true);
+  view.setUint32(20, crc32(header.bytes), true);
+  view.setUint32(24, header.inflatedLength, true);
   view.setUint32(28, crc32(out, 0, 28), true);
-  out.set(header, PREAMBLE_BYTES);
+  out.set(header.bytes, PREAMBLE_BYTES);
   sections.forEach((s, i) => out.set(s, dataStart + offsets[i]));
   return out;
+}
+
+/**
+ * The bytes of a file: preamble, `headerJson` (already holding the sections' offsets, lengths and
+ * CRCs) and the sections at `offsets` (from {@link layoutSections}). The header is deflated when
+ * that is smaller, with its inflated length in the preamble. `version` is for tests only.
+ */
+export function frame(headerJson: string, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION, compressHeader = true): Uint8Array {
+  const jsonBytes = new TextEncoder().encode(headerJson).length;
+  if (jsonBytes > MAX_HEADER_BYTES) throw new DcError('INVALID_MODEL', `the header would be ${jsonBytes} bytes; the format allows at most ${MAX_HEADER_BYTES}`);
+  return assembleFile(storeHeader(headerJson, compressHeader), sections, offsets, dataLength, version);
 }
 
 /** The preamble's fields, after checking magic, checksums and version. */
@@ -96,29 +119,21 @@ export function readPreamble(bytes: Uint8Array): Preamble {
   const headerLength = view.getUint32(16, true);
   const dataStart = align(PREAMBLE_BYTES + headerLength);
   if (dataStart > total) throw new DcError('OUT_OF_BOUNDS', `the header length ${headerLength} points past the end of the file`);
+  if (!deflated && headerLength > MAX_HEADER_BYTES) throw new DcError('BAD_HEADER', `the header is ${headerLength} bytes; at most ${MAX_HEADER_BYTES} are allowed`);
   if (view.getUint32(20, true) !== crc32(bytes, PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) {
     throw new DcError('CHECKSUM_MISMATCH', 'the header checksum does not match');
+  }
+  for (let i = PREAMBLE_BYTES + headerLength; i < dataStart; i++) {
+    if (bytes[i] !== 0) throw new DcError('BAD_PADDING', `padding byte ${i} after the header is ${bytes[i]}, not 0`);
   }
   const stored = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength);
   const text = deflated ? inflateHeader(stored, inflatedLength) : stored;
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text));
+    // ignoreBOM keeps a byte order mark as U+FEFF, which JSON.parse rejects: JSON text has none (RFC 8259 §8.1).
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(text));
   } catch (cause) {
     throw new DcError('BAD_HEADER', 'the header is not valid UTF-8 JSON', { cause });
   }
   return { version, header, dataStart, dataLength: total - dataStart };
-}
-
-function inflateHeader(stored: Uint8Array, inflatedLength: number): Uint8Array {
-  const out = new Uint8Array(inflatedLength);
-  let inflated: Uint8Array;
-  try {
-    // Inflating into a buffer of the declared size bounds the work on a forged stream.
-    inflated = inflateSync(stored, { out });
-  } catch (cause) {
-    throw new DcError('BAD_HEADER', 'the deflated header does not inflate', { cause });
-  }
-  if (inflated.length !== inflatedLength) throw new DcError('BAD_HEADER', `the header inflates to ${inflated.length} bytes, the preamble says ${inflatedLength}`);
-  return inflated;
 }

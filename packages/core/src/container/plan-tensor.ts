@@ -9,6 +9,7 @@ import type { Tensor } from '../ir/model.js';
 import { allocSymbols, bitsFor } from './bit-pack.js';
 import { encodeGaps } from './gaps.js';
 import { matrixDims, permute, toColumnOrder } from './order.js';
+import { firstNonFinite } from './float-stream.js';
 import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
 import type { StreamEncoder } from './stream-codec.js';
 
@@ -103,6 +104,8 @@ function checkCodebook(key: string, size: number, cb: Codebook): void {
     throw new DcError('INVALID_MODEL', `codebook of ${key}: ${why}`, { tensor: key });
   };
   if (k < 1 || k > 65536) bad(`${k} centroids (1 to 65536 allowed)`);
+  const at = firstNonFinite(cb.centroids);
+  if (at >= 0) throw new DcError('NON_FINITE_VALUE', `centroid ${at} of ${key} is ${cb.centroids[at]}`, { tensor: key });
   if (cb.codes.length !== cb.positions.length) bad(`${cb.codes.length} codes for ${cb.positions.length} positions`);
   for (let i = 0; i < cb.positions.length; i++) {
     if (cb.positions[i] >= size || (i > 0 && cb.positions[i] <= cb.positions[i - 1])) bad(`positions must ascend strictly within 0..${size - 1}`);
@@ -146,6 +149,11 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
     throw new DcError('INVALID_MODEL', `mask of ${key} has ${mask.length} entries for ${values.length} weights`, { tensor: key });
   }
   const type = opts.floatFormat === 'float16' ? 'f16' : 'f32';
+  const at = firstNonFinite(values, type);
+  if (at >= 0) {
+    const why = Number.isFinite(values[at]) ? `${values[at]}, past float16's range` : String(values[at]);
+    throw new DcError('NON_FINITE_VALUE', `element ${at} of ${key} is ${why}`, { tensor: key });
+  }
   const candidates: Array<Omit<TensorEncoding, 'bytes'>> = [];
   if (opts.layout !== 'dense') {
     let n = 0;

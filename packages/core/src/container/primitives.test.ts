@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bitsFor, packBits, unpackBits } from './bit-pack.js';
 import { crc32 } from './crc32.js';
@@ -14,6 +15,14 @@ describe('crc32', () => {
   it('covers only the requested range', () => {
     const bytes = new TextEncoder().encode('xx123456789yy');
     expect(crc32(bytes, 2, 11)).toBe(0xcbf43926);
+  });
+  it('agrees with zlib on any bytes and range (four bytes per step, the rest one by one)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const [start, end] = [a % (bytes.length + 1), b % (bytes.length + 1)].sort((x, y) => x - y);
+        expect(crc32(bytes, start, end)).toBe(zlibCrc32(bytes.subarray(start, end)));
+      }),
+    );
   });
 });
 

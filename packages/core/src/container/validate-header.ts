@@ -1,14 +1,17 @@
 /**
  * Checks a parsed JSON header field by field, so that a malformed or hostile header gives
- * `BAD_HEADER` / `OUT_OF_BOUNDS` and never a wrong model or an unhandled exception later.
+ * `BAD_HEADER` (any field; so the order of these checks does not matter) and then, from the
+ * section table, `OUT_OF_BOUNDS` or `BAD_HEADER` (section-table.ts): never a wrong model or an
+ * unhandled exception later.
  */
 import type { LayerTopology, StageProvenance } from '../compressed.js';
 import { DcError } from '../errors/dc-error.js';
 import type { LayerKind } from '../ir/model.js';
 import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type ContainerHeader, type StreamHeader, type StreamRole, type TensorHeader } from './header.js';
+import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
+import { checkSectionTable } from './section-table.js';
 
 const LAYER_KINDS: readonly LayerKind[] = ['dense', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'activation', 'dropout', 'reshape'];
-const MAX_ELEMENTS = 2 ** 32 - 1;
 
 function bad(message: string, tensor?: string): never {
   throw new DcError('BAD_HEADER', message, tensor === undefined ? {} : { tensor });
@@ -37,8 +40,8 @@ function int(v: unknown, what: string, min: number, max: number): number {
 }
 
 function shapeOf(v: unknown, what: string): number[] {
-  const shape = arr(v, what).map((d, i) => int(d, `${what}[${i}]`, 0, MAX_ELEMENTS));
-  if (shape.reduce((a, b) => a * b, 1) > MAX_ELEMENTS) bad(`${what} has more than 2^32 - 1 elements`);
+  const shape = arr(v, what).map((d, i) => int(d, `${what}[${i}]`, 0, MAX_TENSOR_ELEMENTS));
+  if (shape.reduce((a, b) => a * b, 1) > MAX_TENSOR_ELEMENTS) bad(`${what} has more than 2^28 elements`);
   return shape;
 }
 
@@ -49,23 +52,20 @@ function layerOf(v: unknown, i: number): LayerTopology {
   return { name: str(o.name, `model.layers[${i}].name`), config: config as unknown as LayerTopology['config'] };
 }
 
-function streamOf(v: unknown, what: string, dataLength: number, key: string): StreamHeader {
+function streamOf(v: unknown, what: string, key: string): StreamHeader {
   const o = obj(v, what);
   const type = o.type;
   if (type !== 'symbols' && type !== 'f32' && type !== 'f16') bad(`${what}.type must be "symbols", "f32" or "f16"`, key);
   const bits = type === 'symbols' ? int(o.bits, `${what}.bits`, 1, 16) : undefined;
   const encodings = arr(o.encodings, `${what}.encodings`).map((e, i) => str(e, `${what}.encodings[${i}]`));
-  if (encodings.length === 0) bad(`${what}.encodings must not be empty`, key);
-  const offset = int(o.offset, `${what}.offset`, 0, Number.MAX_SAFE_INTEGER);
-  const length = int(o.length, `${what}.length`, 0, Number.MAX_SAFE_INTEGER);
+  if (encodings.length !== 1) bad(`${what}.encodings must hold exactly one encoding in format v1`, key);
+  const offset = int(o.offset, `${what}.offset`, 0, MAX_FILE_BYTES);
+  const length = int(o.length, `${what}.length`, 0, MAX_FILE_BYTES);
   if (offset % SECTION_ALIGNMENT !== 0) bad(`${what}.offset ${offset} is not a multiple of ${SECTION_ALIGNMENT}`, key);
-  if (offset + length > dataLength) {
-    throw new DcError('OUT_OF_BOUNDS', `${what} spans bytes ${offset}..${offset + length} of a data area of ${dataLength} bytes`, { tensor: key });
-  }
   return {
     type,
     ...(bits === undefined ? {} : { bits }),
-    count: int(o.count, `${what}.count`, 0, MAX_ELEMENTS),
+    count: int(o.count, `${what}.count`, 0, 2 * MAX_TENSOR_ELEMENTS),
     encodings,
     offset,
     length,
@@ -73,7 +73,7 @@ function streamOf(v: unknown, what: string, dataLength: number, key: string): St
   };
 }
 
-function tensorOf(v: unknown, i: number, layers: ReadonlySet<string>, dataLength: number): TensorHeader {
+function tensorOf(v: unknown, i: number, layers: ReadonlySet<string>): TensorHeader {
   const o = obj(v, `tensors[${i}]`);
   const key = str(o.key, `tensors[${i}].key`);
   const slash = key.lastIndexOf('/');
@@ -93,15 +93,19 @@ function tensorOf(v: unknown, i: number, layers: ReadonlySet<string>, dataLength
   const roles = LAYOUT_STREAMS[layout];
   for (const role of Object.keys(so)) if (!roles.includes(role as StreamRole)) bad(`tensor ${key}: layout ${layout} has no "${role}" stream`, key);
   const streams: Partial<Record<StreamRole, StreamHeader>> = {};
-  for (const role of roles) streams[role] = streamOf(so[role], `tensor ${key}: stream ${role}`, dataLength, key);
+  for (const role of roles) streams[role] = streamOf(so[role], `tensor ${key}: stream ${role}`, key);
   const expect = (role: StreamRole, check: (s: StreamHeader) => boolean, what: string): void => {
     if (!check(streams[role]!)) bad(`tensor ${key}: stream ${role} must be ${what}`, key);
   };
   const n = sparse ? entries! : size;
   if (streams.values) expect('values', (s) => s.type !== 'symbols' && s.count === n, `f32 or f16 with ${n} values`);
-  if (streams.codebook) expect('codebook', (s) => s.type !== 'symbols' && s.count >= 1 && s.count <= 65536, 'f32 or f16 with 1 to 65536 entries');
+  if (streams.codebook) expect('codebook', (s) => s.type !== 'symbols' && s.count >= 1 && s.count <= MAX_CODEBOOK_ENTRIES, `f32 or f16 with 1 to ${MAX_CODEBOOK_ENTRIES} entries`);
   if (streams.codes) expect('codes', (s) => s.type === 'symbols' && s.count === n && streams.codebook!.count <= 2 ** s.bits!, `symbols, ${n} of them, wide enough for the codebook`);
-  if (streams.gaps) expect('gaps', (s) => s.type === 'symbols' && s.bits === gapBits && s.count >= n, `symbols of gapBits bits, at least ${n} of them`);
+  if (streams.gaps) {
+    // Fillers advance by M = 2^gapBits - 1 and never past the N elements: at most floor((N - entries) / M) of them.
+    const most = n + Math.floor((size - n) / (2 ** gapBits! - 1));
+    expect('gaps', (s) => s.type === 'symbols' && s.bits === gapBits && s.count >= n && s.count <= most, `symbols of gapBits bits, ${n} to ${most} gap symbols`);
+  }
   return { key, shape, layout, ...(sparse ? { entries, gapBits, order } : {}), streams };
 }
 
@@ -118,8 +122,9 @@ export function validateHeader(json: unknown, dataLength: number): ContainerHead
   });
   const decoders: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(root.decoders, 'decoders'))) decoders[k] = str(v, `decoders.${k}`);
-  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, names, dataLength));
+  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, names));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
+  checkSectionTable(tensors, dataLength);
   return {
     model: { name: str(model.name, 'model.name'), inputShape: shapeOf(model.inputShape, 'model.inputShape'), layers },
     stages,

@@ -32,6 +32,8 @@ export const errorCatalogue = {
   OUT_OF_BOUNDS: 'A length or offset in the file points outside it; the file is corrupted.',
   UNKNOWN_ENCODING: 'Install the package named in the message and pass its decoder when loading.',
   CORRUPT_STREAM: 'An encoded stream does not decode to the size the header promises; the file is corrupted.',
+  BAD_PADDING: 'A padding byte of the file (after the header, between sections) is not zero: the file was altered after it was written, or its writer is faulty.',
+  NON_FINITE_VALUE: 'A weight, bias or codebook entry is NaN or infinite (the model diverged, or float16 overflowed past ±65504): fix the model, or store it as float32.',
   WRITE_FAILED: 'The file could not be written; the previous file at that path, if any, is untouched.',
 } as const;
 

@@ -9,15 +9,17 @@ function corrupt(why: string): never {
 
 /**
  * Decodes exactly `count` symbols of at most `bits` bits from a Huffman stream (table then
- * LSB-first code bits). Throws `CORRUPT_STREAM` on any inconsistency, including a stream that
- * ends before `count` symbols.
+ * LSB-first code bits). Throws `CORRUPT_STREAM` on any inconsistency: a stream that ends before
+ * `count` symbols, bytes after the last one, or padding bits that are not zero.
  */
 export function decodeHuffman(data: Uint8Array, count: number, bits: number): Uint8Array | Uint16Array {
   const { maxLength, lengths, bytes } = readStreamTable(data, bits);
   if (maxLength === 0) {
     if (count !== 0) corrupt(`an empty stream cannot hold ${count} symbols`);
+    if (data.length !== 1) corrupt(`an empty stream is 1 byte, not ${data.length}`);
     return bits <= 8 ? new Uint8Array(0) : new Uint16Array(0);
   }
+  if (count === 0) corrupt('a stream of 0 symbols is the 1-byte empty stream, without a code table');
   if (count > (data.length - bytes) * 8) corrupt(`${data.length - bytes} bytes cannot hold ${count} symbols`);
   const out = bits <= 8 ? new Uint8Array(count) : new Uint16Array(count);
   const table = buildDecodeTable(lengths, maxLength);
@@ -78,6 +80,10 @@ export function decodeHuffman(data: Uint8Array, count: number, bits: number): Ui
     buf >>>= len;
     have -= len;
   }
-  if (pos * 8 - have > n * 8) corrupt('the stream ends before its last symbol');
+  const end = pos * 8 - have; // bits consumed
+  if (end > n * 8) corrupt('the stream ends before its last symbol');
+  if (Math.ceil(end / 8) < n) corrupt(`${n - Math.ceil(end / 8)} bytes follow the last symbol`);
+  // `buf` starts at bit `end`: the padding bits of the last byte come first.
+  if ((buf & ((1 << (n * 8 - end)) - 1)) !== 0) corrupt('the padding bits after the last symbol are not zero');
   return out;
 }

@@ -34,11 +34,15 @@ export function readStreamTable(data: Uint8Array, bits: number): StreamTable {
     if (p >= data.length || shift > 21) corrupt('bad symbol count');
     const b = data[p++];
     n += (b & 0x7f) * 2 ** shift;
-    if (!(b & 0x80)) break;
+    if (!(b & 0x80)) {
+      if (b === 0 && shift > 0) corrupt('symbol count not in its shortest LEB128 form');
+      break;
+    }
   }
   if (n < 1 || n > 2 ** bits) corrupt(`${n} symbols described for ${bits}-bit symbols`);
   const end = p + Math.ceil(n / 2);
   if (end > data.length) corrupt('code lengths run past the end');
+  if (n % 2 === 1 && data[end - 1] >> 4 !== 0) corrupt('the unused high nibble after the last code length is not zero');
   const lengths = new Uint8Array(n);
   let longest = 0;
   for (let s = 0; s < n; s++) {
@@ -46,8 +50,25 @@ export function readStreamTable(data: Uint8Array, bits: number): StreamTable {
     lengths[s] = len;
     if (len > longest) longest = len;
   }
+  if (lengths[n - 1] === 0) corrupt(`symbol ${n - 1}, the last one described, has no code (n must be as small as possible)`);
   if (longest !== maxLength) corrupt(`longest code ${longest} differs from the stated ${maxLength}`);
+  checkComplete(lengths);
   return { maxLength, lengths, bytes: end };
+}
+
+/**
+ * `CORRUPT_STREAM` unless the code lengths fill the code space exactly (Kraft sum 1), as an
+ * optimal code does; the one exception is a single used symbol, whose code is 1 bit.
+ */
+function checkComplete(lengths: Uint8Array): void {
+  let used = 0;
+  let space = 0; // in units of 2^-15
+  for (const len of lengths) {
+    if (len === 0) continue;
+    used++;
+    space += 2 ** (15 - len);
+  }
+  if (used === 1 ? space !== 2 ** 14 : space !== 2 ** 15) corrupt(`code lengths fill ${space / 2 ** 15} of the code space, not all of it`);
 }
 
 /** Writes the table of a stream: `lengths` per symbol (trailing unused symbols may be omitted). */

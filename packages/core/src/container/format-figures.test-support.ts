@@ -1,0 +1,104 @@
+/**
+ * The figures docs/format.md quotes, computed from the shipped sample files so that they cannot
+ * drift: the example header (§2) and the size breakdown (§6). `format-doc.test.ts` checks the
+ * document against them; `pnpm docs:figures` rewrites its generated blocks.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readContainerHeader } from './decode.js';
+import { readPreamble } from './framing.js';
+import { PREAMBLE_BYTES } from './header.js';
+
+/** The repository's root folder. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The document whose generated blocks these are. */
+export const FORMAT_DOC = `${REPO_ROOT}docs/format.md`;
+/** The shipped sample files the figures come from. */
+export const SAMPLE_FILES = ['lenet-300-100', 'lenet-5'].map((m) => `apps/demo/compressed/${m}.dcm`);
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const pct = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)}%`;
+
+function load(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(`${REPO_ROOT}${path}`));
+}
+
+/** The example header: the first shipped file's, with the tensors after the first two left out. */
+function exampleHeader(): string {
+  const bytes = load(SAMPLE_FILES[0]);
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const header = readPreamble(bytes).header as { model: unknown; stages: unknown[]; decoders: unknown; tensors: Array<{ streams: Record<string, unknown> }> };
+  const line = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(line).join(', ')}]`;
+    if (typeof v === 'object' && v !== null) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${line(x)}`).join(', ')}}`;
+    return JSON.stringify(v);
+  };
+  const tensor = (t: (typeof header.tensors)[number]): string => {
+    const { streams, ...fields } = t;
+    const inner = line(fields).slice(0, -1);
+    const rows = Object.entries(streams).map(([role, s]) => `        ${JSON.stringify(role)}: ${line(s)}`);
+    return `    ${inner}, "streams": {\n${rows.join(',\n')}\n      }\n    }`;
+  };
+  const model = header.model as { name: string; inputShape: number[]; layers: unknown[] };
+  return [
+    '```jsonc',
+    `// ${SAMPLE_FILES[0]}: its header (${fmt(view.getUint32(16, true))} bytes stored deflated, ${fmt(view.getUint32(24, true))} inflated; D = ${fmt(readPreamble(bytes).dataStart)}), re-indented`,
+    '{',
+    `  "model": { "name": ${JSON.stringify(model.name)}, "inputShape": ${line(model.inputShape)}, "layers": [`,
+    model.layers.map((l) => `    ${line(l)}`).join(',\n'),
+    '  ] },',
+    '  "stages": [',
+    header.stages.map((s) => `    ${line(s)}`).join(',\n'),
+    '  ],',
+    `  "decoders": ${line(header.decoders)},`,
+    '  "tensors": [',
+    `${header.tensors.slice(0, 2).map(tensor).join(',\n')},`,
+    `    // … ${header.tensors.length - 2} more tensors`,
+    '  ]',
+    '}',
+    '```',
+  ].join('\n');
+}
+
+/** The size breakdown of each shipped file. */
+function sizeTable(): string {
+  const rows = SAMPLE_FILES.map((path) => {
+    const bytes = load(path);
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const stored = view.getUint32(16, true);
+    const json = view.getUint32(24, true) || stored;
+    const header = readContainerHeader(bytes);
+    const by = (pick: (role: string, encoding: string) => boolean): number =>
+      header.tensors.flatMap((t) => Object.entries(t.streams)).reduce((n, [role, s]) => n + (pick(role, s.encodings[0]) ? s.length : 0), 0);
+    const sections = by(() => true);
+    const params = header.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+    const padding = bytes.length - PREAMBLE_BYTES - stored - sections;
+    return [
+      `\`${path.split('/').pop()}\``,
+      fmt(bytes.length),
+      `${fmt(stored)} (${pct(stored, bytes.length)}; JSON ${fmt(json)})`,
+      `${fmt(by((r) => r === 'codes'))} / ${fmt(by((r) => r === 'gaps'))} / ${fmt(by((r) => r === 'codebook'))} / ${fmt(by((r) => r === 'values'))}`,
+      fmt(by((_, e) => e === 'huffman')),
+      fmt(padding),
+      fmt(params),
+      `${((params * 4) / bytes.length).toFixed(1)}×`,
+    ];
+  });
+  return [
+    '| file | bytes | header stored (share; inflated JSON) | codes / gaps / codebooks / values bytes | of which `huffman` | padding | parameters | ratio (float32 bytes / file) |',
+    '|---|---:|---|---|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Generated blocks of the document by name: `<!-- generated:NAME -->` … `<!-- /generated -->`. */
+export function formatFigures(): Record<string, string> {
+  return { 'example-header': exampleHeader(), sizes: sizeTable() };
+}
+
+/** `doc` with each generated block replaced by its current content. */
+export function rewriteGenerated(doc: string, blocks: Record<string, string>): string {
+  return doc.replace(/(<!-- generated:([\w-]+) -->\n)[\s\S]*?(<!-- \/generated -->)/g, (all, open: string, name: string, close: string) =>
+    name in blocks ? `${open}${blocks[name]}\n${close}` : all,
+  );
+}
