@@ -4,7 +4,7 @@ import { DcError, isDcError } from '../errors/dc-error.js';
 import { packedLength, unpackBits, type Symbols } from './bit-pack.js';
 import { crc32 } from './crc32.js';
 import { decodeFloats, firstNonFinite, LITTLE_ENDIAN } from './float-stream.js';
-import { readPreamble } from './framing.js';
+import { readPreamble, type Preamble } from './framing.js';
 import type { ContainerHeader, StreamHeader, TensorHeader } from './header.js';
 import { decodeGaps } from './gaps.js';
 import { fromColumnOrder, permute } from './order.js';
@@ -20,15 +20,18 @@ export interface DecodeContainerOptions {
 
 /** Reads and validates only the preamble and header of a file (no stream is decoded). */
 export function readContainerHeader(bytes: Uint8Array): ContainerHeader {
-  return readChecked(bytes).header;
+  return readCheckedContainer(bytes).checked;
 }
 
-/** Preamble, header and section table checked, padding included. */
-function readChecked(bytes: Uint8Array): { header: ContainerHeader; dataStart: number } {
+/**
+ * The preamble of `bytes` and its validated header, after every check of docs/format.md §4 but
+ * the streams' (phases A-D: framing, header fields, section table, padding).
+ */
+export function readCheckedContainer(bytes: Uint8Array): Preamble & { readonly checked: ContainerHeader } {
   const pre = readPreamble(bytes);
-  const header = validateHeader(pre.header, pre.dataLength);
-  checkDataPadding(header.tensors, bytes.subarray(pre.dataStart));
-  return { header, dataStart: pre.dataStart };
+  const checked = validateHeader(pre.header, pre.dataLength);
+  checkDataPadding(checked.tensors, bytes.subarray(pre.dataStart));
+  return { ...pre, checked };
 }
 
 function rawSymbols(section: Uint8Array, s: StreamHeader, key: string): Symbols {
@@ -128,7 +131,7 @@ function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHea
  * may be views of `bytes` (zero-copy): do not modify `bytes` while using the model.
  */
 export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptions = {}): CompressedModel {
-  const { header, dataStart } = readChecked(bytes);
+  const { checked: header, dataStart } = readCheckedContainer(bytes);
   const decoders = options.decoders ?? [];
   const tensors = new Map<string, CompressedTensor>();
   for (const t of header.tensors) tensors.set(t.key, decodeTensor(bytes, dataStart, header, t, decoders));

@@ -3,10 +3,9 @@
  * (with its encoding and the bytes of its code tables) and the alignment padding. Reads the
  * header only; no stream is decoded. Feeds `dc inspect` and the demo's byte tables.
  */
-import { readPreamble } from './framing.js';
+import { readCheckedContainer } from './decode.js';
 import { PREAMBLE_BYTES, type StreamRole, type StreamType } from './header.js';
 import type { StreamDecoder } from './stream-codec.js';
-import { validateHeader } from './validate-header.js';
 
 /** One stream (one section of the data area). */
 export interface StreamBytes {
@@ -80,8 +79,8 @@ function u32(bytes: Uint8Array, at: number): number {
  * (same `DcError`s). Sections are not checked against their CRCs.
  */
 export function describeContainer(bytes: Uint8Array, options: DescribeContainerOptions = {}): ContainerDescription {
-  const pre = readPreamble(bytes);
-  const header = validateHeader(pre.header, pre.dataLength);
+  const pre = readCheckedContainer(bytes);
+  const header = pre.checked;
   const decoders = options.decoders ?? [];
   const storedHeader = u32(bytes, 16);
   const deflated = u32(bytes, 24) !== 0;

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readContainerHeader } from './decode.js';
+import { describeContainer } from './describe.js';
 import { readPreamble } from './framing.js';
-import { PREAMBLE_BYTES } from './header.js';
 
 /** The repository's root folder. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -63,25 +62,20 @@ function exampleHeader(): string {
 /** The size breakdown of each shipped file. */
 function sizeTable(): string {
   const rows = SAMPLE_FILES.map((path) => {
-    const bytes = load(path);
-    const view = new DataView(bytes.buffer, bytes.byteOffset);
-    const stored = view.getUint32(16, true);
-    const json = view.getUint32(24, true) || stored;
-    const header = readContainerHeader(bytes);
-    const by = (pick: (role: string, encoding: string) => boolean): number =>
-      header.tensors.flatMap((t) => Object.entries(t.streams)).reduce((n, [role, s]) => n + (pick(role, s.encodings[0]) ? s.length : 0), 0);
-    const sections = by(() => true);
-    const params = header.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-    const padding = bytes.length - PREAMBLE_BYTES - stored - sections;
+    const d = describeContainer(load(path));
+    const { totals } = d;
+    const streams = d.tensors.flatMap((t) => t.streams);
+    const huffman = streams.reduce((n, s) => n + (s.encoding === 'huffman' ? s.bytes : 0), 0);
+    const params = d.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
     return [
       `\`${path.split('/').pop()}\``,
-      fmt(bytes.length),
-      `${fmt(stored)} (${pct(stored, bytes.length)}; JSON ${fmt(json)})`,
-      `${fmt(by((r) => r === 'codes'))} / ${fmt(by((r) => r === 'gaps'))} / ${fmt(by((r) => r === 'codebook'))} / ${fmt(by((r) => r === 'values'))}`,
-      fmt(by((_, e) => e === 'huffman')),
-      fmt(padding),
+      fmt(d.fileBytes),
+      `${fmt(d.header.bytes)} (${pct(d.header.bytes, d.fileBytes)}; JSON ${fmt(d.header.jsonBytes)})`,
+      [totals.codes, totals.gaps, totals.codebook, totals.values].map(fmt).join(' / '),
+      fmt(huffman),
+      fmt(d.paddingBytes),
       fmt(params),
-      `${((params * 4) / bytes.length).toFixed(1)}×`,
+      `${((params * 4) / d.fileBytes).toFixed(1)}×`,
     ];
   });
   return [

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDcError } from '../errors/dc-error.js';
-import { thrownErrorCode as codeOf } from '../testing/error-code.js';
+import { thrownError, thrownErrorCode as codeOf } from '../testing/error-code.js';
 import { joinContainer, resealSections, splitContainer } from '../testing/forge-container.js';
 import { decodeContainer } from './decode.js';
 import { encodeContainer } from './encode.js';
@@ -24,17 +23,6 @@ function forge(header: Json, data: Uint8Array, deflate = true): Uint8Array {
 
 function stream(header: Json, key: string, role: string): { offset: number; length: number; count: number; bits?: number } {
   return header.tensors.find((t: Json) => t.key === key).streams[role];
-}
-
-/** The error `fn` throws (fails the test when it returns). */
-function caught(fn: () => unknown): { code: string; tensor?: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (isDcError(e)) return e;
-    throw e;
-  }
-  throw new Error('no error');
 }
 
 describe('strict reader: sections', () => {
@@ -109,14 +97,14 @@ describe('strict reader: streams', () => {
       const { header, data } = parts(options);
       const s = stream(header, key, role);
       new DataView(data.buffer).setFloat32(s.offset + 4, value, true);
-      const e = caught(() => decodeContainer(forge(header, data)));
+      const e = thrownError(() => decodeContainer(forge(header, data)));
       expect([key, value, e.code, e.tensor]).toEqual([key, value, 'NON_FINITE_VALUE', key]);
     }
     for (const bits of [0x7c00, 0xfc00, 0x7e00]) {
       const { header, data } = parts({ floatFormat: 'float16' });
       const s = stream(header, 'fc1/bias', 'values');
       new DataView(data.buffer).setUint16(s.offset + 2, bits, true);
-      const e = caught(() => decodeContainer(forge(header, data)));
+      const e = thrownError(() => decodeContainer(forge(header, data)));
       expect([bits, e.code, e.tensor]).toEqual([bits, 'NON_FINITE_VALUE', 'fc1/bias']);
     }
   });

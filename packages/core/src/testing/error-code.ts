@@ -1,4 +1,4 @@
-import { isDcError } from '../errors/dc-error.js';
+import { isDcError, type DcError } from '../errors/dc-error.js';
 
 /**
  * The `DcError` code `fn` throws, for asserting on bad input: `'no error'` when it returns, and
@@ -11,4 +11,15 @@ export function thrownErrorCode(fn: () => unknown): string {
     return isDcError(e) ? e.code : `not a DcError: ${String(e)}`;
   }
   return 'no error';
+}
+
+/** The `DcError` that `fn` throws; any other exception is rethrown, and returning is a failure. */
+export function thrownError(fn: () => unknown): DcError {
+  try {
+    fn();
+  } catch (e) {
+    if (isDcError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a DcError, but the call returned');
 }

@@ -3,7 +3,7 @@ export { runStageContract, snapshot, type StageContractFixture } from './stage-c
 export { tinyDenseModel, tinyConvModel, clusteredTinyModel } from './fixtures.js';
 export { readParamCache, writeParamCache } from './param-cache.js';
 export { lenet300100 } from './lenet.js';
-export { thrownErrorCode } from './error-code.js';
+export { thrownErrorCode, thrownError } from './error-code.js';
 export { constantCoder } from './constant-coder.js';
 export { splitContainer, joinContainer, resealSections, forgeDeflatedHeader, type SplitContainer, type JoinContainerOptions } from './forge-container.js';
 export { deflateBomb } from './deflate-bomb.js';
