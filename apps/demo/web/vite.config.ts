@@ -38,4 +38,6 @@ export default defineConfig({
   resolve: { conditions: ['source', ...defaultClientConditions] },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
   plugins: [demoAssets()],
+  // The cpu backend's worker threads are module Workers (`threads` option of createCpuBackend).
+  worker: { format: 'es' },
 });

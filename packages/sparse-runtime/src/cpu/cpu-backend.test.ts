@@ -6,6 +6,8 @@ import { sparseConvModule, spmmModule } from './wasm/wasm-modules.js';
 describeConformance({ backendName: 'cpu', createBackend: () => createCpuBackend() });
 describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'tiled' }), name: 'cpu (tiled)' }), count: 4 });
 describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'per-sample' }), name: 'cpu (per-sample)' }), count: 6 });
+// Two threads, splitting every batch of 17 samples or more between the calling thread and a worker.
+describeConformance({ backendName: 'cpu (2 threads)', createBackend: () => ({ ...createCpuBackend({ threads: 2, threadMinBatch: 2 }), name: 'cpu (2 threads)' }) });
 
 describe('createCpuBackend', () => {
   it('rejects an unknown batch kernel with INVALID_OPTION', () => {

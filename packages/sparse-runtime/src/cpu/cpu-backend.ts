@@ -16,6 +16,7 @@ import { spmmTiled, spmvSkipZeros, type TileScratch } from './dense-kernel.js';
 import { pool } from './pool-kernel.js';
 import { createWasmConv } from './wasm/wasm-conv.js';
 import { fitsWasm, WasmDenseKernels } from './wasm/wasm-dense.js';
+import { checkThreads, withThreads, type CpuThreads } from './threads/with-threads.js';
 import { spmmModule } from './wasm/wasm-modules.js';
 
 /** How dense layers run batches larger than one. */
@@ -33,6 +34,16 @@ export interface CpuBackendOptions {
   readonly batchKernel?: CpuBatchKernel;
   /** Smallest batch that `auto` sends to the WASM kernels (default 1: measured faster than TypeScript at every batch size). */
   readonly wasmMinBatch?: number;
+  /**
+   * Threads for inference (default 1: the calling thread only). With more, `prepare` starts
+   * `threads − 1` worker threads (Node `worker_threads`, browser module Workers), each holding the
+   * model, and batches of at least {@link CpuBackendOptions.threadMinBatch} samples are split
+   * between them and the calling thread; `dispose` stops them. `'auto'`: one thread per CPU core,
+   * falling back to the calling thread where workers cannot start.
+   */
+  readonly threads?: CpuThreads;
+  /** Smallest batch that is split across threads (default 32). */
+  readonly threadMinBatch?: number;
 }
 
 /**
@@ -108,7 +119,13 @@ function compile(layer: PlannedLayer, m: SparseRows | null, opts: Required<CpuBa
  * ```
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBackend {
-  const opts: Required<CpuBackendOptions> = { batchKernel: options.batchKernel ?? 'auto', wasmMinBatch: options.wasmMinBatch ?? 1 };
+  const opts: Required<CpuBackendOptions> = {
+    batchKernel: options.batchKernel ?? 'auto',
+    wasmMinBatch: options.wasmMinBatch ?? 1,
+    threads: options.threads ?? 1,
+    threadMinBatch: options.threadMinBatch ?? 32,
+  };
+  checkThreads(opts.threads, opts.threadMinBatch);
   if (!['auto', 'per-sample', 'tiled', 'wasm'].includes(opts.batchKernel)) {
     throw new DcError('INVALID_OPTION', `option "batchKernel": expected auto, per-sample, tiled or wasm, got ${String(opts.batchKernel)}`, { option: 'batchKernel' });
   }
@@ -127,7 +144,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
         wasmLayers.forEach((l, i) => shared.wasmIndex.set(l.m, i));
       }
       let steps = model.plan.map((l, i) => compile(l, rows[i], opts, shared));
-      return {
+      const local: PreparedModel = {
         async run(input, batch) {
           return runInChunks(
             (x, n) => steps.reduce((h, step) => step(h, n), x),
@@ -144,6 +161,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
           shared.wasmIndex.clear();
         },
       };
+      return withThreads(local, model, opts);
     },
   };
 }
