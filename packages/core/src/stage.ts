@@ -60,6 +60,13 @@ export interface StageOutput<P extends ArtifactKey = never> {
 }
 
 /**
+ * What a stage may change in the weights it returns: `'values'` moves the values of weights (any
+ * retraining, clustering, clipping), `'zeros'` changes which weights are zero (pruning, or
+ * training without masks). Artifacts computed from what changed are stale afterwards.
+ */
+export type WeightChange = 'values' | 'zeros';
+
+/**
  * A pipeline stage. `R` are the artifact keys it requires, `P` those it provides.
  * Names are `dc:<stage>` for the built-ins and `<package>:<stage>` for third parties.
  */
@@ -73,6 +80,28 @@ export interface Stage<R extends ArtifactKey = any, P extends ArtifactKey = any>
   readonly provides: readonly P[];
   /** Artifacts the stage uses when an earlier stage provided them (e.g. prune masks for clustering). */
   readonly uses?: readonly ArtifactKey[];
+  /**
+   * What `apply` changes in the weights; default nothing. An artifact from an earlier stage that
+   * depends on what changed (see `invalidatedBy`) is stale afterwards: the pipeline drops it, and a
+   * later stage that requires or uses it fails validation with `STALE_ARTIFACT` (clustering
+   * before pruning, say). The pipeline also checks after each stage that the weights still agree
+   * with the masks and codebooks it holds, so a stage that changes weights without declaring it
+   * fails there, by name.
+   */
+  readonly changes?: readonly WeightChange[];
+  /**
+   * For artifacts this stage provides: which later weight changes make each one stale. The
+   * built-in keys default to core's rules (`prune/masks`: zeros; `quantize/codebooks` and
+   * `encode/file`: values and zeros); other keys never go stale unless declared here.
+   */
+  readonly invalidatedBy?: { readonly [K in P]?: readonly WeightChange[] };
+  /**
+   * Checks the options against the model before the pipeline runs any stage (layer names, with
+   * `assertLayerNames`), so a typo fails before the first epoch rather than after earlier stages
+   * have trained. The pipeline calls it on its input model; call it at the start of `apply` too,
+   * for callers that apply the stage alone. Throws a `DcError` (`UNKNOWN_LAYER`, `INVALID_OPTION`).
+   */
+  checkModel?(model: Model): void;
   apply(input: StageInput<R>, ctx: StageContext): Promise<StageOutput<P>>;
 }
 

@@ -9,10 +9,11 @@ export const errorCatalogue = {
   UNKNOWN_LAYER: 'Use a layer name that exists in the model (see model.layers[].name).',
   UNSUPPORTED_LAYER: 'Only dense, conv2d, pooling, flatten, activation, dropout and input layers are supported.',
   UNSUPPORTED_TOPOLOGY: 'Only models whose layers form a single chain (Sequential, or functional without branches) are supported.',
-  INVALID_MODEL: 'The model is inconsistent (a shape or a tensor does not match its layer).',
+  INVALID_MODEL: 'The model is inconsistent (a shape or a tensor does not match its layer); convert tfjs models with fromLayersModel from @dc/core/tfjs.',
   // pipeline
   MISSING_ARTIFACT: 'Add a stage that provides the artifact before the stage that requires it.',
-  STAGE_FAILED: 'See `cause` for the error the stage threw.',
+  STAGE_FAILED: 'A stage threw something other than a DcError; see `cause` for what it threw.',
+  STALE_ARTIFACT: 'Reorder the stages so that a stage that changes weights runs before the stage whose artifact describes them (prune, then cluster, then encode).',
   ABORTED: 'The AbortSignal passed to the pipeline was aborted.',
   INVALID_STAGE: 'A stage is a plain object with name, options, requires, provides and apply().',
   OPTIONS_NOT_SERIALISABLE: 'Stage options must be plain JSON (no functions, typed arrays, Maps or cycles).',

@@ -1,14 +1,18 @@
 import type { ArtifactKey, ArtifactMap } from '../artifacts.js';
-import { DcError, isDcError } from '../errors/dc-error.js';
+import { DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { float32Bytes } from '../ir/params.js';
 import { createRandom } from '../random.js';
 import type { StageProvenance } from '../compressed.js';
 import type { Stage, StageContext, StageInput } from '../stage.js';
 import type { TrainingService } from '../training.js';
+import { assertArtifactsAgree } from './artifact-agreement.js';
+import { planArtifactFlow } from './artifact-flow.js';
+import { assertIrModel } from './assert-model.js';
 import { notify, type PipelineObserver } from './observer.js';
 import type { PipelineReport, StageReport } from './report.js';
-import { assertRequirements, assertStage } from './validate.js';
+import { stageError } from './stage-error.js';
+import { assertStage } from './validate.js';
 
 /** Options of {@link Pipeline.run}. */
 export interface PipelineRunOptions {
@@ -50,9 +54,19 @@ export interface Pipeline<A extends ArtifactKey = never> {
   use<R extends ArtifactKey, P extends ArtifactKey>(stage: Stage<R, P> & CheckRequires<R, A>): Pipeline<A | P>;
   /** Appends several stages (a preset); checked at run time only. */
   useAll(stages: readonly Stage[]): Pipeline<ArtifactKey>;
-  /** Throws `MISSING_ARTIFACT` if a requirement is unmet given `initial` artifacts. */
+  /**
+   * Throws `MISSING_ARTIFACT` if a requirement is unmet given `initial` artifacts, and
+   * `STALE_ARTIFACT` if a stage requires or uses an artifact that a stage before it made stale
+   * (see `Stage.changes`).
+   */
   validate(initial?: Iterable<ArtifactKey>): void;
-  /** Runs the stages in order on `model` (which is never mutated). */
+  /**
+   * Runs the stages in order on `model` (which is never mutated). Before the first stage it checks
+   * the model (`INVALID_MODEL`; a tfjs model needs `fromLayersModel` first), the artifact flow
+   * (`validate`) and every stage's `checkModel` (layer names in options). A stage's `DcError`
+   * reaches the caller with its own code and `stage` set; anything else it throws becomes
+   * `STAGE_FAILED` with the original as `cause`.
+   */
   run(model: Model, options?: PipelineRunOptions): Promise<PipelineResult>;
 }
 
@@ -63,24 +77,26 @@ export function createPipeline(): Pipeline<never> {
 
 function makePipeline(stages: readonly Stage[]): Pipeline<ArtifactKey> {
   const frozen = Object.freeze([...stages]);
+  const useAll = (more: readonly Stage[]) => {
+    more.forEach((s) => assertStage(s));
+    const next = [...frozen, ...more];
+    // An order that makes an artifact stale before its consumer is wrong whatever run() is given.
+    planArtifactFlow(next, [], { assumeInitial: true });
+    return makePipeline(next);
+  };
   return Object.freeze({
     stages: frozen,
-    use(stage: Stage) {
-      assertStage(stage);
-      return makePipeline([...frozen, stage]);
-    },
-    useAll(more: readonly Stage[]) {
-      more.forEach((s) => assertStage(s));
-      return makePipeline([...frozen, ...more]);
-    },
+    use: (stage: Stage) => useAll([stage]),
+    useAll,
     validate(initial: Iterable<ArtifactKey> = []) {
-      assertRequirements(frozen, initial);
+      planArtifactFlow(frozen, initial);
     },
     run: (model: Model, options?: PipelineRunOptions) => runStages(frozen, model, options ?? {}),
   }) as Pipeline<ArtifactKey>;
 }
 
 async function runStages(stages: readonly Stage[], input: Model, options: PipelineRunOptions): Promise<PipelineResult> {
+  assertIrModel(input);
   const seed = options.seed ?? 0;
   const signal = options.signal ?? new AbortController().signal;
   const observers = options.observers ?? [];
@@ -88,7 +104,15 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
   const evaluate = options.evaluate ?? trainer !== undefined;
   if (evaluate && !trainer) throw new DcError('TRAINER_REQUIRED', 'evaluate: true needs a trainer');
   const artifacts: Partial<ArtifactMap> = { ...options.artifacts };
-  assertRequirements(stages, Object.keys(artifacts) as ArtifactKey[]);
+  const staleAfter = planArtifactFlow(stages, Object.keys(artifacts) as ArtifactKey[]);
+  const providers = new Map<string, string>();
+  for (const stage of stages) {
+    try {
+      stage.checkModel?.(input);
+    } catch (error) {
+      throw stageError(stage.name, error);
+    }
+  }
   throwIfAborted(signal);
 
   const started = performance.now();
@@ -111,19 +135,17 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
       output = await stage.apply({ model, artifacts: artifacts as StageInput<ArtifactKey>['artifacts'] }, ctx);
     } catch (error) {
       if (signal.aborted) throw new DcError('ABORTED', `aborted during stage "${stage.name}"`, { stage: stage.name, cause: error });
-      const code = isDcError(error) ? ` (${error.code})` : '';
-      throw new DcError('STAGE_FAILED', `stage "${stage.name}" failed${code}: ${(error as Error)?.message ?? String(error)}`, {
-        stage: stage.name,
-        cause: error,
-        hint: isDcError(error) ? error.hint : undefined,
-      });
+      throw stageError(stage.name, error);
     }
     for (const key of stage.provides) {
       if (!(key in output.artifacts)) {
-        throw new DcError('STAGE_FAILED', `stage "${stage.name}" declared it provides "${key}" but did not return it`, { stage: stage.name });
+        throw new DcError('INVALID_STAGE', `stage "${stage.name}" declared it provides "${key}" but did not return it`, { stage: stage.name });
       }
+      providers.set(key, stage.name);
     }
     Object.assign(artifacts, output.artifacts);
+    for (const key of staleAfter[index]) delete artifacts[key];
+    assertArtifactsAgree(output.model, artifacts, providers, stage.name);
     model = output.model;
     const seconds = (performance.now() - t0) / 1000;
     const accuracy = evaluate ? (await trainer!.evaluate(model)).accuracy : undefined;

@@ -1,7 +1,8 @@
-import type { ArtifactKey } from '../artifacts.js';
 import { DcError } from '../errors/dc-error.js';
 import { isJsonSerialisable } from '../json.js';
 import type { Stage } from '../stage.js';
+
+const WEIGHT_CHANGES: readonly unknown[] = ['values', 'zeros'];
 
 /** Checks that `stage` is a well-formed stage object; throws `INVALID_STAGE` / `OPTIONS_NOT_SERIALISABLE`. */
 export function assertStage(stage: unknown): asserts stage is Stage {
@@ -10,27 +11,17 @@ export function assertStage(stage: unknown): asserts stage is Stage {
     typeof s === 'object' && s !== null && typeof s.name === 'string' && s.name.length > 0 &&
     Array.isArray(s.requires) && Array.isArray(s.provides) && typeof s.apply === 'function';
   if (!ok) throw new DcError('INVALID_STAGE', `not a stage: ${describe(stage)}`);
+  const optional = [
+    ['uses', s.uses === undefined || Array.isArray(s.uses)],
+    ['changes', s.changes === undefined || (Array.isArray(s.changes) && s.changes.every((c) => WEIGHT_CHANGES.includes(c)))],
+    ['invalidatedBy', s.invalidatedBy === undefined || (typeof s.invalidatedBy === 'object' && s.invalidatedBy !== null)],
+    ['checkModel', s.checkModel === undefined || typeof s.checkModel === 'function'],
+  ] as const;
+  for (const [field, good] of optional) {
+    if (!good) throw new DcError('INVALID_STAGE', `stage "${s.name}": "${field}" is malformed`, { stage: s.name, hint: 'See the Stage interface: changes is an array of "values" / "zeros", checkModel a function.' });
+  }
   if (!isJsonSerialisable(s.options)) {
     throw new DcError('OPTIONS_NOT_SERIALISABLE', `options of stage "${s.name}" are not plain JSON`, { stage: s.name });
-  }
-}
-
-/**
- * Checks that every stage's `requires` is provided by an earlier stage or by the initial
- * artifacts; throws `MISSING_ARTIFACT` naming the stage and the key.
- */
-export function assertRequirements(stages: readonly Stage[], initial: Iterable<ArtifactKey>): void {
-  const available = new Set<ArtifactKey>(initial);
-  for (const stage of stages) {
-    for (const key of stage.requires) {
-      if (!available.has(key)) {
-        throw new DcError('MISSING_ARTIFACT', `stage "${stage.name}" requires artifact "${key}", which no earlier stage provides`, {
-          stage: stage.name,
-          hint: `Add a stage that provides "${key}" before "${stage.name}" (e.g. pruneLowMagnitude() provides "prune/masks").`,
-        });
-      }
-    }
-    for (const key of stage.provides) available.add(key);
   }
 }
 
