@@ -48,7 +48,7 @@ for (const ref of listParams(pruned)) {
   assert.equal(zeros, expected[ref.key], `${ref.key} pruned count`);
 }
 assert.equal(report.stages[0].name, 'dc:prune');
-assert.equal(report.stages[0].metrics.kept, 32 + 80);
+assert.equal(report.stages[0].metrics.total.kept, 32 + 80);
 assert.deepEqual(scheduleValues({ kind: 'constant' }, 0.5, 2), [0.5, 0.5]);
 
 let error;
@@ -59,4 +59,4 @@ try {
 }
 assert.ok(isDcError(error) && error.code === 'INVALID_OPTION' && error.option === 'sparsity');
 assert.ok(!existsSync('node_modules/@tensorflow'), 'no TensorFlow.js was installed');
-process.stdout.write(`pack-check: ok (kept ${report.stages[0].metrics.keptPercent.toFixed(2)}% of kernel weights; only @dc/core and @dc/prune installed)\n`);
+process.stdout.write(`pack-check: ok (kept ${(100 * report.stages[0].metrics.total.keptFraction).toFixed(2)}% of kernel weights; only @dc/core and @dc/prune installed)\n`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isDcError } from '@dc/core';
+import { createPipeline, isDcError } from '@dc/core';
 import { pruneLowMagnitude } from './prune-low-magnitude.js';
 import type { PruneLowMagnitudeOptions } from './options.js';
+import { tinyMlp } from './test/models.js';
 
 function errorOf(fn: () => unknown): { code: string; option?: string; message: string } {
   try {
@@ -35,6 +36,12 @@ describe('pruneLowMagnitude options (validated in the factory)', () => {
     ['retrain negative epochs', { retrain: { epochs: -1, learningRate: 1e-3 } }, 'retrain.epochs'],
     ['retrain bad optimizer', { retrain: { epochs: 1, learningRate: 1e-3, optimizer: 'rmsprop' as never } }, 'retrain.optimizer'],
     ['unknown option', { sparsty: 0.5 } as never, 'sparsty'],
+    ['unknown retrain option', { retrain: { epochs: 1, learningRate: 1e-3, lr: 1 } } as never, 'retrain.lr'],
+    ['unknown schedule option', { schedule: { kind: 'polynomial', intial: 0.5 } } as never, 'schedule.intial'],
+    ['constant schedule with a power', { schedule: { kind: 'constant', power: 2 } } as never, 'schedule'],
+    ['pruneBiases not a boolean', { pruneBiases: 'yes' } as never, 'pruneBiases'],
+    ['layers not an array', { layers: 'ip1' } as never, 'layers'],
+    ['options not an object', 0.9 as never, 'options'],
   ];
   it.each(cases)('%s → INVALID_OPTION naming the option', (_, options, option) => {
     const e = errorOf(() => pruneLowMagnitude(options));
@@ -55,5 +62,18 @@ describe('pruneLowMagnitude options (validated in the factory)', () => {
     });
     expect(pruneLowMagnitude().options).toMatchObject({ sparsity: 0.5, rounds: 1 });
     expect(pruneLowMagnitude(stage.options as PruneLowMagnitudeOptions).options).toEqual(stage.options);
+  });
+});
+
+describe('pruneLowMagnitude errors through a pipeline keep their code', () => {
+  it('an unknown layer is UNKNOWN_LAYER from run(), naming stage and option and listing the layers', async () => {
+    const e = await createPipeline().use(pruneLowMagnitude({ sparsity: { ip1: 0.5 } })).run(tinyMlp()).catch((error: unknown) => error);
+    expect(isDcError(e) && [e.code, e.stage, e.option]).toEqual(['UNKNOWN_LAYER', 'dc:prune', 'sparsity.ip1']);
+    expect((e as Error).message).toContain('valid: d1, d2');
+  });
+
+  it('retraining without a trainer is TRAINER_REQUIRED from run()', async () => {
+    const e = await createPipeline().use(pruneLowMagnitude({ retrain: { epochs: 1, learningRate: 0.01 } })).run(tinyMlp()).catch((error: unknown) => error);
+    expect(isDcError(e) && [e.code, e.stage, e.option]).toEqual(['TRAINER_REQUIRED', 'dc:prune', 'retrain']);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * The options of {@link pruneLowMagnitude} and their eager validation: a bad option fails when the
- * stage is made, not minutes into a pipeline run.
+ * The options of {@link pruneLowMagnitude} and their eager validation with core's `optionChecks`:
+ * a bad option (unknown key, wrong type, out of range) fails when the stage is made, not minutes
+ * into a pipeline run.
  */
-import { assertOption } from '@dc/core';
-import type { OptimizerName } from '@dc/core';
-import { validateSchedule, type PruneSchedule } from './schedule.js';
+import { optionChecks, type OptimizerName, type OptionChecks, type OptionKeys } from '@dc/core';
+import type { PolynomialSchedule, PruneSchedule } from './schedule.js';
 
 /** The stage name, used in errors and reports. */
 export const STAGE_NAME = 'dc:prune';
@@ -69,56 +69,73 @@ export interface ResolvedOptions {
   readonly evaluate: boolean;
 }
 
-const KNOWN = new Set(['quality', 'sparsity', 'globalSparsity', 'layers', 'pruneBiases', 'rounds', 'schedule', 'retrain', 'evaluate']);
-const OPTIMIZERS = new Set(['sgd', 'momentum', 'adam']);
+const KEYS: OptionKeys<PruneLowMagnitudeOptions> = {
+  quality: true,
+  sparsity: true,
+  globalSparsity: true,
+  layers: true,
+  pruneBiases: true,
+  rounds: true,
+  schedule: true,
+  retrain: true,
+  evaluate: true,
+};
+const RETRAIN_KEYS: OptionKeys<RetrainOptions> = { epochs: true, learningRate: true, batchSize: true, optimizer: true };
+// A polynomial schedule has every key a schedule can have.
+const SCHEDULE_KEYS: OptionKeys<PolynomialSchedule> = { kind: true, initial: true, power: true };
+const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam'];
 
-function check(ok: boolean, option: string, message: string): asserts ok {
-  assertOption(ok, option, message, STAGE_NAME);
+const check: OptionChecks = optionChecks(STAGE_NAME);
+
+/** A target value: finite, non-negative, and below `below` when given (sparsities are < 1). */
+function checkTarget(value: unknown, option: string, below: number | undefined): void {
+  check.number(value, option, { min: 0, ...(below === undefined ? {} : { below }) });
 }
 
-function checkValue(value: unknown, option: string, max: number | undefined): void {
-  check(typeof value === 'number' && Number.isFinite(value), option, `must be a finite number, got ${String(value)}`);
-  check(value >= 0, option, `must not be negative, got ${value}`);
-  if (max !== undefined) check(value < max, option, `must be less than ${max}, got ${value}`);
+function checkPerLayer(value: unknown, option: string, below: number | undefined): void {
+  if (typeof value === 'object' && value !== null) check.record(value, option, (v, o) => checkTarget(v, o, below));
+  else checkTarget(value, option, below);
 }
 
-function checkPerLayer(value: PerLayer, option: string, max: number | undefined): void {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const entries = Object.entries(value);
-    check(entries.length > 0, option, 'per-layer record must name at least one layer');
-    for (const [layer, v] of entries) checkValue(v, `${option}.${layer}`, max);
-  } else {
-    checkValue(value, option, max);
+/** Throws `INVALID_OPTION` naming `schedule.*` if `schedule` is malformed. `below` bounds `initial` (exclusive). */
+function checkSchedule(schedule: unknown, below: number | undefined): asserts schedule is PruneSchedule {
+  check.object<Omit<PolynomialSchedule, 'kind'> & { kind: PruneSchedule['kind'] }>(schedule, 'schedule', SCHEDULE_KEYS);
+  check.oneOf(schedule.kind, 'schedule.kind', ['constant', 'polynomial']);
+  if (schedule.kind === 'constant') {
+    check.that(schedule.initial === undefined && schedule.power === undefined, 'schedule', 'a constant schedule takes no initial or power');
+    return;
   }
+  if (schedule.initial !== undefined) checkTarget(schedule.initial, 'schedule.initial', below);
+  if (schedule.power !== undefined) check.number(schedule.power, 'schedule.power', { above: 0 });
 }
 
-/** Validates `options` and fills in defaults; throws `INVALID_OPTION` naming the option. */
+function checkRetrain(retrain: unknown): asserts retrain is RetrainOptions {
+  check.object<RetrainOptions>(retrain, 'retrain', RETRAIN_KEYS);
+  check.number(retrain.epochs, 'retrain.epochs', { integer: true, min: 0 });
+  check.number(retrain.learningRate, 'retrain.learningRate', { above: 0 });
+  if (retrain.batchSize !== undefined) check.number(retrain.batchSize, 'retrain.batchSize', { integer: true, min: 1 });
+  if (retrain.optimizer !== undefined) check.oneOf(retrain.optimizer, 'retrain.optimizer', OPTIMIZERS);
+}
+
+/**
+ * Validates `options` and fills in defaults; throws `INVALID_OPTION` naming the option (unknown
+ * keys included). Layer names are checked against the model by the stage's `checkModel`.
+ */
 export function resolveOptions(options: PruneLowMagnitudeOptions = {}): ResolvedOptions {
-  check(typeof options === 'object' && options !== null, 'options', 'must be an object');
-  for (const key of Object.keys(options)) check(KNOWN.has(key), key, `unknown option (known: ${[...KNOWN].join(', ')})`);
+  check.object<PruneLowMagnitudeOptions>(options, 'options', KEYS);
   const given = (['quality', 'sparsity', 'globalSparsity'] as const).filter((k) => options[k] !== undefined);
-  check(given.length <= 1, given[1] ?? 'sparsity', `give only one of quality, sparsity, globalSparsity (got ${given.join(', ')})`);
+  check.that(given.length <= 1, given[1] ?? 'sparsity', `give only one of quality, sparsity, globalSparsity (got ${given.join(', ')})`);
   const kind: TargetKind = given[0] ?? 'sparsity';
   const target: PerLayer = options[kind] ?? 0.5;
-  if (kind === 'globalSparsity') checkValue(target, kind, 1);
+  if (kind === 'globalSparsity') checkTarget(target, kind, 1);
   else checkPerLayer(target, kind, kind === 'sparsity' ? 1 : undefined);
 
   const { layers, pruneBiases = false, rounds = 1, schedule = { kind: 'constant' }, retrain, evaluate = true } = options;
-  if (layers !== undefined) {
-    check(Array.isArray(layers) && layers.length > 0, 'layers', 'must be a non-empty array of layer names');
-    check(layers.every((l) => typeof l === 'string' && l.length > 0), 'layers', 'every entry must be a layer name');
-    check(new Set(layers).size === layers.length, 'layers', 'names must not repeat');
-  }
-  check(typeof pruneBiases === 'boolean', 'pruneBiases', 'must be true or false');
-  check(typeof evaluate === 'boolean', 'evaluate', 'must be true or false');
-  check(Number.isInteger(rounds) && rounds >= 1, 'rounds', `must be an integer ≥ 1, got ${String(rounds)}`);
-  validateSchedule(schedule, kind === 'quality' ? undefined : 1, STAGE_NAME);
-  if (retrain !== undefined) {
-    check(typeof retrain === 'object' && retrain !== null, 'retrain', 'must be an object { epochs, learningRate }');
-    check(Number.isInteger(retrain.epochs) && retrain.epochs >= 0, 'retrain.epochs', `must be an integer ≥ 0, got ${String(retrain.epochs)}`);
-    check(typeof retrain.learningRate === 'number' && retrain.learningRate > 0 && Number.isFinite(retrain.learningRate), 'retrain.learningRate', `must be a positive number, got ${String(retrain.learningRate)}`);
-    if (retrain.batchSize !== undefined) check(Number.isInteger(retrain.batchSize) && retrain.batchSize >= 1, 'retrain.batchSize', 'must be an integer ≥ 1');
-    if (retrain.optimizer !== undefined) check(OPTIMIZERS.has(retrain.optimizer), 'retrain.optimizer', `must be one of ${[...OPTIMIZERS].join(', ')}`);
-  }
+  if (layers !== undefined) check.names(layers, 'layers');
+  check.boolean(pruneBiases, 'pruneBiases');
+  check.boolean(evaluate, 'evaluate');
+  check.number(rounds, 'rounds', { integer: true, min: 1 });
+  checkSchedule(schedule, kind === 'quality' ? undefined : 1);
+  if (retrain !== undefined) checkRetrain(retrain);
   return { kind, target, ...(layers ? { layers: [...layers] } : {}), pruneBiases, rounds, schedule, ...(retrain ? { retrain } : {}), evaluate };
 }

@@ -35,7 +35,7 @@ describe('pruneLowMagnitude', () => {
       ref.tensor.values.forEach((v, i) => expect(mask[i] === 0 ? Object.is(v, 0) : v !== 0).toBe(true));
     }
     expect(bias(out.model, 'c1')).toEqual(bias(model, 'c1'));
-    expect(out.metrics).toMatchObject({ weights: 756, kept: 378, keptPercent: 50 });
+    expect(out.metrics!.total).toEqual({ params: 756, kept: 378, keptFraction: 0.5 });
   });
 
   it('prunes biases when asked, and only the named layers', async () => {
@@ -49,8 +49,8 @@ describe('pruneLowMagnitude', () => {
   it('per-layer std rule: reports the threshold quality × std', async () => {
     const model = tinyMlp();
     const out = await pruneLowMagnitude({ quality: { d1: 1, d2: 0.5 } }).apply({ model, artifacts: {} }, testContext());
-    const layers = (out.metrics!.layers as { key: string; threshold: number; kept: number }[]);
-    expect(layers.map((l) => l.key)).toEqual(['d1/kernel', 'd2/kernel']);
+    const layers = (out.metrics!.layers as { tensor: string; threshold: number; kept: number }[]);
+    expect(layers.map((l) => l.tensor)).toEqual(['d1/kernel', 'd2/kernel']);
     const t1 = stdThreshold({ values: kernel(model, 'd1') }, 1);
     expect(layers[0].threshold).toBe(t1);
     expect(layers[0].kept).toBe(kernel(model, 'd1').filter((v) => Math.abs(v) >= t1).length);
@@ -61,7 +61,7 @@ describe('pruneLowMagnitude', () => {
     const out = await pruneLowMagnitude({ globalSparsity: 0.6 }).apply({ model, artifacts: {} }, testContext());
     const layers = out.metrics!.layers as { threshold: number }[];
     expect(layers[0].threshold).toBe(layers[1].threshold);
-    expect(out.metrics!.kept).toBe(66 - Math.round(0.6 * 66));
+    expect((out.metrics!.total as { kept: number }).kept).toBe(66 - Math.round(0.6 * 66));
   });
 
   it('unknown layer names fail at apply time with UNKNOWN_LAYER naming the layer', async () => {
@@ -96,7 +96,7 @@ describe('pruneLowMagnitude', () => {
     expect(countKept(48, mask)).toBe(24);
     // a mask for a layer this stage did not prune is carried and applied
     expect(out.artifacts['prune/masks'].get('d2/kernel')).toBe(prior.get('d2/kernel'));
-    const thresholds = Object.fromEntries((out.metrics!.layers as { key: string; threshold: number | null }[]).map((l) => [l.key, l.threshold]));
+    const thresholds = Object.fromEntries((out.metrics!.layers as { tensor: string; threshold: number | null }[]).map((l) => [l.tensor, l.threshold]));
     expect(thresholds['d1/kernel']).toBeGreaterThan(0);
     expect(thresholds['d2/kernel']).toBeNull(); // carried, not pruned here
     expect([...kernel(out.model, 'd2').slice(0, 3)]).toEqual([0, 0, 0]);
@@ -115,15 +115,15 @@ describe('pruneLowMagnitude', () => {
     expect(zeros(kernel(out.model, 'd2'))).toBe(9);
     // weights moved (momentum + random gradients) but pruned ones stayed exactly +0
     expect(kernel(out.model, 'd1')).not.toEqual(kernel(model, 'd1'));
-    const rounds = out.metrics!.rounds as { maskViolations: number; accuracy: number; keptPercent: number; epochs: number; targets: Record<string, number> }[];
+    const rounds = out.metrics!.rounds as { maskViolations: number; accuracy: number; keptFraction: number; epochs: number; targets: Record<string, number> }[];
     expect(rounds.map((r) => r.maskViolations)).toEqual([0, 0, 0]);
     expect(rounds.map((r) => r.epochs)).toEqual([2, 2, 2]);
     // the polynomial ramp: kept share falls round by round, the last round at the final target
-    expect(rounds[0].keptPercent).toBeGreaterThan(rounds[1].keptPercent);
-    expect(rounds[1].keptPercent).toBeGreaterThan(rounds[2].keptPercent);
+    expect(rounds[0].keptFraction).toBeGreaterThan(rounds[1].keptFraction);
+    expect(rounds[1].keptFraction).toBeGreaterThan(rounds[2].keptFraction);
     expect(rounds[2].targets).toEqual({ 'd1/kernel': 0.8, 'd2/kernel': 0.5 });
     // accuracy after each round from trainer.evaluate (the fake: share of non-zero kernel weights)
-    expect(rounds[2].accuracy).toBeCloseTo(out.metrics!.kept as number / 66, 12);
+    expect(rounds[2].accuracy).toBeCloseTo((out.metrics!.total as { kept: number }).kept / 66, 12);
     expect(trainer.calls).toHaveLength(3);
     expect(trainer.calls[0].learningRate).toBe(0.05);
     expect(ctx.events.filter((e) => e.label.endsWith('retrain'))).toHaveLength(6);
@@ -155,13 +155,18 @@ describe('pruneLowMagnitude', () => {
   it('a second stage with the same targets prunes nothing more and reports no threshold', async () => {
     const first = await pruneLowMagnitude({ sparsity: 0.5 }).apply({ model: tinyMlp(), artifacts: {} }, testContext());
     const again = await pruneLowMagnitude({ sparsity: 0.5 }).apply({ model: first.model, artifacts: first.artifacts }, testContext());
-    expect(again.metrics!.kept).toBe(first.metrics!.kept);
+    expect(again.metrics!.total).toEqual(first.metrics!.total);
     expect((again.metrics!.layers as { threshold: number | null }[]).map((l) => l.threshold)).toEqual([null, null]);
   });
 
   it('runs in a pipeline; the report carries per-layer metrics', async () => {
     const result = await createPipeline().use(pruneLowMagnitude({ sparsity: 0.75 })).run(tinyMlp());
     expect(result.artifacts['prune/masks']?.size).toBe(2);
-    expect(result.report.stages[0].metrics).toMatchObject({ kept: 12 + 4, weights: 66 });
+    expect(result.report.stages[0].metrics.total).toEqual({ params: 66, kept: 12 + 4, keptFraction: 16 / 66 });
+    // One row shape across stages (core's TensorMetricRow): kept is a count, keptFraction the share.
+    expect(result.report.stages[0].metrics.layers).toEqual([
+      { tensor: 'd1/kernel', params: 48, kept: 12, keptFraction: 0.25, threshold: expect.any(Number) },
+      { tensor: 'd2/kernel', params: 18, kept: 4, keptFraction: 4 / 18, threshold: expect.any(Number) },
+    ]);
   });
 });

@@ -18,8 +18,10 @@ import { selectTensors } from './select.js';
  * stay exactly `0`. Masks from an earlier stage (`prune/masks`) are respected: a pruned weight
  * stays pruned. Provides `prune/masks` (1 = kept) for every masked tensor.
  *
- * Options are validated here, eagerly (`INVALID_OPTION` naming the option); layer names are
- * checked against the model in `apply` (`UNKNOWN_LAYER`).
+ * Options are validated here, eagerly (`INVALID_OPTION` naming the option, unknown keys
+ * included); layer names are checked against the model by `checkModel`, which the pipeline runs
+ * before its first stage (`UNKNOWN_LAYER`, listing the valid names), and again at the start of
+ * `apply`.
  *
  * @example
  * ```ts
@@ -38,6 +40,9 @@ export function pruneLowMagnitude(options: PruneLowMagnitudeOptions = {}): Stage
     requires: [],
     provides: ['prune/masks'],
     uses: ['prune/masks'],
+    // Pruning zeroes weights and retraining moves the rest: codebooks made before are stale.
+    changes: ['values', 'zeros'],
+    checkModel: (model) => void selectTensors(model, resolved),
     apply: ({ model, artifacts }, ctx) => runPrune(model, artifacts['prune/masks'], resolved, ctx),
   };
 }
@@ -107,7 +112,7 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
     const totals = measure(model, masks, thresholds);
     const round: RoundMetrics = {
       round: r,
-      keptPercent: totals.keptPercent,
+      keptFraction: totals.total.keptFraction,
       targets: Object.fromEntries(step.targets),
       epochs,
       maskViolations,
@@ -116,7 +121,7 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
     };
     rounds.push(round);
     const acc = evaluation ? `, accuracy ${(100 * evaluation.accuracy).toFixed(2)}%` : '';
-    ctx.reporter.info(`round ${r}/${o.rounds}: kept ${totals.keptPercent.toFixed(2)}% of pruned weights${acc}`, round);
+    ctx.reporter.info(`round ${r}/${o.rounds}: kept ${(100 * totals.total.keptFraction).toFixed(2)}% of pruned weights${acc}`, round);
     ctx.progress({ label: `round ${r}/${o.rounds}: done`, current: r, total: o.rounds });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Pruning schedules: the target (quality or sparsity) of each round of iterative pruning.
+ * (Validated with the other options in options.ts.)
  */
-import { assertOption } from '@dc/core';
 
 /** Every round prunes to the final target (the paper's iterative pruning at a fixed threshold rule). */
 export interface ConstantSchedule {
@@ -23,18 +23,6 @@ export interface PolynomialSchedule {
 
 /** A pruning schedule. */
 export type PruneSchedule = ConstantSchedule | PolynomialSchedule;
-
-/** Throws `INVALID_OPTION` naming `schedule.*` if `schedule` is malformed. `max` bounds `initial` (exclusive). */
-export function validateSchedule(schedule: PruneSchedule, max: number | undefined, stage?: string): void {
-  const check = (ok: boolean, option: string, message: string): void => assertOption(ok, option, message, stage);
-  check(typeof schedule === 'object' && schedule !== null, 'schedule', 'must be { kind: "constant" } or { kind: "polynomial", initial?, power? }');
-  if (schedule.kind === 'constant') return;
-  check(schedule.kind === 'polynomial', 'schedule.kind', `must be "constant" or "polynomial", got ${String((schedule as { kind?: unknown }).kind)}`);
-  const { initial = 0, power = 3 } = schedule;
-  check(typeof initial === 'number' && Number.isFinite(initial) && initial >= 0, 'schedule.initial', `must be a non-negative number, got ${String(initial)}`);
-  if (max !== undefined) check(initial < max, 'schedule.initial', `must be less than ${max}, got ${initial}`);
-  check(typeof power === 'number' && Number.isFinite(power) && power > 0, 'schedule.power', `must be a positive number, got ${String(power)}`);
-}
 
 /**
  * The target of round `round` (1-based) of `rounds`, for a layer whose final target is `final`.

@@ -1,8 +1,8 @@
 /**
  * Which tensors a prune stage works on, and the final target of each, checked against the model.
  */
-import { DcError, listParams } from '@dc/core';
-import type { Model, ParamRef } from '@dc/core';
+import { assertLayerNames, DcError, layerReferences, listParams } from '@dc/core';
+import type { Layer, Model, ParamRef } from '@dc/core';
 import { STAGE_NAME, type PerLayer, type ResolvedOptions } from './options.js';
 
 /** A tensor to prune and its final target (quality or sparsity). */
@@ -11,38 +11,24 @@ export interface Selected {
   readonly final: number;
 }
 
-const PRUNABLE = new Set(['dense', 'conv2d']);
+/** Layers a prune stage can work on when named: those with a kernel. */
+const prunable = (layer: Layer) => layer.params.kernel !== undefined;
+/** Kinds pruned by default. */
+const DEFAULT_KINDS = new Set(['dense', 'conv2d']);
 
-function unknownLayer(model: Model, name: string, option: string): DcError {
-  const known = model.layers.filter((l) => PRUNABLE.has(l.config.kind)).map((l) => l.name);
-  return new DcError('UNKNOWN_LAYER', `option "${option}" names layer "${name}", which model "${model.name}" does not have (prunable layers: ${known.join(', ') || 'none'})`, {
-    stage: STAGE_NAME,
-    tensor: name,
-    option,
-  });
-}
-
-/** Layer names a per-layer record names explicitly (without the `'*'` default). */
-function recordLayers(target: PerLayer): string[] | undefined {
-  return typeof target === 'number' ? undefined : Object.keys(target).filter((k) => k !== '*');
-}
-
-/** Names of the layers to prune: `layers`, else the record's layers (unless it has `'*'`), else all dense/conv2d. */
+/**
+ * Names of the layers to prune: `layers`, else the record's layers (unless it has `'*'`), else
+ * every dense and conv2d layer. Throws `UNKNOWN_LAYER` for a name the model lacks and
+ * `INVALID_OPTION` for a layer without weights, naming the option and listing the valid names.
+ */
 export function selectLayers(model: Model, options: Pick<ResolvedOptions, 'kind' | 'target' | 'layers'>): string[] {
-  const byName = new Map(model.layers.map((l) => [l.name, l]));
-  const named = recordLayers(options.target);
-  for (const name of named ?? []) if (!byName.has(name)) throw unknownLayer(model, name, `${options.kind}.${name}`);
-  for (const name of options.layers ?? []) {
-    const layer = byName.get(name);
-    if (!layer) throw unknownLayer(model, name, 'layers');
-    if (!layer.params.kernel) {
-      throw new DcError('INVALID_OPTION', `option "layers": layer "${name}" (${layer.config.kind}) has no weights to prune`, { stage: STAGE_NAME, option: 'layers', tensor: name });
-    }
-  }
+  const references = [...layerReferences(options.kind, options.target, '*'), ...layerReferences('layers', options.layers)];
+  assertLayerNames(model, references, { stage: STAGE_NAME, accepts: prunable });
   if (options.layers) return [...options.layers];
+  const named = typeof options.target === 'number' ? undefined : Object.keys(options.target).filter((k) => k !== '*');
   const hasDefault = typeof options.target === 'number' || '*' in options.target;
   if (named && !hasDefault) return named;
-  return model.layers.filter((l) => PRUNABLE.has(l.config.kind) && l.params.kernel).map((l) => l.name);
+  return model.layers.filter((l) => prunable(l) && DEFAULT_KINDS.has(l.config.kind)).map((l) => l.name);
 }
 
 /** The final target of `layer`: the number, the record's entry, or the record's `'*'`. */
