@@ -116,10 +116,16 @@ describe('clusterWeights stage', () => {
     expect(Array.from(result.model.layers[0].params.bias!.values)).not.toEqual(Array.from(model.layers[0].params.bias!.values));
     const metrics = result.report.stages[0].metrics;
     const layers = metrics.layers as unknown as ClusterLayerMetrics[];
-    expect(layers.map((l) => [l.key, l.bits, l.distinct <= 4, l.centroids.length === l.clusters])).toEqual([
+    expect(layers.map((l) => [l.tensor, l.bits, l.distinct <= 4, l.centroids.length === l.clusters])).toEqual([
       ['fc1/kernel', 2, true, true],
       ['fc2/kernel', 2, true, true],
     ]);
+    // One row shape across stages (core's TensorMetricRow): kept is a count, keptFraction the share.
+    for (const l of layers) {
+      const cb = after.get(l.tensor)!;
+      expect([l.params, l.kept, l.keptFraction]).toEqual([kernels(model).get(l.tensor)!.length, cb.positions.length, cb.positions.length / l.params]);
+    }
+    expect(metrics.total).toEqual({ params: layers[0].params + layers[1].params, kept: layers[0].kept + layers[1].kept, keptFraction: (layers[0].kept + layers[1].kept) / (layers[0].params + layers[1].params) });
     expect(metrics.accuracyBefore).toBeTypeOf('number');
     expect(metrics.accuracyClustered).toBeTypeOf('number');
     expect(metrics.accuracyAfter).toBeTypeOf('number');

@@ -3,19 +3,20 @@
  * kept weights of each dense/conv2d kernel into `2 ** bits` shared values, then (with `epochs > 0`)
  * fine-tunes the shared values with the trainer, and provides the codebooks as `'quantize/codebooks'`.
  */
-import { DcError, defineStage, listParams, mapParams, type Codebook, type JsonValue, type Model, type Stage, type StageContext } from '@dc/core';
+import { DcError, defineStage, listParams, mapParams, tensorMetricRow, tensorTotals, type Codebook, type JsonValue, type Model, type Stage, type StageContext, type TensorMetricRow } from '@dc/core';
 import { clusterTensor } from './cluster-tensor.js';
 import { canonicalCodebook, createCentroidTuner, type MaskedTensor, type TunedTensor } from './fine-tune.js';
-import { bitsFor, optionsJson, resolveOptions, type ClusterWeightsOptions, type ResolvedClusterOptions } from './options.js';
+import { assertClusterLayerNames, bitsFor, optionsJson, resolveOptions, type ClusterWeightsOptions, type ResolvedClusterOptions } from './options.js';
 
 const NAME = 'dc:cluster';
 
-/** Per-tensor figures in the stage's metrics (`metrics.layers`). */
-export type ClusterLayerMetrics = {
-  readonly key: string;
+/**
+ * Per-tensor figures in the stage's metrics (`metrics.layers`): core's `TensorMetricRow`
+ * (`tensor`, `params`, `kept` = weights clustered, i.e. kept by the mask and nonzero,
+ * `keptFraction`, `bits`) and the clustering figures.
+ */
+export type ClusterLayerMetrics = TensorMetricRow & {
   readonly bits: number;
-  /** Weights clustered (kept by the mask and nonzero). */
-  readonly kept: number;
   /** Centroids in the final codebook (≤ 2 ** bits). */
   readonly clusters: number;
   /** Distinct nonzero values in the final tensor. */
@@ -41,7 +42,10 @@ async function accuracy(ctx: StageContext, o: ResolvedClusterOptions, model: Mod
 
 /**
  * Creates the trained-quantization stage. Throws `INVALID_OPTION` (naming the option) for bad
- * options, e.g. bits outside 1..8. See {@link ClusterWeightsOptions} for the options and defaults.
+ * options, e.g. bits outside 1..8 or an unknown key. Names in `layerBits` and `exclude` are
+ * checked against the model by `checkModel`, which the pipeline runs before its first stage
+ * (`UNKNOWN_LAYER`, listing the valid names), and again at the start of `apply`. See
+ * {@link ClusterWeightsOptions} for the options and defaults.
  *
  * ```ts
  * createPipeline().use(pruneLowMagnitude()).use(clusterWeights({ bits: { dense: 5 }, epochs: 2 }))
@@ -55,7 +59,11 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
     requires: [],
     provides: ['quantize/codebooks'],
     uses: ['prune/masks'],
+    // Weights move onto their centroids; pruned weights stay zero, so masks stay valid.
+    changes: ['values'],
+    checkModel: (model) => assertClusterLayerNames(model, o),
     async apply({ model, artifacts }, ctx) {
+      assertClusterLayerNames(model, o);
       if (o.epochs > 0 && !ctx.trainer) {
         throw new DcError('TRAINER_REQUIRED', `epochs: ${o.epochs} fine-tunes the centroids, which needs a trainer`, { stage: NAME, option: 'epochs' });
       }
@@ -76,7 +84,7 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
         clustered.set(ref.key, {
           values: r.values,
           codebook: r.codebook,
-          layer: { key: ref.key, bits, kept: r.codebook.positions.length, iterations: r.iterations, converged: r.converged, sse: r.sse, seconds },
+          layer: { ...tensorMetricRow(ref.key, ref.tensor.values.length, r.codebook.positions.length), bits, iterations: r.iterations, converged: r.converged, sse: r.sse, seconds },
         });
         ctx.progress({ label: `cluster ${ref.key}`, current: i + 1, total: targets.length });
       }
@@ -133,8 +141,8 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
 
       const finalValues = new Map(listParams(out).map((ref) => [ref.key, ref.tensor.values]));
       const layers: ClusterLayerMetrics[] = [...clustered.values()].map(({ layer }) => {
-        const cb = codebooks.get(layer.key)!;
-        return { ...layer, clusters: cb.centroids.length, distinct: distinctNonzero(finalValues.get(layer.key)!), centroids: Array.from(cb.centroids) };
+        const cb = codebooks.get(layer.tensor)!;
+        return { ...layer, clusters: cb.centroids.length, distinct: distinctNonzero(finalValues.get(layer.tensor)!), centroids: Array.from(cb.centroids) };
       });
       const accuracyAfter = accuracyBefore === undefined ? undefined : await accuracy(ctx, o, out);
       return {
@@ -142,6 +150,7 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
         artifacts: { 'quantize/codebooks': codebooks },
         metrics: {
           layers,
+          total: tensorTotals(layers),
           ...metrics,
           ...(accuracyBefore === undefined ? {} : { accuracyBefore }),
           ...(accuracyAfter === undefined ? {} : { accuracyAfter }),

@@ -122,7 +122,7 @@ describe('LeNet-300-100 on real MNIST (tfjs-wasm): trained quantization', () => 
         epochLosses: metrics.epochs.map((e) => e.loss),
         epochSeconds: metrics.epochs.map((e) => e.seconds),
         segmentSum: metrics.segmentSum,
-        layers: metrics.layers.map((l) => ({ key: l.key, clusters: l.clusters, distinct: l.distinct, kept: l.kept, iterations: l.iterations })),
+        layers: metrics.layers.map((l) => ({ tensor: l.tensor, clusters: l.clusters, distinct: l.distinct, kept: l.kept, iterations: l.iterations })),
       };
       runs.push(run);
       log(JSON.stringify(run));

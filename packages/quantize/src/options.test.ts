@@ -1,5 +1,5 @@
-import { isDcError, listParams, type DcError } from '@dc/core';
-import { tinyConvModel } from '@dc/core/testing';
+import { createPipeline, isDcError, listParams, type DcError } from '@dc/core';
+import { tinyConvModel, tinyDenseModel } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
 import { clusterWeights } from './cluster-weights.js';
 import { bitsFor, resolveOptions, type ClusterWeightsOptions } from './options.js';
@@ -21,7 +21,6 @@ describe('clusterWeights options', () => {
     [{ bits: 4.5 }, 'bits'],
     [{ bits: -1 }, 'bits'],
     [{ bits: Number.NaN }, 'bits'],
-    [{ bits: '5' as unknown as number }, 'bits'],
     [{ bits: { dense: 0 } }, 'bits.dense'],
     [{ bits: { conv2d: 9 } }, 'bits.conv2d'],
     [{ layerBits: { fc1: 2.5 } }, 'layerBits.fc1'],
@@ -31,6 +30,13 @@ describe('clusterWeights options', () => {
     [{ epochs: -1 }, 'epochs'],
     [{ learningRate: 0 }, 'learningRate'],
     [{ centroidMomentum: 1 }, 'centroidMomentum'],
+    [{ bitz: 4 } as never, 'bitz'],
+    [{ bits: { dense: 4, fc: 3 } } as never, 'bits.fc'],
+    [{ bits: '5' as never }, 'bits'],
+    [{ exclude: 'fc1' } as never, 'exclude'],
+    [{ exclude: ['fc1', 'fc1'] }, 'exclude'],
+    [{ includeBiases: 1 } as never, 'includeBiases'],
+    [{ layerBits: { 'fc1/bias': 4 } }, 'layerBits.fc1/bias'],
   ] as [ClusterWeightsOptions, string][])('the factory rejects %j with INVALID_OPTION naming %s', (options, option) => {
     const error = thrown(() => clusterWeights(options));
     expect(error.code).toBe('INVALID_OPTION');
@@ -54,5 +60,20 @@ describe('clusterWeights options', () => {
     const o = resolveOptions({ layerBits: { conv1: 6, 'conv1/bias': 3, fc: 2 }, includeBiases: true, exclude: ['fc/bias'] });
     const bits = Object.fromEntries(listParams(tinyConvModel()).map((ref) => [ref.key, bitsFor(ref, o) ?? null]));
     expect(bits).toEqual({ 'conv1/kernel': 6, 'conv1/bias': 3, 'fc/kernel': 2, 'fc/bias': null });
+  });
+});
+
+describe('clusterWeights layer names', () => {
+  it('a typo in layerBits or exclude is UNKNOWN_LAYER before any stage runs, listing the valid names', async () => {
+    const model = tinyDenseModel();
+    const typo = await createPipeline().use(clusterWeights({ layerBits: { nosuch: 4 }, exclude: ['fc1'] })).run(model).catch((e: unknown) => e);
+    expect(isDcError(typo) && [typo.code, typo.stage, typo.option, typo.tensor]).toEqual(['UNKNOWN_LAYER', 'dc:cluster', 'layerBits.nosuch', 'nosuch']);
+    expect((typo as Error).message).toContain('valid: fc1, fc2, fc1/kernel, fc1/bias, fc2/kernel, fc2/bias');
+    const excluded = await createPipeline().use(clusterWeights({ exclude: ['x'] })).run(model).catch((e: unknown) => e);
+    expect(isDcError(excluded) && [excluded.code, excluded.option]).toEqual(['UNKNOWN_LAYER', 'exclude']);
+    // Layer names and parameter keys of dense/conv2d layers are accepted; a pooling layer is not.
+    await expect(createPipeline().use(clusterWeights({ layerBits: { fc1: 4, 'fc2/kernel': 3 }, exclude: ['fc2/bias'] })).run(model)).resolves.toBeDefined();
+    const pool = thrown(() => clusterWeights({ layerBits: { pool1: 4 } }).checkModel!(tinyConvModel()));
+    expect([pool.code, pool.option]).toEqual(['INVALID_OPTION', 'layerBits.pool1']);
   });
 });

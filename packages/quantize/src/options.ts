@@ -1,8 +1,9 @@
 /**
- * Options of {@link clusterWeights} and their validation. Validation happens in the factory, so a
- * bad option fails when the pipeline is built, not minutes into a run.
+ * Options of {@link clusterWeights} and their validation with core's `optionChecks`. Validation
+ * happens in the factory, so a bad option fails when the pipeline is built, not minutes into a
+ * run; layer names are checked against the model before the pipeline's first stage.
  */
-import { assertOption, type JsonValue, type ParamRef } from '@dc/core';
+import { assertLayerNames, layerReferences, optionChecks, type JsonValue, type Layer, type Model, type OptionChecks, type OptionKeys, type ParamRef } from '@dc/core';
 
 /** How the initial centroids are placed (paper §3.2; linear was the paper's best). */
 export type CentroidInit = 'linear' | 'density' | 'random' | 'kmeans++';
@@ -73,54 +74,79 @@ export interface ResolvedClusterOptions {
 const STAGE = 'dc:cluster';
 const INITS: readonly CentroidInit[] = ['linear', 'density', 'random', 'kmeans++'];
 const ALGORITHMS: readonly ClusterAlgorithm[] = ['lloyd-1d', 'ml-kmeans'];
+const KEYS: OptionKeys<ClusterWeightsOptions> = {
+  bits: true,
+  layerBits: true,
+  exclude: true,
+  includeBiases: true,
+  init: true,
+  algorithm: true,
+  emptyClusters: true,
+  maxIterations: true,
+  epochs: true,
+  learningRate: true,
+  centroidLearningRate: true,
+  centroidMomentum: true,
+  batchSize: true,
+  evaluate: true,
+};
+type BitsByKind = Exclude<ClusterWeightsOptions['bits'], number | undefined>;
+const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true };
+
+const check: OptionChecks = optionChecks(STAGE);
 
 /** Throws `INVALID_OPTION` naming `option` unless `bits` is an integer in 1..8. */
 export function assertBits(bits: unknown, option: string): asserts bits is number {
-  assertOption(typeof bits === 'number' && Number.isInteger(bits) && bits >= 1 && bits <= 8, option, `bits must be an integer from 1 to 8, got ${String(bits)}`, STAGE);
+  check.number(bits, option, { integer: true, min: 1, max: 8 });
 }
 
-function positive(value: unknown, option: string, integer = false): void {
-  const ok = typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
-  assertOption(ok, option, `must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`, STAGE);
-}
-
-/** Validates `options` and fills in defaults; throws `INVALID_OPTION` naming the bad option. */
+/**
+ * Validates `options` and fills in defaults; throws `INVALID_OPTION` naming the bad option
+ * (unknown keys included). Layer names in `layerBits` and `exclude` are checked against the model
+ * by {@link assertClusterLayerNames}.
+ */
 export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClusterOptions {
-  const { bits = {}, layerBits = {}, exclude = [], init = 'linear', algorithm = 'lloyd-1d' } = options;
+  check.object<ClusterWeightsOptions>(options, 'options', KEYS);
+  const { bits = {}, layerBits = {}, exclude = [], init = 'linear', algorithm = 'lloyd-1d', includeBiases = false, evaluate = true } = options;
   let conv2d = 8;
   let dense = 5;
-  if (typeof bits === 'object' && bits !== null) {
+  if (typeof bits === 'number') {
+    assertBits(bits, 'bits');
+    conv2d = dense = bits;
+  } else {
+    check.object<BitsByKind>(bits, 'bits', BITS_KEYS);
     if (bits.conv2d !== undefined) assertBits(bits.conv2d, 'bits.conv2d');
     if (bits.dense !== undefined) assertBits(bits.dense, 'bits.dense');
     conv2d = bits.conv2d ?? conv2d;
     dense = bits.dense ?? dense;
-  } else {
-    assertBits(bits, 'bits');
-    conv2d = dense = bits;
   }
-  assertOption(typeof layerBits === 'object' && layerBits !== null && !Array.isArray(layerBits), 'layerBits', 'must be an object of layer name → bits', STAGE);
-  for (const [name, b] of Object.entries(layerBits)) assertBits(b, `layerBits.${name}`);
-  assertOption(Array.isArray(exclude) && exclude.every((e) => typeof e === 'string'), 'exclude', 'must be an array of layer names or parameter keys', STAGE);
-  assertOption(INITS.includes(init), 'init', `must be one of ${INITS.join(', ')}, got ${String(init)}`, STAGE);
-  assertOption(ALGORITHMS.includes(algorithm), 'algorithm', `must be one of ${ALGORITHMS.join(', ')}, got ${String(algorithm)}`, STAGE);
+  check.record(layerBits, 'layerBits', assertBits, true);
+  check.names(exclude, 'exclude', true);
+  check.boolean(includeBiases, 'includeBiases');
+  check.boolean(evaluate, 'evaluate');
+  for (const key of Object.keys(layerBits)) {
+    check.that(includeBiases || !key.endsWith('/bias'), `layerBits.${key}`, 'sets bits for a bias, but includeBiases is false (biases are not clustered)');
+  }
+  check.oneOf(init, 'init', INITS);
+  check.oneOf(algorithm, 'algorithm', ALGORITHMS);
   const emptyClusters = options.emptyClusters ?? 'drop';
-  assertOption(emptyClusters === 'drop' || emptyClusters === 'reseed', 'emptyClusters', `must be 'drop' or 'reseed', got ${String(emptyClusters)}`, STAGE);
+  check.oneOf(emptyClusters, 'emptyClusters', ['drop', 'reseed'] as const);
   const maxIterations = options.maxIterations ?? 300;
-  positive(maxIterations, 'maxIterations', true);
+  check.number(maxIterations, 'maxIterations', { integer: true, min: 1 });
   const epochs = options.epochs ?? 0;
-  assertOption(Number.isInteger(epochs) && epochs >= 0, 'epochs', `must be a non-negative integer, got ${String(epochs)}`, STAGE);
+  check.number(epochs, 'epochs', { integer: true, min: 0 });
   const learningRate = options.learningRate ?? 1e-3;
-  positive(learningRate, 'learningRate');
+  check.number(learningRate, 'learningRate', { above: 0 });
   const centroidLearningRate = options.centroidLearningRate ?? learningRate;
-  positive(centroidLearningRate, 'centroidLearningRate');
+  check.number(centroidLearningRate, 'centroidLearningRate', { above: 0 });
   const centroidMomentum = options.centroidMomentum ?? 0.9;
-  assertOption(Number.isFinite(centroidMomentum) && centroidMomentum >= 0 && centroidMomentum < 1, 'centroidMomentum', `must be in [0, 1), got ${String(centroidMomentum)}`, STAGE);
-  if (options.batchSize !== undefined) positive(options.batchSize, 'batchSize', true);
+  check.number(centroidMomentum, 'centroidMomentum', { min: 0, below: 1 });
+  if (options.batchSize !== undefined) check.number(options.batchSize, 'batchSize', { integer: true, min: 1 });
   return {
     bits: { conv2d, dense },
     layerBits: { ...layerBits },
     exclude: [...exclude],
-    includeBiases: options.includeBiases ?? false,
+    includeBiases,
     init,
     algorithm,
     emptyClusters,
@@ -130,8 +156,21 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
     centroidLearningRate,
     centroidMomentum,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    evaluate: options.evaluate ?? true,
+    evaluate,
   };
+}
+
+/** Layers the stage clusters: dense and conv2d (the kinds `bits` sets). */
+const clusterable = (layer: Layer) => layer.config.kind === 'dense' || layer.config.kind === 'conv2d';
+
+/**
+ * Checks the names in `layerBits` and `exclude` against `model` (layer names or parameter keys of
+ * dense and conv2d layers): `UNKNOWN_LAYER` / `INVALID_OPTION` naming the option and listing the
+ * valid names.
+ */
+export function assertClusterLayerNames(model: Model, o: ResolvedClusterOptions): void {
+  const references = [...layerReferences('layerBits', o.layerBits), ...layerReferences('exclude', o.exclude)];
+  assertLayerNames(model, references, { stage: STAGE, accepts: clusterable, paramKeys: true });
 }
 
 /** The bits for one parameter, or `undefined` when it is not clustered. */
