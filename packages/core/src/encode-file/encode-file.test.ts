@@ -29,7 +29,7 @@ describe('encodeFile', () => {
     const s = m.sections;
     expect(s.header + s.padding + s.codebook + s.codes + s.gaps + s.values).toBe(file.bytes.length);
     expect(m.layers[0]).toMatchObject({ tensor: 'fc1/kernel', layout: 'sparse-coded', encodings: { codebook: 'raw', codes: 'raw', gaps: 'test-constant' } });
-    expect(m.mismatchedTensors).toEqual([]);
+    expect(m.layers[0]).toMatchObject({ params: 64 * 32, kept: codebooks.get('fc1/kernel')!.positions.length });
   });
 
   it('records a preset under its own name and options', async () => {
@@ -41,7 +41,7 @@ describe('encodeFile', () => {
   });
 
   it('rejects bad options with INVALID_OPTION', () => {
-    for (const bad of [{ coders: [{ encoding: 'x' }] }, { coders: 'huffman' }, { coders: [constantCoder, constantCoder] }, { gapBits: 0 }, { layout: 'csr' }, { floatFormat: 'bf16' }, { order: 'zigzag' }]) {
+    for (const bad of [{ coders: [{ encoding: 'x' }] }, { coders: 'huffman' }, { coders: [constantCoder, constantCoder] }, { gapBits: 0 }, { layout: 'csr' }, { floatFormat: 'bf16' }, { order: 'zigzag' }, { codres: [] }]) {
       expect(thrownErrorCode(() => encodeFile(bad as never))).toBe('INVALID_OPTION');
     }
   });

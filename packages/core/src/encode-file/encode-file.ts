@@ -10,9 +10,10 @@ import { decodeContainer } from '../container/decode.js';
 import { describeContainer } from '../container/describe.js';
 import { encodeContainer, resolveLayoutOptions, type EncodeContainerOptions } from '../container/encode.js';
 import type { StreamCoder } from '../container/stream-codec.js';
-import { assertOption } from '../errors/dc-error.js';
+import { DcError } from '../errors/dc-error.js';
 import { float32Bytes } from '../ir/params.js';
 import type { JsonValue } from '../json.js';
+import { optionChecks, type OptionChecks, type OptionKeys } from '../options/option-checks.js';
 import type { Stage } from '../stage.js';
 import { buildFileMetrics } from './metrics.js';
 import { mismatchedTensors } from './mismatches.js';
@@ -30,6 +31,8 @@ export interface EncodeFileOptions extends Omit<EncodeContainerOptions, 'encoder
   readonly coders?: readonly StreamCoder[];
 }
 
+const KEYS: OptionKeys<EncodeFileOptions> = { gapBits: true, layout: true, floatFormat: true, order: true, coders: true };
+
 /** How a preset over {@link encodeFile} presents itself: its stage name and recorded options. */
 export interface StageIdentity {
   readonly name: string;
@@ -41,7 +44,10 @@ export interface StageIdentity {
  * `huffmanEncode()` of `@dc/huffman`). It requires nothing; it uses `prune/masks` (sparse storage
  * of kept weights) and `quantize/codebooks` (weights stored as codebook indices) when earlier
  * stages provide them, and provides `encode/file`: `{ bytes, decoded }`, where `decoded` is the
- * result of decoding `bytes` with the same coders.
+ * result of decoding `bytes` with the same coders. When the file would decode to other values
+ * than the model holds (masks or codebooks that no longer describe the weights), it fails with
+ * `STALE_ARTIFACT` naming the tensors rather than writing that file. Options are checked when the
+ * stage is made (`INVALID_OPTION`, unknown keys included).
  *
  * ```ts
  * createPipeline().use(pruneLowMagnitude(...)).use(clusterWeights(...)).use(encodeFile({ coders: [huffmanCoder, ransCoder] }))
@@ -49,8 +55,10 @@ export interface StageIdentity {
  */
 export function encodeFile(options: EncodeFileOptions = {}, identity?: StageIdentity): Stage<never, 'encode/file'> {
   const name = identity?.name ?? ENCODE_FILE_STAGE;
+  const check: OptionChecks = optionChecks(name);
+  check.object<EncodeFileOptions>(options, 'options', KEYS);
   const coders = options.coders ?? [];
-  assertOption(Array.isArray(coders) && coders.every((c) => typeof c?.encodeSymbols === 'function' && typeof c?.decodeSymbols === 'function'), 'coders', 'must be an array of stream coders (encoder and decoder in one object)', name);
+  check.that(Array.isArray(coders) && coders.every((c) => typeof c?.encodeSymbols === 'function' && typeof c?.decodeSymbols === 'function'), 'coders', 'must be an array of stream coders (encoder and decoder in one object)');
   const layout = resolveLayoutOptions({ ...options, encoders: coders }, name);
   const { encoders: _, ...layoutJson } = layout;
   const json: JsonValue = identity?.options ?? { coders: coders.map((c) => c.encoding), ...layoutJson };
@@ -75,12 +83,16 @@ export function encodeFile(options: EncodeFileOptions = {}, identity?: StageIden
       const half = layout.floatFormat === 'float16' ? (key: string) => !codebooks?.has(key) : () => false;
       const wrong = mismatchedTensors(model, decoded, half);
       if (wrong.length > 0) {
-        ctx.reporter.warn('the file stores different values than the model holds for some tensors (weights off their codebook, or pruned weights that are not zero)', { tensors: wrong });
+        throw new DcError('STALE_ARTIFACT', `the file would store different values than the model holds for ${wrong.join(', ')} (weights off their codebook, or pruned weights that are not zero)`, {
+          stage: name,
+          tensor: wrong[0],
+          hint: 'The masks or codebooks do not describe the model: a stage after pruning or clustering changed the weights. Prune, then cluster, then encode; a stage that changes weights declares `changes` so the pipeline catches this before running.',
+        });
       }
       const fixed = coders.length > 0 ? encodeContainer(input, { ...layout, encoders: [] }) : encoded;
       ctx.progress({ label: 'fixed-width comparison', current: 3, total: 3 });
       const description = describeContainer(encoded.bytes, { decoders: coders });
-      const metrics = buildFileMetrics(model, encoded, fixed, { masks, codebooks, originalBytes: float32Bytes(model), mismatched: wrong, description });
+      const metrics = buildFileMetrics(model, encoded, fixed, { masks, codebooks, originalBytes: float32Bytes(model), description });
       ctx.reporter.info(`wrote ${encoded.bytes.length} bytes: ${metrics.ratio}x smaller than float32`);
       return {
         model: { ...model },

@@ -6,6 +6,7 @@
 import type { StreamEncoding } from '../container/plan-stream.js';
 import type { TensorEncoding } from '../container/plan-tensor.js';
 import type { JsonValue } from '../json.js';
+import { tensorMetricRow } from '../tensor-metrics.js';
 import { entropyOf, histogram } from './entropy.js';
 
 /** Rounds to `digits` decimals (reports). */
@@ -26,7 +27,9 @@ function streamEntropy(s: StreamEncoding | undefined): number | null {
 }
 
 /**
- * One row of the per-layer table, for a kernel (biases are counted in the totals). `coded` is the
+ * One row of the per-layer table, for a kernel (biases are counted in the totals): core's
+ * `TensorMetricRow` (`tensor`, `params`, `kept` as a count, `keptFraction`, `bits` per code when
+ * the tensor is stored as codebook indices) and how it was stored. `coded` is the
  * tensor as written (entropy-coded where smaller), `fixed` the same tensor written with fixed-width codes
  * only (each with its own best layout and index width). Bits are per kept weight, as in the paper;
  * dense layouts have no index bits.
@@ -38,13 +41,10 @@ export function layerRow(coded: TensorEncoding, fixed: TensorEncoding, kept: num
   const gaps = coded.streams.find((s) => s.role === 'gaps');
   const weights = ['codes', 'values']; // codebooks count in ofOriginal, as in the paper
   return {
-    tensor: coded.key,
-    weights: size,
-    kept: size === 0 ? null : round(kept / size),
+    ...tensorMetricRow(coded.key, size, kept, codes?.bits),
     layout: coded.layout,
     gapBits: coded.gapBits ?? null,
     order: coded.order ?? null,
-    codeBits: codes?.bits ?? null,
     fixed: { layout: fixed.layout, gapBits: fixed.gapBits ?? null, order: fixed.order ?? null },
     weightBits: { fixed: per(streamBits(fixed, weights)), coded: per(streamBits(coded, weights)) },
     indexBits: { fixed: per(streamBits(fixed, ['gaps'])), coded: per(streamBits(coded, ['gaps'])) },

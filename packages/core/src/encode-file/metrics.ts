@@ -9,6 +9,7 @@ import type { TensorEncoding } from '../container/plan-tensor.js';
 import type { Model } from '../ir/model.js';
 import { listParams } from '../ir/params.js';
 import type { JsonValue } from '../json.js';
+import { tensorTotals } from '../tensor-metrics.js';
 import { entropyOf, histogram } from './entropy.js';
 import { layerRow, round } from './layer-metrics.js';
 
@@ -18,8 +19,6 @@ export interface MetricsContext {
   readonly codebooks?: Codebooks;
   /** Float32 bytes of every parameter. */
   readonly originalBytes: number;
-  /** Tensors whose model values differ from what the file stores. */
-  readonly mismatched: readonly string[];
   /** The byte table of the written file. */
   readonly description: ContainerDescription;
 }
@@ -72,35 +71,33 @@ export function buildFileMetrics(model: Model, coded: EncodedContainer, fixed: E
   const kernels = coded.tensors.filter(isKernel);
   const fixedKernels = fixed.tensors.filter(isKernel);
   const kept = kernels.map((t) => keptCount(model, t.key, ctx));
-  const weights = kernels.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-  const keptAll = kept.reduce((a, b) => a + b, 0);
+  const totals = tensorTotals(kernels.map((t, i) => ({ params: t.shape.reduce((a, b) => a * b, 1), kept: kept[i] })));
+  const keptAll = totals.kept;
   const per = (bits: number) => (keptAll === 0 ? null : round(bits / keptAll));
   const weightRoles = ['codes', 'values'];
-  const { totals } = ctx.description;
+  const sections = ctx.description.totals;
   return {
     fileBytes,
     originalBytes: ctx.originalBytes,
     ratio: round(ctx.originalBytes / fileBytes, 2),
     // Preamble and header as stored (the padding after it is in `sections.padding`).
-    headerBytes: totals.header,
+    headerBytes: sections.header,
     fixedFileBytes: fixedBytes,
     fixedRatio: round(ctx.originalBytes / fixedBytes, 2),
     codingSaving: round(1 - fileBytes / fixedBytes),
     // The same saving on the kernels alone (codes, indices, codebooks), without header and biases.
     kernelCodingSaving: round(1 - kernels.reduce((n, t) => n + t.bytes, 0) / Math.max(1, fixedKernels.reduce((n, t) => n + t.bytes, 0))),
-    biasBytes: totals.others,
+    biasBytes: sections.others,
     tableBytes: coded.tensors.reduce((n, t) => n + t.streams.reduce((m, s) => m + s.tableBytes, 0), 0),
     // Where the bytes go: header, padding, and the streams by role (they sum to fileBytes).
-    sections: { ...totals },
+    sections: { ...sections },
     total: {
-      weights,
-      kept: weights === 0 ? null : round(keptAll / weights),
+      ...totals,
       weightBits: { fixed: per(bitsOf(fixedKernels, weightRoles)), coded: per(bitsOf(kernels, weightRoles)) },
       indexBits: { fixed: per(bitsOf(fixedKernels, ['gaps'])), coded: per(bitsOf(kernels, ['gaps'])) },
       ofOriginal: { fixed: round(fixedBytes / ctx.originalBytes), coded: round(fileBytes / ctx.originalBytes) },
     },
     layers: kernels.map((t, i) => layerRow(t, fixedKernels[i], kept[i])),
     streams: streamRows(coded),
-    mismatchedTensors: [...ctx.mismatched],
   };
 }

@@ -1,5 +1,5 @@
-/** Options of {@link huffmanEncode} and their validation. */
-import { assertOption, resolveLayoutOptions } from '@dc/core';
+/** Options of {@link huffmanEncode} and their validation with core's `optionChecks`. */
+import { optionChecks, resolveLayoutOptions, type OptionChecks, type OptionKeys } from '@dc/core';
 
 /** Options of the `dc:huffman` stage; all optional. */
 export interface HuffmanEncodeOptions {
@@ -15,11 +15,15 @@ export interface HuffmanEncodeOptions {
   huffman?: boolean;
 }
 
-/** The options with defaults filled in, after validation (`INVALID_OPTION` on bad values). */
+const STAGE = 'dc:huffman';
+const KEYS: OptionKeys<HuffmanEncodeOptions> = { gapBits: true, layout: true, floatFormat: true, order: true, huffman: true };
+const check: OptionChecks = optionChecks(STAGE);
+
+/** The options with defaults filled in, after validation (`INVALID_OPTION` on bad values and unknown keys). */
 export function resolveHuffmanOptions(o: HuffmanEncodeOptions = {}): Required<HuffmanEncodeOptions> {
-  const stage = 'dc:huffman';
-  const { gapBits, layout, floatFormat, order } = resolveLayoutOptions(o, stage);
+  check.object<HuffmanEncodeOptions>(o, 'options', KEYS);
+  const { gapBits, layout, floatFormat, order } = resolveLayoutOptions(o, STAGE);
   const huffman = o.huffman ?? true;
-  assertOption(typeof huffman === 'boolean', 'huffman', 'must be true or false', stage);
+  check.boolean(huffman, 'huffman');
   return { gapBits, layout, floatFormat, order, huffman };
 }
