@@ -1,5 +1,5 @@
 import { createPipeline, isDcError, listParams } from '@dc/core';
-import { runStageContract, tinyDenseModel } from '@dc/core/testing';
+import { runStageContract, thrownErrorCode, tinyDenseModel } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
 import { clipOutliers } from './clip-outliers.js';
 
@@ -33,5 +33,7 @@ describe('clipOutliers, a stage written against the public API', () => {
     })();
     expect(isDcError(error) && error.code).toBe('INVALID_OPTION');
     expect(isDcError(error) && error.option).toBe('sigmas');
+    expect(thrownErrorCode(() => clipOutliers({ sigma: 2 } as never))).toBe('INVALID_OPTION');
+    expect(thrownErrorCode(() => clipOutliers({ sigmas: '2' } as never))).toBe('INVALID_OPTION');
   });
 });

@@ -1,4 +1,4 @@
-import { assertOption, defineStage, isWeight, listParams, mapParams, type Stage } from '@dc/core';
+import { defineStage, isWeight, listParams, mapParams, optionChecks, type OptionChecks, type OptionKeys, type Stage } from '@dc/core';
 
 /** The range each kernel was clipped to, by parameter key. */
 export type ClipRanges = ReadonlyMap<string, { readonly low: number; readonly high: number; readonly clipped: number }>;
@@ -16,19 +16,28 @@ export interface ClipOutliersOptions {
   sigmas?: number;
 }
 
+const STAGE = 'example:clip-outliers';
+// The compiler checks this list against the interface; core's checks reject any other key.
+const KEYS: OptionKeys<ClipOutliersOptions> = { sigmas: true };
+const check: OptionChecks = optionChecks(STAGE);
+
 /**
  * Clips outlying weights of every kernel to mean ± k·std of its nonzero weights. Pruned weights
  * (zeros) stay exactly zero. Clipping before clustering spends the codebook on the bulk of the
- * distribution instead of a few extremes.
+ * distribution instead of a few extremes. It declares `changes: ['values']`: it moves weights but
+ * keeps pruned ones at zero, so masks made before it stay valid while codebooks would not (the
+ * pipeline rejects clustering before clipping, then encoding).
  */
 export function clipOutliers(options: ClipOutliersOptions = {}): Stage<never, 'example/clip-ranges'> {
+  check.object<ClipOutliersOptions>(options, 'options', KEYS);
   const sigmas = options.sigmas ?? 3;
-  assertOption(Number.isFinite(sigmas) && sigmas > 0, 'sigmas', `must be a positive number, got ${sigmas}`, 'example:clip-outliers');
+  check.number(sigmas, 'sigmas', { above: 0 });
   return defineStage({
-    name: 'example:clip-outliers',
+    name: STAGE,
     options: { sigmas },
     requires: [],
     provides: ['example/clip-ranges'],
+    changes: ['values'],
     async apply({ model }, ctx) {
       const ranges = new Map<string, { low: number; high: number; clipped: number }>();
       const refs = listParams(model).filter(isWeight);

@@ -25,7 +25,7 @@ export function chartData(result: DemoResult, fileAccuracy: number, baselineAccu
   accuracy.push({ step: 'written file (sparse runtime)', order: accuracy.length, accuracy: fileAccuracy, source: '@dc/sparse-runtime' });
   const layers = (result.layers as unknown as LayerRow[]).map((r) => ({
     layer: r.tensor.replace(/\/kernel$/, ''),
-    keptPercent: (r.kept ?? 0) * 100,
+    keptPercent: r.keptFraction * 100,
     weightBits: r.weightBits?.coded ?? 0,
     indexBits: r.indexBits?.coded ?? 0,
   }));

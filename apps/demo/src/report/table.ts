@@ -1,20 +1,17 @@
-import type { PipelineReport } from '@dc/core';
+import type { PipelineReport, TensorMetricRow } from '@dc/core';
 import { PAPER } from '../paper.js';
 import type { DemoResult } from '../result.js';
 
 type Bits = { fixed: number; coded: number } | null;
 
-/** One row of the per-layer table, as the Huffman stage reports it. */
-export interface LayerRow {
-  tensor: string;
+/** One row of the per-layer table, as the Huffman stage reports it: core's row plus how it was stored. */
+export type LayerRow = TensorMetricRow & {
   layout: string;
-  weights: number;
-  kept: number | null;
   weightBits: Bits;
   indexBits: Bits;
   ofOriginal: Bits;
   bytes: number;
-}
+};
 
 /** The per-layer rows of the file-writing stage's metrics (`dc:huffman`, `dc:encode`: the last stage that reports layers). */
 export function layerRows(report: PipelineReport): LayerRow[] {
@@ -38,8 +35,8 @@ export function renderLayerTable(model: string, rows: LayerRow[], result: Pick<D
     const p = paper?.layers.find((l) => l.name === layer);
     return [
       layer,
-      r.weights.toLocaleString('en'),
-      `${pct(r.kept)} (${p ? pct(p.kept, 0) : '-'})`,
+      r.params.toLocaleString('en'),
+      `${pct(r.keptFraction)} (${p ? pct(p.kept, 0) : '-'})`,
       `${pair(r.weightBits)} (${p ? p.weightBits.join(' / ') : '-'})`,
       `${pair(r.indexBits)} (${p ? p.indexBits.join(' / ') : '-'})`,
       `${pct(r.ofOriginal?.coded, 2)} (${p ? pct(p.ofOriginal[1], 2) : '-'})`,
