@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createPipeline, isDcError } from '@dc/core';
+import { thrownError } from '@dc/core/testing';
 import { pruneLowMagnitude } from './prune-low-magnitude.js';
 import type { PruneLowMagnitudeOptions } from './options.js';
 import { tinyMlp } from './test/models.js';
 
-function errorOf(fn: () => unknown): { code: string; option?: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (isDcError(e)) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+const errorOf = thrownError;
 
 describe('pruneLowMagnitude options (validated in the factory)', () => {
   const cases: [string, PruneLowMagnitudeOptions, string][] = [

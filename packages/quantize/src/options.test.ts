@@ -1,18 +1,10 @@
-import { createPipeline, isDcError, listParams, type DcError } from '@dc/core';
-import { tinyConvModel, tinyDenseModel } from '@dc/core/testing';
+import { createPipeline, isDcError, listParams } from '@dc/core';
+import { thrownError, tinyConvModel, tinyDenseModel } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
 import { clusterWeights } from './cluster-weights.js';
 import { bitsFor, resolveOptions, type ClusterWeightsOptions } from './options.js';
 
-function thrown(fn: () => unknown): DcError {
-  try {
-    fn();
-  } catch (error) {
-    if (isDcError(error)) return error;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
+const thrown = thrownError;
 
 describe('clusterWeights options', () => {
   it.each([

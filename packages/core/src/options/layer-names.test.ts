@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isDcError, type DcError } from '../errors/dc-error.js';
+import { thrownError as thrown } from '../testing/error-code.js';
 import { tinyConvModel } from '../testing/fixtures.js';
 import { assertLayerNames, layerReferences } from './layer-names.js';
 
-function thrown(fn: () => void): DcError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDcError(e)) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('assertLayerNames', () => {
   const model = tinyConvModel();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDcError, type DcError } from '../errors/dc-error.js';
+import { thrownError as thrown } from '../testing/error-code.js';
 import { optionChecks, type OptionChecks, type OptionKeys } from './option-checks.js';
 
 interface Opts {
@@ -11,15 +11,6 @@ interface Opts {
 const KEYS: OptionKeys<Opts> = { rate: true, mode: true, retrain: true };
 const check: OptionChecks = optionChecks('test:stage');
 
-function thrown(fn: () => void): DcError {
-  try {
-    fn();
-  } catch (e) {
-    if (isDcError(e)) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('optionChecks', () => {
   it('rejects unknown keys at the top level and nested, naming the path and listing the known keys', () => {

@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isDcError, type DcError } from '../errors/dc-error.js';
-import { mapParams } from '../ir/params.js';
 import { defineStage, type Stage } from '../stage.js';
 import { snapshot } from '../testing/stage-contract.js';
 import { tinyDenseModel } from '../testing/fixtures.js';
+import { zeroFirst } from './test-stages.test-support.js';
 import { createPipeline } from './pipeline.js';
-
-const zeroFirst = defineStage({
-  name: 'test:zero-first',
-  options: {},
-  requires: [],
-  provides: ['prune/masks'],
-  async apply({ model }) {
-    const masks = new Map<string, Uint8Array>();
-    const out = mapParams(model, (ref) => {
-      if (ref.param !== 'kernel') return undefined;
-      const values = new Float32Array(ref.tensor.values);
-      values[0] = 0;
-      const mask = new Uint8Array(values.length).fill(1);
-      mask[0] = 0;
-      masks.set(ref.key, mask);
-      return { shape: ref.tensor.shape, values };
-    });
-    return { model: out, artifacts: { 'prune/masks': masks }, metrics: { zeroed: masks.size } };
-  },
-});
 
 const needsMasks = defineStage({
   name: 'test:needs-masks',

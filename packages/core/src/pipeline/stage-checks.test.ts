@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Codebook } from '../artifacts.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { mapParams } from '../ir/params.js';
+import { quantizeSigns, zeroFirst } from './test-stages.test-support.js';
 import { assertLayerNames, layerReferences } from '../options/layer-names.js';
 import { defineStage, type Stage } from '../stage.js';
 import { tinyDenseModel } from '../testing/fixtures.js';
@@ -18,50 +18,6 @@ async function rejection(promise: Promise<unknown>): Promise<DcError> {
   if (!isDcError(e)) throw e;
   return e;
 }
-
-/** Clusters every kernel to two values (±0.1 by sign), keeping zeros: a stand-in for clusterWeights. */
-const quantizeSigns = defineStage({
-  name: 'test:quantize',
-  options: {},
-  requires: [],
-  provides: ['quantize/codebooks'],
-  uses: ['prune/masks'],
-  changes: ['values'],
-  async apply({ model }) {
-    const codebooks = new Map<string, Codebook>();
-    const out = mapParams(model, (ref) => {
-      if (ref.param !== 'kernel') return undefined;
-      const positions = Uint32Array.from([...ref.tensor.values.keys()].filter((i) => ref.tensor.values[i] !== 0));
-      const codes = Uint8Array.from(positions, (p) => (ref.tensor.values[p] < 0 ? 0 : 1));
-      const centroids = Float32Array.of(-0.1, 0.1);
-      codebooks.set(ref.key, { bits: 1, centroids, positions, codes });
-      const values = new Float32Array(ref.tensor.values.length);
-      positions.forEach((p, i) => (values[p] = centroids[codes[i]]));
-      return { shape: ref.tensor.shape, values };
-    });
-    return { model: out, artifacts: { 'quantize/codebooks': codebooks } };
-  },
-});
-
-/** Zeroes the first weight of every kernel: a stand-in for pruneLowMagnitude. */
-const pruneFirst = defineStage({
-  name: 'test:prune',
-  options: {},
-  requires: [],
-  provides: ['prune/masks'],
-  changes: ['values', 'zeros'],
-  async apply({ model }) {
-    const masks = new Map<string, Uint8Array>();
-    const out = mapParams(model, (ref) => {
-      if (ref.param !== 'kernel') return undefined;
-      const values = new Float32Array(ref.tensor.values);
-      values[0] = 0;
-      masks.set(ref.key, Uint8Array.from(values, (v) => (v === 0 ? 0 : 1)));
-      return { shape: ref.tensor.shape, values };
-    });
-    return { model: out, artifacts: { 'prune/masks': masks } };
-  },
-});
 
 const writeFile = defineStage({
   name: 'test:write',
@@ -150,7 +106,7 @@ describe('run() checks its model', () => {
 
 describe('stage order and stale artifacts', () => {
   it('clustering before pruning, then writing, is a STALE_ARTIFACT error when the pipeline is built', () => {
-    const build = () => createPipeline().use(quantizeSigns).use(pruneFirst).use(writeFile);
+    const build = () => createPipeline().use(quantizeSigns).use(zeroFirst).use(writeFile);
     expect(build).toThrow(DcError);
     const e = (() => {
       try {
@@ -162,17 +118,17 @@ describe('stage order and stale artifacts', () => {
     expect(e.code).toBe('STALE_ARTIFACT');
     expect(e.stage).toBe('test:write');
     expect(e.message).toContain('"quantize/codebooks" from "test:quantize"');
-    expect(e.message).toContain('"test:prune"');
-    expect(() => createPipeline().use(pruneFirst).use(quantizeSigns).use(writeFile)).not.toThrow();
+    expect(e.message).toContain('"test:zero-first"');
+    expect(() => createPipeline().use(zeroFirst).use(quantizeSigns).use(writeFile)).not.toThrow();
   });
 
   it('also checks artifacts given to run(), and drops a stale artifact nobody uses', async () => {
-    const pruned = await createPipeline().use(pruneFirst).use(quantizeSigns).run(tinyDenseModel());
+    const pruned = await createPipeline().use(zeroFirst).use(quantizeSigns).run(tinyDenseModel());
     const { 'quantize/codebooks': codebooks } = pruned.artifacts;
-    const e = await rejection(createPipeline().use(pruneFirst).use(writeFile).run(pruned.model, { artifacts: { 'quantize/codebooks': codebooks } }));
+    const e = await rejection(createPipeline().use(zeroFirst).use(writeFile).run(pruned.model, { artifacts: { 'quantize/codebooks': codebooks } }));
     expect(e.code).toBe('STALE_ARTIFACT');
     expect(e.message).toContain('from "run() options"');
-    const result = await createPipeline().use(quantizeSigns).use(pruneFirst).run(tinyDenseModel());
+    const result = await createPipeline().use(quantizeSigns).use(zeroFirst).run(tinyDenseModel());
     expect(Object.keys(result.artifacts)).toEqual(['prune/masks']);
   });
 
