@@ -1,5 +1,5 @@
 // Runs inside an empty folder where only @dc/core and @dc/prune were npm-installed from their
-// tarballs (see pack-check.sh). Uses the public API only.
+// tarballs (see scripts/pack-check.sh at the repository root). Uses the public API only.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createPipeline, isDcError, listParams } from '@dc/core';
