@@ -17,7 +17,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/*.test.ts'],
           exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
           typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'] },

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * `node scripts/readme-tables.mjs [--check]`
+ *
+ * READMEs quote measured figures only in tables generated from the saved JSON output of the
+ * command that measured them, so a figure cannot drift from its measurement. A generated table
+ * sits between two marker comments naming its JSON file (relative to the README):
+ *
+ *   <!-- table: figures/runtime-bench.json -->
+ *   ...generated: the command, when and under what load, then the table...
+ *   <!-- /table -->
+ *
+ * The JSON file says which renderer to use (`kind`), the `command` that produced it and the
+ * machine `load` while it ran, and holds that command's `--json` output. Without `--check` the
+ * script rewrites every table of every README; with it, it exits 1 naming the stale ones.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BLOCK = /<!-- table: (\S+) -->\n[\s\S]*?<!-- \/table -->/g;
+
+const int = (n) => Math.round(n).toLocaleString('en-US');
+const fixed = (n, digits) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** Milliseconds with three significant figures (0.0221, 20.0, 607). */
+const ms = (n) => (n >= 100 ? int(n) : n.toPrecision(3));
+const percent = (fraction) => `${fixed(fraction * 100, 2)}%`;
+const row = (cells) => `| ${cells.join(' | ')} |`;
+
+/** One renderer per kind of saved output; each returns the markdown table. */
+const RENDERERS = {
+  /** `pnpm bench --only runtime --json`: the cpu backend against dense tfjs-wasm, per file and batch size. */
+  'runtime-bench'(output) {
+    const lines = [
+      row(['model', 'kept weights', 'file', 'batch', 'cpu backend', 'dense tfjs-wasm', 'speed-up', 'goal']),
+      '|---|---:|---:|---:|---:|---:|---:|---|',
+    ];
+    for (const r of output.runtime) {
+      r.rows.forEach((b, i) => {
+        const model = i === 0 ? [`${r.model.name} (${r.file.replace(/^.*?\/(apps|out)\//, '$1/')})`, `${int(r.model.kept)} of ${int(r.model.parameters)}`, r.model.fileBytes ? `${int(r.model.fileBytes)} B` : ''] : ['', '', ''];
+        const goal = b.target ? `≥ ${b.target}× (${b.meetsTarget ? 'met' : 'not met'})` : '';
+        lines.push(row([...model, int(b.batch), `${ms(b.cpuMs)} ms`, `${ms(b.denseWasmMs)} ms`, `${fixed(b.speedup, 1)}×`, goal]));
+      });
+    }
+    lines.push('', row(['model', 'first load (decode + plan, prepare)', 'later loads (median of 5)']), '|---|---:|---:|');
+    for (const r of output.runtime) {
+      lines.push(row([r.model.name, `${ms(r.load.totalMs)} ms (${ms(r.load.decodeMs)} + ${ms(r.load.prepareMs)})`, `${ms(r.load.warmMedianMs)} ms`]));
+    }
+    return lines.join('\n');
+  },
+  /**
+   * `pnpm demo --json` runs, one row each (`{ command, result }`: the command and its output), and
+   * the paper's figures between them (`{ paper: { model, file, ratio, testError } }`).
+   */
+  'demo-runs'(output) {
+    const lines = [row(['command', 'file', 'ratio', 'test error', 'wall', 'runtime speed-up, batch 1 / 1,000']), '|---|---:|---:|---:|---:|---:|'];
+    for (const entry of output.rows) {
+      if (entry.paper) {
+        const p = entry.paper;
+        lines.push(row([`paper (Han et al. 2016), ${p.model}`, p.file, `${p.ratio}×`, p.testError, '', '']));
+        continue;
+      }
+      const r = entry.result;
+      const wall = r.wallSeconds ? `${int(r.wallSeconds)} s${entry.wallNote ? ` (${entry.wallNote})` : ''}` : '';
+      const speed = r.bench?.speedup ? `${fixed(r.bench.speedup.batch1, 1)}× / ${fixed(r.bench.speedup.batch1000, 1)}×` : '';
+      lines.push(row([`\`${entry.command}\`${entry.transcribed ? ' †' : ''}`, `${int(r.fileBytes)} B`, `${fixed(r.compressionRatio, 1)}×`, percent(r.testError), wall, speed]));
+    }
+    if (output.rows.some((e) => e.transcribed)) {
+      lines.push('', "† transcribed from an earlier README (that run's `--json` output was not kept; its speed-ups used a different dense baseline and are left out); re-run the command and save its output to replace the row.");
+    }
+    return lines.join('\n');
+  },
+};
+
+/** The generated block for the JSON file at `path` (as the README names it). */
+export function renderBlock(readmeDir, path) {
+  const saved = JSON.parse(readFileSync(join(readmeDir, path), 'utf8'));
+  const render = RENDERERS[saved.kind];
+  if (!render) throw new Error(`${path}: unknown kind ${saved.kind} (known: ${Object.keys(RENDERERS).join(', ')})`);
+  const source = `\`${saved.command}\` (${saved.measured}; ${saved.load}), saved in [${path}](${path}):`;
+  return `<!-- table: ${path} -->\n${source}\n\n${render(saved.output)}\n<!-- /table -->`;
+}
+
+/** `text` with every generated table re-rendered. */
+export function renderTables(text, readmeDir) {
+  return text.replace(BLOCK, (_, path) => renderBlock(readmeDir, path));
+}
+
+/** Every README.md of the repository (not in node_modules or dist). */
+export function readmes(dir = ROOT) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (['node_modules', 'dist', '.git', '.turbo', 'out'].includes(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...readmes(path));
+    else if (entry.name === 'README.md') out.push(path);
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const check = process.argv.includes('--check');
+  const stale = [];
+  for (const readme of readmes()) {
+    const text = readFileSync(readme, 'utf8');
+    const next = renderTables(text, dirname(readme));
+    if (next === text) continue;
+    stale.push(relative(ROOT, readme));
+    if (!check) writeFileSync(readme, next);
+  }
+  if (check && stale.length) {
+    console.error(`readme-tables: stale tables in ${stale.join(', ')}; run node scripts/readme-tables.mjs`);
+    process.exit(1);
+  }
+  console.log(stale.length ? `readme-tables: ${check ? 'stale' : 'rewrote'} ${stale.join(', ')}` : 'readme-tables: every table is current');
+}
