@@ -2,7 +2,7 @@
  * The compressed form of a model: what the file stores and what runtimes execute, without
  * densifying. Produced by the container decoder, consumed by `@dc/sparse-runtime`.
  */
-import type { Layer, LayerConfig, Model } from './ir/model.js';
+import { PARAM_NAMES, type Layer, type LayerConfig, type Model, type Preprocessing } from './ir/model.js';
 
 /** Float32 values for every element. */
 export interface DenseTensor {
@@ -39,8 +39,8 @@ export interface SparseCodedTensor {
 /** One parameter tensor in compressed form. */
 export type CompressedTensor = DenseTensor | DenseCodedTensor | SparseTensor | SparseCodedTensor;
 
-/** A layer without its parameters. */
-export type LayerTopology = Pick<Layer, 'name'> & { readonly config: LayerConfig };
+/** A node without its parameters. */
+export type LayerTopology = Pick<Layer, 'name' | 'inputs'> & { readonly config: LayerConfig };
 
 /** What a stage recorded about itself in the file (name and JSON options). */
 export interface StageProvenance {
@@ -52,7 +52,11 @@ export interface StageProvenance {
 export interface CompressedModel {
   readonly name: string;
   readonly inputShape: readonly number[];
+  /** The model input's name in `inputs`; default `'input'`. */
+  readonly inputName?: string;
   readonly layers: readonly LayerTopology[];
+  /** The input scaling the model expects, when the file records one. */
+  readonly preprocessing?: Preprocessing;
   readonly tensors: ReadonlyMap<string, CompressedTensor>;
   readonly stages: readonly StageProvenance[];
 }
@@ -86,13 +90,15 @@ export function toDenseModel(cm: CompressedModel): Model {
   return {
     name: cm.name,
     inputShape: [...cm.inputShape],
+    ...(cm.inputName === undefined ? {} : { inputName: cm.inputName }),
+    ...(cm.preprocessing === undefined ? {} : { preprocessing: cm.preprocessing }),
     layers: cm.layers.map((l) => {
       const params: Record<string, { shape: number[]; values: Float32Array }> = {};
-      for (const p of ['kernel', 'bias'] as const) {
+      for (const p of PARAM_NAMES) {
         const t = cm.tensors.get(`${l.name}/${p}`);
         if (t) params[p] = { shape: [...t.shape], values: densify(t) };
       }
-      return { name: l.name, config: l.config, params };
+      return { name: l.name, config: l.config, ...(l.inputs === undefined ? {} : { inputs: l.inputs }), params };
     }),
   };
 }

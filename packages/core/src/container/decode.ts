@@ -29,7 +29,7 @@ export function readContainerHeader(bytes: Uint8Array): ContainerHeader {
  */
 export function readCheckedContainer(bytes: Uint8Array): Preamble & { readonly checked: ContainerHeader } {
   const pre = readPreamble(bytes);
-  const checked = validateHeader(pre.header, pre.dataLength);
+  const checked = validateHeader(pre.header, pre.dataLength, pre.version);
   checkDataPadding(checked.tensors, bytes.subarray(pre.dataStart));
   return { ...pre, checked };
 }
@@ -135,5 +135,14 @@ export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptio
   const decoders = options.decoders ?? [];
   const tensors = new Map<string, CompressedTensor>();
   for (const t of header.tensors) tensors.set(t.key, decodeTensor(bytes, dataStart, header, t, decoders));
-  return { name: header.model.name, inputShape: header.model.inputShape, layers: header.model.layers, tensors, stages: header.stages };
+  const m = header.model;
+  return {
+    name: m.name,
+    inputShape: m.inputShape,
+    ...(m.inputName === undefined ? {} : { inputName: m.inputName }),
+    layers: m.layers,
+    ...(m.preprocessing === undefined ? {} : { preprocessing: m.preprocessing }),
+    tensors,
+    stages: header.stages,
+  };
 }

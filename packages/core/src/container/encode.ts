@@ -4,6 +4,8 @@ import type { StageProvenance } from '../compressed.js';
 import { assertOption, DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { listParams } from '../ir/params.js';
+import { requiredOpset } from '../ops/opset.js';
+import { validateModel } from '../ops/validate-model.js';
 import { frame, layoutSections } from './framing.js';
 import type { ContainerHeader, StreamHeader, StreamRole, TensorHeader } from './header.js';
 import { crc32 } from './crc32.js';
@@ -61,6 +63,7 @@ export function resolveLayoutOptions(o: EncodeContainerOptions, stage?: string):
 export function encodeContainer(input: ContainerInput, options: EncodeContainerOptions = {}): EncodedContainer {
   const opts = resolveLayoutOptions(options);
   const { model } = input;
+  validateModel(model);
   const plans = listParams(model).map((ref) => {
     if (ref.tensor.values.length > MAX_TENSOR_ELEMENTS) {
       throw new DcError('INVALID_MODEL', `${ref.key} has ${ref.tensor.values.length} elements: the format holds tensors of at most 2^28`, { tensor: ref.key });
@@ -91,8 +94,16 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
     const sparseFields = sparse ? { entries: p.entries, gapBits: p.gapBits, ...(p.order === 'column' ? { order: 'column' as const } : {}) } : {};
     return { key: p.key, shape: [...p.shape], layout: p.layout, ...sparseFields, streams };
   });
+  const layers = model.layers.map((l) => ({ name: l.name, config: l.config, ...(l.inputs === undefined ? {} : { inputs: [...l.inputs] }) }));
   const header: ContainerHeader = {
-    model: { name: model.name, inputShape: [...model.inputShape], layers: model.layers.map((l) => ({ name: l.name, config: l.config })) },
+    opset: requiredOpset({ ...(model.inputName === undefined ? {} : { inputName: model.inputName }), layers }),
+    model: {
+      name: model.name,
+      inputShape: [...model.inputShape],
+      ...(model.inputName === undefined ? {} : { inputName: model.inputName }),
+      layers,
+      ...(model.preprocessing === undefined ? {} : { preprocessing: { scale: [...model.preprocessing.scale], offset: [...model.preprocessing.offset] } }),
+    },
     stages: input.stages ?? [],
     decoders,
     tensors,

@@ -5,7 +5,7 @@
 import { deflateSync } from 'fflate';
 import { DcError } from '../errors/dc-error.js';
 import { crc32 } from './crc32.js';
-import { FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_ALIGNMENT } from './header.js';
+import { FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, PREAMBLE_BYTES, SECTION_ALIGNMENT } from './header.js';
 import { inflateHeader } from './inflate-header.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 
@@ -109,7 +109,7 @@ export function readPreamble(bytes: Uint8Array): Preamble {
   const flags = view.getUint16(10, true);
   const inflatedLength = view.getUint32(24, true);
   const deflated = flags === HEADER_DEFLATED;
-  if (version < 1 || (flags !== 0 && !deflated)) throw new DcError('BAD_HEADER', 'invalid version or reserved preamble flags');
+  if (version < OLDEST_FORMAT_VERSION || (flags !== 0 && !deflated)) throw new DcError('BAD_HEADER', 'invalid version or reserved preamble flags');
   if (deflated ? inflatedLength === 0 || inflatedLength > MAX_HEADER_BYTES : inflatedLength !== 0) {
     throw new DcError('BAD_HEADER', `invalid inflated header length ${inflatedLength}`);
   }

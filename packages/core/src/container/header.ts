@@ -3,11 +3,18 @@
  * specification is docs/format.md.
  */
 import type { CompressedTensor, LayerTopology, StageProvenance } from '../compressed.js';
+import type { Preprocessing } from '../ir/model.js';
 
 /** The 8 magic bytes: `\x89 D C M \r \n \x1a \n` (PNG-style: catches text-mode and 7-bit mangling). */
 export const MAGIC = Object.freeze([0x89, 0x44, 0x43, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** The format version this code writes, and the newest it reads. */
-export const FORMAT_VERSION = 1;
+/**
+ * The format version this code writes, and the newest it reads. Version 2 added graphs (`inputs`,
+ * `inputName`), the `opset` field, `preprocessing` and the op set 2 node kinds; version 1 files
+ * still read (their op set is 1).
+ */
+export const FORMAT_VERSION = 2;
+/** The oldest format version this code reads. */
+export const OLDEST_FORMAT_VERSION = 1;
 /** Bytes of the fixed preamble before the JSON header. */
 export const PREAMBLE_BYTES = 32;
 /** Every section starts at a multiple of this many bytes (float64-safe zero-copy views). */
@@ -51,9 +58,22 @@ export interface TensorHeader {
   readonly streams: Readonly<Partial<Record<StreamRole, StreamHeader>>>;
 }
 
+/** The model part of the header: topology without parameters. */
+export interface ModelHeader {
+  readonly name: string;
+  readonly inputShape: readonly number[];
+  /** The model input's name in `inputs` (default `'input'`). */
+  readonly inputName?: string;
+  readonly layers: readonly LayerTopology[];
+  /** The input scaling the model expects. */
+  readonly preprocessing?: Preprocessing;
+}
+
 /** The JSON header. */
 export interface ContainerHeader {
-  readonly model: { readonly name: string; readonly inputShape: readonly number[]; readonly layers: readonly LayerTopology[] };
+  /** The op set the model needs (format v2; a v1 file's is 1). */
+  readonly opset: number;
+  readonly model: ModelHeader;
   /** Provenance: the stages that produced the model, with their options. */
   readonly stages: readonly StageProvenance[];
   /** For each non-raw encoding used, the module whose decoder reads it. */

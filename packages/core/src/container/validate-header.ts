@@ -4,14 +4,15 @@
  * section table, `OUT_OF_BOUNDS` or `BAD_HEADER` (section-table.ts): never a wrong model or an
  * unhandled exception later.
  */
-import type { LayerTopology, StageProvenance } from '../compressed.js';
+import type { StageProvenance } from '../compressed.js';
 import { DcError } from '../errors/dc-error.js';
-import type { LayerKind } from '../ir/model.js';
-import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type ContainerHeader, type StreamHeader, type StreamRole, type TensorHeader } from './header.js';
+import type { Preprocessing } from '../ir/model.js';
+import { checkGraph, type ResolvedGraph } from '../ops/check-graph.js';
+import type { Shape } from '../ops/op-spec.js';
+import { OPSET } from '../ops/table.js';
+import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type ContainerHeader, type ModelHeader, type StreamHeader, type StreamRole, type TensorHeader } from './header.js';
 import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
 import { checkSectionTable } from './section-table.js';
-
-const LAYER_KINDS: readonly LayerKind[] = ['dense', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'activation', 'dropout', 'reshape'];
 
 function bad(message: string, tensor?: string): never {
   throw new DcError('BAD_HEADER', message, tensor === undefined ? {} : { tensor });
@@ -45,13 +46,6 @@ function shapeOf(v: unknown, what: string): number[] {
   return shape;
 }
 
-function layerOf(v: unknown, i: number): LayerTopology {
-  const o = obj(v, `model.layers[${i}]`);
-  const config = obj(o.config, `model.layers[${i}].config`);
-  if (!LAYER_KINDS.includes(config.kind as LayerKind)) bad(`model.layers[${i}].config.kind "${String(config.kind)}" is not a known layer kind`);
-  return { name: str(o.name, `model.layers[${i}].name`), config: config as unknown as LayerTopology['config'] };
-}
-
 function streamOf(v: unknown, what: string, key: string): StreamHeader {
   const o = obj(v, what);
   const type = o.type;
@@ -73,13 +67,13 @@ function streamOf(v: unknown, what: string, key: string): StreamHeader {
   };
 }
 
-function tensorOf(v: unknown, i: number, layers: ReadonlySet<string>): TensorHeader {
+function tensorOf(v: unknown, i: number, expected: ReadonlyMap<string, Shape>): TensorHeader {
   const o = obj(v, `tensors[${i}]`);
   const key = str(o.key, `tensors[${i}].key`);
-  const slash = key.lastIndexOf('/');
-  const param = key.slice(slash + 1);
-  if (slash < 0 || !layers.has(key.slice(0, slash)) || (param !== 'kernel' && param !== 'bias')) bad(`tensor key "${key}" is not <layer>/kernel or <layer>/bias of a layer in the model`, key);
+  const want = expected.get(key);
+  if (!want) bad(`tensor key "${key}" is not a parameter of a node in the model (see each kind's parameters in docs/format.md §6)`, key);
   const shape = shapeOf(o.shape, `tensor ${key}: shape`);
+  if (shape.length !== want.length || shape.some((d, j) => d !== want[j])) bad(`tensor ${key}: shape [${shape.join(', ')}] does not match its node, which needs [${want.join(', ')}]`, key);
   const size = shape.reduce((a, b) => a * b, 1);
   const layout = o.layout;
   if (layout !== 'dense' && layout !== 'dense-coded' && layout !== 'sparse' && layout !== 'sparse-coded') bad(`tensor ${key}: unknown layout "${String(layout)}"`, key);
@@ -109,26 +103,72 @@ function tensorOf(v: unknown, i: number, layers: ReadonlySet<string>): TensorHea
   return { key, shape, layout, ...(sparse ? { entries, gapBits, order } : {}), streams };
 }
 
-/** Validates the parsed header of a file whose data area holds `dataLength` bytes. */
-export function validateHeader(json: unknown, dataLength: number): ContainerHeader {
+const MODEL_FIELDS = ['name', 'inputShape', 'inputName', 'layers', 'preprocessing'];
+
+function noOtherFields(o: Obj, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(o)) if (!allowed.includes(key)) bad(`${what} has an unknown field "${key}"`);
+}
+
+function preprocessingOf(v: unknown, inputShape: readonly number[]): Preprocessing {
+  const o = obj(v, 'model.preprocessing');
+  noOtherFields(o, ['scale', 'offset'], 'model.preprocessing');
+  const channels = inputShape[inputShape.length - 1];
+  const list = (x: unknown, what: string): number[] => {
+    const a = arr(x, what);
+    if (a.length !== 1 && a.length !== channels) bad(`${what} must hold 1 or ${channels} (one per channel) numbers`);
+    return a.map((n, i) => {
+      if (typeof n !== 'number' || !Number.isFinite(n)) bad(`${what}[${i}] must be a finite number`);
+      return n;
+    });
+  };
+  const scale = list(o.scale, 'model.preprocessing.scale');
+  const offset = list(o.offset, 'model.preprocessing.offset');
+  if (scale.length !== offset.length) bad('model.preprocessing.scale and offset must have the same length');
+  return { scale, offset };
+}
+
+/** Checks the model part: topology through the op table, under the file's op set. */
+function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: ResolvedGraph } {
+  const model = obj(v, 'model');
+  noOtherFields(model, MODEL_FIELDS, 'model');
+  const name = str(model.name, 'model.name');
+  const graph = checkGraph({ inputShape: model.inputShape, inputName: model.inputName, layers: model.layers }, 'BAD_HEADER', { opset, params: false });
+  return {
+    graph,
+    model: {
+      name,
+      inputShape: graph.inputShape,
+      ...(model.inputName === undefined ? {} : { inputName: graph.inputName }),
+      layers: graph.layers,
+      ...(model.preprocessing === undefined ? {} : { preprocessing: preprocessingOf(model.preprocessing, graph.inputShape) }),
+    },
+  };
+}
+
+/**
+ * Validates the parsed header of a file of format `version` whose data area holds `dataLength`
+ * bytes: every field, the topology through the op table, and that the tensors are exactly the
+ * parameters the nodes need, with their shapes.
+ */
+export function validateHeader(json: unknown, dataLength: number, version = 2): ContainerHeader {
   const root = obj(json, 'header');
-  const model = obj(root.model, 'model');
-  const layers = arr(model.layers, 'model.layers').map(layerOf);
-  const names = new Set(layers.map((l) => l.name));
-  if (names.size !== layers.length) bad('model.layers has duplicate names');
+  const opset = version === 1 ? (root.opset === undefined ? 1 : bad('a version 1 header has no opset')) : int(root.opset, 'opset', 1, 65535);
+  if (opset > OPSET) {
+    throw new DcError('UNSUPPORTED_VERSION', `the file needs op set ${opset}; this @dc/core implements op set ${OPSET}`, { hint: 'Upgrade @dc/core (and the runtime) to read this file.' });
+  }
+  const { model, graph } = modelOf(root.model, opset);
+  const expected = new Map<string, Shape>();
+  for (const node of graph.nodes) for (const [param, shape] of Object.entries(node.params)) expected.set(`${node.name}/${param}`, shape!);
   const stages: StageProvenance[] = arr(root.stages, 'stages').map((s, i) => {
     const o = obj(s, `stages[${i}]`);
     return { name: str(o.name, `stages[${i}].name`), options: o.options ?? null };
   });
   const decoders: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(root.decoders, 'decoders'))) decoders[k] = str(v, `decoders.${k}`);
-  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, names));
+  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, expected));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
+  const missing = [...expected.keys()].filter((k) => !tensors.some((t) => t.key === k));
+  if (missing.length > 0) bad(`tensors lacks ${missing.map((k) => `"${k}"`).join(', ')}, which the model's nodes need`, missing[0]);
   checkSectionTable(tensors, dataLength);
-  return {
-    model: { name: str(model.name, 'model.name'), inputShape: shapeOf(model.inputShape, 'model.inputShape'), layers },
-    stages,
-    decoders,
-    tensors,
-  };
+  return { opset, model, stages, decoders, tensors };
 }

@@ -1,6 +1,12 @@
 /**
- * The model intermediate representation: a chain of layers with named float32 tensors,
- * independent of TensorFlow.js. Stages read and return this, never tfjs objects.
+ * The model intermediate representation: a graph of named nodes ("layers") with named float32
+ * tensors, independent of TensorFlow.js. Stages read and return this, never tfjs objects.
+ *
+ * Nodes are kept in topological order. A node's `inputs` name earlier nodes or the model input;
+ * without `inputs` a node takes the previous node's output (the first node: the model input), so a
+ * plain chain needs no edges at all. The last node is the model's single output. Ops and their
+ * semantics follow the Keras/tfjs layers of the same name; `ops/` in this package is the one place
+ * that validates configurations and infers shapes (docs/format.md §6 specifies them).
  */
 
 /** A named float32 tensor, row-major (tfjs layout: dense kernels `[in, out]`, conv kernels `[kh, kw, in, out]`). */
@@ -9,13 +15,32 @@ export interface Tensor {
   readonly values: Float32Array;
 }
 
-/** Activation functions the IR, the converters and the runtimes know. */
-export type Activation = 'linear' | 'relu' | 'softmax' | 'sigmoid' | 'tanh';
+/**
+ * Activation functions, by their tfjs names. As a layer option (`dense`, `conv2d`, ...) any but
+ * `leakyRelu`; an `activation` node may also use `leakyRelu` and carry parameters.
+ */
+export type Activation =
+  | 'linear'
+  | 'relu'
+  | 'relu6'
+  | 'elu'
+  | 'selu'
+  | 'sigmoid'
+  | 'hardSigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'softsign'
+  | 'swish'
+  | 'mish'
+  | 'gelu'
+  | 'gelu_new'
+  | 'softmax'
+  | 'leakyRelu';
 
-/** Padding of convolutions and pooling, as in tfjs. */
+/** Padding of convolutions and pooling, as in tfjs (`same` puts the odd pixel after). */
 export type Padding = 'same' | 'valid';
 
-/** A fully connected layer: `y = act(x · kernel + bias)`. */
+/** A fully connected layer on a rank-1 input: `y = act(x · kernel + bias)`, kernel `[in, units]`. */
 export interface DenseConfig {
   readonly kind: 'dense';
   readonly units: number;
@@ -23,18 +48,48 @@ export interface DenseConfig {
   readonly useBias: boolean;
 }
 
-/** A 2-D convolution, channels last. */
+/** A 2-D convolution, channels last, kernel `[kh, kw, in, filters]`. */
 export interface Conv2dConfig {
   readonly kind: 'conv2d';
   readonly filters: number;
   readonly kernelSize: readonly [number, number];
   readonly strides: readonly [number, number];
   readonly padding: Padding;
+  /** Default `[1, 1]`; strides and dilation are not both above 1 (as in tfjs). */
+  readonly dilationRate?: readonly [number, number];
   readonly activation: Activation;
   readonly useBias: boolean;
 }
 
-/** Max or average pooling, channels last. */
+/**
+ * A depthwise 2-D convolution, channels last: each input channel `c` is convolved with
+ * `depthMultiplier` filters of its own, giving output channel `c · depthMultiplier + m`.
+ * Kernel `[kh, kw, in, depthMultiplier]`, bias `[in · depthMultiplier]`.
+ */
+export interface DepthwiseConv2dConfig {
+  readonly kind: 'depthwiseConv2d';
+  readonly kernelSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: Padding;
+  readonly dilationRate?: readonly [number, number];
+  readonly depthMultiplier: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+}
+
+/**
+ * Batch normalisation in inference form, over the last axis:
+ * `y = (x − movingMean) / sqrt(movingVariance + epsilon) · gamma + beta`
+ * (`gamma` is 1 without `scale`, `beta` is 0 without `center`).
+ */
+export interface BatchNormConfig {
+  readonly kind: 'batchNorm';
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+}
+
+/** Max or average pooling, channels last. Average pooling divides by the in-bounds elements. */
 export interface Pool2dConfig {
   readonly kind: 'maxPool2d' | 'avgPool2d';
   readonly poolSize: readonly [number, number];
@@ -42,56 +97,119 @@ export interface Pool2dConfig {
   readonly padding: Padding;
 }
 
-/** Flattens everything but the batch dimension. */
+/** Mean or maximum over height and width: `[h, w, c]` → `[c]`. */
+export interface GlobalPool2dConfig {
+  readonly kind: 'globalAvgPool2d' | 'globalMaxPool2d';
+}
+
+/** Zero rows/columns added (`zeroPadding2d`) or removed (`cropping2d`): `[[top, bottom], [left, right]]`. */
+export interface Padding2dConfig {
+  readonly kind: 'zeroPadding2d' | 'cropping2d';
+  readonly amounts: readonly [readonly [number, number], readonly [number, number]];
+}
+
+/** Flattens everything but the batch dimension (row-major: channels fastest). */
 export interface FlattenConfig {
   readonly kind: 'flatten';
 }
 
-/** A standalone activation. */
-export interface ActivationConfig {
-  readonly kind: 'activation';
-  readonly activation: Activation;
-}
-
-/** Dropout: identity at inference. */
-export interface DropoutConfig {
-  readonly kind: 'dropout';
-  readonly rate: number;
-}
-
-/** A reshape of everything but the batch dimension. */
+/** A reshape of everything but the batch dimension (row-major; one `-1` may be inferred). */
 export interface ReshapeConfig {
   readonly kind: 'reshape';
   readonly targetShape: readonly number[];
 }
 
-/** The configuration of a layer, discriminated by `kind`. */
+/** Permutes the non-batch axes: output axis `i` is input axis `dims[i]` (1-based, as in Keras). */
+export interface PermuteConfig {
+  readonly kind: 'permute';
+  readonly dims: readonly number[];
+}
+
+/**
+ * A standalone activation. `alpha`: slope of `leakyRelu` (default 0.3); `maxValue`: upper clip of
+ * `relu`; `axis`: softmax axis counted with the batch axis as 0 (negative counts from the end;
+ * default -1).
+ */
+export interface ActivationConfig {
+  readonly kind: 'activation';
+  readonly activation: Activation;
+  readonly alpha?: number;
+  readonly maxValue?: number;
+  readonly axis?: number;
+}
+
+/** Identity at inference: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout. */
+export interface DropoutConfig {
+  readonly kind: 'dropout';
+  /** The drop rate (the standard deviation for `gaussianNoise`). */
+  readonly rate: number;
+  /** Which training-time noise it was; default `dropout`. */
+  readonly variant?: 'dropout' | 'spatialDropout1d' | 'gaussianNoise' | 'gaussianDropout' | 'alphaDropout';
+}
+
+/** Element-wise merge of inputs of equal shape (`subtract`: exactly two, first minus second). */
+export interface MergeConfig {
+  readonly kind: 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
+}
+
+/** Concatenation along `axis`, counted with the batch axis as 0 (negative counts from the end). */
+export interface ConcatenateConfig {
+  readonly kind: 'concatenate';
+  readonly axis: number;
+}
+
+/** The configuration of a node, discriminated by `kind`. */
 export type LayerConfig =
   | DenseConfig
   | Conv2dConfig
+  | DepthwiseConv2dConfig
+  | BatchNormConfig
   | Pool2dConfig
+  | GlobalPool2dConfig
+  | Padding2dConfig
   | FlattenConfig
+  | ReshapeConfig
+  | PermuteConfig
   | ActivationConfig
   | DropoutConfig
-  | ReshapeConfig;
+  | MergeConfig
+  | ConcatenateConfig;
 
-/** Every layer kind of the IR. */
+/** Every node kind of the IR. */
 export type LayerKind = LayerConfig['kind'];
 
-/** Parameter slots of a layer. Dense and conv2d layers have `kernel` and, with `useBias`, `bias`. */
-export type ParamName = 'kernel' | 'bias';
+/** Parameter slots of a node; which ones a kind has is in the op table (`ops/`). */
+export type ParamName = 'kernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance';
 
-/** One layer: a unique name, its configuration and its parameters. */
+/** Every parameter slot, in the order parameters are listed (kernel first). */
+export const PARAM_NAMES: readonly ParamName[] = ['kernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance'];
+
+/** One node: a unique name, its configuration, its inputs and its parameters. */
 export interface Layer<C extends LayerConfig = LayerConfig> {
   readonly name: string;
   readonly config: C;
+  /** Names of earlier nodes or of the model input; absent: the previous node (or the model input). */
+  readonly inputs?: readonly string[];
   readonly params: Readonly<Partial<Record<ParamName, Tensor>>>;
 }
 
-/** A model: an input shape (without the batch dimension) and a chain of layers. */
+/**
+ * How raw inputs become model inputs: `x = raw · scale + offset`, per channel (last axis) when the
+ * arrays have one entry per channel, else one entry for all. MNIST pixels: `scale [1/255]`.
+ */
+export interface Preprocessing {
+  readonly scale: readonly number[];
+  readonly offset: readonly number[];
+}
+
+/** A model: an input shape (without the batch dimension) and a graph of nodes, output last. */
 export interface Model {
   readonly name: string;
   /** Input shape without the batch dimension, e.g. `[784]` or `[28, 28, 1]`. */
   readonly inputShape: readonly number[];
+  /** The name `inputs` use for the model input; default `'input'`. Not a node name. */
+  readonly inputName?: string;
   readonly layers: readonly Layer[];
+  /** The input scaling the model expects, recorded in the file for runtimes and the CLI. */
+  readonly preprocessing?: Preprocessing;
 }

@@ -1,5 +1,5 @@
 import { DcError } from '../errors/dc-error.js';
-import type { Layer, Model, ParamName, Tensor } from './model.js';
+import { PARAM_NAMES, type Layer, type Model, type ParamName, type Tensor } from './model.js';
 
 /** A parameter tensor with its address in the model. */
 export interface ParamRef {
@@ -16,11 +16,11 @@ export function paramKey(layerName: string, param: ParamName): string {
   return `${layerName}/${param}`;
 }
 
-/** Every parameter tensor of the model, in layer order, kernel before bias. */
+/** Every parameter tensor of the model, in layer order, then in {@link PARAM_NAMES} order (kernel first). */
 export function listParams(model: Model): ParamRef[] {
   const out: ParamRef[] = [];
   model.layers.forEach((layer, layerIndex) => {
-    for (const param of ['kernel', 'bias'] as const) {
+    for (const param of PARAM_NAMES) {
       const tensor = layer.params[param];
       if (tensor) out.push({ key: paramKey(layer.name, param), layer, layerIndex, param, tensor });
     }
@@ -79,7 +79,7 @@ export function mapParams(model: Model, fn: (ref: ParamRef) => Tensor | undefine
   return { ...model, layers };
 }
 
-/** Parameters that compression stages work on: kernels of dense and conv2d layers. */
+/** Parameters that compression stages work on: kernels (dense, conv2d, depthwiseConv2d). Biases and batch-norm parameters are not. */
 export function isWeight(ref: ParamRef): boolean {
   return ref.param === 'kernel';
 }

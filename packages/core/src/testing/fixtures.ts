@@ -1,5 +1,6 @@
 import type { Codebook } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
+import { withRandomParams } from './random-params.js';
 import type { Layer, Model } from '../ir/model.js';
 import { createRandom } from '../random.js';
 
@@ -67,4 +68,33 @@ export function clusteredTinyModel(): { model: Model; codebooks: Map<string, Cod
   const layers = model.layers.map((l, i) => (i === 0 ? { ...l, params: { ...l.params, kernel: { shape: kernel.shape, values } } } : l));
   const codebooks = new Map<string, Codebook>([['fc1/kernel', { bits: 2, centroids, positions, codes }]]);
   return { model: { ...model, layers }, codebooks, stages: [{ name: 'test:make', options: {} }] };
+}
+
+/**
+ * A small graph on 10×10×3 inputs with the modern layers: a conv stem with batch norm and ReLU6, a
+ * depthwise separable block with a residual `add`, a strided depthwise branch (multiplier 2)
+ * concatenated with a 1×1 projection, global average pooling and a softmax head.
+ */
+export function tinyGraphModel(seed = 1): Model {
+  return withRandomParams(
+    {
+      name: 'tiny-graph',
+      inputShape: [10, 10, 3],
+      inputName: 'image',
+      layers: [
+        { name: 'stem', config: { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'linear', useBias: false } },
+        { name: 'bn', config: { kind: 'batchNorm', epsilon: 1e-3, center: true, scale: true } },
+        { name: 'relu6', config: { kind: 'activation', activation: 'relu6' } },
+        { name: 'dw', config: { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [1, 1], padding: 'same', depthMultiplier: 1, activation: 'linear', useBias: true } },
+        { name: 'pw', config: { kind: 'conv2d', filters: 4, kernelSize: [1, 1], strides: [1, 1], padding: 'valid', activation: 'relu', useBias: true } },
+        { name: 'sum', config: { kind: 'add' }, inputs: ['relu6', 'pw'] },
+        { name: 'down', config: { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [2, 2], padding: 'same', depthMultiplier: 2, activation: 'relu', useBias: false }, inputs: ['sum'] },
+        { name: 'proj', config: { kind: 'conv2d', filters: 3, kernelSize: [1, 1], strides: [2, 2], padding: 'valid', activation: 'linear', useBias: true }, inputs: ['sum'] },
+        { name: 'cat', config: { kind: 'concatenate', axis: -1 }, inputs: ['down', 'proj'] },
+        { name: 'gap', config: { kind: 'globalAvgPool2d' } },
+        { name: 'head', config: { kind: 'dense', units: 5, activation: 'softmax', useBias: true } },
+      ],
+    },
+    seed,
+  );
 }

@@ -1,6 +1,7 @@
 /** `@dc/core/testing`: the stage contract suite and small fixtures, for built-in and third-party stages. Needs vitest. */
 export { runStageContract, snapshot, type StageContractFixture } from './stage-contract.js';
-export { tinyDenseModel, tinyConvModel, clusteredTinyModel } from './fixtures.js';
+export { tinyDenseModel, tinyConvModel, tinyGraphModel, clusteredTinyModel } from './fixtures.js';
+export { withRandomParams, type TopologySpec } from './random-params.js';
 export { readParamCache, writeParamCache } from './param-cache.js';
 export { lenet300100 } from './lenet.js';
 export { thrownErrorCode, thrownError } from './error-code.js';

@@ -1,109 +1,104 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
-import type { Activation, Layer, LayerConfig, Model, Padding, Tensor } from '../ir/model.js';
+import { isChain } from '../ir/graph.js';
+import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
+import { validateModel } from '../ops/validate-model.js';
+import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
+import { paramOfWeight } from './weight-names.js';
 
 type TfLayer = tf.layers.Layer;
-type Config = Record<string, unknown>;
 
 /**
- * Converts a tfjs `LayersModel` (Sequential, or functional whose layers form one chain) to the IR.
- * Weights are copied bit-exactly. Throws `UNSUPPORTED_LAYER` naming the layer for kinds the IR
- * lacks, `UNSUPPORTED_TOPOLOGY` for branching graphs.
+ * Converts a tfjs `LayersModel` — Sequential or functional, one input and one output of fixed
+ * shape, branches and merges allowed — to the IR, weights copied bit-exactly. `SeparableConv2D`
+ * becomes a `depthwiseConv2d` node `<name>_depthwise` followed by a 1×1 `conv2d` node `<name>`.
+ * Before anything is converted, every layer is checked: an unsupported class, a shared layer (one
+ * called twice) or a nested model fails with `UNSUPPORTED_LAYER` / `UNSUPPORTED_TOPOLOGY` naming
+ * the layer, its class and what is supported.
  */
 export function fromLayersModel(model: tf.LayersModel): Model {
   const inputShape = model.inputs[0]?.shape.slice(1);
   if (model.inputs.length !== 1 || model.outputs.length !== 1 || !inputShape || inputShape.some((d) => d === null)) {
-    throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}" must have one input and one output of fixed shape`);
+    throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}" must have one input and one output of fixed shape (got ${model.inputs.length} inputs, ${model.outputs.length} outputs, input [${String(model.inputs[0]?.shape)}])`);
   }
-  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  assertChain(model, layers);
-  return { name: model.name, inputShape: inputShape as number[], layers: layers.map(convertLayer) };
+  const order = ancestorsInOrder(model);
+  for (const layer of order) convertConfig(layer.name, layer.getClassName(), configOf(layer)); // every layer checked first
+  const inputName = model.inputs[0].sourceLayer.name;
+  const nodes: Layer[] = [];
+  for (const layer of order) nodes.push(...convertLayer(layer, inputName));
+  const graph: Model = { name: model.name, inputShape: inputShape as number[], inputName, layers: nodes };
+  const ir: Model = isChain(graph) ? { name: model.name, inputShape: inputShape as number[], layers: nodes.map(({ inputs: _inputs, ...rest }) => rest) } : graph;
+  validateModel(ir);
+  return ir;
 }
 
-function assertChain(model: tf.LayersModel, layers: TfLayer[]): void {
-  layers.forEach((layer, i) => {
-    const inbound = layer.inboundNodes.flatMap((n) => n.inboundLayers);
-    const expected = i === 0 ? 'InputLayer' : layers[i - 1].name;
-    const ok = inbound.length === 1 && (i === 0 ? inbound[0].getClassName() === 'InputLayer' || model.getClassName() === 'Sequential' : inbound[0].name === expected);
-    if (!ok && !(i === 0 && inbound.length === 0)) {
-      throw new DcError('UNSUPPORTED_TOPOLOGY', `layer "${layer.name}" does not take its input from "${expected}" alone`, { tensor: layer.name });
+/** The non-input layers the output depends on, in an order where each comes after its inputs, output last. */
+function ancestorsInOrder(model: tf.LayersModel): TfLayer[] {
+  const output = model.outputs[0].sourceLayer;
+  const placed = new Set<TfLayer>();
+  const order: TfLayer[] = [];
+  const visit = (layer: TfLayer): void => {
+    if (placed.has(layer) || layer.getClassName() === 'InputLayer') return;
+    const cls = layer.getClassName();
+    if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model' || cls === 'LayersModel') {
+      throw new DcError('UNSUPPORTED_TOPOLOGY', `layer "${layer.name}" is a nested model (${cls})`, { tensor: layer.name, hint: 'Flatten the nested model into the outer one (rebuild it with its layers applied directly).' });
     }
-  });
+    if (layer.inboundNodes.length > 1) {
+      throw new DcError('UNSUPPORTED_TOPOLOGY', `layer "${layer.name}" (${cls}) is shared: it is called ${layer.inboundNodes.length} times`, { tensor: layer.name, hint: 'Use a separate layer for each call.' });
+    }
+    for (const inbound of layer.inboundNodes[0]?.inboundLayers ?? []) visit(inbound);
+    placed.add(layer);
+    order.push(layer);
+  };
+  visit(output);
+  return order;
 }
 
-function convertLayer(layer: TfLayer): Layer {
-  const cfg = layer.getConfig() as Config;
-  const config = convertConfig(layer.name, layer.getClassName(), cfg);
-  const params: { kernel?: Tensor; bias?: Tensor } = {};
-  const weights = layer.getWeights();
-  if (config.kind === 'dense' || config.kind === 'conv2d') {
-    params.kernel = toTensor(weights[0]);
-    if (config.useBias) params.bias = toTensor(weights[1]);
-  } else if (weights.length > 0) {
-    throw new DcError('UNSUPPORTED_LAYER', `layer "${layer.name}" (${layer.getClassName()}) has weights the IR cannot hold`, { tensor: layer.name });
-  }
-  return { name: layer.name, config, params };
+/** The layer's config; tfjs 4.22's `SeparableConv2D.getConfig()` omits `depthMultiplier`, so it is read off the layer. */
+function configOf(layer: TfLayer): Record<string, unknown> {
+  const config = layer.getConfig() as Record<string, unknown>;
+  const multiplier = (layer as unknown as { depthMultiplier?: number }).depthMultiplier;
+  return config.depthMultiplier === undefined && multiplier !== undefined ? { ...config, depthMultiplier: multiplier } : config;
 }
 
 function toTensor(t: tf.Tensor): Tensor {
   return { shape: [...t.shape], values: new Float32Array(t.dataSync() as Float32Array) };
 }
 
-function convertConfig(name: string, className: string, c: Config): LayerConfig {
-  switch (className) {
-    case 'Dense':
-      return { kind: 'dense', units: c.units as number, activation: activation(name, c.activation), useBias: c.useBias as boolean };
-    case 'Conv2D':
-      if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast') unsupported(name, 'Conv2D with channelsFirst');
-      if (pair(c.dilationRate ?? 1).some((d) => d !== 1)) unsupported(name, 'dilated Conv2D');
-      return {
-        kind: 'conv2d',
-        filters: c.filters as number,
-        kernelSize: pair(c.kernelSize),
-        strides: pair(c.strides ?? 1),
-        padding: padding(name, c.padding),
-        activation: activation(name, c.activation),
-        useBias: c.useBias as boolean,
-      };
-    case 'MaxPooling2D':
-    case 'AveragePooling2D':
-      if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast') unsupported(name, `${className} with channelsFirst`);
-      return {
-        kind: className === 'MaxPooling2D' ? 'maxPool2d' : 'avgPool2d',
-        poolSize: pair(c.poolSize),
-        strides: pair(c.strides ?? c.poolSize),
-        padding: padding(name, c.padding),
-      };
-    case 'Flatten':
-      return { kind: 'flatten' };
-    case 'Activation':
-      return { kind: 'activation', activation: activation(name, c.activation) };
-    case 'Dropout':
-      return { kind: 'dropout', rate: c.rate as number };
-    case 'Reshape':
-      return { kind: 'reshape', targetShape: [...(c.targetShape as number[])] };
-    default:
-      return unsupported(name, className);
+function convertLayer(layer: TfLayer, inputName: string): Layer[] {
+  const name = layer.name;
+  const cls = layer.getClassName();
+  const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
+  const inputs = inbound.length === 0 ? [inputName] : inbound.map((l) => (l.getClassName() === 'InputLayer' ? inputName : l.name));
+  const weights = new Map<string, Tensor>();
+  const current = layer.getWeights();
+  layer.weights.forEach((w, i) => {
+    const base = w.originalName.slice(w.originalName.lastIndexOf('/') + 1);
+    weights.set(base === 'pointwise_kernel' ? 'pointwise' : (paramOfWeight(w.originalName) ?? base), toTensor(current[i]));
+  });
+  const configs = convertConfig(name, cls, configOf(layer));
+  if (configs.length === 2) {
+    // SeparableConv2D: depthwise (its own node) then pointwise (keeps the layer's name and bias).
+    const [dw, pw] = configs;
+    const dwName = `${name}_depthwise`;
+    return [
+      { name: dwName, config: dw, inputs, params: { kernel: weights.get('kernel')! } },
+      { name, config: pw, inputs: [dwName], params: pick(weights, { kernel: 'pointwise', bias: 'bias' }) },
+    ];
   }
+  const used = pick(weights, { kernel: 'kernel', bias: 'bias', gamma: 'gamma', beta: 'beta', movingMean: 'movingMean', movingVariance: 'movingVariance' });
+  const leftover = [...weights.keys()].filter((k) => !Object.values(used).includes(weights.get(k)!));
+  if (leftover.length > 0) {
+    throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${cls}) has weights the IR cannot hold: ${leftover.join(', ')}`, { tensor: name, hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}.` });
+  }
+  return [{ name, config: configs[0], inputs, params: used }];
 }
 
-function pair(v: unknown): [number, number] {
-  return Array.isArray(v) ? [v[0] as number, (v[1] ?? v[0]) as number] : [v as number, v as number];
-}
-
-function padding(name: string, p: unknown): Padding {
-  if (p === 'same' || p === 'valid') return p;
-  return unsupported(name, `padding "${String(p)}"`);
-}
-
-const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'softmax', 'sigmoid', 'tanh'];
-
-function activation(name: string, a: unknown): Activation {
-  const value = a ?? 'linear';
-  if ((ACTIVATIONS as readonly unknown[]).includes(value)) return value as Activation;
-  return unsupported(name, `activation "${String(value)}"`);
-}
-
-function unsupported(name: string, what: string): never {
-  throw new DcError('UNSUPPORTED_LAYER', `layer "${name}": ${what} is not supported`, { tensor: name });
+function pick(weights: ReadonlyMap<string, Tensor>, slots: Partial<Record<ParamName, string>>): Partial<Record<ParamName, Tensor>> {
+  const out: Partial<Record<ParamName, Tensor>> = {};
+  for (const [param, key] of Object.entries(slots) as [ParamName, string][]) {
+    const t = weights.get(key);
+    if (t) out[param] = t;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isDcError } from '../errors/dc-error.js';
+import { thrownErrorCode } from '../testing/error-code.js';
 import { listParams } from '../ir/params.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
@@ -62,8 +63,8 @@ describe('tfjs converters', () => {
     expect(ir.layers[0].config).toMatchObject({ strides: [2, 2], padding: 'same', kernelSize: [5, 5] });
   });
 
-  it('names an unsupported layer', () => {
-    const lm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: 'fc' }), tf.layers.batchNormalization({ name: 'bn' })] });
+  it('names an unsupported layer, its class and what is supported, before converting anything', () => {
+    const lm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: 'fc' }), tf.layers.reshape({ targetShape: [2, 1], name: 'r' }), tf.layers.lstm({ units: 3, name: 'rnn' })] });
     const error = (() => {
       try {
         fromLayersModel(lm);
@@ -72,14 +73,43 @@ describe('tfjs converters', () => {
       }
     })();
     expect(isDcError(error) && error.code).toBe('UNSUPPORTED_LAYER');
-    expect((error as Error).message).toContain('"bn"');
+    expect((error as Error).message).toContain('"rnn" (LSTM)');
+    expect(isDcError(error) && error.hint).toContain('BatchNormalization');
   });
 
-  it('rejects a branching graph', () => {
+  it('rejects a layer called twice (shared weights) and a nested model', () => {
     const input = tf.input({ shape: [4] });
-    const a = tf.layers.dense({ units: 3, name: 'a' }).apply(input) as tf.SymbolicTensor;
-    const b = tf.layers.dense({ units: 3, name: 'b' }).apply(input) as tf.SymbolicTensor;
-    const sum = tf.layers.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor;
-    expect(() => fromLayersModel(tf.model({ inputs: input, outputs: sum }))).toThrow(/UNSUPPORTED/);
+    const shared = tf.layers.dense({ units: 4, name: 'shared' });
+    const twice = shared.apply(shared.apply(input)) as tf.SymbolicTensor;
+    expect(thrownErrorCode(() => fromLayersModel(tf.model({ inputs: input, outputs: twice })))).toBe('UNSUPPORTED_TOPOLOGY');
+    const inner = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
+    const outer = tf.model({ inputs: input, outputs: inner.apply(input) as tf.SymbolicTensor });
+    expect(thrownErrorCode(() => fromLayersModel(outer))).toBe('UNSUPPORTED_TOPOLOGY');
+  });
+
+  it('round-trips a residual graph with batch norm, separable convolutions and a concatenation', () => {
+    const input = tf.input({ shape: [9, 9, 3], name: 'image' });
+    const stem = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, name: 'stem' }).apply(input) as tf.SymbolicTensor;
+    const bn = tf.layers.batchNormalization({ name: 'bn', betaInitializer: 'randomNormal', movingMeanInitializer: 'randomNormal', movingVarianceInitializer: 'ones' }).apply(stem) as tf.SymbolicTensor;
+    const act = tf.layers.reLU({ maxValue: 6, name: 'relu6' }).apply(bn) as tf.SymbolicTensor;
+    const sep = tf.layers.separableConv2d({ filters: 4, kernelSize: 3, padding: 'same', depthMultiplier: 2, name: 'sep' }).apply(act) as tf.SymbolicTensor;
+    const sum = tf.layers.add({ name: 'sum' }).apply([act, sep]) as tf.SymbolicTensor;
+    const dw = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', name: 'dw' }).apply(sum) as tf.SymbolicTensor;
+    const side = tf.layers.conv2d({ filters: 2, kernelSize: 1, strides: 2, dilationRate: 1, name: 'side' }).apply(sum) as tf.SymbolicTensor;
+    const cat = tf.layers.concatenate({ name: 'cat' }).apply([dw, side]) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(cat) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }).apply(pooled) as tf.SymbolicTensor;
+    const original = tf.model({ inputs: input, outputs: out, name: 'graph' });
+    const ir = fromLayersModel(original);
+    expect(ir.inputName).toBe('image');
+    expect(ir.layers.map((l) => l.name)).toEqual(['stem', 'bn', 'relu6', 'sep_depthwise', 'sep', 'sum', 'dw', 'side', 'cat', 'gap', 'head']);
+    expect(ir.layers.find((l) => l.name === 'sum')!.inputs).toEqual(['relu6', 'sep']);
+    expect(listParams(ir).filter((p) => p.layer.name === 'bn').map((p) => p.param)).toEqual(['gamma', 'beta', 'movingMean', 'movingVariance']);
+    const rebuilt = toLayersModel(ir, tf);
+    const x = tf.randomUniform([2, 9, 9, 3]);
+    const want = (original.predict(x) as tf.Tensor).dataSync();
+    const got = (rebuilt.predict(x) as tf.Tensor).dataSync();
+    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
+    expect(fromLayersModel(rebuilt).layers).toEqual(ir.layers.map((l) => ({ ...l, params: expect.anything() })));
   });
 });

@@ -5,9 +5,9 @@ import type { ImageSet } from '../mnist/dataset.js';
 import { createRandom } from '../random.js';
 import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingService } from '../training/index.js';
 import { crossEntropy, makeBatch, shuffledIndices } from './batches.js';
-import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
 import { variablesByKey } from './variables.js';
+import { readLayerWeights } from './weight-names.js';
 
 /** Options of {@link createTfjsTrainer}. */
 export interface TfjsTrainerOptions {
@@ -78,7 +78,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
         epochs.push(result);
         ft.onEpochEnd?.(result);
       }
-      return { model: { ...fromLayersModel(lm), name: model.name }, epochs };
+      return { model: readLayerWeights(lm, model), epochs };
     } finally {
       optimizer?.dispose();
       lm.dispose();

@@ -1,16 +1,19 @@
 import type * as tf from '@tensorflow/tfjs';
 import { paramKey } from '../ir/params.js';
+import { paramOfWeight } from './weight-names.js';
 
 /**
  * The trainable variables of a tfjs model keyed as the IR keys parameters (`<layer>/kernel`,
- * `<layer>/bias`). Dense and Conv2D layers hold `[kernel, bias?]` in that order.
+ * `<layer>/bias`, `<layer>/gamma`, ...). Batch-norm moving statistics are not trainable and not
+ * listed (training updates them itself).
  */
 export function variablesByKey(lm: tf.LayersModel): Record<string, tf.Variable> {
   const out: Record<string, tf.Variable> = {};
   for (const layer of lm.layers) {
-    layer.trainableWeights.forEach((w, i) => {
-      out[paramKey(layer.name, i === 0 ? 'kernel' : 'bias')] = w.read() as tf.Variable;
-    });
+    for (const w of layer.trainableWeights) {
+      const param = paramOfWeight(w.originalName);
+      if (param) out[paramKey(layer.name, param)] = w.read() as tf.Variable;
+    }
   }
   return out;
 }

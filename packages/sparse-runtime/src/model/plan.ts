@@ -4,7 +4,7 @@
  * shape rules (SAME/VALID padding, pooling windows) live here once. Unsupported layers fail here,
  * at load, with `UNSUPPORTED_LAYER` naming the layer.
  */
-import { DcError, densify, type Activation, type CompressedModel, type CompressedTensor, type LayerConfig, type LayerTopology } from '@dc/core';
+import { DcError, densify, isChain, V1_ACTIVATIONS, type Activation, type CompressedModel, type CompressedTensor, type LayerConfig, type LayerTopology } from '@dc/core';
 
 /** Height, width, channels of one sample (channels last). */
 export type Hwc = readonly [number, number, number];
@@ -125,6 +125,10 @@ function window(shape: Hwc, k: readonly [number, number], s: readonly [number, n
 
 function planLayer(cm: CompressedModel, layer: LayerTopology, shape: readonly number[]): PlannedLayer {
   const c = layer.config as LayerConfig | { kind: string };
+  const activation = (c as { activation?: Activation }).activation;
+  if (activation !== undefined && !V1_ACTIVATIONS.includes(activation)) {
+    throw new DcError('UNSUPPORTED_LAYER', `layer "${layer.name}" uses activation "${activation}", which the sparse runtime cannot execute yet`, { tensor: layer.name });
+  }
   switch (c.kind) {
     case 'dense': {
       const cfg = c as Extract<LayerConfig, { kind: 'dense' }>;
@@ -188,6 +192,7 @@ export function outputShapeOf(step: PlannedLayer, input: readonly number[]): rea
  * does not execute and `INVALID_MODEL` for a tensor whose shape does not match its layer.
  */
 export function planModel(cm: CompressedModel): ModelPlan {
+  if (!isChain(cm)) throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${cm.name}" is a graph; the sparse runtime executes chains of layers only`);
   let shape: readonly number[] = [...cm.inputShape];
   const layers: PlannedLayer[] = [];
   for (const layer of cm.layers) {

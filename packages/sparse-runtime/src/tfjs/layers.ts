@@ -26,6 +26,7 @@ function activate(tf: Tf, x: tfTypes.Tensor, a: Activation): tfTypes.Tensor {
     case 'sigmoid': return tf.sigmoid(x);
     case 'tanh': return tf.tanh(x);
     case 'linear': return x;
+    default: throw new Error(`unreachable: activation ${a} is refused by planModel`);
   }
 }
 

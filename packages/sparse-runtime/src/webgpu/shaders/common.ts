@@ -79,6 +79,8 @@ export function activationFn(a: Activation): string {
     case 'linear':
     case 'softmax':
       return 'fn act(v: f32) -> f32 { return v; }';
+    default:
+      throw new Error(`unreachable: activation ${a} is refused by planModel`);
   }
 }
 

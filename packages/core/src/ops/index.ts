@@ -1,0 +1,8 @@
+/** The op table and the graph checks built on it. */
+export { OPS, OPSET, OP_KINDS, opSpec } from './table.js';
+export { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, V1_ACTIVATIONS, activationParams, type ActivationParams } from './activation.js';
+export { requiredOpset } from './opset.js';
+export { checkGraph, GRAPH_LIMITS, type CheckGraphOptions, type ResolvedGraph, type ResolvedNode, type TopologyInput } from './check-graph.js';
+export { validateModel } from './validate-model.js';
+export { windowAxis, sizeOfShape, sampleAxis, type OpSpec, type OpSite, type Shape } from './op-spec.js';
+export { MAX_EXTENT, type ValidationCode } from './config-reader.js';

@@ -1,0 +1,65 @@
+/** Ops that only rearrange or pass data: flatten, reshape, permute, dropout (identity at inference). */
+import { fail, MAX_EXTENT } from './config-reader.js';
+import { defineOp, sizeOfShape } from './op-spec.js';
+
+export const flattenOp = defineOp<'flatten'>({
+  kind: 'flatten',
+  since: 1,
+  arity: [1, 1],
+  read: () => ({ kind: 'flatten' }),
+  outputShape: (_c, [input]) => [sizeOfShape(input)],
+  params: () => ({}),
+});
+
+export const reshapeOp = defineOp<'reshape'>({
+  kind: 'reshape',
+  since: 1,
+  arity: [1, 1],
+  read(r) {
+    const targetShape = r.ints('targetShape', -1, MAX_EXTENT, 8);
+    if (targetShape.filter((d) => d === -1).length > 1 || targetShape.includes(0)) r.fail('must hold positive extents and at most one -1', 'targetShape');
+    return { kind: 'reshape', targetShape };
+  },
+  outputShape(c, [input], site) {
+    const target = [...c.targetShape];
+    const free = target.indexOf(-1);
+    if (free >= 0) target[free] = sizeOfShape(input) / -sizeOfShape(target);
+    if (sizeOfShape(target) !== sizeOfShape(input) || !target.every((d) => Number.isInteger(d) && d > 0)) {
+      fail(site.code, site.where, `reshape cannot turn [${input.join(', ')}] into [${c.targetShape.join(', ')}]`);
+    }
+    return target;
+  },
+  params: () => ({}),
+});
+
+export const permuteOp = defineOp<'permute'>({
+  kind: 'permute',
+  since: 2,
+  arity: [1, 1],
+  read(r) {
+    const dims = r.ints('dims', 1, 8, 8);
+    if ([...dims].sort((a, b) => a - b).some((d, i) => d !== i + 1)) r.fail('must be a permutation of 1..rank', 'dims');
+    return { kind: 'permute', dims };
+  },
+  outputShape(c, [input], site) {
+    if (c.dims.length !== input.length) fail(site.code, site.where, `permute dims [${c.dims.join(', ')}] do not match a rank-${input.length} input`);
+    return c.dims.map((d) => input[d - 1]);
+  },
+  params: () => ({}),
+});
+
+const VARIANTS = ['dropout', 'spatialDropout1d', 'gaussianNoise', 'gaussianDropout', 'alphaDropout'] as const;
+
+export const dropoutOp = defineOp<'dropout'>({
+  kind: 'dropout',
+  since: 1,
+  arity: [1, 1],
+  read(r) {
+    const rate = r.num('rate', 0, 1e6);
+    const variant = r.has('variant') ? r.oneOf('variant', VARIANTS) : undefined;
+    if (variant !== 'gaussianNoise' && rate >= 1) r.fail('must be below 1', 'rate');
+    return variant === undefined ? { kind: 'dropout', rate } : { kind: 'dropout', rate, variant };
+  },
+  outputShape: (_c, [input]) => input,
+  params: () => ({}),
+});

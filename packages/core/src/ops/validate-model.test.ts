@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { Layer, LayerConfig, Model } from '../ir/model.js';
+import { thrownErrorCode } from '../testing/error-code.js';
+import { tinyConvModel, tinyGraphModel } from '../testing/fixtures.js';
+import { withRandomParams } from '../testing/random-params.js';
+import { checkGraph } from './check-graph.js';
+import { validateModel } from './validate-model.js';
+
+/** `tinyConvModel` with the config of layer `i` replaced (params refilled to fit). */
+function withConfig(i: number, config: unknown): Model {
+  const m = tinyConvModel();
+  const layers = m.layers.map((l, j) => ({ name: l.name, config: (j === i ? config : l.config) as LayerConfig, ...(l.inputs ? { inputs: l.inputs } : {}) }));
+  return { ...m, layers: layers.map((l) => ({ ...l, params: m.layers.find((x) => x.name === l.name)!.params })) };
+}
+
+function errorOf(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    return { code: (e as { code: string }).code, message: (e as Error).message };
+  }
+  return { code: 'no error', message: '' };
+}
+
+describe('the op table through validateModel', () => {
+  it('resolves a graph: explicit inputs, every shape, the parameters each node needs', () => {
+    const g = validateModel(tinyGraphModel());
+    const shape = (n: string) => g.nodes.find((x) => x.name === n)!.outputShape;
+    expect(g.inputName).toBe('image');
+    expect(shape('stem')).toEqual([10, 10, 4]);
+    expect(shape('down')).toEqual([5, 5, 8]);
+    expect(shape('proj')).toEqual([5, 5, 3]);
+    expect(shape('cat')).toEqual([5, 5, 11]);
+    expect(shape('gap')).toEqual([11]);
+    expect(g.outputShape).toEqual([5]);
+    expect(g.nodes.find((x) => x.name === 'bn')!.params).toEqual({ gamma: [4], beta: [4], movingMean: [4], movingVariance: [4] });
+    expect(g.nodes.find((x) => x.name === 'down')!.params).toEqual({ kernel: [3, 3, 4, 2] });
+    expect(g.nodes.find((x) => x.name === 'dw')!.inputs).toEqual(['relu6']);
+  });
+
+  it.each([
+    ['an unknown kind', { kind: 'lstm' }, 'is not a known node kind'],
+    ['an unknown field', { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid', extra: 1 }, 'unknown field "extra"'],
+    ['a missing field', { kind: 'maxPool2d', poolSize: [2, 2], padding: 'valid' }, '.strides'],
+    ['a zero pool window', { kind: 'maxPool2d', poolSize: [2, 0], strides: [2, 2], padding: 'valid' }, 'poolSize[1]'],
+    ['a pooling kind on a conv layer', { kind: 'avgPool2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu', useBias: true }, 'poolSize'],
+    ['an unknown activation', { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'gelu2', useBias: true }, 'activation'],
+    ['a numeric activation', { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 42, useBias: true }, 'activation'],
+    ['a null activation', { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: null, useBias: true }, 'activation'],
+    ['a missing useBias', { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' }, 'useBias'],
+    ['a removed kernelSize', { kind: 'conv2d', filters: 4, strides: [1, 1], padding: 'same', activation: 'relu', useBias: true }, 'kernelSize'],
+    ['strides and dilation together', { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [2, 2], dilationRate: [2, 2], padding: 'same', activation: 'relu', useBias: true }, 'dilationRate'],
+  ])('refuses %s with INVALID_MODEL naming the field', (_, config, fragment) => {
+    const e = errorOf(() => validateModel(withConfig(0, config)));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain(fragment);
+  });
+
+  it('refuses bias tensors that disagree with useBias, and non-finite values', () => {
+    const m = tinyConvModel();
+    const noBias = { ...m, layers: m.layers.map((l, i) => (i === 0 ? { ...l, config: { ...(l.config as object), useBias: false } as LayerConfig } : l)) };
+    expect(errorOf(() => validateModel(noBias)).message).toContain('"bias" its configuration does not use');
+    const missing = { ...m, layers: m.layers.map((l, i) => (i === 0 ? { ...l, params: { kernel: l.params.kernel } } : l)) };
+    expect(errorOf(() => validateModel(missing)).message).toContain('missing its bias');
+    const nan = tinyConvModel();
+    (nan.layers[0].params.kernel!.values as Float32Array)[3] = NaN;
+    expect(errorOf(() => validateModel(nan)).message).toContain('non-finite');
+  });
+
+  it('refuses broken topologies: empty, forward references, dead nodes, wrong arity, mismatched merges', () => {
+    const g = tinyGraphModel();
+    const edit = (f: (layers: Layer[]) => Layer[]): Model => ({ ...g, layers: f([...g.layers]) });
+    expect(errorOf(() => validateModel({ ...g, layers: [] })).message).toContain('1 to');
+    expect(errorOf(() => validateModel(edit((ls) => ls.map((l) => (l.name === 'dw' ? { ...l, inputs: ['pw'] } : l))))).message).toContain('neither the model input nor an earlier node');
+    expect(errorOf(() => validateModel(edit((ls) => ls.map((l) => (l.name === 'cat' ? { ...l, inputs: ['down', 'down'] } : l))))).message).toContain('does not feed the model output');
+    expect(errorOf(() => validateModel(edit((ls) => ls.map((l) => (l.name === 'sum' ? { ...l, config: { kind: 'subtract' }, inputs: ['relu6', 'pw', 'bn'] } : l))))).message).toContain('takes 2 inputs');
+    expect(errorOf(() => validateModel(edit((ls) => ls.map((l) => (l.name === 'cat' ? { ...l, config: { kind: 'add' } } : l))))).message).toContain('do not fit');
+    expect(errorOf(() => validateModel(edit((ls) => ls.map((l) => (l.name === 'bn' ? { ...l, name: 'stem' } : l))))).message).toContain('duplicate');
+  });
+
+  it('tells a tfjs model passed by mistake to convert it first', () => {
+    const fake = { getClassName: () => 'Sequential', layers: [] } as unknown as Model;
+    expect(thrownErrorCode(() => validateModel(fake))).toBe('INVALID_MODEL');
+    expect(errorOf(() => validateModel(fake)).message).toContain('tfjs model');
+  });
+
+  it('infers same/valid, strided and dilated windows as tfjs does, odd sizes included', () => {
+    const conv = (strides: number, dilation: number, padding: 'same' | 'valid') =>
+      checkGraph({ inputShape: [7, 9, 2], layers: [{ name: 'c', config: { kind: 'conv2d', filters: 3, kernelSize: [3, 3], strides: [strides, strides], padding, dilationRate: [dilation, dilation], activation: 'linear', useBias: false } }] }, 'INVALID_MODEL').outputShape;
+    expect(conv(1, 1, 'same')).toEqual([7, 9, 3]);
+    expect(conv(2, 1, 'same')).toEqual([4, 5, 3]);
+    expect(conv(2, 1, 'valid')).toEqual([3, 4, 3]);
+    expect(conv(1, 2, 'valid')).toEqual([3, 5, 3]);
+    const m = withRandomParams({ name: 'pad', inputShape: [5, 6, 2], layers: [
+      { name: 'zp', config: { kind: 'zeroPadding2d', amounts: [[1, 2], [0, 3]] } },
+      { name: 'crop', config: { kind: 'cropping2d', amounts: [[0, 1], [2, 2]] } },
+      { name: 'perm', config: { kind: 'permute', dims: [3, 1, 2] } },
+      { name: 'flat', config: { kind: 'reshape', targetShape: [-1] } },
+    ] });
+    expect(validateModel(m).outputShape).toEqual([2 * 7 * 5]);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * tfjs layer class + config → IR node configuration(s). Checks every option the IR cannot express
+ * (channels-first data, shared axes, unusual defaults) and fails with `UNSUPPORTED_LAYER` naming the
+ * layer, its class, the reason and the supported classes.
+ */
+import { DcError } from '../errors/dc-error.js';
+import type { Activation, LayerConfig, Padding } from '../ir/model.js';
+import { LAYER_ACTIVATIONS } from '../ops/activation.js';
+
+type Config = Record<string, unknown>;
+
+/** Every tfjs layer class `fromLayersModel` converts. */
+export const SUPPORTED_CLASSES = [
+  'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'MaxPooling2D', 'AveragePooling2D',
+  'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'Permute',
+  'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
+  'AlphaDropout', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
+] as const;
+
+function unsupported(name: string, cls: string, why: string): never {
+  throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${cls}): ${why}`, { tensor: name, hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}.` });
+}
+
+function pair(v: unknown): [number, number] {
+  return Array.isArray(v) ? [v[0] as number, (v[1] ?? v[0]) as number] : [v as number, v as number];
+}
+
+function pairs(v: unknown): [[number, number], [number, number]] {
+  if (typeof v === 'number') return [[v, v], [v, v]];
+  const [a, b] = v as unknown[];
+  return [pair(a), pair(b)];
+}
+
+/**
+ * The IR configuration(s) of one tfjs layer: one, or two for `SeparableConv2D` (depthwise, then a
+ * 1×1 pointwise convolution with the layer's bias and activation).
+ */
+export function convertConfig(name: string, cls: string, c: Config): LayerConfig[] {
+  const channelsLast = () => {
+    if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast') unsupported(name, cls, 'channelsFirst data is not supported (use channelsLast)');
+  };
+  const act = (): Activation => {
+    const a = (c.activation ?? 'linear') as string;
+    if (!(LAYER_ACTIVATIONS as readonly string[]).includes(a)) unsupported(name, cls, `activation "${String(a)}" is not supported (supported: ${LAYER_ACTIVATIONS.join(', ')})`);
+    return a as Activation;
+  };
+  const padding = (): Padding => {
+    if (c.padding === 'same' || c.padding === 'valid') return c.padding;
+    return unsupported(name, cls, `padding "${String(c.padding)}" is not supported`);
+  };
+  const dilation = () => {
+    const d = pair(c.dilationRate ?? 1);
+    return d[0] === 1 && d[1] === 1 ? {} : { dilationRate: d };
+  };
+  switch (cls) {
+    case 'Dense':
+      return [{ kind: 'dense', units: c.units as number, activation: act(), useBias: c.useBias as boolean }];
+    case 'Conv2D':
+      channelsLast();
+      return [{ kind: 'conv2d', filters: c.filters as number, kernelSize: pair(c.kernelSize), strides: pair(c.strides ?? 1), padding: padding(), ...dilation(), activation: act(), useBias: c.useBias as boolean }];
+    case 'DepthwiseConv2D':
+    case 'SeparableConv2D': {
+      channelsLast();
+      const depthwise: LayerConfig = {
+        kind: 'depthwiseConv2d',
+        kernelSize: pair(c.kernelSize),
+        strides: pair(c.strides ?? 1),
+        padding: padding(),
+        ...dilation(),
+        depthMultiplier: (c.depthMultiplier ?? 1) as number,
+        activation: cls === 'DepthwiseConv2D' ? act() : 'linear',
+        useBias: cls === 'DepthwiseConv2D' ? (c.useBias as boolean) : false,
+      };
+      if (cls === 'DepthwiseConv2D') return [depthwise];
+      return [depthwise, { kind: 'conv2d', filters: c.filters as number, kernelSize: [1, 1], strides: [1, 1], padding: 'valid', activation: act(), useBias: c.useBias as boolean }];
+    }
+    case 'BatchNormalization': {
+      const axis = c.axis ?? -1;
+      if (axis !== -1 && axis !== 3 && axis !== 1) unsupported(name, cls, `axis ${String(axis)}: only the last (channels) axis is supported`);
+      return [{ kind: 'batchNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
+    }
+    case 'MaxPooling2D':
+    case 'AveragePooling2D':
+      channelsLast();
+      return [{ kind: cls === 'MaxPooling2D' ? 'maxPool2d' : 'avgPool2d', poolSize: pair(c.poolSize), strides: pair(c.strides ?? c.poolSize), padding: padding() }];
+    case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D':
+      channelsLast();
+      if (c.keepDims === true) unsupported(name, cls, 'keepDims is not supported');
+      return [{ kind: cls === 'GlobalAveragePooling2D' ? 'globalAvgPool2d' : 'globalMaxPool2d' }];
+    case 'ZeroPadding2D':
+      channelsLast();
+      return [{ kind: 'zeroPadding2d', amounts: pairs(c.padding ?? 1) }];
+    case 'Cropping2D':
+      channelsLast();
+      return [{ kind: 'cropping2d', amounts: pairs(c.cropping ?? 0) }];
+    case 'Flatten':
+      channelsLast();
+      return [{ kind: 'flatten' }];
+    case 'Reshape':
+      return [{ kind: 'reshape', targetShape: [...(c.targetShape as number[])] }];
+    case 'Permute':
+      return [{ kind: 'permute', dims: [...(c.dims as number[])] }];
+    case 'Activation':
+      return [{ kind: 'activation', activation: act() }];
+    case 'ReLU':
+      return [c.maxValue == null ? { kind: 'activation', activation: 'relu' } : { kind: 'activation', activation: 'relu', maxValue: c.maxValue as number }];
+    case 'LeakyReLU':
+      return [{ kind: 'activation', activation: 'leakyRelu', alpha: (c.alpha ?? 0.3) as number }];
+    case 'ELU':
+      if ((c.alpha ?? 1) !== 1) unsupported(name, cls, 'alpha other than 1 is not supported (tfjs implements none)');
+      return [{ kind: 'activation', activation: 'elu' }];
+    case 'Softmax':
+      return [{ kind: 'activation', activation: 'softmax', axis: (Array.isArray(c.axis) ? unsupported(name, cls, 'several axes') : (c.axis ?? -1)) as number }];
+    case 'Dropout':
+      if (c.noiseShape != null) unsupported(name, cls, 'noiseShape is not supported');
+      return [{ kind: 'dropout', rate: c.rate as number }];
+    case 'SpatialDropout1D':
+      return [{ kind: 'dropout', rate: c.rate as number, variant: 'spatialDropout1d' }];
+    case 'GaussianNoise':
+      return [{ kind: 'dropout', rate: c.stddev as number, variant: 'gaussianNoise' }];
+    case 'GaussianDropout':
+      return [{ kind: 'dropout', rate: c.rate as number, variant: 'gaussianDropout' }];
+    case 'AlphaDropout':
+      return [{ kind: 'dropout', rate: c.rate as number, variant: 'alphaDropout' }];
+    case 'Add': return [{ kind: 'add' }];
+    case 'Subtract': return [{ kind: 'subtract' }];
+    case 'Multiply': return [{ kind: 'multiply' }];
+    case 'Average': return [{ kind: 'average' }];
+    case 'Maximum': return [{ kind: 'maximum' }];
+    case 'Minimum': return [{ kind: 'minimum' }];
+    case 'Concatenate':
+      return [{ kind: 'concatenate', axis: (c.axis ?? -1) as number }];
+    default:
+      return unsupported(name, cls, 'this layer class is not supported');
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * How tfjs names a layer's weights and which IR parameter each is: `kernel`, `depthwise_kernel`
+ * → `kernel`; `bias`; `gamma`, `beta`, `moving_mean`, `moving_variance`. One place for both
+ * directions, the converters and the trainer's variable map.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { DcError } from '../errors/dc-error.js';
+import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
+
+const BY_TFJS_NAME: Readonly<Record<string, ParamName>> = {
+  kernel: 'kernel',
+  depthwise_kernel: 'kernel',
+  bias: 'bias',
+  gamma: 'gamma',
+  beta: 'beta',
+  moving_mean: 'movingMean',
+  moving_variance: 'movingVariance',
+};
+
+/** The IR parameter a tfjs weight holds, from its original name (`conv1/kernel` → `kernel`), or undefined. */
+export function paramOfWeight(originalName: string): ParamName | undefined {
+  const base = originalName.slice(originalName.lastIndexOf('/') + 1).replace(/_\d+$/, '');
+  return Object.hasOwn(BY_TFJS_NAME, base) ? BY_TFJS_NAME[base] : undefined;
+}
+
+/** Sets a freshly built tfjs layer's weights from an IR node's parameters (bit-exact). */
+export function setLayerWeights(layer: tf.layers.Layer, node: Layer, tfjs: typeof tf): void {
+  if (layer.weights.length === 0) return;
+  const values = layer.weights.map((w) => {
+    const param = paramOfWeight(w.originalName);
+    const t = param ? node.params[param] : undefined;
+    if (!t) throw new DcError('INVALID_MODEL', `layer "${node.name}": no IR parameter for tfjs weight "${w.originalName}"`, { tensor: node.name });
+    return tfjs.tensor(t.values, [...t.shape], 'float32');
+  });
+  layer.setWeights(values);
+  tfjs.dispose(values);
+}
+
+/**
+ * `model` with every parameter replaced by the current value of the same weight in `lm` (built by
+ * `toLayersModel(model)`): how trained weights come back without re-converting the topology.
+ */
+export function readLayerWeights(lm: tf.LayersModel, model: Model): Model {
+  const layers = model.layers.map((node) => {
+    const layer = lm.getLayer(node.name);
+    if (layer.weights.length === 0) return node;
+    const params: Partial<Record<ParamName, Tensor>> = {};
+    const current = layer.getWeights();
+    layer.weights.forEach((w, i) => {
+      const param = paramOfWeight(w.originalName);
+      if (param) params[param] = { shape: [...w.shape] as number[], values: new Float32Array(current[i].dataSync() as Float32Array) };
+    });
+    return { ...node, params };
+  });
+  return { ...model, layers };
+}
