@@ -7,6 +7,7 @@ import { decodeContainer } from './decode.js';
 import { describeContainer } from './describe.js';
 import { byteTableRows, formatByteTable } from './describe-format.js';
 import { encodeContainer } from './encode.js';
+import { FORMAT_VERSION } from './header.js';
 
 
 
@@ -15,7 +16,7 @@ describe('describeContainer', () => {
     const { bytes, header } = encodeContainer(clusteredTinyModel());
     const d = describeContainer(bytes);
     expect(d.fileBytes).toBe(bytes.length);
-    expect(d.version).toBe(1);
+    expect(d.version).toBe(FORMAT_VERSION);
     const streams = d.tensors.flatMap((t) => t.streams);
     expect(d.tensors.map((t) => t.key)).toEqual(header.tensors.map((t) => t.key));
     expect(streams.map((s) => s.bytes)).toEqual(header.tensors.flatMap((t) => Object.values(t.streams).map((s) => s!.length)));
