@@ -33,7 +33,7 @@ export function validateModel(model: Model): ResolvedGraph {
       if (!same) throw new DcError('INVALID_MODEL', `tensor "${key}" has shape [${String(t.shape)}], expected [${shape!.join(', ')}]`, { tensor: key });
       if (!(t.values instanceof Float32Array) || t.values.length !== sizeOfShape(shape!)) throw new DcError('INVALID_MODEL', `tensor "${key}" must hold a Float32Array of ${sizeOfShape(shape!)} values`, { tensor: key });
       for (let j = 0; j < t.values.length; j++) {
-        if (!Number.isFinite(t.values[j])) throw new DcError('INVALID_MODEL', `tensor "${key}" holds a non-finite value (${t.values[j]}) at ${j}`, { tensor: key });
+        if (!Number.isFinite(t.values[j])) throw new DcError('NON_FINITE_VALUE', `tensor "${key}" holds a non-finite value (${t.values[j]}) at ${j}`, { tensor: key });
       }
     }
   });
