@@ -72,9 +72,9 @@ const sections = {
   async webgpu() {
     // Dawn (the `webgpu` package) on SwiftShader: correctness machine, not a speed figure for GPUs.
     process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
-    const { runWebGpuBench, formatWebGpuBench } = await dist('sparse-runtime', 'webgpu/bench-webgpu.js');
-    const result = await runWebGpuBench();
-    return { result, table: formatWebGpuBench(result) };
+    const { runWebGpuBench, formatWebGpuBench, lenet5Sized } = await dist('sparse-runtime', 'webgpu/bench-webgpu.js');
+    const result = [await runWebGpuBench(), await runWebGpuBench({ model: lenet5Sized(), batches: [1, 100] })];
+    return { result, table: result.map(formatWebGpuBench).join('\n\n') };
   },
 };
 

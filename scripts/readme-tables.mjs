@@ -50,6 +50,22 @@ const RENDERERS = {
     return lines.join('\n');
   },
   /**
+   * `pnpm bench --only webgpu --json` (Node, Dawn): throughput per model and batch size; rows
+   * measured elsewhere (headless Chromium) in `output.browser`, each with its `transcribed` source.
+   */
+  'webgpu-bench'(output) {
+    const cell = (x) => (x ? `${int(x.samplesPerSecond)} samples/s (${ms(x.msPerBatch)} ms)` : '');
+    const lines = [row(['model (kept weights)', 'where', 'batch 1', 'large batch']), '|---|---|---:|---:|'];
+    const rowsOf = (r, where, mark = '') => {
+      const [one, large] = [r.results.find((x) => x.batch === 1), r.results.find((x) => x.batch > 1)];
+      return row([`${r.model} (${int(r.keptWeights)})${mark}`, `${where} (${r.adapter})`, cell(one), large ? `${cell(large)} at ${int(large.batch)}` : '']);
+    };
+    for (const r of output.webgpu) lines.push(rowsOf(r, 'Node, Dawn'));
+    for (const b of output.browser ?? []) lines.push(rowsOf(b.result, b.where, ' †'));
+    if (output.browser?.length) lines.push('', `† ${output.browser[0].transcribed}.`);
+    return lines.join('\n');
+  },
+  /**
    * `pnpm demo --json` runs, one row each (`{ command, result }`: the command and its output), and
    * the paper's figures between them (`{ paper: { model, file, ratio, testError } }`).
    */
