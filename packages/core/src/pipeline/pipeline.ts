@@ -2,13 +2,13 @@ import type { ArtifactKey, ArtifactMap } from '../artifacts.js';
 import { DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { float32Bytes } from '../ir/params.js';
+import { validateModel } from '../ops/validate-model.js';
 import { createRandom } from '../random.js';
 import type { StageProvenance } from '../compressed.js';
 import type { Stage, StageContext, StageInput } from '../stage.js';
 import type { TrainingService } from '../training.js';
 import { assertArtifactsAgree } from './artifact-agreement.js';
 import { planArtifactFlow } from './artifact-flow.js';
-import { assertIrModel } from './assert-model.js';
 import { notify, type PipelineObserver } from './observer.js';
 import type { PipelineReport, StageReport } from './report.js';
 import { stageError } from './stage-error.js';
@@ -62,7 +62,8 @@ export interface Pipeline<A extends ArtifactKey = never> {
   validate(initial?: Iterable<ArtifactKey>): void;
   /**
    * Runs the stages in order on `model` (which is never mutated). Before the first stage it checks
-   * the model (`INVALID_MODEL`; a tfjs model needs `fromLayersModel` first), the artifact flow
+   * the model with `validateModel` (`INVALID_MODEL` naming the node and field; an empty model, and
+   * a tfjs model, which needs `fromLayersModel` first, included), the artifact flow
    * (`validate`) and every stage's `checkModel` (layer names in options). A stage's `DcError`
    * reaches the caller with its own code and `stage` set; anything else it throws becomes
    * `STAGE_FAILED` with the original as `cause`.
@@ -96,7 +97,7 @@ function makePipeline(stages: readonly Stage[]): Pipeline<ArtifactKey> {
 }
 
 async function runStages(stages: readonly Stage[], input: Model, options: PipelineRunOptions): Promise<PipelineResult> {
-  assertIrModel(input);
+  validateModel(input);
   const seed = options.seed ?? 0;
   const signal = options.signal ?? new AbortController().signal;
   const observers = options.observers ?? [];

@@ -69,7 +69,7 @@ describe('layer names are checked before the first stage runs', () => {
   });
 });
 
-describe('run() checks its model', () => {
+describe('run() checks its model (validateModel)', () => {
   it('rejects an empty model with INVALID_MODEL', async () => {
     const e = await rejection(createPipeline().use(writeFile).run({ name: 'empty', inputShape: [4], layers: [] }));
     expect(e.code).toBe('INVALID_MODEL');
@@ -83,15 +83,15 @@ describe('run() checks its model', () => {
       [null, 'model'],
       [{ ...good, layers: undefined }, 'model.layers'],
       [{ ...good, inputShape: [0] }, 'model.inputShape'],
-      [{ ...good, layers: [fc1, { ...fc1 }] }, 'model.layers[1].name'],
-      [{ ...good, layers: [{ ...fc1, config: {} }] }, 'model.layers[0].config.kind'],
-      [{ ...good, layers: [{ ...fc1, params: { kernel: { shape: [64, 32], values: [1, 2] } } }] }, 'model.layers[0].params.kernel.values'],
-      [{ ...good, layers: [{ ...fc1, params: { kernel: { shape: [64, 31], values: fc1.params.kernel!.values } } }] }, 'model.layers[0].params.kernel.values'],
+      [{ ...good, layers: [fc1, { ...fc1 }] }, 'layer "fc1"'],
+      [{ ...good, layers: [{ ...fc1, config: {} }] }, 'layer "fc1".config.kind'],
+      [{ ...good, layers: [{ ...fc1, params: { ...fc1.params, kernel: { shape: [64, 32], values: [1, 2] } } }, good.layers[1]] }, 'fc1/kernel'],
+      [{ ...good, layers: [{ ...fc1, params: { ...fc1.params, kernel: { shape: [64, 31], values: fc1.params.kernel!.values } } }, good.layers[1]] }, 'fc1/kernel'],
     ];
     for (const [model, field] of cases) {
       const e = await rejection(createPipeline().use(writeFile).run(model as Model));
       expect(e.code, field).toBe('INVALID_MODEL');
-      expect(e.message, field).toContain(`${field}:`);
+      expect(e.message, field).toContain(field);
     }
   });
 
@@ -99,7 +99,8 @@ describe('run() checks its model', () => {
     const lm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
     const e = await rejection(createPipeline().use(writeFile).run(lm as unknown as Model));
     expect(e.code).toBe('INVALID_MODEL');
-    expect(e.hint).toContain("fromLayersModel } from '@dc/core/tfjs'");
+    expect(e.hint).toContain('fromLayersModel');
+    expect(e.hint).toContain('@dc/core/tfjs');
     lm.dispose();
   });
 });
