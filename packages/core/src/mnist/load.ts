@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DcError } from '../errors/dc-error.js';
 import type { ImageDataset, ImageSet } from './dataset.js';
-import { parseIdx } from './idx.js';
+import { parseIdx, type IdxArray } from './idx.js';
 
 /** Options of {@link loadMnist}. */
 export interface LoadMnistOptions {
@@ -24,13 +24,22 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<ImageDa
   return { train, test };
 }
 
-async function loadSet(dir: string, prefix: 'train' | 't10k'): Promise<ImageSet> {
+/**
+ * The raw images and labels (bytes, with their IDX dimensions) of one split of a folder in MNIST's
+ * layout: `train` or `t10k` (see {@link LoadMnistOptions.dir} for the file names accepted).
+ */
+export async function readIdxSplit(dir: string, prefix: 'train' | 't10k'): Promise<{ images: IdxArray; labels: IdxArray }> {
   const images = parseIdx(await readIdxFile(dir, `${prefix}-images`, 'idx3'), `${prefix}-images`);
   const labels = parseIdx(await readIdxFile(dir, `${prefix}-labels`, 'idx1'), `${prefix}-labels`);
-  const [count, height, width] = images.dims;
-  if (images.dims.length !== 3 || labels.dims.length !== 1 || labels.dims[0] !== count) {
-    throw new DcError('BAD_IDX_FILE', `${prefix}: ${labels.dims[0]} labels for ${count} images of shape [${images.dims.slice(1).join(', ')}]`);
+  if (images.dims.length !== 3 || labels.dims.length !== 1 || labels.dims[0] !== images.dims[0]) {
+    throw new DcError('BAD_IDX_FILE', `${prefix}: ${labels.dims[0]} labels for ${images.dims[0]} images of shape [${images.dims.slice(1).join(', ')}]`);
   }
+  return { images, labels };
+}
+
+async function loadSet(dir: string, prefix: 'train' | 't10k'): Promise<ImageSet> {
+  const { images, labels } = await readIdxSplit(dir, prefix);
+  const [count, height, width] = images.dims;
   const pixels = new Float32Array(images.data.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
   return { images: pixels, labels: labels.data, count, height, width };

@@ -1,0 +1,102 @@
+/** `dc run <file> --data …`: the accuracy of a `.dcm` file on your data, computed by running the file. */
+import { DcError, type Preprocessing } from '@dc/core';
+import { createSession, loadCompressedModel, type RuntimeBackend } from '@dc/sparse-runtime';
+import { readLabelledData, type DataSource } from '../data/labelled-data.js';
+
+/** Options of {@link runFile}. */
+export interface RunOptions extends DataSource {
+  /** `cpu` (default), `tfjs` or `webgpu`. */
+  readonly backend?: 'cpu' | 'tfjs' | 'webgpu';
+  /** Worker threads of the cpu backend (default: the backend's own default). */
+  readonly threads?: number;
+  /** Overrides the preprocessing the file records (`x = raw · scale + offset`). */
+  readonly inputScale?: number;
+  readonly inputOffset?: number;
+  /** Samples per `predict` call; default 1,000. */
+  readonly batchSize?: number;
+}
+
+/** What `dc run --json` prints. */
+export interface RunResult {
+  readonly file: string;
+  readonly backend: string;
+  readonly samples: number;
+  /** Fraction of samples whose argmax output is the label (null without labels). */
+  readonly accuracy: number | null;
+  /** Wrong predictions / samples, in percent (null without labels). */
+  readonly testError: number | null;
+  /** How often each class was predicted. */
+  readonly predicted: readonly number[];
+  readonly preprocessing: Preprocessing | null;
+  readonly milliseconds: number;
+}
+
+async function makeBackend(o: RunOptions): Promise<RuntimeBackend> {
+  switch (o.backend ?? 'cpu') {
+    case 'cpu': {
+      const { createCpuBackend } = await import('@dc/sparse-runtime/cpu');
+      return createCpuBackend(o.threads === undefined ? {} : { threads: o.threads });
+    }
+    case 'tfjs': {
+      const { createTfjsBackend } = await import('@dc/sparse-runtime/tfjs');
+      return createTfjsBackend();
+    }
+    case 'webgpu': {
+      const { createWebGpuBackend } = await import('@dc/sparse-runtime/webgpu');
+      return createWebGpuBackend();
+    }
+    default:
+      throw new DcError('INVALID_OPTION', `--backend must be cpu, tfjs or webgpu, got ${String(o.backend)}`, { option: 'backend' });
+  }
+}
+
+/** Runs the file at `path` on the data of `options`. */
+export async function runFile(path: string, options: RunOptions): Promise<RunResult> {
+  const model = await loadCompressedModel(path);
+  const recorded = model.compressed.preprocessing;
+  const preprocessing: Preprocessing | undefined =
+    options.inputScale !== undefined || options.inputOffset !== undefined
+      ? { scale: [options.inputScale ?? 1], offset: [options.inputOffset ?? 0] }
+      : recorded;
+  const classes = model.outputSize;
+  const data = await readLabelledData(options, model.inputShape, classes, preprocessing);
+  const backend = await makeBackend(options);
+  const session = await createSession(model, { backend });
+  const t0 = performance.now();
+  const predicted = new Array<number>(classes).fill(0);
+  let correct = 0;
+  try {
+    const step = options.batchSize ?? 1000;
+    for (let start = 0; start < data.count; start += step) {
+      const n = Math.min(step, data.count - start);
+      const out = await session.predict(data.inputs.subarray(start * model.inputSize, (start + n) * model.inputSize), n);
+      for (let s = 0; s < n; s++) {
+        let best = 0;
+        for (let c = 1; c < classes; c++) if (out[s * classes + c] > out[s * classes + best]) best = c;
+        predicted[best]++;
+        if (data.labels && data.labels[start + s] === best) correct++;
+      }
+    }
+  } finally {
+    session.dispose();
+    backend.dispose?.();
+  }
+  const accuracy = data.labels ? correct / data.count : null;
+  return {
+    file: path,
+    backend: backend.name,
+    samples: data.count,
+    accuracy,
+    testError: accuracy === null ? null : Math.round((1 - accuracy) * data.count) / data.count * 100,
+    predicted,
+    preprocessing: preprocessing ?? null,
+    milliseconds: performance.now() - t0,
+  };
+}
+
+/** The human-readable line of {@link runFile}. */
+export function formatRun(r: RunResult): string {
+  const pre = r.preprocessing ? `inputs = raw × ${r.preprocessing.scale.join('/')} + ${r.preprocessing.offset.join('/')}` : 'inputs as given (no preprocessing)';
+  const head = `${r.file} on ${r.samples.toLocaleString('en')} samples (${r.backend}, ${pre}, ${Math.round(r.milliseconds)} ms)`;
+  return r.accuracy === null ? `${head}: predicted classes ${r.predicted.join(' ')}` : `${head}: accuracy ${(100 * r.accuracy).toFixed(2)}%, error ${r.testError!.toFixed(2)}%`;
+}

