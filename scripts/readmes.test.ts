@@ -3,7 +3,7 @@
  * package, every relative link and in-page anchor resolves, and every generated figures table
  * equals what scripts/readme-tables.mjs renders from its saved JSON.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -69,5 +69,19 @@ describe('READMEs', () => {
 
   it('quote figures tables exactly as scripts/readme-tables.mjs renders them from their JSON', () => {
     for (const f of files) expect(f.text, `${f.name}: run node scripts/readme-tables.mjs`).toBe(renderTables(f.text, dirname(f.path)));
+  });
+
+  it('quote benchmarks of the shipped files as they are now (a re-encoded file needs a new measurement)', () => {
+    const stale: string[] = [];
+    for (const f of files) {
+      for (const [, path] of f.text.matchAll(/<!-- table: (\S+) -->/g)) {
+        const saved = JSON.parse(readFileSync(join(dirname(f.path), path), 'utf8')) as { kind: string; output: { runtime?: { file: string; model: { fileBytes?: number } }[] } };
+        for (const r of saved.kind === 'runtime-bench' ? saved.output.runtime! : []) {
+          const shipped = /apps\/demo\/compressed\/[^/]+\.dcm$/.exec(r.file)?.[0];
+          if (shipped && r.model.fileBytes !== statSync(join(ROOT, shipped)).size) stale.push(`${path}: ${shipped} measured at ${r.model.fileBytes} B, now ${statSync(join(ROOT, shipped)).size} B`);
+        }
+      }
+    }
+    expect(stale).toEqual([]);
   });
 });
