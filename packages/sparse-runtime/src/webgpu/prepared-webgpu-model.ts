@@ -1,16 +1,18 @@
 /**
  * A model compiled for one WebGPU device: weights uploaded once at prepare, pipelines compiled
- * once, two ping-pong activation buffers (device layout, see shaders/common.ts) that grow with the
- * batch, and one command buffer per chunk of samples: transpose in, every layer's dispatch,
- * transpose out, one read-back.
+ * once, a pool of activation buffers (device layout, see shaders/common.ts) shared by the graph's
+ * values as steps/buffer-plan.ts assigns them, growing with the batch, and one command buffer per
+ * chunk of samples: transpose in, every node's dispatches in topological order, transpose out,
+ * one read-back.
  */
 import './webgpu-types.js';
 import { DcError } from '@dc/core';
 import type { PreparedModel } from '../backend.js';
 import type { LoadedModel } from '../model/loaded-model.js';
+import { gpuGraphOf } from './gpu-graph.js';
 import { dispatchFor, paddedBatch, quadsPerThread, LANES } from './shaders/common.js';
 import { fromDeviceLayoutShader, toDeviceLayoutShader, TRANSPOSE_PARAMS } from './shaders/transpose.js';
-import { stepsOf, threadsOf, uniformsOf, type GpuStep } from './steps.js';
+import { readOnlyBindings, simpleStep, threadsOf, uniformsOf, type GpuStep } from './steps/gpu-step.js';
 import { createPrograms, type Programs } from './programs.js';
 
 /** Options of {@link prepareWebGpuModel}. */
@@ -25,6 +27,9 @@ interface DeviceStep {
   readonly layout: GPUBindGroupLayout;
   readonly uniforms: GPUBuffer;
   readonly arrays: GPUBuffer[];
+  /** Buffer-pool indices of the values it reads, then of the value it writes. */
+  readonly reads: readonly number[];
+  readonly writes: number;
 }
 
 function upload(device: GPUDevice, data: Uint32Array | Float32Array): GPUBuffer {
@@ -34,8 +39,8 @@ function upload(device: GPUDevice, data: Uint32Array | Float32Array): GPUBuffer 
   return buffer;
 }
 
-async function deviceStep(device: GPUDevice, programs: Programs, step: GpuStep): Promise<DeviceStep> {
-  const n = step.arrays.length;
+async function deviceStep(device: GPUDevice, programs: Programs, step: GpuStep, reads: readonly number[], writes: number): Promise<DeviceStep> {
+  const n = readOnlyBindings(step);
   const [p1, p4] = await Promise.all([programs.pipeline(step.shader(1), n, step.layer), step.blocked ? programs.pipeline(step.shader(4), n, step.layer) : undefined]);
   return {
     step,
@@ -43,27 +48,30 @@ async function deviceStep(device: GPUDevice, programs: Programs, step: GpuStep):
     layout: programs.layout(n),
     uniforms: device.createBuffer({ size: Math.ceil(step.fields.length / 4) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
     arrays: step.arrays.map((a) => upload(device, a)),
+    reads,
+    writes,
   };
-}
-
-/** A layout change at either end (its uniforms are written by the executor, not from `fields`). */
-function transposeStep(layer: string, wgsl: string, width: number): GpuStep {
-  return { layer, shader: () => wgsl, blocked: false, fields: TRANSPOSE_PARAMS, fixed: {}, arrays: [], items: width, outputSize: width };
 }
 
 /** Compiles `model` for `device`. */
 export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, options: PrepareWebGpuOptions = {}): Promise<PreparedModel> {
   const programs = createPrograms(device);
-  const steps = model.plan.flatMap(stepsOf);
+  const graph = gpuGraphOf(model.compressed);
+  const { bufferOf, bufferSizes } = graph.buffers;
+  const outputBuffer = bufferOf[graph.nodes.length];
+  // Pool index -1 and -2 stand for the row-major staging (input) and rows (output) buffers.
+  const STAGING = -1;
+  const ROWS = -2;
+  const transpose = (layer: string, wgsl: string) => simpleStep(layer, wgsl, TRANSPOSE_PARAMS, {}, 0);
   const [inStep, outStep, ...layers] = await Promise.all([
-    deviceStep(device, programs, transposeStep('input', toDeviceLayoutShader(), model.inputSize)),
-    deviceStep(device, programs, transposeStep('output', fromDeviceLayoutShader(), model.outputSize)),
-    ...steps.map((s) => deviceStep(device, programs, s)),
+    deviceStep(device, programs, transpose('input', toDeviceLayoutShader()), [STAGING], bufferOf[0]),
+    deviceStep(device, programs, transpose('output', fromDeviceLayoutShader()), [outputBuffer], ROWS),
+    ...graph.nodes.flatMap((node, i) => node.steps.map((s) => deviceStep(device, programs, s, s.inputs.map((k) => bufferOf[node.inputs[k]]), bufferOf[i + 1]))),
   ]);
 
-  const perSample = Math.max(model.inputSize, ...steps.map((s) => s.outputSize));
+  const largest = Math.max(...bufferSizes);
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  const deviceChunk = Math.max(LANES, Math.floor(limit / (perSample * 4) / 16) * 16);
+  const deviceChunk = Math.max(LANES, Math.floor(limit / (largest * 4) / 16) * 16);
   const maxChunk = Math.max(1, Math.min(deviceChunk, options.maxChunk ?? deviceChunk));
 
   let capacity = 0;
@@ -78,20 +86,20 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
   });
   const lostError = () => new DcError('BACKEND_UNAVAILABLE', `webgpu: ${lost}`, { hint: 'Create a new backend with createWebGpuBackend() and prepare the model again.' });
 
-  const bind = (d: DeviceStep, input: GPUBuffer, output: GPUBuffer) =>
-    device.createBindGroup({ layout: d.layout, entries: [d.uniforms, input, ...d.arrays, output].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  let pool: GPUBuffer[] = [];
+  const bufferAt = (i: number) => (i === STAGING ? buffers[0] : i === ROWS ? buffers[1] : pool[i]);
+  const bind = (d: DeviceStep) =>
+    device.createBindGroup({ layout: d.layout, entries: [d.uniforms, ...d.reads.map(bufferAt), ...d.arrays, bufferAt(d.writes)].map((buffer, binding) => ({ binding, resource: { buffer } })) });
 
   const grow = (n: number) => {
     if (n <= capacity) return;
     capacity = Math.min(maxChunk, 2 ** Math.ceil(Math.log2(n)));
-    for (const b of [...buffers, ...(readback ? [readback] : [])]) b.destroy();
+    for (const b of [...buffers, ...pool, ...(readback ? [readback] : [])]) b.destroy();
     const storage = (bytes: number, extra: number) => device.createBuffer({ size: Math.max(16, bytes), usage: GPUBufferUsage.STORAGE | extra });
-    const staging = storage(capacity * model.inputSize * 4, GPUBufferUsage.COPY_DST);
-    const ping = [0, 1].map(() => storage(paddedBatch(capacity) * perSample * 4, 0));
-    const rows = storage(capacity * model.outputSize * 4, GPUBufferUsage.COPY_SRC);
-    readback = device.createBuffer({ size: Math.max(16, capacity * model.outputSize * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    buffers = [staging, ...ping, rows];
-    bindGroups = [bind(inStep, staging, ping[0]), ...layers.map((d, i) => bind(d, ping[i % 2], ping[(i + 1) % 2])), bind(outStep, ping[layers.length % 2], rows)];
+    buffers = [storage(capacity * graph.inputSize * 4, GPUBufferUsage.COPY_DST), storage(capacity * graph.outputSize * 4, GPUBufferUsage.COPY_SRC)];
+    pool = bufferSizes.map((size) => storage(paddedBatch(capacity) * size * 4, 0));
+    readback = device.createBuffer({ size: Math.max(16, capacity * graph.outputSize * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    bindGroups = [inStep, outStep, ...layers].map(bind);
   };
 
   const dispatch = (pass: GPUComputePassEncoder, d: DeviceStep, group: GPUBindGroup, threads: number, q: 1 | 4, uniforms: (rowStride: number) => Uint32Array<ArrayBuffer>) => {
@@ -111,12 +119,12 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     const transposeUniforms = (total: number, width: number) => (rowStride: number) => new Uint32Array([total, rowStride, width, n, padded, 0, 0, 0]);
-    dispatch(pass, inStep, bindGroups[0], model.inputSize * padded, 1, transposeUniforms(model.inputSize * padded, model.inputSize));
-    layers.forEach((d, i) => dispatch(pass, d, bindGroups[i + 1], threadsOf(d.step, quads, q), q, (rowStride) => uniformsOf(d.step, quads, q, rowStride)));
-    dispatch(pass, outStep, bindGroups[layers.length + 1], n * model.outputSize, 1, transposeUniforms(n * model.outputSize, model.outputSize));
+    dispatch(pass, inStep, bindGroups[0], graph.inputSize * padded, 1, transposeUniforms(graph.inputSize * padded, graph.inputSize));
+    layers.forEach((d, i) => dispatch(pass, d, bindGroups[i + 2], threadsOf(d.step, quads, q), q, (rowStride) => uniformsOf(d.step, quads, q, rowStride)));
+    dispatch(pass, outStep, bindGroups[1], n * graph.outputSize, 1, transposeUniforms(n * graph.outputSize, graph.outputSize));
     pass.end();
-    const bytes = n * model.outputSize * 4;
-    encoder.copyBufferToBuffer(buffers[3], 0, readback!, 0, bytes);
+    const bytes = n * graph.outputSize * 4;
+    encoder.copyBufferToBuffer(buffers[1], 0, readback!, 0, bytes);
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     device.queue.submit([encoder.finish()]);
@@ -138,10 +146,10 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
   const run = async (input: Float32Array, batchSize: number): Promise<Float32Array> => {
     if (disposed) throw new DcError('INVALID_OPTION', 'webgpu: run() after dispose()', { option: 'session' });
     if (lost) throw lostError();
-    const out = new Float32Array(batchSize * model.outputSize);
+    const out = new Float32Array(batchSize * graph.outputSize);
     for (let start = 0; start < batchSize; start += maxChunk) {
       const n = Math.min(maxChunk, batchSize - start);
-      out.set(await runChunk(input.subarray(start * model.inputSize, (start + n) * model.inputSize), n), start * model.outputSize);
+      out.set(await runChunk(input.subarray(start * graph.inputSize, (start + n) * graph.inputSize), n), start * graph.outputSize);
     }
     return out;
   };
@@ -156,7 +164,7 @@ export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, 
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const b of [...buffers, ...(readback ? [readback] : []), ...[inStep, outStep, ...layers].flatMap((d) => [d.uniforms, ...d.arrays])]) b.destroy();
+      for (const b of [...buffers, ...pool, ...(readback ? [readback] : []), ...[inStep, outStep, ...layers].flatMap((d) => [d.uniforms, ...d.arrays])]) b.destroy();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Pieces every WGSL program shares: the workgroup size, the flat thread index over a 2-D dispatch
- * (so more than 65,535 workgroups fit), the fused activations and the entry decoding.
+ * (so more than 65,535 workgroups fit) and the decoding of packed kernel entries.
  *
  * Activation layout on the device: batch innermost. Element `f` (the row-major per-sample index,
  * NHWC for images) of sample `b` lives at `f · Bp + b`, where the batch is padded to `Bp` (a
@@ -9,7 +9,6 @@
  * (16 samples), decoding each packed weight once for all of them. Flatten and reshape stay free:
  * `f` is unchanged.
  */
-import type { Activation } from '@dc/core';
 
 /** Samples per vec4. */
 export const LANES = 4;
@@ -44,6 +43,25 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let t = gid.x + gid.y * p.rowStride;
   if (t >= p.total) { return; }`;
 
+/**
+ * Bindings after the uniform block of a one-input program: the input `x` (unless `inPlace`), then
+ * read-only f32 arrays named `arrays`, then the output `y`. Returns the declarations and the name to
+ * read the input from (`y` in place: WebGPU forbids binding one buffer twice in a dispatch).
+ */
+export function unaryBindings(inPlace = false, arrays: readonly string[] = []): { decl: string; src: string } {
+  const names = [...(inPlace ? [] : ['x']), ...arrays];
+  const decl = names.map((n, i) => `@group(0) @binding(${i + 1}) var<storage, read> ${n}: array<${n === 'x' ? 'vec4f' : 'f32'}>;`);
+  decl.push(`@group(0) @binding(${names.length + 1}) var<storage, read_write> y: array<vec4f>;`);
+  return { decl: decl.join('\n'), src: inPlace ? 'y' : 'x' };
+}
+
+/** WGSL splitting thread `t` of an NHWC program into element `f`, sample vec4 `q`, channel `c` and pixel `pix`. */
+export const NHWC_THREAD = /* wgsl */ `
+  let f = t / p.quads;
+  let q = t - f * p.quads;
+  let c = f % p.channels;
+  let pix = f / p.channels;`;
+
 /** `n` statements made from `f(j)` for j = 0..n-1. */
 export function unroll(n: number, f: (j: number) => string): string {
   return Array.from({ length: n }, (_, j) => f(j)).join(' ');
@@ -59,33 +77,6 @@ export const SPARSE_CODED_BINDINGS = /* wgsl */ `
 @group(0) @binding(3) var<storage, read> entries: array<u32>;
 @group(0) @binding(4) var<storage, read> table: array<f32>;
 @group(0) @binding(5) var<storage, read> bias: array<f32>;`;
-
-/** WGSL `fn act(v: f32) -> f32` for an activation applied element by element (softmax is a pass of its own). */
-export function activationFn(a: Activation): string {
-  switch (a) {
-    case 'relu':
-      return 'fn act(v: f32) -> f32 { return max(v, 0.0); }';
-    case 'sigmoid':
-      return 'fn act(v: f32) -> f32 { return 1.0 / (1.0 + exp(-v)); }';
-    case 'tanh':
-      // sign(v)·(1 − e)/(1 + e) with e = exp(−2|v|) never overflows; below |v| = 0.125 the Taylor
-      // series (to v⁷) avoids the cancellation in 1 − e. Both keep the relative error near 1e-7.
-      return `fn act(v: f32) -> f32 {
-  let a = abs(v);
-  if (a < 0.125) { let s = v * v; return v * (1.0 + s * (-1.0 / 3.0 + s * (2.0 / 15.0 + s * (-17.0 / 315.0)))); }
-  let e = exp(-2.0 * a);
-  return sign(v) * (1.0 - e) / (1.0 + e);
-}`;
-    case 'linear':
-    case 'softmax':
-      return 'fn act(v: f32) -> f32 { return v; }';
-    default:
-      throw new Error(`unreachable: activation ${a} is refused by planModel`);
-  }
-}
-
-/** WGSL `fn act4(v: vec4f) -> vec4f`: {@link activationFn}'s `act` on each sample of a vec4. */
-export const ACT4 = 'fn act4(v: vec4f) -> vec4f { return vec4f(act(v.x), act(v.y), act(v.z), act(v.w)); }';
 
 /**
  * WGSL that decodes kept weight `k` into `row` and `w` (its value looked up in `table`), for the

@@ -4,14 +4,15 @@
  * walks the column's packed words once, looks each weight up in the codebook, here in the shader,
  * and applies it to all its samples.
  */
-import type { Activation } from '@dc/core';
-import { ACT4, ENTRY, SPARSE_CODED_BINDINGS, activationFn, decodeEntry, unroll } from './common.js';
+import type { ActivationParams } from '@dc/core';
+import { ACT4, activationFn } from './activation.js';
+import { ENTRY, SPARSE_CODED_BINDINGS, decodeEntry, unroll } from './common.js';
 
 /** Uniform layout of the dense program (u32 each). */
 export const DENSE_PARAMS = ['total', 'rowStride', 'quads', 'inDim', 'outDim'] as const;
 
 /** WGSL of the dense program: `codeBits` (0 = wide entries), fused activation, `q` vec4 of samples per thread. */
-export function denseShader(codeBits: number, activation: Activation, q: number): string {
+export function denseShader(codeBits: number, activation: ActivationParams, q: number): string {
   return /* wgsl */ `
 struct Params { total: u32, rowStride: u32, quads: u32, inDim: u32, outDim: u32 }
 @group(0) @binding(0) var<uniform> p: Params;${SPARSE_CODED_BINDINGS}

@@ -1,44 +1,72 @@
 /**
- * Standalone activations: an element-wise program (relu, sigmoid, tanh, linear) and softmax over
- * the last axis, one thread per row and vec4 of samples (max-subtracted, as tfjs computes it).
+ * Standalone activations: an element-wise program (every activation but softmax), softmax along
+ * any axis (max-subtracted, as tfjs computes it), and batch normalisation in inference form as a
+ * per-channel affine map. Each has an in-place variant that reads and writes `y` (the plan lets
+ * such a node write over an input no later node reads; WebGPU forbids binding one buffer twice).
  */
-import type { Activation } from '@dc/core';
-import { ACT4, ENTRY, activationFn } from './common.js';
+import type { ActivationParams } from '@dc/core';
+import { ACT4, activationFn } from './activation.js';
+import { ENTRY, unaryBindings } from './common.js';
 
 /** Uniform layout of the element-wise program (u32 each). */
 export const ELEMENTWISE_PARAMS = ['total', 'rowStride', 'quads'] as const;
 
-/** WGSL applying `activation` element by element from `x` to `y`. */
-export function elementwiseShader(activation: Exclude<Activation, 'softmax'>): string {
+/** WGSL applying `activation` element by element from `x` (or `y` in place) to `y`. */
+export function elementwiseShader(activation: ActivationParams, inPlace = false): string {
+  const b = unaryBindings(inPlace);
   return /* wgsl */ `
 struct Params { total: u32, rowStride: u32, quads: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> y: array<vec4f>;
+${b.decl}
 ${activationFn(activation)}
 ${ACT4}
 ${ENTRY}
-  y[t] = act4(x[t]);
+  y[t] = act4(${b.src}[t]);
 }`;
 }
 
-/** Uniform layout of the softmax program (u32 each): a thread per row and vec4 of samples. */
-export const SOFTMAX_PARAMS = ['total', 'rowStride', 'quads', 'width'] as const;
+/**
+ * Uniform layout of the softmax program (u32 each). The tensor is seen as `[outer, axis, inner]`
+ * per sample; a thread owns one `(outer, inner)` row and one vec4 of samples.
+ */
+export const SOFTMAX_PARAMS = ['total', 'rowStride', 'quads', 'axis', 'inner'] as const;
 
-/** WGSL of softmax over rows of `p.width` values, from `x` to `y`. */
-export function softmaxShader(): string {
+/** WGSL of softmax along an axis of `p.axis` values spaced `p.inner` apart, from `x` (or `y` in place) to `y`. */
+export function softmaxShader(inPlace: boolean): string {
+  const b = unaryBindings(inPlace);
   return /* wgsl */ `
-struct Params { total: u32, rowStride: u32, quads: u32, width: u32 }
+struct Params { total: u32, rowStride: u32, quads: u32, axis: u32, inner: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> y: array<vec4f>;
+${b.decl}
 ${ENTRY}
   let r = t / p.quads;
-  let base = r * p.width * p.quads + (t - r * p.quads);
+  let o = r / p.inner;
+  let base = ((o * p.axis) * p.inner + (r - o * p.inner)) * p.quads + (t - r * p.quads);
+  let step = p.inner * p.quads;
   var m = vec4f(-3.4028234e38);
-  for (var i = 0u; i < p.width; i++) { m = max(m, x[base + i * p.quads]); }
+  for (var i = 0u; i < p.axis; i++) { m = max(m, ${b.src}[base + i * step]); }
   var s = vec4f(0.0);
-  for (var i = 0u; i < p.width; i++) { let e = exp(x[base + i * p.quads] - m); y[base + i * p.quads] = e; s += e; }
-  for (var i = 0u; i < p.width; i++) { y[base + i * p.quads] = y[base + i * p.quads] / s; }
+  for (var i = 0u; i < p.axis; i++) { let e = exp(${b.src}[base + i * step] - m); y[base + i * step] = e; s += e; }
+  for (var i = 0u; i < p.axis; i++) { y[base + i * step] = y[base + i * step] / s; }
+}`;
+}
+
+/** Uniform layout of the batch-norm program (u32 each). */
+export const BATCH_NORM_PARAMS = ['total', 'rowStride', 'quads', 'channels'] as const;
+
+/**
+ * WGSL of inference batch normalisation over the last axis, as tfjs's kernel orders it:
+ * `y = beta[c] + (x − mean[c]) · k[c]` with `k = gamma / sqrt(variance + epsilon)` computed on the
+ * host in double precision.
+ */
+export function batchNormShader(inPlace = false): string {
+  const b = unaryBindings(inPlace, ['mean', 'k', 'beta']);
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, channels: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${b.decl}
+${ENTRY}
+  let c = (t / p.quads) % p.channels;
+  y[t] = beta[c] + (${b.src}[t] - mean[c]) * k[c];
 }`;
 }

@@ -1,9 +1,9 @@
 /**
- * Max and average pooling, channels last, with tfjs's SAME/VALID padding; one thread per output
- * element and vec4 of samples. Average pooling divides by the number of window elements inside
- * the input (padding is not counted), as TensorFlow does.
+ * Max and average pooling, windowed (tfjs's SAME/VALID padding) and global, channels last; one
+ * thread per output element and vec4 of samples. Windowed average pooling divides by the number of
+ * window elements inside the input (padding is not counted), as TensorFlow does.
  */
-import { ENTRY } from './common.js';
+import { ENTRY, NHWC_THREAD, unaryBindings } from './common.js';
 
 /** Uniform layout of the pooling program (u32 each). */
 export const POOL_PARAMS = [
@@ -22,13 +22,8 @@ struct Params {
   poolH: u32, poolW: u32, strideY: u32, strideX: u32, padTop: u32, padLeft: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> y: array<vec4f>;
-${ENTRY}
-  let f = t / p.quads;
-  let q = t - f * p.quads;
-  let c = f % p.channels;
-  let pix = f / p.channels;
+${unaryBindings().decl}
+${ENTRY}${NHWC_THREAD}
   let y0 = (pix / p.outW) * p.strideY;
   let x0 = (pix % p.outW) * p.strideX;
   var acc = ${init};
@@ -45,5 +40,32 @@ ${ENTRY}
     }
   }
   y[t] = ${result};
+}`;
+}
+
+/** Uniform layout of the global pooling program (u32 each). */
+export const GLOBAL_POOL_PARAMS = ['total', 'rowStride', 'quads', 'pixels', 'channels'] as const;
+
+/**
+ * WGSL of global max (`'max'`) or average (`'avg'`) pooling, `[h, w, c]` → `[c]`; one thread per
+ * channel and vec4 of samples. The average adds `x / (h·w)` term by term, as tfjs's `mean` does.
+ */
+export function globalPoolShader(kind: 'max' | 'avg'): string {
+  const init = kind === 'max' ? 'vec4f(-3.4028234e38)' : 'vec4f(0.0)';
+  const step = kind === 'max' ? 'acc = max(acc, v);' : 'acc += v / n;';
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, pixels: u32, channels: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${unaryBindings().decl}
+${ENTRY}
+  let c = t / p.quads;
+  let q = t - c * p.quads;
+  let n = f32(p.pixels);
+  var acc = ${init};
+  for (var i = 0u; i < p.pixels; i++) {
+    let v = x[(i * p.channels + c) * p.quads + q];
+    ${step}
+  }
+  y[t] = acc;
 }`;
 }

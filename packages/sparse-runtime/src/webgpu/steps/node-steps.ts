@@ -1,0 +1,92 @@
+/**
+ * The WebGPU backend's explicit map from every op kind of core's table to its GPU steps. A node
+ * arrives as the plan resolves it (configuration, shapes, window, activation with defaults,
+ * parameters: kernels still compressed, vectors as float32), with the input the schedule lets it
+ * write over, if any.
+ */
+import { sampleAxis, type ActivationParams, type CompressedTensor, type LayerConfig, type LayerKind, type Shape } from '@dc/core';
+import type { GpuNode, GpuStep } from './gpu-step.js';
+import { convSteps, denseSteps, type Hwc, type WindowGeometry } from './kernel-steps.js';
+import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeCanRunInPlace, mergeSteps, permuteStep, poolStep, shift2dStep, type BatchNormVectors } from './op-steps.js';
+
+/** What the GPU needs of one node: the fields of the plan's step it reads. */
+export interface GpuNodeSource {
+  readonly name: string;
+  readonly config: LayerConfig;
+  readonly inputShapes: readonly Shape[];
+  readonly outputShape: Shape;
+  /** Kernel still compressed; bias and batch-norm vectors as float32. */
+  readonly params: { readonly kernel?: CompressedTensor; readonly bias?: Float32Array } & Partial<BatchNormVectors>;
+  /** The activation applied last, defaults resolved; null for ops without one. */
+  readonly activation: ActivationParams | null;
+  /** Window geometry of convolutions and windowed pooling; null otherwise. */
+  readonly window: WindowGeometry | null;
+}
+
+const hwc = (s: Shape): Hwc => [s[0], s[1], s[2]];
+const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
+
+function kernel(n: GpuNodeSource): CompressedTensor {
+  if (!n.params.kernel) throw new Error(`unreachable: "${n.name}" has no kernel (the plan checks parameters)`);
+  return n.params.kernel;
+}
+
+/** Builds a node's steps; `inPlace` is the input it writes over (-1: none). Views return 'view'. */
+type Build = (n: GpuNodeSource, inPlace: number) => GpuStep[] | 'view';
+/** The configuration of kind `K` (also for kinds that share a config type, such as the pools). */
+type Of<K extends LayerKind> = LayerConfig & { readonly kind: K };
+
+const merge: Build = (n, inPlace) => mergeSteps(n.name, n.config.kind as Of<'add'>['kind'], n.inputShapes.length, size(n.outputShape), inPlace);
+
+/** Every op kind → how its node becomes GPU steps (a test checks this covers core's op table). */
+export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
+  dense: (n) => denseSteps(n.name, kernel(n), n.params.bias ?? null, n.activation!),
+  conv2d: (n) => convSteps(n.name, n.window!, kernel(n), n.params.bias ?? null, n.activation!),
+  depthwiseConv2d: (n) => convSteps(n.name, n.window!, kernel(n), n.params.bias ?? null, n.activation!, (n.config as Of<'depthwiseConv2d'>).depthMultiplier),
+  batchNorm: (n, inPlace) => {
+    const p = n.params;
+    if (!p.movingMean || !p.movingVariance) throw new Error(`unreachable: "${n.name}" has no moving statistics (the plan checks parameters)`);
+    return [batchNormStep(n.name, size(n.outputShape), { ...p, movingMean: p.movingMean, movingVariance: p.movingVariance }, (n.config as Of<'batchNorm'>).epsilon, inPlace === 0)];
+  },
+  maxPool2d: (n) => [poolStep(n.name, 'max', n.window!)],
+  avgPool2d: (n) => [poolStep(n.name, 'avg', n.window!)],
+  globalAvgPool2d: (n) => [globalPoolStep(n.name, 'avg', hwc(n.inputShapes[0]))],
+  globalMaxPool2d: (n) => [globalPoolStep(n.name, 'max', hwc(n.inputShapes[0]))],
+  zeroPadding2d: (n) => {
+    const [[top], [left]] = (n.config as Of<'zeroPadding2d'>).amounts;
+    return [shift2dStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), top, left, 1)];
+  },
+  cropping2d: (n) => {
+    const [[top], [left]] = (n.config as Of<'cropping2d'>).amounts;
+    return [shift2dStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), top, left, -1)];
+  },
+  flatten: () => 'view',
+  reshape: () => 'view',
+  dropout: () => 'view',
+  permute: (n) => [permuteStep(n.name, n.inputShapes[0], (n.config as Of<'permute'>).dims)],
+  activation: (n, inPlace) => [activationStep(n.name, n.activation!, n.outputShape, inPlace === 0)],
+  add: merge,
+  subtract: merge,
+  multiply: merge,
+  average: merge,
+  maximum: merge,
+  minimum: merge,
+  concatenate: (n) => {
+    const axis = sampleAxis((n.config as Of<'concatenate'>).axis, n.outputShape.length, { where: `layer "${n.name}"`, code: 'INVALID_MODEL' });
+    return concatSteps(n.name, n.inputShapes, axis);
+  },
+};
+
+/** Kinds that can write over an input (the plan's in-place kinds): single-input ones over input 0. */
+const IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'batchNorm', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
+
+/**
+ * The GPU work of node `n`. `inPlace` is the plan's choice of an input the node may write over
+ * (-1: none); a merge of more inputs than one pass binds declines it (`shares` says what was done).
+ */
+export function gpuNodeOf(n: GpuNodeSource, inPlace = -1): GpuNode {
+  const ok = inPlace >= 0 && IN_PLACE.has(n.config.kind) && (n.inputShapes.length === 1 || mergeCanRunInPlace(n.inputShapes.length));
+  const shares = ok ? inPlace : -1;
+  const built = GPU_OPS[n.config.kind](n, shares);
+  return built === 'view' ? { name: n.name, steps: [], shares: 0 } : { name: n.name, steps: built, shares };
+}

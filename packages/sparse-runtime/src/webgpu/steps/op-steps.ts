@@ -1,0 +1,117 @@
+/**
+ * Steps of the ops without a kernel: pooling, batch normalisation, activations, padding and
+ * cropping, permute, element-wise merges and concatenation.
+ */
+import { sampleAxis, type ActivationParams, type MergeConfig } from '@dc/core';
+import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
+import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
+import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
+import { gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
+import { simpleStep, type GpuStep } from './gpu-step.js';
+import type { Hwc, WindowGeometry } from './kernel-steps.js';
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Max or average pooling over a window (SAME padding: the average counts in-image elements only). */
+export function poolStep(layer: string, kind: 'max' | 'avg', g: WindowGeometry): GpuStep {
+  const [inH, inW, channels] = g.input;
+  const [outH, outW] = g.output;
+  const fixed = { inH, inW, channels, outH, outW, poolH: g.kernelSize[0], poolW: g.kernelSize[1], strideY: g.strides[0], strideX: g.strides[1], padTop: g.pads.top, padLeft: g.pads.left };
+  return simpleStep(layer, poolShader(kind), POOL_PARAMS, fixed, size(g.output));
+}
+
+/** Global max or average pooling, `[h, w, c]` → `[c]`. */
+export function globalPoolStep(layer: string, kind: 'max' | 'avg', input: Hwc): GpuStep {
+  return simpleStep(layer, globalPoolShader(kind), GLOBAL_POOL_PARAMS, { pixels: input[0] * input[1], channels: input[2] }, input[2]);
+}
+
+/** The batch-norm vectors (float32, one per channel). */
+export interface BatchNormVectors {
+  readonly movingMean: Float32Array;
+  readonly movingVariance: Float32Array;
+  readonly gamma?: Float32Array;
+  readonly beta?: Float32Array;
+}
+
+/** Batch normalisation over the last axis of `elements` values per sample; `inPlace`: over its input's buffer. */
+export function batchNormStep(layer: string, elements: number, p: BatchNormVectors, epsilon: number, inPlace: boolean): GpuStep {
+  const channels = p.movingMean.length;
+  const k = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) k[c] = (p.gamma?.[c] ?? 1) / Math.sqrt(p.movingVariance[c] + epsilon);
+  const beta = p.beta ?? new Float32Array(channels);
+  return simpleStep(layer, batchNormShader(inPlace), BATCH_NORM_PARAMS, { channels }, elements, inPlace ? [] : [0], [p.movingMean, k, beta]);
+}
+
+/** A standalone activation on a value of `shape`; softmax normalises along `activation.axis` (batch = axis 0). */
+export function activationStep(layer: string, activation: ActivationParams, shape: readonly number[], inPlace: boolean): GpuStep {
+  const inputs = inPlace ? [] : [0];
+  if (activation.activation !== 'softmax') return simpleStep(layer, elementwiseShader(activation, inPlace), ELEMENTWISE_PARAMS, {}, size(shape), inputs);
+  const axis = sampleAxis(activation.axis, shape.length, { where: `layer "${layer}"`, code: 'INVALID_MODEL' });
+  const inner = size(shape.slice(axis + 1));
+  return simpleStep(layer, softmaxShader(inPlace), SOFTMAX_PARAMS, { axis: shape[axis], inner }, size(shape) / shape[axis], inputs);
+}
+
+/** Zero padding (`sign` 1) or cropping (`sign` −1) of `[[top, bottom], [left, right]]` pixels. */
+export function shift2dStep(layer: string, input: Hwc, output: Hwc, top: number, left: number, sign: 1 | -1): GpuStep {
+  const fixed = { inH: input[0], inW: input[1], channels: input[2], outW: output[1], shiftY: -sign * top, shiftX: -sign * left };
+  return simpleStep(layer, shift2dShader(), SHIFT2D_PARAMS, fixed, size(output));
+}
+
+/** For each output element of a permute (`dims` 1-based over the non-batch axes), the input element it reads. */
+export function permuteSources(input: readonly number[], dims: readonly number[]): Uint32Array {
+  const output = dims.map((d) => input[d - 1]);
+  const inStrides = input.map((_, i) => size(input.slice(i + 1)));
+  const source = new Uint32Array(size(output));
+  const coord = new Array<number>(output.length).fill(0);
+  for (let f = 0; f < source.length; f++) {
+    let at = 0;
+    for (let i = 0; i < output.length; i++) at += coord[i] * inStrides[dims[i] - 1];
+    source[f] = at;
+    for (let i = output.length - 1; i >= 0 && ++coord[i] === output[i]; i--) coord[i] = 0;
+  }
+  return source;
+}
+
+/** Permute of the non-batch axes. */
+export function permuteStep(layer: string, input: readonly number[], dims: readonly number[]): GpuStep {
+  const source = permuteSources(input, dims);
+  return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
+}
+
+/** True when a merge of `count` inputs can write over one of them (one pass binds all the others). */
+export function mergeCanRunInPlace(count: number): boolean {
+  return count - 1 <= MERGE_INPUTS_PER_PASS;
+}
+
+/**
+ * An element-wise merge of `count` inputs of `elements` values, folded in input order: one pass per
+ * {@link MERGE_INPUTS_PER_PASS} inputs, later passes starting from the output. `inPlace`: the input
+ * whose buffer the output takes (read through the output binding), or -1.
+ */
+export function mergeSteps(layer: string, kind: MergeConfig['kind'], count: number, elements: number, inPlace = -1): GpuStep[] {
+  if (inPlace >= 0 && !mergeCanRunInPlace(count)) throw new Error(`unreachable: a merge of ${count} inputs cannot run in place`);
+  const steps: GpuStep[] = [];
+  for (let next = 0; next < count; ) {
+    const bound: number[] = [];
+    const operands: Array<number | 'y'> = next > 0 ? ['y'] : [];
+    for (; next < count && (bound.length < MERGE_INPUTS_PER_PASS || next === inPlace); next++) {
+      if (next === inPlace) operands.push('y');
+      else operands.push(bound.push(next) - 1);
+    }
+    const scale = kind === 'average' && next === count ? 1 / count : undefined;
+    steps.push(simpleStep(layer, mergeShader({ kind, inputs: bound.length, operands, scale }), MERGE_PARAMS, {}, elements, bound));
+  }
+  return steps;
+}
+
+/** Concatenation along `axis` (an index into the per-sample shapes): one copy per input into its slice. */
+export function concatSteps(layer: string, inputs: readonly (readonly number[])[], axis: number): GpuStep[] {
+  const outInner = inputs.reduce((sum, s) => sum + size(s.slice(axis)), 0);
+  let offset = 0;
+  return inputs.map((s, i) => {
+    const inner = size(s.slice(axis));
+    const step = simpleStep(layer, placeShader(), PLACE_PARAMS, { inner, outInner, offset }, size(s), [i]);
+    offset += inner;
+    return step;
+  });
+}
