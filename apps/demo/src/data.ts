@@ -1,4 +1,11 @@
+import type { Preprocessing } from '@dc/core';
 import { loadMnist, sliceSet, type ImageDataset } from '@dc/core/mnist';
+
+/**
+ * What the models are fed: IDX pixel bytes divided by 255 (as `loadMnist` scales them). Recorded in
+ * every file the demo writes, so runtimes and `dc run` scale raw pixels the same way.
+ */
+export const PIXEL_PREPROCESSING: Preprocessing = { scale: [1 / 255], offset: [0] };
 
 /** Options for the data the demo trains and tests on. */
 export interface DataOptions {

@@ -36,14 +36,15 @@ describe('dc inspect', () => {
 
 describe('dc run', () => {
   it('reports the accuracy of the written file on real MNIST test images (IDX folder, then the same data as .npy)', async () => {
-    const idx = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', mnistDir, '--limit', '2000', '--input-scale', String(1 / 255), '--json')).stdout);
+    const idx = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', mnistDir, '--limit', '2000', '--json')).stdout);
     expect(idx.samples).toBe(2000);
+    expect(idx.preprocessing).toEqual({ scale: [1 / 255], offset: [0] }); // the file's record
     expect(idx.accuracy).toBeGreaterThan(0.97);
     const { images, labels } = await readIdxSplit(mnistDir, 't10k');
     const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
     writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(images.data.subarray(0, 2000 * 784), [2000, 28, 28])));
     writeFileSync(join(dir, 'y.npy'), Buffer.from(dump(Int32Array.from(labels.data.subarray(0, 2000)), [2000])));
-    const npy = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'), '--input-scale', String(1 / 255), '--json')).stdout);
+    const npy = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'), '--json')).stdout);
     expect(npy.accuracy).toBe(idx.accuracy);
   });
 

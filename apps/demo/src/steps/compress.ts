@@ -2,6 +2,7 @@ import { createPipeline, type EncodedFile, type Model, type PipelineReport, type
 import { huffmanEncode } from '@dc/huffman';
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
+import { PIXEL_PREPROCESSING } from '../data.js';
 import type { DemoSettings } from '../presets.js';
 import type { Progress } from '../progress.js';
 
@@ -49,6 +50,6 @@ export async function compress(baseline: Model, settings: DemoSettings, trainer:
   const result = await pruned
     .use(stages.cluster)
     .use(stages.huffman)
-    .run(baseline, { trainer, seed, observers: [progress.observer, { onStageEnd: (e) => snapshots.set(e.stage, e.model) }] });
+    .run({ ...baseline, preprocessing: baseline.preprocessing ?? PIXEL_PREPROCESSING }, { trainer, seed, observers: [progress.observer, { onStageEnd: (e) => snapshots.set(e.stage, e.model) }] });
   return { model: result.model, file: result.artifacts['encode/file']!, report: result.report, snapshots };
 }
