@@ -45,7 +45,7 @@ const DEFAULT_ORDER: readonly TrainingBackendName[] = ['tensorflow-gpu', 'tensor
  * `@tensorflow/tfjs-node` (native CPU), then `@tensorflow/tfjs-backend-wasm`, then tfjs's pure-JS cpu.
  * The native packages are optional: their install script downloads libtensorflow, which fails on
  * machines without that network access, so they are imported lazily and skipped with the reason.
- * On `wasm` it registers the training kernels tfjs-wasm lacks (`Conv2DBackpropFilter`,
+ * On `wasm` it registers the training kernels tfjs-wasm lacks (`Conv2DBackpropFilter`, the depthwise gradients,
  * `UnsortedSegmentSum`), and replaces slow stock ones only with `replaceSlowWasmKernels`; both
  * are undone by the result's `restore()`. Throws `BACKEND_UNAVAILABLE` listing every failure
  * when none loads.

@@ -2,6 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { createBatchMatMul } from './batch-mat-mul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
+import { createDepthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter.js';
+import { createDepthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 import { WASM, type Tfjs, type WasmKernelFunc } from './wasm-backend.js';
@@ -39,6 +41,8 @@ export interface WasmTrainingKernels {
 const MISSING: Record<string, (tfjs: Tfjs) => WasmKernelFunc> = {
   Conv2DBackpropFilter: createConv2DBackpropFilter,
   UnsortedSegmentSum: () => unsortedSegmentSum,
+  DepthwiseConv2dNativeBackpropFilter: createDepthwiseConv2dBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput: createDepthwiseConv2dBackpropInput,
 };
 
 /** Kernels it has but runs slowly; each factory gets the kernel it replaces. */
@@ -53,8 +57,9 @@ const ours = new WeakSet<object>();
 
 /**
  * Registers, for tfjs's `wasm` backend, the kernels that training convolutional networks needs
- * and `@tensorflow/tfjs-backend-wasm` lacks (`Conv2DBackpropFilter`, `UnsortedSegmentSum`),
- * computed with the backend's own XNNPACK matrix multiply. Call it explicitly (nothing is
+ * and `@tensorflow/tfjs-backend-wasm` lacks (`Conv2DBackpropFilter` on the backend's own XNNPACK
+ * code; `UnsortedSegmentSum` and the two `DepthwiseConv2dNativeBackprop*` kernels in JS on the
+ * WASM heap). Call it explicitly (nothing is
  * registered on import), before or after `tf.setBackend('wasm')`. A kernel the registry already
  * has for `wasm` is never replaced unless `replaceSlowKernels` asks for it; calling again is
  * harmless. tfjs's kernel registry is process-wide: what this registers serves every user of
