@@ -48,15 +48,19 @@ export interface StageProvenance {
   readonly options: unknown;
 }
 
-/** A whole compressed model: topology plus every parameter tensor by key (`<layer>/<param>`). */
-export interface CompressedModel {
+/** A model's topology without parameters: what a file header stores about the model. */
+export interface ModelTopology {
   readonly name: string;
   readonly inputShape: readonly number[];
   /** The model input's name in `inputs`; default `'input'`. */
   readonly inputName?: string;
   readonly layers: readonly LayerTopology[];
-  /** The input scaling the model expects, when the file records one. */
+  /** The input scaling the model expects, when recorded. */
   readonly preprocessing?: Preprocessing;
+}
+
+/** A whole compressed model: topology plus every parameter tensor by key (`<layer>/<param>`). */
+export interface CompressedModel extends ModelTopology {
   readonly tensors: ReadonlyMap<string, CompressedTensor>;
   readonly stages: readonly StageProvenance[];
 }

@@ -14,7 +14,7 @@ export * from './ops/index.js';
 export { listParams, getParam, paramKey, sizeOf, countParams, float32Bytes, cloneTensor, mapParams, isWeight, type ParamRef } from './ir/params.js';
 export type { ArtifactMap, ArtifactKey, ArtifactsOf, PruneMasks, Codebook, Codebooks, EncodedFile } from './artifacts.js';
 export { densify, toDenseModel } from './compressed.js';
-export type { CompressedModel, CompressedTensor, DenseTensor, DenseCodedTensor, SparseTensor, SparseCodedTensor, LayerTopology, StageProvenance } from './compressed.js';
+export type { CompressedModel, ModelTopology, CompressedTensor, DenseTensor, DenseCodedTensor, SparseTensor, SparseCodedTensor, LayerTopology, StageProvenance } from './compressed.js';
 export { isJsonSerialisable, type JsonValue } from './json.js';
 export { createRandom, type RandomSource } from './random.js';
 export { defineStage, type Stage, type StageContext, type StageInput, type StageOutput, type Reporter, type ProgressEvent, type WeightChange } from './stage.js';

@@ -2,8 +2,7 @@
  * The `.dcm` header: its TypeScript shape and the constants of the preamble. The byte-by-byte
  * specification is docs/format.md.
  */
-import type { CompressedTensor, LayerTopology, StageProvenance } from '../compressed.js';
-import type { Preprocessing } from '../ir/model.js';
+import type { CompressedTensor, ModelTopology, StageProvenance } from '../compressed.js';
 
 /** The 8 magic bytes: `\x89 D C M \r \n \x1a \n` (PNG-style: catches text-mode and 7-bit mangling). */
 export const MAGIC = Object.freeze([0x89, 0x44, 0x43, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -59,15 +58,7 @@ export interface TensorHeader {
 }
 
 /** The model part of the header: topology without parameters. */
-export interface ModelHeader {
-  readonly name: string;
-  readonly inputShape: readonly number[];
-  /** The model input's name in `inputs` (default `'input'`). */
-  readonly inputName?: string;
-  readonly layers: readonly LayerTopology[];
-  /** The input scaling the model expects. */
-  readonly preprocessing?: Preprocessing;
-}
+export type ModelHeader = ModelTopology;
 
 /** The JSON header. */
 export interface ContainerHeader {

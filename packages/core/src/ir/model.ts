@@ -48,10 +48,8 @@ export interface DenseConfig {
   readonly useBias: boolean;
 }
 
-/** A 2-D convolution, channels last, kernel `[kh, kw, in, filters]`. */
-export interface Conv2dConfig {
-  readonly kind: 'conv2d';
-  readonly filters: number;
+/** What every convolution has: its window, how it moves, its activation and bias. */
+export interface ConvWindowConfig {
   readonly kernelSize: readonly [number, number];
   readonly strides: readonly [number, number];
   readonly padding: Padding;
@@ -61,20 +59,20 @@ export interface Conv2dConfig {
   readonly useBias: boolean;
 }
 
+/** A 2-D convolution, channels last, kernel `[kh, kw, in, filters]`. */
+export interface Conv2dConfig extends ConvWindowConfig {
+  readonly kind: 'conv2d';
+  readonly filters: number;
+}
+
 /**
  * A depthwise 2-D convolution, channels last: each input channel `c` is convolved with
  * `depthMultiplier` filters of its own, giving output channel `c · depthMultiplier + m`.
  * Kernel `[kh, kw, in, depthMultiplier]`, bias `[in · depthMultiplier]`.
  */
-export interface DepthwiseConv2dConfig {
+export interface DepthwiseConv2dConfig extends ConvWindowConfig {
   readonly kind: 'depthwiseConv2d';
-  readonly kernelSize: readonly [number, number];
-  readonly strides: readonly [number, number];
-  readonly padding: Padding;
-  readonly dilationRate?: readonly [number, number];
   readonly depthMultiplier: number;
-  readonly activation: Activation;
-  readonly useBias: boolean;
 }
 
 /**

@@ -1,17 +1,11 @@
-import type { LayerTopology } from '../compressed.js';
-import type { Layer, Model, ParamName, Preprocessing, Tensor } from '../ir/model.js';
+import type { ModelTopology } from '../compressed.js';
+import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
 import { checkGraph } from '../ops/check-graph.js';
 import { sizeOfShape } from '../ops/op-spec.js';
 import { createRandom } from '../random.js';
 
 /** A topology to fill: what {@link withRandomParams} needs. */
-export interface TopologySpec {
-  readonly name: string;
-  readonly inputShape: readonly number[];
-  readonly inputName?: string;
-  readonly layers: readonly LayerTopology[];
-  readonly preprocessing?: Preprocessing;
-}
+export type TopologySpec = ModelTopology;
 
 /**
  * An IR model with the given topology and random parameters of the shapes the op table requires:
