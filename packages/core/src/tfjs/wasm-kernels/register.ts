@@ -5,15 +5,17 @@ import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { createDepthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter.js';
 import { createDepthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
+import { createTile } from './tile.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 import { WASM, type Tfjs, type WasmKernelFunc } from './wasm-backend.js';
 
 /** Options of {@link registerWasmTrainingKernels}. */
 export interface WasmTrainingKernelsOptions {
   /**
-   * Also replace three kernels the wasm backend has but runs slowly when training:
+   * Also replace four kernels the wasm backend has but runs slowly when training:
    * `Conv2DBackpropInput` (a direct loop, ~10x slower than the forward convolution),
-   * `MaxPoolGrad`, and the transposed cases of `BatchMatMul` (every dense layer's gradients).
+   * `MaxPoolGrad`, the transposed cases of `BatchMatMul` (every dense layer's gradients), and
+   * `Tile` (every BatchNormalization gradient tiles its statistics to the activation's shape).
    * The replacements match the cpu backend to float32 rounding and are what brings wasm training
    * to its benchmark speed. Default `false`: only missing kernels are added.
    */
@@ -50,6 +52,7 @@ const SLOW: Record<string, (tfjs: Tfjs, original: WasmKernelFunc) => WasmKernelF
   BatchMatMul: createBatchMatMul,
   Conv2DBackpropInput: createConv2DBackpropInput,
   MaxPoolGrad: createMaxPoolGrad,
+  Tile: createTile,
 };
 
 /** Every kernel function this module made, so a second call recognises its own work. */
