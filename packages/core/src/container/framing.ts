@@ -7,7 +7,7 @@ import { DcError } from '../errors/dc-error.js';
 import { crc32 } from './crc32.js';
 import { FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, PREAMBLE_BYTES, SECTION_ALIGNMENT } from './header.js';
 import { inflateHeader } from './inflate-header.js';
-import { MAX_HEADER_BYTES } from './limits.js';
+import { MAX_HEADER_BYTES, MAX_HEADER_DEPTH } from './limits.js';
 
 /** Rounds `n` up to a multiple of the section alignment. */
 export function align(n: number): number {
@@ -135,5 +135,20 @@ export function readPreamble(bytes: Uint8Array): Preamble {
   } catch (cause) {
     throw new DcError('BAD_HEADER', 'the header is not valid UTF-8 JSON', { cause });
   }
+  if (nestingDepth(header) > MAX_HEADER_DEPTH) throw new DcError('BAD_HEADER', `the header nests arrays and objects more than ${MAX_HEADER_DEPTH} deep`);
   return { version, header, dataStart, dataLength: total - dataStart };
+}
+
+/** How deeply `json` nests arrays and objects (a scalar is 0), without recursion. */
+function nestingDepth(json: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[json, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_HEADER_DEPTH) break;
+    for (const x of Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return deepest;
 }

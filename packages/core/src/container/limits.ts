@@ -7,6 +7,12 @@
 /** The largest header a reader accepts: its JSON text, after inflating when stored deflated. */
 export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The deepest nesting of arrays and objects in the header (the root object is depth 1): deeper
+ * JSON parses, but serialising it again (provenance in reports, re-encoding) overflows the stack.
+ */
+export const MAX_HEADER_DEPTH = 64;
+
 /** The most elements one parameter tensor may have (2^28: 1 GiB as float32). */
 export const MAX_TENSOR_ELEMENTS = 2 ** 28;
 

@@ -121,6 +121,16 @@ describe('strict reader: streams', () => {
 });
 
 describe('strict reader: declared sizes are bounded before anything is allocated', () => {
+  it('BAD_HEADER for JSON nested deeper than 64 (serialising the provenance again would overflow the stack)', () => {
+    const { header, data } = parts();
+    const nested = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const withOptions = (depth: number): string => JSON.stringify({ ...header, stages: [{ name: 'x', options: 0 }] }).replace('"options":0', `"options":${nested(depth)}`);
+    expect(() => JSON.stringify(JSON.parse(nested(10_000)))).toThrow(RangeError);
+    expect(codeOf(() => decodeContainer(joinContainer(withOptions(10_000), data)))).toBe('BAD_HEADER');
+    expect(codeOf(() => decodeContainer(joinContainer(withOptions(62), data)))).toBe('BAD_HEADER'); // 3 levels above the options
+    expect(JSON.stringify(decodeContainer(joinContainer(withOptions(61), data)).stages)).toContain('"a"');
+  });
+
   it('BAD_HEADER for a tensor of more than 2^28 elements, even sparse with no entries', () => {
     const { header, data } = parts();
     // The old reader decoded this into a tensor of 4.3e9 elements, which densifying then tried to allocate.
