@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { caseBytes, RAN } from './fuzz-case.test-support.js';
+import { fuzzCorpus } from './fuzz-seeds.test-support.js';
+import { formatFuzzReport, runFuzz } from './run-fuzz.test-support.js';
+
+// The bounded CI slice of `pnpm fuzz` (≥ 100,000 cases; its table is in packages/core/README.md).
+describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () => {
+  const corpus = fuzzCorpus();
+
+  it('builds every case deterministically from the run seed and the case index', () => {
+    expect(corpus.seeds.length).toBe(10);
+    const a = caseBytes(corpus, 5, 17);
+    const b = caseBytes(corpus, 5, 17);
+    expect(b.mutations).toEqual(a.mutations);
+    expect(b.bytes).toEqual(a.bytes);
+    expect(caseBytes(corpus, 5, 18).bytes).not.toEqual(a.bytes);
+  });
+
+  it('every mutated file ends in a DcError or a valid model that runs to a finite output (a few seconds of cases)', async () => {
+    const report = await runFuzz({ cases: 1500, seed: 11, deadlineMs: 4000, corpus });
+    const summary = formatFuzzReport(report);
+    expect(report.findings, summary).toEqual([]);
+    expect(report.over1s, summary).toBe(0);
+    // Real coverage, not just rejections: several codes and some models that load and run.
+    expect(report.cases, summary).toBeGreaterThan(150);
+    expect(Object.keys(report.outcomes).length, summary).toBeGreaterThanOrEqual(5);
+    expect(report.outcomes[RAN] ?? 0, summary).toBeGreaterThan(report.cases * 0.05);
+  });
+});

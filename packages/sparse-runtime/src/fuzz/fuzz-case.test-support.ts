@@ -1,0 +1,118 @@
+/**
+ * One fuzz case: a seed file, one to four structure-aware mutations (header fields or stream
+ * bytes), checksums made valid again, then decode → invariants → load (plan) → one sample on the
+ * CPU runtime. The outcome is a `DcError` code or a loaded model; anything else is a finding.
+ */
+import { createRandom, decodeContainer, isDcError, type CompressedModel } from '@dc/core';
+import { joinContainer, resealSections } from '@dc/core/testing';
+import { huffmanDecoder } from '@dc/huffman/decode';
+import type { RuntimeBackend } from '../backend.js';
+import { loadCompressedModel } from '../model/load.js';
+import { createSession } from '../session.js';
+import { fuzzInput, type FuzzCorpus } from './fuzz-seeds.test-support.js';
+import { modelInvariantProblem } from './model-invariants.test-support.js';
+import { mutateJson, serialise, type Json } from './mutate-json.test-support.js';
+import { mutateStreams } from './mutate-streams.test-support.js';
+
+/** Models with larger inputs are loaded but not run (a window op over a huge input is slow, not wrong). */
+export const MAX_RUN_INPUT = 4096;
+
+/** Outcomes that are not findings, besides `DcError` codes. */
+export const RAN = 'loaded, ran: finite output';
+export const NOT_RUN = `loaded, not run (input > ${MAX_RUN_INPUT})`;
+/** Outcome prefixes that are findings. */
+export const NOT_DC_ERROR = 'NOT A DcError';
+export const INVARIANT = 'INVARIANT BROKEN';
+export const NON_FINITE = 'ran: NON-FINITE output';
+/** Weights this large may overflow float32 arithmetic: a non-finite output is then the model's, not a finding. */
+export const HUGE_WEIGHT = 1e30;
+export const OVERFLOW = 'loaded, ran: non-finite output from |weights| >= 1e30';
+
+/** What one case did. */
+export interface CaseResult {
+  readonly outcome: string;
+  /** Milliseconds from the bytes to the outcome (decode, load, run). */
+  readonly ms: number;
+  readonly seed: string;
+  readonly mutations: readonly string[];
+  readonly detail?: string;
+}
+
+/** The bytes of case `index` of run `runSeed`, and what was done to make them. Deterministic. */
+export function caseBytes(corpus: FuzzCorpus, runSeed: number, index: number): { bytes: Uint8Array; seed: string; mutations: string[] } {
+  const r = createRandom(runSeed).fork(`case-${index}`);
+  const seed = corpus.seeds[r.int(corpus.seeds.length)];
+  const header = structuredClone(seed.header);
+  let data = seed.data;
+  const mutations: string[] = [];
+  const times = r.next() < 0.6 ? 1 : 2 + r.int(3);
+  for (let k = 0; k < times; k++) {
+    if (r.next() < 0.7) {
+      mutations.push(mutateJson(r, header, corpus.pool));
+    } else {
+      const m = mutateStreams(r, header, data);
+      data = m.data;
+      mutations.push(m.what);
+    }
+  }
+  if (r.next() < 0.97) resealSections(header, data);
+  const deflate = r.next() < 0.8 ? seed.deflated : !seed.deflated;
+  return { bytes: joinContainer(serialise(header), data, { deflate }), seed: seed.name, mutations };
+}
+
+function outcomeOf(e: unknown, phase: string): { outcome: string; detail?: string } {
+  if (isDcError(e)) return { outcome: e.code };
+  const err = e as Error;
+  return { outcome: `${NOT_DC_ERROR} (${phase})`, detail: `${err?.name}: ${String(err?.message).slice(0, 160)}` };
+}
+
+function largestWeight(cm: CompressedModel): number {
+  let m = 0;
+  for (const t of cm.tensors.values()) for (const v of t.layout.endsWith('coded') ? (t as { codebook: Float32Array }).codebook : (t as { values: Float32Array }).values) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+/** Decodes, checks, loads and runs `bytes`; never throws. */
+export async function classify(bytes: Uint8Array, backend: RuntimeBackend): Promise<{ outcome: string; detail?: string }> {
+  let cm;
+  try {
+    cm = decodeContainer(bytes, { decoders: [huffmanDecoder] });
+  } catch (e) {
+    return outcomeOf(e, 'decode');
+  }
+  const problem = modelInvariantProblem(cm);
+  if (problem) return { outcome: INVARIANT, detail: problem };
+  let loaded;
+  try {
+    loaded = await loadCompressedModel(cm);
+  } catch (e) {
+    return outcomeOf(e, 'load');
+  }
+  if (loaded.inputSize > MAX_RUN_INPUT) return { outcome: NOT_RUN };
+  try {
+    const session = await createSession(loaded, { backend });
+    const out = await session.predict(fuzzInput(loaded.inputSize), 1);
+    session.dispose();
+    if (out.length !== loaded.outputSize) return { outcome: INVARIANT, detail: `${out.length} outputs for an output size of ${loaded.outputSize}` };
+    const bad = out.findIndex((v) => !Number.isFinite(v));
+    if (bad < 0) return { outcome: RAN };
+    return largestWeight(cm) >= HUGE_WEIGHT ? { outcome: OVERFLOW } : { outcome: NON_FINITE, detail: `output ${bad} is ${out[bad]}` };
+  } catch (e) {
+    return outcomeOf(e, 'run');
+  }
+}
+
+/** Runs case `index` of run `runSeed`. */
+export async function runCase(corpus: FuzzCorpus, runSeed: number, index: number, backend: RuntimeBackend): Promise<CaseResult> {
+  const { bytes, seed, mutations } = caseBytes(corpus, runSeed, index);
+  const t0 = performance.now();
+  const { outcome, detail } = await classify(bytes, backend);
+  return { outcome, ms: performance.now() - t0, seed, mutations, ...(detail === undefined ? {} : { detail }) };
+}
+
+/** Whether an outcome is a finding (a crash, a broken invariant, a non-finite output). */
+export function isFinding(outcome: string): boolean {
+  return outcome.startsWith(NOT_DC_ERROR) || outcome === INVARIANT || outcome === NON_FINITE;
+}
+
+export type { Json };

@@ -1,0 +1,57 @@
+/**
+ * The valid files the fuzzer starts from: the shipped LeNet-300-100 and LeNet-5 files and small
+ * random models (MLPs and convnets, every layout, raw and Huffman-coded streams, float32 and
+ * float16 values), plus the pool its header mutations draw from.
+ */
+import { containerInputOf, createRandom, encodeContainer, type EncodeContainerOptions } from '@dc/core';
+import { splitContainer } from '@dc/core/testing';
+import { huffmanEncoder } from '@dc/huffman';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomModel } from '../testing/random-model.js';
+import { mutationPool, type Json, type MutationPool } from './mutate-json.test-support.js';
+
+/** One seed file, split for mutation. */
+export interface FuzzSeed {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly header: Json;
+  readonly data: Uint8Array;
+  readonly deflated: boolean;
+}
+
+/** The seeds and the mutation pool built from them. */
+export interface FuzzCorpus {
+  readonly seeds: readonly FuzzSeed[];
+  readonly pool: MutationPool;
+}
+
+const SHIPPED = ['lenet-300-100', 'lenet-5'];
+
+function seedOf(name: string, bytes: Uint8Array): FuzzSeed {
+  const { header, data } = splitContainer(bytes);
+  return { name, bytes, header: header as Json, data, deflated: new DataView(bytes.buffer, bytes.byteOffset).getUint16(10, true) === 1 };
+}
+
+/** `randomModels` random models per family besides the shipped files; deterministic. */
+export function fuzzCorpus(randomModels = 4): FuzzCorpus {
+  const root = fileURLToPath(new URL('../../../../apps/demo/compressed/', import.meta.url));
+  const seeds = SHIPPED.map((m) => seedOf(m, new Uint8Array(readFileSync(`${root}${m}.dcm`))));
+  const variants: EncodeContainerOptions[] = [{ encoders: [huffmanEncoder] }, {}, { floatFormat: 'float16', layout: 'sparse' }, { encoders: [huffmanEncoder], layout: 'dense', order: 'column' }];
+  for (let i = 0; i < randomModels; i++) {
+    for (const family of ['mlp', 'conv'] as const) {
+      const options = variants[(2 * i + (family === 'conv' ? 1 : 0)) % variants.length];
+      const input = containerInputOf(randomModel(1000 + i, family));
+      seeds.push(seedOf(`random-${family}-${i}`, encodeContainer(input, options).bytes));
+    }
+  }
+  const junk = fc.sample(fc.jsonValue({ maxDepth: 3 }), { numRuns: 300, seed: 12 }) as Json[];
+  return { seeds, pool: mutationPool(seeds.map((s) => s.header), junk) };
+}
+
+/** A deterministic random input sample of `n` values in [0, 1), like scaled pixels. */
+export function fuzzInput(n: number): Float32Array {
+  const r = createRandom(7);
+  return Float32Array.from({ length: n }, () => r.next());
+}
