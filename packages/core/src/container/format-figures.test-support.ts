@@ -1,11 +1,12 @@
 /**
  * The figures docs/format.md quotes, computed from the shipped sample files so that they cannot
- * drift: the example header (§2) and the size breakdown (§6). `format-doc.test.ts` checks the
+ * drift: the example header (§2), real header sizes (§3) and the size breakdown (§6). `format-doc.test.ts` checks the
  * document against them; `pnpm docs:figures` rewrites its generated blocks.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeContainer } from './describe.js';
+import { encodeContainer } from './encode.js';
 import { readPreamble } from './framing.js';
 
 /** The repository's root folder. */
@@ -85,9 +86,22 @@ function sizeTable(): string {
   ].join('\n');
 }
 
+/** How large real headers are: the shipped files' and that of a 1,000-layer model, as written now. */
+function headerSizes(): string {
+  const shipped = SAMPLE_FILES.map((path) => describeContainer(load(path)).header.jsonBytes);
+  const layers = Array.from({ length: 1000 }, (_, i) => ({
+    name: `block_${i}_dense`,
+    config: { kind: 'dense' as const, units: 8, activation: 'relu' as const, useBias: true },
+    params: { kernel: { shape: [8, 8], values: new Float32Array(64).fill(0.5) }, bias: { shape: [8], values: new Float32Array(8).fill(0.1) } },
+  }));
+  const deep = encodeContainer({ model: { name: 'deep', inputShape: [8], layers }, stages: [{ name: 'dc:test', options: {} }] });
+  const json = new TextEncoder().encode(JSON.stringify(deep.header)).length;
+  return `Header sizes, for scale: the shipped files' JSON is ${shipped.map(fmt).join(' and ')} bytes; a chain of 1,000 dense layers, each with a kernel and a bias (8 units, names like \`block_999_dense\`), makes ${fmt(json)} bytes.`;
+}
+
 /** Generated blocks of the document by name: `<!-- generated:NAME -->` … `<!-- /generated -->`. */
 export function formatFigures(): Record<string, string> {
-  return { 'example-header': exampleHeader(), sizes: sizeTable() };
+  return { 'example-header': exampleHeader(), sizes: sizeTable(), 'header-sizes': headerSizes() };
 }
 
 /** `doc` with each generated block replaced by its current content. */

@@ -166,8 +166,9 @@ export function validateHeader(json: unknown, dataLength: number, version = 2): 
   const decoders: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(root.decoders, 'decoders'))) decoders[k] = str(v, `decoders.${k}`);
   const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, expected));
-  if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
-  const missing = [...expected.keys()].filter((k) => !tensors.some((t) => t.key === k));
+  const keys = new Set(tensors.map((t) => t.key));
+  if (keys.size !== tensors.length) bad('tensors has duplicate keys');
+  const missing = [...expected.keys()].filter((k) => !keys.has(k));
   if (missing.length > 0) bad(`tensors lacks ${missing.map((k) => `"${k}"`).join(', ')}, which the model's nodes need`, missing[0]);
   checkSectionTable(tensors, dataLength);
   return { opset, model, stages, decoders, tensors };

@@ -1,3 +1,4 @@
+import { OP_KINDS, readContainerHeader } from '@dc/core';
 import { describe, expect, it } from 'vitest';
 import { caseBytes, RAN } from './fuzz-case.test-support.js';
 import { fuzzCorpus } from './fuzz-seeds.test-support.js';
@@ -7,8 +8,14 @@ import { formatFuzzReport, runFuzz } from './run-fuzz.test-support.js';
 describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () => {
   const corpus = fuzzCorpus();
 
+  it('starts from seeds that use every op kind of the core op table (add a seed to op-zoo for a new kind)', () => {
+    const kinds = new Set(corpus.seeds.flatMap((s) => readContainerHeader(s.bytes).model.layers.map((l) => l.config.kind)));
+    expect(OP_KINDS.filter((k) => !kinds.has(k))).toEqual([]);
+    expect(corpus.pool.strings).toEqual(expect.arrayContaining([...OP_KINDS]));
+  });
+
   it('builds every case deterministically from the run seed and the case index', () => {
-    expect(corpus.seeds.length).toBe(10);
+    expect(corpus.seeds.length).toBe(13);
     const a = caseBytes(corpus, 5, 17);
     const b = caseBytes(corpus, 5, 17);
     expect(b.mutations).toEqual(a.mutations);

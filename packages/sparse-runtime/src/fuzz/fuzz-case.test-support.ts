@@ -26,13 +26,15 @@ export const INVARIANT = 'INVARIANT BROKEN';
 export const NON_FINITE = 'ran: NON-FINITE output';
 /** Weights this large may overflow float32 arithmetic: a non-finite output is then the model's, not a finding. */
 export const HUGE_WEIGHT = 1e30;
-export const OVERFLOW = 'loaded, ran: non-finite output from |weights| >= 1e30';
+export const OVERFLOW = 'loaded, ran: non-finite output, a weight of magnitude 1e30 or more overflows float32';
 
 /** What one case did. */
 export interface CaseResult {
   readonly outcome: string;
-  /** Milliseconds from the bytes to the outcome (decode, load, run). */
+  /** Wall-clock milliseconds from the bytes to the outcome (decode, load, run). */
   readonly ms: number;
+  /** CPU milliseconds (user + system) of the same: what a hang shows on a shared machine. */
+  readonly cpuMs: number;
   readonly seed: string;
   readonly mutations: readonly string[];
   readonly detail?: string;
@@ -106,8 +108,10 @@ export async function classify(bytes: Uint8Array, backend: RuntimeBackend): Prom
 export async function runCase(corpus: FuzzCorpus, runSeed: number, index: number, backend: RuntimeBackend): Promise<CaseResult> {
   const { bytes, seed, mutations } = caseBytes(corpus, runSeed, index);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const { outcome, detail } = await classify(bytes, backend);
-  return { outcome, ms: performance.now() - t0, seed, mutations, ...(detail === undefined ? {} : { detail }) };
+  const cpu = process.cpuUsage(c0);
+  return { outcome, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, seed, mutations, ...(detail === undefined ? {} : { detail }) };
 }
 
 /** Whether an outcome is a finding (a crash, a broken invariant, a non-finite output). */

@@ -1,15 +1,17 @@
 /**
- * The valid files the fuzzer starts from: the shipped LeNet-300-100 and LeNet-5 files and small
+ * The valid files the fuzzer starts from: the shipped LeNet-300-100 and LeNet-5 files, small
  * random models (MLPs and convnets, every layout, raw and Huffman-coded streams, float32 and
- * float16 values), plus the pool its header mutations draw from.
+ * float16 values) and graphs that use every op kind of core's table; plus the pool its header
+ * mutations draw from, which also holds every op kind and activation name of the table.
  */
-import { containerInputOf, createRandom, encodeContainer, type EncodeContainerOptions } from '@dc/core';
-import { splitContainer } from '@dc/core/testing';
+import { containerInputOf, createRandom, encodeContainer, LAYER_ACTIVATIONS, NODE_ACTIVATIONS, OP_KINDS, type EncodeContainerOptions } from '@dc/core';
+import { splitContainer, tinyGraphModel } from '@dc/core/testing';
 import { huffmanEncoder } from '@dc/huffman';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomModel } from '../testing/random-model.js';
+import { opZoo } from './op-zoo.test-support.js';
 import { mutationPool, type Json, type MutationPool } from './mutate-json.test-support.js';
 
 /** One seed file, split for mutation. */
@@ -46,8 +48,13 @@ export function fuzzCorpus(randomModels = 4): FuzzCorpus {
       seeds.push(seedOf(`random-${family}-${i}`, encodeContainer(input, options).bytes));
     }
   }
+  [tinyGraphModel(), ...opZoo()].forEach((model, i) => {
+    const options = variants[(i + 1) % variants.length];
+    seeds.push(seedOf(model.name, encodeContainer({ model, stages: [{ name: 'fuzz:seed', options: {} }] }, options).bytes));
+  });
   const junk = fc.sample(fc.jsonValue({ maxDepth: 3 }), { numRuns: 300, seed: 12 }) as Json[];
-  return { seeds, pool: mutationPool(seeds.map((s) => s.header), junk) };
+  const names: Json[] = [...OP_KINDS, ...LAYER_ACTIVATIONS, ...NODE_ACTIVATIONS];
+  return { seeds, pool: mutationPool([...seeds.map((s) => s.header), names], junk) };
 }
 
 /** A deterministic random input sample of `n` values in [0, 1), like scaled pixels. */

@@ -3,9 +3,11 @@
  * fuzzer checks each decoded model against them, so a check the reader forgot shows up as a
  * violation rather than as a wrong model.
  */
-import type { CompressedModel, CompressedTensor } from '@dc/core';
+import { isDcError, toDenseModel, validateModel, type CompressedModel, type CompressedTensor } from '@dc/core';
 
 const MAX_TENSOR_ELEMENTS = 2 ** 28;
+/** Models with more parameters are not densified for `validateModel` (memory, not correctness). */
+const MAX_VALIDATED_PARAMS = 1e7;
 
 function tensorProblem(t: CompressedTensor): string | undefined {
   const n = t.shape.reduce((a, b) => a * b, 1);
@@ -33,7 +35,11 @@ function tensorProblem(t: CompressedTensor): string | undefined {
   }
 }
 
-/** The first invariant `cm` breaks, or undefined. */
+/**
+ * The first invariant `cm` breaks, or undefined: its tensors are consistent (lengths, ascending
+ * positions, codes within the codebook, finite values) and, densified, it passes core's
+ * `validateModel` (the op table: kinds, configurations, edges, shapes, parameters).
+ */
 export function modelInvariantProblem(cm: CompressedModel): string | undefined {
   const names = new Set(cm.layers.map((l) => l.name));
   if (names.size !== cm.layers.length) return 'duplicate layer names';
@@ -44,6 +50,13 @@ export function modelInvariantProblem(cm: CompressedModel): string | undefined {
     if (!names.has(key.slice(0, key.lastIndexOf('/')))) return `tensor ${key} names no layer`;
     const problem = tensorProblem(t);
     if (problem) return `tensor ${key}: ${problem}`;
+  }
+  const params = [...cm.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  if (params > MAX_VALIDATED_PARAMS) return undefined;
+  try {
+    validateModel(toDenseModel(cm));
+  } catch (e) {
+    return `validateModel: ${isDcError(e) ? e.message : String(e)}`;
   }
   return undefined;
 }

@@ -65,6 +65,8 @@ const set = (s: Slot, v: Json): void => {
   (s.parent as Record<string | number, Json>)[s.key] = v;
 };
 const pick = <T>(r: RandomSource, xs: readonly T[]): T => xs[r.int(xs.length)];
+/** A copy of a junk value (the pool's own must stay untouched). */
+const junk = (r: RandomSource, pool: MutationPool): Json => structuredClone(pick(r, pool.junk));
 
 /** A number near `v` or at an edge of some range. */
 function edgeNumber(r: RandomSource, v: Json): Json {
@@ -76,7 +78,7 @@ function edgeNumber(r: RandomSource, v: Json): Json {
 
 /** A value of another type standing for `v`. */
 function otherType(r: RandomSource, v: Json, pool: MutationPool): Json {
-  const choices: Json[] = [null, true, false, String(v), [v], { value: v }, pick(r, ODD_STRINGS), pick(r, pool.junk), [], {}, [[[v]]]];
+  const choices: Json[] = [null, true, false, String(v), [v], { value: v }, pick(r, ODD_STRINGS), junk(r, pool), [], {}, [[[v]]]];
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) choices.push(Number(v));
   return pick(r, choices);
 }
@@ -109,9 +111,10 @@ export function mutateJson(r: RandomSource, header: Json, pool: MutationPool): s
     case 5: {
       const peers = all.filter((t) => t.name === s.name && t !== s);
       if (peers.length === 0) return 'no peer';
+      // Clones: one may contain the other, and a swap must not make the tree cyclic.
       const t = pick(r, peers);
-      const w = get(t);
-      set(t, v);
+      const w = structuredClone(get(t));
+      set(t, structuredClone(v));
       set(s, w);
       return `swapped two ${s.name}`;
     }
@@ -121,7 +124,7 @@ export function mutateJson(r: RandomSource, header: Json, pool: MutationPool): s
         s.parent.splice(s.key as number, 0, ...Array.from({ length: copies }, () => structuredClone(v)));
         return `duplicated ${s.name}`;
       }
-      s.parent[pick(r, [...pool.byName.keys()])] = r.next() < 0.5 ? structuredClone(v) : pick(r, pool.junk);
+      s.parent[pick(r, [...pool.byName.keys()])] = r.next() < 0.5 ? structuredClone(v) : junk(r, pool);
       return 'added a member';
     case 7:
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
@@ -139,7 +142,7 @@ export function mutateJson(r: RandomSource, header: Json, pool: MutationPool): s
         [v[i], v[j]] = [v[j], v[i]];
         return `reordered ${s.name}`;
       }
-      set(s, pick(r, pool.junk));
+      set(s, junk(r, pool));
       return `junk for ${s.name}`;
     default:
       set(s, pick(r, pool.strings));

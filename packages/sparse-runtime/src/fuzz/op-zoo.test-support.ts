@@ -1,0 +1,61 @@
+/**
+ * Seed topologies that use every op kind of core's table between them: a chain of the
+ * single-input kinds (which a chain runtime can execute as its kernels arrive) and a graph of the
+ * merges. `container-fuzz.test.ts` checks that they cover `OP_KINDS`, so a new kind in the table
+ * fails that test until it is added here, and the fuzzer never silently skips it.
+ */
+import type { LayerTopology } from '@dc/core';
+import { withRandomParams, type TopologySpec } from '@dc/core/testing';
+import type { Model } from '@dc/core';
+
+const conv = (filters: number, extra: object = {}) => ({ kind: 'conv2d', filters, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'elu', useBias: true, ...extra });
+const node = (name: string, config: object, inputs?: string[]): LayerTopology => ({ name, config: config as LayerTopology['config'], ...(inputs ? { inputs } : {}) });
+
+/** Single-input kinds, one after another, on an 8×8×3 input. */
+const chain: TopologySpec = {
+  name: 'zoo-chain',
+  inputShape: [8, 8, 3],
+  preprocessing: { scale: [1 / 255], offset: [0] },
+  layers: [
+    node('pad', { kind: 'zeroPadding2d', amounts: [[1, 1], [1, 1]] }),
+    node('crop', { kind: 'cropping2d', amounts: [[1, 1], [0, 2]] }),
+    node('conv', conv(4, { dilationRate: [2, 2] })),
+    node('dw', { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [2, 2], padding: 'valid', depthMultiplier: 2, activation: 'swish', useBias: true }),
+    node('bn', { kind: 'batchNorm', epsilon: 0.001, center: true, scale: true }),
+    node('act', { kind: 'activation', activation: 'leakyRelu', alpha: 0.1 }),
+    node('maxpool', { kind: 'maxPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'same' }),
+    node('avgpool', { kind: 'avgPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'valid' }),
+    node('permute', { kind: 'permute', dims: [2, 1, 3] }),
+    node('noise', { kind: 'dropout', rate: 0.1, variant: 'gaussianNoise' }),
+    node('gmp', { kind: 'globalMaxPool2d' }),
+    node('reshape', { kind: 'reshape', targetShape: [4, -1] }),
+    node('flatten', { kind: 'flatten' }),
+    node('drop', { kind: 'dropout', rate: 0.5 }),
+    node('head', { kind: 'dense', units: 3, activation: 'softmax', useBias: true }),
+  ],
+};
+
+/** Every merge kind, on a 6×6×2 input. */
+const graph: TopologySpec = {
+  name: 'zoo-graph',
+  inputShape: [6, 6, 2],
+  inputName: 'pixels',
+  layers: [
+    node('a', conv(2)),
+    node('b', conv(2, { activation: 'gelu' }), ['pixels']),
+    node('sum', { kind: 'add' }, ['a', 'b', 'pixels']),
+    node('diff', { kind: 'subtract' }, ['a', 'b']),
+    node('prod', { kind: 'multiply' }, ['sum', 'diff']),
+    node('mean', { kind: 'average' }, ['prod', 'a']),
+    node('hi', { kind: 'maximum' }, ['mean', 'b']),
+    node('lo', { kind: 'minimum' }, ['hi', 'sum']),
+    node('cat', { kind: 'concatenate', axis: -1 }, ['lo', 'diff']),
+    node('gap', { kind: 'globalAvgPool2d' }),
+    node('head', { kind: 'dense', units: 2, activation: 'linear', useBias: false }),
+  ],
+};
+
+/** The zoo as IR models with random parameters (deterministic). */
+export function opZoo(): Model[] {
+  return [withRandomParams(chain, 3), withRandomParams(graph, 4)];
+}
