@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [--json] [--only training,huffman,files,cluster,runtime,webgpu] [--file a.dcm ...]`
+ * `pnpm bench [--json] [--only training,huffman,rans,files,cluster,runtime,webgpu] [--file a.dcm ...]`
  *
  * Runs every benchmark of the project on the built packages (`pnpm bench` builds first) and
  * prints one table per section, or with `--json` one JSON object on stdout. Ratios are always
@@ -43,6 +43,13 @@ const sections = {
     const { runHuffmanBench, formatHuffmanBench } = await dist('huffman', 'bench/index.js');
     const result = await runHuffmanBench();
     return { result, table: formatHuffmanBench(result) };
+  },
+  async rans() {
+    // rANS beside Huffman on the same streams, in the same process.
+    const { runRansBench, formatRansBench } = await dist('rans', 'bench/index.js');
+    const { encodeHuffman, decodeHuffman } = await dist('huffman', 'index.js');
+    const result = await runRansBench({ reference: { name: 'huffman', encode: encodeHuffman, decode: decodeHuffman } });
+    return { result, table: formatRansBench(result) };
   },
   async files() {
     // Each real .dcm beside its weights stored densely (1 byte per weight) + gzip -9 / brotli -11.
