@@ -8,8 +8,10 @@
  * (two bytes, little-endian, past 255 centroids); a float tensor (biases) is its float32 values.
  * Every parameter the `.dcm` stores is in it, nothing else (no topology).
  *
- * Needs the packages built (`pnpm bench` builds first). Exports `benchFiles(paths)` and
- * `formatFilesBench(result)` for scripts/bench.mjs and scripts/byte-tables.mjs.
+ * Also each file's model re-written with no entropy coder, with each coder alone and with all of
+ * them (what each coder saves). Needs the packages built (`pnpm bench` builds first). Exports
+ * `benchFiles(paths)` and `formatFilesBench(result)` for scripts/bench.mjs and
+ * scripts/byte-tables.mjs.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -22,15 +24,9 @@ const dist = (pkg, entry) => import(join(ROOT, 'packages', pkg, 'dist', entry));
 /** The `.dcm`'s ratio to brotli-11 of the dense form that issue #16 asks for. */
 export const BROTLI_TARGET = 1.5;
 
-/** The decoders of every coder the project ships, for reading any file it writes. */
-export async function allDecoders() {
-  const decoders = [(await dist('huffman', 'decode/index.js')).huffmanDecoder];
-  try {
-    decoders.push((await dist('rans', 'decode/index.js')).ransDecoder);
-  } catch {
-    // @dc/rans not built (or not there yet): files that need it fail with UNKNOWN_ENCODING.
-  }
-  return decoders;
+/** The coders the project ships (encoder and decoder in one), by encoding name. */
+export async function allCoders() {
+  return { huffman: (await dist('huffman', 'index.js')).huffmanCoder, rans: (await dist('rans', 'index.js')).ransCoder };
 }
 
 const f32Bytes = (a) => new Uint8Array(Float32Array.from(a).buffer);
@@ -67,10 +63,27 @@ const gzip9 = (b) => zlib.gzipSync(b, { level: 9 }).length;
 const brotli11 = (b) =>
   zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
 
+/**
+ * What each coder saves on a decoded model: the same model written (layout chosen per coder set,
+ * as the writer does) with no coder, each coder alone and all of them; per tensor and in all.
+ */
+function perCoder(core, decoded, coders) {
+  const input = core.containerInputOf(decoded);
+  const sets = { raw: [], ...Object.fromEntries(Object.entries(coders).map(([k, c]) => [k, [c]])), all: Object.values(coders) };
+  return Object.fromEntries(
+    Object.entries(sets).map(([name, encoders]) => {
+      const written = core.encodeContainer(input, { encoders });
+      return [name, { bytes: written.bytes.length, tensors: Object.fromEntries(written.tensors.map((t) => [t.key, t.bytes])) }];
+    }),
+  );
+}
+
 /** Measures every file in `paths` (see the module comment). */
 export async function benchFiles(paths) {
-  const { decodeContainer, describeContainer, densify, float32Bytes, toDenseModel } = await dist('core', 'index.js');
-  const decoders = await allDecoders();
+  const core = await dist('core', 'index.js');
+  const { decodeContainer, describeContainer, densify, float32Bytes, toDenseModel } = core;
+  const coders = await allCoders();
+  const decoders = Object.values(coders);
   return paths.map((path) => {
     const bytes = new Uint8Array(readFileSync(path));
     const decoded = decodeContainer(bytes, { decoders });
@@ -88,6 +101,7 @@ export async function benchFiles(paths) {
       target: BROTLI_TARGET,
       meetsTarget: brotli / bytes.length >= BROTLI_TARGET,
       sections: describeContainer(bytes, { decoders }),
+      coders: perCoder(core, decoded, coders),
     };
   });
 }
@@ -101,5 +115,16 @@ export async function formatFilesBench(results) {
   const rows = results.map((r) => [r.file, `${n(r.bytes)} B (${r.ratio}x)`, `${n(r.dense.bytes)} B`, `${n(r.dense.gzip9)} B`, `${n(r.dense.brotli11)} B`, `${r.smallerThanBrotli}x`, r.meetsTarget ? 'met' : 'not met']);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(head), ...rows.map(line), ...results.map((r) => `\n${r.file}: where the bytes go\n${formatByteTable(r.sections)}`)].join('\n');
+  const coderTable = (r) => {
+    const names = Object.keys(r.coders);
+    const keys = Object.keys(r.coders.raw.tensors);
+    const cells = [['tensor', ...names], ...keys.map((k) => [k, ...names.map((c) => n(r.coders[c].tensors[k]))]), ['file (same header options)', ...names.map((c) => n(r.coders[c].bytes))]];
+    const w = cells[0].map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+    return cells.map((c) => c.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ')).join('\n');
+  };
+  return [
+    line(head),
+    ...rows.map(line),
+    ...results.map((r) => `\n${r.file}: where the bytes go\n${formatByteTable(r.sections)}\n\n${r.file} re-written with each coder (bytes; the writer picks layouts per coder set)\n${coderTable(r)}`),
+  ].join('\n');
 }

@@ -73,13 +73,17 @@ export class BitReader {
     this.bit += 8;
     return this.data[at];
   }
+  /** A LEB128 varint in its shortest form (no trailing zero group). */
   varint(): number {
     let n = 0;
     for (let shift = 0; ; shift += 7) {
       if (shift > 21) corrupt('varint too long');
       const b = this.byte();
       n += (b & 0x7f) * 2 ** shift;
-      if (!(b & 0x80)) return n;
+      if (!(b & 0x80)) {
+        if (b === 0 && shift > 0) corrupt('varint not in its shortest form');
+        return n;
+      }
     }
   }
   /** An Exp-Golomb code of order `k` whose prefix has at most `maxZeros` zeros. */
@@ -90,9 +94,9 @@ export class BitReader {
     for (let i = 0; i < zeros + k; i++) rest += this.next() * 2 ** i;
     return 2 ** (zeros + k) + rest - 2 ** k;
   }
-  /** Moves to the next byte boundary; returns the byte offset. */
+  /** Moves to the next byte boundary over zero bits (`CORRUPT_STREAM` otherwise); returns the byte offset. */
   align(): number {
-    this.bit = Math.ceil(this.bit / 8) * 8;
+    while (this.bit % 8 !== 0) if (this.next() !== 0) corrupt('non-zero padding bits in a table');
     return this.bit / 8;
   }
   private next(): number {

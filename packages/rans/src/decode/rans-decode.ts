@@ -62,9 +62,10 @@ export function decodeRans(data: Uint8Array, count: number, bits: number): Uint8
   // Fast loops, two symbols per round: a symbol reads at most 2 bytes (after a step the state is
   // at least 2^(23 - S) >= 2^8), so no bounds check while 4 bytes are left.
   const safe = n - 4;
-  // With two tables the previous symbol picks the table: context 1 reads the lookup's second block.
-  const contextOffset = threshold > 0 ? mask + 1 : 0;
-  const bound = threshold > 0 ? threshold : 1 << bits;
+  // With two tables the previous symbol picks the table: context 1 reads the lookup's second
+  // block, at `blockOf[previous symbol]` (a lookup rather than a branch).
+  const blockOf = new Int32Array(threshold > 0 ? 1 << bits : 0);
+  blockOf.fill(mask + 1, threshold);
   let base = 0;
   if (threshold === 0) {
     while (i + 1 < count && p <= safe) {
@@ -91,13 +92,13 @@ export function decodeRans(data: Uint8Array, count: number, bits: number): Uint8
       const slot0 = base + (x0 & mask);
       const s0 = symbolOf[slot0];
       const e0 = entry[slot0];
-      const slot1 = (s0 >= bound ? contextOffset : 0) + (x1 & mask);
+      const slot1 = blockOf[s0] + (x1 & mask);
       const s1 = symbolOf[slot1];
       const e1 = entry[slot1];
       out[i] = s0;
       out[i + 1] = s1;
       i += 2;
-      base = s1 >= bound ? contextOffset : 0;
+      base = blockOf[s1];
       x0 = Math.imul(e0 >>> 16, x0 >>> scaleBits) + (e0 & 0xffff);
       x1 = Math.imul(e1 >>> 16, x1 >>> scaleBits) + (e1 & 0xffff);
       if (x0 < RANS_L) {
@@ -118,7 +119,7 @@ export function decodeRans(data: Uint8Array, count: number, bits: number): Uint8
     const s = symbolOf[slot];
     const e = entry[slot];
     out[i++] = s;
-    base = s >= bound ? contextOffset : 0;
+    if (threshold > 0) base = blockOf[s];
     x = Math.imul(e >>> 16, x >>> scaleBits) + (e & 0xffff);
     while (x < RANS_L) {
       if (p >= n) corrupt('the stream ends before its last symbol');
