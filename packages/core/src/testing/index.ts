@@ -10,3 +10,4 @@ export { splitContainer, joinContainer, resealSections, forgeDeflatedHeader, typ
 export { deflateBomb } from './deflate-bomb.js';
 export { randomCodedModel, expectDecodedExactly, type RandomLayerSpec } from './random-model.js';
 export { runStreamCoderContract, type StreamCoderContractOptions } from './stream-coder-contract.js';
+export { moduleImports } from './module-imports.js';

@@ -23,7 +23,7 @@ function randomSymbols(r: RandomSource, bits: number, count: number): Uint8Array
 
 function randomSpec(r: RandomSource): RandomLayerSpec {
   const density = [0, 1, 0.02, r.next()][r.int(4)];
-  return { inputs: r.int(5) === 0 ? 0 : 1 + r.int(120), units: 1 + r.int(40), density, bits: r.int(11), bias: r.next() < 0.5, seed: r.int(1 << 30) };
+  return { inputs: 1 + r.int(120), units: 1 + r.int(40), density, bits: r.int(11), bias: r.next() < 0.5, seed: r.int(1 << 30) };
 }
 
 /** One random mutation of `bytes`: bit flips, overwrites, truncation, insertion or deletion. */

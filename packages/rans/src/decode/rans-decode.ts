@@ -63,52 +63,30 @@ export function decodeRans(data: Uint8Array, count: number, bits: number): Uint8
   // at least 2^(23 - S) >= 2^8), so no bounds check while 4 bytes are left.
   const safe = n - 4;
   // With two tables the previous symbol picks the table: context 1 reads the lookup's second
-  // block, at `blockOf[previous symbol]` (a lookup rather than a branch).
-  const blockOf = new Int32Array(threshold > 0 ? 1 << bits : 0);
-  blockOf.fill(mask + 1, threshold);
+  // block, at `blockOf[previous symbol]` (a lookup rather than a branch; all zeros for one table).
+  const blockOf = new Int32Array(1 << bits);
+  if (threshold > 0) blockOf.fill(mask + 1, threshold);
   let base = 0;
-  if (threshold === 0) {
-    while (i + 1 < count && p <= safe) {
-      const slot0 = x0 & mask;
-      const slot1 = x1 & mask;
-      const e0 = entry[slot0];
-      const e1 = entry[slot1];
-      out[i] = symbolOf[slot0];
-      out[i + 1] = symbolOf[slot1];
-      i += 2;
-      x0 = Math.imul(e0 >>> 16, x0 >>> scaleBits) + (e0 & 0xffff); // below 2^31: exact
-      x1 = Math.imul(e1 >>> 16, x1 >>> scaleBits) + (e1 & 0xffff);
-      if (x0 < RANS_L) {
-        x0 = (x0 << 8) | data[p++];
-        if (x0 < RANS_L) x0 = (x0 << 8) | data[p++];
-      }
-      if (x1 < RANS_L) {
-        x1 = (x1 << 8) | data[p++];
-        if (x1 < RANS_L) x1 = (x1 << 8) | data[p++];
-      }
+  while (i + 1 < count && p <= safe) {
+    const slot0 = base + (x0 & mask);
+    const s0 = symbolOf[slot0];
+    const e0 = entry[slot0];
+    const slot1 = blockOf[s0] + (x1 & mask);
+    const s1 = symbolOf[slot1];
+    const e1 = entry[slot1];
+    out[i] = s0;
+    out[i + 1] = s1;
+    i += 2;
+    base = blockOf[s1];
+    x0 = Math.imul(e0 >>> 16, x0 >>> scaleBits) + (e0 & 0xffff); // below 2^31: exact
+    x1 = Math.imul(e1 >>> 16, x1 >>> scaleBits) + (e1 & 0xffff);
+    if (x0 < RANS_L) {
+      x0 = (x0 << 8) | data[p++];
+      if (x0 < RANS_L) x0 = (x0 << 8) | data[p++];
     }
-  } else {
-    while (i + 1 < count && p <= safe) {
-      const slot0 = base + (x0 & mask);
-      const s0 = symbolOf[slot0];
-      const e0 = entry[slot0];
-      const slot1 = blockOf[s0] + (x1 & mask);
-      const s1 = symbolOf[slot1];
-      const e1 = entry[slot1];
-      out[i] = s0;
-      out[i + 1] = s1;
-      i += 2;
-      base = blockOf[s1];
-      x0 = Math.imul(e0 >>> 16, x0 >>> scaleBits) + (e0 & 0xffff);
-      x1 = Math.imul(e1 >>> 16, x1 >>> scaleBits) + (e1 & 0xffff);
-      if (x0 < RANS_L) {
-        x0 = (x0 << 8) | data[p++];
-        if (x0 < RANS_L) x0 = (x0 << 8) | data[p++];
-      }
-      if (x1 < RANS_L) {
-        x1 = (x1 << 8) | data[p++];
-        if (x1 < RANS_L) x1 = (x1 << 8) | data[p++];
-      }
+    if (x1 < RANS_L) {
+      x1 = (x1 << 8) | data[p++];
+      if (x1 < RANS_L) x1 = (x1 << 8) | data[p++];
     }
   }
   // The tail: one symbol per step, with bounds checks.
@@ -119,7 +97,7 @@ export function decodeRans(data: Uint8Array, count: number, bits: number): Uint8
     const s = symbolOf[slot];
     const e = entry[slot];
     out[i++] = s;
-    if (threshold > 0) base = blockOf[s];
+    base = blockOf[s];
     x = Math.imul(e >>> 16, x >>> scaleBits) + (e & 0xffff);
     while (x < RANS_L) {
       if (p >= n) corrupt('the stream ends before its last symbol');
