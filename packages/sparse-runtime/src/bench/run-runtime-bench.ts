@@ -92,10 +92,10 @@ export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promis
     (await createSession(await loadCompressedModel(from), { backend: createCpuBackend(options.cpu) })).dispose();
     warm.push(performance.now() - t);
   }
-  const denseBackend = await createTfjsBackend({ tf, tfBackend: 'wasm', denseMode: 'dense' });
+  const denseBackend = await createTfjsBackend({ tf, tfBackend: 'wasm' });
   const dense = await createSession(loaded, { backend: denseBackend });
   const rows: RuntimeBenchRow[] = [];
-  const targets = options.targets ?? (loaded.plan.some((l) => l.op === 'conv2d') ? {} : TARGETS);
+  const targets = options.targets ?? (loaded.plan.steps.some((s) => s.kind !== 'dense' && s.params.kernel) ? {} : TARGETS);
   try {
     for (const batch of options.batchSizes ?? [1, 1000]) {
       const n = batch * loaded.inputSize;

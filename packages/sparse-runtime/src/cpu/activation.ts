@@ -1,42 +1,95 @@
-/** Activations applied in place on a batch buffer (softmax over the last axis, as tfjs). */
-import type { Activation } from '@dc/core';
+/**
+ * Every activation of core's table, applied in place with the formulas tfjs's cpu backend uses
+ * (its erf approximation for gelu, its selu constants, its softplus thresholds, hardSigmoid
+ * `0.2x + 0.5` clipped), each computed in float64 and rounded once to float32.
+ */
+import { activationParams, type Activation, type ActivationParams, type Shape } from '@dc/core';
 
-/** Applies `act` in place to `data`, whose last axis has `lastDim` elements. */
-export function applyActivation(data: Float32Array, act: Activation, lastDim: number): void {
-  const n = data.length;
-  switch (act) {
-    case 'linear':
-      return;
-    case 'relu':
-      for (let i = 0; i < n; i++) if (data[i] < 0) data[i] = 0;
-      return;
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) data[i] = 1 / (1 + Math.exp(-data[i]));
-      return;
-    case 'tanh':
-      for (let i = 0; i < n; i++) data[i] = Math.tanh(data[i]);
-      return;
-    case 'softmax':
-      for (let o = 0; o < n; o += lastDim) {
-        let max = -Infinity;
-        for (let j = 0; j < lastDim; j++) if (data[o + j] > max) max = data[o + j];
-        let sum = 0;
-        for (let j = 0; j < lastDim; j++) {
-          const e = Math.exp(data[o + j] - max);
-          data[o + j] = e;
-          sum += e;
-        }
-        for (let j = 0; j < lastDim; j++) data[o + j] /= sum;
-      }
-      return;
+// tfjs-core's backend_util constants (erf: Abramowitz & Stegun 7.1.26; selu: Klambauer et al.).
+const ERF_P = 0.3275911;
+const ERF_A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429] as const;
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = 1.7580993408473768;
+const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
+const HARD_SIGMOID_SLOPE = Math.fround(0.2);
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** tfjs cpu's `erf`. */
+export function erf(x: number): number {
+  const v = Math.abs(x);
+  const t = 1 / (1 + ERF_P * v);
+  return Math.sign(x) * (1 - ((((ERF_A[4] * t + ERF_A[3]) * t + ERF_A[2]) * t + ERF_A[1]) * t + ERF_A[0]) * t * Math.exp(-v * v));
+}
+
+/** tfjs cpu's `softplus`. */
+export function softplus(x: number): number {
+  if (x < SOFTPLUS_THRESHOLD) return Math.exp(x);
+  if (x > -SOFTPLUS_THRESHOLD) return x;
+  return Math.log(1 + Math.exp(x));
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** The element-wise function of an activation (softmax excluded), or null for `linear`. */
+export function elementwise(p: ActivationParams): ((x: number) => number) | null {
+  switch (p.activation) {
+    case 'linear': return null;
+    case 'relu': return p.maxValue === Infinity ? (x) => (x < 0 ? 0 : x) : (x) => Math.min(x < 0 ? 0 : x, p.maxValue);
+    case 'relu6': return (x) => Math.min(x < 0 ? 0 : x, 6);
+    case 'leakyRelu': return (x) => (x < 0 ? p.alpha * x : x);
+    case 'elu': return (x) => (x >= 0 ? x : Math.exp(x) - 1);
+    case 'selu': return (x) => (x >= 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * (Math.exp(x) - 1));
+    case 'sigmoid': return sigmoid;
+    case 'hardSigmoid': return (x) => Math.min(Math.max(HARD_SIGMOID_SLOPE * x + 0.5, 0), 1);
+    case 'tanh': return Math.tanh;
+    case 'softplus': return softplus;
+    case 'softsign': return (x) => x / (Math.abs(x) + 1);
+    case 'swish': return (x) => sigmoid(x) * x;
+    case 'mish': return (x) => x * Math.tanh(softplus(x));
+    case 'gelu': return (x) => x * 0.5 * (1 + erf(x / Math.SQRT2));
+    case 'gelu_new': return (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+    case 'softmax': throw new Error('unreachable: softmax is not element-wise');
   }
 }
 
-/** Writes `bias` (or zeros) into each of `batch` rows of `out` (`cols` wide). */
-export function fillBias(out: Float32Array, batch: number, cols: number, bias: Float32Array | null): void {
+/**
+ * Softmax in place over axis `axis` (counted with batch as 0, negative from the end) of a batch of
+ * samples of `shape`: subtract the maximum, exponentiate, divide by the sum.
+ */
+export function softmaxInPlace(data: Float32Array, shape: Shape, axis: number): void {
+  const a = (axis < 0 ? axis + shape.length + 1 : axis) - 1;
+  const len = shape[a];
+  const inner = shape.slice(a + 1).reduce((x, y) => x * y, 1);
+  const row = new Float64Array(len);
+  for (let base = 0; base < data.length; base += len * inner) {
+    for (let j = 0; j < inner; j++) {
+      let max = -Infinity;
+      for (let k = 0; k < len; k++) max = Math.max(max, data[base + k * inner + j]);
+      let sum = 0;
+      for (let k = 0; k < len; k++) sum += row[k] = Math.exp(data[base + k * inner + j] - max);
+      for (let k = 0; k < len; k++) data[base + k * inner + j] = row[k] / sum;
+    }
+  }
+}
+
+/**
+ * Applies `activation` in place to a batch of samples of `shape` (per sample, without the batch
+ * axis; a number is the last axis's length, enough for all but softmax over another axis).
+ */
+export function applyActivation(data: Float32Array, activation: ActivationParams | Activation | null, shape: Shape | number): void {
+  const p = typeof activation === 'string' ? activationParams(activation) : activation;
+  if (!p || p.activation === 'linear') return;
+  if (typeof shape === 'number') shape = [shape];
+  if (p.activation === 'softmax') return softmaxInPlace(data, shape, p.axis);
+  const f = elementwise(p)!;
+  for (let i = 0; i < data.length; i++) data[i] = f(data[i]);
+}
+
+/** Writes `bias` (or zeros) into each of `rows` rows of `out` (`cols` wide). */
+export function fillBias(out: Float32Array, rows: number, cols: number, bias: Float32Array | undefined): void {
   if (!bias) {
     out.fill(0);
     return;
   }
-  for (let b = 0; b < batch; b++) out.set(bias, b * cols);
+  for (let b = 0; b < rows; b++) out.set(bias, b * cols);
 }

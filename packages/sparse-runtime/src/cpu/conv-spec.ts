@@ -4,7 +4,7 @@
  * the kept weights (their taps and codes) that the direct sparse convolution is built on.
  */
 import type { Activation } from '@dc/core';
-import type { Hwc, Pads, PlannedConv2d } from '../model/plan.js';
+import type { Hwc, Pads, PlanStep } from '../model/plan.js';
 import { toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
 
 /** One convolution layer, NHWC. */
@@ -28,9 +28,25 @@ export interface ConvSpec {
   readonly activation: Activation;
 }
 
-/** The spec of a planned conv2d layer. */
-export function convSpecOf(layer: PlannedConv2d, kernel: SparseRows = toSparseRows(layer.kernel)): ConvSpec {
-  return { input: layer.input, output: layer.output, kernelSize: layer.kernelSize, strides: layer.strides, pads: layer.pads, kernel, bias: layer.bias, activation: layer.activation };
+/**
+ * The spec of a conv2d or depthwiseConv2d plan step. Only a plain relu is fused; the caller
+ * applies any other activation to the result.
+ */
+export function convSpecOf(step: PlanStep, kernel: SparseRows = toSparseRows(step.params.kernel!)): ConvSpec {
+  const w = step.window!;
+  const relu = step.activation?.activation === 'relu' && step.activation.maxValue === Infinity;
+  return {
+    input: w.input,
+    output: w.output,
+    kernelSize: w.kernelSize,
+    strides: w.strides,
+    dilation: w.dilation,
+    pads: w.pads,
+    kernel,
+    depthwise: step.kind === 'depthwiseConv2d',
+    bias: step.params.bias ?? null,
+    activation: relu ? 'relu' : 'linear',
+  };
 }
 
 /** The kept weights of one output channel: tap positions and codes into the codebook. */

@@ -1,17 +1,22 @@
-/** Max and average pooling, NHWC; average pooling counts only in-bounds elements (as tfjs). */
-import type { PlannedPool } from '../model/plan.js';
+/**
+ * Pooling, NHWC: windowed max and average (average divides by the in-bounds elements of each
+ * window, as tfjs does with SAME padding) in WASM SIMD or TypeScript, and global max and average
+ * over height and width.
+ */
+import type { PlanStep, Window } from '../model/plan.js';
+import type { CpuKernel } from './graph-executor.js';
+import type { CpuPrepareContext } from './prepare-context.js';
 
 /**
  * Pools `batch` samples of `x` into a new array. For each output pixel, the window's pixels are
  * visited in order and the channel loop is innermost, so every read is contiguous.
  */
-export function pool(step: PlannedPool, x: Float32Array, batch: number): Float32Array {
-  const [H, W, C] = step.input;
-  const [OH, OW] = step.output;
-  const [PH, PW] = step.poolSize;
-  const [SY, SX] = step.strides;
-  const { top, left } = step.pads;
-  const isMax = step.op === 'maxPool';
+export function pool(w: Window, isMax: boolean, x: Float32Array, batch: number): Float32Array {
+  const [H, W, C] = w.input;
+  const [OH, OW] = w.output;
+  const [PH, PW] = w.kernelSize;
+  const [SY, SX] = w.strides;
+  const { top, left } = w.pads;
   const out = new Float32Array(batch * OH * OW * C);
   for (let b = 0; b < batch; b++) {
     const xb = b * H * W * C;
@@ -42,4 +47,32 @@ export function pool(step: PlannedPool, x: Float32Array, batch: number): Float32
     }
   }
   return out;
+}
+
+/** A maxPool2d or avgPool2d step. */
+export function poolKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
+  const isMax = step.kind === 'maxPool2d';
+  const w = step.window!;
+  return ([x], batch) => (ctx.wasm ? ctx.wasm.runPool(w, isMax, x, batch) : pool(w, isMax, x, batch));
+}
+
+/** A globalAvgPool2d or globalMaxPool2d step: `[h, w, c]` → `[c]` (the mean summed in float64). */
+export function globalPoolKernel(step: PlanStep): CpuKernel {
+  const [H, W, C] = step.inputShapes[0];
+  const isMax = step.kind === 'globalMaxPool2d';
+  const acc = new Float64Array(C);
+  return ([x], batch) => {
+    const out = new Float32Array(batch * C);
+    for (let b = 0; b < batch; b++) {
+      const xb = b * H * W * C;
+      for (let c = 0; c < C; c++) acc[c] = isMax ? x[xb + c] : 0;
+      for (let p = isMax ? 1 : 0; p < H * W; p++) {
+        const i = xb + p * C;
+        if (isMax) for (let c = 0; c < C; c++) acc[c] = Math.max(acc[c], x[i + c]);
+        else for (let c = 0; c < C; c++) acc[c] += x[i + c];
+      }
+      for (let c = 0; c < C; c++) out[b * C + c] = isMax ? acc[c] : acc[c] / (H * W);
+    }
+    return out;
+  };
 }

@@ -82,7 +82,7 @@ describe('loadCompressedModel', () => {
     for (let seed = 0; seed < 20; seed++) {
       const m = await loadCompressedModel(randomModel(seed, 'conv'));
       expect(m.inputSize).toBe(m.inputShape.reduce((a, b) => a * b, 1));
-      expect(m.plan.length).toBe(m.compressed.layers.length);
+      expect(m.plan.steps.length).toBe(m.compressed.layers.length);
     }
   });
 });

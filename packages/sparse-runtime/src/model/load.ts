@@ -16,6 +16,11 @@ export interface LoadCompressedModelOptions {
    * Defaults to `[huffmanDecoder]` from `@dc/huffman/decode`.
    */
   readonly decoders?: readonly StreamDecoder[];
+  /**
+   * Fold each batch norm that directly follows a linear dense/conv/depthwise node read by nothing
+   * else into that node's kernel and bias (default true; see `PlanOptions.foldBatchNorm`).
+   */
+  readonly foldBatchNorm?: boolean;
 }
 
 function isCompressedModel(v: unknown): v is CompressedModel {
@@ -27,8 +32,9 @@ function isCompressedModel(v: unknown): v is CompressedModel {
  * already decoded {@link CompressedModel}, and plans its execution.
  *
  * Throws the container's `DcError` codes for a bad file (`BAD_MAGIC`, `TRUNCATED_FILE`,
- * `CHECKSUM_MISMATCH`, `UNKNOWN_ENCODING`, ...), `UNSUPPORTED_LAYER` naming a layer the runtime
- * cannot run, and `INVALID_MODEL` for inconsistent shapes.
+ * `CHECKSUM_MISMATCH`, `UNKNOWN_ENCODING`, `BAD_HEADER`, ...); for a `CompressedModel` built in
+ * memory, `UNSUPPORTED_LAYER` naming a node whose kind core's op table lacks, and `INVALID_MODEL`
+ * for a bad topology, shape or tensor.
  */
 export async function loadCompressedModel(source: ModelSource | CompressedModel, options: LoadCompressedModelOptions = {}): Promise<LoadedModel> {
   const t0 = performance.now();
@@ -47,16 +53,17 @@ export async function loadCompressedModel(source: ModelSource | CompressedModel,
       throw new DcError('BAD_HEADER', `the file could not be decoded: ${(e as Error).message}`, { cause: e });
     }
   }
-  const plan = planModel(compressed);
-  const inputShape = [...compressed.inputShape];
-  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  const foldBatchNorm = options.foldBatchNorm ?? true;
+  const plan = planModel(compressed, { foldBatchNorm });
   return {
     compressed,
-    plan: plan.layers,
-    inputShape,
+    plan,
+    foldBatchNorm,
+    inputShape: plan.inputShape,
     outputShape: plan.outputShape,
-    inputSize: size(inputShape),
-    outputSize: size(plan.outputShape),
+    inputSize: plan.inputSize,
+    outputSize: plan.outputSize,
+    peakActivationBytes: plan.peakActivationBytes,
     ...(fileBytes === undefined ? {} : { fileBytes }),
     loadMs: performance.now() - t0,
   };

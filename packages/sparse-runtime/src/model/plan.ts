@@ -1,204 +1,183 @@
 /**
- * Resolves a compressed model into an execution plan: one step per layer with its input and
- * output shapes, padding amounts and parameter tensors. Every backend executes the same plan, so
- * shape rules (SAME/VALID padding, pooling windows) live here once. Unsupported layers fail here,
- * at load, with `UNSUPPORTED_LAYER` naming the layer.
+ * The execution plan every backend runs: a compressed model's graph resolved by core's op table
+ * (`checkGraph`: explicit inputs, every shape) into one {@link PlanStep} per node, in topological
+ * order, with its parameters resolved (kernels still compressed, small vectors as float32), its
+ * activation with defaults applied, and the buffer schedule (which values die after which step,
+ * which step may overwrite an input, the peak activation memory). The plan has no shape rules of
+ * its own: core's op table is the one place for them.
+ *
+ * Values are numbered: {@link INPUT_VALUE} (0) is the model input, step `i` writes value `i + 1`.
+ * Batch-norm nodes that directly follow a linear dense/conv/depthwise node are folded into it
+ * (see `fold-batch-norm.ts`), so such a model has fewer steps than nodes; `PlanStep.nodes` names
+ * every node a step computes.
  */
-import { DcError, densify, isChain, V1_ACTIVATIONS, type Activation, type CompressedModel, type CompressedTensor, type LayerConfig, type LayerTopology } from '@dc/core';
+import { activationParams, checkGraph, DcError, OPS, type ActivationParams, type CompressedModel, type CompressedTensor, type LayerConfig, type ResolvedNode, type Shape } from '@dc/core';
+import { foldableBatchNorms, foldBatchNorm } from './fold-batch-norm.js';
+import { resolveParams, type PlanParams } from './plan-params.js';
+import { scheduleOf, type Schedule } from './schedule.js';
+import { windowOf, type Window } from './window.js';
 
-/** Height, width, channels of one sample (channels last). */
-export type Hwc = readonly [number, number, number];
+export { windowAxis } from '@dc/core';
+export type { Hwc, Pads, Window } from './window.js';
+export type { PlanParams } from './plan-params.js';
+export type { Schedule } from './schedule.js';
 
-/** Padding of a window operation, in input pixels. */
-export interface Pads {
-  readonly top: number;
-  readonly left: number;
-  readonly bottom: number;
-  readonly right: number;
+/** A value of the plan: {@link INPUT_VALUE} is the model input, `i + 1` the output of step `i`. */
+export type ValueId = number;
+
+/** The id of the model input. */
+export const INPUT_VALUE: ValueId = 0;
+
+/** One step: a node (or a node with a batch norm folded in) with everything a kernel needs. */
+export interface PlanStep<C extends LayerConfig = LayerConfig> {
+  /** Position in {@link ModelPlan.steps}. */
+  readonly index: number;
+  /** The node's name (for a folded step: the node that holds the kernel). */
+  readonly name: string;
+  readonly kind: C['kind'];
+  /** The node's configuration as core's op table read it (defaults filled in). */
+  readonly config: C;
+  /** The values it reads, in the node's input order (a value may appear twice). */
+  readonly inputs: readonly ValueId[];
+  /** Shapes of those values, without the batch axis. */
+  readonly inputShapes: readonly Shape[];
+  /** The value it writes: always `index + 1`. */
+  readonly output: ValueId;
+  readonly outputShape: Shape;
+  /** Elements per sample of the output. */
+  readonly outputSize: number;
+  /**
+   * Its parameters: `kernel` still compressed (for a folded step, re-scaled per output channel:
+   * see `fold-batch-norm.ts`); `bias` and the batch-norm vectors as float32, defaults resolved.
+   */
+  readonly params: PlanParams;
+  /**
+   * The activation applied last, defaults resolved (`dense`, `conv2d`, `depthwiseConv2d`: the
+   * layer option; `activation` nodes: theirs); null for ops without one.
+   */
+  readonly activation: ActivationParams | null;
+  /** Window geometry of `conv2d`, `depthwiseConv2d`, `maxPool2d`, `avgPool2d` (pads as tfjs splits them); else null. */
+  readonly window: Window | null;
+  /** Every node this step computes: its own name, then a folded batch norm's. */
+  readonly nodes: readonly string[];
 }
 
-/** A fully connected layer: `y = act(x · kernel + bias)`, kernel `[inputSize, units]`. */
-export interface PlannedDense {
-  readonly op: 'dense';
+/** The plan of a whole model. */
+export interface ModelPlan extends Schedule {
   readonly name: string;
+  readonly inputShape: Shape;
   readonly inputSize: number;
-  readonly units: number;
-  /** The kernel, still compressed (`[inputSize, units]`, row-major). */
-  readonly kernel: CompressedTensor;
-  /** The bias as float32 (biases are small and stored dense-ish), or null without bias. */
-  readonly bias: Float32Array | null;
-  readonly activation: Activation;
+  readonly outputShape: Shape;
+  readonly outputSize: number;
+  /** In topological order; the last step writes the model output. */
+  readonly steps: readonly PlanStep[];
+  /** True when each step reads exactly the previous step's output (the first: the model input). */
+  readonly isChain: boolean;
 }
 
-/** A 2-D convolution, NHWC, kernel `[kh, kw, inC, outC]`. */
-export interface PlannedConv2d {
-  readonly op: 'conv2d';
-  readonly name: string;
-  readonly input: Hwc;
-  readonly output: Hwc;
-  readonly kernelSize: readonly [number, number];
-  readonly strides: readonly [number, number];
-  readonly pads: Pads;
-  readonly kernel: CompressedTensor;
-  readonly bias: Float32Array | null;
-  readonly activation: Activation;
+/** Options of {@link planModel}. */
+export interface PlanOptions {
+  /**
+   * Fold a batch norm into the dense/conv/depthwise node before it when that node has no
+   * nonlinear activation and feeds only the batch norm (default true).
+   */
+  readonly foldBatchNorm?: boolean;
 }
 
-/** Max or average pooling, NHWC. Average pooling divides by the number of in-bounds elements (as tfjs). */
-export interface PlannedPool {
-  readonly op: 'maxPool' | 'avgPool';
-  readonly name: string;
-  readonly input: Hwc;
-  readonly output: Hwc;
-  readonly poolSize: readonly [number, number];
-  readonly strides: readonly [number, number];
-  readonly pads: Pads;
-}
+const size = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 
-/** A standalone activation over a tensor whose last axis has `lastDim` elements (softmax normalises over it). */
-export interface PlannedActivation {
-  readonly op: 'activation';
-  readonly name: string;
-  readonly activation: Activation;
-  readonly size: number;
-  readonly lastDim: number;
-}
-
-/** Flatten, reshape and dropout: no data moves (row-major layout is unchanged). */
-export interface PlannedReshape {
-  readonly op: 'reshape';
-  readonly name: string;
-  readonly kind: 'flatten' | 'reshape' | 'dropout';
-  readonly outputShape: readonly number[];
-}
-
-/** One step of the plan. */
-export type PlannedLayer = PlannedDense | PlannedConv2d | PlannedPool | PlannedActivation | PlannedReshape;
-
-/** The result of {@link planModel}. */
-export interface ModelPlan {
-  readonly layers: PlannedLayer[];
-  readonly outputShape: number[];
-}
-
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** Output length and padding of one spatial axis, as tfjs computes them. */
-export function windowAxis(inSize: number, k: number, s: number, padding: 'same' | 'valid'): { out: number; before: number; after: number } {
-  if (padding === 'valid') {
-    const out = Math.floor((inSize - k) / s) + 1;
-    return { out, before: 0, after: 0 };
-  }
-  const out = Math.ceil(inSize / s);
-  const total = Math.max((out - 1) * s + k - inSize, 0);
-  const before = Math.floor(total / 2);
-  return { out, before, after: total - before };
-}
-
-function hwc(shape: readonly number[], layer: LayerTopology): Hwc {
-  if (shape.length !== 3) {
-    throw new DcError('INVALID_MODEL', `layer "${layer.name}" (${layer.config.kind}) needs a [height, width, channels] input, got [${shape.join(', ')}]`, { tensor: layer.name });
-  }
-  return [shape[0], shape[1], shape[2]];
-}
-
-function param(cm: CompressedModel, layer: LayerTopology, p: 'kernel' | 'bias', shape: readonly number[]): CompressedTensor {
-  const key = `${layer.name}/${p}`;
-  const t = cm.tensors.get(key);
-  if (!t) throw new DcError('INVALID_MODEL', `tensor "${key}" is missing`, { tensor: key });
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new DcError('INVALID_MODEL', `tensor "${key}" has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`, { tensor: key });
-  }
-  return t;
-}
-
-function window(shape: Hwc, k: readonly [number, number], s: readonly [number, number], padding: 'same' | 'valid', channels: number, layer: LayerTopology) {
-  const y = windowAxis(shape[0], k[0], s[0], padding);
-  const x = windowAxis(shape[1], k[1], s[1], padding);
-  if (y.out < 1 || x.out < 1) {
-    throw new DcError('INVALID_MODEL', `layer "${layer.name}": window ${k.join('x')} does not fit input ${shape.join('x')} with ${padding} padding`, { tensor: layer.name });
-  }
-  const output: Hwc = [y.out, x.out, channels];
-  const pads: Pads = { top: y.before, bottom: y.after, left: x.before, right: x.after };
-  return { output, pads };
-}
-
-function planLayer(cm: CompressedModel, layer: LayerTopology, shape: readonly number[]): PlannedLayer {
-  const c = layer.config as LayerConfig | { kind: string };
-  const activation = (c as { activation?: Activation }).activation;
-  if (activation !== undefined && !V1_ACTIVATIONS.includes(activation)) {
-    throw new DcError('UNSUPPORTED_LAYER', `layer "${layer.name}" uses activation "${activation}", which the sparse runtime cannot execute yet`, { tensor: layer.name });
-  }
-  switch (c.kind) {
-    case 'dense': {
-      const cfg = c as Extract<LayerConfig, { kind: 'dense' }>;
-      if (shape.length !== 1) {
-        throw new DcError('UNSUPPORTED_LAYER', `dense layer "${layer.name}" gets a rank-${shape.length} input [${shape.join(', ')}]`, { tensor: layer.name, hint: 'Add a flatten layer before the dense layer.' });
-      }
-      const kernel = param(cm, layer, 'kernel', [shape[0], cfg.units]);
-      const bias = cfg.useBias ? densify(param(cm, layer, 'bias', [cfg.units])) : null;
-      return { op: 'dense', name: layer.name, inputSize: shape[0], units: cfg.units, kernel, bias, activation: cfg.activation };
-    }
-    case 'conv2d': {
-      const cfg = c as Extract<LayerConfig, { kind: 'conv2d' }>;
-      const input = hwc(shape, layer);
-      const kernel = param(cm, layer, 'kernel', [cfg.kernelSize[0], cfg.kernelSize[1], input[2], cfg.filters]);
-      const bias = cfg.useBias ? densify(param(cm, layer, 'bias', [cfg.filters])) : null;
-      const { output, pads } = window(input, cfg.kernelSize, cfg.strides, cfg.padding, cfg.filters, layer);
-      return { op: 'conv2d', name: layer.name, input, output, kernelSize: cfg.kernelSize, strides: cfg.strides, pads, kernel, bias, activation: cfg.activation };
-    }
-    case 'maxPool2d':
-    case 'avgPool2d': {
-      const cfg = c as Extract<LayerConfig, { kind: 'maxPool2d' | 'avgPool2d' }>;
-      const input = hwc(shape, layer);
-      const { output, pads } = window(input, cfg.poolSize, cfg.strides, cfg.padding, input[2], layer);
-      return { op: cfg.kind === 'maxPool2d' ? 'maxPool' : 'avgPool', name: layer.name, input, output, poolSize: cfg.poolSize, strides: cfg.strides, pads };
-    }
-    case 'activation': {
-      const cfg = c as Extract<LayerConfig, { kind: 'activation' }>;
-      return { op: 'activation', name: layer.name, activation: cfg.activation, size: size(shape), lastDim: shape[shape.length - 1] ?? 1 };
-    }
-    case 'flatten':
-      return { op: 'reshape', name: layer.name, kind: 'flatten', outputShape: [size(shape)] };
-    case 'dropout':
-      return { op: 'reshape', name: layer.name, kind: 'dropout', outputShape: [...shape] };
-    case 'reshape': {
-      const cfg = c as Extract<LayerConfig, { kind: 'reshape' }>;
-      const target = [...cfg.targetShape];
-      const free = target.indexOf(-1);
-      if (free >= 0) target[free] = size(shape) / -size(target);
-      if (size(target) !== size(shape) || !target.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new DcError('INVALID_MODEL', `reshape "${layer.name}" cannot turn [${shape.join(', ')}] into [${cfg.targetShape.join(', ')}]`, { tensor: layer.name });
-      }
-      return { op: 'reshape', name: layer.name, kind: 'reshape', outputShape: target };
-    }
+function activationOf(config: LayerConfig): ActivationParams | null {
+  switch (config.kind) {
+    case 'dense':
+    case 'conv2d':
+    case 'depthwiseConv2d':
+      return activationParams(config.activation);
+    case 'activation':
+      return activationParams(config);
     default:
-      throw new DcError('UNSUPPORTED_LAYER', `layer "${layer.name}" has kind "${c.kind}", which the sparse runtime cannot execute`, { tensor: layer.name });
+      return null;
   }
 }
 
-/** The output shape of a planned layer. */
-export function outputShapeOf(step: PlannedLayer, input: readonly number[]): readonly number[] {
-  switch (step.op) {
-    case 'dense': return [step.units];
-    case 'conv2d': case 'maxPool': case 'avgPool': return step.output;
-    case 'activation': return input;
-    case 'reshape': return step.outputShape;
+/** Refuses a kind missing from core's op table (a model built in memory by hand) as `UNSUPPORTED_LAYER`. */
+function assertKnownKinds(cm: CompressedModel): void {
+  if (!Array.isArray(cm.layers)) return;
+  for (const layer of cm.layers as readonly { name?: unknown; config?: { kind?: unknown } }[]) {
+    const kind = layer?.config?.kind;
+    if (typeof kind === 'string' && !Object.hasOwn(OPS, kind)) {
+      const name = String(layer.name);
+      throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" has kind "${kind}", which @dc/sparse-runtime cannot run`, {
+        tensor: name,
+        hint: `Supported node kinds: ${Object.keys(OPS).join(', ')}.`,
+      });
+    }
   }
 }
 
 /**
- * Plans every layer of `cm` in order. Throws `UNSUPPORTED_LAYER` for a layer kind the runtime
- * does not execute and `INVALID_MODEL` for a tensor whose shape does not match its layer.
+ * Plans `cm`: checks its graph with core's op table (`INVALID_MODEL` naming the node for a bad
+ * topology, shape or tensor; `UNSUPPORTED_LAYER` naming the node and kind for a kind the table
+ * lacks), resolves parameters, folds batch norms (unless `foldBatchNorm: false`) and schedules
+ * buffers.
  */
-export function planModel(cm: CompressedModel): ModelPlan {
-  if (!isChain(cm)) throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${cm.name}" is a graph; the sparse runtime executes chains of layers only`);
-  let shape: readonly number[] = [...cm.inputShape];
-  const layers: PlannedLayer[] = [];
-  for (const layer of cm.layers) {
-    const step = planLayer(cm, layer, shape);
-    layers.push(step);
-    shape = outputShapeOf(step, shape);
-  }
-  return { layers, outputShape: [...shape] };
+export function planModel(cm: CompressedModel, options: PlanOptions = {}): ModelPlan {
+  assertKnownKinds(cm);
+  const graph = checkGraph({ inputShape: cm.inputShape, inputName: cm.inputName, layers: cm.layers }, 'INVALID_MODEL', { params: false });
+  const folds = options.foldBatchNorm === false ? new Map<number, number>() : foldableBatchNorms(graph.nodes);
+  const folded = new Set(folds.values());
+  // Which value each node name (and the input) stands for; a folded batch norm is its producer's value.
+  const valueOf = new Map<string, ValueId>([[graph.inputName, INPUT_VALUE]]);
+  const shapeOf: Shape[] = [graph.inputShape];
+  const steps: PlanStep[] = [];
+  graph.nodes.forEach((node: ResolvedNode, i) => {
+    if (folded.has(i)) {
+      valueOf.set(node.name, valueOf.get(node.inputs[0])!);
+      return;
+    }
+    let params = resolveParams(cm, node);
+    const nodes = [node.name];
+    const bn = folds.get(i);
+    if (bn !== undefined) {
+      const norm = graph.nodes[bn];
+      params = foldBatchNorm(params, resolveParams(cm, norm), norm.config as Extract<LayerConfig, { kind: 'batchNorm' }>);
+      nodes.push(norm.name);
+    }
+    const index = steps.length;
+    const inputs = node.inputs.map((n) => valueOf.get(n)!);
+    steps.push({
+      index,
+      name: node.name,
+      kind: node.config.kind,
+      config: node.config,
+      inputs,
+      inputShapes: inputs.map((v) => shapeOf[v]),
+      output: index + 1,
+      outputShape: node.outputShape,
+      outputSize: size(node.outputShape),
+      params,
+      activation: activationOf(node.config),
+      window: windowOf(node),
+      nodes,
+    });
+    valueOf.set(node.name, index + 1);
+    shapeOf.push(node.outputShape);
+  });
+  const last = steps[steps.length - 1];
+  return {
+    name: cm.name,
+    inputShape: graph.inputShape,
+    inputSize: size(graph.inputShape),
+    outputShape: last.outputShape,
+    outputSize: last.outputSize,
+    steps,
+    isChain: steps.every((s, i) => s.inputs.length === 1 && s.inputs[0] === i),
+    ...scheduleOf(graph.inputShape, steps),
+  };
+}
+
+/** The kernel of a step, or a `INVALID_MODEL` error (for kernels a step's kind always has). */
+export function kernelOf(step: PlanStep): CompressedTensor {
+  const k = step.params.kernel;
+  if (!k) throw new DcError('INVALID_MODEL', `layer "${step.name}" (${step.kind}) has no kernel`, { tensor: `${step.name}/kernel` });
+  return k;
 }

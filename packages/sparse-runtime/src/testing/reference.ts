@@ -1,8 +1,10 @@
 /**
  * The reference every backend is checked against: the dense reconstruction of a compressed model
- * (`toDenseModel`), run layer by layer with TensorFlow.js ops on the tfjs `cpu` backend.
+ * (`toDenseModel`) built by core's `toLayersModel` (the one IR → tfjs executor) and run on the
+ * tfjs `cpu` backend.
  */
 import { toDenseModel, type CompressedModel } from '@dc/core';
+import { toLayersModel } from '@dc/core/tfjs';
 import type * as tfTypes from '@tensorflow/tfjs';
 
 type Tf = typeof tfTypes;
@@ -12,52 +14,14 @@ export async function referencePredict(tf: Tf, cm: CompressedModel, input: Float
   await tf.ready();
   const prev = tf.getBackend();
   if (prev !== 'cpu') await tf.setBackend('cpu');
+  const model = toLayersModel(toDenseModel(cm), tf);
   try {
-    const model = toDenseModel(cm);
-    const out = tf.tidy(() => {
-      let x: tfTypes.Tensor = tf.tensor(input, [batch, ...model.inputShape]);
-      for (const layer of model.layers) {
-        const c = layer.config;
-        const k = layer.params.kernel;
-        const b = layer.params.bias;
-        const act = (t: tfTypes.Tensor, a: string): tfTypes.Tensor =>
-          a === 'relu' ? tf.relu(t) : a === 'softmax' ? tf.softmax(t) : a === 'sigmoid' ? tf.sigmoid(t) : a === 'tanh' ? tf.tanh(t) : t;
-        switch (c.kind) {
-          case 'dense':
-            x = tf.matMul(x as tfTypes.Tensor2D, tf.tensor2d(k!.values, k!.shape as [number, number]));
-            if (b) x = tf.add(x, tf.tensor1d(b.values));
-            x = act(x, c.activation);
-            break;
-          case 'conv2d':
-            x = tf.conv2d(x as tfTypes.Tensor4D, tf.tensor4d(k!.values, k!.shape as [number, number, number, number]), [...c.strides] as [number, number], c.padding);
-            if (b) x = tf.add(x, tf.tensor1d(b.values));
-            x = act(x, c.activation);
-            break;
-          case 'maxPool2d':
-            x = tf.maxPool(x as tfTypes.Tensor4D, [...c.poolSize] as [number, number], [...c.strides] as [number, number], c.padding);
-            break;
-          case 'avgPool2d':
-            x = tf.avgPool(x as tfTypes.Tensor4D, [...c.poolSize] as [number, number], [...c.strides] as [number, number], c.padding);
-            break;
-          case 'activation':
-            x = act(x, c.activation);
-            break;
-          case 'flatten':
-            x = tf.reshape(x, [batch, -1]);
-            break;
-          case 'reshape':
-            x = tf.reshape(x, [batch, ...c.targetShape]);
-            break;
-          case 'dropout':
-            break;
-        }
-      }
-      return x;
-    });
+    const out = tf.tidy(() => model.predict(tf.tensor(input, [batch, ...cm.inputShape]), { batchSize: batch }) as tfTypes.Tensor);
     const data = (await out.data()) as Float32Array;
     out.dispose();
     return data;
   } finally {
+    model.dispose();
     if (prev !== 'cpu') await tf.setBackend(prev);
   }
 }

@@ -1,14 +1,48 @@
 /**
- * The tfjs backend: the network rebuilt from TensorFlow.js ops, running on whatever tfjs backend
- * is active: CUDA through `@tensorflow/tfjs-node-gpu` where it is installed, native CPU through
- * `@tensorflow/tfjs-node`, else wasm or cpu.
+ * The tfjs backend: the dense reconstruction of the model (`toDenseModel`) built as a tfjs
+ * `LayersModel` by core's `toLayersModel` (the one IR → tfjs executor, shared with the trainer and
+ * the conformance reference), running on whatever tfjs backend is active: CUDA through
+ * `@tensorflow/tfjs-node-gpu` where it is installed, native CPU through `@tensorflow/tfjs-node`,
+ * else wasm or cpu. It has no op code of its own; `TFJS_LAYERS` says which tfjs layer runs each
+ * op kind.
  */
-import { DcError } from '@dc/core';
+import { DcError, toDenseModel, type LayerKind } from '@dc/core';
+import { toLayersModel } from '@dc/core/tfjs';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { PreparedModel, RuntimeBackend } from '../backend.js';
 import type { LoadedModel } from '../model/loaded-model.js';
-import { compileLayer, type TfjsDenseMode } from './layers.js';
+import { assertRunnable } from '../model/refusals.js';
 import { activateTfBackend, importTfjs, type Tf, type TfjsImportFailure } from './load-tfjs.js';
+import { sameAsValidWhereUnpadded } from './same-as-valid.js';
+
+/**
+ * The tfjs layer class (`getClassName()`) that `toLayersModel` builds for each op kind: the tfjs
+ * backend's explicit map op → kernel.
+ */
+export const TFJS_LAYERS: Readonly<Record<LayerKind, string>> = {
+  dense: 'Dense',
+  conv2d: 'Conv2D',
+  depthwiseConv2d: 'DepthwiseConv2D',
+  batchNorm: 'BatchNormalization',
+  maxPool2d: 'MaxPooling2D',
+  avgPool2d: 'AveragePooling2D',
+  globalAvgPool2d: 'GlobalAveragePooling2D',
+  globalMaxPool2d: 'GlobalMaxPooling2D',
+  zeroPadding2d: 'ZeroPadding2D',
+  cropping2d: 'Cropping2D',
+  flatten: 'Flatten',
+  reshape: 'Reshape',
+  permute: 'Permute',
+  activation: 'Activation',
+  dropout: 'Dropout',
+  add: 'Add',
+  subtract: 'Subtract',
+  multiply: 'Multiply',
+  average: 'Average',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
+  concatenate: 'Concatenate',
+};
 
 /** Options of {@link createTfjsBackend}. */
 export interface TfjsBackendOptions {
@@ -19,13 +53,6 @@ export interface TfjsBackendOptions {
   readonly tf?: Tf;
   /** A tfjs backend to activate first (`'wasm'`, `'cpu'`, `'tensorflow'`, `'webgl'`, ...); defaults to the active one. */
   readonly tfBackend?: string;
-  /**
-   * How dense layers compute: `dense` (default) multiplies by the dense reconstruction of the
-   * kernel, built once at prepare (measured faster on every tfjs backend here, see the README);
-   * `sparse` gathers inputs per kept weight and sums with `unsortedSegmentSum` (not available on
-   * tfjs-wasm, which does not implement that op).
-   */
-  readonly denseMode?: TfjsDenseMode;
 }
 
 /** The tfjs backend, with where its tfjs came from. */
@@ -47,38 +74,30 @@ export interface TfjsRuntimeBackend extends RuntimeBackend {
  * ```
  */
 export async function createTfjsBackend(options: TfjsBackendOptions = {}): Promise<TfjsRuntimeBackend> {
-  const mode = options.denseMode ?? 'dense';
-  if (mode !== 'dense' && mode !== 'sparse') {
-    throw new DcError('INVALID_OPTION', `option "denseMode": expected dense or sparse, got ${String(mode)}`, { option: 'denseMode' });
+  if ((options as { denseMode?: unknown }).denseMode !== undefined) {
+    throw new DcError('INVALID_OPTION', 'option "denseMode" was removed: the tfjs backend always runs the dense reconstruction', {
+      option: 'denseMode',
+      hint: 'Drop the option. The sparse mode (gather + unsortedSegmentSum) was 120x slower on tfjs-cpu and missing on tfjs-wasm; use the cpu backend to compute from the compressed form.',
+    });
   }
   const found = options.tf ? { tf: options.tf, from: '(given)', failures: [] } : await importTfjs();
   const { tf } = found;
   if (options.tfBackend) await activateTfBackend(tf, options.tfBackend);
   await tf.ready();
   const tfName = tf.getBackend();
-  if (mode === 'sparse' && !tf.getKernel('UnsortedSegmentSum', tfName)) {
-    throw new DcError('BACKEND_UNAVAILABLE', `tfjs backend "${tfName}" has no UnsortedSegmentSum kernel, which denseMode "sparse" needs`, {
-      option: 'denseMode',
-      hint: 'Use denseMode "dense" on this tfjs backend, or the cpu/tensorflow tfjs backends.',
-    });
-  }
   return {
-    name: `tfjs-${tfName}${mode === 'sparse' ? '-sparse' : ''}`,
+    name: `tfjs-${tfName}`,
     tf,
     tfPackage: found.from,
     skipped: found.failures,
     async prepare(model: LoadedModel): Promise<PreparedModel> {
+      assertRunnable(model.plan, 'tfjs');
       if (tf.getBackend() !== tfName) await tf.setBackend(tfName);
-      const layers = model.plan.map((l) => compileLayer(tf, l, mode));
-      const held = layers.flatMap((l) => l.held);
+      const layers = toLayersModel(sameAsValidWhereUnpadded(toDenseModel(model.compressed)), tf);
       return {
         async run(input, batch) {
           if (tf.getBackend() !== tfName) await tf.setBackend(tfName);
-          const y = tf.tidy(() => {
-            let x: tfTypes.Tensor = tf.tensor(input, [batch, ...model.inputShape]);
-            for (const l of layers) x = l.apply(x, batch);
-            return tf.reshape(x, [batch * model.outputSize]);
-          });
+          const y = tf.tidy(() => tf.reshape(layers.predict(tf.tensor(input, [batch, ...model.inputShape]), { batchSize: batch }) as tfTypes.Tensor, [batch * model.outputSize]));
           try {
             return new Float32Array((await y.data()) as Float32Array);
           } finally {
@@ -86,7 +105,7 @@ export async function createTfjsBackend(options: TfjsBackendOptions = {}): Promi
           }
         },
         dispose() {
-          tf.dispose(held);
+          layers.dispose();
         },
       };
     },

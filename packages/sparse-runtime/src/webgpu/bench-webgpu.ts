@@ -89,7 +89,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions = {}): Promise<
       const results: ThroughputResult[] = [];
       for (const batch of options.batches ?? [1, 1000]) results.push(await benchPrepared(prepared, model.inputSize, batch, options.minMs ?? 2000));
       let keptWeights = 0;
-      for (const step of model.plan) if (step.op === 'dense' || step.op === 'conv2d') keptWeights += kept(step.kernel);
+      for (const step of model.plan.steps) if (step.params.kernel) keptWeights += kept(step.params.kernel);
       return { backend: 'webgpu', adapter: backend.adapterInfo, model: model.compressed.name, keptWeights, prepareMs, results };
     } finally {
       prepared.dispose();

@@ -4,7 +4,7 @@ import type { CompressedModel } from '@dc/core';
 /** Calling thread → worker. */
 export type ToWorker =
   /** Prepare the model once (the worker keeps it for every run). */
-  | { readonly type: 'prepare'; readonly id: number; readonly model: CompressedModel; readonly options: { readonly batchKernel?: string; readonly wasmMinBatch?: number } }
+  | { readonly type: 'prepare'; readonly id: number; readonly model: CompressedModel; readonly foldBatchNorm: boolean; readonly options: { readonly batchKernel?: string; readonly wasmMinBatch?: number } }
   /**
    * Run `batch` samples. `input` is a view of shared memory or a copy; with `output` (a view of
    * shared memory) the worker writes the result there, else it sends the result back.

@@ -42,6 +42,7 @@ export async function withThreads(
     return await createThreadedModel({
       local,
       model: model.compressed,
+      foldBatchNorm: model.foldBatchNorm,
       inputSize: model.inputSize,
       outputSize: model.outputSize,
       workers: threads - 1,

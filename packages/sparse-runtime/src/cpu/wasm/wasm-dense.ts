@@ -4,7 +4,7 @@
  * (`col << shift | code`), the codebook and the bias, plus scratch for one tile of 16 samples.
  * Pooling runs here too (no weights). Convolutions have their own kernel (wasm-conv.ts).
  */
-import type { PlannedPool } from '../../model/plan.js';
+import type { Window } from '../../model/plan.js';
 import type { SparseRows } from '../../sparse/sparse-rows.js';
 
 const TILE = 16;
@@ -99,12 +99,12 @@ export class WasmDenseKernels {
   private readonly poolGeo: number;
 
   /** Max or average pooling of `batch` samples (no weights; uses this instance's memory). */
-  runPool(step: PlannedPool, x: Float32Array, batch: number): Float32Array {
-    const [H, W, C] = step.input;
-    const [OH, OW] = step.output;
+  runPool(w: Window, isMax: boolean, x: Float32Array, batch: number): Float32Array {
+    const [H, W, C] = w.input;
+    const [OH, OW] = w.output;
     const n = batch * OH * OW * C;
     const { input, out } = this.placeInput(x, n);
-    const g = [H, W, C, OH, OW, step.poolSize[0], step.poolSize[1], step.strides[0], step.strides[1], step.pads.top, step.pads.left, step.op === 'maxPool' ? 1 : 0];
+    const g = [H, W, C, OH, OW, w.kernelSize[0], w.kernelSize[1], w.strides[0], w.strides[1], w.pads.top, w.pads.left, isMax ? 1 : 0];
     new Int32Array(this.memory.buffer, this.poolGeo, 12).set(g);
     this.fns.pool(input, out, this.poolGeo, batch);
     return new Float32Array(this.memory.buffer, out, n).slice();

@@ -1,0 +1,39 @@
+/**
+ * conv2d and depthwiseConv2d steps: the direct sparse convolution in WASM SIMD (`wasm/wasm-conv.ts`)
+ * or its TypeScript version (`conv-kernel.ts`) where WASM SIMD is missing or `batchKernel` asks
+ * for TypeScript; 1×1 convolutions are sparse products over pixels (`product-kernel.ts`).
+ */
+import type { PlanStep } from '../model/plan.js';
+import { applyActivation, fillBias } from './activation.js';
+import { sparseConvSample } from './conv-kernel.js';
+import { convSpecOf } from './conv-spec.js';
+import type { CpuKernel } from './graph-executor.js';
+import type { CpuPrepareContext } from './prepare-context.js';
+import { isProduct } from './prepare-context.js';
+import { pointwiseKernel } from './product-kernel.js';
+import { createWasmConv } from './wasm/wasm-conv.js';
+
+/** A conv2d or depthwiseConv2d step. */
+export function convKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
+  if (isProduct(step)) return pointwiseKernel(step, ctx);
+  const spec = convSpecOf(step, ctx.rows.get(step.index));
+  const typescript = ctx.options.batchKernel === 'per-sample' || ctx.options.batchKernel === 'tiled';
+  const wasm = typescript ? null : createWasmConv(spec);
+  const after = spec.activation === 'relu' ? null : step.activation;
+  if (wasm) {
+    return ([x], batch) => {
+      const y = wasm.run(x, batch);
+      applyActivation(y, after, step.outputShape);
+      return y;
+    };
+  }
+  const inSize = spec.input[0] * spec.input[1] * spec.input[2];
+  const [OH, OW, F] = spec.output;
+  return ([x], batch) => {
+    const y = new Float32Array(batch * OH * OW * F);
+    fillBias(y, batch * OH * OW, F, spec.bias ?? undefined);
+    for (let b = 0; b < batch; b++) sparseConvSample(spec, x, b * inSize, y, b * OH * OW * F);
+    applyActivation(y, step.activation, step.outputShape);
+    return y;
+  };
+}

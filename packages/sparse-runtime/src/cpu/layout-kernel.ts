@@ -1,0 +1,64 @@
+/** Ops that move data without arithmetic: views (flatten, reshape, dropout), zero padding, cropping, permute. */
+import type { Padding2dConfig, PermuteConfig } from '@dc/core';
+import type { PlanStep } from '../model/plan.js';
+import type { CpuKernel } from './graph-executor.js';
+
+/** flatten, reshape, dropout: the input itself (row-major data is unchanged). */
+export const viewKernel = (): CpuKernel => ([x]) => x;
+
+/**
+ * zeroPadding2d and cropping2d: each output row of pixels is copied from the input row it maps to
+ * (`y − top` rows and `x − left` columns for padding, `+` for cropping); padded pixels stay zero.
+ */
+export function padCropKernel(step: PlanStep): CpuKernel {
+  const [H, W, C] = step.inputShapes[0];
+  const [OH, OW] = step.outputShape;
+  const [[top], [left]] = (step.config as Padding2dConfig).amounts;
+  const sign = step.kind === 'zeroPadding2d' ? -1 : 1;
+  const dy = sign * top;
+  const dx = sign * left;
+  // Output columns [x0, x1) read input columns [x0 + dx, x1 + dx).
+  const x0 = Math.max(0, -dx);
+  const x1 = Math.min(OW, W - dx);
+  return ([x], batch) => {
+    const out = new Float32Array(batch * OH * OW * C);
+    for (let b = 0; b < batch; b++) {
+      for (let oy = 0; oy < OH; oy++) {
+        const iy = oy + dy;
+        if (iy < 0 || iy >= H) continue;
+        const src = ((b * H + iy) * W + x0 + dx) * C;
+        out.set(x.subarray(src, src + (x1 - x0) * C), ((b * OH + oy) * OW + x0) * C);
+      }
+    }
+    return out;
+  };
+}
+
+/** permute: output axis `i` is input axis `dims[i] − 1`, an index walk over the output. */
+export function permuteKernel(step: PlanStep): CpuKernel {
+  const input = step.inputShapes[0];
+  const dims = (step.config as PermuteConfig).dims.map((d) => d - 1);
+  const rank = input.length;
+  const inStrides = input.map((_d, i) => input.slice(i + 1).reduce((a, b) => a * b, 1));
+  // Input stride of each output axis, and the output's extents.
+  const strides = dims.map((d) => inStrides[d]);
+  const extents = dims.map((d) => input[d]);
+  const size = step.outputSize;
+  return ([x], batch) => {
+    const out = new Float32Array(batch * size);
+    const idx = new Array<number>(rank).fill(0);
+    for (let b = 0; b < batch; b++) {
+      let src = b * size;
+      for (let o = 0; o < size; o++) {
+        out[b * size + o] = x[src];
+        for (let a = rank - 1; a >= 0; a--) {
+          src += strides[a];
+          if (++idx[a] < extents[a]) break;
+          src -= strides[a] * extents[a];
+          idx[a] = 0;
+        }
+      }
+    }
+    return out;
+  };
+}

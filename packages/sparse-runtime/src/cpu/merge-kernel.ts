@@ -1,0 +1,58 @@
+/** Merges: element-wise add, subtract, multiply, average, maximum, minimum, and concatenation on any axis. */
+import { sampleAxis, type MergeConfig } from '@dc/core';
+import type { PlanStep } from '../model/plan.js';
+import type { CpuKernel } from './graph-executor.js';
+
+type Pairwise = (a: number, b: number) => number;
+
+const PAIRWISE: Readonly<Record<MergeConfig['kind'], Pairwise>> = {
+  add: (a, b) => a + b,
+  average: (a, b) => a + b,
+  subtract: (a, b) => a - b,
+  multiply: (a, b) => a * b,
+  maximum: (a, b) => Math.max(a, b),
+  minimum: (a, b) => Math.min(a, b),
+};
+
+/**
+ * An element-wise merge, folding the inputs left to right as tfjs does, each partial result
+ * rounded to float32 (the output array holds it); `average` then multiplies by `1 / n`.
+ */
+export function mergeKernel(step: PlanStep): CpuKernel {
+  const kind = step.kind as MergeConfig['kind'];
+  const f = PAIRWISE[kind];
+  const scale = kind === 'average' ? Math.fround(1 / step.inputs.length) : 1;
+  return (inputs, batch, target) => {
+    const n = batch * step.outputSize;
+    const out = target ?? new Float32Array(n);
+    const [first, ...rest] = inputs;
+    // `out` may be any input (in place): element i of every input is read before out[i] is written.
+    for (let i = 0; i < n; i++) {
+      let acc = first[i];
+      for (const x of rest) acc = Math.fround(f(acc, x[i]));
+      out[i] = scale === 1 ? acc : acc * scale;
+    }
+    return out;
+  };
+}
+
+/** Concatenation along the step's axis: per outer index, each input's block is copied in turn. */
+export function concatenateKernel(step: PlanStep): CpuKernel {
+  const shape = step.outputShape;
+  const axis = sampleAxis((step.config as { axis: number }).axis, shape.length, { where: step.name, code: 'INVALID_MODEL' });
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const blocks = step.inputShapes.map((s) => s[axis] * inner);
+  const width = shape[axis] * inner;
+  return (inputs, batch) => {
+    const out = new Float32Array(batch * step.outputSize);
+    for (let o = 0; o < batch * outer; o++) {
+      let at = o * width;
+      inputs.forEach((x, j) => {
+        out.set(x.subarray(o * blocks[j], (o + 1) * blocks[j]), at);
+        at += blocks[j];
+      });
+    }
+    return out;
+  };
+}

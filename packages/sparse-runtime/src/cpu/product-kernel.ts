@@ -1,0 +1,76 @@
+/**
+ * Dense layers and 1×1 convolutions: `y = act(x · W + bias)` over rows of `x` (samples, or pixels
+ * of a 1×1 convolution), from the kernel's sparse rows and codebook. Rows in batches run the WASM
+ * SIMD product (tiles of 16 rows), a single row the zero-skipping loop; the TypeScript products
+ * run where WASM is missing or `batchKernel` asks for them.
+ */
+import type { PlanStep } from '../model/plan.js';
+import { applyActivation, fillBias } from './activation.js';
+import { spmmTiled, spmvSkipZeros, type TileScratch } from './dense-kernel.js';
+import type { CpuKernel } from './graph-executor.js';
+import type { CpuPrepareContext } from './prepare-context.js';
+
+/** `rows` rows of `x` times the step's kernel plus bias, relu fused when `relu` (other activations are the caller's). */
+export type Product = (x: Float32Array, rows: number, relu: boolean) => Float32Array;
+
+/** The product of a dense or 1×1 conv step. */
+export function productOf(step: PlanStep, ctx: CpuPrepareContext): Product {
+  const m = ctx.rows.get(step.index)!;
+  const bias = step.params.bias;
+  const scratch: TileScratch = { xT: new Float32Array(0), yT: new Float32Array(0) };
+  const index = ctx.wasmIndex.get(step.index);
+  const { batchKernel: k, wasmMinBatch } = ctx.options;
+  return (x, rows, relu) => {
+    const big = k === 'wasm' || k === 'tiled' || (k === 'auto' && rows >= wasmMinBatch);
+    if (big && ctx.wasm && index !== undefined && k !== 'tiled') return ctx.wasm.run(index, x, rows, relu);
+    const y = new Float32Array(rows * m.cols);
+    fillBias(y, rows, m.cols, bias);
+    if (big) spmmTiled(m, x, y, rows, scratch);
+    else for (let r = 0; r < rows; r++) spmvSkipZeros(m, x, r * m.rows, y, r * m.cols);
+    if (relu) for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
+    return y;
+  };
+}
+
+/** True when the step's activation is a plain relu (fusable into the products and convolutions). */
+export function isPlainRelu(step: PlanStep): boolean {
+  return step.activation?.activation === 'relu' && step.activation.maxValue === Infinity;
+}
+
+/** A dense step. */
+export function denseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
+  const product = productOf(step, ctx);
+  const relu = isPlainRelu(step);
+  return ([x], batch) => {
+    const y = product(x, batch, relu);
+    if (!relu) applyActivation(y, step.activation, step.outputShape);
+    return y;
+  };
+}
+
+/** A 1×1 convolution: the product over output pixels (strided pixels gathered first). */
+export function pointwiseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
+  const product = productOf(step, ctx);
+  const relu = isPlainRelu(step);
+  const { input, output, strides } = step.window!;
+  const [H, W, C] = input;
+  const [OH, OW] = output;
+  const strided = strides[0] > 1 || strides[1] > 1;
+  return ([x], batch) => {
+    let pixels = x;
+    if (strided) {
+      pixels = new Float32Array(batch * OH * OW * C);
+      for (let b = 0, o = 0; b < batch; b++) {
+        for (let oy = 0; oy < OH; oy++) {
+          for (let ox = 0; ox < OW; ox++, o += C) {
+            const i = ((b * H + oy * strides[0]) * W + ox * strides[1]) * C;
+            pixels.set(x.subarray(i, i + C), o);
+          }
+        }
+      }
+    }
+    const y = product(pixels, batch * OH * OW, relu);
+    if (!relu) applyActivation(y, step.activation, step.outputShape);
+    return y;
+  };
+}

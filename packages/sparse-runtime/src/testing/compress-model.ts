@@ -1,0 +1,48 @@
+/**
+ * Turns an IR model (e.g. `withRandomParams` from `@dc/core/testing`) into a compressed model as a
+ * file would hold it: each kernel pruned to the largest-magnitude `density` fraction and clustered
+ * to `2^bits` evenly spaced centroids (sparse-coded), every other parameter dense float32.
+ */
+import { listParams, type CompressedModel, type CompressedTensor, type Model, type Tensor } from '@dc/core';
+
+/** Options of {@link compressModel}. */
+export interface CompressModelOptions {
+  /** Fraction of each kernel's weights kept (0..1], default 0.5. */
+  readonly density?: number;
+  /** Bits per code (1..16), default 4. */
+  readonly bits?: number;
+}
+
+function pruneAndCluster(t: Tensor, density: number, bits: number): CompressedTensor {
+  const n = t.values.length;
+  const keep = Math.max(1, Math.round(n * density));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.abs(t.values[b]) - Math.abs(t.values[a]) || a - b);
+  const positions = Uint32Array.from(order.slice(0, keep).sort((a, b) => a - b));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of positions) {
+    lo = Math.min(lo, t.values[p]);
+    hi = Math.max(hi, t.values[p]);
+  }
+  const k = 2 ** bits;
+  const codebook = Float32Array.from({ length: k }, (_, i) => (k === 1 ? lo : lo + ((hi - lo) * i) / (k - 1)));
+  const codes = bits > 8 ? new Uint16Array(keep) : new Uint8Array(keep);
+  positions.forEach((p, i) => (codes[i] = hi === lo ? 0 : Math.round(((t.values[p] - lo) / (hi - lo)) * (k - 1))));
+  return { layout: 'sparse-coded', shape: [...t.shape], positions, codebook, codes };
+}
+
+/** The compressed form of `model`: kernels pruned and clustered, other parameters dense. */
+export function compressModel(model: Model, options: CompressModelOptions = {}): CompressedModel {
+  const tensors = new Map<string, CompressedTensor>();
+  for (const ref of listParams(model)) {
+    tensors.set(ref.key, ref.param === 'kernel' ? pruneAndCluster(ref.tensor, options.density ?? 0.5, options.bits ?? 4) : { layout: 'dense', shape: [...ref.tensor.shape], values: ref.tensor.values });
+  }
+  return {
+    name: model.name,
+    inputShape: model.inputShape,
+    ...(model.inputName === undefined ? {} : { inputName: model.inputName }),
+    layers: model.layers.map(({ name, config, inputs }) => ({ name, config, ...(inputs === undefined ? {} : { inputs }) })),
+    tensors,
+    stages: [],
+  };
+}
