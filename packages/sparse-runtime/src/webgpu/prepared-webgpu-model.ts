@@ -9,6 +9,7 @@ import './webgpu-types.js';
 import { DcError } from '@dc/core';
 import type { PreparedModel } from '../backend.js';
 import type { LoadedModel } from '../model/loaded-model.js';
+import { assertRunnable } from '../model/refusals.js';
 import { gpuGraphOf } from './gpu-graph.js';
 import { dispatchFor, paddedBatch, quadsPerThread, LANES } from './shaders/common.js';
 import { fromDeviceLayoutShader, toDeviceLayoutShader, TRANSPOSE_PARAMS } from './shaders/transpose.js';
@@ -55,6 +56,7 @@ async function deviceStep(device: GPUDevice, programs: Programs, step: GpuStep, 
 
 /** Compiles `model` for `device`. */
 export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, options: PrepareWebGpuOptions = {}): Promise<PreparedModel> {
+  assertRunnable(model.plan, 'webgpu');
   const programs = createPrograms(device);
   const graph = gpuGraphOf(model.compressed);
   const { bufferOf, bufferSizes } = graph.buffers;
