@@ -71,6 +71,7 @@ describe('decodeContainer on bad input', () => {
     const cases: Array<[string, (h: any) => void, string]> = [
       ['not an object', (h) => Object.assign(h, { tensors: 5 }), 'BAD_HEADER'],
       ['unknown layout', (h) => (h.tensors[0].layout = 'csr'), 'BAD_HEADER'],
+      ['a layout that String() cannot print', (h) => (h.tensors[0].layout = { toString: 1 }), 'BAD_HEADER'], // found by pnpm fuzz
       ['unknown layer', (h) => (h.tensors[0].key = 'nope/kernel'), 'BAD_HEADER'],
       ['missing stream', (h) => delete h.tensors[0].streams.gaps, 'BAD_HEADER'],
       ['odd offset', (h) => (h.tensors[0].streams.codes.offset += 1), 'BAD_HEADER'],

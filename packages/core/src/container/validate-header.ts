@@ -9,6 +9,7 @@ import { DcError } from '../errors/dc-error.js';
 import type { Preprocessing } from '../ir/model.js';
 import { checkGraph, type ResolvedGraph } from '../ops/check-graph.js';
 import type { Shape } from '../ops/op-spec.js';
+import { show } from '../ops/config-reader.js';
 import { OPSET } from '../ops/table.js';
 import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type ContainerHeader, type ModelHeader, type StreamHeader, type StreamRole, type TensorHeader } from './header.js';
 import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
@@ -76,7 +77,7 @@ function tensorOf(v: unknown, i: number, expected: ReadonlyMap<string, Shape>): 
   if (shape.length !== want.length || shape.some((d, j) => d !== want[j])) bad(`tensor ${key}: shape [${shape.join(', ')}] does not match its node, which needs [${want.join(', ')}]`, key);
   const size = shape.reduce((a, b) => a * b, 1);
   const layout = o.layout;
-  if (layout !== 'dense' && layout !== 'dense-coded' && layout !== 'sparse' && layout !== 'sparse-coded') bad(`tensor ${key}: unknown layout "${String(layout)}"`, key);
+  if (layout !== 'dense' && layout !== 'dense-coded' && layout !== 'sparse' && layout !== 'sparse-coded') bad(`tensor ${key}: unknown layout ${show(layout)}`, key);
   const sparse = layout === 'sparse' || layout === 'sparse-coded';
   const entries = sparse ? int(o.entries, `tensor ${key}: entries`, 0, size) : undefined;
   const gapBits = sparse ? int(o.gapBits, `tensor ${key}: gapBits`, 1, 16) : undefined;
