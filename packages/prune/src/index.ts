@@ -4,7 +4,8 @@
  * schedules, sensitivity analysis and the plain-array pruning helpers are exported for direct use.
  */
 export { pruneLowMagnitude } from './prune-low-magnitude.js';
-export type { PruneLowMagnitudeOptions, PerLayer, RetrainOptions } from './options.js';
+export type { PruneLowMagnitudeOptions, PerLayer, RetrainOptions, SplicingOptions } from './options.js';
+export { createSplicingHooks, type SplicingHooks, type SplicedTensor } from './splicing-hooks.js';
 export { scheduleValue, scheduleValues, type PruneSchedule, type ConstantSchedule, type PolynomialSchedule } from './schedule.js';
 export { createMaskHooks, type MaskHooks } from './mask-hooks.js';
 export { applyMasks, countMaskViolations } from './masks.js';

@@ -23,6 +23,8 @@ export type RoundMetrics = {
   readonly epochs: number;
   /** Pruned weights the trainer left non-zero (re-zeroed afterwards; 0 when the hooks work). */
   readonly maskViolations: number;
+  /** With splicing: weights pruned at the start of the round and kept at its end (they came back). */
+  readonly revived?: number;
   /** Held-out accuracy after this round, when a trainer evaluated it. */
   readonly accuracy?: number;
   readonly loss?: number;

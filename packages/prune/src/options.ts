@@ -52,6 +52,20 @@ export interface PruneLowMagnitudeOptions {
   readonly retrain?: RetrainOptions;
   /** Evaluate accuracy after each round when a trainer is present. Default true. */
   readonly evaluate?: boolean;
+  /**
+   * Splicing (Dynamic Network Surgery, Guo et al. 2016): while retraining, pruned weights keep a
+   * shadow value that receives gradient updates, and come back when its magnitude exceeds the
+   * round's threshold × (1 + `hysteresis`); kept weights below the threshold are pruned. Each
+   * round re-prunes from the shadow values, so the final sparsity is still exact. `true` is
+   * `{ hysteresis: 0.1 }`. Default off (the paper's masks only grow).
+   */
+  readonly splicing?: boolean | SplicingOptions;
+}
+
+/** Options of splicing (see {@link PruneLowMagnitudeOptions.splicing}). */
+export interface SplicingOptions {
+  /** Width of the band between pruning and reviving, relative to the threshold; ≥ 0, default 0.1. */
+  readonly hysteresis?: number;
 }
 
 /** Which target the options set. */
@@ -67,6 +81,7 @@ export interface ResolvedOptions {
   readonly schedule: PruneSchedule;
   readonly retrain?: RetrainOptions;
   readonly evaluate: boolean;
+  readonly splicing?: { readonly hysteresis: number };
 }
 
 const KEYS: OptionKeys<PruneLowMagnitudeOptions> = {
@@ -79,7 +94,9 @@ const KEYS: OptionKeys<PruneLowMagnitudeOptions> = {
   schedule: true,
   retrain: true,
   evaluate: true,
+  splicing: true,
 };
+const SPLICING_KEYS: OptionKeys<SplicingOptions> = { hysteresis: true };
 const RETRAIN_KEYS: OptionKeys<RetrainOptions> = { epochs: true, learningRate: true, batchSize: true, optimizer: true };
 // A polynomial schedule has every key a schedule can have.
 const SCHEDULE_KEYS: OptionKeys<PolynomialSchedule> = { kind: true, initial: true, power: true };
@@ -137,5 +154,15 @@ export function resolveOptions(options: PruneLowMagnitudeOptions = {}): Resolved
   check.number(rounds, 'rounds', { integer: true, min: 1 });
   checkSchedule(schedule, kind === 'quality' ? undefined : 1);
   if (retrain !== undefined) checkRetrain(retrain);
-  return { kind, target, ...(layers ? { layers: [...layers] } : {}), pruneBiases, rounds, schedule, ...(retrain ? { retrain } : {}), evaluate };
+  const splicing = resolveSplicing(options.splicing);
+  return { kind, target, ...(layers ? { layers: [...layers] } : {}), pruneBiases, rounds, schedule, ...(retrain ? { retrain } : {}), evaluate, ...(splicing ? { splicing } : {}) };
+}
+
+function resolveSplicing(splicing: unknown): { hysteresis: number } | undefined {
+  if (splicing === undefined || splicing === false) return undefined;
+  if (splicing === true) return { hysteresis: 0.1 };
+  check.object<SplicingOptions>(splicing, 'splicing', SPLICING_KEYS);
+  const { hysteresis = 0.1 } = splicing;
+  check.number(hysteresis, 'splicing.hysteresis', { min: 0 });
+  return { hysteresis };
 }

@@ -6,10 +6,11 @@ import type { JsonValue, Model, PruneMasks, Stage, StageContext, StageOutput } f
 import { countKept } from './magnitude.js';
 import { createMaskHooks } from './mask-hooks.js';
 import { applyMasks, countMaskViolations, pruneRound } from './masks.js';
+import { countRevived, createShadow, fineTune, type RetrainRun } from './splicing.js';
 import { measure, type RoundMetrics } from './metrics.js';
 import { resolveOptions, STAGE_NAME, type PruneLowMagnitudeOptions, type ResolvedOptions } from './options.js';
 import { scheduleValue } from './schedule.js';
-import { selectTensors } from './select.js';
+import { selectTensors, type Selected } from './select.js';
 
 /**
  * Creates the magnitude pruning stage. Each of `rounds` rounds prunes the selected tensors to the
@@ -56,6 +57,7 @@ function toJson(o: ResolvedOptions): JsonValue {
     schedule: o.schedule,
     retrain: o.retrain,
     evaluate: o.evaluate,
+    splicing: o.splicing,
   })) as JsonValue;
 }
 
@@ -68,44 +70,44 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
   const masks = new Map<string, Uint8Array>(prior ?? []);
   const thresholds = new Map<string, number>();
   let model = applyMasks(input, masks);
+  // With splicing, every selected tensor keeps dense shadow values and each round prunes them
+  // afresh on top of the earlier stages' masks only, so weights pruned by a round can come back.
+  const splice = o.splicing ? createShadow(input, selected, prior) : undefined;
   const rounds: RoundMetrics[] = [];
 
   for (let r = 1; r <= o.rounds; r++) {
     ctx.throwIfAborted();
     const t0 = performance.now();
     ctx.progress({ label: `round ${r}/${o.rounds}: prune`, current: r - 1, total: o.rounds });
-    const step = pruneRound(model, selected, masks, o.kind, (s) => scheduleValue(o.schedule, s.final, r, o.rounds));
+    const targetOf = (s: Selected) => scheduleValue(o.schedule, s.final, r, o.rounds);
+    const step = splice ? pruneRound(splice.model(), selected, splice.prior, o.kind, targetOf) : pruneRound(model, selected, masks, o.kind, targetOf);
     for (const [key, mask] of step.masks) {
       // The threshold of a round that pruned nothing new says nothing; keep the last real one.
       const before = masks.get(key);
-      if (!before || countKept(mask.length, before) !== countKept(mask.length, mask)) thresholds.set(key, step.thresholds.get(key)!);
+      if (splice || !before || countKept(mask.length, before) !== countKept(mask.length, mask)) thresholds.set(key, step.thresholds.get(key)!);
       masks.set(key, mask);
     }
-    model = applyMasks(model, masks);
+    model = applyMasks(splice ? splice.model() : model, masks);
 
     let maskViolations = 0;
+    let revived: number | undefined;
     const epochs = o.retrain?.epochs ?? 0;
     if (trainer && o.retrain && epochs > 0) {
-      const hooks = createMaskHooks(masks);
-      let epoch = 0;
-      try {
-        const tuned = await trainer.fineTune(model, {
-          epochs,
-          learningRate: o.retrain.learningRate,
-          ...(o.retrain.batchSize ? { batchSize: o.retrain.batchSize } : {}),
-          ...(o.retrain.optimizer ? { optimizer: o.retrain.optimizer } : {}),
-          ...hooks.hooks,
-          signal: ctx.signal,
-          onEpochEnd: () => ctx.progress({ label: `round ${r}/${o.rounds}: retrain`, current: ++epoch, total: epochs }),
-        });
-        model = tuned.model;
-      } finally {
-        hooks.dispose();
+      const ft = { trainer, retrain: o.retrain, epochs, ctx, label: `round ${r}/${o.rounds}: retrain` };
+      if (splice) {
+        const spliced = await splice.retrain(model, masks, step.thresholds, o.splicing!.hysteresis, ft);
+        model = spliced.model;
+        // The round's end state: re-pruned from the shadow to the round's exact target.
+        const end = pruneRound(splice.model(), selected, splice.prior, o.kind, targetOf);
+        revived = countRevived(step.masks, end.masks);
+        for (const [key, mask] of end.masks) masks.set(key, mask);
+        maskViolations = spliced.violations;
+      } else {
+        model = await retrainMasked(model, masks, ft);
+        maskViolations = countMaskViolations(model, masks);
       }
-      ctx.throwIfAborted();
-      maskViolations = countMaskViolations(model, masks);
       if (maskViolations > 0) ctx.reporter.warn(`round ${r}: the trainer left ${maskViolations} pruned weights non-zero; re-zeroed`);
-      model = applyMasks(model, masks);
+      model = applyMasks(splice ? splice.model() : model, masks);
     }
 
     const evaluation = trainer && o.evaluate ? await trainer.evaluate(model) : undefined;
@@ -116,12 +118,14 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
       targets: Object.fromEntries(step.targets),
       epochs,
       maskViolations,
+      ...(revived !== undefined ? { revived } : {}),
       ...(evaluation ? { accuracy: evaluation.accuracy, loss: evaluation.loss } : {}),
       seconds: (performance.now() - t0) / 1000,
     };
     rounds.push(round);
     const acc = evaluation ? `, accuracy ${(100 * evaluation.accuracy).toFixed(2)}%` : '';
-    ctx.reporter.info(`round ${r}/${o.rounds}: kept ${(100 * totals.total.keptFraction).toFixed(2)}% of pruned weights${acc}`, round);
+    const back = revived !== undefined ? `, ${revived} spliced back` : '';
+    ctx.reporter.info(`round ${r}/${o.rounds}: kept ${(100 * totals.total.keptFraction).toFixed(2)}% of pruned weights${back}${acc}`, round);
     ctx.progress({ label: `round ${r}/${o.rounds}: done`, current: r, total: o.rounds });
   }
 
@@ -131,4 +135,14 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
     artifacts: { 'prune/masks': masks },
     metrics: { ...totals, rounds },
   };
+}
+
+/** Fine-tunes with fixed masks (gradients of pruned weights zeroed, pruned weights re-zeroed). */
+async function retrainMasked(model: Model, masks: PruneMasks, ft: RetrainRun): Promise<Model> {
+  const hooks = createMaskHooks(masks);
+  try {
+    return await fineTune(model, hooks.hooks, ft);
+  } finally {
+    hooks.dispose();
+  }
 }
