@@ -80,6 +80,11 @@ interface CompressionFlags {
   clusterEpochs?: number;
   clusterLr?: number;
   init?: DemoSettings['cluster']['init'];
+  splicing?: boolean;
+  maxErrorIncrease?: number;
+  targetBytes?: number;
+  targetRatio?: number;
+  validation?: number;
 }
 
 /** The preset's settings with the flags applied. */
@@ -100,7 +105,28 @@ function settingsFrom(flags: CommonFlags & CompressionFlags): DemoSettings {
   if (flags.clusterEpochs !== undefined) s.cluster.epochs = flags.clusterEpochs;
   if (flags.clusterLr) s.cluster.learningRate = flags.clusterLr;
   if (flags.init) s.cluster.init = flags.init;
+  if (flags.splicing !== undefined) s.prune.splicing = flags.splicing;
+  applyAllocationFlags(s, flags);
   return s;
+}
+
+/** `--max-error-increase` / `--target-bytes` / `--target-ratio` replace the preset's goal (and its hand-set sparsity and bits). */
+function applyAllocationFlags(s: DemoSettings, flags: CompressionFlags): void {
+  const goals = [
+    flags.maxErrorIncrease !== undefined ? { maxErrorIncrease: flags.maxErrorIncrease / 100 } : undefined,
+    flags.targetBytes !== undefined ? { targetBytes: flags.targetBytes } : undefined,
+    flags.targetRatio !== undefined ? { targetRatio: flags.targetRatio } : undefined,
+  ].filter((g) => g !== undefined);
+  if (goals.length > 1) throw new InvalidArgumentError('give only one of --max-error-increase, --target-bytes, --target-ratio');
+  if (goals.length === 1) {
+    const { targetRatio: _r, targetBytes: _b, maxErrorIncrease: _e, ...kept } = s.allocate ?? { validation: 5000 };
+    s.allocate = { ...kept, ...goals[0] };
+  }
+  if (flags.validation !== undefined) {
+    if (!s.allocate) throw new InvalidArgumentError('--validation applies to an automatic allocation (--preset max or a goal flag)');
+    s.allocate.validation = flags.validation;
+  }
+  if (s.allocate && (flags.sparsity || flags.bits)) throw new InvalidArgumentError('--sparsity and --bits are chosen by the automatic allocation here; drop them, or use --preset quick/paper');
 }
 
 const program = new Command()
@@ -126,6 +152,12 @@ common(program.command('run', { isDefault: true }))
   .option('--cluster-epochs <n>', 'centroid fine-tuning epochs (0: none)', nonNegativeInt('--cluster-epochs'))
   .option('--cluster-lr <x>', 'centroid fine-tuning learning rate', positiveNumber('--cluster-lr'))
   .addOption(new Option('--init <method>', 'centroid initialisation').choices(['linear', 'density', 'random', 'kmeans++']))
+  .option('--splicing', 'splicing while retraining: pruned weights keep training on a shadow copy and come back (Dynamic Network Surgery)')
+  .option('--no-splicing', 'plain iterative pruning (masks only grow)')
+  .option('--max-error-increase <pp>', 'automatic allocation for an accuracy budget: predicted validation error increase in percentage points, e.g. 0.1', positiveNumber('--max-error-increase'))
+  .option('--target-bytes <n>', 'automatic allocation for a file size in bytes', positiveInt('--target-bytes'))
+  .option('--target-ratio <x>', 'automatic allocation for a compression ratio (float32 bytes / file bytes), e.g. 50', positiveNumber('--target-ratio'))
+  .option('--validation <n>', 'training images held out (the last N) for the allocation\'s decisions (default 5000)', positiveInt('--validation'))
   .action(async (flags: CommonFlags & CompressionFlags & { outDir: string; json?: boolean; fromScratch?: boolean; bench: boolean }) => {
     const { result, table } = await runCommand({ ...flags, settings: settingsFrom(flags) });
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,5 +1,5 @@
 import type { Preprocessing } from '@dc/core';
-import { loadMnist, sliceSet, type ImageDataset } from '@dc/core/mnist';
+import { loadMnist, sliceSet, type ImageDataset, type ImageSet } from '@dc/core/mnist';
 
 /**
  * What the models are fed: IDX pixel bytes divided by 255 (as `loadMnist` scales them). Recorded in
@@ -23,5 +23,18 @@ export async function loadData(options: DataOptions): Promise<ImageDataset> {
   return {
     train: options.trainLimit ? sliceSet(data.train, options.trainLimit) : data.train,
     test: options.testLimit ? sliceSet(data.test, options.testLimit) : data.test,
+  };
+}
+
+/**
+ * Splits the training set: the first `count − n` images to train on, the last `n` held out as
+ * the validation set that every automatic decision uses (views, no copy).
+ */
+export function splitValidation(train: ImageSet, n: number): { train: ImageSet; validation: ImageSet } {
+  const keep = Math.max(0, train.count - n);
+  const px = train.height * train.width;
+  return {
+    train: sliceSet(train, keep),
+    validation: { ...train, count: train.count - keep, images: train.images.subarray(keep * px), labels: train.labels.subarray(keep) },
   };
 }

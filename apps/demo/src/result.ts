@@ -25,6 +25,16 @@ export interface DemoResult {
   baselineSource: 'checkpoint' | 'trained';
   /** Per-layer table (weights, kept %, bits, % of original), from the Huffman stage. */
   layers: JsonValue;
+  /**
+   * The automatic allocation, when the preset or a flag asked for one: the goal, the chosen
+   * per-layer sparsity and bits, the sensitivity tables they came from, the predicted and
+   * measured candidate bytes, and the reasons in words.
+   */
+  allocation?: JsonValue;
+  /** Errors on the validation split (the last training images, held out), when one was used. */
+  validation?: { examples: number; baselineError: number; compressedError: number };
+  /** The settings this run used (after the preset, the flags and the allocation). */
+  settings?: JsonValue;
   /** The pipeline's own report: options, timings, metrics and accuracy of every stage. */
   pipeline: PipelineReport;
   /** Runtime load and speed figures, when benchmarked. */

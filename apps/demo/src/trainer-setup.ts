@@ -2,20 +2,28 @@ import type { TrainingService } from '@dc/core';
 import type { ImageDataset } from '@dc/core/mnist';
 import { createTfjsTrainer, selectTrainingBackend, type TrainingBackendName } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
+import { splitValidation } from './data.js';
 import type { Progress } from './progress.js';
 
-/** A trainer on the fastest backend that loads, reporting which one and why better ones were skipped. */
+/**
+ * A trainer on the fastest backend that loads, reporting which one and why better ones were
+ * skipped. With `validation`, the trainer trains on all but the last `validation` training images
+ * and evaluates on those (every decision of an automatic allocation); `evaluateTest` always
+ * evaluates on the test set (reporting only).
+ */
 export async function setupTrainer(
   data: ImageDataset,
-  options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress },
-): Promise<{ tf: typeof tf; backend: string; trainer: TrainingService }> {
+  options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress; validation?: number },
+): Promise<{ tf: typeof tf; backend: string; trainer: TrainingService; evaluateTest: TrainingService['evaluate'] }> {
   // On wasm, the demo swaps three slow stock tfjs-wasm gradient kernels for core's faster ones
   // (about 3× faster epochs). The demo process only trains and runs its own models, so the
   // process-wide replacement is not undone; a library embedding this would call restore().
   const selected = await selectTrainingBackend({ ...(options.backends ? { prefer: options.backends } : {}), replaceSlowWasmKernels: true });
   for (const s of selected.skipped) options.progress.log(`training backend ${s.backend} skipped: ${s.reason}`);
   options.progress.log(`training backend: ${selected.backend}`);
-  const base = createTfjsTrainer({ tf: selected.tf, train: data.train, evaluation: data.test, batchSize: options.batchSize, seed: options.seed });
+  const split = options.validation ? splitValidation(data.train, options.validation) : { train: data.train, validation: data.test };
+  const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed });
+  const tester = split.validation === data.test ? base : createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: data.test });
   // Every fine-tuning run (baseline, pruning rounds, centroid tuning) shows a per-batch bar.
   const trainer: TrainingService = {
     backend: base.backend,
@@ -25,5 +33,5 @@ export async function setupTrainer(
       return base.fineTune(model, { ...ft, onProgress: (p) => (bar(p), ft.onProgress?.(p)) });
     },
   };
-  return { tf: selected.tf, backend: selected.backend, trainer };
+  return { tf: selected.tf, backend: selected.backend, trainer, evaluateTest: (model) => tester.evaluate(model) };
 }

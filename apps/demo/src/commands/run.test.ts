@@ -47,4 +47,23 @@ describe('the demo pipeline on a slice of real MNIST', () => {
     expect(table).toMatch(/ip1\s+235,200/);
     expect(existsSync(join(outDir, 'lenet-300-100.dcm'))).toBe(true);
   });
+
+  it('allocates automatically for a target ratio on a validation split, landing within 5%, and reports why', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'dc-demo-'));
+    const settings = presetSettings('lenet-300-100', 'max');
+    settings.allocate = { targetRatio: 50, validation: 500, bitLevels: [3, 4, 5] };
+    settings.prune = { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-3, polishEpochs: 0, splicing: true };
+    settings.cluster.epochs = 0;
+    const { result } = await runCommand({ model: 'lenet-300-100', preset: 'max', settings, seed: 3, outDir, bench: false, trainLimit: 2000, testLimit: 500 });
+    expect(Math.abs(result.compressionRatio - 50) / 50).toBeLessThan(0.05);
+    const allocation = result.allocation as { sparsity: Record<string, number>; bits: Record<string, number>; reasons: string[]; candidateBytes: number };
+    expect(Object.keys(allocation.sparsity)).toEqual(['ip1', 'ip2', 'ip3']);
+    expect(allocation.reasons[0]).toContain('size target 21,329 B');
+    // The run pruned to exactly the allocation (one tensor row per layer in the prune stage's metrics).
+    const prune = result.pipeline.stages[0].metrics as { layers: { tensor: string; kept: number; params: number }[] };
+    for (const row of prune.layers) expect(row.kept).toBe(Math.round((1 - allocation.sparsity[row.tensor.split('/')[0]]) * row.params));
+    // Decisions saw the last 500 training images; the test set (500 here) only reports.
+    expect(result.validation!.examples).toBe(500);
+    expect(result.testExamples).toBe(500);
+  }, 300_000);
 });

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { float32Bytes, type Model } from '@dc/core';
+import { float32Bytes, type Model, type TrainingService } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { baselinePath, loadBaseline, trainBaseline } from '../baseline.js';
-import { loadData, type DataOptions } from '../data.js';
+import { loadData, PIXEL_PREPROCESSING, type DataOptions } from '../data.js';
 import { buildModel, type ModelName } from '../models.js';
 import type { DemoSettings, PresetName } from '../presets.js';
 import { createProgress } from '../progress.js';
@@ -12,6 +12,7 @@ import { chartData } from '../report/chart-data.js';
 import { renderHtml } from '../report/html.js';
 import { layerRows, renderLayerTable } from '../report/table.js';
 import { benchFile } from '../steps/bench.js';
+import { allocateSettings } from '../steps/allocate.js';
 import { compress } from '../steps/compress.js';
 import { evaluateFile } from '../steps/evaluate-file.js';
 import { setupTrainer } from '../trainer-setup.js';
@@ -35,13 +36,17 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
   const t0 = performance.now();
   const progress = createProgress();
   const data = await loadData(o);
-  const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress });
+  const goal = o.settings.allocate;
+  const { tf, backend, trainer, evaluateTest } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, ...(goal ? { validation: goal.validation } : {}) });
 
   const { model: baseline, source } = await obtainBaseline(o, trainer, tf, progress);
-  const baselineEval = await trainer.evaluate(baseline);
+  const baselineEval = await evaluateTest(baseline);
   progress.log(`baseline (${source}): test error ${((1 - baselineEval.accuracy) * 100).toFixed(2)}% on ${baselineEval.examples} images`);
 
-  const compressed = await compress(baseline, o.settings, trainer, o.seed, progress);
+  const planned = goal ? await allocateSettings({ ...baseline, preprocessing: baseline.preprocessing ?? PIXEL_PREPROCESSING }, o.settings, goal, trainer, progress) : undefined;
+  const settings = planned?.settings ?? o.settings;
+  const compressed = await compress(baseline, settings, trainer, o.seed, progress);
+  const validation = goal ? await validationErrors(trainer, baseline, compressed.model) : undefined;
   await mkdir(o.outDir, { recursive: true });
   const file = resolve(o.outDir, `${o.model}.dcm`);
   await writeFileAtomic(file, compressed.file.bytes);
@@ -69,6 +74,8 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
     trainingBackend: backend,
     baselineSource: source,
     layers: layers as never,
+    ...(planned ? { allocation: { ...planned.allocation, finalSparsity: settings.sparsity, finalBits: settings.bits } as never, validation } : {}),
+    settings: settings as never,
     pipeline: compressed.report,
     ...(bench ? { bench: { ...bench, runtimeLoadMs: evaluation.loadMs } as never } : {}),
     reports,
@@ -81,6 +88,12 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
   ], bench);
   await writeFile(reports.html, await renderHtml(`Deep Compression of ${o.model} (${o.preset})`, summaryRows(result), table, charts));
   return { result, table };
+}
+
+/** Errors of the baseline and of the compressed model on the validation split (the trainer's evaluation set). */
+async function validationErrors(trainer: TrainingService, baseline: Model, compressed: Model): Promise<NonNullable<DemoResult['validation']>> {
+  const [before, after] = [await trainer.evaluate(baseline), await trainer.evaluate(compressed)];
+  return { examples: before.examples, baselineError: 1 - before.accuracy, compressedError: 1 - after.accuracy };
 }
 
 async function obtainBaseline(o: RunCommandOptions, trainer: Awaited<ReturnType<typeof setupTrainer>>['trainer'], tf: Awaited<ReturnType<typeof setupTrainer>>['tf'], progress: ReturnType<typeof createProgress>): Promise<{ model: Model; source: 'checkpoint' | 'trained' }> {

@@ -15,6 +15,9 @@ export interface CompressionResult {
   readonly snapshots: ReadonlyMap<string, Model>;
 }
 
+/** The writer of the demo's files (also measures candidate allocations). */
+export const demoWriter = () => huffmanEncode();
+
 /** The Deep Compression stages for a demo run: prune + retrain (+ low-rate polish) → cluster + fine-tune → Huffman. */
 export function demoStages(settings: DemoSettings) {
   const { sparsity, prune, bits, cluster } = settings;
@@ -24,6 +27,7 @@ export function demoStages(settings: DemoSettings) {
       rounds: prune.rounds,
       schedule: prune.rounds > 1 ? { kind: 'polynomial', initial: 0, power: 3 } : { kind: 'constant' },
       ...(prune.retrainEpochs > 0 ? { retrain: { epochs: prune.retrainEpochs, learningRate: prune.retrainLearningRate } } : {}),
+      ...(prune.splicing ? { splicing: true } : {}),
     }),
     cluster: clusterWeights({
       layerBits: bits,
@@ -38,7 +42,7 @@ export function demoStages(settings: DemoSettings) {
       prune.polishEpochs > 0
         ? pruneLowMagnitude({ sparsity, retrain: { epochs: prune.polishEpochs, learningRate: prune.retrainLearningRate / 10 } })
         : undefined,
-    huffman: huffmanEncode(),
+    huffman: demoWriter(),
   };
 }
 

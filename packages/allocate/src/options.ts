@@ -1,0 +1,76 @@
+/**
+ * Options of {@link planAllocation} and their validation with core's `optionChecks`.
+ */
+import { optionChecks, type Model, type OptionChecks, type OptionKeys, type ProgressEvent, type Stage } from '@dc/core';
+
+/** The name used in errors. */
+export const PLANNER_NAME = 'dc:allocate';
+
+/** Options of {@link planAllocation}: exactly one of `maxErrorIncrease`, `targetBytes`, `targetRatio`. */
+export interface AllocateOptions {
+  /**
+   * Accuracy budget: the largest predicted validation error increase (a fraction: `0.001` is
+   * 0.1 percentage point). Predicted from one-shot (not retrained) sensitivity, so it is conservative.
+   */
+  readonly maxErrorIncrease?: number;
+  /** Size target: bytes of the written file. */
+  readonly targetBytes?: number;
+  /** Size target as a ratio: float32 bytes of every parameter / file bytes. */
+  readonly targetRatio?: number;
+  /** Held-out (validation) accuracy of a model, in [0, 1]. Never pass the test set. */
+  readonly evaluate: (model: Model) => number | Promise<number>;
+  /**
+   * The file writer (e.g. `() => huffmanEncode()`): candidates are pruned, clustered and written
+   * with it to measure their real bytes. Needed for a size target.
+   */
+  readonly writer?: () => Stage<never, 'encode/file'>;
+  /** Layers to allocate; default every dense and conv2d layer. */
+  readonly layers?: readonly string[];
+  /** Sparsities at which sensitivity is measured; default 0.5 … 0.99. */
+  readonly sparsityLevels?: readonly number[];
+  /** Bits per code the planner may choose; default 2, 3, 4, 5, 6, 8. */
+  readonly bitLevels?: readonly number[];
+  /** Highest sparsity of any layer; default the highest sparsity level. */
+  readonly maxSparsity?: number;
+  /** Step of the sparsity grid the planner chooses on; default 0.0025. */
+  readonly sparsityStep?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+/** The options' goal after validation. */
+export type Goal = { readonly kind: 'maxErrorIncrease'; readonly value: number } | { readonly kind: 'targetBytes'; readonly value: number; readonly ratio?: number };
+
+const KEYS: OptionKeys<AllocateOptions> = {
+  maxErrorIncrease: true, targetBytes: true, targetRatio: true, evaluate: true, writer: true, layers: true,
+  sparsityLevels: true, bitLevels: true, maxSparsity: true, sparsityStep: true, signal: true, onProgress: true,
+};
+
+const check: OptionChecks = optionChecks(PLANNER_NAME);
+
+export const DEFAULT_SPARSITY_LEVELS = [0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99];
+export const DEFAULT_BIT_LEVELS = [2, 3, 4, 5, 6, 8];
+
+/** Validates the options; returns the goal (`targetRatio` turned into bytes with `originalBytes`). */
+export function resolveGoal(options: AllocateOptions, originalBytes: number): Goal {
+  check.object<AllocateOptions>(options, 'options', KEYS);
+  const given = (['maxErrorIncrease', 'targetBytes', 'targetRatio'] as const).filter((k) => options[k] !== undefined);
+  check.that(given.length === 1, given[1] ?? 'targetRatio', `give exactly one of maxErrorIncrease, targetBytes, targetRatio (got ${given.join(', ') || 'none'})`);
+  check.that(typeof options.evaluate === 'function', 'evaluate', 'must be a function giving validation accuracy');
+  for (const l of options.sparsityLevels ?? []) check.number(l, 'sparsityLevels', { min: 0, below: 1 });
+  for (const b of options.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });
+  if (options.maxSparsity !== undefined) check.number(options.maxSparsity, 'maxSparsity', { min: 0, below: 1 });
+  if (options.sparsityStep !== undefined) check.number(options.sparsityStep, 'sparsityStep', { above: 0, below: 1 });
+  if (options.layers !== undefined) check.names(options.layers, 'layers');
+  if (options.maxErrorIncrease !== undefined) {
+    check.number(options.maxErrorIncrease, 'maxErrorIncrease', { min: 0, below: 1 });
+    return { kind: 'maxErrorIncrease', value: options.maxErrorIncrease };
+  }
+  check.that(options.writer !== undefined, 'writer', 'a size target needs the file writer stage to measure candidates');
+  if (options.targetBytes !== undefined) {
+    check.number(options.targetBytes, 'targetBytes', { integer: true, min: 1 });
+    return { kind: 'targetBytes', value: options.targetBytes };
+  }
+  check.number(options.targetRatio, 'targetRatio', { above: 1 });
+  return { kind: 'targetBytes', value: Math.round(originalBytes / options.targetRatio!), ratio: options.targetRatio! };
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom, float32Bytes, isDcError } from '@dc/core';
+import type { Model, Tensor } from '@dc/core';
+import { huffmanEncode } from '@dc/huffman';
+import { candidateBytes } from './candidate-bytes.js';
+import { planAllocation } from './plan-allocation.js';
+
+function tensor(shape: number[], seed: number): Tensor {
+  const r = createRandom(seed);
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = (r.next() + r.next() + r.next() - 1.5) * 0.2;
+  return { shape, values };
+}
+
+/** An MLP 96 → 48 → 10: `big` holds most of the weights, `out` few. */
+function mlp(): Model {
+  return {
+    name: 'mlp',
+    inputShape: [96],
+    layers: [
+      { name: 'big', config: { kind: 'dense', units: 48, activation: 'relu', useBias: true }, params: { kernel: tensor([96, 48], 1), bias: tensor([48], 2) } },
+      { name: 'out', config: { kind: 'dense', units: 10, activation: 'softmax', useBias: true }, params: { kernel: tensor([48, 10], 3), bias: tensor([10], 4) } },
+    ],
+  };
+}
+
+// A stand-in validation accuracy: 1 − Σ weight × relative squared error of each kernel against the
+// original, so pruning and coarse codes both cost, and `out` is 20× as sensitive as `big`.
+function fakeAccuracy(original: Model) {
+  const sensitivity: Record<string, number> = { big: 0.05, out: 1 };
+  return (m: Model) => {
+    let drop = 0;
+    for (const layer of m.layers) {
+      const k = layer.params.kernel;
+      if (!k) continue;
+      const o = original.layers.find((l) => l.name === layer.name)!.params.kernel!.values;
+      let se = 0;
+      let ss = 0;
+      for (let i = 0; i < o.length; i++) { se += (k.values[i] - o[i]) ** 2; ss += o[i] ** 2; }
+      drop += sensitivity[layer.name] * (se / ss);
+    }
+    return 1 - drop;
+  };
+}
+
+describe('planAllocation', () => {
+  it('lands a size target within 5% with the real writer, pruning the insensitive layer harder', async () => {
+    const model = mlp();
+    const writer = () => huffmanEncode();
+    const target = Math.round(float32Bytes(model) / 12);
+    const a = await planAllocation(model, { targetBytes: target, evaluate: fakeAccuracy(model), writer });
+    expect(Math.abs(a.candidateBytes! - target) / target).toBeLessThan(0.05);
+    // The reported bytes are those of writing this very allocation.
+    expect(await candidateBytes(model, a.sparsity, a.bits, writer)).toBe(a.candidateBytes);
+    expect(a.sparsity.big).toBeGreaterThan(a.sparsity.out);
+    expect(a.sensitivity.sparsity.rows.map((r) => r.layer)).toEqual(['big', 'out']);
+    expect(a.sensitivity.bits.bits).toEqual([8, 6, 5, 4, 3, 2]);
+    expect(a.reasons).toHaveLength(3);
+    expect(a.reasons[1]).toMatch(/^big \(4,608 weights\): /);
+    expect(a.candidatesWritten).toBeGreaterThan(3);
+  });
+
+  it('meets an accuracy budget with the smallest predicted file, and a larger budget gives a smaller file', async () => {
+    const model = mlp();
+    const evaluate = fakeAccuracy(model);
+    const tight = await planAllocation(model, { maxErrorIncrease: 0.002, evaluate });
+    const loose = await planAllocation(model, { maxErrorIncrease: 0.02, evaluate });
+    expect(tight.predictedErrorIncrease).toBeLessThanOrEqual(0.002);
+    expect(loose.predictedErrorIncrease).toBeLessThanOrEqual(0.02);
+    expect(loose.predictedErrorIncrease).toBeGreaterThan(tight.predictedErrorIncrease);
+    expect(loose.predictedKernelBytes).toBeLessThan(tight.predictedKernelBytes);
+    expect(tight.candidateBytes).toBeUndefined();
+    // The predicted increase is the sum of the layers' measured one-shot increases.
+    const sum = tight.layers.reduce((s, c) => s + c.sparsityIncrease + c.bitsIncrease, 0);
+    expect(tight.predictedErrorIncrease).toBeCloseTo(sum, 15);
+  });
+
+  it('rejects contradictory or incomplete goals', async () => {
+    const model = mlp();
+    const evaluate = fakeAccuracy(model);
+    const both = await planAllocation(model, { targetBytes: 100, targetRatio: 10, evaluate }).catch((e: unknown) => e);
+    expect(isDcError(both) && both.code === 'INVALID_OPTION').toBe(true);
+    const noWriter = await planAllocation(model, { targetRatio: 10, evaluate }).catch((e: unknown) => e);
+    expect(isDcError(noWriter) && noWriter.option === 'writer').toBe(true);
+    const badBits = await planAllocation(model, { maxErrorIncrease: 0.01, bitLevels: [9], evaluate }).catch((e: unknown) => e);
+    expect(isDcError(badBits) && badBits.option === 'bitLevels').toBe(true);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Automatic allocation: per-layer sparsity and bits for an accuracy budget or a file-size target,
+ * chosen from measured validation sensitivity (error vs sparsity and error vs bits, per layer).
+ */
+import { float32Bytes, type Model } from '@dc/core';
+import { analyzeSensitivity, type SensitivityTable } from '@dc/prune';
+import { analyzeBitSensitivity, type BitSensitivityTable } from './bit-sensitivity.js';
+import { candidateBytes } from './candidate-bytes.js';
+import { chooseAt, predictedIncrease, scaleKept, sparsityGrid, type LayerChoice, type LayerCurves } from './choose.js';
+import { damageCurve } from './curves.js';
+import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal } from './options.js';
+import { describeAllocation } from './reason.js';
+
+/** The chosen allocation, its predictions and why. */
+export interface Allocation {
+  readonly goal: Goal;
+  /** Fraction pruned per layer (plugs into `pruneLowMagnitude({ sparsity })`). */
+  readonly sparsity: Record<string, number>;
+  /** Bits per layer (plugs into `clusterWeights({ layerBits })`). */
+  readonly bits: Record<string, number>;
+  readonly layers: LayerChoice[];
+  /** The trade-off price: validation error (fraction) per byte at which the layers were balanced. */
+  readonly lambda: number;
+  /** Sum of the layers' one-shot validation error increases (fraction; retraining recovers much of it). */
+  readonly predictedErrorIncrease: number;
+  /** Analytic bytes of the kernels. */
+  readonly predictedKernelBytes: number;
+  /** Bytes of the file the writer wrote for the one-shot candidate (when a writer was given). */
+  readonly candidateBytes?: number;
+  /** Float32 bytes of every parameter. */
+  readonly originalBytes: number;
+  /** Candidates written while searching. */
+  readonly candidatesWritten: number;
+  readonly baselineAccuracy: number;
+  readonly sensitivity: { readonly sparsity: SensitivityTable; readonly bits: BitSensitivityTable };
+  /** One line per decision, in words. */
+  readonly reasons: string[];
+}
+
+const LOG_LAMBDA: readonly [number, number] = [-12, 0];
+const SEARCH_STEPS = 24;
+
+/**
+ * Measures sensitivity on the validation data (`evaluate`), then picks the price `lambda` at
+ * which every layer's choice (least predicted error increase + `lambda` × predicted bytes) meets
+ * the goal: for a size target, the real writer's bytes of the candidate closest to the target
+ * (bisection on `lambda`); for an accuracy budget, the smallest file whose predicted error
+ * increase stays within it.
+ */
+export async function planAllocation(model: Model, options: AllocateOptions): Promise<Allocation> {
+  const originalBytes = float32Bytes(model);
+  const goal = resolveGoal(options, originalBytes);
+  const sparsityLevels = options.sparsityLevels ?? DEFAULT_SPARSITY_LEVELS;
+  const sparsity = await analyzeSensitivity(model, {
+    levels: sparsityLevels,
+    evaluate: options.evaluate,
+    ...(options.layers ? { layers: options.layers } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const layers = sparsity.rows.map((r) => r.layer);
+  const bits = await analyzeBitSensitivity(model, {
+    bits: options.bitLevels ?? DEFAULT_BIT_LEVELS,
+    layers,
+    evaluate: options.evaluate,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const curves: LayerCurves[] = layers.map((layer, i) => ({
+    layer,
+    params: model.layers.find((l) => l.name === layer)!.params.kernel!.values.length,
+    sparsity: damageCurve(sparsity.levels, sparsity.rows[i].accuracy, sparsity.baseline),
+    bits: damageCurve(bits.bits, bits.rows[i].accuracy, bits.baseline),
+  }));
+  const maxSparsity = options.maxSparsity ?? Math.max(...sparsityLevels);
+  const grid = sparsityGrid(maxSparsity, options.sparsityStep ?? 0.0025);
+
+  const cache = new Map<string, number>();
+  const measure = async (choice: LayerChoice[]): Promise<number> => {
+    const key = JSON.stringify(choice.map((c) => [c.sparsity, c.bits]));
+    if (!cache.has(key)) cache.set(key, await candidateBytes(model, asRecord(choice, 'sparsity'), asRecord(choice, 'bits'), options.writer!));
+    return cache.get(key)!;
+  };
+
+  let lambda: number;
+  let measured: number | undefined;
+  let choice: LayerChoice[];
+  if (goal.kind === 'targetBytes') {
+    ({ lambda, bytes: measured } = await searchBytes(goal.value, (l) => measure(chooseAt(l, curves, grid))));
+    // Between two prices the choice jumps (a layer loses a bit); scaling every layer's kept count
+    // closes the gap continuously, measured with the writer again.
+    const base = chooseAt(lambda, curves, grid);
+    const scaled = await searchScale(goal.value, measured, (f) => measure(scaleKept(base, f, curves, maxSparsity)));
+    choice = scaleKept(base, scaled.factor, curves, maxSparsity);
+    measured = scaled.bytes;
+  } else {
+    lambda = searchBudget(goal.value, (l) => predictedIncrease(chooseAt(l, curves, grid)));
+    choice = chooseAt(lambda, curves, grid);
+    if (options.writer) measured = await measure(choice);
+  }
+  const allocation = {
+    goal,
+    sparsity: asRecord(choice, 'sparsity'),
+    bits: asRecord(choice, 'bits'),
+    layers: choice,
+    lambda,
+    predictedErrorIncrease: predictedIncrease(choice),
+    predictedKernelBytes: choice.reduce((a, c) => a + c.predictedBytes, 0),
+    ...(measured !== undefined ? { candidateBytes: measured } : {}),
+    originalBytes,
+    candidatesWritten: cache.size,
+    baselineAccuracy: sparsity.baseline,
+    sensitivity: { sparsity, bits },
+  };
+  return { ...allocation, reasons: describeAllocation(allocation, curves) };
+}
+
+function asRecord(choice: readonly LayerChoice[], field: 'sparsity' | 'bits'): Record<string, number> {
+  return Object.fromEntries(choice.map((c) => [c.layer, c[field]]));
+}
+
+/** Bisection on log10(lambda) for the candidate whose bytes are closest to `target` (bytes fall as lambda grows). */
+async function searchBytes(target: number, bytesAt: (lambda: number) => Promise<number>): Promise<{ lambda: number; bytes: number }> {
+  let [lo, hi]: number[] = [...LOG_LAMBDA];
+  let best = { lambda: 10 ** hi, bytes: await bytesAt(10 ** hi) };
+  for (let i = 0; i < SEARCH_STEPS; i++) {
+    const mid = (lo + hi) / 2;
+    const bytes = await bytesAt(10 ** mid);
+    if (Math.abs(bytes - target) < Math.abs(best.bytes - target)) best = { lambda: 10 ** mid, bytes };
+    if (bytes > target) lo = mid;
+    else hi = mid;
+  }
+  return best;
+}
+
+/** Bisection on the kept-count factor in [1/2, 2] for bytes closest to `target` (bytes grow with the factor). */
+async function searchScale(target: number, unscaled: number, bytesAt: (factor: number) => Promise<number>): Promise<{ factor: number; bytes: number }> {
+  let best = { factor: 1, bytes: unscaled };
+  let [lo, hi] = [-1, 1];
+  for (let i = 0; i < SEARCH_STEPS / 2 && Math.abs(best.bytes - target) > target * 0.002; i++) {
+    const mid = (lo + hi) / 2;
+    const bytes = await bytesAt(2 ** mid);
+    if (Math.abs(bytes - target) < Math.abs(best.bytes - target)) best = { factor: 2 ** mid, bytes };
+    if (bytes > target) hi = mid;
+    else lo = mid;
+  }
+  return best;
+}
+
+/** The largest lambda (smallest file) whose predicted error increase stays within `budget`. */
+function searchBudget(budget: number, increaseAt: (lambda: number) => number): number {
+  let [lo, hi]: number[] = [...LOG_LAMBDA];
+  if (increaseAt(10 ** hi) <= budget) return 10 ** hi;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (increaseAt(10 ** mid) <= budget) lo = mid;
+    else hi = mid;
+  }
+  return 10 ** lo;
+}

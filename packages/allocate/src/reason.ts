@@ -1,0 +1,30 @@
+/** The allocation's decisions in words, for reports. */
+import { interpolate } from './curves.js';
+import type { LayerChoice, LayerCurves } from './choose.js';
+import type { Goal } from './options.js';
+
+const pp = (x: number) => `${(100 * x).toFixed(2)} pp`;
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** One line for the goal and one per layer: what was chosen, its predicted cost and the next step's. */
+export function describeAllocation(
+  a: { goal: Goal; lambda: number; layers: readonly LayerChoice[]; predictedErrorIncrease: number; candidateBytes?: number; originalBytes: number },
+  curves: readonly LayerCurves[],
+): string[] {
+  const goal = a.goal.kind === 'targetBytes'
+    ? `size target ${a.goal.value.toLocaleString('en')} B${a.goal.ratio ? ` (${a.goal.ratio}× of ${a.originalBytes.toLocaleString('en')} B)` : ''}: the candidate closest to it`
+    : `accuracy budget ${pp(a.goal.value)} of predicted validation error: the smallest file within it`;
+  const written = a.candidateBytes !== undefined ? `; the real writer gave ${a.candidateBytes.toLocaleString('en')} B (${(a.originalBytes / a.candidateBytes).toFixed(1)}×) for the one-shot candidate` : '';
+  const lines = [
+    `${goal}; layers balanced at ${a.lambda.toExponential(2)} validation error per byte (each layer's choice minimises its one-shot error increase + that price × its bytes)${written}; predicted one-shot increase ${pp(a.predictedErrorIncrease)} before retraining`,
+  ];
+  for (const c of a.layers) {
+    const curve = curves.find((l) => l.layer === c.layer)!;
+    const harsher = Math.min(0.999, c.sparsity + 0.01);
+    lines.push(
+      `${c.layer} (${c.params.toLocaleString('en')} weights): ${pct(c.sparsity)} pruned (${c.kept.toLocaleString('en')} kept), ${c.bits} bits, ~${Math.round(c.predictedBytes).toLocaleString('en')} B; ` +
+        `one-shot validation error +${pp(c.sparsityIncrease)} from pruning (+${pp(interpolate(curve.sparsity, harsher))} at ${pct(harsher)}), +${pp(c.bitsIncrease)} from ${c.bits}-bit codes`,
+    );
+  }
+  return lines;
+}
