@@ -87,6 +87,25 @@ const RENDERERS = {
     }
     return lines.join('\n');
   },
+  /**
+   * Ratio against test error: demo runs (`{ model, point, command, result, load?, transcribed? }`,
+   * `result` being the run's `--json` output or its figures) and published points
+   * (`{ model, paper: { source, ratio, testError } }`).
+   */
+  pareto(output) {
+    const lines = [row(['model', 'point', 'ratio', 'test error', 'file', 'measured by']), '|---|---|---:|---:|---:|---|'];
+    for (const e of output.rows) {
+      if (e.paper) {
+        lines.push(row([e.model, e.paper.source, e.paper.ratio, e.paper.testError, '', 'published']));
+        continue;
+      }
+      const r = e.result;
+      const how = `\`${e.command}\`${e.transcribed ? ' †' : ''}${e.load ? ` (load ${e.load})` : ''}`;
+      lines.push(row([e.model, `**${e.point}**`, `${fixed(r.compressionRatio, 1)}×`, percent(r.testError), `${int(r.fileBytes)} B`, how]));
+    }
+    if (output.rows.some((e) => e.transcribed)) lines.push('', '† transcribed from an earlier README (its `--json` output was not kept).');
+    return lines.join('\n');
+  },
 };
 
 /** The generated block for the JSON file at `path` (as the README names it). */
