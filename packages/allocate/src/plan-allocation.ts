@@ -86,12 +86,15 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   let measured: number | undefined;
   let choice: LayerChoice[];
   if (goal.kind === 'targetBytes') {
-    ({ lambda, bytes: measured } = await searchBytes(goal.value, (l) => measure(chooseAt(l, curves, grid))));
+    const bytesAt = (l: number) => measure(chooseAt(l, curves, grid));
+    const highest = 10 ** LOG_LAMBDA[1];
+    // Bytes fall as the price grows.
+    ({ x: lambda, bytes: measured } = await closestBytes(goal.value, LOG_LAMBDA, 10, false, { x: highest, bytes: await bytesAt(highest) }, bytesAt, SEARCH_STEPS));
     // Between two prices the choice jumps (a layer loses a bit); scaling every layer's kept count
     // closes the gap continuously, measured with the writer again.
     const base = chooseAt(lambda, curves, grid);
-    const scaled = await searchScale(goal.value, measured, (f) => measure(scaleKept(base, f, curves, maxSparsity)));
-    choice = scaleKept(base, scaled.factor, curves, maxSparsity);
+    const scaled = await closestBytes(goal.value, [-1, 1], 2, true, { x: 1, bytes: measured }, (f) => measure(scaleKept(base, f, curves, maxSparsity)), SEARCH_STEPS / 2);
+    choice = scaleKept(base, scaled.x, curves, maxSparsity);
     measured = scaled.bytes;
   } else {
     lambda = searchBudget(goal.value, (l) => predictedIncrease(chooseAt(l, curves, grid)));
@@ -119,29 +122,26 @@ function asRecord(choice: readonly LayerChoice[], field: 'sparsity' | 'bits'): R
   return Object.fromEntries(choice.map((c) => [c.layer, c[field]]));
 }
 
-/** Bisection on log10(lambda) for the candidate whose bytes are closest to `target` (bytes fall as lambda grows). */
-async function searchBytes(target: number, bytesAt: (lambda: number) => Promise<number>): Promise<{ lambda: number; bytes: number }> {
-  let [lo, hi]: number[] = [...LOG_LAMBDA];
-  let best = { lambda: 10 ** hi, bytes: await bytesAt(10 ** hi) };
-  for (let i = 0; i < SEARCH_STEPS; i++) {
+/**
+ * Bisection over exponent `e` in [lo, hi] (value `base ** e`) for the bytes closest to `target`,
+ * starting from the known point `start`; bytes grow with `e` when `growing`, else fall. Stops
+ * early within 0.2% of the target.
+ */
+async function closestBytes(
+  target: number,
+  [lo, hi]: readonly [number, number],
+  base: number,
+  growing: boolean,
+  start: { x: number; bytes: number },
+  bytesAt: (x: number) => Promise<number>,
+  steps: number,
+): Promise<{ x: number; bytes: number }> {
+  let best = start;
+  for (let i = 0; i < steps && Math.abs(best.bytes - target) > target * 0.002; i++) {
     const mid = (lo + hi) / 2;
-    const bytes = await bytesAt(10 ** mid);
-    if (Math.abs(bytes - target) < Math.abs(best.bytes - target)) best = { lambda: 10 ** mid, bytes };
-    if (bytes > target) lo = mid;
-    else hi = mid;
-  }
-  return best;
-}
-
-/** Bisection on the kept-count factor in [1/2, 2] for bytes closest to `target` (bytes grow with the factor). */
-async function searchScale(target: number, unscaled: number, bytesAt: (factor: number) => Promise<number>): Promise<{ factor: number; bytes: number }> {
-  let best = { factor: 1, bytes: unscaled };
-  let [lo, hi] = [-1, 1];
-  for (let i = 0; i < SEARCH_STEPS / 2 && Math.abs(best.bytes - target) > target * 0.002; i++) {
-    const mid = (lo + hi) / 2;
-    const bytes = await bytesAt(2 ** mid);
-    if (Math.abs(bytes - target) < Math.abs(best.bytes - target)) best = { factor: 2 ** mid, bytes };
-    if (bytes > target) hi = mid;
+    const bytes = await bytesAt(base ** mid);
+    if (Math.abs(bytes - target) < Math.abs(best.bytes - target)) best = { x: base ** mid, bytes };
+    if (bytes > target === growing) hi = mid;
     else lo = mid;
   }
   return best;
