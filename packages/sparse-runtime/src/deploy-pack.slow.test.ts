@@ -1,6 +1,6 @@
 /**
- * A deployment-only install: scripts/pack-check.sh builds and packs @dc/core, @dc/huffman and
- * @dc/sparse-runtime, npm-installs only those three tarballs (no TensorFlow.js) into an empty
+ * A deployment-only install: scripts/pack-check.sh builds and packs @dc/core, @dc/huffman, @dc/rans
+ * and @dc/sparse-runtime, npm-installs only those four tarballs (no TensorFlow.js) into an empty
  * folder, type-checks a small program there with `tsc --strict` and `skipLibCheck: false`, and
  * runs it (scripts/deploy-check): the shipped LeNet-300-100 file on the cpu backend, on the first
  * 200 MNIST test images. Its outputs must equal the workspace runtime's, bit for bit, and be
@@ -25,7 +25,7 @@ const work = mkdtempSync(join(tmpdir(), 'dc-deploy-sample-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('deployment-only install (core + huffman + sparse-runtime, no tfjs)', () => {
+describe('deployment-only install (core + huffman + rans + sparse-runtime, no tfjs)', () => {
   it('type-checks with skipLibCheck off and runs the shipped file on real digits as the workspace does', async () => {
     const { test } = await loadMnist();
     const images = test.images.slice(0, COUNT * 784);
@@ -34,7 +34,7 @@ describe('deployment-only install (core + huffman + sparse-runtime, no tfjs)', (
     writeFileSync(`${sample}.f32`, new Uint8Array(images.buffer));
     writeFileSync(`${sample}.labels`, labels);
 
-    const out = execFileSync('bash', [script, app, 'packages/core', 'packages/huffman', 'packages/sparse-runtime'], {
+    const out = execFileSync('bash', [script, app, 'packages/core', 'packages/huffman', 'packages/rans', 'packages/sparse-runtime'], {
       encoding: 'utf8',
       timeout: 300_000,
       env: { ...process.env, SAMPLE: sample },

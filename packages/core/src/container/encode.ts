@@ -46,13 +46,15 @@ export function resolveLayoutOptions(o: EncodeContainerOptions, stage?: string):
   assertOption(['auto', 'sparse', 'dense'].includes(layout), 'layout', 'must be "auto", "sparse" or "dense"', stage);
   const floatFormat = o.floatFormat ?? 'float32';
   assertOption(['float32', 'float16'].includes(floatFormat), 'floatFormat', 'must be "float32" or "float16"', stage);
+  const codebookFormat = o.codebookFormat ?? 'float32';
+  assertOption(['float32', 'float16'].includes(codebookFormat), 'codebookFormat', 'must be "float32" or "float16"', stage);
   const order = o.order ?? 'auto';
   assertOption(['auto', 'row', 'column'].includes(order), 'order', 'must be "auto", "row" or "column"', stage);
   const encoders = o.encoders ?? [];
   assertOption(Array.isArray(encoders), 'encoders', 'must be an array of stream encoders', stage);
   for (const e of encoders) assertOption(e.encoding !== RAW_ENCODING && /^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`, stage);
   assertOption(new Set(encoders.map((e) => e.encoding)).size === encoders.length, 'encoders', 'two encoders have the same encoding name', stage);
-  return { gapBits, layout, floatFormat, order, encoders };
+  return { gapBits, layout, floatFormat, codebookFormat, order, encoders };
 }
 
 /**

@@ -21,8 +21,10 @@ export interface LayoutOptions {
   readonly gapBits: 'auto' | number;
   /** `'auto'` measures sparse against dense per tensor; `'sparse'` / `'dense'` force one. */
   readonly layout: 'auto' | 'sparse' | 'dense';
-  /** Storage of unclustered values (codebooks are always float32). */
+  /** Storage of unclustered values (biases, pruned-only kernels). */
   readonly floatFormat: 'float32' | 'float16';
+  /** Storage of codebooks (the shared weights): `'float32'` (exact) or `'float16'` (rounded). */
+  readonly codebookFormat: 'float32' | 'float16';
   /**
    * Order of sparse entries: `'row'` (row-major, CSR-like), `'column'` (CSC-like, see order.ts),
    * or `'auto'` (default) to keep the smaller per tensor.
@@ -118,12 +120,13 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
   const size = tensor.values.length;
   checkCodebook(key, size, cb);
   const k = cb.centroids.length;
+  const codebookType = opts.codebookFormat === 'float16' ? 'f16' : 'f32';
   const candidates: Array<Omit<TensorEncoding, 'bytes'>> = [];
   if (opts.layout !== 'dense') {
     const bits = bitsFor(k);
     const codes = allocSymbols(cb.codes.length, bits);
     codes.set(cb.codes);
-    const codebook = planFloats('codebook', cb.centroids, 'f32');
+    const codebook = planFloats('codebook', cb.centroids, codebookType);
     const restFor = (perm?: Uint32Array) => [codebook, planSymbols('codes', perm ? permute(codes, perm) : codes, bits, opts.encoders)];
     candidates.push(...sparseCandidates(key, tensor.shape, cb.positions, opts, 'sparse-coded', restFor));
   }
@@ -136,7 +139,7 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
     if (pruned) codes.fill(k);
     for (let i = 0; i < cb.positions.length; i++) codes[cb.positions[i]] = cb.codes[i];
     const centroids = pruned ? Float32Array.of(...cb.centroids, 0) : cb.centroids;
-    const streams = [planFloats('codebook', centroids, 'f32'), planSymbols('codes', codes, bits, opts.encoders)];
+    const streams = [planFloats('codebook', centroids, codebookType), planSymbols('codes', codes, bits, opts.encoders)];
     candidates.push({ key, shape: tensor.shape, layout: 'dense-coded', entries: size, streams });
   }
   return smallest(candidates);

@@ -19,7 +19,7 @@ describe('encodeFile', () => {
     const result = await createPipeline().use(encodeFile({ coders: [constantCoder] })).run(model, { artifacts: { 'quantize/codebooks': codebooks } });
     const file = result.artifacts['encode/file']!;
     const decoded = decodeContainer(file.bytes, { decoders: [constantCoder] });
-    expect(decoded.stages).toEqual([{ name: 'dc:encode', options: { coders: ['test-constant'], gapBits: 'auto', layout: 'auto', floatFormat: 'float32', order: 'auto' } }]);
+    expect(decoded.stages).toEqual([{ name: 'dc:encode', options: { coders: ['test-constant'], gapBits: 'auto', layout: 'auto', floatFormat: 'float32', codebookFormat: 'float32', order: 'auto' } }]);
     const m = result.report.stages[0].metrics as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(m.fileBytes).toBe(file.bytes.length);
     expect(m.fixedFileBytes).toBeGreaterThan(m.fileBytes);
@@ -32,6 +32,22 @@ describe('encodeFile', () => {
     expect(m.layers[0]).toMatchObject({ params: 64 * 32, kept: codebooks.get('fc1/kernel')!.positions.length });
   });
 
+  it('stores codebooks and biases as float16 when asked: half their bytes, values within float16 rounding', async () => {
+    const { model, codebooks } = clusteredTinyModel();
+    const run = (o: object) => createPipeline().use(encodeFile(o)).run(model, { artifacts: { 'quantize/codebooks': codebooks } });
+    const [full, half] = await Promise.all([run({}), run({ floatFormat: 'float16', codebookFormat: 'float16' })]);
+    const sections = (r: typeof full) => (r.report.stages[0].metrics as { sections: Record<string, number> }).sections;
+    expect(sections(half).codebook).toBe(sections(full).codebook / 2);
+    expect(sections(half).values).toBe(sections(full).values / 2);
+    const decoded = half.artifacts['encode/file']!.decoded;
+    const t = decoded.tensors.get('fc1/kernel')!;
+    expect(t.layout === 'sparse-coded' && [...t.codebook]).toEqual([-0.5, -0.25, 0.25, 0.5]); // exact in float16
+    const bias = decoded.tensors.get('fc2/bias')!;
+    const want = model.layers[1].params.bias!.values;
+    expect(bias.layout === 'dense' && [...bias.values].every((v, i) => Math.abs(v - want[i]) <= Math.abs(want[i]) * 2 ** -11)).toBe(true);
+    expect(half.model).toEqual(model); // the model itself is not rounded: its codebooks still describe it
+  });
+
   it('records a preset under its own name and options', async () => {
     const stage = encodeFile({ coders: [constantCoder] }, { name: 'test:preset', options: { level: 1 } });
     expect([stage.name, stage.options]).toEqual(['test:preset', { level: 1 }]);
@@ -41,7 +57,7 @@ describe('encodeFile', () => {
   });
 
   it('rejects bad options with INVALID_OPTION', () => {
-    for (const bad of [{ coders: [{ encoding: 'x' }] }, { coders: 'huffman' }, { coders: [constantCoder, constantCoder] }, { gapBits: 0 }, { layout: 'csr' }, { floatFormat: 'bf16' }, { order: 'zigzag' }, { codres: [] }]) {
+    for (const bad of [{ coders: [{ encoding: 'x' }] }, { coders: 'huffman' }, { coders: [constantCoder, constantCoder] }, { gapBits: 0 }, { layout: 'csr' }, { floatFormat: 'bf16' }, { codebookFormat: 'f16' }, { order: 'zigzag' }, { codres: [] }]) {
       expect(thrownErrorCode(() => encodeFile(bad as never))).toBe('INVALID_OPTION');
     }
   });

@@ -31,7 +31,7 @@ export interface EncodeFileOptions extends Omit<EncodeContainerOptions, 'encoder
   readonly coders?: readonly StreamCoder[];
 }
 
-const KEYS: OptionKeys<EncodeFileOptions> = { gapBits: true, layout: true, floatFormat: true, order: true, coders: true };
+const KEYS: OptionKeys<EncodeFileOptions> = { gapBits: true, layout: true, floatFormat: true, codebookFormat: true, order: true, coders: true };
 
 /** How a preset over {@link encodeFile} presents itself: its stage name and recorded options. */
 export interface StageIdentity {
@@ -80,7 +80,8 @@ export function encodeFile(options: EncodeFileOptions = {}, identity?: StageIden
       ctx.throwIfAborted();
       const decoded = decodeContainer(encoded.bytes, { decoders: coders });
       ctx.progress({ label: 'decoded', current: 2, total: 3 });
-      const half = layout.floatFormat === 'float16' ? (key: string) => !codebooks?.has(key) : () => false;
+      // float16 storage rounds: those tensors must match to within float16 rounding.
+      const half = (key: string) => (codebooks?.has(key) ? layout.codebookFormat : layout.floatFormat) === 'float16';
       const wrong = mismatchedTensors(model, decoded, half);
       if (wrong.length > 0) {
         throw new DcError('STALE_ARTIFACT', `the file would store different values than the model holds for ${wrong.join(', ')} (weights off their codebook, or pruned weights that are not zero)`, {
@@ -95,6 +96,7 @@ export function encodeFile(options: EncodeFileOptions = {}, identity?: StageIden
       const metrics = buildFileMetrics(model, encoded, fixed, { masks, codebooks, originalBytes: float32Bytes(model), description });
       ctx.reporter.info(`wrote ${encoded.bytes.length} bytes: ${metrics.ratio}x smaller than float32`);
       return {
+        // The model unchanged (its codebooks still describe it); float16 storage rounds only the file.
         model: { ...model },
         artifacts: { 'encode/file': { bytes: encoded.bytes, decoded } },
         metrics,

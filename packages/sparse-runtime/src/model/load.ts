@@ -1,10 +1,11 @@
 /**
  * `loadCompressedModel`: file (or bytes, or URL) → decoded {@link CompressedModel} → plan. The
- * weights stay compressed (codebook + positions + codes); only entropy-coded streams (Huffman) are
+ * weights stay compressed (codebook + positions + codes); only entropy-coded streams (Huffman, rANS) are
  * decoded, once, here.
  */
 import { DcError, decodeContainer, isDcError, type CompressedModel, type StreamDecoder } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import type { LoadedModel } from './loaded-model.js';
 import { planModel } from './plan.js';
 import { readSource, type ModelSource } from './read-source.js';
@@ -13,7 +14,8 @@ import { readSource, type ModelSource } from './read-source.js';
 export interface LoadCompressedModelOptions {
   /**
    * Stream decoders handed to the container decoder (`decodeContainer(bytes, { decoders })`).
-   * Defaults to `[huffmanDecoder]` from `@dc/huffman/decode`.
+   * Defaults to the project's coders: `[huffmanDecoder, ransDecoder]` from `@dc/huffman/decode`
+   * and `@dc/rans/decode`.
    */
   readonly decoders?: readonly StreamDecoder[];
   /**
@@ -45,7 +47,7 @@ export async function loadCompressedModel(source: ModelSource | CompressedModel,
   } else {
     const bytes = await readSource(source);
     fileBytes = bytes.byteLength;
-    const decoders = options.decoders ?? [huffmanDecoder];
+    const decoders = options.decoders ?? [huffmanDecoder, ransDecoder];
     try {
       compressed = decodeContainer(bytes, { decoders });
     } catch (e) {
