@@ -79,9 +79,13 @@ export interface EpochResult {
 
 /** Accuracy and loss on a data set. */
 export interface Evaluation {
+  /** The share of examples classified right (Keras's `accuracy` for the loss in use). */
   accuracy: number;
+  /** Mean loss per example. */
   loss: number;
   examples: number;
+  /** Further metrics the trainer was asked for (`meanSquaredError`, `binaryAccuracy`, ...), means per example. */
+  metrics?: Readonly<Record<string, number>>;
 }
 
 /** Trains and evaluates IR models. */

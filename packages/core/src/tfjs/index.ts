@@ -1,12 +1,22 @@
 /**
- * `@dc/core/tfjs`: the bridge to TensorFlow.js — IR ⇄ `LayersModel` converters, the training
- * backend choice and the tfjs training service. Requires `@tensorflow/tfjs` (optional peer).
+ * `@dc/core/tfjs`: the bridge to TensorFlow.js — loading users' models (`loadModel`, the Node
+ * `fileHandler`), IR ⇄ `LayersModel` converters, `.dcm` files back into tfjs (`dcmHandler`), the
+ * training backend choice and the training service on the user's data and loss. Requires
+ * `@tensorflow/tfjs` (optional peer), imported only when a function needs it.
  */
 export { fromLayersModel } from './convert-from.js';
 export { toLayersModel } from './convert-to.js';
+export { loadModel, type LoadModelOptions, type LoadedModel } from './load-model.js';
+export { fileHandler } from './file-handler.js';
+export { dcmHandler, type DcmHandlerOptions } from './dcm-handler.js';
+export { registerSubtractLayer } from './subtract-layer.js';
+export { readCompileConfig, lossName, metricName, LOSS_NAMES, METRIC_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';
+export { headOf, type HeadKind } from './head.js';
 export { importTfjs, importTfjsPackage, activateTfBackend, TFJS_PACKAGES, type ImportedTfjs, type TfjsImportFailure } from './load-tfjs.js';
 export { selectTrainingBackend, type SelectedBackend, type SelectBackendOptions, type TrainingBackendName } from './backend.js';
 export { createTfjsTrainer, evaluateLayersModel, type TfjsTrainerOptions } from './trainer.js';
+export type { TrainingData, Batch } from './training-data.js';
+export type { BatchNormMode } from './batch-norm-mode.js';
 export { variablesByKey } from './variables.js';
 export { registerWasmTrainingKernels, type WasmTrainingKernels, type WasmTrainingKernelsOptions } from './wasm-kernels/index.js';
 // The tfjs types of the training contract (and their augmentation of `TrainingTypes`).

@@ -75,7 +75,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [depthwise, { kind: 'conv2d', filters: c.filters as number, kernelSize: [1, 1], strides: [1, 1], padding: 'valid', activation: act(), useBias: c.useBias as boolean }];
     }
     case 'BatchNormalization': {
-      const axis = c.axis ?? -1;
+      // Keras 2 saves the axis as a one-element list ([3]) once the layer is built.
+      const axis = Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis[0] as unknown) : (c.axis ?? -1);
       if (axis !== -1 && axis !== 3 && axis !== 1) unsupported(name, cls, `axis ${String(axis)}: only the last (channels) axis is supported`);
       return [{ kind: 'batchNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
     }

@@ -4,8 +4,12 @@ import type { Model } from '../ir/model.js';
 import type { ImageSet } from '../mnist/dataset.js';
 import { createRandom } from '../random.js';
 import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingService } from '../training/index.js';
-import { crossEntropy, makeBatch, shuffledIndices } from './batches.js';
+import { setBatchNormMode, type BatchNormMode } from './batch-norm-mode.js';
+import { crossEntropy, makeBatch } from './batches.js';
+import type { CompileConfig, LossName, MetricName } from './compile-config.js';
 import { toLayersModel } from './convert-to.js';
+import { lossPerExample, metricPerExample, resolveObjective, type Objective } from './objective.js';
+import { batchSource, splitValidation, type TrainingData } from './training-data.js';
 import { variablesByKey } from './variables.js';
 import { readLayerWeights } from './weight-names.js';
 
@@ -13,68 +17,125 @@ import { readLayerWeights } from './weight-names.js';
 export interface TfjsTrainerOptions {
   /** The tfjs namespace, with its backend already set (see `selectTrainingBackend`). */
   tf: typeof tf;
-  /** Training examples. */
-  train: ImageSet;
-  /** Held-out examples for `evaluate` (the test set in the demo). */
-  evaluation: ImageSet;
+  /** Training data: `{ xs, ys }` tensors, a `tf.data.Dataset` of batches, an (async) iterable of batches or a function returning one per epoch, or an `ImageSet`. */
+  train: TrainingData;
+  /** Held-out data for `evaluate` (the per-stage accuracy); same forms as `train`. */
+  validation?: TrainingData;
+  /** The last fraction of `train` (tensors or an ImageSet) held out for `evaluate`, as Keras's `validationSplit`. */
+  validationSplit?: number;
+  /** @deprecated The same as {@link TfjsTrainerOptions.validation}. */
+  evaluation?: TrainingData;
+  /**
+   * What `model.compile` said: `loadModel()` returns it as `compile`. `loss`, `fromLogits` and
+   * `metrics` given here override it.
+   */
+  compile?: CompileConfig;
+  /** The loss. Default: `compile.loss`; for an `ImageSet`, `sparseCategoricalCrossentropy`; else required. */
+  loss?: LossName;
+  /**
+   * Whether the model outputs logits. Default: `compile.fromLogits`, else decided by the head — a
+   * softmax/sigmoid head outputs probabilities; a linear head needs `true` said explicitly. A
+   * cross-entropy loss that disagrees with the head is `LOSS_HEAD_MISMATCH`, never a guess.
+   */
+  fromLogits?: boolean;
+  /** Metrics `evaluate` reports in `metrics` besides accuracy and loss. Default: `compile.metrics`. */
+  metrics?: readonly MetricName[];
   /** Default 128. */
   batchSize?: number;
   /** Default `adam`. */
   optimizer?: OptimizerName;
   /** Seed of the shuffling order; default 0. */
   seed?: number;
-  /** Number of classes; default 10. */
+  /** Number of classes; checked against the model's output width (which is the default). */
   classes?: number;
+  /**
+   * Batch normalisation while fine-tuning: `update` (default) normalises with batch statistics
+   * and updates the moving mean and variance, as Keras's training mode; `frozen` uses and keeps
+   * the moving statistics (gamma and beta still train unless listed in `frozen`).
+   */
+  batchNorm?: BatchNormMode;
+}
+
+const EVAL_BATCH = 500;
+
+function isImageSet(d: unknown): d is ImageSet {
+  return typeof d === 'object' && d !== null && 'images' in d && 'labels' in d;
 }
 
 /**
- * A {@link TrainingService} on TensorFlow.js. Each step runs `optimizer.computeGradients`, passes
- * the gradients through `transformGradients`, applies them with `optimizer.applyGradients`, then
- * calls `constrainWeights` with the variables, so hooks see and shape every single step.
- * The model must end in a softmax (loss: categorical cross-entropy).
+ * A {@link TrainingService} on TensorFlow.js that trains on the user's data with the user's loss.
+ * Each step runs `optimizer.computeGradients` of the mean loss, passes the gradients through
+ * `transformGradients`, applies them with `optimizer.applyGradients`, then calls
+ * `constrainWeights` with the variables, so hooks see and shape every single step. Data are checked
+ * against the model (`DATA_MISMATCH`: input shape, label layout and range) before the first step.
  */
 export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService {
-  const { tf: tfjs, train, evaluation } = options;
-  const classes = options.classes ?? 10;
+  const { tf: tfjs } = options;
+  let train = options.train;
+  let validation = options.validation ?? options.evaluation;
+  if (options.validationSplit !== undefined) {
+    if (validation) throw new DcError('INVALID_OPTION', 'give validation or validationSplit, not both', { option: 'validationSplit' });
+    ({ train, validation } = splitValidation(train, options.validationSplit));
+  }
+  if (!validation) {
+    throw new DcError('INVALID_OPTION', 'the trainer needs held-out data for evaluate(): pass validation or validationSplit', { option: 'validation' });
+  }
+  const heldOut = validation;
+  const loss = options.loss ?? options.compile?.loss ?? (isImageSet(train) ? 'sparseCategoricalCrossentropy' : undefined);
+  const objectiveOf = (model: Model): Objective => {
+    const o = resolveObjective(model, { loss, fromLogits: options.fromLogits ?? options.compile?.fromLogits, metrics: options.metrics ?? options.compile?.metrics });
+    if (options.classes !== undefined && options.classes !== o.classes) {
+      throw new DcError('DATA_MISMATCH', `classes is ${options.classes}, but model "${model.name}" has ${o.classes} outputs`, { option: 'classes' });
+    }
+    return o;
+  };
   const root = createRandom(options.seed ?? 0);
   let runs = 0;
 
   async function fineTune(model: Model, ft: FineTuneOptions) {
+    const objective = objectiveOf(model);
+    const source = batchSource(tfjs, train, model.inputShape, objective, 'training data');
     const lm = toLayersModel(model, tfjs);
     let optimizer: tf.Optimizer | undefined;
     try {
+      setBatchNormMode(lm, options.batchNorm ?? 'update');
       const vars = variablesByKey(lm);
       const frozen = new Set(ft.frozen ?? []);
       const trainable = Object.entries(vars).filter(([key]) => !frozen.has(key));
       const nameToKey = new Map(trainable.map(([key, v]) => [v.name, key]));
       const opt = (optimizer = makeOptimizer(tfjs, ft.optimizer ?? options.optimizer ?? 'adam', ft.learningRate));
       const batchSize = ft.batchSize ?? options.batchSize ?? 128;
-      const batches = Math.ceil(train.count / batchSize);
+      let batches = source.examples === undefined ? undefined : Math.ceil(source.examples / batchSize);
       const random = root.fork(`fineTune:${runs++}`);
       const epochs: EpochResult[] = [];
       for (let epoch = 0; epoch < ft.epochs; epoch++) {
         const t0 = performance.now();
-        const order = shuffledIndices(train.count, random);
         let lossSum = 0;
-        for (let b = 0; b < batches; b++) {
-          if (ft.signal?.aborted) throw new DcError('ABORTED', `training aborted in epoch ${epoch + 1}`, { cause: ft.signal.reason });
-          const loss = tfjs.tidy(() => {
-            const { x, y } = makeBatch(tfjs, train, order.subarray(b * batchSize, (b + 1) * batchSize), model.inputShape, classes);
-            const { value, grads } = opt.computeGradients(
-              () => crossEntropy(tfjs, lm.apply(x, { training: true }) as tf.Tensor, y),
-              trainable.map(([, v]) => v),
-            );
-            let byKey: Record<string, tf.Tensor> = {};
-            for (const [name, g] of Object.entries(grads)) byKey[nameToKey.get(name)!] = g;
-            if (ft.transformGradients) byKey = ft.transformGradients(byKey, tfjs);
-            opt.applyGradients(Object.fromEntries(Object.entries(byKey).map(([key, g]) => [vars[key].name, g])));
-            ft.constrainWeights?.(vars, tfjs);
-            return value.dataSync()[0];
-          });
-          lossSum += loss;
-          ft.onProgress?.({ epoch: epoch + 1, epochs: ft.epochs, batch: b + 1, batches, loss });
+        let b = 0;
+        for await (const { xs, ys } of source.epoch(batchSize, random)) {
+          try {
+            if (ft.signal?.aborted) throw new DcError('ABORTED', `training aborted in epoch ${epoch + 1}`, { cause: ft.signal.reason });
+            const value = tfjs.tidy(() => {
+              const { value: total, grads } = opt.computeGradients(
+                () => tfjs.mean(lossPerExample(tfjs, objective, lm.apply(xs, { training: true }) as tf.Tensor, ys)) as tf.Scalar,
+                trainable.map(([, v]) => v),
+              );
+              let byKey: Record<string, tf.Tensor> = {};
+              for (const [name, g] of Object.entries(grads)) byKey[nameToKey.get(name)!] = g;
+              if (ft.transformGradients) byKey = ft.transformGradients(byKey, tfjs);
+              opt.applyGradients(Object.fromEntries(Object.entries(byKey).map(([key, g]) => [vars[key].name, g])));
+              ft.constrainWeights?.(vars, tfjs);
+              return total.dataSync()[0];
+            });
+            lossSum += value;
+            b++;
+            ft.onProgress?.({ epoch: epoch + 1, epochs: ft.epochs, batch: b, batches: batches ?? b, loss: value });
+          } finally {
+            tfjs.dispose([xs, ys]);
+          }
         }
-        const result = { epoch: epoch + 1, loss: lossSum / batches, seconds: (performance.now() - t0) / 1000 };
+        batches = b;
+        const result = { epoch: epoch + 1, loss: lossSum / b, seconds: (performance.now() - t0) / 1000 };
         epochs.push(result);
         ft.onEpochEnd?.(result);
       }
@@ -86,9 +147,32 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
   }
 
   async function evaluate(model: Model): Promise<Evaluation> {
+    const objective = objectiveOf(model);
+    const source = batchSource(tfjs, heldOut, model.inputShape, objective, 'validation data');
     const lm = toLayersModel(model, tfjs);
+    const names = objective.metrics;
     try {
-      return evaluateLayersModel(tfjs, lm, evaluation, model.inputShape, classes);
+      let examples = 0;
+      let lossSum = 0;
+      let correct = 0;
+      const sums = names.map(() => 0);
+      for await (const { xs, ys } of source.epoch(EVAL_BATCH)) {
+        try {
+          const values = tfjs.tidy(() => {
+            const out = lm.predict(xs) as tf.Tensor;
+            const parts = [lossPerExample(tfjs, objective, out, ys), metricPerExample(tfjs, objective, 'accuracy', out, ys), ...names.map((m) => metricPerExample(tfjs, objective, m, out, ys))];
+            return Array.from(tfjs.stack(parts.map((p) => tfjs.sum(p))).dataSync());
+          });
+          lossSum += values[0];
+          correct += values[1];
+          names.forEach((_, i) => (sums[i] += values[2 + i]));
+          examples += xs.shape[0];
+        } finally {
+          tfjs.dispose([xs, ys]);
+        }
+      }
+      const metrics = Object.fromEntries(names.map((m, i) => [m, sums[i] / examples]));
+      return { accuracy: correct / examples, loss: lossSum / examples, examples, ...(names.length > 0 ? { metrics } : {}) };
     } finally {
       lm.dispose();
     }
@@ -97,7 +181,11 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
   return { backend: tfjs.getBackend(), fineTune, evaluate };
 }
 
-/** Accuracy and mean cross-entropy of a tfjs model on a labelled set, in batches of 1,000. */
+/**
+ * Accuracy and mean cross-entropy of a tfjs model with a softmax head on a labelled image set, in
+ * batches of 1,000. (The trainer's `evaluate` handles any head and loss; this is for tfjs models
+ * at hand.)
+ */
 export function evaluateLayersModel(tfjs: typeof tf, lm: tf.LayersModel, set: ImageSet, inputShape: readonly number[], classes = 10): Evaluation {
   let correct = 0;
   let lossSum = 0;

@@ -1,0 +1,109 @@
+/**
+ * The loss and metrics a model was compiled with, as `model.compile` names them in tfjs
+ * (`'categoricalCrossentropy'`) or Keras writes them into model.json (`'categorical_crossentropy'`,
+ * or `{ class_name: 'SparseCategoricalCrossentropy', config: { from_logits: true } }`).
+ */
+
+/** The losses the trainer computes (tfjs's names). */
+export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
+
+/** Every {@link LossName}. */
+export const LOSS_NAMES: readonly LossName[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError'];
+
+/** The metrics the trainer reports (tfjs's names); `accuracy` resolves by the loss as Keras does. */
+export type MetricName = 'accuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' | 'binaryAccuracy' | 'meanSquaredError' | 'meanAbsoluteError';
+
+/** Every {@link MetricName}. */
+export const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'binaryAccuracy', 'meanSquaredError', 'meanAbsoluteError'];
+
+/** What `model.compile` said, as far as training here needs it. */
+export interface CompileConfig {
+  /** The loss; absent when the model was saved uncompiled. */
+  readonly loss?: LossName;
+  /** Whether the loss takes logits (Keras `from_logits`); absent when the config does not say. */
+  readonly fromLogits?: boolean;
+  readonly metrics?: readonly MetricName[];
+  /** Losses or metrics the config named that the trainer does not compute (left out, listed here). */
+  readonly unsupported?: readonly string[];
+}
+
+const LOSS_ALIASES: Readonly<Record<string, LossName>> = {
+  categoricalcrossentropy: 'categoricalCrossentropy',
+  sparsecategoricalcrossentropy: 'sparseCategoricalCrossentropy',
+  binarycrossentropy: 'binaryCrossentropy',
+  meansquarederror: 'meanSquaredError',
+  mse: 'meanSquaredError',
+  meanabsoluteerror: 'meanAbsoluteError',
+  mae: 'meanAbsoluteError',
+};
+
+const METRIC_ALIASES: Readonly<Record<string, MetricName>> = {
+  accuracy: 'accuracy',
+  acc: 'accuracy',
+  categoricalaccuracy: 'categoricalAccuracy',
+  sparsecategoricalaccuracy: 'sparseCategoricalAccuracy',
+  binaryaccuracy: 'binaryAccuracy',
+  meansquarederror: 'meanSquaredError',
+  mse: 'meanSquaredError',
+  meanabsoluteerror: 'meanAbsoluteError',
+  mae: 'meanAbsoluteError',
+};
+
+const squash = (name: string) => name.replace(/[_\s-]/g, '').toLowerCase();
+
+/** A loss name in any spelling (`categorical_crossentropy`, `mse`, ...), or undefined if not one the trainer computes. */
+export function lossName(name: string): LossName | undefined {
+  return LOSS_ALIASES[squash(name)];
+}
+
+/** A metric name in any spelling (`acc`, `sparse_categorical_accuracy`, ...), or undefined. */
+export function metricName(name: string): MetricName | undefined {
+  return METRIC_ALIASES[squash(name)];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A Keras metric entry: a string, `{ class_name, config: { name, fn } }`, or lists of those. */
+function metricNames(entry: unknown): string[] {
+  if (typeof entry === 'string') return [entry];
+  if (Array.isArray(entry)) return entry.flatMap(metricNames);
+  if (isObject(entry)) {
+    const config = isObject(entry.config) ? entry.config : {};
+    const name = [config.fn, config.name, entry.class_name].find((n) => typeof n === 'string' && metricName(n) !== undefined);
+    return [String(name ?? config.name ?? entry.class_name)];
+  }
+  return [];
+}
+
+/** Reads a model.json training config (tfjs `trainingConfig` or Keras `training_config`). */
+export function readCompileConfig(config: Record<string, unknown>): CompileConfig {
+  const unsupported: string[] = [];
+  let loss: LossName | undefined;
+  let fromLogits: boolean | undefined;
+  const rawLoss = Array.isArray(config.loss) && config.loss.length === 1 ? config.loss[0] : config.loss;
+  if (typeof rawLoss === 'string') {
+    loss = lossName(rawLoss);
+    if (!loss) unsupported.push(rawLoss);
+  } else if (isObject(rawLoss) && typeof rawLoss.class_name === 'string') {
+    loss = lossName(rawLoss.class_name);
+    if (!loss) unsupported.push(rawLoss.class_name);
+    const lossConfig = isObject(rawLoss.config) ? rawLoss.config : {};
+    if (typeof lossConfig.from_logits === 'boolean') fromLogits = lossConfig.from_logits;
+  } else if (rawLoss != null) {
+    unsupported.push(`loss ${JSON.stringify(rawLoss).slice(0, 80)} (one output, one loss is supported)`);
+  }
+  const metrics: MetricName[] = [];
+  for (const name of metricNames(config.metrics ?? [])) {
+    const m = metricName(name);
+    if (m && !metrics.includes(m)) metrics.push(m);
+    else if (!m) unsupported.push(name);
+  }
+  return {
+    ...(loss ? { loss } : {}),
+    ...(fromLogits === undefined ? {} : { fromLogits }),
+    metrics,
+    ...(unsupported.length > 0 ? { unsupported } : {}),
+  };
+}

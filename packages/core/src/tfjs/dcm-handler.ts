@@ -1,0 +1,55 @@
+/**
+ * The way back to tfjs: a `.dcm` file as an ordinary tfjs LayersModel (dense reconstruction), for
+ * code that already runs `tf.loadLayersModel(...)`.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { toDenseModel, type CompressedModel } from '../compressed.js';
+import { decodeContainer } from '../container/decode.js';
+import type { StreamDecoder } from '../container/stream-codec.js';
+import { toLayersModel } from './convert-to.js';
+import { importTfjsPackage } from './load-tfjs.js';
+import { registerSubtractLayer } from './subtract-layer.js';
+
+/** Options of {@link dcmHandler}. */
+export interface DcmHandlerOptions {
+  /** Stream decoders for entropy-coded files, e.g. `[huffmanDecoder]` from `@dc/huffman/decode`. */
+  decoders?: readonly StreamDecoder[];
+  /**
+   * The tfjs namespace that will load the model. Default: `@tensorflow/tfjs`. A model with a
+   * `subtract` node registers its `Subtract` layer class with this namespace's serialisation.
+   */
+  tf?: typeof tf;
+}
+
+/**
+ * A `tf.io.IOHandler` whose `load()` decodes a `.dcm` file (bytes, or an already decoded
+ * {@link CompressedModel}) and gives tfjs the dense model: `tf.loadLayersModel(dcmHandler(bytes,
+ * { decoders: [huffmanDecoder] }))`. Layer names and weights are the file's (pruned weights exactly
+ * zero, clustered weights their centroids). A file's `preprocessing` record travels in the
+ * model's user-defined metadata as `{ dcm: { preprocessing } }`: tfjs does not apply it, callers do.
+ * Decoding errors are the container's `DcError`s (`UNKNOWN_ENCODING` when a decoder is missing).
+ */
+export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, options: DcmHandlerOptions = {}): tf.io.IOHandler {
+  return {
+    async load() {
+      const compressed = source instanceof Uint8Array || source instanceof ArrayBuffer ? decodeContainer(source instanceof Uint8Array ? source : new Uint8Array(source), { decoders: options.decoders ?? [] }) : source;
+      const model = toDenseModel(compressed);
+      const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
+      if (model.layers.some((l) => l.config.kind === 'subtract')) registerSubtractLayer(tfjs);
+      const lm = toLayersModel(model, tfjs);
+      try {
+        if (model.preprocessing) lm.setUserDefinedMetadata({ dcm: { preprocessing: model.preprocessing } });
+        let artifacts: tf.io.ModelArtifacts | undefined;
+        await lm.save(
+          tfjs.io.withSaveHandler(async (a) => {
+            artifacts = a;
+            return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+          }),
+        );
+        return artifacts!;
+      } finally {
+        lm.dispose();
+      }
+    },
+  };
+}

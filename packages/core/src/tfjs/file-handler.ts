@@ -1,0 +1,156 @@
+/**
+ * A Node file-system `tf.io.IOHandler` — what tfjs-node's `file://` handler does, for plain
+ * `@tensorflow/tfjs` (tfjs-node cannot install everywhere). It reads a `model.json` and its weight
+ * shards exactly as `tensorflowjs_converter` and `model.save()` write them (groups of shard files,
+ * quantized weights left for tfjs to decode), and writes `model.json` + `weights.bin` the way
+ * tfjs-node does, each file atomically. Node modules are imported when a method runs, so importing
+ * this module stays browser-safe.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { DcError } from '../errors/dc-error.js';
+import { parseModelJson, weightPaths, type LayersModelJson } from './model-json.js';
+
+type ModelArtifacts = tf.io.ModelArtifacts;
+
+/** Bytes per element of a stored weight: its quantized dtype if any, else its dtype. */
+const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, int8: 1, uint16: 2, int16: 2, float16: 2 };
+
+/** The path a `file://` URL or plain path names. */
+async function toPath(pathOrUrl: string): Promise<string> {
+  if (!pathOrUrl.startsWith('file://')) return pathOrUrl;
+  const { fileURLToPath } = await import('node:url');
+  return fileURLToPath(pathOrUrl);
+}
+
+function expectedBytes(json: LayersModelJson): number | undefined {
+  let total = 0;
+  for (const group of json.weightsManifest) {
+    for (const w of group.weights) {
+      const q = (w.quantization as { dtype?: string } | undefined)?.dtype;
+      const per = BYTES[q ?? w.dtype];
+      if (per === undefined) return undefined; // string tensors: sizes are in the data
+      total += w.shape.reduce((a, b) => a * b, 1) * per;
+    }
+  }
+  return total;
+}
+
+/** Reads a model.json and its weight files into tfjs `ModelArtifacts`. */
+export async function readModelArtifacts(pathOrUrl: string): Promise<{ json: LayersModelJson; artifacts: ModelArtifacts }> {
+  const { readFile, stat } = await import('node:fs/promises');
+  const { dirname, resolve } = await import('node:path');
+  const path = await toPath(pathOrUrl);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new DcError('BAD_MODEL_JSON', `cannot read ${path}: ${(cause as Error).message}`, { cause, hint: 'Pass the path of the model.json file (its weight files lie next to it).' });
+  }
+  const json = parseModelJson(text, path);
+  const dir = dirname(path);
+  const files = weightPaths(json).map((p) => resolve(dir, p));
+  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => (s.isFile() ? s.size : undefined), () => undefined)));
+  const missing = files.filter((_, i) => sizes[i] === undefined);
+  if (missing.length > 0) {
+    throw new DcError('MODEL_WEIGHTS_MISSING', `${path} lists ${files.length} weight file(s); missing: ${missing.join(', ')}`, {
+      hint: `Copy the weight files next to ${path} (model.json names them relative to its own folder), or save the model again.`,
+    });
+  }
+  const need = expectedBytes(json);
+  const have = sizes.reduce<number>((a, b) => a + (b ?? 0), 0);
+  if (need !== undefined && have < need) {
+    throw new DcError('MODEL_WEIGHTS_MISSING', `${path}: its weight files hold ${have} bytes, the manifest needs ${need} (a shard is truncated or from another model)`, {
+      hint: 'Copy the weight files again, complete, or save the model again.',
+    });
+  }
+  const data = new Uint8Array(have);
+  let offset = 0;
+  for (const f of files) {
+    const bytes = await readFile(f);
+    data.set(bytes, offset);
+    offset += bytes.length;
+  }
+  const artifacts: ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+    weightData: data.buffer,
+    ...(json.format === undefined ? {} : { format: json.format }),
+    ...(json.generatedBy === undefined ? {} : { generatedBy: json.generatedBy }),
+    ...(json.convertedBy == null ? {} : { convertedBy: json.convertedBy }),
+    ...(json.trainingConfig === undefined ? {} : { trainingConfig: json.trainingConfig as unknown as tf.io.TrainingConfig }),
+    ...(json.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: json.userDefinedMetadata as object }),
+  };
+  return { json, artifacts };
+}
+
+function joinWeightData(data: tf.io.WeightData | undefined): Uint8Array {
+  const parts = data === undefined ? [] : Array.isArray(data) ? data : [data];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(new Uint8Array(p), offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+/** Where a save goes: a `.json` path is the model.json itself; anything else is a folder. */
+async function savePaths(pathOrUrl: string): Promise<{ dir: string; json: string; weightsName: string }> {
+  const { basename, dirname, join } = await import('node:path');
+  const path = await toPath(pathOrUrl);
+  if (!path.endsWith('.json')) return { dir: path, json: join(path, 'model.json'), weightsName: 'weights.bin' };
+  const stem = basename(path, '.json');
+  return { dir: dirname(path), json: path, weightsName: stem === 'model' ? 'weights.bin' : `${stem}.weights.bin` };
+}
+
+/** Writes `ModelArtifacts` as model.json + one weight file; returns what tfjs's `SaveResult` reports. */
+export async function writeModelArtifacts(pathOrUrl: string, artifacts: ModelArtifacts): Promise<tf.io.SaveResult> {
+  if (artifacts.modelTopology instanceof ArrayBuffer) {
+    throw new DcError('BAD_MODEL_JSON', 'a binary (GraphModel) topology cannot be saved as a LayersModel model.json');
+  }
+  const { mkdir } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { writeFileAtomic } = await import('../node/write-file-atomic.js');
+  const { dir, json, weightsName } = await savePaths(pathOrUrl);
+  await mkdir(dir, { recursive: true }).catch((cause: unknown) => {
+    throw new DcError('WRITE_FAILED', `cannot create ${dir}: ${(cause as Error).message}`, { cause });
+  });
+  const weights = joinWeightData(artifacts.weightData);
+  const modelJson = {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
+    ...(artifacts.trainingConfig === undefined ? {} : { trainingConfig: artifacts.trainingConfig }),
+    ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
+  };
+  const text = new TextEncoder().encode(JSON.stringify(modelJson));
+  // Weights first: a reader never sees a new model.json before the weights it names.
+  await writeFileAtomic(join(dir, weightsName), weights);
+  await writeFileAtomic(json, text);
+  return {
+    modelArtifactsInfo: {
+      dateSaved: new Date(),
+      modelTopologyType: 'JSON',
+      modelTopologyBytes: new TextEncoder().encode(JSON.stringify(artifacts.modelTopology)).length,
+      weightSpecsBytes: new TextEncoder().encode(JSON.stringify(artifacts.weightSpecs ?? [])).length,
+      weightDataBytes: weights.length,
+    },
+  };
+}
+
+/**
+ * A `tf.io.IOHandler` on the local file system (Node), for `tf.loadLayersModel(fileHandler(p))`
+ * and `model.save(fileHandler(p))`. Loading takes the path (or `file://` URL) of a `model.json`;
+ * its weight files are read relative to it, and a missing or short one is
+ * `MODEL_WEIGHTS_MISSING`. Saving takes a folder (writes `model.json` and `weights.bin`, as
+ * tfjs-node does; the folder is created) or a `.json` path; each file is written to a temporary
+ * name and renamed, weights first, so an existing model is never left half-replaced.
+ */
+export function fileHandler(pathOrUrl: string): tf.io.IOHandler {
+  return {
+    load: async () => (await readModelArtifacts(pathOrUrl)).artifacts,
+    save: (artifacts) => writeModelArtifacts(pathOrUrl, artifacts),
+  };
+}

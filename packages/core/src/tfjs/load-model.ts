@@ -1,0 +1,106 @@
+/**
+ * `loadModel`: a tfjs LayersModel from where users keep it — a `model.json` path or `file://` URL
+ * (Node, read by {@link fileHandler}), an `http(s)://` URL (tfjs's own `tf.io.http`), or any
+ * `tf.io.IOHandler` — to the IR, with the loss and metrics it was compiled with.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { DcError, isDcError } from '../errors/dc-error.js';
+import type { Model } from '../ir/model.js';
+import { readCompileConfig, type CompileConfig } from './compile-config.js';
+import { fromLayersModel } from './convert-from.js';
+import { fileHandler } from './file-handler.js';
+import { SUPPORTED_CLASSES } from './layer-configs.js';
+import { importTfjsPackage } from './load-tfjs.js';
+import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
+import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** The tfjs namespace to load with. Default: `@tensorflow/tfjs`, imported when called (its current backend is used). */
+  tf?: typeof tf;
+}
+
+/** What {@link loadModel} returns. */
+export interface LoadedModel {
+  /** The model as IR, weights bit-exact (quantized weights dequantized by tfjs). */
+  readonly model: Model;
+  /** The loss and metrics from `model.compile`, when the file records them (pass to `createTfjsTrainer({ compile })`). */
+  readonly compile?: CompileConfig;
+  /** Who wrote the file (`generatedBy`, `convertedBy` of model.json), when it says. */
+  readonly generatedBy?: string;
+  readonly convertedBy?: string;
+}
+
+const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+function handlerFor(tfjs: typeof tf, source: string | tf.io.IOHandler): tf.io.IOHandler {
+  if (typeof source !== 'string') return source;
+  if (/^https?:\/\//i.test(source) || !isNode()) return tfjs.io.http(source);
+  return fileHandler(source);
+}
+
+/** tfjs's error for a layer class it does not know, as our `UNSUPPORTED_LAYER`; anything else as `BAD_MODEL_JSON`. */
+function translate(error: unknown, where: string): DcError {
+  if (isDcError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown (?:layer|class name)[^:]*: (\S+?)\.?(?:\s|$)/.exec(message);
+  if (unknown) {
+    return new DcError('UNSUPPORTED_LAYER', `${where}: layer class "${unknown[1]}" is not supported (tfjs does not know it: a custom layer class)`, {
+      cause: error,
+      hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}.`,
+    });
+  }
+  return new DcError('BAD_MODEL_JSON', `${where}: tfjs could not build the model: ${message.split('\n')[0]}`, { cause: error });
+}
+
+/**
+ * Loads a tfjs LayersModel (Sequential or functional) and converts it to the IR. `source` is a
+ * `model.json` path or `file://` URL (Node), an `http(s)://` URL (any platform, tfjs's `tf.io.http`),
+ * or any `tf.io.IOHandler`. Files written by `tensorflowjs_converter` (Keras format, sharded and
+ * quantized weights) and by tfjs's `model.save` load unchanged.
+ *
+ * Before tfjs builds anything, every layer class is checked: an unsupported one (LSTM, a custom
+ * class) is `UNSUPPORTED_LAYER` naming the layer, its class and the supported classes; a nested
+ * model is `UNSUPPORTED_TOPOLOGY`. A malformed file is `BAD_MODEL_JSON`; missing weight files are
+ * `MODEL_WEIGHTS_MISSING`. The training config is read here (not by tfjs, which cannot read every
+ * Keras optimizer config) and returned as `compile`.
+ */
+export async function loadModel(source: string | tf.io.IOHandler, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
+  const where = typeof source === 'string' ? source : 'the model';
+  const handler = handlerFor(tfjs, source);
+  if (typeof handler.load !== 'function') throw new DcError('INVALID_OPTION', 'the IOHandler has no load()', { option: 'source' });
+  let artifacts: tf.io.ModelArtifacts;
+  try {
+    artifacts = await handler.load();
+  } catch (error) {
+    if (isDcError(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DcError(/weight|shard|fetch/i.test(message) ? 'MODEL_WEIGHTS_MISSING' : 'BAD_MODEL_JSON', `${where}: ${message.split('\n')[0]}`, { cause: error });
+  }
+  const json = checkModelJson({ ...artifacts, weightsManifest: [] }, where) as LayersModelJson;
+  const classes = checkTopology(json, where);
+  const trainingConfig = trainingConfigOf(json);
+  const compile = trainingConfig ? readCompileConfig(trainingConfig) : undefined;
+  if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
+  let lm: tf.LayersModel;
+  try {
+    // Without trainingConfig: tfjs would compile the model and fail on Keras optimizers it lacks.
+    // Shards joined first: tfjs 4.22's CompositeArrayBuffer maps a byte to shard floor(byte / first
+    // shard's size), which misreads shard lists whose last shard is the larger (a handler's own).
+    const weightData = Array.isArray(artifacts.weightData) ? tfjs.io.CompositeArrayBuffer.join(artifacts.weightData) : artifacts.weightData;
+    lm = await tfjs.loadLayersModel({ load: async () => ({ ...artifacts, weightData, trainingConfig: undefined }) });
+  } catch (error) {
+    throw translate(error, where);
+  }
+  try {
+    return {
+      model: fromLayersModel(lm),
+      ...(compile ? { compile } : {}),
+      ...(artifacts.generatedBy ? { generatedBy: artifacts.generatedBy } : {}),
+      ...(artifacts.convertedBy ? { convertedBy: artifacts.convertedBy } : {}),
+    };
+  } finally {
+    lm.dispose();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Reading a tfjs `model.json` before tfjs does: its shape checked (`BAD_MODEL_JSON`), every layer
+ * class checked against what the IR holds (`UNSUPPORTED_LAYER` / `UNSUPPORTED_TOPOLOGY`, naming
+ * the layer, its class and what is supported) so that nothing is deserialised or trained first.
+ * Both dialects are read: tfjs's `model.save` (`modelTopology: { class_name, config }`) and
+ * `tensorflowjs_converter`'s Keras output (`modelTopology: { model_config, training_config }`).
+ */
+import { DcError } from '../errors/dc-error.js';
+import { SUPPORTED_CLASSES } from './layer-configs.js';
+
+/** One group of `weightsManifest`: shard files (relative to model.json) and the weights they hold, in order. */
+export interface WeightGroup {
+  readonly paths: readonly string[];
+  readonly weights: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: string; readonly quantization?: unknown; readonly group?: string }[];
+}
+
+/** The fields of a `model.json` this package reads (tfjs's `ModelJSON`, LayersModel format). */
+export interface LayersModelJson {
+  readonly format?: string;
+  readonly generatedBy?: string;
+  readonly convertedBy?: string | null;
+  readonly modelTopology: Record<string, unknown>;
+  readonly weightsManifest: readonly WeightGroup[];
+  readonly trainingConfig?: Record<string, unknown>;
+  readonly userDefinedMetadata?: Record<string, unknown>;
+}
+
+const NESTED_MODELS = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
+const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_CLASSES);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function bad(source: string, why: string): never {
+  throw new DcError('BAD_MODEL_JSON', `${source}: ${why}`);
+}
+
+/** Parses and checks a model.json's text; `source` names it in errors. */
+export function parseModelJson(text: string, source: string): LayersModelJson {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new DcError('BAD_MODEL_JSON', `${source} is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  return checkModelJson(json, source);
+}
+
+/** Checks an already parsed model.json object (see {@link parseModelJson}). */
+export function checkModelJson(json: unknown, source: string): LayersModelJson {
+  if (!isObject(json)) bad(source, 'not a JSON object');
+  if (json.format === 'graph-model' || (isObject(json.modelTopology) && Array.isArray(json.modelTopology.node))) {
+    bad(source, 'is a tfjs GraphModel (a frozen TensorFlow graph), not a LayersModel: it has no layers to compress');
+  }
+  if (!isObject(json.modelTopology)) bad(source, 'has no modelTopology object');
+  const manifest = json.weightsManifest;
+  if (!Array.isArray(manifest)) bad(source, 'has no weightsManifest array (a topology-only model.json has no weights to compress)');
+  manifest.forEach((g, i) => {
+    if (!isObject(g) || !Array.isArray(g.paths) || !g.paths.every((p) => typeof p === 'string') || !Array.isArray(g.weights)) {
+      bad(source, `weightsManifest[${i}] must be { paths: string[], weights: [...] }`);
+    }
+  });
+  return json as unknown as LayersModelJson;
+}
+
+/** The model's own config (`{ class_name, config }`), in either dialect. */
+export function modelConfigOf(json: LayersModelJson): Record<string, unknown> {
+  const topology = json.modelTopology;
+  return isObject(topology.model_config) ? topology.model_config : topology;
+}
+
+/** A layer as model.json lists it. */
+interface LayerEntry {
+  readonly name: string;
+  readonly className: string;
+  readonly inbound: unknown;
+}
+
+function layersOf(modelConfig: Record<string, unknown>, source: string): LayerEntry[] {
+  const config = modelConfig.config;
+  const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(list)) bad(source, `modelTopology has no layer list (class_name ${String(modelConfig.class_name)})`);
+  return list.map((entry, i) => {
+    if (!isObject(entry) || typeof entry.class_name !== 'string') bad(source, `layer ${i} has no class_name`);
+    const cfg = isObject(entry.config) ? entry.config : {};
+    const name = typeof entry.name === 'string' ? entry.name : typeof cfg.name === 'string' ? cfg.name : `#${i}`;
+    return { name, className: entry.class_name, inbound: entry.inbound_nodes };
+  });
+}
+
+/**
+ * Checks every layer of the topology before anything is built: a nested model is
+ * `UNSUPPORTED_TOPOLOGY`, a class the IR cannot hold (LSTM, a custom layer class unknown to tfjs)
+ * `UNSUPPORTED_LAYER`, a Keras 3 topology (which tfjs 4 cannot read) `BAD_MODEL_JSON`. Returns the
+ * layer classes by name.
+ */
+export function checkTopology(json: LayersModelJson, source: string): Map<string, string> {
+  const modelConfig = modelConfigOf(json);
+  const classes = new Map<string, string>();
+  for (const layer of layersOf(modelConfig, source)) {
+    if (NESTED_MODELS.has(layer.className)) {
+      throw new DcError('UNSUPPORTED_TOPOLOGY', `${source}: layer "${layer.name}" is a nested model (${layer.className})`, {
+        tensor: layer.name,
+        hint: 'Flatten the nested model into the outer one (apply its layers directly), then save again.',
+      });
+    }
+    if (!SUPPORTED.has(layer.className)) {
+      throw new DcError('UNSUPPORTED_LAYER', `${source}: layer "${layer.name}" (${layer.className}): this layer class is not supported`, {
+        tensor: layer.name,
+        hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}. Replace or remove "${layer.name}" (a custom layer class needs an equivalent built from these).`,
+      });
+    }
+    const first = Array.isArray(layer.inbound) ? (layer.inbound[0] as unknown) : undefined;
+    if (isObject(first) && 'args' in first) {
+      bad(source, `layer "${layer.name}" is in the Keras 3 format, which tfjs 4 cannot read: convert the model with tf.keras 2 (TensorFlow ≤ 2.15, or TF_USE_LEGACY_KERAS=1) and tensorflowjs_converter`);
+    }
+    classes.set(layer.name, layer.className);
+  }
+  return classes;
+}
+
+/** Every weight file the manifest names, in manifest order (duplicates kept once). */
+export function weightPaths(json: LayersModelJson): string[] {
+  return [...new Set(json.weightsManifest.flatMap((g) => g.paths))];
+}
+
+/** The training config wherever the dialect keeps it: `trainingConfig` (tfjs) or `modelTopology.training_config` (converter). */
+export function trainingConfigOf(json: LayersModelJson): Record<string, unknown> | undefined {
+  if (isObject(json.trainingConfig)) return json.trainingConfig;
+  const inTopology = json.modelTopology.training_config;
+  return isObject(inTopology) ? inTopology : undefined;
+}
