@@ -78,7 +78,7 @@ export async function readModelArtifacts(pathOrUrl: string): Promise<{ json: Lay
     ...(json.generatedBy === undefined ? {} : { generatedBy: json.generatedBy }),
     ...(json.convertedBy == null ? {} : { convertedBy: json.convertedBy }),
     ...(json.trainingConfig === undefined ? {} : { trainingConfig: json.trainingConfig as unknown as tf.io.TrainingConfig }),
-    ...(json.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: json.userDefinedMetadata as object }),
+    ...(json.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: json.userDefinedMetadata as NonNullable<ModelArtifacts['userDefinedMetadata']> }),
   };
   return { json, artifacts };
 }
