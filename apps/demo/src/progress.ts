@@ -15,8 +15,11 @@ export interface Progress {
   observer: PipelineObserver;
 }
 
-/** Creates the demo's progress display. */
-export function createProgress(): Progress {
+/**
+ * Creates the demo's progress display. `evaluationSet` names what the trainer evaluates on
+ * (`test`, or `validation` when a validation split is held out).
+ */
+export function createProgress(evaluationSet: 'test' | 'validation' = 'test'): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -62,7 +65,7 @@ export function createProgress(): Progress {
       },
       onStageEnd: (e) => {
         stop();
-        const acc = e.report.accuracy === undefined ? '' : `, test error ${((1 - e.report.accuracy) * 100).toFixed(2)}%`;
+        const acc = e.report.accuracy === undefined ? '' : `, ${evaluationSet} error ${((1 - e.report.accuracy) * 100).toFixed(2)}%`;
         log(`  ${e.stage} done in ${e.report.seconds.toFixed(1)} s${acc}`);
       },
       onMessage: (e) => log(`  ${e.level === 'warn' ? 'warning: ' : ''}${e.message}`),

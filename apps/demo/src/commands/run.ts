@@ -34,9 +34,9 @@ export interface RunCommandOptions extends DataOptions {
 /** The whole demo: baseline → prune → cluster → Huffman → file → runtime accuracy → benchmark → reports. */
 export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoResult; table: string }> {
   const t0 = performance.now();
-  const progress = createProgress();
-  const data = await loadData(o);
   const goal = o.settings.allocate;
+  const progress = createProgress(goal ? 'validation' : 'test');
+  const data = await loadData(o);
   const { tf, backend, trainer, evaluateTest } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, ...(goal ? { validation: goal.validation } : {}) });
 
   const { model: baseline, source } = await obtainBaseline(o, trainer, tf, progress);
