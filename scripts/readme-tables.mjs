@@ -93,15 +93,15 @@ const RENDERERS = {
    * (`{ model, paper: { source, ratio, testError } }`).
    */
   pareto(output) {
-    const lines = [row(['model', 'point', 'ratio', 'test error', 'file', 'measured by']), '|---|---|---:|---:|---:|---|'];
+    const lines = [row(['model', 'point', 'ratio', 'test error', 'file', 'wall', 'measured by']), '|---|---|---:|---:|---:|---:|---|'];
     for (const e of output.rows) {
       if (e.paper) {
-        lines.push(row([e.model, e.paper.source, e.paper.ratio, e.paper.testError, '', 'published']));
+        lines.push(row([e.model, e.paper.source, e.paper.ratio, e.paper.testError, '', '', 'published']));
         continue;
       }
       const r = e.result;
       const how = `\`${e.command}\`${e.transcribed ? ' †' : ''}${e.load ? ` (load ${e.load})` : ''}`;
-      lines.push(row([e.model, `**${e.point}**`, `${fixed(r.compressionRatio, 1)}×`, percent(r.testError), `${int(r.fileBytes)} B`, how]));
+      lines.push(row([e.model, `**${e.point}**`, `${fixed(r.compressionRatio, 1)}×`, percent(r.testError), `${int(r.fileBytes)} B`, r.wallSeconds ? `${int(r.wallSeconds)} s` : '', how]));
     }
     if (output.rows.some((e) => e.transcribed)) lines.push('', '† transcribed from an earlier README (its `--json` output was not kept).');
     return lines.join('\n');
