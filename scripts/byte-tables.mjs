@@ -28,7 +28,8 @@ const n = (x) => x.toLocaleString('en');
 /** Rows of one file's table, keyed by section: `[section, content, encoding, bytes]`. */
 function sectionRows(entry) {
   const d = entry.sections;
-  const rows = [['header', `v${d.version}, ${d.header.deflated ? `deflated JSON (${n(d.header.jsonBytes)} B)` : `${n(d.header.bytes)} B`}`, '', d.totals.header]];
+  const kind = d.version >= 3 ? 'compact' : 'JSON';
+  const rows = [['header', `v${d.version}, ${d.header.deflated ? `deflated ${kind} (${n(d.header.jsonBytes)} B)` : `${kind}, ${n(d.header.bytes)} B`}`, '', d.totals.header]];
   for (const t of d.tensors) {
     for (const s of t.streams) rows.push([`${t.key} ${s.role}`, s.type === 'symbols' ? `${s.bits}-bit ×${n(s.count)}` : `${s.type} ×${n(s.count)}`, s.encoding, s.bytes]);
   }

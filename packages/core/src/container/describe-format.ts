@@ -18,7 +18,8 @@ export interface ByteTableRow {
 /** The rows of the byte table: the header (preamble included), each stream, the padding, the total. */
 export function byteTableRows(d: ContainerDescription): ByteTableRow[] {
   const share = (n: number) => (d.fileBytes === 0 ? 0 : n / d.fileBytes);
-  const head = `${d.header.deflated ? `deflated JSON (${d.header.jsonBytes} B inflated)` : 'JSON'} + ${d.preambleBytes} B preamble, format v${d.version}`;
+  const kind = d.version >= 3 ? 'compact header' : 'JSON';
+  const head = `${d.header.deflated ? `deflated ${kind} (${d.header.jsonBytes} B inflated)` : kind} + ${d.preambleBytes} B preamble, format v${d.version}`;
   const rows: ByteTableRow[] = [{ section: 'header', content: head, encoding: '', bytes: d.totals.header, tableBytes: 0, share: share(d.totals.header) }];
   for (const t of d.tensors) {
     for (const s of t.streams) {

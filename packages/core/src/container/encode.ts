@@ -6,6 +6,7 @@ import type { Model } from '../ir/model.js';
 import { listParams } from '../ir/params.js';
 import { requiredOpset } from '../ops/opset.js';
 import { validateModel } from '../ops/validate-model.js';
+import { COMPACT_HEADER_VERSION, writeCompactHeader } from './compact-header.js';
 import { frame, layoutSections } from './framing.js';
 import type { ContainerHeader, StreamHeader, StreamRole, TensorHeader } from './header.js';
 import { crc32 } from './crc32.js';
@@ -50,11 +51,15 @@ export function resolveLayoutOptions(o: EncodeContainerOptions, stage?: string):
   assertOption(['float32', 'float16'].includes(codebookFormat), 'codebookFormat', 'must be "float32" or "float16"', stage);
   const order = o.order ?? 'auto';
   assertOption(['auto', 'row', 'column'].includes(order), 'order', 'must be "auto", "row" or "column"', stage);
+  const header = o.header ?? 'json';
+  assertOption(['json', 'compact'].includes(header), 'header', 'must be "json" or "compact"', stage);
+  const provenance = o.provenance ?? true;
+  assertOption(typeof provenance === 'boolean', 'provenance', 'must be true or false', stage);
   const encoders = o.encoders ?? [];
   assertOption(Array.isArray(encoders), 'encoders', 'must be an array of stream encoders', stage);
   for (const e of encoders) assertOption(e.encoding !== RAW_ENCODING && /^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`, stage);
   assertOption(new Set(encoders.map((e) => e.encoding)).size === encoders.length, 'encoders', 'two encoders have the same encoding name', stage);
-  return { gapBits, layout, floatFormat, codebookFormat, order, encoders };
+  return { gapBits, layout, floatFormat, codebookFormat, order, header, provenance, encoders };
 }
 
 /**
@@ -106,9 +111,10 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
       layers,
       ...(model.preprocessing === undefined ? {} : { preprocessing: { scale: [...model.preprocessing.scale], offset: [...model.preprocessing.offset] } }),
     },
-    stages: input.stages ?? [],
+    stages: opts.provenance ? (input.stages ?? []) : [],
     decoders,
     tensors,
   };
-  return { bytes: frame(JSON.stringify(header), sections, offsets, length), header, tensors: plans };
+  const bytes = opts.header === 'compact' ? frame(writeCompactHeader(header), sections, offsets, length, COMPACT_HEADER_VERSION) : frame(JSON.stringify(header), sections, offsets, length);
+  return { bytes, header, tensors: plans };
 }

@@ -5,29 +5,14 @@
 import { deflateSync } from 'fflate';
 import { DcError } from '../errors/dc-error.js';
 import { crc32 } from './crc32.js';
-import { FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, PREAMBLE_BYTES, SECTION_ALIGNMENT } from './header.js';
+import { COMPACT_HEADER_DICTIONARY } from './compact-dictionary.js';
+import { COMPACT_HEADER_VERSION, readCompactHeader } from './compact-header.js';
+import { FORMAT_VERSION, MAGIC, NEWEST_FORMAT_VERSION, OLDEST_FORMAT_VERSION, PREAMBLE_BYTES } from './header.js';
 import { inflateHeader } from './inflate-header.js';
+import { align } from './section-layout.js';
 import { MAX_HEADER_BYTES, MAX_HEADER_DEPTH } from './limits.js';
 
-/** Rounds `n` up to a multiple of the section alignment. */
-export function align(n: number): number {
-  return Math.ceil(n / SECTION_ALIGNMENT) * SECTION_ALIGNMENT;
-}
-
-/**
- * Lays out `sections` one after another in a data area, each at a multiple of 8 bytes.
- * Returns each section's offset and the data area's length.
- */
-export function layoutSections(lengths: readonly number[]): { offsets: number[]; length: number } {
-  const offsets: number[] = [];
-  let end = 0;
-  for (const len of lengths) {
-    const at = align(end);
-    offsets.push(at);
-    end = at + len;
-  }
-  return { offsets, length: end };
-}
+export { align, layoutSections } from './section-layout.js';
 
 /** Preamble flag: the header is stored deflated (raw DEFLATE, RFC 1951). */
 export const HEADER_DEFLATED = 1;
@@ -41,10 +26,13 @@ export interface StoredHeader {
   readonly inflatedLength: number;
 }
 
-/** `headerJson` as stored: deflated when `compress` and that is smaller (JSON repeats its keys). */
-export function storeHeader(headerJson: string, compress = true): StoredHeader {
-  const plain = new TextEncoder().encode(headerJson);
-  const deflated = compress ? deflateSync(plain, { level: 9 }) : plain;
+/**
+ * The header (JSON text, or a compact header's bytes) as stored: deflated when `compress` and that
+ * is smaller (JSON repeats its keys), with the preset `dictionary` of compact headers when given.
+ */
+export function storeHeader(header: string | Uint8Array, compress = true, dictionary?: Uint8Array): StoredHeader {
+  const plain = typeof header === 'string' ? new TextEncoder().encode(header) : header;
+  const deflated = compress ? deflateSync(plain, { level: 9, ...(dictionary ? { dictionary } : {}) }) : plain;
   if (compress && deflated.length < plain.length) return { bytes: deflated, flags: HEADER_DEFLATED, inflatedLength: plain.length };
   return { bytes: plain, flags: 0, inflatedLength: 0 };
 }
@@ -78,10 +66,11 @@ export function assembleFile(header: StoredHeader, sections: readonly Uint8Array
  * CRCs) and the sections at `offsets` (from {@link layoutSections}). The header is deflated when
  * that is smaller, with its inflated length in the preamble. `version` is for tests only.
  */
-export function frame(headerJson: string, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION, compressHeader = true): Uint8Array {
-  const jsonBytes = new TextEncoder().encode(headerJson).length;
+export function frame(headerJson: string | Uint8Array, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION, compressHeader = true): Uint8Array {
+  const jsonBytes = typeof headerJson === 'string' ? new TextEncoder().encode(headerJson).length : headerJson.length;
   if (jsonBytes > MAX_HEADER_BYTES) throw new DcError('INVALID_MODEL', `the header would be ${jsonBytes} bytes; the format allows at most ${MAX_HEADER_BYTES}`);
-  return assembleFile(storeHeader(headerJson, compressHeader), sections, offsets, dataLength, version);
+  const dictionary = version >= COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
+  return assembleFile(storeHeader(headerJson, compressHeader, dictionary), sections, offsets, dataLength, version);
 }
 
 /** The preamble's fields, after checking magic, checksums and version. */
@@ -103,8 +92,8 @@ export function readPreamble(bytes: Uint8Array): Preamble {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(28, true) !== crc32(bytes, 0, 28)) throw new DcError('CHECKSUM_MISMATCH', 'the preamble checksum does not match');
   const version = view.getUint16(8, true);
-  if (version > FORMAT_VERSION) {
-    throw new DcError('UNSUPPORTED_VERSION', `the file has format version ${version}; this @dc/core reads up to version ${FORMAT_VERSION}`);
+  if (version > NEWEST_FORMAT_VERSION) {
+    throw new DcError('UNSUPPORTED_VERSION', `the file has format version ${version}; this @dc/core reads up to version ${NEWEST_FORMAT_VERSION}`);
   }
   const flags = view.getUint16(10, true);
   const inflatedLength = view.getUint32(24, true);
@@ -127,13 +116,18 @@ export function readPreamble(bytes: Uint8Array): Preamble {
     if (bytes[i] !== 0) throw new DcError('BAD_PADDING', `padding byte ${i} after the header is ${bytes[i]}, not 0`);
   }
   const stored = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength);
-  const text = deflated ? inflateHeader(stored, inflatedLength) : stored;
+  const compact = version >= COMPACT_HEADER_VERSION;
+  const text = deflated ? inflateHeader(stored, inflatedLength, compact ? COMPACT_HEADER_DICTIONARY : undefined) : stored;
   let header: unknown;
-  try {
-    // ignoreBOM keeps a byte order mark as U+FEFF, which JSON.parse rejects: JSON text has none (RFC 8259 §8.1).
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(text));
-  } catch (cause) {
-    throw new DcError('BAD_HEADER', 'the header is not valid UTF-8 JSON', { cause });
+  if (compact) {
+    header = readCompactHeader(text);
+  } else {
+    try {
+      // ignoreBOM keeps a byte order mark as U+FEFF, which JSON.parse rejects: JSON text has none (RFC 8259 §8.1).
+      header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(text));
+    } catch (cause) {
+      throw new DcError('BAD_HEADER', 'the header is not valid UTF-8 JSON', { cause });
+    }
   }
   if (nestingDepth(header) > MAX_HEADER_DEPTH) throw new DcError('BAD_HEADER', `the header nests arrays and objects more than ${MAX_HEADER_DEPTH} deep`);
   return { version, header, dataStart, dataLength: total - dataStart };

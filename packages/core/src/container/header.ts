@@ -7,11 +7,16 @@ import type { CompressedTensor, ModelTopology, StageProvenance } from '../compre
 /** The 8 magic bytes: `\x89 D C M \r \n \x1a \n` (PNG-style: catches text-mode and 7-bit mangling). */
 export const MAGIC = Object.freeze([0x89, 0x44, 0x43, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a]);
 /**
- * The format version this code writes, and the newest it reads. Version 2 added graphs (`inputs`,
+ * The format version this code writes by default (JSON header). Version 2 added graphs (`inputs`,
  * `inputName`), the `opset` field, `preprocessing` and the op set 2 node kinds; version 1 files
  * still read (their op set is 1).
  */
 export const FORMAT_VERSION = 2;
+/**
+ * The newest format version this code reads: version 3 is version 2 with a compact binary header
+ * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`).
+ */
+export const NEWEST_FORMAT_VERSION = 3;
 /** The oldest format version this code reads. */
 export const OLDEST_FORMAT_VERSION = 1;
 /** Bytes of the fixed preamble before the JSON header. */

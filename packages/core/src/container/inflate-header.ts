@@ -15,15 +15,15 @@ function bad(message: string, cause?: unknown): never {
 }
 
 /**
- * The `declared` bytes that `stored` (raw DEFLATE, RFC 1951) inflates to. `BAD_HEADER` when it
- * inflates to more or fewer bytes, is not valid DEFLATE, ends before its final block, or has
- * bytes after it.
+ * The `declared` bytes that `stored` (raw DEFLATE, RFC 1951, with a preset `dictionary` when
+ * given) inflates to. `BAD_HEADER` when it inflates to more or fewer bytes, is not valid DEFLATE,
+ * ends before its final block, or has bytes after it.
  */
-export function inflateHeader(stored: Uint8Array, declared: number): Uint8Array {
+export function inflateHeader(stored: Uint8Array, declared: number, dictionary?: Uint8Array): Uint8Array {
   if (stored.length === 0) bad('the deflated header is empty');
   const out = new Uint8Array(declared);
   let length = 0;
-  const inflater = new Inflate({ raw: true, chunkSize: OUTPUT_CHUNK });
+  const inflater = new Inflate({ raw: true, chunkSize: OUTPUT_CHUNK, ...(dictionary ? { dictionary } : {}) });
   inflater.onData = (chunk) => {
     if (length + chunk.length > declared) bad(`the header inflates to more than the ${declared} bytes its preamble declares`);
     out.set(chunk, length);

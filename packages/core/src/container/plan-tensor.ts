@@ -30,6 +30,13 @@ export interface LayoutOptions {
    * or `'auto'` (default) to keep the smaller per tensor.
    */
   readonly order: 'auto' | 'row' | 'column';
+  /**
+   * The header: `'json'` (format version 2, readable text) or `'compact'` (version 3: binary,
+   * every field the model and the layout rules fix left out; docs/format.md §2.9).
+   */
+  readonly header: 'json' | 'compact';
+  /** Whether the header records the stages that made the model (`stages`); `false` leaves it empty. */
+  readonly provenance: boolean;
 }
 
 /** The storage chosen for one tensor. */

@@ -19,7 +19,7 @@ describe('encodeFile', () => {
     const result = await createPipeline().use(encodeFile({ coders: [constantCoder] })).run(model, { artifacts: { 'quantize/codebooks': codebooks } });
     const file = result.artifacts['encode/file']!;
     const decoded = decodeContainer(file.bytes, { decoders: [constantCoder] });
-    expect(decoded.stages).toEqual([{ name: 'dc:encode', options: { coders: ['test-constant'], gapBits: 'auto', layout: 'auto', floatFormat: 'float32', codebookFormat: 'float32', order: 'auto' } }]);
+    expect(decoded.stages).toEqual([{ name: 'dc:encode', options: { coders: ['test-constant'], gapBits: 'auto', layout: 'auto', floatFormat: 'float32', codebookFormat: 'float32', order: 'auto', header: 'json', provenance: true } }]);
     const m = result.report.stages[0].metrics as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(m.fileBytes).toBe(file.bytes.length);
     expect(m.fixedFileBytes).toBeGreaterThan(m.fileBytes);

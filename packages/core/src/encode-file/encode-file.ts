@@ -31,7 +31,7 @@ export interface EncodeFileOptions extends Omit<EncodeContainerOptions, 'encoder
   readonly coders?: readonly StreamCoder[];
 }
 
-const KEYS: OptionKeys<EncodeFileOptions> = { gapBits: true, layout: true, floatFormat: true, codebookFormat: true, order: true, coders: true };
+const KEYS: OptionKeys<EncodeFileOptions> = { gapBits: true, layout: true, floatFormat: true, codebookFormat: true, order: true, header: true, provenance: true, coders: true };
 
 /** How a preset over {@link encodeFile} presents itself: its stage name and recorded options. */
 export interface StageIdentity {
