@@ -80,7 +80,7 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
     const t0 = performance.now();
     ctx.progress({ label: `round ${r}/${o.rounds}: prune`, current: r - 1, total: o.rounds });
     const targetOf = (s: Selected) => scheduleValue(o.schedule, s.final, r, o.rounds);
-    const step = splice ? pruneRound(splice.model(), selected, splice.prior, o.kind, targetOf) : pruneRound(model, selected, masks, o.kind, targetOf);
+    const step = pruneRound(splice ? splice.model() : model, selected, masks, o.kind, targetOf);
     for (const [key, mask] of step.masks) {
       // The threshold of a round that pruned nothing new says nothing; keep the last real one.
       const before = masks.get(key);
@@ -95,12 +95,15 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
     if (trainer && o.retrain && epochs > 0) {
       const ft = { trainer, retrain: o.retrain, epochs, ctx, label: `round ${r}/${o.rounds}: retrain` };
       if (splice) {
-        const spliced = await splice.retrain(model, masks, step.thresholds, o.splicing!.hysteresis, ft);
+        const spliced = await splice.retrain(model, masks, o.splicing!.hysteresis, ft);
         model = spliced.model;
-        // The round's end state: re-pruned from the shadow to the round's exact target.
-        const end = pruneRound(splice.model(), selected, splice.prior, o.kind, targetOf);
-        revived = countRevived(step.masks, end.masks);
-        for (const [key, mask] of end.masks) masks.set(key, mask);
+        // The round ends with the masks training ended with, brought to the round's exact target
+        // with as few changes as possible: the smallest kept weights pruned, or the largest
+        // shadow values brought back.
+        const end = pruneRound(splice.model(), selected, new Map([...masks, ...spliced.masks]), o.kind, targetOf);
+        const exact = o.kind === 'sparsity' ? splice.reviveTo(end.masks, keptTargets(selected, step.masks)) : end.masks;
+        revived = countRevived(step.masks, exact);
+        for (const [key, mask] of exact) masks.set(key, mask);
         maskViolations = spliced.violations;
       } else {
         model = await retrainMasked(model, masks, ft);
@@ -135,6 +138,11 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
     artifacts: { 'prune/masks': masks },
     metrics: { ...totals, rounds },
   };
+}
+
+/** Kept weights per tensor of this round's pruning (the exact target of a `sparsity` round). */
+function keptTargets(selected: readonly Selected[], masks: ReadonlyMap<string, Uint8Array>): Map<string, number> {
+  return new Map(selected.map((s) => [s.ref.key, countKept(masks.get(s.ref.key)!.length, masks.get(s.ref.key))]));
 }
 
 /** Fine-tunes with fixed masks (gradients of pruned weights zeroed, pruned weights re-zeroed). */

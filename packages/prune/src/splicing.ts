@@ -42,10 +42,16 @@ export interface Shadow {
   /** The model with every selected tensor at its dense shadow values. */
   model(): Model;
   /**
-   * Retrains `model` (the masked shadow) with splicing around the round's `thresholds`; updates
-   * the shadow. Returns the trained model and how many pruned weights the trainer left non-zero.
+   * Retrains `model` (the masked shadow) with splicing: a tensor's threshold is its smallest kept
+   * magnitude at the start. Updates the shadow. Returns the trained model, the masks the training
+   * ended with, and how many pruned weights the trainer left non-zero.
    */
-  retrain(model: Model, masks: PruneMasks, thresholds: ReadonlyMap<string, number>, hysteresis: number, ft: RetrainRun): Promise<{ model: Model; violations: number }>;
+  retrain(model: Model, masks: PruneMasks, hysteresis: number, ft: RetrainRun): Promise<{ model: Model; masks: Map<string, Uint8Array>; violations: number }>;
+  /**
+   * Brings back, per tensor, the largest-magnitude pruned (and allowed) weights until `kept` of
+   * them are kept; masks that keep enough already are returned as they are.
+   */
+  reviveTo(masks: PruneMasks, kept: ReadonlyMap<string, number>): Map<string, Uint8Array>;
 }
 
 /** Starts shadow values from `input` (earlier stages' pruned weights are 0 and stay pruned). */
@@ -63,10 +69,26 @@ export function createShadow(input: Model, selected: readonly Selected[], prior:
   return {
     prior: priorOnly,
     model: () => model(latest),
-    async retrain(current, masks, thresholds, hysteresis, ft) {
+    reviveTo(masks, kept) {
+      const out = new Map(masks);
+      for (const [key, target] of kept) {
+        const mask = masks.get(key);
+        const shadow = values.get(key);
+        if (!mask || !shadow) continue;
+        const deficit = target - mask.reduce((a, b) => a + b, 0);
+        if (deficit <= 0) continue;
+        const allowed = priorOnly.get(key);
+        const candidates = [...mask.keys()].filter((i) => mask[i] === 0 && (!allowed || allowed[i] === 1)).sort((a, b) => Math.abs(shadow[b]) - Math.abs(shadow[a]) || a - b);
+        const next = new Uint8Array(mask);
+        for (const i of candidates.slice(0, deficit)) next[i] = 1;
+        out.set(key, next);
+      }
+      return out;
+    },
+    async retrain(current, masks, hysteresis, ft) {
       const spliced = new Map<string, SplicedTensor>();
       for (const [key, shadow] of values) {
-        const low = thresholds.get(key) ?? 0;
+        const low = smallestKept(shadow, masks.get(key)!);
         const allowed = priorOnly.get(key);
         spliced.set(key, { shadow, mask: masks.get(key)!, ...(allowed ? { allowed } : {}), low, high: low * (1 + hysteresis) });
       }
@@ -95,9 +117,16 @@ export function createShadow(input: Model, selected: readonly Selected[], prior:
         return undefined;
       });
       latest = tuned;
-      return { model: model(tuned), violations };
+      return { model: model(tuned), masks: new Map([...state].map(([key, s]) => [key, s.mask])), violations };
     },
   };
+}
+
+/** The smallest magnitude among kept weights (0 when none is kept). */
+function smallestKept(values: Float32Array, mask: Uint8Array): number {
+  let min = Infinity;
+  for (let i = 0; i < values.length; i++) if (mask[i] === 1) min = Math.min(min, Math.abs(values[i]));
+  return Number.isFinite(min) ? min : 0;
 }
 
 /** Weights pruned in `start` and kept in `end`, over all tensors. */
