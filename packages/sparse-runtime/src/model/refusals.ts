@@ -21,29 +21,21 @@ export interface OpRefusal {
   readonly reason: string;
 }
 
-/** Whether a softmax normalises along an axis other than the last (counted with batch as 0). */
-const softmaxNotLast = (s: PlanStep) => s.activation?.activation === 'softmax' && s.activation.axis !== -1 && s.activation.axis !== s.outputShape.length;
+/**
+ * Every refusal. None today: every backend runs every op kind of core's table (the tfjs backend
+ * through exact rewrites where tfjs 4.22 falls short, see `tfjs/tfjs-compatible.ts`).
+ */
+export const OP_REFUSALS: readonly OpRefusal[] = [];
 
-/** Every refusal. The cpu and webgpu backends refuse nothing. */
-export const OP_REFUSALS: readonly OpRefusal[] = [
-  {
-    backend: 'tfjs',
-    kind: 'activation',
-    when: 'softmax along an axis other than the last',
-    applies: softmaxNotLast,
-    reason: "tfjs-core 4.22's softmax supports the last axis only ('Softmax along a non-last dimension is not yet supported'); use the cpu or webgpu backend",
-  },
-];
-
-/** The refusal that stops `step` on `backend`, if any. */
-export function refusalOf(backend: BackendFamily, step: PlanStep): OpRefusal | undefined {
-  return OP_REFUSALS.find((r) => r.backend === backend && r.kind === step.kind && (!r.applies || r.applies(step)));
+/** The refusal that stops `step` on `backend`, if any (`refusals`: default {@link OP_REFUSALS}). */
+export function refusalOf(backend: BackendFamily, step: PlanStep, refusals: readonly OpRefusal[] = OP_REFUSALS): OpRefusal | undefined {
+  return refusals.find((r) => r.backend === backend && r.kind === step.kind && (!r.applies || r.applies(step)));
 }
 
 /** Throws `UNSUPPORTED_LAYER` naming the first node of `plan` that `backend` refuses. */
-export function assertRunnable(plan: ModelPlan, backend: BackendFamily): void {
+export function assertRunnable(plan: ModelPlan, backend: BackendFamily, refusals: readonly OpRefusal[] = OP_REFUSALS): void {
   for (const step of plan.steps) {
-    const refusal = refusalOf(backend, step);
+    const refusal = refusalOf(backend, step, refusals);
     if (refusal) {
       throw new DcError('UNSUPPORTED_LAYER', `layer "${step.name}" (${step.kind}${refusal.when ? `, ${refusal.when}` : ''}) cannot run on the ${backend} backend: ${refusal.reason}`, {
         tensor: step.name,

@@ -1,5 +1,7 @@
 /** The random-model cases of the conformance suite: each a model and the batch sizes it runs. */
 import type { CompressedModel } from '@dc/core';
+import { opCases } from './op-cases.js';
+import { randomGraph } from './random-graph.js';
 import { randomLenet5, randomMlp, randomModel } from './random-model.js';
 
 /** One conformance case. */
@@ -11,9 +13,13 @@ export interface ConformanceCase {
 
 const BATCHES = [1, 2, 3, 5, 8, 16, 17, 31, 64, 100, 257];
 
-/** The cases: random MLPs and convnets (random sparsity, bits, layouts, shapes), plus LeNet-sized ones. */
-export function conformanceCases(count = 10): ConformanceCase[] {
-  const cases: ConformanceCase[] = [];
+/**
+ * The cases: every op kind and activation (`opCases`), `graphs` random DAGs (`randomGraph`),
+ * `count` random MLPs and convnets each (random sparsity, bits, layouts, shapes), LeNet-sized ones.
+ */
+export function conformanceCases(count = 10, graphs = 12): ConformanceCase[] {
+  const cases: ConformanceCase[] = opCases().map((c) => ({ ...c, batches: [1, 3, 17] }));
+  for (let i = 0; i < graphs; i++) cases.push({ name: `random graph #${i}`, model: () => randomGraph(3000 + i), batches: [1, 2 + (i % 4), i % 2 ? 16 : 33] });
   for (let i = 0; i < count; i++) {
     const batches = [1, BATCHES[(i * 7 + 3) % BATCHES.length], i % 3 === 0 ? 257 : BATCHES[(i * 5 + 1) % BATCHES.length]];
     cases.push({ name: `random mlp #${i}`, model: () => randomModel(1000 + i, 'mlp'), batches });

@@ -10,3 +10,7 @@ export { conformanceSkips, skipReason } from './skips.js';
 export { randomModel, randomMlp, randomLenet5, randomKernel, randomInput, type RandomMlpOptions, type RandomKernelOptions, type KernelLayout } from './random-model.js';
 export { referencePredict, maxRelativeError } from './reference.js';
 export { encodeModelFile } from './encode-file.js';
+export { randomGraph, type RandomGraphOptions } from './random-graph.js';
+export { opCases, type OpCase } from './op-cases.js';
+export { compressModel, type CompressModelOptions } from './compress-model.js';
+export { GraphBuilder } from './graph-builder.js';

@@ -1,11 +1,13 @@
 /**
  * The reference every backend is checked against: the dense reconstruction of a compressed model
  * (`toDenseModel`) built by core's `toLayersModel` (the one IR → tfjs executor) and run on the
- * tfjs `cpu` backend.
+ * tfjs `cpu` backend, after the exact rewrites of `tfjs/tfjs-compatible.ts` for what tfjs 4.22
+ * computes otherwise than specified (dilated depthwise, softmax along another axis).
  */
 import { toDenseModel, type CompressedModel } from '@dc/core';
 import { toLayersModel } from '@dc/core/tfjs';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { tfjsCompatible } from '../tfjs/tfjs-compatible.js';
 
 type Tf = typeof tfTypes;
 
@@ -14,7 +16,7 @@ export async function referencePredict(tf: Tf, cm: CompressedModel, input: Float
   await tf.ready();
   const prev = tf.getBackend();
   if (prev !== 'cpu') await tf.setBackend('cpu');
-  const model = toLayersModel(toDenseModel(cm), tf);
+  const model = toLayersModel(tfjsCompatible(toDenseModel(cm)), tf);
   try {
     const out = tf.tidy(() => model.predict(tf.tensor(input, [batch, ...cm.inputShape]), { batchSize: batch }) as tfTypes.Tensor);
     const data = (await out.data()) as Float32Array;

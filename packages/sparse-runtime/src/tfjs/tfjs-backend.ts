@@ -4,7 +4,7 @@
  * the conformance reference), running on whatever tfjs backend is active: CUDA through
  * `@tensorflow/tfjs-node-gpu` where it is installed, native CPU through `@tensorflow/tfjs-node`,
  * else wasm or cpu. It has no op code of its own; `TFJS_LAYERS` says which tfjs layer runs each
- * op kind.
+ * op kind, and `tfjs-compatible.ts` rewrites (exactly) the few configurations tfjs 4.22 gets wrong.
  */
 import { DcError, toDenseModel, type LayerKind } from '@dc/core';
 import { toLayersModel } from '@dc/core/tfjs';
@@ -13,35 +13,35 @@ import type { PreparedModel, RuntimeBackend } from '../backend.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import { assertRunnable } from '../model/refusals.js';
 import { activateTfBackend, importTfjs, type Tf, type TfjsImportFailure } from './load-tfjs.js';
-import { sameAsValidWhereUnpadded } from './same-as-valid.js';
+import { tfjsCompatible } from './tfjs-compatible.js';
 
 /**
- * The tfjs layer class (`getClassName()`) that `toLayersModel` builds for each op kind: the tfjs
- * backend's explicit map op → kernel.
+ * The tfjs layer classes (`getClassName()`) that `toLayersModel` builds for each op kind: the tfjs
+ * backend's explicit map op → kernel (a test checks it against the models it builds).
  */
-export const TFJS_LAYERS: Readonly<Record<LayerKind, string>> = {
-  dense: 'Dense',
-  conv2d: 'Conv2D',
-  depthwiseConv2d: 'DepthwiseConv2D',
-  batchNorm: 'BatchNormalization',
-  maxPool2d: 'MaxPooling2D',
-  avgPool2d: 'AveragePooling2D',
-  globalAvgPool2d: 'GlobalAveragePooling2D',
-  globalMaxPool2d: 'GlobalMaxPooling2D',
-  zeroPadding2d: 'ZeroPadding2D',
-  cropping2d: 'Cropping2D',
-  flatten: 'Flatten',
-  reshape: 'Reshape',
-  permute: 'Permute',
-  activation: 'Activation',
-  dropout: 'Dropout',
-  add: 'Add',
-  subtract: 'Subtract',
-  multiply: 'Multiply',
-  average: 'Average',
-  maximum: 'Maximum',
-  minimum: 'Minimum',
-  concatenate: 'Concatenate',
+export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
+  dense: ['Dense'],
+  conv2d: ['Conv2D'],
+  depthwiseConv2d: ['DepthwiseConv2D'],
+  batchNorm: ['BatchNormalization'],
+  maxPool2d: ['MaxPooling2D'],
+  avgPool2d: ['AveragePooling2D'],
+  globalAvgPool2d: ['GlobalAveragePooling2D'],
+  globalMaxPool2d: ['GlobalMaxPooling2D'],
+  zeroPadding2d: ['ZeroPadding2D'],
+  cropping2d: ['Cropping2D'],
+  flatten: ['Flatten'],
+  reshape: ['Reshape'],
+  permute: ['Permute'],
+  activation: ['Activation', 'ReLU', 'LeakyReLU', 'Softmax'],
+  dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'],
+  add: ['Add'],
+  subtract: ['Subtract'],
+  multiply: ['Multiply'],
+  average: ['Average'],
+  maximum: ['Maximum'],
+  minimum: ['Minimum'],
+  concatenate: ['Concatenate'],
 };
 
 /** Options of {@link createTfjsBackend}. */
@@ -93,7 +93,7 @@ export async function createTfjsBackend(options: TfjsBackendOptions = {}): Promi
     async prepare(model: LoadedModel): Promise<PreparedModel> {
       assertRunnable(model.plan, 'tfjs');
       if (tf.getBackend() !== tfName) await tf.setBackend(tfName);
-      const layers = toLayersModel(sameAsValidWhereUnpadded(toDenseModel(model.compressed)), tf);
+      const layers = toLayersModel(tfjsCompatible(toDenseModel(model.compressed)), tf);
       return {
         async run(input, batch) {
           if (tf.getBackend() !== tfName) await tf.setBackend(tfName);

@@ -1,0 +1,134 @@
+/**
+ * Small compressed graphs that together run every op kind and every activation of core's table
+ * (as an `activation` node and as a layer option), for the conformance suite: softmax along each
+ * axis, relu with a maximum, leakyRelu's slope, dilation 2, depthwise multiplier 2, strides 1 and 2,
+ * SAME/VALID, odd sizes, every merge (some of three inputs or the same input twice), concatenation
+ * on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
+ * dropout variants, a strided 1×1 convolution.
+ */
+import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type CompressedModel, type LayerConfig } from '@dc/core';
+import { withRandomParams } from '@dc/core/testing';
+import { compressModel } from './compress-model.js';
+import { GraphBuilder } from './graph-builder.js';
+
+/** One op case: a name and its model. */
+export interface OpCase {
+  readonly name: string;
+  readonly model: () => CompressedModel;
+}
+
+function finish(name: string, g: GraphBuilder, seed: number): CompressedModel {
+  return compressModel(withRandomParams({ name, inputShape: g.inputShape, layers: g.layers }, seed), { density: 0.6, bits: 5, layouts: ['sparse-coded', 'dense-coded', 'sparse', 'dense'] });
+}
+
+const same = (k: number, s = 1) => ({ kernelSize: [k, k] as [number, number], strides: [s, s] as [number, number], padding: 'same' as const });
+const valid = (k: number, s = 1) => ({ ...same(k, s), padding: 'valid' as const });
+
+/** Every activation node (and softmax along each axis of a rank-3 value), side by side, concatenated. */
+function activations(): CompressedModel {
+  const g = new GraphBuilder([5, 3, 2]);
+  const pre = g.add('pre', { kind: 'conv2d', filters: 3, ...same(1), activation: 'linear', useBias: true }, ['input']);
+  const configs: LayerConfig[] = [
+    ...NODE_ACTIVATIONS.map((activation): LayerConfig => ({ kind: 'activation', activation })),
+    { kind: 'activation', activation: 'relu', maxValue: 0.25 },
+    { kind: 'activation', activation: 'leakyRelu', alpha: -0.7 },
+    ...[1, 2, -2, 3].map((axis): LayerConfig => ({ kind: 'activation', activation: 'softmax', axis })),
+  ];
+  const outs = configs.map((c) => g.add('act', c, [pre]));
+  g.add('cat', { kind: 'concatenate', axis: -1 }, outs);
+  return finish('activations', g, 11);
+}
+
+/** Every layer activation, fused into dense, conv2d and depthwise layers. */
+function layerActivations(): CompressedModel {
+  const g = new GraphBuilder([4, 4, 2]);
+  const outs = LAYER_ACTIVATIONS.map((activation, i) => {
+    const kind = i % 3;
+    const x = kind === 2 ? g.add('flat', { kind: 'flatten' }, ['input']) : 'input';
+    const y =
+      kind === 0
+        ? g.add('conv', { kind: 'conv2d', filters: 2, ...same(3), activation, useBias: true }, [x])
+        : kind === 1
+          ? g.add('dw', { kind: 'depthwiseConv2d', ...valid(2), depthMultiplier: 2, activation, useBias: true }, [x])
+          : g.add('dense', { kind: 'dense', units: 5, activation, useBias: i % 2 === 0 }, [x]);
+    return kind === 2 ? y : g.add('flat', { kind: 'flatten' }, [y]);
+  });
+  g.add('cat', { kind: 'concatenate', axis: 1 }, outs);
+  return finish('layer-activations', g, 12);
+}
+
+/** Convolution geometry: dilation 2, depthwise multiplier 2 (dilated too), strides, SAME/VALID, a strided 1×1 conv. */
+function convolutions(): CompressedModel {
+  const g = new GraphBuilder([9, 7, 3]);
+  const a = g.add('dil', { kind: 'conv2d', filters: 4, ...same(3), dilationRate: [2, 2], activation: 'relu', useBias: true }, ['input']);
+  const b = g.add('dilv', { kind: 'conv2d', filters: 4, ...valid(2), dilationRate: [2, 1], activation: 'linear', useBias: false }, [a]);
+  const c = g.add('dw2', { kind: 'depthwiseConv2d', ...same(3, 2), depthMultiplier: 2, activation: 'linear', useBias: true }, [b]);
+  const d = g.add('dwd', { kind: 'depthwiseConv2d', ...same(2), dilationRate: [2, 2], depthMultiplier: 2, activation: 'tanh', useBias: false }, ['input']);
+  const e = g.add('pw', { kind: 'conv2d', filters: 5, ...valid(1, 2), activation: 'relu', useBias: true }, [d]);
+  const f = g.add('s2', { kind: 'conv2d', filters: 3, ...valid(3, 2), activation: 'elu', useBias: true }, [e]);
+  const h = g.add('dwv', { kind: 'depthwiseConv2d', ...valid(2, 2), depthMultiplier: 1, activation: 'linear', useBias: true }, ['input']);
+  const outs = [c, f, h].map((x) => g.add('flat', { kind: 'flatten' }, [x]));
+  g.add('cat', { kind: 'concatenate', axis: -1 }, outs);
+  return finish('convolutions', g, 13);
+}
+
+/** Batch norms: folded (conv, depthwise, dense), unfolded (after a nonlinearity, with two readers, no scale/center). */
+function batchNorms(): CompressedModel {
+  const g = new GraphBuilder([6, 5, 2]);
+  const a = g.add('bn', { kind: 'batchNorm', epsilon: 1e-3, center: true, scale: true }, [g.add('conv', { kind: 'conv2d', filters: 3, ...same(3), activation: 'linear', useBias: false }, ['input'])]);
+  const b = g.add('bn', { kind: 'batchNorm', epsilon: 1e-2, center: false, scale: true }, [g.add('dw', { kind: 'depthwiseConv2d', ...valid(2), depthMultiplier: 2, activation: 'linear', useBias: true }, [a])]);
+  const twice = g.add('conv', { kind: 'conv2d', filters: 4, ...same(1), activation: 'linear', useBias: true }, [b]);
+  const c = g.add('bn', { kind: 'batchNorm', epsilon: 1e-3, center: true, scale: false }, [twice]);
+  const d = g.add('add', { kind: 'add' }, [c, twice]);
+  const e = g.add('bn', { kind: 'batchNorm', epsilon: 0.1, center: false, scale: false }, [g.add('act', { kind: 'activation', activation: 'relu' }, [d])]);
+  const dense = g.add('dense', { kind: 'dense', units: 6, activation: 'linear', useBias: true }, [g.add('gap', { kind: 'globalAvgPool2d' }, [e])]);
+  g.add('bn', { kind: 'batchNorm', epsilon: 1e-3, center: true, scale: true }, [dense]);
+  return finish('batch-norms', g, 14);
+}
+
+/** Pooling (SAME/VALID, strides), global pooling, padding, cropping, permute, reshape, dropout variants. */
+function spatial(): CompressedModel {
+  const g = new GraphBuilder([7, 9, 2]);
+  const p = g.add('pad', { kind: 'zeroPadding2d', amounts: [[1, 2], [0, 3]] }, ['input']);
+  const c = g.add('crop', { kind: 'cropping2d', amounts: [[2, 0], [1, 3]] }, [p]);
+  const avg = g.add('avg', { kind: 'avgPool2d', poolSize: [3, 3], strides: [2, 2], padding: 'same' }, [c]);
+  const max = g.add('max', { kind: 'maxPool2d', poolSize: [2, 3], strides: [1, 2], padding: 'same' }, [c]);
+  const maxv = g.add('maxv', { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, ['input']);
+  const avgv = g.add('avgv', { kind: 'avgPool2d', poolSize: [3, 2], strides: [1, 1], padding: 'valid' }, [maxv]);
+  const perm = g.add('perm', { kind: 'permute', dims: [3, 1, 2] }, [max]);
+  const reshaped = g.add('reshape', { kind: 'reshape', targetShape: [-1, 4] }, [perm]);
+  const drops = (['dropout', 'spatialDropout1d', 'gaussianNoise', 'gaussianDropout', 'alphaDropout'] as const).reduce(
+    (x, variant) => g.add('drop', { kind: 'dropout', rate: 0.3, variant }, [x]),
+    reshaped,
+  );
+  const outs = [g.add('gmp', { kind: 'globalMaxPool2d' }, [avg]), g.add('gap', { kind: 'globalAvgPool2d' }, [avgv]), g.add('flat', { kind: 'flatten' }, [drops])];
+  g.add('cat', { kind: 'concatenate', axis: -1 }, outs);
+  return finish('spatial', g, 15);
+}
+
+/** Every merge (three inputs, the same input twice), concatenation along each axis. */
+function merges(): CompressedModel {
+  const g = new GraphBuilder([4, 3, 2]);
+  const a = g.add('a', { kind: 'conv2d', filters: 2, ...same(1), activation: 'tanh', useBias: true }, ['input']);
+  const b = g.add('b', { kind: 'conv2d', filters: 2, ...same(3), activation: 'linear', useBias: true }, ['input']);
+  const outs = (['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum'] as const).map((kind) => g.add(kind, { kind }, kind === 'subtract' ? [a, b] : [a, b, 'input']));
+  const twice = g.add('twice', { kind: 'multiply' }, [outs[0], outs[0]]);
+  const h = g.add('cat', { kind: 'concatenate', axis: 1 }, [twice, outs[1], outs[2]]);
+  const w = g.add('cat', { kind: 'concatenate', axis: 2 }, [h, h]);
+  const rest = g.add('cat', { kind: 'concatenate', axis: 1 }, [outs[3], outs[4], outs[5]]);
+  const c = g.add('cat', { kind: 'concatenate', axis: -1 }, [w, g.add('cat', { kind: 'concatenate', axis: 2 }, [rest, rest])]);
+  g.add('dense', { kind: 'dense', units: 7, activation: 'softmax', useBias: true }, [g.add('flat', { kind: 'flatten' }, [c])]);
+  return finish('merges', g, 16);
+}
+
+/** The op cases of the conformance suite. */
+export function opCases(): OpCase[] {
+  return [
+    { name: 'op: every activation node', model: activations },
+    { name: 'op: every layer activation', model: layerActivations },
+    { name: 'op: convolutions', model: convolutions },
+    { name: 'op: batch norms', model: batchNorms },
+    { name: 'op: pooling, padding, cropping, permute, reshape, dropout', model: spatial },
+    { name: 'op: merges and concatenation', model: merges },
+  ];
+}

@@ -1,0 +1,70 @@
+/**
+ * Exact rewrites of an IR model that let tfjs 4.22 compute what docs/format.md §7 specifies, where
+ * tfjs itself falls short. Applied by the tfjs backend and the conformance reference before core's
+ * `toLayersModel`; each rewrite computes the same function:
+ *
+ * - **Dilated depthwise convolutions**: tfjs-layers' `DepthwiseConv2D` ignores `dilationRate`
+ *   (its `call` has a TODO), so the kernel is spelled out undilated, zeros between the taps
+ *   (`(k − 1)·d + 1` taps per axis: the same window, so the same SAME padding).
+ * - **Softmax along another axis than the last**: tfjs-core's softmax refuses it, so the node
+ *   becomes permute (axis to last) → softmax → permute back.
+ * - **Reshape with a `-1`**: tfjs-layers' `Reshape` then reports unknown extents (it counts the
+ *   batch axis as unknown), and a following `Flatten` refuses them; the extent is written out.
+ * - **SAME padding that pads nothing** on conv2d/depthwiseConv2d: tfjs-backend-wasm computes it
+ *   wrongly when the window arithmetic's total padding is negative (a 2×1 kernel, stride 2, on 16
+ *   columns); SAME with zero padding on both axes is exactly VALID, so it becomes `valid`.
+ */
+import { sampleAxis, validateModel, windowAxis, type ActivationConfig, type Layer, type LayerConfig, type Model, type ResolvedNode } from '@dc/core';
+
+function undilate(layer: Layer<Extract<LayerConfig, { kind: 'depthwiseConv2d' }>>): Layer {
+  const c = layer.config;
+  const [dy, dx] = c.dilationRate!;
+  const k = layer.params.kernel!;
+  const [kh, kw, ch, m] = k.shape;
+  const [eh, ew] = [(kh - 1) * dy + 1, (kw - 1) * dx + 1];
+  const values = new Float32Array(eh * ew * ch * m);
+  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) values.set(k.values.subarray((y * kw + x) * ch * m, (y * kw + x + 1) * ch * m), (y * dy * ew + x * dx) * ch * m);
+  const { dilationRate: _dropped, ...config } = c;
+  return { ...layer, config: { ...config, kernelSize: [eh, ew] }, params: { ...layer.params, kernel: { shape: [eh, ew, ch, m], values } } };
+}
+
+function unpaddedSame(layer: Layer, node: ResolvedNode): Layer {
+  const c = layer.config as Extract<LayerConfig, { kind: 'conv2d' | 'depthwiseConv2d' }>;
+  const [h, w] = node.inputShapes[0];
+  const d = c.dilationRate ?? [1, 1];
+  const y = windowAxis(h, c.kernelSize[0], c.strides[0], 'same', d[0]);
+  const x = windowAxis(w, c.kernelSize[1], c.strides[1], 'same', d[1]);
+  return y.before + y.after + x.before + x.after > 0 ? layer : { ...layer, config: { ...c, padding: 'valid' } };
+}
+
+/** permute (axis `a` last) → softmax → permute back, the last node keeping `layer`'s name. */
+function softmaxViaLastAxis(layer: Layer<ActivationConfig>, node: ResolvedNode, taken: ReadonlySet<string>): Layer[] {
+  const rank = node.outputShape.length;
+  const a = sampleAxis(layer.config.axis ?? -1, rank, { where: layer.name, code: 'INVALID_MODEL' }) + 1;
+  if (a === rank) return [layer];
+  const dims = [...Array.from({ length: rank }, (_, i) => i + 1).filter((d) => d !== a), a];
+  const back = Array.from({ length: rank }, (_, i) => dims.indexOf(i + 1) + 1);
+  let stem = `${layer.name}_last_axis`;
+  while (taken.has(`${stem}_in`) || taken.has(`${stem}_softmax`)) stem += '_';
+  return [
+    { name: `${stem}_in`, config: { kind: 'permute', dims }, inputs: node.inputs, params: {} },
+    { name: `${stem}_softmax`, config: { kind: 'activation', activation: 'softmax' }, params: {} },
+    { name: layer.name, config: { kind: 'permute', dims: back }, params: {} },
+  ];
+}
+
+/** `model` rewritten (exactly) into what tfjs 4.22 computes as specified; unchanged nodes are shared. */
+export function tfjsCompatible(model: Model): Model {
+  const graph = validateModel(model);
+  const taken = new Set(model.layers.map((l) => l.name));
+  const layers = model.layers.flatMap((layer, i): Layer[] => {
+    const c = layer.config;
+    const node = graph.nodes[i];
+    if (c.kind === 'depthwiseConv2d' && c.dilationRate && (c.dilationRate[0] > 1 || c.dilationRate[1] > 1)) return [unpaddedSame(undilate(layer as Layer<typeof c>), node)];
+    if ((c.kind === 'conv2d' || c.kind === 'depthwiseConv2d') && c.padding === 'same') return [unpaddedSame(layer, node)];
+    if (c.kind === 'reshape' && c.targetShape.includes(-1)) return [{ ...layer, config: { ...c, targetShape: [...node.outputShape] } }];
+    if (c.kind === 'activation' && c.activation === 'softmax') return softmaxViaLastAxis(layer as Layer<ActivationConfig>, node, taken);
+    return [layer];
+  });
+  return { ...model, layers };
+}
