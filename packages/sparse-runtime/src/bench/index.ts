@@ -4,4 +4,5 @@
  */
 export { runRuntimeBench, type RuntimeBenchOptions, type RuntimeBenchResult, type RuntimeBenchRow } from './run-runtime-bench.js';
 export { formatRuntimeBench } from './format.js';
+export { activationMemory, type ActivationMemoryRow } from './activation-memory.js';
 export { timeInterleaved, median, type Timed } from './timing.js';

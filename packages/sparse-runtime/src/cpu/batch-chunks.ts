@@ -27,3 +27,14 @@ export function runInChunks(run: BatchRun, x: Float32Array, batch: number, inSiz
   }
   return out;
 }
+
+/**
+ * The activation bytes the cpu backend holds for a batch of `batch` samples of a model planned as
+ * `plan` (one thread): up to one chunk, the plan's peak per sample times the batch; beyond, the
+ * caller's input, the whole output and one chunk's intermediate values (chunks read the input in
+ * place and copy their output out).
+ */
+export function cpuActivationBytes(plan: { readonly inputSize: number; readonly outputSize: number; readonly peakActivationBytes: number; readonly peakBytesBeyondInput: number }, batch: number, chunk = CHUNK_SAMPLES): number {
+  if (batch <= chunk) return plan.peakActivationBytes * batch;
+  return batch * (plan.inputSize + plan.outputSize) * 4 + chunk * plan.peakBytesBeyondInput;
+}

@@ -39,6 +39,11 @@ export interface Schedule {
    * needs `n` times this.
    */
   readonly peakActivationBytes: number;
+  /**
+   * The same peak without the model input: what an executor holds beyond the caller's input when
+   * it reads that input in place (the cpu backend's chunks of samples are views of it).
+   */
+  readonly peakBytesBeyondInput: number;
 }
 
 const size = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
@@ -74,12 +79,15 @@ export function scheduleOf(inputShape: Shape, steps: readonly PlanStep[]): Sched
   });
   const frees: ValueId[][] = steps.map(() => []);
   for (const [buffer, last] of bufferLast) if (last !== Infinity) frees[last].push(buffer);
-  let live = valueSizes[0];
-  let peak = live;
-  steps.forEach((step, i) => {
-    if (bufferOf[step.output] === step.output) live += step.outputSize;
-    peak = Math.max(peak, live);
-    for (const b of frees[i]) live -= valueSizes[b];
-  });
-  return { valueSizes, bufferOf, inPlace, releases, frees, peakActivationBytes: peak * 4 };
+  const peakOf = (countInput: boolean) => {
+    let live = countInput ? valueSizes[0] : 0;
+    let peak = live;
+    steps.forEach((step, i) => {
+      if (bufferOf[step.output] === step.output) live += step.outputSize;
+      peak = Math.max(peak, live);
+      for (const b of frees[i]) if (countInput || b !== 0) live -= valueSizes[b];
+    });
+    return peak * 4;
+  };
+  return { valueSizes, bufferOf, inPlace, releases, frees, peakActivationBytes: peakOf(true), peakBytesBeyondInput: peakOf(false) };
 }

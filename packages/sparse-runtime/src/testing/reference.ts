@@ -18,7 +18,7 @@ export async function referencePredict(tf: Tf, cm: CompressedModel, input: Float
   if (prev !== 'cpu') await tf.setBackend('cpu');
   const model = toLayersModel(tfjsCompatible(toDenseModel(cm)), tf);
   try {
-    const out = tf.tidy(() => model.predict(tf.tensor(input, [batch, ...cm.inputShape]), { batchSize: batch }) as tfTypes.Tensor);
+    const out = tf.tidy(() => model.execute(tf.tensor(input, [batch, ...cm.inputShape]), model.outputs[0].name) as tfTypes.Tensor);
     const data = (await out.data()) as Float32Array;
     out.dispose();
     return data;
