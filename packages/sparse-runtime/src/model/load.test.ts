@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { joinContainer, splitContainer } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../cpu/index.js';
 import { createSession } from '../session.js';
@@ -64,12 +65,24 @@ describe('loadCompressedModel', () => {
     expect(e.hint).toMatch(/\.dcm/);
   });
 
-  it('rejects a layer kind it cannot run with UNSUPPORTED_LAYER naming the layer', async () => {
-    const bad: CompressedModel = { ...cm, layers: [...cm.layers, { name: 'bn_1', config: { kind: 'batchNormalization' } as never }] };
+  it('rejects a node kind core\'s op table lacks (a model built in memory) with UNSUPPORTED_LAYER naming the node, its kind and what is supported', async () => {
+    const bad: CompressedModel = { ...cm, layers: [...cm.layers, { name: 'lstm_1', config: { kind: 'lstm' } as never }] };
     const e = await errorOf(loadCompressedModel(bad));
     expect(e.code).toBe('UNSUPPORTED_LAYER');
-    expect(e.message).toMatch(/bn_1/);
-    expect(e.tensor).toBe('bn_1');
+    expect(e.message).toMatch(/layer "lstm_1" has kind "lstm"/);
+    expect(e.hint).toMatch(/depthwiseConv2d/);
+    expect(e.tensor).toBe('lstm_1');
+  });
+
+  it('a file with a node kind no op set defines fails at load naming the node and kind (BAD_HEADER); one from a newer op set names the version', async () => {
+    const { version, header, data } = splitContainer(encodeModelFile(cm));
+    const edited = structuredClone(header) as { opset?: number; model: { layers: { config: { kind: string } }[] } };
+    edited.model.layers[1].config.kind = 'lstm';
+    const e = await errorOf(loadCompressedModel(joinContainer(JSON.stringify(edited), data, { version })));
+    expect(e.code).toBe('BAD_HEADER');
+    expect(e.message).toMatch(/dense_2.*"lstm" is not a known node kind/);
+    const newer = { ...(header as object), opset: 99 };
+    expect((await errorOf(loadCompressedModel(joinContainer(JSON.stringify(newer), data, { version })))).code).toBe('UNSUPPORTED_VERSION');
   });
 
   it('rejects a kernel whose shape does not match its layer with INVALID_MODEL', async () => {
