@@ -40,6 +40,8 @@ async function buildPage(outDir: string): Promise<void> {
     logLevel: 'error',
     resolve: { conditions: ['source', ...vite.defaultClientConditions] },
     build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, reportCompressedSize: false },
+    // The page bundles the cpu backend, whose thread workers are module workers (code-split).
+    worker: { format: 'es' },
   });
 }
 
