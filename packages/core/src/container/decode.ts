@@ -1,6 +1,8 @@
 /** Reads a `.dcm` container back into a {@link CompressedModel}, checking everything it reads. */
-import type { CompressedModel, CompressedTensor } from '../compressed.js';
+import { densify, type CompressedModel, type CompressedTensor } from '../compressed.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
+import type { LayerConfig, ParamName } from '../ir/model.js';
+import { opSpec } from '../ops/table.js';
 import { packedLength, unpackBits, type Symbols } from './bit-pack.js';
 import { crc32 } from './crc32.js';
 import { decodeFloats, firstNonFinite, LITTLE_ENDIAN } from './float-stream.js';
@@ -123,18 +125,33 @@ function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHea
   }
 }
 
+/** `VALUE_OUT_OF_RANGE` when the op of the tensor's node refuses its values (batch norm's variance). */
+function checkParamValues(key: string, tensor: CompressedTensor, configs: ReadonlyMap<string, LayerConfig>): void {
+  const slash = key.lastIndexOf('/');
+  const config = configs.get(key.slice(0, slash));
+  const check = config && opSpec(config.kind)?.paramValues;
+  if (!check) return;
+  const problem = check(config, key.slice(slash + 1) as ParamName, densify(tensor));
+  if (problem) throw new DcError('VALUE_OUT_OF_RANGE', `tensor ${key}: ${problem}`, { tensor: key });
+}
+
 /**
  * Decodes `.dcm` bytes. Every failure is a `DcError`: `BAD_MAGIC`, `TRUNCATED_FILE`,
  * `UNSUPPORTED_VERSION`, `CHECKSUM_MISMATCH`, `BAD_HEADER`, `BAD_PADDING`, `OUT_OF_BOUNDS`,
- * `UNKNOWN_ENCODING` (its message names the module to install), `CORRUPT_STREAM` or
- * `NON_FINITE_VALUE`, as docs/format.md §3 lists them. Float32 arrays of the result
+ * `UNKNOWN_ENCODING` (its message names the module to install), `CORRUPT_STREAM`,
+ * `NON_FINITE_VALUE` or `VALUE_OUT_OF_RANGE`, as docs/format.md §4 lists them. Float32 arrays of the result
  * may be views of `bytes` (zero-copy): do not modify `bytes` while using the model.
  */
 export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptions = {}): CompressedModel {
   const { checked: header, dataStart } = readCheckedContainer(bytes);
   const decoders = options.decoders ?? [];
   const tensors = new Map<string, CompressedTensor>();
-  for (const t of header.tensors) tensors.set(t.key, decodeTensor(bytes, dataStart, header, t, decoders));
+  const configs = new Map(header.model.layers.map((l) => [l.name, l.config]));
+  for (const t of header.tensors) {
+    const tensor = decodeTensor(bytes, dataStart, header, t, decoders);
+    checkParamValues(t.key, tensor, configs);
+    tensors.set(t.key, tensor);
+  }
   const m = header.model;
   return {
     name: m.name,

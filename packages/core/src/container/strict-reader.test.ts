@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { thrownError, thrownErrorCode as codeOf } from '../testing/error-code.js';
 import { joinContainer, resealSections, splitContainer } from '../testing/forge-container.js';
+import { tinyGraphModel } from '../testing/fixtures.js';
+import { validateModel } from '../ops/validate-model.js';
 import { decodeContainer } from './decode.js';
 import { encodeContainer } from './encode.js';
 import { sampleFile } from './sample-file.test-support.js';
@@ -107,6 +109,26 @@ describe('strict reader: streams', () => {
       const e = thrownError(() => decodeContainer(forge(header, data)));
       expect([bits, e.code, e.tensor]).toEqual([bits, 'NON_FINITE_VALUE', 'fc1/bias']);
     }
+  });
+
+  it('VALUE_OUT_OF_RANGE naming the tensor for a batch-norm variance that makes x / sqrt(variance + epsilon) infinite or NaN', () => {
+    // Found by pnpm fuzz: such a file loaded and predicted NaN.
+    const { header, data } = splitContainer(encodeContainer({ model: tinyGraphModel() }).bytes) as { header: Json; data: Uint8Array };
+    const s = stream(header, 'bn/movingVariance', 'values');
+    expect(codeOf(() => decodeContainer(forge(header, data.slice())))).toBe('no error');
+    for (const [value, epsilon] of [[-0.5, 1e-3], [-1e-3, 1e-3], [0, 0]]) {
+      const edited = data.slice();
+      new DataView(edited.buffer).setFloat32(s.offset + 4, value, true);
+      const h = structuredClone(header);
+      h.model.layers.find((l: Json) => l.name === 'bn').config.epsilon = epsilon;
+      const e = thrownError(() => decodeContainer(forge(h, edited)));
+      expect([value, epsilon, e.code, e.tensor]).toEqual([value, epsilon, 'VALUE_OUT_OF_RANGE', 'bn/movingVariance']);
+    }
+    // The same rule for IR models.
+    const model = tinyGraphModel();
+    const bn = model.layers.find((l) => l.name === 'bn')!;
+    bn.params.movingVariance!.values[1] = -2;
+    expect(thrownError(() => validateModel(model)).code).toBe('VALUE_OUT_OF_RANGE');
   });
 
   it('the writer refuses what the reader would refuse: NaN weights, float16 overflow', () => {

@@ -11,4 +11,10 @@ export const batchNormOp = defineOp<'batchNorm'>({
     const channels = [input[input.length - 1] ?? 1];
     return { ...(c.scale ? { gamma: channels } : {}), ...(c.center ? { beta: channels } : {}), movingMean: channels, movingVariance: channels };
   },
+  // x / sqrt(variance + epsilon) is infinite or NaN unless variance + epsilon > 0.
+  paramValues(c, param, values) {
+    if (param !== 'movingVariance') return undefined;
+    for (let i = 0; i < values.length; i++) if (!(values[i] + c.epsilon > 0)) return `channel ${i}: variance ${values[i]} plus epsilon ${c.epsilon} is not above 0`;
+    return undefined;
+  },
 });

@@ -29,6 +29,12 @@ export interface OpSpec<C extends LayerConfig = LayerConfig> {
   outputShape(config: C, inputs: readonly Shape[], site: OpSite): Shape;
   /** The parameters the node holds and their shapes (none for most ops). */
   params(config: C, inputs: readonly Shape[]): Partial<Record<ParamName, Shape>>;
+  /**
+   * Optional: what is wrong with the (finite) values of parameter `param`, or undefined when
+   * the op accepts them, for ops whose parameters have a domain (batch norm's variance).
+   * Checked by `validateModel` and the file reader (`VALUE_OUT_OF_RANGE`).
+   */
+  paramValues?(config: C, param: ParamName, values: ArrayLike<number>): string | undefined;
 }
 
 /** Identity helper that keeps the config type of a table entry. */

@@ -1,8 +1,9 @@
 /** `validateModel`: the whole check of an in-memory IR model, before any stage or runtime works on it. */
 import { DcError } from '../errors/dc-error.js';
-import { PARAM_NAMES, type Model } from '../ir/model.js';
+import { PARAM_NAMES, type Model, type ParamName } from '../ir/model.js';
 import { checkGraph, type ResolvedGraph } from './check-graph.js';
 import { sizeOfShape } from './op-spec.js';
+import { opSpec } from './table.js';
 
 /**
  * Checks an IR model — topology, configurations, shapes, and that each node holds exactly the
@@ -35,6 +36,8 @@ export function validateModel(model: Model): ResolvedGraph {
       for (let j = 0; j < t.values.length; j++) {
         if (!Number.isFinite(t.values[j])) throw new DcError('NON_FINITE_VALUE', `tensor "${key}" holds a non-finite value (${t.values[j]}) at ${j}`, { tensor: key });
       }
+      const problem = opSpec(node.config.kind)?.paramValues?.(node.config, param as ParamName, t.values);
+      if (problem) throw new DcError('VALUE_OUT_OF_RANGE', `tensor "${key}": ${problem}`, { tensor: key });
     }
   });
   return graph;
