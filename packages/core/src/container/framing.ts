@@ -77,6 +77,8 @@ export function frame(headerJson: string | Uint8Array, sections: readonly Uint8A
 export interface Preamble {
   readonly version: number;
   readonly header: unknown;
+  /** The header's bytes after inflating: JSON text (versions 1, 2) or a compact header (3). */
+  readonly text: Uint8Array;
   /** Absolute offset of the data area. */
   readonly dataStart: number;
   readonly dataLength: number;
@@ -130,7 +132,7 @@ export function readPreamble(bytes: Uint8Array): Preamble {
     }
   }
   if (nestingDepth(header) > MAX_HEADER_DEPTH) throw new DcError('BAD_HEADER', `the header nests arrays and objects more than ${MAX_HEADER_DEPTH} deep`);
-  return { version, header, dataStart, dataLength: total - dataStart };
+  return { version, header, text, dataStart, dataLength: total - dataStart };
 }
 
 /** How deeply `json` nests arrays and objects (a scalar is 0), without recursion. */

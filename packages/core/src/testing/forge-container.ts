@@ -4,36 +4,52 @@
  * reader's semantic checks stand between a hostile edit and a wrong model.
  */
 import { crc32 } from '../container/crc32.js';
+import { COMPACT_HEADER_DICTIONARY } from '../container/compact-dictionary.js';
+import { COMPACT_HEADER_VERSION, writeCompactHeader } from '../container/compact-header.js';
 import { assembleFile, HEADER_DEFLATED, readPreamble, storeHeader } from '../container/framing.js';
+import { FORMAT_VERSION, type ContainerHeader } from '../container/header.js';
 
-/** A file taken apart: its format version, its parsed JSON header and its data area. */
+/** A file taken apart: its format version, its header (parsed, and as bytes) and its data area. */
 export interface SplitContainer {
   readonly version: number;
+  /** The header as JSON-shaped data (a compact header of version 3 is read into that shape). */
   readonly header: unknown;
+  /** The header's bytes after inflating: JSON text, or a compact header. */
+  readonly headerBytes: Uint8Array;
   readonly data: Uint8Array;
 }
 
 /** Takes a valid file apart (the checks of the preamble and header framing apply). */
 export function splitContainer(bytes: Uint8Array): SplitContainer {
   const pre = readPreamble(bytes);
-  return { version: pre.version, header: pre.header, data: bytes.slice(pre.dataStart) };
+  return { version: pre.version, header: pre.header, headerBytes: pre.text.slice(), data: bytes.slice(pre.dataStart) };
+}
+
+/**
+ * A JSON-shaped header in the form format `version` stores it: JSON text (versions 1, 2) or a
+ * compact header (3; throws on a header the compact writer cannot express).
+ */
+export function serialiseHeader(header: unknown, version: number): string | Uint8Array {
+  return version >= COMPACT_HEADER_VERSION ? writeCompactHeader(header as ContainerHeader) : JSON.stringify(header);
 }
 
 /** Options of {@link joinContainer}. */
 export interface JoinContainerOptions {
-  /** Format version written in the preamble (default 1). */
+  /** Format version written in the preamble (default: the one the writer writes); 3 deflates with the compact headers' dictionary. */
   readonly version?: number;
   /** Store the header deflated (default true). */
   readonly deflate?: boolean;
 }
 
 /**
- * A file of `headerJson` (a string, written as is) and `data` (the data area, laid out by the
- * caller), with valid preamble and header CRCs. Section CRCs are whatever the header says:
- * see {@link resealSections}.
+ * A file of `header` (JSON text or compact header bytes, written as is) and `data` (the data area,
+ * laid out by the caller), with valid preamble and header CRCs. Section CRCs are whatever the
+ * header says: see {@link resealSections}.
  */
-export function joinContainer(headerJson: string, data: Uint8Array, options: JoinContainerOptions = {}): Uint8Array {
-  return assembleFile(storeHeader(headerJson, options.deflate ?? true), [data], [0], data.length, options.version);
+export function joinContainer(header: string | Uint8Array, data: Uint8Array, options: JoinContainerOptions = {}): Uint8Array {
+  const version = options.version ?? FORMAT_VERSION;
+  const dictionary = version >= COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
+  return assembleFile(storeHeader(header, options.deflate ?? true, dictionary), [data], [0], data.length, version);
 }
 
 type Sections = { tensors?: Array<{ streams?: Record<string, { offset?: unknown; length?: unknown; crc32?: unknown }> }> };

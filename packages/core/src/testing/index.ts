@@ -6,7 +6,7 @@ export { readParamCache, writeParamCache } from './param-cache.js';
 export { lenet300100 } from './lenet.js';
 export { thrownErrorCode, thrownError } from './error-code.js';
 export { constantCoder } from './constant-coder.js';
-export { splitContainer, joinContainer, resealSections, forgeDeflatedHeader, type SplitContainer, type JoinContainerOptions } from './forge-container.js';
+export { splitContainer, joinContainer, serialiseHeader, resealSections, forgeDeflatedHeader, type SplitContainer, type JoinContainerOptions } from './forge-container.js';
 export { deflateBomb } from './deflate-bomb.js';
 export { randomCodedModel, expectDecodedExactly, type RandomLayerSpec } from './random-model.js';
 export { runStreamCoderContract, type StreamCoderContractOptions } from './stream-coder-contract.js';

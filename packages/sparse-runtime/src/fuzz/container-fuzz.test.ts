@@ -15,7 +15,8 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
   });
 
   it('builds every case deterministically from the run seed and the case index', () => {
-    expect(corpus.seeds.length).toBe(13);
+    expect(corpus.seeds.length).toBe(16);
+    expect(corpus.seeds.filter((s) => s.version === 3).length).toBe(3);
     const a = caseBytes(corpus, 5, 17);
     const b = caseBytes(corpus, 5, 17);
     expect(b.mutations).toEqual(a.mutations);
@@ -23,13 +24,14 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
     expect(caseBytes(corpus, 5, 18).bytes).not.toEqual(a.bytes);
   });
 
-  it('every mutated file ends in a DcError or a valid model that runs to a finite output (a few seconds of cases)', async () => {
-    const report = await runFuzz({ cases: 1500, seed: 11, deadlineMs: 4000, corpus });
+  it('every mutated file ends in a DcError or a valid model that runs to a finite output (300 cases, a few seconds)', async () => {
+    // A deadline only guards against a loaded machine; 300 cases take about 3 s of CPU.
+    const report = await runFuzz({ cases: 300, seed: 11, deadlineMs: 30_000, corpus });
     const summary = formatFuzzReport(report);
     expect(report.findings, summary).toEqual([]);
     expect(report.over1s, summary).toBe(0);
     // Real coverage, not just rejections: several codes and some models that load and run.
-    expect(report.cases, summary).toBeGreaterThan(150);
+    expect(report.cases, summary).toBeGreaterThan(100);
     expect(Object.keys(report.outcomes).length, summary).toBeGreaterThanOrEqual(5);
     expect(report.outcomes[RAN] ?? 0, summary).toBeGreaterThan(report.cases * 0.05);
   });

@@ -1,16 +1,17 @@
 /**
  * One fuzz case: a seed file, one to four structure-aware mutations (header fields or stream
- * bytes), checksums made valid again, then decode → invariants → load (plan) → one sample on the
- * CPU runtime. The outcome is a `DcError` code or a loaded model; anything else is a finding.
+ * bytes; for compact headers also their bytes), checksums made valid again, then decode →
+ * invariants → load (plan) → one sample on the CPU runtime. The outcome is a `DcError` code or a loaded model; anything else is a finding.
  */
-import { createRandom, decodeContainer, isDcError, type CompressedModel } from '@dc/core';
-import { joinContainer, resealSections } from '@dc/core/testing';
+import { createRandom, decodeContainer, isDcError, readContainerHeader, type CompressedModel } from '@dc/core';
+import { joinContainer, resealSections, serialiseHeader } from '@dc/core/testing';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import type { RuntimeBackend } from '../backend.js';
 import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
 import { fuzzInput, type FuzzCorpus } from './fuzz-seeds.test-support.js';
 import { modelInvariantProblem } from './model-invariants.test-support.js';
+import { mutateBytes } from './mutate-bytes.test-support.js';
 import { mutateJson, serialise, type Json } from './mutate-json.test-support.js';
 import { mutateStreams } from './mutate-streams.test-support.js';
 
@@ -58,8 +59,30 @@ export function caseBytes(corpus: FuzzCorpus, runSeed: number, index: number): {
     }
   }
   if (r.next() < 0.97) resealSections(header, data);
+  let text: string | Uint8Array;
+  if (seed.version >= 3) {
+    // The compact writer expects a valid header (it loops on a varint of NaN): edits that leave the
+    // header invalid as version 2 JSON keep the seed's compact header, whose bytes are mutated below.
+    text = compactOrSeed(header, data, seed.headerBytes);
+    if (text === seed.headerBytes) mutations.push('(kept the compact header)');
+    if (r.next() < 0.4) {
+      text = mutateBytes(r, text as Uint8Array);
+      mutations.push('compact header bytes');
+    }
+  } else {
+    text = serialise(header);
+  }
   const deflate = r.next() < 0.8 ? seed.deflated : !seed.deflated;
-  return { bytes: joinContainer(serialise(header), data, { deflate }), seed: seed.name, mutations };
+  return { bytes: joinContainer(text, data, { deflate, version: seed.version }), seed: seed.name, mutations };
+}
+
+function compactOrSeed(header: Json, data: Uint8Array, seedBytes: Uint8Array): Uint8Array {
+  try {
+    readContainerHeader(joinContainer(JSON.stringify(header), data, { version: 2 }));
+    return serialiseHeader(header, 3) as Uint8Array;
+  } catch {
+    return seedBytes;
+  }
 }
 
 function outcomeOf(e: unknown, phase: string): { outcome: string; detail?: string } {

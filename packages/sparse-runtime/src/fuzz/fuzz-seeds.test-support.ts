@@ -1,12 +1,14 @@
 /**
  * The valid files the fuzzer starts from: the shipped LeNet-300-100 and LeNet-5 files, small
  * random models (MLPs and convnets, every layout, raw and Huffman-coded streams, float32 and
- * float16 values) and graphs that use every op kind of core's table; plus the pool its header
+ * float16 values), graphs that use every op kind of core's table, and compact (version 3)
+ * headers of some of them; plus the pool its header
  * mutations draw from, which also holds every op kind and activation name of the table.
  */
-import { containerInputOf, createRandom, encodeContainer, LAYER_ACTIVATIONS, NODE_ACTIVATIONS, OP_KINDS, type EncodeContainerOptions } from '@dc/core';
+import { containerInputOf, createRandom, decodeContainer, encodeContainer, LAYER_ACTIVATIONS, NODE_ACTIVATIONS, OP_KINDS, type EncodeContainerOptions } from '@dc/core';
 import { splitContainer, tinyGraphModel } from '@dc/core/testing';
 import { huffmanEncoder } from '@dc/huffman';
+import { huffmanDecoder } from '@dc/huffman/decode';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,11 @@ import { mutationPool, type Json, type MutationPool } from './mutate-json.test-s
 export interface FuzzSeed {
   readonly name: string;
   readonly bytes: Uint8Array;
+  /** Format version: 3 has a compact (binary) header. */
+  readonly version: number;
   readonly header: Json;
+  /** The header's bytes after inflating (JSON text, or the compact header). */
+  readonly headerBytes: Uint8Array;
   readonly data: Uint8Array;
   readonly deflated: boolean;
 }
@@ -32,8 +38,8 @@ export interface FuzzCorpus {
 const SHIPPED = ['lenet-300-100', 'lenet-5'];
 
 function seedOf(name: string, bytes: Uint8Array): FuzzSeed {
-  const { header, data } = splitContainer(bytes);
-  return { name, bytes, header: header as Json, data, deflated: new DataView(bytes.buffer, bytes.byteOffset).getUint16(10, true) === 1 };
+  const { version, header, headerBytes, data } = splitContainer(bytes);
+  return { name, bytes, version, header: header as Json, headerBytes, data, deflated: new DataView(bytes.buffer, bytes.byteOffset).getUint16(10, true) === 1 };
 }
 
 /** `randomModels` random models per family besides the shipped files; deterministic. */
@@ -52,6 +58,11 @@ export function fuzzCorpus(randomModels = 4): FuzzCorpus {
     const options = variants[(i + 1) % variants.length];
     seeds.push(seedOf(model.name, encodeContainer({ model, stages: [{ name: 'fuzz:seed', options: {} }] }, options).bytes));
   });
+  // Compact (format version 3, binary) headers: a shipped model, a random convnet without provenance, the merge graph.
+  const lenet5 = decodeContainer(seeds[1].bytes, { decoders: [huffmanDecoder] });
+  seeds.push(seedOf('lenet-5-compact', encodeContainer(containerInputOf(lenet5), { encoders: [huffmanEncoder], header: 'compact' }).bytes));
+  seeds.push(seedOf('random-conv-compact', encodeContainer(containerInputOf(randomModel(2000, 'conv')), { header: 'compact', provenance: false, layout: 'sparse' }).bytes));
+  seeds.push(seedOf('zoo-graph-compact', encodeContainer({ model: opZoo()[1], stages: [{ name: 'fuzz:seed', options: {} }] }, { header: 'compact', floatFormat: 'float16' }).bytes));
   const junk = fc.sample(fc.jsonValue({ maxDepth: 3 }), { numRuns: 300, seed: 12 }) as Json[];
   const names: Json[] = [...OP_KINDS, ...LAYER_ACTIVATIONS, ...NODE_ACTIVATIONS];
   return { seeds, pool: mutationPool([...seeds.map((s) => s.header), names], junk) };
