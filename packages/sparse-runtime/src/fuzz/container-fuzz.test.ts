@@ -15,7 +15,7 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
   });
 
   it('builds every case deterministically from the run seed and the case index', () => {
-    expect(corpus.seeds.length).toBe(16);
+    expect(corpus.seeds.length).toBe(18);
     expect(corpus.seeds.filter((s) => s.version === 3).length).toBe(3);
     const a = caseBytes(corpus, 5, 17);
     const b = caseBytes(corpus, 5, 17);

@@ -1,9 +1,9 @@
 /**
  * The valid files the fuzzer starts from: the shipped LeNet-300-100 and LeNet-5 files, small
- * random models (MLPs and convnets, every layout, raw and Huffman-coded streams, float32 and
- * float16 values), graphs that use every op kind of core's table, and compact (version 3)
- * headers of some of them; plus the pool its header
- * mutations draw from, which also holds every op kind and activation name of the table.
+ * random models (MLPs, convnets and DAGs, every layout, raw and Huffman-coded streams, float32
+ * and float16 values), graphs that use every op kind of core's table, and compact (version 3)
+ * headers of some of them; plus the pool its header mutations draw from, which also holds every
+ * op kind and activation name of the table.
  */
 import { containerInputOf, createRandom, decodeContainer, encodeContainer, LAYER_ACTIVATIONS, NODE_ACTIVATIONS, OP_KINDS, type EncodeContainerOptions } from '@dc/core';
 import { splitContainer, tinyGraphModel } from '@dc/core/testing';
@@ -12,6 +12,7 @@ import { huffmanDecoder } from '@dc/huffman/decode';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { randomGraph } from '../testing/random-graph.js';
 import { randomModel } from '../testing/random-model.js';
 import { opZoo } from './op-zoo.test-support.js';
 import { mutationPool, type Json, type MutationPool } from './mutate-json.test-support.js';
@@ -54,6 +55,7 @@ export function fuzzCorpus(randomModels = 4): FuzzCorpus {
       seeds.push(seedOf(`random-${family}-${i}`, encodeContainer(input, options).bytes));
     }
   }
+  for (let i = 0; i < 2; i++) seeds.push(seedOf(`random-graph-${i}`, encodeContainer(containerInputOf(randomGraph(3000 + i)), variants[i]).bytes));
   [tinyGraphModel(), ...opZoo()].forEach((model, i) => {
     const options = variants[(i + 1) % variants.length];
     seeds.push(seedOf(model.name, encodeContainer({ model, stages: [{ name: 'fuzz:seed', options: {} }] }, options).bytes));
