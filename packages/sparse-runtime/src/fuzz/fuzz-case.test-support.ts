@@ -61,8 +61,9 @@ export function caseBytes(corpus: FuzzCorpus, runSeed: number, index: number): {
   if (r.next() < 0.97) resealSections(header, data);
   let text: string | Uint8Array;
   if (seed.version >= 3) {
-    // The compact writer expects a valid header (it loops on a varint of NaN): edits that leave the
-    // header invalid as version 2 JSON keep the seed's compact header, whose bytes are mutated below.
+    // The compact writer expects a valid header (it loops on a varint of NaN): the edited header
+    // goes through the version 2 reader first; edits it refuses keep the seed's compact header,
+    // whose bytes are mutated below.
     text = compactOrSeed(header, data, seed.headerBytes);
     if (text === seed.headerBytes) mutations.push('(kept the compact header)');
     if (r.next() < 0.4) {
@@ -76,13 +77,15 @@ export function caseBytes(corpus: FuzzCorpus, runSeed: number, index: number): {
   return { bytes: joinContainer(text, data, { deflate, version: seed.version }), seed: seed.name, mutations };
 }
 
+/** The compact form of `header` as the reader validates it (members it ignores dropped), or the seed's. */
 function compactOrSeed(header: Json, data: Uint8Array, seedBytes: Uint8Array): Uint8Array {
+  let valid;
   try {
-    readContainerHeader(joinContainer(JSON.stringify(header), data, { version: 2 }));
-    return serialiseHeader(header, 3) as Uint8Array;
+    valid = readContainerHeader(joinContainer(JSON.stringify(header), data, { version: 2 }));
   } catch {
     return seedBytes;
   }
+  return serialiseHeader(valid, 3) as Uint8Array;
 }
 
 function outcomeOf(e: unknown, phase: string): { outcome: string; detail?: string } {
