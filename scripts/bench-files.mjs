@@ -3,10 +3,12 @@
  * weight, and compressed by a general-purpose compressor (what a web server does for free):
  * gzip -9 and brotli -11 from Node's zlib. Also each file's byte table (`describeContainer`).
  *
- * The dense form, per tensor in file order: a coded tensor (codebook indices) is its codebook as
- * float32 then one byte per element, 0 for a pruned element and 1 + its codebook index otherwise
- * (two bytes, little-endian, past 255 centroids); a float tensor (biases) is its float32 values.
- * Every parameter the `.dcm` stores is in it, nothing else (no topology).
+ * The dense form, per tensor in file order: a coded tensor (codebook indices) is its codebook then
+ * one byte per element, 0 for a pruned element and 1 + its codebook index otherwise (two bytes,
+ * little-endian, past 255 centroids); a float tensor (biases) is its values. Floats are in the
+ * precision the `.dcm` stores them (float32, or float16 where the file has `f16` streams), so both
+ * sides hold the same information. Every parameter the `.dcm` stores is in it, nothing else (no
+ * topology).
  *
  * Also each file's model re-written with no entropy coder, with each coder alone and with all of
  * them (what each coder saves). Needs the packages built (`pnpm bench` builds first). Exports
@@ -29,12 +31,19 @@ export async function allCoders() {
   return { huffman: (await dist('huffman', 'index.js')).huffmanCoder, rans: (await dist('rans', 'index.js')).ransCoder };
 }
 
-const f32Bytes = (a) => new Uint8Array(Float32Array.from(a).buffer);
+/** Float values as stored: little-endian float32, or float16 bits (`toFloat16Bits` of @dc/core). */
+function floatBytes(values, half, toFloat16Bits) {
+  if (!half) return new Uint8Array(Float32Array.from(values).buffer);
+  return new Uint8Array(Uint16Array.from(values, (v) => toFloat16Bits(v)).buffer);
+}
 
-/** The dense one-byte-per-weight form of a decoded model (see the module comment). */
-export function denseForm(decoded, densify) {
+/** The dense one-byte-per-weight form of a decoded model whose header is `header` (see the module comment). */
+export function denseForm(decoded, header, { densify, toFloat16Bits }) {
   const parts = [];
-  for (const t of decoded.tensors.values()) {
+  for (const th of header.tensors) {
+    const t = decoded.tensors.get(th.key);
+    const half = Object.values(th.streams).some((s) => s.type === 'f16');
+    const floats = (a) => floatBytes(a, half, toFloat16Bits);
     if (t.layout === 'sparse-coded' || t.layout === 'dense-coded') {
       const n = t.shape.reduce((a, b) => a * b, 1);
       const k = t.codebook.length;
@@ -44,9 +53,9 @@ export function denseForm(decoded, densify) {
       const out = wide ? new Uint16Array(n) : new Uint8Array(n);
       if (t.layout === 'sparse-coded') t.positions.forEach((p, i) => (out[p] = t.codes[i] + 1));
       else t.codes.forEach((c, i) => (out[i] = c === prunedCode ? 0 : c + 1));
-      parts.push(f32Bytes(prunedCode >= 0 ? t.codebook.subarray(0, k - 1) : t.codebook), new Uint8Array(out.buffer));
+      parts.push(floats(prunedCode >= 0 ? t.codebook.subarray(0, k - 1) : t.codebook), new Uint8Array(out.buffer));
     } else {
-      parts.push(f32Bytes(densify(t)));
+      parts.push(floats(densify(t)));
     }
   }
   const total = parts.reduce((n, p) => n + p.length, 0);
@@ -81,13 +90,13 @@ function perCoder(core, decoded, coders) {
 /** Measures every file in `paths` (see the module comment). */
 export async function benchFiles(paths) {
   const core = await dist('core', 'index.js');
-  const { decodeContainer, describeContainer, densify, float32Bytes, toDenseModel } = core;
+  const { decodeContainer, describeContainer, float32Bytes, readContainerHeader, toDenseModel } = core;
   const coders = await allCoders();
   const decoders = Object.values(coders);
   return paths.map((path) => {
     const bytes = new Uint8Array(readFileSync(path));
     const decoded = decodeContainer(bytes, { decoders });
-    const dense = denseForm(decoded, densify);
+    const dense = denseForm(decoded, readContainerHeader(bytes), core);
     const originalBytes = float32Bytes(toDenseModel(decoded));
     const brotli = brotli11(dense);
     return {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeContainer } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import { describe, expect, it } from 'vitest';
 import { loadData } from '../data.js';
 import { presetSettings } from '../presets.js';
@@ -25,7 +26,7 @@ describe('the demo pipeline on a slice of real MNIST', () => {
     // The file on disk is the file reported, and it decodes.
     expect(statSync(result.file).size).toBe(result.fileBytes);
     const bytes = new Uint8Array(readFileSync(result.file));
-    expect(decodeContainer(bytes, { decoders: [huffmanDecoder] }).tensors.size).toBe(6);
+    expect(decodeContainer(bytes, { decoders: [huffmanDecoder, ransDecoder] }).tensors.size).toBe(6);
     expect(result.originalBytes).toBe(266610 * 4);
     expect(result.compressionRatio).toBeCloseTo(result.originalBytes / result.fileBytes, 10);
     expect(result.compressionRatio).toBeGreaterThan(20);

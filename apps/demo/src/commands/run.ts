@@ -84,7 +84,7 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
   await writeFile(reports.json, JSON.stringify(result, null, 2));
   const charts = chartData(result, evaluation.accuracy, baselineEval.accuracy, [
     { phase: 'baseline', model: baseline },
-    ...[...compressed.snapshots].filter(([stage]) => stage !== 'dc:huffman').map(([stage, model]) => ({ phase: stage === 'dc:prune' ? 'pruned' : 'clustered', model })),
+    ...[...compressed.snapshots].filter(([stage]) => stage === 'dc:prune' || stage === 'dc:cluster').map(([stage, model]) => ({ phase: stage === 'dc:prune' ? 'pruned' : 'clustered', model })),
   ], bench);
   await writeFile(reports.html, await renderHtml(`Deep Compression of ${o.model} (${o.preset})`, summaryRows(result), table, charts));
   return { result, table };

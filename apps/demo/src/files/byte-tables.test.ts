@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describeContainer } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../../../', import.meta.url);
@@ -23,7 +24,7 @@ describe('byte tables (apps/demo/README.md)', () => {
     for (const entry of latest.files) {
       const bytes = new Uint8Array(readFileSync(new URL(`apps/demo/compressed/${entry.file}`, root)));
       expect(entry.bytes).toBe(bytes.length);
-      expect(JSON.parse(JSON.stringify(describeContainer(bytes, { decoders: [huffmanDecoder] })))).toEqual(entry.sections);
+      expect(JSON.parse(JSON.stringify(describeContainer(bytes, { decoders: [huffmanDecoder, ransDecoder] })))).toEqual(entry.sections);
     }
   });
 });

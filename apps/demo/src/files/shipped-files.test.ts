@@ -3,17 +3,23 @@
  * writer stage and options recorded last in its provenance gives the same bytes.
  */
 import { readFileSync } from 'node:fs';
-import { containerInputOf, decodeContainer, describeContainer, type Stage, type StageContext } from '@dc/core';
-import { huffmanEncode } from '@dc/huffman';
-import { huffmanDecoder } from '@dc/huffman/decode';
+import { containerInputOf, decodeContainer, describeContainer, encodeFile, type Stage, type StageContext } from '@dc/core';
+import { huffmanCoder, huffmanEncode } from '@dc/huffman';
+import { ransCoder } from '@dc/rans';
 import { describe, expect, it } from 'vitest';
+import { DEMO_WRITER_OPTIONS } from '../steps/compress.js';
 
 const FILES = ['lenet-300-100', 'lenet-5'];
-const decoders = [huffmanDecoder];
+const coders = { huffman: huffmanCoder, rans: ransCoder };
+const decoders = Object.values(coders);
 
 /** The writer stage a file's provenance names, with the options it recorded. */
 function writerOf(name: string, options: unknown): Stage {
   if (name === 'dc:huffman') return huffmanEncode(options as never);
+  if (name === 'dc:encode') {
+    const o = options as { coders: Array<keyof typeof coders> };
+    return encodeFile({ ...o, coders: o.coders.map((c) => coders[c]) } as never);
+  }
   throw new Error(`no writer for stage ${name}`);
 }
 
@@ -43,6 +49,8 @@ describe('shipped .dcm files', () => {
       expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
       const d = describeContainer(bytes, { decoders });
       expect(d.totals.header + d.totals.padding + d.totals.codebook + d.totals.codes + d.totals.gaps + d.totals.values).toBe(bytes.length);
+      // Written by the demo's writer, as `pnpm demo` writes files now.
+      expect(last).toEqual({ name: 'dc:encode', options: expect.objectContaining({ coders: ['huffman', 'rans'], ...DEMO_WRITER_OPTIONS }) });
     });
   }
 });

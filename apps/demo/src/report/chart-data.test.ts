@@ -9,19 +9,19 @@ const stage = (name: string, accuracy: number, bytesAfter: number, rounds?: numb
 
 describe('chartData', () => {
   it('gives a stage used twice (the quick preset polishes with a second dc:prune) its own steps', () => {
-    const pipeline = { stages: [stage('dc:prune', 0.98, 1000, [0.97, 0.98]), stage('dc:prune', 0.982, 1000, [0.982]), stage('dc:cluster', 0.981, 1000), stage('dc:huffman', 0.981, 30)] } as unknown as PipelineReport;
+    const pipeline = { stages: [stage('dc:prune', 0.98, 1000, [0.97, 0.98]), stage('dc:prune', 0.982, 1000, [0.982]), stage('dc:cluster', 0.981, 1000), { ...stage('dc:encode', 0.981, 30), metrics: { fileBytes: 30 } }] } as unknown as PipelineReport;
     const result = { originalBytes: 1000, pipeline, layers: [] } as unknown as DemoResult;
     const model = tinyDenseModel(1);
     const data = chartData(result, 0.981, 0.99, [{ phase: 'baseline', model }]);
     const steps = data.accuracy.map((a) => a.step);
-    expect(steps).toEqual(['baseline', 'dc:prune #1 round 1', 'dc:prune #1 round 2', 'after dc:prune #1', 'dc:prune #2 round 1', 'after dc:prune #2', 'after dc:cluster', 'after dc:huffman', 'written file (sparse runtime)']);
+    expect(steps).toEqual(['baseline', 'dc:prune #1 round 1', 'dc:prune #1 round 2', 'after dc:prune #1', 'dc:prune #2 round 1', 'after dc:prune #2', 'after dc:cluster', 'after dc:encode', 'written file (sparse runtime)']);
     expect(new Set(steps).size).toBe(steps.length);
     expect(data.sizes.map((s) => [s.step, s.bytes, s.measured])).toEqual([
       ['baseline (float32)', 1000, false],
       ['dc:prune #1', 1000, false],
       ['dc:prune #2', 1000, false],
       ['dc:cluster', 1000, false],
-      ['dc:huffman', 30, true],
+      ['dc:encode', 30, true],
     ]);
   });
 });

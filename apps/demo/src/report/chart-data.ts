@@ -20,7 +20,7 @@ export function chartData(result: DemoResult, fileAccuracy: number, baselineAccu
       if (r.accuracy !== undefined) accuracy.push({ step: `${name} round ${r.round}`, order: accuracy.length, accuracy: r.accuracy, source: 'trainer' });
     }
     if (stage.accuracy !== undefined) accuracy.push({ step: `after ${name}`, order: accuracy.length, accuracy: stage.accuracy, source: 'trainer' });
-    sizes.push({ step: name, order: i + 1, bytes: stage.bytesAfter, measured: stage.name === 'dc:huffman' });
+    sizes.push({ step: name, order: i + 1, bytes: stage.bytesAfter, measured: typeof stage.metrics.fileBytes === 'number' });
   });
   accuracy.push({ step: 'written file (sparse runtime)', order: accuracy.length, accuracy: fileAccuracy, source: '@dc/sparse-runtime' });
   const layers = (result.layers as unknown as LayerRow[]).map((r) => ({

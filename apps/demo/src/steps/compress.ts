@@ -1,7 +1,8 @@
-import { createPipeline, type EncodedFile, type Model, type PipelineReport, type TrainingService } from '@dc/core';
-import { huffmanEncode } from '@dc/huffman';
+import { createPipeline, encodeFile, type EncodedFile, type Model, type PipelineReport, type TrainingService } from '@dc/core';
+import { huffmanCoder } from '@dc/huffman';
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
+import { ransCoder } from '@dc/rans';
 import { PIXEL_PREPROCESSING } from '../data.js';
 import type { DemoSettings } from '../presets.js';
 import type { Progress } from '../progress.js';
@@ -15,10 +16,15 @@ export interface CompressionResult {
   readonly snapshots: ReadonlyMap<string, Model>;
 }
 
-/** The writer of the demo's files (also measures candidate allocations). */
-export const demoWriter = () => huffmanEncode();
+/**
+ * The writer of the demo's files (also measures candidate allocations): the leaner file of issue
+ * #16 — each stream with the smaller of Huffman and rANS, biases and codebooks as float16 (the
+ * shipped files classify the 10,000 test digits exactly as with float32), the compact header.
+ */
+export const DEMO_WRITER_OPTIONS = { floatFormat: 'float16', codebookFormat: 'float16', header: 'compact' } as const;
+export const demoWriter = () => encodeFile({ coders: [huffmanCoder, ransCoder], ...DEMO_WRITER_OPTIONS });
 
-/** The Deep Compression stages for a demo run: prune + retrain (+ low-rate polish) → cluster + fine-tune → Huffman. */
+/** The Deep Compression stages for a demo run: prune + retrain (+ low-rate polish) → cluster + fine-tune → entropy-coded file. */
 export function demoStages(settings: DemoSettings) {
   const { sparsity, prune, bits, cluster } = settings;
   return {
@@ -42,18 +48,18 @@ export function demoStages(settings: DemoSettings) {
       prune.polishEpochs > 0
         ? pruneLowMagnitude({ sparsity, retrain: { epochs: prune.polishEpochs, learningRate: prune.retrainLearningRate / 10 } })
         : undefined,
-    huffman: demoWriter(),
+    encode: demoWriter(),
   };
 }
 
-/** Runs prune → cluster → Huffman on `baseline` with the trainer, reporting progress. */
+/** Runs prune → cluster → write (Huffman and rANS) on `baseline` with the trainer, reporting progress. */
 export async function compress(baseline: Model, settings: DemoSettings, trainer: TrainingService, seed: number, progress: Progress): Promise<CompressionResult> {
   const stages = demoStages(settings);
   const snapshots = new Map<string, Model>();
   const pruned = stages.polish ? createPipeline().use(stages.prune).use(stages.polish) : createPipeline().use(stages.prune);
   const result = await pruned
     .use(stages.cluster)
-    .use(stages.huffman)
+    .use(stages.encode)
     .run({ ...baseline, preprocessing: baseline.preprocessing ?? PIXEL_PREPROCESSING }, { trainer, seed, observers: [progress.observer, { onStageEnd: (e) => snapshots.set(e.stage, e.model) }] });
   return { model: result.model, file: result.artifacts['encode/file']!, report: result.report, snapshots };
 }

@@ -1,7 +1,6 @@
 /** Loads a `.dcm` file into a session on the page's backend and describes it. */
 import type { RuntimeBackend, Session } from '@dc/sparse-runtime';
 import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
-import { huffmanDecoder } from '@dc/huffman/decode';
 
 /** A model ready to classify 28×28 digits. */
 export interface PageModel {
@@ -24,9 +23,9 @@ function describeTensors(model: Awaited<ReturnType<typeof loadCompressedModel>>)
   return parts.join(' · ');
 }
 
-/** Decodes `bytes` (Huffman streams included) and prepares it on `backend`. */
+/** Decodes `bytes` (Huffman and rANS streams included: the runtime's default decoders) and prepares it on `backend`. */
 export async function loadPageModel(bytes: Uint8Array, label: string, backend: RuntimeBackend): Promise<PageModel> {
-  const model = await loadCompressedModel(bytes, { decoders: [huffmanDecoder] });
+  const model = await loadCompressedModel(bytes);
   if (model.inputSize !== 784 || model.outputSize !== 10) {
     throw new Error(`${label}: the page classifies 28×28 digits into 10 classes; this model takes [${model.inputShape.join(', ')}] and gives ${model.outputSize} outputs`);
   }

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { checkGraph, decodeContainer, describeContainer, formatByteTable, readContainerHeader, type CompressedModel, type CompressedTensor, type ContainerDescription } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import { renderTable } from '../format/table.js';
 
 /** One node of the per-node table. */
@@ -46,7 +47,7 @@ function keptOf(t: CompressedTensor): number {
 /** Inspects the file at `path`. */
 export async function inspectFile(path: string): Promise<InspectResult> {
   const bytes = new Uint8Array(await readFile(path));
-  const decoders = [huffmanDecoder];
+  const decoders = [huffmanDecoder, ransDecoder];
   const cm = decodeContainer(bytes, { decoders });
   const sections = describeContainer(bytes, { decoders });
   const graph = checkGraph(cm, 'BAD_HEADER', { params: false });

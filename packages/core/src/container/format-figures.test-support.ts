@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readContainerHeader } from './decode.js';
 import { describeContainer } from './describe.js';
 import { encodeContainer } from './encode.js';
 import { readPreamble } from './framing.js';
@@ -42,7 +43,7 @@ function exampleHeader(): string {
   const model = header.model as { name: string; inputShape: number[]; layers: unknown[] };
   return [
     '```jsonc',
-    `// ${SAMPLE_FILES[0]}: its header (${fmt(view.getUint32(16, true))} bytes stored deflated, ${fmt(view.getUint32(24, true))} inflated; D = ${fmt(readPreamble(bytes).dataStart)}), re-indented`,
+    `// ${SAMPLE_FILES[0]}: its ${readPreamble(bytes).version >= 3 ? 'compact header (§2.9; ' : 'header ('}${fmt(view.getUint32(16, true))} bytes stored deflated, ${fmt(view.getUint32(24, true))} inflated; D = ${fmt(readPreamble(bytes).dataStart)}), ${readPreamble(bytes).version >= 3 ? 'in its JSON form, ' : ''}re-indented`,
     '{',
     `  "model": { "name": ${JSON.stringify(model.name)}, "inputShape": ${line(model.inputShape)}, "layers": [`,
     model.layers.map((l) => `    ${line(l)}`).join(',\n'),
@@ -66,21 +67,21 @@ function sizeTable(): string {
     const d = describeContainer(load(path));
     const { totals } = d;
     const streams = d.tensors.flatMap((t) => t.streams);
-    const huffman = streams.reduce((n, s) => n + (s.encoding === 'huffman' ? s.bytes : 0), 0);
+    const coded = (encoding: string) => streams.reduce((n, s) => n + (s.encoding === encoding ? s.bytes : 0), 0);
     const params = d.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
     return [
       `\`${path.split('/').pop()}\``,
       fmt(d.fileBytes),
-      `${fmt(d.header.bytes)} (${pct(d.header.bytes, d.fileBytes)}; JSON ${fmt(d.header.jsonBytes)})`,
+      `${fmt(d.header.bytes)} (${pct(d.header.bytes, d.fileBytes)}; v${d.version}, ${fmt(d.header.jsonBytes)} inflated)`,
       [totals.codes, totals.gaps, totals.codebook, totals.values].map(fmt).join(' / '),
-      fmt(huffman),
+      `${fmt(coded('huffman'))} / ${fmt(coded('rans'))}`,
       fmt(d.paddingBytes),
       fmt(params),
       `${((params * 4) / d.fileBytes).toFixed(1)}×`,
     ];
   });
   return [
-    '| file | bytes | header stored (share; inflated JSON) | codes / gaps / codebooks / values bytes | of which `huffman` | padding | parameters | ratio (float32 bytes / file) |',
+    '| file | bytes | header stored (share; version, inflated bytes) | codes / gaps / codebooks / values bytes | of which `huffman` / `rans` | padding | parameters | ratio (float32 bytes / file) |',
     '|---|---:|---|---|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
@@ -88,7 +89,8 @@ function sizeTable(): string {
 
 /** How large real headers are: the shipped files' and that of a 1,000-layer model, as written now. */
 function headerSizes(): string {
-  const shipped = SAMPLE_FILES.map((path) => describeContainer(load(path)).header.jsonBytes);
+  const shipped = SAMPLE_FILES.map((path) => new TextEncoder().encode(JSON.stringify(readContainerHeader(load(path)))).length);
+  const compact = SAMPLE_FILES.map((path) => describeContainer(load(path)).header.jsonBytes);
   const layers = Array.from({ length: 1000 }, (_, i) => ({
     name: `block_${i}_dense`,
     config: { kind: 'dense' as const, units: 8, activation: 'relu' as const, useBias: true },
@@ -96,7 +98,7 @@ function headerSizes(): string {
   }));
   const deep = encodeContainer({ model: { name: 'deep', inputShape: [8], layers }, stages: [{ name: 'dc:test', options: {} }] });
   const json = new TextEncoder().encode(JSON.stringify(deep.header)).length;
-  return `Header sizes, for scale: the shipped files' JSON is ${shipped.map(fmt).join(' and ')} bytes; a chain of 1,000 dense layers, each with a kernel and a bias (8 units, names like \`block_999_dense\`), makes ${fmt(json)} bytes.`;
+  return `Header sizes, for scale: the shipped files' headers are ${shipped.map(fmt).join(' and ')} bytes as JSON (${compact.map(fmt).join(' and ')} in the compact form they are stored in, §2.9); a chain of 1,000 dense layers, each with a kernel and a bias (8 units, names like \`block_999_dense\`), makes ${fmt(json)} bytes.`;
 }
 
 /** Generated blocks of the document by name: `<!-- generated:NAME -->` … `<!-- /generated -->`. */

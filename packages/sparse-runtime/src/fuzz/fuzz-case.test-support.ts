@@ -6,6 +6,7 @@
 import { createRandom, decodeContainer, isDcError, readContainerHeader, type CompressedModel } from '@dc/core';
 import { joinContainer, resealSections, serialiseHeader } from '@dc/core/testing';
 import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import type { RuntimeBackend } from '../backend.js';
 import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
@@ -104,7 +105,7 @@ function largestWeight(cm: CompressedModel): number {
 export async function classify(bytes: Uint8Array, backend: RuntimeBackend): Promise<{ outcome: string; detail?: string }> {
   let cm;
   try {
-    cm = decodeContainer(bytes, { decoders: [huffmanDecoder] });
+    cm = decodeContainer(bytes, { decoders: [huffmanDecoder, ransDecoder] });
   } catch (e) {
     return outcomeOf(e, 'decode');
   }
