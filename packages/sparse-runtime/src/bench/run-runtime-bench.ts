@@ -72,7 +72,10 @@ function countKept(cm: CompressedModel): { parameters: number; kept: number } {
   for (const t of cm.tensors.values()) {
     const n = t.shape.reduce((a, b) => a * b, 1);
     parameters += n;
-    kept += t.layout === 'sparse' || t.layout === 'sparse-coded' ? t.positions.length : n;
+    if (t.layout === 'sparse' || t.layout === 'sparse-coded') kept += t.positions.length;
+    // A dense-coded tensor of a pruned model codes its pruned elements with a zero centroid.
+    else if (t.layout === 'dense-coded') for (const c of t.codes) kept += t.codebook[c] === 0 ? 0 : 1;
+    else kept += n;
   }
   return { parameters, kept };
 }
