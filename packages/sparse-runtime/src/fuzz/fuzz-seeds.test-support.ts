@@ -9,6 +9,7 @@ import { containerInputOf, createRandom, decodeContainer, encodeContainer, LAYER
 import { splitContainer, tinyGraphModel } from '@dc/core/testing';
 import { huffmanEncoder } from '@dc/huffman';
 import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +62,7 @@ export function fuzzCorpus(randomModels = 4): FuzzCorpus {
     seeds.push(seedOf(model.name, encodeContainer({ model, stages: [{ name: 'fuzz:seed', options: {} }] }, options).bytes));
   });
   // Compact (format version 3, binary) headers: a shipped model, a random convnet without provenance, the merge graph.
-  const lenet5 = decodeContainer(seeds[1].bytes, { decoders: [huffmanDecoder] });
+  const lenet5 = decodeContainer(seeds[1].bytes, { decoders: [huffmanDecoder, ransDecoder] });
   seeds.push(seedOf('lenet-5-compact', encodeContainer(containerInputOf(lenet5), { encoders: [huffmanEncoder], header: 'compact' }).bytes));
   seeds.push(seedOf('random-conv-compact', encodeContainer(containerInputOf(randomModel(2000, 'conv')), { header: 'compact', provenance: false, layout: 'sparse' }).bytes));
   seeds.push(seedOf('zoo-graph-compact', encodeContainer({ model: opZoo()[1], stages: [{ name: 'fuzz:seed', options: {} }] }, { header: 'compact', floatFormat: 'float16' }).bytes));
