@@ -28,3 +28,4 @@ export type { PipelineObserver } from './pipeline/observer.js';
 export type { PipelineReport, StageReport } from './pipeline/report.js';
 export * from './container/index.js';
 export * from './encode-file/index.js';
+export * from './fold-batch-norm/index.js';

@@ -1,5 +1,5 @@
 /** `@dc/core/testing`: the stage contract suite and small fixtures, for built-in and third-party stages. Needs vitest. */
-export { runStageContract, snapshot, type StageContractFixture } from './stage-contract.js';
+export { runStageContract, snapshot, type StageContractFixture, type StageContractOptions } from './stage-contract.js';
 export { tinyDenseModel, tinyConvModel, tinyGraphModel, clusteredTinyModel } from './fixtures.js';
 export { withRandomParams, type TopologySpec } from './random-params.js';
 export { readParamCache, writeParamCache } from './param-cache.js';
