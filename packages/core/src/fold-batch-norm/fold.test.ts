@@ -19,7 +19,8 @@ function predict(model: Model, batch = 4): Float32Array {
   const lm = toLayersModel(model, tf);
   const x = tf.randomUniform([batch, ...model.inputShape], -1, 1, 'float32', 5);
   const y = (lm.predict(x) as tf.Tensor).dataSync() as Float32Array;
-  tf.dispose([x, lm]);
+  x.dispose();
+  lm.dispose();
   return y;
 }
 

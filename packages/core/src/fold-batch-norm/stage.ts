@@ -26,8 +26,8 @@ const check: OptionChecks = optionChecks(FOLD_BATCH_NORM_STAGE);
  * clustering (the pipeline refuses the reverse order: the codebooks would be stale). Metrics:
  * `folded` (`[batchNorm, into]` pairs) and `kept` (`{ node, reason }`).
  *
- * Where to put it: the measured default is to retrain with batch norm during pruning and fold
- * right after (`prune → fold → cluster`); see the package README for the figures.
+ * Where to put it: after pruning with retraining (the batch norms train with the layers before
+ * them) and before clustering, `prune → fold → cluster`, so the codebooks see the folded weights.
  */
 export function foldBatchNorm(options: FoldBatchNormOptions = {}): Stage<never, never> {
   check.object<FoldBatchNormOptions>(options, 'options', KEYS);

@@ -36,7 +36,8 @@ describe('the trainer and batch normalisation', () => {
       expect(after.variance[c]).toBeCloseTo(before.variance[c] * 0.99 + batchVar[c] * 0.01, 5);
     }
     expect(after.gamma).not.toEqual(before.gamma);
-    tf.dispose([lm, mean, variance]);
+    tf.dispose([mean, variance]);
+    lm.dispose();
   });
 
   it('frozen: the moving statistics stay bit-identical while gamma, beta and the kernels train', async () => {
