@@ -25,6 +25,21 @@ const work = mkdtempSync(join(tmpdir(), 'dc-deploy-sample-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** Runs the pack check; a failure carries the script's own output, not only its exit status. */
+function runPackCheck(sample: string): string {
+  try {
+    return execFileSync('bash', [script, app, 'packages/core', 'packages/huffman', 'packages/rans', 'packages/sparse-runtime'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, SAMPLE: sample },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`pack-check failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
+
 describe('deployment-only install (core + huffman + rans + sparse-runtime, no tfjs)', () => {
   it('type-checks with skipLibCheck off and runs the shipped file on real digits as the workspace does', async () => {
     const { test } = await loadMnist();
@@ -34,12 +49,7 @@ describe('deployment-only install (core + huffman + rans + sparse-runtime, no tf
     writeFileSync(`${sample}.f32`, new Uint8Array(images.buffer));
     writeFileSync(`${sample}.labels`, labels);
 
-    const out = execFileSync('bash', [script, app, 'packages/core', 'packages/huffman', 'packages/rans', 'packages/sparse-runtime'], {
-      encoding: 'utf8',
-      timeout: 300_000,
-      env: { ...process.env, SAMPLE: sample },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = runPackCheck(sample);
     const result = JSON.parse(out.trim().split('\n').at(-1)!) as { fileBytes: number; tensors: number; trainerBackend: string; outputShape: number[]; outputs: number[]; predictions: number[]; damagedCode: string };
 
     const session = await createSession(await loadCompressedModel(file), { backend: createCpuBackend() });

@@ -6,7 +6,7 @@ export type { RuntimeBackend, PreparedModel, BackendFactory, NamedBackendFactory
 export type { LoadedModel } from './model/loaded-model.js';
 export { loadCompressedModel, type LoadCompressedModelOptions } from './model/load.js';
 export type { ModelSource } from './model/read-source.js';
-export { planModel, kernelOf, INPUT_VALUE, type ModelPlan, type PlanStep, type PlanOptions, type PlanParams, type ValueId, type Schedule, type Window, type Hwc, type Pads } from './model/plan.js';
+export { planModel, INPUT_VALUE, type ModelPlan, type PlanStep, type PlanOptions, type PlanParams, type ValueId, type Schedule, type Window, type Hwc, type Pads } from './model/plan.js';
 export { foldableBatchNorms, scaleKernel, batchNormScale } from './model/fold-batch-norm.js';
 export { VIEW_KINDS, IN_PLACE_KINDS } from './model/schedule.js';
 export { OP_REFUSALS, assertRunnable, refusalOf, type OpRefusal, type BackendFamily } from './model/refusals.js';

@@ -1,9 +1,10 @@
 // A deployment: loads a shipped .dcm file and classifies MNIST digits on the cpu backend, with
-// only @dc/core, @dc/huffman and @dc/sparse-runtime installed (no TensorFlow.js). Prints one JSON
-// line: the file's size, every output and every predicted class.
+// only @dc/core, @dc/huffman, @dc/rans and @dc/sparse-runtime installed (no TensorFlow.js).
+// Prints one JSON line: the file's size, every output and every predicted class.
 import { readFileSync } from 'node:fs';
 import { decodeContainer, isDcError, type StageContext, type TrainingService } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 
@@ -16,7 +17,7 @@ const labels = new Uint8Array(readFileSync(`${sample}.labels`));
 const context: Pick<StageContext, 'trainer'> = {};
 const trainerBackend: TrainingService['backend'] = context.trainer?.backend ?? 'none';
 
-const tensors = decodeContainer(bytes, { decoders: [huffmanDecoder] }).tensors.size;
+const tensors = decodeContainer(bytes, { decoders: [huffmanDecoder, ransDecoder] }).tensors.size;
 const model = await loadCompressedModel(bytes);
 const session = await createSession(model, { backend: createCpuBackend() });
 const count = labels.length;

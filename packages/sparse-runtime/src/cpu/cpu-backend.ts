@@ -10,10 +10,11 @@ import { assertRunnable } from '../model/refusals.js';
 import { runInChunks } from './batch-chunks.js';
 import { executeGraph } from './graph-executor.js';
 import { CPU_KERNELS } from './kernel-map.js';
-import { prepareContext, type CpuBatchKernel } from './prepare-context.js';
+import type { CpuBatchKernel } from './kernel-options.js';
+import { prepareContext } from './prepare-context.js';
 import { checkThreads, withThreads, type CpuThreads } from './threads/with-threads.js';
 
-export type { CpuBatchKernel } from './prepare-context.js';
+export type { CpuBatchKernel } from './kernel-options.js';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {

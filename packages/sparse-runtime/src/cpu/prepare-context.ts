@@ -4,18 +4,10 @@
  * convolutions, which are the same sparse × dense product over pixels).
  */
 import type { ModelPlan, PlanStep } from '../model/plan.js';
+import type { CpuKernelOptions } from './kernel-options.js';
 import { toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
 import { fitsWasm, WasmDenseKernels } from './wasm/wasm-dense.js';
 import { spmmModule } from './wasm/wasm-modules.js';
-
-/** How dense layers run batches larger than one. */
-export type CpuBatchKernel = 'auto' | 'per-sample' | 'tiled' | 'wasm';
-
-/** The kernel options a prepared model uses (the cpu backend's options, defaults applied). */
-export interface CpuKernelOptions {
-  readonly batchKernel: CpuBatchKernel;
-  readonly wasmMinBatch: number;
-}
 
 /** Shared by the kernels of one prepared model. */
 export interface CpuPrepareContext {

@@ -11,7 +11,7 @@
  * (see `fold-batch-norm.ts`), so such a model has fewer steps than nodes; `PlanStep.nodes` names
  * every node a step computes.
  */
-import { activationParams, checkGraph, DcError, OPS, type ActivationParams, type CompressedModel, type CompressedTensor, type LayerConfig, type ResolvedNode, type Shape } from '@dc/core';
+import { activationParams, checkGraph, DcError, OPS, type ActivationParams, type CompressedModel, type LayerConfig, type ResolvedNode, type Shape } from '@dc/core';
 import { foldableBatchNorms, foldBatchNorm } from './fold-batch-norm.js';
 import { resolveParams, type PlanParams } from './plan-params.js';
 import { scheduleOf, type Schedule } from './schedule.js';
@@ -173,11 +173,4 @@ export function planModel(cm: CompressedModel, options: PlanOptions = {}): Model
     isChain: steps.every((s, i) => s.inputs.length === 1 && s.inputs[0] === i),
     ...scheduleOf(graph.inputShape, steps),
   };
-}
-
-/** The kernel of a step, or a `INVALID_MODEL` error (for kernels a step's kind always has). */
-export function kernelOf(step: PlanStep): CompressedTensor {
-  const k = step.params.kernel;
-  if (!k) throw new DcError('INVALID_MODEL', `layer "${step.name}" (${step.kind}) has no kernel`, { tensor: `${step.name}/kernel` });
-  return k;
 }
