@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [--json] [--only training,huffman,rans,files,cluster,runtime,webgpu] [--file a.dcm ...]`
+ * `pnpm bench [--json] [--only training,huffman,rans,files,cluster,runtime,webgpu,webgpu-browser] [--file a.dcm ...]`
  *
  * Runs every benchmark of the project on the built packages (`pnpm bench` builds first) and
  * prints one table per section, or with `--json` one JSON object on stdout. Ratios are always
@@ -32,6 +32,9 @@ function realFiles() {
     .map((m) => [join(ROOT, 'out', `${m}.dcm`), join(ROOT, 'apps/demo/compressed', `${m}.dcm`)].find(existsSync))
     .filter(Boolean);
 }
+
+/** Batch sizes of the WebGPU benchmarks: convnets run 100 at most (SwiftShader is slow). */
+const webGpuBatches = (file) => (/lenet-5/.test(file) ? [1, 100] : [1, 1000]);
 
 const sections = {
   async training() {
@@ -78,10 +81,19 @@ const sections = {
   },
   async webgpu() {
     // Dawn (the `webgpu` package) on SwiftShader: correctness machine, not a speed figure for GPUs.
+    // Each real file alone, then side by side with tfjs-backend-webgpu's dense network.
     process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
-    const { runWebGpuBench, formatWebGpuBench, lenet5Sized } = await dist('sparse-runtime', 'webgpu/bench-webgpu.js');
-    const result = [await runWebGpuBench(), await runWebGpuBench({ model: lenet5Sized(), batches: [1, 100] })];
-    return { result, table: result.map(formatWebGpuBench).join('\n\n') };
+    const { runWebGpuBench, formatWebGpuBench } = await dist('sparse-runtime', 'webgpu/bench-webgpu.js');
+    const result = [];
+    for (const file of realFiles()) result.push({ file, ...(await runWebGpuBench({ file, batches: webGpuBatches(file), minMs: 1500 })) });
+    return { result, table: result.map((r) => `${r.file}\n${formatWebGpuBench(r)}`).join('\n\n') };
+  },
+  async 'webgpu-browser'() {
+    // The same in headless Chromium (Debian's /usr/bin/chromium, its SwiftShader adapter).
+    const { runWebGpuBrowserBench } = await dist('sparse-runtime', 'webgpu/testing/browser-bench.js');
+    const result = await runWebGpuBrowserBench({ files: realFiles().map((path) => ({ path, batches: webGpuBatches(path) })), minMs: 1500 });
+    const table = result.map((r) => [`${r.file} (${r.where}, ${r.adapter})`, ...r.tfjsWebGpu.map((x) => `batch ${x.batch}: ${x.webgpuMs.toFixed(1)} ms vs tfjs-backend-webgpu ${x.tfjsWebGpuMs.toFixed(1)} ms (${x.speedup.toFixed(1)}×)`)].join('\n'));
+    return { result, table: table.join('\n\n') };
   },
 };
 

@@ -50,19 +50,26 @@ const RENDERERS = {
     return lines.join('\n');
   },
   /**
-   * `pnpm bench --only webgpu --json` (Node, Dawn): throughput per model and batch size; rows
-   * measured elsewhere (headless Chromium) in `output.browser`, each with its `transcribed` source.
+   * `pnpm bench --only webgpu,webgpu-browser --json`: per real file and batch size, the WebGPU
+   * backend alone, then side by side with tfjs-backend-webgpu's dense network on one device, in
+   * Node (Dawn) and in headless Chromium.
    */
   'webgpu-bench'(output) {
-    const cell = (x) => (x ? `${int(x.samplesPerSecond)} samples/s (${ms(x.msPerBatch)} ms)` : '');
-    const lines = [row(['model (kept weights)', 'where', 'batch 1', 'large batch']), '|---|---|---:|---:|'];
-    const rowsOf = (r, where, mark = '') => {
-      const [one, large] = [r.results.find((x) => x.batch === 1), r.results.find((x) => x.batch > 1)];
-      return row([`${r.model} (${int(r.keptWeights)})${mark}`, `${where} (${r.adapter})`, cell(one), large ? `${cell(large)} at ${int(large.batch)}` : '']);
-    };
-    for (const r of output.webgpu) lines.push(rowsOf(r, 'Node, Dawn'));
-    for (const b of output.browser ?? []) lines.push(rowsOf(b.result, b.where, ' †'));
-    if (output.browser?.length) lines.push('', `† ${output.browser[0].transcribed}.`);
+    const lines = [
+      row(['model (kept weights)', 'where', 'batch', 'webgpu alone', 'side by side: webgpu (sparse)', 'tfjs-backend-webgpu (dense)', 'speed-up']),
+      '|---|---|---:|---:|---:|---:|---:|',
+    ];
+    const rowsOf = (r, where) =>
+      r.results.forEach((x, i) => {
+        const t = r.tfjsWebGpu?.find((y) => y.batch === x.batch);
+        const first = i === 0;
+        lines.push(row([
+          first ? `${r.model} (${int(r.keptWeights)})` : '', first ? `${where} (${r.adapter})` : '', int(x.batch),
+          `${int(x.samplesPerSecond)} samples/s (${ms(x.msPerBatch)} ms)`, t ? `${ms(t.webgpuMs)} ms` : '', t ? `${ms(t.tfjsWebGpuMs)} ms` : '', t ? `${fixed(t.speedup, 1)}×` : '',
+        ]));
+      });
+    for (const r of output.webgpu) rowsOf(r, 'Node, Dawn');
+    for (const r of output['webgpu-browser'] ?? []) rowsOf(r, r.where);
     return lines.join('\n');
   },
   /**

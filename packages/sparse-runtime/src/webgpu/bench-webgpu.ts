@@ -1,14 +1,18 @@
 /**
- * `runWebGpuBench()`: throughput of the WebGPU backend (samples/s) for a LeNet-300-100-sized
- * compressed model at batch 1 and 1,000, for `scripts/bench.mjs`. In Node it runs on Dawn (the
- * `webgpu` package) with SwiftShader unless a `GPU` is passed or `navigator.gpu` exists.
+ * `runWebGpuBench()`: throughput of the WebGPU backend (samples/s) for a compressed model (a
+ * LeNet-300-100-sized one by default, or a real file) at batch 1 and 1,000, and the same batches
+ * side by side with `@tensorflow/tfjs-backend-webgpu` running the dense reconstruction, for
+ * `scripts/bench.mjs`. In Node it runs on Dawn (the `webgpu` package) with SwiftShader unless a
+ * `GPU` is passed or `navigator.gpu` exists.
  */
 import './webgpu-types.js';
 import { createRandom, DcError, type CompressedModel, type CompressedTensor, type LayerTopology } from '@dc/core';
+import type * as tfTypes from '@tensorflow/tfjs';
 import { loadCompressedModel } from '../model/load.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import { randomKernel, randomMlp } from '../testing/random-model.js';
 import { benchPrepared, type ThroughputResult } from './bench-loop.js';
+import { benchAgainstTfjs, type TfjsComparisonRow } from './bench-tfjs.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
 import { nodeGpu } from './node-gpu.js';
 
@@ -16,6 +20,14 @@ import { nodeGpu } from './node-gpu.js';
 export interface WebGpuBenchOptions {
   /** The model; default a random LeNet-300-100 (784-300-100-10, 8% of weights kept, 6-bit codes). */
   readonly model?: CompressedModel | LoadedModel;
+  /** Or a `.dcm` file (path or bytes), e.g. the demo's shipped LeNet-5. */
+  readonly file?: string | Uint8Array;
+  /**
+   * Also time `@tensorflow/tfjs-backend-webgpu` on the dense reconstruction, interleaved with this
+   * backend on tfjs's device (default true; skipped, saying why, when the package does not load).
+   * In Node this sets `navigator.gpu` (tfjs-backend-webgpu registers itself only when it exists).
+   */
+  readonly compareTfjs?: boolean;
   /** Batch sizes; default `[1, 1000]`. */
   readonly batches?: readonly number[];
   /** Minimum measuring time per batch size in milliseconds (default 2000). */
@@ -33,7 +45,12 @@ export interface WebGpuBenchResult {
   readonly keptWeights: number;
   /** Milliseconds to prepare the model (pack, upload, compile pipelines). */
   readonly prepareMs: number;
+  /** This backend alone, on its own device. */
   readonly results: readonly ThroughputResult[];
+  /** This backend and tfjs-backend-webgpu's dense network side by side (when `compareTfjs`). */
+  readonly tfjsWebGpu?: readonly TfjsComparisonRow[];
+  /** Why the comparison did not run. */
+  readonly tfjsWebGpuSkipped?: string;
 }
 
 /** The default benchmark model: LeNet-300-100's shape at the paper's overall density and bits. */
@@ -76,40 +93,72 @@ async function findGpu(gpu: GPU | undefined): Promise<GPU> {
   return node.gpu;
 }
 
-/** Measures the WebGPU backend's throughput on `options.model` at each batch size. */
-export async function runWebGpuBench(options: WebGpuBenchOptions = {}): Promise<WebGpuBenchResult> {
-  const backend = await createWebGpuBackend({ gpu: await findGpu(options.gpu) });
+/** tfjs with its `webgpu` backend registered on `gpu`, or why not. */
+async function tfjsOnWebGpu(gpu: GPU): Promise<{ tf: typeof tfTypes } | { skipped: string }> {
   try {
-    const source = options.model ?? lenet300100Sized();
-    const model = 'plan' in source ? source : await loadCompressedModel(source);
+    const g = globalThis as { navigator?: { gpu?: GPU } };
+    if (!g.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...g.navigator, gpu }, configurable: true });
+    const [tfSpec, webgpuSpec] = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'];
+    const tf = (await import(tfSpec)) as typeof tfTypes;
+    await import(webgpuSpec);
+    return { tf };
+  } catch (error) {
+    return { skipped: `@tensorflow/tfjs-backend-webgpu could not be loaded: ${(error as Error).message}` };
+  }
+}
+
+/** Measures the WebGPU backend's throughput on `options.model` at each batch size, and against tfjs-backend-webgpu. */
+export async function runWebGpuBench(options: WebGpuBenchOptions = {}): Promise<WebGpuBenchResult> {
+  const gpu = await findGpu(options.gpu);
+  const source = options.file ?? options.model ?? lenet300100Sized();
+  const model = typeof source === 'object' && 'plan' in source ? source : await loadCompressedModel(source);
+  const batches = options.batches ?? [1, 1000];
+  const minMs = options.minMs ?? 2000;
+  const backend = await createWebGpuBackend({ gpu });
+  let measured: Omit<WebGpuBenchResult, 'tfjsWebGpu' | 'tfjsWebGpuSkipped'>;
+  try {
     const t0 = performance.now();
     const prepared = await backend.prepare(model);
     const prepareMs = performance.now() - t0;
     try {
       const results: ThroughputResult[] = [];
-      for (const batch of options.batches ?? [1, 1000]) results.push(await benchPrepared(prepared, model.inputSize, batch, options.minMs ?? 2000));
-      let keptWeights = 0;
-      for (const step of model.plan.steps) if (step.params.kernel) keptWeights += kept(step.params.kernel);
-      return { backend: 'webgpu', adapter: backend.adapterInfo, model: model.compressed.name, keptWeights, prepareMs, results };
+      for (const batch of batches) results.push(await benchPrepared(prepared, model.inputSize, batch, minMs));
+      measured = { backend: 'webgpu', adapter: backend.adapterInfo, model: model.compressed.name, keptWeights: keptWeights(model.compressed), prepareMs, results };
     } finally {
       prepared.dispose();
     }
   } finally {
     backend.dispose();
   }
+  if (options.compareTfjs === false) return measured;
+  const tfjs = await tfjsOnWebGpu(gpu);
+  if ('skipped' in tfjs) return { ...measured, tfjsWebGpuSkipped: tfjs.skipped };
+  return { ...measured, tfjsWebGpu: await benchAgainstTfjs(tfjs.tf, model, { batches, minMs }) };
 }
 
-function kept(t: CompressedModel['tensors'] extends ReadonlyMap<string, infer T> ? T : never): number {
-  return t.layout === 'sparse' || t.layout === 'sparse-coded' ? t.positions.length : t.shape.reduce((a, b) => a * b, 1);
+/** Kept (stored nonzero) weights of a model's kernels. */
+export function keptWeights(cm: CompressedModel): number {
+  let n = 0;
+  for (const [key, t] of cm.tensors) {
+    if (!key.endsWith('/kernel')) continue;
+    n += t.layout === 'sparse' || t.layout === 'sparse-coded' ? t.positions.length : t.shape.reduce((a, b) => a * b, 1);
+  }
+  return n;
 }
 
 /** A plain-text table of a {@link WebGpuBenchResult}, for `pnpm bench`. */
 export function formatWebGpuBench(r: WebGpuBenchResult): string {
   const rows = r.results.map((x) => `| ${String(x.batch).padStart(5)} | ${x.samplesPerSecond.toFixed(0).padStart(10)} | ${x.msPerBatch.toFixed(2).padStart(9)} | ${String(x.runs).padStart(4)} |`);
-  return [
+  const lines = [
     `webgpu on ${r.adapter}: ${r.model} (${r.keptWeights} kept weights), prepare ${r.prepareMs.toFixed(0)} ms`,
     '| batch |  samples/s |  ms/batch | runs |',
     '|------:|-----------:|----------:|-----:|',
     ...rows,
-  ].join('\n');
+  ];
+  if (r.tfjsWebGpuSkipped) lines.push('', `tfjs-backend-webgpu comparison skipped: ${r.tfjsWebGpuSkipped}`);
+  if (r.tfjsWebGpu) {
+    lines.push('', 'side by side on one device, median ms per batch:', '| batch | webgpu (sparse) | tfjs-backend-webgpu (dense) | speed-up |', '|------:|----------------:|----------------------------:|---------:|');
+    for (const x of r.tfjsWebGpu) lines.push(`| ${String(x.batch).padStart(5)} | ${x.webgpuMs.toFixed(2).padStart(15)} | ${x.tfjsWebGpuMs.toFixed(2).padStart(27)} | ${`${x.speedup.toFixed(2)}×`.padStart(8)} |`);
+  }
+  return lines.join('\n');
 }

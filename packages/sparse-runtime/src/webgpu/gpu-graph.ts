@@ -4,7 +4,7 @@
  * the pooled buffers that hold the values (see steps/buffer-plan.ts). Host-side only.
  */
 import { activationParams, checkGraph, densify, sizeOfShape, windowAxis, type CompressedModel, type LayerConfig, type ParamName, type ResolvedNode } from '@dc/core';
-import { planBuffers, type BufferPlan } from './steps/buffer-plan.js';
+import { poolBuffers, type BufferPlan, type BufferSchedule } from './steps/buffer-plan.js';
 import type { GpuNode } from './steps/gpu-step.js';
 import type { WindowGeometry } from './steps/kernel-steps.js';
 import { gpuNodeOf, type GpuNodeSource } from './steps/node-steps.js';
@@ -50,15 +50,32 @@ function sourceOf(cm: CompressedModel, n: ResolvedNode): GpuNodeSource {
   return { name: n.name, config: c, inputShapes: n.inputShapes, outputShape: n.outputShape, params, activation, window: windowOf(n) };
 }
 
+const VIEWS = new Set(['flatten', 'reshape', 'dropout']);
+
+/** Views share their input's buffer; every other node opens one; a buffer dies after its last reader. */
+function scheduleOf(inputSize: number, nodes: readonly ResolvedNode[], inputs: readonly (readonly number[])[]): BufferSchedule {
+  const valueSizes = [inputSize, ...nodes.map((n) => sizeOfShape(n.outputShape))];
+  const bufferOf = [0];
+  nodes.forEach((n, i) => bufferOf.push(VIEWS.has(n.config.kind) ? bufferOf[inputs[i][0]] : i + 1));
+  const last = new Map<number, number>();
+  inputs.forEach((values, i) => values.forEach((v) => last.set(bufferOf[v], i)));
+  last.delete(bufferOf[nodes.length]);
+  const frees: number[][] = nodes.map(() => []);
+  for (const [buffer, i] of last) frees[i].push(buffer);
+  return { valueSizes, bufferOf, frees };
+}
+
 /** The GPU work of `cm` (whose topology the loader has already checked). */
 export function gpuGraphOf(cm: CompressedModel): GpuGraph {
   const graph = checkGraph(cm, 'INVALID_MODEL');
   const ids = new Map<string, number>([[graph.inputName, 0]]);
   graph.nodes.forEach((n, i) => ids.set(n.name, i + 1));
-  const nodes = graph.nodes.map((n): GpuGraphNode => {
-    const node = gpuNodeOf(sourceOf(cm, n));
-    return { ...node, inputs: n.inputs.map((name) => ids.get(name)!), outputSize: sizeOfShape(n.outputShape) };
-  });
+  const inputs = graph.nodes.map((n) => n.inputs.map((name) => ids.get(name)!));
   const inputSize = sizeOfShape(graph.inputShape);
-  return { inputSize, outputSize: sizeOfShape(graph.outputShape), nodes, buffers: planBuffers({ inputSize, nodes }) };
+  const schedule = scheduleOf(inputSize, graph.nodes, inputs);
+  const nodes = graph.nodes.map((n, i): GpuGraphNode => {
+    const readsOutput = inputs[i].map((v) => !VIEWS.has(n.config.kind) && schedule.bufferOf[v] === schedule.bufferOf[i + 1]);
+    return { ...gpuNodeOf(sourceOf(cm, n), readsOutput), inputs: inputs[i], outputSize: sizeOfShape(n.outputShape) };
+  });
+  return { inputSize, outputSize: sizeOfShape(graph.outputShape), nodes, buffers: poolBuffers(schedule) };
 }

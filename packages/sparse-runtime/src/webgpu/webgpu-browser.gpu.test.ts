@@ -6,7 +6,7 @@ import { describeConformance } from '../testing/conformance.js';
 import { encodeModelFile } from '../testing/encode-file.js';
 import { randomInput, randomModel } from '../testing/random-model.js';
 import { maxRelativeError, referencePredict } from '../testing/reference.js';
-import { benchInPage, browserWebGpuBackend, prepareInPage } from './testing/browser-backend.js';
+import { benchInPage, browserWebGpuBackend, pageAdapter, prepareInPage } from './testing/browser-backend.js';
 import { chromiumMissing, openChromiumPage, type ChromiumPage } from './testing/chromium-page.js';
 import type { ThroughputResult } from './bench-loop.js';
 import { lenet300100Sized, lenet5Sized } from './bench-webgpu.js';
@@ -25,7 +25,7 @@ afterAll(async () => {
 describe.skipIf(missing !== undefined)(`webgpu backend in headless Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('the page gets a WebGPU adapter', async () => {
     const { page } = await open();
-    const adapter = await page.evaluate(() => (window as unknown as { dcPage: { adapter(): Promise<string> } }).dcPage.adapter());
+    const adapter = await pageAdapter(page);
     console.log(`Chromium WebGPU adapter: ${adapter}`);
     expect(adapter).not.toMatch(/^unavailable/);
   });

@@ -2,15 +2,16 @@
  * The sparse-coded 2-D convolutions (channels last, strides, dilation, SAME/VALID padding as in
  * tfjs): `conv2d` and `depthwiseConv2d`. A thread owns one output element `(oy, ox, co)` and `q`
  * vec4 of samples; it walks the kept weights of output channel `co`, with the codebook lookup in
- * the shader. Per packed row the host precomputes a tap word `dy | dx << 16` (the dilated kernel
- * offset), so the inner loop does no integer division:
+ * the shader. Threads are ordered channel-major (channel, then pixel, then samples), so the lanes
+ * of a SIMD group or warp share `co`: the same loop length and the same weight loads.
  *
- * - conv2d: rows are `(ky·kw + kx)·cin + ci`; `taps[2·row]` is the tap word, `taps[2·row + 1]` is `ci`.
- * - depthwise: the kernel `[kh, kw, cin, m]` is seen as `[kh·kw, cin·m]` (its columns are the
- *   output channels `ci·m + j`), rows are `ky·kw + kx`, `taps[row]` is the tap word and the input
- *   channel is `co / m`.
- *
- * Out-of-image taps (padding) are skipped.
+ * Per packed row the host precomputes where the tap reads, relative to the window's origin, as a
+ * flat offset into the input (`(dy·inW + dx)·inC + ci` for conv2d, whose rows are
+ * `(ky·kw + kx)·cin + ci`; `(dy·inW + dx)·inC` for depthwise, whose kernel `[kh, kw, cin, m]` is
+ * seen as `[kh·kw, cin·m]`, rows `ky·kw + kx`, input channel `co / m`), with `dy`, `dx` the dilated
+ * kernel offsets. So the inner loop does no integer division. A padded window (`bounded`) also
+ * needs `dy | dx << 16` per row to skip taps outside the image: the table then holds two words per
+ * row, the tap word first. Unpadded windows never leave the image and skip the check.
  */
 import type { ActivationParams } from '@dc/core';
 import { ACT4, activationFn } from './activation.js';
@@ -30,15 +31,22 @@ export interface ConvShaderOptions {
   /** Vec4 of samples per thread. */
   readonly q: number;
   readonly depthwise: boolean;
+  /** True when the window is padded (some taps fall outside the image). */
+  readonly bounded: boolean;
 }
 
 /** WGSL of the conv2d or depthwise program. */
 export function convShader(o: ConvShaderOptions): string {
-  const tap = o.depthwise
-    ? `let tap = taps[row];
-    let ci = ch;`
-    : `let tap = taps[2u * row];
-    let ci = taps[2u * row + 1u];`;
+  const read = o.bounded
+    ? `let tap = taps[2u * row];
+    let iy = y0 + (tap & 65535u);
+    let ix = x0 + (tap >> 16u);
+    if (iy >= p.padTop && ix >= p.padLeft && iy - p.padTop < p.inH && ix - p.padLeft < p.inW) {
+      let i = (base + taps[2u * row + 1u]) * p.quads + q0;
+      ${unroll(o.q, (j) => `a${j} += x[i + ${j}u] * w;`)}
+    }`
+    : `let i = (base + taps[row]) * p.quads + q0;
+    ${unroll(o.q, (j) => `a${j} += x[i + ${j}u] * w;`)}`;
   return /* wgsl */ `
 struct Params {
   total: u32, rowStride: u32, quads: u32, inH: u32, inW: u32, inC: u32, outH: u32, outW: u32, outC: u32,
@@ -51,27 +59,23 @@ ${activationFn(o.activation)}
 ${ACT4}
 ${ENTRY}
   let blocks = p.quads / ${o.q}u;
-  let f = t / blocks;
-  let q0 = (t - f * blocks) * ${o.q}u;
-  let co = f % p.outC;
-  let pix = f / p.outC;
-  let ch = co / p.multiplier;
-  // Window origin in padded coordinates; an input pixel is (y0 + dy − padTop, x0 + dx − padLeft).
+  let r = t / blocks;
+  let q0 = (t - r * blocks) * ${o.q}u;
+  let pixels = p.outH * p.outW;
+  let co = r / pixels;
+  let pix = r - co * pixels;
+  // Window origin in padded coordinates; a tap reads input pixel (y0 + dy − padTop, x0 + dx − padLeft).
   let y0 = (pix / p.outW) * p.strideY;
   let x0 = (pix % p.outW) * p.strideX;
+  // Flat index of the window origin in the input (u32 arithmetic wraps: exact again once a tap is in the image).
+  let base = ((y0 - p.padTop) * p.inW + x0 - p.padLeft) * p.inC + ${o.depthwise ? 'co / p.multiplier' : '0u'};
   ${unroll(o.q, (j) => `var a${j} = vec4f(0.0);`)}
   for (var k = offsets[co]; k < offsets[co + 1u]; k++) {
     ${decodeEntry(o.codeBits)}
-    ${tap}
-    let iy = y0 + (tap & 65535u);
-    let ix = x0 + (tap >> 16u);
-    if (iy >= p.padTop && ix >= p.padLeft && iy - p.padTop < p.inH && ix - p.padLeft < p.inW) {
-      let i = (((iy - p.padTop) * p.inW + ix - p.padLeft) * p.inC + ci) * p.quads + q0;
-      ${unroll(o.q, (j) => `a${j} += x[i + ${j}u] * w;`)}
-    }
+    ${read}
   }
   let c = bias[co];
-  let at = f * p.quads + q0;
+  let at = (pix * p.outC + co) * p.quads + q0;
   ${unroll(o.q, (j) => `y[at + ${j}u] = act4(a${j} + c);`)}
 }`;
 }

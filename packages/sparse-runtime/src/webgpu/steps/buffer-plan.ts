@@ -1,76 +1,61 @@
 /**
- * Which device buffer holds which value of the graph. Value 0 is the model input, value `i + 1`
- * the output of node `i`. As the plan's schedule says, a view (flatten, reshape, dropout) shares
- * its input's buffer and an element-wise node may write over an input no later node reads (its
- * program then reads that input from the output binding). Other buffers are pooled: once no later
- * node reads a value, its buffer returns to the pool and the next node that needs one takes it
- * (the smallest that fits, else the largest free one, grown), so the peak is far below one buffer
- * per value. Otherwise a node's output never shares a buffer with its inputs (WebGPU forbids
- * binding one buffer as both read-only and writable in a dispatch).
+ * Device buffers for the values of a graph, driven by the plan's buffer schedule. Value 0 is the
+ * model input, value `i + 1` the output of step `i`. The schedule names, for each value, the
+ * logical buffer that holds it (views and in-place steps share their input's) and, after each
+ * step, the logical buffers no later step reads. The pool maps logical buffers to device buffers:
+ * when a step opens a logical buffer it takes a free device buffer (the smallest that fits, else
+ * the largest free one, grown), and a logical buffer's device buffer returns to the pool right
+ * after its last reader. A step's output never takes the device buffer of a value it reads
+ * (inputs are freed after the step), except where the schedule runs it in place, and then its
+ * program reads that input through its output binding (WebGPU forbids binding one buffer twice).
  */
 
-/** The graph as the pool sees it. */
-export interface BufferPlanInput {
-  /** Elements per sample of the model input. */
-  readonly inputSize: number;
-  readonly nodes: ReadonlyArray<{
-    /** Value ids the node reads. */
-    readonly inputs: readonly number[];
-    /** Elements per sample of its output. */
-    readonly outputSize: number;
-    /** The position in `inputs` whose buffer the output takes (a view: 0; in place: the input it overwrites), or -1. */
-    readonly shares: number;
-  }>;
+/** The part of the plan's schedule the pool reads. */
+export interface BufferSchedule {
+  /** Elements per sample of each value. */
+  readonly valueSizes: readonly number[];
+  /** The logical buffer of each value: the id of the value that opened it. */
+  readonly bufferOf: readonly number[];
+  /** Per step, the logical buffers that die after it. */
+  readonly frees: readonly (readonly number[])[];
 }
 
-/** Where every value lives. */
+/** Where every value lives on the device. */
 export interface BufferPlan {
-  /** Buffer index of each value (index 0: the model input). */
+  /** Device buffer index of each value (index 0: the model input). */
   readonly bufferOf: readonly number[];
-  /** Elements per sample each buffer must hold. */
+  /** Elements per sample each device buffer must hold. */
   readonly bufferSizes: readonly number[];
-  /** Σ bufferSizes: activation elements per sample held on the device at the peak. */
+  /** Σ bufferSizes: activation elements per sample the device holds. */
   readonly peakElements: number;
-  /** Σ of every value's elements per sample: what one buffer per value would hold. */
+  /** Σ of the logical buffers' sizes: what one device buffer per logical buffer would hold. */
   readonly unpooledElements: number;
 }
 
-/** Assigns pooled buffers to the values of `g`. */
-export function planBuffers(g: BufferPlanInput): BufferPlan {
-  const values = g.nodes.length + 1;
-  const root = new Array<number>(values);
-  root[0] = 0;
-  g.nodes.forEach((n, i) => {
-    root[i + 1] = n.shares >= 0 ? root[n.inputs[n.shares]] : i + 1;
-  });
-  // The last node reading each buffer-owning value (through any alias of it); the output never dies.
-  const lastUse = new Array<number>(values).fill(-1);
-  g.nodes.forEach((n, i) => {
-    for (const v of n.inputs) lastUse[root[v]] = i;
-  });
-  lastUse[root[values - 1]] = Infinity;
-
+/** Assigns pooled device buffers to the values of a schedule. */
+export function poolBuffers(s: BufferSchedule): BufferPlan {
   const sizes: number[] = [];
   const free: number[] = [];
-  const bufferOf = new Array<number>(values);
-  const take = (need: number): number => {
+  const deviceOf = new Map<number, number>();
+  const open = (logical: number) => {
+    const need = s.valueSizes[logical];
     const fits = free.filter((b) => sizes[b] >= need).sort((a, b) => sizes[a] - sizes[b]);
-    const pick = fits[0] ?? free.sort((a, b) => sizes[b] - sizes[a])[0];
-    if (pick === undefined) return sizes.push(need) - 1;
-    free.splice(free.indexOf(pick), 1);
+    let pick = fits[0] ?? free.sort((a, b) => sizes[b] - sizes[a])[0];
+    if (pick === undefined) pick = sizes.push(need) - 1;
+    else free.splice(free.indexOf(pick), 1);
     sizes[pick] = Math.max(sizes[pick], need);
-    return pick;
+    deviceOf.set(logical, pick);
   };
-  bufferOf[0] = take(g.inputSize);
-  let unpooled = g.inputSize;
-  g.nodes.forEach((n, i) => {
-    if (n.shares >= 0) {
-      bufferOf[i + 1] = bufferOf[n.inputs[n.shares]];
-    } else {
-      bufferOf[i + 1] = take(n.outputSize);
-      unpooled += n.outputSize;
-    }
-    for (const v of new Set(n.inputs.map((x) => root[x]))) if (lastUse[v] === i) free.push(bufferOf[v]);
+  open(0);
+  s.frees.forEach((dying, i) => {
+    if (s.bufferOf[i + 1] === i + 1) open(i + 1);
+    for (const logical of dying) free.push(deviceOf.get(logical)!);
   });
-  return { bufferOf, bufferSizes: sizes, peakElements: sizes.reduce((a, b) => a + b, 0), unpooledElements: unpooled };
+  const unpooled = [...deviceOf.keys()].reduce((sum, logical) => sum + s.valueSizes[logical], 0);
+  return {
+    bufferOf: s.bufferOf.map((logical) => deviceOf.get(logical)!),
+    bufferSizes: sizes,
+    peakElements: sizes.reduce((a, b) => a + b, 0),
+    unpooledElements: unpooled,
+  };
 }

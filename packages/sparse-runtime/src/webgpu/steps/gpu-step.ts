@@ -31,13 +31,8 @@ export interface GpuStep {
 /** The GPU work of one graph node. */
 export interface GpuNode {
   readonly name: string;
-  /** Dispatches in order, all writing the node's output. Empty for views (flatten, reshape, dropout). */
+  /** Dispatches in order, all writing the node's output. Empty for views (flatten, reshape, dropout): no work. */
   readonly steps: readonly GpuStep[];
-  /**
-   * The input whose buffer the output takes, or -1 for a buffer of its own: 0 for views (the
-   * output is the input's data), `j` for a node that writes over input `j` (read through `y`).
-   */
-  readonly shares: number;
 }
 
 /** Read-only storage bindings of `step` (its inputs and arrays): the bind-group layout it needs. */

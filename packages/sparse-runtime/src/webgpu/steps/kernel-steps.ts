@@ -40,15 +40,30 @@ export function tapWords(layer: string, g: WindowGeometry): Uint32Array {
   return taps;
 }
 
-/** The conv2d tap table: for every row `(ky·kw + kx)·cin + ci`, its tap word then `ci`. */
-export function convTaps(layer: string, g: WindowGeometry): Uint32Array {
+/** True when some taps of the window fall outside the image (SAME padding that adds pixels). */
+export function isBounded(g: WindowGeometry): boolean {
+  const [h, w] = [g.input[0], g.input[1]];
+  const span = (k: number, d: number) => (k - 1) * d + 1;
+  return g.pads.top > 0 || g.pads.left > 0 || (g.output[0] - 1) * g.strides[0] + span(g.kernelSize[0], g.dilation[0]) > h || (g.output[1] - 1) * g.strides[1] + span(g.kernelSize[1], g.dilation[1]) > w;
+}
+
+/**
+ * The tap table of a convolution (see shaders/conv2d.ts): per packed row its flat input offset
+ * from the window origin, preceded by its tap word when the window is `bounded`. Conv2d rows are
+ * `(ky·kw + kx)·cin + ci`; depthwise rows `ky·kw + kx`.
+ */
+export function convTaps(layer: string, g: WindowGeometry, depthwise: boolean, bounded: boolean): Uint32Array {
   const words = tapWords(layer, g);
-  const cin = g.input[2];
-  const taps = new Uint32Array(words.length * cin * 2);
+  const [inW, cin] = [g.input[1], g.input[2]];
+  const perTap = depthwise ? 1 : cin;
+  const width = bounded ? 2 : 1;
+  const taps = new Uint32Array(words.length * perTap * width);
   for (let k = 0; k < words.length; k++) {
-    for (let ci = 0; ci < cin; ci++) {
-      taps[2 * (k * cin + ci)] = words[k];
-      taps[2 * (k * cin + ci) + 1] = ci;
+    const flat = ((words[k] & 0xffff) * inW + (words[k] >>> 16)) * cin;
+    for (let ci = 0; ci < perTap; ci++) {
+      const row = k * perTap + ci;
+      if (bounded) taps[2 * row] = words[k];
+      taps[width * row + width - 1] = flat + ci;
     }
   }
   return taps;
@@ -92,10 +107,11 @@ export function convSteps(layer: string, g: WindowGeometry, kernel: CompressedTe
   const fixed = {
     inH, inW, inC, outH, outW, outC, strideY: g.strides[0], strideX: g.strides[1], padTop: g.pads.top, padLeft: g.pads.left, multiplier: multiplier ?? 1,
   };
-  const taps = depthwise ? tapWords(layer, g) : convTaps(layer, g);
+  const bounded = isBounded(g);
+  const taps = convTaps(layer, g, depthwise, bounded);
   const size = outH * outW * outC;
   const main: GpuStep = {
-    layer, shader: (q) => convShader({ codeBits: k.codeBits, activation, q, depthwise }), blocked: true, inputs: [0],
+    layer, shader: (q) => convShader({ codeBits: k.codeBits, activation, q, depthwise, bounded }), blocked: true, inputs: [0],
     arrays: [...kernelArrays(k, bias), taps], fields: CONV2D_PARAMS, fixed, items: size,
   };
   return withSoftmax(main, activation, size, outC);

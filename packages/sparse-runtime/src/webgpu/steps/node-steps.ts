@@ -7,7 +7,7 @@
 import { sampleAxis, type ActivationParams, type CompressedTensor, type LayerConfig, type LayerKind, type Shape } from '@dc/core';
 import type { GpuNode, GpuStep } from './gpu-step.js';
 import { convSteps, denseSteps, type Hwc, type WindowGeometry } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeCanRunInPlace, mergeSteps, permuteStep, poolStep, shift2dStep, type BatchNormVectors } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, shift2dStep, type BatchNormVectors } from './op-steps.js';
 
 /** What the GPU needs of one node: the fields of the plan's step it reads. */
 export interface GpuNodeSource {
@@ -31,22 +31,22 @@ function kernel(n: GpuNodeSource): CompressedTensor {
   return n.params.kernel;
 }
 
-/** Builds a node's steps; `inPlace` is the input it writes over (-1: none). Views return 'view'. */
-type Build = (n: GpuNodeSource, inPlace: number) => GpuStep[] | 'view';
+/** Builds a node's steps; `readsOutput[k]`: input `k` lives in the buffer the node writes (in place). Views return 'view'. */
+type Build = (n: GpuNodeSource, readsOutput: readonly boolean[]) => GpuStep[] | 'view';
 /** The configuration of kind `K` (also for kinds that share a config type, such as the pools). */
 type Of<K extends LayerKind> = LayerConfig & { readonly kind: K };
 
-const merge: Build = (n, inPlace) => mergeSteps(n.name, n.config.kind as Of<'add'>['kind'], n.inputShapes.length, size(n.outputShape), inPlace);
+const merge: Build = (n, readsOutput) => mergeSteps(n.name, n.config.kind as Of<'add'>['kind'], n.inputShapes.length, size(n.outputShape), readsOutput);
 
 /** Every op kind → how its node becomes GPU steps (a test checks this covers core's op table). */
 export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
   dense: (n) => denseSteps(n.name, kernel(n), n.params.bias ?? null, n.activation!),
   conv2d: (n) => convSteps(n.name, n.window!, kernel(n), n.params.bias ?? null, n.activation!),
   depthwiseConv2d: (n) => convSteps(n.name, n.window!, kernel(n), n.params.bias ?? null, n.activation!, (n.config as Of<'depthwiseConv2d'>).depthMultiplier),
-  batchNorm: (n, inPlace) => {
+  batchNorm: (n, readsOutput) => {
     const p = n.params;
     if (!p.movingMean || !p.movingVariance) throw new Error(`unreachable: "${n.name}" has no moving statistics (the plan checks parameters)`);
-    return [batchNormStep(n.name, size(n.outputShape), { ...p, movingMean: p.movingMean, movingVariance: p.movingVariance }, (n.config as Of<'batchNorm'>).epsilon, inPlace === 0)];
+    return [batchNormStep(n.name, size(n.outputShape), { ...p, movingMean: p.movingMean, movingVariance: p.movingVariance }, (n.config as Of<'batchNorm'>).epsilon, readsOutput[0] === true)];
   },
   maxPool2d: (n) => [poolStep(n.name, 'max', n.window!)],
   avgPool2d: (n) => [poolStep(n.name, 'avg', n.window!)],
@@ -64,7 +64,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
   reshape: () => 'view',
   dropout: () => 'view',
   permute: (n) => [permuteStep(n.name, n.inputShapes[0], (n.config as Of<'permute'>).dims)],
-  activation: (n, inPlace) => [activationStep(n.name, n.activation!, n.outputShape, inPlace === 0)],
+  activation: (n, readsOutput) => [activationStep(n.name, n.activation!, n.outputShape, readsOutput[0] === true)],
   add: merge,
   subtract: merge,
   multiply: merge,
@@ -77,16 +77,15 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
   },
 };
 
-/** Kinds that can write over an input (the plan's in-place kinds): single-input ones over input 0. */
-const IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'batchNorm', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
+/** Kinds whose programs can run in place (the plan's in-place kinds). */
+export const GPU_IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'batchNorm', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 
 /**
- * The GPU work of node `n`. `inPlace` is the plan's choice of an input the node may write over
- * (-1: none); a merge of more inputs than one pass binds declines it (`shares` says what was done).
+ * The GPU work of node `n`. `readsOutput[k]` says that input `k` lives in the buffer the node
+ * writes (the plan runs it in place), so its program reads that input through the output binding.
  */
-export function gpuNodeOf(n: GpuNodeSource, inPlace = -1): GpuNode {
-  const ok = inPlace >= 0 && IN_PLACE.has(n.config.kind) && (n.inputShapes.length === 1 || mergeCanRunInPlace(n.inputShapes.length));
-  const shares = ok ? inPlace : -1;
-  const built = GPU_OPS[n.config.kind](n, shares);
-  return built === 'view' ? { name: n.name, steps: [], shares: 0 } : { name: n.name, steps: built, shares };
+export function gpuNodeOf(n: GpuNodeSource, readsOutput: readonly boolean[] = []): GpuNode {
+  if (readsOutput.some(Boolean) && !GPU_IN_PLACE.has(n.config.kind)) throw new Error(`unreachable: "${n.name}" (${n.config.kind}) cannot run in place`);
+  const built = GPU_OPS[n.config.kind](n, readsOutput);
+  return { name: n.name, steps: built === 'view' ? [] : built };
 }

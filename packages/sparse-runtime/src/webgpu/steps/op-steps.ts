@@ -78,30 +78,30 @@ export function permuteStep(layer: string, input: readonly number[], dims: reado
   return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
 }
 
-/** True when a merge of `count` inputs can write over one of them (one pass binds all the others). */
-export function mergeCanRunInPlace(count: number): boolean {
-  return count - 1 <= MERGE_INPUTS_PER_PASS;
-}
-
 /**
- * An element-wise merge of `count` inputs of `elements` values, folded in input order: one pass per
- * {@link MERGE_INPUTS_PER_PASS} inputs, later passes starting from the output. `inPlace`: the input
- * whose buffer the output takes (read through the output binding), or -1.
+ * An element-wise merge of `count` inputs of `elements` values, folded in input order: one pass
+ * binds up to {@link MERGE_INPUTS_PER_PASS} inputs, later passes start from the output. Inputs
+ * flagged in `readsOutput` live in the buffer the node writes (it runs in place over them) and are
+ * read through the output binding, all in the first pass (the only time the buffer still holds
+ * them: with more inputs than one pass binds, they move ahead of the inputs a later pass binds).
  */
-export function mergeSteps(layer: string, kind: MergeConfig['kind'], count: number, elements: number, inPlace = -1): GpuStep[] {
-  if (inPlace >= 0 && !mergeCanRunInPlace(count)) throw new Error(`unreachable: a merge of ${count} inputs cannot run in place`);
-  const steps: GpuStep[] = [];
-  for (let next = 0; next < count; ) {
-    const bound: number[] = [];
-    const operands: Array<number | 'y'> = next > 0 ? ['y'] : [];
-    for (; next < count && (bound.length < MERGE_INPUTS_PER_PASS || next === inPlace); next++) {
-      if (next === inPlace) operands.push('y');
-      else operands.push(bound.push(next) - 1);
-    }
-    const scale = kind === 'average' && next === count ? 1 / count : undefined;
-    steps.push(simpleStep(layer, mergeShader({ kind, inputs: bound.length, operands, scale }), MERGE_PARAMS, {}, elements, bound));
+export function mergeSteps(layer: string, kind: MergeConfig['kind'], count: number, elements: number, readsOutput: readonly boolean[] = []): GpuStep[] {
+  const passes: Array<{ inputs: number[]; operands: Array<number | 'y'> }> = [{ inputs: [], operands: [] }];
+  const later: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const first = passes[0];
+    if (readsOutput[k]) first.operands.push('y');
+    else if (first.inputs.length < MERGE_INPUTS_PER_PASS && later.length === 0) first.operands.push(first.inputs.push(k) - 1);
+    else later.push(k);
   }
-  return steps;
+  for (let i = 0; i < later.length; i += MERGE_INPUTS_PER_PASS) {
+    const inputs = later.slice(i, i + MERGE_INPUTS_PER_PASS);
+    passes.push({ inputs, operands: ['y', ...inputs.map((_, j) => j)] });
+  }
+  return passes.map((p, i) => {
+    const scale = kind === 'average' && i === passes.length - 1 ? 1 / count : undefined;
+    return simpleStep(layer, mergeShader({ kind, inputs: p.inputs.length, operands: p.operands, scale }), MERGE_PARAMS, {}, elements, p.inputs);
+  });
 }
 
 /** Concatenation along `axis` (an index into the per-sample shapes): one copy per input into its slice. */

@@ -4,7 +4,7 @@ import { randomModel } from '../../testing/random-model.js';
 import { gpuGraphOf } from '../gpu-graph.js';
 import { paddedBatch, quadsPerThread, dispatchFor, MAX_GROUPS_PER_DIM, WORKGROUP_SIZE } from '../shaders/common.js';
 import { threadsOf, uniformsOf } from './gpu-step.js';
-import { convTaps, tapWords } from './kernel-steps.js';
+import { convTaps, isBounded, tapWords } from './kernel-steps.js';
 import { GPU_OPS } from './node-steps.js';
 import { concatSteps, mergeSteps, permuteSources } from './op-steps.js';
 
@@ -28,7 +28,7 @@ describe('GPU steps', () => {
     });
     const steps = graph.nodes.flatMap((n) => n.steps);
     expect(steps.map((s) => s.layer)).toEqual(['c', 'p', 'd', 'd']);
-    expect(graph.nodes.map((n) => n.shares)).toEqual([-1, -1, 0, -1]);
+    expect(graph.nodes.map((n) => n.steps.length)).toEqual([1, 1, 0, 2]);
     expect(steps.map((s) => s.items)).toEqual([3 * 3 * 2, 2 * 2 * 2, 3, 1]);
     expect(steps.map((s) => s.inputs)).toEqual([[0], [0], [0], []]);
     expect(steps[0].shader(4)).toContain('max(v, 0.0)');
@@ -36,8 +36,8 @@ describe('GPU steps', () => {
     // conv: SAME padding of 5 with kernel 3, stride 2 → 3 outputs, 1 pixel of padding before.
     const conv = uniformsOf(steps[0], 4, 1, 640);
     expect([...conv.slice(0, 14)]).toEqual([18 * 4, 640, 4, 5, 5, 1, 3, 3, 2, 2, 2, 1, 1, 1]);
-    // taps: (dy | dx << 16, ci) per row; a bias-less conv binds zeros
-    expect([...(steps[0].arrays[4] as Uint32Array)].slice(0, 6)).toEqual([0, 0, 1 << 16, 0, 2 << 16, 0]);
+    // a padded window: (dy | dx << 16, flat offset) per row; a bias-less conv binds zeros
+    expect([...(steps[0].arrays[4] as Uint32Array)].slice(0, 8)).toEqual([0, 0, 1 << 16, 1, 2 << 16, 2, 1, 5]);
     expect([...(steps[0].arrays[3] as Float32Array)]).toEqual([0, 0]);
     // flatten shares the pool's buffer of the pooled image; the softmax runs on the dense output's buffer
     expect(graph.buffers.bufferOf[3]).toBe(graph.buffers.bufferOf[2]);
@@ -46,7 +46,12 @@ describe('GPU steps', () => {
   it('dilates taps and packs depthwise kernels by output channel c·m + j', () => {
     const g = { input: [9, 9, 3] as const, output: [5, 5, 6] as const, kernelSize: [3, 2] as const, strides: [1, 1] as const, dilation: [2, 3] as const, pads: { top: 0, left: 0 } };
     expect([...tapWords('dw', g)]).toEqual([0, 3 << 16, 2, 2 | (3 << 16), 4, 4 | (3 << 16)]);
-    expect(convTaps('c', g).length).toBe(3 * 2 * 3 * 2);
+    // unpadded: one flat offset (dy·inW + dx)·cin + ci per row
+    expect(isBounded(g)).toBe(false);
+    expect([...convTaps('c', g, false, false)].slice(0, 7)).toEqual([0, 1, 2, 9, 10, 11, 2 * 9 * 3]);
+    expect([...convTaps('dw', g, true, false)]).toEqual([0, 9, 2 * 9 * 3, 2 * 9 * 3 + 9, 4 * 9 * 3, 4 * 9 * 3 + 9]);
+    expect(convTaps('c', g, false, true).length).toBe(3 * 2 * 3 * 2);
+    expect(isBounded({ ...g, output: [6, 6, 6] })).toBe(true);
     expect(() => tapWords('big', { ...g, kernelSize: [3, 3], dilation: [40_000, 1] })).toThrow(/UNSUPPORTED_LAYER|65536/);
     // kernel [1, 1, 2, 3] (multiplier 3): weight (ci, j) → column ci·3 + j
     const values = Float32Array.from([1, 2, 3, 4, 5, 6]);
@@ -75,6 +80,14 @@ describe('GPU steps', () => {
     expect(avg[1].shader(1)).toContain('var acc = y[t]');
     expect(avg[1].shader(1)).toContain(`acc * ${Math.fround(1 / 9)}`);
     expect(mergeSteps('sub', 'subtract', 2, 4)[0].shader(1)).toContain('acc = acc - x1[t]');
+    // in place over input 1 of a subtraction: the second operand is read through y
+    const over = mergeSteps('sub', 'subtract', 2, 4, [false, true]);
+    expect(over[0].inputs).toEqual([0]);
+    expect(over[0].shader(1)).toContain('var acc = x0[t];\n  acc = acc - y[t];');
+    // in place over input 8 of 9: it moves into the first pass (the buffer holds it only until then)
+    const late = mergeSteps('add', 'add', 9, 4, [false, false, false, false, false, false, false, false, true]);
+    expect(late.map((s) => s.inputs)).toEqual([[0, 1, 2, 3, 4, 5], [6, 7]]);
+    expect(late[0].shader(1)).toContain('acc = acc + y[t];\n  y[t] = acc;');
   });
 
   it('pads the batch to vec4 lanes and blocks of 16 samples', () => {

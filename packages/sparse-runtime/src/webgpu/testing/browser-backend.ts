@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import type { PreparedModel, RuntimeBackend } from '../../backend.js';
 import type { CompressedModel } from '@dc/core';
 import type { ThroughputResult } from '../bench-loop.js';
+import type { TfjsComparisonRow } from '../bench-tfjs.js';
 import { toWire } from './wire-model.js';
 
 /** The page-side API of `test-browser/entry.ts`, as seen from Node. */
@@ -14,7 +15,10 @@ interface PageApi {
   prepare(wire: unknown, which?: 'webgpu' | 'cpu'): Promise<number>;
   run(id: number, input: Float32Array, batch: number): Promise<Float32Array>;
   dispose(id: number): void;
-  bench(id: number, inputSize: number, batch: number, minMs: number): Promise<ThroughputResult>;
+  bench(id: number, batch: number, minMs: number): Promise<ThroughputResult>;
+  /** Only on the benchmark page (test-browser/bench.html). */
+  benchAgainstTfjs(wire: unknown, batches: number[], minMs: number): Promise<TfjsComparisonRow[]>;
+  adapter(): Promise<string>;
 }
 
 type PageWindow = typeof globalThis & { dcPage: PageApi };
@@ -40,14 +44,24 @@ export function browserWebGpuBackend(page: Page): RuntimeBackend {
   return { name: 'webgpu', prepare: (model) => prepareInPage(page, model.compressed) };
 }
 
-/** Throughput of the page's WebGPU backend on `model` at each batch size (see bench-loop.ts). */
-export async function benchInPage(page: Page, model: CompressedModel, batches: readonly number[], minMs: number): Promise<ThroughputResult[]> {
-  const id = await page.evaluate((w) => (window as unknown as PageWindow).dcPage.prepare(w, 'webgpu'), toWire(model));
-  const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
+/** Throughput of the page's WebGPU backend on `model` (or a .dcm path served to the page) at each batch size (see bench-loop.ts). */
+export async function benchInPage(page: Page, model: CompressedModel | string, batches: readonly number[], minMs: number): Promise<ThroughputResult[]> {
+  const id = await page.evaluate((w) => (window as unknown as PageWindow).dcPage.prepare(w, 'webgpu'), typeof model === 'string' ? model : toWire(model));
   const results: ThroughputResult[] = [];
   for (const batch of batches) {
-    results.push(await page.evaluate(([i, n, b, ms]) => (window as unknown as PageWindow).dcPage.bench(i, n, b, ms), [id, inputSize, batch, minMs] as const));
+    results.push(await page.evaluate(([i, b, ms]) => (window as unknown as PageWindow).dcPage.bench(i, b, ms), [id, batch, minMs] as const));
   }
   await page.evaluate((i) => (window as unknown as PageWindow).dcPage.dispose(i), id);
   return results;
+}
+
+/** The page's backend against tfjs-backend-webgpu's dense network (see bench-tfjs.ts), on `model` or a .dcm path served to the page; needs the benchmark page. */
+export function benchAgainstTfjsInPage(page: Page, model: CompressedModel | string, batches: readonly number[], minMs: number): Promise<TfjsComparisonRow[]> {
+  const wire = typeof model === 'string' ? model : toWire(model);
+  return page.evaluate(([w, b, ms]) => (window as unknown as PageWindow).dcPage.benchAgainstTfjs(w, [...b], ms), [wire, batches, minMs] as const);
+}
+
+/** The page's adapter description (or why there is none). */
+export function pageAdapter(page: Page): Promise<string> {
+  return page.evaluate(() => (window as unknown as PageWindow).dcPage.adapter());
 }

@@ -3,6 +3,7 @@
  * serves it on http://127.0.0.1 (a secure context, so `navigator.gpu` exists), and drives Debian's
  * `/usr/bin/chromium` with `playwright-core` (never a downloaded browser). Test-only code.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,12 @@ export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium libvulkan1)`;
 }
 
+/** Chromium's version (`156.0.7530.1`), from `chromium --version`. */
+export function chromiumVersion(): string {
+  const out = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return /(\d+\.\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
+}
+
 const PAGE_DIR = fileURLToPath(new URL('../../../test-browser/', import.meta.url));
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json', '.dcm': 'application/octet-stream' };
 
@@ -32,16 +39,19 @@ export interface ChromiumPage {
   close(): Promise<void>;
 }
 
-async function buildPage(outDir: string): Promise<void> {
+/** The pages of `test-browser/`: the test page, and the benchmark page (which bundles tfjs too). */
+export type PageName = 'index' | 'bench';
+
+async function buildPage(outDir: string, page: PageName): Promise<void> {
   const vite = await import('vite');
   await vite.build({
     root: PAGE_DIR,
     configFile: false,
     logLevel: 'error',
     resolve: { conditions: ['source', ...vite.defaultClientConditions] },
-    build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, reportCompressedSize: false },
-    // The page bundles the cpu backend, whose thread workers are module workers (code-split).
+    // The cpu backend's module workers (and the page's lazily loaded tfjs chunk) need ES output.
     worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, reportCompressedSize: false, rollupOptions: { input: join(PAGE_DIR, `${page}.html`) } },
   });
 }
 
@@ -61,11 +71,11 @@ function serveDir(dir: string, extra: Map<string, Uint8Array>): Promise<Server> 
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Builds and serves the test page, launches Chromium with WebGPU enabled and opens the page. */
-export async function openChromiumPage(): Promise<ChromiumPage> {
+/** Builds and serves a page of `test-browser/` (default the test page), launches Chromium with WebGPU enabled and opens the page. */
+export async function openChromiumPage(page: PageName = 'index'): Promise<ChromiumPage> {
   const work = await mkdtemp(join(tmpdir(), 'dc-webgpu-page-'));
   const outDir = join(work, 'dist');
-  await buildPage(outDir);
+  await buildPage(outDir, page);
   const extra = new Map<string, Uint8Array>();
   const server = await serveDir(outDir, extra);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -82,16 +92,16 @@ export async function openChromiumPage(): Promise<ChromiumPage> {
         '--disable-sync', '--no-first-run', '--disable-quic',
       ],
     });
-    const page = await browser.newPage();
+    const tab = await browser.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 30_000 }).catch((e: unknown) => {
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.goto(`${origin}/${page}.html`);
+    await tab.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 30_000 }).catch((e: unknown) => {
       throw new Error(`the test page did not start: ${errors.join('; ') || (e as Error).message}`);
     });
     const b = browser;
     return {
-      page,
+      page: tab,
       origin,
       serve: (path, bytes) => void extra.set(path, bytes),
       async close() {
