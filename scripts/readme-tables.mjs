@@ -75,18 +75,20 @@ const RENDERERS = {
   /**
    * `pnpm figures:memory`: the runtime's peak activation memory per model, per sample (batch norms
    * folded or not, and if nothing were freed), then at each batch size for a backend that runs the
-   * whole batch at once and for the cpu backend (chunks of 16 samples).
+   * whole batch at once, for the cpu backend (chunks of 16 samples) and for the webgpu backend's
+   * pooled device buffers (when the figures have them).
    */
   'activation-memory'(output) {
     const kb = (bytes) => `${fixed(bytes / 1024, 1)} KiB`;
     const mb = (bytes) => (bytes >= 1024 * 1024 ? `${fixed(bytes / 1024 / 1024, 1)} MiB` : kb(bytes));
     const batches = output.memory[0].batches.map((b) => b.batch);
+    const gpu = output.memory[0].batches[0].webgpuBytes !== undefined;
     const lines = [
-      row(['model (nodes → steps)', 'per sample', 'unfolded BN', 'nothing freed', ...batches.map((b) => `batch ${int(b)}: whole / cpu`)]),
+      row(['model (nodes → steps)', 'per sample', 'unfolded BN', 'nothing freed', ...batches.map((b) => `batch ${int(b)}: whole / cpu${gpu ? ' / webgpu' : ''}`)]),
       `|---|---:|---:|---:|${batches.map(() => '---:|').join('')}`,
     ];
     for (const m of output.memory) {
-      lines.push(row([`${m.model} (${m.nodes} → ${m.steps})`, kb(m.perSampleBytes), kb(m.perSampleUnfoldedBytes), kb(m.perSampleKeepAllBytes), ...m.batches.map((b) => `${mb(b.wholeBatchBytes)} / ${mb(b.cpuBytes)}`)]));
+      lines.push(row([`${m.model} (${m.nodes} → ${m.steps})`, kb(m.perSampleBytes), kb(m.perSampleUnfoldedBytes), kb(m.perSampleKeepAllBytes), ...m.batches.map((b) => `${mb(b.wholeBatchBytes)} / ${mb(b.cpuBytes)}${gpu ? ` / ${mb(b.webgpuBytes)}` : ''}`)]));
     }
     return lines.join('\n');
   },

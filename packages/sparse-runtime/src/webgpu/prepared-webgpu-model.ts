@@ -58,7 +58,7 @@ async function deviceStep(device: GPUDevice, programs: Programs, step: GpuStep, 
 export async function prepareWebGpuModel(device: GPUDevice, model: LoadedModel, options: PrepareWebGpuOptions = {}): Promise<PreparedModel> {
   assertRunnable(model.plan, 'webgpu');
   const programs = createPrograms(device);
-  const graph = gpuGraphOf(model.compressed);
+  const graph = gpuGraphOf(model.plan);
   const { bufferOf, bufferSizes } = graph.buffers;
   const outputBuffer = bufferOf[graph.nodes.length];
   // Pool index -1 and -2 stand for the row-major staging (input) and rows (output) buffers.

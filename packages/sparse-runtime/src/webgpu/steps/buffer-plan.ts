@@ -2,12 +2,12 @@
  * Device buffers for the values of a graph, driven by the plan's buffer schedule. Value 0 is the
  * model input, value `i + 1` the output of step `i`. The schedule names, for each value, the
  * logical buffer that holds it (views and in-place steps share their input's) and, after each
- * step, the logical buffers no later step reads. The pool maps logical buffers to device buffers:
- * when a step opens a logical buffer it takes a free device buffer (the smallest that fits, else
- * the largest free one, grown), and a logical buffer's device buffer returns to the pool right
- * after its last reader. A step's output never takes the device buffer of a value it reads
- * (inputs are freed after the step), except where the schedule runs it in place, and then its
- * program reads that input through its output binding (WebGPU forbids binding one buffer twice).
+ * step, the logical buffers no later step reads. The pool maps logical buffers to device buffers
+ * so that two logical buffers alive at the same step never share one: a device buffer is reused
+ * as soon as the logical buffers it held are dead. A step's output never takes the device buffer
+ * of a value it reads (a buffer freed after step `i` is still alive during step `i`), except where
+ * the schedule runs it in place, and then its program reads that input through its output binding
+ * (WebGPU forbids binding one buffer twice in a dispatch).
  */
 
 /** The part of the plan's schedule the pool reads. */
@@ -32,30 +32,34 @@ export interface BufferPlan {
   readonly unpooledElements: number;
 }
 
-/** Assigns pooled device buffers to the values of a schedule. */
+/**
+ * Assigns pooled device buffers to the values of a schedule. All lifetimes are known at prepare,
+ * so the assignment is offline, greedy by size (as TensorFlow Lite's arena planner orders its
+ * tensors): the largest logical buffer first, each into the first device buffer that no logical
+ * buffer alive at the same time uses, else into a new one. A device buffer is as large as the
+ * largest logical buffer it holds.
+ */
 export function poolBuffers(s: BufferSchedule): BufferPlan {
-  const sizes: number[] = [];
-  const free: number[] = [];
+  // Lifetime of each logical buffer: from the step that opens it (-1: the input) to its last reader.
+  const life = new Map<number, [number, number]>();
+  for (const logical of s.bufferOf) if (!life.has(logical)) life.set(logical, [logical - 1, Infinity]);
+  s.frees.forEach((dying, i) => dying.forEach((b) => (life.get(b)![1] = i)));
+  const order = [...life.keys()].sort((a, b) => s.valueSizes[b] - s.valueSizes[a] || a - b);
+  const holders: Array<{ size: number; lives: Array<[number, number]> }> = [];
   const deviceOf = new Map<number, number>();
-  const open = (logical: number) => {
-    const need = s.valueSizes[logical];
-    const fits = free.filter((b) => sizes[b] >= need).sort((a, b) => sizes[a] - sizes[b]);
-    let pick = fits[0] ?? free.sort((a, b) => sizes[b] - sizes[a])[0];
-    if (pick === undefined) pick = sizes.push(need) - 1;
-    else free.splice(free.indexOf(pick), 1);
-    sizes[pick] = Math.max(sizes[pick], need);
-    deviceOf.set(logical, pick);
-  };
-  open(0);
-  s.frees.forEach((dying, i) => {
-    if (s.bufferOf[i + 1] === i + 1) open(i + 1);
-    for (const logical of dying) free.push(deviceOf.get(logical)!);
-  });
-  const unpooled = [...deviceOf.keys()].reduce((sum, logical) => sum + s.valueSizes[logical], 0);
+  for (const logical of order) {
+    const [open, close] = life.get(logical)!;
+    // A buffer opened at step i is written while the buffers freed after step i are still read.
+    let d = holders.findIndex((h) => h.lives.every(([o, c]) => c < open || close < o));
+    if (d < 0) d = holders.push({ size: s.valueSizes[logical], lives: [] }) - 1;
+    holders[d].lives.push([open, close]);
+    deviceOf.set(logical, d);
+  }
+  const sizes = holders.map((h) => h.size);
   return {
     bufferOf: s.bufferOf.map((logical) => deviceOf.get(logical)!),
     bufferSizes: sizes,
     peakElements: sizes.reduce((a, b) => a + b, 0),
-    unpooledElements: unpooled,
+    unpooledElements: [...life.keys()].reduce((sum, logical) => sum + s.valueSizes[logical], 0),
   };
 }

@@ -8,20 +8,8 @@ import { packColumns, type PackedColumns } from '../pack-columns.js';
 import { convShader, CONV2D_PARAMS } from '../shaders/conv2d.js';
 import { denseShader, DENSE_PARAMS } from '../shaders/dense.js';
 import { softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
+import type { Window } from '../../model/plan.js';
 import type { GpuStep } from './gpu-step.js';
-
-/** Height, width, channels. */
-export type Hwc = readonly [number, number, number];
-
-/** The geometry of a windowed op, resolved (pads as tfjs splits SAME padding): what the plan's `window` holds. */
-export interface WindowGeometry {
-  readonly input: Hwc;
-  readonly output: Hwc;
-  readonly kernelSize: readonly [number, number];
-  readonly strides: readonly [number, number];
-  readonly dilation: readonly [number, number];
-  readonly pads: { readonly top: number; readonly left: number };
-}
 
 /** Most span of a dilated kernel along one axis (16 bits of a tap word). */
 const MAX_SPAN = 65_536;
@@ -31,7 +19,7 @@ function unsupported(layer: string, message: string): DcError {
 }
 
 /** Tap words `dy | dx << 16` (dilated offsets) for every kernel position `ky·kw + kx`. */
-export function tapWords(layer: string, g: WindowGeometry): Uint32Array {
+export function tapWords(layer: string, g: Window): Uint32Array {
   const [kh, kw] = g.kernelSize;
   const [dy, dx] = g.dilation;
   if ((kh - 1) * dy >= MAX_SPAN || (kw - 1) * dx >= MAX_SPAN) throw unsupported(layer, `the webgpu backend supports dilated kernels spanning up to ${MAX_SPAN} pixels, got ${kh}×${kw} with dilation ${dy}×${dx}`);
@@ -41,7 +29,7 @@ export function tapWords(layer: string, g: WindowGeometry): Uint32Array {
 }
 
 /** True when some taps of the window fall outside the image (SAME padding that adds pixels). */
-export function isBounded(g: WindowGeometry): boolean {
+export function isBounded(g: Window): boolean {
   const [h, w] = [g.input[0], g.input[1]];
   const span = (k: number, d: number) => (k - 1) * d + 1;
   return g.pads.top > 0 || g.pads.left > 0 || (g.output[0] - 1) * g.strides[0] + span(g.kernelSize[0], g.dilation[0]) > h || (g.output[1] - 1) * g.strides[1] + span(g.kernelSize[1], g.dilation[1]) > w;
@@ -52,7 +40,7 @@ export function isBounded(g: WindowGeometry): boolean {
  * from the window origin, preceded by its tap word when the window is `bounded`. Conv2d rows are
  * `(ky·kw + kx)·cin + ci`; depthwise rows `ky·kw + kx`.
  */
-export function convTaps(layer: string, g: WindowGeometry, depthwise: boolean, bounded: boolean): Uint32Array {
+export function convTaps(layer: string, g: Window, depthwise: boolean, bounded: boolean): Uint32Array {
   const words = tapWords(layer, g);
   const [inW, cin] = [g.input[1], g.input[2]];
   const perTap = depthwise ? 1 : cin;
@@ -97,7 +85,7 @@ export function denseSteps(layer: string, kernel: CompressedTensor, bias: Float3
  * A conv2d (kernel `[kh, kw, cin, cout]`) or, with `multiplier`, a depthwise conv2d (kernel
  * `[kh, kw, cin, multiplier]`, output channel `ci·multiplier + j`).
  */
-export function convSteps(layer: string, g: WindowGeometry, kernel: CompressedTensor, bias: Float32Array | null, activation: ActivationParams, multiplier?: number): GpuStep[] {
+export function convSteps(layer: string, g: Window, kernel: CompressedTensor, bias: Float32Array | null, activation: ActivationParams, multiplier?: number): GpuStep[] {
   const depthwise = multiplier !== undefined;
   const [kh, kw] = g.kernelSize;
   // The depthwise kernel [kh, kw, cin, m] seen as [kh·kw, cin·m]: same positions, columns = output channels.

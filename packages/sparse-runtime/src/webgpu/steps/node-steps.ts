@@ -4,24 +4,14 @@
  * parameters: kernels still compressed, vectors as float32), with the input the schedule lets it
  * write over, if any.
  */
-import { sampleAxis, type ActivationParams, type CompressedTensor, type LayerConfig, type LayerKind, type Shape } from '@dc/core';
+import { sampleAxis, type CompressedTensor, type LayerConfig, type LayerKind, type Shape } from '@dc/core';
 import type { GpuNode, GpuStep } from './gpu-step.js';
-import { convSteps, denseSteps, type Hwc, type WindowGeometry } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, shift2dStep, type BatchNormVectors } from './op-steps.js';
+import type { Hwc, PlanStep } from '../../model/plan.js';
+import { convSteps, denseSteps } from './kernel-steps.js';
+import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, shift2dStep } from './op-steps.js';
 
-/** What the GPU needs of one node: the fields of the plan's step it reads. */
-export interface GpuNodeSource {
-  readonly name: string;
-  readonly config: LayerConfig;
-  readonly inputShapes: readonly Shape[];
-  readonly outputShape: Shape;
-  /** Kernel still compressed; bias and batch-norm vectors as float32. */
-  readonly params: { readonly kernel?: CompressedTensor; readonly bias?: Float32Array } & Partial<BatchNormVectors>;
-  /** The activation applied last, defaults resolved; null for ops without one. */
-  readonly activation: ActivationParams | null;
-  /** Window geometry of convolutions and windowed pooling; null otherwise. */
-  readonly window: WindowGeometry | null;
-}
+/** What the GPU reads of one plan step. */
+export type GpuNodeSource = Pick<PlanStep, 'name' | 'config' | 'inputShapes' | 'outputShape' | 'params' | 'activation' | 'window'>;
 
 const hwc = (s: Shape): Hwc => [s[0], s[1], s[2]];
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);

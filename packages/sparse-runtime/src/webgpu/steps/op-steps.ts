@@ -8,12 +8,12 @@ import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/mer
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
 import { gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
 import { simpleStep, type GpuStep } from './gpu-step.js';
-import type { Hwc, WindowGeometry } from './kernel-steps.js';
+import type { Hwc, Window } from '../../model/plan.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Max or average pooling over a window (SAME padding: the average counts in-image elements only). */
-export function poolStep(layer: string, kind: 'max' | 'avg', g: WindowGeometry): GpuStep {
+export function poolStep(layer: string, kind: 'max' | 'avg', g: Window): GpuStep {
   const [inH, inW, channels] = g.input;
   const [outH, outW] = g.output;
   const fixed = { inH, inW, channels, outH, outW, poolH: g.kernelSize[0], poolW: g.kernelSize[1], strideY: g.strides[0], strideX: g.strides[1], padTop: g.pads.top, padLeft: g.pads.left };

@@ -1,6 +1,8 @@
 import { OP_KINDS, type CompressedModel } from '@dc/core';
 import { describe, expect, it } from 'vitest';
+import { conformanceCases } from '../../testing/cases.js';
 import { randomModel } from '../../testing/random-model.js';
+import { planModel } from '../../model/plan.js';
 import { gpuGraphOf } from '../gpu-graph.js';
 import { paddedBatch, quadsPerThread, dispatchFor, MAX_GROUPS_PER_DIM, WORKGROUP_SIZE } from '../shaders/common.js';
 import { threadsOf, uniformsOf } from './gpu-step.js';
@@ -16,7 +18,7 @@ describe('GPU steps', () => {
   });
 
   it('plans a convnet: fused activations, a softmax pass in place after a softmax layer, nothing for flatten', () => {
-    const graph = gpuGraphOf({
+    const graph = gpuGraphOf(planModel({
       name: 'tiny', inputShape: [5, 5, 1], stages: [],
       layers: [
         { name: 'c', config: { kind: 'conv2d', filters: 2, kernelSize: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu', useBias: false } },
@@ -25,7 +27,7 @@ describe('GPU steps', () => {
         { name: 'd', config: { kind: 'dense', units: 3, activation: 'softmax', useBias: true } },
       ],
       tensors: new Map([['c/kernel', dense([3, 3, 1, 2])], ['d/kernel', dense([8, 3], 0.5)], ['d/bias', dense([3], 0)]]),
-    });
+    }));
     const steps = graph.nodes.flatMap((n) => n.steps);
     expect(steps.map((s) => s.layer)).toEqual(['c', 'p', 'd', 'd']);
     expect(graph.nodes.map((n) => n.steps.length)).toEqual([1, 1, 0, 2]);
@@ -44,7 +46,7 @@ describe('GPU steps', () => {
   });
 
   it('dilates taps and packs depthwise kernels by output channel c·m + j', () => {
-    const g = { input: [9, 9, 3] as const, output: [5, 5, 6] as const, kernelSize: [3, 2] as const, strides: [1, 1] as const, dilation: [2, 3] as const, pads: { top: 0, left: 0 } };
+    const g = { input: [9, 9, 3] as const, output: [5, 5, 6] as const, kernelSize: [3, 2] as const, strides: [1, 1] as const, dilation: [2, 3] as const, pads: { top: 0, left: 0, bottom: 0, right: 0 } };
     expect([...tapWords('dw', g)]).toEqual([0, 3 << 16, 2, 2 | (3 << 16), 4, 4 | (3 << 16)]);
     // unpadded: one flat offset (dy·inW + dx)·cin + ci per row
     expect(isBounded(g)).toBe(false);
@@ -55,11 +57,11 @@ describe('GPU steps', () => {
     expect(() => tapWords('big', { ...g, kernelSize: [3, 3], dilation: [40_000, 1] })).toThrow(/UNSUPPORTED_LAYER|65536/);
     // kernel [1, 1, 2, 3] (multiplier 3): weight (ci, j) → column ci·3 + j
     const values = Float32Array.from([1, 2, 3, 4, 5, 6]);
-    const graph = gpuGraphOf({
+    const graph = gpuGraphOf(planModel({
       name: 'dw', inputShape: [2, 2, 2], stages: [],
       layers: [{ name: 'dw', config: { kind: 'depthwiseConv2d', kernelSize: [1, 1], strides: [1, 1], padding: 'valid', depthMultiplier: 3, activation: 'linear', useBias: false } }],
       tensors: new Map([['dw/kernel', { layout: 'dense', shape: [1, 1, 2, 3], values }]]),
-    });
+    }));
     const [step] = graph.nodes[0].steps;
     expect([...(step.arrays[0] as Uint32Array)]).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(step.fixed.multiplier).toBe(3);
@@ -107,11 +109,27 @@ describe('GPU steps', () => {
   it('gives every random model step a value for each uniform field', () => {
     for (let seed = 0; seed < 6; seed++) {
       const cm: CompressedModel = randomModel(seed, seed % 2 ? 'conv' : 'mlp');
-      for (const step of gpuGraphOf(cm).nodes.flatMap((n) => n.steps)) {
+      for (const step of gpuGraphOf(planModel(cm)).nodes.flatMap((n) => n.steps)) {
         const u = uniformsOf(step, 8, 4, 64);
         expect(u[0]).toBe(threadsOf(step, 8, 4));
         for (const f of step.fields.slice(3)) expect(step.fixed[f], `${step.layer}.${f}`).toBeTypeOf('number');
       }
     }
+  });
+
+  it('never binds a step\'s output buffer as one of its inputs, on every conformance graph (views, in-place steps, folded batch norms)', () => {
+    let inPlace = 0;
+    for (const c of conformanceCases(2, 12)) {
+      const plan = planModel(c.model());
+      const graph = gpuGraphOf(plan);
+      const device = graph.buffers.bufferOf;
+      graph.nodes.forEach((node, i) => {
+        for (const step of node.steps) {
+          for (const k of step.inputs) expect(device[node.inputs[k]], `${c.name}: ${node.name} binds its output buffer as input ${k}`).not.toBe(device[i + 1]);
+        }
+        if (plan.inPlace[i] >= 0) inPlace++;
+      });
+    }
+    expect(inPlace).toBeGreaterThan(10);
   });
 });

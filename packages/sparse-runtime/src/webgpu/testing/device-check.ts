@@ -14,7 +14,7 @@ import { maxRelativeError, referencePredict } from '../../testing/reference.js';
 import { runWebGpuBench, type WebGpuBenchResult } from '../bench-webgpu.js';
 import { createWebGpuBackend } from '../create-webgpu-backend.js';
 import { nodeGpu } from '../node-gpu.js';
-import { activationsModel, fusedActivationsModel, mergeModel, spatialModel } from './op-models.js';
+import { activationsModel, wideMergesModel } from './op-models.js';
 
 /** One checked model at one batch size. */
 export interface DeviceCheckRow {
@@ -65,7 +65,7 @@ export async function runDeviceCheck(o: DeviceCheckOptions): Promise<DeviceCheck
   try {
     const cases = [
       ...conformanceCases().map((c) => ({ name: c.name, make: c.model, batches: c.batches })),
-      ...[activationsModel, fusedActivationsModel, spatialModel, mergeModel].map((make) => ({ name: `ops: ${make().name}`, make, batches: [1, 17, 300] })),
+      ...[activationsModel, wideMergesModel].map((make) => ({ name: `webgpu: ${make().name}`, make, batches: [1, 17, 300] })),
     ];
     for (const c of cases) {
       const cm = c.make();
