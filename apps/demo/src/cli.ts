@@ -1,45 +1,12 @@
 #!/usr/bin/env node
 import { isDcError } from '@dc/core';
+import { nonNegativeInt, perLayer, positiveInt, positiveNumber } from '@dc/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
 import { MODEL_NAMES, type ModelName } from './models.js';
 import { serveDemoPage } from './web/index.js';
 import { PRESET_NAMES, presetSettings, type DemoSettings, type PresetName } from './presets.js';
-
-function positiveInt(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
-    return n;
-  };
-}
-
-function nonNegativeInt(name: string) {
-  return (v: string) => (v === '0' ? 0 : positiveInt(name)(v));
-}
-
-function positiveNumber(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
-    return n;
-  };
-}
-
-/** Parses `ip1=0.92,ip2=0.91` (or one number for every layer). */
-function perLayer(name: string, check: (n: number) => boolean) {
-  return (v: string): Record<string, number> => {
-    const out: Record<string, number> = {};
-    for (const part of v.split(',')) {
-      const [layer, value] = part.includes('=') ? part.split('=') : ['*', part];
-      const n = Number(value);
-      if (!layer || !check(n)) throw new InvalidArgumentError(`${name}: bad entry "${part}"`);
-      out[layer.trim()] = n;
-    }
-    return out;
-  };
-}
 
 /** Options shared by `run` and `train`. */
 function common(cmd: Command): Command {

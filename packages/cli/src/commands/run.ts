@@ -1,7 +1,7 @@
 /** `dc run <file> --data …`: the accuracy of a `.dcm` file on your data, computed by running the file. */
 import { DcError, type Preprocessing } from '@dc/core';
-import { createSession, loadCompressedModel, type RuntimeBackend } from '@dc/sparse-runtime';
-import { readLabelledData, type DataSource } from '../data/labelled-data.js';
+import { createSession, loadCompressedModel, type LoadedModel, type RuntimeBackend } from '@dc/sparse-runtime';
+import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
 
 /** Options of {@link runFile}. */
 export interface RunOptions extends DataSource {
@@ -31,7 +31,7 @@ export interface RunResult {
   readonly milliseconds: number;
 }
 
-async function makeBackend(o: RunOptions): Promise<RuntimeBackend> {
+async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<RuntimeBackend> {
   switch (o.backend ?? 'cpu') {
     case 'cpu': {
       const { createCpuBackend } = await import('@dc/sparse-runtime/cpu');
@@ -52,6 +52,18 @@ async function makeBackend(o: RunOptions): Promise<RuntimeBackend> {
 
 /** Runs the file at `path` on the data of `options`. */
 export async function runFile(path: string, options: RunOptions): Promise<RunResult> {
+  return runFileOn(path, options, (model, preprocessing) => readLabelledData(options, model.inputShape, model.outputSize, preprocessing));
+}
+
+/**
+ * Runs the file at `path` on the samples `read` gives for it (called with the loaded model and the
+ * preprocessing to apply: the flags' or the file's own record).
+ */
+export async function runFileOn(
+  path: string,
+  options: Omit<RunOptions, keyof DataSource>,
+  read: (model: LoadedModel, preprocessing: Preprocessing | undefined) => Promise<LabelledData>,
+): Promise<RunResult> {
   const model = await loadCompressedModel(path);
   const recorded = model.compressed.preprocessing;
   const preprocessing: Preprocessing | undefined =
@@ -59,7 +71,7 @@ export async function runFile(path: string, options: RunOptions): Promise<RunRes
       ? { scale: [options.inputScale ?? 1], offset: [options.inputOffset ?? 0] }
       : recorded;
   const classes = model.outputSize;
-  const data = await readLabelledData(options, model.inputShape, classes, preprocessing);
+  const data = await read(model, preprocessing);
   const backend = await makeBackend(options);
   const session = await createSession(model, { backend });
   const t0 = performance.now();

@@ -25,13 +25,22 @@ export interface LabelledData {
   readonly inputs: Float32Array;
   readonly labels?: Int32Array;
   readonly count: number;
+  /** The scaling applied to the raw values (none: used as given). */
+  readonly preprocessing?: Preprocessing;
 }
 
-/** Reads `source` for a model of `inputShape` and `classes` outputs, applying `preprocessing`. */
-export async function readLabelledData(source: DataSource, inputShape: readonly number[], classes: number, preprocessing: Preprocessing | undefined): Promise<LabelledData> {
+/** Pixels stored as bytes (IDX files, uint8 `.npy`) are scaled to [0, 1], as MNIST models expect. */
+export const BYTE_PIXELS: Preprocessing = { scale: [1 / 255], offset: [0] };
+
+/**
+ * Reads `source` for a model of `inputShape` and `classes` outputs, applying `preprocessing`;
+ * `'auto'` scales byte data (IDX, uint8 `.npy`) by 1/255 and leaves other dtypes as they are.
+ */
+export async function readLabelledData(source: DataSource, inputShape: readonly number[], classes: number, preprocessing: Preprocessing | 'auto' | undefined): Promise<LabelledData> {
   const { inputs, labels } = extname(source.data) === '.npy'
     ? { inputs: await readNpy(source.data), labels: source.labels ? await readNpy(source.labels) : undefined }
     : await readIdxFolder(source.data, source.split ?? 'test');
+  const used = preprocessing === 'auto' ? (inputs.values instanceof Uint8Array ? BYTE_PIXELS : undefined) : preprocessing;
   const perSample = sizeOfShape(inputShape);
   const total = inputs.shape[0] ?? 0;
   if (inputs.shape.length < 1 || sizeOfShape(inputs.shape.slice(1)) !== perSample) {
@@ -40,7 +49,12 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
     });
   }
   const count = Math.min(total, source.limit ?? total);
-  return { inputs: preprocess(inputs, count * perSample, inputShape, preprocessing), ...(labels ? { labels: checkLabels(labels, total, count, classes, source) } : {}), count };
+  return {
+    inputs: preprocess(inputs, count * perSample, inputShape, used),
+    ...(labels ? { labels: checkLabels(labels, total, count, classes, source) } : {}),
+    count,
+    ...(used ? { preprocessing: used } : {}),
+  };
 }
 
 function preprocess(raw: NumericArray, n: number, inputShape: readonly number[], p: Preprocessing | undefined): Float32Array {

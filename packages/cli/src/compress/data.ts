@@ -1,0 +1,70 @@
+/**
+ * The data of a `dc compress` run: training samples (an IDX folder's train split, or `.npy` arrays)
+ * and test samples (the folder's test split, or `--test-data`), read and checked against the model
+ * before any work, with the input scaling recorded for the file.
+ */
+import { extname } from 'node:path';
+import { DcError, type Preprocessing } from '@dc/core';
+import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
+import type { RecordedPreprocessing } from './settings.js';
+
+/** Where `dc compress` reads its data. */
+export interface CompressDataOptions {
+  /** An IDX folder (train split for training, test split for the measurement) or a `.npy` of inputs. */
+  readonly data?: string;
+  /** Integer class labels of `.npy` training inputs. */
+  readonly labels?: string;
+  /** `.npy` test inputs and labels (an IDX folder's test split is used without them). */
+  readonly testData?: string;
+  readonly testLabels?: string;
+  /** Only the first N training / test samples. */
+  readonly trainLimit?: number;
+  readonly testLimit?: number;
+  /** `x = raw · inputScale + inputOffset`; default: byte data × 1/255, float data as given. */
+  readonly inputScale?: number;
+  readonly inputOffset?: number;
+}
+
+/** Training and test samples ready for the model. */
+export interface CompressData {
+  readonly train?: LabelledData;
+  /** Where the file's error is measured (undefined: no test data; the held-out validation rows are used). */
+  readonly test?: DataSource;
+  /** The test samples, read and checked with the run's preprocessing (for the baseline's error). */
+  readonly testSamples?: LabelledData;
+  readonly preprocessing?: RecordedPreprocessing;
+}
+
+/** Reads and checks the data for a model of `inputShape` with `classes` outputs. */
+export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], classes: number, needTraining: boolean): Promise<CompressData> {
+  const flags: Preprocessing | undefined =
+    o.inputScale !== undefined || o.inputOffset !== undefined ? { scale: [o.inputScale ?? 1], offset: [o.inputOffset ?? 0] } : undefined;
+  if (!o.data) {
+    if (needTraining) {
+      throw new DcError('INVALID_OPTION', 'dc compress needs --data to retrain', { option: 'data', hint: 'Pass --data <IDX folder | inputs.npy> (with --labels), or --no-retrain for post-training compression.' });
+    }
+    return flags ? { preprocessing: { preprocessing: flags, source: 'flags' } } : {};
+  }
+  const npy = extname(o.data) === '.npy';
+  if (npy && !o.labels) {
+    throw new DcError('INVALID_OPTION', `${o.data}: .npy inputs need --labels <labels.npy>`, { option: 'labels', hint: 'Save the integer class labels with np.save and pass them with --labels.' });
+  }
+  const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
+  const train = await readLabelledData(trainSource, inputShape, classes, flags ?? 'auto');
+  const preprocessing: RecordedPreprocessing | undefined = flags
+    ? { preprocessing: flags, source: 'flags' }
+    : train.preprocessing
+      ? { preprocessing: train.preprocessing, source: 'bytes' }
+      : undefined;
+  const testPath = o.testData ?? (npy ? undefined : o.data);
+  const test: DataSource | undefined = testPath
+    ? { data: testPath, split: 'test', ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
+    : undefined;
+  // The test data is checked now too (shape, labels), not after the long part.
+  const testSamples = test ? await readLabelledData(test, inputShape, classes, preprocessing?.preprocessing) : undefined;
+  return {
+    train,
+    ...(test && testSamples ? { test, testSamples } : {}),
+    preprocessing: preprocessing ?? { preprocessing: { scale: [1], offset: [0] }, source: 'float' },
+  };
+}

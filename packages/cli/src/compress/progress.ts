@@ -1,0 +1,45 @@
+/**
+ * Progress of a `dc compress` run as plain lines on stderr (stdout stays clean for `--json`): one
+ * line per stage, per stage message and per training epoch, so a log file or CI output reads the
+ * same as a terminal.
+ */
+import type { PipelineObserver, TrainingService } from '@dc/core';
+
+/** Where a long command reports what it is doing. */
+export interface Progress {
+  /** One line of text. */
+  log(message: string): void;
+  /** Reports each pipeline stage's start, end (with the validation error) and messages. */
+  readonly observer: PipelineObserver;
+}
+
+/** A line-based progress writing through `line`. */
+export function lineProgress(line: (text: string) => void): Progress {
+  return {
+    log: line,
+    observer: {
+      onStageStart: (e) => line(`stage ${e.index + 1}/${e.total}: ${e.stage}`),
+      onStageEnd: (e) => {
+        const error = e.report.accuracy === undefined ? '' : `, validation error ${((1 - e.report.accuracy) * 100).toFixed(2)}%`;
+        line(`  ${e.stage} done in ${e.report.seconds.toFixed(1)} s${error}`);
+      },
+      onMessage: (e) => line(`  ${e.level === 'warn' ? 'warning: ' : ''}${e.message}`),
+    },
+  };
+}
+
+/** `trainer` that reports the end of every training epoch (mean loss, seconds) through `progress`. */
+export function withEpochLines(trainer: TrainingService, progress: Progress): TrainingService {
+  return {
+    backend: trainer.backend,
+    evaluate: (model) => trainer.evaluate(model),
+    fineTune: (model, options) =>
+      trainer.fineTune(model, {
+        ...options,
+        onEpochEnd: (r) => {
+          progress.log(`    epoch ${r.epoch}/${options.epochs}: loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s)`);
+          options.onEpochEnd?.(r);
+        },
+      }),
+  };
+}

@@ -1,0 +1,46 @@
+/** The Deep Compression stages of a `dc compress` run, from its settings. */
+import { encodeFile, foldBatchNorm, type Stage } from '@dc/core';
+import { huffmanCoder } from '@dc/huffman';
+import { pruneLowMagnitude } from '@dc/prune';
+import { clusterWeights } from '@dc/quantize';
+import { ransCoder } from '@dc/rans';
+import type { CompressSettings } from './settings.js';
+
+/** `bits` as clusterWeights takes it: one number, or `'*'` plus per-layer overrides. */
+function clusterBits(bits: CompressSettings['bits']) {
+  if (typeof bits === 'number') return { bits };
+  const { '*': all, ...layerBits } = bits;
+  return { ...(all === undefined ? {} : { bits: all }), layerBits };
+}
+
+/**
+ * prune (+ retrain rounds) → masked low-rate polish → fold batch norms → cluster (+ centroid
+ * fine-tuning) → write the file (each stream Huffman- or rANS-coded, whichever is smaller; biases
+ * and codebooks float16 unless `float32`; the compact header). Batch norms train with the layers
+ * while pruning and are folded before clustering, so the codebooks see the weights that run.
+ * Without `retrain`, nothing trains: one-shot pruning and clustering of the trained weights.
+ */
+export function compressionStages(s: CompressSettings): Stage[] {
+  const retrain = s.retrain && s.prune.retrainEpochs > 0;
+  const stages: Stage[] = [
+    pruneLowMagnitude({
+      sparsity: s.sparsity,
+      rounds: s.prune.rounds,
+      schedule: s.prune.rounds > 1 ? { kind: 'polynomial', initial: 0, power: 3 } : { kind: 'constant' },
+      ...(retrain ? { retrain: { epochs: s.prune.retrainEpochs, learningRate: s.prune.retrainLearningRate } } : {}),
+    }) as Stage,
+  ];
+  // A second prune stage with the same targets prunes nothing more (masks are kept) and only
+  // retrains, at a tenth of the rate: the paper's low-rate retraining after the last round.
+  if (s.retrain && s.prune.polishEpochs > 0) {
+    stages.push(pruneLowMagnitude({ sparsity: s.sparsity, retrain: { epochs: s.prune.polishEpochs, learningRate: s.prune.retrainLearningRate / 10 } }) as Stage);
+  }
+  if (s.foldBatchNorm) stages.push(foldBatchNorm() as Stage);
+  const epochs = s.retrain ? s.cluster.epochs : 0;
+  const floats = s.float32 ? {} : ({ floatFormat: 'float16', codebookFormat: 'float16' } as const);
+  stages.push(
+    clusterWeights({ ...clusterBits(s.bits), init: s.cluster.init, epochs, learningRate: s.cluster.learningRate, centroidLearningRate: s.cluster.learningRate }) as Stage,
+    encodeFile({ coders: [huffmanCoder, ransCoder], header: 'compact', ...floats }) as Stage,
+  );
+  return stages;
+}

@@ -1,0 +1,47 @@
+/**
+ * The training service of a `dc compress` run: @dc/core's tfjs trainer on the fastest backend that
+ * loads, on the run's samples as `{ xs, ys }` tensors (class indices), with the model's compiled
+ * loss, a validation split for the per-stage accuracy, and a progress line per epoch.
+ */
+import { DcError, type TrainingService } from '@dc/core';
+import { createTfjsTrainer, type CompileConfig } from '@dc/core/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import type { LabelledData } from '../data/labelled-data.js';
+import { withEpochLines, type Progress } from './progress.js';
+
+/**
+ * The compiled loss as the trainer needs it for integer class labels: `categoricalCrossentropy`
+ * becomes `sparseCategoricalCrossentropy` (the same loss on one-hot rows of the labels); a model
+ * saved without a loss trains with `sparseCategoricalCrossentropy`. Other losses are refused.
+ */
+export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined): CompileConfig {
+  const loss = compile?.loss ?? 'sparseCategoricalCrossentropy';
+  if (loss !== 'categoricalCrossentropy' && loss !== 'sparseCategoricalCrossentropy') {
+    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; dc compress trains classifiers on integer class labels`, {
+      option: 'loss',
+      hint: 'Compile the model with (sparse)categoricalCrossentropy and save it again, or compress it in code with createTfjsTrainer and your own loss.',
+    });
+  }
+  return { ...compile, loss: 'sparseCategoricalCrossentropy', ...(fromLogits === undefined ? {} : { fromLogits }) };
+}
+
+/** Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels int32 `[N]`. */
+export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[]): { xs: tf.Tensor; ys: tf.Tensor } {
+  return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys: tfjs.tensor1d(data.labels!, 'int32') };
+}
+
+/** A trainer on `train` (its last `validationSplit` held out) that reports each epoch. */
+export function createCompressTrainer(options: {
+  tf: typeof tf;
+  train: { xs: tf.Tensor; ys: tf.Tensor };
+  validation?: { xs: tf.Tensor; ys: tf.Tensor };
+  validationSplit: number;
+  compile: CompileConfig;
+  batchSize: number;
+  seed: number;
+  progress: Progress;
+}): TrainingService {
+  const held = options.validation ? { validation: options.validation } : { validationSplit: options.validationSplit };
+  const base = createTfjsTrainer({ tf: options.tf, train: options.train, ...held, compile: options.compile, batchSize: options.batchSize, seed: options.seed });
+  return withEpochLines(base, options.progress);
+}

@@ -1,0 +1,55 @@
+/**
+ * Parsers of numeric command-line values for commander's `.option(flags, description, parser)`:
+ * a bad value is commander's `InvalidArgumentError` naming the flag (usage error, exit 1). Shared
+ * by `dc` and the demo's CLI.
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** An integer ≥ 1. */
+export function positiveInt(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+/** An integer ≥ 0. */
+export function nonNegativeInt(flag: string) {
+  return (v: string) => (v === '0' ? 0 : positiveInt(flag)(v));
+}
+
+/** A finite number > 0. */
+export function positiveNumber(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Any finite number. */
+export function finiteNumber(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
+    return n;
+  };
+}
+
+/**
+ * Per-layer values: `stem=0.3,*=0.7` (`*`: the layers not named), or one number, which is `{ '*': n }`.
+ * Each value must pass `check`.
+ */
+export function perLayer(flag: string, check: (n: number) => boolean) {
+  return (v: string): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const part of v.split(',')) {
+      const [layer, value] = part.includes('=') ? part.split('=') : ['*', part];
+      const n = Number(value);
+      if (!layer?.trim() || !check(n)) throw new InvalidArgumentError(`${flag}: bad entry "${part}" (a number, or layer=number entries)`);
+      out[layer.trim()] = n;
+    }
+    return out;
+  };
+}
