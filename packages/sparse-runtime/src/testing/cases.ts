@@ -1,5 +1,8 @@
 /** The random-model cases of the conformance suite: each a model and the batch sizes it runs. */
 import type { CompressedModel } from '@dc/core';
+import { withRandomParams } from '@dc/core/testing';
+import { compressModel } from './compress-model.js';
+import { mobilenetStyleTopology, resnetStyleTopology } from './example-topologies.js';
 import { opCases } from './op-cases.js';
 import { randomGraph } from './random-graph.js';
 import { randomLenet5, randomMlp, randomModel } from './random-model.js';
@@ -15,7 +18,8 @@ const BATCHES = [1, 2, 3, 5, 8, 16, 17, 31, 64, 100, 257];
 
 /**
  * The cases: every op kind and activation (`opCases`), `graphs` random DAGs (`randomGraph`),
- * `count` random MLPs and convnets each (random sparsity, bits, layouts, shapes), LeNet-sized ones.
+ * `count` random MLPs and convnets each (random sparsity, bits, layouts, shapes), LeNet-sized ones,
+ * and the ResNet-style and MobileNet-style example topologies (random parameters, 50 % kept, 4 bits).
  */
 export function conformanceCases(count = 10, graphs = 12): ConformanceCase[] {
   const cases: ConformanceCase[] = opCases().map((c) => ({ ...c, batches: [1, 3, 17] }));
@@ -36,5 +40,7 @@ export function conformanceCases(count = 10, graphs = 12): ConformanceCase[] {
     model: () => randomMlp({ seed: 8, sizes: [50, 40, 30, 20, 10], density: 0.5, bits: 12, layout: ['sparse-coded', 'dense-coded', 'sparse', 'dense'] }),
     batches: [1, 9],
   });
+  cases.push({ name: 'resnet-style (28×28×1): batch norms, residual adds, a strided projection', model: () => compressModel(withRandomParams(resnetStyleTopology(), 9)), batches: [1, 3] });
+  cases.push({ name: 'mobilenet-style (28×28×1): separable blocks, ReLU6, multiplier 2', model: () => compressModel(withRandomParams(mobilenetStyleTopology(), 9)), batches: [1, 3] });
   return cases;
 }
