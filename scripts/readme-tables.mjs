@@ -93,6 +93,31 @@ const RENDERERS = {
     return lines.join('\n');
   },
   /**
+   * `pnpm fuzz --save`: outcome → cases of the structure-aware fuzzer, then the run's findings,
+   * slowest case, peak memory and the deflate-bomb rejection time.
+   */
+  fuzz(output) {
+    const share = (n) => `${fixed((100 * n) / output.cases, 2)}%`;
+    const outcomes = Object.entries(output.outcomes).sort((a, b) => b[1] - a[1]);
+    const bomb = [...output.bomb.cpuMs].sort((a, b) => a - b);
+    const slow = output.slowest;
+    return [
+      row(['outcome', 'cases', 'share']),
+      '|---|---:|---:|',
+      ...outcomes.map(([outcome, n]) => row([outcome, int(n), share(n)])),
+      row(['**all**', `**${int(output.cases)}**`, '']),
+      '',
+      row(['check', 'result']),
+      '|---|---|',
+      row(['findings: exceptions other than `DcError`, broken invariants, non-finite outputs on weights that cannot overflow', int(output.findingCount)]),
+      row(['cases over 1 s of CPU time', int(output.over1s)]),
+      row(['slowest case', `${ms(slow.cpuMs)} ms CPU (${slow.seed}: ${slow.mutations.join('; ')} → ${slow.outcome})`]),
+      row(['peak RSS', `${int(output.peakRssMiB)} MiB`]),
+      row(['whole run', `${int(output.cpuMs / 1000)} s CPU, ${int(output.wallMs / 1000)} s wall`]),
+      row([`${output.bomb.inflatesTo} deflate-bomb header in a ${int(output.bomb.fileBytes)}-byte file`, `${output.bomb.code}, median ${ms(bomb[bomb.length >> 1])} ms CPU (max ${ms(bomb.at(-1))}, ${bomb.length} runs)`]),
+    ].join('\n');
+  },
+  /**
    * `pnpm demo --json` runs, one row each (`{ command, result }`: the command and its output), and
    * the paper's figures between them (`{ paper: { model, file, ratio, testError } }`).
    */
