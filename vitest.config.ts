@@ -33,7 +33,7 @@ export default defineConfig({
           // baseline: the demo's shipped checkpoint, put in their cache by the global setup.
           env: { DC_BASELINE_CACHE: process.env.DC_BASELINE_CACHE ?? join(tmpdir(), 'dc-slow-tests-lenet300-baseline.json') },
           globalSetup: ['./scripts/slow-test-setup.ts'],
-          include: ['packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts'],
+          include: ['packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts', 'examples/*/src/**/*.slow.test.ts'],
           testTimeout: 1_800_000,
           hookTimeout: 600_000,
           fileParallelism: false,
