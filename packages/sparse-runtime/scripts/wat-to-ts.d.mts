@@ -1,5 +1,2 @@
-export const WAT_MODULES: readonly string[];
-export function watPath(name: string): URL;
-export function tsPath(name: string): URL;
-export function compileWat(name: string): Promise<Uint8Array>;
-export function toTs(bytes: Uint8Array, name: string): string;
+import type { WatModules } from '../../../scripts/wat-modules.mjs';
+export const WASM_MODULES: WatModules;

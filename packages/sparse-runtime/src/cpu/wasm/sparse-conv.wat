@@ -4,8 +4,9 @@
 ;;
 ;; - sample lanes: 16 samples side by side, input laid out [Hp][Wp][C][16] (padded), one tile is one
 ;;   output position; the 16 lanes are 16 samples.
-;; - position lanes (stride 1, one sample): input laid out [C][Hp][Wp] (padded); a tile is two runs
-;;   of 8 consecutive output positions (lanes 0-7 and 8-15), each within one output row.
+;; - position lanes (one sample): input laid out [C][S][Hp][Wq] (padded, columns split into S phases
+;;   by the horizontal stride S); a tile is two runs of 8 consecutive output positions (lanes 0-7
+;;   and 8-15), each within one output row.
 ;;
 ;; Both run the same loop: for each tile, for each output channel, 4 f32x4 accumulators start at
 ;; the bias and take every entry w · x[tile + offset], two entries per step; the codebook (at
@@ -163,19 +164,27 @@
         (br_if $yLoop (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $H))))
       (br_if $sLoop (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $t)))))
 
-  ;; One NHWC sample at $x (H × W × C) into planes at $xP: [C][Hp][Wp], the image at row $pt,
-  ;; column $pl. Padding must already be zero (it is never written).
+;; One NHWC sample at $x (H × W × C) into planes at $xP: [C][S][Hp][Wq], the image at row $pt,
+  ;; column $pl of the padded image, whose column X goes to phase X mod S, column X / S (S: the
+  ;; horizontal stride, so that a stride-S convolution reads consecutive columns of one phase).
+  ;; Padding must already be zero (it is never written).
   (func (export "toPlanar")
-    (param $x i32) (param $xP i32) (param $H i32) (param $W i32) (param $C i32) (param $Hp i32) (param $Wp i32) (param $pt i32) (param $pl i32)
-    (local $y i32) (local $xx i32) (local $c i32) (local $src i32) (local $dst i32) (local $plane i32)
-    (local.set $plane (i32.shl (i32.mul (local.get $Hp) (local.get $Wp)) (i32.const 2)))
+    (param $x i32) (param $xP i32) (param $H i32) (param $W i32) (param $C i32) (param $Hp i32) (param $Wq i32)
+    (param $pt i32) (param $pl i32) (param $S i32)
+    (local $y i32) (local $xx i32) (local $c i32) (local $src i32) (local $dst i32) (local $plane i32) (local $X i32)
+    (local.set $plane (i32.shl (i32.mul (i32.mul (local.get $S) (local.get $Hp)) (local.get $Wq)) (i32.const 2)))
     (local.set $src (local.get $x))
     (loop $yLoop
       (local.set $xx (i32.const 0))
       (loop $xLoop
+        (local.set $X (i32.add (local.get $xx) (local.get $pl)))
         (local.set $dst
           (i32.add (local.get $xP)
-            (i32.shl (i32.add (i32.mul (i32.add (local.get $y) (local.get $pt)) (local.get $Wp)) (i32.add (local.get $xx) (local.get $pl))) (i32.const 2))))
+            (i32.shl
+              (i32.add
+                (i32.mul (i32.add (i32.mul (i32.rem_u (local.get $X) (local.get $S)) (local.get $Hp)) (i32.add (local.get $y) (local.get $pt))) (local.get $Wq))
+                (i32.div_u (local.get $X) (local.get $S)))
+              (i32.const 2))))
         (local.set $c (i32.const 0))
         (loop $cLoop
           (f32.store (local.get $dst) (f32.load (local.get $src)))

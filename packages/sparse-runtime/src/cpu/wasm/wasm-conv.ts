@@ -4,8 +4,8 @@
  * at address 0, per output channel the kept weights as entries [input offset, codebook address]
  * for each input layout, the bias, and scratch for one group of 16 samples. Batches run in
  * groups of 16 samples side by side in the SIMD lanes; a group of few samples (batch 1) runs one
- * sample at a time with output positions in the lanes instead (stride-1 layers: two runs of 8
- * positions of an output row per tile), whichever does fewer tiles.
+ * sample at a time with output positions in the lanes instead (two runs of 8 positions of an
+ * output row per tile; the input's columns split into stride phases), whichever does fewer tiles.
  */
 import { applyActivation } from '../activation.js';
 import { paddedInput, tapsByChannel, type ConvSpec } from '../conv-spec.js';
@@ -27,7 +27,7 @@ export interface ConvKernel {
 interface Exports {
   convTiles(x: number, out: number, bases: number, tiles: number, colPtr: number, F: number, bias: number, relu: number, laneStride: number, scratch: number): void;
   toLanes(x: number, xI: number, H: number, W: number, C: number, Wp: number, pt: number, pl: number, t: number): void;
-  toPlanar(x: number, xP: number, H: number, W: number, C: number, Hp: number, Wp: number, pt: number, pl: number): void;
+  toPlanar(x: number, xP: number, H: number, W: number, C: number, Hp: number, Wq: number, pt: number, pl: number, S: number): void;
   fromPositions(out: number, y: number, F: number, OH: number, OW: number): void;
 }
 
@@ -70,19 +70,20 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
   const nnz = taps.reduce((n, t) => n + t.codes.length, 0);
   const inSize = H * W * C;
   const outSize = OH * OW * F;
-  const byPositions = SY === 1 && SX === 1;
+  // Position lanes: input columns in SX phases of Wq columns each.
+  const Wq = Math.ceil(Wp / SX) + 8;
   const runsPerRow = Math.ceil(OW / 8);
-  const tilesP = byPositions ? Math.ceil((OH * runsPerRow) / 2) : 0;
+  const tilesP = Math.ceil((OH * runsPerRow) / 2);
 
   const plan = planner();
   const codebook = plan.take(spec.kernel.codebook.length * 4);
   const entryBlock = () => ({ colPtr: plan.take((F + 1) * 4), entries: plan.take(nnz * 8) });
   const lanesAt = { ...entryBlock(), bases: plan.take(OH * OW * 8) };
-  const posAt = byPositions ? { ...entryBlock(), bases: plan.take(tilesP * 8) } : null;
+  const posAt = { ...entryBlock(), bases: plan.take(tilesP * 8) };
   const bias = spec.bias ? plan.take(F * 4) : 0;
   const xI = plan.take(Hp * Wp * C * LANES * 4);
-  const xP = byPositions ? plan.take((C * Hp * Wp + LANES) * 4) : 0;
-  const outP = byPositions ? plan.take(tilesP * F * LANES * 4) : 0;
+  const xP = plan.take(C * SX * Hp * Wq * 4);
+  const outP = plan.take(tilesP * F * LANES * 4);
   const inBuf = plan.take(LANES * inSize * 4);
   const yBuf = plan.take(LANES * outSize * 4);
   const scratch = plan.take(F * LANES * 4);
@@ -116,23 +117,21 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
     }
   }
   const lanes: Layout = { colPtr: lanesAt.colPtr, bases: lanesAt.bases, tiles: OH * OW };
-  // Position lanes: input [C][Hp][Wp]; a tile is two runs of 8 positions (an odd last run is doubled).
-  let positions: Layout | null = null;
-  if (posAt) {
-    fillEntries(posAt, (y, x, ci) => ((ci * Hp + y) * Wp + x) * 4);
-    const runs = OH * runsPerRow;
-    for (let j = 0; j < 2 * tilesP; j++) {
-      const run = Math.min(j, runs - 1);
-      const oy = Math.floor(run / runsPerRow);
-      ints[posAt.bases / 4 + j] = (oy * Wp + (run % runsPerRow) * 8) * 4;
-    }
-    positions = { colPtr: posAt.colPtr, bases: posAt.bases, tiles: tilesP };
+  // Position lanes: input [C][SX][Hp][Wq]; a tile is two runs of 8 positions (an odd last run is
+  // doubled). Tap column x is column x / SX of phase x mod SX, so a run reads consecutive columns.
+  fillEntries(posAt, (y, x, ci) => (((ci * SX + (x % SX)) * Hp + y) * Wq + Math.floor(x / SX)) * 4);
+  const runs = OH * runsPerRow;
+  for (let j = 0; j < 2 * tilesP; j++) {
+    const run = Math.min(j, runs - 1);
+    const oy = Math.floor(run / runsPerRow);
+    ints[posAt.bases / 4 + j] = (oy * SY * Wq + (run % runsPerRow) * 8) * 4;
   }
+  const positions: Layout = { colPtr: posAt.colPtr, bases: posAt.bases, tiles: tilesP };
 
   const relu = spec.activation === 'relu' ? 1 : 0;
   const runPositions = (x: Float32Array, sample: number, out: Float32Array, p: Layout) => {
     heap.set(x.subarray(sample * inSize, (sample + 1) * inSize), inBuf / 4);
-    fns.toPlanar(inBuf, xP, H, W, C, Hp, Wp, pt, pl);
+    fns.toPlanar(inBuf, xP, H, W, C, Hp, Wq, pt, pl, SX);
     fns.convTiles(xP, outP, p.bases, p.tiles, p.colPtr, F, bias, relu, 0, 0);
     fns.fromPositions(outP, yBuf, F, OH, OW);
     out.set(heap.subarray(yBuf / 4, yBuf / 4 + outSize), sample * outSize);
@@ -149,7 +148,7 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
       const out = new Float32Array(batch * outSize);
       for (let b0 = 0; b0 < batch; b0 += LANES) {
         const t = Math.min(LANES, batch - b0);
-        if (positions && t * positions.tiles * POSITION_TILE_COST < lanes.tiles) for (let s = 0; s < t; s++) runPositions(x, b0 + s, out, positions);
+        if (t * positions.tiles * POSITION_TILE_COST < lanes.tiles) for (let s = 0; s < t; s++) runPositions(x, b0 + s, out, positions);
         else runLanes(x, b0, t, out);
       }
       if (!relu) applyActivation(out, spec.activation, F);
