@@ -1,21 +1,21 @@
 #!/usr/bin/env node
 /**
  * Training benchmark: seconds per MNIST epoch (60,000 images, batch 128 → 469 steps) for
- * LeNet-300-100 and LeNet-5 on every TensorFlow.js backend that loads here, with the ratio to
- * the pure-JS cpu backend measured in the same run.
+ * LeNet-300-100 and LeNet-5 on every TensorFlow.js backend that loads here, with one and with two
+ * threads, and the ratio to the pure-JS cpu backend measured in the same run.
  *
- * Each configuration runs in its own child process (fresh tfjs registry, fresh JIT). A step is
- * what `createTfjsTrainer` does per batch: copy a batch of real MNIST images, forward, categorical
- * cross-entropy, `optimizer.computeGradients`, `applyGradients` (Adam), read the loss. After
- * `--warmup` steps, `--batches` steps are timed and the epoch time is extrapolated
- * (469 × mean step time); `--full` times a whole epoch instead. Per step the script records wall
- * time and this process's CPU time (user + system): on a loaded machine CPU time is the steadier
- * of the two for single-threaded backends.
+ * Each configuration runs in its own child process (fresh tfjs registry, fresh JIT). A step is a
+ * step of `createTfjsTrainer` itself (`@dc/core/tfjs`): batch copy, forward, categorical
+ * cross-entropy, gradients, Adam, loss read-back; with `threads: 2` each batch is shared with a
+ * data-parallel worker thread. After `--warmup` steps, `--batches` steps are timed and the epoch
+ * time is extrapolated (469 × mean step time); `--full` times a whole epoch instead. Per step the
+ * script records wall time and this process's CPU time (user + system, all threads): on a loaded
+ * machine CPU time is the steadier of the two.
  *
  *   node scripts/bench-training.mjs [--json out.json] [--batches N] [--full] [--only lenet5,wasm-fast]
  *
  * Needs `@dc/core` built (`pnpm -s build`, which `pnpm bench` does first): it imports
- * packages/core/dist/tfjs/wasm-kernels. Exports `benchTraining(options)` for scripts/bench.mjs.
+ * packages/core/dist/tfjs. Exports `benchTraining(options)` for scripts/bench.mjs.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -31,21 +31,40 @@ const EPOCH_IMAGES = 60_000;
 const STEPS_PER_EPOCH = Math.ceil(EPOCH_IMAGES / BATCH);
 
 /**
- * Backends: `cpu` (pure JS), `wasm` (tfjs-backend-wasm with only the missing kernels added —
- * what `registerWasmTrainingKernels(tf)` does by default), `wasm-fast` (also
- * `replaceSlowKernels: true`), `wasm-fast-2threads` (the same on tfjs-backend-wasm's
- * multithreaded build with 2 XNNPACK threads, loaded by {@link useThreadedWasm}).
+ * Backends: `cpu` (pure JS), `wasm` (tfjs-backend-wasm with the kernels it lacks added, stock
+ * kernels otherwise: `selectTrainingBackend({ prefer: ['wasm'] })`), `wasm-fast` (also
+ * `replaceSlowWasmKernels: true`, what the demo uses). `threads` is the trainer's option (2:
+ * data-parallel, one worker thread). `wasm-fast-xnnpack2` is the same single-threaded trainer on
+ * tfjs-backend-wasm's multithreaded build with 2 XNNPACK threads, loaded by {@link useThreadedWasm}.
  */
 export const CONFIGS = [
-  { model: 'lenet-300-100', backend: 'cpu', batches: 20 },
-  { model: 'lenet-300-100', backend: 'wasm', batches: 60 },
-  { model: 'lenet-300-100', backend: 'wasm-fast', batches: 60 },
-  { model: 'lenet5', backend: 'cpu', batches: 1, warmup: 0 },
-  { model: 'lenet5', backend: 'wasm', batches: 15 },
-  { model: 'lenet5', backend: 'wasm-fast', batches: 30 },
-  { model: 'lenet-300-100', backend: 'wasm-fast-2threads', batches: 30 },
-  { model: 'lenet5', backend: 'wasm-fast-2threads', batches: 10 },
+  { model: 'lenet-300-100', backend: 'cpu', threads: 1, batches: 20 },
+  { model: 'lenet-300-100', backend: 'wasm', threads: 1, batches: 60 },
+  { model: 'lenet-300-100', backend: 'wasm-fast', threads: 1, batches: 60 },
+  { model: 'lenet-300-100', backend: 'wasm-fast', threads: 2, batches: 60 },
+  { model: 'lenet5', backend: 'cpu', threads: 1, batches: 1, warmup: 0 },
+  { model: 'lenet5', backend: 'wasm', threads: 1, batches: 15 },
+  { model: 'lenet5', backend: 'wasm-fast', threads: 1, batches: 30 },
+  { model: 'lenet5', backend: 'wasm-fast', threads: 2, batches: 30 },
+  { model: 'lenet-300-100', backend: 'wasm-fast-xnnpack2', threads: 1, batches: 30 },
+  { model: 'lenet5', backend: 'wasm-fast-xnnpack2', threads: 1, batches: 10 },
 ];
+
+/**
+ * `--only` words name models (`lenet5`), backends (`wasm-fast`) or thread counts (`1thread`,
+ * `2threads`); a configuration runs when it matches one word of each kind given.
+ */
+function selected(config, words) {
+  const kinds = [
+    [config.model, CONFIGS.map((c) => c.model)],
+    [config.backend, CONFIGS.map((c) => c.backend)],
+    [`${config.threads}thread${config.threads > 1 ? 's' : ''}`, ['1thread', '2threads']],
+  ];
+  return kinds.every(([value, all]) => {
+    const asked = words.filter((w) => all.includes(w));
+    return asked.length === 0 || asked.includes(value);
+  });
+}
 
 /**
  * Runs every configuration (each in a child process) and returns the results with ratios to cpu.
@@ -54,7 +73,7 @@ export const CONFIGS = [
 export function benchTraining(options = {}) {
   const results = [];
   for (const config of CONFIGS) {
-    if (options.only && !options.only.some((o) => o === config.model || o === config.backend)) continue;
+    if (options.only && !selected(config, options.only)) continue;
     const args = [fileURLToPath(import.meta.url), '--child', JSON.stringify({ ...config, batches: options.batches ?? config.batches, full: !!options.full, warmup: options.warmup ?? config.warmup ?? 3 })];
     let result;
     try {
@@ -82,8 +101,9 @@ export function formatTable(report) {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of report.results) {
-    if (r.error) lines.push(`| ${r.model} | ${r.backend} | — | — | failed: ${r.error} | | | |`);
-    else lines.push(`| ${r.model} | ${r.backend} | ${r.threads} | ${r.stepsTimed}${r.full ? ' (full epoch)' : ''} | ${r.secondsPerEpoch} | ${r.cpuSecondsPerEpoch} | ${r.speedupVsCpu ?? '—'} | ${r.cpuTimeSpeedupVsCpu ?? '—'} |`);
+    const threads = `${r.threads}${r.xnnpackThreads > 1 ? ` (XNNPACK ${r.xnnpackThreads})` : ''}`;
+    if (r.error) lines.push(`| ${r.model} | ${r.backend} | ${threads} | — | failed: ${r.error} | | | |`);
+    else lines.push(`| ${r.model} | ${r.backend} | ${threads} | ${r.stepsTimed}${r.full ? ' (full epoch)' : ''} | ${r.secondsPerEpoch} | ${r.cpuSecondsPerEpoch} | ${r.speedupVsCpu ?? '—'} | ${r.cpuTimeSpeedupVsCpu ?? '—'} |`);
   }
   return lines.join('\n');
 }
@@ -131,44 +151,36 @@ function buildModel(tf, name) {
 }
 
 async function child(config) {
-  const tfModule = await import(pathToFileURL(requireFromCore.resolve('@tensorflow/tfjs')).href);
-  const tf = tfModule.default ?? tfModule;
-  if (config.backend === 'cpu') {
-    await tf.setBackend('cpu');
-  } else {
+  const core = await import(pathToFileURL(join(CORE, 'dist/tfjs/index.js')).href);
+  let xnnpackThreads = 1;
+  if (config.backend.endsWith('xnnpack2')) {
+    const tfModule = await import(pathToFileURL(requireFromCore.resolve('@tensorflow/tfjs')).href);
     const wasmPackage = await import(pathToFileURL(requireFromCore.resolve('@tensorflow/tfjs-backend-wasm')).href);
-    if (config.backend.endsWith('threads')) await useThreadedWasm(tf, wasmPackage.default ?? wasmPackage, 2);
-    const { registerWasmTrainingKernels } = await import(pathToFileURL(join(CORE, 'dist/tfjs/wasm-kernels/index.js')).href);
-    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not initialise');
-    registerWasmTrainingKernels(tf, { replaceSlowKernels: config.backend.startsWith('wasm-fast') });
+    xnnpackThreads = await useThreadedWasm(tfModule.default ?? tfModule, wasmPackage.default ?? wasmPackage, 2);
   }
+  const selectedBackend = await core.selectTrainingBackend({
+    prefer: [config.backend === 'cpu' ? 'cpu' : 'wasm'],
+    replaceSlowWasmKernels: config.backend.startsWith('wasm-fast'),
+  });
+  const tf = selectedBackend.tf;
   const steps = config.full ? STEPS_PER_EPOCH : config.batches;
   const data = readMnist(Math.min(EPOCH_IMAGES, (steps + config.warmup) * BATCH));
-  const model = buildModel(tf, config.model);
-  const vars = model.trainableWeights.map((w) => w.val);
-  const optimizer = tf.train.adam(0.001);
-  const batchOf = (b) => {
-    const start = (b * BATCH) % data.count;
-    const n = Math.min(BATCH, data.count - start);
-    const onehot = new Float32Array(n * 10);
-    for (let i = 0; i < n; i++) onehot[i * 10 + data.labels[start + i]] = 1;
-    return { x: tf.tensor4d(data.pixels.slice(start * 784, (start + n) * 784), [n, 28, 28, 1]), y: tf.tensor2d(onehot, [n, 10]) };
-  };
-  const step = (b) =>
-    tf.tidy(() => {
-      const { x, y } = batchOf(b);
-      const { value, grads } = optimizer.computeGradients(() => {
-        const p = model.apply(x, { training: true });
-        return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, 1e-7, 1))), -1)));
-      }, vars);
-      optimizer.applyGradients(grads);
-      return value.dataSync()[0];
-    });
-  for (let b = 0; b < config.warmup; b++) step(b);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  const train = { images: data.pixels, labels: data.labels, count: data.count, height: 28, width: 28 };
+  const trainer = core.createTfjsTrainer({ tf, train, evaluation: train, batchSize: BATCH, threads: config.threads });
+  const lm = buildModel(tf, config.model);
+  const model = core.fromLayersModel(lm);
+  lm.dispose();
+  let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
   let loss = 0;
-  for (let b = 0; b < steps; b++) loss = step(config.warmup + b);
+  const onProgress = (p) => {
+    loss = p.loss;
+    if (p.batch === config.warmup) {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+    }
+  };
+  await trainer.fineTune(model, { epochs: 1, learningRate: 0.001, onProgress });
   const wall = (performance.now() - t0) / 1000;
   const used = process.cpuUsage(cpu0);
   const cpuSeconds = (used.user + used.system) / 1e6;
@@ -177,7 +189,8 @@ async function child(config) {
     model: config.model,
     backend: config.backend,
     tfBackend: tf.getBackend(),
-    threads: config.backend.startsWith('wasm') ? wasmThreads : 1,
+    threads: config.threads,
+    xnnpackThreads,
     stepsTimed: steps,
     full: config.full,
     msPerStep: round((wall / steps) * 1000),
@@ -186,8 +199,6 @@ async function child(config) {
     lastLoss: round(loss, 4),
   };
 }
-
-let wasmThreads = 1;
 
 /**
  * Replaces the `wasm` backend factory by one on tfjs-backend-wasm's multithreaded SIMD build.
@@ -231,7 +242,7 @@ async function useThreadedWasm(tf, wasmPackage, threads) {
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => new wasmPackage.BackendWasm(module), 2);
   if (!(await tf.setBackend('wasm'))) throw new Error('threaded wasm backend did not initialise');
-  wasmThreads = wasmPackage.getThreadsCount();
+  return wasmPackage.getThreadsCount();
 }
 
 function parseArgs(argv) {

@@ -8,9 +8,12 @@ import { setBatchNormMode, type BatchNormMode } from './batch-norm-mode.js';
 import { crossEntropy, makeBatch } from './batches.js';
 import type { CompileConfig, LossName, MetricName } from './compile-config.js';
 import { toLayersModel } from './convert-to.js';
+import { startGradientWorkers, type GradientWorkers } from './data-parallel/gradient-workers.js';
+import { trainingThreads } from './data-parallel/training-threads.js';
 import { lossPerExample, metricPerExample, resolveObjective, type Objective } from './objective.js';
 import { batchSource, splitValidation, type TrainingData } from './training-data.js';
 import { variablesByKey } from './variables.js';
+import { createAdamOptimizer } from './wasm-kernels/fused-adam.js';
 import { readLayerWeights } from './weight-names.js';
 
 /** Options of {@link createTfjsTrainer}. */
@@ -54,6 +57,14 @@ export interface TfjsTrainerOptions {
    * the moving statistics (gamma and beta still train unless listed in `frozen`).
    */
   batchNorm?: BatchNormMode;
+  /**
+   * Threads per training step (default 1). With more, each fine-tuning run starts `threads − 1`
+   * worker threads with their own copy of the model, and every batch is shared among them by
+   * rows (data-parallel; the gradients are summed, the optimizer and the hooks run here as
+   * before). `'auto'`: one per CPU core. Node only, and only on the `wasm` and `cpu` tfjs backends
+   * (tfjs-node already uses every core); elsewhere it is 1.
+   */
+  threads?: number | 'auto';
 }
 
 const EVAL_BATCH = 500;
@@ -97,6 +108,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
     const source = batchSource(tfjs, train, model.inputShape, objective, 'training data');
     const lm = toLayersModel(model, tfjs);
     let optimizer: tf.Optimizer | undefined;
+    let workers: GradientWorkers | undefined;
     try {
       setBatchNormMode(lm, options.batchNorm ?? 'update');
       const vars = variablesByKey(lm);
@@ -107,6 +119,14 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
       const batchSize = ft.batchSize ?? options.batchSize ?? 128;
       let batches = source.examples === undefined ? undefined : Math.ceil(source.examples / batchSize);
       const random = root.fork(`fineTune:${runs++}`);
+      const threads = await trainingThreads(tfjs, options.threads ?? 1);
+      const trainableVars = trainable.map(([, v]) => v);
+      // The mean loss of some rows, times their share of the batch (data-parallel: shares add up to 1).
+      const gradientsOf = (xs: tf.Tensor, ys: tf.Tensor, share: number) =>
+        opt.computeGradients(() => {
+          const mean = tfjs.mean(lossPerExample(tfjs, objective, lm.apply(xs, { training: true }) as tf.Tensor, ys)) as tf.Scalar;
+          return share === 1 ? mean : (tfjs.mul(mean, share) as tf.Scalar);
+        }, trainableVars);
       const epochs: EpochResult[] = [];
       for (let epoch = 0; epoch < ft.epochs; epoch++) {
         const t0 = performance.now();
@@ -115,11 +135,12 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
         for await (const { xs, ys } of source.epoch(batchSize, random)) {
           try {
             if (ft.signal?.aborted) throw new DcError('ABORTED', `training aborted in epoch ${epoch + 1}`, { cause: ft.signal.reason });
+            if (threads > 1 && !workers) {
+              const batchNorm = options.batchNorm ?? 'update';
+              workers = await startGradientWorkers({ tf: tfjs, model, objective, batchNorm, vars, trainable: trainable.map(([key]) => key), xs, ys, batchSize, workers: threads - 1 });
+            }
             const value = tfjs.tidy(() => {
-              const { value: total, grads } = opt.computeGradients(
-                () => tfjs.mean(lossPerExample(tfjs, objective, lm.apply(xs, { training: true }) as tf.Tensor, ys)) as tf.Scalar,
-                trainable.map(([, v]) => v),
-              );
+              const { value: total, grads } = workers ? workers.computeGradients(xs, ys, gradientsOf) : gradientsOf(xs, ys, 1);
               let byKey: Record<string, tf.Tensor> = {};
               for (const [name, g] of Object.entries(grads)) byKey[nameToKey.get(name)!] = g;
               if (ft.transformGradients) byKey = ft.transformGradients(byKey, tfjs);
@@ -141,6 +162,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
       }
       return { model: readLayerWeights(lm, model), epochs };
     } finally {
+      workers?.dispose();
       optimizer?.dispose();
       lm.dispose();
     }
@@ -211,6 +233,7 @@ function makeOptimizer(tfjs: typeof tf, name: OptimizerName, lr: number): tf.Opt
     case 'momentum':
       return tfjs.train.momentum(lr, 0.9);
     case 'adam':
-      return tfjs.train.adam(lr);
+      // Fused into one kernel per variable where the backend has it (wasm with our kernels).
+      return createAdamOptimizer(tfjs, lr);
   }
 }

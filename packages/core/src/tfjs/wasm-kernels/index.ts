@@ -3,3 +3,4 @@
  * backend lacks, plus optional faster replacements of its slow gradient kernels.
  */
 export { registerWasmTrainingKernels, type WasmTrainingKernels, type WasmTrainingKernelsOptions } from './register.js';
+export { createAdamOptimizer } from './fused-adam.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels, type WasmTrainingKernels } from './register.js';
-import { compareWithCpu, randomInput, tf } from './test-utils.js';
+import { compareWithCpu, randomInput, relativeError, runOn, tf } from './test-utils.js';
 
 const TOLERANCE = 1e-4;
 let kernels: WasmTrainingKernels;
@@ -37,7 +37,7 @@ const convCase = fc
 
 describe('wasm training kernels match the cpu backend (relative error <= 1e-4)', () => {
   it('registers what is missing and replaces the slow ones only on request', () => {
-    expect([...kernels.added].sort()).toEqual(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+    expect([...kernels.added].sort()).toEqual(['Conv2DBackpropFilter', 'DcAdamStep', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
     expect([...kernels.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile']);
     const again = registerWasmTrainingKernels(tf, { replaceSlowKernels: true });
     expect(again.added).toEqual([]);
@@ -152,6 +152,17 @@ describe('wasm training kernels match the cpu backend (relative error <= 1e-4)',
       ),
       { numRuns: 40, seed: 45 },
     );
+  });
+
+  it('BatchMatMul with a weight operand used again (the XNNPACK path) agrees with its first, WASM SIMD product', async () => {
+    await tf.setBackend('wasm');
+    const [x, w] = [randomInput([13, 29], 7), randomInput([29, 11], 8)].map((i) => tf.tensor(i.values, i.shape));
+    const first = tf.matMul(x, w);
+    const again = tf.matMul(x, w);
+    const cpu = await runOn('cpu', 'BatchMatMul', { a: randomInput([13, 29], 7), b: randomInput([29, 11], 8) }, {});
+    expect(relativeError(first.dataSync(), cpu.values)).toBeLessThanOrEqual(TOLERANCE);
+    expect(relativeError(again.dataSync(), cpu.values)).toBeLessThanOrEqual(TOLERANCE);
+    tf.dispose([x, w, first, again]);
   });
 
   it('UnsortedSegmentSum (the gradient of gather), out-of-range ids dropped', async () => {

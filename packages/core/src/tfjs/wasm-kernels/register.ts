@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { ADAM_STEP, adamStep } from './adam-step.js';
 import { createBatchMatMul } from './batch-mat-mul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
@@ -45,6 +46,8 @@ const MISSING: Record<string, (tfjs: Tfjs) => WasmKernelFunc> = {
   UnsortedSegmentSum: () => unsortedSegmentSum,
   DepthwiseConv2dNativeBackpropFilter: createDepthwiseConv2dBackpropFilter,
   DepthwiseConv2dNativeBackpropInput: createDepthwiseConv2dBackpropInput,
+  // Ours, not a tfjs kernel: the fused Adam update `createAdamOptimizer` uses.
+  [ADAM_STEP]: () => adamStep as unknown as WasmKernelFunc,
 };
 
 /** Kernels it has but runs slowly; each factory gets the kernel it replaces. */

@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImageSet } from '../../mnist/dataset.js';
+import { createRandom } from '../../random.js';
+import { tinyDenseModel } from '../../testing/fixtures.js';
+import { createTfjsTrainer } from '../trainer.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** 8×8 "images" whose class is the brightest of 10 pixel groups (as in trainer.test.ts). */
+function syntheticSet(count: number, seed: number): ImageSet {
+  const r = createRandom(seed);
+  const images = new Float32Array(count * 64);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = r.int(10);
+    labels[i] = label;
+    for (let p = 0; p < 64; p++) images[i * 64 + p] = r.next() * 0.3 + (p % 10 === label ? 0.7 : 0);
+  }
+  return { images, labels, count, height: 8, width: 8 };
+}
+
+function maxRelativeError(a: Float32Array, b: Float32Array): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return err / scale;
+}
+
+const train = syntheticSet(96, 1);
+const evaluation = syntheticSet(64, 2);
+
+describe('createTfjsTrainer({ threads }) (data-parallel gradient workers)', () => {
+  it('rejects a bad thread count with INVALID_OPTION', async () => {
+    const trainer = createTfjsTrainer({ tf, train, evaluation, threads: 0 });
+    await expect(trainer.fineTune(tinyDenseModel(1), { epochs: 1, learningRate: 0.01 })).rejects.toThrow(/INVALID_OPTION/);
+  });
+
+  it('takes the steps one thread takes (weights within 1e-5 after 3 steps, odd last batch included), hooks applied every step', async () => {
+    const mask = new Float32Array(64 * 32).map((_, i) => (i % 3 === 0 ? 0 : 1));
+    const maskT = tf.keep(tf.tensor(mask, [64, 32]));
+    const run = async (threads: number) => {
+      let hooks = 0;
+      const { model, epochs } = await createTfjsTrainer({ tf, train, evaluation, batchSize: 40, seed: 3, threads }).fineTune(tinyDenseModel(2), {
+        epochs: 1,
+        learningRate: 0.01,
+        transformGradients: (grads, t) => (hooks++, { ...grads, 'fc1/kernel': t.mul(grads['fc1/kernel'], maskT) }),
+        constrainWeights: (vars, t) => vars['fc1/kernel'].assign(t.mul(vars['fc1/kernel'], maskT)),
+      });
+      return { kernel: model.layers[0].params.kernel!.values, bias: model.layers[1].params.bias!.values, loss: epochs[0].loss, hooks };
+    };
+    const one = await run(1);
+    for (const threads of [2, 3]) {
+      const many = await run(threads);
+      expect(many.hooks).toBe(3);
+      expect(maxRelativeError(many.kernel, one.kernel)).toBeLessThanOrEqual(1e-5);
+      expect(maxRelativeError(many.bias, one.bias)).toBeLessThanOrEqual(1e-5);
+      expect(Math.abs(many.loss - one.loss) / one.loss).toBeLessThanOrEqual(1e-5);
+      for (let i = 0; i < mask.length; i++) if (mask[i] === 0) expect(Math.abs(many.kernel[i])).toBe(0);
+    }
+    maskT.dispose();
+  });
+});
