@@ -22,7 +22,8 @@ export async function setupTrainer(
   for (const s of selected.skipped) options.progress.log(`training backend ${s.backend} skipped: ${s.reason}`);
   options.progress.log(`training backend: ${selected.backend}`);
   const split = options.validation ? splitValidation(data.train, options.validation) : { train: data.train, validation: data.test };
-  const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed });
+  // threads 'auto': every batch is shared with data-parallel worker threads, one per extra core.
+  const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed, threads: 'auto' });
   const tester = split.validation === data.test ? base : createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: data.test });
   // Every fine-tuning run (baseline, pruning rounds, centroid tuning) shows a per-batch bar.
   const trainer: TrainingService = {
