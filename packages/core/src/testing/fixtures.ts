@@ -2,6 +2,7 @@ import type { Codebook } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
 import { withRandomParams } from './random-params.js';
 import type { Layer, Model } from '../ir/model.js';
+import type { ImageSet } from '../mnist/dataset.js';
 import { createRandom } from '../random.js';
 
 function randomValues(n: number, seed: number, scale: number): Float32Array {
@@ -97,4 +98,17 @@ export function tinyGraphModel(seed = 1): Model {
     },
     seed,
   );
+}
+
+/** 8×8 "images" whose class is the brightest of 10 pixel groups: learnable in a few steps (trainer tests). */
+export function syntheticImageSet(count: number, seed: number): ImageSet {
+  const r = createRandom(seed);
+  const images = new Float32Array(count * 64);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = r.int(10);
+    labels[i] = label;
+    for (let p = 0; p < 64; p++) images[i * 64 + p] = r.next() * 0.3 + (p % 10 === label ? 0.7 : 0);
+  }
+  return { images, labels, count, height: 8, width: 8 };
 }

@@ -1,26 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImageSet } from '../../mnist/dataset.js';
-import { createRandom } from '../../random.js';
-import { tinyDenseModel } from '../../testing/fixtures.js';
+import { syntheticImageSet as syntheticSet, tinyDenseModel } from '../../testing/fixtures.js';
 import { createTfjsTrainer } from '../trainer.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** 8×8 "images" whose class is the brightest of 10 pixel groups (as in trainer.test.ts). */
-function syntheticSet(count: number, seed: number): ImageSet {
-  const r = createRandom(seed);
-  const images = new Float32Array(count * 64);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = r.int(10);
-    labels[i] = label;
-    for (let p = 0; p < 64; p++) images[i * 64 + p] = r.next() * 0.3 + (p % 10 === label ? 0.7 : 0);
-  }
-  return { images, labels, count, height: 8, width: 8 };
-}
 
 function maxRelativeError(a: Float32Array, b: Float32Array): number {
   let err = 0;
