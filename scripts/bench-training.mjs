@@ -166,7 +166,7 @@ async function child(config) {
   const steps = config.full ? STEPS_PER_EPOCH : config.batches;
   const data = readMnist(Math.min(EPOCH_IMAGES, (steps + config.warmup) * BATCH));
   const train = { images: data.pixels, labels: data.labels, count: data.count, height: 28, width: 28 };
-  const trainer = core.createTfjsTrainer({ tf, train, evaluation: train, batchSize: BATCH, threads: config.threads });
+  const trainer = core.createTfjsTrainer({ tf, train, validation: train, batchSize: BATCH, threads: config.threads });
   const lm = buildModel(tf, config.model);
   const model = core.fromLayersModel(lm);
   lm.dispose();
