@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isDcError, type DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
-import { createRandom } from '../random.js';
-import { tinyDenseModel } from '../testing/fixtures.js';
+import { syntheticImageSet, tinyDenseModel } from '../testing/fixtures.js';
 import { createTfjsTrainer } from './trainer.js';
 import type { Batch } from './training-data.js';
 
@@ -11,16 +10,10 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** 64-value inputs whose class is the brightest of 10 groups, as tensors: xs [n, 64], labels [n]. */
+/** {@link syntheticImageSet} as tensors: xs [n, 64], labels [n]. */
 function synthetic(count: number, seed: number): { xs: tf.Tensor2D; labels: Int32Array } {
-  const r = createRandom(seed);
-  const x = new Float32Array(count * 64);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = r.int(10);
-    for (let p = 0; p < 64; p++) x[i * 64 + p] = r.next() * 0.3 + (p % 10 === labels[i] ? 0.7 : 0);
-  }
-  return { xs: tf.tensor2d(x, [count, 64]), labels };
+  const set = syntheticImageSet(count, seed);
+  return { xs: tf.tensor2d(set.images, [count, 64]), labels: Int32Array.from(set.labels) };
 }
 
 const { xs, labels } = synthetic(512, 1);

@@ -26,6 +26,8 @@ describe('createTfjsTrainer({ threads }) (data-parallel gradient workers)', () =
     await expect(trainer.fineTune(tinyDenseModel(1), { epochs: 1, learningRate: 0.01 })).rejects.toThrow(/INVALID_OPTION/);
   });
 
+  // Results depend on the thread count at float32 rounding (the gradient sums run in another
+  // order), never more; one thread (the default, what every slow test uses) is bit-reproducible.
   it('takes the steps one thread takes (weights within 1e-5 after 3 steps, odd last batch included), hooks applied every step', async () => {
     const mask = new Float32Array(64 * 32).map((_, i) => (i % 3 === 0 ? 0 : 1));
     const maskT = tf.keep(tf.tensor(mask, [64, 32]));
@@ -49,5 +51,23 @@ describe('createTfjsTrainer({ threads }) (data-parallel gradient workers)', () =
       for (let i = 0; i < mask.length; i++) if (mask[i] === 0) expect(Math.abs(many.kernel[i])).toBe(0);
     }
     maskT.dispose();
+  });
+
+  it("shares a dataset's batches larger than batchSize (48 rows, batchSize 16) as one thread takes them", async () => {
+    const images = syntheticSet(96, 4);
+    const batches = () =>
+      [0, 48].map((at) => ({
+        xs: tf.tensor(images.images.slice(at * 64, (at + 48) * 64), [48, 64]),
+        ys: tf.tensor(Int32Array.from(images.labels.slice(at, at + 48)), [48], 'int32'),
+      }));
+    const run = async (threads: number) => {
+      const trainer = createTfjsTrainer({ tf, train: batches, evaluation, loss: 'sparseCategoricalCrossentropy', batchSize: 16, threads });
+      const { model, epochs } = await trainer.fineTune(tinyDenseModel(5), { epochs: 2, learningRate: 0.01 });
+      return { kernel: model.layers[0].params.kernel!.values, loss: epochs[1].loss };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(maxRelativeError(two.kernel, one.kernel)).toBeLessThanOrEqual(1e-5);
+    expect(Math.abs(two.loss - one.loss) / one.loss).toBeLessThanOrEqual(1e-5);
   });
 });

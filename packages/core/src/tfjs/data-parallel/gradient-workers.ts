@@ -64,7 +64,8 @@ export async function startGradientWorkers(o: GradientWorkersOptions): Promise<G
     xDtype: o.xs.dtype,
     yRow: o.ys.shape.slice(1),
     yDtype: o.ys.dtype,
-    maxRows: Math.ceil(o.batchSize / (o.workers + 1)),
+    // A dataset's batches may be larger than the trainer's batchSize: room for the larger.
+    maxRows: Math.ceil(Math.max(o.batchSize, o.xs.shape[0]) / (o.workers + 1)),
   };
   const r = regions(layout);
   const weights = new SharedArrayBuffer(r.weightsLength * 4);
@@ -94,9 +95,9 @@ export async function startGradientWorkers(o: GradientWorkersOptions): Promise<G
     computeGradients(x, y, local) {
       const n = x.shape[0];
       const sameRows = (t: tf.Tensor, row: readonly number[]) => t.shape.length === row.length + 1 && row.every((d, i) => t.shape[i + 1] === d);
-      // A batch of another row shape (a ragged dataset) runs here alone.
-      if (!sameRows(x, layout.xRow) || !sameRows(y, layout.yRow)) return local(x, y, 1);
       const parts = started.length + 1;
+      // A batch of another row shape (a ragged dataset), or too large for the shared blocks, runs here alone.
+      if (!sameRows(x, layout.xRow) || !sameRows(y, layout.yRow) || n > parts * layout.maxRows) return local(x, y, 1);
       const own = Math.min(n, layout.maxRows, Math.ceil(n / parts));
       keys.forEach((k, i) => weightsView.set(o.vars[k].dataSync() as Float32Array, r.weightOffsets[i]));
       const xs = x.dataSync();
