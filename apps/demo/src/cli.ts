@@ -8,6 +8,11 @@ import { MODEL_NAMES, type ModelName } from './models.js';
 import { serveDemoPage } from './web/index.js';
 import { PRESET_NAMES, presetSettings, type DemoSettings, type PresetName } from './presets.js';
 
+/** A positive integer or `auto` (`--threads`). */
+function threadCount(v: string): number | 'auto' {
+  return v === 'auto' ? 'auto' : positiveInt('--threads')(v);
+}
+
 /** Options shared by `run` and `train`. */
 function common(cmd: Command): Command {
   return cmd
@@ -20,7 +25,8 @@ function common(cmd: Command): Command {
     .option('--baseline-epochs <n>', 'epochs when training the baseline', nonNegativeInt('--baseline-epochs'))
     .option('--baseline-lr <x>', 'learning rate of the baseline', positiveNumber('--baseline-lr'))
     .option('--baseline-polish-epochs <n>', 'baseline epochs at a tenth of its learning rate (0: none)', nonNegativeInt('--baseline-polish-epochs'))
-    .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'));
+    .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
+    .option('--threads <n>', "training threads, data-parallel ('auto': one per core; 1: the same figures on every machine)", threadCount, 'auto');
 }
 
 interface CommonFlags {
@@ -34,6 +40,7 @@ interface CommonFlags {
   baselineLr?: number;
   baselinePolishEpochs?: number;
   batchSize?: number;
+  threads: number | 'auto';
 }
 
 /** Flags of `run` that override the preset's compression settings. */

@@ -5,6 +5,15 @@ import type * as tf from '@tensorflow/tfjs';
 import { splitValidation } from './data.js';
 import type { Progress } from './progress.js';
 
+/** The demo's training threads option (commands pass it to {@link setupTrainer}). */
+export interface TrainingThreadsOption {
+  /**
+   * Threads per training step (default `'auto'`: one per core, data-parallel). Results then
+   * depend on the core count at float32 rounding; `1` gives the same figures on every machine.
+   */
+  threads?: number | 'auto';
+}
+
 /**
  * A trainer on the fastest backend that loads, reporting which one and why better ones were
  * skipped. With `validation`, the trainer trains on all but the last `validation` training images
@@ -13,17 +22,18 @@ import type { Progress } from './progress.js';
  */
 export async function setupTrainer(
   data: ImageDataset,
-  options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress; validation?: number },
+  options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress; validation?: number } & TrainingThreadsOption,
 ): Promise<{ tf: typeof tf; backend: string; trainer: TrainingService; evaluateTest: TrainingService['evaluate'] }> {
   // On wasm, the demo swaps three slow stock tfjs-wasm gradient kernels for core's faster ones
   // (about 3× faster epochs). The demo process only trains and runs its own models, so the
   // process-wide replacement is not undone; a library embedding this would call restore().
   const selected = await selectTrainingBackend({ ...(options.backends ? { prefer: options.backends } : {}), replaceSlowWasmKernels: true });
   for (const s of selected.skipped) options.progress.log(`training backend ${s.backend} skipped: ${s.reason}`);
-  options.progress.log(`training backend: ${selected.backend}`);
+  const threads = options.threads ?? 'auto';
+  options.progress.log(`training backend: ${selected.backend}, threads: ${threads}`);
   const split = options.validation ? splitValidation(data.train, options.validation) : { train: data.train, validation: data.test };
   // threads 'auto': every batch is shared with data-parallel worker threads, one per extra core.
-  const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed, threads: 'auto' });
+  const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed, threads });
   const tester = split.validation === data.test ? base : createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: data.test });
   // Every fine-tuning run (baseline, pruning rounds, centroid tuning) shows a per-batch bar.
   const trainer: TrainingService = {

@@ -21,7 +21,7 @@ describe('the demo pipeline on a slice of real MNIST', () => {
     settings.baseline.polishEpochs = 0;
     settings.cluster.epochs = 1;
     const slice = { trainLimit: 3000, testLimit: 500 };
-    const { result, table } = await runCommand({ model: 'lenet-300-100', preset: 'quick', settings, seed: 3, outDir, fromScratch: true, bench: false, ...slice });
+    const { result, table } = await runCommand({ model: 'lenet-300-100', preset: 'quick', settings, seed: 3, outDir, fromScratch: true, bench: false, threads: 1, ...slice });
 
     // The file on disk is the file reported, and it decodes.
     expect(statSync(result.file).size).toBe(result.fileBytes);
@@ -55,7 +55,7 @@ describe('the demo pipeline on a slice of real MNIST', () => {
     settings.allocate = { targetRatio: 50, validation: 500, bitLevels: [3, 4, 5] };
     settings.prune = { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-3, polishEpochs: 0, splicing: true };
     settings.cluster.epochs = 0;
-    const { result } = await runCommand({ model: 'lenet-300-100', preset: 'max', settings, seed: 3, outDir, bench: false, trainLimit: 2000, testLimit: 500 });
+    const { result } = await runCommand({ model: 'lenet-300-100', preset: 'max', settings, seed: 3, outDir, bench: false, threads: 1, trainLimit: 2000, testLimit: 500 });
     expect(Math.abs(result.compressionRatio - 50) / 50).toBeLessThan(0.05);
     const allocation = result.allocation as { sparsity: Record<string, number>; bits: Record<string, number>; reasons: string[]; candidateBytes: number };
     expect(Object.keys(allocation.sparsity)).toEqual(['ip1', 'ip2', 'ip3']);

@@ -15,10 +15,10 @@ import { benchFile } from '../steps/bench.js';
 import { allocateSettings } from '../steps/allocate.js';
 import { compress } from '../steps/compress.js';
 import { evaluateFile } from '../steps/evaluate-file.js';
-import { setupTrainer } from '../trainer-setup.js';
+import { setupTrainer, type TrainingThreadsOption } from '../trainer-setup.js';
 
 /** Options of the `run` command. */
-export interface RunCommandOptions extends DataOptions {
+export interface RunCommandOptions extends DataOptions, TrainingThreadsOption {
   model: ModelName;
   preset: PresetName;
   settings: DemoSettings;
@@ -37,7 +37,7 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
   const goal = o.settings.allocate;
   const progress = createProgress(goal ? 'validation' : 'test');
   const data = await loadData(o);
-  const { tf, backend, trainer, evaluateTest } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, ...(goal ? { validation: goal.validation } : {}) });
+  const { tf, backend, trainer, evaluateTest } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, threads: o.threads, ...(goal ? { validation: goal.validation } : {}) });
 
   const { model: baseline, source } = await obtainBaseline(o, trainer, tf, progress);
   const baselineEval = await evaluateTest(baseline);

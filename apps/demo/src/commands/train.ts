@@ -4,10 +4,10 @@ import { loadData, type DataOptions } from '../data.js';
 import { buildModel, type ModelName } from '../models.js';
 import type { DemoSettings } from '../presets.js';
 import { createProgress } from '../progress.js';
-import { setupTrainer } from '../trainer-setup.js';
+import { setupTrainer, type TrainingThreadsOption } from '../trainer-setup.js';
 
 /** Options of the `train` command. */
-export interface TrainCommandOptions extends DataOptions {
+export interface TrainCommandOptions extends DataOptions, TrainingThreadsOption {
   model: ModelName;
   settings: DemoSettings;
   seed: number;
@@ -25,7 +25,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<{ path: stri
   const progress = createProgress();
   const t0 = performance.now();
   const data = await loadData(o);
-  const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress });
+  const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, threads: o.threads });
   const resumed = o.resumeFrom ? await loadBaseline(o.resumeFrom) : undefined;
   if (o.resumeFrom && !resumed) throw new DcError('INVALID_OPTION', `option "--resume-from": no checkpoint at ${o.resumeFrom}`, { option: 'resumeFrom' });
   const initial = resumed?.model ?? buildModel(o.model, tf, o.seed);
