@@ -164,7 +164,7 @@
         (br_if $yLoop (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $H))))
       (br_if $sLoop (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $t)))))
 
-;; One NHWC sample at $x (H × W × C) into planes at $xP: [C][S][Hp][Wq], the image at row $pt,
+  ;; One NHWC sample at $x (H × W × C) into planes at $xP: [C][S][Hp][Wq], the image at row $pt,
   ;; column $pl of the padded image, whose column X goes to phase X mod S, column X / S (S: the
   ;; horizontal stride, so that a stride-S convolution reads consecutive columns of one phase).
   ;; Padding must already be zero (it is never written).
