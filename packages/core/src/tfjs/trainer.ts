@@ -62,7 +62,9 @@ export interface TfjsTrainerOptions {
    * worker threads with their own copy of the model, and every batch is shared among them by
    * rows (data-parallel; the gradients are summed, the optimizer and the hooks run here as
    * before). `'auto'`: one per CPU core. Node only, and only on the `wasm` and `cpu` tfjs backends
-   * (tfjs-node already uses every core); elsewhere it is 1.
+   * (tfjs-node already uses every core); elsewhere it is 1. Results agree with one thread to
+   * float32 rounding (the gradients add up in another order), not bit for bit: for figures that
+   * must not depend on the machine, keep 1.
    */
   threads?: number | 'auto';
 }
