@@ -4,19 +4,22 @@
  * tfjs `cpu` backend, after the exact rewrites of `tfjs/tfjs-compatible.ts` for what tfjs 4.22
  * computes otherwise than specified (dilated depthwise, softmax along another axis).
  */
-import { toDenseModel, type CompressedModel } from '@dc/core';
+import { toDenseModel, type CompressedModel, type Model } from '@dc/core';
 import { toLayersModel } from '@dc/core/tfjs';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tfjsCompatible } from '../tfjs/tfjs-compatible.js';
 
 type Tf = typeof tfTypes;
 
-/** Runs the dense reconstruction of `cm` on tfjs cpu (switching back to the previous backend after). */
-export async function referencePredict(tf: Tf, cm: CompressedModel, input: Float32Array, batch: number): Promise<Float32Array> {
+/**
+ * Runs the dense reconstruction of `cm` on tfjs cpu (switching back to the previous backend after);
+ * a dense IR `Model` (e.g. a pipeline's compressed model in memory) runs as it is.
+ */
+export async function referencePredict(tf: Tf, cm: CompressedModel | Model, input: Float32Array, batch: number): Promise<Float32Array> {
   await tf.ready();
   const prev = tf.getBackend();
   if (prev !== 'cpu') await tf.setBackend('cpu');
-  const model = toLayersModel(tfjsCompatible(toDenseModel(cm)), tf);
+  const model = toLayersModel(tfjsCompatible('tensors' in cm ? toDenseModel(cm) : cm), tf);
   try {
     const out = tf.tidy(() => model.execute(tf.tensor(input, [batch, ...cm.inputShape]), model.outputs[0].name) as tfTypes.Tensor);
     const data = (await out.data()) as Float32Array;
