@@ -10,15 +10,18 @@
  *
  * Pruning (defaults): `dc:prune` with per-layer sparsity over 6 rounds (polynomial ramp), 2 epochs
  * of retraining each at 1e-3, then a second `dc:prune` stage with the same targets, which prunes
- * nothing more (the masks are respected) and retrains 3 epochs at 1e-4, 1/10 of the original rate
- * as in the paper. Measured: shipped baseline 1.67% → 1.63% at 7.74% kept (15 epochs, 637 s).
+ * nothing more (the masks are respected) and retrains 6 epochs at 1e-4, 1/10 of the original rate
+ * as in the paper. Measured: shipped baseline 1.67% → 1.76% at 7.74% kept (18 epochs, 849 s on a
+ * loaded machine). With 3 low-rate epochs this gave 1.63% before the trainer's loss became
+ * tfjs's categoricalCrossentropy (the same loss up to float32 rounding) and 1.79% after: the
+ * recipe sits within a few images of the bound, and the extra low-rate epochs buy 3 of them.
  * Shorter recipes were too close to call: 4 rounds + 2 low-rate epochs gave 1.74% → 1.79% from
  * this test's own baseline (pass) and 1.67% → 1.79% from the shipped one (fail by 2 images);
  * retraining only at 1e-4 recovered too slowly with Adam (2.19% → 2.68% after 4 × 2 epochs).
  *
  * Run: `npx vitest run --project slow packages/prune/src/lenet300.slow.test.ts`. Knobs (env):
  * DC_BASELINE_EPOCHS (10), DC_POLISH_EPOCHS (2, baseline at 1e-4), DC_ROUNDS (6), DC_RETRAIN_EPOCHS (2),
- * DC_RETRAIN_LR (1e-3), DC_FINAL_EPOCHS (3, pruned model at 1e-4), DC_BASELINE_CACHE.
+ * DC_RETRAIN_LR (1e-3), DC_FINAL_EPOCHS (6, pruned model at 1e-4), DC_BASELINE_CACHE.
  * Figures are printed and written to `$DC_RESULT_FILE` when set.
  */
 import { writeFileSync } from 'node:fs';
@@ -36,7 +39,7 @@ const env = (name: string, fallback: number) => (process.env[name] ? Number(proc
 const BASELINE_EPOCHS = env('DC_BASELINE_EPOCHS', 10);
 const ROUNDS = env('DC_ROUNDS', 6);
 const POLISH_EPOCHS = env('DC_POLISH_EPOCHS', 2);
-const FINAL_EPOCHS = env('DC_FINAL_EPOCHS', 3);
+const FINAL_EPOCHS = env('DC_FINAL_EPOCHS', 6);
 const RETRAIN_EPOCHS = env('DC_RETRAIN_EPOCHS', 2);
 const RETRAIN_LR = env('DC_RETRAIN_LR', 1e-3);
 const LOW_LR = 1e-4;
