@@ -12,9 +12,10 @@
  * of retraining each at 1e-3, then a second `dc:prune` stage with the same targets, which prunes
  * nothing more (the masks are respected) and retrains 6 epochs at 1e-4, 1/10 of the original rate
  * as in the paper. Measured: shipped baseline 1.67% → 1.76% at 7.74% kept (18 epochs, 849 s on a
- * loaded machine). With 3 low-rate epochs this gave 1.63% before the trainer's loss became
- * tfjs's categoricalCrossentropy (the same loss up to float32 rounding) and 1.79% after: the
- * recipe sits within a few images of the bound, and the extra low-rate epochs buy 3 of them.
+ * loaded machine). With 3 low-rate epochs it gave 1.63% on 2026-11-28 and 1.79% on 2026-11-29,
+ * after the trainer's rewrite (loss through tfjs's categoricalCrossentropy, batches from a data
+ * source) changed the float32 rounding of the same training: the recipe sits within a few images
+ * of the bound, and the extra low-rate epochs buy 3 of them.
  * Shorter recipes were too close to call: 4 rounds + 2 low-rate epochs gave 1.74% → 1.79% from
  * this test's own baseline (pass) and 1.67% → 1.79% from the shipped one (fail by 2 images);
  * retraining only at 1e-4 recovered too slowly with Adam (2.19% → 2.68% after 4 × 2 epochs).
