@@ -93,6 +93,22 @@ const RENDERERS = {
     return lines.join('\n');
   },
   /**
+   * `dc compress --json` runs on a user's model (`{ model, command, bar: { ratio, errorIncrease }, result }`):
+   * the float32 bytes of the model.json's parameters against the written file, and the test error
+   * of the baseline against the file's, run by the sparse runtime.
+   */
+  'compress-runs'(output) {
+    const lines = [row(['model', 'float32 parameters', 'file', 'ratio', 'baseline error', 'file error', 'bar', 'wall (load)', 'command']), '|---|---:|---:|---:|---:|---:|---|---:|---|'];
+    for (const e of output.rows) {
+      const r = e.result;
+      const increase = r.testError - r.baselineTestError;
+      const met = r.compressionRatio >= e.bar.ratio && increase <= e.bar.errorIncrease + 1e-9;
+      const bar = `≥ ${e.bar.ratio}× at ≤ +${e.bar.errorIncrease} pp (${met ? 'met' : 'not met'})`;
+      lines.push(row([e.model, `${int(r.originalBytes)} B`, `${int(r.fileBytes)} B`, `${fixed(r.compressionRatio, 2)}×`, `${fixed(r.baselineTestError, 2)}%`, `${fixed(r.testError, 2)}% (${increase >= 0 ? '+' : ''}${fixed(increase, 2)} pp)`, bar, `${int(r.wallSeconds)} s (${r.load.start} → ${r.load.end})`, `\`${e.command}\``]));
+    }
+    return lines.join('\n');
+  },
+  /**
    * `pnpm fuzz --save`: outcome → cases of the structure-aware fuzzer, then the run's findings,
    * slowest case, peak memory and the deflate-bomb rejection time.
    */
