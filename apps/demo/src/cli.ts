@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isDcError } from '@dc/core';
-import { nonNegativeInt, perLayer, positiveInt, positiveNumber } from '@dc/cli';
+import { addRetrainingOptions, nonNegativeInt, perLayer, positiveInt, positiveNumber } from '@dc/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
@@ -111,7 +111,7 @@ const program = new Command()
 const fraction = (n: number) => n >= 0 && n < 1;
 const bitsOk = (n: number) => Number.isInteger(n) && n >= 1 && n <= 8;
 
-common(program.command('run', { isDefault: true }))
+const run = common(program.command('run', { isDefault: true }))
   .description('compress the baseline (prune + retrain, cluster + fine-tune, Huffman), write the .dcm file, run it, benchmark, report')
   .option('-o, --out-dir <dir>', 'folder for the .dcm file, report.json and report.html', 'out')
   .option('--json', 'print exactly one JSON object on stdout (progress stays on stderr)')
@@ -119,13 +119,8 @@ common(program.command('run', { isDefault: true }))
   .option('--no-bench', 'skip the runtime benchmark')
   .option('--sparsity <list>', 'fraction pruned per layer, e.g. ip1=0.92,ip2=0.91 (or one number for all)', perLayer('--sparsity', fraction))
   .option('--bits <list>', 'codebook bits per layer, e.g. ip1=5,ip3=6 (or one number for all)', perLayer('--bits', bitsOk))
-  .option('--prune-rounds <n>', 'prune → retrain rounds', positiveInt('--prune-rounds'))
-  .option('--prune-epochs <n>', 'retraining epochs per round (0: none)', nonNegativeInt('--prune-epochs'))
-  .option('--prune-lr <x>', 'retraining learning rate', positiveNumber('--prune-lr'))
-  .option('--prune-polish-epochs <n>', 'masked retraining epochs at a tenth of --prune-lr after the last round (0: none)', nonNegativeInt('--prune-polish-epochs'))
-  .option('--cluster-epochs <n>', 'centroid fine-tuning epochs (0: none)', nonNegativeInt('--cluster-epochs'))
-  .option('--cluster-lr <x>', 'centroid fine-tuning learning rate', positiveNumber('--cluster-lr'))
-  .addOption(new Option('--init <method>', 'centroid initialisation').choices(['linear', 'density', 'random', 'kmeans++']))
+  .option('--prune-rounds <n>', 'prune → retrain rounds', positiveInt('--prune-rounds'));
+addRetrainingOptions(run)
   .option('--splicing', 'splicing while retraining: pruned weights keep training on a shadow copy and come back (Dynamic Network Surgery)')
   .option('--no-splicing', 'plain iterative pruning (masks only grow)')
   .option('--max-error-increase <pp>', 'automatic allocation for an accuracy budget: predicted validation error increase in percentage points, e.g. 0.1', positiveNumber('--max-error-increase'))

@@ -11,4 +11,5 @@ export { resolveSettings, PRESET_NAMES, type CompressSettings, type PerLayer, ty
 export { lineProgress, type Progress } from './compress/progress.js';
 export { readLabelledData, BYTE_PIXELS, type DataSource, type LabelledData } from './data/labelled-data.js';
 export { positiveInt, nonNegativeInt, positiveNumber, finiteNumber, perLayer } from './flags.js';
+export { addRetrainingOptions } from './retraining-options.js';
 export { readNpy, type NumericArray } from './data/npy.js';

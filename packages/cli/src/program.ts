@@ -3,6 +3,7 @@
  * it in process. `dc inspect`, `dc run`, `dc compress`; `--json` prints one JSON object on stdout;
  * progress goes to stderr; a failure exits 1 with its `DcError` code.
  */
+import { addRetrainingOptions } from './retraining-options.js';
 import { Command, Option } from 'commander';
 import { compressFile, formatCompress } from './commands/compress.js';
 import { formatInspect, inspectFile } from './commands/inspect.js';
@@ -62,7 +63,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Parameters<typeof runFile>[1] & { json?: boolean }) => exit(await report(io, o.json, () => runFile(file, o), formatRun)));
 
-  program
+  const compress = program
     .command('compress')
     .description('compress a tfjs model.json: prune (+ retrain), fold BatchNorm, cluster (+ fine-tune), Huffman-code; write the .dcm file and measure it by running it')
     .argument('<model.json>', 'a tfjs LayersModel (model.json with its weight files beside it)')
@@ -75,13 +76,8 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')
     .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3"', perLayer('--sparsity', (n) => n >= 0 && n < 1))
     .option('--bits <list>', 'codebook bits: one number, or per layer, e.g. "*=5,logits=6"', perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8))
-    .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'))
-    .option('--prune-epochs <n>', 'retraining epochs per round (0: none)', nonNegativeInt('--prune-epochs'))
-    .option('--prune-lr <x>', 'retraining learning rate', positiveNumber('--prune-lr'))
-    .option('--prune-polish-epochs <n>', 'masked retraining epochs at a tenth of --prune-lr after the last round (0: none)', nonNegativeInt('--prune-polish-epochs'))
-    .option('--cluster-epochs <n>', 'centroid fine-tuning epochs (0: none)', nonNegativeInt('--cluster-epochs'))
-    .option('--cluster-lr <x>', 'centroid fine-tuning learning rate', positiveNumber('--cluster-lr'))
-    .addOption(new Option('--init <method>', 'centroid initialisation').choices(['linear', 'density', 'random', 'kmeans++']))
+    .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'));
+  addRetrainingOptions(compress)
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
     .option('--seed <n>', 'random seed (shuffling, k-means)', nonNegativeInt('--seed'))
