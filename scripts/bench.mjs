@@ -6,7 +6,8 @@
  * prints one table per section, or with `--json` one JSON object on stdout. Ratios are always
  * measured side by side in the same run. Run it alone: these machines are shared and noisy.
  *
- * The runtime section runs real `.dcm` files on real MNIST test images, and the files section
+ * The runtime section runs real `.dcm` files (also the seed convnet's and the Fashion-MNIST
+ * examples') on real MNIST test images, one thread and all cores, and the files section
  * compares their bytes with the same weights stored densely and gzip/brotli-compressed: `--file`
  * paths, else `out/<model>.dcm` written by `pnpm demo`, else the samples shipped in
  * apps/demo/compressed/.
@@ -31,6 +32,16 @@ function realFiles() {
   return ['lenet-300-100', 'lenet-5']
     .map((m) => [join(ROOT, 'out', `${m}.dcm`), join(ROOT, 'apps/demo/compressed', `${m}.dcm`)].find(existsSync))
     .filter(Boolean);
+}
+
+/**
+ * Files of the runtime section: the LeNet files, plus (unless `--file` is given) the seed convnet
+ * when `pnpm demo --model seed-convnet` wrote one, and the Fashion-MNIST examples' shipped files.
+ */
+function runtimeFiles() {
+  if (values.file?.length) return values.file;
+  const extra = [join(ROOT, 'out', 'seed-convnet.dcm'), ...['resnet', 'mobilenet'].map((m) => join(ROOT, 'examples/fashion-mnist/shipped', `${m}.dcm`))];
+  return [...realFiles(), ...extra.filter(existsSync)];
 }
 
 /** Batch sizes of the WebGPU benchmarks: convnets run 100 at most (SwiftShader is slow). */
@@ -69,7 +80,7 @@ const sections = {
     const { runRuntimeBench, formatRuntimeBench } = await dist('sparse-runtime', 'bench/index.js');
     const { loadMnist } = await dist('core', 'mnist/index.js');
     const mnist = await loadMnist();
-    const files = realFiles();
+    const files = runtimeFiles();
     if (files.length === 0) log('runtime: no .dcm file found (run `pnpm demo` first); benchmarking a random LeNet-300-100-sized model');
     const runs = files.length ? files : [undefined];
     const results = [];

@@ -33,14 +33,15 @@ const RENDERERS = {
   /** `pnpm bench --only runtime --json`: the cpu backend against dense tfjs-wasm, per file and batch size. */
   'runtime-bench'(output) {
     const lines = [
-      row(['model', 'kept weights', 'file', 'batch', 'cpu backend', 'dense tfjs-wasm', 'speed-up', 'goal']),
-      '|---|---:|---:|---:|---:|---:|---:|---|',
+      row(['model', 'kept weights', 'file', 'batch', 'cpu, 1 thread', 'cpu, all cores', 'dense tfjs-wasm', 'speed-up, 1 thread', 'speed-up, all cores']),
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ];
+    const goal = (x, target, met) => `${fixed(x, 1)}×${target ? ` (goal ≥ ${target}×: ${met ? 'met' : 'not met'})` : ''}`;
     for (const r of output.runtime) {
       r.rows.forEach((b, i) => {
-        const model = i === 0 ? [`${r.model.name} (${r.file.replace(/^.*?\/(apps|out)\//, '$1/')})`, `${int(r.model.kept)} of ${int(r.model.parameters)}`, r.model.fileBytes ? `${int(r.model.fileBytes)} B` : ''] : ['', '', ''];
-        const goal = b.target ? `≥ ${b.target}× (${b.meetsTarget ? 'met' : 'not met'})` : '';
-        lines.push(row([...model, int(b.batch), `${ms(b.cpuMs)} ms`, `${ms(b.denseWasmMs)} ms`, `${fixed(b.speedup, 1)}×`, goal]));
+        const model = i === 0 ? [`${r.model.name} (${r.file.replace(/^.*?\/(apps|out|examples)\//, '$1/')})`, `${int(r.model.kept)} of ${int(r.model.parameters)}`, r.model.fileBytes ? `${int(r.model.fileBytes)} B` : ''] : ['', '', ''];
+        const threads = b.cpuThreadsMs === undefined ? ['', ''] : [`${ms(b.cpuThreadsMs)} ms (${r.threads} threads)`, goal(b.threadsSpeedup, b.threadsTarget, b.meetsThreadsTarget)];
+        lines.push(row([...model, int(b.batch), `${ms(b.cpuMs)} ms`, threads[0], `${ms(b.denseWasmMs)} ms`, goal(b.speedup, b.target, b.meetsTarget), threads[1]]));
       });
     }
     lines.push('', row(['model', 'first load (decode + plan, prepare)', 'later loads (median of 5)']), '|---|---:|---:|');

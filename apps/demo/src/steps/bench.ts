@@ -25,7 +25,8 @@ export interface DemoBench {
  * The test images are the inputs.
  */
 export async function benchFile(path: string, test: ImageSet, batches: readonly number[] = [1, 1000]): Promise<DemoBench> {
-  const r = await runRuntimeBench({ file: path, inputs: test.images, inputsLabel: 'MNIST test images', batchSizes: batches });
+  // One thread: the demo reports the single-thread ratios (`pnpm bench --only runtime` adds all cores).
+  const r = await runRuntimeBench({ file: path, inputs: test.images, inputsLabel: 'MNIST test images', batchSizes: batches, threads: 1 });
   const rows: BenchRow[] = r.rows.flatMap((row) => [
     { backend: 'sparse cpu (@dc/sparse-runtime)', batch: row.batch, msPerBatch: row.cpuMs, samplesPerSecond: (row.batch / row.cpuMs) * 1000 },
     { backend: `dense tfjs-${r.environment.tfjsBackend}`, batch: row.batch, msPerBatch: row.denseWasmMs, samplesPerSecond: (row.batch / row.denseWasmMs) * 1000 },
