@@ -1,0 +1,37 @@
+/**
+ * The fidelity of a whole calibration (or test) set: every output of every batch compared with the
+ * reference, pooled per output, judged against the budget.
+ */
+import { accumulate, emptySums, outputFidelity, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
+
+/** The fidelity of a candidate over a set of batches. */
+export interface FidelityReport {
+  readonly outputs: readonly OutputFidelity[];
+  /** Every output within its budget. */
+  readonly withinBudget: boolean;
+  /**
+   * The planner's continuous drift: the largest relative L2 error over the outputs, each divided by
+   * the budget's `maxRelativeError` (≤ 1 means every regression output is within budget).
+   */
+  readonly drift: number;
+}
+
+/**
+ * Compares `candidate` with `reference` (per batch, per output, same order) under `budget`, each
+ * output judged by its kind in `kinds`.
+ */
+export function compareOutputs(
+  reference: readonly (readonly OutputBatch[])[],
+  candidate: readonly (readonly OutputBatch[])[],
+  kinds: readonly OutputKind[],
+  budget: FidelityBudget,
+): FidelityReport {
+  const sums = kinds.map(() => emptySums());
+  reference.forEach((batch, b) => batch.forEach((out, o) => accumulate(sums[o], out, candidate[b][o], kinds[o])));
+  const outputs = kinds.map((kind, o) => outputFidelity(o, kind, sums[o], budget));
+  return {
+    outputs,
+    withinBudget: outputs.every((o) => o.withinBudget),
+    drift: Math.max(0, ...outputs.map((o) => o.relativeError / budget.maxRelativeError)),
+  };
+}

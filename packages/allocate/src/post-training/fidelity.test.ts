@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { compareOutputs } from './compare-outputs.js';
+import { budgetFor, detectOutputKind } from './fidelity.js';
+
+const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
+
+describe('detectOutputKind', () => {
+  it('reads softmax rows as a classifier, [n,h,w,1] in [0,1] as a mask, the rest as a regression', () => {
+    expect(detectOutputKind(batch([2, 3], [0.2, 0.3, 0.5, 1, 0, 0]))).toBe('classifier');
+    expect(detectOutputKind(batch([2, 3], [0.2, 0.3, 0.4, 1, 0, 0]))).toBe('regression');
+    expect(detectOutputKind(batch([1, 1], [0.7]))).toBe('regression');
+    expect(detectOutputKind(batch([1, 16, 16, 1], new Array(256).fill(0.25)))).toBe('mask');
+    expect(detectOutputKind(batch([1, 16, 16, 1], new Array(256).fill(1.5)))).toBe('regression');
+  });
+});
+
+describe('compareOutputs', () => {
+  it('pools relative L2 error, cosine, top-1 agreement and IoU over batches, judged by the budget', () => {
+    const budget = budgetFor(0.02);
+    expect(budget).toEqual({ maxRelativeError: 0.02, minTop1Agreement: 0.99, minIoU: 0.98 });
+    const reference = [
+      [batch([1, 2], [3, 4]), batch([1, 2], [0.9, 0.1])],
+      [batch([1, 2], [0, 0]), batch([1, 2], [0.4, 0.6])],
+    ];
+    const candidate = [
+      [batch([1, 2], [3, 4.05]), batch([1, 2], [0.8, 0.2])],
+      [batch([1, 2], [0, 0]), batch([1, 2], [0.6, 0.4])],
+    ];
+    const r = compareOutputs(reference, candidate, ['regression', 'classifier'], budget);
+    expect(r.outputs[0].relativeError).toBeCloseTo(0.05 / 5, 6);
+    expect(r.outputs[0].withinBudget).toBe(true);
+    expect(r.outputs[1].top1Agreement).toBe(0.5);
+    expect(r.outputs[1].withinBudget).toBe(false);
+    expect(r.withinBudget).toBe(false);
+    expect(r.drift).toBeCloseTo(Math.max(0.01, r.outputs[1].relativeError) / 0.02, 12);
+  });
+
+  it('counts mask IoU at 0.5, and a changed output size as an infinite error', () => {
+    const ref = [[batch([1, 4], [0.9, 0.9, 0.1, 0.6])]];
+    const cand = [[batch([1, 4], [0.9, 0.4, 0.1, 0.7])]];
+    expect(compareOutputs(ref, cand, ['mask'], budgetFor(0.02)).outputs[0].iou).toBeCloseTo(2 / 3, 12);
+    const resized = compareOutputs(ref, [[batch([1, 3], [0.9, 0.9, 0.1])]], ['regression'], budgetFor(0.02));
+    expect(resized.outputs[0].relativeError).toBe(Infinity);
+    expect(resized.withinBudget).toBe(false);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Output fidelity of a compressed model against its original, per output kind:
+ *
+ * - `classifier` (softmax rows): top-1 agreement, the fraction of samples whose argmax is unchanged;
+ * - `regression` (anything else: boxes, landmarks, embeddings, logits, scores): relative L2 error
+ *   `‖y' − y‖ / ‖y‖` over every value of every sample, and cosine similarity beside it;
+ * - `mask` (per-pixel probabilities in [0, 1]): IoU of the masks thresholded at 0.5.
+ *
+ * Every metric is pooled over all calibration batches (sums, then one ratio), so a batch split does
+ * not change it. The relative L2 error is measured for every kind: it is the continuous drift the
+ * planner balances, while the budget is judged on each output's own metric.
+ */
+
+/** What kind of output a model produces, which decides the metric its budget is judged on. */
+export type OutputKind = 'classifier' | 'regression' | 'mask';
+
+/** One output of one batch: `shape` starts with the batch dimension. */
+export interface OutputBatch {
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+/** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU ≥ 98%. */
+export const DEFAULT_MAX_OUTPUT_DRIFT = 0.02;
+
+/** The budget per metric derived from one drift `d` (see {@link budgetFor}). */
+export interface FidelityBudget {
+  /** Largest relative L2 error of a `regression` output. */
+  readonly maxRelativeError: number;
+  /** Smallest top-1 agreement of a `classifier` output. */
+  readonly minTop1Agreement: number;
+  /** Smallest IoU of a `mask` output. */
+  readonly minIoU: number;
+}
+
+/**
+ * The budget of `--max-output-drift d`: relative error ≤ d, top-1 agreement ≥ 1 − d/2 and mask IoU
+ * ≥ 1 − d (the default d = 0.02 gives 2%, 99% and 98%).
+ */
+export function budgetFor(maxOutputDrift: number): FidelityBudget {
+  return { maxRelativeError: maxOutputDrift, minTop1Agreement: 1 - maxOutputDrift / 2, minIoU: 1 - maxOutputDrift };
+}
+
+/**
+ * The kind of an output, read from its values on the calibration inputs: rows of ≥ 2 non-negative
+ * values summing to 1 are a `classifier`; a `[batch, height ≥ 16, width ≥ 16, 1]` output inside
+ * [0, 1] is a `mask`; anything else is a `regression`. Pass the kinds yourself where this guess is
+ * wrong (logits of a classifier look like a regression).
+ */
+export function detectOutputKind(output: OutputBatch): OutputKind {
+  const { shape, values } = output;
+  const inUnit = values.every((v) => v >= 0 && v <= 1);
+  if (shape.length === 4 && shape[1] >= 16 && shape[2] >= 16 && shape[3] === 1 && inUnit) return 'mask';
+  const width = shape.at(-1) ?? 1;
+  if (shape.length === 2 && width >= 2 && inUnit && values.length > 0) {
+    for (let r = 0; r < values.length; r += width) {
+      let sum = 0;
+      for (let c = 0; c < width; c++) sum += values[r + c];
+      if (Math.abs(sum - 1) > 1e-3) return 'regression';
+    }
+    return 'classifier';
+  }
+  return 'regression';
+}
+
+/** Running sums of one output's comparison, pooled over batches. */
+export interface FidelitySums {
+  errorSquares: number;
+  referenceSquares: number;
+  candidateSquares: number;
+  dot: number;
+  samples: number;
+  agreeing: number;
+  intersection: number;
+  union: number;
+}
+
+/** Empty sums. */
+export function emptySums(): FidelitySums {
+  return { errorSquares: 0, referenceSquares: 0, candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0 };
+}
+
+/** Adds one batch of one output to `sums`. */
+export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, kind: OutputKind): void {
+  const y = reference.values;
+  const z = candidate.values;
+  if (y.length !== z.length) {
+    // A dynamic output (after non-max suppression, say) changed size: no value-wise comparison holds.
+    sums.errorSquares = Infinity;
+    sums.samples += reference.shape[0] ?? 1;
+    return;
+  }
+  for (let i = 0; i < y.length; i++) {
+    const d = z[i] - y[i];
+    sums.errorSquares += d * d;
+    sums.referenceSquares += y[i] * y[i];
+    sums.candidateSquares += z[i] * z[i];
+    sums.dot += y[i] * z[i];
+  }
+  const batch = reference.shape[0] ?? 1;
+  sums.samples += batch;
+  if (kind === 'classifier') {
+    const width = y.length / batch;
+    for (let s = 0; s < batch; s++) if (argmax(y, s * width, width) === argmax(z, s * width, width)) sums.agreeing++;
+  } else if (kind === 'mask') {
+    for (let i = 0; i < y.length; i++) {
+      const a = y[i] >= 0.5;
+      const b = z[i] >= 0.5;
+      if (a && b) sums.intersection++;
+      if (a || b) sums.union++;
+    }
+  }
+}
+
+function argmax(values: Float32Array, start: number, width: number): number {
+  let best = 0;
+  for (let c = 1; c < width; c++) if (values[start + c] > values[start + best]) best = c;
+  return best;
+}
+
+/** One output's fidelity. */
+export interface OutputFidelity {
+  readonly output: number;
+  readonly kind: OutputKind;
+  /** `‖y' − y‖ / ‖y‖` over every value (0 when both are all zeros, Infinity when only y is). */
+  readonly relativeError: number;
+  readonly cosine: number;
+  /** Classifiers only. */
+  readonly top1Agreement?: number;
+  /** Masks only (1 when both masks are empty everywhere). */
+  readonly iou?: number;
+  /** Whether this output's own metric meets the budget. */
+  readonly withinBudget: boolean;
+}
+
+/** The fidelity of one output from its pooled sums. */
+export function outputFidelity(output: number, kind: OutputKind, sums: FidelitySums, budget: FidelityBudget): OutputFidelity {
+  const relativeError = sums.referenceSquares > 0 ? Math.sqrt(sums.errorSquares / sums.referenceSquares) : sums.errorSquares > 0 ? Infinity : 0;
+  const norms = Math.sqrt(sums.referenceSquares * sums.candidateSquares);
+  const cosine = norms > 0 ? sums.dot / norms : sums.errorSquares === 0 ? 1 : 0;
+  if (kind === 'classifier') {
+    const top1Agreement = sums.samples > 0 ? sums.agreeing / sums.samples : 1;
+    return { output, kind, relativeError, cosine, top1Agreement, withinBudget: top1Agreement >= budget.minTop1Agreement };
+  }
+  if (kind === 'mask') {
+    const iou = sums.union > 0 ? sums.intersection / sums.union : 1;
+    return { output, kind, relativeError, cosine, iou, withinBudget: iou >= budget.minIoU };
+  }
+  return { output, kind, relativeError, cosine, withinBudget: relativeError <= budget.maxRelativeError };
+}

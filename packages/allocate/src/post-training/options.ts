@@ -1,0 +1,84 @@
+/**
+ * Options of {@link planPostTraining} and their validation.
+ */
+import { optionChecks, type OptionChecks, type OptionKeys, type ProgressEvent } from '@dc/core';
+import type { OutputBatch, OutputKind } from './fidelity.js';
+import type { CompressTensor } from './tensor-candidates.js';
+
+/** A float tensor the planner may compress (pass only those you allow it to touch). */
+export interface PlanTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+/**
+ * Runs the model on one calibration batch with some weights substituted: `weights` holds only the
+ * tensors that differ from the original (by name); every other tensor keeps its original values.
+ * Returns every output of the batch, in a fixed order.
+ */
+export type RunWithWeights<TBatch> = (weights: ReadonlyMap<string, Float32Array>, batch: TBatch) => Promise<readonly OutputBatch[]> | readonly OutputBatch[];
+
+/** Options of {@link planPostTraining}. */
+export interface PostTrainingOptions<TBatch> {
+  readonly tensors: readonly PlanTensor[];
+  /** Calibration batches (held out of whatever you test on). */
+  readonly calibration: readonly TBatch[];
+  readonly run: RunWithWeights<TBatch>;
+  /** The fidelity budget's one number (see `budgetFor`); default 0.02. */
+  readonly maxOutputDrift?: number;
+  /** The kind of each output; default detected from the original outputs (`detectOutputKind`). */
+  readonly outputKinds?: readonly OutputKind[];
+  /** Sparsities a tensor may take; default 0, 0.3, 0.5, 0.7. */
+  readonly sparsityLevels?: readonly number[];
+  /** Bits per code a tensor may take (or stay float); default 3, 4, 5, 6, 8. */
+  readonly bitLevels?: readonly number[];
+  /** The one-tensor probes that measure sensitivity: pruning alone at `sparsity`, codes alone at `bits`; default 0.5 and 4. */
+  readonly probe?: { readonly sparsity: number; readonly bits: number };
+  /** Calibration batches the probes run on (the first ones); default 1. Verification runs on all. */
+  readonly sensitivityBatches?: number;
+  /**
+   * At most this many tensors are probed, the largest first; smaller ones take the highest gain
+   * measured (a conservative guess). Default: all.
+   */
+  readonly maxProbedTensors?: number;
+  /** Most verifications of a whole allocation on the calibration set; default 8. */
+  readonly maxVerifications?: number;
+  /** How a tensor is compressed (default `compressTensor`): pass your writer's own reconstruction. */
+  readonly compressTensor?: CompressTensor;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+/** The name used in errors. */
+export const POST_TRAINING_PLANNER = 'dc:allocate-post-training';
+export const DEFAULT_POST_TRAINING_SPARSITY = [0, 0.3, 0.5, 0.7];
+export const DEFAULT_POST_TRAINING_BITS = [3, 4, 5, 6, 8];
+
+const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
+  tensors: true, calibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true,
+  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, compressTensor: true, signal: true, onProgress: true,
+};
+
+const check: OptionChecks = optionChecks(POST_TRAINING_PLANNER);
+
+/** Validates the options (`INVALID_OPTION` naming the option). */
+export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void {
+  check.object<PostTrainingOptions<unknown>>(o, 'options', KEYS);
+  check.that(Array.isArray(o.tensors) && o.tensors.length > 0, 'tensors', 'must be a non-empty array of { name, shape, values }');
+  check.names(o.tensors.map((t) => t.name), 'tensors');
+  for (const t of o.tensors) check.that(t.values instanceof Float32Array && t.values.length === t.shape.reduce((a: number, b: number) => a * b, 1), 'tensors', `tensor "${t.name}": values must be a Float32Array of its shape's size`);
+  check.that(Array.isArray(o.calibration) && o.calibration.length > 0, 'calibration', 'must be a non-empty array of batches');
+  check.that(typeof o.run === 'function', 'run', 'must be a function (weights, batch) → outputs');
+  if (o.maxOutputDrift !== undefined) check.number(o.maxOutputDrift, 'maxOutputDrift', { above: 0, below: 1 });
+  for (const k of o.outputKinds ?? []) check.oneOf(k, 'outputKinds', ['classifier', 'regression', 'mask'] as const);
+  for (const s of o.sparsityLevels ?? []) check.number(s, 'sparsityLevels', { min: 0, below: 1 });
+  for (const b of o.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });
+  if (o.probe) {
+    check.number(o.probe.sparsity, 'probe.sparsity', { above: 0, below: 1 });
+    check.number(o.probe.bits, 'probe.bits', { integer: true, min: 1, max: 8 });
+  }
+  if (o.sensitivityBatches !== undefined) check.number(o.sensitivityBatches, 'sensitivityBatches', { integer: true, min: 1 });
+  if (o.maxProbedTensors !== undefined) check.number(o.maxProbedTensors, 'maxProbedTensors', { integer: true, min: 0 });
+  if (o.maxVerifications !== undefined) check.number(o.maxVerifications, 'maxVerifications', { integer: true, min: 1 });
+}

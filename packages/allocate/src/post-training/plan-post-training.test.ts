@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { isDcError } from '@dc/core';
+import { compareOutputs } from './compare-outputs.js';
+import { planPostTraining } from './plan-post-training.js';
+import { compressTensor } from './tensor-candidates.js';
+import { tinyMlp } from './tiny-mlp.test-support.js';
+
+describe('planPostTraining', () => {
+  const model = tinyMlp();
+  const options = { tensors: model.tensors, calibration: model.batches, run: model.run };
+
+  it('compresses within the default budget, verified: re-running its allocation gives the same fidelity', async () => {
+    const plan = await planPostTraining(options);
+    expect(plan.kinds).toEqual(['classifier', 'regression']);
+    expect(plan.fidelity.withinBudget).toBe(true);
+    expect(plan.fidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.99);
+    expect(plan.fidelity.outputs[1].relativeError).toBeLessThanOrEqual(0.02);
+    expect(plan.predictedBytes).toBeLessThan(plan.float32Bytes / 1.5);
+    // The reported fidelity is what the allocation does, measured again from scratch.
+    const weights = new Map(model.tensors.map((t) => [t.name, compressTensor(t.values, plan.allocation[t.name].sparsity, plan.allocation[t.name].bits).values]));
+    const again = compareOutputs(model.batches.map((b) => model.run(new Map(), b)), model.batches.map((b) => model.run(weights, b)), plan.kinds, plan.budget);
+    expect(again).toEqual(plan.fidelity);
+    // Reference: one run per batch; probes: 2 per tensor on 1 batch; verifications: 2 runs each.
+    expect(plan.evaluations.reference).toBe(2);
+    expect(plan.evaluations.sensitivity).toBe(6);
+    expect(plan.evaluations.verification % 2).toBe(0);
+    expect(plan.evaluations.verification).toBeLessThanOrEqual(16);
+    expect(plan.evaluations.total).toBe(8 + plan.evaluations.verification);
+  });
+
+  it('spends more bytes under a tighter budget, and keeps everything float when nothing fits', async () => {
+    const loose = await planPostTraining(options);
+    const tight = await planPostTraining({ ...options, maxOutputDrift: 0.002 });
+    expect(tight.fidelity.outputs[1].relativeError).toBeLessThanOrEqual(0.002);
+    expect(tight.predictedBytes).toBeGreaterThan(loose.predictedBytes);
+    const none = await planPostTraining({ ...options, maxOutputDrift: 1e-9, bitLevels: [2], sparsityLevels: [0.5], maxVerifications: 2 });
+    expect(Object.values(none.allocation).every((a) => a.bits === null && a.sparsity === 0)).toBe(true);
+    expect(none.fidelity.outputs[1].relativeError).toBe(0);
+  });
+
+  it('probes only the largest tensors when told, the rest get the highest gain measured', async () => {
+    const plan = await planPostTraining({ ...options, maxProbedTensors: 1 });
+    expect(plan.evaluations.sensitivity).toBe(2);
+    const [big, ...rest] = plan.sensitivity;
+    expect(big).toMatchObject({ name: 'hidden/kernel', measured: true });
+    for (const s of rest) expect(s).toMatchObject({ measured: false, pruneGain: big.pruneGain, quantizeGain: big.quantizeGain });
+    expect(plan.fidelity.withinBudget).toBe(true);
+  });
+
+  it('rejects bad options with INVALID_OPTION naming the option', async () => {
+    const code = async (o: object) => planPostTraining({ ...options, ...o }).then(() => 'resolved', (e: unknown) => (isDcError(e) ? `${e.code} ${e.option}` : String(e)));
+    expect(await code({ tensors: [] })).toBe('INVALID_OPTION tensors');
+    expect(await code({ calibration: [] })).toBe('INVALID_OPTION calibration');
+    expect(await code({ maxOutputDrift: 0 })).toBe('INVALID_OPTION maxOutputDrift');
+    expect(await code({ outputKinds: ['classifier'] })).toBe('INVALID_OPTION outputKinds');
+    expect(await code({ tensors: [{ name: 'x', shape: [3], values: new Float32Array(2) }] })).toBe('INVALID_OPTION tensors');
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Post-training compression under a fidelity budget, for any model format: per-tensor sparsity and
+ * bits from measured sensitivity, balanced at one price (drift per byte), then the whole allocation
+ * verified on the calibration set and the price backed off until the measured drift is within budget.
+ */
+import { DcError } from '@dc/core';
+import { compareOutputs, type FidelityReport } from './compare-outputs.js';
+import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, detectOutputKind, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
+import { checkPostTrainingOptions, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
+import { searchAllocation, type TensorPlan } from './search.js';
+import { measureSensitivity, type TensorSensitivity } from './sensitivity.js';
+import { compressTensor, tensorCandidates, type TensorCandidate } from './tensor-candidates.js';
+
+/** What the planner chose and what it measured. */
+export interface PostTrainingPlan {
+  /** Per tensor name: fraction pruned and bits per code (null: float). Plugs into a writer's allocation. */
+  readonly allocation: Record<string, { readonly sparsity: number; readonly bits: number | null }>;
+  readonly tensors: readonly TensorPlan[];
+  readonly kinds: readonly OutputKind[];
+  readonly budget: FidelityBudget;
+  /** The allocation's fidelity measured on every calibration batch (the verification that accepted it). */
+  readonly fidelity: FidelityReport;
+  /** Predicted bytes of the planned tensors in the file, and their float32 bytes. */
+  readonly predictedBytes: number;
+  readonly float32Bytes: number;
+  /** The accepted price (drift per byte) and the predicted drift it targeted. */
+  readonly lambda: number;
+  /** Model runs, one per calibration batch: reference, sensitivity probes, verifications. */
+  readonly evaluations: { readonly reference: number; readonly sensitivity: number; readonly verification: number; readonly total: number };
+  readonly sensitivity: readonly TensorSensitivity[];
+  readonly reasons: readonly string[];
+}
+
+/**
+ * Plans a post-training compression of `options.tensors` within the fidelity budget.
+ * Costs `B` runs for the reference (B calibration batches), at most `2 × min(T, maxProbedTensors) × sensitivityBatches`
+ * for the probes and at most `maxVerifications × B` for verification.
+ */
+export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBatch>): Promise<PostTrainingPlan> {
+  checkPostTrainingOptions(options as PostTrainingOptions<unknown>);
+  const budget = budgetFor(options.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT);
+  const counts = { reference: 0, sensitivity: 0, verification: 0 };
+  let phase: keyof typeof counts = 'reference';
+  const run = async (weights: ReadonlyMap<string, Float32Array>, batch: TBatch): Promise<readonly OutputBatch[]> => {
+    counts[phase]++;
+    return options.run(weights, batch);
+  };
+  const reference: (readonly OutputBatch[])[] = [];
+  for (const batch of options.calibration) reference.push(await run(new Map(), batch));
+  const kinds = options.outputKinds ?? reference[0].map(detectOutputKind);
+  if (kinds.length !== reference[0].length) {
+    throw new DcError('INVALID_OPTION', `outputKinds names ${kinds.length} kinds but the model has ${reference[0].length} outputs`, { option: 'outputKinds' });
+  }
+
+  const compress = options.compressTensor ?? compressTensor;
+  const probe = options.probe ?? { sparsity: 0.5, bits: 4 };
+  const sparsities = options.sparsityLevels ?? DEFAULT_POST_TRAINING_SPARSITY;
+  const bits = options.bitLevels ?? DEFAULT_POST_TRAINING_BITS;
+  const candidates = new Map<string, readonly TensorCandidate[]>();
+  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, compress));
+
+  phase = 'sensitivity';
+  const probeBatches = Math.min(options.sensitivityBatches ?? 1, options.calibration.length);
+  const sensitivity = await measureSensitivity({
+    tensors: options.tensors,
+    candidates,
+    batches: options.calibration.slice(0, probeBatches),
+    reference: reference.slice(0, probeBatches),
+    run,
+    kinds,
+    budget,
+    probe,
+    maxProbed: options.maxProbedTensors ?? options.tensors.length,
+    compress,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+
+  phase = 'verification';
+  const verify = async (plan: readonly TensorPlan[]): Promise<FidelityReport> => {
+    if (options.signal?.aborted) throw new DcError('ABORTED', 'post-training verification aborted', { cause: options.signal.reason });
+    const weights = new Map<string, Float32Array>();
+    for (const p of plan) {
+      if (p.bits === null && p.sparsity === 0) continue;
+      weights.set(p.name, compress(options.tensors.find((t) => t.name === p.name)!.values, p.sparsity, p.bits).values);
+    }
+    const outputs = [];
+    for (const batch of options.calibration) outputs.push(await run(weights, batch));
+    return compareOutputs(reference, outputs, kinds, budget);
+  };
+  const found = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+
+  const float32Bytes = options.tensors.reduce((a, t) => a + 4 * t.values.length, 0);
+  const predictedBytes = found.plan.reduce((a, p) => a + p.bytes, 0);
+  const total = counts.reference + counts.sensitivity + counts.verification;
+  return {
+    allocation: Object.fromEntries(found.plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits }])),
+    tensors: found.plan,
+    kinds,
+    budget,
+    fidelity: found.fidelity,
+    predictedBytes,
+    float32Bytes,
+    lambda: found.lambda,
+    evaluations: { ...counts, total },
+    sensitivity: [...sensitivity.values()],
+    reasons: [
+      `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}`,
+      `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
+      `accepted price ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst relative error ${Math.max(...found.fidelity.outputs.map((o) => o.relativeError)).toFixed(4)}`,
+      ...found.notes,
+    ],
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The price search with verification: at price λ every tensor takes the candidate minimising its
+ * predicted drift + λ × its bytes (predicted drift = gains × weight errors, added over tensors);
+ * λ is set by a predicted-drift target τ, and τ is moved by measuring whole allocations: doubled
+ * while the measured fidelity is within budget, bisected (geometrically) once it is not.
+ */
+import type { FidelityReport } from './compare-outputs.js';
+import type { PlanTensor } from './options.js';
+import type { TensorSensitivity } from './sensitivity.js';
+import type { TensorCandidate } from './tensor-candidates.js';
+
+/** One tensor's choice and its predictions. */
+export interface TensorPlan {
+  readonly name: string;
+  readonly params: number;
+  readonly sparsity: number;
+  readonly bits: number | null;
+  /** Predicted bytes in the file. */
+  readonly bytes: number;
+  /** Predicted drift (the planner's units: Σ over outputs of (relative error / budget)²). */
+  readonly drift: number;
+}
+
+const LOG_LAMBDA = [-18, 6] as const;
+const MIN_TARGET = 1 / 1024;
+
+/** Every tensor's best candidate at price `lambda`. */
+export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], candidates: ReadonlyMap<string, readonly TensorCandidate[]>, sensitivity: ReadonlyMap<string, TensorSensitivity>): TensorPlan[] {
+  return tensors.map((t) => {
+    const s = sensitivity.get(t.name)!;
+    let best: TensorPlan | undefined;
+    let bestCost = Infinity;
+    for (const c of candidates.get(t.name)!) {
+      const drift = s.pruneGain * c.pruneError + s.quantizeGain * c.quantizeError;
+      const cost = drift + lambda * c.bytes;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = { name: t.name, params: t.values.length, sparsity: c.sparsity, bits: c.bits, bytes: c.bytes, drift };
+      }
+    }
+    return best!;
+  });
+}
+
+const totalDrift = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.drift, 0);
+
+/** The largest price whose predicted drift stays within `target`. */
+export function priceFor(target: number, choose: (lambda: number) => TensorPlan[]): number {
+  let [lo, hi]: number[] = [...LOG_LAMBDA];
+  if (totalDrift(choose(10 ** hi)) <= target) return 10 ** hi;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (totalDrift(choose(10 ** mid)) <= target) lo = mid;
+    else hi = mid;
+  }
+  return 10 ** lo;
+}
+
+/** Finds the smallest verified allocation (see the module comment). */
+export async function searchAllocation(args: {
+  readonly tensors: readonly PlanTensor[];
+  readonly candidates: ReadonlyMap<string, readonly TensorCandidate[]>;
+  readonly sensitivity: ReadonlyMap<string, TensorSensitivity>;
+  readonly verify: (plan: readonly TensorPlan[]) => Promise<FidelityReport>;
+  readonly maxVerifications: number;
+  readonly onProgress?: (event: { label: string; current: number; total: number }) => void;
+}): Promise<{ plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; notes: string[] }> {
+  const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, args.candidates, args.sensitivity);
+  const tried = new Map<string, FidelityReport>();
+  const notes: string[] = [];
+  let best: { plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; bytes: number } | undefined;
+  let lo: number | undefined; // largest target verified within budget
+  let hi: number | undefined; // smallest target verified over budget
+  let target = 1;
+  let verifications = 0;
+  while (verifications < args.maxVerifications && target >= MIN_TARGET) {
+    const lambda = priceFor(target, choose);
+    const plan = choose(lambda);
+    const key = JSON.stringify(plan.map((p) => [p.sparsity, p.bits]));
+    let fidelity = tried.get(key);
+    if (!fidelity) {
+      fidelity = await args.verify(plan);
+      tried.set(key, fidelity);
+      verifications++;
+      args.onProgress?.({ label: `verify allocation at predicted drift ${target.toPrecision(3)}`, current: verifications, total: args.maxVerifications });
+    }
+    const bytes = plan.reduce((a, p) => a + p.bytes, 0);
+    notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${Math.max(...fidelity.outputs.map((o) => o.relativeError)).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    if (fidelity.withinBudget) {
+      if (!best || bytes < best.bytes) best = { plan, fidelity, lambda, bytes };
+      lo = target;
+    } else {
+      hi = target;
+    }
+    const next = hi === undefined ? target * 2 : lo === undefined ? target / 2 : Math.sqrt(lo * hi);
+    if (hi !== undefined && lo !== undefined && hi / lo < 1.15) break;
+    if (next === target) break;
+    target = next;
+  }
+  if (best) return { plan: best.plan, fidelity: best.fidelity, lambda: best.lambda, notes };
+  // Nothing verified within budget: every tensor stays float (the original outputs, exactly).
+  const plan = choose(0).map((p) => ({ ...p, sparsity: 0, bits: null, bytes: 4 * p.params, drift: 0 }));
+  const fidelity = await args.verify(plan);
+  notes.push('no compressed allocation was verified within budget: every tensor stays float');
+  return { plan, fidelity, lambda: 0, notes };
+}

@@ -1,0 +1,73 @@
+/**
+ * Post-training sensitivity, measured one tensor at a time: the drift of the outputs when only that
+ * tensor is pruned (probe sparsity, float) and when only its weights are shared (probe bits, no
+ * pruning), each divided by the squared weight error that caused it. These gains turn every other
+ * candidate's weight error into a predicted drift, so two model runs per tensor price all of them.
+ */
+import { DcError } from '@dc/core';
+import { compareOutputs } from './compare-outputs.js';
+import type { FidelityBudget, OutputBatch, OutputKind } from './fidelity.js';
+import type { PlanTensor, RunWithWeights } from './options.js';
+import { squaredDistance, type CompressTensor, type TensorCandidate } from './tensor-candidates.js';
+
+/** One tensor's measured sensitivity. */
+export interface TensorSensitivity {
+  readonly name: string;
+  /** Drift (Σ over outputs of (relative error / budget)²) per unit of squared weight error, pruning and weight sharing. */
+  readonly pruneGain: number;
+  readonly quantizeGain: number;
+  /** Whether the gains were measured (false: a small tensor beyond `maxProbedTensors`, given the highest measured gains). */
+  readonly measured: boolean;
+}
+
+/** The planner's scalar drift of a set of outputs: Σ (relative error / maxRelativeError)², capped at 1e6 per output. */
+export function driftEnergy(reference: readonly (readonly OutputBatch[])[], candidate: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], budget: FidelityBudget): number {
+  const report = compareOutputs(reference, candidate, kinds, budget);
+  return report.outputs.reduce((a, o) => a + Math.min(1e6, (o.relativeError / budget.maxRelativeError) ** 2), 0);
+}
+
+/** Probes each tensor (largest first, at most `maxProbed`) on `batches`; returns the gains by tensor name. */
+export async function measureSensitivity<TBatch>(args: {
+  readonly tensors: readonly PlanTensor[];
+  readonly candidates: ReadonlyMap<string, readonly TensorCandidate[]>;
+  readonly batches: readonly TBatch[];
+  readonly reference: readonly (readonly OutputBatch[])[];
+  readonly run: RunWithWeights<TBatch>;
+  readonly kinds: readonly OutputKind[];
+  readonly budget: FidelityBudget;
+  readonly probe: { readonly sparsity: number; readonly bits: number };
+  readonly maxProbed: number;
+  readonly compress: CompressTensor;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: { label: string; current: number; total: number }) => void;
+}): Promise<Map<string, TensorSensitivity>> {
+  const order = [...args.tensors].sort((a, b) => b.values.length - a.values.length);
+  const probed = order.slice(0, args.maxProbed);
+  const out = new Map<string, TensorSensitivity>();
+  const drift = async (name: string, values: Float32Array) => {
+    const weights = new Map([[name, values]]);
+    const outputs = [];
+    for (const batch of args.batches) outputs.push(await args.run(weights, batch));
+    return driftEnergy(args.reference, outputs, args.kinds, args.budget);
+  };
+  for (const [i, t] of probed.entries()) {
+    if (args.signal?.aborted) throw new DcError('ABORTED', 'post-training sensitivity analysis aborted', { cause: args.signal.reason });
+    const cands = args.candidates.get(t.name)!;
+    const pruneProbe = cands.find((c) => c.bits === null && c.sparsity === args.probe.sparsity)!;
+    const quantizeProbe = args.compress(t.values, 0, args.probe.bits);
+    const quantizeError = squaredDistance(t.values, quantizeProbe.values);
+    const pruneDrift = pruneProbe.pruneError > 0 ? await drift(t.name, args.compress(t.values, args.probe.sparsity, null).values) : 0;
+    const quantizeDrift = quantizeError > 0 ? await drift(t.name, quantizeProbe.values) : 0;
+    out.set(t.name, {
+      name: t.name,
+      pruneGain: pruneProbe.pruneError > 0 ? pruneDrift / pruneProbe.pruneError : 0,
+      quantizeGain: quantizeError > 0 ? quantizeDrift / quantizeError : 0,
+      measured: true,
+    });
+    args.onProgress?.({ label: `sensitivity ${t.name}`, current: i + 1, total: probed.length });
+  }
+  const highest = (key: 'pruneGain' | 'quantizeGain') => Math.max(0, ...[...out.values()].map((s) => s[key]));
+  for (const t of order.slice(args.maxProbed)) out.set(t.name, { name: t.name, pruneGain: highest('pruneGain'), quantizeGain: highest('quantizeGain'), measured: false });
+  return out;
+}
+

@@ -1,0 +1,89 @@
+/**
+ * What each tensor may become without retraining, and what each choice costs in weight error and
+ * bytes: magnitude pruning to a sparsity (`@dc/prune`), then k-means weight sharing of the kept
+ * weights to `bits` (`@dc/quantize`, linear init, 1-D Lloyd), or kept float (`bits: null`).
+ */
+import { createRandom } from '@dc/core';
+import { applyMask, pruneToSparsity } from '@dc/prune';
+import { clusterTensor } from '@dc/quantize';
+import { indexBits, layerBytes } from '../size-model.js';
+
+/** One tensor's compressed values and what the writer spends on them. */
+export interface CompressedTensor {
+  /** The reconstruction: pruned weights exactly 0, kept ones replaced by their centroid. */
+  readonly values: Float32Array;
+  readonly kept: number;
+  /** Bits per kept weight's code after entropy coding (the code histogram's entropy); 32 for float. */
+  readonly codeBits: number;
+  /** Codebook entries (0 for float). */
+  readonly centroids: number;
+}
+
+/**
+ * Compresses one tensor to `sparsity` and `bits` (null: pruned but float). Pass your writer's own
+ * function where it reconstructs differently, so that what the planner verifies is what it writes.
+ */
+export type CompressTensor = (values: Float32Array, sparsity: number, bits: number | null) => CompressedTensor;
+
+/** The default {@link CompressTensor}: `pruneToSparsity`, then `clusterTensor` (linear init, Lloyd, 50 iterations). */
+export const compressTensor: CompressTensor = (values, sparsity, bits) => {
+  const pruned = sparsity > 0 ? applyMask(values, pruneToSparsity({ values }, sparsity).mask) : values;
+  let kept = 0;
+  for (const v of pruned) if (v !== 0) kept++;
+  if (bits === null) return { values: sparsity > 0 ? pruned : new Float32Array(values), kept, codeBits: 32, centroids: 0 };
+  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50 }, createRandom(1));
+  return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, out.codebook.centroids.length), centroids: out.codebook.centroids.length };
+};
+
+/** Shannon entropy (bits per symbol) of `codes` taking `k` values. */
+export function entropyBits(codes: ArrayLike<number>, k: number): number {
+  if (codes.length === 0 || k <= 1) return 0;
+  const counts = new Float64Array(k);
+  for (let i = 0; i < codes.length; i++) counts[codes[i]]++;
+  let h = 0;
+  for (const n of counts) if (n > 0) h -= (n / codes.length) * Math.log2(n / codes.length);
+  return h;
+}
+
+/** One choice for one tensor, with its errors and bytes. */
+export interface TensorCandidate {
+  readonly sparsity: number;
+  /** Bits per code, or null: float. */
+  readonly bits: number | null;
+  /** Σ w² of the pruned weights. */
+  readonly pruneError: number;
+  /** Σ (w − ŵ)² over the kept weights (0 for float). */
+  readonly quantizeError: number;
+  /** Predicted bytes in the file (see `layerBytes`; float: 4 bytes per kept weight plus the index). */
+  readonly bytes: number;
+}
+
+/**
+ * Every candidate of one tensor: float (sparsity 0), and each sparsity × each bit width, plus the
+ * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures).
+ */
+export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor): TensorCandidate[] {
+  const n = values.length;
+  const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: 4 * n }];
+  for (const s of new Set([...sparsities, probeSparsity])) {
+    const pruned = s > 0 ? compress(values, s, null) : undefined;
+    const pruneError = pruned ? squaredDistance(values, pruned.values) : 0;
+    if (pruned && s === probeSparsity) {
+      out.push({ sparsity: s, bits: null, pruneError, quantizeError: 0, bytes: (pruned.kept * (32 + indexBits(pruned.kept / n))) / 8 });
+    }
+    if (!sparsities.includes(s)) continue;
+    for (const b of bits) {
+      const c = compress(values, s, b);
+      const total = squaredDistance(values, c.values);
+      out.push({ sparsity: s, bits: b, pruneError, quantizeError: Math.max(0, total - pruneError), bytes: layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) });
+    }
+  }
+  return out;
+}
+
+/** Σ (a − b)². */
+export function squaredDistance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return s;
+}
