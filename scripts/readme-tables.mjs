@@ -195,7 +195,7 @@ export function renderTables(text, readmeDir) {
 export function readmes(dir = ROOT) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (['node_modules', 'dist', '.git', '.turbo', 'out'].includes(entry.name)) continue;
+    if (['node_modules', 'dist', '.git', '.turbo', 'out', '.cache'].includes(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...readmes(path));
     else if (entry.name === 'README.md') out.push(path);

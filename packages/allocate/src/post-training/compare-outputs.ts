@@ -2,7 +2,7 @@
  * The fidelity of a whole calibration (or test) set: every output of every batch compared with the
  * reference, pooled per output, judged against the budget.
  */
-import { accumulate, emptySums, outputFidelity, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
+import { accumulate, driftScale, emptySums, outputFidelity, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
 
 /** The fidelity of a candidate over a set of batches. */
 export interface FidelityReport {
@@ -11,7 +11,7 @@ export interface FidelityReport {
   readonly withinBudget: boolean;
   /**
    * The planner's continuous drift: the largest relative L2 error over the outputs, each divided by
-   * the budget's `maxRelativeError` (≤ 1 means every regression output is within budget).
+   * its kind's `driftScale` (≤ 1 means every regression output is within budget).
    */
   readonly drift: number;
 }
@@ -32,6 +32,6 @@ export function compareOutputs(
   return {
     outputs,
     withinBudget: outputs.every((o) => o.withinBudget),
-    drift: Math.max(0, ...outputs.map((o) => o.relativeError / budget.maxRelativeError)),
+    drift: Math.max(0, ...outputs.map((o) => o.relativeError / driftScale(o.kind, budget))),
   };
 }

@@ -17,7 +17,7 @@ describe('detectOutputKind', () => {
 describe('compareOutputs', () => {
   it('pools relative L2 error, cosine, top-1 agreement and IoU over batches, judged by the budget', () => {
     const budget = budgetFor(0.02);
-    expect(budget).toEqual({ maxRelativeError: 0.02, minTop1Agreement: 0.99, minIoU: 0.98 });
+    expect(budget).toEqual({ maxRelativeError: 0.02, minTop1Agreement: 0.99, minIoU: 0.98, minCosine: 0.98 });
     const reference = [
       [batch([1, 2], [3, 4]), batch([1, 2], [0.9, 0.1])],
       [batch([1, 2], [0, 0]), batch([1, 2], [0.4, 0.6])],
@@ -33,6 +33,16 @@ describe('compareOutputs', () => {
     expect(r.outputs[1].withinBudget).toBe(false);
     expect(r.withinBudget).toBe(false);
     expect(r.drift).toBeCloseTo(Math.max(0.01, r.outputs[1].relativeError) / 0.02, 12);
+  });
+
+  it('judges an embedding by its smallest per-sample cosine similarity', () => {
+    const ref = [[batch([2, 2], [1, 0, 0, 1])]];
+    const cand = [[batch([2, 2], [2, 0, 0.2, 1])]];
+    const r = compareOutputs(ref, cand, ['embedding'], budgetFor(0.02));
+    expect(r.outputs[0].minCosine).toBeCloseTo(1 / Math.sqrt(1.04), 6);
+    expect(r.outputs[0].withinBudget).toBe(true);
+    expect(r.outputs[0].relativeError).toBeGreaterThan(0.5);
+    expect(r.drift).toBeCloseTo(r.outputs[0].relativeError / 0.2, 6);
   });
 
   it('counts mask IoU at 0.5, and a changed output size as an infinite error', () => {

@@ -4,7 +4,9 @@
  * - `classifier` (softmax rows): top-1 agreement, the fraction of samples whose argmax is unchanged;
  * - `regression` (anything else: boxes, landmarks, embeddings, logits, scores): relative L2 error
  *   `‖y' − y‖ / ‖y‖` over every value of every sample, and cosine similarity beside it;
- * - `mask` (per-pixel probabilities in [0, 1]): IoU of the masks thresholded at 0.5.
+ * - `mask` (per-pixel probabilities in [0, 1]): IoU of the masks thresholded at 0.5;
+ * - `embedding` (feature vectors compared by angle, e.g. face descriptors): the smallest cosine
+ *   similarity of a sample's output vector with its original. Never detected: say it.
  *
  * Every metric is pooled over all calibration batches (sums, then one ratio), so a batch split does
  * not change it. The relative L2 error is measured for every kind: it is the continuous drift the
@@ -12,7 +14,7 @@
  */
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
-export type OutputKind = 'classifier' | 'regression' | 'mask';
+export type OutputKind = 'classifier' | 'regression' | 'mask' | 'embedding';
 
 /** One output of one batch: `shape` starts with the batch dimension. */
 export interface OutputBatch {
@@ -20,7 +22,7 @@ export interface OutputBatch {
   readonly values: Float32Array;
 }
 
-/** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU ≥ 98%. */
+/** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU and embedding cosine ≥ 98%. */
 export const DEFAULT_MAX_OUTPUT_DRIFT = 0.02;
 
 /** The budget per metric derived from one drift `d` (see {@link budgetFor}). */
@@ -31,14 +33,26 @@ export interface FidelityBudget {
   readonly minTop1Agreement: number;
   /** Smallest IoU of a `mask` output. */
   readonly minIoU: number;
+  /** Smallest per-sample cosine similarity of an `embedding` output. */
+  readonly minCosine: number;
 }
 
 /**
- * The budget of `--max-output-drift d`: relative error ≤ d, top-1 agreement ≥ 1 − d/2 and mask IoU
- * ≥ 1 − d (the default d = 0.02 gives 2%, 99% and 98%).
+ * The budget of `--max-output-drift d`: relative error ≤ d, top-1 agreement ≥ 1 − d/2, mask IoU
+ * and embedding cosine ≥ 1 − d (the default d = 0.02 gives 2%, 99%, 98% and 0.98).
  */
 export function budgetFor(maxOutputDrift: number): FidelityBudget {
-  return { maxRelativeError: maxOutputDrift, minTop1Agreement: 1 - maxOutputDrift / 2, minIoU: 1 - maxOutputDrift };
+  return { maxRelativeError: maxOutputDrift, minTop1Agreement: 1 - maxOutputDrift / 2, minIoU: 1 - maxOutputDrift, minCosine: 1 - maxOutputDrift };
+}
+
+/**
+ * The relative L2 error at which an output of `kind` reaches its budget, the unit of the planner's
+ * continuous drift: `maxRelativeError`, except for an embedding, whose cosine budget c allows about
+ * `√(2 (1 − c))` (‖a − b‖² = 2 (1 − cos) for vectors of equal length). Classifiers and masks use
+ * `maxRelativeError` as a stand-in for their discrete metrics.
+ */
+export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
+  return kind === 'embedding' ? Math.sqrt(2 * (1 - budget.minCosine)) : budget.maxRelativeError;
 }
 
 /**
@@ -73,11 +87,12 @@ export interface FidelitySums {
   agreeing: number;
   intersection: number;
   union: number;
+  minSampleCosine: number;
 }
 
 /** Empty sums. */
 export function emptySums(): FidelitySums {
-  return { errorSquares: 0, referenceSquares: 0, candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0 };
+  return { errorSquares: 0, referenceSquares: 0, candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1 };
 }
 
 /** Adds one batch of one output to `sums`. */
@@ -88,6 +103,7 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     // A dynamic output (after non-max suppression, say) changed size: no value-wise comparison holds.
     sums.errorSquares = Infinity;
     sums.samples += reference.shape[0] ?? 1;
+    sums.minSampleCosine = -1;
     return;
   }
   for (let i = 0; i < y.length; i++) {
@@ -102,6 +118,9 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
   if (kind === 'classifier') {
     const width = y.length / batch;
     for (let s = 0; s < batch; s++) if (argmax(y, s * width, width) === argmax(z, s * width, width)) sums.agreeing++;
+  } else if (kind === 'embedding') {
+    const width = y.length / batch;
+    for (let s = 0; s < batch; s++) sums.minSampleCosine = Math.min(sums.minSampleCosine, cosineAt(y, z, s * width, width));
   } else if (kind === 'mask') {
     for (let i = 0; i < y.length; i++) {
       const a = y[i] >= 0.5;
@@ -110,6 +129,18 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
       if (a || b) sums.union++;
     }
   }
+}
+
+function cosineAt(y: Float32Array, z: Float32Array, start: number, width: number): number {
+  let dot = 0;
+  let yy = 0;
+  let zz = 0;
+  for (let i = start; i < start + width; i++) {
+    dot += y[i] * z[i];
+    yy += y[i] * y[i];
+    zz += z[i] * z[i];
+  }
+  return yy > 0 && zz > 0 ? dot / Math.sqrt(yy * zz) : yy === zz ? 1 : 0;
 }
 
 function argmax(values: Float32Array, start: number, width: number): number {
@@ -129,6 +160,8 @@ export interface OutputFidelity {
   readonly top1Agreement?: number;
   /** Masks only (1 when both masks are empty everywhere). */
   readonly iou?: number;
+  /** Embeddings only: the smallest cosine similarity of one sample's vector with its original. */
+  readonly minCosine?: number;
   /** Whether this output's own metric meets the budget. */
   readonly withinBudget: boolean;
 }
@@ -146,5 +179,6 @@ export function outputFidelity(output: number, kind: OutputKind, sums: FidelityS
     const iou = sums.union > 0 ? sums.intersection / sums.union : 1;
     return { output, kind, relativeError, cosine, iou, withinBudget: iou >= budget.minIoU };
   }
+  if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine, withinBudget: sums.minSampleCosine >= budget.minCosine };
   return { output, kind, relativeError, cosine, withinBudget: relativeError <= budget.maxRelativeError };
 }

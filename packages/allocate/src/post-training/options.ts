@@ -27,11 +27,11 @@ export interface PostTrainingOptions<TBatch> {
   readonly run: RunWithWeights<TBatch>;
   /** The fidelity budget's one number (see `budgetFor`); default 0.02. */
   readonly maxOutputDrift?: number;
-  /** The kind of each output; default detected from the original outputs (`detectOutputKind`). */
-  readonly outputKinds?: readonly OutputKind[];
+  /** The kind of each output (undefined entries, or no list: detected from the original outputs by `detectOutputKind`). */
+  readonly outputKinds?: readonly (OutputKind | undefined)[];
   /** Sparsities a tensor may take; default 0, 0.3, 0.5, 0.7. */
   readonly sparsityLevels?: readonly number[];
-  /** Bits per code a tensor may take (or stay float); default 3, 4, 5, 6, 8. */
+  /** Bits per code a tensor may take (or stay float); default 3, 4, 5, 6, 7, 8. */
   readonly bitLevels?: readonly number[];
   /** The one-tensor probes that measure sensitivity: pruning alone at `sparsity`, codes alone at `bits`; default 0.5 and 4. */
   readonly probe?: { readonly sparsity: number; readonly bits: number };
@@ -53,7 +53,7 @@ export interface PostTrainingOptions<TBatch> {
 /** The name used in errors. */
 export const POST_TRAINING_PLANNER = 'dc:allocate-post-training';
 export const DEFAULT_POST_TRAINING_SPARSITY = [0, 0.3, 0.5, 0.7];
-export const DEFAULT_POST_TRAINING_BITS = [3, 4, 5, 6, 8];
+export const DEFAULT_POST_TRAINING_BITS = [3, 4, 5, 6, 7, 8];
 
 const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
   tensors: true, calibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true,
@@ -71,7 +71,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   check.that(Array.isArray(o.calibration) && o.calibration.length > 0, 'calibration', 'must be a non-empty array of batches');
   check.that(typeof o.run === 'function', 'run', 'must be a function (weights, batch) → outputs');
   if (o.maxOutputDrift !== undefined) check.number(o.maxOutputDrift, 'maxOutputDrift', { above: 0, below: 1 });
-  for (const k of o.outputKinds ?? []) check.oneOf(k, 'outputKinds', ['classifier', 'regression', 'mask'] as const);
+  for (const k of (o.outputKinds ?? []).filter((x) => x !== undefined)) check.oneOf(k, 'outputKinds', ['classifier', 'regression', 'mask', 'embedding'] as const);
   for (const s of o.sparsityLevels ?? []) check.number(s, 'sparsityLevels', { min: 0, below: 1 });
   for (const b of o.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });
   if (o.probe) {

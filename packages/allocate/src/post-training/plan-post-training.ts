@@ -47,10 +47,11 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   };
   const reference: (readonly OutputBatch[])[] = [];
   for (const batch of options.calibration) reference.push(await run(new Map(), batch));
-  const kinds = options.outputKinds ?? reference[0].map(detectOutputKind);
-  if (kinds.length !== reference[0].length) {
-    throw new DcError('INVALID_OPTION', `outputKinds names ${kinds.length} kinds but the model has ${reference[0].length} outputs`, { option: 'outputKinds' });
+  const given = options.outputKinds ?? [];
+  if (options.outputKinds && given.length !== reference[0].length) {
+    throw new DcError('INVALID_OPTION', `outputKinds names ${given.length} kinds but the model has ${reference[0].length} outputs`, { option: 'outputKinds' });
   }
+  const kinds = reference[0].map((out, i) => given[i] ?? detectOutputKind(out));
 
   const compress = options.compressTensor ?? compressTensor;
   const probe = options.probe ?? { sparsity: 0.5, bits: 4 };

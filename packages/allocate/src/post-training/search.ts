@@ -1,8 +1,9 @@
 /**
  * The price search with verification: at price λ every tensor takes the candidate minimising its
  * predicted drift + λ × its bytes (predicted drift = gains × weight errors, added over tensors);
- * λ is set by a predicted-drift target τ, and τ is moved by measuring whole allocations: doubled
- * while the measured fidelity is within budget, bisected (geometrically) once it is not.
+ * λ is set by a predicted-drift target τ, and τ is moved by measuring whole allocations: raised
+ * while the measured fidelity is within budget (lowered while it is not) by a step read from the
+ * measured drift, then bisected (geometrically) between the last pass and the first failure.
  */
 import type { FidelityReport } from './compare-outputs.js';
 import type { PlanTensor } from './options.js';
@@ -42,6 +43,7 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
   });
 }
 
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const totalDrift = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.drift, 0);
 
 /** The largest price whose predicted drift stays within `target`. */
@@ -92,7 +94,10 @@ export async function searchAllocation(args: {
     } else {
       hi = target;
     }
-    const next = hi === undefined ? target * 2 : lo === undefined ? target / 2 : Math.sqrt(lo * hi);
+    // Before a bracket, step by how far the measured drift is from the budget (a secant step on
+    // drift² ∝ target), bounded; then bisect geometrically.
+    const step = fidelity.drift > 0 ? 1 / fidelity.drift ** 2 : Infinity;
+    const next = hi === undefined ? target * clamp(step, 1.5, 8) : lo === undefined ? target * clamp(step, 1 / 16, 0.5) : Math.sqrt(lo * hi);
     if (hi !== undefined && lo !== undefined && hi / lo < 1.15) break;
     if (next === target) break;
     target = next;
