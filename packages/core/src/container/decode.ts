@@ -30,7 +30,11 @@ export function readContainerHeader(bytes: Uint8Array): ContainerHeader {
  * the streams' (phases A-D: framing, header fields, section table, padding).
  */
 export function readCheckedContainer(bytes: Uint8Array): Preamble & { readonly checked: ContainerHeader } {
-  const pre = readPreamble(bytes);
+  return checkContainer(readPreamble(bytes), bytes);
+}
+
+/** {@link readCheckedContainer} on an already read preamble of `bytes`. */
+export function checkContainer(pre: Preamble, bytes: Uint8Array): Preamble & { readonly checked: ContainerHeader } {
   const checked = validateHeader(pre.header, pre.dataLength, pre.version);
   checkDataPadding(checked.tensors, bytes.subarray(pre.dataStart));
   return { ...pre, checked };
@@ -48,12 +52,12 @@ function rawSymbols(section: Uint8Array, s: StreamHeader, key: string): Symbols 
   return unpackBits(section, s.count, bits);
 }
 
-function checkEncoding(header: ContainerHeader, key: string, s: StreamHeader, decoders: readonly StreamDecoder[]): StreamDecoder | undefined {
+function checkEncoding(modules: Readonly<Record<string, string>>, key: string, s: StreamHeader, decoders: readonly StreamDecoder[]): StreamDecoder | undefined {
   const name = s.encodings[0];
   if (name === RAW_ENCODING) return undefined;
   const decoder = s.type === 'symbols' ? decoders.find((d) => d.encoding === name) : undefined;
   if (!decoder) {
-    const module = Object.hasOwn(header.decoders, name) ? header.decoders[name] : undefined;
+    const module = Object.hasOwn(modules, name) ? modules[name] : undefined;
     const where = module ? `install the package of "${module}" and pass its decoder` : 'pass a decoder for it';
     throw new DcError('UNKNOWN_ENCODING', `tensor ${key} uses encoding "${name}"${module ? ` (decoder: ${module})` : ''}: ${where} in decodeContainer(bytes, { decoders })`, {
       tensor: key,
@@ -63,15 +67,23 @@ function checkEncoding(header: ContainerHeader, key: string, s: StreamHeader, de
   return decoder;
 }
 
-function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHeader, t: TensorHeader, decoders: readonly StreamDecoder[]): CompressedTensor {
+/** The bytes of stream `s` of tensor `key`; `CHECKSUM_MISMATCH` unless they match its CRC-32. */
+export function checkedSection(bytes: Uint8Array, dataStart: number, key: string, s: StreamHeader): Uint8Array {
+  const data = bytes.subarray(dataStart + s.offset, dataStart + s.offset + s.length);
+  if (crc32(data) !== s.crc32) throw new DcError('CHECKSUM_MISMATCH', `a stream of tensor ${key} fails its CRC-32`, { tensor: key });
+  return data;
+}
+
+/**
+ * Decodes the float tensor `t` (any layout) of a file whose data area starts at `dataStart`;
+ * `modules` is the header's `decoders` record (named by `UNKNOWN_ENCODING`). Every check of
+ * docs/format.md §4 phase E.
+ */
+export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Readonly<Record<string, string>>, t: TensorHeader, decoders: readonly StreamDecoder[]): CompressedTensor {
   const key = t.key;
-  const section = (s: StreamHeader): Uint8Array => {
-    const data = bytes.subarray(dataStart + s.offset, dataStart + s.offset + s.length);
-    if (crc32(data) !== s.crc32) throw new DcError('CHECKSUM_MISMATCH', `a stream of tensor ${key} fails its CRC-32`, { tensor: key });
-    return data;
-  };
+  const section = (s: StreamHeader): Uint8Array => checkedSection(bytes, dataStart, key, s);
   const symbols = (s: StreamHeader): Symbols => {
-    const decoder = checkEncoding(header, key, s, decoders);
+    const decoder = checkEncoding(modules, key, s, decoders);
     const data = section(s);
     if (!decoder) return rawSymbols(data, s, key);
     let out: Symbols;
@@ -86,7 +98,7 @@ function decodeTensor(bytes: Uint8Array, dataStart: number, header: ContainerHea
     return out;
   };
   const floats = (s: StreamHeader): Float32Array => {
-    checkEncoding(header, key, s, decoders);
+    checkEncoding(modules, key, s, decoders);
     const values = decodeFloats(section(s), s.count, s.type as 'f32' | 'f16');
     const at = firstNonFinite(values);
     if (at >= 0) throw new DcError('NON_FINITE_VALUE', `value ${at} of a stream of tensor ${key} is ${values[at]}`, { tensor: key });
@@ -148,7 +160,7 @@ export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptio
   const tensors = new Map<string, CompressedTensor>();
   const configs = new Map(header.model.layers.map((l) => [l.name, l.config]));
   for (const t of header.tensors) {
-    const tensor = decodeTensor(bytes, dataStart, header, t, decoders);
+    const tensor = decodeTensor(bytes, dataStart, header.decoders, t, decoders);
     checkParamValues(t.key, tensor, configs);
     tensors.set(t.key, tensor);
   }

@@ -3,8 +3,10 @@
  * (with its encoding and the bytes of its code tables) and the alignment padding. Reads the
  * header only; no stream is decoded. Feeds `dc inspect` and the demo's byte tables.
  */
-import { readCheckedContainer } from './decode.js';
-import { PREAMBLE_BYTES, type StreamRole, type StreamType } from './header.js';
+import { checkContainer } from './decode.js';
+import { readPreamble } from './framing.js';
+import { checkGraphModelContainer } from './graph-model-decode.js';
+import { GRAPH_MODEL_FORMAT_VERSION, PREAMBLE_BYTES, type StreamRole, type StreamType } from './header.js';
 import type { StreamDecoder } from './stream-codec.js';
 
 /** One stream (one section of the data area). */
@@ -28,6 +30,8 @@ export interface StreamBytes {
 /** One parameter tensor. */
 export interface TensorBytes {
   readonly key: string;
+  /** GraphModel files (format version 4): the weight's dtype. */
+  readonly dtype?: string;
   readonly shape: readonly number[];
   readonly layout: string;
   /** Stored entries of sparse layouts. */
@@ -75,11 +79,13 @@ function u32(bytes: Uint8Array, at: number): number {
 }
 
 /**
- * The byte table of `bytes`, after the same preamble and header checks as `decodeContainer`
+ * The byte table of `bytes` (any format version; a GraphModel file's tensors are its weights),
+ * after the same preamble and header checks as `decodeContainer` / `decodeGraphModelContainer`
  * (same `DcError`s). Sections are not checked against their CRCs.
  */
 export function describeContainer(bytes: Uint8Array, options: DescribeContainerOptions = {}): ContainerDescription {
-  const pre = readCheckedContainer(bytes);
+  const preamble = readPreamble(bytes);
+  const pre = preamble.version === GRAPH_MODEL_FORMAT_VERSION ? checkGraphModelContainer(preamble, bytes) : checkContainer(preamble, bytes);
   const header = pre.checked;
   const decoders = options.decoders ?? [];
   const storedHeader = u32(bytes, 16);
@@ -109,6 +115,7 @@ export function describeContainer(bytes: Uint8Array, options: DescribeContainerO
     });
     return {
       key: t.key,
+      ...(t.dtype === undefined ? {} : { dtype: t.dtype }),
       shape: t.shape,
       layout: t.layout,
       ...(t.entries === undefined ? {} : { entries: t.entries }),

@@ -12,7 +12,7 @@ import type { ContainerHeader, StreamHeader, StreamRole, TensorHeader } from './
 import { crc32 } from './crc32.js';
 import { planCodedTensor, planFloatTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
-import { RAW_ENCODING } from './stream-codec.js';
+import { RAW_ENCODING, type StreamEncoder } from './stream-codec.js';
 
 /** What goes into a file. */
 export interface ContainerInput {
@@ -62,6 +62,48 @@ export function resolveLayoutOptions(o: EncodeContainerOptions, stage?: string):
   return { gapBits, layout, floatFormat, codebookFormat, order, header, provenance, encoders };
 }
 
+/** The streams of `plans` laid out in a data area, with their tensor entries and the decoders they need. */
+export interface PlacedStreams {
+  readonly sections: readonly Uint8Array[];
+  readonly offsets: readonly number[];
+  /** Bytes of the data area. */
+  readonly length: number;
+  readonly tensors: TensorHeader[];
+  /** For each non-raw encoding used, its decoder module. */
+  readonly decoders: Record<string, string>;
+}
+
+/**
+ * Places the streams of `plans` (in order) in the data area and writes each tensor's entry:
+ * layout, sparse fields and streams with their offsets, lengths and CRCs (docs/format.md §2.2).
+ */
+export function placeStreams(plans: readonly TensorEncoding[], encoders: readonly StreamEncoder[]): PlacedStreams {
+  const sections = plans.flatMap((p) => p.streams.map((s) => s.data));
+  const { offsets, length } = layoutSections(sections.map((s) => s.length));
+  const decoders: Record<string, string> = {};
+  let next = 0;
+  const tensors: TensorHeader[] = plans.map((p) => {
+    const streams: Partial<Record<StreamRole, StreamHeader>> = {};
+    for (const s of p.streams) {
+      const offset = offsets[next++];
+      if (s.encoding !== RAW_ENCODING) decoders[s.encoding] = encoders.find((e) => e.encoding === s.encoding)!.decoderModule;
+      streams[s.role] = {
+        type: s.type,
+        ...(s.bits === undefined ? {} : { bits: s.bits }),
+        count: s.count,
+        encodings: [s.encoding],
+        offset,
+        length: s.data.length,
+        crc32: crc32(s.data),
+      };
+    }
+    const sparse = p.layout === 'sparse' || p.layout === 'sparse-coded';
+    const sparseFields = sparse ? { entries: p.entries, gapBits: p.gapBits, ...(p.order === 'column' ? { order: 'column' as const } : {}) } : {};
+    return { key: p.key, ...(p.dtype === undefined ? {} : { dtype: p.dtype }), shape: [...p.shape], layout: p.layout, ...sparseFields, streams };
+  });
+  return { sections, offsets, length, tensors, decoders };
+}
+
 /**
  * Encodes `input.model` (every kernel and bias) into `.dcm` bytes. Clustered tensors (with a
  * codebook) are stored as codebook indices, the others as floats; each tensor sparse or dense,
@@ -78,29 +120,7 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
     const cb = input.codebooks?.get(ref.key);
     return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts) : planFloatTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
   });
-  const sections = plans.flatMap((p) => p.streams.map((s) => s.data));
-  const { offsets, length } = layoutSections(sections.map((s) => s.length));
-  const decoders: Record<string, string> = {};
-  let next = 0;
-  const tensors: TensorHeader[] = plans.map((p) => {
-    const streams: Partial<Record<StreamRole, StreamHeader>> = {};
-    for (const s of p.streams) {
-      const offset = offsets[next++];
-      if (s.encoding !== RAW_ENCODING) decoders[s.encoding] = opts.encoders.find((e) => e.encoding === s.encoding)!.decoderModule;
-      streams[s.role] = {
-        type: s.type,
-        ...(s.bits === undefined ? {} : { bits: s.bits }),
-        count: s.count,
-        encodings: [s.encoding],
-        offset,
-        length: s.data.length,
-        crc32: crc32(s.data),
-      };
-    }
-    const sparse = p.layout === 'sparse' || p.layout === 'sparse-coded';
-    const sparseFields = sparse ? { entries: p.entries, gapBits: p.gapBits, ...(p.order === 'column' ? { order: 'column' as const } : {}) } : {};
-    return { key: p.key, shape: [...p.shape], layout: p.layout, ...sparseFields, streams };
-  });
+  const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
   const layers = model.layers.map((l) => ({ name: l.name, config: l.config, ...(l.inputs === undefined ? {} : { inputs: [...l.inputs] }) }));
   const header: ContainerHeader = {
     opset: requiredOpset({ ...(model.inputName === undefined ? {} : { inputName: model.inputName }), layers }),

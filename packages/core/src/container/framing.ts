@@ -69,7 +69,7 @@ export function assembleFile(header: StoredHeader, sections: readonly Uint8Array
 export function frame(headerJson: string | Uint8Array, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION, compressHeader = true): Uint8Array {
   const jsonBytes = typeof headerJson === 'string' ? new TextEncoder().encode(headerJson).length : headerJson.length;
   if (jsonBytes > MAX_HEADER_BYTES) throw new DcError('INVALID_MODEL', `the header would be ${jsonBytes} bytes; the format allows at most ${MAX_HEADER_BYTES}`);
-  const dictionary = version >= COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
+  const dictionary = version === COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
   return assembleFile(storeHeader(headerJson, compressHeader, dictionary), sections, offsets, dataLength, version);
 }
 
@@ -118,7 +118,7 @@ export function readPreamble(bytes: Uint8Array): Preamble {
     if (bytes[i] !== 0) throw new DcError('BAD_PADDING', `padding byte ${i} after the header is ${bytes[i]}, not 0`);
   }
   const stored = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength);
-  const compact = version >= COMPACT_HEADER_VERSION;
+  const compact = version === COMPACT_HEADER_VERSION;
   const text = deflated ? inflateHeader(stored, inflatedLength, compact ? COMPACT_HEADER_DICTIONARY : undefined) : stored;
   let header: unknown;
   if (compact) {

@@ -14,9 +14,15 @@ export const MAGIC = Object.freeze([0x89, 0x44, 0x43, 0x4d, 0x0d, 0x0a, 0x1a, 0x
 export const FORMAT_VERSION = 2;
 /**
  * The newest format version this code reads: version 3 is version 2 with a compact binary header
- * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`).
+ * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`); version
+ * 4 holds a tfjs GraphModel (graph-model-header.ts).
  */
-export const NEWEST_FORMAT_VERSION = 3;
+export const NEWEST_FORMAT_VERSION = 4;
+/**
+ * The format version of files that carry a tfjs GraphModel (a TensorFlow GraphDef and its named
+ * weights) instead of a layer graph: JSON header, docs/format.md §9.
+ */
+export const GRAPH_MODEL_FORMAT_VERSION = 4;
 /** The oldest format version this code reads. */
 export const OLDEST_FORMAT_VERSION = 1;
 /** Bytes of the fixed preamble before the JSON header. */
@@ -24,8 +30,11 @@ export const PREAMBLE_BYTES = 32;
 /** Every section starts at a multiple of this many bytes (float64-safe zero-copy views). */
 export const SECTION_ALIGNMENT = 8;
 
-/** What a stream holds before encoding: unsigned symbols of `bits` bits, or float values. */
-export type StreamType = 'symbols' | 'f32' | 'f16';
+/**
+ * What a stream holds before encoding: unsigned symbols of `bits` bits, float values, or (format
+ * version 4 only, the values of `int32` / `bool` tensors) raw 32-bit integers and bytes.
+ */
+export type StreamType = 'symbols' | 'f32' | 'f16' | 'i32' | 'u8';
 
 /** The role of a stream within its tensor. */
 export type StreamRole = 'codebook' | 'codes' | 'gaps' | 'values';
@@ -47,10 +56,15 @@ export interface StreamHeader {
   readonly crc32: number;
 }
 
+/** The element type of a GraphModel weight (format version 4); layer files hold float32 only. */
+export type TensorDtype = 'float32' | 'int32' | 'bool';
+
 /** One parameter tensor. */
 export interface TensorHeader {
-  /** `<layer>/<param>`. */
+  /** `<layer>/<param>`; in a GraphModel file (version 4), the weight's name. */
   readonly key: string;
+  /** Format version 4 only: the weight's dtype (`int32` and `bool` tensors are dense, `i32` / `u8` values). */
+  readonly dtype?: TensorDtype;
   readonly shape: readonly number[];
   readonly layout: CompressedTensor['layout'];
   /** Sparse layouts: number of stored (nonzero) entries. */

@@ -13,3 +13,7 @@ export { describeContainer, type ContainerDescription, type DescribeContainerOpt
 export { byteTableRows, formatByteTable, type ByteTableRow } from './describe-format.js';
 export { decodeContainer, readContainerHeader, type DecodeContainerOptions } from './decode.js';
 export { containerInputOf } from './recode.js';
+export { GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
+export type { GraphModelHeader, GraphModelRecord } from './graph-model-header.js';
+export { encodeGraphModelContainer, type GraphModelContainerInput, type GraphModelWeight, type EncodedGraphModelContainer } from './graph-model-encode.js';
+export { decodeGraphModelContainer, readGraphModelHeader, graphTensorValues, type DecodedGraphModel, type GraphModelTensor } from './graph-model-decode.js';

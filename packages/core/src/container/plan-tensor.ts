@@ -12,6 +12,7 @@ import { matrixDims, permute, toColumnOrder } from './order.js';
 import { firstNonFinite } from './float-stream.js';
 import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
 import type { StreamEncoder } from './stream-codec.js';
+import type { TensorDtype } from './header.js';
 
 /** How tensors are laid out in the file. */
 export interface LayoutOptions {
@@ -42,6 +43,8 @@ export interface LayoutOptions {
 /** The storage chosen for one tensor. */
 export interface TensorEncoding {
   readonly key: string;
+  /** Format version 4 only: the weight's dtype. */
+  readonly dtype?: TensorDtype;
   readonly shape: readonly number[];
   readonly layout: CompressedTensor['layout'];
   /** Elements stored explicitly (nonzeros for sparse layouts, every element for dense ones). */

@@ -26,6 +26,8 @@ export const errorCatalogue = {
   LOSS_HEAD_MISMATCH: "The loss and the model's last layer disagree: a softmax or sigmoid head outputs probabilities (fromLogits: false); a linear head outputs logits (fromLogits: true). Say which with the fromLogits option.",
   // tfjs model files
   BAD_MODEL_JSON: 'The file is not a TensorFlow.js LayersModel model.json (an object with modelTopology and weightsManifest, as model.save() and tensorflowjs_converter write).',
+  WRONG_MODEL_FORMAT: 'The model is the other kind of tfjs model: a GraphModel (format "graph-model", a frozen TensorFlow graph; .dcm format version 4) goes through @dc/graph-model, a LayersModel through loadModel / decodeContainer of @dc/core.',
+  UNSUPPORTED_OP: 'The GraphModel uses a TensorFlow op that tfjs-converter cannot execute: convert the model again with ops tfjs supports (see https://github.com/tensorflow/tfjs/blob/master/tfjs-converter/docs/supported_ops.md), or register the op with tf.registerOp and name it in the customOps option.',
   MODEL_WEIGHTS_MISSING: "A weight file listed in model.json's weightsManifest is missing or short: keep model.json and its .bin files together in one folder, as they were written.",
   // backends
   BACKEND_UNAVAILABLE: 'Install the backend package named in the message, or choose another backend.',

@@ -23,3 +23,14 @@ export function thrownError(fn: () => unknown): DcError {
   }
   throw new Error('expected a DcError, but the call returned');
 }
+
+/** The `DcError` that `promise` rejects with; any other rejection is rethrown, and resolving is a failure. */
+export async function rejectedError(promise: Promise<unknown>): Promise<DcError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (isDcError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a DcError, but the promise resolved');
+}

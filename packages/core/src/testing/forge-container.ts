@@ -30,7 +30,7 @@ export function splitContainer(bytes: Uint8Array): SplitContainer {
  * compact header (3; throws on a header the compact writer cannot express).
  */
 export function serialiseHeader(header: unknown, version: number): string | Uint8Array {
-  return version >= COMPACT_HEADER_VERSION ? writeCompactHeader(header as ContainerHeader) : JSON.stringify(header);
+  return version === COMPACT_HEADER_VERSION ? writeCompactHeader(header as ContainerHeader) : JSON.stringify(header);
 }
 
 /** Options of {@link joinContainer}. */
@@ -48,7 +48,7 @@ export interface JoinContainerOptions {
  */
 export function joinContainer(header: string | Uint8Array, data: Uint8Array, options: JoinContainerOptions = {}): Uint8Array {
   const version = options.version ?? FORMAT_VERSION;
-  const dictionary = version >= COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
+  const dictionary = version === COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
   return assembleFile(storeHeader(header, options.deflate ?? true, dictionary), [data], [0], data.length, version);
 }
 

@@ -4,7 +4,7 @@ export { tinyDenseModel, tinyConvModel, tinyGraphModel, clusteredTinyModel, synt
 export { withRandomParams, type TopologySpec } from './random-params.js';
 export { readParamCache, writeParamCache } from './param-cache.js';
 export { lenet300100 } from './lenet.js';
-export { thrownErrorCode, thrownError } from './error-code.js';
+export { thrownErrorCode, thrownError, rejectedError } from './error-code.js';
 export { constantCoder } from './constant-coder.js';
 export { splitContainer, joinContainer, serialiseHeader, resealSections, forgeDeflatedHeader, type SplitContainer, type JoinContainerOptions } from './forge-container.js';
 export { deflateBomb } from './deflate-bomb.js';

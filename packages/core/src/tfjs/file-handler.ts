@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
-import { parseModelJson, weightPaths, type LayersModelJson } from './model-json.js';
+import { parseModelJson, weightPaths, type LayersModelJson, type ModelJsonFormat } from './model-json.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 
@@ -35,8 +35,13 @@ function expectedBytes(json: LayersModelJson): number | undefined {
   return total;
 }
 
-/** Reads a model.json and its weight files into tfjs `ModelArtifacts`. */
-export async function readModelArtifacts(pathOrUrl: string): Promise<{ json: LayersModelJson; artifacts: ModelArtifacts }> {
+/**
+ * Reads a model.json and its weight files into tfjs `ModelArtifacts`, the topology and the weight
+ * bytes unchanged (quantized weights stay quantized). `format` is the kind of model expected
+ * (`WRONG_MODEL_FORMAT` for the other); every weight file is checked present and long enough
+ * (`MODEL_WEIGHTS_MISSING`) before any is read.
+ */
+export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFormat = 'layers-model'): Promise<{ json: LayersModelJson; artifacts: ModelArtifacts }> {
   const { readFile, stat } = await import('node:fs/promises');
   const { dirname, resolve } = await import('node:path');
   const path = await toPath(pathOrUrl);
@@ -46,7 +51,7 @@ export async function readModelArtifacts(pathOrUrl: string): Promise<{ json: Lay
   } catch (cause) {
     throw new DcError('BAD_MODEL_JSON', `cannot read ${path}: ${(cause as Error).message}`, { cause, hint: 'Pass the path of the model.json file (its weight files lie next to it).' });
   }
-  const json = parseModelJson(text, path);
+  const json = parseModelJson(text, path, format);
   const dir = dirname(path);
   const files = weightPaths(json).map((p) => resolve(dir, p));
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => (s.isFile() ? s.size : undefined), () => undefined)));
@@ -79,6 +84,10 @@ export async function readModelArtifacts(pathOrUrl: string): Promise<{ json: Lay
     ...(json.convertedBy == null ? {} : { convertedBy: json.convertedBy }),
     ...(json.trainingConfig === undefined ? {} : { trainingConfig: json.trainingConfig as unknown as tf.io.TrainingConfig }),
     ...(json.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: json.userDefinedMetadata as NonNullable<ModelArtifacts['userDefinedMetadata']> }),
+    // GraphModels: the signature and the initializer graph, as tfjs's own loaders pass them on.
+    ...(json.signature === undefined ? {} : { signature: json.signature }),
+    ...(json.modelInitializer === undefined ? {} : { modelInitializer: json.modelInitializer }),
+    ...(json.initializerSignature === undefined ? {} : { initializerSignature: json.initializerSignature }),
   };
   return { json, artifacts };
 }

@@ -7,7 +7,8 @@
 export { fromLayersModel } from './convert-from.js';
 export { toLayersModel } from './convert-to.js';
 export { loadModel, type LoadModelOptions, type LoadedModel } from './load-model.js';
-export { fileHandler } from './file-handler.js';
+export { fileHandler, readModelArtifacts } from './file-handler.js';
+export { isGraphModelJson, type ModelJsonFormat } from './model-json.js';
 export { dcmHandler, type DcmHandlerOptions } from './dcm-handler.js';
 export { registerSubtractLayer } from './subtract-layer.js';
 export { readCompileConfig, lossName, metricName, LOSS_NAMES, METRIC_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';

@@ -23,6 +23,10 @@ export interface LayersModelJson {
   readonly weightsManifest: readonly WeightGroup[];
   readonly trainingConfig?: Record<string, unknown>;
   readonly userDefinedMetadata?: Record<string, unknown>;
+  /** GraphModels only: the signature (inputs and outputs) and the initializer graph. */
+  readonly signature?: Record<string, unknown>;
+  readonly modelInitializer?: Record<string, unknown>;
+  readonly initializerSignature?: Record<string, unknown>;
 }
 
 const NESTED_MODELS = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
@@ -37,21 +41,38 @@ function bad(source: string, why: string): never {
 }
 
 /** Parses and checks a model.json's text; `source` names it in errors. */
-export function parseModelJson(text: string, source: string): LayersModelJson {
+export function parseModelJson(text: string, source: string, format: ModelJsonFormat = 'layers-model'): LayersModelJson {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
     throw new DcError('BAD_MODEL_JSON', `${source} is not JSON: ${(cause as Error).message}`, { cause });
   }
-  return checkModelJson(json, source);
+  return checkModelJson(json, source, format);
 }
 
-/** Checks an already parsed model.json object (see {@link parseModelJson}). */
-export function checkModelJson(json: unknown, source: string): LayersModelJson {
+/** The kinds of tfjs model a model.json can hold. */
+export type ModelJsonFormat = 'layers-model' | 'graph-model';
+
+/** Whether a parsed model.json holds a GraphModel (`format: "graph-model"`, or a GraphDef topology). */
+export function isGraphModelJson(json: unknown): boolean {
+  return isObject(json) && (json.format === 'graph-model' || (isObject(json.modelTopology) && Array.isArray(json.modelTopology.node)));
+}
+
+/**
+ * Checks an already parsed model.json object (see {@link parseModelJson}): a model of the other
+ * `format` than expected (default `'layers-model'`) is `WRONG_MODEL_FORMAT`, a malformed one
+ * `BAD_MODEL_JSON`.
+ */
+export function checkModelJson(json: unknown, source: string, format: ModelJsonFormat = 'layers-model'): LayersModelJson {
   if (!isObject(json)) bad(source, 'not a JSON object');
-  if (json.format === 'graph-model' || (isObject(json.modelTopology) && Array.isArray(json.modelTopology.node))) {
-    bad(source, 'is a tfjs GraphModel (a frozen TensorFlow graph), not a LayersModel: it has no layers to compress');
+  if (isGraphModelJson(json) !== (format === 'graph-model')) {
+    const graph = format === 'layers-model';
+    throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${graph ? 'GraphModel (a frozen TensorFlow graph)' : `${String(json.format ?? 'layers-model')} model`}, not a ${graph ? 'LayersModel: it has no layers to compress or retrain' : 'GraphModel'}`, {
+      hint: graph
+        ? 'Compress it without retraining: `dc compress model.json --no-retrain`, or loadGraphModelArtifacts / compressGraphModel from @dc/graph-model.'
+        : 'Load a LayersModel with loadModel from @dc/core/tfjs (`dc compress` detects the format).',
+    });
   }
   if (!isObject(json.modelTopology)) bad(source, 'has no modelTopology object');
   const manifest = json.weightsManifest;

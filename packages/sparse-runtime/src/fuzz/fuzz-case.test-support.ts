@@ -3,7 +3,7 @@
  * bytes; for compact headers also their bytes), checksums made valid again, then decode →
  * invariants → load (plan) → one sample on the CPU runtime. The outcome is a `DcError` code or a loaded model; anything else is a finding.
  */
-import { createRandom, decodeContainer, isDcError, readContainerHeader, type CompressedModel } from '@dc/core';
+import { createRandom, decodeContainer, GRAPH_MODEL_FORMAT_VERSION, isDcError, readContainerHeader, type CompressedModel } from '@dc/core';
 import { joinContainer, resealSections, serialiseHeader } from '@dc/core/testing';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -11,6 +11,7 @@ import type { RuntimeBackend } from '../backend.js';
 import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
 import { fuzzInput, type FuzzCorpus } from './fuzz-seeds.test-support.js';
+import { classifyGraphModel } from './graph-model-seeds.test-support.js';
 import { modelInvariantProblem } from './model-invariants.test-support.js';
 import { mutateBytes } from './mutate-bytes.test-support.js';
 import { mutateJson, serialise, type Json } from './mutate-json.test-support.js';
@@ -61,7 +62,7 @@ export function caseBytes(corpus: FuzzCorpus, runSeed: number, index: number): {
   }
   if (r.next() < 0.97) resealSections(header, data);
   let text: string | Uint8Array;
-  if (seed.version >= 3) {
+  if (seed.version === 3) {
     // The compact writer expects a valid header (it loops on a varint of NaN): the edited header
     // goes through the version 2 reader first; edits it refuses keep the seed's compact header,
     // whose bytes are mutated below.
@@ -101,8 +102,12 @@ function largestWeight(cm: CompressedModel): number {
   return m;
 }
 
-/** Decodes, checks, loads and runs `bytes`; never throws. */
-export async function classify(bytes: Uint8Array, backend: RuntimeBackend): Promise<{ outcome: string; detail?: string }> {
+/** Decodes, checks, loads and runs `bytes` (a GraphModel file of format `version` 4: decodes and checks); never throws. */
+export async function classify(bytes: Uint8Array, backend: RuntimeBackend, version = 2): Promise<{ outcome: string; detail?: string }> {
+  if (version === GRAPH_MODEL_FORMAT_VERSION) {
+    const { outcome, detail } = classifyGraphModel(bytes);
+    return detail === undefined ? { outcome } : { outcome, detail };
+  }
   let cm;
   try {
     cm = decodeContainer(bytes, { decoders: [huffmanDecoder, ransDecoder] });
@@ -136,7 +141,7 @@ export async function runCase(corpus: FuzzCorpus, runSeed: number, index: number
   const { bytes, seed, mutations } = caseBytes(corpus, runSeed, index);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const { outcome, detail } = await classify(bytes, backend);
+  const { outcome, detail } = await classify(bytes, backend, corpus.seeds.find((s) => s.name === seed)!.version);
   const cpu = process.cpuUsage(c0);
   return { outcome, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, seed, mutations, ...(detail === undefined ? {} : { detail }) };
 }

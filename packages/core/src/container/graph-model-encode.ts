@@ -1,0 +1,104 @@
+/**
+ * Writes a tfjs GraphModel into a format version 4 `.dcm` file: the model.json record kept as
+ * given, and each weight by name in the given order: float32 weights through the same layouts,
+ * streams and coders as layer files, int32 / bool weights as raw `i32` / `u8` values.
+ */
+import type { Codebook } from '../artifacts.js';
+import type { StageProvenance } from '../compressed.js';
+import { DcError, isDcError } from '../errors/dc-error.js';
+import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from './encode.js';
+import { fromFloat16Bits, toFloat16Bits } from './float16.js';
+import { frame } from './framing.js';
+import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
+import { GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
+import { MAX_TENSOR_ELEMENTS } from './limits.js';
+import { planCodedTensor, planFloatTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
+import { RAW_ENCODING } from './stream-codec.js';
+
+/** One weight to write: dense values, and for float32 weights optionally a codebook or a prune mask. */
+export interface GraphModelWeight {
+  /** The weight's name (its `Const` node). */
+  readonly name: string;
+  readonly dtype: TensorDtype;
+  readonly shape: readonly number[];
+  /** Dense values, row-major: `Float32Array` (float32), `Int32Array` (int32) or `Uint8Array` of 0 / 1 (bool). */
+  readonly values: Float32Array | Int32Array | Uint8Array;
+  /** float32 only: store the weight as codebook indices (its values must be the codebook's, zeros elsewhere). */
+  readonly codebook?: Codebook;
+  /** float32 only, without a codebook: positions kept by pruning (stored even where zero). */
+  readonly mask?: Uint8Array;
+}
+
+/** What goes into a GraphModel file. */
+export interface GraphModelContainerInput {
+  readonly graph: GraphModelRecord;
+  /** Every weight of the manifest, in manifest order. */
+  readonly weights: readonly GraphModelWeight[];
+  readonly stages?: readonly StageProvenance[];
+}
+
+/** The bytes of a GraphModel file and how each weight was stored. */
+export interface EncodedGraphModelContainer {
+  readonly bytes: Uint8Array;
+  readonly header: GraphModelHeader;
+  readonly tensors: readonly TensorEncoding[];
+}
+
+/** Whether every value survives a trip through float16 unchanged (then `f16` storage is lossless). */
+function exactInFloat16(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Object.is(fromFloat16Bits(toFloat16Bits(values[i])), values[i])) return false;
+  return true;
+}
+
+function integerPlan(w: GraphModelWeight): TensorEncoding {
+  const bool = w.dtype === 'bool';
+  const expected = bool ? Uint8Array : Int32Array;
+  if (!(w.values instanceof expected)) throw new DcError('INVALID_MODEL', `weight ${w.name} (${w.dtype}) needs its values as ${expected.name}`, { tensor: w.name });
+  if (bool && w.values.some((v) => v > 1)) throw new DcError('INVALID_MODEL', `weight ${w.name} (bool) holds values other than 0 and 1`, { tensor: w.name });
+  const data = new Uint8Array(w.values.buffer.slice(w.values.byteOffset, w.values.byteOffset + w.values.byteLength));
+  if (!bool && new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+    const view = new DataView(data.buffer);
+    w.values.forEach((v, i) => view.setInt32(i * 4, v, true));
+  }
+  const stream = { role: 'values' as const, type: bool ? ('u8' as const) : ('i32' as const), count: w.values.length, encoding: RAW_ENCODING, data, rawBytes: data.length, tableBytes: 0 };
+  return { key: w.name, dtype: w.dtype, shape: w.shape, layout: 'dense', entries: w.values.length, streams: [stream], bytes: data.length };
+}
+
+function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
+  if (!(w.values instanceof Float32Array)) throw new DcError('INVALID_MODEL', `weight ${w.name} (float32) needs its values as Float32Array`, { tensor: w.name });
+  const tensor = { shape: w.shape, values: w.values };
+  // Lossless only: float16 where every stored value is exactly a float16, else float32.
+  const plan = w.codebook
+    ? planCodedTensor(w.name, tensor, w.codebook, { ...opts, codebookFormat: exactInFloat16(w.codebook.centroids) ? 'float16' : 'float32' })
+    : planFloatTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' });
+  return { ...plan, dtype: 'float32' };
+}
+
+/**
+ * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9). Each float32
+ * weight is stored as its codebook indices (with `codebook`) or its float values, sparse or
+ * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; floats
+ * as `f16` only where every value is exactly a float16 (so the file decodes to exactly the given
+ * values; `floatFormat` and `codebookFormat` are not used). A record or weight the reader would
+ * refuse (a name that is no `Const` node, a repeated name, a size that does not match the shape,
+ * a NaN) is `INVALID_MODEL` / `NON_FINITE_VALUE`, and nothing is written.
+ */
+export function encodeGraphModelContainer(input: GraphModelContainerInput, options: EncodeContainerOptions = {}): EncodedGraphModelContainer {
+  const opts = resolveLayoutOptions(options);
+  const plans = input.weights.map((w) => {
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    if (size > MAX_TENSOR_ELEMENTS) throw new DcError('INVALID_MODEL', `weight ${w.name} has ${size} elements: the format holds tensors of at most 2^28`, { tensor: w.name });
+    if (w.values.length !== size) throw new DcError('INVALID_MODEL', `weight ${w.name} has ${w.values.length} values for shape [${w.shape.join(', ')}]`, { tensor: w.name });
+    return w.dtype === 'float32' ? floatPlan(w, opts) : integerPlan(w);
+  });
+  const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
+  const header: GraphModelHeader = { graph: input.graph, stages: opts.provenance ? (input.stages ?? []) : [], decoders, tensors };
+  const json = JSON.stringify(header);
+  try {
+    validateGraphModelHeader(JSON.parse(json), length);
+  } catch (e) {
+    if (isDcError(e) && e.code === 'BAD_HEADER') throw new DcError('INVALID_MODEL', `the GraphModel cannot be written: ${e.message}`, { cause: e, ...(e.tensor === undefined ? {} : { tensor: e.tensor }) });
+    throw e;
+  }
+  return { bytes: frame(json, sections, offsets, length, GRAPH_MODEL_FORMAT_VERSION), header, tensors: plans };
+}

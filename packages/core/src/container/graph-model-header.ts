@@ -1,0 +1,82 @@
+/**
+ * The header of a format version 4 file, which carries a tfjs GraphModel: the model.json fields
+ * other than the weights (the GraphDef topology kept exactly as given, its signature and metadata)
+ * and one tensor entry per manifest weight, keyed by the weight's name. docs/format.md §9.
+ */
+import type { StageProvenance } from '../compressed.js';
+import type { TensorHeader } from './header.js';
+import { checkSectionTable } from './section-table.js';
+import { arr, bad, noOtherFields, obj, provenanceOf, str, tensorOf, type Obj } from './validate-tensor.js';
+
+/** What a GraphModel's model.json holds besides its weights manifest, kept as given. */
+export interface GraphModelRecord {
+  readonly format: 'graph-model';
+  /** The TensorFlow GraphDef in JSON (`node`, `library`, `versions`), never changed. */
+  readonly modelTopology: Readonly<Record<string, unknown>>;
+  readonly signature?: Readonly<Record<string, unknown>>;
+  readonly userDefinedMetadata?: Readonly<Record<string, unknown>>;
+  readonly modelInitializer?: Readonly<Record<string, unknown>>;
+  readonly initializerSignature?: Readonly<Record<string, unknown>>;
+  readonly generatedBy?: string;
+  readonly convertedBy?: string | null;
+}
+
+/** The validated header of a version 4 file. */
+export interface GraphModelHeader {
+  readonly graph: GraphModelRecord;
+  readonly stages: readonly StageProvenance[];
+  readonly decoders: Readonly<Record<string, string>>;
+  /** One entry per weight, in manifest order, each with its `dtype`. */
+  readonly tensors: readonly TensorHeader[];
+}
+
+/** The optional object members of {@link GraphModelRecord}. */
+const OBJECT_FIELDS = ['signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature'] as const;
+const GRAPH_FIELDS = ['format', 'modelTopology', 'generatedBy', 'convertedBy', ...OBJECT_FIELDS];
+
+/** Names of the `Const` nodes of a GraphDef's `node` list (or a function's `nodeDef` list). */
+function constNames(nodes: unknown, what: string, into: Set<string>): void {
+  arr(nodes, what).forEach((n, i) => {
+    const node = obj(n, `${what}[${i}]`);
+    const name = str(node.name, `${what}[${i}].name`);
+    if (str(node.op, `${what}[${i}].op`) === 'Const') into.add(name);
+  });
+}
+
+/** Checks the `graph` member and returns it with the names a weight may have (its `Const` nodes). */
+function graphOf(v: unknown): { graph: GraphModelRecord; consts: Set<string> } {
+  const g = obj(v, 'graph');
+  noOtherFields(g, GRAPH_FIELDS, 'graph');
+  if (g.format !== 'graph-model') bad('graph.format must be "graph-model"');
+  const topology = obj(g.modelTopology, 'graph.modelTopology');
+  const consts = new Set<string>();
+  constNames(topology.node, 'graph.modelTopology.node', consts);
+  if (topology.library !== undefined) {
+    const functions = obj(topology.library, 'graph.modelTopology.library').function;
+    if (functions !== undefined) arr(functions, 'graph.modelTopology.library.function').forEach((f, i) => constNames(obj(f, `function ${i}`).nodeDef ?? [], `function ${i}: nodeDef`, consts));
+  }
+  const initializer = g.modelInitializer === undefined ? undefined : obj(g.modelInitializer, 'graph.modelInitializer');
+  if (initializer?.node !== undefined) constNames(initializer.node, 'graph.modelInitializer.node', consts);
+  for (const f of OBJECT_FIELDS) if (g[f] !== undefined) obj(g[f], `graph.${f}`);
+  if (g.generatedBy !== undefined) str(g.generatedBy, 'graph.generatedBy');
+  if (g.convertedBy !== undefined && g.convertedBy !== null) str(g.convertedBy, 'graph.convertedBy');
+  return { graph: g as unknown as GraphModelRecord, consts };
+}
+
+/**
+ * Validates the parsed header of a version 4 file whose data area holds `dataLength` bytes: the
+ * GraphModel record, each tensor entry (its key the name of a `Const` node, keys unique), and the
+ * section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as for every version (docs/format.md §4).
+ */
+export function validateGraphModelHeader(json: unknown, dataLength: number): GraphModelHeader {
+  const root: Obj = obj(json, 'header');
+  const { graph, consts } = graphOf(root.graph);
+  const { stages, decoders } = provenanceOf(root);
+  const checkKey = (key: string): void => {
+    if (!consts.has(key)) bad(`tensor key "${key}" names no Const node of the graph`, key);
+  };
+  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true }));
+  if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
+  checkSectionTable(tensors, dataLength);
+  return { graph, stages, decoders, tensors };
+}

@@ -1,0 +1,143 @@
+/**
+ * The checks of one header field shared by every format version: JSON shapes (`BAD_HEADER` on any
+ * deviation), the provenance and decoders records, and a tensor entry with its streams against
+ * its layout (docs/format.md §2.2-§2.4; §9 adds `dtype` and the `i32` / `u8` value streams of
+ * version 4). The layer-graph and the GraphModel validators both build on these, so a tensor entry
+ * means the same in every version.
+ */
+import type { StageProvenance } from '../compressed.js';
+import { DcError } from '../errors/dc-error.js';
+import { show } from '../ops/config-reader.js';
+import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
+import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
+
+/** Throws `BAD_HEADER` with `message` (naming `tensor` when given). */
+export function bad(message: string, tensor?: string): never {
+  throw new DcError('BAD_HEADER', message, tensor === undefined ? {} : { tensor });
+}
+
+/** A JSON object. */
+export type Obj = Record<string, unknown>;
+
+export function obj(v: unknown, what: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(`${what} must be an object`);
+  return v as Obj;
+}
+
+export function arr(v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) bad(`${what} must be an array`);
+  return v;
+}
+
+export function str(v: unknown, what: string): string {
+  if (typeof v !== 'string') bad(`${what} must be a string`);
+  return v;
+}
+
+export function int(v: unknown, what: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(`${what} must be an integer in [${min}, ${max}]`);
+  return v;
+}
+
+/** `BAD_HEADER` when `o` has a member outside `allowed`. */
+export function noOtherFields(o: Obj, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(o)) if (!allowed.includes(key)) bad(`${what} has an unknown field "${key}"`);
+}
+
+export function shapeOf(v: unknown, what: string): number[] {
+  const shape = arr(v, what).map((d, i) => int(d, `${what}[${i}]`, 0, MAX_TENSOR_ELEMENTS));
+  if (shape.reduce((a, b) => a * b, 1) > MAX_TENSOR_ELEMENTS) bad(`${what} has more than 2^28 elements`);
+  return shape;
+}
+
+/** The `stages` (provenance) and `decoders` records of a header. */
+export function provenanceOf(root: Obj): { stages: StageProvenance[]; decoders: Record<string, string> } {
+  const stages: StageProvenance[] = arr(root.stages, 'stages').map((s, i) => {
+    const o = obj(s, `stages[${i}]`);
+    return { name: str(o.name, `stages[${i}].name`), options: o.options ?? null };
+  });
+  const decoders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(root.decoders, 'decoders'))) decoders[k] = str(v, `decoders.${k}`);
+  return { stages, decoders };
+}
+
+/** The value stream type of each non-float dtype (format version 4). */
+const INTEGER_STREAMS: Readonly<Record<Exclude<TensorDtype, 'float32'>, 'i32' | 'u8'>> = { int32: 'i32', bool: 'u8' };
+
+function streamOf(v: unknown, what: string, key: string, integers: boolean): StreamHeader {
+  const o = obj(v, what);
+  const type = o.type;
+  const types = integers ? ['symbols', 'f32', 'f16', 'i32', 'u8'] : ['symbols', 'f32', 'f16'];
+  if (!types.includes(type as string)) bad(`${what}.type must be ${types.map((t) => `"${t}"`).join(', ')}`, key);
+  const bits = type === 'symbols' ? int(o.bits, `${what}.bits`, 1, 16) : undefined;
+  const encodings = arr(o.encodings, `${what}.encodings`).map((e, i) => str(e, `${what}.encodings[${i}]`));
+  if (encodings.length !== 1) bad(`${what}.encodings must hold exactly one encoding in format v1`, key);
+  const offset = int(o.offset, `${what}.offset`, 0, MAX_FILE_BYTES);
+  const length = int(o.length, `${what}.length`, 0, MAX_FILE_BYTES);
+  if (offset % SECTION_ALIGNMENT !== 0) bad(`${what}.offset ${offset} is not a multiple of ${SECTION_ALIGNMENT}`, key);
+  return {
+    type: type as StreamHeader['type'],
+    ...(bits === undefined ? {} : { bits }),
+    count: int(o.count, `${what}.count`, 0, 2 * MAX_TENSOR_ELEMENTS),
+    encodings,
+    offset,
+    length,
+    crc32: int(o.crc32, `${what}.crc32`, 0, 2 ** 32 - 1),
+  };
+}
+
+/** What a validator knows about a tensor entry before reading it. */
+export interface TensorRules {
+  /** Checks the entry's key and declared shape (throws `BAD_HEADER`); layer files: the node's parameter shape. */
+  readonly checkKey: (key: string, shape: readonly number[]) => void;
+  /** Format version 4: the entry has a `dtype`, and `int32` / `bool` tensors store `i32` / `u8` values. */
+  readonly dtypes: boolean;
+}
+
+const isFloat = (s: StreamHeader): boolean => s.type === 'f32' || s.type === 'f16';
+
+/** Checks tensor entry `i` of a header (`BAD_HEADER`) and returns it. */
+export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeader {
+  const o = obj(v, `tensors[${i}]`);
+  const key = str(o.key, `tensors[${i}].key`);
+  const shape = shapeOf(o.shape, `tensor ${key}: shape`);
+  rules.checkKey(key, shape);
+  let dtype: TensorDtype | undefined;
+  if (rules.dtypes) {
+    if (o.dtype !== 'float32' && o.dtype !== 'int32' && o.dtype !== 'bool') bad(`tensor ${key}: dtype must be "float32", "int32" or "bool"`, key);
+    dtype = o.dtype;
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  const layout = o.layout;
+  if (layout !== 'dense' && layout !== 'dense-coded' && layout !== 'sparse' && layout !== 'sparse-coded') bad(`tensor ${key}: unknown layout ${show(layout)}`, key);
+  if (dtype !== undefined && dtype !== 'float32' && layout !== 'dense') bad(`tensor ${key}: a ${dtype} tensor has the dense layout`, key);
+  const sparse = layout === 'sparse' || layout === 'sparse-coded';
+  const entries = sparse ? int(o.entries, `tensor ${key}: entries`, 0, size) : undefined;
+  const gapBits = sparse ? int(o.gapBits, `tensor ${key}: gapBits`, 1, 16) : undefined;
+  const order = o.order ?? 'row';
+  if (order !== 'row' && order !== 'column') bad(`tensor ${key}: order must be "row" or "column"`, key);
+  if (order === 'column' && (!sparse || shape.length < 2)) bad(`tensor ${key}: column order needs a sparse layout and at least 2 dimensions`, key);
+  const so = obj(o.streams, `tensor ${key}: streams`);
+  const roles = LAYOUT_STREAMS[layout];
+  for (const role of Object.keys(so)) if (!roles.includes(role as StreamRole)) bad(`tensor ${key}: layout ${layout} has no "${role}" stream`, key);
+  const streams: Partial<Record<StreamRole, StreamHeader>> = {};
+  for (const role of roles) streams[role] = streamOf(so[role], `tensor ${key}: stream ${role}`, key, rules.dtypes);
+  const expect = (role: StreamRole, check: (s: StreamHeader) => boolean, what: string): void => {
+    if (!check(streams[role]!)) bad(`tensor ${key}: stream ${role} must be ${what}`, key);
+  };
+  const n = sparse ? entries! : size;
+  if (dtype !== undefined && dtype !== 'float32') {
+    const type = INTEGER_STREAMS[dtype];
+    expect('values', (s) => s.type === type && s.count === n && s.encodings[0] === 'raw', `raw ${type} with ${n} values`);
+  } else if (streams.values) {
+    expect('values', (s) => isFloat(s) && s.count === n, `f32 or f16 with ${n} values`);
+  }
+  if (streams.codebook) expect('codebook', (s) => isFloat(s) && s.count >= 1 && s.count <= MAX_CODEBOOK_ENTRIES, `f32 or f16 with 1 to ${MAX_CODEBOOK_ENTRIES} entries`);
+  if (streams.codes) expect('codes', (s) => s.type === 'symbols' && s.count === n && streams.codebook!.count <= 2 ** s.bits!, `symbols, ${n} of them, wide enough for the codebook`);
+  if (streams.gaps) {
+    // Fillers advance by M = 2^gapBits - 1 and never past the N elements: at most floor((N - entries) / M) of them.
+    const most = n + Math.floor((size - n) / (2 ** gapBits! - 1));
+    expect('gaps', (s) => s.type === 'symbols' && s.bits === gapBits && s.count >= n && s.count <= most, `symbols of gapBits bits, ${n} to ${most} gap symbols`);
+  }
+  return { key, ...(dtype === undefined ? {} : { dtype }), shape, layout, ...(sparse ? { entries, gapBits, order } : {}), streams };
+}

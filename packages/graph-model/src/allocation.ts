@@ -1,0 +1,68 @@
+/**
+ * What to do to each weight of a GraphModel: the fraction to prune and the bits of its codebook.
+ * The seam between this package (which applies an allocation) and whatever chooses one: fixed
+ * flags (`dc compress --sparsity --bits`) or a fidelity-budget planner measuring output drift.
+ */
+import { DcError } from '@dc/core';
+import type { GraphModelSourceTensor } from './source.js';
+
+/** How one float32 weight is compressed. */
+export interface TensorAllocation {
+  /** Fraction of its elements pruned to exact zeros (smallest magnitudes), in [0, 1). */
+  readonly sparsity: number;
+  /** Bits of its k-means codebook (1 to 8: at most 2^bits shared values), or `null` to keep its kept values as floats. */
+  readonly bits: number | null;
+}
+
+/** Per weight name, its allocation; weights not named are stored as they are (lossless). */
+export type GraphAllocation = Readonly<Record<string, TensorAllocation>>;
+
+/** The fewest elements a float32 weight needs to be compressed by {@link uniformAllocation} (smaller ones are biases, scales, shape-like vectors). */
+export const DEFAULT_MIN_ELEMENTS = 256;
+
+/** Options of {@link uniformAllocation}. */
+export interface UniformAllocationOptions {
+  /** Fraction pruned of each eligible weight; default 0.5. */
+  readonly sparsity?: number;
+  /** Codebook bits of each eligible weight (null: prune only); default 6. */
+  readonly bits?: number | null;
+  /** Fewest elements for a weight to be eligible; default {@link DEFAULT_MIN_ELEMENTS} (256). */
+  readonly minElements?: number;
+}
+
+/**
+ * Whether a weight is compressed by default: float32 with at least `minElements` elements. int32
+ * and bool weights (shapes, axes, indices) and small float vectors (biases, batch-norm scales,
+ * scalars) are stored exactly as they are.
+ */
+export function isEligible(t: Pick<GraphModelSourceTensor, 'dtype' | 'values'>, minElements = DEFAULT_MIN_ELEMENTS): boolean {
+  return t.dtype === 'float32' && t.values.length >= minElements;
+}
+
+/** The same sparsity and bits for every eligible weight (see {@link isEligible}). */
+export function uniformAllocation(tensors: readonly GraphModelSourceTensor[], options: UniformAllocationOptions = {}): GraphAllocation {
+  const sparsity = options.sparsity ?? 0.5;
+  const bits = options.bits === undefined ? 6 : options.bits;
+  const out: Record<string, TensorAllocation> = {};
+  for (const t of tensors) if (isEligible(t, options.minElements)) out[t.name] = { sparsity, bits };
+  checkAllocation(out, tensors);
+  return out;
+}
+
+/**
+ * `INVALID_OPTION` (naming the weight) unless every entry of `allocation` names a float32 weight
+ * of `tensors` with a sparsity in [0, 1) and bits null or an integer from 1 to 8.
+ */
+export function checkAllocation(allocation: GraphAllocation, tensors: readonly GraphModelSourceTensor[]): void {
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  for (const [name, a] of Object.entries(allocation)) {
+    const fail = (why: string): never => {
+      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..8 or null }.' });
+    };
+    const t = byName.get(name);
+    if (!t) fail('the model has no weight of that name');
+    if (t!.dtype !== 'float32') fail(`it is a ${t!.dtype} weight: only float32 weights are pruned and clustered`);
+    if (typeof a?.sparsity !== 'number' || !(a.sparsity >= 0 && a.sparsity < 1)) fail(`sparsity ${String(a?.sparsity)} is not in [0, 1)`);
+    if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= 8)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to 8`);
+  }
+}

@@ -1,0 +1,82 @@
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeContainer, encodeContainer } from '@dc/core';
+import { activateTfBackend } from '@dc/core/tfjs';
+import { rejectedError as rejection, thrownError as sync, tinyDenseModel } from '@dc/core/testing';
+import { compressGraphModel, dcmGraphModelHandler, encodeGraphModel, loadGraphModelArtifacts, uniformAllocation } from './index.js';
+import { writeFixture } from './test/fixture.test-support.js';
+
+type Node = { name: string; op: string };
+const nodesOf = (json: Record<string, unknown>): Node[] => (json.modelTopology as { node: Node[] }).node;
+
+beforeAll(async () => {
+  await activateTfBackend(tf, 'cpu');
+});
+
+describe('bad input is a DcError with a code and a hint, before any work', () => {
+  it('an op tfjs-converter cannot execute: UNSUPPORTED_OP naming the node and op; accepted when registered as a custom op', async () => {
+    const path = await writeFixture((json) => {
+      nodesOf(json).find((n) => n.name === 'model/relu6')!.op = 'MyFancyActivation';
+    });
+    const e = await rejection(loadGraphModelArtifacts(path));
+    expect(e.code).toBe('UNSUPPORTED_OP');
+    expect(e.message).toContain('"model/relu6"');
+    expect(e.message).toContain('MyFancyActivation');
+    expect(e.hint).toContain('supported_ops.md');
+    expect(e.hint).toContain('customOps');
+    const source = await loadGraphModelArtifacts(path, { customOps: ['MyFancyActivation'] });
+    expect(source.tensors).toHaveLength(7);
+  });
+
+  it('a manifest whose shard is missing: MODEL_WEIGHTS_MISSING naming it', async () => {
+    const path = await writeFixture();
+    await unlink(join(path, '..', 'weights.bin'));
+    const e = await rejection(loadGraphModelArtifacts(path));
+    expect(e.code).toBe('MODEL_WEIGHTS_MISSING');
+    expect(e.message).toContain('weights.bin');
+    expect(e.hint).toMatch(/next to/);
+  });
+
+  it('a LayersModel model.json: WRONG_MODEL_FORMAT pointing to the layers loader', async () => {
+    const path = await writeFixture((json) => {
+      json.format = 'layers-model';
+      json.modelTopology = { class_name: 'Sequential', config: { layers: [] } };
+    });
+    const e = await rejection(loadGraphModelArtifacts(path));
+    expect(e.code).toBe('WRONG_MODEL_FORMAT');
+    expect(e.hint).toContain('loadModel');
+  });
+
+  it('a weight of a dtype the file cannot hold: BAD_MODEL_JSON', async () => {
+    const path = await writeFixture((json) => {
+      (json.weightsManifest as Array<{ weights: Array<{ dtype: string }> }>)[0].weights[3].dtype = 'string';
+    });
+    expect((await rejection(loadGraphModelArtifacts(path))).code).toBe('BAD_MODEL_JSON');
+  });
+
+  it('an allocation naming an int32 weight or an unknown one: INVALID_OPTION', async () => {
+    const source = await loadGraphModelArtifacts(await writeFixture());
+    expect(sync(() => compressGraphModel(source, { 'model/pool/axes': { sparsity: 0.5, bits: 4 } })).code).toBe('INVALID_OPTION');
+    expect(sync(() => compressGraphModel(source, { nope: { sparsity: 0.5, bits: 4 } })).tensor).toBe('nope');
+    expect(sync(() => compressGraphModel(source, { 'model/fc/weights': { sparsity: 1, bits: 4 } })).code).toBe('INVALID_OPTION');
+  });
+
+  it('a corrupted or misdirected .dcm: CHECKSUM_MISMATCH / WRONG_MODEL_FORMAT from the handler and the layers reader', async () => {
+    const source = await loadGraphModelArtifacts(await writeFixture());
+    const { bytes } = encodeGraphModel(compressGraphModel(source, uniformAllocation(source.tensors)));
+    const damaged = bytes.slice();
+    damaged[damaged.length - 3] ^= 0x40;
+    const e = await rejection(dcmGraphModelHandler(damaged).load!());
+    expect(e.code).toBe('CHECKSUM_MISMATCH');
+    expect(e.hint).toMatch(/corrupted/);
+    const wrongReader = sync(() => decodeContainer(bytes));
+    expect(wrongReader.code).toBe('WRONG_MODEL_FORMAT');
+    expect(wrongReader.hint).toContain('dcmGraphModelHandler');
+    const layers = encodeContainer({ model: tinyDenseModel() }).bytes;
+    const wrongHandler = await rejection(dcmGraphModelHandler(layers).load!());
+    expect(wrongHandler.code).toBe('WRONG_MODEL_FORMAT');
+    expect(wrongHandler.hint).toContain('dcmHandler');
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Post-training Deep Compression of a GraphModel's weights, tensor by tensor, without retraining:
+ * magnitude pruning (`@dc/prune`) then k-means weight sharing (`@dc/quantize`, sorted 1-D Lloyd
+ * from a linear init, as the paper recommends) under a given {@link GraphAllocation}.
+ */
+import { createRandom, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
+import { applyMask, pruneToSparsity } from '@dc/prune';
+import { clusterTensor } from '@dc/quantize';
+import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
+import { graphModelRecord, type GraphModelSource, type GraphModelSourceTensor } from './source.js';
+
+/** The stage name recorded in a file's provenance. */
+export const GRAPH_COMPRESS_STAGE = 'dc:graph-compress';
+
+/** Options of {@link compressGraphModel}. */
+export interface CompressGraphModelOptions {
+  /** Seed of the clustering's random source (the linear init uses none); default 1. */
+  readonly seed?: number;
+  /** Lloyd iterations at most per weight; default 300. */
+  readonly maxIterations?: number;
+  /** Stages recorded before this one in the file's provenance (e.g. the planner that chose the allocation). */
+  readonly stages?: readonly StageProvenance[];
+}
+
+/** What compression did to one weight. */
+export interface TensorCompression {
+  readonly name: string;
+  readonly elements: number;
+  /** Elements left nonzero. */
+  readonly kept: number;
+  /** Distinct shared values of its codebook, or null when not clustered. */
+  readonly centroids: number | null;
+  /** Its allocation, or null when stored as it was. */
+  readonly allocation: TensorAllocation | null;
+}
+
+/** A compressed GraphModel: what a `.dcm` file stores, and the dense weights it decodes to. */
+export interface CompressedGraphModel {
+  /** The model.json record (topology, signature, metadata) as loaded. */
+  readonly record: GraphModelRecord;
+  /** Every weight in manifest order, as the file will store it (with codebooks and masks). */
+  readonly weights: readonly GraphModelWeight[];
+  readonly allocation: GraphAllocation;
+  /** Per weight, in manifest order. */
+  readonly tensors: readonly TensorCompression[];
+  /** The provenance the file will record. */
+  readonly stages: readonly StageProvenance[];
+  /** The weights exactly as the file decodes them (float32 dense; int32 / bool as stored). */
+  reconstruct(): GraphModelSourceTensor[];
+}
+
+/** `values` with every -0 made +0 (the file stores zeros as +0). */
+function positiveZeros(values: Float32Array): Float32Array {
+  const out = new Float32Array(values);
+  for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = 0;
+  return out;
+}
+
+function compressTensor(t: GraphModelSourceTensor, a: TensorAllocation | undefined, options: CompressGraphModelOptions, random: ReturnType<typeof createRandom>): { weight: GraphModelWeight; stats: TensorCompression } {
+  const base = { name: t.name, dtype: t.dtype, shape: t.shape };
+  const stats = { name: t.name, elements: t.values.length };
+  const count = (v: ArrayLike<number>): number => {
+    let n = 0;
+    for (let i = 0; i < v.length; i++) if (v[i] !== 0) n++;
+    return n;
+  };
+  if (t.dtype !== 'float32') return { weight: { ...base, values: t.values }, stats: { ...stats, kept: count(t.values), centroids: null, allocation: null } };
+  const values = positiveZeros(t.values as Float32Array);
+  if (!a) return { weight: { ...base, values }, stats: { ...stats, kept: count(values), centroids: null, allocation: null } };
+  const mask = a.sparsity > 0 ? pruneToSparsity({ values }, a.sparsity).mask : undefined;
+  const pruned = mask ? applyMask(values, mask) : values;
+  if (a.bits === null) return { weight: { ...base, values: pruned, ...(mask ? { mask } : {}) }, stats: { ...stats, kept: count(pruned), centroids: null, allocation: a } };
+  const clustered = clusterTensor(pruned, mask, { bits: a.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop' }, random);
+  // Nothing left to cluster (every value zero): the zeros are stored as floats.
+  if (clustered.codebook.centroids.length === 0) return { weight: { ...base, values: pruned }, stats: { ...stats, kept: 0, centroids: null, allocation: a } };
+  return {
+    weight: { ...base, values: clustered.values, codebook: clustered.codebook },
+    stats: { ...stats, kept: count(clustered.values), centroids: clustered.codebook.centroids.length, allocation: a },
+  };
+}
+
+/** A short, JSON record of an allocation for the provenance: each distinct setting and how many weights had it. */
+function allocationSummary(allocation: GraphAllocation): Array<TensorAllocation & { tensors: number }> {
+  const groups = new Map<string, TensorAllocation & { tensors: number }>();
+  for (const a of Object.values(allocation)) {
+    const key = `${a.sparsity}/${a.bits}`;
+    const g = groups.get(key);
+    groups.set(key, { sparsity: a.sparsity, bits: a.bits, tensors: (g?.tensors ?? 0) + 1 });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Compresses the weights of `source` as `allocation` says (weights it does not name are kept
+ * exactly, -0 stored as +0): each named float32 weight loses its `sparsity` fraction of smallest
+ * magnitudes to exact zeros, then, when `bits` is set, its kept values share at most `2^bits`
+ * k-means centroids. No retraining, no data needed. An allocation naming an unknown or non-float
+ * weight, or out of range, is `INVALID_OPTION` before any work.
+ */
+export function compressGraphModel(source: GraphModelSource, allocation: GraphAllocation, options: CompressGraphModelOptions = {}): CompressedGraphModel {
+  checkAllocation(allocation, source.tensors);
+  const random = createRandom(options.seed ?? 1);
+  const done = source.tensors.map((t) => compressTensor(t, Object.hasOwn(allocation, t.name) ? allocation[t.name] : undefined, options, random));
+  const weights = done.map((d) => d.weight);
+  const stage: StageProvenance = { name: GRAPH_COMPRESS_STAGE, options: { allocation: allocationSummary(allocation), seed: options.seed ?? 1, maxIterations: options.maxIterations ?? 300 } };
+  return {
+    record: graphModelRecord(source.artifacts),
+    weights,
+    allocation,
+    tensors: done.map((d) => d.stats),
+    stages: [...(options.stages ?? []), stage],
+    reconstruct: () => weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype, values: w.values.slice() })),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * A GraphModel as this package works on it: tfjs's `ModelArtifacts` (topology untouched) and its
+ * weights as plain typed arrays, in manifest order, quantized manifest weights dequantized to
+ * float32 exactly as tfjs does when it loads them (`tf.io.decodeWeights`).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { DcError, type GraphModelRecord, type TensorDtype } from '@dc/core';
+import { importTfjsPackage } from '@dc/core/tfjs';
+import { checkGraphOps } from './supported-ops.js';
+
+/** One weight of a GraphModel. */
+export interface GraphModelSourceTensor {
+  /** The weight's name: the name of its `Const` node (may contain `/`). */
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: TensorDtype;
+  /** Row-major values: float32 (dequantized when the manifest quantized them), int32, or bool as 0 / 1. */
+  readonly values: Float32Array | Int32Array | Uint8Array;
+  /** How the manifest stored the weight, when quantized. */
+  readonly quantization?: 'uint8' | 'float16' | 'uint16';
+}
+
+/** A loaded GraphModel: its artifacts as read and its weights decoded. */
+export interface GraphModelSource {
+  /** tfjs's artifacts as read from model.json and the shards (weights still as the manifest stores them). */
+  readonly artifacts: tf.io.ModelArtifacts;
+  /** Every weight, in manifest order. */
+  readonly tensors: readonly GraphModelSourceTensor[];
+}
+
+/** Options of {@link graphModelSource} and `loadGraphModelArtifacts`. */
+export interface GraphModelSourceOptions {
+  /** Ops you registered with `tf.registerOp` (accepted although tfjs-converter does not map them). */
+  readonly customOps?: readonly string[];
+  /** The tfjs namespace that decodes the weights; default `@tensorflow/tfjs`. */
+  readonly tf?: typeof tf;
+}
+
+const DTYPES: ReadonlySet<string> = new Set(['float32', 'int32', 'bool']);
+
+/** The model.json record a `.dcm` file keeps: everything of the artifacts but the weights. */
+export function graphModelRecord(artifacts: tf.io.ModelArtifacts): GraphModelRecord {
+  const a = artifacts as tf.io.ModelArtifacts & { modelInitializer?: object; initializerSignature?: object };
+  return {
+    format: 'graph-model',
+    modelTopology: a.modelTopology as Record<string, unknown>,
+    ...(a.signature === undefined ? {} : { signature: a.signature as Record<string, unknown> }),
+    ...(a.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: a.userDefinedMetadata as Record<string, unknown> }),
+    ...(a.modelInitializer === undefined ? {} : { modelInitializer: a.modelInitializer as Record<string, unknown> }),
+    ...(a.initializerSignature === undefined ? {} : { initializerSignature: a.initializerSignature as Record<string, unknown> }),
+    ...(a.generatedBy === undefined ? {} : { generatedBy: a.generatedBy }),
+    ...(a.convertedBy === undefined ? {} : { convertedBy: a.convertedBy }),
+  };
+}
+
+/**
+ * Checks that `artifacts` (from any tfjs IOHandler) hold a GraphModel that tfjs can run and that
+ * this package can store, then decodes its weights. `WRONG_MODEL_FORMAT` for a LayersModel (use
+ * `loadModel` of `@dc/core/tfjs`), `BAD_MODEL_JSON` for a topology that is not a GraphDef or a
+ * weight of a dtype other than float32 / int32 / bool, `UNSUPPORTED_OP` for a node whose op
+ * tfjs-converter cannot execute: all before any weight is decoded.
+ */
+export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: string, options: GraphModelSourceOptions = {}): Promise<GraphModelSource> {
+  const topology = artifacts.modelTopology;
+  if (artifacts.format !== undefined && artifacts.format !== 'graph-model') {
+    throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${artifacts.format} model, not a GraphModel`, { hint: 'Load a LayersModel with loadModel from @dc/core/tfjs; `dc compress` detects the format.' });
+  }
+  if (typeof topology !== 'object' || topology === null || topology instanceof ArrayBuffer || !Array.isArray((topology as { node?: unknown }).node)) {
+    throw new DcError('BAD_MODEL_JSON', `${source}: modelTopology is not a TensorFlow GraphDef in JSON (an object with a node list)`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
+  }
+  const specs = artifacts.weightSpecs ?? [];
+  for (const w of specs) {
+    if (!DTYPES.has(w.dtype)) throw new DcError('BAD_MODEL_JSON', `${source}: weight ${w.name} has dtype ${w.dtype}; this package stores float32, int32 and bool weights`, { tensor: w.name, hint: 'Models with string or complex weights (lookup tables) cannot be compressed by @dc/graph-model.' });
+  }
+  await checkGraphOps(topology as Record<string, unknown>, source, options.customOps);
+  const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
+  const decoded = tfjs.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
+  const tensors = specs.map((w): GraphModelSourceTensor => {
+    const t = decoded[w.name];
+    const data = t.dataSync();
+    const values = w.dtype === 'bool' ? Uint8Array.from(data as Uint8Array) : w.dtype === 'int32' ? Int32Array.from(data as Int32Array) : Float32Array.from(data as Float32Array);
+    const q = w.quantization?.dtype;
+    return { name: w.name, shape: [...w.shape], dtype: w.dtype as TensorDtype, values, ...(q === undefined ? {} : { quantization: q }) };
+  });
+  tfjs.dispose(Object.values(decoded));
+  return { artifacts, tensors };
+}

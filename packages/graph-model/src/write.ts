@@ -1,0 +1,33 @@
+/** Writing a compressed GraphModel as a `.dcm` file (format version 4). */
+import { encodeGraphModelContainer, type EncodedGraphModelContainer, type StreamCoder } from '@dc/core';
+import { huffmanCoder } from '@dc/huffman';
+import { ransCoder } from '@dc/rans';
+import type { CompressedGraphModel } from './compress.js';
+
+/** Options of {@link encodeGraphModel} and {@link writeGraphModelFile}. */
+export interface EncodeGraphModelOptions {
+  /** Entropy coders of the symbol streams; each stream keeps the smallest of raw and these. Default Huffman and rANS. */
+  readonly coders?: readonly StreamCoder[];
+}
+
+/**
+ * The `.dcm` bytes of a compressed GraphModel: each weight in the layout (sparse or dense, coded
+ * or float) and each stream in the coding (raw, Huffman, rANS) that takes the fewest bytes;
+ * floats losslessly (float16 only where every value is one). Decoding them gives exactly
+ * `compressed.reconstruct()`.
+ */
+export function encodeGraphModel(compressed: CompressedGraphModel, options: EncodeGraphModelOptions = {}): EncodedGraphModelContainer {
+  return encodeGraphModelContainer({ graph: compressed.record, weights: compressed.weights, stages: compressed.stages }, { encoders: options.coders ?? [huffmanCoder, ransCoder] });
+}
+
+/**
+ * Encodes `compressed` (see {@link encodeGraphModel}) and writes it to `path` atomically (a
+ * temporary name, then a rename: an existing file is replaced whole or not at all;
+ * `WRITE_FAILED` otherwise). Node only.
+ */
+export async function writeGraphModelFile(path: string, compressed: CompressedGraphModel, options: EncodeGraphModelOptions = {}): Promise<EncodedGraphModelContainer> {
+  const encoded = encodeGraphModel(compressed, options);
+  const { writeFileAtomic } = await import('@dc/core/node');
+  await writeFileAtomic(path, encoded.bytes);
+  return encoded;
+}

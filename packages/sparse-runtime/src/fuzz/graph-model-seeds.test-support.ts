@@ -1,0 +1,73 @@
+/**
+ * Fuzz seeds of format version 4 (a tfjs GraphModel): a small hand-written GraphDef whose float32
+ * weights use every layout (codebook indices sparse and dense, float values sparse and dense, f16
+ * where exact) and whose int32 and bool weights are raw `i32` / `u8` streams; and how a fuzz case
+ * of such a file is judged: a `DcError`, or a decode whose weights all match their shapes and dtypes.
+ */
+import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphTensorValues, isDcError, type GraphModelWeight } from '@dc/core';
+import { huffmanEncoder } from '@dc/huffman';
+import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
+
+/** The outcome of a GraphModel case that decoded with every invariant holding. */
+export const GRAPH_DECODED = 'decoded GraphModel: weights match shapes and dtypes';
+
+const constNode = (name: string, dtype: string) => ({ name, op: 'Const', attr: { dtype: { type: dtype } } });
+
+function weights(seed: number): GraphModelWeight[] {
+  const r = createRandom(seed);
+  const floats = (n: number) => Float32Array.from({ length: n }, () => (r.next() < 0.4 ? 0 : Math.fround(r.next() - 0.5)));
+  const kernel = floats(12 * 10);
+  const positions = Uint32Array.from(Array.from(kernel).flatMap((v, i) => (v === 0 ? [] : [i])));
+  const centroids = Float32Array.of(-0.375, -0.125, 0.125, 0.375);
+  const codes = Uint8Array.from(positions, () => r.int(4));
+  const coded = new Float32Array(kernel.length);
+  positions.forEach((p, i) => (coded[p] = centroids[codes[i]]));
+  const half = Float32Array.from({ length: 24 }, (_, i) => (i % 3) * 0.25 - 0.5);
+  return [
+    { name: 'net/dense/kernel', dtype: 'float32', shape: [12, 10], values: coded, codebook: { bits: 2, centroids, positions, codes } },
+    { name: 'net/dense/bias', dtype: 'float32', shape: [10], values: floats(10) },
+    { name: 'net/conv/filter', dtype: 'float32', shape: [2, 2, 3, 4], values: floats(48), mask: Uint8Array.from({ length: 48 }, (_, i) => (i % 3 === 0 ? 1 : 0)) },
+    { name: 'net/scale', dtype: 'float32', shape: [4, 6], values: half },
+    { name: 'net/reshape/shape', dtype: 'int32', shape: [2], values: Int32Array.of(-1, 10) },
+    { name: 'net/select/cond', dtype: 'bool', shape: [10], values: Uint8Array.from({ length: 10 }, (_, i) => i % 2) },
+  ];
+}
+
+/** The bytes of the GraphModel seed files (two variants: with and without Huffman coding). */
+export function graphModelSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
+  return [0, 1].map((variant) => {
+    const ws = weights(40 + variant);
+    const node = [{ name: 'x', op: 'Placeholder', attr: {} }, ...ws.map((w) => constNode(w.name, w.dtype === 'float32' ? 'DT_FLOAT' : w.dtype === 'int32' ? 'DT_INT32' : 'DT_BOOL'))];
+    const graph = { format: 'graph-model' as const, modelTopology: { node, versions: { producer: 1 } }, signature: { outputs: {} }, userDefinedMetadata: { seed: variant } };
+    const bytes = encodeGraphModelContainer({ graph, weights: ws, stages: [{ name: 'fuzz:seed', options: {} }] }, variant === 0 ? { encoders: [huffmanEncoder] } : {}).bytes;
+    return { name: `graph-model-${variant}`, bytes };
+  });
+}
+
+/** Judges a GraphModel fuzz case: a `DcError` code, the decoded outcome, or a finding (with detail). */
+export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail?: string; finding?: boolean } {
+  let decoded;
+  try {
+    decoded = decodeGraphModelContainer(bytes, { decoders: [huffmanDecoder, ransDecoder] });
+  } catch (e) {
+    if (isDcError(e)) return { outcome: e.code };
+    return { outcome: 'NOT A DcError (decode)', detail: String((e as Error)?.message).slice(0, 160), finding: true };
+  }
+  const names = new Set<string>();
+  for (const t of decoded.tensors) {
+    const values = graphTensorValues(t);
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    const type = t.dtype === 'float32' ? Float32Array : t.dtype === 'int32' ? Int32Array : Uint8Array;
+    const problem =
+      names.has(t.name) ? 'a repeated weight name'
+      : values.length !== size ? `${values.length} values for shape [${t.shape.join(', ')}]`
+      : !(values instanceof type) ? `values of ${t.dtype} as ${values.constructor.name}`
+      : t.dtype === 'float32' && (values as Float32Array).some((v) => !Number.isFinite(v)) ? 'a non-finite float'
+      : t.dtype === 'bool' && values.some((v) => v > 1) ? 'a bool other than 0 / 1'
+      : undefined;
+    if (problem) return { outcome: 'INVARIANT BROKEN', detail: `${t.name}: ${problem}`, finding: true };
+    names.add(t.name);
+  }
+  return { outcome: GRAPH_DECODED };
+}
