@@ -3,7 +3,7 @@
  * magnitude pruning (`@dc/prune`) then k-means weight sharing (`@dc/quantize`, sorted 1-D Lloyd
  * from a linear init, as the paper recommends) under a given {@link GraphAllocation}.
  */
-import { createRandom, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
+import { createRandom, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
@@ -14,7 +14,7 @@ export const GRAPH_COMPRESS_STAGE = 'dc:graph-compress';
 
 /** Options of {@link compressGraphModel}. */
 export interface CompressGraphModelOptions {
-  /** Seed of the clustering's random source (the linear init uses none); default 1. */
+  /** Seed of the clustering's random source (the linear init draws none: kept for other inits); default 1. */
   readonly seed?: number;
   /** Lloyd iterations at most per weight; default 300. */
   readonly maxIterations?: number;
@@ -56,27 +56,50 @@ function positiveZeros(values: Float32Array): Float32Array {
   return out;
 }
 
-function compressTensor(t: GraphModelSourceTensor, a: TensorAllocation | undefined, options: CompressGraphModelOptions, random: ReturnType<typeof createRandom>): { weight: GraphModelWeight; stats: TensorCompression } {
+/** One float32 weight compressed: the values the file decodes to, and how the file stores them. */
+export interface CompressedWeight {
+  /** Pruned elements exactly +0, clustered ones their centroid, the others as given (-0 as +0). */
+  readonly values: Float32Array;
+  /** The elements pruning kept (when pruned and not clustered). */
+  readonly mask?: Uint8Array;
+  /** The codebook (when clustered). */
+  readonly codebook?: Codebook;
+}
+
+/**
+ * Compresses one float32 weight as `allocation` says: its `sparsity` fraction of smallest
+ * magnitudes to exact zeros (`pruneToSparsity` of `@dc/prune`), then, when `bits` is set, its kept
+ * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
+ * init, sorted 1-D Lloyd). The one function {@link compressGraphModel} uses per weight: a planner
+ * that verifies `values` verifies exactly what the file will decode to.
+ */
+export function compressWeight(input: Float32Array, allocation: TensorAllocation, options: Pick<CompressGraphModelOptions, 'seed' | 'maxIterations'> = {}): CompressedWeight {
+  const values = positiveZeros(input);
+  const mask = allocation.sparsity > 0 ? pruneToSparsity({ values }, allocation.sparsity).mask : undefined;
+  const pruned = mask ? applyMask(values, mask) : values;
+  if (allocation.bits === null) return { values: pruned, ...(mask ? { mask } : {}) };
+  const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop' }, createRandom(options.seed ?? 1));
+  // Nothing left to cluster (every value zero): the zeros are stored as floats.
+  if (clustered.codebook.centroids.length === 0) return { values: pruned };
+  return { values: clustered.values, codebook: clustered.codebook };
+}
+
+function count(v: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) n++;
+  return n;
+}
+
+function compressTensor(t: GraphModelSourceTensor, a: TensorAllocation | undefined, options: CompressGraphModelOptions): { weight: GraphModelWeight; stats: TensorCompression } {
   const base = { name: t.name, dtype: t.dtype, shape: t.shape };
   const stats = { name: t.name, elements: t.values.length };
-  const count = (v: ArrayLike<number>): number => {
-    let n = 0;
-    for (let i = 0; i < v.length; i++) if (v[i] !== 0) n++;
-    return n;
-  };
   if (t.dtype !== 'float32') return { weight: { ...base, values: t.values }, stats: { ...stats, kept: count(t.values), centroids: null, allocation: null } };
-  const values = positiveZeros(t.values as Float32Array);
-  if (!a) return { weight: { ...base, values }, stats: { ...stats, kept: count(values), centroids: null, allocation: null } };
-  const mask = a.sparsity > 0 ? pruneToSparsity({ values }, a.sparsity).mask : undefined;
-  const pruned = mask ? applyMask(values, mask) : values;
-  if (a.bits === null) return { weight: { ...base, values: pruned, ...(mask ? { mask } : {}) }, stats: { ...stats, kept: count(pruned), centroids: null, allocation: a } };
-  const clustered = clusterTensor(pruned, mask, { bits: a.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop' }, random);
-  // Nothing left to cluster (every value zero): the zeros are stored as floats.
-  if (clustered.codebook.centroids.length === 0) return { weight: { ...base, values: pruned }, stats: { ...stats, kept: 0, centroids: null, allocation: a } };
-  return {
-    weight: { ...base, values: clustered.values, codebook: clustered.codebook },
-    stats: { ...stats, kept: count(clustered.values), centroids: clustered.codebook.centroids.length, allocation: a },
-  };
+  if (!a) {
+    const values = positiveZeros(t.values as Float32Array);
+    return { weight: { ...base, values }, stats: { ...stats, kept: count(values), centroids: null, allocation: null } };
+  }
+  const c = compressWeight(t.values as Float32Array, a, options);
+  return { weight: { ...base, ...c }, stats: { ...stats, kept: count(c.values), centroids: c.codebook ? c.codebook.centroids.length : null, allocation: a } };
 }
 
 /** A short, JSON record of an allocation for the provenance: each distinct setting and how many weights had it. */
@@ -99,8 +122,7 @@ function allocationSummary(allocation: GraphAllocation): Array<TensorAllocation 
  */
 export function compressGraphModel(source: GraphModelSource, allocation: GraphAllocation, options: CompressGraphModelOptions = {}): CompressedGraphModel {
   checkAllocation(allocation, source.tensors);
-  const random = createRandom(options.seed ?? 1);
-  const done = source.tensors.map((t) => compressTensor(t, Object.hasOwn(allocation, t.name) ? allocation[t.name] : undefined, options, random));
+  const done = source.tensors.map((t) => compressTensor(t, Object.hasOwn(allocation, t.name) ? allocation[t.name] : undefined, options));
   const weights = done.map((d) => d.weight);
   const stage: StageProvenance = { name: GRAPH_COMPRESS_STAGE, options: { allocation: allocationSummary(allocation), seed: options.seed ?? 1, maxIterations: options.maxIterations ?? 300 } };
   return {

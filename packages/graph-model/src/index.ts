@@ -8,7 +8,7 @@ export { loadGraphModelArtifacts } from './load-artifacts.js';
 export { graphModelSource, graphModelRecord, type GraphModelSource, type GraphModelSourceTensor, type GraphModelSourceOptions } from './source.js';
 export { checkGraphOps, converterOps, SUPPORTED_OPS_URL } from './supported-ops.js';
 export { uniformAllocation, checkAllocation, isEligible, DEFAULT_MIN_ELEMENTS, type GraphAllocation, type TensorAllocation, type UniformAllocationOptions } from './allocation.js';
-export { compressGraphModel, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type TensorCompression } from './compress.js';
+export { compressGraphModel, compressWeight, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type CompressedWeight, type TensorCompression } from './compress.js';
 export { encodeGraphModel, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
 export { graphModelArtifacts } from './artifacts.js';
 export { dcmGraphModelHandler, decodeGraphModel, type DcmGraphModelHandlerOptions } from './handler.js';
