@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [--json] [--only training,huffman,rans,files,cluster,runtime,webgpu,webgpu-browser] [--file a.dcm ...]`
+ * `pnpm bench [--json] [--only training,huffman,rans,files,cluster,runtime,webgpu,webgpu-browser,graph-models] [--file a.dcm ...]`
  *
  * Runs every benchmark of the project on the built packages (`pnpm bench` builds first) and
  * prints one table per section, or with `--json` one JSON object on stdout. Ratios are always
@@ -11,6 +11,9 @@
  * compares their bytes with the same weights stored densely and gzip/brotli-compressed: `--file`
  * paths, else `out/<model>.dcm` written by `pnpm demo`, else the samples shipped in
  * apps/demo/compressed/.
+ *
+ * `graph-models` runs only when named in `--only`: it fetches a 144 MB corpus of pretrained tfjs
+ * GraphModels on first use and runs for about an hour (see bench-graph-models.mjs).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,6 +51,11 @@ function runtimeFiles() {
 const webGpuBatches = (file) => (/lenet-5/.test(file) ? [1, 100] : [1, 1000]);
 
 const sections = {
+  async 'graph-models'() {
+    const { benchGraphModels, formatGraphModels } = await import('./bench-graph-models.mjs');
+    const result = await benchGraphModels({ root: ROOT });
+    return { result, table: formatGraphModels(result) };
+  },
   async training() {
     const { benchTraining, formatTable } = await import('./bench-training.mjs');
     const result = benchTraining({});
@@ -110,7 +118,7 @@ const sections = {
 
 const out = {};
 for (const [name, run] of Object.entries(sections)) {
-  if (!wanted(name)) continue;
+  if (!wanted(name) || (name === 'graph-models' && !only?.includes(name))) continue;
   log(`bench: ${name} ...`);
   try {
     const { result, table } = await run();

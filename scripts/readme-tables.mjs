@@ -110,6 +110,42 @@ const RENDERERS = {
     return lines.join('\n');
   },
   /**
+   * `node scripts/bench-graph-models.mjs --save …`: per corpus model, the weights as float32, as
+   * converter-style uint8 and brotli-11 of the original shards beside the `.dcm` at the fidelity
+   * budget, the fidelity reached on the test photographs (and uint8's), load + first inference;
+   * failures with their reason; the medians against the bar.
+   */
+  'graph-models'(output) {
+    const pct = (x) => `${fixed(100 * x, 2)}%`;
+    const fidelity = (f) => f.outputs.map((o) => (o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : `${pct(o.relativeError)}`)).join(', ') + (f.withinBudget ? ' ✓' : ' ✗');
+    const lines = [
+      row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'load + 1st inference', 'plan (CPU, runs)']),
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|',
+    ];
+    for (const m of output.models) {
+      if (m.status !== 'ok') {
+        lines.push(row([m.model, '', '', '', '', '', '', '', `failed: ${m.reason.replace(/\|/g, '\\|')}`, '', '', '']));
+        continue;
+      }
+      const dcm = m.dcmBytes === null ? `${int(m.predictedBytes)} B †` : `${int(m.dcmBytes)} B`;
+      const time = m.loadMs === null ? '' : `${int(m.loadMs)} + ${int(m.firstInferenceMs)} ms`;
+      lines.push(row([m.model, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
+    }
+    const s = output.summary;
+    const bar = (x, goal) => `${fixed(x, 2)}× (bar ≥ ${goal}×: ${x >= goal ? 'met' : 'not met'})`;
+    lines.push(
+      '',
+      row(['summary', '']),
+      '|---|---|',
+      row(['models loaded / failed', `${s.loaded} / ${s.failed} of ${s.models}${output.complete ? '' : ' (run not complete)'}`]),
+      row(['median `.dcm` vs float32 weights', bar(s.medianRatioVsFloat32, 8)]),
+      row(['median `.dcm` vs uint8', bar(s.medianRatioVsUint8, 2)]),
+      row(['within budget on the test photographs: `.dcm` / uint8', `${s.withinBudgetOnTest} / ${s.uint8WithinBudgetOnTest} of ${s.loaded}`]),
+    );
+    if (!output.dcmMeasured) lines.push('', '† predicted by the planner\'s size model (entropy-coded codes + sparse index + codebooks; other tensors float32): @dc/graph-model was not built, so no `.dcm` was written and the fidelity is that of the planned reconstruction.');
+    return lines.join('\n');
+  },
+  /**
    * `pnpm fuzz --save`: outcome → cases of the structure-aware fuzzer, then the run's findings,
    * slowest case, peak memory and the deflate-bomb rejection time.
    */

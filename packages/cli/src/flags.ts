@@ -53,3 +53,14 @@ export function perLayer(flag: string, check: (n: number) => boolean) {
     return out;
   };
 }
+
+const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'embedding'] as const;
+
+/** `--output-kinds classifier,regression`: one kind per model output, in output order. */
+export function outputKinds(v: string): (typeof OUTPUT_KINDS)[number][] {
+  const kinds = v.split(',').map((k) => k.trim());
+  for (const k of kinds) {
+    if (!(OUTPUT_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`--output-kinds takes ${OUTPUT_KINDS.join(', ')} (comma-separated), got "${k}"`);
+  }
+  return kinds as (typeof OUTPUT_KINDS)[number][];
+}

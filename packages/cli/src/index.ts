@@ -13,3 +13,8 @@ export { readLabelledData, BYTE_PIXELS, type DataSource, type LabelledData } fro
 export { positiveInt, nonNegativeInt, positiveNumber, finiteNumber, perLayer } from './flags.js';
 export { addRetrainingOptions } from './retraining-options.js';
 export { readNpy, type NumericArray } from './data/npy.js';
+export { compressCalibrated, formatCalibrated, describeFidelity, type CalibratedOptions, type CalibratedResult } from './commands/compress-calibrated.js';
+export { readImage, readImageDir, IMAGE_EXTENSIONS, type RgbImage } from './data/images.js';
+export { readInputBatches, type InputBatches } from './no-retrain/calibration.js';
+export { createGraphRunner, type GraphRunner } from './no-retrain/graph-runner.js';
+export { imageLayout, imageTensor, type ImageInputSpec } from './no-retrain/image-inputs.js';

@@ -6,10 +6,11 @@
 import { addRetrainingOptions } from './retraining-options.js';
 import { Command, Option } from 'commander';
 import { compressFile, formatCompress } from './commands/compress.js';
+import { compressCalibrated, formatCalibrated } from './commands/compress-calibrated.js';
 import { formatInspect, inspectFile } from './commands/inspect.js';
 import { formatRun, runFile } from './commands/run.js';
 import { formatCliError, toCliError } from './errors.js';
-import { finiteNumber, nonNegativeInt, perLayer, positiveInt, positiveNumber } from './flags.js';
+import { finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber } from './flags.js';
 import { lineProgress } from './compress/progress.js';
 
 /** Where the program writes, and how it ends. */
@@ -89,8 +90,17 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--from-logits', 'the model outputs logits (a linear last layer) and was saved without a compiled loss that says so')
     .addOption(new Option('--backend <name>', 'runtime backend that runs the written file').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--float32', 'store biases, codebooks and batch-norm values as float32 (default float16)')
+    .option('--calibration <path>', 'with --no-retrain: choose per-tensor sparsity and bits within --max-output-drift, measured on these inputs (a folder of .png/.jpg photographs or a .npy array [N, ...input shape]; keep them apart from your test inputs)')
+    .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d, top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d (default 0.02)', positiveNumber('--max-output-drift'))
+    .option('--output-kinds <list>', 'with --calibration: the kind of each output, comma-separated (classifier, regression, mask, embedding; default: detected)', outputKinds)
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
-    .action(async (file: string, o: Parameters<typeof compressFile>[1] & { json?: boolean }) => exit(await report(io, o.json, () => compressFile(file, o, lineProgress(io.stderr)), formatCompress)));
+    .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }) => {
+      if (o.calibration !== undefined) {
+        const calibrated = { ...o, calibration: o.calibration };
+        return exit(await report(io, o.json, () => compressCalibrated(file, calibrated, lineProgress(io.stderr)), formatCalibrated));
+      }
+      return exit(await report(io, o.json, () => compressFile(file, o, lineProgress(io.stderr)), formatCompress));
+    });
 
   return program;
 }

@@ -45,6 +45,27 @@ export function entropyBits(codes: ArrayLike<number>, k: number): number {
   return h;
 }
 
+/** Whether every value of `values` is exactly a float16 (a writer may then store it in 2 bytes, losslessly). */
+export function isFloat16Exact(values: Float32Array): boolean {
+  const probe = new Float32Array(1);
+  for (const v of values) {
+    probe[0] = v;
+    if (!Number.isFinite(v) || Math.abs(v) > 65504 || roundToFloat16(v) !== probe[0]) return false;
+  }
+  return true;
+}
+
+/** `v` rounded to the nearest float16 (ties to even), as a number. */
+function roundToFloat16(v: number): number {
+  if (v === 0) return v;
+  const a = Math.abs(v);
+  const e = Math.max(Math.floor(Math.log2(a)), -14);
+  const step = 2 ** (e - 10);
+  const q = a / step;
+  const r = Math.round(q) === q + 0.5 && Math.round(q) % 2 === 1 ? Math.round(q) - 1 : Math.round(q);
+  return Math.sign(v) * r * step;
+}
+
 /** One choice for one tensor, with its errors and bytes. */
 export interface TensorCandidate {
   readonly sparsity: number;
@@ -60,16 +81,19 @@ export interface TensorCandidate {
 
 /**
  * Every candidate of one tensor: float (sparsity 0), and each sparsity × each bit width, plus the
- * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures).
+ * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures). Floats cost 2
+ * bytes each when every value is a float16 (as in a model quantized to float16 by its converter,
+ * which writers store losslessly), else 4.
  */
 export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor): TensorCandidate[] {
   const n = values.length;
-  const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: 4 * n }];
+  const floatBits = isFloat16Exact(values) ? 16 : 32;
+  const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: (floatBits / 8) * n }];
   for (const s of new Set([...sparsities, probeSparsity])) {
     const pruned = s > 0 ? compress(values, s, null) : undefined;
     const pruneError = pruned ? squaredDistance(values, pruned.values) : 0;
     if (pruned && s === probeSparsity) {
-      out.push({ sparsity: s, bits: null, pruneError, quantizeError: 0, bytes: (pruned.kept * (32 + indexBits(pruned.kept / n))) / 8 });
+      out.push({ sparsity: s, bits: null, pruneError, quantizeError: 0, bytes: (pruned.kept * (floatBits + indexBits(pruned.kept / n))) / 8 });
     }
     if (!sparsities.includes(s)) continue;
     for (const b of bits) {

@@ -37,10 +37,15 @@ export function compressionStages(s: CompressSettings): Stage[] {
   }
   if (s.foldBatchNorm) stages.push(foldBatchNorm() as Stage);
   const epochs = s.retrain ? s.cluster.epochs : 0;
-  const floats = s.float32 ? {} : ({ floatFormat: 'float16', codebookFormat: 'float16' } as const);
   stages.push(
     clusterWeights({ ...clusterBits(s.bits), init: s.cluster.init, epochs, learningRate: s.cluster.learningRate, centroidLearningRate: s.cluster.learningRate }) as Stage,
-    encodeFile({ coders: [huffmanCoder, ransCoder], header: 'compact', ...floats }) as Stage,
+    fileStage(s),
   );
   return stages;
+}
+
+/** The writer: each stream Huffman- or rANS-coded, whichever is smaller; floats float16 unless `float32`; the compact header. */
+export function fileStage(s: Pick<CompressSettings, 'float32'>): Stage {
+  const floats = s.float32 ? {} : ({ floatFormat: 'float16', codebookFormat: 'float16' } as const);
+  return encodeFile({ coders: [huffmanCoder, ransCoder], header: 'compact', ...floats }) as Stage;
 }

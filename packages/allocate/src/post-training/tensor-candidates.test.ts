@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { compressTensor, entropyBits, isFloat16Exact, tensorCandidates } from './tensor-candidates.js';
+
+describe('tensor candidates', () => {
+  it('tells float16-exact tensors (stored in 2 bytes per value) from others', () => {
+    expect(isFloat16Exact(Float32Array.from([0, -0, 1, 0.5, 65504, -2.5, 2 ** -24, 0.0999755859375]))).toBe(true);
+    expect(isFloat16Exact(Float32Array.from([0.1]))).toBe(false);
+    expect(isFloat16Exact(Float32Array.from([65520]))).toBe(false);
+    expect(isFloat16Exact(Float32Array.from([1 + 2 ** -11]))).toBe(false);
+  });
+
+  it('prices float, pruned and clustered choices from their exact weight errors', () => {
+    const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3);
+    const cands = tensorCandidates(values, [0, 0.5], [4], 0.5, compressTensor);
+    expect(cands.map((c) => [c.sparsity, c.bits])).toEqual([[0, null], [0, 4], [0.5, null], [0.5, 4]]);
+    expect(cands[0]).toMatchObject({ bytes: 4000, pruneError: 0, quantizeError: 0 });
+    const c4 = compressTensor(values, 0, 4);
+    let sse = 0;
+    for (let i = 0; i < values.length; i++) sse += (values[i] - c4.values[i]) ** 2;
+    expect(cands[1].quantizeError).toBeCloseTo(sse, 9);
+    expect(cands[1].bytes).toBeCloseTo((1000 * c4.codeBits) / 8 + 4 * c4.centroids, 9);
+    expect(c4.codeBits).toBeLessThanOrEqual(4);
+    expect(entropyBits(Uint8Array.from([0, 1, 2, 3]), 4)).toBe(2);
+    // Pruning half: the pruned weights' squares, and no quantization error for the float candidate.
+    const sorted = Array.from(values, Math.abs).sort((a, b) => a - b);
+    expect(cands[2].pruneError).toBeCloseTo(sorted.slice(0, 500).reduce((a, v) => a + v * v, 0), 9);
+    expect(cands[2].quantizeError).toBe(0);
+  });
+});

@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileHandler } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { dump } from 'npyjs';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dc } from '../run-dc.test-support.js';
+
+/** A small seeded conv net on 16×16 RGB images: conv 3×3×3×16 → relu → flatten → dense 4096 → 6, softmax. */
+async function savedConvNet(dir: string): Promise<string> {
+  await tf.setBackend('cpu');
+  const lm = tf.sequential({ name: 'tiny-conv' });
+  lm.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
+  lm.add(tf.layers.flatten({ name: 'flatten' }));
+  lm.add(tf.layers.dense({ units: 6, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+  await lm.save(fileHandler(dir));
+  lm.dispose();
+  return join(dir, 'model.json');
+}
+
+/** `n` seeded 40×30 PNG photographs-to-be (smooth colour gradients plus noise). */
+function writePngs(dir: string, n: number, seed: number): void {
+  mkdirSync(dir, { recursive: true });
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let k = 0; k < n; k++) {
+    const png = new PNG({ width: 40, height: 30 });
+    for (let i = 0; i < 40 * 30; i++) {
+      const x = i % 40;
+      const y = Math.floor(i / 40);
+      png.data.set([(x * 6 + k * 40) % 256, (y * 8 + 60 * rand()) % 256, (x * y + 255 * rand()) % 256, 255], i * 4);
+    }
+    writeFileSync(join(dir, `img-${k}.png`), PNG.sync.write(png));
+  }
+}
+
+describe('dc compress --no-retrain --calibration', () => {
+  let dir: string;
+  let modelJson: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dc-calibrated-'));
+    modelJson = await savedConvNet(join(dir, 'model'));
+    writePngs(join(dir, 'calibration'), 6, 7);
+    const test = Float32Array.from({ length: 5 * 16 * 16 * 3 }, (_, i) => ((i * 7919) % 256) / 255);
+    writeFileSync(join(dir, 'test.npy'), Buffer.from(dump(test, [5, 16, 16, 3])));
+    writeFileSync(join(dir, 'wrong.npy'), Buffer.from(dump(new Float32Array(4 * 28 * 28), [4, 28, 28, 1])));
+  }, 60_000);
+
+  it('plans sparsity and bits on photographs, writes the file and measures its fidelity by running it', async () => {
+    const out = join(dir, 'model.dcm');
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--test-data', join(dir, 'test.npy'), '-o', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(result.originalBytes).toBe(4 * (3 * 3 * 3 * 16 + 16 + 16 * 16 * 16 * 6 + 6));
+    expect(result.compressionRatio).toBeGreaterThan(2);
+    expect(result.calibrationSamples).toBe(6);
+    expect(result.plan.kinds).toEqual(['classifier']);
+    expect(Object.keys(result.plan.allocation)).toEqual(['conv/kernel', 'head/kernel']);
+    // The written file, run by the sparse runtime, agrees with the original on every calibration image.
+    expect(result.calibrationFidelity.outputs[0].top1Agreement).toBe(1);
+    expect(result.calibrationFidelity.withinBudget).toBe(true);
+    expect(result.testSamples).toBe(5);
+    expect(result.testFidelity.outputs[0].relativeError).toBeLessThan(0.2);
+    expect(result.plan.evaluations.reference).toBe(1);
+  }, 60_000);
+
+  it('rejects calibration inputs of the wrong shape before any planning, writing nothing', async () => {
+    const out = join(dir, 'wrong.dcm');
+    const t0 = performance.now();
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'wrong.npy'), '-o', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('DATA_MISMATCH');
+    expect(r.stderr).toContain('[n, 16, 16, 3]');
+    expect(existsSync(out)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  });
+
+  it('needs --no-retrain', async () => {
+    const r = await dc('compress', modelJson, '--calibration', join(dir, 'calibration'), '-o', join(dir, 'x.dcm'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('INVALID_OPTION');
+  });
+});

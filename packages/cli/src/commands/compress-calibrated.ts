@@ -1,0 +1,139 @@
+/**
+ * `dc compress model.json --no-retrain --calibration <images dir | .npy> [--max-output-drift d]`:
+ * post-training compression under a fidelity budget. The per-tensor sparsity and bits come from
+ * `@dc/allocate`'s `planPostTraining` on the calibration inputs; the written file is then run on
+ * those inputs (and on `--test-data`, when given) and its fidelity to the original reported.
+ */
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { compareOutputs, type FidelityReport, type OutputBatch, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
+import { DcError, float32Bytes } from '@dc/core';
+import { writeFileAtomic } from '@dc/core/node';
+import { loadModel, selectTrainingBackend } from '@dc/core/tfjs';
+import { lineProgress, type Progress } from '../compress/progress.js';
+import { readInputBatches } from '../no-retrain/calibration.js';
+import { fileOutputs } from '../no-retrain/file-outputs.js';
+import { createLayersRunner } from '../no-retrain/layers-runner.js';
+import { planAndCompressLayers } from '../no-retrain/plan-layers.js';
+
+/** Options of {@link compressCalibrated}. */
+export interface CalibratedOptions {
+  readonly out: string;
+  /** A folder of photographs or a `.npy` of inputs `[n, ...input shape]`, held out of the test inputs. */
+  readonly calibration: string;
+  /** Commander's `--no-retrain`: must be false. */
+  readonly retrain?: boolean;
+  readonly maxOutputDrift?: number;
+  /** Per output: classifier, regression, mask or embedding (default: detected). */
+  readonly outputKinds?: readonly OutputKind[];
+  /** Test inputs (same forms as `calibration`) on which the written file's fidelity is measured. */
+  readonly testData?: string;
+  readonly foldBatchNorm?: boolean;
+  readonly float32?: boolean;
+  readonly seed?: number;
+}
+
+/** What `dc compress --calibration --json` prints. */
+export interface CalibratedResult {
+  readonly input: string;
+  readonly format: 'layers-model';
+  readonly file: string;
+  readonly fileBytes: number;
+  /** Float32 bytes of every parameter of the loaded model. */
+  readonly originalBytes: number;
+  readonly compressionRatio: number;
+  readonly calibrationSamples: number;
+  /** The written file's fidelity to the original on the calibration inputs, and on the test inputs (null: none given). */
+  readonly calibrationFidelity: FidelityReport;
+  readonly testFidelity: FidelityReport | null;
+  readonly testSamples: number;
+  readonly plan: Pick<PostTrainingPlan, 'allocation' | 'kinds' | 'budget' | 'evaluations' | 'predictedBytes' | 'reasons'>;
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+  readonly load: { readonly start: number; readonly end: number; readonly cores: number };
+}
+
+/** Compresses the LayersModel at `path` within the fidelity budget (see the module comment). */
+export async function compressCalibrated(path: string, o: CalibratedOptions, progress: Progress = lineProgress((t) => process.stderr.write(`${t}\n`))): Promise<CalibratedResult> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const load0 = loadavg()[0];
+  if (o.retrain !== false) {
+    throw new DcError('INVALID_OPTION', '--calibration plans a post-training compression, which does not retrain', { option: 'calibration', hint: 'Add --no-retrain (or drop --calibration to retrain on --data).' });
+  }
+  const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
+  const { model } = await loadModel(path, { tf: tfjs });
+  const spec = { name: model.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' };
+  // Everything that can be wrong with the inputs fails here, before any long work.
+  const calibration = await readInputBatches(tfjs, o.calibration, spec);
+  const test = o.testData ? await readInputBatches(tfjs, o.testData, spec) : undefined;
+  try {
+    progress.log(`${path}: planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}), max output drift ${o.maxOutputDrift ?? 0.02}`);
+    const { plan, bytes } = await planAndCompressLayers(tfjs, model, calibration.batches, {
+      ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
+      ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
+      foldBatchNorm: o.foldBatchNorm ?? true,
+      float32: o.float32 ?? false,
+      seed: o.seed ?? 1,
+      onProgress: (e) => {
+        if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);
+      },
+    });
+    for (const r of plan.reasons) progress.log(r);
+    const file = resolve(o.out);
+    await writeFileAtomic(file, bytes);
+    progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it with @dc/sparse-runtime`);
+    const fidelity = async (batches: readonly tf.Tensor[]) => compareOutputs(await referenceOutputs(tfjs, model, batches), await fileOutputs(file, batches), plan.kinds, plan.budget);
+    const originalBytes = float32Bytes(model);
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      input: path,
+      format: 'layers-model',
+      file,
+      fileBytes: bytes.length,
+      originalBytes,
+      compressionRatio: originalBytes / bytes.length,
+      calibrationSamples: calibration.samples,
+      calibrationFidelity: await fidelity(calibration.batches),
+      testFidelity: test ? await fidelity(test.batches) : null,
+      testSamples: test?.samples ?? 0,
+      plan: { allocation: plan.allocation, kinds: plan.kinds, budget: plan.budget, evaluations: plan.evaluations, predictedBytes: plan.predictedBytes, reasons: plan.reasons },
+      wallSeconds: (performance.now() - t0) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      load: { start: load0, end: loadavg()[0], cores: cpus().length },
+    };
+  } finally {
+    tfjs.dispose([...calibration.batches, ...(test?.batches ?? [])]);
+  }
+}
+
+async function referenceOutputs(tfjs: typeof tf, model: Parameters<typeof createLayersRunner>[1], batches: readonly tf.Tensor[]): Promise<OutputBatch[][]> {
+  const runner = createLayersRunner(tfjs, model);
+  try {
+    const out: OutputBatch[][] = [];
+    for (const b of batches) out.push(await runner.run(new Map(), b));
+    return out;
+  } finally {
+    runner.dispose();
+  }
+}
+
+/** One output's fidelity in words. */
+export function describeFidelity(f: FidelityReport): string {
+  const parts = f.outputs.map((o) => {
+    const own = o.top1Agreement !== undefined ? `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}%` : o.iou !== undefined ? `IoU ${(100 * o.iou).toFixed(2)}%` : o.minCosine !== undefined ? `min cosine ${o.minCosine.toFixed(4)}` : `relative error ${(100 * o.relativeError).toFixed(2)}%`;
+    return `output ${o.output} (${o.kind}): ${own}`;
+  });
+  return `${parts.join('; ')} — ${f.withinBudget ? 'within' : 'OVER'} budget`;
+}
+
+/** The human-readable summary of {@link compressCalibrated}. */
+export function formatCalibrated(r: CalibratedResult): string {
+  return [
+    `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,
+    `fidelity of the file on ${r.calibrationSamples} calibration samples: ${describeFidelity(r.calibrationFidelity)}`,
+    r.testFidelity ? `fidelity on ${r.testSamples} test samples: ${describeFidelity(r.testFidelity)}` : 'no --test-data: fidelity measured on the calibration samples only',
+    `${r.plan.evaluations.total} model runs; ${r.wallSeconds.toFixed(0)} s wall, ${r.cpuSeconds.toFixed(0)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
+  ].join('\n');
+}

@@ -1,0 +1,58 @@
+/**
+ * Photographs as model inputs: PNG (pngjs) and JPEG (jpeg-js) files decoded to RGB bytes, read one
+ * by one from a folder in name order.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { DcError } from '@dc/core';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+
+/** A decoded image: `height × width × 3` RGB bytes, row-major. */
+export interface RgbImage {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly rgb: Uint8Array;
+}
+
+/** File extensions read as images. */
+export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
+
+/** Decodes one PNG or JPEG file to RGB (alpha dropped, grey expanded); `BAD_DATA_FILE` if it cannot. */
+export async function readImage(path: string): Promise<RgbImage> {
+  const bytes = await readFile(path);
+  const ext = extname(path).toLowerCase();
+  let width: number;
+  let height: number;
+  let rgba: Uint8Array;
+  try {
+    if (ext === '.png') {
+      const png = PNG.sync.read(bytes);
+      ({ width, height } = png);
+      rgba = png.data;
+    } else {
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      ({ width, height } = img);
+      rgba = img.data;
+    }
+  } catch (e) {
+    throw new DcError('BAD_DATA_FILE', `${path} is not a readable ${ext.slice(1).toUpperCase()} image: ${(e as Error).message}`, { cause: e });
+  }
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    rgb[i] = rgba[j];
+    rgb[i + 1] = rgba[j + 1];
+    rgb[i + 2] = rgba[j + 2];
+  }
+  return { name: path, width, height, rgb };
+}
+
+/** Every `.png`, `.jpg`, `.jpeg` file of `dir` in name order (`BAD_DATA_FILE` when there is none). */
+export async function readImageDir(dir: string): Promise<RgbImage[]> {
+  const names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase())).sort();
+  if (names.length === 0) throw new DcError('BAD_DATA_FILE', `${dir} holds no PNG or JPEG image`, { hint: 'Pass a folder of .png / .jpg photographs, or a .npy array of inputs in the model\'s input shape.' });
+  const out: RgbImage[] = [];
+  for (const n of names) out.push(await readImage(join(dir, n)));
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * Calibration (and test) inputs for post-training compression, from a folder of photographs or a
+ * `.npy` array, checked against the model's input before any long work and cut into batches.
+ */
+import { stat } from 'node:fs/promises';
+import type * as tf from '@tensorflow/tfjs';
+import { DcError } from '@dc/core';
+import { readImageDir } from '../data/images.js';
+import { readNpy } from '../data/npy.js';
+import { imageTensor, type ImageInputSpec } from './image-inputs.js';
+
+/** Samples cut into batches, one tensor per batch (the model has one input). */
+export interface InputBatches {
+  readonly batches: tf.Tensor[];
+  readonly samples: number;
+  /** `images` (resized photographs, [0, 1] or [0, 255] for int32 inputs) or `npy` (values as given). */
+  readonly source: 'images' | 'npy';
+}
+
+/**
+ * Reads `path` (a folder of `.png` / `.jpg` photographs, or a `.npy` array `[n, ...input shape]`)
+ * for the model input `spec` (`-1`: any size): `DATA_MISMATCH` when the array's shape does not
+ * fit, `BAD_DATA_FILE` when nothing can be read. At most `batchSize` samples per batch (1 when the
+ * input's batch dimension is fixed at 1).
+ */
+export async function readInputBatches(tfjs: typeof tf, path: string, spec: ImageInputSpec, batchSize = 8): Promise<InputBatches> {
+  const per = spec.shape[0] === 1 ? 1 : batchSize;
+  const info = await stat(path).catch((cause: unknown) => {
+    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs or a .npy file to --calibration / --data.' });
+  });
+  if (info.isDirectory()) {
+    const images = await readImageDir(path);
+    const singles = images.map((img) => imageTensor(tfjs, img, spec));
+    return { batches: group(tfjs, singles, per), samples: images.length, source: 'images' };
+  }
+  const array = await readNpy(path);
+  const rest = spec.shape.slice(1);
+  const fits = array.shape.length === spec.shape.length && rest.every((d, i) => d < 0 || d === array.shape[i + 1]);
+  if (!fits || array.shape[0] === 0) {
+    throw new DcError('DATA_MISMATCH', `${path} has shape [${array.shape.join(', ')}], the model input ${spec.name} takes [n, ${rest.map((d) => (d < 0 ? '?' : d)).join(', ')}]`, {
+      hint: "Save the inputs as one array of shape [samples, ...the model's input shape], preprocessed as the model expects.",
+    });
+  }
+  const n = array.shape[0];
+  const size = array.values.length / n;
+  const dtype = spec.dtype === 'int32' ? 'int32' : 'float32';
+  const batches: tf.Tensor[] = [];
+  for (let s = 0; s < n; s += per) {
+    const m = Math.min(per, n - s);
+    const values = dtype === 'int32' ? Int32Array.from(array.values.subarray(s * size, (s + m) * size)) : Float32Array.from(array.values.subarray(s * size, (s + m) * size));
+    batches.push(tfjs.tensor(values, [m, ...array.shape.slice(1)], dtype));
+  }
+  return { batches, samples: n, source: 'npy' };
+}
+
+/** Single-sample tensors concatenated into batches of `per`. */
+function group(tfjs: typeof tf, singles: tf.Tensor[], per: number): tf.Tensor[] {
+  if (per === 1) return singles;
+  const out: tf.Tensor[] = [];
+  for (let s = 0; s < singles.length; s += per) out.push(tfjs.concat(singles.slice(s, s + per), 0));
+  tfjs.dispose(per === 1 ? [] : singles);
+  return out;
+}

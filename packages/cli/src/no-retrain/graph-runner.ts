@@ -1,0 +1,72 @@
+/**
+ * A tfjs GraphModel as the post-training planner runs it: `run(weights, inputs)` executes the
+ * model with some weights substituted (the executor's weight map swapped for the call, then
+ * restored), so no model is rebuilt per evaluation.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { OutputBatch } from '@dc/allocate';
+
+/** A loaded GraphModel with weight substitution. */
+export interface GraphRunner {
+  readonly model: tf.GraphModel;
+  /** The model's inputs (name, shape with -1 for free dimensions, dtype). */
+  readonly inputs: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: string }[];
+  /** Output node names, in the order `run` returns them. */
+  readonly outputs: readonly string[];
+  /** Runs `batch` (one tensor per model input) with `weights` substituted; every output as float32. */
+  run(weights: ReadonlyMap<string, Float32Array>, batch: readonly tf.Tensor[]): Promise<OutputBatch[]>;
+  dispose(): void;
+}
+
+interface Executor {
+  weightMap: Record<string, tf.Tensor[]>;
+}
+
+/** Loads `artifacts` into a GraphModel on the active backend of `tfjs` and wraps it (see the module comment). */
+export async function createGraphRunner(tfjs: typeof tf, artifacts: tf.io.ModelArtifacts): Promise<GraphRunner> {
+  const model = await tfjs.loadGraphModel(tfjs.io.fromMemory(artifacts));
+  const executor = (model as unknown as { executor: Executor }).executor;
+  const original = executor.weightMap;
+  const outputs = model.outputs.map((o) => o.name);
+  // execute() where the graph allows it (no control flow or dynamic shapes), else executeAsync().
+  let synchronous = true;
+  const execute = async (x: tf.Tensor | tf.Tensor[]): Promise<tf.Tensor | tf.Tensor[]> => {
+    if (synchronous) {
+      try {
+        return model.execute(x, outputs);
+      } catch (e) {
+        if (!/executeAsync|dynamic|control flow/i.test(String((e as Error).message))) throw e;
+        synchronous = false;
+      }
+    }
+    return model.executeAsync(x, outputs);
+  };
+  return {
+    model,
+    inputs: model.inputs.map((i) => ({ name: i.name, shape: (i.shape ?? []).map((d) => d ?? -1), dtype: i.dtype })),
+    outputs,
+    async run(weights, batch) {
+      const created: tf.Tensor[] = [];
+      const map = { ...original };
+      for (const [name, values] of weights) {
+        const old = original[name]?.[0];
+        if (!old) continue;
+        const t = tfjs.tensor(values, old.shape, 'float32');
+        created.push(t);
+        map[name] = [t];
+      }
+      executor.weightMap = map;
+      try {
+        const result = await execute(batch.length === 1 ? batch[0] : [...batch]);
+        const list = Array.isArray(result) ? result : [result];
+        const out = await Promise.all(list.map(async (t) => ({ shape: t.shape, values: Float32Array.from(await t.data()) })));
+        tfjs.dispose(list);
+        return out;
+      } finally {
+        executor.weightMap = original;
+        tfjs.dispose(created);
+      }
+    },
+    dispose: () => model.dispose(),
+  };
+}

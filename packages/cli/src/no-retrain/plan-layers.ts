@@ -1,0 +1,60 @@
+/**
+ * `dc compress model.json --no-retrain --calibration …` for a LayersModel: batch norms folded,
+ * then every dense / conv2d kernel of at least 256 weights allocated by `planPostTraining` on the
+ * calibration inputs, then pruned, clustered and written with the planned sparsity and bits
+ * (kernels the plan keeps float, and smaller ones, are not clustered).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
+import { createPipeline, foldBatchNorm, listParams, type Model, type ProgressEvent, type Stage } from '@dc/core';
+import { pruneLowMagnitude } from '@dc/prune';
+import { clusterWeights } from '@dc/quantize';
+import { fileStage } from '../compress/stages.js';
+import { createLayersRunner } from './layers-runner.js';
+
+/** Kernels with fewer weights stay float (as @dc/graph-model's eligibility rule). */
+export const MIN_PLANNED_ELEMENTS = 256;
+
+/** Options of {@link planAndCompressLayers}. */
+export interface PlanLayersOptions {
+  readonly maxOutputDrift?: number;
+  readonly outputKinds?: readonly (OutputKind | undefined)[];
+  readonly foldBatchNorm: boolean;
+  readonly float32: boolean;
+  readonly seed: number;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Plans on `calibration` and returns the plan and the written file's bytes. */
+export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calibration: readonly tf.Tensor[], o: PlanLayersOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array; model: Model }> {
+  const model = o.foldBatchNorm ? (await createPipeline().use(foldBatchNorm()).run(input, { seed: o.seed })).model : input;
+  const clusterable = listParams(model).filter((r) => r.param === 'kernel' && (r.layer.config.kind === 'dense' || r.layer.config.kind === 'conv2d'));
+  const tensors = clusterable.filter((r) => r.tensor.values.length >= MIN_PLANNED_ELEMENTS).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
+  const runner = createLayersRunner(tfjs, model);
+  let plan: PostTrainingPlan;
+  try {
+    plan = await planPostTraining({
+      tensors,
+      calibration,
+      run: (w, b) => runner.run(w, b),
+      ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
+      ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+  } finally {
+    runner.dispose();
+  }
+  const layerOf = (key: string) => clusterable.find((r) => r.key === key)!.layer.name;
+  const sparsity: Record<string, number> = {};
+  const layerBits: Record<string, number> = {};
+  for (const [key, a] of Object.entries(plan.allocation)) {
+    if (a.sparsity > 0) sparsity[layerOf(key)] = a.sparsity;
+    if (a.bits !== null) layerBits[key] = a.bits;
+  }
+  const exclude = clusterable.filter((r) => layerBits[r.key] === undefined).map((r) => r.key);
+  const stages: Stage[] = [];
+  if (Object.keys(sparsity).length > 0) stages.push(pruneLowMagnitude({ sparsity, evaluate: false }) as Stage);
+  stages.push(clusterWeights({ bits: 8, layerBits, exclude, init: 'linear', evaluate: false }) as Stage, fileStage(o));
+  const result = await createPipeline().useAll(stages).run(model, { seed: o.seed });
+  return { plan, bytes: result.artifacts['encode/file']!.bytes, model };
+}

