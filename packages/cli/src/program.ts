@@ -76,7 +76,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .addOption(new Option('-p, --preset <name>', 'hyper-parameter preset').choices(['quick', 'paper']).default('quick'))
     .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')
     .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3"', perLayer('--sparsity', (n) => n >= 0 && n < 1))
-    .option('--bits <list>', 'codebook bits: one number, or per layer, e.g. "*=5,logits=6"', perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8))
+    .option('--bits <list>', 'codebook bits: one number for every dense/conv2d layer, or per layer, e.g. "*=5,logits=6" (depthwise layers are clustered when named: "*=5,block1_dw=6")', perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8))
     .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'));
   addRetrainingOptions(compress)
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')

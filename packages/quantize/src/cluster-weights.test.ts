@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createPipeline, createRandom, isDcError, listParams, type FineTuneOptions, type Model, type StageContext, type TrainingService } from '@dc/core';
-import { runStageContract, tinyConvModel, tinyDenseModel } from '@dc/core/testing';
+import { runStageContract, tinyConvModel, tinyDenseModel, tinyGraphModel } from '@dc/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clusterWeights, type ClusterLayerMetrics } from './cluster-weights.js';
 import { cpuTrainer, prunedTinyModel, trainedTinyModel } from './test-fixtures.test-support.js';
@@ -70,6 +70,19 @@ describe('clusterWeights stage', () => {
     }
     // Biases untouched by default.
     expect(out.layers[0].params.bias).toBe(model.layers[0].params.bias);
+  });
+
+  it('clusters depthwise kernels only when asked (named in layerBits or bits.depthwiseConv2d)', async () => {
+    const model = tinyGraphModel();
+    const depthwise = model.layers.filter((l) => l.config.kind === 'depthwiseConv2d').map((l) => `${l.name}/kernel`);
+    expect(depthwise).toEqual(['dw/kernel', 'down/kernel']);
+    const byDefault = await createPipeline().use(clusterWeights({ bits: 3 })).run(model);
+    expect(depthwise.filter((k) => byDefault.artifacts['quantize/codebooks']!.has(k))).toEqual([]);
+    const named = await createPipeline().use(clusterWeights({ bits: 3, layerBits: { dw: 2 } })).run(model);
+    expect(depthwise.filter((k) => named.artifacts['quantize/codebooks']!.has(k))).toEqual(['dw/kernel']);
+    expect(distinctNonzero(kernels(named.model).get('dw/kernel')!)).toBeLessThanOrEqual(4);
+    const byKind = await createPipeline().use(clusterWeights({ bits: { depthwiseConv2d: 3 } })).run(model);
+    for (const key of depthwise) expect(distinctNonzero(kernels(byKind.model).get(key)!)).toBeLessThanOrEqual(8);
   });
 
   it('fine-tunes the centroids: ≤ 2^bits distinct nonzeros after every step, zeros exact, centroids moved', async () => {

@@ -18,9 +18,11 @@ export type EmptyClusters = 'drop' | 'reseed';
 export interface ClusterWeightsOptions {
   /**
    * Bits per code (the codebook has at most `2 ** bits` centroids). A number applies to every
-   * clustered tensor; an object sets it per layer kind. Default `{ conv2d: 8, dense: 5 }` (the paper).
+   * dense and conv2d kernel; an object sets it per layer kind. Default `{ conv2d: 8, dense: 5 }`
+   * (the paper). Depthwise kernels (few weights, each filter alone on its channel) are clustered
+   * only when asked: `bits.depthwiseConv2d`, or the layer named in `layerBits`.
    */
-  bits?: number | { conv2d?: number; dense?: number };
+  bits?: number | { conv2d?: number; dense?: number; depthwiseConv2d?: number };
   /** Per-layer overrides of `bits`, keyed by layer name (`dense_1`) or parameter key (`dense_1/kernel`, which wins). */
   layerBits?: Record<string, number>;
   /** Layer names or parameter keys left unclustered (they keep float32 values; pruned zeros stay zero). */
@@ -55,7 +57,7 @@ export interface ClusterWeightsOptions {
 
 /** {@link ClusterWeightsOptions} with defaults filled in. */
 export interface ResolvedClusterOptions {
-  readonly bits: { readonly conv2d: number; readonly dense: number };
+  readonly bits: { readonly conv2d: number; readonly dense: number; readonly depthwiseConv2d?: number };
   readonly layerBits: Readonly<Record<string, number>>;
   readonly exclude: readonly string[];
   readonly includeBiases: boolean;
@@ -91,7 +93,7 @@ const KEYS: OptionKeys<ClusterWeightsOptions> = {
   evaluate: true,
 };
 type BitsByKind = Exclude<ClusterWeightsOptions['bits'], number | undefined>;
-const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true };
+const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true, depthwiseConv2d: true };
 
 const check: OptionChecks = optionChecks(STAGE);
 
@@ -117,6 +119,7 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
     check.object<BitsByKind>(bits, 'bits', BITS_KEYS);
     if (bits.conv2d !== undefined) assertBits(bits.conv2d, 'bits.conv2d');
     if (bits.dense !== undefined) assertBits(bits.dense, 'bits.dense');
+    if (bits.depthwiseConv2d !== undefined) assertBits(bits.depthwiseConv2d, 'bits.depthwiseConv2d');
     conv2d = bits.conv2d ?? conv2d;
     dense = bits.dense ?? dense;
   }
@@ -143,7 +146,7 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
   check.number(centroidMomentum, 'centroidMomentum', { min: 0, below: 1 });
   if (options.batchSize !== undefined) check.number(options.batchSize, 'batchSize', { integer: true, min: 1 });
   return {
-    bits: { conv2d, dense },
+    bits: { conv2d, dense, ...(typeof bits === 'object' && bits.depthwiseConv2d !== undefined ? { depthwiseConv2d: bits.depthwiseConv2d } : {}) },
     layerBits: { ...layerBits },
     exclude: [...exclude],
     includeBiases,
@@ -160,12 +163,13 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
   };
 }
 
-/** Layers the stage clusters: dense and conv2d (the kinds `bits` sets). */
-const clusterable = (layer: Layer) => layer.config.kind === 'dense' || layer.config.kind === 'conv2d';
+/** Layer kinds the stage can cluster (depthwise only when asked: see `bits`). */
+const CLUSTERABLE = new Set(['dense', 'conv2d', 'depthwiseConv2d']);
+const clusterable = (layer: Layer) => CLUSTERABLE.has(layer.config.kind);
 
 /**
  * Checks the names in `layerBits` and `exclude` against `model` (layer names or parameter keys of
- * dense and conv2d layers): `UNKNOWN_LAYER` / `INVALID_OPTION` naming the option and listing the
+ * dense, conv2d and depthwise conv2d layers): `UNKNOWN_LAYER` / `INVALID_OPTION` naming the option and listing the
  * valid names.
  */
 export function assertClusterLayerNames(model: Model, o: ResolvedClusterOptions): void {
@@ -176,7 +180,7 @@ export function assertClusterLayerNames(model: Model, o: ResolvedClusterOptions)
 /** The bits for one parameter, or `undefined` when it is not clustered. */
 export function bitsFor(ref: ParamRef, o: ResolvedClusterOptions): number | undefined {
   const { kind } = ref.layer.config;
-  if (kind !== 'dense' && kind !== 'conv2d') return undefined;
+  if (kind !== 'dense' && kind !== 'conv2d' && kind !== 'depthwiseConv2d') return undefined;
   if (o.exclude.includes(ref.key) || o.exclude.includes(ref.layer.name)) return undefined;
   if (ref.param === 'bias' && !o.includeBiases) return undefined;
   return o.layerBits[ref.key] ?? o.layerBits[ref.layer.name] ?? o.bits[kind];
