@@ -5,10 +5,11 @@
  */
 import { addRetrainingOptions } from './retraining-options.js';
 import { Command, Option } from 'commander';
-import { compressFile, formatCompress } from './commands/compress.js';
+import { compressFile, formatCompress, type CompressResult } from './commands/compress.js';
 import { compressCalibrated, formatCalibrated } from './commands/compress-calibrated.js';
-import { formatInspect, inspectFile } from './commands/inspect.js';
-import { formatRun, runFile } from './commands/run.js';
+import { compressGraphFile, formatCompressGraph, isGraphModelFile, type CompressGraphResult } from './commands/compress-graph.js';
+import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
+import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatCliError, toCliError } from './errors.js';
 import { finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber } from './flags.js';
 import { lineProgress } from './compress/progress.js';
@@ -44,30 +45,30 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
 
   program
     .command('inspect')
-    .description('what a .dcm file holds: each node (kind, shape, parameters, kept, bits, bytes) and where every byte goes')
+    .description('what a .dcm file holds: each node (kind, shape, parameters, kept, bits, bytes), or each weight of a GraphModel file, and where every byte goes')
     .argument('<file>', 'a .dcm file')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (file: string, o: { json?: boolean }) => exit(await report(io, o.json, () => inspectFile(file), formatInspect)));
+    .action(async (file: string, o: { json?: boolean }) => exit(await report(io, o.json, () => inspectAnyFile(file), formatInspectAny)));
 
   program
     .command('run')
-    .description('run a .dcm file on data with the sparse runtime and report its accuracy')
+    .description('run a .dcm file on data with the sparse runtime and report its accuracy; a GraphModel file runs through tfjs and reports each output')
     .argument('<file>', 'a .dcm file')
-    .requiredOption('--data <path>', 'a folder of IDX files (MNIST layout, .gz accepted) or a .npy array of inputs [N, ...input shape]')
+    .option('--data <path>', 'a folder of IDX files (MNIST layout, .gz accepted) or a .npy array of inputs [N, ...input shape]; required except for GraphModel files (without it: one synthetic sample)')
     .option('--labels <file>', 'a .npy array of integer class labels [N] (with .npy inputs)')
     .addOption(new Option('--split <split>', 'split of an IDX folder').choices(['test', 'train']).default('test'))
     .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
-    .addOption(new Option('--backend <name>', 'runtime backend').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
+    .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--threads <n>', 'worker threads of the cpu backend', positiveInt('--threads'))
     .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record)", finiteNumber('--input-scale'))
     .option('--input-offset <x>', "then add x (overrides the file's preprocessing record)", finiteNumber('--input-offset'))
     .option('--json', 'print one JSON object on stdout')
-    .action(async (file: string, o: Parameters<typeof runFile>[1] & { json?: boolean }) => exit(await report(io, o.json, () => runFile(file, o), formatRun)));
+    .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & { json?: boolean }) => exit(await report(io, o.json, () => runAnyFile(file, o), formatRunAny)));
 
   const compress = program
     .command('compress')
     .description('compress a tfjs model.json: prune (+ retrain), fold BatchNorm, cluster (+ fine-tune), Huffman-code; write the .dcm file and measure it by running it')
-    .argument('<model.json>', 'a tfjs LayersModel (model.json with its weight files beside it)')
+    .argument('<model.json>', 'a tfjs LayersModel, or a GraphModel with --no-retrain (model.json with its weight files beside it)')
     .requiredOption('-o, --out <file>', 'the .dcm file to write')
     .option('--data <path>', 'training data: an IDX folder (train split; its test split measures the file) or a .npy array of inputs [N, ...input shape]')
     .option('--labels <file>', 'a .npy array of integer class labels [N] (with .npy inputs)')
@@ -95,11 +96,13 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--output-kinds <list>', 'with --calibration: the kind of each output, comma-separated (classifier, regression, mask, embedding; default: detected)', outputKinds)
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
     .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }) => {
+      const progress = lineProgress(io.stderr);
       if (o.calibration !== undefined) {
         const calibrated = { ...o, calibration: o.calibration };
-        return exit(await report(io, o.json, () => compressCalibrated(file, calibrated, lineProgress(io.stderr)), formatCalibrated));
+        return exit(await report(io, o.json, () => compressCalibrated(file, calibrated, progress), formatCalibrated));
       }
-      return exit(await report(io, o.json, () => compressFile(file, o, lineProgress(io.stderr)), formatCompress));
+      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? compressGraphFile(file, o, progress) : compressFile(file, o, progress));
+      return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
     });
 
   return program;

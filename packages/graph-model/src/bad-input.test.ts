@@ -6,7 +6,7 @@ import { decodeContainer, encodeContainer } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { rejectedError as rejection, thrownError as sync, tinyDenseModel } from '@dc/core/testing';
 import { compressGraphModel, dcmGraphModelHandler, encodeGraphModel, loadGraphModelArtifacts, uniformAllocation } from './index.js';
-import { writeFixture } from './test/fixture.test-support.js';
+import { writeFixture } from './testing/fixture.js';
 
 type Node = { name: string; op: string };
 const nodesOf = (json: Record<string, unknown>): Node[] => (json.modelTopology as { node: Node[] }).node;

@@ -36,12 +36,18 @@ export interface InspectResult {
   readonly sections: ContainerDescription;
 }
 
-function keptOf(t: CompressedTensor): number {
+/** Stored nonzero elements of a tensor. */
+export function keptOf(t: CompressedTensor): number {
   if (t.layout === 'sparse' || t.layout === 'sparse-coded') return t.positions.length;
   if (t.layout === 'dense') return t.values.reduce((n, v) => n + (v === 0 ? 0 : 1), 0);
   let n = 0;
   for (const c of t.codes) if (t.codebook[c] !== 0) n++;
   return n;
+}
+
+/** Bits per code of a clustered tensor (from its codebook's size), or null for a float one. */
+export function codeBitsOf(t: CompressedTensor): number | null {
+  return t.layout === 'sparse-coded' || t.layout === 'dense-coded' ? Math.max(1, Math.ceil(Math.log2(t.codebook.length))) : null;
 }
 
 /** Inspects the file at `path`. */
@@ -57,7 +63,6 @@ export async function inspectFile(path: string): Promise<InspectResult> {
     const count = tensors.reduce((s, { t }) => s + t.shape.reduce((a, b) => a * b, 1), 0);
     params += count;
     const kernel = cm.tensors.get(`${n.name}/kernel`);
-    const coded = kernel && (kernel.layout === 'sparse-coded' || kernel.layout === 'dense-coded') ? kernel : undefined;
     return {
       name: n.name,
       kind: n.config.kind,
@@ -65,7 +70,7 @@ export async function inspectFile(path: string): Promise<InspectResult> {
       outputShape: n.outputShape,
       params: count,
       kept: tensors.reduce((s, { t }) => s + keptOf(t), 0),
-      bits: coded ? Math.max(1, Math.ceil(Math.log2(coded.codebook.length))) : null,
+      bits: kernel ? codeBitsOf(kernel) : null,
       bytes: sections.tensors.filter((t) => tensors.some((x) => x.key === t.key)).reduce((s, t) => s + t.bytes, 0),
     };
   });

@@ -1,0 +1,66 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { dump } from 'npyjs';
+import { describe, expect, it } from 'vitest';
+import { graphTensorValues } from '@dc/core';
+import { decodeGraphModel } from '@dc/graph-model';
+import { writeGraphModelFixture } from '@dc/graph-model/testing';
+import { dc } from '../run-dc.test-support.js';
+
+describe('dc compress / inspect / run on a tfjs GraphModel', () => {
+  it('compresses a graph-model model.json post-training with the flags, and the file holds what it reports', async () => {
+    const model = await writeGraphModelFixture();
+    const out = join(dirname(model), 'fixture.dcm');
+    const r = await dc('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ format: 'graph-model', weights: 7, compressedWeights: 3, parameters: 432 + 16 + 144 + 2 + 2 + 640 + 40 });
+    const bytes = readFileSync(out);
+    expect(result.fileBytes).toBe(bytes.length);
+    expect(result.compressionRatio).toBeCloseTo((result.parameters * 4) / bytes.length, 10);
+    const allocated = Object.fromEntries(result.tensors.filter((t: { allocation: unknown }) => t.allocation).map((t: { name: string; allocation: unknown }) => [t.name, t.allocation]));
+    expect(allocated).toEqual({ 'model/conv/weights': { sparsity: 0.6, bits: 5 }, 'model/dw/weights': { sparsity: 0.25, bits: 5 }, 'model/fc/weights': { sparsity: 0.6, bits: 5 } });
+    const fc = decodeGraphModel(bytes).tensors.find((t) => t.name === 'model/fc/weights')!;
+    const values = graphTensorValues(fc);
+    expect(values.filter((v) => v === 0).length).toBe(384);
+    expect(new Set(values.filter((v) => v !== 0)).size).toBeLessThanOrEqual(32);
+
+    const inspected = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    expect(inspected.format).toBe('graph-model');
+    expect(inspected.weights.map((w: { name: string }) => w.name)).toEqual(['model/conv/weights', 'model/conv/bias', 'model/dw/weights', 'model/pool/axes', 'model/flatten/shape', 'model/fc/weights', 'model/fc/bias']);
+    expect(inspected.weights[5]).toMatchObject({ dtype: 'float32', elements: 640, kept: 256, bits: 5 });
+    expect(inspected.weights[3]).toMatchObject({ dtype: 'int32', layout: 'dense', bits: null, bytes: 8 });
+    const d = inspected.sections;
+    expect(inspected.weights.reduce((n: number, w: { bytes: number }) => n + w.bytes, 0) + d.totals.header + d.totals.padding).toBe(bytes.length);
+    expect((await dc('inspect', out)).stdout).toContain('model/fc/weights');
+
+    const run = JSON.parse((await dc('run', out, '--json')).stdout);
+    expect(run).toMatchObject({ format: 'graph-model', synthetic: true, samples: 1, backend: 'cpu' });
+    expect(run.outputs).toHaveLength(1);
+    expect(run.outputs[0]).toMatchObject({ shape: [1, 40], nonFinite: 0 });
+    expect(run.outputs[0].mean).toBeCloseTo(1 / 40, 6); // softmax rows sum to 1
+    const x = join(dirname(model), 'x.npy');
+    writeFileSync(x, Buffer.from(dump(Float32Array.from({ length: 3 * 8 * 8 * 3 }, (_, i) => (i % 7) / 7), [3, 8, 8, 3])));
+    const onData = JSON.parse((await dc('run', out, '--data', x, '--backend', 'tfjs', '--json')).stdout);
+    expect(onData).toMatchObject({ synthetic: false, samples: 3, backend: 'wasm' });
+    expect(onData.outputs[0].shape).toEqual([3, 40]);
+  });
+
+  it('refuses a GraphModel without --no-retrain, and inputs of the wrong shape, with a code and a hint', async () => {
+    const model = await writeGraphModelFixture();
+    const out = join(dirname(model), 'fixture.dcm');
+    const retrain = await dc('compress', model, '-o', out);
+    expect(retrain.code).toBe(1);
+    expect(retrain.stderr).toMatch(/INVALID_OPTION[\s\S]*hint: Add --no-retrain/);
+    expect((await dc('compress', model, '--no-retrain', '-o', out)).code).toBe(0);
+    const x = join(dirname(model), 'x.npy');
+    writeFileSync(x, Buffer.from(dump(new Float32Array(2 * 10), [2, 10])));
+    const wrong = await dc('run', out, '--data', x);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/DATA_MISMATCH[\s\S]*hint:/);
+    const layers = new URL('../../../../apps/demo/compressed/lenet-5.dcm', import.meta.url).pathname;
+    const noData = await dc('run', layers);
+    expect(noData.code).toBe(1);
+    expect(noData.stderr).toMatch(/INVALID_OPTION[\s\S]*--data/);
+  });
+});

@@ -1,0 +1,84 @@
+/** `dc inspect <file>` for a GraphModel file (format version 4): per weight its dtype, shape, layout, kept elements, bits and bytes. */
+import { readFile } from 'node:fs/promises';
+import { describeContainer, formatByteTable, GRAPH_MODEL_FORMAT_VERSION, type ContainerDescription } from '@dc/core';
+import { decodeGraphModel } from '@dc/graph-model';
+import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
+import { renderTable } from '../format/table.js';
+import { codeBitsOf, formatInspect, inspectFile, keptOf, type InspectResult } from './inspect.js';
+
+/** One weight of the per-weight table. */
+export interface InspectedWeight {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly layout: string;
+  readonly elements: number;
+  /** Stored nonzero elements (int32 / bool: nonzero values). */
+  readonly kept: number;
+  /** Bits per code when clustered, else null. */
+  readonly bits: number | null;
+  /** Bytes of its sections. */
+  readonly bytes: number;
+}
+
+/** What `dc inspect --json` prints for a GraphModel file. */
+export interface InspectGraphResult {
+  readonly format: 'graph-model';
+  readonly file: string;
+  readonly fileBytes: number;
+  /** Every weight as float32 (4 bytes per element). */
+  readonly float32Bytes: number;
+  readonly ratio: number;
+  readonly stages: readonly string[];
+  readonly weights: readonly InspectedWeight[];
+  readonly sections: ContainerDescription;
+}
+
+/** Whether the `.dcm` bytes are a GraphModel file (format version 4); malformed files: false (the reader reports them). */
+export function isGraphModelDcm(bytes: Uint8Array): boolean {
+  return bytes.length >= 10 && bytes[8] === GRAPH_MODEL_FORMAT_VERSION && bytes[9] === 0;
+}
+
+/** Inspects the GraphModel file whose bytes are `bytes` (read from `path`). */
+export function inspectGraphBytes(path: string, bytes: Uint8Array): InspectGraphResult {
+  const decoders = [huffmanDecoder, ransDecoder];
+  const decoded = decodeGraphModel(bytes, { decoders });
+  const sections = describeContainer(bytes, { decoders });
+  const weights = decoded.tensors.map((t, i): InspectedWeight => {
+    const elements = t.shape.reduce((a, b) => a * b, 1);
+    const kept = t.dtype === 'float32' ? keptOf(t.tensor) : Array.from(t.values as ArrayLike<number>).filter((v) => v !== 0).length;
+    return { name: t.name, dtype: t.dtype, shape: t.shape, layout: sections.tensors[i].layout, elements, kept, bits: t.dtype === 'float32' ? codeBitsOf(t.tensor) : null, bytes: sections.tensors[i].bytes };
+  });
+  const float32Bytes = 4 * weights.reduce((n, w) => n + w.elements, 0);
+  return { format: 'graph-model', file: path, fileBytes: bytes.length, float32Bytes, ratio: float32Bytes / bytes.length, stages: decoded.stages.map((s) => s.name), weights, sections };
+}
+
+/** Inspects the GraphModel file at `path`. */
+export async function inspectGraphFile(path: string): Promise<InspectGraphResult> {
+  return inspectGraphBytes(path, new Uint8Array(await readFile(path)));
+}
+
+/** The human-readable report of {@link inspectGraphFile}. */
+export function formatInspectGraph(r: InspectGraphResult): string {
+  const pct = (n: number, d: number) => (d === 0 ? '' : `${((100 * n) / d).toFixed(1)}%`);
+  const rows = r.weights.map((w) => [w.name, w.dtype, `[${w.shape.join(', ')}]`, w.layout, w.elements, pct(w.kept, w.elements), w.bits ?? '', w.bytes]);
+  return [
+    `${r.file}: tfjs GraphModel (format version 4), ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 weights (${r.float32Bytes.toLocaleString('en')} B); made by ${r.stages.join(' → ') || '(no provenance)'}`,
+    '',
+    renderTable(['weight', 'dtype', 'shape', 'layout', 'elements', 'kept', 'bits', 'bytes'], rows),
+    '',
+    formatByteTable(r.sections),
+  ].join('\n');
+}
+
+/** `dc inspect`: a GraphModel file (version 4) or a layer-graph file, whichever `path` holds. */
+export async function inspectAnyFile(path: string): Promise<InspectGraphResult | InspectResult> {
+  const bytes = new Uint8Array(await readFile(path));
+  return isGraphModelDcm(bytes) ? inspectGraphBytes(path, bytes) : inspectFile(path);
+}
+
+/** The report of {@link inspectAnyFile}. */
+export function formatInspectAny(r: InspectGraphResult | InspectResult): string {
+  return 'format' in r ? formatInspectGraph(r) : formatInspect(r);
+}
