@@ -67,17 +67,31 @@ function uint8Bytes(specs) {
   }, 0);
 }
 
+/**
+ * The planner's per-tensor compression: @dc/graph-model's `compressWeight`, the function the file
+ * applies, so what the planner verifies is what the `.dcm` decodes to.
+ */
+function planCompressTensor(graphModel, allocate) {
+  return (values, sparsity, bits) => {
+    const c = graphModel.compressWeight(values, { sparsity, bits });
+    let kept = 0;
+    for (const v of c.values) if (v !== 0) kept++;
+    const k = c.codebook?.centroids.length ?? 0;
+    return { values: c.values, kept, codeBits: c.codebook ? allocate.entropyBits(c.codebook.codes, k) : 32, centroids: k };
+  };
+}
+
 /** Benchmarks one model; throws with the reason when it cannot. */
 async function benchModel(ctx, name) {
-  const { tf, allocate, runner: runnerMod, inputs: imageInputs, graphModel } = ctx;
+  const { tf, allocate, runner: runnerMod, inputs: imageInputs, graphModel, compressTensor } = ctx;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const { artifacts, data, originalBytes } = readArtifacts(join(ctx.corpus, `${name}.json`));
-  const decoded = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
-  const tensors = artifacts.weightSpecs.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype, values: decoded[w.name].dataSync().slice() }));
-  tf.dispose(Object.values(decoded));
+  // @dc/graph-model's checks (ops tfjs cannot run, dtypes it cannot store) and its dequantized weights.
+  const source = await graphModel.graphModelSource(artifacts, `${name}.json`, { tf });
+  const tensors = source.tensors;
   const float32Bytes = tensors.reduce((a, t) => a + 4 * t.values.length, 0);
-  const eligible = tensors.filter((t) => t.dtype === 'float32' && t.values.length >= ctx.minElements);
+  const eligible = tensors.filter((t) => graphModel.isEligible(t));
 
   const runner = await runnerMod.createGraphRunner(tf, artifacts);
   try {
@@ -95,35 +109,28 @@ async function benchModel(ctx, name) {
         outputKinds: runner.outputs.map((o) => (EMBEDDING_OUTPUTS.has(o) ? 'embedding' : undefined)),
         sensitivityBatches: ctx.sensitivityBatches,
         maxProbedTensors: ctx.maxProbedTensors,
-        ...(ctx.compressTensor ? { compressTensor: ctx.compressTensor } : {}),
+        compressTensor,
       });
       const planSeconds = (performance.now() - t0) / 1000;
       const reference = [];
       for (const b of test) reference.push(await runner.run(new Map(), b));
 
-      let dcmBytes = null;
-      let candidate = [];
-      let loadMs;
-      let firstInferenceMs;
-      if (graphModel) {
-        const source = { artifacts, tensors };
-        const written = await graphModel.compressGraphModel(source, plan.allocation);
-        dcmBytes = written.bytes.length;
-        const l0 = performance.now();
-        const model = await tf.loadGraphModel(graphModel.dcmGraphModelHandler(written.bytes));
-        loadMs = performance.now() - l0;
-        const f0 = performance.now();
-        tf.dispose(await model.executeAsync(test[0][0]));
-        firstInferenceMs = performance.now() - f0;
-        const dcmRunner = await runnerMod.createGraphRunner(tf, await graphModel.dcmGraphModelHandler(written.bytes).load());
-        for (const b of test) candidate.push(await dcmRunner.run(new Map(), b));
-        dcmRunner.dispose();
-        model.dispose();
-      } else {
-        const compress = ctx.compressTensor ?? allocate.compressTensor;
-        const weights = new Map(eligible.map((t) => [t.name, compress(t.values, plan.allocation[t.name].sparsity, plan.allocation[t.name].bits).values]));
-        for (const b of test) candidate.push(await runner.run(weights, b));
-      }
+      // The file: written, loaded by tf.loadGraphModel through the .dcm handler, run on the test photographs.
+      const encoded = graphModel.encodeGraphModel(graphModel.compressGraphModel(source, plan.allocation));
+      const dcmBytes = encoded.bytes.length;
+      const l0 = performance.now();
+      const loaded = await tf.loadGraphModel(graphModel.dcmGraphModelHandler(encoded.bytes));
+      const loadMs = performance.now() - l0;
+      const f0 = performance.now();
+      const first = loaded.execute(test[0][0]);
+      await Promise.all((Array.isArray(first) ? first : [first]).map((t) => t.data()));
+      const firstInferenceMs = performance.now() - f0;
+      tf.dispose(first);
+      loaded.dispose();
+      const dcmRunner = await runnerMod.createGraphRunner(tf, await graphModel.dcmGraphModelHandler(encoded.bytes).load());
+      const candidate = [];
+      for (const b of test) candidate.push(await dcmRunner.run(new Map(), b));
+      dcmRunner.dispose();
       const testFidelity = allocate.compareOutputs(reference, candidate, plan.kinds, plan.budget);
       const uint8Weights = new Map(tensors.filter((t) => t.dtype === 'float32').map((t) => [t.name, affineUint8(t.values)]));
       const uint8Outputs = [];
@@ -132,7 +139,7 @@ async function benchModel(ctx, name) {
       const cpu = process.cpuUsage(cpu0);
       const q = uint8Bytes(artifacts.weightSpecs);
       const brotli = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }).length;
-      const fileBytes = dcmBytes ?? Math.round(plan.predictedBytes + (float32Bytes - plan.float32Bytes));
+      const fileBytes = dcmBytes;
       return {
         model: name,
         status: 'ok',
@@ -154,8 +161,8 @@ async function benchModel(ctx, name) {
         evaluations: plan.evaluations,
         allocation: plan.allocation,
         reasons: plan.reasons,
-        loadMs: loadMs ?? null,
-        firstInferenceMs: firstInferenceMs ?? null,
+        loadMs,
+        firstInferenceMs,
         planSeconds,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
       };
@@ -182,13 +189,16 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
   const dir = corpusDir(root, corpus);
   const photos = photoDir(root, images);
   const { readImage } = await mod(root, 'cli', 'data/images');
+  const graphModel = await mod(root, 'graph-model', 'index');
+  const allocate = await mod(root, 'allocate', 'index');
   const ctx = {
     tf,
     corpus: dir,
-    allocate: await mod(root, 'allocate', 'index'),
+    allocate,
     runner: await mod(root, 'cli', 'no-retrain/graph-runner'),
     inputs: await mod(root, 'cli', 'no-retrain/image-inputs'),
-    graphModel: await mod(root, 'graph-model', 'index').catch(() => null),
+    graphModel,
+    compressTensor: planCompressTensor(graphModel, allocate),
     calibration: await Promise.all(CALIBRATION_IMAGES.map((f) => readImage(join(photos, f)))),
     test: await Promise.all(TEST_IMAGES.map((f) => readImage(join(photos, f)))),
     maxOutputDrift,
@@ -196,7 +206,6 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     sensitivityBatches,
     minElements,
   };
-  if (!ctx.graphModel) log('graph-models: @dc/graph-model is not built; .dcm bytes are the planner\'s prediction (dcmBytes: null)');
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
@@ -229,7 +238,6 @@ function summarize(models, names, ctx, tf, load, maxOutputDrift) {
     maxOutputDrift,
     calibrationImages: CALIBRATION_IMAGES,
     testImages: TEST_IMAGES,
-    dcmMeasured: Boolean(ctx.graphModel),
     complete: models.length === names.length,
     models,
     summary: {
@@ -249,7 +257,7 @@ function summarize(models, names, ctx, tf, load, maxOutputDrift) {
 export function formatGraphModels(r) {
   const lines = r.models.map((m) =>
     m.status === 'ok'
-      ? `${m.model}: ${(m.dcmBytes ?? m.predictedBytes).toLocaleString('en')} B${m.dcmBytes === null ? ' (predicted)' : ''}, ${m.ratioVsFloat32.toFixed(2)}× float32, ${m.ratioVsUint8.toFixed(2)}× uint8; test ${m.testFidelity.withinBudget ? 'within' : 'over'} budget`
+      ? `${m.model}: ${m.dcmBytes.toLocaleString('en')} B, ${m.ratioVsFloat32.toFixed(2)}× float32, ${m.ratioVsUint8.toFixed(2)}× uint8; test ${m.testFidelity.withinBudget ? 'within' : 'over'} budget`
       : `${m.model}: failed: ${m.reason}`,
   );
   const s = r.summary;

@@ -127,8 +127,8 @@ const RENDERERS = {
         lines.push(row([m.model, '', '', '', '', '', '', '', `failed: ${m.reason.replace(/\|/g, '\\|')}`, '', '', '']));
         continue;
       }
-      const dcm = m.dcmBytes === null ? `${int(m.predictedBytes)} B †` : `${int(m.dcmBytes)} B`;
-      const time = m.loadMs === null ? '' : `${int(m.loadMs)} + ${int(m.firstInferenceMs)} ms`;
+      const dcm = `${int(m.dcmBytes)} B`;
+      const time = `${int(m.loadMs)} + ${int(m.firstInferenceMs)} ms`;
       lines.push(row([m.model, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
     }
     const s = output.summary;
@@ -142,7 +142,6 @@ const RENDERERS = {
       row(['median `.dcm` vs uint8', bar(s.medianRatioVsUint8, 2)]),
       row(['within budget on the test photographs: `.dcm` / uint8', `${s.withinBudgetOnTest} / ${s.uint8WithinBudgetOnTest} of ${s.loaded}`]),
     );
-    if (!output.dcmMeasured) lines.push('', '† predicted by the planner\'s size model (entropy-coded codes + sparse index + codebooks; other tensors float32): @dc/graph-model was not built, so no `.dcm` was written and the fidelity is that of the planned reconstruction.');
     return lines.join('\n');
   },
   /**

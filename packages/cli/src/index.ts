@@ -21,3 +21,4 @@ export { imageLayout, imageTensor, type ImageInputSpec } from './no-retrain/imag
 export { compressGraphFile, writeCompressedGraph, graphAllocationFromFlags, isGraphModelFile, formatCompressGraph, GRAPH_DEFAULTS, type CompressGraphOptions, type CompressGraphResult } from './commands/compress-graph.js';
 export { inspectGraphFile, inspectGraphBytes, inspectAnyFile, formatInspectGraph, formatInspectAny, isGraphModelDcm, type InspectGraphResult, type InspectedWeight } from './commands/inspect-graph.js';
 export { runGraphFile, runAnyFile, formatRunGraph, formatRunAny, type RunGraphOptions, type RunGraphResult, type OutputStats } from './commands/run-graph.js';
+export { runAgainstReference, formatReferenceRun, type ReferenceRunOptions, type ReferenceRunResult } from './commands/run-reference.js';

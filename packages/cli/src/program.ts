@@ -10,6 +10,7 @@ import { compressCalibrated, formatCalibrated } from './commands/compress-calibr
 import { compressGraphFile, formatCompressGraph, isGraphModelFile, type CompressGraphResult } from './commands/compress-graph.js';
 import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
+import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { formatCliError, toCliError } from './errors.js';
 import { finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber } from './flags.js';
 import { lineProgress } from './compress/progress.js';
@@ -52,7 +53,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
 
   program
     .command('run')
-    .description('run a .dcm file on data with the sparse runtime and report its accuracy; a GraphModel file runs through tfjs and reports each output')
+    .description('run a .dcm file on data with the sparse runtime and report its accuracy; a GraphModel file runs through tfjs and reports each output; with --reference, its fidelity to the original model')
     .argument('<file>', 'a .dcm file')
     .option('--data <path>', 'a folder of IDX files (MNIST layout, .gz accepted) or a .npy array of inputs [N, ...input shape]; required except for GraphModel files (without it: one synthetic sample)')
     .option('--labels <file>', 'a .npy array of integer class labels [N] (with .npy inputs)')
@@ -62,8 +63,17 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--threads <n>', 'worker threads of the cpu backend', positiveInt('--threads'))
     .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record)", finiteNumber('--input-scale'))
     .option('--input-offset <x>', "then add x (overrides the file's preprocessing record)", finiteNumber('--input-offset'))
+    .option('--reference <model.json>', 'compare the file with the model it was compressed from, output by output (LayersModel or GraphModel; --data: a folder of photographs or a .npy of inputs)')
+    .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))
+    .option('--output-kinds <list>', 'with --reference: the kind of each output (classifier, regression, mask, embedding; default: detected)', outputKinds)
     .option('--json', 'print one JSON object on stdout')
-    .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & { json?: boolean }) => exit(await report(io, o.json, () => runAnyFile(file, o), formatRunAny)));
+    .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & Partial<Parameters<typeof runAgainstReference>[1]> & { json?: boolean }) => {
+      if (o.reference !== undefined) {
+        const options = { ...o, reference: o.reference };
+        return exit(await report(io, o.json, () => runAgainstReference(file, options), formatReferenceRun));
+      }
+      return exit(await report(io, o.json, () => runAnyFile(file, o), formatRunAny));
+    });
 
   const compress = program
     .command('compress')

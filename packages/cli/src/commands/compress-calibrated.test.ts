@@ -65,6 +65,10 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(result.testSamples).toBe(5);
     expect(result.testFidelity.outputs[0].relativeError).toBeLessThan(0.2);
     expect(result.plan.evaluations.reference).toBe(1);
+    // dc run --reference makes the same comparison on the same test inputs.
+    const run = await dc('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'), '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'layers-model', samples: 5, fidelity: result.testFidelity });
   }, 60_000);
 
   it('rejects calibration inputs of the wrong shape before any planning, writing nothing', async () => {

@@ -7,15 +7,13 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { compareOutputs, type FidelityReport, type OutputBatch, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
-import { DcError, float32Bytes } from '@dc/core';
+import { compareOutputs, type FidelityReport, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
+import { DcError } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
-import { loadModel, selectTrainingBackend } from '@dc/core/tfjs';
+import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { readInputBatches } from '../no-retrain/calibration.js';
-import { fileOutputs } from '../no-retrain/file-outputs.js';
-import { createLayersRunner } from '../no-retrain/layers-runner.js';
-import { planAndCompressLayers } from '../no-retrain/plan-layers.js';
+import { loadTarget } from '../no-retrain/targets.js';
 
 /** Options of {@link compressCalibrated}. */
 export interface CalibratedOptions {
@@ -37,10 +35,10 @@ export interface CalibratedOptions {
 /** What `dc compress --calibration --json` prints. */
 export interface CalibratedResult {
   readonly input: string;
-  readonly format: 'layers-model';
+  readonly format: 'layers-model' | 'graph-model';
   readonly file: string;
   readonly fileBytes: number;
-  /** Float32 bytes of every parameter of the loaded model. */
+  /** Float32 bytes of every weight of the loaded model (quantized manifest weights dequantized). */
   readonly originalBytes: number;
   readonly compressionRatio: number;
   readonly calibrationSamples: number;
@@ -48,13 +46,14 @@ export interface CalibratedResult {
   readonly calibrationFidelity: FidelityReport;
   readonly testFidelity: FidelityReport | null;
   readonly testSamples: number;
-  readonly plan: Pick<PostTrainingPlan, 'allocation' | 'kinds' | 'budget' | 'evaluations' | 'predictedBytes' | 'reasons'>;
+  /** The plan; its `fidelity` is what the planner verified (with the planner's reconstruction) before the file was written. */
+  readonly plan: Pick<PostTrainingPlan, 'allocation' | 'kinds' | 'budget' | 'fidelity' | 'evaluations' | 'predictedBytes' | 'reasons'>;
   readonly wallSeconds: number;
   readonly cpuSeconds: number;
   readonly load: { readonly start: number; readonly end: number; readonly cores: number };
 }
 
-/** Compresses the LayersModel at `path` within the fidelity budget (see the module comment). */
+/** Compresses the LayersModel or GraphModel at `path` within the fidelity budget (see the module comment). */
 export async function compressCalibrated(path: string, o: CalibratedOptions, progress: Progress = lineProgress((t) => process.stderr.write(`${t}\n`))): Promise<CalibratedResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -63,14 +62,15 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     throw new DcError('INVALID_OPTION', '--calibration plans a post-training compression, which does not retrain', { option: 'calibration', hint: 'Add --no-retrain (or drop --calibration to retrain on --data).' });
   }
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
-  const { model } = await loadModel(path, { tf: tfjs });
-  const spec = { name: model.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' };
+  const target = await loadTarget(tfjs, path);
   // Everything that can be wrong with the inputs fails here, before any long work.
-  const calibration = await readInputBatches(tfjs, o.calibration, spec);
-  const test = o.testData ? await readInputBatches(tfjs, o.testData, spec) : undefined;
+  let calibration: Awaited<ReturnType<typeof readInputBatches>> | undefined;
+  let test: typeof calibration;
   try {
-    progress.log(`${path}: planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}), max output drift ${o.maxOutputDrift ?? 0.02}`);
-    const { plan, bytes } = await planAndCompressLayers(tfjs, model, calibration.batches, {
+    calibration = await readInputBatches(tfjs, o.calibration, target.input);
+    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input) : undefined;
+    progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}), max output drift ${o.maxOutputDrift ?? 0.02}`);
+    const { plan, bytes } = await target.plan(calibration.batches, {
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
       ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
       foldBatchNorm: o.foldBatchNorm ?? true,
@@ -83,39 +83,28 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     for (const r of plan.reasons) progress.log(r);
     const file = resolve(o.out);
     await writeFileAtomic(file, bytes);
-    progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it with @dc/sparse-runtime`);
-    const fidelity = async (batches: readonly tf.Tensor[]) => compareOutputs(await referenceOutputs(tfjs, model, batches), await fileOutputs(file, batches), plan.kinds, plan.budget);
-    const originalBytes = float32Bytes(model);
+    progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it`);
+    const fidelity = async (batches: readonly tf.Tensor[]) => compareOutputs(await target.outputs(batches), await target.fileOutputs(file, batches), plan.kinds, plan.budget);
     const cpu = process.cpuUsage(cpu0);
     return {
       input: path,
-      format: 'layers-model',
+      format: target.format,
       file,
       fileBytes: bytes.length,
-      originalBytes,
-      compressionRatio: originalBytes / bytes.length,
+      originalBytes: target.originalBytes,
+      compressionRatio: target.originalBytes / bytes.length,
       calibrationSamples: calibration.samples,
       calibrationFidelity: await fidelity(calibration.batches),
       testFidelity: test ? await fidelity(test.batches) : null,
       testSamples: test?.samples ?? 0,
-      plan: { allocation: plan.allocation, kinds: plan.kinds, budget: plan.budget, evaluations: plan.evaluations, predictedBytes: plan.predictedBytes, reasons: plan.reasons },
+      plan: { allocation: plan.allocation, kinds: plan.kinds, budget: plan.budget, fidelity: plan.fidelity, evaluations: plan.evaluations, predictedBytes: plan.predictedBytes, reasons: plan.reasons },
       wallSeconds: (performance.now() - t0) / 1000,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       load: { start: load0, end: loadavg()[0], cores: cpus().length },
     };
   } finally {
-    tfjs.dispose([...calibration.batches, ...(test?.batches ?? [])]);
-  }
-}
-
-async function referenceOutputs(tfjs: typeof tf, model: Parameters<typeof createLayersRunner>[1], batches: readonly tf.Tensor[]): Promise<OutputBatch[][]> {
-  const runner = createLayersRunner(tfjs, model);
-  try {
-    const out: OutputBatch[][] = [];
-    for (const b of batches) out.push(await runner.run(new Map(), b));
-    return out;
-  } finally {
-    runner.dispose();
+    tfjs.dispose([...(calibration?.batches ?? []), ...(test?.batches ?? [])]);
+    target.dispose();
   }
 }
 

@@ -1,0 +1,61 @@
+/**
+ * `dc run model.dcm --reference model.json --data <images dir | .npy>`: how faithfully a `.dcm`
+ * file reproduces the model it was compressed from, output by output (`@dc/allocate`'s fidelity
+ * metrics and budget), for LayersModels (the file run by the sparse runtime) and GraphModels (the
+ * file loaded by `tf.loadGraphModel` through `@dc/graph-model`'s handler).
+ */
+import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, detectOutputKind, type FidelityReport, type OutputKind } from '@dc/allocate';
+import { DcError } from '@dc/core';
+import { selectTrainingBackend } from '@dc/core/tfjs';
+import { readInputBatches } from '../no-retrain/calibration.js';
+import { loadTarget } from '../no-retrain/targets.js';
+import { describeFidelity } from './compress-calibrated.js';
+
+/** Options of {@link runAgainstReference}. */
+export interface ReferenceRunOptions {
+  /** The original model.json the file was compressed from. */
+  readonly reference: string;
+  /** A folder of photographs or a `.npy` of inputs `[n, ...input shape]` (required). */
+  readonly data?: string;
+  readonly maxOutputDrift?: number;
+  readonly outputKinds?: readonly OutputKind[];
+}
+
+/** What `dc run --reference --json` prints. */
+export interface ReferenceRunResult {
+  readonly file: string;
+  readonly reference: string;
+  readonly format: 'layers-model' | 'graph-model';
+  readonly samples: number;
+  readonly fidelity: FidelityReport;
+  readonly milliseconds: number;
+}
+
+/** Runs the file and its reference on the same inputs and compares every output. */
+export async function runAgainstReference(file: string, o: ReferenceRunOptions): Promise<ReferenceRunResult> {
+  const t0 = performance.now();
+  if (o.data === undefined) throw new DcError('INVALID_OPTION', '--reference needs --data <images dir | .npy>', { option: 'data', hint: 'Pass the inputs to compare on: a folder of photographs or a .npy array [N, ...input shape].' });
+  const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
+  const target = await loadTarget(tfjs, o.reference);
+  try {
+    const data = await readInputBatches(tfjs, o.data, target.input);
+    try {
+      const reference = await target.outputs(data.batches);
+      const kinds = reference[0].map((out, i) => o.outputKinds?.[i] ?? detectOutputKind(out));
+      if (o.outputKinds && o.outputKinds.length !== kinds.length) {
+        throw new DcError('INVALID_OPTION', `--output-kinds names ${o.outputKinds.length} kinds but the model has ${kinds.length} outputs`, { option: 'outputKinds' });
+      }
+      const fidelity = compareOutputs(reference, await target.fileOutputs(file, data.batches), kinds, budgetFor(o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT));
+      return { file, reference: o.reference, format: target.format, samples: data.samples, fidelity, milliseconds: performance.now() - t0 };
+    } finally {
+      tfjs.dispose(data.batches);
+    }
+  } finally {
+    target.dispose();
+  }
+}
+
+/** The human-readable line of {@link runAgainstReference}. */
+export function formatReferenceRun(r: ReferenceRunResult): string {
+  return `${r.file} against ${r.reference} (${r.format}) on ${r.samples} samples: ${describeFidelity(r.fidelity)} (${Math.round(r.milliseconds)} ms)`;
+}
