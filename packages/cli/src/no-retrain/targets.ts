@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import type { OutputBatch, OutputKind, PostTrainingPlan } from '@dc/allocate';
-import { DcError, float32Bytes, isDcError, type ProgressEvent } from '@dc/core';
+import type { OutputBatch, PostTrainingPlan } from '@dc/allocate';
+import { DcError, float32Bytes, isDcError } from '@dc/core';
 import { loadModel } from '@dc/core/tfjs';
 import { dcmGraphModelHandler, loadGraphModelArtifacts } from '@dc/graph-model';
 import type { ImageInputSpec } from './image-inputs.js';
@@ -15,17 +15,10 @@ import { fileOutputs } from './file-outputs.js';
 import { createGraphRunner } from './graph-runner.js';
 import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
-import { planAndCompressLayers } from './plan-layers.js';
+import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
 
-/** What planning needs besides the calibration batches. */
-export interface PlanSettings {
-  readonly maxOutputDrift?: number;
-  readonly outputKinds?: readonly (OutputKind | undefined)[];
-  readonly foldBatchNorm: boolean;
-  readonly float32: boolean;
-  readonly seed: number;
-  readonly onProgress?: (event: ProgressEvent) => void;
-}
+/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds and progress only). */
+export type PlanSettings = PlanLayersOptions;
 
 /** A loaded original model. */
 export interface Target {
