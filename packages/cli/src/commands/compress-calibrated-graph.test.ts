@@ -1,13 +1,10 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeGraphModelFixture as writeFixture } from '@dc/graph-model/testing';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-
-/** @dc/graph-model's small GraphModel fixture (a test-support file of that package, outside this one's rootDir). */
-const FIXTURE = new URL('../../../graph-model/src/test/fixture.test-support.ts', import.meta.url).href;
-const writeFixture = async () => ((await import(FIXTURE)) as { writeFixture: () => Promise<string> }).writeFixture();
 
 /** `n` seeded inputs [n, 8, 8, 3] in [0, 1]. */
 function inputs(n: number, seed: number): Buffer {
