@@ -19,21 +19,25 @@ export function bad(message: string, tensor?: string): never {
 /** A JSON object. */
 export type Obj = Record<string, unknown>;
 
+/** `v` as a JSON object, else `BAD_HEADER` naming `what`. */
 export function obj(v: unknown, what: string): Obj {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(`${what} must be an object`);
   return v as Obj;
 }
 
+/** `v` as an array, else `BAD_HEADER`. */
 export function arr(v: unknown, what: string): unknown[] {
   if (!Array.isArray(v)) bad(`${what} must be an array`);
   return v;
 }
 
+/** `v` as a string, else `BAD_HEADER`. */
 export function str(v: unknown, what: string): string {
   if (typeof v !== 'string') bad(`${what} must be a string`);
   return v;
 }
 
+/** `v` as an integer in [min, max], else `BAD_HEADER`. */
 export function int(v: unknown, what: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(`${what} must be an integer in [${min}, ${max}]`);
   return v;
@@ -44,6 +48,7 @@ export function noOtherFields(o: Obj, allowed: readonly string[], what: string):
   for (const key of Object.keys(o)) if (!allowed.includes(key)) bad(`${what} has an unknown field "${key}"`);
 }
 
+/** A tensor shape: extents 0..2^28, at most 2^28 elements in all (§3). */
 export function shapeOf(v: unknown, what: string): number[] {
   const shape = arr(v, what).map((d, i) => int(d, `${what}[${i}]`, 0, MAX_TENSOR_ELEMENTS));
   if (shape.reduce((a, b) => a * b, 1) > MAX_TENSOR_ELEMENTS) bad(`${what} has more than 2^28 elements`);
