@@ -30,13 +30,19 @@ export interface UniformAllocationOptions {
   readonly minElements?: number;
 }
 
+/** Whether every value is finite (graph constants may be -inf thresholds or paddings). */
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 /**
- * Whether a weight is compressed by default: float32 with at least `minElements` elements. int32
- * and bool weights (shapes, axes, indices) and small float vectors (biases, batch-norm scales,
- * scalars) are stored exactly as they are.
+ * Whether a weight is compressed by default: float32, finite, with at least `minElements`
+ * elements. int32 and bool weights (shapes, axes, indices), small float vectors (biases,
+ * batch-norm scales, scalars) and constants holding infinities or NaN are stored exactly as they are.
  */
 export function isEligible(t: Pick<GraphModelSourceTensor, 'dtype' | 'values'>, minElements = DEFAULT_MIN_ELEMENTS): boolean {
-  return t.dtype === 'float32' && t.values.length >= minElements;
+  return t.dtype === 'float32' && t.values.length >= minElements && allFinite(t.values);
 }
 
 /** The same sparsity and bits for every eligible weight (see {@link isEligible}). */
@@ -50,8 +56,8 @@ export function uniformAllocation(tensors: readonly GraphModelSourceTensor[], op
 }
 
 /**
- * `INVALID_OPTION` (naming the weight) unless every entry of `allocation` names a float32 weight
- * of `tensors` with a sparsity in [0, 1) and bits null or an integer from 1 to 8.
+ * `INVALID_OPTION` (naming the weight) unless every entry of `allocation` names a finite float32
+ * weight of `tensors` with a sparsity in [0, 1) and bits null or an integer from 1 to 8.
  */
 export function checkAllocation(allocation: GraphAllocation, tensors: readonly GraphModelSourceTensor[]): void {
   const byName = new Map(tensors.map((t) => [t.name, t]));
@@ -62,6 +68,7 @@ export function checkAllocation(allocation: GraphAllocation, tensors: readonly G
     const t = byName.get(name);
     if (!t) fail('the model has no weight of that name');
     if (t!.dtype !== 'float32') fail(`it is a ${t!.dtype} weight: only float32 weights are pruned and clustered`);
+    if (!allFinite(t!.values)) fail('it holds infinite or NaN values (a graph constant): it is stored as it is');
     if (typeof a?.sparsity !== 'number' || !(a.sparsity >= 0 && a.sparsity < 1)) fail(`sparsity ${String(a?.sparsity)} is not in [0, 1)`);
     if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= 8)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to 8`);
   }

@@ -77,9 +77,10 @@ export function checkedSection(bytes: Uint8Array, dataStart: number, key: string
 /**
  * Decodes the float tensor `t` (any layout) of a file whose data area starts at `dataStart`;
  * `modules` is the header's `decoders` record (named by `UNKNOWN_ENCODING`). Every check of
- * docs/format.md §4 phase E.
+ * docs/format.md §4 phase E; `infiniteValues` (format version 4) lets `values` streams hold
+ * infinities and NaN, as graph constants do (codebooks stay finite).
  */
-export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Readonly<Record<string, string>>, t: TensorHeader, decoders: readonly StreamDecoder[]): CompressedTensor {
+export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Readonly<Record<string, string>>, t: TensorHeader, decoders: readonly StreamDecoder[], infiniteValues = false): CompressedTensor {
   const key = t.key;
   const section = (s: StreamHeader): Uint8Array => checkedSection(bytes, dataStart, key, s);
   const symbols = (s: StreamHeader): Symbols => {
@@ -97,10 +98,10 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
     if (!(out instanceof width) || out.length !== s.count) throw new DcError('CORRUPT_STREAM', `the ${decoder.encoding} decoder returned the wrong number of symbols for tensor ${key}`, { tensor: key });
     return out;
   };
-  const floats = (s: StreamHeader): Float32Array => {
+  const floats = (s: StreamHeader, finite = true): Float32Array => {
     checkEncoding(modules, key, s, decoders);
     const values = decodeFloats(section(s), s.count, s.type as 'f32' | 'f16');
-    const at = firstNonFinite(values);
+    const at = finite ? firstNonFinite(values) : -1;
     if (at >= 0) throw new DcError('NON_FINITE_VALUE', `value ${at} of a stream of tensor ${key} is ${values[at]}`, { tensor: key });
     return values;
   };
@@ -118,10 +119,10 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
   };
   switch (t.layout) {
     case 'dense':
-      return { layout: 'dense', shape, values: floats(streams.values!) };
+      return { layout: 'dense', shape, values: floats(streams.values!, !infiniteValues) };
     case 'sparse': {
       const { positions, perm } = entries();
-      const values = floats(streams.values!);
+      const values = floats(streams.values!, !infiniteValues);
       return { layout: 'sparse', shape, positions, values: perm ? permute(values, perm) : values };
     }
     case 'dense-coded': {

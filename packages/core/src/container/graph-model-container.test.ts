@@ -85,7 +85,15 @@ describe('GraphModel files (format version 4)', () => {
     expect(codeOf(() => encodeGraphModelContainer({ graph, weights: [weights[0], weights[0]] }))).toBe('INVALID_MODEL');
     expect(codeOf(() => encodeGraphModelContainer({ graph, weights: [{ ...weights[2], values: Float32Array.of(1, 2, 3) }] }))).toBe('INVALID_MODEL');
     expect(codeOf(() => encodeGraphModelContainer({ graph, weights: [{ ...weights[3], values: Uint8Array.of(1, 2, 0, 0) }] }))).toBe('INVALID_MODEL');
-    expect(codeOf(() => encodeGraphModelContainer({ graph, weights: [{ ...weights[1], values: new Float32Array(10).fill(NaN) }] }))).toBe('NON_FINITE_VALUE');
+    const codebook = { bits: 2, centroids: Float32Array.of(-1, NaN), positions: Uint32Array.of(0, 1), codes: Uint8Array.of(0, 1) };
+    expect(codeOf(() => encodeGraphModelContainer({ graph, weights: [{ ...weights[1], values: Float32Array.of(-1, NaN, 0, 0, 0, 0, 0, 0, 0, 0), codebook }] }))).toBe('NON_FINITE_VALUE');
+  });
+
+  it('stores infinite and NaN float constants as they are (TensorFlow graphs use -inf thresholds and paddings)', () => {
+    const odd = Float32Array.of(-Infinity, 0, NaN, Infinity, 0, 0, 0, 0, 0, 1.5);
+    const out = encodeGraphModelContainer({ graph, weights: [{ ...weights[1], values: odd }] });
+    expect(out.header.tensors[0].streams.values!.type).toBe('f32');
+    expect(Array.from(graphTensorValues(decodeGraphModelContainer(out.bytes).tensors[0]))).toEqual(Array.from(odd));
   });
 
   it('stores float16-exact values as f16 and the others as f32 (lossless either way)', () => {

@@ -78,7 +78,7 @@ export function decodeGraphModelContainer(bytes: Uint8Array, options: DecodeCont
   const decoders = options.decoders ?? [];
   const tensors = checked.tensors.map((t): GraphModelTensor => {
     if (t.dtype !== 'float32') return integerTensor(bytes, dataStart, t);
-    return { name: t.key, dtype: 'float32', shape: t.shape, tensor: decodeTensor(bytes, dataStart, checked.decoders, t, decoders) };
+    return { name: t.key, dtype: 'float32', shape: t.shape, tensor: decodeTensor(bytes, dataStart, checked.decoders, t, decoders, true) };
   });
   return { graph: checked.graph, stages: checked.stages, tensors };
 }

@@ -44,9 +44,9 @@ export interface EncodedGraphModelContainer {
   readonly tensors: readonly TensorEncoding[];
 }
 
-/** Whether every value survives a trip through float16 unchanged (then `f16` storage is lossless). */
+/** Whether every value survives a trip through float16 unchanged (then `f16` storage is lossless; NaN never does: its payload). */
 function exactInFloat16(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (!Object.is(fromFloat16Bits(toFloat16Bits(values[i])), values[i])) return false;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]) || !Object.is(fromFloat16Bits(toFloat16Bits(values[i])), values[i])) return false;
   return true;
 }
 
@@ -70,7 +70,7 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
   // Lossless only: float16 where every stored value is exactly a float16, else float32.
   const plan = w.codebook
     ? planCodedTensor(w.name, tensor, w.codebook, { ...opts, codebookFormat: exactInFloat16(w.codebook.centroids) ? 'float16' : 'float32' })
-    : planFloatTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' });
+    : planFloatTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' }, true);
   return { ...plan, dtype: 'float32' };
 }
 
@@ -79,9 +79,10 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
  * weight is stored as its codebook indices (with `codebook`) or its float values, sparse or
  * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; floats
  * as `f16` only where every value is exactly a float16 (so the file decodes to exactly the given
- * values; `floatFormat` and `codebookFormat` are not used). A record or weight the reader would
- * refuse (a name that is no `Const` node, a repeated name, a size that does not match the shape,
- * a NaN) is `INVALID_MODEL` / `NON_FINITE_VALUE`, and nothing is written.
+ * values; `floatFormat` and `codebookFormat` are not used). Float values may be infinite or NaN
+ * (graph constants such as a -inf threshold); codebooks may not. A record or weight the reader
+ * would refuse (a name that is no `Const` node, a repeated name, a size that does not match the
+ * shape, a non-finite centroid) is `INVALID_MODEL` / `NON_FINITE_VALUE`, and nothing is written.
  */
 export function encodeGraphModelContainer(input: GraphModelContainerInput, options: EncodeContainerOptions = {}): EncodedGraphModelContainer {
   const opts = resolveLayoutOptions(options);

@@ -155,14 +155,18 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
   return smallest(candidates);
 }
 
-/** Plans an unclustered tensor: float values, dense or at the kept / nonzero positions. */
-export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: LayoutOptions): TensorEncoding {
+/**
+ * Plans an unclustered tensor: float values, dense or at the kept / nonzero positions. NaN and
+ * infinite values are `NON_FINITE_VALUE` unless `infiniteValues` (format version 4, where graph
+ * constants such as a -inf threshold are stored as they are).
+ */
+export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: LayoutOptions, infiniteValues = false): TensorEncoding {
   const { values, shape } = tensor;
   if (mask && mask.length !== values.length) {
     throw new DcError('INVALID_MODEL', `mask of ${key} has ${mask.length} entries for ${values.length} weights`, { tensor: key });
   }
   const type = opts.floatFormat === 'float16' ? 'f16' : 'f32';
-  const at = firstNonFinite(values, type);
+  const at = infiniteValues ? -1 : firstNonFinite(values, type);
   if (at >= 0) {
     const why = Number.isFinite(values[at]) ? `${values[at]}, past float16's range` : String(values[at]);
     throw new DcError('NON_FINITE_VALUE', `element ${at} of ${key} is ${why}`, { tensor: key });

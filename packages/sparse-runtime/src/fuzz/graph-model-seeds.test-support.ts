@@ -2,7 +2,8 @@
  * Fuzz seeds of format version 4 (a tfjs GraphModel): a small hand-written GraphDef whose float32
  * weights use every layout (codebook indices sparse and dense, float values sparse and dense, f16
  * where exact) and whose int32 and bool weights are raw `i32` / `u8` streams; and how a fuzz case
- * of such a file is judged: a `DcError`, or a decode whose weights all match their shapes and dtypes.
+ * of such a file is judged: a `DcError`, or a decode whose weights all match their shapes and dtypes
+ * (float values may be infinite or NaN in version 4; centroids may not).
  */
 import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphTensorValues, isDcError, type GraphModelWeight } from '@dc/core';
 import { huffmanEncoder } from '@dc/huffman';
@@ -63,7 +64,7 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
       names.has(t.name) ? 'a repeated weight name'
       : values.length !== size ? `${values.length} values for shape [${t.shape.join(', ')}]`
       : !(values instanceof type) ? `values of ${t.dtype} as ${values.constructor.name}`
-      : t.dtype === 'float32' && (values as Float32Array).some((v) => !Number.isFinite(v)) ? 'a non-finite float'
+      : t.dtype === 'float32' && t.tensor.layout.endsWith('coded') && (t.tensor as { codebook: Float32Array }).codebook.some((v) => !Number.isFinite(v)) ? 'a non-finite centroid'
       : t.dtype === 'bool' && values.some((v) => v > 1) ? 'a bool other than 0 / 1'
       : undefined;
     if (problem) return { outcome: 'INVARIANT BROKEN', detail: `${t.name}: ${problem}`, finding: true };
