@@ -1,0 +1,33 @@
+/** relu and relu6 over a whole buffer in WASM SIMD (clamp.wat), one instance per thread. */
+import { clampModule } from './wasm-modules.js';
+
+interface ClampExports {
+  readonly memory: WebAssembly.Memory;
+  clamp(n: number, hi: number): void;
+}
+
+let instance: ClampExports | null | undefined;
+
+function exportsOf(): ClampExports | null {
+  if (instance !== undefined) return instance;
+  const module = clampModule();
+  instance = module ? (new WebAssembly.Instance(module).exports as unknown as ClampExports) : null;
+  return instance;
+}
+
+/**
+ * `data[i] = min(max(data[i], 0), hi)` in place through the module's memory (grown to fit);
+ * false (nothing done) where WebAssembly SIMD is unavailable.
+ */
+export function clampInWasm(data: Float32Array, hi: number): boolean {
+  const wasm = exportsOf();
+  if (!wasm) return false;
+  const bytes = data.length * 4;
+  const missing = bytes - wasm.memory.buffer.byteLength;
+  if (missing > 0) wasm.memory.grow(Math.ceil(missing / 65536));
+  const heap = new Float32Array(wasm.memory.buffer, 0, data.length);
+  heap.set(data);
+  wasm.clamp(data.length, hi);
+  data.set(heap);
+  return true;
+}
