@@ -18,7 +18,7 @@ describe('relu and relu6 over large buffers (WASM SIMD clamp)', () => {
   for (const [name, params] of [
     ['relu6', activationParams('relu6')],
     ['relu', activationParams('relu')],
-    ['relu with maxValue 2.5', activationParams({ activation: 'relu', maxValue: 2.5 })],
+    ['relu with maxValue 2.5', activationParams({ kind: 'activation', activation: 'relu', maxValue: 2.5 })],
   ] as const) {
     it(`${name}: the values of the element-wise formula, NaN kept, -0 as +0`, () => {
       const x = samples();
