@@ -8,7 +8,6 @@
  * bytes of the planned allocation, its fidelity on the TEST photographs (never seen by the
  * planner), and the load + first inference time of the written file. Models that fail say why.
  */
-import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -20,25 +19,6 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 
 /** Imports `file` of package `pkg`: its built dist, or its TypeScript source with DC_BENCH_SOURCE=1 (under tsx). */
 const mod = (root, pkg, file) => import(join(root, 'packages', pkg, process.env.DC_BENCH_SOURCE ? `src/${file}.ts` : `dist/${file}.js`));
-
-/** model.json and its shards as tfjs ModelArtifacts, with the files' bytes. */
-function readArtifacts(path) {
-  const json = JSON.parse(readFileSync(path, 'utf8'));
-  const paths = json.weightsManifest.flatMap((g) => g.paths.map((p) => join(dirname(path), p)));
-  const shards = paths.map((p) => readFileSync(p));
-  const data = Buffer.concat(shards);
-  const artifacts = {
-    modelTopology: json.modelTopology,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-    ...(json.signature ? { signature: json.signature } : {}),
-    ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
-  };
-  return { json, artifacts, data, originalBytes: statSync(path).size + shards.reduce((a, s) => a + s.length, 0) };
-}
 
 /**
  * Outputs whose kind cannot be read from their values: face descriptors, compared by cosine
@@ -72,7 +52,11 @@ async function benchModel(ctx, name) {
   const { tf, allocate, runner: runnerMod, inputs: imageInputs, graphModel, compressTensor } = ctx;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const { artifacts, data, originalBytes } = readArtifacts(join(ctx.corpus, `${name}.json`));
+  // Core's Node reader, the one `dc compress` uses (missing or short shards are DcErrors).
+  const path = join(ctx.corpus, `${name}.json`);
+  const { artifacts } = await ctx.readModelArtifacts(path, 'graph-model');
+  const data = new Uint8Array(artifacts.weightData);
+  const originalBytes = statSync(path).size + data.length;
   // @dc/graph-model's checks (ops tfjs cannot run, dtypes it cannot store) and its dequantized weights.
   const source = await graphModel.graphModelSource(artifacts, `${name}.json`, { tf });
   const tensors = source.tensors;
@@ -189,6 +173,7 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
   const ctx = {
     tf,
     corpus: dir,
+    readModelArtifacts: (await mod(root, 'core', 'tfjs/index')).readModelArtifacts,
     allocate,
     runner: await mod(root, 'cli', 'no-retrain/graph-runner'),
     inputs: await mod(root, 'cli', 'no-retrain/image-inputs'),
