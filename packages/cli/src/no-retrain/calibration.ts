@@ -58,6 +58,6 @@ function group(tfjs: typeof tf, singles: tf.Tensor[], per: number): tf.Tensor[] 
   if (per === 1) return singles;
   const out: tf.Tensor[] = [];
   for (let s = 0; s < singles.length; s += per) out.push(tfjs.concat(singles.slice(s, s + per), 0));
-  tfjs.dispose(per === 1 ? [] : singles);
+  tfjs.dispose(singles);
   return out;
 }
