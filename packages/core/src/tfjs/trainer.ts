@@ -8,6 +8,7 @@ import { setBatchNormMode, type BatchNormMode } from './batch-norm-mode.js';
 import { crossEntropy, makeBatch } from './batches.js';
 import type { CompileConfig, LossName, MetricName } from './compile-config.js';
 import { toLayersModel } from './convert-to.js';
+import { skipInputGradients } from './input-gradient.js';
 import { startGradientWorkers, type GradientWorkers } from './data-parallel/gradient-workers.js';
 import { trainingThreads } from './data-parallel/training-threads.js';
 import { lossPerExample, metricPerExample, resolveObjective, type Objective } from './objective.js';
@@ -113,6 +114,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
     let workers: GradientWorkers | undefined;
     try {
       setBatchNormMode(lm, options.batchNorm ?? 'update');
+      skipInputGradients(tfjs, lm);
       const vars = variablesByKey(lm);
       const frozen = new Set(ft.frozen ?? []);
       const trainable = Object.entries(vars).filter(([key]) => !frozen.has(key));

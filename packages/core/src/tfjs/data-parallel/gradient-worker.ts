@@ -10,6 +10,7 @@ import type { Model } from '../../ir/model.js';
 import { selectTrainingBackend, type TrainingBackendName } from '../backend.js';
 import { setBatchNormMode, type BatchNormMode } from '../batch-norm-mode.js';
 import { toLayersModel } from '../convert-to.js';
+import { skipInputGradients } from '../input-gradient.js';
 import { lossPerExample, type Objective } from '../objective.js';
 import { variablesByKey } from '../variables.js';
 import { DONE, ROWS, SEQ, STOP, TOTAL, regions, writeFailure, type StepLayout } from './shared-step.js';
@@ -35,6 +36,7 @@ function prepare(tfjs: typeof tf, init: GradientWorkerInit): () => void {
   const control = new Int32Array(init.control);
   const lm = toLayersModel(init.model, tfjs);
   setBatchNormMode(lm, init.batchNorm);
+  skipInputGradients(tfjs, lm);
   const rowsOf = (at: number, rows: number, row: readonly number[], n: number, dtype: string) => {
     const t = tfjs.tensor(data.slice(at, at + rows * n), [rows, ...row]);
     return dtype === 'float32' ? t : tfjs.cast(t, dtype as tf.DataType);

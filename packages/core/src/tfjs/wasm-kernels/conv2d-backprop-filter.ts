@@ -1,3 +1,5 @@
+import { filterGradDirect } from './filter-grad-direct.js';
+import { trainKernels } from './train-kernels.js';
 import { convGeometry, relayout, type ConvAttrs } from './geometry.js';
 import { im2colTransposed, type ConvGeometry } from './patches.js';
 import { reverseAxes3, swapOuter } from './transpose.js';
@@ -5,7 +7,8 @@ import { f32, matMul, runWasmKernel, type KernelArgs, type Tfjs, type TensorInfo
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend (tfjs-backend-wasm 4.x has none). NCHW inputs are
- * transposed to NHWC first. Two formulations, both on the backend's own XNNPACK code:
+ * transposed to NHWC first. Output channels a multiple of 4 (and WASM SIMD): {@link filterGradDirect}.
+ * Otherwise two formulations, both on the backend's own XNNPACK code:
  *
  * - as a forward convolution (preferred): `dW[r, q, c, co] = Σ x[n, r + s·oh, q + s·ow, c] ·
  *   dy[n, oh, ow, co]` is the convolution of `x` laid out `[C, H, W, N]` (channels as batch,
@@ -24,7 +27,8 @@ export function createConv2DBackpropFilter(tfjs: Tfjs) {
     const dy = nchw ? relayout(tfjs, backend, inputs.dy) : inputs.dy;
     try {
       const g = convGeometry(tfjs, x.shape, a.filterShape, a);
-      const dw = byConvolution(tfjs, backend, x, dy, g) ?? byIm2col(tfjs, backend, x, dy, g);
+      const kernels = trainKernels(backend);
+      const dw = (kernels ? filterGradDirect(kernels, backend, x, dy, g) : undefined) ?? byConvolution(tfjs, backend, x, dy, g) ?? byIm2col(tfjs, backend, x, dy, g);
       return { dataId: dw.dataId, shape: [...a.filterShape], dtype: 'float32' };
     } finally {
       if (nchw) {

@@ -1,3 +1,4 @@
+import { trainKernels } from './train-kernels.js';
 import { f32, type KernelArgs, type Tfjs, type TensorInfo } from './wasm-backend.js';
 
 interface PoolAttrs {
@@ -10,7 +11,8 @@ interface PoolAttrs {
 /**
  * `MaxPoolGrad` for the wasm backend, replacing (on request) the stock kernel: one pass over the
  * output pixels that finds each window's maximum in `x` and adds `dy` there. Ties go to the
- * first maximum in row-major window order, as tfjs's cpu backend does.
+ * first maximum in row-major window order, as tfjs's cpu backend does. With WASM SIMD and channels
+ * a multiple of 4, the same pass runs 4 channels at a time (train-kernels.wat `max_pool_grad`).
  */
 export function createMaxPoolGrad(tfjs: Tfjs) {
   return function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
@@ -33,6 +35,11 @@ export function createMaxPoolGrad(tfjs: Tfjs) {
     const dx = backend.makeOutput([...input.shape], 'float32');
     const d = f32(backend, dx);
     d.fill(0);
+    const kernels = trainKernels(backend);
+    if (kernels && C % 4 === 0) {
+      kernels.max_pool_grad(x.byteOffset, g.byteOffset, d.byteOffset, N, H, W, C, OH, OW, FH, FW, SH, SW, top, left);
+      return dx;
+    }
     let o = 0;
     for (let n = 0; n < N; n++) {
       const xn = n * H * W * C;
