@@ -7,8 +7,8 @@ import { f32, matMul, runWasmKernel, type KernelArgs, type Tfjs, type TensorInfo
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend (tfjs-backend-wasm 4.x has none). NCHW inputs are
- * transposed to NHWC first. Output channels a multiple of 4 (and WASM SIMD): {@link filterGradDirect}.
- * Otherwise two formulations, both on the backend's own XNNPACK code:
+ * transposed to NHWC first. With WASM SIMD (and `simd`, true unless a test asks otherwise):
+ * {@link filterGradDirect}. Otherwise two formulations, both on the backend's own XNNPACK code:
  *
  * - as a forward convolution (preferred): `dW[r, q, c, co] = Σ x[n, r + s·oh, q + s·ow, c] ·
  *   dy[n, oh, ow, co]` is the convolution of `x` laid out `[C, H, W, N]` (channels as batch,
@@ -19,7 +19,7 @@ import { f32, matMul, runWasmKernel, type KernelArgs, type Tfjs, type TensorInfo
  *   ignored trailing rows): the transposed patch matrix `colᵀ[K, M]` is written into the heap and
  *   multiplied by `dy[M, CO]` with the XNNPACK `BatchMatMul`, without transpose flags.
  */
-export function createConv2DBackpropFilter(tfjs: Tfjs) {
+export function createConv2DBackpropFilter(tfjs: Tfjs, { simd = true }: { simd?: boolean } = {}) {
   return function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
     const nchw = a.dataFormat === 'NCHW';
@@ -27,7 +27,7 @@ export function createConv2DBackpropFilter(tfjs: Tfjs) {
     const dy = nchw ? relayout(tfjs, backend, inputs.dy) : inputs.dy;
     try {
       const g = convGeometry(tfjs, x.shape, a.filterShape, a);
-      const kernels = trainKernels(backend);
+      const kernels = simd ? trainKernels(backend) : null;
       const dw = (kernels ? filterGradDirect(kernels, backend, x, dy, g) : undefined) ?? byConvolution(tfjs, backend, x, dy, g) ?? byIm2col(tfjs, backend, x, dy, g);
       return { dataId: dw.dataId, shape: [...a.filterShape], dtype: 'float32' };
     } finally {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { registerWasmTrainingKernels, type WasmTrainingKernels } from './register.js';
 import { compareWithCpu, randomInput, relativeError, runOn, tf } from './test-utils.js';
 
@@ -72,19 +73,30 @@ describe('wasm training kernels match the cpu backend (relative error <= 1e-4)',
   });
 
   it('Conv2DBackpropFilter, all three formulations: direct, as a convolution, and (trailing rows unused) by im2col', async () => {
-    // 12 output channels (one 8-wide block and a 4-wide tail): the direct SIMD sums, also with
-    // stride 2 leaving a row unused and with SAME padding. 3 output channels: stride 1 as a
-    // dilated forward convolution; 12 = 5 + 2·3 + 1 with stride 2 VALID leaves a row unused: im2col.
-    for (const [xShape, strides, pad, dyShape, co] of [
-      [[2, 12, 12, 3], 1, 'valid', [2, 8, 8, 12], 12],
-      [[2, 12, 12, 3], 2, 'valid', [2, 4, 4, 12], 12],
-      [[2, 12, 11, 3], 2, 'same', [2, 6, 6, 12], 12],
-      [[2, 12, 12, 3], 1, 'valid', [2, 8, 8, 3], 3],
-      [[2, 12, 12, 3], 2, 'valid', [2, 4, 4, 3], 3],
-    ] as const) {
-      const r = await compareWithCpu('Conv2DBackpropFilter', { x: randomInput([...xShape], 7), dy: randomInput([...dyShape], 8) }, { strides, pad, dataFormat: 'NHWC', filterShape: [5, 5, 3, co] });
-      expect(r.wasmShape).toEqual([5, 5, 3, co]);
-      expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+    // The direct SIMD sums with 12 output channels (an 8-wide block and a 4-wide tail) and 3 (dy
+    // padded to 4), also with stride 2 leaving a row unused and with SAME padding. Without WASM SIMD
+    // (here: simd false) stride 1 runs as a dilated forward convolution, and 12 = 5 + 2·3 + 1 with
+    // stride 2 VALID, which leaves a row unused, by im2col.
+    tf.registerKernel({ kernelName: 'DcTestFilterGradXnnpack', backendName: 'wasm', kernelFunc: createConv2DBackpropFilter(tf, { simd: false }) as never });
+    try {
+      for (const [xShape, strides, pad, dyShape, co] of [
+        [[2, 12, 12, 3], 1, 'valid', [2, 8, 8, 12], 12],
+        [[2, 12, 12, 3], 2, 'valid', [2, 4, 4, 12], 12],
+        [[2, 12, 11, 3], 2, 'same', [2, 6, 6, 12], 12],
+        [[2, 12, 12, 3], 1, 'valid', [2, 8, 8, 3], 3],
+        [[2, 12, 12, 3], 2, 'valid', [2, 4, 4, 3], 3],
+      ] as const) {
+        const inputs = { x: randomInput([...xShape], 7), dy: randomInput([...dyShape], 8) };
+        const attrs = { strides, pad, dataFormat: 'NHWC', filterShape: [5, 5, 3, co] };
+        const cpu = await runOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
+        for (const name of ['Conv2DBackpropFilter', 'DcTestFilterGradXnnpack']) {
+          const wasm = await runOn('wasm', name, inputs, attrs);
+          expect(wasm.shape).toEqual([5, 5, 3, co]);
+          expect(relativeError(wasm.values, cpu.values)).toBeLessThanOrEqual(TOLERANCE);
+        }
+      }
+    } finally {
+      tf.unregisterKernel('DcTestFilterGradXnnpack', 'wasm');
     }
   });
 

@@ -11,8 +11,8 @@ interface PoolAttrs {
 /**
  * `MaxPoolGrad` for the wasm backend, replacing (on request) the stock kernel: one pass over the
  * output pixels that finds each window's maximum in `x` and adds `dy` there. Ties go to the
- * first maximum in row-major window order, as tfjs's cpu backend does. With WASM SIMD and channels
- * a multiple of 4, the same pass runs 4 channels at a time (train-kernels.wat `max_pool_grad`).
+ * first maximum in row-major window order, as tfjs's cpu backend does. With WASM SIMD the same pass
+ * runs 4 channels at a time (train-kernels.wat `max_pool_grad`), the last C mod 4 channels here.
  */
 export function createMaxPoolGrad(tfjs: Tfjs) {
   return function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
@@ -35,12 +35,11 @@ export function createMaxPoolGrad(tfjs: Tfjs) {
     const dx = backend.makeOutput([...input.shape], 'float32');
     const d = f32(backend, dx);
     d.fill(0);
+    // Whole groups of 4 channels in WASM SIMD (where available), the rest here.
     const kernels = trainKernels(backend);
-    if (kernels && C % 4 === 0) {
-      kernels.max_pool_grad(x.byteOffset, g.byteOffset, d.byteOffset, N, H, W, C, OH, OW, FH, FW, SH, SW, top, left);
-      return dx;
-    }
-    let o = 0;
+    const simd = kernels ? C - (C % 4) : 0;
+    if (simd > 0) kernels!.max_pool_grad(x.byteOffset, g.byteOffset, d.byteOffset, N, H, W, C, simd, OH, OW, FH, FW, SH, SW, top, left);
+    if (simd === C) return dx;
     for (let n = 0; n < N; n++) {
       const xn = n * H * W * C;
       for (let oh = 0; oh < OH; oh++) {
@@ -51,7 +50,7 @@ export function createMaxPoolGrad(tfjs: Tfjs) {
           const w0 = ow * SW - left;
           const ws = Math.max(0, w0);
           const we = Math.min(W, w0 + FW);
-          for (let c = 0; c < C; c++, o++) {
+          for (let c = simd, o = ((n * OH + oh) * OW + ow) * C + simd; c < C; c++, o++) {
             let best = -Infinity;
             let at = -1;
             for (let h = hs; h < he; h++) {

@@ -10,7 +10,7 @@ export interface TrainKernels {
   gemm(a: number, b: number, c: number, M: number, K: number, N: number, panel: number): void;
   filter_grad8(x: number, o0: number, o1: number, o2: number, o3: number, dy: number, out: number, N: number, OH: number, OW: number, xImage: number, xRow: number, xStep: number, dyStep: number): void;
   col2im(col: number, dx: number, N: number, OH: number, OW: number, KH: number, run: number, xImage: number, xRow: number, xStep: number, rowBytes: number): void;
-  max_pool_grad(x: number, dy: number, dx: number, N: number, H: number, W: number, C: number, OH: number, OW: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number): void;
+  max_pool_grad(x: number, dy: number, dx: number, N: number, H: number, W: number, C: number, C4: number, OH: number, OW: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number): void;
   filter_grad4(x: number, o0: number, o1: number, o2: number, o3: number, dy: number, out: number, N: number, OH: number, OW: number, xImage: number, xRow: number, xStep: number, dyStep: number): void;
   adam(w: number, m: number, v: number, g: number, w2: number, m2: number, v2: number, n: number, step: number, scale2: number, b1: number, b2: number, eps: number): void;
 }

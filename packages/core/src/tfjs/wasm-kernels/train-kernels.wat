@@ -254,12 +254,12 @@
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br $nLoop))))
 
-  ;; Max-pool gradient, 4 channels at a time (C a multiple of 4): for every output pixel and
-  ;; channel, the first maximum of its window in $x (row-major window order, strict >, as tfjs's cpu
+  ;; Max-pool gradient, 4 channels at a time, for channels 0 .. $C4 (a multiple of 4) of $C: for
+  ;; every output pixel and channel, the first maximum of its window in $x (row-major window order, strict >, as tfjs's cpu
   ;; backend) receives the pixel's $dy. $dx must start zeroed. Windows are clipped to the image:
   ;; the output pixel (oh, ow) covers rows oh·SH − top ..+FH and columns ow·SW − left ..+FW.
   (func (export "max_pool_grad")
-    (param $x i32) (param $dy i32) (param $dx i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32)
+    (param $x i32) (param $dy i32) (param $dx i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $C4 i32)
     (param $OH i32) (param $OW i32) (param $FH i32) (param $FW i32) (param $SH i32) (param $SW i32) (param $top i32) (param $left i32)
     (local $n i32) (local $oh i32) (local $ow i32) (local $c i32) (local $h i32) (local $w i32)
     (local $hs i32) (local $he i32) (local $ws i32) (local $we i32) (local $i i32) (local $pd i32) (local $at i32)
@@ -283,7 +283,7 @@
           (if (i32.gt_s (local.get $we) (local.get $W)) (then (local.set $we (local.get $W))))
           (local.set $c (i32.const 0))
           (block $cDone (loop $cLoop
-            (br_if $cDone (i32.ge_u (local.get $c) (local.get $C)))
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $C4)))
             (local.set $best (f32x4.splat (f32.const -inf)))
             (local.set $where (i32x4.splat (i32.const -1)))
             (local.set $h (local.get $hs))
@@ -302,7 +302,7 @@
                 (br $wLoop)))
               (local.set $h (i32.add (local.get $h) (i32.const 1)))
               (br $hLoop)))
-            (local.set $g (v128.load (local.get $pd)))
+            (local.set $g (v128.load (i32.add (local.get $pd) (i32.shl (local.get $c) (i32.const 2)))))
             (local.set $at (i32x4.extract_lane 0 (local.get $where)))
             (if (i32.ge_s (local.get $at) (i32.const 0)) (then (local.set $at (i32.add (local.get $dx) (i32.shl (local.get $at) (i32.const 2))))
               (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $g))))))
@@ -315,9 +315,9 @@
             (local.set $at (i32x4.extract_lane 3 (local.get $where)))
             (if (i32.ge_s (local.get $at) (i32.const 0)) (then (local.set $at (i32.add (local.get $dx) (i32.shl (local.get $at) (i32.const 2))))
               (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 3 (local.get $g))))))
-            (local.set $pd (i32.add (local.get $pd) (i32.const 16)))
             (local.set $c (i32.add (local.get $c) (i32.const 4)))
             (br $cLoop)))
+          (local.set $pd (i32.add (local.get $pd) (i32.shl (local.get $C) (i32.const 2))))
           (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
           (br $owLoop)))
         (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
