@@ -1,5 +1,5 @@
 import { trainKernels, type TrainKernels } from './train-kernels.js';
-import { transposeLast } from './transpose.js';
+import { transposeInto, transposeLast } from './transpose.js';
 import { callKernel, f32, type KernelArgs, type Tfjs, type TensorInfo, type WasmBackend, type WasmKernelFunc } from './wasm-backend.js';
 
 /**
@@ -46,22 +46,6 @@ function swapLast(backend: KernelArgs['backend'], x: TensorInfo): TensorInfo {
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
-
-/**
- * `dst[r, c] = src[r, c]` (or `src[c, r]` when `transpose`) for the `rows × cols` result, into a
- * matrix `stride` columns wide. `src` is `rows × cols`, or `cols × rows` when transposed.
- */
-function copyInto(src: Float32Array, so: number, dst: Float32Array, rows: number, cols: number, stride: number, transpose: boolean): void {
-  if (!transpose) {
-    for (let r = 0; r < rows; r++) dst.set(src.subarray(so + r * cols, so + (r + 1) * cols), r * stride);
-    return;
-  }
-  for (let c = 0; c < cols; c++) {
-    const s = so + c * rows;
-    for (let r = 0, d = c; r < rows; r++, d += stride) dst[d] = src[s + r];
-  }
-}
-
 const leading = (x: TensorInfo) => x.shape.slice(0, -2);
 const count = (dims: readonly number[]) => dims.reduce((p, d) => p * d, 1);
 
@@ -73,7 +57,12 @@ function broadcastable(a: TensorInfo, b: TensorInfo): boolean {
   return batchA === batchB || batchA === 1 || batchB === 1;
 }
 
-/** `a @ b` for `[..., ., .]` operands (a single matrix broadcasts), with the WASM SIMD `gemm`. */
+/**
+ * `a @ b` for `[..., ., .]` operands (a single matrix broadcasts), with the WASM SIMD `gemm` (4 × 8
+ * blocks). Untransposed operands are read in place; the first N − N mod 8 columns of the result are
+ * written in place, the last N mod 8 through an 8-wide copy of B's last columns. Transposed operands
+ * are transposed once, in cache blocks; M not a multiple of 4 goes through padded copies.
+ */
 function productOf(k: TrainKernels, backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const [a1, a2] = a.shape.slice(-2);
   const [b1, b2] = b.shape.slice(-2);
@@ -83,45 +72,51 @@ function productOf(k: TrainKernels, backend: WasmBackend, a: TensorInfo, b: Tens
   const N = transposeB ? b1 : b2;
   const batch = Math.max(batchA, batchB);
   const M4 = roundUp(M, 4);
-  const N8 = roundUp(N, 8);
+  const tail = N % 8;
+  const main = N - tail;
   const out = backend.makeOutput([...(batchA >= batchB ? leading(a) : leading(b)), M, N], 'float32');
-  // Operands in the kernel's layout: row-major, M and N padded (padding rows and columns of the
-  // result are dropped, so they need no zeroing).
-  const directA = !transposeA && M4 === M;
-  const directB = !transposeB && N8 === N;
-  const directC = M4 === M && N8 === N;
-  const scratchA = directA ? null : backend.makeOutput([M4, K], 'float32');
-  const scratchB = directB ? null : backend.makeOutput([K, N8], 'float32');
-  const scratchC = directC ? null : backend.makeOutput([M4, N8], 'float32');
+  const scratchA = !transposeA && M4 === M ? null : backend.makeOutput([M4, K], 'float32');
+  const scratchB = transposeB ? backend.makeOutput([K, N], 'float32') : null;
+  const scratchC = M4 === M ? null : backend.makeOutput([M4, N], 'float32');
+  const tailB = tail ? backend.makeOutput([K, 8], 'float32') : null;
+  const tailC = tail ? backend.makeOutput([M4, 8], 'float32') : null;
   const panel = backend.makeOutput([K, 8], 'float32');
   try {
     const av = f32(backend, a);
     const bv = f32(backend, b);
     const cv = f32(backend, out);
+    if (tailB) f32(backend, tailB).fill(0);
     for (let i = 0; i < batch; i++) {
       const ao = (batchA === 1 ? 0 : i) * M * K;
       const bo = (batchB === 1 ? 0 : i) * K * N;
       let pa = av.byteOffset + ao * 4;
-      let pb = bv.byteOffset + bo * 4;
       if (scratchA) {
         const s = f32(backend, scratchA);
-        copyInto(av, ao, s, M, K, K, transposeA);
+        if (transposeA) transposeInto(av.subarray(ao, ao + M * K), s, 1, K, M);
+        else s.set(av.subarray(ao, ao + M * K));
         pa = s.byteOffset;
       }
-      if (scratchB && (i === 0 || batchB > 1)) {
+      const freshB = i === 0 || batchB > 1;
+      let bm = bv.subarray(bo, bo + K * N);
+      if (scratchB) {
         const s = f32(backend, scratchB);
-        copyInto(bv, bo, s, K, N, N8, transposeB);
+        if (freshB) transposeInto(bm, s, 1, N, K);
+        bm = s;
       }
-      if (scratchB) pb = f32(backend, scratchB).byteOffset;
-      const pc = scratchC ? f32(backend, scratchC).byteOffset : cv.byteOffset + i * M * N * 4;
-      k.gemm(pa, pb, pc, M4, K, N8, f32(backend, panel).byteOffset);
-      if (scratchC) {
-        const s = f32(backend, scratchC);
-        for (let r = 0; r < M; r++) cv.set(s.subarray(r * N8, r * N8 + N), (i * M + r) * N);
+      const c = scratchC ? f32(backend, scratchC) : cv.subarray(i * M * N, (i + 1) * M * N);
+      const panelAt = f32(backend, panel).byteOffset;
+      if (main > 0) k.gemm(pa, bm.byteOffset, c.byteOffset, M4, K, main, panelAt, K, N, N);
+      if (tailB && tailC) {
+        const tb = f32(backend, tailB);
+        if (freshB) for (let r = 0; r < K; r++) tb.set(bm.subarray(r * N + main, (r + 1) * N), r * 8);
+        const tc = f32(backend, tailC);
+        k.gemm(pa, tb.byteOffset, tc.byteOffset, M4, K, 8, panelAt, K, 8, 8);
+        for (let r = 0; r < M; r++) c.set(tc.subarray(r * 8, r * 8 + tail), r * N + main);
       }
+      if (scratchC) cv.set(c.subarray(0, M * N), i * M * N);
     }
   } finally {
-    for (const s of [scratchA, scratchB, scratchC, panel]) if (s) backend.disposeData(s.dataId);
+    for (const s of [scratchA, scratchB, scratchC, tailB, tailC, panel]) if (s) backend.disposeData(s.dataId);
   }
   return out;
 }

@@ -10,17 +10,20 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; C[M, N] = A[M, K] · B[K, N], row-major, M a multiple of 4 and N of 8. Blocks of 4 rows × 8
-  ;; columns keep 8 accumulators in registers; for each column block the K × 8 panel of B is copied
-  ;; to $panel (K × 32 bytes, contiguous: it stays in L1) and reused by every row block.
+  ;; C[M, N] = A[M, K] · B[K, N], row-major with row strides $lda, $ldb, $ldc (floats), M a multiple
+  ;; of 4 and N of 8. Blocks of 4 rows × 8 columns keep 8 accumulators in registers; for each column
+  ;; block the K × 8 panel of B is copied to $panel (K × 32 bytes, contiguous: it stays in L1) and
+  ;; reused by every row block.
   (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32) (param $panel i32)
-    (local $i i32) (local $j i32) (local $k i32) (local $rowA i32) (local $rowB i32)
+    (param $lda i32) (param $ldb i32) (param $ldc i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $rowA i32) (local $rowB i32) (local $rowC i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $pb i32) (local $pc i32)
     (local $x v128) (local $y v128) (local $s v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local.set $rowA (i32.shl (local.get $K) (i32.const 2)))
-    (local.set $rowB (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $rowA (i32.shl (local.get $lda) (i32.const 2)))
+    (local.set $rowB (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $rowC (i32.shl (local.get $ldc) (i32.const 2)))
     (block $jDone
       (loop $jLoop
         (br_if $jDone (i32.ge_u (local.get $j) (local.get $N)))
@@ -75,16 +78,16 @@
                 (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
                 (local.set $k (i32.sub (local.get $k) (i32.const 1)))
                 (br $kLoop)))
-            (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $N)) (local.get $j)) (i32.const 2))))
+            (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
             (v128.store offset=0 (local.get $pc) (local.get $c00))
             (v128.store offset=16 (local.get $pc) (local.get $c01))
-            (local.set $pc (i32.add (local.get $pc) (local.get $rowB)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
             (v128.store offset=0 (local.get $pc) (local.get $c10))
             (v128.store offset=16 (local.get $pc) (local.get $c11))
-            (local.set $pc (i32.add (local.get $pc) (local.get $rowB)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
             (v128.store offset=0 (local.get $pc) (local.get $c20))
             (v128.store offset=16 (local.get $pc) (local.get $c21))
-            (local.set $pc (i32.add (local.get $pc) (local.get $rowB)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
             (v128.store offset=0 (local.get $pc) (local.get $c30))
             (v128.store offset=16 (local.get $pc) (local.get $c31))
             (local.set $i (i32.add (local.get $i) (i32.const 4)))
