@@ -145,6 +145,35 @@ const RENDERERS = {
     return lines.join('\n');
   },
   /**
+   * `pnpm bench --only training --json`: seconds per MNIST epoch per model, tfjs backend and thread
+   * count, with issue #15's goals (LeNet-5 ≤ 60 s, LeNet-300-100 ≤ 5 s wall on this 2-core machine)
+   * on each model's fastest row of the demo's backend.
+   */
+  'training-bench'(output) {
+    const t = output.training;
+    const backends = {
+      cpu: 'cpu (pure JS)',
+      wasm: 'wasm, missing kernels only',
+      'wasm-fast': 'wasm + `replaceSlowKernels` (the demo\'s)',
+      'wasm-fast-xnnpack2': 'wasm + `replaceSlowKernels`, threaded XNNPACK build',
+    };
+    const goals = { 'lenet-300-100': 5, lenet5: 60 };
+    const fastest = (model) => Math.min(...t.results.filter((r) => r.model === model && r.backend === 'wasm-fast' && !r.error).map((r) => r.secondsPerEpoch));
+    const lines = [row(['model', 'backend', 'threads', 'steps timed', 's/epoch (wall)', 's/epoch (CPU time)', '× cpu (wall)', 'goal (wall)']), '|---|---|---:|---:|---:|---:|---:|---|'];
+    for (const r of t.results) {
+      const threads = r.xnnpackThreads > 1 ? `1 (XNNPACK ${r.xnnpackThreads})` : String(r.threads);
+      const name = r.model === 'lenet5' ? 'LeNet-5' : 'LeNet-300-100';
+      if (r.error) {
+        lines.push(row([name, backends[r.backend] ?? r.backend, threads, '—', `failed: ${r.error}`, '', '', '']));
+        continue;
+      }
+      const goal = r.backend === 'wasm-fast' && r.secondsPerEpoch === fastest(r.model) ? `≤ ${goals[r.model]} s: ${r.secondsPerEpoch <= goals[r.model] ? 'met' : 'not met'}` : '';
+      const steps = r.full ? `${int(r.stepsTimed)} of a full epoch` : int(r.stepsTimed);
+      lines.push(row([name, backends[r.backend] ?? r.backend, threads, steps, fixed(r.secondsPerEpoch, 1), fixed(r.cpuSecondsPerEpoch, 1), r.speedupVsCpu ? `${fixed(r.speedupVsCpu, 1)}×` : '—', goal]));
+    }
+    return lines.join('\n');
+  },
+  /**
    * `pnpm fuzz --save`: outcome → cases of the structure-aware fuzzer, then the run's findings,
    * slowest case, peak memory and the deflate-bomb rejection time.
    */
