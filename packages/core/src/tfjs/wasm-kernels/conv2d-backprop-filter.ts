@@ -1,7 +1,7 @@
 import { filterGradDirect } from './filter-grad-direct.js';
-import { trainKernels } from './train-kernels.js';
 import { convGeometry, relayout, type ConvAttrs } from './geometry.js';
 import { im2colTransposed, type ConvGeometry } from './patches.js';
+import { trainKernels } from './train-kernels.js';
 import { reverseAxes3, swapOuter } from './transpose.js';
 import { f32, matMul, runWasmKernel, type KernelArgs, type Tfjs, type TensorInfo, type WasmBackend } from './wasm-backend.js';
 
