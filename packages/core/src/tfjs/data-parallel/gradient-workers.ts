@@ -14,7 +14,7 @@ import type { Model } from '../../ir/model.js';
 import type { BatchNormMode } from '../batch-norm-mode.js';
 import type { Objective } from '../objective.js';
 import type { GradientWorkerInit } from './gradient-worker.js';
-import { controlBlock, DONE, readFailure, regions, ROWS, SEQ, STOP, TOTAL, type StepLayout } from './shared-step.js';
+import { controlBlock, DONE, readFailure, regions, ROWS, SEQ, STOP, TOTAL, waitForValue, type StepLayout } from './shared-step.js';
 
 /** Gradients of `vars` (by variable name) and the mean loss of a batch. */
 export interface Gradients {
@@ -119,7 +119,7 @@ export async function startGradientWorkers(o: GradientWorkersOptions): Promise<G
       let value = mine.value;
       const grads = { ...mine.grads };
       for (const { s, seq } of asked) {
-        while (Atomics.load(s.control, DONE) !== seq) Atomics.wait(s.control, DONE, Atomics.load(s.control, DONE));
+        waitForValue(s.control, DONE, seq);
         const failure = readFailure(s.controlBuffer);
         if (failure) throw fail(failure);
         layout.trainable.forEach((vi, i) => {

@@ -53,6 +53,16 @@ export function regions(l: StepLayout) {
   return { inputSize, targetSize, weights, weightOffsets, weightsLength: weights.reduce((a, b) => a + b, 0), x, y, grads, loss: g, length: g + 1 };
 }
 
+/**
+ * Blocks until `control[index]` holds `value`. `Atomics.wait` is given the value just compared:
+ * reading the slot again for the call (as this code once did) can read the awaited value after
+ * the other side's notify went out, and then sleep for a notify that never comes (a training run
+ * hung that way).
+ */
+export function waitForValue(control: Int32Array, index: number, value: number): void {
+  for (let seen = Atomics.load(control, index); seen !== value; seen = Atomics.load(control, index)) Atomics.wait(control, index, seen);
+}
+
 /** A worker's control block. */
 export function controlBlock(): SharedArrayBuffer {
   return new SharedArrayBuffer(MESSAGE_AT + MESSAGE_BYTES);
