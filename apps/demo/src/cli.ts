@@ -1,17 +1,12 @@
 #!/usr/bin/env node
 import { isDcError } from '@dc/core';
-import { addRetrainingOptions, nonNegativeInt, perLayer, positiveInt, positiveNumber } from '@dc/cli';
+import { addRetrainingOptions, nonNegativeInt, perLayer, positiveInt, positiveNumber, threadCount } from '@dc/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
 import { MODEL_NAMES, type ModelName } from './models.js';
 import { serveDemoPage } from './web/index.js';
 import { PRESET_NAMES, presetSettings, type DemoSettings, type PresetName } from './presets.js';
-
-/** A positive integer or `auto` (`--threads`). */
-function threadCount(v: string): number | 'auto' {
-  return v === 'auto' ? 'auto' : positiveInt('--threads')(v);
-}
 
 /** Options shared by `run` and `train`. */
 function common(cmd: Command): Command {
@@ -26,7 +21,7 @@ function common(cmd: Command): Command {
     .option('--baseline-lr <x>', 'learning rate of the baseline', positiveNumber('--baseline-lr'))
     .option('--baseline-polish-epochs <n>', 'baseline epochs at a tenth of its learning rate (0: none)', nonNegativeInt('--baseline-polish-epochs'))
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
-    .option('--threads <n>', "training threads, data-parallel ('auto': one per core; 1: the same figures on every machine)", threadCount, 'auto');
+    .option('--threads <n>', "training threads, data-parallel ('auto': one per core; 1: the same figures on every machine)", threadCount('--threads'), 'auto');
 }
 
 interface CommonFlags {

@@ -14,6 +14,11 @@ export function positiveInt(flag: string) {
   };
 }
 
+/** A positive integer or `auto` (thread counts). */
+export function threadCount(flag: string) {
+  return (v: string): number | 'auto' => (v === 'auto' ? 'auto' : positiveInt(flag)(v));
+}
+
 /** An integer ≥ 0. */
 export function nonNegativeInt(flag: string) {
   return (v: string) => (v === '0' ? 0 : positiveInt(flag)(v));

@@ -12,7 +12,7 @@ import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { formatCliError, toCliError } from './errors.js';
-import { finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber } from './flags.js';
+import { finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { lineProgress } from './compress/progress.js';
 
 /** Where the program writes, and how it ends. */
@@ -93,6 +93,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
     .option('--seed <n>', 'random seed (shuffling, k-means)', nonNegativeInt('--seed'))
+    .option('--training-threads <n>', "training threads, data-parallel: each batch shared with worker threads ('auto': one per core; default 1, the same figures on every machine)", threadCount('--training-threads'))
     .option('--validation-split <x>', 'fraction of the training data held out for the per-stage accuracy (default 0.1)', positiveNumber('--validation-split'))
     .option('--train-limit <n>', 'train on the first N samples only', positiveInt('--train-limit'))
     .option('--test-limit <n>', 'measure the file on the first N test samples only', positiveInt('--test-limit'))

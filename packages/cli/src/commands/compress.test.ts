@@ -53,7 +53,8 @@ describe('dc compress', () => {
 
   it('compresses a model.json on IDX data; size and error are measured from the written file run by the sparse runtime', async () => {
     const out = join(dir, 'model.dcm');
-    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--sparsity', '0.6', '--bits', '4', '--cluster-epochs', '1', '--json');
+    // Two training threads: every batch shared with a data-parallel worker thread.
+    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--sparsity', '0.6', '--bits', '4', '--cluster-epochs', '1', '--training-threads', '2', '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.fileBytes).toBe(statSync(out).size);
@@ -63,6 +64,8 @@ describe('dc compress', () => {
     expect(result.pipeline.stages.map((s: { name: string }) => s.name)).toEqual(['dc:prune', 'dc:fold-batch-norm', 'dc:cluster', 'dc:encode']);
     expect(result.pipeline.stages[1].metrics.folded).toEqual([['bn', 'fc1']]);
     expect(result.preprocessing).toMatchObject({ source: 'bytes', recorded: { scale: [1 / 255], offset: [0] } });
+    expect(result.settings.trainingThreads).toBe(2);
+    expect(r.stderr).toMatch(/training backend: \w+, threads: 2/);
     // The error is the file's own: dc run on the written file gives the same figure.
     const run = JSON.parse((await dc('run', out, '--data', mnistDir, '--limit', '1000', '--json')).stdout);
     expect(result.fileRun.samples).toBe(1000);
@@ -123,6 +126,12 @@ describe('dc compress', () => {
 
     it('no data without --no-retrain: INVALID_OPTION', async () => {
       await expectRefused([modelJson], /^INVALID_OPTION$/);
+    });
+
+    it('a thread count that is neither a positive integer nor auto: a usage error naming the flag', async () => {
+      // (commander's usage error; the dc binary prints it and exits 1)
+      await expect(dc('compress', modelJson, '--data', mnistDir, '-o', join(dir, 'refused.dcm'), '--training-threads', '0')).rejects.toThrow('--training-threads must be a positive integer, got "0"');
+      expect(existsSync(join(dir, 'refused.dcm'))).toBe(false);
     });
   });
 });

@@ -30,6 +30,11 @@ export interface CompressSettings {
   readonly seed: number;
   /** The last fraction of the training data, held out for the per-stage accuracy. */
   readonly validationSplit: number;
+  /**
+   * Training threads: each batch shared with data-parallel worker threads (`'auto'`: one per core).
+   * 1, the default, gives the same figures on every machine; more change them at float rounding.
+   */
+  readonly trainingThreads: number | 'auto';
 }
 
 /** Presets: `quick` runs in minutes for a small model on 2 cores; `paper` iterates as the paper does. */
@@ -47,6 +52,7 @@ const QUICK: CompressSettings = {
   batchSize: 128,
   seed: 1,
   validationSplit: 0.1,
+  trainingThreads: 1,
 };
 
 const PRESETS: Record<PresetName, CompressSettings> = {
@@ -78,6 +84,7 @@ export interface SettingsFlags {
   readonly batchSize?: number;
   readonly seed?: number;
   readonly validationSplit?: number;
+  readonly trainingThreads?: number | 'auto';
 }
 
 /** Merges per-layer flags into the preset's: a number replaces everything, a record adds to it. */
@@ -106,6 +113,7 @@ export function resolveSettings(flags: SettingsFlags): CompressSettings {
     batchSize: flags.batchSize ?? s.batchSize,
     seed: flags.seed ?? s.seed,
     validationSplit: flags.validationSplit ?? s.validationSplit,
+    trainingThreads: flags.trainingThreads ?? s.trainingThreads,
   };
 }
 

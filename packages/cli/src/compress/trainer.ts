@@ -39,9 +39,11 @@ export function createCompressTrainer(options: {
   compile: CompileConfig;
   batchSize: number;
   seed: number;
+  /** Data-parallel training threads (`createTfjsTrainer`'s `threads`). */
+  threads: number | 'auto';
   progress: Progress;
 }): TrainingService {
   const held = options.validation ? { validation: options.validation } : { validationSplit: options.validationSplit };
-  const base = createTfjsTrainer({ tf: options.tf, train: options.train, ...held, compile: options.compile, batchSize: options.batchSize, seed: options.seed });
+  const base = createTfjsTrainer({ tf: options.tf, train: options.train, ...held, compile: options.compile, batchSize: options.batchSize, seed: options.seed, threads: options.threads });
   return withEpochLines(base, options.progress);
 }
