@@ -84,13 +84,18 @@ interface Example {
   readonly clusterEpochs: number;
   /** Fold the batch norms in the pipeline (as `dc compress` does), or leave them in the file for the runtime to fold. */
   readonly fold: boolean;
-  /** Lower bounds of the test accuracy before and after compression (measured 0.870 / 0.862 and 0.928 / 0.887). */
+  /**
+   * Lower bounds of the test accuracy before and after compression (measured 0.872 / 0.872 and
+   * 0.904 / 0.903). Both fine-tune the centroids one epoch: the ResNet-style model clustered
+   * without it lost 0.8 pp in one run and 3.8 pp in another after the training kernels changed
+   * the order of float sums (k-means alone depends on where training ended).
+   */
   readonly baseline: number;
   readonly compressed: number;
 }
 
 const examples: readonly Example[] = [
-  { topology: resnetStyleTopology, train: 4000, batchSize: 16, learningRate: 5e-3, clusterEpochs: 0, fold: true, baseline: 0.85, compressed: 0.83 },
+  { topology: resnetStyleTopology, train: 4000, batchSize: 16, learningRate: 5e-3, clusterEpochs: 1, fold: true, baseline: 0.85, compressed: 0.83 },
   { topology: mobilenetStyleTopology, train: 4000, batchSize: 32, learningRate: 5e-3, clusterEpochs: 1, fold: false, baseline: 0.9, compressed: 0.86 },
 ];
 
