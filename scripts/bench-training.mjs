@@ -10,9 +10,8 @@
  * data-parallel worker thread. After `--warmup` steps, `--batches` steps are timed and the epoch
  * time is extrapolated (469 × mean step time); the `wasm-fast` rows (what the demo trains with)
  * and every row with `--full` run a whole epoch instead (469 steps, the warm-up ones untimed:
- * 469 × the mean of the rest). Per step the
- * script records wall time and this process's CPU time (user + system, all threads): on a loaded
- * machine CPU time is the steadier of the two.
+ * 469 × the mean of the rest). Per step the script records wall time and this process's CPU time
+ * (user + system, all threads): on a loaded machine CPU time is the steadier of the two.
  *
  *   node scripts/bench-training.mjs [--json out.json] [--batches N] [--full] [--only lenet5,wasm-fast]
  *
