@@ -4,15 +4,15 @@ import type { Model } from '../ir/model.js';
 import type { ImageSet } from '../mnist/dataset.js';
 import { createRandom } from '../random.js';
 import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingService } from '../training/index.js';
-import { setBatchNormMode, type BatchNormMode } from './batch-norm-mode.js';
+import type { BatchNormMode } from './batch-norm-mode.js';
 import { crossEntropy, makeBatch } from './batches.js';
 import type { CompileConfig, LossName, MetricName } from './compile-config.js';
 import { toLayersModel } from './convert-to.js';
-import { skipInputGradients } from './input-gradient.js';
 import { startGradientWorkers, type GradientWorkers } from './data-parallel/gradient-workers.js';
 import { trainingThreads } from './data-parallel/training-threads.js';
 import { lossPerExample, metricPerExample, resolveObjective, type Objective } from './objective.js';
 import { batchSource, splitValidation, type TrainingData } from './training-data.js';
+import { trainingLayersModel } from './training-model.js';
 import { variablesByKey } from './variables.js';
 import { createAdamOptimizer } from './wasm-kernels/fused-adam.js';
 import { readLayerWeights } from './weight-names.js';
@@ -109,12 +109,10 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
   async function fineTune(model: Model, ft: FineTuneOptions) {
     const objective = objectiveOf(model);
     const source = batchSource(tfjs, train, model.inputShape, objective, 'training data');
-    const lm = toLayersModel(model, tfjs);
+    const lm = trainingLayersModel(tfjs, model, options.batchNorm ?? 'update');
     let optimizer: tf.Optimizer | undefined;
     let workers: GradientWorkers | undefined;
     try {
-      setBatchNormMode(lm, options.batchNorm ?? 'update');
-      skipInputGradients(tfjs, lm);
       const vars = variablesByKey(lm);
       const frozen = new Set(ft.frozen ?? []);
       const trainable = Object.entries(vars).filter(([key]) => !frozen.has(key));

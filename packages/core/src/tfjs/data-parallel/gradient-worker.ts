@@ -8,10 +8,9 @@ import { parentPort } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
 import type { Model } from '../../ir/model.js';
 import { selectTrainingBackend, type TrainingBackendName } from '../backend.js';
-import { setBatchNormMode, type BatchNormMode } from '../batch-norm-mode.js';
-import { toLayersModel } from '../convert-to.js';
-import { skipInputGradients } from '../input-gradient.js';
+import type { BatchNormMode } from '../batch-norm-mode.js';
 import { lossPerExample, type Objective } from '../objective.js';
+import { trainingLayersModel } from '../training-model.js';
 import { variablesByKey } from '../variables.js';
 import { DONE, ROWS, SEQ, STOP, TOTAL, regions, writeFailure, type StepLayout } from './shared-step.js';
 
@@ -34,9 +33,7 @@ function prepare(tfjs: typeof tf, init: GradientWorkerInit): () => void {
   const weights = new Float32Array(init.weights);
   const data = new Float32Array(init.data);
   const control = new Int32Array(init.control);
-  const lm = toLayersModel(init.model, tfjs);
-  setBatchNormMode(lm, init.batchNorm);
-  skipInputGradients(tfjs, lm);
+  const lm = trainingLayersModel(tfjs, init.model, init.batchNorm);
   const rowsOf = (at: number, rows: number, row: readonly number[], n: number, dtype: string) => {
     const t = tfjs.tensor(data.slice(at, at + rows * n), [rows, ...row]);
     return dtype === 'float32' ? t : tfjs.cast(t, dtype as tf.DataType);
