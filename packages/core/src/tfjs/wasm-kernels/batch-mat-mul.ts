@@ -1,3 +1,4 @@
+import { DENSE_ABOVE, PackedLeft } from './packed-left.js';
 import { trainKernels, type TrainKernels } from './train-kernels.js';
 import { transposeInto, transposeLast } from './transpose.js';
 import { callKernel, f32, type KernelArgs, type Tfjs, type TensorInfo, type WasmBackend, type WasmKernelFunc } from './wasm-backend.js';
@@ -60,8 +61,12 @@ function broadcastable(a: TensorInfo, b: TensorInfo): boolean {
 /**
  * `a @ b` for `[..., ., .]` operands (a single matrix broadcasts), with the WASM SIMD `gemm` (4 × 8
  * blocks). Untransposed operands are read in place; the first N − N mod 8 columns of the result are
- * written in place, the last N mod 8 through an 8-wide copy of B's last columns. Transposed operands
- * are transposed once, in cache blocks; M not a multiple of 4 goes through padded copies.
+ * written in place, the last N mod 8 through an 8-wide copy of B's last columns. When M is a
+ * multiple of 4, A is packed into its nonzero 4-row entries ({@link PackedLeft}) and the product
+ * skips A's zeros (MNIST pixels, ReLU outputs and their gradients): always for a transposed A (the
+ * packing reads it in place, no transpose), for an untransposed one when few enough are kept.
+ * Otherwise transposed operands are transposed once, in cache blocks, and M not a multiple of 4
+ * goes through padded copies.
  */
 function productOf(k: TrainKernels, backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const [a1, a2] = a.shape.slice(-2);
@@ -75,7 +80,8 @@ function productOf(k: TrainKernels, backend: WasmBackend, a: TensorInfo, b: Tens
   const tail = N % 8;
   const main = N - tail;
   const out = backend.makeOutput([...(batchA >= batchB ? leading(a) : leading(b)), M, N], 'float32');
-  const scratchA = !transposeA && M4 === M ? null : backend.makeOutput([M4, K], 'float32');
+  const packed = M4 === M && K > 0 ? new PackedLeft(backend, M, K) : null;
+  const scratchA = packed || (!transposeA && M4 === M) ? null : backend.makeOutput([M4, K], 'float32');
   const scratchB = transposeB ? backend.makeOutput([K, N], 'float32') : null;
   const scratchC = M4 === M ? null : backend.makeOutput([M4, N], 'float32');
   const tailB = tail ? backend.makeOutput([K, 8], 'float32') : null;
@@ -90,12 +96,21 @@ function productOf(k: TrainKernels, backend: WasmBackend, a: TensorInfo, b: Tens
       const ao = (batchA === 1 ? 0 : i) * M * K;
       const bo = (batchB === 1 ? 0 : i) * K * N;
       let pa = av.byteOffset + ao * 4;
-      if (scratchA) {
+      let left: PackedLeft | null = null;
+      if (packed) {
+        packed.pack(k, pa, transposeA ? M : K, transposeA);
+        if (transposeA || packed.kept <= DENSE_ABOVE) left = packed;
+      } else if (scratchA) {
         const s = f32(backend, scratchA);
         if (transposeA) transposeInto(av.subarray(ao, ao + M * K), s, 1, K, M);
         else s.set(av.subarray(ao, ao + M * K));
         pa = s.byteOffset;
       }
+      const panelAt = f32(backend, panel).byteOffset;
+      const multiply = (bAt: number, cAt: number, n: number, ldb: number, ldc: number) => {
+        if (left) left.multiply(k, bAt, cAt, n, panelAt, ldb, ldc);
+        else k.gemm(pa, bAt, cAt, M4, K, n, panelAt, K, ldb, ldc);
+      };
       const freshB = i === 0 || batchB > 1;
       let bm = bv.subarray(bo, bo + K * N);
       if (scratchB) {
@@ -104,19 +119,19 @@ function productOf(k: TrainKernels, backend: WasmBackend, a: TensorInfo, b: Tens
         bm = s;
       }
       const c = scratchC ? f32(backend, scratchC) : cv.subarray(i * M * N, (i + 1) * M * N);
-      const panelAt = f32(backend, panel).byteOffset;
-      if (main > 0) k.gemm(pa, bm.byteOffset, c.byteOffset, M4, K, main, panelAt, K, N, N);
+      if (main > 0) multiply(bm.byteOffset, c.byteOffset, main, N, N);
       if (tailB && tailC) {
         const tb = f32(backend, tailB);
         if (freshB) for (let r = 0; r < K; r++) tb.set(bm.subarray(r * N + main, (r + 1) * N), r * 8);
         const tc = f32(backend, tailC);
-        k.gemm(pa, tb.byteOffset, tc.byteOffset, M4, K, 8, panelAt, K, 8, 8);
+        multiply(tb.byteOffset, tc.byteOffset, 8, 8, 8);
         for (let r = 0; r < M; r++) c.set(tc.subarray(r * 8, r * 8 + tail), r * N + main);
       }
       if (scratchC) cv.set(c.subarray(0, M * N), i * M * N);
     }
   } finally {
     for (const s of [scratchA, scratchB, scratchC, tailB, tailC, panel]) if (s) backend.disposeData(s.dataId);
+    packed?.dispose();
   }
   return out;
 }

@@ -146,30 +146,38 @@ describe('wasm training kernels match the cpu backend (relative error <= 1e-4)',
     );
   });
 
-  it('BatchMatMul with transposed operands and broadcast batches', async () => {
+  it('BatchMatMul with transposed operands, broadcast batches and sparse left operands', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
           batch: fc.constantFrom([], [1], [3], [2, 2]),
           bBroadcast: fc.boolean(),
-          m: fc.integer({ min: 1, max: 9 }),
+          // M a multiple of 4 takes the packed (zero-skipping) product; N mod 8 the 8-wide tail.
+          m: fc.integer({ min: 1, max: 13 }),
           k: fc.integer({ min: 1, max: 9 }),
-          n: fc.integer({ min: 1, max: 9 }),
+          n: fc.integer({ min: 1, max: 19 }),
           ta: fc.boolean(),
           tb: fc.boolean(),
+          // Fraction of A set to zero: none (dense gemm), most (packed), all (every block empty).
+          zeros: fc.constantFrom(0, 0.7, 0.95, 1),
           seed: fc.integer({ min: 0, max: 1e6 }),
         }),
         async (c) => {
           const aShape = [...c.batch, ...(c.ta ? [c.k, c.m] : [c.m, c.k])];
           const bBatch = c.bBroadcast && c.batch.length > 0 ? [1] : c.batch;
           const bShape = [...bBatch, ...(c.tb ? [c.n, c.k] : [c.k, c.n])];
-          const inputs = { a: randomInput(aShape, c.seed), b: randomInput(bShape, c.seed + 1) };
+          const a = randomInput(aShape, c.seed);
+          const mask = randomInput(aShape, c.seed + 2).values;
+          a.values.forEach((_, i) => {
+            if ((mask[i] + 1) / 2 < c.zeros) a.values[i] = 0;
+          });
+          const inputs = { a, b: randomInput(bShape, c.seed + 1) };
           const r = await compareWithCpu('BatchMatMul', inputs, { transposeA: c.ta, transposeB: c.tb });
           expect(r.wasmShape).toEqual(r.cpuShape);
           expect(r.error).toBeLessThanOrEqual(TOLERANCE);
         },
       ),
-      { numRuns: 40, seed: 45 },
+      { numRuns: 80, seed: 45 },
     );
   });
 

@@ -8,6 +8,9 @@ import { f32, type TensorInfo, type WasmBackend } from './wasm-backend.js';
 /** The exports of train-kernels.wat (addresses are byte offsets in the backend's memory). */
 export interface TrainKernels {
   gemm(a: number, b: number, c: number, M: number, K: number, N: number, panel: number, lda: number, ldb: number, ldc: number): void;
+  pack_rows4(a: number, lda: number, M: number, K: number, idx: number, vals: number, starts: number): number;
+  pack_cols4(a: number, lda: number, M: number, K: number, idx: number, vals: number, starts: number): number;
+  gemm_packed(idx: number, vals: number, starts: number, b: number, c: number, M: number, K: number, N: number, panel: number, ldb: number, ldc: number): void;
   filter_grad8(x: number, o0: number, o1: number, o2: number, o3: number, dy: number, out: number, N: number, OH: number, OW: number, xImage: number, xRow: number, xStep: number, dyStep: number): void;
   col2im(col: number, dx: number, N: number, OH: number, OW: number, KH: number, run: number, xImage: number, xRow: number, xStep: number, rowBytes: number): void;
   max_pool_grad(x: number, dy: number, dx: number, N: number, H: number, W: number, C: number, C4: number, OH: number, OW: number, FH: number, FW: number, SH: number, SW: number, top: number, left: number): void;

@@ -3,6 +3,7 @@
 ;;
 ;; gemm: C = A · B without packing B. XNNPACK packs its weight operand whenever it changes, which in
 ;; training is every step (about 7 ms for a 784 × 300 matrix, more than the product itself).
+;; pack_rows4, pack_cols4, gemm_packed: the same product skipping A's zeros (inputs, ReLU outputs).
 ;; adam: one fused Adam update.
 ;; filter_grad8, filter_grad4: blocks of a convolution's filter gradient, straight from the input image.
 ;; col2im: the scatter-add of a convolution's input gradient.
@@ -77,6 +78,140 @@
                 (local.set $p3 (i32.add (local.get $p3) (i32.const 4)))
                 (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
                 (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                (br $kLoop)))
+            (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+            (v128.store offset=0 (local.get $pc) (local.get $c00))
+            (v128.store offset=16 (local.get $pc) (local.get $c01))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
+            (v128.store offset=0 (local.get $pc) (local.get $c10))
+            (v128.store offset=16 (local.get $pc) (local.get $c11))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
+            (v128.store offset=0 (local.get $pc) (local.get $c20))
+            (v128.store offset=16 (local.get $pc) (local.get $c21))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
+            (v128.store offset=0 (local.get $pc) (local.get $c30))
+            (v128.store offset=16 (local.get $pc) (local.get $c31))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $iLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jLoop))))
+
+  ;; Sparse A for gemm_packed: for each block of 4 rows of A (M a multiple of 4), the columns k
+  ;; where any of the 4 values is nonzero, as $idx[e] = k · 32 (the byte offset of row k of a
+  ;; K × 8 panel) and $vals[e] = A[i .. i + 3, k] (16 bytes); $starts[b] is block b's first entry
+  ;; and $starts[M / 4] the total, which is returned. pack_rows4 reads A row-major with row stride
+  ;; $lda; pack_cols4 reads A stored transposed (A[i, k] at k · $lda + i: the 4 values adjacent).
+  ;; Zeros of either sign are dropped: they add nothing to a sum (only Inf or NaN in B would differ).
+  (func (export "pack_rows4") (param $a i32) (param $lda i32) (param $M i32) (param $K i32) (param $idx i32) (param $vals i32) (param $starts i32) (result i32)
+    (local $i i32) (local $k i32) (local $e i32) (local $p i32) (local $rowA i32) (local $v v128)
+    (local.set $rowA (i32.shl (local.get $lda) (i32.const 2)))
+    (block $iDone
+      (loop $iLoop
+        (br_if $iDone (i32.ge_u (local.get $i) (local.get $M)))
+        (i32.store (i32.add (local.get $starts) (local.get $i)) (local.get $e))
+        (local.set $p (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowA))))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $K)))
+            (local.set $v (f32x4.replace_lane 3
+              (f32x4.replace_lane 2
+                (f32x4.replace_lane 1 (v128.load32_zero (local.get $p)) (f32.load (i32.add (local.get $p) (local.get $rowA))))
+                (f32.load (i32.add (local.get $p) (i32.shl (local.get $rowA) (i32.const 1)))))
+              (f32.load (i32.add (local.get $p) (i32.mul (local.get $rowA) (i32.const 3))))))
+            (v128.store (i32.add (local.get $vals) (i32.shl (local.get $e) (i32.const 4))) (local.get $v))
+            (i32.store (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))) (i32.shl (local.get $k) (i32.const 5)))
+            (local.set $e (i32.add (local.get $e) (v128.any_true (v128.not (f32x4.eq (local.get $v) (v128.const f32x4 0 0 0 0))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $kLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iLoop)))
+    (i32.store (i32.add (local.get $starts) (local.get $M)) (local.get $e))
+    (local.get $e))
+
+  (func (export "pack_cols4") (param $a i32) (param $lda i32) (param $M i32) (param $K i32) (param $idx i32) (param $vals i32) (param $starts i32) (result i32)
+    (local $i i32) (local $k i32) (local $e i32) (local $p i32) (local $rowA i32) (local $v v128)
+    (local.set $rowA (i32.shl (local.get $lda) (i32.const 2)))
+    (block $iDone
+      (loop $iLoop
+        (br_if $iDone (i32.ge_u (local.get $i) (local.get $M)))
+        (i32.store (i32.add (local.get $starts) (local.get $i)) (local.get $e))
+        (local.set $p (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $K)))
+            (local.set $v (v128.load (local.get $p)))
+            (v128.store (i32.add (local.get $vals) (i32.shl (local.get $e) (i32.const 4))) (local.get $v))
+            (i32.store (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))) (i32.shl (local.get $k) (i32.const 5)))
+            (local.set $e (i32.add (local.get $e) (v128.any_true (v128.not (f32x4.eq (local.get $v) (v128.const f32x4 0 0 0 0))))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowA)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $kLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iLoop)))
+    (i32.store (i32.add (local.get $starts) (local.get $M)) (local.get $e))
+    (local.get $e))
+
+  ;; C[M, N] = A · B for A packed by pack_rows4/pack_cols4 (N a multiple of 8, row strides $ldb,
+  ;; $ldc): gemm's 4 × 8 blocks and K × 8 panels, with each block's sum running over its packed
+  ;; entries only (the 4 values of an entry splatted by shuffles). The same products in the same
+  ;; order as gemm, less the zero terms.
+  (func (export "gemm_packed") (param $idx i32) (param $vals i32) (param $starts i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32) (param $panel i32)
+    (param $ldb i32) (param $ldc i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $e i32) (local $end i32) (local $rowB i32) (local $rowC i32)
+    (local $pb i32) (local $pc i32) (local $a v128)
+    (local $x v128) (local $y v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $rowB (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $rowC (i32.shl (local.get $ldc) (i32.const 2)))
+    (block $jDone
+      (loop $jLoop
+        (br_if $jDone (i32.ge_u (local.get $j) (local.get $N)))
+        (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $pc (local.get $panel))
+        (local.set $k (local.get $K))
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.eqz (local.get $k)))
+            (v128.store offset=0 (local.get $pc) (v128.load offset=0 (local.get $pb)))
+            (v128.store offset=16 (local.get $pc) (v128.load offset=16 (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
+            (local.set $pc (i32.add (local.get $pc) (i32.const 32)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+            (br $copy)))
+        (local.set $i (i32.const 0))
+        (block $iDone
+          (loop $iLoop
+            (br_if $iDone (i32.ge_u (local.get $i) (local.get $M)))
+            (local.set $e (i32.load (i32.add (local.get $starts) (local.get $i))))
+            (local.set $end (i32.load offset=4 (i32.add (local.get $starts) (local.get $i))))
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (local.get $c00))
+            (local.set $c10 (local.get $c00)) (local.set $c11 (local.get $c00))
+            (local.set $c20 (local.get $c00)) (local.set $c21 (local.get $c00))
+            (local.set $c30 (local.get $c00)) (local.set $c31 (local.get $c00))
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $e) (local.get $end)))
+                (local.set $pb (i32.add (local.get $panel) (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))))))
+                (local.set $a (v128.load (i32.add (local.get $vals) (i32.shl (local.get $e) (i32.const 4)))))
+                (local.set $x (v128.load offset=0 (local.get $pb)))
+                (local.set $y (v128.load offset=16 (local.get $pb)))
+                (local.set $s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $a) (local.get $a)))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $x))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $y))))
+                (local.set $s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $a) (local.get $a)))
+                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $x))))
+                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $y))))
+                (local.set $s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $a) (local.get $a)))
+                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $x))))
+                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $y))))
+                (local.set $s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $a) (local.get $a)))
+                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $x))))
+                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $y))))
+                (local.set $e (i32.add (local.get $e) (i32.const 1)))
                 (br $kLoop)))
             (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
             (v128.store offset=0 (local.get $pc) (local.get $c00))
