@@ -14,6 +14,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { ImageSet } from '../mnist/dataset.js';
 import type { RandomSource } from '../random.js';
+import { imageCopier, type ImageAugmentation } from './augment.js';
 import { shuffledIndices } from './batches.js';
 import { checkBatch, checkImageSet } from './data-checks.js';
 import type { Objective } from './objective.js';
@@ -69,9 +70,13 @@ function describe(v: unknown): string {
   return `an object with keys ${Object.keys(v).slice(0, 5).join(', ') || '(none)'}`;
 }
 
-/** Wraps user data as a {@link BatchSource}, checked against `inputShape` and the objective. */
-export function batchSource(tfjs: typeof tf, data: TrainingData, inputShape: readonly number[], o: Objective, what: string): BatchSource {
-  if (isImageSet(data)) return imageSetSource(tfjs, data, inputShape, o, what);
+/**
+ * Wraps user data as a {@link BatchSource}, checked against `inputShape` and the objective.
+ * `augment` (an `ImageSet` only; the trainer checks that) changes the images of epochs given a
+ * `random` source.
+ */
+export function batchSource(tfjs: typeof tf, data: TrainingData, inputShape: readonly number[], o: Objective, what: string, augment?: ImageAugmentation): BatchSource {
+  if (isImageSet(data)) return imageSetSource(tfjs, data, inputShape, o, what, augment);
   if (isTensorPair(data)) return tensorSource(tfjs, data, inputShape, o, what);
   const open = isDataset(data)
     ? async function* () {
@@ -110,16 +115,16 @@ export function batchSource(tfjs: typeof tf, data: TrainingData, inputShape: rea
   };
 }
 
-function imageSetSource(tfjs: typeof tf, set: ImageSet, inputShape: readonly number[], o: Objective, what: string): BatchSource {
+function imageSetSource(tfjs: typeof tf, set: ImageSet, inputShape: readonly number[], o: Objective, what: string, augment?: ImageAugmentation): BatchSource {
   checkImageSet(set, inputShape, o, what);
   const px = set.height * set.width;
-  const make = (indices: ArrayLike<number>): Batch => {
+  const make = (indices: ArrayLike<number>, copy: ReturnType<typeof imageCopier>): Batch => {
     const b = indices.length;
     const pixels = new Float32Array(b * px);
     const labels = new Int32Array(b);
     for (let i = 0; i < b; i++) {
       const k = indices[i];
-      pixels.set(set.images.subarray(k * px, (k + 1) * px), i * px);
+      copy(set.images, k, pixels, i);
       labels[i] = set.labels[k];
     }
     const ys = tfjs.tensor1d(labels, 'int32');
@@ -132,7 +137,9 @@ function imageSetSource(tfjs: typeof tf, set: ImageSet, inputShape: readonly num
     examples: set.count,
     async *epoch(batchSize, random) {
       const order = random ? shuffledIndices(set.count, random) : Uint32Array.from({ length: set.count }, (_, i) => i);
-      for (let start = 0; start < set.count; start += batchSize) yield make(order.subarray(start, start + batchSize));
+      // Offsets are drawn after the shuffle, from the same source: without augment nothing changes.
+      const copy = imageCopier(augment, random, set.height, set.width);
+      for (let start = 0; start < set.count; start += batchSize) yield make(order.subarray(start, start + batchSize), copy);
     },
   };
 }

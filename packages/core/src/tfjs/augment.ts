@@ -1,0 +1,67 @@
+/**
+ * Data augmentation of image training data, applied in JS while a batch is assembled (no tensor
+ * ops, no extra pass over the data): the rows a training batch gets are changed copies, the data
+ * set itself never changes, and evaluation never sees it.
+ */
+import { DcError } from '../errors/dc-error.js';
+import type { RandomSource } from '../random.js';
+
+/** Options of the trainer's `augment` (image training data only). */
+export interface ImageAugmentation {
+  /**
+   * Random translation: every training image, each time it is drawn into a batch (so once per
+   * epoch), is shifted by an integer offset drawn uniformly from `[-translate, translate]` on each
+   * axis (the two independently); pixels shifted in from outside are 0. `2` is what MNIST recipes
+   * use. `0` turns it off.
+   */
+  readonly translate: number;
+}
+
+const KEYS = new Set(['translate']);
+
+/** Checks an `augment` option (`INVALID_OPTION` with a hint) against images `height × width`. */
+export function checkAugmentation(augment: unknown, image?: { readonly height: number; readonly width: number }): ImageAugmentation {
+  const bad = (message: string, hint: string) => new DcError('INVALID_OPTION', `option "augment": ${message}`, { option: 'augment', hint });
+  if (typeof augment !== 'object' || augment === null || Array.isArray(augment)) throw bad(`expected an object such as { translate: 2 }, got ${String(augment)}`, 'Pass augment: { translate: <pixels> }, or leave it out.');
+  for (const key of Object.keys(augment)) {
+    if (!KEYS.has(key)) throw bad(`unknown key "${key}"`, 'The only augmentation is translate (random integer shifts in pixels).');
+  }
+  const { translate } = augment as { translate?: unknown };
+  if (typeof translate !== 'number' || !Number.isInteger(translate) || translate < 0) {
+    throw bad(`translate must be a non-negative integer number of pixels, got ${String(translate)}`, 'Use a small whole number of pixels, e.g. translate: 2 for 28×28 digits.');
+  }
+  if (image && translate >= Math.min(image.height, image.width)) {
+    throw bad(`translate ${translate} shifts ${image.height}×${image.width} images out of the frame`, `Translate by fewer pixels than the image's smaller side (${Math.min(image.height, image.width)}); MNIST recipes use 2.`);
+  }
+  return { translate };
+}
+
+/**
+ * Copies the `height × width` image at `src[from…]` into `dst[to…]` shifted by `dx` columns (right
+ * when positive) and `dy` rows (down when positive): `dst(y, x) = src(y − dy, x − dx)`, 0 where
+ * that falls outside the image. `dst` must be zero there already (a fresh batch buffer is).
+ */
+export function translateImage(src: Float32Array, from: number, dst: Float32Array, to: number, height: number, width: number, dx: number, dy: number): void {
+  const x0 = Math.max(0, dx);
+  const x1 = Math.min(width, width + dx);
+  if (x1 <= x0) return;
+  for (let y = Math.max(0, dy); y < Math.min(height, height + dy); y++) {
+    const row = from + (y - dy) * width - dx;
+    dst.set(src.subarray(row + x0, row + x1), to + y * width + x0);
+  }
+}
+
+/**
+ * An image copier for batch assembly: with a translation, each call draws `dx`, `dy` from
+ * `random` and copies the shifted image; without one (or without `random`: evaluation), a plain copy.
+ */
+export function imageCopier(augment: ImageAugmentation | undefined, random: RandomSource | undefined, height: number, width: number) {
+  const px = height * width;
+  const t = augment?.translate ?? 0;
+  if (t === 0 || !random) return (src: Float32Array, k: number, dst: Float32Array, i: number) => dst.set(src.subarray(k * px, (k + 1) * px), i * px);
+  return (src: Float32Array, k: number, dst: Float32Array, i: number) => {
+    const dx = random.int(2 * t + 1) - t;
+    const dy = random.int(2 * t + 1) - t;
+    translateImage(src, k * px, dst, i * px, height, width, dx, dy);
+  };
+}
