@@ -5,6 +5,7 @@ import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { createDepthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter.js';
 import { createDepthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
+import { createIdentity } from './identity.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createTile } from './tile.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -13,10 +14,11 @@ import { WASM, type Tfjs, type WasmKernelFunc } from './wasm-backend.js';
 /** Options of {@link registerWasmTrainingKernels}. */
 export interface WasmTrainingKernelsOptions {
   /**
-   * Also replace four kernels the wasm backend has but runs slowly when training:
+   * Also replace five kernels the wasm backend has but runs slowly when training:
    * `Conv2DBackpropInput` (a direct loop, ~10x slower than the forward convolution),
-   * `MaxPoolGrad`, the transposed cases of `BatchMatMul` (every dense layer's gradients), and
-   * `Tile` (every BatchNormalization gradient tiles its statistics to the activation's shape).
+   * `MaxPoolGrad`, the transposed cases of `BatchMatMul` (every dense layer's gradients),
+   * `Tile` (every BatchNormalization gradient tiles its statistics to the activation's shape) and
+   * `Identity` (a copy of every tensor a gradient keeps; shared instead).
    * The replacements match the cpu backend to float32 rounding and are what brings wasm training
    * to its benchmark speed. Default `false`: only missing kernels are added.
    */
@@ -56,6 +58,7 @@ const SLOW: Record<string, (tfjs: Tfjs, original: WasmKernelFunc) => WasmKernelF
   Conv2DBackpropInput: createConv2DBackpropInput,
   MaxPoolGrad: createMaxPoolGrad,
   Tile: createTile,
+  Identity: createIdentity,
 };
 
 /** Every kernel function this module made, so a second call recognises its own work. */
