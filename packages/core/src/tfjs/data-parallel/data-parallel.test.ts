@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticImageSet as syntheticSet, tinyDenseModel } from '../../testing/fixtures.js';
+import { resolveObjective } from '../objective.js';
 import { createTfjsTrainer } from '../trainer.js';
+import { startGradientWorkers } from './gradient-workers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -69,5 +71,36 @@ describe('createTfjsTrainer({ threads }) (data-parallel gradient workers)', () =
     const two = await run(2);
     expect(maxRelativeError(two.kernel, one.kernel)).toBeLessThanOrEqual(1e-5);
     expect(Math.abs(two.loss - one.loss) / one.loss).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('startGradientWorkers: a worker thread that dies', () => {
+  const start = async (patienceMs?: number) => {
+    const model = tinyDenseModel(6);
+    const vars = Object.fromEntries(
+      model.layers.flatMap((l) => Object.entries(l.params).map(([p, t]) => [`${l.name}/${p}`, tf.variable(tf.tensor(t!.values, [...t!.shape]), true, `${l.name}/${p}/dp-test-${patienceMs ?? 'default'}`)])),
+    );
+    const xs = tf.tensor(train.images.slice(0, 8 * 64), [8, 64]);
+    const ys = tf.oneHot(tf.tensor1d(Array.from(train.labels.slice(0, 8)), 'int32'), 10);
+    const objective = resolveObjective(model, { loss: 'categoricalCrossentropy' });
+    const workers = await startGradientWorkers({ tf, model, objective, batchNorm: 'update', vars, trainable: Object.keys(vars), xs, ys, batchSize: 8, workers: 1, ...(patienceMs ? { patienceMs } : {}) });
+    const local = () => ({ value: tf.scalar(0), grads: {} });
+    return { workers, step: () => tf.tidy(() => void workers.computeGradients(xs, ys, local)), dispose: () => (workers.dispose(), tf.dispose([xs, ys, ...Object.values(vars)])) };
+  };
+
+  it('fails the next step with BACKEND_UNAVAILABLE once its exit was seen', async () => {
+    const w = await start();
+    const exited = new Promise((resolve) => w.workers.threads[0].once('exit', resolve));
+    await w.workers.threads[0].terminate();
+    await exited;
+    expect(w.step).toThrow(expect.objectContaining({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/exited with code 1 before a step/) }));
+    w.dispose();
+  });
+
+  it('fails a step after its patience when the thread dies unseen (no hang)', async () => {
+    const w = await start(300);
+    void w.workers.threads[0].terminate(); // the step starts before the exit event can be seen
+    expect(w.step).toThrow(expect.objectContaining({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/no gradients after 0\.3 s/) }));
+    w.dispose();
   });
 });

@@ -31,6 +31,8 @@ export interface GradientWorkers {
   computeGradients(x: tf.Tensor, y: tf.Tensor, local: (x: tf.Tensor, y: tf.Tensor, share: number) => Gradients): Gradients;
   /** Stops the workers. */
   dispose(): void;
+  /** The worker threads (to watch them; stopping one makes the next step fail with an error). */
+  readonly threads: readonly Worker[];
 }
 
 /** Options of {@link startGradientWorkers}. */
@@ -47,7 +49,18 @@ export interface GradientWorkersOptions {
   readonly ys: tf.Tensor;
   readonly batchSize: number;
   readonly workers: number;
+  /**
+   * How long a step waits for a worker before it fails: by default {@link PATIENCE_MS} plus 50
+   * times what the calling thread took for its own rows of that step.
+   */
+  readonly patienceMs?: number;
 }
+
+/**
+ * A step's wait for a worker thread is bounded: a worker that died (out of memory, killed) sends
+ * no event the blocked calling thread could see, so without a bound the step would wait forever.
+ */
+export const PATIENCE_MS = 60_000;
 
 const fail = (message: string, cause?: unknown) =>
   new DcError('BACKEND_UNAVAILABLE', `training worker thread: ${message}`, { cause, hint: 'Train with threads: 1.' });
@@ -70,13 +83,17 @@ export async function startGradientWorkers(o: GradientWorkersOptions): Promise<G
   const r = regions(layout);
   const weights = new SharedArrayBuffer(r.weightsLength * 4);
   const weightsView = new Float32Array(weights);
-  const started: { worker: Worker; control: Int32Array; controlBuffer: SharedArrayBuffer; data: Float32Array }[] = [];
+  const started: { worker: Worker; control: Int32Array; controlBuffer: SharedArrayBuffer; data: Float32Array; exit?: string }[] = [];
   try {
     for (let w = 0; w < o.workers; w++) {
       const worker = await startNodeWorker(siblingModule('gradient-worker', import.meta.url));
       const controlBuffer = controlBlock();
       const data = new SharedArrayBuffer(r.length * 4);
-      started.push({ worker, control: new Int32Array(controlBuffer), controlBuffer, data: new Float32Array(data) });
+      const entry: (typeof started)[number] = { worker, control: new Int32Array(controlBuffer), controlBuffer, data: new Float32Array(data) };
+      // Seen between steps (the event loop runs then), so the next step fails at once.
+      worker.once('error', (e) => (entry.exit ??= e.message));
+      worker.once('exit', (code) => (entry.exit ??= `exited with code ${code}`));
+      started.push(entry);
       const backend = o.tf.getBackend() as GradientWorkerInit['backend'];
       const init: GradientWorkerInit = { model: o.model, objective: o.objective, batchNorm: o.batchNorm, backend, layout, weights, data, control: controlBuffer };
       const ready = new Promise<void>((resolve, reject) => {
@@ -98,6 +115,8 @@ export async function startGradientWorkers(o: GradientWorkersOptions): Promise<G
       const parts = started.length + 1;
       // A batch of another row shape (a ragged dataset), or too large for the shared blocks, runs here alone.
       if (!sameRows(x, layout.xRow) || !sameRows(y, layout.yRow) || n > parts * layout.maxRows) return local(x, y, 1);
+      const gone = started.find((s) => s.exit !== undefined);
+      if (gone) throw fail(`${gone.exit} before a step`);
       const own = Math.min(n, layout.maxRows, Math.ceil(n / parts));
       keys.forEach((k, i) => weightsView.set(o.vars[k].dataSync() as Float32Array, r.weightOffsets[i]));
       const xs = x.dataSync();
@@ -115,11 +134,15 @@ export async function startGradientWorkers(o: GradientWorkersOptions): Promise<G
         asked.push({ s, seq });
         start += rows;
       }
+      const t0 = performance.now();
       const mine = local(tfjs.slice(x, 0, own), tfjs.slice(y, 0, own), own / n);
+      const patience = o.patienceMs ?? PATIENCE_MS + 50 * (performance.now() - t0);
       let value = mine.value;
       const grads = { ...mine.grads };
       for (const { s, seq } of asked) {
-        waitForValue(s.control, DONE, seq);
+        if (!waitForValue(s.control, DONE, seq, patience)) {
+          throw fail(`no gradients after ${(patience / 1000).toFixed(1)} s: the thread died (out of memory?) or hangs`);
+        }
         const failure = readFailure(s.controlBuffer);
         if (failure) throw fail(failure);
         layout.trainable.forEach((vi, i) => {
@@ -137,6 +160,9 @@ export async function startGradientWorkers(o: GradientWorkersOptions): Promise<G
         void s.worker.terminate();
       }
       started.length = 0;
+    },
+    get threads() {
+      return started.map((s) => s.worker);
     },
   };
 }

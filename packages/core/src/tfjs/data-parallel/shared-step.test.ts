@@ -7,8 +7,15 @@ describe('waitForValue', () => {
   it('returns at once when the slot already holds the value', () => {
     const control = new Int32Array(controlBlock());
     Atomics.store(control, DONE, 7);
-    waitForValue(control, DONE, 7);
+    expect(waitForValue(control, DONE, 7)).toBe(true);
     expect(Atomics.load(control, DONE)).toBe(7);
+  });
+
+  it('gives up after its timeout when no thread stores the value', () => {
+    const control = new Int32Array(controlBlock());
+    const t0 = performance.now();
+    expect(waitForValue(control, DONE, 1, 50)).toBe(false);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(49);
   });
 
   it('returns once another thread stores the value, through intermediate values', async () => {
@@ -23,7 +30,7 @@ describe('waitForValue', () => {
     );
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     const t0 = performance.now();
-    waitForValue(control, DONE, 3);
+    expect(waitForValue(control, DONE, 3)).toBe(true);
     expect(Atomics.load(control, DONE)).toBe(3);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(40);
     await exited;

@@ -54,13 +54,19 @@ export function regions(l: StepLayout) {
 }
 
 /**
- * Blocks until `control[index]` holds `value`. `Atomics.wait` is given the value just compared:
- * reading the slot again for the call (as this code once did) can read the awaited value after
- * the other side's notify went out, and then sleep for a notify that never comes (a training run
- * hung that way).
+ * Blocks until `control[index]` holds `value` (true), or until `timeoutMs` have passed (false).
+ * `Atomics.wait` is given the value just compared: reading the slot again for the call (as this
+ * code once did) can read the awaited value after the other side's notify went out, and then
+ * sleep for a notify that never comes (a training run hung that way).
  */
-export function waitForValue(control: Int32Array, index: number, value: number): void {
-  for (let seen = Atomics.load(control, index); seen !== value; seen = Atomics.load(control, index)) Atomics.wait(control, index, seen);
+export function waitForValue(control: Int32Array, index: number, value: number, timeoutMs = Infinity): boolean {
+  const deadline = performance.now() + timeoutMs;
+  for (let seen = Atomics.load(control, index); seen !== value; seen = Atomics.load(control, index)) {
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(control, index, seen, left);
+  }
+  return true;
 }
 
 /** A worker's control block. */
