@@ -35,6 +35,18 @@ describe('analyzeSensitivity', () => {
     expect(table.rows[0].keptPercent[2]).toBeLessThan(table.rows[0].keptPercent[1]);
     const bad = await analyzeSensitivity(tinyMlp(), { levels: [1], evaluate: fakeAccuracy }).catch((e: unknown) => e);
     expect(isDcError(bad) && bad.code === 'INVALID_OPTION' && bad.option === 'sensitivity.levels').toBe(true);
+    const optionOf = async (options: unknown) => {
+      const e = await analyzeSensitivity(tinyMlp(), options as never).catch((err: unknown) => err);
+      return isDcError(e) && e.code === 'INVALID_OPTION' ? e.option : e;
+    };
+    expect(await optionOf({ levels: [0.5], evaluate: fakeAccuracy, level: 3 })).toBe('sensitivity.level');
+    expect(await optionOf({ levels: [0.5], evaluate: 0.9 })).toBe('sensitivity.evaluate');
+    expect(await optionOf({ levels: [0.5], evaluate: fakeAccuracy, trainer })).toBe('sensitivity.evaluate');
+    expect(await optionOf({ levels: [0.5], evaluate: fakeAccuracy, layers: [] })).toBe('sensitivity.layers');
+    expect(await optionOf({ levels: [0.5], evaluate: fakeAccuracy, mode: 'magnitude' })).toBe('sensitivity.mode');
+    expect(await optionOf({ levels: [0.5, Number.NaN], evaluate: fakeAccuracy })).toBe('sensitivity.levels');
+    expect(await optionOf({ levels: [0.5], evaluate: fakeAccuracy, onProgress: 'log' })).toBe('sensitivity.onProgress');
+    expect(await optionOf(null)).toBe('sensitivity');
     const unknown = await analyzeSensitivity(tinyMlp(), { levels: [0.5], evaluate: fakeAccuracy, layers: ['zz'] }).catch((e: unknown) => e);
     expect(isDcError(unknown) && unknown.code === 'UNKNOWN_LAYER' && unknown.tensor === 'zz').toBe(true);
   });

@@ -3,8 +3,8 @@
  * without retraining, and measure held-out accuracy; then pick per-layer levels for an allowed
  * accuracy drop.
  */
-import { assertOption, DcError, mapParams } from '@dc/core';
-import type { Model, ProgressEvent, TrainingService } from '@dc/core';
+import { assertOption, DcError, mapParams, optionChecks } from '@dc/core';
+import type { Model, OptionChecks, OptionKeys, ProgressEvent, TrainingService } from '@dc/core';
 import { applyMask, pruneByThreshold, pruneToSparsity, stdThreshold } from './magnitude.js';
 import { selectLayers } from './select.js';
 
@@ -43,18 +43,22 @@ export interface SensitivityTable {
   readonly rows: SensitivityRow[];
 }
 
-const OPTION = (option: string) => `sensitivity.${option}`;
+const check: OptionChecks = optionChecks('dc:sensitivity');
+const KEYS: OptionKeys<SensitivityOptions> = { levels: true, mode: true, layers: true, trainer: true, evaluate: true, signal: true, onProgress: true };
 
 /** Prunes each layer's kernel alone at each level and evaluates the model; see {@link SensitivityOptions}. */
 export async function analyzeSensitivity(model: Model, options: SensitivityOptions): Promise<SensitivityTable> {
+  check.object(options, 'sensitivity', KEYS);
   const { mode = 'sparsity', trainer, evaluate, signal, onProgress } = options;
-  assertOption(mode === 'sparsity' || mode === 'quality', OPTION('mode'), 'must be "sparsity" or "quality"');
-  assertOption(Array.isArray(options.levels) && options.levels.length > 0, OPTION('levels'), 'must be a non-empty array');
-  for (const l of options.levels) {
-    assertOption(typeof l === 'number' && Number.isFinite(l) && l >= 0, OPTION('levels'), `must be non-negative numbers, got ${String(l)}`);
-    if (mode === 'sparsity') assertOption(l < 1, OPTION('levels'), `sparsities must be less than 1, got ${l}`);
-  }
-  assertOption((trainer === undefined) !== (evaluate === undefined), OPTION('evaluate'), 'give exactly one of trainer and evaluate');
+  check.oneOf(mode, 'sensitivity.mode', ['sparsity', 'quality']);
+  check.that(Array.isArray(options.levels) && options.levels.length > 0, 'sensitivity.levels', 'must be a non-empty array');
+  for (const l of options.levels) check.number(l, 'sensitivity.levels', mode === 'sparsity' ? { min: 0, below: 1 } : { min: 0 });
+  if (options.layers !== undefined) check.names(options.layers, 'sensitivity.layers');
+  check.that((trainer === undefined) !== (evaluate === undefined), 'sensitivity.evaluate', 'give exactly one of trainer and evaluate');
+  check.that(trainer === undefined || typeof trainer.evaluate === 'function', 'sensitivity.trainer', 'must have an evaluate(model) method');
+  check.that(evaluate === undefined || typeof evaluate === 'function', 'sensitivity.evaluate', 'must be a function of the model');
+  check.that(onProgress === undefined || typeof onProgress === 'function', 'sensitivity.onProgress', 'must be a function');
+  check.that(signal === undefined || signal instanceof AbortSignal, 'sensitivity.signal', 'must be an AbortSignal');
   const accuracyOf = async (m: Model): Promise<number> => (trainer ? (await trainer.evaluate(m)).accuracy : await evaluate!(m));
   const levels = [...new Set(options.levels)].sort((a, b) => a - b);
   const layers = selectLayers(model, { kind: 'sparsity', target: 0, ...(options.layers ? { layers: options.layers } : {}) });
