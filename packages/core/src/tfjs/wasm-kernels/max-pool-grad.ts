@@ -38,7 +38,7 @@ export function createMaxPoolGrad(tfjs: Tfjs) {
     // Whole groups of 4 channels in WASM SIMD (where available), the rest here.
     const kernels = trainKernels(backend);
     const simd = kernels ? C - (C % 4) : 0;
-    if (simd > 0) kernels!.max_pool_grad(x.byteOffset, g.byteOffset, d.byteOffset, N, H, W, C, simd, OH, OW, FH, FW, SH, SW, top, left);
+    if (kernels && simd > 0) kernels.max_pool_grad(x.byteOffset, g.byteOffset, d.byteOffset, N, H, W, C, simd, OH, OW, FH, FW, SH, SW, top, left);
     if (simd === C) return dx;
     for (let n = 0; n < N; n++) {
       const xn = n * H * W * C;
