@@ -23,6 +23,8 @@ export interface BaselineProvenance {
   polishEpochs: number;
   seed: number;
   backend: string;
+  /** Training-image augmentation, when used. */
+  augment?: { translate: number };
   testError: number;
   /** The checkpoint this one continued from (`train --resume-from`), with its own provenance. */
   resumedFrom?: BaselineProvenance;

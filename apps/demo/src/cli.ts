@@ -21,6 +21,7 @@ function common(cmd: Command): Command {
     .option('--baseline-lr <x>', 'learning rate of the baseline', positiveNumber('--baseline-lr'))
     .option('--baseline-polish-epochs <n>', 'baseline epochs at a tenth of its learning rate (0: none)', nonNegativeInt('--baseline-polish-epochs'))
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
+    .option('--augment-translate <px>', 'shift training images by a random offset in [-px, px] per axis in every training run (0: off; max preset: 2)', nonNegativeInt('--augment-translate'))
     .option('--threads <n>', "training threads, data-parallel ('auto': one per core; 1: the same figures on every machine)", threadCount('--threads'), 'auto');
 }
 
@@ -35,6 +36,7 @@ interface CommonFlags {
   baselineLr?: number;
   baselinePolishEpochs?: number;
   batchSize?: number;
+  augmentTranslate?: number;
   threads: number | 'auto';
 }
 
@@ -63,6 +65,7 @@ function settingsFrom(flags: CommonFlags & CompressionFlags): DemoSettings {
   if (flags.baselineLr) s.baseline.learningRate = flags.baselineLr;
   if (flags.baselinePolishEpochs !== undefined) s.baseline.polishEpochs = flags.baselinePolishEpochs;
   if (flags.batchSize) s.baseline.batchSize = flags.batchSize;
+  if (flags.augmentTranslate !== undefined) s.augment = { translate: flags.augmentTranslate };
   const layers = Object.keys(s.sparsity);
   const spread = (m: Record<string, number>) => ('*' in m ? Object.fromEntries(layers.map((l) => [l, m[l] ?? m['*']])) : m);
   if (flags.sparsity) s.sparsity = { ...s.sparsity, ...spread(flags.sparsity) };

@@ -6,7 +6,24 @@ export interface DemoSettings {
    * Training the baseline from scratch (the `train` command, or `--from-scratch`): `epochs` at
    * `learningRate`, then `polishEpochs` at a tenth of it (the low-rate epochs matter for the error).
    */
-  baseline: { epochs: number; learningRate: number; batchSize: number; polishEpochs: number };
+  baseline: {
+    epochs: number;
+    learningRate: number;
+    batchSize: number;
+    polishEpochs: number;
+    /**
+     * Train the baseline in every run (as `--from-scratch`) instead of loading the shipped
+     * checkpoint. With a validation split it then trains on the training images without it, so
+     * the validation error measures a model that never saw those images.
+     */
+    fromScratch?: boolean;
+  };
+  /**
+   * Data augmentation of every training run (baseline, pruning rounds, polish, centroid
+   * fine-tuning): random shifts of the training images by up to `translate` pixels per axis
+   * (`@dc/core/tfjs`'s trainer option `augment`). Never applied to validation or test images.
+   */
+  augment?: { translate: number };
   /** Fraction of weights pruned per layer (the paper's kept % is 1 − this). */
   sparsity: Record<string, number>;
   /**
@@ -43,7 +60,10 @@ export interface AllocateSettings {
  * Presets: `quick` runs in minutes on 2 cores; `paper` spends what it takes to reach the paper's
  * figures; `max` goes past the paper's ratio with automatic allocation and splicing. The `quick`
  * and `paper` settings were tuned by hand against the test error (there was no validation split
- * then); `max` decides everything on a validation split of the training images.
+ * then) and start from the shipped checkpoints. `max` (LeNet-300-100, LeNet-5) trains its own
+ * baseline on the training images without the validation split, with shifted images (the shipped
+ * checkpoints saw all 60,000 training images, so a validation error measured on them says
+ * nothing), and decides everything on that split; the test set only reports.
  */
 export const PRESET_NAMES = ['quick', 'paper', 'max'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -63,8 +83,11 @@ const LENET_300: Record<PresetName, DemoSettings> = {
     bits: { ip1: 5, ip2: 5, ip3: 5 },
     cluster: { epochs: 3, learningRate: 1e-4, init: 'linear' },
   },
+  // Its own baseline (the shipped checkpoint saw the validation images), trained with ±2 px
+  // shifts; every retraining run shifts too.
   max: {
-    baseline: { epochs: 10, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
+    baseline: { epochs: 40, learningRate: 1e-3, batchSize: 128, polishEpochs: 10, fromScratch: true },
+    augment: { translate: 2 },
     sparsity: {},
     prune: { rounds: 6, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 3, splicing: true },
     bits: {},
@@ -90,8 +113,10 @@ const LENET_5: Record<PresetName, DemoSettings> = {
     bits: { conv1: 8, conv2: 8, ip1: 5, ip2: 5 },
     cluster: { epochs: 2, learningRate: 1e-4, init: 'linear' },
   },
+  // As LeNet-300-100's max: its own baseline, shifted images in every training run.
   max: {
-    baseline: { epochs: 6, learningRate: 1e-3, batchSize: 128, polishEpochs: 2 },
+    baseline: { epochs: 12, learningRate: 1e-3, batchSize: 128, polishEpochs: 3, fromScratch: true },
+    augment: { translate: 2 },
     sparsity: {},
     prune: { rounds: 3, retrainEpochs: 2, retrainLearningRate: 1e-3, polishEpochs: 2, splicing: true },
     bits: {},

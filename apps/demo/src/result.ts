@@ -23,6 +23,12 @@ export interface DemoResult {
   trainingBackend: string;
   /** Where the baseline came from: the shipped checkpoint or trained in this run. */
   baselineSource: 'checkpoint' | 'trained';
+  /**
+   * The baseline: the checkpoint's path, or the settings it was trained with in this run and on
+   * how many training images (without the validation split where one is held out); its
+   * augmentation; its test error and, with a validation split, its validation error.
+   */
+  baseline: { source: 'checkpoint' | 'trained'; checkpoint?: string; trainedOn?: number; epochs?: number; polishEpochs?: number; learningRate?: number; batchSize?: number; augment?: { translate: number }; testError: number; validationError?: number };
   /** Per-layer table (weights, kept %, bits, % of original), from the Huffman stage. */
   layers: JsonValue;
   /**

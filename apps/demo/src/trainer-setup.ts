@@ -16,13 +16,13 @@ export interface TrainingThreadsOption {
 
 /**
  * A trainer on the fastest backend that loads, reporting which one and why better ones were
- * skipped. With `validation`, the trainer trains on all but the last `validation` training images
+ * skipped; `augment` shifts its training images. With `validation`, the trainer trains on all but the last `validation` training images
  * and evaluates on those (every decision of an automatic allocation); `evaluateTest` always
  * evaluates on the test set (reporting only).
  */
 export async function setupTrainer(
   data: ImageDataset,
-  options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress; validation?: number } & TrainingThreadsOption,
+  options: { seed: number; batchSize: number; backends?: TrainingBackendName[]; progress: Progress; validation?: number; augment?: { translate: number } } & TrainingThreadsOption,
 ): Promise<{ tf: typeof tf; backend: string; trainer: TrainingService; evaluateTest: TrainingService['evaluate'] }> {
   // On wasm, the demo swaps three slow stock tfjs-wasm gradient kernels for core's faster ones
   // (about 3× faster epochs). The demo process only trains and runs its own models, so the
@@ -33,7 +33,9 @@ export async function setupTrainer(
   options.progress.log(`training backend: ${selected.backend}, threads: ${threads}`);
   const split = options.validation ? splitValidation(data.train, options.validation) : { train: data.train, validation: data.test };
   // threads 'auto': every batch is shared with data-parallel worker threads, one per extra core.
-  const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed, threads });
+  // augment shifts the training images only; evaluate() (validation) and the tester see them as they are.
+  const augment = options.augment?.translate ? { augment: options.augment } : {};
+  const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed, threads, ...augment });
   const tester = split.validation === data.test ? base : createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: data.test });
   // Every fine-tuning run (baseline, pruning rounds, centroid tuning) shows a per-batch bar.
   const trainer: TrainingService = {

@@ -55,6 +55,7 @@ describe('the demo pipeline on a slice of real MNIST', () => {
     settings.allocate = { targetRatio: 50, validation: 500, bitLevels: [3, 4, 5] };
     settings.prune = { rounds: 1, retrainEpochs: 1, retrainLearningRate: 1e-3, polishEpochs: 0, splicing: true };
     settings.cluster.epochs = 0;
+    settings.baseline = { ...settings.baseline, epochs: 2, polishEpochs: 1 }; // max trains its own (shifted images), on 1,500 here
     const { result } = await runCommand({ model: 'lenet-300-100', preset: 'max', settings, seed: 3, outDir, bench: false, threads: 1, trainLimit: 2000, testLimit: 500 });
     expect(Math.abs(result.compressionRatio - 50) / 50).toBeLessThan(0.05);
     const allocation = result.allocation as { sparsity: Record<string, number>; bits: Record<string, number>; reasons: string[]; candidateBytes: number };
@@ -66,5 +67,7 @@ describe('the demo pipeline on a slice of real MNIST', () => {
     // Decisions saw the last 500 training images; the test set (500 here) only reports.
     expect(result.validation!.examples).toBe(500);
     expect(result.testExamples).toBe(500);
+    // Its baseline never saw the validation images: trained here on the other 1,500, shifted.
+    expect(result.baseline).toMatchObject({ source: 'trained', trainedOn: 1500, epochs: 2, polishEpochs: 1, augment: { translate: 2 }, validationError: result.validation!.baselineError });
   }, 300_000);
 });

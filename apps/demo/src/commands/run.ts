@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { float32Bytes, type Model, type TrainingService } from '@dc/core';
+import { float32Bytes, type Evaluation, type Model, type TrainingService } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { baselinePath, loadBaseline, trainBaseline } from '../baseline.js';
 import { loadData, PIXEL_PREPROCESSING, type DataOptions } from '../data.js';
@@ -37,16 +37,19 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
   const goal = o.settings.allocate;
   const progress = createProgress(goal ? 'validation' : 'test');
   const data = await loadData(o);
-  const { tf, backend, trainer, evaluateTest } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, threads: o.threads, ...(goal ? { validation: goal.validation } : {}) });
+  const augment = o.settings.augment;
+  const { tf, backend, trainer, evaluateTest } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, threads: o.threads, ...(goal ? { validation: goal.validation } : {}), ...(augment ? { augment } : {}) });
+  if (augment?.translate) progress.log(`augmentation: training images shifted by up to ${augment.translate} px per axis (validation and test images never)`);
 
   const { model: baseline, source } = await obtainBaseline(o, trainer, tf, progress);
   const baselineEval = await evaluateTest(baseline);
-  progress.log(`baseline (${source}): test error ${((1 - baselineEval.accuracy) * 100).toFixed(2)}% on ${baselineEval.examples} images`);
+  const baselineValidation = goal ? await trainer.evaluate(baseline) : undefined;
+  progress.log(`baseline (${source}): test error ${((1 - baselineEval.accuracy) * 100).toFixed(2)}% on ${baselineEval.examples} images${baselineValidation ? `, validation error ${((1 - baselineValidation.accuracy) * 100).toFixed(2)}% on ${baselineValidation.examples}` : ''}`);
 
   const planned = goal ? await allocateSettings({ ...baseline, preprocessing: baseline.preprocessing ?? PIXEL_PREPROCESSING }, o.settings, goal, trainer, progress) : undefined;
   const settings = planned?.settings ?? o.settings;
   const compressed = await compress(baseline, settings, trainer, o.seed, progress);
-  const validation = goal ? await validationErrors(trainer, baseline, compressed.model) : undefined;
+  const validation = baselineValidation ? await validationErrors(trainer, baselineValidation, compressed.model) : undefined;
   await mkdir(o.outDir, { recursive: true });
   const file = resolve(o.outDir, `${o.model}.dcm`);
   await writeFileAtomic(file, compressed.file.bytes);
@@ -73,6 +76,13 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
     seed: o.seed,
     trainingBackend: backend,
     baselineSource: source,
+    baseline: {
+      source,
+      ...(source === 'trained' ? { trainedOn: data.train.count - (goal?.validation ?? 0), ...o.settings.baseline } : { checkpoint: baselinePath(o.model) }),
+      ...(augment?.translate ? { augment } : {}),
+      testError: 1 - baselineEval.accuracy,
+      ...(baselineValidation ? { validationError: 1 - baselineValidation.accuracy } : {}),
+    },
     layers: layers as never,
     ...(planned ? { allocation: { ...planned.allocation, finalSparsity: settings.sparsity, finalBits: settings.bits } as never, validation } : {}),
     settings: settings as never,
@@ -90,18 +100,20 @@ export async function runCommand(o: RunCommandOptions): Promise<{ result: DemoRe
   return { result, table };
 }
 
-/** Errors of the baseline and of the compressed model on the validation split (the trainer's evaluation set). */
-async function validationErrors(trainer: TrainingService, baseline: Model, compressed: Model): Promise<NonNullable<DemoResult['validation']>> {
-  const [before, after] = [await trainer.evaluate(baseline), await trainer.evaluate(compressed)];
+/** Errors of the baseline (measured before) and of the compressed model on the validation split (the trainer's evaluation set). */
+async function validationErrors(trainer: TrainingService, before: Evaluation, compressed: Model): Promise<NonNullable<DemoResult['validation']>> {
+  const after = await trainer.evaluate(compressed);
   return { examples: before.examples, baselineError: 1 - before.accuracy, compressedError: 1 - after.accuracy };
 }
 
 async function obtainBaseline(o: RunCommandOptions, trainer: Awaited<ReturnType<typeof setupTrainer>>['trainer'], tf: Awaited<ReturnType<typeof setupTrainer>>['tf'], progress: ReturnType<typeof createProgress>): Promise<{ model: Model; source: 'checkpoint' | 'trained' }> {
-  if (!o.fromScratch) {
+  if (!o.fromScratch && !o.settings.baseline.fromScratch) {
     const checkpoint = await loadBaseline(baselinePath(o.model));
     if (checkpoint) return { model: checkpoint.model, source: 'checkpoint' };
     progress.log(`no shipped baseline for ${o.model}: training one (${o.settings.baseline.epochs} epochs)`);
   }
+  const { epochs, polishEpochs } = o.settings.baseline;
+  progress.log(`training the baseline: ${epochs} + ${polishEpochs} polish epochs${o.settings.allocate ? ' (without the validation split)' : ''}`);
   return { model: await trainBaseline(trainer, buildModel(o.model, tf, o.seed), o.settings.baseline), source: 'trained' };
 }
 

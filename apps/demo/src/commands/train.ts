@@ -25,7 +25,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<{ path: stri
   const progress = createProgress();
   const t0 = performance.now();
   const data = await loadData(o);
-  const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, threads: o.threads });
+  const { tf, backend, trainer } = await setupTrainer(data, { seed: o.seed, batchSize: o.settings.baseline.batchSize, progress, threads: o.threads, ...(o.settings.augment ? { augment: o.settings.augment } : {}) });
   const resumed = o.resumeFrom ? await loadBaseline(o.resumeFrom) : undefined;
   if (o.resumeFrom && !resumed) throw new DcError('INVALID_OPTION', `option "--resume-from": no checkpoint at ${o.resumeFrom}`, { option: 'resumeFrom' });
   const initial = resumed?.model ?? buildModel(o.model, tf, o.seed);
@@ -41,6 +41,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<{ path: stri
     polishEpochs,
     seed: o.seed,
     backend,
+    ...(o.settings.augment?.translate ? { augment: o.settings.augment } : {}),
     testError: 1 - accuracy,
     ...(resumed?.provenance ? { resumedFrom: resumed.provenance } : {}),
   });
