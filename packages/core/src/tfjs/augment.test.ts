@@ -77,6 +77,31 @@ describe('augment: { translate } (random shifts of training images)', () => {
     expect(offsets.size).toBeGreaterThanOrEqual(15); // of 25: drawn, not fixed
   });
 
+  it('image tensors [n, h, w, c] too: both channels of a row shifted alike, labels kept', async () => {
+    const nhwc = new Float32Array(64 * 128);
+    for (let i = 0; i < 64 * 64; i++) [nhwc[2 * i], nhwc[2 * i + 1]] = [train.images[i], -train.images[i]];
+    const xs = tf.tensor4d(nhwc, [64, 8, 8, 2]);
+    const ys = tf.tensor1d(Int32Array.from(train.labels), 'int32');
+    const model = { ...tinyDenseModel(1), inputShape: [8, 8, 2] };
+    const source = batchSource(tf, { xs, ys }, model.inputShape, resolveObjective(tinyDenseModel(1), { loss: 'sparseCategoricalCrossentropy' }), 'training data', { translate: 2 });
+    let rows = 0;
+    for await (const batch of source.epoch(16, createRandom(4))) {
+      const data = batch.xs.dataSync();
+      const labels = batch.ys.dataSync();
+      for (let i = 0; i < batch.xs.shape[0]; i++, rows++) {
+        const c0 = Float32Array.from({ length: 64 }, (_, p) => data[i * 128 + 2 * p]);
+        const c1 = Float32Array.from({ length: 64 }, (_, p) => data[i * 128 + 2 * p + 1]);
+        expect(c1).toEqual(c0.map((v) => (v === 0 ? 0 : -v)));
+        const k = Array.from({ length: 64 }, (_, j) => j).find((j) => [-2, -1, 0, 1, 2].some((dy) => [-2, -1, 0, 1, 2].some((dx) => shifted(image(j), 8, 8, dx, dy).every((v, p) => v === c0[p]))));
+        expect(k).toBeDefined();
+        expect(labels[i]).toBe(train.labels[k!]);
+      }
+      tf.dispose([batch.xs, batch.ys]);
+    }
+    expect(rows).toBe(64);
+    tf.dispose([xs, ys]);
+  });
+
   it('the same seed gives the same batches; another seed other shifts; translate 0 is a plain copy', async () => {
     const a = await epochPixels(7, 2);
     expect(await epochPixels(7, 2)).toEqual(a);

@@ -5,6 +5,7 @@
  */
 import { DcError } from '../errors/dc-error.js';
 import type { RandomSource } from '../random.js';
+import type { TrainingData } from './training-data.js';
 
 /** Options of the trainer's `augment` (image training data only). */
 export interface ImageAugmentation {
@@ -53,15 +54,38 @@ export function translateImage(src: Float32Array, from: number, dst: Float32Arra
 
 /**
  * An image copier for batch assembly: with a translation, each call draws `dx`, `dy` from
- * `random` and copies the shifted image; without one (or without `random`: evaluation), a plain copy.
+ * `random` and copies the shifted image; without one (or without `random`: evaluation), a plain
+ * copy. Images are `height × width × channels`, channels interleaved (NHWC).
  */
-export function imageCopier(augment: ImageAugmentation | undefined, random: RandomSource | undefined, height: number, width: number) {
-  const px = height * width;
+export function imageCopier(augment: ImageAugmentation | undefined, random: RandomSource | undefined, height: number, width: number, channels = 1) {
+  const px = height * width * channels;
   const t = augment?.translate ?? 0;
   if (t === 0 || !random) return (src: Float32Array, k: number, dst: Float32Array, i: number) => dst.set(src.subarray(k * px, (k + 1) * px), i * px);
   return (src: Float32Array, k: number, dst: Float32Array, i: number) => {
     const dx = random.int(2 * t + 1) - t;
     const dy = random.int(2 * t + 1) - t;
-    translateImage(src, k * px, dst, i * px, height, width, dx, dy);
+    // A row of `width` pixels of `channels` values each: a shift by dx pixels is dx × channels values.
+    translateImage(src, k * px, dst, i * px, height, width * channels, dx * channels, dy);
   };
+}
+
+/** Height, width and channels of image rows `[h, w]` or `[h, w, c]`; undefined for other shapes. */
+export function imageRowShape(row: readonly number[]): { height: number; width: number; channels: number } | undefined {
+  if (row.length === 2) return { height: row[0], width: row[1], channels: 1 };
+  if (row.length === 3) return { height: row[0], width: row[1], channels: row[2] };
+  return undefined;
+}
+
+/** Checks the trainer's `augment` option against its training data (images only), or throws `INVALID_OPTION`. */
+export function augmentationFor(augment: unknown, train: TrainingData): ImageAugmentation {
+  const t = train as { images?: unknown; height?: number; width?: number; xs?: { shape?: unknown } };
+  const shape = t.xs && Array.isArray(t.xs.shape) ? (t.xs.shape as number[]) : undefined;
+  const image = t.images !== undefined && t.height !== undefined && t.width !== undefined ? { height: t.height, width: t.width } : shape ? imageRowShape(shape.slice(1)) : undefined;
+  if (!image) {
+    throw new DcError('INVALID_OPTION', 'option "augment" needs image training data: an ImageSet, or { xs, ys } tensors with xs shaped [n, height, width] or [n, height, width, channels]', {
+      option: 'augment',
+      hint: 'Pass the images as an ImageSet (e.g. from @dc/core/mnist) or as image-shaped tensors, or augment inside your own tf.data pipeline and leave augment out.',
+    });
+  }
+  return checkAugmentation(augment, image);
 }

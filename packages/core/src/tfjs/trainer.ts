@@ -4,7 +4,7 @@ import type { Model } from '../ir/model.js';
 import type { ImageSet } from '../mnist/dataset.js';
 import { createRandom } from '../random.js';
 import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingService } from '../training/index.js';
-import { checkAugmentation, type ImageAugmentation } from './augment.js';
+import { augmentationFor, type ImageAugmentation } from './augment.js';
 import type { BatchNormMode } from './batch-norm-mode.js';
 import { crossEntropy, makeBatch } from './batches.js';
 import type { CompileConfig, LossName, MetricName } from './compile-config.js';
@@ -70,7 +70,8 @@ export interface TfjsTrainerOptions {
    */
   threads?: number | 'auto';
   /**
-   * Data augmentation of the training images (an `ImageSet` only), e.g. `{ translate: 2 }`: each
+   * Data augmentation of the training images (an `ImageSet`, or `{ xs, ys }` tensors with xs
+   * `[n, height, width]` or `[n, height, width, channels]`), e.g. `{ translate: 2 }`: each
    * image shifted by a random integer offset in [-2, 2] on each axis every time it is drawn, zero
    * fill. Drawn from the trainer's seed (the same seed gives the same batches), applied as batches
    * are assembled (data-parallel workers get the augmented rows), never to `validation` or
@@ -104,7 +105,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
     throw new DcError('INVALID_OPTION', 'the trainer needs held-out data for evaluate(): pass validation or validationSplit', { option: 'validation' });
   }
   const heldOut = validation;
-  const augment = options.augment === undefined ? undefined : checkedAugmentation(options.augment, train);
+  const augment = options.augment === undefined ? undefined : augmentationFor(options.augment, train);
   const loss = options.loss ?? options.compile?.loss ?? (isImageSet(train) ? 'sparseCategoricalCrossentropy' : undefined);
   const objectiveOf = (model: Model): Objective => {
     const o = resolveObjective(model, { loss, fromLogits: options.fromLogits ?? options.compile?.fromLogits, metrics: options.metrics ?? options.compile?.metrics });
@@ -236,16 +237,6 @@ export function evaluateLayersModel(tfjs: typeof tf, lm: tf.LayersModel, set: Im
     lossSum += loss;
   }
   return { accuracy: correct / set.count, loss: lossSum / set.count, examples: set.count };
-}
-
-function checkedAugmentation(augment: unknown, train: TrainingData): ImageAugmentation {
-  if (!isImageSet(train)) {
-    throw new DcError('INVALID_OPTION', 'option "augment" needs the training data as an ImageSet (images with a height and width)', {
-      option: 'augment',
-      hint: 'Pass the images as an ImageSet (e.g. from @dc/core/mnist), or augment inside your own tf.data pipeline and leave augment out.',
-    });
-  }
-  return checkAugmentation(augment, train);
 }
 
 function makeOptimizer(tfjs: typeof tf, name: OptimizerName, lr: number): tf.Optimizer {

@@ -14,7 +14,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { ImageSet } from '../mnist/dataset.js';
 import type { RandomSource } from '../random.js';
-import { imageCopier, type ImageAugmentation } from './augment.js';
+import { imageCopier, imageRowShape, type ImageAugmentation } from './augment.js';
 import { shuffledIndices } from './batches.js';
 import { checkBatch, checkImageSet } from './data-checks.js';
 import type { Objective } from './objective.js';
@@ -72,12 +72,12 @@ function describe(v: unknown): string {
 
 /**
  * Wraps user data as a {@link BatchSource}, checked against `inputShape` and the objective.
- * `augment` (an `ImageSet` only; the trainer checks that) changes the images of epochs given a
- * `random` source.
+ * `augment` (an `ImageSet`, or tensors of images `[n, h, w(, c)]`; the trainer checks that)
+ * changes the images of epochs given a `random` source.
  */
 export function batchSource(tfjs: typeof tf, data: TrainingData, inputShape: readonly number[], o: Objective, what: string, augment?: ImageAugmentation): BatchSource {
   if (isImageSet(data)) return imageSetSource(tfjs, data, inputShape, o, what, augment);
-  if (isTensorPair(data)) return tensorSource(tfjs, data, inputShape, o, what);
+  if (isTensorPair(data)) return tensorSource(tfjs, data, inputShape, o, what, augment);
   const open = isDataset(data)
     ? async function* () {
         const it = await data.iterator();
@@ -147,24 +147,38 @@ function imageSetSource(tfjs: typeof tf, set: ImageSet, inputShape: readonly num
 /** Tensors and the rows of them to use (a validation split uses a range of the caller's tensors, no copy). */
 type TensorRows = Batch & { readonly rows?: readonly [number, number] };
 
-function tensorSource(tfjs: typeof tf, data: TensorRows, inputShape: readonly number[], o: Objective, what: string): BatchSource {
+function tensorSource(tfjs: typeof tf, data: TensorRows, inputShape: readonly number[], o: Objective, what: string, augment?: ImageAugmentation): BatchSource {
   checkBatch(tfjs, data, inputShape, o, what);
   const [from, to] = data.rows ?? [0, data.xs.shape[0]];
   const n = to - from;
+  const image = augment?.translate ? imageRowShape(data.xs.shape.slice(1)) : undefined;
+  function* batches(batchSize: number, order: Uint32Array | undefined): Generator<Batch> {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      if (!order) {
+        yield { xs: tfjs.slice(data.xs, from + start, end - start), ys: tfjs.slice(data.ys, from + start, end - start) };
+        continue;
+      }
+      const idx = tfjs.tensor1d(Int32Array.from(order.subarray(start, end), (i) => from + i), 'int32');
+      const batch = { xs: tfjs.gather(data.xs, idx), ys: tfjs.gather(data.ys, idx) };
+      idx.dispose();
+      yield batch;
+    }
+  }
   return {
     examples: n,
     async *epoch(batchSize, random) {
       const order = random ? shuffledIndices(n, random) : undefined;
-      for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(n, start + batchSize);
-        if (!order) {
-          yield { xs: tfjs.slice(data.xs, from + start, end - start), ys: tfjs.slice(data.ys, from + start, end - start) };
-          continue;
-        }
-        const idx = tfjs.tensor1d(Int32Array.from(order.subarray(start, end), (i) => from + i), 'int32');
-        const batch = { xs: tfjs.gather(data.xs, idx), ys: tfjs.gather(data.ys, idx) };
-        idx.dispose();
-        yield batch;
+      if (!image || !random) return yield* batches(batchSize, order);
+      // Augmented: each batch's images are copied in JS, shifted (offsets drawn after the shuffle).
+      const copy = imageCopier(augment, random, image.height, image.width, image.channels);
+      for (const batch of batches(batchSize, order)) {
+        const src = batch.xs.dataSync() as Float32Array;
+        const dst = new Float32Array(src.length);
+        for (let i = 0; i < batch.xs.shape[0]; i++) copy(src, i, dst, i);
+        const xs = tfjs.tensor(dst, batch.xs.shape, 'float32');
+        batch.xs.dispose();
+        yield { xs, ys: batch.ys };
       }
     },
   };
