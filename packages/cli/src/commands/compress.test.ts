@@ -75,6 +75,19 @@ describe('dc compress', () => {
     expect(r.stderr).toMatch(/stage 1\/4: dc:prune[\s\S]*epoch 1\/1/);
   });
 
+  it('--augment-translate 2 retrains on shifted images (another file than without it, same seed); a shift as large as the image is INVALID_OPTION', async () => {
+    const args = (out: string) => ['compress', modelJson, '--data', mnistDir, '-o', join(dir, out), '--train-limit', '1000', '--test-limit', '200', '--sparsity', '0.6', '--bits', '4', '--cluster-epochs', '0', '--json'];
+    const shifted = await dc(...args('shifted.dcm'), '--augment-translate', '2');
+    expect(shifted.code, shifted.stderr).toBe(0);
+    expect(JSON.parse(shifted.stdout).settings.augmentTranslate).toBe(2);
+    expect(shifted.stderr).toMatch(/training images shifted by up to 2 px/);
+    expect((await dc(...args('plain.dcm'))).code).toBe(0);
+    expect(readFileSync(join(dir, 'shifted.dcm')).equals(readFileSync(join(dir, 'plain.dcm')))).toBe(false);
+    const bad = await dc(...args('bad.dcm'), '--augment-translate', '28');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/INVALID_OPTION[\s\S]*translate 28/);
+  });
+
   it('--no-retrain compresses without data (post-training); nothing is measured', async () => {
     const out = join(dir, 'post.dcm');
     const r = await dc('compress', modelJson, '--no-retrain', '-o', out, '--sparsity', '0.5', '--json');

@@ -65,7 +65,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const settings = resolveSettings(o);
   const selected = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const { tf } = selected;
-  progress.log(`training backend: ${selected.backend}, threads: ${settings.trainingThreads}`);
+  progress.log(`training backend: ${selected.backend}, threads: ${settings.trainingThreads}${settings.augmentTranslate ? `, training images shifted by up to ${settings.augmentTranslate} px` : ''}`);
   // Everything that can be wrong with the input fails here, before any long work.
   const { model, compile } = await loadModel(path, { tf });
   const classes = checkGraph(model, 'INVALID_MODEL').outputShape.at(-1) ?? 1;
@@ -76,7 +76,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const train = data.train ? tensorsOf(tf, data.train, model.inputShape) : undefined;
   try {
     const trainer = train
-      ? createCompressTrainer({ tf, train, validationSplit: settings.validationSplit, compile: classLabelCompile(compile, o.fromLogits), batchSize: settings.batchSize, seed: settings.seed, threads: settings.trainingThreads, progress })
+      ? createCompressTrainer({ tf, train, validationSplit: settings.validationSplit, compile: classLabelCompile(compile, o.fromLogits), batchSize: settings.batchSize, seed: settings.seed, threads: settings.trainingThreads, augmentTranslate: settings.augmentTranslate, progress })
       : undefined;
     const baselineTestError = data.testSamples ? await baselineError(tf, model, classLabelCompile(compile, o.fromLogits), data.testSamples) : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);

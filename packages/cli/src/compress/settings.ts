@@ -35,6 +35,11 @@ export interface CompressSettings {
    * 1, the default, gives the same figures on every machine; more change them at float rounding.
    */
   readonly trainingThreads: number | 'auto';
+  /**
+   * Data augmentation while retraining: each training image shifted by a random offset in
+   * [-n, n] pixels per axis (`createTfjsTrainer`'s `augment`; models with image inputs). 0: off.
+   */
+  readonly augmentTranslate: number;
 }
 
 /** Presets: `quick` runs in minutes for a small model on 2 cores; `paper` iterates as the paper does. */
@@ -53,6 +58,7 @@ const QUICK: CompressSettings = {
   seed: 1,
   validationSplit: 0.1,
   trainingThreads: 1,
+  augmentTranslate: 0,
 };
 
 const PRESETS: Record<PresetName, CompressSettings> = {
@@ -85,6 +91,7 @@ export interface SettingsFlags {
   readonly seed?: number;
   readonly validationSplit?: number;
   readonly trainingThreads?: number | 'auto';
+  readonly augmentTranslate?: number;
 }
 
 /** Merges per-layer flags into the preset's: a number replaces everything, a record adds to it. */
@@ -114,6 +121,7 @@ export function resolveSettings(flags: SettingsFlags): CompressSettings {
     seed: flags.seed ?? s.seed,
     validationSplit: flags.validationSplit ?? s.validationSplit,
     trainingThreads: flags.trainingThreads ?? s.trainingThreads,
+    augmentTranslate: flags.augmentTranslate ?? s.augmentTranslate,
   };
 }
 

@@ -41,9 +41,12 @@ export function createCompressTrainer(options: {
   seed: number;
   /** Data-parallel training threads (`createTfjsTrainer`'s `threads`). */
   threads: number | 'auto';
+  /** Random shifts of the training images by up to this many pixels (0: none). */
+  augmentTranslate?: number;
   progress: Progress;
 }): TrainingService {
   const held = options.validation ? { validation: options.validation } : { validationSplit: options.validationSplit };
-  const base = createTfjsTrainer({ tf: options.tf, train: options.train, ...held, compile: options.compile, batchSize: options.batchSize, seed: options.seed, threads: options.threads });
+  const augment = options.augmentTranslate ? { augment: { translate: options.augmentTranslate } } : {};
+  const base = createTfjsTrainer({ tf: options.tf, train: options.train, ...held, compile: options.compile, batchSize: options.batchSize, seed: options.seed, threads: options.threads, ...augment });
   return withEpochLines(base, options.progress);
 }
