@@ -23,6 +23,13 @@ export interface Codebook {
   readonly positions: Uint32Array;
   /** Cluster index of the weight at each position (`codes.length === positions.length`). */
   readonly codes: Uint8Array | Uint16Array;
+  /**
+   * Per-channel scales (optional): the channels are the last axes of the tensor taken together
+   * (`scales.length` = the product of the last j extents), the weight at row-major position `p`
+   * is `Math.fround(scales[p % scales.length] * centroids[code])`, and `centroids` are in scaled
+   * units. Stored in GraphModel files only (format version 5, docs/format.md §9.3).
+   */
+  readonly scales?: Float32Array;
 }
 
 /** Per parameter key, its codebook. */

@@ -40,7 +40,7 @@ describe('decodeContainer on bad input', () => {
   });
 
   it('UNSUPPORTED_VERSION for a file from the future', () => {
-    expect(codeOf(() => decodeContainer(reframe(header, sections, 5)))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => decodeContainer(reframe(header, sections, 6)))).toBe('UNSUPPORTED_VERSION');
   });
 
   it('OUT_OF_BOUNDS for lengths or offsets past the end', () => {

@@ -4,6 +4,7 @@ import { DcError, isDcError } from '../errors/dc-error.js';
 import type { LayerConfig, ParamName } from '../ir/model.js';
 import { opSpec } from '../ops/table.js';
 import { packedLength, unpackBits, type Symbols } from './bit-pack.js';
+import { applyChannelScales } from './channel-scales.js';
 import { crc32 } from './crc32.js';
 import { decodeFloats, firstNonFinite, LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble, type Preamble } from './framing.js';
@@ -105,6 +106,13 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
     if (at >= 0) throw new DcError('NON_FINITE_VALUE', `value ${at} of a stream of tensor ${key} is ${values[at]}`, { tensor: key });
     return values;
   };
+  // Per-channel scales (format version 5): finite and positive.
+  const channelScales = (s: StreamHeader): Float32Array => {
+    const scales = floats(s);
+    const at = scales.findIndex((v) => !(v > 0));
+    if (at >= 0) throw new DcError('VALUE_OUT_OF_RANGE', `scale ${at} of tensor ${key} is ${scales[at]}: scales are positive`, { tensor: key });
+    return scales;
+  };
   const coded = (codesHeader: StreamHeader, k: number): Symbols => {
     const codes = symbols(codesHeader);
     for (let i = 0; i < codes.length; i++) if (codes[i] >= k) throw new DcError('CORRUPT_STREAM', `code ${codes[i]} of tensor ${key} is past its codebook of ${k}`, { tensor: key });
@@ -127,13 +135,17 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
     }
     case 'dense-coded': {
       const codebook = floats(streams.codebook!);
-      return { layout: 'dense-coded', shape, codebook, codes: coded(streams.codes!, codebook.length) };
+      const scales = streams.scales && channelScales(streams.scales);
+      const tensor: CompressedTensor = { layout: 'dense-coded', shape, codebook, codes: coded(streams.codes!, codebook.length) };
+      return scales ? applyChannelScales(key, tensor, scales) : tensor;
     }
     case 'sparse-coded': {
       const { positions, perm } = entries();
       const codebook = floats(streams.codebook!);
+      const scales = streams.scales && channelScales(streams.scales);
       const codes = coded(streams.codes!, codebook.length);
-      return { layout: 'sparse-coded', shape, positions, codebook, codes: perm ? permute(codes, perm) : codes };
+      const tensor: CompressedTensor = { layout: 'sparse-coded', shape, positions, codebook, codes: perm ? permute(codes, perm) : codes };
+      return scales ? applyChannelScales(key, tensor, scales) : tensor;
     }
   }
 }

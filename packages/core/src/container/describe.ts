@@ -6,7 +6,7 @@
 import { checkContainer } from './decode.js';
 import { readPreamble } from './framing.js';
 import { checkGraphModelContainer } from './graph-model-decode.js';
-import { GRAPH_MODEL_FORMAT_VERSION, PREAMBLE_BYTES, type StreamRole, type StreamType } from './header.js';
+import { isGraphModelVersion, PREAMBLE_BYTES, type StreamRole, type StreamType } from './header.js';
 import type { StreamDecoder } from './stream-codec.js';
 
 /** One stream (one section of the data area). */
@@ -56,6 +56,7 @@ export interface ContainerDescription {
   readonly totals: {
     readonly header: number;
     readonly padding: number;
+    /** Codebooks and per-channel scales (format version 5): the shared values. */
     readonly codebook: number;
     readonly codes: number;
     readonly gaps: number;
@@ -85,7 +86,7 @@ function u32(bytes: Uint8Array, at: number): number {
  */
 export function describeContainer(bytes: Uint8Array, options: DescribeContainerOptions = {}): ContainerDescription {
   const preamble = readPreamble(bytes);
-  const pre = preamble.version === GRAPH_MODEL_FORMAT_VERSION ? checkGraphModelContainer(preamble, bytes) : checkContainer(preamble, bytes);
+  const pre = isGraphModelVersion(preamble.version) ? checkGraphModelContainer(preamble, bytes) : checkContainer(preamble, bytes);
   const header = pre.checked;
   const decoders = options.decoders ?? [];
   const storedHeader = u32(bytes, 16);
@@ -138,7 +139,7 @@ export function describeContainer(bytes: Uint8Array, options: DescribeContainerO
     totals: {
       header: headerBytes,
       padding: paddingBytes,
-      codebook: sum((x) => x.s.role === 'codebook'),
+      codebook: sum((x) => x.s.role === 'codebook' || x.s.role === 'scales'),
       codes: sum((x) => x.s.role === 'codes'),
       gaps: sum((x) => x.s.role === 'gaps'),
       values: sum((x) => x.s.role === 'values'),

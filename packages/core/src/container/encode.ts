@@ -118,6 +118,12 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
       throw new DcError('INVALID_MODEL', `${ref.key} has ${ref.tensor.values.length} elements: the format holds tensors of at most 2^28`, { tensor: ref.key });
     }
     const cb = input.codebooks?.get(ref.key);
+    if (cb?.scales) {
+      throw new DcError('INVALID_MODEL', `${ref.key}: per-channel scales are stored in GraphModel files only (format version 5)`, {
+        tensor: ref.key,
+        hint: 'Cluster layer-graph tensors without channel scales, or write a GraphModel with encodeGraphModelContainer.',
+      });
+    }
     return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts) : planFloatTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
   });
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);

@@ -41,3 +41,14 @@ export function fromFloat16Bits(h: number): number {
   if (exp === 0x1f) return mant ? NaN : sign * Infinity;
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
+
+/** The number `value` becomes when stored as binary16 (rounded to nearest even). */
+export function roundToFloat16(value: number): number {
+  return fromFloat16Bits(toFloat16Bits(value));
+}
+
+/** Whether every value survives a trip through float16 unchanged (then `f16` storage is lossless; NaN never does: its payload). */
+export function exactInFloat16(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]) || !Object.is(roundToFloat16(values[i]), values[i])) return false;
+  return true;
+}

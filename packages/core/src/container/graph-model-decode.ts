@@ -8,7 +8,7 @@ import { checkedSection, decodeTensor, type DecodeContainerOptions } from './dec
 import { LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble, type Preamble } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
-import { GRAPH_MODEL_FORMAT_VERSION, type TensorHeader } from './header.js';
+import { isGraphModelVersion, type TensorHeader } from './header.js';
 import { checkDataPadding } from './section-table.js';
 
 /** One weight of a decoded GraphModel file: float32 in compressed form, int32 / bool as stored. */
@@ -30,7 +30,7 @@ export function graphTensorValues(t: GraphModelTensor): Float32Array | Int32Arra
 }
 
 /**
- * The preamble and validated header of a version 4 file, after every check but the streams'.
+ * The preamble and validated header of a version 4 or 5 file, after every check but the streams'.
  * A layer-graph file (versions 1-3) is `WRONG_MODEL_FORMAT`.
  */
 export function readCheckedGraphModelContainer(bytes: Uint8Array): Preamble & { readonly checked: GraphModelHeader } {
@@ -39,12 +39,12 @@ export function readCheckedGraphModelContainer(bytes: Uint8Array): Preamble & { 
 
 /** {@link readCheckedGraphModelContainer} on an already read preamble of `bytes`. */
 export function checkGraphModelContainer(pre: Preamble, bytes: Uint8Array): Preamble & { readonly checked: GraphModelHeader } {
-  if (pre.version !== GRAPH_MODEL_FORMAT_VERSION) {
+  if (!isGraphModelVersion(pre.version)) {
     throw new DcError('WRONG_MODEL_FORMAT', `the file holds a layer graph (format version ${pre.version}), not a tfjs GraphModel`, {
       hint: 'Read it with decodeContainer from @dc/core, or load it into tfjs with dcmHandler from @dc/core/tfjs (tf.loadLayersModel).',
     });
   }
-  const checked = validateGraphModelHeader(pre.header, pre.dataLength);
+  const checked = validateGraphModelHeader(pre.header, pre.dataLength, pre.version);
   checkDataPadding(checked.tensors, bytes.subarray(pre.dataStart));
   return { ...pre, checked };
 }
@@ -69,7 +69,8 @@ function integerTensor(bytes: Uint8Array, dataStart: number, t: TensorHeader): G
 }
 
 /**
- * Decodes the bytes of a `.dcm` file that carries a tfjs GraphModel (format version 4). Every
+ * Decodes the bytes of a `.dcm` file that carries a tfjs GraphModel (format version 4, or 5 with
+ * per-channel scales, which come back applied: see `applyChannelScales`). Every
  * failure is a `DcError` with the codes of {@link decodeContainer} (docs/format.md §4); a
  * layer-graph file is `WRONG_MODEL_FORMAT`. Float32 values may be views of `bytes`.
  */

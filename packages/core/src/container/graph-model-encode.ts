@@ -7,10 +7,10 @@ import type { Codebook } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from './encode.js';
-import { fromFloat16Bits, toFloat16Bits } from './float16.js';
+import { exactInFloat16 } from './float16.js';
 import { frame } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
-import { GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { planCodedTensor, planFloatTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { RAW_ENCODING } from './stream-codec.js';
@@ -23,7 +23,10 @@ export interface GraphModelWeight {
   readonly shape: readonly number[];
   /** Dense values, row-major: `Float32Array` (float32), `Int32Array` (int32) or `Uint8Array` of 0 / 1 (bool). */
   readonly values: Float32Array | Int32Array | Uint8Array;
-  /** float32 only: store the weight as codebook indices (its values must be the codebook's, zeros elsewhere). */
+  /**
+   * float32 only: store the weight as codebook indices (its values must be the codebook's, zeros
+   * elsewhere; with `codebook.scales`, `float32(scale of its channel × centroid)`, format version 5).
+   */
   readonly codebook?: Codebook;
   /** float32 only, without a codebook: positions kept by pruning (stored even where zero). */
   readonly mask?: Uint8Array;
@@ -42,12 +45,6 @@ export interface EncodedGraphModelContainer {
   readonly bytes: Uint8Array;
   readonly header: GraphModelHeader;
   readonly tensors: readonly TensorEncoding[];
-}
-
-/** Whether every value survives a trip through float16 unchanged (then `f16` storage is lossless; NaN never does: its payload). */
-function exactInFloat16(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]) || !Object.is(fromFloat16Bits(toFloat16Bits(values[i])), values[i])) return false;
-  return true;
 }
 
 function integerPlan(w: GraphModelWeight): TensorEncoding {
@@ -75,7 +72,8 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
 }
 
 /**
- * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9). Each float32
+ * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9), or 5 when a
+ * codebook carries per-channel scales (§9.3). Each float32
  * weight is stored as its codebook indices (with `codebook`) or its float values, sparse or
  * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; floats
  * as `f16` only where every value is exactly a float16 (so the file decodes to exactly the given
@@ -95,11 +93,13 @@ export function encodeGraphModelContainer(input: GraphModelContainerInput, optio
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
   const header: GraphModelHeader = { graph: input.graph, stages: opts.provenance ? (input.stages ?? []) : [], decoders, tensors };
   const json = JSON.stringify(header);
+  // Version 5 only where a tensor carries per-channel scales: every other file stays version 4.
+  const version = plans.some((p) => p.streams.some((s) => s.role === 'scales')) ? CHANNEL_SCALES_FORMAT_VERSION : GRAPH_MODEL_FORMAT_VERSION;
   try {
-    validateGraphModelHeader(JSON.parse(json), length);
+    validateGraphModelHeader(JSON.parse(json), length, version);
   } catch (e) {
     if (isDcError(e) && e.code === 'BAD_HEADER') throw new DcError('INVALID_MODEL', `the GraphModel cannot be written: ${e.message}`, { cause: e, ...(e.tensor === undefined ? {} : { tensor: e.tensor }) });
     throw e;
   }
-  return { bytes: frame(json, sections, offsets, length, GRAPH_MODEL_FORMAT_VERSION), header, tensors: plans };
+  return { bytes: frame(json, sections, offsets, length, version), header, tensors: plans };
 }

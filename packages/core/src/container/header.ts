@@ -15,14 +15,25 @@ export const FORMAT_VERSION = 2;
 /**
  * The newest format version this code reads: version 3 is version 2 with a compact binary header
  * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`); version
- * 4 holds a tfjs GraphModel (graph-model-header.ts).
+ * 4 holds a tfjs GraphModel (graph-model-header.ts); version 5 is version 4 with per-channel scales.
  */
-export const NEWEST_FORMAT_VERSION = 4;
+export const NEWEST_FORMAT_VERSION = 5;
 /**
  * The format version of files that carry a tfjs GraphModel (a TensorFlow GraphDef and its named
  * weights) instead of a layer graph: JSON header, docs/format.md §9.
  */
 export const GRAPH_MODEL_FORMAT_VERSION = 4;
+/**
+ * The format version of GraphModel files in which a coded tensor carries per-channel scales (a
+ * `scales` stream, docs/format.md §9.3); written only when some tensor has them, so files without
+ * scales stay version 4, and readers of version 4 refuse these with `UNSUPPORTED_VERSION`.
+ */
+export const CHANNEL_SCALES_FORMAT_VERSION = 5;
+
+/** Whether a file of format `version` carries a tfjs GraphModel (versions 4 and 5). */
+export function isGraphModelVersion(version: number): boolean {
+  return version === GRAPH_MODEL_FORMAT_VERSION || version === CHANNEL_SCALES_FORMAT_VERSION;
+}
 /** The oldest format version this code reads. */
 export const OLDEST_FORMAT_VERSION = 1;
 /** Bytes of the fixed preamble before the JSON header. */
@@ -37,7 +48,7 @@ export const SECTION_ALIGNMENT = 8;
 export type StreamType = 'symbols' | 'f32' | 'f16' | 'i32' | 'u8';
 
 /** The role of a stream within its tensor. */
-export type StreamRole = 'codebook' | 'codes' | 'gaps' | 'values';
+export type StreamRole = 'codebook' | 'codes' | 'gaps' | 'values' | 'scales';
 
 /** One binary section: a stream of a tensor. */
 export interface StreamHeader {

@@ -13,7 +13,9 @@ export { describeContainer, type ContainerDescription, type DescribeContainerOpt
 export { byteTableRows, formatByteTable, type ByteTableRow } from './describe-format.js';
 export { decodeContainer, readContainerHeader, type DecodeContainerOptions } from './decode.js';
 export { containerInputOf } from './recode.js';
-export { GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
+export { CHANNEL_SCALES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
+export { applyChannelScales, isChannelCount, scaledValue } from './channel-scales.js';
+export { exactInFloat16, roundToFloat16 } from './float16.js';
 export type { GraphModelHeader, GraphModelRecord } from './graph-model-header.js';
 export { encodeGraphModelContainer, type GraphModelContainerInput, type GraphModelWeight, type EncodedGraphModelContainer } from './graph-model-encode.js';
 export { decodeGraphModelContainer, readGraphModelHeader, graphTensorValues, type DecodedGraphModel, type GraphModelTensor } from './graph-model-decode.js';

@@ -9,7 +9,9 @@ import type { Tensor } from '../ir/model.js';
 import { allocSymbols, bitsFor } from './bit-pack.js';
 import { encodeGaps } from './gaps.js';
 import { matrixDims, permute, toColumnOrder } from './order.js';
+import { isChannelCount, scaledValue } from './channel-scales.js';
 import { firstNonFinite } from './float-stream.js';
+import { exactInFloat16 } from './float16.js';
 import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
 import type { StreamEncoder } from './stream-codec.js';
 import type { TensorDtype } from './header.js';
@@ -110,7 +112,7 @@ function sparseCandidates(
   });
 }
 
-function checkCodebook(key: string, size: number, cb: Codebook): void {
+function checkCodebook(key: string, shape: readonly number[], size: number, cb: Codebook): void {
   const k = cb.centroids.length;
   const bad = (why: string): never => {
     throw new DcError('INVALID_MODEL', `codebook of ${key}: ${why}`, { tensor: key });
@@ -123,21 +125,36 @@ function checkCodebook(key: string, size: number, cb: Codebook): void {
     if (cb.positions[i] >= size || (i > 0 && cb.positions[i] <= cb.positions[i - 1])) bad(`positions must ascend strictly within 0..${size - 1}`);
     if (cb.codes[i] >= k) bad(`code ${cb.codes[i]} at entry ${i} is not below ${k}`);
   }
+  if (cb.scales) checkScales(key, shape, cb);
+}
+
+/** Per-channel scales: one positive finite value per channel of `shape`, every product finite in float32. */
+function checkScales(key: string, shape: readonly number[], cb: Codebook): void {
+  const scales = cb.scales!;
+  if (!isChannelCount(shape, scales.length)) {
+    throw new DcError('INVALID_MODEL', `codebook of ${key}: ${scales.length} scales for shape [${shape.join(', ')}] (one per channel: the product of its last extents)`, { tensor: key });
+  }
+  const at = scales.findIndex((v) => !(v > 0) || !Number.isFinite(v));
+  if (at >= 0) throw new DcError('NON_FINITE_VALUE', `scale ${at} of ${key} is ${scales[at]}: scales are positive and finite`, { tensor: key });
+  const [lo, hi] = [Math.min(...cb.centroids), Math.max(...cb.centroids)];
+  for (const s of scales) if (!Number.isFinite(scaledValue(s, lo)) || !Number.isFinite(scaledValue(s, hi))) throw new DcError('NON_FINITE_VALUE', `scale ${s} × a centroid of ${key} overflows float32`, { tensor: key });
 }
 
 /** Plans a clustered tensor: its codebook indices at its codebook's positions. */
 export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts: LayoutOptions): TensorEncoding {
   const size = tensor.values.length;
-  checkCodebook(key, size, cb);
+  checkCodebook(key, tensor.shape, size, cb);
   const k = cb.centroids.length;
   const codebookType = opts.codebookFormat === 'float16' ? 'f16' : 'f32';
+  // Per-channel scales: f16 where every scale is exactly a float16 (lossless), else f32.
+  const scales = cb.scales ? [planFloats('scales', cb.scales, exactInFloat16(cb.scales) ? 'f16' : 'f32')] : [];
   const candidates: Array<Omit<TensorEncoding, 'bytes'>> = [];
   if (opts.layout !== 'dense') {
     const bits = bitsFor(k);
     const codes = allocSymbols(cb.codes.length, bits);
     codes.set(cb.codes);
     const codebook = planFloats('codebook', cb.centroids, codebookType);
-    const restFor = (perm?: Uint32Array) => [codebook, planSymbols('codes', perm ? permute(codes, perm) : codes, bits, opts.encoders)];
+    const restFor = (perm?: Uint32Array) => [codebook, ...scales, planSymbols('codes', perm ? permute(codes, perm) : codes, bits, opts.encoders)];
     candidates.push(...sparseCandidates(key, tensor.shape, cb.positions, opts, 'sparse-coded', restFor));
   }
   if (opts.layout !== 'sparse') {
@@ -149,7 +166,7 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
     if (pruned) codes.fill(k);
     for (let i = 0; i < cb.positions.length; i++) codes[cb.positions[i]] = cb.codes[i];
     const centroids = pruned ? Float32Array.of(...cb.centroids, 0) : cb.centroids;
-    const streams = [planFloats('codebook', centroids, codebookType), planSymbols('codes', codes, bits, opts.encoders)];
+    const streams = [planFloats('codebook', centroids, codebookType), ...scales, planSymbols('codes', codes, bits, opts.encoders)];
     candidates.push({ key, shape: tensor.shape, layout: 'dense-coded', entries: size, streams });
   }
   return smallest(candidates);

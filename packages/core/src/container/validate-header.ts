@@ -9,7 +9,7 @@ import type { Preprocessing } from '../ir/model.js';
 import { checkGraph, type ResolvedGraph } from '../ops/check-graph.js';
 import type { Shape } from '../ops/op-spec.js';
 import { OPSET } from '../ops/table.js';
-import { GRAPH_MODEL_FORMAT_VERSION, type ContainerHeader, type ModelHeader } from './header.js';
+import { isGraphModelVersion, type ContainerHeader, type ModelHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
 import { arr, bad, int, noOtherFields, obj, provenanceOf, str, tensorOf } from './validate-tensor.js';
 
@@ -57,8 +57,8 @@ function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: Resolv
  * parameters the nodes need, with their shapes.
  */
 export function validateHeader(json: unknown, dataLength: number, version = 2): ContainerHeader {
-  if (version === GRAPH_MODEL_FORMAT_VERSION) {
-    throw new DcError('WRONG_MODEL_FORMAT', 'the file holds a tfjs GraphModel (format version 4), not a layer graph', {
+  if (isGraphModelVersion(version)) {
+    throw new DcError('WRONG_MODEL_FORMAT', `the file holds a tfjs GraphModel (format version ${version}), not a layer graph`, {
       hint: 'Load it with dcmGraphModelHandler from @dc/graph-model (tf.loadGraphModel), or read it with decodeGraphModelContainer from @dc/core.',
     });
   }

@@ -9,6 +9,7 @@ import type { StageProvenance } from '../compressed.js';
 import { DcError } from '../errors/dc-error.js';
 import { show } from '../ops/config-reader.js';
 import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
+import { isChannelCount } from './channel-scales.js';
 import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
 
 /** Throws `BAD_HEADER` with `message` (naming `tensor` when given). */
@@ -97,6 +98,8 @@ export interface TensorRules {
   readonly checkKey: (key: string, shape: readonly number[]) => void;
   /** Format version 4: the entry has a `dtype`, and `int32` / `bool` tensors store `i32` / `u8` values. */
   readonly dtypes: boolean;
+  /** Format version 5: a coded tensor may carry a `scales` stream (per-channel scales, §9.3). */
+  readonly scales?: boolean;
 }
 
 const isFloat = (s: StreamHeader): boolean => s.type === 'f32' || s.type === 'f16';
@@ -124,9 +127,10 @@ export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeade
   if (order === 'column' && (!sparse || shape.length < 2)) bad(`tensor ${key}: column order needs a sparse layout and at least 2 dimensions`, key);
   const so = obj(o.streams, `tensor ${key}: streams`);
   const roles = LAYOUT_STREAMS[layout];
-  for (const role of Object.keys(so)) if (!roles.includes(role as StreamRole)) bad(`tensor ${key}: layout ${layout} has no "${role}" stream`, key);
+  const scaled = rules.scales === true && (layout === 'dense-coded' || layout === 'sparse-coded') && so.scales !== undefined;
+  for (const role of Object.keys(so)) if (!roles.includes(role as StreamRole) && !(scaled && role === 'scales')) bad(`tensor ${key}: layout ${layout} has no "${role}" stream`, key);
   const streams: Partial<Record<StreamRole, StreamHeader>> = {};
-  for (const role of roles) streams[role] = streamOf(so[role], `tensor ${key}: stream ${role}`, key, rules.dtypes);
+  for (const role of scaled ? [...roles, 'scales' as const] : roles) streams[role] = streamOf(so[role], `tensor ${key}: stream ${role}`, key, rules.dtypes);
   const expect = (role: StreamRole, check: (s: StreamHeader) => boolean, what: string): void => {
     if (!check(streams[role]!)) bad(`tensor ${key}: stream ${role} must be ${what}`, key);
   };
@@ -138,6 +142,7 @@ export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeade
     expect('values', (s) => isFloat(s) && s.count === n, `f32 or f16 with ${n} values`);
   }
   if (streams.codebook) expect('codebook', (s) => isFloat(s) && s.count >= 1 && s.count <= MAX_CODEBOOK_ENTRIES, `f32 or f16 with 1 to ${MAX_CODEBOOK_ENTRIES} entries`);
+  if (streams.scales) expect('scales', (s) => isFloat(s) && isChannelCount(shape, s.count), 'f32 or f16 with one value per channel (the product of the last j extents of the shape)');
   if (streams.codes) expect('codes', (s) => s.type === 'symbols' && s.count === n && streams.codebook!.count <= 2 ** s.bits!, `symbols, ${n} of them, wide enough for the codebook`);
   if (streams.gaps) {
     // Fillers advance by M = 2^gapBits - 1 and never past the N elements: at most floor((N - entries) / M) of them.
