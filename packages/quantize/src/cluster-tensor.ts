@@ -14,6 +14,7 @@ import { initCentroids } from './init.js';
 import { lloyd1d, midpoints, nearest, upperBound } from './lloyd-1d.js';
 import { mlKmeans1d } from './ml-kmeans-run.js';
 import type { CentroidInit, ClusterAlgorithm, EmptyClusters } from './options.js';
+import { clusterScaled } from './channel-scales.js';
 import { reseedEmpty } from './reseed.js';
 
 /** How to cluster one tensor. */
@@ -24,6 +25,12 @@ export interface ClusterTensorOptions {
   readonly maxIterations: number;
   /** What to do with centroids that attract no weight; default `'drop'`. */
   readonly emptyClusters?: EmptyClusters;
+  /**
+   * Per-channel scales (see channel-scales.ts): the number of channels, the product of the
+   * tensor's last extents (output channels of a `[.., in, out]` kernel), so that the weight at
+   * position `p` belongs to channel `p mod channels`. Absent: one codebook for the raw weights.
+   */
+  readonly channels?: number;
 }
 
 /** A clustered tensor: its codebook, its new values and what it cost. */
@@ -83,6 +90,7 @@ function countDistinct(xs: Float64Array): number {
 
 /** Clusters the kept weights of `values` (see the module comment). Does not modify its inputs. */
 export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined, options: ClusterTensorOptions, random: RandomSource): ClusteredTensor {
+  if (options.channels !== undefined) return clusterScaled(values, mask, options, random, clusterTensor);
   const positions = keptPositions(values, mask);
   const kept = Float64Array.from(positions, (p) => values[p]);
   const xs = Float64Array.from(kept).sort();
