@@ -3,7 +3,7 @@
  * The seam between this package (which applies an allocation) and whatever chooses one: fixed
  * flags (`dc compress --sparsity --bits`) or a fidelity-budget planner measuring output drift.
  */
-import { DcError } from '@dc/core';
+import { DcError, isChannelCount } from '@dc/core';
 import type { GraphModelSourceTensor } from './source.js';
 
 /** How one float32 weight is compressed. */
@@ -12,6 +12,12 @@ export interface TensorAllocation {
   readonly sparsity: number;
   /** Bits of its k-means codebook (1 to 8: at most 2^bits shared values), or `null` to keep its kept values as floats. */
   readonly bits: number | null;
+  /**
+   * Per-channel scales (format version 5, docs/format.md §9.3): the number of channels, the
+   * product of the weight's last extents (see `channelCounts`); needs `bits`. Absent: one
+   * codebook for the raw weights.
+   */
+  readonly channels?: number;
 }
 
 /** Per weight name, its allocation; weights not named are stored as they are (lossless). */
@@ -57,13 +63,14 @@ export function uniformAllocation(tensors: readonly GraphModelSourceTensor[], op
 
 /**
  * `INVALID_OPTION` (naming the weight) unless every entry of `allocation` names a finite float32
- * weight of `tensors` with a sparsity in [0, 1) and bits null or an integer from 1 to 8.
+ * weight of `tensors` with a sparsity in [0, 1), bits null or an integer from 1 to 8, and
+ * `channels`, when given, a channel count of its shape (with bits).
  */
 export function checkAllocation(allocation: GraphAllocation, tensors: readonly GraphModelSourceTensor[]): void {
   const byName = new Map(tensors.map((t) => [t.name, t]));
   for (const [name, a] of Object.entries(allocation)) {
     const fail = (why: string): never => {
-      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..8 or null }.' });
+      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..8 or null, channels?: the product of its last extents }.' });
     };
     const t = byName.get(name);
     if (!t) fail('the model has no weight of that name');
@@ -71,5 +78,9 @@ export function checkAllocation(allocation: GraphAllocation, tensors: readonly G
     if (!allFinite(t!.values)) fail('it holds infinite or NaN values (a graph constant): it is stored as it is');
     if (typeof a?.sparsity !== 'number' || !(a.sparsity >= 0 && a.sparsity < 1)) fail(`sparsity ${String(a?.sparsity)} is not in [0, 1)`);
     if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= 8)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to 8`);
+    if (a.channels !== undefined) {
+      if (a.bits === null) fail('channels (per-channel scales) needs bits');
+      if (!Number.isInteger(a.channels) || !isChannelCount(t!.shape, a.channels)) fail(`channels ${String(a.channels)} is not the product of the last extents of [${t!.shape.join(', ')}]`);
+    }
   }
 }

@@ -70,7 +70,8 @@ export interface CompressedWeight {
  * Compresses one float32 weight as `allocation` says: its `sparsity` fraction of smallest
  * magnitudes to exact zeros (`pruneToSparsity` of `@dc/prune`), then, when `bits` is set, its kept
  * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
- * init, sorted 1-D Lloyd). The one function {@link compressGraphModel} uses per weight: a planner
+ * init, sorted 1-D Lloyd), learned on the weights divided by per-channel scales when `channels`
+ * is set (each weight then `float32(scale × centroid)`). The one function {@link compressGraphModel} uses per weight: a planner
  * that verifies `values` verifies exactly what the file will decode to.
  */
 export function compressWeight(input: Float32Array, allocation: TensorAllocation, options: Pick<CompressGraphModelOptions, 'seed' | 'maxIterations'> = {}): CompressedWeight {
@@ -78,7 +79,8 @@ export function compressWeight(input: Float32Array, allocation: TensorAllocation
   const mask = allocation.sparsity > 0 ? pruneToSparsity({ values }, allocation.sparsity).mask : undefined;
   const pruned = mask ? applyMask(values, mask) : values;
   if (allocation.bits === null) return { values: pruned, ...(mask ? { mask } : {}) };
-  const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop' }, createRandom(options.seed ?? 1));
+  const channels = allocation.channels === undefined ? {} : { channels: allocation.channels };
+  const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', ...channels }, createRandom(options.seed ?? 1));
   // Nothing left to cluster (every value zero): the zeros are stored as floats.
   if (clustered.codebook.centroids.length === 0) return { values: pruned };
   return { values: clustered.values, codebook: clustered.codebook };
@@ -103,12 +105,12 @@ function compressTensor(t: GraphModelSourceTensor, a: TensorAllocation | undefin
 }
 
 /** A short, JSON record of an allocation for the provenance: each distinct setting and how many weights had it. */
-function allocationSummary(allocation: GraphAllocation): Array<TensorAllocation & { tensors: number }> {
-  const groups = new Map<string, TensorAllocation & { tensors: number }>();
+function allocationSummary(allocation: GraphAllocation): Array<{ sparsity: number; bits: number | null; scaled?: true; tensors: number }> {
+  const groups = new Map<string, { sparsity: number; bits: number | null; scaled?: true; tensors: number }>();
   for (const a of Object.values(allocation)) {
-    const key = `${a.sparsity}/${a.bits}`;
+    const key = `${a.sparsity}/${a.bits}/${a.channels !== undefined}`;
     const g = groups.get(key);
-    groups.set(key, { sparsity: a.sparsity, bits: a.bits, tensors: (g?.tensors ?? 0) + 1 });
+    groups.set(key, { sparsity: a.sparsity, bits: a.bits, ...(a.channels === undefined ? {} : { scaled: true as const }), tensors: (g?.tensors ?? 0) + 1 });
   }
   return [...groups.values()];
 }

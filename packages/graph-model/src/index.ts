@@ -1,13 +1,14 @@
 /**
  * `@dc/graph-model`: Deep Compression for tfjs GraphModels (frozen TensorFlow graphs from
  * `tensorflowjs_converter`), post-training: load a graph-model model.json, prune and cluster its
- * weights per tensor under an allocation, write a `.dcm` file (format version 4), and load it back
+ * weights per tensor under an allocation (optionally with per-channel scales), write a `.dcm` file (format version 4, or 5 with scales), and load it back
  * into tfjs with `tf.loadGraphModel(dcmGraphModelHandler(bytes))`.
  */
 export { loadGraphModelArtifacts } from './load-artifacts.js';
 export { graphModelSource, graphModelRecord, type GraphModelSource, type GraphModelSourceTensor, type GraphModelSourceOptions } from './source.js';
 export { checkGraphOps, converterOps, SUPPORTED_OPS_URL } from './supported-ops.js';
 export { uniformAllocation, checkAllocation, isEligible, DEFAULT_MIN_ELEMENTS, type GraphAllocation, type TensorAllocation, type UniformAllocationOptions } from './allocation.js';
+export { channelCounts } from './channels.js';
 export { compressGraphModel, compressWeight, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type CompressedWeight, type TensorCompression } from './compress.js';
 export { encodeGraphModel, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
 export { graphModelArtifacts } from './artifacts.js';

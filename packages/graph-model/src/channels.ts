@@ -1,0 +1,39 @@
+/**
+ * Which channels a weight's per-channel scales run along (docs/format.md §9.3): the output
+ * channels of the op that consumes it. tfjs kernels keep them last — `Conv2D` and `MatMul`
+ * `[.., in, out]` (one scale per `out`), `DepthwiseConv2dNative` `[kh, kw, c, m]` (one per output
+ * channel `c·m`, the last two axes) — which is the axis a batch norm folded into the kernel scales.
+ */
+import type { GraphModelSource } from './source.js';
+
+interface GraphNode {
+  readonly name?: string;
+  readonly op?: string;
+  readonly input?: readonly string[];
+}
+
+/** Every node of a GraphDef (its `node` list and its functions' `nodeDef` lists). */
+function nodesOf(topology: unknown): GraphNode[] {
+  const t = (topology ?? {}) as { node?: GraphNode[]; library?: { function?: Array<{ nodeDef?: GraphNode[] }> } };
+  return [...(t.node ?? []), ...(t.library?.function ?? []).flatMap((f) => f.nodeDef ?? [])];
+}
+
+/** A node input's source node name (`"^w"`, `"w:0"` and `"w"` all name `w`). */
+const sourceName = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
+
+/**
+ * The channel count of each float32 weight of rank ≥ 2 (see the module comment): the
+ * product of its last two extents when a depthwise convolution consumes it, else its last extent.
+ */
+export function channelCounts(source: GraphModelSource): Map<string, number> {
+  const depthwise = new Set<string>();
+  for (const n of nodesOf(source.artifacts.modelTopology)) {
+    if (/Depthwise/.test(n.op ?? '')) for (const i of n.input ?? []) depthwise.add(sourceName(i));
+  }
+  const out = new Map<string, number>();
+  for (const t of source.tensors) {
+    if (t.dtype !== 'float32' || t.shape.length < 2) continue;
+    out.set(t.name, depthwise.has(t.name) ? t.shape.at(-1)! * t.shape.at(-2)! : t.shape.at(-1)!);
+  }
+  return out;
+}
