@@ -62,6 +62,8 @@ async function benchModel(ctx, name) {
   const tensors = source.tensors;
   const float32Bytes = tensors.reduce((a, t) => a + 4 * t.values.length, 0);
   const eligible = tensors.filter((t) => graphModel.isEligible(t));
+  // Per-channel scales along each weight's output channels (format version 5) unless --no-channel-scales.
+  const channels = ctx.channelScales ? graphModel.channelCounts(source) : new Map();
 
   const runner = await runnerMod.createGraphRunner(tf, artifacts);
   try {
@@ -78,7 +80,7 @@ async function benchModel(ctx, name) {
       const runSeconds = (performance.now() - r0) / 1000;
       const maxProbedTensors = Math.max(8, Math.min(ctx.maxProbedTensors, Math.floor(ctx.probeSeconds / (2 * ctx.sensitivityBatches * runSeconds))));
       const plan = await allocate.planPostTraining({
-        tensors: eligible.map(({ name, shape, values }) => ({ name, shape, values })),
+        tensors: eligible.map(({ name, shape, values }) => ({ name, shape, values, ...(channels.has(name) ? { channels: channels.get(name) } : {}) })),
         calibration,
         run: (w, b) => runner.run(w, b),
         maxOutputDrift: ctx.maxOutputDrift,
@@ -122,7 +124,7 @@ async function benchModel(ctx, name) {
         input: spec,
         outputs: runner.outputs,
         kinds: plan.kinds,
-        tensors: { total: tensors.length, eligible: eligible.length, compressed: Object.values(plan.allocation).filter((a) => a.bits !== null || a.sparsity > 0).length },
+        tensors: { total: tensors.length, eligible: eligible.length, compressed: Object.values(plan.allocation).filter((a) => a.bits !== null || a.sparsity > 0).length, scaled: Object.values(plan.allocation).filter((a) => a.channels !== undefined).length },
         originalBytes,
         float32Bytes,
         uint8Bytes: q,
@@ -157,7 +159,7 @@ async function benchModel(ctx, name) {
  * (as many as `probeSeconds` of probe runs allow, at least 8; the others take the highest gain);
  * `onModel(partial)` gets the result so far after each model.
  */
-export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, onModel }) {
+export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, onModel }) {
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -186,12 +188,13 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     maxProbedTensors,
     sensitivityBatches,
     probeSeconds,
+    channelScales,
   };
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds };
+  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales };
   const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
@@ -242,9 +245,9 @@ export function summarize(models, total, settings, load) {
 export function mergeShards(outputs) {
   const byName = new Map(outputs.flatMap((o) => o.models).map((m) => [m.model, m]));
   const models = [...byName.values()].sort((a, b) => (a.originalBytes ?? 0) - (b.originalBytes ?? 0));
-  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds } = outputs[0];
+  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales } = outputs[0];
   const load = [Math.min(...outputs.map((o) => o.load.start)), Math.max(...outputs.map((o) => o.load.end))];
-  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds }, load);
+  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales }, load);
 }
 
 /** One line per model and the medians, for `pnpm bench`'s text output. */
@@ -259,11 +262,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -288,6 +291,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     only: values.only?.split(','),
     ...(values['max-output-drift'] ? { maxOutputDrift: Number(values['max-output-drift']) } : {}),
     ...(values.probes ? { maxProbedTensors: Number(values.probes) } : {}),
+    channelScales: !values['no-channel-scales'],
     onModel: save,
   });
   save(output);

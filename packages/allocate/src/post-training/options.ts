@@ -1,7 +1,7 @@
 /**
  * Options of {@link planPostTraining} and their validation.
  */
-import { optionChecks, type OptionChecks, type OptionKeys, type ProgressEvent } from '@dc/core';
+import { isChannelCount, optionChecks, type OptionChecks, type OptionKeys, type ProgressEvent } from '@dc/core';
 import type { OutputBatch, OutputKind } from './fidelity.js';
 import type { CompressTensor } from './tensor-candidates.js';
 
@@ -10,6 +10,12 @@ export interface PlanTensor {
   readonly name: string;
   readonly shape: readonly number[];
   readonly values: Float32Array;
+  /**
+   * Channels for per-channel-scaled candidates (the product of the tensor's last extents, e.g. its
+   * output channels; see `compressTensor`): each coded candidate is then also tried with scales,
+   * and the cheaper at the price wins. Only where your writer stores scales (GraphModel files).
+   */
+  readonly channels?: number;
 }
 
 /**
@@ -68,6 +74,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   check.that(Array.isArray(o.tensors) && o.tensors.length > 0, 'tensors', 'must be a non-empty array of { name, shape, values }');
   check.names(o.tensors.map((t) => t.name), 'tensors');
   for (const t of o.tensors) check.that(t.values instanceof Float32Array && t.values.length === t.shape.reduce((a: number, b: number) => a * b, 1), 'tensors', `tensor "${t.name}": values must be a Float32Array of its shape's size`);
+  for (const t of o.tensors) if (t.channels !== undefined) check.that(isChannelCount(t.shape, t.channels), 'tensors', `tensor "${t.name}": channels ${String(t.channels)} is not the product of the last extents of its shape`);
   check.that(Array.isArray(o.calibration) && o.calibration.length > 0, 'calibration', 'must be a non-empty array of batches');
   check.that(typeof o.run === 'function', 'run', 'must be a function (weights, batch) → outputs');
   if (o.maxOutputDrift !== undefined) check.number(o.maxOutputDrift, 'maxOutputDrift', { above: 0, below: 1 });

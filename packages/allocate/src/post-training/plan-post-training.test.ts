@@ -47,6 +47,21 @@ describe('planPostTraining', () => {
     expect(plan.fidelity.withinBudget).toBe(true);
   });
 
+  it('with channels, tries per-channel-scaled candidates and picks them where they are cheaper at the price (a folded kernel)', async () => {
+    const folded = tinyMlp(7, true);
+    const base = { calibration: folded.batches, run: folded.run };
+    const plain = await planPostTraining({ ...base, tensors: folded.tensors });
+    const scaled = await planPostTraining({ ...base, tensors: folded.tensors.map((t) => ({ ...t, channels: t.shape[1] })) });
+    expect(plain.fidelity.withinBudget && scaled.fidelity.withinBudget).toBe(true);
+    expect(scaled.allocation['hidden/kernel']).toMatchObject({ channels: 48 });
+    expect(scaled.predictedBytes).toBeLessThan(plain.predictedBytes * 0.8);
+    // The accepted fidelity is that of the scaled reconstruction, measured again from scratch.
+    const a = scaled.allocation;
+    const weights = new Map(folded.tensors.map((t) => [t.name, compressTensor(t.values, a[t.name].sparsity, a[t.name].bits, a[t.name].channels).values]));
+    const again = compareOutputs(folded.batches.map((b) => folded.run(new Map(), b)), folded.batches.map((b) => folded.run(weights, b)), scaled.kinds, scaled.budget);
+    expect(again).toEqual(scaled.fidelity);
+  });
+
   it('rejects bad options with INVALID_OPTION naming the option', async () => {
     const code = async (o: object) => planPostTraining({ ...options, ...o }).then(() => 'resolved', (e: unknown) => (isDcError(e) ? `${e.code} ${e.option}` : String(e)));
     expect(await code({ tensors: [] })).toBe('INVALID_OPTION tensors');
@@ -54,5 +69,6 @@ describe('planPostTraining', () => {
     expect(await code({ maxOutputDrift: 0 })).toBe('INVALID_OPTION maxOutputDrift');
     expect(await code({ outputKinds: ['classifier'] })).toBe('INVALID_OPTION outputKinds');
     expect(await code({ tensors: [{ name: 'x', shape: [3], values: new Float32Array(2) }] })).toBe('INVALID_OPTION tensors');
+    expect(await code({ tensors: [{ ...model.tensors[0], channels: 5 }] })).toBe('INVALID_OPTION tensors');
   });
 });

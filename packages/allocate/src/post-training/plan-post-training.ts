@@ -13,8 +13,8 @@ import { compressTensor, tensorCandidates, type TensorCandidate } from './tensor
 
 /** What the planner chose and what it measured. */
 export interface PostTrainingPlan {
-  /** Per tensor name: fraction pruned and bits per code (null: float). Plugs into a writer's allocation. */
-  readonly allocation: Record<string, { readonly sparsity: number; readonly bits: number | null }>;
+  /** Per tensor name: fraction pruned, bits per code (null: float) and, when chosen, the channels of per-channel scales. Plugs into a writer's allocation. */
+  readonly allocation: Record<string, { readonly sparsity: number; readonly bits: number | null; readonly channels?: number }>;
   readonly tensors: readonly TensorPlan[];
   readonly kinds: readonly OutputKind[];
   readonly budget: FidelityBudget;
@@ -58,7 +58,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   const sparsities = options.sparsityLevels ?? DEFAULT_POST_TRAINING_SPARSITY;
   const bits = options.bitLevels ?? DEFAULT_POST_TRAINING_BITS;
   const candidates = new Map<string, readonly TensorCandidate[]>();
-  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, compress));
+  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, compress, t.channels));
 
   phase = 'sensitivity';
   const probeBatches = Math.min(options.sensitivityBatches ?? 1, options.calibration.length);
@@ -83,7 +83,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     const weights = new Map<string, Float32Array>();
     for (const p of plan) {
       if (p.bits === null && p.sparsity === 0) continue;
-      weights.set(p.name, compress(options.tensors.find((t) => t.name === p.name)!.values, p.sparsity, p.bits).values);
+      weights.set(p.name, compress(options.tensors.find((t) => t.name === p.name)!.values, p.sparsity, p.bits, p.channels).values);
     }
     const outputs = [];
     for (const batch of options.calibration) outputs.push(await run(weights, batch));
@@ -95,7 +95,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   const predictedBytes = found.plan.reduce((a, p) => a + p.bytes, 0);
   const total = counts.reference + counts.sensitivity + counts.verification;
   return {
-    allocation: Object.fromEntries(found.plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits }])),
+    allocation: Object.fromEntries(found.plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits, ...(p.channels === undefined ? {} : { channels: p.channels }) }])),
     tensors: found.plan,
     kinds,
     budget,

@@ -26,4 +26,17 @@ describe('tensor candidates', () => {
     expect(cands[2].pruneError).toBeCloseTo(sorted.slice(0, 500).reduce((a, v) => a + v * v, 0), 9);
     expect(cands[2].quantizeError).toBe(0);
   });
+
+  it('with channels, each coded candidate comes twice: plain and per-channel scaled (bytes + a float16 per channel)', () => {
+    const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3 * 10 ** -(i % 4));
+    const cands = tensorCandidates(values, [0], [4], 0.5, compressTensor, 4);
+    expect(cands.map((c) => [c.sparsity, c.bits, c.channels ?? null])).toEqual([[0, null, null], [0, 4, null], [0, 4, 4], [0.5, null, null]]);
+    const c = compressTensor(values, 0, 4, 4);
+    expect(cands[2].bytes).toBeCloseTo((1000 * c.codeBits) / 8 + 4 * c.centroids + 2 * 4, 9);
+    // The smallest channel (every 4th weight, 1,000× below the largest) keeps its values only with scales.
+    const plain = compressTensor(values, 0, 4);
+    const error = (out: Float32Array) => Math.sqrt(values.reduce((a, v, i) => a + (i % 4 === 3 ? (v - out[i]) ** 2 : 0), 0) / values.reduce((a, v, i) => a + (i % 4 === 3 ? v * v : 0), 0));
+    expect(error(plain.values)).toBeGreaterThan(0.5);
+    expect(error(c.values)).toBeLessThan(0.1);
+  });
 });

@@ -23,15 +23,19 @@ export interface CompressedTensor {
  * Compresses one tensor to `sparsity` and `bits` (null: pruned but float). Pass your writer's own
  * function where it reconstructs differently, so that what the planner verifies is what it writes.
  */
-export type CompressTensor = (values: Float32Array, sparsity: number, bits: number | null) => CompressedTensor;
+export type CompressTensor = (values: Float32Array, sparsity: number, bits: number | null, channels?: number) => CompressedTensor;
 
-/** The default {@link CompressTensor}: `pruneToSparsity`, then `clusterTensor` (linear init, Lloyd, 50 iterations). */
-export const compressTensor: CompressTensor = (values, sparsity, bits) => {
+/**
+ * The default {@link CompressTensor}: `pruneToSparsity`, then `clusterTensor` (linear init, Lloyd,
+ * 50 iterations), with per-channel scales when `channels` is given (one codebook on the weights
+ * divided by each channel's largest magnitude; channel of position p: p mod channels).
+ */
+export const compressTensor: CompressTensor = (values, sparsity, bits, channels) => {
   const pruned = sparsity > 0 ? applyMask(values, pruneToSparsity({ values }, sparsity).mask) : values;
   let kept = 0;
   for (const v of pruned) if (v !== 0) kept++;
   if (bits === null) return { values: sparsity > 0 ? pruned : new Float32Array(values), kept, codeBits: 32, centroids: 0 };
-  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50 }, createRandom(1));
+  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50, ...(channels === undefined ? {} : { channels }) }, createRandom(1));
   return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, out.codebook.centroids.length), centroids: out.codebook.centroids.length };
 };
 
@@ -71,6 +75,8 @@ export interface TensorCandidate {
   readonly sparsity: number;
   /** Bits per code, or null: float. */
   readonly bits: number | null;
+  /** Per-channel scales over this many channels (coded candidates only; absent: one codebook for the raw weights). */
+  readonly channels?: number;
   /** Σ w² of the pruned weights. */
   readonly pruneError: number;
   /** Σ (w − ŵ)² over the kept weights (0 for float). */
@@ -83,9 +89,10 @@ export interface TensorCandidate {
  * Every candidate of one tensor: float (sparsity 0), and each sparsity × each bit width, plus the
  * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures). Floats cost 2
  * bytes each when every value is a float16 (as in a model quantized to float16 by its converter,
- * which writers store losslessly), else 4.
+ * which writers store losslessly), else 4. With `channels`, each coded candidate also comes with
+ * per-channel scales (its bytes plus one float16 scale per channel).
  */
-export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor): TensorCandidate[] {
+export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor, channels?: number): TensorCandidate[] {
   const n = values.length;
   const floatBits = isFloat16Exact(values) ? 16 : 32;
   const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: (floatBits / 8) * n }];
@@ -97,9 +104,12 @@ export function tensorCandidates(values: Float32Array, sparsities: readonly numb
     }
     if (!sparsities.includes(s)) continue;
     for (const b of bits) {
-      const c = compress(values, s, b);
-      const total = squaredDistance(values, c.values);
-      out.push({ sparsity: s, bits: b, pruneError, quantizeError: Math.max(0, total - pruneError), bytes: layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) });
+      for (const ch of channels === undefined ? [undefined] : [undefined, channels]) {
+        const c = compress(values, s, b, ch);
+        const total = squaredDistance(values, c.values);
+        const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) + (ch === undefined ? 0 : 2 * ch);
+        out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });
+      }
     }
   }
   return out;

@@ -9,7 +9,12 @@ import type { PlanTensor } from './options.js';
 const IN = 16;
 const HIDDEN = 48;
 
-export function tinyMlp(seed = 7): { tensors: PlanTensor[]; batches: Float32Array[]; run: (weights: ReadonlyMap<string, Float32Array>, batch: Float32Array) => OutputBatch[] } {
+/**
+ * With `folded`, hidden unit j's incoming weights are multiplied by f_j = 10^(-(j mod 4)) and its
+ * outgoing ones divided by it: the same function (relu commutes with positive scales), but a
+ * hidden kernel whose output channels differ in scale by 1,000×, as after folding a batch norm.
+ */
+export function tinyMlp(seed = 7, folded = false): { tensors: PlanTensor[]; batches: Float32Array[]; run: (weights: ReadonlyMap<string, Float32Array>, batch: Float32Array) => OutputBatch[] } {
   const random = createRandom(seed);
   const normal = (n: number, scale: number) => Float32Array.from({ length: n }, () => (random.next() + random.next() + random.next() - 1.5) * scale);
   const tensors: PlanTensor[] = [
@@ -17,6 +22,14 @@ export function tinyMlp(seed = 7): { tensors: PlanTensor[]; batches: Float32Arra
     { name: 'classes/kernel', shape: [HIDDEN, 4], values: normal(HIDDEN * 4, 0.4) },
     { name: 'boxes/kernel', shape: [HIDDEN, 3], values: normal(HIDDEN * 3, 0.4) },
   ];
+  if (folded) {
+    const f = (j: number) => 10 ** -(j % 4);
+    tensors[0].values.forEach((v, i) => (tensors[0].values[i] = Math.fround(v * f(i % HIDDEN))));
+    for (const t of tensors.slice(1)) {
+      const out = t.shape[1];
+      t.values.forEach((v, i) => (t.values[i] = Math.fround(v / f(Math.floor(i / out)))));
+    }
+  }
   const batches = [normal(8 * IN, 2), normal(8 * IN, 2)];
   const run = (weights: ReadonlyMap<string, Float32Array>, x: Float32Array): OutputBatch[] => {
     const w = (name: string) => weights.get(name) ?? tensors.find((t) => t.name === name)!.values;

@@ -1,6 +1,6 @@
 /** `dc inspect <file>` for a GraphModel file (format version 4): per weight its dtype, shape, layout, kept elements, bits and bytes. */
 import { readFile } from 'node:fs/promises';
-import { describeContainer, formatByteTable, GRAPH_MODEL_FORMAT_VERSION, type ContainerDescription } from '@dc/core';
+import { describeContainer, formatByteTable, isGraphModelVersion, type ContainerDescription } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -35,9 +35,9 @@ export interface InspectGraphResult {
   readonly sections: ContainerDescription;
 }
 
-/** Whether the `.dcm` bytes are a GraphModel file (format version 4); malformed files: false (the reader reports them). */
+/** Whether the `.dcm` bytes are a GraphModel file (format version 4, or 5 with per-channel scales); malformed files: false (the reader reports them). */
 export function isGraphModelDcm(bytes: Uint8Array): boolean {
-  return bytes.length >= 10 && bytes[8] === GRAPH_MODEL_FORMAT_VERSION && bytes[9] === 0;
+  return bytes.length >= 10 && isGraphModelVersion(bytes[8]) && bytes[9] === 0;
 }
 
 /** Inspects the GraphModel file whose bytes are `bytes` (read from `path`). */

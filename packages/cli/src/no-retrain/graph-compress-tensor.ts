@@ -7,8 +7,8 @@ import { entropyBits, type CompressTensor } from '@dc/allocate';
 import { compressWeight } from '@dc/graph-model';
 
 /** {@link CompressTensor} through `compressWeight` (code bits: the entropy of its codes). */
-export const graphCompressTensor: CompressTensor = (values, sparsity, bits) => {
-  const c = compressWeight(values, { sparsity, bits });
+export const graphCompressTensor: CompressTensor = (values, sparsity, bits, channels) => {
+  const c = compressWeight(values, { sparsity, bits, ...(channels === undefined ? {} : { channels }) });
   let kept = 0;
   for (const v of c.values) if (v !== 0) kept++;
   const k = c.codebook?.centroids.length ?? 0;

@@ -2,12 +2,12 @@
  * `dc compress model.json --no-retrain --calibration …` for a tfjs GraphModel: every float32 weight
  * `@dc/graph-model` deems eligible (≥ 256 elements) allocated by `planPostTraining` on the
  * calibration inputs, run by tfjs-converter with the weights substituted; then compressed and
- * encoded as a `.dcm` (format v4) by `@dc/graph-model`.
+ * encoded as a `.dcm` (format v4, or v5 where a weight got per-channel scales) by `@dc/graph-model`.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import type { ProgressEvent } from '@dc/core';
-import { compressGraphModel, encodeGraphModel, isEligible, type GraphModelSource } from '@dc/graph-model';
+import { channelCounts, compressGraphModel, encodeGraphModel, isEligible, type GraphModelSource } from '@dc/graph-model';
 import { graphCompressTensor } from './graph-compress-tensor.js';
 import type { GraphRunner } from './graph-runner.js';
 
@@ -20,7 +20,9 @@ export interface PlanGraphOptions {
 
 /** Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm` bytes. */
 export async function planAndCompressGraph(source: GraphModelSource, runner: GraphRunner, calibration: readonly tf.Tensor[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
-  const tensors = source.tensors.filter((t) => isEligible(t)).map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array }));
+  // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5).
+  const channels = channelCounts(source);
+  const tensors = source.tensors.filter((t) => isEligible(t)).map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}) }));
   const plan = await planPostTraining({
     tensors,
     calibration: calibration.map((b) => [b]),

@@ -3,7 +3,7 @@
  * bytes; for compact headers also their bytes), checksums made valid again, then decode →
  * invariants → load (plan) → one sample on the CPU runtime. The outcome is a `DcError` code or a loaded model; anything else is a finding.
  */
-import { createRandom, decodeContainer, GRAPH_MODEL_FORMAT_VERSION, isDcError, readContainerHeader, type CompressedModel } from '@dc/core';
+import { createRandom, decodeContainer, isDcError, isGraphModelVersion, readContainerHeader, type CompressedModel } from '@dc/core';
 import { joinContainer, resealSections, serialiseHeader } from '@dc/core/testing';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -104,7 +104,7 @@ function largestWeight(cm: CompressedModel): number {
 
 /** Decodes, checks, loads and runs `bytes` (a GraphModel file of format `version` 4: decodes and checks); never throws. */
 export async function classify(bytes: Uint8Array, backend: RuntimeBackend, version = 2): Promise<{ outcome: string; detail?: string }> {
-  if (version === GRAPH_MODEL_FORMAT_VERSION) {
+  if (isGraphModelVersion(version)) {
     const { outcome, detail } = classifyGraphModel(bytes);
     return detail === undefined ? { outcome } : { outcome, detail };
   }
