@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_SCALES_FORMAT_VERSION, graphTensorValues, isDcError } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { channelCounts, compressGraphModel, dcmGraphModelHandler, decodeGraphModel, encodeGraphModel, graphModelArtifacts, loadGraphModelArtifacts, type GraphModelSource } from './index.js';
+import { predictFixture } from './predict.test-support.js';
 import { writeFixture } from './testing/fixture.js';
 
 let source: GraphModelSource;
@@ -12,15 +13,7 @@ beforeAll(async () => {
   source = await loadGraphModelArtifacts(await writeFixture());
 });
 
-async function predict(handler: tf.io.IOHandler): Promise<Float32Array> {
-  const model = await tf.loadGraphModel(handler);
-  const x = tf.tensor4d(Float32Array.from({ length: 2 * 8 * 8 * 3 }, (_, i) => Math.sin(i * 0.37) * 2), [2, 8, 8, 3]);
-  const y = model.execute(x) as tf.Tensor;
-  const out = (await y.data()) as Float32Array;
-  tf.dispose([x, y]);
-  model.dispose();
-  return out;
-}
+const predict = predictFixture;
 
 describe('per-channel scales', () => {
   it('channelCounts: output channels of the consuming op (depthwise: the last two axes)', () => {

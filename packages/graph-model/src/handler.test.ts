@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { graphTensorValues } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { compressGraphModel, dcmGraphModelHandler, decodeGraphModel, graphModelArtifacts, loadGraphModelArtifacts, writeGraphModelFile, type CompressedGraphModel, type GraphModelSource } from './index.js';
+import { predictFixture } from './predict.test-support.js';
 import { fixtureFiles, writeFixture } from './testing/fixture.js';
 
 const ALLOCATION = {
@@ -27,20 +28,7 @@ beforeAll(async () => {
   bytes = new Uint8Array(await readFile(out));
 });
 
-const input = (): tf.Tensor => {
-  const values = Float32Array.from({ length: 2 * 8 * 8 * 3 }, (_, i) => Math.sin(i * 0.37) * 2);
-  return tf.tensor4d(values, [2, 8, 8, 3]);
-};
-
-async function predict(handler: tf.io.IOHandler): Promise<Float32Array> {
-  const model = await tf.loadGraphModel(handler);
-  const x = input();
-  const y = model.execute(x) as tf.Tensor;
-  const out = (await y.data()) as Float32Array;
-  tf.dispose([x, y]);
-  model.dispose();
-  return out;
-}
+const predict = predictFixture;
 
 describe('loadGraphModelArtifacts', () => {
   it('reads the manifest in order, dequantizing float16 and uint8 weights to float32 as tfjs does', () => {
