@@ -78,7 +78,7 @@ async function benchModel(ctx, name) {
       const r0 = performance.now();
       await runner.run(new Map(), calibration[0]);
       const runSeconds = (performance.now() - r0) / 1000;
-      const maxProbedTensors = Math.max(8, Math.min(ctx.maxProbedTensors, Math.floor(ctx.probeSeconds / (2 * ctx.sensitivityBatches * runSeconds))));
+      const maxProbedTensors = Math.max(8, Math.min(ctx.maxProbedTensors, Math.floor(ctx.probeSeconds / ((ctx.channelScales ? 3 : 2) * ctx.sensitivityBatches * runSeconds))));
       const plan = await allocate.planPostTraining({
         tensors: eligible.map(({ name, shape, values }) => ({ name, shape, values, ...(channels.has(name) ? { channels: channels.get(name) } : {}) })),
         calibration,

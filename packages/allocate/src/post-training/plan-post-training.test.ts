@@ -43,7 +43,7 @@ describe('planPostTraining', () => {
     expect(plan.evaluations.sensitivity).toBe(2);
     const [big, ...rest] = plan.sensitivity;
     expect(big).toMatchObject({ name: 'hidden/kernel', measured: true });
-    for (const s of rest) expect(s).toMatchObject({ measured: false, pruneGain: big.pruneGain, quantizeGain: big.quantizeGain });
+    for (const s of rest) expect(s).toMatchObject({ measured: false, pruneGain: big.pruneGain, quantizeGain: big.quantizeGain, scaledQuantizeGain: big.quantizeGain });
     expect(plan.fidelity.withinBudget).toBe(true);
   });
 
@@ -54,6 +54,10 @@ describe('planPostTraining', () => {
     const scaled = await planPostTraining({ ...base, tensors: folded.tensors.map((t) => ({ ...t, channels: t.shape[1] })) });
     expect(plain.fidelity.withinBudget && scaled.fidelity.withinBudget).toBe(true);
     expect(scaled.allocation['hidden/kernel']).toMatchObject({ channels: 48 });
+    // Probes: pruned, clustered, clustered with scales, for each of the 3 tensors on 1 batch.
+    expect(scaled.evaluations.sensitivity).toBe(9);
+    const hidden = scaled.sensitivity.find((s) => s.name === 'hidden/kernel')!;
+    expect(hidden.scaledQuantizeGain).not.toBe(hidden.quantizeGain);
     expect(scaled.predictedBytes).toBeLessThan(plain.predictedBytes * 0.8);
     // The accepted fidelity is that of the scaled reconstruction, measured again from scratch.
     const a = scaled.allocation;

@@ -34,7 +34,7 @@ export interface PostTrainingPlan {
 /**
  * Plans a post-training compression of `options.tensors` within the fidelity budget.
  * Costs `B` runs for the reference (B calibration batches), at most `2 × min(T, maxProbedTensors) × sensitivityBatches`
- * for the probes and at most `maxVerifications × B` for verification.
+ * for the probes (3 × for tensors given `channels`) and at most `maxVerifications × B` for verification.
  */
 export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBatch>): Promise<PostTrainingPlan> {
   checkPostTrainingOptions(options as PostTrainingOptions<unknown>);

@@ -34,7 +34,7 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
     let best: TensorPlan | undefined;
     let bestCost = Infinity;
     for (const c of candidates.get(t.name)!) {
-      const drift = s.pruneGain * c.pruneError + s.quantizeGain * c.quantizeError;
+      const drift = s.pruneGain * c.pruneError + (c.channels === undefined ? s.quantizeGain : s.scaledQuantizeGain) * c.quantizeError;
       const cost = drift + lambda * c.bytes;
       if (cost < bestCost) {
         bestCost = cost;

@@ -1,8 +1,9 @@
 /**
  * Post-training sensitivity, measured one tensor at a time: the drift of the outputs when only that
  * tensor is pruned (probe sparsity, float) and when only its weights are shared (probe bits, no
- * pruning), each divided by the squared weight error that caused it. These gains turn every other
- * candidate's weight error into a predicted drift, so two model runs per tensor price all of them.
+ * pruning; and again with per-channel scales for a tensor given `channels`), each divided by the
+ * squared weight error that caused it. These gains turn every other candidate's weight error into
+ * a predicted drift, so two model runs per tensor (three with channels) price all of them.
  */
 import { DcError } from '@dc/core';
 import { compareOutputs } from './compare-outputs.js';
@@ -16,6 +17,12 @@ export interface TensorSensitivity {
   /** Drift (Σ over outputs of (relative error / budget)²) per unit of squared weight error, pruning and weight sharing. */
   readonly pruneGain: number;
   readonly quantizeGain: number;
+  /**
+   * The same for weight sharing with per-channel scales (tensors given `channels`; else equal to
+   * `quantizeGain`): measured apart, since scales move the error from small channels to large
+   * ones, which a folded batch norm makes far less harmful per unit of squared error.
+   */
+  readonly scaledQuantizeGain: number;
   /** Whether the gains were measured (false: a small tensor beyond `maxProbedTensors`, given the highest measured gains). */
   readonly measured: boolean;
 }
@@ -58,16 +65,20 @@ export async function measureSensitivity<TBatch>(args: {
     const quantizeError = squaredDistance(t.values, quantizeProbe.values);
     const pruneDrift = pruneProbe.pruneError > 0 ? await drift(t.name, args.compress(t.values, args.probe.sparsity, null).values) : 0;
     const quantizeDrift = quantizeError > 0 ? await drift(t.name, quantizeProbe.values) : 0;
-    out.set(t.name, {
-      name: t.name,
-      pruneGain: pruneProbe.pruneError > 0 ? pruneDrift / pruneProbe.pruneError : 0,
-      quantizeGain: quantizeError > 0 ? quantizeDrift / quantizeError : 0,
-      measured: true,
-    });
+    const quantizeGain = quantizeError > 0 ? quantizeDrift / quantizeError : 0;
+    let scaledQuantizeGain = quantizeGain;
+    if (t.channels !== undefined) {
+      const scaledProbe = args.compress(t.values, 0, args.probe.bits, t.channels);
+      const scaledError = squaredDistance(t.values, scaledProbe.values);
+      scaledQuantizeGain = scaledError > 0 ? (await drift(t.name, scaledProbe.values)) / scaledError : 0;
+    }
+    out.set(t.name, { name: t.name, pruneGain: pruneProbe.pruneError > 0 ? pruneDrift / pruneProbe.pruneError : 0, quantizeGain, scaledQuantizeGain, measured: true });
     args.onProgress?.({ label: `sensitivity ${t.name}`, current: i + 1, total: probed.length });
   }
-  const highest = (key: 'pruneGain' | 'quantizeGain') => Math.max(0, ...[...out.values()].map((s) => s[key]));
-  for (const t of order.slice(args.maxProbed)) out.set(t.name, { name: t.name, pruneGain: highest('pruneGain'), quantizeGain: highest('quantizeGain'), measured: false });
+  const highest = (key: 'pruneGain' | 'quantizeGain' | 'scaledQuantizeGain') => Math.max(0, ...[...out.values()].map((s) => s[key]));
+  for (const t of order.slice(args.maxProbed)) {
+    out.set(t.name, { name: t.name, pruneGain: highest('pruneGain'), quantizeGain: highest('quantizeGain'), scaledQuantizeGain: Math.max(highest('quantizeGain'), highest('scaledQuantizeGain')), measured: false });
+  }
   return out;
 }
 
