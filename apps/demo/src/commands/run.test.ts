@@ -45,6 +45,8 @@ describe('the demo pipeline on a slice of real MNIST', () => {
     const html = readFileSync(result.reports.html, 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('Nonzero weights per layer');
+    expect(html).toContain('trained in this run: 2 + 0 epochs on 3,000 images');
+    expect(result.baseline).toEqual({ source: 'trained', trainedOn: 3000, epochs: 2, learningRate: 1e-3, batchSize: 128, polishEpochs: 0, testError: result.baselineTestError });
     expect(table).toMatch(/ip1\s+235,200/);
     expect(existsSync(join(outDir, 'lenet-300-100.dcm'))).toBe(true);
   });

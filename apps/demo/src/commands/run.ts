@@ -117,6 +117,12 @@ async function obtainBaseline(o: RunCommandOptions, trainer: Awaited<ReturnType<
   return { model: await trainBaseline(trainer, buildModel(o.model, tf, o.seed), o.settings.baseline), source: 'trained' };
 }
 
+function baselineLine(b: DemoResult['baseline']): string {
+  if (b.source === 'checkpoint') return `shipped checkpoint ${b.checkpoint ?? ''}`;
+  const shifts = b.augment ? `, images shifted ±${b.augment.translate} px` : '';
+  return `trained in this run: ${b.epochs} + ${b.polishEpochs} epochs on ${b.trainedOn?.toLocaleString('en')} images${shifts}`;
+}
+
 function summaryRows(r: DemoResult): [string, string][] {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   return [
@@ -124,7 +130,9 @@ function summaryRows(r: DemoResult): [string, string][] {
     ['original (float32, all parameters)', `${r.originalBytes.toLocaleString('en')} bytes`],
     ['written file', `${r.fileBytes.toLocaleString('en')} bytes (${r.file})`],
     ['compression ratio', `${r.compressionRatio.toFixed(1)}×`],
+    ['baseline', baselineLine(r.baseline)],
     ['baseline test error', pct(r.baselineTestError)],
+    ...(r.validation ? ([['validation error (baseline → file)', `${pct(r.validation.baselineError)} → ${pct(r.validation.compressedError)} on ${r.validation.examples} held-out training images`]] as [string, string][]) : []),
     ['test error of the file (sparse runtime)', `${pct(r.testError)} on ${r.testExamples} images`],
     ['training backend', r.trainingBackend],
     ['wall time', `${r.wallSeconds.toFixed(0)} s`],
