@@ -226,15 +226,17 @@ const RENDERERS = {
    * (`{ model, paper: { source, ratio, testError } }`).
    */
   pareto(output) {
-    const lines = [row(['model', 'point', 'ratio', 'test error', 'file', 'wall', 'measured by']), '|---|---|---:|---:|---:|---:|---|'];
+    // validation: the file's error on the held-out training images (baseline's in brackets), where the run held some out.
+    const lines = [row(['model', 'point', 'ratio', 'test error', 'validation error (baseline)', 'file', 'wall', 'measured by']), '|---|---|---:|---:|---:|---:|---:|---|'];
     for (const e of output.rows) {
       if (e.paper) {
-        lines.push(row([e.model, e.paper.source, e.paper.ratio, e.paper.testError, '', '', 'published']));
+        lines.push(row([e.model, e.paper.source, e.paper.ratio, e.paper.testError, '', '', '', 'published']));
         continue;
       }
       const r = e.result;
       const how = `\`${e.command}\`${e.transcribed ? ' †' : ''}${e.load ? ` (load ${e.load})` : ''}`;
-      lines.push(row([e.model, `**${e.point}**`, `${fixed(r.compressionRatio, 1)}×`, percent(r.testError), `${int(r.fileBytes)} B`, r.wallSeconds ? `${int(r.wallSeconds)} s` : '', how]));
+      const validation = r.validation ? `${percent(r.validation.compressedError)} (${percent(r.validation.baselineError)})` : '';
+      lines.push(row([e.model, `**${e.point}**`, `${fixed(r.compressionRatio, 1)}×`, percent(r.testError), validation, `${int(r.fileBytes)} B`, r.wallSeconds ? `${int(r.wallSeconds)} s` : '', how]));
     }
     if (output.rows.some((e) => e.transcribed)) lines.push('', '† transcribed from an earlier README (its `--json` output was not kept).');
     return lines.join('\n');
