@@ -119,17 +119,19 @@ const RENDERERS = {
     const pct = (x) => `${fixed(100 * x, 2)}%`;
     const fidelity = (f) => f.outputs.map((o) => (o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : `${pct(o.relativeError)}`)).join(', ') + (f.withinBudget ? ' ✓' : ' ✗');
     const lines = [
-      row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'load + 1st inference', 'plan (CPU, runs)']),
-      '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|',
+      row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'coded (with scales) / eligible tensors', 'load + 1st inference', 'plan (CPU, runs)']),
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|',
     ];
     for (const m of output.models) {
       if (m.status !== 'ok') {
-        lines.push(row([m.model, '', '', '', '', '', '', '', `failed: ${m.reason.replace(/\|/g, '\\|')}`, '', '', '']));
+        lines.push(row([m.model, '', '', '', '', '', '', '', `failed: ${m.reason.replace(/\|/g, '\\|')}`, '', '', '', '']));
         continue;
       }
       const dcm = `${int(m.dcmBytes)} B`;
       const time = `${int(m.loadMs)} + ${int(m.firstInferenceMs)} ms`;
-      lines.push(row([m.model, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
+      // Tensors pruned or clustered, of those the planner could touch (with per-channel scales: runs that recorded them).
+      const coded = `${m.tensors.compressed}${m.tensors.scaled === undefined ? '' : ` (${m.tensors.scaled})`} / ${m.tensors.eligible}`;
+      lines.push(row([m.model, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
     }
     const s = output.summary;
     const bar = (x, goal) => `${fixed(x, 2)}× (bar ≥ ${goal}×: ${x >= goal ? 'met' : 'not met'})`;
