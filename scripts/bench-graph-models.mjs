@@ -88,6 +88,7 @@ async function benchModel(ctx, name) {
         sensitivityBatches: ctx.sensitivityBatches,
         maxProbedTensors,
         compressTensor,
+        float16: ctx.float16,
       });
       const planSeconds = (performance.now() - t0) / 1000;
       const reference = [];
@@ -124,7 +125,7 @@ async function benchModel(ctx, name) {
         input: spec,
         outputs: runner.outputs,
         kinds: plan.kinds,
-        tensors: { total: tensors.length, eligible: eligible.length, compressed: Object.values(plan.allocation).filter((a) => a.bits !== null || a.sparsity > 0).length, scaled: Object.values(plan.allocation).filter((a) => a.channels !== undefined).length },
+        tensors: { total: tensors.length, eligible: eligible.length, compressed: Object.values(plan.allocation).filter((a) => a.bits !== null || a.sparsity > 0 || a.float16).length, scaled: Object.values(plan.allocation).filter((a) => a.channels !== undefined).length, float16: Object.values(plan.allocation).filter((a) => a.float16).length },
         originalBytes,
         float32Bytes,
         uint8Bytes: q,
@@ -159,7 +160,7 @@ async function benchModel(ctx, name) {
  * (as many as `probeSeconds` of probe runs allow, at least 8; the others take the highest gain);
  * `onModel(partial)` gets the result so far after each model.
  */
-export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, onModel }) {
+export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, onModel }) {
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -189,12 +190,13 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     sensitivityBatches,
     probeSeconds,
     channelScales,
+    float16,
   };
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales };
+  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16 };
   const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
@@ -245,9 +247,9 @@ export function summarize(models, total, settings, load) {
 export function mergeShards(outputs) {
   const byName = new Map(outputs.flatMap((o) => o.models).map((m) => [m.model, m]));
   const models = [...byName.values()].sort((a, b) => (a.originalBytes ?? 0) - (b.originalBytes ?? 0));
-  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales } = outputs[0];
+  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16 } = outputs[0];
   const load = [Math.min(...outputs.map((o) => o.load.start)), Math.max(...outputs.map((o) => o.load.end))];
-  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales }, load);
+  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16 }, load);
 }
 
 /** One line per model and the medians, for `pnpm bench`'s text output. */
@@ -262,11 +264,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -292,6 +294,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     ...(values['max-output-drift'] ? { maxOutputDrift: Number(values['max-output-drift']) } : {}),
     ...(values.probes ? { maxProbedTensors: Number(values.probes) } : {}),
     channelScales: !values['no-channel-scales'],
+    float16: !values['no-float16'],
     onModel: save,
   });
   save(output);

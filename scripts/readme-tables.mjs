@@ -119,7 +119,7 @@ const RENDERERS = {
     const pct = (x) => `${fixed(100 * x, 2)}%`;
     const fidelity = (f) => f.outputs.map((o) => (o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : `${pct(o.relativeError)}`)).join(', ') + (f.withinBudget ? ' ✓' : ' ✗');
     const lines = [
-      row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'coded (with scales) / eligible tensors', 'load + 1st inference', 'plan (CPU, runs)']),
+      row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'compressed / eligible tensors (with scales, float16)', 'load + 1st inference', 'plan (CPU, runs)']),
       '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|',
     ];
     for (const m of output.models) {
@@ -129,8 +129,9 @@ const RENDERERS = {
       }
       const dcm = `${int(m.dcmBytes)} B`;
       const time = `${int(m.loadMs)} + ${int(m.firstInferenceMs)} ms`;
-      // Tensors pruned or clustered, of those the planner could touch (with per-channel scales: runs that recorded them).
-      const coded = `${m.tensors.compressed}${m.tensors.scaled === undefined ? '' : ` (${m.tensors.scaled})`} / ${m.tensors.eligible}`;
+      // Tensors pruned, clustered or rounded, of those the planner could touch (with scales / float16: runs that recorded them).
+      const forms = [m.tensors.scaled, m.tensors.float16].filter((x) => x !== undefined);
+      const coded = `${m.tensors.compressed} / ${m.tensors.eligible}${forms.length ? ` (${forms.join(', ')})` : ''}`;
       lines.push(row([m.model, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
     }
     const s = output.summary;

@@ -18,6 +18,8 @@ export interface TensorAllocation {
    * codebook for the raw weights.
    */
   readonly channels?: number;
+  /** Without bits: the kept values rounded to float16 (the file then stores them in 2 bytes each). */
+  readonly float16?: boolean;
 }
 
 /** Per weight name, its allocation; weights not named are stored as they are (lossless). */
@@ -64,13 +66,14 @@ export function uniformAllocation(tensors: readonly GraphModelSourceTensor[], op
 /**
  * `INVALID_OPTION` (naming the weight) unless every entry of `allocation` names a finite float32
  * weight of `tensors` with a sparsity in [0, 1), bits null or an integer from 1 to 8, and
- * `channels`, when given, a channel count of its shape (with bits).
+ * `channels`, when given, a channel count of its shape (with bits); `float16` only without bits,
+ * on values within float16's range.
  */
 export function checkAllocation(allocation: GraphAllocation, tensors: readonly GraphModelSourceTensor[]): void {
   const byName = new Map(tensors.map((t) => [t.name, t]));
   for (const [name, a] of Object.entries(allocation)) {
     const fail = (why: string): never => {
-      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..8 or null, channels?: the product of its last extents }.' });
+      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..8 or null, channels?: the product of its last extents (with bits), float16?: boolean (without bits) }.' });
     };
     const t = byName.get(name);
     if (!t) fail('the model has no weight of that name');
@@ -78,6 +81,9 @@ export function checkAllocation(allocation: GraphAllocation, tensors: readonly G
     if (!allFinite(t!.values)) fail('it holds infinite or NaN values (a graph constant): it is stored as it is');
     if (typeof a?.sparsity !== 'number' || !(a.sparsity >= 0 && a.sparsity < 1)) fail(`sparsity ${String(a?.sparsity)} is not in [0, 1)`);
     if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= 8)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to 8`);
+    if (a.float16 !== undefined && typeof a.float16 !== 'boolean') fail('float16 is not true or false');
+    if (a.float16 && a.bits !== null) fail('float16 rounds float values: it needs bits null');
+    if (a.float16 && !Array.prototype.every.call(t!.values, (v: number) => Math.abs(v) <= 65504)) fail('float16: a value is past float16\'s range (65504)');
     if (a.channels !== undefined) {
       if (a.bits === null) fail('channels (per-channel scales) needs bits');
       if (!Number.isInteger(a.channels) || !isChannelCount(t!.shape, a.channels)) fail(`channels ${String(a.channels)} is not the product of the last extents of [${t!.shape.join(', ')}]`);

@@ -3,7 +3,7 @@
  * magnitude pruning (`@dc/prune`) then k-means weight sharing (`@dc/quantize`, sorted 1-D Lloyd
  * from a linear init, as the paper recommends) under a given {@link GraphAllocation}.
  */
-import { createRandom, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
+import { createRandom, roundToFloat16, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
@@ -71,14 +71,19 @@ export interface CompressedWeight {
  * magnitudes to exact zeros (`pruneToSparsity` of `@dc/prune`), then, when `bits` is set, its kept
  * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
  * init, sorted 1-D Lloyd), learned on the weights divided by per-channel scales when `channels`
- * is set (each weight then `float32(scale × centroid)`). The one function {@link compressGraphModel} uses per weight: a planner
+ * is set (each weight then `float32(scale × centroid)`); without bits, `float16` rounds the kept
+ * values to float16. The one function {@link compressGraphModel} uses per weight: a planner
  * that verifies `values` verifies exactly what the file will decode to.
  */
 export function compressWeight(input: Float32Array, allocation: TensorAllocation, options: Pick<CompressGraphModelOptions, 'seed' | 'maxIterations'> = {}): CompressedWeight {
   const values = positiveZeros(input);
   const mask = allocation.sparsity > 0 ? pruneToSparsity({ values }, allocation.sparsity).mask : undefined;
   const pruned = mask ? applyMask(values, mask) : values;
-  if (allocation.bits === null) return { values: pruned, ...(mask ? { mask } : {}) };
+  if (allocation.bits === null) {
+    // float16: the kept values rounded (the writer then stores them in 2 bytes, exactly); -0 stays +0.
+    const values = allocation.float16 ? pruned.map((v) => roundToFloat16(v) + 0) : pruned;
+    return { values, ...(mask ? { mask } : {}) };
+  }
   const channels = allocation.channels === undefined ? {} : { channels: allocation.channels };
   const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', ...channels }, createRandom(options.seed ?? 1));
   // Nothing left to cluster (every value zero): the zeros are stored as floats.
@@ -105,12 +110,13 @@ function compressTensor(t: GraphModelSourceTensor, a: TensorAllocation | undefin
 }
 
 /** A short, JSON record of an allocation for the provenance: each distinct setting and how many weights had it. */
-function allocationSummary(allocation: GraphAllocation): Array<{ sparsity: number; bits: number | null; scaled?: true; tensors: number }> {
-  const groups = new Map<string, { sparsity: number; bits: number | null; scaled?: true; tensors: number }>();
+type AllocationGroup = { sparsity: number; bits: number | null; scaled?: true; float16?: true; tensors: number };
+function allocationSummary(allocation: GraphAllocation): AllocationGroup[] {
+  const groups = new Map<string, AllocationGroup>();
   for (const a of Object.values(allocation)) {
-    const key = `${a.sparsity}/${a.bits}/${a.channels !== undefined}`;
+    const key = `${a.sparsity}/${a.bits}/${a.channels !== undefined}/${a.float16 === true}`;
     const g = groups.get(key);
-    groups.set(key, { sparsity: a.sparsity, bits: a.bits, ...(a.channels === undefined ? {} : { scaled: true as const }), tensors: (g?.tensors ?? 0) + 1 });
+    groups.set(key, { sparsity: a.sparsity, bits: a.bits, ...(a.channels === undefined ? {} : { scaled: true as const }), ...(a.float16 ? { float16: true as const } : {}), tensors: (g?.tensors ?? 0) + 1 });
   }
   return [...groups.values()];
 }

@@ -48,6 +48,11 @@ export interface PostTrainingOptions<TBatch> {
    * measured (a conservative guess). Default: all.
    */
   readonly maxProbedTensors?: number;
+  /**
+   * Also try each float32 tensor rounded to float16 (2 bytes per weight, relative error ≤ 2^-11):
+   * only where your writer stores float16-exact values in 2 bytes (GraphModel files do). Default false.
+   */
+  readonly float16?: boolean;
   /** Most verifications of a whole allocation on the calibration set; default 8. */
   readonly maxVerifications?: number;
   /** How a tensor is compressed (default `compressTensor`): pass your writer's own reconstruction. */
@@ -63,7 +68,7 @@ export const DEFAULT_POST_TRAINING_BITS = [3, 4, 5, 6, 7, 8];
 
 const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
   tensors: true, calibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true,
-  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, compressTensor: true, signal: true, onProgress: true,
+  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, float16: true, compressTensor: true, signal: true, onProgress: true,
 };
 
 const check: OptionChecks = optionChecks(POST_TRAINING_PLANNER);
@@ -88,4 +93,5 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   if (o.sensitivityBatches !== undefined) check.number(o.sensitivityBatches, 'sensitivityBatches', { integer: true, min: 1 });
   if (o.maxProbedTensors !== undefined) check.number(o.maxProbedTensors, 'maxProbedTensors', { integer: true, min: 0 });
   if (o.maxVerifications !== undefined) check.number(o.maxVerifications, 'maxVerifications', { integer: true, min: 1 });
+  if (o.float16 !== undefined) check.that(typeof o.float16 === 'boolean', 'float16', 'must be true or false');
 }

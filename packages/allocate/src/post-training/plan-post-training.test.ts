@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isDcError } from '@dc/core';
+import { isDcError, roundToFloat16 } from '@dc/core';
+
+const isHalf = (v: number): boolean => roundToFloat16(v) === v;
 import { compareOutputs } from './compare-outputs.js';
 import { planPostTraining } from './plan-post-training.js';
 import { compressTensor } from './tensor-candidates.js';
@@ -61,9 +63,24 @@ describe('planPostTraining', () => {
     expect(scaled.predictedBytes).toBeLessThan(plain.predictedBytes * 0.8);
     // The accepted fidelity is that of the scaled reconstruction, measured again from scratch.
     const a = scaled.allocation;
-    const weights = new Map(folded.tensors.map((t) => [t.name, compressTensor(t.values, a[t.name].sparsity, a[t.name].bits, a[t.name].channels).values]));
+    const weights = new Map(folded.tensors.map((t) => [t.name, compressTensor(t.values, a[t.name].sparsity, a[t.name].bits, a[t.name]).values]));
     const again = compareOutputs(folded.batches.map((b) => folded.run(new Map(), b)), folded.batches.map((b) => folded.run(weights, b)), scaled.kinds, scaled.budget);
     expect(again).toEqual(scaled.fidelity);
+  });
+
+  it('with float16, a float32 tensor may be rounded to float16 (2 bytes per weight) where that is the cheaper choice', async () => {
+    const strict = { ...options, maxOutputDrift: 0.001 };
+    const plain = await planPostTraining(strict);
+    const half = await planPostTraining({ ...strict, float16: true });
+    expect(half.fidelity.withinBudget).toBe(true);
+    const rounded = Object.entries(half.allocation).filter(([, a]) => a.float16);
+    expect(rounded.length).toBeGreaterThan(0);
+    expect(half.predictedBytes).toBeLessThan(plain.predictedBytes);
+    const a = half.allocation;
+    const weights = new Map(model.tensors.map((t) => [t.name, compressTensor(t.values, a[t.name].sparsity, a[t.name].bits, a[t.name]).values]));
+    for (const [name] of rounded) expect(weights.get(name)!.every((v) => isHalf(v))).toBe(true);
+    const again = compareOutputs(model.batches.map((b) => model.run(new Map(), b)), model.batches.map((b) => model.run(weights, b)), half.kinds, half.budget);
+    expect(again).toEqual(half.fidelity);
   });
 
   it('rejects bad options with INVALID_OPTION naming the option', async () => {
@@ -74,5 +91,6 @@ describe('planPostTraining', () => {
     expect(await code({ outputKinds: ['classifier'] })).toBe('INVALID_OPTION outputKinds');
     expect(await code({ tensors: [{ name: 'x', shape: [3], values: new Float32Array(2) }] })).toBe('INVALID_OPTION tensors');
     expect(await code({ tensors: [{ ...model.tensors[0], channels: 5 }] })).toBe('INVALID_OPTION tensors');
+    expect(await code({ float16: 'yes' })).toBe('INVALID_OPTION float16');
   });
 });

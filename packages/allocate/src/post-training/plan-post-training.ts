@@ -9,12 +9,17 @@ import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, detectOutputKind, type FidelityBud
 import { checkPostTrainingOptions, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
 import { searchAllocation, type TensorPlan } from './search.js';
 import { measureSensitivity, type TensorSensitivity } from './sensitivity.js';
-import { compressTensor, tensorCandidates, type TensorCandidate } from './tensor-candidates.js';
+import { compressTensor, tensorCandidates, type TensorCandidate, type TensorForm } from './tensor-candidates.js';
+
+/** A plan entry's form: its per-channel scales or float16 rounding, when chosen. */
+function formOf(p: TensorPlan): TensorForm {
+  return { ...(p.channels === undefined ? {} : { channels: p.channels }), ...(p.float16 ? { float16: true } : {}) };
+}
 
 /** What the planner chose and what it measured. */
 export interface PostTrainingPlan {
-  /** Per tensor name: fraction pruned, bits per code (null: float) and, when chosen, the channels of per-channel scales. Plugs into a writer's allocation. */
-  readonly allocation: Record<string, { readonly sparsity: number; readonly bits: number | null; readonly channels?: number }>;
+  /** Per tensor name: fraction pruned, bits per code (null: float) and, when chosen, the channels of per-channel scales or float16 rounding. Plugs into a writer's allocation. */
+  readonly allocation: Record<string, { readonly sparsity: number; readonly bits: number | null; readonly channels?: number; readonly float16?: boolean }>;
   readonly tensors: readonly TensorPlan[];
   readonly kinds: readonly OutputKind[];
   readonly budget: FidelityBudget;
@@ -58,7 +63,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   const sparsities = options.sparsityLevels ?? DEFAULT_POST_TRAINING_SPARSITY;
   const bits = options.bitLevels ?? DEFAULT_POST_TRAINING_BITS;
   const candidates = new Map<string, readonly TensorCandidate[]>();
-  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, compress, t.channels));
+  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, compress, t.channels, options.float16 ?? false));
 
   phase = 'sensitivity';
   const probeBatches = Math.min(options.sensitivityBatches ?? 1, options.calibration.length);
@@ -82,8 +87,8 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     if (options.signal?.aborted) throw new DcError('ABORTED', 'post-training verification aborted', { cause: options.signal.reason });
     const weights = new Map<string, Float32Array>();
     for (const p of plan) {
-      if (p.bits === null && p.sparsity === 0) continue;
-      weights.set(p.name, compress(options.tensors.find((t) => t.name === p.name)!.values, p.sparsity, p.bits, p.channels).values);
+      if (p.bits === null && p.sparsity === 0 && !p.float16) continue;
+      weights.set(p.name, compress(options.tensors.find((t) => t.name === p.name)!.values, p.sparsity, p.bits, formOf(p)).values);
     }
     const outputs = [];
     for (const batch of options.calibration) outputs.push(await run(weights, batch));
@@ -95,7 +100,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   const predictedBytes = found.plan.reduce((a, p) => a + p.bytes, 0);
   const total = counts.reference + counts.sensitivity + counts.verification;
   return {
-    allocation: Object.fromEntries(found.plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits, ...(p.channels === undefined ? {} : { channels: p.channels }) }])),
+    allocation: Object.fromEntries(found.plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits, ...formOf(p) }])),
     tensors: found.plan,
     kinds,
     budget,

@@ -18,6 +18,8 @@ export interface TensorPlan {
   readonly bits: number | null;
   /** Per-channel scales over this many channels, when chosen. */
   readonly channels?: number;
+  /** Float values rounded to float16, when chosen. */
+  readonly float16?: boolean;
   /** Predicted bytes in the file. */
   readonly bytes: number;
   /** Predicted drift (the planner's units: Σ over outputs of (relative error / budget)²). */
@@ -38,7 +40,7 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
       const cost = drift + lambda * c.bytes;
       if (cost < bestCost) {
         bestCost = cost;
-        best = { name: t.name, params: t.values.length, sparsity: c.sparsity, bits: c.bits, ...(c.channels === undefined ? {} : { channels: c.channels }), bytes: c.bytes, drift };
+        best = { name: t.name, params: t.values.length, sparsity: c.sparsity, bits: c.bits, ...(c.channels === undefined ? {} : { channels: c.channels }), ...(c.float16 ? { float16: true } : {}), bytes: c.bytes, drift };
       }
     }
     return best!;
@@ -80,7 +82,7 @@ export async function searchAllocation(args: {
   while (verifications < args.maxVerifications && target >= MIN_TARGET) {
     const lambda = priceFor(target, choose);
     const plan = choose(lambda);
-    const key = JSON.stringify(plan.map((p) => [p.sparsity, p.bits, p.channels ?? 0]));
+    const key = JSON.stringify(plan.map((p) => [p.sparsity, p.bits, p.channels ?? 0, p.float16 ?? false]));
     let fidelity = tried.get(key);
     if (!fidelity) {
       fidelity = await args.verify(plan);
@@ -106,7 +108,7 @@ export async function searchAllocation(args: {
   }
   if (best) return { plan: best.plan, fidelity: best.fidelity, lambda: best.lambda, notes };
   // Nothing verified within budget: every tensor stays float (the original outputs, exactly).
-  const plan = choose(0).map(({ channels: _, ...p }) => ({ ...p, sparsity: 0, bits: null, bytes: 4 * p.params, drift: 0 }));
+  const plan = choose(0).map(({ channels: _c, float16: _f, ...p }) => ({ ...p, sparsity: 0, bits: null, bytes: 4 * p.params, drift: 0 }));
   const fidelity = await args.verify(plan);
   notes.push('no compressed allocation was verified within budget: every tensor stays float');
   return { plan, fidelity, lambda: 0, notes };

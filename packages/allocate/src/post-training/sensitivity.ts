@@ -68,7 +68,7 @@ export async function measureSensitivity<TBatch>(args: {
     const quantizeGain = quantizeError > 0 ? quantizeDrift / quantizeError : 0;
     let scaledQuantizeGain = quantizeGain;
     if (t.channels !== undefined) {
-      const scaledProbe = args.compress(t.values, 0, args.probe.bits, t.channels);
+      const scaledProbe = args.compress(t.values, 0, args.probe.bits, { channels: t.channels });
       const scaledError = squaredDistance(t.values, scaledProbe.values);
       scaledQuantizeGain = scaledError > 0 ? (await drift(t.name, scaledProbe.values)) / scaledError : 0;
     }

@@ -31,7 +31,7 @@ describe('tensor candidates', () => {
     const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3 * 10 ** -(i % 4));
     const cands = tensorCandidates(values, [0], [4], 0.5, compressTensor, 4);
     expect(cands.map((c) => [c.sparsity, c.bits, c.channels ?? null])).toEqual([[0, null, null], [0, 4, null], [0, 4, 4], [0.5, null, null]]);
-    const c = compressTensor(values, 0, 4, 4);
+    const c = compressTensor(values, 0, 4, { channels: 4 });
     expect(cands[2].bytes).toBeCloseTo((1000 * c.codeBits) / 8 + 4 * c.centroids + 2 * 4, 9);
     // The smallest channel (every 4th weight, 1,000× below the largest) keeps its values only with scales.
     const plain = compressTensor(values, 0, 4);

@@ -3,7 +3,7 @@
  * bytes: magnitude pruning to a sparsity (`@dc/prune`), then k-means weight sharing of the kept
  * weights to `bits` (`@dc/quantize`, linear init, 1-D Lloyd), or kept float (`bits: null`).
  */
-import { createRandom } from '@dc/core';
+import { createRandom, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
@@ -23,19 +23,32 @@ export interface CompressedTensor {
  * Compresses one tensor to `sparsity` and `bits` (null: pruned but float). Pass your writer's own
  * function where it reconstructs differently, so that what the planner verifies is what it writes.
  */
-export type CompressTensor = (values: Float32Array, sparsity: number, bits: number | null, channels?: number) => CompressedTensor;
+export type CompressTensor = (values: Float32Array, sparsity: number, bits: number | null, form?: TensorForm) => CompressedTensor;
+
+/** How a candidate stores what it keeps, besides sparsity and bits. */
+export interface TensorForm {
+  /** Codes (bits set): per-channel scales over this many channels (channel of position p: p mod channels). */
+  readonly channels?: number;
+  /** Floats (bits null): kept values rounded to float16 (2 bytes each). */
+  readonly float16?: boolean;
+}
 
 /**
  * The default {@link CompressTensor}: `pruneToSparsity`, then `clusterTensor` (linear init, Lloyd,
- * 50 iterations), with per-channel scales when `channels` is given (one codebook on the weights
- * divided by each channel's largest magnitude; channel of position p: p mod channels).
+ * 50 iterations), with per-channel scales when `form.channels` is given (one codebook on the
+ * weights divided by each channel's largest magnitude), or, without bits, the kept values rounded
+ * to float16 when `form.float16`.
  */
-export const compressTensor: CompressTensor = (values, sparsity, bits, channels) => {
+export const compressTensor: CompressTensor = (values, sparsity, bits, form = {}) => {
   const pruned = sparsity > 0 ? applyMask(values, pruneToSparsity({ values }, sparsity).mask) : values;
   let kept = 0;
   for (const v of pruned) if (v !== 0) kept++;
-  if (bits === null) return { values: sparsity > 0 ? pruned : new Float32Array(values), kept, codeBits: 32, centroids: 0 };
-  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50, ...(channels === undefined ? {} : { channels }) }, createRandom(1));
+  if (bits === null) {
+    const out = sparsity > 0 ? pruned : new Float32Array(values);
+    if (form.float16) out.forEach((v, i) => (out[i] = roundToFloat16(v)));
+    return { values: out, kept, codeBits: form.float16 ? 16 : 32, centroids: 0 };
+  }
+  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50, ...(form.channels === undefined ? {} : { channels: form.channels }) }, createRandom(1));
   return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, out.codebook.centroids.length), centroids: out.codebook.centroids.length };
 };
 
@@ -59,17 +72,6 @@ export function isFloat16Exact(values: Float32Array): boolean {
   return true;
 }
 
-/** `v` rounded to the nearest float16 (ties to even), as a number. */
-function roundToFloat16(v: number): number {
-  if (v === 0) return v;
-  const a = Math.abs(v);
-  const e = Math.max(Math.floor(Math.log2(a)), -14);
-  const step = 2 ** (e - 10);
-  const q = a / step;
-  const r = Math.round(q) === q + 0.5 && Math.round(q) % 2 === 1 ? Math.round(q) - 1 : Math.round(q);
-  return Math.sign(v) * r * step;
-}
-
 /** One choice for one tensor, with its errors and bytes. */
 export interface TensorCandidate {
   readonly sparsity: number;
@@ -77,6 +79,8 @@ export interface TensorCandidate {
   readonly bits: number | null;
   /** Per-channel scales over this many channels (coded candidates only; absent: one codebook for the raw weights). */
   readonly channels?: number;
+  /** Float candidates: the values rounded to float16. */
+  readonly float16?: boolean;
   /** Σ w² of the pruned weights. */
   readonly pruneError: number;
   /** Σ (w − ŵ)² over the kept weights (0 for float). */
@@ -90,12 +94,17 @@ export interface TensorCandidate {
  * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures). Floats cost 2
  * bytes each when every value is a float16 (as in a model quantized to float16 by its converter,
  * which writers store losslessly), else 4. With `channels`, each coded candidate also comes with
- * per-channel scales (its bytes plus one float16 scale per channel).
+ * per-channel scales (its bytes plus one float16 scale per channel); with `float16`, a float32
+ * tensor may also be rounded to float16 (2 bytes per weight).
  */
-export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor, channels?: number): TensorCandidate[] {
+export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor, channels?: number, float16 = false): TensorCandidate[] {
   const n = values.length;
   const floatBits = isFloat16Exact(values) ? 16 : 32;
   const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: (floatBits / 8) * n }];
+  if (float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
+    const rounded = compress(values, 0, null, { float16: true });
+    out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: squaredDistance(values, rounded.values), bytes: 2 * n });
+  }
   for (const s of new Set([...sparsities, probeSparsity])) {
     const pruned = s > 0 ? compress(values, s, null) : undefined;
     const pruneError = pruned ? squaredDistance(values, pruned.values) : 0;
@@ -105,7 +114,7 @@ export function tensorCandidates(values: Float32Array, sparsities: readonly numb
     if (!sparsities.includes(s)) continue;
     for (const b of bits) {
       for (const ch of channels === undefined ? [undefined] : [undefined, channels]) {
-        const c = compress(values, s, b, ch);
+        const c = compress(values, s, b, ch === undefined ? {} : { channels: ch });
         const total = squaredDistance(values, c.values);
         const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) + (ch === undefined ? 0 : 2 * ch);
         out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });

@@ -7,10 +7,10 @@ import { entropyBits, type CompressTensor } from '@dc/allocate';
 import { compressWeight } from '@dc/graph-model';
 
 /** {@link CompressTensor} through `compressWeight` (code bits: the entropy of its codes). */
-export const graphCompressTensor: CompressTensor = (values, sparsity, bits, channels) => {
-  const c = compressWeight(values, { sparsity, bits, ...(channels === undefined ? {} : { channels }) });
+export const graphCompressTensor: CompressTensor = (values, sparsity, bits, form = {}) => {
+  const c = compressWeight(values, { sparsity, bits, ...form });
   let kept = 0;
   for (const v of c.values) if (v !== 0) kept++;
   const k = c.codebook?.centroids.length ?? 0;
-  return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : 32, centroids: k };
+  return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k };
 };

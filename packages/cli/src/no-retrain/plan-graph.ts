@@ -28,6 +28,8 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
     calibration: calibration.map((b) => [b]),
     run: (w, b) => runner.run(w, b),
     compressTensor: graphCompressTensor,
+    // Float weights may also be rounded to float16, which the writer stores in 2 bytes.
+    float16: true,
     ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
     ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { graphTensorValues, isDcError, readGraphModelHeader, roundToFloat16 } from '@dc/core';
+import { activateTfBackend } from '@dc/core/tfjs';
+import { compressGraphModel, decodeGraphModel, encodeGraphModel, loadGraphModelArtifacts, type GraphModelSource } from './index.js';
+import { writeFixture } from './testing/fixture.js';
+
+let source: GraphModelSource;
+
+beforeAll(async () => {
+  await activateTfBackend(tf, 'cpu');
+  source = await loadGraphModelArtifacts(await writeFixture());
+});
+
+describe('float16 rounding of float weights', () => {
+  it('stores the rounded values in 2 bytes each and decodes them exactly', () => {
+    const fc = source.tensors.find((t) => t.name === 'model/fc/weights')!;
+    const compressed = compressGraphModel(source, { 'model/fc/weights': { sparsity: 0, bits: null, float16: true } });
+    const bytes = encodeGraphModel(compressed).bytes;
+    const entry = readGraphModelHeader(bytes).tensors.find((t) => t.key === 'model/fc/weights')!;
+    expect(entry.streams.values).toMatchObject({ type: 'f16', length: 2 * fc.values.length });
+    const decoded = graphTensorValues(decodeGraphModel(bytes).tensors.find((t) => t.name === 'model/fc/weights')!);
+    expect(Array.from(decoded)).toEqual(Array.from(fc.values, (v) => roundToFloat16(v) + 0));
+    expect(Array.from(decoded)).not.toEqual(Array.from(fc.values));
+  });
+
+  it('float16 with bits, or on values past float16\'s range, is INVALID_OPTION', () => {
+    const code = (a: object) => {
+      try {
+        compressGraphModel(source, { 'model/fc/weights': a as never });
+        return 'no error';
+      } catch (e) {
+        return isDcError(e) ? e.code : String(e);
+      }
+    };
+    expect(code({ sparsity: 0.5, bits: null, float16: true })).toBe('no error');
+    expect(code({ sparsity: 0, bits: 4, float16: true })).toBe('INVALID_OPTION');
+    const big = { ...source, tensors: source.tensors.map((t) => (t.name === 'model/fc/weights' ? { ...t, values: new Float32Array(t.values.length).fill(7e4) } : t)) };
+    expect(() => compressGraphModel(big, { 'model/fc/weights': { sparsity: 0, bits: null, float16: true } })).toThrow(/65504/);
+  });
+});
