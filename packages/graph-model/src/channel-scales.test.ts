@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL_SCALES_FORMAT_VERSION, graphTensorValues, isDcError } from '@dc/core';
+import { CHANNEL_SCALES_FORMAT_VERSION, graphTensorValues } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { channelCounts, compressGraphModel, dcmGraphModelHandler, decodeGraphModel, encodeGraphModel, graphModelArtifacts, loadGraphModelArtifacts, type GraphModelSource } from './index.js';
-import { predictFixture } from './predict.test-support.js';
+import { allocationErrorCode, predictFixture } from './fixture.test-support.js';
 import { writeFixture } from './testing/fixture.js';
 
 let source: GraphModelSource;
@@ -47,14 +47,7 @@ describe('per-channel scales', () => {
   });
 
   it('an allocation with channels that are no channel count, or without bits, is INVALID_OPTION', () => {
-    const code = (a: object) => {
-      try {
-        compressGraphModel(source, { 'model/conv/weights': a as never });
-        return 'no error';
-      } catch (e) {
-        return isDcError(e) ? e.code : String(e);
-      }
-    };
+    const code = (a: object) => allocationErrorCode(source, 'model/conv/weights', a);
     expect(code({ sparsity: 0, bits: 4, channels: 16 })).toBe('no error');
     expect(code({ sparsity: 0, bits: 4, channels: 48 })).toBe('no error'); // [3, 3, 3, 16]: the last two axes
     expect(code({ sparsity: 0, bits: 4, channels: 8 })).toBe('INVALID_OPTION');

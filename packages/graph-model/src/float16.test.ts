@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { graphTensorValues, isDcError, readGraphModelHeader, roundToFloat16 } from '@dc/core';
+import { graphTensorValues, readGraphModelHeader, roundToFloat16 } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { compressGraphModel, decodeGraphModel, encodeGraphModel, loadGraphModelArtifacts, type GraphModelSource } from './index.js';
+import { allocationErrorCode } from './fixture.test-support.js';
 import { writeFixture } from './testing/fixture.js';
 
 let source: GraphModelSource;
@@ -25,14 +26,7 @@ describe('float16 rounding of float weights', () => {
   });
 
   it('float16 with bits, or on values past float16\'s range, is INVALID_OPTION', () => {
-    const code = (a: object) => {
-      try {
-        compressGraphModel(source, { 'model/fc/weights': a as never });
-        return 'no error';
-      } catch (e) {
-        return isDcError(e) ? e.code : String(e);
-      }
-    };
+    const code = (a: object) => allocationErrorCode(source, 'model/fc/weights', a);
     expect(code({ sparsity: 0.5, bits: null, float16: true })).toBe('no error');
     expect(code({ sparsity: 0, bits: 4, float16: true })).toBe('INVALID_OPTION');
     const big = { ...source, tensors: source.tensors.map((t) => (t.name === 'model/fc/weights' ? { ...t, values: new Float32Array(t.values.length).fill(7e4) } : t)) };

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { graphTensorValues } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { compressGraphModel, dcmGraphModelHandler, decodeGraphModel, graphModelArtifacts, loadGraphModelArtifacts, writeGraphModelFile, type CompressedGraphModel, type GraphModelSource } from './index.js';
-import { predictFixture } from './predict.test-support.js';
+import { predictFixture } from './fixture.test-support.js';
 import { fixtureFiles, writeFixture } from './testing/fixture.js';
 
 const ALLOCATION = {
