@@ -83,6 +83,17 @@ describe('planPostTraining', () => {
     expect(again).toEqual(half.fidelity);
   });
 
+  it('when no coded allocation passes, tries every tensor rounded to float16 before keeping them all float32', async () => {
+    // The probes run on an all-zero batch, where no weight changes any output: every gain is 0, so
+    // the cheapest coded allocation is predicted free, and it fails on the other batch.
+    const calibration = [new Float32Array(model.batches[0].length), model.batches[1]];
+    const plan = await planPostTraining({ ...options, calibration, maxVerifications: 3, float16: true });
+    expect(plan.fidelity.withinBudget).toBe(true);
+    expect(Object.values(plan.allocation).every((a) => a.bits === null && a.sparsity === 0 && a.float16 === true)).toBe(true);
+    expect(plan.predictedBytes).toBe(plan.float32Bytes / 2);
+    expect(plan.reasons.at(-1)).toMatch(/rounded to float16.*within budget/);
+  });
+
   it('rejects bad options with INVALID_OPTION naming the option', async () => {
     const code = async (o: object) => planPostTraining({ ...options, ...o }).then(() => 'resolved', (e: unknown) => (isDcError(e) ? `${e.code} ${e.option}` : String(e)));
     expect(await code({ tensors: [] })).toBe('INVALID_OPTION tensors');

@@ -29,6 +29,11 @@ export interface TensorPlan {
 const LOG_LAMBDA = [-18, 6] as const;
 const MIN_TARGET = 1 / 1024;
 
+/** Tensor `t` taking candidate `c`, with its predicted drift. */
+function planEntry(t: PlanTensor, c: TensorCandidate, drift: number): TensorPlan {
+  return { name: t.name, params: t.values.length, sparsity: c.sparsity, bits: c.bits, ...(c.channels === undefined ? {} : { channels: c.channels }), ...(c.float16 ? { float16: true } : {}), bytes: c.bytes, drift };
+}
+
 /** Every tensor's best candidate at price `lambda`. */
 export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], candidates: ReadonlyMap<string, readonly TensorCandidate[]>, sensitivity: ReadonlyMap<string, TensorSensitivity>): TensorPlan[] {
   return tensors.map((t) => {
@@ -40,7 +45,7 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
       const cost = drift + lambda * c.bytes;
       if (cost < bestCost) {
         bestCost = cost;
-        best = { name: t.name, params: t.values.length, sparsity: c.sparsity, bits: c.bits, ...(c.channels === undefined ? {} : { channels: c.channels }), ...(c.float16 ? { float16: true } : {}), bytes: c.bytes, drift };
+        best = planEntry(t, c, drift);
       }
     }
     return best!;
@@ -107,7 +112,20 @@ export async function searchAllocation(args: {
     target = next;
   }
   if (best) return { plan: best.plan, fidelity: best.fidelity, lambda: best.lambda, notes };
-  // Nothing verified within budget: every tensor stays float (the original outputs, exactly).
+  // Nothing verified within budget: every tensor rounded to float16 where it may be (one more
+  // verification; it catches models whose probes saw no drift at all), else every tensor float.
+  const rounded = args.tensors.map((t) => {
+    const c = args.candidates.get(t.name)!.find((x) => x.float16);
+    return c ? planEntry(t, c, 0) : undefined;
+  });
+  if (rounded.some((p) => p !== undefined)) {
+    const plan = rounded.map((p, i) => p ?? planEntry(args.tensors[i], args.candidates.get(args.tensors[i].name)![0], 0));
+    const fidelity = await args.verify(plan);
+    const bytes = plan.reduce((a, p) => a + p.bytes, 0);
+    notes.push(`no coded allocation was verified within budget; every float32 tensor rounded to float16: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${Math.max(...fidelity.outputs.map((o) => o.relativeError)).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    if (fidelity.withinBudget) return { plan, fidelity, lambda: 0, notes };
+  }
+  // Every tensor stays float (the original outputs, exactly).
   const plan = choose(0).map(({ channels: _c, float16: _f, ...p }) => ({ ...p, sparsity: 0, bits: null, bytes: 4 * p.params, drift: 0 }));
   const fidelity = await args.verify(plan);
   notes.push('no compressed allocation was verified within budget: every tensor stays float');
