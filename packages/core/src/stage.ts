@@ -36,6 +36,12 @@ export interface StageContext {
   readonly stages: readonly StageProvenance[];
   /** Present when the pipeline run was given one; stages that retrain require it. */
   readonly trainer?: TrainingService;
+  /**
+   * Float32 bytes of every parameter of the model the run started from, before any stage (a
+   * folded batch norm's parameters included): the denominator of compression ratios. Set by the
+   * pipeline; a stage called without one uses its input model's.
+   */
+  readonly originalBytes?: number;
   /** Report progress; the pipeline forwards it to observers. */
   progress(event: ProgressEvent): void;
   /** Throws `ABORTED` if the signal was aborted; call it between long steps. */

@@ -93,7 +93,7 @@ export function encodeFile(options: EncodeFileOptions = {}, identity?: StageIden
       const fixed = coders.length > 0 ? encodeContainer(input, { ...layout, encoders: [] }) : encoded;
       ctx.progress({ label: 'fixed-width comparison', current: 3, total: 3 });
       const description = describeContainer(encoded.bytes, { decoders: coders });
-      const metrics = buildFileMetrics(model, encoded, fixed, { masks, codebooks, originalBytes: float32Bytes(model), description });
+      const metrics = buildFileMetrics(model, encoded, fixed, { masks, codebooks, originalBytes: ctx.originalBytes ?? float32Bytes(model), description });
       ctx.reporter.info(`wrote ${encoded.bytes.length} bytes: ${metrics.ratio}x smaller than float32`);
       return {
         // The model unchanged (its codebooks still describe it); float16 storage rounds only the file.

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../ir/model.js';
 import { validateModel } from '../ops/validate-model.js';
+import { encodeFile } from '../encode-file/encode-file.js';
+import { float32Bytes } from '../ir/params.js';
 import { createPipeline } from '../pipeline/pipeline.js';
 import { tinyGraphModel } from '../testing/fixtures.js';
 import { withRandomParams } from '../testing/random-params.js';
@@ -110,5 +112,13 @@ describe('foldBatchNorm stage', () => {
     expect(report.stages[0].metrics).toMatchObject({ folded: [['bn_dw', 'dw'], ['bn_fc', 'fc']], kept: [{ node: 'bn_in' }, { node: 'bn_after_relu' }, { node: 'bn_shared' }] });
     expect(model.layers).toHaveLength(cases.layers.length - 2);
     expect(() => foldBatchNorm({ layers: ['x'] } as never)).toThrow(/INVALID_OPTION/);
+  });
+
+  it('leaves the written file\'s ratio measured against the model before folding', async () => {
+    const { report, artifacts } = await createPipeline().use(foldBatchNorm()).use(encodeFile()).run(cases);
+    const fileBytes = artifacts['encode/file']!.bytes.length;
+    expect(report.originalBytes).toBe(float32Bytes(cases));
+    expect(float32Bytes(cases)).toBeGreaterThan(float32Bytes(foldBatchNormModel(cases).model));
+    expect(report.stages[1].metrics.ratio).toBeCloseTo(float32Bytes(cases) / fileBytes, 2);
   });
 });

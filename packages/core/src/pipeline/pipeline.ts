@@ -128,7 +128,7 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
     throwIfAborted(signal);
     notify(observers, 'onStageStart', { stage: stage.name, index, total: stages.length });
     const provenance = stages.slice(0, index + 1).map((s) => ({ name: s.name, options: s.options }));
-    const ctx = makeContext(stage.name, index, root, signal, observers, trainer, provenance);
+    const ctx = makeContext(stage.name, index, root, signal, observers, trainer, provenance, originalBytes);
     const t0 = performance.now();
     let output;
     try {
@@ -186,10 +186,12 @@ function makeContext(
   observers: readonly PipelineObserver[],
   trainer: TrainingService | undefined,
   stages: readonly StageProvenance[],
+  originalBytes: number,
 ): StageContext {
   return {
     random: root.fork(`${index}:${stageName}`),
     stages,
+    originalBytes,
     signal,
     ...(trainer ? { trainer } : {}),
     reporter: {
