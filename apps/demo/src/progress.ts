@@ -1,74 +1,58 @@
-import type { PipelineObserver, TrainingProgress } from '@dc/core';
-import cliProgress from 'cli-progress';
+import { lineProgress } from '@dc/cli';
+import type { FineTuneOptions, PipelineObserver } from '@dc/core';
+import { barView } from './progress-bar.js';
+import { lineView } from './progress-lines.js';
 
-/** Progress bars on stderr (stdout stays clean for `--json`); silent when stderr is not a terminal. */
+/**
+ * The demo's progress on stderr (stdout stays clean for `--json`): bars on a terminal; otherwise
+ * (`2> log`, CI) plain lines, one per training epoch and per quarter of a stage's step.
+ */
 export interface Progress {
-  /** Starts (or restarts) the bar for a step of `total` units. */
-  start(label: string, total: number): void;
-  update(value: number, detail?: string): void;
+  /** Whether bars are drawn (stderr is a terminal); otherwise progress comes as plain lines. */
+  readonly interactive: boolean;
   stop(): void;
   /** A line of text on stderr, above the bar. */
   log(message: string): void;
-  /** Forwards a trainer's per-batch progress to the bar. */
-  training(label: string): (p: TrainingProgress) => void;
-  /** An observer that shows each pipeline stage's progress events. */
+  /** The display of one fine-tuning run of `epochs` epochs: a per-batch bar, or a line per epoch. */
+  training(label: string, epochs: number): TrainingDisplay;
+  /** An observer that shows each pipeline stage's start, progress, messages and end. */
   observer: PipelineObserver;
 }
 
+/** What one fine-tuning run reports to the display. */
+export type TrainingDisplay = Required<Pick<FineTuneOptions, 'onProgress' | 'onEpochEnd'>>;
+
+/** How progress within a step is shown: a bar on a terminal ({@link barView}), plain lines elsewhere. */
+export interface ProgressView {
+  /** Whether progress is drawn as a bar (a terminal) rather than written as lines. */
+  readonly interactive: boolean;
+  /** Ends the bar, if one is drawn (before a line of text). */
+  stop(): void;
+  /** Progress `current` of `total` of the step `label` (a pipeline stage's progress event). */
+  step(label: string, current: number, total: number): void;
+  /** The display of one fine-tuning run of `epochs` epochs, named `label`. */
+  training(label: string, epochs: number): TrainingDisplay;
+}
+
+/** Where progress goes: stderr, or any writable stream (a terminal gets bars, anything else lines). */
+export type ProgressStream = NodeJS.WritableStream & { readonly isTTY?: boolean };
+
 /**
- * Creates the demo's progress display. `evaluationSet` names what the trainer evaluates on
- * (`test`, or `validation` when a validation split is held out).
+ * Creates the demo's progress display on `stream` (default stderr). `evaluationSet` names what
+ * the trainer evaluates on (`test`, or `validation` when a validation split is held out).
  */
-export function createProgress(evaluationSet: 'test' | 'validation' = 'test'): Progress {
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: '{label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} {detail}',
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let active = false;
-  let current = '';
-  const start = (label: string, total: number) => {
-    if (active && current === label) return;
-    if (active) bar.stop();
-    bar.start(total, 0, { label, detail: '' });
-    active = true;
-    current = label;
-  };
-  const stop = () => {
-    if (active) bar.stop();
-    active = false;
-    current = '';
-  };
+export function createProgress(evaluationSet: 'test' | 'validation' = 'test', stream: ProgressStream = process.stderr): Progress {
+  const view = stream.isTTY ? barView(stream) : lineView((line) => stream.write(`${line}\n`));
   const log = (message: string) => {
-    stop();
-    process.stderr.write(`${message}\n`);
+    view.stop();
+    stream.write(`${message}\n`);
   };
+  const stages = lineProgress(log, { evaluationSet }).observer;
   return {
-    start,
-    update: (value, detail = '') => active && bar.update(value, { detail }),
-    stop,
+    interactive: view.interactive,
+    stop: view.stop,
     log,
-    training: (label) => (p) => {
-      start(`${label} epoch ${p.epoch}/${p.epochs}`, p.batches);
-      bar.update(p.batch, { detail: `loss ${p.loss.toFixed(4)}` });
-    },
-    observer: {
-      onStageStart: (e) => log(`stage ${e.index + 1}/${e.total}: ${e.stage}`),
-      onProgress: (e) => {
-        start(`${e.stage} ${e.label}`, e.total);
-        bar.update(e.current);
-      },
-      onStageEnd: (e) => {
-        stop();
-        const acc = e.report.accuracy === undefined ? '' : `, ${evaluationSet} error ${((1 - e.report.accuracy) * 100).toFixed(2)}%`;
-        log(`  ${e.stage} done in ${e.report.seconds.toFixed(1)} s${acc}`);
-      },
-      onMessage: (e) => log(`  ${e.level === 'warn' ? 'warning: ' : ''}${e.message}`),
-    },
+    training: view.training,
+    observer: { ...stages, onProgress: (e) => view.step(`${e.stage} ${e.label}`, e.current, e.total) },
   };
 }

@@ -37,13 +37,14 @@ export async function setupTrainer(
   const augment = options.augment?.translate ? { augment: options.augment } : {};
   const base = createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: split.validation, batchSize: options.batchSize, seed: options.seed, threads, ...augment });
   const tester = split.validation === data.test ? base : createTfjsTrainer({ tf: selected.tf, train: split.train, evaluation: data.test });
-  // Every fine-tuning run (baseline, pruning rounds, centroid tuning) shows a per-batch bar.
+  // Every fine-tuning run (baseline, pruning rounds, centroid tuning) shows a per-batch bar on a
+  // terminal, a line per epoch otherwise.
   const trainer: TrainingService = {
     backend: base.backend,
     evaluate: (model) => base.evaluate(model),
     fineTune: (model, ft) => {
-      const bar = options.progress.training('train');
-      return base.fineTune(model, { ...ft, onProgress: (p) => (bar(p), ft.onProgress?.(p)) });
+      const shown = options.progress.training('train', ft.epochs);
+      return base.fineTune(model, { ...ft, onProgress: (p) => (shown.onProgress(p), ft.onProgress?.(p)), onEpochEnd: (e) => (shown.onEpochEnd(e), ft.onEpochEnd?.(e)) });
     },
   };
   return { tf: selected.tf, backend: selected.backend, trainer, evaluateTest: (model) => tester.evaluate(model) };

@@ -1,4 +1,4 @@
-import { DcError } from '@dc/core';
+import { DcError, type EpochResult } from '@dc/core';
 import { baselinePath, loadBaseline, saveBaseline, trainBaseline } from '../baseline.js';
 import { loadData, type DataOptions } from '../data.js';
 import { buildModel, type ModelName } from '../models.js';
@@ -30,7 +30,9 @@ export async function trainCommand(o: TrainCommandOptions): Promise<{ path: stri
   if (o.resumeFrom && !resumed) throw new DcError('INVALID_OPTION', `option "--resume-from": no checkpoint at ${o.resumeFrom}`, { option: 'resumeFrom' });
   const initial = resumed?.model ?? buildModel(o.model, tf, o.seed);
   const { epochs, learningRate, batchSize, polishEpochs } = o.settings.baseline;
-  const model = await trainBaseline(trainer, initial, o.settings.baseline, (e) => progress.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`));
+  // Without a terminal the trainer's progress already writes a line per epoch.
+  const epochLine = progress.interactive ? (e: EpochResult) => progress.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`) : undefined;
+  const model = await trainBaseline(trainer, initial, o.settings.baseline, epochLine);
   progress.stop();
   const { accuracy } = await trainer.evaluate(model);
   const path = o.out ?? baselinePath(o.model);

@@ -13,14 +13,21 @@ export interface Progress {
   readonly observer: PipelineObserver;
 }
 
+/** Options of {@link lineProgress}. */
+export interface LineProgressOptions {
+  /** What the trainer evaluates on, as a stage's end line names it; default `'validation'`. */
+  readonly evaluationSet?: string;
+}
+
 /** A line-based progress writing through `line`. */
-export function lineProgress(line: (text: string) => void): Progress {
+export function lineProgress(line: (text: string) => void, options: LineProgressOptions = {}): Progress {
+  const evaluationSet = options.evaluationSet ?? 'validation';
   return {
     log: line,
     observer: {
       onStageStart: (e) => line(`stage ${e.index + 1}/${e.total}: ${e.stage}`),
       onStageEnd: (e) => {
-        const error = e.report.accuracy === undefined ? '' : `, validation error ${((1 - e.report.accuracy) * 100).toFixed(2)}%`;
+        const error = e.report.accuracy === undefined ? '' : `, ${evaluationSet} error ${((1 - e.report.accuracy) * 100).toFixed(2)}%`;
         line(`  ${e.stage} done in ${e.report.seconds.toFixed(1)} s${error}`);
       },
       onMessage: (e) => line(`  ${e.level === 'warn' ? 'warning: ' : ''}${e.message}`),
