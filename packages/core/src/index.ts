@@ -18,7 +18,7 @@ export type { CompressedModel, ModelTopology, CompressedTensor, DenseTensor, Den
 export { isJsonSerialisable, type JsonValue } from './json.js';
 export { createRandom, type RandomSource } from './random.js';
 export { defineStage, type Stage, type StageContext, type StageInput, type StageOutput, type Reporter, type ProgressEvent, type WeightChange } from './stage.js';
-export { optionChecks, describeValue, type OptionChecks, type OptionKeys, type NumberRange } from './options/option-checks.js';
+export { optionChecks, describeValue, type OptionChecks, type OptionHints, type OptionKeys, type NumberRange } from './options/option-checks.js';
 export { assertLayerNames, layerReferences, type LayerReference, type LayerNameRules } from './options/layer-names.js';
 export { tensorMetricRow, tensorTotals, type TensorMetricRow, type TensorTotals } from './tensor-metrics.js';
 export type { TrainingService, TrainingHooks, TrainingTypes, FineTuneOptions, OptimizerName, TrainingProgress, EpochResult, Evaluation } from './training.js';

@@ -57,16 +57,26 @@ describe('clusterTensor with per-channel scales', () => {
     }
   });
 
-  it('refuses a channel count that does not divide the tensor (INVALID_OPTION)', () => {
-    const code = (channels: number) => {
+  it('refuses a channel count that does not divide the tensor, and any other bad option, with INVALID_OPTION naming it', () => {
+    const error = (extra: Record<string, unknown>) => {
       try {
-        clusterTensor(foldedKernel(), undefined, { ...options, channels }, createRandom(1));
+        clusterTensor(foldedKernel(), undefined, { ...options, ...extra } as never, createRandom(1));
         return 'no error';
       } catch (e) {
-        return isDcError(e) ? e.code : String(e);
+        return isDcError(e) ? { code: e.code, option: e.option, message: e.message, hint: e.hint } : String(e);
       }
     };
-    expect([7, 0, 1.5].map(code)).toEqual(['INVALID_OPTION', 'INVALID_OPTION', 'INVALID_OPTION']);
-    expect(code(72)).toBe('no error');
+    expect(error({ channels: 7 })).toEqual({
+      code: 'INVALID_OPTION',
+      option: 'channels',
+      message: '[INVALID_OPTION] option "channels" of stage "dc:cluster": 7 does not divide the tensor\'s 432 weights',
+      hint: "Pass the product of the tensor's last extents (the output channels of a [.., in, out] kernel), or leave channels out.",
+    });
+    expect(error({ channels: 0 })).toMatchObject({ option: 'channels', message: expect.stringContaining('must be an integer ≥ 1, got 0') });
+    expect(error({ channels: 1.5 })).toMatchObject({ option: 'channels', message: expect.stringContaining('got 1.5') });
+    expect(error({ chanels: 6 })).toMatchObject({ code: 'INVALID_OPTION', option: 'chanels', message: expect.stringContaining('unknown option (known: bits, init, algorithm, maxIterations, emptyClusters, channels)') });
+    expect(error({ bits: 9 })).toMatchObject({ code: 'INVALID_OPTION', option: 'bits' });
+    expect(error({ emptyClusters: 'keep' })).toMatchObject({ code: 'INVALID_OPTION', option: 'emptyClusters' });
+    expect(error({ channels: 72 })).toBe('no error');
   });
 });

@@ -10,7 +10,7 @@
  * ones to a few values. Scaled, every channel uses the whole codebook (as per-channel
  * quantization in TFLite does), at the cost of one float16 per channel.
  */
-import { DcError, roundToFloat16, scaledValue, type RandomSource } from '@dc/core';
+import { roundToFloat16, scaledValue, type RandomSource } from '@dc/core';
 import type { ClusteredTensor, ClusterTensorOptions } from './cluster-tensor.js';
 
 /** The scale of each channel: its largest kept magnitude, in float16 when that is exact and nonzero, else float32; 1 for a channel with no kept weight. */
@@ -27,7 +27,7 @@ export function channelScales(values: Float32Array, mask: Uint8Array | undefined
   return scales;
 }
 
-/** {@link clusterTensor} with `options.channels` set (see the module comment); `cluster` clusters the scaled weights. */
+/** {@link clusterTensor} with `options.channels` set and checked (see the module comment); `cluster` clusters the scaled weights. */
 export function clusterScaled(
   values: Float32Array,
   mask: Uint8Array | undefined,
@@ -35,13 +35,7 @@ export function clusterScaled(
   random: RandomSource,
   cluster: (values: Float32Array, mask: Uint8Array | undefined, options: ClusterTensorOptions, random: RandomSource) => ClusteredTensor,
 ): ClusteredTensor {
-  const channels = options.channels!;
-  if (!Number.isInteger(channels) || channels < 1 || values.length % channels !== 0) {
-    throw new DcError('INVALID_OPTION', `channels ${String(channels)} does not divide the tensor's ${values.length} weights`, {
-      option: 'channels',
-      hint: 'Pass the product of the tensor\'s last extents (the output channels of a [.., in, out] kernel).',
-    });
-  }
+  const channels = options.channels!; // checked by clusterTensor: a whole divisor of values.length
   const scales = channelScales(values, mask, channels);
   const scaled = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) scaled[i] = values[i] / scales[i % channels];

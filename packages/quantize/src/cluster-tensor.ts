@@ -13,7 +13,7 @@ import type { Codebook, RandomSource } from '@dc/core';
 import { initCentroids } from './init.js';
 import { lloyd1d, midpoints, nearest, upperBound } from './lloyd-1d.js';
 import { mlKmeans1d } from './ml-kmeans-run.js';
-import type { CentroidInit, ClusterAlgorithm, EmptyClusters } from './options.js';
+import { assertClusterTensorOptions, type CentroidInit, type ClusterAlgorithm, type EmptyClusters } from './options.js';
 import { clusterScaled } from './channel-scales.js';
 import { reseedEmpty } from './reseed.js';
 
@@ -88,8 +88,13 @@ function countDistinct(xs: Float64Array): number {
   return d;
 }
 
-/** Clusters the kept weights of `values` (see the module comment). Does not modify its inputs. */
+/**
+ * Clusters the kept weights of `values` (see the module comment). Does not modify its inputs.
+ * Bad options (an unknown key, bits outside 1..8, channels that do not divide the tensor) are
+ * `INVALID_OPTION`.
+ */
 export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined, options: ClusterTensorOptions, random: RandomSource): ClusteredTensor {
+  assertClusterTensorOptions(options, values.length);
   if (options.channels !== undefined) return clusterScaled(values, mask, options, random, clusterTensor);
   const positions = keptPositions(values, mask);
   const kept = Float64Array.from(positions, (p) => values[p]);

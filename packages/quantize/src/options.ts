@@ -4,6 +4,7 @@
  * run; layer names are checked against the model before the pipeline's first stage.
  */
 import { assertLayerNames, layerReferences, optionChecks, type JsonValue, type Layer, type Model, type OptionChecks, type OptionKeys, type ParamRef } from '@dc/core';
+import type { ClusterTensorOptions } from './cluster-tensor.js';
 
 /** How the initial centroids are placed (paper §3.2; linear was the paper's best). */
 export type CentroidInit = 'linear' | 'density' | 'random' | 'kmeans++';
@@ -95,7 +96,12 @@ const KEYS: OptionKeys<ClusterWeightsOptions> = {
 type BitsByKind = Exclude<ClusterWeightsOptions['bits'], number | undefined>;
 const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true, depthwiseConv2d: true };
 
-const check: OptionChecks = optionChecks(STAGE);
+const EMPTY_CLUSTERS: readonly EmptyClusters[] = ['drop', 'reseed'];
+const TENSOR_KEYS: OptionKeys<ClusterTensorOptions> = { bits: true, init: true, algorithm: true, maxIterations: true, emptyClusters: true, channels: true };
+
+const check: OptionChecks = optionChecks(STAGE, {
+  channels: "Pass the product of the tensor's last extents (the output channels of a [.., in, out] kernel), or leave channels out.",
+});
 
 /** Throws `INVALID_OPTION` naming `option` unless `bits` is an integer in 1..8. */
 export function assertBits(bits: unknown, option: string): asserts bits is number {
@@ -133,7 +139,7 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
   check.oneOf(init, 'init', INITS);
   check.oneOf(algorithm, 'algorithm', ALGORITHMS);
   const emptyClusters = options.emptyClusters ?? 'drop';
-  check.oneOf(emptyClusters, 'emptyClusters', ['drop', 'reseed'] as const);
+  check.oneOf(emptyClusters, 'emptyClusters', EMPTY_CLUSTERS);
   const maxIterations = options.maxIterations ?? 300;
   check.number(maxIterations, 'maxIterations', { integer: true, min: 1 });
   const epochs = options.epochs ?? 0;
@@ -161,6 +167,24 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     evaluate,
   };
+}
+
+/**
+ * Checks the options of {@link clusterTensor} for a tensor of `size` weights: `INVALID_OPTION`
+ * naming the option for an unknown key, bits outside 1..8, an unknown `init`, `algorithm` or
+ * `emptyClusters`, `maxIterations` below 1, or `channels` that is not a whole divisor of `size`.
+ */
+export function assertClusterTensorOptions(options: unknown, size: number): asserts options is ClusterTensorOptions {
+  check.object<ClusterTensorOptions>(options, 'options', TENSOR_KEYS);
+  assertBits(options.bits, 'bits');
+  check.oneOf(options.init, 'init', INITS);
+  check.oneOf(options.algorithm, 'algorithm', ALGORITHMS);
+  check.number(options.maxIterations, 'maxIterations', { integer: true, min: 1 });
+  if (options.emptyClusters !== undefined) check.oneOf(options.emptyClusters, 'emptyClusters', EMPTY_CLUSTERS);
+  if (options.channels !== undefined) {
+    check.number(options.channels, 'channels', { integer: true, min: 1 });
+    check.that(size % options.channels === 0, 'channels', `${options.channels} does not divide the tensor's ${size} weights`);
+  }
 }
 
 /** Layer kinds the stage can cluster (depthwise only when asked: see `bits`). */

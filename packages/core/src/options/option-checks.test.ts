@@ -46,4 +46,12 @@ describe('optionChecks', () => {
     expect(thrown(() => check.record({}, 'sparsity', entry)).option).toBe('sparsity');
     expect(thrown(() => check.record([0.5], 'sparsity', entry)).option).toBe('sparsity');
   });
+
+  it('gives each error the hint of its option path or of the nearest enclosing one, unless the check names its own', () => {
+    const hinted: OptionChecks = optionChecks('test:stage', { retrain: 'Pass retrain: { epochs }.', 'retrain.epochs': 'Use a whole number of epochs.' });
+    expect(thrown(() => hinted.number(1.5, 'retrain.epochs', { integer: true })).hint).toBe('Use a whole number of epochs.');
+    expect(thrown(() => hinted.object({ epochs: 1, lr: 2 }, 'retrain', { epochs: true }))).toMatchObject({ option: 'retrain.lr', hint: 'Pass retrain: { epochs }.' });
+    expect(thrown(() => hinted.that(false, 'retrain.epochs', 'too many', 'Use fewer.')).hint).toBe('Use fewer.');
+    expect(thrown(() => hinted.number('x', 'rate')).hint).toBe(thrown(() => check.number('x', 'rate')).hint); // the catalogue's
+  });
 });

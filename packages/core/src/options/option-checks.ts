@@ -46,8 +46,8 @@ export interface NumberRange {
 export interface OptionChecks {
   /** The stage these checks report. */
   readonly stage: string;
-  /** Fails with `message` unless `ok`. */
-  that(ok: boolean, option: string, message: string): asserts ok;
+  /** Fails with `message` unless `ok`; `hint` (what to do) replaces the hint the checks were made with. */
+  that(ok: boolean, option: string, message: string, hint?: string): asserts ok;
   /**
    * A plain object (not null, not an array) whose keys are all in `keys`. `option` is the path of
    * the object (`'options'` for the top level, `'retrain'` for a nested one); an unknown key is
@@ -92,10 +92,26 @@ function rangeText(r: NumberRange): string {
   return `${r.integer ? 'an integer' : 'a number'}${parts.length ? ` ${parts.join(' and ')}` : ''}`;
 }
 
-/** The option checks of `stage` (e.g. `'dc:prune'`). */
-export function optionChecks(stage: string): OptionChecks {
-  const that: OptionChecks['that'] = (ok, option, message) => {
-    if (!ok) throw new DcError('INVALID_OPTION', `option "${option}" of stage "${stage}": ${message}`, { option, stage });
+/**
+ * Hints (what to do) of a component's options, by option path. An error about `augment.translate`
+ * takes the hint of `augment.translate`, else that of the nearest enclosing path (`augment`).
+ */
+export type OptionHints = { readonly [option: string]: string };
+
+function hintFor(hints: OptionHints, option: string): string | undefined {
+  for (let path = option; ; path = path.slice(0, path.lastIndexOf('.'))) {
+    if (Object.hasOwn(hints, path)) return hints[path];
+    if (!path.includes('.')) return undefined;
+  }
+}
+
+/**
+ * The option checks of `stage` (e.g. `'dc:prune'`; or the component the options belong to, e.g.
+ * `'dc:trainer'`). Errors carry the hint `hints` gives for their option path, if any.
+ */
+export function optionChecks(stage: string, hints: OptionHints = {}): OptionChecks {
+  const that: OptionChecks['that'] = (ok, option, message, hint = hintFor(hints, option)) => {
+    if (!ok) throw new DcError('INVALID_OPTION', `option "${option}" of stage "${stage}": ${message}`, { option, stage, ...(hint === undefined ? {} : { hint }) });
   };
   const checks: OptionChecks = {
     stage,

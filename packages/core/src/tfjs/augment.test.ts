@@ -139,14 +139,14 @@ describe('augment: { translate } (random shifts of training images)', () => {
     const xs = tf.tensor2d(train.images, [64, 64]);
     const ys = tf.tensor1d(Int32Array.from(train.labels), 'int32');
     const bad = [
-      { train, augment: { translate: -1 } },
-      { train, augment: { translate: 1.5 } },
-      { train, augment: { translate: 8 } },
-      { train, augment: { rotate: 10 } },
-      { train, augment: null },
-      { train: { xs, ys }, augment: { translate: 2 } },
+      { train, augment: { translate: -1 }, option: 'augment.translate', message: 'must be an integer ≥ 0, got -1' },
+      { train, augment: { translate: 1.5 }, option: 'augment.translate', message: 'must be an integer ≥ 0, got 1.5' },
+      { train, augment: { translate: 8 }, option: 'augment.translate', message: 'translate 8 shifts 8×8 images out of the frame' },
+      { train, augment: { rotate: 10 }, option: 'augment.rotate', message: 'unknown option (known: translate)' },
+      { train, augment: null, option: 'augment', message: 'must be an object, got null' },
+      { train: { xs, ys }, augment: { translate: 2 }, option: 'augment', message: 'needs image training data' },
     ];
-    for (const { train: data, augment } of bad) {
+    for (const { train: data, augment, option, message } of bad) {
       let error: unknown;
       try {
         createTfjsTrainer({ tf, train: data, evaluation, augment: augment as never });
@@ -154,7 +154,8 @@ describe('augment: { translate } (random shifts of training images)', () => {
         error = e;
       }
       if (!isDcError(error)) throw new Error(`expected a DcError for augment ${JSON.stringify(augment)}, got ${String(error)}`);
-      expect([error.code, error.message, error.hint]).toEqual(['INVALID_OPTION', expect.stringMatching(/augment/), expect.stringMatching(/translate|augment/i)]);
+      expect([error.code, error.option, error.hint]).toEqual(['INVALID_OPTION', option, expect.stringMatching(/translate|augment/i)]);
+      expect(error.message).toContain(`option "${option}" of stage "dc:trainer": ${message}`);
     }
     tf.dispose([xs, ys]);
   });

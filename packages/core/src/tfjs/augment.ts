@@ -3,7 +3,7 @@
  * ops, no extra pass over the data): the rows a training batch gets are changed copies, the data
  * set itself never changes, and evaluation never sees it.
  */
-import { DcError } from '../errors/dc-error.js';
+import { optionChecks, type OptionChecks, type OptionKeys } from '../options/option-checks.js';
 import type { RandomSource } from '../random.js';
 import type { TrainingData } from './training-data.js';
 
@@ -18,21 +18,20 @@ export interface ImageAugmentation {
   readonly translate: number;
 }
 
-const KEYS = new Set(['translate']);
+const KEYS: OptionKeys<ImageAugmentation> = { translate: true };
+const check: OptionChecks = optionChecks('dc:trainer', {
+  augment: 'Pass augment: { translate: <pixels> } (the only augmentation: random integer shifts), or leave it out.',
+  'augment.translate': 'Use a small whole number of pixels, e.g. translate: 2 for 28×28 digits.',
+});
 
 /** Checks an `augment` option (`INVALID_OPTION` with a hint) against images `height × width`. */
 export function checkAugmentation(augment: unknown, image?: { readonly height: number; readonly width: number }): ImageAugmentation {
-  const bad = (message: string, hint: string) => new DcError('INVALID_OPTION', `option "augment": ${message}`, { option: 'augment', hint });
-  if (typeof augment !== 'object' || augment === null || Array.isArray(augment)) throw bad(`expected an object such as { translate: 2 }, got ${String(augment)}`, 'Pass augment: { translate: <pixels> }, or leave it out.');
-  for (const key of Object.keys(augment)) {
-    if (!KEYS.has(key)) throw bad(`unknown key "${key}"`, 'The only augmentation is translate (random integer shifts in pixels).');
-  }
-  const { translate } = augment as { translate?: unknown };
-  if (typeof translate !== 'number' || !Number.isInteger(translate) || translate < 0) {
-    throw bad(`translate must be a non-negative integer number of pixels, got ${String(translate)}`, 'Use a small whole number of pixels, e.g. translate: 2 for 28×28 digits.');
-  }
-  if (image && translate >= Math.min(image.height, image.width)) {
-    throw bad(`translate ${translate} shifts ${image.height}×${image.width} images out of the frame`, `Translate by fewer pixels than the image's smaller side (${Math.min(image.height, image.width)}); MNIST recipes use 2.`);
+  check.object<ImageAugmentation>(augment, 'augment', KEYS);
+  const { translate } = augment;
+  check.number(translate, 'augment.translate', { integer: true, min: 0 });
+  if (image) {
+    const side = Math.min(image.height, image.width);
+    check.that(translate < side, 'augment.translate', `translate ${translate} shifts ${image.height}×${image.width} images out of the frame`, `Translate by fewer pixels than the image's smaller side (${side}); MNIST recipes use 2.`);
   }
   return { translate };
 }
@@ -81,11 +80,7 @@ export function augmentationFor(augment: unknown, train: TrainingData): ImageAug
   const t = train as { images?: unknown; height?: number; width?: number; xs?: { shape?: unknown } };
   const shape = t.xs && Array.isArray(t.xs.shape) ? (t.xs.shape as number[]) : undefined;
   const image = t.images !== undefined && t.height !== undefined && t.width !== undefined ? { height: t.height, width: t.width } : shape ? imageRowShape(shape.slice(1)) : undefined;
-  if (!image) {
-    throw new DcError('INVALID_OPTION', 'option "augment" needs image training data: an ImageSet, or { xs, ys } tensors with xs shaped [n, height, width] or [n, height, width, channels]', {
-      option: 'augment',
-      hint: 'Pass the images as an ImageSet (e.g. from @dc/core/mnist) or as image-shaped tensors, or augment inside your own tf.data pipeline and leave augment out.',
-    });
-  }
+  const needs = 'needs image training data: an ImageSet, or { xs, ys } tensors with xs shaped [n, height, width] or [n, height, width, channels]';
+  check.that(image !== undefined, 'augment', needs, 'Pass the images as an ImageSet (e.g. from @dc/core/mnist) or as image-shaped tensors, or augment inside your own tf.data pipeline and leave augment out.');
   return checkAugmentation(augment, image);
 }
