@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dump } from 'npyjs';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { graphTensorValues } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
@@ -44,6 +45,37 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     const onData = JSON.parse((await dc('run', out, '--data', x, '--backend', 'tfjs', '--json')).stdout);
     expect(onData).toMatchObject({ synthetic: false, samples: 3, backend: 'wasm' });
     expect(onData.outputs[0].shape).toEqual([3, 40]);
+    const limited = JSON.parse((await dc('run', out, '--data', x, '--limit', '2', '--json')).stdout);
+    expect(limited).toMatchObject({ synthetic: false, samples: 2 });
+    expect(limited.outputs[0].shape).toEqual([2, 40]);
+    // A folder of photographs, read as --reference and --calibration read it (resized to 8×8).
+    const photos = join(dirname(model), 'photos');
+    mkdirSync(photos, { recursive: true });
+    for (const [k, grey] of [64, 192].entries()) {
+      const png = new PNG({ width: 12, height: 10 });
+      png.data.fill(grey);
+      writeFileSync(join(photos, `p${k}.png`), PNG.sync.write(png));
+    }
+    const onPhotos = JSON.parse((await dc('run', out, '--data', photos, '--json')).stdout);
+    expect(onPhotos).toMatchObject({ synthetic: false, samples: 2 });
+    expect(onPhotos.outputs[0]).toMatchObject({ shape: [2, 40], nonFinite: 0 });
+    expect(onPhotos.outputs[0].mean).toBeCloseTo(1 / 40, 6);
+  });
+
+  it('runs a model whose batch extent is fixed at 1 sample by sample, to the outputs of the batched run', async () => {
+    const runOn = async (fixedBatch: boolean) => {
+      const model = await writeGraphModelFixture((json) => fixedBatch && Object.assign(json, JSON.parse(JSON.stringify(json).replaceAll('{"size":"-1"}', '{"size":"1"}'))));
+      const out = join(dirname(model), 'fixture.dcm');
+      expect((await dc('compress', model, '--no-retrain', '--bits', '5', '-o', out)).code).toBe(0);
+      const x = join(dirname(model), 'x.npy');
+      writeFileSync(x, Buffer.from(dump(Float32Array.from({ length: 3 * 8 * 8 * 3 }, (_, i) => (i % 11) / 11), [3, 8, 8, 3])));
+      return JSON.parse((await dc('run', out, '--data', x, '--json')).stdout);
+    };
+    const [single, batched] = [await runOn(true), await runOn(false)];
+    expect(single.inputs[0].shape).toEqual([1, 8, 8, 3]);
+    expect(single).toMatchObject({ samples: 3, synthetic: false });
+    expect(single.outputs[0].shape).toEqual([3, 40]);
+    for (const stat of ['min', 'max', 'mean', 'std']) expect(single.outputs[0][stat]).toBeCloseTo(batched.outputs[0][stat], 6);
   });
 
   it('refuses a GraphModel without --no-retrain, and inputs of the wrong shape, with a code and a hint', async () => {

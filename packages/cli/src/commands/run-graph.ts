@@ -1,20 +1,20 @@
 /**
  * `dc run <file>` for a GraphModel file (format version 4): loaded into tfjs with
- * `tf.loadGraphModel(dcmGraphModelHandler(bytes))`, run on the `.npy` inputs given (or, without
- * `--data`, on one documented synthetic sample), and each output summarised.
+ * `tf.loadGraphModel(dcmGraphModelHandler(bytes))`, run on the inputs given (a `.npy` array or a
+ * folder of photographs; without `--data`, one documented synthetic sample), and each output summarised.
  */
 import { open, readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError } from '@dc/core';
 import { activateTfBackend, importTfjsPackage } from '@dc/core/tfjs';
 import { dcmGraphModelHandler } from '@dc/graph-model';
-import { readNpy } from '../data/npy.js';
+import { readInputBatches } from '../no-retrain/calibration.js';
 import { isGraphModelDcm } from './inspect-graph.js';
 import { formatRun, runFile, type RunOptions, type RunResult } from './run.js';
 
 /** Options of {@link runGraphFile}. */
 export interface RunGraphOptions {
-  /** A `.npy` array of inputs `[N, ...]` for the model's one input; absent: one synthetic sample. */
+  /** A `.npy` array of inputs `[N, ...]` or a folder of photographs for the model's one input; absent: one synthetic sample. */
   readonly data?: string;
   readonly limit?: number;
   /** `cpu` (tfjs's cpu backend, the default), `tfjs` (tfjs-wasm) or `webgpu` (tfjs-webgpu, where registered). */
@@ -70,24 +70,49 @@ function statsOf(name: string, t: tf.Tensor): OutputStats {
   return { name, shape: t.shape, dtype: t.dtype, min, max, mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : NaN, nonFinite: v.length - n };
 }
 
-async function inputsOf(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOptions): Promise<tf.Tensor[]> {
-  if (o.data === undefined) {
-    const r = createRandom(7);
-    return model.inputs.map((i) => {
-      const shape = (i.shape ?? [1]).map((d) => (d < 0 ? 1 : d));
-      const size = shape.reduce((a, b) => a * b, 1);
-      return i.dtype === 'float32' || i.dtype === undefined ? tfjs.tensor(Float32Array.from({ length: size }, () => r.next()), shape) : tfjs.zeros(shape, i.dtype);
-    });
-  }
+/** One synthetic sample per input: uniform [0, 1) from seed 7 (int inputs zero), free extents 1. */
+function syntheticInputs(tfjs: typeof tf, model: tf.GraphModel): tf.Tensor[] {
+  const r = createRandom(7);
+  return model.inputs.map((i) => {
+    const shape = (i.shape ?? [1]).map((d) => (d < 0 ? 1 : d));
+    const size = shape.reduce((a, b) => a * b, 1);
+    return i.dtype === 'float32' || i.dtype === undefined ? tfjs.tensor(Float32Array.from({ length: size }, () => r.next()), shape) : tfjs.zeros(shape, i.dtype);
+  });
+}
+
+/**
+ * What to run, one tensor per model input for each batch: `--data` read as every command reads
+ * inputs ({@link readInputBatches}: a `.npy` array or a folder of photographs), its first `limit`
+ * samples, in one batch unless the input's batch extent is fixed at 1; else one synthetic sample.
+ */
+async function inputBatches(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOptions): Promise<tf.Tensor[][]> {
+  if (o.data === undefined) return [syntheticInputs(tfjs, model)];
   if (model.inputs.length !== 1) throw new DcError('DATA_MISMATCH', `the model has ${model.inputs.length} inputs; --data gives one array`, { hint: 'Run it without --data (synthetic inputs), or from code with one tensor per input.' });
-  const { values, shape } = await readNpy(o.data);
-  const want = model.inputs[0].shape ?? [];
-  const count = Math.min(shape[0] ?? 0, o.limit ?? Infinity);
-  if (shape.length !== want.length || want.slice(1).some((d, k) => d >= 0 && d !== shape[k + 1]) || count < 1) {
-    throw new DcError('DATA_MISMATCH', `${o.data}: an array of shape [${shape.join(', ')}] does not fit the model input [${want.join(', ')}] (-1: any)`, { hint: 'Give the inputs as one .npy array [N, ...the input shape], in the layout the model expects (NHWC images).' });
+  const input = model.inputs[0];
+  const spec = { name: input.name, shape: (input.shape ?? []).map((d) => d ?? -1), dtype: input.dtype };
+  const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
+  // Batches of `limit` samples (or of 1): the first batches up to `limit` samples are exactly those wanted.
+  const { batches } = await readInputBatches(tfjs, o.data, spec, limit);
+  const kept: tf.Tensor[][] = [];
+  let before = 0;
+  for (const b of batches) {
+    if (before < limit) kept.push([b]);
+    else b.dispose();
+    before += b.shape[0]!;
   }
-  const size = shape.slice(1).reduce((a, b) => a * b, 1);
-  return [tfjs.tensor(Float32Array.from(values.subarray(0, count * size)), [count, ...shape.slice(1)], model.inputs[0].dtype as 'float32')];
+  return kept;
+}
+
+/** The outputs of one batch (`executeAsync` for control flow or dynamic shapes). */
+async function execute(model: tf.GraphModel, feed: tf.Tensor[]): Promise<tf.Tensor[]> {
+  const inputs = feed.length === 1 ? feed[0] : feed;
+  let out: tf.Tensor | tf.Tensor[];
+  try {
+    out = model.execute(inputs);
+  } catch {
+    out = await model.executeAsync(inputs);
+  }
+  return Array.isArray(out) ? out : [out];
 }
 
 /** Runs the GraphModel file at `path` (see the module comment). */
@@ -96,31 +121,29 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
   await activateTfBackend(tfjs, BACKENDS[o.backend ?? 'cpu']);
   const model = await tfjs.loadGraphModel(dcmGraphModelHandler(bytes));
-  const inputs = await inputsOf(tfjs, model, o);
+  const batches = await inputBatches(tfjs, model, o).catch((e: unknown) => {
+    model.dispose();
+    throw e;
+  });
   const t0 = performance.now();
+  const runs: tf.Tensor[][] = [];
   try {
-    const feed = inputs.length === 1 ? inputs[0] : inputs;
-    let out: tf.Tensor | tf.Tensor[];
-    try {
-      out = model.execute(feed);
-    } catch {
-      out = await model.executeAsync(feed); // control flow or dynamic shapes
-    }
-    const outs = Array.isArray(out) ? out : [out];
+    for (const feed of batches) runs.push(await execute(model, feed));
+    const outs = runs.length === 1 ? runs[0] : runs[0].map((_, i) => tfjs.concat(runs.map((r) => r[i]), 0));
     const outputs = outs.map((t, i) => statsOf(model.outputs[i]?.name ?? `output ${i}`, t));
-    tfjs.dispose(outs);
+    if (runs.length > 1) tfjs.dispose(outs);
     return {
       format: 'graph-model',
       file: path,
       backend: tfjs.getBackend(),
-      samples: inputs[0]?.shape[0] ?? 1,
+      samples: batches.reduce((n, feed) => n + (feed[0]?.shape[0] ?? 1), 0),
       synthetic: o.data === undefined,
       inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape ?? [], dtype: i.dtype })),
       outputs,
       milliseconds: performance.now() - t0,
     };
   } finally {
-    tfjs.dispose(inputs);
+    tfjs.dispose([...batches.flat(), ...runs.flat()]);
     model.dispose();
   }
 }
