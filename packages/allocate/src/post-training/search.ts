@@ -3,7 +3,9 @@
  * predicted drift + λ × its bytes (predicted drift = gains × weight errors, added over tensors);
  * λ is set by a predicted-drift target τ, and τ is moved by measuring whole allocations: raised
  * while the measured fidelity is within budget (lowered while it is not) by a step read from the
- * measured drift, then bisected (geometrically) between the last pass and the first failure.
+ * measured drift, then bisected (geometrically) between the last pass and the first failure. The
+ * smallest allocation within budget wins, or, within 1% of its bytes, the one measured furthest
+ * inside the budget.
  */
 import type { FidelityReport } from './compare-outputs.js';
 import type { PlanTensor } from './options.js';
@@ -67,6 +69,31 @@ export function priceFor(target: number, choose: (lambda: number) => TensorPlan[
   return 10 ** lo;
 }
 
+/** An allocation measured within budget. */
+export interface Verified {
+  readonly plan: TensorPlan[];
+  readonly fidelity: FidelityReport;
+  readonly lambda: number;
+  readonly bytes: number;
+}
+
+/** A fraction of the smallest verified bytes not worth a larger measured drift. */
+const NEGLIGIBLE_SAVING = 0.01;
+
+const worstError = (f: FidelityReport) => Math.max(...f.outputs.map((o) => o.relativeError));
+
+/**
+ * Of the allocations verified within budget, the one with the smallest measured drift among those
+ * within {@link NEGLIGIBLE_SAVING} of the fewest bytes: a plan nearer the budget for a fraction
+ * of a percent of the file is nearer the edge where outputs of inputs not calibrated on jump
+ * (detectors that threshold and sort their boxes).
+ */
+export function safestOfSmallest(passed: readonly Verified[]): Verified | undefined {
+  if (passed.length === 0) return undefined;
+  const fewest = Math.min(...passed.map((p) => p.bytes));
+  return passed.filter((p) => p.bytes <= fewest * (1 + NEGLIGIBLE_SAVING)).reduce((a, b) => (b.fidelity.drift < a.fidelity.drift ? b : a));
+}
+
 /** Finds the smallest verified allocation (see the module comment). */
 export async function searchAllocation(args: {
   readonly tensors: readonly PlanTensor[];
@@ -79,7 +106,7 @@ export async function searchAllocation(args: {
   const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, args.candidates, args.sensitivity);
   const tried = new Map<string, FidelityReport>();
   const notes: string[] = [];
-  let best: { plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; bytes: number } | undefined;
+  const passed: Verified[] = [];
   let lo: number | undefined; // largest target verified within budget
   let hi: number | undefined; // smallest target verified over budget
   let target = 1;
@@ -96,9 +123,9 @@ export async function searchAllocation(args: {
       args.onProgress?.({ label: `verify allocation at predicted drift ${target.toPrecision(3)}`, current: verifications, total: args.maxVerifications });
     }
     const bytes = plan.reduce((a, p) => a + p.bytes, 0);
-    notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${Math.max(...fidelity.outputs.map((o) => o.relativeError)).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
     if (fidelity.withinBudget) {
-      if (!best || bytes < best.bytes) best = { plan, fidelity, lambda, bytes };
+      passed.push({ plan, fidelity, lambda, bytes });
       lo = target;
     } else {
       hi = target;
@@ -111,22 +138,28 @@ export async function searchAllocation(args: {
     if (next === target) break;
     target = next;
   }
-  if (best) return { plan: best.plan, fidelity: best.fidelity, lambda: best.lambda, notes };
-  // Nothing verified within budget: every tensor rounded to float16 where it may be (one more
-  // verification; it catches models whose probes saw no drift at all), else every tensor float.
+  const best = safestOfSmallest(passed);
+  if (best) {
+    if (best !== passed.reduce((a, b) => (b.bytes < a.bytes ? b : a))) notes.push(`kept ${Math.round(best.bytes).toLocaleString('en')} B (measured worst relative error ${worstError(best.fidelity).toFixed(4)}): the smallest allocation within budget saves under ${NEGLIGIBLE_SAVING * 100}% more`);
+    return { plan: best.plan, fidelity: best.fidelity, lambda: best.lambda, notes };
+  }
+  // Nothing verified within budget: every tensor rounded to float16 where it may be and that
+  // saves bytes over keeping it exactly (one more verification; it catches models whose probes saw
+  // no drift at all), else every tensor kept exactly (candidate 0: lossless).
   const rounded = args.tensors.map((t) => {
-    const c = args.candidates.get(t.name)!.find((x) => x.float16);
-    return c ? planEntry(t, c, 0) : undefined;
+    const [exact, ...rest] = args.candidates.get(t.name)!;
+    const c = rest.find((x) => x.float16);
+    return c && c.bytes < exact.bytes ? planEntry(t, c, 0) : undefined;
   });
   if (rounded.some((p) => p !== undefined)) {
     const plan = rounded.map((p, i) => p ?? planEntry(args.tensors[i], args.candidates.get(args.tensors[i].name)![0], 0));
     const fidelity = await args.verify(plan);
     const bytes = plan.reduce((a, p) => a + p.bytes, 0);
-    notes.push(`no coded allocation was verified within budget; every float32 tensor rounded to float16: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${Math.max(...fidelity.outputs.map((o) => o.relativeError)).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    notes.push(`no coded allocation was verified within budget; every float32 tensor rounded to float16: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
     if (fidelity.withinBudget) return { plan, fidelity, lambda: 0, notes };
   }
-  // Every tensor stays float (the original outputs, exactly).
-  const plan = choose(0).map(({ channels: _c, float16: _f, ...p }) => ({ ...p, sparsity: 0, bits: null, bytes: 4 * p.params, drift: 0 }));
+  // Every tensor stays as it is (the original outputs, exactly).
+  const plan = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
   const fidelity = await args.verify(plan);
   notes.push('no compressed allocation was verified within budget: every tensor stays float');
   return { plan, fidelity, lambda: 0, notes };

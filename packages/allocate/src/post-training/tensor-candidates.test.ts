@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compressTensor, entropyBits, isFloat16Exact, tensorCandidates } from './tensor-candidates.js';
+import { compressTensor, entropyBits, isFloat16Exact, losslessBytes, tensorCandidates } from './tensor-candidates.js';
 
 describe('tensor candidates', () => {
   it('tells float16-exact tensors (stored in 2 bytes per value) from others', () => {
@@ -39,4 +39,22 @@ describe('tensor candidates', () => {
     expect(error(plain.values)).toBeGreaterThan(0.5);
     expect(error(c.values)).toBeLessThan(0.1);
   });
+
+  it('prices keeping a tensor exactly as the writer stores it: repeating values by their exact codebook', () => {
+    // What tfjs decodes a uint8-quantized weight to: 64 affine levels, min + scale × q.
+    const levels = Float32Array.from({ length: 4096 }, (_, i) => Math.fround(-0.5 + (1 / 255) * ((i * 37) % 64)));
+    const codes = Uint8Array.from({ length: 4096 }, (_, i) => (i * 37) % 64);
+    // The codes' entropy (6 bits: 64 equally frequent levels) plus 64 float32 centroids.
+    expect(losslessBytes(levels)).toBeCloseTo((4096 * entropyBits(codes, 64)) / 8 + 4 * 64, 6);
+    expect(losslessBytes(levels)).toBe(3328);
+    expect(tensorCandidates(levels, [0], [4], 0.5, compressTensor)[0].bytes).toBe(3328);
+    const distinct = Float32Array.from({ length: 1000 }, (_, i) => 0.1 + i / 1000);
+    expect(losslessBytes(distinct)).toBe(4000); // no value repeats: the floats
+    expect(losslessBytes(distinct.map((v) => Math.fround(onFloat16Grid(v))))).toBe(2000); // float16, every value distinct
+  });
 });
+
+/** `v` rounded to a float16 with 1,000 distinct values in [0.1, 1.1): steps of 2^-10 apart. */
+function onFloat16Grid(v: number): number {
+  return Math.round(v * 1024) / 1024;
+}

@@ -3,7 +3,7 @@
  * bytes: magnitude pruning to a sparsity (`@dc/prune`), then k-means weight sharing of the kept
  * weights to `bits` (`@dc/quantize`, linear init, 1-D Lloyd), or kept float (`bits: null`).
  */
-import { createRandom, roundToFloat16 } from '@dc/core';
+import { createRandom, exactCodebook, exactCodebookBound, exactInFloat16, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
@@ -72,6 +72,18 @@ export function isFloat16Exact(values: Float32Array): boolean {
   return true;
 }
 
+/**
+ * Predicted bytes of `values` stored losslessly, as the GraphModel writer stores a weight it is not
+ * asked to compress: its floats (2 bytes each when every value is a float16, else 4), or, where
+ * fewer, the entropy-coded indices of its exact codebook (values that repeat: a converter's uint8
+ * or float16 weights; see `exactCodebook` of `@dc/core`).
+ */
+export function losslessBytes(values: Float32Array): number {
+  const floats = (isFloat16Exact(values) ? 2 : 4) * values.length;
+  const cb = exactCodebook(values);
+  return cb ? Math.min(floats, exactCodebookBound(cb, values.length, exactInFloat16(cb.centroids) ? 2 : 4)) : floats;
+}
+
 /** One choice for one tensor, with its errors and bytes. */
 export interface TensorCandidate {
   readonly sparsity: number;
@@ -91,19 +103,20 @@ export interface TensorCandidate {
 
 /**
  * Every candidate of one tensor: float (sparsity 0), and each sparsity × each bit width, plus the
- * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures). Floats cost 2
- * bytes each when every value is a float16 (as in a model quantized to float16 by its converter,
- * which writers store losslessly), else 4. With `channels`, each coded candidate also comes with
- * per-channel scales (its bytes plus one float16 scale per channel); with `float16`, a float32
- * tensor may also be rounded to float16 (2 bytes per weight).
+ * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures). Unpruned floats
+ * cost their {@link losslessBytes} (values a converter quantized are coded by their exact
+ * codebook); pruned floats 2 bytes each when every value is a float16, else 4. With `channels`,
+ * each coded candidate also comes with per-channel scales (its bytes plus one float16 scale per
+ * channel); with `float16`, a float32 tensor may also be rounded to float16 (at most 2 bytes per
+ * weight: the rounded values' {@link losslessBytes}).
  */
 export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor, channels?: number, float16 = false): TensorCandidate[] {
   const n = values.length;
   const floatBits = isFloat16Exact(values) ? 16 : 32;
-  const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: (floatBits / 8) * n }];
+  const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytes(values) }];
   if (float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
     const rounded = compress(values, 0, null, { float16: true });
-    out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: squaredDistance(values, rounded.values), bytes: 2 * n });
+    out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: squaredDistance(values, rounded.values), bytes: losslessBytes(rounded.values) });
   }
   for (const s of new Set([...sparsities, probeSparsity])) {
     const pruned = s > 0 ? compress(values, s, null) : undefined;

@@ -7,6 +7,7 @@ import type { Codebook } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from './encode.js';
+import { exactCodebook, exactCodebookBound } from './exact-codebook.js';
 import { exactInFloat16 } from './float16.js';
 import { frame } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
@@ -65,9 +66,14 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
   if (!(w.values instanceof Float32Array)) throw new DcError('INVALID_MODEL', `weight ${w.name} (float32) needs its values as Float32Array`, { tensor: w.name });
   const tensor = { shape: w.shape, values: w.values };
   // Lossless only: float16 where every stored value is exactly a float16, else float32.
-  const plan = w.codebook
-    ? planCodedTensor(w.name, tensor, w.codebook, { ...opts, codebookFormat: exactInFloat16(w.codebook.centroids) ? 'float16' : 'float32' })
-    : planFloatTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' }, true);
+  const coded = (cb: Codebook) => planCodedTensor(w.name, tensor, cb, { ...opts, codebookFormat: exactInFloat16(cb.centroids) ? 'float16' : 'float32' });
+  if (w.codebook) return { ...coded(w.codebook), dtype: 'float32' };
+  const floats = planFloatTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' }, true);
+  // Floats that repeat (a converter's uint8 or float16 weights): their exact codebook where smaller.
+  // Planned only where the codes' entropy promises fewer bytes (coding 16-bit symbols is slow).
+  const exact = exactCodebook(w.values, w.mask);
+  const promising = exact && exactCodebookBound(exact, w.values.length, exactInFloat16(exact.centroids) ? 2 : 4) < 0.98 * floats.bytes;
+  const plan = promising ? [floats, coded(exact)].reduce((a, b) => (b.bytes < a.bytes ? b : a)) : floats;
   return { ...plan, dtype: 'float32' };
 }
 
@@ -75,7 +81,9 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
  * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9), or 5 when a
  * codebook carries per-channel scales (§9.3). Each float32
  * weight is stored as its codebook indices (with `codebook`) or its float values, sparse or
- * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; floats
+ * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; a weight
+ * without a codebook whose values repeat (a converter's uint8 or float16 weights) as the indices
+ * of its exact codebook where that is smaller (see `exactCodebook`); floats
  * as `f16` only where every value is exactly a float16 (so the file decodes to exactly the given
  * values; `floatFormat` and `codebookFormat` are not used). Float values may be infinite or NaN
  * (graph constants such as a -inf threshold); codebooks may not. A record or weight the reader
