@@ -8,7 +8,7 @@
  * step of `createTfjsTrainer` itself (`@dc/core/tfjs`): batch copy, forward, categorical
  * cross-entropy, gradients, Adam, loss read-back; with `threads: 2` each batch is shared with a
  * data-parallel worker thread. After `--warmup` steps, `--batches` steps are timed and the epoch
- * time is extrapolated (469 × mean step time); the `wasm-fast` rows (what the demo trains with)
+ * time is extrapolated (469 × mean step time); the LeNet `wasm-fast` rows (what the demo trains with)
  * and every row with `--full` run a whole epoch instead (469 steps, the warm-up ones untimed:
  * 469 × the mean of the rest). Per step the script records wall time and this process's CPU time
  * (user + system, all threads): on a loaded machine CPU time is the steadier of the two.
@@ -49,6 +49,9 @@ export const CONFIGS = [
   { model: 'lenet5', backend: 'wasm-fast', threads: 2, full: true },
   { model: 'lenet-300-100', backend: 'wasm-fast-xnnpack2', threads: 1, batches: 30 },
   { model: 'lenet5', backend: 'wasm-fast-xnnpack2', threads: 1, batches: 10 },
+  // The demo's seed convnet: where data-parallel training starts to pay (the trainer's 'auto').
+  { model: 'seed-convnet', backend: 'wasm-fast', threads: 1, batches: 40 },
+  { model: 'seed-convnet', backend: 'wasm-fast', threads: 2, batches: 40 },
 ];
 
 /**
@@ -136,7 +139,12 @@ function readMnist(count) {
 
 function buildModel(tf, name) {
   const m = tf.sequential();
-  if (name === 'lenet-300-100') {
+  if (name === 'seed-convnet') {
+    m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 5, strides: 2, padding: 'same', useBias: false, activation: 'relu' }));
+    m.add(tf.layers.conv2d({ filters: 64, kernelSize: 5, strides: 2, padding: 'same', useBias: false, activation: 'relu' }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 1024, useBias: false, activation: 'relu' }));
+  } else if (name === 'lenet-300-100') {
     m.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
     m.add(tf.layers.dense({ units: 300, activation: 'relu' }));
     m.add(tf.layers.dense({ units: 100, activation: 'relu' }));

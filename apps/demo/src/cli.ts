@@ -22,7 +22,7 @@ function common(cmd: Command): Command {
     .option('--baseline-polish-epochs <n>', 'baseline epochs at a tenth of its learning rate (0: none)', nonNegativeInt('--baseline-polish-epochs'))
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
     .option('--augment-translate <px>', 'shift training images by a random offset in [-px, px] per axis in every training run (0: off; max preset: 2)', nonNegativeInt('--augment-translate'))
-    .option('--threads <n>', "training threads, data-parallel ('auto': one per core; 1: the same figures on every machine)", threadCount('--threads'), 'auto');
+    .option('--threads <n>', "training threads, data-parallel ('auto': one per core for a convnet, 1 for a dense network; 1: the same figures on every machine)", threadCount('--threads'), 'auto');
 }
 
 interface CommonFlags {

@@ -93,7 +93,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
     .option('--seed <n>', 'random seed (shuffling, k-means)', nonNegativeInt('--seed'))
-    .option('--training-threads <n>', "training threads, data-parallel: each batch shared with worker threads ('auto': one per core; default 1, the same figures on every machine)", threadCount('--training-threads'))
+    .option('--training-threads <n>', "training threads, data-parallel: each batch shared with worker threads ('auto': one per core for a convnet, 1 for a dense network; default 1, the same figures on every machine)", threadCount('--training-threads'))
     .option('--augment-translate <px>', 'retrain on training images shifted by a random offset in [-px, px] per axis (models with image inputs [h, w, c]; default 0: off)', nonNegativeInt('--augment-translate'))
     .option('--validation-split <x>', 'fraction of the training data held out for the per-stage accuracy (default 0.1)', positiveNumber('--validation-split'))
     .option('--train-limit <n>', 'train on the first N samples only', positiveInt('--train-limit'))

@@ -63,8 +63,10 @@ export interface TfjsTrainerOptions {
    * Threads per training step (default 1). With more, each fine-tuning run starts `threads − 1`
    * worker threads with their own copy of the model, and every batch is shared among them by
    * rows (data-parallel; the gradients are summed, the optimizer and the hooks run here as
-   * before). `'auto'`: one per CPU core. Node only, and only on the `wasm` and `cpu` tfjs backends
-   * (tfjs-node already uses every core); elsewhere it is 1. Results agree with one thread to
+   * before). `'auto'`: one per CPU core where each step gives every weight enough work to pay
+   * for the exchange (batch size × the model's weight reuse ≥ 170: convnets such as LeNet-5), else
+   * 1 (dense networks such as LeNet-300-100 train slower on more threads). Node only, and only
+   * on the `wasm` and `cpu` tfjs backends (tfjs-node already uses every core); elsewhere it is 1. Results agree with one thread to
    * float32 rounding (the gradients add up in another order), not bit for bit: for figures that
    * must not depend on the machine, keep 1.
    */
@@ -132,7 +134,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
       const batchSize = ft.batchSize ?? options.batchSize ?? 128;
       let batches = source.examples === undefined ? undefined : Math.ceil(source.examples / batchSize);
       const random = root.fork(`fineTune:${runs++}`);
-      const threads = await trainingThreads(tfjs, options.threads ?? 1);
+      const threads = await trainingThreads(tfjs, options.threads ?? 1, { model, batchSize });
       const trainableVars = trainable.map(([, v]) => v);
       // The mean loss of some rows, times their share of the batch (data-parallel: shares add up to 1).
       const gradientsOf = (xs: tf.Tensor, ys: tf.Tensor, share: number) =>
