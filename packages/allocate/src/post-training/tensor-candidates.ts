@@ -3,7 +3,7 @@
  * bytes: magnitude pruning to a sparsity (`@dc/prune`), then k-means weight sharing of the kept
  * weights to `bits` (`@dc/quantize`, linear init, 1-D Lloyd), or kept float (`bits: null`).
  */
-import { createRandom, exactCodebook, exactCodebookBound, exactInFloat16, roundToFloat16 } from '@dc/core';
+import { createRandom, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
@@ -75,12 +75,12 @@ export function isFloat16Exact(values: Float32Array): boolean {
 /**
  * Predicted bytes of `values` stored losslessly, as the GraphModel writer stores a weight it is not
  * asked to compress: its floats (2 bytes each when every value is a float16, else 4), or, where
- * fewer, the entropy-coded indices of its exact codebook (values that repeat: a converter's uint8
+ * fewer (and it has at least `EXACT_CODEBOOK_MIN_ELEMENTS`), the entropy-coded indices of its exact codebook (values that repeat: a converter's uint8
  * or float16 weights; see `exactCodebook` of `@dc/core`).
  */
 export function losslessBytes(values: Float32Array): number {
   const floats = (isFloat16Exact(values) ? 2 : 4) * values.length;
-  const cb = exactCodebook(values);
+  const cb = values.length >= EXACT_CODEBOOK_MIN_ELEMENTS ? exactCodebook(values) : undefined;
   return cb ? Math.min(floats, exactCodebookBound(cb, values.length, exactInFloat16(cb.centroids) ? 2 : 4)) : floats;
 }
 

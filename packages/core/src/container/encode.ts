@@ -10,7 +10,7 @@ import { COMPACT_HEADER_VERSION, writeCompactHeader } from './compact-header.js'
 import { frame, layoutSections } from './framing.js';
 import type { ContainerHeader, StreamHeader, StreamRole, TensorHeader } from './header.js';
 import { crc32 } from './crc32.js';
-import { planCodedTensor, planFloatTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
+import { planCodedTensor, planUnclusteredTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { RAW_ENCODING, type StreamEncoder } from './stream-codec.js';
 
@@ -106,8 +106,10 @@ export function placeStreams(plans: readonly TensorEncoding[], encoders: readonl
 
 /**
  * Encodes `input.model` (every kernel and bias) into `.dcm` bytes. Clustered tensors (with a
- * codebook) are stored as codebook indices, the others as floats; each tensor sparse or dense,
- * whichever is smaller unless `layout` forces one. See docs/format.md.
+ * codebook) are stored as codebook indices, the others as floats, or as the indices of their
+ * exact codebook where their values repeat and that is smaller (a converter's `uint8` weights;
+ * decoded to the same values); each tensor sparse or dense, whichever is smaller unless `layout`
+ * forces one. See docs/format.md.
  */
 export function encodeContainer(input: ContainerInput, options: EncodeContainerOptions = {}): EncodedContainer {
   const opts = resolveLayoutOptions(options);
@@ -124,7 +126,7 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
         hint: 'Cluster layer-graph tensors without channel scales, or write a GraphModel with encodeGraphModelContainer.',
       });
     }
-    return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts) : planFloatTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
+    return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts) : planUnclusteredTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
   });
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
   const layers = model.layers.map((l) => ({ name: l.name, config: l.config, ...(l.inputs === undefined ? {} : { inputs: [...l.inputs] }) }));

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { exactCodebook } from './exact-codebook.js';
 import { decodeGraphModelContainer, graphTensorValues } from './graph-model-decode.js';
 import { encodeGraphModelContainer } from './graph-model-encode.js';
+import { toDenseModel } from '../compressed.js';
 import { createRandom } from '../random.js';
+import { tinyDenseModel } from '../testing/fixtures.js';
+import { decodeContainer } from './decode.js';
+import { encodeContainer } from './encode.js';
 
 /** What tfjs decodes a `--quantize_uint8` weight to: min + scale × q, q in 0..255, in float32. */
 function dequantizedUint8(n: number, seed: number): Float32Array {
@@ -65,5 +69,22 @@ describe('GraphModel files store repeating floats as exact codebooks', () => {
     const decoded = decodeGraphModelContainer(encoded.bytes);
     expect(Array.from(graphTensorValues(decoded.tensors[0]))).toEqual(Array.from(uint8));
     expect(Array.from(graphTensorValues(decoded.tensors[1]))).toEqual(Array.from(distinct));
+  });
+});
+
+describe('layer files store repeating floats as exact codebooks too', () => {
+  it('a uint8-quantized kernel of a LayersModel: coded, decoded bit for bit; other tensors as before', () => {
+    const model = tinyDenseModel(1);
+    const kernel = model.layers[0].params.kernel!;
+    const levels = dequantizedUint8(kernel.values.length, 7);
+    const quantized = { ...model, layers: model.layers.map((l, i) => (i === 0 ? { ...l, params: { ...l.params, kernel: { ...kernel, values: levels } } } : l)) };
+    const plain = encodeContainer({ model });
+    const encoded = encodeContainer({ model: quantized });
+    expect(encoded.tensors[0].layout).toBe('dense-coded');
+    expect(plain.tensors[0].layout).toBe('dense');
+    expect(encoded.tensors.slice(1).map((t) => t.bytes)).toEqual(plain.tensors.slice(1).map((t) => t.bytes));
+    expect(encoded.tensors[0].bytes).toBe(levels.length + 4 * new Set(levels).size);
+    const decoded = toDenseModel(decodeContainer(encoded.bytes));
+    expect(Array.from(decoded.layers[0].params.kernel!.values)).toEqual(Array.from(levels));
   });
 });

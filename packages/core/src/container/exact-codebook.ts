@@ -6,6 +6,9 @@
 import type { Codebook } from '../artifacts.js';
 import { bitsFor } from './bit-pack.js';
 
+/** Fewest elements for which writers try an exact codebook (a bias or a scale gains a few bytes at most). */
+export const EXACT_CODEBOOK_MIN_ELEMENTS = 256;
+
 /** Most centroids a codebook may hold (codes up to 16 bits). */
 export const MAX_CENTROIDS = 65536;
 

@@ -7,13 +7,12 @@ import type { Codebook } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from './encode.js';
-import { exactCodebook, exactCodebookBound } from './exact-codebook.js';
 import { exactInFloat16 } from './float16.js';
 import { frame } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
-import { planCodedTensor, planFloatTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
+import { planCodedTensor, planUnclusteredTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { RAW_ENCODING } from './stream-codec.js';
 
 /** One weight to write: dense values, and for float32 weights optionally a codebook or a prune mask. */
@@ -66,14 +65,9 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
   if (!(w.values instanceof Float32Array)) throw new DcError('INVALID_MODEL', `weight ${w.name} (float32) needs its values as Float32Array`, { tensor: w.name });
   const tensor = { shape: w.shape, values: w.values };
   // Lossless only: float16 where every stored value is exactly a float16, else float32.
-  const coded = (cb: Codebook) => planCodedTensor(w.name, tensor, cb, { ...opts, codebookFormat: exactInFloat16(cb.centroids) ? 'float16' : 'float32' });
-  if (w.codebook) return { ...coded(w.codebook), dtype: 'float32' };
-  const floats = planFloatTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' }, true);
-  // Floats that repeat (a converter's uint8 or float16 weights): their exact codebook where smaller.
-  // Planned only where the codes' entropy promises fewer bytes (coding 16-bit symbols is slow).
-  const exact = exactCodebook(w.values, w.mask);
-  const promising = exact && exactCodebookBound(exact, w.values.length, exactInFloat16(exact.centroids) ? 2 : 4) < 0.98 * floats.bytes;
-  const plan = promising ? [floats, coded(exact)].reduce((a, b) => (b.bytes < a.bytes ? b : a)) : floats;
+  const plan = w.codebook
+    ? planCodedTensor(w.name, tensor, w.codebook, { ...opts, codebookFormat: exactInFloat16(w.codebook.centroids) ? 'float16' : 'float32' })
+    : planUnclusteredTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' }, true);
   return { ...plan, dtype: 'float32' };
 }
 

@@ -11,6 +11,7 @@ import { encodeGaps } from './gaps.js';
 import { matrixDims, permute, toColumnOrder } from './order.js';
 import { isChannelCount, scaledValue } from './channel-scales.js';
 import { firstNonFinite } from './float-stream.js';
+import { EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound } from './exact-codebook.js';
 import { exactInFloat16 } from './float16.js';
 import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
 import type { StreamEncoder } from './stream-codec.js';
@@ -207,4 +208,23 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
     candidates.push({ key, shape, layout: 'dense', entries: values.length, streams: [planFloats('values', values, type)] });
   }
   return smallest(candidates);
+}
+
+/**
+ * Plans an unclustered float tensor: its floats ({@link planFloatTensor}), or, where it has at
+ * least {@link EXACT_CODEBOOK_MIN_ELEMENTS} elements whose nonzero values repeat (a converter's
+ * `uint8` or `float16` weights, dequantized) and that takes fewer bytes, the indices of its exact codebook (`exactCodebook`; centroids in `f16` where every one is
+ * a float16). Both decode to the same values: with `floatFormat: 'float16'` the codebook is tried
+ * only where every value is a float16 (rounding would otherwise change them).
+ */
+export function planUnclusteredTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: LayoutOptions, infiniteValues = false): TensorEncoding {
+  const floats = planFloatTensor(key, tensor, mask, opts, infiniteValues);
+  if (tensor.values.length < EXACT_CODEBOOK_MIN_ELEMENTS || (opts.floatFormat === 'float16' && !exactInFloat16(tensor.values))) return floats;
+  const exact = exactCodebook(tensor.values, mask);
+  if (!exact) return floats;
+  const codebookFormat = exactInFloat16(exact.centroids) ? 'float16' : 'float32';
+  // Planned only where the codes' entropy promises fewer bytes (coding 16-bit symbols is slow).
+  if (exactCodebookBound(exact, tensor.values.length, codebookFormat === 'float16' ? 2 : 4) >= 0.98 * floats.bytes) return floats;
+  const coded = planCodedTensor(key, tensor, exact, { ...opts, codebookFormat });
+  return coded.bytes < floats.bytes ? coded : floats;
 }
