@@ -73,10 +73,10 @@ export function isFloat16Exact(values: Float32Array): boolean {
 }
 
 /**
- * Predicted bytes of `values` stored losslessly, as the GraphModel writer stores a weight it is not
- * asked to compress: its floats (2 bytes each when every value is a float16, else 4), or, where
- * fewer (and it has at least `EXACT_CODEBOOK_MIN_ELEMENTS`), the entropy-coded indices of its exact codebook (values that repeat: a converter's uint8
- * or float16 weights; see `exactCodebook` of `@dc/core`).
+ * Predicted bytes of `values` stored losslessly, as `@dc/core`'s writers store a tensor they are
+ * not asked to compress: its floats (2 bytes each when every value is a float16, else 4), or,
+ * where fewer (from `EXACT_CODEBOOK_MIN_ELEMENTS` elements), the entropy-coded indices of its
+ * exact codebook (values that repeat: a converter's uint8 or float16 weights; `exactCodebook`).
  */
 export function losslessBytes(values: Float32Array): number {
   const floats = (isFloat16Exact(values) ? 2 : 4) * values.length;
