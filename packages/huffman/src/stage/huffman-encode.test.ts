@@ -72,15 +72,25 @@ describe('huffmanEncode', () => {
     for (const s of m.streams) if (s.symbols >= 10_000) expect(s.bitsPerSymbol).toBeLessThanOrEqual(s.entropy * 1.02 + 0.01);
   });
 
-  it('stores a pruned-only model as sparse float32 values', async () => {
-    const p = pruneAndCluster(tinyDenseModel(4, 100, 50), 0.1, 4);
-    const result = await createPipeline().use(huffmanEncode()).run(p.model, { artifacts: { 'prune/masks': p.masks } });
+  it('stores a pruned-only model as sparse float32 values, and pruned values that repeat by their exact codebook', async () => {
+    const base = tinyDenseModel(4, 100, 50);
+    const p = pruneAndCluster(base, 0.1, 4);
+    const pruned = mapParams(base, (r) => {
+      const mask = p.masks.get(r.key);
+      return mask ? { shape: r.tensor.shape, values: r.tensor.values.map((v, i) => (mask[i] ? v : 0)) } : undefined;
+    });
+    const result = await createPipeline().use(huffmanEncode()).run(pruned, { artifacts: { 'prune/masks': p.masks } });
     const m = result.report.stages[0].metrics as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(m.layers[0].layout).toBe('sparse');
     expect(m.layers[0].weightBits.fixed).toBe(32);
     expect(m.ratio).toBeGreaterThan(4);
     const decoded = result.artifacts['encode/file']!.decoded;
-    expect(Array.from(densify(decoded.tensors.get('fc1/kernel')!))).toEqual(Array.from(p.model.layers[0].params.kernel!.values));
+    expect(Array.from(densify(decoded.tensors.get('fc1/kernel')!))).toEqual(Array.from(pruned.layers[0].params.kernel!.values));
+    // Clustered values given without their codebook (4 distinct): coded by their exact codebook, losslessly.
+    const repeated = await createPipeline().use(huffmanEncode()).run(p.model, { artifacts: { 'prune/masks': p.masks } });
+    expect((repeated.report.stages[0].metrics as Record<string, any>).layers[0].layout).toBe('sparse-coded'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Array.from(densify(repeated.artifacts['encode/file']!.decoded.tensors.get('fc1/kernel')!))).toEqual(Array.from(p.model.layers[0].params.kernel!.values));
+    expect(repeated.artifacts['encode/file']!.bytes.length).toBeLessThan(result.artifacts['encode/file']!.bytes.length);
   });
 
   it('refuses to write a file that disagrees with the model, and validates options', async () => {
