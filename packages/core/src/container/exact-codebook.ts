@@ -4,6 +4,7 @@
  * floats that repeat, and their indices, entropy-coded, take fewer bytes than the floats.
  */
 import type { Codebook } from '../artifacts.js';
+import { entropyOf } from '../encode-file/entropy.js';
 import { bitsFor } from './bit-pack.js';
 
 /** Fewest elements for which writers try an exact codebook (a bias or a scale gains a few bytes at most). */
@@ -34,14 +35,8 @@ export function exactCodebook(values: Float32Array, mask?: Uint8Array): Codebook
     if (seen.size > MAX_CENTROIDS) return undefined;
   }
   if (kept === 0 || seen.size > kept / 2) return undefined;
-  const centroids = Float32Array.from(new Float32Array(Uint32Array.from(seen).buffer)).sort();
-  const codeOf = new Map<number, number>();
-  const probe = new Float32Array(1);
-  const probeBits = new Uint32Array(probe.buffer);
-  centroids.forEach((c, i) => {
-    probe[0] = c;
-    codeOf.set(probeBits[0], i);
-  });
+  const centroids = new Float32Array(Uint32Array.from(seen).buffer).sort();
+  const codeOf = new Map(Array.from(new Uint32Array(centroids.buffer), (bits, code) => [bits, code]));
   const positions = new Uint32Array(kept);
   const codes = centroids.length > 256 ? new Uint16Array(kept) : new Uint8Array(kept);
   for (let i = 0, o = 0; i < values.length; i++) {
@@ -61,7 +56,5 @@ export function exactCodebookBound(cb: Codebook, size: number, centroidBytes: nu
   const counts = new Float64Array(cb.centroids.length + 1);
   for (const c of cb.codes) counts[c]++;
   counts[cb.centroids.length] = size - cb.codes.length;
-  let bits = 0;
-  for (const n of counts) if (n > 0) bits -= n * Math.log2(n / size);
-  return bits / 8 + cb.centroids.length * centroidBytes;
+  return (entropyOf(counts) * size) / 8 + cb.centroids.length * centroidBytes;
 }
