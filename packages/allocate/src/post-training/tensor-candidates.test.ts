@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compressTensor, entropyBits, isFloat16Exact, losslessBytes, tensorCandidates } from './tensor-candidates.js';
+import { compressTensor, entropyBits, losslessBytes, tensorCandidates } from './tensor-candidates.js';
 
 describe('tensor candidates', () => {
-  it('tells float16-exact tensors (stored in 2 bytes per value) from others', () => {
-    expect(isFloat16Exact(Float32Array.from([0, -0, 1, 0.5, 65504, -2.5, 2 ** -24, 0.0999755859375]))).toBe(true);
-    expect(isFloat16Exact(Float32Array.from([0.1]))).toBe(false);
-    expect(isFloat16Exact(Float32Array.from([65520]))).toBe(false);
-    expect(isFloat16Exact(Float32Array.from([1 + 2 ** -11]))).toBe(false);
-  });
-
   it('prices float, pruned and clustered choices from their exact weight errors', () => {
     const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3);
     const cands = tensorCandidates(values, [0, 0.5], [4], 0.5, compressTensor);

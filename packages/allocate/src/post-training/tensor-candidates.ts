@@ -3,7 +3,7 @@
  * bytes: magnitude pruning to a sparsity (`@dc/prune`), then k-means weight sharing of the kept
  * weights to `bits` (`@dc/quantize`, linear init, 1-D Lloyd), or kept float (`bits: null`).
  */
-import { createRandom, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, roundToFloat16 } from '@dc/core';
+import { createRandom, entropyOf, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
@@ -54,22 +54,10 @@ export const compressTensor: CompressTensor = (values, sparsity, bits, form = {}
 
 /** Shannon entropy (bits per symbol) of `codes` taking `k` values. */
 export function entropyBits(codes: ArrayLike<number>, k: number): number {
-  if (codes.length === 0 || k <= 1) return 0;
+  if (k <= 1) return 0;
   const counts = new Float64Array(k);
   for (let i = 0; i < codes.length; i++) counts[codes[i]]++;
-  let h = 0;
-  for (const n of counts) if (n > 0) h -= (n / codes.length) * Math.log2(n / codes.length);
-  return h;
-}
-
-/** Whether every value of `values` is exactly a float16 (a writer may then store it in 2 bytes, losslessly). */
-export function isFloat16Exact(values: Float32Array): boolean {
-  const probe = new Float32Array(1);
-  for (const v of values) {
-    probe[0] = v;
-    if (!Number.isFinite(v) || Math.abs(v) > 65504 || roundToFloat16(v) !== probe[0]) return false;
-  }
-  return true;
+  return entropyOf(counts);
 }
 
 /**
@@ -79,7 +67,7 @@ export function isFloat16Exact(values: Float32Array): boolean {
  * exact codebook (values that repeat: a converter's uint8 or float16 weights; `exactCodebook`).
  */
 export function losslessBytes(values: Float32Array): number {
-  const floats = (isFloat16Exact(values) ? 2 : 4) * values.length;
+  const floats = (exactInFloat16(values) ? 2 : 4) * values.length;
   const cb = values.length >= EXACT_CODEBOOK_MIN_ELEMENTS ? exactCodebook(values) : undefined;
   return cb ? Math.min(floats, exactCodebookBound(cb, values.length, exactInFloat16(cb.centroids) ? 2 : 4)) : floats;
 }
@@ -112,7 +100,7 @@ export interface TensorCandidate {
  */
 export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor, channels?: number, float16 = false): TensorCandidate[] {
   const n = values.length;
-  const floatBits = isFloat16Exact(values) ? 16 : 32;
+  const floatBits = exactInFloat16(values) ? 16 : 32;
   const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytes(values) }];
   if (float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
     const rounded = compress(values, 0, null, { float16: true });

@@ -3,7 +3,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bitsFor, packBits, unpackBits } from './bit-pack.js';
 import { crc32 } from './crc32.js';
-import { fromFloat16Bits, toFloat16Bits } from './float16.js';
+import { exactInFloat16, fromFloat16Bits, toFloat16Bits } from './float16.js';
 import { decodeGaps, encodeGaps, gapSymbolCount } from './gaps.js';
 
 describe('crc32', () => {
@@ -101,5 +101,9 @@ describe('float16', () => {
         expect(Math.abs(back - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * 2 ** -11, 2 ** -25) * 1.0000001);
       }),
     );
+  });
+  it('tells values stored exactly in 2 bytes (the sign of zero kept) from others', () => {
+    expect(exactInFloat16(Float32Array.from([0, -0, 1, 0.5, 65504, -2.5, 2 ** -24, 0.0999755859375]))).toBe(true);
+    for (const v of [0.1, 65520, 1 + 2 ** -11, 2 ** -26, NaN]) expect(exactInFloat16(Float32Array.from([1, v]))).toBe(false);
   });
 });
