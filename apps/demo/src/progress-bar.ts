@@ -41,6 +41,7 @@ export function barView(stream: NodeJS.WritableStream): ProgressView {
         bar.update(p.batch, { detail: `loss ${p.loss.toFixed(4)}` });
       },
       onEpochEnd: () => {},
+      end: () => {},
     }),
   };
 }

@@ -17,7 +17,7 @@ function logFile(): { stream: Writable; text: () => string } {
 }
 
 describe('createProgress on a stream that is not a terminal', () => {
-  it('writes one plain line per epoch and per quarter of a step, no bar, nothing on stdout', () => {
+  it('writes one plain line per epoch and per quarter of a step (none while epochs are reported), no bar, nothing on stdout', () => {
     const log = logFile();
     const stdout = vi.spyOn(process.stdout, 'write');
     const progress = createProgress('validation', log.stream);
@@ -34,6 +34,8 @@ describe('createProgress on a stream that is not a terminal', () => {
       }
       training.onEpochEnd({ epoch, loss: epoch === 1 ? 0.01234 : 0.00987, seconds: epoch === 1 ? 12.345 : 9.96 });
     }
+    training.end();
+    progress.observer.onProgress!({ stage, label: 'rebuild clustered tensors', current: 2, total: 2 });
     progress.observer.onMessage!({ stage, level: 'warn', message: 'fc3 has 3 distinct weights' });
     const report = { name: stage, options: {}, seconds: 25.04, metrics: {}, bytesBefore: 400, bytesAfter: 100, accuracy: 0.9875 } satisfies StageReport;
     progress.observer.onStageEnd!({ stage, index: 1, report, model: tinyDenseModel() });
@@ -45,16 +47,9 @@ describe('createProgress on a stream that is not a terminal', () => {
         '  dc:cluster cluster fc1: 1/3',
         '  dc:cluster cluster fc2: 2/3',
         '  dc:cluster cluster fc3: 3/3',
-        '  dc:cluster fine-tune centroids, epoch 1/2: 3/10',
-        '  dc:cluster fine-tune centroids, epoch 1/2: 5/10',
-        '  dc:cluster fine-tune centroids, epoch 1/2: 8/10',
-        '  dc:cluster fine-tune centroids, epoch 1/2: 10/10',
         'train epoch 1/2: loss 0.0123, 12.3 s',
-        '  dc:cluster fine-tune centroids, epoch 2/2: 3/10',
-        '  dc:cluster fine-tune centroids, epoch 2/2: 5/10',
-        '  dc:cluster fine-tune centroids, epoch 2/2: 8/10',
-        '  dc:cluster fine-tune centroids, epoch 2/2: 10/10',
         'train epoch 2/2: loss 0.0099, 10.0 s',
+        '  dc:cluster rebuild clustered tensors: 2/2',
         '  warning: fc3 has 3 distinct weights',
         '  dc:cluster done in 25.0 s, validation error 1.25%',
         '',

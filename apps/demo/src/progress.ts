@@ -13,14 +13,14 @@ export interface Progress {
   stop(): void;
   /** A line of text on stderr, above the bar. */
   log(message: string): void;
-  /** The display of one fine-tuning run of `epochs` epochs: a per-batch bar, or a line per epoch. */
+  /** The display of one fine-tuning run of `epochs` epochs: a per-batch bar, or a line per epoch (pipeline steps quiet until `end()`). */
   training(label: string, epochs: number): TrainingDisplay;
   /** An observer that shows each pipeline stage's start, progress, messages and end. */
   observer: PipelineObserver;
 }
 
-/** What one fine-tuning run reports to the display. */
-export type TrainingDisplay = Required<Pick<FineTuneOptions, 'onProgress' | 'onEpochEnd'>>;
+/** What one fine-tuning run reports to the display, and `end()` when it has finished (or failed). */
+export type TrainingDisplay = Required<Pick<FineTuneOptions, 'onProgress' | 'onEpochEnd'>> & { end(): void };
 
 /** How progress within a step is shown: a bar on a terminal ({@link barView}), plain lines elsewhere. */
 export interface ProgressView {

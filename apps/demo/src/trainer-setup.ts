@@ -44,7 +44,7 @@ export async function setupTrainer(
     evaluate: (model) => base.evaluate(model),
     fineTune: (model, ft) => {
       const shown = options.progress.training('train', ft.epochs);
-      return base.fineTune(model, { ...ft, onProgress: (p) => (shown.onProgress(p), ft.onProgress?.(p)), onEpochEnd: (e) => (shown.onEpochEnd(e), ft.onEpochEnd?.(e)) });
+      return base.fineTune(model, { ...ft, onProgress: (p) => (shown.onProgress(p), ft.onProgress?.(p)), onEpochEnd: (e) => (shown.onEpochEnd(e), ft.onEpochEnd?.(e)) }).finally(() => shown.end());
     },
   };
   return { tf: selected.tf, backend: selected.backend, trainer, evaluateTest: (model) => tester.evaluate(model) };

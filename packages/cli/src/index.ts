@@ -8,7 +8,7 @@ export { inspectFile, formatInspect, type InspectResult, type InspectedNode } fr
 export { runFile, runFileOn, formatRun, type RunOptions, type RunResult } from './commands/run.js';
 export { compressionStages } from './compress/stages.js';
 export { resolveSettings, PRESET_NAMES, type CompressSettings, type PerLayer, type PresetName, type SettingsFlags } from './compress/settings.js';
-export { lineProgress, type LineProgressOptions, type Progress } from './compress/progress.js';
+export { epochLine, lineProgress, type LineProgressOptions, type Progress } from './compress/progress.js';
 export { readLabelledData, BYTE_PIXELS, type DataSource, type LabelledData } from './data/labelled-data.js';
 export { positiveInt, nonNegativeInt, positiveNumber, finiteNumber, perLayer, threadCount } from './flags.js';
 export { addRetrainingOptions } from './retraining-options.js';

@@ -32,8 +32,8 @@ describe('dc compress progress lines (stderr, terminal or not)', () => {
     progress.observer.onStageEnd!({ stage: 'dc:prune', index: 0, report, model });
     lineProgress((t) => lines.push(t), { evaluationSet: 'test' }).observer.onStageEnd!({ stage: 'dc:prune', index: 0, report, model });
     expect(lines).toEqual([
-      '    epoch 1/2: loss 0.2500 (61 s)',
-      '    epoch 2/2: loss 0.1250 (123 s)',
+      '    train epoch 1/2: loss 0.2500, 61.4 s',
+      '    train epoch 2/2: loss 0.1250, 122.8 s',
       'stage 1/4: dc:prune',
       '  round 1/1: kept 10.00% of pruned weights',
       '  dc:prune done in 123.5 s, validation error 2.50%',

@@ -35,6 +35,11 @@ export function lineProgress(line: (text: string) => void, options: LineProgress
   };
 }
 
+/** A finished training epoch as one line, as `dc compress` and the demo print it: `train epoch 3/10: loss 0.0123, 12.3 s`. */
+export function epochLine(epoch: { readonly epoch: number; readonly loss: number; readonly seconds: number }, epochs: number, label = 'train'): string {
+  return `${label} epoch ${epoch.epoch}/${epochs}: loss ${epoch.loss.toFixed(4)}, ${epoch.seconds.toFixed(1)} s`;
+}
+
 /** `trainer` that reports the end of every training epoch (mean loss, seconds) through `progress`. */
 export function withEpochLines(trainer: TrainingService, progress: Progress): TrainingService {
   return {
@@ -44,7 +49,7 @@ export function withEpochLines(trainer: TrainingService, progress: Progress): Tr
       trainer.fineTune(model, {
         ...options,
         onEpochEnd: (r) => {
-          progress.log(`    epoch ${r.epoch}/${options.epochs}: loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s)`);
+          progress.log(`    ${epochLine(r, options.epochs)}`);
           options.onEpochEnd?.(r);
         },
       }),
