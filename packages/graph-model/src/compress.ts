@@ -38,7 +38,7 @@ export interface TensorCompression {
 export interface CompressedGraphModel {
   /** The model.json record (topology, signature, metadata) as loaded. */
   readonly record: GraphModelRecord;
-  /** Every weight in manifest order, as the file will store it (with codebooks and masks). */
+  /** Every weight in manifest order, as the file will store it (with codebooks). */
   readonly weights: readonly GraphModelWeight[];
   readonly allocation: GraphAllocation;
   /** Per weight, in manifest order. */
@@ -58,10 +58,12 @@ function positiveZeros(values: Float32Array): Float32Array {
 
 /** One float32 weight compressed: the values the file decodes to, and how the file stores them. */
 export interface CompressedWeight {
-  /** Pruned elements exactly +0, clustered ones their centroid, the others as given (-0 as +0). */
+  /**
+   * Pruned elements exactly +0, clustered ones their centroid, the others as given (-0 as +0).
+   * Without a codebook the writer stores the nonzero values: a weight pruning kept that was
+   * already zero (an already-sparse model) costs nothing.
+   */
   readonly values: Float32Array;
-  /** The elements pruning kept (when pruned and not clustered). */
-  readonly mask?: Uint8Array;
   /** The codebook (when clustered). */
   readonly codebook?: Codebook;
 }
@@ -81,8 +83,7 @@ export function compressWeight(input: Float32Array, allocation: TensorAllocation
   const pruned = mask ? applyMask(values, mask) : values;
   if (allocation.bits === null) {
     // float16: the kept values rounded (the writer then stores them in 2 bytes, exactly); -0 stays +0.
-    const values = allocation.float16 ? pruned.map((v) => roundToFloat16(v) + 0) : pruned;
-    return { values, ...(mask ? { mask } : {}) };
+    return { values: allocation.float16 ? pruned.map((v) => roundToFloat16(v) + 0) : pruned };
   }
   const channels = allocation.channels === undefined ? {} : { channels: allocation.channels };
   const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', ...channels }, createRandom(options.seed ?? 1));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { indexBits } from '../size-model.js';
 import { compressTensor, entropyBits, losslessBytes, tensorCandidates } from './tensor-candidates.js';
 
 describe('tensor candidates', () => {
@@ -44,6 +45,16 @@ describe('tensor candidates', () => {
     const distinct = Float32Array.from({ length: 1000 }, (_, i) => 0.1 + i / 1000);
     expect(losslessBytes(distinct)).toBe(4000); // no value repeats: the floats
     expect(losslessBytes(distinct.map((v) => Math.fround(onFloat16Grid(v))))).toBe(2000); // float16, every value distinct
+  });
+
+  it('prices an already-sparse tensor by its nonzeros, and pruning it below its own sparsity as free', () => {
+    // A pruned model's weight: 4 of every 5 exactly zero, the others distinct (no exact codebook).
+    const sparse = Float32Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 0.1 + i / 1000 : 0));
+    const positions = 200 * indexBits(0.2);
+    expect(losslessBytes(sparse)).toBeCloseTo((200 * 32 + positions) / 8, 9);
+    const cands = tensorCandidates(sparse, [0, 0.5], [4], 0.5, compressTensor);
+    const prunedFloat = cands.find((c) => c.sparsity === 0.5 && c.bits === null)!;
+    expect(prunedFloat).toMatchObject({ pruneError: 0, quantizeError: 0, bytes: cands[0].bytes });
   });
 });
 

@@ -62,14 +62,20 @@ export function entropyBits(codes: ArrayLike<number>, k: number): number {
 
 /**
  * Predicted bytes of `values` stored losslessly, as `@dc/core`'s writers store a tensor they are
- * not asked to compress: its floats (2 bytes each when every value is a float16, else 4), or,
- * where fewer (from `EXACT_CODEBOOK_MIN_ELEMENTS` elements), the entropy-coded indices of its
- * exact codebook (values that repeat: a converter's uint8 or float16 weights; `exactCodebook`).
+ * not asked to compress, the fewest of: its floats (2 bytes each when every value is a float16,
+ * else 4), only its nonzero floats with their entropy-coded positions (an already-pruned model),
+ * or, from `EXACT_CODEBOOK_MIN_ELEMENTS` elements, the entropy-coded indices of its exact codebook
+ * (values that repeat: a converter's uint8 or float16 weights; `exactCodebook`).
  */
 export function losslessBytes(values: Float32Array): number {
-  const floats = (exactInFloat16(values) ? 2 : 4) * values.length;
-  const cb = values.length >= EXACT_CODEBOOK_MIN_ELEMENTS ? exactCodebook(values) : undefined;
-  return cb ? Math.min(floats, exactCodebookBound(cb, values.length, exactInFloat16(cb.centroids) ? 2 : 4)) : floats;
+  const n = values.length;
+  const floatBits = exactInFloat16(values) ? 16 : 32;
+  let nonzero = 0;
+  for (let i = 0; i < n; i++) if (values[i] !== 0) nonzero++;
+  let bytes = (floatBits * n) / 8;
+  if (nonzero < n) bytes = Math.min(bytes, (nonzero * (floatBits + indexBits(nonzero / n))) / 8);
+  const cb = n >= EXACT_CODEBOOK_MIN_ELEMENTS ? exactCodebook(values) : undefined;
+  return cb ? Math.min(bytes, exactCodebookBound(cb, n, exactInFloat16(cb.centroids) ? 2 : 4)) : bytes;
 }
 
 /** One choice for one tensor, with its errors and bytes. */
