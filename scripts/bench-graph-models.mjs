@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { CALIBRATION_IMAGES, TEST_IMAGES, corpusDir, photoDir } from './graph-corpus.mjs';
+import { CALIBRATION_IMAGES, TEST_IMAGES, corpusDir, photoPath } from './graph-corpus.mjs';
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -169,8 +169,19 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
   await tf.ready();
   tf.env().set('PROD', true);
   const dir = corpusDir(root, corpus);
-  const photos = photoDir(root, images);
   const { readImage } = await mod(root, 'cli', 'data/images');
+  const { readNpy } = await mod(root, 'cli', 'data/npy');
+  const readPhoto = async (photo) => {
+    const path = photoPath(root, photo, images);
+    if (!photo.includes('#')) return readImage(path);
+    // One LFW face crop: greys in [0, 1] as RGB bytes.
+    const { values, shape } = await readNpy(path);
+    const [, height, width] = shape;
+    const k = Number(photo.split('#')[1]);
+    const rgb = new Uint8Array(width * height * 3);
+    for (let i = 0; i < width * height; i++) rgb.fill(Math.round(255 * values[k * width * height + i]), 3 * i, 3 * i + 3);
+    return { name: photo, width, height, rgb };
+  };
   const graphModel = await mod(root, 'graph-model', 'index');
   const allocate = await mod(root, 'allocate', 'index');
   const ctx = {
@@ -183,8 +194,8 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     graphModel,
     // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to.
     compressTensor: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensor,
-    calibration: await Promise.all(CALIBRATION_IMAGES.map((f) => readImage(join(photos, f)))),
-    test: await Promise.all(TEST_IMAGES.map((f) => readImage(join(photos, f)))),
+    calibration: await Promise.all(CALIBRATION_IMAGES.map(readPhoto)),
+    test: await Promise.all(TEST_IMAGES.map(readPhoto)),
     maxOutputDrift,
     maxProbedTensors,
     sensitivityBatches,

