@@ -290,10 +290,11 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     renameSync(`${values.save}.tmp`, values.save);
   };
   if (values.merge) {
-    // Shards run side by side: one saved result, their commands joined.
+    // Shards (run side by side, or a later rerun of some models): one saved result, each command with the time it ended.
     const shards = values.merge.split(',').map((p) => JSON.parse(readFileSync(p, 'utf8')));
     const merged = mergeShards(shards.map((x) => x.output));
-    writeFileSync(values.save, `${JSON.stringify({ kind: 'graph-models', command: shards.map((x) => x.command.replace(/--only (\S+)/, (_, list) => `--only <${list.split(',').length} models>`)).join(' & '), measured: shards[0].measured, load: shards.map((x) => x.load).join('; '), output: merged }, null, 1)}\n`);
+    const command = shards.map((x) => `${x.command.replace(/--only (\S+)/, (_, list) => `--only <${list.split(',').length} models>`)} (ended ${x.measured.slice(11)})`).join('; ');
+    writeFileSync(values.save, `${JSON.stringify({ kind: 'graph-models', command, measured: shards.at(-1).measured, load: shards.map((x) => x.load).join('; '), output: merged }, null, 1)}\n`);
     console.log(JSON.stringify(merged.summary));
     process.exit(0);
   }

@@ -38,8 +38,10 @@ export interface PostTrainingPlan {
 
 /**
  * Plans a post-training compression of `options.tensors` within the fidelity budget.
- * Costs `B` runs for the reference (B calibration batches), at most `2 × min(T, maxProbedTensors) × sensitivityBatches`
- * for the probes (3 × for tensors given `channels`) and at most `maxVerifications × B` for verification.
+ * Costs `B` runs for the reference (B calibration batches), at most
+ * `2 × min(T, maxProbedTensors) × sensitivityBatches` for the probes (3 × for tensors given
+ * `channels`) and at most `(maxVerifications + 2) × B` for verification (the two: float16
+ * rounding, with `float16`).
  */
 export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBatch>): Promise<PostTrainingPlan> {
   checkPostTrainingOptions(options as PostTrainingOptions<unknown>);

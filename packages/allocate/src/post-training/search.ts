@@ -5,7 +5,8 @@
  * while the measured fidelity is within budget (lowered while it is not) by a step read from the
  * measured drift, then bisected (geometrically) between the last pass and the first failure. The
  * smallest allocation within budget wins, or, within 1% of its bytes, the one measured furthest
- * inside the budget.
+ * inside the budget; then float16 rounding of what it keeps float32 is verified (see the end of
+ * {@link searchAllocation}).
  */
 import type { FidelityReport } from './compare-outputs.js';
 import type { PlanTensor } from './options.js';
@@ -139,28 +140,41 @@ export async function searchAllocation(args: {
     target = next;
   }
   const best = safestOfSmallest(passed);
-  if (best) {
-    if (best !== passed.reduce((a, b) => (b.bytes < a.bytes ? b : a))) notes.push(`kept ${Math.round(best.bytes).toLocaleString('en')} B (measured worst relative error ${worstError(best.fidelity).toFixed(4)}): the smallest allocation within budget saves under ${NEGLIGIBLE_SAVING * 100}% more`);
-    return { plan: best.plan, fidelity: best.fidelity, lambda: best.lambda, notes };
-  }
-  // Nothing verified within budget: every tensor rounded to float16 where it may be and that
-  // saves bytes over keeping it exactly (one more verification; it catches models whose probes saw
-  // no drift at all), else every tensor kept exactly (candidate 0: lossless).
-  const rounded = args.tensors.map((t) => {
-    const [exact, ...rest] = args.candidates.get(t.name)!;
-    const c = rest.find((x) => x.float16);
-    return c && c.bytes < exact.bytes ? planEntry(t, c, 0) : undefined;
-  });
-  if (rounded.some((p) => p !== undefined)) {
-    const plan = rounded.map((p, i) => p ?? planEntry(args.tensors[i], args.candidates.get(args.tensors[i].name)![0], 0));
+  if (best && best !== passed.reduce((a, b) => (b.bytes < a.bytes ? b : a))) notes.push(`kept ${Math.round(best.bytes).toLocaleString('en')} B (measured worst relative error ${worstError(best.fidelity).toFixed(4)}): the smallest allocation within budget saves under ${NEGLIGIBLE_SAVING * 100}% more`);
+  // Rounding to float16 moves a weight by a relative 2^-11 at most, far below the errors the probes
+  // measured gains at: priced from those gains, a sensitive tensor keeps its float32. So two more
+  // verifications at most: the accepted allocation with the tensors it keeps exactly rounded to
+  // float16, then every tensor rounded to float16 where that is smaller still (or nothing passed).
+  const sum = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.bytes, 0);
+  const tryRounded = async (plan: TensorPlan[] | undefined, what: string, than: Verified | undefined): Promise<Verified | undefined> => {
+    if (!plan || sum(plan) >= (than?.bytes ?? Infinity)) return than;
     const fidelity = await args.verify(plan);
-    const bytes = plan.reduce((a, p) => a + p.bytes, 0);
-    notes.push(`no coded allocation was verified within budget; every float32 tensor rounded to float16: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
-    if (fidelity.withinBudget) return { plan, fidelity, lambda: 0, notes };
-  }
+    notes.push(`${what}: ${Math.round(sum(plan)).toLocaleString('en')} B, measured worst relative error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes: sum(plan) } : than;
+  };
+  let chosen = best && (await tryRounded(roundExact(best.plan, args.tensors, args.candidates), 'the accepted allocation with the tensors it keeps exactly rounded to float16', best));
+  const exact = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
+  chosen = await tryRounded(roundExact(exact, args.tensors, args.candidates), `every float32 tensor rounded to float16${chosen ? '' : ' (no coded allocation was verified within budget)'}`, chosen);
+  if (chosen) return { plan: chosen.plan, fidelity: chosen.fidelity, lambda: chosen.lambda, notes };
   // Every tensor stays as it is (the original outputs, exactly).
-  const plan = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
-  const fidelity = await args.verify(plan);
+  const fidelity = await args.verify(exact);
   notes.push('no compressed allocation was verified within budget: every tensor stays float');
-  return { plan, fidelity, lambda: 0, notes };
+  return { plan: exact, fidelity, lambda: 0, notes };
+}
+
+/**
+ * `plan` with each tensor it keeps exactly (float, unpruned) rounded to float16 where it may be
+ * and that saves bytes; undefined when no tensor changes.
+ */
+function roundExact(plan: readonly TensorPlan[], tensors: readonly PlanTensor[], candidates: ReadonlyMap<string, readonly TensorCandidate[]>): TensorPlan[] | undefined {
+  let changed = false;
+  const out = plan.map((p, i) => {
+    if (p.bits !== null || p.sparsity !== 0 || p.float16) return p;
+    const [exact, ...rest] = candidates.get(p.name)!;
+    const c = rest.find((x) => x.float16);
+    if (!c || c.bytes >= exact.bytes) return p;
+    changed = true;
+    return planEntry(tensors[i], c, 0);
+  });
+  return changed ? out : undefined;
 }
