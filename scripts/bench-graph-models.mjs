@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { CALIBRATION_IMAGES, TEST_IMAGES, corpusDir, photoPath } from './graph-corpus.mjs';
+import { CALIBRATION_IMAGES, TEST_IMAGES, corpusDir, photoPath, photoSource } from './graph-corpus.mjs';
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -171,13 +171,15 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
   const dir = corpusDir(root, corpus);
   const { readImage } = await mod(root, 'cli', 'data/images');
   const { readNpy } = await mod(root, 'cli', 'data/npy');
+  const arrays = new Map(); // each .npy read once, however many of its crops are used
   const readPhoto = async (photo) => {
     const path = photoPath(root, photo, images);
-    if (!photo.includes('#')) return readImage(path);
+    const { index: k } = photoSource(photo);
+    if (k === undefined) return readImage(path);
     // One LFW face crop: greys in [0, 1] as RGB bytes.
-    const { values, shape } = await readNpy(path);
+    if (!arrays.has(path)) arrays.set(path, readNpy(path));
+    const { values, shape } = await arrays.get(path);
     const [, height, width] = shape;
-    const k = Number(photo.split('#')[1]);
     const rgb = new Uint8Array(width * height * 3);
     for (let i = 0; i < width * height; i++) rgb.fill(Math.round(255 * values[k * width * height + i]), 3 * i, 3 * i + 3);
     return { name: photo, width, height, rgb };

@@ -73,9 +73,14 @@ export function losslessBytes(values: Float32Array): number {
   let nonzero = 0;
   for (let i = 0; i < n; i++) if (values[i] !== 0) nonzero++;
   let bytes = (floatBits * n) / 8;
-  if (nonzero < n) bytes = Math.min(bytes, (nonzero * (floatBits + indexBits(nonzero / n))) / 8);
+  if (nonzero < n) bytes = Math.min(bytes, sparseFloatBytes(nonzero, n, floatBits));
   const cb = n >= EXACT_CODEBOOK_MIN_ELEMENTS ? exactCodebook(values) : undefined;
   return cb ? Math.min(bytes, exactCodebookBound(cb, n, exactInFloat16(cb.centroids) ? 2 : 4)) : bytes;
+}
+
+/** Predicted bytes of `kept` of `n` values stored sparse as floats of `floatBits` bits, with their entropy-coded positions. */
+function sparseFloatBytes(kept: number, n: number, floatBits: number): number {
+  return (kept * (floatBits + indexBits(kept / n))) / 8;
 }
 
 /** One choice for one tensor, with its errors and bytes. */
@@ -116,7 +121,7 @@ export function tensorCandidates(values: Float32Array, sparsities: readonly numb
     const pruned = s > 0 ? compress(values, s, null) : undefined;
     const pruneError = pruned ? squaredDistance(values, pruned.values) : 0;
     if (pruned && s === probeSparsity) {
-      out.push({ sparsity: s, bits: null, pruneError, quantizeError: 0, bytes: (pruned.kept * (floatBits + indexBits(pruned.kept / n))) / 8 });
+      out.push({ sparsity: s, bits: null, pruneError, quantizeError: 0, bytes: sparseFloatBytes(pruned.kept, n, floatBits) });
     }
     if (!sparsities.includes(s)) continue;
     for (const b of bits) {

@@ -214,8 +214,9 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
  * Plans an unclustered float tensor: its floats ({@link planFloatTensor}), or, where it has at
  * least {@link EXACT_CODEBOOK_MIN_ELEMENTS} elements whose nonzero values repeat (a converter's
  * `uint8` or `float16` weights, dequantized) and that takes fewer bytes, the indices of its exact
- * codebook (`exactCodebook`; centroids in `f16` where every one is a float16). Both decode to the same values: with `floatFormat: 'float16'` the codebook is tried
- * only where every value is a float16 (rounding would otherwise change them).
+ * codebook (`exactCodebook`; centroids in `f16` where every one is a float16). Both decode to the
+ * same values: with `floatFormat: 'float16'` the codebook is tried only where every value is a
+ * float16 (rounding would otherwise change them).
  */
 export function planUnclusteredTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: LayoutOptions, infiniteValues = false): TensorEncoding {
   const floats = planFloatTensor(key, tensor, mask, opts, infiniteValues);
