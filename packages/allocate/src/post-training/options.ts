@@ -55,6 +55,13 @@ export interface PostTrainingOptions<TBatch> {
   readonly float16?: boolean;
   /** Most verifications of a whole allocation on the calibration set; default 8. */
   readonly maxVerifications?: number;
+  /**
+   * Most culprit searches; default 3. An allocation measured far over its predicted drift (one
+   * tensor makes an output jump) is bisected for the tensor that tips it over, which then stays as
+   * it is (with the earlier change it needs, if it jumps only with one): each search costs at most
+   * `2 × ceil(log2 T) + 1` verifications beside `maxVerifications`. 0: none.
+   */
+  readonly maxCulpritSearches?: number;
   /** How a tensor is compressed (default `compressTensor`): pass your writer's own reconstruction. */
   readonly compressTensor?: CompressTensor;
   readonly signal?: AbortSignal;
@@ -65,10 +72,11 @@ export interface PostTrainingOptions<TBatch> {
 export const POST_TRAINING_PLANNER = 'dc:allocate-post-training';
 export const DEFAULT_POST_TRAINING_SPARSITY = [0, 0.3, 0.5, 0.7];
 export const DEFAULT_POST_TRAINING_BITS = [3, 4, 5, 6, 7, 8];
+export const DEFAULT_CULPRIT_SEARCHES = 3;
 
 const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
   tensors: true, calibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true,
-  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, float16: true, compressTensor: true, signal: true, onProgress: true,
+  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, float16: true, compressTensor: true, signal: true, onProgress: true,
 };
 
 const check: OptionChecks = optionChecks(POST_TRAINING_PLANNER);
@@ -93,5 +101,6 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   if (o.sensitivityBatches !== undefined) check.number(o.sensitivityBatches, 'sensitivityBatches', { integer: true, min: 1 });
   if (o.maxProbedTensors !== undefined) check.number(o.maxProbedTensors, 'maxProbedTensors', { integer: true, min: 0 });
   if (o.maxVerifications !== undefined) check.number(o.maxVerifications, 'maxVerifications', { integer: true, min: 1 });
+  if (o.maxCulpritSearches !== undefined) check.number(o.maxCulpritSearches, 'maxCulpritSearches', { integer: true, min: 0 });
   if (o.float16 !== undefined) check.that(typeof o.float16 === 'boolean', 'float16', 'must be true or false');
 }

@@ -6,7 +6,8 @@
 import { DcError } from '@dc/core';
 import { compareOutputs, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, detectOutputKind, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
-import { checkPostTrainingOptions, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
+import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
+import { isChanged } from './culprit.js';
 import { searchAllocation, type TensorPlan } from './search.js';
 import { measureSensitivity, type TensorSensitivity } from './sensitivity.js';
 import { compressTensor, tensorCandidates, type TensorCandidate, type TensorForm } from './tensor-candidates.js';
@@ -40,8 +41,9 @@ export interface PostTrainingPlan {
  * Plans a post-training compression of `options.tensors` within the fidelity budget.
  * Costs `B` runs for the reference (B calibration batches), at most
  * `2 × min(T, maxProbedTensors) × sensitivityBatches` for the probes (3 × for tensors given
- * `channels`) and at most `(maxVerifications + 2) × B` for verification (the two: float16
- * rounding, with `float16`).
+ * `channels`) and at most `(maxVerifications + 2 + maxCulpritSearches × (2 × ceil(log2 T) + 1)) × B` for
+ * verification (the two: float16 rounding, with `float16`; the culprit searches: see
+ * {@link PostTrainingOptions.maxCulpritSearches}).
  */
 export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBatch>): Promise<PostTrainingPlan> {
   checkPostTrainingOptions(options as PostTrainingOptions<unknown>);
@@ -89,14 +91,14 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     if (options.signal?.aborted) throw new DcError('ABORTED', 'post-training verification aborted', { cause: options.signal.reason });
     const weights = new Map<string, Float32Array>();
     for (const p of plan) {
-      if (p.bits === null && p.sparsity === 0 && !p.float16) continue;
+      if (!isChanged(p)) continue;
       weights.set(p.name, compress(options.tensors.find((t) => t.name === p.name)!.values, p.sparsity, p.bits, formOf(p)).values);
     }
     const outputs = [];
     for (const batch of options.calibration) outputs.push(await run(weights, batch));
     return compareOutputs(reference, outputs, kinds, budget);
   };
-  const found = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const found = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, maxCulpritSearches: options.maxCulpritSearches ?? DEFAULT_CULPRIT_SEARCHES, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
 
   const float32Bytes = options.tensors.reduce((a, t) => a + 4 * t.values.length, 0);
   const predictedBytes = found.plan.reduce((a, p) => a + p.bytes, 0);

@@ -6,9 +6,11 @@
  * measured drift, then bisected (geometrically) between the last pass and the first failure. The
  * smallest allocation within budget wins, or, within 1% of its bytes, the one measured furthest
  * inside the budget; then float16 rounding of what it keeps float32 is verified (see the end of
- * {@link searchAllocation}).
+ * {@link searchAllocation}). An allocation measured far over its prediction has its culprit found
+ * by bisection (`findCulprit`) and kept as it is; the search then goes on from the same target.
  */
 import type { FidelityReport } from './compare-outputs.js';
+import { findCulprit, isChanged } from './culprit.js';
 import type { PlanTensor } from './options.js';
 import type { TensorSensitivity } from './sensitivity.js';
 import type { TensorCandidate } from './tensor-candidates.js';
@@ -31,6 +33,11 @@ export interface TensorPlan {
 
 const LOG_LAMBDA = [-18, 6] as const;
 const MIN_TARGET = 1 / 1024;
+/**
+ * Measured drift² over predicted drift beyond which a failed allocation is a surprise worth a
+ * culprit search: the probes' gains agree within ~3× across errors, so 16× is no misprediction.
+ */
+const SURPRISE = 16;
 
 /** Tensor `t` taking candidate `c`, with its predicted drift. */
 function planEntry(t: PlanTensor, c: TensorCandidate, drift: number): TensorPlan {
@@ -57,6 +64,7 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const totalDrift = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.drift, 0);
+const sum = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.bytes, 0);
 
 /** The largest price whose predicted drift stays within `target`. */
 export function priceFor(target: number, choose: (lambda: number) => TensorPlan[]): number {
@@ -102,9 +110,15 @@ export async function searchAllocation(args: {
   readonly sensitivity: ReadonlyMap<string, TensorSensitivity>;
   readonly verify: (plan: readonly TensorPlan[]) => Promise<FidelityReport>;
   readonly maxVerifications: number;
+  /** Culprit searches at most (each ≤ 2 × ceil(log2 T) + 1 verifications, beside `maxVerifications`). */
+  readonly maxCulpritSearches: number;
   readonly onProgress?: (event: { label: string; current: number; total: number }) => void;
 }): Promise<{ plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; notes: string[] }> {
-  const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, args.candidates, args.sensitivity);
+  // A culprit's candidates shrink to keeping it exactly.
+  const candidates = new Map(args.candidates);
+  const exact = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
+  const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, candidates, args.sensitivity);
+  let culpritSearches = 0;
   const tried = new Map<string, FidelityReport>();
   const notes: string[] = [];
   const passed: Verified[] = [];
@@ -123,8 +137,31 @@ export async function searchAllocation(args: {
       verifications++;
       args.onProgress?.({ label: `verify allocation at predicted drift ${target.toPrecision(3)}`, current: verifications, total: args.maxVerifications });
     }
-    const bytes = plan.reduce((a, p) => a + p.bytes, 0);
+    const bytes = sum(plan);
     notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    const predicted = totalDrift(plan);
+    if (!fidelity.withinBudget && culpritSearches < args.maxCulpritSearches && fidelity.drift ** 2 > SURPRISE * predicted) {
+      culpritSearches++;
+      let step = 0;
+      const steps = 2 * Math.ceil(Math.log2(plan.filter(isChanged).length));
+      const culprit = await findCulprit(plan, exact, async (p) => {
+        const f = await args.verify(p);
+        args.onProgress?.({ label: `find the tensor that tips the allocation over budget (search ${culpritSearches})`, current: ++step, total: steps });
+        return f;
+      });
+      if (culprit) {
+        const names = culprit.indices.map((i) => plan[i].name);
+        for (const name of names) candidates.set(name, [args.candidates.get(name)![0]]);
+        const what = names.length === 1 ? `culprit ${names[0]} kept as it is: coding it tips` : `culprits ${names.join(' and ')} kept as they are: coding both tips`;
+        notes.push(`${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(predicted).toPrecision(3)} predicted), found in ${culprit.verifications} verifications`);
+        if (culprit.passed) {
+          const b = sum(culprit.passed.plan);
+          notes.push(`the allocation's larger savings before it: ${Math.round(b).toLocaleString('en')} B, measured worst relative error ${worstError(culprit.passed.fidelity).toFixed(4)}, within budget`);
+          passed.push({ ...culprit.passed, lambda, bytes: b });
+        }
+        continue; // the same target, without the culprit
+      }
+    }
     if (fidelity.withinBudget) {
       passed.push({ plan, fidelity, lambda, bytes });
       lo = target;
@@ -145,7 +182,6 @@ export async function searchAllocation(args: {
   // measured gains at: priced from those gains, a sensitive tensor keeps its float32. So two more
   // verifications at most: the accepted allocation with the tensors it keeps exactly rounded to
   // float16, then every tensor rounded to float16 where that is smaller still (or nothing passed).
-  const sum = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.bytes, 0);
   const tryRounded = async (plan: TensorPlan[] | undefined, what: string, than: Verified | undefined): Promise<Verified | undefined> => {
     if (!plan || sum(plan) >= (than?.bytes ?? Infinity)) return than;
     const fidelity = await args.verify(plan);
@@ -153,7 +189,6 @@ export async function searchAllocation(args: {
     return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes: sum(plan) } : than;
   };
   let chosen = best && (await tryRounded(roundExact(best.plan, args.tensors, args.candidates), 'the accepted allocation with the tensors it keeps exactly rounded to float16', best));
-  const exact = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
   chosen = await tryRounded(roundExact(exact, args.tensors, args.candidates), `every float32 tensor rounded to float16${chosen ? '' : ' (no coded allocation was verified within budget)'}`, chosen);
   if (chosen) return { plan: chosen.plan, fidelity: chosen.fidelity, lambda: chosen.lambda, notes };
   // Every tensor stays as it is (the original outputs, exactly).
@@ -169,7 +204,7 @@ export async function searchAllocation(args: {
 function roundExact(plan: readonly TensorPlan[], tensors: readonly PlanTensor[], candidates: ReadonlyMap<string, readonly TensorCandidate[]>): TensorPlan[] | undefined {
   let changed = false;
   const out = plan.map((p, i) => {
-    if (p.bits !== null || p.sparsity !== 0 || p.float16) return p;
+    if (isChanged(p)) return p;
     const [exact, ...rest] = candidates.get(p.name)!;
     const c = rest.find((x) => x.float16);
     if (!c || c.bytes >= exact.bytes) return p;
