@@ -27,6 +27,13 @@ const mod = (root, pkg, file) => import(join(root, 'packages', pkg, process.env.
  */
 const EMBEDDING_OUTPUTS = new Set(['global_pooling/Mean', 'embeddings', 'batchnorm0/add_1']);
 
+/**
+ * Models whose one output is keypoints, rows of (y, x, score) (MoveNet's `[1, 1, 17, 3]`): judged
+ * on the keypoints a user is shown (see @dc/allocate's `keypoints` kind). MoveNet MultiPose's
+ * `[1, 6, 56]` (17 keypoints and a box per person) stays a regression.
+ */
+const KEYPOINT_MODELS = new Set(['movenet-lightning', 'movenet-thunder']);
+
 /** tensorflowjs_converter's `--quantize_uint8` round trip of one float tensor (affine: min + k × (max − min) / 255). */
 function affineUint8(values) {
   let min = Infinity;
@@ -84,7 +91,7 @@ async function benchModel(ctx, name) {
         calibration,
         run: (w, b) => runner.run(w, b),
         maxOutputDrift: ctx.maxOutputDrift,
-        outputKinds: runner.outputs.map((o) => (EMBEDDING_OUTPUTS.has(o) ? 'embedding' : undefined)),
+        outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : undefined)),
         sensitivityBatches: ctx.sensitivityBatches,
         maxProbedTensors,
         compressTensor,

@@ -4,6 +4,7 @@
  * by `dc` and the demo's CLI.
  */
 import { InvalidArgumentError } from 'commander';
+import { OUTPUT_KINDS, type OutputKind } from '@dc/allocate';
 
 /** An integer ≥ 1. */
 export function positiveInt(flag: string) {
@@ -59,13 +60,11 @@ export function perLayer(flag: string, check: (n: number) => boolean) {
   };
 }
 
-const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'embedding'] as const;
-
 /** `--output-kinds classifier,regression`: one kind per model output, in output order. */
-export function outputKinds(v: string): (typeof OUTPUT_KINDS)[number][] {
+export function outputKinds(v: string): OutputKind[] {
   const kinds = v.split(',').map((k) => k.trim());
   for (const k of kinds) {
     if (!(OUTPUT_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`--output-kinds takes ${OUTPUT_KINDS.join(', ')} (comma-separated), got "${k}"`);
   }
-  return kinds as (typeof OUTPUT_KINDS)[number][];
+  return kinds as OutputKind[];
 }

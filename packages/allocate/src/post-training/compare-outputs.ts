@@ -2,7 +2,7 @@
  * The fidelity of a whole calibration (or test) set: every output of every batch compared with the
  * reference, pooled per output, judged against the budget.
  */
-import { accumulate, driftScale, emptySums, outputFidelity, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
+import { accumulate, emptySums, outputDrift, outputFidelity, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
 
 /** The fidelity of a candidate over a set of batches. */
 export interface FidelityReport {
@@ -10,8 +10,9 @@ export interface FidelityReport {
   /** Every output within its budget. */
   readonly withinBudget: boolean;
   /**
-   * The planner's continuous drift: the largest relative L2 error over the outputs, each divided by
-   * its kind's `driftScale` (≤ 1 means every regression output is within budget).
+   * The planner's continuous drift: the largest `outputDrift` over the outputs (each output's
+   * relative L2 error over its kind's `driftScale`, a keypoints output's largest move over its
+   * budget; ≤ 1 means every regression and keypoints output is within budget).
    */
   readonly drift: number;
 }
@@ -32,6 +33,6 @@ export function compareOutputs(
   return {
     outputs,
     withinBudget: outputs.every((o) => o.withinBudget),
-    drift: Math.max(0, ...outputs.map((o) => o.relativeError / driftScale(o.kind, budget))),
+    drift: Math.max(0, ...outputs.map((o) => outputDrift(o, budget))),
   };
 }

@@ -17,7 +17,7 @@ describe('detectOutputKind', () => {
 describe('compareOutputs', () => {
   it('pools relative L2 error, cosine, top-1 agreement and IoU over batches, judged by the budget', () => {
     const budget = budgetFor(0.02);
-    expect(budget).toEqual({ maxRelativeError: 0.02, minTop1Agreement: 0.99, minIoU: 0.98, minCosine: 0.98 });
+    expect(budget).toEqual({ maxRelativeError: 0.02, minTop1Agreement: 0.99, minIoU: 0.98, minCosine: 0.98, maxKeypointMove: 0.02 });
     const reference = [
       [batch([1, 2], [3, 4]), batch([1, 2], [0.9, 0.1])],
       [batch([1, 2], [0, 0]), batch([1, 2], [0.4, 0.6])],
@@ -52,5 +52,22 @@ describe('compareOutputs', () => {
     const resized = compareOutputs(ref, [[batch([1, 3], [0.9, 0.9, 0.1])]], ['regression'], budgetFor(0.02));
     expect(resized.outputs[0].relativeError).toBe(Infinity);
     expect(resized.withinBudget).toBe(false);
+  });
+
+  it('judges keypoints by the largest move of one either model shows, whatever hidden ones do', () => {
+    // Rows of (y, x, score): a shown keypoint moved by (0.006, 0.008), a hidden one jumped across
+    // the image, one that was hidden now shows (score 0.25 → 0.31: judged, by its score and its move).
+    const ref = [[batch([1, 1, 3, 3], [0.5, 0.5, 0.9, 0.1, 0.1, 0.05, 0.3, 0.3, 0.25])]];
+    const cand = [[batch([1, 1, 3, 3], [0.506, 0.508, 0.9, 0.9, 0.9, 0.06, 0.3, 0.31, 0.31])]];
+    const r = compareOutputs(ref, cand, ['keypoints'], budgetFor(0.02));
+    expect(r.outputs[0].keypointsShown).toBe(2);
+    expect(r.outputs[0].keypointMove).toBeCloseTo(0.06, 6); // the score change of the third
+    expect(r.outputs[0].withinBudget).toBe(false);
+    expect(r.outputs[0].relativeError).toBeGreaterThan(0.5); // the hidden jump, which the budget ignores
+    expect(r.drift).toBeCloseTo(0.06 / 0.02, 6);
+    const steady = compareOutputs(ref, [[batch([1, 1, 3, 3], [0.506, 0.508, 0.9, 0.9, 0.9, 0.06, 0.3, 0.31, 0.26])]], ['keypoints'], budgetFor(0.02));
+    expect(steady.outputs[0].keypointsShown).toBe(1);
+    expect(steady.outputs[0].keypointMove).toBeCloseTo(0.01, 6);
+    expect(steady.withinBudget).toBe(true);
   });
 });

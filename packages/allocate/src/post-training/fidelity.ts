@@ -7,6 +7,10 @@
  * - `mask` (per-pixel probabilities in [0, 1]): IoU of the masks thresholded at 0.5;
  * - `embedding` (feature vectors compared by angle, e.g. face descriptors): the smallest cosine
  *   similarity of a sample's output vector with its original. Never detected: say it.
+ * - `keypoints` (rows of (y, x, score), positions in image units, as MoveNet's `[1, 1, 17, 3]`):
+ *   the largest move of a keypoint shown by either model (score ≥ {@link KEYPOINT_MIN_SCORE}), the
+ *   greater of its displacement and its score's change; others are not shown, so not judged (an
+ *   argmax over a flat heatmap jumps for any perturbation). Never detected: say it.
  *
  * Every metric is pooled over all calibration batches (sums, then one ratio), so a batch split does
  * not change it. The relative L2 error is measured for every kind: it is the continuous drift the
@@ -14,7 +18,13 @@
  */
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
-export type OutputKind = 'classifier' | 'regression' | 'mask' | 'embedding';
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+/** Every output kind. */
+export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'embedding', 'keypoints'] as const;
+
+/** A `keypoints` output's keypoint is shown (so judged) from this score, the threshold pose demos draw at. */
+export const KEYPOINT_MIN_SCORE = 0.3;
 
 /** One output of one batch: `shape` starts with the batch dimension. */
 export interface OutputBatch {
@@ -22,7 +32,7 @@ export interface OutputBatch {
   readonly values: Float32Array;
 }
 
-/** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU and embedding cosine ≥ 98%. */
+/** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU and embedding cosine ≥ 98%, keypoints within 2% of the image. */
 export const DEFAULT_MAX_OUTPUT_DRIFT = 0.02;
 
 /** The budget per metric derived from one drift `d` (see {@link budgetFor}). */
@@ -35,14 +45,17 @@ export interface FidelityBudget {
   readonly minIoU: number;
   /** Smallest per-sample cosine similarity of an `embedding` output. */
   readonly minCosine: number;
+  /** Largest move of a shown keypoint of a `keypoints` output (image units and score). */
+  readonly maxKeypointMove: number;
 }
 
 /**
  * The budget of `--max-output-drift d`: relative error ≤ d, top-1 agreement ≥ 1 − d/2, mask IoU
- * and embedding cosine ≥ 1 − d (the default d = 0.02 gives 2%, 99%, 98% and 0.98).
+ * and embedding cosine ≥ 1 − d, keypoint moves ≤ d (the default d = 0.02 gives 2%, 99%, 98%,
+ * 0.98 and 2% of the image side).
  */
 export function budgetFor(maxOutputDrift: number): FidelityBudget {
-  return { maxRelativeError: maxOutputDrift, minTop1Agreement: 1 - maxOutputDrift / 2, minIoU: 1 - maxOutputDrift, minCosine: 1 - maxOutputDrift };
+  return { maxRelativeError: maxOutputDrift, minTop1Agreement: 1 - maxOutputDrift / 2, minIoU: 1 - maxOutputDrift, minCosine: 1 - maxOutputDrift, maxKeypointMove: maxOutputDrift };
 }
 
 /**
@@ -53,6 +66,15 @@ export function budgetFor(maxOutputDrift: number): FidelityBudget {
  */
 export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
   return kind === 'embedding' ? Math.sqrt(2 * (1 - budget.minCosine)) : budget.maxRelativeError;
+}
+
+/**
+ * One output's drift in the planner's units (1 at its budget): a keypoints output's largest move
+ * over its budget (the relative error of every value counts keypoints no one is shown); any other
+ * its relative L2 error over its kind's {@link driftScale}.
+ */
+export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
+  return o.keypointMove !== undefined ? o.keypointMove / budget.maxKeypointMove : o.relativeError / driftScale(o.kind, budget);
 }
 
 /**
@@ -88,11 +110,13 @@ export interface FidelitySums {
   intersection: number;
   union: number;
   minSampleCosine: number;
+  maxKeypointMove: number;
+  keypointsShown: number;
 }
 
 /** Empty sums. */
 export function emptySums(): FidelitySums {
-  return { errorSquares: 0, referenceSquares: 0, candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1 };
+  return { errorSquares: 0, referenceSquares: 0, candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0 };
 }
 
 /** Adds one batch of one output to `sums`. */
@@ -104,6 +128,7 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     sums.errorSquares = Infinity;
     sums.samples += reference.shape[0] ?? 1;
     sums.minSampleCosine = -1;
+    sums.maxKeypointMove = Infinity;
     return;
   }
   for (let i = 0; i < y.length; i++) {
@@ -121,6 +146,13 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
   } else if (kind === 'embedding') {
     const width = y.length / batch;
     for (let s = 0; s < batch; s++) sums.minSampleCosine = Math.min(sums.minSampleCosine, cosineAt(y, z, s * width, width));
+  } else if (kind === 'keypoints') {
+    for (let i = 0; i + 2 < y.length; i += 3) {
+      if (Math.max(y[i + 2], z[i + 2]) < KEYPOINT_MIN_SCORE) continue;
+      sums.keypointsShown++;
+      const move = Math.max(Math.hypot(z[i] - y[i], z[i + 1] - y[i + 1]), Math.abs(z[i + 2] - y[i + 2]));
+      sums.maxKeypointMove = Math.max(sums.maxKeypointMove, move);
+    }
   } else if (kind === 'mask') {
     for (let i = 0; i < y.length; i++) {
       const a = y[i] >= 0.5;
@@ -162,6 +194,9 @@ export interface OutputFidelity {
   readonly iou?: number;
   /** Embeddings only: the smallest cosine similarity of one sample's vector with its original. */
   readonly minCosine?: number;
+  /** Keypoints only: the largest move of a shown keypoint (0 when none was shown), and how many were shown. */
+  readonly keypointMove?: number;
+  readonly keypointsShown?: number;
   /** Whether this output's own metric meets the budget. */
   readonly withinBudget: boolean;
 }
@@ -180,5 +215,6 @@ export function outputFidelity(output: number, kind: OutputKind, sums: FidelityS
     return { output, kind, relativeError, cosine, iou, withinBudget: iou >= budget.minIoU };
   }
   if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine, withinBudget: sums.minSampleCosine >= budget.minCosine };
+  if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown, withinBudget: sums.maxKeypointMove <= budget.maxKeypointMove };
   return { output, kind, relativeError, cosine, withinBudget: relativeError <= budget.maxRelativeError };
 }

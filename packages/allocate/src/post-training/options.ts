@@ -2,7 +2,7 @@
  * Options of {@link planPostTraining} and their validation.
  */
 import { isChannelCount, optionChecks, type OptionChecks, type OptionKeys, type ProgressEvent } from '@dc/core';
-import type { OutputBatch, OutputKind } from './fidelity.js';
+import { OUTPUT_KINDS, type OutputBatch, type OutputKind } from './fidelity.js';
 import type { CompressTensor } from './tensor-candidates.js';
 
 /** A float tensor the planner may compress (pass only those you allow it to touch). */
@@ -91,7 +91,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   check.that(Array.isArray(o.calibration) && o.calibration.length > 0, 'calibration', 'must be a non-empty array of batches');
   check.that(typeof o.run === 'function', 'run', 'must be a function (weights, batch) → outputs');
   if (o.maxOutputDrift !== undefined) check.number(o.maxOutputDrift, 'maxOutputDrift', { above: 0, below: 1 });
-  for (const k of (o.outputKinds ?? []).filter((x) => x !== undefined)) check.oneOf(k, 'outputKinds', ['classifier', 'regression', 'mask', 'embedding'] as const);
+  for (const k of (o.outputKinds ?? []).filter((x) => x !== undefined)) check.oneOf(k, 'outputKinds', OUTPUT_KINDS);
   for (const s of o.sparsityLevels ?? []) check.number(s, 'sparsityLevels', { min: 0, below: 1 });
   for (const b of o.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });
   if (o.probe) {

@@ -115,7 +115,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     evaluations: { ...counts, total },
     sensitivity: [...sensitivity.values()],
     reasons: [
-      `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}`,
+      `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, keypoint moves ≤ ${budget.maxKeypointMove}`,
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
       `accepted price ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst relative error ${Math.max(...found.fidelity.outputs.map((o) => o.relativeError)).toFixed(4)}`,
       ...found.notes,

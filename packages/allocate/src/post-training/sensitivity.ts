@@ -7,7 +7,7 @@
  */
 import { DcError } from '@dc/core';
 import { compareOutputs } from './compare-outputs.js';
-import { driftScale, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
+import { outputDrift, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import type { PlanTensor, RunWithWeights } from './options.js';
 import { squaredDistance, type CompressTensor, type TensorCandidate } from './tensor-candidates.js';
 
@@ -27,10 +27,10 @@ export interface TensorSensitivity {
   readonly measured: boolean;
 }
 
-/** The planner's scalar drift of a set of outputs: Σ (relative error / maxRelativeError)², capped at 1e6 per output. */
+/** The planner's scalar drift of a set of outputs: Σ `outputDrift`², capped at 1e6 per output. */
 export function driftEnergy(reference: readonly (readonly OutputBatch[])[], candidate: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], budget: FidelityBudget): number {
   const report = compareOutputs(reference, candidate, kinds, budget);
-  return report.outputs.reduce((a, o) => a + Math.min(1e6, (o.relativeError / driftScale(o.kind, budget)) ** 2), 0);
+  return report.outputs.reduce((a, o) => a + Math.min(1e6, outputDrift(o, budget) ** 2), 0);
 }
 
 /** Probes each tensor (largest first, at most `maxProbed`) on `batches`; returns the gains by tensor name. */

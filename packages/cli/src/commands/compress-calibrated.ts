@@ -108,12 +108,18 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   }
 }
 
+/** An output's own metric in words. */
+function ownMetric(o: FidelityReport['outputs'][number]): string {
+  if (o.top1Agreement !== undefined) return `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}%`;
+  if (o.iou !== undefined) return `IoU ${(100 * o.iou).toFixed(2)}%`;
+  if (o.minCosine !== undefined) return `min cosine ${o.minCosine.toFixed(4)}`;
+  if (o.keypointMove !== undefined) return `largest keypoint move ${(100 * o.keypointMove).toFixed(2)}% (${o.keypointsShown ?? 0} shown)`;
+  return `relative error ${(100 * o.relativeError).toFixed(2)}%`;
+}
+
 /** One output's fidelity in words. */
 export function describeFidelity(f: FidelityReport): string {
-  const parts = f.outputs.map((o) => {
-    const own = o.top1Agreement !== undefined ? `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}%` : o.iou !== undefined ? `IoU ${(100 * o.iou).toFixed(2)}%` : o.minCosine !== undefined ? `min cosine ${o.minCosine.toFixed(4)}` : `relative error ${(100 * o.relativeError).toFixed(2)}%`;
-    return `output ${o.output} (${o.kind}): ${own}`;
-  });
+  const parts = f.outputs.map((o) => `output ${o.output} (${o.kind}): ${ownMetric(o)}`);
   return `${parts.join('; ')} — ${f.withinBudget ? 'within' : 'OVER'} budget`;
 }
 
