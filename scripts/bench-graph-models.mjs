@@ -162,6 +162,26 @@ async function benchModel(ctx, name) {
 }
 
 /**
+ * {@link benchModel} on wasm, or, where tfjs-backend-wasm cannot run the model (a kernel it lacks
+ * for a dtype the graph needs), on tfjs's cpu backend: the row says so (`backend`, `wasmFailure`).
+ */
+async function benchOnSomeBackend(ctx, name) {
+  try {
+    return { ...(await benchModel(ctx, name)), backend: ctx.tf.getBackend() };
+  } catch (e) {
+    const reason = String(e?.message ?? e).split('\n')[0];
+    if (!/not yet supported|not implemented|kernel/i.test(reason)) throw e;
+    log(`graph-models: ${name}: the wasm backend cannot run it (${reason}); again on cpu ...`);
+    await ctx.tf.setBackend('cpu');
+    try {
+      return { ...(await benchModel(ctx, name)), backend: 'cpu', wasmFailure: reason };
+    } finally {
+      await ctx.tf.setBackend('wasm');
+    }
+  }
+}
+
+/**
  * Runs the benchmark over the corpus (or the models named in `only`), smallest model first.
  * Sensitivity: the largest `maxProbedTensors` tensors at most, fewer where one model run is slow
  * (as many as `probeSeconds` of probe runs allow, at least 8; the others take the highest gain);
@@ -221,7 +241,7 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
   for (const name of names) {
     log(`graph-models: ${name} ...`);
     try {
-      const r = await benchModel(ctx, name);
+      const r = await benchOnSomeBackend(ctx, name);
       log(`graph-models: ${name}: ${r.ratioVsFloat32.toFixed(2)}x float32, ${r.ratioVsUint8.toFixed(2)}x uint8, test worst rel. error ${Math.max(...r.testFidelity.outputs.map((o) => o.relativeError)).toFixed(4)}, ${r.cpuSeconds.toFixed(0)} s CPU`);
       models.push(r);
     } catch (e) {

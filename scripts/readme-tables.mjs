@@ -132,7 +132,8 @@ const RENDERERS = {
       // Tensors pruned, clustered or rounded, of those the planner could touch (with scales / float16: runs that recorded them).
       const forms = [m.tensors.scaled, m.tensors.float16].filter((x) => x !== undefined);
       const coded = `${m.tensors.compressed} / ${m.tensors.eligible}${forms.length ? ` (${forms.join(', ')})` : ''}`;
-      lines.push(row([m.model, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
+      const name = m.backend === 'cpu' ? `${m.model} (cpu: ${m.wasmFailure.replace(/\|/g, '\\|')})` : m.model;
+      lines.push(row([name, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
     }
     const s = output.summary;
     const bar = (x, goal) => `${fixed(x, 2)}× (bar ≥ ${goal}×: ${x >= goal ? 'met' : 'not met'})`;

@@ -7,7 +7,8 @@
  * smallest allocation within budget wins, or, within 1% of its bytes, the one measured furthest
  * inside the budget; then float16 rounding of what it keeps float32 is verified (see the end of
  * {@link searchAllocation}). An allocation measured far over its prediction has its culprit found
- * by bisection (`findCulprit`) and kept as it is; the search then goes on from the same target.
+ * by bisection (`findCulprit`) and may then only take candidates that move its weights less; the
+ * search goes on from the same target.
  */
 import type { FidelityReport } from './compare-outputs.js';
 import { findCulprit, isChanged } from './culprit.js';
@@ -114,7 +115,7 @@ export async function searchAllocation(args: {
   readonly maxCulpritSearches: number;
   readonly onProgress?: (event: { label: string; current: number; total: number }) => void;
 }): Promise<{ plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; notes: string[] }> {
-  // A culprit's candidates shrink to keeping it exactly.
+  // A culprit's candidates shrink to those gentler than the one that tipped an allocation over.
   const candidates = new Map(args.candidates);
   const exact = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
   const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, candidates, args.sensitivity);
@@ -151,15 +152,15 @@ export async function searchAllocation(args: {
       });
       if (culprit) {
         const names = culprit.indices.map((i) => plan[i].name);
-        for (const name of names) candidates.set(name, [args.candidates.get(name)![0]]);
-        const what = names.length === 1 ? `culprit ${names[0]} kept as it is: coding it tips` : `culprits ${names.join(' and ')} kept as they are: coding both tips`;
-        notes.push(`${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(predicted).toPrecision(3)} predicted), found in ${culprit.verifications} verifications`);
+        for (const i of culprit.indices) candidates.set(plan[i].name, gentlerThan(plan[i], candidates.get(plan[i].name)!));
+        const what = names.length === 1 ? `culprit ${names[0]}: coding it so tips` : `culprits ${names.join(' and ')}: coding both so tips`;
+        notes.push(`${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(predicted).toPrecision(3)} predicted), found in ${culprit.verifications} verifications; now only candidates that move its weights less`);
         if (culprit.passed) {
           const b = sum(culprit.passed.plan);
           notes.push(`the allocation's larger savings before it: ${Math.round(b).toLocaleString('en')} B, measured worst relative error ${worstError(culprit.passed.fidelity).toFixed(4)}, within budget`);
           passed.push({ ...culprit.passed, lambda, bytes: b });
         }
-        continue; // the same target, without the culprit
+        continue; // the same target, the culprit gentler
       }
     }
     if (fidelity.withinBudget) {
@@ -195,6 +196,13 @@ export async function searchAllocation(args: {
   const fidelity = await args.verify(exact);
   notes.push('no compressed allocation was verified within budget: every tensor stays float');
   return { plan: exact, fidelity, lambda: 0, notes };
+}
+
+/** The candidates of `c` that move its weights less than the one `p` chose (keeping it exactly always stays). */
+function gentlerThan(p: TensorPlan, cands: readonly TensorCandidate[]): TensorCandidate[] {
+  const error = (c: TensorCandidate) => c.pruneError + c.quantizeError;
+  const chosen = cands.find((c) => c.sparsity === p.sparsity && c.bits === p.bits && c.channels === p.channels && (c.float16 ?? false) === (p.float16 ?? false));
+  return cands.filter((c, i) => i === 0 || (chosen !== undefined && error(c) < error(chosen)));
 }
 
 /**
