@@ -242,7 +242,7 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     log(`graph-models: ${name} ...`);
     try {
       const r = await benchOnSomeBackend(ctx, name);
-      log(`graph-models: ${name}: ${r.ratioVsFloat32.toFixed(2)}x float32, ${r.ratioVsUint8.toFixed(2)}x uint8, test worst rel. error ${Math.max(...r.testFidelity.outputs.map((o) => o.relativeError)).toFixed(4)}, ${r.cpuSeconds.toFixed(0)} s CPU`);
+      log(`graph-models: ${name}: ${r.ratioVsFloat32.toFixed(2)}x float32, ${r.ratioVsUint8.toFixed(2)}x uint8, test worst error ${ctx.allocate.worstError(r.testFidelity).toFixed(4)}, ${r.cpuSeconds.toFixed(0)} s CPU`);
       models.push(r);
     } catch (e) {
       log(`graph-models: ${name} failed: ${e?.message ?? e}`);

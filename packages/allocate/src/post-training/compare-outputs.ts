@@ -36,3 +36,11 @@ export function compareOutputs(
     drift: Math.max(0, ...outputs.map((o) => outputDrift(o, budget))),
   };
 }
+
+/**
+ * The largest error of a report's outputs, each in its own units: a keypoints output's largest move
+ * of a shown keypoint, any other output's relative L2 error.
+ */
+export function worstError(f: FidelityReport): number {
+  return Math.max(0, ...f.outputs.map((o) => o.keypointMove ?? o.relativeError));
+}

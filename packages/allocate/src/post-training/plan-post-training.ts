@@ -4,7 +4,7 @@
  * verified on the calibration set and the price backed off until the measured drift is within budget.
  */
 import { DcError } from '@dc/core';
-import { compareOutputs, type FidelityReport } from './compare-outputs.js';
+import { compareOutputs, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, detectOutputKind, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
@@ -117,7 +117,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     reasons: [
       `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, keypoint moves ≤ ${budget.maxKeypointMove}`,
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
-      `accepted price ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst relative error ${Math.max(...found.fidelity.outputs.map((o) => o.relativeError)).toFixed(4)}`,
+      `accepted price ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...found.notes,
     ],
   };

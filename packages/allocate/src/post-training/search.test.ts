@@ -38,8 +38,8 @@ describe('which verified allocation wins', () => {
     expect(found.plan.map((p) => [p.name, p.bits, p.float16 ?? false])).toEqual([['coded', 4, false], ['sensitive', null, true]]);
     expect(found.fidelity.withinBudget).toBe(true);
     expect(found.notes).toEqual([
-      'predicted drift 1.00: 4,500 B, measured worst relative error 0.0100, within budget',
-      'the accepted allocation with the tensors it keeps exactly rounded to float16: 2,500 B, measured worst relative error 0.0100, within budget',
+      'predicted drift 1.00: 4,500 B, measured worst error 0.0100, within budget',
+      'the accepted allocation with the tensors it keeps exactly rounded to float16: 2,500 B, measured worst error 0.0100, within budget',
     ]);
   });
 
@@ -50,7 +50,7 @@ describe('which verified allocation wins', () => {
     const tensors: PlanTensor[] = names.map((name) => ({ name, shape: [1000], values: new Float32Array(1000) }));
     const options: TensorCandidate[] = [
       { sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: 4000 },
-      { sparsity: 0, bits: 8, pruneError: 0, quantizeError: 1e-8, bytes: 1000 },
+      { sparsity: 0, bits: 8, pruneError: 0, quantizeError: 1e-9, bytes: 1000 },
       { sparsity: 0, bits: 4, pruneError: 0, quantizeError: 1e-6, bytes: 500 },
     ];
     const candidates = new Map(names.map((n) => [n, options]));
@@ -66,10 +66,10 @@ describe('which verified allocation wins', () => {
     expect(seen).toEqual(['a4b4c4d4e4f4g4h4', 'a4b4c4d4', 'a4b4c4d4e4f4', 'a4b4c4d4e4', 'f4', 'a4b4c4d4e4f8g4h4']);
     expect(found.plan.map((p) => p.bits)).toEqual([4, 4, 4, 4, 4, 8, 4, 4]);
     expect(found.notes).toEqual([
-      'predicted drift 1.00: 4,000 B, measured worst relative error 0.2000, over budget',
-      'culprit f: coding it so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 4 verifications; now only candidates that move its weights less',
-      "the allocation's larger savings before it: 14,500 B, measured worst relative error 0.0010, within budget",
-      'predicted drift 1.00: 4,500 B, measured worst relative error 0.0010, within budget',
+      'predicted drift 1.00: 4,000 B, measured worst error 0.2000, over budget',
+      'culprit f: coding it so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 4 verifications; gains × 1.00e+5, only gentler candidates',
+      "the allocation's larger savings before it: 14,500 B, measured worst error 0.0010, within budget",
+      'predicted drift 1.00: 4,500 B, measured worst error 0.0010, within budget',
     ]);
     // Without culprit searches the price falls until every tensor takes 8 bits.
     const none = await searchAllocation({ tensors, candidates, sensitivity, verify, maxVerifications: 8, maxCulpritSearches: 0 });
@@ -97,6 +97,6 @@ describe('which verified allocation wins', () => {
     // f tips the first six over; alone it passes; with the first 2 it passes, with the first 3 (c) not.
     expect(seen).toEqual(['abcdefgh', 'abcd', 'abcdef', 'abcde', 'f', 'abf', 'abcf', 'abdegh']);
     expect(found.plan.map((p) => p.bits)).toEqual([4, 4, null, 4, 4, null, 4, 4]);
-    expect(found.notes[1]).toBe('culprits f and c: coding both so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 6 verifications; now only candidates that move its weights less');
+    expect(found.notes[1]).toBe('culprits f and c: coding both so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 6 verifications; gains × 1.00e+5, only gentler candidates');
   });
 });

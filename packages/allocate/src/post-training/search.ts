@@ -7,10 +7,10 @@
  * smallest allocation within budget wins, or, within 1% of its bytes, the one measured furthest
  * inside the budget; then float16 rounding of what it keeps float32 is verified (see the end of
  * {@link searchAllocation}). An allocation measured far over its prediction has its culprit found
- * by bisection (`findCulprit`) and may then only take candidates that move its weights less; the
- * search goes on from the same target.
+ * by bisection (`findCulprit`): its gains grow by the misprediction and it may then only take
+ * candidates that move its weights less; the search goes on from the same target.
  */
-import type { FidelityReport } from './compare-outputs.js';
+import { worstError, type FidelityReport } from './compare-outputs.js';
 import { findCulprit, isChanged } from './culprit.js';
 import type { PlanTensor } from './options.js';
 import type { TensorSensitivity } from './sensitivity.js';
@@ -90,7 +90,6 @@ export interface Verified {
 /** A fraction of the smallest verified bytes not worth a larger measured drift. */
 const NEGLIGIBLE_SAVING = 0.01;
 
-const worstError = (f: FidelityReport) => Math.max(...f.outputs.map((o) => o.relativeError));
 
 /**
  * Of the allocations verified within budget, the one with the smallest measured drift among those
@@ -118,7 +117,9 @@ export async function searchAllocation(args: {
   // A culprit's candidates shrink to those gentler than the one that tipped an allocation over.
   const candidates = new Map(args.candidates);
   const exact = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
-  const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, candidates, args.sensitivity);
+  // A culprit's gains grow by how far it was mispredicted.
+  const sensitivity = new Map(args.sensitivity);
+  const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, candidates, sensitivity);
   let culpritSearches = 0;
   const tried = new Map<string, FidelityReport>();
   const notes: string[] = [];
@@ -139,7 +140,7 @@ export async function searchAllocation(args: {
       args.onProgress?.({ label: `verify allocation at predicted drift ${target.toPrecision(3)}`, current: verifications, total: args.maxVerifications });
     }
     const bytes = sum(plan);
-    notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst relative error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
     const predicted = totalDrift(plan);
     if (!fidelity.withinBudget && culpritSearches < args.maxCulpritSearches && fidelity.drift ** 2 > SURPRISE * predicted) {
       culpritSearches++;
@@ -152,12 +153,19 @@ export async function searchAllocation(args: {
       });
       if (culprit) {
         const names = culprit.indices.map((i) => plan[i].name);
-        for (const i of culprit.indices) candidates.set(plan[i].name, gentlerThan(plan[i], candidates.get(plan[i].name)!));
+        // Its own drift is about the measured one (the changes before it passed): its gains grow
+        // by that over what it was predicted, and it may only move its weights less than it did.
+        const factor = clamp(fidelity.drift ** 2 / Math.max(1e-12, ...culprit.indices.map((i) => plan[i].drift)), 2, 1e6);
+        for (const i of culprit.indices) {
+          const s = sensitivity.get(plan[i].name)!;
+          sensitivity.set(plan[i].name, { ...s, pruneGain: s.pruneGain * factor, quantizeGain: s.quantizeGain * factor, scaledQuantizeGain: s.scaledQuantizeGain * factor });
+          candidates.set(plan[i].name, gentlerThan(plan[i], candidates.get(plan[i].name)!));
+        }
         const what = names.length === 1 ? `culprit ${names[0]}: coding it so tips` : `culprits ${names.join(' and ')}: coding both so tips`;
-        notes.push(`${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(predicted).toPrecision(3)} predicted), found in ${culprit.verifications} verifications; now only candidates that move its weights less`);
+        notes.push(`${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(predicted).toPrecision(3)} predicted), found in ${culprit.verifications} verifications; gains × ${factor.toPrecision(3)}, only gentler candidates`);
         if (culprit.passed) {
           const b = sum(culprit.passed.plan);
-          notes.push(`the allocation's larger savings before it: ${Math.round(b).toLocaleString('en')} B, measured worst relative error ${worstError(culprit.passed.fidelity).toFixed(4)}, within budget`);
+          notes.push(`the allocation's larger savings before it: ${Math.round(b).toLocaleString('en')} B, measured worst error ${worstError(culprit.passed.fidelity).toFixed(4)}, within budget`);
           passed.push({ ...culprit.passed, lambda, bytes: b });
         }
         continue; // the same target, the culprit gentler
@@ -178,7 +186,7 @@ export async function searchAllocation(args: {
     target = next;
   }
   const best = safestOfSmallest(passed);
-  if (best && best !== passed.reduce((a, b) => (b.bytes < a.bytes ? b : a))) notes.push(`kept ${Math.round(best.bytes).toLocaleString('en')} B (measured worst relative error ${worstError(best.fidelity).toFixed(4)}): the smallest allocation within budget saves under ${NEGLIGIBLE_SAVING * 100}% more`);
+  if (best && best !== passed.reduce((a, b) => (b.bytes < a.bytes ? b : a))) notes.push(`kept ${Math.round(best.bytes).toLocaleString('en')} B (measured worst error ${worstError(best.fidelity).toFixed(4)}): the smallest allocation within budget saves under ${NEGLIGIBLE_SAVING * 100}% more`);
   // Rounding to float16 moves a weight by a relative 2^-11 at most, far below the errors the probes
   // measured gains at: priced from those gains, a sensitive tensor keeps its float32. So two more
   // verifications at most: the accepted allocation with the tensors it keeps exactly rounded to
@@ -186,7 +194,7 @@ export async function searchAllocation(args: {
   const tryRounded = async (plan: TensorPlan[] | undefined, what: string, than: Verified | undefined): Promise<Verified | undefined> => {
     if (!plan || sum(plan) >= (than?.bytes ?? Infinity)) return than;
     const fidelity = await args.verify(plan);
-    notes.push(`${what}: ${Math.round(sum(plan)).toLocaleString('en')} B, measured worst relative error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    notes.push(`${what}: ${Math.round(sum(plan)).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
     return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes: sum(plan) } : than;
   };
   let chosen = best && (await tryRounded(roundExact(best.plan, args.tensors, args.candidates), 'the accepted allocation with the tensors it keeps exactly rounded to float16', best));
