@@ -27,10 +27,10 @@ export const isChanged = (p: TensorPlan): boolean => p.bits !== null || p.sparsi
 /**
  * Bisects `plan` (measured over budget) against `exact` (every tensor as it is: within budget by
  * definition) for the culprit: `ceil(log2 n)` verifications for `n` changed tensors, one more for
- * the tipping change alone, and, when that is within budget, as many again for its partner (the first change before
- * it that, with it, is over budget: a jump that needs two perturbations, as an argmax between two
- * close peaks does). Assumes fewer changes do not fail where more pass (true of drift that adds
- * up; a jump is the change that crosses it).
+ * the tipping change alone and, when that is within budget, as many again for its partner (the
+ * first change before it that, with it, is over budget: a jump that needs two perturbations, as
+ * an argmax between two close peaks does). Assumes fewer changes do not fail where more pass (true
+ * of drift that adds up; a jump is the change that crosses it).
  */
 export async function findCulprit(
   plan: readonly TensorPlan[],

@@ -90,7 +90,6 @@ export interface Verified {
 /** A fraction of the smallest verified bytes not worth a larger measured drift. */
 const NEGLIGIBLE_SAVING = 0.01;
 
-
 /**
  * Of the allocations verified within budget, the one with the smallest measured drift among those
  * within {@link NEGLIGIBLE_SAVING} of the fewest bytes: a plan nearer the budget for a fraction
@@ -114,11 +113,10 @@ export async function searchAllocation(args: {
   readonly maxCulpritSearches: number;
   readonly onProgress?: (event: { label: string; current: number; total: number }) => void;
 }): Promise<{ plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; notes: string[] }> {
-  // A culprit's candidates shrink to those gentler than the one that tipped an allocation over.
+  // A culprit's candidates shrink and its gains grow (see below): the search's own copies.
   const candidates = new Map(args.candidates);
-  const exact = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
-  // A culprit's gains grow by how far it was mispredicted.
   const sensitivity = new Map(args.sensitivity);
+  const exact = args.tensors.map((t) => planEntry(t, args.candidates.get(t.name)![0], 0));
   const choose = (lambda: number) => chooseAtPrice(lambda, args.tensors, candidates, sensitivity);
   let culpritSearches = 0;
   const tried = new Map<string, FidelityReport>();
@@ -206,7 +204,7 @@ export async function searchAllocation(args: {
   return { plan: exact, fidelity, lambda: 0, notes };
 }
 
-/** The candidates of `c` that move its weights less than the one `p` chose (keeping it exactly always stays). */
+/** The candidates `cands` of `p`'s tensor that move its weights less than the one `p` chose (keeping it exactly always stays). */
 function gentlerThan(p: TensorPlan, cands: readonly TensorCandidate[]): TensorCandidate[] {
   const error = (c: TensorCandidate) => c.pruneError + c.quantizeError;
   const chosen = cands.find((c) => c.sparsity === p.sparsity && c.bits === p.bits && c.channels === p.channels && (c.float16 ?? false) === (p.float16 ?? false));
