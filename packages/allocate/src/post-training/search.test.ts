@@ -7,6 +7,29 @@ import type { TensorCandidate } from './tensor-candidates.js';
 
 const verified = (bytes: number, drift: number): Verified => ({ plan: [], lambda: 0, bytes, fidelity: { outputs: [], withinBudget: true, drift } });
 
+/**
+ * Eight tensors a … h of 1,000 weights, each priced as harmless to code (gain 1e3 at the given
+ * candidates' errors), and a model whose output jumps (drift 10) when `jumps(plan)`: the search's
+ * arguments, and every verified plan in order ("a4b4…": the coded tensors and their bits).
+ */
+function jumpingModel(options: TensorCandidate[], jumps: (plan: readonly TensorPlan[]) => boolean) {
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+  const tensors: PlanTensor[] = names.map((name) => ({ name, shape: [1000], values: new Float32Array(1000) }));
+  const candidates = new Map(names.map((n) => [n, options]));
+  const sensitivity = new Map(names.map((n): [string, TensorSensitivity] => [n, { name: n, pruneGain: 0, quantizeGain: 1e3, scaledQuantizeGain: 1e3, measured: true }]));
+  const seen: string[] = [];
+  const verify = async (plan: readonly TensorPlan[]): Promise<FidelityReport> => {
+    seen.push(plan.map((p) => (p.bits === null ? '' : `${p.name}${p.bits}`)).join(''));
+    const jump = jumps(plan);
+    return { outputs: [{ output: 0, kind: 'regression', relativeError: jump ? 0.2 : 0.001, cosine: 1, withinBudget: !jump }], withinBudget: !jump, drift: jump ? 10 : 0.05 };
+  };
+  return { args: { tensors, candidates, sensitivity, verify }, seen };
+}
+
+const bitsOf = (plan: readonly TensorPlan[], name: string) => plan.find((p) => p.name === name)!.bits;
+const EXACT: TensorCandidate = { sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: 4000 };
+const FOUR_BITS: TensorCandidate = { sparsity: 0, bits: 4, pruneError: 0, quantizeError: 1e-6, bytes: 500 };
+
 describe('which verified allocation wins', () => {
   it('the smallest, unless one within 1% of its bytes was measured further inside the budget', () => {
     const [a, b, c] = [verified(2_412_196, 0.025), verified(2_399_942, 0.045), verified(2_394_988, 0.155)];
@@ -44,24 +67,10 @@ describe('which verified allocation wins', () => {
   });
 
   it('finds the one tensor that makes an output jump and codes it more gently, the others as before', async () => {
-    // Eight tensors, each priced as harmless to code at 4 bits; coding `f` at 4 bits makes an
-    // output jump (a threshold crossed), which no probe foresaw; at 8 bits it does not.
-    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
-    const tensors: PlanTensor[] = names.map((name) => ({ name, shape: [1000], values: new Float32Array(1000) }));
-    const options: TensorCandidate[] = [
-      { sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: 4000 },
-      { sparsity: 0, bits: 8, pruneError: 0, quantizeError: 1e-9, bytes: 1000 },
-      { sparsity: 0, bits: 4, pruneError: 0, quantizeError: 1e-6, bytes: 500 },
-    ];
-    const candidates = new Map(names.map((n) => [n, options]));
-    const sensitivity = new Map(names.map((n): [string, TensorSensitivity] => [n, { name: n, pruneGain: 0, quantizeGain: 1e3, scaledQuantizeGain: 1e3, measured: true }]));
-    const seen: string[] = [];
-    const verify = async (plan: readonly TensorPlan[]): Promise<FidelityReport> => {
-      seen.push(plan.map((p) => (p.bits === null ? '' : `${p.name}${p.bits}`)).join(''));
-      const jump = plan.find((p) => p.name === 'f')!.bits === 4;
-      return { outputs: [{ output: 0, kind: 'regression', relativeError: jump ? 0.2 : 0.001, cosine: 1, withinBudget: !jump }], withinBudget: !jump, drift: jump ? 10 : 0.05 };
-    };
-    const found = await searchAllocation({ tensors, candidates, sensitivity, verify, maxVerifications: 2, maxCulpritSearches: 1 });
+    // Coding f at 4 bits makes an output jump (a threshold crossed), which no probe foresaw; at 8 bits it does not.
+    const eightBits: TensorCandidate = { sparsity: 0, bits: 8, pruneError: 0, quantizeError: 1e-9, bytes: 1000 };
+    const { args, seen } = jumpingModel([EXACT, eightBits, FOUR_BITS], (plan) => bitsOf(plan, 'f') === 4);
+    const found = await searchAllocation({ ...args, maxVerifications: 2, maxCulpritSearches: 1 });
     // All at 4 bits (over), then the bisection: the first 4, 6, 5 changes, f alone; then f at 8 bits, at the same target.
     expect(seen).toEqual(['a4b4c4d4e4f4g4h4', 'a4b4c4d4', 'a4b4c4d4e4f4', 'a4b4c4d4e4', 'f4', 'a4b4c4d4e4f8g4h4']);
     expect(found.plan.map((p) => p.bits)).toEqual([4, 4, 4, 4, 4, 8, 4, 4]);
@@ -72,30 +81,16 @@ describe('which verified allocation wins', () => {
       'predicted drift 1.00: 4,500 B, measured worst error 0.0010, within budget',
     ]);
     // Without culprit searches the price falls until every tensor takes 8 bits.
-    const none = await searchAllocation({ tensors, candidates, sensitivity, verify, maxVerifications: 8, maxCulpritSearches: 0 });
+    const none = await searchAllocation({ ...args, maxVerifications: 8, maxCulpritSearches: 0 });
     expect(none.plan.map((p) => p.bits)).toEqual([8, 8, 8, 8, 8, 8, 8, 8]);
   });
 
   it('finds both tensors of a jump that needs two, and codes both more gently', async () => {
-    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
-    const tensors: PlanTensor[] = names.map((name) => ({ name, shape: [1000], values: new Float32Array(1000) }));
-    const options: TensorCandidate[] = [
-      { sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: 4000 },
-      { sparsity: 0, bits: 4, pruneError: 0, quantizeError: 1e-6, bytes: 500 },
-    ];
-    const candidates = new Map(names.map((n) => [n, options]));
-    const sensitivity = new Map(names.map((n): [string, TensorSensitivity] => [n, { name: n, pruneGain: 0, quantizeGain: 1e3, scaledQuantizeGain: 1e3, measured: true }]));
-    const seen: string[] = [];
     // An output jumps only when both c and f are coded (two close peaks of an argmax).
-    const verify = async (plan: readonly TensorPlan[]): Promise<FidelityReport> => {
-      const coded = plan.filter((p) => p.bits !== null).map((p) => p.name).join('');
-      seen.push(coded);
-      const jump = coded.includes('c') && coded.includes('f');
-      return { outputs: [{ output: 0, kind: 'regression', relativeError: jump ? 0.2 : 0.001, cosine: 1, withinBudget: !jump }], withinBudget: !jump, drift: jump ? 10 : 0.05 };
-    };
-    const found = await searchAllocation({ tensors, candidates, sensitivity, verify, maxVerifications: 2, maxCulpritSearches: 1 });
+    const { args, seen } = jumpingModel([EXACT, FOUR_BITS], (plan) => bitsOf(plan, 'c') !== null && bitsOf(plan, 'f') !== null);
+    const found = await searchAllocation({ ...args, maxVerifications: 2, maxCulpritSearches: 1 });
     // f tips the first six over; alone it passes; with the first 2 it passes, with the first 3 (c) not.
-    expect(seen).toEqual(['abcdefgh', 'abcd', 'abcdef', 'abcde', 'f', 'abf', 'abcf', 'abdegh']);
+    expect(seen).toEqual(['a4b4c4d4e4f4g4h4', 'a4b4c4d4', 'a4b4c4d4e4f4', 'a4b4c4d4e4', 'f4', 'a4b4f4', 'a4b4c4f4', 'a4b4d4e4g4h4']);
     expect(found.plan.map((p) => p.bits)).toEqual([4, 4, null, 4, 4, null, 4, 4]);
     expect(found.notes[1]).toBe('culprits f and c: coding both so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 6 verifications; gains × 1.00e+5, only gentler candidates');
   });
