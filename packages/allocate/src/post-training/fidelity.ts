@@ -14,7 +14,8 @@
  *
  * Every metric is pooled over all calibration batches (sums, then one ratio), so a batch split does
  * not change it. The relative L2 error is measured for every kind: it is the continuous drift the
- * planner balances, while the budget is judged on each output's own metric.
+ * planner balances (a keypoints output's: its largest move; see {@link outputDrift}), while the
+ * budget is judged on each output's own metric.
  */
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */

@@ -58,8 +58,8 @@ export interface PostTrainingOptions<TBatch> {
   /**
    * Most culprit searches; default 3. An allocation measured far over its predicted drift (one
    * tensor makes an output jump) is bisected for the tensor that tips it over (with the earlier
-   * change it needs, if it jumps only with one), which may then only take candidates that move its
-   * weights less: each search costs at most
+   * change it needs, if it jumps only with one), whose gains then grow by the misprediction and
+   * which may only take candidates that move its weights less: each search costs at most
    * `2 × ceil(log2 T) + 1` verifications beside `maxVerifications`. 0: none.
    */
   readonly maxCulpritSearches?: number;

@@ -41,8 +41,8 @@ export interface PostTrainingPlan {
  * Plans a post-training compression of `options.tensors` within the fidelity budget.
  * Costs `B` runs for the reference (B calibration batches), at most
  * `2 × min(T, maxProbedTensors) × sensitivityBatches` for the probes (3 × for tensors given
- * `channels`) and at most `(maxVerifications + 2 + maxCulpritSearches × (2 × ceil(log2 T) + 1)) × B` for
- * verification (the two: float16 rounding, with `float16`; the culprit searches: see
+ * `channels`) and at most `(maxVerifications + 2 + maxCulpritSearches × (2 × ceil(log2 T) + 1))
+ * × B` for verification (the two: float16 rounding, with `float16`; the culprit searches: see
  * {@link PostTrainingOptions.maxCulpritSearches}).
  */
 export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBatch>): Promise<PostTrainingPlan> {
