@@ -68,8 +68,12 @@ export function entropyBits(codes: ArrayLike<number>, k: number): number {
  * (values that repeat: a converter's uint8 or float16 weights; `exactCodebook`).
  */
 export function losslessBytes(values: Float32Array): number {
+  return losslessBytesOf(values, exactInFloat16(values) ? 16 : 32);
+}
+
+/** {@link losslessBytes} of values whose float width (16 when every value is a float16) is known. */
+function losslessBytesOf(values: Float32Array, floatBits: 16 | 32): number {
   const n = values.length;
-  const floatBits = exactInFloat16(values) ? 16 : 32;
   let nonzero = 0;
   for (let i = 0; i < n; i++) if (values[i] !== 0) nonzero++;
   let bytes = (floatBits * n) / 8;
@@ -112,7 +116,7 @@ export interface TensorCandidate {
 export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor, channels?: number, float16 = false): TensorCandidate[] {
   const n = values.length;
   const floatBits = exactInFloat16(values) ? 16 : 32;
-  const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytes(values) }];
+  const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytesOf(values, floatBits) }];
   if (float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
     const rounded = compress(values, 0, null, { float16: true });
     out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: squaredDistance(values, rounded.values), bytes: losslessBytes(rounded.values) });
