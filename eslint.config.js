@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'apps/demo/out/**', '**/*.wasm', '.device-webgpu/**', '.gl/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'apps/demo/out/**', '**/*.wasm', '.device-webgpu/**', '.gl/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -92,11 +92,7 @@ async function benchModel(ctx, name) {
     const test = batchesOf(ctx.test);
     try {
       // Probes within a time budget: as many of the largest tensors as `probeSeconds` of model runs allow (8 to 64).
-      await runner.run(new Map(), calibration[0]);
-      const r0 = performance.now();
-      await runner.run(new Map(), calibration[0]);
-      const runSeconds = (performance.now() - r0) / 1000;
-      const maxProbedTensors = Math.max(8, Math.min(ctx.maxProbedTensors, Math.floor(ctx.probeSeconds / ((ctx.channelScales ? 3 : 2) * ctx.sensitivityBatches * runSeconds))));
+      const maxProbedTensors = probeCount(ctx, await fastestRunSeconds(runner, calibration[0]));
       const plan = await allocate.planPostTraining({
         tensors: eligible.map(({ name, shape, values }) => ({ name, shape, values, ...(channels.has(name) ? { channels: channels.get(name) } : {}) })),
         calibration,
@@ -172,6 +168,28 @@ async function benchModel(ctx, name) {
   }
 }
 
+/** The fastest of three runs of the model on `batch` (after a warm-up run): the least disturbed by other work on the machine. */
+async function fastestRunSeconds(runner, batch) {
+  await runner.run(new Map(), batch);
+  let fastest = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await runner.run(new Map(), batch);
+    fastest = Math.min(fastest, (performance.now() - t0) / 1000);
+  }
+  return fastest;
+}
+
+/**
+ * How many tensors `probeSeconds` of probe runs allow for a model that runs in `runSeconds`, rounded
+ * down to a multiple of 8 (at least 8, at most `maxProbedTensors`): the same command on a slightly
+ * busier machine probes the same tensors, so plans the same.
+ */
+function probeCount(ctx, runSeconds) {
+  const fit = Math.floor(ctx.probeSeconds / ((ctx.channelScales ? 3 : 2) * ctx.sensitivityBatches * runSeconds));
+  return Math.max(8, Math.min(ctx.maxProbedTensors, 8 * Math.floor(fit / 8)));
+}
+
 /**
  * {@link benchModel} on wasm, or, where tfjs-backend-wasm cannot run the model (a kernel it lacks
  * for a dtype the graph needs), on tfjs's cpu backend: the row says so (`backend`, `wasmFailure`).
@@ -195,7 +213,8 @@ async function benchOnSomeBackend(ctx, name) {
 /**
  * Runs the benchmark over the corpus (or the models named in `only`), smallest model first.
  * Sensitivity: the largest `maxProbedTensors` tensors at most, fewer where one model run is slow
- * (as many as `probeSeconds` of probe runs allow, at least 8; the others take the highest gain);
+ * (as many as `probeSeconds` of probe runs allow, rounded down to a multiple of 8, at least 8; the
+ * others take the highest gain);
  * `onModel(partial)` gets the result so far after each model.
  */
 export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, onModel }) {

@@ -5,13 +5,19 @@ import { outputKinds } from './flags.js';
 
 describe('--output-kinds', () => {
   it('takes every kind the planner judges, and names them when one is wrong', () => {
-    expect(outputKinds('keypoints, classifier')).toEqual(['keypoints', 'classifier']);
-    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, embedding, keypoints (comma-separated), got "pose"');
+    expect(outputKinds('keypoints, classifier, score')).toEqual(['keypoints', 'classifier', 'score']);
+    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, score, embedding, keypoints (comma-separated), got "pose"');
   });
 
   it('a keypoints output is described by its largest shown move', () => {
     const out = (values: number[]) => [[{ shape: [1, 1, 2, 3], values: Float32Array.from(values) }]];
     const report = compareOutputs(out([0.5, 0.5, 0.9, 0.1, 0.1, 0.1]), out([0.5, 0.53, 0.9, 0.9, 0.9, 0.1]), ['keypoints'], budgetFor(0.02));
     expect(describeFidelity(report)).toBe('output 0 (keypoints): largest keypoint move 3.00% (1 shown) — OVER budget');
+  });
+
+  it('a score output is described by its largest change', () => {
+    const out = (values: number[]) => [[{ shape: [1, 2], values: Float32Array.from(values) }]];
+    const report = compareOutputs(out([0.0002, 0.7]), out([0.0005, 0.69]), ['score'], budgetFor(0.02));
+    expect(describeFidelity(report)).toBe('output 0 (score): largest score change 0.0100 — within budget');
   });
 });

@@ -11,8 +11,9 @@ export interface FidelityReport {
   readonly withinBudget: boolean;
   /**
    * The planner's continuous drift: the largest `outputDrift` over the outputs (each output's
-   * relative L2 error over its kind's `driftScale`, a keypoints output's largest move over its
-   * budget; ≤ 1 means every regression and keypoints output is within budget).
+   * relative L2 error over its kind's `driftScale`, a score output's largest change or a keypoints
+   * output's largest move over its budget; ≤ 1 means every regression, score and keypoints output
+   * is within budget).
    */
   readonly drift: number;
 }
@@ -39,8 +40,8 @@ export function compareOutputs(
 
 /**
  * The largest error of a report's outputs, each in its own units: a keypoints output's largest move
- * of a shown keypoint, any other output's relative L2 error.
+ * of a shown keypoint, a score output's largest change, any other output's relative L2 error.
  */
 export function worstError(f: FidelityReport): number {
-  return Math.max(0, ...f.outputs.map((o) => o.keypointMove ?? o.relativeError));
+  return Math.max(0, ...f.outputs.map((o) => o.keypointMove ?? o.scoreChange ?? o.relativeError));
 }

@@ -5,19 +5,26 @@ import { budgetFor, detectOutputKind } from './fidelity.js';
 const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
 
 describe('detectOutputKind', () => {
-  it('reads softmax rows as a classifier, [n,h,w,1] in [0,1] as a mask, the rest as a regression', () => {
+  it('reads softmax rows as a classifier, [n,h,w,1] in [0,1] as a mask, other values in [0,1] as scores, the rest as a regression', () => {
     expect(detectOutputKind(batch([2, 3], [0.2, 0.3, 0.5, 1, 0, 0]))).toBe('classifier');
-    expect(detectOutputKind(batch([2, 3], [0.2, 0.3, 0.4, 1, 0, 0]))).toBe('regression');
-    expect(detectOutputKind(batch([1, 1], [0.7]))).toBe('regression');
+    expect(detectOutputKind(batch([2, 3], [0.2, 0.3, 0.4, 1, 0, 0]))).toBe('score');
+    expect(detectOutputKind(batch([1, 1], [0.7]))).toBe('score');
+    expect(detectOutputKind(batch([1, 2], [0.7, -0.1]))).toBe('regression');
     expect(detectOutputKind(batch([1, 16, 16, 1], new Array(256).fill(0.25)))).toBe('mask');
     expect(detectOutputKind(batch([1, 16, 16, 1], new Array(256).fill(1.5)))).toBe('regression');
+  });
+
+  it('given every batch, needs the kind to hold on each', () => {
+    expect(detectOutputKind([batch([1, 1], [0.0002]), batch([1, 1], [0.9])])).toBe('score');
+    expect(detectOutputKind([batch([1, 1], [0.0002]), batch([1, 1], [1.3])])).toBe('regression');
+    expect(detectOutputKind([batch([1, 2], [0.5, 0.5]), batch([1, 2], [0.5, 0.4])])).toBe('score');
   });
 });
 
 describe('compareOutputs', () => {
   it('pools relative L2 error, cosine, top-1 agreement and IoU over batches, judged by the budget', () => {
     const budget = budgetFor(0.02);
-    expect(budget).toEqual({ maxRelativeError: 0.02, minTop1Agreement: 0.99, minIoU: 0.98, minCosine: 0.98, maxKeypointMove: 0.02 });
+    expect(budget).toEqual({ maxRelativeError: 0.02, minTop1Agreement: 0.99, minIoU: 0.98, minCosine: 0.98, maxKeypointMove: 0.02, maxScoreChange: 0.02 });
     const reference = [
       [batch([1, 2], [3, 4]), batch([1, 2], [0.9, 0.1])],
       [batch([1, 2], [0, 0]), batch([1, 2], [0.4, 0.6])],
@@ -52,6 +59,19 @@ describe('compareOutputs', () => {
     const resized = compareOutputs(ref, [[batch([1, 3], [0.9, 0.9, 0.1])]], ['regression'], budgetFor(0.02));
     expect(resized.outputs[0].relativeError).toBe(Infinity);
     expect(resized.withinBudget).toBe(false);
+  });
+
+  it('judges scores by their largest absolute change, however small they are', () => {
+    // A presence flag near zero: a 150% relative error, a change of 0.0003.
+    const ref = [[batch([1, 1], [0.0002])], [batch([1, 1], [0.6])]];
+    const near = compareOutputs(ref, [[batch([1, 1], [0.0005])], [batch([1, 1], [0.61])]], ['score'], budgetFor(0.02));
+    expect(near.outputs[0].scoreChange).toBeCloseTo(0.01, 6);
+    expect(near.outputs[0].withinBudget).toBe(true);
+    expect(near.drift).toBeCloseTo(0.5, 6);
+    const far = compareOutputs(ref, [[batch([1, 1], [0.0002])], [batch([1, 1], [0.575])]], ['score'], budgetFor(0.02));
+    expect(far.outputs[0].scoreChange).toBeCloseTo(0.025, 6);
+    expect(far.outputs[0].relativeError).toBeCloseTo(0.025 / Math.sqrt(0.0002 ** 2 + 0.36), 6);
+    expect(far.outputs[0].withinBudget).toBe(false);
   });
 
   it('judges keypoints by the largest move of one either model shows, whatever hidden ones do', () => {

@@ -2,9 +2,12 @@
  * Output fidelity of a compressed model against its original, per output kind:
  *
  * - `classifier` (softmax rows): top-1 agreement, the fraction of samples whose argmax is unchanged;
- * - `regression` (anything else: boxes, landmarks, embeddings, logits, scores): relative L2 error
+ * - `regression` (anything else: boxes, landmarks, embeddings, logits): relative L2 error
  *   `‖y' − y‖ / ‖y‖` over every value of every sample, and cosine similarity beside it;
  * - `mask` (per-pixel probabilities in [0, 1]): IoU of the masks thresholded at 0.5;
+ * - `score` (values in [0, 1] that are neither: sigmoid scores, presence flags, heatmaps, coordinates
+ *   normalized to the image): the largest absolute change of any value. A hand detector's "no hand" flag of
+ *   0.0002 that becomes 0.0005 is a 150% relative error and no change anyone sees;
  * - `embedding` (feature vectors compared by angle, e.g. face descriptors): the smallest cosine
  *   similarity of a sample's output vector with its original. Never detected: say it.
  * - `keypoints` (rows of (y, x, score), positions in image units, as MoveNet's `[1, 1, 17, 3]`):
@@ -22,7 +25,7 @@
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 /** Every output kind. */
-export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'embedding', 'keypoints'] as const;
+export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints'] as const;
 
 /** A `keypoints` output's keypoint is shown (so judged) from this score, the threshold pose demos draw at. */
 export const KEYPOINT_MIN_SCORE = 0.3;
@@ -33,7 +36,7 @@ export interface OutputBatch {
   readonly values: Float32Array;
 }
 
-/** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU and embedding cosine ≥ 98%, keypoints within 2% of the image. */
+/** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU and embedding cosine ≥ 98%, scores within 0.02, keypoints within 2% of the image. */
 export const DEFAULT_MAX_OUTPUT_DRIFT = 0.02;
 
 /** The budget per metric derived from one drift `d` (see {@link budgetFor}). */
@@ -48,15 +51,17 @@ export interface FidelityBudget {
   readonly minCosine: number;
   /** Largest move of a shown keypoint of a `keypoints` output (image units and score). */
   readonly maxKeypointMove: number;
+  /** Largest absolute change of any value of a `score` output. */
+  readonly maxScoreChange: number;
 }
 
 /**
  * The budget of `--max-output-drift d`: relative error ≤ d, top-1 agreement ≥ 1 − d/2, mask IoU
- * and embedding cosine ≥ 1 − d, keypoint moves ≤ d (the default d = 0.02 gives 2%, 99%, 98%,
- * 0.98 and 2% of the image side).
+ * and embedding cosine ≥ 1 − d, score changes and keypoint moves ≤ d (the default d = 0.02 gives
+ * 2%, 99%, 98%, 0.98, 0.02 and 2% of the image side).
  */
 export function budgetFor(maxOutputDrift: number): FidelityBudget {
-  return { maxRelativeError: maxOutputDrift, minTop1Agreement: 1 - maxOutputDrift / 2, minIoU: 1 - maxOutputDrift, minCosine: 1 - maxOutputDrift, maxKeypointMove: maxOutputDrift };
+  return { maxRelativeError: maxOutputDrift, minTop1Agreement: 1 - maxOutputDrift / 2, minIoU: 1 - maxOutputDrift, minCosine: 1 - maxOutputDrift, maxKeypointMove: maxOutputDrift, maxScoreChange: maxOutputDrift };
 }
 
 /**
@@ -71,33 +76,44 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
 
 /**
  * One output's drift in the planner's units (1 at its budget): a keypoints output's largest move
- * over its budget (the relative error of every value counts keypoints no one is shown); any other
- * its relative L2 error over its kind's {@link driftScale}.
+ * over its budget (the relative error of every value counts keypoints no one is shown), a score
+ * output's largest change over its budget; any other its relative L2 error over its kind's
+ * {@link driftScale}.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
-  return o.keypointMove !== undefined ? o.keypointMove / budget.maxKeypointMove : o.relativeError / driftScale(o.kind, budget);
+  if (o.keypointMove !== undefined) return o.keypointMove / budget.maxKeypointMove;
+  if (o.scoreChange !== undefined) return o.scoreChange / budget.maxScoreChange;
+  return o.relativeError / driftScale(o.kind, budget);
 }
 
 /**
- * The kind of an output, read from its values on the calibration inputs: rows of ≥ 2 non-negative
- * values summing to 1 are a `classifier`; a `[batch, height ≥ 16, width ≥ 16, 1]` output inside
- * [0, 1] is a `mask`; anything else is a `regression`. Pass the kinds yourself where this guess is
- * wrong (logits of a classifier look like a regression).
+ * The kind of an output, read from its values on the calibration inputs (one batch, or every batch
+ * of the calibration: a kind must hold on all): rows of ≥ 2 non-negative values summing to 1 are a
+ * `classifier`; a `[batch, height ≥ 16, width ≥ 16, 1]` output inside [0, 1] is a `mask`; any other
+ * output inside [0, 1] is a `score`; anything else is a `regression`. Pass the kinds yourself where
+ * this guess is wrong (logits of a classifier look like a regression).
  */
-export function detectOutputKind(output: OutputBatch): OutputKind {
-  const { shape, values } = output;
-  const inUnit = values.every((v) => v >= 0 && v <= 1);
-  if (shape.length === 4 && shape[1] >= 16 && shape[2] >= 16 && shape[3] === 1 && inUnit) return 'mask';
+export function detectOutputKind(outputs: OutputBatch | readonly OutputBatch[]): OutputKind {
+  const batches: readonly OutputBatch[] = isBatchList(outputs) ? outputs : [outputs];
+  const { shape } = batches[0];
+  if (!batches.every((b) => b.values.every((v) => v >= 0 && v <= 1))) return 'regression';
+  if (shape.length === 4 && shape[1] >= 16 && shape[2] >= 16 && shape[3] === 1) return 'mask';
   const width = shape.at(-1) ?? 1;
-  if (shape.length === 2 && width >= 2 && inUnit && values.length > 0) {
-    for (let r = 0; r < values.length; r += width) {
-      let sum = 0;
-      for (let c = 0; c < width; c++) sum += values[r + c];
-      if (Math.abs(sum - 1) > 1e-3) return 'regression';
-    }
-    return 'classifier';
+  if (shape.length === 2 && width >= 2 && batches.every((b) => b.values.length > 0 && rowsSumToOne(b.values, width))) return 'classifier';
+  return 'score';
+}
+
+function isBatchList(o: OutputBatch | readonly OutputBatch[]): o is readonly OutputBatch[] {
+  return Array.isArray(o);
+}
+
+function rowsSumToOne(values: Float32Array, width: number): boolean {
+  for (let r = 0; r < values.length; r += width) {
+    let sum = 0;
+    for (let c = 0; c < width; c++) sum += values[r + c];
+    if (Math.abs(sum - 1) > 1e-3) return false;
   }
-  return 'regression';
+  return true;
 }
 
 /** Running sums of one output's comparison, pooled over batches. */
@@ -113,11 +129,12 @@ export interface FidelitySums {
   minSampleCosine: number;
   maxKeypointMove: number;
   keypointsShown: number;
+  maxAbsChange: number;
 }
 
 /** Empty sums. */
 export function emptySums(): FidelitySums {
-  return { errorSquares: 0, referenceSquares: 0, candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0 };
+  return { errorSquares: 0, referenceSquares: 0, candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0, maxAbsChange: 0 };
 }
 
 /** Adds one batch of one output to `sums`. */
@@ -130,15 +147,19 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     sums.samples += reference.shape[0] ?? 1;
     sums.minSampleCosine = -1;
     sums.maxKeypointMove = Infinity;
+    sums.maxAbsChange = Infinity;
     return;
   }
+  let maxAbsChange = sums.maxAbsChange;
   for (let i = 0; i < y.length; i++) {
     const d = z[i] - y[i];
+    maxAbsChange = Math.max(maxAbsChange, Math.abs(d));
     sums.errorSquares += d * d;
     sums.referenceSquares += y[i] * y[i];
     sums.candidateSquares += z[i] * z[i];
     sums.dot += y[i] * z[i];
   }
+  sums.maxAbsChange = maxAbsChange;
   const batch = reference.shape[0] ?? 1;
   sums.samples += batch;
   if (kind === 'classifier') {
@@ -195,6 +216,8 @@ export interface OutputFidelity {
   readonly iou?: number;
   /** Embeddings only: the smallest cosine similarity of one sample's vector with its original. */
   readonly minCosine?: number;
+  /** Scores only: the largest absolute change of any value. */
+  readonly scoreChange?: number;
   /** Keypoints only: the largest move of a shown keypoint (0 when none was shown), and how many were shown. */
   readonly keypointMove?: number;
   readonly keypointsShown?: number;
@@ -216,6 +239,7 @@ export function outputFidelity(output: number, kind: OutputKind, sums: FidelityS
     return { output, kind, relativeError, cosine, iou, withinBudget: iou >= budget.minIoU };
   }
   if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine, withinBudget: sums.minSampleCosine >= budget.minCosine };
+  if (kind === 'score') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, withinBudget: sums.maxAbsChange <= budget.maxScoreChange };
   if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown, withinBudget: sums.maxKeypointMove <= budget.maxKeypointMove };
   return { output, kind, relativeError, cosine, withinBudget: relativeError <= budget.maxRelativeError };
 }

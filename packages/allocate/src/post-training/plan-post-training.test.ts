@@ -94,6 +94,26 @@ describe('planPostTraining', () => {
     expect(plan.reasons.at(-1)).toMatch(/rounded to float16.*within budget/);
   });
 
+  it('judges a presence flag near zero by how far it moves, not by its relative error', async () => {
+    // A third output: sigmoid(4 × mean of the regression head − 9), at most 0.0015 on these samples.
+    const run = (w: ReadonlyMap<string, Float32Array>, x: Float32Array) => {
+      const [classes, boxes] = model.run(w, x);
+      const n = boxes.shape[0];
+      const flag = Float32Array.from({ length: n }, (_, s) => 1 / (1 + Math.exp(9 - (4 * (boxes.values[3 * s] + boxes.values[3 * s + 1] + boxes.values[3 * s + 2])) / 3)));
+      return [classes, boxes, { shape: [n, 1], values: flag }];
+    };
+    const detected = await planPostTraining({ ...options, run });
+    expect(detected.kinds).toEqual(['classifier', 'regression', 'score']);
+    expect(detected.fidelity.withinBudget).toBe(true);
+    const flag = detected.fidelity.outputs[2];
+    expect(flag.scoreChange).toBeLessThanOrEqual(0.02);
+    // The same flag judged as a regression: its relative error binds, so the plan keeps more bytes.
+    const relative = await planPostTraining({ ...options, run, outputKinds: ['classifier', 'regression', 'regression'] });
+    expect(relative.fidelity.outputs[2].relativeError).toBeLessThanOrEqual(0.02);
+    expect(flag.relativeError).toBeGreaterThan(0.02);
+    expect(detected.predictedBytes).toBeLessThan(relative.predictedBytes);
+  });
+
   it('rejects bad options with INVALID_OPTION naming the option', async () => {
     const code = async (o: object) => planPostTraining({ ...options, ...o }).then(() => 'resolved', (e: unknown) => (isDcError(e) ? `${e.code} ${e.option}` : String(e)));
     expect(await code({ tensors: [] })).toBe('INVALID_OPTION tensors');

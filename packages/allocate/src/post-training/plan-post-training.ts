@@ -60,7 +60,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   if (options.outputKinds && given.length !== reference[0].length) {
     throw new DcError('INVALID_OPTION', `outputKinds names ${given.length} kinds but the model has ${reference[0].length} outputs`, { option: 'outputKinds' });
   }
-  const kinds = reference[0].map((out, i) => given[i] ?? detectOutputKind(out));
+  const kinds = reference[0].map((_, i) => given[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
 
   const compress = options.compressTensor ?? compressTensor;
   const probe = options.probe ?? { sparsity: 0.5, bits: 4 };
@@ -115,7 +115,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     evaluations: { ...counts, total },
     sensitivity: [...sensitivity.values()],
     reasons: [
-      `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, keypoint moves ≤ ${budget.maxKeypointMove}`,
+      `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, score changes ≤ ${budget.maxScoreChange}, keypoint moves ≤ ${budget.maxKeypointMove}`,
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
       `accepted price ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...found.notes,

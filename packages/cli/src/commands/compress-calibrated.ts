@@ -113,6 +113,7 @@ function ownMetric(o: FidelityReport['outputs'][number]): string {
   if (o.top1Agreement !== undefined) return `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}%`;
   if (o.iou !== undefined) return `IoU ${(100 * o.iou).toFixed(2)}%`;
   if (o.minCosine !== undefined) return `min cosine ${o.minCosine.toFixed(4)}`;
+  if (o.scoreChange !== undefined) return `largest score change ${o.scoreChange.toFixed(4)}`;
   if (o.keypointMove !== undefined) return `largest keypoint move ${(100 * o.keypointMove).toFixed(2)}% (${o.keypointsShown ?? 0} shown)`;
   return `relative error ${(100 * o.relativeError).toFixed(2)}%`;
 }

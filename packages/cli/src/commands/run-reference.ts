@@ -41,7 +41,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
     const data = await readInputBatches(tfjs, o.data, target.input);
     try {
       const reference = await target.outputs(data.batches);
-      const kinds = reference[0].map((out, i) => o.outputKinds?.[i] ?? detectOutputKind(out));
+      const kinds = reference[0].map((_, i) => o.outputKinds?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
       if (o.outputKinds && o.outputKinds.length !== kinds.length) {
         throw new DcError('INVALID_OPTION', `--output-kinds names ${o.outputKinds.length} kinds but the model has ${kinds.length} outputs`, { option: 'outputKinds' });
       }
