@@ -5,9 +5,10 @@
  * - `regression` (anything else: boxes, landmarks, embeddings, logits): relative L2 error
  *   `‖y' − y‖ / ‖y‖` over every value of every sample, and cosine similarity beside it;
  * - `mask` (per-pixel probabilities in [0, 1]): IoU of the masks thresholded at 0.5;
- * - `score` (values in [0, 1] that are neither: sigmoid scores, presence flags, heatmaps, coordinates
- *   normalized to the image): the largest absolute change of any value. A hand detector's "no hand" flag of
- *   0.0002 that becomes 0.0005 is a 150% relative error and no change anyone sees;
+ * - `score` (values in [0, 1] that are neither: sigmoid scores, presence flags, heatmaps,
+ *   coordinates normalized to the image): the largest absolute change of any value. A hand
+ *   detector's "no hand" flag of 0.0002 that becomes 0.0005 is a 150% relative error and no change
+ *   anyone sees;
  * - `embedding` (feature vectors compared by angle, e.g. face descriptors): the smallest cosine
  *   similarity of a sample's output vector with its original. Never detected: say it.
  * - `keypoints` (rows of (y, x, score), positions in image units, as MoveNet's `[1, 1, 17, 3]`):

@@ -3,6 +3,7 @@ import { thrownErrorCode as codeOf } from '../testing/error-code.js';
 import { crc32 } from './crc32.js';
 import { decodeContainer, readContainerHeader } from './decode.js';
 import { layoutSections } from './framing.js';
+import { NEWEST_FORMAT_VERSION } from './header.js';
 import { reframe, sampleFile } from './sample-file.test-support.js';
 
 describe('decodeContainer on bad input', () => {
@@ -40,7 +41,7 @@ describe('decodeContainer on bad input', () => {
   });
 
   it('UNSUPPORTED_VERSION for a file from the future', () => {
-    expect(codeOf(() => decodeContainer(reframe(header, sections, 6)))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => decodeContainer(reframe(header, sections, NEWEST_FORMAT_VERSION + 1)))).toBe('UNSUPPORTED_VERSION');
   });
 
   it('OUT_OF_BOUNDS for lengths or offsets past the end', () => {

@@ -6,6 +6,7 @@ import { opSpec } from '../ops/table.js';
 import { packedLength, unpackBits, type Symbols } from './bit-pack.js';
 import { applyChannelScales } from './channel-scales.js';
 import { crc32 } from './crc32.js';
+import { decodeFloatPlanes } from './float-planes.js';
 import { decodeFloats, firstNonFinite, LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble, type Preamble } from './framing.js';
 import type { ContainerHeader, StreamHeader, TensorHeader } from './header.js';
@@ -53,10 +54,11 @@ function rawSymbols(section: Uint8Array, s: StreamHeader, key: string): Symbols 
   return unpackBits(section, s.count, bits);
 }
 
-function checkEncoding(modules: Readonly<Record<string, string>>, key: string, s: StreamHeader, decoders: readonly StreamDecoder[]): StreamDecoder | undefined {
+function checkEncoding(modules: Readonly<Record<string, string>>, key: string, s: StreamHeader, decoders: readonly StreamDecoder[], floatPlanes = false): StreamDecoder | undefined {
   const name = s.encodings[0];
   if (name === RAW_ENCODING) return undefined;
-  const decoder = s.type === 'symbols' ? decoders.find((d) => d.encoding === name) : undefined;
+  const coded = s.type === 'symbols' || (floatPlanes && (s.type === 'f32' || s.type === 'f16'));
+  const decoder = coded ? decoders.find((d) => d.encoding === name) : undefined;
   if (!decoder) {
     const module = Object.hasOwn(modules, name) ? modules[name] : undefined;
     const where = module ? `install the package of "${module}" and pass its decoder` : 'pass a decoder for it';
@@ -79,9 +81,10 @@ export function checkedSection(bytes: Uint8Array, dataStart: number, key: string
  * Decodes the float tensor `t` (any layout) of a file whose data area starts at `dataStart`;
  * `modules` is the header's `decoders` record (named by `UNKNOWN_ENCODING`). Every check of
  * docs/format.md §4 phase E; `infiniteValues` (format version 4) lets `values` streams hold
- * infinities and NaN, as graph constants do (codebooks stay finite).
+ * infinities and NaN, as graph constants do (codebooks stay finite); `floatPlanes` (format version
+ * 6) lets float streams be coded byte planes (float-planes.ts).
  */
-export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Readonly<Record<string, string>>, t: TensorHeader, decoders: readonly StreamDecoder[], infiniteValues = false): CompressedTensor {
+export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Readonly<Record<string, string>>, t: TensorHeader, decoders: readonly StreamDecoder[], infiniteValues = false, floatPlanes = false): CompressedTensor {
   const key = t.key;
   const section = (s: StreamHeader): Uint8Array => checkedSection(bytes, dataStart, key, s);
   const symbols = (s: StreamHeader): Symbols => {
@@ -100,8 +103,9 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
     return out;
   };
   const floats = (s: StreamHeader, finite = true): Float32Array => {
-    checkEncoding(modules, key, s, decoders);
-    const values = decodeFloats(section(s), s.count, s.type as 'f32' | 'f16');
+    const decoder = checkEncoding(modules, key, s, decoders, floatPlanes);
+    const type = s.type as 'f32' | 'f16';
+    const values = decoder ? decodeFloatPlanes(section(s), s.count, type, decoder, key) : decodeFloats(section(s), s.count, type);
     const at = finite ? firstNonFinite(values) : -1;
     if (at >= 0) throw new DcError('NON_FINITE_VALUE', `value ${at} of a stream of tensor ${key} is ${values[at]}`, { tensor: key });
     return values;

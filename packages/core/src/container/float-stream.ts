@@ -3,7 +3,7 @@
  * engines in practice) an aligned `f32` section is returned as a zero-copy view of the file.
  */
 import { DcError } from '../errors/dc-error.js';
-import { fromFloat16Bits, toFloat16Bits } from './float16.js';
+import { float16Table, fromFloat16Bits, toFloat16Bits } from './float16.js';
 
 /** True on little-endian hosts. */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -32,7 +32,10 @@ export function decodeFloats(section: Uint8Array, count: number, type: 'f32' | '
   const view = new DataView(section.buffer, section.byteOffset, section.byteLength);
   const out = new Float32Array(count);
   if (type === 'f32') for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
-  else for (let i = 0; i < count; i++) out[i] = fromFloat16Bits(view.getUint16(i * 2, true));
+  else {
+    const halves = float16Table();
+    for (let i = 0; i < count; i++) out[i] = halves[view.getUint16(i * 2, true)];
+  }
   return out;
 }
 

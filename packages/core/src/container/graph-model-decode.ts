@@ -8,7 +8,7 @@ import { checkedSection, decodeTensor, type DecodeContainerOptions } from './dec
 import { LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble, type Preamble } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
-import { isGraphModelVersion, type TensorHeader } from './header.js';
+import { FLOAT_PLANES_FORMAT_VERSION, isGraphModelVersion, type TensorHeader } from './header.js';
 import { checkDataPadding } from './section-table.js';
 
 /** One weight of a decoded GraphModel file: float32 in compressed form, int32 / bool as stored. */
@@ -30,7 +30,7 @@ export function graphTensorValues(t: GraphModelTensor): Float32Array | Int32Arra
 }
 
 /**
- * The preamble and validated header of a version 4 or 5 file, after every check but the streams'.
+ * The preamble and validated header of a version 4, 5 or 6 file, after every check but the streams'.
  * A layer-graph file (versions 1-3) is `WRONG_MODEL_FORMAT`.
  */
 export function readCheckedGraphModelContainer(bytes: Uint8Array): Preamble & { readonly checked: GraphModelHeader } {
@@ -69,17 +69,19 @@ function integerTensor(bytes: Uint8Array, dataStart: number, t: TensorHeader): G
 }
 
 /**
- * Decodes the bytes of a `.dcm` file that carries a tfjs GraphModel (format version 4, or 5 with
- * per-channel scales, which come back applied: see `applyChannelScales`). Every
+ * Decodes the bytes of a `.dcm` file that carries a tfjs GraphModel (format version 4, 5 with
+ * per-channel scales, which come back applied: see `applyChannelScales`, or 6 with byte-plane
+ * float streams). Every
  * failure is a `DcError` with the codes of {@link decodeContainer} (docs/format.md §4); a
  * layer-graph file is `WRONG_MODEL_FORMAT`. Float32 values may be views of `bytes`.
  */
 export function decodeGraphModelContainer(bytes: Uint8Array, options: DecodeContainerOptions = {}): DecodedGraphModel {
-  const { checked, dataStart } = readCheckedGraphModelContainer(bytes);
+  const { checked, dataStart, version } = readCheckedGraphModelContainer(bytes);
   const decoders = options.decoders ?? [];
+  const floatPlanes = version >= FLOAT_PLANES_FORMAT_VERSION;
   const tensors = checked.tensors.map((t): GraphModelTensor => {
     if (t.dtype !== 'float32') return integerTensor(bytes, dataStart, t);
-    return { name: t.key, dtype: 'float32', shape: t.shape, tensor: decodeTensor(bytes, dataStart, checked.decoders, t, decoders, true) };
+    return { name: t.key, dtype: 'float32', shape: t.shape, tensor: decodeTensor(bytes, dataStart, checked.decoders, t, decoders, true, floatPlanes) };
   });
   return { graph: checked.graph, stages: checked.stages, tensors };
 }

@@ -10,9 +10,9 @@ import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from 
 import { exactInFloat16 } from './float16.js';
 import { frame } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
-import { CHANNEL_SCALES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
-import { planCodedTensor, planUnclusteredTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
+import { planCodedTensor, planUnclusteredTensor, type FloatLayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { RAW_ENCODING } from './stream-codec.js';
 
 /** One weight to write: dense values, and for float32 weights optionally a codebook or a prune mask. */
@@ -61,7 +61,7 @@ function integerPlan(w: GraphModelWeight): TensorEncoding {
   return { key: w.name, dtype: w.dtype, shape: w.shape, layout: 'dense', entries: w.values.length, streams: [stream], bytes: data.length };
 }
 
-function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
+function floatPlan(w: GraphModelWeight, opts: FloatLayoutOptions): TensorEncoding {
   if (!(w.values instanceof Float32Array)) throw new DcError('INVALID_MODEL', `weight ${w.name} (float32) needs its values as Float32Array`, { tensor: w.name });
   const tensor = { shape: w.shape, values: w.values };
   // Lossless only: float16 where every stored value is exactly a float16, else float32.
@@ -72,8 +72,10 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
 }
 
 /**
- * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9), or 5 when a
- * codebook carries per-channel scales (§9.3). Each float32
+ * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9), 5 when a
+ * codebook carries per-channel scales (§9.3), or 6 when a float stream is smaller as entropy-coded
+ * byte planes (§9.4: each `values` stream keeps the smallest of raw and its planes coded by each of
+ * `options.encoders`). Each float32
  * weight is stored as its codebook indices (with `codebook`) or its float values, sparse or
  * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; a weight
  * without a codebook whose values repeat (a converter's uint8 or float16 weights) as the indices
@@ -85,7 +87,7 @@ function floatPlan(w: GraphModelWeight, opts: LayoutOptions): TensorEncoding {
  * shape, a non-finite centroid) is `INVALID_MODEL` / `NON_FINITE_VALUE`, and nothing is written.
  */
 export function encodeGraphModelContainer(input: GraphModelContainerInput, options: EncodeContainerOptions = {}): EncodedGraphModelContainer {
-  const opts = resolveLayoutOptions(options);
+  const opts = { ...resolveLayoutOptions(options), floatPlanes: true };
   const plans = input.weights.map((w) => {
     const size = w.shape.reduce((a, b) => a * b, 1);
     if (size > MAX_TENSOR_ELEMENTS) throw new DcError('INVALID_MODEL', `weight ${w.name} has ${size} elements: the format holds tensors of at most 2^28`, { tensor: w.name });
@@ -95,8 +97,11 @@ export function encodeGraphModelContainer(input: GraphModelContainerInput, optio
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
   const header: GraphModelHeader = { graph: input.graph, stages: opts.provenance ? (input.stages ?? []) : [], decoders, tensors };
   const json = JSON.stringify(header);
-  // Version 5 only where a tensor carries per-channel scales: every other file stays version 4.
-  const version = plans.some((p) => p.streams.some((s) => s.role === 'scales')) ? CHANNEL_SCALES_FORMAT_VERSION : GRAPH_MODEL_FORMAT_VERSION;
+  // Version 6 only where a float stream is stored as byte planes, 5 where a tensor carries
+  // per-channel scales: every other file stays version 4, readable by older readers.
+  const planes = plans.some((p) => p.streams.some((s) => (s.type === 'f32' || s.type === 'f16') && s.encoding !== RAW_ENCODING));
+  const scaled = plans.some((p) => p.streams.some((s) => s.role === 'scales'));
+  const version = planes ? FLOAT_PLANES_FORMAT_VERSION : scaled ? CHANNEL_SCALES_FORMAT_VERSION : GRAPH_MODEL_FORMAT_VERSION;
   try {
     validateGraphModelHeader(JSON.parse(json), length, version);
   } catch (e) {

@@ -4,7 +4,7 @@
  * and one tensor entry per manifest weight, keyed by the weight's name. docs/format.md §9.
  */
 import type { StageProvenance } from '../compressed.js';
-import { CHANNEL_SCALES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorHeader } from './header.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
 import { arr, bad, noOtherFields, obj, provenanceOf, str, tensorOf, type Obj } from './validate-tensor.js';
 
@@ -64,8 +64,8 @@ function graphOf(v: unknown): { graph: GraphModelRecord; consts: Set<string> } {
 }
 
 /**
- * Validates the parsed header of a version 4 (or 5: per-channel `scales` streams allowed) file whose data area holds `dataLength` bytes: the
- * GraphModel record, each tensor entry (its key the name of a `Const` node, keys unique), and the
+ * Validates the parsed header of a version 4 file (5: per-channel `scales` streams allowed; 6: and
+ * float streams as coded byte planes) whose data area holds `dataLength` bytes: the GraphModel record, each tensor entry (its key the name of a `Const` node, keys unique), and the
  * section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as for every version (docs/format.md §4).
  */
 export function validateGraphModelHeader(json: unknown, dataLength: number, version: number = GRAPH_MODEL_FORMAT_VERSION): GraphModelHeader {
@@ -75,7 +75,7 @@ export function validateGraphModelHeader(json: unknown, dataLength: number, vers
   const checkKey = (key: string): void => {
     if (!consts.has(key)) bad(`tensor key "${key}" names no Const node of the graph`, key);
   };
-  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true, scales: version === CHANNEL_SCALES_FORMAT_VERSION }));
+  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true, scales: version >= CHANNEL_SCALES_FORMAT_VERSION, floatPlanes: version >= FLOAT_PLANES_FORMAT_VERSION }));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
   checkSectionTable(tensors, dataLength);
   return { graph, stages, decoders, tensors };

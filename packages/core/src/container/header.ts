@@ -15,9 +15,10 @@ export const FORMAT_VERSION = 2;
 /**
  * The newest format version this code reads: version 3 is version 2 with a compact binary header
  * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`); version
- * 4 holds a tfjs GraphModel (graph-model-header.ts); version 5 is version 4 with per-channel scales.
+ * 4 holds a tfjs GraphModel (graph-model-header.ts); version 5 is version 4 with per-channel scales;
+ * version 6 is version 5 with byte-plane float streams.
  */
-export const NEWEST_FORMAT_VERSION = 5;
+export const NEWEST_FORMAT_VERSION = 6;
 /**
  * The format version of files that carry a tfjs GraphModel (a TensorFlow GraphDef and its named
  * weights) instead of a layer graph: JSON header, docs/format.md §9.
@@ -29,10 +30,16 @@ export const GRAPH_MODEL_FORMAT_VERSION = 4;
  * scales stay version 4, and readers of version 4 refuse these with `UNSUPPORTED_VERSION`.
  */
 export const CHANNEL_SCALES_FORMAT_VERSION = 5;
+/**
+ * The format version of GraphModel files in which a float stream may be stored as entropy-coded
+ * byte planes (float-planes.ts, docs/format.md §9.4); everything of version 5 holds. Written only
+ * when some stream is, so readers of version 5 refuse these with `UNSUPPORTED_VERSION`.
+ */
+export const FLOAT_PLANES_FORMAT_VERSION = 6;
 
-/** Whether a file of format `version` carries a tfjs GraphModel (versions 4 and 5). */
+/** Whether a file of format `version` carries a tfjs GraphModel (versions 4 to 6). */
 export function isGraphModelVersion(version: number): boolean {
-  return version === GRAPH_MODEL_FORMAT_VERSION || version === CHANNEL_SCALES_FORMAT_VERSION;
+  return version >= GRAPH_MODEL_FORMAT_VERSION && version <= FLOAT_PLANES_FORMAT_VERSION;
 }
 /** The oldest format version this code reads. */
 export const OLDEST_FORMAT_VERSION = 1;

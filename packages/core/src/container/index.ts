@@ -13,9 +13,10 @@ export { describeContainer, type ContainerDescription, type DescribeContainerOpt
 export { byteTableRows, formatByteTable, type ByteTableRow } from './describe-format.js';
 export { decodeContainer, readContainerHeader, type DecodeContainerOptions } from './decode.js';
 export { containerInputOf } from './recode.js';
-export { CHANNEL_SCALES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
+export { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
 export { applyChannelScales, isChannelCount, scaledValue } from './channel-scales.js';
 export { exactInFloat16, roundToFloat16 } from './float16.js';
+export { encodeFloatPlanes, decodeFloatPlanes } from './float-planes.js';
 export { exactCodebook, exactCodebookBound, EXACT_CODEBOOK_MIN_ELEMENTS, MAX_CENTROIDS } from './exact-codebook.js';
 export type { GraphModelHeader, GraphModelRecord } from './graph-model-header.js';
 export { encodeGraphModelContainer, type GraphModelContainerInput, type GraphModelWeight, type EncodedGraphModelContainer } from './graph-model-encode.js';

@@ -1,5 +1,6 @@
 /** Encodes one stream, keeping the smallest of `raw` and the given encoders. */
 import { packBits, type Symbols } from './bit-pack.js';
+import { encodeFloatPlanes } from './float-planes.js';
 import { encodeFloats } from './float-stream.js';
 import type { StreamRole, StreamType } from './header.js';
 import { RAW_ENCODING, type StreamEncoder } from './stream-codec.js';
@@ -34,10 +35,18 @@ export function planSymbols(role: StreamRole, symbols: Symbols, bits: number, en
   return best;
 }
 
-/** A float stream, stored raw. */
-export function planFloats(role: StreamRole, values: ArrayLike<number>, type: 'f32' | 'f16'): StreamEncoding {
+/**
+ * A float stream: raw, or (given `planeEncoders`, format version 6) as byte planes coded by
+ * whichever of them gives the fewest bytes (float-planes.ts); raw on ties.
+ */
+export function planFloats(role: StreamRole, values: ArrayLike<number>, type: 'f32' | 'f16', planeEncoders: readonly StreamEncoder[] = []): StreamEncoding {
   const data = encodeFloats(values, type);
-  return { role, type, count: values.length, encoding: RAW_ENCODING, data, rawBytes: data.length, tableBytes: 0 };
+  let best: StreamEncoding = { role, type, count: values.length, encoding: RAW_ENCODING, data, rawBytes: data.length, tableBytes: 0 };
+  for (const encoder of planeEncoders) {
+    const out = encodeFloatPlanes(values, type, encoder);
+    if (out && out.data.length < best.data.length) best = { ...best, encoding: encoder.encoding, data: out.data, tableBytes: out.tableBytes };
+  }
+  return best;
 }
 
 /** Total stored bytes of some streams. */

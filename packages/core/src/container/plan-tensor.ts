@@ -43,6 +43,12 @@ export interface LayoutOptions {
   readonly provenance: boolean;
 }
 
+/** {@link LayoutOptions} and what only GraphModel files allow. */
+export interface FloatLayoutOptions extends LayoutOptions {
+  /** Format version 6: float `values` streams may be stored as byte planes, each coded by `encoders` (float-planes.ts). */
+  readonly floatPlanes?: boolean;
+}
+
 /** The storage chosen for one tensor. */
 export interface TensorEncoding {
   readonly key: string;
@@ -178,7 +184,7 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
  * infinite values are `NON_FINITE_VALUE` unless `infiniteValues` (format version 4, where graph
  * constants such as a -inf threshold are stored as they are).
  */
-export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: LayoutOptions, infiniteValues = false): TensorEncoding {
+export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: FloatLayoutOptions, infiniteValues = false): TensorEncoding {
   const { values, shape } = tensor;
   if (mask && mask.length !== values.length) {
     throw new DcError('INVALID_MODEL', `mask of ${key} has ${mask.length} entries for ${values.length} weights`, { tensor: key });
@@ -201,11 +207,11 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
         kept[o++] = values[i];
       }
     }
-    const restFor = (perm?: Uint32Array) => [planFloats('values', perm ? permute(kept, perm) : kept, type)];
+    const restFor = (perm?: Uint32Array) => [planFloats('values', perm ? permute(kept, perm) : kept, type, opts.floatPlanes ? opts.encoders : [])];
     candidates.push(...sparseCandidates(key, shape, positions, opts, 'sparse', restFor));
   }
   if (opts.layout !== 'sparse') {
-    candidates.push({ key, shape, layout: 'dense', entries: values.length, streams: [planFloats('values', values, type)] });
+    candidates.push({ key, shape, layout: 'dense', entries: values.length, streams: [planFloats('values', values, type, opts.floatPlanes ? opts.encoders : [])] });
   }
   return smallest(candidates);
 }
@@ -218,7 +224,7 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
  * same values: with `floatFormat: 'float16'` the codebook is tried only where every value is a
  * float16 (rounding would otherwise change them).
  */
-export function planUnclusteredTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: LayoutOptions, infiniteValues = false): TensorEncoding {
+export function planUnclusteredTensor(key: string, tensor: Tensor, mask: Uint8Array | undefined, opts: FloatLayoutOptions, infiniteValues = false): TensorEncoding {
   const floats = planFloatTensor(key, tensor, mask, opts, infiniteValues);
   if (tensor.values.length < EXACT_CODEBOOK_MIN_ELEMENTS || (opts.floatFormat === 'float16' && !exactInFloat16(tensor.values))) return floats;
   const exact = exactCodebook(tensor.values, mask);

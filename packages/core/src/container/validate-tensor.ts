@@ -11,6 +11,7 @@ import { show } from '../ops/config-reader.js';
 import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
 import { isChannelCount } from './channel-scales.js';
 import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
+import { RAW_ENCODING } from './stream-codec.js';
 
 /** Throws `BAD_HEADER` with `message` (naming `tensor` when given). */
 export function bad(message: string, tensor?: string): never {
@@ -100,6 +101,8 @@ export interface TensorRules {
   readonly dtypes: boolean;
   /** Format version 5: a coded tensor may carry a `scales` stream (per-channel scales, §9.3). */
   readonly scales?: boolean;
+  /** Format version 6: a float stream may be stored as coded byte planes (§9.4); before, float streams are raw. */
+  readonly floatPlanes?: boolean;
 }
 
 const isFloat = (s: StreamHeader): boolean => s.type === 'f32' || s.type === 'f16';
@@ -140,6 +143,9 @@ export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeade
     expect('values', (s) => s.type === type && s.count === n && s.encodings[0] === 'raw', `raw ${type} with ${n} values`);
   } else if (streams.values) {
     expect('values', (s) => isFloat(s) && s.count === n, `f32 or f16 with ${n} values`);
+  }
+  for (const [role, s] of Object.entries(streams)) {
+    if (isFloat(s!) && s!.encodings[0] !== RAW_ENCODING && !rules.floatPlanes) bad(`tensor ${key}: stream ${role} is a float stream, stored raw before format version 6`, key);
   }
   if (streams.codebook) expect('codebook', (s) => isFloat(s) && s.count >= 1 && s.count <= MAX_CODEBOOK_ENTRIES, `f32 or f16 with 1 to ${MAX_CODEBOOK_ENTRIES} entries`);
   if (streams.scales) expect('scales', (s) => isFloat(s) && isChannelCount(shape, s.count), 'f32 or f16 with one value per channel (the product of the last j extents of the shape)');
