@@ -1,7 +1,7 @@
 /**
  * `dc compress model.json --no-retrain` for a tfjs GraphModel (`format: "graph-model"`): its
  * weights pruned and clustered per tensor under an allocation, without retraining, written as a
- * `.dcm` file of format version 4 and decoded back to check it.
+ * `.dcm` file of format version 4 to 6 and decoded back to check it.
  */
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -106,7 +106,7 @@ export async function writeCompressedGraph(input: string, source: GraphModelSour
   const { bytes } = await writeGraphModelFile(file, compressed);
   const decoded = decodeGraphModel(bytes);
   if (decoded.tensors.length !== compressed.weights.length) throw new DcError('INVALID_MODEL', `${file} decodes to ${decoded.tensors.length} weights, not ${compressed.weights.length}`);
-  progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes, format version 4)`);
+  progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes, format version ${bytes[8]})`); // the preamble's version (its low byte; versions are below 256)
   const parameters = source.tensors.reduce((n, t) => n + t.values.length, 0);
   const cpu = process.cpuUsage(cpu0);
   return {

@@ -33,7 +33,10 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(inspected.weights[3]).toMatchObject({ dtype: 'int32', layout: 'dense', bits: null, bytes: 8 });
     const d = inspected.sections;
     expect(inspected.weights.reduce((n: number, w: { bytes: number }) => n + w.bytes, 0) + d.totals.header + d.totals.padding).toBe(bytes.length);
-    expect((await dc('inspect', out)).stdout).toContain('model/fc/weights');
+    const text = (await dc('inspect', out)).stdout;
+    expect(text).toContain('model/fc/weights');
+    expect(text).toContain(`tfjs GraphModel (format version ${bytes[8]}),`);
+    expect(inspected.sections.version).toBe(bytes[8]);
 
     const run = JSON.parse((await dc('run', out, '--json')).stdout);
     expect(run).toMatchObject({ format: 'graph-model', synthetic: true, samples: 1, backend: 'cpu' });

@@ -1,4 +1,4 @@
-/** `dc inspect <file>` for a GraphModel file (format version 4): per weight its dtype, shape, layout, kept elements, bits and bytes. */
+/** `dc inspect <file>` for a GraphModel file (format version 4 to 6): per weight its dtype, shape, layout, kept elements, bits and bytes. */
 import { readFile } from 'node:fs/promises';
 import { describeContainer, formatByteTable, isGraphModelVersion, type ContainerDescription } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
@@ -35,7 +35,7 @@ export interface InspectGraphResult {
   readonly sections: ContainerDescription;
 }
 
-/** Whether the `.dcm` bytes are a GraphModel file (format version 4, or 5 with per-channel scales); malformed files: false (the reader reports them). */
+/** Whether the `.dcm` bytes are a GraphModel file (format version 4, 5 with per-channel scales, 6 with byte-plane floats); malformed files: false (the reader reports them). */
 export function isGraphModelDcm(bytes: Uint8Array): boolean {
   return bytes.length >= 10 && isGraphModelVersion(bytes[8]) && bytes[9] === 0;
 }
@@ -64,7 +64,7 @@ export function formatInspectGraph(r: InspectGraphResult): string {
   const pct = (n: number, d: number) => (d === 0 ? '' : `${((100 * n) / d).toFixed(1)}%`);
   const rows = r.weights.map((w) => [w.name, w.dtype, `[${w.shape.join(', ')}]`, w.layout, w.elements, pct(w.kept, w.elements), w.bits ?? '', w.bytes]);
   return [
-    `${r.file}: tfjs GraphModel (format version 4), ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 weights (${r.float32Bytes.toLocaleString('en')} B); made by ${r.stages.join(' → ') || '(no provenance)'}`,
+    `${r.file}: tfjs GraphModel (format version ${r.sections.version}), ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 weights (${r.float32Bytes.toLocaleString('en')} B); made by ${r.stages.join(' → ') || '(no provenance)'}`,
     '',
     renderTable(['weight', 'dtype', 'shape', 'layout', 'elements', 'kept', 'bits', 'bytes'], rows),
     '',
@@ -72,7 +72,7 @@ export function formatInspectGraph(r: InspectGraphResult): string {
   ].join('\n');
 }
 
-/** `dc inspect`: a GraphModel file (version 4) or a layer-graph file, whichever `path` holds. */
+/** `dc inspect`: a GraphModel file (version 4 to 6) or a layer-graph file, whichever `path` holds. */
 export async function inspectAnyFile(path: string): Promise<InspectGraphResult | InspectResult> {
   const bytes = new Uint8Array(await readFile(path));
   return isGraphModelDcm(bytes) ? inspectGraphBytes(path, bytes) : inspectFile(path);

@@ -1,5 +1,5 @@
 /**
- * `dc run <file>` for a GraphModel file (format version 4): loaded into tfjs with
+ * `dc run <file>` for a GraphModel file (format version 4 to 6): loaded into tfjs with
  * `tf.loadGraphModel(dcmGraphModelHandler(bytes))`, run on the inputs given (a `.npy` array or a
  * folder of photographs; without `--data`, one documented synthetic sample), and each output summarised.
  */
@@ -156,7 +156,7 @@ export function formatRunGraph(r: RunGraphResult): string {
   return [`${r.file}: tfjs GraphModel run on ${what} (tfjs ${r.backend}, ${Math.round(r.milliseconds)} ms)`, ...lines].join('\n');
 }
 
-/** `dc run`: a GraphModel file (version 4) through tfjs, or a layer-graph file with the sparse runtime (which needs `--data`). */
+/** `dc run`: a GraphModel file (version 4 to 6) through tfjs, or a layer-graph file with the sparse runtime (which needs `--data`). */
 export async function runAnyFile(path: string, o: RunOptions & RunGraphOptions): Promise<RunGraphResult | RunResult> {
   const head = new Uint8Array(10);
   const handle = await open(path, 'r').catch((cause: unknown) => {
