@@ -97,7 +97,6 @@ describe('GraphModel files with byte-plane float streams', () => {
     ],
   };
   const encoded = encodeGraphModelContainer(input, { encoders: CODERS });
-  const decoders = CODERS;
 
   it('are version 6 where planes are smaller, and decode bit for bit', () => {
     expect(new DataView(encoded.bytes.buffer).getUint16(8, true)).toBe(FLOAT_PLANES_FORMAT_VERSION);
@@ -106,7 +105,7 @@ describe('GraphModel files with byte-plane float streams', () => {
     expect(k.streams.values!.encodings[0]).not.toBe('raw');
     expect(k.streams.values!.length).toBeLessThan(0.9 * 2 * kernel.length);
     expect(b.streams.values!.length).toBeLessThan(0.9 * 4 * bias.length);
-    const decoded = decodeGraphModelContainer(encoded.bytes, { decoders });
+    const decoded = decodeGraphModelContainer(encoded.bytes, { decoders: CODERS });
     expect(Array.from(graphTensorValues(decoded.tensors[0]))).toEqual(Array.from(kernel));
     expect(Array.from(graphTensorValues(decoded.tensors[1]))).toEqual(Array.from(bias));
     // Without coders every float stays raw, and the file stays version 4.
@@ -119,7 +118,7 @@ describe('GraphModel files with byte-plane float streams', () => {
     const asV5 = joinContainer(JSON.stringify(header), data, { version: 5 });
     let code = 'decoded';
     try {
-      decodeGraphModelContainer(asV5, { decoders });
+      decodeGraphModelContainer(asV5, { decoders: CODERS });
     } catch (e) {
       code = isDcError(e) ? e.message : String(e);
     }
@@ -133,7 +132,7 @@ describe('GraphModel files with byte-plane float streams', () => {
       const bytes = Uint8Array.from(encoded.bytes);
       bytes[r.int(bytes.length)] ^= 1 << r.int(8);
       try {
-        const d = decodeGraphModelContainer(bytes, { decoders });
+        const d = decodeGraphModelContainer(bytes, { decoders: CODERS });
         expect(Array.from(graphTensorValues(d.tensors[0]))).toEqual(Array.from(kernel));
       } catch (e) {
         expect(isDcError(e)).toBe(true);

@@ -9,7 +9,7 @@ import { crc32 } from './crc32.js';
 import { decodeFloatPlanes } from './float-planes.js';
 import { decodeFloats, firstNonFinite, LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble, type Preamble } from './framing.js';
-import type { ContainerHeader, StreamHeader, TensorHeader } from './header.js';
+import { isFloatType, type ContainerHeader, type StreamHeader, type TensorHeader } from './header.js';
 import { decodeGaps } from './gaps.js';
 import { fromColumnOrder, permute } from './order.js';
 import { RAW_ENCODING, type StreamDecoder } from './stream-codec.js';
@@ -57,7 +57,7 @@ function rawSymbols(section: Uint8Array, s: StreamHeader, key: string): Symbols 
 function checkEncoding(modules: Readonly<Record<string, string>>, key: string, s: StreamHeader, decoders: readonly StreamDecoder[], floatPlanes = false): StreamDecoder | undefined {
   const name = s.encodings[0];
   if (name === RAW_ENCODING) return undefined;
-  const coded = s.type === 'symbols' || (floatPlanes && (s.type === 'f32' || s.type === 'f16'));
+  const coded = s.type === 'symbols' || (floatPlanes && isFloatType(s.type));
   const decoder = coded ? decoders.find((d) => d.encoding === name) : undefined;
   if (!decoder) {
     const module = Object.hasOwn(modules, name) ? modules[name] : undefined;

@@ -10,7 +10,7 @@ import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from 
 import { exactInFloat16 } from './float16.js';
 import { frame } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
-import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorDtype } from './header.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, isFloatType, type TensorDtype } from './header.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { planCodedTensor, planUnclusteredTensor, type FloatLayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { RAW_ENCODING } from './stream-codec.js';
@@ -99,7 +99,7 @@ export function encodeGraphModelContainer(input: GraphModelContainerInput, optio
   const json = JSON.stringify(header);
   // Version 6 only where a float stream is stored as byte planes, 5 where a tensor carries
   // per-channel scales: every other file stays version 4, readable by older readers.
-  const planes = plans.some((p) => p.streams.some((s) => (s.type === 'f32' || s.type === 'f16') && s.encoding !== RAW_ENCODING));
+  const planes = plans.some((p) => p.streams.some((s) => isFloatType(s.type) && s.encoding !== RAW_ENCODING));
   const scaled = plans.some((p) => p.streams.some((s) => s.role === 'scales'));
   const version = planes ? FLOAT_PLANES_FORMAT_VERSION : scaled ? CHANNEL_SCALES_FORMAT_VERSION : GRAPH_MODEL_FORMAT_VERSION;
   try {

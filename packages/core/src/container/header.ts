@@ -54,6 +54,11 @@ export const SECTION_ALIGNMENT = 8;
  */
 export type StreamType = 'symbols' | 'f32' | 'f16' | 'i32' | 'u8';
 
+/** Whether a stream of `type` holds float values (`f32` / `f16`). */
+export function isFloatType(type: StreamType): type is 'f32' | 'f16' {
+  return type === 'f32' || type === 'f16';
+}
+
 /** The role of a stream within its tensor. */
 export type StreamRole = 'codebook' | 'codes' | 'gaps' | 'values' | 'scales';
 

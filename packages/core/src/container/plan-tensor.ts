@@ -195,6 +195,7 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
     const why = Number.isFinite(values[at]) ? `${values[at]}, past float16's range` : String(values[at]);
     throw new DcError('NON_FINITE_VALUE', `element ${at} of ${key} is ${why}`, { tensor: key });
   }
+  const planeEncoders = opts.floatPlanes ? opts.encoders : [];
   const candidates: Array<Omit<TensorEncoding, 'bytes'>> = [];
   if (opts.layout !== 'dense') {
     let n = 0;
@@ -207,11 +208,11 @@ export function planFloatTensor(key: string, tensor: Tensor, mask: Uint8Array | 
         kept[o++] = values[i];
       }
     }
-    const restFor = (perm?: Uint32Array) => [planFloats('values', perm ? permute(kept, perm) : kept, type, opts.floatPlanes ? opts.encoders : [])];
+    const restFor = (perm?: Uint32Array) => [planFloats('values', perm ? permute(kept, perm) : kept, type, planeEncoders)];
     candidates.push(...sparseCandidates(key, shape, positions, opts, 'sparse', restFor));
   }
   if (opts.layout !== 'sparse') {
-    candidates.push({ key, shape, layout: 'dense', entries: values.length, streams: [planFloats('values', values, type, opts.floatPlanes ? opts.encoders : [])] });
+    candidates.push({ key, shape, layout: 'dense', entries: values.length, streams: [planFloats('values', values, type, planeEncoders)] });
   }
   return smallest(candidates);
 }

@@ -8,7 +8,7 @@
 import type { StageProvenance } from '../compressed.js';
 import { DcError } from '../errors/dc-error.js';
 import { show } from '../ops/config-reader.js';
-import { LAYOUT_STREAMS, SECTION_ALIGNMENT, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
+import { isFloatType, LAYOUT_STREAMS, SECTION_ALIGNMENT, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
 import { isChannelCount } from './channel-scales.js';
 import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
 import { RAW_ENCODING } from './stream-codec.js';
@@ -105,8 +105,6 @@ export interface TensorRules {
   readonly floatPlanes?: boolean;
 }
 
-const isFloat = (s: StreamHeader): boolean => s.type === 'f32' || s.type === 'f16';
-
 /** Checks tensor entry `i` of a header (`BAD_HEADER`) and returns it. */
 export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeader {
   const o = obj(v, `tensors[${i}]`);
@@ -142,13 +140,13 @@ export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeade
     const type = INTEGER_STREAMS[dtype];
     expect('values', (s) => s.type === type && s.count === n && s.encodings[0] === 'raw', `raw ${type} with ${n} values`);
   } else if (streams.values) {
-    expect('values', (s) => isFloat(s) && s.count === n, `f32 or f16 with ${n} values`);
+    expect('values', (s) => isFloatType(s.type) && s.count === n, `f32 or f16 with ${n} values`);
   }
   for (const [role, s] of Object.entries(streams)) {
-    if (isFloat(s!) && s!.encodings[0] !== RAW_ENCODING && !rules.floatPlanes) bad(`tensor ${key}: stream ${role} is a float stream, stored raw before format version 6`, key);
+    if (isFloatType(s!.type) && s!.encodings[0] !== RAW_ENCODING && !rules.floatPlanes) bad(`tensor ${key}: stream ${role} is a float stream, stored raw before format version 6`, key);
   }
-  if (streams.codebook) expect('codebook', (s) => isFloat(s) && s.count >= 1 && s.count <= MAX_CODEBOOK_ENTRIES, `f32 or f16 with 1 to ${MAX_CODEBOOK_ENTRIES} entries`);
-  if (streams.scales) expect('scales', (s) => isFloat(s) && isChannelCount(shape, s.count), 'f32 or f16 with one value per channel (the product of the last j extents of the shape)');
+  if (streams.codebook) expect('codebook', (s) => isFloatType(s.type) && s.count >= 1 && s.count <= MAX_CODEBOOK_ENTRIES, `f32 or f16 with 1 to ${MAX_CODEBOOK_ENTRIES} entries`);
+  if (streams.scales) expect('scales', (s) => isFloatType(s.type) && isChannelCount(shape, s.count), 'f32 or f16 with one value per channel (the product of the last j extents of the shape)');
   if (streams.codes) expect('codes', (s) => s.type === 'symbols' && s.count === n && streams.codebook!.count <= 2 ** s.bits!, `symbols, ${n} of them, wide enough for the codebook`);
   if (streams.gaps) {
     // Fillers advance by M = 2^gapBits - 1 and never past the N elements: at most floor((N - entries) / M) of them.
