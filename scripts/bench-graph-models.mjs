@@ -91,12 +91,17 @@ async function benchModel(ctx, name) {
     const calibration = batchesOf(ctx.calibration);
     const test = batchesOf(ctx.test);
     try {
+      // Bias correction (unless --no-bias-correction): measured once on the calibration photographs with the original model.
+      const correction = ctx.biasCorrection ? await graphModel.biasCorrection(source, runner.model, new Set(eligible.map((t) => t.name)), calibration) : undefined;
+      const corrected = new Set(correction?.links.map((l) => l.bias));
+      const withBiases = (w) => (correction ? correction.apply(w) : w);
       // Probes within a time budget: as many of the largest tensors as `probeSeconds` of model runs allow (8 to 64).
       const maxProbedTensors = probeCount(ctx, await fastestRunSeconds(runner, calibration[0]));
       const plan = await allocate.planPostTraining({
-        tensors: eligible.map(({ name, shape, values }) => ({ name, shape, values, ...(channels.has(name) ? { channels: channels.get(name) } : {}) })),
+        // A bias that bias correction rewrites is stored as float32, not planned.
+        tensors: eligible.filter(({ name }) => !corrected.has(name)).map(({ name, shape, values }) => ({ name, shape, values, ...(channels.has(name) ? { channels: channels.get(name) } : {}) })),
         calibration,
-        run: (w, b) => runner.run(w, b),
+        run: (w, b) => runner.run(withBiases(w), b),
         maxOutputDrift: ctx.maxOutputDrift,
         outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : undefined)),
         sensitivityBatches: ctx.sensitivityBatches,
@@ -109,7 +114,7 @@ async function benchModel(ctx, name) {
       for (const b of test) reference.push(await runner.run(new Map(), b));
 
       // The file: written, loaded by tf.loadGraphModel through the .dcm handler, run on the test photographs.
-      const encoded = graphModel.encodeGraphModel(graphModel.compressGraphModel(source, plan.allocation));
+      const encoded = graphModel.encodeGraphModel(graphModel.compressGraphModel(source, plan.allocation, correction ? { biasCorrection: correction } : {}));
       const dcmBytes = encoded.bytes.length;
       const l0 = performance.now();
       const loaded = await tf.loadGraphModel(graphModel.dcmGraphModelHandler(encoded.bytes));
@@ -139,6 +144,7 @@ async function benchModel(ctx, name) {
         input: spec,
         outputs: runner.outputs,
         kinds: plan.kinds,
+        biasesCorrected: correction?.links.length ?? 0,
         tensors: { total: tensors.length, eligible: eligible.length, compressed: Object.values(plan.allocation).filter((a) => a.bits !== null || a.sparsity > 0 || a.float16).length, scaled: Object.values(plan.allocation).filter((a) => a.channels !== undefined).length, float16: Object.values(plan.allocation).filter((a) => a.float16).length },
         originalBytes,
         float32Bytes,
@@ -217,7 +223,7 @@ async function benchOnSomeBackend(ctx, name) {
  * others take the highest gain);
  * `onModel(partial)` gets the result so far after each model.
  */
-export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, onModel }) {
+export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, biasCorrection = true, onModel }) {
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -261,12 +267,13 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     probeSeconds,
     channelScales,
     float16,
+    biasCorrection,
   };
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16 };
+  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection };
   const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
@@ -317,9 +324,9 @@ export function summarize(models, total, settings, load) {
 export function mergeShards(outputs) {
   const byName = new Map(outputs.flatMap((o) => o.models).map((m) => [m.model, m]));
   const models = [...byName.values()].sort((a, b) => (a.originalBytes ?? 0) - (b.originalBytes ?? 0));
-  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16 } = outputs[0];
+  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection } = outputs[0];
   const load = [Math.min(...outputs.map((o) => o.load.start)), Math.max(...outputs.map((o) => o.load.end))];
-  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16 }, load);
+  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection }, load);
 }
 
 /** One line per model and the medians, for `pnpm bench`'s text output. */
@@ -334,11 +341,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -366,6 +373,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     ...(values.probes ? { maxProbedTensors: Number(values.probes) } : {}),
     channelScales: !values['no-channel-scales'],
     float16: !values['no-float16'],
+    biasCorrection: !values['no-bias-correction'],
     onModel: save,
   });
   save(output);

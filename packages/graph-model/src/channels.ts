@@ -4,22 +4,8 @@
  * `[.., in, out]` (one scale per `out`), `DepthwiseConv2dNative` `[kh, kw, c, m]` (one per output
  * channel `c·m`, the last two axes) — which is the axis a batch norm folded into the kernel scales.
  */
+import { nodesOf, sourceName } from './graph-def.js';
 import type { GraphModelSource } from './source.js';
-
-interface GraphNode {
-  readonly name?: string;
-  readonly op?: string;
-  readonly input?: readonly string[];
-}
-
-/** Every node of a GraphDef (its `node` list and its functions' `nodeDef` lists). */
-function nodesOf(topology: unknown): GraphNode[] {
-  const t = (topology ?? {}) as { node?: GraphNode[]; library?: { function?: Array<{ nodeDef?: GraphNode[] }> } };
-  return [...(t.node ?? []), ...(t.library?.function ?? []).flatMap((f) => f.nodeDef ?? [])];
-}
-
-/** A node input's source node name (`"^w"`, `"w:0"` and `"w"` all name `w`). */
-const sourceName = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
 
 /**
  * The channel count of each float32 weight of rank ≥ 2 (see the module comment): the

@@ -7,6 +7,7 @@ import { createRandom, roundToFloat16, type Codebook, type GraphModelRecord, typ
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
+import type { BiasCorrection } from './bias-correction.js';
 import { graphModelRecord, type GraphModelSource, type GraphModelSourceTensor } from './source.js';
 
 /** The stage name recorded in a file's provenance. */
@@ -20,6 +21,12 @@ export interface CompressGraphModelOptions {
   readonly maxIterations?: number;
   /** Stages recorded before this one in the file's provenance (e.g. the planner that chose the allocation). */
   readonly stages?: readonly StageProvenance[];
+  /**
+   * Corrects the bias of each compressed weight's op for the mean shift the compression causes
+   * (`biasCorrection`); the corrected biases are stored as float32 weights. Biases the allocation
+   * itself names are compressed, not corrected.
+   */
+  readonly biasCorrection?: BiasCorrection;
 }
 
 /** What compression did to one weight. */
@@ -132,8 +139,15 @@ function allocationSummary(allocation: GraphAllocation): AllocationGroup[] {
 export function compressGraphModel(source: GraphModelSource, allocation: GraphAllocation, options: CompressGraphModelOptions = {}): CompressedGraphModel {
   checkAllocation(allocation, source.tensors);
   const done = source.tensors.map((t) => compressTensor(t, Object.hasOwn(allocation, t.name) ? allocation[t.name] : undefined, options));
-  const weights = done.map((d) => d.weight);
-  const stage: StageProvenance = { name: GRAPH_COMPRESS_STAGE, options: { allocation: allocationSummary(allocation), seed: options.seed ?? 1, maxIterations: options.maxIterations ?? 300 } };
+  const corrected = options.biasCorrection?.apply(new Map(done.filter((d) => d.stats.allocation).map((d) => [d.weight.name, d.weight.values as Float32Array]))) ?? new Map<string, Float32Array>();
+  let biasesCorrected = 0;
+  const weights = done.map(({ weight }) => {
+    if (Object.hasOwn(allocation, weight.name) || !corrected.has(weight.name)) return weight;
+    biasesCorrected++;
+    return { ...weight, values: positiveZeros(corrected.get(weight.name)!) };
+  });
+  const correction = options.biasCorrection ? { biasesCorrected } : {};
+  const stage: StageProvenance = { name: GRAPH_COMPRESS_STAGE, options: { allocation: allocationSummary(allocation), seed: options.seed ?? 1, maxIterations: options.maxIterations ?? 300, ...correction } };
   return {
     record: graphModelRecord(source.artifacts),
     weights,

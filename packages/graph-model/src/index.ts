@@ -9,6 +9,9 @@ export { graphModelSource, graphModelRecord, type GraphModelSource, type GraphMo
 export { checkGraphOps, converterOps, SUPPORTED_OPS_URL } from './supported-ops.js';
 export { uniformAllocation, checkAllocation, isEligible, DEFAULT_MIN_ELEMENTS, type GraphAllocation, type TensorAllocation, type UniformAllocationOptions } from './allocation.js';
 export { channelCounts } from './channels.js';
+export { biasLinks, type BiasLink, type ConvGeometry } from './bias-links.js';
+export { biasCorrection, createBiasCorrection, measureInputSums, type BiasCorrection, type InputSums } from './bias-correction.js';
+export { patchMeans } from './patch-means.js';
 export { compressGraphModel, compressWeight, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type CompressedWeight, type TensorCompression } from './compress.js';
 export { encodeGraphModel, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
 export { graphModelArtifacts } from './artifacts.js';

@@ -6,6 +6,7 @@
  * any work, naming the node.
  */
 import { DcError } from '@dc/core';
+import { nodesOf } from './graph-def.js';
 
 /** Where users find the ops tfjs supports. */
 export const SUPPORTED_OPS_URL = 'https://github.com/tensorflow/tfjs/blob/master/tfjs-converter/docs/supported_ops.md';
@@ -41,19 +42,6 @@ export function converterOps(): Promise<ReadonlySet<string>> {
     return new Set(lists.flatMap((l) => l.json.map((m) => m.tfOpName)));
   })();
   return cached;
-}
-
-/** A node of a GraphDef as model.json holds it. */
-interface GraphNode {
-  readonly name?: unknown;
-  readonly op?: unknown;
-}
-
-/** Every node of a GraphDef: its `node` list and the bodies of its `library` functions. */
-function nodesOf(topology: Readonly<Record<string, unknown>>): GraphNode[] {
-  const nodes = Array.isArray(topology.node) ? (topology.node as GraphNode[]) : [];
-  const library = topology.library as { function?: Array<{ nodeDef?: GraphNode[] }> } | undefined;
-  return [...nodes, ...(library?.function ?? []).flatMap((f) => f.nodeDef ?? [])];
 }
 
 /**

@@ -79,6 +79,7 @@ describe('which verified allocation wins', () => {
       'culprit f: coding it so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 4 verifications; gains × 1.00e+5, only gentler candidates',
       "the allocation's larger savings before it: 14,500 B, measured worst error 0.0010, within budget",
       'predicted drift 1.00: 4,500 B, measured worst error 0.0010, within budget',
+      'at the highest price tried (1e+6 drift per byte), within budget: no smaller allocation to try',
     ]);
     // Without culprit searches the price falls until every tensor takes 8 bits.
     const none = await searchAllocation({ ...args, maxVerifications: 8, maxCulpritSearches: 0 });
@@ -93,5 +94,14 @@ describe('which verified allocation wins', () => {
     expect(seen).toEqual(['a4b4c4d4e4f4g4h4', 'a4b4c4d4', 'a4b4c4d4e4f4', 'a4b4c4d4e4', 'f4', 'a4b4f4', 'a4b4c4f4', 'a4b4d4e4g4h4']);
     expect(found.plan.map((p) => p.bits)).toEqual([4, 4, null, 4, 4, null, 4, 4]);
     expect(found.notes[1]).toBe('culprits f and c: coding both so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 6 verifications; gains × 1.00e+5, only gentler candidates');
+  });
+
+  it('stops once the highest price it tries is within budget: no target gives a smaller allocation', async () => {
+    // Coding every tensor barely moves the output (bias correction can make it so): one verification, not a climb to an infinite target.
+    const { args, seen } = jumpingModel([EXACT, FOUR_BITS], () => false);
+    const found = await searchAllocation({ ...args, maxVerifications: 8, maxCulpritSearches: 1 });
+    expect(seen).toEqual(['a4b4c4d4e4f4g4h4']);
+    expect(found.plan.map((p) => p.bits)).toEqual([4, 4, 4, 4, 4, 4, 4, 4]);
+    expect(found.notes).toEqual(['predicted drift 1.00: 4,000 B, measured worst error 0.0010, within budget', 'at the highest price tried (1e+6 drift per byte), within budget: no smaller allocation to try']);
   });
 });

@@ -172,6 +172,11 @@ export async function searchAllocation(args: {
     if (fidelity.withinBudget) {
       passed.push({ plan, fidelity, lambda, bytes });
       lo = target;
+      // At the highest price every tensor already takes its cheapest candidate: no target gives fewer bytes.
+      if (lambda >= 10 ** LOG_LAMBDA[1] && hi === undefined) {
+        notes.push(`at the highest price tried (${lambda.toExponential(0)} drift per byte), within budget: no smaller allocation to try`);
+        break;
+      }
     } else {
       hi = target;
     }

@@ -30,6 +30,8 @@ export interface CalibratedOptions {
   readonly foldBatchNorm?: boolean;
   readonly float32?: boolean;
   readonly seed?: number;
+  /** GraphModels: correct each compressed weight's bias for the mean shift it causes (commander's `--no-bias-correction`; default true). */
+  readonly biasCorrection?: boolean;
 }
 
 /** What `dc compress --calibration --json` prints. */
@@ -76,6 +78,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       foldBatchNorm: o.foldBatchNorm ?? true,
       float32: o.float32 ?? false,
       seed: o.seed ?? 1,
+      biasCorrection: o.biasCorrection ?? true,
       onProgress: (e) => {
         if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);
       },

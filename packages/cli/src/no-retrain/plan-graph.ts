@@ -1,13 +1,14 @@
 /**
  * `dc compress model.json --no-retrain --calibration …` for a tfjs GraphModel: every float32 weight
  * `@dc/graph-model` deems eligible (≥ 256 elements) allocated by `planPostTraining` on the
- * calibration inputs, run by tfjs-converter with the weights substituted; then compressed and
- * encoded as a `.dcm` (format v4, or v5 where a weight got per-channel scales) by `@dc/graph-model`.
+ * calibration inputs, run by tfjs-converter with the weights substituted and each compressed
+ * weight's bias corrected for the mean shift it causes (`@dc/graph-model`'s `biasCorrection`,
+ * measured once on the same inputs); then compressed and encoded as a `.dcm` by `@dc/graph-model`.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import type { ProgressEvent } from '@dc/core';
-import { channelCounts, compressGraphModel, encodeGraphModel, isEligible, type GraphModelSource } from '@dc/graph-model';
+import { biasCorrection, channelCounts, compressGraphModel, encodeGraphModel, isEligible, type GraphModelSource } from '@dc/graph-model';
 import { graphCompressTensor } from './graph-compress-tensor.js';
 import type { GraphRunner } from './graph-runner.js';
 
@@ -16,17 +17,25 @@ export interface PlanGraphOptions {
   readonly maxOutputDrift?: number;
   readonly outputKinds?: readonly (OutputKind | undefined)[];
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Correct each compressed weight's bias for the mean shift of its op's output (default true; `--no-bias-correction`). */
+  readonly biasCorrection?: boolean;
 }
 
 /** Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm` bytes. */
 export async function planAndCompressGraph(source: GraphModelSource, runner: GraphRunner, calibration: readonly tf.Tensor[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
   // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5).
   const channels = channelCounts(source);
-  const tensors = source.tensors.filter((t) => isEligible(t)).map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}) }));
+  const eligible = source.tensors.filter((t) => isEligible(t));
+  const batches = calibration.map((b) => [b]);
+  // Measured once with the original model; the planner then verifies every allocation with its biases corrected, as the file stores them.
+  const correction = o.biasCorrection === false ? undefined : await biasCorrection(source, runner.model, new Set(eligible.map((t) => t.name)), batches);
+  const corrected = new Set(correction?.links.map((l) => l.bias));
+  // A bias that bias correction rewrites is stored as float32, not planned.
+  const tensors = eligible.filter((t) => !corrected.has(t.name)).map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}) }));
   const plan = await planPostTraining({
     tensors,
-    calibration: calibration.map((b) => [b]),
-    run: (w, b) => runner.run(w, b),
+    calibration: batches,
+    run: (w, b) => runner.run(correction ? correction.apply(w) : w, b),
     compressTensor: graphCompressTensor,
     // Float weights may also be rounded to float16, which the writer stores in 2 bytes.
     float16: true,
@@ -35,5 +44,5 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const stages = [{ name: 'dc:allocate-post-training', options: { maxOutputDrift: plan.budget.maxRelativeError, kinds: [...plan.kinds], evaluations: plan.evaluations.total } }];
-  return { plan, bytes: encodeGraphModel(compressGraphModel(source, plan.allocation, { stages })).bytes };
+  return { plan, bytes: encodeGraphModel(compressGraphModel(source, plan.allocation, { stages, ...(correction ? { biasCorrection: correction } : {}) })).bytes };
 }
