@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs } from './compare-outputs.js';
-import { budgetFor, detectOutputKind } from './fidelity.js';
+import { budgetFor, detectOutputKind, outputKindsOf } from './fidelity.js';
 
 const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
 
@@ -18,6 +18,13 @@ describe('detectOutputKind', () => {
     expect(detectOutputKind([batch([1, 1], [0.0002]), batch([1, 1], [0.9])])).toBe('score');
     expect(detectOutputKind([batch([1, 1], [0.0002]), batch([1, 1], [1.3])])).toBe('regression');
     expect(detectOutputKind([batch([1, 2], [0.5, 0.5]), batch([1, 2], [0.5, 0.4])])).toBe('score');
+  });
+
+  it('outputKindsOf: the kinds given, the others detected over every batch; a list of the wrong length is INVALID_OPTION in the caller\'s words', () => {
+    const reference = [[batch([1, 2], [0.5, 0.5]), batch([1, 1], [3])], [batch([1, 2], [0.9, 0.1]), batch([1, 1], [4])]];
+    expect(outputKindsOf(reference)).toEqual(['classifier', 'regression']);
+    expect(outputKindsOf(reference, [undefined, 'embedding'])).toEqual(['classifier', 'embedding']);
+    expect(() => outputKindsOf(reference, ['score'], '--output-kinds')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('--output-kinds names 1 kinds but the model has 2 outputs') }));
   });
 });
 

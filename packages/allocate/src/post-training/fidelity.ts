@@ -21,6 +21,7 @@
  * planner balances (a keypoints output's: its largest move; see {@link outputDrift}), while the
  * budget is judged on each output's own metric.
  */
+import { DcError } from '@dc/core';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -85,6 +86,18 @@ export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
   if (o.keypointMove !== undefined) return o.keypointMove / budget.maxKeypointMove;
   if (o.scoreChange !== undefined) return o.scoreChange / budget.maxScoreChange;
   return o.relativeError / driftScale(o.kind, budget);
+}
+
+/**
+ * The kind of each output of a model from its outputs on every batch (`reference[batch][output]`):
+ * `given[i]` where set, else {@link detectOutputKind}. `INVALID_OPTION` naming `option` (how the
+ * caller's user spelled the list: `outputKinds`, `--output-kinds`) when `given` has another length
+ * than the model has outputs.
+ */
+export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], given?: readonly (OutputKind | undefined)[], option = 'outputKinds'): OutputKind[] {
+  const outputs = reference[0]?.length ?? 0;
+  if (given && given.length !== outputs) throw new DcError('INVALID_OPTION', `${option} names ${given.length} kinds but the model has ${outputs} outputs`, { option: 'outputKinds' });
+  return Array.from({ length: outputs }, (_, i) => given?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { DcError } from '@dc/core';
 import { compareOutputs, worstError, type FidelityReport } from './compare-outputs.js';
-import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, detectOutputKind, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
+import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
 import { searchAllocation, type TensorPlan } from './search.js';
@@ -56,11 +56,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   };
   const reference: (readonly OutputBatch[])[] = [];
   for (const batch of options.calibration) reference.push(await run(new Map(), batch));
-  const given = options.outputKinds ?? [];
-  if (options.outputKinds && given.length !== reference[0].length) {
-    throw new DcError('INVALID_OPTION', `outputKinds names ${given.length} kinds but the model has ${reference[0].length} outputs`, { option: 'outputKinds' });
-  }
-  const kinds = reference[0].map((_, i) => given[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
+  const kinds = outputKindsOf(reference, options.outputKinds);
 
   const compress = options.compressTensor ?? compressTensor;
   const probe = options.probe ?? { sparsity: 0.5, bits: 4 };

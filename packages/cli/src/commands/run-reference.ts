@@ -4,7 +4,7 @@
  * metrics and budget), for LayersModels (the file run by the sparse runtime) and GraphModels (the
  * file loaded by `tf.loadGraphModel` through `@dc/graph-model`'s handler).
  */
-import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, detectOutputKind, type FidelityReport, type OutputKind } from '@dc/allocate';
+import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
 import { DcError } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { readInputBatches } from '../no-retrain/calibration.js';
@@ -41,10 +41,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
     const data = await readInputBatches(tfjs, o.data, target.input);
     try {
       const reference = await target.outputs(data.batches);
-      const kinds = reference[0].map((_, i) => o.outputKinds?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
-      if (o.outputKinds && o.outputKinds.length !== kinds.length) {
-        throw new DcError('INVALID_OPTION', `--output-kinds names ${o.outputKinds.length} kinds but the model has ${kinds.length} outputs`, { option: 'outputKinds' });
-      }
+      const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');
       const fidelity = compareOutputs(reference, await target.fileOutputs(file, data.batches), kinds, budgetFor(o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT));
       return { file, reference: o.reference, format: target.format, samples: data.samples, fidelity, milliseconds: performance.now() - t0 };
     } finally {
