@@ -65,7 +65,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--input-offset <x>', "then add x (overrides the file's preprocessing record)", finiteNumber('--input-offset'))
     .option('--reference <model.json>', 'compare the file with the model it was compressed from, output by output (LayersModel or GraphModel; --data: a folder of photographs or a .npy of inputs)')
     .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))
-    .option('--no-bias-correction', "with --calibration, GraphModels: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its op's output on the calibration inputs)")
+    .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
     .option('--output-kinds <list>', 'with --reference: the kind of each output (classifier, regression, mask, embedding, keypoints; default: detected)', outputKinds)
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & Partial<Parameters<typeof runAgainstReference>[1]> & { json?: boolean }) => {
@@ -106,7 +106,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--float32', 'store biases, codebooks and batch-norm values as float32 (default float16)')
     .option('--calibration <path>', 'with --no-retrain: choose per-tensor sparsity and bits within --max-output-drift, measured on these inputs (a folder of .png/.jpg photographs or a .npy array [N, ...input shape]; keep them apart from your test inputs)')
     .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d, top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, shown keypoints move ≤ d (default 0.02)', positiveNumber('--max-output-drift'))
-    .option('--no-bias-correction', "with --calibration, GraphModels: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its op's output on the calibration inputs)")
+    .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
     .option('--output-kinds <list>', 'with --calibration: the kind of each output, comma-separated (classifier, regression, mask, embedding, keypoints; default: detected)', outputKinds)
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
     .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }) => {

@@ -68,9 +68,11 @@ export interface StageOutput<P extends ArtifactKey = never> {
 /**
  * What a stage may change in the weights it returns: `'values'` moves the values of weights (any
  * retraining, clustering, clipping), `'zeros'` changes which weights are zero (pruning, or
- * training without masks). Artifacts computed from what changed are stale afterwards.
+ * training without masks), `'biases'` moves the values of bias vectors and nothing else (bias
+ * correction after clustering: masks and codebooks of kernels still hold; a written file does
+ * not). Artifacts computed from what changed are stale afterwards.
  */
-export type WeightChange = 'values' | 'zeros';
+export type WeightChange = 'values' | 'zeros' | 'biases';
 
 /**
  * A pipeline stage. `R` are the artifact keys it requires, `P` those it provides.
@@ -97,8 +99,8 @@ export interface Stage<R extends ArtifactKey = any, P extends ArtifactKey = any>
   readonly changes?: readonly WeightChange[];
   /**
    * For artifacts this stage provides: which later weight changes make each one stale. The
-   * built-in keys default to core's rules (`prune/masks`: zeros; `quantize/codebooks` and
-   * `encode/file`: values and zeros); other keys never go stale unless declared here.
+   * built-in keys default to core's rules (`prune/masks`: zeros; `quantize/codebooks`: values and
+   * zeros; `encode/file`: any change); other keys never go stale unless declared here.
    */
   readonly invalidatedBy?: { readonly [K in P]?: readonly WeightChange[] };
   /**

@@ -102,12 +102,20 @@ function meanShift(link: BiasLink, shape: readonly number[], original: Float32Ar
   return shift;
 }
 
+/** A weight or bias as the correction reads it (a `GraphModelSource` tensor, or any model's parameter). */
+export interface NamedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly values: Float32Array | Int32Array | Uint8Array;
+}
+
 /**
- * The bias correction of `source` for `links`, from the op inputs summed by
- * {@link measureInputSums}; links without a measured input of the expected shape are left out.
+ * The bias correction for `links` over the original `weights` (every linked weight and bias among
+ * them), from the op inputs summed by {@link measureInputSums} (or summed any other way: a link's
+ * `input` names its sums); links without a measured input of the expected shape are left out.
  */
-export function createBiasCorrection(source: GraphModelSource, links: readonly BiasLink[], inputs: ReadonlyMap<string, InputSums>): BiasCorrection {
-  const tensors = new Map(source.tensors.map((t) => [t.name, t]));
+export function createBiasCorrection(weights: readonly NamedTensor[], links: readonly BiasLink[], inputs: ReadonlyMap<string, InputSums>): BiasCorrection {
+  const tensors = new Map(weights.map((t) => [t.name, t]));
   const measured = links.flatMap((link) => {
     const weight = tensors.get(link.weight);
     const bias = tensors.get(link.bias);
@@ -139,5 +147,5 @@ export function createBiasCorrection(source: GraphModelSource, links: readonly B
 export async function biasCorrection(source: GraphModelSource, model: tf.GraphModel, weights: ReadonlySet<string>, calibration: readonly (readonly tf.Tensor[])[]): Promise<BiasCorrection> {
   if (calibration.length === 0) throw new DcError('DATA_MISMATCH', 'bias correction needs calibration inputs: none were given', { hint: 'Pass at least one calibration batch.' });
   const links = biasLinks(source, weights);
-  return createBiasCorrection(source, links, await measureInputSums(model, links, calibration));
+  return createBiasCorrection(source.tensors, links, await measureInputSums(model, links, calibration));
 }

@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeContainer, densify } from '@dc/core';
 import { fileHandler } from '@dc/core/tfjs';
+import { huffmanDecoder } from '@dc/huffman';
+import { ransDecoder } from '@dc/rans';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { PNG } from 'pngjs';
@@ -81,6 +84,25 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(existsSync(out)).toBe(false);
     expect(performance.now() - t0).toBeLessThan(20_000);
   });
+
+  it("writes each compressed kernel's bias corrected for the mean shift; --no-bias-correction keeps the biases as trained", async () => {
+    const biases = async (...flags: string[]) => {
+      const out = join(dir, `bias${flags.length}.dcm`);
+      const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '-o', out, '--json', ...flags);
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.calibrationFidelity.withinBudget).toBe(true);
+      const m = decodeContainer(new Uint8Array(readFileSync(out)), { decoders: [huffmanDecoder, ransDecoder] });
+      const coded = Object.entries(result.plan.allocation as Record<string, { sparsity: number; bits: number | null }>).filter(([, a]) => a.bits !== null || a.sparsity > 0).map(([k]) => k);
+      return { coded, biases: new Map(['conv/bias', 'head/bias'].map((k) => [k, Array.from(densify(m.tensors.get(k)!))])) };
+    };
+    // The model's biases are zeros as initialised: corrected ones move, others stay 0.
+    const plain = await biases('--no-bias-correction');
+    for (const values of plain.biases.values()) expect(values.every((v) => v === 0)).toBe(true);
+    const corrected = await biases();
+    expect(corrected.coded.length).toBeGreaterThan(0);
+    for (const kernel of corrected.coded) expect(corrected.biases.get(kernel.replace('/kernel', '/bias'))!.some((v) => v !== 0)).toBe(true);
+  }, 60_000);
 
   it('needs --no-retrain', async () => {
     const r = await dc('compress', modelJson, '--calibration', join(dir, 'calibration'), '-o', join(dir, 'x.dcm'));

@@ -30,7 +30,7 @@ export interface CalibratedOptions {
   readonly foldBatchNorm?: boolean;
   readonly float32?: boolean;
   readonly seed?: number;
-  /** GraphModels: correct each compressed weight's bias for the mean shift it causes (commander's `--no-bias-correction`; default true). */
+  /** Correct each compressed weight's bias for the mean shift it causes (commander's `--no-bias-correction`; default true). */
   readonly biasCorrection?: boolean;
 }
 

@@ -2,7 +2,8 @@
  * `dc compress model.json --no-retrain --calibration …` for a LayersModel: batch norms folded,
  * then every dense / conv2d kernel of at least 256 weights allocated by `planPostTraining` on the
  * calibration inputs, then pruned, clustered and written with the planned sparsity and bits
- * (kernels the plan keeps float, and smaller ones, are not clustered).
+ * (kernels the plan keeps float, and smaller ones, are not clustered); each compressed kernel's
+ * bias corrected for the mean shift it causes (see layers-bias-correction.ts), unless turned off.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
@@ -10,6 +11,7 @@ import { createPipeline, foldBatchNorm, listParams, type Model, type ProgressEve
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { fileStage } from '../compress/stages.js';
+import { correctBiasesStage, layersBiasCorrection } from './layers-bias-correction.js';
 import { createLayersRunner } from './layers-runner.js';
 
 /** Kernels with fewer weights stay float (as @dc/graph-model's eligibility rule). */
@@ -23,6 +25,8 @@ export interface PlanLayersOptions {
   readonly float32: boolean;
   readonly seed: number;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Correct each compressed kernel's bias for the mean shift of its layer's output (default true; `--no-bias-correction`). */
+  readonly biasCorrection?: boolean;
 }
 
 /** Plans on `calibration` and returns the plan and the written file's bytes. */
@@ -30,13 +34,15 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
   const model = o.foldBatchNorm ? (await createPipeline().use(foldBatchNorm()).run(input, { seed: o.seed })).model : input;
   const clusterable = listParams(model).filter((r) => r.param === 'kernel' && (r.layer.config.kind === 'dense' || r.layer.config.kind === 'conv2d'));
   const tensors = clusterable.filter((r) => r.tensor.values.length >= MIN_PLANNED_ELEMENTS).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
+  // Measured once with the original (folded) model; every allocation is verified with its biases corrected, as the file stores them.
+  const correction = o.biasCorrection === false ? undefined : await layersBiasCorrection(tfjs, model, new Set(tensors.map((t) => t.name)), calibration);
   const runner = createLayersRunner(tfjs, model);
   let plan: PostTrainingPlan;
   try {
     plan = await planPostTraining({
       tensors,
       calibration,
-      run: (w, b) => runner.run(w, b),
+      run: (w, b) => runner.run(correction ? correction.apply(w) : w, b),
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
       ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
@@ -54,7 +60,9 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
   const exclude = clusterable.filter((r) => layerBits[r.key] === undefined).map((r) => r.key);
   const stages: Stage[] = [];
   if (Object.keys(sparsity).length > 0) stages.push(pruneLowMagnitude({ sparsity, evaluate: false }) as Stage);
-  stages.push(clusterWeights({ bits: 8, layerBits, exclude, init: 'linear', evaluate: false }) as Stage, fileStage(o));
+  stages.push(clusterWeights({ bits: 8, layerBits, exclude, init: 'linear', evaluate: false }) as Stage);
+  if (correction) stages.push(correctBiasesStage(correction));
+  stages.push(fileStage(o));
   const result = await createPipeline().useAll(stages).run(model, { seed: o.seed });
   return { plan, bytes: result.artifacts['encode/file']!.bytes, model };
 }

@@ -14,11 +14,11 @@ import type { ImageInputSpec } from './image-inputs.js';
 import { fileOutputs } from './file-outputs.js';
 import { createGraphRunner } from './graph-runner.js';
 import { createLayersRunner } from './layers-runner.js';
-import { planAndCompressGraph, type PlanGraphOptions } from './plan-graph.js';
+import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
 
 /** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress and bias correction only). */
-export type PlanSettings = PlanLayersOptions & Pick<PlanGraphOptions, 'biasCorrection'>;
+export type PlanSettings = PlanLayersOptions;
 
 /** A loaded original model. */
 export interface Target {

@@ -12,7 +12,7 @@ import type { Stage, WeightChange } from '../stage.js';
 export const builtInInvalidation: { readonly [K in ArtifactKey]?: readonly WeightChange[] } = {
   'prune/masks': ['zeros'],
   'quantize/codebooks': ['values', 'zeros'],
-  'encode/file': ['values', 'zeros'],
+  'encode/file': ['values', 'zeros', 'biases'],
 };
 
 interface Held {

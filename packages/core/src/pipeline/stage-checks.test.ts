@@ -139,6 +139,26 @@ describe('stage order and stale artifacts', () => {
     expect(e.message).toContain('artifact "quantize/codebooks" from "test:quantize"');
   });
 
+  it("a stage that moves only biases ('biases') keeps the codebooks of the kernels; it makes a file written before it stale", async () => {
+    const shiftBiases = defineStage({
+      name: 'test:shift-biases',
+      options: {},
+      requires: [],
+      provides: [],
+      changes: ['biases'],
+      async apply({ model }) {
+        return { model: mapParams(model, (ref) => (ref.param === 'bias' ? { shape: ref.tensor.shape, values: ref.tensor.values.map((v) => v + 0.5) } : undefined)), artifacts: {} };
+      },
+    });
+    // quantizeSigns clusters kernels only: after the bias shift its codebooks still hold (the run checks them).
+    const result = await createPipeline().use(quantizeSigns).use(shiftBiases).use(writeFile).run(tinyDenseModel());
+    expect(result.artifacts['quantize/codebooks']?.size).toBeGreaterThan(0);
+    const writes = defineStage({ ...writeFile, name: 'test:writes', provides: ['encode/file'] as never });
+    const reads = defineStage({ ...writeFile, name: 'test:reads', uses: ['encode/file'] });
+    expect(() => createPipeline().use(writes).use(shiftBiases).use(reads)).toThrow(/STALE_ARTIFACT/);
+    expect(() => createPipeline().use(writes).use(reads)).not.toThrow();
+  });
+
   it('rejects a malformed `changes` declaration', () => {
     expect(() => createPipeline().use({ ...writeFile, changes: ['weights'] } as never)).toThrow(/INVALID_STAGE/);
   });

@@ -2,7 +2,7 @@ import { DcError } from '../errors/dc-error.js';
 import { isJsonSerialisable } from '../json.js';
 import type { Stage } from '../stage.js';
 
-const WEIGHT_CHANGES: readonly unknown[] = ['values', 'zeros'];
+const WEIGHT_CHANGES: readonly unknown[] = ['values', 'zeros', 'biases'];
 
 /** Checks that `stage` is a well-formed stage object; throws `INVALID_STAGE` / `OPTIONS_NOT_SERIALISABLE`. */
 export function assertStage(stage: unknown): asserts stage is Stage {

@@ -1,0 +1,96 @@
+/**
+ * Bias correction for a LayersModel's post-training compression, as `@dc/graph-model`'s for
+ * GraphModels: each `dense` / `conv2d` layer whose kernel is compressed gets its bias corrected
+ * for the mean shift of its output on the calibration inputs (b' = b − ΔW·M, M the mean input
+ * patch, measured once with the original model). The planner runs every allocation so, and the
+ * written file stores the corrected biases (a pipeline stage after clustering, `changes: ['biases']`).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { listParams, mapParams, paramKey, type Model, type Stage } from '@dc/core';
+import { toLayersModel } from '@dc/core/tfjs';
+import { createBiasCorrection, type BiasCorrection, type BiasLink, type InputSums } from '@dc/graph-model';
+
+/** The stage name of {@link correctBiasesStage}. */
+export const CORRECT_BIASES_STAGE = 'dc:correct-biases';
+
+/** The links of the `dense` / `conv2d` kernels among `kernels` (`<layer>/kernel`) that have a bias; a link's input is its layer's name. */
+export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): BiasLink[] {
+  const links: BiasLink[] = [];
+  for (const ref of listParams(model)) {
+    const { layer } = ref;
+    if (ref.param !== 'kernel' || !kernels.has(ref.key) || !layer.params.bias) continue;
+    const bias = paramKey(layer.name, 'bias');
+    const c = layer.config;
+    if (c.kind === 'dense') links.push({ weight: ref.key, bias, input: layer.name, op: 'matmul' });
+    if (c.kind === 'conv2d') {
+      const geometry = { kernel: c.kernelSize, strides: c.strides, dilations: c.dilationRate ?? [1, 1], padding: c.padding === 'same' ? 'SAME' : 'VALID' } as const;
+      links.push({ weight: ref.key, bias, input: layer.name, op: 'conv2d', geometry });
+    }
+  }
+  return links;
+}
+
+/** Each link's layer input summed over the samples of `batches`, run through `model` built once as a tfjs LayersModel. */
+async function layerInputSums(tfjs: typeof tf, model: Model, links: readonly BiasLink[], batches: readonly tf.Tensor[]): Promise<Map<string, InputSums>> {
+  const sums = new Map<string, InputSums>();
+  if (links.length === 0) return sums;
+  const lm = toLayersModel(model, tfjs);
+  try {
+    const names = [...new Set(links.map((l) => l.input))];
+    // A layer called more than once has no single input: its link is left out.
+    const taps = names.flatMap((name) => {
+      try {
+        return [{ name, tensor: lm.getLayer(name).input as tf.SymbolicTensor }];
+      } catch {
+        return [];
+      }
+    });
+    // Layers reading the same tensor (a residual block's input) share one output: tfjs refuses an output listed twice.
+    const tensors = [...new Set(taps.map((t) => t.tensor))];
+    const inputs = tfjs.model({ inputs: lm.inputs, outputs: tensors });
+    for (const batch of batches) {
+      const out = inputs.predict(batch);
+      const list = Array.isArray(out) ? out : [out];
+      for (const [i, x] of list.entries()) {
+        const summed = x.sum(0);
+        const values = await summed.data();
+        summed.dispose();
+        for (const tap of taps.filter((t) => t.tensor === tensors[i])) {
+          const before = sums.get(tap.name);
+          const acc = before?.sums ?? new Float64Array(values.length);
+          for (let k = 0; k < values.length; k++) acc[k] += values[k];
+          sums.set(tap.name, { shape: x.shape.slice(1), sums: acc, count: (before?.count ?? 0) + x.shape[0] });
+        }
+      }
+      tfjs.dispose(list);
+    }
+  } finally {
+    lm.dispose();
+  }
+  return sums;
+}
+
+/** The bias correction of `model` (the original, batch norms folded as it will be written) for its kernels among `kernels`, measured on `calibration`. */
+export async function layersBiasCorrection(tfjs: typeof tf, model: Model, kernels: ReadonlySet<string>, calibration: readonly tf.Tensor[]): Promise<BiasCorrection> {
+  const links = layerBiasLinks(model, kernels);
+  const weights = listParams(model).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
+  return createBiasCorrection(weights, links, await layerInputSums(tfjs, model, links, calibration));
+}
+
+/** A stage, after clustering: the bias of each linked kernel that changed, corrected for that change. Metrics: `corrected`. */
+export function correctBiasesStage(correction: BiasCorrection): Stage<never, never> {
+  return {
+    name: CORRECT_BIASES_STAGE,
+    options: {},
+    requires: [],
+    provides: [],
+    changes: ['biases'],
+    async apply({ model }) {
+      const kernels = new Set(correction.links.map((l) => l.weight));
+      const changed = new Map(listParams(model).filter((r) => kernels.has(r.key)).map((r) => [r.key, r.tensor.values]));
+      const corrected = correction.apply(changed);
+      const out = mapParams(model, (ref) => (ref.param === 'bias' && !changed.has(ref.key) && corrected.has(ref.key) ? { shape: ref.tensor.shape, values: corrected.get(ref.key)! } : undefined));
+      return { model: out, artifacts: {}, metrics: { corrected: [...corrected.keys()].filter((k) => !changed.has(k)).length } };
+    },
+  };
+}
