@@ -64,6 +64,8 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(Object.keys(result.plan.allocation)).toEqual(['conv/kernel', 'head/kernel']);
     // The written file, run by the sparse runtime, agrees with the original on every calibration image.
     expect(result.calibrationFidelity.outputs[0].top1Agreement).toBe(1);
+    // The planner verified the model as the file stores it (clustered as the pipeline does, float16 values): the same error, up to kernel arithmetic.
+    expect(Math.abs(result.calibrationFidelity.outputs[0].relativeError - result.plan.fidelity.outputs[0].relativeError)).toBeLessThan(1e-5);
     expect(result.calibrationFidelity.withinBudget).toBe(true);
     expect(result.testSamples).toBe(5);
     expect(result.testFidelity.outputs[0].relativeError).toBeLessThan(0.2);

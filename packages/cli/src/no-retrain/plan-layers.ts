@@ -4,6 +4,7 @@
  * calibration inputs, then pruned, clustered and written with the planned sparsity and bits
  * (kernels the plan keeps float, and smaller ones, are not clustered); each compressed kernel's
  * bias corrected for the mean shift it causes (see layers-bias-correction.ts), unless turned off.
+ * The planner clusters and rounds as the writer does (layers-compress-tensor.ts).
  */
 import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
@@ -12,6 +13,7 @@ import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { fileStage } from '../compress/stages.js';
 import { correctBiasesStage, layersBiasCorrection } from './layers-bias-correction.js';
+import { asStored, layersCompressTensor } from './layers-compress-tensor.js';
 import { createLayersRunner } from './layers-runner.js';
 
 /** Kernels with fewer weights stay float (as @dc/graph-model's eligibility rule). */
@@ -36,13 +38,16 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
   const tensors = clusterable.filter((r) => r.tensor.values.length >= MIN_PLANNED_ELEMENTS).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
   // Measured once with the original (folded) model; every allocation is verified with its biases corrected, as the file stores them.
   const correction = o.biasCorrection === false ? undefined : await layersBiasCorrection(tfjs, model, new Set(tensors.map((t) => t.name)), calibration);
+  const stored = asStored(model, !o.float32);
   const runner = createLayersRunner(tfjs, model);
   let plan: PostTrainingPlan;
   try {
     plan = await planPostTraining({
       tensors,
       calibration,
-      run: (w, b) => runner.run(correction ? correction.apply(w) : w, b),
+      // Every run with the parameters as the file stores them (float16 unless --float32).
+      run: (w, b) => runner.run(stored(correction ? correction.apply(w) : w), b),
+      compressTensor: layersCompressTensor,
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
       ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
