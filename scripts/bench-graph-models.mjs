@@ -77,8 +77,6 @@ async function benchModel(ctx, name) {
   const tensors = source.tensors;
   const float32Bytes = tensors.reduce((a, t) => a + 4 * t.values.length, 0);
   const eligible = tensors.filter((t) => graphModel.isEligible(t));
-  // Per-channel scales along each weight's output channels (format version 5) unless --no-channel-scales.
-  const channels = ctx.channelScales ? graphModel.channelCounts(source) : new Map();
 
   const runner = await runnerMod.createGraphRunner(tf, artifacts);
   try {
@@ -91,15 +89,14 @@ async function benchModel(ctx, name) {
     const calibration = batchesOf(ctx.calibration);
     const test = batchesOf(ctx.test);
     try {
-      // Bias correction (unless --no-bias-correction): measured once on the calibration photographs with the original model.
-      const correction = ctx.biasCorrection ? await graphModel.biasCorrection(source, runner.model, new Set(eligible.map((t) => t.name)), calibration) : undefined;
-      const corrected = new Set(correction?.links.map((l) => l.bias));
+      // What dc compress plans: per-channel scales (unless --no-channel-scales) and bias correction
+      // measured once on the calibration photographs (unless --no-bias-correction).
+      const { tensors: planned, correction } = await ctx.planInputs(source, runner.model, calibration, { biasCorrection: ctx.biasCorrection, channelScales: ctx.channelScales });
       const withBiases = (w) => (correction ? correction.apply(w) : w);
       // Probes within a time budget: as many of the largest tensors as `probeSeconds` of model runs allow (8 to 64).
       const maxProbedTensors = probeCount(ctx, await fastestRunSeconds(runner, calibration[0]));
       const plan = await allocate.planPostTraining({
-        // A bias that bias correction rewrites is stored as float32, not planned.
-        tensors: eligible.filter(({ name }) => !corrected.has(name)).map(({ name, shape, values }) => ({ name, shape, values, ...(channels.has(name) ? { channels: channels.get(name) } : {}) })),
+        tensors: planned,
         calibration,
         run: (w, b) => runner.run(withBiases(w), b),
         maxOutputDrift: ctx.maxOutputDrift,
@@ -259,6 +256,7 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     graphModel,
     // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to.
     compressTensor: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensor,
+    planInputs: (await mod(root, 'cli', 'no-retrain/graph-plan-inputs')).graphPlanInputs,
     calibration: await Promise.all(CALIBRATION_IMAGES.map(readPhoto)),
     test: await Promise.all(TEST_IMAGES.map(readPhoto)),
     maxOutputDrift,

@@ -8,8 +8,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import type { ProgressEvent } from '@dc/core';
-import { biasCorrection, channelCounts, compressGraphModel, encodeGraphModel, isEligible, type GraphModelSource } from '@dc/graph-model';
+import { compressGraphModel, encodeGraphModel, type GraphModelSource } from '@dc/graph-model';
 import { graphCompressTensor } from './graph-compress-tensor.js';
+import { graphPlanInputs } from './graph-plan-inputs.js';
 import type { GraphRunner } from './graph-runner.js';
 
 /** Options of {@link planAndCompressGraph}. */
@@ -23,15 +24,10 @@ export interface PlanGraphOptions {
 
 /** Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm` bytes. */
 export async function planAndCompressGraph(source: GraphModelSource, runner: GraphRunner, calibration: readonly tf.Tensor[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
-  // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5).
-  const channels = channelCounts(source);
-  const eligible = source.tensors.filter((t) => isEligible(t));
+  // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5);
+  // biases corrected in every allocation the planner verifies, as the file stores them.
   const batches = calibration.map((b) => [b]);
-  // Measured once with the original model; the planner then verifies every allocation with its biases corrected, as the file stores them.
-  const correction = o.biasCorrection === false ? undefined : await biasCorrection(source, runner.model, new Set(eligible.map((t) => t.name)), batches);
-  const corrected = new Set(correction?.links.map((l) => l.bias));
-  // A bias that bias correction rewrites is stored as float32, not planned.
-  const tensors = eligible.filter((t) => !corrected.has(t.name)).map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}) }));
+  const { tensors, correction } = await graphPlanInputs(source, runner.model, batches, { biasCorrection: o.biasCorrection ?? true });
   const plan = await planPostTraining({
     tensors,
     calibration: batches,
