@@ -43,6 +43,22 @@ async function runTo(model: tf.GraphModel, inputs: tf.Tensor | tf.Tensor[], name
 }
 
 /**
+ * Adds batch `x` (`[samples, ...]`, float32) to the sums of input `name` in `acc`; a tensor of
+ * another dtype or shape than the sums so far is left out.
+ */
+export async function addInputSums(acc: Map<string, InputSums>, name: string, x: tf.Tensor): Promise<void> {
+  if (x.dtype !== 'float32' || x.shape.length < 2) return;
+  const summed = x.sum(0);
+  const values = await summed.data();
+  summed.dispose();
+  const before = acc.get(name);
+  if (before && before.sums.length !== values.length) return;
+  const sums = before?.sums ?? new Float64Array(values.length);
+  for (let k = 0; k < values.length; k++) sums[k] += values[k];
+  acc.set(name, { shape: x.shape.slice(1), sums, count: (before?.count ?? 0) + x.shape[0] });
+}
+
+/**
  * Sums each link's op input over `batches` (each one tensor per model input, as `GraphModel.execute`
  * takes them) with the model as loaded: one run per batch to every input at once.
  */
@@ -54,17 +70,7 @@ export async function measureInputSums(model: tf.GraphModel, links: readonly Bia
     const given = new Set<tf.Tensor>(batch);
     const outs = await runTo(model, batch.length === 1 ? batch[0] : [...batch], names);
     try {
-      for (const [i, x] of outs.entries()) {
-        if (x.dtype !== 'float32' || x.shape.length < 2) continue;
-        const summed = x.sum(0);
-        const values = await summed.data();
-        summed.dispose();
-        const before = acc.get(names[i]);
-        const sums = before?.sums ?? new Float64Array(values.length);
-        if (before && before.sums.length !== values.length) continue;
-        for (let k = 0; k < values.length; k++) sums[k] += values[k];
-        acc.set(names[i], { shape: x.shape.slice(1), sums, count: (before?.count ?? 0) + x.shape[0] });
-      }
+      for (const [i, x] of outs.entries()) await addInputSums(acc, names[i], x);
     } finally {
       for (const x of outs) if (!given.has(x)) x.dispose();
     }

@@ -76,7 +76,9 @@ export function biasLinks(source: GraphModelSource, weights: ReadonlySet<string>
   for (const n of nodes) {
     for (const i of n.input ?? []) {
       const s = sourceName(i);
-      consumers.set(s, [...(consumers.get(s) ?? []), n]);
+      const users = consumers.get(s);
+      if (users) users.push(n);
+      else consumers.set(s, [n]);
     }
   }
   const tensors = new Map(source.tensors.map((t) => [t.name, t]));

@@ -10,7 +10,7 @@ export { checkGraphOps, converterOps, SUPPORTED_OPS_URL } from './supported-ops.
 export { uniformAllocation, checkAllocation, isEligible, DEFAULT_MIN_ELEMENTS, type GraphAllocation, type TensorAllocation, type UniformAllocationOptions } from './allocation.js';
 export { channelCounts } from './channels.js';
 export { biasLinks, type BiasLink, type ConvGeometry } from './bias-links.js';
-export { biasCorrection, createBiasCorrection, measureInputSums, type BiasCorrection, type InputSums, type NamedTensor } from './bias-correction.js';
+export { addInputSums, biasCorrection, createBiasCorrection, measureInputSums, type BiasCorrection, type InputSums, type NamedTensor } from './bias-correction.js';
 export { patchMeans } from './patch-means.js';
 export { compressGraphModel, compressWeight, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type CompressedWeight, type TensorCompression } from './compress.js';
 export { encodeGraphModel, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';

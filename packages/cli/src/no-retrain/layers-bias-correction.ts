@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { listParams, mapParams, paramKey, type Model, type Stage } from '@dc/core';
 import { toLayersModel } from '@dc/core/tfjs';
-import { createBiasCorrection, type BiasCorrection, type BiasLink, type InputSums } from '@dc/graph-model';
+import { addInputSums, createBiasCorrection, type BiasCorrection, type BiasLink, type InputSums } from '@dc/graph-model';
 
 /** The stage name of {@link correctBiasesStage}. */
 export const CORRECT_BIASES_STAGE = 'dc:correct-biases';
@@ -52,15 +52,7 @@ async function layerInputSums(tfjs: typeof tf, model: Model, links: readonly Bia
       const out = inputs.predict(batch);
       const list = Array.isArray(out) ? out : [out];
       for (const [i, x] of list.entries()) {
-        const summed = x.sum(0);
-        const values = await summed.data();
-        summed.dispose();
-        for (const tap of taps.filter((t) => t.tensor === tensors[i])) {
-          const before = sums.get(tap.name);
-          const acc = before?.sums ?? new Float64Array(values.length);
-          for (let k = 0; k < values.length; k++) acc[k] += values[k];
-          sums.set(tap.name, { shape: x.shape.slice(1), sums: acc, count: (before?.count ?? 0) + x.shape[0] });
-        }
+        for (const tap of taps.filter((t) => t.tensor === tensors[i])) await addInputSums(sums, tap.name, x);
       }
       tfjs.dispose(list);
     }
