@@ -5,8 +5,14 @@ import { outputKinds } from './flags.js';
 
 describe('--output-kinds', () => {
   it('takes every kind the planner judges, and names them when one is wrong', () => {
-    expect(outputKinds('keypoints, classifier, score')).toEqual(['keypoints', 'classifier', 'score']);
-    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, score, embedding, keypoints (comma-separated), got "pose"');
+    expect(outputKinds('keypoints, classifier, score, ignore')).toEqual(['keypoints', 'classifier', 'score', 'ignore']);
+    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, score, embedding, keypoints, ignore (comma-separated), got "pose"');
+  });
+
+  it('an ignored output is described as not judged, with its relative error', () => {
+    const out = (values: number[]) => [[{ shape: [1, 2], values: Float32Array.from(values) }, { shape: [1, 1], values: Float32Array.from(values.slice(0, 1)) }]];
+    const report = compareOutputs(out([0.5, 0.5]), out([0.51, 0.5]), ['score', 'ignore'], budgetFor(0.02));
+    expect(describeFidelity(report)).toBe('output 0 (score): largest score change 0.0100; output 1 (ignore): not judged (relative error 2.00%) — within budget');
   });
 
   it('a keypoints output is described by its largest shown move', () => {

@@ -3,6 +3,7 @@
  * it in process. `dc inspect`, `dc run`, `dc compress`; `--json` prints one JSON object on stdout;
  * progress goes to stderr; a failure exits 1 with its `DcError` code.
  */
+import { OUTPUT_KINDS } from '@dc/allocate';
 import { addRetrainingOptions } from './retraining-options.js';
 import { Command, Option } from 'commander';
 import { compressFile, formatCompress, type CompressResult } from './commands/compress.js';
@@ -66,7 +67,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--reference <model.json>', 'compare the file with the model it was compressed from, output by output (LayersModel or GraphModel; --data: a folder of photographs or a .npy of inputs)')
     .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))
     .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
-    .option('--output-kinds <list>', 'with --reference: the kind of each output (classifier, regression, mask, embedding, keypoints; default: detected)', outputKinds)
+    .option('--output-kinds <list>', `with --reference: the kind of each output (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & Partial<Parameters<typeof runAgainstReference>[1]> & { json?: boolean }) => {
       if (o.reference !== undefined) {
@@ -107,7 +108,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--calibration <path>', 'with --no-retrain: choose per-tensor sparsity and bits within --max-output-drift, measured on these inputs (a folder of .png/.jpg photographs or a .npy array [N, ...input shape]; keep them apart from your test inputs)')
     .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d, top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, shown keypoints move ≤ d (default 0.02)', positiveNumber('--max-output-drift'))
     .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
-    .option('--output-kinds <list>', 'with --calibration: the kind of each output, comma-separated (classifier, regression, mask, embedding, keypoints; default: detected)', outputKinds)
+    .option('--output-kinds <list>', `with --calibration: the kind of each output, comma-separated (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
     .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }) => {
       const progress = lineProgress(io.stderr);

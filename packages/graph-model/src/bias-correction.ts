@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '@dc/core';
 import { biasLinks, outputChannels, type BiasLink } from './bias-links.js';
+import { executeGraph } from './execute-graph.js';
 import { patchMeans } from './patch-means.js';
 import type { GraphModelSource } from './source.js';
 
@@ -28,18 +29,6 @@ export interface BiasCorrection {
    * for the change; a bias that `weights` itself names is left as given there.
    */
   apply(weights: ReadonlyMap<string, Float32Array>): Map<string, Float32Array>;
-}
-
-/** Runs `model` to the named nodes: `execute` where the graph allows, else `executeAsync`. */
-async function runTo(model: tf.GraphModel, inputs: tf.Tensor | tf.Tensor[], names: string[]): Promise<tf.Tensor[]> {
-  let out: tf.Tensor | tf.Tensor[];
-  try {
-    out = model.execute(inputs, names);
-  } catch (e) {
-    if (!/executeAsync|dynamic|control flow/i.test(String((e as Error).message))) throw e;
-    out = await model.executeAsync(inputs, names);
-  }
-  return Array.isArray(out) ? out : [out];
 }
 
 /**
@@ -68,7 +57,7 @@ export async function measureInputSums(model: tf.GraphModel, links: readonly Bia
   if (names.length === 0) return acc;
   for (const batch of batches) {
     const given = new Set<tf.Tensor>(batch);
-    const outs = await runTo(model, batch.length === 1 ? batch[0] : [...batch], names);
+    const outs = await executeGraph(model, batch.length === 1 ? batch[0] : [...batch], names);
     try {
       for (const [i, x] of outs.entries()) await addInputSums(acc, names[i], x);
     } finally {

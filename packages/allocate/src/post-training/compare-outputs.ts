@@ -39,9 +39,9 @@ export function compareOutputs(
 }
 
 /**
- * The largest error of a report's outputs, each in its own units: a keypoints output's largest move
+ * The largest error of a report's judged outputs, each in its own units: a keypoints output's largest move
  * of a shown keypoint, a score output's largest change, any other output's relative L2 error.
  */
 export function worstError(f: FidelityReport): number {
-  return Math.max(0, ...f.outputs.map((o) => o.keypointMove ?? o.scoreChange ?? o.relativeError));
+  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore').map((o) => o.keypointMove ?? o.scoreChange ?? o.relativeError));
 }

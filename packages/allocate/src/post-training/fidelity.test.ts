@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutputs } from './compare-outputs.js';
+import { compareOutputs, worstError } from './compare-outputs.js';
 import { budgetFor, detectOutputKind, outputKindsOf } from './fidelity.js';
 
 const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
@@ -25,6 +25,8 @@ describe('detectOutputKind', () => {
     expect(outputKindsOf(reference)).toEqual(['classifier', 'regression']);
     expect(outputKindsOf(reference, [undefined, 'embedding'])).toEqual(['classifier', 'embedding']);
     expect(() => outputKindsOf(reference, ['score'], '--output-kinds')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('--output-kinds names 1 kinds but the model has 2 outputs') }));
+    expect(outputKindsOf(reference, ['ignore', undefined])).toEqual(['ignore', 'regression']);
+    expect(() => outputKindsOf(reference, ['ignore', 'ignore'], '--output-kinds')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('--output-kinds ignores every output') }));
   });
 });
 
@@ -96,5 +98,24 @@ describe('compareOutputs', () => {
     expect(steady.outputs[0].keypointsShown).toBe(1);
     expect(steady.outputs[0].keypointMove).toBeCloseTo(0.01, 6);
     expect(steady.withinBudget).toBe(true);
+  });
+
+  it('reports an ignored output but neither judges it nor counts it in the drift', () => {
+    // A detector's raw scores (judged) and its detections after non-max suppression, whose order
+    // flips when two near-equal scores swap, and whose count changed on the second batch.
+    const ref = [
+      [batch([1, 3], [0.5, 0.49, 0.1]), batch([1, 2, 2], [1, 1, 2, 2])],
+      [batch([1, 3], [0.2, 0.3, 0.4]), batch([1, 1, 2], [3, 3])],
+    ];
+    const cand = [
+      [batch([1, 3], [0.49, 0.5, 0.1]), batch([1, 2, 2], [2, 2, 1, 1])],
+      [batch([1, 3], [0.2, 0.3, 0.4]), batch([1, 2, 2], [3, 3, 5, 5])],
+    ];
+    const r = compareOutputs(ref, cand, ['score', 'ignore'], budgetFor(0.02));
+    expect(r.outputs[1]).toMatchObject({ kind: 'ignore', relativeError: Infinity, withinBudget: true });
+    expect(r.outputs[0].scoreChange).toBeCloseTo(0.01, 6);
+    expect(r.withinBudget).toBe(true);
+    expect(r.drift).toBeCloseTo(0.01 / 0.02, 5);
+    expect(worstError(r)).toBeCloseTo(0.01, 6);
   });
 });

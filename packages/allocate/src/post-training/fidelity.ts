@@ -15,6 +15,10 @@
  *   the largest move of a keypoint shown by either model (score ≥ {@link KEYPOINT_MIN_SCORE}), the
  *   greater of its displacement and its score's change; others are not shown, so not judged (an
  *   argmax over a flat heatmap jumps for any perturbation). Never detected: say it.
+ * - `ignore`: not judged, and no part of the planner's drift; its errors are still reported. For an
+ *   output computed from others that are judged, as a detector's boxes after non-max suppression
+ *   (or a top-k) are from its raw boxes and scores: a list that reorders when two scores swap
+ *   measures nothing a user sees. Never detected: say it. At least one output must be judged.
  *
  * Every metric is pooled over all calibration batches (sums, then one ratio), so a batch split does
  * not change it. The relative L2 error is measured for every kind: it is the continuous drift the
@@ -27,7 +31,7 @@ import { DcError } from '@dc/core';
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 /** Every output kind. */
-export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints'] as const;
+export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints', 'ignore'] as const;
 
 /** A `keypoints` output's keypoint is shown (so judged) from this score, the threshold pose demos draw at. */
 export const KEYPOINT_MIN_SCORE = 0.3;
@@ -80,9 +84,10 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
  * One output's drift in the planner's units (1 at its budget): a keypoints output's largest move
  * over its budget (the relative error of every value counts keypoints no one is shown), a score
  * output's largest change over its budget; any other its relative L2 error over its kind's
- * {@link driftScale}.
+ * {@link driftScale}; an ignored output's, 0.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
+  if (o.kind === 'ignore') return 0;
   if (o.keypointMove !== undefined) return o.keypointMove / budget.maxKeypointMove;
   if (o.scoreChange !== undefined) return o.scoreChange / budget.maxScoreChange;
   return o.relativeError / driftScale(o.kind, budget);
@@ -97,7 +102,9 @@ export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
 export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], given?: readonly (OutputKind | undefined)[], option = 'outputKinds'): OutputKind[] {
   const outputs = reference[0]?.length ?? 0;
   if (given && given.length !== outputs) throw new DcError('INVALID_OPTION', `${option} names ${given.length} kinds but the model has ${outputs} outputs`, { option: 'outputKinds' });
-  return Array.from({ length: outputs }, (_, i) => given?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
+  const kinds = Array.from({ length: outputs }, (_, i) => given?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
+  if (kinds.length > 0 && kinds.every((k) => k === 'ignore')) throw new DcError('INVALID_OPTION', `${option} ignores every output: nothing would be judged`, { option: 'outputKinds', hint: 'judge at least one output (the raw boxes and scores of a detector whose detections after non-max suppression are ignored, say)' });
+  return kinds;
 }
 
 /**
@@ -235,7 +242,7 @@ export interface OutputFidelity {
   /** Keypoints only: the largest move of a shown keypoint (0 when none was shown), and how many were shown. */
   readonly keypointMove?: number;
   readonly keypointsShown?: number;
-  /** Whether this output's own metric meets the budget. */
+  /** Whether this output's own metric meets the budget (always, for an ignored output). */
   readonly withinBudget: boolean;
 }
 
@@ -255,5 +262,6 @@ export function outputFidelity(output: number, kind: OutputKind, sums: FidelityS
   if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine, withinBudget: sums.minSampleCosine >= budget.minCosine };
   if (kind === 'score') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, withinBudget: sums.maxAbsChange <= budget.maxScoreChange };
   if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown, withinBudget: sums.maxKeypointMove <= budget.maxKeypointMove };
+  if (kind === 'ignore') return { output, kind, relativeError, cosine, withinBudget: true };
   return { output, kind, relativeError, cosine, withinBudget: relativeError <= budget.maxRelativeError };
 }

@@ -118,6 +118,7 @@ function ownMetric(o: FidelityReport['outputs'][number]): string {
   if (o.minCosine !== undefined) return `min cosine ${o.minCosine.toFixed(4)}`;
   if (o.scoreChange !== undefined) return `largest score change ${o.scoreChange.toFixed(4)}`;
   if (o.keypointMove !== undefined) return `largest keypoint move ${(100 * o.keypointMove).toFixed(2)}% (${o.keypointsShown ?? 0} shown)`;
+  if (o.kind === 'ignore') return `not judged (relative error ${(100 * o.relativeError).toFixed(2)}%)`;
   return `relative error ${(100 * o.relativeError).toFixed(2)}%`;
 }
 

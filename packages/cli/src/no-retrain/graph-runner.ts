@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch } from '@dc/allocate';
+import { executeGraph } from '@dc/graph-model';
 
 /** A loaded GraphModel with weight substitution. */
 export interface GraphRunner {
@@ -28,19 +29,6 @@ export async function createGraphRunner(tfjs: typeof tf, artifacts: tf.io.ModelA
   const executor = (model as unknown as { executor: Executor }).executor;
   const original = executor.weightMap;
   const outputs = model.outputs.map((o) => o.name);
-  // execute() where the graph allows it (no control flow or dynamic shapes), else executeAsync().
-  let synchronous = true;
-  const execute = async (x: tf.Tensor | tf.Tensor[]): Promise<tf.Tensor | tf.Tensor[]> => {
-    if (synchronous) {
-      try {
-        return model.execute(x, outputs);
-      } catch (e) {
-        if (!/executeAsync|dynamic|control flow/i.test(String((e as Error).message))) throw e;
-        synchronous = false;
-      }
-    }
-    return model.executeAsync(x, outputs);
-  };
   return {
     model,
     inputs: model.inputs.map((i) => ({ name: i.name, shape: (i.shape ?? []).map((d) => d ?? -1), dtype: i.dtype })),
@@ -57,8 +45,7 @@ export async function createGraphRunner(tfjs: typeof tf, artifacts: tf.io.ModelA
       }
       executor.weightMap = map;
       try {
-        const result = await execute(batch.length === 1 ? batch[0] : [...batch]);
-        const list = Array.isArray(result) ? result : [result];
+        const list = await executeGraph(model, batch.length === 1 ? batch[0] : [...batch], outputs);
         const out = await Promise.all(list.map(async (t) => ({ shape: t.shape, values: Float32Array.from(await t.data()) })));
         tfjs.dispose(list);
         return out;

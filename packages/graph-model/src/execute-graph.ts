@@ -1,0 +1,18 @@
+/**
+ * Running a tfjs GraphModel to some of its nodes the one way that works for every graph:
+ * `execute` where the graph allows it, `executeAsync` where it has control flow or dynamic shapes
+ * (a while loop, non-max suppression), which `execute` refuses before running anything.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+/** Runs `model` on `inputs` to the nodes `names` (see the module comment); one tensor per name. */
+export async function executeGraph(model: tf.GraphModel, inputs: tf.Tensor | tf.Tensor[], names: string[]): Promise<tf.Tensor[]> {
+  let out: tf.Tensor | tf.Tensor[];
+  try {
+    out = model.execute(inputs, names);
+  } catch (e) {
+    if (!/executeAsync|dynamic|control flow/i.test(String((e as Error).message))) throw e;
+    out = await model.executeAsync(inputs, names);
+  }
+  return Array.isArray(out) ? out : [out];
+}
