@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs, worstError } from './compare-outputs.js';
-import { budgetFor, detectOutputKind, outputKindsOf } from './fidelity.js';
+import { budgetFor, columnError, COLUMN_NORM_FLOOR, detectOutputKind, emptySums, outputKindsOf } from './fidelity.js';
 
 const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
 
@@ -43,6 +43,7 @@ describe('compareOutputs', () => {
       [batch([1, 2], [0, 0]), batch([1, 2], [0.6, 0.4])],
     ];
     const r = compareOutputs(reference, candidate, ['regression', 'classifier'], budget);
+    // One vector per sample: pooled, 0.05 over ‖(3, 4)‖.
     expect(r.outputs[0].relativeError).toBeCloseTo(0.05 / 5, 6);
     expect(r.outputs[0].withinBudget).toBe(true);
     expect(r.outputs[1].top1Agreement).toBe(0.5);
@@ -117,5 +118,22 @@ describe('compareOutputs', () => {
     expect(r.withinBudget).toBe(true);
     expect(r.drift).toBeCloseTo(0.01 / 0.02, 5);
     expect(worstError(r)).toBeCloseTo(0.01, 6);
+  });
+
+  it('judges a regression of several records per sample by its worst field, so huge values in one cannot hide errors in the others', () => {
+    // Rows of (score logit, coordinate, unused coordinate): one anchor's logit of -300,000 holds
+    // nearly all the energy; the coordinates moved by 10%; the near-zero third column moved by
+    // 0.001, judged against a tenth of the median column's norm rather than its own.
+    const ref = [[batch([1, 3, 3], [-300000, 10, 0.0001, -5, 20, 0, 3, 30, 0.0002])]];
+    const cand = [[batch([1, 3, 3], [-300000, 11, 0.0011, -5, 22, 0, 3, 33, 0.0002])]];
+    const r = compareOutputs(ref, cand, ['regression'], budgetFor(0.02));
+    const pooled = Math.sqrt((1 + 1e-6 + 4 + 9) / (300000 ** 2 + 25 + 9 + 100 + 400 + 900 + 1e-8 + 4e-8));
+    expect(pooled).toBeLessThan(1e-4); // what the pooled error would have passed
+    expect(r.outputs[0].relativeError).toBeCloseTo(Math.sqrt(14 / 1400), 9); // the coordinates' column
+    expect(r.outputs[0].withinBudget).toBe(false);
+    // The same values as one vector per sample ([1, 1, 9]) are judged pooled.
+    const flat = compareOutputs([[batch([1, 1, 9], [...ref[0][0].values])]], [[batch([1, 1, 9], [...cand[0][0].values])]], ['regression'], budgetFor(0.02));
+    expect(flat.outputs[0].relativeError).toBeCloseTo(pooled, 9);
+    expect(columnError({ ...emptySums(), columnErrorSquares: Float64Array.of(0, 0, 1e-6), columnReferenceSquares: Float64Array.of(9e10, 1400, 5e-8) })).toBeCloseTo(1e-3 / (COLUMN_NORM_FLOOR * Math.sqrt(1400)), 9);
   });
 });
