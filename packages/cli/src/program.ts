@@ -106,7 +106,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .addOption(new Option('--backend <name>', 'runtime backend that runs the written file').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--float32', 'store biases, codebooks and batch-norm values as float32 (default float16)')
     .option('--calibration <path>', 'with --no-retrain: choose per-tensor sparsity and bits within --max-output-drift, measured on these inputs (a folder of .png/.jpg photographs or a .npy array [N, ...input shape]; keep them apart from your test inputs)')
-    .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d, top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, shown keypoints move ≤ d (default 0.02)', positiveNumber('--max-output-drift'))
+    .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d (per field of an output of repeated records), top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, scores and shown keypoints move ≤ d (default 0.02)', positiveNumber('--max-output-drift'))
     .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
     .option('--output-kinds <list>', `with --calibration: the kind of each output, comma-separated (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
