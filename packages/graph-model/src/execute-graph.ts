@@ -5,14 +5,24 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
+/**
+ * Per model, the node lists `execute` refused once: a planner runs a model hundreds of times, so
+ * those go straight to `executeAsync` (a list of nodes before the graph's loop may still `execute`).
+ */
+const refused = new WeakMap<tf.GraphModel, Set<string>>();
+
 /** Runs `model` on `inputs` to the nodes `names` (see the module comment); one tensor per name. */
 export async function executeGraph(model: tf.GraphModel, inputs: tf.Tensor | tf.Tensor[], names: string[]): Promise<tf.Tensor[]> {
-  let out: tf.Tensor | tf.Tensor[];
-  try {
-    out = model.execute(inputs, names);
-  } catch (e) {
-    if (!/executeAsync|dynamic|control flow/i.test(String((e as Error).message))) throw e;
-    out = await model.executeAsync(inputs, names);
+  const key = names.join('\n');
+  let out: tf.Tensor | tf.Tensor[] | undefined;
+  if (!refused.get(model)?.has(key)) {
+    try {
+      out = model.execute(inputs, names);
+    } catch (e) {
+      if (!/executeAsync|dynamic|control flow/i.test(String((e as Error).message))) throw e;
+      refused.set(model, (refused.get(model) ?? new Set()).add(key));
+    }
   }
+  out ??= await model.executeAsync(inputs, names);
   return Array.isArray(out) ? out : [out];
 }

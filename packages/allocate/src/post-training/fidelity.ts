@@ -184,16 +184,16 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     sums.columnReferenceSquares = new Float64Array(columns);
   }
   let maxAbsChange = sums.maxAbsChange;
-  for (let i = 0; i < y.length; i++) {
+  for (let i = 0, c = 0; i < y.length; i++) {
     const d = z[i] - y[i];
     maxAbsChange = Math.max(maxAbsChange, Math.abs(d));
     sums.errorSquares += d * d;
     sums.referenceSquares += y[i] * y[i];
-    const c = i % columns;
     sums.columnErrorSquares[c] += d * d;
     sums.columnReferenceSquares[c] += y[i] * y[i];
     sums.candidateSquares += z[i] * z[i];
     sums.dot += y[i] * z[i];
+    if (++c === columns) c = 0; // the field of value i + 1, without a division per value
   }
   sums.maxAbsChange = maxAbsChange;
   const batch = reference.shape[0] ?? 1;
