@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import type { Scalar } from '@tensorflow/tfjs';
+import { createRandom } from '@dc/core';
 import { loadMnist, sliceSet, type ImageSet } from '@dc/core/mnist';
-import { fileHandler, selectTrainingBackend } from '@dc/core/tfjs';
+import { fileHandler, selectTrainingBackend, shuffledIndices } from '@dc/core/tfjs';
 import { buildExample, type ExampleName } from './models.js';
 
 /** Options of {@link trainExample}. */
@@ -62,22 +63,22 @@ export async function trainExample(o: TrainExampleOptions): Promise<TrainExample
     ({ xs: tf.tensor4d(set.images, [set.count, 28, 28, 1], 'float32'), ys: tf.tensor1d(Float32Array.from(set.labels)) });
   const [t, v, test] = [tensors(train), tensors(validation), tensors(testSet)];
   const lm = buildExample(tf, o.model, o.seed);
+  // tfjs's `fit` shuffles with Math.random, which no seed reaches: each epoch is fitted alone on a
+  // copy of the training set permuted from `seed`, so a run is the same on every machine.
+  const random = createRandom(o.seed).fork('epoch order');
   let validationAccuracy = 0;
   for (const [epochs, learningRate] of [[o.epochs, o.learningRate], [o.polishEpochs, o.learningRate / 10]] as const) {
     if (epochs === 0) continue;
     lm.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-    await lm.fit(t.xs, t.ys, {
-      epochs,
-      batchSize: o.batchSize,
-      validationData: [v.xs, v.ys],
-      verbose: 0,
-      callbacks: {
-        onEpochEnd: (epoch, logs) => {
-          validationAccuracy = logs?.val_acc ?? 0;
-          log(`epoch ${epoch + 1}/${epochs} at lr ${learningRate}: loss ${logs?.loss?.toFixed(4)}, validation accuracy ${(100 * validationAccuracy).toFixed(2)}%`);
-        },
-      },
-    });
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = tf.tensor1d(Int32Array.from(shuffledIndices(train.count, random)), 'int32');
+      const [xs, ys] = [tf.gather(t.xs, order), tf.gather(t.ys, order)];
+      const history = await lm.fit(xs, ys, { epochs: 1, batchSize: o.batchSize, shuffle: false, validationData: [v.xs, v.ys], verbose: 0 });
+      tf.dispose([order, xs, ys]);
+      const loss = history.history.loss[0] as number;
+      validationAccuracy = history.history.val_acc[0] as number;
+      log(`epoch ${epoch + 1}/${epochs} at lr ${learningRate}: loss ${loss.toFixed(4)}, validation accuracy ${(100 * validationAccuracy).toFixed(2)}%`);
+    }
   }
   const [, accuracy] = (lm.evaluate(test.xs, test.ys, { batchSize: 500 }) as Scalar[]).map((x) => x.dataSync()[0]);
   await lm.save(fileHandler(o.outDir));

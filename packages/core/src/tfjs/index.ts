@@ -18,6 +18,7 @@ export { selectTrainingBackend, type SelectedBackend, type SelectBackendOptions,
 export { createTfjsTrainer, evaluateLayersModel, type TfjsTrainerOptions } from './trainer.js';
 export { weightReuse, AUTO_THREADS_MIN_WORK } from './data-parallel/training-threads.js';
 export type { ImageAugmentation } from './augment.js';
+export { shuffledIndices } from './batches.js';
 export type { TrainingData, Batch } from './training-data.js';
 export type { BatchNormMode } from './batch-norm-mode.js';
 export { variablesByKey } from './variables.js';
