@@ -101,6 +101,12 @@ async function benchModel(ctx, name) {
     const batchesOf = (photos) => photos.map((img) => runner.inputs.map((i) => (given(i) === undefined ? imageInputs.imageTensor(tf, img, spec) : tf.scalar(given(i)))));
     const calibration = batchesOf(ctx.calibration);
     const test = batchesOf(ctx.test);
+    // Each photograph again, jittered by one grey level (dc compress's default, unless --judge-unstable):
+    // what the original itself changes beyond the budget under it is not judged.
+    const random = ctx.createRandom(1);
+    const jitter = (batches) => batches.map((b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random) : x.clone())));
+    const jitteredCalibration = jitter(calibration);
+    const jitteredTest = jitter(test);
     try {
       // What dc compress plans: per-channel scales (unless --no-channel-scales) and bias correction
       // measured once on the calibration photographs (unless --no-bias-correction).
@@ -118,10 +124,15 @@ async function benchModel(ctx, name) {
         maxProbedTensors,
         compressTensor,
         float16: ctx.float16,
+        ...(ctx.judgeUnstable ? {} : { jitteredCalibration }),
       });
       const planSeconds = (performance.now() - t0) / 1000;
-      const reference = [];
-      for (const b of test) reference.push(await runner.run(new Map(), b));
+      const plain = [];
+      for (const b of test) plain.push(await runner.run(new Map(), b));
+      const jittered = [];
+      for (const b of jitteredTest) jittered.push(await runner.run(new Map(), b));
+      const testJitterFidelity = allocate.compareOutputs(plain, jittered, plan.kinds, plan.budget);
+      const reference = ctx.judgeUnstable ? plain : allocate.markUnstable(plain, jittered, plan.kinds, plan.budget);
 
       // The file: written, loaded by tf.loadGraphModel through the .dcm handler, run on the test photographs.
       const encoded = graphModel.encodeGraphModel(graphModel.compressGraphModel(source, plan.allocation, correction ? { biasCorrection: correction } : {}));
@@ -167,6 +178,7 @@ async function benchModel(ctx, name) {
         calibrationFidelity: plan.fidelity,
         testFidelity,
         uint8Fidelity,
+        jitterFidelity: { calibration: plan.jitterFidelity, test: testJitterFidelity },
         evaluations: plan.evaluations,
         probed: plan.sensitivity.filter((x) => x.measured).length,
         allocation: plan.allocation,
@@ -177,7 +189,7 @@ async function benchModel(ctx, name) {
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
       };
     } finally {
-      tf.dispose([...calibration.flat(), ...test.flat()]);
+      tf.dispose([calibration, test, jitteredCalibration, jitteredTest].flatMap((set) => set.flat()));
     }
   } finally {
     runner.dispose();
@@ -233,7 +245,7 @@ async function benchOnSomeBackend(ctx, name) {
  * others take the highest gain);
  * `onModel(partial)` gets the result so far after each model.
  */
-export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, biasCorrection = true, onModel }) {
+export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, biasCorrection = true, judgeUnstable = false, onModel }) {
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -263,6 +275,7 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     tf,
     corpus: dir,
     readModelArtifacts: (await mod(root, 'core', 'tfjs/index')).readModelArtifacts,
+    createRandom: (await mod(root, 'core', 'index')).createRandom,
     allocate,
     runner: await mod(root, 'cli', 'no-retrain/graph-runner'),
     inputs: await mod(root, 'cli', 'no-retrain/image-inputs'),
@@ -279,12 +292,13 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     channelScales,
     float16,
     biasCorrection,
+    judgeUnstable,
   };
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection };
+  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable };
   const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
@@ -335,9 +349,9 @@ export function summarize(models, total, settings, load) {
 export function mergeShards(outputs) {
   const byName = new Map(outputs.flatMap((o) => o.models).map((m) => [m.model, m]));
   const models = [...byName.values()].sort((a, b) => (a.originalBytes ?? 0) - (b.originalBytes ?? 0));
-  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection } = outputs[0];
+  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable } = outputs[0];
   const load = [Math.min(...outputs.map((o) => o.load.start)), Math.max(...outputs.map((o) => o.load.end))];
-  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection }, load);
+  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable }, load);
 }
 
 /** One line per model and the medians, for `pnpm bench`'s text output. */
@@ -352,11 +366,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction] [--judge-unstable]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -385,6 +399,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     channelScales: !values['no-channel-scales'],
     float16: !values['no-float16'],
     biasCorrection: !values['no-bias-correction'],
+    judgeUnstable: Boolean(values['judge-unstable']),
     onModel: save,
   });
   save(output);

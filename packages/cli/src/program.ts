@@ -68,6 +68,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))
     .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
     .option('--output-kinds <list>', `with --reference: the kind of each output (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
+    .option('--judge-unstable', "with --reference and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & Partial<Parameters<typeof runAgainstReference>[1]> & { json?: boolean }) => {
       if (o.reference !== undefined) {
@@ -109,6 +110,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d (per field of an output of repeated records), top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, scores and shown keypoints move ≤ d (default 0.02)', positiveNumber('--max-output-drift'))
     .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
     .option('--output-kinds <list>', `with --calibration: the kind of each output, comma-separated (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
+    .option('--judge-unstable', "with --calibration and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
     .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }) => {
       const progress = lineProgress(io.stderr);

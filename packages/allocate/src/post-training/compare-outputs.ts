@@ -2,7 +2,7 @@
  * The fidelity of a whole calibration (or test) set: every output of every batch compared with the
  * reference, pooled per output, judged against the budget.
  */
-import { accumulate, emptySums, outputDrift, outputFidelity, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
+import { accumulate, emptySums, outputDrift, outputFidelity, unstableEntries, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
 
 /** The fidelity of a candidate over a set of batches. */
 export interface FidelityReport {
@@ -36,6 +36,26 @@ export function compareOutputs(
     withinBudget: outputs.every((o) => o.withinBudget),
     drift: Math.max(0, ...outputs.map((o) => outputDrift(o, budget))),
   };
+}
+
+/**
+ * `reference` (per batch, per output) with each output's entries that the original changes beyond
+ * the budget on the jittered inputs marked `unstable` (see `unstableEntries`): compare candidates
+ * against the result and those entries are not judged. `jittered` holds the original's outputs on
+ * the same batches jittered; batches beyond its length are returned as they are.
+ */
+export function markUnstable(
+  reference: readonly (readonly OutputBatch[])[],
+  jittered: readonly (readonly OutputBatch[])[],
+  kinds: readonly OutputKind[],
+  budget: FidelityBudget,
+): (readonly OutputBatch[])[] {
+  return reference.map((batch, b) =>
+    batch.map((out, o) => {
+      const unstable = jittered[b] ? unstableEntries(out, jittered[b][o], kinds[o], budget) : undefined;
+      return unstable ? { ...out, unstable } : out;
+    }),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutputs, worstError } from './compare-outputs.js';
-import { budgetFor, columnError, COLUMN_NORM_FLOOR, detectOutputKind, emptySums, outputKindsOf } from './fidelity.js';
+import { compareOutputs, markUnstable, worstError } from './compare-outputs.js';
+import { budgetFor, columnError, COLUMN_NORM_FLOOR, detectOutputKind, emptySums, outputKindsOf, unstableEntries } from './fidelity.js';
 
 const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
 
@@ -99,6 +99,41 @@ describe('compareOutputs', () => {
     expect(steady.outputs[0].keypointsShown).toBe(1);
     expect(steady.outputs[0].keypointMove).toBeCloseTo(0.01, 6);
     expect(steady.withinBudget).toBe(true);
+  });
+
+  it('leaves out what the original itself changes under one grey level of jitter: keypoints, samples, scores, mask pixels', () => {
+    const budget = budgetFor(0.02);
+    // Keypoints: the first steady, the second jumps 0.3 on the jittered input, the third hidden in both.
+    const kp = batch([1, 1, 3, 3], [0.5, 0.5, 0.9, 0.2, 0.2, 0.4, 0.1, 0.1, 0.1]);
+    const kpJittered = batch([1, 1, 3, 3], [0.501, 0.5, 0.9, 0.5, 0.2, 0.42, 0.9, 0.9, 0.2]);
+    expect([...unstableEntries(kp, kpJittered, 'keypoints', budget)!]).toEqual([0, 1, 0]);
+    // Classifier: the second sample's top-1 flips (a near-tie).
+    const cls = batch([2, 2], [0.9, 0.1, 0.505, 0.495]);
+    expect([...unstableEntries(cls, batch([2, 2], [0.89, 0.11, 0.495, 0.505]), 'classifier', budget)!]).toEqual([0, 1]);
+    // Scores: per value beyond 0.02; mask: per pixel across 0.5.
+    expect([...unstableEntries(batch([1, 3], [0.1, 0.5, 0.9]), batch([1, 3], [0.11, 0.56, 0.9]), 'score', budget)!]).toEqual([0, 1, 0]);
+    expect([...unstableEntries(batch([1, 3], [0.49, 0.7, 0.2]), batch([1, 3], [0.51, 0.69, 0.2]), 'mask', budget)!]).toEqual([1, 0, 0]);
+    // A continuous metric keeps every value; a changed size marks nothing.
+    expect(unstableEntries(batch([1, 2], [3, 4]), batch([1, 2], [3.5, 4]), 'regression', budget)).toBeUndefined();
+    expect(unstableEntries(batch([1, 2], [0.3, 0.4]), batch([1, 1], [0.3]), 'score', budget)).toBeUndefined();
+
+    const reference = markUnstable([[kp, cls]], [[kpJittered, batch([2, 2], [0.89, 0.11, 0.495, 0.505])]], ['keypoints', 'classifier'], budget);
+    // The candidate moves the unstable keypoint by 0.25 and flips the near-tie sample: neither is judged.
+    const candidate = [[batch([1, 1, 3, 3], [0.505, 0.5, 0.9, 0.45, 0.2, 0.4, 0.1, 0.1, 0.1]), batch([2, 2], [0.9, 0.1, 0.49, 0.51])]];
+    const r = compareOutputs(reference, candidate, ['keypoints', 'classifier'], budget);
+    expect(r.outputs[0]).toMatchObject({ keypointsShown: 1, unjudged: 1, withinBudget: true });
+    expect(r.outputs[0].keypointMove).toBeCloseTo(0.005, 6);
+    expect(r.outputs[1]).toMatchObject({ top1Agreement: 1, unjudged: 1, withinBudget: true });
+    // Judged on the unmarked reference, both are over.
+    const strict = compareOutputs([[kp, cls]], candidate, ['keypoints', 'classifier'], budget);
+    expect(strict.outputs.map((o) => o.withinBudget)).toEqual([false, false]);
+    expect(strict.outputs[1].top1Agreement).toBe(0.5);
+    expect(strict.outputs[0].unjudged).toBeUndefined();
+    // A score output: the unstable value's change is not the largest change any more.
+    const scores = markUnstable([[batch([1, 3], [0.1, 0.5, 0.9])]], [[batch([1, 3], [0.11, 0.56, 0.9])]], ['score'], budget);
+    const s = compareOutputs(scores, [[batch([1, 3], [0.115, 0.4, 0.9])]], ['score'], budget);
+    expect(s.outputs[0].scoreChange).toBeCloseTo(0.015, 6);
+    expect(s.outputs[0]).toMatchObject({ unjudged: 1, withinBudget: true });
   });
 
   it('reports an ignored output but neither judges it nor counts it in the drift', () => {

@@ -24,6 +24,12 @@
  *   (or a top-k) are from its raw boxes and scores: a list that reorders when two scores swap
  *   measures nothing a user sees. Never detected: say it. At least one output must be judged.
  *
+ * What the original model cannot reproduce itself is not judged: given its outputs on the same
+ * inputs jittered by one grey level ({@link unstableEntries}), a keypoint it moves, a sample whose
+ * top-1 it changes, a score it changes or a mask pixel it flips beyond the budget is left out of
+ * its output's metric (and counted, `unjudged`). A continuous metric (relative error, cosine) keeps
+ * every value; the original's own drift under the jitter is reported beside it.
+ *
  * Every metric is pooled over all calibration batches (sums, then one ratio), so a batch split does
  * not change it. The relative L2 error is measured for every kind: it is the continuous drift the
  * planner balances (a keypoints output's: its largest move; see {@link outputDrift}), while the
@@ -44,6 +50,12 @@ export const KEYPOINT_MIN_SCORE = 0.3;
 export interface OutputBatch {
   readonly shape: readonly number[];
   readonly values: Float32Array;
+  /**
+   * A reference output's entries the original model cannot reproduce itself, 1 where not judged
+   * (see {@link unstableEntries}): per keypoint of a `keypoints` output, per sample of a
+   * `classifier`, per value of a `score` or `mask` output.
+   */
+  readonly unstable?: Uint8Array;
 }
 
 /** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU and embedding cosine ≥ 98%, scores within 0.02, keypoints within 2% of the image. */
@@ -158,11 +170,13 @@ export interface FidelitySums {
   maxKeypointMove: number;
   keypointsShown: number;
   maxAbsChange: number;
+  /** Entries left out as unstable in the original (see {@link OutputBatch.unstable}). */
+  unjudged: number;
 }
 
 /** Empty sums. */
 export function emptySums(): FidelitySums {
-  return { errorSquares: 0, referenceSquares: 0, columnErrorSquares: new Float64Array(0), columnReferenceSquares: new Float64Array(0), candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0, maxAbsChange: 0 };
+  return { errorSquares: 0, referenceSquares: 0, columnErrorSquares: new Float64Array(0), columnReferenceSquares: new Float64Array(0), candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0, maxAbsChange: 0, unjudged: 0 };
 }
 
 /** Adds one batch of one output to `sums`. */
@@ -183,10 +197,13 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     sums.columnErrorSquares = new Float64Array(columns);
     sums.columnReferenceSquares = new Float64Array(columns);
   }
+  const unstable = reference.unstable;
+  // A score's or mask's unstable entries are its values; a keypoint's or classifier's, records.
+  const valueMask = kind === 'score' || kind === 'mask' ? unstable : undefined;
   let maxAbsChange = sums.maxAbsChange;
   for (let i = 0, c = 0; i < y.length; i++) {
     const d = z[i] - y[i];
-    maxAbsChange = Math.max(maxAbsChange, Math.abs(d));
+    if (!valueMask?.[i]) maxAbsChange = Math.max(maxAbsChange, Math.abs(d));
     sums.errorSquares += d * d;
     sums.referenceSquares += y[i] * y[i];
     sums.columnErrorSquares[c] += d * d;
@@ -200,25 +217,65 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
   sums.samples += batch;
   if (kind === 'classifier') {
     const width = y.length / batch;
-    for (let s = 0; s < batch; s++) if (argmax(y, s * width, width) === argmax(z, s * width, width)) sums.agreeing++;
+    for (let s = 0; s < batch; s++) {
+      if (unstable?.[s]) sums.unjudged++;
+      else if (argmax(y, s * width, width) === argmax(z, s * width, width)) sums.agreeing++;
+    }
   } else if (kind === 'embedding') {
     const width = y.length / batch;
     for (let s = 0; s < batch; s++) sums.minSampleCosine = Math.min(sums.minSampleCosine, cosineAt(y, z, s * width, width));
   } else if (kind === 'keypoints') {
     for (let i = 0; i + 2 < y.length; i += 3) {
       if (Math.max(y[i + 2], z[i + 2]) < KEYPOINT_MIN_SCORE) continue;
+      if (unstable?.[i / 3]) {
+        sums.unjudged++;
+        continue;
+      }
       sums.keypointsShown++;
       const move = Math.max(Math.hypot(z[i] - y[i], z[i + 1] - y[i + 1]), Math.abs(z[i + 2] - y[i + 2]));
       sums.maxKeypointMove = Math.max(sums.maxKeypointMove, move);
     }
   } else if (kind === 'mask') {
     for (let i = 0; i < y.length; i++) {
+      if (valueMask?.[i]) continue;
       const a = y[i] >= 0.5;
       const b = z[i] >= 0.5;
       if (a && b) sums.intersection++;
       if (a || b) sums.union++;
     }
   }
+  if (valueMask) for (const u of valueMask) sums.unjudged += u;
+}
+
+/**
+ * The entries of one reference output that the original model itself changes beyond the budget
+ * when its inputs are jittered (`jittered`: its output on the same inputs, each value moved by one
+ * grey level): a keypoint (shown by either run) that moves more than `maxKeypointMove`, a sample
+ * whose top-1 class changes, a score value that changes more than `maxScoreChange`, a mask pixel
+ * that crosses 0.5. No compression can be held to what a one-grey-level change of the photograph
+ * already changes: those entries are not judged. Undefined for the other kinds (a continuous metric
+ * keeps every value) and when the shapes differ.
+ */
+export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, kind: OutputKind, budget: FidelityBudget): Uint8Array | undefined {
+  const y = reference.values;
+  const z = jittered.values;
+  if (y.length !== z.length) return undefined;
+  if (kind === 'score') return Uint8Array.from(y, (v, i) => (Math.abs(z[i] - v) > budget.maxScoreChange ? 1 : 0));
+  if (kind === 'mask') return Uint8Array.from(y, (v, i) => (v >= 0.5 !== z[i] >= 0.5 ? 1 : 0));
+  if (kind === 'classifier') {
+    const batch = reference.shape[0] ?? 1;
+    const width = y.length / batch;
+    return Uint8Array.from({ length: batch }, (_, s) => (argmax(y, s * width, width) === argmax(z, s * width, width) ? 0 : 1));
+  }
+  if (kind === 'keypoints') {
+    return Uint8Array.from({ length: Math.floor(y.length / 3) }, (_, k) => {
+      const i = 3 * k;
+      if (Math.max(y[i + 2], z[i + 2]) < KEYPOINT_MIN_SCORE) return 0;
+      const move = Math.max(Math.hypot(z[i] - y[i], z[i + 1] - y[i + 1]), Math.abs(z[i + 2] - y[i + 2]));
+      return move > budget.maxKeypointMove ? 1 : 0;
+    });
+  }
+  return undefined;
 }
 
 function cosineAt(y: Float32Array, z: Float32Array, start: number, width: number): number {
@@ -300,17 +357,25 @@ export interface OutputFidelity {
   /** Keypoints only: the largest move of a shown keypoint (0 when none was shown), and how many were shown. */
   readonly keypointMove?: number;
   readonly keypointsShown?: number;
+  /** Entries not judged because the original model cannot reproduce them itself (see {@link unstableEntries}); absent when none. */
+  readonly unjudged?: number;
   /** Whether this output's own metric meets the budget (always, for an ignored output). */
   readonly withinBudget: boolean;
 }
 
 /** The fidelity of one output from its pooled sums. */
 export function outputFidelity(output: number, kind: OutputKind, sums: FidelitySums, budget: FidelityBudget): OutputFidelity {
+  const f = measuredFidelity(output, kind, sums, budget);
+  return sums.unjudged > 0 ? { ...f, unjudged: sums.unjudged } : f;
+}
+
+function measuredFidelity(output: number, kind: OutputKind, sums: FidelitySums, budget: FidelityBudget): OutputFidelity {
   const relativeError = sums.referenceSquares > 0 ? Math.sqrt(sums.errorSquares / sums.referenceSquares) : sums.errorSquares > 0 ? Infinity : 0;
   const norms = Math.sqrt(sums.referenceSquares * sums.candidateSquares);
   const cosine = norms > 0 ? sums.dot / norms : sums.errorSquares === 0 ? 1 : 0;
   if (kind === 'classifier') {
-    const top1Agreement = sums.samples > 0 ? sums.agreeing / sums.samples : 1;
+    const judged = sums.samples - sums.unjudged;
+    const top1Agreement = judged > 0 ? sums.agreeing / judged : 1;
     return { output, kind, relativeError, cosine, top1Agreement, withinBudget: top1Agreement >= budget.minTop1Agreement };
   }
   if (kind === 'mask') {

@@ -30,6 +30,23 @@ describe('planPostTraining', () => {
     expect(plan.evaluations.total).toBe(8 + plan.evaluations.verification);
   });
 
+  it('with jittered calibration, leaves out the samples whose top-1 the original itself changes, and reports its drift', async () => {
+    // Jitter large enough that some of the 16 samples' top-1 flip in the original itself.
+    const jitteredCalibration = model.batches.map((b, k) => b.map((v, i) => v + 0.4 * Math.sin(7 * i + k)));
+    const plan = await planPostTraining({ ...options, jitteredCalibration });
+    const reference = model.batches.map((b) => model.run(new Map(), b));
+    const jittered = jitteredCalibration.map((b) => model.run(new Map(), b));
+    expect(plan.jitterFidelity).toEqual(compareOutputs(reference, jittered, plan.kinds, plan.budget));
+    const flipped = plan.jitterFidelity!.outputs[0].top1Agreement!;
+    expect(flipped).toBeLessThan(1);
+    expect(plan.fidelity.outputs[0].unjudged).toBe(Math.round(16 * (1 - flipped)));
+    expect(plan.fidelity.withinBudget).toBe(true);
+    expect(plan.evaluations.reference).toBe(4);
+    expect(plan.reasons[1]).toMatch(/^the original on the calibration jittered by one grey level: worst error [0-9.]+; \d+ entries it changes beyond the budget/);
+    expect((await planPostTraining(options)).jitterFidelity).toBeNull();
+    await expect(planPostTraining({ ...options, jitteredCalibration: jitteredCalibration.slice(1) })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('jitteredCalibration') });
+  });
+
   it('spends more bytes under a tighter budget, and keeps everything float when nothing fits', async () => {
     const loose = await planPostTraining(options);
     const tight = await planPostTraining({ ...options, maxOutputDrift: 0.002 });

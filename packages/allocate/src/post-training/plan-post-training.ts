@@ -4,7 +4,7 @@
  * verified on the calibration set and the price backed off until the measured drift is within budget.
  */
 import { DcError } from '@dc/core';
-import { compareOutputs, worstError, type FidelityReport } from './compare-outputs.js';
+import { compareOutputs, markUnstable, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
@@ -26,6 +26,8 @@ export interface PostTrainingPlan {
   readonly budget: FidelityBudget;
   /** The allocation's fidelity measured on every calibration batch (the verification that accepted it). */
   readonly fidelity: FidelityReport;
+  /** The original model's own fidelity on the jittered calibration batches against its outputs on the calibration (null: none given). */
+  readonly jitterFidelity: FidelityReport | null;
   /** Predicted bytes of the planned tensors in the file, and their float32 bytes. */
   readonly predictedBytes: number;
   readonly float32Bytes: number;
@@ -39,7 +41,7 @@ export interface PostTrainingPlan {
 
 /**
  * Plans a post-training compression of `options.tensors` within the fidelity budget.
- * Costs `B` runs for the reference (B calibration batches), at most
+ * Costs `B` runs for the reference (B calibration batches; 2B with `jitteredCalibration`), at most
  * `2 × min(T, maxProbedTensors) × sensitivityBatches` for the probes (3 × for tensors given
  * `channels`) and at most `(maxVerifications + 2 + maxCulpritSearches × (2 × ceil(log2 T) + 1))
  * × B` for verification (the two: float16 rounding, with `float16`; the culprit searches: see
@@ -54,9 +56,16 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     counts[phase]++;
     return options.run(weights, batch);
   };
-  const reference: (readonly OutputBatch[])[] = [];
+  let reference: (readonly OutputBatch[])[] = [];
   for (const batch of options.calibration) reference.push(await run(new Map(), batch));
   const kinds = outputKindsOf(reference, options.outputKinds);
+  let jitterFidelity: FidelityReport | null = null;
+  if (options.jitteredCalibration) {
+    const jittered: (readonly OutputBatch[])[] = [];
+    for (const batch of options.jitteredCalibration) jittered.push(await run(new Map(), batch));
+    jitterFidelity = compareOutputs(reference, jittered, kinds, budget);
+    reference = markUnstable(reference, jittered, kinds, budget);
+  }
 
   const compress = options.compressTensor ?? compressTensor;
   const probe = options.probe ?? { sparsity: 0.5, bits: 4 };
@@ -105,6 +114,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     kinds,
     budget,
     fidelity: found.fidelity,
+    jitterFidelity,
     predictedBytes,
     float32Bytes,
     lambda: found.lambda,
@@ -112,9 +122,17 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     sensitivity: [...sensitivity.values()],
     reasons: [
       `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, score changes ≤ ${budget.maxScoreChange}, keypoint moves ≤ ${budget.maxKeypointMove}`,
+      ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
       `accepted price ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...found.notes,
     ],
   };
+}
+
+/** What the original does under one grey level of jitter, and what it leaves unjudged in the marked `reference`. */
+function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBatch[])[]): string {
+  let unjudged = 0;
+  for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) unjudged += u;
+  return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} entries it changes beyond the budget (keypoints, samples, scores, mask pixels) are not judged`;
 }

@@ -69,11 +69,20 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(result.calibrationFidelity.withinBudget).toBe(true);
     expect(result.testSamples).toBe(5);
     expect(result.testFidelity.outputs[0].relativeError).toBeLessThan(0.2);
-    expect(result.plan.evaluations.reference).toBe(1);
+    // Photographs come with jittered copies: one more reference run, the original's own drift reported.
+    expect(result.plan.evaluations.reference).toBe(2);
+    expect(result.plan.jitterFidelity.outputs[0]).toMatchObject({ kind: 'classifier', top1Agreement: expect.any(Number) });
+    expect(result.plan.reasons[1]).toMatch(/^the original on the calibration jittered by one grey level/);
+    // A .npy has no grey level: every test sample judged.
+    expect(result.testFidelity.outputs[0].unjudged).toBeUndefined();
     // dc run --reference makes the same comparison on the same test inputs.
     const run = await dc('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'), '--json');
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ format: 'layers-model', samples: 5, fidelity: result.testFidelity });
+    // --judge-unstable: no jittered runs, nothing left unjudged.
+    const strict = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--judge-unstable', '-o', join(dir, 'strict.dcm'), '--json');
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(JSON.parse(strict.stdout).plan).toMatchObject({ jitterFidelity: null, evaluations: { reference: 1 } });
   }, 60_000);
 
   it('rejects calibration inputs of the wrong shape before any planning, writing nothing', async () => {

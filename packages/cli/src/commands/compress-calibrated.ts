@@ -6,13 +6,13 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import { compareOutputs, type FidelityReport, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import { DcError } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
-import { readInputBatches } from '../no-retrain/calibration.js';
+import { readInputBatches, type InputBatches } from '../no-retrain/calibration.js';
+import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 
 /** Options of {@link compressCalibrated}. */
@@ -32,6 +32,12 @@ export interface CalibratedOptions {
   readonly seed?: number;
   /** Correct each compressed weight's bias for the mean shift it causes (commander's `--no-bias-correction`; default true). */
   readonly biasCorrection?: boolean;
+  /**
+   * Judge every keypoint, sample, score and mask pixel, also those the original itself changes
+   * beyond the budget when the photographs are jittered by one grey level (`--judge-unstable`;
+   * default false: those are not judged, and counted).
+   */
+  readonly judgeUnstable?: boolean;
 }
 
 /** What `dc compress --calibration --json` prints. */
@@ -48,8 +54,11 @@ export interface CalibratedResult {
   readonly calibrationFidelity: FidelityReport;
   readonly testFidelity: FidelityReport | null;
   readonly testSamples: number;
-  /** The plan; its `fidelity` is what the planner verified (with the planner's reconstruction) before the file was written. */
-  readonly plan: Pick<PostTrainingPlan, 'allocation' | 'kinds' | 'budget' | 'fidelity' | 'evaluations' | 'predictedBytes' | 'reasons'>;
+  /**
+   * The plan; its `fidelity` is what the planner verified (with the planner's reconstruction) before the file was written,
+   * its `jitterFidelity` the original's own on the calibration photographs jittered by one grey level (null: not measured).
+   */
+  readonly plan: Pick<PostTrainingPlan, 'allocation' | 'kinds' | 'budget' | 'fidelity' | 'jitterFidelity' | 'evaluations' | 'predictedBytes' | 'reasons'>;
   readonly wallSeconds: number;
   readonly cpuSeconds: number;
   readonly load: { readonly start: number; readonly end: number; readonly cores: number };
@@ -66,11 +75,13 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, path);
   // Everything that can be wrong with the inputs fails here, before any long work.
-  let calibration: Awaited<ReturnType<typeof readInputBatches>> | undefined;
+  let calibration: InputBatches | undefined;
   let test: typeof calibration;
+  // Photographs come with jittered copies (what the original cannot reproduce is then not judged), unless --judge-unstable.
+  const jitterSeed = o.judgeUnstable ? undefined : (o.seed ?? 1);
   try {
-    calibration = await readInputBatches(tfjs, o.calibration, target.input);
-    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input) : undefined;
+    calibration = await readInputBatches(tfjs, o.calibration, target.input, 8, jitterSeed);
+    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, 8, jitterSeed) : undefined;
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const { plan, bytes } = await target.plan(calibration.batches, {
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
@@ -79,6 +90,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       float32: o.float32 ?? false,
       seed: o.seed ?? 1,
       biasCorrection: o.biasCorrection ?? true,
+      ...(calibration.jittered ? { jittered: calibration.jittered } : {}),
       onProgress: (e) => {
         if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);
       },
@@ -87,7 +99,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     const file = resolve(o.out);
     await writeFileAtomic(file, bytes);
     progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it`);
-    const fidelity = async (batches: readonly tf.Tensor[]) => compareOutputs(await target.outputs(batches), await target.fileOutputs(file, batches), plan.kinds, plan.budget);
+    const fidelity = async (data: InputBatches) => compareOutputs(await judgedReference(target, data, plan.kinds, plan.budget), await target.fileOutputs(file, data.batches), plan.kinds, plan.budget);
     const cpu = process.cpuUsage(cpu0);
     return {
       input: path,
@@ -97,16 +109,16 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       originalBytes: target.originalBytes,
       compressionRatio: target.originalBytes / bytes.length,
       calibrationSamples: calibration.samples,
-      calibrationFidelity: await fidelity(calibration.batches),
-      testFidelity: test ? await fidelity(test.batches) : null,
+      calibrationFidelity: await fidelity(calibration),
+      testFidelity: test ? await fidelity(test) : null,
       testSamples: test?.samples ?? 0,
-      plan: { allocation: plan.allocation, kinds: plan.kinds, budget: plan.budget, fidelity: plan.fidelity, evaluations: plan.evaluations, predictedBytes: plan.predictedBytes, reasons: plan.reasons },
+      plan: { allocation: plan.allocation, kinds: plan.kinds, budget: plan.budget, fidelity: plan.fidelity, jitterFidelity: plan.jitterFidelity, evaluations: plan.evaluations, predictedBytes: plan.predictedBytes, reasons: plan.reasons },
       wallSeconds: (performance.now() - t0) / 1000,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       load: { start: load0, end: loadavg()[0], cores: cpus().length },
     };
   } finally {
-    tfjs.dispose([...(calibration?.batches ?? []), ...(test?.batches ?? [])]);
+    tfjs.dispose([calibration, test].flatMap((d) => [...(d?.batches ?? []), ...(d?.jittered ?? [])]));
     target.dispose();
   }
 }
@@ -124,7 +136,7 @@ function ownMetric(o: FidelityReport['outputs'][number]): string {
 
 /** One output's fidelity in words. */
 export function describeFidelity(f: FidelityReport): string {
-  const parts = f.outputs.map((o) => `output ${o.output} (${o.kind}): ${ownMetric(o)}`);
+  const parts = f.outputs.map((o) => `output ${o.output} (${o.kind}): ${ownMetric(o)}${o.unjudged ? `, ${o.unjudged} unstable in the original not judged` : ''}`);
   return `${parts.join('; ')} — ${f.withinBudget ? 'within' : 'OVER'} budget`;
 }
 

@@ -4,7 +4,7 @@
  * metrics and budget), for LayersModels (the file run by the sparse runtime) and GraphModels (the
  * file loaded by `tf.loadGraphModel` through `@dc/graph-model`'s handler).
  */
-import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
+import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, markUnstable, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
 import { DcError } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { readInputBatches } from '../no-retrain/calibration.js';
@@ -19,6 +19,8 @@ export interface ReferenceRunOptions {
   readonly data?: string;
   readonly maxOutputDrift?: number;
   readonly outputKinds?: readonly OutputKind[];
+  /** Judge also what the original itself changes under one grey level of jitter (`--judge-unstable`; see `dc compress`). */
+  readonly judgeUnstable?: boolean;
 }
 
 /** What `dc run --reference --json` prints. */
@@ -38,14 +40,17 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, o.reference);
   try {
-    const data = await readInputBatches(tfjs, o.data, target.input);
+    const data = await readInputBatches(tfjs, o.data, target.input, 8, o.judgeUnstable ? undefined : 1);
     try {
       const reference = await target.outputs(data.batches);
       const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');
-      const fidelity = compareOutputs(reference, await target.fileOutputs(file, data.batches), kinds, budgetFor(o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT));
+      const budget = budgetFor(o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT);
+      // Kinds are read from the plain outputs first; the jittered ones then mark what is not judged.
+      const judged = data.jittered ? markUnstable(reference, await target.outputs(data.jittered), kinds, budget) : reference;
+      const fidelity = compareOutputs(judged, await target.fileOutputs(file, data.batches), kinds, budget);
       return { file, reference: o.reference, format: target.format, samples: data.samples, fidelity, milliseconds: performance.now() - t0 };
     } finally {
-      tfjs.dispose(data.batches);
+      tfjs.dispose([...data.batches, ...(data.jittered ?? [])]);
     }
   } finally {
     target.dispose();

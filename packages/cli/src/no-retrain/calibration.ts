@@ -4,10 +4,10 @@
  */
 import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import { DcError } from '@dc/core';
+import { createRandom, DcError } from '@dc/core';
 import { readImageDir } from '../data/images.js';
 import { readNpy } from '../data/npy.js';
-import { imageTensor, type ImageInputSpec } from './image-inputs.js';
+import { imageTensor, jitterInput, type ImageInputSpec } from './image-inputs.js';
 
 /** Samples cut into batches, one tensor per batch (the model has one input). */
 export interface InputBatches {
@@ -15,23 +15,27 @@ export interface InputBatches {
   readonly samples: number;
   /** `images` (resized photographs, [0, 1] or [0, 255] for int32 inputs) or `npy` (values as given). */
   readonly source: 'images' | 'npy';
+  /** Photographs, when asked for with a `jitterSeed`: the same batches jittered by one grey level (see `jitterInput`); never for a `.npy`, whose grey level is unknown. */
+  readonly jittered?: tf.Tensor[];
 }
 
 /**
  * Reads `path` (a folder of `.png` / `.jpg` photographs, or a `.npy` array `[n, ...input shape]`)
  * for the model input `spec` (`-1`: any size): `DATA_MISMATCH` when the array's shape does not
  * fit, `BAD_DATA_FILE` when nothing can be read. At most `batchSize` samples per batch (1 when the
- * input's batch dimension is fixed at 1).
+ * input's batch dimension is fixed at 1). With `jitterSeed`, photographs also come jittered.
  */
-export async function readInputBatches(tfjs: typeof tf, path: string, spec: ImageInputSpec, batchSize = 8): Promise<InputBatches> {
+export async function readInputBatches(tfjs: typeof tf, path: string, spec: ImageInputSpec, batchSize = 8, jitterSeed?: number): Promise<InputBatches> {
   const per = spec.shape[0] === 1 ? 1 : batchSize;
   const info = await stat(path).catch((cause: unknown) => {
     throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs or a .npy file to --calibration / --data.' });
   });
   if (info.isDirectory()) {
     const images = await readImageDir(path);
-    const singles = images.map((img) => imageTensor(tfjs, img, spec));
-    return { batches: group(tfjs, singles, per), samples: images.length, source: 'images' };
+    const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec)), per);
+    if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };
+    const random = createRandom(jitterSeed);
+    return { batches, samples: images.length, source: 'images', jittered: batches.map((b) => jitterInput(tfjs, b, random)) };
   }
   const array = await readNpy(path);
   const rest = spec.shape.slice(1);

@@ -6,7 +6,7 @@
  * fidelity is still measured on the same inputs for the original and the compressed model.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError } from '@dc/core';
+import { DcError, type RandomSource } from '@dc/core';
 import type { RgbImage } from '../data/images.js';
 
 /** A model input as the images are turned into it. */
@@ -39,4 +39,18 @@ export function imageTensor(tfjs: typeof tf, image: RgbImage, spec: ImageInputSp
     x = x.expandDims(0);
     return spec.dtype === 'int32' ? x.round().clipByValue(0, 255).toInt() : x.div(255);
   });
+}
+
+/**
+ * `x` (a batch made by {@link imageTensor}) with every value moved by −1, 0 or +1 grey level at
+ * random (1/255 for a float input, 1 for an int32 one), kept in range: a change of the photograph
+ * no one can see, under which the original model's outputs show what it cannot reproduce itself.
+ */
+export function jitterInput(tfjs: typeof tf, x: tf.Tensor, random: RandomSource): tf.Tensor {
+  const step = x.dtype === 'int32' ? 1 : 1 / 255;
+  const top = x.dtype === 'int32' ? 255 : 1;
+  const values = x.dataSync();
+  const out = x.dtype === 'int32' ? new Int32Array(values.length) : new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.min(top, Math.max(0, values[i] + (random.int(3) - 1) * step));
+  return tfjs.tensor(out, x.shape, x.dtype);
 }

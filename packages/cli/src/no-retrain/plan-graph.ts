@@ -20,6 +20,8 @@ export interface PlanGraphOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Correct each compressed weight's bias for the mean shift of its op's output (default true; `--no-bias-correction`). */
   readonly biasCorrection?: boolean;
+  /** The calibration batches jittered by one grey level (planPostTraining's `jitteredCalibration`). */
+  readonly jittered?: readonly tf.Tensor[];
 }
 
 /** Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm` bytes. */
@@ -37,6 +39,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
     float16: true,
     ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
     ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
+    ...(o.jittered ? { jitteredCalibration: o.jittered.map((b) => [b]) } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const stages = [{ name: 'dc:allocate-post-training', options: { maxOutputDrift: plan.budget.maxRelativeError, kinds: [...plan.kinds], evaluations: plan.evaluations.total } }];

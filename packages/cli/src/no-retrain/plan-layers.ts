@@ -29,6 +29,8 @@ export interface PlanLayersOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Correct each compressed kernel's bias for the mean shift of its layer's output (default true; `--no-bias-correction`). */
   readonly biasCorrection?: boolean;
+  /** The calibration batches jittered by one grey level: what the original cannot reproduce under it is not judged (planPostTraining's `jitteredCalibration`). */
+  readonly jittered?: readonly tf.Tensor[];
 }
 
 /** Plans on `calibration` and returns the plan and the written file's bytes. */
@@ -50,6 +52,7 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
       compressTensor: layersCompressTensor,
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
       ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
+      ...(o.jittered ? { jitteredCalibration: o.jittered } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
   } finally {

@@ -17,7 +17,7 @@ import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
 
-/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress and bias correction only). */
+/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction and jittered batches only). */
 export type PlanSettings = PlanLayersOptions;
 
 /** A loaded original model. */

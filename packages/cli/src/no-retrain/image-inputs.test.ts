@@ -1,0 +1,37 @@
+import { createRandom } from '@dc/core';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { imageTensor, jitterInput } from './image-inputs.js';
+
+describe('jitterInput', () => {
+  const image = { name: 'ramp', width: 16, height: 16, rgb: Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 3) % 256) };
+
+  it('moves every value of a float input by −1, 0 or +1 grey level (1/255), kept in [0, 1], the same from the same seed', async () => {
+    await tf.setBackend('cpu');
+    const x = imageTensor(tf, image, { name: 'in', shape: [1, 16, 16, 3], dtype: 'float32' });
+    const a = jitterInput(tf, x, createRandom(1));
+    const [before, after] = [x.dataSync(), a.dataSync()];
+    const steps = Array.from(after, (v, i) => Math.round((v - before[i]) * 255));
+    expect(new Set(steps)).toEqual(new Set([-1, 0, 1]));
+    expect(Array.from(after, (v, i) => Math.abs(v - before[i]) <= 1 / 255 + 1e-7)).not.toContain(false);
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...after)).toBeLessThanOrEqual(1);
+    expect(a.dtype).toBe('float32');
+    expect(jitterInput(tf, x, createRandom(1)).dataSync()).toEqual(after);
+    tf.dispose([x, a]);
+  });
+
+  it('moves an int32 input by whole grey levels, clamped to [0, 255]', async () => {
+    await tf.setBackend('cpu');
+    const x = tf.tensor([0, 255, 128, 0, 255, 7], [1, 1, 2, 3], 'int32');
+    const a = jitterInput(tf, x, createRandom(3));
+    expect(a.dtype).toBe('int32');
+    const [before, after] = [x.dataSync(), a.dataSync()];
+    for (const [i, v] of after.entries()) {
+      expect(Math.abs(v - before[i])).toBeLessThanOrEqual(1);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(255);
+    }
+    tf.dispose([x, a]);
+  });
+});

@@ -1,0 +1,14 @@
+/**
+ * The original model's outputs that a compressed file is judged against: on photographs read with
+ * their jittered copies, each output's entries the original itself changes beyond the budget under
+ * one grey level of jitter are marked and not judged (`@dc/allocate`'s `markUnstable`).
+ */
+import { markUnstable, type FidelityBudget, type OutputBatch, type OutputKind } from '@dc/allocate';
+import type { InputBatches } from './calibration.js';
+import type { Target } from './targets.js';
+
+/** The reference outputs of `target` on `data`, marked where `data` holds jittered batches. */
+export async function judgedReference(target: Target, data: InputBatches, kinds: readonly OutputKind[], budget: FidelityBudget): Promise<(readonly OutputBatch[])[]> {
+  const reference = await target.outputs(data.batches);
+  return data.jittered ? markUnstable(reference, await target.outputs(data.jittered), kinds, budget) : reference;
+}
