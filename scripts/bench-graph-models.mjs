@@ -337,6 +337,7 @@ export function summarize(models, total, settings, load) {
       medianRatioVsUint8: median(ok.map((m) => m.ratioVsUint8)),
       withinBudgetOnTest: ok.filter((m) => m.testFidelity.withinBudget).length,
       uint8WithinBudgetOnTest: ok.filter((m) => m.uint8Fidelity.withinBudget).length,
+      ...(ok.some((m) => m.jitterFidelity) ? { originalWithinBudgetJittered: ok.filter((m) => m.jitterFidelity?.test.withinBudget).length } : {}),
     },
     load: { start: load[0], end: load[1], cores: cpus().length },
   };

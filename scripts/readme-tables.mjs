@@ -112,19 +112,22 @@ const RENDERERS = {
   /**
    * `node scripts/bench-graph-models.mjs --save …`: per corpus model, the weights as float32, as
    * converter-style uint8 and brotli-11 of the original shards beside the `.dcm` at the fidelity
-   * budget, the fidelity reached on the test photographs (and uint8's), load + first inference;
-   * failures with their reason; the medians against the bar.
+   * budget, the fidelity reached on the test photographs (and uint8's, and the original's own on
+   * the test photographs jittered by one grey level, where the run measured it; entries the
+   * original cannot reproduce are not judged, their count beside the metric), load + first
+   * inference; failures with their reason; the medians against the bar.
    */
   'graph-models'(output) {
     const pct = (x) => `${fixed(100 * x, 2)}%`;
-    const fidelity = (f) => f.outputs.map((o) => (o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${pct(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${pct(o.relativeError)}`)).join(', ') + (f.withinBudget ? ' ✓' : ' ✗');
+    const metric = (o) => (o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${pct(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${pct(o.relativeError)}`);
+    const fidelity = (f) => (f ? f.outputs.map((o) => metric(o) + (o.unjudged ? ` (${int(o.unjudged)} unjudged)` : '')).join(', ') + (f.withinBudget ? ' ✓' : ' ✗') : '');
     const lines = [
-      row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'compressed / eligible tensors (with scales, float16)', 'load + 1st inference', 'plan (CPU, runs)']),
-      '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|',
+      row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'original, jittered (test)', 'compressed / eligible tensors (with scales, float16)', 'load + 1st inference', 'plan (CPU, runs)']),
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|',
     ];
     for (const m of output.models) {
       if (m.status !== 'ok') {
-        lines.push(row([m.model, '', '', '', '', '', '', '', `failed: ${m.reason.replace(/\|/g, '\\|')}`, '', '', '', '']));
+        lines.push(row([m.model, '', '', '', '', '', '', '', `failed: ${m.reason.replace(/\|/g, '\\|')}`, '', '', '', '', '']));
         continue;
       }
       const dcm = `${int(m.dcmBytes)} B`;
@@ -133,7 +136,7 @@ const RENDERERS = {
       const forms = [m.tensors.scaled, m.tensors.float16].filter((x) => x !== undefined);
       const coded = `${m.tensors.compressed} / ${m.tensors.eligible}${forms.length ? ` (${forms.join(', ')})` : ''}`;
       const name = m.backend === 'cpu' ? `${m.model} (cpu: ${m.wasmFailure.replace(/\|/g, '\\|')})` : m.model;
-      lines.push(row([name, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
+      lines.push(row([name, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), fidelity(m.jitterFidelity?.test), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
     }
     const s = output.summary;
     const bar = (x, goal) => `${fixed(x, 2)}× (bar ≥ ${goal}×: ${x >= goal ? 'met' : 'not met'})`;
@@ -145,6 +148,7 @@ const RENDERERS = {
       row(['median `.dcm` vs float32 weights', bar(s.medianRatioVsFloat32, 8)]),
       row(['median `.dcm` vs uint8', bar(s.medianRatioVsUint8, 2)]),
       row(['within budget on the test photographs: `.dcm` / uint8', `${s.withinBudgetOnTest} / ${s.uint8WithinBudgetOnTest} of ${s.loaded}`]),
+      ...(s.originalWithinBudgetJittered === undefined ? [] : [row(['the original within budget of itself on the test photographs jittered by one grey level', `${s.originalWithinBudgetJittered} of ${s.loaded}`])]),
     );
     return lines.join('\n');
   },

@@ -66,7 +66,6 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--input-offset <x>', "then add x (overrides the file's preprocessing record)", finiteNumber('--input-offset'))
     .option('--reference <model.json>', 'compare the file with the model it was compressed from, output by output (LayersModel or GraphModel; --data: a folder of photographs or a .npy of inputs)')
     .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))
-    .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
     .option('--output-kinds <list>', `with --reference: the kind of each output (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--judge-unstable', "with --reference and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
     .option('--json', 'print one JSON object on stdout')
