@@ -226,13 +226,13 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     for (let s = 0; s < batch; s++) sums.minSampleCosine = Math.min(sums.minSampleCosine, cosineAt(y, z, s * width, width));
   } else if (kind === 'keypoints') {
     for (let i = 0; i + 2 < y.length; i += 3) {
-      if (Math.max(y[i + 2], z[i + 2]) < KEYPOINT_MIN_SCORE) continue;
+      const move = keypointMove(y, z, i);
+      if (move === undefined) continue;
       if (unstable?.[i / 3]) {
         sums.unjudged++;
         continue;
       }
       sums.keypointsShown++;
-      const move = Math.max(Math.hypot(z[i] - y[i], z[i + 1] - y[i + 1]), Math.abs(z[i + 2] - y[i + 2]));
       sums.maxKeypointMove = Math.max(sums.maxKeypointMove, move);
     }
   } else if (kind === 'mask') {
@@ -268,14 +268,19 @@ export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, k
     return Uint8Array.from({ length: batch }, (_, s) => (argmax(y, s * width, width) === argmax(z, s * width, width) ? 0 : 1));
   }
   if (kind === 'keypoints') {
-    return Uint8Array.from({ length: Math.floor(y.length / 3) }, (_, k) => {
-      const i = 3 * k;
-      if (Math.max(y[i + 2], z[i + 2]) < KEYPOINT_MIN_SCORE) return 0;
-      const move = Math.max(Math.hypot(z[i] - y[i], z[i + 1] - y[i + 1]), Math.abs(z[i + 2] - y[i + 2]));
-      return move > budget.maxKeypointMove ? 1 : 0;
-    });
+    return Uint8Array.from({ length: Math.floor(y.length / 3) }, (_, k) => ((keypointMove(y, z, 3 * k) ?? 0) > budget.maxKeypointMove ? 1 : 0));
   }
   return undefined;
+}
+
+/**
+ * The move of the keypoint whose (y, x, score) row starts at `i` between two outputs: the greater
+ * of its displacement and its score's change; undefined when neither shows it (both scores below
+ * {@link KEYPOINT_MIN_SCORE}).
+ */
+function keypointMove(y: Float32Array, z: Float32Array, i: number): number | undefined {
+  if (Math.max(y[i + 2], z[i + 2]) < KEYPOINT_MIN_SCORE) return undefined;
+  return Math.max(Math.hypot(z[i] - y[i], z[i + 1] - y[i + 1]), Math.abs(z[i + 2] - y[i + 2]));
 }
 
 function cosineAt(y: Float32Array, z: Float32Array, start: number, width: number): number {

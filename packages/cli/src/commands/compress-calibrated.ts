@@ -80,8 +80,8 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   // Photographs come with jittered copies (what the original cannot reproduce is then not judged), unless --judge-unstable.
   const jitterSeed = o.judgeUnstable ? undefined : (o.seed ?? 1);
   try {
-    calibration = await readInputBatches(tfjs, o.calibration, target.input, 8, jitterSeed);
-    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, 8, jitterSeed) : undefined;
+    calibration = await readInputBatches(tfjs, o.calibration, target.input, undefined, jitterSeed);
+    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, undefined, jitterSeed) : undefined;
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const { plan, bytes } = await target.plan(calibration.batches, {
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
@@ -99,7 +99,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     const file = resolve(o.out);
     await writeFileAtomic(file, bytes);
     progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it`);
-    const fidelity = async (data: InputBatches) => compareOutputs(await judgedReference(target, data, plan.kinds, plan.budget), await target.fileOutputs(file, data.batches), plan.kinds, plan.budget);
+    const fidelity = async (data: InputBatches) => compareOutputs(await judgedReference(target, data, await target.outputs(data.batches), plan.kinds, plan.budget), await target.fileOutputs(file, data.batches), plan.kinds, plan.budget);
     const cpu = process.cpuUsage(cpu0);
     return {
       input: path,

@@ -4,10 +4,11 @@
  * metrics and budget), for LayersModels (the file run by the sparse runtime) and GraphModels (the
  * file loaded by `tf.loadGraphModel` through `@dc/graph-model`'s handler).
  */
-import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, markUnstable, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
+import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
 import { DcError } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { readInputBatches } from '../no-retrain/calibration.js';
+import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 import { describeFidelity } from './compress-calibrated.js';
 
@@ -40,14 +41,13 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, o.reference);
   try {
-    const data = await readInputBatches(tfjs, o.data, target.input, 8, o.judgeUnstable ? undefined : 1);
+    const data = await readInputBatches(tfjs, o.data, target.input, undefined, o.judgeUnstable ? undefined : 1);
     try {
       const reference = await target.outputs(data.batches);
       const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');
       const budget = budgetFor(o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT);
       // Kinds are read from the plain outputs first; the jittered ones then mark what is not judged.
-      const judged = data.jittered ? markUnstable(reference, await target.outputs(data.jittered), kinds, budget) : reference;
-      const fidelity = compareOutputs(judged, await target.fileOutputs(file, data.batches), kinds, budget);
+      const fidelity = compareOutputs(await judgedReference(target, data, reference, kinds, budget), await target.fileOutputs(file, data.batches), kinds, budget);
       return { file, reference: o.reference, format: target.format, samples: data.samples, fidelity, milliseconds: performance.now() - t0 };
     } finally {
       tfjs.dispose([...data.batches, ...(data.jittered ?? [])]);

@@ -7,8 +7,7 @@ import { markUnstable, type FidelityBudget, type OutputBatch, type OutputKind } 
 import type { InputBatches } from './calibration.js';
 import type { Target } from './targets.js';
 
-/** The reference outputs of `target` on `data`, marked where `data` holds jittered batches. */
-export async function judgedReference(target: Target, data: InputBatches, kinds: readonly OutputKind[], budget: FidelityBudget): Promise<(readonly OutputBatch[])[]> {
-  const reference = await target.outputs(data.batches);
+/** `reference` (the outputs of `target` on `data.batches`), marked where `data` holds jittered batches. */
+export async function judgedReference(target: Target, data: InputBatches, reference: (readonly OutputBatch[])[], kinds: readonly OutputKind[], budget: FidelityBudget): Promise<(readonly OutputBatch[])[]> {
   return data.jittered ? markUnstable(reference, await target.outputs(data.jittered), kinds, budget) : reference;
 }
