@@ -48,6 +48,25 @@ const IGNORED_OUTPUTS = {
 };
 
 /**
+ * Anchor detectors' raw outputs, per model: records of a score logit, a center-size box and
+ * keypoints (MediaPipe's SSD detectors), or boxes whose scores are the output with as many records
+ * (BlazeFace's `[1, 512, 1]` logits beside `[1, 512, 16]` boxes), judged as `detections`: every
+ * anchor's score, and the box IoU and keypoint moves of the anchors a detection shows (see
+ * @dc/allocate's detections.ts). NanoDet's box distributions and handtrack's raw boxes are no
+ * center-size boxes (and handtrack's scores hold a background class): they stay judged as they were.
+ */
+const BLAZEFACE_OUTPUTS = { Identity: 'detection-scores', Identity_1: 'detection-scores', Identity_2: 'detections', Identity_3: 'detections' };
+const DETECTION_OUTPUTS = {
+  blazeface: BLAZEFACE_OUTPUTS,
+  'blazeface-front': BLAZEFACE_OUTPUTS,
+  'blazeface-back': BLAZEFACE_OUTPUTS,
+  'facemesh-detection-short': { Identity: 'detections' },
+  'facemesh-detection-full': { Identity: 'detections', Identity_1: 'detections' },
+  handdetect: { Identity: 'detections' },
+  'blazepose-detector': { Identity: 'detections' },
+};
+
+/**
  * Inputs besides the image, per model, with the values its authors' examples start from: Robust
  * Video Matting's recurrent states start as scalar zeros (each frame feeds back the last one's;
  * the benchmark runs every photograph as a first frame), and its `downsample_ratio` is 1 for
@@ -119,7 +138,7 @@ async function benchModel(ctx, name) {
         calibration,
         run: (w, b) => runner.run(withBiases(w), b),
         maxOutputDrift: ctx.maxOutputDrift,
-        outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : IGNORED_OUTPUTS[name]?.has(o) ? 'ignore' : undefined)),
+        outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : IGNORED_OUTPUTS[name]?.has(o) ? 'ignore' : (DETECTION_OUTPUTS[name]?.[o] ?? undefined))),
         sensitivityBatches: ctx.sensitivityBatches,
         maxProbedTensors,
         compressTensor,

@@ -6,7 +6,16 @@ import { outputKinds } from './flags.js';
 describe('--output-kinds', () => {
   it('takes every kind the planner judges, and names them when one is wrong', () => {
     expect(outputKinds('keypoints, classifier, score, ignore')).toEqual(['keypoints', 'classifier', 'score', 'ignore']);
-    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, score, embedding, keypoints, ignore (comma-separated), got "pose"');
+    expect(outputKinds('detection-scores,detections')).toEqual(['detection-scores', 'detections']);
+    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, score, embedding, keypoints, detections, detection-scores, ignore (comma-separated), got "pose"');
+  });
+
+  it('a detections output is described by its smallest box IoU, keypoint move and score change over the detections shown', () => {
+    // One anchor (score logit, x, y, w, h, keypoint x, y) shown at p 0.9; its box grows from 10 to 10.1 wide.
+    const logit = Math.log(0.9 / 0.1);
+    const out = (w: number) => [[{ shape: [1, 1, 7], values: Float32Array.from([logit, 0, 0, w, 10, 2, 2]) }]];
+    const report = compareOutputs(out(10), out(10.1), ['detections'], budgetFor(0.02));
+    expect(describeFidelity(report)).toBe('output 0 (detections): smallest box IoU 99.01%, largest keypoint move 0.00% of its box (1 shown), largest score change 0.0000 — within budget');
   });
 
   it('an ignored output is described as not judged, with its relative error', () => {

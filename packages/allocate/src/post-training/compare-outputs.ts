@@ -2,7 +2,8 @@
  * The fidelity of a whole calibration (or test) set: every output of every batch compared with the
  * reference, pooled per output, judged against the budget.
  */
-import { accumulate, emptySums, outputDrift, outputFidelity, unstableEntries, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
+import { recordScores, scoreSources, withinUnit, type ScoreSource } from './detections.js';
+import { accumulate, emptySums, outputDrift, outputFidelity, unstableEntries, type DetectionContext, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
 
 /** The fidelity of a candidate over a set of batches. */
 export interface FidelityReport {
@@ -29,12 +30,29 @@ export function compareOutputs(
   budget: FidelityBudget,
 ): FidelityReport {
   const sums = kinds.map(() => emptySums());
-  reference.forEach((batch, b) => batch.forEach((out, o) => accumulate(sums[o], out, candidate[b][o], kinds[o])));
+  const contexts = detectionContexts(reference, kinds);
+  reference.forEach((batch, b) => batch.forEach((out, o) => accumulate(sums[o], out, candidate[b][o], kinds[o], contexts(b, o, candidate[b]))));
   const outputs = kinds.map((kind, o) => outputFidelity(o, kind, sums[o], budget));
   return {
     outputs,
     withinBudget: outputs.every((o) => o.withinBudget),
     drift: Math.max(0, ...outputs.map((o) => outputDrift(o, budget))),
+  };
+}
+
+/**
+ * What judging each output of batch `b` against `other` (a candidate's or the jittered original's
+ * outputs of that batch) needs (see `DetectionContext`): a detections output's record scores in
+ * both, whether a detection-scores output holds logits (read from every reference batch).
+ */
+function detectionContexts(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[]): (b: number, o: number, other: readonly OutputBatch[]) => DetectionContext {
+  const sources: (ScoreSource | undefined)[] = kinds.includes('detections') ? scoreSources(reference, kinds) : [];
+  const logits = kinds.map((k, o) => k === 'detection-scores' && reference.some((batch) => !withinUnit(batch[o])));
+  return (b, o, other) => {
+    const source = sources[o];
+    if (!source) return logits[o] ? { logits: true } : {};
+    if (other[o].values.length !== reference[b][o].values.length) return {};
+    return { scores: { reference: recordScores(reference[b], o, source), candidate: recordScores(other, o, source), ownColumn: source.output === o } };
   };
 }
 
@@ -50,9 +68,10 @@ export function markUnstable(
   kinds: readonly OutputKind[],
   budget: FidelityBudget,
 ): (readonly OutputBatch[])[] {
+  const contexts = detectionContexts(reference, kinds);
   return reference.map((batch, b) =>
     batch.map((out, o) => {
-      const unstable = jittered[b] ? unstableEntries(out, jittered[b][o], kinds[o], budget) : undefined;
+      const unstable = jittered[b] ? unstableEntries(out, jittered[b][o], kinds[o], budget, contexts(b, o, jittered[b])) : undefined;
       return unstable ? { ...out, unstable } : out;
     }),
   );
@@ -60,8 +79,10 @@ export function markUnstable(
 
 /**
  * The largest error of a report's judged outputs, each in its own units: a keypoints output's largest move
- * of a shown keypoint, a score output's largest change, any other output's relative L2 error.
+ * of a shown keypoint, a score output's largest change, a detections output's largest of its
+ * score change, 1 − its smallest box IoU and its largest keypoint move, any other output's
+ * relative L2 error.
  */
 export function worstError(f: FidelityReport): number {
-  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore').map((o) => o.keypointMove ?? o.scoreChange ?? o.relativeError));
+  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore').map((o) => (o.kind === 'detections' ? Math.max(o.scoreChange ?? 0, 1 - (o.iou ?? 1), o.keypointMove ?? 0) : (o.keypointMove ?? o.scoreChange ?? o.relativeError))));
 }

@@ -19,6 +19,17 @@
  *   the largest move of a keypoint shown by either model (score ≥ {@link KEYPOINT_MIN_SCORE}), the
  *   greater of its displacement and its score's change; others are not shown, so not judged (an
  *   argmax over a flat heatmap jumps for any perturbation). Never detected: say it.
+ * - `detections` (the raw records of an anchor detector in center-size form, as MediaPipe's SSD
+ *   detectors write them: per anchor a score, then the box's x, y, width and height and pairs of
+ *   keypoint x, y, in one unit, e.g. `[1, 2254, 13]`): the largest change of any anchor's score as
+ *   a probability; over the anchors either model shows (score ≥ `DETECTION_MIN_SCORE`), the
+ *   smallest IoU of a box with its original (`minIoU`) and the largest move of a keypoint over
+ *   its box's larger side (`maxKeypointMove`); the boxes of the others are never read. The score is
+ *   column 0 of each record, or the `detection-scores` output with as many records (see
+ *   detections.ts). Never detected: say it.
+ * - `detection-scores` (a detector's per-anchor scores or class probabilities, apart from its
+ *   boxes; logits through the sigmoid): the largest change of any value as a probability. Never
+ *   detected: say it.
  * - `ignore`: not judged, and no part of the planner's drift; its errors are still reported. For an
  *   output computed from others that are judged, as a detector's boxes after non-max suppression
  *   (or a top-k) are from its raw boxes and scores: a list that reorders when two scores swap
@@ -26,7 +37,7 @@
  *
  * What the original model cannot reproduce itself is not judged: given its outputs on the same
  * inputs jittered by one grey level ({@link unstableEntries}), a keypoint it moves, a sample whose
- * top-1 it changes, a score it changes or a mask pixel it flips beyond the budget is left out of
+ * top-1 it changes, a score (or a detection's score) it changes or a mask pixel it flips beyond the budget is left out of
  * its output's metric (and counted, `unjudged`). A continuous metric (relative error, cosine) keeps
  * every value; the original's own drift under the jitter is reported beside it.
  *
@@ -36,12 +47,13 @@
  * budget is judged on each output's own metric.
  */
 import { DcError } from '@dc/core';
+import { boxIoU, DETECTION_MIN_SCORE, keypointMoves, probability, scoreSources } from './detections.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 /** Every output kind. */
-export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints', 'ignore'] as const;
+export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints', 'detections', 'detection-scores', 'ignore'] as const;
 
 /** A `keypoints` output's keypoint is shown (so judged) from this score, the threshold pose demos draw at. */
 export const KEYPOINT_MIN_SCORE = 0.3;
@@ -53,7 +65,7 @@ export interface OutputBatch {
   /**
    * A reference output's entries the original model cannot reproduce itself, 1 where not judged
    * (see {@link unstableEntries}): per keypoint of a `keypoints` output, per sample of a
-   * `classifier`, per value of a `score` or `mask` output.
+   * `classifier`, per record of `detections`, per value of a `score`, `detection-scores` or `mask` output.
    */
   readonly unstable?: Uint8Array;
 }
@@ -99,11 +111,12 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
 /**
  * One output's drift in the planner's units (1 at its budget): a keypoints output's largest move
  * over its budget (the relative error of every value counts keypoints no one is shown), a score
- * output's largest change over its budget; any other its relative L2 error over its kind's
+ * output's largest change over its budget, a detections output's larger of both its errors over theirs; any other its relative L2 error over its kind's
  * {@link driftScale}; an ignored output's, 0.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
   if (o.kind === 'ignore') return 0;
+  if (o.kind === 'detections') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU), (o.keypointMove ?? 0) / budget.maxKeypointMove);
   if (o.keypointMove !== undefined) return o.keypointMove / budget.maxKeypointMove;
   if (o.scoreChange !== undefined) return o.scoreChange / budget.maxScoreChange;
   return o.relativeError / driftScale(o.kind, budget);
@@ -113,12 +126,13 @@ export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
  * The kind of each output of a model from its outputs on every batch (`reference[batch][output]`):
  * `given[i]` where set, else {@link detectOutputKind}. `INVALID_OPTION` naming `option` (how the
  * caller's user spelled the list: `outputKinds`, `--output-kinds`) when `given` has another length
- * than the model has outputs.
+ * than the model has outputs, or a `detections` output is not records of a score and a box.
  */
 export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], given?: readonly (OutputKind | undefined)[], option = 'outputKinds'): OutputKind[] {
   const outputs = reference[0]?.length ?? 0;
   if (given && given.length !== outputs) throw new DcError('INVALID_OPTION', `${option} names ${given.length} kinds but the model has ${outputs} outputs`, { option: 'outputKinds' });
   const kinds = Array.from({ length: outputs }, (_, i) => given?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
+  scoreSources(reference, kinds, option);
   if (kinds.length > 0 && kinds.every((k) => k === 'ignore')) throw new DcError('INVALID_OPTION', `${option} ignores every output: nothing would be judged`, { option: 'outputKinds', hint: 'judge at least one output (the raw boxes and scores of a detector whose detections after non-max suppression are ignored, say)' });
   return kinds;
 }
@@ -169,6 +183,9 @@ export interface FidelitySums {
   minSampleCosine: number;
   maxKeypointMove: number;
   keypointsShown: number;
+  /** `detections`: records shown by either model (their boxes and keypoints judged), and their smallest box IoU. */
+  detectionsShown: number;
+  minBoxIoU: number;
   maxAbsChange: number;
   /** Entries left out as unstable in the original (see {@link OutputBatch.unstable}). */
   unjudged: number;
@@ -176,11 +193,21 @@ export interface FidelitySums {
 
 /** Empty sums. */
 export function emptySums(): FidelitySums {
-  return { errorSquares: 0, referenceSquares: 0, columnErrorSquares: new Float64Array(0), columnReferenceSquares: new Float64Array(0), candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0, maxAbsChange: 0, unjudged: 0 };
+  return { errorSquares: 0, referenceSquares: 0, columnErrorSquares: new Float64Array(0), columnReferenceSquares: new Float64Array(0), candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0, detectionsShown: 0, minBoxIoU: 1, maxAbsChange: 0, unjudged: 0 };
 }
 
-/** Adds one batch of one output to `sums`. */
-export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, kind: OutputKind): void {
+/**
+ * What judging a `detections` or `detection-scores` output needs beyond its own values: the scores
+ * of its records in both models (see `recordScores`) and whether their source is column 0 of its
+ * own records; whether a `detection-scores` output holds logits.
+ */
+export interface DetectionContext {
+  readonly scores?: { readonly reference: Float32Array; readonly candidate: Float32Array; readonly ownColumn: boolean };
+  readonly logits?: boolean;
+}
+
+/** Adds one batch of one output to `sums` (`context`: a detections output's record scores; see {@link DetectionContext}). */
+export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, kind: OutputKind, context: DetectionContext = {}): void {
   const y = reference.values;
   const z = candidate.values;
   if (y.length !== z.length) {
@@ -198,12 +225,13 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     sums.columnReferenceSquares = new Float64Array(columns);
   }
   const unstable = reference.unstable;
-  // A score's or mask's unstable entries are its values; a keypoint's or classifier's, records.
-  const valueMask = kind === 'score' || kind === 'mask' ? unstable : undefined;
+  // A score's or mask's unstable entries are its values; a keypoint's, classifier's or detection's, records.
+  const valueMask = kind === 'score' || kind === 'mask' || kind === 'detection-scores' ? unstable : undefined;
+  const logits = kind === 'detection-scores' && context.logits === true;
   let maxAbsChange = sums.maxAbsChange;
   for (let i = 0, c = 0; i < y.length; i++) {
     const d = z[i] - y[i];
-    if (!valueMask?.[i]) maxAbsChange = Math.max(maxAbsChange, Math.abs(d));
+    if (!valueMask?.[i] && kind !== 'detections') maxAbsChange = Math.max(maxAbsChange, logits ? Math.abs(probability(z[i], true) - probability(y[i], true)) : Math.abs(d));
     sums.errorSquares += d * d;
     sums.referenceSquares += y[i] * y[i];
     sums.columnErrorSquares[c] += d * d;
@@ -213,6 +241,7 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
     if (++c === columns) c = 0; // the field of value i + 1, without a division per value
   }
   sums.maxAbsChange = maxAbsChange;
+  if (kind === 'detections' && context.scores) accumulateDetections(sums, y, z, reference.shape.at(-1) ?? 1, context.scores, unstable);
   const batch = reference.shape[0] ?? 1;
   sums.samples += batch;
   if (kind === 'classifier') {
@@ -248,18 +277,55 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
 }
 
 /**
+ * A detections output's records: each score's change (records marked unstable left out), and for
+ * the records either model shows (score ≥ `DETECTION_MIN_SCORE`), the IoU of the box and the moves
+ * of the keypoints (see `boxIoU`, `keypointMoves`).
+ */
+function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Array, fields: number, scores: NonNullable<DetectionContext['scores']>, unstable: Uint8Array | undefined): void {
+  const first = scores.ownColumn ? 1 : 0;
+  for (let r = 0; r < scores.reference.length; r++) {
+    if (unstable?.[r]) {
+      sums.unjudged++;
+      continue;
+    }
+    const a = scores.reference[r];
+    const b = scores.candidate[r];
+    sums.maxAbsChange = Math.max(sums.maxAbsChange, Math.abs(b - a));
+    if (Math.max(a, b) < DETECTION_MIN_SCORE) continue;
+    sums.detectionsShown++;
+    const at = r * fields + first;
+    sums.minBoxIoU = Math.min(sums.minBoxIoU, boxIoU(y, z, at));
+    sums.maxKeypointMove = Math.max(sums.maxKeypointMove, keypointMoves(y, z, at, (r + 1) * fields));
+  }
+}
+
+/**
  * The entries of one reference output that the original model itself changes beyond the budget
  * when its inputs are jittered (`jittered`: its output on the same inputs, each value moved by one
  * grey level): a keypoint (shown by either run) that moves more than `maxKeypointMove`, a sample
- * whose top-1 class changes, a score value that changes more than `maxScoreChange`, a mask pixel
- * that crosses 0.5. No compression can be held to what a one-grey-level change of the photograph
+ * whose top-1 class changes, a score value that changes more than `maxScoreChange`, a detection
+ * whose score (as a probability: `context` holds a detections output's record scores in both runs)
+ * changes more than that or, shown by either run, whose box's IoU falls below `minIoU` or a
+ * keypoint of which moves more than `maxKeypointMove` of the box, a mask pixel that crosses 0.5. No compression can be held to what a one-grey-level change of the photograph
  * already changes: those entries are not judged. Undefined for the other kinds (a continuous metric
  * keeps every value) and when the shapes differ.
  */
-export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, kind: OutputKind, budget: FidelityBudget): Uint8Array | undefined {
+export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, kind: OutputKind, budget: FidelityBudget, context: DetectionContext = {}): Uint8Array | undefined {
   const y = reference.values;
   const z = jittered.values;
   if (y.length !== z.length) return undefined;
+  if (kind === 'detections' && context.scores) {
+    const { reference: a, candidate: b, ownColumn } = context.scores;
+    const fields = reference.shape.at(-1) ?? 1;
+    const first = ownColumn ? 1 : 0;
+    return Uint8Array.from(a, (v, r) => {
+      if (Math.abs(b[r] - v) > budget.maxScoreChange) return 1;
+      if (Math.max(v, b[r]) < DETECTION_MIN_SCORE) return 0;
+      const at = r * fields + first;
+      return boxIoU(y, z, at) < budget.minIoU || keypointMoves(y, z, at, (r + 1) * fields) > budget.maxKeypointMove ? 1 : 0;
+    });
+  }
+  if (kind === 'detection-scores') return Uint8Array.from(y, (v, i) => (Math.abs(probability(z[i], context.logits === true) - probability(v, context.logits === true)) > budget.maxScoreChange ? 1 : 0));
   if (kind === 'score') return Uint8Array.from(y, (v, i) => (Math.abs(z[i] - v) > budget.maxScoreChange ? 1 : 0));
   if (kind === 'mask') return Uint8Array.from(y, (v, i) => (v >= 0.5 !== z[i] >= 0.5 ? 1 : 0));
   if (kind === 'classifier') {
@@ -347,19 +413,22 @@ export interface OutputFidelity {
   readonly kind: OutputKind;
   /**
    * `‖y' − y‖ / ‖y‖` over every value (0 when both are all zeros, Infinity when only y is); for a
-   * `regression` output of several records per sample, that of its worst field ({@link columnError}).
+   * `regression` output of several records per sample, that of its worst field ({@link columnError});
+   * for `detections` (judged on its boxes and scores), pooled over every value.
    */
   readonly relativeError: number;
   readonly cosine: number;
   /** Classifiers only. */
   readonly top1Agreement?: number;
-  /** Masks only (1 when both masks are empty everywhere). */
+  /** Masks (1 when both masks are empty everywhere), and detections: the smallest IoU of a shown box with its original (1 when none was shown). */
   readonly iou?: number;
   /** Embeddings only: the smallest cosine similarity of one sample's vector with its original. */
   readonly minCosine?: number;
-  /** Scores only: the largest absolute change of any value. */
+  /** Scores (and detection scores, as probabilities) only: the largest absolute change of any value. */
   readonly scoreChange?: number;
-  /** Keypoints only: the largest move of a shown keypoint (0 when none was shown), and how many were shown. */
+  /** Detections only: the records either model shows, whose boxes and keypoints are judged. */
+  readonly detectionsShown?: number;
+  /** Keypoints: the largest move of a shown keypoint (0 when none was shown), and how many were shown; detections: the largest keypoint move over its box's larger side. */
   readonly keypointMove?: number;
   readonly keypointsShown?: number;
   /** Entries not judged because the original model cannot reproduce them itself (see {@link unstableEntries}); absent when none. */
@@ -388,7 +457,11 @@ function measuredFidelity(output: number, kind: OutputKind, sums: FidelitySums, 
     return { output, kind, relativeError, cosine, iou, withinBudget: iou >= budget.minIoU };
   }
   if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine, withinBudget: sums.minSampleCosine >= budget.minCosine };
-  if (kind === 'score') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, withinBudget: sums.maxAbsChange <= budget.maxScoreChange };
+  if (kind === 'score' || kind === 'detection-scores') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, withinBudget: sums.maxAbsChange <= budget.maxScoreChange };
+  if (kind === 'detections') {
+    const iou = Number.isFinite(sums.errorSquares) ? sums.minBoxIoU : 0;
+    return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou, keypointMove: sums.maxKeypointMove, detectionsShown: sums.detectionsShown, withinBudget: sums.maxAbsChange <= budget.maxScoreChange && iou >= budget.minIoU && sums.maxKeypointMove <= budget.maxKeypointMove };
+  }
   if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown, withinBudget: sums.maxKeypointMove <= budget.maxKeypointMove };
   if (kind === 'ignore') return { output, kind, relativeError, cosine, withinBudget: true };
   const worstColumn = Number.isFinite(sums.errorSquares) ? columnError(sums) : Infinity;

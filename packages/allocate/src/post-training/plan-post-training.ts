@@ -134,5 +134,5 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
 function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBatch[])[]): string {
   let unjudged = 0;
   for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) unjudged += u;
-  return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} entries it changes beyond the budget (keypoints, samples, scores, mask pixels) are not judged`;
+  return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} entries it changes beyond the budget (keypoints, samples, scores, detections, mask pixels) are not judged`;
 }
