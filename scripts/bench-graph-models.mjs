@@ -120,10 +120,10 @@ async function benchModel(ctx, name) {
     const batchesOf = (photos) => photos.map((img) => runner.inputs.map((i) => (given(i) === undefined ? imageInputs.imageTensor(tf, img, spec) : tf.scalar(given(i)))));
     const calibration = batchesOf(ctx.calibration);
     const test = batchesOf(ctx.test);
-    // Each photograph again, jittered by one grey level (dc compress's default, unless --judge-unstable):
-    // what the original itself changes beyond the budget under it is not judged.
+    // Each photograph again, jittered by one grey level in JITTER_DRAWS draws (dc compress's default,
+    // unless --judge-unstable): what the original itself changes beyond the budget under any is not judged.
     const random = ctx.createRandom(1);
-    const jitter = (batches) => batches.map((b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random) : x.clone())));
+    const jitter = (batches) => Array.from({ length: ctx.jitterDraws }, () => batches.map((b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random) : x.clone())))).flat();
     const jitteredCalibration = jitter(calibration);
     const jitteredTest = jitter(test);
     try {
@@ -150,7 +150,7 @@ async function benchModel(ctx, name) {
       for (const b of test) plain.push(await runner.run(new Map(), b));
       const jittered = [];
       for (const b of jitteredTest) jittered.push(await runner.run(new Map(), b));
-      const testJitterFidelity = allocate.compareOutputs(plain, jittered, plan.kinds, plan.budget);
+      const testJitterFidelity = allocate.compareOutputs(allocate.perDraw(plain, jittered), jittered, plan.kinds, plan.budget);
       const reference = ctx.judgeUnstable ? plain : allocate.markUnstable(plain, jittered, plan.kinds, plan.budget);
 
       // The file: written, loaded by tf.loadGraphModel through the .dcm handler, run on the test photographs.
@@ -298,6 +298,7 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     allocate,
     runner: await mod(root, 'cli', 'no-retrain/graph-runner'),
     inputs: await mod(root, 'cli', 'no-retrain/image-inputs'),
+    jitterDraws: (await mod(root, 'cli', 'no-retrain/calibration')).JITTER_DRAWS,
     graphModel,
     // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to.
     compressTensor: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensor,

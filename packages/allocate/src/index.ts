@@ -14,7 +14,7 @@ export { planPostTraining, type PostTrainingPlan } from './post-training/plan-po
 export { DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PlanTensor, type PostTrainingOptions, type RunWithWeights } from './post-training/options.js';
 export { budgetFor, columnError, detectOutputKind, outputKindsOf, unstableEntries, COLUMN_NORM_FLOOR, DEFAULT_MAX_OUTPUT_DRIFT, KEYPOINT_MIN_SCORE, OUTPUT_KINDS, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './post-training/fidelity.js';
 export { boxIoU, DETECTION_MIN_SCORE, keypointMoves, recordScores, scoreSources, type ScoreSource } from './post-training/detections.js';
-export { compareOutputs, markUnstable, worstError, type FidelityReport } from './post-training/compare-outputs.js';
+export { compareOutputs, markUnstable, perDraw, worstError, type FidelityReport } from './post-training/compare-outputs.js';
 export { compressTensor, entropyBits, losslessBytes, type CompressedTensor, type CompressTensor, type TensorCandidate, type TensorForm } from './post-training/tensor-candidates.js';
 export { chooseAtPrice, type TensorPlan } from './post-training/search.js';
 export type { TensorSensitivity } from './post-training/sensitivity.js';

@@ -60,7 +60,9 @@ function detectionContexts(reference: readonly (readonly OutputBatch[])[], kinds
  * `reference` (per batch, per output) with each output's entries that the original changes beyond
  * the budget on the jittered inputs marked `unstable` (see `unstableEntries`): compare candidates
  * against the result and those entries are not judged. `jittered` holds the original's outputs on
- * the same batches jittered; batches beyond its length are returned as they are.
+ * the same batches jittered, one draw or several one after another (draw j's batch b at
+ * `j × reference.length + b`): an entry is unstable when any draw changes it beyond the budget.
+ * Batches no draw covers are returned as they are.
  */
 export function markUnstable(
   reference: readonly (readonly OutputBatch[])[],
@@ -69,12 +71,25 @@ export function markUnstable(
   budget: FidelityBudget,
 ): (readonly OutputBatch[])[] {
   const contexts = detectionContexts(reference, kinds);
+  const draws = Math.max(1, Math.floor(jittered.length / Math.max(1, reference.length)));
   return reference.map((batch, b) =>
     batch.map((out, o) => {
-      const unstable = jittered[b] ? unstableEntries(out, jittered[b][o], kinds[o], budget, contexts(b, o, jittered[b])) : undefined;
+      let unstable: Uint8Array | undefined;
+      for (let d = 0; d < draws; d++) {
+        const other = jittered[d * reference.length + b];
+        const marks = other ? unstableEntries(out, other[o], kinds[o], budget, contexts(b, o, other)) : undefined;
+        if (!marks) continue;
+        if (!unstable) unstable = marks;
+        else for (let i = 0; i < marks.length; i++) unstable[i] |= marks[i];
+      }
       return unstable ? { ...out, unstable } : out;
     }),
   );
+}
+
+/** `reference` repeated once per draw of `jittered` (see {@link markUnstable}): what each jittered batch is compared with. */
+export function perDraw<T>(reference: readonly T[], jittered: readonly unknown[]): T[] {
+  return jittered.map((_, i) => reference[i % reference.length]);
 }
 
 /**

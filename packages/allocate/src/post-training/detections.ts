@@ -121,3 +121,12 @@ export function keypointMoves(y: Float32Array, z: Float32Array, at: number, end:
   for (let i = at + BOX_FIELDS; i + 1 < end; i += 2) worst = Math.max(worst, Math.hypot(z[i] - y[i], z[i + 1] - y[i + 1]));
   return side > 0 ? worst / side : worst > 0 ? Infinity : 0;
 }
+
+/**
+ * How the detection of record `r` (`fields` values each, its score first when `ownColumn`) moved
+ * between `y` and `z`: the IoU of its boxes and the largest move of its keypoints over the box.
+ */
+export function detectionChange(y: Float32Array, z: Float32Array, r: number, fields: number, ownColumn: boolean): { readonly iou: number; readonly keypointMove: number } {
+  const at = r * fields + (ownColumn ? 1 : 0);
+  return { iou: boxIoU(y, z, at), keypointMove: keypointMoves(y, z, at, (r + 1) * fields) };
+}

@@ -37,8 +37,8 @@
  *
  * What the original model cannot reproduce itself is not judged: given its outputs on the same
  * inputs jittered by one grey level ({@link unstableEntries}), a keypoint it moves, a sample whose
- * top-1 it changes, a score (or a detection's score) it changes or a mask pixel it flips beyond the budget is left out of
- * its output's metric (and counted, `unjudged`). A continuous metric (relative error, cosine) keeps
+ * top-1 it changes, a score or a detection it changes or a mask pixel it flips beyond the budget
+ * is left out of its output's metric (and counted, `unjudged`). A continuous metric (relative error, cosine) keeps
  * every value; the original's own drift under the jitter is reported beside it.
  *
  * Every metric is pooled over all calibration batches (sums, then one ratio), so a batch split does
@@ -47,7 +47,7 @@
  * budget is judged on each output's own metric.
  */
 import { DcError } from '@dc/core';
-import { boxIoU, DETECTION_MIN_SCORE, keypointMoves, probability, scoreSources } from './detections.js';
+import { DETECTION_MIN_SCORE, detectionChange, probability, scoreSources } from './detections.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -65,7 +65,8 @@ export interface OutputBatch {
   /**
    * A reference output's entries the original model cannot reproduce itself, 1 where not judged
    * (see {@link unstableEntries}): per keypoint of a `keypoints` output, per sample of a
-   * `classifier`, per record of `detections`, per value of a `score`, `detection-scores` or `mask` output.
+   * `classifier`, per record of `detections`, per value of a `score`, `detection-scores` or
+   * `mask` output.
    */
   readonly unstable?: Uint8Array;
 }
@@ -111,8 +112,9 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
 /**
  * One output's drift in the planner's units (1 at its budget): a keypoints output's largest move
  * over its budget (the relative error of every value counts keypoints no one is shown), a score
- * output's largest change over its budget, a detections output's larger of both its errors over theirs; any other its relative L2 error over its kind's
- * {@link driftScale}; an ignored output's, 0.
+ * output's largest change over its budget, a detections output's largest of its score change,
+ * 1 − box IoU and keypoint move, each over its budget; any other its relative L2 error over its
+ * kind's {@link driftScale}; an ignored output's, 0.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
   if (o.kind === 'ignore') return 0;
@@ -279,10 +281,9 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
 /**
  * A detections output's records: each score's change (records marked unstable left out), and for
  * the records either model shows (score ≥ `DETECTION_MIN_SCORE`), the IoU of the box and the moves
- * of the keypoints (see `boxIoU`, `keypointMoves`).
+ * of the keypoints (`detectionChange`).
  */
 function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Array, fields: number, scores: NonNullable<DetectionContext['scores']>, unstable: Uint8Array | undefined): void {
-  const first = scores.ownColumn ? 1 : 0;
   for (let r = 0; r < scores.reference.length; r++) {
     if (unstable?.[r]) {
       sums.unjudged++;
@@ -293,9 +294,9 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
     sums.maxAbsChange = Math.max(sums.maxAbsChange, Math.abs(b - a));
     if (Math.max(a, b) < DETECTION_MIN_SCORE) continue;
     sums.detectionsShown++;
-    const at = r * fields + first;
-    sums.minBoxIoU = Math.min(sums.minBoxIoU, boxIoU(y, z, at));
-    sums.maxKeypointMove = Math.max(sums.maxKeypointMove, keypointMoves(y, z, at, (r + 1) * fields));
+    const change = detectionChange(y, z, r, fields, scores.ownColumn);
+    sums.minBoxIoU = Math.min(sums.minBoxIoU, change.iou);
+    sums.maxKeypointMove = Math.max(sums.maxKeypointMove, change.keypointMove);
   }
 }
 
@@ -306,8 +307,9 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
  * whose top-1 class changes, a score value that changes more than `maxScoreChange`, a detection
  * whose score (as a probability: `context` holds a detections output's record scores in both runs)
  * changes more than that or, shown by either run, whose box's IoU falls below `minIoU` or a
- * keypoint of which moves more than `maxKeypointMove` of the box, a mask pixel that crosses 0.5. No compression can be held to what a one-grey-level change of the photograph
- * already changes: those entries are not judged. Undefined for the other kinds (a continuous metric
+ * keypoint of which moves more than `maxKeypointMove` of the box, a mask pixel that crosses 0.5.
+ * No compression can be held to what a one-grey-level change of the photograph already changes:
+ * those entries are not judged. Undefined for the other kinds (a continuous metric
  * keeps every value) and when the shapes differ.
  */
 export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, kind: OutputKind, budget: FidelityBudget, context: DetectionContext = {}): Uint8Array | undefined {
@@ -317,12 +319,11 @@ export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, k
   if (kind === 'detections' && context.scores) {
     const { reference: a, candidate: b, ownColumn } = context.scores;
     const fields = reference.shape.at(-1) ?? 1;
-    const first = ownColumn ? 1 : 0;
     return Uint8Array.from(a, (v, r) => {
       if (Math.abs(b[r] - v) > budget.maxScoreChange) return 1;
       if (Math.max(v, b[r]) < DETECTION_MIN_SCORE) return 0;
-      const at = r * fields + first;
-      return boxIoU(y, z, at) < budget.minIoU || keypointMoves(y, z, at, (r + 1) * fields) > budget.maxKeypointMove ? 1 : 0;
+      const change = detectionChange(y, z, r, fields, ownColumn);
+      return change.iou < budget.minIoU || change.keypointMove > budget.maxKeypointMove ? 1 : 0;
     });
   }
   if (kind === 'detection-scores') return Uint8Array.from(y, (v, i) => (Math.abs(probability(z[i], context.logits === true) - probability(v, context.logits === true)) > budget.maxScoreChange ? 1 : 0));
@@ -420,7 +421,10 @@ export interface OutputFidelity {
   readonly cosine: number;
   /** Classifiers only. */
   readonly top1Agreement?: number;
-  /** Masks (1 when both masks are empty everywhere), and detections: the smallest IoU of a shown box with its original (1 when none was shown). */
+  /**
+   * Masks (1 when both masks are empty everywhere), and detections: the smallest IoU of a shown
+   * box with its original (1 when none was shown).
+   */
   readonly iou?: number;
   /** Embeddings only: the smallest cosine similarity of one sample's vector with its original. */
   readonly minCosine?: number;
@@ -428,7 +432,10 @@ export interface OutputFidelity {
   readonly scoreChange?: number;
   /** Detections only: the records either model shows, whose boxes and keypoints are judged. */
   readonly detectionsShown?: number;
-  /** Keypoints: the largest move of a shown keypoint (0 when none was shown), and how many were shown; detections: the largest keypoint move over its box's larger side. */
+  /**
+   * Keypoints: the largest move of a shown keypoint (0 when none was shown), and how many were
+   * shown; detections: the largest move of a shown detection's keypoint over its box's larger side.
+   */
   readonly keypointMove?: number;
   readonly keypointsShown?: number;
   /** Entries not judged because the original model cannot reproduce them itself (see {@link unstableEntries}); absent when none. */

@@ -35,8 +35,9 @@ export interface PostTrainingOptions<TBatch> {
    * photographs; see the CLI's `jitterInput`): the original model's outputs on them mark what it
    * cannot reproduce itself (keypoints it moves, samples whose top-1 it changes, scores it changes,
    * mask pixels it flips beyond the budget), which is then not judged; its drift under the jitter
-   * is reported as the plan's `jitterFidelity`. Same length as `calibration`. Default: none, every
-   * entry judged.
+   * is reported as the plan's `jitterFidelity`. One draw (as many batches as `calibration`) or
+   * several one after another (draw j's batch b at `j × calibration.length + b`): an entry any draw
+   * changes beyond the budget is not judged. Default: none, every entry judged.
    */
   readonly jitteredCalibration?: readonly TBatch[];
   readonly run: RunWithWeights<TBatch>;
@@ -99,7 +100,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   for (const t of o.tensors) check.that(t.values instanceof Float32Array && t.values.length === t.shape.reduce((a: number, b: number) => a * b, 1), 'tensors', `tensor "${t.name}": values must be a Float32Array of its shape's size`);
   for (const t of o.tensors) if (t.channels !== undefined) check.that(isChannelCount(t.shape, t.channels), 'tensors', `tensor "${t.name}": channels ${String(t.channels)} is not the product of the last extents of its shape`);
   check.that(Array.isArray(o.calibration) && o.calibration.length > 0, 'calibration', 'must be a non-empty array of batches');
-  if (o.jitteredCalibration !== undefined) check.that(Array.isArray(o.jitteredCalibration) && o.jitteredCalibration.length === o.calibration.length, 'jitteredCalibration', `must be an array of as many batches as calibration (${o.calibration.length})`);
+  if (o.jitteredCalibration !== undefined) check.that(Array.isArray(o.jitteredCalibration) && o.jitteredCalibration.length > 0 && o.jitteredCalibration.length % o.calibration.length === 0, 'jitteredCalibration', `must be an array of as many batches as calibration (${o.calibration.length}) per draw`);
   check.that(typeof o.run === 'function', 'run', 'must be a function (weights, batch) → outputs');
   if (o.maxOutputDrift !== undefined) check.number(o.maxOutputDrift, 'maxOutputDrift', { above: 0, below: 1 });
   for (const k of (o.outputKinds ?? []).filter((x) => x !== undefined)) check.oneOf(k, 'outputKinds', OUTPUT_KINDS);

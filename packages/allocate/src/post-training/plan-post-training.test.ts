@@ -7,6 +7,13 @@ import { planPostTraining } from './plan-post-training.js';
 import { compressTensor } from './tensor-candidates.js';
 import { tinyMlp } from './tiny-mlp.test-support.js';
 
+/** The index of the largest of `width` values from `start`. */
+function argmaxAt(values: Float32Array, start: number, width: number): number {
+  let best = 0;
+  for (let c = 1; c < width; c++) if (values[start + c] > values[start + best]) best = c;
+  return best;
+}
+
 describe('planPostTraining', () => {
   const model = tinyMlp();
   const options = { tensors: model.tensors, calibration: model.batches, run: model.run };
@@ -45,6 +52,19 @@ describe('planPostTraining', () => {
     expect(plan.reasons[1]).toMatch(/^the original on the calibration jittered by one grey level: worst error [0-9.]+; \d+ entries it changes beyond the budget/);
     expect((await planPostTraining(options)).jitterFidelity).toBeNull();
     await expect(planPostTraining({ ...options, jitteredCalibration: jitteredCalibration.slice(1) })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('jitteredCalibration') });
+    // Two draws: a sample is left out when either flips it; the drift is pooled over both.
+    const second = model.batches.map((b, k) => b.map((v, i) => v + 0.4 * Math.cos(5 * i + k)));
+    const both = await planPostTraining({ ...options, jitteredCalibration: [...jitteredCalibration, ...second] });
+    const flips = (j: Float32Array[]) => model.batches.flatMap((b, k) => {
+      const [r, x] = [model.run(new Map(), b)[0], model.run(new Map(), j[k])[0]];
+      const width = r.shape[1];
+      return Array.from({ length: r.shape[0] }, (_, s) => argmaxAt(r.values, s * width, width) !== argmaxAt(x.values, s * width, width));
+    });
+    const [one, two] = [flips(jitteredCalibration), flips(second)];
+    expect(both.fidelity.outputs[0].unjudged).toBe(one.filter((f, i) => f || two[i]).length);
+    expect(both.fidelity.outputs[0].unjudged).toBeGreaterThan(plan.fidelity.outputs[0].unjudged!);
+    expect(both.evaluations.reference).toBe(6);
+    expect(both.jitterFidelity).toEqual(compareOutputs([...reference, ...reference], [...jittered, ...second.map((b) => model.run(new Map(), b))], both.kinds, both.budget));
   });
 
   it('spends more bytes under a tighter budget, and keeps everything float when nothing fits', async () => {

@@ -4,7 +4,7 @@
  * verified on the calibration set and the price backed off until the measured drift is within budget.
  */
 import { DcError } from '@dc/core';
-import { compareOutputs, markUnstable, worstError, type FidelityReport } from './compare-outputs.js';
+import { compareOutputs, markUnstable, perDraw, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
@@ -63,7 +63,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   if (options.jitteredCalibration) {
     const jittered: (readonly OutputBatch[])[] = [];
     for (const batch of options.jitteredCalibration) jittered.push(await run(new Map(), batch));
-    jitterFidelity = compareOutputs(reference, jittered, kinds, budget);
+    jitterFidelity = compareOutputs(perDraw(reference, jittered), jittered, kinds, budget);
     reference = markUnstable(reference, jittered, kinds, budget);
   }
 

@@ -10,6 +10,7 @@ import { dump } from 'npyjs';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
+import { JITTER_DRAWS } from '../no-retrain/calibration.js';
 
 /** A small seeded conv net on 16×16 RGB images: conv 3×3×3×16 → relu → flatten → dense 4096 → 6, softmax. */
 async function savedConvNet(dir: string): Promise<string> {
@@ -69,8 +70,8 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(result.calibrationFidelity.withinBudget).toBe(true);
     expect(result.testSamples).toBe(5);
     expect(result.testFidelity.outputs[0].relativeError).toBeLessThan(0.2);
-    // Photographs come with jittered copies: one more reference run, the original's own drift reported.
-    expect(result.plan.evaluations.reference).toBe(2);
+    // Photographs come with jittered copies: one more reference run per draw, the original's own drift reported.
+    expect(result.plan.evaluations.reference).toBe(1 + JITTER_DRAWS);
     expect(result.plan.jitterFidelity.outputs[0]).toMatchObject({ kind: 'classifier', top1Agreement: expect.any(Number) });
     expect(result.plan.reasons[1]).toMatch(/^the original on the calibration jittered by one grey level/);
     // A .npy has no grey level: every test sample judged.

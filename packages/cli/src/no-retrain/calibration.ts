@@ -15,15 +15,27 @@ export interface InputBatches {
   readonly samples: number;
   /** `images` (resized photographs, [0, 1] or [0, 255] for int32 inputs) or `npy` (values as given). */
   readonly source: 'images' | 'npy';
-  /** Photographs, when asked for with a `jitterSeed`: the same batches jittered by one grey level (see `jitterInput`); never for a `.npy`, whose grey level is unknown. */
+  /**
+   * Photographs, when asked for with a `jitterSeed`: the same batches jittered by one grey level
+   * (see `jitterInput`), {@link JITTER_DRAWS} draws one after another (draw j's batch b at
+   * `j × batches.length + b`); never for a `.npy`, whose grey level is unknown.
+   */
   readonly jittered?: tf.Tensor[];
 }
+
+/**
+ * Jittered copies of each photograph: an entry the original changes under one draw and not
+ * another (a keypoint between two near-equal heatmap peaks, a near-tie of two classes) is caught
+ * by as many draws as the original is run for, one run per batch each.
+ */
+export const JITTER_DRAWS = 4;
 
 /**
  * Reads `path` (a folder of `.png` / `.jpg` photographs, or a `.npy` array `[n, ...input shape]`)
  * for the model input `spec` (`-1`: any size): `DATA_MISMATCH` when the array's shape does not
  * fit, `BAD_DATA_FILE` when nothing can be read. At most `batchSize` samples per batch (1 when the
- * input's batch dimension is fixed at 1). With `jitterSeed`, photographs also come jittered.
+ * input's batch dimension is fixed at 1). With `jitterSeed`, photographs also come jittered
+ * ({@link JITTER_DRAWS} draws).
  */
 export async function readInputBatches(tfjs: typeof tf, path: string, spec: ImageInputSpec, batchSize = 8, jitterSeed?: number): Promise<InputBatches> {
   const per = spec.shape[0] === 1 ? 1 : batchSize;
@@ -35,7 +47,8 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec)), per);
     if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };
     const random = createRandom(jitterSeed);
-    return { batches, samples: images.length, source: 'images', jittered: batches.map((b) => jitterInput(tfjs, b, random)) };
+    const jittered = Array.from({ length: JITTER_DRAWS }, () => batches.map((b) => jitterInput(tfjs, b, random))).flat();
+    return { batches, samples: images.length, source: 'images', jittered };
   }
   const array = await readNpy(path);
   const rest = spec.shape.slice(1);
