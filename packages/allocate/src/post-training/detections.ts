@@ -17,7 +17,11 @@
 import { DcError } from '@dc/core';
 import type { OutputBatch, OutputKind } from './fidelity.js';
 
-/** An anchor's detection is shown (so its fields judged) from this score, the lowest threshold detector demos draw at. */
+/**
+ * An anchor's detection is shown (so its box and keypoints judged) from this score: the keypoints'
+ * threshold (`KEYPOINT_MIN_SCORE`), below the 0.5 detector demos usually draw at, so that more
+ * boxes are judged, not fewer.
+ */
 export const DETECTION_MIN_SCORE = 0.3;
 
 /** Fields of a box in center-size form: x, y, width, height. */
@@ -43,7 +47,7 @@ const fieldsOf = (shape: readonly number[]): number => shape.at(-1) ?? 1;
  * The score source of each `detections` output of `kinds` (undefined for the others), read from
  * the reference outputs of every batch (`reference[batch][output]`): the one `detection-scores`
  * output with as many records per sample, else column 0 of its own records. `INVALID_OPTION`
- * naming `option` when a `detections` output has no records of a score and a field, or two
+ * naming `option` when a `detections` output has no records of a score and a box, or two
  * `detection-scores` outputs could hold its scores.
  */
 export function scoreSources(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], option = 'outputKinds'): (ScoreSource | undefined)[] {
