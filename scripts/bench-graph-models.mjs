@@ -138,7 +138,7 @@ async function benchModel(ctx, name) {
         calibration,
         run: (w, b) => runner.run(withBiases(w), b),
         maxOutputDrift: ctx.maxOutputDrift,
-        outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : IGNORED_OUTPUTS[name]?.has(o) ? 'ignore' : (DETECTION_OUTPUTS[name]?.[o] ?? undefined))),
+        outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : IGNORED_OUTPUTS[name]?.has(o) ? 'ignore' : DETECTION_OUTPUTS[name]?.[o])),
         sensitivityBatches: ctx.sensitivityBatches,
         maxProbedTensors,
         compressTensor,

@@ -47,7 +47,7 @@
  * budget is judged on each output's own metric.
  */
 import { DcError } from '@dc/core';
-import { DETECTION_MIN_SCORE, detectionChange, probability, scoreSources } from './detections.js';
+import { DETECTION_MIN_SCORE, detectionChange, probability, recordsPerSample, scoreSources } from './detections.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -375,9 +375,7 @@ function argmax(values: Float32Array, start: number, width: number): number {
  * `[batch, 1, 1, 228]`) is one field, its values judged together.
  */
 function recordFields(shape: readonly number[]): number {
-  if (shape.length < 3) return 1;
-  const records = shape.slice(1, -1).reduce((a, b) => a * b, 1);
-  return records > 1 ? (shape.at(-1) ?? 1) : 1;
+  return recordsPerSample(shape) > 1 ? (shape.at(-1) ?? 1) : 1;
 }
 
 /**
