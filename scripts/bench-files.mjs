@@ -51,7 +51,8 @@ export function denseForm(decoded, header, { densify, toFloat16Bits }) {
       const prunedCode = t.layout === 'dense-coded' && k > 1 && t.codebook[k - 1] === 0 ? k - 1 : -1;
       const wide = k + 1 > 256;
       const out = wide ? new Uint16Array(n) : new Uint8Array(n);
-      if (t.layout === 'sparse-coded') t.positions.forEach((p, i) => (out[p] = t.codes[i] + 1));
+      // A seeded file (format version 7) lists every connected position, zero weights included: those are 0 here too.
+      if (t.layout === 'sparse-coded') t.positions.forEach((p, i) => (out[p] = t.codebook[t.codes[i]] === 0 ? 0 : t.codes[i] + 1));
       else t.codes.forEach((c, i) => (out[i] = c === prunedCode ? 0 : c + 1));
       parts.push(floats(prunedCode >= 0 ? t.codebook.subarray(0, k - 1) : t.codebook), new Uint8Array(out.buffer));
     } else {
@@ -76,12 +77,14 @@ const brotli11 = (b) =>
  * What each coder saves on a decoded model: the same model written (layout chosen per coder set,
  * as the writer does) with no coder, each coder alone and all of them; per tensor and in all.
  */
-function perCoder(core, decoded, coders) {
+function perCoder(core, decoded, coders, version) {
   const input = core.containerInputOf(decoded);
+  // The file's own header kind: seeded tensors (version 7) are stored as seeds with a compact header only.
+  const header = core.isCompactHeaderVersion(version) ? 'compact' : 'json';
   const sets = { raw: [], ...Object.fromEntries(Object.entries(coders).map(([k, c]) => [k, [c]])), all: Object.values(coders) };
   return Object.fromEntries(
     Object.entries(sets).map(([name, encoders]) => {
-      const written = core.encodeContainer(input, { encoders });
+      const written = core.encodeContainer(input, { encoders, header });
       return [name, { bytes: written.bytes.length, tensors: Object.fromEntries(written.tensors.map((t) => [t.key, t.bytes])) }];
     }),
   );
@@ -99,6 +102,7 @@ export async function benchFiles(paths) {
     const dense = denseForm(decoded, readContainerHeader(bytes), core);
     const originalBytes = float32Bytes(toDenseModel(decoded));
     const brotli = brotli11(dense);
+    const sections = describeContainer(bytes, { decoders });
     return {
       file: basename(path),
       path,
@@ -109,8 +113,8 @@ export async function benchFiles(paths) {
       smallerThanBrotli: Math.round((brotli / bytes.length) * 1000) / 1000,
       target: BROTLI_TARGET,
       meetsTarget: brotli / bytes.length >= BROTLI_TARGET,
-      sections: describeContainer(bytes, { decoders }),
-      coders: perCoder(core, decoded, coders),
+      sections,
+      coders: perCoder(core, decoded, coders, sections.version),
     };
   });
 }

@@ -32,7 +32,8 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 
 function realFiles() {
   if (values.file?.length) return values.file;
-  return ['lenet-300-100', 'lenet-5']
+  // The seeded files (`pnpm demo --preset seeded`) store seeds in place of positions.
+  return ['lenet-300-100', 'lenet-5', 'lenet-300-100-seeded', 'lenet-5-seeded']
     .map((m) => [join(ROOT, 'out', `${m}.dcm`), join(ROOT, 'apps/demo/compressed', `${m}.dcm`)].find(existsSync))
     .filter(Boolean);
 }

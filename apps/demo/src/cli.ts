@@ -52,6 +52,7 @@ interface CompressionFlags {
   clusterLr?: number;
   init?: DemoSettings['cluster']['init'];
   splicing?: boolean;
+  seededConnectivity?: number;
   maxErrorIncrease?: number;
   targetBytes?: number;
   targetRatio?: number;
@@ -78,6 +79,7 @@ function settingsFrom(flags: CommonFlags & CompressionFlags): DemoSettings {
   if (flags.clusterLr) s.cluster.learningRate = flags.clusterLr;
   if (flags.init) s.cluster.init = flags.init;
   if (flags.splicing !== undefined) s.prune.splicing = flags.splicing;
+  if (flags.seededConnectivity !== undefined) s.connectivity = { seed: flags.seededConnectivity };
   applyAllocationFlags(s, flags);
   return s;
 }
@@ -98,6 +100,7 @@ function applyAllocationFlags(s: DemoSettings, flags: CompressionFlags): void {
     if (!s.allocate) throw new InvalidArgumentError('--validation applies to an automatic allocation (--preset max or a goal flag)');
     s.allocate.validation = flags.validation;
   }
+  if (s.allocate && s.connectivity) throw new InvalidArgumentError('--seeded-connectivity takes its densities from --sparsity, not from an automatic allocation; use --preset quick/paper/seeded');
   if (s.allocate && (flags.sparsity || flags.bits)) throw new InvalidArgumentError('--sparsity and --bits are chosen by the automatic allocation here; drop them, or use --preset quick/paper');
 }
 
@@ -121,6 +124,7 @@ const run = common(program.command('run', { isDefault: true }))
 addRetrainingOptions(run)
   .option('--splicing', 'splicing while retraining: pruned weights keep training on a shadow copy and come back (Dynamic Network Surgery)')
   .option('--no-splicing', 'plain iterative pruning (masks only grow)')
+  .option('--seeded-connectivity <seed>', 'prune to masks drawn from this seed (density 1 - sparsity per layer) instead of by magnitude; the file stores the seed, not the positions', nonNegativeInt('--seeded-connectivity'))
   .option('--max-error-increase <pp>', 'automatic allocation for an accuracy budget: predicted validation error increase in percentage points, e.g. 0.1', positiveNumber('--max-error-increase'))
   .option('--target-bytes <n>', 'automatic allocation for a file size in bytes', positiveInt('--target-bytes'))
   .option('--target-ratio <x>', 'automatic allocation for a compression ratio (float32 bytes / file bytes), e.g. 50', positiveNumber('--target-ratio'))

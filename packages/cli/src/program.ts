@@ -4,6 +4,7 @@
  * progress goes to stderr; a failure exits 1 with its `DcError` code.
  */
 import { OUTPUT_KINDS } from '@dc/allocate';
+import { DcError } from '@dc/core';
 import { addRetrainingOptions } from './retraining-options.js';
 import { Command, Option } from 'commander';
 import { compressFile, formatCompress, type CompressResult } from './commands/compress.js';
@@ -34,6 +35,15 @@ async function report<T>(io: CliIo, json: boolean | undefined, action: () => Pro
     if (json) io.stdout(JSON.stringify(err));
     return 1;
   }
+}
+
+/** `INVALID_OPTION` when `--seeded-connectivity` comes with what never retrains a LayersModel on the masks. */
+function refuseSeeded(o: { seededConnectivity?: number }, what: string): void {
+  if (o.seededConnectivity === undefined) return;
+  throw new DcError('INVALID_OPTION', `--seeded-connectivity retrains a LayersModel on masks drawn from the seed; it does not apply to ${what}`, {
+    option: 'seededConnectivity',
+    hint: 'Drop --seeded-connectivity, or compress a LayersModel with training data (--data).',
+  });
 }
 
 /** Builds the program; `exit` receives each command's exit code. */
@@ -90,7 +100,8 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')
     .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3"', perLayer('--sparsity', (n) => n >= 0 && n < 1))
     .option('--bits <list>', 'codebook bits: one number for every dense/conv2d layer, or per layer, e.g. "*=5,logits=6" (depthwise layers are clustered when named: "*=5,block1_dw=6")', perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8))
-    .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'));
+    .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'))
+    .option('--seeded-connectivity <seed>', 'prune to masks drawn from this seed (kept share 1 - sparsity per layer) instead of by magnitude, and retrain on them: the file stores the seeds, not the positions', nonNegativeInt('--seeded-connectivity'));
   addRetrainingOptions(compress)
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
@@ -115,9 +126,9 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
       const progress = lineProgress(io.stderr);
       if (o.calibration !== undefined) {
         const calibrated = { ...o, calibration: o.calibration };
-        return exit(await report(io, o.json, () => compressCalibrated(file, calibrated, progress), formatCalibrated));
+        return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), compressCalibrated(file, calibrated, progress)), formatCalibrated));
       }
-      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? compressGraphFile(file, o, progress) : compressFile(file, o, progress));
+      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), compressGraphFile(file, o, progress)) : compressFile(file, o, progress));
       return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
     });
 

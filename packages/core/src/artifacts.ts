@@ -9,6 +9,7 @@
  * ```
  */
 import type { CompressedModel } from './compressed.js';
+import type { Connectivities } from './connectivity.js';
 
 /** Per parameter key (`<layer>/kernel`), 1 where the weight is kept and 0 where it was pruned. */
 export type PruneMasks = ReadonlyMap<string, Uint8Array>;
@@ -49,6 +50,8 @@ export interface EncodedFile {
  */
 export interface ArtifactMap {
   'prune/masks': PruneMasks;
+  /** Masks drawn from a seed (`seededConnectivity` of `@dc/prune`): a file may store the seed instead of the positions. */
+  'prune/connectivity': Connectivities;
   'quantize/codebooks': Codebooks;
   'encode/file': EncodedFile;
 }

@@ -2,6 +2,7 @@
  * The compressed form of a model: what the file stores and what runtimes execute, without
  * densifying. Produced by the container decoder, consumed by `@dc/sparse-runtime`.
  */
+import type { Connectivities } from './connectivity.js';
 import { PARAM_NAMES, type Layer, type LayerConfig, type Model, type Preprocessing } from './ir/model.js';
 
 /** Float32 values for every element. */
@@ -63,6 +64,11 @@ export interface ModelTopology {
 export interface CompressedModel extends ModelTopology {
   readonly tensors: ReadonlyMap<string, CompressedTensor>;
   readonly stages: readonly StageProvenance[];
+  /**
+   * Format version 7: the seeded connectivity of each `sparse-coded` tensor stored by seed
+   * (docs/format.md §2.10), whose positions it generated; absent when no tensor is seeded.
+   */
+  readonly connectivity?: Connectivities;
 }
 
 /** Expands a compressed tensor to dense float32 values (for checks and reference computations). */

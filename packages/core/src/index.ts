@@ -13,6 +13,7 @@ export { DEFAULT_INPUT_NAME, inputNameOf, inputsOf, isChain, releasesAfter, type
 export * from './ops/index.js';
 export { listParams, getParam, paramKey, sizeOf, countParams, float32Bytes, cloneTensor, mapParams, isWeight, type ParamRef } from './ir/params.js';
 export type { ArtifactMap, ArtifactKey, ArtifactsOf, PruneMasks, Codebook, Codebooks, EncodedFile } from './artifacts.js';
+export { connectivityHash, connectedPositions, connectivityMask, isSeededConnectivity, connectivityForDensity, type SeededConnectivity, type Connectivities } from './connectivity.js';
 export { densify, toDenseModel } from './compressed.js';
 export type { CompressedModel, ModelTopology, CompressedTensor, DenseTensor, DenseCodedTensor, SparseTensor, SparseCodedTensor, LayerTopology, StageProvenance } from './compressed.js';
 export { isJsonSerialisable, type JsonValue } from './json.js';

@@ -126,12 +126,13 @@ function checkSchedule(schedule: unknown, below: number | undefined): asserts sc
   if (schedule.power !== undefined) check.number(schedule.power, 'schedule.power', { above: 0 });
 }
 
-function checkRetrain(retrain: unknown): asserts retrain is RetrainOptions {
-  check.object<RetrainOptions>(retrain, 'retrain', RETRAIN_KEYS);
-  check.number(retrain.epochs, 'retrain.epochs', { integer: true, min: 0 });
-  check.number(retrain.learningRate, 'retrain.learningRate', { above: 0 });
-  if (retrain.batchSize !== undefined) check.number(retrain.batchSize, 'retrain.batchSize', { integer: true, min: 1 });
-  if (retrain.optimizer !== undefined) check.oneOf(retrain.optimizer, 'retrain.optimizer', OPTIMIZERS);
+/** Throws `INVALID_OPTION` naming `retrain.*` (through `checks`, which names the stage) if `retrain` is malformed. */
+export function checkRetrain(retrain: unknown, checks: OptionChecks = check): asserts retrain is RetrainOptions {
+  checks.object<RetrainOptions>(retrain, 'retrain', RETRAIN_KEYS);
+  checks.number(retrain.epochs, 'retrain.epochs', { integer: true, min: 0 });
+  checks.number(retrain.learningRate, 'retrain.learningRate', { above: 0 });
+  if (retrain.batchSize !== undefined) checks.number(retrain.batchSize, 'retrain.batchSize', { integer: true, min: 1 });
+  if (retrain.optimizer !== undefined) checks.oneOf(retrain.optimizer, 'retrain.optimizer', OPTIMIZERS);
 }
 
 /**

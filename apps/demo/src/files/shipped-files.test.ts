@@ -9,7 +9,8 @@ import { ransCoder } from '@dc/rans';
 import { describe, expect, it } from 'vitest';
 import { DEMO_WRITER_OPTIONS } from '../steps/compress.js';
 
-const FILES = ['lenet-300-100', 'lenet-5'];
+// The paper preset's files, and the seeded preset's (format version 7: seeds in place of positions).
+const FILES = ['lenet-300-100', 'lenet-5', 'lenet-300-100-seeded', 'lenet-5-seeded'];
 const coders = { huffman: huffmanCoder, rans: ransCoder };
 const decoders = Object.values(coders);
 
@@ -34,7 +35,7 @@ async function reencode(stage: Stage, bytes: Uint8Array): Promise<Uint8Array> {
     progress: () => {},
     throwIfAborted: () => {},
   };
-  const artifacts = { 'quantize/codebooks': input.codebooks, 'prune/masks': input.masks };
+  const artifacts = { 'quantize/codebooks': input.codebooks, 'prune/masks': input.masks, 'prune/connectivity': input.connectivity };
   const out = await stage.apply({ model: input.model, artifacts }, ctx);
   return out.artifacts['encode/file'].bytes;
 }

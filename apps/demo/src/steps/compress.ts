@@ -1,6 +1,6 @@
-import { createPipeline, encodeFile, type EncodedFile, type Model, type PipelineReport, type TrainingService } from '@dc/core';
+import { createPipeline, encodeFile, type EncodedFile, type Stage, type Model, type PipelineReport, type TrainingService } from '@dc/core';
 import { huffmanCoder } from '@dc/huffman';
-import { pruneLowMagnitude } from '@dc/prune';
+import { pruneLowMagnitude, seededConnectivity, type PruneLowMagnitudeOptions } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { ransCoder } from '@dc/rans';
 import { PIXEL_PREPROCESSING } from '../data.js';
@@ -28,7 +28,7 @@ export const demoWriter = () => encodeFile({ coders: [huffmanCoder, ransCoder], 
 export function demoStages(settings: DemoSettings) {
   const { sparsity, prune, bits, cluster } = settings;
   return {
-    prune: pruneLowMagnitude({
+    prune: settings.connectivity ? seededStage(settings, settings.connectivity.seed) : magnitudeStage({
       sparsity,
       rounds: prune.rounds,
       schedule: prune.rounds > 1 ? { kind: 'polynomial', initial: 0, power: 3 } : { kind: 'constant' },
@@ -46,10 +46,30 @@ export function demoStages(settings: DemoSettings) {
     // retrains, at a tenth of the rate: the paper's low-rate retraining after the last round.
     polish:
       prune.polishEpochs > 0
-        ? pruneLowMagnitude({ sparsity, retrain: { epochs: prune.polishEpochs, learningRate: prune.retrainLearningRate / 10 } })
+        ? settings.connectivity
+          ? seededStage(settings, settings.connectivity.seed, 'polish')
+          : magnitudeStage({ sparsity, retrain: { epochs: prune.polishEpochs, learningRate: prune.retrainLearningRate / 10 } })
         : undefined,
     encode: demoWriter(),
   };
+}
+
+/** A stage that provides masks (magnitude or seeded pruning; the seeded one provides its seeds too). */
+type PruneStage = Stage<never, 'prune/masks'>;
+const magnitudeStage = (options: PruneLowMagnitudeOptions): PruneStage => pruneLowMagnitude(options);
+
+/**
+ * The seeded connectivity stage of `settings`: densities 1 − `sparsity`, retraining on the masks
+ * for `rounds × retrainEpochs` epochs; for the polish, the same masks again (same seed) at a
+ * tenth of the rate.
+ */
+function seededStage(settings: DemoSettings, seed: number, phase: 'retrain' | 'polish' = 'retrain'): PruneStage {
+  const { prune } = settings;
+  // Layers at sparsity 0 stay whole (a seeded mask of density 1 would connect everything anyway).
+  const density = Object.fromEntries(Object.entries(settings.sparsity).filter(([, s]) => s > 0).map(([layer, s]) => [layer, 1 - s]));
+  const retrain = phase === 'polish' ? { epochs: prune.polishEpochs, learningRate: prune.retrainLearningRate / 10 } : { epochs: prune.rounds * prune.retrainEpochs, learningRate: prune.retrainLearningRate };
+  // Typed as the masks' provider the pipeline below is built for; at run time its seeds flow to the writer too.
+  return seededConnectivity({ density, seed, ...(retrain.epochs > 0 ? { retrain } : {}) }) as unknown as PruneStage;
 }
 
 /** Runs prune → cluster → write (Huffman and rANS) on `baseline` with the trainer, reporting progress. */

@@ -2,7 +2,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, unlinkSync, wr
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { connectedPositions, decodeContainer, readContainerHeader } from '@dc/core';
 import { readIdxSplit } from '@dc/core/mnist';
+import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import { fileHandler } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
@@ -86,6 +89,35 @@ describe('dc compress', () => {
     const bad = await dc(...args('bad.dcm'), '--augment-translate', '28');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/INVALID_OPTION[\s\S]*translate 28/);
+  });
+
+  it('--seeded-connectivity retrains on masks drawn from the seed; the file stores the seeds (version 7) and is smaller than the magnitude-pruned one', async () => {
+    const args = (out: string) => ['compress', modelJson, '--data', mnistDir, '-o', join(dir, out), '--train-limit', '1000', '--test-limit', '500', '--sparsity', 'fc1=0.85,head=0.5', '--bits', '4', '--cluster-epochs', '0', '--json'];
+    // Random connections need retraining that magnitude pruning does not: 20 epochs at 3e-3.
+    const seeded = await dc(...args('seeded.dcm'), '--seeded-connectivity', '7', '--prune-epochs', '20', '--prune-lr', '0.003');
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const result = JSON.parse(seeded.stdout);
+    expect(result.pipeline.stages.map((s: { name: string }) => s.name)).toEqual(['dc:seeded-connectivity', 'dc:fold-batch-norm', 'dc:cluster', 'dc:encode']);
+    const bytes = new Uint8Array(readFileSync(join(dir, 'seeded.dcm')));
+    const decoded = decodeContainer(bytes, { decoders: [huffmanDecoder, ransDecoder] });
+    expect(readContainerHeader(bytes).tensors.filter((t) => t.connectivity).map((t) => t.key)).toEqual(['fc1/kernel', 'head/kernel']);
+    // Every stored position is one the seed connects (the fold kept the zeros), and the kept share is the one asked for.
+    const fc1 = decoded.tensors.get('fc1/kernel')!;
+    expect(fc1.layout).toBe('sparse-coded');
+    const positions = (fc1 as { positions: Uint32Array }).positions;
+    expect(positions).toEqual(connectedPositions(decoded.connectivity!.get('fc1/kernel')!, 784 * 64));
+    expect(Math.abs(positions.length / (784 * 64) - 0.15)).toBeLessThan(0.01);
+    expect(result.testError).toBeLessThan(result.baselineTestError + 10);
+    const magnitude = await dc(...args('magnitude.dcm'));
+    expect(magnitude.code, magnitude.stderr).toBe(0);
+    expect(bytes.length).toBeLessThan(JSON.parse(magnitude.stdout).fileBytes);
+  });
+
+  it('--seeded-connectivity with --calibration is INVALID_OPTION (it retrains a LayersModel)', async () => {
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', mnistDir, '-o', join(dir, 'never.dcm'), '--seeded-connectivity', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/INVALID_OPTION[\s\S]*--seeded-connectivity/);
+    expect(existsSync(join(dir, 'never.dcm'))).toBe(false);
   });
 
   it('--no-retrain compresses without data (post-training); nothing is measured', async () => {

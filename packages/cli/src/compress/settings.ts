@@ -40,6 +40,12 @@ export interface CompressSettings {
    * [-n, n] pixels per axis (`createTfjsTrainer`'s `augment`; models with image inputs). 0: off.
    */
   readonly augmentTranslate: number;
+  /**
+   * Prune to masks drawn from this seed (`seededConnectivity` of `@dc/prune`; density 1 − `sparsity`
+   * per layer) instead of by magnitude: the file stores the seeds in place of the positions
+   * (format version 7). Undefined: magnitude pruning.
+   */
+  readonly seededConnectivity?: number;
 }
 
 /** Presets: `quick` runs in minutes for a small model on 2 cores; `paper` iterates as the paper does. */
@@ -92,6 +98,7 @@ export interface SettingsFlags {
   readonly validationSplit?: number;
   readonly trainingThreads?: number | 'auto';
   readonly augmentTranslate?: number;
+  readonly seededConnectivity?: number;
 }
 
 /** Merges per-layer flags into the preset's: a number replaces everything, a record adds to it. */
@@ -122,6 +129,7 @@ export function resolveSettings(flags: SettingsFlags): CompressSettings {
     validationSplit: flags.validationSplit ?? s.validationSplit,
     trainingThreads: flags.trainingThreads ?? s.trainingThreads,
     augmentTranslate: flags.augmentTranslate ?? s.augmentTranslate,
+    ...(flags.seededConnectivity === undefined ? {} : { seededConnectivity: flags.seededConnectivity }),
   };
 }
 

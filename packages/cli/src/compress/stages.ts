@@ -1,10 +1,10 @@
 /** The Deep Compression stages of a `dc compress` run, from its settings. */
 import { encodeFile, foldBatchNorm, type Stage } from '@dc/core';
 import { huffmanCoder } from '@dc/huffman';
-import { pruneLowMagnitude } from '@dc/prune';
+import { pruneLowMagnitude, seededConnectivity } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { ransCoder } from '@dc/rans';
-import type { CompressSettings } from './settings.js';
+import type { CompressSettings, PerLayer } from './settings.js';
 
 /** `bits` as clusterWeights takes it: one number, or `'*'` plus per-layer overrides. */
 function clusterBits(bits: CompressSettings['bits']) {
@@ -22,7 +22,20 @@ function clusterBits(bits: CompressSettings['bits']) {
  */
 export function compressionStages(s: CompressSettings): Stage[] {
   const retrain = s.retrain && s.prune.retrainEpochs > 0;
-  const stages: Stage[] = [
+  const polish = s.retrain && s.prune.polishEpochs > 0 ? { epochs: s.prune.polishEpochs, learningRate: s.prune.retrainLearningRate / 10 } : undefined;
+  const stages: Stage[] = s.seededConnectivity === undefined ? magnitudeStages(s, retrain, polish) : seededStages(s, s.seededConnectivity, retrain, polish);
+  if (s.foldBatchNorm) stages.push(foldBatchNorm() as Stage);
+  const epochs = s.retrain ? s.cluster.epochs : 0;
+  stages.push(
+    clusterWeights({ ...clusterBits(s.bits), init: s.cluster.init, epochs, learningRate: s.cluster.learningRate, centroidLearningRate: s.cluster.learningRate }) as Stage,
+    fileStage(s),
+  );
+  return stages;
+}
+
+/** prune (+ retrain rounds) by magnitude, then the masked low-rate polish. */
+function magnitudeStages(s: CompressSettings, retrain: boolean, polish: { epochs: number; learningRate: number } | undefined): Stage[] {
+  const stages = [
     pruneLowMagnitude({
       sparsity: s.sparsity,
       rounds: s.prune.rounds,
@@ -32,16 +45,27 @@ export function compressionStages(s: CompressSettings): Stage[] {
   ];
   // A second prune stage with the same targets prunes nothing more (masks are kept) and only
   // retrains, at a tenth of the rate: the paper's low-rate retraining after the last round.
-  if (s.retrain && s.prune.polishEpochs > 0) {
-    stages.push(pruneLowMagnitude({ sparsity: s.sparsity, retrain: { epochs: s.prune.polishEpochs, learningRate: s.prune.retrainLearningRate / 10 } }) as Stage);
-  }
-  if (s.foldBatchNorm) stages.push(foldBatchNorm() as Stage);
-  const epochs = s.retrain ? s.cluster.epochs : 0;
-  stages.push(
-    clusterWeights({ ...clusterBits(s.bits), init: s.cluster.init, epochs, learningRate: s.cluster.learningRate, centroidLearningRate: s.cluster.learningRate }) as Stage,
-    fileStage(s),
-  );
+  if (polish) stages.push(pruneLowMagnitude({ sparsity: s.sparsity, retrain: polish }) as Stage);
   return stages;
+}
+
+/**
+ * Masks drawn from `seed` (density 1 − sparsity; layers at sparsity 0 stay whole), retrained on
+ * for `rounds × retrainEpochs` epochs; the polish draws the same masks again and retrains at a
+ * tenth of the rate.
+ */
+function seededStages(s: CompressSettings, seed: number, retrain: boolean, polish: { epochs: number; learningRate: number } | undefined): Stage[] {
+  const density = densityOf(s.sparsity);
+  const epochs = s.prune.rounds * s.prune.retrainEpochs;
+  const stages = [seededConnectivity({ density, seed, ...(retrain ? { retrain: { epochs, learningRate: s.prune.retrainLearningRate } } : {}) }) as Stage];
+  if (polish) stages.push(seededConnectivity({ density, seed, retrain: polish }) as Stage);
+  return stages;
+}
+
+/** The kept share of each layer that `sparsity` prunes, without the layers it leaves whole. */
+function densityOf(sparsity: PerLayer): PerLayer {
+  if (typeof sparsity === 'number') return 1 - sparsity;
+  return Object.fromEntries(Object.entries(sparsity).filter(([, v]) => v > 0).map(([layer, v]) => [layer, 1 - v]));
 }
 
 /** The writer: each stream Huffman- or rANS-coded, whichever is smaller; floats float16 unless `float32`; the compact header. */

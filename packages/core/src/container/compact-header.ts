@@ -3,6 +3,8 @@
  * as versions 1 and 2, serialised in binary with every field that the model or the layout rules
  * fix left out (tensor keys and shapes, stream types, widths and most counts, offsets). The model
  * and the provenance stay JSON (the same objects as version 2); the provenance is optional.
+ * Version 7 has the same header, in which a sparse-coded tensor may be seeded (descriptor bit 4:
+ * `u32` seed and keep instead of `gapBits`, no `gaps` stream; docs/format.md §2.10).
  *
  * {@link readCompactHeader} rebuilds the JSON-shaped header, which then goes through the same
  * validation as a version 2 header: the header type stays the single source of the format.
@@ -13,10 +15,18 @@ import { checkGraph } from '../ops/check-graph.js';
 import { OPSET } from '../ops/table.js';
 import { bitsFor } from './bit-pack.js';
 import { layoutSections } from './section-layout.js';
-import type { ContainerHeader, StreamHeader, StreamRole } from './header.js';
+import { SEEDED_CONNECTIVITY_FORMAT_VERSION, SEEDED_STREAMS, type ContainerHeader, type StreamHeader, type StreamRole, type TensorHeader } from './header.js';
 
 /** The format version whose header is compact (versions 1 and 2 have JSON headers). */
 export const COMPACT_HEADER_VERSION = 3;
+
+/**
+ * Whether files of format `version` have the compact header: version 3, and version 7 (version 3
+ * with seeded connectivity, docs/format.md §2.10).
+ */
+export function isCompactHeaderVersion(version: number): boolean {
+  return version === COMPACT_HEADER_VERSION || version === SEEDED_CONNECTIVITY_FORMAT_VERSION;
+}
 
 const LAYOUTS = ['dense', 'dense-coded', 'sparse', 'sparse-coded'] as const;
 /**
@@ -29,11 +39,17 @@ const SECTION_ORDER: Readonly<Record<ContainerHeader['tensors'][number]['layout'
   sparse: ['values', 'gaps'],
   'sparse-coded': ['codebook', 'codes', 'gaps'],
 };
+/** The streams of a tensor in data-area order: a seeded tensor has no `gaps` (§2.10). */
+function sectionOrder(t: Pick<TensorHeader, 'layout' | 'connectivity'>): readonly StreamRole[] {
+  return t.connectivity ? SEEDED_STREAMS : SECTION_ORDER[t.layout];
+}
 /** Header flag: the provenance (`stages`) is present. */
 const WITH_PROVENANCE = 1;
 /** Tensor descriptor bits above the layout (bits 0-1). */
 const COLUMN_ORDER = 4;
 const FLOAT16 = 8;
+/** Format version 7: the positions are seeded (sparse-coded, row order only); `u32` seed and keep replace `gapBits`. */
+const SEEDED = 16;
 
 function bad(message: string): never {
   throw new DcError('BAD_HEADER', `compact header: ${message}`);
@@ -134,10 +150,14 @@ export function writeCompactHeader(header: ContainerHeader): Uint8Array {
   }
   w.varint(header.tensors.length);
   for (const t of header.tensors) {
-    const streams = SECTION_ORDER[t.layout].map((role) => [role, t.streams[role]!] as const);
+    const streams = sectionOrder(t).map((role) => [role, t.streams[role]!] as const);
     const half = streams.some(([, s]) => s.type === 'f16');
-    w.byte(LAYOUTS.indexOf(t.layout) | (t.order === 'column' ? COLUMN_ORDER : 0) | (half ? FLOAT16 : 0));
-    if (t.entries !== undefined) {
+    w.byte(LAYOUTS.indexOf(t.layout) | (t.order === 'column' ? COLUMN_ORDER : 0) | (half ? FLOAT16 : 0) | (t.connectivity ? SEEDED : 0));
+    if (t.connectivity) {
+      w.varint(t.entries!);
+      w.u32(t.connectivity.seed);
+      w.u32(t.connectivity.keep);
+    } else if (t.entries !== undefined) {
       w.varint(t.entries);
       w.byte(t.gapBits!);
     }
@@ -161,8 +181,9 @@ function parameters(opset: number, model: Record<string, unknown>): Array<{ key:
 /**
  * Reads a compact header into the JSON-shaped header of versions 1 and 2 (to be validated like
  * one): `BAD_HEADER` on malformed bytes, `UNSUPPORTED_VERSION` for an op set beyond this code's.
+ * `version` is the file's: seeded tensors (descriptor bit 4) are read in version 7 only.
  */
-export function readCompactHeader(bytes: Uint8Array): unknown {
+export function readCompactHeader(bytes: Uint8Array, version = COMPACT_HEADER_VERSION): unknown {
   const r = new ByteReader(bytes);
   const flags = r.byte();
   if ((flags & ~WITH_PROVENANCE) !== 0) bad(`unknown flags ${flags}`);
@@ -188,17 +209,21 @@ export function readCompactHeader(bytes: Uint8Array): unknown {
   if (r.varint() !== params.length) bad(`the tensor count differs from the ${params.length} parameters of the model`);
   const tensors = params.map(({ key, shape }) => {
     const d = r.byte();
-    if (d & ~(3 | COLUMN_ORDER | FLOAT16)) bad(`tensor ${key}: unknown descriptor bits ${d}`);
+    const seededBit = version === SEEDED_CONNECTIVITY_FORMAT_VERSION ? SEEDED : 0;
+    if (d & ~(3 | COLUMN_ORDER | FLOAT16 | seededBit)) bad(`tensor ${key}: unknown descriptor bits ${d}${d & SEEDED ? ' (bit 4, seeded connectivity, needs format version 7)' : ''}`);
     const layout = LAYOUTS[d & 3];
     const size = shape.reduce((a, b) => a * b, 1);
     const sparse = layout === 'sparse' || layout === 'sparse-coded';
+    const seeded = (d & SEEDED) !== 0;
     if (d & COLUMN_ORDER && !sparse) bad(`tensor ${key}: column order on a dense layout`);
+    if (seeded && (layout !== 'sparse-coded' || d & COLUMN_ORDER)) bad(`tensor ${key}: seeded connectivity needs the sparse-coded layout in row order (descriptor ${d})`);
     const entries = sparse ? r.varint() : size;
-    const gapBits = sparse ? r.byte() : undefined;
+    const connectivity = seeded ? { seed: r.u32(), keep: r.u32() } : undefined;
+    const gapBits = sparse && !seeded ? r.byte() : undefined;
     const float = d & FLOAT16 ? 'f16' : 'f32';
     let codebookCount = 0;
     const streams: Partial<Record<StreamRole, Omit<StreamHeader, 'offset'>>> = {};
-    for (const role of SECTION_ORDER[layout]) {
+    for (const role of sectionOrder({ layout, connectivity })) {
       if (role === 'codebook') codebookCount = r.varint();
       const symbols = role === 'codes' || role === 'gaps';
       const encoding = symbols ? encodings[r.byte()] ?? bad(`tensor ${key}: stream ${role} names an encoding not listed`) : 'raw';
@@ -206,12 +231,13 @@ export function readCompactHeader(bytes: Uint8Array): unknown {
       const bits = role === 'codes' ? bitsFor(codebookCount) : role === 'gaps' ? gapBits : undefined;
       streams[role] = { type: symbols ? 'symbols' : float, ...(bits === undefined ? {} : { bits }), count: streamCount, encodings: [encoding], length: r.varint(), crc32: r.u32() };
     }
-    return { key, shape, layout, ...(sparse ? { entries, gapBits, ...(d & COLUMN_ORDER ? { order: 'column' } : {}) } : {}), streams };
+    const sparseFields = connectivity ? { entries, connectivity } : { entries, gapBits, ...(d & COLUMN_ORDER ? { order: 'column' } : {}) };
+    return { key, shape, layout, ...(sparse ? sparseFields : {}), streams };
   });
   r.end();
   // The sections follow one another in header order, each at the next multiple of 8.
-  const { offsets } = layoutSections(tensors.flatMap((t) => SECTION_ORDER[t.layout].map((role) => t.streams[role]!.length)));
+  const { offsets } = layoutSections(tensors.flatMap((t) => sectionOrder(t).map((role) => t.streams[role]!.length)));
   let next = 0;
-  for (const t of tensors) for (const role of SECTION_ORDER[t.layout]) (t.streams[role] as { offset?: number }).offset = offsets[next++];
+  for (const t of tensors) for (const role of sectionOrder(t)) (t.streams[role] as { offset?: number }).offset = offsets[next++];
   return { opset, model, stages, decoders, tensors };
 }

@@ -1,5 +1,6 @@
 /** Reads a `.dcm` container back into a {@link CompressedModel}, checking everything it reads. */
 import { densify, type CompressedModel, type CompressedTensor } from '../compressed.js';
+import { connectedPositions, type SeededConnectivity } from '../connectivity.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import type { LayerConfig, ParamName } from '../ir/model.js';
 import { opSpec } from '../ops/table.js';
@@ -82,7 +83,9 @@ export function checkedSection(bytes: Uint8Array, dataStart: number, key: string
  * `modules` is the header's `decoders` record (named by `UNKNOWN_ENCODING`). Every check of
  * docs/format.md §4 phase E; `infiniteValues` (format version 4) lets `values` streams hold
  * infinities and NaN, as graph constants do (codebooks stay finite); `floatPlanes` (format version
- * 6) lets float streams be coded byte planes (float-planes.ts).
+ * 6) lets float streams be coded byte planes (float-planes.ts). A seeded tensor (format version 7)
+ * gets its connected positions (`connectedPositions`, O(size)); `CORRUPT_STREAM` unless they are
+ * `entries` many.
  */
 export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Readonly<Record<string, string>>, t: TensorHeader, decoders: readonly StreamDecoder[], infiniteValues = false, floatPlanes = false): CompressedTensor {
   const key = t.key;
@@ -124,8 +127,16 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
   };
   const { streams, shape } = t;
   const size = shape.reduce((a, b) => a * b, 1);
-  // Sparse entries: row-major positions, and the permutation from stored (column) order if any.
+  // Sparse entries: row-major positions, and the permutation from stored (column) order if any;
+  // a seeded tensor's are its connected positions (§2.10), as many as it has entries.
   const entries = (): { positions: Uint32Array; perm?: Uint32Array } => {
+    if (t.connectivity) {
+      const positions = connectedPositions(t.connectivity, size);
+      if (positions.length !== t.entries) {
+        throw new DcError('CORRUPT_STREAM', `tensor ${key}: its seeded connectivity has ${positions.length} connected positions; the header says ${t.entries} entries`, { tensor: key });
+      }
+      return { positions };
+    }
     const indices = decodeGaps(symbols(streams.gaps!), t.gapBits!, t.entries!, size);
     return t.order === 'column' ? fromColumnOrder(indices, shape) : { positions: indices };
   };
@@ -175,11 +186,13 @@ export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptio
   const { checked: header, dataStart } = readCheckedContainer(bytes);
   const decoders = options.decoders ?? [];
   const tensors = new Map<string, CompressedTensor>();
+  const connectivity = new Map<string, SeededConnectivity>();
   const configs = new Map(header.model.layers.map((l) => [l.name, l.config]));
   for (const t of header.tensors) {
     const tensor = decodeTensor(bytes, dataStart, header.decoders, t, decoders);
     checkParamValues(t.key, tensor, configs);
     tensors.set(t.key, tensor);
+    if (t.connectivity) connectivity.set(t.key, t.connectivity);
   }
   const m = header.model;
   return {
@@ -190,5 +203,6 @@ export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptio
     ...(m.preprocessing === undefined ? {} : { preprocessing: m.preprocessing }),
     tensors,
     stages: header.stages,
+    ...(connectivity.size === 0 ? {} : { connectivity }),
   };
 }

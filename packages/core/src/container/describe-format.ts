@@ -3,7 +3,7 @@ import type { ContainerDescription } from './describe.js';
 
 /** One row of the byte table. */
 export interface ByteTableRow {
-  /** `header`, `padding`, `total`, or `<tensor key> <role>`. */
+  /** `header`, `padding`, `total`, `<tensor key> <role>`, or `<tensor key> positions` (a seeded tensor's, 0 bytes: in the header). */
   readonly section: string;
   /** What the section holds, e.g. `5-bit symbols ×17640` or `f32 ×300`. */
   readonly content: string;
@@ -25,6 +25,11 @@ export function byteTableRows(d: ContainerDescription): ByteTableRow[] {
     for (const s of t.streams) {
       const content = s.type === 'symbols' ? `${s.bits}-bit symbols ×${s.count}` : `${s.type} ×${s.count}`;
       rows.push({ section: `${t.key} ${s.role}`, content, encoding: s.encoding, bytes: s.bytes, tableBytes: s.tableBytes, share: share(s.bytes) });
+    }
+    if (t.connectivity) {
+      // No gaps stream: the positions come from seed and keep, in the header (counted in its row).
+      const content = `${t.entries} positions from seed ${t.connectivity.seed}, keep ${t.connectivity.keep}: ${t.positionHeaderBytes} B in the header`;
+      rows.push({ section: `${t.key} positions`, content, encoding: 'seeded', bytes: 0, tableBytes: 0, share: 0 });
     }
   }
   rows.push({ section: 'padding', content: 'alignment zeros', encoding: '', bytes: d.paddingBytes, tableBytes: 0, share: share(d.paddingBytes) });

@@ -3,10 +3,11 @@
  * (with its encoding and the bytes of its code tables) and the alignment padding. Reads the
  * header only; no stream is decoded. Feeds `dc inspect` and the demo's byte tables.
  */
+import type { SeededConnectivity } from '../connectivity.js';
 import { checkContainer } from './decode.js';
 import { readPreamble } from './framing.js';
 import { checkGraphModelContainer } from './graph-model-decode.js';
-import { isGraphModelVersion, PREAMBLE_BYTES, type StreamRole, type StreamType } from './header.js';
+import { isGraphModelVersion, PREAMBLE_BYTES, SEEDED_CONNECTIVITY_HEADER_BYTES, type StreamRole, type StreamType } from './header.js';
 import type { StreamDecoder } from './stream-codec.js';
 
 /** One stream (one section of the data area). */
@@ -33,9 +34,17 @@ export interface TensorBytes {
   /** GraphModel files (format version 4): the weight's dtype. */
   readonly dtype?: string;
   readonly shape: readonly number[];
+  /** The layout; `sparse-coded (seeded)` for a tensor whose positions are seeded (format version 7). */
   readonly layout: string;
   /** Stored entries of sparse layouts. */
   readonly entries?: number;
+  /**
+   * Format version 7: the seeded connectivity its positions are generated from, stored in
+   * {@link TensorBytes.positionHeaderBytes} bytes of the (inflated) header instead of a `gaps` stream.
+   */
+  readonly connectivity?: SeededConnectivity;
+  /** Seeded tensors: bytes of the compact header (before deflating) that give its positions (seed and keep: 8). */
+  readonly positionHeaderBytes?: number;
   /** Sum of its streams' bytes. */
   readonly bytes: number;
   readonly streams: readonly StreamBytes[];
@@ -118,8 +127,9 @@ export function describeContainer(bytes: Uint8Array, options: DescribeContainerO
       key: t.key,
       ...(t.dtype === undefined ? {} : { dtype: t.dtype }),
       shape: t.shape,
-      layout: t.layout,
+      layout: t.connectivity ? `${t.layout} (seeded)` : t.layout,
       ...(t.entries === undefined ? {} : { entries: t.entries }),
+      ...(t.connectivity ? { connectivity: t.connectivity, positionHeaderBytes: SEEDED_CONNECTIVITY_HEADER_BYTES } : {}),
       bytes: streams.reduce((n, s) => n + s.bytes, 0),
       streams,
     };

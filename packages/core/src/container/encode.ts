@@ -1,6 +1,7 @@
 /** Writes a whole model into the bytes of a `.dcm` container. */
 import type { Codebooks, PruneMasks } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
+import { isSeededConnectivity, type Connectivities, type SeededConnectivity } from '../connectivity.js';
 import { assertOption, DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { listParams } from '../ir/params.js';
@@ -8,7 +9,7 @@ import { requiredOpset } from '../ops/opset.js';
 import { validateModel } from '../ops/validate-model.js';
 import { COMPACT_HEADER_VERSION, writeCompactHeader } from './compact-header.js';
 import { frame, layoutSections } from './framing.js';
-import type { ContainerHeader, StreamHeader, StreamRole, TensorHeader } from './header.js';
+import { SEEDED_CONNECTIVITY_FORMAT_VERSION, type ContainerHeader, type StreamHeader, type StreamRole, type TensorHeader } from './header.js';
 import { crc32 } from './crc32.js';
 import { planCodedTensor, planUnclusteredTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
@@ -23,6 +24,12 @@ export interface ContainerInput {
   readonly codebooks?: Codebooks;
   /** Provenance recorded in the header: the stages that made the model, with their options. */
   readonly stages?: readonly StageProvenance[];
+  /**
+   * Seeded connectivities (`prune/connectivity`): a clustered tensor whose nonzeros all lie at the
+   * connected positions of its key's connectivity may be stored by seed and keep threshold instead
+   * of its positions (format version 7, compact header only; docs/format.md §2.10), where smaller.
+   */
+  readonly connectivity?: Connectivities;
 }
 
 /** Options of {@link encodeContainer}; every field is optional. */
@@ -98,10 +105,21 @@ export function placeStreams(plans: readonly TensorEncoding[], encoders: readonl
       };
     }
     const sparse = p.layout === 'sparse' || p.layout === 'sparse-coded';
-    const sparseFields = sparse ? { entries: p.entries, gapBits: p.gapBits, ...(p.order === 'column' ? { order: 'column' as const } : {}) } : {};
+    const gapFields = p.connectivity ? { connectivity: p.connectivity } : { gapBits: p.gapBits, ...(p.order === 'column' ? { order: 'column' as const } : {}) };
+    const sparseFields = sparse ? { entries: p.entries, ...gapFields } : {};
     return { key: p.key, ...(p.dtype === undefined ? {} : { dtype: p.dtype }), shape: [...p.shape], layout: p.layout, ...sparseFields, streams };
   });
   return { sections, offsets, length, tensors, decoders };
+}
+
+/** The seeded connectivity of `key` in `input`, if any; `INVALID_MODEL` when it is malformed. */
+function connectivityOf(input: ContainerInput, key: string): SeededConnectivity | undefined {
+  const c = input.connectivity?.get(key);
+  if (c === undefined || isSeededConnectivity(c)) return c;
+  throw new DcError('INVALID_MODEL', `the connectivity of ${key} must be { seed: 0..2^32 - 1, keep: 1..2^32 - 1 } (integers)`, {
+    tensor: key,
+    hint: 'Pass the connectivities the prune stage provides under prune/connectivity: seed and keep, unsigned 32-bit integers, keep at least 1.',
+  });
 }
 
 /**
@@ -109,7 +127,9 @@ export function placeStreams(plans: readonly TensorEncoding[], encoders: readonl
  * codebook) are stored as codebook indices, the others as floats, or as the indices of their
  * exact codebook where their values repeat and that is smaller (a converter's `uint8` weights;
  * decoded to the same values); each tensor sparse or dense, whichever is smaller unless `layout`
- * forces one. See docs/format.md.
+ * forces one; with a compact header, a clustered tensor whose mask is a seeded connectivity
+ * (`input.connectivity`) by seed instead of positions where smaller (format version 7, written only
+ * then). See docs/format.md.
  */
 export function encodeContainer(input: ContainerInput, options: EncodeContainerOptions = {}): EncodedContainer {
   const opts = resolveLayoutOptions(options);
@@ -126,7 +146,8 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
         hint: 'Cluster layer-graph tensors without channel scales, or write a GraphModel with encodeGraphModelContainer.',
       });
     }
-    return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts) : planUnclusteredTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
+    const connectivity = connectivityOf(input, ref.key);
+    return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts, connectivity) : planUnclusteredTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
   });
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
   const layers = model.layers.map((l) => ({ name: l.name, config: l.config, ...(l.inputs === undefined ? {} : { inputs: [...l.inputs] }) }));
@@ -143,6 +164,7 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
     decoders,
     tensors,
   };
-  const bytes = opts.header === 'compact' ? frame(writeCompactHeader(header), sections, offsets, length, COMPACT_HEADER_VERSION) : frame(JSON.stringify(header), sections, offsets, length);
+  const compactVersion = tensors.some((t) => t.connectivity) ? SEEDED_CONNECTIVITY_FORMAT_VERSION : COMPACT_HEADER_VERSION;
+  const bytes = opts.header === 'compact' ? frame(writeCompactHeader(header), sections, offsets, length, compactVersion) : frame(JSON.stringify(header), sections, offsets, length);
   return { bytes, header, tensors: plans };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { connectedPositions, connectivityHash } from '../connectivity.js';
 import { errorCatalogue } from '../errors/codes.js';
 import { FORMAT_DOC, formatFigures, rewriteGenerated } from './format-figures.test-support.js';
 import { MAX_HEADER_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
@@ -22,5 +23,18 @@ describe('docs/format.md', () => {
     const codes = new Set([...checks.matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1]));
     expect([...codes].filter((c) => !(c in errorCatalogue))).toEqual([]);
     expect(codes.size).toBeGreaterThanOrEqual(12);
+  });
+
+  it('gives the seeded connectivity hash (§2.10) with test vectors and an example this code reproduces', () => {
+    const section = doc.slice(doc.indexOf('### 2.10 Seeded connectivity'), doc.indexOf('## 3. Limits'));
+    for (const constant of ['0x9e3779b1', '0x85ebca6b', '0xc2b2ae35', '(h >> 16)', '(h >> 13)']) expect(section).toContain(constant);
+    const table = section.slice(section.indexOf('<!-- connectivity-hash-vectors -->'));
+    const vectors = [...table.matchAll(/^\| (\d+) \| (\d+) \| `(0x[0-9a-f]{8})` \|$/gm)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3])]);
+    expect(vectors).toHaveLength(8);
+    for (const [i, seed, h] of vectors) expect(connectivityHash(i, seed)).toBe(h);
+    const positions = connectedPositions({ seed: 12345, keep: 429496730 }, 4800);
+    expect(Math.round(0.1 * 2 ** 32)).toBe(429496730);
+    expect(section).toContain(`${positions.length} of the 4,800 elements`);
+    expect(section).toContain(`the first at ${Array.from(positions.subarray(0, 10)).join(', ')}.`);
   });
 });

@@ -6,7 +6,7 @@ import { deflateSync } from 'fflate';
 import { DcError } from '../errors/dc-error.js';
 import { crc32 } from './crc32.js';
 import { COMPACT_HEADER_DICTIONARY } from './compact-dictionary.js';
-import { COMPACT_HEADER_VERSION, readCompactHeader } from './compact-header.js';
+import { isCompactHeaderVersion, readCompactHeader } from './compact-header.js';
 import { FORMAT_VERSION, MAGIC, NEWEST_FORMAT_VERSION, OLDEST_FORMAT_VERSION, PREAMBLE_BYTES } from './header.js';
 import { inflateHeader } from './inflate-header.js';
 import { align } from './section-layout.js';
@@ -69,7 +69,7 @@ export function assembleFile(header: StoredHeader, sections: readonly Uint8Array
 export function frame(headerJson: string | Uint8Array, sections: readonly Uint8Array[], offsets: readonly number[], dataLength: number, version = FORMAT_VERSION, compressHeader = true): Uint8Array {
   const jsonBytes = typeof headerJson === 'string' ? new TextEncoder().encode(headerJson).length : headerJson.length;
   if (jsonBytes > MAX_HEADER_BYTES) throw new DcError('INVALID_MODEL', `the header would be ${jsonBytes} bytes; the format allows at most ${MAX_HEADER_BYTES}`);
-  const dictionary = version === COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
+  const dictionary = isCompactHeaderVersion(version) ? COMPACT_HEADER_DICTIONARY : undefined;
   return assembleFile(storeHeader(headerJson, compressHeader, dictionary), sections, offsets, dataLength, version);
 }
 
@@ -77,7 +77,7 @@ export function frame(headerJson: string | Uint8Array, sections: readonly Uint8A
 export interface Preamble {
   readonly version: number;
   readonly header: unknown;
-  /** The header's bytes after inflating: JSON text (versions 1, 2) or a compact header (3). */
+  /** The header's bytes after inflating: JSON text (versions 1, 2, 4-6) or a compact header (3, 7). */
   readonly text: Uint8Array;
   /** Absolute offset of the data area. */
   readonly dataStart: number;
@@ -118,11 +118,11 @@ export function readPreamble(bytes: Uint8Array): Preamble {
     if (bytes[i] !== 0) throw new DcError('BAD_PADDING', `padding byte ${i} after the header is ${bytes[i]}, not 0`);
   }
   const stored = bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength);
-  const compact = version === COMPACT_HEADER_VERSION;
+  const compact = isCompactHeaderVersion(version);
   const text = deflated ? inflateHeader(stored, inflatedLength, compact ? COMPACT_HEADER_DICTIONARY : undefined) : stored;
   let header: unknown;
   if (compact) {
-    header = readCompactHeader(text);
+    header = readCompactHeader(text, version);
   } else {
     try {
       // ignoreBOM keeps a byte order mark as U+FEFF, which JSON.parse rejects: JSON text has none (RFC 8259 §8.1).

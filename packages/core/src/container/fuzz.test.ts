@@ -8,6 +8,8 @@ import { decodeContainer } from './decode.js';
 import { encodeContainer } from './encode.js';
 import { frame, layoutSections } from './framing.js';
 import type { ContainerHeader } from './header.js';
+import { joinContainer, serialiseHeader, splitContainer } from '../testing/forge-container.js';
+import { seededModel } from './seeded-file.test-support.js';
 
 function sampleModel(): Model {
   const rnd = createRandom(11);
@@ -105,5 +107,55 @@ describe('decoder fuzzing', () => {
     const seen = fuzz(make, original, false, 2000, 20_000);
     expect([...seen.values()].reduce((a, b) => a + b, 0)).toBe(2000);
     expect(seen.size).toBeGreaterThan(2);
+  });
+});
+
+describe('decoder fuzzing: a version 7 file with a seeded tensor', () => {
+  const { model, codebooks, connectivity } = seededModel(60, 30);
+  const { bytes, header, tensors } = encodeContainer({ model, codebooks, connectivity }, { header: 'compact' });
+  const sections = tensors.flatMap((t) => t.streams.map((s) => s.data));
+  const original = fingerprint(decodeContainer(bytes));
+  const split = splitContainer(bytes);
+
+  it('is a version 7 file whose kernel is seeded', () => {
+    expect(split.version).toBe(7);
+    expect(header.tensors[0].connectivity).toEqual(connectivity.get('fc1/kernel'));
+  });
+
+  it('random byte mutations end in a DcError or the original model (3000 cases)', () => {
+    const seen = fuzz((r) => mutate(bytes, r), original, true, 3000, 20_000);
+    expect(seen.get('WRONG MODEL')).toBeUndefined();
+    expect([...seen.values()].reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(seen.get('CHECKSUM_MISMATCH')).toBeGreaterThan(500);
+  });
+
+  it('mutations of the compact header or a section, with repaired checksums, end in a DcError or some model (2000 cases)', () => {
+    const make = (r: RandomSource): Uint8Array => {
+      if (r.next() < 0.5) {
+        // Garble one section's bytes, fix its CRC and write the compact header again.
+        const h = structuredClone(header) as ContainerHeader & { tensors: Array<{ streams: Record<string, { crc32: number }> }> };
+        const secs = sections.map((s) => s.slice());
+        const si = r.int(secs.length);
+        const ti = tensors.findIndex((_, j) => tensors.slice(0, j + 1).reduce((n, t) => n + t.streams.length, 0) > si);
+        const role = tensors[ti].streams[si - tensors.slice(0, ti).reduce((n, t) => n + t.streams.length, 0)].role;
+        const sec = secs[si];
+        for (let k = 0; k < 1 + r.int(3) && sec.length > 0; k++) sec[r.int(sec.length)] = r.int(256);
+        h.tensors[ti].streams[role as string].crc32 = crc32(sec);
+        const { offsets, length } = layoutSections(secs.map((s) => s.length));
+        return frame(serialiseHeader(h, 7), secs, offsets, length, 7);
+      }
+      // Mutate the compact header's bytes (seed, keep, entries, descriptors, ...) and re-frame it with valid checksums.
+      const out = Array.from(split.headerBytes);
+      for (let k = 0; k < 1 + r.int(3); k++) {
+        const at = r.int(out.length);
+        if (r.next() < 0.5) out[at] ^= 1 << r.int(8);
+        else out[at] = r.int(256);
+      }
+      return joinContainer(Uint8Array.from(out), split.data, { version: r.next() < 0.9 ? 7 : 3, deflate: r.next() < 0.5 });
+    };
+    const seen = fuzz(make, original, false, 2000, 20_000);
+    expect([...seen.values()].reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(seen.get('BAD_HEADER')).toBeGreaterThan(100);
+    expect(seen.get('CORRUPT_STREAM')).toBeGreaterThan(10);
   });
 });

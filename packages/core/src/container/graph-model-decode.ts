@@ -31,7 +31,7 @@ export function graphTensorValues(t: GraphModelTensor): Float32Array | Int32Arra
 
 /**
  * The preamble and validated header of a version 4, 5 or 6 file, after every check but the streams'.
- * A layer-graph file (versions 1-3) is `WRONG_MODEL_FORMAT`.
+ * A layer-graph file (versions 1-3 and 7) is `WRONG_MODEL_FORMAT`.
  */
 export function readCheckedGraphModelContainer(bytes: Uint8Array): Preamble & { readonly checked: GraphModelHeader } {
   return checkGraphModelContainer(readPreamble(bytes), bytes);

@@ -3,6 +3,7 @@
  * specification is docs/format.md.
  */
 import type { CompressedTensor, ModelTopology, StageProvenance } from '../compressed.js';
+import type { SeededConnectivity } from '../connectivity.js';
 
 /** The 8 magic bytes: `\x89 D C M \r \n \x1a \n` (PNG-style: catches text-mode and 7-bit mangling). */
 export const MAGIC = Object.freeze([0x89, 0x44, 0x43, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -16,9 +17,10 @@ export const FORMAT_VERSION = 2;
  * The newest format version this code reads: version 3 is version 2 with a compact binary header
  * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`); version
  * 4 holds a tfjs GraphModel (graph-model-header.ts); version 5 is version 4 with per-channel scales;
- * version 6 is version 5 with byte-plane float streams.
+ * version 6 is version 5 with byte-plane float streams; version 7 is version 3 with seeded
+ * connectivity.
  */
-export const NEWEST_FORMAT_VERSION = 6;
+export const NEWEST_FORMAT_VERSION = 7;
 /**
  * The format version of files that carry a tfjs GraphModel (a TensorFlow GraphDef and its named
  * weights) instead of a layer graph: JSON header, docs/format.md §9.
@@ -36,6 +38,20 @@ export const CHANNEL_SCALES_FORMAT_VERSION = 5;
  * when some stream is, so readers of version 5 refuse these with `UNSUPPORTED_VERSION`.
  */
 export const FLOAT_PLANES_FORMAT_VERSION = 6;
+
+/**
+ * The format version of layer-graph files with the compact header (version 3, compact-header.ts)
+ * in which a `sparse-coded` tensor may carry seeded connectivity: its positions regenerated from a
+ * 32-bit seed and keep threshold (`connectedPositions`, docs/format.md §2.10) instead of a `gaps`
+ * stream. Written only when some tensor is seeded, so files without one stay version 3 (or 2), and
+ * readers of version 3 refuse these with `UNSUPPORTED_VERSION`. Not a GraphModel version.
+ */
+export const SEEDED_CONNECTIVITY_FORMAT_VERSION = 7;
+/**
+ * Bytes a seeded tensor's connectivity takes in the compact header (`u32` seed, `u32` keep), in
+ * place of the `gapBits` byte and the `gaps` stream's record.
+ */
+export const SEEDED_CONNECTIVITY_HEADER_BYTES = 8;
 
 /** Whether a file of format `version` carries a tfjs GraphModel (versions 4 to 6). */
 export function isGraphModelVersion(version: number): boolean {
@@ -92,10 +108,16 @@ export interface TensorHeader {
   readonly layout: CompressedTensor['layout'];
   /** Sparse layouts: number of stored (nonzero) entries. */
   readonly entries?: number;
-  /** Sparse layouts: bits per relative index (see gaps.ts). */
+  /** Sparse layouts: bits per relative index (see gaps.ts); absent for a seeded tensor. */
   readonly gapBits?: number;
   /** Sparse layouts: `'column'` when entries are stored in column order (order.ts); absent for row order. */
   readonly order?: 'row' | 'column';
+  /**
+   * Format version 7, `sparse-coded` only: the positions are the connected positions of this
+   * seeded connectivity, in row order (docs/format.md §2.10); the tensor then has no `gapBits`,
+   * no `order` and no `gaps` stream, and `entries` is the number of connected positions.
+   */
+  readonly connectivity?: SeededConnectivity;
   readonly streams: Readonly<Partial<Record<StreamRole, StreamHeader>>>;
 }
 
@@ -121,3 +143,6 @@ export const LAYOUT_STREAMS: Readonly<Record<CompressedTensor['layout'], readonl
   sparse: ['gaps', 'values'],
   'sparse-coded': ['codebook', 'codes', 'gaps'],
 };
+
+/** The streams of a seeded `sparse-coded` tensor (format version 7): its positions need no `gaps`. */
+export const SEEDED_STREAMS: readonly StreamRole[] = ['codebook', 'codes'];

@@ -9,11 +9,12 @@ export { RAW_ENCODING, type StreamEncoder, type StreamDecoder, type StreamCoder,
 export type { StreamEncoding } from './plan-stream.js';
 export type { LayoutOptions, TensorEncoding } from './plan-tensor.js';
 export { encodeContainer, resolveLayoutOptions, type ContainerInput, type EncodeContainerOptions, type EncodedContainer } from './encode.js';
+export { isCompactHeaderVersion } from './compact-header.js';
 export { describeContainer, type ContainerDescription, type DescribeContainerOptions, type TensorBytes, type StreamBytes } from './describe.js';
 export { byteTableRows, formatByteTable, type ByteTableRow } from './describe-format.js';
 export { decodeContainer, readContainerHeader, type DecodeContainerOptions } from './decode.js';
 export { containerInputOf } from './recode.js';
-export { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
+export { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, SEEDED_CONNECTIVITY_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
 export { applyChannelScales, isChannelCount, scaledValue } from './channel-scales.js';
 export { exactInFloat16, roundToFloat16 } from './float16.js';
 export { encodeFloatPlanes, decodeFloatPlanes } from './float-planes.js';

@@ -4,6 +4,7 @@
  */
 import type { Codebook } from '../artifacts.js';
 import type { CompressedTensor } from '../compressed.js';
+import type { SeededConnectivity } from '../connectivity.js';
 import { DcError } from '../errors/dc-error.js';
 import type { Tensor } from '../ir/model.js';
 import { allocSymbols, bitsFor } from './bit-pack.js';
@@ -15,7 +16,8 @@ import { EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound } from '
 import { exactInFloat16 } from './float16.js';
 import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
 import type { StreamEncoder } from './stream-codec.js';
-import type { TensorDtype } from './header.js';
+import { SEEDED_CONNECTIVITY_HEADER_BYTES, type TensorDtype } from './header.js';
+import { seededCandidate } from './seeded-candidate.js';
 
 /** How tensors are laid out in the file. */
 export interface LayoutOptions {
@@ -36,7 +38,8 @@ export interface LayoutOptions {
   readonly order: 'auto' | 'row' | 'column';
   /**
    * The header: `'json'` (format version 2, readable text) or `'compact'` (version 3: binary,
-   * every field the model and the layout rules fix left out; docs/format.md §2.9).
+   * every field the model and the layout rules fix left out; docs/format.md §2.9; version 7 when
+   * a tensor is stored by seeded connectivity, §2.10).
    */
   readonly header: 'json' | 'compact';
   /** Whether the header records the stages that made the model (`stages`); `false` leaves it empty. */
@@ -62,6 +65,8 @@ export interface TensorEncoding {
   readonly gapBits?: number;
   /** Order of the entries, for sparse layouts. */
   readonly order?: 'row' | 'column';
+  /** Format version 7: the positions are those of this seeded connectivity (no `gaps` stream, no `gapBits`). */
+  readonly connectivity?: SeededConnectivity;
   readonly streams: readonly StreamEncoding[];
   /** Total stored bytes of the streams. */
   readonly bytes: number;
@@ -77,7 +82,7 @@ function smallest(candidates: Array<Omit<TensorEncoding, 'bytes'>>): TensorEncod
   let bestCost = Infinity;
   for (const c of candidates) {
     const bytes = storedBytes(c.streams);
-    const cost = bytes + (c.order === 'column' ? COLUMN_ORDER_HEADER_BYTES : 0);
+    const cost = bytes + (c.order === 'column' ? COLUMN_ORDER_HEADER_BYTES : 0) + (c.connectivity ? SEEDED_CONNECTIVITY_HEADER_BYTES : 0);
     if (cost < bestCost) [best, bestCost] = [{ ...c, bytes }, cost];
   }
   return best!;
@@ -147,8 +152,12 @@ function checkScales(key: string, shape: readonly number[], cb: Codebook): void 
   for (const s of scales) if (!Number.isFinite(scaledValue(s, lo)) || !Number.isFinite(scaledValue(s, hi))) throw new DcError('NON_FINITE_VALUE', `scale ${s} × a centroid of ${key} overflows float32`, { tensor: key });
 }
 
-/** Plans a clustered tensor: its codebook indices at its codebook's positions. */
-export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts: LayoutOptions): TensorEncoding {
+/**
+ * Plans a clustered tensor: its codebook indices at its codebook's positions. Given the seeded
+ * `connectivity` its mask was drawn from, a compact header and a layout other than `'dense'`, the
+ * seeded candidate (seeded-candidate.ts, format version 7) competes too, where it holds the tensor.
+ */
+export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts: LayoutOptions, connectivity?: SeededConnectivity): TensorEncoding {
   const size = tensor.values.length;
   checkCodebook(key, tensor.shape, size, cb);
   const k = cb.centroids.length;
@@ -175,6 +184,10 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
     const centroids = pruned ? Float32Array.of(...cb.centroids, 0) : cb.centroids;
     const streams = [planFloats('codebook', centroids, codebookType), ...scales, planSymbols('codes', codes, bits, opts.encoders)];
     candidates.push({ key, shape: tensor.shape, layout: 'dense-coded', entries: size, streams });
+  }
+  if (connectivity && opts.header === 'compact' && opts.layout !== 'dense') {
+    const seeded = seededCandidate(key, tensor.shape, cb, connectivity, codebookType, opts.encoders);
+    if (seeded) candidates.push(seeded);
   }
   return smallest(candidates);
 }

@@ -26,7 +26,8 @@ function codebookOf(t: CompressedTensor): Codebook | undefined {
 
 /**
  * The writer input that stands for `decoded`: its dense model, a codebook per coded tensor, a mask
- * per sparse float tensor (its stored positions) and its provenance.
+ * per sparse float tensor (its stored positions), the seeded connectivities of a version 7 file
+ * (else none) and its provenance.
  */
 export function containerInputOf(decoded: CompressedModel): Required<ContainerInput> {
   const codebooks = new Map<string, Codebook>();
@@ -40,5 +41,5 @@ export function containerInputOf(decoded: CompressedModel): Required<ContainerIn
       masks.set(key, mask);
     }
   }
-  return { model: toDenseModel(decoded), codebooks, masks, stages: decoded.stages };
+  return { model: toDenseModel(decoded), codebooks, masks, connectivity: decoded.connectivity ?? new Map(), stages: decoded.stages };
 }

@@ -9,7 +9,7 @@ import type { Preprocessing } from '../ir/model.js';
 import { checkGraph, type ResolvedGraph } from '../ops/check-graph.js';
 import type { Shape } from '../ops/op-spec.js';
 import { OPSET } from '../ops/table.js';
-import { isGraphModelVersion, type ContainerHeader, type ModelHeader } from './header.js';
+import { isGraphModelVersion, SEEDED_CONNECTIVITY_FORMAT_VERSION, type ContainerHeader, type ModelHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
 import { arr, bad, int, noOtherFields, obj, provenanceOf, str, tensorOf } from './validate-tensor.js';
 
@@ -54,7 +54,7 @@ function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: Resolv
 /**
  * Validates the parsed header of a file of format `version` whose data area holds `dataLength`
  * bytes: every field, the topology through the op table, and that the tensors are exactly the
- * parameters the nodes need, with their shapes.
+ * parameters the nodes need, with their shapes. Seeded connectivity (§2.10) only in version 7.
  */
 export function validateHeader(json: unknown, dataLength: number, version = 2): ContainerHeader {
   if (isGraphModelVersion(version)) {
@@ -76,7 +76,8 @@ export function validateHeader(json: unknown, dataLength: number, version = 2): 
     if (!want) bad(`tensor key "${key}" is not a parameter of a node in the model (see each kind's parameters in docs/format.md §6)`, key);
     if (shape.length !== want.length || shape.some((d, j) => d !== want[j])) bad(`tensor ${key}: shape [${shape.join(', ')}] does not match its node, which needs [${want.join(', ')}]`, key);
   };
-  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: false }));
+  const seeded = version === SEEDED_CONNECTIVITY_FORMAT_VERSION;
+  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: false, seeded }));
   const keys = new Set(tensors.map((t) => t.key));
   if (keys.size !== tensors.length) bad('tensors has duplicate keys');
   const missing = [...expected.keys()].filter((k) => !keys.has(k));

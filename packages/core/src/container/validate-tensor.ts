@@ -8,7 +8,8 @@
 import type { StageProvenance } from '../compressed.js';
 import { DcError } from '../errors/dc-error.js';
 import { show } from '../ops/config-reader.js';
-import { isFloatType, LAYOUT_STREAMS, SECTION_ALIGNMENT, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
+import type { SeededConnectivity } from '../connectivity.js';
+import { isFloatType, LAYOUT_STREAMS, SECTION_ALIGNMENT, SEEDED_STREAMS, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
 import { isChannelCount } from './channel-scales.js';
 import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
 import { RAW_ENCODING } from './stream-codec.js';
@@ -103,6 +104,15 @@ export interface TensorRules {
   readonly scales?: boolean;
   /** Format version 6: a float stream may be stored as coded byte planes (§9.4); before, float streams are raw. */
   readonly floatPlanes?: boolean;
+  /** Format version 7: a `sparse-coded` tensor may carry seeded `connectivity` (§2.10); before, the field is refused. */
+  readonly seeded?: boolean;
+}
+
+/** A tensor's `connectivity` member (§2.10): `seed` 0..2^32 − 1, `keep` 1..2^32 − 1, nothing else. */
+function connectivityOf(v: unknown, key: string): SeededConnectivity {
+  const o = obj(v, `tensor ${key}: connectivity`);
+  noOtherFields(o, ['seed', 'keep'], `tensor ${key}: connectivity`);
+  return { seed: int(o.seed, `tensor ${key}: connectivity.seed`, 0, 2 ** 32 - 1), keep: int(o.keep, `tensor ${key}: connectivity.keep`, 1, 2 ** 32 - 1) };
 }
 
 /** Checks tensor entry `i` of a header (`BAD_HEADER`) and returns it. */
@@ -121,13 +131,19 @@ export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeade
   if (layout !== 'dense' && layout !== 'dense-coded' && layout !== 'sparse' && layout !== 'sparse-coded') bad(`tensor ${key}: unknown layout ${show(layout)}`, key);
   if (dtype !== undefined && dtype !== 'float32' && layout !== 'dense') bad(`tensor ${key}: a ${dtype} tensor has the dense layout`, key);
   const sparse = layout === 'sparse' || layout === 'sparse-coded';
+  if (o.connectivity !== undefined) {
+    if (!rules.seeded) bad(`tensor ${key}: connectivity needs format version 7`, key);
+    if (layout !== 'sparse-coded') bad(`tensor ${key}: connectivity needs the sparse-coded layout, not ${layout}`, key);
+    if (o.gapBits !== undefined || o.order !== undefined) bad(`tensor ${key}: a seeded tensor has no gapBits and no order (its positions are in row order)`, key);
+  }
+  const connectivity = o.connectivity === undefined ? undefined : connectivityOf(o.connectivity, key);
   const entries = sparse ? int(o.entries, `tensor ${key}: entries`, 0, size) : undefined;
-  const gapBits = sparse ? int(o.gapBits, `tensor ${key}: gapBits`, 1, 16) : undefined;
+  const gapBits = sparse && !connectivity ? int(o.gapBits, `tensor ${key}: gapBits`, 1, 16) : undefined;
   const order = o.order ?? 'row';
   if (order !== 'row' && order !== 'column') bad(`tensor ${key}: order must be "row" or "column"`, key);
   if (order === 'column' && (!sparse || shape.length < 2)) bad(`tensor ${key}: column order needs a sparse layout and at least 2 dimensions`, key);
   const so = obj(o.streams, `tensor ${key}: streams`);
-  const roles = LAYOUT_STREAMS[layout];
+  const roles = connectivity ? SEEDED_STREAMS : LAYOUT_STREAMS[layout];
   const scaled = rules.scales === true && (layout === 'dense-coded' || layout === 'sparse-coded') && so.scales !== undefined;
   for (const role of Object.keys(so)) if (!roles.includes(role as StreamRole) && !(scaled && role === 'scales')) bad(`tensor ${key}: layout ${layout} has no "${role}" stream`, key);
   const streams: Partial<Record<StreamRole, StreamHeader>> = {};
@@ -153,5 +169,6 @@ export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeade
     const most = n + Math.floor((size - n) / (2 ** gapBits! - 1));
     expect('gaps', (s) => s.type === 'symbols' && s.bits === gapBits && s.count >= n && s.count <= most, `symbols of gapBits bits, ${n} to ${most} gap symbols`);
   }
-  return { key, ...(dtype === undefined ? {} : { dtype }), shape, layout, ...(sparse ? { entries, gapBits, order } : {}), streams };
+  const sparseFields = connectivity ? { entries, connectivity } : { entries, gapBits, order: order as 'row' | 'column' };
+  return { key, ...(dtype === undefined ? {} : { dtype }), shape, layout, ...(sparse ? sparseFields : {}), streams };
 }

@@ -3,6 +3,9 @@ import { decodeContainer } from '../container/decode.js';
 import { createPipeline } from '../pipeline/pipeline.js';
 import { constantCoder } from '../testing/constant-coder.js';
 import { thrownErrorCode } from '../testing/error-code.js';
+import { readPreamble } from '../container/framing.js';
+import { seededModel } from '../container/seeded-file.test-support.js';
+import { densify } from '../compressed.js';
 import { clusteredTinyModel, tinyConvModel } from '../testing/fixtures.js';
 import { runStageContract } from '../testing/stage-contract.js';
 import { encodeFile } from './encode-file.js';
@@ -46,6 +49,22 @@ describe('encodeFile', () => {
     const want = model.layers[1].params.bias!.values;
     expect(bias.layout === 'dense' && [...bias.values].every((v, i) => Math.abs(v - want[i]) <= Math.abs(want[i]) * 2 ** -11)).toBe(true);
     expect(half.model).toEqual(model); // the model itself is not rounded: its codebooks still describe it
+  });
+
+  it('stores a kernel by the seed of its prune/connectivity with a compact header (format version 7)', async () => {
+    const { model, codebooks, connectivity, c } = seededModel();
+    const artifacts = { 'quantize/codebooks': codebooks, 'prune/connectivity': connectivity };
+    const result = await createPipeline().use(encodeFile({ header: 'compact' })).run(model, { artifacts });
+    const bytes = result.artifacts['encode/file']!.bytes;
+    expect(readPreamble(bytes).version).toBe(7);
+    const decoded = decodeContainer(bytes);
+    expect(decoded.connectivity).toEqual(new Map([['fc1/kernel', c]]));
+    expect(densify(decoded.tensors.get('fc1/kernel')!)).toEqual(model.layers[0].params.kernel!.values);
+    const m = result.report.stages[0].metrics as { layers: Array<Record<string, unknown>>; sections: { gaps: number } };
+    expect(m.layers[0]).toMatchObject({ tensor: 'fc1/kernel', layout: 'sparse-coded', gapBits: null, order: null, indexBits: { coded: 0 } });
+    expect(m.sections.gaps).toBe(0);
+    const json = await createPipeline().use(encodeFile()).run(model, { artifacts });
+    expect(readPreamble(json.artifacts['encode/file']!.bytes).version).toBe(2);
   });
 
   it('records a preset under its own name and options', async () => {

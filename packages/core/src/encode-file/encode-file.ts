@@ -42,8 +42,9 @@ export interface StageIdentity {
 /**
  * Creates the file-writing stage (name `dc:encode`, or `identity.name` for a preset such as
  * `huffmanEncode()` of `@dc/huffman`). It requires nothing; it uses `prune/masks` (sparse storage
- * of kept weights) and `quantize/codebooks` (weights stored as codebook indices) when earlier
- * stages provide them, and provides `encode/file`: `{ bytes, decoded }`, where `decoded` is the
+ * of kept weights), `quantize/codebooks` (weights stored as codebook indices) and
+ * `prune/connectivity` (with `header: 'compact'`, seeded masks stored by seed, format version 7)
+ * when earlier stages provide them, and provides `encode/file`: `{ bytes, decoded }`, where `decoded` is the
  * result of decoding `bytes` with the same coders. When the file would decode to other values
  * than the model holds (masks or codebooks that no longer describe the weights), it fails with
  * `STALE_ARTIFACT` naming the tensors rather than writing that file. Options are checked when the
@@ -67,14 +68,15 @@ export function encodeFile(options: EncodeFileOptions = {}, identity?: StageIden
     options: json,
     requires: [],
     provides: ['encode/file'],
-    uses: ['prune/masks', 'quantize/codebooks'],
+    uses: ['prune/masks', 'quantize/codebooks', 'prune/connectivity'],
     async apply({ model, artifacts }, ctx) {
       ctx.throwIfAborted();
       const masks = artifacts['prune/masks'];
       const codebooks = artifacts['quantize/codebooks'];
+      const connectivity = artifacts['prune/connectivity'];
       // The whole pipeline so far (this stage last) goes into the file's provenance.
       const stages: StageProvenance[] = [...ctx.stages];
-      const input = { model, masks, codebooks, stages };
+      const input = { model, masks, codebooks, connectivity, stages };
       const encoded = encodeContainer(input, layout);
       ctx.progress({ label: 'encoded', current: 1, total: 3 });
       ctx.throwIfAborted();

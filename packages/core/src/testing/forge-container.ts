@@ -5,14 +5,14 @@
  */
 import { crc32 } from '../container/crc32.js';
 import { COMPACT_HEADER_DICTIONARY } from '../container/compact-dictionary.js';
-import { COMPACT_HEADER_VERSION, writeCompactHeader } from '../container/compact-header.js';
+import { isCompactHeaderVersion, writeCompactHeader } from '../container/compact-header.js';
 import { assembleFile, HEADER_DEFLATED, readPreamble, storeHeader } from '../container/framing.js';
 import { FORMAT_VERSION, type ContainerHeader } from '../container/header.js';
 
 /** A file taken apart: its format version, its header (parsed, and as bytes) and its data area. */
 export interface SplitContainer {
   readonly version: number;
-  /** The header as JSON-shaped data (a compact header of version 3 is read into that shape). */
+  /** The header as JSON-shaped data (a compact header of version 3 or 7 is read into that shape). */
   readonly header: unknown;
   /** The header's bytes after inflating: JSON text, or a compact header. */
   readonly headerBytes: Uint8Array;
@@ -27,15 +27,15 @@ export function splitContainer(bytes: Uint8Array): SplitContainer {
 
 /**
  * A JSON-shaped header in the form format `version` stores it: JSON text (versions 1, 2) or a
- * compact header (3; throws on a header the compact writer cannot express).
+ * compact header (3 and 7; throws on a header the compact writer cannot express).
  */
 export function serialiseHeader(header: unknown, version: number): string | Uint8Array {
-  return version === COMPACT_HEADER_VERSION ? writeCompactHeader(header as ContainerHeader) : JSON.stringify(header);
+  return isCompactHeaderVersion(version) ? writeCompactHeader(header as ContainerHeader) : JSON.stringify(header);
 }
 
 /** Options of {@link joinContainer}. */
 export interface JoinContainerOptions {
-  /** Format version written in the preamble (default: the one the writer writes); 3 deflates with the compact headers' dictionary. */
+  /** Format version written in the preamble (default: the one the writer writes); 3 and 7 deflate with the compact headers' dictionary. */
   readonly version?: number;
   /** Store the header deflated (default true). */
   readonly deflate?: boolean;
@@ -48,7 +48,7 @@ export interface JoinContainerOptions {
  */
 export function joinContainer(header: string | Uint8Array, data: Uint8Array, options: JoinContainerOptions = {}): Uint8Array {
   const version = options.version ?? FORMAT_VERSION;
-  const dictionary = version === COMPACT_HEADER_VERSION ? COMPACT_HEADER_DICTIONARY : undefined;
+  const dictionary = isCompactHeaderVersion(version) ? COMPACT_HEADER_DICTIONARY : undefined;
   return assembleFile(storeHeader(header, options.deflate ?? true, dictionary), [data], [0], data.length, version);
 }
 

@@ -3,7 +3,7 @@
  * bytes; for compact headers also their bytes), checksums made valid again, then decode →
  * invariants → load (plan) → one sample on the CPU runtime. The outcome is a `DcError` code or a loaded model; anything else is a finding.
  */
-import { createRandom, decodeContainer, isDcError, isGraphModelVersion, readContainerHeader, type CompressedModel } from '@dc/core';
+import { createRandom, decodeContainer, isCompactHeaderVersion, isDcError, isGraphModelVersion, readContainerHeader, type CompressedModel } from '@dc/core';
 import { joinContainer, resealSections, serialiseHeader } from '@dc/core/testing';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -62,10 +62,11 @@ export function caseBytes(corpus: FuzzCorpus, runSeed: number, index: number): {
   }
   if (r.next() < 0.97) resealSections(header, data);
   let text: string | Uint8Array;
-  if (seed.version === 3) {
+  if (isCompactHeaderVersion(seed.version)) {
     // The compact writer expects a valid header (it loops on a varint of NaN): the edited header
     // goes through the version 2 reader first; edits it refuses keep the seed's compact header,
-    // whose bytes are mutated below.
+    // whose bytes are mutated below (always so for a seeded file, version 7, which the version 2
+    // reader refuses).
     text = compactOrSeed(header, data, seed.headerBytes);
     if (text === seed.headerBytes) mutations.push('(kept the compact header)');
     if (r.next() < 0.4) {

@@ -38,7 +38,8 @@ export interface FuzzCorpus {
   readonly pool: MutationPool;
 }
 
-const SHIPPED = ['lenet-300-100', 'lenet-5'];
+// The paper preset's files and the seeded preset's (format version 7).
+const SHIPPED = ['lenet-300-100', 'lenet-5', 'lenet-300-100-seeded', 'lenet-5-seeded'];
 
 function seedOf(name: string, bytes: Uint8Array): FuzzSeed {
   const { version, header, headerBytes, data } = splitContainer(bytes);

@@ -28,9 +28,18 @@ function locate(stem: string, envVar: string): ConformanceFile {
   return { name: stem, path, reason: `no ${stem}.dcm (set ${envVar}, or run \`pnpm demo\` to write out/${stem}.dcm)` };
 }
 
-/** The real files the suite looks for: `$DC_LENET300_FILE` / `$DC_LENET5_FILE`, else `out/<name>.dcm` or `apps/demo/compressed/<name>.dcm` under the working directory. */
+/**
+ * The real files the suite looks for: `$DC_LENET300_FILE` / `$DC_LENET5_FILE`, else `out/<name>.dcm`
+ * or `apps/demo/compressed/<name>.dcm` under the working directory; then the seeded preset's files
+ * (format version 7, `$DC_LENET300_SEEDED_FILE` / `$DC_LENET5_SEEDED_FILE`).
+ */
 export function conformanceFiles(): ConformanceFile[] {
-  return [locate('lenet-300-100', 'DC_LENET300_FILE'), locate('lenet-5', 'DC_LENET5_FILE')];
+  return [
+    locate('lenet-300-100', 'DC_LENET300_FILE'),
+    locate('lenet-5', 'DC_LENET5_FILE'),
+    locate('lenet-300-100-seeded', 'DC_LENET300_SEEDED_FILE'),
+    locate('lenet-5-seeded', 'DC_LENET5_SEEDED_FILE'),
+  ];
 }
 
 /** Options of {@link describeFileConformance}. */
