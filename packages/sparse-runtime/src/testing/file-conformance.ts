@@ -22,10 +22,10 @@ export interface ConformanceFile {
   readonly reason: string;
 }
 
-function locate(stem: string, envVar: string): ConformanceFile {
+function locate(stem: string, envVar: string, made = `\`pnpm demo\` writes out/${stem}.dcm`): ConformanceFile {
   const candidates = [process.env[envVar], `out/${stem}.dcm`, `apps/demo/compressed/${stem}.dcm`, `apps/demo/out/${stem}.dcm`].filter((p): p is string => !!p);
   const path = candidates.map((p) => resolve(p)).find((p) => existsSync(p));
-  return { name: stem, path, reason: `no ${stem}.dcm (set ${envVar}, or run \`pnpm demo\` to write out/${stem}.dcm)` };
+  return { name: stem, path, reason: `no ${stem}.dcm (set ${envVar}; ${made})` };
 }
 
 /**
@@ -37,8 +37,8 @@ export function conformanceFiles(): ConformanceFile[] {
   return [
     locate('lenet-300-100', 'DC_LENET300_FILE'),
     locate('lenet-5', 'DC_LENET5_FILE'),
-    locate('lenet-300-100-seeded', 'DC_LENET300_SEEDED_FILE'),
-    locate('lenet-5-seeded', 'DC_LENET5_SEEDED_FILE'),
+    locate('lenet-300-100-seeded', 'DC_LENET300_SEEDED_FILE', '`pnpm demo --preset seeded` writes it as out/lenet-300-100.dcm'),
+    locate('lenet-5-seeded', 'DC_LENET5_SEEDED_FILE', '`pnpm demo --model lenet-5 --preset seeded` writes it as out/lenet-5.dcm'),
   ];
 }
 
