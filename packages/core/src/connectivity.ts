@@ -52,13 +52,13 @@ export function connectivityForDensity(seed: number, density: number): SeededCon
   return { seed, keep: Math.min(TWO_32 - 1, Math.max(1, Math.round(density * TWO_32))) };
 }
 
-/** The connected positions of a tensor of `size` elements, ascending. */
+/** The connected positions of a tensor of `size` elements, ascending (one hash per element, through the mask). */
 export function connectedPositions(c: SeededConnectivity, size: number): Uint32Array {
+  const mask = connectivityMask(c, size);
   let count = 0;
-  for (let i = 0; i < size; i++) if (connectivityHash(i, c.seed) < c.keep) count++;
+  for (let i = 0; i < size; i++) count += mask[i];
   const out = new Uint32Array(count);
-  let j = 0;
-  for (let i = 0; i < size; i++) if (connectivityHash(i, c.seed) < c.keep) out[j++] = i;
+  for (let i = 0, j = 0; i < size; i++) if (mask[i]) out[j++] = i;
   return out;
 }
 

@@ -8,7 +8,7 @@ export { pruneLowMagnitude } from './prune-low-magnitude.js';
 export type { PruneLowMagnitudeOptions, PerLayer, RetrainOptions, SplicingOptions } from './options.js';
 export { createSplicingHooks, type SplicingHooks, type SplicedTensor } from './splicing-hooks.js';
 export { scheduleValue, scheduleValues, type PruneSchedule, type ConstantSchedule, type PolynomialSchedule } from './schedule.js';
-export { seededConnectivity, SEEDED_STAGE_NAME, type SeededConnectivityOptions } from './seeded-connectivity.js';
+export { seededConnectivity, densityOfSparsity, SEEDED_STAGE_NAME, type SeededConnectivityOptions } from './seeded-connectivity.js';
 export { createMaskHooks, type MaskHooks } from './mask-hooks.js';
 export { applyMasks, countMaskViolations } from './masks.js';
 export { keptStd, stdThreshold, pruneByThreshold, pruneToSparsity, pruneGlobal, pruneSmallest, applyMask, countKept, type MaskedValues, type PruneResult } from './magnitude.js';

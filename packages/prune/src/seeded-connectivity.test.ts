@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectivityMask, createPipeline, isDcError, listParams } from '@dc/core';
 import { pruneLowMagnitude } from './prune-low-magnitude.js';
-import { seededConnectivity } from './seeded-connectivity.js';
+import { densityOfSparsity, seededConnectivity } from './seeded-connectivity.js';
 import { createFakeTrainer } from './test/fake-trainer.js';
 import { randomTensor } from './test/models.js';
 import type { Model } from '@dc/core';
@@ -75,6 +75,11 @@ describe('seededConnectivity', () => {
       }
       expect(isDcError(error) && error.code).toBe('INVALID_OPTION');
     }
+  });
+
+  it('densityOfSparsity keeps what a sparsity target keeps, leaving layers at sparsity 0 whole', () => {
+    expect(densityOfSparsity(0.75)).toBe(0.25);
+    expect(densityOfSparsity({ conv1: 0, ip1: 0.9, '*': 0.5 })).toEqual({ ip1: 1 - 0.9, '*': 0.5 });
   });
 
   it('needs a trainer to retrain', async () => {

@@ -56,6 +56,15 @@ function resolve(options: SeededConnectivityOptions): Required<Pick<SeededConnec
 }
 
 /**
+ * The `density` of {@link seededConnectivity} that keeps what `sparsity` (a `pruneLowMagnitude`
+ * target) keeps: `1 − s` per layer; layers at sparsity 0 are left out (they stay whole).
+ */
+export function densityOfSparsity(sparsity: PerLayer): PerLayer {
+  if (typeof sparsity === 'number') return 1 - sparsity;
+  return Object.fromEntries(Object.entries(sparsity).filter(([, s]) => s > 0).map(([layer, s]) => [layer, 1 - s]));
+}
+
+/**
  * Creates the seeded connectivity stage. Each selected kernel keeps the weights its seeded mask
  * connects (expected share `density`) and the rest become exactly `0`; with `retrain`, the model
  * is fine-tuned with the masks fixed (gradients masked, pruned weights re-zeroed). Provides

@@ -1,6 +1,6 @@
 import { createPipeline, encodeFile, type EncodedFile, type Stage, type Model, type PipelineReport, type TrainingService } from '@dc/core';
 import { huffmanCoder } from '@dc/huffman';
-import { pruneLowMagnitude, seededConnectivity, type PruneLowMagnitudeOptions } from '@dc/prune';
+import { densityOfSparsity, pruneLowMagnitude, seededConnectivity, type PruneLowMagnitudeOptions } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { ransCoder } from '@dc/rans';
 import { PIXEL_PREPROCESSING } from '../data.js';
@@ -65,8 +65,7 @@ const magnitudeStage = (options: PruneLowMagnitudeOptions): PruneStage => pruneL
  */
 function seededStage(settings: DemoSettings, seed: number, phase: 'retrain' | 'polish' = 'retrain'): PruneStage {
   const { prune } = settings;
-  // Layers at sparsity 0 stay whole (a seeded mask of density 1 would connect everything anyway).
-  const density = Object.fromEntries(Object.entries(settings.sparsity).filter(([, s]) => s > 0).map(([layer, s]) => [layer, 1 - s]));
+  const density = densityOfSparsity(settings.sparsity);
   const retrain = phase === 'polish' ? { epochs: prune.polishEpochs, learningRate: prune.retrainLearningRate / 10 } : { epochs: prune.rounds * prune.retrainEpochs, learningRate: prune.retrainLearningRate };
   // Typed as the masks' provider the pipeline below is built for; at run time its seeds flow to the writer too.
   return seededConnectivity({ density, seed, ...(retrain.epochs > 0 ? { retrain } : {}) }) as unknown as PruneStage;

@@ -1,10 +1,10 @@
 /** The Deep Compression stages of a `dc compress` run, from its settings. */
 import { encodeFile, foldBatchNorm, type Stage } from '@dc/core';
 import { huffmanCoder } from '@dc/huffman';
-import { pruneLowMagnitude, seededConnectivity } from '@dc/prune';
+import { densityOfSparsity, pruneLowMagnitude, seededConnectivity } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { ransCoder } from '@dc/rans';
-import type { CompressSettings, PerLayer } from './settings.js';
+import type { CompressSettings } from './settings.js';
 
 /** `bits` as clusterWeights takes it: one number, or `'*'` plus per-layer overrides. */
 function clusterBits(bits: CompressSettings['bits']) {
@@ -55,17 +55,11 @@ function magnitudeStages(s: CompressSettings, retrain: boolean, polish: { epochs
  * tenth of the rate.
  */
 function seededStages(s: CompressSettings, seed: number, retrain: boolean, polish: { epochs: number; learningRate: number } | undefined): Stage[] {
-  const density = densityOf(s.sparsity);
+  const density = densityOfSparsity(s.sparsity);
   const epochs = s.prune.rounds * s.prune.retrainEpochs;
   const stages = [seededConnectivity({ density, seed, ...(retrain ? { retrain: { epochs, learningRate: s.prune.retrainLearningRate } } : {}) }) as Stage];
   if (polish) stages.push(seededConnectivity({ density, seed, retrain: polish }) as Stage);
   return stages;
-}
-
-/** The kept share of each layer that `sparsity` prunes, without the layers it leaves whole. */
-function densityOf(sparsity: PerLayer): PerLayer {
-  if (typeof sparsity === 'number') return 1 - sparsity;
-  return Object.fromEntries(Object.entries(sparsity).filter(([, v]) => v > 0).map(([layer, v]) => [layer, 1 - v]));
 }
 
 /** The writer: each stream Huffman- or rANS-coded, whichever is smaller; floats float16 unless `float32`; the compact header. */

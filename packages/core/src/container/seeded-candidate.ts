@@ -4,7 +4,7 @@
  * reader regenerates the positions from the seed and keep threshold stored in the header.
  */
 import type { Codebook } from '../artifacts.js';
-import { connectedPositions, connectivityHash, type SeededConnectivity } from '../connectivity.js';
+import { connectedPositions, type SeededConnectivity } from '../connectivity.js';
 import { allocSymbols, bitsFor } from './bit-pack.js';
 import { MAX_CODEBOOK_ENTRIES } from './limits.js';
 import { planFloats, planSymbols } from './plan-stream.js';
@@ -28,19 +28,17 @@ export function seededCandidate(
   encoders: readonly StreamEncoder[],
 ): Omit<TensorEncoding, 'bytes'> | undefined {
   if (cb.scales) return undefined;
-  for (let i = 0; i < cb.positions.length; i++) {
-    if (cb.centroids[cb.codes[i]] !== 0 && connectivityHash(cb.positions[i], connectivity.seed) >= connectivity.keep) return undefined;
-  }
   const size = shape.reduce((a, b) => a * b, 1);
   const positions = connectedPositions(connectivity, size);
-  // Walk both ascending position lists together: a connected position either has a code of cb or is pruned.
+  // Walk both ascending position lists together: a position of cb is either connected (its code
+  // goes there) or outside, allowed only with a 0 centroid; connected positions cb skips are pruned.
   const coded = new Int32Array(positions.length).fill(-1);
-  let pruned = false;
-  for (let j = 0, i = 0; j < positions.length; j++) {
-    while (i < cb.positions.length && cb.positions[i] < positions[j]) i++;
-    if (i < cb.positions.length && cb.positions[i] === positions[j]) coded[j] = cb.codes[i];
-    else pruned = true;
+  for (let i = 0, j = 0; i < cb.positions.length; i++) {
+    while (j < positions.length && positions[j] < cb.positions[i]) j++;
+    if (j < positions.length && positions[j] === cb.positions[i]) coded[j++] = cb.codes[i];
+    else if (cb.centroids[cb.codes[i]] !== 0) return undefined;
   }
+  const pruned = coded.includes(-1);
   let centroids: Float32Array = cb.centroids;
   let zero = pruned ? centroids.findIndex((c) => Object.is(c, 0)) : 0;
   if (zero < 0) {
