@@ -123,7 +123,7 @@ async function benchModel(ctx, name) {
     // Each photograph again, jittered by one grey level in JITTER_DRAWS draws (dc compress's default,
     // unless --judge-unstable): what the original itself changes beyond the budget under any is not judged.
     const random = ctx.createRandom(1);
-    const jitter = (batches) => Array.from({ length: ctx.jitterDraws }, () => batches.map((b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random) : x.clone())))).flat();
+    const jitter = (batches) => ctx.jitteredDraws(batches, (b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random) : x.clone())));
     const jitteredCalibration = jitter(calibration);
     const jitteredTest = jitter(test);
     try {
@@ -298,7 +298,8 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     allocate,
     runner: await mod(root, 'cli', 'no-retrain/graph-runner'),
     inputs: await mod(root, 'cli', 'no-retrain/image-inputs'),
-    jitterDraws: (await mod(root, 'cli', 'no-retrain/calibration')).JITTER_DRAWS,
+    // dc compress's jittered copies (JITTER_DRAWS draws, one after another).
+    jitteredDraws: (await mod(root, 'cli', 'no-retrain/calibration')).jitteredDraws,
     graphModel,
     // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to.
     compressTensor: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensor,

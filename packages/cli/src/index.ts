@@ -15,7 +15,7 @@ export { addRetrainingOptions } from './retraining-options.js';
 export { readNpy, type NumericArray } from './data/npy.js';
 export { compressCalibrated, formatCalibrated, describeFidelity, type CalibratedOptions, type CalibratedResult } from './commands/compress-calibrated.js';
 export { readImage, readImageDir, IMAGE_EXTENSIONS, type RgbImage } from './data/images.js';
-export { readInputBatches, JITTER_DRAWS, type InputBatches } from './no-retrain/calibration.js';
+export { readInputBatches, jitteredDraws, JITTER_DRAWS, type InputBatches } from './no-retrain/calibration.js';
 export { createGraphRunner, type GraphRunner } from './no-retrain/graph-runner.js';
 export { imageLayout, imageTensor, jitterInput, type ImageInputSpec } from './no-retrain/image-inputs.js';
 export { compressGraphFile, writeCompressedGraph, graphAllocationFromFlags, isGraphModelFile, formatCompressGraph, GRAPH_DEFAULTS, type CompressGraphOptions, type CompressGraphResult } from './commands/compress-graph.js';

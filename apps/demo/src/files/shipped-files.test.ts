@@ -41,6 +41,18 @@ async function reencode(stage: Stage, bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 describe('shipped .dcm files', () => {
+  it("are each listed in compressed/README.md with their bytes and ratio to float32", () => {
+    const readme = readFileSync(new URL('../../compressed/README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((l) => /^\| `[^`]+\.dcm` \|/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
+    expect(rows.map((r) => r[1])).toEqual(FILES.map((f) => `\`${f}.dcm\``));
+    for (const [, name, , bytesCell, ratioCell] of rows) {
+      const bytes = new Uint8Array(readFileSync(new URL(`../../compressed/${name.slice(1, -1)}`, import.meta.url)));
+      const elements = [...decodeContainer(bytes, { decoders }).tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+      expect(bytesCell).toBe(bytes.length.toLocaleString('en'));
+      expect(ratioCell).toBe(`${((4 * elements) / bytes.length).toFixed(1)}×`);
+    }
+  });
+
   for (const file of FILES) {
     it(`${file}.dcm is byte-identical when re-encoded from its decoded model by its writer stage`, async () => {
       const bytes = new Uint8Array(readFileSync(new URL(`../../compressed/${file}.dcm`, import.meta.url)));

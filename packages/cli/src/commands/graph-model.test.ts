@@ -36,6 +36,8 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     const text = (await dc('inspect', out)).stdout;
     expect(text).toContain('model/fc/weights');
     expect(text).toContain(`tfjs GraphModel (format version ${bytes[8]}),`);
+    // Its header is JSON (GraphModel versions 4-6), not the compact header of versions 3 and 7.
+    expect(text).toMatch(new RegExp(`header +deflated JSON \\(\\d+ B inflated\\) \\+ 32 B preamble, format v${bytes[8]}`));
     expect(inspected.sections.version).toBe(bytes[8]);
 
     const run = JSON.parse((await dc('run', out, '--json')).stdout);

@@ -31,6 +31,17 @@ export interface InputBatches {
 export const JITTER_DRAWS = 4;
 
 /**
+ * `draws` jittered copies of `batches`, one draw after another (draw j's batch b at
+ * `j × batches.length + b`), each batch jittered by `jitter` in that order: the layout
+ * `jitteredCalibration` of `@dc/allocate` reads.
+ */
+export function jitteredDraws<B>(batches: readonly B[], jitter: (batch: B) => B, draws = JITTER_DRAWS): B[] {
+  const out: B[] = [];
+  for (let d = 0; d < draws; d++) for (const b of batches) out.push(jitter(b));
+  return out;
+}
+
+/**
  * Reads `path` (a folder of `.png` / `.jpg` photographs, or a `.npy` array `[n, ...input shape]`)
  * for the model input `spec` (`-1`: any size): `DATA_MISMATCH` when the array's shape does not
  * fit, `BAD_DATA_FILE` when nothing can be read. At most `batchSize` samples per batch (1 when the
@@ -47,7 +58,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec)), per);
     if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };
     const random = createRandom(jitterSeed);
-    const jittered = Array.from({ length: JITTER_DRAWS }, () => batches.map((b) => jitterInput(tfjs, b, random))).flat();
+    const jittered = jitteredDraws(batches, (b) => jitterInput(tfjs, b, random));
     return { batches, samples: images.length, source: 'images', jittered };
   }
   const array = await readNpy(path);

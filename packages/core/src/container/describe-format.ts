@@ -1,4 +1,5 @@
 /** The byte table of {@link describeContainer} as text rows and a plain-text table. */
+import { isCompactHeaderVersion } from './compact-header.js';
 import type { ContainerDescription } from './describe.js';
 
 /** One row of the byte table. */
@@ -18,7 +19,8 @@ export interface ByteTableRow {
 /** The rows of the byte table: the header (preamble included), each stream, the padding, the total. */
 export function byteTableRows(d: ContainerDescription): ByteTableRow[] {
   const share = (n: number) => (d.fileBytes === 0 ? 0 : n / d.fileBytes);
-  const kind = d.version >= 3 ? 'compact header' : 'JSON';
+  // Versions 3 and 7 have the compact header; 1, 2 and the GraphModel versions 4-6 a JSON one.
+  const kind = isCompactHeaderVersion(d.version) ? 'compact header' : 'JSON';
   const head = `${d.header.deflated ? `deflated ${kind} (${d.header.jsonBytes} B inflated)` : kind} + ${d.preambleBytes} B preamble, format v${d.version}`;
   const rows: ByteTableRow[] = [{ section: 'header', content: head, encoding: '', bytes: d.totals.header, tableBytes: 0, share: share(d.totals.header) }];
   for (const t of d.tensors) {
