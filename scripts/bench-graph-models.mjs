@@ -144,6 +144,8 @@ async function benchModel(ctx, name) {
         compressTensor,
         float16: ctx.float16,
         ...(ctx.judgeUnstable ? {} : { jitteredCalibration }),
+        // dc compress's default (16); --refinements 0 plans as before refinement.
+        maxRefinements: ctx.maxRefinements,
       });
       const planSeconds = (performance.now() - t0) / 1000;
       const plain = [];
@@ -264,7 +266,7 @@ async function benchOnSomeBackend(ctx, name) {
  * others take the highest gain);
  * `onModel(partial)` gets the result so far after each model.
  */
-export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, biasCorrection = true, judgeUnstable = false, onModel }) {
+export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, biasCorrection = true, judgeUnstable = false, maxRefinements = 16, onModel }) {
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -314,12 +316,13 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     float16,
     biasCorrection,
     judgeUnstable,
+    maxRefinements,
   };
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable };
+  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable, maxRefinements };
   const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
@@ -371,9 +374,9 @@ export function summarize(models, total, settings, load) {
 export function mergeShards(outputs) {
   const byName = new Map(outputs.flatMap((o) => o.models).map((m) => [m.model, m]));
   const models = [...byName.values()].sort((a, b) => (a.originalBytes ?? 0) - (b.originalBytes ?? 0));
-  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable } = outputs[0];
+  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable, maxRefinements } = outputs[0];
   const load = [Math.min(...outputs.map((o) => o.load.start)), Math.max(...outputs.map((o) => o.load.end))];
-  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable }, load);
+  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable, maxRefinements }, load);
 }
 
 /** One line per model and the medians, for `pnpm bench`'s text output. */
@@ -388,11 +391,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction] [--judge-unstable]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction] [--judge-unstable] [--refinements n]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -422,6 +425,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     float16: !values['no-float16'],
     biasCorrection: !values['no-bias-correction'],
     judgeUnstable: Boolean(values['judge-unstable']),
+    ...(values.refinements ? { maxRefinements: Number(values.refinements) } : {}),
     onModel: save,
   });
   save(output);

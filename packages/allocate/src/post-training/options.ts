@@ -73,6 +73,19 @@ export interface PostTrainingOptions<TBatch> {
    * `2 × ceil(log2 T) + 1` verifications beside `maxVerifications`. 0: none.
    */
   readonly maxCulpritSearches?: number;
+  /**
+   * Most refinement steps after the search; default 16, 0: none. Each verifies, on every
+   * calibration batch, the accepted allocation with one more tensor one step cheaper (the tensor
+   * that saves the most bytes first, its candidate of least predicted drift), kept when within the
+   * budget tightened by `refineMargin`: where the probes overstate a tensor's harm, measuring finds
+   * the bytes the budget allows. Costs `maxRefinements` verifications at most.
+   */
+  readonly maxRefinements?: number;
+  /**
+   * The share of the budget a refinement step may use (default 0.75: a step must measure within
+   * `budgetFor(0.75 × maxOutputDrift)`), headroom for inputs not calibrated on.
+   */
+  readonly refineMargin?: number;
   /** How a tensor is compressed (default `compressTensor`): pass your writer's own reconstruction. */
   readonly compressTensor?: CompressTensor;
   readonly signal?: AbortSignal;
@@ -84,10 +97,14 @@ export const POST_TRAINING_PLANNER = 'dc:allocate-post-training';
 export const DEFAULT_POST_TRAINING_SPARSITY = [0, 0.3, 0.5, 0.7];
 export const DEFAULT_POST_TRAINING_BITS = [3, 4, 5, 6, 7, 8];
 export const DEFAULT_CULPRIT_SEARCHES = 3;
+/** Refinement steps after the search, by default (see `maxRefinements`). */
+export const DEFAULT_REFINEMENTS = 16;
+/** The share of the budget a refinement step may use, by default (see `refineMargin`). */
+export const DEFAULT_REFINE_MARGIN = 0.75;
 
 const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
   tensors: true, calibration: true, jitteredCalibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true,
-  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, float16: true, compressTensor: true, signal: true, onProgress: true,
+  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, maxRefinements: true, refineMargin: true, float16: true, compressTensor: true, signal: true, onProgress: true,
 };
 
 const check: OptionChecks = optionChecks(POST_TRAINING_PLANNER);
@@ -114,5 +131,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   if (o.maxProbedTensors !== undefined) check.number(o.maxProbedTensors, 'maxProbedTensors', { integer: true, min: 0 });
   if (o.maxVerifications !== undefined) check.number(o.maxVerifications, 'maxVerifications', { integer: true, min: 1 });
   if (o.maxCulpritSearches !== undefined) check.number(o.maxCulpritSearches, 'maxCulpritSearches', { integer: true, min: 0 });
+  if (o.maxRefinements !== undefined) check.number(o.maxRefinements, 'maxRefinements', { integer: true, min: 0 });
+  if (o.refineMargin !== undefined) check.number(o.refineMargin, 'refineMargin', { above: 0, max: 1 });
   if (o.float16 !== undefined) check.that(typeof o.float16 === 'boolean', 'float16', 'must be true or false');
 }

@@ -37,6 +37,39 @@ describe('planPostTraining', () => {
     expect(plan.evaluations.total).toBe(8 + plan.evaluations.verification);
   });
 
+  it('refines the searched allocation by verified one-tensor steps, each within the margin of the budget', async () => {
+    // The boxes jump when a hidden weight moves by more than 0.02: the 4-bit probe sees the jump, so
+    // the search prices the hidden layer as if every error made it. With one verification it keeps
+    // the first allocation it measured; measured one step at a time, the classes' kernel still
+    // takes a smaller code within the margin (the hidden layer's steps do not fit).
+    const hidden = model.tensors[0].values;
+    const run = (w: ReadonlyMap<string, Float32Array>, x: Float32Array) => {
+      const [classes, boxes] = model.run(w, x);
+      const h = w.get('hidden/kernel');
+      const jumps = h !== undefined && h.some((v, i) => Math.abs(v - hidden[i]) > 0.02);
+      return [classes, jumps ? { ...boxes, values: boxes.values.map((v) => v + 1) } : boxes];
+    };
+    const setup = { ...options, run, maxVerifications: 1, refineMargin: 0.9 };
+    const searched = await planPostTraining({ ...setup, maxRefinements: 0 });
+    const refined = await planPostTraining(setup);
+    expect(refined.predictedBytes).toBeLessThan(searched.predictedBytes);
+    expect(refined.fidelity.withinBudget).toBe(true);
+    expect(refined.fidelity.outputs[1].relativeError).toBeLessThanOrEqual(0.9 * 0.02);
+    expect(searched.allocation['classes/kernel'].bits).toBe(6);
+    expect(refined.allocation['classes/kernel'].bits).toBe(4);
+    // At most 16 more verifications of 2 batches each.
+    expect(refined.evaluations.verification - searched.evaluations.verification).toBeGreaterThan(0);
+    expect(refined.evaluations.verification - searched.evaluations.verification).toBeLessThanOrEqual(16 * 2);
+    expect(refined.reasons.at(-1)).toMatch(/^refined by [1-9]\d* of \d+ verified one-tensor steps, each within the margin/);
+    // The searched allocation measures 0.0165 on the boxes: within a quarter of the budget no step fits.
+    expect(searched.fidelity.outputs[1].relativeError).toBeGreaterThan(0.25 * 0.02);
+    const tight = await planPostTraining({ ...setup, refineMargin: 0.25 });
+    expect(tight.predictedBytes).toBe(searched.predictedBytes);
+    expect(tight.reasons.at(-1)).toMatch(/^refined by 0 of \d+ verified one-tensor steps/);
+    await expect(planPostTraining({ ...options, refineMargin: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('refineMargin') });
+    await expect(planPostTraining({ ...options, maxRefinements: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('maxRefinements') });
+  });
+
   it('with jittered calibration, leaves out the samples whose top-1 the original itself changes, and reports its drift', async () => {
     // Jitter large enough that some of the 16 samples' top-1 flip in the original itself.
     const jitteredCalibration = model.batches.map((b, k) => b.map((v, i) => v + 0.4 * Math.sin(7 * i + k)));
@@ -124,7 +157,8 @@ describe('planPostTraining', () => {
     // The probes run on an all-zero batch, where no weight changes any output: every gain is 0, so
     // the cheapest coded allocation is predicted free, and it fails on the other batch.
     const calibration = [new Float32Array(model.batches[0].length), model.batches[1]];
-    const plan = await planPostTraining({ ...options, calibration, maxVerifications: 3, float16: true });
+    // The search alone (refinement would add its own note after the float16 one).
+    const plan = await planPostTraining({ ...options, calibration, maxVerifications: 3, float16: true, maxRefinements: 0 });
     expect(plan.fidelity.withinBudget).toBe(true);
     expect(Object.values(plan.allocation).every((a) => a.bits === null && a.sparsity === 0 && a.float16 === true)).toBe(true);
     expect(plan.predictedBytes).toBe(plan.float32Bytes / 2);

@@ -1,13 +1,15 @@
 /**
  * Post-training compression under a fidelity budget, for any model format: per-tensor sparsity and
  * bits from measured sensitivity, balanced at one price (drift per byte), then the whole allocation
- * verified on the calibration set and the price backed off until the measured drift is within budget.
+ * verified on the calibration set and the price backed off until the measured drift is within budget,
+ * then refined by verified one-tensor steps (refine.ts).
  */
 import { DcError } from '@dc/core';
 import { compareOutputs, markUnstable, perDraw, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
-import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, type PostTrainingOptions } from './options.js';
+import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
+import { refineAllocation } from './refine.js';
 import { searchAllocation, type TensorPlan } from './search.js';
 import { measureSensitivity, type TensorSensitivity } from './sensitivity.js';
 import { compressTensor, tensorCandidates, type TensorCandidate, type TensorForm } from './tensor-candidates.js';
@@ -45,7 +47,8 @@ export interface PostTrainingPlan {
  * `2 × min(T, maxProbedTensors) × sensitivityBatches` for the probes (3 × for tensors given
  * `channels`) and at most `(maxVerifications + 2 + maxCulpritSearches × (2 × ceil(log2 T) + 1))
  * × B` for verification (the two: float16 rounding, with `float16`; the culprit searches: see
- * {@link PostTrainingOptions.maxCulpritSearches}).
+ * {@link PostTrainingOptions.maxCulpritSearches}), and at most `maxRefinements × B` to refine the
+ * accepted allocation (see {@link PostTrainingOptions.maxRefinements}).
  */
 export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBatch>): Promise<PostTrainingPlan> {
   checkPostTrainingOptions(options as PostTrainingOptions<unknown>);
@@ -92,7 +95,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   });
 
   phase = 'verification';
-  const verify = async (plan: readonly TensorPlan[]): Promise<FidelityReport> => {
+  const outputsOf = async (plan: readonly TensorPlan[]): Promise<(readonly OutputBatch[])[]> => {
     if (options.signal?.aborted) throw new DcError('ABORTED', 'post-training verification aborted', { cause: options.signal.reason });
     const weights = new Map<string, Float32Array>();
     for (const p of plan) {
@@ -101,9 +104,26 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     }
     const outputs = [];
     for (const batch of options.calibration) outputs.push(await run(weights, batch));
-    return compareOutputs(reference, outputs, kinds, budget);
+    return outputs;
   };
-  const found = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, maxCulpritSearches: options.maxCulpritSearches ?? DEFAULT_CULPRIT_SEARCHES, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const verify = async (plan: readonly TensorPlan[]): Promise<FidelityReport> => compareOutputs(reference, await outputsOf(plan), kinds, budget);
+  const progress = options.onProgress ? { onProgress: options.onProgress } : {};
+  const searched = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, maxCulpritSearches: options.maxCulpritSearches ?? DEFAULT_CULPRIT_SEARCHES, ...progress });
+  const margin = budgetFor((options.refineMargin ?? DEFAULT_REFINE_MARGIN) * (options.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT));
+  const refined = await refineAllocation({
+    tensors: options.tensors,
+    candidates,
+    sensitivity,
+    plan: searched.plan,
+    fidelity: searched.fidelity,
+    verify: async (plan) => {
+      const outputs = await outputsOf(plan);
+      return { fidelity: compareOutputs(reference, outputs, kinds, budget), withinMargin: compareOutputs(reference, outputs, kinds, margin).withinBudget };
+    },
+    maxSteps: options.maxRefinements ?? DEFAULT_REFINEMENTS,
+    ...progress,
+  });
+  const found = { ...searched, plan: refined.plan, fidelity: refined.fidelity, notes: [...searched.notes, ...refined.notes] };
 
   const float32Bytes = options.tensors.reduce((a, t) => a + 4 * t.values.length, 0);
   const predictedBytes = found.plan.reduce((a, p) => a + p.bytes, 0);

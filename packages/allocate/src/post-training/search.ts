@@ -41,8 +41,13 @@ const MIN_TARGET = 1 / 1024;
 const SURPRISE = 16;
 
 /** Tensor `t` taking candidate `c`, with its predicted drift. */
-function planEntry(t: PlanTensor, c: TensorCandidate, drift: number): TensorPlan {
+export function planEntry(t: PlanTensor, c: TensorCandidate, drift: number): TensorPlan {
   return { name: t.name, params: t.values.length, sparsity: c.sparsity, bits: c.bits, ...(c.channels === undefined ? {} : { channels: c.channels }), ...(c.float16 ? { float16: true } : {}), bytes: c.bytes, drift };
+}
+
+/** The predicted drift of candidate `c` of a tensor with sensitivity `s`: its gains times its weight errors. */
+export function candidateDrift(s: TensorSensitivity, c: TensorCandidate): number {
+  return s.pruneGain * c.pruneError + (c.channels === undefined ? s.quantizeGain : s.scaledQuantizeGain) * c.quantizeError;
 }
 
 /** Every tensor's best candidate at price `lambda`. */
@@ -52,7 +57,7 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
     let best: TensorPlan | undefined;
     let bestCost = Infinity;
     for (const c of candidates.get(t.name)!) {
-      const drift = s.pruneGain * c.pruneError + (c.channels === undefined ? s.quantizeGain : s.scaledQuantizeGain) * c.quantizeError;
+      const drift = candidateDrift(s, c);
       const cost = drift + lambda * c.bytes;
       if (cost < bestCost) {
         bestCost = cost;
