@@ -10,7 +10,7 @@ import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
 import { refineAllocation } from './refine.js';
-import { searchAllocation, type TensorPlan } from './search.js';
+import { planBytes, searchAllocation, type TensorPlan } from './search.js';
 import { measureSensitivity, type TensorSensitivity } from './sensitivity.js';
 import { compressTensor, tensorCandidates, type TensorCandidate, type TensorForm } from './tensor-candidates.js';
 
@@ -126,7 +126,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   const found = { ...searched, plan: refined.plan, fidelity: refined.fidelity, notes: [...searched.notes, ...refined.notes] };
 
   const float32Bytes = options.tensors.reduce((a, t) => a + 4 * t.values.length, 0);
-  const predictedBytes = found.plan.reduce((a, p) => a + p.bytes, 0);
+  const predictedBytes = planBytes(found.plan);
   const total = counts.reference + counts.sensitivity + counts.verification;
   return {
     allocation: Object.fromEntries(found.plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits, ...formOf(p) }])),

@@ -9,7 +9,7 @@
  */
 import { worstError, type FidelityReport } from './compare-outputs.js';
 import type { PlanTensor } from './options.js';
-import { candidateDrift, planEntry, type TensorPlan } from './search.js';
+import { candidateDrift, planBytes, planEntry, type TensorPlan } from './search.js';
 import type { TensorSensitivity } from './sensitivity.js';
 import type { TensorCandidate } from './tensor-candidates.js';
 
@@ -44,7 +44,7 @@ export async function refineAllocation(args: {
   let plan = [...args.plan];
   let fidelity = args.fidelity;
   const refused = new Set<number>();
-  const before = plan.reduce((a, p) => a + p.bytes, 0);
+  const before = planBytes(plan);
   let kept = 0;
   let steps = 0;
   while (steps < args.maxSteps) {
@@ -68,7 +68,7 @@ export async function refineAllocation(args: {
       refused.add(next.index);
     }
   }
-  const after = plan.reduce((a, p) => a + p.bytes, 0);
+  const after = planBytes(plan);
   const notes =
     steps === 0
       ? []

@@ -70,7 +70,8 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const totalDrift = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.drift, 0);
-const sum = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.bytes, 0);
+/** The predicted bytes of a plan: its entries' bytes added. */
+export const planBytes = (plan: readonly TensorPlan[]): number => plan.reduce((a, p) => a + p.bytes, 0);
 
 /** The largest price whose predicted drift stays within `target`. */
 export function priceFor(target: number, choose: (lambda: number) => TensorPlan[]): number {
@@ -142,7 +143,7 @@ export async function searchAllocation(args: {
       verifications++;
       args.onProgress?.({ label: `verify allocation at predicted drift ${target.toPrecision(3)}`, current: verifications, total: args.maxVerifications });
     }
-    const bytes = sum(plan);
+    const bytes = planBytes(plan);
     notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
     const predicted = totalDrift(plan);
     if (!fidelity.withinBudget && culpritSearches < args.maxCulpritSearches && fidelity.drift ** 2 > SURPRISE * predicted) {
@@ -167,7 +168,7 @@ export async function searchAllocation(args: {
         const what = names.length === 1 ? `culprit ${names[0]}: coding it so tips` : `culprits ${names.join(' and ')}: coding both so tips`;
         notes.push(`${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(predicted).toPrecision(3)} predicted), found in ${culprit.verifications} verifications; gains × ${factor.toPrecision(3)}, only gentler candidates`);
         if (culprit.passed) {
-          const b = sum(culprit.passed.plan);
+          const b = planBytes(culprit.passed.plan);
           notes.push(`the allocation's larger savings before it: ${Math.round(b).toLocaleString('en')} B, measured worst error ${worstError(culprit.passed.fidelity).toFixed(4)}, within budget`);
           passed.push({ ...culprit.passed, lambda, bytes: b });
         }
@@ -200,10 +201,10 @@ export async function searchAllocation(args: {
   // verifications at most: the accepted allocation with the tensors it keeps exactly rounded to
   // float16, then every tensor rounded to float16 where that is smaller still (or nothing passed).
   const tryRounded = async (plan: TensorPlan[] | undefined, what: string, than: Verified | undefined): Promise<Verified | undefined> => {
-    if (!plan || sum(plan) >= (than?.bytes ?? Infinity)) return than;
+    if (!plan || planBytes(plan) >= (than?.bytes ?? Infinity)) return than;
     const fidelity = await args.verify(plan);
-    notes.push(`${what}: ${Math.round(sum(plan)).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
-    return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes: sum(plan) } : than;
+    notes.push(`${what}: ${Math.round(planBytes(plan)).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes: planBytes(plan) } : than;
   };
   let chosen = best && (await tryRounded(roundExact(best.plan, args.tensors, args.candidates), 'the accepted allocation with the tensors it keeps exactly rounded to float16', best));
   chosen = await tryRounded(roundExact(exact, args.tensors, args.candidates), `every float32 tensor rounded to float16${chosen ? '' : ' (no coded allocation was verified within budget)'}`, chosen);
