@@ -131,8 +131,6 @@ async function benchModel(ctx, name) {
       // measured once on the calibration photographs (unless --no-bias-correction).
       const { tensors: planned, correction } = await ctx.planInputs(source, runner.model, calibration, { biasCorrection: ctx.biasCorrection, channelScales: ctx.channelScales });
       const withBiases = (w) => (correction ? correction.apply(w) : w);
-      // Probes within a time budget: as many of the largest tensors as `probeSeconds` of model runs allow (8 to 64).
-      const maxProbedTensors = probeCount(ctx, await fastestRunSeconds(runner, calibration[0]));
       const plan = await allocate.planPostTraining({
         tensors: planned,
         calibration,
@@ -140,11 +138,12 @@ async function benchModel(ctx, name) {
         maxOutputDrift: ctx.maxOutputDrift,
         outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : IGNORED_OUTPUTS[name]?.has(o) ? 'ignore' : DETECTION_OUTPUTS[name]?.[o])),
         sensitivityBatches: ctx.sensitivityBatches,
-        maxProbedTensors,
+        // The largest tensors, as many as the settings say whatever the machine's speed: the same command plans the same everywhere.
+        maxProbedTensors: ctx.maxProbedTensors,
         compressTensor,
         float16: ctx.float16,
         ...(ctx.judgeUnstable ? {} : { jitteredCalibration }),
-        // dc compress's default (16); --refinements 0 plans as before refinement.
+        // dc compress's default (DEFAULT_REFINEMENTS); --refinements 0 plans as before refinement.
         maxRefinements: ctx.maxRefinements,
       });
       const planSeconds = (performance.now() - t0) / 1000;
@@ -217,28 +216,6 @@ async function benchModel(ctx, name) {
   }
 }
 
-/** The fastest of three runs of the model on `batch` (after a warm-up run): the least disturbed by other work on the machine. */
-async function fastestRunSeconds(runner, batch) {
-  await runner.run(new Map(), batch);
-  let fastest = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    await runner.run(new Map(), batch);
-    fastest = Math.min(fastest, (performance.now() - t0) / 1000);
-  }
-  return fastest;
-}
-
-/**
- * How many tensors `probeSeconds` of probe runs allow for a model that runs in `runSeconds`, rounded
- * down to a multiple of 8 (at least 8, at most `maxProbedTensors`): the same command on a slightly
- * busier machine probes the same tensors, so plans the same.
- */
-function probeCount(ctx, runSeconds) {
-  const fit = Math.floor(ctx.probeSeconds / ((ctx.channelScales ? 3 : 2) * ctx.sensitivityBatches * runSeconds));
-  return Math.max(8, Math.min(ctx.maxProbedTensors, 8 * Math.floor(fit / 8)));
-}
-
 /**
  * {@link benchModel} on wasm, or, where tfjs-backend-wasm cannot run the model (a kernel it lacks
  * for a dtype the graph needs), on tfjs's cpu backend: the row says so (`backend`, `wasmFailure`).
@@ -260,13 +237,22 @@ async function benchOnSomeBackend(ctx, name) {
 }
 
 /**
- * Runs the benchmark over the corpus (or the models named in `only`), smallest model first.
- * Sensitivity: the largest `maxProbedTensors` tensors at most, fewer where one model run is slow
- * (as many as `probeSeconds` of probe runs allow, rounded down to a multiple of 8, at least 8; the
- * others take the highest gain);
- * `onModel(partial)` gets the result so far after each model.
+ * The planner's settings of a run, with their defaults (saved with every result, and the same for
+ * every shard merged): sensitivity is probed on the largest `maxProbedTensors` tensors of each
+ * model (the others take the highest gain measured) on `sensitivityBatches` photographs;
+ * `maxRefinements` null: @dc/allocate's `DEFAULT_REFINEMENTS`, as `dc compress` refines.
  */
-export async function benchGraphModels({ root, corpus, images, only, maxOutputDrift = 0.02, maxProbedTensors = 64, sensitivityBatches = 2, probeSeconds = 60, channelScales = true, float16 = true, biasCorrection = true, judgeUnstable = false, maxRefinements = 16, onModel }) {
+export const DEFAULT_SETTINGS = { maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, biasCorrection: true, judgeUnstable: false, maxRefinements: null };
+
+/** The settings of a saved result (`DEFAULT_SETTINGS`' keys and the backend). */
+const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS)].map((k) => [k, output[k]]));
+
+/**
+ * Runs the benchmark over the corpus (or the models named in `only`), smallest model first, with
+ * `DEFAULT_SETTINGS` but those given in `options`; `onModel(partial)` gets the result so far after
+ * each model.
+ */
+export async function benchGraphModels({ root, corpus, images, only, onModel, ...options }) {
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -292,6 +278,7 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
   };
   const graphModel = await mod(root, 'graph-model', 'index');
   const allocate = await mod(root, 'allocate', 'index');
+  const planner = { ...DEFAULT_SETTINGS, maxRefinements: allocate.DEFAULT_REFINEMENTS, ...options };
   const ctx = {
     tf,
     corpus: dir,
@@ -308,21 +295,13 @@ export async function benchGraphModels({ root, corpus, images, only, maxOutputDr
     planInputs: (await mod(root, 'cli', 'no-retrain/graph-plan-inputs')).graphPlanInputs,
     calibration: await Promise.all(CALIBRATION_IMAGES.map(readPhoto)),
     test: await Promise.all(TEST_IMAGES.map(readPhoto)),
-    maxOutputDrift,
-    maxProbedTensors,
-    sensitivityBatches,
-    probeSeconds,
-    channelScales,
-    float16,
-    biasCorrection,
-    judgeUnstable,
-    maxRefinements,
+    ...planner,
   };
   const size = (n) => statSync(join(dir, `${n}.json`)).size + JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(dir, p)).size, 0);
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const settings = { backend: tf.getBackend(), maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable, maxRefinements };
+  const settings = { backend: tf.getBackend(), ...planner };
   const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
@@ -369,14 +348,17 @@ export function summarize(models, total, settings, load) {
 
 /**
  * Several saved shards of one run (`--only` lists run side by side) as one result; a model in a
- * later shard replaces its row of an earlier one (a rerun). Failures first, then by size.
+ * later shard replaces its row of an earlier one (a rerun). Failures first, then by size. Shards of
+ * other settings are refused: their rows would not be one result.
  */
 export function mergeShards(outputs) {
+  const settings = JSON.stringify(settingsOf(outputs[0]));
+  const other = outputs.find((o) => JSON.stringify(settingsOf(o)) !== settings);
+  if (other) throw new Error(`shards ran with other settings (${JSON.stringify(settingsOf(other))} against ${settings}): rerun them alike`);
   const byName = new Map(outputs.flatMap((o) => o.models).map((m) => [m.model, m]));
   const models = [...byName.values()].sort((a, b) => (a.originalBytes ?? 0) - (b.originalBytes ?? 0));
-  const { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable, maxRefinements } = outputs[0];
   const load = [Math.min(...outputs.map((o) => o.load.start)), Math.max(...outputs.map((o) => o.load.end))];
-  return summarize(models, models.length, { backend, maxOutputDrift, maxProbedTensors, sensitivityBatches, probeSeconds, channelScales, float16, biasCorrection, judgeUnstable, maxRefinements }, load);
+  return summarize(models, models.length, settingsOf(outputs[0]), load);
 }
 
 /** One line per model and the medians, for `pnpm bench`'s text output. */

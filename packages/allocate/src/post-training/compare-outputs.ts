@@ -3,7 +3,7 @@
  * reference, pooled per output, judged against the budget.
  */
 import { recordScores, scoreSources, withinUnit, type ScoreSource } from './detections.js';
-import { accumulate, emptySums, outputDrift, outputFidelity, unstableEntries, type DetectionContext, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
+import { accumulate, emptySums, meetsBudget, outputDrift, outputFidelity, unstableEntries, type DetectionContext, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
 
 /** The fidelity of a candidate over a set of batches. */
 export interface FidelityReport {
@@ -38,6 +38,11 @@ export function compareOutputs(
     withinBudget: outputs.every((o) => o.withinBudget),
     drift: Math.max(0, ...outputs.map((o) => outputDrift(o, budget))),
   };
+}
+
+/** Whether every output of `report` meets `budget` (a report judged again, e.g. against a tighter budget than it was measured under). */
+export function reportWithin(report: FidelityReport, budget: FidelityBudget): boolean {
+  return report.outputs.every((o) => meetsBudget(o, budget));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutputs, markUnstable, worstError } from './compare-outputs.js';
-import { budgetFor, columnError, COLUMN_NORM_FLOOR, detectOutputKind, emptySums, outputKindsOf, unstableEntries } from './fidelity.js';
+import { compareOutputs, markUnstable, reportWithin, worstError } from './compare-outputs.js';
+import { budgetFor, columnError, COLUMN_NORM_FLOOR, detectOutputKind, emptySums, meetsBudget, outputKindsOf, unstableEntries } from './fidelity.js';
 
 const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
 
@@ -50,6 +50,21 @@ describe('compareOutputs', () => {
     expect(r.outputs[1].withinBudget).toBe(false);
     expect(r.withinBudget).toBe(false);
     expect(r.drift).toBeCloseTo(Math.max(0.01, r.outputs[1].relativeError) / 0.02, 12);
+  });
+
+  it('judges a report again against another budget (meetsBudget, reportWithin) as measuring under that budget would', () => {
+    const kinds = ['regression', 'score', 'mask', 'embedding', 'classifier'] as const;
+    const reference = [[batch([1, 2], [3, 4]), batch([1, 2], [0.2, 0.7]), batch([1, 4], [0.9, 0.9, 0.1, 0.6]), batch([1, 2], [1, 0]), batch([2, 2], [0.9, 0.1, 0.3, 0.7])]];
+    const candidate = [[batch([1, 2], [3, 4.05]), batch([1, 2], [0.21, 0.7]), batch([1, 4], [0.9, 0.9, 0.1, 0.6]), batch([1, 2], [1, 0.15]), batch([2, 2], [0.8, 0.2, 0.4, 0.6])]];
+    const loose = compareOutputs(reference, candidate, [...kinds], budgetFor(0.02));
+    expect(loose.withinBudget).toBe(true);
+    for (const d of [0.02, 0.012, 0.008, 0.005, 0.001]) {
+      const measured = compareOutputs(reference, candidate, [...kinds], budgetFor(d));
+      expect(loose.outputs.map((o) => meetsBudget(o, budgetFor(d)))).toEqual(measured.outputs.map((o) => o.withinBudget));
+      expect(reportWithin(loose, budgetFor(d))).toBe(measured.withinBudget);
+    }
+    // Regression 0.01, score 0.01, embedding cosine 0.989: over a budget of 0.008, within 0.012.
+    expect(compareOutputs(reference, candidate, [...kinds], budgetFor(0.008)).outputs.map((o) => o.withinBudget)).toEqual([false, false, true, false, true]);
   });
 
   it('judges an embedding by its smallest per-sample cosine similarity', () => {

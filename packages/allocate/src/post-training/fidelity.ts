@@ -444,31 +444,56 @@ export interface OutputFidelity {
 
 /** The fidelity of one output from its pooled sums. */
 export function outputFidelity(output: number, kind: OutputKind, sums: FidelitySums, budget: FidelityBudget): OutputFidelity {
-  const f = measuredFidelity(output, kind, sums, budget);
-  return sums.unjudged > 0 ? { ...f, unjudged: sums.unjudged } : f;
+  const metrics = measuredMetrics(output, kind, sums);
+  return { ...metrics, ...(sums.unjudged > 0 ? { unjudged: sums.unjudged } : {}), withinBudget: meetsBudget(metrics, budget) };
 }
 
-function measuredFidelity(output: number, kind: OutputKind, sums: FidelitySums, budget: FidelityBudget): OutputFidelity {
+/** An output's measured metrics, not yet judged. */
+export type OutputMetrics = Omit<OutputFidelity, 'withinBudget'>;
+
+/**
+ * Whether an output's metrics meet `budget` (its kind's metric against its kind's bound). The
+ * metrics do not depend on the budget, so a report can be judged again against a tighter one
+ * without running the model again.
+ */
+export function meetsBudget(m: OutputMetrics, budget: FidelityBudget): boolean {
+  switch (m.kind) {
+    case 'classifier':
+      return (m.top1Agreement ?? 0) >= budget.minTop1Agreement;
+    case 'mask':
+      return (m.iou ?? 0) >= budget.minIoU;
+    case 'embedding':
+      return (m.minCosine ?? -1) >= budget.minCosine;
+    case 'score':
+    case 'detection-scores':
+      return (m.scoreChange ?? Infinity) <= budget.maxScoreChange;
+    case 'detections':
+      return (m.scoreChange ?? Infinity) <= budget.maxScoreChange && (m.iou ?? 0) >= budget.minIoU && (m.keypointMove ?? Infinity) <= budget.maxKeypointMove;
+    case 'keypoints':
+      return (m.keypointMove ?? Infinity) <= budget.maxKeypointMove;
+    case 'ignore':
+      return true;
+    default:
+      return m.relativeError <= budget.maxRelativeError;
+  }
+}
+
+function measuredMetrics(output: number, kind: OutputKind, sums: FidelitySums): OutputMetrics {
   const relativeError = sums.referenceSquares > 0 ? Math.sqrt(sums.errorSquares / sums.referenceSquares) : sums.errorSquares > 0 ? Infinity : 0;
   const norms = Math.sqrt(sums.referenceSquares * sums.candidateSquares);
   const cosine = norms > 0 ? sums.dot / norms : sums.errorSquares === 0 ? 1 : 0;
   if (kind === 'classifier') {
     const judged = sums.samples - sums.unjudged;
-    const top1Agreement = judged > 0 ? sums.agreeing / judged : 1;
-    return { output, kind, relativeError, cosine, top1Agreement, withinBudget: top1Agreement >= budget.minTop1Agreement };
+    return { output, kind, relativeError, cosine, top1Agreement: judged > 0 ? sums.agreeing / judged : 1 };
   }
-  if (kind === 'mask') {
-    const iou = sums.union > 0 ? sums.intersection / sums.union : 1;
-    return { output, kind, relativeError, cosine, iou, withinBudget: iou >= budget.minIoU };
-  }
-  if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine, withinBudget: sums.minSampleCosine >= budget.minCosine };
-  if (kind === 'score' || kind === 'detection-scores') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, withinBudget: sums.maxAbsChange <= budget.maxScoreChange };
+  if (kind === 'mask') return { output, kind, relativeError, cosine, iou: sums.union > 0 ? sums.intersection / sums.union : 1 };
+  if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine };
+  if (kind === 'score' || kind === 'detection-scores') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange };
   if (kind === 'detections') {
     const iou = Number.isFinite(sums.errorSquares) ? sums.minBoxIoU : 0;
-    return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou, keypointMove: sums.maxKeypointMove, detectionsShown: sums.detectionsShown, withinBudget: sums.maxAbsChange <= budget.maxScoreChange && iou >= budget.minIoU && sums.maxKeypointMove <= budget.maxKeypointMove };
+    return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou, keypointMove: sums.maxKeypointMove, detectionsShown: sums.detectionsShown };
   }
-  if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown, withinBudget: sums.maxKeypointMove <= budget.maxKeypointMove };
-  if (kind === 'ignore') return { output, kind, relativeError, cosine, withinBudget: true };
-  const worstColumn = Number.isFinite(sums.errorSquares) ? columnError(sums) : Infinity;
-  return { output, kind, relativeError: worstColumn, cosine, withinBudget: worstColumn <= budget.maxRelativeError };
+  if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown };
+  if (kind === 'ignore') return { output, kind, relativeError, cosine };
+  return { output, kind, relativeError: Number.isFinite(sums.errorSquares) ? columnError(sums) : Infinity, cosine };
 }

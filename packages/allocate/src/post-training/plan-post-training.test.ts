@@ -4,6 +4,7 @@ import { isDcError, roundToFloat16 } from '@dc/core';
 const isHalf = (v: number): boolean => roundToFloat16(v) === v;
 import { compareOutputs } from './compare-outputs.js';
 import { planPostTraining } from './plan-post-training.js';
+import { DEFAULT_REFINEMENTS } from './options.js';
 import { compressTensor } from './tensor-candidates.js';
 import { tinyMlp } from './tiny-mlp.test-support.js';
 
@@ -57,9 +58,9 @@ describe('planPostTraining', () => {
     expect(refined.fidelity.outputs[1].relativeError).toBeLessThanOrEqual(0.9 * 0.02);
     expect(searched.allocation['classes/kernel'].bits).toBe(6);
     expect(refined.allocation['classes/kernel'].bits).toBe(4);
-    // At most 16 more verifications of 2 batches each.
+    // At most DEFAULT_REFINEMENTS (16) more verifications of 2 batches each.
     expect(refined.evaluations.verification - searched.evaluations.verification).toBeGreaterThan(0);
-    expect(refined.evaluations.verification - searched.evaluations.verification).toBeLessThanOrEqual(16 * 2);
+    expect(refined.evaluations.verification - searched.evaluations.verification).toBeLessThanOrEqual(DEFAULT_REFINEMENTS * 2);
     expect(refined.reasons.at(-1)).toMatch(/^refined by [1-9]\d* of \d+ verified one-tensor steps, each within the margin/);
     // The searched allocation measures 0.0165 on the boxes: within a quarter of the budget no step fits.
     expect(searched.fidelity.outputs[1].relativeError).toBeGreaterThan(0.25 * 0.02);

@@ -5,7 +5,7 @@
  * then refined by verified one-tensor steps (refine.ts).
  */
 import { DcError } from '@dc/core';
-import { compareOutputs, markUnstable, perDraw, worstError, type FidelityReport } from './compare-outputs.js';
+import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
@@ -116,10 +116,8 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     sensitivity,
     plan: searched.plan,
     fidelity: searched.fidelity,
-    verify: async (plan) => {
-      const outputs = await outputsOf(plan);
-      return { fidelity: compareOutputs(reference, outputs, kinds, budget), withinMargin: compareOutputs(reference, outputs, kinds, margin).withinBudget };
-    },
+    verify,
+    withinMargin: (fidelity) => reportWithin(fidelity, margin),
     maxSteps: options.maxRefinements ?? DEFAULT_REFINEMENTS,
     ...progress,
   });

@@ -6,18 +6,14 @@
  * most bytes takes it (its gentlest cheaper candidate: the least predicted drift), verified on
  * every calibration batch against the budget tightened by a margin (headroom for inputs not
  * calibrated on); a step within it is kept, and a tensor whose step fails is not tried again.
+ * An allocation the search accepted beyond the margin is refined too: the worst of many entries
+ * (an anchor's score, a sample's cosine) does not always grow with a cheaper step.
  */
 import { worstError, type FidelityReport } from './compare-outputs.js';
 import type { PlanTensor } from './options.js';
 import { candidateDrift, planBytes, planEntry, type TensorPlan } from './search.js';
 import type { TensorSensitivity } from './sensitivity.js';
 import type { TensorCandidate } from './tensor-candidates.js';
-
-/** A refinement step's measurement: the fidelity against the budget, and whether it is within the tightened one. */
-export interface RefineVerdict {
-  readonly fidelity: FidelityReport;
-  readonly withinMargin: boolean;
-}
 
 /** The cheaper candidate of `t` (than its entry `p`) that moves its weights least by the predicted drift; ties: fewer bytes. */
 function gentlestCheaper(t: PlanTensor, p: TensorPlan, cands: readonly TensorCandidate[], s: TensorSensitivity): TensorPlan | undefined {
@@ -37,7 +33,10 @@ export async function refineAllocation(args: {
   readonly sensitivity: ReadonlyMap<string, TensorSensitivity>;
   readonly plan: readonly TensorPlan[];
   readonly fidelity: FidelityReport;
-  readonly verify: (plan: readonly TensorPlan[]) => Promise<RefineVerdict>;
+  /** The fidelity of an allocation on every calibration batch, judged against the budget. */
+  readonly verify: (plan: readonly TensorPlan[]) => Promise<FidelityReport>;
+  /** Whether a report is within the budget tightened by the margin. */
+  readonly withinMargin: (fidelity: FidelityReport) => boolean;
   readonly maxSteps: number;
   readonly onProgress?: (event: { label: string; current: number; total: number }) => void;
 }): Promise<{ plan: TensorPlan[]; fidelity: FidelityReport; notes: string[] }> {
@@ -58,11 +57,11 @@ export async function refineAllocation(args: {
     if (!next) break;
     steps++;
     const trial = plan.map((p, i) => (i === next.index ? next.entry : p));
-    const verdict = await args.verify(trial);
+    const measured = await args.verify(trial);
     args.onProgress?.({ label: `refine ${next.entry.name}`, current: steps, total: args.maxSteps });
-    if (verdict.withinMargin && verdict.fidelity.withinBudget) {
+    if (measured.withinBudget && args.withinMargin(measured)) {
       plan = trial;
-      fidelity = verdict.fidelity;
+      fidelity = measured;
       kept++;
     } else {
       refused.add(next.index);

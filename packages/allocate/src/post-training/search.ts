@@ -201,10 +201,11 @@ export async function searchAllocation(args: {
   // verifications at most: the accepted allocation with the tensors it keeps exactly rounded to
   // float16, then every tensor rounded to float16 where that is smaller still (or nothing passed).
   const tryRounded = async (plan: TensorPlan[] | undefined, what: string, than: Verified | undefined): Promise<Verified | undefined> => {
-    if (!plan || planBytes(plan) >= (than?.bytes ?? Infinity)) return than;
+    const bytes = plan ? planBytes(plan) : Infinity;
+    if (!plan || bytes >= (than?.bytes ?? Infinity)) return than;
     const fidelity = await args.verify(plan);
-    notes.push(`${what}: ${Math.round(planBytes(plan)).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
-    return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes: planBytes(plan) } : than;
+    notes.push(`${what}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes } : than;
   };
   let chosen = best && (await tryRounded(roundExact(best.plan, args.tensors, args.candidates), 'the accepted allocation with the tensors it keeps exactly rounded to float16', best));
   chosen = await tryRounded(roundExact(exact, args.tensors, args.candidates), `every float32 tensor rounded to float16${chosen ? '' : ' (no coded allocation was verified within budget)'}`, chosen);
