@@ -23,6 +23,11 @@ export interface LoadCompressedModelOptions {
    * else into that node's kernel and bias (default true; see `PlanOptions.foldBatchNorm`).
    */
   readonly foldBatchNorm?: boolean;
+  /**
+   * Fuse each activation node that follows a linear dense/conv/depthwise node (or the batch norm
+   * folded into one) into that node's step (default true; see `PlanOptions.fuseActivations`).
+   */
+  readonly fuseActivations?: boolean;
 }
 
 function isCompressedModel(v: unknown): v is CompressedModel {
@@ -56,11 +61,13 @@ export async function loadCompressedModel(source: ModelSource | CompressedModel,
     }
   }
   const foldBatchNorm = options.foldBatchNorm ?? true;
-  const plan = planModel(compressed, { foldBatchNorm });
+  const fuseActivations = options.fuseActivations ?? true;
+  const plan = planModel(compressed, { foldBatchNorm, fuseActivations });
   return {
     compressed,
     plan,
     foldBatchNorm,
+    fuseActivations,
     inputShape: plan.inputShape,
     outputShape: plan.outputShape,
     inputSize: plan.inputSize,

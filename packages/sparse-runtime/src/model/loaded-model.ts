@@ -9,10 +9,12 @@ import type { ModelPlan } from './plan.js';
 export interface LoadedModel {
   /** The compressed model, exactly as decoded (Huffman streams already decoded, weights still coded). */
   readonly compressed: CompressedModel;
-  /** The execution plan: one step per node (batch norms folded where possible), the buffer schedule. */
+  /** The execution plan: one step per node (batch norms folded and activations fused where possible), the buffer schedule. */
   readonly plan: ModelPlan;
   /** Whether the plan folds batch norms (the `foldBatchNorm` load option); worker threads plan alike. */
   readonly foldBatchNorm: boolean;
+  /** Whether the plan fuses activations (the `fuseActivations` load option); worker threads plan alike. */
+  readonly fuseActivations: boolean;
   /** Input shape without the batch dimension, e.g. `[784]` or `[28, 28, 1]`. */
   readonly inputShape: readonly number[];
   /** Output shape without the batch dimension, e.g. `[10]`. */

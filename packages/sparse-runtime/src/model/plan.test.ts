@@ -7,7 +7,7 @@ describe('planModel', () => {
   const cm = compressModel(tinyGraphModel(3));
 
   it('resolves a graph into steps with explicit value ids, folding the batch norm into its conv', () => {
-    const plan = planModel(cm);
+    const plan = planModel(cm, { fuseActivations: false });
     expect(plan.steps.map((s) => s.nodes.join('+'))).toEqual(['stem+bn', 'relu6', 'dw', 'pw', 'sum', 'down', 'proj', 'cat', 'gap', 'head']);
     expect(plan.steps.map((s) => s.inputs)).toEqual([[0], [1], [2], [3], [2, 4], [5], [5], [6, 7], [8], [9]]);
     expect(plan.isChain).toBe(false);
@@ -17,8 +17,15 @@ describe('planModel', () => {
     expect(plan.outputShape).toEqual([5]);
   });
 
-  it('schedules buffers: releases after the last reader, in-place element-wise steps, peak bytes per sample', () => {
+  it('fuses the activation after the folded batch norm into the conv\'s step', () => {
     const plan = planModel(cm);
+    expect(plan.steps.map((s) => s.nodes.join('+'))).toEqual(['stem+bn+relu6', 'dw', 'pw', 'sum', 'down', 'proj', 'cat', 'gap', 'head']);
+    expect(plan.steps.map((s) => s.inputs)).toEqual([[0], [1], [2], [1, 3], [4], [4], [5, 6], [7], [8]]);
+    expect(plan.steps[0].activation).toEqual({ activation: 'relu6', alpha: 1, maxValue: Infinity, axis: -1 });
+  });
+
+  it('schedules buffers: releases after the last reader, in-place element-wise steps, peak bytes per sample', () => {
+    const plan = planModel(cm, { fuseActivations: false });
     expect(plan.releases).toEqual([[0], [1], [], [3], [2, 4], [], [5], [6, 7], [8], [9]]);
     // relu6 overwrites the folded stem's output; sum overwrites relu6's (= stem's) buffer.
     expect(plan.inPlace).toEqual([-1, 0, -1, -1, 0, -1, -1, -1, -1, -1]);

@@ -8,11 +8,13 @@
  *
  * Values are numbered: {@link INPUT_VALUE} (0) is the model input, step `i` writes value `i + 1`.
  * Batch-norm nodes that directly follow a linear dense/conv/depthwise node are folded into it
- * (see `fold-batch-norm.ts`), so such a model has fewer steps than nodes; `PlanStep.nodes` names
- * every node a step computes.
+ * (see `fold-batch-norm.ts`), and an activation node after such a node (or its folded batch norm)
+ * is fused into it (see `fuse-activations.ts`), so such a model has fewer steps than nodes;
+ * `PlanStep.nodes` names every node a step computes.
  */
 import { activationParams, checkGraph, DcError, OPS, type ActivationParams, type CompressedModel, type LayerConfig, type ResolvedNode, type Shape } from '@dc/core';
 import { foldableBatchNorms, foldBatchNorm } from './fold-batch-norm.js';
+import { fusableActivations } from './fuse-activations.js';
 import { resolveParams, type PlanParams } from './plan-params.js';
 import { scheduleOf, type Schedule } from './schedule.js';
 import { windowOf, type Window } from './window.js';
@@ -28,7 +30,7 @@ export type ValueId = number;
 /** The id of the model input. */
 export const INPUT_VALUE: ValueId = 0;
 
-/** One step: a node (or a node with a batch norm folded in) with everything a kernel needs. */
+/** One step: a node (or a node with a batch norm folded in and an activation fused) with everything a kernel needs. */
 export interface PlanStep<C extends LayerConfig = LayerConfig> {
   /** Position in {@link ModelPlan.steps}. */
   readonly index: number;
@@ -53,12 +55,13 @@ export interface PlanStep<C extends LayerConfig = LayerConfig> {
   readonly params: PlanParams;
   /**
    * The activation applied last, defaults resolved (`dense`, `conv2d`, `depthwiseConv2d`: the
-   * layer option; `activation` nodes: theirs); null for ops without one.
+   * layer option, or the fused activation node's; `activation` nodes: theirs); null for ops
+   * without one.
    */
   readonly activation: ActivationParams | null;
   /** Window geometry of `conv2d`, `depthwiseConv2d`, `maxPool2d`, `avgPool2d` (pads as tfjs splits them); else null. */
   readonly window: Window | null;
-  /** Every node this step computes: its own name, then a folded batch norm's. */
+  /** Every node this step computes: its own name, then a folded batch norm's, then a fused activation's. */
   readonly nodes: readonly string[];
 }
 
@@ -82,6 +85,12 @@ export interface PlanOptions {
    * nonlinear activation and feeds only the batch norm (default true).
    */
   readonly foldBatchNorm?: boolean;
+  /**
+   * Fuse an activation node (softmax excepted) into the linear dense/conv/depthwise node before
+   * it, or the batch norm folded into one, when it is that value's only reader (default true;
+   * outputs bit for bit the same, one pass over the output fewer).
+   */
+  readonly fuseActivations?: boolean;
 }
 
 const size = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
@@ -117,20 +126,22 @@ function assertKnownKinds(cm: CompressedModel): void {
 /**
  * Plans `cm`: checks its graph with core's op table (`INVALID_MODEL` naming the node for a bad
  * topology, shape or tensor; `UNSUPPORTED_LAYER` naming the node and kind for a kind the table
- * lacks), resolves parameters, folds batch norms (unless `foldBatchNorm: false`) and schedules
- * buffers.
+ * lacks), resolves parameters, folds batch norms (unless `foldBatchNorm: false`), fuses
+ * activations (unless `fuseActivations: false`) and schedules buffers.
  */
 export function planModel(cm: CompressedModel, options: PlanOptions = {}): ModelPlan {
   assertKnownKinds(cm);
   const graph = checkGraph({ inputShape: cm.inputShape, inputName: cm.inputName, layers: cm.layers }, 'INVALID_MODEL', { params: false });
   const folds = options.foldBatchNorm === false ? new Map<number, number>() : foldableBatchNorms(graph.nodes);
-  const folded = new Set(folds.values());
-  // Which value each node name (and the input) stands for; a folded batch norm is its producer's value.
+  const fusions = options.fuseActivations === false ? new Map<number, number>() : fusableActivations(graph.nodes, folds);
+  // Folded batch norms and fused activations have no step: each stands for its producer's value.
+  const absorbed = new Set([...folds.values(), ...fusions.values()]);
+  // Which value each node name (and the input) stands for.
   const valueOf = new Map<string, ValueId>([[graph.inputName, INPUT_VALUE]]);
   const shapeOf: Shape[] = [graph.inputShape];
   const steps: PlanStep[] = [];
   graph.nodes.forEach((node: ResolvedNode, i) => {
-    if (folded.has(i)) {
+    if (absorbed.has(i)) {
       valueOf.set(node.name, valueOf.get(node.inputs[0])!);
       return;
     }
@@ -142,6 +153,8 @@ export function planModel(cm: CompressedModel, options: PlanOptions = {}): Model
       params = foldBatchNorm(params, resolveParams(cm, norm), norm.config as Extract<LayerConfig, { kind: 'batchNorm' }>);
       nodes.push(norm.name);
     }
+    const act = fusions.get(i);
+    if (act !== undefined) nodes.push(graph.nodes[act].name);
     const index = steps.length;
     const inputs = node.inputs.map((n) => valueOf.get(n)!);
     steps.push({
@@ -155,7 +168,7 @@ export function planModel(cm: CompressedModel, options: PlanOptions = {}): Model
       outputShape: node.outputShape,
       outputSize: size(node.outputShape),
       params,
-      activation: activationOf(node.config),
+      activation: activationOf(act === undefined ? node.config : graph.nodes[act].config),
       window: windowOf(node),
       nodes,
     });

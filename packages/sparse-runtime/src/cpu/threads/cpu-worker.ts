@@ -32,7 +32,7 @@ function fail(error: unknown, id?: number): void {
 
 port.listen((message) => {
   if (message.type === 'prepare') {
-    loadCompressedModel(message.model, { foldBatchNorm: message.foldBatchNorm })
+    loadCompressedModel(message.model, message.planOptions)
       .then((model) => createCpuBackend({ ...(message.options as object), threads: 1 }).prepare(model))
       .then((p) => {
         prepared = p;

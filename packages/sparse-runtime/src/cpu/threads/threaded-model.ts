@@ -8,6 +8,7 @@
  */
 import { DcError, type CompressedModel } from '@dc/core';
 import type { PreparedModel } from '../../backend.js';
+import type { PlanOptions } from '../../model/plan.js';
 import type { FromWorker } from './protocol.js';
 import { spawnWorker, type WorkerHandle } from './spawn-worker.js';
 import { splitBatch } from './split-batch.js';
@@ -18,8 +19,8 @@ export interface ThreadedModelOptions {
   readonly local: PreparedModel;
   /** The decoded model to send to the workers. */
   readonly model: CompressedModel;
-  /** Whether the workers fold batch norms when they plan the model (as the calling thread did). */
-  readonly foldBatchNorm: boolean;
+  /** How the workers plan the model (as the calling thread did). */
+  readonly planOptions: Required<PlanOptions>;
   readonly inputSize: number;
   readonly outputSize: number;
   /** Worker threads to start (threads − 1: the calling thread computes too). */
@@ -67,7 +68,7 @@ export async function createThreadedModel(o: ThreadedModelOptions): Promise<Prep
     });
   try {
     for (let i = 0; i < o.workers; i++) workers.push(await spawnWorker(onMessage, (e) => failAll(workerError(e.message, e))));
-    await Promise.all(workers.map((w) => request(w, (id) => ({ type: 'prepare', id, model: o.model, foldBatchNorm: o.foldBatchNorm, options: o.backendOptions }))));
+    await Promise.all(workers.map((w) => request(w, (id) => ({ type: 'prepare', id, model: o.model, planOptions: o.planOptions, options: o.backendOptions }))));
   } catch (e) {
     for (const w of workers) w.terminate();
     throw e instanceof DcError ? e : workerError(e instanceof Error ? e.message : String(e), e);

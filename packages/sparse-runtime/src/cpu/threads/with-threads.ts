@@ -42,7 +42,7 @@ export async function withThreads(
     return await createThreadedModel({
       local,
       model: model.compressed,
-      foldBatchNorm: model.foldBatchNorm,
+      planOptions: { foldBatchNorm: model.foldBatchNorm, fuseActivations: model.fuseActivations },
       inputSize: model.inputSize,
       outputSize: model.outputSize,
       workers: threads - 1,

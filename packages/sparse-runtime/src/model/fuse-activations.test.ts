@@ -1,0 +1,79 @@
+import { withRandomParams } from '@dc/core/testing';
+import type { LayerConfig } from '@dc/core';
+import { describe, expect, it } from 'vitest';
+import { executeGraph } from '../cpu/graph-executor.js';
+import { CPU_KERNELS } from '../cpu/kernel-map.js';
+import { prepareContext } from '../cpu/prepare-context.js';
+import type { CpuBatchKernel } from '../cpu/kernel-options.js';
+import { compressModel } from '../testing/compress-model.js';
+import { GraphBuilder } from '../testing/graph-builder.js';
+import { opCases } from '../testing/op-cases.js';
+import { randomGraph } from '../testing/random-graph.js';
+import { randomInput } from '../testing/random-model.js';
+import { planModel, type PlanOptions } from './plan.js';
+
+const same = { kernelSize: [3, 3] as [number, number], strides: [1, 1] as [number, number], padding: 'same' as const };
+const conv = (activation: 'linear' | 'relu' = 'linear'): LayerConfig => ({ kind: 'conv2d', filters: 4, ...same, activation, useBias: true });
+const bn: LayerConfig = { kind: 'batchNorm', epsilon: 1e-3, center: true, scale: true };
+const act = (activation: 'relu6' | 'swish' | 'softmax' | 'sigmoid'): LayerConfig => ({ kind: 'activation', activation });
+const head: LayerConfig = { kind: 'globalAvgPool2d' };
+
+/** A compressed model of the layers `build` adds to a 6×6×2 input. */
+function model(build: (g: GraphBuilder) => void) {
+  const g = new GraphBuilder([6, 6, 2]);
+  build(g);
+  return compressModel(withRandomParams({ name: 'fusion', inputShape: g.inputShape, layers: g.layers }, 5), { density: 0.6, bits: 4 });
+}
+
+const nodesOf = (cm: ReturnType<typeof model>, options?: PlanOptions) => planModel(cm, options).steps.map((s) => s.nodes.join('+'));
+
+describe('activation fusion', () => {
+  it('fuses an activation into the conv before it, through a folded batch norm, taking its parameters', () => {
+    const cm = model((g) => g.add('gap', head, [g.add('act', act('swish'), [g.add('bn', bn, [g.add('conv', conv(), ['input'])])])]));
+    const plan = planModel(cm);
+    expect(plan.steps.map((s) => s.nodes.join('+'))).toEqual(['conv_0+bn_1+act_2', 'gap_3']);
+    expect(plan.steps[0].activation).toEqual({ activation: 'swish', alpha: 1, maxValue: Infinity, axis: -1 });
+    expect(nodesOf(cm, { fuseActivations: false })).toEqual(['conv_0+bn_1', 'act_2', 'gap_3']);
+    // A batch norm left as its own step has no activation to take one: the activation stays.
+    expect(nodesOf(cm, { foldBatchNorm: false })).toEqual(['conv_0', 'bn_1', 'act_2', 'gap_3']);
+  });
+
+  it('leaves an activation after a conv with its own, after a value with another reader, and softmax', () => {
+    const own = model((g) => g.add('gap', head, [g.add('act', act('relu6'), [g.add('conv', conv('relu'), ['input'])])]));
+    expect(nodesOf(own)).toEqual(['conv_0', 'act_1', 'gap_2']);
+    const shared = model((g) => {
+      const c = g.add('conv', conv(), ['input']);
+      g.add('gap', head, [g.add('sum', { kind: 'add' }, [g.add('act', act('relu6'), [c]), c])]);
+    });
+    expect(nodesOf(shared)).toEqual(['conv_0', 'act_1', 'sum_2', 'gap_3']);
+    const softmax = model((g) => g.add('gap', head, [g.add('act', act('softmax'), [g.add('conv', conv(), ['input'])])]));
+    expect(nodesOf(softmax)).toEqual(['conv_0', 'act_1', 'gap_2']);
+  });
+
+  it('fuses the last node: its producer\'s step becomes the last', () => {
+    const last = model((g) => g.add('act', act('sigmoid'), [g.add('conv', conv(), [g.add('max', { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, ['input'])])]));
+    const plan = planModel(last);
+    expect(plan.steps.map((s) => s.nodes.join('+'))).toEqual(['max_0', 'conv_1+act_2']);
+    expect(plan.outputShape).toEqual([3, 3, 4]);
+  });
+
+  it('gives outputs bit for bit those of the unfused plan, in fewer steps, on every op case and random graph', () => {
+    const models = [...opCases().map((c) => c.model()), ...Array.from({ length: 16 }, (_, i) => randomGraph(3000 + i))];
+    let fusedSteps = 0;
+    for (const cm of models) {
+      const fused = planModel(cm);
+      const unfused = planModel(cm, { fuseActivations: false });
+      fusedSteps += unfused.steps.length - fused.steps.length;
+      for (const batchKernel of ['wasm', 'tiled'] satisfies CpuBatchKernel[]) {
+        const run = (plan: typeof fused, x: Float32Array, batch: number) => {
+          const ctx = prepareContext(plan, { batchKernel, wasmMinBatch: 1 });
+          const y = executeGraph(plan, plan.steps.map((s) => CPU_KERNELS[s.kind](s, ctx)), x, batch);
+          return new Uint32Array(y.buffer, y.byteOffset, y.length);
+        };
+        const x = randomInput(11, 3 * fused.inputSize);
+        expect(run(fused, x, 3), `${cm.name} (${batchKernel})`).toEqual(run(unfused, x, 3));
+      }
+    }
+    expect(fusedSteps).toBeGreaterThan(10);
+  });
+});
