@@ -77,6 +77,23 @@ export function softmaxInPlace(data: Float32Array, shape: Shape, axis: number): 
 }
 
 /**
+ * The upper bound of a relu-family activation (`relu`: its `maxValue`, Infinity by default;
+ * `relu6`: 6), which the WASM kernels clamp to as they store their outputs; null for any other.
+ */
+export function reluBound(p: ActivationParams | null): number | null {
+  if (p?.activation === 'relu6') return 6;
+  return p?.activation === 'relu' ? p.maxValue : null;
+}
+
+/** `y[i] = min(max(y[i], 0), hi)` in place, as the WASM kernels store it (except that -0 stays -0, NaN stays NaN). */
+export function clampRelu(y: Float32Array, hi: number): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i] < 0 ? 0 : y[i];
+    y[i] = v > hi ? hi : v;
+  }
+}
+
+/**
  * Applies `activation` in place to a batch of samples of `shape` (per sample, without the batch
  * axis; a number is the last axis's length, enough for all but softmax over another axis).
  */
@@ -87,8 +104,8 @@ export function applyActivation(data: Float32Array, activation: ActivationParams
   if (p.activation === 'softmax') return softmaxInPlace(data, shape, p.axis);
   // relu and relu6 over a large buffer: WASM SIMD (a JavaScript loop here cost a MobileNet more
   // than its convolutions). Same values, except that -0 becomes +0, as in the fused kernels.
-  const hi = p.activation === 'relu6' ? 6 : p.activation === 'relu' ? p.maxValue : undefined;
-  if (hi !== undefined && data.length >= WASM_CLAMP_MIN && clampInWasm(data, hi)) return;
+  const hi = reluBound(p);
+  if (hi !== null && data.length >= WASM_CLAMP_MIN && clampInWasm(data, hi)) return;
   const f = elementwise(p)!;
   for (let i = 0; i < data.length; i++) data[i] = f(data[i]);
 }

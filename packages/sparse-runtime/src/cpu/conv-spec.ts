@@ -3,9 +3,9 @@
  * depthwise or pointwise layer and its kernel as sparse rows, plus the per-output-channel view of
  * the kept weights (their taps and codes) that the direct sparse convolution is built on.
  */
-import type { Activation } from '@dc/core';
 import type { Hwc, Pads, PlanStep } from '../model/plan.js';
 import { toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
+import { reluBound } from './activation.js';
 
 /** One convolution layer, NHWC. */
 export interface ConvSpec {
@@ -24,17 +24,19 @@ export interface ConvSpec {
   readonly kernel: SparseRows;
   readonly depthwise?: boolean;
   readonly bias: Float32Array | null;
-  /** Fused in the kernel: only `relu` or `linear`; other activations are applied afterwards. */
-  readonly activation: Activation;
+  /**
+   * Fused in the WASM kernel: relu clamped at this bound (Infinity: plain relu; 6: relu6), see
+   * `reluBound`; null: nothing fused, the caller applies the step's activation.
+   */
+  readonly clamp: number | null;
 }
 
 /**
- * The spec of a conv2d or depthwiseConv2d plan step. Only a plain relu is fused; the caller
- * applies any other activation to the result.
+ * The spec of a conv2d or depthwiseConv2d plan step. A relu-family activation (relu, relu6, relu
+ * with a maxValue) is fused; the caller applies any other to the result.
  */
 export function convSpecOf(step: PlanStep, kernel: SparseRows = toSparseRows(step.params.kernel!)): ConvSpec {
   const w = step.window!;
-  const relu = step.activation?.activation === 'relu' && step.activation.maxValue === Infinity;
   return {
     input: w.input,
     output: w.output,
@@ -45,7 +47,7 @@ export function convSpecOf(step: PlanStep, kernel: SparseRows = toSparseRows(ste
     kernel,
     depthwise: step.kind === 'depthwiseConv2d',
     bias: step.params.bias ?? null,
-    activation: relu ? 'relu' : 'linear',
+    clamp: reluBound(step.activation),
   };
 }
 

@@ -19,7 +19,7 @@ export function convKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const spec = convSpecOf(step, ctx.rows.get(step.index));
   const typescript = ctx.options.batchKernel === 'per-sample' || ctx.options.batchKernel === 'tiled';
   const wasm = typescript ? null : createWasmConv(spec);
-  const after = spec.activation === 'relu' ? null : step.activation;
+  const after = spec.clamp === null ? step.activation : null;
   if (wasm) {
     return ([x], batch) => {
       const y = wasm.run(x, batch);

@@ -5,13 +5,16 @@
  * run where WASM is missing or `batchKernel` asks for them.
  */
 import type { PlanStep } from '../model/plan.js';
-import { applyActivation, fillBias } from './activation.js';
+import { applyActivation, clampRelu, fillBias, reluBound } from './activation.js';
 import { spmmTiled, spmvSkipZeros, type TileScratch } from './dense-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
 import type { CpuPrepareContext } from './prepare-context.js';
 
-/** `rows` rows of `x` times the step's kernel plus bias, relu fused when `relu` (other activations are the caller's). */
-export type Product = (x: Float32Array, rows: number, relu: boolean) => Float32Array;
+/**
+ * `rows` rows of `x` times the step's kernel plus bias, relu clamped at `clamp` fused unless
+ * `clamp` is null (`reluBound`; other activations are the caller's).
+ */
+export type Product = (x: Float32Array, rows: number, clamp: number | null) => Float32Array;
 
 /** The product of a dense or 1×1 conv step. */
 export function productOf(step: PlanStep, ctx: CpuPrepareContext): Product {
@@ -20,30 +23,25 @@ export function productOf(step: PlanStep, ctx: CpuPrepareContext): Product {
   const scratch: TileScratch = { xT: new Float32Array(0), yT: new Float32Array(0) };
   const index = ctx.wasmIndex.get(step.index);
   const { batchKernel: k, wasmMinBatch } = ctx.options;
-  return (x, rows, relu) => {
+  return (x, rows, clamp) => {
     const big = k === 'wasm' || k === 'tiled' || (k === 'auto' && rows >= wasmMinBatch);
-    if (big && ctx.wasm && index !== undefined && k !== 'tiled') return ctx.wasm.run(index, x, rows, relu);
+    if (big && ctx.wasm && index !== undefined && k !== 'tiled') return ctx.wasm.run(index, x, rows, clamp);
     const y = new Float32Array(rows * m.cols);
     fillBias(y, rows, m.cols, bias);
     if (big) spmmTiled(m, x, y, rows, scratch);
     else for (let r = 0; r < rows; r++) spmvSkipZeros(m, x, r * m.rows, y, r * m.cols);
-    if (relu) for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
+    if (clamp !== null) clampRelu(y, clamp);
     return y;
   };
-}
-
-/** True when the step's activation is a plain relu (fusable into the products and convolutions). */
-export function isPlainRelu(step: PlanStep): boolean {
-  return step.activation?.activation === 'relu' && step.activation.maxValue === Infinity;
 }
 
 /** A dense step. */
 export function denseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const product = productOf(step, ctx);
-  const relu = isPlainRelu(step);
+  const clamp = reluBound(step.activation);
   return ([x], batch) => {
-    const y = product(x, batch, relu);
-    if (!relu) applyActivation(y, step.activation, step.outputShape);
+    const y = product(x, batch, clamp);
+    if (clamp === null) applyActivation(y, step.activation, step.outputShape);
     return y;
   };
 }
@@ -51,7 +49,7 @@ export function denseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
 /** A 1×1 convolution: the product over output pixels (strided pixels gathered first). */
 export function pointwiseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const product = productOf(step, ctx);
-  const relu = isPlainRelu(step);
+  const clamp = reluBound(step.activation);
   const { input, output, strides } = step.window!;
   const [H, W, C] = input;
   const [OH, OW] = output;
@@ -69,8 +67,8 @@ export function pointwiseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKern
         }
       }
     }
-    const y = product(pixels, batch * OH * OW, relu);
-    if (!relu) applyActivation(y, step.activation, step.outputShape);
+    const y = product(pixels, batch * OH * OW, clamp);
+    if (clamp === null) applyActivation(y, step.activation, step.outputShape);
     return y;
   };
 }

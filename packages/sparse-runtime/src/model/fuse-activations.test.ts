@@ -58,7 +58,16 @@ describe('activation fusion', () => {
   });
 
   it('gives outputs bit for bit those of the unfused plan, in fewer steps, on every op case and random graph', () => {
-    const models = [...opCases().map((c) => c.model()), ...Array.from({ length: 16 }, (_, i) => randomGraph(3000 + i))];
+    // The relu family clamped in the WASM kernels: a 3×3 and a 1×1 convolution and a dense layer.
+    const clamps = model((g) => {
+      const relu = (maxValue: number): LayerConfig => ({ kind: 'activation', activation: 'relu', maxValue });
+      const conv3 = g.add('flat', { kind: 'flatten' }, [g.add('act', act('relu6'), [g.add('conv', conv(), ['input'])])]);
+      const conv1 = g.add('flat', { kind: 'flatten' }, [g.add('act', relu(0.05), [g.add('pw', { kind: 'conv2d', filters: 3, kernelSize: [1, 1], strides: [1, 1], padding: 'same', activation: 'linear', useBias: true }, ['input'])])]);
+      const dense = g.add('act', relu(0.3), [g.add('dense', { kind: 'dense', units: 7, activation: 'linear', useBias: true }, [g.add('flat', { kind: 'flatten' }, ['input'])])]);
+      g.add('cat', { kind: 'concatenate', axis: -1 }, [conv3, conv1, dense]);
+    });
+    expect(nodesOf(clamps).filter((n) => n.includes('+'))).toEqual(['conv_0+act_1', 'pw_3+act_4', 'dense_7+act_8']);
+    const models = [clamps, ...opCases().map((c) => c.model()), ...Array.from({ length: 16 }, (_, i) => randomGraph(3000 + i))];
     let fusedSteps = 0;
     for (const cm of models) {
       const fused = planModel(cm);
@@ -70,8 +79,11 @@ describe('activation fusion', () => {
           const y = executeGraph(plan, plan.steps.map((s) => CPU_KERNELS[s.kind](s, ctx)), x, batch);
           return new Uint32Array(y.buffer, y.byteOffset, y.length);
         };
-        const x = randomInput(11, 3 * fused.inputSize);
-        expect(run(fused, x, 3), `${cm.name} (${batchKernel})`).toEqual(run(unfused, x, 3));
+        // 3 samples: one tile; 40: tiles of 16 and a partial one.
+        for (const batch of [3, 40]) {
+          const x = randomInput(11, batch * fused.inputSize);
+          expect(run(fused, x, batch), `${cm.name} (${batchKernel}, batch ${batch})`).toEqual(run(unfused, x, batch));
+        }
       }
     }
     expect(fusedSteps).toBeGreaterThan(10);

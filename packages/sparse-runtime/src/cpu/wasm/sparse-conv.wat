@@ -20,13 +20,14 @@
   ;; $colPtr: F + 1 absolute addresses of each channel's entries (8 bytes each). With $laneStride = 0:
   ;; out[(tile * F + f) * 16 + lane]. Otherwise lane s of tile i goes to
   ;; out + s * $laneStride + (i * F + f) * 4 (NHWC, one sample per lane), through $scratch (F × 16
-  ;; floats). $bias: F floats or 0; $relu: clamp at zero.
+  ;; floats). $bias: F floats or 0; $relu: clamp to [0, $hi] (relu: $hi = inf; relu6: 6).
   (func (export "convTiles")
     (param $x i32) (param $out i32) (param $bases i32) (param $tiles i32) (param $colPtr i32) (param $F i32)
-    (param $bias i32) (param $relu i32) (param $laneStride i32) (param $scratch i32)
+    (param $bias i32) (param $relu i32) (param $hi f32) (param $laneStride i32) (param $scratch i32)
     (local $t i32) (local $o i32) (local $xa i32) (local $xb i32) (local $f i32) (local $p i32) (local $end i32)
     (local $off i32) (local $q i32) (local $r i32)
-    (local $w v128) (local $zero v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $w v128) (local $zero v128) (local $top v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $top (f32x4.splat (local.get $hi)))
     (block $done
       (loop $tileLoop
         (br_if $done (i32.ge_u (local.get $t) (local.get $tiles)))
@@ -80,8 +81,10 @@
             ))
           (if (local.get $relu)
             (then
-              (local.set $a0 (f32x4.max (local.get $a0) (local.get $zero))) (local.set $a1 (f32x4.max (local.get $a1) (local.get $zero)))
-              (local.set $a2 (f32x4.max (local.get $a2) (local.get $zero))) (local.set $a3 (f32x4.max (local.get $a3) (local.get $zero)))))
+              (local.set $a0 (f32x4.min (f32x4.max (local.get $a0) (local.get $zero)) (local.get $top)))
+              (local.set $a1 (f32x4.min (f32x4.max (local.get $a1) (local.get $zero)) (local.get $top)))
+              (local.set $a2 (f32x4.min (f32x4.max (local.get $a2) (local.get $zero)) (local.get $top)))
+              (local.set $a3 (f32x4.min (f32x4.max (local.get $a3) (local.get $zero)) (local.get $top)))))
           (local.set $q (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 6))))
           (v128.store offset=0 (local.get $q) (local.get $a0))
           (v128.store offset=16 (local.get $q) (local.get $a1))

@@ -34,7 +34,7 @@ function referenceConv(spec: ConvSpec, kernel: Float32Array, x: Float32Array, ba
               }
             }
           }
-          y[((b * OH + oy) * OW + ox) * F + f] = spec.activation === 'relu' ? Math.max(acc, 0) : acc;
+          y[((b * OH + oy) * OW + ox) * F + f] = spec.clamp === null ? acc : Math.min(Math.max(acc, 0), spec.clamp);
         }
       }
     }
@@ -66,7 +66,8 @@ function randomSpec(r: RandomSource, depthwise: boolean): { spec: ConvSpec; kern
     kernel: toSparseRows(t),
     depthwise,
     bias: r.next() < 0.8 ? Float32Array.from({ length: F }, () => r.next() - 0.5) : null,
-    activation: r.next() < 0.5 ? 'relu' : 'linear',
+    // relu, relu6 or relu with a maxValue fused (half the specs), else nothing.
+    clamp: r.next() < 0.5 ? [Infinity, 6, 0.05][r.int(3)] : null,
   };
   return { spec, kernel: densify(t) };
 }

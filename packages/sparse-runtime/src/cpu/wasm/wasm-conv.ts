@@ -7,7 +7,6 @@
  * sample at a time with output positions in the lanes instead (two runs of 8 positions of an
  * output row per tile; the input's columns split into stride phases), whichever does fewer tiles.
  */
-import { applyActivation } from '../activation.js';
 import { paddedInput, tapsByChannel, type ConvSpec } from '../conv-spec.js';
 import { sparseConvModule } from './wasm-modules.js';
 
@@ -25,7 +24,7 @@ export interface ConvKernel {
 }
 
 interface Exports {
-  convTiles(x: number, out: number, bases: number, tiles: number, colPtr: number, F: number, bias: number, relu: number, laneStride: number, scratch: number): void;
+  convTiles(x: number, out: number, bases: number, tiles: number, colPtr: number, F: number, bias: number, relu: number, hi: number, laneStride: number, scratch: number): void;
   toLanes(x: number, xI: number, H: number, W: number, C: number, Wp: number, pt: number, pl: number, t: number): void;
   toPlanar(x: number, xP: number, H: number, W: number, C: number, Hp: number, Wq: number, pt: number, pl: number, S: number): void;
   fromPositions(out: number, y: number, F: number, OH: number, OW: number): void;
@@ -128,11 +127,12 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
   }
   const positions: Layout = { colPtr: posAt.colPtr, bases: posAt.bases, tiles: tilesP };
 
-  const relu = spec.activation === 'relu' ? 1 : 0;
+  const relu = spec.clamp === null ? 0 : 1;
+  const hi = spec.clamp ?? Infinity;
   const runPositions = (x: Float32Array, sample: number, out: Float32Array, p: Layout) => {
     heap.set(x.subarray(sample * inSize, (sample + 1) * inSize), inBuf / 4);
     fns.toPlanar(inBuf, xP, H, W, C, Hp, Wq, pt, pl, SX);
-    fns.convTiles(xP, outP, p.bases, p.tiles, p.colPtr, F, bias, relu, 0, 0);
+    fns.convTiles(xP, outP, p.bases, p.tiles, p.colPtr, F, bias, relu, hi, 0, 0);
     fns.fromPositions(outP, yBuf, F, OH, OW);
     out.set(heap.subarray(yBuf / 4, yBuf / 4 + outSize), sample * outSize);
   };
@@ -140,7 +140,7 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
     // Lanes t .. 15 keep an earlier group's values: lanes never mix, and those outputs are not read.
     heap.set(x.subarray(b0 * inSize, (b0 + t) * inSize), inBuf / 4);
     fns.toLanes(inBuf, xI, H, W, C, Wp, pt, pl, t);
-    fns.convTiles(xI, yBuf, lanes.bases, lanes.tiles, lanes.colPtr, F, bias, relu, outSize * 4, scratch);
+    fns.convTiles(xI, yBuf, lanes.bases, lanes.tiles, lanes.colPtr, F, bias, relu, hi, outSize * 4, scratch);
     out.set(heap.subarray(yBuf / 4, yBuf / 4 + t * outSize), b0 * outSize);
   };
   return {
@@ -151,7 +151,6 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
         if (t * positions.tiles * POSITION_TILE_COST < lanes.tiles) for (let s = 0; s < t; s++) runPositions(x, b0 + s, out, positions);
         else runLanes(x, b0, t, out);
       }
-      if (!relu) applyActivation(out, spec.activation, F);
       return out;
     },
   };

@@ -6,6 +6,7 @@
  */
 import type { Window } from '../../model/plan.js';
 import type { SparseRows } from '../../sparse/sparse-rows.js';
+import { clampRelu } from '../activation.js';
 
 const TILE = 16;
 
@@ -35,7 +36,7 @@ interface Exports {
   spmm16(xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
   tileIn(x: number, xT: number, rows: number, t: number): void;
   biasInit(yT: number, bias: number, cols: number): void;
-  tileOut(yT: number, y: number, cols: number, t: number, relu: number): void;
+  tileOut(yT: number, y: number, cols: number, t: number, relu: number, hi: number): void;
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
   pool(x: number, out: number, geo: number, batch: number): void;
 }
@@ -124,8 +125,8 @@ export class WasmDenseKernels {
     return { input: this.dynamic, out: this.dynamic + inBytes };
   }
 
-  /** `act(X · W + bias)` for `batch` samples of layer `index`, where `act` is relu or nothing. */
-  run(index: number, x: Float32Array, batch: number, relu: boolean): Float32Array {
+  /** `act(X · W + bias)` for `batch` samples of layer `index`, where `act` is relu clamped at `clamp` (`reluBound`), or nothing for null. */
+  run(index: number, x: Float32Array, batch: number, clamp: number | null): Float32Array {
     const { m, rowPtr, entries, codebook, bias, shift, mask } = this.layers[index];
     const { rows, cols } = m;
     const y = new Float32Array(batch * cols);
@@ -139,7 +140,7 @@ export class WasmDenseKernels {
       else yOut.fill(0, 0, cols);
       f.spmv1(this.xIn, this.yOut, rowPtr, entries, codebook, rows, shift, mask);
       y.set(yOut.subarray(0, cols));
-      if (relu) for (let j = 0; j < cols; j++) if (y[j] < 0) y[j] = 0;
+      if (clamp !== null) clampRelu(y, clamp);
       return y;
     }
     for (let b0 = 0; b0 < batch; b0 += TILE) {
@@ -148,7 +149,7 @@ export class WasmDenseKernels {
       f.tileIn(this.xIn, this.xT, rows, t);
       f.biasInit(this.yT, bias, cols);
       f.spmm16(this.xT, this.yT, rowPtr, entries, codebook, rows, shift, mask);
-      f.tileOut(this.yT, this.yOut, cols, t, relu ? 1 : 0);
+      f.tileOut(this.yT, this.yOut, cols, t, clamp === null ? 0 : 1, clamp ?? Infinity);
       y.set(yOut.subarray(0, t * cols), b0 * cols);
     }
     return y;
