@@ -1,4 +1,13 @@
+import { withRandomParams } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
+import { planModel } from '../model/plan.js';
+import { compressModel } from '../testing/compress-model.js';
+import { GraphBuilder } from '../testing/graph-builder.js';
+import { randomInput } from '../testing/random-model.js';
+import { executeGraph } from './graph-executor.js';
+import { CPU_KERNELS } from './kernel-map.js';
+import type { CpuBatchKernel } from './kernel-options.js';
+import { prepareContext } from './prepare-context.js';
 import { describeConformance } from '../testing/conformance.js';
 import { createCpuBackend } from './index.js';
 import { sparseConvModule, spmmModule } from './wasm/wasm-modules.js';
@@ -18,5 +27,23 @@ describe('createCpuBackend', () => {
   it('compiles the WASM SIMD kernels on Node 20', () => {
     expect(spmmModule()).toBeInstanceOf(WebAssembly.Module);
     expect(sparseConvModule()).toBeInstanceOf(WebAssembly.Module);
+  });
+});
+
+describe('the WASM instance of dense layers and pooling', () => {
+  it('exists for a model whose only weights are 1×1 convolutions (run by the conv kernel), so its pooling stays in WASM', () => {
+    const g = new GraphBuilder([6, 6, 3]);
+    const pw = g.add('pw', { kind: 'conv2d', filters: 4, kernelSize: [1, 1], strides: [1, 1], padding: 'same', activation: 'relu', useBias: true }, ['input']);
+    g.add('avg', { kind: 'avgPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'same' }, [g.add('max', { kind: 'maxPool2d', poolSize: [3, 3], strides: [1, 1], padding: 'same' }, [pw])]);
+    const plan = planModel(compressModel(withRandomParams({ name: 'pointwise-pool', inputShape: g.inputShape, layers: g.layers }, 9), { density: 0.5, bits: 4 }));
+    const run = (batchKernel: CpuBatchKernel, x: Float32Array, batch: number) => {
+      const ctx = prepareContext(plan, { batchKernel, wasmMinBatch: 1 });
+      return { wasm: ctx.wasm, y: executeGraph(plan, plan.steps.map((s) => CPU_KERNELS[s.kind](s, ctx)), x, batch) };
+    };
+    const x = randomInput(4, 20 * plan.inputSize);
+    const auto = run('auto', x, 20);
+    expect(auto.wasm).not.toBeNull();
+    const reference = run('per-sample', x, 20).y;
+    for (let i = 0; i < reference.length; i++) expect(Math.abs(auto.y[i] - reference[i])).toBeLessThan(1e-5);
   });
 });

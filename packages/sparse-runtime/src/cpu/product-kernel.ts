@@ -1,8 +1,9 @@
 /**
- * Dense layers and 1×1 convolutions: `y = act(x · W + bias)` over rows of `x` (samples, or pixels
- * of a 1×1 convolution), from the kernel's sparse rows and codebook. Rows in batches run the WASM
- * SIMD product (tiles of 16 rows), a single row the zero-skipping loop; the TypeScript products
- * run where WASM is missing or `batchKernel` asks for them.
+ * Dense layers (and 1×1 convolutions where the WASM convolution is missing or `batchKernel` asks
+ * for TypeScript): `y = act(x · W + bias)` over rows of `x` (samples, or pixels of a 1×1
+ * convolution), from the kernel's sparse rows and codebook. Rows in batches run the WASM SIMD
+ * product (tiles of 16 rows), a single row the zero-skipping loop; the TypeScript products run
+ * where WASM is missing or `batchKernel` asks for them.
  */
 import type { PlanStep } from '../model/plan.js';
 import { applyActivation, clampRelu, fillBias, reluBound } from './activation.js';

@@ -47,7 +47,7 @@ export interface WasmDenseLayer {
   readonly bias: Float32Array | null;
 }
 
-/** A WASM instance holding several dense layers' weights. */
+/** A WASM instance holding several dense layers' weights (none: for pooling only). */
 export class WasmDenseKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly fns: Exports;
@@ -63,8 +63,9 @@ export class WasmDenseKernels {
     const align = (n: number) => (n + 15) & ~15;
     let bytes = 64;
     for (const { m } of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4) + align(m.cols * 4) + 64;
-    const maxRows = Math.max(...layers.map((l) => l.m.rows));
-    const maxCols = Math.max(...layers.map((l) => l.m.cols));
+    // No layers: an instance for pooling only.
+    const maxRows = Math.max(0, ...layers.map((l) => l.m.rows));
+    const maxCols = Math.max(0, ...layers.map((l) => l.m.cols));
     bytes += 2 * align(maxRows * TILE * 4) + 2 * align(maxCols * TILE * 4) + 128;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
