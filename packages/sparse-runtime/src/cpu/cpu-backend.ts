@@ -20,10 +20,12 @@ export type { CpuBatchKernel } from './kernel-options.js';
 export interface CpuBackendOptions {
   /**
    * `per-sample` runs the EIE-style zero-skipping product per sample; `tiled` transposes blocks of
-   * 16 samples and updates contiguous output tiles in TypeScript; `wasm` does the same in the
-   * WASM SIMD kernel (batch 1: a scalar WASM loop over the nonzero inputs), falling back to
-   * `tiled` where WebAssembly SIMD is missing; `auto` (default) uses `wasm` from
-   * {@link CpuBackendOptions.wasmMinBatch} samples on, `per-sample` below.
+   * 16 samples and updates contiguous output tiles in TypeScript; `wasm` runs the WASM SIMD
+   * kernels (batches: the direct convolution of a 1×1 image, 16 samples in the lanes; batch 1: a
+   * scalar WASM loop over the nonzero inputs), falling back to `tiled` where WebAssembly SIMD is
+   * missing; `auto` (default) uses `wasm` from {@link CpuBackendOptions.wasmMinBatch} samples on,
+   * `per-sample` below. Convolutions run the WASM direct convolution unless `per-sample` or
+   * `tiled` asks for TypeScript.
    */
   readonly batchKernel?: CpuBatchKernel;
   /** Smallest batch that `auto` sends to the WASM kernels (default 1: measured faster than TypeScript at every batch size). */

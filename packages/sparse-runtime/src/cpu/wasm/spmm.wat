@@ -1,116 +1,14 @@
-;; Sparse × dense product for a tile of 16 samples, from codes + codebook (WASM SIMD).
+;; The dense layers' one-sample product and pooling (WASM SIMD module).
 ;;
-;;   yT[col, 0..16] += codebook[code] * xT[row, 0..16]   for every kept weight (row, col, code)
+;;   y[col] += x[row] * codebook[code]   for every kept weight (row, col, code) with x[row] != 0
 ;;
-;; xT: rows × 16 f32 (the tile's inputs, transposed so one input row's 16 samples are contiguous).
-;; yT: cols × 16 f32 (accumulates; holds the bias on entry).
 ;; rowPtr: rows + 1 u32, entries of row r are rowPtr[r] .. rowPtr[r + 1].
 ;; entries: u32 each, (col << shift) | code.
 ;; codebook: f32 values looked up by code in the inner loop.
-;; A row whose 16 inputs are all zero is skipped (activation sparsity, as EIE).
+;; A zero input skips its row (activation sparsity, as EIE). Batches of two samples or more run the
+;; direct convolution of a 1×1 image (sparse-conv.wat), whose accumulators stay in registers.
 (module
   (import "env" "memory" (memory 1))
-  (func $spmm16 (export "spmm16")
-    (param $xT i32) (param $yT i32) (param $rowPtr i32) (param $entries i32) (param $codebook i32)
-    (param $rows i32) (param $shift i32) (param $mask i32)
-    (local $r i32) (local $k i32) (local $end i32) (local $e i32) (local $y i32) (local $xp i32)
-    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $w v128) (local $zero v128)
-    (if (i32.eqz (local.get $rows)) (then (return)))
-    (local.set $zero (v128.const i32x4 0 0 0 0))
-    (local.set $k (i32.load (local.get $rowPtr)))
-    (loop $rowLoop
-      (local.set $end
-        (i32.load (i32.add (local.get $rowPtr) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
-      (local.set $xp (i32.add (local.get $xT) (i32.shl (local.get $r) (i32.const 6))))
-      (local.set $x0 (v128.load offset=0 (local.get $xp)))
-      (local.set $x1 (v128.load offset=16 (local.get $xp)))
-      (local.set $x2 (v128.load offset=32 (local.get $xp)))
-      (local.set $x3 (v128.load offset=48 (local.get $xp)))
-      (if
-        (i32.and
-          (i32.lt_u (local.get $k) (local.get $end))
-          (v128.any_true
-            (v128.or
-              (v128.or (f32x4.ne (local.get $x0) (local.get $zero)) (f32x4.ne (local.get $x1) (local.get $zero)))
-              (v128.or (f32x4.ne (local.get $x2) (local.get $zero)) (f32x4.ne (local.get $x3) (local.get $zero))))))
-        (then
-          (loop $entryLoop
-            (local.set $e (i32.load (i32.add (local.get $entries) (i32.shl (local.get $k) (i32.const 2)))))
-            (local.set $w
-              (f32x4.splat
-                (f32.load (i32.add (local.get $codebook) (i32.shl (i32.and (local.get $e) (local.get $mask)) (i32.const 2))))))
-            (local.set $y (i32.add (local.get $yT) (i32.shl (i32.shr_u (local.get $e) (local.get $shift)) (i32.const 6))))
-            (v128.store offset=0 (local.get $y)
-              (f32x4.add (v128.load offset=0 (local.get $y)) (f32x4.mul (local.get $w) (local.get $x0))))
-            (v128.store offset=16 (local.get $y)
-              (f32x4.add (v128.load offset=16 (local.get $y)) (f32x4.mul (local.get $w) (local.get $x1))))
-            (v128.store offset=32 (local.get $y)
-              (f32x4.add (v128.load offset=32 (local.get $y)) (f32x4.mul (local.get $w) (local.get $x2))))
-            (v128.store offset=48 (local.get $y)
-              (f32x4.add (v128.load offset=48 (local.get $y)) (f32x4.mul (local.get $w) (local.get $x3))))
-            (br_if $entryLoop
-              (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end))))))
-      (local.set $k (local.get $end))
-      (br_if $rowLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
-
-  ;; xT[i, s] = x[s, i] for s < t (t <= 16 samples of `rows` values each); lanes t..15 are zeroed.
-  (func (export "tileIn") (param $x i32) (param $xT i32) (param $rows i32) (param $t i32)
-    (local $s i32) (local $i i32) (local $src i32) (local $dst i32)
-    (if (i32.lt_u (local.get $t) (i32.const 16))
-      (then (memory.fill (local.get $xT) (i32.const 0) (i32.shl (local.get $rows) (i32.const 6)))))
-    (if (i32.eqz (local.get $rows)) (then (return)))
-    (loop $sLoop
-      (local.set $src (i32.add (local.get $x) (i32.shl (i32.mul (local.get $s) (local.get $rows)) (i32.const 2))))
-      (local.set $dst (i32.add (local.get $xT) (i32.shl (local.get $s) (i32.const 2))))
-      (local.set $i (i32.const 0))
-      (loop $iLoop
-        (f32.store (local.get $dst) (f32.load (local.get $src)))
-        (local.set $src (i32.add (local.get $src) (i32.const 4)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
-        (br_if $iLoop (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows))))
-      (br_if $sLoop (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $t)))))
-
-  ;; yT[j, 0..16] = bias[j] (bias = 0 means no bias: zeros).
-  (func $biasInit (export "biasInit") (param $yT i32) (param $bias i32) (param $cols i32)
-    (local $j i32) (local $v v128) (local $dst i32)
-    (if (i32.eqz (local.get $cols)) (then (return)))
-    (loop $jLoop
-      (local.set $v
-        (if (result v128) (local.get $bias)
-          (then (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
-          (else (v128.const i32x4 0 0 0 0))))
-      (local.set $dst (i32.add (local.get $yT) (i32.shl (local.get $j) (i32.const 6))))
-      (v128.store offset=0 (local.get $dst) (local.get $v))
-      (v128.store offset=16 (local.get $dst) (local.get $v))
-      (v128.store offset=32 (local.get $dst) (local.get $v))
-      (v128.store offset=48 (local.get $dst) (local.get $v))
-      (br_if $jLoop (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $cols)))))
-
-  ;; y[s, j] = yT[j, s] for s < t, optionally clamped to [0, $hi] first (relu = 1; relu: $hi = inf,
-  ;; relu6: 6): over the whole tile four lanes at a time, as clamp.wat does (per element in the
-  ;; transpose, V8's scalar f32.max and f32.min doubled a 1×1 convolution's time).
-  (func $tileOut (export "tileOut") (param $yT i32) (param $y i32) (param $cols i32) (param $t i32) (param $relu i32) (param $hi f32)
-    (local $s i32) (local $j i32) (local $src i32) (local $dst i32) (local $zero v128) (local $top v128)
-    (if (i32.eqz (local.get $cols)) (then (return)))
-    (if (local.get $relu)
-      (then
-        (local.set $top (f32x4.splat (local.get $hi)))
-        (local.set $src (local.get $yT))
-        (local.set $dst (i32.add (local.get $yT) (i32.shl (local.get $cols) (i32.const 6))))
-        (loop $clampLoop
-          (v128.store (local.get $src) (f32x4.min (f32x4.max (v128.load (local.get $src)) (local.get $zero)) (local.get $top)))
-          (br_if $clampLoop (i32.lt_u (local.tee $src (i32.add (local.get $src) (i32.const 16))) (local.get $dst))))))
-    (loop $sLoop
-      (local.set $src (i32.add (local.get $yT) (i32.shl (local.get $s) (i32.const 2))))
-      (local.set $dst (i32.add (local.get $y) (i32.shl (i32.mul (local.get $s) (local.get $cols)) (i32.const 2))))
-      (local.set $j (i32.const 0))
-      (loop $jLoop
-        (f32.store (local.get $dst) (f32.load (local.get $src)))
-        (local.set $src (i32.add (local.get $src) (i32.const 64)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-        (br_if $jLoop (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $cols))))
-      (br_if $sLoop (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1))) (local.get $t)))))
-
   ;; One sample, EIE-style: for each nonzero x[r], y[col] += x[r] * codebook[code] over row r's entries.
   (func (export "spmv1")
     (param $x i32) (param $y i32) (param $rowPtr i32) (param $entries i32) (param $codebook i32)

@@ -1,14 +1,13 @@
 /**
- * Dense layers on the WASM SIMD kernel (spmm.wat): each prepared model gets its own module
- * instance and memory holding, per layer, the row pointers, the packed entries
- * (`col << shift | code`), the codebook and the bias, plus scratch for one tile of 16 samples.
- * Pooling runs here too (no weights). Convolutions have their own kernel (wasm-conv.ts).
+ * One sample of a dense layer on the WASM module spmm.wat (the EIE loop, skipping zero inputs):
+ * each prepared model gets its own module instance and memory holding, per layer, the row
+ * pointers, the packed entries (`col << shift | code`), the codebook and the bias, plus one
+ * sample's input and output. Pooling runs here too (no weights). Batches of dense layers and every
+ * convolution run the direct convolution (wasm-conv.ts).
  */
 import type { Window } from '../../model/plan.js';
 import type { SparseRows } from '../../sparse/sparse-rows.js';
 import { clampRelu } from '../activation.js';
-
-const TILE = 16;
 
 /** One dense layer's weights inside the module's memory. */
 interface LayerRegion {
@@ -33,10 +32,6 @@ export function fitsWasm(m: SparseRows): boolean {
 }
 
 interface Exports {
-  spmm16(xT: number, yT: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
-  tileIn(x: number, xT: number, rows: number, t: number): void;
-  biasInit(yT: number, bias: number, cols: number): void;
-  tileOut(yT: number, y: number, cols: number, t: number, relu: number, hi: number): void;
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
   pool(x: number, out: number, geo: number, batch: number): void;
 }
@@ -53,8 +48,6 @@ export class WasmDenseKernels {
   private readonly fns: Exports;
   private top = 0;
   private readonly xIn: number;
-  private readonly xT: number;
-  private readonly yT: number;
   private readonly yOut: number;
   private readonly layers: LayerRegion[] = [];
 
@@ -66,7 +59,7 @@ export class WasmDenseKernels {
     // No layers: an instance for pooling only.
     const maxRows = Math.max(0, ...layers.map((l) => l.m.rows));
     const maxCols = Math.max(0, ...layers.map((l) => l.m.cols));
-    bytes += 2 * align(maxRows * TILE * 4) + 2 * align(maxCols * TILE * 4) + 128;
+    bytes += align(maxRows * 4) + align(maxCols * 4) + 128;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.fns = instance.exports as unknown as Exports;
@@ -90,10 +83,8 @@ export class WasmDenseKernels {
       if (b) new Float32Array(buf, bias, m.cols).set(b);
       this.layers.push({ m, rowPtr, entries, codebook, bias, shift, mask });
     }
-    this.xIn = alloc(maxRows * TILE * 4);
-    this.xT = alloc(maxRows * TILE * 4);
-    this.yT = alloc(maxCols * TILE * 4);
-    this.yOut = alloc(maxCols * TILE * 4);
+    this.xIn = alloc(maxRows * 4);
+    this.yOut = alloc(maxCols * 4);
     this.poolGeo = alloc(48);
     this.dynamic = align(this.top + 16);
   }
@@ -126,33 +117,17 @@ export class WasmDenseKernels {
     return { input: this.dynamic, out: this.dynamic + inBytes };
   }
 
-  /** `act(X · W + bias)` for `batch` samples of layer `index`, where `act` is relu clamped at `clamp` (`reluBound`), or nothing for null. */
-  run(index: number, x: Float32Array, batch: number, clamp: number | null): Float32Array {
+  /** `act(x · W + bias)` for one sample of layer `index`, where `act` is relu clamped at `clamp` (`reluBound`), or nothing for null. */
+  runOne(index: number, x: Float32Array, clamp: number | null): Float32Array {
     const { m, rowPtr, entries, codebook, bias, shift, mask } = this.layers[index];
     const { rows, cols } = m;
-    const y = new Float32Array(batch * cols);
-    const xIn = new Float32Array(this.memory.buffer, this.xIn, rows * TILE);
-    const yOut = new Float32Array(this.memory.buffer, this.yOut, cols * TILE);
-    const f = this.fns;
-    if (batch === 1) {
-      // One sample: the scalar EIE loop (skips zero inputs), no transposes.
-      xIn.set(x);
-      if (bias) yOut.set(new Float32Array(this.memory.buffer, bias, cols));
-      else yOut.fill(0, 0, cols);
-      f.spmv1(this.xIn, this.yOut, rowPtr, entries, codebook, rows, shift, mask);
-      y.set(yOut.subarray(0, cols));
-      if (clamp !== null) clampRelu(y, clamp);
-      return y;
-    }
-    for (let b0 = 0; b0 < batch; b0 += TILE) {
-      const t = Math.min(TILE, batch - b0);
-      xIn.set(x.subarray(b0 * rows, (b0 + t) * rows));
-      f.tileIn(this.xIn, this.xT, rows, t);
-      f.biasInit(this.yT, bias, cols);
-      f.spmm16(this.xT, this.yT, rowPtr, entries, codebook, rows, shift, mask);
-      f.tileOut(this.yT, this.yOut, cols, t, clamp === null ? 0 : 1, clamp ?? Infinity);
-      y.set(yOut.subarray(0, t * cols), b0 * cols);
-    }
+    new Float32Array(this.memory.buffer, this.xIn, rows).set(x.subarray(0, rows));
+    const yOut = new Float32Array(this.memory.buffer, this.yOut, cols);
+    if (bias) yOut.set(new Float32Array(this.memory.buffer, bias, cols));
+    else yOut.fill(0);
+    this.fns.spmv1(this.xIn, this.yOut, rowPtr, entries, codebook, rows, shift, mask);
+    const y = yOut.slice();
+    if (clamp !== null) clampRelu(y, clamp);
     return y;
   }
 }
