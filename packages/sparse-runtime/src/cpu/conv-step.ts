@@ -1,6 +1,6 @@
 /**
  * conv2d and depthwiseConv2d steps: the direct sparse convolution in WASM SIMD (`wasm/wasm-conv.ts`),
- * 1×1 kernels included (its accumulators stay in registers per output channel: 1.08–1.13× faster
+ * 1×1 kernels included (its accumulators stay in registers per output channel: 1.08–1.18× faster
  * at batch 1,000 than the dense layers' product over pixels, which keeps them in memory). Where
  * WASM SIMD is missing or `batchKernel` asks for TypeScript: the TypeScript direct convolution
  * (`conv-kernel.ts`), and for a 1×1 kernel the TypeScript product over pixels (`product-kernel.ts`).

@@ -3,13 +3,14 @@
  * prepared copy of the model, sent once (the decoded compressed tensors); every run shares its
  * batch by samples (not by layer, so any model the executor runs works): the calling thread
  * computes the first part while the workers compute the rest. Inputs and outputs travel through
- * `SharedArrayBuffer` where the environment allows it (Node; cross-origin isolated pages), else as
- * copies. Small batches stay on the calling thread.
+ * `SharedArrayBuffer` where the environment allows it (Node; cross-origin isolated pages), kept
+ * from run to run (`shared-buffers.ts`), else as copies. Small batches stay on the calling thread.
  */
 import { DcError, type CompressedModel } from '@dc/core';
 import type { PreparedModel } from '../../backend.js';
 import type { PlanOptions } from '../../model/plan.js';
 import type { FromWorker } from './protocol.js';
+import { SharedBuffers } from './shared-buffers.js';
 import { spawnWorker, type WorkerHandle } from './spawn-worker.js';
 import { splitBatch } from './split-batch.js';
 
@@ -74,35 +75,43 @@ export async function createThreadedModel(o: ThreadedModelOptions): Promise<Prep
     throw e instanceof DcError ? e : workerError(e instanceof Error ? e.message : String(e), e);
   }
 
+  let buffers: SharedBuffers | undefined;
   return {
     async run(input, batch) {
       if (failure) throw failure;
       const parts = batch >= o.minBatch ? splitBatch(batch, workers.length + 1) : [];
       if (parts.length < 2) return o.local.run(input, batch);
       const { inputSize: I, outputSize: O } = o;
-      const shared = canShare();
-      const x = shared ? new Float32Array(new SharedArrayBuffer(input.length * 4)) : input;
-      if (shared) x.set(input);
-      const y = shared ? new Float32Array(new SharedArrayBuffer(batch * O * 4)) : new Float32Array(batch * O);
-      const remote = parts.slice(1).map((p, i) =>
-        request<Extract<FromWorker, { type: 'done' }>>(workers[i], (id) => ({
-          type: 'run',
-          id,
-          batch: p.count,
-          // A view of shared memory travels as a view; anything else is cloned, so send only the part.
-          input: shared ? x.subarray(p.start * I, (p.start + p.count) * I) : input.slice(p.start * I, (p.start + p.count) * I),
-          ...(shared ? { output: y.subarray(p.start * O, (p.start + p.count) * O) } : {}),
-        })).then((m) => {
-          if (m.output) y.set(m.output, p.start * O);
-        }),
-      );
+      const shared = canShare() ? (buffers ??= new SharedBuffers()).acquire(input.length, batch * O) : undefined;
       try {
-        y.set(await o.local.run(input.subarray(0, parts[0].count * I), parts[0].count), 0);
+        shared?.x.set(input);
+        const y = shared ? shared.y : new Float32Array(batch * O);
+        const remote = parts.slice(1).map((p, i) =>
+          request<Extract<FromWorker, { type: 'done' }>>(workers[i], (id) => ({
+            type: 'run',
+            id,
+            batch: p.count,
+            // A view of shared memory travels as a view; anything else is cloned, so send only the part.
+            input: shared ? shared.x.subarray(p.start * I, (p.start + p.count) * I) : input.slice(p.start * I, (p.start + p.count) * I),
+            ...(shared ? { output: y.subarray(p.start * O, (p.start + p.count) * O) } : {}),
+          })).then((m) => {
+            if (m.output) y.set(m.output, p.start * O);
+          }),
+        );
+        try {
+          y.set(await o.local.run(input.subarray(0, parts[0].count * I), parts[0].count), 0);
+        } finally {
+          await Promise.allSettled(remote);
+        }
+        await Promise.all(remote);
+        if (!shared) return y;
+        // The caller gets memory of its own (not the shared buffer, which the next run reuses).
+        const out = new Float32Array(y.length);
+        out.set(y);
+        return out;
       } finally {
-        await Promise.allSettled(remote);
+        shared?.release();
       }
-      await Promise.all(remote);
-      return shared ? y.slice() : y;
     },
     dispose() {
       o.local.dispose();

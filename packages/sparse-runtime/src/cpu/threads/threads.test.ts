@@ -3,6 +3,7 @@ import { loadCompressedModel } from '../../model/load.js';
 import { createSession } from '../../session.js';
 import { randomInput, randomLenet5 } from '../../testing/random-model.js';
 import { createCpuBackend } from '../index.js';
+import { SharedBuffers } from './shared-buffers.js';
 import { splitBatch } from './split-batch.js';
 
 describe('splitBatch', () => {
@@ -11,6 +12,27 @@ describe('splitBatch', () => {
     expect(splitBatch(17, 2)).toEqual([{ start: 0, count: 16 }, { start: 16, count: 1 }]);
     expect(splitBatch(16, 2)).toEqual([{ start: 0, count: 16 }]);
     expect(splitBatch(100, 3)).toEqual([{ start: 0, count: 48 }, { start: 48, count: 32 }, { start: 80, count: 20 }]);
+  });
+});
+
+describe('SharedBuffers', () => {
+  it('hands the same shared memory to run after run, growing it, and fresh memory to a run that overlaps', () => {
+    const buffers = new SharedBuffers();
+    const a = buffers.acquire(100, 10);
+    expect([a.x.length, a.y.length]).toEqual([100, 10]);
+    expect(a.x.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const overlapping = buffers.acquire(50, 5);
+    expect(overlapping.x.buffer).not.toBe(a.x.buffer);
+    overlapping.release();
+    a.release();
+    const b = buffers.acquire(60, 4);
+    expect(b.x.buffer).toBe(a.x.buffer);
+    expect(b.y.buffer).toBe(a.y.buffer);
+    b.release();
+    const c = buffers.acquire(200, 4);
+    expect(c.x.buffer).not.toBe(a.x.buffer);
+    expect(c.x.length).toBe(200);
+    c.release();
   });
 });
 
@@ -40,6 +62,18 @@ describe('createCpuBackend({ threads })', () => {
       }
       session.dispose();
     }
+  });
+
+  it('keeps results apart across runs of other sizes and runs that overlap (shared memory reused between runs)', async () => {
+    const model = await loadCompressedModel(randomLenet5(5));
+    const one = await createSession(model, { backend: createCpuBackend() });
+    const two = await createSession(model, { backend: createCpuBackend({ threads: 2 }) });
+    const inputs = [100, 40, 70].map((n, i) => ({ n, x: randomInput(20 + i, n * model.inputSize) }));
+    const expected = await Promise.all(inputs.map(({ n, x }) => one.predict(x, n)));
+    for (const [i, { n, x }] of inputs.entries()) expect(await two.predict(x, n)).toEqual(expected[i]);
+    expect(await Promise.all(inputs.map(({ n, x }) => two.predict(x, n)))).toEqual(expected);
+    one.dispose();
+    two.dispose();
   });
 
   it('stops its workers on dispose: a split batch then fails with BACKEND_UNAVAILABLE', async () => {
