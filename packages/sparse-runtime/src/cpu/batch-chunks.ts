@@ -13,13 +13,11 @@ export const CHUNK_SAMPLES = 16;
 
 /**
  * `run(x, batch)` computed chunk by chunk; `inSize` and `outSize` are the elements per sample.
- * The result is a fresh array (never `x` itself).
+ * The result is a fresh array: never `x` itself, nor an array a kernel keeps for its next call
+ * (`output-buffer.ts`).
  */
 export function runInChunks(run: BatchRun, x: Float32Array, batch: number, inSize: number, outSize: number, chunk = CHUNK_SAMPLES): Float32Array {
-  if (batch <= chunk) {
-    const y = run(x, batch);
-    return y === x ? new Float32Array(x) : y;
-  }
+  if (batch <= chunk) return new Float32Array(run(x, batch));
   const out = new Float32Array(batch * outSize);
   for (let b0 = 0; b0 < batch; b0 += chunk) {
     const n = Math.min(chunk, batch - b0);

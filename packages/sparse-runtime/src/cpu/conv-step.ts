@@ -11,6 +11,7 @@ import { sparseConvSample } from './conv-kernel.js';
 import { convSpecOf } from './conv-spec.js';
 import type { CpuKernel } from './graph-executor.js';
 import type { CpuPrepareContext } from './prepare-context.js';
+import { outputBuffer } from './output-buffer.js';
 import { pointwiseKernel } from './product-kernel.js';
 import { createWasmConv } from './wasm/wasm-conv.js';
 
@@ -31,8 +32,9 @@ export function convKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   }
   const inSize = spec.input[0] * spec.input[1] * spec.input[2];
   const [OH, OW, F] = spec.output;
+  const output = outputBuffer();
   return ([x], batch) => {
-    const y = new Float32Array(batch * OH * OW * F);
+    const y = output(batch * OH * OW * F);
     fillBias(y, batch * OH * OW, F, spec.bias ?? undefined);
     for (let b = 0; b < batch; b++) sparseConvSample(spec, x, b * inSize, y, b * OH * OW * F);
     applyActivation(y, step.activation, step.outputShape);

@@ -1,6 +1,8 @@
 import { withRandomParams } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
+import { loadCompressedModel } from '../model/load.js';
 import { planModel } from '../model/plan.js';
+import { createSession } from '../session.js';
 import { compressModel } from '../testing/compress-model.js';
 import { GraphBuilder } from '../testing/graph-builder.js';
 import { randomInput } from '../testing/random-model.js';
@@ -45,5 +47,25 @@ describe('the WASM instance of dense layers and pooling', () => {
     expect(auto.wasm).not.toBeNull();
     const reference = run('per-sample', x, 20).y;
     for (let i = 0; i < reference.length; i++) expect(Math.abs(auto.y[i] - reference[i])).toBeLessThan(1e-5);
+  });
+});
+
+describe('kernel outputs kept between calls', () => {
+  it('never reach the caller: a result stays as it was after later predictions, small batches and large', async () => {
+    // The last step is a convolution, whose kernel keeps its output array for its next call.
+    const g = new GraphBuilder([6, 6, 2]);
+    g.add('conv', { kind: 'conv2d', filters: 3, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu6', useBias: true }, [g.add('pool', { kind: 'maxPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'same' }, ['input'])]);
+    const model = await loadCompressedModel(compressModel(withRandomParams({ name: 'conv-last', inputShape: g.inputShape, layers: g.layers }, 13), { density: 0.7, bits: 4 }));
+    const session = await createSession(model, { backend: createCpuBackend() });
+    for (const batch of [3, 40]) {
+      const a = randomInput(30, batch * model.inputSize);
+      const b = randomInput(31, batch * model.inputSize);
+      const ya = await session.predict(a, batch);
+      const kept = ya.slice();
+      const yb = await session.predict(b, batch);
+      expect(ya).toEqual(kept);
+      expect(yb).not.toEqual(ya);
+    }
+    session.dispose();
   });
 });

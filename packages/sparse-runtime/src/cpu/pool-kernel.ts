@@ -5,19 +5,19 @@
  */
 import type { PlanStep, Window } from '../model/plan.js';
 import type { CpuKernel } from './graph-executor.js';
+import { outputBuffer } from './output-buffer.js';
 import type { CpuPrepareContext } from './prepare-context.js';
 
 /**
- * Pools `batch` samples of `x` into a new array. For each output pixel, the window's pixels are
+ * Pools `batch` samples of `x` into `out` (every element written). For each output pixel, the window's pixels are
  * visited in order and the channel loop is innermost, so every read is contiguous.
  */
-export function pool(w: Window, isMax: boolean, x: Float32Array, batch: number): Float32Array {
+export function pool(w: Window, isMax: boolean, x: Float32Array, batch: number, out: Float32Array = new Float32Array(batch * w.output[0] * w.output[1] * w.input[2])): Float32Array {
   const [H, W, C] = w.input;
   const [OH, OW] = w.output;
   const [PH, PW] = w.kernelSize;
   const [SY, SX] = w.strides;
   const { top, left } = w.pads;
-  const out = new Float32Array(batch * OH * OW * C);
   for (let b = 0; b < batch; b++) {
     const xb = b * H * W * C;
     for (let oy = 0; oy < OH; oy++) {
@@ -53,7 +53,12 @@ export function pool(w: Window, isMax: boolean, x: Float32Array, batch: number):
 export function poolKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const isMax = step.kind === 'maxPool2d';
   const w = step.window!;
-  return ([x], batch) => (ctx.wasm ? ctx.wasm.runPool(w, isMax, x, batch) : pool(w, isMax, x, batch));
+  const [OH, OW] = w.output;
+  const output = outputBuffer();
+  return ([x], batch) => {
+    const out = output(batch * OH * OW * w.input[2]);
+    return ctx.wasm ? ctx.wasm.runPool(w, isMax, x, batch, out) : pool(w, isMax, x, batch, out);
+  };
 }
 
 /** A globalAvgPool2d or globalMaxPool2d step: `[h, w, c]` → `[c]` (the mean summed in float64). */

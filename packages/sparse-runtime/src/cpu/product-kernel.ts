@@ -11,6 +11,7 @@ import { applyActivation, clampRelu, fillBias, reluBound } from './activation.js
 import { spmmTiled, spmvSkipZeros, type TileScratch } from './dense-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
 import type { CpuPrepareContext } from './prepare-context.js';
+import { outputBuffer } from './output-buffer.js';
 import { createWasmConv } from './wasm/wasm-conv.js';
 
 /**
@@ -26,10 +27,11 @@ export function productOf(step: PlanStep, ctx: CpuPrepareContext): Product {
   const scratch: TileScratch = { xT: new Float32Array(0), yT: new Float32Array(0) };
   const index = ctx.wasmIndex.get(step.index);
   const { batchKernel: k, wasmMinBatch } = ctx.options;
+  const output = outputBuffer();
   return (x, rows, clamp) => {
     const big = k === 'wasm' || k === 'tiled' || (k === 'auto' && rows >= wasmMinBatch);
     if (rows === 1 && big && ctx.wasm && index !== undefined && k !== 'tiled') return ctx.wasm.runOne(index, x, clamp);
-    const y = new Float32Array(rows * m.cols);
+    const y = output(rows * m.cols);
     fillBias(y, rows, m.cols, bias);
     if (big) spmmTiled(m, x, y, rows, scratch);
     else for (let r = 0; r < rows; r++) spmvSkipZeros(m, x, r * m.rows, y, r * m.cols);
@@ -66,10 +68,11 @@ export function pointwiseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKern
   const [H, W, C] = input;
   const [OH, OW] = output;
   const strided = strides[0] > 1 || strides[1] > 1;
+  const gathered = outputBuffer();
   return ([x], batch) => {
     let pixels = x;
     if (strided) {
-      pixels = new Float32Array(batch * OH * OW * C);
+      pixels = gathered(batch * OH * OW * C);
       for (let b = 0, o = 0; b < batch; b++) {
         for (let oy = 0; oy < OH; oy++) {
           for (let ox = 0; ox < OW; ox++, o += C) {

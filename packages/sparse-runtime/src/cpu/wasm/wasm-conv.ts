@@ -8,6 +8,7 @@
  * output row per tile; the input's columns split into stride phases), whichever does fewer tiles.
  */
 import { paddedInput, tapsByChannel, type ConvSpec } from '../conv-spec.js';
+import { outputBuffer } from '../output-buffer.js';
 import { sparseConvModule } from './wasm-modules.js';
 
 const LANES = 16;
@@ -143,9 +144,11 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
     fns.convTiles(xI, yBuf, lanes.bases, lanes.tiles, lanes.colPtr, F, bias, relu, hi, outSize * 4, scratch);
     out.set(heap.subarray(yBuf / 4, yBuf / 4 + t * outSize), b0 * outSize);
   };
+  const output = outputBuffer();
   return {
     run(x, batch) {
-      const out = new Float32Array(batch * outSize);
+      // Every sample's outputs are written below.
+      const out = output(batch * outSize);
       for (let b0 = 0; b0 < batch; b0 += LANES) {
         const t = Math.min(LANES, batch - b0);
         if (t * positions.tiles * POSITION_TILE_COST < lanes.tiles) for (let s = 0; s < t; s++) runPositions(x, b0 + s, out, positions);

@@ -91,16 +91,17 @@ export class WasmDenseKernels {
 
   private readonly poolGeo: number;
 
-  /** Max or average pooling of `batch` samples (no weights; uses this instance's memory). */
-  runPool(w: Window, isMax: boolean, x: Float32Array, batch: number): Float32Array {
+  /** Max or average pooling of `batch` samples into `out` (no weights; uses this instance's memory). */
+  runPool(w: Window, isMax: boolean, x: Float32Array, batch: number, out: Float32Array): Float32Array {
     const [H, W, C] = w.input;
     const [OH, OW] = w.output;
     const n = batch * OH * OW * C;
-    const { input, out } = this.placeInput(x, n);
+    const { input, out: at } = this.placeInput(x, n);
     const g = [H, W, C, OH, OW, w.kernelSize[0], w.kernelSize[1], w.strides[0], w.strides[1], w.pads.top, w.pads.left, isMax ? 1 : 0];
     new Int32Array(this.memory.buffer, this.poolGeo, 12).set(g);
-    this.fns.pool(input, out, this.poolGeo, batch);
-    return new Float32Array(this.memory.buffer, out, n).slice();
+    this.fns.pool(input, at, this.poolGeo, batch);
+    out.set(new Float32Array(this.memory.buffer, at, n));
+    return out;
   }
 
   private readonly dynamic: number;
