@@ -12,7 +12,7 @@ import type { CpuPrepareContext } from './prepare-context.js';
  * Pools `batch` samples of `x` into `out` (every element written). For each output pixel, the window's pixels are
  * visited in order and the channel loop is innermost, so every read is contiguous.
  */
-export function pool(w: Window, isMax: boolean, x: Float32Array, batch: number, out: Float32Array = new Float32Array(batch * w.output[0] * w.output[1] * w.input[2])): Float32Array {
+export function pool(w: Window, isMax: boolean, x: Float32Array, batch: number, out: Float32Array): Float32Array {
   const [H, W, C] = w.input;
   const [OH, OW] = w.output;
   const [PH, PW] = w.kernelSize;

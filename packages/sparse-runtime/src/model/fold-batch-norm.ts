@@ -12,22 +12,18 @@
  * re-scaled value. Never a dense kernel: zeros stay pruned.
  */
 import type { BatchNormConfig, CompressedTensor, ResolvedNode } from '@dc/core';
+import { isLinearWeighted, nodeLinks } from './node-links.js';
 import type { PlanParams } from './plan-params.js';
-
-const FOLDS_INTO = new Set(['dense', 'conv2d', 'depthwiseConv2d']);
 
 /** Producer node index → index of the batch norm folded into it, for every foldable pair. */
 export function foldableBatchNorms(nodes: readonly ResolvedNode[]): Map<number, number> {
-  const readers = new Map<string, number>();
-  for (const n of nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
-  const index = new Map(nodes.map((n, i) => [n.name, i]));
+  const { readers, index } = nodeLinks(nodes);
   const folds = new Map<number, number>();
   nodes.forEach((n, j) => {
     if (n.config.kind !== 'batchNorm') return;
     const i = index.get(n.inputs[0]);
     if (i === undefined) return;
-    const c = nodes[i].config;
-    if (FOLDS_INTO.has(c.kind) && (c as { activation: string }).activation === 'linear' && readers.get(nodes[i].name) === 1) folds.set(i, j);
+    if (isLinearWeighted(nodes[i].config) && readers.get(nodes[i].name) === 1) folds.set(i, j);
   });
   return folds;
 }

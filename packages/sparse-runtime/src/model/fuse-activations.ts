@@ -11,17 +11,14 @@
  * (`checkGraph`), so every other node comes before the producer or is absorbed into its step.
  */
 import type { ResolvedNode } from '@dc/core';
-
-const FUSES_INTO = new Set(['dense', 'conv2d', 'depthwiseConv2d']);
+import { isLinearWeighted, nodeLinks } from './node-links.js';
 
 /**
  * Producer node index → index of the activation node fused into it, for every fusable pair;
  * `folds` maps producers to the batch norms folded into them (`foldableBatchNorms`).
  */
 export function fusableActivations(nodes: readonly ResolvedNode[], folds: ReadonlyMap<number, number>): Map<number, number> {
-  const readers = new Map<string, number>();
-  for (const n of nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
-  const index = new Map(nodes.map((n, i) => [n.name, i]));
+  const { readers, index } = nodeLinks(nodes);
   const producerOfNorm = new Map([...folds].map(([producer, norm]) => [norm, producer]));
   const fused = new Map<number, number>();
   nodes.forEach((n, j) => {
@@ -29,9 +26,7 @@ export function fusableActivations(nodes: readonly ResolvedNode[], folds: Readon
     const k = index.get(n.inputs[0]);
     if (k === undefined || readers.get(nodes[k].name) !== 1) return;
     const p = producerOfNorm.get(k) ?? k;
-    const c = nodes[p].config;
-    if (!FUSES_INTO.has(c.kind) || (c as { activation: string }).activation !== 'linear') return;
-    fused.set(p, j);
+    if (isLinearWeighted(nodes[p].config)) fused.set(p, j);
   });
   return fused;
 }
