@@ -2,4 +2,4 @@
 import { URL } from 'node:url';
 import { watModules } from '../../../scripts/wat-modules.mjs';
 
-export const WASM_MODULES = watModules(new URL('../', import.meta.url), 'src/cpu/wasm', ['spmm', 'sparse-conv', 'clamp']);
+export const WASM_MODULES = watModules(new URL('../', import.meta.url), 'src/cpu/wasm', ['spmm', 'sparse-conv', 'clamp', 'depthwise']);

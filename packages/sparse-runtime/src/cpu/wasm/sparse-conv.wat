@@ -174,19 +174,25 @@
   (func (export "toPlanar")
     (param $x i32) (param $xP i32) (param $H i32) (param $W i32) (param $C i32) (param $Hp i32) (param $Wq i32)
     (param $pt i32) (param $pl i32) (param $S i32)
-    (local $y i32) (local $xx i32) (local $c i32) (local $src i32) (local $dst i32) (local $plane i32) (local $X i32)
+    (local $y i32) (local $xx i32) (local $c i32) (local $src i32) (local $dst i32) (local $plane i32)
+    (local $phase i32) (local $col i32) (local $phase0 i32) (local $col0 i32)
     (local.set $plane (i32.shl (i32.mul (i32.mul (local.get $S) (local.get $Hp)) (local.get $Wq)) (i32.const 2)))
+    ;; column $pl of the padded image: phase $pl mod S, column $pl / S (one division per call;
+    ;; each next column steps the phase, wrapping to the next column)
+    (local.set $phase0 (i32.rem_u (local.get $pl) (local.get $S)))
+    (local.set $col0 (i32.div_u (local.get $pl) (local.get $S)))
     (local.set $src (local.get $x))
     (loop $yLoop
       (local.set $xx (i32.const 0))
+      (local.set $phase (local.get $phase0))
+      (local.set $col (local.get $col0))
       (loop $xLoop
-        (local.set $X (i32.add (local.get $xx) (local.get $pl)))
         (local.set $dst
           (i32.add (local.get $xP)
             (i32.shl
               (i32.add
-                (i32.mul (i32.add (i32.mul (i32.rem_u (local.get $X) (local.get $S)) (local.get $Hp)) (i32.add (local.get $y) (local.get $pt))) (local.get $Wq))
-                (i32.div_u (local.get $X) (local.get $S)))
+                (i32.mul (i32.add (i32.mul (local.get $phase) (local.get $Hp)) (i32.add (local.get $y) (local.get $pt))) (local.get $Wq))
+                (local.get $col))
               (i32.const 2))))
         (local.set $c (i32.const 0))
         (loop $cLoop
@@ -194,6 +200,11 @@
           (local.set $src (i32.add (local.get $src) (i32.const 4)))
           (local.set $dst (i32.add (local.get $dst) (local.get $plane)))
           (br_if $cLoop (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C))))
+        (local.set $phase (i32.add (local.get $phase) (i32.const 1)))
+        (if (i32.eq (local.get $phase) (local.get $S))
+          (then
+            (local.set $phase (i32.const 0))
+            (local.set $col (i32.add (local.get $col) (i32.const 1)))))
         (br_if $xLoop (i32.lt_u (local.tee $xx (i32.add (local.get $xx) (i32.const 1))) (local.get $W))))
       (br_if $yLoop (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $H)))))
 

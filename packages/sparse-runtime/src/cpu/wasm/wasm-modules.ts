@@ -1,8 +1,9 @@
 /**
- * The compiled hand-written WASM modules (`spmm.wat`, `sparse-conv.wat`, `clamp.wat`), compiled once per
+ * The compiled hand-written WASM modules (`spmm.wat`, `sparse-conv.wat`, `depthwise.wat`, `clamp.wat`), compiled once per
  * process; null where WebAssembly SIMD is unavailable (the TypeScript kernels run instead).
  */
 import { CLAMP_WASM_BASE64 } from './clamp-wasm.generated.js';
+import { DEPTHWISE_WASM_BASE64 } from './depthwise-wasm.generated.js';
 import { SPARSE_CONV_WASM_BASE64 } from './sparse-conv-wasm.generated.js';
 import { SPMM_WASM_BASE64 } from './spmm-wasm.generated.js';
 
@@ -32,6 +33,9 @@ export const spmmModule = compiler(SPMM_WASM_BASE64);
 
 /** The direct sparse convolution (sparse-conv.wat), or null without WebAssembly SIMD. */
 export const sparseConvModule = compiler(SPARSE_CONV_WASM_BASE64);
+
+/** The depthwise convolution on NHWC (depthwise.wat), or null without WebAssembly SIMD. */
+export const depthwiseModule = compiler(DEPTHWISE_WASM_BASE64);
 
 /** relu / relu6 in place (clamp.wat), or null without WebAssembly SIMD. */
 export const clampModule = compiler(CLAMP_WASM_BASE64);
