@@ -132,7 +132,7 @@ async function trainAndCompress(ex: Example, test: ImageSet, log: (m: string) =>
 
 const backends: readonly { name: string; skip?: string; create: () => Promise<RuntimeBackend> | RuntimeBackend }[] = [
   { name: 'cpu', create: () => createCpuBackend() },
-  { name: 'cpu, 2 threads', create: () => createCpuBackend({ threads: 2 }) },
+  { name: 'cpu, 2 threads', create: () => createCpuBackend({ threads: 2, threadSplit: 'always' }) },
   { name: 'tfjs-wasm', create: () => createTfjsBackend({ tf, tfBackend: 'wasm' }) },
   { name: 'webgpu in Node (Dawn)', skip: gpu.reason, create: async () => (webgpu ??= await createWebGpuBackend({ gpu: gpu.gpu })) },
 ];

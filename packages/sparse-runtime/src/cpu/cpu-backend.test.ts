@@ -19,7 +19,7 @@ describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBa
 describeConformance({ backendName: 'cpu', createBackend: () => ({ ...createCpuBackend({ batchKernel: 'per-sample' }), name: 'cpu (per-sample)' }), count: 6, graphs: 4 });
 // Two threads, splitting every batch of 2 samples or more between the calling thread and a worker.
 // Fewer random cases: each session starts a worker (about 0.3 s idle, seconds on a loaded machine).
-describeConformance({ backendName: 'cpu (2 threads)', createBackend: () => ({ ...createCpuBackend({ threads: 2, threadMinBatch: 2 }), name: 'cpu (2 threads)' }), count: 2, graphs: 4 });
+describeConformance({ backendName: 'cpu (2 threads)', createBackend: () => ({ ...createCpuBackend({ threads: 2, threadMinBatch: 2, threadSplit: 'always' }), name: 'cpu (2 threads)' }), count: 2, graphs: 4 });
 
 describe('createCpuBackend', () => {
   it('rejects an unknown batch kernel with INVALID_OPTION', () => {

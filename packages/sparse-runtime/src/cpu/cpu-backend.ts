@@ -40,6 +40,14 @@ export interface CpuBackendOptions {
   readonly threads?: CpuThreads;
   /** Smallest batch that is split across threads (default 32). */
   readonly threadMinBatch?: number;
+  /**
+   * `'auto'` (default): a batch of {@link CpuBackendOptions.threadMinBatch} or more is split when
+   * the model's own runs at that batch size were faster split (each size class tries both ways
+   * three times, then keeps the faster and tries the other every 32 runs: on a small model the
+   * messages and copies cost more than the threads save). `'always'`: every such batch is split.
+   * Outputs are the same either way.
+   */
+  readonly threadSplit?: 'auto' | 'always';
 }
 
 /**
@@ -55,8 +63,12 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
     wasmMinBatch: options.wasmMinBatch ?? 1,
     threads: options.threads ?? 1,
     threadMinBatch: options.threadMinBatch ?? 32,
+    threadSplit: options.threadSplit ?? 'auto',
   };
   checkThreads(opts.threads, opts.threadMinBatch);
+  if (!['auto', 'always'].includes(opts.threadSplit)) {
+    throw new DcError('INVALID_OPTION', `option "threadSplit": expected auto or always, got ${String(opts.threadSplit)}`, { option: 'threadSplit' });
+  }
   if (!['auto', 'per-sample', 'tiled', 'wasm'].includes(opts.batchKernel)) {
     throw new DcError('INVALID_OPTION', `option "batchKernel": expected auto, per-sample, tiled or wasm, got ${String(opts.batchKernel)}`, { option: 'batchKernel' });
   }

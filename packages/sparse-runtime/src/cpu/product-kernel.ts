@@ -12,7 +12,7 @@ import { spmmTiled, spmvSkipZeros, type TileScratch } from './dense-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
 import type { CpuPrepareContext } from './prepare-context.js';
 import { outputBuffer } from './output-buffer.js';
-import { createWasmConv } from './wasm/wasm-conv.js';
+import { createWasmConv, type ConvKernel } from './wasm/wasm-conv.js';
 
 /**
  * `rows` rows of `x` times the step's kernel plus bias, relu clamped at `clamp` fused unless
@@ -44,7 +44,9 @@ export function productOf(step: PlanStep, ctx: CpuPrepareContext): Product {
  * A dense step. Batches of two samples or more that `batchKernel` sends to WASM run the WASM
  * direct convolution of a 1×1 image with the inputs as channels: its accumulators stay in
  * registers per output (1.1–1.3× the product's tiles at batch 32 and 1,000 on the LeNet-300-100
- * files, outputs identical); one sample runs the product, which skips zero inputs.
+ * files, outputs identical); one sample runs the product, which skips zero inputs. The
+ * convolution lays its weights out on the first batch that needs it, so a model that only ever
+ * sees one sample at a time keeps one copy of them.
  */
 export function denseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const product = productOf(step, ctx);
@@ -52,9 +54,12 @@ export function denseKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const { batchKernel: k, wasmMinBatch } = ctx.options;
   const m = ctx.rows.get(step.index)!;
   const none = { top: 0, bottom: 0, left: 0, right: 0 };
-  const conv = k === 'auto' || k === 'wasm' ? createWasmConv({ input: [1, 1, m.rows], output: [1, 1, m.cols], kernelSize: [1, 1], strides: [1, 1], pads: none, kernel: m, bias: step.params.bias ?? null, clamp }) : null;
+  const wantsConv = k === 'auto' || k === 'wasm';
+  let conv: ConvKernel | null | undefined;
+  const convOf = () => (conv === undefined ? (conv = createWasmConv({ input: [1, 1, m.rows], output: [1, 1, m.cols], kernelSize: [1, 1], strides: [1, 1], pads: none, kernel: m, bias: step.params.bias ?? null, clamp })) : conv);
   return ([x], batch) => {
-    const y = conv && batch > 1 && (k === 'wasm' || batch >= wasmMinBatch) ? conv.run(x, batch) : product(x, batch, clamp);
+    const batched = wantsConv && batch > 1 && (k === 'wasm' || batch >= wasmMinBatch) ? convOf() : null;
+    const y = batched ? batched.run(x, batch) : product(x, batch, clamp);
     if (clamp === null) applyActivation(y, step.activation, step.outputShape);
     return y;
   };

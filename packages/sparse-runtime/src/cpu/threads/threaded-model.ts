@@ -4,13 +4,16 @@
  * batch by samples (not by layer, so any model the executor runs works): the calling thread
  * computes the first part while the workers compute the rest. Inputs and outputs travel through
  * `SharedArrayBuffer` where the environment allows it (Node; cross-origin isolated pages), kept
- * from run to run (`shared-buffers.ts`), else as copies. Small batches stay on the calling thread.
+ * from run to run (`shared-buffers.ts`), else as copies. Small batches stay on the calling thread,
+ * and so do larger ones where the model's own runs showed that splitting is slower
+ * (`split-chooser.ts`).
  */
 import { DcError, type CompressedModel } from '@dc/core';
 import type { PreparedModel } from '../../backend.js';
 import type { PlanOptions } from '../../model/plan.js';
 import type { FromWorker } from './protocol.js';
 import { SharedBuffers } from './shared-buffers.js';
+import { SplitChooser, type SplitPath } from './split-chooser.js';
 import { spawnWorker, type WorkerHandle } from './spawn-worker.js';
 import { splitBatch } from './split-batch.js';
 
@@ -28,6 +31,8 @@ export interface ThreadedModelOptions {
   readonly workers: number;
   /** Smallest batch that is split. */
   readonly minBatch: number;
+  /** `auto`: split a batch of `minBatch` or more when measured faster (`SplitChooser`); `always`: split every such batch. */
+  readonly split: 'auto' | 'always';
   /** Options for the workers' cpu backends. */
   readonly backendOptions: { readonly batchKernel?: string; readonly wasmMinBatch?: number };
 }
@@ -76,42 +81,63 @@ export async function createThreadedModel(o: ThreadedModelOptions): Promise<Prep
   }
 
   let buffers: SharedBuffers | undefined;
+  const chooser = new SplitChooser();
+  // Runs in progress, and runs started so far: a run that overlapped another is not timed.
+  let active = 0;
+  let started = 0;
+  const timed = async (batch: number, path: SplitPath, run: () => Promise<Float32Array>): Promise<Float32Array> => {
+    const first = ++started;
+    const alone = ++active === 1;
+    const t0 = performance.now();
+    try {
+      const y = await run();
+      if (alone && started === first) chooser.record(batch, path, performance.now() - t0);
+      return y;
+    } finally {
+      active--;
+    }
+  };
+  const splitRun = async (input: Float32Array, batch: number, parts: ReturnType<typeof splitBatch>): Promise<Float32Array> => {
+    const { inputSize: I, outputSize: O } = o;
+    const shared = canShare() ? (buffers ??= new SharedBuffers()).acquire(input.length, batch * O) : undefined;
+    try {
+      shared?.x.set(input);
+      const y = shared ? shared.y : new Float32Array(batch * O);
+      const remote = parts.slice(1).map((p, i) =>
+        request<Extract<FromWorker, { type: 'done' }>>(workers[i], (id) => ({
+          type: 'run',
+          id,
+          batch: p.count,
+          // A view of shared memory travels as a view; anything else is cloned, so send only the part.
+          input: shared ? shared.x.subarray(p.start * I, (p.start + p.count) * I) : input.slice(p.start * I, (p.start + p.count) * I),
+          ...(shared ? { output: y.subarray(p.start * O, (p.start + p.count) * O) } : {}),
+        })).then((m) => {
+          if (m.output) y.set(m.output, p.start * O);
+        }),
+      );
+      try {
+        y.set(await o.local.run(input.subarray(0, parts[0].count * I), parts[0].count), 0);
+      } finally {
+        await Promise.allSettled(remote);
+      }
+      await Promise.all(remote);
+      if (!shared) return y;
+      // The caller gets memory of its own (not the shared buffer, which the next run reuses).
+      const out = new Float32Array(y.length);
+      out.set(y);
+      return out;
+    } finally {
+      shared?.release();
+    }
+  };
   return {
     async run(input, batch) {
       if (failure) throw failure;
       const parts = batch >= o.minBatch ? splitBatch(batch, workers.length + 1) : [];
       if (parts.length < 2) return o.local.run(input, batch);
-      const { inputSize: I, outputSize: O } = o;
-      const shared = canShare() ? (buffers ??= new SharedBuffers()).acquire(input.length, batch * O) : undefined;
-      try {
-        shared?.x.set(input);
-        const y = shared ? shared.y : new Float32Array(batch * O);
-        const remote = parts.slice(1).map((p, i) =>
-          request<Extract<FromWorker, { type: 'done' }>>(workers[i], (id) => ({
-            type: 'run',
-            id,
-            batch: p.count,
-            // A view of shared memory travels as a view; anything else is cloned, so send only the part.
-            input: shared ? shared.x.subarray(p.start * I, (p.start + p.count) * I) : input.slice(p.start * I, (p.start + p.count) * I),
-            ...(shared ? { output: y.subarray(p.start * O, (p.start + p.count) * O) } : {}),
-          })).then((m) => {
-            if (m.output) y.set(m.output, p.start * O);
-          }),
-        );
-        try {
-          y.set(await o.local.run(input.subarray(0, parts[0].count * I), parts[0].count), 0);
-        } finally {
-          await Promise.allSettled(remote);
-        }
-        await Promise.all(remote);
-        if (!shared) return y;
-        // The caller gets memory of its own (not the shared buffer, which the next run reuses).
-        const out = new Float32Array(y.length);
-        out.set(y);
-        return out;
-      } finally {
-        shared?.release();
-      }
+      if (o.split === 'always') return splitRun(input, batch, parts);
+      const path = chooser.choose(batch);
+      return timed(batch, path, () => (path === 'split' ? splitRun(input, batch, parts) : o.local.run(input, batch)));
     },
     dispose() {
       o.local.dispose();

@@ -41,6 +41,19 @@ describe('createCpuBackend({ threads })', () => {
     expect(() => createCpuBackend({ threads: 0 })).toThrow(/INVALID_OPTION/);
     expect(() => createCpuBackend({ threads: 1.5 })).toThrow(/INVALID_OPTION/);
     expect(() => createCpuBackend({ threadMinBatch: 1 })).toThrow(/INVALID_OPTION/);
+    expect(() => createCpuBackend({ threadSplit: 'sometimes' as 'auto' })).toThrow(/INVALID_OPTION/);
+  });
+
+  it("with threadSplit 'auto', gives one thread's results whichever way each run goes (both are tried first)", async () => {
+    const model = await loadCompressedModel(randomLenet5(6));
+    const one = await createSession(model, { backend: createCpuBackend() });
+    const auto = await createSession(model, { backend: createCpuBackend({ threads: 2 }) });
+    const x = randomInput(30, 64 * model.inputSize);
+    const expected = await one.predict(x, 64);
+    // Runs 1-6 of a size class alternate local and split; the later ones take the faster.
+    for (let run = 0; run < 8; run++) expect(await auto.predict(x, 64)).toEqual(expected);
+    one.dispose();
+    auto.dispose();
   });
 
   it('gives bit-identical results with 1, 2 and 3 threads, through shared memory and through copies', async () => {
@@ -50,7 +63,7 @@ describe('createCpuBackend({ threads })', () => {
     const expected = await one.predict(x, 100);
     one.dispose();
     for (const threads of [2, 3]) {
-      const session = await createSession(model, { backend: createCpuBackend({ threads }) });
+      const session = await createSession(model, { backend: createCpuBackend({ threads, threadSplit: 'always' }) });
       expect(await session.predict(x, 100)).toEqual(expected);
       // Without cross-origin isolation (browsers), inputs and outputs are copied instead of shared.
       const g = globalThis as { crossOriginIsolated?: boolean };
@@ -67,7 +80,7 @@ describe('createCpuBackend({ threads })', () => {
   it('keeps results apart across runs of other sizes and runs that overlap (shared memory reused between runs)', async () => {
     const model = await loadCompressedModel(randomLenet5(5));
     const one = await createSession(model, { backend: createCpuBackend() });
-    const two = await createSession(model, { backend: createCpuBackend({ threads: 2 }) });
+    const two = await createSession(model, { backend: createCpuBackend({ threads: 2, threadSplit: 'always' }) });
     const inputs = [100, 40, 70].map((n, i) => ({ n, x: randomInput(20 + i, n * model.inputSize) }));
     const expected = await Promise.all(inputs.map(({ n, x }) => one.predict(x, n)));
     for (const [i, { n, x }] of inputs.entries()) expect(await two.predict(x, n)).toEqual(expected[i]);
@@ -78,7 +91,7 @@ describe('createCpuBackend({ threads })', () => {
 
   it('stops its workers on dispose: a split batch then fails with BACKEND_UNAVAILABLE', async () => {
     const model = await loadCompressedModel(randomLenet5(4));
-    const prepared = await createCpuBackend({ threads: 2 }).prepare(model);
+    const prepared = await createCpuBackend({ threads: 2, threadSplit: 'always' }).prepare(model);
     const x = randomInput(12, 64 * model.inputSize);
     expect((await prepared.run(x, 64)).length).toBe(64 * model.outputSize);
     prepared.dispose();

@@ -34,7 +34,7 @@ export async function cpuCores(): Promise<number> {
 export async function withThreads(
   local: PreparedModel,
   model: LoadedModel,
-  o: { readonly threads: CpuThreads; readonly threadMinBatch: number; readonly batchKernel?: string; readonly wasmMinBatch?: number },
+  o: { readonly threads: CpuThreads; readonly threadMinBatch: number; readonly threadSplit?: 'auto' | 'always'; readonly batchKernel?: string; readonly wasmMinBatch?: number },
 ): Promise<PreparedModel> {
   const threads = o.threads === 'auto' ? await cpuCores() : o.threads;
   if (threads <= 1) return local;
@@ -47,6 +47,7 @@ export async function withThreads(
       outputSize: model.outputSize,
       workers: threads - 1,
       minBatch: o.threadMinBatch,
+      split: o.threadSplit ?? 'auto',
       backendOptions: { batchKernel: o.batchKernel, wasmMinBatch: o.wasmMinBatch },
     });
   } catch (e) {
