@@ -5,6 +5,7 @@
  */
 import { activationParams, type Activation, type ActivationParams, type Shape } from '@dc/core';
 import { clampInWasm } from './wasm/wasm-clamp.js';
+import { clampModule } from './wasm/wasm-modules.js';
 
 // tfjs-core's backend_util constants (erf: Abramowitz & Stegun 7.1.26; selu: Klambauer et al.).
 const ERF_P = 0.3275911;
@@ -83,6 +84,15 @@ export function softmaxInPlace(data: Float32Array, shape: Shape, axis: number): 
 export function reluBound(p: ActivationParams | null): number | null {
   if (p?.activation === 'relu6') return 6;
   return p?.activation === 'relu' ? p.maxValue : null;
+}
+
+/**
+ * Whether {@link applyActivation} clamps a relu-family activation over a buffer of `length`
+ * elements in WASM (which stores -0 as +0; the JavaScript loop for short buffers keeps -0): a
+ * kernel that clamps in WASM itself does so where this holds, to store the same bits.
+ */
+export function clampsInWasm(length: number): boolean {
+  return length >= WASM_CLAMP_MIN && clampModule() !== null;
 }
 
 /** `y[i] = min(max(y[i], 0), hi)` in place, as the WASM kernels store it (except that -0 stays -0, NaN stays NaN). */

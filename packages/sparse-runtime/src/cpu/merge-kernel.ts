@@ -1,7 +1,12 @@
-/** Merges: element-wise add, subtract, multiply, average, maximum, minimum, and concatenation on any axis. */
+/**
+ * Merges: element-wise add, subtract, multiply, average, maximum, minimum (with the activation
+ * fused into the step, if any), and concatenation on any axis.
+ */
 import { sampleAxis, type MergeConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
+import { applyActivation, clampsInWasm, reluBound } from './activation.js';
 import type { CpuKernel } from './graph-executor.js';
+import { addInWasm } from './wasm/wasm-clamp.js';
 
 type Pairwise = (a: number, b: number) => number;
 
@@ -44,18 +49,29 @@ const BINARY: Readonly<Record<MergeConfig['kind'], BinaryLoop>> = {
 
 /**
  * An element-wise merge, folding the inputs left to right as tfjs does, each partial result
- * rounded to float32 (the output array holds it); `average` then multiplies by `1 / n`.
+ * rounded to float32 (the output array holds it); `average` then multiplies by `1 / n`. An
+ * activation fused into the step applies to the result. A two-input add over a buffer that the
+ * separate activation pass would clamp in WASM runs in WASM SIMD, clamping a relu-family
+ * activation in the same loop (a residual block's Add → ReLU; the same bits, see clamp.wat): the
+ * ResNet-style example ran 1.08–1.12× faster at batches 1, 32 and 1,000 than with a JavaScript
+ * add and a separate clamp step.
  */
 export function mergeKernel(step: PlanStep): CpuKernel {
   const kind = step.kind as MergeConfig['kind'];
   const f = PAIRWISE[kind];
   const binary = BINARY[kind];
   const scale = kind === 'average' ? Math.fround(1 / step.inputs.length) : 1;
+  const hi = reluBound(step.activation);
   return (inputs, batch, target) => {
     const n = batch * step.outputSize;
     const out = target ?? new Float32Array(n);
     if (inputs.length === 2) {
+      if (kind === 'add' && clampsInWasm(out.length) && addInWasm(inputs[0], inputs[1], out, n, hi)) {
+        if (hi === null) applyActivation(out, step.activation, step.outputShape);
+        return out;
+      }
       binary(inputs[0], inputs[1], out, n);
+      applyActivation(out, step.activation, step.outputShape);
       return out;
     }
     const [first, ...rest] = inputs;
@@ -65,6 +81,7 @@ export function mergeKernel(step: PlanStep): CpuKernel {
       for (const x of rest) acc = Math.fround(f(acc, x[i]));
       out[i] = scale === 1 ? acc : acc * scale;
     }
+    applyActivation(out, step.activation, step.outputShape);
     return out;
   };
 }

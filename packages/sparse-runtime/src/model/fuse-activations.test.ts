@@ -50,6 +50,19 @@ describe('activation fusion', () => {
     expect(nodesOf(softmax)).toEqual(['conv_0', 'act_1', 'gap_2']);
   });
 
+  it('fuses an activation into the element-wise merge before it (a residual add → relu), not into a concatenation', () => {
+    const residual = model((g) => {
+      const skip = g.add('conv', conv(), ['input']);
+      const d = g.add('conv2', conv(), [g.add('act', act('relu6'), [g.add('bn', bn, [g.add('conv1', conv(), [skip])])])]);
+      g.add('gap', head, [g.add('out', act('sigmoid'), [g.add('sum', { kind: 'add' }, [d, skip])])]);
+    });
+    const plan = planModel(residual);
+    expect(plan.steps.map((s) => s.nodes.join('+'))).toEqual(['conv_0', 'conv1_1+bn_2+act_3', 'conv2_4', 'sum_5+out_6', 'gap_7']);
+    expect(plan.steps[3].activation).toMatchObject({ activation: 'sigmoid' });
+    const cat = model((g) => g.add('gap', head, [g.add('act', act('relu6'), [g.add('cat', { kind: 'concatenate', axis: -1 }, ['input', g.add('conv', conv(), ['input'])])])]));
+    expect(nodesOf(cat)).toEqual(['conv_0', 'cat_1', 'act_2', 'gap_3']);
+  });
+
   it('fuses the last node: its producer\'s step becomes the last', () => {
     const last = model((g) => g.add('act', act('sigmoid'), [g.add('conv', conv(), [g.add('max', { kind: 'maxPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, ['input'])])]));
     const plan = planModel(last);
@@ -67,7 +80,25 @@ describe('activation fusion', () => {
       g.add('cat', { kind: 'concatenate', axis: -1 }, [conv3, conv1, dense]);
     });
     expect(nodesOf(clamps).filter((n) => n.includes('+'))).toEqual(['conv_0+act_1', 'pw_3+act_4', 'dense_7+act_8']);
-    const models = [clamps, ...opCases().map((c) => c.model()), ...Array.from({ length: 16 }, (_, i) => randomGraph(3000 + i))];
+    // Merges: a two-input add with the relu family (clamped in the add's loop), the others after it.
+    const merges = model((g) => {
+      const relu = (maxValue: number): LayerConfig => ({ kind: 'activation', activation: 'relu', maxValue });
+      const a = g.add('a', conv(), ['input']);
+      const b = g.add('b', conv(), ['input']);
+      const c = g.add('c', conv(), ['input']);
+      const sums = [
+        g.add('r', { kind: 'activation', activation: 'relu' }, [g.add('add', { kind: 'add' }, [a, b])]),
+        g.add('r6', act('relu6'), [g.add('add2', { kind: 'add' }, [b, c])]),
+        g.add('rm', relu(0.05), [g.add('add3', { kind: 'add' }, [a, c])]),
+        g.add('r3', relu(0.2), [g.add('add4', { kind: 'add' }, [a, b, c])]),
+        g.add('sg', act('sigmoid'), [g.add('sub', { kind: 'subtract' }, [a, c])]),
+        g.add('sw', act('swish'), [g.add('avg', { kind: 'average' }, [a, b, c])]),
+        g.add('mx', relu(0.1), [g.add('max', { kind: 'maximum' }, [b, c])]),
+      ];
+      g.add('gap', head, [g.add('cat', { kind: 'concatenate', axis: -1 }, sums)]);
+    });
+    expect(nodesOf(merges).filter((n) => n.includes('+'))).toEqual(['add_3+r_4', 'add2_5+r6_6', 'add3_7+rm_8', 'add4_9+r3_10', 'sub_11+sg_12', 'avg_13+sw_14', 'max_15+mx_16']);
+    const models = [clamps, merges, ...opCases().map((c) => c.model()), ...Array.from({ length: 16 }, (_, i) => randomGraph(3000 + i))];
     let fusedSteps = 0;
     for (const cm of models) {
       const fused = planModel(cm);
@@ -79,8 +110,8 @@ describe('activation fusion', () => {
           const y = executeGraph(plan, plan.steps.map((s) => CPU_KERNELS[s.kind](s, ctx)), x, batch);
           return new Uint32Array(y.buffer, y.byteOffset, y.length);
         };
-        // 3 samples: one tile; 40: tiles of 16 and a partial one.
-        for (const batch of [3, 40]) {
+        // 1 sample: a merge's 144 outputs clamped in JavaScript; 3: one tile (and in WASM); 40: tiles of 16 and a partial one.
+        for (const batch of [1, 3, 40]) {
           const x = randomInput(11, batch * fused.inputSize);
           expect(run(fused, x, batch), `${cm.name} (${batchKernel}, batch ${batch})`).toEqual(run(unfused, x, batch));
         }

@@ -1,17 +1,18 @@
 /**
  * Activation fusion. An `activation` node that reads a linear dense/conv/depthwise node (or the
- * batch norm folded into one) and is that value's only reader is computed by the node's step: the
- * step takes the activation node's function and parameters and applies it to its output, as it
- * would its own activation. Both are applied by the same code to the same float32 values, so the
- * outputs are bit for bit those of the separate step; the step saves one pass over its output
- * (Conv → BatchNorm → ReLU blocks become one step).
+ * batch norm folded into one), or an element-wise merge, and is that value's only reader is
+ * computed by the node's step: the step takes the activation node's function and parameters and
+ * applies it to its output, as it would its own activation. Both are applied by the same code to
+ * the same float32 values, so the outputs are bit for bit those of the separate step; the step
+ * saves one pass over its output (Conv → BatchNorm → ReLU blocks and a residual block's Add →
+ * ReLU become one step each).
  *
  * Softmax stays its own step (an activation node's softmax may run over any axis). When the
  * graph's last node is fused, its producer's step is the last step: every node feeds the output
  * (`checkGraph`), so every other node comes before the producer or is absorbed into its step.
  */
 import type { ResolvedNode } from '@dc/core';
-import { isLinearWeighted, nodeLinks } from './node-links.js';
+import { isElementwiseMerge, isLinearWeighted, nodeLinks } from './node-links.js';
 
 /**
  * Producer node index → index of the activation node fused into it, for every fusable pair;
@@ -26,7 +27,7 @@ export function fusableActivations(nodes: readonly ResolvedNode[], folds: Readon
     const k = index.get(n.inputs[0]);
     if (k === undefined || readers.get(nodes[k].name) !== 1) return;
     const p = producerOfNorm.get(k) ?? k;
-    if (isLinearWeighted(nodes[p].config)) fused.set(p, j);
+    if (isLinearWeighted(nodes[p].config) || isElementwiseMerge(nodes[p].config)) fused.set(p, j);
   });
   return fused;
 }

@@ -26,7 +26,11 @@ type Build = (n: GpuNodeSource, readsOutput: readonly boolean[]) => GpuStep[] | 
 /** The configuration of kind `K` (also for kinds that share a config type, such as the pools). */
 type Of<K extends LayerKind> = LayerConfig & { readonly kind: K };
 
-const merge: Build = (n, readsOutput) => mergeSteps(n.name, n.config.kind as Of<'add'>['kind'], n.inputShapes.length, size(n.outputShape), readsOutput);
+/** A merge's passes, then its fused activation (if any) in place on the result. */
+const merge: Build = (n, readsOutput) => [
+  ...mergeSteps(n.name, n.config.kind as Of<'add'>['kind'], n.inputShapes.length, size(n.outputShape), readsOutput),
+  ...(n.activation && n.activation.activation !== 'linear' ? [activationStep(n.name, n.activation, n.outputShape, true)] : []),
+];
 
 /** Every op kind → how its node becomes GPU steps (a test checks this covers core's op table). */
 export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
