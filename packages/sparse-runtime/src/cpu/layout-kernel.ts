@@ -2,13 +2,16 @@
 import type { Padding2dConfig, PermuteConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
 import type { CpuKernel } from './graph-executor.js';
+import { outputBuffer } from './output-buffer.js';
 
 /** flatten, reshape, dropout: the input itself (row-major data is unchanged). */
 export const viewKernel = (): CpuKernel => ([x]) => x;
 
 /**
  * zeroPadding2d and cropping2d: each output row of pixels is copied from the input row it maps to
- * (`y − top` rows and `x − left` columns for padding, `+` for cropping); padded pixels stay zero.
+ * (`y − top` rows and `x − left` columns for padding, `+` for cropping); padded pixels are zeroed
+ * first (the output array is kept from call to call, and a step after this one may have written
+ * into it in place).
  */
 export function padCropKernel(step: PlanStep): CpuKernel {
   const [H, W, C] = step.inputShapes[0];
@@ -20,8 +23,11 @@ export function padCropKernel(step: PlanStep): CpuKernel {
   // Output columns [x0, x1) read input columns [x0 + dx, x1 + dx).
   const x0 = Math.max(0, -dx);
   const x1 = Math.min(OW, W - dx);
+  const padding = step.kind === 'zeroPadding2d';
+  const output = outputBuffer();
   return ([x], batch) => {
-    const out = new Float32Array(batch * OH * OW * C);
+    const out = output(batch * OH * OW * C);
+    if (padding) out.fill(0);
     for (let b = 0; b < batch; b++) {
       for (let oy = 0; oy < OH; oy++) {
         const iy = oy + dy;
@@ -44,8 +50,10 @@ export function permuteKernel(step: PlanStep): CpuKernel {
   const strides = dims.map((d) => inStrides[d]);
   const extents = dims.map((d) => input[d]);
   const size = step.outputSize;
+  const output = outputBuffer();
   return ([x], batch) => {
-    const out = new Float32Array(batch * size);
+    // Every element is written below.
+    const out = output(batch * size);
     const idx = new Array<number>(rank).fill(0);
     for (let b = 0; b < batch; b++) {
       let src = b * size;

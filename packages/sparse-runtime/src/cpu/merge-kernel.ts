@@ -6,6 +6,7 @@ import { sampleAxis, type MergeConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
 import { applyActivation, clampsInWasm, reluBound } from './activation.js';
 import type { CpuKernel } from './graph-executor.js';
+import { outputBuffer } from './output-buffer.js';
 import { addInWasm } from './wasm/wasm-clamp.js';
 
 type Pairwise = (a: number, b: number) => number;
@@ -62,9 +63,11 @@ export function mergeKernel(step: PlanStep): CpuKernel {
   const binary = BINARY[kind];
   const scale = kind === 'average' ? Math.fround(1 / step.inputs.length) : 1;
   const hi = reluBound(step.activation);
+  const output = outputBuffer();
   return (inputs, batch, target) => {
     const n = batch * step.outputSize;
-    const out = target ?? new Float32Array(n);
+    // Every element is written below.
+    const out = target ?? output(n);
     if (inputs.length === 2) {
       if (kind === 'add' && clampsInWasm(out.length) && addInWasm(inputs[0], inputs[1], out, n, hi)) {
         if (hi === null) applyActivation(out, step.activation, step.outputShape);
@@ -94,8 +97,10 @@ export function concatenateKernel(step: PlanStep): CpuKernel {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const blocks = step.inputShapes.map((s) => s[axis] * inner);
   const width = shape[axis] * inner;
+  const output = outputBuffer();
   return (inputs, batch) => {
-    const out = new Float32Array(batch * step.outputSize);
+    // Every element is written below (the blocks tile each output row).
+    const out = output(batch * step.outputSize);
     for (let o = 0; o < batch * outer; o++) {
       let at = o * width;
       inputs.forEach((x, j) => {
