@@ -22,7 +22,7 @@ import { createWasmDepthwise } from './wasm/wasm-depthwise.js';
 export function convKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const spec = convSpecOf(step, ctx.rows.get(step.index));
   const typescript = ctx.options.batchKernel === 'per-sample' || ctx.options.batchKernel === 'tiled';
-  const wasm = typescript ? null : (createWasmDepthwise(spec) ?? createWasmConv(spec));
+  const wasm = typescript ? null : (createWasmDepthwise(spec, ctx.arena) ?? createWasmConv(spec, ctx.arena));
   const pointwise = step.kind === 'conv2d' && spec.kernelSize[0] === 1 && spec.kernelSize[1] === 1;
   if (!wasm && pointwise) return pointwiseKernel(step, ctx);
   const after = spec.clamp === null ? step.activation : null;

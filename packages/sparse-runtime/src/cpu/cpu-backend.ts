@@ -79,6 +79,8 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
       assertRunnable(plan, 'cpu');
       const ctx = prepareContext(plan, opts);
       let kernels = plan.steps.map((step) => CPU_KERNELS[step.kind](step, ctx));
+      // Every convolution has reserved its region: lay them out now rather than on the first run.
+      ctx.arena.finalize();
       const local: PreparedModel = {
         async run(input, batch) {
           return runInChunks((x, n) => executeGraph(plan, kernels, x, n), input, batch, model.inputSize, model.outputSize);

@@ -1,11 +1,13 @@
 /**
  * What the cpu kernels of one prepared model share: the options, each weighted step's kernel as
- * sparse rows, and one WASM instance holding the dense layers' kernels (and running the pooling).
- * Convolutions, 1×1 included, have WASM kernels of their own (`wasm/wasm-conv.ts`).
+ * sparse rows, one WASM instance holding the dense layers' kernels (and running the pooling), and
+ * the WASM memory of the convolutions, 1×1 included (`wasm/conv-arena.ts`; their kernels are
+ * `wasm/wasm-conv.ts` and `wasm/wasm-depthwise.ts`).
  */
 import type { ModelPlan } from '../model/plan.js';
 import type { CpuKernelOptions } from './kernel-options.js';
 import { toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
+import { ConvArena } from './wasm/conv-arena.js';
 import { fitsWasm, WasmDenseKernels } from './wasm/wasm-dense.js';
 import { spmmModule } from './wasm/wasm-modules.js';
 
@@ -18,6 +20,8 @@ export interface CpuPrepareContext {
   wasm: WasmDenseKernels | null;
   /** Step index → layer index inside {@link wasm}. */
   readonly wasmIndex: ReadonlyMap<number, number>;
+  /** The convolution kernels' shared memory: one layer's output is read in place by the next. */
+  readonly arena: ConvArena;
 }
 
 /** Builds the sparse rows of every kernel and the WASM instance of the dense layers and pooling. */
@@ -29,5 +33,5 @@ export function prepareContext(plan: ModelPlan, options: CpuKernelOptions): CpuP
   const wasmIndex = new Map(products.map((s, i) => [s.index, i]));
   const pools = plan.steps.some((s) => s.kind === 'maxPool2d' || s.kind === 'avgPool2d');
   const wasm = module && (products.length > 0 || pools) ? new WasmDenseKernels(module, products.map((s) => ({ m: rows.get(s.index)!, bias: s.params.bias ?? null }))) : null;
-  return { options, rows, wasm, wasmIndex };
+  return { options, rows, wasm, wasmIndex, arena: new ConvArena() };
 }

@@ -50,15 +50,19 @@ export interface RandomSpecOptions {
   readonly channelsInLanes?: boolean;
   /** This kernel size (the image at least 5 × 5), not a random one. */
   readonly kernel?: readonly [number, number];
+  /** This input shape (another layer's output), not a random one. */
+  readonly input?: readonly [number, number, number];
+  /** This many output channels (conv2d). */
+  readonly filters?: number;
 }
 
 /** A random layer: conv2d, or `depthwise` with a random multiplier unless `options` fix it. */
 export function randomSpec(r: RandomSource, depthwise: boolean, options: RandomSpecOptions = {}): { spec: ConvSpec; kernel: Float32Array } {
   const { channelsInLanes = false } = options;
-  const H = options.kernel ? 5 + r.int(12) : 3 + r.int(14);
-  const W = options.kernel ? 5 + r.int(12) : 3 + r.int(14);
-  const C = channelsInLanes ? 4 * (1 + r.int(6)) : 1 + r.int(5);
-  const F = channelsInLanes ? C : depthwise ? C * (1 + r.int(3)) : 1 + r.int(20);
+  const H = options.input?.[0] ?? (options.kernel ? 5 + r.int(12) : 3 + r.int(14));
+  const W = options.input?.[1] ?? (options.kernel ? 5 + r.int(12) : 3 + r.int(14));
+  const C = options.input?.[2] ?? (channelsInLanes ? 4 * (1 + r.int(6)) : 1 + r.int(5));
+  const F = channelsInLanes ? C : depthwise ? C * (1 + r.int(3)) : (options.filters ?? 1 + r.int(20));
   const dilation: [number, number] = r.next() < 0.3 ? [1 + r.int(2), 1 + r.int(2)] : [1, 1];
   const KH = options.kernel?.[0] ?? 1 + r.int(Math.min(5, Math.floor((H - 1) / dilation[0]) + 1));
   const KW = options.kernel?.[1] ?? 1 + r.int(Math.min(5, Math.floor((W - 1) / dilation[1]) + 1));

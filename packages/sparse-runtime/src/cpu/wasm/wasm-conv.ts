@@ -1,14 +1,16 @@
 /**
  * One convolution layer (conv2d, depthwise, pointwise) on the direct sparse convolution of
- * sparse-conv.wat. Each instance owns a small WASM memory laid out once at prepare: the codebook
- * at address 0, per output channel the kept weights as entries [input offset, codebook address]
- * for each input layout, the bias, and scratch for one group of 16 samples. Batches run in
+ * sparse-conv.wat. Each kernel has a region of WASM memory (the model's shared one, see
+ * `conv-arena.ts`, or its own) laid out once at prepare: the codebook, per output channel the
+ * kept weights as entries [input offset, codebook address] for each input layout, the bias, and
+ * scratch for one group of 16 samples. Batches run in
  * groups of 16 samples side by side in the SIMD lanes; a group of few samples (batch 1) runs one
  * sample at a time with output positions in the lanes instead (two runs of 8 positions of an
  * output row per tile; the input's columns split into stride phases), whichever does fewer tiles.
  */
-import { paddedInput, tapsByChannel, type ConvSpec } from '../conv-spec.js';
+import { paddedInput, tapsByChannel, type ChannelTaps, type ConvSpec } from '../conv-spec.js';
 import { outputBuffer } from '../output-buffer.js';
+import { ConvArena, type ArenaRegion } from './conv-arena.js';
 import { sparseConvModule } from './wasm-modules.js';
 
 const LANES = 16;
@@ -54,10 +56,13 @@ function planner() {
 }
 
 /**
- * Prepares `spec` on the WASM kernel, or returns null where WebAssembly SIMD is missing
- * (the caller then runs the TypeScript convolution).
+ * Prepares `spec` on the WASM kernel, or returns null where WebAssembly SIMD is missing (the
+ * caller then runs the TypeScript convolution). With `arena`, the kernel's memory is the model's
+ * shared one (`conv-arena.ts`): a batch of up to 16 samples comes back as a view of the kernel's
+ * output region, and an input that is a view of that memory is read where it is. Without, the
+ * kernel has a memory of its own.
  */
-export function createWasmConv(spec: ConvSpec): ConvKernel | null {
+export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | null {
   const module = sparseConvModule();
   if (!module) return null;
   const [H, W, C] = spec.input;
@@ -66,7 +71,7 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
   const [DY, DX] = spec.dilation ?? [1, 1];
   const { top: pt, left: pl } = spec.pads;
   const { Hp, Wp } = paddedInput(spec);
-  const taps = tapsByChannel(spec);
+  let taps: ChannelTaps[] | null = tapsByChannel(spec);
   const nnz = taps.reduce((n, t) => n + t.codes.length, 0);
   const inSize = H * W * C;
   const outSize = OH * OW * F;
@@ -75,84 +80,113 @@ export function createWasmConv(spec: ConvSpec): ConvKernel | null {
   const runsPerRow = Math.ceil(OW / 8);
   const tilesP = Math.ceil((OH * runsPerRow) / 2);
 
+  // Offsets in the kernel's region; absolute addresses once the region is placed.
   const plan = planner();
-  const codebook = plan.take(spec.kernel.codebook.length * 4);
-  const entryBlock = () => ({ colPtr: plan.take((F + 1) * 4), entries: plan.take(nnz * 8) });
-  const lanesAt = { ...entryBlock(), bases: plan.take(OH * OW * 8) };
-  const posAt = { ...entryBlock(), bases: plan.take(tilesP * 8) };
-  const bias = spec.bias ? plan.take(F * 4) : 0;
-  const xI = plan.take(Hp * Wp * C * LANES * 4);
-  const xP = plan.take(C * SX * Hp * Wq * 4);
-  const outP = plan.take(tilesP * F * LANES * 4);
-  const inBuf = plan.take(LANES * inSize * 4);
-  const yBuf = plan.take(LANES * outSize * 4);
-  const scratch = plan.take(F * LANES * 4);
-
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(plan.size / 65536) + 1 });
-  const fns = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
-  const heap = new Float32Array(memory.buffer);
-  const ints = new Int32Array(memory.buffer);
-  heap.set(spec.kernel.codebook, codebook / 4);
-  if (spec.bias) heap.set(spec.bias, bias / 4);
-
-  const fillEntries = (at: { colPtr: number; entries: number }, offset: (ky: number, kx: number, ci: number) => number) => {
-    let e = at.entries;
-    for (let f = 0; f < F; f++) {
-      ints[at.colPtr / 4 + f] = e;
-      const t = taps[f];
-      for (let i = 0; i < t.codes.length; i++, e += 8) {
-        ints[e / 4] = offset(t.ky[i] * DY, t.kx[i] * DX, t.ci[i]);
-        ints[e / 4 + 1] = codebook + t.codes[i] * 4;
+  const at = {
+    codebook: plan.take(spec.kernel.codebook.length * 4),
+    lanesColPtr: plan.take((F + 1) * 4),
+    lanesEntries: plan.take(nnz * 8),
+    lanesBases: plan.take(OH * OW * 8),
+    posColPtr: plan.take((F + 1) * 4),
+    posEntries: plan.take(nnz * 8),
+    posBases: plan.take(tilesP * 8),
+    bias: spec.bias ? plan.take(F * 4) : -1,
+    xI: plan.take(Hp * Wp * C * LANES * 4),
+    xP: plan.take(C * SX * Hp * Wq * 4),
+    outP: plan.take(tilesP * F * LANES * 4),
+    inBuf: plan.take(LANES * inSize * 4),
+    yBuf: plan.take(LANES * outSize * 4),
+    scratch: plan.take(F * LANES * 4),
+  };
+  let memory: WebAssembly.Memory | undefined;
+  let fns: Exports;
+  let heap: Float32Array;
+  let a = at;
+  let lanes: Layout;
+  let positions: Layout;
+  const place = ({ memory: m, base }: ArenaRegion) => {
+    memory = m;
+    fns = new WebAssembly.Instance(module, { env: { memory: m } }).exports as unknown as Exports;
+    heap = new Float32Array(m.buffer);
+    const ints = new Int32Array(m.buffer);
+    a = Object.fromEntries(Object.entries(at).map(([k, v]) => [k, v < 0 ? 0 : base + v])) as typeof at;
+    heap.set(spec.kernel.codebook, a.codebook / 4);
+    if (spec.bias) heap.set(spec.bias, a.bias / 4);
+    const fillEntries = (colPtr: number, entries: number, offset: (ky: number, kx: number, ci: number) => number) => {
+      let e = entries;
+      for (let f = 0; f < F; f++) {
+        ints[colPtr / 4 + f] = e;
+        const t = taps![f];
+        for (let i = 0; i < t.codes.length; i++, e += 8) {
+          ints[e / 4] = offset(t.ky[i] * DY, t.kx[i] * DX, t.ci[i]);
+          ints[e / 4 + 1] = a.codebook + t.codes[i] * 4;
+        }
+      }
+      ints[colPtr / 4 + F] = e;
+    };
+    // Sample lanes: input [Hp][Wp][C][16]; a tile is an output position.
+    fillEntries(a.lanesColPtr, a.lanesEntries, (y, x, ci) => ((y * Wp + x) * C + ci) * LANES * 4);
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const i = a.lanesBases / 4 + 2 * (oy * OW + ox);
+        ints[i] = (oy * SY * Wp + ox * SX) * C * LANES * 4;
+        ints[i + 1] = ints[i] + 8 * 4;
       }
     }
-    ints[at.colPtr / 4 + F] = e;
-  };
-  // Sample lanes: input [Hp][Wp][C][16]; a tile is an output position.
-  fillEntries(lanesAt, (y, x, ci) => ((y * Wp + x) * C + ci) * LANES * 4);
-  for (let oy = 0; oy < OH; oy++) {
-    for (let ox = 0; ox < OW; ox++) {
-      const at = lanesAt.bases / 4 + 2 * (oy * OW + ox);
-      ints[at] = (oy * SY * Wp + ox * SX) * C * LANES * 4;
-      ints[at + 1] = ints[at] + 8 * 4;
+    lanes = { colPtr: a.lanesColPtr, bases: a.lanesBases, tiles: OH * OW };
+    // Position lanes: input [C][SX][Hp][Wq]; a tile is two runs of 8 positions (an odd last run is
+    // doubled). Tap column x is column x / SX of phase x mod SX, so a run reads consecutive columns.
+    fillEntries(a.posColPtr, a.posEntries, (y, x, ci) => (((ci * SX + (x % SX)) * Hp + y) * Wq + Math.floor(x / SX)) * 4);
+    const runs = OH * runsPerRow;
+    for (let j = 0; j < 2 * tilesP; j++) {
+      const run = Math.min(j, runs - 1);
+      const oy = Math.floor(run / runsPerRow);
+      ints[a.posBases / 4 + j] = (oy * SY * Wq + (run % runsPerRow) * 8) * 4;
     }
-  }
-  const lanes: Layout = { colPtr: lanesAt.colPtr, bases: lanesAt.bases, tiles: OH * OW };
-  // Position lanes: input [C][SX][Hp][Wq]; a tile is two runs of 8 positions (an odd last run is
-  // doubled). Tap column x is column x / SX of phase x mod SX, so a run reads consecutive columns.
-  fillEntries(posAt, (y, x, ci) => (((ci * SX + (x % SX)) * Hp + y) * Wq + Math.floor(x / SX)) * 4);
-  const runs = OH * runsPerRow;
-  for (let j = 0; j < 2 * tilesP; j++) {
-    const run = Math.min(j, runs - 1);
-    const oy = Math.floor(run / runsPerRow);
-    ints[posAt.bases / 4 + j] = (oy * SY * Wq + (run % runsPerRow) * 8) * 4;
-  }
-  const positions: Layout = { colPtr: posAt.colPtr, bases: posAt.bases, tiles: tilesP };
+    positions = { colPtr: a.posColPtr, bases: a.posBases, tiles: tilesP };
+    taps = null;
+  };
+  const own = arena ?? new ConvArena();
+  own.reserve(plan.size, place);
+  if (!arena) own.finalize();
 
   const relu = spec.clamp === null ? 0 : 1;
   const hi = spec.clamp ?? Infinity;
-  const runPositions = (x: Float32Array, sample: number, out: Float32Array, p: Layout) => {
-    heap.set(x.subarray(sample * inSize, (sample + 1) * inSize), inBuf / 4);
-    fns.toPlanar(inBuf, xP, H, W, C, Hp, Wq, pt, pl, SX);
-    fns.convTiles(xP, outP, p.bases, p.tiles, p.colPtr, F, bias, relu, hi, 0, 0);
-    fns.fromPositions(outP, yBuf, F, OH, OW);
-    out.set(heap.subarray(yBuf / 4, yBuf / 4 + outSize), sample * outSize);
+  /** Address of `count` samples of `x` from sample `from`: in place when `x` is in this memory, else copied to the input region. */
+  const inputAt = (x: Float32Array, from: number, count: number): number => {
+    if (x.buffer === memory!.buffer) return x.byteOffset + from * inSize * 4;
+    heap.set(x.subarray(from * inSize, (from + count) * inSize), a.inBuf / 4);
+    return a.inBuf;
   };
-  const runLanes = (x: Float32Array, b0: number, t: number, out: Float32Array) => {
+  // One group of t ≤ 16 samples from sample b0 into the output region (sample s of the group at yBuf + s · outSize).
+  const runGroup = (x: Float32Array, b0: number, t: number) => {
+    const biasAt = spec.bias ? a.bias : 0;
+    if (t * positions.tiles * POSITION_TILE_COST < lanes.tiles) {
+      for (let s = 0; s < t; s++) {
+        fns.toPlanar(inputAt(x, b0 + s, 1), a.xP, H, W, C, Hp, Wq, pt, pl, SX);
+        fns.convTiles(a.xP, a.outP, positions.bases, positions.tiles, positions.colPtr, F, biasAt, relu, hi, 0, 0);
+        fns.fromPositions(a.outP, a.yBuf + s * outSize * 4, F, OH, OW);
+      }
+      return;
+    }
     // Lanes t .. 15 keep an earlier group's values: lanes never mix, and those outputs are not read.
-    heap.set(x.subarray(b0 * inSize, (b0 + t) * inSize), inBuf / 4);
-    fns.toLanes(inBuf, xI, H, W, C, Wp, pt, pl, t);
-    fns.convTiles(xI, yBuf, lanes.bases, lanes.tiles, lanes.colPtr, F, bias, relu, hi, outSize * 4, scratch);
-    out.set(heap.subarray(yBuf / 4, yBuf / 4 + t * outSize), b0 * outSize);
+    fns.toLanes(inputAt(x, b0, t), a.xI, H, W, C, Wp, pt, pl, t);
+    fns.convTiles(a.xI, a.yBuf, lanes.bases, lanes.tiles, lanes.colPtr, F, biasAt, relu, hi, outSize * 4, a.scratch);
   };
   const output = outputBuffer();
   return {
     run(x, batch) {
-      // Every sample's outputs are written below.
+      own.finalize();
+      // A chunk's group: the output region itself (every sample's outputs are written).
+      if (batch <= LANES) {
+        runGroup(x, 0, batch);
+        return heap.subarray(a.yBuf / 4, a.yBuf / 4 + batch * outSize);
+      }
       const out = output(batch * outSize);
       for (let b0 = 0; b0 < batch; b0 += LANES) {
         const t = Math.min(LANES, batch - b0);
-        if (t * positions.tiles * POSITION_TILE_COST < lanes.tiles) for (let s = 0; s < t; s++) runPositions(x, b0 + s, out, positions);
-        else runLanes(x, b0, t, out);
+        runGroup(x, b0, t);
+        out.set(heap.subarray(a.yBuf / 4, a.yBuf / 4 + t * outSize), b0 * outSize);
       }
       return out;
     },

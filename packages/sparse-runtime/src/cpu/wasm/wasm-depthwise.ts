@@ -4,13 +4,15 @@
  * convolution (wasm-conv.ts) puts samples or positions in the lanes instead, and its two layout
  * passes per layer cost as much as the at most 9 products per output a depthwise layer does. The
  * kernel is laid out dense (a pruned tap is a zero weight: depthwise kernels are small and rarely
- * pruned hard) once at prepare, in the instance's own WASM memory with the bias, the tap offsets,
- * one zero-padded sample and a group of 16 samples in and out.
+ * pruned hard) once at prepare, in the kernel's region of WASM memory (the model's shared one, see
+ * `conv-arena.ts`, or its own) with the bias, the tap offsets, one zero-padded sample and a group
+ * of 16 samples in and out.
  */
 import type { ConvSpec } from '../conv-spec.js';
 import { paddedInput } from '../conv-spec.js';
 import { outputBuffer } from '../output-buffer.js';
 import type { ConvKernel } from './wasm-conv.js';
+import { ConvArena, type ArenaRegion } from './conv-arena.js';
 import { depthwiseModule } from './wasm-modules.js';
 
 /** Samples copied into the instance's memory at a time. */
@@ -31,8 +33,9 @@ export function fitsWasmDepthwise(spec: ConvSpec): boolean {
 /**
  * Prepares `spec` (see {@link fitsWasmDepthwise}) on depthwise.wat, or returns null where the
  * spec does not fit or WebAssembly SIMD is missing (the caller then runs the general kernels).
+ * With `arena`, its memory is the model's shared one, as for `createWasmConv`.
  */
-export function createWasmDepthwise(spec: ConvSpec): ConvKernel | null {
+export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKernel | null {
   const module = depthwiseModule();
   if (!module || !fitsWasmDepthwise(spec)) return null;
   const [H, W, C] = spec.input;
@@ -51,45 +54,60 @@ export function createWasmDepthwise(spec: ConvSpec): ConvKernel | null {
     size += (bytes + 63) & ~63;
     return at;
   };
-  const weights = take(T * C * 4);
-  const bias = take(C * 4);
-  const offs = take(T * 4);
-  const xp = take(Hp * Wp * C * 4);
-  const xIn = take(GROUP * inSize * 4);
-  const yOut = take(GROUP * outSize * 4);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) + 1 });
-  const fns = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
-  const heap = new Float32Array(memory.buffer);
-  const ints = new Int32Array(memory.buffer);
-
-  // Tap row (ky · KW + kx) · C + c holds channel c's weight of that tap: to [C / 4][T][4].
-  const m = spec.kernel;
-  for (let r = 0; r < m.rows; r++) {
-    const c = r % C;
-    const t = (r - c) / C;
-    for (let k = m.rowPtr[r]; k < m.rowPtr[r + 1]; k++) heap[weights / 4 + ((c >> 2) * T + t) * 4 + (c & 3)] = m.codebook[m.codes[k]];
-  }
-  if (spec.bias) heap.set(spec.bias, bias / 4);
-  for (let t = 0; t < T; t++) ints[offs / 4 + t] = ((Math.floor(t / KW) * DY * Wp + (t % KW) * DX) * C) * 4;
+  const at = { weights: take(T * C * 4), bias: take(C * 4), offs: take(T * 4), xp: take(Hp * Wp * C * 4), xIn: take(GROUP * inSize * 4), yOut: take(GROUP * outSize * 4) };
+  let a = at;
+  let memory: WebAssembly.Memory | undefined;
+  let fns: Exports;
+  let heap: Float32Array;
+  const place = ({ memory: m, base }: ArenaRegion) => {
+    memory = m;
+    fns = new WebAssembly.Instance(module, { env: { memory: m } }).exports as unknown as Exports;
+    heap = new Float32Array(m.buffer);
+    const ints = new Int32Array(m.buffer);
+    a = Object.fromEntries(Object.entries(at).map(([k, v]) => [k, base + v])) as typeof at;
+    // Tap row (ky · KW + kx) · C + c holds channel c's weight of that tap: to [C / 4][T][4].
+    const k = spec.kernel;
+    for (let r = 0; r < k.rows; r++) {
+      const c = r % C;
+      const t = (r - c) / C;
+      for (let e = k.rowPtr[r]; e < k.rowPtr[r + 1]; e++) heap[a.weights / 4 + ((c >> 2) * T + t) * 4 + (c & 3)] = k.codebook[k.codes[e]];
+    }
+    if (spec.bias) heap.set(spec.bias, a.bias / 4);
+    for (let t = 0; t < T; t++) ints[a.offs / 4 + t] = (Math.floor(t / KW) * DY * Wp + (t % KW) * DX) * C * 4;
+  };
+  const own = arena ?? new ConvArena();
+  own.reserve(size, place);
+  if (!arena) own.finalize();
 
   const relu = spec.clamp === null ? 0 : 1;
   const hi = spec.clamp ?? Infinity;
   const { top: pt, left: pl } = spec.pads;
+  // One group of n ≤ 16 samples from sample b0 into the output region, read in place when in this memory.
+  const runGroup = (x: Float32Array, b0: number, n: number) => {
+    let src = a.xIn;
+    if (x.buffer === memory!.buffer) src = x.byteOffset + b0 * inSize * 4;
+    else heap.set(x.subarray(b0 * inSize, (b0 + n) * inSize), a.xIn / 4);
+    for (let s = 0; s < n; s++) {
+      fns.pad(src + s * inSize * 4, a.xp, H, W, C, Wp, pt, pl);
+      const y = a.yOut + s * outSize * 4;
+      if (T === 9) fns.conv3x3(a.xp, a.weights, a.bias, a.offs, y, C, Wp, OH, OW, SY, SX, relu, hi);
+      else fns.conv(a.xp, a.weights, a.bias, a.offs, T, y, C, Wp, OH, OW, SY, SX, relu, hi);
+    }
+  };
   const output = outputBuffer();
   return {
     run(x, batch) {
-      // Every sample's outputs are written below.
+      own.finalize();
+      // A chunk's group: the output region itself (every sample's outputs are written).
+      if (batch <= GROUP) {
+        runGroup(x, 0, batch);
+        return heap.subarray(a.yOut / 4, a.yOut / 4 + batch * outSize);
+      }
       const out = output(batch * outSize);
       for (let b0 = 0; b0 < batch; b0 += GROUP) {
         const n = Math.min(GROUP, batch - b0);
-        heap.set(x.subarray(b0 * inSize, (b0 + n) * inSize), xIn / 4);
-        for (let s = 0; s < n; s++) {
-          fns.pad(xIn + s * inSize * 4, xp, H, W, C, Wp, pt, pl);
-          const y = yOut + s * outSize * 4;
-          if (T === 9) fns.conv3x3(xp, weights, bias, offs, y, C, Wp, OH, OW, SY, SX, relu, hi);
-          else fns.conv(xp, weights, bias, offs, T, y, C, Wp, OH, OW, SY, SX, relu, hi);
-        }
-        out.set(heap.subarray(yOut / 4, yOut / 4 + n * outSize), b0 * outSize);
+        runGroup(x, b0, n);
+        out.set(heap.subarray(a.yOut / 4, a.yOut / 4 + n * outSize), b0 * outSize);
       }
       return out;
     },
