@@ -89,6 +89,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
           // Drops the kernels and the WASM memory (it grows with the largest batch and cannot shrink).
           kernels = [];
           ctx.wasm = null;
+          ctx.arena.release();
         },
       };
       return withThreads(local, model, opts);

@@ -6,9 +6,8 @@
  * size class (half an octave: 32, 45, 64, ...) tries both ways, three times each, then takes the
  * faster by the best of its last three times per sample (a worker's first runs are slow: its code
  * is not optimised yet), and tries the other way again every {@link SplitChooser.recheckEvery}
- * runs, in case the machine or the worker changed.
- * Results are the same either way (the threaded model's outputs are bit for bit one thread's);
- * only the time differs.
+ * runs, in case the machine or the worker changed. Results are the same either way (the threaded
+ * model's outputs are bit for bit one thread's); only the time differs.
  */
 
 /** How a batch runs: on the calling thread alone, or split across the threads. */

@@ -20,7 +20,6 @@ export interface ArenaRegion {
 
 interface Block {
   size: number;
-  memory?: WebAssembly.Memory;
   readonly inits: ((region: ArenaRegion) => void)[];
   readonly bases: number[];
 }
@@ -52,8 +51,12 @@ export class ConvArena {
     this.finalized = true;
     for (const block of this.blocks) {
       const memory = new WebAssembly.Memory({ initial: Math.ceil(block.size / 65536) + 1 });
-      block.memory = memory;
       block.inits.forEach((init, i) => init({ memory, base: block.bases[i] }));
     }
+  }
+
+  /** Lets go of the memories (the kernels placed in them must not run again). */
+  release(): void {
+    this.blocks.length = 0;
   }
 }
