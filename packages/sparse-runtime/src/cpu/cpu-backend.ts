@@ -1,7 +1,9 @@
 /**
  * The CPU backend: kernels that compute from the compressed form, run by a graph executor. At
  * prepare time each kernel becomes compressed sparse rows keeping its codes (Uint8/Uint16) and
- * codebook; nothing is densified. Every op kind has a kernel (`kernel-map.ts`).
+ * codebook; nothing is densified, except a depthwise kernel with multiplier 1 (at most KH × KW × C
+ * floats, laid out dense with zeros for its pruned taps for the channels-in-lanes WASM kernel).
+ * Every op kind has a kernel (`kernel-map.ts`).
  */
 import { DcError } from '@dc/core';
 import type { PreparedModel, RuntimeBackend } from '../backend.js';
