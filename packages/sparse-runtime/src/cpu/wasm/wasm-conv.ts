@@ -9,8 +9,8 @@
  * output row per tile; the input's columns split into stride phases), whichever does fewer tiles.
  */
 import { paddedInput, tapsByChannel, type ChannelTaps, type ConvSpec } from '../conv-spec.js';
-import { outputBuffer } from '../output-buffer.js';
 import { ConvArena, type ArenaRegion } from './conv-arena.js';
+import { groupedRun, inputAddress, placeKernel, type PlacedKernel } from './placed-kernel.js';
 import { sparseConvModule } from './wasm-modules.js';
 
 const LANES = 16;
@@ -98,18 +98,12 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
     yBuf: plan.take(LANES * outSize * 4),
     scratch: plan.take(F * LANES * 4),
   };
-  let memory: WebAssembly.Memory | undefined;
-  let fns: Exports;
-  let heap: Float32Array;
-  let a = at;
+  let placed!: PlacedKernel<Exports, typeof at>;
   let lanes: Layout;
   let positions: Layout;
-  const place = ({ memory: m, base }: ArenaRegion) => {
-    memory = m;
-    fns = new WebAssembly.Instance(module, { env: { memory: m } }).exports as unknown as Exports;
-    heap = new Float32Array(m.buffer);
-    const ints = new Int32Array(m.buffer);
-    a = Object.fromEntries(Object.entries(at).map(([k, v]) => [k, v < 0 ? 0 : base + v])) as typeof at;
+  const place = (region: ArenaRegion) => {
+    placed = placeKernel(module, region, at);
+    const { heap, ints, at: a } = placed;
     heap.set(spec.kernel.codebook, a.codebook / 4);
     if (spec.bias) heap.set(spec.bias, a.bias / 4);
     const fillEntries = (colPtr: number, entries: number, offset: (ky: number, kx: number, ci: number) => number) => {
@@ -152,43 +146,21 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
 
   const relu = spec.clamp === null ? 0 : 1;
   const hi = spec.clamp ?? Infinity;
-  /** Address of `count` samples of `x` from sample `from`: in place when `x` is in this memory, else copied to the input region. */
-  const inputAt = (x: Float32Array, from: number, count: number): number => {
-    if (x.buffer === memory!.buffer) return x.byteOffset + from * inSize * 4;
-    heap.set(x.subarray(from * inSize, (from + count) * inSize), a.inBuf / 4);
-    return a.inBuf;
-  };
   // One group of t ≤ 16 samples from sample b0 into the output region (sample s of the group at yBuf + s · outSize).
   const runGroup = (x: Float32Array, b0: number, t: number) => {
+    const { fns, at: a } = placed;
     const biasAt = spec.bias ? a.bias : 0;
     if (t * positions.tiles * POSITION_TILE_COST < lanes.tiles) {
       for (let s = 0; s < t; s++) {
-        fns.toPlanar(inputAt(x, b0 + s, 1), a.xP, H, W, C, Hp, Wq, pt, pl, SX);
+        fns.toPlanar(inputAddress(placed, x, b0 + s, 1, inSize, a.inBuf), a.xP, H, W, C, Hp, Wq, pt, pl, SX);
         fns.convTiles(a.xP, a.outP, positions.bases, positions.tiles, positions.colPtr, F, biasAt, relu, hi, 0, 0);
         fns.fromPositions(a.outP, a.yBuf + s * outSize * 4, F, OH, OW);
       }
       return;
     }
     // Lanes t .. 15 keep an earlier group's values: lanes never mix, and those outputs are not read.
-    fns.toLanes(inputAt(x, b0, t), a.xI, H, W, C, Wp, pt, pl, t);
+    fns.toLanes(inputAddress(placed, x, b0, t, inSize, a.inBuf), a.xI, H, W, C, Wp, pt, pl, t);
     fns.convTiles(a.xI, a.yBuf, lanes.bases, lanes.tiles, lanes.colPtr, F, biasAt, relu, hi, outSize * 4, a.scratch);
   };
-  const output = outputBuffer();
-  return {
-    run(x, batch) {
-      own.finalize();
-      // A chunk's group: the output region itself (every sample's outputs are written).
-      if (batch <= LANES) {
-        runGroup(x, 0, batch);
-        return heap.subarray(a.yBuf / 4, a.yBuf / 4 + batch * outSize);
-      }
-      const out = output(batch * outSize);
-      for (let b0 = 0; b0 < batch; b0 += LANES) {
-        const t = Math.min(LANES, batch - b0);
-        runGroup(x, b0, t);
-        out.set(heap.subarray(a.yBuf / 4, a.yBuf / 4 + t * outSize), b0 * outSize);
-      }
-      return out;
-    },
-  };
+  return { run: groupedRun(own, LANES, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yBuf / 4, placed.at.yBuf / 4 + n * outSize)) };
 }

@@ -10,9 +10,9 @@
  */
 import type { ConvSpec } from '../conv-spec.js';
 import { paddedInput } from '../conv-spec.js';
-import { outputBuffer } from '../output-buffer.js';
 import type { ConvKernel } from './wasm-conv.js';
 import { ConvArena, type ArenaRegion } from './conv-arena.js';
+import { groupedRun, inputAddress, placeKernel, type PlacedKernel } from './placed-kernel.js';
 import { depthwiseModule } from './wasm-modules.js';
 
 /** Samples copied into the instance's memory at a time. */
@@ -55,16 +55,10 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
     return at;
   };
   const at = { weights: take(T * C * 4), bias: take(C * 4), offs: take(T * 4), xp: take(Hp * Wp * C * 4), xIn: take(GROUP * inSize * 4), yOut: take(GROUP * outSize * 4) };
-  let a = at;
-  let memory: WebAssembly.Memory | undefined;
-  let fns: Exports;
-  let heap: Float32Array;
-  const place = ({ memory: m, base }: ArenaRegion) => {
-    memory = m;
-    fns = new WebAssembly.Instance(module, { env: { memory: m } }).exports as unknown as Exports;
-    heap = new Float32Array(m.buffer);
-    const ints = new Int32Array(m.buffer);
-    a = Object.fromEntries(Object.entries(at).map(([k, v]) => [k, base + v])) as typeof at;
+  let placed!: PlacedKernel<Exports, typeof at>;
+  const place = (region: ArenaRegion) => {
+    placed = placeKernel(module, region, at);
+    const { heap, ints, at: a } = placed;
     // Tap row (ky · KW + kx) · C + c holds channel c's weight of that tap: to [C / 4][T][4].
     const k = spec.kernel;
     for (let r = 0; r < k.rows; r++) {
@@ -84,9 +78,8 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
   const { top: pt, left: pl } = spec.pads;
   // One group of n ≤ 16 samples from sample b0 into the output region, read in place when in this memory.
   const runGroup = (x: Float32Array, b0: number, n: number) => {
-    let src = a.xIn;
-    if (x.buffer === memory!.buffer) src = x.byteOffset + b0 * inSize * 4;
-    else heap.set(x.subarray(b0 * inSize, (b0 + n) * inSize), a.xIn / 4);
+    const { fns, at: a } = placed;
+    const src = inputAddress(placed, x, b0, n, inSize, a.xIn);
     for (let s = 0; s < n; s++) {
       fns.pad(src + s * inSize * 4, a.xp, H, W, C, Wp, pt, pl);
       const y = a.yOut + s * outSize * 4;
@@ -94,22 +87,5 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
       else fns.conv(a.xp, a.weights, a.bias, a.offs, T, y, C, Wp, OH, OW, SY, SX, relu, hi);
     }
   };
-  const output = outputBuffer();
-  return {
-    run(x, batch) {
-      own.finalize();
-      // A chunk's group: the output region itself (every sample's outputs are written).
-      if (batch <= GROUP) {
-        runGroup(x, 0, batch);
-        return heap.subarray(a.yOut / 4, a.yOut / 4 + batch * outSize);
-      }
-      const out = output(batch * outSize);
-      for (let b0 = 0; b0 < batch; b0 += GROUP) {
-        const n = Math.min(GROUP, batch - b0);
-        runGroup(x, b0, n);
-        out.set(heap.subarray(a.yOut / 4, a.yOut / 4 + n * outSize), b0 * outSize);
-      }
-      return out;
-    },
-  };
+  return { run: groupedRun(own, GROUP, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yOut / 4, placed.at.yOut / 4 + n * outSize)) };
 }
