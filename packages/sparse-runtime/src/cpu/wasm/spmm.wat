@@ -9,8 +9,36 @@
 ;; direct convolution of a 1×1 image (sparse-conv.wat), whose accumulators stay in registers.
 (module
   (import "env" "memory" (memory 1))
-  ;; One sample, EIE-style: for each nonzero x[r], y[col] += x[r] * codebook[code] over row r's entries.
+  ;; One sample, EIE-style: y starts at the $cols floats of $bias (or zeros for $bias = 0), then for
+  ;; each nonzero x[r], y[col] += x[r] * codebook[code] over row r's entries; with $relu set, y is
+  ;; clamped to [0, $hi] four floats at a time (max(-0, 0) is +0, as in the other WASM kernels).
   (func (export "spmv1")
+    (param $x i32) (param $y i32) (param $rowPtr i32) (param $entries i32) (param $codebook i32)
+    (param $rows i32) (param $shift i32) (param $mask i32) (param $cols i32) (param $bias i32) (param $relu i32) (param $hi f32)
+    (local $end i32) (local $yp i32) (local $zero v128) (local $top v128)
+    (if (local.get $bias)
+      (then (memory.copy (local.get $y) (local.get $bias) (i32.shl (local.get $cols) (i32.const 2))))
+      (else (memory.fill (local.get $y) (i32.const 0) (i32.shl (local.get $cols) (i32.const 2)))))
+    (call $products (local.get $x) (local.get $y) (local.get $rowPtr) (local.get $entries) (local.get $codebook) (local.get $rows) (local.get $shift) (local.get $mask))
+    (if (i32.eqz (local.get $relu)) (then (return)))
+    (local.set $top (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $cols) (i32.const 2))))
+    (local.set $yp (local.get $y))
+    (block $vdone
+      (loop $vloop
+        (br_if $vdone (i32.gt_u (i32.add (local.get $yp) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $yp) (f32x4.min (f32x4.max (v128.load (local.get $yp)) (local.get $zero)) (local.get $top)))
+        (local.set $yp (i32.add (local.get $yp) (i32.const 16)))
+        (br $vloop)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $yp) (local.get $end)))
+        (f32.store (local.get $yp) (f32.min (f32.max (f32.load (local.get $yp)) (f32.const 0)) (local.get $hi)))
+        (local.set $yp (i32.add (local.get $yp) (i32.const 4)))
+        (br $loop))))
+
+  ;; y[col] += x[r] * codebook[code] for every kept weight of every row r with x[r] != 0.
+  (func $products
     (param $x i32) (param $y i32) (param $rowPtr i32) (param $entries i32) (param $codebook i32)
     (param $rows i32) (param $shift i32) (param $mask i32)
     (local $r i32) (local $k i32) (local $end i32) (local $e i32) (local $xv f32) (local $yp i32)
@@ -34,7 +62,7 @@
       (local.set $k (local.get $end))
       (br_if $rowLoop (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
 
-;; Max (isMax = 1) or average pooling of $batch NHWC samples at $x into $out. $geo points at
+  ;; Max (isMax = 1) or average pooling of $batch NHWC samples at $x into $out. $geo points at
   ;; 12 i32: h, w, c, oh, ow, ph, pw, sy, sx, padTop, padLeft, isMax. Average pooling divides by
   ;; the number of in-bounds elements, as tfjs does. Four channels at a time (f32x4), then the
   ;; last c mod 4 channels in lane 0.

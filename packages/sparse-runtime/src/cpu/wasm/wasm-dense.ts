@@ -7,7 +7,7 @@
  */
 import type { Window } from '../../model/plan.js';
 import type { SparseRows } from '../../sparse/sparse-rows.js';
-import { clampRelu } from '../activation.js';
+import { outputBuffer } from '../output-buffer.js';
 
 /** One dense layer's weights inside the module's memory. */
 interface LayerRegion {
@@ -32,7 +32,7 @@ export function fitsWasm(m: SparseRows): boolean {
 }
 
 interface Exports {
-  spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number): void;
+  spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number, cols: number, bias: number, relu: number, hi: number): void;
   pool(x: number, out: number, geo: number, batch: number): void;
 }
 
@@ -118,17 +118,23 @@ export class WasmDenseKernels {
     return { input: this.dynamic, out: this.dynamic + inBytes };
   }
 
-  /** `act(x · W + bias)` for one sample of layer `index`, where `act` is relu clamped at `clamp` (`reluBound`), or nothing for null. */
+  /** The layers' output arrays, kept from one call to the next (as `output-buffer.ts` arrays are). */
+  private readonly outputs: ((length: number) => Float32Array)[] = [];
+
+  /**
+   * `act(x · W + bias)` for one sample of layer `index`, where `act` is relu clamped at `clamp`
+   * (`reluBound`; in WASM, -0 stored as +0), or nothing for null. The result is kept for the
+   * layer's next call.
+   */
   runOne(index: number, x: Float32Array, clamp: number | null): Float32Array {
     const { m, rowPtr, entries, codebook, bias, shift, mask } = this.layers[index];
     const { rows, cols } = m;
-    new Float32Array(this.memory.buffer, this.xIn, rows).set(x.subarray(0, rows));
-    const yOut = new Float32Array(this.memory.buffer, this.yOut, cols);
-    if (bias) yOut.set(new Float32Array(this.memory.buffer, bias, cols));
-    else yOut.fill(0);
-    this.fns.spmv1(this.xIn, this.yOut, rowPtr, entries, codebook, rows, shift, mask);
-    const y = yOut.slice();
-    if (clamp !== null) clampRelu(y, clamp);
+    // A view made per call: pooling may have grown the memory since the last one.
+    const heap = new Float32Array(this.memory.buffer);
+    heap.set(x.length === rows ? x : x.subarray(0, rows), this.xIn / 4);
+    this.fns.spmv1(this.xIn, this.yOut, rowPtr, entries, codebook, rows, shift, mask, cols, bias, clamp === null ? 0 : 1, clamp ?? Infinity);
+    const y = (this.outputs[index] ??= outputBuffer())(cols);
+    y.set(heap.subarray(this.yOut / 4, this.yOut / 4 + cols));
     return y;
   }
 }
