@@ -32,21 +32,28 @@ describe('createCpuBackend', () => {
   });
 });
 
-describe('the WASM instance of dense layers and pooling', () => {
-  it('exists for a model whose only weights are 1×1 convolutions (run by the conv kernel), so its pooling stays in WASM', () => {
+describe('pooling in the convolutions\' shared memory', () => {
+  it('pools a convolution\'s output where it is (a model without dense layers), with the TypeScript kernels\' results', () => {
     const g = new GraphBuilder([6, 6, 3]);
     const pw = g.add('pw', { kind: 'conv2d', filters: 4, kernelSize: [1, 1], strides: [1, 1], padding: 'same', activation: 'relu', useBias: true }, ['input']);
     g.add('avg', { kind: 'avgPool2d', poolSize: [2, 2], strides: [2, 2], padding: 'same' }, [g.add('max', { kind: 'maxPool2d', poolSize: [3, 3], strides: [1, 1], padding: 'same' }, [pw])]);
     const plan = planModel(compressModel(withRandomParams({ name: 'pointwise-pool', inputShape: g.inputShape, layers: g.layers }, 9), { density: 0.5, bits: 4 }));
-    const run = (batchKernel: CpuBatchKernel, x: Float32Array, batch: number) => {
+    const kernelsOf = (batchKernel: CpuBatchKernel) => {
       const ctx = prepareContext(plan, { batchKernel, wasmMinBatch: 1 });
-      return { wasm: ctx.wasm, y: executeGraph(plan, plan.steps.map((s) => CPU_KERNELS[s.kind](s, ctx)), x, batch) };
+      return plan.steps.map((s) => CPU_KERNELS[s.kind](s, ctx));
     };
-    const x = randomInput(4, 20 * plan.inputSize);
-    const auto = run('auto', x, 20);
-    expect(auto.wasm).not.toBeNull();
-    const reference = run('per-sample', x, 20).y;
-    for (let i = 0; i < reference.length; i++) expect(Math.abs(auto.y[i] - reference[i])).toBeLessThan(1e-5);
+    const wasm = kernelsOf('auto');
+    // One chunk: each step's output is a view of the one shared memory, read in place by the next.
+    const x = randomInput(4, 16 * plan.inputSize);
+    let y = x;
+    const outputs = wasm.map((k) => (y = k([y], 16, undefined)));
+    expect(new Set(outputs.map((o) => o.buffer)).size).toBe(1);
+    for (const batch of [16, 20]) {
+      const xs = randomInput(5 + batch, batch * plan.inputSize);
+      const expected = executeGraph(plan, kernelsOf('per-sample'), xs, batch);
+      const actual = executeGraph(plan, kernelsOf('auto'), xs, batch);
+      for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(1e-5);
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import type { PlanStep, Window } from '../model/plan.js';
 import type { CpuKernel } from './graph-executor.js';
 import { outputBuffer } from './output-buffer.js';
 import type { CpuPrepareContext } from './prepare-context.js';
+import { createWasmPool } from './wasm/wasm-pool.js';
 
 /**
  * Pools `batch` samples of `x` into `out` (every element written). For each output pixel, the window's pixels are
@@ -49,16 +50,19 @@ export function pool(w: Window, isMax: boolean, x: Float32Array, batch: number, 
   return out;
 }
 
-/** A maxPool2d or avgPool2d step. */
+/**
+ * A maxPool2d or avgPool2d step: in WASM SIMD in the convolutions' shared memory
+ * (`wasm/wasm-pool.ts`), unless WebAssembly SIMD is missing or `batchKernel` asks for TypeScript.
+ */
 export function poolKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const isMax = step.kind === 'maxPool2d';
   const w = step.window!;
+  const typescript = ctx.options.batchKernel === 'per-sample' || ctx.options.batchKernel === 'tiled';
+  const wasm = typescript ? null : createWasmPool(w, isMax, ctx.arena);
+  if (wasm) return ([x], batch) => wasm(x, batch);
   const [OH, OW] = w.output;
   const output = outputBuffer();
-  return ([x], batch) => {
-    const out = output(batch * OH * OW * w.input[2]);
-    return ctx.wasm ? ctx.wasm.runPool(w, isMax, x, batch, out) : pool(w, isMax, x, batch, out);
-  };
+  return ([x], batch) => pool(w, isMax, x, batch, output(batch * OH * OW * w.input[2]));
 }
 
 /**

@@ -2,10 +2,9 @@
  * One sample of a dense layer on the WASM module spmm.wat (the EIE loop, skipping zero inputs):
  * each prepared model gets its own module instance and memory holding, per layer, the row
  * pointers, the packed entries (`col << shift | code`), the codebook and the bias, plus one
- * sample's input and output. Pooling runs here too (no weights). Batches of dense layers and every
- * convolution run the direct convolution (wasm-conv.ts).
+ * sample's input and output. Batches of dense layers and every convolution run the direct
+ * convolution (wasm-conv.ts); pooling runs in the convolutions' memory (wasm-pool.ts).
  */
-import type { Window } from '../../model/plan.js';
 import type { SparseRows } from '../../sparse/sparse-rows.js';
 import { outputBuffer } from '../output-buffer.js';
 
@@ -33,7 +32,6 @@ export function fitsWasm(m: SparseRows): boolean {
 
 interface Exports {
   spmv1(x: number, y: number, rowPtr: number, entries: number, codebook: number, rows: number, shift: number, mask: number, cols: number, bias: number, relu: number, hi: number): void;
-  pool(x: number, out: number, geo: number, batch: number): void;
 }
 
 /** A layer for {@link WasmDenseKernels}: its sparse rows and bias. */
@@ -42,9 +40,11 @@ export interface WasmDenseLayer {
   readonly bias: Float32Array | null;
 }
 
-/** A WASM instance holding several dense layers' weights (none: for pooling only). */
+/** A WASM instance holding several dense layers' weights. */
 export class WasmDenseKernels {
   private readonly memory: WebAssembly.Memory;
+  /** The memory as floats (it never grows: everything is laid out at construction). */
+  private readonly heap: Float32Array;
   private readonly fns: Exports;
   private top = 0;
   private readonly xIn: number;
@@ -56,13 +56,13 @@ export class WasmDenseKernels {
     const align = (n: number) => (n + 15) & ~15;
     let bytes = 64;
     for (const { m } of layers) bytes += align((m.rows + 1) * 4) + align(m.nnz * 4) + align(m.codebook.length * 4) + align(m.cols * 4) + 64;
-    // No layers: an instance for pooling only.
     const maxRows = Math.max(0, ...layers.map((l) => l.m.rows));
     const maxCols = Math.max(0, ...layers.map((l) => l.m.cols));
     bytes += align(maxRows * 4) + align(maxCols * 4) + 128;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.fns = instance.exports as unknown as Exports;
+    this.heap = new Float32Array(this.memory.buffer);
     const alloc = (n: number) => {
       const at = align(this.top + 16);
       this.top = at + n;
@@ -85,37 +85,6 @@ export class WasmDenseKernels {
     }
     this.xIn = alloc(maxRows * 4);
     this.yOut = alloc(maxCols * 4);
-    this.poolGeo = alloc(48);
-    this.dynamic = align(this.top + 16);
-  }
-
-  private readonly poolGeo: number;
-
-  /** Max or average pooling of `batch` samples into `out` (no weights; uses this instance's memory). */
-  runPool(w: Window, isMax: boolean, x: Float32Array, batch: number, out: Float32Array): Float32Array {
-    const [H, W, C] = w.input;
-    const [OH, OW] = w.output;
-    const n = batch * OH * OW * C;
-    const { input, out: at } = this.placeInput(x, n);
-    const g = [H, W, C, OH, OW, w.kernelSize[0], w.kernelSize[1], w.strides[0], w.strides[1], w.pads.top, w.pads.left, isMax ? 1 : 0];
-    new Int32Array(this.memory.buffer, this.poolGeo, 12).set(g);
-    this.fns.pool(input, at, this.poolGeo, batch);
-    out.set(new Float32Array(this.memory.buffer, at, n));
-    return out;
-  }
-
-  private readonly dynamic: number;
-
-  /**
-   * Copies `x` to {@link dynamic} and reserves `outFloats` after it (growing the memory as needed):
-   * the input and output addresses of a pooling pass.
-   */
-  private placeInput(x: Float32Array, outFloats: number): { input: number; out: number } {
-    const inBytes = (x.length * 4 + 15) & ~15;
-    const need = this.dynamic + inBytes + outFloats * 4 - this.memory.buffer.byteLength;
-    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
-    new Float32Array(this.memory.buffer, this.dynamic, x.length).set(x);
-    return { input: this.dynamic, out: this.dynamic + inBytes };
   }
 
   /** The layers' output arrays, kept from one call to the next (as `output-buffer.ts` arrays are). */
@@ -129,8 +98,7 @@ export class WasmDenseKernels {
   runOne(index: number, x: Float32Array, clamp: number | null): Float32Array {
     const { m, rowPtr, entries, codebook, bias, shift, mask } = this.layers[index];
     const { rows, cols } = m;
-    // A view made per call: pooling may have grown the memory since the last one.
-    const heap = new Float32Array(this.memory.buffer);
+    const heap = this.heap;
     heap.set(x.length === rows ? x : x.subarray(0, rows), this.xIn / 4);
     this.fns.spmv1(this.xIn, this.yOut, rowPtr, entries, codebook, rows, shift, mask, cols, bias, clamp === null ? 0 : 1, clamp ?? Infinity);
     const y = (this.outputs[index] ??= outputBuffer())(cols);

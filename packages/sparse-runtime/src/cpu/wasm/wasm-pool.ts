@@ -1,0 +1,48 @@
+/**
+ * Windowed max and average pooling on spmm.wat's `pool` (four channels at a time), in a region of
+ * the convolutions' shared memory (`conv-arena.ts`): a convolution's output is pooled where it
+ * is, and the next convolution reads the pooled output where it is.
+ */
+import type { Window } from '../../model/plan.js';
+import { ConvArena } from './conv-arena.js';
+import { groupedRun, inputAddress, placeKernel, type PlacedKernel } from './placed-kernel.js';
+import { spmmModule } from './wasm-modules.js';
+
+/** Samples pooled per call into the module (one chunk of the executor). */
+const GROUP = 16;
+
+interface Exports {
+  pool(x: number, out: number, geo: number, batch: number): void;
+}
+
+/**
+ * Prepares pooling over `w` (`isMax`: max, else average over the in-bounds elements), or returns
+ * null where WebAssembly SIMD is missing. With `arena`, in the model's shared memory; else in a
+ * memory of its own.
+ */
+export function createWasmPool(w: Window, isMax: boolean, arena?: ConvArena): ((x: Float32Array, batch: number) => Float32Array) | null {
+  const module = spmmModule();
+  if (!module) return null;
+  const [H, W, C] = w.input;
+  const [OH, OW] = w.output;
+  const inSize = H * W * C;
+  const outSize = OH * OW * C;
+  let size = 0;
+  const take = (bytes: number) => {
+    const at = size;
+    size += (bytes + 63) & ~63;
+    return at;
+  };
+  const at = { geo: take(12 * 4), xIn: take(GROUP * inSize * 4), yOut: take(GROUP * outSize * 4) };
+  let placed!: PlacedKernel<Exports, typeof at>;
+  const own = arena ?? new ConvArena();
+  own.reserve(size, (region) => {
+    placed = placeKernel(module, region, at);
+    placed.ints.set([H, W, C, OH, OW, w.kernelSize[0], w.kernelSize[1], w.strides[0], w.strides[1], w.pads.top, w.pads.left, isMax ? 1 : 0], placed.at.geo / 4);
+  });
+  if (!arena) own.finalize();
+  const runGroup = (x: Float32Array, b0: number, n: number) => {
+    placed.fns.pool(inputAddress(placed, x, b0, n, inSize, placed.at.xIn), placed.at.yOut, placed.at.geo, n);
+  };
+  return groupedRun(own, GROUP, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yOut / 4, placed.at.yOut / 4 + n * outSize));
+}
