@@ -6,6 +6,21 @@
 import { outputBuffer } from '../output-buffer.js';
 import type { ArenaRegion, ConvArena } from './conv-arena.js';
 
+/** Bump allocation of 64-byte aligned offsets in a kernel's region; `size` is the total so far. */
+export function regionLayout(): { take(bytes: number): number; readonly size: number } {
+  let size = 0;
+  return {
+    take(bytes) {
+      const at = size;
+      size = (size + bytes + 63) & ~63;
+      return at;
+    },
+    get size() {
+      return size;
+    },
+  };
+}
+
 /** A kernel's module instantiated on its region's memory. */
 export interface PlacedKernel<E, O extends Record<string, number>> {
   readonly memory: WebAssembly.Memory;

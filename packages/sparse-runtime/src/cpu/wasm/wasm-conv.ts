@@ -10,7 +10,7 @@
  */
 import { paddedInput, tapsByChannel, type ChannelTaps, type ConvSpec } from '../conv-spec.js';
 import { ConvArena, type ArenaRegion } from './conv-arena.js';
-import { groupedRun, inputAddress, placeKernel, type PlacedKernel } from './placed-kernel.js';
+import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { sparseConvModule } from './wasm-modules.js';
 
 const LANES = 16;
@@ -40,21 +40,6 @@ interface Layout {
   readonly tiles: number;
 }
 
-/** Bump allocation of 64-byte aligned regions; `size` is the total so far. */
-function planner() {
-  let size = 0;
-  return {
-    take(bytes: number): number {
-      const at = size;
-      size = (size + bytes + 63) & ~63;
-      return at;
-    },
-    get size() {
-      return size;
-    },
-  };
-}
-
 /**
  * Prepares `spec` on the WASM kernel, or returns null where WebAssembly SIMD is missing (the
  * caller then runs the TypeScript convolution). With `arena`, the kernel's memory is the model's
@@ -81,7 +66,7 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
   const tilesP = Math.ceil((OH * runsPerRow) / 2);
 
   // Offsets in the kernel's region; absolute addresses once the region is placed.
-  const plan = planner();
+  const plan = regionLayout();
   const at = {
     codebook: plan.take(spec.kernel.codebook.length * 4),
     lanesColPtr: plan.take((F + 1) * 4),

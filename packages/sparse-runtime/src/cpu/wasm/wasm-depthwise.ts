@@ -12,7 +12,7 @@ import type { ConvSpec } from '../conv-spec.js';
 import { paddedInput } from '../conv-spec.js';
 import type { ConvKernel } from './wasm-conv.js';
 import { ConvArena, type ArenaRegion } from './conv-arena.js';
-import { groupedRun, inputAddress, placeKernel, type PlacedKernel } from './placed-kernel.js';
+import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { depthwiseModule } from './wasm-modules.js';
 
 /** Samples copied into the instance's memory at a time. */
@@ -48,12 +48,8 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
   const inSize = H * W * C;
   const outSize = OH * OW * C;
 
-  let size = 0;
-  const take = (bytes: number) => {
-    const at = size;
-    size += (bytes + 63) & ~63;
-    return at;
-  };
+  const layout = regionLayout();
+  const take = layout.take;
   const at = { weights: take(T * C * 4), bias: take(C * 4), offs: take(T * 4), xp: take(Hp * Wp * C * 4), xIn: take(GROUP * inSize * 4), yOut: take(GROUP * outSize * 4) };
   let placed!: PlacedKernel<Exports, typeof at>;
   const place = (region: ArenaRegion) => {
@@ -70,7 +66,7 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
     for (let t = 0; t < T; t++) ints[a.offs / 4 + t] = (Math.floor(t / KW) * DY * Wp + (t % KW) * DX) * C * 4;
   };
   const own = arena ?? new ConvArena();
-  own.reserve(size, place);
+  own.reserve(layout.size, place);
   if (!arena) own.finalize();
 
   const relu = spec.clamp === null ? 0 : 1;

@@ -5,7 +5,7 @@
  */
 import type { Window } from '../../model/plan.js';
 import { ConvArena } from './conv-arena.js';
-import { groupedRun, inputAddress, placeKernel, type PlacedKernel } from './placed-kernel.js';
+import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { spmmModule } from './wasm-modules.js';
 
 /** Samples pooled per call into the module (one chunk of the executor). */
@@ -27,16 +27,12 @@ export function createWasmPool(w: Window, isMax: boolean, arena?: ConvArena): ((
   const [OH, OW] = w.output;
   const inSize = H * W * C;
   const outSize = OH * OW * C;
-  let size = 0;
-  const take = (bytes: number) => {
-    const at = size;
-    size += (bytes + 63) & ~63;
-    return at;
-  };
+  const layout = regionLayout();
+  const take = layout.take;
   const at = { geo: take(12 * 4), xIn: take(GROUP * inSize * 4), yOut: take(GROUP * outSize * 4) };
   let placed!: PlacedKernel<Exports, typeof at>;
   const own = arena ?? new ConvArena();
-  own.reserve(size, (region) => {
+  own.reserve(layout.size, (region) => {
     placed = placeKernel(module, region, at);
     placed.ints.set([H, W, C, OH, OW, w.kernelSize[0], w.kernelSize[1], w.strides[0], w.strides[1], w.pads.top, w.pads.left, isMax ? 1 : 0], placed.at.geo / 4);
   });
