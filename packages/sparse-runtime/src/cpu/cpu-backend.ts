@@ -45,9 +45,9 @@ export interface CpuBackendOptions {
   /**
    * `'auto'` (default): a batch of {@link CpuBackendOptions.threadMinBatch} or more is split when
    * the model's own runs at that batch size were faster split (each size class tries both ways
-   * three times, then keeps the faster and tries the other every 32 runs: on a small model the
-   * messages and copies cost more than the threads save). `'always'`: every such batch is split.
-   * Outputs are the same either way.
+   * three times, then keeps the faster and tries the other at runs 8, 16, 32 and every 32 runs
+   * after: on a small model the messages and copies cost more than the threads save).
+   * `'always'`: every such batch is split. Outputs are the same either way.
    */
   readonly threadSplit?: 'auto' | 'always';
 }

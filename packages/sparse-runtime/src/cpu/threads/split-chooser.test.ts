@@ -13,10 +13,13 @@ function drive(chooser: SplitChooser, batch: number, ms: Record<SplitPath, numbe
 }
 
 describe('SplitChooser', () => {
-  it('tries each way three times, then keeps the faster one', () => {
+  it('tries each way three times, then keeps the faster one, trying the other at runs 8, 16, 32 and every 32 after', () => {
     const tries = ['local', 'split', 'local', 'split', 'local', 'split'];
-    expect(drive(new SplitChooser(), 64, { local: 1, split: 0.5 }, 9)).toEqual([...tries, 'split', 'split', 'split']);
-    expect(drive(new SplitChooser(), 64, { local: 0.2, split: 0.5 }, 9)).toEqual([...tries, 'local', 'local', 'local']);
+    expect(drive(new SplitChooser(), 64, { local: 1, split: 0.5 }, 7)).toEqual([...tries, 'split']);
+    const taken = drive(new SplitChooser(), 64, { local: 0.2, split: 0.5 }, 100);
+    expect(taken.slice(0, 7)).toEqual([...tries, 'local']);
+    const others = taken.flatMap((p, i) => (i >= 6 && p === 'split' ? [i + 1] : []));
+    expect(others).toEqual([8, 16, 32, 64, 96]);
   });
 
   it('judges by the best recent time, so a slow first run (a worker warming up) does not decide', () => {
@@ -31,7 +34,8 @@ describe('SplitChooser', () => {
     drive(c, 1000, { local: 1, split: 0.4 }, 6);
     drive(c, 32, { local: 0.1, split: 0.4 }, 6);
     expect(c.choose(1000)).toBe('split');
-    expect(c.choose(1010)).toBe('split');
+    // 1,010 is in 1,000's class: its run is that class's 8th, the first recheck.
+    expect(c.choose(1010)).toBe('local');
     expect(c.choose(32)).toBe('local');
     // 45 is the next class after 32: it starts over.
     expect(c.choose(45)).toBe('local');

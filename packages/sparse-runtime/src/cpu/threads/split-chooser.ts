@@ -5,8 +5,8 @@
  * against one thread's 0.12 ms, on the ResNet-style example 2.5 ms against 3.5 ms. So each batch
  * size class (half an octave: 32, 45, 64, ...) tries both ways, three times each, then takes the
  * faster by the best of its last three times per sample (a worker's first runs are slow: its code
- * is not optimised yet), and tries the other way again every {@link SplitChooser.recheckEvery}
- * runs, in case the machine or the worker changed. Results are the same either way (the threaded
+ * is not optimised yet), and tries the other way again at runs 8, 16 and 32 of the class, then
+ * every {@link SplitChooser.recheckEvery} runs, in case the machine or the worker changed. Results are the same either way (the threaded
  * model's outputs are bit for bit one thread's); only the time differs.
  */
 
@@ -26,7 +26,7 @@ interface SizeClass {
 export class SplitChooser {
   private readonly classes = new Map<number, SizeClass>();
 
-  /** @param recheckEvery Runs of a class between two tries of the way not taken. */
+  /** @param recheckEvery Runs of a class between two tries of the way not taken, once past the early ones. */
   constructor(readonly recheckEvery = 32) {}
 
   /** The way to run a batch of `batch` samples. */
@@ -36,7 +36,9 @@ export class SplitChooser {
     const { local, split } = c.times;
     if (local.length < WINDOW || split.length < WINDOW) return local.length <= split.length ? 'local' : 'split';
     const faster: SplitPath = Math.min(...split) < Math.min(...local) ? 'split' : 'local';
-    if (c.runs % this.recheckEvery === 0) return faster === 'split' ? 'local' : 'split';
+    // Early rechecks at runs 8, 16, 32, ... (the workers may still be warming up), then every recheckEvery.
+    const due = c.runs < this.recheckEvery ? c.runs >= 8 && (c.runs & (c.runs - 1)) === 0 : c.runs % this.recheckEvery === 0;
+    if (due) return faster === 'split' ? 'local' : 'split';
     return faster;
   }
 
