@@ -8,14 +8,13 @@
  * `conv-arena.ts`, or its own) with the bias, the tap offsets, one zero-padded sample and a group
  * of 16 samples in and out.
  */
-import type { ConvSpec } from '../conv-spec.js';
-import { paddedInput } from '../conv-spec.js';
+import { paddedInput, type ConvSpec } from '../conv-spec.js';
 import type { ConvKernel } from './wasm-conv.js';
 import { ConvArena, type ArenaRegion } from './conv-arena.js';
 import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { depthwiseModule } from './wasm-modules.js';
 
-/** Samples copied into the instance's memory at a time. */
+/** Samples per call into the module (one chunk of the executor). */
 const GROUP = 16;
 
 interface Exports {
