@@ -88,7 +88,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): RuntimeBacken
           return runInChunks((x, n) => executeGraph(plan, kernels, x, n), input, batch, model.inputSize, model.outputSize);
         },
         dispose() {
-          // Drops the kernels and the WASM memory (it grows with the largest batch and cannot shrink).
+          // Drops the kernels and their WASM memories (the dense layers' instance and the shared one).
           kernels = [];
           ctx.wasm = null;
           ctx.arena.release();

@@ -33,13 +33,6 @@ interface Exports {
   fromPositions(out: number, y: number, F: number, OH: number, OW: number): void;
 }
 
-/** Entries of one input layout: column pointers (absolute addresses) and tile bases. */
-interface Layout {
-  readonly colPtr: number;
-  readonly bases: number;
-  readonly tiles: number;
-}
-
 /**
  * Prepares `spec` on the WASM kernel, or returns null where WebAssembly SIMD is missing (the
  * caller then runs the TypeScript convolution). With `arena`, the kernel's memory is the model's
@@ -84,8 +77,6 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
     scratch: plan.take(F * LANES * 4),
   };
   let placed!: PlacedKernel<Exports, typeof at>;
-  let lanes: Layout;
-  let positions: Layout;
   const place = (region: ArenaRegion) => {
     placed = placeKernel(module, region, at);
     const { heap, ints, at: a } = placed;
@@ -112,7 +103,6 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
         ints[i + 1] = ints[i] + 8 * 4;
       }
     }
-    lanes = { colPtr: a.lanesColPtr, bases: a.lanesBases, tiles: OH * OW };
     // Position lanes: input [C][SX][Hp][Wq]; a tile is two runs of 8 positions (an odd last run is
     // doubled). Tap column x is column x / SX of phase x mod SX, so a run reads consecutive columns.
     fillEntries(a.posColPtr, a.posEntries, (y, x, ci) => (((ci * SX + (x % SX)) * Hp + y) * Wq + Math.floor(x / SX)) * 4);
@@ -122,7 +112,6 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
       const oy = Math.floor(run / runsPerRow);
       ints[a.posBases / 4 + j] = (oy * SY * Wq + (run % runsPerRow) * 8) * 4;
     }
-    positions = { colPtr: a.posColPtr, bases: a.posBases, tiles: tilesP };
     taps = null;
   };
   const own = arena ?? new ConvArena();
@@ -135,17 +124,17 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
   const runGroup = (x: Float32Array, b0: number, t: number) => {
     const { fns, at: a } = placed;
     const biasAt = spec.bias ? a.bias : 0;
-    if (t * positions.tiles * POSITION_TILE_COST < lanes.tiles) {
+    if (t * tilesP * POSITION_TILE_COST < OH * OW) {
       for (let s = 0; s < t; s++) {
         fns.toPlanar(inputAddress(placed, x, b0 + s, 1, inSize, a.inBuf), a.xP, H, W, C, Hp, Wq, pt, pl, SX);
-        fns.convTiles(a.xP, a.outP, positions.bases, positions.tiles, positions.colPtr, F, biasAt, relu, hi, 0, 0);
+        fns.convTiles(a.xP, a.outP, a.posBases, tilesP, a.posColPtr, F, biasAt, relu, hi, 0, 0);
         fns.fromPositions(a.outP, a.yBuf + s * outSize * 4, F, OH, OW);
       }
       return;
     }
     // Lanes t .. 15 keep an earlier group's values: lanes never mix, and those outputs are not read.
     fns.toLanes(inputAddress(placed, x, b0, t, inSize, a.inBuf), a.xI, H, W, C, Wp, pt, pl, t);
-    fns.convTiles(a.xI, a.yBuf, lanes.bases, lanes.tiles, lanes.colPtr, F, biasAt, relu, hi, outSize * 4, a.scratch);
+    fns.convTiles(a.xI, a.yBuf, a.lanesBases, OH * OW, a.lanesColPtr, F, biasAt, relu, hi, outSize * 4, a.scratch);
   };
   return { run: groupedRun(own, LANES, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yBuf / 4, placed.at.yBuf / 4 + n * outSize)) };
 }

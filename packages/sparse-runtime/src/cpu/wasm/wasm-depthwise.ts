@@ -10,12 +10,10 @@
  */
 import { paddedInput, type ConvSpec } from '../conv-spec.js';
 import type { ConvKernel } from './wasm-conv.js';
+import { CHUNK_SAMPLES } from '../batch-chunks.js';
 import { ConvArena, type ArenaRegion } from './conv-arena.js';
 import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { depthwiseModule } from './wasm-modules.js';
-
-/** Samples per call into the module (one chunk of the executor). */
-const GROUP = 16;
 
 interface Exports {
   pad(x: number, xp: number, H: number, W: number, C: number, Wp: number, pt: number, pl: number): void;
@@ -49,7 +47,7 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
 
   const layout = regionLayout();
   const take = layout.take;
-  const at = { weights: take(T * C * 4), bias: take(C * 4), offs: take(T * 4), xp: take(Hp * Wp * C * 4), xIn: take(GROUP * inSize * 4), yOut: take(GROUP * outSize * 4) };
+  const at = { weights: take(T * C * 4), bias: take(C * 4), offs: take(T * 4), xp: take(Hp * Wp * C * 4), xIn: take(CHUNK_SAMPLES * inSize * 4), yOut: take(CHUNK_SAMPLES * outSize * 4) };
   let placed!: PlacedKernel<Exports, typeof at>;
   const place = (region: ArenaRegion) => {
     placed = placeKernel(module, region, at);
@@ -82,5 +80,5 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
       else fns.conv(a.xp, a.weights, a.bias, a.offs, T, y, C, Wp, OH, OW, SY, SX, relu, hi);
     }
   };
-  return { run: groupedRun(own, GROUP, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yOut / 4, placed.at.yOut / 4 + n * outSize)) };
+  return { run: groupedRun(own, CHUNK_SAMPLES, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yOut / 4, placed.at.yOut / 4 + n * outSize)) };
 }

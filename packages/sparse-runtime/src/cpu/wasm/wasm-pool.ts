@@ -4,12 +4,10 @@
  * is, and the next convolution reads the pooled output where it is.
  */
 import type { Window } from '../../model/plan.js';
+import { CHUNK_SAMPLES } from '../batch-chunks.js';
 import { ConvArena } from './conv-arena.js';
 import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { spmmModule } from './wasm-modules.js';
-
-/** Samples pooled per call into the module (one chunk of the executor). */
-const GROUP = 16;
 
 interface Exports {
   pool(x: number, out: number, geo: number, batch: number): void;
@@ -29,7 +27,7 @@ export function createWasmPool(w: Window, isMax: boolean, arena?: ConvArena): ((
   const outSize = OH * OW * C;
   const layout = regionLayout();
   const take = layout.take;
-  const at = { geo: take(12 * 4), xIn: take(GROUP * inSize * 4), yOut: take(GROUP * outSize * 4) };
+  const at = { geo: take(12 * 4), xIn: take(CHUNK_SAMPLES * inSize * 4), yOut: take(CHUNK_SAMPLES * outSize * 4) };
   let placed!: PlacedKernel<Exports, typeof at>;
   const own = arena ?? new ConvArena();
   own.reserve(layout.size, (region) => {
@@ -40,5 +38,5 @@ export function createWasmPool(w: Window, isMax: boolean, arena?: ConvArena): ((
   const runGroup = (x: Float32Array, b0: number, n: number) => {
     placed.fns.pool(inputAddress(placed, x, b0, n, inSize, placed.at.xIn), placed.at.yOut, placed.at.geo, n);
   };
-  return groupedRun(own, GROUP, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yOut / 4, placed.at.yOut / 4 + n * outSize));
+  return groupedRun(own, CHUNK_SAMPLES, outSize, runGroup, (n) => placed.heap.subarray(placed.at.yOut / 4, placed.at.yOut / 4 + n * outSize));
 }
