@@ -16,6 +16,11 @@ export interface PlanTensor {
    * and the cheaper at the price wins. Only where your writer stores scales (GraphModel files).
    */
   readonly channels?: number;
+  /**
+   * How this tensor is compressed, instead of the options' `compressTensor` (e.g. with its op's
+   * input moments for error-feedback rounding, reporting its own error; see `CompressedTensor.error`).
+   */
+  readonly compress?: CompressTensor;
 }
 
 /**
@@ -115,6 +120,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   check.that(Array.isArray(o.tensors) && o.tensors.length > 0, 'tensors', 'must be a non-empty array of { name, shape, values }');
   check.names(o.tensors.map((t) => t.name), 'tensors');
   for (const t of o.tensors) check.that(t.values instanceof Float32Array && t.values.length === t.shape.reduce((a: number, b: number) => a * b, 1), 'tensors', `tensor "${t.name}": values must be a Float32Array of its shape's size`);
+  for (const t of o.tensors) if (t.compress !== undefined) check.that(typeof t.compress === 'function', 'tensors', `tensor "${t.name}": compress must be a function like compressTensor`);
   for (const t of o.tensors) if (t.channels !== undefined) check.that(isChannelCount(t.shape, t.channels), 'tensors', `tensor "${t.name}": channels ${String(t.channels)} is not the product of the last extents of its shape`);
   check.that(Array.isArray(o.calibration) && o.calibration.length > 0, 'calibration', 'must be a non-empty array of batches');
   if (o.jitteredCalibration !== undefined) check.that(Array.isArray(o.jitteredCalibration) && o.jitteredCalibration.length > 0 && o.jitteredCalibration.length % o.calibration.length === 0, 'jitteredCalibration', `must be an array of as many batches as calibration (${o.calibration.length}) per draw`);

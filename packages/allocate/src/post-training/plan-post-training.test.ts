@@ -38,6 +38,27 @@ describe('planPostTraining', () => {
     expect(plan.evaluations.total).toBe(8 + plan.evaluations.verification);
   });
 
+  it("compresses a tensor given its own compress with it, in every probe and verification; the others with the options'", async () => {
+    // The hidden kernel's own compression negates every value it keeps: what the runs see must be negated.
+    const own = (v: Float32Array, s: number, b: number | null, f = {}) => {
+      const c = compressTensor(v, s, b, f);
+      return { ...c, values: c.values.map((x) => -x) };
+    };
+    const seen: Float32Array[] = [];
+    const run = (w: ReadonlyMap<string, Float32Array>, x: Float32Array) => {
+      const h = w.get('hidden/kernel');
+      if (h) seen.push(h);
+      return model.run(w, x);
+    };
+    const tensors = [{ ...model.tensors[0], compress: own }, ...model.tensors.slice(1)];
+    const plan = await planPostTraining({ ...options, tensors, run, maxRefinements: 0 });
+    expect(seen.length).toBeGreaterThan(0);
+    const hidden = model.tensors[0].values;
+    // Every hidden kernel a run saw was negated (anti-aligned with the original), none as compressTensor gives it.
+    for (const h of seen) expect(h.reduce((a, v, i) => a + v * hidden[i], 0)).toBeLessThan(0);
+    expect(plan.allocation['classes/kernel']).toBeDefined();
+  });
+
   it('refines the searched allocation by verified one-tensor steps, each within the margin of the budget', async () => {
     // The boxes jump when a hidden weight moves by more than 0.02: the 4-bit probe sees the jump, so
     // the search prices the hidden layer as if every error made it. With one verification it keeps

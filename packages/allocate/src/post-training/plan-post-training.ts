@@ -75,7 +75,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   const sparsities = options.sparsityLevels ?? DEFAULT_POST_TRAINING_SPARSITY;
   const bits = options.bitLevels ?? DEFAULT_POST_TRAINING_BITS;
   const candidates = new Map<string, readonly TensorCandidate[]>();
-  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, compress, t.channels, options.float16 ?? false));
+  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, t.compress ?? compress, t.channels, options.float16 ?? false));
 
   phase = 'sensitivity';
   const probeBatches = Math.min(options.sensitivityBatches ?? 1, options.calibration.length);
@@ -100,7 +100,8 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     const weights = new Map<string, Float32Array>();
     for (const p of plan) {
       if (!isChanged(p)) continue;
-      weights.set(p.name, compress(options.tensors.find((t) => t.name === p.name)!.values, p.sparsity, p.bits, formOf(p)).values);
+      const t = options.tensors.find((x) => x.name === p.name)!;
+      weights.set(p.name, (t.compress ?? compress)(t.values, p.sparsity, p.bits, formOf(p)).values);
     }
     const outputs = [];
     for (const batch of options.calibration) outputs.push(await run(weights, batch));

@@ -9,7 +9,7 @@ import { DcError } from '@dc/core';
 import { compareOutputs } from './compare-outputs.js';
 import { outputDrift, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import type { PlanTensor, RunWithWeights } from './options.js';
-import { squaredDistance, type CompressTensor, type TensorCandidate } from './tensor-candidates.js';
+import { changeError, type CompressTensor, type TensorCandidate } from './tensor-candidates.js';
 
 /** One tensor's measured sensitivity. */
 export interface TensorSensitivity {
@@ -61,15 +61,16 @@ export async function measureSensitivity<TBatch>(args: {
     if (args.signal?.aborted) throw new DcError('ABORTED', 'post-training sensitivity analysis aborted', { cause: args.signal.reason });
     const cands = args.candidates.get(t.name)!;
     const pruneProbe = cands.find((c) => c.bits === null && c.sparsity === args.probe.sparsity)!;
-    const quantizeProbe = args.compress(t.values, 0, args.probe.bits);
-    const quantizeError = squaredDistance(t.values, quantizeProbe.values);
-    const pruneDrift = pruneProbe.pruneError > 0 ? await drift(t.name, args.compress(t.values, args.probe.sparsity, null).values) : 0;
+    const compress = t.compress ?? args.compress;
+    const quantizeProbe = compress(t.values, 0, args.probe.bits);
+    const quantizeError = changeError(t.values, quantizeProbe);
+    const pruneDrift = pruneProbe.pruneError > 0 ? await drift(t.name, compress(t.values, args.probe.sparsity, null).values) : 0;
     const quantizeDrift = quantizeError > 0 ? await drift(t.name, quantizeProbe.values) : 0;
     const quantizeGain = quantizeError > 0 ? quantizeDrift / quantizeError : 0;
     let scaledQuantizeGain = quantizeGain;
     if (t.channels !== undefined) {
-      const scaledProbe = args.compress(t.values, 0, args.probe.bits, { channels: t.channels });
-      const scaledError = squaredDistance(t.values, scaledProbe.values);
+      const scaledProbe = compress(t.values, 0, args.probe.bits, { channels: t.channels });
+      const scaledError = changeError(t.values, scaledProbe);
       scaledQuantizeGain = scaledError > 0 ? (await drift(t.name, scaledProbe.values)) / scaledError : 0;
     }
     out.set(t.name, { name: t.name, pruneGain: pruneProbe.pruneError > 0 ? pruneDrift / pruneProbe.pruneError : 0, quantizeGain, scaledQuantizeGain, measured: true });

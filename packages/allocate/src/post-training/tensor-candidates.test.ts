@@ -21,6 +21,20 @@ describe('tensor candidates', () => {
     expect(cands[2].quantizeError).toBe(0);
   });
 
+  it("prices by a compression's own error where it reports one (pruning's share, and the rest as the codes')", () => {
+    const values = Float32Array.from({ length: 600 }, (_, i) => Math.cos(i * 7.1) * 0.2);
+    // A stand-in output error: 3 per pruned-float candidate, 5 once coded, 1 for float16.
+    const own = (v: Float32Array, s: number, b: number | null, f = {}) => ({ ...compressTensor(v, s, b, f), error: b === null ? ('float16' in f ? 1 : 3) : 5 });
+    const cands = tensorCandidates(values, [0, 0.5], [4], 0.5, own, undefined, true);
+    expect(cands.map((c) => [c.sparsity, c.bits, c.float16 ?? false, c.pruneError, c.quantizeError])).toEqual([
+      [0, null, false, 0, 0],
+      [0, null, true, 0, 1],
+      [0, 4, false, 0, 5],
+      [0.5, null, false, 3, 0],
+      [0.5, 4, false, 3, 2],
+    ]);
+  });
+
   it('with channels, each coded candidate comes twice: plain and per-channel scaled (bytes + a float16 per channel)', () => {
     const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3 * 10 ** -(i % 4));
     const cands = tensorCandidates(values, [0], [4], 0.5, compressTensor, 4);

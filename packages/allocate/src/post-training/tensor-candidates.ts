@@ -17,6 +17,11 @@ export interface CompressedTensor {
   readonly codeBits: number;
   /** Codebook entries (0 for float). */
   readonly centroids: number;
+  /**
+   * The error the planner prices this change by, when the compression measured its own (e.g. the
+   * op's output error of error-feedback rounding); absent: Σ (w − ŵ)² of the values.
+   */
+  readonly error?: number;
 }
 
 /**
@@ -96,9 +101,9 @@ export interface TensorCandidate {
   readonly channels?: number;
   /** Float candidates: the values rounded to float16. */
   readonly float16?: boolean;
-  /** Σ w² of the pruned weights. */
+  /** The error of pruning alone (pruned but float): Σ w² of the pruned weights, or the compression's own measure (see {@link CompressedTensor.error}). */
   readonly pruneError: number;
-  /** Σ (w − ŵ)² over the kept weights (0 for float). */
+  /** The error the codes add to it (0 for float): Σ (w − ŵ)² over the kept weights, or the compression's own measure less `pruneError`. */
   readonly quantizeError: number;
   /** Predicted bytes in the file (see `layerBytes`; float: 4 bytes per kept weight plus the index). */
   readonly bytes: number;
@@ -119,11 +124,11 @@ export function tensorCandidates(values: Float32Array, sparsities: readonly numb
   const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytesOf(values, floatBits) }];
   if (float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
     const rounded = compress(values, 0, null, { float16: true });
-    out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: squaredDistance(values, rounded.values), bytes: losslessBytes(rounded.values) });
+    out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: changeError(values, rounded), bytes: losslessBytes(rounded.values) });
   }
   for (const s of new Set([...sparsities, probeSparsity])) {
     const pruned = s > 0 ? compress(values, s, null) : undefined;
-    const pruneError = pruned ? squaredDistance(values, pruned.values) : 0;
+    const pruneError = pruned ? changeError(values, pruned) : 0;
     if (pruned && s === probeSparsity) {
       out.push({ sparsity: s, bits: null, pruneError, quantizeError: 0, bytes: sparseFloatBytes(pruned.kept, n, floatBits) });
     }
@@ -131,13 +136,18 @@ export function tensorCandidates(values: Float32Array, sparsities: readonly numb
     for (const b of bits) {
       for (const ch of channels === undefined ? [undefined] : [undefined, channels]) {
         const c = compress(values, s, b, ch === undefined ? {} : { channels: ch });
-        const total = squaredDistance(values, c.values);
+        const total = changeError(values, c);
         const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) + (ch === undefined ? 0 : 2 * ch);
         out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });
       }
     }
   }
   return out;
+}
+
+/** The error of compressing `original` to `c`: its own measure, else Σ (w − ŵ)². */
+export function changeError(original: Float32Array, c: CompressedTensor): number {
+  return c.error ?? squaredDistance(original, c.values);
 }
 
 /** Σ (a − b)². */
