@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { biasCorrection, biasLinks, compressGraphModel, dcmGraphModelHandler, encodeGraphModel, loadGraphModelArtifacts, patchMeans, type ConvGeometry, type GraphModelSource } from './index.js';
+import { convGeometry, tfjsPadding, tfjsRuns } from './conv-geometry.test-support.js';
 import { writeFixture } from './testing/fixture.js';
 
 const CONV = 'model/conv/weights';
@@ -118,27 +119,18 @@ describe('bias correction', () => {
 });
 
 describe('patchMeans', () => {
-  const geometry = fc.record({
-    kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
-    strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-    dilations: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-    padding: fc.oneof(fc.constant('SAME' as const), fc.constant('VALID' as const), fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2))),
-  });
+  const geometry = convGeometry(4, 3, 2);
 
   it("gives Σ ΔW·M equal to the mean output of tfjs's conv2d with ΔW, for any strides, dilations and padding", () => {
     fc.assert(
       fc.property(geometry, fc.integer({ min: 5, max: 9 }), fc.integer({ min: 5, max: 9 }), fc.integer({ min: 1, max: 1000 }), (g: ConvGeometry, height, width, seed) => {
-        // tfjs refuses strides > 1 together with dilations > 1, as TensorFlow does.
-        fc.pre(Math.max(...g.strides) === 1 || Math.max(...g.dilations) === 1);
-        const span = (k: number, d: number) => (k - 1) * d + 1;
-        fc.pre(g.padding !== 'VALID' || (span(g.kernel[0], g.dilations[0]) <= height && span(g.kernel[1], g.dilations[1]) <= width));
+        fc.pre(tfjsRuns(g, height, width));
         const rnd = createRandom(seed);
         const [samples, cin, cout] = [2, 3, 2];
         const x = Float32Array.from({ length: samples * height * width * cin }, () => rnd.next());
         const dw = Float32Array.from({ length: g.kernel[0] * g.kernel[1] * cin * cout }, () => rnd.next() - 0.5);
-        const pad = typeof g.padding === 'string' ? (g.padding.toLowerCase() as 'same' | 'valid') : [[0, 0], [g.padding[0], g.padding[1]], [g.padding[2], g.padding[3]], [0, 0]];
         const expected = tf.tidy(() => {
-          const y = tf.conv2d(tf.tensor4d(x, [samples, height, width, cin]), tf.tensor4d(dw, [...g.kernel, cin, cout]), [...g.strides], pad as 'same', 'NHWC', [...g.dilations]);
+          const y = tf.conv2d(tf.tensor4d(x, [samples, height, width, cin]), tf.tensor4d(dw, [...g.kernel, cin, cout]), [...g.strides], tfjsPadding(g) as 'same', 'NHWC', [...g.dilations]);
           return y.size === 0 ? new Float32Array(cout) : (y.mean([0, 1, 2]).dataSync() as Float32Array);
         });
         const sums = new Float64Array(height * width * cin);

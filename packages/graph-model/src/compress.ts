@@ -5,7 +5,7 @@
  */
 import { createRandom, roundToFloat16, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
-import { clusterTensor } from '@dc/quantize';
+import { clusterTensor, codeWithErrorFeedback, roundWithErrorFeedback, type ErrorFeedback } from '@dc/quantize';
 import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
 import type { BiasCorrection } from './bias-correction.js';
 import { graphModelRecord, type GraphModelSource, type GraphModelSourceTensor } from './source.js';
@@ -27,6 +27,11 @@ export interface CompressGraphModelOptions {
    * itself names are compressed, not corrected.
    */
   readonly biasCorrection?: BiasCorrection;
+  /**
+   * Per weight name, its op's input moments for error-feedback rounding (`measureErrorFeedback`):
+   * such a weight is pruned and coded for its op's output (see {@link compressWeight}).
+   */
+  readonly errorFeedback?: ReadonlyMap<string, ErrorFeedback>;
 }
 
 /** What compression did to one weight. */
@@ -73,6 +78,8 @@ export interface CompressedWeight {
   readonly values: Float32Array;
   /** The codebook (when clustered). */
   readonly codebook?: Codebook;
+  /** With error feedback: the op's output error Σ_o Δw_o · (H + λI) · Δw_o of the change. */
+  readonly error?: number;
 }
 
 /**
@@ -81,22 +88,32 @@ export interface CompressedWeight {
  * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
  * init, sorted 1-D Lloyd), learned on the weights divided by per-channel scales when `channels`
  * is set (each weight then `float32(scale × centroid)`); without bits, `float16` rounds the kept
- * values to float16. The one function {@link compressGraphModel} uses per weight: a planner
- * that verifies `values` verifies exactly what the file will decode to.
+ * values to float16. With `feedback` (the moments of the op consuming the weight, laid out
+ * `[inputs, outputs]`), the same weights are pruned and the same codebook learned, but each kept
+ * weight takes the centroid (or float, or float16) nearest its value after the errors of the
+ * inputs before it were fed back (`@dc/quantize`'s `roundWithErrorFeedback`): the op's output
+ * moves less, the weights more. The one function {@link compressGraphModel} uses per weight: a
+ * planner that verifies `values` verifies exactly what the file will decode to.
  */
-export function compressWeight(input: Float32Array, allocation: TensorAllocation, options: Pick<CompressGraphModelOptions, 'seed' | 'maxIterations'> = {}): CompressedWeight {
+export function compressWeight(input: Float32Array, allocation: TensorAllocation, options: Pick<CompressGraphModelOptions, 'seed' | 'maxIterations'> & { readonly feedback?: ErrorFeedback } = {}): CompressedWeight {
   const values = positiveZeros(input);
   const mask = allocation.sparsity > 0 ? pruneToSparsity({ values }, allocation.sparsity).mask : undefined;
   const pruned = mask ? applyMask(values, mask) : values;
+  const feedback = options.feedback;
   if (allocation.bits === null) {
     // float16: the kept values rounded (the writer then stores them in 2 bytes, exactly); -0 stays +0.
-    return { values: allocation.float16 ? pruned.map((v) => roundToFloat16(v) + 0) : pruned };
+    const round = (v: number) => (allocation.float16 ? roundToFloat16(v) + 0 : Math.fround(v) + 0);
+    if (!feedback || (!mask && !allocation.float16)) return { values: allocation.float16 ? pruned.map(round) : pruned };
+    // A kept weight that was zero stays zero: the writer stores only the nonzero values.
+    const fed = roundWithErrorFeedback(values, feedback, (p, v) => (pruned[p] === 0 ? 0 : round(v)));
+    return { values: fed.values, error: fed.error };
   }
   const channels = allocation.channels === undefined ? {} : { channels: allocation.channels };
   const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', ...channels }, createRandom(options.seed ?? 1));
   // Nothing left to cluster (every value zero): the zeros are stored as floats.
   if (clustered.codebook.centroids.length === 0) return { values: pruned };
-  return { values: clustered.values, codebook: clustered.codebook };
+  if (!feedback) return { values: clustered.values, codebook: clustered.codebook };
+  return codeWithErrorFeedback(values, clustered.codebook, feedback);
 }
 
 function count(v: ArrayLike<number>): number {
@@ -113,8 +130,9 @@ function compressTensor(t: GraphModelSourceTensor, a: TensorAllocation | undefin
     const values = positiveZeros(t.values as Float32Array);
     return { weight: { ...base, values }, stats: { ...stats, kept: count(values), centroids: null, allocation: null } };
   }
-  const c = compressWeight(t.values as Float32Array, a, options);
-  return { weight: { ...base, ...c }, stats: { ...stats, kept: count(c.values), centroids: c.codebook ? c.codebook.centroids.length : null, allocation: a } };
+  const feedback = options.errorFeedback?.get(t.name);
+  const c = compressWeight(t.values as Float32Array, a, { ...options, ...(feedback ? { feedback } : {}) });
+  return { weight: { ...base, values: c.values, ...(c.codebook ? { codebook: c.codebook } : {}) }, stats: { ...stats, kept: count(c.values), centroids: c.codebook ? c.codebook.centroids.length : null, allocation: a } };
 }
 
 /** A short, JSON record of an allocation for the provenance: each distinct setting and how many weights had it. */
@@ -147,7 +165,10 @@ export function compressGraphModel(source: GraphModelSource, allocation: GraphAl
     return { ...weight, values: positiveZeros(corrected.get(weight.name)!) };
   });
   const correction = options.biasCorrection ? { biasesCorrected } : {};
-  const stage: StageProvenance = { name: GRAPH_COMPRESS_STAGE, options: { allocation: allocationSummary(allocation), seed: options.seed ?? 1, maxIterations: options.maxIterations ?? 300, ...correction } };
+  // Weights rounded with feedback: those it was given for that the allocation changes.
+  const changes = (a: TensorAllocation) => a.bits !== null || a.sparsity > 0 || a.float16 === true;
+  const fed = options.errorFeedback ? { errorFeedback: Object.entries(allocation).filter(([n, a]) => options.errorFeedback!.has(n) && changes(a)).length } : {};
+  const stage: StageProvenance = { name: GRAPH_COMPRESS_STAGE, options: { allocation: allocationSummary(allocation), seed: options.seed ?? 1, maxIterations: options.maxIterations ?? 300, ...correction, ...fed } };
   return {
     record: graphModelRecord(source.artifacts),
     weights,

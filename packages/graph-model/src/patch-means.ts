@@ -6,8 +6,8 @@
  */
 import type { ConvGeometry } from './bias-links.js';
 
-/** Output extent and leading zero padding of one spatial axis (TensorFlow's rules). */
-function axis(size: number, kernel: number, stride: number, dilation: number, padding: ConvGeometry['padding'], leading: 0 | 2): { out: number; before: number } {
+/** Output extent and leading zero padding of one spatial axis (TensorFlow's rules); `leading` 0: height, 2: width. */
+export function convAxis(size: number, kernel: number, stride: number, dilation: number, padding: ConvGeometry['padding'], leading: 0 | 2): { out: number; before: number } {
   const span = (kernel - 1) * dilation + 1;
   if (padding === 'SAME') {
     const out = Math.ceil(size / stride);
@@ -24,8 +24,8 @@ function axis(size: number, kernel: number, stride: number, dilation: number, pa
  */
 export function patchMeans(sums: Float64Array, height: number, width: number, channels: number, count: number, g: ConvGeometry): Float64Array {
   const [kh, kw] = g.kernel;
-  const rows = axis(height, kh, g.strides[0], g.dilations[0], g.padding, 0);
-  const cols = axis(width, kw, g.strides[1], g.dilations[1], g.padding, 2);
+  const rows = convAxis(height, kh, g.strides[0], g.dilations[0], g.padding, 0);
+  const cols = convAxis(width, kw, g.strides[1], g.dilations[1], g.padding, 2);
   const out = new Float64Array(kh * kw * channels);
   const positions = rows.out * cols.out * count;
   if (positions === 0) return out;

@@ -1,0 +1,152 @@
+/**
+ * What error-feedback rounding (`@dc/quantize`'s `roundWithErrorFeedback`, GPTQ) needs to round a
+ * weight for its op's output rather than for itself: the second moments H = E[x xᵀ] of the op's
+ * inputs, x being the patch a convolution reads at one output position (zero padding included,
+ * ordered as the filter's rows: kh, kw, channel) or the row a matrix product multiplies. Measured
+ * once on calibration inputs with the original model, like bias correction's means.
+ *
+ * Moments of few rows (a classifier's last matrix product sees one row per image) leave
+ * directions no calibration input took, into which the feedback would push the rounding error, to
+ * come out on other inputs: the damping grows by inputs / rows, so that such an op is rounded
+ * nearly as plainly as without feedback. Depthwise convolutions are left out (each channel has its
+ * own few taps: little to feed back), and so is an op with more than `maxInputs` inputs (the factor
+ * costs inputs² memory, inputs³ time).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { isDcError } from '@dc/core';
+import { importTfjsPackage } from '@dc/core/tfjs';
+import { DEFAULT_FEEDBACK_DAMPING, prepareErrorFeedback, type ErrorFeedback } from '@dc/quantize';
+import type { BiasLink, ConvGeometry } from './bias-links.js';
+import { executeGraph } from './execute-graph.js';
+import { convAxis } from './patch-means.js';
+
+/** Options of {@link measureErrorFeedback}. */
+export interface ErrorFeedbackOptions {
+  /** Ops with more inputs (filter rows) are left out; default {@link DEFAULT_FEEDBACK_MAX_INPUTS}. */
+  readonly maxInputs?: number;
+  /** Input rows (output positions) taken per calibration batch, evenly spaced; default {@link DEFAULT_FEEDBACK_ROWS}. */
+  readonly maxRows?: number;
+  /** The damping's base, a fraction of the moments' mean diagonal (inputs / rows is added); default `@dc/quantize`'s `DEFAULT_FEEDBACK_DAMPING`. */
+  readonly damping?: number;
+  /**
+   * Round for the op's output less its mean: the inputs' covariance instead of their second
+   * moments. What bias correction leaves (it takes back ΔW · E[x] itself); default false.
+   */
+  readonly centered?: boolean;
+  /** The tfjs the model runs on (default: `@tensorflow/tfjs`). */
+  readonly tf?: typeof tf;
+}
+
+/** See {@link ErrorFeedbackOptions.maxInputs}: a 3 × 3 convolution of 227 channels at most. */
+export const DEFAULT_FEEDBACK_MAX_INPUTS = 2048;
+/** See {@link ErrorFeedbackOptions.maxRows}. */
+export const DEFAULT_FEEDBACK_ROWS = 2048;
+
+/** The input rows of one op for one batch, `[rows, inputs]` row-major, evenly spaced over its output positions. */
+export function inputRows(values: Float32Array, shape: readonly number[], link: BiasLink, maxRows: number): { rows: Float32Array; count: number; inputs: number } {
+  if (link.op === 'matmul') {
+    const inputs = shape[shape.length - 1];
+    const total = values.length / inputs;
+    const step = Math.ceil(total / maxRows);
+    const count = Math.ceil(total / step);
+    const rows = new Float32Array(count * inputs);
+    for (let r = 0; r < count; r++) rows.set(values.subarray(r * step * inputs, (r * step + 1) * inputs), r * inputs);
+    return { rows, count, inputs };
+  }
+  const g = link.geometry as ConvGeometry;
+  const [samples, height, width, channels] = shape;
+  const [kh, kw] = g.kernel;
+  const ys = convAxis(height, kh, g.strides[0], g.dilations[0], g.padding, 0);
+  const xs = convAxis(width, kw, g.strides[1], g.dilations[1], g.padding, 2);
+  const inputs = kh * kw * channels;
+  const total = samples * ys.out * xs.out;
+  const step = Math.max(1, Math.ceil(total / maxRows));
+  const count = Math.ceil(total / step);
+  const rows = new Float32Array(count * inputs);
+  for (let r = 0; r < count; r++) {
+    const q = r * step;
+    const b = Math.floor(q / (ys.out * xs.out));
+    const oy = Math.floor(q / xs.out) % ys.out;
+    const ox = q % xs.out;
+    for (let i = 0; i < kh; i++) {
+      const y = oy * g.strides[0] + i * g.dilations[0] - ys.before;
+      if (y < 0 || y >= height) continue;
+      for (let j = 0; j < kw; j++) {
+        const x = ox * g.strides[1] + j * g.dilations[1] - xs.before;
+        if (x < 0 || x >= width) continue;
+        const from = ((b * height + y) * width + x) * channels;
+        rows.set(values.subarray(from, from + channels), r * inputs + (i * kw + j) * channels);
+      }
+    }
+  }
+  return { rows, count, inputs };
+}
+
+/** Inputs (filter rows) of a linked weight of `shape`. */
+const inputsOf = (link: BiasLink, shape: readonly number[]): number => (link.op === 'matmul' ? shape[0] : shape[0] * shape[1] * shape[2]);
+
+/**
+ * The error feedback of each link's weight (by weight name): its op's input moments (see the
+ * module comment) over `batches` (each one tensor per model input) with `model` as loaded, one
+ * run per batch to every input at once. `shapes` gives each weight's shape; links whose op is
+ * depthwise or has more than `maxInputs` inputs, or whose input has an unexpected shape, are left
+ * out, and so is a weight whose moments are not positive definite even damped (rounded plainly).
+ */
+export async function measureErrorFeedback(model: tf.GraphModel, links: readonly BiasLink[], shapes: ReadonlyMap<string, readonly number[]>, batches: readonly (readonly tf.Tensor[])[], options: ErrorFeedbackOptions = {}): Promise<Map<string, ErrorFeedback>> {
+  const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
+  const maxInputs = options.maxInputs ?? DEFAULT_FEEDBACK_MAX_INPUTS;
+  const fed = links.filter((l) => l.op !== 'depthwise' && shapes.has(l.weight) && inputsOf(l, shapes.get(l.weight)!) <= maxInputs);
+  const names = [...new Set(fed.map((l) => l.input))];
+  // Per weight: the rows' count, mean and Σ (x − mean)(x − mean)ᵀ, each batch's centred on its own
+  // mean and merged (Chan et al.): the covariance of inputs with large means and small spread
+  // comes out without the cancellation of E[x xᵀ] − E[x] E[x]ᵀ.
+  const sums = new Map<string, { rows: number; mean: Float64Array; scatter: Float64Array }>();
+  for (const batch of batches) {
+    if (names.length === 0) break;
+    const given = new Set<tf.Tensor>(batch);
+    const outs = await executeGraph(model, batch.length === 1 ? batch[0] : [...batch], names);
+    try {
+      for (const link of fed) {
+        const x = outs[names.indexOf(link.input)];
+        const inputs = inputsOf(link, shapes.get(link.weight)!);
+        const expected = link.op === 'matmul' ? x.shape.length === 2 && x.shape[1] === inputs : x.shape.length === 4 && x.shape[3] * link.geometry!.kernel[0] * link.geometry!.kernel[1] === inputs;
+        if (x.dtype !== 'float32' || !expected) continue;
+        const { rows, count } = inputRows((await x.data()) as Float32Array, x.shape, link, options.maxRows ?? DEFAULT_FEEDBACK_ROWS);
+        const mean = new Float64Array(inputs);
+        for (let k = 0; k < rows.length; k++) mean[k % inputs] += rows[k] / count;
+        for (let k = 0; k < rows.length; k++) rows[k] -= mean[k % inputs];
+        const product = tfjs.tidy(() => {
+          const m = tfjs.tensor2d(rows, [count, inputs]);
+          return tfjs.matMul(m, m, true, false);
+        });
+        const scatter = await product.data();
+        product.dispose();
+        const sum = sums.get(link.weight);
+        if (!sum) {
+          sums.set(link.weight, { rows: count, mean, scatter: Float64Array.from(scatter) });
+          continue;
+        }
+        const total = sum.rows + count;
+        const delta = mean.map((m, i) => m - sum.mean[i]);
+        const w = (sum.rows * count) / total;
+        for (let i = 0; i < inputs; i++) for (let j = 0; j < inputs; j++) sum.scatter[i * inputs + j] += scatter[i * inputs + j] + w * delta[i] * delta[j];
+        for (let i = 0; i < inputs; i++) sum.mean[i] += (delta[i] * count) / total;
+        sum.rows = total;
+      }
+    } finally {
+      for (const x of outs) if (!given.has(x)) x.dispose();
+    }
+  }
+  const out = new Map<string, ErrorFeedback>();
+  for (const [weight, { rows, mean, scatter }] of sums) {
+    const inputs = mean.length;
+    const moments = scatter.map((v, k) => v / rows + (options.centered ? 0 : mean[Math.floor(k / inputs)] * mean[k % inputs]));
+    try {
+      out.set(weight, prepareErrorFeedback(moments, inputs, (options.damping ?? DEFAULT_FEEDBACK_DAMPING) + inputs / rows));
+    } catch (e) {
+      // Moments no float64 Cholesky accepts even damped: that weight is rounded plainly.
+      if (!isDcError(e) || e.code !== 'DATA_MISMATCH') throw e;
+    }
+  }
+  return out;
+}
