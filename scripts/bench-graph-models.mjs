@@ -128,8 +128,9 @@ async function benchModel(ctx, name) {
     const jitteredTest = jitter(test);
     try {
       // What dc compress plans: per-channel scales (unless --no-channel-scales) and bias correction
-      // measured once on the calibration photographs (unless --no-bias-correction).
-      const { tensors: planned, correction } = await ctx.planInputs(source, runner.model, calibration, { biasCorrection: ctx.biasCorrection, channelScales: ctx.channelScales });
+      // measured once on the calibration photographs (unless --no-bias-correction); error feedback
+      // from the same photographs with --error-feedback.
+      const { tensors: planned, correction, feedback } = await ctx.planInputs(source, runner.model, calibration, { biasCorrection: ctx.biasCorrection, channelScales: ctx.channelScales, errorFeedback: ctx.errorFeedback });
       const withBiases = (w) => (correction ? correction.apply(w) : w);
       const plan = await allocate.planPostTraining({
         tensors: planned,
@@ -155,7 +156,7 @@ async function benchModel(ctx, name) {
       const reference = ctx.judgeUnstable ? plain : allocate.markUnstable(plain, jittered, plan.kinds, plan.budget);
 
       // The file: written, loaded by tf.loadGraphModel through the .dcm handler, run on the test photographs.
-      const encoded = graphModel.encodeGraphModel(graphModel.compressGraphModel(source, plan.allocation, correction ? { biasCorrection: correction } : {}));
+      const encoded = graphModel.encodeGraphModel(graphModel.compressGraphModel(source, plan.allocation, { ...(correction ? { biasCorrection: correction } : {}), ...(feedback ? { errorFeedback: feedback } : {}) }));
       const dcmBytes = encoded.bytes.length;
       const l0 = performance.now();
       const loaded = await tf.loadGraphModel(graphModel.dcmGraphModelHandler(encoded.bytes));
@@ -242,7 +243,7 @@ async function benchOnSomeBackend(ctx, name) {
  * model (the others take the highest gain measured) on `sensitivityBatches` photographs;
  * `maxRefinements` null: @dc/allocate's `DEFAULT_REFINEMENTS`, as `dc compress` refines.
  */
-export const DEFAULT_SETTINGS = { maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, biasCorrection: true, judgeUnstable: false, maxRefinements: null };
+export const DEFAULT_SETTINGS = { maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null };
 
 /** The settings of a saved result (`DEFAULT_SETTINGS`' keys and the backend). */
 const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS)].map((k) => [k, output[k]]));
@@ -373,11 +374,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction] [--judge-unstable] [--refinements n]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -406,6 +407,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     channelScales: !values['no-channel-scales'],
     float16: !values['no-float16'],
     biasCorrection: !values['no-bias-correction'],
+    errorFeedback: Boolean(values['error-feedback']),
     judgeUnstable: Boolean(values['judge-unstable']),
     ...(values.refinements ? { maxRefinements: Number(values.refinements) } : {}),
     onModel: save,

@@ -72,6 +72,21 @@ describe('dc compress --no-retrain --calibration on a GraphModel', () => {
     }
   }, 60_000);
 
+  it('with --error-feedback, writes weights rounded with it (recorded in the provenance) that decode to exactly what the planner verified', async () => {
+    const out = join(dir, 'fed.dcm');
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', out, '--json', '--error-feedback');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.calibrationFidelity).toEqual(result.plan.fidelity);
+    const stage = decodeGraphModel(readFileSync(out)).stages.find((s) => s.name === 'dc:graph-compress')!;
+    // Both planned weights have their op's moments (the fc's damped by its few rows): those the plan changes are rounded with them.
+    const changed = Object.values(result.plan.allocation as Record<string, { bits: number | null; sparsity: number; float16?: boolean }>).filter((a) => a.bits !== null || a.sparsity > 0 || a.float16).length;
+    expect(changed).toBeGreaterThan(0);
+    expect(stage.options).toMatchObject({ errorFeedback: changed });
+    const plain = decodeGraphModel(readFileSync(join(dir, 'model.dcm'))).stages.find((s) => s.name === 'dc:graph-compress')!;
+    expect(plain.options).not.toHaveProperty('errorFeedback');
+  }, 60_000);
+
   it('rejects calibration inputs that do not fit the graph input before any planning', async () => {
     const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'wrong.npy'), '-o', join(dir, 'wrong.dcm'));
     expect(r.code).toBe(1);

@@ -32,6 +32,8 @@ export interface CalibratedOptions {
   readonly seed?: number;
   /** Correct each compressed weight's bias for the mean shift it causes (commander's `--no-bias-correction`; default true). */
   readonly biasCorrection?: boolean;
+  /** GraphModels: round weights with error feedback from their ops' input moments (`--error-feedback`; default false). */
+  readonly errorFeedback?: boolean;
   /**
    * Judge every keypoint, sample, score and mask pixel, also those the original itself changes
    * beyond the budget when the photographs are jittered by one grey level (`--judge-unstable`;
@@ -90,6 +92,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       float32: o.float32 ?? false,
       seed: o.seed ?? 1,
       biasCorrection: o.biasCorrection ?? true,
+      errorFeedback: o.errorFeedback ?? false,
       ...(calibration.jittered ? { jittered: calibration.jittered } : {}),
       onProgress: (e) => {
         if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);

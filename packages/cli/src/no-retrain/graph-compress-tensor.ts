@@ -5,12 +5,22 @@
  */
 import { entropyBits, type CompressTensor } from '@dc/allocate';
 import { compressWeight } from '@dc/graph-model';
+import type { ErrorFeedback } from '@dc/quantize';
 
-/** {@link CompressTensor} through `compressWeight` (code bits: the entropy of its codes). */
-export const graphCompressTensor: CompressTensor = (values, sparsity, bits, form = {}) => {
-  const c = compressWeight(values, { sparsity, bits, ...form });
-  let kept = 0;
-  for (const v of c.values) if (v !== 0) kept++;
-  const k = c.codebook?.centroids.length ?? 0;
-  return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k };
-};
+/**
+ * {@link CompressTensor} through `compressWeight` (code bits: the entropy of its codes), with
+ * error-feedback rounding when `feedback` (the moments of the weight's op) is given: the
+ * candidate's error is then its op's output error, which the planner prices it by.
+ */
+export function graphCompressTensorWith(feedback?: ErrorFeedback): CompressTensor {
+  return (values, sparsity, bits, form = {}) => {
+    const c = compressWeight(values, { sparsity, bits, ...form }, feedback ? { feedback } : {});
+    let kept = 0;
+    for (const v of c.values) if (v !== 0) kept++;
+    const k = c.codebook?.centroids.length ?? 0;
+    return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k, ...(c.error === undefined ? {} : { error: c.error }) };
+  };
+}
+
+/** {@link graphCompressTensorWith} without error feedback. */
+export const graphCompressTensor: CompressTensor = graphCompressTensorWith();

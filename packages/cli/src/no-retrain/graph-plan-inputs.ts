@@ -1,13 +1,17 @@
 /**
  * What the post-training planner gets for a GraphModel, shared by `dc compress --no-retrain
  * --calibration` and the corpus benchmark: every eligible float32 weight (`isEligible`: ≥ 256
- * elements) with the channels of its per-channel scales, and the bias correction measured once on
- * the calibration batches with the original model; a bias the correction rewrites is stored as
- * float32, not planned.
+ * elements) with the channels of its per-channel scales, the bias correction measured once on
+ * the calibration batches with the original model (a bias the correction rewrites is stored as
+ * float32, not planned), and, when asked for, the error feedback of each weight whose op's input
+ * moments were measured on the same batches (its candidates rounded for the op's output, and
+ * priced by it).
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { PlanTensor } from '@dc/allocate';
-import { biasCorrection, channelCounts, isEligible, type BiasCorrection, type GraphModelSource } from '@dc/graph-model';
+import { biasCorrection, biasLinks, channelCounts, isEligible, measureErrorFeedback, type BiasCorrection, type GraphModelSource } from '@dc/graph-model';
+import type { ErrorFeedback } from '@dc/quantize';
+import { graphCompressTensorWith } from './graph-compress-tensor.js';
 
 /** Options of {@link graphPlanInputs}. */
 export interface GraphPlanInputsOptions {
@@ -15,14 +19,24 @@ export interface GraphPlanInputsOptions {
   readonly biasCorrection?: boolean;
   /** Offer coded candidates with per-channel scales along each weight's output channels (default true). */
   readonly channelScales?: boolean;
+  /** Round weights with error feedback from their ops' input moments (default false; see `dc compress --error-feedback`). */
+  readonly errorFeedback?: boolean;
 }
 
-/** The planner's tensors and the correction its `run` and the writer apply (see the module comment). */
-export async function graphPlanInputs(source: GraphModelSource, model: tf.GraphModel, calibration: readonly (readonly tf.Tensor[])[], o: GraphPlanInputsOptions = {}): Promise<{ tensors: PlanTensor[]; correction?: BiasCorrection }> {
+/** The planner's tensors, the correction its `run` and the writer apply, and the error feedback the writer rounds with (see the module comment). */
+export async function graphPlanInputs(source: GraphModelSource, model: tf.GraphModel, calibration: readonly (readonly tf.Tensor[])[], o: GraphPlanInputsOptions = {}): Promise<{ tensors: PlanTensor[]; correction?: BiasCorrection; feedback?: ReadonlyMap<string, ErrorFeedback> }> {
   const channels = o.channelScales === false ? new Map<string, number>() : channelCounts(source);
   const eligible = source.tensors.filter((t) => isEligible(t));
-  const correction = o.biasCorrection === false ? undefined : await biasCorrection(source, model, new Set(eligible.map((t) => t.name)), calibration);
+  const names = new Set(eligible.map((t) => t.name));
+  const correction = o.biasCorrection === false ? undefined : await biasCorrection(source, model, names, calibration);
+  // With bias correction taking back each op's mean shift, the feedback rounds for what it leaves: the covariance.
+  const feedback = o.errorFeedback !== true ? undefined : await measureErrorFeedback(model, biasLinks(source, names), new Map(eligible.map((t) => [t.name, t.shape])), calibration, { centered: correction !== undefined });
   const corrected = new Set(correction?.links.map((l) => l.bias));
-  const tensors = eligible.filter((t) => !corrected.has(t.name)).map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}) }));
-  return { tensors, ...(correction ? { correction } : {}) };
+  const tensors = eligible
+    .filter((t) => !corrected.has(t.name))
+    .map((t) => {
+      const fed = feedback?.get(t.name);
+      return { name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}), ...(fed ? { compress: graphCompressTensorWith(fed) } : {}) };
+    });
+  return { tensors, ...(correction ? { correction } : {}), ...(feedback ? { feedback } : {}) };
 }

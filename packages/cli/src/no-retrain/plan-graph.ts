@@ -20,6 +20,8 @@ export interface PlanGraphOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Correct each compressed weight's bias for the mean shift of its op's output (default true; `--no-bias-correction`). */
   readonly biasCorrection?: boolean;
+  /** Round each weight with error feedback from its op's input moments on the calibration inputs (default false; `--error-feedback`). */
+  readonly errorFeedback?: boolean;
   /** The calibration batches jittered by one grey level (planPostTraining's `jitteredCalibration`). */
   readonly jittered?: readonly tf.Tensor[];
 }
@@ -29,7 +31,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
   // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5);
   // biases corrected in every allocation the planner verifies, as the file stores them.
   const batches = calibration.map((b) => [b]);
-  const { tensors, correction } = await graphPlanInputs(source, runner.model, batches, { biasCorrection: o.biasCorrection ?? true });
+  const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, { biasCorrection: o.biasCorrection ?? true, errorFeedback: o.errorFeedback ?? false });
   const plan = await planPostTraining({
     tensors,
     calibration: batches,
@@ -43,5 +45,5 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const stages = [{ name: 'dc:allocate-post-training', options: { maxOutputDrift: plan.budget.maxRelativeError, kinds: [...plan.kinds], evaluations: plan.evaluations.total } }];
-  return { plan, bytes: encodeGraphModel(compressGraphModel(source, plan.allocation, { stages, ...(correction ? { biasCorrection: correction } : {}) })).bytes };
+  return { plan, bytes: encodeGraphModel(compressGraphModel(source, plan.allocation, { stages, ...(correction ? { biasCorrection: correction } : {}), ...(feedback ? { errorFeedback: feedback } : {}) })).bytes };
 }

@@ -17,8 +17,11 @@ import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
 
-/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction and jittered batches only). */
-export type PlanSettings = PlanLayersOptions;
+/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback and jittered batches only). */
+export type PlanSettings = PlanLayersOptions & {
+  /** GraphModels: round each weight with error feedback from its op's input moments (default false; `--error-feedback`). LayersModels: not yet, ignored. */
+  readonly errorFeedback?: boolean;
+};
 
 /** A loaded original model. */
 export interface Target {
