@@ -3,7 +3,7 @@
  * magnitude pruning (`@dc/prune`) then k-means weight sharing (`@dc/quantize`, sorted 1-D Lloyd
  * from a linear init, as the paper recommends) under a given {@link GraphAllocation}.
  */
-import { createRandom, roundToFloat16, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
+import { createRandom, exactInFloat16, roundToFloat16, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor, codeWithErrorFeedback, roundWithErrorFeedback, type ErrorFeedback } from '@dc/quantize';
 import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
@@ -102,10 +102,11 @@ export function compressWeight(input: Float32Array, allocation: TensorAllocation
   const feedback = options.feedback;
   if (allocation.bits === null) {
     // float16: the kept values rounded (the writer then stores them in 2 bytes, exactly); -0 stays +0.
-    const round = (v: number) => (allocation.float16 ? roundToFloat16(v) + 0 : Math.fround(v) + 0);
-    if (!feedback || (!mask && !allocation.float16)) return { values: allocation.float16 ? pruned.map(round) : pruned };
-    // A kept weight that was zero stays zero: the writer stores only the nonzero values.
-    const fed = roundWithErrorFeedback(values, feedback, (p, v) => (pruned[p] === 0 ? 0 : round(v)));
+    if (!feedback || (!mask && !allocation.float16)) return { values: allocation.float16 ? pruned.map((v) => roundToFloat16(v) + 0) : pruned };
+    // Fed: a kept weight that was zero stays zero (the writer stores only the nonzero values), and
+    // weights that came as float16 stay float16 (stored in 2 bytes, as the planner prices them).
+    const half = allocation.float16 === true || exactInFloat16(values);
+    const fed = roundWithErrorFeedback(values, feedback, (p, v) => (pruned[p] === 0 ? 0 : half ? roundToFloat16(v) + 0 : Math.fround(v) + 0));
     return { values: fed.values, error: fed.error };
   }
   const channels = allocation.channels === undefined ? {} : { channels: allocation.channels };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom, graphTensorValues } from '@dc/core';
+import { createRandom, exactInFloat16, graphTensorValues } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { biasLinks, compressGraphModel, compressWeight, dcmGraphModelHandler, decodeGraphModel, encodeGraphModel, inputRows, loadGraphModelArtifacts, measureErrorFeedback, type BiasLink, type ConvGeometry, type GraphModelSource } from './index.js';
 import { DEFAULT_FEEDBACK_DAMPING, prepareErrorFeedback } from '@dc/quantize';
@@ -106,6 +106,11 @@ describe('error feedback', () => {
     // The same pruned positions: feedback moves values, never the mask.
     const plain = compressWeight(weightOf(CONV).values as Float32Array, allocation[CONV]);
     expect(expected.values.map((v) => (v === 0 ? 0 : 1))).toEqual(plain.values.map((v) => (v === 0 ? 0 : 1)));
+    // Pruned but float: the kept weights take the feedback, and stay float16 as the manifest gave them (2 bytes each).
+    const prunedFloat = compressWeight(weightOf(CONV).values as Float32Array, { sparsity: 0.5, bits: null }, { feedback: feedback.get(CONV)! });
+    expect(exactInFloat16(weightOf(CONV).values as Float32Array)).toBe(true);
+    expect(exactInFloat16(prunedFloat.values)).toBe(true);
+    expect(prunedFloat.error).toBeGreaterThan(0);
 
     const convError = async (bytes: Uint8Array) => {
       const model = await tf.loadGraphModel(dcmGraphModelHandler(bytes));
