@@ -143,6 +143,8 @@ async function benchModel(ctx, name) {
         maxProbedTensors: ctx.maxProbedTensors,
         compressTensor,
         float16: ctx.float16,
+        // Codes of 10 and 12 bits on unpruned tensors (the planner's default); --no-fine-bits: at most 8.
+        ...(ctx.fineBits ? {} : { fineBitLevels: [] }),
         ...(ctx.judgeUnstable ? {} : { jitteredCalibration }),
         // dc compress's default (DEFAULT_REFINEMENTS); --refinements 0 plans as before refinement.
         maxRefinements: ctx.maxRefinements,
@@ -243,7 +245,7 @@ async function benchOnSomeBackend(ctx, name) {
  * model (the others take the highest gain measured) on `sensitivityBatches` photographs;
  * `maxRefinements` null: @dc/allocate's `DEFAULT_REFINEMENTS`, as `dc compress` refines.
  */
-export const DEFAULT_SETTINGS = { maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null };
+export const DEFAULT_SETTINGS = { maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null };
 
 /** The settings of a saved result (`DEFAULT_SETTINGS`' keys and the backend). */
 const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS)].map((k) => [k, output[k]]));
@@ -374,11 +376,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -406,6 +408,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     ...(values.probes ? { maxProbedTensors: Number(values.probes) } : {}),
     channelScales: !values['no-channel-scales'],
     float16: !values['no-float16'],
+    fineBits: !values['no-fine-bits'],
     biasCorrection: !values['no-bias-correction'],
     errorFeedback: Boolean(values['error-feedback']),
     judgeUnstable: Boolean(values['judge-unstable']),

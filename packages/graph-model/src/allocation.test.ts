@@ -19,9 +19,11 @@ describe('allocations', () => {
   });
 
   it('refuses int32 weights, constants with infinities and out-of-range settings: INVALID_OPTION naming the weight', () => {
-    for (const [name, a] of [['shape', { sparsity: 0.5, bits: 4 }], ['threshold', { sparsity: 0, bits: 4 }], ['big', { sparsity: 0.5, bits: 9 }], ['big', { sparsity: -0.1, bits: null }]] as const) {
+    for (const [name, a] of [['shape', { sparsity: 0.5, bits: 4 }], ['threshold', { sparsity: 0, bits: 4 }], ['big', { sparsity: 0.5, bits: 13 }], ['big', { sparsity: -0.1, bits: null }]] as const) {
       const e = thrownError(() => checkAllocation({ [name]: a }, tensors));
       expect([e.code, e.tensor]).toEqual(['INVALID_OPTION', name]);
     }
+    // Fine codes up to 12 bits (a codebook of 4,096 entries) are allowed.
+    expect(() => checkAllocation({ big: { sparsity: 0, bits: 12, channels: 300 } }, tensors)).not.toThrow();
   });
 });

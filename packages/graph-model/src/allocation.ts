@@ -4,13 +4,14 @@
  * flags (`dc compress --sparsity --bits`) or a fidelity-budget planner measuring output drift.
  */
 import { DcError, isChannelCount } from '@dc/core';
+import { MAX_TENSOR_BITS } from '@dc/quantize';
 import type { GraphModelSourceTensor } from './source.js';
 
 /** How one float32 weight is compressed. */
 export interface TensorAllocation {
   /** Fraction of its elements pruned to exact zeros (smallest magnitudes), in [0, 1). */
   readonly sparsity: number;
-  /** Bits of its k-means codebook (1 to 8: at most 2^bits shared values), or `null` to keep its kept values as floats. */
+  /** Bits of its k-means codebook (1 to 12: at most 2^bits shared values), or `null` to keep its kept values as floats. */
   readonly bits: number | null;
   /**
    * Per-channel scales (format version 5, docs/format.md §9.3): the number of channels, the
@@ -65,7 +66,7 @@ export function uniformAllocation(tensors: readonly GraphModelSourceTensor[], op
 
 /**
  * `INVALID_OPTION` (naming the weight) unless every entry of `allocation` names a finite float32
- * weight of `tensors` with a sparsity in [0, 1), bits null or an integer from 1 to 8, and
+ * weight of `tensors` with a sparsity in [0, 1), bits null or an integer from 1 to 12, and
  * `channels`, when given, a channel count of its shape (with bits); `float16` only without bits,
  * on values within float16's range.
  */
@@ -73,14 +74,14 @@ export function checkAllocation(allocation: GraphAllocation, tensors: readonly G
   const byName = new Map(tensors.map((t) => [t.name, t]));
   for (const [name, a] of Object.entries(allocation)) {
     const fail = (why: string): never => {
-      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..8 or null, channels?: the product of its last extents (with bits), float16?: boolean (without bits) }.' });
+      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..12 or null, channels?: the product of its last extents (with bits), float16?: boolean (without bits) }.' });
     };
     const t = byName.get(name);
     if (!t) fail('the model has no weight of that name');
     if (t!.dtype !== 'float32') fail(`it is a ${t!.dtype} weight: only float32 weights are pruned and clustered`);
     if (!allFinite(t!.values)) fail('it holds infinite or NaN values (a graph constant): it is stored as it is');
     if (typeof a?.sparsity !== 'number' || !(a.sparsity >= 0 && a.sparsity < 1)) fail(`sparsity ${String(a?.sparsity)} is not in [0, 1)`);
-    if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= 8)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to 8`);
+    if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= MAX_TENSOR_BITS)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to 12`);
     if (a.float16 !== undefined && typeof a.float16 !== 'boolean') fail('float16 is not true or false');
     if (a.float16 && a.bits !== null) fail('float16 rounds float values: it needs bits null');
     if (a.float16 && !Array.prototype.every.call(t!.values, (v: number) => Math.abs(v) <= 65504)) fail('float16: a value is past float16\'s range (65504)');

@@ -19,6 +19,7 @@ import { reseedEmpty } from './reseed.js';
 
 /** How to cluster one tensor. */
 export interface ClusterTensorOptions {
+  /** At most `2^bits` centroids, bits from 1 to `MAX_TENSOR_BITS` (12); codes above 8 bits are 16-bit. */
   readonly bits: number;
   readonly init: CentroidInit;
   readonly algorithm: ClusterAlgorithm;
@@ -73,10 +74,10 @@ export function tidyCentroids(raw: ArrayLike<number>, xs: Float64Array): Float32
   }
 }
 
-/** Nearest-centroid codes of `values` (ties to the lower centroid). */
-export function assignCodes(values: ArrayLike<number>, centroids: Float32Array): Uint8Array {
+/** Nearest-centroid codes of `values` (ties to the lower centroid): bytes up to 256 centroids, else 16-bit. */
+export function assignCodes(values: ArrayLike<number>, centroids: Float32Array): Uint8Array | Uint16Array {
   const mids = midpoints(centroids);
-  const codes = new Uint8Array(values.length);
+  const codes = centroids.length <= 256 ? new Uint8Array(values.length) : new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) codes[i] = nearest(mids, values[i]);
   return codes;
 }
@@ -90,7 +91,7 @@ function countDistinct(xs: Float64Array): number {
 
 /**
  * Clusters the kept weights of `values` (see the module comment). Does not modify its inputs.
- * Bad options (an unknown key, bits outside 1..8, channels that do not divide the tensor) are
+ * Bad options (an unknown key, bits outside 1..12, channels that do not divide the tensor) are
  * `INVALID_OPTION`.
  */
 export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined, options: ClusterTensorOptions, random: RandomSource): ClusteredTensor {

@@ -37,8 +37,9 @@ describe('clusterWeights options', () => {
     expect(error.message).toContain(option);
   });
 
-  it('accepts every integer from 1 to 8', () => {
+  it('accepts every integer from 1 to 8 (fine codes of up to 12 bits are for clusterTensor, not the stage)', () => {
     for (let bits = 1; bits <= 8; bits++) expect(resolveOptions({ bits }).bits).toEqual({ conv2d: bits, dense: bits });
+    expect(thrown(() => clusterWeights({ bits: 10 })).option).toBe('bits');
   });
 
   it('defaults to the paper: 8 bits for conv layers, 5 for dense, biases not clustered', () => {

@@ -103,10 +103,13 @@ const check: OptionChecks = optionChecks(STAGE, {
   channels: "Pass the product of the tensor's last extents (the output channels of a [.., in, out] kernel), or leave channels out.",
 });
 
-/** Throws `INVALID_OPTION` naming `option` unless `bits` is an integer in 1..8. */
+/** Throws `INVALID_OPTION` naming `option` unless `bits` is an integer in 1..8 (the stage's codes). */
 export function assertBits(bits: unknown, option: string): asserts bits is number {
   check.number(bits, option, { integer: true, min: 1, max: 8 });
 }
+
+/** The most bits per code of {@link clusterTensor} (a post-training writer's fine codes; the stage's stop at 8). */
+export const MAX_TENSOR_BITS = 12;
 
 /**
  * Validates `options` and fills in defaults; throws `INVALID_OPTION` naming the bad option
@@ -171,12 +174,12 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
 
 /**
  * Checks the options of {@link clusterTensor} for a tensor of `size` weights: `INVALID_OPTION`
- * naming the option for an unknown key, bits outside 1..8, an unknown `init`, `algorithm` or
+ * naming the option for an unknown key, bits outside 1..12, an unknown `init`, `algorithm` or
  * `emptyClusters`, `maxIterations` below 1, or `channels` that is not a whole divisor of `size`.
  */
 export function assertClusterTensorOptions(options: unknown, size: number): asserts options is ClusterTensorOptions {
   check.object<ClusterTensorOptions>(options, 'options', TENSOR_KEYS);
-  assertBits(options.bits, 'bits');
+  check.number(options.bits, 'bits', { integer: true, min: 1, max: MAX_TENSOR_BITS });
   check.oneOf(options.init, 'init', INITS);
   check.oneOf(options.algorithm, 'algorithm', ALGORITHMS);
   check.number(options.maxIterations, 'maxIterations', { integer: true, min: 1 });

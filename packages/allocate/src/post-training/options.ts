@@ -54,6 +54,13 @@ export interface PostTrainingOptions<TBatch> {
   readonly sparsityLevels?: readonly number[];
   /** Bits per code a tensor may take (or stay float); default 3, 4, 5, 6, 7, 8. */
   readonly bitLevels?: readonly number[];
+  /**
+   * Bits per code above 8 (at most 12), tried on unpruned tensors only: the steps between 8-bit
+   * codes and floats (float16 costs 16 bits per weight) for tensors the budget cannot let take
+   * coarse codes. Default 10, 12; [] for none. Only where your writer stores codes of more than
+   * 8 bits (`.dcm` files store codebooks of up to 65,536 entries).
+   */
+  readonly fineBitLevels?: readonly number[];
   /** The one-tensor probes that measure sensitivity: pruning alone at `sparsity`, codes alone at `bits`; default 0.5 and 4. */
   readonly probe?: { readonly sparsity: number; readonly bits: number };
   /** Calibration batches the probes run on (the first ones); default 1. Verification runs on all. */
@@ -101,6 +108,8 @@ export interface PostTrainingOptions<TBatch> {
 export const POST_TRAINING_PLANNER = 'dc:allocate-post-training';
 export const DEFAULT_POST_TRAINING_SPARSITY = [0, 0.3, 0.5, 0.7];
 export const DEFAULT_POST_TRAINING_BITS = [3, 4, 5, 6, 7, 8];
+/** Bits above 8 tried on unpruned tensors, by default (see `fineBitLevels`). */
+export const DEFAULT_POST_TRAINING_FINE_BITS = [10, 12];
 export const DEFAULT_CULPRIT_SEARCHES = 3;
 /** Refinement steps after the search, by default (see `maxRefinements`). */
 export const DEFAULT_REFINEMENTS = 16;
@@ -108,7 +117,7 @@ export const DEFAULT_REFINEMENTS = 16;
 export const DEFAULT_REFINE_MARGIN = 0.75;
 
 const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
-  tensors: true, calibration: true, jitteredCalibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true,
+  tensors: true, calibration: true, jitteredCalibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true, fineBitLevels: true,
   probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, maxRefinements: true, refineMargin: true, float16: true, compressTensor: true, signal: true, onProgress: true,
 };
 
@@ -129,6 +138,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   for (const k of (o.outputKinds ?? []).filter((x) => x !== undefined)) check.oneOf(k, 'outputKinds', OUTPUT_KINDS);
   for (const s of o.sparsityLevels ?? []) check.number(s, 'sparsityLevels', { min: 0, below: 1 });
   for (const b of o.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });
+  for (const b of o.fineBitLevels ?? []) check.number(b, 'fineBitLevels', { integer: true, min: 9, max: 12 });
   if (o.probe) {
     check.number(o.probe.sparsity, 'probe.sparsity', { above: 0, below: 1 });
     check.number(o.probe.bits, 'probe.bits', { integer: true, min: 1, max: 8 });

@@ -127,7 +127,7 @@ describe('planPostTraining', () => {
     const tight = await planPostTraining({ ...options, maxOutputDrift: 0.002 });
     expect(tight.fidelity.outputs[1].relativeError).toBeLessThanOrEqual(0.002);
     expect(tight.predictedBytes).toBeGreaterThan(loose.predictedBytes);
-    const none = await planPostTraining({ ...options, maxOutputDrift: 1e-9, bitLevels: [2], sparsityLevels: [0.5], maxVerifications: 2 });
+    const none = await planPostTraining({ ...options, maxOutputDrift: 1e-9, bitLevels: [2], fineBitLevels: [], sparsityLevels: [0.5], maxVerifications: 2 });
     expect(Object.values(none.allocation).every((a) => a.bits === null && a.sparsity === 0)).toBe(true);
     expect(none.fidelity.outputs[1].relativeError).toBe(0);
   });
@@ -216,5 +216,8 @@ describe('planPostTraining', () => {
     expect(await code({ tensors: [{ name: 'x', shape: [3], values: new Float32Array(2) }] })).toBe('INVALID_OPTION tensors');
     expect(await code({ tensors: [{ ...model.tensors[0], channels: 5 }] })).toBe('INVALID_OPTION tensors');
     expect(await code({ float16: 'yes' })).toBe('INVALID_OPTION float16');
+    expect(await code({ bitLevels: [10] })).toBe('INVALID_OPTION bitLevels');
+    expect(await code({ fineBitLevels: [8] })).toBe('INVALID_OPTION fineBitLevels');
+    expect(await code({ fineBitLevels: [13] })).toBe('INVALID_OPTION fineBitLevels');
   });
 });

@@ -7,7 +7,7 @@
 import { DcError } from '@dc/core';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
-import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PostTrainingOptions } from './options.js';
+import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PostTrainingOptions } from './options.js';
 import { isChanged } from './culprit.js';
 import { refineAllocation } from './refine.js';
 import { planBytes, searchAllocation, type TensorPlan } from './search.js';
@@ -73,9 +73,9 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   const compress = options.compressTensor ?? compressTensor;
   const probe = options.probe ?? { sparsity: 0.5, bits: 4 };
   const sparsities = options.sparsityLevels ?? DEFAULT_POST_TRAINING_SPARSITY;
-  const bits = options.bitLevels ?? DEFAULT_POST_TRAINING_BITS;
+  const grid = { sparsities, bits: options.bitLevels ?? DEFAULT_POST_TRAINING_BITS, fineBits: options.fineBitLevels ?? DEFAULT_POST_TRAINING_FINE_BITS, probeSparsity: probe.sparsity, float16: options.float16 ?? false };
   const candidates = new Map<string, readonly TensorCandidate[]>();
-  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, sparsities, bits, probe.sparsity, t.compress ?? compress, t.channels, options.float16 ?? false));
+  for (const t of options.tensors) candidates.set(t.name, tensorCandidates(t.values, { ...grid, ...(t.channels === undefined ? {} : { channels: t.channels }) }, t.compress ?? compress));
 
   phase = 'sensitivity';
   const probeBatches = Math.min(options.sensitivityBatches ?? 1, options.calibration.length);

@@ -5,7 +5,7 @@ import { compressTensor, entropyBits, losslessBytes, tensorCandidates } from './
 describe('tensor candidates', () => {
   it('prices float, pruned and clustered choices from their exact weight errors', () => {
     const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3);
-    const cands = tensorCandidates(values, [0, 0.5], [4], 0.5, compressTensor);
+    const cands = tensorCandidates(values, { sparsities: [0, 0.5], bits: [4], probeSparsity: 0.5 }, compressTensor);
     expect(cands.map((c) => [c.sparsity, c.bits])).toEqual([[0, null], [0, 4], [0.5, null], [0.5, 4]]);
     expect(cands[0]).toMatchObject({ bytes: 4000, pruneError: 0, quantizeError: 0 });
     const c4 = compressTensor(values, 0, 4);
@@ -25,7 +25,7 @@ describe('tensor candidates', () => {
     const values = Float32Array.from({ length: 600 }, (_, i) => Math.cos(i * 7.1) * 0.2);
     // A stand-in output error: 3 per pruned-float candidate, 5 once coded, 1 for float16.
     const own = (v: Float32Array, s: number, b: number | null, f = {}) => ({ ...compressTensor(v, s, b, f), error: b === null ? ('float16' in f ? 1 : 3) : 5 });
-    const cands = tensorCandidates(values, [0, 0.5], [4], 0.5, own, undefined, true);
+    const cands = tensorCandidates(values, { sparsities: [0, 0.5], bits: [4], probeSparsity: 0.5, float16: true }, own);
     expect(cands.map((c) => [c.sparsity, c.bits, c.float16 ?? false, c.pruneError, c.quantizeError])).toEqual([
       [0, null, false, 0, 0],
       [0, null, true, 0, 1],
@@ -37,7 +37,7 @@ describe('tensor candidates', () => {
 
   it('with channels, each coded candidate comes twice: plain and per-channel scaled (bytes + a float16 per channel)', () => {
     const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3 * 10 ** -(i % 4));
-    const cands = tensorCandidates(values, [0], [4], 0.5, compressTensor, 4);
+    const cands = tensorCandidates(values, { sparsities: [0], bits: [4], probeSparsity: 0.5, channels: 4 }, compressTensor);
     expect(cands.map((c) => [c.sparsity, c.bits, c.channels ?? null])).toEqual([[0, null, null], [0, 4, null], [0, 4, 4], [0.5, null, null]]);
     const c = compressTensor(values, 0, 4, { channels: 4 });
     expect(cands[2].bytes).toBeCloseTo((1000 * c.codeBits) / 8 + 4 * c.centroids + 2 * 4, 9);
@@ -48,6 +48,23 @@ describe('tensor candidates', () => {
     expect(error(c.values)).toBeLessThan(0.1);
   });
 
+  it('fine bits are tried on the unpruned tensor only, plain and scaled, priced between 8-bit codes and floats', () => {
+    const values = Float32Array.from({ length: 40000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3 * (1 + (i % 8)));
+    const cands = tensorCandidates(values, { sparsities: [0, 0.5], bits: [8], fineBits: [10, 12], probeSparsity: 0.5, channels: 8 }, compressTensor);
+    expect(cands.map((c) => [c.sparsity, c.bits, c.channels ?? null])).toEqual([
+      [0, null, null], [0, 8, null], [0, 8, 8], [0.5, null, null], [0.5, 8, null], [0.5, 8, 8], [0, 10, null], [0, 10, 8], [0, 12, null], [0, 12, 8],
+    ]);
+    const scaled = (b: number) => cands.find((c) => c.sparsity === 0 && c.bits === b && c.channels === 8)!;
+    // Each two bits more: about 16× less error for more bytes, all under the float32 tensor's.
+    expect(scaled(10).quantizeError).toBeLessThan(scaled(8).quantizeError / 10);
+    expect(scaled(12).quantizeError).toBeLessThan(scaled(10).quantizeError / 10);
+    expect(scaled(8).bytes).toBeLessThan(scaled(10).bytes);
+    expect(scaled(10).bytes).toBeLessThan(scaled(12).bytes);
+    expect(scaled(12).bytes).toBeLessThan(cands[0].bytes);
+    const c12 = compressTensor(values, 0, 12, { channels: 8 });
+    expect(scaled(12).bytes).toBeCloseTo((40000 * c12.codeBits) / 8 + 4 * c12.centroids + 2 * 8, 6);
+  });
+
   it('prices keeping a tensor exactly as the writer stores it: repeating values by their exact codebook', () => {
     // What tfjs decodes a uint8-quantized weight to: 64 affine levels, min + scale × q.
     const levels = Float32Array.from({ length: 4096 }, (_, i) => Math.fround(-0.5 + (1 / 255) * ((i * 37) % 64)));
@@ -55,7 +72,7 @@ describe('tensor candidates', () => {
     // The codes' entropy (6 bits: 64 equally frequent levels) plus 64 float32 centroids.
     expect(losslessBytes(levels)).toBeCloseTo((4096 * entropyBits(codes, 64)) / 8 + 4 * 64, 6);
     expect(losslessBytes(levels)).toBe(3328);
-    expect(tensorCandidates(levels, [0], [4], 0.5, compressTensor)[0].bytes).toBe(3328);
+    expect(tensorCandidates(levels, { sparsities: [0], bits: [4], probeSparsity: 0.5 }, compressTensor)[0].bytes).toBe(3328);
     const distinct = Float32Array.from({ length: 1000 }, (_, i) => 0.1 + i / 1000);
     expect(losslessBytes(distinct)).toBe(4000); // no value repeats: the floats
     expect(losslessBytes(distinct.map((v) => Math.fround(onFloat16Grid(v))))).toBe(2000); // float16, every value distinct
@@ -66,7 +83,7 @@ describe('tensor candidates', () => {
     const sparse = Float32Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 0.1 + i / 1000 : 0));
     const positions = 200 * indexBits(0.2);
     expect(losslessBytes(sparse)).toBeCloseTo((200 * 32 + positions) / 8, 9);
-    const cands = tensorCandidates(sparse, [0, 0.5], [4], 0.5, compressTensor);
+    const cands = tensorCandidates(sparse, { sparsities: [0, 0.5], bits: [4], probeSparsity: 0.5 }, compressTensor);
     const prunedFloat = cands.find((c) => c.sparsity === 0.5 && c.bits === null)!;
     expect(prunedFloat).toMatchObject({ pruneError: 0, quantizeError: 0, bytes: cands[0].bytes });
   });

@@ -109,39 +109,59 @@ export interface TensorCandidate {
   readonly bytes: number;
 }
 
+/** The choices {@link tensorCandidates} offers a tensor. */
+export interface CandidateGrid {
+  /** Sparsities a tensor may take (each with every bit width of `bits`). */
+  readonly sparsities: readonly number[];
+  /** Bits per code at each sparsity (at most 8). */
+  readonly bits: readonly number[];
+  /** Bits per code above 8 (at most 12), tried on the unpruned tensor only; default none. */
+  readonly fineBits?: readonly number[];
+  /** The sparsity of the pruning probe: its pruned-but-float candidate is always offered. */
+  readonly probeSparsity: number;
+  /** Per-channel scales over this many channels: each coded candidate is also tried with them. */
+  readonly channels?: number;
+  /** A float32 tensor may also be rounded to float16; default false. */
+  readonly float16?: boolean;
+}
+
 /**
- * Every candidate of one tensor: float (sparsity 0), and each sparsity × each bit width, plus the
- * pruned-but-float candidate at `probeSparsity` (what the pruning probe measures). Unpruned floats
- * cost their {@link losslessBytes} (values a converter quantized are coded by their exact
- * codebook); pruned floats 2 bytes each when every value is a float16, else 4. With `channels`,
- * each coded candidate also comes with per-channel scales (its bytes plus one float16 scale per
- * channel); with `float16`, a float32 tensor may also be rounded to float16 (at most 2 bytes per
- * weight: the rounded values' {@link losslessBytes}).
+ * Every candidate of one tensor: float (sparsity 0), each sparsity × each bit width, the
+ * unpruned tensor at each of `fineBits` (finer codes, between 8-bit codes and float16's 16 bits
+ * per weight, for tensors that cannot take coarse ones), plus the pruned-but-float candidate at
+ * `probeSparsity` (what the pruning probe measures). Unpruned floats cost their
+ * {@link losslessBytes} (values a converter quantized are coded by their exact codebook); pruned
+ * floats 2 bytes each when every value is a float16, else 4. With `channels`, each coded candidate
+ * also comes with per-channel scales (its bytes plus one float16 scale per channel); with
+ * `float16`, a float32 tensor may also be rounded to float16 (at most 2 bytes per weight: the
+ * rounded values' {@link losslessBytes}).
  */
-export function tensorCandidates(values: Float32Array, sparsities: readonly number[], bits: readonly number[], probeSparsity: number, compress: CompressTensor, channels?: number, float16 = false): TensorCandidate[] {
+export function tensorCandidates(values: Float32Array, grid: CandidateGrid, compress: CompressTensor): TensorCandidate[] {
   const n = values.length;
   const floatBits = exactInFloat16(values) ? 16 : 32;
   const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytesOf(values, floatBits) }];
-  if (float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
+  if (grid.float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
     const rounded = compress(values, 0, null, { float16: true });
     out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: changeError(values, rounded), bytes: losslessBytes(rounded.values) });
   }
-  for (const s of new Set([...sparsities, probeSparsity])) {
+  const coded = (s: number, pruneError: number, b: number): void => {
+    for (const ch of grid.channels === undefined ? [undefined] : [undefined, grid.channels]) {
+      const c = compress(values, s, b, ch === undefined ? {} : { channels: ch });
+      const total = changeError(values, c);
+      const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) + (ch === undefined ? 0 : 2 * ch);
+      out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });
+    }
+  };
+  for (const s of new Set([...grid.sparsities, grid.probeSparsity])) {
     const pruned = s > 0 ? compress(values, s, null) : undefined;
     const pruneError = pruned ? changeError(values, pruned) : 0;
-    if (pruned && s === probeSparsity) {
+    if (pruned && s === grid.probeSparsity) {
       out.push({ sparsity: s, bits: null, pruneError, quantizeError: 0, bytes: sparseFloatBytes(pruned.kept, n, floatBits) });
     }
-    if (!sparsities.includes(s)) continue;
-    for (const b of bits) {
-      for (const ch of channels === undefined ? [undefined] : [undefined, channels]) {
-        const c = compress(values, s, b, ch === undefined ? {} : { channels: ch });
-        const total = changeError(values, c);
-        const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) + (ch === undefined ? 0 : 2 * ch);
-        out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });
-      }
-    }
+    if (!grid.sparsities.includes(s)) continue;
+    for (const b of grid.bits) coded(s, pruneError, b);
   }
+  for (const b of grid.fineBits ?? []) coded(0, 0, b);
   return out;
 }
 

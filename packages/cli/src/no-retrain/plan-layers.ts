@@ -50,6 +50,8 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
       // Every run with the parameters as the file stores them (float16 unless --float32).
       run: (w, b) => runner.run(stored(correction ? correction.apply(w) : w), b),
       compressTensor: layersCompressTensor,
+      // The clusterWeights stage codes at most 8 bits.
+      fineBitLevels: [],
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
       ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
       ...(o.jittered ? { jitteredCalibration: o.jittered } : {}),
