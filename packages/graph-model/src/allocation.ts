@@ -74,14 +74,14 @@ export function checkAllocation(allocation: GraphAllocation, tensors: readonly G
   const byName = new Map(tensors.map((t) => [t.name, t]));
   for (const [name, a] of Object.entries(allocation)) {
     const fail = (why: string): never => {
-      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: 'Give each float32 weight of the model { sparsity in [0, 1), bits: 1..12 or null, channels?: the product of its last extents (with bits), float16?: boolean (without bits) }.' });
+      throw new DcError('INVALID_OPTION', `allocation of ${name}: ${why}`, { tensor: name, option: 'allocation', hint: `Give each float32 weight of the model { sparsity in [0, 1), bits: 1..${MAX_TENSOR_BITS} or null, channels?: the product of its last extents (with bits), float16?: boolean (without bits) }.` });
     };
     const t = byName.get(name);
     if (!t) fail('the model has no weight of that name');
     if (t!.dtype !== 'float32') fail(`it is a ${t!.dtype} weight: only float32 weights are pruned and clustered`);
     if (!allFinite(t!.values)) fail('it holds infinite or NaN values (a graph constant): it is stored as it is');
     if (typeof a?.sparsity !== 'number' || !(a.sparsity >= 0 && a.sparsity < 1)) fail(`sparsity ${String(a?.sparsity)} is not in [0, 1)`);
-    if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= MAX_TENSOR_BITS)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to 12`);
+    if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= MAX_TENSOR_BITS)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to ${MAX_TENSOR_BITS}`);
     if (a.float16 !== undefined && typeof a.float16 !== 'boolean') fail('float16 is not true or false');
     if (a.float16 && a.bits !== null) fail('float16 rounds float values: it needs bits null');
     if (a.float16 && !Array.prototype.every.call(t!.values, (v: number) => Math.abs(v) <= 65504)) fail('float16: a value is past float16\'s range (65504)');

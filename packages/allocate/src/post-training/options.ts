@@ -2,6 +2,7 @@
  * Options of {@link planPostTraining} and their validation.
  */
 import { isChannelCount, optionChecks, type OptionChecks, type OptionKeys, type ProgressEvent } from '@dc/core';
+import { MAX_TENSOR_BITS } from '@dc/quantize';
 import { OUTPUT_KINDS, type OutputBatch, type OutputKind } from './fidelity.js';
 import type { CompressTensor } from './tensor-candidates.js';
 
@@ -138,7 +139,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   for (const k of (o.outputKinds ?? []).filter((x) => x !== undefined)) check.oneOf(k, 'outputKinds', OUTPUT_KINDS);
   for (const s of o.sparsityLevels ?? []) check.number(s, 'sparsityLevels', { min: 0, below: 1 });
   for (const b of o.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });
-  for (const b of o.fineBitLevels ?? []) check.number(b, 'fineBitLevels', { integer: true, min: 9, max: 12 });
+  for (const b of o.fineBitLevels ?? []) check.number(b, 'fineBitLevels', { integer: true, min: 9, max: MAX_TENSOR_BITS });
   if (o.probe) {
     check.number(o.probe.sparsity, 'probe.sparsity', { above: 0, below: 1 });
     check.number(o.probe.bits, 'probe.bits', { integer: true, min: 1, max: 8 });
