@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['source', 'module', 'node', 'import', 'default'];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: ['source'] } };
+// Vitest's default leaves one core to its main process, which mostly waits: on a 2-core CI
+// machine that is one test file at a time.
+const EVERY_CORE = '100%';
 
 export default defineConfig({
   test: {
@@ -20,6 +23,7 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/*.test.ts'],
           exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
+          maxWorkers: EVERY_CORE,
           typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'] },
         },
       },
@@ -36,7 +40,9 @@ export default defineConfig({
           include: ['packages/*/src/**/*.slow.test.ts', 'apps/*/src/**/*.slow.test.ts', 'examples/*/src/**/*.slow.test.ts'],
           testTimeout: 1_800_000,
           hookTimeout: 600_000,
-          fileParallelism: false,
+          // Each file trains on one core: on every core at once, beside the unit files (same
+          // group, as the worker counts match), not one file after another at the end.
+          maxWorkers: EVERY_CORE,
         },
       },
       {

@@ -20,6 +20,10 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/dc-pack-check.XXXXXX")"
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$work"' EXIT; else echo "pack-check: keeping $work"; fi
 
 cd "$ROOT"
+# The builds write the packages' own dist/ folders, which another pack check (the slow tests run
+# in parallel) may be packing: one pack check at a time per checkout.
+exec 9>"$ROOT/node_modules/.dc-pack-check.lock"
+flock 9
 # In the order given: a package's workspace dependencies come before it.
 for dir in "$@"; do (cd "$dir" && pnpm build) >>"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }; done
 for dir in "$@"; do (cd "$dir" && pnpm pack --pack-destination "$work" >/dev/null); done

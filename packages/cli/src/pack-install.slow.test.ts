@@ -4,6 +4,7 @@
  * @dc/graph-model, @dc/sparse-runtime and @dc/cli, npm-installs those tarballs into an empty folder and runs scripts/pack-check/check.sh
  * there: `npx dc --help`, then `npx dc inspect` on the shipped LeNet-5 file. In the slow project
  * because it runs nine builds and an npm install (95 s of CPU, 3 min wall at load 9 on 2 cores; the builds are most of it).
+ * Its time limit includes waiting for the other pack checks (the script runs one at a time).
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -19,7 +20,7 @@ describe('pack and install', () => {
   it('npx dc --help works where only the packed tarballs were npm-installed, and dc inspect reads a file there', () => {
     let out: string;
     try {
-      out = execFileSync('bash', [script, app, ...PACKAGES], { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      out = execFileSync('bash', [script, app, ...PACKAGES], { encoding: 'utf8', timeout: 900_000, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       const { stdout, stderr } = e as { stdout?: string; stderr?: string };
       throw new Error(`pack-check failed:\n${stdout ?? ''}\n${stderr ?? ''}`);

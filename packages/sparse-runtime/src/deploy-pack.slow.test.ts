@@ -5,6 +5,7 @@
  * runs it (scripts/deploy-check): the shipped LeNet-300-100 file on the cpu backend, on the first
  * 200 MNIST test images. Its outputs must equal the workspace runtime's, bit for bit, and be
  * right on the digits. In the slow project because it runs three builds (about a minute).
+ * Its time limit includes waiting for the other pack checks (the script runs one at a time).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ function runPackCheck(sample: string): string {
   try {
     return execFileSync('bash', [script, app, 'packages/core', 'packages/huffman', 'packages/rans', 'packages/sparse-runtime'], {
       encoding: 'utf8',
-      timeout: 300_000,
+      timeout: 900_000,
       env: { ...process.env, SAMPLE: sample },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -42,10 +42,17 @@ export function conformanceFiles(): ConformanceFile[] {
   ];
 }
 
+/** A backend the conformance suite checks. */
+export interface ConformanceBackend {
+  /** The backend's name (as `RuntimeBackend.name`; {@link conformanceSkips} keys match it by prefix). */
+  readonly name: string;
+  readonly create: () => RuntimeBackend | Promise<RuntimeBackend>;
+}
+
 /** Options of {@link describeFileConformance}. */
 export interface FileConformanceOptions {
-  readonly backendName: string;
-  readonly createBackend: () => RuntimeBackend | Promise<RuntimeBackend>;
+  /** The backends to check; each file's reference is computed once and shared by all of them. */
+  readonly backends: readonly ConformanceBackend[];
   /** Test images to use (default all 10,000). */
   readonly limit?: number;
   /** Files to check (default {@link conformanceFiles}). */
@@ -62,38 +69,61 @@ function argmaxHits(out: Float32Array, labels: Uint8Array, offset: number, class
   return hits;
 }
 
-/** Registers the real-file conformance suite for one backend (use it in a `*.slow.test.ts`). */
+const BATCH = 1000;
+
+/** A file's dense reconstruction run on the first `n` test images: outputs, batch by batch. */
+async function referenceOutputs(path: string, n: number): Promise<Float32Array[]> {
+  const { loadMnist } = await import('@dc/core/mnist');
+  const { test } = await loadMnist();
+  const model = await loadCompressedModel(path);
+  const outputs: Float32Array[] = [];
+  for (let b0 = 0; b0 < n; b0 += BATCH) {
+    const batch = Math.min(BATCH, n - b0);
+    outputs.push(await referencePredict(tf, model.compressed, test.images.subarray(b0 * model.inputSize, (b0 + batch) * model.inputSize), batch));
+  }
+  return outputs;
+}
+
+/**
+ * Registers the real-file conformance suite (use it in a `*.slow.test.ts`): one case per file and
+ * backend. The dense reference (tfjs cpu, minutes for LeNet-5 on 10,000 images) runs once per file,
+ * however many backends are checked against it.
+ */
 export function describeFileConformance(options: FileConformanceOptions): void {
-  describe(`file conformance: ${options.backendName}`, () => {
+  const references = new Map<string, Promise<Float32Array[]>>();
+  describe(`file conformance: ${options.backends.map((b) => b.name).join(', ')}`, () => {
     for (const file of options.files ?? conformanceFiles()) {
-      const reason = file.path ? skipReason(options.backendName, file.name) : file.reason;
-      it.skipIf(reason !== undefined)(`${file.name}: MNIST test outputs match the dense reconstruction within 1e-5 and accuracy is identical${reason ? ` (skipped: ${reason})` : ''}`, async () => {
-        const { loadMnist } = await import('@dc/core/mnist');
-        const { test } = await loadMnist();
-        const n = Math.min(options.limit ?? test.count, test.count);
-        const model = await loadCompressedModel(file.path!);
-        const session = await createSession(model, { backend: await options.createBackend() });
-        const classes = model.outputSize;
-        let hits = 0;
-        let refHits = 0;
-        let worst = 0;
-        try {
-          for (let b0 = 0; b0 < n; b0 += 1000) {
-            const batch = Math.min(1000, n - b0);
-            const x = test.images.subarray(b0 * model.inputSize, (b0 + batch) * model.inputSize);
-            const y = await session.predict(x, batch);
-            const ref = await referencePredict(tf, model.compressed, x, batch);
-            worst = Math.max(worst, maxRelativeError(y, ref, batch));
-            hits += argmaxHits(y, test.labels, b0, classes);
-            refHits += argmaxHits(ref, test.labels, b0, classes);
+      for (const backend of options.backends) {
+        const reason = file.path ? skipReason(backend.name, file.name) : file.reason;
+        it.skipIf(reason !== undefined)(`${file.name} on ${backend.name}: MNIST test outputs match the dense reconstruction within 1e-5 and accuracy is identical${reason ? ` (skipped: ${reason})` : ''}`, async () => {
+          const { loadMnist } = await import('@dc/core/mnist');
+          const { test } = await loadMnist();
+          const n = Math.min(options.limit ?? test.count, test.count);
+          const key = `${file.path!}#${n}`;
+          if (!references.has(key)) references.set(key, referenceOutputs(file.path!, n));
+          const reference = await references.get(key)!;
+          const model = await loadCompressedModel(file.path!);
+          const session = await createSession(model, { backend: await backend.create() });
+          const classes = model.outputSize;
+          let hits = 0;
+          let refHits = 0;
+          let worst = 0;
+          try {
+            for (let b0 = 0, i = 0; b0 < n; b0 += BATCH, i++) {
+              const batch = Math.min(BATCH, n - b0);
+              const y = await session.predict(test.images.subarray(b0 * model.inputSize, (b0 + batch) * model.inputSize), batch);
+              worst = Math.max(worst, maxRelativeError(y, reference[i], batch));
+              hits += argmaxHits(y, test.labels, b0, classes);
+              refHits += argmaxHits(reference[i], test.labels, b0, classes);
+            }
+          } finally {
+            session.dispose();
           }
-        } finally {
-          session.dispose();
-        }
-        expect(worst).toBeLessThanOrEqual(1e-5);
-        expect(hits / n).toBe(refHits / n);
-        expect(hits / n).toBeGreaterThan(0.9);
-      });
+          expect(worst).toBeLessThanOrEqual(1e-5);
+          expect(hits / n).toBe(refHits / n);
+          expect(hits / n).toBeGreaterThan(0.9);
+        });
+      }
     }
   });
 }

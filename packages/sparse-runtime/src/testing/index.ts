@@ -4,7 +4,7 @@
  * run `describeConformance({ backendName, createBackend })` in their own tests.
  */
 export { describeConformance, type ConformanceOptions } from './conformance.js';
-export { describeFileConformance, conformanceFiles, type ConformanceFile, type FileConformanceOptions } from './file-conformance.js';
+export { describeFileConformance, conformanceFiles, type ConformanceBackend, type ConformanceFile, type FileConformanceOptions } from './file-conformance.js';
 export { conformanceCases, type ConformanceCase } from './cases.js';
 export { conformanceSkips, skipReason } from './skips.js';
 export { randomModel, randomMlp, randomLenet5, randomKernel, randomInput, type RandomMlpOptions, type RandomKernelOptions, type KernelLayout } from './random-model.js';

@@ -9,7 +9,7 @@ import { chromiumMissing, openChromiumPage, type ChromiumPage } from './testing/
 // LeNet-5 costs minutes per 10,000 images here, so LeNet-5 is checked on the first 2,000.
 const missing = chromiumMissing();
 let page: Promise<ChromiumPage> | undefined;
-const createBackend = async () => browserWebGpuBackend((await (page ??= openChromiumPage())).page);
+const webgpu = { name: 'webgpu', create: async () => browserWebGpuBackend((await (page ??= openChromiumPage())).page) };
 const [lenet300, lenet5] = conformanceFiles();
 await tf.setBackend('cpu');
 
@@ -18,6 +18,6 @@ afterAll(async () => {
 });
 
 describe.skipIf(missing !== undefined)(`webgpu in headless Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  describeFileConformance({ backendName: 'webgpu', createBackend, files: [lenet300] });
-  describeFileConformance({ backendName: 'webgpu', createBackend, files: [lenet5], limit: 2000 });
+  describeFileConformance({ backends: [webgpu], files: [lenet300] });
+  describeFileConformance({ backends: [webgpu], files: [lenet5], limit: 2000 });
 });

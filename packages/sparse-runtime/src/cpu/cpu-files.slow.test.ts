@@ -1,4 +1,0 @@
-import { describeFileConformance } from '../testing/file-conformance.js';
-import { createCpuBackend } from './index.js';
-
-describeFileConformance({ backendName: 'cpu', createBackend: () => createCpuBackend() });
