@@ -5,7 +5,7 @@
  */
 import { createRandom, exactInFloat16, roundToFloat16, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
-import { clusterTensor, codeWithErrorFeedback, FLOAT16_CENTROID_MAX_BITS, roundWithErrorFeedback, type ErrorFeedback } from '@dc/quantize';
+import { clusterTensor, codeWithErrorFeedback, roundWithErrorFeedback, type ErrorFeedback } from '@dc/quantize';
 import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
 import type { BiasCorrection } from './bias-correction.js';
 import { graphModelRecord, type GraphModelSource, type GraphModelSourceTensor } from './source.js';
@@ -86,7 +86,7 @@ export interface CompressedWeight {
  * Compresses one float32 weight as `allocation` says: its `sparsity` fraction of smallest
  * magnitudes to exact zeros (`pruneToSparsity` of `@dc/prune`), then, when `bits` is set, its kept
  * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
- * init, sorted 1-D Lloyd; float16 centroids up to `FLOAT16_CENTROID_MAX_BITS`, 10), learned on the weights divided by per-channel scales when `channels`
+ * init, sorted 1-D Lloyd), learned on the weights divided by per-channel scales when `channels`
  * is set (each weight then `float32(scale × centroid)`); without bits, `float16` rounds the kept
  * values to float16. With `feedback` (the moments of the op consuming the weight, laid out
  * `[inputs, outputs]`), the same weights are pruned and the same codebook learned, but each kept
@@ -110,9 +110,7 @@ export function compressWeight(input: Float32Array, allocation: TensorAllocation
     return { values: fed.values, error: fed.error };
   }
   const channels = allocation.channels === undefined ? {} : { channels: allocation.channels };
-  // Centroids in float16 up to 10 bits (the file stores them in 2 bytes); finer codes keep float32.
-  const centroidFormat = allocation.bits <= FLOAT16_CENTROID_MAX_BITS ? 'float16' : 'float32';
-  const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', centroidFormat, ...channels }, createRandom(options.seed ?? 1));
+  const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', ...channels }, createRandom(options.seed ?? 1));
   // Nothing left to cluster (every value zero): the zeros are stored as floats.
   if (clustered.codebook.centroids.length === 0) return { values: pruned };
   if (!feedback) return { values: clustered.values, codebook: clustered.codebook };

@@ -1,4 +1,4 @@
-import { createRandom, exactInFloat16 } from '@dc/core';
+import { createRandom } from '@dc/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { thrownError as thrown } from '@dc/core/testing';
@@ -63,34 +63,6 @@ describe('clusterTensor', () => {
     expect(c10.sse).toBeLessThan(c8.sse / 10);
     expect(c12.sse).toBeLessThan(c10.sse / 10);
     expect(thrown(() => run(13)).code).toBe('INVALID_OPTION');
-  });
-
-  it("centroidFormat 'float16': every centroid a float16, weights at their nearest, the squared error within 1% of float32's up to 10 bits", () => {
-    const r = createRandom(3);
-    // Laplacian weights, as trained layers have.
-    const values = Float32Array.from({ length: 20000 }, () => {
-      const u = r.next() - 0.5;
-      return -0.05 * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
-    });
-    for (const channels of [undefined, 32]) {
-      for (const bits of [4, 8, 10]) {
-        const opts: ClusterTensorOptions = { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 300, ...(channels === undefined ? {} : { channels }) };
-        const full = clusterTensor(values, undefined, opts, createRandom(1));
-        const half = clusterTensor(values, undefined, { ...opts, centroidFormat: 'float16' }, createRandom(1));
-        const { centroids, codes } = half.codebook;
-        expect(exactInFloat16(centroids)).toBe(true);
-        expect(exactInFloat16(full.codebook.centroids)).toBe(false);
-        for (let i = 1; i < centroids.length; i++) expect(centroids[i]).toBeGreaterThan(centroids[i - 1]);
-        // Unscaled, each weight takes its nearest rounded centroid.
-        if (channels === undefined) for (let i = 0; i < values.length; i += 97) expect(Math.abs(values[i] - centroids[codes[i]])).toBe(Math.min(...Array.from(centroids, (c) => Math.abs(values[i] - c))));
-        expect(half.sse).toBeGreaterThanOrEqual(full.sse * 0.999);
-        expect(half.sse).toBeLessThan(full.sse * 1.01);
-      }
-    }
-    // Beyond float16's range the centroids stay float32.
-    const huge = clusterTensor(Float32Array.of(1e5, 2e5, 3e5, -7e4), undefined, { bits: 2, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 10, centroidFormat: 'float16' }, createRandom(1));
-    expect(Array.from(huge.codebook.centroids)).toEqual([-7e4, 1e5, 2e5, 3e5]);
-    expect(thrown(() => clusterTensor(values, undefined, { bits: 4, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 10, centroidFormat: 'float64' as never }, createRandom(1))).code).toBe('INVALID_OPTION');
   });
 
   it('never clusters a pruned weight, even when the mask disagrees with the values', () => {

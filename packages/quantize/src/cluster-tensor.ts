@@ -3,14 +3,13 @@
  * of an unpruned tensor) are not clustered: they stay exactly 0 and pull no centroid.
  *
  * With `emptyClusters: 'reseed'`, empty centroids are first moved onto badly fitting weights and
- * Lloyd runs again (see `reseedEmpty`). Then centroid tidying, in this order: round to float32 (the file's precision; float16 with
- * `centroidFormat: 'float16'`), drop exact duplicates,
+ * Lloyd runs again (see `reseedEmpty`). Then centroid tidying, in this order: round to float32 (the file's precision), drop exact duplicates,
  * assign every kept weight to its nearest centroid (ties to the lower one), drop centroids that
  * got no weight, and repeat the assignment until none is empty. So the codebook can have fewer
  * than `2 ** bits` centroids (an empty cluster of the linear init between the two lobes of a
  * pruned layer simply disappears), and they are sorted, distinct and inside [min, max].
  */
-import { roundToFloat16, type Codebook, type RandomSource } from '@dc/core';
+import type { Codebook, RandomSource } from '@dc/core';
 import { initCentroids } from './init.js';
 import { lloyd1d, midpoints, nearest, upperBound } from './lloyd-1d.js';
 import { mlKmeans1d } from './ml-kmeans-run.js';
@@ -33,17 +32,7 @@ export interface ClusterTensorOptions {
    * position `p` belongs to channel `p mod channels`. Absent: one codebook for the raw weights.
    */
   readonly channels?: number;
-  /**
-   * The precision of the centroids: `'float32'` (default) or `'float16'`, rounded to the nearest
-   * float16 before the weights are assigned to them, so that a writer stores the codebook in 2
-   * bytes per entry exactly (with channel scales: the scaled centroids, within ±1). Weights beyond
-   * the float16 range (65,504) keep float32 centroids.
-   */
-  readonly centroidFormat?: CentroidFormat;
 }
-
-/** The precision of a codebook's centroids. */
-export type CentroidFormat = 'float32' | 'float16';
 
 /** A clustered tensor: its codebook, its new values and what it cost. */
 export interface ClusteredTensor {
@@ -57,9 +46,6 @@ export interface ClusteredTensor {
   readonly sse: number;
 }
 
-/** The largest finite float16. */
-const FLOAT16_MAX = 65504;
-
 /** Flat positions (ascending) of the weights to cluster: kept by `mask` (when given) and nonzero. */
 export function keptPositions(values: Float32Array, mask?: Uint8Array): Uint32Array {
   let n = 0;
@@ -70,12 +56,9 @@ export function keptPositions(values: Float32Array, mask?: Uint8Array): Uint32Ar
   return out;
 }
 
-/**
- * Float32 (or, with `format` `'float16'`, float16), sorted, distinct centroids of which none is
- * empty for sorted data `xs`.
- */
-export function tidyCentroids(raw: ArrayLike<number>, xs: Float64Array, format: CentroidFormat = 'float32'): Float32Array {
-  let c = (format === 'float16' ? Float32Array.from(raw, roundToFloat16) : Float32Array.from(raw)).sort();
+/** Float32, sorted, distinct centroids of which none is empty for sorted data `xs`. */
+export function tidyCentroids(raw: ArrayLike<number>, xs: Float64Array): Float32Array {
+  let c = Float32Array.from(raw).sort();
   c = c.filter((v, i) => i === 0 || v !== c[i - 1]);
   for (;;) {
     const mids = midpoints(c);
@@ -132,9 +115,7 @@ export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined
       run = lloyd(next);
       iterations += run.iterations;
     }
-    // float16 only where every centroid fits (they lie within the weights' range).
-    const half = options.centroidFormat === 'float16' && Math.max(-xs[0], xs[xs.length - 1]) <= FLOAT16_MAX;
-    centroids = tidyCentroids(run.centroids, xs, half ? 'float16' : 'float32');
+    centroids = tidyCentroids(run.centroids, xs);
     converged = run.converged;
   }
   const codes = assignCodes(kept, centroids);

@@ -4,7 +4,7 @@
  * run; layer names are checked against the model before the pipeline's first stage.
  */
 import { assertLayerNames, layerReferences, optionChecks, type JsonValue, type Layer, type Model, type OptionChecks, type OptionKeys, type ParamRef } from '@dc/core';
-import type { CentroidFormat, ClusterTensorOptions } from './cluster-tensor.js';
+import type { ClusterTensorOptions } from './cluster-tensor.js';
 
 /** How the initial centroids are placed (paper §3.2; linear was the paper's best). */
 export type CentroidInit = 'linear' | 'density' | 'random' | 'kmeans++';
@@ -97,8 +97,7 @@ type BitsByKind = Exclude<ClusterWeightsOptions['bits'], number | undefined>;
 const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true, depthwiseConv2d: true };
 
 const EMPTY_CLUSTERS: readonly EmptyClusters[] = ['drop', 'reseed'];
-const CENTROID_FORMATS: readonly CentroidFormat[] = ['float32', 'float16'];
-const TENSOR_KEYS: OptionKeys<ClusterTensorOptions> = { bits: true, init: true, algorithm: true, maxIterations: true, emptyClusters: true, channels: true, centroidFormat: true };
+const TENSOR_KEYS: OptionKeys<ClusterTensorOptions> = { bits: true, init: true, algorithm: true, maxIterations: true, emptyClusters: true, channels: true };
 
 const check: OptionChecks = optionChecks(STAGE, {
   channels: "Pass the product of the tensor's last extents (the output channels of a [.., in, out] kernel), or leave channels out.",
@@ -111,14 +110,6 @@ export function assertBits(bits: unknown, option: string): asserts bits is numbe
 
 /** The most bits per code of {@link clusterTensor} (a post-training writer's fine codes; the stage's stop at 8). */
 export const MAX_TENSOR_BITS = 12;
-
-/**
- * The most bits per code whose centroids a post-training writer rounds to float16 (2 bytes per
- * codebook entry instead of 4; `centroidFormat` of {@link clusterTensor}). Rounding moves a
- * centroid by at most 2^-11 of its magnitude: on 20,000 Laplacian weights the squared error grew
- * by 0.01% at 8 bits and 0.3% at 10, but 4.7% at 12, where centroids lie closer than that.
- */
-export const FLOAT16_CENTROID_MAX_BITS = 10;
 
 /**
  * Validates `options` and fills in defaults; throws `INVALID_OPTION` naming the bad option
@@ -193,7 +184,6 @@ export function assertClusterTensorOptions(options: unknown, size: number): asse
   check.oneOf(options.algorithm, 'algorithm', ALGORITHMS);
   check.number(options.maxIterations, 'maxIterations', { integer: true, min: 1 });
   if (options.emptyClusters !== undefined) check.oneOf(options.emptyClusters, 'emptyClusters', EMPTY_CLUSTERS);
-  if (options.centroidFormat !== undefined) check.oneOf(options.centroidFormat, 'centroidFormat', CENTROID_FORMATS);
   if (options.channels !== undefined) {
     check.number(options.channels, 'channels', { integer: true, min: 1 });
     check.that(size % options.channels === 0, 'channels', `${options.channels} does not divide the tensor's ${size} weights`);

@@ -5,7 +5,7 @@
  */
 import { createRandom, entropyOf, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
-import { clusterTensor, FLOAT16_CENTROID_MAX_BITS } from '@dc/quantize';
+import { clusterTensor } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
 
 /** One tensor's compressed values and what the writer spends on them. */
@@ -17,8 +17,6 @@ export interface CompressedTensor {
   readonly codeBits: number;
   /** Codebook entries (0 for float). */
   readonly centroids: number;
-  /** Bytes the file spends per codebook entry: 2 when every centroid is a float16, else 4 (default). */
-  readonly centroidBytes?: number;
   /**
    * The error the planner prices this change by, when the compression measured its own (e.g. the
    * op's output error of error-feedback rounding); absent: Σ (w − ŵ)² of the values.
@@ -42,7 +40,7 @@ export interface TensorForm {
 
 /**
  * The default {@link CompressTensor}: `pruneToSparsity`, then `clusterTensor` (linear init, Lloyd,
- * 50 iterations; float16 centroids up to `FLOAT16_CENTROID_MAX_BITS`, 10), with per-channel scales when `form.channels` is given (one codebook on the
+ * 50 iterations), with per-channel scales when `form.channels` is given (one codebook on the
  * weights divided by each channel's largest magnitude), or, without bits, the kept values rounded
  * to float16 when `form.float16`.
  */
@@ -55,16 +53,9 @@ export const compressTensor: CompressTensor = (values, sparsity, bits, form = {}
     if (form.float16) out.forEach((v, i) => (out[i] = roundToFloat16(v)));
     return { values: out, kept, codeBits: form.float16 ? 16 : 32, centroids: 0 };
   }
-  const centroidFormat = bits <= FLOAT16_CENTROID_MAX_BITS ? 'float16' : 'float32';
-  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50, centroidFormat, ...(form.channels === undefined ? {} : { channels: form.channels }) }, createRandom(1));
-  const { centroids } = out.codebook;
-  return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, centroids.length), centroids: centroids.length, centroidBytes: centroidBytesOf(centroids) };
+  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50, ...(form.channels === undefined ? {} : { channels: form.channels }) }, createRandom(1));
+  return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, out.codebook.centroids.length), centroids: out.codebook.centroids.length };
 };
-
-/** Bytes per codebook entry of `centroids` in the file: 2 when every one is a float16, else 4. */
-export function centroidBytesOf(centroids: Float32Array): number {
-  return exactInFloat16(centroids) ? 2 : 4;
-}
 
 /** Shannon entropy (bits per symbol) of `codes` taking `k` values. */
 export function entropyBits(codes: ArrayLike<number>, k: number): number {
@@ -157,7 +148,7 @@ export function tensorCandidates(values: Float32Array, grid: CandidateGrid, comp
     for (const ch of grid.channels === undefined ? [undefined] : [undefined, grid.channels]) {
       const c = compress(values, s, b, ch === undefined ? {} : { channels: ch });
       const total = changeError(values, c);
-      const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids, c.centroidBytes) + (ch === undefined ? 0 : 2 * ch);
+      const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) + (ch === undefined ? 0 : 2 * ch);
       out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });
     }
   };

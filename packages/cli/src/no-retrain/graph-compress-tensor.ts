@@ -3,7 +3,7 @@
  * `compressWeight`, the very function the `.dcm` writer applies, so what the planner verifies is
  * exactly what the file decodes to.
  */
-import { centroidBytesOf, entropyBits, type CompressTensor } from '@dc/allocate';
+import { entropyBits, type CompressTensor } from '@dc/allocate';
 import { compressWeight } from '@dc/graph-model';
 import type { ErrorFeedback } from '@dc/quantize';
 
@@ -18,8 +18,7 @@ export function graphCompressTensorWith(feedback?: ErrorFeedback): CompressTenso
     let kept = 0;
     for (const v of c.values) if (v !== 0) kept++;
     const k = c.codebook?.centroids.length ?? 0;
-    const codebook = c.codebook ? { codeBits: entropyBits(c.codebook.codes, k), centroidBytes: centroidBytesOf(c.codebook.centroids) } : { codeBits: form.float16 ? 16 : 32 };
-    return { values: c.values, kept, ...codebook, centroids: k, ...(c.error === undefined ? {} : { error: c.error }) };
+    return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k, ...(c.error === undefined ? {} : { error: c.error }) };
   };
 }
 
