@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeBackend } from '../backend.js';
 import { loadCompressedModel } from '../model/load.js';
+import type { LoadedModel } from '../model/loaded-model.js';
 import { createSession } from '../session.js';
 import { maxRelativeError, referencePredict } from './reference.js';
 import { skipReason } from './skips.js';
@@ -71,15 +72,18 @@ function argmaxHits(out: Float32Array, labels: Uint8Array, offset: number, class
 
 const BATCH = 1000;
 
-/** A file's dense reconstruction run on the first `n` test images: outputs, batch by batch. */
-async function referenceOutputs(path: string, n: number): Promise<Float32Array[]> {
-  const { loadMnist } = await import('@dc/core/mnist');
-  const { test } = await loadMnist();
-  const model = await loadCompressedModel(path);
+/** Batch `i` of the first `n` of `images` for `model`: its inputs and its size (the last one may be short). */
+function batchOf(model: LoadedModel, images: Float32Array, n: number, i: number): { x: Float32Array; batch: number } {
+  const batch = Math.min(BATCH, n - i * BATCH);
+  return { x: images.subarray(i * BATCH * model.inputSize, (i * BATCH + batch) * model.inputSize), batch };
+}
+
+/** `model`'s dense reconstruction run on the first `n` of `images`: outputs, batch by batch. */
+async function referenceOutputs(model: LoadedModel, images: Float32Array, n: number): Promise<Float32Array[]> {
   const outputs: Float32Array[] = [];
-  for (let b0 = 0; b0 < n; b0 += BATCH) {
-    const batch = Math.min(BATCH, n - b0);
-    outputs.push(await referencePredict(tf, model.compressed, test.images.subarray(b0 * model.inputSize, (b0 + batch) * model.inputSize), batch));
+  for (let i = 0; i * BATCH < n; i++) {
+    const { x, batch } = batchOf(model, images, n, i);
+    outputs.push(await referencePredict(tf, model.compressed, x, batch));
   }
   return outputs;
 }
@@ -99,22 +103,22 @@ export function describeFileConformance(options: FileConformanceOptions): void {
           const { loadMnist } = await import('@dc/core/mnist');
           const { test } = await loadMnist();
           const n = Math.min(options.limit ?? test.count, test.count);
-          const key = `${file.path!}#${n}`;
-          if (!references.has(key)) references.set(key, referenceOutputs(file.path!, n));
-          const reference = await references.get(key)!;
           const model = await loadCompressedModel(file.path!);
+          const key = `${file.path!}#${n}`;
+          if (!references.has(key)) references.set(key, referenceOutputs(model, test.images, n));
+          const reference = await references.get(key)!;
           const session = await createSession(model, { backend: await backend.create() });
           const classes = model.outputSize;
           let hits = 0;
           let refHits = 0;
           let worst = 0;
           try {
-            for (let b0 = 0, i = 0; b0 < n; b0 += BATCH, i++) {
-              const batch = Math.min(BATCH, n - b0);
-              const y = await session.predict(test.images.subarray(b0 * model.inputSize, (b0 + batch) * model.inputSize), batch);
+            for (let i = 0; i * BATCH < n; i++) {
+              const { x, batch } = batchOf(model, test.images, n, i);
+              const y = await session.predict(x, batch);
               worst = Math.max(worst, maxRelativeError(y, reference[i], batch));
-              hits += argmaxHits(y, test.labels, b0, classes);
-              refHits += argmaxHits(reference[i], test.labels, b0, classes);
+              hits += argmaxHits(y, test.labels, i * BATCH, classes);
+              refHits += argmaxHits(reference[i], test.labels, i * BATCH, classes);
             }
           } finally {
             session.dispose();
