@@ -16,10 +16,11 @@ export function indexBits(density: number): number {
 
 /**
  * Predicted bytes of one layer's kernel: kept weights × (code bits + index bits) / 8 plus a
- * float32 codebook of `centroids` entries (default `2^bits`). `codeBits` (default `bits`) is the
- * bits per code actually spent, e.g. the entropy of the code histogram under Huffman coding.
+ * codebook of `centroids` entries (default `2^bits`) of `centroidBytes` each (default 4: float32;
+ * 2 where the writer stores codebooks as float16). `codeBits` (default `bits`) is the bits per
+ * code actually spent, e.g. the entropy of the code histogram under Huffman coding.
  */
-export function layerBytes(params: number, sparsity: number, bits: number, codeBits: number = bits, centroids: number = 2 ** bits): number {
+export function layerBytes(params: number, sparsity: number, bits: number, codeBits: number = bits, centroids: number = 2 ** bits, centroidBytes: number = 4): number {
   const kept = Math.round((1 - sparsity) * params);
-  return (kept * (codeBits + indexBits(kept / params))) / 8 + 4 * centroids;
+  return (kept * (codeBits + indexBits(kept / params))) / 8 + centroidBytes * centroids;
 }

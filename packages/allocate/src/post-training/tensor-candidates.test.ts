@@ -21,6 +21,24 @@ describe('tensor candidates', () => {
     expect(cands[2].quantizeError).toBe(0);
   });
 
+  it('prices floats and codebooks at the widths the writer stores them in (a float16 writer: 2 bytes each)', () => {
+    const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin((i + 1) * 12.9898) * 0.3);
+    // A writer that stores every float and codebook entry as float16 says so in codeBits and centroidBytes.
+    const half = (v: Float32Array, s: number, b: number | null) => {
+      const c = compressTensor(v, s, b);
+      return b === null ? { ...c, codeBits: 16 } : { ...c, centroidBytes: 2 };
+    };
+    const cands = tensorCandidates(values, { sparsities: [0], bits: [4], probeSparsity: 0.5 }, half);
+    expect(cands.map((c) => [c.sparsity, c.bits])).toEqual([[0, null], [0, 4], [0.5, null]]);
+    expect(cands[0].bytes).toBe(2000);
+    const c4 = compressTensor(values, 0, 4);
+    expect(cands[1].bytes).toBeCloseTo((1000 * c4.codeBits) / 8 + 2 * c4.centroids, 9);
+    expect(cands[2].bytes).toBeCloseTo((500 * (16 + indexBits(0.5))) / 8, 9);
+    // The same tensor priced for a float32 writer: twice the floats, 4 bytes per centroid.
+    const full = tensorCandidates(values, { sparsities: [0], bits: [4], probeSparsity: 0.5 }, compressTensor);
+    expect(full.map((c) => c.bytes)).toEqual([4000, cands[1].bytes + 2 * c4.centroids, (500 * (32 + indexBits(0.5))) / 8]);
+  });
+
   it("prices by a compression's own error where it reports one (pruning's share, and the rest as the codes')", () => {
     const values = Float32Array.from({ length: 600 }, (_, i) => Math.cos(i * 7.1) * 0.2);
     // A stand-in output error: 3 per pruned-float candidate, 5 once coded, 1 for float16.

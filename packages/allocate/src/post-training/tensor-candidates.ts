@@ -13,10 +13,15 @@ export interface CompressedTensor {
   /** The reconstruction: pruned weights exactly 0, kept ones replaced by their centroid. */
   readonly values: Float32Array;
   readonly kept: number;
-  /** Bits per kept weight's code after entropy coding (the code histogram's entropy); 32 for float. */
+  /**
+   * Bits per kept weight's code after entropy coding (the code histogram's entropy); for floats
+   * (`bits` null), the bits the writer stores each kept value in: 32, or 16 where it stores float16.
+   */
   readonly codeBits: number;
   /** Codebook entries (0 for float). */
   readonly centroids: number;
+  /** Bytes the writer spends per codebook entry: 4 (float32, the default) or 2 (float16). */
+  readonly centroidBytes?: number;
   /**
    * The error the planner prices this change by, when the compression measured its own (e.g. the
    * op's output error of error-feedback rounding); absent: Σ (w − ŵ)² of the values.
@@ -105,7 +110,7 @@ export interface TensorCandidate {
   readonly pruneError: number;
   /** The error the codes add to it (0 for float): Σ (w − ŵ)² over the kept weights, or the compression's own measure less `pruneError`. */
   readonly quantizeError: number;
-  /** Predicted bytes in the file (see `layerBytes`; float: 4 bytes per kept weight plus the index). */
+  /** Predicted bytes in the file (see `layerBytes`; float: 4 bytes per kept weight, 2 where stored float16, plus the index). */
   readonly bytes: number;
 }
 
@@ -131,14 +136,17 @@ export interface CandidateGrid {
  * per weight, for tensors that cannot take coarse ones), plus the pruned-but-float candidate at
  * `probeSparsity` (what the pruning probe measures). Unpruned floats cost their
  * {@link losslessBytes} (values a converter quantized are coded by their exact codebook); pruned
- * floats 2 bytes each when every value is a float16, else 4. With `channels`, each coded candidate
+ * floats 2 bytes each when every value is a float16 or the writer stores floats as float16 (the
+ * `codeBits` of `compress(values, 0, null)`), else 4; codebooks cost each compression's
+ * `centroidBytes` per entry. With `channels`, each coded candidate
  * also comes with per-channel scales (its bytes plus one float16 scale per channel); with
  * `float16`, a float32 tensor may also be rounded to float16 (at most 2 bytes per weight: the
  * rounded values' {@link losslessBytes}).
  */
 export function tensorCandidates(values: Float32Array, grid: CandidateGrid, compress: CompressTensor): TensorCandidate[] {
   const n = values.length;
-  const floatBits = exactInFloat16(values) ? 16 : 32;
+  // Floats as the writer stores them: 16 bits where every value is a float16 or it rounds them so.
+  const floatBits = exactInFloat16(values) || compress(values, 0, null).codeBits <= 16 ? 16 : 32;
   const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytesOf(values, floatBits) }];
   if (grid.float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
     const rounded = compress(values, 0, null, { float16: true });
@@ -148,7 +156,7 @@ export function tensorCandidates(values: Float32Array, grid: CandidateGrid, comp
     for (const ch of grid.channels === undefined ? [undefined] : [undefined, grid.channels]) {
       const c = compress(values, s, b, ch === undefined ? {} : { channels: ch });
       const total = changeError(values, c);
-      const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids) + (ch === undefined ? 0 : 2 * ch);
+      const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids, c.centroidBytes) + (ch === undefined ? 0 : 2 * ch);
       out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });
     }
   };

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeContainer, densify } from '@dc/core';
+import { decodeContainer, densify, describeContainer } from '@dc/core';
 import { fileHandler } from '@dc/core/tfjs';
 import { huffmanDecoder } from '@dc/huffman';
 import { ransDecoder } from '@dc/rans';
@@ -68,6 +68,11 @@ describe('dc compress --no-retrain --calibration', () => {
     // The planner verified the model as the file stores it (clustered as the pipeline does, float16 values): the same error, up to kernel arithmetic.
     expect(Math.abs(result.calibrationFidelity.outputs[0].relativeError - result.plan.fidelity.outputs[0].relativeError)).toBeLessThan(1e-5);
     expect(result.calibrationFidelity.withinBudget).toBe(true);
+    // The planner prices kernels as the file stores them (float16 floats and codebooks here).
+    const kernels = describeContainer(new Uint8Array(readFileSync(out))).tensors.filter((t) => t.key in result.plan.allocation);
+    const written = kernels.reduce((a, t) => a + t.bytes, 0);
+    expect(kernels).toHaveLength(2);
+    expect(Math.abs(result.plan.predictedBytes / written - 1)).toBeLessThan(0.01);
     expect(result.testSamples).toBe(5);
     expect(result.testFidelity.outputs[0].relativeError).toBeLessThan(0.2);
     // Photographs come with jittered copies: one more reference run per draw, the original's own drift reported.

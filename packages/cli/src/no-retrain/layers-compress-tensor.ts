@@ -11,16 +11,24 @@ import { createRandom, listParams, roundToFloat16, type Model } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 
-/** {@link CompressTensor} as the LayersModel pipeline clusters (see the module comment); forms (scales, float16 rounding) are not offered for layers. */
-export const layersCompressTensor: CompressTensor = (values, sparsity, bits) => {
-  const mask = sparsity > 0 ? pruneToSparsity({ values }, sparsity).mask : undefined;
-  const pruned = mask ? applyMask(values, mask) : new Float32Array(values);
-  let kept = 0;
-  for (const v of pruned) if (v !== 0) kept++;
-  if (bits === null) return { values: pruned, kept, codeBits: 32, centroids: 0 };
-  const c = clusterTensor(pruned, mask, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 300, emptyClusters: 'drop' }, createRandom(1));
-  return { values: c.values, kept, codeBits: entropyBits(c.codebook.codes, c.codebook.centroids.length), centroids: c.codebook.centroids.length };
-};
+/**
+ * {@link CompressTensor} as the LayersModel pipeline clusters (see the module comment), priced as
+ * the file stores it: kept floats in 2 bytes and codebook entries in 2 with `float16`, else 4.
+ * Forms (scales, float16 rounding) are not offered for layers. The values are those clustered,
+ * not rounded: the planner's runs round every parameter as stored ({@link asStored}).
+ */
+export function layersCompressTensor(float16: boolean): CompressTensor {
+  const floatBytes = float16 ? 2 : 4;
+  return (values, sparsity, bits) => {
+    const mask = sparsity > 0 ? pruneToSparsity({ values }, sparsity).mask : undefined;
+    const pruned = mask ? applyMask(values, mask) : new Float32Array(values);
+    let kept = 0;
+    for (const v of pruned) if (v !== 0) kept++;
+    if (bits === null) return { values: pruned, kept, codeBits: 8 * floatBytes, centroids: 0 };
+    const c = clusterTensor(pruned, mask, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 300, emptyClusters: 'drop' }, createRandom(1));
+    return { values: c.values, kept, codeBits: entropyBits(c.codebook.codes, c.codebook.centroids.length), centroids: c.codebook.centroids.length, centroidBytes: floatBytes };
+  };
+}
 
 /**
  * A function from the weights a planner run changes to every parameter of `model` as the file

@@ -49,7 +49,7 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
       calibration,
       // Every run with the parameters as the file stores them (float16 unless --float32).
       run: (w, b) => runner.run(stored(correction ? correction.apply(w) : w), b),
-      compressTensor: layersCompressTensor,
+      compressTensor: layersCompressTensor(!o.float32),
       // The clusterWeights stage codes at most 8 bits.
       fineBitLevels: [],
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
