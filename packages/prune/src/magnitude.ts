@@ -3,6 +3,7 @@
  * the masks they give. A mask holds 1 where a weight is kept, 0 where it is pruned; a weight that
  * an earlier mask pruned stays pruned.
  */
+import quickselect from 'quickselect';
 
 /** Values of one tensor with its current mask (absent: all kept). */
 export interface MaskedValues {
@@ -68,10 +69,9 @@ export function pruneSmallest(inputs: readonly MaskedValues[], count: number): P
   const magnitudes = new Float32Array(total);
   let j = 0;
   for (const { values, mask } of inputs) for (let i = 0; i < values.length; i++) if (isKept(mask, i)) magnitudes[j++] = Math.abs(values[i]);
-  magnitudes.sort();
-  const threshold = magnitudes[m - 1];
+  const threshold = mthSmallest(magnitudes, m);
   let below = 0;
-  for (let i = 0; i < m; i++) if (magnitudes[i] < threshold) below++;
+  for (let i = 0; i < magnitudes.length; i++) if (magnitudes[i] < threshold) below++;
   let tiesToPrune = m - below;
 
   const masks = copyMasks();
@@ -85,6 +85,18 @@ export function pruneSmallest(inputs: readonly MaskedValues[], count: number): P
     }
   });
   return masks.map((mask) => ({ mask, threshold }));
+}
+
+/**
+ * The `m`-th smallest of `magnitudes` (1-based; reorders them): a selection in linear time, where
+ * sorting all of them took most of the time of pruning a large tensor. NaN (which no comparison
+ * places) falls back to the sort, which puts it last.
+ */
+function mthSmallest(magnitudes: Float32Array, m: number): number {
+  if (magnitudes.some(Number.isNaN)) return magnitudes.sort()[m - 1];
+  // quickselect is typed for arrays; it only indexes and swaps, which a Float32Array does alike.
+  quickselect(magnitudes as unknown as number[], m - 1);
+  return magnitudes[m - 1];
 }
 
 /**

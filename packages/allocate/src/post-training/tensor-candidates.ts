@@ -52,7 +52,7 @@ export interface TensorForm {
 export const compressTensor: CompressTensor = (values, sparsity, bits, form = {}) => {
   const pruned = sparsity > 0 ? applyMask(values, pruneToSparsity({ values }, sparsity).mask) : values;
   let kept = 0;
-  for (const v of pruned) if (v !== 0) kept++;
+  for (let i = 0; i < pruned.length; i++) if (pruned[i] !== 0) kept++;
   if (bits === null) {
     const out = sparsity > 0 ? pruned : new Float32Array(values);
     if (form.float16) out.forEach((v, i) => (out[i] = roundToFloat16(v)));

@@ -16,7 +16,7 @@ export function graphCompressTensorWith(feedback?: ErrorFeedback): CompressTenso
   return (values, sparsity, bits, form = {}) => {
     const c = compressWeight(values, { sparsity, bits, ...form }, feedback ? { feedback } : {});
     let kept = 0;
-    for (const v of c.values) if (v !== 0) kept++;
+    for (let i = 0; i < c.values.length; i++) if (c.values[i] !== 0) kept++;
     const k = c.codebook?.centroids.length ?? 0;
     return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k, ...(c.error === undefined ? {} : { error: c.error }) };
   };

@@ -23,7 +23,7 @@ export function layersCompressTensor(float16: boolean): CompressTensor {
     const mask = sparsity > 0 ? pruneToSparsity({ values }, sparsity).mask : undefined;
     const pruned = mask ? applyMask(values, mask) : new Float32Array(values);
     let kept = 0;
-    for (const v of pruned) if (v !== 0) kept++;
+    for (let i = 0; i < pruned.length; i++) if (pruned[i] !== 0) kept++;
     if (bits === null) return { values: pruned, kept, codeBits: 8 * floatBytes, centroids: 0 };
     const c = clusterTensor(pruned, mask, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 300, emptyClusters: 'drop' }, createRandom(1));
     return { values: c.values, kept, codeBits: entropyBits(c.codebook.codes, c.codebook.centroids.length), centroids: c.codebook.centroids.length, centroidBytes: floatBytes };
