@@ -126,7 +126,7 @@ export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined
   assertClusterTensorOptions(options, values.length);
   if (options.channels !== undefined) return clusterScaled(values, mask, options, random, clusterTensor);
   const positions = keptPositions(values, mask);
-  // A plain loop: TypedArray.from with a map function calls it per element, ~50× slower.
+  // A plain loop: TypedArray.from with a map function calls it per element, several times slower.
   const kept = new Float64Array(positions.length);
   for (let i = 0; i < positions.length; i++) kept[i] = values[positions[i]];
   const xs = sortedFloat32(kept);
