@@ -96,7 +96,7 @@ function uint8Bytes(specs) {
 
 /** Benchmarks one model; throws with the reason when it cannot. */
 async function benchModel(ctx, name) {
-  const { tf, allocate, runner: runnerMod, inputs: imageInputs, graphModel, compressTensor } = ctx;
+  const { tf, allocate, runner: runnerMod, inputs: imageInputs, graphModel, compressTensorWith } = ctx;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   // Core's Node reader, the one `dc compress` uses (missing or short shards are DcErrors).
@@ -141,7 +141,7 @@ async function benchModel(ctx, name) {
         sensitivityBatches: ctx.sensitivityBatches,
         // The largest tensors, as many as the settings say whatever the machine's speed: the same command plans the same everywhere.
         maxProbedTensors: ctx.maxProbedTensors,
-        compressTensor,
+        compressTensor: compressTensorWith(),
         float16: ctx.float16,
         // Codes of 10 and 12 bits on unpruned tensors (the planner's default); --no-fine-bits: at most 8.
         ...(ctx.fineBits ? {} : { fineBitLevels: [] }),
@@ -293,8 +293,8 @@ export async function benchGraphModels({ root, corpus, images, only, onModel, ..
     // dc compress's jittered copies (JITTER_DRAWS draws, one after another).
     jitteredDraws: (await mod(root, 'cli', 'no-retrain/calibration')).jitteredDraws,
     graphModel,
-    // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to.
-    compressTensor: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensor,
+    // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to (one per model).
+    compressTensorWith: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensorWith,
     planInputs: (await mod(root, 'cli', 'no-retrain/graph-plan-inputs')).graphPlanInputs,
     calibration: await Promise.all(CALIBRATION_IMAGES.map(readPhoto)),
     test: await Promise.all(TEST_IMAGES.map(readPhoto)),

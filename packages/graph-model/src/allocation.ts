@@ -3,7 +3,7 @@
  * The seam between this package (which applies an allocation) and whatever chooses one: fixed
  * flags (`dc compress --sparsity --bits`) or a fidelity-budget planner measuring output drift.
  */
-import { DcError, isChannelCount } from '@dc/core';
+import { DcError, FLOAT16_MAX, isChannelCount } from '@dc/core';
 import { MAX_TENSOR_BITS } from '@dc/quantize';
 import type { GraphModelSourceTensor } from './source.js';
 
@@ -84,7 +84,7 @@ export function checkAllocation(allocation: GraphAllocation, tensors: readonly G
     if (a.bits !== null && !(Number.isInteger(a.bits) && a.bits >= 1 && a.bits <= MAX_TENSOR_BITS)) fail(`bits ${String(a.bits)} is not null or an integer from 1 to ${MAX_TENSOR_BITS}`);
     if (a.float16 !== undefined && typeof a.float16 !== 'boolean') fail('float16 is not true or false');
     if (a.float16 && a.bits !== null) fail('float16 rounds float values: it needs bits null');
-    if (a.float16 && !Array.prototype.every.call(t!.values, (v: number) => Math.abs(v) <= 65504)) fail('float16: a value is past float16\'s range (65504)');
+    if (a.float16 && !Array.prototype.every.call(t!.values, (v: number) => Math.abs(v) <= FLOAT16_MAX)) fail(`float16: a value is past float16's range (${FLOAT16_MAX})`);
     if (a.channels !== undefined) {
       if (a.bits === null) fail('channels (per-channel scales) needs bits');
       if (!Number.isInteger(a.channels) || !isChannelCount(t!.shape, a.channels)) fail(`channels ${String(a.channels)} is not the product of the last extents of [${t!.shape.join(', ')}]`);

@@ -3,12 +3,12 @@
  * magnitude pruning (`@dc/prune`) then k-means weight sharing (`@dc/quantize`, sorted 1-D Lloyd
  * from a linear init, as the paper recommends) under a given {@link GraphAllocation}.
  */
-import { createRandom, exactInFloat16, roundToFloat16, type Codebook, type GraphModelRecord, type GraphModelWeight, type StageProvenance } from '@dc/core';
-import { applyMask, pruneToSparsity } from '@dc/prune';
-import { clusterTensor, codeWithErrorFeedback, roundWithErrorFeedback, type ErrorFeedback } from '@dc/quantize';
+import type { GraphModelRecord, GraphModelWeight, StageProvenance } from '@dc/core';
+import type { ErrorFeedback } from '@dc/quantize';
 import { checkAllocation, type GraphAllocation, type TensorAllocation } from './allocation.js';
 import type { BiasCorrection } from './bias-correction.js';
 import { graphModelRecord, type GraphModelSource, type GraphModelSourceTensor } from './source.js';
+import { compressWeight, positiveZeros } from './weight-compressor.js';
 
 /** The stage name recorded in a file's provenance. */
 export const GRAPH_COMPRESS_STAGE = 'dc:graph-compress';
@@ -59,62 +59,6 @@ export interface CompressedGraphModel {
   readonly stages: readonly StageProvenance[];
   /** The weights exactly as the file decodes them (float32 dense; int32 / bool as stored). */
   reconstruct(): GraphModelSourceTensor[];
-}
-
-/** `values` with every -0 made +0 (the file stores zeros as +0). */
-function positiveZeros(values: Float32Array): Float32Array {
-  const out = new Float32Array(values);
-  for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = 0;
-  return out;
-}
-
-/** One float32 weight compressed: the values the file decodes to, and how the file stores them. */
-export interface CompressedWeight {
-  /**
-   * Pruned elements exactly +0, clustered ones their centroid, the others as given (-0 as +0).
-   * Without a codebook the writer stores the nonzero values: a weight pruning kept that was
-   * already zero (an already-sparse model) costs nothing.
-   */
-  readonly values: Float32Array;
-  /** The codebook (when clustered). */
-  readonly codebook?: Codebook;
-  /** With error feedback: the op's output error Σ_o Δw_o · (H + λI) · Δw_o of the change. */
-  readonly error?: number;
-}
-
-/**
- * Compresses one float32 weight as `allocation` says: its `sparsity` fraction of smallest
- * magnitudes to exact zeros (`pruneToSparsity` of `@dc/prune`), then, when `bits` is set, its kept
- * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
- * init, sorted 1-D Lloyd), learned on the weights divided by per-channel scales when `channels`
- * is set (each weight then `float32(scale × centroid)`); without bits, `float16` rounds the kept
- * values to float16. With `feedback` (the moments of the op consuming the weight, laid out
- * `[inputs, outputs]`), the same weights are pruned and the same codebook learned, but each kept
- * weight takes the centroid (or float, or float16) nearest its value after the errors of the
- * inputs before it were fed back (`@dc/quantize`'s `roundWithErrorFeedback`): the op's output
- * moves less, the weights more. The one function {@link compressGraphModel} uses per weight: a
- * planner that verifies `values` verifies exactly what the file will decode to.
- */
-export function compressWeight(input: Float32Array, allocation: TensorAllocation, options: Pick<CompressGraphModelOptions, 'seed' | 'maxIterations'> & { readonly feedback?: ErrorFeedback } = {}): CompressedWeight {
-  const values = positiveZeros(input);
-  const mask = allocation.sparsity > 0 ? pruneToSparsity({ values }, allocation.sparsity).mask : undefined;
-  const pruned = mask ? applyMask(values, mask) : values;
-  const feedback = options.feedback;
-  if (allocation.bits === null) {
-    // float16: the kept values rounded (the writer then stores them in 2 bytes, exactly); -0 stays +0.
-    if (!feedback || (!mask && !allocation.float16)) return { values: allocation.float16 ? pruned.map((v) => roundToFloat16(v) + 0) : pruned };
-    // Fed: a kept weight that was zero stays zero (the writer stores only the nonzero values), and
-    // weights that came as float16 stay float16 (stored in 2 bytes, as the planner prices them).
-    const half = allocation.float16 === true || exactInFloat16(values);
-    const fed = roundWithErrorFeedback(values, feedback, (p, v) => (pruned[p] === 0 ? 0 : half ? roundToFloat16(v) + 0 : Math.fround(v) + 0));
-    return { values: fed.values, error: fed.error };
-  }
-  const channels = allocation.channels === undefined ? {} : { channels: allocation.channels };
-  const clustered = clusterTensor(pruned, mask, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', ...channels }, createRandom(options.seed ?? 1));
-  // Nothing left to cluster (every value zero): the zeros are stored as floats.
-  if (clustered.codebook.centroids.length === 0) return { values: pruned };
-  if (!feedback) return { values: clustered.values, codebook: clustered.codebook };
-  return codeWithErrorFeedback(values, clustered.codebook, feedback);
 }
 
 function count(v: ArrayLike<number>): number {

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphTensorValues, readGraphModelHeader, roundToFloat16 } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
-import { compressGraphModel, decodeGraphModel, encodeGraphModel, loadGraphModelArtifacts, type GraphModelSource } from './index.js';
+import { prepareErrorFeedback } from '@dc/quantize';
+import { compressGraphModel, compressWeight, decodeGraphModel, encodeGraphModel, loadGraphModelArtifacts, type GraphModelSource } from './index.js';
 import { allocationErrorCode } from './fixture.test-support.js';
 import { writeFixture } from './testing/fixture.js';
 
@@ -32,5 +33,18 @@ describe('float16 rounding of float weights', () => {
     expect(code({ sparsity: 0, bits: 4, float16: true })).toBe('INVALID_OPTION');
     const big = { ...source, tensors: source.tensors.map((t) => (t.name === 'model/fc/weights' ? { ...t, values: new Float32Array(t.values.length).fill(7e4) } : t)) };
     expect(() => compressGraphModel(big, { 'model/fc/weights': { sparsity: 0, bits: null, float16: true } })).toThrow(/65504/);
+  });
+
+  it('a float weight that error feedback pushes past the format\'s range is stored as its largest finite value, not Infinity', () => {
+    // One output of two inputs that nearly always move together: pruning the first feeds its
+    // 1000 into the second, 65504 + ~990, past float16's (and, at 3e38, float32's) range.
+    const feedback = prepareErrorFeedback(Float64Array.from([1, 0.99, 0.99, 1]), 2, 0);
+    for (const float16 of [false, true]) {
+      const fed = compressWeight(Float32Array.from([1000, 65504]), { sparsity: 0.5, bits: null, float16 }, { feedback });
+      expect(Array.from(fed.values)).toEqual([0, 65504]);
+      expect(Number.isFinite(fed.error)).toBe(true);
+    }
+    const wide = compressWeight(Float32Array.from([1e38, 3.4e38]), { sparsity: 0.5, bits: null }, { feedback });
+    expect(Array.from(wide.values)).toEqual([0, Math.fround(3.4028234663852886e38)]);
   });
 });

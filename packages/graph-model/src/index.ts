@@ -14,7 +14,8 @@ export { addInputSums, biasCorrection, createBiasCorrection, measureInputSums, t
 export { patchMeans } from './patch-means.js';
 export { measureErrorFeedback, inputRows, DEFAULT_FEEDBACK_MAX_INPUTS, DEFAULT_FEEDBACK_ROWS, type ErrorFeedbackOptions } from './input-moments.js';
 export { executeGraph } from './execute-graph.js';
-export { compressGraphModel, compressWeight, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type CompressedWeight, type TensorCompression } from './compress.js';
+export { compressGraphModel, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type TensorCompression } from './compress.js';
+export { compressWeight, weightCompressor, type CompressedWeight, type CompressWeightOptions } from './weight-compressor.js';
 export { encodeGraphModel, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
 export { graphModelArtifacts } from './artifacts.js';
 export { dcmGraphModelHandler, decodeGraphModel, type DcmGraphModelHandlerOptions } from './handler.js';

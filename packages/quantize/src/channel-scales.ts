@@ -10,8 +10,7 @@
  * ones to a few values. Scaled, every channel uses the whole codebook (as per-channel
  * quantization in TFLite does), at the cost of one float16 per channel.
  */
-import { roundToFloat16, scaledValue, type RandomSource } from '@dc/core';
-import type { ClusteredTensor, ClusterTensorOptions } from './cluster-tensor.js';
+import { roundToFloat16 } from '@dc/core';
 
 /** The scale of each channel: its largest kept magnitude, in float16 when that is exact and nonzero, else float32; 1 for a channel with no kept weight. */
 export function channelScales(values: Float32Array, mask: Uint8Array | undefined, channels: number): Float32Array {
@@ -27,27 +26,10 @@ export function channelScales(values: Float32Array, mask: Uint8Array | undefined
   return scales;
 }
 
-/** {@link clusterTensor} with `options.channels` set and checked (see the module comment); `cluster` clusters the scaled weights. */
-export function clusterScaled(
-  values: Float32Array,
-  mask: Uint8Array | undefined,
-  options: ClusterTensorOptions,
-  random: RandomSource,
-  cluster: (values: Float32Array, mask: Uint8Array | undefined, options: ClusterTensorOptions, random: RandomSource) => ClusteredTensor,
-): ClusteredTensor {
-  const channels = options.channels!; // checked by clusterTensor: a whole divisor of values.length
-  const scales = channelScales(values, mask, channels);
+/** `values` divided by their channel's scale (position `p` in channel `p mod scales.length`), in float32. */
+export function scaledValues(values: Float32Array, scales: Float32Array): Float32Array {
+  const channels = scales.length;
   const scaled = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) scaled[i] = values[i] / scales[i % channels];
-  const { channels: _, ...plain } = options;
-  const inner = cluster(scaled, mask, plain, random);
-  const { positions, codes, centroids } = inner.codebook;
-  const out = new Float32Array(values.length);
-  let sse = 0;
-  for (let i = 0; i < positions.length; i++) {
-    const p = positions[i];
-    out[p] = scaledValue(scales[p % channels], centroids[codes[i]]);
-    sse += (values[p] - out[p]) ** 2;
-  }
-  return { ...inner, codebook: { ...inner.codebook, scales }, values: out, sse };
+  return scaled;
 }

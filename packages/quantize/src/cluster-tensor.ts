@@ -9,12 +9,12 @@
  * than `2 ** bits` centroids (an empty cluster of the linear init between the two lobes of a
  * pruned layer simply disappears), and they are sorted, distinct and inside [min, max].
  */
-import type { Codebook, RandomSource } from '@dc/core';
+import { scaledValue, type Codebook, type RandomSource } from '@dc/core';
 import { initCentroids } from './init.js';
 import { lloyd1d, midpoints, nearest, upperBound } from './lloyd-1d.js';
 import { mlKmeans1d } from './ml-kmeans-run.js';
-import { assertClusterTensorOptions, type CentroidInit, type ClusterAlgorithm, type EmptyClusters } from './options.js';
-import { clusterScaled } from './channel-scales.js';
+import { assertChannels, assertClusterTensorOptions, type CentroidInit, type ClusterAlgorithm, type EmptyClusters } from './options.js';
+import { channelScales, scaledValues } from './channel-scales.js';
 import { reseedEmpty } from './reseed.js';
 import { sortedFloat32 } from './sort-floats.js';
 
@@ -118,18 +118,59 @@ function countDistinct(xs: Float64Array): number {
 }
 
 /**
+ * What clustering one tensor works on, whatever the bit width: the weights to cluster (divided by
+ * their channel's scale with per-channel scales), their positions, and the same sorted. Built once
+ * by {@link clusterInput}, it can be clustered at several widths ({@link clusterAtWidth}), as a
+ * planner pricing candidates does, without gathering and sorting the weights again.
+ */
+export interface ClusterInput {
+  /** The tensor. */
+  readonly values: Float32Array;
+  /** Flat positions of the weights to cluster (kept and nonzero; nonzero once scaled), ascending. */
+  readonly positions: Uint32Array;
+  /** Those weights in position order, divided by their channel's scale when `scales` is set. */
+  readonly kept: Float64Array;
+  /** `kept` sorted ascending. */
+  readonly sorted: Float64Array;
+  /** Per-channel scales (the weight at position `p` is in channel `p mod scales.length`), with channels. */
+  readonly scales?: Float32Array;
+}
+
+/**
+ * The {@link ClusterInput} of `values` with `mask` (see {@link clusterTensor}), with per-channel
+ * scales over `channels` channels when given (channels not dividing the tensor: `INVALID_OPTION`).
+ * Does not modify its inputs.
+ */
+export function clusterInput(values: Float32Array, mask: Uint8Array | undefined, channels?: number): ClusterInput {
+  if (channels !== undefined) assertChannels(channels, values.length);
+  const scales = channels === undefined ? undefined : channelScales(values, mask, channels);
+  const clustered = scales ? scaledValues(values, scales) : values;
+  const positions = keptPositions(clustered, mask);
+  // A plain loop: TypedArray.from with a map function calls it per element, several times slower.
+  const kept = new Float64Array(positions.length);
+  for (let i = 0; i < positions.length; i++) kept[i] = clustered[positions[i]];
+  return { values, positions, kept, sorted: sortedFloat32(kept), ...(scales ? { scales } : {}) };
+}
+
+/**
  * Clusters the kept weights of `values` (see the module comment). Does not modify its inputs.
  * Bad options (an unknown key, bits outside 1..12, channels that do not divide the tensor) are
  * `INVALID_OPTION`.
  */
 export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined, options: ClusterTensorOptions, random: RandomSource): ClusteredTensor {
   assertClusterTensorOptions(options, values.length);
-  if (options.channels !== undefined) return clusterScaled(values, mask, options, random, clusterTensor);
-  const positions = keptPositions(values, mask);
-  // A plain loop: TypedArray.from with a map function calls it per element, several times slower.
-  const kept = new Float64Array(positions.length);
-  for (let i = 0; i < positions.length; i++) kept[i] = values[positions[i]];
-  const xs = sortedFloat32(kept);
+  const { channels, ...atWidth } = options;
+  return clusterAtWidth(clusterInput(values, mask, channels), atWidth, random);
+}
+
+/**
+ * {@link clusterTensor} of a prepared {@link ClusterInput} (its channels, if any, are the input's):
+ * exactly `clusterTensor(values, mask, { ...options, channels }, random)` for the input
+ * `clusterInput(values, mask, channels)`.
+ */
+export function clusterAtWidth(input: ClusterInput, options: Omit<ClusterTensorOptions, 'channels'>, random: RandomSource): ClusteredTensor {
+  assertClusterTensorOptions(options, input.values.length);
+  const { values, positions, kept, sorted: xs, scales } = input;
   const k = Math.min(2 ** options.bits, countDistinct(xs));
   let centroids: Float32Array = new Float32Array(0);
   let iterations = 0;
@@ -152,9 +193,11 @@ export function clusterTensor(values: Float32Array, mask: Uint8Array | undefined
   const out = new Float32Array(values.length);
   let sse = 0;
   for (let i = 0; i < positions.length; i++) {
-    const c = centroids[codes[i]];
-    out[positions[i]] = c;
-    sse += (kept[i] - c) ** 2;
+    const p = positions[i];
+    // Scaled: the value .dcm readers compute (docs/format.md §9.3), its error against the raw weight.
+    out[p] = scales ? scaledValue(scales[p % scales.length], centroids[codes[i]]) : centroids[codes[i]];
+    sse += (values[p] - out[p]) ** 2;
   }
-  return { codebook: { bits: options.bits, centroids, positions, codes }, values: out, iterations, converged, sse };
+  // Copies of the input's arrays: a caller may change its codebook, and the input serves other widths.
+  return { codebook: { bits: options.bits, centroids, positions: positions.slice(), codes, ...(scales ? { scales: scales.slice() } : {}) }, values: out, iterations, converged, sse };
 }

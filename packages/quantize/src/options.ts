@@ -184,10 +184,13 @@ export function assertClusterTensorOptions(options: unknown, size: number): asse
   check.oneOf(options.algorithm, 'algorithm', ALGORITHMS);
   check.number(options.maxIterations, 'maxIterations', { integer: true, min: 1 });
   if (options.emptyClusters !== undefined) check.oneOf(options.emptyClusters, 'emptyClusters', EMPTY_CLUSTERS);
-  if (options.channels !== undefined) {
-    check.number(options.channels, 'channels', { integer: true, min: 1 });
-    check.that(size % options.channels === 0, 'channels', `${options.channels} does not divide the tensor's ${size} weights`);
-  }
+  if (options.channels !== undefined) assertChannels(options.channels, size);
+}
+
+/** Throws `INVALID_OPTION` unless `channels` is a whole divisor of a tensor's `size` weights. */
+export function assertChannels(channels: unknown, size: number): asserts channels is number {
+  check.number(channels, 'channels', { integer: true, min: 1 });
+  check.that(size % (channels as number) === 0, 'channels', `${String(channels)} does not divide the tensor's ${size} weights`);
 }
 
 /** Layer kinds the stage can cluster (depthwise only when asked: see `bits`). */

@@ -5,41 +5,24 @@
  * runs it (scripts/deploy-check): the shipped LeNet-300-100 file on the cpu backend, on the first
  * 200 MNIST test images. Its outputs must equal the workspace runtime's, bit for bit, and be
  * right on the digits. In the slow project because it runs three builds (about a minute).
- * Its time limit includes waiting for the other pack checks (the script runs one at a time).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '@dc/core/mnist';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runPackCheck } from '../../../scripts/run-pack-check.mjs';
 import { createCpuBackend } from './cpu/index.js';
 import { loadCompressedModel } from './model/load.js';
 import { createSession } from './session.js';
 
-const script = fileURLToPath(new URL('../../../scripts/pack-check.sh', import.meta.url));
 const app = fileURLToPath(new URL('../scripts/deploy-check', import.meta.url));
 const file = fileURLToPath(new URL('../../../apps/demo/compressed/lenet-300-100.dcm', import.meta.url));
 const COUNT = 200;
 const work = mkdtempSync(join(tmpdir(), 'dc-deploy-sample-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Runs the pack check; a failure carries the script's own output, not only its exit status. */
-function runPackCheck(sample: string): string {
-  try {
-    return execFileSync('bash', [script, app, 'packages/core', 'packages/huffman', 'packages/rans', 'packages/sparse-runtime'], {
-      encoding: 'utf8',
-      timeout: 900_000,
-      env: { ...process.env, SAMPLE: sample },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (e) {
-    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-    throw new Error(`pack-check failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
-  }
-}
 
 describe('deployment-only install (core + huffman + rans + sparse-runtime, no tfjs)', () => {
   it('type-checks with skipLibCheck off and runs the shipped file on real digits as the workspace does', async () => {
@@ -50,7 +33,7 @@ describe('deployment-only install (core + huffman + rans + sparse-runtime, no tf
     writeFileSync(`${sample}.f32`, new Uint8Array(images.buffer));
     writeFileSync(`${sample}.labels`, labels);
 
-    const out = runPackCheck(sample);
+    const out = runPackCheck(app, ['packages/core', 'packages/huffman', 'packages/rans', 'packages/sparse-runtime'], { SAMPLE: sample });
     const result = JSON.parse(out.trim().split('\n').at(-1)!) as { fileBytes: number; tensors: number; trainerBackend: string; outputShape: number[]; outputs: number[]; predictions: number[]; damagedCode: string };
 
     const session = await createSession(await loadCompressedModel(file), { backend: createCpuBackend() });

@@ -3,7 +3,7 @@
  * bytes: magnitude pruning to a sparsity (`@dc/prune`), then k-means weight sharing of the kept
  * weights to `bits` (`@dc/quantize`, linear init, 1-D Lloyd), or kept float (`bits: null`).
  */
-import { createRandom, entropyOf, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, roundToFloat16 } from '@dc/core';
+import { createRandom, entropyOf, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, FLOAT16_MAX, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
 import { clusterTensor } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
@@ -148,7 +148,7 @@ export function tensorCandidates(values: Float32Array, grid: CandidateGrid, comp
   // Floats as the writer stores them: 16 bits where every value is a float16 or it rounds them so.
   const floatBits = exactInFloat16(values) || compress(values, 0, null).codeBits <= 16 ? 16 : 32;
   const out: TensorCandidate[] = [{ sparsity: 0, bits: null, pruneError: 0, quantizeError: 0, bytes: losslessBytesOf(values, floatBits) }];
-  if (grid.float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= 65504)) {
+  if (grid.float16 && floatBits === 32 && values.every((v) => Math.abs(v) <= FLOAT16_MAX)) {
     const rounded = compress(values, 0, null, { float16: true });
     out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: changeError(values, rounded), bytes: losslessBytes(rounded.values) });
   }

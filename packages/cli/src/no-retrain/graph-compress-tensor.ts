@@ -4,23 +4,25 @@
  * exactly what the file decodes to.
  */
 import { entropyBits, type CompressTensor } from '@dc/allocate';
-import { compressWeight } from '@dc/graph-model';
+import { weightCompressor, type CompressedWeight, type TensorAllocation } from '@dc/graph-model';
 import type { ErrorFeedback } from '@dc/quantize';
 
 /**
  * {@link CompressTensor} through `compressWeight` (code bits: the entropy of its codes), with
  * error-feedback rounding when `feedback` (the moments of the weight's op) is given: the
- * candidate's error is then its op's output error, which the planner prices it by.
+ * candidate's error is then its op's output error, which the planner prices it by. The planner
+ * asks for one tensor's candidates one after another: consecutive calls on the same (unchanged)
+ * array share its pruning and sorted weights (`weightCompressor`), with the same results. One
+ * per plan: it holds the last tensor's pruned and sorted weights until the next tensor's.
  */
 export function graphCompressTensorWith(feedback?: ErrorFeedback): CompressTensor {
+  let last: { values: Float32Array; compress: (allocation: TensorAllocation) => CompressedWeight } | undefined;
   return (values, sparsity, bits, form = {}) => {
-    const c = compressWeight(values, { sparsity, bits, ...form }, feedback ? { feedback } : {});
+    if (last?.values !== values) last = { values, compress: weightCompressor(values, feedback ? { feedback } : {}) };
+    const c = last.compress({ sparsity, bits, ...form });
     let kept = 0;
     for (let i = 0; i < c.values.length; i++) if (c.values[i] !== 0) kept++;
     const k = c.codebook?.centroids.length ?? 0;
     return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k, ...(c.error === undefined ? {} : { error: c.error }) };
   };
 }
-
-/** {@link graphCompressTensorWith} without error feedback. */
-export const graphCompressTensor: CompressTensor = graphCompressTensorWith();

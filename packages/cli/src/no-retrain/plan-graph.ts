@@ -9,7 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import type { ProgressEvent } from '@dc/core';
 import { compressGraphModel, encodeGraphModel, type GraphModelSource } from '@dc/graph-model';
-import { graphCompressTensor } from './graph-compress-tensor.js';
+import { graphCompressTensorWith } from './graph-compress-tensor.js';
 import { graphPlanInputs } from './graph-plan-inputs.js';
 import type { GraphRunner } from './graph-runner.js';
 
@@ -36,7 +36,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
     tensors,
     calibration: batches,
     run: (w, b) => runner.run(correction ? correction.apply(w) : w, b),
-    compressTensor: graphCompressTensor,
+    compressTensor: graphCompressTensorWith(),
     // Float weights may also be rounded to float16, which the writer stores in 2 bytes.
     float16: true,
     ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),

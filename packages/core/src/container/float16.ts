@@ -61,6 +61,18 @@ export function roundToFloat16(value: number): number {
   return fromFloat16Bits(toFloat16Bits(value));
 }
 
+/** The largest finite binary16 value: anything from 65,520 up rounds to Infinity. */
+export const FLOAT16_MAX = 65504;
+
+/**
+ * The finite binary16 value nearest `value` (NaN stays NaN): {@link roundToFloat16} with values
+ * past ±{@link FLOAT16_MAX} clamped to it instead of overflowing to ±Infinity; for values that an
+ * earlier step (e.g. error feedback) may have pushed out of range.
+ */
+export function roundToFiniteFloat16(value: number): number {
+  return roundToFloat16(value > FLOAT16_MAX ? FLOAT16_MAX : value < -FLOAT16_MAX ? -FLOAT16_MAX : value);
+}
+
 /** Whether every value survives a trip through float16 unchanged (then `f16` storage is lossless; NaN never does: its payload). */
 export function exactInFloat16(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]) || !Object.is(roundToFloat16(values[i]), values[i])) return false;

@@ -3,7 +3,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bitsFor, packBits, unpackBits } from './bit-pack.js';
 import { crc32 } from './crc32.js';
-import { exactInFloat16, fromFloat16Bits, toFloat16Bits } from './float16.js';
+import { exactInFloat16, FLOAT16_MAX, fromFloat16Bits, roundToFiniteFloat16, roundToFloat16, toFloat16Bits } from './float16.js';
 import { decodeGaps, encodeGaps, gapSymbolCount } from './gaps.js';
 
 describe('crc32', () => {
@@ -101,6 +101,12 @@ describe('float16', () => {
         expect(Math.abs(back - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * 2 ** -11, 2 ** -25) * 1.0000001);
       }),
     );
+  });
+  it('rounds to the nearest finite value when asked: ±65504 past the range, the same as roundToFloat16 inside it', () => {
+    expect(roundToFloat16(65520)).toBe(Infinity);
+    for (const [v, want] of [[65520, FLOAT16_MAX], [1e30, FLOAT16_MAX], [Infinity, FLOAT16_MAX], [-7e4, -FLOAT16_MAX], [65519, FLOAT16_MAX]] as const) expect(roundToFiniteFloat16(v)).toBe(want);
+    expect(Number.isNaN(roundToFiniteFloat16(NaN))).toBe(true);
+    fc.assert(fc.property(fc.float({ min: -FLOAT16_MAX, max: FLOAT16_MAX, noNaN: true }), (v) => Object.is(roundToFiniteFloat16(v), roundToFloat16(v))));
   });
   it('tells values stored exactly in 2 bytes (the sign of zero kept) from others', () => {
     expect(exactInFloat16(Float32Array.from([0, -0, 1, 0.5, 65504, -2.5, 2 ** -24, 0.0999755859375]))).toBe(true);
