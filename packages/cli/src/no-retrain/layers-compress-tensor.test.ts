@@ -25,4 +25,14 @@ describe('layersCompressTensor', () => {
     expect(layersCompressTensor(true)(values, 0, 5).values).toEqual(c.values);
     expect(tensorCandidates(values, grid, compressTensor)[0].bytes).toBe(exact.bytes);
   });
+
+  it('answers calls on one tensor in any order exactly as a fresh one does, whatever a caller did with earlier answers', () => {
+    const asked: [number, number | null][] = [[0, 5], [0.5, 3], [0.5, null], [0, 4], [0.5, 6], [0, null], [0.7, 2]];
+    const shared = layersCompressTensor(true);
+    for (const [sparsity, bits] of asked) {
+      const got = shared(values, sparsity, bits);
+      expect(got).toEqual(layersCompressTensor(true)(values, sparsity, bits));
+      got.values.fill(7);
+    }
+  });
 });

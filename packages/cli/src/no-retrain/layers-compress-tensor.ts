@@ -9,7 +9,7 @@
 import { entropyBits, type CompressTensor } from '@dc/allocate';
 import { createRandom, listParams, roundToFloat16, type Model } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
-import { clusterTensor } from '@dc/quantize';
+import { clusterAtWidth, clusterInput, type ClusterInput } from '@dc/quantize';
 
 /**
  * {@link CompressTensor} as the LayersModel pipeline clusters (see the module comment), priced as
@@ -19,13 +19,21 @@ import { clusterTensor } from '@dc/quantize';
  */
 export function layersCompressTensor(float16: boolean): CompressTensor {
   const floatBytes = float16 ? 2 : 4;
+  // The planner asks for one tensor's candidates one after another: calls on the same (unchanged)
+  // array at one sparsity share its pruning and sorted kept weights; one tensor's worth is held.
+  let last: { values: Float32Array; sparsity: number; mask?: Uint8Array; pruned: Float32Array; kept: number; input?: ClusterInput } | undefined;
   return (values, sparsity, bits) => {
-    const mask = sparsity > 0 ? pruneToSparsity({ values }, sparsity).mask : undefined;
-    const pruned = mask ? applyMask(values, mask) : new Float32Array(values);
-    let kept = 0;
-    for (let i = 0; i < pruned.length; i++) if (pruned[i] !== 0) kept++;
-    if (bits === null) return { values: pruned, kept, codeBits: 8 * floatBytes, centroids: 0 };
-    const c = clusterTensor(pruned, mask, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 300, emptyClusters: 'drop' }, createRandom(1));
+    if (last?.values !== values || last.sparsity !== sparsity) {
+      const mask = sparsity > 0 ? pruneToSparsity({ values }, sparsity).mask : undefined;
+      const pruned = mask ? applyMask(values, mask) : new Float32Array(values);
+      let kept = 0;
+      for (let i = 0; i < pruned.length; i++) if (pruned[i] !== 0) kept++;
+      last = { values, sparsity, ...(mask ? { mask } : {}), pruned, kept };
+    }
+    const { mask, pruned, kept } = last;
+    if (bits === null) return { values: pruned.slice(), kept, codeBits: 8 * floatBytes, centroids: 0 };
+    last.input ??= clusterInput(pruned, mask);
+    const c = clusterAtWidth(last.input, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 300, emptyClusters: 'drop' }, createRandom(1));
     return { values: c.values, kept, codeBits: entropyBits(c.codebook.codes, c.codebook.centroids.length), centroids: c.codebook.centroids.length, centroidBytes: floatBytes };
   };
 }
