@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -8,8 +8,10 @@ const conditions = ['source', 'module', 'node', 'import', 'default'];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: ['source'] } };
 // Vitest's default leaves one core to its main process, which mostly waits: on a 2-core CI
-// machine that is one test file at a time.
-const EVERY_CORE = '100%';
+// machine that is one test file at a time. So every core, but no more workers than memory holds:
+// a slow file's real-MNIST training takes ~0.5 GB, and a many-core machine would otherwise run
+// one per core at once; 1 GiB of the machine per worker leaves room for the rest.
+const WORKERS = Math.max(1, Math.min(availableParallelism(), Math.floor(totalmem() / 2 ** 30)));
 
 export default defineConfig({
   test: {
@@ -23,7 +25,7 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/*.test.ts'],
           exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
-          maxWorkers: EVERY_CORE,
+          maxWorkers: WORKERS,
           typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'] },
         },
       },
@@ -42,7 +44,7 @@ export default defineConfig({
           hookTimeout: 600_000,
           // Each file trains on one core: on every core at once, beside the unit files (same
           // group, as the worker counts match), not one file after another at the end.
-          maxWorkers: EVERY_CORE,
+          maxWorkers: WORKERS,
         },
       },
       {

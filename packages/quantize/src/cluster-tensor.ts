@@ -11,7 +11,7 @@
  */
 import { scaledValue, type Codebook, type RandomSource } from '@dc/core';
 import { initCentroids } from './init.js';
-import { lloyd1d, midpoints, nearest, upperBound } from './lloyd-1d.js';
+import { lloyd1d, midpoints, nearest, prefixSums, upperBound } from './lloyd-1d.js';
 import { mlKmeans1d } from './ml-kmeans-run.js';
 import { assertChannels, assertClusterTensorOptions, type CentroidInit, type ClusterAlgorithm, type EmptyClusters } from './options.js';
 import { channelScales, scaledValues } from './channel-scales.js';
@@ -117,11 +117,20 @@ function countDistinct(xs: Float64Array): number {
   return d;
 }
 
+/** Prefix sums of each input's sorted weights, made at its first width and shared by the others (and reseeding runs). */
+const sortedSumsCache = new WeakMap<Float64Array, Float64Array>();
+function sortedSums(xs: Float64Array): Float64Array {
+  let sums = sortedSumsCache.get(xs);
+  if (!sums) sortedSumsCache.set(xs, (sums = prefixSums(xs)));
+  return sums;
+}
+
 /**
  * What clustering one tensor works on, whatever the bit width: the weights to cluster (divided by
  * their channel's scale with per-channel scales), their positions, and the same sorted. Built once
  * by {@link clusterInput}, it can be clustered at several widths ({@link clusterAtWidth}), as a
- * planner pricing candidates does, without gathering and sorting the weights again.
+ * planner pricing candidates does, without gathering and sorting the weights again. Its arrays are
+ * shared between those calls (and the sorted weights' prefix sums are kept for them): do not change them.
  */
 export interface ClusterInput {
   /** The tensor. */
@@ -177,7 +186,7 @@ export function clusterAtWidth(input: ClusterInput, options: Omit<ClusterTensorO
   let converged = true;
   if (k > 0) {
     const init = initCentroids(options.init, xs, k, random);
-    const lloyd = (from: Float64Array) => (options.algorithm === 'ml-kmeans' ? mlKmeans1d(kept, from, options.maxIterations) : lloyd1d(xs, from, options.maxIterations));
+    const lloyd = (from: Float64Array) => (options.algorithm === 'ml-kmeans' ? mlKmeans1d(kept, from, options.maxIterations) : lloyd1d(xs, from, options.maxIterations, sortedSums(xs)));
     let run = lloyd(init);
     iterations = run.iterations;
     for (let round = 0; options.emptyClusters === 'reseed' && round < k; round++) {

@@ -1,8 +1,9 @@
 /**
  * Exact Lloyd iterations for 1-D data, specialised: the data is sorted once, so each cluster is a
- * contiguous run whose ends are found by binary search on the midpoints between centroids, and
- * whose mean comes from prefix sums. One iteration costs O(k log n) instead of O(n k), and it
- * stops when no boundary moves (exact convergence, no tolerance to tune).
+ * contiguous run whose ends are found by binary search on the midpoints between centroids (outward
+ * from where each end was: {@link upperBoundNear}), and whose mean comes from prefix sums. One
+ * iteration costs at most O(k log n) instead of O(n k), and it stops when no boundary moves (exact
+ * convergence, no tolerance to tune).
  */
 
 /** The outcome of a k-means run on 1-D data. */
@@ -18,6 +19,49 @@ export interface KMeansRun {
 export function upperBound(xs: ArrayLike<number>, v: number): number {
   let lo = 0;
   let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * {@link upperBound} searched outward from `hint` (exponential, then binary search): the same
+ * index, in O(log d) steps where d is its distance from `hint`. Lloyd's boundaries move little from
+ * one iteration to the next, so each is found near where it was, without the cache misses of a
+ * search over the whole array.
+ */
+export function upperBoundNear(xs: ArrayLike<number>, v: number, hint: number): number {
+  const n = xs.length;
+  let lo: number;
+  let hi: number;
+  if (hint < n && xs[hint] <= v) {
+    // The answer is right of hint: gallop right until an element above v (or the end).
+    lo = hint + 1;
+    let step = 1;
+    hi = lo;
+    while (hi < n && xs[hi] <= v) {
+      lo = hi + 1;
+      hi = lo + step;
+      step *= 2;
+    }
+    hi = Math.min(hi, n);
+  } else {
+    // xs[hint] > v (or hint = n): the answer is at most hint; gallop left.
+    hi = Math.min(hint, n);
+    lo = 0;
+    let step = 1;
+    for (let probe = hi - 1; probe >= 0; probe = hi - step) {
+      if (xs[probe] <= v) {
+        lo = probe + 1;
+        break;
+      }
+      hi = probe;
+      step *= 2;
+    }
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (xs[mid] <= v) lo = mid + 1;
@@ -65,7 +109,7 @@ export function lloyd1d(xs: Float64Array, init: Float64Array, maxIterations: num
   let converged = false;
   while (iterations < maxIterations) {
     const mids = midpoints(c);
-    for (let j = 0; j < k - 1; j++) ends[j] = upperBound(xs, mids[j]);
+    for (let j = 0; j < k - 1; j++) ends[j] = upperBoundNear(xs, mids[j], prev ? prev[j] : j > 0 ? ends[j - 1] : 0);
     ends[k - 1] = xs.length;
     if (prev && prev.every((e, j) => e === ends[j])) {
       converged = true;

@@ -99,7 +99,7 @@ export interface PostTrainingOptions<TBatch> {
    * `budgetFor(0.75 × maxOutputDrift)`), headroom for inputs not calibrated on.
    */
   readonly refineMargin?: number;
-  /** How a tensor is compressed (default `compressTensor`): pass your writer's own reconstruction. */
+  /** How a tensor is compressed (default a fresh `tensorCompressor()`, i.e. `compressTensor`): pass your writer's own reconstruction. */
   readonly compressTensor?: CompressTensor;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;

@@ -8,16 +8,11 @@ import { DcError } from '@dc/core';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PostTrainingOptions } from './options.js';
-import { isChanged } from './culprit.js';
 import { refineAllocation } from './refine.js';
 import { planBytes, searchAllocation, type TensorPlan } from './search.js';
 import { measureSensitivity, type TensorSensitivity } from './sensitivity.js';
-import { compressTensor, tensorCandidates, type TensorCandidate, type TensorForm } from './tensor-candidates.js';
-
-/** A plan entry's form: its per-channel scales or float16 rounding, when chosen. */
-function formOf(p: TensorPlan): TensorForm {
-  return { ...(p.channels === undefined ? {} : { channels: p.channels }), ...(p.float16 ? { float16: true } : {}) };
-}
+import { tensorCandidates, tensorCompressor, type TensorCandidate } from './tensor-candidates.js';
+import { formOf, verifiedWeights } from './verified-weights.js';
 
 /** What the planner chose and what it measured. */
 export interface PostTrainingPlan {
@@ -70,7 +65,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     reference = markUnstable(reference, jittered, kinds, budget);
   }
 
-  const compress = options.compressTensor ?? compressTensor;
+  const compress = options.compressTensor ?? tensorCompressor();
   const probe = options.probe ?? { sparsity: 0.5, bits: 4 };
   const sparsities = options.sparsityLevels ?? DEFAULT_POST_TRAINING_SPARSITY;
   const grid = { sparsities, bits: options.bitLevels ?? DEFAULT_POST_TRAINING_BITS, fineBits: options.fineBitLevels ?? DEFAULT_POST_TRAINING_FINE_BITS, probeSparsity: probe.sparsity, float16: options.float16 ?? false };
@@ -95,14 +90,10 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   });
 
   phase = 'verification';
+  const weightsOf = verifiedWeights(options.tensors, compress);
   const outputsOf = async (plan: readonly TensorPlan[]): Promise<(readonly OutputBatch[])[]> => {
     if (options.signal?.aborted) throw new DcError('ABORTED', 'post-training verification aborted', { cause: options.signal.reason });
-    const weights = new Map<string, Float32Array>();
-    for (const p of plan) {
-      if (!isChanged(p)) continue;
-      const t = options.tensors.find((x) => x.name === p.name)!;
-      weights.set(p.name, (t.compress ?? compress)(t.values, p.sparsity, p.bits, formOf(p)).values);
-    }
+    const weights = weightsOf(plan);
     const outputs = [];
     for (const batch of options.calibration) outputs.push(await run(weights, batch));
     return outputs;

@@ -5,7 +5,7 @@
  */
 import { createRandom, entropyOf, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, FLOAT16_MAX, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
-import { clusterTensor } from '@dc/quantize';
+import { clusterAtWidth, clusterInput, type ClusterInput } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
 
 /** One tensor's compressed values and what the writer spends on them. */
@@ -47,20 +47,39 @@ export interface TensorForm {
  * The default {@link CompressTensor}: `pruneToSparsity`, then `clusterTensor` (linear init, Lloyd,
  * 50 iterations), with per-channel scales when `form.channels` is given (one codebook on the
  * weights divided by each channel's largest magnitude), or, without bits, the kept values rounded
- * to float16 when `form.float16`.
+ * to float16 when `form.float16`. Each call starts afresh; {@link tensorCompressor} gives the same
+ * answers and reuses the pruning and sorting between calls on one tensor.
  */
-export const compressTensor: CompressTensor = (values, sparsity, bits, form = {}) => {
-  const pruned = sparsity > 0 ? applyMask(values, pruneToSparsity({ values }, sparsity).mask) : values;
-  let kept = 0;
-  for (let i = 0; i < pruned.length; i++) if (pruned[i] !== 0) kept++;
-  if (bits === null) {
-    const out = sparsity > 0 ? pruned : new Float32Array(values);
-    if (form.float16) out.forEach((v, i) => (out[i] = roundToFloat16(v)));
-    return { values: out, kept, codeBits: form.float16 ? 16 : 32, centroids: 0 };
-  }
-  const out = clusterTensor(pruned, undefined, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50, ...(form.channels === undefined ? {} : { channels: form.channels }) }, createRandom(1));
-  return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, out.codebook.centroids.length), centroids: out.codebook.centroids.length };
-};
+export const compressTensor: CompressTensor = (values, sparsity, bits, form) => tensorCompressor()(values, sparsity, bits, form);
+
+/**
+ * {@link compressTensor} that remembers the last tensor it was asked about: calls on the same
+ * array at one sparsity share its pruning, and calls that also share `form.channels` its sorted
+ * kept (scaled) weights, so a tensor's candidates are pruned and sorted once per sparsity, not once
+ * per bit width. Holds one tensor's worth of memory; the array must not change between calls (a
+ * changed tensor is a new array). `planPostTraining` makes one per plan.
+ */
+export function tensorCompressor(): CompressTensor {
+  let last: { values: Float32Array; sparsity: number; pruned: Float32Array; kept: number; inputs: Map<number | undefined, ClusterInput> } | undefined;
+  return (values, sparsity, bits, form = {}) => {
+    if (last?.values !== values || last.sparsity !== sparsity) {
+      const pruned = sparsity > 0 ? applyMask(values, pruneToSparsity({ values }, sparsity).mask) : values;
+      let kept = 0;
+      for (let i = 0; i < pruned.length; i++) if (pruned[i] !== 0) kept++;
+      last = { values, sparsity, pruned, kept, inputs: new Map() };
+    }
+    const { pruned, kept, inputs } = last;
+    if (bits === null) {
+      const out = new Float32Array(pruned);
+      if (form.float16) out.forEach((v, i) => (out[i] = roundToFloat16(v)));
+      return { values: out, kept, codeBits: form.float16 ? 16 : 32, centroids: 0 };
+    }
+    let input = inputs.get(form.channels);
+    if (!input) inputs.set(form.channels, (input = clusterInput(pruned, undefined, form.channels)));
+    const out = clusterAtWidth(input, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50 }, createRandom(1));
+    return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, out.codebook.centroids.length), centroids: out.codebook.centroids.length };
+  };
+}
 
 /** Shannon entropy (bits per symbol) of `codes` taking `k` values. */
 export function entropyBits(codes: ArrayLike<number>, k: number): number {
