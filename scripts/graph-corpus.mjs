@@ -61,6 +61,21 @@ export function photoSource(photo) {
 }
 
 /**
+ * `photos` checked as a calibration list in place of {@link CALIBRATION_IMAGES} (the benchmark's
+ * `--calibration`): at least one, each a known photograph, none twice and none among
+ * `TEST_IMAGES`, which the planner must never see. The first two are the probes' (people first).
+ */
+export function calibrationList(photos) {
+  if (photos.length === 0) throw new Error('--calibration: no photographs given');
+  for (const p of photos) photoSource(p);
+  const twice = photos.filter((p, i) => photos.indexOf(p) !== i);
+  if (twice.length > 0) throw new Error(`--calibration: ${twice.join(', ')} given twice`);
+  const test = photos.filter((p) => TEST_IMAGES.includes(p));
+  if (test.length > 0) throw new Error(`--calibration: ${test.join(', ')} ${test.length === 1 ? 'is a test photograph' : 'are test photographs'}; calibration and test photographs must stay disjoint`);
+  return photos;
+}
+
+/**
  * The path of photograph `photo` (without its `#k`): under `dir` (a folder the packages were
  * unpacked into, `--images`), an installed copy, or the cache (each package fetched with apt-get
  * download the first time one of its files is asked for; only its photo folder kept).
