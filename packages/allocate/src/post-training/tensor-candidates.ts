@@ -52,14 +52,26 @@ export interface TensorForm {
  */
 export const compressTensor: CompressTensor = (values, sparsity, bits, form) => tensorCompressor()(values, sparsity, bits, form);
 
+/** How a {@link tensorCompressor} clusters and prices, where a writer differs from the defaults. */
+export interface TensorCompressorOptions {
+  /** Lloyd iterations per clustering; default 50. */
+  readonly maxIterations?: number;
+  /** Bits the writer stores a kept float in (unless rounded to float16 by the form); default 32. */
+  readonly floatBits?: 16 | 32;
+  /** Bytes the writer spends per codebook entry (see {@link CompressedTensor.centroidBytes}); default unsaid: 4. */
+  readonly centroidBytes?: number;
+}
+
 /**
  * {@link compressTensor} that remembers the last tensor it was asked about: calls on the same
  * array at one sparsity share its pruning, and calls that also share `form.channels` its sorted
  * kept (scaled) weights, so a tensor's candidates are pruned and sorted once per sparsity, not once
  * per bit width. Holds one tensor's worth of memory; the array must not change between calls (a
- * changed tensor is a new array). `planPostTraining` makes one per plan.
+ * changed tensor is a new array). `planPostTraining` makes one per plan; `options` fit it to a
+ * writer that clusters longer or stores floats and codebooks in float16.
  */
-export function tensorCompressor(): CompressTensor {
+export function tensorCompressor(options: TensorCompressorOptions = {}): CompressTensor {
+  const { maxIterations = 50, floatBits = 32, centroidBytes } = options;
   let last: { values: Float32Array; sparsity: number; pruned: Float32Array; kept: number; inputs: Map<number | undefined, ClusterInput> } | undefined;
   return (values, sparsity, bits, form = {}) => {
     if (last?.values !== values || last.sparsity !== sparsity) {
@@ -72,12 +84,13 @@ export function tensorCompressor(): CompressTensor {
     if (bits === null) {
       const out = new Float32Array(pruned);
       if (form.float16) out.forEach((v, i) => (out[i] = roundToFloat16(v)));
-      return { values: out, kept, codeBits: form.float16 ? 16 : 32, centroids: 0 };
+      return { values: out, kept, codeBits: form.float16 ? 16 : floatBits, centroids: 0 };
     }
     let input = inputs.get(form.channels);
     if (!input) inputs.set(form.channels, (input = clusterInput(pruned, undefined, form.channels)));
-    const out = clusterAtWidth(input, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 50 }, createRandom(1));
-    return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, out.codebook.centroids.length), centroids: out.codebook.centroids.length };
+    const out = clusterAtWidth(input, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations }, createRandom(1));
+    const centroids = out.codebook.centroids.length;
+    return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, centroids), centroids, ...(centroidBytes === undefined ? {} : { centroidBytes }) };
   };
 }
 
