@@ -39,8 +39,11 @@ export function sparsityGrid(maxSparsity: number, step: number): number[] {
   return out;
 }
 
-/** Each layer's best choice at price `lambda`. */
-export function chooseAt(lambda: number, layers: readonly LayerCurves[], grid: readonly number[]): LayerChoice[] {
+/**
+ * Each layer's best choice at price `lambda`, its bytes priced with a codebook of `centroidBytes`
+ * per entry (4: float32; 2 where the writer stores codebooks as float16).
+ */
+export function chooseAt(lambda: number, layers: readonly LayerCurves[], grid: readonly number[], centroidBytes = 4): LayerChoice[] {
   return layers.map((l) => {
     let best: LayerChoice | undefined;
     let bestCost = Infinity;
@@ -48,7 +51,7 @@ export function chooseAt(lambda: number, layers: readonly LayerCurves[], grid: r
       const bitsIncrease = l.bits.increase[bi];
       for (const sparsity of grid) {
         const sparsityIncrease = interpolate(l.sparsity, sparsity);
-        const predictedBytes = layerBytes(l.params, sparsity, bits);
+        const predictedBytes = layerBytes(l.params, sparsity, bits, bits, 2 ** bits, centroidBytes);
         const cost = sparsityIncrease + bitsIncrease + lambda * predictedBytes;
         if (cost < bestCost) {
           bestCost = cost;
@@ -67,13 +70,13 @@ export function predictedIncrease(choice: readonly LayerChoice[]): number {
 
 /**
  * `choice` with every layer's kept count scaled by `factor` (sparsity `1 − (1 − s) × factor`,
- * capped to [0, `maxSparsity`]) and the predictions recomputed: a continuous knob for landing a
- * size target between the steps of the price search.
+ * capped to [0, `maxSparsity`]) and the predictions recomputed (codebooks priced as in
+ * {@link chooseAt}): a continuous knob for landing a size target between the steps of the price search.
  */
-export function scaleKept(choice: readonly LayerChoice[], factor: number, layers: readonly LayerCurves[], maxSparsity: number): LayerChoice[] {
+export function scaleKept(choice: readonly LayerChoice[], factor: number, layers: readonly LayerCurves[], maxSparsity: number, centroidBytes = 4): LayerChoice[] {
   return choice.map((c) => {
     const curves = layers.find((l) => l.layer === c.layer)!;
     const sparsity = Math.round(Math.min(maxSparsity, Math.max(0, 1 - (1 - c.sparsity) * factor)) * 1e5) / 1e5;
-    return { ...c, sparsity, kept: Math.round((1 - sparsity) * c.params), predictedBytes: layerBytes(c.params, sparsity, c.bits), sparsityIncrease: interpolate(curves.sparsity, sparsity) };
+    return { ...c, sparsity, kept: Math.round((1 - sparsity) * c.params), predictedBytes: layerBytes(c.params, sparsity, c.bits, c.bits, 2 ** c.bits, centroidBytes), sparsityIncrease: interpolate(curves.sparsity, sparsity) };
   });
 }

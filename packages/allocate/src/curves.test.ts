@@ -34,4 +34,16 @@ describe('sensitivity curves and the size model', () => {
     const mid = chooseAt(1e-5, layers, grid);
     expect(mid[0].sparsity).toBeGreaterThan(mid[1].sparsity);
   });
+
+  it('prices codebooks at the bytes per entry the writer stores them in', () => {
+    // 8 bits cost no accuracy, 6 bits 2e-4; at 300 kept weights the 8-bit codebook is 1,024 B as
+    // float32 but 512 B as float16, which is what decides between them at this price.
+    const layers = [{ layer: 'a', params: 300, sparsity: damageCurve([0.5], [0.99], 0.99), bits: damageCurve([8, 6], [0.99, 0.9898], 0.99) }];
+    const [float32] = chooseAt(3e-7, layers, [0], 4);
+    const [float16] = chooseAt(3e-7, layers, [0], 2);
+    expect(float32.bits).toBe(6);
+    expect(float16.bits).toBe(8);
+    expect(float16.predictedBytes).toBeCloseTo(layerBytes(300, 0, 8, 8, 256, 2), 9);
+    expect(float32.predictedBytes).toBeCloseTo(layerBytes(300, 0, 6, 6, 64, 4), 9);
+  });
 });

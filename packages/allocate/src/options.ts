@@ -24,6 +24,11 @@ export interface AllocateOptions {
    * with it to measure their real bytes. Needed for a size target.
    */
   readonly writer?: () => Stage<never, 'encode/file'>;
+  /**
+   * Stages the run applies between pruning and clustering (e.g. `() => [foldBatchNorm()]`): candidates
+   * pass through them too, so their bytes are those of the run's file layout. Default none.
+   */
+  readonly afterPruning?: () => readonly Stage[];
   /** Layers to allocate; default every dense and conv2d layer. */
   readonly layers?: readonly string[];
   /** Sparsities at which sensitivity is measured; default 0.5 … 0.99. */
@@ -34,6 +39,11 @@ export interface AllocateOptions {
   readonly maxSparsity?: number;
   /** Step of the sparsity grid the planner chooses on; default 0.0025. */
   readonly sparsityStep?: number;
+  /**
+   * Bytes per codebook entry in the file `writer` writes: 4 (float32, the default) or 2 (a writer
+   * storing codebooks as float16). Only the ranking between layers depends on it; sizes are measured.
+   */
+  readonly centroidBytes?: 2 | 4;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -42,8 +52,8 @@ export interface AllocateOptions {
 export type Goal = { readonly kind: 'maxErrorIncrease'; readonly value: number } | { readonly kind: 'targetBytes'; readonly value: number; readonly ratio?: number };
 
 const KEYS: OptionKeys<AllocateOptions> = {
-  maxErrorIncrease: true, targetBytes: true, targetRatio: true, evaluate: true, writer: true, layers: true,
-  sparsityLevels: true, bitLevels: true, maxSparsity: true, sparsityStep: true, signal: true, onProgress: true,
+  maxErrorIncrease: true, targetBytes: true, targetRatio: true, evaluate: true, writer: true, afterPruning: true, layers: true,
+  sparsityLevels: true, bitLevels: true, maxSparsity: true, sparsityStep: true, centroidBytes: true, signal: true, onProgress: true,
 };
 
 const check: OptionChecks = optionChecks(PLANNER_NAME);
@@ -57,11 +67,13 @@ export function resolveGoal(options: AllocateOptions, originalBytes: number): Go
   const given = (['maxErrorIncrease', 'targetBytes', 'targetRatio'] as const).filter((k) => options[k] !== undefined);
   check.that(given.length === 1, given[1] ?? 'targetRatio', `give exactly one of maxErrorIncrease, targetBytes, targetRatio (got ${given.join(', ') || 'none'})`);
   check.that(typeof options.evaluate === 'function', 'evaluate', 'must be a function giving validation accuracy');
+  if (options.afterPruning !== undefined) check.that(typeof options.afterPruning === 'function', 'afterPruning', 'must be a function giving the stages');
   for (const l of options.sparsityLevels ?? []) check.number(l, 'sparsityLevels', { min: 0, below: 1 });
   for (const b of options.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });
   if (options.maxSparsity !== undefined) check.number(options.maxSparsity, 'maxSparsity', { min: 0, below: 1 });
   if (options.sparsityStep !== undefined) check.number(options.sparsityStep, 'sparsityStep', { above: 0, below: 1 });
   if (options.layers !== undefined) check.names(options.layers, 'layers');
+  if (options.centroidBytes !== undefined) check.oneOf(options.centroidBytes, 'centroidBytes', [2, 4]);
   if (options.maxErrorIncrease !== undefined) {
     check.number(options.maxErrorIncrease, 'maxErrorIncrease', { min: 0, below: 1 });
     return { kind: 'maxErrorIncrease', value: options.maxErrorIncrease };

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, float32Bytes, isDcError } from '@dc/core';
-import type { Model, Tensor } from '@dc/core';
+import { createPipeline, createRandom, float32Bytes, foldBatchNorm, isDcError } from '@dc/core';
+import type { Layer, Model, Tensor } from '@dc/core';
 import { huffmanEncode } from '@dc/huffman';
+import { pruneLowMagnitude } from '@dc/prune';
+import { clusterWeights } from '@dc/quantize';
 import { candidateBytes } from './candidate-bytes.js';
 import { planAllocation } from './plan-allocation.js';
+import { layerBytes } from './size-model.js';
 
 function tensor(shape: number[], seed: number): Tensor {
   const r = createRandom(seed);
@@ -22,6 +25,14 @@ function mlp(): Model {
       { name: 'out', config: { kind: 'dense', units: 10, activation: 'softmax', useBias: true }, params: { kernel: tensor([48, 10], 3), bias: tensor([10], 4) } },
     ],
   };
+}
+
+/** {@link mlp} with `big` linear and a batch norm after it (what a fold takes into `big`). */
+function mlpWithBatchNorm(): Model {
+  const [big, out] = mlp().layers;
+  const bn: Layer = { name: 'bn', config: { kind: 'batchNorm', epsilon: 1e-3, center: true, scale: true }, params: { gamma: tensor([48], 5), beta: tensor([48], 6), movingMean: tensor([48], 7), movingVariance: { shape: [48], values: new Float32Array(48).fill(0.5) } } };
+  const linear: Layer = { name: 'big', config: { kind: 'dense', units: 48, activation: 'linear', useBias: true }, params: big.params };
+  return { name: 'mlp-bn', inputShape: [96], layers: [linear, bn, out] };
 }
 
 // A stand-in validation accuracy: 1 − Σ weight × relative squared error of each kernel against the
@@ -73,6 +84,24 @@ describe('planAllocation', () => {
     // The predicted increase is the sum of the layers' measured one-shot increases.
     const sum = tight.layers.reduce((s, c) => s + c.sparsityIncrease + c.bitsIncrease, 0);
     expect(tight.predictedErrorIncrease).toBeCloseTo(sum, 15);
+    // A float16-codebook writer's plan prices each chosen layer's codebook at 2 bytes per entry.
+    const half = await planAllocation(model, { maxErrorIncrease: 0.002, evaluate, centroidBytes: 2 });
+    for (const c of half.layers) expect(c.predictedBytes).toBeCloseTo(layerBytes(c.params, c.sparsity, c.bits, c.bits, 2 ** c.bits, 2), 9);
+  });
+
+  it('writes every size candidate through the stages the run applies between pruning and clustering (afterPruning)', async () => {
+    const model = mlpWithBatchNorm();
+    const writer = () => huffmanEncode();
+    const fold = () => [foldBatchNorm()];
+    const sparsity = { big: 0.8, out: 0.5 };
+    const bits = { big: 4, out: 5 };
+    const run = await createPipeline().use(pruneLowMagnitude({ sparsity, evaluate: false })).use(foldBatchNorm()).use(clusterWeights({ layerBits: bits, evaluate: false })).use(writer()).run(model, { seed: 1 });
+    const folded = await candidateBytes(model, sparsity, bits, writer, fold);
+    expect(folded).toBe(run.artifacts['encode/file']!.bytes.length);
+    // Without the fold the batch norm's four vectors are written too.
+    expect(folded).toBeLessThan(await candidateBytes(model, sparsity, bits, writer));
+    const a = await planAllocation(model, { targetRatio: 10, evaluate: fakeAccuracy(model), writer, afterPruning: fold });
+    expect(await candidateBytes(model, a.sparsity, a.bits, writer, fold)).toBe(a.candidateBytes);
   });
 
   it('rejects contradictory or incomplete goals', async () => {
@@ -84,5 +113,7 @@ describe('planAllocation', () => {
     expect(isDcError(noWriter) && noWriter.option === 'writer').toBe(true);
     const badBits = await planAllocation(model, { maxErrorIncrease: 0.01, bitLevels: [9], evaluate }).catch((e: unknown) => e);
     expect(isDcError(badBits) && badBits.option === 'bitLevels').toBe(true);
+    const badCodebook = await planAllocation(model, { maxErrorIncrease: 0.01, centroidBytes: 3 as 2, evaluate }).catch((e: unknown) => e);
+    expect(isDcError(badCodebook) && badCodebook.option === 'centroidBytes').toBe(true);
   });
 });

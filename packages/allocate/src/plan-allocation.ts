@@ -74,11 +74,13 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   }));
   const maxSparsity = options.maxSparsity ?? Math.max(...sparsityLevels);
   const grid = sparsityGrid(maxSparsity, options.sparsityStep ?? 0.0025);
+  const centroidBytes = options.centroidBytes ?? 4;
+  const choose = (l: number) => chooseAt(l, curves, grid, centroidBytes);
 
   const cache = new Map<string, number>();
   const measure = async (choice: LayerChoice[]): Promise<number> => {
     const key = JSON.stringify(choice.map((c) => [c.sparsity, c.bits]));
-    if (!cache.has(key)) cache.set(key, await candidateBytes(model, asRecord(choice, 'sparsity'), asRecord(choice, 'bits'), options.writer!));
+    if (!cache.has(key)) cache.set(key, await candidateBytes(model, asRecord(choice, 'sparsity'), asRecord(choice, 'bits'), options.writer!, options.afterPruning));
     return cache.get(key)!;
   };
 
@@ -86,19 +88,19 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   let measured: number | undefined;
   let choice: LayerChoice[];
   if (goal.kind === 'targetBytes') {
-    const bytesAt = (l: number) => measure(chooseAt(l, curves, grid));
+    const bytesAt = (l: number) => measure(choose(l));
     const highest = 10 ** LOG_LAMBDA[1];
     // Bytes fall as the price grows.
     ({ x: lambda, bytes: measured } = await closestBytes(goal.value, LOG_LAMBDA, 10, false, { x: highest, bytes: await bytesAt(highest) }, bytesAt, SEARCH_STEPS));
     // Between two prices the choice jumps (a layer loses a bit); scaling every layer's kept count
     // closes the gap continuously, measured with the writer again.
-    const base = chooseAt(lambda, curves, grid);
-    const scaled = await closestBytes(goal.value, [-1, 1], 2, true, { x: 1, bytes: measured }, (f) => measure(scaleKept(base, f, curves, maxSparsity)), SEARCH_STEPS / 2);
-    choice = scaleKept(base, scaled.x, curves, maxSparsity);
+    const base = choose(lambda);
+    const scaled = await closestBytes(goal.value, [-1, 1], 2, true, { x: 1, bytes: measured }, (f) => measure(scaleKept(base, f, curves, maxSparsity, centroidBytes)), SEARCH_STEPS / 2);
+    choice = scaleKept(base, scaled.x, curves, maxSparsity, centroidBytes);
     measured = scaled.bytes;
   } else {
-    lambda = searchBudget(goal.value, (l) => predictedIncrease(chooseAt(l, curves, grid)));
-    choice = chooseAt(lambda, curves, grid);
+    lambda = searchBudget(goal.value, (l) => predictedIncrease(choose(l)));
+    choice = choose(lambda);
     if (options.writer) measured = await measure(choice);
   }
   const allocation = {

@@ -15,6 +15,7 @@ import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { formatCliError, toCliError } from './errors.js';
 import { finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
+import { allocationGoal } from './compress/allocation-goal.js';
 import { lineProgress } from './compress/progress.js';
 
 /** Where the program writes, and how it ends. */
@@ -101,7 +102,10 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3"', perLayer('--sparsity', (n) => n >= 0 && n < 1))
     .option('--bits <list>', 'codebook bits: one number for every dense/conv2d layer, or per layer, e.g. "*=5,logits=6" (depthwise layers are clustered when named: "*=5,block1_dw=6")', perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8))
     .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'))
-    .option('--seeded-connectivity <seed>', 'prune to masks drawn from this seed (kept share 1 - sparsity per layer) instead of by magnitude, and retrain on them: the file stores the seeds, not the positions', nonNegativeInt('--seeded-connectivity'));
+    .option('--seeded-connectivity <seed>', 'prune to masks drawn from this seed (kept share 1 - sparsity per layer) instead of by magnitude, and retrain on them: the file stores the seeds, not the positions', nonNegativeInt('--seeded-connectivity'))
+    .option('--target-ratio <x>', "automatic allocation: each dense/conv2d layer's sparsity and bits chosen from its measured sensitivity on the validation split for a file x times smaller than the float32 parameters (e.g. 30), in place of --sparsity and --bits; with --no-retrain --calibration, a size target for the post-training plan (see --target-bytes)", positiveNumber('--target-ratio'))
+    .option('--target-bytes <n>', 'automatic allocation for a file of n bytes (see --target-ratio); with --no-retrain --calibration, a size target for the post-training plan: the least predicted drift that fits, its fidelity reported', positiveInt('--target-bytes'))
+    .option('--max-error-increase <pp>', 'automatic allocation for an accuracy budget: the smallest file whose predicted one-shot validation error increase stays within pp percentage points (e.g. 0.5; retraining recovers part of it)', positiveNumber('--max-error-increase'));
   addRetrainingOptions(compress)
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))
@@ -127,9 +131,9 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
       const progress = lineProgress(io.stderr);
       if (o.calibration !== undefined) {
         const calibrated = { ...o, calibration: o.calibration };
-        return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), compressCalibrated(file, calibrated, progress)), formatCalibrated));
+        return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), compressCalibrated(file, calibrated, progress)), formatCalibrated));
       }
-      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), compressGraphFile(file, o, progress)) : compressFile(file, o, progress));
+      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), allocationGoal(o), compressGraphFile(file, o, progress)) : compressFile(file, o, progress));
       return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
     });
 

@@ -2,7 +2,7 @@ import { planAllocation, type Allocation } from '@dc/allocate';
 import type { Model, TrainingService } from '@dc/core';
 import type { AllocateSettings, DemoSettings } from '../presets.js';
 import type { Progress } from '../progress.js';
-import { demoWriter } from './compress.js';
+import { DEMO_WRITER_OPTIONS, demoWriter } from './compress.js';
 
 /**
  * Chooses per-layer sparsity and bits for `goal` from sensitivity measured by `trainer.evaluate`
@@ -19,6 +19,7 @@ export async function allocateSettings(baseline: Model, settings: DemoSettings, 
     ...(goal.bitLevels ? { bitLevels: goal.bitLevels } : {}),
     evaluate: async (m) => (await trainer.evaluate(m)).accuracy,
     writer: demoWriter,
+    centroidBytes: DEMO_WRITER_OPTIONS.codebookFormat === 'float16' ? 2 : 4,
   });
   for (const line of allocation.reasons) progress.log(`allocation: ${line}`);
   return { settings: { ...settings, sparsity: allocation.sparsity, bits: allocation.bits }, allocation };

@@ -99,10 +99,28 @@ export interface PostTrainingOptions<TBatch> {
    * `budgetFor(0.75 × maxOutputDrift)`), headroom for inputs not calibrated on.
    */
   readonly refineMargin?: number;
+  /**
+   * A size target in place of the budget's search: the allocation of least predicted drift whose
+   * file (measured with `fileBytes`, else the planned tensors' predicted bytes) takes at most this
+   * many bytes; it is verified on every calibration batch and reported against the budget, within
+   * it or not (an allocation measured far over its prediction has its culprit found and made
+   * gentler, as in the budget's search, up to `maxCulpritSearches`). No refinement. Default: none.
+   */
+  readonly targetBytes?: number;
+  /** The bytes of the file your writer writes for an allocation (the plan's `allocation` shape), for `targetBytes`. */
+  readonly fileBytes?: (allocation: Record<string, PlannedTensor>) => number | Promise<number>;
   /** How a tensor is compressed (default a fresh `tensorCompressor()`, i.e. `compressTensor`): pass your writer's own reconstruction. */
   readonly compressTensor?: CompressTensor;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+/** One tensor's entry of a plan's `allocation`: fraction pruned, bits per code (null: float) and, when chosen, the channels of per-channel scales or float16 rounding. */
+export interface PlannedTensor {
+  readonly sparsity: number;
+  readonly bits: number | null;
+  readonly channels?: number;
+  readonly float16?: boolean;
 }
 
 /** The name used in errors. */
@@ -119,7 +137,7 @@ export const DEFAULT_REFINE_MARGIN = 0.75;
 
 const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
   tensors: true, calibration: true, jitteredCalibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true, fineBitLevels: true,
-  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, maxRefinements: true, refineMargin: true, float16: true, compressTensor: true, signal: true, onProgress: true,
+  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, maxRefinements: true, refineMargin: true, float16: true, targetBytes: true, fileBytes: true, compressTensor: true, signal: true, onProgress: true,
 };
 
 const check: OptionChecks = optionChecks(POST_TRAINING_PLANNER);
@@ -151,4 +169,6 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   if (o.maxRefinements !== undefined) check.number(o.maxRefinements, 'maxRefinements', { integer: true, min: 0 });
   if (o.refineMargin !== undefined) check.number(o.refineMargin, 'refineMargin', { above: 0, max: 1 });
   if (o.float16 !== undefined) check.that(typeof o.float16 === 'boolean', 'float16', 'must be true or false');
+  if (o.targetBytes !== undefined) check.number(o.targetBytes, 'targetBytes', { integer: true, min: 1 });
+  if (o.fileBytes !== undefined) check.that(typeof o.fileBytes === 'function' && o.targetBytes !== undefined, 'fileBytes', 'must be a function (allocation) → bytes, given with targetBytes');
 }

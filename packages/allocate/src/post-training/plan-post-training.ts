@@ -2,14 +2,16 @@
  * Post-training compression under a fidelity budget, for any model format: per-tensor sparsity and
  * bits from measured sensitivity, balanced at one price (drift per byte), then the whole allocation
  * verified on the calibration set and the price backed off until the measured drift is within budget,
- * then refined by verified one-tensor steps (refine.ts).
+ * then refined by verified one-tensor steps (refine.ts); or, for a size target, the allocation of
+ * least predicted drift whose file fits, verified and reported against the budget (size-target.ts).
  */
 import { DcError } from '@dc/core';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
-import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PostTrainingOptions } from './options.js';
+import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PlannedTensor, type PostTrainingOptions } from './options.js';
 import { refineAllocation } from './refine.js';
 import { planBytes, searchAllocation, type TensorPlan } from './search.js';
+import { searchAtSize } from './size-target.js';
 import { measureSensitivity, type TensorSensitivity } from './sensitivity.js';
 import { tensorCandidates, tensorCompressor, type TensorCandidate } from './tensor-candidates.js';
 import { formOf, verifiedWeights } from './verified-weights.js';
@@ -17,7 +19,7 @@ import { formOf, verifiedWeights } from './verified-weights.js';
 /** What the planner chose and what it measured. */
 export interface PostTrainingPlan {
   /** Per tensor name: fraction pruned, bits per code (null: float) and, when chosen, the channels of per-channel scales or float16 rounding. Plugs into a writer's allocation. */
-  readonly allocation: Record<string, { readonly sparsity: number; readonly bits: number | null; readonly channels?: number; readonly float16?: boolean }>;
+  readonly allocation: Record<string, PlannedTensor>;
   readonly tensors: readonly TensorPlan[];
   readonly kinds: readonly OutputKind[];
   readonly budget: FidelityBudget;
@@ -100,26 +102,43 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
   };
   const verify = async (plan: readonly TensorPlan[]): Promise<FidelityReport> => compareOutputs(reference, await outputsOf(plan), kinds, budget);
   const progress = options.onProgress ? { onProgress: options.onProgress } : {};
-  const searched = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, maxCulpritSearches: options.maxCulpritSearches ?? DEFAULT_CULPRIT_SEARCHES, ...progress });
-  const margin = budgetFor((options.refineMargin ?? DEFAULT_REFINE_MARGIN) * (options.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT));
-  const refined = await refineAllocation({
-    tensors: options.tensors,
-    candidates,
-    sensitivity,
-    plan: searched.plan,
-    fidelity: searched.fidelity,
-    verify,
-    withinMargin: (fidelity) => reportWithin(fidelity, margin),
-    maxSteps: options.maxRefinements ?? DEFAULT_REFINEMENTS,
-    ...progress,
-  });
-  const found = { ...searched, plan: refined.plan, fidelity: refined.fidelity, notes: [...searched.notes, ...refined.notes] };
+  const maxCulpritSearches = options.maxCulpritSearches ?? DEFAULT_CULPRIT_SEARCHES;
+  const allocationOf = (plan: readonly TensorPlan[]): Record<string, PlannedTensor> => Object.fromEntries(plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits, ...formOf(p) }]));
+  let found: { plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; notes: string[] };
+  if (options.targetBytes !== undefined) {
+    const fileBytes = options.fileBytes;
+    found = await searchAtSize({
+      tensors: options.tensors,
+      candidates,
+      sensitivity,
+      verify,
+      targetBytes: options.targetBytes,
+      fileBytes: async (plan) => (fileBytes ? fileBytes(allocationOf(plan)) : planBytes(plan)),
+      maxCulpritSearches,
+      ...progress,
+    });
+  } else {
+    const searched = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, maxCulpritSearches, ...progress });
+    const margin = budgetFor((options.refineMargin ?? DEFAULT_REFINE_MARGIN) * (options.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT));
+    const refined = await refineAllocation({
+      tensors: options.tensors,
+      candidates,
+      sensitivity,
+      plan: searched.plan,
+      fidelity: searched.fidelity,
+      verify,
+      withinMargin: (fidelity) => reportWithin(fidelity, margin),
+      maxSteps: options.maxRefinements ?? DEFAULT_REFINEMENTS,
+      ...progress,
+    });
+    found = { ...searched, plan: refined.plan, fidelity: refined.fidelity, notes: [...searched.notes, ...refined.notes] };
+  }
 
   const float32Bytes = options.tensors.reduce((a, t) => a + 4 * t.values.length, 0);
   const predictedBytes = planBytes(found.plan);
   const total = counts.reference + counts.sensitivity + counts.verification;
   return {
-    allocation: Object.fromEntries(found.plan.map((p) => [p.name, { sparsity: p.sparsity, bits: p.bits, ...formOf(p) }])),
+    allocation: allocationOf(found.plan),
     tensors: found.plan,
     kinds,
     budget,
@@ -134,7 +153,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
       `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, score changes ≤ ${budget.maxScoreChange}, keypoint moves ≤ ${budget.maxKeypointMove}`,
       ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
-      `accepted price ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
+      `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...found.notes,
     ],
   };

@@ -11,7 +11,7 @@
  * candidates that move its weights less; the search goes on from the same target.
  */
 import { worstError, type FidelityReport } from './compare-outputs.js';
-import { findCulprit, isChanged } from './culprit.js';
+import { findCulprit, isChanged, type Culprit } from './culprit.js';
 import type { PlanTensor } from './options.js';
 import type { TensorSensitivity } from './sensitivity.js';
 import type { TensorCandidate } from './tensor-candidates.js';
@@ -33,6 +33,8 @@ export interface TensorPlan {
 }
 
 const LOG_LAMBDA = [-18, 6] as const;
+/** The highest price the searches try: every tensor then takes about its cheapest candidate. */
+export const HIGHEST_PRICE = 10 ** LOG_LAMBDA[1];
 const MIN_TARGET = 1 / 1024;
 /**
  * Measured drift² over predicted drift beyond which a failed allocation is a surprise worth a
@@ -69,20 +71,36 @@ export function chooseAtPrice(lambda: number, tensors: readonly PlanTensor[], ca
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-const totalDrift = (plan: readonly TensorPlan[]) => plan.reduce((a, p) => a + p.drift, 0);
+/** The predicted drift of a plan: its entries' drifts added. */
+export const totalDrift = (plan: readonly TensorPlan[]): number => plan.reduce((a, p) => a + p.drift, 0);
 /** The predicted bytes of a plan: its entries' bytes added. */
 export const planBytes = (plan: readonly TensorPlan[]): number => plan.reduce((a, p) => a + p.bytes, 0);
 
-/** The largest price whose predicted drift stays within `target`. */
-export function priceFor(target: number, choose: (lambda: number) => TensorPlan[]): number {
+/**
+ * Bisects the price (geometrically, over the searches' range) for the edge where `fits(choose(λ))`
+ * turns, knowing it holds on the `side` end and not on the other: the price on its fitting side.
+ */
+function edgePrice(fits: (plan: TensorPlan[]) => boolean, choose: (lambda: number) => TensorPlan[], side: 'low' | 'high'): number {
   let [lo, hi]: number[] = [...LOG_LAMBDA];
-  if (totalDrift(choose(10 ** hi)) <= target) return 10 ** hi;
   for (let i = 0; i < 50; i++) {
     const mid = (lo + hi) / 2;
-    if (totalDrift(choose(10 ** mid)) <= target) lo = mid;
+    if (fits(choose(10 ** mid)) === (side === 'low')) lo = mid;
     else hi = mid;
   }
-  return 10 ** lo;
+  return 10 ** (side === 'low' ? lo : hi);
+}
+
+/** The largest price whose predicted drift stays within `target` (drift grows with the price). */
+export function priceFor(target: number, choose: (lambda: number) => TensorPlan[]): number {
+  const fits = (plan: TensorPlan[]) => totalDrift(plan) <= target;
+  return fits(choose(HIGHEST_PRICE)) ? HIGHEST_PRICE : edgePrice(fits, choose, 'low');
+}
+
+/** The smallest price whose predicted bytes are at most `maxBytes` (bytes fall as the price grows), or undefined when even the highest price gives more. */
+export function priceForBytes(maxBytes: number, choose: (lambda: number) => TensorPlan[]): number | undefined {
+  const fits = (plan: TensorPlan[]) => planBytes(plan) <= maxBytes;
+  if (!fits(choose(HIGHEST_PRICE))) return undefined;
+  return fits(choose(10 ** LOG_LAMBDA[0])) ? 10 ** LOG_LAMBDA[0] : edgePrice(fits, choose, 'high');
 }
 
 /** An allocation measured within budget. */
@@ -108,17 +126,19 @@ export function safestOfSmallest(passed: readonly Verified[]): Verified | undefi
   return passed.filter((p) => p.bytes <= fewest * (1 + NEGLIGIBLE_SAVING)).reduce((a, b) => (b.fidelity.drift < a.fidelity.drift ? b : a));
 }
 
-/** Finds the smallest verified allocation (see the module comment). */
-export async function searchAllocation(args: {
+/** What the searches work from: the tensors, their candidates and probed sensitivity, and the verification of a whole plan. */
+export interface SearchInputs {
   readonly tensors: readonly PlanTensor[];
   readonly candidates: ReadonlyMap<string, readonly TensorCandidate[]>;
   readonly sensitivity: ReadonlyMap<string, TensorSensitivity>;
   readonly verify: (plan: readonly TensorPlan[]) => Promise<FidelityReport>;
-  readonly maxVerifications: number;
-  /** Culprit searches at most (each ≤ 2 × ceil(log2 T) + 1 verifications, beside `maxVerifications`). */
+  /** Culprit searches at most (each ≤ 2 × ceil(log2 T) + 1 verifications). */
   readonly maxCulpritSearches: number;
   readonly onProgress?: (event: { label: string; current: number; total: number }) => void;
-}): Promise<{ plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; notes: string[] }> {
+}
+
+/** Finds the smallest verified allocation (see the module comment); at most `maxVerifications` besides the culprit searches. */
+export async function searchAllocation(args: SearchInputs & { readonly maxVerifications: number }): Promise<{ plan: TensorPlan[]; fidelity: FidelityReport; lambda: number; notes: string[] }> {
   // A culprit's candidates shrink and its gains grow (see below): the search's own copies.
   const candidates = new Map(args.candidates);
   const sensitivity = new Map(args.sensitivity);
@@ -145,8 +165,7 @@ export async function searchAllocation(args: {
     }
     const bytes = planBytes(plan);
     notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
-    const predicted = totalDrift(plan);
-    if (!fidelity.withinBudget && culpritSearches < args.maxCulpritSearches && fidelity.drift ** 2 > SURPRISE * predicted) {
+    if (culpritSearches < args.maxCulpritSearches && isSurprise(plan, fidelity)) {
       culpritSearches++;
       let step = 0;
       const steps = 2 * Math.ceil(Math.log2(plan.filter(isChanged).length));
@@ -156,17 +175,7 @@ export async function searchAllocation(args: {
         return f;
       });
       if (culprit) {
-        const names = culprit.indices.map((i) => plan[i].name);
-        // Its own drift is about the measured one (the changes before it passed): its gains grow
-        // by that over what it was predicted, and it may only move its weights less than it did.
-        const factor = clamp(fidelity.drift ** 2 / Math.max(1e-12, ...culprit.indices.map((i) => plan[i].drift)), 2, 1e6);
-        for (const i of culprit.indices) {
-          const s = sensitivity.get(plan[i].name)!;
-          sensitivity.set(plan[i].name, { ...s, pruneGain: s.pruneGain * factor, quantizeGain: s.quantizeGain * factor, scaledQuantizeGain: s.scaledQuantizeGain * factor });
-          candidates.set(plan[i].name, gentlerThan(plan[i], candidates.get(plan[i].name)!));
-        }
-        const what = names.length === 1 ? `culprit ${names[0]}: coding it so tips` : `culprits ${names.join(' and ')}: coding both so tips`;
-        notes.push(`${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(predicted).toPrecision(3)} predicted), found in ${culprit.verifications} verifications; gains × ${factor.toPrecision(3)}, only gentler candidates`);
+        notes.push(makeGentler(plan, culprit, fidelity, sensitivity, candidates));
         if (culprit.passed) {
           const b = planBytes(culprit.passed.plan);
           notes.push(`the allocation's larger savings before it: ${Math.round(b).toLocaleString('en')} B, measured worst error ${worstError(culprit.passed.fidelity).toFixed(4)}, within budget`);
@@ -215,6 +224,27 @@ export async function searchAllocation(args: {
   notes.push('no compressed allocation was verified within budget: every tensor stays float');
   return { plan: exact, fidelity, lambda: 0, notes };
 }
+
+/**
+ * After a culprit search of `plan` (measured with `fidelity`): the culprit's own drift is about the
+ * measured one (the changes before it passed), so its gains in `sensitivity` grow by that over
+ * what it was predicted, and in `candidates` it keeps only those that move its weights less than
+ * the one it took (both maps: the search's own copies). Returns the note saying so.
+ */
+export function makeGentler(plan: readonly TensorPlan[], culprit: Culprit, fidelity: FidelityReport, sensitivity: Map<string, TensorSensitivity>, candidates: Map<string, readonly TensorCandidate[]>): string {
+  const names = culprit.indices.map((i) => plan[i].name);
+  const factor = clamp(fidelity.drift ** 2 / Math.max(1e-12, ...culprit.indices.map((i) => plan[i].drift)), 2, 1e6);
+  for (const i of culprit.indices) {
+    const s = sensitivity.get(plan[i].name)!;
+    sensitivity.set(plan[i].name, { ...s, pruneGain: s.pruneGain * factor, quantizeGain: s.quantizeGain * factor, scaledQuantizeGain: s.scaledQuantizeGain * factor });
+    candidates.set(plan[i].name, gentlerThan(plan[i], candidates.get(plan[i].name)!));
+  }
+  const what = names.length === 1 ? `culprit ${names[0]}: coding it so tips` : `culprits ${names.join(' and ')}: coding both so tips`;
+  return `${what} the allocation over budget (measured drift ${fidelity.drift.toPrecision(3)} against ${Math.sqrt(totalDrift(plan)).toPrecision(3)} predicted), found in ${culprit.verifications} verifications; gains × ${factor.toPrecision(3)}, only gentler candidates`;
+}
+
+/** Whether a failed allocation measured far enough over its prediction to be worth a culprit search (see {@link SURPRISE}). */
+export const isSurprise = (plan: readonly TensorPlan[], fidelity: FidelityReport): boolean => !fidelity.withinBudget && fidelity.drift ** 2 > SURPRISE * totalDrift(plan);
 
 /** The candidates `cands` of `p`'s tensor that move its weights less than the one `p` chose (keeping it exactly always stays). */
 function gentlerThan(p: TensorPlan, cands: readonly TensorCandidate[]): TensorCandidate[] {

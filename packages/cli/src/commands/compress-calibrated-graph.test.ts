@@ -47,6 +47,26 @@ describe('dc compress --no-retrain --calibration on a GraphModel', () => {
     expect([0, 0.25, 0.5, 0.75, 1]).toContain(result.testFidelity.outputs[0].top1Agreement);
   }, 60_000);
 
+  it('--target-bytes: a file of at most that many bytes, decoding to exactly what the planner verified; a target below the smallest file gives the smallest, said so', async () => {
+    const budgeted = JSON.parse((await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', join(dir, 'budgeted.dcm'), '--json')).stdout);
+    const sized = async (target: number) => {
+      const out = join(dir, `sized-${target}.dcm`);
+      const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--target-bytes', String(target), '-o', out, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.fileBytes).toBe(statSync(out).size);
+      expect(result.calibrationFidelity).toEqual(result.plan.fidelity);
+      expect(result.plan.reasons.join('\n')).toMatch(new RegExp(`size target ${target.toLocaleString('en')} B`));
+      return result;
+    };
+    // The fixture's topology and small tensors are most of its file: its budgeted size is a target it can meet.
+    expect((await sized(budgeted.fileBytes)).fileBytes).toBeLessThanOrEqual(budgeted.fileBytes);
+    const below = await sized(1000);
+    expect(below.fileBytes).toBeGreaterThan(1000);
+    expect(below.plan.reasons.join('\n')).toMatch(/the smallest allocation the candidates allow, [\d,]+ B \(.*\), over the target/);
+    expect(Object.values(below.plan.allocation as Record<string, { bits: number | null }>).every((a) => a.bits !== null)).toBe(true);
+  }, 60_000);
+
   it("stores each compressed weight's bias corrected, as the planner verified it; --no-bias-correction stores biases as given", async () => {
     const biases = (file: string) => {
       const m = decodeGraphModel(readFileSync(file));

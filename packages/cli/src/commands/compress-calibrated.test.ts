@@ -91,6 +91,23 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(JSON.parse(strict.stdout).plan).toMatchObject({ jitterFidelity: null, evaluations: { reference: 1 } });
   }, 60_000);
 
+  it('--target-ratio: a file of at most the float32 bytes over the ratio, its fidelity measured and reported', async () => {
+    const out = join(dir, 'ratio.dcm');
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--target-ratio', '6', '-o', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(result.fileBytes).toBeLessThanOrEqual(Math.round(result.originalBytes / 6));
+    expect(result.compressionRatio).toBeGreaterThanOrEqual(6);
+    expect(Math.abs(result.calibrationFidelity.outputs[0].relativeError - result.plan.fidelity.outputs[0].relativeError)).toBeLessThan(1e-5);
+    expect(r.stderr).toMatch(/size target [\d,]+ B \(6\.0× the float32 weights\)/);
+    // A budget on retrained accuracy does not apply here.
+    const refused = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--max-error-increase', '0.5', '-o', join(dir, 'never.dcm'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/INVALID_OPTION[\s\S]*--max-output-drift/);
+    expect(existsSync(join(dir, 'never.dcm'))).toBe(false);
+  }, 60_000);
+
   it('rejects calibration inputs of the wrong shape before any planning, writing nothing', async () => {
     const out = join(dir, 'wrong.dcm');
     const t0 = performance.now();

@@ -40,6 +40,14 @@ export interface CalibratedOptions {
    * default false: those are not judged, and counted).
    */
   readonly judgeUnstable?: boolean;
+  /**
+   * A size target in place of the budget's search (`--target-bytes`): the allocation of least
+   * predicted drift whose file takes at most this many bytes, its fidelity reported against the
+   * budget, within it or not.
+   */
+  readonly targetBytes?: number;
+  /** The same as a ratio (`--target-ratio`): float32 bytes of every weight ÷ file bytes. */
+  readonly targetRatio?: number;
 }
 
 /** What `dc compress --calibration --json` prints. */
@@ -85,7 +93,10 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     calibration = await readInputBatches(tfjs, o.calibration, target.input, undefined, jitterSeed);
     test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, undefined, jitterSeed) : undefined;
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}), max output drift ${o.maxOutputDrift ?? 0.02}`);
+    const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
+    if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);
     const { plan, bytes } = await target.plan(calibration.batches, {
+      ...(targetBytes === undefined ? {} : { targetBytes }),
       ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
       ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
       foldBatchNorm: o.foldBatchNorm ?? true,

@@ -120,6 +120,24 @@ describe('dc compress', () => {
     expect(existsSync(join(dir, 'never.dcm'))).toBe(false);
   });
 
+  it('--target-ratio 20 chooses each layer\'s sparsity and bits on the validation split; the written file lands within 5% of 20x', async () => {
+    const out = join(dir, 'target.dcm');
+    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--target-ratio', '20', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(result.allocation.goal).toEqual({ kind: 'targetBytes', value: Math.round(result.originalBytes / 20), ratio: 20 });
+    // The run pruned and clustered to the plan: the allocation's per-layer values are the settings used.
+    expect(Object.keys(result.allocation.sparsity).sort()).toEqual(['fc1', 'head']);
+    expect(result.settings.sparsity).toEqual(result.allocation.sparsity);
+    expect(result.settings.bits).toEqual(result.allocation.bits);
+    // The plan was measured on the validation split with candidates written as this run writes (batch norm folded).
+    expect(result.allocation.sensitivity.sparsity.rows.map((row: { layer: string }) => row.layer)).toEqual(['fc1', 'head']);
+    expect(Math.abs(result.compressionRatio / 20 - 1)).toBeLessThan(0.05);
+    expect(r.stderr).toMatch(/allocation: fc1 \(50,176 weights\): /);
+    expect(result.testError).toBeLessThan(result.baselineTestError + 5);
+  });
+
   it('--no-retrain compresses without data (post-training); nothing is measured', async () => {
     const out = join(dir, 'post.dcm');
     const r = await dc('compress', modelJson, '--no-retrain', '-o', out, '--sparsity', '0.5', '--json');
@@ -167,6 +185,20 @@ describe('dc compress', () => {
       writeFileSync(join(dir, 'y-bad.npy'), Buffer.from(dump(Int32Array.of(0, 1, 2, 3, 4, 5, 6, 10), [8])));
       const labels = await expectRefused([modelJson, '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y-bad.npy')], /^DATA_MISMATCH$/);
       expect(labels.message).toMatch(/label 10 of sample 7/);
+    });
+
+    it('a goal flag that cannot be planned as asked: INVALID_OPTION naming the flag', async () => {
+      const refused = async (args: string[], flag: string, words: RegExp) => {
+        const e = await expectRefused([modelJson, ...args], /^INVALID_OPTION$/);
+        expect(e.message).toMatch(words);
+        expect(JSON.stringify(e)).toContain(flag);
+      };
+      await refused(['--data', mnistDir, '--target-ratio', '20', '--target-bytes', '5000'], '--target-bytes', /one goal/);
+      await refused(['--data', mnistDir, '--target-ratio', '20', '--bits', '4'], '--target-ratio', /--sparsity and --bits set them by hand/);
+      await refused(['--data', mnistDir, '--max-error-increase', '0.5', '--seeded-connectivity', '3'], '--max-error-increase', /--seeded-connectivity/);
+      await refused(['--data', mnistDir, '--target-ratio', '1'], '--target-ratio', /above 1/);
+      await refused(['--no-retrain', '--target-ratio', '20'], '--target-ratio', /--no-retrain trains nothing/);
+      await refused(['--no-retrain', '--calibration', mnistDir, '--max-error-increase', '0.5'], '--max-output-drift', /bounded by --max-output-drift/);
     });
 
     it('no data without --no-retrain: INVALID_OPTION', async () => {

@@ -5,9 +5,11 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import type { Allocation } from '@dc/allocate';
 import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { loadModel, selectTrainingBackend } from '@dc/core/tfjs';
+import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
 import { baselineError } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
 import { resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
@@ -17,7 +19,7 @@ import { lineProgress, type Progress } from '../compress/progress.js';
 import { runFile, runFileOn, type RunResult } from './run.js';
 
 /** Options of {@link compressFile}: the data, the settings flags, and where things go. */
-export interface CompressOptions extends CompressDataOptions, SettingsFlags {
+export interface CompressOptions extends CompressDataOptions, SettingsFlags, AllocationFlags {
   /** The `.dcm` file to write (atomically: a temporary name, then renamed). */
   readonly out: string;
   /** Whether the model outputs logits (for a linear head); default: from the compiled loss or the head. */
@@ -46,7 +48,10 @@ export interface CompressResult {
   /** Where the error was measured: the test data, or the held-out validation rows. */
   readonly measuredOn: 'test' | 'validation' | null;
   readonly preprocessing: (RecordedPreprocessing & { readonly recorded: Preprocessing }) | null;
+  /** The settings the run used (with a goal flag: the allocation's per-layer sparsity and bits). */
   readonly settings: CompressSettings;
+  /** With `--target-ratio`, `--target-bytes` or `--max-error-increase`: the allocation and why (else null). */
+  readonly allocation: Allocation | null;
   readonly trainingBackend: string | null;
   readonly trainSamples: number;
   readonly wallSeconds: number;
@@ -62,27 +67,32 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const load0 = loadavg()[0];
-  const settings = resolveSettings(o);
+  const asked = resolveSettings(o);
+  const goal = allocationGoal(o);
   const selected = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const { tf } = selected;
-  progress.log(`training backend: ${selected.backend}, threads: ${settings.trainingThreads}${settings.augmentTranslate ? `, training images shifted by up to ${settings.augmentTranslate} px` : ''}`);
+  progress.log(`training backend: ${selected.backend}, threads: ${asked.trainingThreads}${asked.augmentTranslate ? `, training images shifted by up to ${asked.augmentTranslate} px` : ''}`);
   // Everything that can be wrong with the input fails here, before any long work.
   const { model, compile } = await loadModel(path, { tf });
   const classes = checkGraph(model, 'INVALID_MODEL').outputShape.at(-1) ?? 1;
-  const data = await readCompressData(o, model.inputShape, classes, settings.retrain);
+  const data = await readCompressData(o, model.inputShape, classes, asked.retrain);
   const recorded = data.preprocessing?.preprocessing;
   progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${classes} classes${data.train ? `; ${data.train.count} training samples` : ''}`);
 
   const train = data.train ? tensorsOf(tf, data.train, model.inputShape) : undefined;
   try {
     const trainer = train
-      ? createCompressTrainer({ tf, train, validationSplit: settings.validationSplit, compile: classLabelCompile(compile, o.fromLogits), batchSize: settings.batchSize, seed: settings.seed, threads: settings.trainingThreads, augmentTranslate: settings.augmentTranslate, progress })
+      ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: classLabelCompile(compile, o.fromLogits), batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
       : undefined;
     const baselineTestError = data.testSamples ? await baselineError(tf, model, classLabelCompile(compile, o.fromLogits), data.testSamples) : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
+    const input = recorded ? { ...model, preprocessing: recorded } : model;
+    // A goal needs the trainer (its validation split): readCompressData required --data since the run retrains.
+    const planned = goal && trainer ? await allocateSettings(input, asked, goal, trainer, progress) : undefined;
+    const settings = planned?.settings ?? asked;
     const result = await createPipeline()
       .useAll(compressionStages(settings))
-      .run(recorded ? { ...model, preprocessing: recorded } : model, {
+      .run(input, {
         ...(trainer ? { trainer } : {}),
         seed: settings.seed,
         observers: [progress.observer],
@@ -121,6 +131,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       measuredOn,
       preprocessing: data.preprocessing && recorded ? { ...data.preprocessing, recorded } : null,
       settings,
+      allocation: planned?.allocation ?? null,
       trainingBackend: trainer ? selected.backend : null,
       trainSamples: data.train?.count ?? 0,
       wallSeconds: (performance.now() - t0) / 1000,
@@ -140,6 +151,13 @@ export function formatCompress(r: CompressResult): string {
   return [
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,
     `test error ${error}${r.baselineTestError === null ? '' : `; baseline ${r.baselineTestError.toFixed(2)}%`}`,
+    ...(r.allocation ? [`allocation (${goalWords(r.allocation)}, chosen on the validation split): ${r.allocation.layers.map((l) => `${l.layer} ${(100 * l.sparsity).toFixed(1)}% pruned, ${l.bits} bits`).join('; ')}`] : []),
     `${r.wallSeconds.toFixed(0)} s wall, ${r.cpuSeconds.toFixed(0)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
   ].join('\n');
+}
+
+/** An allocation's goal in words. */
+function goalWords(a: Allocation): string {
+  if (a.goal.kind === 'maxErrorIncrease') return `predicted validation error +${(100 * a.goal.value).toFixed(2)} pp at most`;
+  return a.goal.ratio ? `${a.goal.ratio}× target` : `${a.goal.value.toLocaleString('en')} B target`;
 }

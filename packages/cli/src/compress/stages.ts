@@ -63,7 +63,7 @@ function seededStages(s: CompressSettings, seed: number, retrain: boolean, polis
 }
 
 /** The writer: each stream Huffman- or rANS-coded, whichever is smaller; floats float16 unless `float32`; the compact header. */
-export function fileStage(s: Pick<CompressSettings, 'float32'>): Stage {
+export function fileStage(s: Pick<CompressSettings, 'float32'>): Stage<never, 'encode/file'> {
   const floats = s.float32 ? {} : ({ floatFormat: 'float16', codebookFormat: 'float16' } as const);
-  return encodeFile({ coders: [huffmanCoder, ransCoder], header: 'compact', ...floats }) as Stage;
+  return encodeFile({ coders: [huffmanCoder, ransCoder], header: 'compact', ...floats });
 }

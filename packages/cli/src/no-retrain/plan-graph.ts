@@ -6,9 +6,9 @@
  * measured once on the same inputs); then compressed and encoded as a `.dcm` by `@dc/graph-model`.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
+import { DEFAULT_MAX_OUTPUT_DRIFT, planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import type { ProgressEvent } from '@dc/core';
-import { compressGraphModel, encodeGraphModel, type GraphModelSource } from '@dc/graph-model';
+import { compressGraphModel, encodeGraphModel, type GraphAllocation, type GraphModelSource } from '@dc/graph-model';
 import { graphCompressTensorWith } from './graph-compress-tensor.js';
 import { graphPlanInputs } from './graph-plan-inputs.js';
 import type { GraphRunner } from './graph-runner.js';
@@ -24,6 +24,8 @@ export interface PlanGraphOptions {
   readonly errorFeedback?: boolean;
   /** The calibration batches jittered by one grey level (planPostTraining's `jitteredCalibration`). */
   readonly jittered?: readonly tf.Tensor[];
+  /** A size target in place of the budget's search: the file at most this many bytes (planPostTraining's `targetBytes`; `--target-bytes`). */
+  readonly targetBytes?: number;
 }
 
 /** Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm` bytes. */
@@ -32,10 +34,15 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
   // biases corrected in every allocation the planner verifies, as the file stores them.
   const batches = calibration.map((b) => [b]);
   const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, { biasCorrection: o.biasCorrection ?? true, errorFeedback: o.errorFeedback ?? false });
+  // The file records the planner's settings; for a size target only those known before planning, so
+  // that every file measured while fitting the target is the one written for its allocation.
+  const write = (allocation: GraphAllocation, record: Record<string, unknown>) => encodeGraphModel(compressGraphModel(source, allocation, { stages: [{ name: 'dc:allocate-post-training', options: record }], ...(correction ? { biasCorrection: correction } : {}), ...(feedback ? { errorFeedback: feedback } : {}) })).bytes;
+  const sizeRecord = { maxOutputDrift: o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT, targetBytes: o.targetBytes };
   const plan = await planPostTraining({
     tensors,
     calibration: batches,
     run: (w, b) => runner.run(correction ? correction.apply(w) : w, b),
+    ...(o.targetBytes === undefined ? {} : { targetBytes: o.targetBytes, fileBytes: (allocation: GraphAllocation) => write(allocation, sizeRecord).length }),
     compressTensor: graphCompressTensorWith(),
     // Float weights may also be rounded to float16, which the writer stores in 2 bytes.
     float16: true,
@@ -44,6 +51,6 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
     ...(o.jittered ? { jitteredCalibration: o.jittered.map((b) => [b]) } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  const stages = [{ name: 'dc:allocate-post-training', options: { maxOutputDrift: plan.budget.maxRelativeError, kinds: [...plan.kinds], evaluations: plan.evaluations.total } }];
-  return { plan, bytes: encodeGraphModel(compressGraphModel(source, plan.allocation, { stages, ...(correction ? { biasCorrection: correction } : {}), ...(feedback ? { errorFeedback: feedback } : {}) })).bytes };
+  const record = o.targetBytes === undefined ? { maxOutputDrift: plan.budget.maxRelativeError, kinds: [...plan.kinds], evaluations: plan.evaluations.total } : sizeRecord;
+  return { plan, bytes: write(plan.allocation, record) };
 }

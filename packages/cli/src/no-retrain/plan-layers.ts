@@ -31,6 +31,8 @@ export interface PlanLayersOptions {
   readonly biasCorrection?: boolean;
   /** The calibration batches jittered by one grey level: what the original cannot reproduce under it is not judged (planPostTraining's `jitteredCalibration`). */
   readonly jittered?: readonly tf.Tensor[];
+  /** A size target in place of the budget's search: the file at most this many bytes (planPostTraining's `targetBytes`; `--target-bytes`). */
+  readonly targetBytes?: number;
 }
 
 /** Plans on `calibration` and returns the plan and the written file's bytes. */
@@ -41,12 +43,30 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
   // Measured once with the original (folded) model; every allocation is verified with its biases corrected, as the file stores them.
   const correction = o.biasCorrection === false ? undefined : await layersBiasCorrection(tfjs, model, new Set(tensors.map((t) => t.name)), calibration);
   const stored = asStored(model, !o.float32);
+  const layerOf = (key: string) => clusterable.find((r) => r.key === key)!.layer.name;
+  /** The file for an allocation: the planned kernels pruned and clustered (the others not clustered), biases corrected. */
+  const write = async (allocation: PostTrainingPlan['allocation']): Promise<Uint8Array> => {
+    const sparsity: Record<string, number> = {};
+    const layerBits: Record<string, number> = {};
+    for (const [key, a] of Object.entries(allocation)) {
+      if (a.sparsity > 0) sparsity[layerOf(key)] = a.sparsity;
+      if (a.bits !== null) layerBits[key] = a.bits;
+    }
+    const exclude = clusterable.filter((r) => layerBits[r.key] === undefined).map((r) => r.key);
+    const stages: Stage[] = [];
+    if (Object.keys(sparsity).length > 0) stages.push(pruneLowMagnitude({ sparsity, evaluate: false }) as Stage);
+    stages.push(clusterWeights({ bits: 8, layerBits, exclude, init: 'linear', evaluate: false }) as Stage);
+    if (correction) stages.push(correctBiasesStage(correction));
+    stages.push(fileStage(o));
+    return (await createPipeline().useAll(stages).run(model, { seed: o.seed })).artifacts['encode/file']!.bytes;
+  };
   const runner = createLayersRunner(tfjs, model);
   let plan: PostTrainingPlan;
   try {
     plan = await planPostTraining({
       tensors,
       calibration,
+      ...(o.targetBytes === undefined ? {} : { targetBytes: o.targetBytes, fileBytes: async (allocation: PostTrainingPlan['allocation']) => (await write(allocation)).length }),
       // Every run with the parameters as the file stores them (float16 unless --float32).
       run: (w, b) => runner.run(stored(correction ? correction.apply(w) : w), b),
       compressTensor: layersCompressTensor(!o.float32),
@@ -60,19 +80,5 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
   } finally {
     runner.dispose();
   }
-  const layerOf = (key: string) => clusterable.find((r) => r.key === key)!.layer.name;
-  const sparsity: Record<string, number> = {};
-  const layerBits: Record<string, number> = {};
-  for (const [key, a] of Object.entries(plan.allocation)) {
-    if (a.sparsity > 0) sparsity[layerOf(key)] = a.sparsity;
-    if (a.bits !== null) layerBits[key] = a.bits;
-  }
-  const exclude = clusterable.filter((r) => layerBits[r.key] === undefined).map((r) => r.key);
-  const stages: Stage[] = [];
-  if (Object.keys(sparsity).length > 0) stages.push(pruneLowMagnitude({ sparsity, evaluate: false }) as Stage);
-  stages.push(clusterWeights({ bits: 8, layerBits, exclude, init: 'linear', evaluate: false }) as Stage);
-  if (correction) stages.push(correctBiasesStage(correction));
-  stages.push(fileStage(o));
-  const result = await createPipeline().useAll(stages).run(model, { seed: o.seed });
-  return { plan, bytes: result.artifacts['encode/file']!.bytes, model };
+  return { plan, bytes: await write(plan.allocation), model };
 }

@@ -1,0 +1,74 @@
+/**
+ * `dc compress --target-ratio | --target-bytes | --max-error-increase`: per-layer sparsity and bits
+ * chosen by `@dc/allocate`'s `planAllocation` from sensitivity measured on the held-out validation
+ * split (never the test data), in place of the hand-set `--sparsity` and `--bits`; the run then
+ * prunes, retrains, clusters and writes to them as usual.
+ */
+import { planAllocation, type Allocation } from '@dc/allocate';
+import { DcError, foldBatchNorm, type Model, type Stage, type TrainingService } from '@dc/core';
+import type { Progress } from './progress.js';
+import type { CompressSettings, SettingsFlags } from './settings.js';
+import { fileStage } from './stages.js';
+
+/** The goal flags (at most one). */
+export interface AllocationFlags {
+  /** Largest predicted one-shot validation error increase, in percentage points (`0.1`). */
+  readonly maxErrorIncrease?: number;
+  /** Bytes of the written file. */
+  readonly targetBytes?: number;
+  /** Float32 bytes of the parameters ÷ bytes of the written file. */
+  readonly targetRatio?: number;
+}
+
+/** The goal as `planAllocation` takes it. */
+export type AllocationGoal = { readonly maxErrorIncrease: number } | { readonly targetBytes: number } | { readonly targetRatio: number };
+
+const FLAG_NAMES = { maxErrorIncrease: '--max-error-increase', targetBytes: '--target-bytes', targetRatio: '--target-ratio' } as const;
+
+/**
+ * The goal the flags ask for (undefined: none, the preset's or the flags' sparsity and bits). With
+ * `--calibration`, a size (`--target-bytes`, `--target-ratio`) for the post-training planner.
+ * Fails with `INVALID_OPTION` before any work when the goal cannot be planned as asked.
+ */
+export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readonly calibration?: string }): AllocationGoal | undefined {
+  const given = (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((k) => flags[k] !== undefined);
+  if (given.length === 0) return undefined;
+  const flag = FLAG_NAMES[given[0]];
+  const refuse = (message: string, hint: string, option = flag): never => {
+    throw new DcError('INVALID_OPTION', message, { option, hint });
+  };
+  if (given.length > 1) refuse(`give one goal, not ${given.map((k) => FLAG_NAMES[k]).join(' and ')}`, 'Keep the one you mean: a size (--target-bytes, --target-ratio) or an accuracy budget (--max-error-increase).', FLAG_NAMES[given[1]]);
+  if (flags.targetRatio !== undefined && !(flags.targetRatio > 1)) refuse(`${flag} must be above 1, got ${flags.targetRatio}`, 'A ratio is the float32 bytes of the parameters over the file bytes, e.g. 30.');
+  if (flags.calibration !== undefined && flags.maxErrorIncrease !== undefined) refuse(`${flag} is a budget on retrained validation accuracy; a post-training plan on --calibration is bounded by --max-output-drift`, 'Use --max-output-drift <d> for the fidelity budget, or --target-bytes / --target-ratio for a size.');
+  if (flags.calibration !== undefined) return flags.targetBytes !== undefined ? { targetBytes: flags.targetBytes } : { targetRatio: flags.targetRatio! };
+  if (flags.retrain === false) refuse(`${flag} plans on validation accuracy and retrains to the plan; --no-retrain trains nothing`, 'Drop --no-retrain (and pass --data) to retrain to the plan, or add --calibration <inputs> for a post-training plan of that size (--target-bytes, --target-ratio) or within --max-output-drift.');
+  if (flags.sparsity !== undefined || flags.bits !== undefined) refuse(`${flag} chooses each layer's sparsity and bits; --sparsity and --bits set them by hand`, `Drop --sparsity and --bits, or drop ${flag}.`);
+  if (flags.seededConnectivity !== undefined) refuse(`${flag} plans magnitude pruning; --seeded-connectivity draws its masks from --sparsity`, `Drop ${flag} and give --sparsity, or drop --seeded-connectivity.`);
+  if (flags.maxErrorIncrease !== undefined) {
+    if (!(flags.maxErrorIncrease < 100)) refuse(`${flag} is in percentage points, got ${flags.maxErrorIncrease}`, 'E.g. 0.5 allows the predicted validation error to grow by half a point.');
+    return { maxErrorIncrease: flags.maxErrorIncrease / 100 };
+  }
+  return flags.targetBytes !== undefined ? { targetBytes: flags.targetBytes } : { targetRatio: flags.targetRatio! };
+}
+
+/**
+ * Plans `goal` for `model` on `trainer`'s validation split with the writer the run uses (so a size
+ * target is measured in the run's own file format), and returns the settings with every planned
+ * layer's sparsity and bits (the dense and conv2d layers) in place of the hand-set ones.
+ */
+export async function allocateSettings(model: Model, settings: CompressSettings, goal: AllocationGoal, trainer: TrainingService, progress: Progress): Promise<{ settings: CompressSettings; allocation: Allocation }> {
+  progress.log('automatic allocation: measuring each layer\'s sensitivity to pruning and to fewer bits on the validation split');
+  const allocation = await planAllocation(model, {
+    ...goal,
+    evaluate: async (m) => (await trainer.evaluate(m)).accuracy,
+    writer: () => fileStage(settings),
+    // Candidates folded as the run folds before clustering: their bytes are the run's file layout.
+    ...(settings.foldBatchNorm ? { afterPruning: () => [foldBatchNorm() as Stage] } : {}),
+    centroidBytes: settings.float32 ? 4 : 2,
+    onProgress: (e) => {
+      if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);
+    },
+  });
+  for (const line of allocation.reasons) progress.log(`allocation: ${line}`);
+  return { settings: { ...settings, sparsity: allocation.sparsity, bits: allocation.bits }, allocation };
+}
