@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { budgetFor, compareOutputs } from '@dc/allocate';
 import { describeFidelity } from './commands/compress-calibrated.js';
-import { outputKinds } from './flags.js';
+import { bitLevels, outputKinds } from './flags.js';
 
 describe('--output-kinds', () => {
   it('takes every kind the planner judges, and names them when one is wrong', () => {
@@ -34,5 +34,12 @@ describe('--output-kinds', () => {
     const out = (values: number[]) => [[{ shape: [1, 2], values: Float32Array.from(values) }]];
     const report = compareOutputs(out([0.0002, 0.7]), out([0.0005, 0.69]), ['score'], budgetFor(0.02));
     expect(describeFidelity(report)).toBe('output 0 (score): largest score change 0.0100 — within budget');
+  });
+});
+
+describe('--bit-levels', () => {
+  it('takes distinct bit widths from 1 to 8 and names the flag when one is not', () => {
+    expect(bitLevels('4, 5,6')).toEqual([4, 5, 6]);
+    for (const bad of ['0,4', '9', '4,4', '3.5', '4,,5', 'four']) expect(() => bitLevels(bad)).toThrow(/--bit-levels takes distinct whole numbers of bits from 1 to 8/);
   });
 });

@@ -68,3 +68,12 @@ export function outputKinds(v: string): OutputKind[] {
   }
   return kinds as OutputKind[];
 }
+
+/** `--bit-levels 3,4,5,6`: distinct integer bit widths in [1, 8], comma-separated. */
+export function bitLevels(v: string): number[] {
+  const levels = v.split(',').map((b) => Number(b.trim()));
+  if (levels.length === 0 || levels.some((b) => !Number.isInteger(b) || b < 1 || b > 8) || new Set(levels).size !== levels.length) {
+    throw new InvalidArgumentError(`--bit-levels takes distinct whole numbers of bits from 1 to 8, comma-separated, got "${v}"`);
+  }
+  return levels;
+}

@@ -14,7 +14,7 @@ import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { formatCliError, toCliError } from './errors.js';
-import { finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
+import { bitLevels, finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
 import { lineProgress } from './compress/progress.js';
 
@@ -105,6 +105,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--seeded-connectivity <seed>', 'prune to masks drawn from this seed (kept share 1 - sparsity per layer) instead of by magnitude, and retrain on them: the file stores the seeds, not the positions', nonNegativeInt('--seeded-connectivity'))
     .option('--target-ratio <x>', "automatic allocation: each dense/conv2d layer's sparsity and bits chosen from its measured sensitivity on the validation split for a file x times smaller than the float32 parameters (e.g. 30), in place of --sparsity and --bits; with --no-retrain --calibration, a size target for the post-training plan (see --target-bytes)", positiveNumber('--target-ratio'))
     .option('--target-bytes <n>', 'automatic allocation for a file of n bytes (see --target-ratio); with --no-retrain --calibration, a size target for the post-training plan: the least predicted drift that fits, its fidelity reported', positiveInt('--target-bytes'))
+    .option('--bit-levels <list>', 'with a goal flag: the bits per code a layer may get, comma-separated (default 2,3,4,5,6,8; e.g. 4,5,6 where retraining cannot recover coarse codes)', bitLevels)
     .option('--max-error-increase <pp>', 'automatic allocation for an accuracy budget: the smallest file whose predicted one-shot validation error increase stays within pp percentage points (e.g. 0.5; retraining recovers part of it)', positiveNumber('--max-error-increase'));
   addRetrainingOptions(compress)
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')

@@ -120,9 +120,9 @@ describe('dc compress', () => {
     expect(existsSync(join(dir, 'never.dcm'))).toBe(false);
   });
 
-  it('--target-ratio 20 chooses each layer\'s sparsity and bits on the validation split; the written file lands within 5% of 20x', async () => {
+  it('--target-ratio 20 --bit-levels 3,4,5 chooses each layer\'s sparsity and bits on the validation split; the written file lands within 5% of 20x', async () => {
     const out = join(dir, 'target.dcm');
-    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--target-ratio', '20', '--json');
+    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--target-ratio', '20', '--bit-levels', '3,4,5', '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.fileBytes).toBe(statSync(out).size);
@@ -131,6 +131,9 @@ describe('dc compress', () => {
     expect(Object.keys(result.allocation.sparsity).sort()).toEqual(['fc1', 'head']);
     expect(result.settings.sparsity).toEqual(result.allocation.sparsity);
     expect(result.settings.bits).toEqual(result.allocation.bits);
+    // Each layer's bits among --bit-levels, each measured.
+    for (const b of Object.values(result.allocation.bits)) expect([3, 4, 5]).toContain(b);
+    expect([...result.allocation.sensitivity.bits.bits].sort()).toEqual([3, 4, 5]);
     // The plan was measured on the validation split with candidates written as this run writes (batch norm folded).
     expect(result.allocation.sensitivity.sparsity.rows.map((row: { layer: string }) => row.layer)).toEqual(['fc1', 'head']);
     expect(Math.abs(result.compressionRatio / 20 - 1)).toBeLessThan(0.05);
@@ -197,6 +200,8 @@ describe('dc compress', () => {
       await refused(['--data', mnistDir, '--target-ratio', '20', '--bits', '4'], '--target-ratio', /--sparsity and --bits set them by hand/);
       await refused(['--data', mnistDir, '--max-error-increase', '0.5', '--seeded-connectivity', '3'], '--max-error-increase', /--seeded-connectivity/);
       await refused(['--data', mnistDir, '--target-ratio', '1'], '--target-ratio', /above 1/);
+      await refused(['--data', mnistDir, '--bit-levels', '4,5'], '--bit-levels', /no goal was given/);
+      await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--bit-levels', '4,5'], '--bit-levels', /post-training planner/);
       await refused(['--no-retrain', '--target-ratio', '20'], '--target-ratio', /--no-retrain trains nothing/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--max-error-increase', '0.5'], '--max-output-drift', /bounded by --max-output-drift/);
     });

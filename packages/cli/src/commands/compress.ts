@@ -88,7 +88,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
     const input = recorded ? { ...model, preprocessing: recorded } : model;
     // A goal needs the trainer (its validation split): readCompressData required --data since the run retrains.
-    const planned = goal && trainer ? await allocateSettings(input, asked, goal, trainer, progress) : undefined;
+    const planned = goal && trainer ? await allocateSettings(input, asked, goal, trainer, progress, o.bitLevels) : undefined;
     const settings = planned?.settings ?? asked;
     const result = await createPipeline()
       .useAll(compressionStages(settings))

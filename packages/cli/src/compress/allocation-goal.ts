@@ -18,6 +18,8 @@ export interface AllocationFlags {
   readonly targetBytes?: number;
   /** Float32 bytes of the parameters ÷ bytes of the written file. */
   readonly targetRatio?: number;
+  /** The bits per code the allocation may give a layer (default `@dc/allocate`'s: 2, 3, 4, 5, 6, 8). */
+  readonly bitLevels?: readonly number[];
 }
 
 /** The goal as `planAllocation` takes it. */
@@ -32,14 +34,18 @@ const FLAG_NAMES = { maxErrorIncrease: '--max-error-increase', targetBytes: '--t
  */
 export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readonly calibration?: string }): AllocationGoal | undefined {
   const given = (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((k) => flags[k] !== undefined);
-  if (given.length === 0) return undefined;
+  if (given.length === 0) {
+    if (flags.bitLevels !== undefined) throw new DcError('INVALID_OPTION', '--bit-levels limits an automatic allocation, and no goal was given', { option: '--bit-levels', hint: 'Add --target-ratio, --target-bytes or --max-error-increase, or set the bits by hand with --bits.' });
+    return undefined;
+  }
   const flag = FLAG_NAMES[given[0]];
-  const refuse = (message: string, hint: string, option = flag): never => {
+  const refuse = (message: string, hint: string, option: string = flag): never => {
     throw new DcError('INVALID_OPTION', message, { option, hint });
   };
   if (given.length > 1) refuse(`give one goal, not ${given.map((k) => FLAG_NAMES[k]).join(' and ')}`, 'Keep the one you mean: a size (--target-bytes, --target-ratio) or an accuracy budget (--max-error-increase).', FLAG_NAMES[given[1]]);
   if (flags.targetRatio !== undefined && !(flags.targetRatio > 1)) refuse(`${flag} must be above 1, got ${flags.targetRatio}`, 'A ratio is the float32 bytes of the parameters over the file bytes, e.g. 30.');
   if (flags.calibration !== undefined && flags.maxErrorIncrease !== undefined) refuse(`${flag} is a budget on retrained validation accuracy; a post-training plan on --calibration is bounded by --max-output-drift`, 'Use --max-output-drift <d> for the fidelity budget, or --target-bytes / --target-ratio for a size.');
+  if (flags.calibration !== undefined && flags.bitLevels !== undefined) refuse('--bit-levels limits the retrained allocation; the post-training planner on --calibration tries its own bit widths', 'Drop --bit-levels.', '--bit-levels');
   if (flags.calibration !== undefined) return flags.targetBytes !== undefined ? { targetBytes: flags.targetBytes } : { targetRatio: flags.targetRatio! };
   if (flags.retrain === false) refuse(`${flag} plans on validation accuracy and retrains to the plan; --no-retrain trains nothing`, 'Drop --no-retrain (and pass --data) to retrain to the plan, or add --calibration <inputs> for a post-training plan of that size (--target-bytes, --target-ratio) or within --max-output-drift.');
   if (flags.sparsity !== undefined || flags.bits !== undefined) refuse(`${flag} chooses each layer's sparsity and bits; --sparsity and --bits set them by hand`, `Drop --sparsity and --bits, or drop ${flag}.`);
@@ -53,13 +59,14 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
 
 /**
  * Plans `goal` for `model` on `trainer`'s validation split with the writer the run uses (so a size
- * target is measured in the run's own file format), and returns the settings with every planned
+ * target is measured in the run's own file format), each layer's bits among `bitLevels` when given, and returns the settings with every planned
  * layer's sparsity and bits (the dense and conv2d layers) in place of the hand-set ones.
  */
-export async function allocateSettings(model: Model, settings: CompressSettings, goal: AllocationGoal, trainer: TrainingService, progress: Progress): Promise<{ settings: CompressSettings; allocation: Allocation }> {
+export async function allocateSettings(model: Model, settings: CompressSettings, goal: AllocationGoal, trainer: TrainingService, progress: Progress, bitLevels?: readonly number[]): Promise<{ settings: CompressSettings; allocation: Allocation }> {
   progress.log('automatic allocation: measuring each layer\'s sensitivity to pruning and to fewer bits on the validation split');
   const allocation = await planAllocation(model, {
     ...goal,
+    ...(bitLevels ? { bitLevels } : {}),
     evaluate: async (m) => (await trainer.evaluate(m)).accuracy,
     writer: () => fileStage(settings),
     // Candidates folded as the run folds before clustering: their bytes are the run's file layout.
