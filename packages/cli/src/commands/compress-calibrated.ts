@@ -1,8 +1,9 @@
 /**
  * `dc compress model.json --no-retrain --calibration <images dir | .npy> [--max-output-drift d]`:
- * post-training compression under a fidelity budget. The per-tensor sparsity and bits come from
- * `@dc/allocate`'s `planPostTraining` on the calibration inputs; the written file is then run on
- * those inputs (and on `--test-data`, when given) and its fidelity to the original reported.
+ * post-training compression under a fidelity budget (or to a size: `--target-bytes`, `--target-ratio`).
+ * The per-tensor sparsity and bits come from `@dc/allocate`'s `planPostTraining` on the calibration
+ * inputs; the written file is then run on those inputs (and on `--test-data`, when given) and its
+ * fidelity to the original reported.
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';

@@ -59,8 +59,9 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
 
 /**
  * Plans `goal` for `model` on `trainer`'s validation split with the writer the run uses (so a size
- * target is measured in the run's own file format), each layer's bits among `bitLevels` when given, and returns the settings with every planned
- * layer's sparsity and bits (the dense and conv2d layers) in place of the hand-set ones.
+ * target is measured in the run's own file format), each layer's bits among `bitLevels` when
+ * given, and returns the settings with every planned layer's sparsity and bits (the dense and
+ * conv2d layers) in place of the hand-set ones.
  */
 export async function allocateSettings(model: Model, settings: CompressSettings, goal: AllocationGoal, trainer: TrainingService, progress: Progress, bitLevels?: readonly number[]): Promise<{ settings: CompressSettings; allocation: Allocation }> {
   progress.log('automatic allocation: measuring each layer\'s sensitivity to pruning and to fewer bits on the validation split');

@@ -17,7 +17,7 @@ import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
 
-/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback and jittered batches only). */
+/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback, jittered batches and size target only). */
 export type PlanSettings = PlanLayersOptions & {
   /** GraphModels: round each weight with error feedback from its op's input moments (default false; `--error-feedback`). LayersModels: not yet, ignored. */
   readonly errorFeedback?: boolean;
