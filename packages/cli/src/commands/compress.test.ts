@@ -120,9 +120,9 @@ describe('dc compress', () => {
     expect(existsSync(join(dir, 'never.dcm'))).toBe(false);
   });
 
-  it('--target-ratio 20 --bit-levels 3,4,5 chooses each layer\'s sparsity and bits on the validation split; the written file lands within 5% of 20x', async () => {
+  it('--target-ratio 20 --bit-levels 3,4,5 chooses each layer\'s sparsity and bits on the validation split (--sensitivity-samples of it); the written file lands within 5% of 20x', async () => {
     const out = join(dir, 'target.dcm');
-    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--target-ratio', '20', '--bit-levels', '3,4,5', '--json');
+    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--target-ratio', '20', '--bit-levels', '3,4,5', '--sensitivity-samples', '150', '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.fileBytes).toBe(statSync(out).size);
@@ -136,7 +136,15 @@ describe('dc compress', () => {
     expect([...result.allocation.sensitivity.bits.bits].sort()).toEqual([3, 4, 5]);
     // The plan was measured on the validation split with candidates written as this run writes (batch norm folded).
     expect(result.allocation.sensitivity.sparsity.rows.map((row: { layer: string }) => row.layer)).toEqual(['fc1', 'head']);
+    // Every sensitivity pass evaluated the first 150 of the 200 validation samples: accuracies in steps of 1/150.
+    expect(result.sensitivitySamples).toBe(150);
+    expect(r.stderr).toContain('on the first 150 of 200 validation samples');
+    const accuracies = [result.allocation.baselineAccuracy, ...result.allocation.sensitivity.bits.rows.flatMap((row: { accuracy: number[] }) => row.accuracy)];
+    for (const a of accuracies) expect(Math.abs(a * 150 - Math.round(a * 150))).toBeLessThan(1e-6);
+    expect(accuracies.some((a) => Math.abs(a * 200 - Math.round(a * 200)) > 1e-6)).toBe(true);
     expect(Math.abs(result.compressionRatio / 20 - 1)).toBeLessThan(0.05);
+    const off = (result.fileBytes / result.allocation.goal.value - 1) * 100;
+    expect(r.stderr).toContain(`size target ${result.allocation.goal.value.toLocaleString('en')} B: the file is ${Math.abs(off).toFixed(1)}% ${off > 0 ? 'larger' : 'smaller'}`);
     expect(r.stderr).toMatch(/allocation: fc1 \(50,176 weights\): /);
     expect(result.testError).toBeLessThan(result.baselineTestError + 5);
   });
@@ -202,6 +210,8 @@ describe('dc compress', () => {
       await refused(['--data', mnistDir, '--target-ratio', '1'], '--target-ratio', /above 1/);
       await refused(['--data', mnistDir, '--bit-levels', '4,5'], '--bit-levels', /no goal was given/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--bit-levels', '4,5'], '--bit-levels', /post-training planner/);
+      await refused(['--data', mnistDir, '--sensitivity-samples', '500'], '--sensitivity-samples', /no goal was given/);
+      await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--sensitivity-samples', '500'], '--sensitivity-samples', /measures on --calibration/);
       await refused(['--no-retrain', '--target-ratio', '20'], '--target-ratio', /--no-retrain trains nothing/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--max-error-increase', '0.5'], '--max-output-drift', /bounded by --max-output-drift/);
     });

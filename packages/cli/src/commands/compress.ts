@@ -16,6 +16,7 @@ import { resolveSettings, type CompressSettings, type RecordedPreprocessing, typ
 import { compressionStages } from '../compress/stages.js';
 import { classLabelCompile, createCompressTrainer, tensorsOf } from '../compress/trainer.js';
 import { lineProgress, type Progress } from '../compress/progress.js';
+import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
 import { runFile, runFileOn, type RunResult } from './run.js';
 
 /** Options of {@link compressFile}: the data, the settings flags, and where things go. */
@@ -52,6 +53,8 @@ export interface CompressResult {
   readonly settings: CompressSettings;
   /** With `--target-ratio`, `--target-bytes` or `--max-error-increase`: the allocation and why (else null). */
   readonly allocation: Allocation | null;
+  /** With a goal: the validation samples each sensitivity pass evaluated (else null). */
+  readonly sensitivitySamples: number | null;
   readonly trainingBackend: string | null;
   readonly trainSamples: number;
   readonly wallSeconds: number;
@@ -87,8 +90,18 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     const baselineTestError = data.testSamples ? await baselineError(tf, model, classLabelCompile(compile, o.fromLogits), data.testSamples) : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
     const input = recorded ? { ...model, preprocessing: recorded } : model;
-    // A goal needs the trainer (its validation split): readCompressData required --data since the run retrains.
-    const planned = goal && trainer ? await allocateSettings(input, asked, goal, trainer, progress, o.bitLevels) : undefined;
+    // A goal needs training data (its validation split): readCompressData required --data since the run retrains.
+    let planned: Awaited<ReturnType<typeof allocateSettings>> | undefined;
+    let sensitivitySamples: number | null = null;
+    if (goal && train) {
+      const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: classLabelCompile(compile, o.fromLogits) });
+      sensitivitySamples = held.samples;
+      try {
+        planned = await allocateSettings(input, asked, goal, held, progress, o.bitLevels);
+      } finally {
+        held.dispose();
+      }
+    }
     const settings = planned?.settings ?? asked;
     const result = await createPipeline()
       .useAll(compressionStages(settings))
@@ -101,6 +114,11 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     const file = resolve(o.out);
     await writeFileAtomic(file, bytes);
     progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it with @dc/sparse-runtime`);
+    const goalBytes = planned?.allocation.goal;
+    if (goalBytes?.kind === 'targetBytes') {
+      const off = (bytes.length / goalBytes.value - 1) * 100;
+      progress.log(`size target ${goalBytes.value.toLocaleString('en')} B: the file is ${Math.abs(off).toFixed(1)}% ${off > 0 ? 'larger' : 'smaller'} (the plan was sized one-shot; retraining moved the weights it coded)`);
+    }
 
     const runOptions = { backend: o.backend ?? 'cpu' } as const;
     let fileRun: RunResult | null = null;
@@ -132,6 +150,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       preprocessing: data.preprocessing && recorded ? { ...data.preprocessing, recorded } : null,
       settings,
       allocation: planned?.allocation ?? null,
+      sensitivitySamples,
       trainingBackend: trainer ? selected.backend : null,
       trainSamples: data.train?.count ?? 0,
       wallSeconds: (performance.now() - t0) / 1000,

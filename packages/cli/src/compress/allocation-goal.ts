@@ -5,9 +5,10 @@
  * prunes, retrains, clusters and writes to them as usual.
  */
 import { planAllocation, type Allocation } from '@dc/allocate';
-import { DcError, foldBatchNorm, type Model, type Stage, type TrainingService } from '@dc/core';
+import { DcError, foldBatchNorm, type Model, type Stage } from '@dc/core';
 import type { Progress } from './progress.js';
 import type { CompressSettings, SettingsFlags } from './settings.js';
+import type { SensitivityEvaluator } from './sensitivity-samples.js';
 import { fileStage } from './stages.js';
 
 /** The goal flags (at most one). */
@@ -20,6 +21,8 @@ export interface AllocationFlags {
   readonly targetRatio?: number;
   /** The bits per code the allocation may give a layer (default `@dc/allocate`'s: 2, 3, 4, 5, 6, 8). */
   readonly bitLevels?: readonly number[];
+  /** Validation samples the sensitivity passes evaluate (default 2,000; sensitivity-samples.ts). */
+  readonly sensitivitySamples?: number;
 }
 
 /** The goal as `planAllocation` takes it. */
@@ -36,6 +39,7 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
   const given = (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((k) => flags[k] !== undefined);
   if (given.length === 0) {
     if (flags.bitLevels !== undefined) throw new DcError('INVALID_OPTION', '--bit-levels limits an automatic allocation, and no goal was given', { option: '--bit-levels', hint: 'Add --target-ratio, --target-bytes or --max-error-increase, or set the bits by hand with --bits.' });
+    if (flags.sensitivitySamples !== undefined) throw new DcError('INVALID_OPTION', '--sensitivity-samples sizes an automatic allocation\'s measurements, and no goal was given', { option: '--sensitivity-samples', hint: 'Add --target-ratio, --target-bytes or --max-error-increase.' });
     return undefined;
   }
   const flag = FLAG_NAMES[given[0]];
@@ -46,6 +50,7 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
   if (flags.targetRatio !== undefined && !(flags.targetRatio > 1)) refuse(`${flag} must be above 1, got ${flags.targetRatio}`, 'A ratio is the float32 bytes of the parameters over the file bytes, e.g. 30.');
   if (flags.calibration !== undefined && flags.maxErrorIncrease !== undefined) refuse(`${flag} is a budget on retrained validation accuracy; a post-training plan on --calibration is bounded by --max-output-drift`, 'Use --max-output-drift <d> for the fidelity budget, or --target-bytes / --target-ratio for a size.');
   if (flags.calibration !== undefined && flags.bitLevels !== undefined) refuse('--bit-levels limits the retrained allocation; the post-training planner on --calibration tries its own bit widths', 'Drop --bit-levels.', '--bit-levels');
+  if (flags.calibration !== undefined && flags.sensitivitySamples !== undefined) refuse('--sensitivity-samples sizes the retrained allocation\'s validation passes; the post-training planner measures on --calibration', 'Drop --sensitivity-samples (the calibration inputs are what the plan measures).', '--sensitivity-samples');
   if (flags.calibration !== undefined) return flags.targetBytes !== undefined ? { targetBytes: flags.targetBytes } : { targetRatio: flags.targetRatio! };
   if (flags.retrain === false) refuse(`${flag} plans on validation accuracy and retrains to the plan; --no-retrain trains nothing`, 'Drop --no-retrain (and pass --data) to retrain to the plan, or add --calibration <inputs> for a post-training plan of that size (--target-bytes, --target-ratio) or within --max-output-drift.');
   if (flags.sparsity !== undefined || flags.bits !== undefined) refuse(`${flag} chooses each layer's sparsity and bits; --sparsity and --bits set them by hand`, `Drop --sparsity and --bits, or drop ${flag}.`);
@@ -58,17 +63,18 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
 }
 
 /**
- * Plans `goal` for `model` on `trainer`'s validation split with the writer the run uses (so a size
- * target is measured in the run's own file format), each layer's bits among `bitLevels` when
- * given, and returns the settings with every planned layer's sparsity and bits (the dense and
- * conv2d layers) in place of the hand-set ones.
+ * Plans `goal` for `model` with sensitivity measured by `held` (rows of the validation split) and
+ * the writer the run uses (so a size target is measured in the run's own file format), each
+ * layer's bits among `bitLevels` when given, and returns the settings with every planned layer's
+ * sparsity and bits (the dense and conv2d layers) in place of the hand-set ones.
  */
-export async function allocateSettings(model: Model, settings: CompressSettings, goal: AllocationGoal, trainer: TrainingService, progress: Progress, bitLevels?: readonly number[]): Promise<{ settings: CompressSettings; allocation: Allocation }> {
-  progress.log('automatic allocation: measuring each layer\'s sensitivity to pruning and to fewer bits on the validation split');
+export async function allocateSettings(model: Model, settings: CompressSettings, goal: AllocationGoal, held: SensitivityEvaluator, progress: Progress, bitLevels?: readonly number[]): Promise<{ settings: CompressSettings; allocation: Allocation }> {
+  const rows = held.samples < held.heldOut ? `the first ${held.samples.toLocaleString('en')} of ${held.heldOut.toLocaleString('en')} validation samples` : `the ${held.samples.toLocaleString('en')} validation samples`;
+  progress.log(`automatic allocation: measuring each layer's sensitivity to pruning and to fewer bits on ${rows}`);
   const allocation = await planAllocation(model, {
     ...goal,
     ...(bitLevels ? { bitLevels } : {}),
-    evaluate: async (m) => (await trainer.evaluate(m)).accuracy,
+    evaluate: held.evaluate,
     writer: () => fileStage(settings),
     // Candidates folded as the run folds before clustering: their bytes are the run's file layout.
     ...(settings.foldBatchNorm ? { afterPruning: () => [foldBatchNorm() as Stage] } : {}),
