@@ -60,9 +60,12 @@ export function unpackBits(data: Uint8Array, count: number, bits: number): Symbo
   return out;
 }
 
-/** Smallest width (at least 1) that holds symbols `0 .. alphabet - 1`. */
+/**
+ * Smallest width (at least 1) that holds symbols `0 .. alphabet - 1`, for any alphabet a header
+ * can state (a forged one may say 2^32 - 1: `2 ** bits`, unlike `1 << bits`, does not wrap past 31).
+ */
 export function bitsFor(alphabet: number): number {
   let bits = 1;
-  while (1 << bits < alphabet) bits++;
+  while (2 ** bits < alphabet) bits++;
   return bits;
 }

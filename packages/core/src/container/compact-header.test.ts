@@ -105,6 +105,21 @@ describe('compact header (format version 3)', () => {
     expect(codeOf(read([0, 0x80 | (future.length & 0x7f), future.length >> 7, ...future]))).toBe('UNSUPPORTED_VERSION');
   });
 
+  it('a codebook count past 2^30 (a forged varint up to 2^32 - 1) is BAD_HEADER, not a reader that never returns', () => {
+    const { compact } = both(randomCodedModel([{ inputs: 40, units: 20, density: 0.2, bits: 4, bias: true, seed: 3 }]));
+    const data = compact.bytes.subarray(readPreamble(compact.bytes).dataStart);
+    for (const count of [2 ** 30 + 1, 2 ** 31, 2 ** 32 - 1]) {
+      const header = structuredClone(compact.header);
+      const coded = header.tensors.find((t) => t.streams.codebook)!;
+      (coded.streams.codebook as { count: number }).count = count;
+      const file = assembleFile(storeHeader(writeCompactHeader(header), false, COMPACT_HEADER_DICTIONARY), [data], [0], data.length, COMPACT_HEADER_VERSION);
+      // The reader works out the codes' width from the count (32 bits for 2^32 - 1), then the checks refuse the count.
+      const read = readCompactHeader(writeCompactHeader(header)) as typeof header;
+      expect(read.tensors.find((t) => t.key === coded.key)!.streams.codes!.bits).toBe(Math.ceil(Math.log2(count)));
+      expect(codeOf(() => readContainerHeader(file))).toBe('BAD_HEADER');
+    }
+  });
+
   it('has its DEFLATE dictionary written out in docs/format.md', () => {
     const doc = readFileSync(new URL('../../../../docs/format.md', import.meta.url), 'utf8');
     const block = /<!-- compact-dictionary -->\n```text\n([\s\S]*?)\n```/.exec(doc)?.[1];

@@ -16,9 +16,11 @@ export interface RunFuzzOptions {
   /** Stop early after this many milliseconds (the report says how many cases ran). */
   readonly deadlineMs?: number;
   readonly corpus?: FuzzCorpus;
-  /** Called every `progressEvery` cases. */
+  /** Called before the first case and then every `progressEvery` cases (the report of the cases done). */
   readonly onProgress?: (done: number, report: FuzzReport) => void;
   readonly progressEvery?: number;
+  /** Called before each case with its index (a watchdog's heartbeat: see scripts/fuzz.ts). */
+  readonly onCase?: (index: number) => void;
 }
 
 /** A finding, kept with what made it. */
@@ -75,6 +77,8 @@ export async function runFuzz(options: RunFuzzOptions): Promise<FuzzReport> {
   const from = options.from ?? 0;
   for (let i = from; i < from + options.cases; i++) {
     if (options.deadlineMs !== undefined && performance.now() - t0 > options.deadlineMs) break;
+    if (options.onProgress && cases % (options.progressEvery ?? 1000) === 0) options.onProgress(cases, report());
+    options.onCase?.(i);
     const result = await runCase(corpus, seed, i, backend);
     cases++;
     outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
@@ -85,7 +89,6 @@ export async function runFuzz(options: RunFuzzOptions): Promise<FuzzReport> {
     if (result.cpuMs > slowest.cpuMs) slowest = { index: i, cpuMs: result.cpuMs, ms: result.ms, outcome: result.outcome, seed: result.seed, mutations: result.mutations };
     if (result.cpuMs > 1000) over1s++;
     maxWallMs = Math.max(maxWallMs, result.ms);
-    if (options.onProgress && cases % (options.progressEvery ?? 1000) === 0) options.onProgress(cases, report());
   }
   return report();
 }

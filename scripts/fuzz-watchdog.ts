@@ -1,0 +1,57 @@
+/**
+ * Runs the fuzz loop (scripts/fuzz-worker.ts) in a worker thread and watches its heartbeat: a
+ * case that makes no progress for `hangSeconds` is a hang (a finding the loop itself cannot
+ * report), the worker is stopped and the case named with the bytes it was made of.
+ */
+import { Worker } from 'node:worker_threads';
+import { caseBytes } from '../packages/sparse-runtime/src/fuzz/fuzz-case.test-support.js';
+import { fuzzCorpus } from '../packages/sparse-runtime/src/fuzz/fuzz-seeds.test-support.js';
+import type { FuzzReport } from '../packages/sparse-runtime/src/fuzz/run-fuzz.test-support.js';
+import type { FuzzWorkerData, FuzzWorkerMessage } from './fuzz-worker.js';
+
+/** A case that never returned. */
+export interface FuzzHang {
+  readonly index: number;
+  readonly seed: string;
+  readonly mutations: readonly string[];
+  readonly seconds: number;
+}
+
+/** The worker needs tsx too: this bootstrap registers it before loading the worker's module. */
+const BOOT = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./fuzz-worker.ts', import.meta.url).href)}); })`;
+
+/** Runs `cases` cases from `from` of `seed`: the final report, or after a hang the last progress report (the worker posts one before its first case) and the hang. */
+export function watchedFuzz(o: { cases: number; seed: number; from: number; hangSeconds: number; onProgress: (r: FuzzReport) => void }): Promise<{ report: FuzzReport; hang?: FuzzHang }> {
+  const heartbeat = new SharedArrayBuffer(8);
+  const beats = new Int32Array(heartbeat);
+  const worker = new Worker(BOOT, { eval: true, execArgv: ['--conditions=source'], workerData: { cases: o.cases, seed: o.seed, from: o.from, heartbeat } satisfies FuzzWorkerData });
+  return new Promise((resolve, reject) => {
+    let last: FuzzReport | undefined;
+    let seen = -1;
+    let still = 0;
+    const timer = setInterval(() => {
+      const count = Atomics.load(beats, 1);
+      still = count === seen ? still + 1 : 0;
+      seen = count;
+      if (still < o.hangSeconds) return;
+      clearInterval(timer);
+      const index = Atomics.load(beats, 0);
+      void worker.terminate().then(() => {
+        const made = caseBytes(fuzzCorpus(), o.seed, index);
+        resolve({ report: last!, hang: { index, seed: made.seed, mutations: made.mutations, seconds: o.hangSeconds } });
+      });
+    }, 1000);
+    worker.on('message', (m: FuzzWorkerMessage) => {
+      last = m.report;
+      if (m.kind === 'progress') o.onProgress(m.report);
+      else {
+        clearInterval(timer);
+        void worker.terminate().then(() => resolve({ report: m.report }));
+      }
+    });
+    worker.on('error', (e) => {
+      clearInterval(timer);
+      reject(e);
+    });
+  });
+}
