@@ -31,6 +31,7 @@ export function watchedFuzz(o: { cases: number; seed: number; from: number; hang
     let still = 0;
     const timer = setInterval(() => {
       const count = Atomics.load(beats, 1);
+      if (count === 0) return; // still building the corpus: no case has started
       still = count === seen ? still + 1 : 0;
       seen = count;
       if (still < o.hangSeconds) return;
