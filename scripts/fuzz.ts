@@ -4,7 +4,7 @@
  * cases, outcome → count, findings (non-DcError exceptions, broken invariants, non-finite
  * outputs), the slowest case, cases over 1 s and the peak RSS, then the CPU time the reader takes
  * to reject a 4 GiB deflate bomb (timed first, in a fresh process, so the cases' garbage does not
- * weigh on it). The cases run in a worker thread (scripts/fuzz-watchdog.ts): one that makes no
+ * weigh on it). The cases run in a worker thread (watched-fuzz.test-support.ts): one that makes no
  * progress for `--hang-seconds` stops the run and is reported as a hang. Exits 1 on any finding,
  * hang, case over 1 s or accepted bomb. `--save` also writes the
  * JSON for the core README's generated table (scripts/readme-tables.mjs, kind `fuzz`).
@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { timeBombRejection } from '../packages/sparse-runtime/src/fuzz/bomb-timing.test-support.js';
 import { formatFuzzReport } from '../packages/sparse-runtime/src/fuzz/run-fuzz.test-support.js';
-import { watchedFuzz } from './fuzz-watchdog.js';
+import { watchedFuzz } from '../packages/sparse-runtime/src/fuzz/watched-fuzz.test-support.js';
 
 const { values } = parseArgs({
   options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' }, from: { type: 'string', default: '0' }, 'hang-seconds': { type: 'string', default: '30' }, json: { type: 'boolean' }, save: { type: 'string' } },

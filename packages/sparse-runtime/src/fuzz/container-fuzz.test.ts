@@ -2,7 +2,8 @@ import { OP_KINDS, readContainerHeader } from '@dc/core';
 import { describe, expect, it } from 'vitest';
 import { caseBytes, RAN } from './fuzz-case.test-support.js';
 import { fuzzCorpus } from './fuzz-seeds.test-support.js';
-import { formatFuzzReport, runFuzz } from './run-fuzz.test-support.js';
+import { formatFuzzReport } from './run-fuzz.test-support.js';
+import { watchedFuzz } from './watched-fuzz.test-support.js';
 
 // The bounded CI slice of `pnpm fuzz` (≥ 100,000 cases; its table is in packages/core/README.md).
 describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () => {
@@ -27,9 +28,11 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
   });
 
   it('every mutated file ends in a DcError or a valid model that runs to a finite output (300 cases, a few seconds)', async () => {
-    // A deadline only guards against a loaded machine; 300 cases take about 3 s of CPU.
-    const report = await runFuzz({ cases: 300, seed: 11, deadlineMs: 30_000, corpus });
+    // A deadline only guards against a loaded machine; 300 cases take about 3 s of CPU. The cases
+    // run in a worker thread under a watchdog, so a case that never returns fails here, named.
+    const { report, hang } = await watchedFuzz({ cases: 300, seed: 11, deadlineMs: 30_000 });
     const summary = formatFuzzReport(report);
+    expect(hang, summary).toBeUndefined();
     expect(report.findings, summary).toEqual([]);
     expect(report.over1s, summary).toBe(0);
     // Real coverage, not just rejections: several codes and some models that load and run.

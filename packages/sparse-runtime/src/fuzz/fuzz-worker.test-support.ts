@@ -1,17 +1,18 @@
 /**
- * The fuzz loop of `pnpm fuzz`, in a worker thread so that scripts/fuzz.ts can stop a case that
- * never returns (a reader looping forever on a forged file cannot be timed from its own thread).
+ * The fuzz loop in a worker thread, so that `watchedFuzz` (watched-fuzz.test-support.ts) can stop a case that never
+ * returns (a reader looping forever on a forged file cannot be timed from its own thread).
  * Before each case it stores the case index in `heartbeat[0]` and bumps `heartbeat[1]`; it posts
  * each progress report and, at the end, the whole report.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runFuzz, type FuzzReport } from '../packages/sparse-runtime/src/fuzz/run-fuzz.test-support.js';
+import { runFuzz, type FuzzReport } from './run-fuzz.test-support.js';
 
-/** What scripts/fuzz.ts hands the worker. */
+/** What `watchedFuzz` hands the worker. */
 export interface FuzzWorkerData {
   readonly cases: number;
   readonly seed: number;
   readonly from: number;
+  readonly deadlineMs?: number;
   readonly heartbeat: SharedArrayBuffer;
 }
 
@@ -25,6 +26,7 @@ const report = await runFuzz({
   cases: data.cases,
   seed: data.seed,
   from: data.from,
+  ...(data.deadlineMs === undefined ? {} : { deadlineMs: data.deadlineMs }),
   progressEvery: 5000,
   onCase: (i) => {
     Atomics.store(heartbeat, 0, i);
