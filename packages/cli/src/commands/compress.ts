@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Allocation } from '@dc/allocate';
 import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
-import { loadModel, selectTrainingBackend } from '@dc/core/tfjs';
+import { loadModel, selectTrainingBackend, validationCount } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
 import { baselineError } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
@@ -127,7 +127,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       fileRun = await runFile(file, { ...runOptions, ...data.test });
       measuredOn = 'test';
     } else if (data.train) {
-      const keep = data.train.count - Math.max(1, Math.round(data.train.count * settings.validationSplit));
+      const keep = data.train.count - validationCount(data.train.count, settings.validationSplit);
       const size = data.train.inputs.length / data.train.count;
       const rows = { inputs: data.train.inputs.subarray(keep * size), labels: data.train.labels!.subarray(keep), count: data.train.count - keep };
       fileRun = await runFileOn(file, runOptions, async () => rows);

@@ -5,7 +5,7 @@
  * `--target-ratio` run of a convnet to minutes; the same rows serve every pass, so the comparisons
  * between candidates are paired.
  */
-import { createTfjsTrainer, type CompileConfig } from '@dc/core/tfjs';
+import { createTfjsTrainer, validationCount, type CompileConfig } from '@dc/core/tfjs';
 import type { Model } from '@dc/core';
 import type * as tf from '@tensorflow/tfjs';
 
@@ -25,12 +25,12 @@ export interface SensitivityEvaluator {
 
 /**
  * An evaluator on the first `samples` rows of the last `validationSplit` of `train` (the rows
- * `createTfjsTrainer`'s `validationSplit` holds out, counted as it counts them), all of them when
- * the split has fewer.
+ * `createTfjsTrainer`'s `validationSplit` holds out: `validationCount`), all of them when the
+ * split has fewer.
  */
 export function sensitivityEvaluator(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.Tensor }, o: { validationSplit: number; samples: number; compile: CompileConfig }): SensitivityEvaluator {
   const count = train.xs.shape[0];
-  const heldOut = Math.max(1, Math.round(count * o.validationSplit));
+  const heldOut = validationCount(count, o.validationSplit);
   const samples = Math.min(o.samples, heldOut);
   const first = count - heldOut;
   const rows = {

@@ -20,6 +20,7 @@ export { weightReuse, AUTO_THREADS_MIN_WORK } from './data-parallel/training-thr
 export type { ImageAugmentation } from './augment.js';
 export { shuffledIndices } from './batches.js';
 export type { TrainingData, Batch } from './training-data.js';
+export { validationCount } from './training-data.js';
 export type { BatchNormMode } from './batch-norm-mode.js';
 export { variablesByKey } from './variables.js';
 export { createAdamOptimizer, registerWasmTrainingKernels, type WasmTrainingKernels, type WasmTrainingKernelsOptions } from './wasm-kernels/index.js';

@@ -4,7 +4,7 @@ import { isDcError, type DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { syntheticImageSet, tinyDenseModel } from '../testing/fixtures.js';
 import { createTfjsTrainer } from './trainer.js';
-import type { Batch } from './training-data.js';
+import { validationCount, type Batch } from './training-data.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -64,6 +64,10 @@ describe('createTfjsTrainer on the user\'s data and loss', () => {
     const { model } = await trainer.fineTune(tinyDenseModel(3), { epochs: 2, learningRate: 0.01 });
     const e = await trainer.evaluate(model);
     expect(e.examples).toBe(128);
+    // validationCount is what callers use to find the same rows.
+    expect(validationCount(512, 0.25)).toBe(e.examples);
+    expect(validationCount(10, 0.25)).toBe(3);
+    expect(validationCount(50, 0.001)).toBe(1);
     expect(e.metrics?.categoricalAccuracy).toBe(e.accuracy);
     expect(e.metrics?.meanSquaredError).toBeGreaterThan(0);
   });

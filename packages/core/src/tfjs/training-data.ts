@@ -185,20 +185,28 @@ function tensorSource(tfjs: typeof tf, data: TensorRows, inputShape: readonly nu
 }
 
 /**
+ * How many of `count` examples a `validationSplit` of `fraction` holds out (at least one): the last
+ * ones, as {@link splitValidation} takes them. For callers that must use the same rows.
+ */
+export function validationCount(count: number, fraction: number): number {
+  return Math.max(1, Math.round(count * fraction));
+}
+
+/**
  * Splits off the last `fraction` of the examples for validation (Keras's `validationSplit`: taken
  * before shuffling). Only tensors and ImageSets can be split; streams need a separate validation set.
  */
 export function splitValidation(data: TrainingData, fraction: number): { train: TrainingData; validation: TrainingData } {
   if (!(fraction > 0 && fraction < 1)) throw new DcError('INVALID_OPTION', `validationSplit must be above 0 and below 1, got ${fraction}`, { option: 'validationSplit' });
   if (isImageSet(data)) {
-    const keep = data.count - Math.max(1, Math.round(data.count * fraction));
+    const keep = data.count - validationCount(data.count, fraction);
     const px = data.height * data.width;
     const part = (from: number, to: number): ImageSet => ({ ...data, count: to - from, images: data.images.subarray(from * px, to * px), labels: data.labels.subarray(from, to) });
     return { train: part(0, keep), validation: part(keep, data.count) };
   }
   if (isTensorPair(data)) {
     const n = data.xs.shape[0];
-    const keep = n - Math.max(1, Math.round(n * fraction));
+    const keep = n - validationCount(n, fraction);
     const rows = (from: number, to: number): TensorRows => ({ xs: data.xs, ys: data.ys, rows: [from, to] });
     return { train: rows(0, keep), validation: rows(keep, n) };
   }
