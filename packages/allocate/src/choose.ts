@@ -80,3 +80,15 @@ export function scaleKept(choice: readonly LayerChoice[], factor: number, layers
     return { ...c, sparsity, kept: Math.round((1 - sparsity) * c.params), predictedBytes: layerBytes(c.params, sparsity, c.bits, c.bits, 2 ** c.bits, centroidBytes), sparsityIncrease: interpolate(curves.sparsity, sparsity) };
   });
 }
+
+/** `c` with its predicted increases read from the one-shot `curves`. */
+export function withOneShot(c: LayerChoice, curves: readonly LayerCurves[]): LayerChoice {
+  const l = curves.find((x) => x.layer === c.layer)!;
+  return { ...c, sparsityIncrease: interpolate(l.sparsity, c.sparsity), bitsIncrease: l.bits.increase[l.bits.levels.indexOf(c.bits)] };
+}
+
+/** Sums of the one-shot predicted increases of a choice, pruning and codes apart. */
+export function oneShotIncreases(choice: readonly LayerChoice[], curves: readonly LayerCurves[]): { sparsity: number; bits: number } {
+  const one = choice.map((c) => withOneShot(c, curves));
+  return { sparsity: one.reduce((a, c) => a + c.sparsityIncrease, 0), bits: one.reduce((a, c) => a + c.bitsIncrease, 0) };
+}

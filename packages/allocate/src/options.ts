@@ -2,6 +2,7 @@
  * Options of {@link planAllocation} and their validation with core's `optionChecks`.
  */
 import { optionChecks, type Model, type OptionChecks, type OptionKeys, type ProgressEvent, type Stage } from '@dc/core';
+import type { RecoveryOptions } from './recovery.js';
 
 /** The name used in errors. */
 export const PLANNER_NAME = 'dc:allocate';
@@ -44,6 +45,12 @@ export interface AllocateOptions {
    * storing codebooks as float16). Only the ranking between layers depends on it; sizes are measured.
    */
   readonly centroidBytes?: 2 | 4;
+  /**
+   * Retraining-aware planning (see `recovery.ts`): after the one-shot plan, probe rounds that run
+   * the plan's stages briefly on this trainer, scale the curves by what each part left, and plan
+   * again; the best probed plan is kept. Default none: the one-shot plan.
+   */
+  readonly recovery?: RecoveryOptions;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -53,7 +60,7 @@ export type Goal = { readonly kind: 'maxErrorIncrease'; readonly value: number }
 
 const KEYS: OptionKeys<AllocateOptions> = {
   maxErrorIncrease: true, targetBytes: true, targetRatio: true, evaluate: true, writer: true, afterPruning: true, layers: true,
-  sparsityLevels: true, bitLevels: true, maxSparsity: true, sparsityStep: true, centroidBytes: true, signal: true, onProgress: true,
+  sparsityLevels: true, bitLevels: true, maxSparsity: true, sparsityStep: true, centroidBytes: true, recovery: true, signal: true, onProgress: true,
 };
 
 const check: OptionChecks = optionChecks(PLANNER_NAME);
@@ -74,6 +81,7 @@ export function resolveGoal(options: AllocateOptions, originalBytes: number): Go
   if (options.sparsityStep !== undefined) check.number(options.sparsityStep, 'sparsityStep', { above: 0, below: 1 });
   if (options.layers !== undefined) check.names(options.layers, 'layers');
   if (options.centroidBytes !== undefined) check.oneOf(options.centroidBytes, 'centroidBytes', [2, 4]);
+  if (options.recovery !== undefined) checkRecovery(options.recovery);
   if (options.maxErrorIncrease !== undefined) {
     check.number(options.maxErrorIncrease, 'maxErrorIncrease', { min: 0, below: 1 });
     return { kind: 'maxErrorIncrease', value: options.maxErrorIncrease };
@@ -85,4 +93,13 @@ export function resolveGoal(options: AllocateOptions, originalBytes: number): Go
   }
   check.number(options.targetRatio, 'targetRatio', { above: 1 });
   return { kind: 'targetBytes', value: Math.round(originalBytes / options.targetRatio!), ratio: options.targetRatio! };
+}
+
+const RECOVERY_KEYS: OptionKeys<RecoveryOptions> = { trainer: true, rounds: true, prune: true, cluster: true };
+
+function checkRecovery(r: RecoveryOptions): void {
+  check.object<RecoveryOptions>(r, 'recovery', RECOVERY_KEYS);
+  check.that(typeof r.trainer === 'function' || (typeof r.trainer?.fineTune === 'function' && typeof r.trainer.evaluate === 'function'), 'recovery.trainer', 'must be a training service (e.g. createTfjsTrainer) whose evaluation set is the validation data, or a function giving one');
+  if (r.rounds !== undefined) check.number(r.rounds, 'recovery.rounds', { integer: true, min: 0, max: 8 });
+  for (const k of ['prune', 'cluster'] as const) if (r[k] !== undefined) check.that(typeof r[k] === 'function', `recovery.${k}`, 'must be a function giving the stages');
 }

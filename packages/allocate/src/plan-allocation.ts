@@ -6,9 +6,10 @@ import { float32Bytes, type Model } from '@dc/core';
 import { analyzeSensitivity, type SensitivityTable } from '@dc/prune';
 import { analyzeBitSensitivity, type BitSensitivityTable } from './bit-sensitivity.js';
 import { candidateBytes } from './candidate-bytes.js';
-import { chooseAt, predictedIncrease, scaleKept, sparsityGrid, type LayerChoice, type LayerCurves } from './choose.js';
+import { chooseAt, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
 import { damageCurve } from './curves.js';
 import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal } from './options.js';
+import { DEFAULT_RECOVERY_ROUNDS, probeRecovery, recoveryRounds, type RecoveryRound } from './recovery.js';
 import { describeAllocation } from './reason.js';
 
 /** The chosen allocation, its predictions and why. */
@@ -33,6 +34,11 @@ export interface Allocation {
   readonly candidatesWritten: number;
   readonly baselineAccuracy: number;
   readonly sensitivity: { readonly sparsity: SensitivityTable; readonly bits: BitSensitivityTable };
+  /**
+   * With `recovery`: every planning round (the one-shot plan first), its probe's measurements, and
+   * the index of the round kept.
+   */
+  readonly recovery?: { readonly rounds: readonly RecoveryRound[]; readonly chosen: number };
   /** One line per decision, in words. */
   readonly reasons: string[];
 }
@@ -75,7 +81,6 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   const maxSparsity = options.maxSparsity ?? Math.max(...sparsityLevels);
   const grid = sparsityGrid(maxSparsity, options.sparsityStep ?? 0.0025);
   const centroidBytes = options.centroidBytes ?? 4;
-  const choose = (l: number) => chooseAt(l, curves, grid, centroidBytes);
 
   const cache = new Map<string, number>();
   const measure = async (choice: LayerChoice[]): Promise<number> => {
@@ -83,26 +88,27 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     if (!cache.has(key)) cache.set(key, await candidateBytes(model, asRecord(choice, 'sparsity'), asRecord(choice, 'bits'), options.writer!, options.afterPruning));
     return cache.get(key)!;
   };
+  const solve = (c: readonly LayerCurves[]) => solveGoal(goal, c, { grid, maxSparsity, centroidBytes, measure: options.writer ? measure : undefined });
 
-  let lambda: number;
-  let measured: number | undefined;
-  let choice: LayerChoice[];
-  if (goal.kind === 'targetBytes') {
-    const bytesAt = (l: number) => measure(choose(l));
-    const highest = 10 ** LOG_LAMBDA[1];
-    // Bytes fall as the price grows.
-    ({ x: lambda, bytes: measured } = await closestBytes(goal.value, LOG_LAMBDA, 10, false, { x: highest, bytes: await bytesAt(highest) }, bytesAt, SEARCH_STEPS));
-    // Between two prices the choice jumps (a layer loses a bit); scaling every layer's kept count
-    // closes the gap continuously, measured with the writer again.
-    const base = choose(lambda);
-    const scaled = await closestBytes(goal.value, [-1, 1], 2, true, { x: 1, bytes: measured }, (f) => measure(scaleKept(base, f, curves, maxSparsity, centroidBytes)), SEARCH_STEPS / 2);
-    choice = scaleKept(base, scaled.x, curves, maxSparsity, centroidBytes);
-    measured = scaled.bytes;
+  let solved: Solved;
+  let recovery: Allocation['recovery'];
+  if (options.recovery) {
+    const probes = options.recovery;
+    const afterPruning = options.afterPruning ?? (() => []);
+    const r = await recoveryRounds(curves, solve, (choice) => probeRecovery(model, choice, probes, afterPruning), {
+      rounds: probes.rounds ?? DEFAULT_RECOVERY_ROUNDS,
+      ...(goal.kind === 'maxErrorIncrease' ? { budget: goal.value } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    solved = r.solved;
+    recovery = { rounds: r.rounds, chosen: r.chosen };
   } else {
-    lambda = searchBudget(goal.value, (l) => predictedIncrease(choose(l)));
-    choice = choose(lambda);
-    if (options.writer) measured = await measure(choice);
+    solved = await solve(curves);
   }
+  // The layers report their one-shot predictions whatever the curves they were chosen on.
+  const choice = solved.choice.map((c) => withOneShot(c, curves));
+  const { lambda, measured } = solved;
   const allocation = {
     goal,
     sparsity: asRecord(choice, 'sparsity'),
@@ -116,12 +122,48 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     candidatesWritten: cache.size,
     baselineAccuracy: sparsity.baseline,
     sensitivity: { sparsity, bits },
+    ...(recovery ? { recovery } : {}),
   };
   return { ...allocation, reasons: describeAllocation(allocation, curves) };
 }
 
 function asRecord(choice: readonly LayerChoice[], field: 'sparsity' | 'bits'): Record<string, number> {
   return Object.fromEntries(choice.map((c) => [c.layer, c[field]]));
+}
+
+interface Solved {
+  readonly lambda: number;
+  readonly choice: LayerChoice[];
+  /** Real bytes of the choice's one-shot candidate, when a writer measured it. */
+  readonly measured?: number;
+}
+
+/**
+ * The price `lambda` and choice meeting `goal` on `curves`: for a size target the candidate whose
+ * real bytes (`measure`) are closest to it (bisection on `lambda`, then every layer's kept count
+ * scaled); for an accuracy budget the smallest file whose predicted error increase stays within it.
+ */
+async function solveGoal(
+  goal: Goal,
+  curves: readonly LayerCurves[],
+  o: { grid: readonly number[]; maxSparsity: number; centroidBytes: number; measure: ((choice: LayerChoice[]) => Promise<number>) | undefined },
+): Promise<Solved> {
+  const choose = (l: number) => chooseAt(l, curves, o.grid, o.centroidBytes);
+  if (goal.kind === 'targetBytes') {
+    const measure = o.measure!;
+    const bytesAt = (l: number) => measure(choose(l));
+    const highest = 10 ** LOG_LAMBDA[1];
+    // Bytes fall as the price grows.
+    const { x: lambda, bytes } = await closestBytes(goal.value, LOG_LAMBDA, 10, false, { x: highest, bytes: await bytesAt(highest) }, bytesAt, SEARCH_STEPS);
+    // Between two prices the choice jumps (a layer loses a bit); scaling every layer's kept count
+    // closes the gap continuously, measured with the writer again.
+    const base = choose(lambda);
+    const scaled = await closestBytes(goal.value, [-1, 1], 2, true, { x: 1, bytes }, (f) => measure(scaleKept(base, f, curves, o.maxSparsity, o.centroidBytes)), SEARCH_STEPS / 2);
+    return { lambda, choice: scaleKept(base, scaled.x, curves, o.maxSparsity, o.centroidBytes), measured: scaled.bytes };
+  }
+  const lambda = searchBudget(goal.value, (l) => predictedIncrease(choose(l)));
+  const choice = choose(lambda);
+  return { lambda, choice, ...(o.measure ? { measured: await o.measure(choice) } : {}) };
 }
 
 /**

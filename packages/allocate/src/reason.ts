@@ -2,22 +2,26 @@
 import { interpolate } from './curves.js';
 import type { LayerChoice, LayerCurves } from './choose.js';
 import type { Goal } from './options.js';
+import type { RecoveryRound } from './recovery.js';
 
 const pp = (x: number) => `${(100 * x).toFixed(2)} pp`;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** One line for the goal and one per layer: what was chosen, its predicted cost and the next step's. */
 export function describeAllocation(
-  a: { goal: Goal; lambda: number; layers: readonly LayerChoice[]; predictedErrorIncrease: number; candidateBytes?: number; originalBytes: number },
+  a: { goal: Goal; lambda: number; layers: readonly LayerChoice[]; predictedErrorIncrease: number; candidateBytes?: number; originalBytes: number; recovery?: { rounds: readonly RecoveryRound[]; chosen: number } },
   curves: readonly LayerCurves[],
 ): string[] {
   const goal = a.goal.kind === 'targetBytes'
     ? `size target ${a.goal.value.toLocaleString('en')} B${a.goal.ratio ? ` (${a.goal.ratio}× of ${a.originalBytes.toLocaleString('en')} B)` : ''}: the candidate closest to it`
     : `accuracy budget ${pp(a.goal.value)} of predicted validation error: the smallest file within it`;
   const written = a.candidateBytes !== undefined ? `; the real writer gave ${a.candidateBytes.toLocaleString('en')} B (${(a.originalBytes / a.candidateBytes).toFixed(1)}×) for the one-shot candidate` : '';
+  const factor = a.recovery?.rounds[a.recovery.chosen].pruningFactor ?? 1;
+  const scaled = factor === 1 ? '' : `, pruning's scaled by ×${factor.toPrecision(2)}`;
   const lines = [
-    `${goal}; layers balanced at ${a.lambda.toExponential(2)} validation error per byte (each layer's choice minimises its one-shot error increase + that price × its bytes)${written}; predicted one-shot increase ${pp(a.predictedErrorIncrease)} before retraining`,
+    `${goal}; layers balanced at ${a.lambda.toExponential(2)} validation error per byte (each layer's choice minimises its one-shot error increase${scaled} + that price × its bytes)${written}; predicted one-shot increase ${pp(a.predictedErrorIncrease)} before retraining`,
   ];
+  if (a.recovery) lines.push(...describeRecovery(a.recovery, a.goal));
   for (const c of a.layers) {
     const curve = curves.find((l) => l.layer === c.layer)!;
     const harsher = Math.min(0.999, c.sparsity + 0.01);
@@ -26,5 +30,18 @@ export function describeAllocation(
         `one-shot validation error +${pp(c.sparsityIncrease)} from pruning (+${pp(interpolate(curve.sparsity, harsher))} at ${pct(harsher)}), +${pp(c.bitsIncrease)} from ${c.bits}-bit codes`,
     );
   }
+  return lines;
+}
+
+/** One line per recovery round (the one-shot plan first) and which was kept. */
+function describeRecovery(r: { rounds: readonly RecoveryRound[]; chosen: number }, goal: Goal): string[] {
+  const lines = r.rounds.map((round, i) => {
+    const planned = i === 0 ? 'one-shot curves' : `pruning's one-shot curves ×${round.pruningFactor.toPrecision(2)}`;
+    return `recovery round ${i + 1} (${planned}): ~${Math.round(round.bytes).toLocaleString('en')} B, one-shot prediction +${pp(round.oneShot.sparsity)} pruning, +${pp(round.oneShot.bits)} codes; the probe's retraining left +${pp(round.probe.prunedIncrease)} after pruning, +${pp(round.probe.jointIncrease)} after clustering (${round.probe.seconds.toFixed(0)} s)`;
+  });
+  const why = goal.kind === 'targetBytes'
+    ? 'the least validation error after its probe'
+    : r.rounds[r.chosen].probe.jointIncrease <= goal.value ? 'the smallest file whose probe stayed within the budget' : 'no probe stayed within the budget';
+  lines.push(`kept round ${r.chosen + 1} (${r.chosen === 0 ? 'the one-shot plan' : 'a plan on rescaled curves'}): ${why}`);
   return lines;
 }

@@ -120,9 +120,9 @@ describe('dc compress', () => {
     expect(existsSync(join(dir, 'never.dcm'))).toBe(false);
   });
 
-  it('--target-ratio 20 --bit-levels 3,4,5 chooses each layer\'s sparsity and bits on the validation split (--sensitivity-samples of it); the written file lands within 5% of 20x', async () => {
+  it('--target-ratio 20 --bit-levels 3,4,5 chooses each layer\'s sparsity and bits on the validation split (--sensitivity-samples of it, --recovery-rounds probes); the written file lands within 5% of 20x', async () => {
     const out = join(dir, 'target.dcm');
-    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--target-ratio', '20', '--bit-levels', '3,4,5', '--sensitivity-samples', '150', '--json');
+    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--target-ratio', '20', '--bit-levels', '3,4,5', '--sensitivity-samples', '150', '--recovery-rounds', '1', '--recovery-samples', '500', '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.fileBytes).toBe(statSync(out).size);
@@ -142,6 +142,21 @@ describe('dc compress', () => {
     const accuracies = [result.allocation.baselineAccuracy, ...result.allocation.sensitivity.bits.rows.flatMap((row: { accuracy: number[] }) => row.accuracy)];
     for (const a of accuracies) expect(Math.abs(a * 150 - Math.round(a * 150))).toBeLessThan(1e-6);
     expect(accuracies.some((a) => Math.abs(a * 200 - Math.round(a * 200)) > 1e-6)).toBe(true);
+    // The one-shot plan, probed (500 training rows, measured on all 200 validation samples), and
+    // one plan on rescaled pruning curves unless it repeats the first (here 3-bit codes cost
+    // nothing one-shot, so cheaper pruning may buy nothing new); the run used the round kept.
+    expect(result.recoverySamples).toBe(500);
+    const { rounds, chosen } = result.allocation.recovery;
+    expect(rounds.length).toBeGreaterThanOrEqual(1);
+    expect(rounds.length).toBeLessThanOrEqual(2);
+    expect(rounds[0].pruningFactor).toBe(1);
+    expect(new Set(rounds.map((x: { sparsity: object; bits: object }) => JSON.stringify([x.sparsity, x.bits]))).size).toBe(rounds.length);
+    for (const round of rounds) {
+      for (const x of [round.probe.prunedIncrease, round.probe.jointIncrease]) expect(Math.abs(x * 200 - Math.round(x * 200))).toBeLessThan(1e-6);
+    }
+    expect(result.settings.sparsity).toEqual(rounds[chosen].sparsity);
+    expect(rounds[chosen].probe.jointIncrease).toBe(Math.min(...rounds.map((x: { probe: { jointIncrease: number } }) => x.probe.jointIncrease)));
+    expect(r.stderr).toContain(`allocation: kept round ${chosen + 1} `);
     expect(Math.abs(result.compressionRatio / 20 - 1)).toBeLessThan(0.05);
     const off = (result.fileBytes / result.allocation.goal.value - 1) * 100;
     expect(r.stderr).toContain(`size target ${result.allocation.goal.value.toLocaleString('en')} B: the file is ${Math.abs(off).toFixed(1)}% ${off > 0 ? 'larger' : 'smaller'}`);
@@ -212,6 +227,8 @@ describe('dc compress', () => {
       await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--bit-levels', '4,5'], '--bit-levels', /post-training planner/);
       await refused(['--data', mnistDir, '--sensitivity-samples', '500'], '--sensitivity-samples', /no goal was given/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--sensitivity-samples', '500'], '--sensitivity-samples', /measures on --calibration/);
+      await refused(['--data', mnistDir, '--recovery-rounds', '2'], '--recovery-rounds', /no goal was given/);
+      await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--recovery-samples', '500'], '--recovery-samples', /measures on --calibration/);
       await refused(['--no-retrain', '--target-ratio', '20'], '--target-ratio', /--no-retrain trains nothing/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--max-error-increase', '0.5'], '--max-output-drift', /bounded by --max-output-drift/);
     });

@@ -17,6 +17,7 @@ import { compressionStages } from '../compress/stages.js';
 import { classLabelCompile, createCompressTrainer, tensorsOf } from '../compress/trainer.js';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
+import { DEFAULT_RECOVERY_ROUNDS, DEFAULT_RECOVERY_SAMPLES, recoveryProbes } from '../compress/recovery-probe.js';
 import { runFile, runFileOn, type RunResult } from './run.js';
 
 /** Options of {@link compressFile}: the data, the settings flags, and where things go. */
@@ -55,6 +56,8 @@ export interface CompressResult {
   readonly allocation: Allocation | null;
   /** With a goal: the validation samples each sensitivity pass evaluated (else null). */
   readonly sensitivitySamples: number | null;
+  /** With a goal and recovery rounds: the training rows each recovery probe retrained on (else null). */
+  readonly recoverySamples: number | null;
   readonly trainingBackend: string | null;
   readonly trainSamples: number;
   readonly wallSeconds: number;
@@ -93,13 +96,18 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     // A goal needs training data (its validation split): readCompressData required --data since the run retrains.
     let planned: Awaited<ReturnType<typeof allocateSettings>> | undefined;
     let sensitivitySamples: number | null = null;
+    let recoverySamples: number | null = null;
     if (goal && train) {
       const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: classLabelCompile(compile, o.fromLogits) });
       sensitivitySamples = held.samples;
+      const rounds = o.recoveryRounds ?? DEFAULT_RECOVERY_ROUNDS;
+      const probes = rounds > 0 ? recoveryProbes(tf, train, asked, { rounds, samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: classLabelCompile(compile, o.fromLogits) }) : undefined;
+      recoverySamples = probes?.samples ?? null;
       try {
-        planned = await allocateSettings(input, asked, goal, held, progress, o.bitLevels);
+        planned = await allocateSettings(input, asked, goal, { held, progress, ...(o.bitLevels ? { bitLevels: o.bitLevels } : {}), ...(probes ? { recovery: probes.options } : {}) });
       } finally {
         held.dispose();
+        probes?.dispose();
       }
     }
     const settings = planned?.settings ?? asked;
@@ -151,6 +159,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       settings,
       allocation: planned?.allocation ?? null,
       sensitivitySamples,
+      recoverySamples,
       trainingBackend: trainer ? selected.backend : null,
       trainSamples: data.train?.count ?? 0,
       wallSeconds: (performance.now() - t0) / 1000,

@@ -4,7 +4,7 @@
  * split (never the test data), in place of the hand-set `--sparsity` and `--bits`; the run then
  * prunes, retrains, clusters and writes to them as usual.
  */
-import { planAllocation, type Allocation } from '@dc/allocate';
+import { planAllocation, type Allocation, type RecoveryOptions } from '@dc/allocate';
 import { DcError, foldBatchNorm, type Model, type Stage } from '@dc/core';
 import type { Progress } from './progress.js';
 import type { CompressSettings, SettingsFlags } from './settings.js';
@@ -23,10 +23,21 @@ export interface AllocationFlags {
   readonly bitLevels?: readonly number[];
   /** Validation samples the sensitivity passes evaluate (default 2,000; sensitivity-samples.ts). */
   readonly sensitivitySamples?: number;
+  /** Recovery probe rounds after the one-shot plan (recovery-probe.ts); 0: the one-shot plan. */
+  readonly recoveryRounds?: number;
+  /** Training rows each recovery probe retrains on (default 20,000). */
+  readonly recoverySamples?: number;
 }
 
 /** The goal as `planAllocation` takes it. */
 export type AllocationGoal = { readonly maxErrorIncrease: number } | { readonly targetBytes: number } | { readonly targetRatio: number };
+
+/** Flags that shape a retrained automatic allocation's measurements: each needs a goal and no --calibration. */
+const PLANNING_FLAGS = [
+  ['sensitivitySamples', '--sensitivity-samples', "sizes an automatic allocation's sensitivity passes"],
+  ['recoveryRounds', '--recovery-rounds', "sets an automatic allocation's recovery probes"],
+  ['recoverySamples', '--recovery-samples', "sizes an automatic allocation's recovery probes"],
+] as const;
 
 const FLAG_NAMES = { maxErrorIncrease: '--max-error-increase', targetBytes: '--target-bytes', targetRatio: '--target-ratio' } as const;
 
@@ -39,7 +50,9 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
   const given = (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((k) => flags[k] !== undefined);
   if (given.length === 0) {
     if (flags.bitLevels !== undefined) throw new DcError('INVALID_OPTION', '--bit-levels limits an automatic allocation, and no goal was given', { option: '--bit-levels', hint: 'Add --target-ratio, --target-bytes or --max-error-increase, or set the bits by hand with --bits.' });
-    if (flags.sensitivitySamples !== undefined) throw new DcError('INVALID_OPTION', '--sensitivity-samples sizes an automatic allocation\'s measurements, and no goal was given', { option: '--sensitivity-samples', hint: 'Add --target-ratio, --target-bytes or --max-error-increase.' });
+    for (const [key, option, does] of PLANNING_FLAGS) {
+      if (flags[key] !== undefined) throw new DcError('INVALID_OPTION', `${option} ${does}, and no goal was given`, { option, hint: 'Add --target-ratio, --target-bytes or --max-error-increase.' });
+    }
     return undefined;
   }
   const flag = FLAG_NAMES[given[0]];
@@ -50,7 +63,9 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
   if (flags.targetRatio !== undefined && !(flags.targetRatio > 1)) refuse(`${flag} must be above 1, got ${flags.targetRatio}`, 'A ratio is the float32 bytes of the parameters over the file bytes, e.g. 30.');
   if (flags.calibration !== undefined && flags.maxErrorIncrease !== undefined) refuse(`${flag} is a budget on retrained validation accuracy; a post-training plan on --calibration is bounded by --max-output-drift`, 'Use --max-output-drift <d> for the fidelity budget, or --target-bytes / --target-ratio for a size.');
   if (flags.calibration !== undefined && flags.bitLevels !== undefined) refuse('--bit-levels limits the retrained allocation; the post-training planner on --calibration tries its own bit widths', 'Drop --bit-levels.', '--bit-levels');
-  if (flags.calibration !== undefined && flags.sensitivitySamples !== undefined) refuse('--sensitivity-samples sizes the retrained allocation\'s validation passes; the post-training planner measures on --calibration', 'Drop --sensitivity-samples (the calibration inputs are what the plan measures).', '--sensitivity-samples');
+  for (const [key, option, does] of PLANNING_FLAGS) {
+    if (flags.calibration !== undefined && flags[key] !== undefined) refuse(`${option} ${does} with retraining; the post-training planner measures on --calibration`, `Drop ${option} (the calibration inputs are what the plan measures).`, option);
+  }
   if (flags.calibration !== undefined) return flags.targetBytes !== undefined ? { targetBytes: flags.targetBytes } : { targetRatio: flags.targetRatio! };
   if (flags.retrain === false) refuse(`${flag} plans on validation accuracy and retrains to the plan; --no-retrain trains nothing`, 'Drop --no-retrain (and pass --data) to retrain to the plan, or add --calibration <inputs> for a post-training plan of that size (--target-bytes, --target-ratio) or within --max-output-drift.');
   if (flags.sparsity !== undefined || flags.bits !== undefined) refuse(`${flag} chooses each layer's sparsity and bits; --sparsity and --bits set them by hand`, `Drop --sparsity and --bits, or drop ${flag}.`);
@@ -68,7 +83,13 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
  * layer's bits among `bitLevels` when given, and returns the settings with every planned layer's
  * sparsity and bits (the dense and conv2d layers) in place of the hand-set ones.
  */
-export async function allocateSettings(model: Model, settings: CompressSettings, goal: AllocationGoal, held: SensitivityEvaluator, progress: Progress, bitLevels?: readonly number[]): Promise<{ settings: CompressSettings; allocation: Allocation }> {
+export async function allocateSettings(
+  model: Model,
+  settings: CompressSettings,
+  goal: AllocationGoal,
+  o: { readonly held: SensitivityEvaluator; readonly progress: Progress; readonly bitLevels?: readonly number[]; readonly recovery?: RecoveryOptions },
+): Promise<{ settings: CompressSettings; allocation: Allocation }> {
+  const { held, progress, bitLevels, recovery } = o;
   const rows = held.samples < held.heldOut ? `the first ${held.samples.toLocaleString('en')} of ${held.heldOut.toLocaleString('en')} validation samples` : `the ${held.samples.toLocaleString('en')} validation samples`;
   progress.log(`automatic allocation: measuring each layer's sensitivity to pruning and to fewer bits on ${rows}`);
   const allocation = await planAllocation(model, {
@@ -79,6 +100,7 @@ export async function allocateSettings(model: Model, settings: CompressSettings,
     // Candidates folded as the run folds before clustering: their bytes are the run's file layout.
     ...(settings.foldBatchNorm ? { afterPruning: () => [foldBatchNorm() as Stage] } : {}),
     centroidBytes: settings.float32 ? 4 : 2,
+    ...(recovery ? { recovery } : {}),
     onProgress: (e) => {
       if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);
     },

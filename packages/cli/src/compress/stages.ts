@@ -25,16 +25,18 @@ export function compressionStages(s: CompressSettings): Stage[] {
   const polish = s.retrain && s.prune.polishEpochs > 0 ? { epochs: s.prune.polishEpochs, learningRate: s.prune.retrainLearningRate / 10 } : undefined;
   const stages: Stage[] = s.seededConnectivity === undefined ? magnitudeStages(s, retrain, polish) : seededStages(s, s.seededConnectivity, retrain, polish);
   if (s.foldBatchNorm) stages.push(foldBatchNorm() as Stage);
-  const epochs = s.retrain ? s.cluster.epochs : 0;
-  stages.push(
-    clusterWeights({ ...clusterBits(s.bits), init: s.cluster.init, epochs, learningRate: s.cluster.learningRate, centroidLearningRate: s.cluster.learningRate }) as Stage,
-    fileStage(s),
-  );
+  stages.push(clusterStage(s), fileStage(s));
   return stages;
 }
 
+/** Clustering to the settings' bits, with centroid fine-tuning when the run retrains. */
+export function clusterStage(s: Pick<CompressSettings, 'bits' | 'cluster' | 'retrain'>): Stage {
+  const epochs = s.retrain ? s.cluster.epochs : 0;
+  return clusterWeights({ ...clusterBits(s.bits), init: s.cluster.init, epochs, learningRate: s.cluster.learningRate, centroidLearningRate: s.cluster.learningRate }) as Stage;
+}
+
 /** prune (+ retrain rounds) by magnitude, then the masked low-rate polish. */
-function magnitudeStages(s: CompressSettings, retrain: boolean, polish: { epochs: number; learningRate: number } | undefined): Stage[] {
+export function magnitudeStages(s: CompressSettings, retrain: boolean, polish: { epochs: number; learningRate: number } | undefined): Stage[] {
   const stages = [
     pruneLowMagnitude({
       sparsity: s.sparsity,

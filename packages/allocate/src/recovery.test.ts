@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { float32Bytes, isDcError } from '@dc/core';
+import { huffmanEncode } from '@dc/huffman';
+import { fakeAccuracy, mlp, recoveringTrainer } from './plan-fixtures.test-support.js';
+import { planAllocation } from './plan-allocation.js';
+import { chooseRound, nextFactor, RECOVERY_FACTOR_RANGE, scaleCurves, type RecoveryRound } from './recovery.js';
+
+const round = (bytes: number, jointIncrease: number): RecoveryRound => ({
+  pruningFactor: 1,
+  sparsity: {},
+  bits: {},
+  bytes,
+  oneShot: { sparsity: 0, bits: 0 },
+  probe: { prunedIncrease: 0, jointIncrease, seconds: 0 },
+});
+
+describe('recovery probes', () => {
+  it('scales the pruning curves by the factor and leaves the codes\' curves', () => {
+    const [c] = scaleCurves([{ layer: 'a', params: 4, sparsity: { levels: [0.5, 0.9], increase: [0.01, 0.1] }, bits: { levels: [8, 2], increase: [0, 0.2] } }], 0.5);
+    expect(c.sparsity.increase).toEqual([0.005, 0.05]);
+    expect(c.sparsity.levels).toEqual([0.5, 0.9]);
+    expect(c.bits).toEqual({ levels: [8, 2], increase: [0, 0.2] });
+  });
+
+  it('derives the next factor from what pruning left of its one-shot prediction, within the range', () => {
+    expect(nextFactor(0.02, { prunedIncrease: 0.004, jointIncrease: 0.012, seconds: 0 })).toBeCloseTo(0.2, 12);
+    // Nothing left: the lowest factor, never zero (pruning still costs a little); more than predicted: up to the highest.
+    expect(nextFactor(0.02, { prunedIncrease: 0, jointIncrease: 0.05, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[0]);
+    expect(nextFactor(0.001, { prunedIncrease: 0.05, jointIncrease: 0.05, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[1]);
+    // A plan predicted free keeps the curves.
+    expect(nextFactor(0, { prunedIncrease: 0.01, jointIncrease: 0.01, seconds: 0 })).toBe(1);
+  });
+
+  it('keeps the least error for a size target and the smallest plan within a budget (else the one-shot plan)', () => {
+    expect(chooseRound([round(100, 0.02), round(101, 0.01), round(99, 0.015)], undefined)).toBe(1);
+    expect(chooseRound([round(100, 0.02), round(101, 0.02)], undefined)).toBe(0);
+    expect(chooseRound([round(100, 0.004), round(80, 0.005), round(60, 0.02)], 0.005)).toBe(1);
+    expect(chooseRound([round(100, 0.01), round(80, 0.004)], 0.005)).toBe(1);
+    expect(chooseRound([round(100, 0.01), round(80, 0.02)], 0.005)).toBe(0);
+  });
+
+  it('re-plans on what the probes left: pruning that retraining recovers is bought harder, and the best probed plan is kept', async () => {
+    const model = mlp();
+    const writer = () => huffmanEncode();
+    const target = Math.round(float32Bytes(model) / 12);
+    const evaluate = fakeAccuracy(model);
+    // The probes' retraining leaves a tenth of what pruning cost one-shot, and all of what codes cost.
+    const trainer = recoveringTrainer(model, 0.1);
+    const oneShot = await planAllocation(model, { targetBytes: target, evaluate, writer });
+    const a = await planAllocation(model, { targetBytes: target, evaluate, writer, recovery: { trainer } });
+    const r = a.recovery!;
+    // The third round's factor (measured at the second plan) is the second's again: it would plan the same, so it stops.
+    expect(r.rounds).toHaveLength(2);
+    // Round 1 is the one-shot plan, probed; pruning's factor is what its probe measured: a tenth.
+    expect(r.rounds[0].sparsity).toEqual(oneShot.sparsity);
+    expect(r.rounds[0].pruningFactor).toBe(1);
+    expect(r.rounds[1].pruningFactor).toBeCloseTo(0.1, 2);
+    // (The one-shot prediction interpolates the measured curve between its levels.)
+    expect(r.rounds[0].probe.prunedIncrease).toBeCloseTo(0.1 * r.rounds[0].oneShot.sparsity, 4);
+    // Cheaper pruning buys more of it: fewer kept weights, finer codes, less error left.
+    const kept = (s: Record<string, number>) => model.layers.reduce((n, l) => n + (1 - s[l.name]) * l.params.kernel!.values.length, 0);
+    expect(kept(r.rounds[1].sparsity)).toBeLessThan(kept(r.rounds[0].sparsity));
+    expect(r.rounds[1].probe.jointIncrease).toBeLessThan(r.rounds[0].probe.jointIncrease);
+    const least = Math.min(...r.rounds.map((x) => x.probe.jointIncrease));
+    expect(r.rounds[r.chosen].probe.jointIncrease).toBe(least);
+    expect(a.sparsity).toEqual(r.rounds[r.chosen].sparsity);
+    expect(a.bits).toEqual(r.rounds[r.chosen].bits);
+    // Every round stays at the size target; the layers report one-shot predictions.
+    for (const x of r.rounds) expect(Math.abs(x.bytes - target) / target).toBeLessThan(0.05);
+    expect(a.predictedErrorIncrease).toBeCloseTo(r.rounds[r.chosen].oneShot.sparsity + r.rounds[r.chosen].oneShot.bits, 12);
+    // Each probe retrains once after pruning (1 epoch at 1e-3) and tunes centroids once (1 epoch at 1e-4).
+    expect(trainer.runs).toEqual(Array.from({ length: 2 }, () => [{ epochs: 1, learningRate: 1e-3 }, { epochs: 1, learningRate: 1e-4 }]).flat());
+    expect(a.reasons.filter((l) => l.startsWith('recovery round'))).toHaveLength(2);
+    expect(a.reasons).toContain(a.reasons.find((l) => l.startsWith(`kept round ${r.chosen + 1} `)));
+  });
+
+  it('stops when a round plans what an earlier one did', async () => {
+    const model = mlp();
+    const evaluate = fakeAccuracy(model);
+    // Probes that recover nothing: pruning's factor stays near 1, so the next plan repeats the first.
+    const a = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate, recovery: { trainer: () => recoveringTrainer(model, 1), rounds: 4 } });
+    expect(a.recovery!.rounds.length).toBeLessThan(5);
+    const keys = a.recovery!.rounds.map((x) => JSON.stringify([x.sparsity, x.bits]));
+    expect(new Set(keys).size).toBe(keys.length);
+    // Without a writer the rounds are sized by the analytic kernel bytes.
+    expect(a.recovery!.rounds[a.recovery!.chosen].bytes).toBeCloseTo(a.predictedKernelBytes, 9);
+  });
+
+  it('rejects a recovery without a trainer or with too many rounds', async () => {
+    const model = mlp();
+    const evaluate = fakeAccuracy(model);
+    const noTrainer = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate, recovery: {} as never }).catch((e: unknown) => e);
+    expect(isDcError(noTrainer) && noTrainer.option === 'recovery.trainer').toBe(true);
+    const rounds = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate, recovery: { trainer: recoveringTrainer(model, 1), rounds: 9 } }).catch((e: unknown) => e);
+    expect(isDcError(rounds) && rounds.option === 'recovery.rounds').toBe(true);
+  });
+});
