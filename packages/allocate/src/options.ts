@@ -47,8 +47,8 @@ export interface AllocateOptions {
   readonly centroidBytes?: 2 | 4;
   /**
    * Retraining-aware planning (see `recovery.ts`): after the one-shot plan, probe rounds that run
-   * the plan's stages briefly on this trainer, scale the curves by what each part left, and plan
-   * again; the best probed plan is kept. Default none: the one-shot plan.
+   * the plan's stages briefly on this trainer, scale the pruning curves by what pruning left, and
+   * plan again; the best probed plan is kept. Default none: the one-shot plan.
    */
   readonly recovery?: RecoveryOptions;
   readonly signal?: AbortSignal;

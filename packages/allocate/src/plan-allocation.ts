@@ -9,7 +9,7 @@ import { candidateBytes } from './candidate-bytes.js';
 import { chooseAt, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
 import { damageCurve } from './curves.js';
 import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal } from './options.js';
-import { DEFAULT_RECOVERY_ROUNDS, probeRecovery, recoveryRounds, type RecoveryRound } from './recovery.js';
+import { DEFAULT_RECOVERY_ROUNDS, probeRecovery, probeReference, recoveryRounds, type RecoveryReference, type RecoveryRound } from './recovery.js';
 import { describeAllocation } from './reason.js';
 
 /** The chosen allocation, its predictions and why. */
@@ -35,10 +35,11 @@ export interface Allocation {
   readonly baselineAccuracy: number;
   readonly sensitivity: { readonly sparsity: SensitivityTable; readonly bits: BitSensitivityTable };
   /**
-   * With `recovery`: every planning round (the one-shot plan first), its probe's measurements, and
-   * the index of the round kept.
+   * With `recovery`: the probes' reference (validation accuracy before and after their retraining
+   * of the unpruned model), every planning round (the one-shot plan first) with its probe's
+   * measurements, and the index of the round kept.
    */
-  readonly recovery?: { readonly rounds: readonly RecoveryRound[]; readonly chosen: number };
+  readonly recovery?: { readonly reference: RecoveryReference; readonly rounds: readonly RecoveryRound[]; readonly chosen: number };
   /** One line per decision, in words. */
   readonly reasons: string[];
 }
@@ -95,14 +96,15 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   if (options.recovery) {
     const probes = options.recovery;
     const afterPruning = options.afterPruning ?? (() => []);
-    const r = await recoveryRounds(curves, solve, (choice) => probeRecovery(model, choice, probes, afterPruning), {
+    const reference = await probeReference(model, layers, probes);
+    const r = await recoveryRounds(curves, solve, (choice) => probeRecovery(model, choice, probes, afterPruning, reference), {
       rounds: probes.rounds ?? DEFAULT_RECOVERY_ROUNDS,
       ...(goal.kind === 'maxErrorIncrease' ? { budget: goal.value } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     solved = r.solved;
-    recovery = { rounds: r.rounds, chosen: r.chosen };
+    recovery = { reference, rounds: r.rounds, chosen: r.chosen };
   } else {
     solved = await solve(curves);
   }

@@ -2,14 +2,15 @@
 import { interpolate } from './curves.js';
 import type { LayerChoice, LayerCurves } from './choose.js';
 import type { Goal } from './options.js';
-import type { RecoveryRound } from './recovery.js';
+import type { RecoveryReference, RecoveryRound } from './recovery.js';
 
 const pp = (x: number) => `${(100 * x).toFixed(2)} pp`;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const signed = (x: number) => `${x < 0 ? '−' : '+'}${pp(Math.abs(x))}`;
 
 /** One line for the goal and one per layer: what was chosen, its predicted cost and the next step's. */
 export function describeAllocation(
-  a: { goal: Goal; lambda: number; layers: readonly LayerChoice[]; predictedErrorIncrease: number; candidateBytes?: number; originalBytes: number; recovery?: { rounds: readonly RecoveryRound[]; chosen: number } },
+  a: { goal: Goal; lambda: number; layers: readonly LayerChoice[]; predictedErrorIncrease: number; candidateBytes?: number; originalBytes: number; recovery?: { reference: RecoveryReference; rounds: readonly RecoveryRound[]; chosen: number } },
   curves: readonly LayerCurves[],
 ): string[] {
   const goal = a.goal.kind === 'targetBytes'
@@ -34,11 +35,13 @@ export function describeAllocation(
 }
 
 /** One line per recovery round (the one-shot plan first) and which was kept. */
-function describeRecovery(r: { rounds: readonly RecoveryRound[]; chosen: number }, goal: Goal): string[] {
-  const lines = r.rounds.map((round, i) => {
+function describeRecovery(r: { reference: RecoveryReference; rounds: readonly RecoveryRound[]; chosen: number }, goal: Goal): string[] {
+  const ref = r.reference;
+  const lines = [`recovery probes: their retraining alone takes the unpruned model's validation error from ${pct(1 - ref.baseline)} to ${pct(1 - ref.retrained)} (${ref.seconds.toFixed(0)} s); each plan's increases are measured beyond that`];
+  lines.push(...r.rounds.map((round, i) => {
     const planned = i === 0 ? 'one-shot curves' : `pruning's one-shot curves ×${round.pruningFactor.toPrecision(2)}`;
-    return `recovery round ${i + 1} (${planned}): ~${Math.round(round.bytes).toLocaleString('en')} B, one-shot prediction +${pp(round.oneShot.sparsity)} pruning, +${pp(round.oneShot.bits)} codes; the probe's retraining left +${pp(round.probe.prunedIncrease)} after pruning, +${pp(round.probe.jointIncrease)} after clustering (${round.probe.seconds.toFixed(0)} s)`;
-  });
+    return `recovery round ${i + 1} (${planned}): ~${Math.round(round.bytes).toLocaleString('en')} B, one-shot prediction +${pp(round.oneShot.sparsity)} pruning, +${pp(round.oneShot.bits)} codes; the probe's retraining left ${signed(round.probe.prunedIncrease)} after pruning, ${signed(round.probe.jointIncrease)} after clustering (${round.probe.seconds.toFixed(0)} s)`;
+  }));
   const why = goal.kind === 'targetBytes'
     ? 'the least validation error after its probe'
     : r.rounds[r.chosen].probe.jointIncrease <= goal.value ? 'the smallest file whose probe stayed within the budget' : 'no probe stayed within the budget';

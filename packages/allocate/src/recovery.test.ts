@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { float32Bytes, isDcError } from '@dc/core';
+import { float32Bytes, isDcError, type Model } from '@dc/core';
 import { huffmanEncode } from '@dc/huffman';
 import { fakeAccuracy, mlp, recoveringTrainer } from './plan-fixtures.test-support.js';
 import { planAllocation } from './plan-allocation.js';
@@ -26,6 +26,7 @@ describe('recovery probes', () => {
     expect(nextFactor(0.02, { prunedIncrease: 0.004, jointIncrease: 0.012, seconds: 0 })).toBeCloseTo(0.2, 12);
     // Nothing left: the lowest factor, never zero (pruning still costs a little); more than predicted: up to the highest.
     expect(nextFactor(0.02, { prunedIncrease: 0, jointIncrease: 0.05, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[0]);
+    expect(nextFactor(0.02, { prunedIncrease: -0.003, jointIncrease: 0, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[0]);
     expect(nextFactor(0.001, { prunedIncrease: 0.05, jointIncrease: 0.05, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[1]);
     // A plan predicted free keeps the curves.
     expect(nextFactor(0, { prunedIncrease: 0.01, jointIncrease: 0.01, seconds: 0 })).toBe(1);
@@ -34,6 +35,8 @@ describe('recovery probes', () => {
   it('keeps the least error for a size target and the smallest plan within a budget (else the one-shot plan)', () => {
     expect(chooseRound([round(100, 0.02), round(101, 0.01), round(99, 0.015)], undefined)).toBe(1);
     expect(chooseRound([round(100, 0.02), round(101, 0.02)], undefined)).toBe(0);
+    // Below the reference counts: the signed increases rank the plans.
+    expect(chooseRound([round(100, -0.001), round(100, -0.004)], undefined)).toBe(1);
     expect(chooseRound([round(100, 0.004), round(80, 0.005), round(60, 0.02)], 0.005)).toBe(1);
     expect(chooseRound([round(100, 0.01), round(80, 0.004)], 0.005)).toBe(1);
     expect(chooseRound([round(100, 0.01), round(80, 0.02)], 0.005)).toBe(0);
@@ -68,10 +71,25 @@ describe('recovery probes', () => {
     // Every round stays at the size target; the layers report one-shot predictions.
     for (const x of r.rounds) expect(Math.abs(x.bytes - target) / target).toBeLessThan(0.05);
     expect(a.predictedErrorIncrease).toBeCloseTo(r.rounds[r.chosen].oneShot.sparsity + r.rounds[r.chosen].oneShot.bits, 12);
-    // Each probe retrains once after pruning (1 epoch at 1e-3) and tunes centroids once (1 epoch at 1e-4).
-    expect(trainer.runs).toEqual(Array.from({ length: 2 }, () => [{ epochs: 1, learningRate: 1e-3 }, { epochs: 1, learningRate: 1e-4 }]).flat());
+    // The reference retrains the unpruned model once (1 epoch at 1e-3); each probe retrains once
+    // after pruning (the same) and tunes centroids once (1 epoch at 1e-4).
+    expect(trainer.runs).toEqual([{ epochs: 1, learningRate: 1e-3 }, ...Array.from({ length: 2 }, () => [{ epochs: 1, learningRate: 1e-3 }, { epochs: 1, learningRate: 1e-4 }]).flat()]);
+    expect(r.reference).toMatchObject({ baseline: 1, retrained: 1 });
     expect(a.reasons.filter((l) => l.startsWith('recovery round'))).toHaveLength(2);
+    expect(a.reasons).toContain(a.reasons.find((l) => l.startsWith('recovery probes: their retraining alone takes the unpruned model\'s validation error from 0.00% to 0.00%')));
     expect(a.reasons).toContain(a.reasons.find((l) => l.startsWith(`kept round ${r.chosen + 1} `)));
+  });
+
+  it('measures each plan beyond what the probes\' retraining does to the unpruned model', async () => {
+    const model = mlp();
+    const evaluate = fakeAccuracy(model);
+    const trainer = recoveringTrainer(model, 0.1);
+    // A retraining that costs 0.002 by itself (evaluated below the truth by that much).
+    const noisy = { ...trainer, evaluate: async (m: Model) => ({ ...(await trainer.evaluate(m)), accuracy: (await trainer.evaluate(m)).accuracy - (m === model ? 0 : 0.002) }) };
+    const plain = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate, recovery: { trainer, rounds: 0 } });
+    const shifted = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate, recovery: { trainer: noisy, rounds: 0 } });
+    expect(shifted.recovery!.reference.retrained).toBeCloseTo(shifted.recovery!.reference.baseline - 0.002, 12);
+    expect(shifted.recovery!.rounds[0].probe.jointIncrease).toBeCloseTo(plain.recovery!.rounds[0].probe.jointIncrease, 12);
   });
 
   it('stops when a round plans what an earlier one did', async () => {

@@ -4,7 +4,8 @@
  * coarse codes cost), so a one-shot plan buys too few pruned weights and too many coarse codes on a
  * convnet. A recovery probe runs the plan's own stages briefly (a short masked retraining, then
  * clustering with a short centroid tuning) and measures on the validation rows what is left after
- * pruning and after clustering; the pruning curves are scaled by what was left of their prediction
+ * pruning and after clustering, beyond what the same retraining does to the unpruned model (the
+ * reference, measured once); the pruning curves are scaled by what was left of their prediction
  * and the plan made again. The plan whose probe left the validation error lowest (a size target),
  * or the smallest one whose probe stayed within the budget (an accuracy budget), is kept; the
  * one-shot plan is always a contestant. (The codes' curves are not rescaled: their share is the
@@ -34,7 +35,12 @@ export interface RecoveryOptions {
   readonly cluster?: (bits: Record<string, number>) => readonly Stage[];
 }
 
-/** What one probe measured: validation error increases (fractions) over the trainer's baseline. */
+/**
+ * What one probe measured: validation error increases (fractions) over the reference, the model
+ * retrained as the probe retrains but unpruned (the short retraining on few rows moves the error
+ * by itself; what a plan costs is measured beyond that). Negative where the probe ended below the
+ * reference (its centroid tuning, at a lower rate, undoes some of the retraining's harm).
+ */
 export interface RecoveryProbe {
   /** After the pruning stages (pruned and retrained). */
   readonly prunedIncrease: number;
@@ -66,18 +72,39 @@ export function scaleCurves(curves: readonly LayerCurves[], factor: number): Lay
   return curves.map((c) => ({ ...c, sparsity: { levels: c.sparsity.levels, increase: c.sparsity.increase.map((x) => x * factor) } }));
 }
 
-/** Runs the plan's stages briefly on the probe trainer and measures both parts on its validation rows. */
-export async function probeRecovery(model: Model, choice: readonly LayerChoice[], o: RecoveryOptions, afterPruning: () => readonly Stage[]): Promise<RecoveryProbe> {
+/** The reference of the probes: the model's validation accuracy before and after the probe's pruning stages at sparsity 0. */
+export interface RecoveryReference {
+  readonly baseline: number;
+  readonly retrained: number;
+  readonly seconds: number;
+}
+
+const pruneStages = (o: RecoveryOptions, sparsity: Record<string, number>) => o.prune?.(sparsity) ?? [pruneLowMagnitude({ sparsity, retrain: { epochs: 1, learningRate: 1e-3 }, evaluate: false }) as Stage];
+const trainerOf = (o: RecoveryOptions) => (typeof o.trainer === 'function' ? o.trainer() : o.trainer);
+
+/** Retrains the unpruned model as the probes retrain (`layers` at sparsity 0) and measures it. */
+export async function probeReference(model: Model, layers: readonly string[], o: RecoveryOptions): Promise<RecoveryReference> {
+  const start = performance.now();
+  const { report } = await createPipeline()
+    .useAll([...pruneStages(o, Object.fromEntries(layers.map((l) => [l, 0])))])
+    .run(model, { seed: 1, trainer: trainerOf(o), evaluate: true });
+  return { baseline: report.baselineAccuracy!, retrained: report.stages.at(-1)!.accuracy!, seconds: (performance.now() - start) / 1000 };
+}
+
+/**
+ * Runs the plan's stages briefly on the probe trainer and measures both parts on its validation
+ * rows, as increases over `reference`'s retrained accuracy.
+ */
+export async function probeRecovery(model: Model, choice: readonly LayerChoice[], o: RecoveryOptions, afterPruning: () => readonly Stage[], reference: RecoveryReference): Promise<RecoveryProbe> {
   const sparsity = Object.fromEntries(choice.map((c) => [c.layer, c.sparsity]));
   const bits = Object.fromEntries(choice.map((c) => [c.layer, c.bits]));
-  const prune = o.prune?.(sparsity) ?? [pruneLowMagnitude({ sparsity, retrain: { epochs: 1, learningRate: 1e-3 }, evaluate: false }) as Stage];
+  const prune = pruneStages(o, sparsity);
   const cluster = o.cluster?.(bits) ?? [clusterWeights({ layerBits: bits, epochs: 1, learningRate: 1e-4, evaluate: false }) as Stage];
   const start = performance.now();
   const { report } = await createPipeline()
     .useAll([...prune, ...afterPruning(), ...cluster])
-    .run(model, { seed: 1, trainer: typeof o.trainer === 'function' ? o.trainer() : o.trainer, evaluate: true });
-  const baseline = report.baselineAccuracy!;
-  const increase = (accuracy: number | undefined) => Math.max(0, baseline - accuracy!);
+    .run(model, { seed: 1, trainer: trainerOf(o), evaluate: true });
+  const increase = (accuracy: number | undefined) => reference.retrained - accuracy!;
   return {
     prunedIncrease: increase(report.stages[prune.length - 1].accuracy),
     jointIncrease: increase(report.stages.at(-1)!.accuracy),
@@ -92,7 +119,7 @@ export async function probeRecovery(model: Model, choice: readonly LayerChoice[]
  */
 export function nextFactor(oneShotPruning: number, probe: RecoveryProbe): number {
   const [lo, hi] = RECOVERY_FACTOR_RANGE;
-  return oneShotPruning > 0 ? Math.min(hi, Math.max(lo, probe.prunedIncrease / oneShotPruning)) : 1;
+  return oneShotPruning > 0 ? Math.min(hi, Math.max(lo, Math.max(0, probe.prunedIncrease) / oneShotPruning)) : 1;
 }
 
 /**

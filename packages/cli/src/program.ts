@@ -109,7 +109,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--recovery-rounds <n>', "with a goal flag: rounds that run the plan's pruning and clustering briefly (one epoch each on --recovery-samples training rows), price each by what retraining left on the validation rows, and plan again; the plan whose probe left the least validation error is kept (default 2; 0: the one-shot plan)", nonNegativeInt('--recovery-rounds'))
     .option('--recovery-samples <n>', 'with --recovery-rounds: the training rows each probe retrains on, the first n of the training part (default 20000)', positiveInt('--recovery-samples'))
     .option('--bit-levels <list>', 'with a goal flag: the bits per code a layer may get, comma-separated (default 2,3,4,5,6,8; e.g. 4,5,6 where retraining cannot recover coarse codes)', bitLevels)
-    .option('--max-error-increase <pp>', 'automatic allocation for an accuracy budget: the smallest file whose predicted one-shot validation error increase stays within pp percentage points (e.g. 0.5; retraining recovers part of it)', positiveNumber('--max-error-increase'));
+    .option('--max-error-increase <pp>', 'automatic allocation for an accuracy budget: the smallest file whose predicted one-shot validation error increase stays within pp percentage points (e.g. 0.5; retraining recovers part of it); with --recovery-rounds, plans on rescaled curves too and keeps the smallest whose probe stayed within pp', positiveNumber('--max-error-increase'));
   addRetrainingOptions(compress)
     .option('--no-fold-batch-norm', 'keep BatchNormalization nodes (default: folded into the preceding convolution before clustering)')
     .option('--batch-size <n>', 'batch size of every training run', positiveInt('--batch-size'))

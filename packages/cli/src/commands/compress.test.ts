@@ -151,6 +151,8 @@ describe('dc compress', () => {
     expect(rounds.length).toBeLessThanOrEqual(2);
     expect(rounds[0].pruningFactor).toBe(1);
     expect(new Set(rounds.map((x: { sparsity: object; bits: object }) => JSON.stringify([x.sparsity, x.bits]))).size).toBe(rounds.length);
+    const { reference } = result.allocation.recovery;
+    for (const a of [reference.baseline, reference.retrained]) expect(Math.abs(a * 200 - Math.round(a * 200))).toBeLessThan(1e-6);
     for (const round of rounds) {
       for (const x of [round.probe.prunedIncrease, round.probe.jointIncrease]) expect(Math.abs(x * 200 - Math.round(x * 200))).toBeLessThan(1e-6);
     }
