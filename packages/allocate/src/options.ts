@@ -2,7 +2,7 @@
  * Options of {@link planAllocation} and their validation with core's `optionChecks`.
  */
 import { optionChecks, type Model, type OptionChecks, type OptionKeys, type ProgressEvent, type Stage } from '@dc/core';
-import type { RecoveryOptions } from './recovery.js';
+import { MAX_RECOVERY_ROUNDS, type RecoveryOptions } from './recovery.js';
 
 /** The name used in errors. */
 export const PLANNER_NAME = 'dc:allocate';
@@ -100,6 +100,6 @@ const RECOVERY_KEYS: OptionKeys<RecoveryOptions> = { trainer: true, rounds: true
 function checkRecovery(r: RecoveryOptions): void {
   check.object<RecoveryOptions>(r, 'recovery', RECOVERY_KEYS);
   check.that(typeof r.trainer === 'function' || (typeof r.trainer?.fineTune === 'function' && typeof r.trainer.evaluate === 'function'), 'recovery.trainer', 'must be a training service (e.g. createTfjsTrainer) whose evaluation set is the validation data, or a function giving one');
-  if (r.rounds !== undefined) check.number(r.rounds, 'recovery.rounds', { integer: true, min: 0, max: 8 });
+  if (r.rounds !== undefined) check.number(r.rounds, 'recovery.rounds', { integer: true, min: 0, max: MAX_RECOVERY_ROUNDS });
   for (const k of ['prune', 'cluster'] as const) if (r[k] !== undefined) check.that(typeof r[k] === 'function', `recovery.${k}`, 'must be a function giving the stages');
 }

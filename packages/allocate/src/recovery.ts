@@ -64,6 +64,8 @@ export interface RecoveryRound {
 
 /** Default probe rounds after the one-shot plan. */
 export const DEFAULT_RECOVERY_ROUNDS = 2;
+/** The most probe rounds after the one-shot plan. */
+export const MAX_RECOVERY_ROUNDS = 8;
 /** The pruning factor stays within these: a probe that measured nothing left still prices pruning a little. */
 export const RECOVERY_FACTOR_RANGE: readonly [number, number] = [0.005, 4];
 

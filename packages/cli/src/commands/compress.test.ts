@@ -230,6 +230,7 @@ describe('dc compress', () => {
       await refused(['--data', mnistDir, '--sensitivity-samples', '500'], '--sensitivity-samples', /no goal was given/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--sensitivity-samples', '500'], '--sensitivity-samples', /measures on --calibration/);
       await refused(['--data', mnistDir, '--recovery-rounds', '2'], '--recovery-rounds', /no goal was given/);
+      await refused(['--data', mnistDir, '--target-ratio', '20', '--recovery-rounds', '9'], '--recovery-rounds', /at most 8/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--target-bytes', '5000', '--recovery-samples', '500'], '--recovery-samples', /measures on --calibration/);
       await refused(['--no-retrain', '--target-ratio', '20'], '--target-ratio', /--no-retrain trains nothing/);
       await refused(['--no-retrain', '--calibration', mnistDir, '--max-error-increase', '0.5'], '--max-output-drift', /bounded by --max-output-drift/);

@@ -4,7 +4,7 @@
  * split (never the test data), in place of the hand-set `--sparsity` and `--bits`; the run then
  * prunes, retrains, clusters and writes to them as usual.
  */
-import { planAllocation, type Allocation, type RecoveryOptions } from '@dc/allocate';
+import { MAX_RECOVERY_ROUNDS, planAllocation, type Allocation, type RecoveryOptions } from '@dc/allocate';
 import { DcError, foldBatchNorm, type Model, type Stage } from '@dc/core';
 import type { Progress } from './progress.js';
 import type { CompressSettings, SettingsFlags } from './settings.js';
@@ -60,6 +60,7 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
     throw new DcError('INVALID_OPTION', message, { option, hint });
   };
   if (given.length > 1) refuse(`give one goal, not ${given.map((k) => FLAG_NAMES[k]).join(' and ')}`, 'Keep the one you mean: a size (--target-bytes, --target-ratio) or an accuracy budget (--max-error-increase).', FLAG_NAMES[given[1]]);
+  if (flags.recoveryRounds !== undefined && flags.recoveryRounds > MAX_RECOVERY_ROUNDS) refuse(`--recovery-rounds is at most ${MAX_RECOVERY_ROUNDS}, got ${flags.recoveryRounds}`, 'Each round trains a probe; 2 (the default) is usually enough, and the rounds stop by themselves when a plan repeats.', '--recovery-rounds');
   if (flags.targetRatio !== undefined && !(flags.targetRatio > 1)) refuse(`${flag} must be above 1, got ${flags.targetRatio}`, 'A ratio is the float32 bytes of the parameters over the file bytes, e.g. 30.');
   if (flags.calibration !== undefined && flags.maxErrorIncrease !== undefined) refuse(`${flag} is a budget on retrained validation accuracy; a post-training plan on --calibration is bounded by --max-output-drift`, 'Use --max-output-drift <d> for the fidelity budget, or --target-bytes / --target-ratio for a size.');
   if (flags.calibration !== undefined && flags.bitLevels !== undefined) refuse('--bit-levels limits the retrained allocation; the post-training planner on --calibration tries its own bit widths', 'Drop --bit-levels.', '--bit-levels');
