@@ -92,3 +92,8 @@ export function oneShotIncreases(choice: readonly LayerChoice[], curves: readonl
   const one = choice.map((c) => withOneShot(c, curves));
   return { sparsity: one.reduce((a, c) => a + c.sparsityIncrease, 0), bits: one.reduce((a, c) => a + c.bitsIncrease, 0) };
 }
+
+/** One field of a choice per layer (`{ layer: sparsity }` or `{ layer: bits }`), as the stages take it. */
+export function choiceRecord(choice: readonly LayerChoice[], field: 'sparsity' | 'bits'): Record<string, number> {
+  return Object.fromEntries(choice.map((c) => [c.layer, c[field]]));
+}

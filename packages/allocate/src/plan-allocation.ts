@@ -6,7 +6,7 @@ import { float32Bytes, type Model } from '@dc/core';
 import { analyzeSensitivity, type SensitivityTable } from '@dc/prune';
 import { analyzeBitSensitivity, type BitSensitivityTable } from './bit-sensitivity.js';
 import { candidateBytes } from './candidate-bytes.js';
-import { chooseAt, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
+import { chooseAt, choiceRecord, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
 import { damageCurve } from './curves.js';
 import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal } from './options.js';
 import { DEFAULT_RECOVERY_ROUNDS, probeRecovery, probeReference, recoveryRounds, type RecoveryReference, type RecoveryRound } from './recovery.js';
@@ -86,7 +86,7 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   const cache = new Map<string, number>();
   const measure = async (choice: LayerChoice[]): Promise<number> => {
     const key = JSON.stringify(choice.map((c) => [c.sparsity, c.bits]));
-    if (!cache.has(key)) cache.set(key, await candidateBytes(model, asRecord(choice, 'sparsity'), asRecord(choice, 'bits'), options.writer!, options.afterPruning));
+    if (!cache.has(key)) cache.set(key, await candidateBytes(model, choiceRecord(choice, 'sparsity'), choiceRecord(choice, 'bits'), options.writer!, options.afterPruning));
     return cache.get(key)!;
   };
   const solve = (c: readonly LayerCurves[]) => solveGoal(goal, c, { grid, maxSparsity, centroidBytes, measure: options.writer ? measure : undefined });
@@ -113,8 +113,8 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   const { lambda, measured } = solved;
   const allocation = {
     goal,
-    sparsity: asRecord(choice, 'sparsity'),
-    bits: asRecord(choice, 'bits'),
+    sparsity: choiceRecord(choice, 'sparsity'),
+    bits: choiceRecord(choice, 'bits'),
     layers: choice,
     lambda,
     predictedErrorIncrease: predictedIncrease(choice),
@@ -127,10 +127,6 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     ...(recovery ? { recovery } : {}),
   };
   return { ...allocation, reasons: describeAllocation(allocation, curves) };
-}
-
-function asRecord(choice: readonly LayerChoice[], field: 'sparsity' | 'bits'): Record<string, number> {
-  return Object.fromEntries(choice.map((c) => [c.layer, c[field]]));
 }
 
 interface Solved {

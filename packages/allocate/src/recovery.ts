@@ -14,7 +14,7 @@
 import { createPipeline, DcError, type Model, type ProgressEvent, type Stage, type TrainingService } from '@dc/core';
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
-import { oneShotIncreases, type LayerChoice, type LayerCurves } from './choose.js';
+import { choiceRecord, oneShotIncreases, type LayerChoice, type LayerCurves } from './choose.js';
 
 /** Options of the recovery probes (`planAllocation`'s `recovery`). */
 export interface RecoveryOptions {
@@ -98,8 +98,8 @@ export async function probeReference(model: Model, layers: readonly string[], o:
  * rows, as increases over `reference`'s retrained accuracy.
  */
 export async function probeRecovery(model: Model, choice: readonly LayerChoice[], o: RecoveryOptions, afterPruning: () => readonly Stage[], reference: RecoveryReference): Promise<RecoveryProbe> {
-  const sparsity = Object.fromEntries(choice.map((c) => [c.layer, c.sparsity]));
-  const bits = Object.fromEntries(choice.map((c) => [c.layer, c.bits]));
+  const sparsity = choiceRecord(choice, 'sparsity');
+  const bits = choiceRecord(choice, 'bits');
   const prune = pruneStages(o, sparsity);
   const cluster = o.cluster?.(bits) ?? [clusterWeights({ layerBits: bits, epochs: 1, learningRate: 1e-4, evaluate: false }) as Stage];
   const start = performance.now();
@@ -162,8 +162,7 @@ export async function recoveryRounds<S extends { readonly choice: readonly Layer
     const oneShot = oneShotIncreases(s.choice, curves);
     const measured = await probe(s.choice);
     o.onProgress?.({ label: `recovery probe ${r + 1}/${o.rounds + 1}`, current: r + 1, total: o.rounds + 1 });
-    const record = (field: 'sparsity' | 'bits') => Object.fromEntries(s.choice.map((c) => [c.layer, c[field]]));
-    rounds.push({ pruningFactor: factor, sparsity: record('sparsity'), bits: record('bits'), bytes: s.measured ?? s.choice.reduce((a, c) => a + c.predictedBytes, 0), oneShot, probe: measured });
+    rounds.push({ pruningFactor: factor, sparsity: choiceRecord(s.choice, 'sparsity'), bits: choiceRecord(s.choice, 'bits'), bytes: s.measured ?? s.choice.reduce((a, c) => a + c.predictedBytes, 0), oneShot, probe: measured });
     solutions.push(s);
     factor = nextFactor(oneShot.sparsity, measured);
   }

@@ -87,8 +87,10 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
 
   const train = data.train ? tensorsOf(tf, data.train, model.inputShape) : undefined;
   try {
-    const trainer = train
-      ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: classLabelCompile(compile, o.fromLogits), batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
+    // The compiled loss as class-label training needs it (refused for other losses), whenever the run trains.
+    const classCompile = train ? classLabelCompile(compile, o.fromLogits) : undefined;
+    const trainer = train && classCompile
+      ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: classCompile, batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
       : undefined;
     const baselineTestError = data.testSamples ? await baselineError(tf, model, classLabelCompile(compile, o.fromLogits), data.testSamples) : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
@@ -97,11 +99,11 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     let planned: Awaited<ReturnType<typeof allocateSettings>> | undefined;
     let sensitivitySamples: number | null = null;
     let recoverySamples: number | null = null;
-    if (goal && train) {
-      const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: classLabelCompile(compile, o.fromLogits) });
+    if (goal && train && classCompile) {
+      const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: classCompile });
       sensitivitySamples = held.samples;
       const rounds = o.recoveryRounds ?? DEFAULT_RECOVERY_ROUNDS;
-      const probes = rounds > 0 ? recoveryProbes(tf, train, asked, { rounds, samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: classLabelCompile(compile, o.fromLogits) }) : undefined;
+      const probes = rounds > 0 ? recoveryProbes(tf, train, asked, { rounds, samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: classCompile }) : undefined;
       recoverySamples = probes?.samples ?? null;
       try {
         planned = await allocateSettings(input, asked, goal, { held, progress, ...(o.bitLevels ? { bitLevels: o.bitLevels } : {}), ...(probes ? { recovery: probes.options } : {}) });
