@@ -89,7 +89,9 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     if (!cache.has(key)) cache.set(key, await candidateBytes(model, choiceRecord(choice, 'sparsity'), choiceRecord(choice, 'bits'), options.writer!, options.afterPruning));
     return cache.get(key)!;
   };
-  const solve = (c: readonly LayerCurves[]) => solveGoal(goal, c, { grid, maxSparsity, centroidBytes, measure: options.writer ? measure : undefined });
+  // A size (`targetBytes`) replaces the goal in an accuracy budget's recovery size search.
+  const solve = (c: readonly LayerCurves[], targetBytes?: number) =>
+    solveGoal(targetBytes === undefined ? goal : { kind: 'targetBytes', value: targetBytes }, c, { grid, maxSparsity, centroidBytes, measure: options.writer ? measure : undefined });
 
   let solved: Solved;
   let recovery: Allocation['recovery'];
@@ -148,7 +150,8 @@ async function solveGoal(
 ): Promise<Solved> {
   const choose = (l: number) => chooseAt(l, curves, o.grid, o.centroidBytes);
   if (goal.kind === 'targetBytes') {
-    const measure = o.measure!;
+    // Without a writer (an accuracy budget's size search), the analytic kernel bytes.
+    const measure = o.measure ?? (async (choice: LayerChoice[]) => choice.reduce((a, c) => a + c.predictedBytes, 0));
     const bytesAt = (l: number) => measure(choose(l));
     const highest = 10 ** LOG_LAMBDA[1];
     // Bytes fall as the price grows.

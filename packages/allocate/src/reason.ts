@@ -39,12 +39,14 @@ function describeRecovery(r: { reference: RecoveryReference; rounds: readonly Re
   const ref = r.reference;
   const lines = [`recovery probes: their retraining alone takes the unpruned model's validation error from ${pct(1 - ref.baseline)} to ${pct(1 - ref.retrained)} (${ref.seconds.toFixed(0)} s); each plan's increases are measured beyond that`];
   lines.push(...r.rounds.map((round, i) => {
-    const planned = i === 0 ? 'one-shot curves' : `pruning's one-shot curves ×${round.pruningFactor.toPrecision(2)}`;
+    const scout = i > 0 && !(r.rounds[i - 1].oneShot.sparsity > 0) ? ': the round before pruned nothing, so nothing measured its price' : '';
+    const size = round.targetBytes !== undefined ? `the budget's size search at ~${Math.round(round.targetBytes).toLocaleString('en')} B, ` : '';
+    const planned = i === 0 ? 'one-shot curves' : `${size}pruning's one-shot curves ×${round.pruningFactor.toPrecision(2)}${scout}`;
     return `recovery round ${i + 1} (${planned}): ~${Math.round(round.bytes).toLocaleString('en')} B, one-shot prediction +${pp(round.oneShot.sparsity)} pruning, +${pp(round.oneShot.bits)} codes; the probe's retraining left ${signed(round.probe.prunedIncrease)} after pruning, ${signed(round.probe.jointIncrease)} after clustering (${round.probe.seconds.toFixed(0)} s)`;
   }));
   const why = goal.kind === 'targetBytes'
     ? 'the least validation error after its probe'
-    : r.rounds[r.chosen].probe.jointIncrease <= goal.value ? 'the smallest file whose probe stayed within the budget' : 'no probe stayed within the budget';
+    : r.rounds[r.chosen].probe.jointIncrease <= goal.value ? 'the smallest file whose probe stayed within the budget' : r.chosen > 0 ? "the smallest file whose probe left no more than the one-shot plan's (which the prediction puts within the budget)" : "no smaller plan's probe stayed within the budget or left no more than the one-shot plan's";
   lines.push(`kept round ${r.chosen + 1} (${r.chosen === 0 ? 'the one-shot plan' : 'a plan on rescaled curves'}): ${why}`);
   return lines;
 }

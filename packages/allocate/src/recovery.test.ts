@@ -3,7 +3,7 @@ import { float32Bytes, isDcError, type Model } from '@dc/core';
 import { huffmanEncode } from '@dc/huffman';
 import { fakeAccuracy, mlp, recoveringTrainer } from './plan-fixtures.test-support.js';
 import { planAllocation } from './plan-allocation.js';
-import { chooseRound, nextFactor, RECOVERY_FACTOR_RANGE, scaleCurves, type RecoveryRound } from './recovery.js';
+import { budgetThreshold, chooseRound, nextBudgetBytes, nextFactor, RECOVERY_BUDGET_SHRINK, RECOVERY_FACTOR_RANGE, RECOVERY_SCOUT_FACTOR, scaleCurves, type RecoveryRound } from './recovery.js';
 
 const round = (bytes: number, jointIncrease: number): RecoveryRound => ({
   pruningFactor: 1,
@@ -28,11 +28,13 @@ describe('recovery probes', () => {
     expect(nextFactor(0.02, { prunedIncrease: 0, jointIncrease: 0.05, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[0]);
     expect(nextFactor(0.02, { prunedIncrease: -0.003, jointIncrease: 0, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[0]);
     expect(nextFactor(0.001, { prunedIncrease: 0.05, jointIncrease: 0.05, seconds: 0 })).toBe(RECOVERY_FACTOR_RANGE[1]);
-    // A plan predicted free keeps the curves.
-    expect(nextFactor(0, { prunedIncrease: 0.01, jointIncrease: 0.01, seconds: 0 })).toBe(1);
+    // A plan that prunes nothing measured nothing: pruning's price drops by the scout factor, down to the floor.
+    expect(nextFactor(0, { prunedIncrease: 0.01, jointIncrease: 0.01, seconds: 0 })).toBe(RECOVERY_SCOUT_FACTOR);
+    expect(nextFactor(0, { prunedIncrease: 0, jointIncrease: 0.01, seconds: 0 }, 0.1)).toBeCloseTo(0.1 * RECOVERY_SCOUT_FACTOR, 12);
+    expect(nextFactor(0, { prunedIncrease: 0, jointIncrease: 0.01, seconds: 0 }, 0.01)).toBe(RECOVERY_FACTOR_RANGE[0]);
   });
 
-  it('keeps the least error for a size target and the smallest plan within a budget (else the one-shot plan)', () => {
+  it('keeps the least error for a size target and, for a budget, the smallest plan within it or within the one-shot plan\'s probe', () => {
     expect(chooseRound([round(100, 0.02), round(101, 0.01), round(99, 0.015)], undefined)).toBe(1);
     expect(chooseRound([round(100, 0.02), round(101, 0.02)], undefined)).toBe(0);
     // Below the reference counts: the signed increases rank the plans.
@@ -40,6 +42,9 @@ describe('recovery probes', () => {
     expect(chooseRound([round(100, 0.004), round(80, 0.005), round(60, 0.02)], 0.005)).toBe(1);
     expect(chooseRound([round(100, 0.01), round(80, 0.004)], 0.005)).toBe(1);
     expect(chooseRound([round(100, 0.01), round(80, 0.02)], 0.005)).toBe(0);
+    // Over the budget but no more than the one-shot plan's probe (which the prediction put within it): as safe, and smaller.
+    expect(chooseRound([round(100, 0.01), round(80, 0.009), round(90, 0.004)], 0.005)).toBe(1);
+    expect(chooseRound([round(100, 0.01), round(120, 0.004)], 0.005)).toBe(0);
   });
 
   it('re-plans on what the probes left: pruning that retraining recovers is bought harder, and the best probed plan is kept', async () => {
@@ -80,6 +85,47 @@ describe('recovery probes', () => {
     expect(a.reasons).toContain(a.reasons.find((l) => l.startsWith(`kept round ${r.chosen + 1} `)));
   });
 
+  it('searches smaller sizes for an accuracy budget, pricing pruning lower after a plan that prunes nothing', async () => {
+    const model = mlp();
+    const evaluate = fakeAccuracy(model);
+    const budget = 0.002;
+    // Retraining leaves a fiftieth of pruning's one-shot cost: the one-shot plan, within this budget, prunes nothing.
+    const a = await planAllocation(model, { maxErrorIncrease: budget, evaluate, recovery: { trainer: () => recoveringTrainer(model, 0.02) } });
+    const rounds = a.recovery!.rounds;
+    expect(rounds).toHaveLength(3);
+    const [oneShot, scout, third] = rounds;
+    expect(Object.values(oneShot.sparsity)).toEqual([0, 0]);
+    expect(oneShot.pruningFactor).toBe(1);
+    expect(oneShot.targetBytes).toBeUndefined();
+    // Round 2 prices pruning at a tenth, so it prunes, and plans at three quarters of the one-shot plan's bytes.
+    expect(scout.pruningFactor).toBe(RECOVERY_SCOUT_FACTOR);
+    expect(scout.sparsity.big).toBeGreaterThan(0);
+    expect(scout.targetBytes).toBeCloseTo(RECOVERY_BUDGET_SHRINK * oneShot.bytes, 9);
+    // Round 3 plans with the factor round 2's probe measured, at the size the search says next.
+    expect(third.pruningFactor).toBe(nextFactor(scout.oneShot.sparsity, scout.probe, scout.pruningFactor));
+    expect(third.pruningFactor).toBeLessThan(RECOVERY_SCOUT_FACTOR);
+    expect(third.targetBytes).toBe(nextBudgetBytes([oneShot, scout], budget));
+    // Kept: the smallest plan whose probe stayed within the budget, under half the one-shot plan's bytes.
+    const kept = rounds[a.recovery!.chosen];
+    expect(kept.probe.jointIncrease).toBeLessThanOrEqual(budget);
+    expect(kept.bytes).toBe(Math.min(...rounds.filter((r) => r.probe.jointIncrease <= budget).map((r) => r.bytes)));
+    expect(kept.bytes).toBeLessThan(oneShot.bytes / 2);
+    // Without a writer the rounds are sized by the analytic kernel bytes.
+    expect(kept.bytes).toBeCloseTo(a.predictedKernelBytes, 9);
+    expect(a.reasons.find((l) => l.startsWith('recovery round 2 '))).toContain(`the budget's size search at ~${Math.round(scout.targetBytes!).toLocaleString('en')} B`);
+    expect(a.reasons.find((l) => l.startsWith('recovery round 2 '))).toContain('the round before pruned nothing');
+  });
+
+  it('steps the budget\'s size search down past accepted plans and between an accepted and a rejected one', () => {
+    // The one-shot plan's probe (0.01) is over the 0.005 budget: it sets what a smaller plan may leave.
+    expect(budgetThreshold([round(100, 0.01)], 0.005)).toBe(0.01);
+    expect(budgetThreshold([round(100, 0.001)], 0.005)).toBe(0.005);
+    expect(nextBudgetBytes([round(100, 0.01)], 0.005)).toBeCloseTo(100 * RECOVERY_BUDGET_SHRINK, 12);
+    expect(nextBudgetBytes([round(100, 0.01), round(75, 0.008)], 0.005)).toBeCloseTo(75 * RECOVERY_BUDGET_SHRINK, 12);
+    expect(nextBudgetBytes([round(100, 0.01), round(75, 0.02)], 0.005)).toBeCloseTo(Math.sqrt(100 * 75), 12);
+    expect(nextBudgetBytes([round(100, 0.004), round(75, 0.006), round(87, 0.003)], 0.005)).toBeCloseTo(Math.sqrt(87 * 75), 12);
+  });
+
   it('measures each plan beyond what the probes\' retraining does to the unpruned model', async () => {
     const model = mlp();
     const evaluate = fakeAccuracy(model);
@@ -96,12 +142,11 @@ describe('recovery probes', () => {
     const model = mlp();
     const evaluate = fakeAccuracy(model);
     // Probes that recover nothing: pruning's factor stays near 1, so the next plan repeats the first.
-    const a = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate, recovery: { trainer: () => recoveringTrainer(model, 1), rounds: 4 } });
+    const targetBytes = Math.round(float32Bytes(model) / 12);
+    const a = await planAllocation(model, { targetBytes, evaluate, writer: () => huffmanEncode(), recovery: { trainer: () => recoveringTrainer(model, 1), rounds: 4 } });
     expect(a.recovery!.rounds.length).toBeLessThan(5);
     const keys = a.recovery!.rounds.map((x) => JSON.stringify([x.sparsity, x.bits]));
     expect(new Set(keys).size).toBe(keys.length);
-    // Without a writer the rounds are sized by the analytic kernel bytes.
-    expect(a.recovery!.rounds[a.recovery!.chosen].bytes).toBeCloseTo(a.predictedKernelBytes, 9);
   });
 
   it('rejects a recovery without a trainer or with too many rounds', async () => {

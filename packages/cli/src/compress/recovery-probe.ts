@@ -5,8 +5,9 @@
  * plan is priced by what retraining leaves rather than by one-shot damage.
  */
 import type { RecoveryOptions } from '@dc/allocate';
-import { createTfjsTrainer, validationCount, type CompileConfig } from '@dc/core/tfjs';
+import { createTfjsTrainer, type CompileConfig } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
+import { heldOutRows } from './held-out-rows.js';
 import type { CompressSettings } from './settings.js';
 import { clusterStage, magnitudeStages } from './stages.js';
 
@@ -29,11 +30,9 @@ export interface RecoveryProbes {
  * run's seed, so the plans are compared on the same batches.
  */
 export function recoveryProbes(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.Tensor }, settings: CompressSettings, o: { rounds: number; samples: number; compile: CompileConfig }): RecoveryProbes {
-  const count = train.xs.shape[0];
-  const heldOut = validationCount(count, settings.validationSplit);
-  const samples = Math.min(o.samples, count - heldOut);
+  const validation = heldOutRows(tfjs, train, settings.validationSplit);
+  const samples = Math.min(o.samples, train.xs.shape[0] - validation.heldOut);
   const rows = { xs: tfjs.slice(train.xs, 0, samples), ys: tfjs.slice(train.ys, 0, samples) };
-  const validation = { xs: tfjs.slice(train.xs, count - heldOut, heldOut), ys: tfjs.slice(train.ys, count - heldOut, heldOut) };
   const augment = settings.augmentTranslate ? { augment: { translate: settings.augmentTranslate } } : {};
   const trainer = () => createTfjsTrainer({ tf: tfjs, train: rows, validation, compile: o.compile, batchSize: settings.batchSize, seed: settings.seed, threads: settings.trainingThreads, ...augment });
   const short: CompressSettings = { ...settings, prune: { ...settings.prune, rounds: 1, retrainEpochs: 1, polishEpochs: 0 }, cluster: { ...settings.cluster, epochs: Math.min(1, settings.cluster.epochs) } };

@@ -5,9 +5,10 @@
  * `--target-ratio` run of a convnet to minutes; the same rows serve every pass, so the comparisons
  * between candidates are paired.
  */
-import { createTfjsTrainer, validationCount, type CompileConfig } from '@dc/core/tfjs';
+import { createTfjsTrainer, type CompileConfig } from '@dc/core/tfjs';
 import type { Model } from '@dc/core';
 import type * as tf from '@tensorflow/tfjs';
+import { heldOutRows } from './held-out-rows.js';
 
 /** Validation samples the sensitivity passes use when `--sensitivity-samples` is not given. */
 export const DEFAULT_SENSITIVITY_SAMPLES = 2000;
@@ -24,19 +25,13 @@ export interface SensitivityEvaluator {
 }
 
 /**
- * An evaluator on the first `samples` rows of the last `validationSplit` of `train` (the rows
- * `createTfjsTrainer`'s `validationSplit` holds out: `validationCount`), all of them when the
- * split has fewer.
+ * An evaluator on the first `samples` rows of the last `validationSplit` of `train` ({@link heldOutRows}),
+ * all of them when the split has fewer.
  */
 export function sensitivityEvaluator(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.Tensor }, o: { validationSplit: number; samples: number; compile: CompileConfig }): SensitivityEvaluator {
-  const count = train.xs.shape[0];
-  const heldOut = validationCount(count, o.validationSplit);
-  const samples = Math.min(o.samples, heldOut);
-  const first = count - heldOut;
-  const rows = {
-    xs: tfjs.slice(train.xs, first, samples),
-    ys: tfjs.slice(train.ys, first, samples),
-  };
+  const rows = heldOutRows(tfjs, train, o.validationSplit, o.samples);
+  const { heldOut } = rows;
+  const samples = rows.xs.shape[0];
   const trainer = createTfjsTrainer({ tf: tfjs, train: rows, validation: rows, compile: o.compile });
   return {
     evaluate: async (model) => (await trainer.evaluate(model)).accuracy,
