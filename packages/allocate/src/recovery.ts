@@ -6,11 +6,11 @@
  * clustering with a short centroid tuning) and measures on the validation rows what is left after
  * pruning and after clustering, beyond what the same retraining does to the unpruned model (the
  * reference, measured once); the pruning curves are scaled by what was left of their prediction
- * and the plan made again. For a size target, the plan whose probe left the validation error lowest
- * is kept. For an accuracy budget, the rounds after the first search smaller sizes, and the
+ * and the plan made again. For a size target, the plan whose probe left the validation error
+ * lowest is kept. For an accuracy budget, the rounds after the first search smaller sizes, and the
  * smallest plan whose probe stayed within the budget or left no more than the one-shot plan's is
- * kept. The one-shot plan is always a contestant. (The codes' curves are not rescaled: their share is the
- * difference of two measurements, too noisy to scale by.)
+ * kept. The one-shot plan is always a contestant. (The codes' curves are not rescaled: their share
+ * is the difference of two measurements, too noisy to scale by.)
  */
 import { createPipeline, DcError, type Model, type ProgressEvent, type Stage, type TrainingService } from '@dc/core';
 import { pruneLowMagnitude } from '@dc/prune';
