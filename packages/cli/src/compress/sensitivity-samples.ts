@@ -25,8 +25,8 @@ export interface SensitivityEvaluator {
 }
 
 /**
- * An evaluator on the first `samples` rows of the last `validationSplit` of `train` ({@link heldOutRows}),
- * all of them when the split has fewer.
+ * An evaluator on the first `samples` rows of the last `validationSplit` of `train`
+ * ({@link heldOutRows}), all of them when the split has fewer.
  */
 export function sensitivityEvaluator(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.Tensor }, o: { validationSplit: number; samples: number; compile: CompileConfig }): SensitivityEvaluator {
   const rows = heldOutRows(tfjs, train, o.validationSplit, o.samples);
