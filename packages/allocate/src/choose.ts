@@ -68,6 +68,11 @@ export function predictedIncrease(choice: readonly LayerChoice[]): number {
   return choice.reduce((a, c) => a + c.sparsityIncrease + c.bitsIncrease, 0);
 }
 
+/** The choice's analytic kernel bytes: the sum of its layers' predicted bytes. */
+export function predictedBytes(choice: readonly LayerChoice[]): number {
+  return choice.reduce((a, c) => a + c.predictedBytes, 0);
+}
+
 /**
  * `choice` with every layer's kept count scaled by `factor` (sparsity `1 − (1 − s) × factor`,
  * capped to [0, `maxSparsity`]) and the predictions recomputed (codebooks priced as in

@@ -6,7 +6,7 @@ import { float32Bytes, type Model } from '@dc/core';
 import { analyzeSensitivity, type SensitivityTable } from '@dc/prune';
 import { analyzeBitSensitivity, type BitSensitivityTable } from './bit-sensitivity.js';
 import { candidateBytes } from './candidate-bytes.js';
-import { chooseAt, choiceRecord, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
+import { chooseAt, choiceRecord, predictedBytes, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
 import { damageCurve } from './curves.js';
 import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal } from './options.js';
 import { DEFAULT_RECOVERY_ROUNDS, probeRecovery, probeReference, recoveryRounds, type RecoveryReference, type RecoveryRound } from './recovery.js';
@@ -120,7 +120,7 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     layers: choice,
     lambda,
     predictedErrorIncrease: predictedIncrease(choice),
-    predictedKernelBytes: choice.reduce((a, c) => a + c.predictedBytes, 0),
+    predictedKernelBytes: predictedBytes(choice),
     ...(measured !== undefined ? { candidateBytes: measured } : {}),
     originalBytes,
     candidatesWritten: cache.size,
@@ -151,7 +151,7 @@ async function solveGoal(
   const choose = (l: number) => chooseAt(l, curves, o.grid, o.centroidBytes);
   if (goal.kind === 'targetBytes') {
     // Without a writer (an accuracy budget's size search), the analytic kernel bytes.
-    const measure = o.measure ?? (async (choice: LayerChoice[]) => choice.reduce((a, c) => a + c.predictedBytes, 0));
+    const measure = o.measure ?? (async (choice: LayerChoice[]) => predictedBytes(choice));
     const bytesAt = (l: number) => measure(choose(l));
     const highest = 10 ** LOG_LAMBDA[1];
     // Bytes fall as the price grows.

@@ -15,7 +15,7 @@
 import { createPipeline, DcError, type Model, type ProgressEvent, type Stage, type TrainingService } from '@dc/core';
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
-import { choiceRecord, oneShotIncreases, type LayerChoice, type LayerCurves } from './choose.js';
+import { choiceRecord, oneShotIncreases, predictedBytes, type LayerChoice, type LayerCurves } from './choose.js';
 
 /** Options of the recovery probes (`planAllocation`'s `recovery`). */
 export interface RecoveryOptions {
@@ -125,6 +125,9 @@ export async function probeRecovery(model: Model, choice: readonly LayerChoice[]
  */
 export const RECOVERY_SCOUT_FACTOR = 0.1;
 
+/** Pruning's price after a plan that pruned nothing: a {@link RECOVERY_SCOUT_FACTOR} of `current`, not below the floor. */
+const scoutFactor = (current: number) => Math.max(RECOVERY_FACTOR_RANGE[0], current * RECOVERY_SCOUT_FACTOR);
+
 /**
  * The pruning factor a probe implies for the next round: what pruning left after the probe's
  * retraining over what the one-shot curves predicted for the plan, within
@@ -134,7 +137,7 @@ export const RECOVERY_SCOUT_FACTOR = 0.1;
  */
 export function nextFactor(oneShotPruning: number, probe: RecoveryProbe, current = 1): number {
   const [lo, hi] = RECOVERY_FACTOR_RANGE;
-  if (!(oneShotPruning > 0)) return Math.max(lo, current * RECOVERY_SCOUT_FACTOR);
+  if (!(oneShotPruning > 0)) return scoutFactor(current);
   return Math.min(hi, Math.max(lo, Math.max(0, probe.prunedIncrease) / oneShotPruning));
 }
 
@@ -206,7 +209,7 @@ export async function recoveryRounds<S extends { readonly choice: readonly Layer
     // A plan that prunes nothing and repeats one already probed: pruning is priced lower still
     // until the plan prunes, or the price reaches the floor.
     while (planned.has(key) && !(oneShotIncreases(s.choice, curves).sparsity > 0) && factor > RECOVERY_FACTOR_RANGE[0]) {
-      factor = nextFactor(0, { prunedIncrease: 0, jointIncrease: 0, seconds: 0 }, factor);
+      factor = scoutFactor(factor);
       s = await solve(scaleCurves(curves, factor), target);
       key = planKey(s);
     }
@@ -219,7 +222,7 @@ export async function recoveryRounds<S extends { readonly choice: readonly Layer
       pruningFactor: factor,
       sparsity: choiceRecord(s.choice, 'sparsity'),
       bits: choiceRecord(s.choice, 'bits'),
-      bytes: s.measured ?? s.choice.reduce((a, c) => a + c.predictedBytes, 0),
+      bytes: s.measured ?? predictedBytes(s.choice),
       ...(target !== undefined ? { targetBytes: target } : {}),
       oneShot,
       probe: measured,
