@@ -9,7 +9,7 @@ import { candidateBytes } from './candidate-bytes.js';
 import { chooseAt, choiceRecord, predictedBytes, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
 import { damageCurve } from './curves.js';
 import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal } from './options.js';
-import { DEFAULT_RECOVERY_ROUNDS, probeRecovery, probeReference, recoveryRounds, type RecoveryReference, type RecoveryRound } from './recovery.js';
+import { defaultRecoveryRounds, probeRecovery, probeReference, recoveryRounds, type RecoveryReference, type RecoveryRound } from './recovery.js';
 import { describeAllocation } from './reason.js';
 
 /** The chosen allocation, its predictions and why. */
@@ -100,7 +100,7 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     const afterPruning = options.afterPruning ?? (() => []);
     const reference = await probeReference(model, layers, probes);
     const r = await recoveryRounds(curves, solve, (choice) => probeRecovery(model, choice, probes, afterPruning, reference), {
-      rounds: probes.rounds ?? DEFAULT_RECOVERY_ROUNDS,
+      rounds: probes.rounds ?? defaultRecoveryRounds(goal.kind === 'maxErrorIncrease'),
       ...(goal.kind === 'maxErrorIncrease' ? { budget: goal.value } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

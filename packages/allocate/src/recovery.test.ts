@@ -3,7 +3,7 @@ import { float32Bytes, isDcError, type Model } from '@dc/core';
 import { huffmanEncode } from '@dc/huffman';
 import { fakeAccuracy, mlp, recoveringTrainer } from './plan-fixtures.test-support.js';
 import { planAllocation } from './plan-allocation.js';
-import { budgetThreshold, chooseRound, nextBudgetBytes, nextFactor, RECOVERY_BUDGET_SHRINK, RECOVERY_FACTOR_RANGE, RECOVERY_SCOUT_FACTOR, scaleCurves, type RecoveryRound } from './recovery.js';
+import { budgetThreshold, chooseRound, DEFAULT_BUDGET_RECOVERY_ROUNDS, DEFAULT_RECOVERY_ROUNDS, defaultRecoveryRounds, nextBudgetBytes, nextFactor, RECOVERY_BUDGET_SHRINK, RECOVERY_FACTOR_RANGE, RECOVERY_SCOUT_FACTOR, scaleCurves, type RecoveryRound } from './recovery.js';
 
 const round = (bytes: number, jointIncrease: number): RecoveryRound => ({
   pruningFactor: 1,
@@ -92,8 +92,11 @@ describe('recovery probes', () => {
     // Retraining leaves a fiftieth of pruning's one-shot cost: the one-shot plan, within this budget, prunes nothing.
     const a = await planAllocation(model, { maxErrorIncrease: budget, evaluate, recovery: { trainer: () => recoveringTrainer(model, 0.02) } });
     const rounds = a.recovery!.rounds;
-    expect(rounds).toHaveLength(3);
-    const [oneShot, scout, third] = rounds;
+    // A budget's default: the one-shot plan and three rounds (a size target gets two).
+    expect(DEFAULT_BUDGET_RECOVERY_ROUNDS).toBe(3);
+    expect([defaultRecoveryRounds(true), defaultRecoveryRounds(false)]).toEqual([DEFAULT_BUDGET_RECOVERY_ROUNDS, DEFAULT_RECOVERY_ROUNDS]);
+    expect(rounds).toHaveLength(1 + DEFAULT_BUDGET_RECOVERY_ROUNDS);
+    const [oneShot, scout, third, fourth] = rounds;
     expect(Object.values(oneShot.sparsity)).toEqual([0, 0]);
     expect(oneShot.pruningFactor).toBe(1);
     expect(oneShot.targetBytes).toBeUndefined();
@@ -105,6 +108,9 @@ describe('recovery probes', () => {
     expect(third.pruningFactor).toBe(nextFactor(scout.oneShot.sparsity, scout.probe, scout.pruningFactor));
     expect(third.pruningFactor).toBeLessThan(RECOVERY_SCOUT_FACTOR);
     expect(third.targetBytes).toBe(nextBudgetBytes([oneShot, scout], budget));
+    // Round 4 plans at the next size of the search, with the factor round 3's probe measured.
+    expect(fourth.targetBytes).toBe(nextBudgetBytes([oneShot, scout, third], budget));
+    expect(fourth.pruningFactor).toBe(nextFactor(third.oneShot.sparsity, third.probe, third.pruningFactor));
     // Kept: the smallest plan whose probe stayed within the budget, under half the one-shot plan's bytes.
     const kept = rounds[a.recovery!.chosen];
     expect(kept.probe.jointIncrease).toBeLessThanOrEqual(budget);

@@ -5,7 +5,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import type { Allocation } from '@dc/allocate';
+import { defaultRecoveryRounds, type Allocation } from '@dc/allocate';
 import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { loadModel, selectTrainingBackend, validationCount } from '@dc/core/tfjs';
@@ -17,7 +17,7 @@ import { compressionStages } from '../compress/stages.js';
 import { classLabelCompile, createCompressTrainer, tensorsOf } from '../compress/trainer.js';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
-import { DEFAULT_RECOVERY_ROUNDS, DEFAULT_RECOVERY_SAMPLES, recoveryProbes } from '../compress/recovery-probe.js';
+import { DEFAULT_RECOVERY_SAMPLES, recoveryProbes } from '../compress/recovery-probe.js';
 import { runFile, runFileOn, type RunResult } from './run.js';
 
 /** Options of {@link compressFile}: the data, the settings flags, and where things go. */
@@ -102,7 +102,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     if (goal && train && classCompile) {
       const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: classCompile });
       sensitivitySamples = held.samples;
-      const rounds = o.recoveryRounds ?? DEFAULT_RECOVERY_ROUNDS;
+      // Without --recovery-rounds, @dc/allocate's default for the goal (3 for a budget, 2 for a size).
+      const rounds = o.recoveryRounds ?? defaultRecoveryRounds('maxErrorIncrease' in goal);
       const probes = rounds > 0 ? recoveryProbes(tf, train, asked, { rounds, samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: classCompile }) : undefined;
       recoverySamples = probes?.samples ?? null;
       try {

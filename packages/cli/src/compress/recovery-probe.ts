@@ -11,8 +11,6 @@ import { heldOutRows } from './held-out-rows.js';
 import type { CompressSettings } from './settings.js';
 import { clusterStage, magnitudeStages } from './stages.js';
 
-/** Probe rounds after the one-shot plan when `--recovery-rounds` is not given. */
-export const DEFAULT_RECOVERY_ROUNDS = 2;
 /** Training rows each probe retrains on when `--recovery-samples` is not given. */
 export const DEFAULT_RECOVERY_SAMPLES = 20000;
 
