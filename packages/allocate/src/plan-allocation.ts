@@ -99,9 +99,10 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     const probes = options.recovery;
     const afterPruning = options.afterPruning ?? (() => []);
     const reference = await probeReference(model, layers, probes);
+    const budget = goal.kind === 'maxErrorIncrease' ? goal.value : undefined;
     const r = await recoveryRounds(curves, solve, (choice) => probeRecovery(model, choice, probes, afterPruning, reference), {
-      rounds: probes.rounds ?? defaultRecoveryRounds(goal.kind === 'maxErrorIncrease'),
-      ...(goal.kind === 'maxErrorIncrease' ? { budget: goal.value } : {}),
+      rounds: probes.rounds ?? defaultRecoveryRounds(budget !== undefined),
+      ...(budget !== undefined ? { budget } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

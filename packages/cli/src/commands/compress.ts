@@ -5,7 +5,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { defaultRecoveryRounds, type Allocation } from '@dc/allocate';
+import type { Allocation } from '@dc/allocate';
 import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { loadModel, selectTrainingBackend, validationCount } from '@dc/core/tfjs';
@@ -102,9 +102,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     if (goal && train && classCompile) {
       const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: classCompile });
       sensitivitySamples = held.samples;
-      // Without --recovery-rounds, @dc/allocate's default for the goal (3 for a budget, 2 for a size).
-      const rounds = o.recoveryRounds ?? defaultRecoveryRounds('maxErrorIncrease' in goal);
-      const probes = rounds > 0 ? recoveryProbes(tf, train, asked, { rounds, samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: classCompile }) : undefined;
+      // Without --recovery-rounds, planAllocation's default for the goal (3 for a budget, 2 for a size).
+      const probes = o.recoveryRounds === 0 ? undefined : recoveryProbes(tf, train, asked, { ...(o.recoveryRounds === undefined ? {} : { rounds: o.recoveryRounds }), samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: classCompile });
       recoverySamples = probes?.samples ?? null;
       try {
         planned = await allocateSettings(input, asked, goal, { held, progress, ...(o.bitLevels ? { bitLevels: o.bitLevels } : {}), ...(probes ? { recovery: probes.options } : {}) });

@@ -22,12 +22,13 @@ export interface RecoveryProbes {
 }
 
 /**
- * Probes of `rounds` rounds for a run of `settings`: one epoch of masked retraining at the run's
+ * Probes of `rounds` rounds (absent: `@dc/allocate`'s default for the goal, 2 for a size and 3
+ * for an accuracy budget) for a run of `settings`: one epoch of masked retraining at the run's
  * retraining rate, then (after the run's batch-norm fold, which the planner adds) clustering with
  * one epoch of centroid tuning when the run tunes centroids; each probe on a fresh trainer of the
  * run's seed, so the plans are compared on the same batches.
  */
-export function recoveryProbes(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.Tensor }, settings: CompressSettings, o: { rounds: number; samples: number; compile: CompileConfig }): RecoveryProbes {
+export function recoveryProbes(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.Tensor }, settings: CompressSettings, o: { rounds?: number; samples: number; compile: CompileConfig }): RecoveryProbes {
   const validation = heldOutRows(tfjs, train, settings.validationSplit);
   const samples = Math.min(o.samples, train.xs.shape[0] - validation.heldOut);
   const rows = { xs: tfjs.slice(train.xs, 0, samples), ys: tfjs.slice(train.ys, 0, samples) };
@@ -37,7 +38,7 @@ export function recoveryProbes(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.T
   return {
     options: {
       trainer,
-      rounds: o.rounds,
+      ...(o.rounds === undefined ? {} : { rounds: o.rounds }),
       prune: (sparsity) => magnitudeStages({ ...short, sparsity }, true, undefined),
       cluster: (bits) => [clusterStage({ ...short, bits })],
     },
