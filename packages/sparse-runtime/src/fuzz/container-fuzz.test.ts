@@ -29,10 +29,11 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
 
   it('every mutated file ends in a DcError or a valid model that runs to a finite output (300 cases, a few seconds)', async () => {
     // A deadline only guards against a loaded machine; 300 cases take about 3 s of CPU. The cases
-    // run in a worker thread under a watchdog, so a case that never returns fails here, named.
-    const { report, hang } = await watchedFuzz({ cases: 300, seed: 11, deadlineMs: 30_000 });
+    // run in a worker thread under a watchdog, so a case that never returns or ends the worker fails here, named.
+    const { report, hang, crash } = await watchedFuzz({ cases: 300, seed: 11, deadlineMs: 30_000 });
     const summary = formatFuzzReport(report);
     expect(hang, summary).toBeUndefined();
+    expect(crash, summary).toBeUndefined();
     expect(report.findings, summary).toEqual([]);
     expect(report.over1s, summary).toBe(0);
     // Real coverage, not just rejections: several codes and some models that load and run.
