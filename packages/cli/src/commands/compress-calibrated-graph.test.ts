@@ -131,4 +131,27 @@ describe('dc run --reference', () => {
     // The same comparison dc compress made on the same test inputs.
     expect(result.fidelity).toEqual(JSON.parse(made.stdout).testFidelity);
   }, 60_000);
+
+  it('--input-scale and --input-offset scale a .npy as raw values: the same as the array scaled beforehand, for dc run and dc run --reference', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-run-scaled-'));
+    const modelJson = await writeFixture();
+    writeFileSync(join(dir, 'calibration.npy'), inputs(6, 1));
+    const raw = inputs(4, 2);
+    writeFileSync(join(dir, 'raw.npy'), raw);
+    const values = new Float32Array(raw.buffer.slice(raw.byteOffset + raw.length - 4 * 4 * 8 * 8 * 3, raw.byteOffset + raw.length));
+    writeFileSync(join(dir, 'scaled.npy'), Buffer.from(dump(values.map((v) => v * 2 - 1), [4, 8, 8, 3])));
+    const out = join(dir, 'model.dcm');
+    expect((await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', out)).code).toBe(0);
+    const scale = ['--input-scale', '2', '--input-offset', '-1'];
+    const outputs = async (...args: string[]) => {
+      const r = await dc('run', out, '--json', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const given = await outputs('--data', join(dir, 'scaled.npy'));
+    expect((await outputs('--data', join(dir, 'raw.npy'), ...scale)).outputs).toEqual(given.outputs);
+    expect((await outputs('--data', join(dir, 'raw.npy'))).outputs).not.toEqual(given.outputs);
+    const reference = await outputs('--reference', modelJson, '--data', join(dir, 'scaled.npy'));
+    expect((await outputs('--reference', modelJson, '--data', join(dir, 'raw.npy'), ...scale)).fidelity).toEqual(reference.fidelity);
+  }, 60_000);
 });

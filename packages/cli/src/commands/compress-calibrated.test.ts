@@ -138,6 +138,21 @@ describe('dc compress --no-retrain --calibration', () => {
     for (const kernel of corrected.coded) expect(corrected.biases.get(kernel.replace('/kernel', '/bias'))!.some((v) => v !== 0)).toBe(true);
   }, 60_000);
 
+  it('--input-scale and --input-offset: photographs as byte × scale + offset (a model trained on [-1, 1]), recorded in the file; dc run --reference with the same flags compares on the same inputs', async () => {
+    const out = join(dir, 'signed.dcm');
+    const signed = ['--input-scale', String(2 / 255), '--input-offset', '-1'];
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '-o', out, '--json', ...signed);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const recorded = JSON.parse((await dc('inspect', out, '--json')).stdout).preprocessing;
+    expect(recorded.offset).toEqual([-1]);
+    expect(recorded.scale[0]).toBeCloseTo(2 / 255, 7);
+    const against = async (...flags: string[]) => JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json', ...flags)).stdout).fidelity;
+    expect(await against(...signed)).toEqual(result.calibrationFidelity);
+    // The same photographs in [0, 1] are other inputs: another comparison.
+    expect((await against()).outputs[0].relativeError).not.toBe(result.calibrationFidelity.outputs[0].relativeError);
+  }, 60_000);
+
   it('needs --no-retrain', async () => {
     const r = await dc('compress', modelJson, '--calibration', join(dir, 'calibration'), '-o', join(dir, 'x.dcm'));
     expect(r.code).toBe(1);

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '@dc/core/node';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { readInputBatches, type InputBatches } from '../no-retrain/calibration.js';
+import { pixelScaleOf } from '../no-retrain/image-inputs.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 
@@ -49,6 +50,12 @@ export interface CalibratedOptions {
   readonly targetBytes?: number;
   /** The same as a ratio (`--target-ratio`): float32 bytes of every weight ÷ file bytes. */
   readonly targetRatio?: number;
+  /**
+   * Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset` for a model
+   * trained on another range than [0, 1] (`--input-scale`, `--input-offset`; default byte / 255).
+   */
+  readonly inputScale?: number;
+  readonly inputOffset?: number;
 }
 
 /** What `dc compress --calibration --json` prints. */
@@ -89,11 +96,12 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   let calibration: InputBatches | undefined;
   let test: typeof calibration;
   // Photographs come with jittered copies (what the original cannot reproduce is then not judged), unless --judge-unstable.
-  const jitterSeed = o.judgeUnstable ? undefined : (o.seed ?? 1);
+  const pixels = pixelScaleOf(o);
+  const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}) };
   try {
-    calibration = await readInputBatches(tfjs, o.calibration, target.input, undefined, jitterSeed);
-    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, undefined, jitterSeed) : undefined;
-    progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}), max output drift ${o.maxOutputDrift ?? 0.02}`);
+    calibration = await readInputBatches(tfjs, o.calibration, target.input, reading);
+    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, reading) : undefined;
+    progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = raw × ${pixels.scale} + ${pixels.offset}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
     if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);
     const { plan, bytes } = await target.plan(calibration.batches, {
@@ -105,6 +113,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       seed: o.seed ?? 1,
       biasCorrection: o.biasCorrection ?? true,
       errorFeedback: o.errorFeedback ?? false,
+      ...(pixels ? { preprocessing: { scale: [pixels.scale], offset: [pixels.offset] } } : {}),
       ...(calibration.jittered ? { jittered: calibration.jittered } : {}),
       onProgress: (e) => {
         if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);

@@ -9,6 +9,7 @@ import { createRandom, DcError } from '@dc/core';
 import { activateTfBackend, importTfjsPackage } from '@dc/core/tfjs';
 import { dcmGraphModelHandler } from '@dc/graph-model';
 import { readInputBatches } from '../no-retrain/calibration.js';
+import { pixelScaleOf } from '../no-retrain/image-inputs.js';
 import { isGraphModelDcm } from './inspect-graph.js';
 import { formatRun, runFile, type RunOptions, type RunResult } from './run.js';
 
@@ -19,6 +20,9 @@ export interface RunGraphOptions {
   readonly limit?: number;
   /** `cpu` (tfjs's cpu backend, the default), `tfjs` (tfjs-wasm) or `webgpu` (tfjs-webgpu, where registered). */
   readonly backend?: 'cpu' | 'tfjs' | 'webgpu';
+  /** Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset` (default byte / 255): a GraphModel file records no preprocessing. */
+  readonly inputScale?: number;
+  readonly inputOffset?: number;
 }
 
 /** Summary statistics of one output over every sample. */
@@ -92,7 +96,8 @@ async function inputBatches(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOp
   const spec = { name: input.name, shape: (input.shape ?? []).map((d) => d ?? -1), dtype: input.dtype };
   const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
   // Batches of `limit` samples (or of 1): the first batches up to `limit` samples are exactly those wanted.
-  const { batches } = await readInputBatches(tfjs, o.data, spec, limit);
+  const pixels = pixelScaleOf(o);
+  const { batches } = await readInputBatches(tfjs, o.data, spec, { batchSize: limit, ...(pixels ? { pixels } : {}) });
   const kept: tf.Tensor[][] = [];
   let before = 0;
   for (const b of batches) {

@@ -8,6 +8,7 @@ import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, typ
 import { DcError } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { readInputBatches } from '../no-retrain/calibration.js';
+import { pixelScaleOf } from '../no-retrain/image-inputs.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 import { describeFidelity } from './compress-calibrated.js';
@@ -22,6 +23,9 @@ export interface ReferenceRunOptions {
   readonly outputKinds?: readonly OutputKind[];
   /** Judge also what the original itself changes under one grey level of jitter (`--judge-unstable`; see `dc compress`). */
   readonly judgeUnstable?: boolean;
+  /** Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset` (default byte / 255), as they were given to `dc compress`. */
+  readonly inputScale?: number;
+  readonly inputOffset?: number;
 }
 
 /** What `dc run --reference --json` prints. */
@@ -41,7 +45,8 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, o.reference);
   try {
-    const data = await readInputBatches(tfjs, o.data, target.input, undefined, o.judgeUnstable ? undefined : 1);
+    const pixels = pixelScaleOf(o);
+    const data = await readInputBatches(tfjs, o.data, target.input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}) });
     try {
       const reference = await target.outputs(data.batches);
       const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');

@@ -7,13 +7,13 @@ import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError } from '@dc/core';
 import { readImageDir } from '../data/images.js';
 import { readNpy } from '../data/npy.js';
-import { imageTensor, jitterInput, type ImageInputSpec } from './image-inputs.js';
+import { checkPixelScale, imageTensor, jitterInput, type ImageInputSpec, type PixelScale } from './image-inputs.js';
 
 /** Samples cut into batches, one tensor per batch (the model has one input). */
 export interface InputBatches {
   readonly batches: tf.Tensor[];
   readonly samples: number;
-  /** `images` (resized photographs, [0, 1] or [0, 255] for int32 inputs) or `npy` (values as given). */
+  /** `images` (resized photographs: [0, 1], as a pixel scale says, or [0, 255] for int32 inputs) or `npy` (values as given, or × scale + offset). */
   readonly source: 'images' | 'npy';
   /**
    * Photographs, when asked for with a `jitterSeed`: the same batches jittered by one grey level
@@ -41,24 +41,38 @@ export function jitteredDraws<B>(batches: readonly B[], jitter: (batch: B) => B,
   return out;
 }
 
+/** Options of {@link readInputBatches}. */
+export interface ReadInputOptions {
+  /** At most this many samples per batch (1 when the input's batch dimension is fixed at 1); default 8. */
+  readonly batchSize?: number;
+  /** Photographs also come jittered ({@link JITTER_DRAWS} draws) from this seed. */
+  readonly jitterSeed?: number;
+  /**
+   * A float input's values from a photograph's bytes (`--input-scale`, `--input-offset`; default
+   * byte / 255); a `.npy` array's values are taken as raw and scaled the same way. `INVALID_OPTION`
+   * for an int32 input.
+   */
+  readonly pixels?: PixelScale;
+}
+
 /**
  * Reads `path` (a folder of `.png` / `.jpg` photographs, or a `.npy` array `[n, ...input shape]`)
  * for the model input `spec` (`-1`: any size): `DATA_MISMATCH` when the array's shape does not
- * fit, `BAD_DATA_FILE` when nothing can be read. At most `batchSize` samples per batch (1 when the
- * input's batch dimension is fixed at 1). With `jitterSeed`, photographs also come jittered
- * ({@link JITTER_DRAWS} draws).
+ * fit, `BAD_DATA_FILE` when nothing can be read.
  */
-export async function readInputBatches(tfjs: typeof tf, path: string, spec: ImageInputSpec, batchSize = 8, jitterSeed?: number): Promise<InputBatches> {
-  const per = spec.shape[0] === 1 ? 1 : batchSize;
+export async function readInputBatches(tfjs: typeof tf, path: string, spec: ImageInputSpec, o: ReadInputOptions = {}): Promise<InputBatches> {
+  const { jitterSeed, pixels } = o;
+  checkPixelScale(spec, pixels);
+  const per = spec.shape[0] === 1 ? 1 : (o.batchSize ?? 8);
   const info = await stat(path).catch((cause: unknown) => {
     throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs or a .npy file to --calibration / --data.' });
   });
   if (info.isDirectory()) {
     const images = await readImageDir(path);
-    const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec)), per);
+    const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec, undefined, pixels)), per);
     if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };
     const random = createRandom(jitterSeed);
-    const jittered = jitteredDraws(batches, (b) => jitterInput(tfjs, b, random));
+    const jittered = jitteredDraws(batches, (b) => jitterInput(tfjs, b, random, pixels));
     return { batches, samples: images.length, source: 'images', jittered };
   }
   const array = await readNpy(path);
@@ -75,7 +89,8 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
   const batches: tf.Tensor[] = [];
   for (let s = 0; s < n; s += per) {
     const m = Math.min(per, n - s);
-    const values = dtype === 'int32' ? Int32Array.from(array.values.subarray(s * size, (s + m) * size)) : Float32Array.from(array.values.subarray(s * size, (s + m) * size));
+    const raw = array.values.subarray(s * size, (s + m) * size);
+    const values = dtype === 'int32' ? Int32Array.from(raw) : pixels ? Float32Array.from(raw, (v) => v * pixels.scale + pixels.offset) : Float32Array.from(raw);
     batches.push(tfjs.tensor(values, [m, ...array.shape.slice(1)], dtype));
   }
   return { batches, samples: n, source: 'npy' };

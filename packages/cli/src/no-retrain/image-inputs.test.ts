@@ -21,6 +21,27 @@ describe('jitterInput', () => {
     tf.dispose([x, a]);
   });
 
+  it('with a pixel scale, makes byte × scale + offset and moves it by one grey level (the scale), kept in the range of the bytes', async () => {
+    await tf.setBackend('cpu');
+    const spec = { name: 'in', shape: [1, 16, 16, 3], dtype: 'float32' };
+    const pixels = { scale: 2 / 255, offset: -1 };
+    const [plain, signed] = [imageTensor(tf, image, spec), imageTensor(tf, image, spec, 16, pixels)];
+    const unit = plain.dataSync();
+    const x = signed.dataSync();
+    for (const [i, v] of x.entries()) expect(v).toBeCloseTo(2 * unit[i] - 1, 5);
+    const a = jitterInput(tf, signed, createRandom(1), pixels);
+    const after = a.dataSync();
+    const steps = Array.from(after, (v, i) => Math.round((v - x[i]) / (2 / 255)));
+    expect(new Set(steps)).toEqual(new Set([-1, 0, 1]));
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(-1);
+    expect(Math.max(...after)).toBeLessThanOrEqual(1 + 1e-6);
+    tf.dispose([plain, signed, a]);
+  });
+
+  it('refuses a pixel scale for an int32 input (INVALID_OPTION), which takes the bytes as they are', () => {
+    expect(() => imageTensor(tf, image, { name: 'in', shape: [1, 16, 16, 3], dtype: 'int32' }, 16, { scale: 1, offset: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   it('moves an int32 input by whole grey levels, clamped to [0, 255]', async () => {
     await tf.setBackend('cpu');
     const x = tf.tensor([0, 255, 128, 0, 255, 7], [1, 1, 2, 3], 'int32');

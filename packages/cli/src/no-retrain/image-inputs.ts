@@ -1,13 +1,28 @@
 /**
  * A photograph as a model input tensor, with tfjs: resized (bilinear) to the input's height and
  * width, grey when the input has one channel, channels first when the input is `[n, 3, h, w]`,
- * values in [0, 1] for a float input and [0, 255] for an int32 one. Free dimensions take
- * `freeSize`. Models expecting another range (e.g. [-1, 1]) see inputs they were not trained on:
- * fidelity is still measured on the same inputs for the original and the compressed model.
+ * values in [0, 1] for a float input, or `byte × scale + offset` with a {@link PixelScale} (a
+ * model trained on [-1, 1] or on 0–255 floats), and [0, 255] for an int32 one. Free dimensions
+ * take `freeSize`.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, type RandomSource } from '@dc/core';
 import type { RgbImage } from '../data/images.js';
+
+/**
+ * How a float input takes a photograph's bytes: `x = byte × scale + offset` (the CLI's
+ * `--input-scale`, `--input-offset`), e.g. `{ scale: 2 / 255, offset: -1 }` for a model trained on
+ * [-1, 1]. Without one: `byte / 255`.
+ */
+export interface PixelScale {
+  readonly scale: number;
+  readonly offset: number;
+}
+
+/** The pixel scale of `--input-scale` / `--input-offset` when either is given (the other defaulting to 1/255 and 0), else undefined: byte / 255. */
+export function pixelScaleOf(o: { readonly inputScale?: number; readonly inputOffset?: number }): PixelScale | undefined {
+  return o.inputScale === undefined && o.inputOffset === undefined ? undefined : { scale: o.inputScale ?? 1 / 255, offset: o.inputOffset ?? 0 };
+}
 
 /** A model input as the images are turned into it. */
 export interface ImageInputSpec {
@@ -15,6 +30,13 @@ export interface ImageInputSpec {
   /** With -1 for free dimensions. */
   readonly shape: readonly number[];
   readonly dtype: string;
+}
+
+/** `INVALID_OPTION` for a pixel scale given to an int32 input, which takes a photograph's bytes as they are. */
+export function checkPixelScale(spec: ImageInputSpec, pixels: PixelScale | undefined): void {
+  if (pixels && spec.dtype === 'int32') {
+    throw new DcError('INVALID_OPTION', `input ${spec.name} is int32: it takes a photograph's bytes (0–255) as they are, not scaled`, { option: 'input-scale', hint: 'Drop --input-scale / --input-offset for this model.' });
+  }
 }
 
 /** The layout `[batch, height, width, channels]` read from an input shape, or a `DATA_MISMATCH` for one that is not an image. */
@@ -28,29 +50,37 @@ export function imageLayout(spec: ImageInputSpec, freeSize = 256): { height: num
   });
 }
 
-/** One image as a batch of one for the input `spec`. */
-export function imageTensor(tfjs: typeof tf, image: RgbImage, spec: ImageInputSpec, freeSize = 256): tf.Tensor {
+/**
+ * One image as a batch of one for the input `spec`, its float values `pixels` (default byte / 255);
+ * `INVALID_OPTION` for `pixels` with an int32 input, which takes the bytes as they are.
+ */
+export function imageTensor(tfjs: typeof tf, image: RgbImage, spec: ImageInputSpec, freeSize = 256, pixels?: PixelScale): tf.Tensor {
   const { height, width, channels, channelsFirst } = imageLayout(spec, freeSize);
+  checkPixelScale(spec, pixels);
   return tfjs.tidy(() => {
     let x: tf.Tensor = tfjs.tensor3d(image.rgb, [image.height, image.width, 3], 'int32').toFloat();
     x = tfjs.image.resizeBilinear(x as tf.Tensor3D, [height, width]);
     if (channels === 1) x = x.mean(2, true);
     if (channelsFirst) x = x.transpose([2, 0, 1]);
     x = x.expandDims(0);
-    return spec.dtype === 'int32' ? x.round().clipByValue(0, 255).toInt() : x.div(255);
+    if (spec.dtype === 'int32') return x.round().clipByValue(0, 255).toInt();
+    return pixels ? x.mul(pixels.scale).add(pixels.offset) : x.div(255);
   });
 }
 
 /**
- * `x` (a batch made by {@link imageTensor}) with every value moved by −1, 0 or +1 grey level at
- * random (1/255 for a float input, 1 for an int32 one), kept in range: a change of the photograph
- * no one can see, under which the original model's outputs show what it cannot reproduce itself.
+ * `x` (a batch made by {@link imageTensor} with the same `pixels`) with every value moved by −1, 0
+ * or +1 grey level at random (1/255 for a float input, `pixels.scale` with a pixel scale, 1 for an
+ * int32 one), kept in the range of the bytes 0–255: a change of the photograph no one can see,
+ * under which the original model's outputs show what it cannot reproduce itself.
  */
-export function jitterInput(tfjs: typeof tf, x: tf.Tensor, random: RandomSource): tf.Tensor {
-  const step = x.dtype === 'int32' ? 1 : 1 / 255;
-  const top = x.dtype === 'int32' ? 255 : 1;
+export function jitterInput(tfjs: typeof tf, x: tf.Tensor, random: RandomSource, pixels?: PixelScale): tf.Tensor {
+  const int = x.dtype === 'int32';
+  const step = int ? 1 : pixels ? Math.abs(pixels.scale) : 1 / 255;
+  const ends = int ? [0, 255] : pixels ? [pixels.offset, 255 * pixels.scale + pixels.offset] : [0, 1];
+  const [bottom, top] = [Math.min(...ends), Math.max(...ends)];
   const values = x.dataSync();
-  const out = x.dtype === 'int32' ? new Int32Array(values.length) : new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.min(top, Math.max(0, values[i] + (random.int(3) - 1) * step));
+  const out = int ? new Int32Array(values.length) : new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.min(top, Math.max(bottom, values[i] + (random.int(3) - 1) * step));
   return tfjs.tensor(out, x.shape, x.dtype);
 }

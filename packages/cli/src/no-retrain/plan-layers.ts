@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
-import { createPipeline, foldBatchNorm, listParams, type Model, type ProgressEvent, type Stage } from '@dc/core';
+import { createPipeline, foldBatchNorm, listParams, type Model, type Preprocessing, type ProgressEvent, type Stage } from '@dc/core';
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { fileStage } from '../compress/stages.js';
@@ -33,11 +33,14 @@ export interface PlanLayersOptions {
   readonly jittered?: readonly tf.Tensor[];
   /** A size target in place of the budget's search: the file at most this many bytes (planPostTraining's `targetBytes`; `--target-bytes`). */
   readonly targetBytes?: number;
+  /** The scaling of raw inputs the calibration inputs were made with, recorded in the file (`--input-scale`, `--input-offset`). */
+  readonly preprocessing?: Preprocessing;
 }
 
 /** Plans on `calibration` and returns the plan and the written file's bytes. */
 export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calibration: readonly tf.Tensor[], o: PlanLayersOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array; model: Model }> {
-  const model = o.foldBatchNorm ? (await createPipeline().use(foldBatchNorm()).run(input, { seed: o.seed })).model : input;
+  const recorded = o.preprocessing ? { ...input, preprocessing: o.preprocessing } : input;
+  const model = o.foldBatchNorm ? (await createPipeline().use(foldBatchNorm()).run(recorded, { seed: o.seed })).model : recorded;
   const clusterable = listParams(model).filter((r) => r.param === 'kernel' && (r.layer.config.kind === 'dense' || r.layer.config.kind === 'conv2d'));
   const tensors = clusterable.filter((r) => r.tensor.values.length >= MIN_PLANNED_ELEMENTS).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
   // Measured once with the original (folded) model; every allocation is verified with its biases corrected, as the file stores them.
