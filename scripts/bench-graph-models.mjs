@@ -14,6 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { CALIBRATION_IMAGES, TEST_IMAGES, calibrationList, corpusDir, photoPath, photoSource } from './graph-corpus.mjs';
+import { INPUT_PIXELS } from './graph-corpus-inputs.mjs';
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -117,13 +118,16 @@ async function benchModel(ctx, name) {
     const images = runner.inputs.filter((i) => given(i) === undefined);
     if (images.length !== 1) throw new Error(`${runner.inputs.length} inputs (${runner.inputs.map((i) => i.name).join(', ')}): only models with one image input (and known state inputs) are benchmarked`);
     const spec = images[0];
-    const batchesOf = (photos) => photos.map((img) => runner.inputs.map((i) => (given(i) === undefined ? imageInputs.imageTensor(tf, img, spec) : tf.scalar(given(i)))));
+    // The photographs in the range the Human library feeds the model (graph-corpus-inputs.mjs), or
+    // byte / 255 with --unit-inputs; an int32 input takes the bytes.
+    const pixels = ctx.inputRanges === 'authors' && spec.dtype !== 'int32' ? INPUT_PIXELS[name] : undefined;
+    const batchesOf = (photos) => photos.map((img) => runner.inputs.map((i) => (given(i) === undefined ? imageInputs.imageTensor(tf, img, spec, undefined, pixels) : tf.scalar(given(i)))));
     const calibration = batchesOf(ctx.calibration);
     const test = batchesOf(ctx.test);
     // Each photograph again, jittered by one grey level in JITTER_DRAWS draws (dc compress's default,
     // unless --judge-unstable): what the original itself changes beyond the budget under any is not judged.
     const random = ctx.createRandom(1);
-    const jitter = (batches) => ctx.jitteredDraws(batches, (b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random) : x.clone())));
+    const jitter = (batches) => ctx.jitteredDraws(batches, (b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random, pixels) : x.clone())));
     const jitteredCalibration = jitter(calibration);
     const jitteredTest = jitter(test);
     try {
@@ -186,6 +190,7 @@ async function benchModel(ctx, name) {
         model: name,
         status: 'ok',
         input: spec,
+        pixels: pixels ?? null,
         outputs: runner.outputs,
         kinds: plan.kinds,
         biasesCorrected: correction?.links.length ?? 0,
@@ -243,9 +248,11 @@ async function benchOnSomeBackend(ctx, name) {
  * The planner's settings of a run, with their defaults (saved with every result, and the same for
  * every shard merged): sensitivity is probed on the largest `maxProbedTensors` tensors of each
  * model (the others take the highest gain measured) on `sensitivityBatches` photographs;
- * `maxRefinements` null: @dc/allocate's `DEFAULT_REFINEMENTS`, as `dc compress` refines.
+ * `maxRefinements` null: @dc/allocate's `DEFAULT_REFINEMENTS`, as `dc compress` refines;
+ * `inputRanges` `authors`: each model's photographs in the range the Human library feeds it
+ * (graph-corpus-inputs.mjs), `unit` (`--unit-inputs`): byte / 255 for every float input.
  */
-export const DEFAULT_SETTINGS = { maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null };
+export const DEFAULT_SETTINGS = { inputRanges: 'authors', maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null };
 
 /** The settings of a saved result (`DEFAULT_SETTINGS`' keys, the backend and the calibration photographs). */
 const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS), 'calibrationImages'].map((k) => [k, output[k]]));
@@ -376,11 +383,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...] [--unit-inputs]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' }, 'unit-inputs': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -413,6 +420,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     biasCorrection: !values['no-bias-correction'],
     errorFeedback: Boolean(values['error-feedback']),
     judgeUnstable: Boolean(values['judge-unstable']),
+    inputRanges: values['unit-inputs'] ? 'unit' : 'authors',
     ...(values.refinements ? { maxRefinements: Number(values.refinements) } : {}),
     onModel: save,
   });

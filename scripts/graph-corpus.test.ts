@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CALIBRATION_IMAGES, TEST_IMAGES, calibrationList, photoSource } from './graph-corpus.mjs';
 
@@ -21,5 +22,18 @@ describe('the graph-models benchmark photographs', () => {
     expect(() => calibrationList(['opencv/baboon.jpg', 'opencv/baboon.jpg'])).toThrow(/given twice/);
     expect(() => calibrationList(['flickr/cat.jpg'])).toThrow(/unknown photograph/);
     expect(() => calibrationList([])).toThrow(/no photographs/);
+  });
+});
+
+describe('the graph-models benchmark input ranges', () => {
+  it('maps the bytes of every listed float-input corpus model into [-1, 1] or [0, 255], and lists only corpus models', async () => {
+    const { INPUT_PIXELS } = await import('./graph-corpus-inputs.mjs');
+    const { output } = JSON.parse(readFileSync(new URL('../packages/allocate/figures/graph-models.json', import.meta.url), 'utf8'));
+    const dtypes = new Map<string, string>(output.models.map((m: { model: string; input: { dtype: string } }) => [m.model, m.input.dtype]));
+    for (const [model, p] of Object.entries(INPUT_PIXELS as Record<string, { scale: number; offset: number }>)) {
+      expect(dtypes.get(model), model).toBe('float32');
+      const range = [p.offset, 255 * p.scale + p.offset];
+      expect([[-1, 1], [0, 255]].some(([lo, hi]) => Math.abs(range[0] - lo) < 1e-9 && Math.abs(range[1] - hi) < 1e-9), `${model}: [${range.join(', ')}]`).toBe(true);
+    }
   });
 });

@@ -135,7 +135,9 @@ const RENDERERS = {
       // Tensors pruned, clustered or rounded, of those the planner could touch (with scales / float16: runs that recorded them).
       const forms = [m.tensors.scaled, m.tensors.float16].filter((x) => x !== undefined);
       const coded = `${m.tensors.compressed} / ${m.tensors.eligible}${forms.length ? ` (${forms.join(', ')})` : ''}`;
-      const name = m.backend === 'cpu' ? `${m.model} (cpu: ${m.wasmFailure.replace(/\|/g, '\\|')})` : m.model;
+      // The input range the photographs were given in, where not byte / 255 (runs that recorded it).
+      const range = m.pixels ? ` (inputs [${fixed(m.pixels.offset, 2)}, ${fixed(255 * m.pixels.scale + m.pixels.offset, 2)}])` : '';
+      const name = (m.backend === 'cpu' ? `${m.model} (cpu: ${m.wasmFailure.replace(/\|/g, '\\|')})` : m.model) + range;
       lines.push(row([name, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), fidelity(m.jitterFidelity?.test), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
     }
     const s = output.summary;
