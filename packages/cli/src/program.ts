@@ -73,7 +73,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
     .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--threads <n>', 'worker threads of the cpu backend', positiveInt('--threads'))
-    .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record); for photographs, a GraphModel file (which records none) and --reference: x = byte × scale + offset, as given to dc compress (default 1/255)", finiteNumber('--input-scale'))
+    .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record); for photographs, a GraphModel file (which records none) and --reference: x = byte × scale + offset, as given to dc compress (default: a LayersModel file's record, else 1/255)", finiteNumber('--input-scale'))
     .option('--input-offset <x>', "then add x (overrides the file's preprocessing record; default 0)", finiteNumber('--input-offset'))
     .option('--reference <model.json>', 'compare the file with the model it was compressed from, output by output (LayersModel or GraphModel; --data: a folder of photographs or a .npy of inputs)')
     .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))

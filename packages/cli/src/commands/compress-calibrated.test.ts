@@ -84,7 +84,7 @@ describe('dc compress --no-retrain --calibration', () => {
     // dc run --reference makes the same comparison on the same test inputs.
     const run = await dc('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'), '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'layers-model', samples: 5, fidelity: result.testFidelity });
+    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'layers-model', samples: 5, pixels: null, fidelity: result.testFidelity });
     // --judge-unstable: no jittered runs, nothing left unjudged.
     const strict = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--judge-unstable', '-o', join(dir, 'strict.dcm'), '--json');
     expect(strict.code, strict.stderr).toBe(0);
@@ -138,7 +138,7 @@ describe('dc compress --no-retrain --calibration', () => {
     for (const kernel of corrected.coded) expect(corrected.biases.get(kernel.replace('/kernel', '/bias'))!.some((v) => v !== 0)).toBe(true);
   }, 60_000);
 
-  it('--input-scale and --input-offset: photographs as byte × scale + offset (a model trained on [-1, 1]), recorded in the file; dc run --reference with the same flags compares on the same inputs', async () => {
+  it('--input-scale and --input-offset: photographs as byte × scale + offset (a model trained on [-1, 1]), recorded in the file; dc run --reference with the same flags, or none (the record in the file), compares on the same inputs', async () => {
     const out = join(dir, 'signed.dcm');
     const signed = ['--input-scale', String(2 / 255), '--input-offset', '-1'];
     const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '-o', out, '--json', ...signed);
@@ -147,10 +147,20 @@ describe('dc compress --no-retrain --calibration', () => {
     const recorded = JSON.parse((await dc('inspect', out, '--json')).stdout).preprocessing;
     expect(recorded.offset).toEqual([-1]);
     expect(recorded.scale[0]).toBeCloseTo(2 / 255, 7);
-    const against = async (...flags: string[]) => JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json', ...flags)).stdout).fidelity;
-    expect(await against(...signed)).toEqual(result.calibrationFidelity);
+    const against = async (...flags: string[]) => JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json', ...flags)).stdout);
+    const given = await against(...signed);
+    expect(given.fidelity).toEqual(result.calibrationFidelity);
+    expect(given.pixels).toEqual({ scale: 2 / 255, offset: -1, source: 'flags' });
+    // Without the flags, dc run --reference takes the file's record: the same inputs (up to the record's float32 scale).
+    const fromFile = await against();
+    expect(fromFile.pixels).toMatchObject({ offset: -1, source: 'file' });
+    expect(fromFile.pixels.scale).toBeCloseTo(2 / 255, 7);
+    expect(fromFile.fidelity.outputs[0].top1Agreement).toBe(result.calibrationFidelity.outputs[0].top1Agreement);
+    expect(fromFile.fidelity.outputs[0].relativeError).toBeCloseTo(result.calibrationFidelity.outputs[0].relativeError, 5);
     // The same photographs in [0, 1] are other inputs: another comparison.
-    expect((await against()).outputs[0].relativeError).not.toBe(result.calibrationFidelity.outputs[0].relativeError);
+    const unit = await against('--input-scale', String(1 / 255));
+    expect(unit.pixels).toMatchObject({ offset: 0, source: 'flags' });
+    expect(unit.fidelity.outputs[0].relativeError).not.toBeCloseTo(result.calibrationFidelity.outputs[0].relativeError, 5);
   }, 60_000);
 
   it('needs --no-retrain', async () => {
