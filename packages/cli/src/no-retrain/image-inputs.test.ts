@@ -56,3 +56,20 @@ describe('jitterInput', () => {
     tf.dispose([x, a]);
   });
 });
+
+describe('imageTensor', () => {
+  it('gives a one-channel input the BT.601 luma of each pixel (as tf.image.rgbToGrayscale), not the mean of R, G, B', async () => {
+    await tf.setBackend('cpu');
+    // Pure red, green, blue and white pixels, one row; the input keeps the size, so no resampling mixes them.
+    const image = { name: 'rgbw', width: 4, height: 1, rgb: Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]) };
+    const x = imageTensor(tf, image, { name: 'grey', shape: [-1, 1, 4, 1], dtype: 'float32' });
+    expect(x.shape).toEqual([1, 1, 4, 1]);
+    const expected = tf.image.rgbToGrayscale(tf.tensor3d(image.rgb, [1, 4, 3], 'float32')).div(255);
+    const got = Array.from(x.dataSync());
+    for (const [i, v] of Array.from(expected.dataSync()).entries()) expect(got[i]).toBeCloseTo(v, 6);
+    expect(got[0]).toBeCloseTo(0.2989, 6);
+    expect(got[1]).toBeCloseTo(0.587, 6);
+    expect(got[3]).toBeCloseTo(0.9999, 6);
+    tf.dispose([x, expected]);
+  });
+});

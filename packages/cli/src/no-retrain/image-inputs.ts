@@ -1,6 +1,6 @@
 /**
  * A photograph as a model input tensor, with tfjs: resized (bilinear) to the input's height and
- * width, grey when the input has one channel, channels first when the input is `[n, 3, h, w]`,
+ * width, grey (BT.601 luma) when the input has one channel, channels first when the input is `[n, 3, h, w]`,
  * values in [0, 1] for a float input, or `byte × scale + offset` with a {@link PixelScale} (a
  * model trained on [-1, 1] or on 0–255 floats), and [0, 255] for an int32 one. Free dimensions
  * take `freeSize`.
@@ -23,6 +23,12 @@ export interface PixelScale {
 export function pixelScaleOf(o: { readonly inputScale?: number; readonly inputOffset?: number }): PixelScale | undefined {
   return o.inputScale === undefined && o.inputOffset === undefined ? undefined : { scale: o.inputScale ?? 1 / 255, offset: o.inputOffset ?? 0 };
 }
+
+/**
+ * ITU-R BT.601 luma weights of R, G, B: how a one-channel input sees a colour photograph (the
+ * weights of `tf.image.rgbToGrayscale`, which the wasm backend cannot run: it has no Einsum kernel).
+ */
+const LUMA = [0.2989, 0.587, 0.114];
 
 /** A model input as the images are turned into it. */
 export interface ImageInputSpec {
@@ -60,7 +66,7 @@ export function imageTensor(tfjs: typeof tf, image: RgbImage, spec: ImageInputSp
   return tfjs.tidy(() => {
     let x: tf.Tensor = tfjs.tensor3d(image.rgb, [image.height, image.width, 3], 'int32').toFloat();
     x = tfjs.image.resizeBilinear(x as tf.Tensor3D, [height, width]);
-    if (channels === 1) x = x.mean(2, true);
+    if (channels === 1) x = x.mul(LUMA).sum(2, true);
     if (channelsFirst) x = x.transpose([2, 0, 1]);
     x = x.expandDims(0);
     if (spec.dtype === 'int32') return x.round().clipByValue(0, 255).toInt();
