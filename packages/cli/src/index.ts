@@ -17,7 +17,7 @@ export { compressCalibrated, formatCalibrated, describeFidelity, type Calibrated
 export { readImage, readImageDir, IMAGE_EXTENSIONS, type RgbImage } from './data/images.js';
 export { readInputBatches, jitteredDraws, JITTER_DRAWS, type InputBatches, type ReadInputOptions } from './no-retrain/calibration.js';
 export { createGraphRunner, type GraphRunner } from './no-retrain/graph-runner.js';
-export { imageLayout, imageTensor, jitterInput, pixelScaleOf, checkPixelScale, type ImageInputSpec, type PixelScale } from './no-retrain/image-inputs.js';
+export { imageLayout, imageTensor, jitterInput, pixelScaleOf, pixelScaleOfRecord, inputScaling, checkPixelScale, type ImageInputSpec, type PixelScale, type InputScaling } from './no-retrain/image-inputs.js';
 export { compressGraphFile, writeCompressedGraph, graphAllocationFromFlags, isGraphModelFile, formatCompressGraph, GRAPH_DEFAULTS, type CompressGraphOptions, type CompressGraphResult } from './commands/compress-graph.js';
 export { inspectGraphFile, inspectGraphBytes, inspectAnyFile, formatInspectGraph, formatInspectAny, isGraphModelDcm, type InspectGraphResult, type InspectedWeight } from './commands/inspect-graph.js';
 export { runGraphFile, runAnyFile, formatRunGraph, formatRunAny, type RunGraphOptions, type RunGraphResult, type OutputStats } from './commands/run-graph.js';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphTensorValues } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
-import { compressGraphModel, dcmGraphModelHandler, decodeGraphModel, graphModelArtifacts, loadGraphModelArtifacts, writeGraphModelFile, type CompressedGraphModel, type GraphModelSource } from './index.js';
+import { compressGraphModel, dcmGraphModelHandler, decodeGraphModel, encodeGraphModel, graphModelArtifacts, loadGraphModelArtifacts, writeGraphModelFile, type CompressedGraphModel, type GraphModelSource } from './index.js';
 import { predictFixture } from './fixture.test-support.js';
 import { fixtureFiles, writeFixture } from './testing/fixture.js';
 
@@ -57,6 +57,17 @@ describe('dcmGraphModelHandler', () => {
     expect(artifacts.signature).toEqual(json.signature);
     expect(artifacts.userDefinedMetadata).toEqual(json.userDefinedMetadata);
     expect(artifacts.format).toBe('graph-model');
+  });
+
+  it('records the input preprocessing given to encodeGraphModel; tfjs gets the same artifacts with or without it', async () => {
+    const preprocessing = { scale: [2 / 255], offset: [-1] };
+    const recorded = encodeGraphModel(compressed, { preprocessing }).bytes;
+    expect(decodeGraphModel(recorded).preprocessing).toEqual(preprocessing);
+    expect(decodeGraphModel(bytes)).not.toHaveProperty('preprocessing');
+    const [withRecord, without] = [await dcmGraphModelHandler(recorded).load!(), await dcmGraphModelHandler(bytes).load!()];
+    expect(withRecord.modelTopology).toEqual(without.modelTopology);
+    expect(withRecord.weightSpecs).toEqual(without.weightSpecs);
+    expect(Buffer.from(withRecord.weightData as ArrayBuffer).equals(Buffer.from(without.weightData as ArrayBuffer))).toBe(true);
   });
 
   it('decodes to exactly the in-memory reconstruction: pruned weights exact zeros, int32 constants byte-identical', () => {

@@ -1,5 +1,5 @@
 /** Writing a compressed GraphModel as a `.dcm` file (format version 4). */
-import { encodeGraphModelContainer, type EncodedGraphModelContainer, type StreamCoder } from '@dc/core';
+import { encodeGraphModelContainer, type EncodedGraphModelContainer, type Preprocessing, type StreamCoder } from '@dc/core';
 import { huffmanCoder } from '@dc/huffman';
 import { ransCoder } from '@dc/rans';
 import type { CompressedGraphModel } from './compress.js';
@@ -8,6 +8,13 @@ import type { CompressedGraphModel } from './compress.js';
 export interface EncodeGraphModelOptions {
   /** Entropy coders of the symbol streams; each stream keeps the smallest of raw and these. Default Huffman and rANS. */
   readonly coders?: readonly StreamCoder[];
+  /**
+   * How the model's input was made from raw data when it was compressed (`x = raw · scale +
+   * offset`, e.g. `{ scale: [2 / 255], offset: [-1] }` for photographs fed to a model trained on
+   * [-1, 1]), recorded in the header for tools that feed the file raw data (`dc run`); the graph
+   * runs the same without it.
+   */
+  readonly preprocessing?: Preprocessing;
 }
 
 /**
@@ -17,7 +24,8 @@ export interface EncodeGraphModelOptions {
  * `compressed.reconstruct()`.
  */
 export function encodeGraphModel(compressed: CompressedGraphModel, options: EncodeGraphModelOptions = {}): EncodedGraphModelContainer {
-  return encodeGraphModelContainer({ graph: compressed.record, weights: compressed.weights, stages: compressed.stages }, { encoders: options.coders ?? [huffmanCoder, ransCoder] });
+  const input = { graph: compressed.record, weights: compressed.weights, stages: compressed.stages, ...(options.preprocessing ? { preprocessing: options.preprocessing } : {}) };
+  return encodeGraphModelContainer(input, { encoders: options.coders ?? [huffmanCoder, ransCoder] });
 }
 
 /**

@@ -132,7 +132,7 @@ describe('dc run --reference', () => {
     expect(result.fidelity).toEqual(JSON.parse(made.stdout).testFidelity);
   }, 60_000);
 
-  it('--input-scale and --input-offset scale a .npy as raw values: the same as the array scaled beforehand, for dc run and dc run --reference', async () => {
+  it('--input-scale and --input-offset scale a .npy as raw values: the same as the array scaled beforehand, for dc run and dc run --reference; dc compress records them in the file, and both apply the record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-run-scaled-'));
     const modelJson = await writeFixture();
     writeFileSync(join(dir, 'calibration.npy'), inputs(6, 1));
@@ -153,5 +153,21 @@ describe('dc run --reference', () => {
     expect((await outputs('--data', join(dir, 'raw.npy'))).outputs).not.toEqual(given.outputs);
     const reference = await outputs('--reference', modelJson, '--data', join(dir, 'scaled.npy'));
     expect((await outputs('--reference', modelJson, '--data', join(dir, 'raw.npy'), ...scale)).fidelity).toEqual(reference.fidelity);
+    // Compressed with the flags, the file records them; dc run and dc run --reference apply the record when given none.
+    const recording = join(dir, 'recording.dcm');
+    expect((await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', recording, ...scale)).code).toBe(0);
+    expect(JSON.parse((await dc('inspect', recording, '--json')).stdout).preprocessing).toEqual({ scale: [2], offset: [-1] });
+    const run = async (...args: string[]) => {
+      const r = await dc('run', recording, '--json', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const asIs = ['--input-scale', '1', '--input-offset', '0'];
+    const fromRecord = await run('--data', join(dir, 'raw.npy'));
+    expect(fromRecord.pixels).toEqual({ scale: 2, offset: -1, source: 'file' });
+    expect(fromRecord.outputs).toEqual((await run('--data', join(dir, 'scaled.npy'), ...asIs)).outputs);
+    const judged = await run('--reference', modelJson, '--data', join(dir, 'raw.npy'));
+    expect(judged.pixels).toEqual({ scale: 2, offset: -1, source: 'file' });
+    expect(judged.fidelity).toEqual((await run('--reference', modelJson, '--data', join(dir, 'scaled.npy'), ...asIs)).fidelity);
   }, 60_000);
 });

@@ -20,6 +20,7 @@ import {
   type TensorCompression,
 } from '@dc/graph-model';
 import type { Progress } from '../compress/progress.js';
+import { pixelScaleOf } from '../no-retrain/image-inputs.js';
 import type { PerLayer } from '../compress/settings.js';
 
 const perWeight = (v: PerLayer | undefined): Readonly<Record<string, number>> => (typeof v === 'number' ? { '*': v } : (v ?? {}));
@@ -37,6 +38,9 @@ export interface CompressGraphOptions {
   readonly seed?: number;
   /** Commander's `--no-retrain` sets false: GraphModels need it. */
   readonly retrain?: boolean;
+  /** How raw data become the model's input (`x = raw × inputScale + inputOffset`), recorded in the file for `dc run` (`--input-scale`, `--input-offset`). */
+  readonly inputScale?: number;
+  readonly inputOffset?: number;
 }
 
 /** What `dc compress --json` prints for a GraphModel. */
@@ -97,16 +101,17 @@ export function graphAllocationFromFlags(source: GraphModelSource, o: Pick<Compr
  * path every allocation goes through: fixed flags here, a fidelity-budget planner elsewhere (its
  * own provenance in `stages`).
  */
-export async function writeCompressedGraph(input: string, source: GraphModelSource, allocation: GraphAllocation, o: Pick<CompressGraphOptions, 'out' | 'seed'>, progress: Progress, stages: readonly StageProvenance[] = []): Promise<CompressGraphResult> {
+export async function writeCompressedGraph(input: string, source: GraphModelSource, allocation: GraphAllocation, o: Pick<CompressGraphOptions, 'out' | 'seed' | 'inputScale' | 'inputOffset'>, progress: Progress, stages: readonly StageProvenance[] = []): Promise<CompressGraphResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const load0 = loadavg()[0];
   const compressed = compressGraphModel(source, allocation, { ...(o.seed === undefined ? {} : { seed: o.seed }), stages });
   const file = resolve(o.out);
-  const { bytes } = await writeGraphModelFile(file, compressed);
+  const pixels = pixelScaleOf(o);
+  const { bytes } = await writeGraphModelFile(file, compressed, pixels ? { preprocessing: { scale: [pixels.scale], offset: [pixels.offset] } } : {});
   const decoded = decodeGraphModel(bytes);
   if (decoded.tensors.length !== compressed.weights.length) throw new DcError('INVALID_MODEL', `${file} decodes to ${decoded.tensors.length} weights, not ${compressed.weights.length}`);
-  progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes, format version ${bytes[8]})`); // the preamble's version (its low byte; versions are below 256)
+  progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes, format version ${bytes[8]}${pixels ? `, inputs recorded as byte × ${pixels.scale} + ${pixels.offset}` : ''})`); // the preamble's version (its low byte; versions are below 256)
   const parameters = source.tensors.reduce((n, t) => n + t.values.length, 0);
   const cpu = process.cpuUsage(cpu0);
   return {

@@ -65,6 +65,19 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(onPhotos).toMatchObject({ synthetic: false, samples: 2 });
     expect(onPhotos.outputs[0]).toMatchObject({ shape: [2, 40], nonFinite: 0 });
     expect(onPhotos.outputs[0].mean).toBeCloseTo(1 / 40, 6);
+    expect(onPhotos.pixels).toBeNull();
+    expect(inspected.preprocessing).toBeNull();
+    // --input-scale / --input-offset are recorded (the same weights: the graph is unchanged), and dc run applies the record to photographs.
+    const signed = join(dirname(model), 'signed.dcm');
+    expect((await dc('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', signed, '--input-scale', String(2 / 255), '--input-offset', '-1')).code).toBe(0);
+    expect(decodeGraphModel(readFileSync(signed)).tensors.map((t) => Array.from(graphTensorValues(t)))).toEqual(decodeGraphModel(bytes).tensors.map((t) => Array.from(graphTensorValues(t))));
+    expect(JSON.parse((await dc('inspect', signed, '--json')).stdout).preprocessing).toEqual({ scale: [2 / 255], offset: [-1] });
+    expect((await dc('inspect', signed)).stdout).toContain(`preprocessing: x = raw × [${2 / 255}] + [-1]`);
+    const onSigned = JSON.parse((await dc('run', signed, '--data', photos, '--json')).stdout);
+    expect(onSigned.pixels).toEqual({ scale: 2 / 255, offset: -1, source: 'file' });
+    const signedByFlags = JSON.parse((await dc('run', out, '--data', photos, '--json', '--input-scale', String(2 / 255), '--input-offset', '-1')).stdout);
+    expect(onSigned.outputs).toEqual(signedByFlags.outputs);
+    expect(onSigned.outputs).not.toEqual(onPhotos.outputs);
   });
 
   it('runs a model whose batch extent is fixed at 1 sample by sample, to the outputs of the batched run', async () => {

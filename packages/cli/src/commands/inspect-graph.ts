@@ -1,11 +1,11 @@
 /** `dc inspect <file>` for a GraphModel file (format version 4 to 6): per weight its dtype, shape, layout, kept elements, bits and bytes. */
 import { readFile } from 'node:fs/promises';
-import { describeContainer, formatByteTable, isGraphModelVersion, type ContainerDescription } from '@dc/core';
+import { describeContainer, formatByteTable, isGraphModelVersion, type ContainerDescription, type Preprocessing } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
 import { renderTable } from '../format/table.js';
-import { codeBitsOf, formatInspect, inspectFile, keptOf, type InspectResult } from './inspect.js';
+import { codeBitsOf, formatInspect, formatPreprocessing, inspectFile, keptOf, type InspectResult } from './inspect.js';
 
 /** One weight of the per-weight table. */
 export interface InspectedWeight {
@@ -31,6 +31,8 @@ export interface InspectGraphResult {
   readonly float32Bytes: number;
   readonly ratio: number;
   readonly stages: readonly string[];
+  /** The input scaling the file records (`dc compress --input-scale` / `--input-offset`), or null. */
+  readonly preprocessing: Preprocessing | null;
   readonly weights: readonly InspectedWeight[];
   readonly sections: ContainerDescription;
 }
@@ -51,7 +53,7 @@ export function inspectGraphBytes(path: string, bytes: Uint8Array): InspectGraph
     return { name: t.name, dtype: t.dtype, shape: t.shape, layout: sections.tensors[i].layout, elements, kept, bits: t.dtype === 'float32' ? codeBitsOf(t.tensor) : null, bytes: sections.tensors[i].bytes };
   });
   const float32Bytes = 4 * weights.reduce((n, w) => n + w.elements, 0);
-  return { format: 'graph-model', file: path, fileBytes: bytes.length, float32Bytes, ratio: float32Bytes / bytes.length, stages: decoded.stages.map((s) => s.name), weights, sections };
+  return { format: 'graph-model', file: path, fileBytes: bytes.length, float32Bytes, ratio: float32Bytes / bytes.length, stages: decoded.stages.map((s) => s.name), preprocessing: decoded.preprocessing ?? null, weights, sections };
 }
 
 /** Inspects the GraphModel file at `path`. */
@@ -65,6 +67,7 @@ export function formatInspectGraph(r: InspectGraphResult): string {
   const rows = r.weights.map((w) => [w.name, w.dtype, `[${w.shape.join(', ')}]`, w.layout, w.elements, pct(w.kept, w.elements), w.bits ?? '', w.bytes]);
   return [
     `${r.file}: tfjs GraphModel (format version ${r.sections.version}), ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 weights (${r.float32Bytes.toLocaleString('en')} B); made by ${r.stages.join(' → ') || '(no provenance)'}`,
+    `preprocessing: ${formatPreprocessing(r.preprocessing)}`,
     '',
     renderTable(['weight', 'dtype', 'shape', 'layout', 'elements', 'kept', 'bits', 'bytes'], rows),
     '',

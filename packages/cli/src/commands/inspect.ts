@@ -1,6 +1,6 @@
 /** `dc inspect <file>`: what a `.dcm` holds — per node (kind, shape, parameters, kept, bits, bytes) and per section. */
 import { readFile } from 'node:fs/promises';
-import { checkGraph, decodeContainer, describeContainer, formatByteTable, readContainerHeader, type CompressedModel, type CompressedTensor, type ContainerDescription } from '@dc/core';
+import { checkGraph, decodeContainer, describeContainer, formatByteTable, readContainerHeader, type CompressedModel, type CompressedTensor, type ContainerDescription, type Preprocessing } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
 import { renderTable } from '../format/table.js';
@@ -89,14 +89,18 @@ export async function inspectFile(path: string): Promise<InspectResult> {
   };
 }
 
+/** A file's input scaling record as `dc inspect` shows it. */
+export function formatPreprocessing(p: Preprocessing | null | undefined): string {
+  return p ? `x = raw × [${p.scale.join(', ')}] + [${p.offset.join(', ')}]` : 'none recorded';
+}
+
 /** The human-readable report of {@link inspectFile}. */
 export function formatInspect(r: InspectResult): string {
   const pct = (n: number, d: number) => (d === 0 ? '' : `${((100 * n) / d).toFixed(1)}%`);
   const rows = r.nodes.map((n) => [n.name, n.kind, n.inputs.join(', '), `[${n.outputShape.join(', ')}]`, n.params, n.params ? pct(n.kept, n.params) : '', n.bits ?? '', n.bytes]);
-  const pre = r.preprocessing ? `x = raw × [${r.preprocessing.scale.join(', ')}] + [${r.preprocessing.offset.join(', ')}]` : 'none recorded';
   return [
     `${r.file}: model "${r.name}", ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 parameters (${r.float32Bytes.toLocaleString('en')} B); op set ${r.opset}`,
-    `input [${r.inputShape.join(', ')}], preprocessing: ${pre}; made by ${r.stages.join(' → ') || '(no provenance)'}`,
+    `input [${r.inputShape.join(', ')}], preprocessing: ${formatPreprocessing(r.preprocessing)}; made by ${r.stages.join(' → ') || '(no provenance)'}`,
     '',
     renderTable(['node', 'kind', 'inputs', 'output', 'params', 'kept', 'bits', 'bytes'], rows),
     '',

@@ -5,11 +5,11 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import { createRandom, DcError } from '@dc/core';
+import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend, importTfjsPackage } from '@dc/core/tfjs';
 import { dcmGraphModelHandler } from '@dc/graph-model';
 import { readInputBatches } from '../no-retrain/calibration.js';
-import { pixelScaleOf } from '../no-retrain/image-inputs.js';
+import { inputScaling, type InputScaling } from '../no-retrain/image-inputs.js';
 import { isGraphModelDcm } from './inspect-graph.js';
 import { formatRun, runFile, type RunOptions, type RunResult } from './run.js';
 
@@ -20,7 +20,7 @@ export interface RunGraphOptions {
   readonly limit?: number;
   /** `cpu` (tfjs's cpu backend, the default), `tfjs` (tfjs-wasm) or `webgpu` (tfjs-webgpu, where registered). */
   readonly backend?: 'cpu' | 'tfjs' | 'webgpu';
-  /** Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset` (default byte / 255): a GraphModel file records no preprocessing. */
+  /** Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset`; default: what the file records (`dc compress --input-scale`), else byte / 255 (a `.npy` as given). */
   readonly inputScale?: number;
   readonly inputOffset?: number;
 }
@@ -48,6 +48,8 @@ export interface RunGraphResult {
   /** Whether the inputs were synthetic: uniform [0, 1) from seed 7 (float inputs; int inputs zero), unknown extents 1. */
   readonly synthetic: boolean;
   readonly inputs: ReadonlyArray<{ readonly name: string; readonly shape: readonly number[]; readonly dtype: string }>;
+  /** How `--data` became model inputs (`byte × scale + offset`) and where that came from; null: byte / 255 for photographs, a `.npy` as given, or synthetic inputs. */
+  readonly pixels: InputScaling | null;
   readonly outputs: readonly OutputStats[];
   readonly milliseconds: number;
 }
@@ -89,14 +91,13 @@ function syntheticInputs(tfjs: typeof tf, model: tf.GraphModel): tf.Tensor[] {
  * inputs ({@link readInputBatches}: a `.npy` array or a folder of photographs), its first `limit`
  * samples, in one batch unless the input's batch extent is fixed at 1; else one synthetic sample.
  */
-async function inputBatches(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOptions): Promise<tf.Tensor[][]> {
+async function inputBatches(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOptions, pixels: InputScaling | undefined): Promise<tf.Tensor[][]> {
   if (o.data === undefined) return [syntheticInputs(tfjs, model)];
   if (model.inputs.length !== 1) throw new DcError('DATA_MISMATCH', `the model has ${model.inputs.length} inputs; --data gives one array`, { hint: 'Run it without --data (synthetic inputs), or from code with one tensor per input.' });
   const input = model.inputs[0];
   const spec = { name: input.name, shape: (input.shape ?? []).map((d) => d ?? -1), dtype: input.dtype };
   const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
   // Batches of `limit` samples (or of 1): the first batches up to `limit` samples are exactly those wanted.
-  const pixels = pixelScaleOf(o);
   const { batches } = await readInputBatches(tfjs, o.data, spec, { batchSize: limit, ...(pixels ? { pixels } : {}) });
   const kept: tf.Tensor[][] = [];
   let before = 0;
@@ -125,8 +126,9 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   const bytes = new Uint8Array(await readFile(path));
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
   await activateTfBackend(tfjs, BACKENDS[o.backend ?? 'cpu']);
+  const pixels = o.data === undefined ? undefined : inputScaling(o, path, readGraphModelHeader(bytes).preprocessing);
   const model = await tfjs.loadGraphModel(dcmGraphModelHandler(bytes));
-  const batches = await inputBatches(tfjs, model, o).catch((e: unknown) => {
+  const batches = await inputBatches(tfjs, model, o, pixels).catch((e: unknown) => {
     model.dispose();
     throw e;
   });
@@ -144,6 +146,7 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
       samples: batches.reduce((n, feed) => n + (feed[0]?.shape[0] ?? 1), 0),
       synthetic: o.data === undefined,
       inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape ?? [], dtype: i.dtype })),
+      pixels: pixels ?? null,
       outputs,
       milliseconds: performance.now() - t0,
     };
@@ -157,7 +160,8 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
 export function formatRunGraph(r: RunGraphResult): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
   const lines = r.outputs.map((o) => `  ${o.name} [${o.shape.join(', ')}] ${o.dtype}: min ${f(o.min)}, max ${f(o.max)}, mean ${f(o.mean)}, std ${f(o.std)}${o.nonFinite ? `, ${o.nonFinite} non-finite` : ''}`);
-  const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${r.samples.toLocaleString('en')} samples`;
+  const scaled = r.pixels ? `, inputs byte × ${r.pixels.scale} + ${r.pixels.offset} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
+  const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${r.samples.toLocaleString('en')} samples${scaled}`;
   return [`${r.file}: tfjs GraphModel run on ${what} (tfjs ${r.backend}, ${Math.round(r.milliseconds)} ms)`, ...lines].join('\n');
 }
 

@@ -5,11 +5,12 @@
  * file loaded by `tf.loadGraphModel` through `@dc/graph-model`'s handler).
  */
 import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
-import { DcError, type Preprocessing } from '@dc/core';
+import { readFile } from 'node:fs/promises';
+import { DcError, readGraphModelHeader, type Preprocessing } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { loadCompressedModel } from '@dc/sparse-runtime';
 import { readInputBatches } from '../no-retrain/calibration.js';
-import { pixelScaleOf, type PixelScale } from '../no-retrain/image-inputs.js';
+import { inputScaling, type InputScaling } from '../no-retrain/image-inputs.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 import { describeFidelity } from './compress-calibrated.js';
@@ -26,8 +27,8 @@ export interface ReferenceRunOptions {
   readonly judgeUnstable?: boolean;
   /**
    * Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset`, as they were
-   * given to `dc compress`. Default: what a LayersModel file records (`dc compress` records these
-   * flags, and byte / 255 for IDX training data), else byte / 255 (a `.npy` as given).
+   * given to `dc compress`. Default: what the file records (`dc compress` records these flags, and
+   * byte / 255 for IDX training data), else byte / 255 (a `.npy` as given).
    */
   readonly inputScale?: number;
   readonly inputOffset?: number;
@@ -40,7 +41,7 @@ export interface ReferenceRunResult {
   readonly format: 'layers-model' | 'graph-model';
   readonly samples: number;
   /** How raw inputs became model inputs (`byte × scale + offset`) and where that came from; null: byte / 255 for photographs, a `.npy` as given. */
-  readonly pixels: (PixelScale & { readonly source: 'flags' | 'file' }) | null;
+  readonly pixels: InputScaling | null;
   readonly fidelity: FidelityReport;
   readonly milliseconds: number;
 }
@@ -52,9 +53,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, o.reference);
   try {
-    const flags = pixelScaleOf(o);
-    const recorded = flags || target.format !== 'layers-model' ? undefined : pixelScaleOfRecord(file, (await loadCompressedModel(file)).compressed.preprocessing);
-    const pixels = flags ?? recorded;
+    const pixels = inputScaling(o, file, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
     const data = await readInputBatches(tfjs, o.data, target.input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}) });
     try {
       const reference = await target.outputs(data.batches);
@@ -62,8 +61,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
       const budget = budgetFor(o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT);
       // Kinds are read from the plain outputs first; the jittered ones then mark what is not judged.
       const fidelity = compareOutputs(await judgedReference(target, data, reference, kinds, budget), await target.fileOutputs(file, data.batches), kinds, budget);
-      const used = pixels ? { ...pixels, source: flags ? ('flags' as const) : ('file' as const) } : null;
-      return { file, reference: o.reference, format: target.format, samples: data.samples, pixels: used, fidelity, milliseconds: performance.now() - t0 };
+      return { file, reference: o.reference, format: target.format, samples: data.samples, pixels: pixels ?? null, fidelity, milliseconds: performance.now() - t0 };
     } finally {
       tfjs.dispose([...data.batches, ...(data.jittered ?? [])]);
     }
@@ -72,23 +70,9 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   }
 }
 
-/**
- * The one scale and offset a LayersModel file records for its input (`dc compress --input-scale`
- * records one for every channel), or `INVALID_OPTION` for a record whose channels differ, which
- * photographs here cannot take. Scale 1, offset 0 (float training data, taken as given) says
- * nothing about photographs: undefined, so they stay byte / 255 (and a `.npy` as given either way).
- */
-export function pixelScaleOfRecord(file: string, record: Preprocessing | undefined): PixelScale | undefined {
-  if (!record || record.scale.length === 0) return undefined;
-  const [scale, offset] = [record.scale[0], record.offset[0] ?? 0];
-  if (scale === 1 && offset === 0 && record.scale.every((s) => s === 1) && record.offset.every((b) => b === 0)) return undefined;
-  if (record.scale.some((s) => s !== scale) || record.offset.some((b) => b !== offset)) {
-    throw new DcError('INVALID_OPTION', `${file} records a different input scale per channel (scale ${record.scale.join('/')}, offset ${record.offset.join('/')}); --reference applies one to every input value`, {
-      option: 'input-scale',
-      hint: 'Pass --input-scale and --input-offset, or give --data a .npy of inputs already scaled (with --input-scale 1 --input-offset 0).',
-    });
-  }
-  return { scale, offset };
+/** The input scaling the file at `path` records (its format as its reference's: a mismatch fails when the file is run). */
+async function recordOf(path: string, format: 'layers-model' | 'graph-model'): Promise<Preprocessing | undefined> {
+  return format === 'layers-model' ? (await loadCompressedModel(path)).compressed.preprocessing : readGraphModelHeader(new Uint8Array(await readFile(path))).preprocessing;
 }
 
 /** The human-readable line of {@link runAgainstReference}. */

@@ -6,7 +6,7 @@
  * take `freeSize`.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, type RandomSource } from '@dc/core';
+import { DcError, type Preprocessing, type RandomSource } from '@dc/core';
 import type { RgbImage } from '../data/images.js';
 
 /**
@@ -29,6 +29,36 @@ export function pixelScaleOf(o: { readonly inputScale?: number; readonly inputOf
  * weights of `tf.image.rgbToGrayscale`, which the wasm backend cannot run: it has no Einsum kernel).
  */
 const LUMA = [0.2989, 0.587, 0.114];
+
+/**
+ * The one scale and offset a `.dcm` file records for its input (`dc compress --input-scale`
+ * records one for every channel), or `INVALID_OPTION` for a record whose channels differ, which
+ * photographs here cannot take. Scale 1, offset 0 (float training data, taken as given) says
+ * nothing about photographs: undefined, so they stay byte / 255 (and a `.npy` as given either way).
+ */
+export function pixelScaleOfRecord(file: string, record: Preprocessing | undefined): PixelScale | undefined {
+  if (!record || record.scale.length === 0) return undefined;
+  const [scale, offset] = [record.scale[0], record.offset[0] ?? 0];
+  if (scale === 1 && offset === 0 && record.scale.every((s) => s === 1) && record.offset.every((b) => b === 0)) return undefined;
+  if (record.scale.some((s) => s !== scale) || record.offset.some((b) => b !== offset)) {
+    throw new DcError('INVALID_OPTION', `${file} records a different input scale per channel (scale ${record.scale.join('/')}, offset ${record.offset.join('/')}); --reference applies one to every input value`, {
+      option: 'input-scale',
+      hint: 'Pass --input-scale and --input-offset, or give --data a .npy of inputs already scaled (with --input-scale 1 --input-offset 0).',
+    });
+  }
+  return { scale, offset };
+}
+
+/** The pixel scale a command applies, and where it came from: its flags, or the file's record. */
+export type InputScaling = PixelScale & { readonly source: 'flags' | 'file' };
+
+/** The flags' pixel scale when either flag is given, else the file's record ({@link pixelScaleOfRecord}), else undefined: byte / 255. */
+export function inputScaling(o: { readonly inputScale?: number; readonly inputOffset?: number }, file: string, record: Preprocessing | undefined): InputScaling | undefined {
+  const flags = pixelScaleOf(o);
+  if (flags) return { ...flags, source: 'flags' };
+  const recorded = pixelScaleOfRecord(file, record);
+  return recorded ? { ...recorded, source: 'file' } : undefined;
+}
 
 /** A model input as the images are turned into it. */
 export interface ImageInputSpec {

@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MAX_OUTPUT_DRIFT, planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
-import type { ProgressEvent } from '@dc/core';
+import type { Preprocessing, ProgressEvent } from '@dc/core';
 import { compressGraphModel, encodeGraphModel, type GraphAllocation, type GraphModelSource } from '@dc/graph-model';
 import { graphCompressTensorWith } from './graph-compress-tensor.js';
 import { graphPlanInputs } from './graph-plan-inputs.js';
@@ -26,6 +26,8 @@ export interface PlanGraphOptions {
   readonly jittered?: readonly tf.Tensor[];
   /** A size target in place of the budget's search: the file at most this many bytes (planPostTraining's `targetBytes`; `--target-bytes`). */
   readonly targetBytes?: number;
+  /** How raw inputs became the calibration inputs (`--input-scale` / `--input-offset`), recorded in the file's header. */
+  readonly preprocessing?: Preprocessing;
 }
 
 /** Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm` bytes. */
@@ -36,7 +38,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
   const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, { biasCorrection: o.biasCorrection ?? true, errorFeedback: o.errorFeedback ?? false });
   // The file records the planner's settings; for a size target only those known before planning, so
   // that every file measured while fitting the target is the one written for its allocation.
-  const write = (allocation: GraphAllocation, record: Record<string, unknown>) => encodeGraphModel(compressGraphModel(source, allocation, { stages: [{ name: 'dc:allocate-post-training', options: record }], ...(correction ? { biasCorrection: correction } : {}), ...(feedback ? { errorFeedback: feedback } : {}) })).bytes;
+  const write = (allocation: GraphAllocation, record: Record<string, unknown>) => encodeGraphModel(compressGraphModel(source, allocation, { stages: [{ name: 'dc:allocate-post-training', options: record }], ...(correction ? { biasCorrection: correction } : {}), ...(feedback ? { errorFeedback: feedback } : {}) }), o.preprocessing ? { preprocessing: o.preprocessing } : {}).bytes;
   const sizeRecord = { maxOutputDrift: o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT, targetBytes: o.targetBytes };
   const plan = await planPostTraining({
     tensors,

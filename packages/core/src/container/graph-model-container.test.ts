@@ -5,7 +5,7 @@ import { joinContainer, splitContainer } from '../testing/forge-container.js';
 import { decodeContainer } from './decode.js';
 import { describeContainer } from './describe.js';
 import { toFloat16Bits } from './float16.js';
-import { decodeGraphModelContainer, graphTensorValues } from './graph-model-decode.js';
+import { decodeGraphModelContainer, graphTensorValues, readGraphModelHeader } from './graph-model-decode.js';
 import { encodeGraphModelContainer, type GraphModelWeight } from './graph-model-encode.js';
 import { GRAPH_MODEL_FORMAT_VERSION } from './header.js';
 
@@ -78,6 +78,24 @@ describe('GraphModel files (format version 4)', () => {
       s.crc32 = crc(bad.subarray(boolAt, boolAt + 4));
     }, bad);
     expect(codeOf(() => decodeGraphModelContainer(resealed))).toBe('CORRUPT_STREAM');
+  });
+
+  it('records the input preprocessing when given (§9.1): read back as written, absent otherwise, a bad record BAD_HEADER', () => {
+    const preprocessing = { scale: [2 / 255], offset: [-1] };
+    const withRecord = encodeGraphModelContainer({ graph, weights, preprocessing });
+    expect(new DataView(withRecord.bytes.buffer).getUint16(8, true)).toBe(GRAPH_MODEL_FORMAT_VERSION);
+    expect(decodeGraphModelContainer(withRecord.bytes).preprocessing).toEqual(preprocessing);
+    expect(readGraphModelHeader(withRecord.bytes).preprocessing).toEqual(preprocessing);
+    expect(decodeGraphModelContainer(encoded.bytes)).not.toHaveProperty('preprocessing');
+    // The weights decode the same with or without it.
+    decodeGraphModelContainer(withRecord.bytes).tensors.forEach((t, i) => expect(Array.from(graphTensorValues(t))).toEqual(Array.from(weights[i].values)));
+    const { header, data } = splitContainer(encoded.bytes) as { header: Record<string, unknown>; data: Uint8Array };
+    const forge = (record: unknown) => joinContainer(JSON.stringify({ ...header, preprocessing: record }), data, { version: 4 });
+    expect(readGraphModelHeader(forge({ scale: [0.1, 0.2, 0.3], offset: [0, 0, 0] })).preprocessing).toEqual({ scale: [0.1, 0.2, 0.3], offset: [0, 0, 0] });
+    for (const bad of [{ scale: [], offset: [] }, { scale: [1, 2], offset: [0] }, { scale: ['x'], offset: [0] }, { scale: [1], offset: [0], extra: 1 }, { scale: [1] }, [1, 0], null]) {
+      expect(codeOf(() => decodeGraphModelContainer(forge(bad)))).toBe('BAD_HEADER');
+    }
+    expect(codeOf(() => encodeGraphModelContainer({ graph, weights, preprocessing: { scale: [Infinity], offset: [0] } }))).toBe('INVALID_MODEL');
   });
 
   it('the writer refuses what the reader would refuse: INVALID_MODEL, nothing written', () => {

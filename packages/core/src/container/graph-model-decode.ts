@@ -4,6 +4,7 @@
  */
 import { densify, type CompressedTensor, type StageProvenance } from '../compressed.js';
 import { DcError } from '../errors/dc-error.js';
+import type { Preprocessing } from '../ir/model.js';
 import { checkedSection, decodeTensor, type DecodeContainerOptions } from './decode.js';
 import { LITTLE_ENDIAN } from './float-stream.js';
 import { readPreamble, type Preamble } from './framing.js';
@@ -22,6 +23,8 @@ export interface DecodedGraphModel {
   readonly graph: GraphModelRecord;
   readonly stages: readonly StageProvenance[];
   readonly tensors: readonly GraphModelTensor[];
+  /** How the input was made from raw data when the model was compressed (docs/format.md §9.1), when the file records it. */
+  readonly preprocessing?: Preprocessing;
 }
 
 /** The dense values of a decoded weight (float32 expanded; int32 / bool as stored). */
@@ -83,7 +86,7 @@ export function decodeGraphModelContainer(bytes: Uint8Array, options: DecodeCont
     if (t.dtype !== 'float32') return integerTensor(bytes, dataStart, t);
     return { name: t.key, dtype: 'float32', shape: t.shape, tensor: decodeTensor(bytes, dataStart, checked.decoders, t, decoders, true, floatPlanes) };
   });
-  return { graph: checked.graph, stages: checked.stages, tensors };
+  return { graph: checked.graph, stages: checked.stages, tensors, ...(checked.preprocessing ? { preprocessing: checked.preprocessing } : {}) };
 }
 
 /** Reads and validates only the preamble and header of a GraphModel file (no stream is decoded). */

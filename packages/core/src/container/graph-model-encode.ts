@@ -5,6 +5,7 @@
  */
 import type { Codebook } from '../artifacts.js';
 import type { StageProvenance } from '../compressed.js';
+import type { Preprocessing } from '../ir/model.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from './encode.js';
 import { exactInFloat16 } from './float16.js';
@@ -38,6 +39,8 @@ export interface GraphModelContainerInput {
   /** Every weight of the manifest, in manifest order. */
   readonly weights: readonly GraphModelWeight[];
   readonly stages?: readonly StageProvenance[];
+  /** How the input was made from raw data (`x = raw · scale + offset`), recorded for readers (docs/format.md §9.1); informative. */
+  readonly preprocessing?: Preprocessing;
 }
 
 /** The bytes of a GraphModel file and how each weight was stored. */
@@ -95,7 +98,7 @@ export function encodeGraphModelContainer(input: GraphModelContainerInput, optio
     return w.dtype === 'float32' ? floatPlan(w, opts) : integerPlan(w);
   });
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
-  const header: GraphModelHeader = { graph: input.graph, stages: opts.provenance ? (input.stages ?? []) : [], decoders, tensors };
+  const header: GraphModelHeader = { graph: input.graph, stages: opts.provenance ? (input.stages ?? []) : [], decoders, tensors, ...(input.preprocessing ? { preprocessing: input.preprocessing } : {}) };
   const json = JSON.stringify(header);
   // Version 6 only where a float stream is stored as byte planes, 5 where a tensor carries
   // per-channel scales: every other file stays version 4, readable by older readers.

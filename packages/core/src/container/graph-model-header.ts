@@ -4,8 +4,10 @@
  * and one tensor entry per manifest weight, keyed by the weight's name. docs/format.md §9.
  */
 import type { StageProvenance } from '../compressed.js';
+import type { Preprocessing } from '../ir/model.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, type TensorHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
+import { preprocessingOf } from './validate-preprocessing.js';
 import { arr, bad, noOtherFields, obj, provenanceOf, str, tensorOf, type Obj } from './validate-tensor.js';
 
 /** What a GraphModel's model.json holds besides its weights manifest, kept as given. */
@@ -28,6 +30,12 @@ export interface GraphModelHeader {
   readonly decoders: Readonly<Record<string, string>>;
   /** One entry per weight, in manifest order, each with its `dtype`. */
   readonly tensors: readonly TensorHeader[];
+  /**
+   * How the model's (one) input was made from raw data when it was compressed, `x = raw · scale +
+   * offset` (e.g. photographs' bytes for a model trained on [-1, 1]); informative: the graph runs
+   * the same without it, and readers that do not know it ignore it.
+   */
+  readonly preprocessing?: Preprocessing;
 }
 
 /** The optional object members of {@link GraphModelRecord}. */
@@ -78,5 +86,6 @@ export function validateGraphModelHeader(json: unknown, dataLength: number, vers
   const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true, scales: version >= CHANNEL_SCALES_FORMAT_VERSION, floatPlanes: version >= FLOAT_PLANES_FORMAT_VERSION }));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
   checkSectionTable(tensors, dataLength);
-  return { graph, stages, decoders, tensors };
+  const preprocessing = root.preprocessing === undefined ? undefined : preprocessingOf(root.preprocessing, 'preprocessing');
+  return { graph, stages, decoders, tensors, ...(preprocessing ? { preprocessing } : {}) };
 }

@@ -5,33 +5,15 @@
  * unhandled exception later.
  */
 import { DcError } from '../errors/dc-error.js';
-import type { Preprocessing } from '../ir/model.js';
 import { checkGraph, type ResolvedGraph } from '../ops/check-graph.js';
 import type { Shape } from '../ops/op-spec.js';
 import { OPSET } from '../ops/table.js';
 import { isGraphModelVersion, SEEDED_CONNECTIVITY_FORMAT_VERSION, type ContainerHeader, type ModelHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
+import { preprocessingOf } from './validate-preprocessing.js';
 import { arr, bad, int, noOtherFields, obj, provenanceOf, str, tensorOf } from './validate-tensor.js';
 
 const MODEL_FIELDS = ['name', 'inputShape', 'inputName', 'layers', 'preprocessing'];
-
-function preprocessingOf(v: unknown, inputShape: readonly number[]): Preprocessing {
-  const o = obj(v, 'model.preprocessing');
-  noOtherFields(o, ['scale', 'offset'], 'model.preprocessing');
-  const channels = inputShape[inputShape.length - 1];
-  const list = (x: unknown, what: string): number[] => {
-    const a = arr(x, what);
-    if (a.length !== 1 && a.length !== channels) bad(`${what} must hold 1 or ${channels} (one per channel) numbers`);
-    return a.map((n, i) => {
-      if (typeof n !== 'number' || !Number.isFinite(n)) bad(`${what}[${i}] must be a finite number`);
-      return n;
-    });
-  };
-  const scale = list(o.scale, 'model.preprocessing.scale');
-  const offset = list(o.offset, 'model.preprocessing.offset');
-  if (scale.length !== offset.length) bad('model.preprocessing.scale and offset must have the same length');
-  return { scale, offset };
-}
 
 /** Checks the model part: topology through the op table, under the file's op set. */
 function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: ResolvedGraph } {
@@ -46,7 +28,7 @@ function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: Resolv
       inputShape: graph.inputShape,
       ...(model.inputName === undefined ? {} : { inputName: graph.inputName }),
       layers: graph.layers,
-      ...(model.preprocessing === undefined ? {} : { preprocessing: preprocessingOf(model.preprocessing, graph.inputShape) }),
+      ...(model.preprocessing === undefined ? {} : { preprocessing: preprocessingOf(model.preprocessing, 'model.preprocessing', graph.inputShape[graph.inputShape.length - 1]) }),
     },
   };
 }

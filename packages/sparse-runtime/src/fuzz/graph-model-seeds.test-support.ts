@@ -35,13 +35,15 @@ function weights(seed: number): GraphModelWeight[] {
   ];
 }
 
-/** The bytes of the GraphModel seed files (two variants: with and without Huffman coding). */
+/** The bytes of the GraphModel seed files (two variants: Huffman coding only, and every coder with an input scaling record). */
 export function graphModelSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
   return [0, 1].map((variant) => {
     const ws = weights(40 + variant);
     const node = [{ name: 'x', op: 'Placeholder', attr: {} }, ...ws.map((w) => constNode(w.name, w.dtype === 'float32' ? 'DT_FLOAT' : w.dtype === 'int32' ? 'DT_INT32' : 'DT_BOOL'))];
     const graph = { format: 'graph-model' as const, modelTopology: { node, versions: { producer: 1 } }, signature: { outputs: {} }, userDefinedMetadata: { seed: variant } };
-    const bytes = encodeGraphModelContainer({ graph, weights: ws, stages: [{ name: 'fuzz:seed', options: {} }] }, variant === 0 ? { encoders: [huffmanEncoder] } : {}).bytes;
+    // The second records a per-channel input scaling (format §9.1), so mutations reach its checks.
+    const preprocessing = variant === 1 ? { preprocessing: { scale: [2 / 255, 2 / 255, 1 / 255], offset: [-1, -1, 0] } } : {};
+    const bytes = encodeGraphModelContainer({ graph, weights: ws, stages: [{ name: 'fuzz:seed', options: {} }], ...preprocessing }, variant === 0 ? { encoders: [huffmanEncoder] } : {}).bytes;
     return { name: `graph-model-${variant}`, bytes };
   });
 }
@@ -54,6 +56,10 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
   } catch (e) {
     if (isDcError(e)) return { outcome: e.code };
     return { outcome: 'NOT A DcError (decode)', detail: String((e as Error)?.message).slice(0, 160), finding: true };
+  }
+  const p = decoded.preprocessing;
+  if (p && (p.scale.length === 0 || p.scale.length !== p.offset.length || ![...p.scale, ...p.offset].every(Number.isFinite))) {
+    return { outcome: 'INVARIANT BROKEN', detail: `preprocessing ${JSON.stringify(p)}`, finding: true };
   }
   const names = new Set<string>();
   for (const t of decoded.tensors) {
