@@ -38,6 +38,17 @@ describe('planPostTraining', () => {
     expect(plan.evaluations.total).toBe(8 + plan.evaluations.verification);
   });
 
+  it('notes a classifier judged on fewer calibration samples than its top-1 agreement can resolve (100 at 99%), and only then', async () => {
+    const plan = await planPostTraining(options);
+    const notes = plan.reasons.filter((r) => r.startsWith('output 0 (classifier)'));
+    expect(notes).toEqual([
+      'output 0 (classifier): top-1 agreement judged on 16 calibration sample(s), each 6.3% of it; a 99% agreement is measured on 100 or more: with fewer, the file keeps these samples\' top class but may change it on other inputs (give more calibration inputs)',
+    ]);
+    // At a budget of 0.5 (top-1 agreement ≥ 75%), 4 samples resolve it: 16 are enough.
+    const loose = await planPostTraining({ ...options, maxOutputDrift: 0.5 });
+    expect(loose.reasons.filter((r) => r.includes('(classifier)'))).toEqual([]);
+  });
+
   it("compresses a tensor given its own compress with it, in every probe and verification; the others with the options'", async () => {
     // The hidden kernel's own compression negates every value it keeps: what the runs see must be negated.
     const own = (v: Float32Array, s: number, b: number | null, f = {}) => {

@@ -154,9 +154,28 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
       ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
       `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
+      ...classifierSampleNotes(kinds, reference, found.fidelity, budget),
       ...found.notes,
     ],
   };
+}
+
+/**
+ * A note per classifier output judged on too few calibration samples to measure its top-1
+ * agreement: below `1 / (1 − minTop1Agreement)` judged samples (100 at the default budget) one
+ * changed sample is already over the budget, so the check can only say that all agreed, and a file
+ * that keeps the top class of those few may change it on other inputs whose top two classes are close.
+ */
+function classifierSampleNotes(kinds: readonly OutputKind[], reference: readonly (readonly OutputBatch[])[], fidelity: FidelityReport, budget: FidelityBudget): string[] {
+  const needed = Math.ceil(1 / (1 - budget.minTop1Agreement) - 1e-9);
+  if (!Number.isFinite(needed)) return [];
+  return kinds.flatMap((kind, o) => {
+    if (kind !== 'classifier') return [];
+    const samples = reference.reduce((n, batch) => n + (batch[o]?.shape[0] ?? 1), 0);
+    const judged = samples - (fidelity.outputs[o]?.unjudged ?? 0);
+    if (judged >= needed) return [];
+    return [`output ${o} (classifier): top-1 agreement judged on ${judged} calibration sample(s), each ${(100 / Math.max(judged, 1)).toFixed(1)}% of it; a ${(100 * budget.minTop1Agreement).toFixed(0)}% agreement is measured on ${needed} or more: with fewer, the file keeps these samples' top class but may change it on other inputs (give more calibration inputs)`];
+  });
 }
 
 /** What the original does under one grey level of jitter, and what it leaves unjudged in the marked `reference`. */
