@@ -121,13 +121,15 @@ async function benchModel(ctx, name) {
     // The photographs in the range the Human library feeds the model (graph-corpus-inputs.mjs), or
     // byte / 255 with --unit-inputs; an int32 input takes the bytes.
     const pixels = ctx.inputRanges === 'authors' && spec.dtype !== 'int32' ? INPUT_PIXELS[name] : undefined;
-    const batchesOf = (photos) => photos.map((img) => runner.inputs.map((i) => (given(i) === undefined ? imageInputs.imageTensor(tf, img, spec, undefined, pixels) : tf.scalar(given(i)))));
+    // The CLI's pixel scale: one pair for every channel.
+    const scaling = pixels ? { scale: [pixels.scale], offset: [pixels.offset] } : undefined;
+    const batchesOf = (photos) => photos.map((img) => runner.inputs.map((i) => (given(i) === undefined ? imageInputs.imageTensor(tf, img, spec, undefined, scaling) : tf.scalar(given(i)))));
     const calibration = batchesOf(ctx.calibration);
     const test = batchesOf(ctx.test);
     // Each photograph again, jittered by one grey level in JITTER_DRAWS draws (dc compress's default,
     // unless --judge-unstable): what the original itself changes beyond the budget under any is not judged.
     const random = ctx.createRandom(1);
-    const jitter = (batches) => ctx.jitteredDraws(batches, (b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random, pixels) : x.clone())));
+    const jitter = (batches) => ctx.jitteredDraws(batches, (b) => b.map((x, i) => (given(runner.inputs[i]) === undefined ? imageInputs.jitterInput(tf, x, random, scaling) : x.clone())));
     const jitteredCalibration = jitter(calibration);
     const jitteredTest = jitter(test);
     try {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { budgetFor, compareOutputs } from '@dc/allocate';
 import { describeFidelity } from './commands/compress-calibrated.js';
-import { bitLevels, outputKinds } from './flags.js';
+import { bitLevels, finiteNumbers, outputKinds } from './flags.js';
+
+describe('--input-scale / --input-offset', () => {
+  it('take one finite number, or a comma-separated list (one per channel), and name the flag when a value is not a number', () => {
+    const parse = finiteNumbers('--input-scale');
+    expect(parse('0.5')).toBe(0.5);
+    expect(parse('-2.1179, -2.0357,-1.8044')).toEqual([-2.1179, -2.0357, -1.8044]);
+    for (const bad of ['x', '1,,2', '1,', 'Infinity', '']) expect(() => parse(bad)).toThrow(`--input-scale must be a number or a comma-separated list of numbers (one per channel), got "${bad}"`);
+  });
+});
 
 describe('--output-kinds', () => {
   it('takes every kind the planner judges, and names them when one is wrong', () => {

@@ -43,6 +43,16 @@ export function finiteNumber(flag: string) {
   };
 }
 
+/** One finite number, or a comma-separated list of them (one per channel): `0.5` or `0.0171,0.0175,0.0174`. */
+export function finiteNumbers(flag: string) {
+  return (v: string): number | number[] => {
+    const parts = v.split(',').map((p) => p.trim());
+    const numbers = parts.map(Number);
+    if (parts.some((p) => p === '') || !numbers.every(Number.isFinite)) throw new InvalidArgumentError(`${flag} must be a number or a comma-separated list of numbers (one per channel), got "${v}"`);
+    return numbers.length === 1 ? numbers[0] : numbers;
+  };
+}
+
 /**
  * Per-layer values: `stem=0.3,*=0.7` (`*`: the layers not named), or one number, which is `{ '*': n }`.
  * Each value must pass `check`.

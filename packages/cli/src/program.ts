@@ -14,7 +14,7 @@ import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { formatCliError, toCliError } from './errors.js';
-import { bitLevels, finiteNumber, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
+import { bitLevels, finiteNumbers, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
 import { lineProgress } from './compress/progress.js';
 
@@ -73,8 +73,8 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
     .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--threads <n>', 'worker threads of the cpu backend', positiveInt('--threads'))
-    .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record); for photographs, a GraphModel file and --reference: x = byte × scale + offset, as given to dc compress (default: the file's record, else 1/255)", finiteNumber('--input-scale'))
-    .option('--input-offset <x>', "then add x (overrides the file's preprocessing record; default 0)", finiteNumber('--input-offset'))
+    .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record); for photographs, a GraphModel file and --reference: x = byte × scale + offset, as given to dc compress (default: the file's record, else 1/255)", finiteNumbers('--input-scale'))
+    .option('--input-offset <x>', "then add x (overrides the file's preprocessing record; default 0)", finiteNumbers('--input-offset'))
     .option('--reference <model.json>', 'compare the file with the model it was compressed from, output by output (LayersModel or GraphModel; --data: a folder of photographs or a .npy of inputs)')
     .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))
     .option('--output-kinds <list>', `with --reference: the kind of each output (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
@@ -119,8 +119,8 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--validation-split <x>', 'fraction of the training data held out for the per-stage accuracy (default 0.1)', positiveNumber('--validation-split'))
     .option('--train-limit <n>', 'train on the first N samples only', positiveInt('--train-limit'))
     .option('--test-limit <n>', 'measure the file on the first N test samples only', positiveInt('--test-limit'))
-    .option('--input-scale <x>', 'x = raw × scale + offset, recorded in the file (default: byte data × 1/255, float data as given); with --calibration, photographs are byte data (e.g. 0.00784 and -1 for a model trained on [-1, 1]); dc run applies the record', finiteNumber('--input-scale'))
-    .option('--input-offset <x>', 'see --input-scale', finiteNumber('--input-offset'))
+    .option('--input-scale <x>', 'x = raw × scale + offset, recorded in the file (default: byte data × 1/255, float data as given); with --calibration, photographs are byte data (e.g. 0.00784 and -1 for a model trained on [-1, 1]); dc run applies the record', finiteNumbers('--input-scale'))
+    .option('--input-offset <x>', 'see --input-scale', finiteNumbers('--input-offset'))
     .option('--from-logits', 'the model outputs logits (a linear last layer) and was saved without a compiled loss that says so')
     .addOption(new Option('--backend <name>', 'runtime backend that runs the written file').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--float32', 'store biases, codebooks and batch-norm values as float32 (default float16)')

@@ -164,10 +164,10 @@ describe('dc run --reference', () => {
     };
     const asIs = ['--input-scale', '1', '--input-offset', '0'];
     const fromRecord = await run('--data', join(dir, 'raw.npy'));
-    expect(fromRecord.pixels).toEqual({ scale: 2, offset: -1, source: 'file' });
+    expect(fromRecord.pixels).toEqual({ scale: [2], offset: [-1], source: 'file' });
     expect(fromRecord.outputs).toEqual((await run('--data', join(dir, 'scaled.npy'), ...asIs)).outputs);
     const judged = await run('--reference', modelJson, '--data', join(dir, 'raw.npy'));
-    expect(judged.pixels).toEqual({ scale: 2, offset: -1, source: 'file' });
+    expect(judged.pixels).toEqual({ scale: [2], offset: [-1], source: 'file' });
     expect(judged.fidelity).toEqual((await run('--reference', modelJson, '--data', join(dir, 'scaled.npy'), ...asIs)).fidelity);
   }, 60_000);
 });

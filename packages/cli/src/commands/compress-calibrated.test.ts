@@ -150,17 +150,40 @@ describe('dc compress --no-retrain --calibration', () => {
     const against = async (...flags: string[]) => JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json', ...flags)).stdout);
     const given = await against(...signed);
     expect(given.fidelity).toEqual(result.calibrationFidelity);
-    expect(given.pixels).toEqual({ scale: 2 / 255, offset: -1, source: 'flags' });
+    expect(given.pixels).toEqual({ scale: [2 / 255], offset: [-1], source: 'flags' });
     // Without the flags, dc run --reference takes the file's record: the same inputs (up to the record's float32 scale).
     const fromFile = await against();
-    expect(fromFile.pixels).toMatchObject({ offset: -1, source: 'file' });
-    expect(fromFile.pixels.scale).toBeCloseTo(2 / 255, 7);
+    expect(fromFile.pixels).toMatchObject({ offset: [-1], source: 'file' });
+    expect(fromFile.pixels.scale[0]).toBeCloseTo(2 / 255, 7);
     expect(fromFile.fidelity.outputs[0].top1Agreement).toBe(result.calibrationFidelity.outputs[0].top1Agreement);
     expect(fromFile.fidelity.outputs[0].relativeError).toBeCloseTo(result.calibrationFidelity.outputs[0].relativeError, 5);
     // The same photographs in [0, 1] are other inputs: another comparison.
     const unit = await against('--input-scale', String(1 / 255));
-    expect(unit.pixels).toMatchObject({ offset: 0, source: 'flags' });
+    expect(unit.pixels).toMatchObject({ offset: [0], source: 'flags' });
     expect(unit.fidelity.outputs[0].relativeError).not.toBeCloseTo(result.calibrationFidelity.outputs[0].relativeError, 5);
+  }, 60_000);
+
+  it('per-channel --input-scale / --input-offset (ImageNet mean and std): recorded per channel, applied by dc run --reference from the record; a count that is not the channels fails first', async () => {
+    const out = join(dir, 'imagenet.dcm');
+    const scale = [1 / (0.229 * 255), 1 / (0.224 * 255), 1 / (0.225 * 255)];
+    const offset = [-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225];
+    const flags = ['--input-scale', scale.join(','), '--input-offset', offset.join(',')];
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '-o', out, '--json', ...flags);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const recorded = JSON.parse((await dc('inspect', out, '--json')).stdout).preprocessing;
+    recorded.scale.forEach((v: number, c: number) => expect(v).toBeCloseTo(scale[c], 7));
+    recorded.offset.forEach((v: number, c: number) => expect(v).toBeCloseTo(offset[c], 6));
+    const run = JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json')).stdout);
+    expect(run.pixels.source).toBe('file');
+    expect(run.pixels.scale).toHaveLength(3);
+    expect(run.fidelity.outputs[0].top1Agreement).toBe(result.calibrationFidelity.outputs[0].top1Agreement);
+    expect(run.fidelity.outputs[0].relativeError).toBeCloseTo(result.calibrationFidelity.outputs[0].relativeError, 4);
+    const wrong = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '-o', join(dir, 'wrong.dcm'), '--input-scale', '0.5,0.5', '--input-offset', '0,0');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('INVALID_OPTION');
+    expect(wrong.stderr).toContain('has 3 channel(s)');
+    expect(existsSync(join(dir, 'wrong.dcm'))).toBe(false);
   }, 60_000);
 
   it('needs --no-retrain', async () => {

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '@dc/core/node';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { readInputBatches, type InputBatches } from '../no-retrain/calibration.js';
-import { pixelScaleOf } from '../no-retrain/image-inputs.js';
+import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 
@@ -54,8 +54,8 @@ export interface CalibratedOptions {
    * Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset` for a model
    * trained on another range than [0, 1] (`--input-scale`, `--input-offset`; default byte / 255).
    */
-  readonly inputScale?: number;
-  readonly inputOffset?: number;
+  readonly inputScale?: ScaleFlag;
+  readonly inputOffset?: ScaleFlag;
 }
 
 /** What `dc compress --calibration --json` prints. */
@@ -101,7 +101,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   try {
     calibration = await readInputBatches(tfjs, o.calibration, target.input, reading);
     test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, reading) : undefined;
-    progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = raw × ${pixels.scale} + ${pixels.offset}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
+    progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
     if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);
     const { plan, bytes } = await target.plan(calibration.batches, {
@@ -113,7 +113,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       seed: o.seed ?? 1,
       biasCorrection: o.biasCorrection ?? true,
       errorFeedback: o.errorFeedback ?? false,
-      ...(pixels ? { preprocessing: { scale: [pixels.scale], offset: [pixels.offset] } } : {}),
+      ...(pixels ? { preprocessing: pixels } : {}),
       ...(calibration.jittered ? { jittered: calibration.jittered } : {}),
       onProgress: (e) => {
         if (e.current === e.total || e.current % 10 === 0) progress.log(`  ${e.label} (${e.current}/${e.total})`);

@@ -20,7 +20,7 @@ import {
   type TensorCompression,
 } from '@dc/graph-model';
 import type { Progress } from '../compress/progress.js';
-import { pixelScaleOf } from '../no-retrain/image-inputs.js';
+import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import type { PerLayer } from '../compress/settings.js';
 
 const perWeight = (v: PerLayer | undefined): Readonly<Record<string, number>> => (typeof v === 'number' ? { '*': v } : (v ?? {}));
@@ -39,8 +39,8 @@ export interface CompressGraphOptions {
   /** Commander's `--no-retrain` sets false: GraphModels need it. */
   readonly retrain?: boolean;
   /** How raw data become the model's input (`x = raw × inputScale + inputOffset`), recorded in the file for `dc run` (`--input-scale`, `--input-offset`). */
-  readonly inputScale?: number;
-  readonly inputOffset?: number;
+  readonly inputScale?: ScaleFlag;
+  readonly inputOffset?: ScaleFlag;
 }
 
 /** What `dc compress --json` prints for a GraphModel. */
@@ -108,10 +108,10 @@ export async function writeCompressedGraph(input: string, source: GraphModelSour
   const compressed = compressGraphModel(source, allocation, { ...(o.seed === undefined ? {} : { seed: o.seed }), stages });
   const file = resolve(o.out);
   const pixels = pixelScaleOf(o);
-  const { bytes } = await writeGraphModelFile(file, compressed, pixels ? { preprocessing: { scale: [pixels.scale], offset: [pixels.offset] } } : {});
+  const { bytes } = await writeGraphModelFile(file, compressed, pixels ? { preprocessing: pixels } : {});
   const decoded = decodeGraphModel(bytes);
   if (decoded.tensors.length !== compressed.weights.length) throw new DcError('INVALID_MODEL', `${file} decodes to ${decoded.tensors.length} weights, not ${compressed.weights.length}`);
-  progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes, format version ${bytes[8]}${pixels ? `, inputs recorded as byte × ${pixels.scale} + ${pixels.offset}` : ''})`); // the preamble's version (its low byte; versions are below 256)
+  progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes, format version ${bytes[8]}${pixels ? `, inputs recorded as ${formatPixelScale(pixels)}` : ''})`); // the preamble's version (its low byte; versions are below 256)
   const parameters = source.tensors.reduce((n, t) => n + t.values.length, 0);
   const cpu = process.cpuUsage(cpu0);
   return {

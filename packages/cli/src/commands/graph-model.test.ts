@@ -74,7 +74,7 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(JSON.parse((await dc('inspect', signed, '--json')).stdout).preprocessing).toEqual({ scale: [2 / 255], offset: [-1] });
     expect((await dc('inspect', signed)).stdout).toContain(`preprocessing: x = raw × [${2 / 255}] + [-1]`);
     const onSigned = JSON.parse((await dc('run', signed, '--data', photos, '--json')).stdout);
-    expect(onSigned.pixels).toEqual({ scale: 2 / 255, offset: -1, source: 'file' });
+    expect(onSigned.pixels).toEqual({ scale: [2 / 255], offset: [-1], source: 'file' });
     const signedByFlags = JSON.parse((await dc('run', out, '--data', photos, '--json', '--input-scale', String(2 / 255), '--input-offset', '-1')).stdout);
     expect(onSigned.outputs).toEqual(signedByFlags.outputs);
     expect(onSigned.outputs).not.toEqual(onPhotos.outputs);

@@ -9,7 +9,7 @@ import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend, importTfjsPackage } from '@dc/core/tfjs';
 import { dcmGraphModelHandler } from '@dc/graph-model';
 import { readInputBatches } from '../no-retrain/calibration.js';
-import { inputScaling, type InputScaling } from '../no-retrain/image-inputs.js';
+import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { isGraphModelDcm } from './inspect-graph.js';
 import { formatRun, runFile, type RunOptions, type RunResult } from './run.js';
 
@@ -21,8 +21,8 @@ export interface RunGraphOptions {
   /** `cpu` (tfjs's cpu backend, the default), `tfjs` (tfjs-wasm) or `webgpu` (tfjs-webgpu, where registered). */
   readonly backend?: 'cpu' | 'tfjs' | 'webgpu';
   /** Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset`; default: what the file records (`dc compress --input-scale`), else byte / 255 (a `.npy` as given). */
-  readonly inputScale?: number;
-  readonly inputOffset?: number;
+  readonly inputScale?: ScaleFlag;
+  readonly inputOffset?: ScaleFlag;
 }
 
 /** Summary statistics of one output over every sample. */
@@ -126,7 +126,7 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   const bytes = new Uint8Array(await readFile(path));
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
   await activateTfBackend(tfjs, BACKENDS[o.backend ?? 'cpu']);
-  const pixels = o.data === undefined ? undefined : inputScaling(o, path, readGraphModelHeader(bytes).preprocessing);
+  const pixels = o.data === undefined ? undefined : inputScaling(o, readGraphModelHeader(bytes).preprocessing);
   const model = await tfjs.loadGraphModel(dcmGraphModelHandler(bytes));
   const batches = await inputBatches(tfjs, model, o, pixels).catch((e: unknown) => {
     model.dispose();
@@ -160,7 +160,7 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
 export function formatRunGraph(r: RunGraphResult): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
   const lines = r.outputs.map((o) => `  ${o.name} [${o.shape.join(', ')}] ${o.dtype}: min ${f(o.min)}, max ${f(o.max)}, mean ${f(o.mean)}, std ${f(o.std)}${o.nonFinite ? `, ${o.nonFinite} non-finite` : ''}`);
-  const scaled = r.pixels ? `, inputs byte × ${r.pixels.scale} + ${r.pixels.offset} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
+  const scaled = r.pixels ? `, inputs ${formatPixelScale(r.pixels)} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
   const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${r.samples.toLocaleString('en')} samples${scaled}`;
   return [`${r.file}: tfjs GraphModel run on ${what} (tfjs ${r.backend}, ${Math.round(r.milliseconds)} ms)`, ...lines].join('\n');
 }

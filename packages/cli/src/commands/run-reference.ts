@@ -10,7 +10,7 @@ import { DcError, readGraphModelHeader, type Preprocessing } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { loadCompressedModel } from '@dc/sparse-runtime';
 import { readInputBatches } from '../no-retrain/calibration.js';
-import { inputScaling, type InputScaling } from '../no-retrain/image-inputs.js';
+import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 import { describeFidelity } from './compress-calibrated.js';
@@ -30,8 +30,8 @@ export interface ReferenceRunOptions {
    * given to `dc compress`. Default: what the file records (`dc compress` records these flags, and
    * byte / 255 for IDX training data), else byte / 255 (a `.npy` as given).
    */
-  readonly inputScale?: number;
-  readonly inputOffset?: number;
+  readonly inputScale?: ScaleFlag;
+  readonly inputOffset?: ScaleFlag;
 }
 
 /** What `dc run --reference --json` prints. */
@@ -53,7 +53,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, o.reference);
   try {
-    const pixels = inputScaling(o, file, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
+    const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
     const data = await readInputBatches(tfjs, o.data, target.input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}) });
     try {
       const reference = await target.outputs(data.batches);
@@ -77,6 +77,6 @@ async function recordOf(path: string, format: 'layers-model' | 'graph-model'): P
 
 /** The human-readable line of {@link runAgainstReference}. */
 export function formatReferenceRun(r: ReferenceRunResult): string {
-  const inputs = r.pixels ? `, inputs byte × ${r.pixels.scale} + ${r.pixels.offset} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
+  const inputs = r.pixels ? `, inputs ${formatPixelScale(r.pixels)} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
   return `${r.file} against ${r.reference} (${r.format}) on ${r.samples} samples${inputs}: ${describeFidelity(r.fidelity)} (${Math.round(r.milliseconds)} ms)`;
 }

@@ -2,6 +2,8 @@
 import { DcError, type Preprocessing } from '@dc/core';
 import { createSession, loadCompressedModel, type LoadedModel, type RuntimeBackend } from '@dc/sparse-runtime';
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
+import { checkPixelScale } from '../no-retrain/image-inputs.js';
+import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 
 /** Options of {@link runFile}. */
 export interface RunOptions extends DataSource {
@@ -10,8 +12,8 @@ export interface RunOptions extends DataSource {
   /** Worker threads of the cpu backend (default: the backend's own default). */
   readonly threads?: number;
   /** Overrides the preprocessing the file records (`x = raw · scale + offset`). */
-  readonly inputScale?: number;
-  readonly inputOffset?: number;
+  readonly inputScale?: ScaleFlag;
+  readonly inputOffset?: ScaleFlag;
   /** Samples per `predict` call; default 1,000. */
   readonly batchSize?: number;
 }
@@ -66,10 +68,9 @@ export async function runFileOn(
 ): Promise<RunResult> {
   const model = await loadCompressedModel(path);
   const recorded = model.compressed.preprocessing;
-  const preprocessing: Preprocessing | undefined =
-    options.inputScale !== undefined || options.inputOffset !== undefined
-      ? { scale: [options.inputScale ?? 1], offset: [options.inputOffset ?? 0] }
-      : recorded;
+  const flags = pixelScaleOf(options, { scale: 1, offset: 0 });
+  checkPixelScale({ name: model.compressed.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' }, flags);
+  const preprocessing: Preprocessing | undefined = flags ?? recorded;
   const classes = model.outputSize;
   const data = await read(model, preprocessing);
   const backend = await makeBackend(options);

@@ -6,6 +6,8 @@
 import { extname } from 'node:path';
 import { DcError, type Preprocessing } from '@dc/core';
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
+import { checkPixelScale } from '../no-retrain/image-inputs.js';
+import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import type { RecordedPreprocessing } from './settings.js';
 
 /** Where `dc compress` reads its data. */
@@ -20,9 +22,9 @@ export interface CompressDataOptions {
   /** Only the first N training / test samples. */
   readonly trainLimit?: number;
   readonly testLimit?: number;
-  /** `x = raw · inputScale + inputOffset`; default: byte data × 1/255, float data as given. */
-  readonly inputScale?: number;
-  readonly inputOffset?: number;
+  /** `x = raw · inputScale + inputOffset` (one number, or one per channel); default: byte data × 1/255, float data as given. */
+  readonly inputScale?: ScaleFlag;
+  readonly inputOffset?: ScaleFlag;
 }
 
 /** Training and test samples ready for the model. */
@@ -37,8 +39,8 @@ export interface CompressData {
 
 /** Reads and checks the data for a model of `inputShape` with `classes` outputs. */
 export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], classes: number, needTraining: boolean): Promise<CompressData> {
-  const flags: Preprocessing | undefined =
-    o.inputScale !== undefined || o.inputOffset !== undefined ? { scale: [o.inputScale ?? 1], offset: [o.inputOffset ?? 0] } : undefined;
+  const flags: Preprocessing | undefined = pixelScaleOf(o, { scale: 1, offset: 0 });
+  checkPixelScale({ name: 'input', shape: [-1, ...inputShape], dtype: 'float32' }, flags);
   if (!o.data) {
     if (needTraining) {
       throw new DcError('INVALID_OPTION', 'dc compress needs --data to retrain', { option: 'data', hint: 'Pass --data <IDX folder | inputs.npy> (with --labels), or --no-retrain for post-training compression.' });

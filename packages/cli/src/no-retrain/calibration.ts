@@ -7,7 +7,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError } from '@dc/core';
 import { readImageDir } from '../data/images.js';
 import { readNpy } from '../data/npy.js';
-import { checkPixelScale, imageTensor, jitterInput, type ImageInputSpec, type PixelScale } from './image-inputs.js';
+import { channelAxisOf, checkPixelScale, imageTensor, jitterInput, type ImageInputSpec } from './image-inputs.js';
+import { channelPair, mapChannels, type PixelScale } from './pixel-scale.js';
 
 /** Samples cut into batches, one tensor per batch (the model has one input). */
 export interface InputBatches {
@@ -72,7 +73,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec, undefined, pixels)), per);
     if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };
     const random = createRandom(jitterSeed);
-    const jittered = jitteredDraws(batches, (b) => jitterInput(tfjs, b, random, pixels));
+    const jittered = jitteredDraws(batches, (b) => jitterInput(tfjs, b, random, pixels, channelAxisOf(spec)));
     return { batches, samples: images.length, source: 'images', jittered };
   }
   const array = await readNpy(path);
@@ -90,10 +91,19 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
   for (let s = 0; s < n; s += per) {
     const m = Math.min(per, n - s);
     const raw = array.values.subarray(s * size, (s + m) * size);
-    const values = dtype === 'int32' ? Int32Array.from(raw) : pixels ? Float32Array.from(raw, (v) => v * pixels.scale + pixels.offset) : Float32Array.from(raw);
-    batches.push(tfjs.tensor(values, [m, ...array.shape.slice(1)], dtype));
+    const shape = [m, ...array.shape.slice(1)];
+    const values = dtype === 'int32' ? Int32Array.from(raw) : pixels ? scaledValues(raw, shape, channelAxisOf(spec), pixels) : Float32Array.from(raw);
+    batches.push(tfjs.tensor(values, shape, dtype));
   }
   return { batches, samples: n, source: 'npy' };
+}
+
+/** Raw values `raw × scale + offset`, per channel on `axis`. */
+function scaledValues(raw: ArrayLike<number>, shape: readonly number[], axis: number, pixels: PixelScale): Float32Array {
+  return mapChannels(raw, shape, axis, new Float32Array(raw.length), (v, c) => {
+    const [scale, offset] = channelPair(pixels, c);
+    return v * scale + offset;
+  });
 }
 
 /** Single-sample tensors concatenated into batches of `per`. */

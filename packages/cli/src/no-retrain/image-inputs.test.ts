@@ -1,7 +1,7 @@
 import { createRandom } from '@dc/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { imageTensor, inputScaling, jitterInput, pixelScaleOfRecord } from './image-inputs.js';
+import { checkPixelScale, imageTensor, jitterInput } from './image-inputs.js';
 
 describe('jitterInput', () => {
   const image = { name: 'ramp', width: 16, height: 16, rgb: Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 3) % 256) };
@@ -24,7 +24,7 @@ describe('jitterInput', () => {
   it('with a pixel scale, makes byte × scale + offset and moves it by one grey level (the scale), kept in the range of the bytes', async () => {
     await tf.setBackend('cpu');
     const spec = { name: 'in', shape: [1, 16, 16, 3], dtype: 'float32' };
-    const pixels = { scale: 2 / 255, offset: -1 };
+    const pixels = { scale: [2 / 255], offset: [-1] };
     const [plain, signed] = [imageTensor(tf, image, spec), imageTensor(tf, image, spec, 16, pixels)];
     const unit = plain.dataSync();
     const x = signed.dataSync();
@@ -39,7 +39,7 @@ describe('jitterInput', () => {
   });
 
   it('refuses a pixel scale for an int32 input (INVALID_OPTION), which takes the bytes as they are', () => {
-    expect(() => imageTensor(tf, image, { name: 'in', shape: [1, 16, 16, 3], dtype: 'int32' }, 16, { scale: 1, offset: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => imageTensor(tf, image, { name: 'in', shape: [1, 16, 16, 3], dtype: 'int32' }, 16, { scale: [1], offset: [0] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('moves an int32 input by whole grey levels, clamped to [0, 255]', async () => {
@@ -74,31 +74,34 @@ describe('imageTensor', () => {
   });
 });
 
-describe('pixelScaleOfRecord', () => {
-  it("takes a file's one scale and offset (one per channel, all equal) for photographs", () => {
-    expect(pixelScaleOfRecord('m.dcm', { scale: [2 / 255], offset: [-1] })).toEqual({ scale: 2 / 255, offset: -1 });
-    expect(pixelScaleOfRecord('m.dcm', { scale: [0.5, 0.5, 0.5], offset: [1, 1, 1] })).toEqual({ scale: 0.5, offset: 1 });
+describe('per-channel pixel scales (ImageNet mean and standard deviation)', () => {
+  const image = { name: 'ramp', width: 4, height: 2, rgb: Uint8Array.from({ length: 4 * 2 * 3 }, (_, i) => (i * 11) % 256) };
+  const pixels = { scale: [1 / (0.229 * 255), 1 / (0.224 * 255), 1 / (0.225 * 255)], offset: [-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225] };
+
+  it('scales each colour by its own pair, channels last or first, and jitters each by its own grey level within its own range', async () => {
+    await tf.setBackend('cpu');
+    const last = imageTensor(tf, image, { name: 'in', shape: [-1, 2, 4, 3], dtype: 'float32' }, 16, pixels);
+    const first = imageTensor(tf, image, { name: 'in', shape: [-1, 3, 2, 4], dtype: 'float32' }, 16, pixels);
+    const v = last.dataSync();
+    for (let i = 0; i < image.rgb.length; i++) expect(v[i]).toBeCloseTo(image.rgb[i] * pixels.scale[i % 3] + pixels.offset[i % 3], 4);
+    expect(Array.from(first.dataSync())).toEqual(Array.from(last.transpose([0, 3, 1, 2]).dataSync()));
+    const jittered = jitterInput(tf, first, createRandom(2), pixels, 1).dataSync();
+    const before = first.dataSync();
+    for (let i = 0; i < before.length; i++) {
+      const c = Math.floor(i / 8) % 3;
+      const step = Math.round((jittered[i] - before[i]) / pixels.scale[c]);
+      expect([-1, 0, 1]).toContain(step);
+      expect(jittered[i]).toBeGreaterThanOrEqual(pixels.offset[c] - 1e-5);
+      expect(jittered[i]).toBeLessThanOrEqual(255 * pixels.scale[c] + pixels.offset[c] + 1e-5);
+    }
+    tf.dispose([last, first]);
   });
 
-  it('reads no record, or scale 1 and offset 0 (float data taken as given), as nothing: photographs stay byte / 255', () => {
-    expect(pixelScaleOfRecord('m.dcm', undefined)).toBeUndefined();
-    expect(pixelScaleOfRecord('m.dcm', { scale: [1, 1, 1], offset: [0, 0, 0] })).toBeUndefined();
-  });
-
-  it('refuses a record whose channels differ (INVALID_OPTION naming the file, with a hint)', () => {
-    expect(() => pixelScaleOfRecord('m.dcm', { scale: [1 / 58.4, 1 / 57.1, 1 / 57.4], offset: [-2.1, -2.0, -1.8] })).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('m.dcm records a different input scale per channel'), hint: expect.stringContaining('--input-scale') }),
-    );
+  it('refuses a count that is not the input\'s channels (INVALID_OPTION with a hint), and takes one pair for any input', () => {
+    const grey = { name: 'grey', shape: [-1, 64, 64, 1], dtype: 'float32' };
+    expect(() => checkPixelScale(grey, pixels)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('has 1 channel(s)'), hint: expect.stringContaining('one number, or 1') }));
+    expect(() => checkPixelScale(grey, { scale: [2 / 255], offset: [-1] })).not.toThrow();
+    expect(() => checkPixelScale({ name: 'rgb', shape: [-1, 3, 32, 32], dtype: 'float32' }, pixels)).not.toThrow();
+    expect(() => checkPixelScale({ name: 'flat', shape: [-1, 784], dtype: 'float32' }, pixels)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });
-
-describe('inputScaling', () => {
-  it("takes the flags over the file's record, then the record, and says which", () => {
-    const record = { scale: [2 / 255], offset: [-1] };
-    expect(inputScaling({ inputScale: 1 }, 'm.dcm', record)).toEqual({ scale: 1, offset: 0, source: 'flags' });
-    expect(inputScaling({ inputOffset: 0.5 }, 'm.dcm', record)).toEqual({ scale: 1 / 255, offset: 0.5, source: 'flags' });
-    expect(inputScaling({}, 'm.dcm', record)).toEqual({ scale: 2 / 255, offset: -1, source: 'file' });
-    expect(inputScaling({}, 'm.dcm', undefined)).toBeUndefined();
-  });
-});
-

@@ -2,27 +2,13 @@
  * A photograph as a model input tensor, with tfjs: resized (bilinear) to the input's height and
  * width, grey (BT.601 luma) when the input has one channel, channels first when the input is `[n, 3, h, w]`,
  * values in [0, 1] for a float input, or `byte × scale + offset` with a {@link PixelScale} (a
- * model trained on [-1, 1] or on 0–255 floats), and [0, 255] for an int32 one. Free dimensions
- * take `freeSize`.
+ * model trained on [-1, 1] or on 0–255 floats; per channel for ImageNet's mean and standard
+ * deviation), and [0, 255] for an int32 one. Free dimensions take `freeSize`.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, type Preprocessing, type RandomSource } from '@dc/core';
+import { DcError, type RandomSource } from '@dc/core';
 import type { RgbImage } from '../data/images.js';
-
-/**
- * How a float input takes a photograph's bytes: `x = byte × scale + offset` (the CLI's
- * `--input-scale`, `--input-offset`), e.g. `{ scale: 2 / 255, offset: -1 }` for a model trained on
- * [-1, 1]. Without one: `byte / 255`.
- */
-export interface PixelScale {
-  readonly scale: number;
-  readonly offset: number;
-}
-
-/** The pixel scale of `--input-scale` / `--input-offset` when either is given (the other defaulting to 1/255 and 0), else undefined: byte / 255. */
-export function pixelScaleOf(o: { readonly inputScale?: number; readonly inputOffset?: number }): PixelScale | undefined {
-  return o.inputScale === undefined && o.inputOffset === undefined ? undefined : { scale: o.inputScale ?? 1 / 255, offset: o.inputOffset ?? 0 };
-}
+import { channelPair, mapChannels, type PixelScale } from './pixel-scale.js';
 
 /**
  * ITU-R BT.601 luma weights of R, G, B: how a one-channel input sees a colour photograph (the
@@ -30,49 +16,12 @@ export function pixelScaleOf(o: { readonly inputScale?: number; readonly inputOf
  */
 const LUMA = [0.2989, 0.587, 0.114];
 
-/**
- * The one scale and offset a `.dcm` file records for its input (`dc compress --input-scale`
- * records one for every channel), or `INVALID_OPTION` for a record whose channels differ, which
- * photographs here cannot take. Scale 1, offset 0 (float training data, taken as given) says
- * nothing about photographs: undefined, so they stay byte / 255 (and a `.npy` as given either way).
- */
-export function pixelScaleOfRecord(file: string, record: Preprocessing | undefined): PixelScale | undefined {
-  if (!record || record.scale.length === 0) return undefined;
-  const [scale, offset] = [record.scale[0], record.offset[0] ?? 0];
-  if (scale === 1 && offset === 0 && record.scale.every((s) => s === 1) && record.offset.every((b) => b === 0)) return undefined;
-  if (record.scale.some((s) => s !== scale) || record.offset.some((b) => b !== offset)) {
-    throw new DcError('INVALID_OPTION', `${file} records a different input scale per channel (scale ${record.scale.join('/')}, offset ${record.offset.join('/')}); --reference applies one to every input value`, {
-      option: 'input-scale',
-      hint: 'Pass --input-scale and --input-offset, or give --data a .npy of inputs already scaled (with --input-scale 1 --input-offset 0).',
-    });
-  }
-  return { scale, offset };
-}
-
-/** The pixel scale a command applies, and where it came from: its flags, or the file's record. */
-export type InputScaling = PixelScale & { readonly source: 'flags' | 'file' };
-
-/** The flags' pixel scale when either flag is given, else the file's record ({@link pixelScaleOfRecord}), else undefined: byte / 255. */
-export function inputScaling(o: { readonly inputScale?: number; readonly inputOffset?: number }, file: string, record: Preprocessing | undefined): InputScaling | undefined {
-  const flags = pixelScaleOf(o);
-  if (flags) return { ...flags, source: 'flags' };
-  const recorded = pixelScaleOfRecord(file, record);
-  return recorded ? { ...recorded, source: 'file' } : undefined;
-}
-
 /** A model input as the images are turned into it. */
 export interface ImageInputSpec {
   readonly name: string;
   /** With -1 for free dimensions. */
   readonly shape: readonly number[];
   readonly dtype: string;
-}
-
-/** `INVALID_OPTION` for a pixel scale given to an int32 input, which takes a photograph's bytes as they are. */
-export function checkPixelScale(spec: ImageInputSpec, pixels: PixelScale | undefined): void {
-  if (pixels && spec.dtype === 'int32') {
-    throw new DcError('INVALID_OPTION', `input ${spec.name} is int32: it takes a photograph's bytes (0–255) as they are, not scaled`, { option: 'input-scale', hint: 'Drop --input-scale / --input-offset for this model.' });
-  }
 }
 
 /** The layout `[batch, height, width, channels]` read from an input shape, or a `DATA_MISMATCH` for one that is not an image. */
@@ -87,6 +36,37 @@ export function imageLayout(spec: ImageInputSpec, freeSize = 256): { height: num
 }
 
 /**
+ * The channel axis of an input: that of its image layout (`[n, h, w, c]` last, `[n, 3, h, w]`
+ * second), else the last, as a file's per-channel record reads it.
+ */
+export function channelAxisOf(spec: ImageInputSpec): number {
+  try {
+    return imageLayout(spec).channelsFirst ? 1 : spec.shape.length - 1;
+  } catch {
+    return spec.shape.length - 1;
+  }
+}
+
+/**
+ * `INVALID_OPTION` for a pixel scale given to an int32 input, which takes a photograph's bytes as
+ * they are, and for one per channel whose count is not the input's channels.
+ */
+export function checkPixelScale(spec: ImageInputSpec, pixels: PixelScale | undefined): void {
+  if (!pixels) return;
+  if (spec.dtype === 'int32') {
+    throw new DcError('INVALID_OPTION', `input ${spec.name} is int32: it takes a photograph's bytes (0–255) as they are, not scaled`, { option: 'input-scale', hint: 'Drop --input-scale / --input-offset for this model.' });
+  }
+  const axis = channelAxisOf(spec);
+  const channels = spec.shape[axis];
+  if (pixels.scale.length > 1 && channels > 0 && pixels.scale.length !== channels) {
+    throw new DcError('INVALID_OPTION', `the input scaling gives ${pixels.scale.length} values, one per channel; input ${spec.name} [${spec.shape.join(', ')}] has ${channels} channel(s) (axis ${axis})`, {
+      option: 'input-scale',
+      hint: `Give --input-scale and --input-offset one number, or ${channels} (one per channel).`,
+    });
+  }
+}
+
+/**
  * One image as a batch of one for the input `spec`, its float values `pixels` (default byte / 255);
  * `INVALID_OPTION` for `pixels` with an int32 input, which takes the bytes as they are.
  */
@@ -97,26 +77,33 @@ export function imageTensor(tfjs: typeof tf, image: RgbImage, spec: ImageInputSp
     let x: tf.Tensor = tfjs.tensor3d(image.rgb, [image.height, image.width, 3], 'int32').toFloat();
     x = tfjs.image.resizeBilinear(x as tf.Tensor3D, [height, width]);
     if (channels === 1) x = x.mul(LUMA).sum(2, true);
+    // Scaled while channels are last: a list per channel broadcasts along them.
+    if (spec.dtype !== 'int32') x = pixels ? x.mul([...pixels.scale]).add([...pixels.offset]) : x.div(255);
     if (channelsFirst) x = x.transpose([2, 0, 1]);
     x = x.expandDims(0);
-    if (spec.dtype === 'int32') return x.round().clipByValue(0, 255).toInt();
-    return pixels ? x.mul(pixels.scale).add(pixels.offset) : x.div(255);
+    return spec.dtype === 'int32' ? x.round().clipByValue(0, 255).toInt() : x;
   });
 }
 
 /**
- * `x` (a batch made by {@link imageTensor} with the same `pixels`) with every value moved by −1, 0
- * or +1 grey level at random (1/255 for a float input, `pixels.scale` with a pixel scale, 1 for an
- * int32 one), kept in the range of the bytes 0–255: a change of the photograph no one can see,
- * under which the original model's outputs show what it cannot reproduce itself.
+ * `x` (a batch made by {@link imageTensor} with the same `pixels`, its channels on `channelAxis`,
+ * default the last) with every value moved by −1, 0 or +1 grey level at random (1/255 for a float
+ * input, its channel's scale with a pixel scale, 1 for an int32 one), kept in the range of the
+ * bytes 0–255: a change of the photograph no one can see, under which the original model's outputs
+ * show what it cannot reproduce itself.
  */
-export function jitterInput(tfjs: typeof tf, x: tf.Tensor, random: RandomSource, pixels?: PixelScale): tf.Tensor {
+export function jitterInput(tfjs: typeof tf, x: tf.Tensor, random: RandomSource, pixels?: PixelScale, channelAxis = x.rank - 1): tf.Tensor {
   const int = x.dtype === 'int32';
-  const step = int ? 1 : pixels ? Math.abs(pixels.scale) : 1 / 255;
-  const ends = int ? [0, 255] : pixels ? [pixels.offset, 255 * pixels.scale + pixels.offset] : [0, 1];
-  const [bottom, top] = [Math.min(...ends), Math.max(...ends)];
+  // Per channel: the step of one grey level and the values of bytes 0 and 255.
+  const bounds = Array.from({ length: x.shape[channelAxis] ?? 1 }, (_, c) => {
+    const [scale, offset] = int ? [1, 0] : pixels ? channelPair(pixels, c) : [1 / 255, 0];
+    const ends = [offset, 255 * scale + offset];
+    return { step: Math.abs(scale), bottom: Math.min(...ends), top: Math.max(...ends) };
+  });
   const values = x.dataSync();
-  const out = int ? new Int32Array(values.length) : new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.min(top, Math.max(bottom, values[i] + (random.int(3) - 1) * step));
+  const out = mapChannels(values, x.shape, channelAxis, int ? new Int32Array(values.length) : new Float32Array(values.length), (v, c) => {
+    const { step, bottom, top } = bounds[c];
+    return Math.min(top, Math.max(bottom, v + (random.int(3) - 1) * step));
+  });
   return tfjs.tensor(out, x.shape, x.dtype);
 }
