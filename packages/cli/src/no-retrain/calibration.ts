@@ -84,6 +84,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
       hint: "Save the inputs as one array of shape [samples, ...the model's input shape], preprocessed as the model expects.",
     });
   }
+  checkPixelScale(spec, pixels, array.shape[channelAxisOf(spec)]);
   const n = array.shape[0];
   const size = array.values.length / n;
   const dtype = spec.dtype === 'int32' ? 'int32' : 'float32';

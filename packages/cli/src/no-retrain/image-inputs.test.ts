@@ -103,5 +103,7 @@ describe('per-channel pixel scales (ImageNet mean and standard deviation)', () =
     expect(() => checkPixelScale(grey, { scale: [2 / 255], offset: [-1] })).not.toThrow();
     expect(() => checkPixelScale({ name: 'rgb', shape: [-1, 3, 32, 32], dtype: 'float32' }, pixels)).not.toThrow();
     expect(() => checkPixelScale({ name: 'flat', shape: [-1, 784], dtype: 'float32' }, pixels)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // A free channel axis takes a photograph's 3 colours.
+    expect(() => imageTensor(tf, image, { name: 'free', shape: [-1, 2, 4, -1], dtype: 'float32' }, 16, { scale: [1, 2], offset: [0, 0] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });

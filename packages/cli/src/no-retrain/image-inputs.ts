@@ -49,15 +49,15 @@ export function channelAxisOf(spec: ImageInputSpec): number {
 
 /**
  * `INVALID_OPTION` for a pixel scale given to an int32 input, which takes a photograph's bytes as
- * they are, and for one per channel whose count is not the input's channels.
+ * they are, and for one per channel whose count is not the input's channels (`channels`: the
+ * count of the data at hand, where the input leaves it free).
  */
-export function checkPixelScale(spec: ImageInputSpec, pixels: PixelScale | undefined): void {
+export function checkPixelScale(spec: ImageInputSpec, pixels: PixelScale | undefined, channels = spec.shape[channelAxisOf(spec)]): void {
   if (!pixels) return;
   if (spec.dtype === 'int32') {
     throw new DcError('INVALID_OPTION', `input ${spec.name} is int32: it takes a photograph's bytes (0–255) as they are, not scaled`, { option: 'input-scale', hint: 'Drop --input-scale / --input-offset for this model.' });
   }
   const axis = channelAxisOf(spec);
-  const channels = spec.shape[axis];
   if (pixels.scale.length > 1 && channels > 0 && pixels.scale.length !== channels) {
     throw new DcError('INVALID_OPTION', `the input scaling gives ${pixels.scale.length} values, one per channel; input ${spec.name} [${spec.shape.join(', ')}] has ${channels} channel(s) (axis ${axis})`, {
       option: 'input-scale',
@@ -72,7 +72,7 @@ export function checkPixelScale(spec: ImageInputSpec, pixels: PixelScale | undef
  */
 export function imageTensor(tfjs: typeof tf, image: RgbImage, spec: ImageInputSpec, freeSize = 256, pixels?: PixelScale): tf.Tensor {
   const { height, width, channels, channelsFirst } = imageLayout(spec, freeSize);
-  checkPixelScale(spec, pixels);
+  checkPixelScale(spec, pixels, channels);
   return tfjs.tidy(() => {
     let x: tf.Tensor = tfjs.tensor3d(image.rgb, [image.height, image.width, 3], 'int32').toFloat();
     x = tfjs.image.resizeBilinear(x as tf.Tensor3D, [height, width]);
