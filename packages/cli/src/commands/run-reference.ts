@@ -4,8 +4,8 @@
  * metrics and budget), for LayersModels (the file run by the sparse runtime) and GraphModels (the
  * file loaded by `tf.loadGraphModel` through `@dc/graph-model`'s handler).
  */
-import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
 import { readFile } from 'node:fs/promises';
+import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
 import { DcError, readGraphModelHeader, type Preprocessing } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { loadCompressedModel } from '@dc/sparse-runtime';
