@@ -1,44 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeContainer, densify, describeContainer } from '@dc/core';
-import { fileHandler } from '@dc/core/tfjs';
 import { huffmanDecoder } from '@dc/huffman';
 import { ransDecoder } from '@dc/rans';
-import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
-import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
 import { JITTER_DRAWS } from '../no-retrain/calibration.js';
-
-/** A small seeded conv net on 16×16 RGB images: conv 3×3×3×16 → relu → flatten → dense 4096 → 6, softmax. */
-async function savedConvNet(dir: string): Promise<string> {
-  await tf.setBackend('cpu');
-  const lm = tf.sequential({ name: 'tiny-conv' });
-  lm.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
-  lm.add(tf.layers.flatten({ name: 'flatten' }));
-  lm.add(tf.layers.dense({ units: 6, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  await lm.save(fileHandler(dir));
-  lm.dispose();
-  return join(dir, 'model.json');
-}
-
-/** `n` seeded 40×30 PNG photographs-to-be (smooth colour gradients plus noise). */
-function writePngs(dir: string, n: number, seed: number): void {
-  mkdirSync(dir, { recursive: true });
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  for (let k = 0; k < n; k++) {
-    const png = new PNG({ width: 40, height: 30 });
-    for (let i = 0; i < 40 * 30; i++) {
-      const x = i % 40;
-      const y = Math.floor(i / 40);
-      png.data.set([(x * 6 + k * 40) % 256, (y * 8 + 60 * rand()) % 256, (x * y + 255 * rand()) % 256, 255], i * 4);
-    }
-    writeFileSync(join(dir, `img-${k}.png`), PNG.sync.write(png));
-  }
-}
+import { savedConvNet, writePngs } from './conv-fixture.test-support.js';
 
 describe('dc compress --no-retrain --calibration', () => {
   let dir: string;

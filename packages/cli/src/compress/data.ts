@@ -6,6 +6,7 @@
 import { extname } from 'node:path';
 import { DcError, type Preprocessing } from '@dc/core';
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
+import { hasSplitFolders, isImageClassFolder } from '../data/image-classes.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import type { RecordedPreprocessing } from './settings.js';
@@ -58,7 +59,9 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
     : train.preprocessing
       ? { preprocessing: train.preprocessing, source: 'bytes' }
       : undefined;
-  const testPath = o.testData ?? (npy ? undefined : o.data);
+  // A .npy, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.
+  const oneSplit = npy || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
+  const testPath = o.testData ?? (oneSplit ? undefined : o.data);
   const test: DataSource | undefined = testPath
     ? { data: testPath, split: 'test', ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
     : undefined;

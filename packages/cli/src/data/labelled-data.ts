@@ -1,20 +1,22 @@
 /**
- * What `dc run` (and `dc compress`) read as data: an IDX folder (one split) or `.npy` arrays, checked
+ * What `dc run` (and `dc compress`) read as data: an IDX folder (one split), a folder of labelled
+ * photographs (a folder per class, optionally under `train/` and `test/`) or `.npy` arrays, checked
  * against the model's input and output, and turned into model inputs by the preprocessing the file
  * records (`x = raw · scale + offset`), or by the flags that override it.
  */
 import { extname } from 'node:path';
 import { DcError, sizeOfShape, type Preprocessing } from '@dc/core';
 import { readIdxFolder, type IDX_SPLITS } from './idx-set.js';
+import { isImageClassFolder, readImageClasses } from './image-classes.js';
 import { readNpy, type NumericArray } from './npy.js';
 
 /** Where the data comes from. */
 export interface DataSource {
-  /** An IDX folder, or a `.npy` file of inputs. */
+  /** An IDX folder, a folder of class folders of photographs (optionally under `train/`, `test/`), or a `.npy` file of inputs. */
   readonly data: string;
   /** A `.npy` file of integer class labels (with `.npy` inputs). */
   readonly labels?: string;
-  /** Which split of an IDX folder; default `test`. */
+  /** Which split of an IDX folder (or of a photograph folder with `train/` and `test/`); default `test`. */
   readonly split?: keyof typeof IDX_SPLITS;
   /** Only the first `limit` samples. */
   readonly limit?: number;
@@ -34,12 +36,14 @@ export const BYTE_PIXELS: Preprocessing = { scale: [1 / 255], offset: [0] };
 
 /**
  * Reads `source` for a model of `inputShape` and `classes` outputs, applying `preprocessing`;
- * `'auto'` scales byte data (IDX, uint8 `.npy`) by 1/255 and leaves other dtypes as they are.
+ * `'auto'` scales byte data (IDX, photographs, uint8 `.npy`) by 1/255 and leaves other dtypes as they are.
  */
 export async function readLabelledData(source: DataSource, inputShape: readonly number[], classes: number, preprocessing: Preprocessing | 'auto' | undefined): Promise<LabelledData> {
   const { inputs, labels } = extname(source.data) === '.npy'
     ? { inputs: await readNpy(source.data), labels: source.labels ? await readNpy(source.labels) : undefined }
-    : await readIdxFolder(source.data, source.split ?? 'test');
+    : (await isImageClassFolder(source.data))
+      ? await readImageClasses(source.data, source.split ?? 'test', inputShape)
+      : await readIdxFolder(source.data, source.split ?? 'test');
   const used = preprocessing === 'auto' ? (inputs.values instanceof Uint8Array ? BYTE_PIXELS : undefined) : preprocessing;
   const perSample = sizeOfShape(inputShape);
   const total = inputs.shape[0] ?? 0;

@@ -1,0 +1,42 @@
+/** A small seeded conv net on 16×16 RGB images and seeded PNG photographs, for the CLI's image tests. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileHandler } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
+
+/**
+ * A small seeded conv net on 16×16 RGB images: conv 3×3×3×16 → relu → flatten → dense 4096 → 6,
+ * softmax; with `fit`, compiled (Adam 1e-2, sparse categorical cross-entropy) and trained on it
+ * before it is saved, as a user's trained model.
+ */
+export async function savedConvNet(dir: string, fit?: { readonly xs: tf.Tensor; readonly ys: tf.Tensor; readonly epochs: number }): Promise<string> {
+  await tf.setBackend('cpu');
+  const lm = tf.sequential({ name: 'tiny-conv' });
+  lm.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
+  lm.add(tf.layers.flatten({ name: 'flatten' }));
+  lm.add(tf.layers.dense({ units: 6, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+  if (fit) {
+    lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    await lm.fit(fit.xs, fit.ys, { epochs: fit.epochs, batchSize: 16, shuffle: false, verbose: 0 });
+  }
+  await lm.save(fileHandler(dir));
+  lm.dispose();
+  return join(dir, 'model.json');
+}
+
+/** `n` seeded 40×30 PNG photographs-to-be (smooth colour gradients plus noise). */
+export function writePngs(dir: string, n: number, seed: number): void {
+  mkdirSync(dir, { recursive: true });
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let k = 0; k < n; k++) {
+    const png = new PNG({ width: 40, height: 30 });
+    for (let i = 0; i < 40 * 30; i++) {
+      const x = i % 40;
+      const y = Math.floor(i / 40);
+      png.data.set([(x * 6 + k * 40) % 256, (y * 8 + 60 * rand()) % 256, (x * y + 255 * rand()) % 256, 255], i * 4);
+    }
+    writeFileSync(join(dir, `img-${k}.png`), PNG.sync.write(png));
+  }
+}
