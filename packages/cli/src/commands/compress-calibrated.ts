@@ -99,7 +99,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   const pixels = pixelScaleOf(o);
   const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}) };
   try {
-    calibration = await readInputBatches(tfjs, o.calibration, target.input, reading);
+    calibration = await readInputBatches(tfjs, o.calibration, target.input, { ...reading, split: 'train' });
     test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, reading) : undefined;
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));

@@ -54,4 +54,12 @@ describe('dc compress and dc run on photographs in class folders', () => {
     const train = JSON.parse((await dc('run', out, '--data', photos, '--split', 'train', '--json')).stdout);
     expect(train.samples).toBe(60);
   }, 120_000);
+
+  it('dc compress --no-retrain calibrates on train/ and tests on test/ of the same folder', async () => {
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'calibrated.dcm'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.calibrationSamples).toBe(60);
+    expect(result.testSamples).toBe(20);
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { isImageClassFolder, readImageClasses } from './image-classes.js';
+import { isImageClassFolder, readClassPhotographs, readImageClasses } from './image-classes.js';
 import { BYTE_PIXELS, readLabelledData } from './labelled-data.js';
 
 /** `n` solid `rgb` PNGs of 6×5 pixels in `dir`. */
@@ -62,6 +62,10 @@ describe('photographs in class folders', () => {
     expect(await isImageClassFolder(flat)).toBe(true);
     expect(await isImageClassFolder(join(flat, 'empty'))).toBe(false);
     expect(await isImageClassFolder(join(root, 'nowhere'))).toBe(false);
+    // A folder of photographs (with a subfolder) is read as photographs, not as classes.
+    solid(join(flat, 'a-first', 'nested'), 1, RED);
+    expect(await isImageClassFolder(join(flat, 'a-first'))).toBe(false);
+    expect(await readClassPhotographs(split, 'train')).toHaveLength(20);
     const onlyTrain = join(root, 'only-train');
     solid(join(onlyTrain, 'train', 'red'), 1, RED);
     await expect(readImageClasses(onlyTrain, 'test', [4, 4, 3])).rejects.toMatchObject({ code: 'DATASET_NOT_FOUND', hint: expect.stringContaining(join(onlyTrain, 'test')) });

@@ -11,7 +11,7 @@ import { createRandom, DcError } from '@dc/core';
 import { importTfjsPackage, shuffledIndices } from '@dc/core/tfjs';
 import { imageTensor } from '../no-retrain/image-inputs.js';
 import type { IDX_SPLITS } from './idx-set.js';
-import { IMAGE_EXTENSIONS, readImage } from './images.js';
+import { IMAGE_EXTENSIONS, readImage, type RgbImage } from './images.js';
 import type { NumericArray } from './npy.js';
 
 async function subfolders(dir: string): Promise<string[]> {
@@ -29,28 +29,20 @@ export async function hasSplitFolders(dir: string): Promise<boolean> {
 
 /**
  * Whether `dir` holds labelled photographs: a folder per class with images in it, directly or
- * under `train/` / `test/` (an IDX folder holds files only).
+ * under `train/` / `test/`, and no photograph of its own (an IDX folder holds files only, a folder
+ * of photographs its photographs).
  */
 export async function isImageClassFolder(dir: string): Promise<boolean> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) return false;
+  if (!info?.isDirectory() || (await readdir(dir)).some(isImage)) return false;
   const subs = await subfolders(dir);
   const root = (await hasSplitFolders(dir)) ? join(dir, subs.includes('train') ? 'train' : 'test') : dir;
   for (const c of await subfolders(root)) if ((await readdir(join(root, c))).some(isImage)) return true;
   return false;
 }
 
-/**
- * The class names of `dir`'s `split` (sorted), and the photographs' bytes `[n, h, w, c]` for an
- * input `[h, w, c]` with their labels, in a fixed shuffled order (seed 1).
- */
-export async function readImageClasses(dir: string, split: keyof typeof IDX_SPLITS, inputShape: readonly number[]): Promise<{ inputs: NumericArray; labels: NumericArray; classes: string[] }> {
-  const [height, width, channels] = inputShape;
-  if (inputShape.length !== 3 || (channels !== 1 && channels !== 3)) {
-    throw new DcError('DATA_MISMATCH', `${dir} holds photographs; the model input [${inputShape.join(', ')}] is not an image [height, width, 1 or 3]`, {
-      hint: 'Give a .npy array of inputs in the model\'s input shape (with --labels), or an IDX folder.',
-    });
-  }
+/** The photographs of `dir`'s `split` (every class folder, sorted) with their labels, and the class names. */
+async function classFiles(dir: string, split: keyof typeof IDX_SPLITS): Promise<{ files: Array<{ path: string; label: number }>; classes: string[] }> {
   const subs = await subfolders(dir);
   const hasSplits = await hasSplitFolders(dir);
   if (hasSplits && !subs.includes(split)) {
@@ -70,6 +62,32 @@ export async function readImageClasses(dir: string, split: keyof typeof IDX_SPLI
   if (files.length === 0) {
     throw new DcError('BAD_DATA_FILE', `${root} holds no class folder with PNG or JPEG photographs`, { hint: 'Lay the photographs out as <folder>/<class>/<image>.png (classes in sorted name order: label 0 first).' });
   }
+  return { files, classes };
+}
+
+/**
+ * The photographs of `dir`'s `split` as decoded images, class by class (for calibration and test
+ * inputs, which need no labels).
+ */
+export async function readClassPhotographs(dir: string, split: keyof typeof IDX_SPLITS): Promise<RgbImage[]> {
+  const { files } = await classFiles(dir, split);
+  const out: RgbImage[] = [];
+  for (const f of files) out.push(await readImage(f.path));
+  return out;
+}
+
+/**
+ * The class names of `dir`'s `split` (sorted), and the photographs' bytes `[n, h, w, c]` for an
+ * input `[h, w, c]` with their labels, in a fixed shuffled order (seed 1).
+ */
+export async function readImageClasses(dir: string, split: keyof typeof IDX_SPLITS, inputShape: readonly number[]): Promise<{ inputs: NumericArray; labels: NumericArray; classes: string[] }> {
+  const [height, width, channels] = inputShape;
+  if (inputShape.length !== 3 || (channels !== 1 && channels !== 3)) {
+    throw new DcError('DATA_MISMATCH', `${dir} holds photographs; the model input [${inputShape.join(', ')}] is not an image [height, width, 1 or 3]`, {
+      hint: 'Give a .npy array of inputs in the model\'s input shape (with --labels), or an IDX folder.',
+    });
+  }
+  const { files, classes } = await classFiles(dir, split);
   // A fixed shuffle (seed 1), as Keras shuffles: the last rows, which dc compress holds out for validation, hold every class.
   const order = shuffledIndices(files.length, createRandom(1));
   const shuffled = Array.from(order, (i) => files[i]);

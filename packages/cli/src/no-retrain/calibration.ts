@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError } from '@dc/core';
+import { isImageClassFolder, readClassPhotographs } from '../data/image-classes.js';
 import { readImageDir } from '../data/images.js';
 import { readNpy } from '../data/npy.js';
 import { channelAxisOf, checkPixelScale, imageTensor, jitterInput, type ImageInputSpec } from './image-inputs.js';
@@ -54,12 +55,15 @@ export interface ReadInputOptions {
    * for an int32 input.
    */
   readonly pixels?: PixelScale;
+  /** Photographs in class folders split into `train/` and `test/`: which split to read (default `test`; calibration reads `train`). */
+  readonly split?: 'train' | 'test';
 }
 
 /**
- * Reads `path` (a folder of `.png` / `.jpg` photographs, or a `.npy` array `[n, ...input shape]`)
- * for the model input `spec` (`-1`: any size): `DATA_MISMATCH` when the array's shape does not
- * fit, `BAD_DATA_FILE` when nothing can be read.
+ * Reads `path` (a folder of `.png` / `.jpg` photographs, photographs in class folders: those of
+ * `o.split`, or a `.npy` array `[n, ...input shape]`) for the model input `spec` (`-1`: any
+ * size): `DATA_MISMATCH` when the array's shape does not fit, `BAD_DATA_FILE` when nothing can be
+ * read.
  */
 export async function readInputBatches(tfjs: typeof tf, path: string, spec: ImageInputSpec, o: ReadInputOptions = {}): Promise<InputBatches> {
   const { jitterSeed, pixels } = o;
@@ -69,7 +73,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs or a .npy file to --calibration / --data.' });
   });
   if (info.isDirectory()) {
-    const images = await readImageDir(path);
+    const images = (await isImageClassFolder(path)) ? await readClassPhotographs(path, o.split ?? 'test') : await readImageDir(path);
     const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec, undefined, pixels)), per);
     if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };
     const random = createRandom(jitterSeed);
