@@ -10,6 +10,10 @@
 #   bash scripts/device-webgpu-check.sh run       # there: run with carry [".device-webgpu", ".gl"],
 #                                                 # timeout_s 540; writes $OUT/device-webgpu.json
 #
+# The check: the conformance cases, the shipped LeNet files and the Fashion-MNIST example's ResNet
+# and MobileNet against the cpu backend, then their timing (batch 1 to 10,000). Its JSON, wrapped
+# with the command, date and load, is packages/sparse-runtime/figures/webgpu-device.json.
+#
 # Headless Chromium cannot go there: Debian's chromium and its libraries are about 300 MB
 # installed, beyond the 64 MiB a call may carry, and the machine has no package registry. Dawn is
 # Chromium's WebGPU implementation, so the same WGSL runs on the same stack below the browser.
@@ -33,12 +37,13 @@ prepare() {
   [ -f "$DIR/node_modules/webgpu/dist/linux-x64/dawn.node.xz" ] || xz -T0 -6 -c "$webgpu/dist/linux-x64/dawn.node" >"$DIR/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
   # The check and everything it imports (tfjs included) in one ES module; `webgpu` stays outside.
   (cd packages/sparse-runtime && node --import tsx test-device/bundle.ts "../../$DIR/check.mjs")
-  # The Vulkan loader, as the device tool's README says (the NVIDIA driver brings its own ICD).
-  if [ ! -d .gl ]; then
+  # The Vulkan loader and GLVND, as the device tool's README says: the NVIDIA driver brings its
+  # own ICD, libGLX_nvidia, which yields no Vulkan instance without GLVND's dispatch libraries.
+  if [ ! -f .gl/libglvnd0_*.deb ]; then
     mkdir -p .gl /tmp/amd64/partial
     local o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
     # shellcheck disable=SC2086
-    apt-get $o update >/dev/null && (cd .gl && apt-get $o download libvulkan1)
+    apt-get $o update >/dev/null && (cd .gl && apt-get $o download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2)
   fi
   du -sh "$DIR" .gl
 }
@@ -46,8 +51,13 @@ prepare() {
 run() {
   for f in .gl/*.deb; do [ -e "$f" ] && dpkg -x "$f" /; done
   ldconfig
-  local icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-  [ -f "$icd" ] && export VK_ICD_FILENAMES="$icd" VK_DRIVER_FILES="$icd"
+  # The NVIDIA driver's Vulkan ICD: where the device machine mounts it, else where Debian puts it.
+  local icd
+  for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json ''; do
+    [ -f "$icd" ] && break
+  done
+  [ -n "$icd" ] && export VK_ICD_FILENAMES="$icd" VK_DRIVER_FILES="$icd"
+  echo "Vulkan driver: ${VK_ICD_FILENAMES:-none found}"
   local bin=/tmp/dc-node
   mkdir -p "$bin"
   xz -dc "$DIR/node.xz" >"$bin/node"

@@ -28,6 +28,25 @@ const ms = (n) => (n >= 100 ? int(n) : n.toPrecision(3));
 const percent = (fraction) => `${fixed(fraction * 100, 2)}%`;
 const row = (cells) => `| ${cells.join(' | ')} |`;
 
+/** The WebGPU timing table: per model and batch size, alone and side by side with tfjs-backend-webgpu. */
+function webGpuTimingTable(runs) {
+  const lines = [
+    row(['model (kept weights)', 'where', 'batch', 'webgpu alone', 'side by side: webgpu (sparse)', 'tfjs-backend-webgpu (dense)', 'speed-up']),
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [r, where] of runs) {
+    r.results.forEach((x, i) => {
+      const t = r.tfjsWebGpu?.find((y) => y.batch === x.batch);
+      const first = i === 0;
+      lines.push(row([
+        first ? `${r.model} (${int(r.keptWeights)})` : '', first ? `${where} (${r.adapter})` : '', int(x.batch),
+        `${int(x.samplesPerSecond)} samples/s (${ms(x.msPerBatch)} ms)`, t ? `${ms(t.webgpuMs)} ms` : '', t ? `${ms(t.tfjsWebGpuMs)} ms` : '', t ? `${fixed(t.speedup, 1)}×` : '',
+      ]));
+    });
+  }
+  return lines.join('\n');
+}
+
 /** One renderer per kind of saved output; each returns the markdown table. */
 const RENDERERS = {
   /** `pnpm bench --only runtime --json`: the cpu backend against dense tfjs-wasm, per file and batch size. */
@@ -56,22 +75,20 @@ const RENDERERS = {
    * Node (Dawn) and in headless Chromium.
    */
   'webgpu-bench'(output) {
-    const lines = [
-      row(['model (kept weights)', 'where', 'batch', 'webgpu alone', 'side by side: webgpu (sparse)', 'tfjs-backend-webgpu (dense)', 'speed-up']),
-      '|---|---|---:|---:|---:|---:|---:|',
+    return webGpuTimingTable([...output.webgpu.map((r) => [r, 'Node, Dawn']), ...(output['webgpu-browser'] ?? []).map((r) => [r, r.where])]);
+  },
+  /**
+   * `bash scripts/device-webgpu-check.sh run` on a machine with a real GPU: the conformance checks
+   * (how many within the tolerance, the worst error), then the timing as `webgpu-bench` shows it.
+   */
+  'webgpu-device'(output) {
+    const worst = output.rows.reduce((a, r) => (r.maxRelativeError > a.maxRelativeError ? r : a));
+    const summary = [
+      row(['adapter', 'conformance checks within ' + output.tolerance.toExponential(0), 'worst relative error', 'whole check']),
+      '|---|---:|---|---:|',
+      row([output.adapter, `${output.passed} of ${output.passed + output.failed}`, `${worst.maxRelativeError.toExponential(2)} (${worst.name}, batch ${int(worst.batch)})`, `${int(output.seconds)} s`]),
     ];
-    const rowsOf = (r, where) =>
-      r.results.forEach((x, i) => {
-        const t = r.tfjsWebGpu?.find((y) => y.batch === x.batch);
-        const first = i === 0;
-        lines.push(row([
-          first ? `${r.model} (${int(r.keptWeights)})` : '', first ? `${where} (${r.adapter})` : '', int(x.batch),
-          `${int(x.samplesPerSecond)} samples/s (${ms(x.msPerBatch)} ms)`, t ? `${ms(t.webgpuMs)} ms` : '', t ? `${ms(t.tfjsWebGpuMs)} ms` : '', t ? `${fixed(t.speedup, 1)}×` : '',
-        ]));
-      });
-    for (const r of output.webgpu) rowsOf(r, 'Node, Dawn');
-    for (const r of output['webgpu-browser'] ?? []) rowsOf(r, r.where);
-    return lines.join('\n');
+    return [...summary, '', webGpuTimingTable(output.timing.map((r) => [r, 'Node, Dawn']))].join('\n');
   },
   /**
    * `pnpm figures:memory`: the runtime's peak activation memory per model, per sample (batch norms

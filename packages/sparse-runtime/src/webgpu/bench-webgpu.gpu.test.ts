@@ -33,4 +33,18 @@ describe('runWebGpuBench', () => {
     }
     expect(formatWebGpuBench(r)).toContain('tfjs-backend-webgpu (dense)');
   });
+
+  it.skipIf(env.reason !== undefined)(`compares with the tfjs it is given (a bundle cannot import tfjs by name)${env.reason ? ` (skipped: ${env.reason})` : ''}`, async () => {
+    // tfjs-backend-webgpu registers its backend when imported, and only where navigator.gpu exists.
+    const g = globalThis as { navigator?: { gpu?: GPU } };
+    if (!g.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...g.navigator, gpu: env.gpu }, configurable: true });
+    const tf = await import('@tensorflow/tfjs');
+    await import('@tensorflow/tfjs-backend-webgpu');
+    const asked: string[] = [];
+    const given = { ...tf, setBackend: (name: string) => (asked.push(name), tf.setBackend(name)) } as typeof tf;
+    const r = await runWebGpuBench({ gpu: env.gpu, tfjs: given, model: randomModel(1004, 'mlp'), batches: [3], minMs: 20 });
+    expect(asked[0]).toBe('webgpu');
+    expect(r.tfjsWebGpu!.map((x) => x.batch)).toEqual([3]);
+    expect(r.tfjsWebGpu![0].maxRelativeError).toBeLessThanOrEqual(1e-5);
+  });
 });

@@ -34,6 +34,12 @@ export interface WebGpuBenchOptions {
   readonly minMs?: number;
   /** The `GPU` to use; default `navigator.gpu`, else Dawn from the `webgpu` package. */
   readonly gpu?: GPU;
+  /**
+   * tfjs with `@tensorflow/tfjs-backend-webgpu` already imported (so its `webgpu` backend is
+   * registered on `navigator.gpu`), for the comparison; default: both imported here by name, which
+   * a bundle that inlines its modules cannot do.
+   */
+  readonly tfjs?: typeof tfTypes;
 }
 
 /** What {@link runWebGpuBench} measured. */
@@ -131,7 +137,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions = {}): Promise<
     backend.dispose();
   }
   if (options.compareTfjs === false) return measured;
-  const tfjs = await tfjsOnWebGpu(gpu);
+  const tfjs = options.tfjs ? { tf: options.tfjs } : await tfjsOnWebGpu(gpu);
   if ('skipped' in tfjs) return { ...measured, tfjsWebGpuSkipped: tfjs.skipped };
   return { ...measured, tfjsWebGpu: await benchAgainstTfjs(tfjs.tf, model, { batches, minMs }) };
 }

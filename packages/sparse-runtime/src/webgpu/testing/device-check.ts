@@ -45,6 +45,10 @@ export interface DeviceCheckOptions {
   readonly batches?: readonly number[];
   /** Progress lines (to stderr, say). */
   readonly log?: (line: string) => void;
+  /** The `GPU` to check; default Dawn from the `webgpu` package. */
+  readonly gpu?: GPU;
+  /** tfjs with tfjs-backend-webgpu registered, for the side-by-side timing (see `WebGpuBenchOptions.tfjs`). */
+  readonly tfjs?: typeof tf;
 }
 
 /** Runs the check on the machine's WebGPU adapter (Dawn in Node; `VK_ICD_FILENAMES` picks the Vulkan driver). */
@@ -52,10 +56,10 @@ export async function runDeviceCheck(o: DeviceCheckOptions): Promise<DeviceCheck
   const t0 = performance.now();
   const log = o.log ?? (() => undefined);
   const tolerance = 1e-5;
-  const env = await nodeGpu();
-  if (!env.gpu) throw new Error(`no WebGPU in Node: ${env.reason}`);
+  const gpu = o.gpu ?? (await nodeGpu()).gpu;
+  if (!gpu) throw new Error(`no WebGPU in Node: ${(await nodeGpu()).reason}`);
   await tf.setBackend('cpu');
-  const backend = await createWebGpuBackend({ gpu: env.gpu, powerPreference: 'high-performance' });
+  const backend = await createWebGpuBackend({ gpu, powerPreference: 'high-performance' });
   log(`adapter: ${backend.adapterInfo}`);
   const rows: DeviceCheckRow[] = [];
   const record = (name: string, batch: number, error: number, message?: string) => {
@@ -100,7 +104,7 @@ export async function runDeviceCheck(o: DeviceCheckOptions): Promise<DeviceCheck
   const timing: DeviceCheckResult['timing'][number][] = [];
   for (const file of o.files) {
     log(`timing ${file}`);
-    timing.push({ file, ...(await runWebGpuBench({ file, gpu: env.gpu, batches: o.batches ?? [1, 100, 1000, 10000], minMs: 1000 })) });
+    timing.push({ file, ...(await runWebGpuBench({ file, gpu, tfjs: o.tfjs, batches: o.batches ?? [1, 100, 1000, 10000], minMs: 1000 })) });
   }
   const failed = rows.filter((r) => !r.pass).length;
   return { adapter: timing[0]?.adapter ?? '', tolerance, passed: rows.length - failed, failed, rows, timing, seconds: (performance.now() - t0) / 1000 };
