@@ -119,7 +119,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--validation-split <x>', 'fraction of the training data held out for the per-stage accuracy (default 0.1)', positiveNumber('--validation-split'))
     .option('--train-limit <n>', 'train on the first N samples only', positiveInt('--train-limit'))
     .option('--test-limit <n>', 'measure the file on the first N test samples only', positiveInt('--test-limit'))
-    .option('--input-scale <x>', 'x = raw × scale + offset, recorded in the file (default: byte data × 1/255, float data as given); with --calibration, photographs are byte data (e.g. 0.00784 and -1 for a model trained on [-1, 1]); dc run applies the record', finiteNumbers('--input-scale'))
+    .option('--input-scale <x>', 'x = raw × scale + offset, recorded in the file (default: byte data × 1/255, float data as given; as given for a LayersModel whose first layer is a Rescaling); with --calibration, photographs are byte data (e.g. 0.00784 and -1 for a model trained on [-1, 1]); dc run applies the record', finiteNumbers('--input-scale'))
     .option('--input-offset <x>', 'see --input-scale', finiteNumbers('--input-offset'))
     .option('--from-logits', 'the model outputs logits (a linear last layer) and was saved without a compiled loss that says so')
     .addOption(new Option('--backend <name>', 'runtime backend that runs the written file').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))

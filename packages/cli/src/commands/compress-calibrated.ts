@@ -16,6 +16,7 @@ import { readInputBatches, type InputBatches } from '../no-retrain/calibration.j
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
+import { UNSCALED } from '../compress/input-rescaling.js';
 
 /** Options of {@link compressCalibrated}. */
 export interface CalibratedOptions {
@@ -96,7 +97,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   let calibration: InputBatches | undefined;
   let test: typeof calibration;
   // Photographs come with jittered copies (what the original cannot reproduce is then not judged), unless --judge-unstable.
-  const pixels = pixelScaleOf(o);
+  const pixels = pixelScaleOf(o) ?? (target.rawInput ? UNSCALED : undefined);
   const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}) };
   try {
     calibration = await readInputBatches(tfjs, o.calibration, target.input, { ...reading, split: 'train' });

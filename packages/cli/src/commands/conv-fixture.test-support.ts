@@ -8,12 +8,14 @@ import { PNG } from 'pngjs';
 /**
  * A small seeded conv net on 16×16 RGB images: conv 3×3×3×16 → relu → flatten → dense 4096 → 6,
  * softmax; with `fit`, compiled (Adam 1e-2, sparse categorical cross-entropy) and trained on it
- * before it is saved, as a user's trained model.
+ * before it is saved, as a user's trained model. With `rescaling`, a `Rescaling` layer of that scale
+ * comes first (as in Keras' image tutorials), so the model takes raw bytes.
  */
-export async function savedConvNet(dir: string, fit?: { readonly xs: tf.Tensor; readonly ys: tf.Tensor; readonly epochs: number }): Promise<string> {
+export async function savedConvNet(dir: string, fit?: { readonly xs: tf.Tensor; readonly ys: tf.Tensor; readonly epochs: number }, rescaling?: number): Promise<string> {
   await tf.setBackend('cpu');
   const lm = tf.sequential({ name: 'tiny-conv' });
-  lm.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
+  if (rescaling !== undefined) lm.add(tf.layers.rescaling({ inputShape: [16, 16, 3], scale: rescaling, name: 'rescaling' }));
+  lm.add(tf.layers.conv2d({ ...(rescaling === undefined ? { inputShape: [16, 16, 3] } : {}), filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
   lm.add(tf.layers.flatten({ name: 'flatten' }));
   lm.add(tf.layers.dense({ units: 6, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
   if (fit) {

@@ -62,4 +62,24 @@ describe('dc compress and dc run on photographs in class folders', () => {
     expect(result.calibrationSamples).toBe(60);
     expect(result.testSamples).toBe(20);
   }, 120_000);
+
+  it("gives a model that starts with Keras' Rescaling(1/255) the photographs' bytes, records scale 1, and runs the file on them", async () => {
+    const train = await readLabelledData({ data: photos, split: 'train' }, [16, 16, 3], 6, { scale: [1], offset: [0] });
+    const [xs, ys] = [tf.tensor4d(train.inputs, [train.count, 16, 16, 3]), tf.tensor1d(train.labels!, 'float32')];
+    const rescaled = await savedConvNet(join(dir, 'rescaled'), { xs, ys, epochs: 10 }, 1 / 255);
+    tf.dispose([xs, ys]);
+    const out = join(dir, 'rescaled.dcm');
+    const r = await dc('compress', rescaled, '--data', photos, '-o', out, '--sparsity', '0.5', '--bits', '4', '--cluster-epochs', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.preprocessing).toMatchObject({ source: 'rescaling', recorded: { scale: [1], offset: [0] } });
+    expect([result.baselineTestError, result.testError]).toEqual([0, 0]);
+    const inspect = await dc('inspect', out);
+    expect(inspect.stdout).toMatch(/rescaling\s+rescale/);
+    const run = JSON.parse((await dc('run', out, '--data', photos, '--json')).stdout);
+    expect([run.samples, run.testError]).toEqual([20, 0]);
+    // Post-training too: the calibration photographs go in as bytes.
+    const calibrated = JSON.parse((await dc('compress', rescaled, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'rescaled-calibrated.dcm'), '--json')).stdout);
+    expect(calibrated.testFidelity.outputs[0].top1Agreement).toBe(1);
+  }, 180_000);
 });

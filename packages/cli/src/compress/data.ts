@@ -9,6 +9,7 @@ import { readLabelledData, type DataSource, type LabelledData } from '../data/la
 import { hasSplitFolders, isImageClassFolder } from '../data/image-classes.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
+import { UNSCALED } from './input-rescaling.js';
 import type { RecordedPreprocessing } from './settings.js';
 
 /** Where `dc compress` reads its data. */
@@ -38,8 +39,11 @@ export interface CompressData {
   readonly preprocessing?: RecordedPreprocessing;
 }
 
-/** Reads and checks the data for a model of `inputShape` with `classes` outputs. */
-export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], classes: number, needTraining: boolean): Promise<CompressData> {
+/**
+ * Reads and checks the data for a model of `inputShape` with `classes` outputs; `rawInput`: the
+ * model rescales its input itself (a `Rescaling` first), so without flags the data is given as it is.
+ */
+export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], classes: number, needTraining: boolean, rawInput = false): Promise<CompressData> {
   const flags: Preprocessing | undefined = pixelScaleOf(o, { scale: 1, offset: 0 });
   checkPixelScale({ name: 'input', shape: [-1, ...inputShape], dtype: 'float32' }, flags);
   if (!o.data) {
@@ -53,12 +57,15 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
     throw new DcError('INVALID_OPTION', `${o.data}: .npy inputs need --labels <labels.npy>`, { option: 'labels', hint: 'Save the integer class labels with np.save and pass them with --labels.' });
   }
   const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
-  const train = await readLabelledData(trainSource, inputShape, classes, flags ?? 'auto');
+  const given = flags ?? (rawInput ? UNSCALED : undefined);
+  const train = await readLabelledData(trainSource, inputShape, classes, given ?? 'auto');
   const preprocessing: RecordedPreprocessing | undefined = flags
     ? { preprocessing: flags, source: 'flags' }
-    : train.preprocessing
-      ? { preprocessing: train.preprocessing, source: 'bytes' }
-      : undefined;
+    : rawInput
+      ? { preprocessing: UNSCALED, source: 'rescaling' }
+      : train.preprocessing
+        ? { preprocessing: train.preprocessing, source: 'bytes' }
+        : undefined;
   // A .npy, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.
   const oneSplit = npy || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
   const testPath = o.testData ?? (oneSplit ? undefined : o.data);

@@ -136,6 +136,9 @@ export function resolveSettings(flags: SettingsFlags): CompressSettings {
 /** What a run records about its input scaling and where it came from. */
 export interface RecordedPreprocessing {
   readonly preprocessing: Preprocessing;
-  /** `flags`, or the default for the data (`bytes`: IDX or uint8 `.npy` pixels × 1/255; `float`: as given). */
-  readonly source: 'flags' | 'bytes' | 'float';
+  /**
+   * `flags`, or the default for the data (`bytes`: IDX or uint8 `.npy` pixels × 1/255; `float`: as
+   * given; `rescaling`: as given, since the model's first layer is a `Rescaling` that scales them).
+   */
+  readonly source: 'flags' | 'bytes' | 'float' | 'rescaling';
 }

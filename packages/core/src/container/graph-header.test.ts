@@ -50,6 +50,18 @@ describe('format v2: graphs, op sets and preprocessing', () => {
     expect(codeOf(() => readContainerHeader(reframe(v1.header, v1.sections, 1)))).toBe('BAD_HEADER'); // and may not claim one
   });
 
+  it('op set 3: a rescale node (Rescaling) round-trips, needs op set 3, and its numbers are bounded', () => {
+    const conv = tinyConvModel();
+    const model = { ...conv, layers: [{ name: 'rescale', config: { kind: 'rescale' as const, scale: 1 / 255, offset: -0.5 }, params: {} }, ...conv.layers] };
+    const { bytes, header, sections } = fileOf(model);
+    expect(header.opset).toBe(3);
+    expect(toDenseModel(decodeContainer(bytes)).layers[0].config).toEqual({ kind: 'rescale', scale: 1 / 255, offset: -0.5 });
+    expect(codeOf(() => decodeContainer(reframe({ ...header, opset: 2 }, sections)))).toBe('BAD_HEADER');
+    const huge = structuredClone(header) as unknown as { model: { layers: { config: Json }[] } };
+    huge.model.layers[0].config.scale = 1e9 as never;
+    expect(codeOf(() => decodeContainer(reframe(huge, sections)))).toBe('BAD_HEADER');
+  });
+
   it('refuses tensors that do not match the nodes: missing, extra, or of the wrong shape', () => {
     const { header, sections } = fileOf(tinyConvModel());
     const without = { ...header, tensors: header.tensors.filter((t) => t.key !== 'conv1/bias') };

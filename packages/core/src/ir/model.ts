@@ -145,6 +145,16 @@ export interface DropoutConfig {
   readonly variant?: 'dropout' | 'spatialDropout1d' | 'gaussianNoise' | 'gaussianDropout' | 'alphaDropout';
 }
 
+/**
+ * `y = x · scale + offset`, element-wise (Keras' and tfjs's `Rescaling` layer, e.g. bytes to
+ * [0, 1] or [−1, 1] inside the model). Op set 3.
+ */
+export interface RescaleConfig {
+  readonly kind: 'rescale';
+  readonly scale: number;
+  readonly offset: number;
+}
+
 /** Element-wise merge of inputs of equal shape (`subtract`: exactly two, first minus second). */
 export interface MergeConfig {
   readonly kind: 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
@@ -170,6 +180,7 @@ export type LayerConfig =
   | PermuteConfig
   | ActivationConfig
   | DropoutConfig
+  | RescaleConfig
   | MergeConfig
   | ConcatenateConfig;
 

@@ -11,13 +11,15 @@ import { addOp, averageOp, concatenateOp, maximumOp, minimumOp, multiplyOp, subt
 import type { OpSpec } from './op-spec.js';
 import { avgPool2dOp, globalAvgPool2dOp, globalMaxPool2dOp, maxPool2dOp } from './pool.js';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.js';
+import { rescaleOp } from './rescale.js';
 import { cropping2dOp, zeroPadding2dOp } from './spatial.js';
 
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
- * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers.
+ * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
+ * 3: `rescale`.
  */
-export const OPSET = 2;
+export const OPSET = 3;
 
 /** Every op kind → its table entry. */
 export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
@@ -36,6 +38,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   permute: permuteOp,
   activation: activationOp,
   dropout: dropoutOp,
+  rescale: rescaleOp,
   add: addOp,
   subtract: subtractOp,
   multiply: multiplyOp,

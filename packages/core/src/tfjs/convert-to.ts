@@ -89,6 +89,7 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
         case 'alphaDropout': return tfjs.layers.alphaDropout({ name, rate: c.rate });
         default: return tfjs.layers.dropout({ name, rate: c.rate });
       }
+    case 'rescale': return tfjs.layers.rescaling({ name, scale: c.scale, offset: c.offset });
     case 'add': return tfjs.layers.add({ name });
     case 'subtract': return makeSubtractLayer(tfjs, name);
     case 'multiply': return tfjs.layers.multiply({ name });

@@ -5,6 +5,7 @@ import { thrownErrorCode } from '../testing/error-code.js';
 import { listParams } from '../ir/params.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
+import { convertConfig } from './layer-configs.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -35,6 +36,21 @@ function smallConvnet(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out, name: 'small-convnet' });
 }
 
+/** The model of Keras' image classification tutorial, small: Rescaling(1 / 255) first, so it takes bytes. */
+function kerasTutorialConvnet(): tf.Sequential {
+  return tf.sequential({
+    name: 'flowers',
+    layers: [
+      tf.layers.rescaling({ inputShape: [16, 16, 3], scale: 1 / 255, name: 'rescaling' }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv1' }),
+      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }),
+      tf.layers.flatten({ name: 'flat' }),
+      tf.layers.dense({ units: 5, name: 'logits' }),
+      tf.layers.rescaling({ scale: 0.5, offset: 2, name: 'temperature' }),
+    ],
+  });
+}
+
 function weightsOf(lm: tf.LayersModel): Uint32Array[] {
   return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
 }
@@ -43,6 +59,7 @@ describe('tfjs converters', () => {
   it.each([
     ['LeNet-300-100 (Sequential)', lenet300, [784]],
     ['a small convnet (functional)', smallConvnet, [28, 28, 1]],
+    ["Keras' tutorial convnet (Rescaling first)", kerasTutorialConvnet, [16, 16, 3]],
   ] as const)('round-trips %s bit-exactly', (_, make, inputShape) => {
     const original = make();
     const ir = fromLayersModel(original);
@@ -54,6 +71,22 @@ describe('tfjs converters', () => {
     expect(again.layers.map((l) => l.config)).toEqual(ir.layers.map((l) => l.config));
     const x = tf.randomUniform([3, ...inputShape]);
     expect(Array.from((rebuilt.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(x) as tf.Tensor).dataSync()));
+  });
+
+  it('turns Rescaling into a rescale node: one number each for scale and offset, per-channel lists refused by name', () => {
+    const ir = fromLayersModel(kerasTutorialConvnet());
+    expect(ir.layers.map((l) => l.config)).toContainEqual({ kind: 'rescale', scale: 1 / 255, offset: 0 });
+    expect(ir.layers.at(-1)!.config).toEqual({ kind: 'rescale', scale: 0.5, offset: 2 });
+    expect(convertConfig('rescaling', 'Rescaling', {})).toEqual([{ kind: 'rescale', scale: 1, offset: 0 }]);
+    const error = (() => {
+      try {
+        convertConfig('norm', 'Rescaling', { scale: [0.017, 0.018, 0.017], offset: -2 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isDcError(error) && [error.code, error.tensor]).toEqual(['UNSUPPORTED_LAYER', 'norm']);
+    expect((error as Error).message).toContain('one number each');
   });
 
   it('keeps layer kinds and parameter keys', () => {

@@ -6,6 +6,7 @@
 import { DcError } from '../errors/dc-error.js';
 import type { Activation, LayerConfig, Padding } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from '../ops/activation.js';
+import { MAX_RESCALE } from '../ops/rescale.js';
 
 type Config = Record<string, unknown>;
 
@@ -14,7 +15,7 @@ export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
-  'AlphaDropout', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
+  'AlphaDropout', 'Rescaling', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -132,6 +133,13 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'Minimum': return [{ kind: 'minimum' }];
     case 'Concatenate':
       return [{ kind: 'concatenate', axis: (c.axis ?? -1) as number }];
+    case 'Rescaling': {
+      // Keras also takes per-channel lists; tfjs's layer holds one number each.
+      const [scale, offset] = [c.scale ?? 1, c.offset ?? 0];
+      if (typeof scale !== 'number' || typeof offset !== 'number') unsupported(name, cls, `scale ${JSON.stringify(scale)} and offset ${JSON.stringify(offset)}: one number each is supported, not one per channel`);
+      if (Math.abs(scale) > MAX_RESCALE || Math.abs(offset) > MAX_RESCALE) unsupported(name, cls, `scale ${scale} and offset ${offset}: each must be within ±${MAX_RESCALE}`);
+      return [{ kind: 'rescale', scale, offset }];
+    }
     default:
       return unsupported(name, cls, 'this layer class is not supported');
   }

@@ -1,5 +1,5 @@
-/** Per-element steps that may run in place: standalone activations and batch norms not folded away. */
-import type { BatchNormConfig } from '@dc/core';
+/** Per-element steps that may run in place: standalone activations, rescales and batch norms not folded away. */
+import type { BatchNormConfig, RescaleConfig } from '@dc/core';
 import { batchNormScale } from '../model/fold-batch-norm.js';
 import type { PlanStep } from '../model/plan.js';
 import { applyActivation } from './activation.js';
@@ -27,6 +27,17 @@ export function batchNormKernel(step: PlanStep): CpuKernel {
     for (let i = 0; i < batch * step.outputSize; i += C) {
       for (let c = 0; c < C; c++) out[i + c] = beta![c] + (x[i + c] - movingMean![c]) * scale[c];
     }
+    return out;
+  };
+}
+
+/** A `rescale` node: `x · scale + offset` in float32, the product rounded before the sum, as tfjs's `Rescaling` computes it. */
+export function rescaleKernel(step: PlanStep): CpuKernel {
+  const { scale, offset } = step.config as RescaleConfig;
+  const [s, o] = [Math.fround(scale), Math.fround(offset)];
+  return ([x], batch, target) => {
+    const out = target ?? new Float32Array(x.length);
+    for (let i = 0; i < batch * step.outputSize; i++) out[i] = Math.fround(x[i] * s) + o;
     return out;
   };
 }

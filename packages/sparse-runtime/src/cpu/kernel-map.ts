@@ -4,7 +4,7 @@
  */
 import type { LayerKind } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
-import { activationKernel, batchNormKernel } from './affine-kernel.js';
+import { activationKernel, batchNormKernel, rescaleKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
 import type { CpuKernel } from './graph-executor.js';
 import { padCropKernel, permuteKernel, viewKernel } from './layout-kernel.js';
@@ -33,6 +33,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   dropout: viewKernel,
   permute: permuteKernel,
   activation: activationKernel,
+  rescale: rescaleKernel,
   add: mergeKernel,
   subtract: mergeKernel,
   multiply: mergeKernel,

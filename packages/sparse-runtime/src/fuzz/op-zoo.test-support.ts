@@ -17,6 +17,7 @@ const chain: TopologySpec = {
   inputShape: [8, 8, 3],
   preprocessing: { scale: [1 / 255], offset: [0] },
   layers: [
+    node('rescale', { kind: 'rescale', scale: 0.0078125, offset: -1 }),
     node('pad', { kind: 'zeroPadding2d', amounts: [[1, 1], [1, 1]] }),
     node('crop', { kind: 'cropping2d', amounts: [[1, 1], [0, 2]] }),
     node('conv', conv(4, { dilationRate: [2, 2] })),

@@ -121,6 +121,17 @@ function merges(): CompressedModel {
   return finish('merges', g, 16);
 }
 
+/** Rescaling of the input (bytes to [−1, 1]), of a layer's output (in place), and of a flat value. */
+function rescales(): CompressedModel {
+  const g = new GraphBuilder([5, 4, 3]);
+  const a = g.add('rescale', { kind: 'rescale', scale: 1 / 127.5, offset: -1 }, ['input']);
+  const b = g.add('conv', { kind: 'conv2d', filters: 3, ...same(3), activation: 'relu', useBias: true }, [a]);
+  const c = g.add('rescale', { kind: 'rescale', scale: -2.5, offset: 0.25 }, [b]);
+  const flat = g.add('flat', { kind: 'flatten' }, [g.add('add', { kind: 'add' }, [c, a])]);
+  g.add('rescale', { kind: 'rescale', scale: 0.5, offset: 0 }, [g.add('dense', { kind: 'dense', units: 4, activation: 'linear', useBias: true }, [flat])]);
+  return finish('rescales', g, 17);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -130,5 +141,6 @@ export function opCases(): OpCase[] {
     { name: 'op: batch norms', model: batchNorms },
     { name: 'op: pooling, padding, cropping, permute, reshape, dropout', model: spatial },
     { name: 'op: merges and concatenation', model: merges },
+    { name: 'op: rescaling', model: rescales },
   ];
 }

@@ -34,6 +34,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   reshape: ['Reshape'],
   permute: ['Permute'],
   activation: ['Activation', 'ReLU', 'LeakyReLU', 'Softmax'],
+  rescale: ['Rescaling'],
   dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'],
   add: ['Add'],
   subtract: ['Subtract'],

@@ -8,7 +8,7 @@ import { sampleAxis, type CompressedTensor, type LayerConfig, type LayerKind, ty
 import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, shift2dStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep } from './op-steps.js';
 
 /** What the GPU reads of one plan step. */
 export type GpuNodeSource = Pick<PlanStep, 'name' | 'config' | 'inputShapes' | 'outputShape' | 'params' | 'activation' | 'window'>;
@@ -59,6 +59,10 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
   dropout: () => 'view',
   permute: (n) => [permuteStep(n.name, n.inputShapes[0], (n.config as Of<'permute'>).dims)],
   activation: (n, readsOutput) => [activationStep(n.name, n.activation!, n.outputShape, readsOutput[0] === true)],
+  rescale: (n, readsOutput) => {
+    const { scale, offset } = n.config as Of<'rescale'>;
+    return [rescaleStep(n.name, size(n.outputShape), scale, offset, readsOutput[0] === true)];
+  },
   add: merge,
   subtract: merge,
   multiply: merge,
@@ -72,7 +76,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
 };
 
 /** Kinds whose programs can run in place (the plan's in-place kinds). */
-export const GPU_IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'batchNorm', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
+export const GPU_IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'rescale', 'batchNorm', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 
 /**
  * The GPU work of node `n`. `readsOutput[k]` says that input `k` lives in the buffer the node

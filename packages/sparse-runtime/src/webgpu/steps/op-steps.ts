@@ -42,6 +42,12 @@ export function batchNormStep(layer: string, elements: number, p: BatchNormVecto
   return simpleStep(layer, batchNormShader(inPlace), BATCH_NORM_PARAMS, { channels }, elements, inPlace ? [] : [0], [p.movingMean, k, beta]);
 }
 
+/** A `rescale` node, `x · scale + offset`: the batch-norm program with one channel (mean 0, factor `scale`, shift `offset`). */
+export function rescaleStep(layer: string, elements: number, scale: number, offset: number, inPlace: boolean): GpuStep {
+  const [mean, k, beta] = [new Float32Array(1), Float32Array.of(scale), Float32Array.of(offset)];
+  return simpleStep(layer, batchNormShader(inPlace), BATCH_NORM_PARAMS, { channels: 1 }, elements, inPlace ? [] : [0], [mean, k, beta]);
+}
+
 /** A standalone activation on a value of `shape`; softmax normalises along `activation.axis` (batch = axis 0). */
 export function activationStep(layer: string, activation: ActivationParams, shape: readonly number[], inPlace: boolean): GpuStep {
   const inputs = inPlace ? [] : [0];
