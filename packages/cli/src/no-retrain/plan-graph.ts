@@ -8,10 +8,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MAX_OUTPUT_DRIFT, planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import type { Preprocessing, ProgressEvent } from '@dc/core';
-import { compressGraphModel, encodeGraphModel, type GraphAllocation, type GraphModelSource } from '@dc/graph-model';
+import { compressGraphModel, DEFAULT_MIN_ELEMENTS, encodeGraphModel, type GraphAllocation, type GraphModelSource } from '@dc/graph-model';
 import { graphCompressTensorWith } from './graph-compress-tensor.js';
 import { graphPlanInputs } from './graph-plan-inputs.js';
 import type { GraphRunner } from './graph-runner.js';
+import { requirePlannedTensors } from './require-planned.js';
 
 /** Options of {@link planAndCompressGraph}. */
 export interface PlanGraphOptions {
@@ -36,6 +37,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Gra
   // biases corrected in every allocation the planner verifies, as the file stores them.
   const batches = calibration.map((b) => [b]);
   const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, { biasCorrection: o.biasCorrection ?? true, errorFeedback: o.errorFeedback ?? false });
+  requirePlannedTensors(tensors, 'float32 weight', DEFAULT_MIN_ELEMENTS);
   // The file records the planner's settings; for a size target only those known before planning, so
   // that every file measured while fitting the target is the one written for its allocation.
   const write = (allocation: GraphAllocation, record: Record<string, unknown>) => encodeGraphModel(compressGraphModel(source, allocation, { stages: [{ name: 'dc:allocate-post-training', options: record }], ...(correction ? { biasCorrection: correction } : {}), ...(feedback ? { errorFeedback: feedback } : {}) }), o.preprocessing ? { preprocessing: o.preprocessing } : {}).bytes;

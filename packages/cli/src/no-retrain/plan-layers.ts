@@ -15,6 +15,7 @@ import { fileStage } from '../compress/stages.js';
 import { correctBiasesStage, layersBiasCorrection } from './layers-bias-correction.js';
 import { asStored, layersCompressTensor } from './layers-compress-tensor.js';
 import { createLayersRunner } from './layers-runner.js';
+import { requirePlannedTensors } from './require-planned.js';
 
 /** Kernels with fewer weights stay float (as @dc/graph-model's eligibility rule). */
 export const MIN_PLANNED_ELEMENTS = 256;
@@ -43,6 +44,7 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
   const model = o.foldBatchNorm ? (await createPipeline().use(foldBatchNorm()).run(recorded, { seed: o.seed })).model : recorded;
   const clusterable = listParams(model).filter((r) => r.param === 'kernel' && (r.layer.config.kind === 'dense' || r.layer.config.kind === 'conv2d'));
   const tensors = clusterable.filter((r) => r.tensor.values.length >= MIN_PLANNED_ELEMENTS).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
+  requirePlannedTensors(tensors, 'dense or conv2d kernel', MIN_PLANNED_ELEMENTS);
   // Measured once with the original (folded) model; every allocation is verified with its biases corrected, as the file stores them.
   const correction = o.biasCorrection === false ? undefined : await layersBiasCorrection(tfjs, model, new Set(tensors.map((t) => t.name)), calibration);
   const stored = asStored(model, !o.float32);

@@ -155,6 +155,15 @@ export interface RescaleConfig {
   readonly offset: number;
 }
 
+/**
+ * Nearest-neighbour upsampling of `[h, w, c]` by integer factors `size` `[rows, columns]`: each
+ * pixel repeated into a `size` block (Keras' and tfjs's `UpSampling2D`). Op set 3.
+ */
+export interface UpSampling2dConfig {
+  readonly kind: 'upSampling2d';
+  readonly size: readonly [number, number];
+}
+
 /** Element-wise merge of inputs of equal shape (`subtract`: exactly two, first minus second). */
 export interface MergeConfig {
   readonly kind: 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
@@ -181,6 +190,7 @@ export type LayerConfig =
   | ActivationConfig
   | DropoutConfig
   | RescaleConfig
+  | UpSampling2dConfig
   | MergeConfig
   | ConcatenateConfig;
 

@@ -1,7 +1,7 @@
-/** `zeroPadding2d` and `cropping2d`: rows and columns added or removed around `[h, w, c]`. */
+/** `zeroPadding2d`, `cropping2d` and `upSampling2d`: rows and columns added, removed or repeated in `[h, w, c]`. */
 import type { Padding2dConfig } from '../ir/model.js';
 import { fail } from './config-reader.js';
-import { expectRank, type OpSpec } from './op-spec.js';
+import { defineOp, expectRank, type OpSpec } from './op-spec.js';
 
 function spatial(kind: Padding2dConfig['kind'], sign: 1 | -1): OpSpec<Padding2dConfig> {
   return {
@@ -23,3 +23,22 @@ function spatial(kind: Padding2dConfig['kind'], sign: 1 | -1): OpSpec<Padding2dC
 
 export const zeroPadding2dOp = spatial('zeroPadding2d', 1);
 export const cropping2dOp = spatial('cropping2d', -1);
+
+/** The largest upsampling factor along one axis. */
+export const MAX_UPSAMPLING = 1024;
+
+export const upSampling2dOp = defineOp<'upSampling2d'>({
+  kind: 'upSampling2d',
+  since: 3,
+  arity: [1, 1],
+  read(r) {
+    const size = r.pair('size', 1);
+    if (size[0] > MAX_UPSAMPLING || size[1] > MAX_UPSAMPLING) r.fail(`must be at most ${MAX_UPSAMPLING} along each axis`, 'size');
+    return { kind: 'upSampling2d', size };
+  },
+  outputShape(c, [input], site) {
+    expectRank(input, 3, site, 'upSampling2d');
+    return [input[0] * c.size[0], input[1] * c.size[1], input[2]];
+  },
+  params: () => ({}),
+});

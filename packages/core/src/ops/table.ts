@@ -12,12 +12,12 @@ import type { OpSpec } from './op-spec.js';
 import { avgPool2dOp, globalAvgPool2dOp, globalMaxPool2dOp, maxPool2dOp } from './pool.js';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.js';
 import { rescaleOp } from './rescale.js';
-import { cropping2dOp, zeroPadding2dOp } from './spatial.js';
+import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`.
+ * 3: `rescale`, `upSampling2d`.
  */
 export const OPSET = 3;
 
@@ -33,6 +33,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   globalMaxPool2d: globalMaxPool2dOp,
   zeroPadding2d: zeroPadding2dOp,
   cropping2d: cropping2dOp,
+  upSampling2d: upSampling2dOp,
   flatten: flattenOp,
   reshape: reshapeOp,
   permute: permuteOp,

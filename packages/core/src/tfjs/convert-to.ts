@@ -70,6 +70,8 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return tfjs.layers.zeroPadding2d({ name, padding: [[...c.amounts[0]], [...c.amounts[1]]] as [[number, number], [number, number]] });
     case 'cropping2d':
       return tfjs.layers.cropping2D({ name, cropping: [[...c.amounts[0]], [...c.amounts[1]]] as [[number, number], [number, number]] });
+    case 'upSampling2d':
+      return tfjs.layers.upSampling2d({ name, size: [...c.size] });
     case 'flatten':
       return tfjs.layers.flatten({ name });
     case 'reshape':

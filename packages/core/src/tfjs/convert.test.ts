@@ -51,6 +51,15 @@ function kerasTutorialConvnet(): tf.Sequential {
   });
 }
 
+/** A small segmenter's shape: encoder, nearest upsampling back to the input size, a mask per pixel. */
+function tinySegmenter(): tf.LayersModel {
+  const input = tf.input({ shape: [8, 12, 3] });
+  let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'down' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(x) as tf.SymbolicTensor;
+  const mask = tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid', name: 'mask' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: mask, name: 'tiny-segmenter' });
+}
+
 function weightsOf(lm: tf.LayersModel): Uint32Array[] {
   return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
 }
@@ -60,6 +69,7 @@ describe('tfjs converters', () => {
     ['LeNet-300-100 (Sequential)', lenet300, [784]],
     ['a small convnet (functional)', smallConvnet, [28, 28, 1]],
     ["Keras' tutorial convnet (Rescaling first)", kerasTutorialConvnet, [16, 16, 3]],
+    ['a small segmenter (UpSampling2D)', tinySegmenter, [8, 12, 3]],
   ] as const)('round-trips %s bit-exactly', (_, make, inputShape) => {
     const original = make();
     const ir = fromLayersModel(original);
@@ -87,6 +97,11 @@ describe('tfjs converters', () => {
     })();
     expect(isDcError(error) && [error.code, error.tensor]).toEqual(['UNSUPPORTED_LAYER', 'norm']);
     expect((error as Error).message).toContain('one number each');
+  });
+
+  it('turns UpSampling2D into an upSampling2d node; bilinear interpolation is refused by name', () => {
+    expect(fromLayersModel(tinySegmenter()).layers.map((l) => l.config)).toContainEqual({ kind: 'upSampling2d', size: [2, 2] });
+    expect(thrownErrorCode(() => convertConfig('up', 'UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }))).toBe('UNSUPPORTED_LAYER');
   });
 
   it('keeps layer kinds and parameter keys', () => {

@@ -13,7 +13,7 @@ type Config = Record<string, unknown>;
 /** Every tfjs layer class `fromLayersModel` converts. */
 export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'MaxPooling2D', 'AveragePooling2D',
-  'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'Permute',
+  'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
   'AlphaDropout', 'Rescaling', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
 ] as const;
@@ -133,6 +133,12 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'Minimum': return [{ kind: 'minimum' }];
     case 'Concatenate':
       return [{ kind: 'concatenate', axis: (c.axis ?? -1) as number }];
+    case 'UpSampling2D': {
+      channelsLast();
+      const interpolation = (c.interpolation ?? 'nearest') as string;
+      if (interpolation !== 'nearest') unsupported(name, cls, `interpolation "${interpolation}": only nearest is supported`);
+      return [{ kind: 'upSampling2d', size: pair(c.size ?? [2, 2]) }];
+    }
     case 'Rescaling': {
       // Keras also takes per-channel lists; tfjs's layer holds one number each.
       const [scale, offset] = [c.scale ?? 1, c.offset ?? 0];

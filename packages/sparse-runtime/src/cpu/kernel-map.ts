@@ -7,7 +7,7 @@ import type { PlanStep } from '../model/plan.js';
 import { activationKernel, batchNormKernel, rescaleKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
 import type { CpuKernel } from './graph-executor.js';
-import { padCropKernel, permuteKernel, viewKernel } from './layout-kernel.js';
+import { padCropKernel, permuteKernel, upSamplingKernel, viewKernel } from './layout-kernel.js';
 import { concatenateKernel, mergeKernel } from './merge-kernel.js';
 import { globalPoolKernel, poolKernel } from './pool-kernel.js';
 import type { CpuPrepareContext } from './prepare-context.js';
@@ -28,6 +28,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   globalMaxPool2d: globalPoolKernel,
   zeroPadding2d: padCropKernel,
   cropping2d: padCropKernel,
+  upSampling2d: upSamplingKernel,
   flatten: viewKernel,
   reshape: viewKernel,
   dropout: viewKernel,

@@ -1,6 +1,7 @@
-/** Ops that move data without arithmetic: views (flatten, reshape, dropout), zero padding, cropping, permute. */
-import type { Padding2dConfig, PermuteConfig } from '@dc/core';
+/** Ops that move data without arithmetic: views (flatten, reshape, dropout), zero padding, cropping, permute, upsampling. */
+import type { Padding2dConfig, PermuteConfig, UpSampling2dConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
+import { upSamplingSources } from '../model/up-sampling-sources.js';
 import type { CpuKernel } from './graph-executor.js';
 import { outputBuffer } from './output-buffer.js';
 
@@ -66,6 +67,23 @@ export function permuteKernel(step: PlanStep): CpuKernel {
           idx[a] = 0;
         }
       }
+    }
+    return out;
+  };
+}
+
+/** upSampling2d (nearest): each output element copies the input element its source table names. */
+export function upSamplingKernel(step: PlanStep): CpuKernel {
+  const source = upSamplingSources(step.inputShapes[0], (step.config as UpSampling2dConfig).size);
+  const inSize = step.inputShapes[0].reduce((a, b) => a * b, 1);
+  const size = step.outputSize;
+  const output = outputBuffer();
+  return ([x], batch) => {
+    // Every element is written below.
+    const out = output(batch * size);
+    for (let b = 0; b < batch; b++) {
+      const [o0, i0] = [b * size, b * inSize];
+      for (let o = 0; o < size; o++) out[o0 + o] = x[i0 + source[o]];
     }
     return out;
   };

@@ -35,6 +35,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   permute: ['Permute'],
   activation: ['Activation', 'ReLU', 'LeakyReLU', 'Softmax'],
   rescale: ['Rescaling'],
+  upSampling2d: ['UpSampling2D'],
   dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'],
   add: ['Add'],
   subtract: ['Subtract'],

@@ -8,7 +8,7 @@ import { sampleAxis, type CompressedTensor, type LayerConfig, type LayerKind, ty
 import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
 
 /** What the GPU reads of one plan step. */
 export type GpuNodeSource = Pick<PlanStep, 'name' | 'config' | 'inputShapes' | 'outputShape' | 'params' | 'activation' | 'window'>;
@@ -54,6 +54,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     const [[top], [left]] = (n.config as Of<'cropping2d'>).amounts;
     return [shift2dStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), top, left, -1)];
   },
+  upSampling2d: (n) => [upSamplingStep(n.name, n.inputShapes[0], (n.config as Of<'upSampling2d'>).size)],
   flatten: () => 'view',
   reshape: () => 'view',
   dropout: () => 'view',

@@ -9,6 +9,7 @@ import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '.
 import { gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
 import { simpleStep, type GpuStep } from './gpu-step.js';
 import type { Hwc, Window } from '../../model/plan.js';
+import { upSamplingSources } from '../../model/up-sampling-sources.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -81,6 +82,12 @@ export function permuteSources(input: readonly number[], dims: readonly number[]
 /** Permute of the non-batch axes. */
 export function permuteStep(layer: string, input: readonly number[], dims: readonly number[]): GpuStep {
   const source = permuteSources(input, dims);
+  return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
+}
+
+/** Nearest upsampling of `[h, w, c]` by `size`: a gather from the input element each output element repeats. */
+export function upSamplingStep(layer: string, input: readonly number[], size: readonly [number, number]): GpuStep {
+  const source = upSamplingSources(input, size);
   return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
 }
 
