@@ -4,6 +4,7 @@ import { isChain } from '../ir/graph.js';
 import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
 import { validateModel } from '../ops/validate-model.js';
 import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
+import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { paramOfWeight } from './weight-names.js';
 
 type TfLayer = tf.layers.Layer;
@@ -25,7 +26,13 @@ export function fromLayersModel(model: tf.LayersModel): Model {
   for (const layer of order) convertConfig(layer.name, layer.getClassName(), configOf(layer)); // every layer checked first
   const inputName = model.inputs[0].sourceLayer.name;
   const nodes: Layer[] = [];
-  for (const layer of order) nodes.push(...convertLayer(layer, inputName));
+  // A 1-D layer ends in a reshape node of its own name: later layers read that node.
+  const outputOf = new Map<string, string>();
+  for (const layer of order) {
+    const converted = convertLayer(layer, inputName, outputOf);
+    outputOf.set(layer.name, converted[converted.length - 1].name);
+    nodes.push(...converted);
+  }
   const graph: Model = { name: model.name, inputShape: inputShape as number[], inputName, layers: nodes };
   const ir: Model = isChain(graph) ? { name: model.name, inputShape: inputShape as number[], layers: nodes.map(({ inputs: _inputs, ...rest }) => rest) } : graph;
   validateModel(ir);
@@ -65,18 +72,29 @@ function toTensor(t: tf.Tensor): Tensor {
   return { shape: [...t.shape], values: new Float32Array(t.dataSync() as Float32Array) };
 }
 
-function convertLayer(layer: TfLayer, inputName: string): Layer[] {
+function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<string, string>): Layer[] {
   const name = layer.name;
   const cls = layer.getClassName();
   const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
-  const inputs = inbound.length === 0 ? [inputName] : inbound.map((l) => (l.getClassName() === 'InputLayer' ? inputName : l.name));
+  const inputs = inbound.length === 0 ? [inputName] : inbound.map((l) => (l.getClassName() === 'InputLayer' ? inputName : (outputOf.get(l.name) ?? l.name)));
   const weights = new Map<string, Tensor>();
   const current = layer.getWeights();
   layer.weights.forEach((w, i) => {
     const base = w.originalName.slice(w.originalName.lastIndexOf('/') + 1);
     weights.set(base === 'pointwise_kernel' ? 'pointwise' : (paramOfWeight(w.originalName) ?? base), toTensor(current[i]));
   });
-  const configs = convertConfig(name, cls, configOf(layer));
+  const config = configOf(layer);
+  const configs = convertConfig(name, cls, config);
+  if (isOneD(cls)) {
+    // A 2-D op on a one-row image: a Conv1D kernel [k, c, f] is the conv2d kernel [1, k, c, f].
+    const kernel = weights.get('kernel');
+    const params = pick(weights, { bias: 'bias' });
+    const shaped = kernel ? { ...params, kernel: { shape: [1, ...kernel.shape], values: kernel.values } } : params;
+    const causal = config.padding === 'causal' ? (single(config.kernelSize, 1) - 1) * single(config.dilationRate, 1) : 0;
+    const input = shapeOf(layer.inboundNodes[0].inputShapes);
+    const outChannels = configs[0].kind === 'conv2d' ? configs[0].filters : input[input.length - 1];
+    return oneDNodes(name, inputs, configs[0], shaped, input, outChannels, causal);
+  }
   if (configs.length === 2) {
     // SeparableConv2D: depthwise (its own node) then pointwise (keeps the layer's name and bias).
     const [dw, pw] = configs;
@@ -92,6 +110,11 @@ function convertLayer(layer: TfLayer, inputName: string): Layer[] {
     throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${cls}) has weights the IR cannot hold: ${leftover.join(', ')}`, { tensor: name, hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}.` });
   }
   return [{ name, config: configs[0], inputs, params: used }];
+}
+
+/** A layer's shape without the batch axis (one input or output). */
+function shapeOf(shape: tf.Shape | tf.Shape[]): number[] {
+  return ((Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[]).slice(1) as number[];
 }
 
 function pick(weights: ReadonlyMap<string, Tensor>, slots: Partial<Record<ParamName, string>>): Partial<Record<ParamName, Tensor>> {

@@ -60,6 +60,24 @@ function tinySegmenter(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: mask, name: 'tiny-segmenter' });
 }
 
+/**
+ * A keyword spotter's shape: 1-D convolutions over [steps, features] (one dilated, one strided),
+ * 1-D pooling, global pooling. With `causal`, the first convolution pads causally, which tfjs
+ * builds but cannot run (tfjs 4.22: "not implemented yet"); Keras models have it.
+ */
+function sequenceConvnet(causal = false): tf.LayersModel {
+  const input = tf.input({ shape: [40, 6] });
+  let x = tf.layers.conv1d({ filters: 8, kernelSize: 3, padding: causal ? 'causal' : 'same', dilationRate: 2, activation: 'relu', name: 'causal' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.conv1d({ filters: 12, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu', name: 'conv' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.maxPooling1d({ poolSize: 2, name: 'pool' }).apply(x) as tf.SymbolicTensor;
+  const avg = tf.layers.averagePooling1d({ poolSize: 3, strides: 1, padding: 'same', name: 'avg' }).apply(x) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling1d({ name: 'gap' }).apply(avg) as tf.SymbolicTensor;
+  const maxed = tf.layers.globalMaxPooling1d({ name: 'gmp' }).apply(x) as tf.SymbolicTensor;
+  const both = tf.layers.concatenate({ name: 'both' }).apply([pooled, maxed]) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 4, activation: 'softmax', name: 'head' }).apply(both) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'keyword-spotter' });
+}
+
 function weightsOf(lm: tf.LayersModel): Uint32Array[] {
   return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
 }
@@ -70,6 +88,7 @@ describe('tfjs converters', () => {
     ['a small convnet (functional)', smallConvnet, [28, 28, 1]],
     ["Keras' tutorial convnet (Rescaling first)", kerasTutorialConvnet, [16, 16, 3]],
     ['a small segmenter (UpSampling2D)', tinySegmenter, [8, 12, 3]],
+    ['a 1-D convnet over sequences (Conv1D, dilated and strided; 1-D and global 1-D pools)', () => sequenceConvnet(), [40, 6]],
   ] as const)('round-trips %s bit-exactly', (_, make, inputShape) => {
     const original = make();
     const ir = fromLayersModel(original);
@@ -102,6 +121,27 @@ describe('tfjs converters', () => {
   it('turns UpSampling2D into an upSampling2d node; bilinear interpolation is refused by name', () => {
     expect(fromLayersModel(tinySegmenter()).layers.map((l) => l.config)).toContainEqual({ kind: 'upSampling2d', size: [2, 2] });
     expect(thrownErrorCode(() => convertConfig('up', 'UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }))).toBe('UNSUPPORTED_LAYER');
+  });
+
+  it('runs 1-D layers as 2-D ops on a one-row image: reshapes around them, causal padding before, kernels [1, k, c, f]', () => {
+    const ir = fromLayersModel(sequenceConvnet(true));
+    const nodes = ir.layers.map((l) => [l.name, l.config.kind]);
+    expect(nodes.slice(0, 4)).toEqual([['causal_2d', 'reshape'], ['causal_causal', 'zeroPadding2d'], ['causal', 'conv2d'], ['causal_1d', 'reshape']]);
+    expect(ir.layers[1].config).toEqual({ kind: 'zeroPadding2d', amounts: [[0, 0], [4, 0]] });
+    expect(ir.layers[2].config).toMatchObject({ kernelSize: [1, 3], strides: [1, 1], padding: 'valid', dilationRate: [1, 2] });
+    expect(ir.layers[2].params.kernel!.shape).toEqual([1, 3, 6, 8]);
+    expect(nodes).toContainEqual(['gap', 'globalAvgPool2d']);
+    expect(nodes.map(([name]) => name)).not.toContain('gap_1d');
+    expect(ir.layers.find((l) => l.name === 'pool')!.config).toEqual({ kind: 'maxPool2d', poolSize: [1, 2], strides: [1, 2], padding: 'valid' });
+    // Causal as Keras means it: (k − 1) · dilation steps of zeros before, then a valid convolution.
+    const first = toLayersModel({ name: 'causal', inputShape: [40, 6], layers: ir.layers.slice(0, 4).map(({ inputs: _inputs, ...l }) => l) }, tf);
+    const x = tf.randomUniform([2, 40, 6], -1, 1, 'float32', 5);
+    const { kernel, bias } = ir.layers[2].params;
+    const w = tf.tensor3d(kernel!.values, [3, 6, 8]);
+    const expected = tf.relu(tf.conv1d(tf.pad(x, [[0, 0], [4, 0], [0, 0]]) as tf.Tensor3D, w, 1, 'valid', 'NWC', 2).add(tf.tensor1d(bias!.values)));
+    const got = first.predict(x) as tf.Tensor;
+    expect(got.shape).toEqual([2, 40, 8]);
+    expect(tf.max(tf.abs(got.sub(expected))).dataSync()[0]).toBeLessThan(1e-6);
   });
 
   it('keeps layer kinds and parameter keys', () => {

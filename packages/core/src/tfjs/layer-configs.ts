@@ -7,6 +7,7 @@ import { DcError } from '../errors/dc-error.js';
 import type { Activation, LayerConfig, Padding } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from '../ops/activation.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
+import { ONE_D_CLASSES, single } from './one-d-layers.js';
 
 type Config = Record<string, unknown>;
 
@@ -16,6 +17,7 @@ export const SUPPORTED_CLASSES = [
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
   'AlphaDropout', 'Rescaling', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
+  ...ONE_D_CLASSES,
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -100,7 +102,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       channelsLast();
       return [{ kind: 'flatten' }];
     case 'Reshape':
-      return [{ kind: 'reshape', targetShape: [...(c.targetShape as number[])] }];
+      // tfjs's getConfig writes an inferred extent (-1) as null.
+      return [{ kind: 'reshape', targetShape: (c.targetShape as (number | null)[]).map((d) => d ?? -1) }];
     case 'Permute':
       return [{ kind: 'permute', dims: [...(c.dims as number[])] }];
     case 'Activation':
@@ -133,6 +136,31 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'Minimum': return [{ kind: 'minimum' }];
     case 'Concatenate':
       return [{ kind: 'concatenate', axis: (c.axis ?? -1) as number }];
+    case 'Conv1D': {
+      channelsLast();
+      const [k, d] = [single(c.kernelSize, 1), single(c.dilationRate, 1)];
+      const causal = c.padding === 'causal';
+      return [{
+        kind: 'conv2d',
+        filters: c.filters as number,
+        kernelSize: [1, k],
+        strides: [1, single(c.strides, 1)],
+        padding: causal ? 'valid' : padding(),
+        ...(d === 1 ? {} : { dilationRate: [1, d] as [number, number] }),
+        activation: act(),
+        useBias: c.useBias as boolean,
+      }];
+    }
+    case 'MaxPooling1D':
+    case 'AveragePooling1D': {
+      const p = single(c.poolSize, 2);
+      return [{ kind: cls === 'MaxPooling1D' ? 'maxPool2d' : 'avgPool2d', poolSize: [1, p], strides: [1, single(c.strides, p)], padding: padding() }];
+    }
+    case 'GlobalAveragePooling1D':
+    case 'GlobalMaxPooling1D':
+      channelsLast();
+      if (c.keepDims === true) unsupported(name, cls, 'keepDims is not supported');
+      return [{ kind: cls === 'GlobalAveragePooling1D' ? 'globalAvgPool2d' : 'globalMaxPool2d' }];
     case 'UpSampling2D': {
       channelsLast();
       const interpolation = (c.interpolation ?? 'nearest') as string;
