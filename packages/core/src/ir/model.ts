@@ -156,12 +156,14 @@ export interface RescaleConfig {
 }
 
 /**
- * Nearest-neighbour upsampling of `[h, w, c]` by integer factors `size` `[rows, columns]`: each
- * pixel repeated into a `size` block (Keras' and tfjs's `UpSampling2D`). Op set 3.
+ * Upsampling of `[h, w, c]` by integer factors `size` `[rows, columns]` (Keras' and tfjs's
+ * `UpSampling2D`): `nearest` (the default) repeats each pixel into a `size` block; `bilinear`
+ * interpolates as tfjs's `resizeBilinear` without aligned corners. Op set 3.
  */
 export interface UpSampling2dConfig {
   readonly kind: 'upSampling2d';
   readonly size: readonly [number, number];
+  readonly interpolation?: 'nearest' | 'bilinear';
 }
 
 /** Element-wise merge of inputs of equal shape (`subtract`: exactly two, first minus second). */

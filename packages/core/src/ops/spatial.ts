@@ -34,7 +34,7 @@ export const upSampling2dOp = defineOp<'upSampling2d'>({
   read(r) {
     const size = r.pair('size', 1);
     if (size[0] > MAX_UPSAMPLING || size[1] > MAX_UPSAMPLING) r.fail(`must be at most ${MAX_UPSAMPLING} along each axis`, 'size');
-    return { kind: 'upSampling2d', size };
+    return { kind: 'upSampling2d', size, ...(r.has('interpolation') ? { interpolation: r.oneOf('interpolation', ['nearest', 'bilinear'] as const) } : {}) };
   },
   outputShape(c, [input], site) {
     expectRank(input, 3, site, 'upSampling2d');

@@ -71,7 +71,7 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
     case 'cropping2d':
       return tfjs.layers.cropping2D({ name, cropping: [[...c.amounts[0]], [...c.amounts[1]]] as [[number, number], [number, number]] });
     case 'upSampling2d':
-      return tfjs.layers.upSampling2d({ name, size: [...c.size] });
+      return tfjs.layers.upSampling2d({ name, size: [...c.size], ...(c.interpolation ? { interpolation: c.interpolation } : {}) });
     case 'flatten':
       return tfjs.layers.flatten({ name });
     case 'reshape':

@@ -51,11 +51,12 @@ function kerasTutorialConvnet(): tf.Sequential {
   });
 }
 
-/** A small segmenter's shape: encoder, nearest upsampling back to the input size, a mask per pixel. */
+/** A small segmenter's shape: encoder, nearest then bilinear upsampling, a mask per pixel. */
 function tinySegmenter(): tf.LayersModel {
   const input = tf.input({ shape: [8, 12, 3] });
   let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'down' }).apply(input) as tf.SymbolicTensor;
   x = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.upSampling2d({ size: [1, 2], interpolation: 'bilinear', name: 'smooth' }).apply(x) as tf.SymbolicTensor;
   const mask = tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid', name: 'mask' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: mask, name: 'tiny-segmenter' });
 }
@@ -118,9 +119,11 @@ describe('tfjs converters', () => {
     expect((error as Error).message).toContain('one number each');
   });
 
-  it('turns UpSampling2D into an upSampling2d node; bilinear interpolation is refused by name', () => {
-    expect(fromLayersModel(tinySegmenter()).layers.map((l) => l.config)).toContainEqual({ kind: 'upSampling2d', size: [2, 2] });
-    expect(thrownErrorCode(() => convertConfig('up', 'UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }))).toBe('UNSUPPORTED_LAYER');
+  it('turns UpSampling2D into an upSampling2d node, nearest or bilinear; another interpolation is refused by name', () => {
+    const configs = fromLayersModel(tinySegmenter()).layers.map((l) => l.config);
+    expect(configs).toContainEqual({ kind: 'upSampling2d', size: [2, 2] });
+    expect(configs).toContainEqual({ kind: 'upSampling2d', size: [1, 2], interpolation: 'bilinear' });
+    expect(thrownErrorCode(() => convertConfig('up', 'UpSampling2D', { size: [2, 2], interpolation: 'bicubic' }))).toBe('UNSUPPORTED_LAYER');
   });
 
   it('runs 1-D layers as 2-D ops on a one-row image: reshapes around them, causal padding before, kernels [1, k, c, f]', () => {

@@ -164,8 +164,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'UpSampling2D': {
       channelsLast();
       const interpolation = (c.interpolation ?? 'nearest') as string;
-      if (interpolation !== 'nearest') unsupported(name, cls, `interpolation "${interpolation}": only nearest is supported`);
-      return [{ kind: 'upSampling2d', size: pair(c.size ?? [2, 2]) }];
+      if (interpolation !== 'nearest' && interpolation !== 'bilinear') unsupported(name, cls, `interpolation "${interpolation}": nearest and bilinear are supported`);
+      return [{ kind: 'upSampling2d', size: pair(c.size ?? [2, 2]), ...(interpolation === 'bilinear' ? { interpolation } : {}) }];
     }
     case 'Rescaling': {
       // Keras also takes per-channel lists; tfjs's layer holds one number each.

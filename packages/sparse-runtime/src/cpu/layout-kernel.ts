@@ -1,7 +1,7 @@
 /** Ops that move data without arithmetic: views (flatten, reshape, dropout), zero padding, cropping, permute, upsampling. */
 import type { Padding2dConfig, PermuteConfig, UpSampling2dConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
-import { upSamplingSources } from '../model/up-sampling-sources.js';
+import { bilinearAxis, upSamplingSources } from '../model/up-sampling-sources.js';
 import type { CpuKernel } from './graph-executor.js';
 import { outputBuffer } from './output-buffer.js';
 
@@ -72,9 +72,11 @@ export function permuteKernel(step: PlanStep): CpuKernel {
   };
 }
 
-/** upSampling2d (nearest): each output element copies the input element its source table names. */
+/** upSampling2d: nearest copies the input element its source table names; bilinear interpolates. */
 export function upSamplingKernel(step: PlanStep): CpuKernel {
-  const source = upSamplingSources(step.inputShapes[0], (step.config as UpSampling2dConfig).size);
+  const config = step.config as UpSampling2dConfig;
+  if (config.interpolation === 'bilinear') return bilinearKernel(step);
+  const source = upSamplingSources(step.inputShapes[0], config.size);
   const inSize = step.inputShapes[0].reduce((a, b) => a * b, 1);
   const size = step.outputSize;
   const output = outputBuffer();
@@ -84,6 +86,34 @@ export function upSamplingKernel(step: PlanStep): CpuKernel {
     for (let b = 0; b < batch; b++) {
       const [o0, i0] = [b * size, b * inSize];
       for (let o = 0; o < size; o++) out[o0 + o] = x[i0 + source[o]];
+    }
+    return out;
+  };
+}
+
+/** Bilinear upsampling with tfjs cpu's arithmetic (in float64, stored once): rows, then columns within a row. */
+function bilinearKernel(step: PlanStep): CpuKernel {
+  const [H, W, C] = step.inputShapes[0];
+  const [OH, OW] = step.outputShape;
+  const [rows, cols] = [bilinearAxis(H, OH), bilinearAxis(W, OW)];
+  const output = outputBuffer();
+  return ([x], batch) => {
+    // Every element is written below.
+    const out = output(batch * OH * OW * C);
+    let o = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let oy = 0; oy < OH; oy++) {
+        const [top, bottom, fy] = [(b * H + rows.lo[oy]) * W, (b * H + rows.hi[oy]) * W, rows.frac[oy]];
+        for (let ox = 0; ox < OW; ox++) {
+          const [left, right, fx] = [cols.lo[ox], cols.hi[ox], cols.frac[ox]];
+          const [tl, tr, bl, br] = [(top + left) * C, (top + right) * C, (bottom + left) * C, (bottom + right) * C];
+          for (let c = 0; c < C; c++) {
+            const upper = x[tl + c] + (x[tr + c] - x[tl + c]) * fx;
+            const lower = x[bl + c] + (x[br + c] - x[bl + c]) * fx;
+            out[o++] = upper + (lower - upper) * fy;
+          }
+        }
+      }
     }
     return out;
   };

@@ -21,6 +21,7 @@ const chain: TopologySpec = {
     node('pad', { kind: 'zeroPadding2d', amounts: [[1, 1], [1, 1]] }),
     node('crop', { kind: 'cropping2d', amounts: [[1, 1], [0, 2]] }),
     node('up', { kind: 'upSampling2d', size: [2, 1] }),
+    node('bilinear', { kind: 'upSampling2d', size: [1, 2], interpolation: 'bilinear' }),
     node('conv', conv(4, { dilationRate: [2, 2] })),
     node('dw', { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [2, 2], padding: 'valid', depthMultiplier: 2, activation: 'swish', useBias: true }),
     node('bn', { kind: 'batchNorm', epsilon: 0.001, center: true, scale: true }),

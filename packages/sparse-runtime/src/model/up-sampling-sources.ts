@@ -1,4 +1,4 @@
-/** Nearest-neighbour upsampling as a gather: the input element each output element repeats. */
+/** Upsampling by integer factors as tables built once per model: nearest as a gather, bilinear as per-axis source pairs and weights. */
 
 /** For each element of the `[h·sh, w·sw, c]` output of upsampling `[h, w, c]` by `[sh, sw]`, the input element (per sample) it copies. */
 export function upSamplingSources(input: readonly number[], size: readonly [number, number]): Uint32Array {
@@ -14,4 +14,21 @@ export function upSamplingSources(input: readonly number[], size: readonly [numb
     }
   }
   return source;
+}
+
+/**
+ * Bilinear interpolation along one axis of `inSize` upsampled to `outSize`, as tfjs's
+ * `resizeBilinear` without aligned corners or half-pixel centres: output `o` reads input
+ * positions `lo[o]` and `hi[o]` with weight `frac[o]` on `hi` (source `o · in / out`).
+ */
+export function bilinearAxis(inSize: number, outSize: number): { readonly lo: Uint32Array; readonly hi: Uint32Array; readonly frac: Float64Array } {
+  const [lo, hi, frac] = [new Uint32Array(outSize), new Uint32Array(outSize), new Float64Array(outSize)];
+  const ratio = inSize / outSize;
+  for (let o = 0; o < outSize; o++) {
+    const at = ratio * o;
+    lo[o] = Math.floor(at);
+    hi[o] = Math.min(inSize - 1, Math.ceil(at));
+    frac[o] = at - lo[o];
+  }
+  return { lo, hi, frac };
 }

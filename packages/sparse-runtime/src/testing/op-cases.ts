@@ -4,7 +4,7 @@
  * axis, relu with a maximum, leakyRelu's slope, dilation 2, depthwise multiplier 2, strides 1 and 2,
  * SAME/VALID, odd sizes, every merge (some of three inputs or the same input twice), concatenation
  * on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
- * dropout variants, a strided 1×1 convolution, rescaling, nearest upsampling by uneven factors.
+ * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven factors.
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
@@ -132,14 +132,16 @@ function rescales(): CompressedModel {
   return finish('rescales', g, 17);
 }
 
-/** Nearest upsampling by square and uneven factors, around convolutions (an autoencoder's decoder). */
+/** Nearest and bilinear upsampling by square, uneven and unit factors, around convolutions (an autoencoder's decoder). */
 function upsampling(): CompressedModel {
   const g = new GraphBuilder([3, 5, 2]);
   const a = g.add('up', { kind: 'upSampling2d', size: [2, 2] }, ['input']);
   const b = g.add('conv', { kind: 'conv2d', filters: 3, ...same(3), activation: 'relu', useBias: true }, [a]);
   const c = g.add('up', { kind: 'upSampling2d', size: [1, 3] }, [b]);
   const d = g.add('down', { kind: 'conv2d', filters: 2, ...valid(2, 2), activation: 'linear', useBias: true }, [c]);
-  g.add('up', { kind: 'upSampling2d', size: [3, 1] }, [d]);
+  const e = g.add('up', { kind: 'upSampling2d', size: [3, 1] }, [d]);
+  const f = g.add('bilinear', { kind: 'upSampling2d', size: [2, 3], interpolation: 'bilinear' }, [e]);
+  g.add('bilinear', { kind: 'upSampling2d', size: [1, 1], interpolation: 'bilinear' }, [f]);
   return finish('upsampling', g, 18);
 }
 

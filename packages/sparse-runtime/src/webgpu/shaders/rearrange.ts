@@ -1,7 +1,8 @@
 /**
  * Programs that only move values: zero padding and cropping of images (one shifted copy), permute
- * (a gather through a per-sample index table built on the host) and concatenation (each input
- * copied into its slice of the output). One thread per element written and vec4 of samples.
+ * and nearest upsampling (a gather through a per-sample index table built on the host), bilinear
+ * upsampling (four neighbours weighted by per-axis tables) and concatenation (each input copied
+ * into its slice of the output). One thread per element written and vec4 of samples.
  */
 import { ENTRY, NHWC_THREAD, unaryBindings } from './common.js';
 
@@ -36,6 +37,37 @@ struct Params { total: u32, rowStride: u32, quads: u32 }
 ${ENTRY}
   let f = t / p.quads;
   y[t] = x[source[f] * p.quads + (t - f * p.quads)];
+}`;
+}
+
+/** Uniform layout of the bilinear upsampling program (u32 each). */
+export const BILINEAR_PARAMS = ['total', 'rowStride', 'quads', 'channels', 'inW', 'outW', 'outH'] as const;
+
+/**
+ * WGSL of bilinear upsampling of `[inH, inW, c]` to `[outH, outW, c]`: `pairs` holds each output
+ * row's two input rows, then each output column's two input columns; `fracs` the weight of the
+ * second of each pair. Interpolated along columns, then rows, as tfjs's `resizeBilinear`.
+ */
+export function bilinearShader(): string {
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, channels: u32, inW: u32, outW: u32, outH: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<vec4f>;
+@group(0) @binding(2) var<storage, read> pairs: array<u32>;
+@group(0) @binding(3) var<storage, read> fracs: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<vec4f>;
+fn at(row: u32, col: u32, c: u32, q: u32) -> vec4f {
+  return x[((row * p.inW + col) * p.channels + c) * p.quads + q];
+}
+${ENTRY}${NHWC_THREAD}
+  let oy = pix / p.outW;
+  let ox = pix % p.outW;
+  let cx = p.outH + ox;
+  let top = at(pairs[2u * oy], pairs[2u * cx], c, q);
+  let upper = top + (at(pairs[2u * oy], pairs[2u * cx + 1u], c, q) - top) * fracs[cx];
+  let bottom = at(pairs[2u * oy + 1u], pairs[2u * cx], c, q);
+  let lower = bottom + (at(pairs[2u * oy + 1u], pairs[2u * cx + 1u], c, q) - bottom) * fracs[cx];
+  y[t] = upper + (lower - upper) * fracs[oy];
 }`;
 }
 

@@ -54,7 +54,10 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     const [[top], [left]] = (n.config as Of<'cropping2d'>).amounts;
     return [shift2dStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), top, left, -1)];
   },
-  upSampling2d: (n) => [upSamplingStep(n.name, n.inputShapes[0], (n.config as Of<'upSampling2d'>).size)],
+  upSampling2d: (n) => {
+    const { size, interpolation } = n.config as Of<'upSampling2d'>;
+    return [upSamplingStep(n.name, n.inputShapes[0], size, interpolation)];
+  },
   flatten: () => 'view',
   reshape: () => 'view',
   dropout: () => 'view',

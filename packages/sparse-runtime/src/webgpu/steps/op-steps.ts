@@ -6,10 +6,10 @@ import { sampleAxis, type ActivationParams, type MergeConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
-import { gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
+import { bilinearShader, BILINEAR_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
 import { simpleStep, type GpuStep } from './gpu-step.js';
 import type { Hwc, Window } from '../../model/plan.js';
-import { upSamplingSources } from '../../model/up-sampling-sources.js';
+import { bilinearAxis, upSamplingSources } from '../../model/up-sampling-sources.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -85,10 +85,22 @@ export function permuteStep(layer: string, input: readonly number[], dims: reado
   return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
 }
 
-/** Nearest upsampling of `[h, w, c]` by `size`: a gather from the input element each output element repeats. */
-export function upSamplingStep(layer: string, input: readonly number[], size: readonly [number, number]): GpuStep {
-  const source = upSamplingSources(input, size);
-  return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
+/** Upsampling of `[h, w, c]` by `size`: nearest, a gather from the input element each output element repeats; bilinear, four neighbours weighted. */
+export function upSamplingStep(layer: string, input: readonly number[], size: readonly [number, number], interpolation: 'nearest' | 'bilinear' = 'nearest'): GpuStep {
+  if (interpolation === 'nearest') {
+    const source = upSamplingSources(input, size);
+    return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
+  }
+  const [H, W, C] = input;
+  const [OH, OW] = [H * size[0], W * size[1]];
+  const [rows, cols] = [bilinearAxis(H, OH), bilinearAxis(W, OW)];
+  const pairs = new Uint32Array(2 * (OH + OW));
+  const fracs = new Float32Array(OH + OW);
+  [rows, cols].forEach((axis, a) => axis.lo.forEach((lo, o) => {
+    const k = a === 0 ? o : OH + o;
+    [pairs[2 * k], pairs[2 * k + 1], fracs[k]] = [lo, axis.hi[o], axis.frac[o]];
+  }));
+  return simpleStep(layer, bilinearShader(), BILINEAR_PARAMS, { channels: C, inW: W, outW: OW, outH: OH }, OH * OW * C, [0], [pairs, fracs]);
 }
 
 /**
