@@ -87,6 +87,19 @@ export interface BatchNormConfig {
   readonly scale: boolean;
 }
 
+/**
+ * Layer normalisation over the last axis, per sample and position (tfjs's `LayerNormalization`
+ * with the last axis): `y = (x − mean) / sqrt(variance + epsilon) · gamma + beta`, the mean and
+ * the (biased) variance taken over that axis (`gamma` is 1 without `scale`, `beta` 0 without
+ * `center`). Op set 3.
+ */
+export interface LayerNormConfig {
+  readonly kind: 'layerNorm';
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+}
+
 /** Max or average pooling, channels last. Average pooling divides by the in-bounds elements. */
 export interface Pool2dConfig {
   readonly kind: 'maxPool2d' | 'avgPool2d';
@@ -183,6 +196,7 @@ export type LayerConfig =
   | Conv2dConfig
   | DepthwiseConv2dConfig
   | BatchNormConfig
+  | LayerNormConfig
   | Pool2dConfig
   | GlobalPool2dConfig
   | Padding2dConfig

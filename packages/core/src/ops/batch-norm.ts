@@ -1,4 +1,4 @@
-/** `batchNorm`: batch normalisation in inference form over the last axis. */
+/** `batchNorm`: batch normalisation in inference form over the last axis; `layerNorm`: layer normalisation over it. */
 import { defineOp } from './op-spec.js';
 
 export const batchNormOp = defineOp<'batchNorm'>({
@@ -16,5 +16,18 @@ export const batchNormOp = defineOp<'batchNorm'>({
     if (param !== 'movingVariance') return undefined;
     for (let i = 0; i < values.length; i++) if (!(values[i] + c.epsilon > 0)) return `channel ${i}: variance ${values[i]} plus epsilon ${c.epsilon} is not above 0`;
     return undefined;
+  },
+});
+
+export const layerNormOp = defineOp<'layerNorm'>({
+  kind: 'layerNorm',
+  since: 3,
+  arity: [1, 1],
+  // epsilon above 0: a constant row has variance 0.
+  read: (r) => ({ kind: 'layerNorm', epsilon: r.num('epsilon', 1e-12, 1e6), center: r.bool('center'), scale: r.bool('scale') }),
+  outputShape: (_c, [input]) => input,
+  params(c, [input]) {
+    const channels = [input[input.length - 1] ?? 1];
+    return { ...(c.scale ? { gamma: channels } : {}), ...(c.center ? { beta: channels } : {}) };
   },
 });

@@ -4,7 +4,7 @@
  */
 import type { LayerKind } from '../ir/model.js';
 import { activationOp } from './activation.js';
-import { batchNormOp } from './batch-norm.js';
+import { batchNormOp, layerNormOp } from './batch-norm.js';
 import { conv2dOp, depthwiseConv2dOp } from './conv.js';
 import { denseOp } from './dense.js';
 import { addOp, averageOp, concatenateOp, maximumOp, minimumOp, multiplyOp, subtractOp } from './merge.js';
@@ -17,7 +17,7 @@ import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`.
  */
 export const OPSET = 3;
 
@@ -27,6 +27,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   conv2d: conv2dOp,
   depthwiseConv2d: depthwiseConv2dOp,
   batchNorm: batchNormOp,
+  layerNorm: layerNormOp,
   maxPool2d: maxPool2dOp,
   avgPool2d: avgPool2dOp,
   globalAvgPool2d: globalAvgPool2dOp,

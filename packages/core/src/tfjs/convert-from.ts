@@ -61,9 +61,17 @@ function ancestorsInOrder(model: tf.LayersModel): TfLayer[] {
   return order;
 }
 
-/** The layer's config; tfjs 4.22's `SeparableConv2D.getConfig()` omits `depthMultiplier`, so it is read off the layer. */
+/**
+ * The layer's config; tfjs 4.22's `SeparableConv2D.getConfig()` omits `depthMultiplier`, so it is
+ * read off the layer; a built `LayerNormalization` holds its axes counted from the front, which
+ * become counted from the end (the last: -1).
+ */
 function configOf(layer: TfLayer): Record<string, unknown> {
   const config = layer.getConfig() as Record<string, unknown>;
+  if (layer.getClassName() === 'LayerNormalization' && Array.isArray(config.axis) && layer.inboundNodes.length > 0) {
+    const rank = shapeOf(layer.inboundNodes[0].inputShapes).length + 1;
+    return { ...config, axis: (config.axis as number[]).map((a) => (a >= 0 ? a - rank : a)) };
+  }
   const multiplier = (layer as unknown as { depthMultiplier?: number }).depthMultiplier;
   return config.depthMultiplier === undefined && multiplier !== undefined ? { ...config, depthMultiplier: multiplier } : config;
 }

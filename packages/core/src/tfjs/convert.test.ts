@@ -79,6 +79,19 @@ function sequenceConvnet(causal = false): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out, name: 'keyword-spotter' });
 }
 
+/** A mixer block's shape: patches as tokens, LayerNormalization of each token's features, a residual MLP. */
+function tinyMixer(): tf.LayersModel {
+  const input = tf.input({ shape: [8, 8, 3] });
+  const patches = tf.layers.conv2d({ filters: 6, kernelSize: 2, strides: 2, name: 'patches' }).apply(input) as tf.SymbolicTensor;
+  const tokens = tf.layers.reshape({ targetShape: [16, 6], name: 'tokens' }).apply(patches) as tf.SymbolicTensor;
+  const norm = tf.layers.layerNormalization({ name: 'norm', betaInitializer: 'randomNormal', gammaInitializer: 'randomNormal' }).apply(tokens) as tf.SymbolicTensor;
+  const mlp = tf.layers.conv1d({ filters: 6, kernelSize: 1, activation: 'gelu', name: 'mlp' }).apply(norm) as tf.SymbolicTensor;
+  const sum = tf.layers.add({ name: 'residual' }).apply([tokens, mlp]) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(tf.layers.layerNormalization({ epsilon: 1e-6, name: 'final' }).apply(sum) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }).apply(pooled) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'tiny-mixer' });
+}
+
 function weightsOf(lm: tf.LayersModel): Uint32Array[] {
   return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
 }
@@ -90,6 +103,7 @@ describe('tfjs converters', () => {
     ["Keras' tutorial convnet (Rescaling first)", kerasTutorialConvnet, [16, 16, 3]],
     ['a small segmenter (UpSampling2D)', tinySegmenter, [8, 12, 3]],
     ['a 1-D convnet over sequences (Conv1D, dilated and strided; 1-D and global 1-D pools)', () => sequenceConvnet(), [40, 6]],
+    ['a mixer block (LayerNormalization over tokens, a residual 1-D MLP)', tinyMixer, [8, 8, 3]],
   ] as const)('round-trips %s bit-exactly', (_, make, inputShape) => {
     const original = make();
     const ir = fromLayersModel(original);
@@ -145,6 +159,14 @@ describe('tfjs converters', () => {
     const got = first.predict(x) as tf.Tensor;
     expect(got.shape).toEqual([2, 40, 8]);
     expect(tf.max(tf.abs(got.sub(expected))).dataSync()[0]).toBeLessThan(1e-6);
+  });
+
+  it('turns LayerNormalization over the last axis into a layerNorm node; other axes are refused by name', () => {
+    const ir = fromLayersModel(tinyMixer());
+    expect(ir.layers.find((l) => l.name === 'norm')!.config).toEqual({ kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true });
+    expect(Object.keys(ir.layers.find((l) => l.name === 'final')!.params).sort()).toEqual(['beta', 'gamma']);
+    expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: [-2, -1] }))).toBe('UNSUPPORTED_LAYER');
+    expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: -2 }))).toBe('UNSUPPORTED_LAYER');
   });
 
   it('keeps layer kinds and parameter keys', () => {

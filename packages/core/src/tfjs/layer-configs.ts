@@ -13,7 +13,7 @@ type Config = Record<string, unknown>;
 
 /** Every tfjs layer class `fromLayersModel` converts. */
 export const SUPPORTED_CLASSES = [
-  'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'MaxPooling2D', 'AveragePooling2D',
+  'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
   'AlphaDropout', 'Rescaling', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
@@ -82,6 +82,12 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       const axis = Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis[0] as unknown) : (c.axis ?? -1);
       if (axis !== -1 && axis !== 3 && axis !== 1) unsupported(name, cls, `axis ${String(axis)}: only the last (channels) axis is supported`);
       return [{ kind: 'batchNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
+    }
+    case 'LayerNormalization': {
+      // configOf gives the axis counted from the end once the layer is built ([2] of a rank-3 input: -1).
+      const axis = Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis[0] as unknown) : (c.axis ?? -1);
+      if (axis !== -1) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis is supported`);
+      return [{ kind: 'layerNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
     }
     case 'MaxPooling2D':
     case 'AveragePooling2D':

@@ -1,5 +1,5 @@
-/** Per-element steps that may run in place: standalone activations, rescales and batch norms not folded away. */
-import type { BatchNormConfig, RescaleConfig } from '@dc/core';
+/** Per-element steps: standalone activations, rescales and batch norms not folded away (in place where the schedule allows), layer norms. */
+import type { BatchNormConfig, LayerNormConfig, RescaleConfig } from '@dc/core';
 import { batchNormScale } from '../model/fold-batch-norm.js';
 import type { PlanStep } from '../model/plan.js';
 import { applyActivation } from './activation.js';
@@ -38,6 +38,29 @@ export function rescaleKernel(step: PlanStep): CpuKernel {
   return ([x], batch, target) => {
     const out = target ?? new Float32Array(x.length);
     for (let i = 0; i < batch * step.outputSize; i++) out[i] = Math.fround(x[i] * s) + o;
+    return out;
+  };
+}
+
+/**
+ * A `layerNorm` node: per row of the last axis, `(x − mean) / sqrt(variance + epsilon) · gamma + beta`
+ * with the mean and the biased variance of the row, in float64.
+ */
+export function layerNormKernel(step: PlanStep): CpuKernel {
+  const { gamma, beta } = step.params;
+  const { epsilon } = step.config as LayerNormConfig;
+  const C = step.outputShape[step.outputShape.length - 1];
+  return ([x], batch, target) => {
+    const out = target ?? new Float32Array(x.length);
+    for (let i = 0; i < batch * step.outputSize; i += C) {
+      let mean = 0;
+      for (let c = 0; c < C; c++) mean += x[i + c];
+      mean /= C;
+      let variance = 0;
+      for (let c = 0; c < C; c++) variance += (x[i + c] - mean) ** 2;
+      const inv = 1 / Math.sqrt(variance / C + epsilon);
+      for (let c = 0; c < C; c++) out[i + c] = (x[i + c] - mean) * inv * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+    }
     return out;
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { LayerKind } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
-import { activationKernel, batchNormKernel, rescaleKernel } from './affine-kernel.js';
+import { activationKernel, batchNormKernel, layerNormKernel, rescaleKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
 import type { CpuKernel } from './graph-executor.js';
 import { padCropKernel, permuteKernel, upSamplingKernel, viewKernel } from './layout-kernel.js';
@@ -22,6 +22,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   conv2d: convKernel,
   depthwiseConv2d: convKernel,
   batchNorm: batchNormKernel,
+  layerNorm: layerNormKernel,
   maxPool2d: poolKernel,
   avgPool2d: poolKernel,
   globalAvgPool2d: globalPoolKernel,

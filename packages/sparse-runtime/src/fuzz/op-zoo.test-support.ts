@@ -25,6 +25,7 @@ const chain: TopologySpec = {
     node('conv', conv(4, { dilationRate: [2, 2] })),
     node('dw', { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [2, 2], padding: 'valid', depthMultiplier: 2, activation: 'swish', useBias: true }),
     node('bn', { kind: 'batchNorm', epsilon: 0.001, center: true, scale: true }),
+    node('ln', { kind: 'layerNorm', epsilon: 0.001, center: true, scale: true }),
     node('act', { kind: 'activation', activation: 'leakyRelu', alpha: 0.1 }),
     node('maxpool', { kind: 'maxPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'same' }),
     node('avgpool', { kind: 'avgPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'valid' }),

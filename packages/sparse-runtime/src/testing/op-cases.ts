@@ -4,7 +4,8 @@
  * axis, relu with a maximum, leakyRelu's slope, dilation 2, depthwise multiplier 2, strides 1 and 2,
  * SAME/VALID, odd sizes, every merge (some of three inputs or the same input twice), concatenation
  * on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
- * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven factors.
+ * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
+ * factors, layer normalisation.
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
@@ -145,6 +146,18 @@ function upsampling(): CompressedModel {
   return finish('upsampling', g, 18);
 }
 
+/** Layer normalisation of an image's channels and of a sequence's features, with and without gamma and beta (a mixer block's shape). */
+function layerNorms(): CompressedModel {
+  const g = new GraphBuilder([4, 5, 6]);
+  const a = g.add('ln', { kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true }, ['input']);
+  const b = g.add('conv', { kind: 'conv2d', filters: 8, ...same(3), activation: 'gelu', useBias: true }, [a]);
+  const tokens = g.add('tokens', { kind: 'reshape', targetShape: [20, 8] }, [b]);
+  const c = g.add('ln', { kind: 'layerNorm', epsilon: 1e-6, center: false, scale: true }, [tokens]);
+  const d = g.add('ln', { kind: 'layerNorm', epsilon: 1e-5, center: true, scale: false }, [g.add('flat', { kind: 'flatten' }, [c])]);
+  g.add('dense', { kind: 'dense', units: 5, activation: 'softmax', useBias: true }, [d]);
+  return finish('layer-norms', g, 19);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -156,5 +169,6 @@ export function opCases(): OpCase[] {
     { name: 'op: merges and concatenation', model: merges },
     { name: 'op: rescaling', model: rescales },
     { name: 'op: upsampling', model: upsampling },
+    { name: 'op: layer normalisation', model: layerNorms },
   ];
 }

@@ -24,6 +24,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   conv2d: ['Conv2D'],
   depthwiseConv2d: ['DepthwiseConv2D'],
   batchNorm: ['BatchNormalization'],
+  layerNorm: ['LayerNormalization'],
   maxPool2d: ['MaxPooling2D'],
   avgPool2d: ['AveragePooling2D'],
   globalAvgPool2d: ['GlobalAveragePooling2D'],

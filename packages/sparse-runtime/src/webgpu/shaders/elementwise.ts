@@ -1,7 +1,7 @@
 /**
  * Standalone activations: an element-wise program (every activation but softmax), softmax along
- * any axis (max-subtracted, as tfjs computes it), and batch normalisation in inference form as a
- * per-channel affine map. Each has an in-place variant that reads and writes `y` (the plan lets
+ * any axis (max-subtracted, as tfjs computes it), batch normalisation in inference form as a
+ * per-channel affine map, and layer normalisation over the last axis. Each has an in-place variant that reads and writes `y` (the plan lets
  * such a node write over an input no later node reads; WebGPU forbids binding one buffer twice).
  */
 import type { ActivationParams } from '@dc/core';
@@ -68,5 +68,32 @@ ${b.decl}
 ${ENTRY}
   let c = (t / p.quads) % p.channels;
   y[t] = beta[c] + (${b.src}[t] - mean[c]) * k[c];
+}`;
+}
+
+/** Uniform layout of the layer-norm program (u32 each; `epsilon` holds an f32's bits). */
+export const LAYER_NORM_PARAMS = ['total', 'rowStride', 'quads', 'channels', 'epsilon'] as const;
+
+/**
+ * WGSL of layer normalisation over the last axis: one thread per row of `channels` values and vec4
+ * of samples takes the row's mean and biased variance, then writes
+ * `(x − mean) / sqrt(variance + epsilon) · gamma[c] + beta[c]`.
+ */
+export function layerNormShader(): string {
+  const b = unaryBindings(false, ['gamma', 'beta']);
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, channels: u32, epsilon: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${b.decl}
+${ENTRY}
+  let row = t / p.quads;
+  let base = row * p.channels * p.quads + (t - row * p.quads);
+  var mean = vec4f(0.0);
+  for (var c = 0u; c < p.channels; c++) { mean += x[base + c * p.quads]; }
+  mean /= f32(p.channels);
+  var variance = vec4f(0.0);
+  for (var c = 0u; c < p.channels; c++) { let d = x[base + c * p.quads] - mean; variance += d * d; }
+  let inv = inverseSqrt(variance / f32(p.channels) + bitcast<f32>(p.epsilon));
+  for (var c = 0u; c < p.channels; c++) { y[base + c * p.quads] = (x[base + c * p.quads] - mean) * inv * gamma[c] + beta[c]; }
 }`;
 }

@@ -8,7 +8,7 @@ import { sampleAxis, type CompressedTensor, type LayerConfig, type LayerKind, ty
 import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, globalPoolStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
 
 /** What the GPU reads of one plan step. */
 export type GpuNodeSource = Pick<PlanStep, 'name' | 'config' | 'inputShapes' | 'outputShape' | 'params' | 'activation' | 'window'>;
@@ -42,6 +42,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     if (!p.movingMean || !p.movingVariance) throw new Error(`unreachable: "${n.name}" has no moving statistics (the plan checks parameters)`);
     return [batchNormStep(n.name, size(n.outputShape), { ...p, movingMean: p.movingMean, movingVariance: p.movingVariance }, (n.config as Of<'batchNorm'>).epsilon, readsOutput[0] === true)];
   },
+  layerNorm: (n) => [layerNormStep(n.name, n.outputShape, n.params, (n.config as Of<'layerNorm'>).epsilon)],
   maxPool2d: (n) => [poolStep(n.name, 'max', n.window!)],
   avgPool2d: (n) => [poolStep(n.name, 'avg', n.window!)],
   globalAvgPool2d: (n) => [globalPoolStep(n.name, 'avg', hwc(n.inputShapes[0]))],

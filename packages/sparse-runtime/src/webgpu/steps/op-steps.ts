@@ -3,7 +3,7 @@
  * cropping, permute, element-wise merges and concatenation.
  */
 import { sampleAxis, type ActivationParams, type MergeConfig } from '@dc/core';
-import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
+import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
 import { bilinearShader, BILINEAR_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
@@ -41,6 +41,14 @@ export function batchNormStep(layer: string, elements: number, p: BatchNormVecto
   for (let c = 0; c < channels; c++) k[c] = (p.gamma?.[c] ?? 1) / Math.sqrt(p.movingVariance[c] + epsilon);
   const beta = p.beta ?? new Float32Array(channels);
   return simpleStep(layer, batchNormShader(inPlace), BATCH_NORM_PARAMS, { channels }, elements, inPlace ? [] : [0], [p.movingMean, k, beta]);
+}
+
+/** A `layerNorm` node over the last axis of `shape` (missing `gamma` / `beta`: 1 / 0): one thread per row. */
+export function layerNormStep(layer: string, shape: readonly number[], p: { readonly gamma?: Float32Array; readonly beta?: Float32Array }, epsilon: number): GpuStep {
+  const channels = shape[shape.length - 1];
+  const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
+  const epsilonBits = new Uint32Array(Float32Array.of(epsilon).buffer)[0];
+  return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: epsilonBits }, size(shape) / channels, [0], [gamma, beta]);
 }
 
 /** A `rescale` node, `x · scale + offset`: the batch-norm program with one channel (mean 0, factor `scale`, shift `offset`). */
