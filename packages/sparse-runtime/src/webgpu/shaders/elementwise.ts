@@ -1,8 +1,9 @@
 /**
  * Standalone activations: an element-wise program (every activation but softmax), softmax along
  * any axis (max-subtracted, as tfjs computes it), batch normalisation in inference form as a
- * per-channel affine map, and layer normalisation over the last axis. Each has an in-place variant that reads and writes `y` (the plan lets
- * such a node write over an input no later node reads; WebGPU forbids binding one buffer twice).
+ * per-channel affine map, and layer normalisation over the last axis. All but layer normalisation
+ * have an in-place variant that reads and writes `y` (the plan lets such a node write over an
+ * input no later node reads; WebGPU forbids binding one buffer twice).
  */
 import type { ActivationParams } from '@dc/core';
 import { ACT4, activationFn } from './activation.js';
