@@ -3,12 +3,11 @@
  * of the bundled device check runs: tfjs-backend-webgpu registers its backend when its module is
  * evaluated, and only where `navigator.gpu` exists then. `main.ts` imports this first.
  */
-import { nodeGpu } from '../src/webgpu/node-gpu.js';
+import { nodeGpu, provideNavigatorGpu } from '../src/webgpu/node-gpu.js';
 
 const found = await nodeGpu();
 if (!found.gpu) throw new Error(`no WebGPU in Node: ${found.reason}`);
-const g = globalThis as { navigator?: object };
-Object.defineProperty(globalThis, 'navigator', { value: { ...g.navigator, gpu: found.gpu }, configurable: true });
+provideNavigatorGpu(found.gpu);
 
 /** The `GPU` that `navigator.gpu` now is. */
 export const gpu: GPU = found.gpu;

@@ -22,6 +22,11 @@ export async function savedConvNet(dir: string, fit?: { readonly xs: tf.Tensor; 
     lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     await lm.fit(fit.xs, fit.ys, { epochs: fit.epochs, batchSize: 16, shuffle: false, verbose: 0 });
   }
+  return savedModel(lm, dir);
+}
+
+/** Saves a user's tfjs model as `dir/model.json` + weights, disposes it and returns the model.json path. */
+export async function savedModel(lm: tf.LayersModel, dir: string): Promise<string> {
   await lm.save(fileHandler(dir));
   lm.dispose();
   return join(dir, 'model.json');

@@ -1,11 +1,10 @@
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileHandler } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { writePngs } from './conv-fixture.test-support.js';
+import { savedModel, writePngs } from './conv-fixture.test-support.js';
 
 /** A user's small encoder-decoder segmenter: Rescaling, a strided conv, UpSampling2D back to the input size, a sigmoid mask. */
 async function savedSegmenter(dir: string, filters: number): Promise<string> {
@@ -16,9 +15,7 @@ async function savedSegmenter(dir: string, filters: number): Promise<string> {
   x = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(x) as tf.SymbolicTensor;
   const mask = tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', name: 'mask', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }).apply(x) as tf.SymbolicTensor;
   const lm = tf.model({ inputs: input, outputs: mask, name: 'tiny-segmenter' });
-  await lm.save(fileHandler(dir));
-  lm.dispose();
-  return join(dir, 'model.json');
+  return savedModel(lm, dir);
 }
 
 describe('a segmenter with Rescaling and UpSampling2D, compressed post-training', () => {

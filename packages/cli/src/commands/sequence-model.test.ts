@@ -1,11 +1,11 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileHandler } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
+import { savedModel } from './conv-fixture.test-support.js';
 
 const [STEPS, FEATURES, CLASSES] = [32, 4, 4];
 
@@ -40,9 +40,7 @@ async function savedSequenceNet(dir: string, train: { xs: Float32Array; ys: Int3
   const [xs, ys] = [tf.tensor3d(train.xs, [n, STEPS, FEATURES]), tf.tensor1d(train.ys, 'float32')];
   await lm.fit(xs, ys, { epochs: 15, batchSize: 16, shuffle: false, verbose: 0 });
   tf.dispose([xs, ys]);
-  await lm.save(fileHandler(dir));
-  lm.dispose();
-  return join(dir, 'model.json');
+  return savedModel(lm, dir);
 }
 
 describe('a 1-D convnet over sequences (Conv1D, MaxPooling1D, GlobalAveragePooling1D) from .npy data', () => {

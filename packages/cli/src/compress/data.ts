@@ -57,15 +57,10 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
     throw new DcError('INVALID_OPTION', `${o.data}: .npy inputs need --labels <labels.npy>`, { option: 'labels', hint: 'Save the integer class labels with np.save and pass them with --labels.' });
   }
   const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
-  const given = flags ?? (rawInput ? UNSCALED : undefined);
-  const train = await readLabelledData(trainSource, inputShape, classes, given ?? 'auto');
-  const preprocessing: RecordedPreprocessing | undefined = flags
-    ? { preprocessing: flags, source: 'flags' }
-    : rawInput
-      ? { preprocessing: UNSCALED, source: 'rescaling' }
-      : train.preprocessing
-        ? { preprocessing: train.preprocessing, source: 'bytes' }
-        : undefined;
+  // The flags, else what a model that rescales its own input takes, else the data's default (read below).
+  const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: 'rescaling' } : undefined;
+  const train = await readLabelledData(trainSource, inputShape, classes, chosen?.preprocessing ?? 'auto');
+  const preprocessing: RecordedPreprocessing | undefined = chosen ?? (train.preprocessing ? { preprocessing: train.preprocessing, source: 'bytes' } : undefined);
   // A .npy, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.
   const oneSplit = npy || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
   const testPath = o.testData ?? (oneSplit ? undefined : o.data);

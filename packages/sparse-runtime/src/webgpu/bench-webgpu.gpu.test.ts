@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomModel } from '../testing/random-model.js';
 import { formatWebGpuBench, lenet5Sized, runWebGpuBench } from './bench-webgpu.js';
-import { nodeGpu } from './node-gpu.js';
+import { nodeGpu, provideNavigatorGpu } from './node-gpu.js';
 
 const env = await nodeGpu();
 
@@ -35,9 +35,7 @@ describe('runWebGpuBench', () => {
   });
 
   it.skipIf(env.reason !== undefined)(`compares with the tfjs it is given (a bundle cannot import tfjs by name)${env.reason ? ` (skipped: ${env.reason})` : ''}`, async () => {
-    // tfjs-backend-webgpu registers its backend when imported, and only where navigator.gpu exists.
-    const g = globalThis as { navigator?: { gpu?: GPU } };
-    if (!g.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...g.navigator, gpu: env.gpu }, configurable: true });
+    provideNavigatorGpu(env.gpu!);
     const tf = await import('@tensorflow/tfjs');
     await import('@tensorflow/tfjs-backend-webgpu');
     const asked: string[] = [];

@@ -14,7 +14,7 @@ import { randomKernel, randomMlp } from '../testing/random-model.js';
 import { benchPrepared, type ThroughputResult } from './bench-loop.js';
 import { benchAgainstTfjs, type TfjsComparisonRow } from './bench-tfjs.js';
 import { createWebGpuBackend } from './create-webgpu-backend.js';
-import { nodeGpu } from './node-gpu.js';
+import { nodeGpu, provideNavigatorGpu } from './node-gpu.js';
 
 /** Options of {@link runWebGpuBench}. */
 export interface WebGpuBenchOptions {
@@ -102,8 +102,7 @@ async function findGpu(gpu: GPU | undefined): Promise<GPU> {
 /** tfjs with its `webgpu` backend registered on `gpu`, or why not. */
 async function tfjsOnWebGpu(gpu: GPU): Promise<{ tf: typeof tfTypes } | { skipped: string }> {
   try {
-    const g = globalThis as { navigator?: { gpu?: GPU } };
-    if (!g.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...g.navigator, gpu }, configurable: true });
+    provideNavigatorGpu(gpu);
     const [tfSpec, webgpuSpec] = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'];
     const tf = (await import(tfSpec)) as typeof tfTypes;
     await import(webgpuSpec);

@@ -38,6 +38,16 @@ async function load(): Promise<NodeGpu> {
   return { gpu: mod.create([]) };
 }
 
+/**
+ * Makes `gpu` this process's `navigator.gpu` unless it has one (Node 20 has no `navigator`):
+ * tfjs-backend-webgpu registers its backend when its module is evaluated, and only where
+ * `navigator.gpu` exists then.
+ */
+export function provideNavigatorGpu(gpu: GPU): void {
+  const g = globalThis as { navigator?: { gpu?: GPU } };
+  if (!g.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...g.navigator, gpu }, configurable: true });
+}
+
 /** Dawn's `GPU` object for this process (created once), or the reason it is unavailable. */
 export function nodeGpu(): Promise<NodeGpu> {
   cached ??= load();

@@ -4,11 +4,11 @@ import { loadCompressedModel } from '../model/load.js';
 import { randomInput, randomModel } from '../testing/random-model.js';
 import { maxRelativeError, referencePredict } from '../testing/reference.js';
 import { createWebGpuBackend } from './index.js';
-import { nodeGpu } from './node-gpu.js';
+import { nodeGpu, provideNavigatorGpu } from './node-gpu.js';
 
 // tfjs-backend-webgpu registers itself only when navigator.gpu exists at import: set it first.
 const env = await nodeGpu();
-if (env.gpu) Object.defineProperty(globalThis, 'navigator', { value: { gpu: env.gpu }, configurable: true });
+if (env.gpu) provideNavigatorGpu(env.gpu);
 await import('@tensorflow/tfjs-backend-webgpu');
 
 describe.skipIf(env.reason !== undefined)(`sharing @tensorflow/tfjs-backend-webgpu's device${env.reason ? ` (skipped: ${env.reason})` : ''}`, () => {

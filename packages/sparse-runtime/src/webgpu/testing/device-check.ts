@@ -56,8 +56,9 @@ export async function runDeviceCheck(o: DeviceCheckOptions): Promise<DeviceCheck
   const t0 = performance.now();
   const log = o.log ?? (() => undefined);
   const tolerance = 1e-5;
-  const gpu = o.gpu ?? (await nodeGpu()).gpu;
-  if (!gpu) throw new Error(`no WebGPU in Node: ${(await nodeGpu()).reason}`);
+  const found = o.gpu ? { gpu: o.gpu } : await nodeGpu();
+  if (!found.gpu) throw new Error(`no WebGPU in Node: ${found.reason}`);
+  const { gpu } = found;
   await tf.setBackend('cpu');
   const backend = await createWebGpuBackend({ gpu, powerPreference: 'high-performance' });
   log(`adapter: ${backend.adapterInfo}`);
