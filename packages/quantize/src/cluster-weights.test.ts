@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createPipeline, createRandom, isDcError, listParams, type FineTuneOptions, type Model, type StageContext, type TrainingService } from '@dc/core';
+import { createPipeline, createRandom, decodeContainer, densify, encodeFile, isDcError, listParams, mapParams, type FineTuneOptions, type Model, type StageContext, type TrainingService } from '@dc/core';
 import { runStageContract, tinyConvModel, tinyDenseModel, tinyGraphModel } from '@dc/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clusterWeights, type ClusterLayerMetrics } from './cluster-weights.js';
@@ -70,6 +70,17 @@ describe('clusterWeights stage', () => {
     }
     // Biases untouched by default.
     expect(out.layers[0].params.bias).toBe(model.layers[0].params.bias);
+  });
+
+  it('leaves a kernel pruned whole (a tiny layer at a high sparsity) as exact zeros without a codebook, and the file writes it', async () => {
+    const { model, masks } = prunedTinyModel();
+    const whole = new Map(masks).set('fc2/kernel', new Uint8Array(masks.get('fc2/kernel')!.length));
+    const zeroed = mapParams(model, (ref) => (ref.key === 'fc2/kernel' ? { shape: [...ref.tensor.shape], values: new Float32Array(ref.tensor.values.length) } : undefined));
+    const { model: out, artifacts } = await createPipeline().use(clusterWeights({ bits: 2 })).use(encodeFile()).run(zeroed, { artifacts: { 'prune/masks': whole } });
+    expect([...artifacts['quantize/codebooks']!.keys()]).toEqual(['fc1/kernel']);
+    expect(kernels(out).get('fc2/kernel')!.every((v) => Object.is(v, 0))).toBe(true);
+    const decoded = decodeContainer(artifacts['encode/file']!.bytes);
+    expect(Array.from(densify(decoded.tensors.get('fc2/kernel')!))).toEqual(new Array(10 * 32).fill(0));
   });
 
   it('clusters depthwise kernels only when asked (named in layerBits or bits.depthwiseConv2d)', async () => {

@@ -4,7 +4,7 @@
  * fine-tunes the shared values with the trainer, and provides the codebooks as `'quantize/codebooks'`.
  */
 import { DcError, defineStage, listParams, mapParams, tensorMetricRow, tensorTotals, type Codebook, type JsonValue, type Model, type Stage, type StageContext, type TensorMetricRow } from '@dc/core';
-import { clusterTensor } from './cluster-tensor.js';
+import { clusterTensor, keptPositions } from './cluster-tensor.js';
 import { canonicalCodebook, createCentroidTuner, type MaskedTensor, type TunedTensor } from './fine-tune.js';
 import { assertClusterLayerNames, bitsFor, optionsJson, resolveOptions, type ClusterWeightsOptions, type ResolvedClusterOptions } from './options.js';
 
@@ -68,9 +68,12 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
         throw new DcError('TRAINER_REQUIRED', `epochs: ${o.epochs} fine-tunes the centroids, which needs a trainer`, { stage: NAME, option: 'epochs' });
       }
       const masks = artifacts['prune/masks'];
+      // A tensor with no weight left (pruned whole: a tiny layer at a high sparsity) has nothing
+      // to share; it stays exact zeros, and the file stores it without a codebook.
       const targets = listParams(model).flatMap((ref) => {
         const bits = bitsFor(ref, o);
-        return bits === undefined ? [] : [{ ref, bits }];
+        const mask = ref.param === 'kernel' ? masks?.get(ref.key) : undefined;
+        return bits === undefined || keptPositions(ref.tensor.values, mask).length === 0 ? [] : [{ ref, bits }];
       });
       const accuracyBefore = await accuracy(ctx, o, model);
 
