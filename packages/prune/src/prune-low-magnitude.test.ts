@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPipeline, isDcError, listParams } from '@dc/core';
 import type { Model } from '@dc/core';
+import { tinyTextModel } from '@dc/core/testing';
 import { pruneLowMagnitude } from './prune-low-magnitude.js';
 import { countKept, stdThreshold } from './magnitude.js';
 import { tinyConvNet, tinyMlp } from './test/models.js';
@@ -36,6 +37,15 @@ describe('pruneLowMagnitude', () => {
     }
     expect(bias(out.model, 'c1')).toEqual(bias(model, 'c1'));
     expect(out.metrics!.total).toEqual({ params: 756, kept: 378, keptFraction: 0.5 });
+  });
+
+  it('prunes an embedding table by default, as a kernel: the smallest entries of the whole table become exact zeros', async () => {
+    const model = tinyTextModel();
+    const { model: out, artifacts } = await createPipeline().use(pruneLowMagnitude({ sparsity: 0.75, evaluate: false })).run(model);
+    expect([...artifacts['prune/masks']!.keys()]).toEqual(['embed/kernel', 'head/kernel']);
+    expect(zeros(kernel(out, 'embed'))).toBe(300);
+    const largest = Math.max(...Array.from(kernel(model, 'embed'), Math.abs).filter((_, i) => kernel(out, 'embed')[i] === 0));
+    expect(Array.from(kernel(out, 'embed')).every((v) => v === 0 || Math.abs(v) >= largest)).toBe(true);
   });
 
   it('prunes biases when asked, and only the named layers', async () => {

@@ -1,5 +1,5 @@
 import { createPipeline, isDcError, listParams } from '@dc/core';
-import { thrownError, tinyConvModel, tinyDenseModel } from '@dc/core/testing';
+import { thrownError, tinyConvModel, tinyDenseModel, tinyTextModel } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
 import { clusterWeights } from './cluster-weights.js';
 import { bitsFor, resolveOptions, type ClusterWeightsOptions } from './options.js';
@@ -47,6 +47,15 @@ describe('clusterWeights options', () => {
     const model = tinyConvModel();
     const bits = Object.fromEntries(listParams(model).map((ref) => [ref.key, bitsFor(ref, o) ?? null]));
     expect(bits).toEqual({ 'conv1/kernel': 8, 'conv1/bias': null, 'fc/kernel': 5, 'fc/bias': null });
+  });
+
+  it('clusters an embedding table with the dense bits unless bits.embedding (or a number for all) says otherwise', () => {
+    const bitsOf = (options: ClusterWeightsOptions) => Object.fromEntries(listParams(tinyTextModel()).map((ref) => [ref.key, bitsFor(ref, resolveOptions(options)) ?? null]));
+    expect(bitsOf({})).toEqual({ 'embed/kernel': 5, 'head/kernel': 5, 'head/bias': null });
+    expect(bitsOf({ bits: { embedding: 3, dense: 6 } })).toEqual({ 'embed/kernel': 3, 'head/kernel': 6, 'head/bias': null });
+    expect(bitsOf({ bits: 4 })).toEqual({ 'embed/kernel': 4, 'head/kernel': 4, 'head/bias': null });
+    expect(resolveOptions({}).bits).toEqual({ conv2d: 8, dense: 5 });
+    expect(thrown(() => clusterWeights({ bits: { embedding: 9 } })).option).toBe('bits.embedding');
   });
 
   it('applies per-layer overrides (parameter key over layer name), exclusions and biases on request', () => {

@@ -19,11 +19,12 @@ export type EmptyClusters = 'drop' | 'reseed';
 export interface ClusterWeightsOptions {
   /**
    * Bits per code (the codebook has at most `2 ** bits` centroids). A number applies to every
-   * dense and conv2d kernel; an object sets it per layer kind. Default `{ conv2d: 8, dense: 5 }`
-   * (the paper). Depthwise kernels (few weights, each filter alone on its channel) are clustered
+   * dense and conv2d kernel and embedding table; an object sets it per layer kind. Default
+   * `{ conv2d: 8, dense: 5 }` (the paper); an embedding table takes the dense bits unless
+   * `bits.embedding` is given. Depthwise kernels (few weights, each filter alone on its channel) are clustered
    * only when asked: `bits.depthwiseConv2d`, or the layer named in `layerBits`.
    */
-  bits?: number | { conv2d?: number; dense?: number; depthwiseConv2d?: number };
+  bits?: number | { conv2d?: number; dense?: number; depthwiseConv2d?: number; embedding?: number };
   /** Per-layer overrides of `bits`, keyed by layer name (`dense_1`) or parameter key (`dense_1/kernel`, which wins). */
   layerBits?: Record<string, number>;
   /** Layer names or parameter keys left unclustered (they keep float32 values; pruned zeros stay zero). */
@@ -58,7 +59,7 @@ export interface ClusterWeightsOptions {
 
 /** {@link ClusterWeightsOptions} with defaults filled in. */
 export interface ResolvedClusterOptions {
-  readonly bits: { readonly conv2d: number; readonly dense: number; readonly depthwiseConv2d?: number };
+  readonly bits: { readonly conv2d: number; readonly dense: number; readonly depthwiseConv2d?: number; readonly embedding?: number };
   readonly layerBits: Readonly<Record<string, number>>;
   readonly exclude: readonly string[];
   readonly includeBiases: boolean;
@@ -94,7 +95,7 @@ const KEYS: OptionKeys<ClusterWeightsOptions> = {
   evaluate: true,
 };
 type BitsByKind = Exclude<ClusterWeightsOptions['bits'], number | undefined>;
-const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true, depthwiseConv2d: true };
+const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true, depthwiseConv2d: true, embedding: true };
 
 const EMPTY_CLUSTERS: readonly EmptyClusters[] = ['drop', 'reseed'];
 const TENSOR_KEYS: OptionKeys<ClusterTensorOptions> = { bits: true, init: true, algorithm: true, maxIterations: true, emptyClusters: true, channels: true };
@@ -129,6 +130,7 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
     if (bits.conv2d !== undefined) assertBits(bits.conv2d, 'bits.conv2d');
     if (bits.dense !== undefined) assertBits(bits.dense, 'bits.dense');
     if (bits.depthwiseConv2d !== undefined) assertBits(bits.depthwiseConv2d, 'bits.depthwiseConv2d');
+    if (bits.embedding !== undefined) assertBits(bits.embedding, 'bits.embedding');
     conv2d = bits.conv2d ?? conv2d;
     dense = bits.dense ?? dense;
   }
@@ -155,7 +157,12 @@ export function resolveOptions(options: ClusterWeightsOptions = {}): ResolvedClu
   check.number(centroidMomentum, 'centroidMomentum', { min: 0, below: 1 });
   if (options.batchSize !== undefined) check.number(options.batchSize, 'batchSize', { integer: true, min: 1 });
   return {
-    bits: { conv2d, dense, ...(typeof bits === 'object' && bits.depthwiseConv2d !== undefined ? { depthwiseConv2d: bits.depthwiseConv2d } : {}) },
+    bits: {
+      conv2d,
+      dense,
+      ...(typeof bits === 'object' && bits.depthwiseConv2d !== undefined ? { depthwiseConv2d: bits.depthwiseConv2d } : {}),
+      ...(typeof bits === 'object' && bits.embedding !== undefined ? { embedding: bits.embedding } : {}),
+    },
     layerBits: { ...layerBits },
     exclude: [...exclude],
     includeBiases,
@@ -194,7 +201,7 @@ export function assertChannels(channels: unknown, size: number): asserts channel
 }
 
 /** Layer kinds the stage can cluster (depthwise only when asked: see `bits`). */
-const CLUSTERABLE = new Set(['dense', 'conv2d', 'depthwiseConv2d']);
+const CLUSTERABLE = new Set(['dense', 'conv2d', 'depthwiseConv2d', 'embedding']);
 const clusterable = (layer: Layer) => CLUSTERABLE.has(layer.config.kind);
 
 /**
@@ -210,10 +217,11 @@ export function assertClusterLayerNames(model: Model, o: ResolvedClusterOptions)
 /** The bits for one parameter, or `undefined` when it is not clustered. */
 export function bitsFor(ref: ParamRef, o: ResolvedClusterOptions): number | undefined {
   const { kind } = ref.layer.config;
-  if (kind !== 'dense' && kind !== 'conv2d' && kind !== 'depthwiseConv2d') return undefined;
+  if (kind !== 'dense' && kind !== 'conv2d' && kind !== 'depthwiseConv2d' && kind !== 'embedding') return undefined;
   if (o.exclude.includes(ref.key) || o.exclude.includes(ref.layer.name)) return undefined;
   if (ref.param === 'bias' && !o.includeBiases) return undefined;
-  return o.layerBits[ref.key] ?? o.layerBits[ref.layer.name] ?? o.bits[kind];
+  // An embedding table (a kernel) takes the dense layers' bits unless given its own.
+  return o.layerBits[ref.key] ?? o.layerBits[ref.layer.name] ?? (kind === 'embedding' ? (o.bits.embedding ?? o.bits.dense) : o.bits[kind]);
 }
 
 /** The options as recorded in the report and the file (the resolved values, plain JSON). */

@@ -5,6 +5,7 @@
 import { DcError } from '@dc/core';
 import type { PreparedModel, RuntimeBackend } from './backend.js';
 import type { LoadedModel } from './model/loaded-model.js';
+import { tokenIdCheck } from './model/token-ids.js';
 
 /** Options of {@link createSession}. */
 export interface CreateSessionOptions {
@@ -22,7 +23,8 @@ export interface Session {
   readonly prepareMs: number;
   /**
    * Runs `batchSize` samples (`batch.length === batchSize × inputSize`, NHWC row-major) and
-   * returns `batchSize × outputSize` values.
+   * returns `batchSize × outputSize` values. A model whose input is token ids (an embedding reads
+   * it) refuses a value outside its table with `INVALID_OPTION`.
    */
   predict(batch: Float32Array, batchSize: number): Promise<Float32Array>;
   /** Releases the backend's buffers for this model. */
@@ -39,6 +41,7 @@ export async function createSession(model: LoadedModel, options: CreateSessionOp
   const prepared: PreparedModel = await backend.prepare(model);
   const prepareMs = performance.now() - t0;
   let disposed = false;
+  const checkTokenIds = tokenIdCheck(model.plan);
   return {
     backend: backend.name,
     inputShape: model.inputShape,
@@ -52,6 +55,7 @@ export async function createSession(model: LoadedModel, options: CreateSessionOp
       if (!(batch instanceof Float32Array) || batch.length !== batchSize * model.inputSize) {
         throw new DcError('INVALID_OPTION', `batch must be a Float32Array of ${batchSize} × ${model.inputSize} values, got ${batch?.length}`, { option: 'batch' });
       }
+      checkTokenIds?.(batch);
       return prepared.run(batch, batchSize);
     },
     dispose() {

@@ -53,7 +53,7 @@ describe('a segmenter with Rescaling and UpSampling2D, compressed post-training'
     const out = join(dir, 'tiny.dcm');
     const r = await dc('compress', tiny, '--no-retrain', '--calibration', join(dir, 'calibration'), '--output-kinds', 'mask', '-o', out);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/INVALID_MODEL: the model has no dense or conv2d kernel of at least 256 weights/);
+    expect(r.stderr).toMatch(/INVALID_MODEL: the model has no dense or conv2d kernel or embedding table of at least 256 weights/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 });

@@ -100,6 +100,17 @@ export interface LayerNormConfig {
   readonly scale: boolean;
 }
 
+/**
+ * A lookup table (tfjs's `Embedding`): each input value, truncated toward zero to an integer id,
+ * becomes row `id` of `kernel` `[inputDim, outputDim]`; an id outside `[0, inputDim)` (or NaN)
+ * gives a row of zeros. Any input shape → that shape with `outputDim` appended. Op set 3.
+ */
+export interface EmbeddingConfig {
+  readonly kind: 'embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+}
+
 /** Max or average pooling, channels last. Average pooling divides by the in-bounds elements. */
 export interface Pool2dConfig {
   readonly kind: 'maxPool2d' | 'avgPool2d';
@@ -197,6 +208,7 @@ export type LayerConfig =
   | DepthwiseConv2dConfig
   | BatchNormConfig
   | LayerNormConfig
+  | EmbeddingConfig
   | Pool2dConfig
   | GlobalPool2dConfig
   | Padding2dConfig

@@ -7,6 +7,7 @@ import { activationOp } from './activation.js';
 import { batchNormOp, layerNormOp } from './batch-norm.js';
 import { conv2dOp, depthwiseConv2dOp } from './conv.js';
 import { denseOp } from './dense.js';
+import { embeddingOp } from './embedding.js';
 import { addOp, averageOp, concatenateOp, maximumOp, minimumOp, multiplyOp, subtractOp } from './merge.js';
 import type { OpSpec } from './op-spec.js';
 import { avgPool2dOp, globalAvgPool2dOp, globalMaxPool2dOp, maxPool2dOp } from './pool.js';
@@ -17,7 +18,7 @@ import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`, `layerNorm`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`.
  */
 export const OPSET = 3;
 
@@ -28,6 +29,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   depthwiseConv2d: depthwiseConv2dOp,
   batchNorm: batchNormOp,
   layerNorm: layerNormOp,
+  embedding: embeddingOp,
   maxPool2d: maxPool2dOp,
   avgPool2d: avgPool2dOp,
   globalAvgPool2d: globalAvgPool2dOp,

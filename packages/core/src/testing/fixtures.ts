@@ -32,6 +32,19 @@ export function tinyDenseModel(seed = 1, inputs = 64, hidden = 32): Model {
   };
 }
 
+/** A small text classifier on 6 token ids (embedding 50 × 8 → flatten → dense 3) with random weights. */
+export function tinyTextModel(seed = 1): Model {
+  return {
+    name: 'tiny-text',
+    inputShape: [6],
+    layers: [
+      { name: 'embed', config: { kind: 'embedding', inputDim: 50, outputDim: 8 }, params: { kernel: { shape: [50, 8], values: randomValues(400, seed, 0.5) } } },
+      { name: 'flat', config: { kind: 'flatten' }, params: {} },
+      dense('head', 48, 3, 'softmax', seed + 10),
+    ],
+  };
+}
+
 /** A small convnet on 12×12×1 inputs (conv 3×3×4 → maxpool → flatten → dense 10) with random weights. */
 export function tinyConvModel(seed = 1): Model {
   return {

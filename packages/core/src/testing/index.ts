@@ -1,6 +1,6 @@
 /** `@dc/core/testing`: the stage contract suite and small fixtures, for built-in and third-party stages. Needs vitest. */
 export { runStageContract, snapshot, type StageContractFixture, type StageContractOptions } from './stage-contract.js';
-export { tinyDenseModel, tinyConvModel, tinyGraphModel, clusteredTinyModel, syntheticImageSet } from './fixtures.js';
+export { tinyDenseModel, tinyTextModel, tinyConvModel, tinyGraphModel, clusteredTinyModel, syntheticImageSet } from './fixtures.js';
 export { withRandomParams, type TopologySpec } from './random-params.js';
 export { readParamCache, writeParamCache } from './param-cache.js';
 export { lenet300100 } from './lenet.js';

@@ -60,6 +60,8 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'layerNorm':
       return tfjs.layers.layerNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
+    case 'embedding':
+      return tfjs.layers.embedding({ name, inputDim: c.inputDim, outputDim: c.outputDim, embeddingsInitializer: 'zeros' });
     case 'maxPool2d':
       return tfjs.layers.maxPooling2d({ name, poolSize: [...c.poolSize], strides: [...c.strides], padding: c.padding });
     case 'avgPool2d':

@@ -92,6 +92,21 @@ function tinyMixer(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out, name: 'tiny-mixer' });
 }
 
+/**
+ * A sentiment classifier's shape: token ids → an Embedding (vocabulary 60, 8 features), a 1-D
+ * convolution and global max pooling beside a global average of the embeddings, a softmax head.
+ */
+function textClassifier(): tf.LayersModel {
+  const input = tf.input({ shape: [12], name: 'tokens' });
+  const embedded = tf.layers.embedding({ inputDim: 60, outputDim: 8, embeddingsInitializer: 'randomNormal', name: 'embed' }).apply(input) as tf.SymbolicTensor;
+  const conv = tf.layers.conv1d({ filters: 6, kernelSize: 3, activation: 'relu', name: 'conv' }).apply(embedded) as tf.SymbolicTensor;
+  const maxed = tf.layers.globalMaxPooling1d({ name: 'gmp' }).apply(conv) as tf.SymbolicTensor;
+  const mean = tf.layers.globalAveragePooling1d({ name: 'gap' }).apply(embedded) as tf.SymbolicTensor;
+  const both = tf.layers.concatenate({ name: 'both' }).apply([maxed, mean]) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(both) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'text-classifier' });
+}
+
 function weightsOf(lm: tf.LayersModel): Uint32Array[] {
   return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
 }
@@ -167,6 +182,19 @@ describe('tfjs converters', () => {
     expect(Object.keys(ir.layers.find((l) => l.name === 'final')!.params).sort()).toEqual(['beta', 'gamma']);
     expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: [-2, -1] }))).toBe('UNSUPPORTED_LAYER');
     expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: -2 }))).toBe('UNSUPPORTED_LAYER');
+  });
+
+  it('round-trips a text classifier: Embedding becomes an embedding node whose kernel is the table; maskZero is refused by name', () => {
+    const original = textClassifier();
+    const ir = fromLayersModel(original);
+    expect(ir.layers[0]).toMatchObject({ name: 'embed', config: { kind: 'embedding', inputDim: 60, outputDim: 8 } });
+    expect(ir.layers[0].params.kernel!.shape).toEqual([60, 8]);
+    const rebuilt = toLayersModel(ir, tf);
+    expect(weightsOf(rebuilt)).toEqual(weightsOf(original));
+    // Ids as a user's tokenizer gives them, and fractions (truncated toward zero, as tfjs casts).
+    const ids = tf.tensor2d(Array.from({ length: 36 }, (_, i) => ((i * 37) % 60) + (i % 5 === 0 ? 0.75 : 0)), [3, 12]);
+    expect(Array.from((rebuilt.predict(ids) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(ids) as tf.Tensor).dataSync()));
+    expect(thrownErrorCode(() => convertConfig('embed', 'Embedding', { inputDim: 10, outputDim: 4, maskZero: true }))).toBe('UNSUPPORTED_LAYER');
   });
 
   it('keeps layer kinds and parameter keys', () => {

@@ -16,7 +16,7 @@ export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
-  'AlphaDropout', 'Rescaling', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
+  'AlphaDropout', 'Rescaling', 'Embedding', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
   ...ONE_D_CLASSES,
 ] as const;
 
@@ -89,6 +89,10 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       if (axis !== -1) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis is supported`);
       return [{ kind: 'layerNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
     }
+    case 'Embedding':
+      // A mask (maskZero) would change what later layers compute; none of the IR's ops reads one.
+      if (c.maskZero === true) unsupported(name, cls, 'maskZero is not supported (no IR op reads a mask): rebuild the layer with maskZero false, e.g. with padding ids that the model learned to ignore');
+      return [{ kind: 'embedding', inputDim: c.inputDim as number, outputDim: c.outputDim as number }];
     case 'MaxPooling2D':
     case 'AveragePooling2D':
       channelsLast();

@@ -1,6 +1,6 @@
 /**
- * How tfjs names a layer's weights and which IR parameter each is: `kernel`, `depthwise_kernel`
- * → `kernel`; `bias`; `gamma`, `beta`, `moving_mean`, `moving_variance`. One place for both
+ * How tfjs names a layer's weights and which IR parameter each is: `kernel`, `depthwise_kernel`,
+ * `embeddings` → `kernel`; `bias`; `gamma`, `beta`, `moving_mean`, `moving_variance`. One place for both
  * directions, the converters and the trainer's variable map.
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -10,6 +10,7 @@ import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
 const BY_TFJS_NAME: Readonly<Record<string, ParamName>> = {
   kernel: 'kernel',
   depthwise_kernel: 'kernel',
+  embeddings: 'kernel',
   bias: 'bias',
   gamma: 'gamma',
   beta: 'beta',

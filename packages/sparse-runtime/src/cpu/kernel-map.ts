@@ -6,6 +6,7 @@ import type { LayerKind } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
 import { activationKernel, batchNormKernel, layerNormKernel, rescaleKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
+import { embeddingKernel } from './embedding-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
 import { padCropKernel, permuteKernel, upSamplingKernel, viewKernel } from './layout-kernel.js';
 import { concatenateKernel, mergeKernel } from './merge-kernel.js';
@@ -23,6 +24,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   depthwiseConv2d: convKernel,
   batchNorm: batchNormKernel,
   layerNorm: layerNormKernel,
+  embedding: embeddingKernel,
   maxPool2d: poolKernel,
   avgPool2d: poolKernel,
   globalAvgPool2d: globalPoolKernel,

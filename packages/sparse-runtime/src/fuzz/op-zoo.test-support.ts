@@ -34,6 +34,9 @@ const chain: TopologySpec = {
     node('gmp', { kind: 'globalMaxPool2d' }),
     node('reshape', { kind: 'reshape', targetShape: [4, -1] }),
     node('flatten', { kind: 'flatten' }),
+    // Ids from activations: some outside the table (zero rows).
+    node('embed', { kind: 'embedding', inputDim: 7, outputDim: 2 }),
+    node('tokens', { kind: 'flatten' }),
     node('drop', { kind: 'dropout', rate: 0.5 }),
     node('head', { kind: 'dense', units: 3, activation: 'softmax', useBias: true }),
   ],

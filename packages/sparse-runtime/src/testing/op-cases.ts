@@ -5,7 +5,8 @@
  * SAME/VALID, odd sizes, every merge (some of three inputs or the same input twice), concatenation
  * on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
  * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
- * factors, layer normalisation.
+ * factors, layer normalisation, embedding tables in every layout (ids read from the input and
+ * from a node's output).
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
@@ -158,6 +159,20 @@ function layerNorms(): CompressedModel {
   return finish('layer-norms', g, 19);
 }
 
+/**
+ * Embedding tables in each layout, on six token ids: one reads the input (ids 0 and 1: the random
+ * inputs lie in [-0.5, 1.5)), three read ids spread by a rescale to 0..14 (fractions truncated).
+ */
+function embeddings(): CompressedModel {
+  const g = new GraphBuilder([6]);
+  const direct = g.add('embed', { kind: 'embedding', inputDim: 3, outputDim: 5 }, ['input']);
+  const ids = g.add('ids', { kind: 'rescale', scale: 7, offset: 4 }, ['input']);
+  const tables = [16, 15, 15].map((inputDim, i) => g.add('embed', { kind: 'embedding', inputDim, outputDim: 4 - i }, [ids]));
+  const features = g.add('cat', { kind: 'concatenate', axis: -1 }, [direct, ...tables]);
+  g.add('dense', { kind: 'dense', units: 4, activation: 'softmax', useBias: true }, [g.add('flat', { kind: 'flatten' }, [features])]);
+  return finish('embeddings', g, 20);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -170,5 +185,6 @@ export function opCases(): OpCase[] {
     { name: 'op: rescaling', model: rescales },
     { name: 'op: upsampling', model: upsampling },
     { name: 'op: layer normalisation', model: layerNorms },
+    { name: 'op: embedding', model: embeddings },
   ];
 }

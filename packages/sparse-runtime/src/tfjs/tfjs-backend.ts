@@ -25,6 +25,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   depthwiseConv2d: ['DepthwiseConv2D'],
   batchNorm: ['BatchNormalization'],
   layerNorm: ['LayerNormalization'],
+  embedding: ['Embedding'],
   maxPool2d: ['MaxPooling2D'],
   avgPool2d: ['AveragePooling2D'],
   globalAvgPool2d: ['GlobalAveragePooling2D'],

@@ -6,6 +6,7 @@ import { maxRelativeError, referencePredict } from '../testing/reference.js';
 import { createWebGpuBackend, type WebGpuBackend } from './index.js';
 import { nodeGpu } from './node-gpu.js';
 import { gpuGraphOf } from './gpu-graph.js';
+import { expectedRows, tokenTableModel } from '../testing/token-table.js';
 import { ACTIVATION_BLOCK, ACTIVATION_BLOCKS, activationsModel, wideMergesModel } from './testing/op-models.js';
 
 // What is particular to the WebGPU programs, beside the conformance suite's op cases (run by
@@ -68,6 +69,18 @@ describe.skipIf(env.reason !== undefined)(`webgpu programs in Node${env.reason ?
     for (const batch of [1, 3, 17]) {
       const { actual, expected } = await run(cm, batch, 2);
       expect(maxRelativeError(actual, expected, batch), `batch ${batch}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('reads embedding rows of a table in every layout, zeros for ids outside it (what tfjs cannot be asked: it refuses them)', async () => {
+    const ids = Float32Array.of(0, 4.9, -0.5, 2, 5, -1, Number.NaN, 3, 1e9, -1e9, 1.25, 4, 1, 1, 0, 7);
+    for (const layout of ['dense', 'dense-coded', 'sparse', 'sparse-coded'] as const) {
+      const prepared = await (await backend()).prepare(await loadCompressedModel(tokenTableModel(layout)));
+      try {
+        expect(Array.from(await prepared.run(ids, 4)), layout).toEqual(Array.from(expectedRows(ids)));
+      } finally {
+        prepared.dispose();
+      }
     }
   });
 });

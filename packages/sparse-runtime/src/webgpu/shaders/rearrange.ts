@@ -2,7 +2,8 @@
  * Programs that only move values: zero padding and cropping of images (one shifted copy), permute
  * and nearest upsampling (a gather through a per-sample index table built on the host), bilinear
  * upsampling (four neighbours weighted by per-axis tables) and concatenation (each input copied
- * into its slice of the output). One thread per element written and vec4 of samples.
+ * into its slice of the output), embedding lookups (a row of a table per id). One thread per
+ * element written and vec4 of samples.
  */
 import { ENTRY, NHWC_THREAD, unaryBindings } from './common.js';
 
@@ -87,5 +88,31 @@ ${ENTRY}
   let f = t / p.quads;
   let o = f / p.inner;
   y[(o * p.outInner + p.offset + f - o * p.inner) * p.quads + (t - f * p.quads)] = x[t];
+}`;
+}
+
+/** Uniform layout of the embedding lookup (u32 each). */
+export const EMBEDDING_PARAMS = ['total', 'rowStride', 'quads', 'width', 'rows'] as const;
+
+/**
+ * WGSL of an embedding: output element `f = i · width + j` is entry `j` of the table row that id
+ * `i` (truncated toward zero) picks, or 0 for an id outside `[0, rows)` or NaN (comparisons false).
+ */
+export function embeddingShader(): string {
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, width: u32, rows: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${unaryBindings(false, ['table']).decl}
+${ENTRY}
+  let f = t / p.quads;
+  let q = t - f * p.quads;
+  let i = f / p.width;
+  let j = f - i * p.width;
+  let ids = trunc(x[i * p.quads + q]);
+  var out = vec4f(0.0);
+  for (var l = 0u; l < 4u; l++) {
+    if (ids[l] >= 0.0 && ids[l] < f32(p.rows)) { out[l] = table[u32(ids[l]) * p.width + j]; }
+  }
+  y[t] = out;
 }`;
 }

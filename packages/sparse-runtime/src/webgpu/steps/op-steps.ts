@@ -6,7 +6,7 @@ import { sampleAxis, type ActivationParams, type MergeConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
-import { bilinearShader, BILINEAR_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
+import { bilinearShader, BILINEAR_PARAMS, embeddingShader, EMBEDDING_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
 import { simpleStep, type GpuStep } from './gpu-step.js';
 import type { Hwc, Window } from '../../model/plan.js';
 import { bilinearAxis, upSamplingSources } from '../../model/up-sampling-sources.js';
@@ -49,6 +49,16 @@ export function layerNormStep(layer: string, shape: readonly number[], p: { read
   const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
   const epsilonBits = new Uint32Array(Float32Array.of(epsilon).buffer)[0];
   return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: epsilonBits }, size(shape) / channels, [0], [gamma, beta]);
+}
+
+/**
+ * An `embedding` node: one thread per output element and vec4 of samples, reading the table as
+ * float32 (`densify`d on the host: a gather wants random access to rows; the cpu backend reads
+ * the compressed table directly).
+ */
+export function embeddingStep(layer: string, outputShape: readonly number[], table: Float32Array, rows: number): GpuStep {
+  const width = outputShape[outputShape.length - 1];
+  return simpleStep(layer, embeddingShader(), EMBEDDING_PARAMS, { width, rows }, size(outputShape), [0], [table]);
 }
 
 /** A `rescale` node, `x · scale + offset`: the batch-norm program with one channel (mean 0, factor `scale`, shift `offset`). */

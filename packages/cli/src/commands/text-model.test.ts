@@ -1,0 +1,106 @@
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRandom } from '@dc/core';
+import { selectTrainingBackend } from '@dc/core/tfjs';
+import { dump } from 'npyjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dc } from '../run-dc.test-support.js';
+import { savedModel } from './conv-fixture.test-support.js';
+
+// A review is up to 20 token ids of a 400-word vocabulary (0: padding at the end); 1..60 are
+// words of praise, 61..120 of blame, the rest neutral. Its label: 1 when praise outnumbers blame
+// (never tied).
+const [LENGTH, VOCABULARY, DIMENSIONS] = [20, 400, 16];
+
+function reviews(n: number, seed: number): { xs: Float32Array; ys: Int32Array } {
+  const random = createRandom(seed);
+  const rand = () => random.next();
+  const pick = (from: number, count: number) => from + Math.floor(rand() * count);
+  const xs = new Float32Array(n * LENGTH);
+  const ys = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    ys[i] = i % 2;
+    const [more, fewer] = [pick(1, 5), 0];
+    const less = pick(fewer, more);
+    const [praise, blame] = ys[i] === 1 ? [more, less] : [less, more];
+    const words = [...Array.from({ length: praise }, () => pick(1, 60)), ...Array.from({ length: blame }, () => pick(61, 60))];
+    while (words.length < pick(8, LENGTH - 7)) words.push(pick(121, VOCABULARY - 121));
+    // Shuffled (Fisher–Yates), then padded.
+    for (let k = words.length - 1; k > 0; k--) {
+      const j = Math.floor(rand() * (k + 1));
+      [words[k], words[j]] = [words[j], words[k]];
+    }
+    xs.set(words, i * LENGTH);
+  }
+  return { xs, ys };
+}
+
+/**
+ * A user's sentiment classifier, trained with tfjs: Embedding → GlobalAveragePooling1D → Dense →
+ * Dense. On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
+ * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
+ */
+async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
+  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
+  const lm = tf.sequential({ name: 'sentiment' });
+  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+  lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
+  lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+  lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const n = train.ys.length;
+  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
+  await lm.fit(xs, ys, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+  const saved = await savedModel(lm, dir);
+  restore();
+  return saved;
+}
+
+describe('a sentiment classifier over token ids (Embedding, GlobalAveragePooling1D) from .npy data', () => {
+  let dir: string;
+  let modelJson: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dc-text-'));
+    const [train, test] = [reviews(1200, 1), reviews(400, 2)];
+    for (const [name, d] of [['train', train], ['test', test]] as const) {
+      writeFileSync(join(dir, `${name}-x.npy`), Buffer.from(dump(d.xs, [d.ys.length, LENGTH])));
+      writeFileSync(join(dir, `${name}-y.npy`), Buffer.from(dump(d.ys, [d.ys.length])));
+    }
+    modelJson = await savedSentimentNet(join(dir, 'model'), train);
+  }, 120_000);
+
+  const test = () => ['--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-y.npy')];
+
+  it('prunes the embedding table with the layers, retrains, clusters and writes it; the file classifies the 400 test reviews nearly as well as the original', async () => {
+    const out = join(dir, 'sentiment.dcm');
+    const train = ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy')];
+    const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
+    const r = await dc('compress', modelJson, ...train, ...test(), '-o', out, ...settings, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(result.fileBytes * 15).toBeLessThan(VOCABULARY * DIMENSIONS * 4);
+    expect(result.baselineTestError).toBeLessThanOrEqual(5);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    // 80% of the table's 6,400 entries are exact zeros the file does not store.
+    expect(inspect.nodes[0]).toMatchObject({ name: 'embed', kind: 'embedding', outputShape: [LENGTH, DIMENSIONS], params: VOCABULARY * DIMENSIONS, kept: (VOCABULARY * DIMENSIONS) / 5, bits: 4 });
+    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    expect([run.samples, run.testError]).toEqual([400, result.testError]);
+  }, 300_000);
+
+  it('compresses it without retraining from token ids as calibration inputs: within the fidelity budget on them, top-1 agreement ≥ 95% on held-out reviews', async () => {
+    const out = join(dir, 'sentiment-post-training.dcm');
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'train-x.npy'), ...test(), '-o', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(Object.keys(result.plan.allocation)).toContain('embed/kernel');
+    expect(result.calibrationFidelity.withinBudget).toBe(true);
+    // The budget (≥ 99% top-1 agreement) is judged on the calibration reviews; held-out reviews whose
+    // two classes are close may change (measured: 97.5% agree).
+    expect(result.testFidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.95);
+  }, 300_000);
+});
