@@ -14,11 +14,11 @@ export interface Selected {
 /** Layers a prune stage can work on when named: those with a kernel. */
 const prunable = (layer: Layer) => layer.params.kernel !== undefined;
 /** Kinds pruned by default. */
-const DEFAULT_KINDS = new Set(['dense', 'conv2d', 'embedding']);
+const DEFAULT_KINDS = new Set(['dense', 'conv2d', 'conv2dTranspose', 'embedding']);
 
 /**
  * Names of the layers to prune: `layers`, else the record's layers (unless it has `'*'`), else
- * every dense, conv2d and embedding layer. Throws `UNKNOWN_LAYER` for a name the model lacks and
+ * every dense, conv2d, conv2dTranspose and embedding layer. Throws `UNKNOWN_LAYER` for a name the model lacks and
  * `INVALID_OPTION` for a layer without weights, naming the option and listing the valid names.
  */
 export function selectLayers(model: Model, options: Pick<ResolvedOptions, 'kind' | 'target' | 'layers'>): string[] {

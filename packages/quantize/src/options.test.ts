@@ -1,5 +1,5 @@
 import { createPipeline, isDcError, listParams } from '@dc/core';
-import { thrownError, tinyConvModel, tinyDenseModel, tinyTextModel } from '@dc/core/testing';
+import { thrownError, tinyConvModel, tinyDenseModel, tinyTextModel, withRandomParams } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
 import { clusterWeights } from './cluster-weights.js';
 import { bitsFor, resolveOptions, type ClusterWeightsOptions } from './options.js';
@@ -56,6 +56,12 @@ describe('clusterWeights options', () => {
     expect(bitsOf({ bits: 4 })).toEqual({ 'embed/kernel': 4, 'head/kernel': 4, 'head/bias': null });
     expect(resolveOptions({}).bits).toEqual({ conv2d: 8, dense: 5 });
     expect(thrown(() => clusterWeights({ bits: { embedding: 9 } })).option).toBe('bits.embedding');
+  });
+
+  it('clusters a transposed convolution with the conv2d bits', () => {
+    const decoder = withRandomParams({ name: 'decoder', inputShape: [4, 4, 3], layers: [{ name: 'up', config: { kind: 'conv2dTranspose', filters: 2, kernelSize: [3, 3], strides: [2, 2], padding: 'same', activation: 'sigmoid', useBias: true } }] }, 1);
+    const bits = Object.fromEntries(listParams(decoder).map((ref) => [ref.key, bitsFor(ref, resolveOptions({ bits: { conv2d: 6, dense: 3 } })) ?? null]));
+    expect(bits).toEqual({ 'up/kernel': 6, 'up/bias': null });
   });
 
   it('applies per-layer overrides (parameter key over layer name), exclusions and biases on request', () => {

@@ -6,13 +6,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
 import { savedModel, writePngs } from './conv-fixture.test-support.js';
 
-/** A user's small encoder-decoder segmenter: Rescaling, a strided conv, UpSampling2D back to the input size, a sigmoid mask. */
-async function savedSegmenter(dir: string, filters: number): Promise<string> {
+/**
+ * A user's small encoder-decoder segmenter: Rescaling, a strided conv, back to the input size by
+ * UpSampling2D (or a learned Conv2DTranspose), a sigmoid mask.
+ */
+async function savedSegmenter(dir: string, filters: number, up: 'upSampling2D' | 'conv2dTranspose' = 'upSampling2D'): Promise<string> {
   await tf.setBackend('cpu');
   const input = tf.input({ shape: [16, 16, 3] });
   let x = tf.layers.rescaling({ scale: 1 / 127.5, offset: -1, name: 'rescaling' }).apply(input) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'down', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(x) as tf.SymbolicTensor;
+  const upLayer = up === 'upSampling2D' ? tf.layers.upSampling2d({ size: [2, 2], name: 'up' }) : tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'up', kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) });
+  x = upLayer.apply(x) as tf.SymbolicTensor;
   const mask = tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', name: 'mask', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }).apply(x) as tf.SymbolicTensor;
   const lm = tf.model({ inputs: input, outputs: mask, name: 'tiny-segmenter' });
   return savedModel(lm, dir);
@@ -53,7 +57,21 @@ describe('a segmenter with Rescaling and UpSampling2D, compressed post-training'
     const out = join(dir, 'tiny.dcm');
     const r = await dc('compress', tiny, '--no-retrain', '--calibration', join(dir, 'calibration'), '--output-kinds', 'mask', '-o', out);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/INVALID_MODEL: the model has no dense or conv2d kernel or embedding table of at least 256 weights/);
+    expect(r.stderr).toMatch(/INVALID_MODEL: the model has no dense or convolution kernel or embedding table of at least 256 weights/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it('compresses the Conv2DTranspose variant post-training: its kernel planned with the others, the file within the mask budget, dc run --reference agrees', async () => {
+    const transposed = await savedSegmenter(join(dir, 'transposed'), 16, 'conv2dTranspose');
+    const out = join(dir, 'transposed.dcm');
+    const r = await dc('compress', transposed, '--no-retrain', '--calibration', join(dir, 'calibration'), '--output-kinds', 'mask', '-o', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(Object.keys(result.plan.allocation)).toContain('up/kernel');
+    expect(result.calibrationFidelity.withinBudget).toBe(true);
+    expect((await dc('inspect', out)).stdout).toMatch(/up\s+conv2dTranspose/);
+    const run = await dc('run', out, '--reference', transposed, '--data', join(dir, 'test'), '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ samples: 4, fidelity: { outputs: [{ kind: 'mask' }] } });
+  }, 120_000);
 });

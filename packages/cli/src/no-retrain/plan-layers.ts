@@ -42,9 +42,9 @@ export interface PlanLayersOptions {
 export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calibration: readonly tf.Tensor[], o: PlanLayersOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array; model: Model }> {
   const recorded = o.preprocessing ? { ...input, preprocessing: o.preprocessing } : input;
   const model = o.foldBatchNorm ? (await createPipeline().use(foldBatchNorm()).run(recorded, { seed: o.seed })).model : recorded;
-  const clusterable = listParams(model).filter((r) => r.param === 'kernel' && ['dense', 'conv2d', 'embedding'].includes(r.layer.config.kind));
+  const clusterable = listParams(model).filter((r) => r.param === 'kernel' && ['dense', 'conv2d', 'conv2dTranspose', 'embedding'].includes(r.layer.config.kind));
   const tensors = clusterable.filter((r) => r.tensor.values.length >= MIN_PLANNED_ELEMENTS).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
-  requirePlannedTensors(tensors, 'dense or conv2d kernel or embedding table', MIN_PLANNED_ELEMENTS);
+  requirePlannedTensors(tensors, 'dense or convolution kernel or embedding table', MIN_PLANNED_ELEMENTS);
   // Measured once with the original (folded) model; every allocation is verified with its biases corrected, as the file stores them.
   const correction = o.biasCorrection === false ? undefined : await layersBiasCorrection(tfjs, model, new Set(tensors.map((t) => t.name)), calibration);
   const stored = asStored(model, !o.float32);

@@ -66,6 +66,24 @@ export interface Conv2dConfig extends ConvWindowConfig {
 }
 
 /**
+ * A transposed 2-D convolution (tfjs's `Conv2DTranspose`, a "deconvolution"), channels last: input
+ * pixel `(y, x)` adds its kernel window, weighted by its channels, into the output at
+ * `(y · sy + ky − top, x · sx + kx − left)`. Output extent per axis with input `n`, kernel `k`,
+ * stride `s`: `valid`: `n · s + max(k − s, 0)`, nothing cropped; `same`: `n · s`, the first
+ * `floor(max(k − s, 0) / 2)` cropped (top/left). Kernel `[kh, kw, filters, in]` (tfjs's layout:
+ * output channels before input channels), bias `[filters]`. Op set 3.
+ */
+export interface Conv2dTransposeConfig {
+  readonly kind: 'conv2dTranspose';
+  readonly filters: number;
+  readonly kernelSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: Padding;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+}
+
+/**
  * A depthwise 2-D convolution, channels last: each input channel `c` is convolved with
  * `depthMultiplier` filters of its own, giving output channel `c · depthMultiplier + m`.
  * Kernel `[kh, kw, in, depthMultiplier]`, bias `[in · depthMultiplier]`.
@@ -205,6 +223,7 @@ export interface ConcatenateConfig {
 export type LayerConfig =
   | DenseConfig
   | Conv2dConfig
+  | Conv2dTransposeConfig
   | DepthwiseConv2dConfig
   | BatchNormConfig
   | LayerNormConfig

@@ -5,4 +5,5 @@ export { requiredOpset } from './opset.js';
 export { checkGraph, GRAPH_LIMITS, type CheckGraphOptions, type ResolvedGraph, type ResolvedNode, type TopologyInput } from './check-graph.js';
 export { validateModel } from './validate-model.js';
 export { windowAxis, sizeOfShape, sampleAxis, type OpSpec, type OpSite, type Shape } from './op-spec.js';
+export { transposeAxis } from './conv-transpose.js';
 export { MAX_EXTENT, type ValidationCode } from './config-reader.js';

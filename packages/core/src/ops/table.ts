@@ -6,6 +6,7 @@ import type { LayerKind } from '../ir/model.js';
 import { activationOp } from './activation.js';
 import { batchNormOp, layerNormOp } from './batch-norm.js';
 import { conv2dOp, depthwiseConv2dOp } from './conv.js';
+import { conv2dTransposeOp } from './conv-transpose.js';
 import { denseOp } from './dense.js';
 import { embeddingOp } from './embedding.js';
 import { addOp, averageOp, concatenateOp, maximumOp, minimumOp, multiplyOp, subtractOp } from './merge.js';
@@ -18,7 +19,7 @@ import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`, `conv2dTranspose`.
  */
 export const OPSET = 3;
 
@@ -26,6 +27,7 @@ export const OPSET = 3;
 export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   dense: denseOp,
   conv2d: conv2dOp,
+  conv2dTranspose: conv2dTransposeOp,
   depthwiseConv2d: depthwiseConv2dOp,
   batchNorm: batchNormOp,
   layerNorm: layerNormOp,

@@ -44,6 +44,8 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return tfjs.layers.dense({ name, ...init, units: c.units, activation: c.activation as never, useBias: c.useBias });
     case 'conv2d':
       return tfjs.layers.conv2d({ name, ...init, filters: c.filters, ...window(c), padding: c.padding, activation: c.activation as never, useBias: c.useBias });
+    case 'conv2dTranspose':
+      return tfjs.layers.conv2dTranspose({ name, ...init, filters: c.filters, kernelSize: [...c.kernelSize], strides: [...c.strides], padding: c.padding, activation: c.activation as never, useBias: c.useBias });
     case 'depthwiseConv2d':
       return tfjs.layers.depthwiseConv2d({
         name,

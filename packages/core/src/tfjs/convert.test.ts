@@ -93,6 +93,18 @@ function tinyMixer(): tf.LayersModel {
 }
 
 /**
+ * An autoencoder's decoder shape: a strided encoder, then Conv2DTranspose back up (same padding,
+ * stride 2; valid padding with a stride above the kernel, which leaves gaps of zeros).
+ */
+function tinyAutoencoder(): tf.LayersModel {
+  const input = tf.input({ shape: [7, 6, 3] });
+  const code = tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'encode' }).apply(input) as tf.SymbolicTensor;
+  const up = tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', biasInitializer: 'randomNormal', name: 'up' }).apply(code) as tf.SymbolicTensor;
+  const out = tf.layers.conv2dTranspose({ filters: 2, kernelSize: [2, 1], strides: [1, 3], padding: 'valid', activation: 'sigmoid', name: 'decode' }).apply(up) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'tiny-autoencoder' });
+}
+
+/**
  * A sentiment classifier's shape: token ids → an Embedding (vocabulary 60, 8 features), a 1-D
  * convolution and global max pooling beside a global average of the embeddings, a softmax head.
  */
@@ -119,6 +131,7 @@ describe('tfjs converters', () => {
     ['a small segmenter (UpSampling2D)', tinySegmenter, [8, 12, 3]],
     ['a 1-D convnet over sequences (Conv1D, dilated and strided; 1-D and global 1-D pools)', () => sequenceConvnet(), [40, 6]],
     ['a mixer block (LayerNormalization over tokens, a residual 1-D MLP)', tinyMixer, [8, 8, 3]],
+    ['an autoencoder (Conv2DTranspose, same and valid padding)', tinyAutoencoder, [7, 6, 3]],
   ] as const)('round-trips %s bit-exactly', (_, make, inputShape) => {
     const original = make();
     const ir = fromLayersModel(original);
@@ -195,6 +208,14 @@ describe('tfjs converters', () => {
     const ids = tf.tensor2d(Array.from({ length: 36 }, (_, i) => ((i * 37) % 60) + (i % 5 === 0 ? 0.75 : 0)), [3, 12]);
     expect(Array.from((rebuilt.predict(ids) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(ids) as tf.Tensor).dataSync()));
     expect(thrownErrorCode(() => convertConfig('embed', 'Embedding', { inputDim: 10, outputDim: 4, maskZero: true }))).toBe('UNSUPPORTED_LAYER');
+  });
+
+  it('turns Conv2DTranspose into a conv2dTranspose node with the kernel as tfjs holds it; dilation and outputPadding are refused by name', () => {
+    const ir = fromLayersModel(tinyAutoencoder());
+    expect(ir.layers.find((l) => l.name === 'up')).toMatchObject({ config: { kind: 'conv2dTranspose', filters: 4, kernelSize: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu', useBias: true }, params: { kernel: { shape: [3, 3, 4, 5] } } });
+    expect(toLayersModel(ir, tf).outputs[0].shape).toEqual([null, 9, 18, 2]);
+    expect(thrownErrorCode(() => convertConfig('up', 'Conv2DTranspose', { filters: 2, kernelSize: 3, padding: 'same', dilationRate: 2 }))).toBe('UNSUPPORTED_LAYER');
+    expect(thrownErrorCode(() => convertConfig('up', 'Conv2DTranspose', { filters: 2, kernelSize: 3, padding: 'same', outputPadding: [1, 1] }))).toBe('UNSUPPORTED_LAYER');
   });
 
   it('keeps layer kinds and parameter keys', () => {

@@ -26,7 +26,7 @@ export function headOf(model: Model): { readonly kind: HeadKind; readonly node: 
         continue;
       }
     }
-    if (c.kind === 'dense' || c.kind === 'conv2d' || c.kind === 'depthwiseConv2d' || c.kind === 'activation') {
+    if (c.kind === 'dense' || c.kind === 'conv2d' || c.kind === 'conv2dTranspose' || c.kind === 'depthwiseConv2d' || c.kind === 'activation') {
       const a = c.activation;
       const kind: HeadKind = a === 'softmax' ? 'softmax' : a === 'sigmoid' ? 'sigmoid' : a === 'linear' ? 'linear' : 'other';
       return { kind, node: node.name, activation: a };

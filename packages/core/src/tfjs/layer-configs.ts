@@ -13,7 +13,7 @@ type Config = Record<string, unknown>;
 
 /** Every tfjs layer class `fromLayersModel` converts. */
 export const SUPPORTED_CLASSES = [
-  'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
+  'Dense', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
   'AlphaDropout', 'Rescaling', 'Embedding', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
@@ -61,6 +61,13 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'Conv2D':
       channelsLast();
       return [{ kind: 'conv2d', filters: c.filters as number, kernelSize: pair(c.kernelSize), strides: pair(c.strides ?? 1), padding: padding(), ...dilation(), activation: act(), useBias: c.useBias as boolean }];
+    case 'Conv2DTranspose': {
+      channelsLast();
+      const d = pair(c.dilationRate ?? 1);
+      if (d[0] !== 1 || d[1] !== 1) unsupported(name, cls, 'dilationRate other than 1 is not supported (tfjs computes none)');
+      if (c.outputPadding != null) unsupported(name, cls, 'outputPadding is not supported');
+      return [{ kind: 'conv2dTranspose', filters: c.filters as number, kernelSize: pair(c.kernelSize), strides: pair(c.strides ?? 1), padding: padding(), activation: act(), useBias: c.useBias as boolean }];
+    }
     case 'DepthwiseConv2D':
     case 'SeparableConv2D': {
       channelsLast();

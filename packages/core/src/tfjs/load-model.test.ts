@@ -124,7 +124,7 @@ describe('loadModel and fileHandler', () => {
         const e = await rejection(loadModel(path, { tf }));
         expect(e.code).toBe('UNSUPPORTED_LAYER');
         expect(e.message).toContain(`layer "depthwise_conv2d" (${cls})`);
-        expect(e.hint).toMatch(/Supported layer classes: Dense, Conv2D, DepthwiseConv2D/);
+        expect(e.hint).toMatch(/Supported layer classes: Dense, Conv2D, Conv2DTranspose, DepthwiseConv2D/);
       }
       await writeFile(join(keras, 'nested.json'), withLayerClass(text, 'add', 'Sequential'));
       expect((await rejection(loadModel(join(keras, 'nested.json'), { tf }))).code).toBe('UNSUPPORTED_TOPOLOGY');

@@ -6,6 +6,7 @@ import type { LayerKind } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
 import { activationKernel, batchNormKernel, layerNormKernel, rescaleKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
+import { convTransposeKernel } from './conv-transpose-kernel.js';
 import { embeddingKernel } from './embedding-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
 import { padCropKernel, permuteKernel, upSamplingKernel, viewKernel } from './layout-kernel.js';
@@ -21,6 +22,7 @@ export type CpuKernelFactory = (step: PlanStep, ctx: CpuPrepareContext) => CpuKe
 export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   dense: denseKernel,
   conv2d: convKernel,
+  conv2dTranspose: convTransposeKernel,
   depthwiseConv2d: convKernel,
   batchNorm: batchNormKernel,
   layerNorm: layerNormKernel,

@@ -20,6 +20,7 @@ const chain: TopologySpec = {
     node('rescale', { kind: 'rescale', scale: 0.0078125, offset: -1 }),
     node('pad', { kind: 'zeroPadding2d', amounts: [[1, 1], [1, 1]] }),
     node('crop', { kind: 'cropping2d', amounts: [[1, 1], [0, 2]] }),
+    node('deconv', { kind: 'conv2dTranspose', filters: 3, kernelSize: [3, 2], strides: [2, 1], padding: 'same', activation: 'relu', useBias: true }),
     node('up', { kind: 'upSampling2d', size: [2, 1] }),
     node('bilinear', { kind: 'upSampling2d', size: [1, 2], interpolation: 'bilinear' }),
     node('conv', conv(4, { dilationRate: [2, 2] })),

@@ -99,6 +99,7 @@ function activationOf(config: LayerConfig): ActivationParams | null {
   switch (config.kind) {
     case 'dense':
     case 'conv2d':
+    case 'conv2dTranspose':
     case 'depthwiseConv2d':
       return activationParams(config.activation);
     case 'activation':

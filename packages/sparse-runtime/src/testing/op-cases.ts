@@ -6,9 +6,10 @@
  * on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
  * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
  * factors, layer normalisation, embedding tables in every layout (ids read from the input and
- * from a node's output).
+ * from a node's output), transposed convolutions (same and valid, strides below, at and above the
+ * kernel).
  */
-import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type CompressedModel, type LayerConfig } from '@dc/core';
+import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type Activation, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
 import { compressModel } from './compress-model.js';
 import { GraphBuilder } from './graph-builder.js';
@@ -173,6 +174,19 @@ function embeddings(): CompressedModel {
   return finish('embeddings', g, 20);
 }
 
+/** Transposed convolutions: same and valid padding, strides below, equal to and above the kernel, with and without bias. */
+function convTransposes(): CompressedModel {
+  const g = new GraphBuilder([5, 4, 3]);
+  const t = (filters: number, kernelSize: [number, number], strides: [number, number], padding: 'same' | 'valid', activation: Activation, useBias: boolean): LayerConfig => ({ kind: 'conv2dTranspose', filters, kernelSize, strides, padding, activation, useBias });
+  const a = g.add('up', t(4, [3, 3], [2, 2], 'same', 'relu', true), ['input']);
+  const b = g.add('up', t(2, [2, 1], [1, 3], 'valid', 'linear', false), [a]);
+  const c = g.add('up', t(3, [4, 4], [2, 2], 'valid', 'swish', true), ['input']);
+  const d = g.add('up', t(2, [1, 2], [3, 1], 'same', 'sigmoid', true), [c]);
+  const flat = [b, d].map((x) => g.add('flat', { kind: 'flatten' }, [x]));
+  g.add('cat', { kind: 'concatenate', axis: 1 }, flat);
+  return finish('conv-transposes', g, 21);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -186,5 +200,6 @@ export function opCases(): OpCase[] {
     { name: 'op: upsampling', model: upsampling },
     { name: 'op: layer normalisation', model: layerNorms },
     { name: 'op: embedding', model: embeddings },
+    { name: 'op: transposed convolution', model: convTransposes },
   ];
 }

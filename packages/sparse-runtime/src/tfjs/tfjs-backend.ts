@@ -22,6 +22,7 @@ import { tfjsCompatible } from './tfjs-compatible.js';
 export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   dense: ['Dense'],
   conv2d: ['Conv2D'],
+  conv2dTranspose: ['Conv2DTranspose'],
   depthwiseConv2d: ['DepthwiseConv2D'],
   batchNorm: ['BatchNormalization'],
   layerNorm: ['LayerNormalization'],

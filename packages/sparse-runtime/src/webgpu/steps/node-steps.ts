@@ -8,7 +8,7 @@ import { densify, sampleAxis, type CompressedTensor, type LayerConfig, type Laye
 import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, embeddingStep, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
 
 /** What the GPU reads of one plan step. */
 export type GpuNodeSource = Pick<PlanStep, 'name' | 'config' | 'inputShapes' | 'outputShape' | 'params' | 'activation' | 'window'>;
@@ -43,6 +43,10 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     return [batchNormStep(n.name, size(n.outputShape), { ...p, movingMean: p.movingMean, movingVariance: p.movingVariance }, (n.config as Of<'batchNorm'>).epsilon, readsOutput[0] === true)];
   },
   layerNorm: (n) => [layerNormStep(n.name, n.outputShape, n.params, (n.config as Of<'layerNorm'>).epsilon)],
+  conv2dTranspose: (n) => [
+    convTransposeStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), n.config as Of<'conv2dTranspose'>, densify(kernel(n)), n.params.bias),
+    ...(n.activation && n.activation.activation !== 'linear' ? [activationStep(n.name, n.activation, n.outputShape, true)] : []),
+  ],
   embedding: (n) => [embeddingStep(n.name, n.outputShape, densify(kernel(n)), (n.config as Of<'embedding'>).inputDim)],
   maxPool2d: (n) => [poolStep(n.name, 'max', n.window!)],
   avgPool2d: (n) => [poolStep(n.name, 'avg', n.window!)],

@@ -1,9 +1,12 @@
 /**
- * Steps of the ops without a kernel: pooling, batch normalisation, activations, padding and
- * cropping, permute, element-wise merges and concatenation.
+ * Steps of the ops the packed sparse programs (kernel-steps.ts) do not run: pooling, batch and
+ * layer normalisation, activations, padding and cropping, permute, element-wise merges and
+ * concatenation, and the two with weights read as float32: embedding lookups and transposed
+ * convolutions.
  */
-import { sampleAxis, type ActivationParams, type MergeConfig } from '@dc/core';
+import { sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
+import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
 import { bilinearShader, BILINEAR_PARAMS, embeddingShader, EMBEDDING_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
@@ -59,6 +62,29 @@ export function layerNormStep(layer: string, shape: readonly number[], p: { read
 export function embeddingStep(layer: string, outputShape: readonly number[], table: Float32Array, rows: number): GpuStep {
   const width = outputShape[outputShape.length - 1];
   return simpleStep(layer, embeddingShader(), EMBEDDING_PARAMS, { width, rows }, size(outputShape), [0], [table]);
+}
+
+/**
+ * A `conv2dTranspose` node, before its activation: one thread per output element gathering from
+ * the input pixels that scatter into it, the kernel as float32 (`densify`d on the host).
+ */
+export function convTransposeStep(layer: string, input: Hwc, output: Hwc, config: Conv2dTransposeConfig, kernel: Float32Array, bias: Float32Array | undefined): GpuStep {
+  const [kh, kw] = config.kernelSize;
+  const [sy, sx] = config.strides;
+  const fixed = {
+    channels: output[2],
+    outW: output[1],
+    inH: input[0],
+    inW: input[1],
+    inC: input[2],
+    kh,
+    kw,
+    sy,
+    sx,
+    top: transposeAxis(input[0], kh, sy, config.padding).before,
+    left: transposeAxis(input[1], kw, sx, config.padding).before,
+  };
+  return simpleStep(layer, convTransposeShader(), CONV_TRANSPOSE_PARAMS, fixed, size(output), [0], [kernel, bias ?? new Float32Array(output[2])]);
 }
 
 /** A `rescale` node, `x · scale + offset`: the batch-norm program with one channel (mean 0, factor `scale`, shift `offset`). */

@@ -1,0 +1,71 @@
+/**
+ * `conv2dTranspose`: every nonzero kernel entry `(ky, kx, f, c)` scatters input channel `c` of each
+ * input pixel `(y, x)` into output channel `f` at `(y · sy + ky − top, x · sx + kx − left)`. The
+ * nonzeros are read once at prepare and grouped by window position, so the work is pixels ×
+ * nonzeros: pruned weights cost nothing.
+ */
+import { densify, transposeAxis, type Conv2dTransposeConfig } from '@dc/core';
+import type { PlanStep } from '../model/plan.js';
+import { applyActivation, fillBias } from './activation.js';
+import type { CpuKernel } from './graph-executor.js';
+import { outputBuffer } from './output-buffer.js';
+
+/** The nonzero entries of one window position `(ky, kx)`: output and input channels and weights. */
+interface Tap {
+  readonly ky: number;
+  readonly kx: number;
+  readonly f: Int32Array;
+  readonly c: Int32Array;
+  readonly w: Float32Array;
+}
+
+function tapsOf(kernel: Float32Array, [kh, kw, F, C]: readonly number[]): Tap[] {
+  const taps: Tap[] = [];
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      const f: number[] = [];
+      const c: number[] = [];
+      const w: number[] = [];
+      const base = (ky * kw + kx) * F * C;
+      for (let p = 0; p < F * C; p++) {
+        if (kernel[base + p] === 0) continue;
+        f.push(Math.floor(p / C));
+        c.push(p % C);
+        w.push(kernel[base + p]);
+      }
+      if (w.length > 0) taps.push({ ky, kx, f: Int32Array.from(f), c: Int32Array.from(c), w: Float32Array.from(w) });
+    }
+  }
+  return taps;
+}
+
+export function convTransposeKernel(step: PlanStep): CpuKernel {
+  const { kernelSize, strides, padding } = step.config as Conv2dTransposeConfig;
+  const [H, W, C] = step.inputShapes[0];
+  const [OH, OW, F] = step.outputShape;
+  const top = transposeAxis(H, kernelSize[0], strides[0], padding).before;
+  const left = transposeAxis(W, kernelSize[1], strides[1], padding).before;
+  const kernel = step.params.kernel!;
+  const taps = tapsOf(densify(kernel), kernel.shape);
+  const output = outputBuffer();
+  return ([x], batch) => {
+    const out = output(batch * OH * OW * F);
+    fillBias(out, batch * OH * OW, F, step.params.bias);
+    for (let b = 0; b < batch; b++) {
+      for (let iy = 0; iy < H; iy++) {
+        for (let ix = 0; ix < W; ix++) {
+          const from = ((b * H + iy) * W + ix) * C;
+          for (const { ky, kx, f, c, w } of taps) {
+            const oy = iy * strides[0] + ky - top;
+            const ox = ix * strides[1] + kx - left;
+            if (oy < 0 || oy >= OH || ox < 0 || ox >= OW) continue;
+            const to = ((b * OH + oy) * OW + ox) * F;
+            for (let k = 0; k < w.length; k++) out[to + f[k]] += x[from + c[k]] * w[k];
+          }
+        }
+      }
+    }
+    applyActivation(out, step.activation, step.outputShape);
+    return out;
+  };
+}
