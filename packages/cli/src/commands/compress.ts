@@ -12,7 +12,7 @@ import { loadModel, selectTrainingBackend, validationCount } from '@dc/core/tfjs
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
 import { baselineError } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
-import { rescalesItsInput } from '../compress/input-rescaling.js';
+import { rawInputOf } from '../compress/input-rescaling.js';
 import { resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
 import { compressionStages } from '../compress/stages.js';
 import { classLabelCompile, createCompressTrainer, tensorsOf } from '../compress/trainer.js';
@@ -82,7 +82,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   // Everything that can be wrong with the input fails here, before any long work.
   const { model, compile } = await loadModel(path, { tf });
   const classes = checkGraph(model, 'INVALID_MODEL').outputShape.at(-1) ?? 1;
-  const data = await readCompressData(o, model.inputShape, classes, asked.retrain, rescalesItsInput(model));
+  const data = await readCompressData(o, model.inputShape, classes, asked.retrain, rawInputOf(model));
   const recorded = data.preprocessing?.preprocessing;
   progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${classes} classes${data.train ? `; ${data.train.count} training samples` : ''}`);
 

@@ -65,7 +65,8 @@ describe('a sentiment classifier over token ids (Embedding, GlobalAveragePooling
     dir = mkdtempSync(join(tmpdir(), 'dc-text-'));
     const [train, test] = [reviews(1200, 1), reviews(400, 2)];
     for (const [name, d] of [['train', train], ['test', test]] as const) {
-      writeFileSync(join(dir, `${name}-x.npy`), Buffer.from(dump(d.xs, [d.ys.length, LENGTH])));
+      // Token ids as a tokenizer saves them: int32.
+      writeFileSync(join(dir, `${name}-x.npy`), Buffer.from(dump(Int32Array.from(d.xs), [d.ys.length, LENGTH])));
       writeFileSync(join(dir, `${name}-y.npy`), Buffer.from(dump(d.ys, [d.ys.length])));
     }
     modelJson = await savedSentimentNet(join(dir, 'model'), train);
@@ -81,6 +82,8 @@ describe('a sentiment classifier over token ids (Embedding, GlobalAveragePooling
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.fileBytes).toBe(statSync(out).size);
+    // Token ids go in as they are, whatever their dtype (a uint8 .npy would not be scaled by 1/255).
+    expect(result.preprocessing).toMatchObject({ preprocessing: { scale: [1], offset: [0] }, source: 'token ids' });
     expect(result.fileBytes * 15).toBeLessThan(VOCABULARY * DIMENSIONS * 4);
     expect(result.baselineTestError).toBeLessThanOrEqual(5);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);

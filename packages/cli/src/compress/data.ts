@@ -9,7 +9,7 @@ import { readLabelledData, type DataSource, type LabelledData } from '../data/la
 import { hasSplitFolders, isImageClassFolder } from '../data/image-classes.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
-import { UNSCALED } from './input-rescaling.js';
+import { UNSCALED, type RawInput } from './input-rescaling.js';
 import type { RecordedPreprocessing } from './settings.js';
 
 /** Where `dc compress` reads its data. */
@@ -41,9 +41,10 @@ export interface CompressData {
 
 /**
  * Reads and checks the data for a model of `inputShape` with `classes` outputs; `rawInput`: the
- * model rescales its input itself (a `Rescaling` first), so without flags the data is given as it is.
+ * model rescales its input itself (a `Rescaling` first) or reads token ids (an `Embedding`), so
+ * without flags the data is given as it is.
  */
-export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], classes: number, needTraining: boolean, rawInput = false): Promise<CompressData> {
+export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], classes: number, needTraining: boolean, rawInput?: RawInput): Promise<CompressData> {
   const flags: Preprocessing | undefined = pixelScaleOf(o, { scale: 1, offset: 0 });
   checkPixelScale({ name: 'input', shape: [-1, ...inputShape], dtype: 'float32' }, flags);
   if (!o.data) {
@@ -58,7 +59,7 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   }
   const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
   // The flags, else what a model that rescales its own input takes, else the data's default (read below).
-  const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: 'rescaling' } : undefined;
+  const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: rawInput } : undefined;
   const train = await readLabelledData(trainSource, inputShape, classes, chosen?.preprocessing ?? 'auto');
   const preprocessing: RecordedPreprocessing | undefined = chosen ?? (train.preprocessing ? { preprocessing: train.preprocessing, source: 'bytes' } : undefined);
   // A .npy, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.

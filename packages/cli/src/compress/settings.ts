@@ -138,7 +138,8 @@ export interface RecordedPreprocessing {
   readonly preprocessing: Preprocessing;
   /**
    * `flags`, or the default for the data (`bytes`: IDX or uint8 `.npy` pixels × 1/255; `float`: as
-   * given; `rescaling`: as given, since the model's first layer is a `Rescaling` that scales them).
+   * given; `rescaling`: as given, since the model's first layer is a `Rescaling` that scales them;
+   * `token ids`: as given, since the model's first layer is an `Embedding` that looks them up).
    */
-  readonly source: 'flags' | 'bytes' | 'float' | 'rescaling';
+  readonly source: 'flags' | 'bytes' | 'float' | 'rescaling' | 'token ids';
 }

@@ -16,7 +16,7 @@ import { createGraphRunner } from './graph-runner.js';
 import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
-import { rescalesItsInput } from '../compress/input-rescaling.js';
+import { rawInputOf } from '../compress/input-rescaling.js';
 
 /** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback, jittered batches and size target only). */
 export type PlanSettings = PlanLayersOptions & {
@@ -30,7 +30,7 @@ export interface Target {
   readonly input: ImageInputSpec;
   /** Float32 bytes of every weight (quantized manifest weights dequantized). */
   readonly originalBytes: number;
-  /** A LayersModel that rescales its input itself (a `Rescaling` first): photographs go in as bytes. */
+  /** A LayersModel that takes its data as given (a `Rescaling` or an `Embedding` reads its input): photographs and uint8 `.npy` go in as bytes. */
   readonly rawInput?: boolean;
   outputs(batches: readonly tf.Tensor[]): Promise<OutputBatch[][]>;
   plan(calibration: readonly tf.Tensor[], s: PlanSettings): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }>;
@@ -54,7 +54,7 @@ export async function loadTarget(tfjs: typeof tf, path: string): Promise<Target>
       format: 'layers-model',
       input: { name: model.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' },
       originalBytes: float32Bytes(model),
-      rawInput: rescalesItsInput(model),
+      rawInput: rawInputOf(model) !== undefined,
       outputs: (batches) => each(batches, (b) => runner.run(new Map(), b)),
       plan: (calibration, s) => planAndCompressLayers(tfjs, model, calibration, s),
       fileOutputs: (file, batches) => fileOutputs(file, batches),
