@@ -4,6 +4,7 @@ import { isChain } from '../ir/graph.js';
 import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
 import { validateModel } from '../ops/validate-model.js';
 import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
+import { positionwiseDense } from './dense-nd.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { paramOfWeight } from './weight-names.js';
 
@@ -12,7 +13,8 @@ type TfLayer = tf.layers.Layer;
 /**
  * Converts a tfjs `LayersModel` — Sequential or functional, one input and one output of fixed
  * shape, branches and merges allowed — to the IR, weights copied bit-exactly. `SeparableConv2D`
- * becomes a `depthwiseConv2d` node `<name>_depthwise` followed by a 1×1 `conv2d` node `<name>`.
+ * becomes a `depthwiseConv2d` node `<name>_depthwise` followed by a 1×1 `conv2d` node `<name>`;
+ * `Dense` on an input of rank above 1 a 1×1 `conv2d` at every position (`dense-nd.ts`).
  * Before anything is converted, every layer is checked: an unsupported class, a shared layer (one
  * called twice) or a nested model fails with `UNSUPPORTED_LAYER` / `UNSUPPORTED_TOPOLOGY` naming
  * the layer, its class and what is supported.
@@ -113,6 +115,10 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     ];
   }
   const used = pick(weights, { kernel: 'kernel', bias: 'bias', gamma: 'gamma', beta: 'beta', movingMean: 'movingMean', movingVariance: 'movingVariance' });
+  if (configs[0].kind === 'dense') {
+    const input = shapeOf(layer.inboundNodes[0].inputShapes);
+    if (input.length > 1) return positionwiseDense(name, inputs, configs[0], used, input);
+  }
   const leftover = [...weights.keys()].filter((k) => !Object.values(used).includes(weights.get(k)!));
   if (leftover.length > 0) {
     throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${cls}) has weights the IR cannot hold: ${leftover.join(', ')}`, { tensor: name, hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}.` });

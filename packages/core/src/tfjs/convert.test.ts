@@ -218,6 +218,22 @@ describe('tfjs converters', () => {
     expect(thrownErrorCode(() => convertConfig('up', 'Conv2DTranspose', { filters: 2, kernelSize: 3, padding: 'same', outputPadding: [1, 1] }))).toBe('UNSUPPORTED_LAYER');
   });
 
+  it('runs Dense on a sequence or an image at every position (as tfjs does) as a 1×1 conv2d of the same name and kernel values', () => {
+    const tokens = tf.input({ shape: [5, 4] });
+    const mlp = tf.layers.dense({ units: 6, activation: 'gelu', name: 'token_mlp' }).apply(tokens) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(mlp) as tf.SymbolicTensor;
+    const image = tf.layers.reshape({ targetShape: [2, 3, 1], name: 'image' }).apply(tf.layers.dense({ units: 6, name: 'squeeze' }).apply(pooled) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    const perPixel = tf.layers.dense({ units: 2, activation: 'softmax', name: 'per_pixel' }).apply(image) as tf.SymbolicTensor;
+    const original = tf.model({ inputs: tokens, outputs: perPixel, name: 'positionwise' });
+    const ir = fromLayersModel(original);
+    expect(ir.layers.map((l) => `${l.name}:${l.config.kind}`)).toEqual(['token_mlp_2d:reshape', 'token_mlp:conv2d', 'token_mlp_nd:reshape', 'pool_2d:reshape', 'pool:globalAvgPool2d', 'squeeze:dense', 'image:reshape', 'per_pixel:conv2d']);
+    expect(ir.layers[1].params.kernel!.shape).toEqual([1, 1, 4, 6]);
+    expect(weightsOf(toLayersModel(ir, tf))).toEqual(weightsOf(original));
+    const x = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 7);
+    const [want, got] = [original, toLayersModel(ir, tf)].map((m) => (m.predict(x) as tf.Tensor).dataSync());
+    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
+  });
+
   it('keeps layer kinds and parameter keys', () => {
     const ir = fromLayersModel(smallConvnet());
     expect(ir.layers.map((l) => l.config.kind)).toEqual(['conv2d', 'maxPool2d', 'conv2d', 'avgPool2d', 'flatten', 'dropout', 'dense', 'activation']);
