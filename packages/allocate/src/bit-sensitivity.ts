@@ -3,7 +3,7 @@
  * Lloyd to convergence, no fine-tuning) and measure held-out accuracy; the bits counterpart of
  * `@dc/prune`'s `analyzeSensitivity`.
  */
-import { createRandom, DcError, mapParams } from '@dc/core';
+import { createRandom, DcError, mapParams, WEIGHT_PARAMS } from '@dc/core';
 import type { Model, ProgressEvent } from '@dc/core';
 import { clusterTensor } from '@dc/quantize';
 
@@ -38,7 +38,7 @@ export async function analyzeBitSensitivity(model: Model, options: BitSensitivit
     for (const [bi, b] of bits.entries()) {
       if (options.signal?.aborted) throw new DcError('ABORTED', 'bit sensitivity analysis aborted', { cause: options.signal.reason });
       const clustered = mapParams(model, (ref) => {
-        if (ref.layer.name !== layer || ref.param !== 'kernel') return undefined;
+        if (ref.layer.name !== layer || !WEIGHT_PARAMS.includes(ref.param)) return undefined;
         const out = clusterTensor(ref.tensor.values, undefined, { bits: b, init: 'linear', algorithm: 'lloyd-1d', maxIterations: 300 }, createRandom(1));
         return { shape: [...ref.tensor.shape], values: out.values };
       });

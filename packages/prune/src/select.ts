@@ -1,7 +1,7 @@
 /**
  * Which tensors a prune stage works on, and the final target of each, checked against the model.
  */
-import { assertLayerNames, DcError, layerReferences, listParams } from '@dc/core';
+import { assertLayerNames, DcError, layerReferences, listParams, WEIGHT_PARAMS } from '@dc/core';
 import type { Layer, Model, ParamRef } from '@dc/core';
 import { STAGE_NAME, type PerLayer, type ResolvedOptions } from './options.js';
 
@@ -14,11 +14,11 @@ export interface Selected {
 /** Layers a prune stage can work on when named: those with a kernel. */
 const prunable = (layer: Layer) => layer.params.kernel !== undefined;
 /** Kinds pruned by default. */
-const DEFAULT_KINDS = new Set(['dense', 'conv2d', 'conv2dTranspose', 'embedding']);
+const DEFAULT_KINDS = new Set(['dense', 'conv2d', 'conv2dTranspose', 'embedding', 'recurrent']);
 
 /**
  * Names of the layers to prune: `layers`, else the record's layers (unless it has `'*'`), else
- * every dense, conv2d, conv2dTranspose and embedding layer. Throws `UNKNOWN_LAYER` for a name the model lacks and
+ * every dense, conv2d, conv2dTranspose, embedding and recurrent layer. Throws `UNKNOWN_LAYER` for a name the model lacks and
  * `INVALID_OPTION` for a layer without weights, naming the option and listing the valid names.
  */
 export function selectLayers(model: Model, options: Pick<ResolvedOptions, 'kind' | 'target' | 'layers'>): string[] {
@@ -41,10 +41,10 @@ export function targetFor(target: PerLayer, layer: string, option: string): numb
   return value;
 }
 
-/** The tensors to prune (kernels, and biases with `pruneBiases`) with their final targets. */
+/** The tensors to prune (kernels and recurrent kernels, and biases with `pruneBiases`) with their final targets. */
 export function selectTensors(model: Model, options: ResolvedOptions): Selected[] {
   const layers = new Set(selectLayers(model, options));
   return listParams(model)
-    .filter((ref) => layers.has(ref.layer.name) && (ref.param === 'kernel' || options.pruneBiases))
+    .filter((ref) => layers.has(ref.layer.name) && (WEIGHT_PARAMS.includes(ref.param) || options.pruneBiases))
     .map((ref) => ({ ref, final: options.kind === 'globalSparsity' ? (options.target as number) : targetFor(options.target, ref.layer.name, options.kind) }));
 }

@@ -3,7 +3,7 @@
  * without retraining, and measure held-out accuracy; then pick per-layer levels for an allowed
  * accuracy drop.
  */
-import { assertOption, DcError, mapParams, optionChecks } from '@dc/core';
+import { assertOption, DcError, mapParams, optionChecks, WEIGHT_PARAMS } from '@dc/core';
 import type { Model, OptionChecks, OptionKeys, ProgressEvent, TrainingService } from '@dc/core';
 import { applyMask, pruneByThreshold, pruneToSparsity, stdThreshold } from './magnitude.js';
 import { selectLayers } from './select.js';
@@ -75,10 +75,11 @@ export async function analyzeSensitivity(model: Model, options: SensitivityOptio
     for (const [vi, level] of levels.entries()) {
       abortCheck();
       const pruned = mapParams(model, (ref) => {
-        if (ref.layer.name !== layer || ref.param !== 'kernel') return undefined;
+        if (ref.layer.name !== layer || !WEIGHT_PARAMS.includes(ref.param)) return undefined;
         const input = { values: ref.tensor.values };
         const { mask } = mode === 'sparsity' ? pruneToSparsity(input, level) : pruneByThreshold(input, stdThreshold(input, level));
-        keptPercent.push((100 * mask.reduce((a, b) => a + b, 0)) / mask.length);
+        // A recurrent layer's recurrent kernel is pruned with its kernel; the kernel's share is reported.
+        if (ref.param === 'kernel') keptPercent.push((100 * mask.reduce((a, b) => a + b, 0)) / mask.length);
         return { shape: [...ref.tensor.shape], values: applyMask(ref.tensor.values, mask) };
       });
       accuracy.push(await accuracyOf(pruned));

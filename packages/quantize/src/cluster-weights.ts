@@ -3,7 +3,7 @@
  * kept weights of each dense/conv2d kernel into `2 ** bits` shared values, then (with `epochs > 0`)
  * fine-tunes the shared values with the trainer, and provides the codebooks as `'quantize/codebooks'`.
  */
-import { DcError, defineStage, listParams, mapParams, tensorMetricRow, tensorTotals, type Codebook, type JsonValue, type Model, type Stage, type StageContext, type TensorMetricRow } from '@dc/core';
+import { DcError, defineStage, listParams, WEIGHT_PARAMS, mapParams, tensorMetricRow, tensorTotals, type Codebook, type JsonValue, type Model, type Stage, type StageContext, type TensorMetricRow } from '@dc/core';
 import { clusterTensor, keptPositions } from './cluster-tensor.js';
 import { canonicalCodebook, createCentroidTuner, type MaskedTensor, type TunedTensor } from './fine-tune.js';
 import { assertClusterLayerNames, bitsFor, optionsJson, resolveOptions, type ClusterWeightsOptions, type ResolvedClusterOptions } from './options.js';
@@ -72,7 +72,7 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
       // to share; it stays exact zeros, and the file stores it without a codebook.
       const targets = listParams(model).flatMap((ref) => {
         const bits = bitsFor(ref, o);
-        const mask = ref.param === 'kernel' ? masks?.get(ref.key) : undefined;
+        const mask = WEIGHT_PARAMS.includes(ref.param) ? masks?.get(ref.key) : undefined;
         return bits === undefined || keptPositions(ref.tensor.values, mask).length === 0 ? [] : [{ ref, bits }];
       });
       const accuracyBefore = await accuracy(ctx, o, model);
@@ -81,7 +81,7 @@ export function clusterWeights(options: ClusterWeightsOptions = {}): Stage<never
       for (const [i, { ref, bits }] of targets.entries()) {
         ctx.throwIfAborted();
         const t0 = performance.now();
-        const mask = ref.param === 'kernel' ? masks?.get(ref.key) : undefined;
+        const mask = WEIGHT_PARAMS.includes(ref.param) ? masks?.get(ref.key) : undefined;
         const r = clusterTensor(ref.tensor.values, mask, { bits, init: o.init, algorithm: o.algorithm, maxIterations: o.maxIterations, emptyClusters: o.emptyClusters }, ctx.random.fork(ref.key));
         const seconds = (performance.now() - t0) / 1000;
         clustered.set(ref.key, {

@@ -20,8 +20,9 @@ export interface ClusterWeightsOptions {
   /**
    * Bits per code (the codebook has at most `2 ** bits` centroids). A number applies to every
    * dense and conv2d kernel and embedding table; an object sets it per layer kind. Default
-   * `{ conv2d: 8, dense: 5 }` (the paper); a transposed convolution takes the conv2d bits, an
-   * embedding table the dense bits unless `bits.embedding` is given. Depthwise kernels (few weights, each filter alone on its channel) are clustered
+   * `{ conv2d: 8, dense: 5 }` (the paper); a transposed convolution takes the conv2d bits, a
+   * recurrent layer's kernel and recurrent kernel the dense bits, an embedding table the dense
+   * bits unless `bits.embedding` is given. Depthwise kernels (few weights, each filter alone on its channel) are clustered
    * only when asked: `bits.depthwiseConv2d`, or the layer named in `layerBits`.
    */
   bits?: number | { conv2d?: number; dense?: number; depthwiseConv2d?: number; embedding?: number };
@@ -201,12 +202,12 @@ export function assertChannels(channels: unknown, size: number): asserts channel
 }
 
 /** Layer kinds the stage can cluster (depthwise only when asked: see `bits`). */
-const CLUSTERABLE = new Set(['dense', 'conv2d', 'conv2dTranspose', 'depthwiseConv2d', 'embedding']);
+const CLUSTERABLE = new Set(['dense', 'conv2d', 'conv2dTranspose', 'depthwiseConv2d', 'embedding', 'recurrent']);
 const clusterable = (layer: Layer) => CLUSTERABLE.has(layer.config.kind);
 
 /**
  * Checks the names in `layerBits` and `exclude` against `model` (layer names or parameter keys of
- * dense, conv2d and depthwise conv2d layers): `UNKNOWN_LAYER` / `INVALID_OPTION` naming the option and listing the
+ * the layers it can cluster): `UNKNOWN_LAYER` / `INVALID_OPTION` naming the option and listing the
  * valid names.
  */
 export function assertClusterLayerNames(model: Model, o: ResolvedClusterOptions): void {
@@ -217,11 +218,12 @@ export function assertClusterLayerNames(model: Model, o: ResolvedClusterOptions)
 /** The bits for one parameter, or `undefined` when it is not clustered. */
 export function bitsFor(ref: ParamRef, o: ResolvedClusterOptions): number | undefined {
   const { kind } = ref.layer.config;
-  if (kind !== 'dense' && kind !== 'conv2d' && kind !== 'conv2dTranspose' && kind !== 'depthwiseConv2d' && kind !== 'embedding') return undefined;
+  if (!CLUSTERABLE.has(kind)) return undefined;
   if (o.exclude.includes(ref.key) || o.exclude.includes(ref.layer.name)) return undefined;
   if (ref.param === 'bias' && !o.includeBiases) return undefined;
-  // An embedding table (a kernel) takes the dense layers' bits unless given its own; a transposed convolution the conv2d bits.
-  const byKind = kind === 'embedding' ? (o.bits.embedding ?? o.bits.dense) : kind === 'conv2dTranspose' ? o.bits.conv2d : o.bits[kind];
+  // An embedding table takes the dense layers' bits unless given its own, a recurrent layer's
+  // kernels the dense bits, a transposed convolution the conv2d bits.
+  const byKind = kind === 'embedding' ? (o.bits.embedding ?? o.bits.dense) : kind === 'recurrent' ? o.bits.dense : kind === 'conv2dTranspose' ? o.bits.conv2d : o.bits[kind as 'dense' | 'conv2d' | 'depthwiseConv2d'];
   return o.layerBits[ref.key] ?? o.layerBits[ref.layer.name] ?? byKind;
 }
 

@@ -42,8 +42,11 @@ describe('op coverage', () => {
     }
   });
 
-  it('a refusal stops the model at prepare with UNSUPPORTED_LAYER naming the node, its kind and why (the list is empty today)', () => {
-    expect(OP_REFUSALS).toEqual([]);
+  it('a refusal stops the model at prepare with UNSUPPORTED_LAYER naming the node, its kind and why', () => {
+    expect(OP_REFUSALS.map((r) => `${r.backend}: ${r.kind}`)).toEqual(['webgpu: recurrent']);
+    const recurrent = planModel(opCases().find((c) => c.name === 'op: recurrent layers')!.model());
+    expect(() => assertRunnable(recurrent, 'cpu')).not.toThrow();
+    expect(() => assertRunnable(recurrent, 'webgpu')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/\(recurrent\) cannot run on the webgpu backend: recurrent layers/) }));
     const plan = planModel(opCases()[2].model());
     const refusal = { backend: 'webgpu' as const, kind: 'depthwiseConv2d' as const, when: 'dilationRate above 1', applies: () => true, reason: 'not implemented' };
     expect(() => assertRunnable(plan, 'cpu', [refusal])).not.toThrow();

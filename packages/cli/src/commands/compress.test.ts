@@ -190,7 +190,7 @@ describe('dc compress', () => {
     };
 
     it('an unsupported layer and a custom layer class: UNSUPPORTED_LAYER naming the layer and class', async () => {
-      for (const cls of ['LSTM', 'MyCustomLayer']) {
+      for (const cls of ['Conv3D', 'MyCustomLayer']) {
         const e = await expectRefused([withClass(modelJson, 'relu', cls), '--data', mnistDir], /^UNSUPPORTED_LAYER$/);
         expect(e.message).toContain(`layer "relu" (${cls})`);
       }

@@ -37,28 +37,29 @@ function reviews(n: number, seed: number): { xs: Float32Array; ys: Int32Array } 
 }
 
 /**
- * A user's sentiment classifier, trained with tfjs: Embedding → GlobalAveragePooling1D → Dense →
- * Dense. On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
+ * A user's sentiment classifier, trained with tfjs: Embedding → GlobalAveragePooling1D (or an
+ * LSTM) → Dense → Dense. On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
  * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
  */
-async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
+async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' = 'mean'): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
   const lm = tf.sequential({ name: 'sentiment' });
   lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
-  lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
+  if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
+  else lm.add(tf.layers.lstm({ units: 16, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) }));
   lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
   lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const n = train.ys.length;
   const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
-  await lm.fit(xs, ys, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
+  await lm.fit(xs, ys, { epochs: reader === 'mean' ? 30 : 13, batchSize: 32, shuffle: false, verbose: 0 });
   tf.dispose([xs, ys]);
   const saved = await savedModel(lm, dir);
   restore();
   return saved;
 }
 
-describe('a sentiment classifier over token ids (Embedding, GlobalAveragePooling1D) from .npy data', () => {
+describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePooling1D or an LSTM) from .npy data', () => {
   let dir: string;
   let modelJson: string;
   beforeAll(async () => {
@@ -105,5 +106,22 @@ describe('a sentiment classifier over token ids (Embedding, GlobalAveragePooling
     // The budget (≥ 99% top-1 agreement) is judged on the calibration reviews; held-out reviews whose
     // two classes are close may change (measured: 97.5% agree).
     expect(result.testFidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.95);
+  }, 300_000);
+
+  it('compresses an LSTM reader of the same reviews with retraining: its kernel and recurrent kernel pruned and clustered; the file runs its steps on cpu as tfjs does', async () => {
+    const modelJson = await savedSentimentNet(join(dir, 'lstm-model'), reviews(1200, 1), 'lstm');
+    const out = join(dir, 'sentiment-lstm.dcm');
+    const train = ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy')];
+    const settings = ['--sparsity', 'embed=0.8,lstm=0.5', '--bits', '5', '--prune-epochs', '3', '--prune-lr', '0.005', '--cluster-epochs', '1', '--cluster-lr', '0.001'];
+    const r = await dc('compress', modelJson, ...train, ...test(), '-o', out, ...settings, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.baselineTestError).toBeLessThanOrEqual(8);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const lstm = JSON.parse((await dc('inspect', out, '--json')).stdout).nodes.find((n: { name: string }) => n.name === 'lstm');
+    // Half of the kernel's 16 × 64 and the recurrent kernel's 16 × 64 weights are exact zeros; the bias is kept.
+    expect(lstm).toMatchObject({ kind: 'recurrent', outputShape: [16], params: 2 * 16 * 64 + 64, kept: 16 * 64 + 64, bits: 5 });
+    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    expect([run.samples, run.testError]).toEqual([400, result.testError]);
   }, 300_000);
 });

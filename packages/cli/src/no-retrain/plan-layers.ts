@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
-import { createPipeline, foldBatchNorm, listParams, type Model, type Preprocessing, type ProgressEvent, type Stage } from '@dc/core';
+import { createPipeline, foldBatchNorm, listParams, WEIGHT_PARAMS, type Model, type Preprocessing, type ProgressEvent, type Stage } from '@dc/core';
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { fileStage } from '../compress/stages.js';
@@ -57,7 +57,9 @@ export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calib
       if (a.sparsity > 0) sparsity[layerOf(key)] = a.sparsity;
       if (a.bits !== null) layerBits[key] = a.bits;
     }
-    const exclude = clusterable.filter((r) => layerBits[r.key] === undefined).map((r) => r.key);
+    // Every weight not planned stays as it is: recurrent layers' kernels too (not planned here: the
+    // prune stage takes one sparsity per layer, which its recurrent kernel would share unverified).
+    const exclude = listParams(model).filter((r) => WEIGHT_PARAMS.includes(r.param) && layerBits[r.key] === undefined).map((r) => r.key);
     const stages: Stage[] = [];
     if (Object.keys(sparsity).length > 0) stages.push(pruneLowMagnitude({ sparsity, evaluate: false }) as Stage);
     stages.push(clusterWeights({ bits: 8, layerBits, exclude, init: 'linear', evaluate: false }) as Stage);

@@ -129,6 +129,30 @@ export interface EmbeddingConfig {
   readonly outputDim: number;
 }
 
+/** The recurrent cells: tfjs's `SimpleRNN`, `LSTM` and `GRU` (the original GRU: the reset gate before the product, tfjs's only one). */
+export type RecurrentCell = 'simpleRnn' | 'lstm' | 'gru';
+
+/**
+ * A recurrent layer over a sequence `[steps, features]`, state zero before the first step, as
+ * tfjs computes it with gates (`g` of them: 1, 4 or 3) in tfjs's order: `simpleRnn`:
+ * `h = act(x·K + b + h·R)`; `lstm` (gates i, f, c, o): `z = x·K + h·R + b`, `c = σ(z_f)·c +
+ * σ(z_i)·act(z_c)`, `h = σ(z_o)·act(c)`; `gru` (gates z, r, h): `z = σ(x·K_z + b_z + h·R_z)`,
+ * `r = σ(x·K_r + b_r + h·R_r)`, `h = z·h + (1 − z)·act(x·K_h + b_h + (r·h)·R_h)`, with σ the
+ * `recurrentActivation`. Output: the last `h` `[units]`, or every step's `[steps, units]` with
+ * `returnSequences`. Kernel `[features, g·units]`, recurrent kernel `[units, g·units]`, bias
+ * `[g·units]`. Op set 3.
+ */
+export interface RecurrentConfig {
+  readonly kind: 'recurrent';
+  readonly cell: RecurrentCell;
+  readonly units: number;
+  readonly activation: Activation;
+  /** The gates' activation (`lstm`, `gru`; tfjs's default is `hardSigmoid`); absent for `simpleRnn`. */
+  readonly recurrentActivation?: Activation;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+}
+
 /** Max or average pooling, channels last. Average pooling divides by the in-bounds elements. */
 export interface Pool2dConfig {
   readonly kind: 'maxPool2d' | 'avgPool2d';
@@ -228,6 +252,7 @@ export type LayerConfig =
   | BatchNormConfig
   | LayerNormConfig
   | EmbeddingConfig
+  | RecurrentConfig
   | Pool2dConfig
   | GlobalPool2dConfig
   | Padding2dConfig
@@ -245,10 +270,13 @@ export type LayerConfig =
 export type LayerKind = LayerConfig['kind'];
 
 /** Parameter slots of a node; which ones a kind has is in the op table (`ops/`). */
-export type ParamName = 'kernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance';
+export type ParamName = 'kernel' | 'recurrentKernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance';
 
 /** Every parameter slot, in the order parameters are listed (kernel first). */
-export const PARAM_NAMES: readonly ParamName[] = ['kernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance'];
+export const PARAM_NAMES: readonly ParamName[] = ['kernel', 'recurrentKernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance'];
+
+/** The parameters that are weight matrices, which the stages prune and cluster: a layer's kernel and a recurrent layer's recurrent kernel. */
+export const WEIGHT_PARAMS: readonly ParamName[] = ['kernel', 'recurrentKernel'];
 
 /** One node: a unique name, its configuration, its inputs and its parameters. */
 export interface Layer<C extends LayerConfig = LayerConfig> {

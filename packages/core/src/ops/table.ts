@@ -13,13 +13,14 @@ import { addOp, averageOp, concatenateOp, maximumOp, minimumOp, multiplyOp, subt
 import type { OpSpec } from './op-spec.js';
 import { avgPool2dOp, globalAvgPool2dOp, globalMaxPool2dOp, maxPool2dOp } from './pool.js';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.js';
+import { recurrentOp } from './recurrent.js';
 import { rescaleOp } from './rescale.js';
 import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`, `conv2dTranspose`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`, `conv2dTranspose`, `recurrent`.
  */
 export const OPSET = 3;
 
@@ -32,6 +33,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   batchNorm: batchNormOp,
   layerNorm: layerNormOp,
   embedding: embeddingOp,
+  recurrent: recurrentOp,
   maxPool2d: maxPool2dOp,
   avgPool2d: avgPool2dOp,
   globalAvgPool2d: globalAvgPool2dOp,

@@ -114,7 +114,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
       { name, config: pw, inputs: [dwName], params: pick(weights, { kernel: 'pointwise', bias: 'bias' }) },
     ];
   }
-  const used = pick(weights, { kernel: 'kernel', bias: 'bias', gamma: 'gamma', beta: 'beta', movingMean: 'movingMean', movingVariance: 'movingVariance' });
+  const used = pick(weights, { kernel: 'kernel', recurrentKernel: 'recurrentKernel', bias: 'bias', gamma: 'gamma', beta: 'beta', movingMean: 'movingMean', movingVariance: 'movingVariance' });
   if (configs[0].kind === 'dense') {
     const input = shapeOf(layer.inboundNodes[0].inputShapes);
     if (input.length > 1) return positionwiseDense(name, inputs, configs[0], used, input);

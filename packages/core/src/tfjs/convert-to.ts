@@ -62,6 +62,12 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'layerNorm':
       return tfjs.layers.layerNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
+    case 'recurrent': {
+      const rnn = { name, units: c.units, activation: c.activation as never, useBias: c.useBias, returnSequences: c.returnSequences, ...init, recurrentInitializer: 'zeros' as const };
+      if (c.cell === 'simpleRnn') return tfjs.layers.simpleRNN(rnn);
+      const gated = { ...rnn, recurrentActivation: c.recurrentActivation as never };
+      return c.cell === 'lstm' ? tfjs.layers.lstm(gated) : tfjs.layers.gru(gated);
+    }
     case 'embedding':
       return tfjs.layers.embedding({ name, inputDim: c.inputDim, outputDim: c.outputDim, embeddingsInitializer: 'zeros' });
     case 'maxPool2d':

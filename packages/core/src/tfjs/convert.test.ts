@@ -119,6 +119,17 @@ function textClassifier(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out, name: 'text-classifier' });
 }
 
+/** A recurrent sequence model: LSTM (every step) → GRU (every step) → SimpleRNN (the last), Keras' sigmoid gates on the GRU. */
+function recurrentNet(): tf.LayersModel {
+  const input = tf.input({ shape: [7, 3] });
+  const init = { recurrentInitializer: 'glorotNormal' as const, biasInitializer: 'randomNormal' as const };
+  let x = tf.layers.lstm({ units: 5, returnSequences: true, name: 'lstm', ...init }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.gru({ units: 4, returnSequences: true, recurrentActivation: 'sigmoid', name: 'gru', ...init }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.simpleRNN({ units: 6, activation: 'relu', name: 'rnn', ...init }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'recurrent' });
+}
+
 function weightsOf(lm: tf.LayersModel): Uint32Array[] {
   return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
 }
@@ -132,6 +143,7 @@ describe('tfjs converters', () => {
     ['a 1-D convnet over sequences (Conv1D, dilated and strided; 1-D and global 1-D pools)', () => sequenceConvnet(), [40, 6]],
     ['a mixer block (LayerNormalization over tokens, a residual 1-D MLP)', tinyMixer, [8, 8, 3]],
     ['an autoencoder (Conv2DTranspose, same and valid padding)', tinyAutoencoder, [7, 6, 3]],
+    ['a recurrent sequence model (LSTM, GRU, SimpleRNN)', recurrentNet, [7, 3]],
   ] as const)('round-trips %s bit-exactly', (_, make, inputShape) => {
     const original = make();
     const ir = fromLayersModel(original);
@@ -234,6 +246,20 @@ describe('tfjs converters', () => {
     expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
   });
 
+  it('turns SimpleRNN, LSTM and GRU into recurrent nodes with a kernel and a recurrent kernel; what tfjs cannot compute or the IR cannot hold is refused by name', () => {
+    const ir = fromLayersModel(recurrentNet());
+    expect(ir.layers.map((l) => l.config)).toEqual([
+      { kind: 'recurrent', cell: 'lstm', units: 5, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true },
+      { kind: 'recurrent', cell: 'gru', units: 4, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: true },
+      { kind: 'recurrent', cell: 'simpleRnn', units: 6, activation: 'relu', useBias: true, returnSequences: false },
+      { kind: 'dense', units: 2, activation: 'softmax', useBias: true },
+    ]);
+    expect(listParams(ir).slice(0, 3).map((p) => [p.key, p.tensor.shape])).toEqual([['lstm/kernel', [3, 20]], ['lstm/recurrentKernel', [5, 20]], ['lstm/bias', [20]]]);
+    for (const flag of ['returnState', 'goBackwards', 'stateful', 'resetAfter']) {
+      expect(thrownErrorCode(() => convertConfig('rnn', 'GRU', { units: 2, [flag]: true })), flag).toBe('UNSUPPORTED_LAYER');
+    }
+  });
+
   it('keeps layer kinds and parameter keys', () => {
     const ir = fromLayersModel(smallConvnet());
     expect(ir.layers.map((l) => l.config.kind)).toEqual(['conv2d', 'maxPool2d', 'conv2d', 'avgPool2d', 'flatten', 'dropout', 'dense', 'activation']);
@@ -242,7 +268,7 @@ describe('tfjs converters', () => {
   });
 
   it('names an unsupported layer, its class and what is supported, before converting anything', () => {
-    const lm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: 'fc' }), tf.layers.reshape({ targetShape: [2, 1], name: 'r' }), tf.layers.lstm({ units: 3, name: 'rnn' })] });
+    const lm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: 'fc' }), tf.layers.reshape({ targetShape: [1, 1, 2, 1], name: 'r' }), tf.layers.conv3d({ filters: 3, kernelSize: 1, name: 'volume' })] });
     const error = (() => {
       try {
         fromLayersModel(lm);
@@ -251,7 +277,7 @@ describe('tfjs converters', () => {
       }
     })();
     expect(isDcError(error) && error.code).toBe('UNSUPPORTED_LAYER');
-    expect((error as Error).message).toContain('"rnn" (LSTM)');
+    expect((error as Error).message).toContain('"volume" (Conv3D)');
     expect(isDcError(error) && error.hint).toContain('BatchNormalization');
   });
 

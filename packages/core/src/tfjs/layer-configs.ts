@@ -7,6 +7,7 @@ import { DcError } from '../errors/dc-error.js';
 import type { Activation, LayerConfig, Padding } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from '../ops/activation.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
+import { CELL_ACTIVATIONS } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
 
 type Config = Record<string, unknown>;
@@ -16,7 +17,7 @@ export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
-  'AlphaDropout', 'Rescaling', 'Embedding', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
+  'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
   ...ONE_D_CLASSES,
 ] as const;
 
@@ -95,6 +96,20 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       const axis = Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis[0] as unknown) : (c.axis ?? -1);
       if (axis !== -1) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis is supported`);
       return [{ kind: 'layerNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
+    }
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU': {
+      for (const flag of ['returnState', 'goBackwards', 'stateful'] as const) if (c[flag] === true) unsupported(name, cls, `${flag} is not supported`);
+      if (c.resetAfter === true) unsupported(name, cls, 'resetAfter (the reset gate after the product, Keras 2\'s default) is not supported: tfjs computes the original GRU');
+      const cell = cls === 'SimpleRNN' ? 'simpleRnn' : cls === 'LSTM' ? 'lstm' : 'gru';
+      const cellActivation = (field: 'activation' | 'recurrentActivation', fallback: Activation): Activation => {
+        const a = (c[field] ?? fallback) as string;
+        if (!(CELL_ACTIVATIONS as readonly string[]).includes(a)) unsupported(name, cls, `${field} "${a}" is not supported (supported: ${CELL_ACTIVATIONS.join(', ')})`);
+        return a as Activation;
+      };
+      const gates = cell === 'simpleRnn' ? {} : { recurrentActivation: cellActivation('recurrentActivation', 'hardSigmoid') };
+      return [{ kind: 'recurrent', cell, units: c.units as number, activation: cellActivation('activation', 'tanh'), ...gates, useBias: (c.useBias ?? true) as boolean, returnSequences: (c.returnSequences ?? false) as boolean }];
     }
     case 'Embedding':
       // A mask (maskZero) would change what later layers compute; none of the IR's ops reads one.

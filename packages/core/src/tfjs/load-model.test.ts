@@ -116,9 +116,9 @@ describe('loadModel and fileHandler', () => {
       expect(snapshot((await loadModel(irregular, { tf })).model)).toEqual(snapshot(fromFile.model));
     });
 
-    it('an unsupported layer (LSTM) or a custom layer class is UNSUPPORTED_LAYER naming the layer, its class and what is supported', async () => {
+    it('an unsupported layer (Conv3D) or a custom layer class is UNSUPPORTED_LAYER naming the layer, its class and what is supported', async () => {
       const text = await readFile(join(keras, 'model.json'), 'utf8');
-      for (const cls of ['LSTM', 'MyAttentionLayer']) {
+      for (const cls of ['Conv3D', 'MyAttentionLayer']) {
         const path = join(keras, `${cls}.json`);
         await writeFile(path, withLayerClass(text, 'depthwise_conv2d', cls));
         const e = await rejection(loadModel(path, { tf }));

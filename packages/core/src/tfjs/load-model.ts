@@ -59,7 +59,7 @@ function translate(error: unknown, where: string): DcError {
  * or any `tf.io.IOHandler`. Files written by `tensorflowjs_converter` (Keras format, sharded and
  * quantized weights) and by tfjs's `model.save` load unchanged.
  *
- * Before tfjs builds anything, every layer class is checked: an unsupported one (LSTM, a custom
+ * Before tfjs builds anything, every layer class is checked: an unsupported one (Conv3D, a custom
  * class) is `UNSUPPORTED_LAYER` naming the layer, its class and the supported classes; a nested
  * model is `UNSUPPORTED_TOPOLOGY`. A malformed file is `BAD_MODEL_JSON`; missing weight files are
  * `MODEL_WEIGHTS_MISSING`. The training config is read here (not by tfjs, which cannot read every

@@ -112,7 +112,7 @@ function layersOf(modelConfig: Record<string, unknown>, source: string): LayerEn
 
 /**
  * Checks every layer of the topology before anything is built: a nested model is
- * `UNSUPPORTED_TOPOLOGY`, a class the IR cannot hold (LSTM, a custom layer class unknown to tfjs)
+ * `UNSUPPORTED_TOPOLOGY`, a class the IR cannot hold (Conv3D, a custom layer class unknown to tfjs)
  * `UNSUPPORTED_LAYER`, a Keras 3 topology (which tfjs 4 cannot read) `BAD_MODEL_JSON`. Returns the
  * layer classes by name.
  */

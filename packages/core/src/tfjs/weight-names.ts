@@ -1,6 +1,6 @@
 /**
  * How tfjs names a layer's weights and which IR parameter each is: `kernel`, `depthwise_kernel`,
- * `embeddings` → `kernel`; `bias`; `gamma`, `beta`, `moving_mean`, `moving_variance`. One place for both
+ * `embeddings` → `kernel`; `recurrent_kernel` → `recurrentKernel`; `bias`; `gamma`, `beta`, `moving_mean`, `moving_variance`. One place for both
  * directions, the converters and the trainer's variable map.
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -11,6 +11,7 @@ const BY_TFJS_NAME: Readonly<Record<string, ParamName>> = {
   kernel: 'kernel',
   depthwise_kernel: 'kernel',
   embeddings: 'kernel',
+  recurrent_kernel: 'recurrentKernel',
   bias: 'bias',
   gamma: 'gamma',
   beta: 'beta',

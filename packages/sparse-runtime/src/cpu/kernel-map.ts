@@ -8,6 +8,7 @@ import { activationKernel, batchNormKernel, layerNormKernel, rescaleKernel } fro
 import { convKernel } from './conv-step.js';
 import { convTransposeKernel } from './conv-transpose-kernel.js';
 import { embeddingKernel } from './embedding-kernel.js';
+import { recurrentKernel } from './recurrent-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
 import { padCropKernel, permuteKernel, upSamplingKernel, viewKernel } from './layout-kernel.js';
 import { concatenateKernel, mergeKernel } from './merge-kernel.js';
@@ -27,6 +28,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   batchNorm: batchNormKernel,
   layerNorm: layerNormKernel,
   embedding: embeddingKernel,
+  recurrent: recurrentKernel,
   maxPool2d: poolKernel,
   avgPool2d: poolKernel,
   globalAvgPool2d: globalPoolKernel,

@@ -34,6 +34,7 @@ const chain: TopologySpec = {
     node('noise', { kind: 'dropout', rate: 0.1, variant: 'gaussianNoise' }),
     node('gmp', { kind: 'globalMaxPool2d' }),
     node('reshape', { kind: 'reshape', targetShape: [4, -1] }),
+    node('rnn', { kind: 'recurrent', cell: 'lstm', units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true }),
     node('flatten', { kind: 'flatten' }),
     // Ids from activations: some outside the table (zero rows).
     node('embed', { kind: 'embedding', inputDim: 7, outputDim: 2 }),

@@ -8,6 +8,8 @@ import { DcError, densify, type CompressedModel, type CompressedTensor, type Par
 export interface PlanParams {
   /** Dense `[in, units]`, conv `[kh, kw, in, filters]`, depthwise `[kh, kw, in, multiplier]`. */
   readonly kernel?: CompressedTensor;
+  /** A recurrent layer's recurrent kernel `[units, gates · units]`, as float32. */
+  readonly recurrentKernel?: Float32Array;
   /** Absent when the node has no bias (a step with a folded batch norm always has one). */
   readonly bias?: Float32Array;
   /** Batch norm: `gamma` (ones without `scale`), `beta` (zeros without `center`), the moving statistics. */

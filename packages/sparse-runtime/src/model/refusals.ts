@@ -22,10 +22,18 @@ export interface OpRefusal {
 }
 
 /**
- * Every refusal. None today: every backend runs every op kind of core's table (the tfjs backend
- * through exact rewrites where tfjs 4.22 falls short, see `tfjs/tfjs-compatible.ts`).
+ * Every refusal. One: the webgpu backend has no recurrent program (each step waits for the one
+ * before, and a layer that returns its last state only has no output buffer to keep the others
+ * in). Otherwise every backend runs every op kind of core's table (the tfjs backend through exact
+ * rewrites where tfjs 4.22 falls short, see `tfjs/tfjs-compatible.ts`).
  */
-export const OP_REFUSALS: readonly OpRefusal[] = [];
+export const OP_REFUSALS: readonly OpRefusal[] = [
+  {
+    backend: 'webgpu',
+    kind: 'recurrent',
+    reason: 'recurrent layers (SimpleRNN, LSTM, GRU) have no WebGPU program yet: run this model with createCpuBackend() (sparse, multi-threaded) or the tfjs backend',
+  },
+];
 
 /** The refusal that stops `step` on `backend`, if any (`refusals`: default {@link OP_REFUSALS}). */
 export function refusalOf(backend: BackendFamily, step: PlanStep, refusals: readonly OpRefusal[] = OP_REFUSALS): OpRefusal | undefined {

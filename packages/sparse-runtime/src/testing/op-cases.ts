@@ -7,7 +7,7 @@
  * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
  * factors, layer normalisation, embedding tables in every layout (ids read from the input and
  * from a node's output), transposed convolutions (same and valid, strides below, at and above the
- * kernel).
+ * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates).
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type Activation, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
@@ -187,6 +187,19 @@ function convTransposes(): CompressedModel {
   return finish('conv-transposes', g, 21);
 }
 
+/** SimpleRNN, LSTM and GRU over 6 steps of 3 features: every step's state, then the last; tfjs's hard-sigmoid gates and Keras' sigmoid. */
+function recurrents(): CompressedModel {
+  const g = new GraphBuilder([6, 3]);
+  const rnn = (cell: 'simpleRnn' | 'lstm' | 'gru', units: number, activation: Activation, gates: Activation | undefined, returnSequences: boolean): LayerConfig => ({ kind: 'recurrent', cell, units, activation, ...(gates ? { recurrentActivation: gates } : {}), useBias: cell !== 'gru', returnSequences });
+  const a = g.add('lstm', rnn('lstm', 5, 'tanh', 'hardSigmoid', true), ['input']);
+  const b = g.add('gru', rnn('gru', 4, 'tanh', 'sigmoid', true), [a]);
+  const c = g.add('rnn', rnn('simpleRnn', 3, 'relu', undefined, false), [b]);
+  const d = g.add('lstm', rnn('lstm', 2, 'linear', 'sigmoid', false), ['input']);
+  const e = g.add('gru', rnn('gru', 3, 'relu', 'hardSigmoid', false), ['input']);
+  g.add('cat', { kind: 'concatenate', axis: 1 }, [c, d, e]);
+  return finish('recurrents', g, 22);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -201,5 +214,6 @@ export function opCases(): OpCase[] {
     { name: 'op: layer normalisation', model: layerNorms },
     { name: 'op: embedding', model: embeddings },
     { name: 'op: transposed convolution', model: convTransposes },
+    { name: 'op: recurrent layers', model: recurrents },
   ];
 }

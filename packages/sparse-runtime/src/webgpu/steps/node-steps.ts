@@ -47,6 +47,9 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     convTransposeStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), n.config as Of<'conv2dTranspose'>, densify(kernel(n)), n.params.bias),
     ...(n.activation && n.activation.activation !== 'linear' ? [activationStep(n.name, n.activation, n.outputShape, true)] : []),
   ],
+  recurrent: (n) => {
+    throw new Error(`unreachable: "${n.name}" is refused at prepare (OP_REFUSALS)`);
+  },
   embedding: (n) => [embeddingStep(n.name, n.outputShape, densify(kernel(n)), (n.config as Of<'embedding'>).inputDim)],
   maxPool2d: (n) => [poolStep(n.name, 'max', n.window!)],
   avgPool2d: (n) => [poolStep(n.name, 'avg', n.window!)],

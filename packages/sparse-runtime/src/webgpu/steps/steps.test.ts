@@ -1,6 +1,7 @@
 import { OP_KINDS, type CompressedModel } from '@dc/core';
 import { describe, expect, it } from 'vitest';
 import { conformanceCases } from '../../testing/cases.js';
+import { skipReason } from '../../testing/skips.js';
 import { randomModel } from '../../testing/random-model.js';
 import { planModel } from '../../model/plan.js';
 import { gpuGraphOf } from '../gpu-graph.js';
@@ -119,7 +120,8 @@ describe('GPU steps', () => {
 
   it('never binds a step\'s output buffer as one of its inputs, on every conformance graph (views, in-place steps, folded batch norms)', () => {
     let inPlace = 0;
-    for (const c of conformanceCases(2, 12)) {
+    // The cases the webgpu backend refuses at prepare (a recurrent layer) have no GPU graph.
+    for (const c of conformanceCases(2, 12).filter((c) => skipReason('webgpu', c.name) === undefined)) {
       const plan = planModel(c.model());
       const graph = gpuGraphOf(plan);
       const device = graph.buffers.bufferOf;
