@@ -101,7 +101,7 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'LSTM':
     case 'GRU': {
       for (const flag of ['returnState', 'goBackwards', 'stateful'] as const) if (c[flag] === true) unsupported(name, cls, `${flag} is not supported`);
-      if (c.resetAfter === true) unsupported(name, cls, 'resetAfter (the reset gate after the product, Keras 2\'s default) is not supported: tfjs computes the original GRU');
+      if (c.resetAfter === true) unsupported(name, cls, 'resetAfter (the reset gate after the product, Keras 2\'s default) is not supported: tfjs refuses it too; retrain the GRU with reset_after=False');
       const cell = cls === 'SimpleRNN' ? 'simpleRnn' : cls === 'LSTM' ? 'lstm' : 'gru';
       const cellActivation = (field: 'activation' | 'recurrentActivation', fallback: Activation): Activation => {
         const a = (c[field] ?? fallback) as string;
