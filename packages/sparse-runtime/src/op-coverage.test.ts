@@ -6,10 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { OP_KINDS, toDenseModel, type LayerKind } from '@dc/core';
 import { toLayersModel } from '@dc/core/tfjs';
+import { withRandomParams } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CPU_KERNELS } from './cpu/kernel-map.js';
 import { planModel } from './model/plan.js';
 import { assertRunnable, OP_REFUSALS, type BackendFamily } from './model/refusals.js';
+import { compressModel } from './testing/compress-model.js';
 import { opCases } from './testing/op-cases.js';
 import { TFJS_LAYERS } from './tfjs/tfjs-backend.js';
 import { tfjsCompatible } from './tfjs/tfjs-compatible.js';
@@ -44,9 +46,10 @@ describe('op coverage', () => {
 
   it('a refusal stops the model at prepare with UNSUPPORTED_LAYER naming the node, its kind and why', () => {
     expect(OP_REFUSALS.map((r) => `${r.backend}: ${r.kind}`)).toEqual(['webgpu: recurrent']);
-    const recurrent = planModel(opCases().find((c) => c.name === 'op: recurrent layers')!.model());
-    expect(() => assertRunnable(recurrent, 'cpu')).not.toThrow();
-    expect(() => assertRunnable(recurrent, 'webgpu')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/\(recurrent\) cannot run on the webgpu backend: recurrent layers/) }));
+    expect(() => assertRunnable(planModel(opCases().find((c) => c.name === 'op: recurrent layers')!.model()), 'webgpu')).not.toThrow();
+    const wide = planModel(compressModel(withRandomParams({ name: 'wide', inputShape: [2, 3], layers: [{ name: 'gru', config: { kind: 'recurrent', cell: 'gru', units: 257, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false } }] }, 1)));
+    expect(() => assertRunnable(wide, 'cpu')).not.toThrow();
+    expect(() => assertRunnable(wide, 'webgpu')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LAYER', tensor: 'gru', message: expect.stringMatching(/"gru" \(recurrent, more than 256 units\) cannot run on the webgpu backend/) }));
     const plan = planModel(opCases()[2].model());
     const refusal = { backend: 'webgpu' as const, kind: 'depthwiseConv2d' as const, when: 'dilationRate above 1', applies: () => true, reason: 'not implemented' };
     expect(() => assertRunnable(plan, 'cpu', [refusal])).not.toThrow();

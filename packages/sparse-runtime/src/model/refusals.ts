@@ -4,7 +4,8 @@
  * and these refusals, and that each refusal is raised). A refused node fails at prepare with
  * `UNSUPPORTED_LAYER` naming the node, its kind and the reason, before any work starts.
  */
-import { DcError, type LayerKind } from '@dc/core';
+import { DcError, type LayerKind, type RecurrentConfig } from '@dc/core';
+import { MAX_GPU_UNITS } from '../webgpu/shaders/recurrent.js';
 import type { ModelPlan, PlanStep } from './plan.js';
 
 /** The backend families of this package. */
@@ -22,16 +23,18 @@ export interface OpRefusal {
 }
 
 /**
- * Every refusal. One: the webgpu backend has no recurrent program (each step waits for the one
- * before, and a layer that returns its last state only has no output buffer to keep the others
- * in). Otherwise every backend runs every op kind of core's table (the tfjs backend through exact
- * rewrites where tfjs 4.22 falls short, see `tfjs/tfjs-compatible.ts`).
+ * Every refusal. One: the webgpu backend's recurrent program keeps a layer's state in workgroup
+ * memory, {@link MAX_GPU_UNITS} units at most. Otherwise every backend runs every op kind of core's
+ * table (the tfjs backend through exact rewrites where tfjs 4.22 falls short, see
+ * `tfjs/tfjs-compatible.ts`).
  */
 export const OP_REFUSALS: readonly OpRefusal[] = [
   {
     backend: 'webgpu',
     kind: 'recurrent',
-    reason: 'recurrent layers (SimpleRNN, LSTM, GRU) have no WebGPU program yet: run this model with createCpuBackend() (sparse, multi-threaded) or the tfjs backend',
+    when: `more than ${MAX_GPU_UNITS} units`,
+    applies: (step) => (step.config as RecurrentConfig).units > MAX_GPU_UNITS,
+    reason: `the webgpu program holds a recurrent layer's state in workgroup memory, ${MAX_GPU_UNITS} units at most: run this model with createCpuBackend() (sparse, multi-threaded) or the tfjs backend`,
   },
 ];
 

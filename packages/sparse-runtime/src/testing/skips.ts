@@ -3,9 +3,7 @@
  * Keys are backend names (as `RuntimeBackend.name`, matched by prefix: `tfjs` covers `tfjs-wasm`),
  * then case names (as in {@link conformanceCases}); the value says why.
  */
-export const conformanceSkips: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  webgpu: { 'op: recurrent layers': 'refused at prepare: the webgpu backend has no recurrent program (OP_REFUSALS; a test checks the refusal)' },
-};
+export const conformanceSkips: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
 
 /** The reason `backend` skips `caseName`, or undefined when it runs. */
 export function skipReason(backend: string, caseName: string): string | undefined {

@@ -6,6 +6,8 @@ import { maxRelativeError, referencePredict } from '../testing/reference.js';
 import { createWebGpuBackend, type WebGpuBackend } from './index.js';
 import { nodeGpu } from './node-gpu.js';
 import { gpuGraphOf } from './gpu-graph.js';
+import { withRandomParams } from '@dc/core/testing';
+import { compressModel } from '../testing/compress-model.js';
 import { expectedRows, tokenTableModel } from '../testing/token-table.js';
 import { ACTIVATION_BLOCK, ACTIVATION_BLOCKS, activationsModel, wideMergesModel } from './testing/op-models.js';
 
@@ -81,6 +83,18 @@ describe.skipIf(env.reason !== undefined)(`webgpu programs in Node${env.reason ?
       } finally {
         prepared.dispose();
       }
+    }
+  });
+
+  it('runs recurrent layers wider than a workgroup (threads owning 2 and 3 units) as tfjs does, within 1e-5', async () => {
+    const layers = [
+      { name: 'lstm', config: { kind: 'recurrent', cell: 'lstm', units: 70, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true } },
+      { name: 'gru', config: { kind: 'recurrent', cell: 'gru', units: 150, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false } },
+    ] as const;
+    const cm = compressModel(withRandomParams({ name: 'wide-recurrent', inputShape: [5, 3], layers: [...layers] }, 3), { density: 0.5, bits: 6 });
+    for (const batch of [1, 6]) {
+      const { actual, expected } = await run(cm, batch, 1);
+      expect(maxRelativeError(actual, expected, batch), `batch ${batch}`).toBeLessThanOrEqual(1e-5);
     }
   });
 });

@@ -93,15 +93,20 @@ function body(p: ActivationParams): { expr: string; uses: string[] } {
 
 /** WGSL `fn act(v: f32) -> f32` (and its helpers) for an element-wise activation; softmax is a pass of its own, so here it is the identity. */
 export function activationFn(p: ActivationParams): string {
-  const { expr, uses } = body(p);
+  return activationFns({ act: p });
+}
+
+/** WGSL `fn <name>(v: f32) -> f32` for each named activation (see {@link activationFn}), their helpers once. */
+export function activationFns(named: Readonly<Record<string, ActivationParams>>): string {
+  const bodies = Object.entries(named).map(([name, p]) => ({ name, ...body(p) }));
   const needed: string[] = [];
   const add = (name: string) => {
     if (needed.includes(name)) return;
     HELPERS[name].uses.forEach(add);
     needed.push(name);
   };
-  uses.forEach(add);
-  return [...needed.map((n) => HELPERS[n].code), `fn act(v: f32) -> f32 { return ${expr}; }`].join('\n');
+  for (const b of bodies) b.uses.forEach(add);
+  return [...needed.map((n) => HELPERS[n].code), ...bodies.map((b) => `fn ${b.name}(v: f32) -> f32 { return ${b.expr}; }`)].join('\n');
 }
 
 /** WGSL `fn act4(v: vec4f) -> vec4f`: {@link activationFn}'s `act` on each sample of a vec4. */

@@ -1,16 +1,18 @@
 /**
  * Steps of the ops the packed sparse programs (kernel-steps.ts) do not run: pooling, batch and
  * layer normalisation, activations, padding and cropping, permute, element-wise merges and
- * concatenation, and the two with weights read as float32: embedding lookups and transposed
- * convolutions.
+ * concatenation, and those with weights read as float32: embedding lookups, transposed
+ * convolutions and recurrent layers.
  */
-import { sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig } from '@dc/core';
+import { activationParams, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
+import { recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
 import { bilinearShader, BILINEAR_PARAMS, embeddingShader, EMBEDDING_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
 import { simpleStep, type GpuStep } from './gpu-step.js';
+import { WORKGROUP_SIZE } from '../shaders/common.js';
 import type { Hwc, Window } from '../../model/plan.js';
 import { bilinearAxis, upSamplingSources } from '../../model/up-sampling-sources.js';
 
@@ -85,6 +87,17 @@ export function convTransposeStep(layer: string, input: Hwc, output: Hwc, config
     left: transposeAxis(input[1], kw, sx, config.padding).before,
   };
   return simpleStep(layer, convTransposeShader(), CONV_TRANSPOSE_PARAMS, fixed, size(output), [0], [kernel, bias ?? new Float32Array(output[2])]);
+}
+
+/**
+ * A `recurrent` node: one workgroup per vec4 of samples walks the `[steps, features]` input (see
+ * the shader), its kernels as float32; every step's state or the last.
+ */
+export function recurrentStep(layer: string, config: RecurrentConfig, input: readonly number[], kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): GpuStep {
+  const act = activationParams(config.activation);
+  const shader = recurrentShader(config.cell, act, config.recurrentActivation ? activationParams(config.recurrentActivation) : act);
+  const fixed = { steps: input[0], features: input[1], units: config.units, sequences: config.returnSequences ? 1 : 0 };
+  return simpleStep(layer, shader, RECURRENT_PARAMS, fixed, WORKGROUP_SIZE, [0], [kernel, recurrent, bias ?? new Float32Array(kernel.length / input[1])]);
 }
 
 /** A `rescale` node, `x · scale + offset`: the batch-norm program with one channel (mean 0, factor `scale`, shift `offset`). */

@@ -1,7 +1,6 @@
 import { OP_KINDS, type CompressedModel } from '@dc/core';
 import { describe, expect, it } from 'vitest';
 import { conformanceCases } from '../../testing/cases.js';
-import { skipReason } from '../../testing/skips.js';
 import { randomModel } from '../../testing/random-model.js';
 import { planModel } from '../../model/plan.js';
 import { gpuGraphOf } from '../gpu-graph.js';
@@ -120,8 +119,7 @@ describe('GPU steps', () => {
 
   it('never binds a step\'s output buffer as one of its inputs, on every conformance graph (views, in-place steps, folded batch norms)', () => {
     let inPlace = 0;
-    // The cases the webgpu backend refuses at prepare (a recurrent layer) have no GPU graph.
-    for (const c of conformanceCases(2, 12).filter((c) => skipReason('webgpu', c.name) === undefined)) {
+    for (const c of conformanceCases(2, 12)) {
       const plan = planModel(c.model());
       const graph = gpuGraphOf(plan);
       const device = graph.buffers.bufferOf;

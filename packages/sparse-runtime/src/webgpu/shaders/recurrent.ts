@@ -1,0 +1,87 @@
+/**
+ * Recurrent layers (SimpleRNN, LSTM, GRU) in one dispatch: a workgroup per vec4 of samples walks
+ * the steps, its 64 threads owning up to 4 units each, the state `h` in workgroup memory between
+ * barriers (every thread reads all of `h` before any writes its units), an LSTM's `c` in the
+ * owning thread. Kernels float32 `[n, g·units]` and `[units, g·units]`, gates in tfjs's order
+ * (core's `RecurrentConfig`). At most {@link MAX_GPU_UNITS} units: the plan refuses more.
+ */
+import type { ActivationParams, RecurrentCell } from '@dc/core';
+import { activationFns } from './activation.js';
+import { unaryBindings, WORKGROUP_SIZE } from './common.js';
+
+/** Units per thread × threads per workgroup: the most units the program holds. */
+export const MAX_GPU_UNITS = 4 * WORKGROUP_SIZE;
+
+/** Uniform layout of the recurrent program (u32 each). */
+export const RECURRENT_PARAMS = ['total', 'rowStride', 'quads', 'steps', 'features', 'units', 'sequences'] as const;
+
+/** The gate sums of unit `j` at step `t` for gate blocks `from`.. (`count` of them) into `a`. */
+function gateSums(count: number, from: number, withState: boolean): string {
+  const blocks = Array.from({ length: count }, (_, g) => g);
+  return /* wgsl */ `
+      ${blocks.map((g) => `var a${g} = vec4f(bias[${from + g}u * p.units + j]);`).join(' ')}
+      for (var f = 0u; f < p.features; f++) {
+        let xv = x[(t * p.features + f) * p.quads + q];
+        ${blocks.map((g) => `a${g} += xv * kernel[f * G + ${from + g}u * p.units + j];`).join(' ')}
+      }
+      ${withState ? `for (var m = 0u; m < p.units; m++) {
+        let hv = h[m];
+        ${blocks.map((g) => `a${g} += hv * recurrent[m * G + ${from + g}u * p.units + j];`).join(' ')}
+      }` : ''}`;
+}
+
+/** The per-unit update of one step, leaving the new state of the thread's `k`-th unit in `hn[k]`. */
+function update(cell: RecurrentCell): string {
+  if (cell === 'simpleRnn') return `${gateSums(1, 0, true)}\n      hn[k] = act4(a0);`;
+  if (cell === 'lstm') return `${gateSums(4, 0, true)}\n      c[k] = gate4(a1) * c[k] + gate4(a0) * act4(a2);\n      hn[k] = gate4(a3) * act4(c[k]);`;
+  // GRU, first half: the update gate (kept in c[k]), the reset gate's r·h shared, the candidate's input part in hn[k].
+  return `${gateSums(2, 0, true)}\n      c[k] = gate4(a0);\n      rh[j] = gate4(a1) * h[j];\n${gateSums(1, 2, false).replace(/a0/g, 'ah')}\n      hn[k] = ah;`;
+}
+
+/** WGSL of a recurrent layer of `cell`, `act` its activation and `gate` its gates' (σ). */
+export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams): string {
+  const b = unaryBindings(false, ['kernel', 'recurrent', 'bias']);
+  const gates = { simpleRnn: 1, lstm: 4, gru: 3 }[cell];
+  const owned = `for (var k = 0u; k < 4u; k++) {
+      let j = l + ${WORKGROUP_SIZE}u * k;
+      if (j >= p.units || !inside) { continue; }`;
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, steps: u32, features: u32, units: u32, sequences: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${b.decl}
+${activationFns({ act, gate })}
+fn act4(v: vec4f) -> vec4f { return vec4f(act(v.x), act(v.y), act(v.z), act(v.w)); }
+fn gate4(v: vec4f) -> vec4f { return vec4f(gate(v.x), gate(v.y), gate(v.z), gate(v.w)); }
+var<workgroup> h: array<vec4f, ${MAX_GPU_UNITS}>;
+var<workgroup> rh: array<vec4f, ${MAX_GPU_UNITS}>;
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let q = wg.x + wg.y * (p.rowStride / ${WORKGROUP_SIZE}u);
+  let inside = q < p.quads;
+  let l = lid.x;
+  let G = ${gates}u * p.units;
+  var c: array<vec4f, 4>;
+  var hn: array<vec4f, 4>;
+  for (var k = 0u; k < 4u; k++) { c[k] = vec4f(0.0); let j = l + ${WORKGROUP_SIZE}u * k; if (j < p.units) { h[j] = vec4f(0.0); } }
+  workgroupBarrier();
+  for (var t = 0u; t < p.steps; t++) {
+    ${owned}
+${update(cell)}
+    }
+    workgroupBarrier();
+    ${owned}${cell === 'gru' ? `
+      var cand = hn[k];
+      for (var m = 0u; m < p.units; m++) { cand += rh[m] * recurrent[m * G + 2u * p.units + j]; }
+      hn[k] = c[k] * h[j] + (vec4f(1.0) - c[k]) * act4(cand);` : ''}
+      h[j] = hn[k];
+      if (p.sequences == 1u) { y[(t * p.units + j) * p.quads + q] = hn[k]; }
+    }
+    workgroupBarrier();
+  }
+  if (p.sequences == 0u) {
+    ${owned}
+      y[j * p.quads + q] = h[j];
+    }
+  }
+}`;
+}
