@@ -11,7 +11,8 @@ export const STAGE_NAME = 'dc:prune';
 
 /**
  * A value for every pruned layer (`0.9`) or per layer name (`{ ip1: 0.92, ip2: 0.91 }`). In a
- * per-layer record the key `'*'` gives the value of layers not listed.
+ * per-layer record the key `'*'` gives the value of layers not listed, and a parameter key
+ * (`lstm/recurrentKernel`) the value of one tensor, over its layer's.
  */
 export type PerLayer = number | { readonly [layer: string]: number };
 
@@ -40,7 +41,7 @@ export interface PruneLowMagnitudeOptions {
   readonly sparsity?: PerLayer;
   /** Fraction of all selected weights to prune with one magnitude threshold shared by all layers, in [0, 1). */
   readonly globalSparsity?: number;
-  /** Names of the layers to prune. Default: every dense and conv2d layer (or the layers named in a per-layer record). */
+  /** Names of the layers to prune. Default: every dense, conv2d, conv2dTranspose, embedding and recurrent layer (or the layers named in a per-layer record). */
   readonly layers?: readonly string[];
   /** Also prune the biases of the selected layers. Default false (the paper prunes weights only). */
   readonly pruneBiases?: boolean;

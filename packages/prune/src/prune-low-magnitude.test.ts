@@ -48,6 +48,18 @@ describe('pruneLowMagnitude', () => {
     expect(Array.from(kernel(out, 'embed')).every((v) => v === 0 || Math.abs(v) >= largest)).toBe(true);
   });
 
+  it('takes a tensor\'s own target from its parameter key, over its layer\'s and the default', async () => {
+    const model = tinyTextModel();
+    const run = (sparsity: Record<string, number>) => createPipeline().use(pruneLowMagnitude({ sparsity, evaluate: false })).run(model);
+    const { model: out } = await run({ '*': 0.5, 'head/kernel': 0.9 });
+    expect([zeros(kernel(out, 'embed')), zeros(kernel(out, 'head'))]).toEqual([200, Math.round(0.9 * 144)]);
+    // A record naming one tensor prunes only that layer.
+    const only = await run({ 'head/kernel': 0.25 });
+    expect([zeros(kernel(only.model, 'embed')), zeros(kernel(only.model, 'head'))]).toEqual([0, 36]);
+    const typo = await rejection(run({ 'head/kernal': 0.5 }));
+    expect([typo.code, typo.option]).toEqual(['UNKNOWN_LAYER', 'sparsity.head/kernal']);
+  });
+
   it('prunes biases when asked, and only the named layers', async () => {
     const out = await pruneLowMagnitude({ sparsity: 0.5, layers: ['d2'], pruneBiases: true }).apply({ model: tinyMlp(), artifacts: {} }, testContext());
     expect([...out.artifacts['prune/masks'].keys()]).toEqual(['d2/kernel', 'd2/bias']);

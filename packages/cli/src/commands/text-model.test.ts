@@ -108,7 +108,7 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(result.testFidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.95);
   }, 300_000);
 
-  it('compresses an LSTM reader of the same reviews with retraining: its kernel and recurrent kernel pruned and clustered; the file runs its steps on cpu as tfjs does', async () => {
+  it('compresses an LSTM reader of the same reviews with retraining (its kernel and recurrent kernel pruned and clustered; the file runs its steps on cpu as tfjs does) and post-training', async () => {
     const modelJson = await savedSentimentNet(join(dir, 'lstm-model'), reviews(1200, 1), 'lstm');
     const out = join(dir, 'sentiment-lstm.dcm');
     const train = ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy')];
@@ -123,5 +123,11 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(lstm).toMatchObject({ kind: 'recurrent', outputShape: [16], params: 2 * 16 * 64 + 64, kept: 16 * 64 + 64, bits: 5 });
     const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
+    // Post-training too: the kernel and the recurrent kernel planned apart, each pruned to its own sparsity.
+    const post = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'train-x.npy'), ...test(), '-o', join(dir, 'sentiment-lstm-post.dcm'), '--json');
+    expect(post.code, post.stderr).toBe(0);
+    const planned = JSON.parse(post.stdout);
+    expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['lstm/kernel', 'lstm/recurrentKernel']));
+    expect(planned.calibrationFidelity.withinBudget).toBe(true);
   }, 300_000);
 });

@@ -42,26 +42,25 @@ export interface PlanLayersOptions {
 export async function planAndCompressLayers(tfjs: typeof tf, input: Model, calibration: readonly tf.Tensor[], o: PlanLayersOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array; model: Model }> {
   const recorded = o.preprocessing ? { ...input, preprocessing: o.preprocessing } : input;
   const model = o.foldBatchNorm ? (await createPipeline().use(foldBatchNorm()).run(recorded, { seed: o.seed })).model : recorded;
-  const clusterable = listParams(model).filter((r) => r.param === 'kernel' && ['dense', 'conv2d', 'conv2dTranspose', 'embedding'].includes(r.layer.config.kind));
+  const clusterable = listParams(model).filter((r) => WEIGHT_PARAMS.includes(r.param) && ['dense', 'conv2d', 'conv2dTranspose', 'embedding', 'recurrent'].includes(r.layer.config.kind));
   const tensors = clusterable.filter((r) => r.tensor.values.length >= MIN_PLANNED_ELEMENTS).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
   requirePlannedTensors(tensors, 'dense or convolution kernel or embedding table', MIN_PLANNED_ELEMENTS);
   // Measured once with the original (folded) model; every allocation is verified with its biases corrected, as the file stores them.
   const correction = o.biasCorrection === false ? undefined : await layersBiasCorrection(tfjs, model, new Set(tensors.map((t) => t.name)), calibration);
   const stored = asStored(model, !o.float32);
-  const layerOf = (key: string) => clusterable.find((r) => r.key === key)!.layer.name;
   /** The file for an allocation: the planned kernels pruned and clustered (the others not clustered), biases corrected. */
   const write = async (allocation: PostTrainingPlan['allocation']): Promise<Uint8Array> => {
     const sparsity: Record<string, number> = {};
     const layerBits: Record<string, number> = {};
     for (const [key, a] of Object.entries(allocation)) {
-      if (a.sparsity > 0) sparsity[layerOf(key)] = a.sparsity;
+      if (a.sparsity > 0) sparsity[key] = a.sparsity;
       if (a.bits !== null) layerBits[key] = a.bits;
     }
-    // Every weight not planned stays as it is: recurrent layers' kernels too (not planned here: the
-    // prune stage takes one sparsity per layer, which its recurrent kernel would share unverified).
+    // Each planned weight is pruned to its own sparsity (by its key: a recurrent layer's two kernels
+    // apart), every other one to none, and clustered only when planned.
     const exclude = listParams(model).filter((r) => WEIGHT_PARAMS.includes(r.param) && layerBits[r.key] === undefined).map((r) => r.key);
     const stages: Stage[] = [];
-    if (Object.keys(sparsity).length > 0) stages.push(pruneLowMagnitude({ sparsity, evaluate: false }) as Stage);
+    if (Object.keys(sparsity).length > 0) stages.push(pruneLowMagnitude({ sparsity: { '*': 0, ...sparsity }, evaluate: false }) as Stage);
     stages.push(clusterWeights({ bits: 8, layerBits, exclude, init: 'linear', evaluate: false }) as Stage);
     if (correction) stages.push(correctBiasesStage(correction));
     stages.push(fileStage(o));
