@@ -5,7 +5,7 @@
  * owning thread. Kernels float32 `[n, g·units]` and `[units, g·units]`, gates in tfjs's order
  * (core's `RecurrentConfig`). At most {@link MAX_GPU_UNITS} units: the plan refuses more.
  */
-import type { ActivationParams, RecurrentCell } from '@dc/core';
+import { RECURRENT_GATES, type ActivationParams, type RecurrentCell } from '@dc/core';
 import { activationFns } from './activation.js';
 import { unaryBindings, WORKGROUP_SIZE } from './common.js';
 
@@ -41,7 +41,7 @@ function update(cell: RecurrentCell): string {
 /** WGSL of a recurrent layer of `cell`, `act` its activation and `gate` its gates' (σ). */
 export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams): string {
   const b = unaryBindings(false, ['kernel', 'recurrent', 'bias']);
-  const gates = { simpleRnn: 1, lstm: 4, gru: 3 }[cell];
+  const gates = RECURRENT_GATES[cell];
   const owned = `for (var k = 0u; k < 4u; k++) {
       let j = l + ${WORKGROUP_SIZE}u * k;
       if (j >= p.units || !inside) { continue; }`;
