@@ -1,14 +1,16 @@
 /**
  * `conv2dTranspose`: every nonzero kernel entry `(ky, kx, f, c)` scatters input channel `c` of each
  * input pixel `(y, x)` into output channel `f` at `(y · sy + ky − top, x · sx + kx − left)`. The
- * nonzeros are read once at prepare and grouped by window position, so the work is pixels ×
- * nonzeros: pruned weights cost nothing.
+ * nonzeros are read once at prepare from the kernel's sparse rows and grouped by window position,
+ * so the work is pixels × nonzeros: pruned weights cost nothing.
  */
-import { densify, transposeAxis, type Conv2dTransposeConfig } from '@dc/core';
+import { transposeAxis, type Conv2dTransposeConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
+import type { SparseRows } from '../sparse/sparse-rows.js';
 import { applyActivation, fillBias } from './activation.js';
 import type { CpuKernel } from './graph-executor.js';
 import { outputBuffer } from './output-buffer.js';
+import type { CpuPrepareContext } from './prepare-context.js';
 
 /** The nonzero entries of one window position `(ky, kx)`: output and input channels and weights. */
 interface Tap {
@@ -19,34 +21,35 @@ interface Tap {
   readonly w: Float32Array;
 }
 
-function tapsOf(kernel: Float32Array, [kh, kw, F, C]: readonly number[]): Tap[] {
+/** Groups the kernel's sparse rows (row `(ky · kw + kx) · F + f`, column `c`) by window position. */
+function tapsOf(m: SparseRows, [kh, kw, F]: readonly number[]): Tap[] {
   const taps: Tap[] = [];
   for (let ky = 0; ky < kh; ky++) {
     for (let kx = 0; kx < kw; kx++) {
-      const f: number[] = [];
-      const c: number[] = [];
-      const w: number[] = [];
-      const base = (ky * kw + kx) * F * C;
-      for (let p = 0; p < F * C; p++) {
-        if (kernel[base + p] === 0) continue;
-        f.push(Math.floor(p / C));
-        c.push(p % C);
-        w.push(kernel[base + p]);
+      const first = (ky * kw + kx) * F;
+      const n = m.rowPtr[first + F] - m.rowPtr[first];
+      if (n === 0) continue;
+      const tap = { ky, kx, f: new Int32Array(n), c: new Int32Array(n), w: new Float32Array(n) };
+      for (let f = 0, i = 0; f < F; f++) {
+        for (let k = m.rowPtr[first + f]; k < m.rowPtr[first + f + 1]; k++, i++) {
+          tap.f[i] = f;
+          tap.c[i] = m.colIdx[k];
+          tap.w[i] = m.codebook[m.codes[k]];
+        }
       }
-      if (w.length > 0) taps.push({ ky, kx, f: Int32Array.from(f), c: Int32Array.from(c), w: Float32Array.from(w) });
+      taps.push(tap);
     }
   }
   return taps;
 }
 
-export function convTransposeKernel(step: PlanStep): CpuKernel {
+export function convTransposeKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const { kernelSize, strides, padding } = step.config as Conv2dTransposeConfig;
   const [H, W, C] = step.inputShapes[0];
   const [OH, OW, F] = step.outputShape;
   const top = transposeAxis(H, kernelSize[0], strides[0], padding).before;
   const left = transposeAxis(W, kernelSize[1], strides[1], padding).before;
-  const kernel = step.params.kernel!;
-  const taps = tapsOf(densify(kernel), kernel.shape);
+  const taps = tapsOf(ctx.rows.get(step.index)!, step.params.kernel!.shape);
   const output = outputBuffer();
   return ([x], batch) => {
     const out = output(batch * OH * OW * F);

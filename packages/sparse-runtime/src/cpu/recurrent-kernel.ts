@@ -1,58 +1,38 @@
 /**
  * `recurrent` (SimpleRNN, LSTM, GRU) step by step, as tfjs computes them (gate order and formulas:
  * core's `RecurrentConfig`), state zero before the first step. The input products `x·K` of every
- * step come first, then each step adds `h·R`; both kernels are read by rows of nonzeros, so pruned
- * weights cost nothing. Sums in float64, the state kept in float64 between steps.
+ * step come first, then each step adds `h·R`; both kernels are read as sparse rows (codes looked up
+ * in the codebook), so pruned weights cost nothing. Sums in float64, the state kept in float64
+ * between steps.
  */
-import { activationParams, densify, RECURRENT_GATES, type Activation, type RecurrentConfig } from '@dc/core';
+import { activationParams, RECURRENT_GATES, type Activation, type RecurrentConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
+import { columnRange, toSparseRows, type SparseRows } from '../sparse/sparse-rows.js';
 import { elementwise } from './activation.js';
 import type { CpuKernel } from './graph-executor.js';
 import { outputBuffer } from './output-buffer.js';
-
-/** A matrix by rows of nonzeros: row `r`'s entries are `starts[r]..starts[r + 1]`. */
-interface SparseRows {
-  readonly starts: Uint32Array;
-  readonly cols: Uint32Array;
-  readonly weights: Float64Array;
-}
-
-/** The nonzeros of columns `[from, to)` of a row-major `[rows, width]` matrix, columns counted from `from`. */
-function sparseRows(values: Float32Array, rows: number, width: number, from = 0, to = width): SparseRows {
-  const starts = new Uint32Array(rows + 1);
-  const cols: number[] = [];
-  const weights: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let j = from; j < to; j++) {
-      const w = values[r * width + j];
-      if (w === 0) continue;
-      cols.push(j - from);
-      weights.push(w);
-    }
-    starts[r + 1] = cols.length;
-  }
-  return { starts, cols: Uint32Array.from(cols), weights: Float64Array.from(weights) };
-}
+import type { CpuPrepareContext } from './prepare-context.js';
 
 /** `acc[at + col] += Σ_r v[r] · m[r, col]` over the rows of `m` (`v` read from `vFrom`). */
 function addProduct(acc: Float64Array, at: number, v: ArrayLike<number>, vFrom: number, m: SparseRows): void {
-  for (let r = 0; r + 1 < m.starts.length; r++) {
+  const { rowPtr, colIdx, codes, codebook } = m;
+  for (let r = 0; r < m.rows; r++) {
     const x = v[vFrom + r];
     if (x === 0) continue;
-    for (let e = m.starts[r]; e < m.starts[r + 1]; e++) acc[at + m.cols[e]] += x * m.weights[e];
+    for (let e = rowPtr[r]; e < rowPtr[r + 1]; e++) acc[at + colIdx[e]] += x * codebook[codes[e]];
   }
 }
 
-export function recurrentKernel(step: PlanStep): CpuKernel {
+export function recurrentKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKernel {
   const c = step.config as RecurrentConfig;
   const [T, n] = step.inputShapes[0];
   const u = c.units;
   const G = RECURRENT_GATES[c.cell] * u;
-  const kernel = sparseRows(densify(step.params.kernel!), n, G);
-  const recurrent = step.params.recurrentKernel!;
+  const kernel = ctx.rows.get(step.index)!;
+  const recurrent = toSparseRows(step.params.recurrentKernel!);
   // GRU: the z and r gates take h·R directly, the candidate takes (r·h)·R.
-  const gatesR = sparseRows(recurrent, u, G, 0, c.cell === 'gru' ? 2 * u : G);
-  const candidateR = c.cell === 'gru' ? sparseRows(recurrent, u, G, 2 * u, G) : gatesR;
+  const gatesR = c.cell === 'gru' ? columnRange(recurrent, 0, 2 * u) : recurrent;
+  const candidateR = c.cell === 'gru' ? columnRange(recurrent, 2 * u, G) : recurrent;
   const bias = step.params.bias ?? new Float32Array(G);
   const fn = (a: Activation) => elementwise(activationParams(a)) ?? ((v: number) => v); // linear: null
   const act = fn(c.activation);

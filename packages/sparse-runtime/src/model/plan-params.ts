@@ -1,15 +1,15 @@
-/** A node's parameters for the plan: kernels stay compressed, small vectors become float32. */
+/** A node's parameters for the plan: kernels (recurrent ones too) stay compressed, small vectors become float32. */
 import { DcError, densify, type CompressedModel, type CompressedTensor, type ParamName, type ResolvedNode } from '@dc/core';
 
 /**
- * The parameters of a step. `kernel` is as the file stores it (or re-scaled when a batch norm is
- * folded in); the others are float32 with one value per output channel.
+ * The parameters of a step. `kernel` and `recurrentKernel` are as the file stores them (`kernel`
+ * re-scaled when a batch norm is folded in); the others are float32, one value per output channel.
  */
 export interface PlanParams {
   /** Dense `[in, units]`, conv `[kh, kw, in, filters]`, depthwise `[kh, kw, in, multiplier]`. */
   readonly kernel?: CompressedTensor;
-  /** A recurrent layer's recurrent kernel `[units, gates · units]`, as float32. */
-  readonly recurrentKernel?: Float32Array;
+  /** A recurrent layer's recurrent kernel `[units, gates · units]`, as the file stores it. */
+  readonly recurrentKernel?: CompressedTensor;
   /** Absent when the node has no bias (a step with a folded batch norm always has one). */
   readonly bias?: Float32Array;
   /** Batch norm: `gamma` (ones without `scale`), `beta` (zeros without `center`), the moving statistics. */
@@ -34,7 +34,7 @@ export function resolveParams(cm: CompressedModel, node: ResolvedNode): PlanPara
   const out: { -readonly [K in keyof PlanParams]: PlanParams[K] } = {};
   for (const [param, shape] of Object.entries(node.params) as [ParamName, readonly number[]][]) {
     const t = tensor(cm, node, param, shape);
-    if (param === 'kernel') out.kernel = t;
+    if (param === 'kernel' || param === 'recurrentKernel') out[param] = t;
     else out[param] = densify(t);
   }
   if (node.config.kind === 'batchNorm') {

@@ -78,6 +78,26 @@ export function toSparseRows(t: CompressedTensor): SparseRows {
 }
 
 /**
+ * Columns `[from, to)` of `m` as a matrix of their own (columns renumbered from 0): a GRU's
+ * recurrent kernel is read as its gates' block and its candidate's block.
+ */
+export function columnRange(m: SparseRows, from: number, to: number): SparseRows {
+  const rowPtr = new Uint32Array(m.rows + 1);
+  const keep: number[] = [];
+  for (let r = 0; r < m.rows; r++) {
+    for (let k = m.rowPtr[r]; k < m.rowPtr[r + 1]; k++) if (m.colIdx[k] >= from && m.colIdx[k] < to) keep.push(k);
+    rowPtr[r + 1] = keep.length;
+  }
+  const colIdx = new Uint32Array(keep.length);
+  const codes = new (m.codes.constructor as { new (n: number): CodeArray })(keep.length);
+  keep.forEach((k, i) => {
+    colIdx[i] = m.colIdx[k] - from;
+    codes[i] = m.codes[k];
+  });
+  return { rows: m.rows, cols: to - from, rowPtr, colIdx, codes, codebook: m.codebook, nnz: keep.length };
+}
+
+/**
  * Compressed sparse columns of the same matrix (entries grouped by column, rows ascending):
  * `rowIdx[k]`, `codes[k]` for `k` in `colPtr[c] .. colPtr[c + 1]`.
  */
