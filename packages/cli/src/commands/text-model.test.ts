@@ -73,16 +73,23 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     modelJson = await savedSentimentNet(join(dir, 'model'), train);
   }, 120_000);
 
-  const test = () => ['--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-y.npy')];
-
-  it('prunes the embedding table with the layers, retrains, clusters and writes it; the file classifies the 400 test reviews nearly as well as the original', async () => {
-    const out = join(dir, 'sentiment.dcm');
-    const train = ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy')];
-    const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
-    const r = await dc('compress', modelJson, ...train, ...test(), '-o', out, ...settings, '--json');
+  /**
+   * `dc compress` of `modelJson` into `out`, retrained on the training reviews with `settings` or,
+   * with `'no-retrain'`, calibrated on them; checks that it wrote `out` and returns its JSON report.
+   */
+  async function compress(modelJson: string, out: string, settings: string[] | 'no-retrain') {
+    const from = settings === 'no-retrain' ? ['--no-retrain', '--calibration', join(dir, 'train-x.npy')] : ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), ...settings];
+    const r = await dc('compress', modelJson, ...from, '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-y.npy'), '-o', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.fileBytes).toBe(statSync(out).size);
+    return result;
+  }
+
+  it('prunes the embedding table with the layers, retrains, clusters and writes it; the file classifies the 400 test reviews nearly as well as the original', async () => {
+    const out = join(dir, 'sentiment.dcm');
+    const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
+    const result = await compress(modelJson, out, settings);
     // Token ids go in as they are, whatever their dtype (a uint8 .npy would not be scaled by 1/255).
     expect(result.preprocessing).toMatchObject({ preprocessing: { scale: [1], offset: [0] }, source: 'token ids' });
     expect(result.fileBytes * 15).toBeLessThan(VOCABULARY * DIMENSIONS * 4);
@@ -96,11 +103,7 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
   }, 300_000);
 
   it('compresses it without retraining from token ids as calibration inputs: within the fidelity budget on them, top-1 agreement ≥ 95% on held-out reviews', async () => {
-    const out = join(dir, 'sentiment-post-training.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'train-x.npy'), ...test(), '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
-    expect(result.fileBytes).toBe(statSync(out).size);
+    const result = await compress(modelJson, join(dir, 'sentiment-post-training.dcm'), 'no-retrain');
     expect(Object.keys(result.plan.allocation)).toContain('embed/kernel');
     expect(result.calibrationFidelity.withinBudget).toBe(true);
     // The budget (≥ 99% top-1 agreement) is judged on the calibration reviews; held-out reviews whose
@@ -111,11 +114,8 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
   it('compresses an LSTM reader of the same reviews with retraining (its kernel and recurrent kernel pruned and clustered; the file runs its steps on cpu as tfjs does) and post-training', async () => {
     const modelJson = await savedSentimentNet(join(dir, 'lstm-model'), reviews(1200, 1), 'lstm');
     const out = join(dir, 'sentiment-lstm.dcm');
-    const train = ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy')];
     const settings = ['--sparsity', 'embed=0.8,lstm=0.5', '--bits', '5', '--prune-epochs', '3', '--prune-lr', '0.005', '--cluster-epochs', '1', '--cluster-lr', '0.001'];
-    const r = await dc('compress', modelJson, ...train, ...test(), '-o', out, ...settings, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const result = await compress(modelJson, out, settings);
     expect(result.baselineTestError).toBeLessThanOrEqual(8);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
     const lstm = JSON.parse((await dc('inspect', out, '--json')).stdout).nodes.find((n: { name: string }) => n.name === 'lstm');
@@ -124,9 +124,7 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
     // Post-training too: the kernel and the recurrent kernel planned apart, each pruned to its own sparsity.
-    const post = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'train-x.npy'), ...test(), '-o', join(dir, 'sentiment-lstm-post.dcm'), '--json');
-    expect(post.code, post.stderr).toBe(0);
-    const planned = JSON.parse(post.stdout);
+    const planned = await compress(modelJson, join(dir, 'sentiment-lstm-post.dcm'), 'no-retrain');
     expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['lstm/kernel', 'lstm/recurrentKernel']));
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
   }, 300_000);

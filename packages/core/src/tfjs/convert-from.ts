@@ -6,6 +6,7 @@ import { validateModel } from '../ops/validate-model.js';
 import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
 import { positionwiseDense } from './dense-nd.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
+import { stepwiseLayer } from './time-distributed.js';
 import { paramOfWeight } from './weight-names.js';
 
 type TfLayer = tf.layers.Layer;
@@ -14,7 +15,8 @@ type TfLayer = tf.layers.Layer;
  * Converts a tfjs `LayersModel` — Sequential or functional, one input and one output of fixed
  * shape, branches and merges allowed — to the IR, weights copied bit-exactly. `SeparableConv2D`
  * becomes a `depthwiseConv2d` node `<name>_depthwise` followed by a 1×1 `conv2d` node `<name>`;
- * `Dense` on an input of rank above 1 a 1×1 `conv2d` at every position (`dense-nd.ts`).
+ * `Dense` on an input of rank above 1 a 1×1 `conv2d` at every position (`dense-nd.ts`);
+ * `TimeDistributed` converts as the layer it wraps (`time-distributed.ts`).
  * Before anything is converted, every layer is checked: an unsupported class, a shared layer (one
  * called twice) or a nested model fails with `UNSUPPORTED_LAYER` / `UNSUPPORTED_TOPOLOGY` naming
  * the layer, its class and what is supported.
@@ -25,7 +27,10 @@ export function fromLayersModel(model: tf.LayersModel): Model {
     throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}" must have one input and one output of fixed shape (got ${model.inputs.length} inputs, ${model.outputs.length} outputs, input [${String(model.inputs[0]?.shape)}])`);
   }
   const order = ancestorsInOrder(model);
-  for (const layer of order) convertConfig(layer.name, layer.getClassName(), configOf(layer)); // every layer checked first
+  for (const layer of order) { // every layer checked first
+    const { cls, config } = classAndConfig(layer);
+    convertConfig(layer.name, cls, config);
+  }
   const inputName = model.inputs[0].sourceLayer.name;
   const nodes: Layer[] = [];
   // A 1-D layer ends in a reshape node of its own name: later layers read that node.
@@ -78,13 +83,20 @@ function configOf(layer: TfLayer): Record<string, unknown> {
   return config.depthMultiplier === undefined && multiplier !== undefined ? { ...config, depthMultiplier: multiplier } : config;
 }
 
+/** The class and config a layer converts as: a `TimeDistributed` wrapper's are its layer's (`time-distributed.ts`). */
+function classAndConfig(layer: TfLayer): { cls: string; config: Record<string, unknown> } {
+  const cls = layer.getClassName();
+  if (cls !== 'TimeDistributed') return { cls, config: configOf(layer) };
+  return stepwiseLayer(layer.name, layer.getConfig() as Record<string, unknown>, shapeOf(layer.inboundNodes[0].inputShapes).length);
+}
+
 function toTensor(t: tf.Tensor): Tensor {
   return { shape: [...t.shape], values: new Float32Array(t.dataSync() as Float32Array) };
 }
 
 function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<string, string>): Layer[] {
   const name = layer.name;
-  const cls = layer.getClassName();
+  const { cls, config } = classAndConfig(layer);
   const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
   const inputs = inbound.length === 0 ? [inputName] : inbound.map((l) => (l.getClassName() === 'InputLayer' ? inputName : (outputOf.get(l.name) ?? l.name)));
   const weights = new Map<string, Tensor>();
@@ -93,7 +105,6 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     const base = w.originalName.slice(w.originalName.lastIndexOf('/') + 1);
     weights.set(base === 'pointwise_kernel' ? 'pointwise' : (paramOfWeight(w.originalName) ?? base), toTensor(current[i]));
   });
-  const config = configOf(layer);
   const configs = convertConfig(name, cls, config);
   if (isOneD(cls)) {
     // A 2-D op on a one-row image: a Conv1D kernel [k, c, f] is the conv2d kernel [1, k, c, f].

@@ -246,6 +246,35 @@ describe('tfjs converters', () => {
     expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
   });
 
+  it('converts TimeDistributed as the layer it wraps (a token tagger: TimeDistributed Dense, LayerNormalization, Dropout); a wrapped layer that mixes positions is refused by name', () => {
+    const tokens = tf.input({ shape: [9], name: 'tokens' });
+    let x = tf.layers.embedding({ inputDim: 30, outputDim: 6, name: 'embed' }).apply(tokens) as tf.SymbolicTensor;
+    x = tf.layers.lstm({ units: 5, returnSequences: true, name: 'lstm' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 7, activation: 'relu' }), name: 'hidden' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.timeDistributed({ layer: tf.layers.layerNormalization({ betaInitializer: 'randomNormal' }), name: 'norm' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.timeDistributed({ layer: tf.layers.dropout({ rate: 0.3 }), name: 'drop' }).apply(x) as tf.SymbolicTensor;
+    const tags = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4, activation: 'softmax' }), name: 'tags' }).apply(x) as tf.SymbolicTensor;
+    const original = tf.model({ inputs: tokens, outputs: tags, name: 'token-tagger' });
+    const ir = fromLayersModel(original);
+    expect(ir.layers.map((l) => `${l.name}:${l.config.kind}`)).toEqual([
+      'embed:embedding', 'lstm:recurrent', 'hidden_2d:reshape', 'hidden:conv2d', 'hidden_nd:reshape', 'norm:layerNorm', 'drop:dropout', 'tags_2d:reshape', 'tags:conv2d', 'tags_nd:reshape',
+    ]);
+    expect(ir.layers.find((l) => l.name === 'tags')!.params.kernel!.shape).toEqual([1, 1, 7, 4]);
+    const rebuilt = toLayersModel(ir, tf);
+    expect(weightsOf(rebuilt)).toEqual(weightsOf(original));
+    const ids = tf.tensor2d(Array.from({ length: 3 * 9 }, (_, i) => (i * 7) % 30), [3, 9]);
+    const [want, got] = [original, rebuilt].map((m) => (m.predict(ids) as tf.Tensor).dataSync());
+    expect(got.length).toBe(3 * 9 * 4);
+    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
+    // Flatten mixes the positions of each step: [4, 3, 5] → [4, 15] is not the layer on the whole input.
+    const steps = tf.input({ shape: [4, 3, 5] });
+    const flat = tf.layers.timeDistributed({ layer: tf.layers.flatten(), name: 'per_step' }).apply(steps) as tf.SymbolicTensor;
+    const head = tf.layers.dense({ units: 2 }).apply(flat) as tf.SymbolicTensor;
+    let error: unknown;
+    try { fromLayersModel(tf.model({ inputs: steps, outputs: head })); } catch (e) { error = e; }
+    expect(isDcError(error) && [error.code, error.message, error.hint]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"per_step" (TimeDistributed): wrapping Flatten'), expect.stringContaining('Dense, Activation')]);
+  });
+
   it('turns SimpleRNN, LSTM and GRU into recurrent nodes with a kernel and a recurrent kernel; what tfjs cannot compute or the IR cannot hold is refused by name', () => {
     const ir = fromLayersModel(recurrentNet());
     expect(ir.layers.map((l) => l.config)).toEqual([

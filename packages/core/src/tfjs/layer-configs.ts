@@ -19,6 +19,7 @@ export const SUPPORTED_CLASSES = [
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
   'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
   ...ONE_D_CLASSES,
+  'TimeDistributed',
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
