@@ -81,10 +81,11 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   progress.log(`training backend: ${selected.backend}, threads: ${asked.trainingThreads}${asked.augmentTranslate ? `, training images shifted by up to ${asked.augmentTranslate} px` : ''}`);
   // Everything that can be wrong with the input fails here, before any long work.
   const { model, compile } = await loadModel(path, { tf });
-  const classes = checkGraph(model, 'INVALID_MODEL').outputShape.at(-1) ?? 1;
-  const data = await readCompressData(o, model.inputShape, classes, asked.retrain, rawInputOf(model));
+  const outputShape = checkGraph(model, 'INVALID_MODEL').outputShape;
+  const classes = outputShape.at(-1) ?? 1;
+  const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
   const recorded = data.preprocessing?.preprocessing;
-  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${classes} classes${data.train ? `; ${data.train.count} training samples` : ''}`);
+  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}${data.train ? `; ${data.train.count} training samples` : ''}`);
 
   const train = data.train ? tensorsOf(tf, data.train, model.inputShape) : undefined;
   try {
@@ -140,7 +141,9 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     } else if (data.train) {
       const keep = data.train.count - validationCount(data.train.count, settings.validationSplit);
       const size = data.train.inputs.length / data.train.count;
-      const rows = { inputs: data.train.inputs.subarray(keep * size), labels: data.train.labels!.subarray(keep), count: data.train.count - keep };
+      const labels = data.train.labels!;
+      const positions = data.train.positions ? { positions: data.train.positions } : {};
+      const rows = { inputs: data.train.inputs.subarray(keep * size), labels: labels.subarray((keep * labels.length) / data.train.count), ...positions, count: data.train.count - keep };
       fileRun = await runFileOn(file, runOptions, async () => rows);
       measuredOn = 'validation';
     }

@@ -23,11 +23,15 @@ export interface RunResult {
   readonly file: string;
   readonly backend: string;
   readonly samples: number;
-  /** Fraction of samples whose argmax output is the label (null without labels). */
+  /**
+   * Fraction of labels matched by the argmax of the output they label (null without labels): one
+   * per sample for a classifier, one per position for an output `[...positions, classes]` (a
+   * tagger's tokens, a segmenter's pixels).
+   */
   readonly accuracy: number | null;
-  /** Wrong predictions / samples, in percent (null without labels). */
+  /** Wrong predictions / labels, in percent (null without labels). */
   readonly testError: number | null;
-  /** How often each class was predicted. */
+  /** How often each class was predicted (over every position). */
   readonly predicted: readonly number[];
   readonly preprocessing: Preprocessing | null;
   readonly milliseconds: number;
@@ -54,7 +58,7 @@ async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<
 
 /** Runs the file at `path` on the data of `options`. */
 export async function runFile(path: string, options: RunOptions): Promise<RunResult> {
-  return runFileOn(path, options, (model, preprocessing) => readLabelledData(options, model.inputShape, model.outputSize, preprocessing));
+  return runFileOn(path, options, (model, preprocessing) => readLabelledData(options, model.inputShape, model.outputShape, preprocessing));
 }
 
 /**
@@ -71,7 +75,9 @@ export async function runFileOn(
   const flags = pixelScaleOf(options, { scale: 1, offset: 0 });
   checkPixelScale({ name: model.compressed.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' }, flags);
   const preprocessing: Preprocessing | undefined = flags ?? recorded;
-  const classes = model.outputSize;
+  const classes = model.outputShape.at(-1) ?? 1;
+  // One prediction per position of every output axis but the last.
+  const positions = model.outputSize / classes;
   const data = await read(model, preprocessing);
   const backend = await makeBackend(options);
   const session = await createSession(model, { backend });
@@ -83,24 +89,25 @@ export async function runFileOn(
     for (let start = 0; start < data.count; start += step) {
       const n = Math.min(step, data.count - start);
       const out = await session.predict(data.inputs.subarray(start * model.inputSize, (start + n) * model.inputSize), n);
-      for (let s = 0; s < n; s++) {
+      for (let p = 0; p < n * positions; p++) {
         let best = 0;
-        for (let c = 1; c < classes; c++) if (out[s * classes + c] > out[s * classes + best]) best = c;
+        for (let c = 1; c < classes; c++) if (out[p * classes + c] > out[p * classes + best]) best = c;
         predicted[best]++;
-        if (data.labels && data.labels[start + s] === best) correct++;
+        if (data.labels && data.labels[start * positions + p] === best) correct++;
       }
     }
   } finally {
     session.dispose();
     backend.dispose?.();
   }
-  const accuracy = data.labels ? correct / data.count : null;
+  const labelled = data.count * positions;
+  const accuracy = data.labels ? correct / labelled : null;
   return {
     file: path,
     backend: backend.name,
     samples: data.count,
     accuracy,
-    testError: accuracy === null ? null : Math.round((1 - accuracy) * data.count) / data.count * 100,
+    testError: accuracy === null ? null : Math.round((1 - accuracy) * labelled) / labelled * 100,
     predicted,
     preprocessing: preprocessing ?? null,
     milliseconds: performance.now() - t0,

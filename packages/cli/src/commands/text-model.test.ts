@@ -59,6 +59,38 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
   return saved;
 }
 
+/**
+ * Each token's tag: 0 padding, 1 a word of praise, 2 of blame, 3 neutral; a word right after a
+ * negation (ids 121..130) flips between praise and blame, so the tag reads the token before too.
+ */
+function tagsOf(xs: Float32Array): Int32Array {
+  const tags = new Int32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    const id = xs[i];
+    const negated = i % LENGTH > 0 && xs[i - 1] >= 121 && xs[i - 1] <= 130;
+    const tone = id >= 1 && id <= 60 ? 1 : id >= 61 && id <= 120 ? 2 : 0;
+    tags[i] = id === 0 ? 0 : tone === 0 ? 3 : negated ? 3 - tone : tone;
+  }
+  return tags;
+}
+
+/** A user's token tagger: Embedding → a Conv1D over each token and its neighbours → TimeDistributed(Dense) softmax per token. */
+async function savedTagger(dir: string, xs: Float32Array): Promise<string> {
+  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
+  const lm = tf.sequential({ name: 'tagger' });
+  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+  lm.add(tf.layers.conv1d({ filters: 24, kernelSize: 3, padding: 'same', activation: 'relu', name: 'context', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+  lm.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }), name: 'tag' }));
+  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const n = xs.length / LENGTH;
+  const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor3d(tagsOf(xs), [n, LENGTH, 1], 'float32')];
+  await lm.fit(x, y, { epochs: 20, batchSize: 32, shuffle: false, verbose: 0 });
+  tf.dispose([x, y]);
+  const saved = await savedModel(lm, dir);
+  restore();
+  return saved;
+}
+
 describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePooling1D or an LSTM) from .npy data', () => {
   let dir: string;
   let modelJson: string;
@@ -127,5 +159,30 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const planned = await compress(modelJson, join(dir, 'sentiment-lstm-post.dcm'), 'no-retrain');
     expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['lstm/kernel', 'lstm/recurrentKernel']));
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
+  }, 300_000);
+
+  it('compresses a token tagger (TimeDistributed Dense over every token) retrained on one class label per token; errors count tokens, and labels of the wrong shape say which shape', async () => {
+    const { xs } = reviews(1200, 1);
+    const modelJson = await savedTagger(join(dir, 'tagger'), xs);
+    for (const [name, seed] of [['train', 1], ['test', 2]] as const) {
+      const tags = tagsOf(reviews(name === 'train' ? 1200 : 400, seed).xs);
+      writeFileSync(join(dir, `${name}-tags.npy`), Buffer.from(dump(tags, [tags.length / LENGTH, LENGTH])));
+    }
+    const out = join(dir, 'tagger.dcm');
+    const settings = ['--sparsity', 'embed=0.7,context=0.5', '--bits', '4', '--prune-epochs', '15', '--prune-lr', '0.01', '--cluster-epochs', '3', '--cluster-lr', '0.001'];
+    const r = await dc('compress', modelJson, '--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-tags.npy'), '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-tags.npy'), '-o', out, ...settings, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(result.fileBytes * 10).toBeLessThan(result.originalBytes);
+    expect(result.baselineTestError).toBeLessThanOrEqual(1);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 1);
+    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-tags.npy'), '--json')).stdout);
+    // One prediction per token of the 400 test reviews: the error counts tokens.
+    expect(run.predicted.reduce((a: number, b: number) => a + b, 0)).toBe(400 * LENGTH);
+    expect([run.samples, run.testError]).toEqual([400, result.testError]);
+    const wrong = await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/DATA_MISMATCH: .*test-y\.npy: 400 labels for 400 samples; the model outputs \[20, 4\], so it takes a class label per position, shape \[N, 20\]/);
   }, 300_000);
 });

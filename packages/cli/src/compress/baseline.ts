@@ -5,12 +5,13 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LabelledData } from '../data/labelled-data.js';
 import { tensorsOf } from './trainer.js';
 
-/** Test error in percent (wrong / samples × 100) of `model` run by tfjs on `test`. */
+/** Test error in percent (wrong / labels × 100: labels per sample, or per position) of `model` run by tfjs on `test`. */
 export async function baselineError(tfjs: typeof tf, model: Model, compile: CompileConfig, test: LabelledData): Promise<number> {
   const t = tensorsOf(tfjs, test, model.inputShape);
   try {
     const { accuracy } = await createTfjsTrainer({ tf: tfjs, train: t, validation: t, compile }).evaluate(model);
-    return (Math.round((1 - accuracy) * test.count) / test.count) * 100;
+    const labelled = test.labels!.length;
+    return (Math.round((1 - accuracy) * labelled) / labelled) * 100;
   } finally {
     tfjs.dispose([t.xs, t.ys]);
   }

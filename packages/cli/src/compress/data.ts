@@ -40,11 +40,12 @@ export interface CompressData {
 }
 
 /**
- * Reads and checks the data for a model of `inputShape` with `classes` outputs; `rawInput`: the
+ * Reads and checks the data for a model of `inputShape` whose output is `outputShape` (labels:
+ * {@link readLabelledData}); `rawInput`: the
  * model rescales its input itself (a `Rescaling` first) or reads token ids (an `Embedding`), so
  * without flags the data is given as it is.
  */
-export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], classes: number, needTraining: boolean, rawInput?: RawInput): Promise<CompressData> {
+export async function readCompressData(o: CompressDataOptions, inputShape: readonly number[], outputShape: readonly number[], needTraining: boolean, rawInput?: RawInput): Promise<CompressData> {
   const flags: Preprocessing | undefined = pixelScaleOf(o, { scale: 1, offset: 0 });
   checkPixelScale({ name: 'input', shape: [-1, ...inputShape], dtype: 'float32' }, flags);
   if (!o.data) {
@@ -60,7 +61,7 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
   // The flags, else what a model that rescales its own input takes, else the data's default (read below).
   const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: rawInput } : undefined;
-  const train = await readLabelledData(trainSource, inputShape, classes, chosen?.preprocessing ?? 'auto');
+  const train = await readLabelledData(trainSource, inputShape, outputShape, chosen?.preprocessing ?? 'auto');
   const preprocessing: RecordedPreprocessing | undefined = chosen ?? (train.preprocessing ? { preprocessing: train.preprocessing, source: 'bytes' } : undefined);
   // A .npy, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.
   const oneSplit = npy || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
@@ -69,7 +70,7 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
     ? { data: testPath, split: 'test', ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
     : undefined;
   // The test data is checked now too (shape, labels), not after the long part.
-  const testSamples = test ? await readLabelledData(test, inputShape, classes, preprocessing?.preprocessing) : undefined;
+  const testSamples = test ? await readLabelledData(test, inputShape, outputShape, preprocessing?.preprocessing) : undefined;
   return {
     train,
     ...(test && testSamples ? { test, testSamples } : {}),

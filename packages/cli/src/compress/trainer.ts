@@ -25,9 +25,9 @@ export function classLabelCompile(compile: CompileConfig | undefined, fromLogits
   return { ...compile, loss: 'sparseCategoricalCrossentropy', ...(fromLogits === undefined ? {} : { fromLogits }) };
 }
 
-/** Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels int32 `[N]`. */
+/** Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels int32 `[N]` (or `[N, ...positions]`). */
 export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[]): { xs: tf.Tensor; ys: tf.Tensor } {
-  return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys: tfjs.tensor1d(data.labels!, 'int32') };
+  return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys: tfjs.tensor(data.labels!, [data.count, ...(data.positions ?? [])], 'int32') };
 }
 
 /** A trainer on `train` (its last `validationSplit` held out) that reports each epoch. */

@@ -14,7 +14,7 @@ import { readNpy, type NumericArray } from './npy.js';
 export interface DataSource {
   /** An IDX folder, a folder of class folders of photographs (optionally under `train/`, `test/`), or a `.npy` file of inputs. */
   readonly data: string;
-  /** A `.npy` file of integer class labels (with `.npy` inputs). */
+  /** A `.npy` file of integer class labels (with `.npy` inputs): one per sample, or one per position of a tagger's or segmenter's output. */
   readonly labels?: string;
   /** Which split of an IDX folder (or of a photograph folder with `train/` and `test/`); default `test`. */
   readonly split?: keyof typeof IDX_SPLITS;
@@ -25,7 +25,10 @@ export interface DataSource {
 /** Samples ready for the model: float32 inputs, row-major, and labels when given. */
 export interface LabelledData {
   readonly inputs: Float32Array;
+  /** Class indices, row-major: one per sample, or `positions` of them per sample. */
   readonly labels?: Int32Array;
+  /** The shape of a sample's labels for a model whose output is `[...positions, classes]` (a tagger's tokens, a segmenter's pixels); absent: one label per sample. */
+  readonly positions?: readonly number[];
   readonly count: number;
   /** The scaling applied to the raw values (none: used as given). */
   readonly preprocessing?: Preprocessing;
@@ -35,10 +38,14 @@ export interface LabelledData {
 export const BYTE_PIXELS: Preprocessing = { scale: [1 / 255], offset: [0] };
 
 /**
- * Reads `source` for a model of `inputShape` and `classes` outputs, applying `preprocessing`;
- * `'auto'` scales byte data (IDX, photographs, uint8 `.npy`) by 1/255 and leaves other dtypes as they are.
+ * Reads `source` for a model of `inputShape` whose output is `output`: its shape, whose last axis
+ * holds the classes and whose other axes each take a label (a classifier's `[classes]`: one label
+ * per sample; a tagger's `[tokens, classes]`: one per token), or a number of classes. Applies
+ * `preprocessing`; `'auto'` scales byte data (IDX, photographs, uint8 `.npy`) by 1/255 and leaves
+ * other dtypes as they are.
  */
-export async function readLabelledData(source: DataSource, inputShape: readonly number[], classes: number, preprocessing: Preprocessing | 'auto' | undefined): Promise<LabelledData> {
+export async function readLabelledData(source: DataSource, inputShape: readonly number[], output: number | readonly number[], preprocessing: Preprocessing | 'auto' | undefined): Promise<LabelledData> {
+  const [classes, positions] = typeof output === 'number' ? [output, []] : [output.at(-1) ?? 1, output.slice(0, -1)];
   const { inputs, labels } = extname(source.data) === '.npy'
     ? { inputs: await readNpy(source.data), labels: source.labels ? await readNpy(source.labels) : undefined }
     : (await isImageClassFolder(source.data))
@@ -55,7 +62,8 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
   const count = Math.min(total, source.limit ?? total);
   return {
     inputs: preprocess(inputs, count * perSample, inputShape, used),
-    ...(labels ? { labels: checkLabels(labels, total, count, classes, source) } : {}),
+    ...(labels ? { labels: checkLabels(labels, total, count, classes, positions, source) } : {}),
+    ...(labels && positions.length > 0 ? { positions } : {}),
     count,
     ...(used ? { preprocessing: used } : {}),
   };
@@ -73,16 +81,23 @@ function preprocess(raw: NumericArray, n: number, inputShape: readonly number[],
   return out;
 }
 
-function checkLabels(labels: NumericArray, total: number, count: number, classes: number, source: DataSource): Int32Array {
+function checkLabels(labels: NumericArray, total: number, count: number, classes: number, positions: readonly number[], source: DataSource): Int32Array {
   const where = source.labels ?? source.data;
-  if (labels.shape.length !== 1 || labels.shape[0] !== total) {
-    throw new DcError('DATA_MISMATCH', `${where}: ${labels.shape.length === 1 ? labels.shape[0] : `[${labels.shape.join(', ')}]`} labels for ${total} samples`, { hint: 'Give one integer class label per sample, shape [N].' });
+  const perSample = sizeOfShape(positions);
+  if (labels.shape[0] !== total || sizeOfShape(labels.shape.slice(1)) !== perSample) {
+    const shape = perSample === 1 ? '[N]' : `[N, ${positions.join(', ')}]`;
+    const given = labels.shape.length === 1 ? `${labels.shape[0]} labels` : `labels of shape [${labels.shape.join(', ')}]`;
+    const wanted = perSample === 1 ? '' : `; the model outputs [${[...positions, classes].join(', ')}], so it takes a class label per position, shape ${shape}`;
+    throw new DcError('DATA_MISMATCH', `${where}: ${given} for ${total} samples${wanted}`, {
+      hint: perSample === 1 ? `Give one integer class label per sample, shape ${shape}.` : `Give integer class labels of shape ${shape} (one per token, pixel or position of the output).`,
+    });
   }
-  const out = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
+  const out = new Int32Array(count * perSample);
+  for (let i = 0; i < out.length; i++) {
     const v = Number(labels.values[i]);
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
-      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of sample ${i} is not a class index below the model's ${classes} outputs`, { hint: 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
+      const at = perSample === 1 ? `sample ${i}` : `sample ${Math.floor(i / perSample)}, position ${i % perSample}`;
+      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of ${at} is not a class index below the model's ${classes} outputs`, { hint: 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
     }
     out[i] = v;
   }

@@ -27,8 +27,11 @@ function checkInputs(xs: tf.Tensor, inputShape: readonly number[], where: string
 function checkLabelShape(ys: tf.Tensor, batch: number, o: Objective, where: string): void {
   if (ys.shape[0] !== batch) mismatch(`${where}: ${ys.shape[0]} labels for ${batch} inputs`);
   if (o.labels === 'index') {
-    if (!(ys.rank === 1 || (ys.rank === 2 && ys.shape[1] === 1))) {
-      mismatch(`${where}: ${o.loss} takes class indices [batch] as labels, got shape ${show(ys.shape)}`, ys.shape[ys.rank - 1] === o.classes ? 'These look one-hot: use loss categoricalCrossentropy, or pass the class indices.' : undefined);
+    // One class index per position of every output axis but the last: per sample for a classifier, per token for a tagger, per pixel for a segmenter.
+    const positions = o.outputShape.slice(0, -1);
+    const rows = ys.shape.slice(1);
+    if (!same(rows, positions) && !same(rows, [...positions, 1])) {
+      mismatch(`${where}: ${o.loss} takes class indices [batch${positions.map((d) => `, ${d}`).join('')}] as labels, got shape ${show(ys.shape)}`, ys.shape[ys.rank - 1] === o.classes ? 'These look one-hot: use loss categoricalCrossentropy, or pass the class indices.' : undefined);
     }
     return;
   }

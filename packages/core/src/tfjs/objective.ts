@@ -10,7 +10,10 @@ import { checkGraph } from '../ops/check-graph.js';
 import { LOSS_NAMES, type LossName, type MetricName } from './compile-config.js';
 import { headOf } from './head.js';
 
-/** How labels are given: class indices (`[b]` integers) or rows as wide as the output. */
+/**
+ * How labels are given: class indices (integers `[b]`, or `[b, ...positions]` for an output
+ * `[...positions, classes]`: a tagger's tokens, a segmenter's pixels) or rows as wide as the output.
+ */
 export type LabelFormat = 'index' | 'dense';
 
 /** A resolved objective. */
@@ -85,9 +88,9 @@ function perSample(tfjs: typeof tf, t: tf.Tensor): tf.Tensor1D {
   return (t.rank <= 1 ? t : tfjs.mean(t, Array.from({ length: t.rank - 1 }, (_, i) => i + 1))) as tf.Tensor1D;
 }
 
-/** Labels as the output's layout: one-hot rows for index labels, else as given (reshaped to the output). */
+/** Labels as the output's layout: one-hot rows for index labels (one per position of a tagger or segmenter), else as given (reshaped to the output). */
 function denseLabels(tfjs: typeof tf, o: Objective, y: tf.Tensor, out: tf.Tensor): tf.Tensor {
-  if (o.labels === 'index') return tfjs.oneHot(tfjs.cast(tfjs.reshape(y, [-1]), 'int32'), o.classes);
+  if (o.labels === 'index') return tfjs.reshape(tfjs.oneHot(tfjs.cast(tfjs.reshape(y, [-1]), 'int32'), o.classes), out.shape);
   return y.shape.length === out.shape.length ? y : tfjs.reshape(y, out.shape);
 }
 

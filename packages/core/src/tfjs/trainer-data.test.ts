@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isDcError, type DcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
 import { syntheticImageSet, tinyDenseModel } from '../testing/fixtures.js';
+import { fromLayersModel } from './convert-from.js';
 import { createTfjsTrainer } from './trainer.js';
 import { validationCount, type Batch } from './training-data.js';
 
@@ -106,6 +107,25 @@ describe('createTfjsTrainer on the user\'s data and loss', () => {
     expect((await fine({ xs: tf.zeros([4, 64]), ys: tf.zeros([4]) }, 'categoricalCrossentropy')).hint).toMatch(/class indices/);
     expect((await fine([{ images: 1 }])).code).toBe('DATA_MISMATCH');
     expect(steps).toEqual([]);
+  });
+
+  it('trains a tagger on one class index per position ([n, steps] labels against a [steps, classes] output) and refuses one label per sample', async () => {
+    // Each of 5 positions is tagged with the largest of its first 3 features.
+    const n = 256;
+    const features = tf.randomNormal([n, 5, 4], 0, 1, 'float32', 11);
+    const tags = tf.argMax(tf.slice(features, [0, 0, 0], [n, 5, 3]), -1);
+    const input = tf.input({ shape: [5, 4] });
+    const out = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }), name: 'tag' }).apply(input) as tf.SymbolicTensor;
+    const tagger = fromLayersModel(tf.model({ inputs: input, outputs: out }));
+    const trainer = createTfjsTrainer({ tf, train: { xs: features, ys: tags }, validation: { xs: features, ys: tags }, loss: 'sparseCategoricalCrossentropy', batchSize: 32, seed: 1 });
+    const before = await trainer.evaluate(tagger);
+    const { model: trained } = await trainer.fineTune(tagger, { epochs: 20, learningRate: 0.05 });
+    const after = await trainer.evaluate(trained);
+    // Accuracy counts positions: 256 × 5 tags.
+    expect(after.accuracy).toBeGreaterThan(0.9);
+    expect(after.accuracy).toBeGreaterThan(before.accuracy + 0.3);
+    const perSample = await rejection(createTfjsTrainer({ tf, train: { xs: features, ys: tf.zeros([n], 'int32') }, validation: { xs: features, ys: tags }, loss: 'sparseCategoricalCrossentropy' }).fineTune(tagger, { epochs: 1, learningRate: 0.01 }));
+    expect([perSample.code, perSample.message]).toEqual(['DATA_MISMATCH', expect.stringContaining('takes class indices [batch, 5] as labels, got shape [256]')]);
   });
 
   it('says when a generator was used up after one epoch', async () => {
