@@ -133,14 +133,27 @@ export interface EmbeddingConfig {
 export type RecurrentCell = 'simpleRnn' | 'lstm' | 'gru';
 
 /**
+ * How a bidirectional recurrent layer joins its forward and backward outputs (tfjs's
+ * `Bidirectional` `mergeMode`): `concat` (forward then backward features), `sum`, `mul`, `ave`.
+ */
+export type RecurrentMerge = 'concat' | 'sum' | 'mul' | 'ave';
+
+/**
  * A recurrent layer over a sequence `[steps, features]`, state zero before the first step, as
  * tfjs computes it with gates (`g` of them: 1, 4 or 3) in tfjs's order: `simpleRnn`:
  * `h = act(x·K + b + h·R)`; `lstm` (gates i, f, c, o): `z = x·K + h·R + b`, `c = σ(z_f)·c +
  * σ(z_i)·act(z_c)`, `h = σ(z_o)·act(c)`; `gru` (gates z, r, h): `z = σ(x·K_z + b_z + h·R_z)`,
  * `r = σ(x·K_r + b_r + h·R_r)`, `h = z·h + (1 − z)·act(x·K_h + b_h + (r·h)·R_h)`, with σ the
  * `recurrentActivation`. Output: the last `h` `[units]`, or every step's `[steps, units]` with
- * `returnSequences`. Kernel `[features, g·units]`, recurrent kernel `[units, g·units]`, bias
- * `[g·units]`. Op set 3.
+ * `returnSequences`, in the order the steps were read (`goBackwards`: last to first, as tfjs).
+ * Kernel `[features, g·units]`, recurrent kernel `[units, g·units]`, bias `[g·units]`.
+ *
+ * With `merge` the node is tfjs's `Bidirectional` wrapper: a second pass of the same cell reads
+ * the steps the other way; each parameter holds both passes stacked along its last axis (the
+ * first pass's `g·units` columns, then the second's: kernel `[features, 2·g·units]`, ...). With
+ * `returnSequences` the second pass's outputs (in its reading order) are reversed before the
+ * merge, as tfjs does: back to the steps' order unless `goBackwards`. `concat` gives `2·units`
+ * features. Op set 3.
  */
 export interface RecurrentConfig {
   readonly kind: 'recurrent';
@@ -151,6 +164,10 @@ export interface RecurrentConfig {
   readonly recurrentActivation?: Activation;
   readonly useBias: boolean;
   readonly returnSequences: boolean;
+  /** Read the steps last to first (tfjs's `goBackwards`); absent: first to last. */
+  readonly goBackwards?: boolean;
+  /** Bidirectional: a second pass reading the steps the other way, merged so; absent: one pass. */
+  readonly merge?: RecurrentMerge;
 }
 
 /** Max or average pooling, channels last. Average pooling divides by the in-bounds elements. */

@@ -1,5 +1,5 @@
-/** `recurrent`: SimpleRNN, LSTM and GRU over a sequence (op set 3). */
-import type { RecurrentCell } from '../ir/model.js';
+/** `recurrent`: SimpleRNN, LSTM and GRU over a sequence, one way or both (op set 3). */
+import type { RecurrentCell, RecurrentConfig, RecurrentMerge } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from './activation.js';
 import { MAX_EXTENT } from './config-reader.js';
 import { defineOp, expectRank } from './op-spec.js';
@@ -9,6 +9,14 @@ export const CELL_ACTIVATIONS = LAYER_ACTIVATIONS.filter((a) => a !== 'softmax')
 
 /** Gates per cell: how many `units`-wide blocks its kernels and bias hold. */
 export const RECURRENT_GATES: Readonly<Record<RecurrentCell, number>> = { simpleRnn: 1, lstm: 4, gru: 3 };
+
+/** The ways a bidirectional layer merges its two passes (tfjs's `mergeMode` but `null`). */
+export const RECURRENT_MERGES: readonly RecurrentMerge[] = ['concat', 'sum', 'mul', 'ave'];
+
+/** Passes of a node: 2 for a bidirectional one (its parameters hold both, stacked), else 1. */
+export function recurrentPasses(c: RecurrentConfig): 1 | 2 {
+  return c.merge === undefined ? 1 : 2;
+}
 
 export const recurrentOp = defineOp<'recurrent'>({
   kind: 'recurrent',
@@ -26,14 +34,18 @@ export const recurrentOp = defineOp<'recurrent'>({
       ...(gated ? { recurrentActivation: r.oneOf('recurrentActivation', CELL_ACTIVATIONS) } : {}),
       useBias: r.bool('useBias'),
       returnSequences: r.bool('returnSequences'),
+      // Both optional (added to op set 3 before its release): files without them read as one forward pass.
+      ...(r.has('goBackwards') ? { goBackwards: r.bool('goBackwards') } : {}),
+      ...(r.has('merge') ? { merge: r.oneOf('merge', RECURRENT_MERGES) } : {}),
     };
   },
   outputShape(c, [input], site) {
     expectRank(input, 2, site, 'a recurrent layer (a sequence [steps, features])');
-    return c.returnSequences ? [input[0], c.units] : [c.units];
+    const features = c.merge === 'concat' ? 2 * c.units : c.units;
+    return c.returnSequences ? [input[0], features] : [features];
   },
   params: (c, [input]) => {
-    const width = RECURRENT_GATES[c.cell] * c.units;
+    const width = recurrentPasses(c) * RECURRENT_GATES[c.cell] * c.units;
     return { kernel: [input[1], width], recurrentKernel: [c.units, width], ...(c.useBias ? { bias: [width] } : {}) };
   },
 });

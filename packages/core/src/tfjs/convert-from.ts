@@ -4,6 +4,7 @@ import { isChain } from '../ir/graph.js';
 import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
 import { validateModel } from '../ops/validate-model.js';
 import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
+import { isBidirectional, stackPasses } from './bidirectional.js';
 import { positionwiseDense } from './dense-nd.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { stepwiseLayer } from './time-distributed.js';
@@ -103,7 +104,10 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   const current = layer.getWeights();
   layer.weights.forEach((w, i) => {
     const base = w.originalName.slice(w.originalName.lastIndexOf('/') + 1);
-    weights.set(base === 'pointwise_kernel' ? 'pointwise' : (paramOfWeight(w.originalName) ?? base), toTensor(current[i]));
+    const key = base === 'pointwise_kernel' ? 'pointwise' : (paramOfWeight(w.originalName) ?? base);
+    const forward = weights.get(key);
+    // A Bidirectional layer lists its forward weights, then its backward ones: one stacked parameter each.
+    weights.set(key, isBidirectional(layer) && forward ? stackPasses(forward, toTensor(current[i])) : toTensor(current[i]));
   });
   const configs = convertConfig(name, cls, config);
   if (isOneD(cls)) {

@@ -63,10 +63,11 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
     case 'layerNorm':
       return tfjs.layers.layerNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'recurrent': {
-      const rnn = { name, units: c.units, activation: c.activation as never, useBias: c.useBias, returnSequences: c.returnSequences, ...init, recurrentInitializer: 'zeros' as const };
-      if (c.cell === 'simpleRnn') return tfjs.layers.simpleRNN(rnn);
+      const rnn = { name, units: c.units, activation: c.activation as never, useBias: c.useBias, returnSequences: c.returnSequences, goBackwards: c.goBackwards ?? false, ...init, recurrentInitializer: 'zeros' as const };
       const gated = { ...rnn, recurrentActivation: c.recurrentActivation as never };
-      return c.cell === 'lstm' ? tfjs.layers.lstm(gated) : tfjs.layers.gru(gated);
+      const layer = c.cell === 'simpleRnn' ? tfjs.layers.simpleRNN(rnn) : c.cell === 'lstm' ? tfjs.layers.lstm(gated) : tfjs.layers.gru(gated);
+      // Both passes in tfjs's wrapper, named as the node; its inner layers are forward_<name>, backward_<name>.
+      return c.merge ? tfjs.layers.bidirectional({ name, layer: layer as tf.RNN, mergeMode: c.merge }) : layer;
     }
     case 'embedding':
       return tfjs.layers.embedding({ name, inputDim: c.inputDim, outputDim: c.outputDim, embeddingsInitializer: 'zeros' });

@@ -284,7 +284,7 @@ describe('tfjs converters', () => {
       { kind: 'dense', units: 2, activation: 'softmax', useBias: true },
     ]);
     expect(listParams(ir).slice(0, 3).map((p) => [p.key, p.tensor.shape])).toEqual([['lstm/kernel', [3, 20]], ['lstm/recurrentKernel', [5, 20]], ['lstm/bias', [20]]]);
-    for (const flag of ['returnState', 'goBackwards', 'stateful', 'resetAfter']) {
+    for (const flag of ['returnState', 'stateful', 'resetAfter']) {
       expect(thrownErrorCode(() => convertConfig('rnn', 'GRU', { units: 2, [flag]: true })), flag).toBe('UNSUPPORTED_LAYER');
     }
   });

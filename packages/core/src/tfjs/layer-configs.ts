@@ -4,10 +4,10 @@
  * layer, its class, the reason and the supported classes.
  */
 import { DcError } from '../errors/dc-error.js';
-import type { Activation, LayerConfig, Padding } from '../ir/model.js';
+import type { Activation, LayerConfig, Padding, RecurrentConfig, RecurrentMerge } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from '../ops/activation.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
-import { CELL_ACTIVATIONS } from '../ops/recurrent.js';
+import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
 
 type Config = Record<string, unknown>;
@@ -17,7 +17,7 @@ export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
-  'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
+  'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
   ...ONE_D_CLASSES,
   'TimeDistributed',
 ] as const;
@@ -34,6 +34,30 @@ function pairs(v: unknown): [[number, number], [number, number]] {
   if (typeof v === 'number') return [[v, v], [v, v]];
   const [a, b] = v as unknown[];
   return [pair(a), pair(b)];
+}
+
+/** The `recurrent` node of a tfjs `SimpleRNN`, `LSTM` or `GRU` (`cls` may say it is wrapped: `Bidirectional(LSTM)`). */
+function recurrentConfig(name: string, cls: string, c: Config): RecurrentConfig {
+  for (const flag of ['returnState', 'stateful'] as const) if (c[flag] === true) unsupported(name, cls, `${flag} is not supported`);
+  if (c.resetAfter === true) unsupported(name, cls, 'resetAfter (the reset gate after the product, Keras 2\'s default) is not supported: tfjs refuses it too; retrain the GRU with reset_after=False');
+  const inner = cls.endsWith(')') ? cls.slice(cls.indexOf('(') + 1, -1) : cls;
+  const cell = inner === 'SimpleRNN' ? 'simpleRnn' : inner === 'LSTM' ? 'lstm' : 'gru';
+  const cellActivation = (field: 'activation' | 'recurrentActivation', fallback: Activation): Activation => {
+    const a = (c[field] ?? fallback) as string;
+    if (!(CELL_ACTIVATIONS as readonly string[]).includes(a)) unsupported(name, cls, `${field} "${a}" is not supported (supported: ${CELL_ACTIVATIONS.join(', ')})`);
+    return a as Activation;
+  };
+  const gates = cell === 'simpleRnn' ? {} : { recurrentActivation: cellActivation('recurrentActivation', 'hardSigmoid') };
+  return {
+    kind: 'recurrent',
+    cell,
+    units: c.units as number,
+    activation: cellActivation('activation', 'tanh'),
+    ...gates,
+    useBias: (c.useBias ?? true) as boolean,
+    returnSequences: (c.returnSequences ?? false) as boolean,
+    ...(c.goBackwards === true ? { goBackwards: true } : {}),
+  };
 }
 
 /**
@@ -100,17 +124,17 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     }
     case 'SimpleRNN':
     case 'LSTM':
-    case 'GRU': {
-      for (const flag of ['returnState', 'goBackwards', 'stateful'] as const) if (c[flag] === true) unsupported(name, cls, `${flag} is not supported`);
-      if (c.resetAfter === true) unsupported(name, cls, 'resetAfter (the reset gate after the product, Keras 2\'s default) is not supported: tfjs refuses it too; retrain the GRU with reset_after=False');
-      const cell = cls === 'SimpleRNN' ? 'simpleRnn' : cls === 'LSTM' ? 'lstm' : 'gru';
-      const cellActivation = (field: 'activation' | 'recurrentActivation', fallback: Activation): Activation => {
-        const a = (c[field] ?? fallback) as string;
-        if (!(CELL_ACTIVATIONS as readonly string[]).includes(a)) unsupported(name, cls, `${field} "${a}" is not supported (supported: ${CELL_ACTIVATIONS.join(', ')})`);
-        return a as Activation;
-      };
-      const gates = cell === 'simpleRnn' ? {} : { recurrentActivation: cellActivation('recurrentActivation', 'hardSigmoid') };
-      return [{ kind: 'recurrent', cell, units: c.units as number, activation: cellActivation('activation', 'tanh'), ...gates, useBias: (c.useBias ?? true) as boolean, returnSequences: (c.returnSequences ?? false) as boolean }];
+    case 'GRU':
+      return [recurrentConfig(name, cls, c)];
+    case 'Bidirectional': {
+      // tfjs's wrapper: the layer (forward) and a copy with goBackwards flipped (backward).
+      const inner = (c.layer ?? {}) as { className?: string; config?: Config };
+      const innerCls = String(inner.className);
+      if (!['SimpleRNN', 'LSTM', 'GRU'].includes(innerCls)) unsupported(name, cls, `it wraps ${innerCls}: only SimpleRNN, LSTM and GRU are supported`);
+      const merge = c.mergeMode === undefined ? 'concat' : c.mergeMode;
+      if (merge === null) unsupported(name, cls, 'mergeMode null (the two directions as two outputs) is not supported: use concat, sum, mul or ave');
+      if (!(RECURRENT_MERGES as readonly unknown[]).includes(merge)) unsupported(name, cls, `mergeMode ${JSON.stringify(merge)} is not supported (supported: ${RECURRENT_MERGES.join(', ')})`);
+      return [{ ...recurrentConfig(name, `${cls}(${innerCls})`, inner.config ?? {}), merge: merge as RecurrentMerge }];
     }
     case 'Embedding':
       // A mask (maskZero) would change what later layers compute; none of the IR's ops reads one.

@@ -14,7 +14,7 @@ import { trainingThreads } from './data-parallel/training-threads.js';
 import { lossPerExample, metricPerExample, resolveObjective, type Objective } from './objective.js';
 import { batchSource, splitValidation, type TrainingData } from './training-data.js';
 import { trainingLayersModel } from './training-model.js';
-import { variablesByKey } from './variables.js';
+import { irKeyOf, stackedView, variablesByKey } from './variables.js';
 import { createAdamOptimizer } from './wasm-kernels/fused-adam.js';
 import { readLayerWeights } from './weight-names.js';
 
@@ -125,10 +125,14 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
     const lm = trainingLayersModel(tfjs, model, options.batchNorm ?? 'update');
     let optimizer: tf.Optimizer | undefined;
     let workers: GradientWorkers | undefined;
+    let view: ReturnType<typeof stackedView> | undefined;
     try {
       const vars = variablesByKey(lm);
+      // The hooks see parameters as the IR holds them (a Bidirectional layer's passes stacked).
+      view = stackedView(tfjs, vars);
+      const hooks = view;
       const frozen = new Set(ft.frozen ?? []);
-      const trainable = Object.entries(vars).filter(([key]) => !frozen.has(key));
+      const trainable = Object.entries(vars).filter(([key]) => !frozen.has(irKeyOf(key)));
       const nameToKey = new Map(trainable.map(([key, v]) => [v.name, key]));
       const opt = (optimizer = makeOptimizer(tfjs, ft.optimizer ?? options.optimizer ?? 'adam', ft.learningRate));
       const batchSize = ft.batchSize ?? options.batchSize ?? 128;
@@ -158,9 +162,13 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
               const { value: total, grads } = workers ? workers.computeGradients(xs, ys, gradientsOf) : gradientsOf(xs, ys, 1);
               let byKey: Record<string, tf.Tensor> = {};
               for (const [name, g] of Object.entries(grads)) byKey[nameToKey.get(name)!] = g;
-              if (ft.transformGradients) byKey = ft.transformGradients(byKey, tfjs);
+              if (ft.transformGradients) byKey = hooks.split(ft.transformGradients(hooks.join(byKey), tfjs));
               opt.applyGradients(Object.fromEntries(Object.entries(byKey).map(([key, g]) => [vars[key].name, g])));
-              ft.constrainWeights?.(vars, tfjs);
+              if (ft.constrainWeights) {
+                hooks.pull();
+                ft.constrainWeights(hooks.vars, tfjs);
+                hooks.push();
+              }
               return total.dataSync()[0];
             });
             lossSum += value;
@@ -178,6 +186,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
       return { model: readLayerWeights(lm, model), epochs };
     } finally {
       workers?.dispose();
+      view?.dispose();
       optimizer?.dispose();
       lm.dispose();
     }

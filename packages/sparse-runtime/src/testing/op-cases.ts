@@ -7,7 +7,8 @@
  * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
  * factors, layer normalisation, embedding tables in every layout (ids read from the input and
  * from a node's output), transposed convolutions (same and valid, strides below, at and above the
- * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates).
+ * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates;
+ * reading backwards; bidirectional with every merge).
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type Activation, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
@@ -200,6 +201,31 @@ function recurrents(): CompressedModel {
   return finish('recurrents', g, 22);
 }
 
+/**
+ * Recurrent layers reading backwards (each cell, every step or the last) and bidirectional ones
+ * (tfjs's `Bidirectional`) with every merge, every step or the last, one wrapping a backward layer.
+ */
+function bidirectionals(): CompressedModel {
+  const g = new GraphBuilder([5, 3]);
+  const rnn = (cell: 'simpleRnn' | 'lstm' | 'gru', units: number, returnSequences: boolean, more: object): LayerConfig =>
+    ({ kind: 'recurrent', cell, units, activation: 'tanh', ...(cell === 'simpleRnn' ? {} : { recurrentActivation: 'hardSigmoid' }), useBias: true, returnSequences, ...more }) as LayerConfig;
+  const flat = (x: string, sequences: boolean) => (sequences ? g.add('flat', { kind: 'flatten' }, [x]) : x);
+  const outs: string[] = [];
+  (['simpleRnn', 'lstm', 'gru'] as const).forEach((cell, i) => {
+    for (const sequences of [true, false]) outs.push(flat(g.add('back', rnn(cell, 3 + i, sequences, { goBackwards: true }), ['input']), sequences));
+  });
+  const merges = ['concat', 'sum', 'mul', 'ave'] as const;
+  merges.forEach((merge, i) => {
+    const cell = (['lstm', 'gru', 'simpleRnn', 'lstm'] as const)[i];
+    for (const sequences of [true, false]) outs.push(flat(g.add('bi', rnn(cell, 2 + i, sequences, { merge, ...(i === 3 && sequences ? { goBackwards: true } : {}) }), ['input']), sequences));
+  });
+  // Stacked: a bidirectional layer's every step read by another.
+  const seq = g.add('bi', rnn('gru', 3, true, { merge: 'concat' }), ['input']);
+  outs.push(g.add('bi', rnn('lstm', 2, false, { merge: 'sum' }), [seq]));
+  g.add('cat', { kind: 'concatenate', axis: 1 }, outs);
+  return finish('bidirectionals', g, 23);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -215,5 +241,6 @@ export function opCases(): OpCase[] {
     { name: 'op: embedding', model: embeddings },
     { name: 'op: transposed convolution', model: convTransposes },
     { name: 'op: recurrent layers', model: recurrents },
+    { name: 'op: backward and bidirectional recurrent layers', model: bidirectionals },
   ];
 }

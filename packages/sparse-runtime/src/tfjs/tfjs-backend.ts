@@ -27,7 +27,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   batchNorm: ['BatchNormalization'],
   layerNorm: ['LayerNormalization'],
   embedding: ['Embedding'],
-  recurrent: ['SimpleRNN', 'LSTM', 'GRU'],
+  recurrent: ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'],
   maxPool2d: ['MaxPooling2D'],
   avgPool2d: ['AveragePooling2D'],
   globalAvgPool2d: ['GlobalAveragePooling2D'],

@@ -4,8 +4,13 @@
  * barriers (every thread reads all of `h` before any writes its units), an LSTM's `c` in the
  * owning thread. Kernels float32 `[n, g·units]` and `[units, g·units]`, gates in tfjs's order
  * (core's `RecurrentConfig`). At most {@link MAX_GPU_UNITS} units: the plan refuses more.
+ *
+ * One program is one pass: `backwards` reads the steps last to first; the output rows are `width`
+ * features wide, this pass's units from column `offset`, every step's row in reading order or
+ * `reverse`d (a bidirectional node's second pass, as tfjs's `Bidirectional`), and each value is
+ * written or merged (`sum`, `mul`, `ave`) into what the first pass left there.
  */
-import { RECURRENT_GATES, type ActivationParams, type RecurrentCell } from '@dc/core';
+import { RECURRENT_GATES, type ActivationParams, type RecurrentCell, type RecurrentMerge } from '@dc/core';
 import { activationFns } from './activation.js';
 import { unaryBindings, WORKGROUP_SIZE } from './common.js';
 
@@ -13,7 +18,15 @@ import { unaryBindings, WORKGROUP_SIZE } from './common.js';
 export const MAX_GPU_UNITS = 4 * WORKGROUP_SIZE;
 
 /** Uniform layout of the recurrent program (u32 each). */
-export const RECURRENT_PARAMS = ['total', 'rowStride', 'quads', 'steps', 'features', 'units', 'sequences'] as const;
+export const RECURRENT_PARAMS = ['total', 'rowStride', 'quads', 'steps', 'features', 'units', 'sequences', 'backwards', 'reverse', 'width', 'offset'] as const;
+
+/** WGSL of how a pass puts value `v` where `old` is: written, or merged with the first pass's. */
+const PUT: Readonly<Record<'write' | Exclude<RecurrentMerge, 'concat'>, string>> = {
+  write: 'v',
+  sum: 'old + v',
+  mul: 'old * v',
+  ave: '0.5 * (old + v)',
+};
 
 /** The gate sums of unit `j` at step `t` for gate blocks `from`.. (`count` of them) into `a`. */
 function gateSums(count: number, from: number, withState: boolean): string {
@@ -21,7 +34,7 @@ function gateSums(count: number, from: number, withState: boolean): string {
   return /* wgsl */ `
       ${blocks.map((g) => `var a${g} = vec4f(bias[${from + g}u * p.units + j]);`).join(' ')}
       for (var f = 0u; f < p.features; f++) {
-        let xv = x[(t * p.features + f) * p.quads + q];
+        let xv = x[(ti * p.features + f) * p.quads + q];
         ${blocks.map((g) => `a${g} += xv * kernel[f * G + ${from + g}u * p.units + j];`).join(' ')}
       }
       ${withState ? `for (var m = 0u; m < p.units; m++) {
@@ -38,20 +51,21 @@ function update(cell: RecurrentCell): string {
   return `${gateSums(2, 0, true)}\n      c[k] = gate4(a0);\n      rh[j] = gate4(a1) * h[j];\n${gateSums(1, 2, false).replace(/a0/g, 'ah')}\n      hn[k] = ah;`;
 }
 
-/** WGSL of a recurrent layer of `cell`, `act` its activation and `gate` its gates' (σ). */
-export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams): string {
+/** WGSL of one pass of a recurrent layer of `cell`, `act` its activation and `gate` its gates' (σ), putting its outputs by `put`. */
+export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams, put: keyof typeof PUT = 'write'): string {
   const b = unaryBindings(false, ['kernel', 'recurrent', 'bias']);
   const gates = RECURRENT_GATES[cell];
   const owned = `for (var k = 0u; k < 4u; k++) {
       let j = l + ${WORKGROUP_SIZE}u * k;
       if (j >= p.units || !inside) { continue; }`;
   return /* wgsl */ `
-struct Params { total: u32, rowStride: u32, quads: u32, steps: u32, features: u32, units: u32, sequences: u32 }
+struct Params { total: u32, rowStride: u32, quads: u32, steps: u32, features: u32, units: u32, sequences: u32, backwards: u32, reverse: u32, width: u32, offset: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 ${b.decl}
 ${activationFns({ act, gate })}
 fn act4(v: vec4f) -> vec4f { return vec4f(act(v.x), act(v.y), act(v.z), act(v.w)); }
 fn gate4(v: vec4f) -> vec4f { return vec4f(gate(v.x), gate(v.y), gate(v.z), gate(v.w)); }
+fn put(i: u32, v: vec4f) { let old = y[i]; y[i] = ${PUT[put]}; }
 var<workgroup> h: array<vec4f, ${MAX_GPU_UNITS}>;
 var<workgroup> rh: array<vec4f, ${MAX_GPU_UNITS}>;
 @compute @workgroup_size(${WORKGROUP_SIZE})
@@ -65,6 +79,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   for (var k = 0u; k < 4u; k++) { c[k] = vec4f(0.0); let j = l + ${WORKGROUP_SIZE}u * k; if (j < p.units) { h[j] = vec4f(0.0); } }
   workgroupBarrier();
   for (var t = 0u; t < p.steps; t++) {
+    let ti = select(t, p.steps - 1u - t, p.backwards == 1u);
+    let row = select(t, p.steps - 1u - t, p.reverse == 1u);
     ${owned}
 ${update(cell)}
     }
@@ -74,13 +90,13 @@ ${update(cell)}
       for (var m = 0u; m < p.units; m++) { cand += rh[m] * recurrent[m * G + 2u * p.units + j]; }
       hn[k] = c[k] * h[j] + (vec4f(1.0) - c[k]) * act4(cand);` : ''}
       h[j] = hn[k];
-      if (p.sequences == 1u) { y[(t * p.units + j) * p.quads + q] = hn[k]; }
+      if (p.sequences == 1u) { put((row * p.width + p.offset + j) * p.quads + q, hn[k]); }
     }
     workgroupBarrier();
   }
   if (p.sequences == 0u) {
     ${owned}
-      y[j * p.quads + q] = h[j];
+      put((p.offset + j) * p.quads + q, h[j]);
     }
   }
 }`;

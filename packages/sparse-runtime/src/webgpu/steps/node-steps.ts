@@ -8,7 +8,7 @@ import { densify, sampleAxis, type CompressedTensor, type LayerConfig, type Laye
 import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentStep, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
 
 /** What the GPU reads of one plan step. */
 export type GpuNodeSource = Pick<PlanStep, 'name' | 'config' | 'inputShapes' | 'outputShape' | 'params' | 'activation' | 'window'>;
@@ -47,7 +47,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     convTransposeStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), n.config as Of<'conv2dTranspose'>, densify(kernel(n)), n.params.bias),
     ...(n.activation && n.activation.activation !== 'linear' ? [activationStep(n.name, n.activation, n.outputShape, true)] : []),
   ],
-  recurrent: (n) => [recurrentStep(n.name, n.config as Of<'recurrent'>, n.inputShapes[0], densify(kernel(n)), densify(n.params.recurrentKernel!), n.params.bias)],
+  recurrent: (n) => recurrentSteps(n.name, n.config as Of<'recurrent'>, n.inputShapes[0], densify(kernel(n)), densify(n.params.recurrentKernel!), n.params.bias),
   embedding: (n) => [embeddingStep(n.name, n.outputShape, densify(kernel(n)), (n.config as Of<'embedding'>).inputDim)],
   maxPool2d: (n) => [poolStep(n.name, 'max', n.window!)],
   avgPool2d: (n) => [poolStep(n.name, 'avg', n.window!)],

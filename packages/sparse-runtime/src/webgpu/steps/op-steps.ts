@@ -4,7 +4,7 @@
  * concatenation, and those with weights read as float32: embedding lookups, transposed
  * convolutions and recurrent layers.
  */
-import { activationParams, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
+import { activationParams, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
 import { recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
@@ -91,13 +91,31 @@ export function convTransposeStep(layer: string, input: Hwc, output: Hwc, config
 
 /**
  * A `recurrent` node: one workgroup per vec4 of samples walks the `[steps, features]` input (see
- * the shader), its kernels as float32; every step's state or the last.
+ * the shader), its kernels as float32; every step's state or the last. A bidirectional node is two
+ * dispatches, each with its pass's columns of the stacked parameters, the second merging into the
+ * output the first wrote.
  */
-export function recurrentStep(layer: string, config: RecurrentConfig, input: readonly number[], kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): GpuStep {
+export function recurrentSteps(layer: string, config: RecurrentConfig, input: readonly number[], kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): GpuStep[] {
   const act = activationParams(config.activation);
-  const shader = recurrentShader(config.cell, act, config.recurrentActivation ? activationParams(config.recurrentActivation) : act);
-  const fixed = { steps: input[0], features: input[1], units: config.units, sequences: config.returnSequences ? 1 : 0 };
-  return simpleStep(layer, shader, RECURRENT_PARAMS, fixed, WORKGROUP_SIZE, [0], [kernel, recurrent, bias ?? new Float32Array(kernel.length / input[1])]);
+  const gate = config.recurrentActivation ? activationParams(config.recurrentActivation) : act;
+  const passes = recurrentPasses(config);
+  const G = RECURRENT_GATES[config.cell] * config.units;
+  const block = (m: Float32Array, p: number) => (passes === 1 ? m : columns(m, passes * G, p * G, G));
+  const width = config.merge === 'concat' ? 2 * config.units : config.units;
+  const backwards = config.goBackwards ? 1 : 0;
+  return Array.from({ length: passes }, (_, p) => {
+    const put = p === 0 || config.merge === 'concat' ? 'write' : config.merge!;
+    const fixed = { steps: input[0], features: input[1], units: config.units, sequences: config.returnSequences ? 1 : 0, backwards: p === 0 ? backwards : 1 - backwards, reverse: p, width, offset: config.merge === 'concat' ? p * config.units : 0 };
+    return simpleStep(layer, recurrentShader(config.cell, act, gate, put), RECURRENT_PARAMS, fixed, WORKGROUP_SIZE, [0], [block(kernel, p), block(recurrent, p), bias ? block(bias, p) : new Float32Array(G)]);
+  });
+}
+
+/** Columns `[from, from + count)` of a row-major matrix `width` columns wide. */
+function columns(m: Float32Array, width: number, from: number, count: number): Float32Array {
+  const rows = m.length / width;
+  const out = new Float32Array(rows * count);
+  for (let r = 0; r < rows; r++) out.set(m.subarray(r * width + from, r * width + from + count), r * count);
+  return out;
 }
 
 /** A `rescale` node, `x · scale + offset`: the batch-norm program with one channel (mean 0, factor `scale`, shift `offset`). */
