@@ -41,12 +41,15 @@ function reviews(n: number, seed: number): { xs: Float32Array; ys: Int32Array } 
  * LSTM) → Dense → Dense. On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
  * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
  */
-async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' = 'mean'): Promise<string> {
+async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean'): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
   const lm = tf.sequential({ name: 'sentiment' });
   lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
   if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
-  else lm.add(tf.layers.lstm({ units: 16, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) }));
+  else {
+    const lstm = tf.layers.lstm({ units: reader === 'lstm' ? 16 : 8, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) });
+    lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as tf.RNN, name: 'bilstm' }));
+  }
   lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
   lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
   lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -159,6 +162,14 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const planned = await compress(modelJson, join(dir, 'sentiment-lstm-post.dcm'), 'no-retrain');
     expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['lstm/kernel', 'lstm/recurrentKernel']));
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
+  }, 300_000);
+
+  it('compresses a Bidirectional LSTM reader post-training within the budget on its calibration reviews (the planner substitutes both passes of the stacked weights it measures)', async () => {
+    const modelJson = await savedSentimentNet(join(dir, 'bilstm-model'), reviews(1200, 1), 'bidirectional');
+    const planned = await compress(modelJson, join(dir, 'sentiment-bilstm-post.dcm'), 'no-retrain');
+    expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['bilstm/kernel', 'bilstm/recurrentKernel']));
+    expect(planned.calibrationFidelity.withinBudget).toBe(true);
+    expect(planned.testFidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.95);
   }, 300_000);
 
   it('compresses a token tagger (TimeDistributed Dense over every token) retrained on one class label per token; errors count tokens, and labels of the wrong shape say which shape', async () => {

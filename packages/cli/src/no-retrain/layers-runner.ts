@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch } from '@dc/allocate';
 import type { Model } from '@dc/core';
-import { toLayersModel, variablesByKey } from '@dc/core/tfjs';
+import { toLayersModel, variablesByKey, variablesOfParam } from '@dc/core/tfjs';
 
 /** `run(weights, batch)` for a dc model; weights are keyed `<layer>/kernel`. */
 export interface LayersRunner {
@@ -22,13 +22,14 @@ export function createLayersRunner(tfjs: typeof tf, model: Model): LayersRunner 
     async run(weights, batch) {
       const saved: [tf.Variable, tf.Tensor][] = [];
       try {
-        for (const [key, values] of weights) {
-          const v = variables[key];
-          if (!v) continue;
-          saved.push([v, tfjs.clone(v)]);
-          const t = tfjs.tensor(values, v.shape, 'float32');
-          v.assign(t);
-          t.dispose();
+        for (const [key, all] of weights) {
+          // A Bidirectional layer's parameter is two variables, one per pass.
+          for (const [v, values] of variablesOfParam(variables, key, all)) {
+            saved.push([v, tfjs.clone(v)]);
+            const t = tfjs.tensor(values, v.shape, 'float32');
+            v.assign(t);
+            t.dispose();
+          }
         }
         const y = lm.predict(batch) as tf.Tensor;
         const out = { shape: y.shape, values: Float32Array.from(await y.data()) };

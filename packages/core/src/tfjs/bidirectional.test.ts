@@ -7,6 +7,7 @@ import { passOf, stackPasses } from './bidirectional.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
 import { createTfjsTrainer } from './trainer.js';
+import { variablesByKey, variablesOfParam } from './variables.js';
 import { readLayerWeights } from './weight-names.js';
 
 beforeAll(async () => {
@@ -153,6 +154,20 @@ describe('Bidirectional and goBackwards', () => {
     expect(after.filter((v, i) => i % 3 !== 0 && v !== before[i]).length).toBeGreaterThan(100);
     expect(tuned.layers[2].params.kernel).toEqual(model.layers[2].params.kernel);
     expect(tuned.layers[2].params.recurrentKernel).not.toEqual(model.layers[2].params.recurrentKernel);
+  });
+
+  it('variablesOfParam finds the variables of an IR parameter key: its own, or both passes of a Bidirectional one, each with its half', () => {
+    const lm = toLayersModel(fromLayersModel(bidirectionalText()), tf);
+    const vars = variablesByKey(lm);
+    const [kernel] = variablesOfParam(vars, 'head/kernel', new Float32Array(16));
+    expect(kernel[0]).toBe(vars['head/kernel']);
+    const width = vars['bi_gru/recurrentKernel#forward'].shape[1]!;
+    const stacked = Float32Array.from({ length: 4 * 2 * width }, (_, i) => i);
+    const passes = variablesOfParam(vars, 'bi_gru/recurrentKernel', stacked);
+    expect(passes.map(([v]) => v)).toEqual([vars['bi_gru/recurrentKernel#forward'], vars['bi_gru/recurrentKernel#backward']]);
+    expect(passes.map(([, values]) => values)).toEqual([0, 1].map((p) => passOf({ shape: [4, 2 * width], values: stacked }, p as 0 | 1).values));
+    expect(variablesOfParam(vars, 'nothing/kernel', stacked)).toEqual([]);
+    lm.dispose();
   });
 
   it('stackPasses and passOf are inverse', () => {

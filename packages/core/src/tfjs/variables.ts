@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { paramKey } from '../ir/params.js';
-import { isBidirectional } from './bidirectional.js';
+import { isBidirectional, passOf } from './bidirectional.js';
 import { paramOfWeight } from './weight-names.js';
 
 /** How a `Bidirectional` layer's two variables of one parameter are keyed apart: `<layer>/<param>#backward`. */
@@ -23,6 +23,19 @@ export function variablesByKey(lm: tf.LayersModel): Record<string, tf.Variable> 
     });
   }
   return out;
+}
+
+/**
+ * The variables that hold IR parameter `key`, each with its part of `values` (the parameter's
+ * values as the IR holds them): its own variable, or a `Bidirectional` layer's two, each taking
+ * its pass's half of the last axis. Empty when `vars` holds no such parameter.
+ */
+export function variablesOfParam(vars: Readonly<Record<string, tf.Variable>>, key: string, values: Float32Array): [tf.Variable, Float32Array][] {
+  if (vars[key]) return [[vars[key], values]];
+  const passes = PASS_SUFFIX.map((suffix) => vars[key + suffix]);
+  if (passes.some((v) => v === undefined)) return [];
+  const shape = [...passes[0].shape.slice(0, -1), 2 * passes[0].shape[passes[0].shape.length - 1]];
+  return passes.map((v, p) => [v, passOf({ shape, values }, p as 0 | 1).values]);
 }
 
 /** The IR key of a variable key (a bidirectional pass's suffix dropped). */
