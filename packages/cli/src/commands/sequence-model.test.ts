@@ -1,6 +1,7 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRandom } from '@dc/core';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,8 @@ const [STEPS, FEATURES, CLASSES] = [32, 4, 4];
 
 /** `n` seeded sequences [STEPS, FEATURES]: class k is a bump moving through feature k, in noise. */
 function sequences(n: number, seed: number): { xs: Float32Array; ys: Int32Array } {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = createRandom(seed);
+  const rand = () => random.next();
   const xs = new Float32Array(n * STEPS * FEATURES);
   const ys = new Int32Array(n);
   for (let i = 0; i < n; i++) {
