@@ -127,6 +127,13 @@ export interface EmbeddingConfig {
   readonly kind: 'embedding';
   readonly inputDim: number;
   readonly outputDim: number;
+  /**
+   * tfjs's `maskZero`: recorded so the layer converts back to tfjs as it came. It changes nothing
+   * the node computes (id 0 still looks up row 0); what a mask does downstream is explicit in the
+   * graph: each `recurrent` node the mask reaches takes the ids as its mask input
+   * ({@link RecurrentConfig.maskValue}). Absent: false. Op set 3.
+   */
+  readonly maskZero?: boolean;
 }
 
 /** The recurrent cells: tfjs's `SimpleRNN`, `LSTM` and `GRU` (the original GRU: the reset gate before the product, tfjs's only one). */
@@ -153,7 +160,16 @@ export type RecurrentMerge = 'concat' | 'sum' | 'mul' | 'ave';
  * first pass's `g·units` columns, then the second's: kernel `[features, 2·g·units]`, ...). With
  * `returnSequences` the second pass's outputs (in its reading order) are reversed before the
  * merge, as tfjs does: back to the steps' order unless `goBackwards`. `concat` gives `2·units`
- * features. Op set 3.
+ * features.
+ *
+ * With `maskValue` the node takes a second input, the mask source `[steps, ...]` (for tfjs's
+ * `Embedding({maskZero: true})`: the token ids `[steps]`, `maskValue` 0). Step `t` is masked when
+ * every value of the mask source's step `t` equals `maskValue` (compared on the raw values, as
+ * tfjs's `notEqual(ids, 0)`). A pass reaching a masked step keeps its state (`h`, and an LSTM's
+ * `c`) and emits its previous output, as tfjs's `rnn()` does: `out_t = m·step_t + (1 − m)·h_{t−1}`,
+ * `state_t = m·state'_t + (1 − m)·state_{t−1}` (zero before the first step). Each pass reads the
+ * mask in its own reading order (`goBackwards`, a bidirectional node's second pass: last to first).
+ * Op set 3.
  */
 export interface RecurrentConfig {
   readonly kind: 'recurrent';
@@ -168,6 +184,8 @@ export interface RecurrentConfig {
   readonly goBackwards?: boolean;
   /** Bidirectional: a second pass reading the steps the other way, merged so; absent: one pass. */
   readonly merge?: RecurrentMerge;
+  /** Masking: the node takes a second input, the mask source, and skips the steps whose values all equal this; absent: no mask, one input. */
+  readonly maskValue?: number;
 }
 
 /** Max or average pooling, channels last. Average pooling divides by the in-bounds elements. */

@@ -1,7 +1,7 @@
 /** `recurrent`: SimpleRNN, LSTM and GRU over a sequence, one way or both (op set 3). */
 import type { RecurrentCell, RecurrentConfig, RecurrentMerge } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from './activation.js';
-import { MAX_EXTENT } from './config-reader.js';
+import { fail, MAX_EXTENT } from './config-reader.js';
 import { defineOp, expectRank } from './op-spec.js';
 
 /** The activations a cell may apply: every layer activation but softmax (not element-wise). */
@@ -21,7 +21,7 @@ export function recurrentPasses(c: RecurrentConfig): 1 | 2 {
 export const recurrentOp = defineOp<'recurrent'>({
   kind: 'recurrent',
   since: 3,
-  arity: [1, 1],
+  arity: [1, 2],
   read(r) {
     const cell = r.oneOf('cell', ['simpleRnn', 'lstm', 'gru'] as const);
     const gated = cell !== 'simpleRnn';
@@ -37,10 +37,17 @@ export const recurrentOp = defineOp<'recurrent'>({
       // Both optional (added to op set 3 before its release): files without them read as one forward pass.
       ...(r.has('goBackwards') ? { goBackwards: r.bool('goBackwards') } : {}),
       ...(r.has('merge') ? { merge: r.oneOf('merge', RECURRENT_MERGES) } : {}),
+      ...(r.has('maskValue') ? { maskValue: r.num('maskValue', -Number.MAX_VALUE, Number.MAX_VALUE) } : {}),
     };
   },
-  outputShape(c, [input], site) {
+  outputShape(c, [input, mask], site) {
     expectRank(input, 2, site, 'a recurrent layer (a sequence [steps, features])');
+    if ((c.maskValue !== undefined) !== (mask !== undefined)) {
+      fail(site.code, site.where, c.maskValue !== undefined ? 'maskValue needs a second input (the mask source)' : 'a second input (a mask source) needs maskValue');
+    }
+    if (mask !== undefined && mask[0] !== input[0]) {
+      fail(site.code, site.where, `the mask source [${mask.join(', ')}] must have the sequence's ${input[0]} steps as its first axis`);
+    }
     const features = c.merge === 'concat' ? 2 * c.units : c.units;
     return c.returnSequences ? [input[0], features] : [features];
   },

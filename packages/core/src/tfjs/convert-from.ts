@@ -6,6 +6,7 @@ import { validateModel } from '../ops/validate-model.js';
 import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
 import { isBidirectional, stackPasses } from './bidirectional.js';
 import { positionwiseDense } from './dense-nd.js';
+import { maskRole, traceMasks } from './masks.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { stepwiseLayer } from './time-distributed.js';
 import { paramOfWeight } from './weight-names.js';
@@ -33,11 +34,12 @@ export function fromLayersModel(model: tf.LayersModel): Model {
     convertConfig(layer.name, cls, config);
   }
   const inputName = model.inputs[0].sourceLayer.name;
+  const maskOf = masksOf(order, inputName);
   const nodes: Layer[] = [];
   // A 1-D layer ends in a reshape node of its own name: later layers read that node.
   const outputOf = new Map<string, string>();
   for (const layer of order) {
-    const converted = convertLayer(layer, inputName, outputOf);
+    const converted = withMask(convertLayer(layer, inputName, outputOf), maskOf.get(layer.name), inputName, outputOf);
     outputOf.set(layer.name, converted[converted.length - 1].name);
     nodes.push(...converted);
   }
@@ -45,6 +47,36 @@ export function fromLayersModel(model: tf.LayersModel): Model {
   const ir: Model = isChain(graph) ? { name: model.name, inputShape: inputShape as number[], layers: nodes.map(({ inputs: _inputs, ...rest }) => rest) } : graph;
   validateModel(ir);
   return ir;
+}
+
+/** The layer names of the inputs tfjs passes `layer` (the model input as `inputName`). */
+function inboundNames(layer: TfLayer, inputName: string): string[] {
+  const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
+  return inbound.length === 0 ? [inputName] : inbound.map((l) => (l.getClassName() === 'InputLayer' ? inputName : l.name));
+}
+
+/**
+ * For each recurrent layer, the layer (or model input) whose output its mask is computed from, as
+ * tfjs computes masks (`masks.ts`), or null; throws `UNSUPPORTED_LAYER` where tfjs would apply a
+ * mask the IR does not reproduce.
+ */
+function masksOf(order: readonly TfLayer[], inputName: string): Map<string, string | null> {
+  const classOf = new Map(order.map((l) => [l.name, l.getClassName()]));
+  return traceMasks(
+    order.map((l) => ({ name: l.name, inputs: inboundNames(l, inputName), role: maskRole(l) })),
+    (name, why) => {
+      throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${classOf.get(name)}): ${why}`, { tensor: name, hint: 'Masks (Embedding maskZero) reach recurrent layers through Dense, dropout, activation, normalization and TimeDistributed layers, and recurrent layers with returnSequences.' });
+    },
+  );
+}
+
+/** A recurrent node masked by the value `source` (a tfjs layer name) gets it as its second input, `maskValue` 0 (maskZero's ids). */
+function withMask(converted: Layer[], source: string | null | undefined, inputName: string, outputOf: ReadonlyMap<string, string>): Layer[] {
+  if (!source) return converted;
+  const node = converted[converted.length - 1];
+  if (node.config.kind !== 'recurrent') return converted;
+  const ids = source === inputName ? inputName : (outputOf.get(source) ?? source);
+  return [...converted.slice(0, -1), { ...node, config: { ...node.config, maskValue: 0 }, inputs: [...node.inputs!, ids] }];
 }
 
 /** The non-input layers the output depends on, in an order where each comes after its inputs, output last. */
@@ -98,8 +130,7 @@ function toTensor(t: tf.Tensor): Tensor {
 function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<string, string>): Layer[] {
   const name = layer.name;
   const { cls, config } = classAndConfig(layer);
-  const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
-  const inputs = inbound.length === 0 ? [inputName] : inbound.map((l) => (l.getClassName() === 'InputLayer' ? inputName : (outputOf.get(l.name) ?? l.name)));
+  const inputs = inboundNames(layer, inputName).map((n) => (n === inputName ? inputName : (outputOf.get(n) ?? n)));
   const weights = new Map<string, Tensor>();
   const current = layer.getWeights();
   layer.weights.forEach((w, i) => {

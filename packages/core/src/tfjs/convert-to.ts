@@ -1,7 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { inputNameOf, inputsOf } from '../ir/graph.js';
 import type { Layer, LayerConfig, Model } from '../ir/model.js';
+import { DcError } from '../errors/dc-error.js';
 import { validateModel } from '../ops/validate-model.js';
+import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
 import { setLayerWeights } from './weight-names.js';
 
@@ -17,16 +19,63 @@ export function toLayersModel(model: Model, tfjs: typeof tf): tf.LayersModel {
   validateModel(model);
   const input = tfjs.input({ shape: [...model.inputShape], name: inputNameOf(model) });
   const values = new Map<string, SymbolicTensor>([[inputNameOf(model), input]]);
-  const layers: tf.layers.Layer[] = [];
+  const layers = model.layers.map((node) => makeLayer(node, tfjs));
+  planMasks(model, layers);
   model.layers.forEach((node, i) => {
-    const layer = makeLayer(node, tfjs);
-    const inputs = inputsOf(model, i).map((n) => values.get(n)!);
-    values.set(node.name, layer.apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor);
-    layers.push(layer);
+    // A recurrent node's mask input is no tfjs input: tfjs propagates the mask from the Embedding itself.
+    const inputs = tfjsInputs(model, i).map((n) => values.get(n)!);
+    values.set(node.name, layers[i].apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor);
   });
   const lm = tfjs.model({ inputs: input, outputs: values.get(model.layers[model.layers.length - 1].name)!, name: model.name });
   model.layers.forEach((node, i) => setLayerWeights(layers[i], node, tfjs));
   return lm;
+}
+
+/** The inputs tfjs passes node `i`: all of them but a masked recurrent node's mask source. */
+function tfjsInputs(model: Model, i: number): readonly string[] {
+  const inputs = inputsOf(model, i);
+  const c = model.layers[i].config;
+  return c.kind === 'recurrent' && c.maskValue !== undefined ? inputs.slice(0, 1) : inputs;
+}
+
+function cannotExpress(node: string, why: string): never {
+  throw new DcError('UNSUPPORTED_LAYER', `node "${node}": its mask cannot be expressed as tfjs mask propagation: ${why}`, {
+    tensor: node,
+    hint: 'tfjs computes a recurrent layer\'s mask from an Embedding with maskZero (maskValue 0, the Embedding\'s input as the mask source) through single-input layers to the recurrent layer.',
+  });
+}
+
+/**
+ * Makes tfjs hand each masked recurrent node the mask of its IR mask edge, and nothing else: walks
+ * from the node back along first inputs to an `embedding` with `maskZero` reading the mask source,
+ * lets every layer on the way carry the mask (`supportsMasking`: a position-wise Dense's reshapes
+ * and 1×1 convolution, say; none of them reads it), then traces tfjs's masks (`masks.ts`) and
+ * checks they are the IR's. Throws `UNSUPPORTED_LAYER` naming the node otherwise.
+ */
+function planMasks(model: Model, layers: tf.layers.Layer[]): void {
+  const index = new Map(model.layers.map((l, i) => [l.name, i]));
+  model.layers.forEach((node, i) => {
+    const c = node.config;
+    if (c.kind !== 'recurrent' || c.maskValue === undefined) return;
+    if (c.maskValue !== 0) cannotExpress(node.name, `maskValue ${c.maskValue}: tfjs masks id 0 only (Embedding maskZero)`);
+    const source = inputsOf(model, i)[1];
+    for (let at = index.get(inputsOf(model, i)[0]); ; at = index.get(inputsOf(model, at)[0])) {
+      if (at === undefined) cannotExpress(node.name, `no Embedding with maskZero reading "${source}" precedes it`);
+      const on = model.layers[at];
+      if (on.config.kind === 'embedding' && on.config.maskZero === true && inputsOf(model, at)[0] === source) break;
+      if (tfjsInputs(model, at).length !== 1) cannotExpress(node.name, `"${on.name}" (${on.config.kind}) lies between it and its Embedding and has several inputs`);
+      if (on.config.kind === 'embedding') cannotExpress(node.name, `"${on.name}" reads other ids or has no maskZero`);
+      if (on.config.kind !== 'recurrent') layers[at].supportsMasking = true;
+    }
+  });
+  const consumed = traceMasks(model.layers.map((node, i) => ({ name: node.name, inputs: tfjsInputs(model, i), role: maskRole(layers[i]) })), cannotExpress);
+  model.layers.forEach((node, i) => {
+    const c = node.config;
+    if (c.kind !== 'recurrent') return;
+    const want = c.maskValue === undefined ? null : inputsOf(model, i)[1];
+    const got = consumed.get(node.name) ?? null;
+    if (got !== want) cannotExpress(node.name, got === null ? `tfjs would run it unmasked (no mask reaches its input)` : `tfjs would mask it by "${got}" (an Embedding with maskZero upstream)`);
+  });
 }
 
 function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
@@ -70,7 +119,7 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return c.merge ? tfjs.layers.bidirectional({ name, layer: layer as tf.RNN, mergeMode: c.merge }) : layer;
     }
     case 'embedding':
-      return tfjs.layers.embedding({ name, inputDim: c.inputDim, outputDim: c.outputDim, embeddingsInitializer: 'zeros' });
+      return tfjs.layers.embedding({ name, inputDim: c.inputDim, outputDim: c.outputDim, embeddingsInitializer: 'zeros', ...(c.maskZero ? { maskZero: true } : {}) });
     case 'maxPool2d':
       return tfjs.layers.maxPooling2d({ name, poolSize: [...c.poolSize], strides: [...c.strides], padding: c.padding });
     case 'avgPool2d':

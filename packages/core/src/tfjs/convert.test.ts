@@ -209,7 +209,7 @@ describe('tfjs converters', () => {
     expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: -2 }))).toBe('UNSUPPORTED_LAYER');
   });
 
-  it('round-trips a text classifier: Embedding becomes an embedding node whose kernel is the table; maskZero is refused by name', () => {
+  it('round-trips a text classifier: Embedding becomes an embedding node whose kernel is the table; maskZero is recorded on it', () => {
     const original = textClassifier();
     const ir = fromLayersModel(original);
     expect(ir.layers[0]).toMatchObject({ name: 'embed', config: { kind: 'embedding', inputDim: 60, outputDim: 8 } });
@@ -219,7 +219,8 @@ describe('tfjs converters', () => {
     // Ids as a user's tokenizer gives them, and fractions (truncated toward zero, as tfjs casts).
     const ids = tf.tensor2d(Array.from({ length: 36 }, (_, i) => ((i * 37) % 60) + (i % 5 === 0 ? 0.75 : 0)), [3, 12]);
     expect(Array.from((rebuilt.predict(ids) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(ids) as tf.Tensor).dataSync()));
-    expect(thrownErrorCode(() => convertConfig('embed', 'Embedding', { inputDim: 10, outputDim: 4, maskZero: true }))).toBe('UNSUPPORTED_LAYER');
+    // What the mask does downstream is in masks.test.ts.
+    expect(convertConfig('embed', 'Embedding', { inputDim: 10, outputDim: 4, maskZero: true })).toEqual([{ kind: 'embedding', inputDim: 10, outputDim: 4, maskZero: true }]);
   });
 
   it('turns Conv2DTranspose into a conv2dTranspose node with the kernel as tfjs holds it; dilation and outputPadding are refused by name', () => {

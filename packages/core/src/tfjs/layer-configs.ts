@@ -137,9 +137,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [{ ...recurrentConfig(name, `${cls}(${innerCls})`, inner.config ?? {}), merge: merge as RecurrentMerge }];
     }
     case 'Embedding':
-      // A mask (maskZero) would change what later layers compute; none of the IR's ops reads one.
-      if (c.maskZero === true) unsupported(name, cls, 'maskZero is not supported (no IR op reads a mask): rebuild the layer with maskZero false, e.g. with padding ids that the model learned to ignore');
-      return [{ kind: 'embedding', inputDim: c.inputDim as number, outputDim: c.outputDim as number }];
+      // maskZero changes nothing here: the recurrent layers the mask reaches take the ids as a mask input (masks.ts).
+      return [{ kind: 'embedding', inputDim: c.inputDim as number, outputDim: c.outputDim as number, ...(c.maskZero === true ? { maskZero: true } : {}) }];
     case 'MaxPooling2D':
     case 'AveragePooling2D':
       channelsLast();

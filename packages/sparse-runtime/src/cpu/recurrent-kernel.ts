@@ -4,7 +4,8 @@
  * input products `x·K` of every step come first, then each step adds `h·R`; both kernels are read
  * as sparse rows (codes looked up in the codebook), so pruned weights cost nothing. Sums in
  * float64, the state kept in float64 between steps. A bidirectional node runs each pass from its
- * column block of the stacked parameters, then merges the two as tfjs's `Bidirectional` does.
+ * column block of the stacked parameters, then merges the two as tfjs's `Bidirectional` does. With
+ * a mask input, a masked step keeps the state and emits it again (each pass in its reading order).
  */
 import { activationParams, RECURRENT_GATES, recurrentPasses, type Activation, type RecurrentConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
@@ -24,8 +25,12 @@ function addProduct(acc: Float64Array, at: number, v: ArrayLike<number>, vFrom: 
   }
 }
 
-/** Runs one pass over one sample's `[T, n]` input (from `x[from]`); `into(h)` receives the state after each step, in reading order. */
-type Pass = (x: ArrayLike<number>, from: number, into: (h: Float64Array) => void) => void;
+/**
+ * Runs one pass over one sample's `[T, n]` input (from `x[from]`); `into(h)` receives the state
+ * after each step, in reading order. `masked(t)`: whether step `t` (in the steps' order) is
+ * masked, when the node has a mask input: the pass then keeps its state and emits it again.
+ */
+type Pass = (x: ArrayLike<number>, from: number, into: (h: Float64Array) => void, masked?: (t: number) => boolean) => void;
 
 /** One pass of the cell over columns `[from, from + G)` of the (stacked) parameters, reading the steps backwards or not. */
 function pass(c: RecurrentConfig, T: number, kernelAll: SparseRows, recurrentAll: SparseRows, biasAll: Float32Array | undefined, from: number, backwards: boolean): Pass {
@@ -46,13 +51,17 @@ function pass(c: RecurrentConfig, T: number, kernelAll: SparseRows, recurrentAll
   const cell = new Float64Array(u);
   const rh = new Float64Array(u);
   const candidate = new Float64Array(u);
-  return (x, at, into) => {
+  return (x, at, into, masked) => {
     xk.fill(0);
     for (let t = 0; t < T; t++) addProduct(xk, t * G, x, at + t * n, kernel);
     h.fill(0);
     cell.fill(0);
     for (let s = 0; s < T; s++) {
       const t = backwards ? T - 1 - s : s;
+      if (masked?.(t)) { // tfjs's rnn(): the previous output and states, unchanged
+        into(h);
+        continue;
+      }
       for (let j = 0; j < G; j++) z[j] = xk[t * G + j] + bias[j];
       addProduct(z, 0, h, 0, gatesR);
       if (c.cell === 'simpleRnn') {
@@ -96,9 +105,15 @@ export function recurrentKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKern
   const width = c.merge === 'concat' ? 2 * u : u; // features per output row
   const combine = c.merge && c.merge !== 'concat' ? MERGES[c.merge] : undefined;
   const output = outputBuffer();
-  return ([x], batch) => {
+  // The mask source [T, ...]: step t of sample b is masked when all its E values equal maskValue.
+  const E = c.maskValue === undefined ? 0 : step.inputShapes[1].reduce((a, d) => a * d, 1) / T;
+  return ([x, source], batch) => {
     const out = output(batch * step.outputSize);
     for (let b = 0; b < batch; b++) {
+      const masked = source && ((t: number) => {
+        for (let e = (b * T + t) * E, end = e + E; e < end; e++) if (source[e] !== c.maskValue) return false;
+        return true;
+      });
       passes.forEach((run, p) => {
         // Every step's state goes to its row: the first pass's in reading order (tfjs's rnn), the
         // second's reversed (tfjs's Bidirectional: back to the steps' order); else only the last.
@@ -110,7 +125,7 @@ export function recurrentKernel(step: PlanStep, ctx: CpuPrepareContext): CpuKern
           const at = b * step.outputSize + row * width + (c.merge === 'concat' ? p * u : 0);
           if (p === 0 || !combine) out.set(h, at);
           else for (let j = 0; j < u; j++) out[at + j] = combine(out[at + j], Math.fround(h[j]));
-        });
+        }, masked);
       });
     }
     return out;

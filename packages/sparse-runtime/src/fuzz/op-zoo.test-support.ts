@@ -67,7 +67,21 @@ const graph: TopologySpec = {
   ],
 };
 
+/** Padded text: recurrent nodes masked by the token ids (tfjs's Embedding maskZero), one bidirectional. */
+const maskedText: TopologySpec = {
+  name: 'zoo-masked-text',
+  inputShape: [7],
+  inputName: 'ids',
+  layers: [
+    node('embed', { kind: 'embedding', inputDim: 9, outputDim: 3, maskZero: true }, ['ids']),
+    node('lstm', { kind: 'recurrent', cell: 'lstm', units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true, maskValue: 0 }, ['embed', 'ids']),
+    node('drop', { kind: 'dropout', rate: 0.2 }, ['lstm']),
+    node('bigru', { kind: 'recurrent', cell: 'gru', units: 2, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false, goBackwards: true, merge: 'sum', maskValue: 0 }, ['drop', 'ids']),
+    node('head', { kind: 'dense', units: 2, activation: 'softmax', useBias: true }, ['bigru']),
+  ],
+};
+
 /** The zoo as IR models with random parameters (deterministic). */
 export function opZoo(): Model[] {
-  return [withRandomParams(chain, 3), withRandomParams(graph, 4)];
+  return [withRandomParams(chain, 3), withRandomParams(graph, 4), withRandomParams(maskedText, 5)];
 }

@@ -8,7 +8,7 @@
  * factors, layer normalisation, embedding tables in every layout (ids read from the input and
  * from a node's output), transposed convolutions (same and valid, strides below, at and above the
  * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates;
- * reading backwards; bidirectional with every merge).
+ * reading backwards; bidirectional with every merge; masked by an Embedding's zero ids).
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type Activation, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
@@ -226,6 +226,40 @@ function bidirectionals(): CompressedModel {
   return finish('bidirectionals', g, 23);
 }
 
+/**
+ * Recurrent layers masked as after tfjs's `Embedding({maskZero: true})`: ids `relu(7x − 5)` from
+ * the input (about 80 % of the steps exactly 0, so zeros at the end, in the middle and whole rows
+ * of them; ids in (0, 1) look up row 0 yet are not masked: the mask compares the raw value). Each
+ * cell stacked (every step), read backwards, bidirectional with three merges, every step or the
+ * last, one behind a dropout and one behind a position-wise dense (reshape, 1×1 conv, reshape);
+ * one masked by the model input itself.
+ */
+function maskedRecurrents(): CompressedModel {
+  const g = new GraphBuilder([6]);
+  const ids = g.add('ids', { kind: 'activation', activation: 'relu' }, [g.add('scale', { kind: 'rescale', scale: 7, offset: -5 }, ['input'])]);
+  const embedded = g.add('embed', { kind: 'embedding', inputDim: 6, outputDim: 3, maskZero: true }, [ids]);
+  const rnn = (cell: 'simpleRnn' | 'lstm' | 'gru', units: number, returnSequences: boolean, x: string, more: object = {}): string =>
+    g.add(cell, { kind: 'recurrent', cell, units, activation: 'tanh', ...(cell === 'simpleRnn' ? {} : { recurrentActivation: 'hardSigmoid' }), useBias: true, returnSequences, maskValue: 0, ...more } as LayerConfig, [x, ids]);
+  const flat = (x: string) => g.add('flat', { kind: 'flatten' }, [x]);
+  const outs: string[] = [];
+  const lstm = rnn('lstm', 4, true, g.add('drop', { kind: 'dropout', rate: 0.3 }, [embedded]));
+  const gru = rnn('gru', 3, true, lstm);
+  outs.push(flat(gru), rnn('simpleRnn', 2, false, gru));
+  (['simpleRnn', 'lstm', 'gru'] as const).forEach((cell, i) => {
+    outs.push(flat(rnn(cell, 2 + i, true, embedded, { goBackwards: true })), rnn(cell, 3, false, embedded, { goBackwards: true }));
+  });
+  outs.push(flat(rnn('lstm', 2, true, embedded, { merge: 'concat' })), rnn('gru', 3, false, embedded, { merge: 'sum' }));
+  outs.push(flat(rnn('simpleRnn', 2, true, embedded, { merge: 'ave', goBackwards: true })), rnn('lstm', 2, false, embedded, { merge: 'mul' }));
+  const wide = g.add('dense_2d', { kind: 'reshape', targetShape: [1, -1, 3] }, [embedded]);
+  const projected = g.add('dense_nd', { kind: 'reshape', targetShape: [6, 4] }, [g.add('dense', { kind: 'conv2d', filters: 4, ...same(1), activation: 'relu', useBias: true }, [wide])]);
+  outs.push(rnn('gru', 2, false, projected));
+  // Masked by the model input itself (half its values are 0).
+  const direct = g.add('embed', { kind: 'embedding', inputDim: 6, outputDim: 2, maskZero: true }, ['input']);
+  outs.push(g.add('lstm', { kind: 'recurrent', cell: 'lstm', units: 3, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false, merge: 'concat', maskValue: 0 }, [direct, 'input']));
+  g.add('cat', { kind: 'concatenate', axis: 1 }, outs);
+  return finish('masked-recurrents', g, 24);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -242,5 +276,6 @@ export function opCases(): OpCase[] {
     { name: 'op: transposed convolution', model: convTransposes },
     { name: 'op: recurrent layers', model: recurrents },
     { name: 'op: backward and bidirectional recurrent layers', model: bidirectionals },
+    { name: 'op: masked recurrent layers (Embedding maskZero)', model: maskedRecurrents },
   ];
 }

@@ -8,7 +8,8 @@
  * One program is one pass: `backwards` reads the steps last to first; the output rows are `width`
  * features wide, this pass's units from column `offset`, every step's row in reading order or
  * `reverse`d (a bidirectional node's second pass, as tfjs's `Bidirectional`), and each value is
- * written or merged (`sum`, `mul`, `ave`) into what the first pass left there.
+ * written or merged (`sum`, `mul`, `ave`) into what the first pass left there. A masked node's
+ * program also reads its mask source and skips the masked steps of each sample.
  */
 import { RECURRENT_GATES, type ActivationParams, type RecurrentCell, type RecurrentMerge } from '@dc/core';
 import { activationFns } from './activation.js';
@@ -18,7 +19,12 @@ import { unaryBindings, WORKGROUP_SIZE } from './common.js';
 export const MAX_GPU_UNITS = 4 * WORKGROUP_SIZE;
 
 /** Uniform layout of the recurrent program (u32 each). */
-export const RECURRENT_PARAMS = ['total', 'rowStride', 'quads', 'steps', 'features', 'units', 'sequences', 'backwards', 'reverse', 'width', 'offset'] as const;
+export const RECURRENT_PARAMS = ['total', 'rowStride', 'quads', 'steps', 'features', 'units', 'sequences', 'backwards', 'reverse', 'width', 'offset', 'maskElems', 'maskValue'] as const;
+
+/** `maskValue` as the uniform holds it: its float32 bits (the shader bitcasts them back). */
+export function maskValueBits(v: number): number {
+  return new Uint32Array(Float32Array.of(v).buffer)[0];
+}
 
 /** WGSL of how a pass puts value `v` where `old` is: written, or merged with the first pass's. */
 const PUT: Readonly<Record<'write' | Exclude<RecurrentMerge, 'concat'>, string>> = {
@@ -51,15 +57,26 @@ function update(cell: RecurrentCell): string {
   return `${gateSums(2, 0, true)}\n      c[k] = gate4(a0);\n      rh[j] = gate4(a1) * h[j];\n${gateSums(1, 2, false).replace(/a0/g, 'ah')}\n      hn[k] = ah;`;
 }
 
-/** WGSL of one pass of a recurrent layer of `cell`, `act` its activation and `gate` its gates' (σ), putting its outputs by `put`. */
-export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams, put: keyof typeof PUT = 'write'): string {
-  const b = unaryBindings(false, ['kernel', 'recurrent', 'bias']);
+/**
+ * WGSL of one pass of a recurrent layer of `cell`, `act` its activation and `gate` its gates' (σ),
+ * putting its outputs by `put`. `masked`: the node's second input (binding 2, `maskElems` values a
+ * step) masks the steps whose values all equal `maskValue`: there each sample keeps `h` (and an
+ * LSTM's `c`) and emits `h` again, as tfjs's `rnn()`.
+ */
+export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams, put: keyof typeof PUT = 'write', masked = false): string {
+  const b = masked
+    ? { decl: ['x', 'mask', 'kernel', 'recurrent', 'bias'].map((n, i) => `@group(0) @binding(${i + 1}) var<storage, read> ${n}: array<${i < 2 ? 'vec4f' : 'f32'}>;`).join('\n') + '\n@group(0) @binding(6) var<storage, read_write> y: array<vec4f>;' }
+    : unaryBindings(false, ['kernel', 'recurrent', 'bias']);
+  const keep = masked
+    ? `var keep = vec4<bool>(false);
+    for (var e = 0u; e < p.maskElems; e++) { keep = keep | (mask[(ti * p.maskElems + e) * p.quads + q] != vec4f(bitcast<f32>(p.maskValue))); }`
+    : 'let keep = vec4<bool>(true);';
   const gates = RECURRENT_GATES[cell];
   const owned = `for (var k = 0u; k < 4u; k++) {
       let j = l + ${WORKGROUP_SIZE}u * k;
       if (j >= p.units || !inside) { continue; }`;
   return /* wgsl */ `
-struct Params { total: u32, rowStride: u32, quads: u32, steps: u32, features: u32, units: u32, sequences: u32, backwards: u32, reverse: u32, width: u32, offset: u32 }
+struct Params { total: u32, rowStride: u32, quads: u32, steps: u32, features: u32, units: u32, sequences: u32, backwards: u32, reverse: u32, width: u32, offset: u32, maskElems: u32, maskValue: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 ${b.decl}
 ${activationFns({ act, gate })}
@@ -81,16 +98,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   for (var t = 0u; t < p.steps; t++) {
     let ti = select(t, p.steps - 1u - t, p.backwards == 1u);
     let row = select(t, p.steps - 1u - t, p.reverse == 1u);
+    ${keep}
     ${owned}
-${update(cell)}
+      let cPrev = c[k];
+${update(cell)}${cell === 'lstm' ? '\n      c[k] = select(cPrev, c[k], keep);' : ''}
     }
     workgroupBarrier();
     ${owned}${cell === 'gru' ? `
       var cand = hn[k];
       for (var m = 0u; m < p.units; m++) { cand += rh[m] * recurrent[m * G + 2u * p.units + j]; }
       hn[k] = c[k] * h[j] + (vec4f(1.0) - c[k]) * act4(cand);` : ''}
-      h[j] = hn[k];
-      if (p.sequences == 1u) { put((row * p.width + p.offset + j) * p.quads + q, hn[k]); }
+      h[j] = select(h[j], hn[k], keep);
+      if (p.sequences == 1u) { put((row * p.width + p.offset + j) * p.quads + q, h[j]); }
     }
     workgroupBarrier();
   }

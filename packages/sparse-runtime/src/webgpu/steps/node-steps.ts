@@ -47,7 +47,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     convTransposeStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), n.config as Of<'conv2dTranspose'>, densify(kernel(n)), n.params.bias),
     ...(n.activation && n.activation.activation !== 'linear' ? [activationStep(n.name, n.activation, n.outputShape, true)] : []),
   ],
-  recurrent: (n) => recurrentSteps(n.name, n.config as Of<'recurrent'>, n.inputShapes[0], densify(kernel(n)), densify(n.params.recurrentKernel!), n.params.bias),
+  recurrent: (n) => recurrentSteps(n.name, n.config as Of<'recurrent'>, n.inputShapes[0], densify(kernel(n)), densify(n.params.recurrentKernel!), n.params.bias, n.inputShapes[1]),
   embedding: (n) => [embeddingStep(n.name, n.outputShape, densify(kernel(n)), (n.config as Of<'embedding'>).inputDim)],
   maxPool2d: (n) => [poolStep(n.name, 'max', n.window!)],
   avgPool2d: (n) => [poolStep(n.name, 'avg', n.window!)],

@@ -7,7 +7,7 @@
 import { activationParams, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
-import { recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
+import { maskValueBits, recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
 import { bilinearShader, BILINEAR_PARAMS, embeddingShader, EMBEDDING_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
@@ -93,9 +93,12 @@ export function convTransposeStep(layer: string, input: Hwc, output: Hwc, config
  * A `recurrent` node: one workgroup per vec4 of samples walks the `[steps, features]` input (see
  * the shader), its kernels as float32; every step's state or the last. A bidirectional node is two
  * dispatches, each with its pass's columns of the stacked parameters, the second merging into the
- * output the first wrote.
+ * output the first wrote. A masked node (`maskValue`) binds its mask source (`maskSource`, its
+ * shape) as a second input.
  */
-export function recurrentSteps(layer: string, config: RecurrentConfig, input: readonly number[], kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined): GpuStep[] {
+export function recurrentSteps(layer: string, config: RecurrentConfig, input: readonly number[], kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined, maskSource?: readonly number[]): GpuStep[] {
+  const masked = config.maskValue !== undefined && maskSource !== undefined;
+  const mask = masked ? { maskElems: size(maskSource) / input[0], maskValue: maskValueBits(config.maskValue!) } : { maskElems: 0, maskValue: 0 };
   const act = activationParams(config.activation);
   const gate = config.recurrentActivation ? activationParams(config.recurrentActivation) : act;
   const passes = recurrentPasses(config);
@@ -105,8 +108,8 @@ export function recurrentSteps(layer: string, config: RecurrentConfig, input: re
   const backwards = config.goBackwards ? 1 : 0;
   return Array.from({ length: passes }, (_, p) => {
     const put = p === 0 || config.merge === 'concat' ? 'write' : config.merge!;
-    const fixed = { steps: input[0], features: input[1], units: config.units, sequences: config.returnSequences ? 1 : 0, backwards: p === 0 ? backwards : 1 - backwards, reverse: p, width, offset: config.merge === 'concat' ? p * config.units : 0 };
-    return simpleStep(layer, recurrentShader(config.cell, act, gate, put), RECURRENT_PARAMS, fixed, WORKGROUP_SIZE, [0], [block(kernel, p), block(recurrent, p), bias ? block(bias, p) : new Float32Array(G)]);
+    const fixed = { steps: input[0], features: input[1], units: config.units, sequences: config.returnSequences ? 1 : 0, backwards: p === 0 ? backwards : 1 - backwards, reverse: p, width, offset: config.merge === 'concat' ? p * config.units : 0, ...mask };
+    return simpleStep(layer, recurrentShader(config.cell, act, gate, put, masked), RECURRENT_PARAMS, fixed, WORKGROUP_SIZE, masked ? [0, 1] : [0], [block(kernel, p), block(recurrent, p), bias ? block(bias, p) : new Float32Array(G)]);
   });
 }
 

@@ -1,0 +1,182 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isDcError } from '../errors/dc-error.js';
+import type { Model } from '../ir/model.js';
+import { validateModel } from '../ops/validate-model.js';
+import { fromLayersModel } from './convert-from.js';
+import { toLayersModel } from './convert-to.js';
+import { createTfjsTrainer } from './trainer.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const init = { recurrentInitializer: 'glorotNormal' as const, biasInitializer: 'randomNormal' as const };
+type Sym = tf.SymbolicTensor;
+
+/** The padded-text model users bring: Embedding(maskZero) → LSTM (every step) → Dropout → Bidirectional(GRU) → Dense softmax. */
+function paddedText(maskZero = true): tf.LayersModel {
+  const ids = tf.input({ shape: [8], name: 'ids' });
+  let x = tf.layers.embedding({ inputDim: 20, outputDim: 5, maskZero, name: 'embed' }).apply(ids) as Sym;
+  x = tf.layers.lstm({ units: 6, returnSequences: true, name: 'lstm', ...init }).apply(x) as Sym;
+  x = tf.layers.dropout({ rate: 0.2, name: 'drop' }).apply(x) as Sym;
+  x = tf.layers.bidirectional({ layer: tf.layers.gru({ units: 4, ...init }) as tf.RNN, name: 'bi_gru' }).apply(x) as Sym;
+  const out = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }).apply(x) as Sym;
+  return tf.model({ inputs: ids, outputs: out, name: 'padded-text' });
+}
+
+/** Rows padded at the end, with zeros in the middle, at the start, and one all padding. */
+const PADDED = [
+  [3, 7, 1, 9, 0, 0, 0, 0],
+  [5, 0, 0, 12, 4, 0, 2, 0],
+  [0, 0, 6, 6, 19, 1, 3, 8],
+  [0, 0, 0, 0, 0, 0, 0, 0],
+  [11, 2, 0, 0, 0, 0, 0, 0],
+];
+
+function weightsOf(lm: tf.LayersModel): Uint32Array[] {
+  return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
+}
+
+function predictions(lm: tf.LayersModel, x: tf.Tensor): Float32Array {
+  return (lm.predict(x) as tf.Tensor).dataSync() as Float32Array;
+}
+
+function errorOf(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe('Embedding maskZero and masked recurrent layers', () => {
+  it('a padded-text model converts with the ids as each recurrent node\'s mask input and round-trips with identical weights and predictions', () => {
+    const original = paddedText();
+    const ir = fromLayersModel(original);
+    expect(ir.layers.map((l) => [l.name, l.inputs, l.config.kind === 'recurrent' ? l.config.maskValue : l.config.kind === 'embedding' ? l.config.maskZero : undefined])).toEqual([
+      ['embed', ['ids'], true],
+      ['lstm', ['embed', 'ids'], 0],
+      ['drop', ['lstm'], undefined],
+      ['bi_gru', ['drop', 'ids'], 0],
+      ['head', ['bi_gru'], undefined],
+    ]);
+    const rebuilt = toLayersModel(ir, tf);
+    expect(rebuilt.getLayer('embed').getConfig().maskZero).toBe(true);
+    expect(weightsOf(rebuilt)).toEqual(weightsOf(original));
+    const x = tf.tensor2d(PADDED);
+    const expected = predictions(original, x);
+    expect(predictions(rebuilt, x)).toEqual(expected);
+    // The mask matters: the same weights unmasked predict otherwise; an all-padding row is the bias alone.
+    const unmasked = paddedText(false);
+    unmasked.setWeights(original.getWeights());
+    expect(predictions(unmasked, x)).not.toEqual(expected);
+    const head = original.getLayer('head').getWeights()[1].dataSync();
+    const logits = Array.from(head);
+    const softmax = logits.map((v) => Math.exp(v) / logits.reduce((s, w) => s + Math.exp(w), 0));
+    expect(Array.from(expected.subarray(9, 12)).map((v, i) => Math.abs(v - softmax[i]) < 1e-6)).toEqual([true, true, true]);
+  });
+
+  it('the mask passes through position-wise Dense, LayerNormalization, ReLU and TimeDistributed(Dense) to a backward GRU, and round-trips', () => {
+    const ids = tf.input({ shape: [7] });
+    let x = tf.layers.embedding({ inputDim: 10, outputDim: 4, maskZero: true, name: 'embed' }).apply(ids) as Sym;
+    x = tf.layers.dense({ units: 5, name: 'proj' }).apply(x) as Sym;
+    x = tf.layers.layerNormalization({ name: 'norm' }).apply(x) as Sym;
+    x = tf.layers.reLU({ name: 'relu' }).apply(x) as Sym;
+    x = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3 }), name: 'td' }).apply(x) as Sym;
+    x = tf.layers.gru({ units: 3, goBackwards: true, name: 'gru', ...init }).apply(x) as Sym;
+    const original = tf.model({ inputs: ids, outputs: tf.layers.dense({ units: 2, name: 'head' }).apply(x) as Sym });
+    const ir = fromLayersModel(original);
+    expect(ir.layers.find((l) => l.name === 'gru')!.inputs).toEqual(['td_nd', ir.inputName]); // the position-wise Dense's reshape back
+    const rebuilt = toLayersModel(ir, tf);
+    const rows = tf.tensor2d([[1, 2, 0, 0, 0, 0, 0], [0, 3, 0, 4, 5, 0, 0], [0, 0, 0, 0, 0, 0, 0], [9, 8, 7, 6, 5, 4, 3]]);
+    expect(weightsOf(rebuilt)).toEqual(weightsOf(original));
+    // A position-wise Dense is a 1×1 convolution in the IR: float32 sums in another order, within 1e-6.
+    const [got, want] = [predictions(rebuilt, rows), predictions(original, rows)];
+    expect(Math.max(...got.map((v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
+    // Masked as tfjs: the all-padding row (third) gives the head's zero bias alone, unlike the unmasked model.
+    expect(Array.from(want.subarray(4, 6))).toEqual([0, 0]);
+  });
+
+  it('a mask that no recurrent layer reads (Flatten and GlobalAveragePooling1D drop it, as tfjs) converts, maskZero kept', () => {
+    const ids = tf.input({ shape: [6] });
+    const embedded = tf.layers.embedding({ inputDim: 9, outputDim: 3, maskZero: true, name: 'embed' }).apply(ids) as Sym;
+    const pooled = tf.layers.globalAveragePooling1d({}).apply(embedded) as Sym;
+    const flat = tf.layers.flatten().apply(embedded) as Sym;
+    const original = tf.model({ inputs: ids, outputs: tf.layers.concatenate().apply([pooled, flat]) as Sym });
+    const ir = fromLayersModel(original);
+    expect(ir.layers[0].config).toEqual({ kind: 'embedding', inputDim: 9, outputDim: 3, maskZero: true });
+    const x = tf.tensor2d([[1, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0]]);
+    expect(predictions(toLayersModel(ir, tf), x)).toEqual(predictions(original, x));
+  });
+
+  it('refuses by name what tfjs masks in ways the IR does not follow: a stale mask after a Conv1D, a Softmax layer handed a mask, a merge of masked branches', () => {
+    const model = (between: (x: Sym) => Sym, maskZero = true) => {
+      const ids = tf.input({ shape: [6] });
+      const x = between(tf.layers.embedding({ inputDim: 9, outputDim: 3, maskZero, name: 'embed' }).apply(ids) as Sym);
+      return tf.model({ inputs: ids, outputs: tf.layers.lstm({ units: 2, name: 'lstm', ...init }).apply(x) as Sym });
+    };
+    const conv = (x: Sym) => tf.layers.conv1d({ filters: 3, kernelSize: 3, padding: 'same', name: 'conv' }).apply(x) as Sym;
+    const stale = model(conv);
+    // tfjs does apply the mask Conv1D dropped (execute() keeps it): the LSTM differs from the unmasked model's.
+    const plain = model(conv, false);
+    plain.setWeights(stale.getWeights());
+    const x = tf.tensor2d([[1, 2, 0, 0, 0, 0]]);
+    expect(predictions(stale, x)).not.toEqual(predictions(plain, x));
+    const e = errorOf(() => fromLayersModel(stale));
+    expect(isDcError(e) && [e.code, e.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"lstm" (LSTM): its input carries no mask')]);
+    expect(() => fromLayersModel(plain)).not.toThrow();
+
+    const softmax = model((y) => tf.layers.softmax({ name: 'scores' }).apply(tf.layers.dense({ units: 3 }).apply(y)) as Sym);
+    const f = errorOf(() => fromLayersModel(softmax));
+    expect(isDcError(f) && [f.code, f.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"scores" (Softmax): a Softmax layer handed a mask')]);
+
+    const merged = model((y) => tf.layers.add({ name: 'sum' }).apply([tf.layers.dense({ units: 3 }).apply(y) as Sym, tf.layers.dense({ units: 3 }).apply(y) as Sym]) as Sym);
+    const g = errorOf(() => fromLayersModel(merged));
+    expect(isDcError(g) && [g.code, g.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"lstm" (LSTM): its input mask comes from a merge')]);
+  });
+
+  it('the reader requires the mask input exactly with maskValue and its steps; toLayersModel refuses a mask tfjs cannot propagate', () => {
+    const ir = fromLayersModel(paddedText());
+    const withLayer = (name: string, change: (l: Model['layers'][number]) => Model['layers'][number]): Model => ({ ...ir, layers: ir.layers.map((l) => (l.name === name ? change(l) : l)) });
+    const noEdge = withLayer('lstm', (l) => ({ ...l, inputs: ['embed'] }));
+    expect(errorOf(() => validateModel(noEdge))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('maskValue needs a second input') });
+    const noValue = withLayer('lstm', (l) => ({ ...l, config: { ...l.config, maskValue: undefined } }));
+    expect(errorOf(() => validateModel(noValue))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('needs maskValue') });
+    const wrongSteps = withLayer('bi_gru', (l) => ({ ...l, inputs: ['drop', 'head'] }));
+    expect(errorOf(() => validateModel(wrongSteps))).toMatchObject({ code: 'INVALID_MODEL' });
+
+    const otherValue = withLayer('lstm', (l) => ({ ...l, config: { ...l.config, maskValue: 1 } }));
+    expect(() => validateModel(otherValue)).not.toThrow();
+    expect(errorOf(() => toLayersModel(otherValue, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm": its mask cannot be expressed as tfjs mask propagation: maskValue 1') });
+    const noMaskZero = withLayer('embed', (l) => ({ ...l, config: { kind: 'embedding', inputDim: 20, outputDim: 5 } }));
+    expect(errorOf(() => toLayersModel(noMaskZero, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm"') });
+    // A recurrent node without a mask edge behind a maskZero Embedding: tfjs would mask it.
+    const unmaskedGru = withLayer('bi_gru', (l) => ({ ...l, inputs: ['drop'], config: { ...l.config, maskValue: undefined } }));
+    expect(errorOf(() => toLayersModel(unmaskedGru, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"bi_gru"') });
+  });
+
+  it('a masked LSTM retrains on padded sequences and keeps its pruned zeros', async () => {
+    const n = 64;
+    const rows = Array.from({ length: n }, (_, i) => Array.from({ length: 8 }, (_, t) => (t < 2 + (i % 6) ? 1 + ((i * 5 + t * 3) % 19) : 0)));
+    const xs = tf.tensor2d(rows);
+    const ys = tf.tensor1d(rows.map((r) => r.filter((v) => v > 0).length % 3), 'float32');
+    const trainer = createTfjsTrainer({ tf, train: { xs, ys }, validation: { xs, ys }, loss: 'sparseCategoricalCrossentropy', batchSize: 16 });
+    const model = fromLayersModel(paddedText());
+    const mask = tf.keep(tf.tensor(Array.from({ length: 5 * 24 }, (_, i) => (i % 2 === 0 ? 0 : 1)), [5, 24]));
+    const { model: tuned } = await trainer.fineTune(model, {
+      epochs: 1,
+      learningRate: 0.05,
+      transformGradients: (grads, t) => ({ ...grads, 'lstm/kernel': t.mul(grads['lstm/kernel'], mask) }),
+      constrainWeights: (vars, t) => void vars['lstm/kernel'].assign(t.mul(vars['lstm/kernel'], mask)),
+    });
+    mask.dispose();
+    tf.dispose([xs, ys]);
+    const [before, after] = [model, tuned].map((m) => m.layers[1].params.kernel!.values);
+    expect(after.filter((_, i) => i % 2 === 0).every((v) => v === 0)).toBe(true);
+    expect(after.filter((v, i) => i % 2 === 1 && v !== before[i]).length).toBeGreaterThan(40);
+    // Still the masked model: the mask edges survive retraining.
+    expect(tuned.layers.map((l) => l.inputs)).toEqual(model.layers.map((l) => l.inputs));
+  });
+});
