@@ -8,6 +8,7 @@ import { isBidirectional, stackPasses } from './bidirectional.js';
 import { positionwiseDense } from './dense-nd.js';
 import { maskRole, traceMasks } from './masks.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
+import { repeatVectorNodes } from './repeat-vector.js';
 import { stepwiseLayer } from './time-distributed.js';
 import { paramOfWeight } from './weight-names.js';
 
@@ -141,6 +142,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     weights.set(key, isBidirectional(layer) && forward ? stackPasses(forward, toTensor(current[i])) : toTensor(current[i]));
   });
   const configs = convertConfig(name, cls, config);
+  if (cls === 'RepeatVector' && configs[0].kind === 'upSampling2d') return repeatVectorNodes(name, inputs, configs[0], shapeOf(layer.inboundNodes[0].inputShapes)[0]);
   if (isOneD(cls)) {
     // A 2-D op on a one-row image: a Conv1D kernel [k, c, f] is the conv2d kernel [1, k, c, f].
     const kernel = weights.get('kernel');

@@ -247,6 +247,28 @@ describe('tfjs converters', () => {
     expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
   });
 
+  it('converts RepeatVector (an LSTM autoencoder of sequences) as a one-pixel image upsampled down its rows, between reshapes; predictions equal', () => {
+    const series = tf.input({ shape: [12, 3] });
+    const code = tf.layers.lstm({ units: 8, name: 'encode' }).apply(series) as tf.SymbolicTensor;
+    let x = tf.layers.repeatVector({ n: 12, name: 'repeat' }).apply(code) as tf.SymbolicTensor;
+    x = tf.layers.lstm({ units: 8, returnSequences: true, name: 'decode' }).apply(x) as tf.SymbolicTensor;
+    const out = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3 }), name: 'reconstruct' }).apply(x) as tf.SymbolicTensor;
+    const original = tf.model({ inputs: series, outputs: out, name: 'lstm-autoencoder' });
+    const ir = fromLayersModel(original);
+    expect(ir.layers.slice(1, 4).map((l) => [l.name, l.config])).toEqual([
+      ['repeat_2d', { kind: 'reshape', targetShape: [1, 1, 8] }],
+      ['repeat', { kind: 'upSampling2d', size: [12, 1] }],
+      ['repeat_nd', { kind: 'reshape', targetShape: [12, 8] }],
+    ]);
+    const rebuilt = toLayersModel(ir, tf);
+    expect(weightsOf(rebuilt)).toEqual(weightsOf(original));
+    const x0 = tf.randomNormal([3, 12, 3], 0, 1, 'float32', 5);
+    const [want, got] = [original, rebuilt].map((m) => (m.predict(x0) as tf.Tensor).dataSync());
+    expect(got.length).toBe(3 * 12 * 3);
+    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-6);
+    expect(thrownErrorCode(() => convertConfig('repeat', 'RepeatVector', { n: 0 }))).toBe('UNSUPPORTED_LAYER');
+  });
+
   it('converts TimeDistributed as the layer it wraps (a token tagger: TimeDistributed Dense, LayerNormalization, Dropout); a wrapped layer that mixes positions is refused by name', () => {
     const tokens = tf.input({ shape: [9], name: 'tokens' });
     let x = tf.layers.embedding({ inputDim: 30, outputDim: 6, name: 'embed' }).apply(tokens) as tf.SymbolicTensor;

@@ -20,6 +20,7 @@ export const SUPPORTED_CLASSES = [
   'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
   ...ONE_D_CLASSES,
   'TimeDistributed',
+  'RepeatVector',
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -222,6 +223,12 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       const interpolation = (c.interpolation ?? 'nearest') as string;
       if (interpolation !== 'nearest' && interpolation !== 'bilinear') unsupported(name, cls, `interpolation "${interpolation}": nearest and bilinear are supported`);
       return [{ kind: 'upSampling2d', size: pair(c.size ?? [2, 2]), ...(interpolation === 'bilinear' ? { interpolation } : {}) }];
+    }
+    case 'RepeatVector': {
+      // Nodes around it: repeat-vector.ts.
+      const n = c.n as unknown;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) unsupported(name, cls, `n ${JSON.stringify(n)}: a positive integer is needed`);
+      return [{ kind: 'upSampling2d', size: [n, 1] }];
     }
     case 'Rescaling': {
       // Keras also takes per-channel lists; tfjs's layer holds one number each.
