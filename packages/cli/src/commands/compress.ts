@@ -6,17 +6,17 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Allocation } from '@dc/allocate';
-import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
+import { checkGraph, createPipeline, DcError, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
-import { loadModel, selectTrainingBackend, validationCount } from '@dc/core/tfjs';
+import { loadModel, selectTrainingBackend, validationCount, type CompileConfig } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
-import { baselineError } from '../compress/baseline.js';
+import { baselineError, baselineLoss } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
 import { rawInputOf } from '../compress/input-rescaling.js';
 import { resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
 import { compressionStages } from '../compress/stages.js';
-import { classLabelCompile, createCompressTrainer, tensorsOf } from '../compress/trainer.js';
-import { lineProgress, type Progress } from '../compress/progress.js';
+import { classLabelCompile, createCompressTrainer, targetCompile, tensorsOf } from '../compress/trainer.js';
+import { lineProgress, stageLines, type Progress } from '../compress/progress.js';
 import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
 import { DEFAULT_RECOVERY_SAMPLES, recoveryProbes } from '../compress/recovery-probe.js';
 import { runFile, runFileOn, type RunResult } from './run.js';
@@ -42,10 +42,16 @@ export interface CompressResult {
   /** Bytes of the file written. */
   readonly fileBytes: number;
   readonly compressionRatio: number;
-  /** The loaded model's error (percent) on the same test samples, before compression (null: no data). */
+  /** The loaded model's error (percent) on the same test samples, before compression (null: no data, or targets). */
   readonly baselineTestError: number | null;
-  /** The written file's error (percent), run by @dc/sparse-runtime (null: no data). */
+  /** The written file's error (percent), run by @dc/sparse-runtime (null: no data, or targets). */
   readonly testError: number | null;
+  /** With targets: the model's loss (`meanSquaredError` or `meanAbsoluteError`), else null. */
+  readonly loss: 'meanSquaredError' | 'meanAbsoluteError' | null;
+  /** With targets: the loaded model's mean loss on the test samples, before compression (tfjs). */
+  readonly baselineTestLoss: number | null;
+  /** With targets: the written file's mean loss on them, run by @dc/sparse-runtime. */
+  readonly testLoss: number | null;
   /** The run of the written file (samples, backend, accuracy, predicted classes). */
   readonly fileRun: RunResult | null;
   /** Where the error was measured: the test data, or the held-out validation rows. */
@@ -83,19 +89,30 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const { model, compile } = await loadModel(path, { tf });
   const outputShape = checkGraph(model, 'INVALID_MODEL').outputShape;
   const classes = outputShape.at(-1) ?? 1;
+  // Float targets (--targets) train and judge the model by its regression loss; class labels by its error.
+  const regression = o.targets !== undefined || o.testTargets !== undefined;
+  const fitCompile = (): CompileConfig => (regression ? targetCompile(compile) : classLabelCompile(compile, o.fromLogits));
+  // A loss that does not fit the labels or targets given fails before the data is read.
+  if (o.data && asked.retrain) fitCompile();
   const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
   const recorded = data.preprocessing?.preprocessing;
-  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}${data.train ? `; ${data.train.count} training samples` : ''}`);
+  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${regression ? `output [${outputShape.join(', ')}] against targets` : `${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}`}${data.train ? `; ${data.train.count} training samples` : ''}`);
 
+  if (regression && goal) {
+    throw new DcError('INVALID_OPTION', 'automatic allocation (--target-ratio, --target-bytes, --max-error-increase) measures classification error: it does not take --targets', { option: 'targets', hint: 'Give --sparsity and --bits, or compress post-training: --no-retrain --calibration inputs.npy --target-ratio x.' });
+  }
   const train = data.train ? tensorsOf(tf, data.train, model.inputShape) : undefined;
   try {
-    // The compiled loss as class-label training needs it (refused for other losses), whenever the run trains.
-    const classCompile = train ? classLabelCompile(compile, o.fromLogits) : undefined;
+    // The compiled loss as training needs it (refused when it does not fit labels or targets), whenever the run trains.
+    const classCompile = train ? fitCompile() : undefined;
     const trainer = train && classCompile
       ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: classCompile, batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
       : undefined;
-    const baselineTestError = data.testSamples ? await baselineError(tf, model, classLabelCompile(compile, o.fromLogits), data.testSamples) : null;
+    const loss = regression ? (fitCompile().loss as CompressResult['loss']) : null;
+    const baselineTestError = data.testSamples && !regression ? await baselineError(tf, model, fitCompile(), data.testSamples) : null;
+    const baselineTestLoss = data.testSamples && regression ? await baselineLoss(tf, model, fitCompile(), data.testSamples) : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
+    if (baselineTestLoss !== null) progress.log(`baseline: test ${loss} ${baselineTestLoss.toPrecision(4)} on ${data.testSamples!.count} samples`);
     const input = recorded ? { ...model, preprocessing: recorded } : model;
     // A goal needs training data (its validation split): readCompressData required --data since the run retrains.
     let planned: Awaited<ReturnType<typeof allocateSettings>> | undefined;
@@ -120,7 +137,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       .run(input, {
         ...(trainer ? { trainer } : {}),
         seed: settings.seed,
-        observers: [progress.observer],
+        observers: [regression ? stageLines(progress.log, 'validation', 'loss') : progress.observer],
       });
     const bytes = result.artifacts['encode/file']!.bytes;
     const file = resolve(o.out);
@@ -141,9 +158,9 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     } else if (data.train) {
       const keep = data.train.count - validationCount(data.train.count, settings.validationSplit);
       const size = data.train.inputs.length / data.train.count;
-      const labels = data.train.labels!;
-      const positions = data.train.positions ? { positions: data.train.positions } : {};
-      const rows = { inputs: data.train.inputs.subarray(keep * size), labels: labels.subarray((keep * labels.length) / data.train.count), ...positions, count: data.train.count - keep };
+      const tail = <T extends Int32Array | Float32Array>(a: T): T => a.subarray((keep * a.length) / data.train!.count) as T;
+      const { labels, targets, positions, targetShape } = data.train;
+      const rows = { inputs: data.train.inputs.subarray(keep * size), ...(labels ? { labels: tail(labels) } : {}), ...(positions ? { positions } : {}), ...(targets ? { targets: tail(targets), targetShape } : {}), count: data.train.count - keep };
       fileRun = await runFileOn(file, runOptions, async () => rows);
       measuredOn = 'validation';
     }
@@ -159,6 +176,9 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       compressionRatio: originalBytes / bytes.length,
       baselineTestError,
       testError: fileRun?.testError ?? null,
+      loss,
+      baselineTestLoss,
+      testLoss: loss === null || !fileRun ? null : loss === 'meanSquaredError' ? fileRun.meanSquaredError : fileRun.meanAbsoluteError,
       fileRun,
       measuredOn,
       preprocessing: data.preprocessing && recorded ? { ...data.preprocessing, recorded } : null,
@@ -181,10 +201,13 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
 
 /** The human-readable summary of {@link compressFile}. */
 export function formatCompress(r: CompressResult): string {
-  const error = r.testError === null ? 'not measured (no data)' : `${r.testError.toFixed(2)}% on ${r.fileRun!.samples.toLocaleString('en')} ${r.measuredOn} samples, run from the file by @dc/sparse-runtime (${r.fileRun!.backend})`;
+  const on = r.fileRun ? ` on ${r.fileRun.samples.toLocaleString('en')} ${r.measuredOn} samples, run from the file by @dc/sparse-runtime (${r.fileRun.backend})` : '';
+  const measured = r.loss !== null
+    ? `test ${r.loss} ${r.testLoss === null ? 'not measured (no data)' : `${r.testLoss.toPrecision(4)}${on}`}${r.baselineTestLoss === null ? '' : `; baseline ${r.baselineTestLoss.toPrecision(4)}`}`
+    : `test error ${r.testError === null ? 'not measured (no data)' : `${r.testError.toFixed(2)}%${on}`}${r.baselineTestError === null ? '' : `; baseline ${r.baselineTestError.toFixed(2)}%`}`;
   return [
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,
-    `test error ${error}${r.baselineTestError === null ? '' : `; baseline ${r.baselineTestError.toFixed(2)}%`}`,
+    measured,
     ...(r.allocation ? [`allocation (${goalWords(r.allocation)}, chosen on the validation split): ${r.allocation.layers.map((l) => `${l.layer} ${(100 * l.sparsity).toFixed(1)}% pruned, ${l.bits} bits`).join('; ')}`] : []),
     `${r.wallSeconds.toFixed(0)} s wall, ${r.cpuSeconds.toFixed(0)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
   ].join('\n');

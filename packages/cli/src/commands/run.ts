@@ -31,7 +31,10 @@ export interface RunResult {
   readonly accuracy: number | null;
   /** Wrong predictions / labels, in percent (null without labels). */
   readonly testError: number | null;
-  /** How often each class was predicted (over every position). */
+  /** With `--targets` (a model that is not a classifier): the mean squared and mean absolute error of every output value against its target (else null). */
+  readonly meanSquaredError: number | null;
+  readonly meanAbsoluteError: number | null;
+  /** How often each class was predicted (over every position; empty with targets). */
   readonly predicted: readonly number[];
   readonly preprocessing: Preprocessing | null;
   readonly milliseconds: number;
@@ -82,13 +85,23 @@ export async function runFileOn(
   const backend = await makeBackend(options);
   const session = await createSession(model, { backend });
   const t0 = performance.now();
-  const predicted = new Array<number>(classes).fill(0);
+  const targets = data.targets;
+  const predicted = new Array<number>(targets ? 0 : classes).fill(0);
   let correct = 0;
+  let [squared, absolute] = [0, 0];
   try {
     const step = options.batchSize ?? 1000;
     for (let start = 0; start < data.count; start += step) {
       const n = Math.min(step, data.count - start);
       const out = await session.predict(data.inputs.subarray(start * model.inputSize, (start + n) * model.inputSize), n);
+      if (targets) {
+        for (let i = 0, t = start * model.outputSize; i < n * model.outputSize; i++, t++) {
+          const d = out[i] - targets[t];
+          squared += d * d;
+          absolute += Math.abs(d);
+        }
+        continue;
+      }
       for (let p = 0; p < n * positions; p++) {
         let best = 0;
         for (let c = 1; c < classes; c++) if (out[p * classes + c] > out[p * classes + best]) best = c;
@@ -108,6 +121,8 @@ export async function runFileOn(
     samples: data.count,
     accuracy,
     testError: accuracy === null ? null : Math.round((1 - accuracy) * labelled) / labelled * 100,
+    meanSquaredError: targets ? squared / (data.count * model.outputSize) : null,
+    meanAbsoluteError: targets ? absolute / (data.count * model.outputSize) : null,
     predicted,
     preprocessing: preprocessing ?? null,
     milliseconds: performance.now() - t0,
@@ -118,5 +133,6 @@ export async function runFileOn(
 export function formatRun(r: RunResult): string {
   const pre = r.preprocessing ? `inputs = raw × ${r.preprocessing.scale.join('/')} + ${r.preprocessing.offset.join('/')}` : 'inputs as given (no preprocessing)';
   const head = `${r.file} on ${r.samples.toLocaleString('en')} samples (${r.backend}, ${pre}, ${Math.round(r.milliseconds)} ms)`;
+  if (r.meanSquaredError !== null) return `${head}: mean squared error ${r.meanSquaredError.toPrecision(4)}, mean absolute error ${r.meanAbsoluteError!.toPrecision(4)}`;
   return r.accuracy === null ? `${head}: predicted classes ${r.predicted.join(' ')}` : `${head}: accuracy ${(100 * r.accuracy).toFixed(2)}%, error ${r.testError!.toFixed(2)}%`;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
+import type { RNN } from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
@@ -48,7 +49,7 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
   if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
   else {
     const lstm = tf.layers.lstm({ units: reader === 'lstm' ? 16 : 8, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) });
-    lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as tf.RNN, name: 'bilstm' }));
+    lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as RNN, name: 'bilstm' }));
   }
   lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
   lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));

@@ -5,6 +5,16 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LabelledData } from '../data/labelled-data.js';
 import { tensorsOf } from './trainer.js';
 
+/** The mean loss of `model` run by tfjs on `test` (float targets: its mean squared or absolute error). */
+export async function baselineLoss(tfjs: typeof tf, model: Model, compile: CompileConfig, test: LabelledData): Promise<number> {
+  const t = tensorsOf(tfjs, test, model.inputShape);
+  try {
+    return (await createTfjsTrainer({ tf: tfjs, train: t, validation: t, compile }).evaluate(model)).loss;
+  } finally {
+    tfjs.dispose([t.xs, t.ys]);
+  }
+}
+
 /** Test error in percent (wrong / labels × 100: labels per sample, or per position) of `model` run by tfjs on `test`. */
 export async function baselineError(tfjs: typeof tf, model: Model, compile: CompileConfig, test: LabelledData): Promise<number> {
   const t = tensorsOf(tfjs, test, model.inputShape);

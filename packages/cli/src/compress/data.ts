@@ -18,9 +18,12 @@ export interface CompressDataOptions {
   readonly data?: string;
   /** Integer class labels of `.npy` training inputs. */
   readonly labels?: string;
-  /** `.npy` test inputs and labels (an IDX folder's test split is used without them). */
+  /** Float targets shaped like the output, in place of labels (a model that is not a classifier). */
+  readonly targets?: string;
+  /** `.npy` test inputs and labels or targets (an IDX folder's test split is used without them). */
   readonly testData?: string;
   readonly testLabels?: string;
+  readonly testTargets?: string;
   /** Only the first N training / test samples. */
   readonly trainLimit?: number;
   readonly testLimit?: number;
@@ -54,11 +57,14 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
     }
     return flags ? { preprocessing: { preprocessing: flags, source: 'flags' } } : {};
   }
-  const npy = extname(o.data) === '.npy';
-  if (npy && !o.labels) {
-    throw new DcError('INVALID_OPTION', `${o.data}: .npy inputs need --labels <labels.npy>`, { option: 'labels', hint: 'Save the integer class labels with np.save and pass them with --labels.' });
+  if ((o.targets || o.testTargets) && (o.labels || o.testLabels)) {
+    throw new DcError('INVALID_OPTION', 'give class labels (--labels, --test-labels) or targets (--targets, --test-targets), not both', { option: 'targets', hint: 'Labels train a classifier; targets shaped like the output train any other model by its loss.' });
   }
-  const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
+  const npy = extname(o.data) === '.npy';
+  if (npy && !o.labels && !o.targets) {
+    throw new DcError('INVALID_OPTION', `${o.data}: .npy inputs need --labels <labels.npy> or --targets <targets.npy>`, { option: 'labels', hint: 'Save the integer class labels (a classifier) or the float targets shaped like the output (any other model) with np.save and pass them with --labels or --targets.' });
+  }
+  const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.targets ? { targets: o.targets } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
   // The flags, else what a model that rescales its own input takes, else the data's default (read below).
   const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: rawInput } : undefined;
   const train = await readLabelledData(trainSource, inputShape, outputShape, chosen?.preprocessing ?? 'auto');
@@ -67,7 +73,7 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   const oneSplit = npy || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
   const testPath = o.testData ?? (oneSplit ? undefined : o.data);
   const test: DataSource | undefined = testPath
-    ? { data: testPath, split: 'test', ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
+    ? { data: testPath, split: 'test', ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testTargets ? { targets: o.testTargets } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
     : undefined;
   // The test data is checked now too (shape, labels), not after the long part.
   const testSamples = test ? await readLabelledData(test, inputShape, outputShape, preprocessing?.preprocessing) : undefined;

@@ -21,17 +21,22 @@ export interface LineProgressOptions {
 
 /** A line-based progress writing through `line`. */
 export function lineProgress(line: (text: string) => void, options: LineProgressOptions = {}): Progress {
-  const evaluationSet = options.evaluationSet ?? 'validation';
+  return { log: line, observer: stageLines(line, options.evaluationSet ?? 'validation', 'error') };
+}
+
+/**
+ * Lines for each pipeline stage's start, end and messages; the end says the held-out `error` of a
+ * classifier, or the held-out mean `loss` of a model judged by its loss (trained on targets).
+ */
+export function stageLines(line: (text: string) => void, evaluationSet: string, measure: 'error' | 'loss'): PipelineObserver {
   return {
-    log: line,
-    observer: {
-      onStageStart: (e) => line(`stage ${e.index + 1}/${e.total}: ${e.stage}`),
-      onStageEnd: (e) => {
-        const error = e.report.accuracy === undefined ? '' : `, ${evaluationSet} error ${((1 - e.report.accuracy) * 100).toFixed(2)}%`;
-        line(`  ${e.stage} done in ${e.report.seconds.toFixed(1)} s${error}`);
-      },
-      onMessage: (e) => line(`  ${e.level === 'warn' ? 'warning: ' : ''}${e.message}`),
+    onStageStart: (e) => line(`stage ${e.index + 1}/${e.total}: ${e.stage}`),
+    onStageEnd: (e) => {
+      const { accuracy, loss } = e.report;
+      const judged = measure === 'loss' ? (loss === undefined ? '' : `, ${evaluationSet} loss ${loss.toPrecision(4)}`) : accuracy === undefined ? '' : `, ${evaluationSet} error ${((1 - accuracy) * 100).toFixed(2)}%`;
+      line(`  ${e.stage} done in ${e.report.seconds.toFixed(1)} s${judged}`);
     },
+    onMessage: (e) => line(`  ${e.level === 'warn' ? 'warning: ' : ''}${e.message}`),
   };
 }
 

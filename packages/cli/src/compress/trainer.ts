@@ -17,17 +17,37 @@ import { withEpochLines, type Progress } from './progress.js';
 export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined): CompileConfig {
   const loss = compile?.loss ?? 'sparseCategoricalCrossentropy';
   if (loss !== 'categoricalCrossentropy' && loss !== 'sparseCategoricalCrossentropy') {
-    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; dc compress trains classifiers on integer class labels`, {
+    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; class labels (--labels) train classifiers`, {
       option: 'loss',
-      hint: 'Compile the model with (sparse)categoricalCrossentropy and save it again, or compress it in code with createTfjsTrainer and your own loss.',
+      hint: REGRESSION_LOSSES.includes(loss) ? 'Give its targets with --targets (and --test-targets): float arrays shaped like its output.' : 'Compile the model with (sparse)categoricalCrossentropy and save it again, or compress it in code with createTfjsTrainer and your own loss.',
     });
   }
   return { ...compile, loss: 'sparseCategoricalCrossentropy', ...(fromLogits === undefined ? {} : { fromLogits }) };
 }
 
-/** Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels int32 `[N]` (or `[N, ...positions]`). */
+/** The losses a model trains with on float targets (`--targets`). */
+export const REGRESSION_LOSSES: readonly string[] = ['meanSquaredError', 'meanAbsoluteError'];
+
+/**
+ * The compiled loss as the trainer needs it for float targets: `meanSquaredError` or
+ * `meanAbsoluteError`; a model saved without a loss trains with `meanSquaredError`. A classifier's
+ * loss is refused with a hint to give class labels.
+ */
+export function targetCompile(compile: CompileConfig | undefined): CompileConfig {
+  const loss = compile?.loss ?? 'meanSquaredError';
+  if (!REGRESSION_LOSSES.includes(loss)) {
+    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; targets (--targets) train with meanSquaredError or meanAbsoluteError`, {
+      option: 'targets',
+      hint: loss.includes('rossentropy') ? 'Give integer class labels with --labels (and --test-labels).' : 'Compile the model with meanSquaredError or meanAbsoluteError and save it again, or compress it in code with createTfjsTrainer and your own loss.',
+    });
+  }
+  return { ...compile, loss };
+}
+
+/** Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels int32 `[N]` (or `[N, ...positions]`), or float targets `[N, ...output]`. */
 export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[]): { xs: tf.Tensor; ys: tf.Tensor } {
-  return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys: tfjs.tensor(data.labels!, [data.count, ...(data.positions ?? [])], 'int32') };
+  const ys = data.targets ? tfjs.tensor(data.targets, [data.count, ...data.targetShape!], 'float32') : tfjs.tensor(data.labels!, [data.count, ...(data.positions ?? [])], 'int32');
+  return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys };
 }
 
 /** A trainer on `train` (its last `validationSplit` held out) that reports each epoch. */

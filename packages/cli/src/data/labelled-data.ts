@@ -9,6 +9,7 @@ import { DcError, sizeOfShape, type Preprocessing } from '@dc/core';
 import { readIdxFolder, type IDX_SPLITS } from './idx-set.js';
 import { isImageClassFolder, readImageClasses } from './image-classes.js';
 import { readNpy, type NumericArray } from './npy.js';
+import { readTargets } from './targets.js';
 
 /** Where the data comes from. */
 export interface DataSource {
@@ -16,6 +17,8 @@ export interface DataSource {
   readonly data: string;
   /** A `.npy` file of integer class labels (with `.npy` inputs): one per sample, or one per position of a tagger's or segmenter's output. */
   readonly labels?: string;
+  /** A `.npy` file of float targets shaped like the model's output (with `.npy` inputs; a regression model's, in place of `labels`). */
+  readonly targets?: string;
   /** Which split of an IDX folder (or of a photograph folder with `train/` and `test/`); default `test`. */
   readonly split?: keyof typeof IDX_SPLITS;
   /** Only the first `limit` samples. */
@@ -27,6 +30,9 @@ export interface LabelledData {
   readonly inputs: Float32Array;
   /** Class indices, row-major: one per sample, or `positions` of them per sample. */
   readonly labels?: Int32Array;
+  /** Float targets, row-major, `targetShape` per sample (the model's output shape), when given in place of labels. */
+  readonly targets?: Float32Array;
+  readonly targetShape?: readonly number[];
   /** The shape of a sample's labels for a model whose output is `[...positions, classes]` (a tagger's tokens, a segmenter's pixels); absent: one label per sample. */
   readonly positions?: readonly number[];
   readonly count: number;
@@ -46,7 +52,11 @@ export const BYTE_PIXELS: Preprocessing = { scale: [1 / 255], offset: [0] };
  */
 export async function readLabelledData(source: DataSource, inputShape: readonly number[], output: number | readonly number[], preprocessing: Preprocessing | 'auto' | undefined): Promise<LabelledData> {
   const [classes, positions] = typeof output === 'number' ? [output, []] : [output.at(-1) ?? 1, output.slice(0, -1)];
-  const { inputs, labels } = extname(source.data) === '.npy'
+  const npy = extname(source.data) === '.npy';
+  if (source.targets !== undefined && (source.labels !== undefined || !npy)) {
+    throw new DcError('INVALID_OPTION', `${source.targets}: targets go with .npy inputs, in place of class labels`, { option: 'targets', hint: 'Give --data inputs.npy with either --labels (a classifier) or --targets (any other model), not both.' });
+  }
+  const { inputs, labels } = npy
     ? { inputs: await readNpy(source.data), labels: source.labels ? await readNpy(source.labels) : undefined }
     : (await isImageClassFolder(source.data))
       ? await readImageClasses(source.data, source.split ?? 'test', inputShape)
@@ -64,6 +74,7 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
     inputs: preprocess(inputs, count * perSample, inputShape, used),
     ...(labels ? { labels: checkLabels(labels, total, count, classes, positions, source) } : {}),
     ...(labels && positions.length > 0 ? { positions } : {}),
+    ...(source.targets ? { targets: await readTargets(source.targets, total, count, typeof output === 'number' ? [output] : output), targetShape: typeof output === 'number' ? [output] : output } : {}),
     count,
     ...(used ? { preprocessing: used } : {}),
   };

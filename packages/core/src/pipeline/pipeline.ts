@@ -119,7 +119,7 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
   const started = performance.now();
   const root = createRandom(seed);
   const originalBytes = float32Bytes(input);
-  const baselineAccuracy = evaluate ? (await trainer!.evaluate(input)).accuracy : undefined;
+  const baseline = evaluate ? await trainer!.evaluate(input) : undefined;
   const reports: StageReport[] = [];
   let model = input;
   let bytes = originalBytes;
@@ -149,7 +149,7 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
     assertArtifactsAgree(output.model, artifacts, providers, stage.name);
     model = output.model;
     const seconds = (performance.now() - t0) / 1000;
-    const accuracy = evaluate ? (await trainer!.evaluate(model)).accuracy : undefined;
+    const evaluation = evaluate ? await trainer!.evaluate(model) : undefined;
     const report: StageReport = {
       name: stage.name,
       options: stage.options,
@@ -157,7 +157,7 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
       metrics: output.metrics ?? {},
       bytesBefore: bytes,
       bytesAfter: output.bytes ?? bytes,
-      ...(accuracy === undefined ? {} : { accuracy }),
+      ...(evaluation === undefined ? {} : { accuracy: evaluation.accuracy, loss: evaluation.loss }),
     };
     bytes = report.bytesAfter;
     reports.push(report);
@@ -170,7 +170,7 @@ async function runStages(stages: readonly Stage[], input: Model, options: Pipeli
     report: {
       seed,
       originalBytes,
-      ...(baselineAccuracy === undefined ? {} : { baselineAccuracy }),
+      ...(baseline === undefined ? {} : { baselineAccuracy: baseline.accuracy, baselineLoss: baseline.loss }),
       stages: reports,
       seconds: (performance.now() - started) / 1000,
       ...(trainer ? { backend: trainer.backend } : {}),

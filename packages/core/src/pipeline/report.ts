@@ -12,6 +12,8 @@ export interface StageReport {
   readonly bytesAfter: number;
   /** Held-out accuracy of the stage's output model, when the run evaluates. */
   readonly accuracy?: number;
+  /** Held-out mean loss of the stage's output model, when the run evaluates (what a regression model is judged by). */
+  readonly loss?: number;
 }
 
 /** The report of a whole pipeline run. */
@@ -21,6 +23,8 @@ export interface PipelineReport {
   readonly originalBytes: number;
   /** Accuracy of the input model, when the run evaluates. */
   readonly baselineAccuracy?: number;
+  /** Mean held-out loss of the input model, when the run evaluates. */
+  readonly baselineLoss?: number;
   readonly stages: readonly StageReport[];
   readonly seconds: number;
   /** The training backend, when a trainer was given. */

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRandom } from '@dc/core';
+import { selectTrainingBackend } from '@dc/core/tfjs';
+import { dump } from 'npyjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dc } from '../run-dc.test-support.js';
+import { savedModel } from './conv-fixture.test-support.js';
+
+const [STEPS, FEATURES] = [12, 2];
+
+/** `n` windows of two noisy sines of a random frequency and phase, `[STEPS, FEATURES]` each. */
+function windows(n: number, seed: number): Float32Array {
+  const random = createRandom(seed);
+  const xs = new Float32Array(n * STEPS * FEATURES);
+  for (let i = 0; i < n; i++) {
+    const [frequency, phase] = [0.3 + 0.4 * random.next(), 6.28 * random.next()];
+    for (let t = 0; t < STEPS; t++) {
+      for (let f = 0; f < FEATURES; f++) xs[(i * STEPS + t) * FEATURES + f] = Math.sin(frequency * (f + 1) * t + phase) + 0.05 * (random.next() - 0.5);
+    }
+  }
+  return xs;
+}
+
+/** A user's sequence autoencoder (an anomaly detector's shape): LSTM encoder → RepeatVector → LSTM decoder → TimeDistributed(Dense), trained with meanSquaredError. */
+async function savedAutoencoder(dir: string, xs: Float32Array): Promise<string> {
+  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
+  const lm = tf.sequential({ name: 'sequence-autoencoder' });
+  const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }) });
+  lm.add(tf.layers.lstm({ inputShape: [STEPS, FEATURES], units: 16, name: 'encode', ...init(1) }));
+  lm.add(tf.layers.repeatVector({ n: STEPS, name: 'repeat' }));
+  lm.add(tf.layers.lstm({ units: 16, returnSequences: true, name: 'decode', ...init(3) }));
+  lm.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: FEATURES, kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }), name: 'reconstruct' }));
+  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
+  const x = tf.tensor3d(xs, [xs.length / (STEPS * FEATURES), STEPS, FEATURES]);
+  await lm.fit(x, x, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
+  x.dispose();
+  const saved = await savedModel(lm, dir);
+  restore();
+  // Its loss recorded as tensorflowjs_converter records a compiled Keras model's (tfjs's own save leaves it out).
+  const json = JSON.parse(readFileSync(saved, 'utf8'));
+  writeFileSync(saved, JSON.stringify({ ...json, trainingConfig: { loss: 'mean_squared_error', metrics: [] } }));
+  return saved;
+}
+
+describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistributed Dense) retrained on float targets: its own inputs', () => {
+  let dir: string;
+  let modelJson: string;
+  const npy = (name: string) => join(dir, `${name}.npy`);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dc-regression-'));
+    const [train, test] = [windows(600, 1), windows(200, 2)];
+    for (const [name, xs] of [['train', train], ['test', test]] as const) writeFileSync(npy(name), Buffer.from(dump(xs, [xs.length / (STEPS * FEATURES), STEPS, FEATURES])));
+    modelJson = await savedAutoencoder(join(dir, 'model'), train);
+  }, 180_000);
+
+  it('prunes, retrains on the targets by the model\'s loss, clusters and writes it; the file reconstructs the test windows about as well, and dc run --targets measures the same loss', async () => {
+    const out = join(dir, 'autoencoder.dcm');
+    const settings = ['--sparsity', '0.3', '--bits', '6', '--prune-epochs', '20', '--prune-lr', '0.003', '--cluster-epochs', '5', '--cluster-lr', '0.001'];
+    const r = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('train'), '--test-data', npy('test'), '--test-targets', npy('test'), '-o', out, ...settings, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    // A small model (13 KB of float32): the file's fixed costs weigh.
+    expect(result.fileBytes * 4).toBeLessThan(result.originalBytes);
+    expect([result.loss, result.testError, result.baselineTestError]).toEqual(['meanSquaredError', null, null]);
+    // The stage lines judge it by its loss, not by a classification error.
+    expect(r.stderr).toMatch(/dc:cluster done in [\d.]+ s, validation loss [\d.e-]+/);
+    expect(result.baselineTestLoss).toBeLessThan(0.1);
+    expect(result.testLoss).toBeLessThan(result.baselineTestLoss * 1.25);
+    const run = JSON.parse((await dc('run', out, '--data', npy('test'), '--targets', npy('test'), '--json')).stdout);
+    expect(run.meanSquaredError).toBeCloseTo(result.testLoss, 10);
+    expect([run.samples, run.accuracy, run.predicted]).toEqual([200, null, []]);
+  }, 300_000);
+
+  it('says what it needs: class labels for a model compiled with meanSquaredError, targets of the wrong shape, targets with an allocation goal', async () => {
+    const out = join(dir, 'refused.dcm');
+    const labels = await dc('compress', modelJson, '--data', npy('train'), '--labels', npy('train'), '-o', out);
+    expect(labels.stderr).toMatch(/INVALID_OPTION: the model was compiled with loss meanSquaredError; class labels \(--labels\) train classifiers[\s\S]*--targets/);
+    writeFileSync(npy('flat'), Buffer.from(dump(windows(600, 1).subarray(0, 600 * STEPS), [600, STEPS])));
+    const shape = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('flat'), '-o', out);
+    expect(shape.stderr).toMatch(/DATA_MISMATCH: .*flat\.npy: targets of shape \[600, 12\] for 600 samples of a model whose output is \[12, 2\]/);
+    const goal = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('train'), '--target-ratio', '10', '-o', out);
+    expect(goal.stderr).toMatch(/INVALID_OPTION: automatic allocation/);
+    expect([labels.code, shape.code, goal.code]).toEqual([1, 1, 1]);
+  }, 120_000);
+});
