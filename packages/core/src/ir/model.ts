@@ -237,13 +237,18 @@ export interface ActivationConfig {
   readonly axis?: number;
 }
 
-/** Identity at inference: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout. */
+/**
+ * Identity at inference: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout,
+ * and `masking` (op set 3): tfjs's `Masking` layer with `maskValue` 0, whose output equals its input
+ * (the steps it masks are zeros already) and whose mask the recurrent nodes it reaches take as their
+ * mask input (`RecurrentConfig.maskValue`).
+ */
 export interface DropoutConfig {
   readonly kind: 'dropout';
-  /** The drop rate (the standard deviation for `gaussianNoise`). */
+  /** The drop rate (the standard deviation for `gaussianNoise`; 0 for `masking`). */
   readonly rate: number;
   /** Which training-time noise it was; default `dropout`. */
-  readonly variant?: 'dropout' | 'spatialDropout1d' | 'gaussianNoise' | 'gaussianDropout' | 'alphaDropout';
+  readonly variant?: 'dropout' | 'spatialDropout1d' | 'gaussianNoise' | 'gaussianDropout' | 'alphaDropout' | 'masking';
 }
 
 /**

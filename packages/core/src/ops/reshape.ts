@@ -48,7 +48,7 @@ export const permuteOp = defineOp<'permute'>({
   params: () => ({}),
 });
 
-const VARIANTS = ['dropout', 'spatialDropout1d', 'gaussianNoise', 'gaussianDropout', 'alphaDropout'] as const;
+const VARIANTS = ['dropout', 'spatialDropout1d', 'gaussianNoise', 'gaussianDropout', 'alphaDropout', 'masking'] as const;
 
 export const dropoutOp = defineOp<'dropout'>({
   kind: 'dropout',
@@ -58,6 +58,7 @@ export const dropoutOp = defineOp<'dropout'>({
     const rate = r.num('rate', 0, 1e6);
     const variant = r.has('variant') ? r.oneOf('variant', VARIANTS) : undefined;
     if (variant !== 'gaussianNoise' && rate >= 1) r.fail('must be below 1', 'rate');
+    if (variant === 'masking' && rate !== 0) r.fail('must be 0 for masking', 'rate');
     return variant === undefined ? { kind: 'dropout', rate } : { kind: 'dropout', rate, variant };
   },
   outputShape: (_c, [input]) => input,

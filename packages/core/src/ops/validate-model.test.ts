@@ -4,6 +4,7 @@ import { thrownErrorCode } from '../testing/error-code.js';
 import { tinyConvModel, tinyGraphModel } from '../testing/fixtures.js';
 import { withRandomParams } from '../testing/random-params.js';
 import { checkGraph } from './check-graph.js';
+import { requiredOpset } from './opset.js';
 import { validateModel } from './validate-model.js';
 
 /** `tinyConvModel` with the config of layer `i` replaced (params refilled to fit). */
@@ -98,5 +99,13 @@ describe('the op table through validateModel', () => {
       { name: 'flat', config: { kind: 'reshape', targetShape: [-1] } },
     ] });
     expect(validateModel(m).outputShape).toEqual([2 * 7 * 5]);
+  });
+
+  it('says which op set a topology needs: a masking dropout needs op set 3, other dropout variants 2; masking keeps rate 0', () => {
+    const dropout = (variant: 'masking' | 'alphaDropout', rate = 0) => ({ layers: [{ name: 'd', config: { kind: 'dropout', rate, variant } as LayerConfig }] });
+    expect([requiredOpset(dropout('masking')), requiredOpset(dropout('alphaDropout', 0.1))]).toEqual([3, 2]);
+    const masking = (rate: number) => withRandomParams({ name: 'm', inputShape: [4, 2], layers: [{ name: 'mask', config: { kind: 'dropout', rate, variant: 'masking' } }] }, 1);
+    expect(validateModel(masking(0)).outputShape).toEqual([4, 2]);
+    expect(thrownErrorCode(() => validateModel(masking(0.5)))).toBe('INVALID_MODEL');
   });
 });

@@ -66,7 +66,7 @@ function masksOf(order: readonly TfLayer[], inputName: string): Map<string, stri
   return traceMasks(
     order.map((l) => ({ name: l.name, inputs: inboundNames(l, inputName), role: maskRole(l) })),
     (name, why) => {
-      throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${classOf.get(name)}): ${why}`, { tensor: name, hint: 'Masks (Embedding maskZero) reach recurrent layers through Dense, dropout, activation, normalization and TimeDistributed layers, and recurrent layers with returnSequences.' });
+      throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${classOf.get(name)}): ${why}`, { tensor: name, hint: 'Masks (Embedding maskZero, Masking) reach recurrent layers through Dense, dropout, activation, normalization and TimeDistributed layers, and recurrent layers with returnSequences.' });
     },
   );
 }

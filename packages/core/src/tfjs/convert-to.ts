@@ -41,14 +41,14 @@ function tfjsInputs(model: Model, i: number): readonly string[] {
 function cannotExpress(node: string, why: string): never {
   throw new DcError('UNSUPPORTED_LAYER', `node "${node}": its mask cannot be expressed as tfjs mask propagation: ${why}`, {
     tensor: node,
-    hint: 'tfjs computes a recurrent layer\'s mask from an Embedding with maskZero (maskValue 0, the Embedding\'s input as the mask source) through single-input layers to the recurrent layer.',
+    hint: 'tfjs computes a recurrent layer\'s mask from an Embedding with maskZero or a Masking layer (maskValue 0, its input as the mask source) through single-input layers to the recurrent layer.',
   });
 }
 
 /**
  * Makes tfjs hand each masked recurrent node the mask of its IR mask edge, and nothing else: walks
- * from the node back along first inputs to an `embedding` with `maskZero` reading the mask source,
- * lets every layer on the way carry the mask (`supportsMasking`: a position-wise Dense's reshapes
+ * from the node back along first inputs to an `embedding` with `maskZero` (or a `masking` dropout)
+ * reading the mask source, lets every layer on the way carry the mask (`supportsMasking`: a position-wise Dense's reshapes
  * and 1×1 convolution, say; none of them reads it), then traces tfjs's masks (`masks.ts`) and
  * checks they are the IR's. Throws `UNSUPPORTED_LAYER` naming the node otherwise.
  */
@@ -57,12 +57,13 @@ function planMasks(model: Model, layers: tf.layers.Layer[]): void {
   model.layers.forEach((node, i) => {
     const c = node.config;
     if (c.kind !== 'recurrent' || c.maskValue === undefined) return;
-    if (c.maskValue !== 0) cannotExpress(node.name, `maskValue ${c.maskValue}: tfjs masks id 0 only (Embedding maskZero)`);
+    if (c.maskValue !== 0) cannotExpress(node.name, `maskValue ${c.maskValue}: tfjs masks zeros only here (Embedding maskZero, Masking with maskValue 0)`);
     const source = inputsOf(model, i)[1];
     for (let at = index.get(inputsOf(model, i)[0]); ; at = index.get(inputsOf(model, at)[0])) {
-      if (at === undefined) cannotExpress(node.name, `no Embedding with maskZero reading "${source}" precedes it`);
+      if (at === undefined) cannotExpress(node.name, `no Embedding with maskZero or Masking layer reading "${source}" precedes it`);
       const on = model.layers[at];
       if (on.config.kind === 'embedding' && on.config.maskZero === true && inputsOf(model, at)[0] === source) break;
+      if (on.config.kind === 'dropout' && on.config.variant === 'masking' && inputsOf(model, at)[0] === source) break;
       if (tfjsInputs(model, at).length !== 1) cannotExpress(node.name, `"${on.name}" (${on.config.kind}) lies between it and its Embedding and has several inputs`);
       if (on.config.kind === 'embedding') cannotExpress(node.name, `"${on.name}" reads other ids or has no maskZero`);
       if (on.config.kind !== 'recurrent') layers[at].supportsMasking = true;
@@ -151,6 +152,7 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
         case 'gaussianNoise': return tfjs.layers.gaussianNoise({ name, stddev: c.rate });
         case 'gaussianDropout': return tfjs.layers.gaussianDropout({ name, rate: c.rate });
         case 'alphaDropout': return tfjs.layers.alphaDropout({ name, rate: c.rate });
+        case 'masking': return tfjs.layers.masking({ name, maskValue: 0 });
         default: return tfjs.layers.dropout({ name, rate: c.rate });
       }
     case 'rescale': return tfjs.layers.rescaling({ name, scale: c.scale, offset: c.offset });

@@ -21,6 +21,7 @@ export const SUPPORTED_CLASSES = [
   ...ONE_D_CLASSES,
   'TimeDistributed',
   'RepeatVector',
+  'Masking',
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -185,6 +186,10 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [{ kind: 'dropout', rate: c.rate as number, variant: 'gaussianDropout' }];
     case 'AlphaDropout':
       return [{ kind: 'dropout', rate: c.rate as number, variant: 'alphaDropout' }];
+    case 'Masking':
+      // Its mask reaches recurrent layers as their mask input (masks.ts); with maskValue 0 its output is its input.
+      if ((c.maskValue ?? 0) !== 0) unsupported(name, cls, `maskValue ${JSON.stringify(c.maskValue)}: only 0 is supported (its output then equals its input); pad with zeros`);
+      return [{ kind: 'dropout', rate: 0, variant: 'masking' }];
     case 'Add': return [{ kind: 'add' }];
     case 'Subtract': return [{ kind: 'subtract' }];
     case 'Multiply': return [{ kind: 'multiply' }];

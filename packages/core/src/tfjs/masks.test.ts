@@ -51,7 +51,47 @@ function errorOf(f: () => unknown): unknown {
   return undefined;
 }
 
+/** A sensor-series classifier over variable-length recordings padded with zero steps: Masking → LSTM (every step) → GRU → softmax. */
+function paddedSeries(steps = 6): tf.LayersModel {
+  const series = tf.input({ shape: [steps, 2], name: 'series' });
+  let x = tf.layers.masking({ maskValue: 0, name: 'mask' }).apply(series) as Sym;
+  x = tf.layers.lstm({ units: 5, returnSequences: true, name: 'lstm', ...init }).apply(x) as Sym;
+  x = tf.layers.gru({ units: 4, goBackwards: true, name: 'gru', ...init }).apply(x) as Sym;
+  const out = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }).apply(x) as Sym;
+  return tf.model({ inputs: series, outputs: out, name: 'padded-series' });
+}
+
 describe('Embedding maskZero and masked recurrent layers', () => {
+  it('a Masking layer (maskValue 0) is an identity node whose input masks the recurrent layers it reaches: round trip with identical predictions on padded recordings; another maskValue is refused by name', () => {
+    const original = paddedSeries();
+    const ir = fromLayersModel(original);
+    expect(ir.layers.map((l) => [l.name, l.inputs, l.config.kind === 'recurrent' ? l.config.maskValue : l.config.kind === 'dropout' ? l.config.variant : undefined])).toEqual([
+      ['mask', ['series'], 'masking'],
+      ['lstm', ['mask', 'series'], 0],
+      ['gru', ['lstm', 'series'], 0],
+      ['head', ['gru'], undefined],
+    ]);
+    const rebuilt = toLayersModel(ir, tf);
+    expect(rebuilt.getLayer('mask').getClassName()).toBe('Masking');
+    // Recordings of 6, 4, 2 and 0 steps (zero steps at the end), and one with a zero step inside.
+    const x = tf.tensor3d([
+      [[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1], [1, 1], [0.2, 0.4]],
+      [[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1], [0, 0], [0, 0]],
+      [[1, 0], [0, 3], [0, 0], [0, 0], [0, 0], [0, 0]],
+      [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]],
+      [[0.5, -1], [0, 0], [0.3, 0.1], [-2, 1], [0, 0], [0, 0]],
+    ]);
+    const expected = predictions(original, x);
+    expect(predictions(rebuilt, x)).toEqual(expected);
+    // The padding is skipped: 4 steps padded to 6 predict as the 4 steps alone.
+    const four = paddedSeries(4);
+    four.setWeights(original.getWeights());
+    const alone = predictions(four, tf.tensor3d([[[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1]]]));
+    expect(Array.from(alone, (v, i) => Math.abs(v - expected[3 + i]) < 1e-6)).toEqual([true, true, true]);
+    const error = errorOf(() => fromLayersModel(tf.sequential({ layers: [tf.layers.masking({ maskValue: -1, inputShape: [6, 2], name: 'pad' }), tf.layers.lstm({ units: 2 })] })));
+    expect(isDcError(error) && [error.code, error.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"pad" (Masking): maskValue -1: only 0 is supported')]);
+  });
+
   it('a padded-text model converts with the ids as each recurrent node\'s mask input and round-trips with identical weights and predictions', () => {
     const original = paddedText();
     const ir = fromLayersModel(original);

@@ -2,7 +2,8 @@
  * Masks as tfjs 4.22 computes them when a model runs (`predict`, `fit`, `evaluate`: its
  * `execute()`), traced over a graph so both converters agree with it:
  *
- * - `Embedding({maskZero: true})` makes a mask, `notEqual(ids, 0)` on its raw input.
+ * - `Embedding({maskZero: true})` makes a mask, `notEqual(ids, 0)` on its raw input; `Masking`
+ *   (maskValue 0) makes one from its input too, a step masked when all its features are 0.
  * - A layer with `supportsMasking` (Dense, Dropout and the noise layers, Activation, ReLU, batch
  *   and layer normalisation, TimeDistributed) carries its input's mask to its output; a recurrent
  *   layer or `Bidirectional` only with `returnSequences`. Any other layer (Conv1D, pooling,
@@ -42,6 +43,7 @@ export function maskRole(layer: tf.layers.Layer): MaskRole {
   const cls = layer.getClassName();
   const config = layer.getConfig() as { returnSequences?: boolean; layer?: { className?: string } };
   if (cls === 'Embedding') return layer.supportsMasking ? { kind: 'source' } : { kind: 'drop' };
+  if (cls === 'Masking') return { kind: 'source' };
   if (RECURRENT_CLASSES.includes(cls)) return { kind: 'recurrent', returnSequences: config.returnSequences === true };
   if (MERGE_CLASSES.includes(cls)) return { kind: 'merge' };
   // TimeDistributed hands its kwargs (the mask too) to the layer it wraps.

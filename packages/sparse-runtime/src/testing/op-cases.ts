@@ -260,6 +260,22 @@ function maskedRecurrents(): CompressedModel {
   return finish('masked-recurrents', g, 24);
 }
 
+/**
+ * Recurrent layers masked by a `Masking` layer (a `masking` dropout): a recording of 6 steps whose
+ * value `relu(7x − 5)` is 0 for most steps, projected without bias to 3 features (so a zero step is
+ * all zeros), masked, then an LSTM (every step) and a GRU read backwards.
+ */
+function maskingLayerRecurrents(): CompressedModel {
+  const g = new GraphBuilder([6, 1]);
+  const level = g.add('level', { kind: 'activation', activation: 'relu' }, [g.add('scale', { kind: 'rescale', scale: 7, offset: -5 }, ['input'])]);
+  const wide = g.add('wide', { kind: 'reshape', targetShape: [1, 6, 1] }, [level]);
+  const features = g.add('features', { kind: 'reshape', targetShape: [6, 3] }, [g.add('project', { kind: 'conv2d', filters: 3, ...same(1), activation: 'linear', useBias: false }, [wide])]);
+  const masked = g.add('mask', { kind: 'dropout', rate: 0, variant: 'masking' }, [features]);
+  const lstm = g.add('lstm', { kind: 'recurrent', cell: 'lstm', units: 4, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true, maskValue: 0 }, [masked, features]);
+  g.add('gru', { kind: 'recurrent', cell: 'gru', units: 3, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false, goBackwards: true, maskValue: 0 }, [lstm, features]);
+  return finish('masking-layer-recurrents', g, 25);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -277,5 +293,6 @@ export function opCases(): OpCase[] {
     { name: 'op: recurrent layers', model: recurrents },
     { name: 'op: backward and bidirectional recurrent layers', model: bidirectionals },
     { name: 'op: masked recurrent layers (Embedding maskZero)', model: maskedRecurrents },
+    { name: 'op: recurrent layers masked by a Masking layer', model: maskingLayerRecurrents },
   ];
 }

@@ -40,7 +40,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   activation: ['Activation', 'ReLU', 'LeakyReLU', 'Softmax'],
   rescale: ['Rescaling'],
   upSampling2d: ['UpSampling2D'],
-  dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'],
+  dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Masking'],
   add: ['Add'],
   subtract: ['Subtract'],
   multiply: ['Multiply'],
