@@ -91,7 +91,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const classes = outputShape.at(-1) ?? 1;
   // Float targets (--targets) train and judge the model by its regression loss; class labels by its error.
   const regression = o.targets !== undefined || o.testTargets !== undefined;
-  const fitCompile = (): CompileConfig => (regression ? targetCompile(compile) : classLabelCompile(compile, o.fromLogits));
+  const fitCompile = (): CompileConfig => (regression ? targetCompile(compile) : classLabelCompile(compile, o.fromLogits, classes));
   // A loss that does not fit the labels or targets given fails before the data is read.
   if (o.data && asked.retrain) fitCompile();
   const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
@@ -101,7 +101,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   if (regression && goal) {
     throw new DcError('INVALID_OPTION', 'automatic allocation (--target-ratio, --target-bytes, --max-error-increase) measures classification error: it does not take --targets', { option: 'targets', hint: 'Give --sparsity and --bits, or compress post-training: --no-retrain --calibration inputs.npy --target-ratio x.' });
   }
-  const train = data.train ? tensorsOf(tf, data.train, model.inputShape) : undefined;
+  const train = data.train ? tensorsOf(tf, data.train, model.inputShape, !regression && classes === 1 ? 'float32' : 'int32') : undefined;
   try {
     // The compiled loss as training needs it (refused when it does not fit labels or targets), whenever the run trains.
     const classCompile = train ? fitCompile() : undefined;

@@ -78,9 +78,11 @@ export async function runFileOn(
   const flags = pixelScaleOf(options, { scale: 1, offset: 0 });
   checkPixelScale({ name: model.compressed.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' }, flags);
   const preprocessing: Preprocessing | undefined = flags ?? recorded;
-  const classes = model.outputShape.at(-1) ?? 1;
-  // One prediction per position of every output axis but the last.
-  const positions = model.outputSize / classes;
+  const units = model.outputShape.at(-1) ?? 1;
+  // One prediction per position of every output axis but the last; one unit is a binary classifier.
+  const positions = model.outputSize / units;
+  const classes = units === 1 ? 2 : units;
+  const threshold = binaryThreshold(model);
   const data = await read(model, preprocessing);
   const backend = await makeBackend(options);
   const session = await createSession(model, { backend });
@@ -104,7 +106,8 @@ export async function runFileOn(
       }
       for (let p = 0; p < n * positions; p++) {
         let best = 0;
-        for (let c = 1; c < classes; c++) if (out[p * classes + c] > out[p * classes + best]) best = c;
+        if (units === 1) best = out[p] > threshold ? 1 : 0;
+        else for (let c = 1; c < classes; c++) if (out[p * classes + c] > out[p * classes + best]) best = c;
         predicted[best]++;
         if (data.labels && data.labels[start * positions + p] === best) correct++;
       }
@@ -127,6 +130,15 @@ export async function runFileOn(
     preprocessing: preprocessing ?? null,
     milliseconds: performance.now() - t0,
   };
+}
+
+/**
+ * A binary classifier's decision threshold on its one output unit: 0 on logits (a linear head) or
+ * a tanh, else 0.5 (a sigmoid's probability), as Keras' binary accuracy reads them.
+ */
+function binaryThreshold(model: LoadedModel): number {
+  const head = model.compressed.layers.at(-1)?.config as { activation?: string } | undefined;
+  return head?.activation === 'linear' || head?.activation === 'tanh' ? 0 : 0.5;
 }
 
 /** The human-readable line of {@link runFile}. */

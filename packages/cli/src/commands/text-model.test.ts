@@ -42,7 +42,7 @@ function reviews(n: number, seed: number): { xs: Float32Array; ys: Int32Array } 
  * LSTM) → Dense → Dense. On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
  * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
  */
-async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean'): Promise<string> {
+async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean', head: 'softmax' | 'sigmoid' = 'softmax'): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
   const lm = tf.sequential({ name: 'sentiment' });
   lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
@@ -52,8 +52,9 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
     lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as RNN, name: 'bilstm' }));
   }
   lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  // tfjs's own sentiment example ends in one sigmoid unit trained with binaryCrossentropy.
+  lm.add(tf.layers.dense({ units: head === 'softmax' ? 2 : 1, activation: head, name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+  lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: head === 'softmax' ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy', metrics: ['accuracy'] });
   const n = train.ys.length;
   const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
   await lm.fit(xs, ys, { epochs: reader === 'mean' ? 30 : 13, batchSize: 32, shuffle: false, verbose: 0 });
@@ -163,6 +164,19 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const planned = await compress(modelJson, join(dir, 'sentiment-lstm-post.dcm'), 'no-retrain');
     expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['lstm/kernel', 'lstm/recurrentKernel']));
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
+  }, 300_000);
+
+  it('compresses a binary classifier (one sigmoid unit, as tfjs\'s sentiment example) retrained on 0/1 labels with binaryCrossentropy; dc run thresholds its probability at 0.5', async () => {
+    const modelJson = await savedSentimentNet(join(dir, 'sigmoid-model'), reviews(1200, 1), 'mean', 'sigmoid');
+    const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
+    const result = await compress(modelJson, join(dir, 'sentiment-sigmoid.dcm'), settings);
+    expect(result.baselineTestError).toBeLessThanOrEqual(5);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const run = JSON.parse((await dc('run', join(dir, 'sentiment-sigmoid.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    // Both classes predicted, as many of each as the labels roughly (the test reviews alternate).
+    expect(run.predicted).toHaveLength(2);
+    expect(Math.min(...run.predicted)).toBeGreaterThan(150);
+    expect([run.samples, run.testError]).toEqual([400, result.testError]);
   }, 300_000);
 
   it('compresses a Bidirectional LSTM reader post-training within the budget on its calibration reviews (the planner substitutes both passes of the stacked weights it measures)', async () => {

@@ -17,7 +17,7 @@ export async function baselineLoss(tfjs: typeof tf, model: Model, compile: Compi
 
 /** Test error in percent (wrong / labels × 100: labels per sample, or per position) of `model` run by tfjs on `test`. */
 export async function baselineError(tfjs: typeof tf, model: Model, compile: CompileConfig, test: LabelledData): Promise<number> {
-  const t = tensorsOf(tfjs, test, model.inputShape);
+  const t = tensorsOf(tfjs, test, model.inputShape, compile.loss === 'binaryCrossentropy' ? 'float32' : 'int32');
   try {
     const { accuracy } = await createTfjsTrainer({ tf: tfjs, train: t, validation: t, compile }).evaluate(model);
     const labelled = test.labels!.length;

@@ -12,17 +12,21 @@ import { withEpochLines, type Progress } from './progress.js';
 /**
  * The compiled loss as the trainer needs it for integer class labels: `categoricalCrossentropy`
  * becomes `sparseCategoricalCrossentropy` (the same loss on one-hot rows of the labels); a model
- * saved without a loss trains with `sparseCategoricalCrossentropy`. Other losses are refused.
+ * saved without a loss trains with `sparseCategoricalCrossentropy`. A binary classifier (one output
+ * unit, `classes` 1: labels 0 and 1) trains with `binaryCrossentropy`, its own or by default. Other
+ * losses are refused.
  */
-export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined): CompileConfig {
+export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined, classes = 2): CompileConfig {
+  const given = fromLogits === undefined ? {} : { fromLogits };
+  if (classes === 1 && (compile?.loss === undefined || compile.loss === 'binaryCrossentropy')) return { ...compile, loss: 'binaryCrossentropy', ...given };
   const loss = compile?.loss ?? 'sparseCategoricalCrossentropy';
   if (loss !== 'categoricalCrossentropy' && loss !== 'sparseCategoricalCrossentropy') {
     throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; class labels (--labels) train classifiers`, {
       option: 'loss',
-      hint: REGRESSION_LOSSES.includes(loss) ? 'Give its targets with --targets (and --test-targets): float arrays shaped like its output.' : 'Compile the model with (sparse)categoricalCrossentropy and save it again, or compress it in code with createTfjsTrainer and your own loss.',
+      hint: REGRESSION_LOSSES.includes(loss) ? 'Give its targets with --targets (and --test-targets): float arrays shaped like its output.' : 'Compile the model with (sparse)categoricalCrossentropy (binaryCrossentropy for one output unit) and save it again, or compress it in code with createTfjsTrainer and your own loss.',
     });
   }
-  return { ...compile, loss: 'sparseCategoricalCrossentropy', ...(fromLogits === undefined ? {} : { fromLogits }) };
+  return { ...compile, loss: 'sparseCategoricalCrossentropy', ...given };
 }
 
 /** The losses a model trains with on float targets (`--targets`). */
@@ -44,9 +48,13 @@ export function targetCompile(compile: CompileConfig | undefined): CompileConfig
   return { ...compile, loss };
 }
 
-/** Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels int32 `[N]` (or `[N, ...positions]`), or float targets `[N, ...output]`. */
-export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[]): { xs: tf.Tensor; ys: tf.Tensor } {
-  const ys = data.targets ? tfjs.tensor(data.targets, [data.count, ...data.targetShape!], 'float32') : tfjs.tensor(data.labels!, [data.count, ...(data.positions ?? [])], 'int32');
+/**
+ * Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels `[N]` (or `[N, ...positions]`;
+ * int32 class indices, or float32 0/1 for a binary classifier's `binaryCrossentropy`), or float
+ * targets `[N, ...output]`.
+ */
+export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[], labels: 'int32' | 'float32' = 'int32'): { xs: tf.Tensor; ys: tf.Tensor } {
+  const ys = data.targets ? tfjs.tensor(data.targets, [data.count, ...data.targetShape!], 'float32') : tfjs.tensor(data.labels!, [data.count, ...(data.positions ?? [])], labels);
   return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys };
 }
 

@@ -104,11 +104,13 @@ function checkLabels(labels: NumericArray, total: number, count: number, classes
     });
   }
   const out = new Int32Array(count * perSample);
+  // One output unit is a binary classifier (a sigmoid): labels 0 and 1.
+  const below = Math.max(classes, 2);
   for (let i = 0; i < out.length; i++) {
     const v = Number(labels.values[i]);
-    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+    if (!Number.isInteger(v) || v < 0 || v >= below) {
       const at = perSample === 1 ? `sample ${i}` : `sample ${Math.floor(i / perSample)}, position ${i % perSample}`;
-      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of ${at} is not a class index below the model's ${classes} outputs`, { hint: 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
+      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of ${at} is not a class index below ${below}${classes === 1 ? ' (one output unit: a binary classifier, labels 0 and 1)' : ` (the model's ${classes} outputs)`}`, { hint: 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
     }
     out[i] = v;
   }
