@@ -46,8 +46,8 @@ export interface CompressResult {
   readonly baselineTestError: number | null;
   /** The written file's error (percent), run by @dc/sparse-runtime (null: no data, or targets). */
   readonly testError: number | null;
-  /** With targets: the model's loss (`meanSquaredError` or `meanAbsoluteError`), else null. */
-  readonly loss: 'meanSquaredError' | 'meanAbsoluteError' | null;
+  /** With targets: the model's loss (`meanSquaredError`, `meanAbsoluteError` or a multi-label classifier's `binaryCrossentropy`), else null. */
+  readonly loss: 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | null;
   /** With targets: the loaded model's mean loss on the test samples, before compression (tfjs). */
   readonly baselineTestLoss: number | null;
   /** With targets: the written file's mean loss on them, run by @dc/sparse-runtime. */
@@ -91,7 +91,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const classes = outputShape.at(-1) ?? 1;
   // Float targets (--targets) train and judge the model by its regression loss; class labels by its error.
   const regression = o.targets !== undefined || o.testTargets !== undefined;
-  const fitCompile = (): CompileConfig => (regression ? targetCompile(compile) : classLabelCompile(compile, o.fromLogits, classes));
+  const fitCompile = (): CompileConfig => (regression ? targetCompile(compile, o.fromLogits) : classLabelCompile(compile, o.fromLogits, classes));
   // A loss that does not fit the labels or targets given fails before the data is read.
   if (o.data && asked.retrain) fitCompile();
   const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
@@ -109,7 +109,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: classCompile, batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
       : undefined;
     const loss = regression ? (fitCompile().loss as CompressResult['loss']) : null;
-    const baselineTestError = data.testSamples && !regression ? await baselineError(tf, model, fitCompile(), data.testSamples) : null;
+    // A multi-label classifier (targets by binaryCrossentropy) has an error too: the share of its labels wrong.
+    const baselineTestError = data.testSamples && (!regression || loss === 'binaryCrossentropy') ? await baselineError(tf, model, fitCompile(), data.testSamples) : null;
     const baselineTestLoss = data.testSamples && regression ? await baselineLoss(tf, model, fitCompile(), data.testSamples) : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
     if (baselineTestLoss !== null) progress.log(`baseline: test ${loss} ${baselineTestLoss.toPrecision(4)} on ${data.testSamples!.count} samples`);
@@ -175,10 +176,10 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       fileBytes: bytes.length,
       compressionRatio: originalBytes / bytes.length,
       baselineTestError,
-      testError: fileRun?.testError ?? null,
+      testError: (loss === 'binaryCrossentropy' ? fileRun?.targets?.binaryError : fileRun?.testError) ?? null,
       loss,
       baselineTestLoss,
-      testLoss: loss === null || !fileRun ? null : loss === 'meanSquaredError' ? fileRun.meanSquaredError : fileRun.meanAbsoluteError,
+      testLoss: loss === null || !fileRun?.targets ? null : loss === 'meanSquaredError' ? fileRun.targets.meanSquaredError : loss === 'meanAbsoluteError' ? fileRun.targets.meanAbsoluteError : fileRun.targets.binaryCrossentropy,
       fileRun,
       measuredOn,
       preprocessing: data.preprocessing && recorded ? { ...data.preprocessing, recorded } : null,
@@ -203,7 +204,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
 export function formatCompress(r: CompressResult): string {
   const on = r.fileRun ? ` on ${r.fileRun.samples.toLocaleString('en')} ${r.measuredOn} samples, run from the file by @dc/sparse-runtime (${r.fileRun.backend})` : '';
   const measured = r.loss !== null
-    ? `test ${r.loss} ${r.testLoss === null ? 'not measured (no data)' : `${r.testLoss.toPrecision(4)}${on}`}${r.baselineTestLoss === null ? '' : `; baseline ${r.baselineTestLoss.toPrecision(4)}`}`
+    ? `test ${r.loss} ${r.testLoss === null ? 'not measured (no data)' : `${r.testLoss.toPrecision(4)}${on}`}${r.baselineTestLoss === null ? '' : `; baseline ${r.baselineTestLoss.toPrecision(4)}`}${r.testError === null ? '' : `; labels wrong ${r.testError.toFixed(2)}%${r.baselineTestError === null ? '' : ` (baseline ${r.baselineTestError.toFixed(2)}%)`}`}`
     : `test error ${r.testError === null ? 'not measured (no data)' : `${r.testError.toFixed(2)}%${on}`}${r.baselineTestError === null ? '' : `; baseline ${r.baselineTestError.toFixed(2)}%`}`;
   return [
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,

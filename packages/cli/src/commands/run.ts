@@ -4,6 +4,7 @@ import { createSession, loadCompressedModel, type LoadedModel, type RuntimeBacke
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
+import { headOutputs, targetMetrics, type TargetFigures } from './target-metrics.js';
 
 /** Options of {@link runFile}. */
 export interface RunOptions extends DataSource {
@@ -31,9 +32,12 @@ export interface RunResult {
   readonly accuracy: number | null;
   /** Wrong predictions / labels, in percent (null without labels). */
   readonly testError: number | null;
-  /** With `--targets` (a model that is not a classifier): the mean squared and mean absolute error of every output value against its target (else null). */
-  readonly meanSquaredError: number | null;
-  readonly meanAbsoluteError: number | null;
+  /**
+   * With `--targets` (a model that is not a single-label classifier): the mean squared and absolute
+   * error of every output value against its target, and for a sigmoid or logit head with targets
+   * in [0, 1] (a multi-label classifier) the binary cross-entropy and binary error (`target-metrics.ts`); else null.
+   */
+  readonly targets: TargetFigures | null;
   /** How often each class was predicted (over every position; empty with targets). */
   readonly predicted: readonly number[];
   readonly preprocessing: Preprocessing | null;
@@ -82,7 +86,7 @@ export async function runFileOn(
   // One prediction per position of every output axis but the last; one unit is a binary classifier.
   const positions = model.outputSize / units;
   const classes = units === 1 ? 2 : units;
-  const threshold = binaryThreshold(model);
+  const threshold = headOutputs(model) === 'logits' ? 0 : 0.5;
   const data = await read(model, preprocessing);
   const backend = await makeBackend(options);
   const session = await createSession(model, { backend });
@@ -90,18 +94,14 @@ export async function runFileOn(
   const targets = data.targets;
   const predicted = new Array<number>(targets ? 0 : classes).fill(0);
   let correct = 0;
-  let [squared, absolute] = [0, 0];
+  const measured = targets ? targetMetrics(headOutputs(model)) : undefined;
   try {
     const step = options.batchSize ?? 1000;
     for (let start = 0; start < data.count; start += step) {
       const n = Math.min(step, data.count - start);
       const out = await session.predict(data.inputs.subarray(start * model.inputSize, (start + n) * model.inputSize), n);
-      if (targets) {
-        for (let i = 0, t = start * model.outputSize; i < n * model.outputSize; i++, t++) {
-          const d = out[i] - targets[t];
-          squared += d * d;
-          absolute += Math.abs(d);
-        }
+      if (measured) {
+        measured.add(out.subarray(0, n * model.outputSize), targets!, start * model.outputSize);
         continue;
       }
       for (let p = 0; p < n * positions; p++) {
@@ -124,27 +124,21 @@ export async function runFileOn(
     samples: data.count,
     accuracy,
     testError: accuracy === null ? null : Math.round((1 - accuracy) * labelled) / labelled * 100,
-    meanSquaredError: targets ? squared / (data.count * model.outputSize) : null,
-    meanAbsoluteError: targets ? absolute / (data.count * model.outputSize) : null,
+    targets: measured?.figures() ?? null,
     predicted,
     preprocessing: preprocessing ?? null,
     milliseconds: performance.now() - t0,
   };
 }
 
-/**
- * A binary classifier's decision threshold on its one output unit: 0 on logits (a linear head) or
- * a tanh, else 0.5 (a sigmoid's probability), as Keras' binary accuracy reads them.
- */
-function binaryThreshold(model: LoadedModel): number {
-  const head = model.compressed.layers.at(-1)?.config as { activation?: string } | undefined;
-  return head?.activation === 'linear' || head?.activation === 'tanh' ? 0 : 0.5;
-}
-
 /** The human-readable line of {@link runFile}. */
 export function formatRun(r: RunResult): string {
   const pre = r.preprocessing ? `inputs = raw × ${r.preprocessing.scale.join('/')} + ${r.preprocessing.offset.join('/')}` : 'inputs as given (no preprocessing)';
   const head = `${r.file} on ${r.samples.toLocaleString('en')} samples (${r.backend}, ${pre}, ${Math.round(r.milliseconds)} ms)`;
-  if (r.meanSquaredError !== null) return `${head}: mean squared error ${r.meanSquaredError.toPrecision(4)}, mean absolute error ${r.meanAbsoluteError!.toPrecision(4)}`;
+  if (r.targets !== null) {
+    const t = r.targets;
+    const binary = t.binaryCrossentropy === null ? '' : `, binary cross-entropy ${t.binaryCrossentropy.toPrecision(4)}, binary error ${t.binaryError!.toFixed(2)}%`;
+    return `${head}: mean squared error ${t.meanSquaredError.toPrecision(4)}, mean absolute error ${t.meanAbsoluteError.toPrecision(4)}${binary}`;
+  }
   return r.accuracy === null ? `${head}: predicted classes ${r.predicted.join(' ')}` : `${head}: accuracy ${(100 * r.accuracy).toFixed(2)}%, error ${r.testError!.toFixed(2)}%`;
 }

@@ -1,41 +1,13 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import type { RNN } from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
 import { savedModel } from './conv-fixture.test-support.js';
-
-// A review is up to 20 token ids of a 400-word vocabulary (0: padding at the end); 1..60 are
-// words of praise, 61..120 of blame, the rest neutral. Its label: 1 when praise outnumbers blame
-// (never tied).
-const [LENGTH, VOCABULARY, DIMENSIONS] = [20, 400, 16];
-
-function reviews(n: number, seed: number): { xs: Float32Array; ys: Int32Array } {
-  const random = createRandom(seed);
-  const rand = () => random.next();
-  const pick = (from: number, count: number) => from + Math.floor(rand() * count);
-  const xs = new Float32Array(n * LENGTH);
-  const ys = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    ys[i] = i % 2;
-    const [more, fewer] = [pick(1, 5), 0];
-    const less = pick(fewer, more);
-    const [praise, blame] = ys[i] === 1 ? [more, less] : [less, more];
-    const words = [...Array.from({ length: praise }, () => pick(1, 60)), ...Array.from({ length: blame }, () => pick(61, 60))];
-    while (words.length < pick(8, LENGTH - 7)) words.push(pick(121, VOCABULARY - 121));
-    // Shuffled (Fisher–Yates), then padded.
-    for (let k = words.length - 1; k > 0; k--) {
-      const j = Math.floor(rand() * (k + 1));
-      [words[k], words[j]] = [words[j], words[k]];
-    }
-    xs.set(words, i * LENGTH);
-  }
-  return { xs, ys };
-}
+import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
 
 /**
  * A user's sentiment classifier, trained with tfjs: Embedding → GlobalAveragePooling1D (or an

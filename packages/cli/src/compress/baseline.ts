@@ -15,12 +15,12 @@ export async function baselineLoss(tfjs: typeof tf, model: Model, compile: Compi
   }
 }
 
-/** Test error in percent (wrong / labels × 100: labels per sample, or per position) of `model` run by tfjs on `test`. */
+/** Test error in percent (wrong / labels × 100: labels per sample or per position, or a multi-label classifier's 0/1 targets) of `model` run by tfjs on `test`. */
 export async function baselineError(tfjs: typeof tf, model: Model, compile: CompileConfig, test: LabelledData): Promise<number> {
   const t = tensorsOf(tfjs, test, model.inputShape, compile.loss === 'binaryCrossentropy' ? 'float32' : 'int32');
   try {
     const { accuracy } = await createTfjsTrainer({ tf: tfjs, train: t, validation: t, compile }).evaluate(model);
-    const labelled = test.labels!.length;
+    const labelled = (test.labels ?? test.targets)!.length;
     return (Math.round((1 - accuracy) * labelled) / labelled) * 100;
   } finally {
     tfjs.dispose([t.xs, t.ys]);

@@ -29,23 +29,25 @@ export function classLabelCompile(compile: CompileConfig | undefined, fromLogits
   return { ...compile, loss: 'sparseCategoricalCrossentropy', ...given };
 }
 
-/** The losses a model trains with on float targets (`--targets`). */
+/** The losses a model trains with on float targets (`--targets`): regression losses, and binaryCrossentropy for multi-label classifiers. */
 export const REGRESSION_LOSSES: readonly string[] = ['meanSquaredError', 'meanAbsoluteError'];
+const TARGET_LOSSES: readonly string[] = [...REGRESSION_LOSSES, 'binaryCrossentropy'];
 
 /**
- * The compiled loss as the trainer needs it for float targets: `meanSquaredError` or
- * `meanAbsoluteError`; a model saved without a loss trains with `meanSquaredError`. A classifier's
- * loss is refused with a hint to give class labels.
+ * The compiled loss as the trainer needs it for float targets: `meanSquaredError`,
+ * `meanAbsoluteError`, or `binaryCrossentropy` (a multi-label classifier's 0/1 targets); a model
+ * saved without a loss trains with `meanSquaredError`. A single-label classifier's loss is
+ * refused with a hint to give class labels.
  */
-export function targetCompile(compile: CompileConfig | undefined): CompileConfig {
+export function targetCompile(compile: CompileConfig | undefined, fromLogits?: boolean): CompileConfig {
   const loss = compile?.loss ?? 'meanSquaredError';
-  if (!REGRESSION_LOSSES.includes(loss)) {
-    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; targets (--targets) train with meanSquaredError or meanAbsoluteError`, {
+  if (!TARGET_LOSSES.includes(loss)) {
+    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; targets (--targets) train with meanSquaredError, meanAbsoluteError or binaryCrossentropy`, {
       option: 'targets',
       hint: loss.includes('rossentropy') ? 'Give integer class labels with --labels (and --test-labels).' : 'Compile the model with meanSquaredError or meanAbsoluteError and save it again, or compress it in code with createTfjsTrainer and your own loss.',
     });
   }
-  return { ...compile, loss };
+  return { ...compile, loss, ...(fromLogits === undefined ? {} : { fromLogits }) };
 }
 
 /**

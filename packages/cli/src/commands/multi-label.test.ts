@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selectTrainingBackend } from '@dc/core/tfjs';
+import { dump } from 'npyjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dc } from '../run-dc.test-support.js';
+import { savedModel } from './conv-fixture.test-support.js';
+import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
+
+const TAGS = 3;
+
+/** A review's tags, 0 or 1 each: mentions praise (ids 1..60), mentions blame (61..120), runs past 14 words. */
+function tagsOf(xs: Float32Array): Float32Array {
+  const tags = new Float32Array((xs.length / LENGTH) * TAGS);
+  for (let r = 0; r < xs.length / LENGTH; r++) {
+    const words = Array.from(xs.subarray(r * LENGTH, (r + 1) * LENGTH)).filter((id) => id > 0);
+    tags.set([+words.some((id) => id <= 60), +words.some((id) => id > 60 && id <= 120), +(words.length > 14)], r * TAGS);
+  }
+  return tags;
+}
+
+/** A user's multi-label tagger: Embedding → mean → Dense → one sigmoid per tag, trained with binaryCrossentropy (recorded in its model.json, as Keras saves it). */
+async function savedTagger(dir: string, xs: Float32Array): Promise<string> {
+  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
+  const lm = tf.sequential({ name: 'review-tags' });
+  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+  lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
+  lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+  lm.add(tf.layers.dense({ units: TAGS, activation: 'sigmoid', name: 'tags', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'binaryCrossentropy' });
+  const n = xs.length / LENGTH;
+  const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor2d(tagsOf(xs), [n, TAGS])];
+  await lm.fit(x, y, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
+  tf.dispose([x, y]);
+  const saved = await savedModel(lm, dir);
+  restore();
+  const json = JSON.parse(readFileSync(saved, 'utf8'));
+  writeFileSync(saved, JSON.stringify({ ...json, trainingConfig: { loss: 'binary_crossentropy', metrics: ['accuracy'] } }));
+  return saved;
+}
+
+describe('a multi-label tagger (one sigmoid per tag) retrained on 0/1 targets with binaryCrossentropy', () => {
+  let dir: string;
+  let modelJson: string;
+  const npy = (name: string) => join(dir, `${name}.npy`);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dc-multi-label-'));
+    for (const [name, seed, n] of [['train', 1, 1200], ['test', 2, 400]] as const) {
+      const { xs } = reviews(n, seed);
+      writeFileSync(npy(`${name}-x`), Buffer.from(dump(Int32Array.from(xs), [n, LENGTH])));
+      writeFileSync(npy(`${name}-tags`), Buffer.from(dump(tagsOf(xs), [n, TAGS])));
+    }
+    modelJson = await savedTagger(join(dir, 'model'), reviews(1200, 1).xs);
+  }, 120_000);
+
+  it('writes a file whose tags are about as right as the original\'s; the error counts tags, the loss is the binary cross-entropy, and dc run --targets measures both alike', async () => {
+    const out = join(dir, 'tags.dcm');
+    const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
+    const r = await dc('compress', modelJson, '--data', npy('train-x'), '--targets', npy('train-tags'), '--test-data', npy('test-x'), '--test-targets', npy('test-tags'), '-o', out, ...settings, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(result.loss).toBe('binaryCrossentropy');
+    expect(result.baselineTestError).toBeLessThanOrEqual(10);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    expect(result.testLoss).toBeLessThan(result.baselineTestLoss + 0.1);
+    const run = JSON.parse((await dc('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--json')).stdout);
+    expect(run.targets.binaryError).toBeCloseTo(result.testError, 10);
+    expect(run.targets.binaryCrossentropy).toBeCloseTo(result.testLoss, 10);
+  }, 300_000);
+});

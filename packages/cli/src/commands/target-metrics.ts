@@ -1,0 +1,57 @@
+/**
+ * A file's outputs measured against float targets (`--targets`): mean squared and absolute error
+ * of every value and, when the head gives probabilities (a sigmoid) and every target lies in
+ * [0, 1] (a multi-label classifier's), binary cross-entropy as tfjs computes it (probabilities
+ * clipped to [1e-7, 1 − 1e-7]) and the share of values on the wrong side of 0.5. A linear head's
+ * values may be logits or plain numbers: no binary figures for it.
+ */
+import type { LoadedModel } from '@dc/sparse-runtime';
+
+/** What a model's last node outputs, read off its activation. */
+export type HeadOutputs = 'probabilities' | 'logits' | 'other';
+
+/** The kind of values `model`'s output holds: a sigmoid's probabilities, a linear head's logits, or other values. */
+export function headOutputs(model: LoadedModel): HeadOutputs {
+  const activation = (model.compressed.layers.at(-1)?.config as { activation?: string } | undefined)?.activation;
+  return activation === 'sigmoid' || activation === 'hardSigmoid' ? 'probabilities' : activation === 'linear' ? 'logits' : 'other';
+}
+
+/** The figures of {@link targetMetrics}; the binary ones null when the head or the targets are not binary. */
+export interface TargetFigures {
+  readonly meanSquaredError: number;
+  readonly meanAbsoluteError: number;
+  readonly binaryCrossentropy: number | null;
+  /** Percent of values whose side of 0.5 is not their target's. */
+  readonly binaryError: number | null;
+}
+
+const EPSILON = 1e-7;
+
+/** Running sums over batches of outputs and their targets. */
+export function targetMetrics(head: HeadOutputs): { add(out: Float32Array, targets: Float32Array, from: number): void; figures(): TargetFigures } {
+  let [n, squared, absolute, entropy, wrong] = [0, 0, 0, 0, 0];
+  let binary = head === 'probabilities';
+  return {
+    add(out, targets, from) {
+      for (let i = 0; i < out.length; i++, n++) {
+        const [y, t] = [out[i], targets[from + i]];
+        squared += (y - t) ** 2;
+        absolute += Math.abs(y - t);
+        if (!binary) continue;
+        if (t < 0 || t > 1) {
+          binary = false;
+          continue;
+        }
+        const p = Math.min(Math.max(y, EPSILON), 1 - EPSILON);
+        entropy -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
+        if (y > 0.5 !== t > 0.5) wrong++;
+      }
+    },
+    figures: () => ({
+      meanSquaredError: squared / n,
+      meanAbsoluteError: absolute / n,
+      binaryCrossentropy: binary ? entropy / n : null,
+      binaryError: binary ? (100 * wrong) / n : null,
+    }),
+  };
+}
