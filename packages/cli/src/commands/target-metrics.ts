@@ -25,7 +25,8 @@ export interface TargetFigures {
   readonly binaryError: number | null;
 }
 
-const EPSILON = 1e-7;
+/** tfjs's clipping bounds, as float32 holds them (1 − 1e-7 rounds to 1 − 2^-23). */
+const [LOW, HIGH] = [Math.fround(1e-7), Math.fround(1 - 1e-7)];
 
 /** Running sums over batches of outputs and their targets. */
 export function targetMetrics(head: HeadOutputs): { add(out: Float32Array, targets: Float32Array, from: number): void; figures(): TargetFigures } {
@@ -42,7 +43,7 @@ export function targetMetrics(head: HeadOutputs): { add(out: Float32Array, targe
           binary = false;
           continue;
         }
-        const p = Math.min(Math.max(y, EPSILON), 1 - EPSILON);
+        const p = Math.min(Math.max(y, LOW), HIGH);
         entropy -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
         if (y > 0.5 !== t > 0.5) wrong++;
       }
