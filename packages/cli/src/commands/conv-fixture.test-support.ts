@@ -1,5 +1,5 @@
 /** A small seeded conv net on 16×16 RGB images and seeded PNG photographs, for the CLI's image tests. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileHandler } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
@@ -25,11 +25,17 @@ export async function savedConvNet(dir: string, fit?: { readonly xs: tf.Tensor; 
   return savedModel(lm, dir);
 }
 
-/** Saves a user's tfjs model as `dir/model.json` + weights, disposes it and returns the model.json path. */
-export async function savedModel(lm: tf.LayersModel, dir: string): Promise<string> {
+/**
+ * Saves a user's tfjs model as `dir/model.json` + weights, disposes it and returns the model.json
+ * path. With `loss`, the model.json records it as tensorflowjs_converter records a compiled Keras
+ * model's (`trainingConfig`; tfjs's own save leaves it out).
+ */
+export async function savedModel(lm: tf.LayersModel, dir: string, loss?: string): Promise<string> {
   await lm.save(fileHandler(dir));
   lm.dispose();
-  return join(dir, 'model.json');
+  const path = join(dir, 'model.json');
+  if (loss) writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), trainingConfig: { loss, metrics: [] } }));
+  return path;
 }
 
 /** `n` seeded 40×30 PNG photographs-to-be (smooth colour gradients plus noise). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectTrainingBackend } from '@dc/core/tfjs';
@@ -33,10 +33,8 @@ async function savedTagger(dir: string, xs: Float32Array): Promise<string> {
   const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor2d(tagsOf(xs), [n, TAGS])];
   await lm.fit(x, y, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
   tf.dispose([x, y]);
-  const saved = await savedModel(lm, dir);
+  const saved = await savedModel(lm, dir, 'binary_crossentropy');
   restore();
-  const json = JSON.parse(readFileSync(saved, 'utf8'));
-  writeFileSync(saved, JSON.stringify({ ...json, trainingConfig: { loss: 'binary_crossentropy', metrics: ['accuracy'] } }));
   return saved;
 }
 

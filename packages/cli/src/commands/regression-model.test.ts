@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '@dc/core';
@@ -36,11 +36,8 @@ async function savedAutoencoder(dir: string, xs: Float32Array): Promise<string> 
   const x = tf.tensor3d(xs, [xs.length / (STEPS * FEATURES), STEPS, FEATURES]);
   await lm.fit(x, x, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
   x.dispose();
-  const saved = await savedModel(lm, dir);
+  const saved = await savedModel(lm, dir, 'mean_squared_error');
   restore();
-  // Its loss recorded as tensorflowjs_converter records a compiled Keras model's (tfjs's own save leaves it out).
-  const json = JSON.parse(readFileSync(saved, 'utf8'));
-  writeFileSync(saved, JSON.stringify({ ...json, trainingConfig: { loss: 'mean_squared_error', metrics: [] } }));
   return saved;
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isDcError } from '../errors/dc-error.js';
+import { thrownError } from '../testing/error-code.js';
 import { listParams } from '../ir/params.js';
 import { validateModel } from '../ops/validate-model.js';
 import { passOf, stackPasses } from './bidirectional.js';
@@ -9,6 +10,7 @@ import { toLayersModel } from './convert-to.js';
 import { createTfjsTrainer } from './trainer.js';
 import { variablesByKey, variablesOfParam } from './variables.js';
 import { readLayerWeights } from './weight-names.js';
+import { predictions, weightsOf } from './layers-model.test-support.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -33,23 +35,6 @@ function backwardsNet(): tf.LayersModel {
   let x = tf.layers.gru({ units: 4, returnSequences: true, goBackwards: true, name: 'gru', ...init }).apply(input) as tf.SymbolicTensor;
   x = tf.layers.simpleRNN({ units: 3, goBackwards: true, name: 'rnn', ...init }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: x, name: 'backwards' });
-}
-
-function weightsOf(lm: tf.LayersModel): Uint32Array[] {
-  return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
-}
-
-function predictions(lm: tf.LayersModel, x: tf.Tensor): Float32Array {
-  return (lm.predict(x) as tf.Tensor).dataSync() as Float32Array;
-}
-
-function errorOf(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 describe('Bidirectional and goBackwards', () => {
@@ -114,11 +99,11 @@ describe('Bidirectional and goBackwards', () => {
     const input = tf.input({ shape: [5, 2] });
     const twoOutputs = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as tf.RNN, mergeMode: null as never, name: 'both_ways' });
     const [a, b] = twoOutputs.apply(input) as tf.SymbolicTensor[];
-    const e = errorOf(() => fromLayersModel(tf.model({ inputs: input, outputs: tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor })));
+    const e = thrownError(() => fromLayersModel(tf.model({ inputs: input, outputs: tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor })));
     expect(isDcError(e) && [e.code, e.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"both_ways" (Bidirectional): mergeMode null')]);
     const withState = tf.layers.bidirectional({ layer: tf.layers.gru({ units: 2, returnState: true }) as tf.RNN, name: 'stateful_out' });
     const [y] = withState.apply(input) as tf.SymbolicTensor[];
-    const f = errorOf(() => fromLayersModel(tf.model({ inputs: input, outputs: y })));
+    const f = thrownError(() => fromLayersModel(tf.model({ inputs: input, outputs: y })));
     expect(isDcError(f) && [f.code, f.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"stateful_out" (Bidirectional(GRU)): returnState')]);
   });
 
@@ -127,9 +112,9 @@ describe('Bidirectional and goBackwards', () => {
     const model = (config: object) => ({ name: 'm', inputShape: [4, 3], layers: [{ name: 'r', config: config as typeof base, params: { kernel: { shape: [3, 2], values: new Float32Array(6) }, recurrentKernel: { shape: [2, 2], values: new Float32Array(4) } } }] });
     expect(() => validateModel(model(base))).not.toThrow();
     expect(() => validateModel(model({ ...base, goBackwards: true }))).not.toThrow();
-    expect(errorOf(() => validateModel(model({ ...base, merge: 'max' })))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('merge') });
+    expect(thrownError(() => validateModel(model({ ...base, merge: 'max' })))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('merge') });
     // A bidirectional node's parameters are twice as wide.
-    expect(errorOf(() => validateModel(model({ ...base, merge: 'sum' })))).toMatchObject({ code: 'INVALID_MODEL' });
+    expect(thrownError(() => validateModel(model({ ...base, merge: 'sum' })))).toMatchObject({ code: 'INVALID_MODEL' });
   });
 
   it('fine-tunes a Bidirectional layer with hooks that see its stacked parameters: a mask over both passes keeps its zeros, the rest trains', async () => {

@@ -6,6 +6,7 @@ import { listParams } from '../ir/params.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
 import { convertConfig } from './layer-configs.js';
+import { weightsOf } from './layers-model.test-support.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -128,10 +129,6 @@ function recurrentNet(): tf.LayersModel {
   x = tf.layers.simpleRNN({ units: 6, activation: 'relu', name: 'rnn', ...init }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'recurrent' });
-}
-
-function weightsOf(lm: tf.LayersModel): Uint32Array[] {
-  return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
 }
 
 describe('tfjs converters', () => {

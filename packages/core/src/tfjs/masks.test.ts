@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isDcError } from '../errors/dc-error.js';
+import { thrownError } from '../testing/error-code.js';
 import type { Model } from '../ir/model.js';
 import { validateModel } from '../ops/validate-model.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
 import { createTfjsTrainer } from './trainer.js';
+import { predictions, weightsOf } from './layers-model.test-support.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -33,23 +35,6 @@ const PADDED = [
   [0, 0, 0, 0, 0, 0, 0, 0],
   [11, 2, 0, 0, 0, 0, 0, 0],
 ];
-
-function weightsOf(lm: tf.LayersModel): Uint32Array[] {
-  return lm.getWeights().map((w) => new Uint32Array((w.dataSync() as Float32Array).slice().buffer));
-}
-
-function predictions(lm: tf.LayersModel, x: tf.Tensor): Float32Array {
-  return (lm.predict(x) as tf.Tensor).dataSync() as Float32Array;
-}
-
-function errorOf(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 /** A sensor-series classifier over variable-length recordings padded with zero steps: Masking → LSTM (every step) → GRU → softmax. */
 function paddedSeries(steps = 6): tf.LayersModel {
@@ -88,7 +73,7 @@ describe('Embedding maskZero and masked recurrent layers', () => {
     four.setWeights(original.getWeights());
     const alone = predictions(four, tf.tensor3d([[[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1]]]));
     expect(Array.from(alone, (v, i) => Math.abs(v - expected[3 + i]) < 1e-6)).toEqual([true, true, true]);
-    const error = errorOf(() => fromLayersModel(tf.sequential({ layers: [tf.layers.masking({ maskValue: -1, inputShape: [6, 2], name: 'pad' }), tf.layers.lstm({ units: 2 })] })));
+    const error = thrownError(() => fromLayersModel(tf.sequential({ layers: [tf.layers.masking({ maskValue: -1, inputShape: [6, 2], name: 'pad' }), tf.layers.lstm({ units: 2 })] })));
     expect(isDcError(error) && [error.code, error.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"pad" (Masking): maskValue -1: only 0 is supported')]);
   });
 
@@ -164,16 +149,16 @@ describe('Embedding maskZero and masked recurrent layers', () => {
     plain.setWeights(stale.getWeights());
     const x = tf.tensor2d([[1, 2, 0, 0, 0, 0]]);
     expect(predictions(stale, x)).not.toEqual(predictions(plain, x));
-    const e = errorOf(() => fromLayersModel(stale));
+    const e = thrownError(() => fromLayersModel(stale));
     expect(isDcError(e) && [e.code, e.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"lstm" (LSTM): its input carries no mask')]);
     expect(() => fromLayersModel(plain)).not.toThrow();
 
     const softmax = model((y) => tf.layers.softmax({ name: 'scores' }).apply(tf.layers.dense({ units: 3 }).apply(y)) as Sym);
-    const f = errorOf(() => fromLayersModel(softmax));
+    const f = thrownError(() => fromLayersModel(softmax));
     expect(isDcError(f) && [f.code, f.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"scores" (Softmax): a Softmax layer handed a mask')]);
 
     const merged = model((y) => tf.layers.add({ name: 'sum' }).apply([tf.layers.dense({ units: 3 }).apply(y) as Sym, tf.layers.dense({ units: 3 }).apply(y) as Sym]) as Sym);
-    const g = errorOf(() => fromLayersModel(merged));
+    const g = thrownError(() => fromLayersModel(merged));
     expect(isDcError(g) && [g.code, g.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"lstm" (LSTM): its input mask comes from a merge')]);
   });
 
@@ -181,20 +166,20 @@ describe('Embedding maskZero and masked recurrent layers', () => {
     const ir = fromLayersModel(paddedText());
     const withLayer = (name: string, change: (l: Model['layers'][number]) => Model['layers'][number]): Model => ({ ...ir, layers: ir.layers.map((l) => (l.name === name ? change(l) : l)) });
     const noEdge = withLayer('lstm', (l) => ({ ...l, inputs: ['embed'] }));
-    expect(errorOf(() => validateModel(noEdge))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('maskValue needs a second input') });
+    expect(thrownError(() => validateModel(noEdge))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('maskValue needs a second input') });
     const noValue = withLayer('lstm', (l) => ({ ...l, config: { ...l.config, maskValue: undefined } }));
-    expect(errorOf(() => validateModel(noValue))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('needs maskValue') });
+    expect(thrownError(() => validateModel(noValue))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('needs maskValue') });
     const wrongSteps = withLayer('bi_gru', (l) => ({ ...l, inputs: ['drop', 'head'] }));
-    expect(errorOf(() => validateModel(wrongSteps))).toMatchObject({ code: 'INVALID_MODEL' });
+    expect(thrownError(() => validateModel(wrongSteps))).toMatchObject({ code: 'INVALID_MODEL' });
 
     const otherValue = withLayer('lstm', (l) => ({ ...l, config: { ...l.config, maskValue: 1 } }));
     expect(() => validateModel(otherValue)).not.toThrow();
-    expect(errorOf(() => toLayersModel(otherValue, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm": its mask cannot be expressed as tfjs mask propagation: maskValue 1') });
+    expect(thrownError(() => toLayersModel(otherValue, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm": its mask cannot be expressed as tfjs mask propagation: maskValue 1') });
     const noMaskZero = withLayer('embed', (l) => ({ ...l, config: { kind: 'embedding', inputDim: 20, outputDim: 5 } }));
-    expect(errorOf(() => toLayersModel(noMaskZero, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm"') });
+    expect(thrownError(() => toLayersModel(noMaskZero, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm"') });
     // A recurrent node without a mask edge behind a maskZero Embedding: tfjs would mask it.
     const unmaskedGru = withLayer('bi_gru', (l) => ({ ...l, inputs: ['drop'], config: { ...l.config, maskValue: undefined } }));
-    expect(errorOf(() => toLayersModel(unmaskedGru, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"bi_gru"') });
+    expect(thrownError(() => toLayersModel(unmaskedGru, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"bi_gru"') });
   });
 
   it('a masked LSTM retrains on padded sequences and keeps its pruned zeros', async () => {
