@@ -42,9 +42,9 @@ export interface CompressResult {
   /** Bytes of the file written. */
   readonly fileBytes: number;
   readonly compressionRatio: number;
-  /** The loaded model's error (percent) on the same test samples, before compression (null: no data, or targets). */
+  /** The loaded model's error (percent) on the same test samples, before compression (null: no data, or a model trained on targets by a regression loss). */
   readonly baselineTestError: number | null;
-  /** The written file's error (percent), run by @dc/sparse-runtime (null: no data, or targets). */
+  /** The written file's error (percent), run by @dc/sparse-runtime (null: no data, or a model trained on targets by a regression loss). */
   readonly testError: number | null;
   /** With targets: the model's loss (`meanSquaredError`, `meanAbsoluteError` or a multi-label classifier's `binaryCrossentropy`), else null. */
   readonly loss: 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | null;
@@ -89,29 +89,29 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const { model, compile } = await loadModel(path, { tf });
   const outputShape = checkGraph(model, 'INVALID_MODEL').outputShape;
   const classes = outputShape.at(-1) ?? 1;
-  // Float targets (--targets) train and judge the model by its regression loss; class labels by its error.
-  const regression = o.targets !== undefined || o.testTargets !== undefined;
-  const fitCompile = (): CompileConfig => (regression ? targetCompile(compile, o.fromLogits) : classLabelCompile(compile, o.fromLogits, classes));
+  // Float targets (--targets) train the model by its loss and judge it by that loss; class labels by its error.
+  const onTargets = o.targets !== undefined || o.testTargets !== undefined;
+  const fitCompile = (): CompileConfig => (onTargets ? targetCompile(compile, o.fromLogits) : classLabelCompile(compile, o.fromLogits, classes));
   // A loss that does not fit the labels or targets given fails before the data is read.
   if (o.data && asked.retrain) fitCompile();
   const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
   const recorded = data.preprocessing?.preprocessing;
-  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${regression ? `output [${outputShape.join(', ')}] against targets` : `${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}`}${data.train ? `; ${data.train.count} training samples` : ''}`);
+  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${onTargets ? `output [${outputShape.join(', ')}] against targets` : `${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}`}${data.train ? `; ${data.train.count} training samples` : ''}`);
 
-  if (regression && goal) {
+  if (onTargets && goal) {
     throw new DcError('INVALID_OPTION', 'automatic allocation (--target-ratio, --target-bytes, --max-error-increase) measures classification error: it does not take --targets', { option: 'targets', hint: 'Give --sparsity and --bits, or compress post-training: --no-retrain --calibration inputs.npy --target-ratio x.' });
   }
-  const train = data.train ? tensorsOf(tf, data.train, model.inputShape, !regression && classes === 1 ? 'float32' : 'int32') : undefined;
+  const train = data.train ? tensorsOf(tf, data.train, model.inputShape, !onTargets && classes === 1 ? 'float32' : 'int32') : undefined;
   try {
     // The compiled loss as training needs it (refused when it does not fit labels or targets), whenever the run trains.
-    const classCompile = train ? fitCompile() : undefined;
-    const trainer = train && classCompile
-      ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: classCompile, batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
+    const fitted = train ? fitCompile() : undefined;
+    const trainer = train && fitted
+      ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: fitted, batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
       : undefined;
-    const loss = regression ? (fitCompile().loss as CompressResult['loss']) : null;
+    const loss = onTargets ? (fitCompile().loss as CompressResult['loss']) : null;
     // A multi-label classifier (targets by binaryCrossentropy) has an error too: the share of its labels wrong.
-    const baselineTestError = data.testSamples && (!regression || loss === 'binaryCrossentropy') ? await baselineError(tf, model, fitCompile(), data.testSamples) : null;
-    const baselineTestLoss = data.testSamples && regression ? await baselineLoss(tf, model, fitCompile(), data.testSamples) : null;
+    const baselineTestError = data.testSamples && (!onTargets || loss === 'binaryCrossentropy') ? await baselineError(tf, model, fitCompile(), data.testSamples) : null;
+    const baselineTestLoss = data.testSamples && onTargets ? await baselineLoss(tf, model, fitCompile(), data.testSamples) : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
     if (baselineTestLoss !== null) progress.log(`baseline: test ${loss} ${baselineTestLoss.toPrecision(4)} on ${data.testSamples!.count} samples`);
     const input = recorded ? { ...model, preprocessing: recorded } : model;
@@ -119,11 +119,11 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     let planned: Awaited<ReturnType<typeof allocateSettings>> | undefined;
     let sensitivitySamples: number | null = null;
     let recoverySamples: number | null = null;
-    if (goal && train && classCompile) {
-      const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: classCompile });
+    if (goal && train && fitted) {
+      const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: fitted });
       sensitivitySamples = held.samples;
       // Without --recovery-rounds, planAllocation's default for the goal (3 for a budget, 2 for a size).
-      const probes = o.recoveryRounds === 0 ? undefined : recoveryProbes(tf, train, asked, { ...(o.recoveryRounds === undefined ? {} : { rounds: o.recoveryRounds }), samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: classCompile });
+      const probes = o.recoveryRounds === 0 ? undefined : recoveryProbes(tf, train, asked, { ...(o.recoveryRounds === undefined ? {} : { rounds: o.recoveryRounds }), samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: fitted });
       recoverySamples = probes?.samples ?? null;
       try {
         planned = await allocateSettings(input, asked, goal, { held, progress, ...(o.bitLevels ? { bitLevels: o.bitLevels } : {}), ...(probes ? { recovery: probes.options } : {}) });
@@ -138,7 +138,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       .run(input, {
         ...(trainer ? { trainer } : {}),
         seed: settings.seed,
-        observers: [regression ? stageLines(progress.log, 'validation', 'loss') : progress.observer],
+        observers: [onTargets ? stageLines(progress.log, 'validation', 'loss') : progress.observer],
       });
     const bytes = result.artifacts['encode/file']!.bytes;
     const file = resolve(o.out);
