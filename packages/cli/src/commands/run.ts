@@ -34,8 +34,9 @@ export interface RunResult {
   readonly testError: number | null;
   /**
    * With `--targets` (a model that is not a single-label classifier): the mean squared and absolute
-   * error of every output value against its target, and for a sigmoid or logit head with targets
-   * in [0, 1] (a multi-label classifier) the binary cross-entropy and binary error (`target-metrics.ts`); else null.
+   * error of every output value against its target, and for a sigmoid head with targets in [0, 1]
+   * (a multi-label classifier) the binary cross-entropy and binary error (`target-metrics.ts`);
+   * else null.
    */
   readonly targets: TargetFigures | null;
   /** How often each class was predicted (over every position; empty with targets). */
