@@ -91,7 +91,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const classes = outputShape.at(-1) ?? 1;
   // Float targets (--targets) train the model by its loss and judge it by that loss; class labels by its error.
   const onTargets = o.targets !== undefined || o.testTargets !== undefined;
-  const fitCompile = (): CompileConfig => (onTargets ? targetCompile(compile, o.fromLogits) : classLabelCompile(compile, o.fromLogits, classes));
+  let fitCompiled: CompileConfig | undefined;
+  const fitCompile = (): CompileConfig => (fitCompiled ??= onTargets ? targetCompile(compile, o.fromLogits) : classLabelCompile(compile, o.fromLogits, classes));
   // A loss that does not fit the labels or targets given fails before the data is read.
   if (o.data && asked.retrain) fitCompile();
   const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
@@ -101,7 +102,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   if (onTargets && goal) {
     throw new DcError('INVALID_OPTION', 'automatic allocation (--target-ratio, --target-bytes, --max-error-increase) measures classification error: it does not take --targets', { option: 'targets', hint: 'Give --sparsity and --bits, or compress post-training: --no-retrain --calibration inputs.npy --target-ratio x.' });
   }
-  const train = data.train ? tensorsOf(tf, data.train, model.inputShape, !onTargets && classes === 1 ? 'float32' : 'int32') : undefined;
+  const train = data.train ? tensorsOf(tf, data.train, model.inputShape, fitCompile()) : undefined;
   try {
     // The compiled loss as training needs it (refused when it does not fit labels or targets), whenever the run trains.
     const fitted = train ? fitCompile() : undefined;

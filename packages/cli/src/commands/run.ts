@@ -87,7 +87,8 @@ export async function runFileOn(
   // One prediction per position of every output axis but the last; one unit is a binary classifier.
   const positions = model.outputSize / units;
   const classes = units === 1 ? 2 : units;
-  const threshold = headOutputs(model) === 'logits' ? 0 : 0.5;
+  const head = headOutputs(model);
+  const threshold = head === 'logits' ? 0 : 0.5;
   const data = await read(model, preprocessing);
   const backend = await makeBackend(options);
   const session = await createSession(model, { backend });
@@ -95,7 +96,7 @@ export async function runFileOn(
   const targets = data.targets;
   const predicted = new Array<number>(targets ? 0 : classes).fill(0);
   let correct = 0;
-  const measured = targets ? targetMetrics(headOutputs(model)) : undefined;
+  const measured = targets ? targetMetrics(head) : undefined;
   try {
     const step = options.batchSize ?? 1000;
     for (let start = 0; start < data.count; start += step) {

@@ -7,7 +7,7 @@ import { tensorsOf } from './trainer.js';
 
 /** The mean loss of `model` run by tfjs on `test` (float targets: its mean squared or absolute error). */
 export async function baselineLoss(tfjs: typeof tf, model: Model, compile: CompileConfig, test: LabelledData): Promise<number> {
-  const t = tensorsOf(tfjs, test, model.inputShape);
+  const t = tensorsOf(tfjs, test, model.inputShape, compile);
   try {
     return (await createTfjsTrainer({ tf: tfjs, train: t, validation: t, compile }).evaluate(model)).loss;
   } finally {
@@ -17,7 +17,7 @@ export async function baselineLoss(tfjs: typeof tf, model: Model, compile: Compi
 
 /** Test error in percent (wrong / labels × 100: labels per sample or per position, or a multi-label classifier's 0/1 targets) of `model` run by tfjs on `test`. */
 export async function baselineError(tfjs: typeof tf, model: Model, compile: CompileConfig, test: LabelledData): Promise<number> {
-  const t = tensorsOf(tfjs, test, model.inputShape, compile.loss === 'binaryCrossentropy' ? 'float32' : 'int32');
+  const t = tensorsOf(tfjs, test, model.inputShape, compile);
   try {
     const { accuracy } = await createTfjsTrainer({ tf: tfjs, train: t, validation: t, compile }).evaluate(model);
     const labelled = (test.labels ?? test.targets)!.length;

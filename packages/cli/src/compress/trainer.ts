@@ -51,11 +51,12 @@ export function targetCompile(compile: CompileConfig | undefined, fromLogits?: b
 }
 
 /**
- * Samples as `{ xs, ys }` tensors: inputs `[N, ...inputShape]`, labels `[N]` (or `[N, ...positions]`;
- * int32 class indices, or float32 0/1 for a binary classifier's `binaryCrossentropy`), or float
- * targets `[N, ...output]`.
+ * Samples as `{ xs, ys }` tensors for training with `compile`: inputs `[N, ...inputShape]`, labels
+ * `[N]` (or `[N, ...positions]`; int32 class indices, or float32 0/1 for `binaryCrossentropy`), or
+ * float targets `[N, ...output]`.
  */
-export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[], labels: 'int32' | 'float32' = 'int32'): { xs: tf.Tensor; ys: tf.Tensor } {
+export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[], compile: CompileConfig): { xs: tf.Tensor; ys: tf.Tensor } {
+  const labels = compile.loss === 'binaryCrossentropy' ? 'float32' : 'int32';
   const ys = data.targets ? tfjs.tensor(data.targets, [data.count, ...data.targetShape!], 'float32') : tfjs.tensor(data.labels!, [data.count, ...(data.positions ?? [])], labels);
   return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys };
 }
