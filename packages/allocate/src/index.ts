@@ -4,10 +4,11 @@
  * into `pruneLowMagnitude({ sparsity })` and `clusterWeights({ layerBits })`.
  */
 export { planAllocation, type Allocation } from './plan-allocation.js';
-export { resolveGoal, DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, type AllocateOptions, type Goal } from './options.js';
+export { resolveGoal, DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, type AllocateOptions, type Goal, type Metric } from './options.js';
+export { scorerFor, type Measured, type Scorer } from './metric.js';
 export { analyzeBitSensitivity, type BitSensitivityOptions, type BitSensitivityTable } from './bit-sensitivity.js';
 export { candidateBytes } from './candidate-bytes.js';
-export { budgetThreshold, chooseRound, nextBudgetBytes, nextFactor, probeRecovery, probeReference, recoveryRounds, scaleCurves, defaultRecoveryRounds, DEFAULT_BUDGET_RECOVERY_ROUNDS, DEFAULT_RECOVERY_ROUNDS, MAX_RECOVERY_ROUNDS, RECOVERY_BUDGET_SHRINK, RECOVERY_FACTOR_RANGE, RECOVERY_SCOUT_FACTOR, type RecoveryOptions, type RecoveryProbe, type RecoveryReference, type RecoveryRound } from './recovery.js';
+export { budgetThreshold, chooseRound, nextBudgetBytes, nextFactor, probeRecovery, probeReference, recoveryRounds, scaleCurves, defaultRecoveryRounds, DEFAULT_BUDGET_RECOVERY_ROUNDS, DEFAULT_RECOVERY_ROUNDS, MAX_RECOVERY_ROUNDS, RECOVERY_BUDGET_SHRINK, RECOVERY_FACTOR_RANGE, RECOVERY_SCOUT_FACTOR, type RecoveryOptions, type RecoveryProbe, type RecoveryReference, type RecoveryRound, type ReportScore } from './recovery.js';
 export { chooseAt, sparsityGrid, predictedIncrease, type LayerChoice, type LayerCurves } from './choose.js';
 export { damageCurve, interpolate, type Curve } from './curves.js';
 export { indexBits, layerBytes } from './size-model.js';

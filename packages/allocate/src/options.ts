@@ -11,15 +11,25 @@ export const PLANNER_NAME = 'dc:allocate';
 export interface AllocateOptions {
   /**
    * Accuracy budget: the largest predicted validation error increase (a fraction: `0.001` is
-   * 0.1 percentage point). Predicted from one-shot (not retrained) sensitivity, so it is conservative.
+   * 0.1 percentage point; with `metric: 'loss'`, of the baseline loss: `0.05` lets the validation
+   * loss grow 5%). Predicted from one-shot (not retrained) sensitivity, so it is conservative.
    */
   readonly maxErrorIncrease?: number;
   /** Size target: bytes of the written file. */
   readonly targetBytes?: number;
   /** Size target as a ratio: float32 bytes of every parameter / file bytes. */
   readonly targetRatio?: number;
-  /** Held-out (validation) accuracy of a model, in [0, 1]. Never pass the test set. */
+  /**
+   * Held-out (validation) accuracy of a model, in [0, 1]; with `metric: 'loss'`, its mean
+   * validation loss (≥ 0, lower is better). Never pass the test set.
+   */
   readonly evaluate: (model: Model) => number | Promise<number>;
+  /**
+   * What `evaluate` and the recovery probes measure: `accuracy` (the default: a classifier, costs
+   * in error fractions) or `loss` (an autoencoder, regressor or multi-label model trained on
+   * targets: costs as increases of the validation loss relative to the unchanged model's).
+   */
+  readonly metric?: Metric;
   /**
    * The file writer (e.g. `() => huffmanEncode()`): candidates are pruned, clustered and written
    * with it to measure their real bytes. Needed for a size target.
@@ -55,11 +65,14 @@ export interface AllocateOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
+/** What the planner measures a model by (see {@link AllocateOptions.metric}). */
+export type Metric = 'accuracy' | 'loss';
+
 /** The options' goal after validation. */
 export type Goal = { readonly kind: 'maxErrorIncrease'; readonly value: number } | { readonly kind: 'targetBytes'; readonly value: number; readonly ratio?: number };
 
 const KEYS: OptionKeys<AllocateOptions> = {
-  maxErrorIncrease: true, targetBytes: true, targetRatio: true, evaluate: true, writer: true, afterPruning: true, layers: true,
+  maxErrorIncrease: true, targetBytes: true, targetRatio: true, evaluate: true, metric: true, writer: true, afterPruning: true, layers: true,
   sparsityLevels: true, bitLevels: true, maxSparsity: true, sparsityStep: true, centroidBytes: true, recovery: true, signal: true, onProgress: true,
 };
 
@@ -73,7 +86,8 @@ export function resolveGoal(options: AllocateOptions, originalBytes: number): Go
   check.object<AllocateOptions>(options, 'options', KEYS);
   const given = (['maxErrorIncrease', 'targetBytes', 'targetRatio'] as const).filter((k) => options[k] !== undefined);
   check.that(given.length === 1, given[1] ?? 'targetRatio', `give exactly one of maxErrorIncrease, targetBytes, targetRatio (got ${given.join(', ') || 'none'})`);
-  check.that(typeof options.evaluate === 'function', 'evaluate', 'must be a function giving validation accuracy');
+  check.that(typeof options.evaluate === 'function', 'evaluate', options.metric === 'loss' ? 'must be a function giving validation loss' : 'must be a function giving validation accuracy');
+  if (options.metric !== undefined) check.oneOf(options.metric, 'metric', ['accuracy', 'loss']);
   if (options.afterPruning !== undefined) check.that(typeof options.afterPruning === 'function', 'afterPruning', 'must be a function giving the stages');
   for (const l of options.sparsityLevels ?? []) check.number(l, 'sparsityLevels', { min: 0, below: 1 });
   for (const b of options.bitLevels ?? []) check.number(b, 'bitLevels', { integer: true, min: 1, max: 8 });

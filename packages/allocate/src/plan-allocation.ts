@@ -2,19 +2,28 @@
  * Automatic allocation: per-layer sparsity and bits for an accuracy budget or a file-size target,
  * chosen from measured validation sensitivity (error vs sparsity and error vs bits, per layer).
  */
-import { float32Bytes, type Model } from '@dc/core';
+import { float32Bytes, WEIGHT_PARAMS, type Model } from '@dc/core';
 import { analyzeSensitivity, type SensitivityTable } from '@dc/prune';
 import { analyzeBitSensitivity, type BitSensitivityTable } from './bit-sensitivity.js';
 import { candidateBytes } from './candidate-bytes.js';
 import { chooseAt, choiceRecord, predictedBytes, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
 import { damageCurve } from './curves.js';
-import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal } from './options.js';
+import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal, type Metric } from './options.js';
 import { defaultRecoveryRounds, probeRecovery, probeReference, recoveryRounds, type RecoveryReference, type RecoveryRound } from './recovery.js';
+import { scorerFor } from './metric.js';
 import { describeAllocation } from './reason.js';
 
 /** The chosen allocation, its predictions and why. */
 export interface Allocation {
   readonly goal: Goal;
+  /**
+   * What the costs are measured in: `accuracy` (error fractions: `lambda`, the increases and
+   * `baselineAccuracy` are validation error and accuracy) or `loss` (shares of `baselineLoss`:
+   * an increase of 0.05 is 5% more validation loss, and `baselineAccuracy` is 1).
+   */
+  readonly metric: Metric;
+  /** With `metric: 'loss'`: the unchanged model's validation loss. */
+  readonly baselineLoss?: number;
   /** Fraction pruned per layer (plugs into `pruneLowMagnitude({ sparsity })`). */
   readonly sparsity: Record<string, number>;
   /** Bits per layer (plugs into `clusterWeights({ layerBits })`). */
@@ -58,9 +67,11 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   const originalBytes = float32Bytes(model);
   const goal = resolveGoal(options, originalBytes);
   const sparsityLevels = options.sparsityLevels ?? DEFAULT_SPARSITY_LEVELS;
+  const metric = options.metric ?? 'accuracy';
+  const score = await scorerFor(model, options);
   const sparsity = await analyzeSensitivity(model, {
     levels: sparsityLevels,
-    evaluate: options.evaluate,
+    evaluate: score.evaluate,
     ...(options.layers ? { layers: options.layers } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -69,13 +80,13 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   const bits = await analyzeBitSensitivity(model, {
     bits: options.bitLevels ?? DEFAULT_BIT_LEVELS,
     layers,
-    evaluate: options.evaluate,
+    evaluate: score.evaluate,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const curves: LayerCurves[] = layers.map((layer, i) => ({
     layer,
-    params: model.layers.find((l) => l.name === layer)!.params.kernel!.values.length,
+    params: weightCount(model, layer),
     sparsity: damageCurve(sparsity.levels, sparsity.rows[i].accuracy, sparsity.baseline),
     bits: damageCurve(bits.bits, bits.rows[i].accuracy, bits.baseline),
   }));
@@ -98,9 +109,9 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   if (options.recovery) {
     const probes = options.recovery;
     const afterPruning = options.afterPruning ?? (() => []);
-    const reference = await probeReference(model, layers, probes);
+    const reference = await probeReference(model, layers, probes, score.ofReport);
     const budget = goal.kind === 'maxErrorIncrease' ? goal.value : undefined;
-    const r = await recoveryRounds(curves, solve, (choice) => probeRecovery(model, choice, probes, afterPruning, reference), {
+    const r = await recoveryRounds(curves, solve, (choice) => probeRecovery(model, choice, probes, afterPruning, reference, score.ofReport), {
       rounds: probes.rounds ?? defaultRecoveryRounds(budget !== undefined),
       ...(budget !== undefined ? { budget } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -116,6 +127,8 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
   const { lambda, measured } = solved;
   const allocation = {
     goal,
+    metric,
+    ...(score.baselineLoss !== undefined ? { baselineLoss: score.baselineLoss } : {}),
     sparsity: choiceRecord(choice, 'sparsity'),
     bits: choiceRecord(choice, 'bits'),
     layers: choice,
@@ -130,6 +143,12 @@ export async function planAllocation(model: Model, options: AllocateOptions): Pr
     ...(recovery ? { recovery } : {}),
   };
   return { ...allocation, reasons: describeAllocation(allocation, curves) };
+}
+
+/** The weights a layer's sparsity and bits apply to: its kernel, and a recurrent layer's recurrent kernel too. */
+function weightCount(model: Model, layer: string): number {
+  const { params } = model.layers.find((l) => l.name === layer)!;
+  return WEIGHT_PARAMS.reduce((n, key) => n + (params[key]?.values.length ?? 0), 0);
 }
 
 interface Solved {

@@ -52,6 +52,14 @@ export function fakeAccuracy(original: Model, prunedShare = 1) {
 }
 
 /**
+ * A stand-in validation loss of a model trained on targets: {@link BASELINE_LOSS} × (1 + the drop
+ * of `accuracy`), so its relative increases are exactly the accuracy's drops.
+ */
+export const fakeLoss = (accuracy: (m: Model) => number) => (m: Model) => BASELINE_LOSS * (2 - accuracy(m));
+/** The unchanged model's {@link fakeLoss}. */
+export const BASELINE_LOSS = 0.25;
+
+/**
  * A training service that trains nothing and evaluates with {@link fakeAccuracy} at `prunedShare`:
  * the recovery probes' stand-in, counting its fine-tuning runs.
  */
@@ -65,6 +73,6 @@ export function recoveringTrainer(original: Model, prunedShare: number): Trainin
       runs.push({ epochs: o.epochs, learningRate: o.learningRate });
       return { model, epochs: [] };
     },
-    evaluate: async (model) => ({ accuracy: accuracy(model), loss: 0, examples: 1 }),
+    evaluate: async (model) => ({ accuracy: accuracy(model), loss: fakeLoss(accuracy)(model), examples: 1 }),
   };
 }

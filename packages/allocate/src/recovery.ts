@@ -16,6 +16,7 @@ import { createPipeline, DcError, type Model, type ProgressEvent, type Stage, ty
 import { pruneLowMagnitude } from '@dc/prune';
 import { clusterWeights } from '@dc/quantize';
 import { choiceRecord, oneShotIncreases, predictedBytes, type LayerChoice, type LayerCurves } from './choose.js';
+import type { Measured } from './metric.js';
 
 /** Options of the recovery probes (`planAllocation`'s `recovery`). */
 export interface RecoveryOptions {
@@ -90,7 +91,13 @@ export function scaleCurves(curves: readonly LayerCurves[], factor: number): Lay
   return curves.map((c) => ({ ...c, sparsity: { levels: c.sparsity.levels, increase: c.sparsity.increase.map((x) => x * factor) } }));
 }
 
-/** The reference of the probes: the model's validation accuracy before and after the probe's pruning stages at sparsity 0. */
+/** The score of what a probe's pipeline measured (its accuracy, or its loss as a share of the baseline's: `metric.ts`). */
+export type ReportScore = (m: Measured) => number;
+
+/** By default a probe is scored by its accuracy. */
+const byAccuracy: ReportScore = (m) => m.accuracy!;
+
+/** The reference of the probes: the model's validation score (accuracy, or see `metric.ts`) before and after the probe's pruning stages at sparsity 0. */
 export interface RecoveryReference {
   readonly baseline: number;
   readonly retrained: number;
@@ -101,19 +108,27 @@ const pruneStages = (o: RecoveryOptions, sparsity: Record<string, number>) => o.
 const trainerOf = (o: RecoveryOptions) => (typeof o.trainer === 'function' ? o.trainer() : o.trainer);
 
 /** Retrains the unpruned model as the probes retrain (`layers` at sparsity 0) and measures it. */
-export async function probeReference(model: Model, layers: readonly string[], o: RecoveryOptions): Promise<RecoveryReference> {
+export async function probeReference(model: Model, layers: readonly string[], o: RecoveryOptions, score: ReportScore = byAccuracy): Promise<RecoveryReference> {
   const start = performance.now();
   const { report } = await createPipeline()
     .useAll([...pruneStages(o, Object.fromEntries(layers.map((l) => [l, 0])))])
     .run(model, { seed: 1, trainer: trainerOf(o), evaluate: true });
-  return { baseline: report.baselineAccuracy!, retrained: report.stages.at(-1)!.accuracy!, seconds: (performance.now() - start) / 1000 };
+  const baseline = score({ accuracy: report.baselineAccuracy, loss: report.baselineLoss });
+  return { baseline, retrained: score(report.stages.at(-1)!), seconds: (performance.now() - start) / 1000 };
 }
 
 /**
  * Runs the plan's stages briefly on the probe trainer and measures both parts on its validation
  * rows, as increases over `reference`'s retrained accuracy.
  */
-export async function probeRecovery(model: Model, choice: readonly LayerChoice[], o: RecoveryOptions, afterPruning: () => readonly Stage[], reference: RecoveryReference): Promise<RecoveryProbe> {
+export async function probeRecovery(
+  model: Model,
+  choice: readonly LayerChoice[],
+  o: RecoveryOptions,
+  afterPruning: () => readonly Stage[],
+  reference: RecoveryReference,
+  score: ReportScore = byAccuracy,
+): Promise<RecoveryProbe> {
   const sparsity = choiceRecord(choice, 'sparsity');
   const bits = choiceRecord(choice, 'bits');
   const prune = pruneStages(o, sparsity);
@@ -122,10 +137,10 @@ export async function probeRecovery(model: Model, choice: readonly LayerChoice[]
   const { report } = await createPipeline()
     .useAll([...prune, ...afterPruning(), ...cluster])
     .run(model, { seed: 1, trainer: trainerOf(o), evaluate: true });
-  const increase = (accuracy: number | undefined) => reference.retrained - accuracy!;
+  const increase = (m: Measured) => reference.retrained - score(m);
   return {
-    prunedIncrease: increase(report.stages[prune.length - 1].accuracy),
-    jointIncrease: increase(report.stages.at(-1)!.accuracy),
+    prunedIncrease: increase(report.stages[prune.length - 1]),
+    jointIncrease: increase(report.stages.at(-1)!),
     seconds: (performance.now() - start) / 1000,
   };
 }

@@ -6,7 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Allocation } from '@dc/allocate';
-import { checkGraph, createPipeline, DcError, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
+import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { loadModel, selectTrainingBackend, validationCount, type CompileConfig } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
@@ -99,9 +99,6 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const recorded = data.preprocessing?.preprocessing;
   progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${onTargets ? `output [${outputShape.join(', ')}] against targets` : `${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}`}${data.train ? `; ${data.train.count} training samples` : ''}`);
 
-  if (onTargets && goal) {
-    throw new DcError('INVALID_OPTION', 'automatic allocation (--target-ratio, --target-bytes, --max-error-increase) measures classification error: it does not take --targets', { option: 'targets', hint: 'Give --sparsity and --bits, or compress post-training: --no-retrain --calibration inputs.npy --target-ratio x.' });
-  }
   const train = data.train ? tensorsOf(tf, data.train, model.inputShape, fitCompile()) : undefined;
   try {
     // The compiled loss as training needs it (refused when it does not fit labels or targets), whenever the run trains.
@@ -121,7 +118,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     let sensitivitySamples: number | null = null;
     let recoverySamples: number | null = null;
     if (goal && train && fitted) {
-      const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: fitted });
+      const held = sensitivityEvaluator(tf, train, { validationSplit: asked.validationSplit, samples: o.sensitivitySamples ?? DEFAULT_SENSITIVITY_SAMPLES, compile: fitted, metric: goal.metric });
       sensitivitySamples = held.samples;
       // Without --recovery-rounds, planAllocation's default for the goal (3 for a budget, 2 for a size).
       const probes = o.recoveryRounds === 0 ? undefined : recoveryProbes(tf, train, asked, { ...(o.recoveryRounds === undefined ? {} : { rounds: o.recoveryRounds }), samples: o.recoverySamples ?? DEFAULT_RECOVERY_SAMPLES, compile: fitted });
@@ -217,6 +214,6 @@ export function formatCompress(r: CompressResult): string {
 
 /** An allocation's goal in words. */
 function goalWords(a: Allocation): string {
-  if (a.goal.kind === 'maxErrorIncrease') return `predicted validation error +${(100 * a.goal.value).toFixed(2)} pp at most`;
+  if (a.goal.kind === 'maxErrorIncrease') return a.metric === 'loss' ? `predicted validation loss +${(100 * a.goal.value).toFixed(2)}% at most` : `predicted validation error +${(100 * a.goal.value).toFixed(2)} pp at most`;
   return a.goal.ratio ? `${a.goal.ratio}× target` : `${a.goal.value.toLocaleString('en')} B target`;
 }

@@ -73,15 +73,42 @@ describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistrib
     expect([run.samples, run.accuracy, run.predicted]).toEqual([200, null, []]);
   }, 300_000);
 
-  it('says what it needs: class labels for a model compiled with meanSquaredError, targets of the wrong shape, targets with an allocation goal', async () => {
+  it('says what it needs: class labels for a model compiled with meanSquaredError, targets of the wrong shape, an error budget for a model on targets', async () => {
     const out = join(dir, 'refused.dcm');
     const labels = await dc('compress', modelJson, '--data', npy('train'), '--labels', npy('train'), '-o', out);
     expect(labels.stderr).toMatch(/INVALID_OPTION: the model was compiled with loss meanSquaredError; class labels \(--labels\) train classifiers[\s\S]*--targets/);
     writeFileSync(npy('flat'), Buffer.from(dump(windows(600, 1).subarray(0, 600 * STEPS), [600, STEPS])));
     const shape = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('flat'), '-o', out);
     expect(shape.stderr).toMatch(/DATA_MISMATCH: .*flat\.npy: targets of shape \[600, 12\] for 600 samples of a model whose output is \[12, 2\]/);
-    const goal = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('train'), '--target-ratio', '10', '-o', out);
-    expect(goal.stderr).toMatch(/INVALID_OPTION: automatic allocation/);
-    expect([labels.code, shape.code, goal.code]).toEqual([1, 1, 1]);
+    const budget = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('train'), '--max-error-increase', '0.5', '-o', out);
+    expect(budget.stderr).toMatch(/INVALID_OPTION: --max-error-increase is a budget on classification error[\s\S]*--max-loss-increase/);
+    expect([labels.code, shape.code, budget.code]).toEqual([1, 1, 1]);
   }, 120_000);
+
+  it('plans a size target or a loss budget by the validation loss (--target-ratio, --max-loss-increase with --targets): each layer, recurrent kernels included, priced by what it costs the loss', async () => {
+    const out = join(dir, 'planned.dcm');
+    const r = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('train'), '--test-data', npy('test'), '--test-targets', npy('test'), '-o', out, '--target-ratio', '5', '--prune-epochs', '10', '--prune-lr', '0.003', '--cluster-epochs', '3', '--cluster-lr', '0.001', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const { allocation } = result;
+    expect([allocation.metric, allocation.goal]).toEqual(['loss', { kind: 'targetBytes', value: Math.round(result.originalBytes / 5), ratio: 5 }]);
+    expect(allocation.baselineLoss).toBeGreaterThan(0);
+    // Every layer with weights is planned; the LSTMs' sizes count their recurrent kernels.
+    expect(allocation.layers.map((l: { layer: string; params: number }) => [l.layer, l.params])).toEqual([['encode', 2 * 64 + 16 * 64], ['decode', 16 * 64 + 16 * 64], ['reconstruct', 16 * 2]]);
+    expect(r.stderr).toMatch(/allocation: size target [\d,]+ B \(5× of [\d,]+ B\): the candidate closest to it; costs are shares of the unchanged model's validation loss [\d.e-]+;/);
+    expect(r.stderr).toMatch(/one-shot validation loss \+[\d.]+% of the loss from pruning/);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    // Sized one-shot, then retrained: the file lands near the target.
+    expect(Math.abs(result.compressionRatio / 5 - 1)).toBeLessThan(0.1);
+    expect(result.testLoss).toBeLessThan(result.baselineTestLoss * 1.5);
+    // A loss budget: the smallest file whose predicted one-shot loss stays within 50% above the unchanged model's.
+    const budgeted = await dc('compress', modelJson, '--data', npy('train'), '--targets', npy('train'), '-o', out, '--max-loss-increase', '50', '--recovery-rounds', '0', '--prune-epochs', '2', '--cluster-epochs', '1', '--json');
+    expect(budgeted.code, budgeted.stderr).toBe(0);
+    const planned = JSON.parse(budgeted.stdout).allocation;
+    expect([planned.metric, planned.goal]).toEqual(['loss', { kind: 'maxErrorIncrease', value: 0.5 }]);
+    expect(planned.predictedErrorIncrease).toBeLessThanOrEqual(0.5);
+    expect(budgeted.stderr).toMatch(/allocation: loss budget 50\.00% of predicted validation loss: the smallest file within it/);
+    const loss = await dc('compress', modelJson, '--data', npy('train'), '--labels', npy('train'), '--max-loss-increase', '5', '-o', out);
+    expect([loss.code, loss.stderr]).toEqual([1, expect.stringMatching(/INVALID_OPTION: --max-loss-increase is a budget on the loss of a model trained on --targets; class labels are measured by their error/)]);
+  }, 300_000);
 });
