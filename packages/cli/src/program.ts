@@ -10,6 +10,7 @@ import { Command, Option } from 'commander';
 import { compressFile, formatCompress, type CompressResult } from './commands/compress.js';
 import { compressCalibrated, formatCalibrated } from './commands/compress-calibrated.js';
 import { compressGraphFile, formatCompressGraph, isGraphModelFile, type CompressGraphResult } from './commands/compress-graph.js';
+import { exportFile, formatExport } from './commands/export.js';
 import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
@@ -62,6 +63,14 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .argument('<file>', 'a .dcm file')
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: { json?: boolean }) => exit(await report(io, o.json, () => inspectAnyFile(file), formatInspectAny)));
+
+  program
+    .command('export')
+    .description("write a .dcm file's model as a tfjs model.json and weights.bin (dense float32 weights: pruned ones exact zeros, clustered ones their centroids), a LayersModel or a GraphModel as it came, for tf.loadLayersModel / tf.loadGraphModel, further training or tensorflowjs_converter")
+    .argument('<file>', 'a .dcm file')
+    .requiredOption('-o, --out <path>', 'a folder (model.json and weights.bin are written in it; created if missing) or a .json path')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (file: string, o: { out: string; json?: boolean }) => exit(await report(io, o.json, () => exportFile(file, o.out), formatExport)));
 
   program
     .command('run')

@@ -23,7 +23,9 @@ export function decodeGraphModel(bytes: Uint8Array | ArrayBuffer, options: DcmGr
  * A `tf.io.IOHandler` whose `load()` decodes a GraphModel `.dcm` file (format version 4) and gives
  * tfjs its original topology, signature and metadata with dense weights (float32; int32 / bool as
  * stored): `await tf.loadGraphModel(dcmGraphModelHandler(bytes))` runs on any tfjs backend.
- * Pruned weights are exact zeros, clustered ones their centroids. Decoding errors are the
+ * Pruned weights are exact zeros, clustered ones their centroids. A file's `preprocessing` record
+ * (the input scaling given to `dc compress`) is added to the user-defined metadata as
+ * `{ dcm: { preprocessing } }`, as `dcmHandler` of `@dc/core/tfjs` does. Decoding errors are the
  * container's `DcError`s (`WRONG_MODEL_FORMAT` for a layer-graph file, `UNKNOWN_ENCODING` when a
  * decoder is missing, `CHECKSUM_MISMATCH` / `BAD_HEADER` / ... for a damaged file).
  */
@@ -31,8 +33,11 @@ export function dcmGraphModelHandler(bytes: Uint8Array | ArrayBuffer, options: D
   return {
     load: async () => {
       const decoded = decodeGraphModel(bytes, options);
+      const { graph, preprocessing } = decoded;
+      // The input scaling `dc compress` recorded travels as a LayersModel file's does (tfjs does not apply it).
+      const record = preprocessing ? { ...graph, userDefinedMetadata: { ...graph.userDefinedMetadata, dcm: { preprocessing } } } : graph;
       return graphModelArtifacts(
-        decoded.graph,
+        record,
         decoded.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, values: graphTensorValues(t) })),
       );
     },

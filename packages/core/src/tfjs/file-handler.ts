@@ -112,7 +112,7 @@ async function savePaths(pathOrUrl: string): Promise<{ dir: string; json: string
   return { dir: dirname(path), json: path, weightsName: stem === 'model' ? 'weights.bin' : `${stem}.weights.bin` };
 }
 
-/** Writes `ModelArtifacts` as model.json + one weight file; returns what tfjs's `SaveResult` reports. */
+/** Writes `ModelArtifacts` (a LayersModel's, or a GraphModel's with its signature) as model.json + one weight file; returns what tfjs's `SaveResult` reports. */
 export async function writeModelArtifacts(pathOrUrl: string, artifacts: ModelArtifacts): Promise<tf.io.SaveResult> {
   if (artifacts.modelTopology instanceof ArrayBuffer) {
     throw new DcError('BAD_MODEL_JSON', 'a binary (GraphModel) topology cannot be saved as a LayersModel model.json');
@@ -133,6 +133,10 @@ export async function writeModelArtifacts(pathOrUrl: string, artifacts: ModelArt
     weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
     ...(artifacts.trainingConfig === undefined ? {} : { trainingConfig: artifacts.trainingConfig }),
     ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
+    // GraphModels: the signature and the initializer graph, which tfjs's loaders read back.
+    ...(artifacts.signature === undefined ? {} : { signature: artifacts.signature }),
+    ...(artifacts.modelInitializer === undefined ? {} : { modelInitializer: artifacts.modelInitializer }),
+    ...(artifacts.initializerSignature === undefined ? {} : { initializerSignature: artifacts.initializerSignature }),
   };
   const text = new TextEncoder().encode(JSON.stringify(modelJson));
   // Weights first: a reader never sees a new model.json before the weights it names.

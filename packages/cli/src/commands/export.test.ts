@@ -1,0 +1,124 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRandom, graphTensorValues } from '@dc/core';
+import { dcmHandler, fileHandler, readModelArtifacts } from '@dc/core/tfjs';
+import { dcmGraphModelHandler, decodeGraphModel } from '@dc/graph-model';
+import { writeGraphModelFixture } from '@dc/graph-model/testing';
+import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
+import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
+import { createCpuBackend } from '@dc/sparse-runtime/cpu';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { dc } from '../run-dc.test-support.js';
+import { savedModel } from './conv-fixture.test-support.js';
+
+/** A user's small image classifier: conv → batch norm → relu → depthwise → global pool → dense softmax. */
+async function savedClassifier(dir: string): Promise<string> {
+  await tf.setBackend('cpu');
+  const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }) });
+  const input = tf.input({ shape: [12, 12, 3] });
+  let x = tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', name: 'stem', ...init(1) }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ name: 'stem_bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reLU({ name: 'stem_relu' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', name: 'dw', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 5, activation: 'softmax', name: 'head', ...init(3) }).apply(x) as tf.SymbolicTensor;
+  return savedModel(tf.model({ inputs: input, outputs: out, name: 'small-classifier' }), dir);
+}
+
+const inputs = (n: number, size: number) => {
+  const random = createRandom(7);
+  return Float32Array.from({ length: n * size }, () => random.next());
+};
+
+describe('dc export: a .dcm file back as a tfjs model.json', () => {
+  it('writes a LayersModel whose weights are the file\'s (pruned exactly zero) and whose predictions are the sparse runtime\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-export-'));
+    const model = await savedClassifier(join(dir, 'original'));
+    const file = join(dir, 'small.dcm');
+    const c = await dc('compress', model, '--no-retrain', '--sparsity', '0.6', '--bits', '5', '-o', file);
+    expect(c.code, c.stderr).toBe(0);
+
+    const r = await dc('export', file, '-o', join(dir, 'exported'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const modelJson = join(dir, 'exported', 'model.json');
+    expect(result).toMatchObject({ format: 'layers-model', modelJson, weightBytes: readFileSync(join(dir, 'exported', 'weights.bin')).length });
+    // The weights are the decoded file's (tfjs's own load of the .dcm through its handler), tensor for tensor, bit for bit.
+    const lm = await tf.loadLayersModel(fileHandler(modelJson));
+    const fromFile = await tf.loadLayersModel(dcmHandler(new Uint8Array(readFileSync(file)), { decoders: [huffmanDecoder, ransDecoder], tf }));
+    expect(lm.weights.map((w) => w.originalName)).toEqual(fromFile.weights.map((w) => w.originalName));
+    lm.weights.forEach((w, i) => expect(Array.from(w.read().dataSync()), w.originalName).toEqual(Array.from(fromFile.weights[i].read().dataSync())));
+    fromFile.dispose();
+    let [zeros, elements] = [0, 0];
+    for (const w of lm.weights) {
+      const values = w.read().dataSync();
+      elements += values.length;
+      zeros += values.filter((v) => v === 0).length;
+    }
+    expect([result.weights, result.elements, result.zeros]).toEqual([lm.weights.length, elements, zeros]);
+    // Pruned: 60% of the convolution's and the dense layer's kernels at least are exactly zero (the depthwise one is not pruned unless named).
+    expect(zeros).toBeGreaterThanOrEqual(Math.floor(0.6 * (27 * 16 + 16 * 5)));
+
+    const x = inputs(4, 12 * 12 * 3);
+    const exported = Array.from((lm.predict(tf.tensor4d(x, [4, 12, 12, 3])) as tf.Tensor).dataSync());
+    const backend = await createCpuBackend({ threads: 1 });
+    const session = await createSession(await loadCompressedModel(file), { backend });
+    const runtime = Array.from(await session.predict(x, 4));
+    session.dispose();
+    expect(exported).toEqual(runtime.map((v) => expect.closeTo(v, 6)));
+    lm.dispose();
+    expect((await dc('export', file, '-o', join(dir, 'exported'))).stdout).toContain(`${modelJson}: a tfjs LayersModel (tf.loadLayersModel) with ${result.weights} weights`);
+  }, 120_000);
+
+  it('writes a GraphModel with its signature, loaded by tf.loadGraphModel, its weights the file\'s', async () => {
+    const model = await writeGraphModelFixture();
+    const dir = dirname(model);
+    const file = join(dir, 'exported-fixture.dcm');
+    const c = await dc('compress', model, '--no-retrain', '--sparsity', '0.5', '--bits', '4', '--input-scale', '0.5', '-o', file);
+    expect(c.code, c.stderr).toBe(0);
+    const out = join(dir, 'graph-export.json');
+    const r = await dc('export', file, '-o', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ format: 'graph-model', modelJson: out, preprocessing: { scale: [0.5], offset: [0] } });
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    const original = JSON.parse(readFileSync(model, 'utf8'));
+    expect([written.format, written.modelTopology, written.signature]).toEqual(['graph-model', original.modelTopology, original.signature]);
+    expect(written.weightsManifest[0].paths).toEqual(['graph-export.weights.bin']);
+    expect(written.userDefinedMetadata.dcm).toEqual({ preprocessing: { scale: [0.5], offset: [0] } });
+    const decoded = decodeGraphModel(new Uint8Array(readFileSync(file)));
+    const { artifacts } = await readModelArtifacts(out, 'graph-model');
+    const gm = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+    const x = tf.tensor4d(inputs(2, 8 * 8 * 3), [2, 8, 8, 3]);
+    const fromExport = Array.from((gm.predict(x) as tf.Tensor).dataSync());
+    // Exactly what tfjs runs from the .dcm through its handler.
+    const fromFile = await tf.loadGraphModel(dcmGraphModelHandler(new Uint8Array(readFileSync(file))));
+    expect(fromExport).toEqual(Array.from((fromFile.predict(x) as tf.Tensor).dataSync()));
+    // Weight for weight the decoded file's (pruned weights exactly zero).
+    const weights = written.weightsManifest[0].weights as { name: string }[];
+    expect(weights.map((w) => w.name)).toEqual(decoded.tensors.map((t) => t.name));
+    const data = readFileSync(join(dir, 'graph-export.weights.bin'));
+    const fc = decoded.tensors.find((t) => t.name === 'model/fc/weights')!;
+    const offset = decoded.tensors.slice(0, decoded.tensors.indexOf(fc)).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1) * 4, 0);
+    expect(Array.from(new Float32Array(data.buffer.slice(data.byteOffset + offset, data.byteOffset + offset + 640 * 4)))).toEqual(Array.from(graphTensorValues(fc)));
+    expect(result.zeros).toBeGreaterThanOrEqual(320);
+    gm.dispose();
+    fromFile.dispose();
+  }, 120_000);
+
+  it('refuses what is not a .dcm file with the reader\'s error, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-export-bad-'));
+    const bad = join(dir, 'not-a-model.dcm');
+    writeFileSync(bad, 'this is not a compressed model');
+    const r = await dc('export', bad, '-o', join(dir, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dc: error BAD_MAGIC: /m);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const missing = await dc('export', join(dir, 'missing.dcm'), '-o', join(dir, 'out'));
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error BAD_HEADER: cannot read .*missing\.dcm[\s\S]*hint: Pass the path of a \.dcm file/)]);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * `dc export <file.dcm> -o <folder | .json>`: the file's model back as a tfjs `model.json` and
+ * `weights.bin` — a LayersModel, or a GraphModel with its topology and signature as they came — with
+ * dense float32 weights (pruned weights exact zeros, clustered ones their centroids), for code that
+ * loads models with `tf.loadLayersModel` / `tf.loadGraphModel`, retrains them, or converts them on
+ * with tensorflowjs_converter. The file is decoded completely before anything is written, and each
+ * written file goes to a temporary name and is renamed.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { DcError, type Preprocessing } from '@dc/core';
+import { dcmHandler, fileHandler, importTfjsPackage } from '@dc/core/tfjs';
+import { dcmGraphModelHandler } from '@dc/graph-model';
+import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
+import { isGraphModelDcm } from './inspect-graph.js';
+
+/** What `dc export --json` prints. */
+export interface ExportResult {
+  readonly file: string;
+  readonly format: 'layers-model' | 'graph-model';
+  /** The model.json written. */
+  readonly modelJson: string;
+  /** Bytes of the weight file written beside it. */
+  readonly weightBytes: number;
+  /** Weights (tensors) and their float32 elements. */
+  readonly weights: number;
+  readonly elements: number;
+  /** Float32 elements that are exactly zero (pruned, or zero as they came). */
+  readonly zeros: number;
+  /** The input scaling the file records, kept in the model.json's `userDefinedMetadata.dcm` (tfjs does not apply it). */
+  readonly preprocessing: Preprocessing | null;
+}
+
+/** Exports the `.dcm` at `path` as a tfjs model.json (+ weights.bin) at `out`: a folder, or a `.json` path. */
+export async function exportFile(path: string, out: string): Promise<ExportResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (cause) {
+    throw new DcError('BAD_HEADER', `cannot read ${path}: ${(cause as Error).message}`, { cause, hint: 'Pass the path of a .dcm file written by dc compress.' });
+  }
+  const decoders = [huffmanDecoder, ransDecoder];
+  const graph = isGraphModelDcm(bytes);
+  // Decoded in full (every checksum and stream) before anything is written.
+  const handler = graph ? dcmGraphModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await importTfjsPackage('@tensorflow/tfjs') });
+  const artifacts = await handler.load!();
+  const target = resolve(out);
+  await fileHandler(target).save!(artifacts);
+  const specs = artifacts.weightSpecs ?? [];
+  const data = artifacts.weightData as ArrayBuffer;
+  let offset = 0;
+  let elements = 0;
+  let zeros = 0;
+  for (const spec of specs) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype === 'float32') {
+      const values = new Float32Array(data, offset, n);
+      elements += n;
+      for (const v of values) if (v === 0) zeros++;
+    }
+    offset += n * 4;
+  }
+  return {
+    file: path,
+    format: graph ? 'graph-model' : 'layers-model',
+    modelJson: target.endsWith('.json') ? target : resolve(target, 'model.json'),
+    weightBytes: data.byteLength,
+    weights: specs.length,
+    elements,
+    zeros,
+    preprocessing: preprocessingOf(artifacts),
+  };
+}
+
+/** The preprocessing record the handlers put in the artifacts (`userDefinedMetadata.dcm.preprocessing`), else null. */
+function preprocessingOf(artifacts: tf.io.ModelArtifacts): Preprocessing | null {
+  const meta = artifacts.userDefinedMetadata as { dcm?: { preprocessing?: Preprocessing } } | undefined;
+  return meta?.dcm?.preprocessing ?? null;
+}
+
+/** The human-readable summary of {@link exportFile}. */
+export function formatExport(r: ExportResult): string {
+  const kind = r.format === 'graph-model' ? 'GraphModel (tf.loadGraphModel)' : 'LayersModel (tf.loadLayersModel)';
+  return [
+    `${r.modelJson}: a tfjs ${kind} with ${r.weights} weights (${r.weightBytes.toLocaleString('en')} B of weights beside it), decoded from ${r.file}`,
+    `${r.zeros.toLocaleString('en')} of ${r.elements.toLocaleString('en')} float32 weights are exactly zero${r.preprocessing ? `; the file's input scaling (x × [${r.preprocessing.scale.join(', ')}] + [${r.preprocessing.offset.join(', ')}]) is kept in userDefinedMetadata.dcm: tfjs does not apply it` : ''}`,
+  ].join('\n');
+}
