@@ -48,6 +48,15 @@ function refuseSeeded(o: { seededConnectivity?: number }, what: string): void {
   });
 }
 
+/** Help of the CSV column flags, shared by `dc compress` and `dc run`. */
+const COLUMN_HELP = {
+  label: 'with a CSV --data (and --test-data) table: the column (its header name, or an index from 0) holding the integer class labels; the other columns are the inputs',
+  targets: 'with a CSV --data (and --test-data) table: the columns (comma-separated names or indices) holding the float targets, in place of --label-column; the other columns are the inputs',
+} as const;
+
+/** A comma-separated list of column names. */
+const columnList = (v: string): string[] => v.split(',').map((c) => c.trim()).filter((c) => c !== '');
+
 /** Builds the program; `exit` receives each command's exit code. */
 export function createProgram(io: CliIo, exit: (code: number) => void): Command {
   const program = new Command()
@@ -76,9 +85,11 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .command('run')
     .description('run a .dcm file on data with the sparse runtime and report its accuracy; a GraphModel file runs through tfjs and reports each output; with --reference, its fidelity to the original model')
     .argument('<file>', 'a .dcm file')
-    .option('--data <path>', 'a folder of IDX files (MNIST layout, .gz accepted), a folder of photographs in class folders (<class>/<image>, or train/<class>/ and test/<class>/; classes in sorted name order) or a .npy array of inputs [N, ...input shape]; required except for GraphModel files (without it: one synthetic sample)')
+    .option('--data <path>', 'a folder of IDX files (MNIST layout, .gz accepted), a folder of photographs in class folders (<class>/<image>, or train/<class>/ and test/<class>/; classes in sorted name order) or a .npy array of inputs [N, ...input shape] or a CSV table (one row per sample; a header row of column names optional); required except for GraphModel files (without it: one synthetic sample)')
     .option('--labels <file>', 'a .npy array of integer class labels [N] (with .npy inputs); [N, ...positions] for a model whose output is [...positions, classes] (a tagger, a segmenter)')
     .option('--targets <file>', 'in place of --labels, for a model that is not a classifier: a .npy array of float targets [N, ...output shape] (an autoencoder\'s: its inputs); reports the mean squared and absolute error, and for a sigmoid head with 0/1 targets (multi-label) the binary cross-entropy and binary error')
+    .option('--label-column <name>', COLUMN_HELP.label)
+    .option('--target-columns <list>', COLUMN_HELP.targets, columnList)
     .addOption(new Option('--split <split>', 'split of an IDX folder').choices(['test', 'train']).default('test'))
     .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
     .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
@@ -103,12 +114,14 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .description('compress a tfjs model.json: prune (+ retrain), fold BatchNorm, cluster (+ fine-tune), Huffman-code; write the .dcm file and measure it by running it')
     .argument('<model.json>', 'a tfjs LayersModel, or a GraphModel with --no-retrain (model.json with its weight files beside it)')
     .requiredOption('-o, --out <file>', 'the .dcm file to write')
-    .option('--data <path>', 'training data: an IDX folder (train split; its test split measures the file), photographs in class folders (train/<class>/ and test/<class>/, or <class>/ alone: then the held-out validation rows measure the file unless --test-data) or a .npy array of inputs [N, ...input shape]')
+    .option('--data <path>', 'training data: an IDX folder (train split; its test split measures the file), photographs in class folders (train/<class>/ and test/<class>/, or <class>/ alone: then the held-out validation rows measure the file unless --test-data), a .npy array of inputs [N, ...input shape] or a CSV table (one row per sample; a header row of column names optional; --label-column or --target-columns name the columns that are not inputs)')
     .option('--labels <file>', 'a .npy array of integer class labels [N] (with .npy inputs); [N, ...positions] for a model whose output is [...positions, classes] (a tagger, a segmenter)')
     .option('--test-data <file>', 'a .npy array of test inputs (default: the IDX folder\'s test split; without either, the held-out validation samples)')
     .option('--test-labels <file>', 'a .npy array of test labels')
     .option('--targets <file>', 'in place of --labels, for a model that is not a single-label classifier (compiled with meanSquaredError, meanAbsoluteError, or binaryCrossentropy for multi-label): a .npy array of float targets [N, ...output shape] (an autoencoder\'s: its inputs); the run retrains on them and reports the file\'s test loss')
     .option('--test-targets <file>', 'a .npy array of test targets (with --targets)')
+    .option('--label-column <name>', COLUMN_HELP.label)
+    .option('--target-columns <list>', COLUMN_HELP.targets, columnList)
     .addOption(new Option('-p, --preset <name>', 'hyper-parameter preset').choices(['quick', 'paper']).default('quick'))
     .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')
     .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3"', perLayer('--sparsity', (n) => n >= 0 && n < 1))

@@ -126,7 +126,8 @@ async function runPrune(input: Model, prior: PruneMasks | undefined, o: Resolved
       seconds: (performance.now() - t0) / 1000,
     };
     rounds.push(round);
-    const acc = evaluation ? `, accuracy ${(100 * evaluation.accuracy).toFixed(2)}%` : '';
+    // Both: the loss is what a model trained on targets (a regressor, an autoencoder) is measured by.
+    const acc = evaluation ? `, accuracy ${(100 * evaluation.accuracy).toFixed(2)}%, loss ${evaluation.loss.toPrecision(4)}` : '';
     const back = revived !== undefined ? `, ${revived} spliced back` : '';
     ctx.reporter.info(`round ${r}/${o.rounds}: kept ${(100 * totals.total.keptFraction).toFixed(2)}% of pruned weights${back}${acc}`, round);
     ctx.progress({ label: `round ${r}/${o.rounds}: done`, current: r, total: o.rounds });

@@ -90,7 +90,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const outputShape = checkGraph(model, 'INVALID_MODEL').outputShape;
   const classes = outputShape.at(-1) ?? 1;
   // Float targets (--targets) train the model by its loss and judge it by that loss; class labels by its error.
-  const onTargets = o.targets !== undefined || o.testTargets !== undefined;
+  const onTargets = o.targets !== undefined || o.testTargets !== undefined || o.targetColumns !== undefined;
   let fitCompiled: CompileConfig | undefined;
   const fitCompile = (): CompileConfig => (fitCompiled ??= onTargets ? targetCompile(compile, o.fromLogits) : classLabelCompile(compile, o.fromLogits, classes));
   // A loss that does not fit the labels or targets given fails before the data is read.

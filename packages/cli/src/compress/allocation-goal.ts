@@ -53,7 +53,7 @@ const FLAG_NAMES = { maxErrorIncrease: '--max-error-increase', maxLossIncrease: 
  * `--calibration`, a size (`--target-bytes`, `--target-ratio`) for the post-training planner.
  * Fails with `INVALID_OPTION` before any work when the goal cannot be planned as asked.
  */
-export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readonly calibration?: string; readonly targets?: string; readonly testTargets?: string }): AllocationGoal | undefined {
+export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readonly calibration?: string; readonly targets?: string; readonly testTargets?: string; readonly targetColumns?: readonly string[] }): AllocationGoal | undefined {
   const given = (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((k) => flags[k] !== undefined);
   if (given.length === 0) {
     if (flags.bitLevels !== undefined) throw new DcError('INVALID_OPTION', '--bit-levels limits an automatic allocation, and no goal was given', { option: '--bit-levels', hint: 'Add --target-ratio, --target-bytes or --max-error-increase, or set the bits by hand with --bits.' });
@@ -75,7 +75,7 @@ export function allocationGoal(flags: AllocationFlags & SettingsFlags & { readon
   for (const [key, option, does] of PLANNING_FLAGS) {
     if (flags.calibration !== undefined && flags[key] !== undefined) refuse(`${option} ${does} with retraining; the post-training planner measures on --calibration`, `Drop ${option} (the calibration inputs are what the plan measures).`, option);
   }
-  const metric: Metric = flags.targets !== undefined || flags.testTargets !== undefined ? 'loss' : 'accuracy';
+  const metric: Metric = flags.targets !== undefined || flags.testTargets !== undefined || flags.targetColumns !== undefined ? 'loss' : 'accuracy';
   const size = flags.targetBytes !== undefined ? { targetBytes: flags.targetBytes, metric } : { targetRatio: flags.targetRatio!, metric };
   if (flags.calibration !== undefined) return size;
   if (flags.retrain === false) refuse(`${flag} plans on validation accuracy and retrains to the plan; --no-retrain trains nothing`, 'Drop --no-retrain (and pass --data) to retrain to the plan, or add --calibration <inputs> for a post-training plan of that size (--target-bytes, --target-ratio) or within --max-output-drift.');

@@ -5,6 +5,7 @@
  */
 import { extname } from 'node:path';
 import { DcError, type Preprocessing } from '@dc/core';
+import { isCsv } from '../data/csv.js';
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
 import { hasSplitFolders, isImageClassFolder } from '../data/image-classes.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
@@ -24,6 +25,9 @@ export interface CompressDataOptions {
   readonly testData?: string;
   readonly testLabels?: string;
   readonly testTargets?: string;
+  /** With CSV tables: the column of the class labels, or the columns of the targets (in `data` and `testData` alike). */
+  readonly labelColumn?: string;
+  readonly targetColumns?: readonly string[];
   /** Only the first N training / test samples. */
   readonly trainLimit?: number;
   readonly testLimit?: number;
@@ -57,14 +61,19 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
     }
     return flags ? { preprocessing: { preprocessing: flags, source: 'flags' } } : {};
   }
-  if ((o.targets || o.testTargets) && (o.labels || o.testLabels)) {
+  if ((o.targets || o.testTargets || o.targetColumns) && (o.labels || o.testLabels || o.labelColumn !== undefined)) {
     throw new DcError('INVALID_OPTION', 'give class labels (--labels, --test-labels) or targets (--targets, --test-targets), not both', { option: 'targets', hint: 'Labels train a classifier; targets shaped like the output train any other model by its loss.' });
   }
-  const npy = extname(o.data) === '.npy';
-  if (npy && !o.labels && !o.targets) {
-    throw new DcError('INVALID_OPTION', `${o.data}: .npy inputs need --labels <labels.npy> or --targets <targets.npy>`, { option: 'labels', hint: 'Save the integer class labels (a classifier) or the float targets shaped like the output (any other model) with np.save and pass them with --labels or --targets.' });
+  const csv = isCsv(o.data);
+  const npy = csv || extname(o.data) === '.npy';
+  if (npy && !o.labels && !o.targets && o.labelColumn === undefined && o.targetColumns === undefined) {
+    throw new DcError('INVALID_OPTION', csv ? `${o.data}: a CSV table needs --label-column <name> or --target-columns <names> (or --labels / --targets files)` : `${o.data}: .npy inputs need --labels <labels.npy> or --targets <targets.npy>`, {
+      option: 'labels',
+      hint: csv ? 'Name the column of integer class labels (a classifier) or the columns of float targets (any other model); the other columns are the inputs.' : 'Save the integer class labels (a classifier) or the float targets shaped like the output (any other model) with np.save and pass them with --labels or --targets.',
+    });
   }
-  const trainSource: DataSource = { data: o.data, split: 'train', ...(o.labels ? { labels: o.labels } : {}), ...(o.targets ? { targets: o.targets } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
+  const columns = { ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}), ...(o.targetColumns !== undefined ? { targetColumns: o.targetColumns } : {}) };
+  const trainSource: DataSource = { data: o.data, split: 'train', ...columns, ...(o.labels ? { labels: o.labels } : {}), ...(o.targets ? { targets: o.targets } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
   // The flags, else what a model that rescales its own input takes, else the data's default (read below).
   const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: rawInput } : undefined;
   const train = await readLabelledData(trainSource, inputShape, outputShape, chosen?.preprocessing ?? 'auto');
@@ -73,7 +82,7 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   const oneSplit = npy || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
   const testPath = o.testData ?? (oneSplit ? undefined : o.data);
   const test: DataSource | undefined = testPath
-    ? { data: testPath, split: 'test', ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testTargets ? { targets: o.testTargets } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
+    ? { data: testPath, split: 'test', ...(isCsv(testPath) ? columns : {}), ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testTargets ? { targets: o.testTargets } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
     : undefined;
   // The test data is checked now too (shape, labels), not after the long part.
   const testSamples = test ? await readLabelledData(test, inputShape, outputShape, preprocessing?.preprocessing) : undefined;

@@ -1,6 +1,7 @@
 /**
  * What `dc run` (and `dc compress`) read as data: an IDX folder (one split), a folder of labelled
- * photographs (a folder per class, optionally under `train/` and `test/`) or `.npy` arrays, checked
+ * photographs (a folder per class, optionally under `train/` and `test/`), `.npy` arrays or CSV
+ * tables (labels or targets in their own file, or in columns of the inputs' table), checked
  * against the model's input and output, and turned into model inputs by the preprocessing the file
  * records (`x = raw · scale + offset`), or by the flags that override it.
  */
@@ -8,16 +9,21 @@ import { extname } from 'node:path';
 import { DcError, sizeOfShape, type Preprocessing } from '@dc/core';
 import { readIdxFolder, type IDX_SPLITS } from './idx-set.js';
 import { isImageClassFolder, readImageClasses } from './image-classes.js';
-import { readNpy, type NumericArray } from './npy.js';
-import { readTargets } from './targets.js';
+import { isCsv, readCsv, splitColumns, type ColumnChoice } from './csv.js';
+import { readArray } from './arrays.js';
+import type { NumericArray } from './npy.js';
+import { checkTargets, readTargets } from './targets.js';
 
 /** Where the data comes from. */
-export interface DataSource {
-  /** An IDX folder, a folder of class folders of photographs (optionally under `train/`, `test/`), or a `.npy` file of inputs. */
+export interface DataSource extends ColumnChoice {
+  /**
+   * An IDX folder, a folder of class folders of photographs (optionally under `train/`, `test/`), or
+   * a `.npy` or `.csv` file of inputs (a CSV table's `labelColumn` or `targetColumns` are not inputs).
+   */
   readonly data: string;
-  /** A `.npy` file of integer class labels (with `.npy` inputs): one per sample, or one per position of a tagger's or segmenter's output. */
+  /** A `.npy` or `.csv` file of integer class labels (with array inputs): one per sample, or one per position of a tagger's or segmenter's output. */
   readonly labels?: string;
-  /** A `.npy` file of float targets shaped like the model's output (with `.npy` inputs; a regression model's, in place of `labels`). */
+  /** A `.npy` or `.csv` file of float targets shaped like the model's output (with array inputs; a regression model's, in place of `labels`). */
   readonly targets?: string;
   /** Which split of an IDX folder (or of a photograph folder with `train/` and `test/`); default `test`. */
   readonly split?: keyof typeof IDX_SPLITS;
@@ -52,15 +58,23 @@ export const BYTE_PIXELS: Preprocessing = { scale: [1 / 255], offset: [0] };
  */
 export async function readLabelledData(source: DataSource, inputShape: readonly number[], output: number | readonly number[], preprocessing: Preprocessing | 'auto' | undefined): Promise<LabelledData> {
   const [classes, positions] = typeof output === 'number' ? [output, []] : [output.at(-1) ?? 1, output.slice(0, -1)];
-  const npy = extname(source.data) === '.npy';
-  if (source.targets !== undefined && (source.labels !== undefined || !npy)) {
-    throw new DcError('INVALID_OPTION', `${source.targets}: targets go with .npy inputs, in place of class labels`, { option: 'targets', hint: 'Give --data inputs.npy with either --labels (a classifier) or --targets (any other model), not both.' });
+  const csv = isCsv(source.data);
+  const array = csv || extname(source.data) === '.npy';
+  if (source.targets !== undefined && (source.labels !== undefined || !array)) {
+    throw new DcError('INVALID_OPTION', `${source.targets}: targets go with .npy or .csv inputs, in place of class labels`, { option: 'targets', hint: 'Give --data inputs.npy (or .csv) with either --labels (a classifier) or --targets (any other model), not both.' });
   }
-  const { inputs, labels } = npy
-    ? { inputs: await readNpy(source.data), labels: source.labels ? await readNpy(source.labels) : undefined }
-    : (await isImageClassFolder(source.data))
-      ? await readImageClasses(source.data, source.split ?? 'test', inputShape)
-      : await readIdxFolder(source.data, source.split ?? 'test');
+  checkColumnChoice(source, csv);
+  const read = async (): Promise<{ inputs: NumericArray; labels?: NumericArray; targets?: NumericArray }> => {
+    if (csv) {
+      const { features, labels, targets } = splitColumns(await readCsv(source.data), source.data, source);
+      return { inputs: features, ...(labels ? { labels } : {}), ...(targets ? { targets } : {}) };
+    }
+    if (array) return { inputs: await readArray(source.data) };
+    return (await isImageClassFolder(source.data)) ? await readImageClasses(source.data, source.split ?? 'test', inputShape) : await readIdxFolder(source.data, source.split ?? 'test');
+  };
+  const columns = await read();
+  const { inputs } = columns;
+  const labels = columns.labels ?? (source.labels ? await readArray(source.labels) : undefined);
   const used = preprocessing === 'auto' ? (inputs.values instanceof Uint8Array ? BYTE_PIXELS : undefined) : preprocessing;
   const perSample = sizeOfShape(inputShape);
   const total = inputs.shape[0] ?? 0;
@@ -70,14 +84,24 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
     });
   }
   const count = Math.min(total, source.limit ?? total);
+  const targetShape = typeof output === 'number' ? [output] : output;
   return {
     inputs: preprocess(inputs, count * perSample, inputShape, used),
     ...(labels ? { labels: checkLabels(labels, total, count, classes, positions, source) } : {}),
     ...(labels && positions.length > 0 ? { positions } : {}),
-    ...(source.targets ? { targets: await readTargets(source.targets, total, count, typeof output === 'number' ? [output] : output), targetShape: typeof output === 'number' ? [output] : output } : {}),
+    ...(columns.targets || source.targets ? { targets: columns.targets ? checkTargets(columns.targets, `${source.data} (--target-columns)`, total, count, targetShape) : await readTargets(source.targets!, total, count, targetShape), targetShape } : {}),
     count,
     ...(used ? { preprocessing: used } : {}),
   };
+}
+
+/** Column options pick columns of a CSV `--data` table, in place of a labels or targets file. */
+function checkColumnChoice(source: DataSource, csv: boolean): void {
+  const option = source.labelColumn !== undefined ? '--label-column' : source.targetColumns !== undefined ? '--target-columns' : undefined;
+  if (option === undefined) return;
+  if (!csv) throw new DcError('INVALID_OPTION', `${option} picks columns of a CSV table, and ${source.data} is not a .csv file`, { option, hint: 'Give --data table.csv, or the labels (--labels) or targets (--targets) as a file of their own.' });
+  if (source.labelColumn !== undefined && source.targetColumns !== undefined) throw new DcError('INVALID_OPTION', 'give --label-column (a classifier) or --target-columns (any other model), not both', { option });
+  if (source.labels !== undefined || source.targets !== undefined) throw new DcError('INVALID_OPTION', `${option} takes the ${source.labelColumn !== undefined ? 'labels' : 'targets'} from ${source.data}; --labels / --targets give them in a file of their own`, { option, hint: 'Keep one of them.' });
 }
 
 function preprocess(raw: NumericArray, n: number, inputShape: readonly number[], p: Preprocessing | undefined): Float32Array {

@@ -1,24 +1,29 @@
 /**
  * Regression targets: what a model that is not a classifier should output for each sample (an
  * autoencoder's own inputs, a forecaster's next values, a regressor's numbers), read from a `.npy`
- * array shaped like the model's output and checked against it.
+ * array or a CSV table shaped like the model's output and checked against it.
  */
 import { DcError, sizeOfShape } from '@dc/core';
-import { readNpy } from './npy.js';
+import { readArray } from './arrays.js';
+import type { NumericArray } from './npy.js';
 
-/** The first `count` of the `total` samples' targets in `path`, float32, for a model whose output is `outputShape`. */
+/** The first `count` of the `total` samples' targets in `path` (`.npy` or `.csv`), float32, for a model whose output is `outputShape`. */
 export async function readTargets(path: string, total: number, count: number, outputShape: readonly number[]): Promise<Float32Array> {
-  const targets = await readNpy(path);
+  return checkTargets(await readArray(path), path, total, count, outputShape);
+}
+
+/** The first `count` of the `total` samples' targets in `targets` (read from `where`), checked against `outputShape`, as float32. */
+export function checkTargets(targets: NumericArray, where: string, total: number, count: number, outputShape: readonly number[]): Float32Array {
   const perSample = sizeOfShape(outputShape);
   if (targets.shape[0] !== total || sizeOfShape(targets.shape.slice(1)) !== perSample) {
-    throw new DcError('DATA_MISMATCH', `${path}: targets of shape [${targets.shape.join(', ')}] for ${total} samples of a model whose output is [${outputShape.join(', ')}]`, {
+    throw new DcError('DATA_MISMATCH', `${where}: targets of shape [${targets.shape.join(', ')}] for ${total} samples of a model whose output is [${outputShape.join(', ')}]`, {
       hint: `Give float targets of shape [N, ${outputShape.join(', ')}] (an autoencoder's: its inputs).`,
     });
   }
   const out = new Float32Array(count * perSample);
   for (let i = 0; i < out.length; i++) {
     const v = Number(targets.values[i]);
-    if (!Number.isFinite(v)) throw new DcError('DATA_MISMATCH', `${path}: target ${i % perSample} of sample ${Math.floor(i / perSample)} is ${v}`, { hint: 'Targets must be finite numbers.' });
+    if (!Number.isFinite(v)) throw new DcError('DATA_MISMATCH', `${where}: target ${i % perSample} of sample ${Math.floor(i / perSample)} is ${v}`, { hint: 'Targets must be finite numbers.' });
     out[i] = v;
   }
   return out;

@@ -1,0 +1,89 @@
+/**
+ * CSV tables (what tabular data comes as, and what tfjs's `tf.data.csv` reads), parsed with the
+ * `csv-parse` library: numeric cells, a header row of column names when the first row is not all
+ * numbers, one row per sample.
+ */
+import { readFile } from 'node:fs/promises';
+import { DcError } from '@dc/core';
+import { parse } from 'csv-parse/sync';
+import type { NumericArray } from './npy.js';
+
+/** A numeric CSV table: `[rows, columns]` values and each column's name (its header, else its index). */
+export interface CsvTable extends NumericArray {
+  readonly values: Float64Array;
+  readonly columns: readonly string[];
+  /** Whether the first row named the columns. */
+  readonly header: boolean;
+}
+
+/** Whether `path` names a CSV file (by its extension). */
+export const isCsv = (path: string): boolean => /\.csv$/i.test(path);
+
+/** Reads a CSV file of numbers (an optional header row first); a cell that is not a number is `DATA_MISMATCH` naming its row and column. */
+export async function readCsv(path: string): Promise<CsvTable> {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path given to --data / --labels / --targets.' });
+  });
+  let rows: string[][];
+  try {
+    rows = parse(text, { skip_empty_lines: true, trim: true, bom: true }) as string[][];
+  } catch (cause) {
+    throw new DcError('BAD_DATA_FILE', `${path} is not a readable CSV file: ${(cause as Error).message}`, { cause, hint: 'Every row needs as many comma-separated cells as the first.' });
+  }
+  if (rows.length === 0) throw new DcError('BAD_DATA_FILE', `${path} holds no rows`, { hint: 'Give one row per sample (and optionally a header row of column names first).' });
+  const isNumber = (cell: string) => cell !== '' && Number.isFinite(Number(cell));
+  const header = !rows[0].every(isNumber);
+  const columns = header ? rows[0] : rows[0].map((_, i) => String(i));
+  const body = header ? rows.slice(1) : rows;
+  const values = new Float64Array(body.length * columns.length);
+  body.forEach((row, r) => {
+    row.forEach((cell, c) => {
+      if (!isNumber(cell)) {
+        const line = r + (header ? 2 : 1);
+        throw new DcError('DATA_MISMATCH', `${path}, line ${line}, column "${columns[c]}": "${cell}" is not a number`, {
+          hint: 'dc reads numeric tables: encode categories as integers (class labels 0..classes-1) and fill in missing values first.',
+        });
+      }
+      values[r * columns.length + c] = Number(cell);
+    });
+  });
+  return { values, shape: [body.length, columns.length], columns, header };
+}
+
+/** Which columns of a table hold labels or targets: `--label-column` (one) or `--target-columns` (a list), by name or index. */
+export interface ColumnChoice {
+  readonly labelColumn?: string;
+  readonly targetColumns?: readonly string[];
+}
+
+/** The table split into the features (every other column, in order) and the chosen label or target columns. */
+export interface SplitTable {
+  readonly features: NumericArray;
+  readonly labels?: NumericArray;
+  readonly targets?: NumericArray;
+}
+
+/** Splits `table` (read from `path`) by `choice`; a column it does not have is `INVALID_OPTION` listing those it has. */
+export function splitColumns(table: CsvTable, path: string, choice: ColumnChoice): SplitTable {
+  const chosen = choice.labelColumn !== undefined ? [choice.labelColumn] : (choice.targetColumns ?? []);
+  const index = chosen.map((name) => {
+    const byName = table.columns.indexOf(name);
+    const i = byName >= 0 ? byName : /^\d+$/.test(name) ? Number(name) : -1;
+    if (i < 0 || i >= table.columns.length) {
+      const option = choice.labelColumn !== undefined ? '--label-column' : '--target-columns';
+      throw new DcError('INVALID_OPTION', `${path} has no column "${name}" (${option})`, { option, hint: `Its columns: ${table.columns.map((c) => `"${c}"`).join(', ')} (a name of its header row, or an index from 0).` });
+    }
+    return i;
+  });
+  if (new Set(index).size !== index.length) throw new DcError('INVALID_OPTION', `--target-columns names a column of ${path} twice`, { option: '--target-columns' });
+  const [rows, cols] = table.shape;
+  const rest = Array.from({ length: cols }, (_, i) => i).filter((i) => !index.includes(i));
+  const pick = (which: readonly number[]): NumericArray => {
+    const out = new Float64Array(rows * which.length);
+    for (let r = 0; r < rows; r++) which.forEach((c, k) => (out[r * which.length + k] = table.values[r * cols + c]));
+    return { values: out, shape: [rows, which.length] };
+  };
+  const features = pick(rest);
+  if (choice.labelColumn !== undefined) return { features, labels: { values: pick(index).values, shape: [rows] } };
+  return chosen.length > 0 ? { features, targets: pick(index) } : { features };
+}
