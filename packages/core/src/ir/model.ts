@@ -119,6 +119,21 @@ export interface LayerNormConfig {
 }
 
 /**
+ * A parametric ReLU (tfjs's `PReLU`), element-wise: `y = x < 0 ? alpha · x : x`, `alpha` a learned
+ * tensor broadcast against the input: the input's shape (without batch) with extent 1 on each axis
+ * of `sharedAxes` (tfjs holds it so: `[1, 1, C]` for an image with `sharedAxes` `[1, 2]`, one slope
+ * per channel; `[H, W, C]` without). Op set 3.
+ */
+export interface PreluConfig {
+  readonly kind: 'prelu';
+  /**
+   * The axes one slope is shared along, counted with batch as 0 as tfjs and Keras count them
+   * (`[1, 2]`: height and width of an image), strictly increasing. Absent: none, one slope per element.
+   */
+  readonly sharedAxes?: readonly number[];
+}
+
+/**
  * A lookup table (tfjs's `Embedding`): each input value, truncated toward zero to an integer id,
  * becomes row `id` of `kernel` `[inputDim, outputDim]`; an id outside `[0, inputDim)` (or NaN)
  * gives a row of zeros. Any input shape → that shape with `outputDim` appended. Op set 3.
@@ -277,6 +292,23 @@ export interface MergeConfig {
   readonly kind: 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
 }
 
+/**
+ * The dot product of two inputs along one axis of each, per sample (tfjs's `Dot` layer). Inputs
+ * of rank 1 (`[d]`) or 2 (`[t, d]`) without the batch axis; `axes` `[a, b]`, counted with the batch
+ * axis as 0 (so 1, or 2 for a rank-2 input), name the axis of the first input and of the second
+ * that are summed over, their extents equal. The output holds the first input's other axis (if
+ * any), then the second's: `[t1, d] · [t2, d]` on axes `[2, 2]` → `[t1, t2]` (attention scores),
+ * `[t, s] · [s, d]` on `[2, 1]` → `[t, d]`, `[t, d] · [d]` on `[2, 1]` → `[t]`; two rank-1 inputs
+ * give `[1]`. With `normalize`, each input is first divided by its L2 norm along its summed axis,
+ * `x / sqrt(max(Σ x², 1e-7))` (tfjs's `l2Normalize`), so the products are cosine similarities.
+ * Op set 3.
+ */
+export interface DotConfig {
+  readonly kind: 'dot';
+  readonly axes: readonly [number, number];
+  readonly normalize: boolean;
+}
+
 /** Concatenation along `axis`, counted with the batch axis as 0 (negative counts from the end). */
 export interface ConcatenateConfig {
   readonly kind: 'concatenate';
@@ -291,6 +323,7 @@ export type LayerConfig =
   | DepthwiseConv2dConfig
   | BatchNormConfig
   | LayerNormConfig
+  | PreluConfig
   | EmbeddingConfig
   | RecurrentConfig
   | Pool2dConfig
@@ -304,16 +337,20 @@ export type LayerConfig =
   | RescaleConfig
   | UpSampling2dConfig
   | MergeConfig
-  | ConcatenateConfig;
+  | ConcatenateConfig
+  | DotConfig;
 
 /** Every node kind of the IR. */
 export type LayerKind = LayerConfig['kind'];
 
 /** Parameter slots of a node; which ones a kind has is in the op table (`ops/`). */
-export type ParamName = 'kernel' | 'recurrentKernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance';
+export type ParamName = 'kernel' | 'recurrentKernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance' | 'alpha';
 
-/** Every parameter slot, in the order parameters are listed (kernel first). */
-export const PARAM_NAMES: readonly ParamName[] = ['kernel', 'recurrentKernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance'];
+/**
+ * Every parameter slot, in the order parameters are listed (kernel first; `prelu`'s `alpha`, of op
+ * set 3, last, so the tensors of every earlier file keep their order).
+ */
+export const PARAM_NAMES: readonly ParamName[] = ['kernel', 'recurrentKernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance', 'alpha'];
 
 /** The parameters that are weight matrices, which the stages prune and cluster: a layer's kernel and a recurrent layer's recurrent kernel. */
 export const WEIGHT_PARAMS: readonly ParamName[] = ['kernel', 'recurrentKernel'];

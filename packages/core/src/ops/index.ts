@@ -6,5 +6,7 @@ export { checkGraph, GRAPH_LIMITS, type CheckGraphOptions, type ResolvedGraph, t
 export { validateModel } from './validate-model.js';
 export { windowAxis, sizeOfShape, sampleAxis, type OpSpec, type OpSite, type Shape } from './op-spec.js';
 export { transposeAxis } from './conv-transpose.js';
+export { DOT_NORM_EPSILON, dotGeometry, type DotGeometry, type DotOperand } from './dot.js';
+export { preluAlphaShape } from './prelu.js';
 export { CELL_ACTIVATIONS, RECURRENT_GATES, RECURRENT_MERGES, recurrentPasses } from './recurrent.js';
 export { MAX_EXTENT, type ValidationCode } from './config-reader.js';

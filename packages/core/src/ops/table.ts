@@ -8,10 +8,12 @@ import { batchNormOp, layerNormOp } from './batch-norm.js';
 import { conv2dOp, depthwiseConv2dOp } from './conv.js';
 import { conv2dTransposeOp } from './conv-transpose.js';
 import { denseOp } from './dense.js';
+import { dotOp } from './dot.js';
 import { embeddingOp } from './embedding.js';
 import { addOp, averageOp, concatenateOp, maximumOp, minimumOp, multiplyOp, subtractOp } from './merge.js';
 import type { OpSpec } from './op-spec.js';
 import { avgPool2dOp, globalAvgPool2dOp, globalMaxPool2dOp, maxPool2dOp } from './pool.js';
+import { preluOp } from './prelu.js';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.js';
 import { recurrentOp } from './recurrent.js';
 import { rescaleOp } from './rescale.js';
@@ -20,7 +22,7 @@ import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`, `conv2dTranspose`, `recurrent`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`, `conv2dTranspose`, `recurrent`, `prelu`, `dot`.
  */
 export const OPSET = 3;
 
@@ -32,6 +34,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   depthwiseConv2d: depthwiseConv2dOp,
   batchNorm: batchNormOp,
   layerNorm: layerNormOp,
+  prelu: preluOp,
   embedding: embeddingOp,
   recurrent: recurrentOp,
   maxPool2d: maxPool2dOp,
@@ -54,6 +57,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   maximum: maximumOp,
   minimum: minimumOp,
   concatenate: concatenateOp,
+  dot: dotOp,
 };
 
 /** Every op kind, in table order. */

@@ -108,4 +108,35 @@ describe('the op table through validateModel', () => {
     expect(validateModel(masking(0)).outputShape).toEqual([4, 2]);
     expect(thrownErrorCode(() => validateModel(masking(0.5)))).toBe('INVALID_MODEL');
   });
+
+  it('checks dot nodes as strictly as tfjs builds them: two inputs of rank 1 or 2, axes in range, equal summed extents, no parameters; op set 3', () => {
+    const dot = (config: Record<string, unknown>, inputShape: number[] = [3, 4], inputs = ['x', 'y'], params: Layer['params'] = {}): Model => ({
+      name: 'dots',
+      inputShape,
+      layers: [
+        { name: 'x', config: { kind: 'dropout', rate: 0 }, inputs: ['input'], params: {} },
+        { name: 'y', config: { kind: 'dropout', rate: 0 }, inputs: ['input'], params: {} },
+        { name: 'dot', config: { kind: 'dot', ...config } as LayerConfig, inputs, params },
+      ],
+    });
+    const shape = (config: Record<string, unknown>, inputShape?: number[]) => validateModel(dot(config, inputShape)).outputShape;
+    expect([shape({ axes: [2, 2], normalize: false }), shape({ axes: [1, 1], normalize: true }), shape({ axes: [2, 1], normalize: false }, [4, 4]), shape({ axes: [1, 1], normalize: false }, [5])]).toEqual([[3, 3], [4, 4], [4, 4], [1]]);
+    expect(requiredOpset(dot({ axes: [2, 2], normalize: false }))).toBe(3);
+    const problems: [Model, string][] = [
+      [dot({ axes: [0, 2], normalize: false }), 'config.axes[0]: must be an integer in [1, 2], got 0'],
+      [dot({ axes: [2, 3], normalize: false }), 'config.axes[1]: must be an integer in [1, 2], got 3'],
+      [dot({ axes: [2], normalize: false }), 'config.axes: must be two axes'],
+      [dot({ axes: 2, normalize: false }), 'config.axes: must be an array of 1 to 2 integers'],
+      [dot({ axes: [2, 2] }), 'config.normalize: must be true or false'],
+      [dot({ axes: [2, 2], normalize: false, axis: -1 }), 'unknown field "axis"'],
+      [dot({ axes: [2, 1], normalize: false }), 'the summed axes differ in extent: axis 2 of the first input has 4, axis 1 of the second 3'],
+      [dot({ axes: [2, 2], normalize: false }, [5]), 'axis 2 of the first input does not exist: its shape is [5]'],
+      [dot({ axes: [2, 2], normalize: false }, [2, 3, 4]), 'the first input has shape [2, 3, 4]: dot takes inputs of rank 1 or 2'],
+      [dot({ axes: [2, 2], normalize: false }, [3, 4], ['x']), '"dot" takes 2 inputs, got 1'],
+      [dot({ axes: [2, 2], normalize: false }, [3, 4], ['x', 'y', 'x']), '"dot" takes 2 inputs, got 3'],
+      [dot({ axes: [2, 2], normalize: false }, [3, 4], ['x', 'y'], { kernel: { shape: [4, 4], values: new Float32Array(16) } }), 'holds a parameter "kernel"'],
+    ];
+    for (const [model, fragment] of problems) expect(errorOf(() => validateModel(model))).toEqual({ code: 'INVALID_MODEL', message: expect.stringContaining(fragment) as string });
+    expect(errorOf(() => checkGraph(dot({ axes: [2, 2], normalize: false }), 'BAD_HEADER', { opset: 2 })).message).toContain('"dot" needs op set 3, the file declares 2');
+  });
 });

@@ -105,10 +105,15 @@ function ancestorsInOrder(model: tf.LayersModel): TfLayer[] {
 /**
  * The layer's config; tfjs 4.22's `SeparableConv2D.getConfig()` omits `depthMultiplier`, so it is
  * read off the layer; a built `LayerNormalization` holds its axes counted from the front, which
- * become counted from the end (the last: -1).
+ * become counted from the end (the last: -1); a `Dot` gets its input shapes (`inputShapes`, without
+ * the batch axis), which its axes are resolved against.
  */
 function configOf(layer: TfLayer): Record<string, unknown> {
   const config = layer.getConfig() as Record<string, unknown>;
+  if (layer.getClassName() === 'Dot' && layer.inboundNodes.length > 0) {
+    const shapes = layer.inboundNodes[0].inputShapes;
+    return { ...config, inputShapes: (Array.isArray(shapes[0]) ? (shapes as tf.Shape[]) : [shapes as tf.Shape]).map((s) => s.slice(1)) };
+  }
   if (layer.getClassName() === 'LayerNormalization' && Array.isArray(config.axis) && layer.inboundNodes.length > 0) {
     const rank = shapeOf(layer.inboundNodes[0].inputShapes).length + 1;
     return { ...config, axis: (config.axis as number[]).map((a) => (a >= 0 ? a - rank : a)) };
@@ -162,7 +167,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
       { name, config: pw, inputs: [dwName], params: pick(weights, { kernel: 'pointwise', bias: 'bias' }) },
     ];
   }
-  const used = pick(weights, { kernel: 'kernel', recurrentKernel: 'recurrentKernel', bias: 'bias', gamma: 'gamma', beta: 'beta', movingMean: 'movingMean', movingVariance: 'movingVariance' });
+  const used = pick(weights, { kernel: 'kernel', recurrentKernel: 'recurrentKernel', bias: 'bias', gamma: 'gamma', beta: 'beta', movingMean: 'movingMean', movingVariance: 'movingVariance', alpha: 'alpha' });
   if (configs[0].kind === 'dense') {
     const input = shapeOf(layer.inboundNodes[0].inputShapes);
     if (input.length > 1) return positionwiseDense(name, inputs, configs[0], used, input);

@@ -112,6 +112,8 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'layerNorm':
       return tfjs.layers.layerNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
+    case 'prelu':
+      return tfjs.layers.prelu({ name, alphaInitializer: 'zeros', ...(c.sharedAxes ? { sharedAxes: [...c.sharedAxes] } : {}) });
     case 'recurrent': {
       const rnn = { name, units: c.units, activation: c.activation as never, useBias: c.useBias, returnSequences: c.returnSequences, goBackwards: c.goBackwards ?? false, ...init, recurrentInitializer: 'zeros' as const };
       const gated = { ...rnn, recurrentActivation: c.recurrentActivation as never };
@@ -163,5 +165,6 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
     case 'maximum': return tfjs.layers.maximum({ name });
     case 'minimum': return tfjs.layers.minimum({ name });
     case 'concatenate': return tfjs.layers.concatenate({ name, axis: c.axis });
+    case 'dot': return tfjs.layers.dot({ name, axes: [c.axes[0], c.axes[1]], normalize: c.normalize });
   }
 }

@@ -4,7 +4,7 @@
  * layer, its class, the reason and the supported classes.
  */
 import { DcError } from '../errors/dc-error.js';
-import type { Activation, LayerConfig, Padding, RecurrentConfig, RecurrentMerge } from '../ir/model.js';
+import type { Activation, DotConfig, LayerConfig, Padding, RecurrentConfig, RecurrentMerge } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from '../ops/activation.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
 import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
@@ -16,8 +16,8 @@ type Config = Record<string, unknown>;
 export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
-  'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
-  'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer',
+  'Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
+  'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'InputLayer',
   ...ONE_D_CLASSES,
   'TimeDistributed',
   'RepeatVector',
@@ -60,6 +60,32 @@ function recurrentConfig(name: string, cls: string, c: Config): RecurrentConfig 
     returnSequences: (c.returnSequences ?? false) as boolean,
     ...(c.goBackwards === true ? { goBackwards: true } : {}),
   };
+}
+
+/**
+ * The `dot` node of a tfjs `Dot` layer. `c.inputShapes` (its two input shapes without the batch
+ * axis, which the converter adds: tfjs's config holds axes as given) resolve a single axis and
+ * negative ones as tfjs's `interpretAxis` does, to axes counted with the batch axis as 0.
+ */
+function dotConfig(name: string, cls: string, c: Config): DotConfig {
+  const shapes = c.inputShapes as readonly (readonly number[])[] | undefined;
+  if (!Array.isArray(shapes) || shapes.length !== 2) unsupported(name, cls, 'it must be applied to exactly two inputs of known shape');
+  shapes.forEach((s, i) => {
+    if (s.length !== 1 && s.length !== 2) unsupported(name, cls, `input ${i + 1} has rank ${s.length + 1} ([${['batch', ...s].join(', ')}]): only inputs of rank 2 and 3 with the batch axis ([batch, d], [batch, t, d]) are supported`);
+  });
+  const given = Array.isArray(c.axes) ? (c.axes as unknown[]) : [c.axes, c.axes];
+  if (given.length !== 2 || given.some((a) => typeof a !== 'number' || !Number.isInteger(a))) unsupported(name, cls, `axes ${JSON.stringify(c.axes)}: one integer or two are needed`);
+  const axes = (given as number[]).map((a, i) => {
+    const rank = shapes[i].length + 1;
+    const axis = a < 0 ? ((a % rank) + rank) % rank : a;
+    if (axis === 0) unsupported(name, cls, `axes ${JSON.stringify(c.axes)}: axis 0 of input ${i + 1} is the batch axis; only a product over a non-batch axis of each sample is supported`);
+    if (axis >= rank) unsupported(name, cls, `axes ${JSON.stringify(c.axes)}: input ${i + 1} has no axis ${axis} (its rank is ${rank} with the batch axis)`);
+    return axis;
+  });
+  const [d1, d2] = [shapes[0][axes[0] - 1], shapes[1][axes[1] - 1]];
+  if (d1 !== d2) unsupported(name, cls, `axes ${JSON.stringify(c.axes)}: the summed axes differ in extent (${d1} and ${d2})`);
+  if (c.normalize != null && typeof c.normalize !== 'boolean') unsupported(name, cls, `normalize ${JSON.stringify(c.normalize)}: true or false is needed`);
+  return { kind: 'dot', axes: [axes[0], axes[1]], normalize: c.normalize === true };
 }
 
 /**
@@ -170,6 +196,15 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [c.maxValue == null ? { kind: 'activation', activation: 'relu' } : { kind: 'activation', activation: 'relu', maxValue: c.maxValue as number }];
     case 'LeakyReLU':
       return [{ kind: 'activation', activation: 'leakyRelu', alpha: (c.alpha ?? 0.3) as number }];
+    case 'PReLU': {
+      // alphaInitializer, alphaRegularizer and alphaConstraint only shape training; the learned alpha comes with the weights.
+      const shared = c.sharedAxes == null ? [] : Array.isArray(c.sharedAxes) ? (c.sharedAxes as unknown[]) : [c.sharedAxes];
+      if (!shared.every((a) => typeof a === 'number' && Number.isInteger(a) && a >= 1)) {
+        unsupported(name, cls, `sharedAxes ${JSON.stringify(c.sharedAxes)}: only non-batch axes (integers from 1) are supported`);
+      }
+      const sharedAxes = [...new Set(shared as number[])].sort((a, b) => a - b);
+      return [sharedAxes.length === 0 ? { kind: 'prelu' } : { kind: 'prelu', sharedAxes }];
+    }
     case 'ELU':
       if ((c.alpha ?? 1) !== 1) unsupported(name, cls, 'alpha other than 1 is not supported (tfjs implements none)');
       return [{ kind: 'activation', activation: 'elu' }];
@@ -198,6 +233,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'Minimum': return [{ kind: 'minimum' }];
     case 'Concatenate':
       return [{ kind: 'concatenate', axis: (c.axis ?? -1) as number }];
+    case 'Dot':
+      return [dotConfig(name, cls, c)];
     case 'Conv1D': {
       channelsLast();
       const [k, d] = [single(c.kernelSize, 1), single(c.dilationRate, 1)];

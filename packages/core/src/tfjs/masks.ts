@@ -9,7 +9,7 @@
  *   layer or `Bidirectional` only with `returnSequences`. Any other layer (Conv1D, pooling,
  *   Flatten, Reshape, LeakyReLU, ELU, Softmax, Rescaling, ...) drops it.
  * - Merges (`Add`, ..., `Concatenate`) combine their inputs' masks in ways the IR does not follow
- *   (4.22's `Merge.computeMask` ignores the last input's mask and adds an axis).
+ *   (4.22's `Merge.computeMask` ignores the last input's mask and adds an axis); `Dot` drops them.
  * - Every layer is handed, as `kwargs.mask`, its first input's mask when any input has one, and
  *   otherwise the last mask handed to any earlier layer (`execute()` keeps one `kwargs` object for
  *   the whole run). Only recurrent layers and `Softmax` read it.
@@ -36,7 +36,7 @@ export interface MaskNode {
 }
 
 const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'];
-const MERGE_CLASSES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'];
+const MERGE_CLASSES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate'];
 
 /** The role of a tfjs layer, read off the layer itself (its class, `supportsMasking`, config). */
 export function maskRole(layer: tf.layers.Layer): MaskRole {
@@ -46,6 +46,8 @@ export function maskRole(layer: tf.layers.Layer): MaskRole {
   if (cls === 'Masking') return { kind: 'source' };
   if (RECURRENT_CLASSES.includes(cls)) return { kind: 'recurrent', returnSequences: config.returnSequences === true };
   if (MERGE_CLASSES.includes(cls)) return { kind: 'merge' };
+  // Dot supports masking, yet its computeMask returns null: its output carries none.
+  if (cls === 'Dot') return { kind: 'drop' };
   // TimeDistributed hands its kwargs (the mask too) to the layer it wraps.
   if (cls === 'Softmax' || (cls === 'TimeDistributed' && config.layer?.className === 'Softmax')) return { kind: 'softmax' };
   return layer.supportsMasking ? { kind: 'pass' } : { kind: 'drop' };

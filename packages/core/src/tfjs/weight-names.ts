@@ -1,6 +1,6 @@
 /**
  * How tfjs names a layer's weights and which IR parameter each is: `kernel`, `depthwise_kernel`,
- * `embeddings` → `kernel`; `recurrent_kernel` → `recurrentKernel`; `bias`; `gamma`, `beta`, `moving_mean`, `moving_variance`. One place for both
+ * `embeddings` → `kernel`; `recurrent_kernel` → `recurrentKernel`; `bias`; `gamma`, `beta`, `moving_mean`, `moving_variance`; `PReLU`'s `alpha`. One place for both
  * directions, the converters and the trainer's variable map. A `Bidirectional` layer's forward and
  * backward weights of one parameter are the halves of the IR's stacked tensor (`bidirectional.ts`).
  */
@@ -19,6 +19,7 @@ const BY_TFJS_NAME: Readonly<Record<string, ParamName>> = {
   beta: 'beta',
   moving_mean: 'movingMean',
   moving_variance: 'movingVariance',
+  alpha: 'alpha',
 };
 
 /** The IR parameter a tfjs weight holds, from its original name (`conv1/kernel` → `kernel`), or undefined. */

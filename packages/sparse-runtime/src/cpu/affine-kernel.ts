@@ -1,6 +1,7 @@
-/** Per-element steps: standalone activations, rescales and batch norms not folded away (in place where the schedule allows), layer norms. */
-import type { BatchNormConfig, LayerNormConfig, RescaleConfig } from '@dc/core';
+/** Per-element steps: standalone activations, rescales, batch norms not folded away and PReLUs (in place where the schedule allows), layer norms. */
+import type { BatchNormConfig, LayerNormConfig, PreluConfig, RescaleConfig } from '@dc/core';
 import { batchNormScale } from '../model/fold-batch-norm.js';
+import { preluSlopes } from '../model/prelu-slopes.js';
 import type { PlanStep } from '../model/plan.js';
 import { applyActivation } from './activation.js';
 import type { CpuKernel } from './graph-executor.js';
@@ -60,6 +61,25 @@ export function layerNormKernel(step: PlanStep): CpuKernel {
       for (let c = 0; c < C; c++) variance += (x[i + c] - mean) ** 2;
       const inv = 1 / Math.sqrt(variance / C + epsilon);
       for (let c = 0; c < C; c++) out[i + c] = (x[i + c] - mean) * inv * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+    }
+    return out;
+  };
+}
+
+/**
+ * A `prelu` node, in place when the schedule allows: `x < 0 ? alpha · x : x` as tfjs's cpu kernel
+ * computes it (the product rounded to float32), `alpha` broadcast to one slope per element once.
+ */
+export function preluKernel(step: PlanStep): CpuKernel {
+  const slopes = preluSlopes(step.params.alpha!, step.outputShape, step.config as PreluConfig);
+  const n = step.outputSize;
+  return ([x], batch, target) => {
+    const out = target ?? new Float32Array(x.length);
+    for (let s = 0; s < batch; s++) {
+      for (let j = 0, i = s * n; j < n; j++, i++) {
+        const v = x[i];
+        out[i] = v < 0 ? slopes[j] * v : v;
+      }
     }
     return out;
   };

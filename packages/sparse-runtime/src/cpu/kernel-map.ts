@@ -4,9 +4,10 @@
  */
 import type { LayerKind } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
-import { activationKernel, batchNormKernel, layerNormKernel, rescaleKernel } from './affine-kernel.js';
+import { activationKernel, batchNormKernel, layerNormKernel, preluKernel, rescaleKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
 import { convTransposeKernel } from './conv-transpose-kernel.js';
+import { dotKernel } from './dot-kernel.js';
 import { embeddingKernel } from './embedding-kernel.js';
 import { recurrentKernel } from './recurrent-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
@@ -27,6 +28,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   depthwiseConv2d: convKernel,
   batchNorm: batchNormKernel,
   layerNorm: layerNormKernel,
+  prelu: preluKernel,
   embedding: embeddingKernel,
   recurrent: recurrentKernel,
   maxPool2d: poolKernel,
@@ -49,4 +51,5 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   maximum: mergeKernel,
   minimum: mergeKernel,
   concatenate: concatenateKernel,
+  dot: dotKernel,
 };

@@ -1,7 +1,7 @@
 /**
  * Seed topologies that use every op kind of core's table between them: a chain of the
- * single-input kinds (which a chain runtime can execute as its kernels arrive) and a graph of the
- * merges. `container-fuzz.test.ts` checks that they cover `OP_KINDS`, so a new kind in the table
+ * single-input kinds (which a chain runtime can execute as its kernels arrive), a graph of the
+ * merges, masked text and self-attention (dot products). `container-fuzz.test.ts` checks that they cover `OP_KINDS`, so a new kind in the table
  * fails that test until it is added here, and the fuzzer never silently skips it.
  */
 import type { LayerTopology } from '@dc/core';
@@ -27,6 +27,7 @@ const chain: TopologySpec = {
     node('dw', { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [2, 2], padding: 'valid', depthMultiplier: 2, activation: 'swish', useBias: true }),
     node('bn', { kind: 'batchNorm', epsilon: 0.001, center: true, scale: true }),
     node('ln', { kind: 'layerNorm', epsilon: 0.001, center: true, scale: true }),
+    node('prelu', { kind: 'prelu', sharedAxes: [1, 2] }),
     node('act', { kind: 'activation', activation: 'leakyRelu', alpha: 0.1 }),
     node('maxpool', { kind: 'maxPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'same' }),
     node('avgpool', { kind: 'avgPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'valid' }),
@@ -81,7 +82,25 @@ const maskedText: TopologySpec = {
   ],
 };
 
+/** Self-attention over 5 tokens of 4 features (scores, softmax, context: plain dot products), a cosine-similarity head (normalised). */
+const attention: TopologySpec = {
+  name: 'zoo-attention',
+  inputShape: [5, 4],
+  inputName: 'tokens',
+  layers: [
+    node('wide', { kind: 'reshape', targetShape: [1, 5, 4] }, ['tokens']),
+    node('proj', conv(4, { kernelSize: [1, 1], activation: 'linear' })),
+    node('q', { kind: 'reshape', targetShape: [5, 4] }),
+    node('scores', { kind: 'dot', axes: [2, 2], normalize: false }, ['q', 'tokens']),
+    node('weights', { kind: 'activation', activation: 'softmax' }),
+    node('context', { kind: 'dot', axes: [2, 1], normalize: false }, ['weights', 'tokens']),
+    node('cosine', { kind: 'dot', axes: [2, 2], normalize: true }, ['context', 'q']),
+    node('flatten', { kind: 'flatten' }),
+    node('head', { kind: 'dense', units: 2, activation: 'softmax', useBias: true }),
+  ],
+};
+
 /** The zoo as IR models with random parameters (deterministic). */
 export function opZoo(): Model[] {
-  return [withRandomParams(chain, 3), withRandomParams(graph, 4), withRandomParams(maskedText, 5)];
+  return [withRandomParams(chain, 3), withRandomParams(graph, 4), withRandomParams(maskedText, 5), withRandomParams(attention, 6)];
 }

@@ -3,7 +3,8 @@ import { DcError, densify, type CompressedModel, type CompressedTensor, type Par
 
 /**
  * The parameters of a step. `kernel` and `recurrentKernel` are as the file stores them (`kernel`
- * re-scaled when a batch norm is folded in); the others are float32, one value per output channel.
+ * re-scaled when a batch norm is folded in); the others are float32, one value per output channel
+ * (`prelu`'s `alpha`: one per element of its shape).
  */
 export interface PlanParams {
   /** Dense `[in, units]`, conv `[kh, kw, in, filters]`, depthwise `[kh, kw, in, multiplier]`. */
@@ -17,6 +18,8 @@ export interface PlanParams {
   readonly beta?: Float32Array;
   readonly movingMean?: Float32Array;
   readonly movingVariance?: Float32Array;
+  /** PReLU: `alpha` as the file stores it (shaped as the input with 1 on each shared axis), flat. */
+  readonly alpha?: Float32Array;
 }
 
 function tensor(cm: CompressedModel, node: ResolvedNode, param: ParamName, shape: readonly number[]): CompressedTensor {

@@ -5,10 +5,12 @@
  * SAME/VALID, odd sizes, every merge (some of three inputs or the same input twice), concatenation
  * on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
  * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
- * factors, layer normalisation, embedding tables in every layout (ids read from the input and
+ * factors, layer normalisation, PReLU (slopes shared along none, some or all of the
+ * non-channel axes; in place), embedding tables in every layout (ids read from the input and
  * from a node's output), transposed convolutions (same and valid, strides below, at and above the
  * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates;
- * reading backwards; bidirectional with every merge; masked by an Embedding's zero ids).
+ * reading backwards; bidirectional with every merge; masked by an Embedding's zero ids), dot
+ * products of every rank pairing and axes (attention, normalised: cosine similarity).
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type Activation, type CompressedModel, type LayerConfig } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
@@ -162,6 +164,26 @@ function layerNorms(): CompressedModel {
 }
 
 /**
+ * PReLU as face-recognition and super-resolution nets use it: one slope per channel (`sharedAxes`
+ * [1, 2]) on the input and after a convolution, one per element, slopes shared along one axis
+ * only, on a sequence ([1]: per feature) and on a dense layer's units; in place where its input
+ * dies, beside a reader of the same input where it does not.
+ */
+function prelus(): CompressedModel {
+  const g = new GraphBuilder([4, 5, 6]);
+  const a = g.add('prelu', { kind: 'prelu', sharedAxes: [1, 2] }, ['input']);
+  const b = g.add('conv', { kind: 'conv2d', filters: 8, ...same(3), activation: 'linear', useBias: true }, [a]);
+  const c = g.add('prelu', { kind: 'prelu' }, [b]);
+  const d = g.add('add', { kind: 'add' }, [c, b]);
+  const e = g.add('prelu', { kind: 'prelu', sharedAxes: [2] }, [d]);
+  const tokens = g.add('tokens', { kind: 'reshape', targetShape: [20, 8] }, [e]);
+  const f = g.add('prelu', { kind: 'prelu', sharedAxes: [1] }, [tokens]);
+  const h = g.add('dense', { kind: 'dense', units: 7, activation: 'linear', useBias: true }, [g.add('flat', { kind: 'flatten' }, [f])]);
+  g.add('dense', { kind: 'dense', units: 5, activation: 'softmax', useBias: true }, [g.add('prelu', { kind: 'prelu' }, [h])]);
+  return finish('prelus', g, 27);
+}
+
+/**
  * Embedding tables in each layout, on six token ids: one reads the input (ids 0 and 1: the random
  * inputs lie in [-0.5, 1.5)), three read ids spread by a rescale to 0..14 (fractions truncated).
  */
@@ -276,6 +298,41 @@ function maskingLayerRecurrents(): CompressedModel {
   return finish('masking-layer-recurrents', g, 25);
 }
 
+/**
+ * Dot products (tfjs's `Dot`) of every rank pairing and axes tfjs allows, from a sequence `a`
+ * `[4, 6]`: self-attention (scores on axes [2, 2], a softmax, context on [2, 1]), `[t, d]` with
+ * `[t, d]`, `[d, t]`, `[d]` and `[t]` on each axis pairing, `[d]` with `[d]` (`[1]`), the same input
+ * twice, with and without `normalize` (cosine similarities).
+ */
+function dots(): CompressedModel {
+  const g = new GraphBuilder([4, 6]);
+  const dot = (x: string, y: string, axes: [number, number], normalize: boolean) => g.add('dot', { kind: 'dot', axes, normalize }, [x, y]);
+  const a = 'input';
+  const wide = g.add('wide', { kind: 'conv2d', filters: 6, ...same(1), activation: 'tanh', useBias: true }, [g.add('row', { kind: 'reshape', targetShape: [1, 4, 6] }, [a])]);
+  const b = g.add('b', { kind: 'reshape', targetShape: [4, 6] }, [wide]);
+  const c = g.add('c', { kind: 'permute', dims: [2, 1] }, [b]);
+  const p = g.add('p', { kind: 'globalAvgPool2d' }, [wide]);
+  const w = g.add('w', { kind: 'dense', units: 4, activation: 'linear', useBias: true }, [p]);
+  const v = g.add('v', { kind: 'dense', units: 6, activation: 'relu', useBias: true }, [w]);
+  const weights = g.add('softmax', { kind: 'activation', activation: 'softmax' }, [dot(a, b, [2, 2], false)]);
+  const outs = [
+    dot(weights, b, [2, 1], false),
+    dot(a, b, [2, 2], true),
+    dot(a, c, [2, 1], false),
+    dot(a, b, [1, 1], true),
+    dot(a, c, [1, 2], false),
+    dot(a, p, [2, 1], true),
+    dot(a, w, [1, 1], false),
+    dot(w, b, [1, 1], true),
+    dot(p, a, [1, 2], false),
+    dot(p, v, [1, 1], false),
+    dot(p, v, [1, 1], true),
+    dot(a, a, [2, 2], true),
+  ];
+  g.add('cat', { kind: 'concatenate', axis: 1 }, outs.map((x) => (g.shape(x).length === 1 ? x : g.add('flat', { kind: 'flatten' }, [x]))));
+  return finish('dots', g, 28);
+}
+
 /** The op cases of the conformance suite. */
 export function opCases(): OpCase[] {
   return [
@@ -288,11 +345,13 @@ export function opCases(): OpCase[] {
     { name: 'op: rescaling', model: rescales },
     { name: 'op: upsampling', model: upsampling },
     { name: 'op: layer normalisation', model: layerNorms },
+    { name: 'op: prelu', model: prelus },
     { name: 'op: embedding', model: embeddings },
     { name: 'op: transposed convolution', model: convTransposes },
     { name: 'op: recurrent layers', model: recurrents },
     { name: 'op: backward and bidirectional recurrent layers', model: bidirectionals },
     { name: 'op: masked recurrent layers (Embedding maskZero)', model: maskedRecurrents },
     { name: 'op: recurrent layers masked by a Masking layer', model: maskingLayerRecurrents },
+    { name: 'op: dot products (attention, cosine similarity)', model: dots },
   ];
 }

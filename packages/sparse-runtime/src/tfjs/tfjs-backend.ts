@@ -26,6 +26,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   depthwiseConv2d: ['DepthwiseConv2D'],
   batchNorm: ['BatchNormalization'],
   layerNorm: ['LayerNormalization'],
+  prelu: ['PReLU'],
   embedding: ['Embedding'],
   recurrent: ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'],
   maxPool2d: ['MaxPooling2D'],
@@ -48,6 +49,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   maximum: ['Maximum'],
   minimum: ['Minimum'],
   concatenate: ['Concatenate'],
+  dot: ['Dot'],
 };
 
 /** Options of {@link createTfjsBackend}. */

@@ -69,6 +69,31 @@ describe('tfjsCompatible: exact rewrites for what tfjs 4.22 computes otherwise',
     await tf.setBackend('cpu');
   });
 
+  it('PReLU sharing an axis after one it does not share gets alpha tiled, which tfjs-wasm computes right (it repeats alpha by its size)', async () => {
+    const m = model([4, 5, 3], [
+      { name: 'rows', config: { kind: 'prelu', sharedAxes: [2] } },
+      { name: 'mixed', config: { kind: 'prelu', sharedAxes: [1, 3] } },
+      { name: 'channels', config: { kind: 'prelu', sharedAxes: [1, 2] } },
+    ]);
+    const rewritten = tfjsCompatible(m);
+    expect(rewritten.layers.map((l) => [l.config, l.params.alpha!.shape])).toEqual([[{ kind: 'prelu' }, [4, 5, 3]], [{ kind: 'prelu', sharedAxes: [1] }, [1, 5, 3]], [{ kind: 'prelu', sharedAxes: [1, 2] }, [1, 1, 3]]]);
+    expect(rewritten.layers[2]).toBe(m.layers[2]);
+    // Row 2, column 4, channel 1 of the tiled alpha is the original's slope of row 2, channel 1.
+    expect(rewritten.layers[0].params.alpha!.values[(2 * 5 + 4) * 3 + 1]).toBe(m.layers[0].params.alpha!.values[2 * 3 + 1]);
+    const x = tf.tensor(randomInput(6, 2 * 60).map((v) => v - 0.5), [2, 4, 5, 3]);
+    await tf.setBackend('cpu');
+    const alpha = m.layers[0].params.alpha!;
+    const expected = tf.prelu(x, tf.tensor(alpha.values, [...alpha.shape])).dataSync();
+    await tf.setBackend('wasm');
+    const onWasm = tf.prelu(tf.tensor(x.dataSync(), x.shape), tf.tensor(alpha.values, [...alpha.shape])).dataSync();
+    expect(maxDiff(onWasm, expected)).toBeGreaterThan(1e-3);
+    const first = { ...m, layers: m.layers.slice(0, 1) };
+    expect(Array.from(await run(first, tf.tensor(x.dataSync(), x.shape), 'wasm'))).toEqual(Array.from(expected));
+    await tf.setBackend('cpu');
+    expect(maxDiff(await run(m, x, 'cpu'), await run(m, tf.tensor(x.dataSync(), x.shape), 'wasm'))).toBe(0);
+    await tf.setBackend('cpu');
+  });
+
   it('leaves every other node as it is (the same objects)', () => {
     const m = toDenseModel({ name: 'n', inputShape: [3], layers: [{ name: 'd', config: { kind: 'dense', units: 2, activation: 'relu', useBias: false } }], tensors: new Map([['d/kernel', { layout: 'dense', shape: [3, 2], values: new Float32Array(6) }]]), stages: [] });
     expect(tfjsCompatible(m).layers[0]).toBe(m.layers[0]);

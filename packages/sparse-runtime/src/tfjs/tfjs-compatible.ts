@@ -13,8 +13,13 @@
  * - **SAME padding that pads nothing** on conv2d/depthwiseConv2d: tfjs-backend-wasm computes it
  *   wrongly when the window arithmetic's total padding is negative (a 2×1 kernel, stride 2, on 16
  *   columns); SAME with zero padding on both axes is exactly VALID, so it becomes `valid`.
+ * - **PReLU sharing its slopes along an axis after one it does not share** (`sharedAxes` [2] of an
+ *   image: one slope per row and channel): tfjs-backend-wasm repeats `alpha` with the period of its
+ *   size, right only when the shared axes lead; `alpha` is tiled along the shared axes after the
+ *   first unshared one, which are shared no more (the same slope for every element).
  */
-import { sampleAxis, validateModel, windowAxis, type ActivationConfig, type Layer, type LayerConfig, type Model, type ResolvedNode } from '@dc/core';
+import { preluAlphaShape, sampleAxis, validateModel, windowAxis, type ActivationConfig, type Layer, type LayerConfig, type Model, type PreluConfig, type ResolvedNode } from '@dc/core';
+import { preluSlopes } from '../model/prelu-slopes.js';
 
 function undilate(layer: Layer<Extract<LayerConfig, { kind: 'depthwiseConv2d' }>>): Layer {
   const c = layer.config;
@@ -35,6 +40,20 @@ function unpaddedSame(layer: Layer, node: ResolvedNode): Layer {
   const y = windowAxis(h, c.kernelSize[0], c.strides[0], 'same', d[0]);
   const x = windowAxis(w, c.kernelSize[1], c.strides[1], 'same', d[1]);
   return y.before + y.after + x.before + x.after > 0 ? layer : { ...layer, config: { ...c, padding: 'valid' } };
+}
+
+/** A `prelu` whose shared axes all lead (extent-1 axes count as shared): as it is; else `alpha` tiled along the later ones. */
+function leadingSharedAxes(layer: Layer<PreluConfig>, node: ResolvedNode): Layer {
+  const shape = node.inputShapes[0];
+  const shared = layer.config.sharedAxes ?? [];
+  let lead = 0;
+  while (lead < shape.length && (shared.includes(lead + 1) || shape[lead] === 1)) lead++;
+  if (shared.every((a) => a <= lead || shape[a - 1] === 1)) return layer;
+  const sharedAxes = shared.filter((a) => a <= lead);
+  // The slopes of the first element of the leading axes: alpha of shape [1, …, 1, shape[lead], …].
+  const slopes = preluSlopes(layer.params.alpha!.values, shape, layer.config);
+  const alpha = { shape: [...preluAlphaShape(shape, sharedAxes)], values: slopes.slice(0, shape.slice(lead).reduce((a, b) => a * b, 1)) };
+  return { ...layer, config: sharedAxes.length > 0 ? { kind: 'prelu', sharedAxes } : { kind: 'prelu' }, params: { alpha } };
 }
 
 /** permute (axis `a` last) → softmax → permute back, the last node keeping `layer`'s name. */
@@ -64,6 +83,7 @@ export function tfjsCompatible(model: Model): Model {
     if ((c.kind === 'conv2d' || c.kind === 'depthwiseConv2d') && c.padding === 'same') return [unpaddedSame(layer, node)];
     if (c.kind === 'reshape' && c.targetShape.includes(-1)) return [{ ...layer, config: { ...c, targetShape: [...node.outputShape] } }];
     if (c.kind === 'activation' && c.activation === 'softmax') return softmaxViaLastAxis(layer as Layer<ActivationConfig>, node, taken);
+    if (c.kind === 'prelu') return [leadingSharedAxes(layer as Layer<PreluConfig>, node)];
     return [layer];
   });
   return { ...model, layers };

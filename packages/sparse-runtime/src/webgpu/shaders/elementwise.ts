@@ -1,7 +1,7 @@
 /**
  * Standalone activations: an element-wise program (every activation but softmax), softmax along
  * any axis (max-subtracted, as tfjs computes it), batch normalisation in inference form as a
- * per-channel affine map, and layer normalisation over the last axis. All but layer normalisation
+ * per-channel affine map, PReLU, and layer normalisation over the last axis. All but layer normalisation
  * have an in-place variant that reads and writes `y` (the plan lets such a node write over an
  * input no later node reads; WebGPU forbids binding one buffer twice).
  */
@@ -69,6 +69,25 @@ ${b.decl}
 ${ENTRY}
   let c = (t / p.quads) % p.channels;
   y[t] = beta[c] + (${b.src}[t] - mean[c]) * k[c];
+}`;
+}
+
+/** Uniform layout of the PReLU program (u32 each). */
+export const PRELU_PARAMS = ['total', 'rowStride', 'quads'] as const;
+
+/**
+ * WGSL of a parametric ReLU from `x` (or `y` in place) to `y`: `x < 0 ? alpha · x : x` as tfjs
+ * computes it, `alpha` one slope per element of a sample (broadcast on the host).
+ */
+export function preluShader(inPlace = false): string {
+  const b = unaryBindings(inPlace, ['alpha']);
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${b.decl}
+${ENTRY}
+  let v = ${b.src}[t];
+  y[t] = select(v, alpha[t / p.quads] * v, v < vec4f(0.0));
 }`;
 }
 

@@ -8,7 +8,9 @@ import { densify, sampleAxis, type CompressedTensor, type LayerConfig, type Laye
 import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
-import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { dotStep } from './dot-step.js';
+import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, preluStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { preluSlopes } from '../../model/prelu-slopes.js';
 
 /** What the GPU reads of one plan step. */
 export type GpuNodeSource = Pick<PlanStep, 'name' | 'config' | 'inputShapes' | 'outputShape' | 'params' | 'activation' | 'window'>;
@@ -43,6 +45,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     return [batchNormStep(n.name, size(n.outputShape), { ...p, movingMean: p.movingMean, movingVariance: p.movingVariance }, (n.config as Of<'batchNorm'>).epsilon, readsOutput[0] === true)];
   },
   layerNorm: (n) => [layerNormStep(n.name, n.outputShape, n.params, (n.config as Of<'layerNorm'>).epsilon)],
+  prelu: (n, readsOutput) => [preluStep(n.name, preluSlopes(n.params.alpha!, n.outputShape, n.config as Of<'prelu'>), readsOutput[0] === true)],
   conv2dTranspose: (n) => [
     convTransposeStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), n.config as Of<'conv2dTranspose'>, densify(kernel(n)), n.params.bias),
     ...(n.activation && n.activation.activation !== 'linear' ? [activationStep(n.name, n.activation, n.outputShape, true)] : []),
@@ -84,10 +87,11 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     const axis = sampleAxis((n.config as Of<'concatenate'>).axis, n.outputShape.length, { where: `layer "${n.name}"`, code: 'INVALID_MODEL' });
     return concatSteps(n.name, n.inputShapes, axis);
   },
+  dot: (n) => [dotStep(n.name, n.config as Of<'dot'>, n.inputShapes)],
 };
 
 /** Kinds whose programs can run in place (the plan's in-place kinds). */
-export const GPU_IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'rescale', 'batchNorm', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
+export const GPU_IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'rescale', 'batchNorm', 'prelu', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 
 /**
  * The GPU work of node `n`. `readsOutput[k]` says that input `k` lives in the buffer the node

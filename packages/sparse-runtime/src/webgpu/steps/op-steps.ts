@@ -5,7 +5,7 @@
  * convolutions and recurrent layers.
  */
 import { activationParams, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
-import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
+import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
 import { maskValueBits, recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
@@ -54,6 +54,11 @@ export function layerNormStep(layer: string, shape: readonly number[], p: { read
   const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
   const epsilonBits = new Uint32Array(Float32Array.of(epsilon).buffer)[0];
   return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: epsilonBits }, size(shape) / channels, [0], [gamma, beta]);
+}
+
+/** A `prelu` node with `slopes` one per element of a sample (`preluSlopes`); `inPlace`: over its input's buffer. */
+export function preluStep(layer: string, slopes: Float32Array, inPlace: boolean): GpuStep {
+  return simpleStep(layer, preluShader(inPlace), PRELU_PARAMS, {}, slopes.length, inPlace ? [] : [0], [slopes]);
 }
 
 /**
