@@ -2,7 +2,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectTrainingBackend } from '@dc/core/tfjs';
-import type { RNN } from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
@@ -21,7 +21,7 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
   if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
   else {
     const lstm = tf.layers.lstm({ units: reader === 'lstm' ? 16 : 8, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) });
-    lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as RNN, name: 'bilstm' }));
+    lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as tf.RNN, name: 'bilstm' }));
   }
   lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
   // tfjs's own sentiment example ends in one sigmoid unit trained with binaryCrossentropy.
@@ -30,6 +30,35 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
   const n = train.ys.length;
   const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
   await lm.fit(xs, ys, { epochs: reader === 'mean' ? 30 : 13, batchSize: 32, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+  const saved = await savedModel(lm, dir);
+  restore();
+  return saved;
+}
+
+/**
+ * A user's self-attention reader of the same reviews, built from tfjs layers (tfjs has no attention
+ * layer): query, key and value projections of the embedding, scores `Dot(axes 2)(q, k)`, a softmax
+ * over the keys, the context `Dot(axes [2, 1])(scores, v)` added back to the embedding and layer
+ * normalised, then averaged over the tokens into the head.
+ */
+async function savedAttentionReader(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
+  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
+  const apply = (layer: { apply(x: tf.SymbolicTensor | tf.SymbolicTensor[]): unknown }, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+  const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }) });
+  const ids = tf.input({ shape: [LENGTH], name: 'ids' });
+  const embedded = apply(tf.layers.embedding({ inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }), ids);
+  const [q, k, v] = (['query', 'key', 'value'] as const).map((name, i) => apply(tf.layers.dense({ units: DIMENSIONS, name, ...init(10 + i) }), embedded));
+  const scores = apply(tf.layers.softmax({ axis: -1, name: 'attend' }), apply(tf.layers.dot({ axes: 2, name: 'scores' }), [q, k]));
+  const context = apply(tf.layers.dot({ axes: [2, 1], name: 'context' }), [scores, v]);
+  const normed = apply(tf.layers.layerNormalization({ name: 'norm' }), apply(tf.layers.add({ name: 'residual' }), [embedded, context]));
+  const hidden = apply(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', ...init(2) }), apply(tf.layers.globalAveragePooling1d({ name: 'mean' }), normed));
+  const head = apply(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', ...init(3) }), hidden);
+  const lm = tf.model({ inputs: ids, outputs: head, name: 'attention-reader' });
+  lm.compile({ optimizer: tf.train.adam(5e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const n = train.ys.length;
+  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
+  await lm.fit(xs, ys, { epochs: 15, batchSize: 32, shuffle: false, verbose: 0 });
   tf.dispose([xs, ys]);
   const saved = await savedModel(lm, dir);
   restore();
@@ -136,6 +165,23 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const planned = await compress(modelJson, join(dir, 'sentiment-lstm-post.dcm'), 'no-retrain');
     expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['lstm/kernel', 'lstm/recurrentKernel']));
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
+  }, 300_000);
+
+  it('compresses a self-attention reader (Dense q, k, v; Dot scores; softmax; Dot context; residual; LayerNormalization) with retraining; the file runs both products on cpu as tfjs does', async () => {
+    const attention = await savedAttentionReader(join(dir, 'attention'), reviews(1200, 1));
+    const out = join(dir, 'attention.dcm');
+    const settings = ['--sparsity', 'embed=0.8,query=0.5,key=0.5,value=0.5', '--bits', '5', '--prune-epochs', '4', '--prune-lr', '0.003', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
+    const result = await compress(attention, out, settings);
+    expect(result.baselineTestError).toBeLessThanOrEqual(5);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    expect(result.compressionRatio).toBeGreaterThan(8);
+    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    const kinds = Object.fromEntries(inspect.nodes.map((n: { name: string; kind: string }) => [n.name, n.kind]));
+    expect([kinds.scores, kinds.context, kinds.norm]).toEqual(['dot', 'dot', 'layerNorm']);
+    // Half of each projection's 256 weights are exact zeros.
+    expect(inspect.nodes.find((n: { name: string }) => n.name === 'query')).toMatchObject({ kept: (DIMENSIONS * DIMENSIONS) / 2 + DIMENSIONS, bits: 5 });
+    const [cpu, tfjs] = await Promise.all(['cpu', 'tfjs'].map(async (backend) => JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--backend', backend, '--json')).stdout)));
+    expect([cpu.testError, tfjs.testError]).toEqual([result.testError, result.testError]);
   }, 300_000);
 
   it('compresses a binary classifier (one sigmoid unit, as tfjs\'s sentiment example) retrained on 0/1 labels with binaryCrossentropy; dc run thresholds its probability at 0.5', async () => {
