@@ -19,10 +19,13 @@ type TfLayer = tf.layers.Layer;
  * shape, branches and merges allowed — to the IR, weights copied bit-exactly. `SeparableConv2D`
  * becomes a `depthwiseConv2d` node `<name>_depthwise` followed by a 1×1 `conv2d` node `<name>`;
  * `Dense` on an input of rank above 1 a 1×1 `conv2d` at every position (`dense-nd.ts`);
- * `TimeDistributed` converts as the layer it wraps (`time-distributed.ts`).
+ * `TimeDistributed` converts as the layer it wraps (`time-distributed.ts`); a nested model (a
+ * `Sequential` or functional model used as a layer: a transfer-learning base, Teachable Machine's
+ * two halves) is inlined, its layers becoming nodes of the one graph under their own names.
  * Before anything is converted, every layer is checked: an unsupported class, a shared layer (one
- * called twice) or a nested model fails with `UNSUPPORTED_LAYER` / `UNSUPPORTED_TOPOLOGY` naming
- * the layer, its class and what is supported.
+ * called twice), a nested model of several inputs or outputs, or one whose layers' names clash
+ * with others fails with `UNSUPPORTED_LAYER` / `UNSUPPORTED_TOPOLOGY` naming the layer, its class
+ * and what is supported.
  */
 export function fromLayersModel(model: tf.LayersModel): Model {
   const inputShape = model.inputs[0]?.shape.slice(1);
@@ -30,29 +33,84 @@ export function fromLayersModel(model: tf.LayersModel): Model {
     throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}" must have one input and one output of fixed shape (got ${model.inputs.length} inputs, ${model.outputs.length} outputs, input [${String(model.inputs[0]?.shape)}])`);
   }
   const order = ancestorsInOrder(model);
-  for (const layer of order) { // every layer checked first
-    const { cls, config } = classAndConfig(layer);
-    convertConfig(layer.name, cls, config);
-  }
+  checkLayers(order, new Set([model.inputs[0].sourceLayer.name])); // every layer checked first
+  refuseMaskedNesting(order);
   const inputName = model.inputs[0].sourceLayer.name;
-  const maskOf = masksOf(order, inputName);
   const nodes: Layer[] = [];
   // A 1-D layer ends in a reshape node of its own name: later layers read that node.
   const outputOf = new Map<string, string>();
-  for (const layer of order) {
-    const converted = withMask(convertLayer(layer, inputName, outputOf), maskOf.get(layer.name), inputName, outputOf);
-    outputOf.set(layer.name, converted[converted.length - 1].name);
-    nodes.push(...converted);
-  }
+  convertLayers(order, inputName, outputOf, nodes);
   const graph: Model = { name: model.name, inputShape: inputShape as number[], inputName, layers: nodes };
   const ir: Model = isChain(graph) ? { name: model.name, inputShape: inputShape as number[], layers: nodes.map(({ inputs: _inputs, ...rest }) => rest) } : graph;
   validateModel(ir);
   return ir;
 }
 
+const NESTED_CLASSES = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
+
+/** Whether `layer` is a model used as a layer. */
+const isNested = (layer: TfLayer): layer is tf.LayersModel => NESTED_CLASSES.has(layer.getClassName());
+
+/**
+ * The node through which the outer graph calls `layer`: its only one, or for a nested model the
+ * second (a model's first node is its own, from its inputs to its outputs).
+ */
+const callOf = (layer: TfLayer) => layer.inboundNodes[isNested(layer) ? 1 : 0];
+
+/** Checks every layer of `order` (nested models' layers too, their names against `taken`) before any is converted. */
+function checkLayers(order: readonly TfLayer[], taken: Set<string>): void {
+  for (const layer of order) {
+    if (taken.has(layer.name)) throw new DcError('UNSUPPORTED_TOPOLOGY', `layer name "${layer.name}" is used twice (by a nested model's layer and another)`, { tensor: layer.name, hint: 'Give the layers of the nested model names of their own, then save again.' });
+    taken.add(layer.name);
+    if (!isNested(layer)) {
+      const { cls, config } = classAndConfig(layer);
+      convertConfig(layer.name, cls, config);
+      continue;
+    }
+    if (layer.inputs.length !== 1 || layer.outputs.length !== 1) {
+      throw new DcError('UNSUPPORTED_TOPOLOGY', `nested model "${layer.name}" (${layer.getClassName()}) has ${layer.inputs.length} inputs and ${layer.outputs.length} outputs`, { tensor: layer.name, hint: 'A nested model must take one input and give one output.' });
+    }
+    taken.add(layer.inputs[0].sourceLayer.name);
+    checkLayers(ancestorsInOrder(layer), taken);
+  }
+}
+
+/** Every layer of `order` and of the models nested in it. */
+function allLayers(order: readonly TfLayer[]): TfLayer[] {
+  return order.flatMap((l) => (isNested(l) ? [l, ...allLayers(ancestorsInOrder(l))] : [l]));
+}
+
+/** Masks (Embedding maskZero, Masking) are traced in one graph; tfjs hands them across nested models in ways not followed here. */
+function refuseMaskedNesting(order: readonly TfLayer[]): void {
+  const layers = allLayers(order);
+  const nested = layers.find(isNested);
+  const source = layers.find((l) => maskRole(l).kind === 'source');
+  if (nested && source) {
+    throw new DcError('UNSUPPORTED_TOPOLOGY', `layer "${source.name}" (${source.getClassName()}) makes a mask, and "${nested.name}" is a nested model: masks across nested models are not supported`, { tensor: nested.name, hint: 'Build the model with the nested model\'s layers applied directly, or drop maskZero / Masking.' });
+  }
+}
+
+/** Converts `order` (read from `inputName`) into `nodes`, a nested model's layers inline; `outputOf` maps each tfjs layer to the node that holds its output. */
+function convertLayers(order: readonly TfLayer[], inputName: string, outputOf: Map<string, string>, nodes: Layer[]): void {
+  const maskOf = masksOf(order, inputName);
+  for (const layer of order) {
+    if (isNested(layer)) {
+      // The nested model's input is what the outer graph hands it.
+      const [source] = inboundNames(layer, inputName).map((n) => (n === inputName ? inputName : (outputOf.get(n) ?? n)));
+      convertLayers(ancestorsInOrder(layer), source, outputOf, nodes);
+      const inner = layer.outputs[0].sourceLayer.name;
+      outputOf.set(layer.name, outputOf.get(inner) ?? source);
+      continue;
+    }
+    const converted = withMask(convertLayer(layer, inputName, outputOf), maskOf.get(layer.name), inputName, outputOf);
+    outputOf.set(layer.name, converted[converted.length - 1].name);
+    nodes.push(...converted);
+  }
+}
+
 /** The layer names of the inputs tfjs passes `layer` (the model input as `inputName`). */
 function inboundNames(layer: TfLayer, inputName: string): string[] {
-  const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
+  const inbound = callOf(layer)?.inboundLayers ?? [];
   return inbound.length === 0 ? [inputName] : inbound.map((l) => (l.getClassName() === 'InputLayer' ? inputName : l.name));
 }
 
@@ -88,13 +146,11 @@ function ancestorsInOrder(model: tf.LayersModel): TfLayer[] {
   const visit = (layer: TfLayer): void => {
     if (placed.has(layer) || layer.getClassName() === 'InputLayer') return;
     const cls = layer.getClassName();
-    if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model' || cls === 'LayersModel') {
-      throw new DcError('UNSUPPORTED_TOPOLOGY', `layer "${layer.name}" is a nested model (${cls})`, { tensor: layer.name, hint: 'Flatten the nested model into the outer one (rebuild it with its layers applied directly).' });
+    const calls = layer.inboundNodes.length - (isNested(layer) ? 1 : 0);
+    if (calls > 1) {
+      throw new DcError('UNSUPPORTED_TOPOLOGY', `layer "${layer.name}" (${cls}) is shared: it is called ${calls} times`, { tensor: layer.name, hint: 'Use a separate layer for each call.' });
     }
-    if (layer.inboundNodes.length > 1) {
-      throw new DcError('UNSUPPORTED_TOPOLOGY', `layer "${layer.name}" (${cls}) is shared: it is called ${layer.inboundNodes.length} times`, { tensor: layer.name, hint: 'Use a separate layer for each call.' });
-    }
-    for (const inbound of layer.inboundNodes[0]?.inboundLayers ?? []) visit(inbound);
+    for (const inbound of callOf(layer)?.inboundLayers ?? []) visit(inbound);
     placed.add(layer);
     order.push(layer);
   };

@@ -96,6 +96,8 @@ interface LayerEntry {
   readonly name: string;
   readonly className: string;
   readonly inbound: unknown;
+  /** The entry itself (`{ class_name, config, ... }`): a nested model's own config. */
+  readonly entry: Record<string, unknown>;
 }
 
 function layersOf(modelConfig: Record<string, unknown>, source: string): LayerEntry[] {
@@ -106,25 +108,33 @@ function layersOf(modelConfig: Record<string, unknown>, source: string): LayerEn
     if (!isObject(entry) || typeof entry.class_name !== 'string') bad(source, `layer ${i} has no class_name`);
     const cfg = isObject(entry.config) ? entry.config : {};
     const name = typeof entry.name === 'string' ? entry.name : typeof cfg.name === 'string' ? cfg.name : `#${i}`;
-    return { name, className: entry.class_name, inbound: entry.inbound_nodes };
+    return { name, className: entry.class_name, inbound: entry.inbound_nodes, entry };
   });
 }
 
 /**
- * Checks every layer of the topology before anything is built: a nested model is
- * `UNSUPPORTED_TOPOLOGY`, a class the IR cannot hold (Conv3D, a custom layer class unknown to tfjs)
- * `UNSUPPORTED_LAYER`, a Keras 3 topology (which tfjs 4 cannot read) `BAD_MODEL_JSON`. Returns the
- * layer classes by name.
+ * Checks every layer of the topology before anything is built, those of nested models (a model
+ * used as a layer) too: a class the IR cannot hold (Conv3D, a custom layer class unknown to tfjs)
+ * is `UNSUPPORTED_LAYER`, a Keras 3 topology (which tfjs 4 cannot read) `BAD_MODEL_JSON`. Returns
+ * the layer classes by name (a nested model's own name too).
  */
 export function checkTopology(json: LayersModelJson, source: string): Map<string, string> {
-  const modelConfig = modelConfigOf(json);
   const classes = new Map<string, string>();
+  checkLayerList(modelConfigOf(json), source, classes, 0);
+  return classes;
+}
+
+/** Nested models deeper than this are refused (a forged topology could nest without end). */
+const MAX_NESTING = 16;
+
+/** Checks the layers of one model config, and of the models nested in it (as layers), into `classes`. */
+function checkLayerList(modelConfig: Record<string, unknown>, source: string, classes: Map<string, string>, depth: number): void {
   for (const layer of layersOf(modelConfig, source)) {
     if (NESTED_MODELS.has(layer.className)) {
-      throw new DcError('UNSUPPORTED_TOPOLOGY', `${source}: layer "${layer.name}" is a nested model (${layer.className})`, {
-        tensor: layer.name,
-        hint: 'Flatten the nested model into the outer one (apply its layers directly), then save again.',
-      });
+      if (depth >= MAX_NESTING) bad(source, `models are nested more than ${MAX_NESTING} deep at "${layer.name}"`);
+      checkLayerList(layer.entry, source, classes, depth + 1);
+      classes.set(layer.name, layer.className);
+      continue;
     }
     if (!SUPPORTED.has(layer.className)) {
       throw new DcError('UNSUPPORTED_LAYER', `${source}: layer "${layer.name}" (${layer.className}): this layer class is not supported`, {
@@ -138,7 +148,6 @@ export function checkTopology(json: LayersModelJson, source: string): Map<string
     }
     classes.set(layer.name, layer.className);
   }
-  return classes;
 }
 
 /** Every weight file the manifest names, in manifest order (duplicates kept once). */
