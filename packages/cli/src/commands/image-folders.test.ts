@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readLabelledData } from '../data/labelled-data.js';
 import { dc } from '../run-dc.test-support.js';
-import { savedConvNet } from './conv-fixture.test-support.js';
+import { fileHandler } from '@dc/core/tfjs';
+import { savedConvNet, savedModel } from './conv-fixture.test-support.js';
 
 /** `n` 20×20 PNGs of colour `rgb` with seeded noise (±30 per channel). */
 function noisy(dir: string, n: number, rgb: readonly number[], seed: number): void {
@@ -81,5 +82,41 @@ describe('dc compress and dc run on photographs in class folders', () => {
     // Post-training too: the calibration photographs go in as bytes.
     const calibrated = JSON.parse((await dc('compress', rescaled, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'rescaled-calibrated.dcm'), '--json')).stdout);
     expect(calibrated.testFidelity.outputs[0].top1Agreement).toBe(1);
+  }, 180_000);
+
+  it('compresses a Teachable Machine-style model (a Sequential of a backbone Sequential and a head Sequential, inputs in [-1, 1]) retrained on the photographs, and dc export gives it back as one flat model.json', async () => {
+    const pixels = { scale: [2 / 255], offset: [-1] };
+    const train = await readLabelledData({ data: photos, split: 'train' }, [16, 16, 3], 2, pixels);
+    const [xs, ys] = [tf.tensor4d(train.inputs, [train.count, 16, 16, 3]), tf.tensor1d(train.labels!, 'float32')];
+    await tf.setBackend('cpu');
+    const glorot = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }) });
+    const base = tf.sequential({ name: 'sequential_1', layers: [
+      tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'conv_stem', ...glorot(1) }),
+      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv_dw', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+      tf.layers.globalAveragePooling2d({ name: 'global_pool' }),
+    ] });
+    const head = tf.sequential({ name: 'sequential_3', layers: [
+      tf.layers.dense({ inputShape: [8], units: 100, activation: 'relu', name: 'dense_Dense1', ...glorot(3) }),
+      tf.layers.dense({ units: 2, activation: 'softmax', name: 'dense_Dense2', ...glorot(4) }),
+    ] });
+    const teachable = tf.sequential({ name: 'teachable', layers: [base, head] });
+    teachable.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy' });
+    await teachable.fit(xs, ys, { epochs: 15, batchSize: 16, shuffle: false, verbose: 0 });
+    tf.dispose([xs, ys]);
+    const modelJson = await savedModel(teachable, join(dir, 'teachable'));
+    const out = join(dir, 'teachable.dcm');
+    const r = await dc('compress', modelJson, '--data', photos, '--input-scale', String(2 / 255), '--input-offset', '-1', '-o', out, '--sparsity', '0.7', '--bits', '4', '--cluster-epochs', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect([result.baselineTestError, result.testError]).toEqual([0, 0]);
+    // The nested models' layers are the file's nodes, under their own names.
+    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    expect(inspect.nodes.map((n: { name: string }) => n.name)).toEqual(['conv_stem', 'conv_dw', 'global_pool', 'dense_Dense1', 'dense_Dense2']);
+    expect(inspect.nodes[3]).toMatchObject({ kind: 'dense', params: 8 * 100 + 100, bits: 4 });
+    const exported = JSON.parse((await dc('export', out, '-o', join(dir, 'teachable-flat'), '--json')).stdout);
+    const flat = await tf.loadLayersModel(fileHandler(exported.modelJson));
+    expect(flat.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'DepthwiseConv2D', 'GlobalAveragePooling2D', 'Dense', 'Dense']);
+    expect(exported.preprocessing).toEqual(pixels);
+    flat.dispose();
   }, 180_000);
 });
