@@ -19,7 +19,8 @@ export interface Allocation {
   /**
    * What the costs are measured in: `accuracy` (error fractions: `lambda`, the increases and
    * `baselineAccuracy` are validation error and accuracy) or `loss` (shares of `baselineLoss`:
-   * an increase of 0.05 is 5% more validation loss, and `baselineAccuracy` is 1).
+   * an increase of 0.05 is 5% more validation loss; the sensitivity tables and `baselineAccuracy`
+   * then hold scores `1 − loss / baselineLoss`, the unchanged model's 0).
    */
   readonly metric: Metric;
   /** With `metric: 'loss'`: the unchanged model's validation loss. */

@@ -1,5 +1,5 @@
 /**
- * The data of a `dc compress` run: training samples (an IDX folder's train split, or `.npy` arrays)
+ * The data of a `dc compress` run: training samples (an IDX folder's train split, photographs, `.npy` arrays or CSV tables)
  * and test samples (the folder's test split, or `--test-data`), read and checked against the model
  * before any work, with the input scaling recorded for the file.
  */
@@ -15,13 +15,13 @@ import type { RecordedPreprocessing } from './settings.js';
 
 /** Where `dc compress` reads its data. */
 export interface CompressDataOptions {
-  /** An IDX folder (train split for training, test split for the measurement) or a `.npy` of inputs. */
+  /** An IDX folder (train split for training, test split for the measurement), photographs in class folders, or a `.npy` or CSV table of inputs. */
   readonly data?: string;
-  /** Integer class labels of `.npy` training inputs. */
+  /** Integer class labels of `.npy` or CSV training inputs. */
   readonly labels?: string;
   /** Float targets shaped like the output, in place of labels (a model that is not a classifier). */
   readonly targets?: string;
-  /** `.npy` test inputs and labels or targets (an IDX folder's test split is used without them). */
+  /** `.npy` or CSV test inputs and labels or targets (an IDX folder's test split is used without them). */
   readonly testData?: string;
   readonly testLabels?: string;
   readonly testTargets?: string;
@@ -57,7 +57,7 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   checkPixelScale({ name: 'input', shape: [-1, ...inputShape], dtype: 'float32' }, flags);
   if (!o.data) {
     if (needTraining) {
-      throw new DcError('INVALID_OPTION', 'dc compress needs --data to retrain', { option: 'data', hint: 'Pass --data <IDX folder | inputs.npy> (with --labels), or --no-retrain for post-training compression.' });
+      throw new DcError('INVALID_OPTION', 'dc compress needs --data to retrain', { option: 'data', hint: 'Pass --data <IDX folder | photographs | inputs.npy | table.csv> (with --labels or a column), or --no-retrain for post-training compression.' });
     }
     return flags ? { preprocessing: { preprocessing: flags, source: 'flags' } } : {};
   }
@@ -65,8 +65,8 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
     throw new DcError('INVALID_OPTION', 'give class labels (--labels, --test-labels) or targets (--targets, --test-targets), not both', { option: 'targets', hint: 'Labels train a classifier; targets shaped like the output train any other model by its loss.' });
   }
   const csv = isCsv(o.data);
-  const npy = csv || extname(o.data) === '.npy';
-  if (npy && !o.labels && !o.targets && o.labelColumn === undefined && o.targetColumns === undefined) {
+  const array = csv || extname(o.data) === '.npy';
+  if (array && !o.labels && !o.targets && o.labelColumn === undefined && o.targetColumns === undefined) {
     throw new DcError('INVALID_OPTION', csv ? `${o.data}: a CSV table needs --label-column <name> or --target-columns <names> (or --labels / --targets files)` : `${o.data}: .npy inputs need --labels <labels.npy> or --targets <targets.npy>`, {
       option: 'labels',
       hint: csv ? 'Name the column of integer class labels (a classifier) or the columns of float targets (any other model); the other columns are the inputs.' : 'Save the integer class labels (a classifier) or the float targets shaped like the output (any other model) with np.save and pass them with --labels or --targets.',
@@ -78,8 +78,8 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: rawInput } : undefined;
   const train = await readLabelledData(trainSource, inputShape, outputShape, chosen?.preprocessing ?? 'auto');
   const preprocessing: RecordedPreprocessing | undefined = chosen ?? (train.preprocessing ? { preprocessing: train.preprocessing, source: 'bytes' } : undefined);
-  // A .npy, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.
-  const oneSplit = npy || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
+  // A .npy or CSV table, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.
+  const oneSplit = array || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
   const testPath = o.testData ?? (oneSplit ? undefined : o.data);
   const test: DataSource | undefined = testPath
     ? { data: testPath, split: 'test', ...(isCsv(testPath) ? columns : {}), ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testTargets ? { targets: o.testTargets } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
