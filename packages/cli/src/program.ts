@@ -90,6 +90,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--targets <file>', 'in place of --labels, for a model that is not a classifier: a .npy array of float targets [N, ...output shape] (an autoencoder\'s: its inputs); reports the mean squared and absolute error, and for a sigmoid head with 0/1 targets (multi-label) the binary cross-entropy and binary error')
     .option('--label-column <name>', COLUMN_HELP.label)
     .option('--target-columns <list>', COLUMN_HELP.targets, columnList)
+    .option('--from-logits', "with --targets: the model's linear head gives logits (a multi-label classifier trained from logits): binary cross-entropy and binary error from them")
     .addOption(new Option('--split <split>', 'split of an IDX folder').choices(['test', 'train']).default('test'))
     .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
     .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))

@@ -148,7 +148,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       progress.log(`size target ${goalBytes.value.toLocaleString('en')} B: the file is ${Math.abs(off).toFixed(1)}% ${off > 0 ? 'larger' : 'smaller'} (the plan was sized one-shot; retraining moved the weights it coded)`);
     }
 
-    const runOptions = { backend: o.backend ?? 'cpu' } as const;
+    // A multi-label classifier trained from logits is measured from them.
+    const runOptions = { backend: o.backend ?? 'cpu', ...(onTargets && fitCompile().fromLogits ? { fromLogits: true } : {}) } as const;
     let fileRun: RunResult | null = null;
     let measuredOn: CompressResult['measuredOn'] = null;
     if (data.test) {

@@ -2,6 +2,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectTrainingBackend } from '@dc/core/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
@@ -20,15 +21,19 @@ function tagsOf(xs: Float32Array): Float32Array {
   return tags;
 }
 
-/** A user's multi-label tagger: Embedding → mean → Dense → one sigmoid per tag, trained with binaryCrossentropy (recorded in its model.json, as Keras saves it). */
-async function savedTagger(dir: string, xs: Float32Array): Promise<string> {
+/**
+ * A user's multi-label tagger: Embedding → mean → Dense → one sigmoid per tag, trained with
+ * binaryCrossentropy (recorded in its model.json, as Keras saves it); with `logits`, a linear head
+ * trained by the cross-entropy of its logits.
+ */
+async function savedTagger(dir: string, xs: Float32Array, logits = false): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
   const lm = tf.sequential({ name: 'review-tags' });
   lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
   lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
   lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  lm.add(tf.layers.dense({ units: TAGS, activation: 'sigmoid', name: 'tags', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'binaryCrossentropy' });
+  lm.add(tf.layers.dense({ units: TAGS, activation: logits ? 'linear' : 'sigmoid', name: 'tags', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+  lm.compile({ optimizer: tf.train.adam(1e-2), loss: logits ? (t: tf.Tensor, y: tf.Tensor) => tf.losses.sigmoidCrossEntropy(t, y) : 'binaryCrossentropy' });
   const n = xs.length / LENGTH;
   const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor2d(tagsOf(xs), [n, TAGS])];
   await lm.fit(x, y, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
@@ -66,5 +71,22 @@ describe('a multi-label tagger (one sigmoid per tag) retrained on 0/1 targets wi
     const run = JSON.parse((await dc('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--json')).stdout);
     expect(run.targets.binaryError).toBeCloseTo(result.testError, 10);
     expect(run.targets.binaryCrossentropy).toBeCloseTo(result.testLoss, 10);
+  }, 300_000);
+
+  it('measures a tagger whose linear head gives logits (--from-logits) by the tags its logits get right, in compress and in dc run --from-logits alike', async () => {
+    const logits = await savedTagger(join(dir, 'logits'), reviews(1200, 1).xs, true);
+    const out = join(dir, 'logits.dcm');
+    const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001', '--from-logits'];
+    const r = await dc('compress', logits, '--data', npy('train-x'), '--targets', npy('train-tags'), '--test-data', npy('test-x'), '--test-targets', npy('test-tags'), '-o', out, ...settings, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.baselineTestError).toBeLessThanOrEqual(10);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const run = JSON.parse((await dc('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--from-logits', '--json')).stdout);
+    expect(run.targets.binaryError).toBeCloseTo(result.testError, 10);
+    expect(run.targets.binaryCrossentropy).toBeCloseTo(result.testLoss, 5);
+    // Without --from-logits a linear head's values are plain numbers: no binary figures.
+    const plain = JSON.parse((await dc('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--json')).stdout);
+    expect([plain.targets.binaryError, plain.targets.binaryCrossentropy]).toEqual([null, null]);
   }, 300_000);
 });

@@ -17,6 +17,8 @@ export interface RunOptions extends DataSource {
   readonly inputOffset?: ScaleFlag;
   /** Samples per `predict` call; default 1,000. */
   readonly batchSize?: number;
+  /** With targets: a linear head's values are logits (binary figures from them; `--from-logits`). */
+  readonly fromLogits?: boolean;
 }
 
 /** What `dc run --json` prints. */
@@ -96,7 +98,7 @@ export async function runFileOn(
   const targets = data.targets;
   const predicted = new Array<number>(targets ? 0 : classes).fill(0);
   let correct = 0;
-  const measured = targets ? targetMetrics(head) : undefined;
+  const measured = targets ? targetMetrics(head, options.fromLogits) : undefined;
   try {
     const step = options.batchSize ?? 1000;
     for (let start = 0; start < data.count; start += step) {

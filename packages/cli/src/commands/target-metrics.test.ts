@@ -19,6 +19,22 @@ describe('targetMetrics', () => {
     expect(f.binaryError).toBeCloseTo((100 * wrong) / 60, 10);
   });
 
+  it('from a linear head told its values are logits: binary cross-entropy as tfjs\'s sigmoidCrossEntropy, the side taken at 0', () => {
+    const logits = Float32Array.from({ length: 30 }, (_, i) => ((i * 7919) % 23) - 11 + (i % 3) * 0.37);
+    const targets = Float32Array.from({ length: 30 }, (_, i) => ((i * 13) % 4 === 0 ? 1 : 0));
+    const m = targetMetrics('logits', true);
+    m.add(logits.subarray(0, 12), targets, 0);
+    m.add(logits.subarray(12), targets, 12);
+    const f = m.figures();
+    const expected = tf.losses.sigmoidCrossEntropy(tf.tensor1d(targets), tf.tensor1d(logits), undefined, 0, tf.Reduction.MEAN).dataSync()[0];
+    expect(f.binaryCrossentropy!).toBeCloseTo(expected, 5);
+    expect(f.binaryError).toBeCloseTo((100 * Array.from(logits).filter((v, i) => v > 0 !== targets[i] > 0.5).length) / 30, 10);
+    // A sigmoid head's probabilities are never read as logits.
+    const sigmoid = targetMetrics('probabilities', true);
+    sigmoid.add(Float32Array.of(0.2, 0.9), Float32Array.of(0, 1), 0);
+    expect(sigmoid.figures().binaryError).toBe(0);
+  });
+
   it('gives no binary figures for a head that is not a sigmoid, or for targets outside [0, 1]', () => {
     const linear = targetMetrics('logits');
     linear.add(Float32Array.of(0.2, 0.9), Float32Array.of(0, 1), 0);

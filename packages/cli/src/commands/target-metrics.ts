@@ -3,7 +3,9 @@
  * of every value and, when the head gives probabilities (a sigmoid) and every target lies in
  * [0, 1] (a multi-label classifier's), binary cross-entropy as tfjs computes it (probabilities
  * clipped to [1e-7, 1 − 1e-7]) and the share of values on the wrong side of 0.5. A linear head's
- * values may be logits or plain numbers: no binary figures for it.
+ * values may be logits or plain numbers: binary figures only when told they are logits (its
+ * compiled loss says `fromLogits`, or `--from-logits`), then as tfjs's `sigmoidCrossEntropy`
+ * computes them, the side taken at 0.
  */
 import type { LoadedModel } from '@dc/sparse-runtime';
 
@@ -28,10 +30,11 @@ export interface TargetFigures {
 /** tfjs's clipping bounds, as float32 holds them (1 − 1e-7 rounds to 1 − 2^-23). */
 const [LOW, HIGH] = [Math.fround(1e-7), Math.fround(1 - 1e-7)];
 
-/** Running sums over batches of outputs and their targets. */
-export function targetMetrics(head: HeadOutputs): { add(out: Float32Array, targets: Float32Array, from: number): void; figures(): TargetFigures } {
+/** Running sums over batches of outputs and their targets; `fromLogits`: a linear head's values are logits. */
+export function targetMetrics(head: HeadOutputs, fromLogits = false): { add(out: Float32Array, targets: Float32Array, from: number): void; figures(): TargetFigures } {
   let [n, squared, absolute, entropy, wrong] = [0, 0, 0, 0, 0];
-  let binary = head === 'probabilities';
+  const logits = fromLogits && head === 'logits';
+  let binary = head === 'probabilities' || logits;
   return {
     add(out, targets, from) {
       for (let i = 0; i < out.length; i++, n++) {
@@ -41,6 +44,12 @@ export function targetMetrics(head: HeadOutputs): { add(out: Float32Array, targe
         if (!binary) continue;
         if (t < 0 || t > 1) {
           binary = false;
+          continue;
+        }
+        if (logits) {
+          // max(y, 0) − y·t + log(1 + e^−|y|): the logits' cross-entropy without overflow.
+          entropy += Math.max(y, 0) - y * t + Math.log1p(Math.exp(-Math.abs(y)));
+          if (y > 0 !== t > 0.5) wrong++;
           continue;
         }
         const p = Math.min(Math.max(y, LOW), HIGH);
