@@ -21,8 +21,11 @@ import { UNSCALED } from '../compress/input-rescaling.js';
 /** Options of {@link compressCalibrated}. */
 export interface CalibratedOptions {
   readonly out: string;
-  /** A folder of photographs or a `.npy` of inputs `[n, ...input shape]`, held out of the test inputs. */
+  /** A folder of photographs, a `.npy` of inputs `[n, ...input shape]` or a CSV table, held out of the test inputs. */
   readonly calibration: string;
+  /** A CSV table's label column or target columns, left out of its inputs (`--label-column`, `--target-columns`). */
+  readonly labelColumn?: string;
+  readonly targetColumns?: readonly string[];
   /** Commander's `--no-retrain`: must be false. */
   readonly retrain?: boolean;
   readonly maxOutputDrift?: number;
@@ -98,7 +101,9 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   let test: typeof calibration;
   // Photographs come with jittered copies (what the original cannot reproduce is then not judged), unless --judge-unstable.
   const pixels = pixelScaleOf(o) ?? (target.rawInput ? UNSCALED : undefined);
-  const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}) };
+  // A CSV table's label or target columns are not inputs.
+  const columns = { ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}), ...(o.targetColumns !== undefined ? { targetColumns: o.targetColumns } : {}) };
+  const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}), columns };
   try {
     calibration = await readInputBatches(tfjs, o.calibration, target.input, { ...reading, split: 'train' });
     test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, reading) : undefined;

@@ -19,8 +19,11 @@ import { describeFidelity } from './compress-calibrated.js';
 export interface ReferenceRunOptions {
   /** The original model.json the file was compressed from. */
   readonly reference: string;
-  /** A folder of photographs or a `.npy` of inputs `[n, ...input shape]` (required). */
+  /** A folder of photographs, a `.npy` of inputs `[n, ...input shape]` or a CSV table (required). */
   readonly data?: string;
+  /** A CSV table's label column or target columns, left out of its inputs. */
+  readonly labelColumn?: string;
+  readonly targetColumns?: readonly string[];
   readonly maxOutputDrift?: number;
   readonly outputKinds?: readonly OutputKind[];
   /** Judge also what the original itself changes under one grey level of jitter (`--judge-unstable`; see `dc compress`). */
@@ -54,7 +57,8 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const target = await loadTarget(tfjs, o.reference);
   try {
     const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
-    const data = await readInputBatches(tfjs, o.data, target.input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}) });
+    const columns = { ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}), ...(o.targetColumns !== undefined ? { targetColumns: o.targetColumns } : {}) };
+    const data = await readInputBatches(tfjs, o.data, target.input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
     try {
       const reference = await target.outputs(data.batches);
       const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');

@@ -83,6 +83,15 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
     // The same column named by its index (the header's 7th).
     const byIndex = JSON.parse((await dc('run', out, '--data', csv('test-risk'), '--label-column', '6', '--json')).stdout);
     expect(byIndex.testError).toBe(run.testError);
+    // Post-training: calibrated on the training table (its label column left out), judged on the test table.
+    const calibrated = join(dir, 'risk-calibrated.dcm');
+    const c = await dc('compress', model, '--no-retrain', '--calibration', csv('train-risk'), '--label-column', 'risk', '--test-data', csv('test-risk'), '-o', calibrated, '--json');
+    expect(c.code, c.stderr).toBe(0);
+    const post = JSON.parse(c.stdout);
+    expect([post.calibrationSamples, post.testSamples, post.calibrationFidelity.withinBudget]).toEqual([1500, 500, true]);
+    expect(post.testFidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.99);
+    const reference = JSON.parse((await dc('run', calibrated, '--reference', model, '--data', csv('test-risk'), '--label-column', 'risk', '--json')).stdout);
+    expect(reference.fidelity.outputs[0].top1Agreement).toBe(post.testFidelity.outputs[0].top1Agreement);
   }, 240_000);
 
   it('retrains a regressor on a target column by its loss, and dc run --target-columns reports the same loss', async () => {

@@ -1,12 +1,14 @@
 /**
- * Calibration (and test) inputs for post-training compression, from a folder of photographs or a
- * `.npy` array, checked against the model's input before any long work and cut into batches.
+ * Calibration (and test) inputs for post-training compression, from a folder of photographs, a
+ * `.npy` array or a CSV table, checked against the model's input before any long work and cut into
+ * batches.
  */
 import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError } from '@dc/core';
 import { isImageClassFolder, readClassPhotographs } from '../data/image-classes.js';
 import { readImageDir } from '../data/images.js';
+import { isCsv, readCsv, splitColumns, type ColumnChoice } from '../data/csv.js';
 import { readNpy } from '../data/npy.js';
 import { channelAxisOf, checkPixelScale, imageTensor, jitterInput, type ImageInputSpec } from './image-inputs.js';
 import { channelPair, mapChannels, type PixelScale } from './pixel-scale.js';
@@ -15,8 +17,8 @@ import { channelPair, mapChannels, type PixelScale } from './pixel-scale.js';
 export interface InputBatches {
   readonly batches: tf.Tensor[];
   readonly samples: number;
-  /** `images` (resized photographs: [0, 1], as a pixel scale says, or [0, 255] for int32 inputs) or `npy` (values as given, or × scale + offset). */
-  readonly source: 'images' | 'npy';
+  /** `images` (resized photographs: [0, 1], as a pixel scale says, or [0, 255] for int32 inputs), or `npy` / `csv` (values as given, or × scale + offset). */
+  readonly source: 'images' | 'npy' | 'csv';
   /**
    * Photographs, when asked for with a `jitterSeed`: the same batches jittered by one grey level
    * (see `jitterInput`), {@link JITTER_DRAWS} draws one after another (draw j's batch b at
@@ -57,11 +59,14 @@ export interface ReadInputOptions {
   readonly pixels?: PixelScale;
   /** Photographs in class folders split into `train/` and `test/`: which split to read (default `test`; calibration reads `train`). */
   readonly split?: 'train' | 'test';
+  /** A CSV table's label or target columns, which are not inputs (`--label-column`, `--target-columns`). */
+  readonly columns?: ColumnChoice;
 }
 
 /**
  * Reads `path` (a folder of `.png` / `.jpg` photographs, photographs in class folders: those of
- * `o.split`, or a `.npy` array `[n, ...input shape]`) for the model input `spec` (`-1`: any
+ * `o.split`, a `.npy` array `[n, ...input shape]`, or a CSV table of one row per sample, its
+ * `o.columns` left out) for the model input `spec` (`-1`: any
  * size): `DATA_MISMATCH` when the array's shape does not fit, `BAD_DATA_FILE` when nothing can be
  * read.
  */
@@ -70,7 +75,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
   checkPixelScale(spec, pixels);
   const per = spec.shape[0] === 1 ? 1 : (o.batchSize ?? 8);
   const info = await stat(path).catch((cause: unknown) => {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs or a .npy file to --calibration / --data.' });
+    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs, a .npy file or a CSV table to --calibration / --data.' });
   });
   if (info.isDirectory()) {
     const images = (await isImageClassFolder(path)) ? await readClassPhotographs(path, o.split ?? 'test') : await readImageDir(path);
@@ -80,7 +85,8 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     const jittered = jitteredDraws(batches, (b) => jitterInput(tfjs, b, random, pixels, channelAxisOf(spec)));
     return { batches, samples: images.length, source: 'images', jittered };
   }
-  const array = await readNpy(path);
+  const csv = isCsv(path);
+  const array = csv ? splitColumns(await readCsv(path), path, o.columns ?? {}).features : await readNpy(path);
   const rest = spec.shape.slice(1);
   const fits = array.shape.length === spec.shape.length && rest.every((d, i) => d < 0 || d === array.shape[i + 1]);
   if (!fits || array.shape[0] === 0) {
@@ -100,7 +106,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     const values = dtype === 'int32' ? Int32Array.from(raw) : pixels ? scaledValues(raw, shape, channelAxisOf(spec), pixels) : Float32Array.from(raw);
     batches.push(tfjs.tensor(values, shape, dtype));
   }
-  return { batches, samples: n, source: 'npy' };
+  return { batches, samples: n, source: csv ? 'csv' : 'npy' };
 }
 
 /** Raw values `raw × scale + offset`, per channel on `axis`. */
