@@ -17,6 +17,7 @@ import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pi
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 import { UNSCALED } from '../compress/input-rescaling.js';
+import { columnChoice } from '../data/csv.js';
 
 /** Options of {@link compressCalibrated}. */
 export interface CalibratedOptions {
@@ -102,7 +103,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   // Photographs come with jittered copies (what the original cannot reproduce is then not judged), unless --judge-unstable.
   const pixels = pixelScaleOf(o) ?? (target.rawInput ? UNSCALED : undefined);
   // A CSV table's label or target columns are not inputs.
-  const columns = { ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}), ...(o.targetColumns !== undefined ? { targetColumns: o.targetColumns } : {}) };
+  const columns = columnChoice(o);
   const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}), columns };
   try {
     calibration = await readInputBatches(tfjs, o.calibration, target.input, { ...reading, split: 'train' });

@@ -14,6 +14,7 @@ import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } fro
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
 import { describeFidelity } from './compress-calibrated.js';
+import { columnChoice } from '../data/csv.js';
 
 /** Options of {@link runAgainstReference}. */
 export interface ReferenceRunOptions {
@@ -57,7 +58,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const target = await loadTarget(tfjs, o.reference);
   try {
     const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
-    const columns = { ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}), ...(o.targetColumns !== undefined ? { targetColumns: o.targetColumns } : {}) };
+    const columns = columnChoice(o);
     const data = await readInputBatches(tfjs, o.data, target.input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
     try {
       const reference = await target.outputs(data.batches);

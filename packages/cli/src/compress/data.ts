@@ -5,7 +5,7 @@
  */
 import { extname } from 'node:path';
 import { DcError, type Preprocessing } from '@dc/core';
-import { isCsv } from '../data/csv.js';
+import { columnChoice, isCsv } from '../data/csv.js';
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
 import { hasSplitFolders, isImageClassFolder } from '../data/image-classes.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
@@ -72,7 +72,7 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
       hint: csv ? 'Name the column of integer class labels (a classifier) or the columns of float targets (any other model); the other columns are the inputs.' : 'Save the integer class labels (a classifier) or the float targets shaped like the output (any other model) with np.save and pass them with --labels or --targets.',
     });
   }
-  const columns = { ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}), ...(o.targetColumns !== undefined ? { targetColumns: o.targetColumns } : {}) };
+  const columns = columnChoice(o);
   const trainSource: DataSource = { data: o.data, split: 'train', ...columns, ...(o.labels ? { labels: o.labels } : {}), ...(o.targets ? { targets: o.targets } : {}), ...(o.trainLimit ? { limit: o.trainLimit } : {}) };
   // The flags, else what a model that rescales its own input takes, else the data's default (read below).
   const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: rawInput } : undefined;

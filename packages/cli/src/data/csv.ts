@@ -56,6 +56,11 @@ export interface ColumnChoice {
   readonly targetColumns?: readonly string[];
 }
 
+/** The column choice of options that may hold `labelColumn` / `targetColumns` (flags), without undefined entries. */
+export function columnChoice(o: ColumnChoice): ColumnChoice {
+  return { ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}), ...(o.targetColumns !== undefined ? { targetColumns: o.targetColumns } : {}) };
+}
+
 /** The table split into the features (every other column, in order) and the chosen label or target columns. */
 export interface SplitTable {
   readonly features: NumericArray;
