@@ -4,7 +4,7 @@
  * into `pruneLowMagnitude({ sparsity })` and `clusterWeights({ layerBits })`.
  */
 export { planAllocation, type Allocation } from './plan-allocation.js';
-export { resolveGoal, DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, type AllocateOptions, type Goal, type Metric } from './options.js';
+export { resolveGoal, DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, LOSS_SPARSITY_LEVELS, type AllocateOptions, type Goal, type Metric } from './options.js';
 export { scorerFor, type Measured, type Scorer } from './metric.js';
 export { analyzeBitSensitivity, type BitSensitivityOptions, type BitSensitivityTable } from './bit-sensitivity.js';
 export { candidateBytes } from './candidate-bytes.js';

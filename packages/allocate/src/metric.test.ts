@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { isDcError } from '@dc/core';
 import { huffmanEncode } from '@dc/huffman';
 import { BASELINE_LOSS, fakeAccuracy, fakeLoss, mlp, recoveringTrainer } from './plan-fixtures.test-support.js';
+import { LOSS_SPARSITY_LEVELS } from './options.js';
 import { planAllocation } from './plan-allocation.js';
 
 describe("planAllocation with metric: 'loss' (a model trained on targets)", () => {
   it('prices every cost as a share of the baseline loss: a loss that grows as the accuracy drops plans exactly the accuracy plan', async () => {
     const model = mlp();
     const accuracy = fakeAccuracy(model);
-    const byAccuracy = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate: accuracy });
+    const sparsityLevels = LOSS_SPARSITY_LEVELS;
+    const byAccuracy = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate: accuracy, sparsityLevels });
     const byLoss = await planAllocation(model, { maxErrorIncrease: 0.01, evaluate: fakeLoss(accuracy), metric: 'loss' });
+    // A loss is measured at 10%, 20% and 30% too by default.
+    expect(byLoss.sensitivity.sparsity.levels).toEqual([...LOSS_SPARSITY_LEVELS]);
     expect([byLoss.sparsity, byLoss.bits]).toEqual([byAccuracy.sparsity, byAccuracy.bits]);
     expect(byLoss.predictedErrorIncrease).toBeCloseTo(byAccuracy.predictedErrorIncrease, 12);
     expect([byAccuracy.metric, byAccuracy.baselineLoss, byLoss.metric, byLoss.baselineLoss]).toEqual(['accuracy', undefined, 'loss', BASELINE_LOSS]);
@@ -25,7 +29,7 @@ describe("planAllocation with metric: 'loss' (a model trained on targets)", () =
     const writer = () => huffmanEncode();
     const targetRatio = 12;
     const trainer = () => recoveringTrainer(model, 0.1);
-    const byAccuracy = await planAllocation(model, { targetRatio, evaluate: accuracy, writer, recovery: { trainer } });
+    const byAccuracy = await planAllocation(model, { targetRatio, evaluate: accuracy, writer, recovery: { trainer }, sparsityLevels: LOSS_SPARSITY_LEVELS });
     const byLoss = await planAllocation(model, { targetRatio, evaluate: fakeLoss(accuracy), metric: 'loss', writer, recovery: { trainer } });
     expect([byLoss.sparsity, byLoss.bits, byLoss.candidateBytes]).toEqual([byAccuracy.sparsity, byAccuracy.bits, byAccuracy.candidateBytes]);
     const [lossRounds, accuracyRounds] = [byLoss.recovery!.rounds, byAccuracy.recovery!.rounds];

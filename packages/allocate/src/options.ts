@@ -42,7 +42,7 @@ export interface AllocateOptions {
   readonly afterPruning?: () => readonly Stage[];
   /** Layers to allocate; default every dense and conv2d layer. */
   readonly layers?: readonly string[];
-  /** Sparsities at which sensitivity is measured; default 0.5 … 0.99. */
+  /** Sparsities at which sensitivity is measured; default 0.5 … 0.99 (with `metric: 'loss'`, 0.1 … 0.99: {@link LOSS_SPARSITY_LEVELS}). */
   readonly sparsityLevels?: readonly number[];
   /** Bits per code the planner may choose; default 2, 3, 4, 5, 6, 8. */
   readonly bitLevels?: readonly number[];
@@ -79,6 +79,14 @@ const KEYS: OptionKeys<AllocateOptions> = {
 const check: OptionChecks = optionChecks(PLANNER_NAME);
 
 export const DEFAULT_SPARSITY_LEVELS = [0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99];
+/**
+ * The default levels with `metric: 'loss'`: also 10%, 20% and 30%. A loss moves with the first
+ * pruned weights where a classifier's error hardly does, so below the first default level (50%)
+ * every layer's curve would be one straight line and the plan could not tell the layers apart
+ * (an LSTM autoencoder at 4.9×: test MSE +28% over the unchanged model's with the default levels,
+ * +10% with these).
+ */
+export const LOSS_SPARSITY_LEVELS = [0.1, 0.2, 0.3, ...DEFAULT_SPARSITY_LEVELS];
 export const DEFAULT_BIT_LEVELS = [2, 3, 4, 5, 6, 8];
 
 /** Validates the options; returns the goal (`targetRatio` turned into bytes with `originalBytes`). */

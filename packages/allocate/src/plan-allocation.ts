@@ -8,7 +8,7 @@ import { analyzeBitSensitivity, type BitSensitivityTable } from './bit-sensitivi
 import { candidateBytes } from './candidate-bytes.js';
 import { chooseAt, choiceRecord, predictedBytes, predictedIncrease, scaleKept, sparsityGrid, withOneShot, type LayerChoice, type LayerCurves } from './choose.js';
 import { damageCurve } from './curves.js';
-import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal, type Metric } from './options.js';
+import { DEFAULT_BIT_LEVELS, DEFAULT_SPARSITY_LEVELS, LOSS_SPARSITY_LEVELS, resolveGoal, type AllocateOptions, type Goal, type Metric } from './options.js';
 import { defaultRecoveryRounds, probeRecovery, probeReference, recoveryRounds, type RecoveryReference, type RecoveryRound } from './recovery.js';
 import { scorerFor } from './metric.js';
 import { describeAllocation } from './reason.js';
@@ -67,8 +67,8 @@ const SEARCH_STEPS = 24;
 export async function planAllocation(model: Model, options: AllocateOptions): Promise<Allocation> {
   const originalBytes = float32Bytes(model);
   const goal = resolveGoal(options, originalBytes);
-  const sparsityLevels = options.sparsityLevels ?? DEFAULT_SPARSITY_LEVELS;
   const metric = options.metric ?? 'accuracy';
+  const sparsityLevels = options.sparsityLevels ?? (metric === 'loss' ? LOSS_SPARSITY_LEVELS : DEFAULT_SPARSITY_LEVELS);
   const score = await scorerFor(model, options);
   const sparsity = await analyzeSensitivity(model, {
     levels: sparsityLevels,
