@@ -209,8 +209,26 @@ export function formatCompress(r: CompressResult): string {
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,
     measured,
     ...(r.allocation ? [`allocation (${goalWords(r.allocation)}, chosen on the validation split): ${r.allocation.layers.map((l) => `${l.layer} ${(100 * l.sparsity).toFixed(1)}% pruned, ${l.bits} bits`).join('; ')}`] : []),
+    ...advice(r),
     `${r.wallSeconds.toFixed(0)} s wall, ${r.cpuSeconds.toFixed(0)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
   ].join('\n');
+}
+
+/** How far the file may fall behind the original before the summary suggests what to do instead: 1 pp of error, or a fifth more loss. */
+const ADVICE_THRESHOLDS = { errorIncrease: 1, lossRatio: 1.2 } as const;
+
+/**
+ * A line of advice when the file, made with hand-set (or preset) sparsity and bits, fell well behind
+ * the original on the test data: an automatic allocation within a budget, or longer retraining.
+ */
+function advice(r: CompressResult): string[] {
+  if (r.allocation) return [];
+  const error = r.testError !== null && r.baselineTestError !== null && r.testError - r.baselineTestError > ADVICE_THRESHOLDS.errorIncrease;
+  const loss = r.testLoss !== null && r.baselineTestLoss !== null && r.testLoss > r.baselineTestLoss * ADVICE_THRESHOLDS.lossRatio;
+  if (!error && !loss) return [];
+  const budget = r.loss !== null ? '--max-loss-increase 10 (percent of the loss)' : '--max-error-increase 0.5 (percentage points)';
+  const how = error ? `test error ${(r.testError! - r.baselineTestError!).toFixed(2)} pp above the original's` : `test ${r.loss} ${((r.testLoss! / r.baselineTestLoss! - 1) * 100).toFixed(0)}% above the original's`;
+  return [`advice: the file's ${how}: let dc choose each layer's sparsity and bits within a budget (${budget}, or --target-ratio for a size), or retrain longer (--prune-epochs, --cluster-epochs, --preset paper)`];
 }
 
 /** An allocation's goal in words. */

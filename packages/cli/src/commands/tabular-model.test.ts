@@ -94,6 +94,17 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
     expect(reference.fidelity.outputs[0].top1Agreement).toBe(post.testFidelity.outputs[0].top1Agreement);
   }, 240_000);
 
+  it('advises an automatic allocation when hand-set sparsity and bits leave the file well behind the original', async () => {
+    const model = await savedTabularModel(join(dir, 'advised'), table(1500, 1), 'classes');
+    const harsh = ['--sparsity', '0.99', '--bits', '1', '--prune-epochs', '0', '--cluster-epochs', '0'];
+    const r = await dc('compress', model, '--data', csv('train-risk'), '--label-column', 'risk', '--test-data', csv('test-risk'), '-o', join(dir, 'harsh.dcm'), ...harsh);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^advice: the file's test error [\d.]+ pp above the original's: let dc choose each layer's sparsity and bits within a budget \(--max-error-increase 0\.5 \(percentage points\), or --target-ratio for a size\)/m);
+    // A file that keeps up gets none.
+    const mild = await dc('compress', model, '--data', csv('train-risk'), '--label-column', 'risk', '--test-data', csv('test-risk'), '-o', join(dir, 'mild.dcm'), '--sparsity', '0.5', '--bits', '6');
+    expect(mild.stdout).not.toContain('advice:');
+  }, 240_000);
+
   it('retrains a regressor on a target column by its loss, and dc run --target-columns reports the same loss', async () => {
     const model = await savedTabularModel(join(dir, 'regressor'), table(1500, 1), 'price');
     const out = join(dir, 'price.dcm');
