@@ -143,6 +143,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--seed <n>', 'random seed (shuffling, k-means)', nonNegativeInt('--seed'))
     .option('--training-threads <n>', "training threads, data-parallel: each batch shared with worker threads ('auto': one per core for a convnet, 1 for a dense network; default 1, the same figures on every machine)", threadCount('--training-threads'))
     .option('--augment-translate <px>', 'retrain on training images shifted by a random offset in [-px, px] per axis (models with image inputs [h, w, c]; default 0: off)', nonNegativeInt('--augment-translate'))
+    .option('--augment-flip', 'retrain on training images mirrored left to right at random (half of them each time they are drawn; photographs, not digits or text; models with image inputs [h, w] or [h, w, c])')
     .option('--validation-split <x>', 'fraction of the training data held out for the per-stage accuracy (default 0.1)', positiveNumber('--validation-split'))
     .option('--train-limit <n>', 'train on the first N samples only', positiveInt('--train-limit'))
     .option('--test-limit <n>', 'measure the file on the first N test samples only', positiveInt('--test-limit'))

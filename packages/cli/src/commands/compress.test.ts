@@ -78,7 +78,7 @@ describe('dc compress', () => {
     expect(r.stderr).toMatch(/stage 1\/4: dc:prune[\s\S]*epoch 1\/1/);
   });
 
-  it('--augment-translate 2 retrains on shifted images (another file than without it, same seed); a shift as large as the image is INVALID_OPTION', async () => {
+  it('--augment-translate 2 retrains on shifted images (another file than without it, same seed), --augment-flip on mirrored ones too; a shift as large as the image is INVALID_OPTION', async () => {
     const args = (out: string) => ['compress', modelJson, '--data', mnistDir, '-o', join(dir, out), '--train-limit', '1000', '--test-limit', '200', '--sparsity', '0.6', '--bits', '4', '--cluster-epochs', '0', '--json'];
     const shifted = await dc(...args('shifted.dcm'), '--augment-translate', '2');
     expect(shifted.code, shifted.stderr).toBe(0);
@@ -86,6 +86,12 @@ describe('dc compress', () => {
     expect(shifted.stderr).toMatch(/training images shifted by up to 2 px/);
     expect((await dc(...args('plain.dcm'))).code).toBe(0);
     expect(readFileSync(join(dir, 'shifted.dcm')).equals(readFileSync(join(dir, 'plain.dcm')))).toBe(false);
+    // Mirrored at random too (--augment-flip, meant for photographs): another file again.
+    const flipped = await dc(...args('flipped.dcm'), '--augment-translate', '2', '--augment-flip');
+    expect(flipped.code, flipped.stderr).toBe(0);
+    expect(JSON.parse(flipped.stdout).settings).toMatchObject({ augmentTranslate: 2, augmentFlip: true });
+    expect(flipped.stderr).toMatch(/training images shifted by up to 2 px and mirrored left to right at random/);
+    expect(readFileSync(join(dir, 'flipped.dcm')).equals(readFileSync(join(dir, 'shifted.dcm')))).toBe(false);
     const bad = await dc(...args('bad.dcm'), '--augment-translate', '28');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/INVALID_OPTION[\s\S]*translate 28/);

@@ -13,7 +13,7 @@ import { allocateSettings, allocationGoal, type AllocationFlags } from '../compr
 import { baselineError, baselineLoss } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
 import { rawInputOf } from '../compress/input-rescaling.js';
-import { resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
+import { augmentationOf, resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
 import { compressionStages } from '../compress/stages.js';
 import { classLabelCompile, createCompressTrainer, targetCompile, tensorsOf } from '../compress/trainer.js';
 import { lineProgress, stageLines, type Progress } from '../compress/progress.js';
@@ -84,7 +84,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const goal = allocationGoal(o);
   const selected = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const { tf } = selected;
-  progress.log(`training backend: ${selected.backend}, threads: ${asked.trainingThreads}${asked.augmentTranslate ? `, training images shifted by up to ${asked.augmentTranslate} px` : ''}`);
+  const augmented = [...(asked.augmentTranslate ? [`shifted by up to ${asked.augmentTranslate} px`] : []), ...(asked.augmentFlip ? ['mirrored left to right at random'] : [])];
+  progress.log(`training backend: ${selected.backend}, threads: ${asked.trainingThreads}${augmented.length > 0 ? `, training images ${augmented.join(' and ')}` : ''}`);
   // Everything that can be wrong with the input fails here, before any long work.
   const { model, compile } = await loadModel(path, { tf });
   const outputShape = checkGraph(model, 'INVALID_MODEL').outputShape;
@@ -104,7 +105,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     // The compiled loss as training needs it (refused when it does not fit labels or targets), whenever the run trains.
     const fitted = train ? fitCompile() : undefined;
     const trainer = train && fitted
-      ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: fitted, batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augmentTranslate: asked.augmentTranslate, progress })
+      ? createCompressTrainer({ tf, train, validationSplit: asked.validationSplit, compile: fitted, batchSize: asked.batchSize, seed: asked.seed, threads: asked.trainingThreads, augment: augmentationOf(asked), progress })
       : undefined;
     const loss = onTargets ? (fitCompile().loss as CompressResult['loss']) : null;
     // A multi-label classifier (targets by binaryCrossentropy) has an error too: the share of its labels wrong.

@@ -8,7 +8,7 @@ import type { RecoveryOptions } from '@dc/allocate';
 import { createTfjsTrainer, type CompileConfig } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
 import { heldOutRows } from './held-out-rows.js';
-import type { CompressSettings } from './settings.js';
+import { augmentationOf, type CompressSettings } from './settings.js';
 import { clusterStage, magnitudeStages } from './stages.js';
 
 /** Training rows each probe retrains on when `--recovery-samples` is not given. */
@@ -32,7 +32,8 @@ export function recoveryProbes(tfjs: typeof tf, train: { xs: tf.Tensor; ys: tf.T
   const validation = heldOutRows(tfjs, train, settings.validationSplit);
   const samples = Math.min(o.samples, train.xs.shape[0] - validation.heldOut);
   const rows = { xs: tfjs.slice(train.xs, 0, samples), ys: tfjs.slice(train.ys, 0, samples) };
-  const augment = settings.augmentTranslate ? { augment: { translate: settings.augmentTranslate } } : {};
+  const augmentation = augmentationOf(settings);
+  const augment = augmentation ? { augment: augmentation } : {};
   const trainer = () => createTfjsTrainer({ tf: tfjs, train: rows, validation, compile: o.compile, batchSize: settings.batchSize, seed: settings.seed, threads: settings.trainingThreads, ...augment });
   const short: CompressSettings = { ...settings, prune: { ...settings.prune, rounds: 1, retrainEpochs: 1, polishEpochs: 0 }, cluster: { ...settings.cluster, epochs: Math.min(1, settings.cluster.epochs) } };
   return {

@@ -40,12 +40,20 @@ export interface CompressSettings {
    * [-n, n] pixels per axis (`createTfjsTrainer`'s `augment`; models with image inputs). 0: off.
    */
   readonly augmentTranslate: number;
+  /** Data augmentation while retraining: half the drawn training images mirrored left to right (photographs). */
+  readonly augmentFlip: boolean;
   /**
    * Prune to masks drawn from this seed (`seededConnectivity` of `@dc/prune`; density 1 − `sparsity`
    * per layer) instead of by magnitude: the file stores the seeds in place of the positions
    * (format version 7). Undefined: magnitude pruning.
    */
   readonly seededConnectivity?: number;
+}
+
+/** The trainer's `augment` option for `settings` (undefined: none). */
+export function augmentationOf(settings: Pick<CompressSettings, 'augmentTranslate' | 'augmentFlip'>): { translate: number; flip?: boolean } | undefined {
+  if (!settings.augmentTranslate && !settings.augmentFlip) return undefined;
+  return settings.augmentFlip ? { translate: settings.augmentTranslate, flip: true } : { translate: settings.augmentTranslate };
 }
 
 /** Presets: `quick` runs in minutes for a small model on 2 cores; `paper` iterates as the paper does. */
@@ -65,6 +73,7 @@ const QUICK: CompressSettings = {
   validationSplit: 0.1,
   trainingThreads: 1,
   augmentTranslate: 0,
+  augmentFlip: false,
 };
 
 const PRESETS: Record<PresetName, CompressSettings> = {
@@ -98,6 +107,7 @@ export interface SettingsFlags {
   readonly validationSplit?: number;
   readonly trainingThreads?: number | 'auto';
   readonly augmentTranslate?: number;
+  readonly augmentFlip?: boolean;
   readonly seededConnectivity?: number;
 }
 
@@ -129,6 +139,7 @@ export function resolveSettings(flags: SettingsFlags): CompressSettings {
     validationSplit: flags.validationSplit ?? s.validationSplit,
     trainingThreads: flags.trainingThreads ?? s.trainingThreads,
     augmentTranslate: flags.augmentTranslate ?? s.augmentTranslate,
+    augmentFlip: flags.augmentFlip ?? s.augmentFlip,
     ...(flags.seededConnectivity === undefined ? {} : { seededConnectivity: flags.seededConnectivity }),
   };
 }

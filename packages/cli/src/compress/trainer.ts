@@ -72,12 +72,12 @@ export function createCompressTrainer(options: {
   seed: number;
   /** Data-parallel training threads (`createTfjsTrainer`'s `threads`). */
   threads: number | 'auto';
-  /** Random shifts of the training images by up to this many pixels (0: none). */
-  augmentTranslate?: number;
+  /** Random shifts of the training images by up to this many pixels (0: none), and random left-right mirroring. */
+  augment?: { translate: number; flip?: boolean } | undefined;
   progress: Progress;
 }): TrainingService {
   const held = options.validation ? { validation: options.validation } : { validationSplit: options.validationSplit };
-  const augment = options.augmentTranslate ? { augment: { translate: options.augmentTranslate } } : {};
+  const augment = options.augment ? { augment: options.augment } : {};
   const base = createTfjsTrainer({ tf: options.tf, train: options.train, ...held, compile: options.compile, batchSize: options.batchSize, seed: options.seed, threads: options.threads, ...augment });
   return withEpochLines(base, options.progress);
 }

@@ -30,10 +30,10 @@ const evaluation = syntheticImageSet(64, 2);
 const image = (k: number) => train.images.slice(k * 64, (k + 1) * 64);
 
 /** One epoch of raw batch pixels from the trainer's batch source. */
-async function epochPixels(seed: number, translate: number): Promise<{ pixels: Float32Array[]; labels: number[] }> {
+async function epochPixels(seed: number, translate: number, flip = false): Promise<{ pixels: Float32Array[]; labels: number[] }> {
   const model = tinyDenseModel(1);
   const objective = resolveObjective(model, { loss: 'sparseCategoricalCrossentropy' });
-  const source = batchSource(tf, train, model.inputShape, objective, 'training data', { translate });
+  const source = batchSource(tf, train, model.inputShape, objective, 'training data', flip ? { translate, flip } : { translate });
   const pixels: Float32Array[] = [];
   const labels: number[] = [];
   for await (const { xs, ys } of source.epoch(16, createRandom(seed))) {
@@ -102,6 +102,29 @@ describe('augment: { translate } (random shifts of training images)', () => {
     tf.dispose([xs, ys]);
   });
 
+  it('flip: each row is its image or its mirror image (left to right), about half mirrored, the same under a seed; with a translation, the shifted image mirrored', async () => {
+    const mirrored = (img: Float32Array) => Float32Array.from({ length: 64 }, (_, p) => img[Math.floor(p / 8) * 8 + (7 - (p % 8))]);
+    const a = await epochPixels(5, 0, true);
+    expect(await epochPixels(5, 0, true)).toEqual(a);
+    let flips = 0;
+    a.pixels.forEach((row, i) => {
+      const k = Array.from({ length: 64 }, (_, j) => j).find((j) => train.labels[j] === a.labels[i] && (row.every((v, p) => v === image(j)[p]) || row.every((v, p) => v === mirrored(image(j))[p])));
+      expect(k).toBeDefined();
+      if (!row.every((v, p) => v === image(k!)[p])) flips++;
+    });
+    expect(flips).toBeGreaterThan(16);
+    expect(flips).toBeLessThan(48);
+    // Shifted, then mirrored.
+    const both = await epochPixels(6, 2, true);
+    both.pixels.forEach((row) => {
+      const found = Array.from({ length: 64 }, (_, j) => j).some((j) => [-2, -1, 0, 1, 2].some((dy) => [-2, -1, 0, 1, 2].some((dx) => {
+        const s = shifted(image(j), 8, 8, dx, dy);
+        return s.every((v, p) => v === row[p]) || mirrored(s).every((v, p) => v === row[p]);
+      })));
+      expect(found).toBe(true);
+    });
+  });
+
   it('the same seed gives the same batches; another seed other shifts; translate 0 is a plain copy', async () => {
     const a = await epochPixels(7, 2);
     expect(await epochPixels(7, 2)).toEqual(a);
@@ -142,7 +165,8 @@ describe('augment: { translate } (random shifts of training images)', () => {
       { train, augment: { translate: -1 }, option: 'augment.translate', message: 'must be an integer ≥ 0, got -1' },
       { train, augment: { translate: 1.5 }, option: 'augment.translate', message: 'must be an integer ≥ 0, got 1.5' },
       { train, augment: { translate: 8 }, option: 'augment.translate', message: 'translate 8 shifts 8×8 images out of the frame' },
-      { train, augment: { rotate: 10 }, option: 'augment.rotate', message: 'unknown option (known: translate)' },
+      { train, augment: { rotate: 10 }, option: 'augment.rotate', message: 'unknown option (known: translate, flip)' },
+      { train, augment: { translate: 0, flip: 'yes' }, option: 'augment.flip', message: 'must be true or false' },
       { train, augment: null, option: 'augment', message: 'must be an object, got null' },
       { train: { xs, ys }, augment: { translate: 2 }, option: 'augment', message: 'needs image training data' },
     ];
@@ -154,7 +178,7 @@ describe('augment: { translate } (random shifts of training images)', () => {
         error = e;
       }
       if (!isDcError(error)) throw new Error(`expected a DcError for augment ${JSON.stringify(augment)}, got ${String(error)}`);
-      expect([error.code, error.option, error.hint]).toEqual(['INVALID_OPTION', option, expect.stringMatching(/translate|augment/i)]);
+      expect([error.code, error.option, error.hint]).toEqual(['INVALID_OPTION', option, expect.stringMatching(/translate|augment|mirrors/i)]);
       expect(error.message).toContain(`option "${option}" of stage "dc:trainer": ${message}`);
     }
     tf.dispose([xs, ys]);

@@ -16,24 +16,33 @@ export interface ImageAugmentation {
    * use. `0` turns it off.
    */
   readonly translate: number;
+  /**
+   * Random horizontal flips: each time an image is drawn into a batch, it is mirrored left to right
+   * (after its translation) with probability 1/2 — for photographs, whose classes do not depend on
+   * left and right (not for digits or text). Default false; without it the draws, and so the
+   * batches of a seed, are those of translation alone.
+   */
+  readonly flip?: boolean;
 }
 
-const KEYS: OptionKeys<ImageAugmentation> = { translate: true };
+const KEYS: OptionKeys<ImageAugmentation> = { translate: true, flip: true };
 const check: OptionChecks = optionChecks('dc:trainer', {
-  augment: 'Pass augment: { translate: <pixels> } (the only augmentation: random integer shifts), or leave it out.',
+  augment: 'Pass augment: { translate: <pixels>, flip?: true } (random integer shifts, and mirroring left to right), or leave it out.',
   'augment.translate': 'Use a small whole number of pixels, e.g. translate: 2 for 28×28 digits.',
+  'augment.flip': 'true mirrors half the drawn images left to right; leave it out for digits and text.',
 });
 
 /** Checks an `augment` option (`INVALID_OPTION` with a hint) against images `height × width`. */
 export function checkAugmentation(augment: unknown, image?: { readonly height: number; readonly width: number }): ImageAugmentation {
   check.object<ImageAugmentation>(augment, 'augment', KEYS);
-  const { translate } = augment;
+  const { translate, flip } = augment;
   check.number(translate, 'augment.translate', { integer: true, min: 0 });
+  if (flip !== undefined) check.that(typeof flip === 'boolean', 'augment.flip', 'must be true or false');
   if (image) {
     const side = Math.min(image.height, image.width);
     check.that(translate < side, 'augment.translate', `translate ${translate} shifts ${image.height}×${image.width} images out of the frame`, `Translate by fewer pixels than the image's smaller side (${side}); MNIST recipes use 2.`);
   }
-  return { translate };
+  return flip ? { translate, flip } : { translate };
 }
 
 /**
@@ -51,20 +60,40 @@ export function translateImage(src: Float32Array, from: number, dst: Float32Arra
   }
 }
 
+/** Mirrors the `height × width` image of `channels` interleaved values at `dst[at…]` left to right, in place. */
+export function mirrorImage(dst: Float32Array, at: number, height: number, width: number, channels: number): void {
+  for (let y = 0; y < height; y++) {
+    const row = at + y * width * channels;
+    for (let l = 0, r = width - 1; l < r; l++, r--) {
+      for (let c = 0; c < channels; c++) {
+        const [a, b] = [row + l * channels + c, row + r * channels + c];
+        [dst[a], dst[b]] = [dst[b], dst[a]];
+      }
+    }
+  }
+}
+
 /**
  * An image copier for batch assembly: with a translation, each call draws `dx`, `dy` from
- * `random` and copies the shifted image; without one (or without `random`: evaluation), a plain
- * copy. Images are `height × width × channels`, channels interleaved (NHWC).
+ * `random` and copies the shifted image; with flips, then draws whether to mirror it; without
+ * either (or without `random`: evaluation), a plain copy. Images are `height × width × channels`,
+ * channels interleaved (NHWC).
  */
 export function imageCopier(augment: ImageAugmentation | undefined, random: RandomSource | undefined, height: number, width: number, channels = 1) {
   const px = height * width * channels;
   const t = augment?.translate ?? 0;
-  if (t === 0 || !random) return (src: Float32Array, k: number, dst: Float32Array, i: number) => dst.set(src.subarray(k * px, (k + 1) * px), i * px);
+  const flip = augment?.flip === true;
+  const copy = (src: Float32Array, k: number, dst: Float32Array, i: number) => dst.set(src.subarray(k * px, (k + 1) * px), i * px);
+  if ((t === 0 && !flip) || !random) return copy;
   return (src: Float32Array, k: number, dst: Float32Array, i: number) => {
-    const dx = random.int(2 * t + 1) - t;
-    const dy = random.int(2 * t + 1) - t;
-    // A row of `width` pixels of `channels` values each: a shift by dx pixels is dx × channels values.
-    translateImage(src, k * px, dst, i * px, height, width * channels, dx * channels, dy);
+    if (t === 0) copy(src, k, dst, i);
+    else {
+      const dx = random.int(2 * t + 1) - t;
+      const dy = random.int(2 * t + 1) - t;
+      // A row of `width` pixels of `channels` values each: a shift by dx pixels is dx × channels values.
+      translateImage(src, k * px, dst, i * px, height, width * channels, dx * channels, dy);
+    }
+    if (flip && random.int(2) === 1) mirrorImage(dst, i * px, height, width, channels);
   };
 }
 

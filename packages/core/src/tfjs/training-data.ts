@@ -151,7 +151,7 @@ function tensorSource(tfjs: typeof tf, data: TensorRows, inputShape: readonly nu
   checkBatch(tfjs, data, inputShape, o, what);
   const [from, to] = data.rows ?? [0, data.xs.shape[0]];
   const n = to - from;
-  const image = augment?.translate ? imageRowShape(data.xs.shape.slice(1)) : undefined;
+  const image = augment?.translate || augment?.flip ? imageRowShape(data.xs.shape.slice(1)) : undefined;
   function* batches(batchSize: number, order: Uint32Array | undefined): Generator<Batch> {
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
@@ -170,7 +170,7 @@ function tensorSource(tfjs: typeof tf, data: TensorRows, inputShape: readonly nu
     async *epoch(batchSize, random) {
       const order = random ? shuffledIndices(n, random) : undefined;
       if (!image || !random) return yield* batches(batchSize, order);
-      // Augmented: each batch's images are copied in JS, shifted (offsets drawn after the shuffle).
+      // Augmented: each batch's images are copied in JS, shifted and mirrored (draws after the shuffle).
       const copy = imageCopier(augment, random, image.height, image.width, image.channels);
       for (const batch of batches(batchSize, order)) {
         const src = batch.xs.dataSync() as Float32Array;
