@@ -10,7 +10,7 @@ import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Pre
 import { writeFileAtomic } from '@dc/core/node';
 import { loadModel, selectTrainingBackend, validationCount, type CompileConfig } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
-import { baselineError, baselineLoss } from '../compress/baseline.js';
+import { baselineOf } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
 import { rawInputOf } from '../compress/input-rescaling.js';
 import { augmentationOf, resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
@@ -109,8 +109,9 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       : undefined;
     const loss = onTargets ? (fitCompile().loss as CompressResult['loss']) : null;
     // A multi-label classifier (targets by binaryCrossentropy) has an error too: the share of its labels wrong.
-    const baselineTestError = data.testSamples && (!onTargets || loss === 'binaryCrossentropy') ? await baselineError(tf, model, fitCompile(), data.testSamples) : null;
-    const baselineTestLoss = data.testSamples && onTargets ? await baselineLoss(tf, model, fitCompile(), data.testSamples) : null;
+    const baseline = data.testSamples ? await baselineOf(tf, model, fitCompile(), data.testSamples) : undefined;
+    const baselineTestError = baseline && (!onTargets || loss === 'binaryCrossentropy') ? baseline.error : null;
+    const baselineTestLoss = baseline && onTargets ? baseline.loss : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
     if (baselineTestLoss !== null) progress.log(`baseline: test ${loss} ${baselineTestLoss.toPrecision(4)} on ${data.testSamples!.count} samples`);
     const input = recorded ? { ...model, preprocessing: recorded } : model;
@@ -179,7 +180,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       testError: (loss === 'binaryCrossentropy' ? fileRun?.targets?.binaryError : fileRun?.testError) ?? null,
       loss,
       baselineTestLoss,
-      testLoss: loss === null || !fileRun?.targets ? null : loss === 'meanSquaredError' ? fileRun.targets.meanSquaredError : loss === 'meanAbsoluteError' ? fileRun.targets.meanAbsoluteError : fileRun.targets.binaryCrossentropy,
+      // The run's figures are named as the losses are.
+      testLoss: loss === null ? null : (fileRun?.targets?.[loss] ?? null),
       fileRun,
       measuredOn,
       preprocessing: data.preprocessing && recorded ? { ...data.preprocessing, recorded } : null,
