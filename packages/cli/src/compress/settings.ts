@@ -3,6 +3,7 @@
  * are records keyed by layer name, with `'*'` for the layers not named.
  */
 import type { Preprocessing } from '@dc/core';
+import type { ImageAugmentation } from '@dc/core/tfjs';
 
 /** A value for every layer (`0.7`) or per layer (`{ '*': 0.7, stem: 0.3 }`). */
 export type PerLayer = number | Readonly<Record<string, number>>;
@@ -51,7 +52,7 @@ export interface CompressSettings {
 }
 
 /** The trainer's `augment` option for `settings` (undefined: none). */
-export function augmentationOf(settings: Pick<CompressSettings, 'augmentTranslate' | 'augmentFlip'>): { translate: number; flip?: boolean } | undefined {
+export function augmentationOf(settings: Pick<CompressSettings, 'augmentTranslate' | 'augmentFlip'>): ImageAugmentation | undefined {
   if (!settings.augmentTranslate && !settings.augmentFlip) return undefined;
   return settings.augmentFlip ? { translate: settings.augmentTranslate, flip: true } : { translate: settings.augmentTranslate };
 }

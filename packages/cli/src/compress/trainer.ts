@@ -4,7 +4,7 @@
  * loss, a validation split for the per-stage accuracy, and a progress line per epoch.
  */
 import { DcError, type TrainingService } from '@dc/core';
-import { createTfjsTrainer, type CompileConfig } from '@dc/core/tfjs';
+import { createTfjsTrainer, type CompileConfig, type ImageAugmentation } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
 import type { LabelledData } from '../data/labelled-data.js';
 import { withEpochLines, type Progress } from './progress.js';
@@ -73,7 +73,7 @@ export function createCompressTrainer(options: {
   /** Data-parallel training threads (`createTfjsTrainer`'s `threads`). */
   threads: number | 'auto';
   /** Random shifts of the training images by up to this many pixels (0: none), and random left-right mirroring. */
-  augment?: { translate: number; flip?: boolean } | undefined;
+  augment?: ImageAugmentation | undefined;
   progress: Progress;
 }): TrainingService {
   const held = options.validation ? { validation: options.validation } : { validationSplit: options.validationSplit };
