@@ -38,6 +38,22 @@ export async function savedModel(lm: tf.LayersModel, dir: string, loss?: string)
   return path;
 }
 
+/**
+ * Fits a user's compiled `lm` on `x`, `y` for `epochs` (batches of 32, in order), saves it as
+ * {@link savedModel} does (with `loss`), and — whatever fails — disposes the tensors and `restore`s
+ * the backend it was trained on (`selectTrainingBackend`'s). Returns the model.json path.
+ */
+export async function fitAndSave(lm: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, epochs: number, dir: string, o: { readonly restore: () => void; readonly loss?: string }): Promise<string> {
+  try {
+    await lm.fit(x, y, { epochs, batchSize: 32, shuffle: false, verbose: 0 });
+    return await savedModel(lm, dir, o.loss);
+  } finally {
+    // An autoencoder's targets are its inputs: one tensor.
+    for (const t of new Set([x, y])) t.dispose();
+    o.restore();
+  }
+}
+
 /** `n` seeded 40×30 PNG photographs-to-be (smooth colour gradients plus noise). */
 export function writePngs(dir: string, n: number, seed: number): void {
   mkdirSync(dir, { recursive: true });

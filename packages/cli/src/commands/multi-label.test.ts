@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { savedModel } from './conv-fixture.test-support.js';
+import { fitAndSave } from './conv-fixture.test-support.js';
 import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
 
 const TAGS = 3;
@@ -36,11 +36,7 @@ async function savedTagger(dir: string, xs: Float32Array, logits = false): Promi
   lm.compile({ optimizer: tf.train.adam(1e-2), loss: logits ? (t: tf.Tensor, y: tf.Tensor) => tf.losses.sigmoidCrossEntropy(t, y) : 'binaryCrossentropy' });
   const n = xs.length / LENGTH;
   const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor2d(tagsOf(xs), [n, TAGS])];
-  await lm.fit(x, y, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
-  tf.dispose([x, y]);
-  const saved = await savedModel(lm, dir, 'binary_crossentropy');
-  restore();
-  return saved;
+  return fitAndSave(lm, x, y, 30, dir, { restore, loss: 'binary_crossentropy' });
 }
 
 describe('a multi-label tagger (one sigmoid per tag) retrained on 0/1 targets with binaryCrossentropy', () => {

@@ -6,7 +6,7 @@ import { selectTrainingBackend } from '@dc/core/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { savedModel } from './conv-fixture.test-support.js';
+import { fitAndSave } from './conv-fixture.test-support.js';
 
 const [STEPS, FEATURES] = [12, 2];
 
@@ -34,11 +34,7 @@ async function savedAutoencoder(dir: string, xs: Float32Array): Promise<string> 
   lm.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: FEATURES, kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }), name: 'reconstruct' }));
   lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
   const x = tf.tensor3d(xs, [xs.length / (STEPS * FEATURES), STEPS, FEATURES]);
-  await lm.fit(x, x, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
-  x.dispose();
-  const saved = await savedModel(lm, dir, 'mean_squared_error');
-  restore();
-  return saved;
+  return fitAndSave(lm, x, x, 30, dir, { restore, loss: 'mean_squared_error' });
 }
 
 describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistributed Dense) retrained on float targets: its own inputs', () => {

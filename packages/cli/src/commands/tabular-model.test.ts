@@ -5,7 +5,7 @@ import { createRandom } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { savedModel } from './conv-fixture.test-support.js';
+import { fitAndSave } from './conv-fixture.test-support.js';
 
 const FEATURES = 12;
 const NAMES = Array.from({ length: FEATURES }, (_, i) => `f${i + 1}`);
@@ -47,11 +47,7 @@ async function savedTabularModel(dir: string, rows: ReturnType<typeof table>, he
   lm.compile({ optimizer: tf.train.adam(5e-3), loss });
   const x = tf.tensor2d(rows.features);
   const y = head === 'classes' ? tf.tensor1d(rows.risk, 'float32') : tf.tensor2d(rows.price, [rows.price.length, 1]);
-  await lm.fit(x, y, { epochs: 20, batchSize: 32, shuffle: false, verbose: 0 });
-  tf.dispose([x, y]);
-  const saved = await savedModel(lm, dir, head === 'classes' ? 'sparse_categorical_crossentropy' : 'mean_squared_error');
-  restore();
-  return saved;
+  return fitAndSave(lm, x, y, 20, dir, { restore, loss: head === 'classes' ? 'sparse_categorical_crossentropy' : 'mean_squared_error' });
 }
 
 describe('tabular models on CSV tables (--label-column, --target-columns)', () => {

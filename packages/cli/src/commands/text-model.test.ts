@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { savedModel } from './conv-fixture.test-support.js';
+import { fitAndSave } from './conv-fixture.test-support.js';
 import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
 
 /**
@@ -29,11 +29,7 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
   lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: head === 'softmax' ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy', metrics: ['accuracy'] });
   const n = train.ys.length;
   const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
-  await lm.fit(xs, ys, { epochs: reader === 'mean' ? 30 : 13, batchSize: 32, shuffle: false, verbose: 0 });
-  tf.dispose([xs, ys]);
-  const saved = await savedModel(lm, dir);
-  restore();
-  return saved;
+  return fitAndSave(lm, xs, ys, reader === 'mean' ? 30 : 13, dir, { restore });
 }
 
 /**
@@ -58,11 +54,7 @@ async function savedAttentionReader(dir: string, train: { xs: Float32Array; ys: 
   lm.compile({ optimizer: tf.train.adam(5e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const n = train.ys.length;
   const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
-  await lm.fit(xs, ys, { epochs: 15, batchSize: 32, shuffle: false, verbose: 0 });
-  tf.dispose([xs, ys]);
-  const saved = await savedModel(lm, dir);
-  restore();
-  return saved;
+  return fitAndSave(lm, xs, ys, 15, dir, { restore });
 }
 
 /**
@@ -90,11 +82,7 @@ async function savedTagger(dir: string, xs: Float32Array): Promise<string> {
   lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const n = xs.length / LENGTH;
   const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor3d(tagsOf(xs), [n, LENGTH, 1], 'float32')];
-  await lm.fit(x, y, { epochs: 20, batchSize: 32, shuffle: false, verbose: 0 });
-  tf.dispose([x, y]);
-  const saved = await savedModel(lm, dir);
-  restore();
-  return saved;
+  return fitAndSave(lm, x, y, 20, dir, { restore });
 }
 
 describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePooling1D or an LSTM) from .npy data', () => {
