@@ -2,6 +2,7 @@
 import type { Padding2dConfig, PermuteConfig, UpSampling2dConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
 import { bilinearAxis, upSamplingSources } from '../model/up-sampling-sources.js';
+import { gatherStrided } from '../model/strided-gather.js';
 import type { CpuKernel } from './graph-executor.js';
 import { outputBuffer } from './output-buffer.js';
 
@@ -45,7 +46,6 @@ export function padCropKernel(step: PlanStep): CpuKernel {
 export function permuteKernel(step: PlanStep): CpuKernel {
   const input = step.inputShapes[0];
   const dims = (step.config as PermuteConfig).dims.map((d) => d - 1);
-  const rank = input.length;
   const inStrides = input.map((_d, i) => input.slice(i + 1).reduce((a, b) => a * b, 1));
   // Input stride of each output axis, and the output's extents.
   const strides = dims.map((d) => inStrides[d]);
@@ -55,19 +55,7 @@ export function permuteKernel(step: PlanStep): CpuKernel {
   return ([x], batch) => {
     // Every element is written below.
     const out = output(batch * size);
-    const idx = new Array<number>(rank).fill(0);
-    for (let b = 0; b < batch; b++) {
-      let src = b * size;
-      for (let o = 0; o < size; o++) {
-        out[b * size + o] = x[src];
-        for (let a = rank - 1; a >= 0; a--) {
-          src += strides[a];
-          if (++idx[a] < extents[a]) break;
-          src -= strides[a] * extents[a];
-          idx[a] = 0;
-        }
-      }
-    }
+    for (let b = 0; b < batch; b++) gatherStrided(x, b * size, strides, extents, out, b * size);
     return out;
   };
 }

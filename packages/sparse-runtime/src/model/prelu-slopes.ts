@@ -1,5 +1,6 @@
 /** A `prelu` node's slopes as a table built once per model: its `alpha` repeated along the shared axes to one slope per element. */
 import { preluAlphaShape, type PreluConfig, type Shape } from '@dc/core';
+import { gatherStrided } from './strided-gather.js';
 
 /**
  * One slope per element of a sample of shape `shape` (row-major): `alpha`, shaped as core's
@@ -13,15 +14,6 @@ export function preluSlopes(alpha: Float32Array, shape: Shape, config: PreluConf
   const strides = new Array<number>(rank);
   for (let k = rank - 1, s = 1; k >= 0; s *= alphaShape[k], k--) strides[k] = alphaShape[k] === 1 ? 0 : s;
   const slopes = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  const at = new Array<number>(rank).fill(0);
-  for (let i = 0, a = 0; i < slopes.length; i++) {
-    slopes[i] = alpha[a];
-    for (let k = rank - 1; k >= 0; k--) {
-      a += strides[k];
-      if (++at[k] < shape[k]) break;
-      a -= strides[k] * shape[k];
-      at[k] = 0;
-    }
-  }
+  gatherStrided(alpha, 0, strides, shape, slopes, 0);
   return slopes;
 }
