@@ -9,8 +9,8 @@ import { extname } from 'node:path';
 import { DcError, sizeOfShape, type Preprocessing } from '@dc/core';
 import { readIdxFolder, type IDX_SPLITS } from './idx-set.js';
 import { isImageClassFolder, readImageClasses } from './image-classes.js';
-import { isCsv, readCsv, splitColumns, type ColumnChoice } from './csv.js';
-import { readArray } from './arrays.js';
+import { isCsv, type ColumnChoice } from './csv.js';
+import { readArray, readInputArray } from './arrays.js';
 import type { NumericArray } from './npy.js';
 import { checkTargets, readTargets } from './targets.js';
 
@@ -65,11 +65,10 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
   }
   checkColumnChoice(source, csv);
   const read = async (): Promise<{ inputs: NumericArray; labels?: NumericArray; targets?: NumericArray }> => {
-    if (csv) {
-      const { features, labels, targets } = splitColumns(await readCsv(source.data), source.data, source);
-      return { inputs: features, ...(labels ? { labels } : {}), ...(targets ? { targets } : {}) };
+    if (array) {
+      const { features, ...columns } = await readInputArray(source.data, source);
+      return { inputs: features, ...columns };
     }
-    if (array) return { inputs: await readArray(source.data) };
     return (await isImageClassFolder(source.data)) ? await readImageClasses(source.data, source.split ?? 'test', inputShape) : await readIdxFolder(source.data, source.split ?? 'test');
   };
   const columns = await read();

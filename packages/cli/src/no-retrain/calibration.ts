@@ -8,8 +8,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError } from '@dc/core';
 import { isImageClassFolder, readClassPhotographs } from '../data/image-classes.js';
 import { readImageDir } from '../data/images.js';
-import { isCsv, readCsv, splitColumns, type ColumnChoice } from '../data/csv.js';
-import { readNpy } from '../data/npy.js';
+import { readInputArray } from '../data/arrays.js';
+import { isCsv, type ColumnChoice } from '../data/csv.js';
 import { channelAxisOf, checkPixelScale, imageTensor, jitterInput, type ImageInputSpec } from './image-inputs.js';
 import { channelPair, mapChannels, type PixelScale } from './pixel-scale.js';
 
@@ -86,7 +86,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     return { batches, samples: images.length, source: 'images', jittered };
   }
   const csv = isCsv(path);
-  const array = csv ? splitColumns(await readCsv(path), path, o.columns ?? {}).features : await readNpy(path);
+  const array = (await readInputArray(path, o.columns)).features;
   const rest = spec.shape.slice(1);
   const fits = array.shape.length === spec.shape.length && rest.every((d, i) => d < 0 || d === array.shape[i + 1]);
   if (!fits || array.shape[0] === 0) {
