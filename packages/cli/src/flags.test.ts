@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { budgetFor, compareOutputs } from '@dc/allocate';
 import { describeFidelity } from './commands/compress-calibrated.js';
-import { bitLevels, finiteNumbers, outputKinds } from './flags.js';
+import { bitLevels, finiteNumbers, inputShape, outputKinds } from './flags.js';
 
 describe('--input-scale / --input-offset', () => {
   it('take one finite number, or a comma-separated list (one per channel), and name the flag when a value is not a number', () => {
@@ -50,5 +50,12 @@ describe('--bit-levels', () => {
   it('takes distinct bit widths from 1 to 8 and names the flag when one is not', () => {
     expect(bitLevels('4, 5,6')).toEqual([4, 5, 6]);
     for (const bad of ['0,4', '9', '4,4', '3.5', '4,,5', 'four']) expect(() => bitLevels(bad)).toThrow(/--bit-levels takes distinct whole numbers of bits from 1 to 8/);
+  });
+});
+
+describe('--input-shape', () => {
+  it('takes positive whole numbers, comma-separated, and names the flag when one is not', () => {
+    expect([inputShape('100'), inputShape('64, 64,3')]).toEqual([[100], [64, 64, 3]]);
+    for (const bad of ['0', '64,,3', '-1', '2.5', 'n', '']) expect(() => inputShape(bad)).toThrow(/--input-shape takes positive whole numbers/);
   });
 });

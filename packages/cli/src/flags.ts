@@ -87,3 +87,10 @@ export function bitLevels(v: string): number[] {
   }
   return levels;
 }
+
+/** `--input-shape 100` or `64,64,3`: an input shape without the batch axis, positive whole numbers, comma-separated. */
+export function inputShape(v: string): number[] {
+  const dims = v.split(',').map((d) => d.trim());
+  if (dims.some((d) => !/^[1-9]\d*$/.test(d))) throw new InvalidArgumentError(`--input-shape takes positive whole numbers, comma-separated (e.g. 100, or 64,64,3), got "${v}"`);
+  return dims.map(Number);
+}

@@ -15,8 +15,9 @@ import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { formatCliError, toCliError } from './errors.js';
-import { bitLevels, finiteNumbers, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
+import { bitLevels, finiteNumbers, inputShape, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
+import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
 
 /** Where the program writes, and how it ends. */
@@ -123,6 +124,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--test-targets <file>', 'a .npy array of test targets (with --targets)')
     .option('--label-column <name>', COLUMN_HELP.label)
     .option('--target-columns <list>', COLUMN_HELP.targets, columnList)
+    .option('--input-shape <dims>', "for a LayersModel whose input leaves dimensions unknown (null in model.json: sequences of any length, a fully convolutional image model): the shape, without the batch axis, to compress and run it at, comma-separated (e.g. 100, or 224,224,3; default: the shape of the rows of a .npy or CSV --data or --calibration)", inputShape)
     .addOption(new Option('-p, --preset <name>', 'hyper-parameter preset').choices(['quick', 'paper']).default('quick'))
     .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')
     .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3"', perLayer('--sparsity', (n) => n >= 0 && n < 1))
@@ -165,7 +167,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
         const calibrated = { ...o, calibration: o.calibration };
         return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), compressCalibrated(file, calibrated, progress)), formatCalibrated));
       }
-      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), allocationGoal(o), compressGraphFile(file, o, progress)) : compressFile(file, o, progress));
+      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), refuseGraphInputShape(o.inputShape), allocationGoal(o), compressGraphFile(file, o, progress)) : compressFile(file, o, progress));
       return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
     });
 

@@ -16,11 +16,12 @@ import { readInputBatches, type InputBatches } from '../no-retrain/calibration.j
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
+import { inputShapeOption, type InputShapeFlags } from '../compress/input-shape.js';
 import { UNSCALED } from '../compress/input-rescaling.js';
 import { columnChoice } from '../data/csv.js';
 
 /** Options of {@link compressCalibrated}. */
-export interface CalibratedOptions {
+export interface CalibratedOptions extends InputShapeFlags {
   readonly out: string;
   /** A folder of photographs, a `.npy` of inputs `[n, ...input shape]` or a CSV table, held out of the test inputs. */
   readonly calibration: string;
@@ -96,7 +97,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     throw new DcError('INVALID_OPTION', '--calibration plans a post-training compression, which does not retrain', { option: 'calibration', hint: 'Add --no-retrain (or drop --calibration to retrain on --data).' });
   }
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
-  const target = await loadTarget(tfjs, path);
+  const target = await loadTarget(tfjs, path, inputShapeOption(o, o.calibration, '--calibration'));
   // Everything that can be wrong with the inputs fails here, before any long work.
   let calibration: InputBatches | undefined;
   let test: typeof calibration;

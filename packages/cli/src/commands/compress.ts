@@ -8,13 +8,14 @@ import { resolve } from 'node:path';
 import type { Allocation } from '@dc/allocate';
 import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
-import { loadModel, selectTrainingBackend, validationCount, type CompileConfig } from '@dc/core/tfjs';
+import { formatDeclaredShape, loadModel, selectTrainingBackend, validationCount, type CompileConfig } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
 import { baselineOf } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
 import { rawInputOf } from '../compress/input-rescaling.js';
 import { augmentationOf, resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
 import { compressionStages } from '../compress/stages.js';
+import { inputShapeOption, type InputShapeFlags } from '../compress/input-shape.js';
 import { classLabelCompile, createCompressTrainer, targetCompile, tensorsOf } from '../compress/trainer.js';
 import { lineProgress, stageLines, type Progress } from '../compress/progress.js';
 import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
@@ -22,7 +23,7 @@ import { DEFAULT_RECOVERY_SAMPLES, recoveryProbes } from '../compress/recovery-p
 import { runFile, runFileOn, type RunResult } from './run.js';
 
 /** Options of {@link compressFile}: the data, the settings flags, and where things go. */
-export interface CompressOptions extends CompressDataOptions, SettingsFlags, AllocationFlags {
+export interface CompressOptions extends CompressDataOptions, SettingsFlags, AllocationFlags, InputShapeFlags {
   /** The `.dcm` file to write (atomically: a temporary name, then renamed). */
   readonly out: string;
   /** Whether the model outputs logits (for a linear head); default: from the compiled loss or the head. */
@@ -39,6 +40,8 @@ export interface CompressResult {
   /** Float32 bytes of every parameter of the loaded model (BatchNorm statistics included). */
   readonly originalBytes: number;
   readonly parameters: number;
+  /** The input shape model.json declares, when it left dimensions unknown (null) and the run fixed them (`--input-shape`, or the rows of `--data`); null otherwise. */
+  readonly declaredInputShape: readonly (number | null)[] | null;
   /** Bytes of the file written. */
   readonly fileBytes: number;
   readonly compressionRatio: number;
@@ -87,7 +90,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const augmented = [...(asked.augmentTranslate ? [`shifted by up to ${asked.augmentTranslate} px`] : []), ...(asked.augmentFlip ? ['mirrored left to right at random'] : [])];
   progress.log(`training backend: ${selected.backend}, threads: ${asked.trainingThreads}${augmented.length > 0 ? `, training images ${augmented.join(' and ')}` : ''}`);
   // Everything that can be wrong with the input fails here, before any long work.
-  const { model, compile } = await loadModel(path, { tf });
+  const { model, compile, declaredInputShape } = await loadModel(path, { tf, inputShape: inputShapeOption(o, o.data, '--data') });
   const outputShape = checkGraph(model, 'INVALID_MODEL').outputShape;
   const classes = outputShape.at(-1) ?? 1;
   // Float targets (--targets) train the model by its loss and judge it by that loss; class labels by its error.
@@ -98,7 +101,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   if (o.data && asked.retrain) fitCompile();
   const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
   const recorded = data.preprocessing?.preprocessing;
-  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}], ${onTargets ? `output [${outputShape.join(', ')}] against targets` : `${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}`}${data.train ? `; ${data.train.count} training samples` : ''}`);
+  const fixed = declaredInputShape ? ` (model.json: ${formatDeclaredShape(declaredInputShape)}, fixed by ${o.inputShape ? '--input-shape' : 'the rows of --data'})` : '';
+  progress.log(`${path}: model "${model.name}", ${model.layers.length} nodes, input [${model.inputShape.join(', ')}]${fixed}, ${onTargets ? `output [${outputShape.join(', ')}] against targets` : `${classes} classes${outputShape.length > 1 ? ` at each of [${outputShape.slice(0, -1).join(', ')}] positions` : ''}`}${data.train ? `; ${data.train.count} training samples` : ''}`);
 
   const train = data.train ? tensorsOf(tf, data.train, model.inputShape, fitCompile()) : undefined;
   try {
@@ -174,6 +178,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       file,
       originalBytes,
       parameters: originalBytes / 4,
+      declaredInputShape: declaredInputShape ?? null,
       fileBytes: bytes.length,
       compressionRatio: originalBytes / bytes.length,
       baselineTestError,

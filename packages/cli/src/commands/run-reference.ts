@@ -55,7 +55,8 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const t0 = performance.now();
   if (o.data === undefined) throw new DcError('INVALID_OPTION', '--reference needs --data <images dir | .npy>', { option: 'data', hint: 'Pass the inputs to compare on: a folder of photographs or a .npy array [N, ...input shape].' });
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
-  const target = await loadTarget(tfjs, o.reference);
+  // A reference whose input leaves dimensions unknown runs at the file's input shape.
+  const target = await loadTarget(tfjs, o.reference, async () => (await loadCompressedModel(file)).compressed.inputShape);
   try {
     const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
     const columns = columnChoice(o);

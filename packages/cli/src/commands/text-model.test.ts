@@ -11,13 +11,13 @@ import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.
 
 /**
  * A user's sentiment classifier, trained with tfjs: Embedding → GlobalAveragePooling1D (or an
- * LSTM) → Dense → Dense. On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
+ * LSTM) → Dense → Dense; `length` null reads reviews of any length (Keras's `Input(shape=(None,))`). On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
  * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
  */
-async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean', head: 'softmax' | 'sigmoid' = 'softmax'): Promise<string> {
+async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean', head: 'softmax' | 'sigmoid' = 'softmax', length: number | null = LENGTH): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
   const lm = tf.sequential({ name: 'sentiment' });
-  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+  lm.add(tf.layers.embedding({ inputShape: [length], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
   if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
   else {
     const lstm = tf.layers.lstm({ units: reader === 'lstm' ? 16 : 8, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) });
@@ -126,6 +126,41 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(inspect.nodes[0]).toMatchObject({ name: 'embed', kind: 'embedding', outputShape: [LENGTH, DIMENSIONS], params: VOCABULARY * DIMENSIONS, kept: (VOCABULARY * DIMENSIONS) / 5, bits: 4 });
     const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
+  }, 300_000);
+
+  it('compresses a reader of reviews of any length (model.json input [null]) at the length of the .npy rows, or at --input-shape; without either, or at a shape that does not fit, INVALID_OPTION before any training', async () => {
+    const anyLength = await savedSentimentNet(join(dir, 'any-length'), reviews(1200, 1), 'mean', 'softmax', null);
+    const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
+    const out = join(dir, 'any-length.dcm');
+    const result = await compress(anyLength, out, settings);
+    expect(result.declaredInputShape).toEqual([null]);
+    expect(result.baselineTestError).toBeLessThanOrEqual(5);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    expect(inspect.inputShape).toEqual([LENGTH]);
+    expect(inspect.nodes[0]).toMatchObject({ name: 'embed', outputShape: [LENGTH, DIMENSIONS], kept: (VOCABULARY * DIMENSIONS) / 5 });
+    // The file against the model it came from (loaded at the file's length) on the test reviews: retraining moved
+    // the weights, so some classes differ (measured: 94.75% agree).
+    const fidelity = JSON.parse((await dc('run', out, '--reference', anyLength, '--data', join(dir, 'test-x.npy'), '--json')).stdout);
+    expect(fidelity.samples).toBe(400);
+    expect(fidelity.fidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.9);
+    // Post-training, planned on calibration reviews: at the length of their rows.
+    const calibrated = await compress(anyLength, join(dir, 'any-length-calibrated.dcm'), 'no-retrain');
+    expect(calibrated.calibrationFidelity.withinBudget).toBe(true);
+    expect(JSON.parse((await dc('inspect', join(dir, 'any-length-calibrated.dcm'), '--json')).stdout).inputShape).toEqual([LENGTH]);
+    // Post-training without data: --input-shape says the length.
+    const noData = await dc('compress', anyLength, '--no-retrain', '-o', join(dir, 'any-length-post.dcm'));
+    expect(noData.code).not.toBe(0);
+    expect(noData.stderr).toMatch(/INVALID_OPTION[\s\S]*\[null\][\s\S]*--input-shape n/);
+    const pinned = await dc('compress', anyLength, '--no-retrain', '--input-shape', '64', '-o', join(dir, 'any-length-post.dcm'), '--json');
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(JSON.parse((await dc('inspect', join(dir, 'any-length-post.dcm'), '--json')).stdout).inputShape).toEqual([64]);
+    const wrong = await dc('compress', anyLength, '--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), '--input-shape', '20,16', '-o', join(dir, 'never.dcm'));
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/INVALID_OPTION[\s\S]*\[20, 16\] does not fit the model's input \[null\]/);
+    // A model of fixed length takes only its own.
+    const fixed = await dc('compress', modelJson, '--no-retrain', '--input-shape', '21', '-o', join(dir, 'never.dcm'));
+    expect(fixed.stderr).toMatch(/INVALID_OPTION[\s\S]*\[21\] does not fit the model's input \[20\]/);
   }, 300_000);
 
   it('compresses it without retraining from token ids as calibration inputs: within the fidelity budget on them, top-1 agreement ≥ 95% on held-out reviews', async () => {

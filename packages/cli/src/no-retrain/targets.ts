@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch, PostTrainingPlan } from '@dc/allocate';
 import { DcError, float32Bytes, isDcError } from '@dc/core';
-import { loadModel } from '@dc/core/tfjs';
+import { loadModel, type LoadModelOptions } from '@dc/core/tfjs';
+import { refuseGraphInputShape } from '../compress/input-shape.js';
 import { dcmGraphModelHandler, loadGraphModelArtifacts } from '@dc/graph-model';
 import type { ImageInputSpec } from './image-inputs.js';
 import { fileOutputs } from './file-outputs.js';
@@ -45,10 +46,10 @@ const each = async (batches: readonly tf.Tensor[], run: (b: tf.Tensor) => Promis
   return out;
 };
 
-/** Loads the model.json at `path`, either format. */
-export async function loadTarget(tfjs: typeof tf, path: string): Promise<Target> {
+/** Loads the model.json at `path`, either format; a LayersModel whose input leaves dimensions unknown at `inputShape` (`loadModel`'s option). */
+export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: LoadModelOptions['inputShape']): Promise<Target> {
   try {
-    const { model } = await loadModel(path, { tf: tfjs });
+    const { model } = await loadModel(path, { tf: tfjs, ...(inputShape ? { inputShape } : {}) });
     const runner = createLayersRunner(tfjs, model);
     return {
       format: 'layers-model',
@@ -63,6 +64,7 @@ export async function loadTarget(tfjs: typeof tf, path: string): Promise<Target>
   } catch (e) {
     if (!isDcError(e) || e.code !== 'WRONG_MODEL_FORMAT') throw e;
   }
+  refuseGraphInputShape(inputShape);
   const source = await loadGraphModelArtifacts(path, { tf: tfjs });
   const runner = await createGraphRunner(tfjs, source.artifacts);
   if (runner.inputs.length !== 1) {

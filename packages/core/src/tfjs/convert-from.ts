@@ -6,6 +6,7 @@ import { validateModel } from '../ops/validate-model.js';
 import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
 import { isBidirectional, stackPasses } from './bidirectional.js';
 import { positionwiseDense } from './dense-nd.js';
+import { formatDeclaredShape } from './input-shape.js';
 import { maskRole, traceMasks } from './masks.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { repeatVectorNodes } from './repeat-vector.js';
@@ -16,7 +17,7 @@ type TfLayer = tf.layers.Layer;
 
 /**
  * Converts a tfjs `LayersModel` — Sequential or functional, one input and one output of fixed
- * shape, branches and merges allowed — to the IR, weights copied bit-exactly. `SeparableConv2D`
+ * shape (`loadModel`'s `inputShape` fixes unknown input dimensions), branches and merges allowed — to the IR, weights copied bit-exactly. `SeparableConv2D`
  * becomes a `depthwiseConv2d` node `<name>_depthwise` followed by a 1×1 `conv2d` node `<name>`;
  * `Dense` on an input of rank above 1 a 1×1 `conv2d` at every position (`dense-nd.ts`);
  * `TimeDistributed` converts as the layer it wraps (`time-distributed.ts`); a nested model (a
@@ -29,8 +30,13 @@ type TfLayer = tf.layers.Layer;
  */
 export function fromLayersModel(model: tf.LayersModel): Model {
   const inputShape = model.inputs[0]?.shape.slice(1);
-  if (model.inputs.length !== 1 || model.outputs.length !== 1 || !inputShape || inputShape.some((d) => d === null)) {
-    throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}" must have one input and one output of fixed shape (got ${model.inputs.length} inputs, ${model.outputs.length} outputs, input [${String(model.inputs[0]?.shape)}])`);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || !inputShape) {
+    throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}" must have one input and one output (got ${model.inputs.length} inputs, ${model.outputs.length} outputs)`);
+  }
+  if (inputShape.some((d) => d === null)) {
+    throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}": its input ${formatDeclaredShape(inputShape)} leaves dimensions unknown (null), and a compressed model runs at one fixed shape`, {
+      hint: 'Save the model and load it with loadModel(path, { inputShape }) of @dc/core/tfjs, which fixes them (dc compress: --input-shape), or build it with a fixed input shape.',
+    });
   }
   const order = ancestorsInOrder(model);
   checkLayers(order, new Set([model.inputs[0].sourceLayer.name])); // every layer checked first

@@ -11,6 +11,7 @@ import { fromLayersModel } from './convert-from.js';
 import { fileHandler } from './file-handler.js';
 import { SUPPORTED_CLASSES } from './layer-configs.js';
 import { importTfjsPackage } from './load-tfjs.js';
+import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
 
@@ -18,6 +19,16 @@ import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js'
 export interface LoadModelOptions {
   /** The tfjs namespace to load with. Default: `@tensorflow/tfjs`, imported when called (its current backend is used). */
   tf?: typeof tf;
+  /**
+   * The input shape (without the batch axis) to load a model at whose input leaves dimensions
+   * unknown (`null` in model.json: `[null]` for token sequences of any length, `[null, null, 3]` for
+   * a fully convolutional image model), since the IR, the file and the runtimes plan every buffer
+   * for one shape; equal to the model's in each dimension it fixes. Or a function of the declared
+   * shape that returns it, called only when a dimension is unknown (to read it from the data).
+   * Without it such a model is `UNSUPPORTED_TOPOLOGY`. A fixed-shape model takes only its own shape
+   * (any other: `INVALID_OPTION`) and never calls the function.
+   */
+  inputShape?: readonly number[] | ((declared: DeclaredShape) => readonly number[] | Promise<readonly number[]>);
 }
 
 /** What {@link loadModel} returns. */
@@ -29,6 +40,8 @@ export interface LoadedModel {
   /** Who wrote the file (`generatedBy`, `convertedBy` of model.json), when it says. */
   readonly generatedBy?: string;
   readonly convertedBy?: string;
+  /** The input shape model.json declares, when it left dimensions unknown and `inputShape` fixed them (the IR's `inputShape`). */
+  readonly declaredInputShape?: DeclaredShape;
 }
 
 const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -54,6 +67,23 @@ function translate(error: unknown, where: string): DcError {
 }
 
 /**
+ * The shape to load a model declaring `declared` at: undefined when it is fixed (an `inputShape`
+ * given must equal it), else `inputShape`'s (checked against it), else `UNSUPPORTED_TOPOLOGY`.
+ */
+async function pinnedShape(declared: DeclaredShape, inputShape: LoadModelOptions['inputShape'], where: string): Promise<readonly number[] | undefined> {
+  if (!hasUnknownDimensions(declared)) {
+    if (Array.isArray(inputShape)) checkPinnedShape(declared, inputShape, where);
+    return undefined;
+  }
+  if (inputShape === undefined) {
+    throw new DcError('UNSUPPORTED_TOPOLOGY', `${where}: the model's input ${formatDeclaredShape(declared)} leaves dimensions unknown (null), and a compressed model runs at one fixed shape`, {
+      hint: `Fix them: loadModel(source, { inputShape: [${declared.map((d) => d ?? 'n').join(', ')}] }); dc compress takes --input-shape, or the shape of the rows of a .npy or CSV --data.`,
+    });
+  }
+  return checkPinnedShape(declared, typeof inputShape === 'function' ? await inputShape(declared) : inputShape, where);
+}
+
+/**
  * Loads a tfjs LayersModel (Sequential or functional) and converts it to the IR. `source` is a
  * `model.json` path or `file://` URL (Node), an `http(s)://` URL (any platform, tfjs's `tf.io.http`),
  * or any `tf.io.IOHandler`. Files written by `tensorflowjs_converter` (Keras format, sharded and
@@ -63,7 +93,8 @@ function translate(error: unknown, where: string): DcError {
  * class) is `UNSUPPORTED_LAYER` naming the layer, its class and the supported classes; a nested
  * model is `UNSUPPORTED_TOPOLOGY`. A malformed file is `BAD_MODEL_JSON`; missing weight files are
  * `MODEL_WEIGHTS_MISSING`. The training config is read here (not by tfjs, which cannot read every
- * Keras optimizer config) and returned as `compile`.
+ * Keras optimizer config) and returned as `compile`. An input of unknown dimensions is loaded at
+ * `options.inputShape`.
  */
 export async function loadModel(source: string | tf.io.IOHandler, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
@@ -80,6 +111,9 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   }
   const json = checkModelJson({ ...artifacts, weightsManifest: [] }, where) as LayersModelJson;
   const classes = checkTopology(json, where);
+  const declared = declaredInputShape(json, where);
+  const pinned = declared && (await pinnedShape(declared, options.inputShape, where));
+  const topology = pinned ? withInputShape(json, pinned, where).modelTopology : artifacts.modelTopology;
   const trainingConfig = trainingConfigOf(json);
   const compile = trainingConfig ? readCompileConfig(trainingConfig) : undefined;
   if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
@@ -89,7 +123,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
     // Shards joined first: tfjs 4.22's CompositeArrayBuffer maps a byte to shard floor(byte / first
     // shard's size), which misreads shard lists whose last shard is the larger (a handler's own).
     const weightData = Array.isArray(artifacts.weightData) ? tfjs.io.CompositeArrayBuffer.join(artifacts.weightData) : artifacts.weightData;
-    lm = await tfjs.loadLayersModel({ load: async () => ({ ...artifacts, weightData, trainingConfig: undefined }) });
+    lm = await tfjs.loadLayersModel({ load: async () => ({ ...artifacts, modelTopology: topology, weightData, trainingConfig: undefined }) });
   } catch (error) {
     throw translate(error, where);
   }
@@ -99,6 +133,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
       ...(compile ? { compile } : {}),
       ...(artifacts.generatedBy ? { generatedBy: artifacts.generatedBy } : {}),
       ...(artifacts.convertedBy ? { convertedBy: artifacts.convertedBy } : {}),
+      ...(pinned ? { declaredInputShape: declared } : {}),
     };
   } finally {
     lm.dispose();

@@ -29,10 +29,12 @@ export interface LayersModelJson {
   readonly initializerSignature?: Record<string, unknown>;
 }
 
-const NESTED_MODELS = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
+/** The classes of a model used as a layer. */
+export const NESTED_MODELS: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
 const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_CLASSES);
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -92,7 +94,7 @@ export function modelConfigOf(json: LayersModelJson): Record<string, unknown> {
 }
 
 /** A layer as model.json lists it. */
-interface LayerEntry {
+export interface LayerEntry {
   readonly name: string;
   readonly className: string;
   readonly inbound: unknown;
@@ -100,7 +102,8 @@ interface LayerEntry {
   readonly entry: Record<string, unknown>;
 }
 
-function layersOf(modelConfig: Record<string, unknown>, source: string): LayerEntry[] {
+/** The layers of one model config (`{ class_name, config }`), in either dialect; `BAD_MODEL_JSON` without a layer list. */
+export function layersOf(modelConfig: Record<string, unknown>, source: string): LayerEntry[] {
   const config = modelConfig.config;
   const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
   if (!Array.isArray(list)) bad(source, `modelTopology has no layer list (class_name ${String(modelConfig.class_name)})`);
