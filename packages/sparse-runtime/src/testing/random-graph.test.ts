@@ -18,6 +18,8 @@ describe('randomGraph', () => {
       for (const l of cm.layers) {
         const k = l.config;
         if (k.kind === 'add') seen.add('residual add');
+        if (k.kind === 'prelu') seen.add(k.sharedAxes ? 'prelu per channel' : 'prelu per element');
+        if (k.kind === 'dot') seen.add(`dot axes ${k.axes.join(',')}${k.normalize ? ' normalized' : ''}`);
         if (k.kind === 'concatenate') seen.add('dense-block concatenation');
         if (['multiply', 'maximum', 'minimum', 'subtract', 'average'].includes(k.kind)) seen.add('other merge');
         if (k.kind === 'depthwiseConv2d') seen.add(`depthwise multiplier ${k.depthMultiplier}`);
@@ -35,6 +37,7 @@ describe('randomGraph', () => {
         'odd spatial size', 'residual add', 'dense-block concatenation', 'other merge', 'depthwise multiplier 1', 'depthwise multiplier 2',
         'dilation 2', 'same stride 1', 'same stride 2', 'valid stride 1', 'valid stride 2', 'folded batch norm', 'unfolded batch norm',
         'layout sparse-coded', 'layout dense-coded', 'layout sparse', 'layout dense',
+        'prelu per channel', 'prelu per element', 'dot axes 2,2', 'dot axes 2,2 normalized', 'dot axes 2,1',
       ]),
     );
   });

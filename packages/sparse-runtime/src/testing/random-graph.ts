@@ -2,7 +2,8 @@
  * Random compressed DAGs for conformance tests (exported for every backend's suite): residual
  * blocks, dense-block concatenations, separable stacks (depthwise multiplier 1 or 2, then a 1×1
  * convolution), batch norms that fold and that do not, dilation 2, SAME/VALID with strides 1 and
- * 2, other merges, pooling, padding and cropping, on odd spatial sizes; kernels pruned and
+ * 2, other merges, pooling, padding and cropping, PReLU, self-attention over pixels (`dot`), on
+ * odd spatial sizes; kernels pruned and
  * clustered (`compressModel`) in every tensor layout.
  */
 import { createRandom, type Activation, type CompressedModel, type LayerConfig, type Padding, type RandomSource } from '@dc/core';
@@ -98,9 +99,34 @@ const BLOCKS: Readonly<Record<string, Block>> = {
   },
 };
 
+/** Blocks of op set 3 nodes, added after the others (see {@link randomGraph}). */
+const LATE_BLOCKS: readonly Block[] = [
+  /** conv (linear) → PReLU, one slope per channel (shared over height and width) or per element. */
+  function prelu(g, r, x) {
+    const c = g.add('conv', conv(2 + r.int(5), 'linear', window(g, r, x)), [x]);
+    return g.add('prelu', { kind: 'prelu', ...(r.next() < 0.6 ? { sharedAxes: [1, 2] } : {}) }, [c]);
+  },
+  /**
+   * Self-attention over the pixels: the map as `[pixels, channels]`, scores of every pixel
+   * against every other by `dot` (axes 2, 2; cosine when normalized), a softmax over them, the
+   * context `dot` (axes 2, 1) added back to the map.
+   */
+  function attention(g, r, x) {
+    const [h, w, ch] = g.shape(x);
+    const flat = g.add('pixels', { kind: 'reshape', targetShape: [h * w, ch] }, [x]);
+    const key = g.add('key', conv(ch, 'linear', { kernelSize: [1, 1], strides: [1, 1], padding: 'valid' }), [x]);
+    const keys = g.add('keys', { kind: 'reshape', targetShape: [h * w, ch] }, [key]);
+    const scores = g.add('scores', { kind: 'dot', axes: [2, 2], normalize: r.next() < 0.3 }, [flat, keys]);
+    const weights = g.add('attend', { kind: 'activation', activation: 'softmax' }, [scores]);
+    const context = g.add('context', { kind: 'dot', axes: [2, 1], normalize: false }, [weights, flat]);
+    return g.add('add', { kind: 'add' }, [x, g.add('unflat', { kind: 'reshape', targetShape: [h, w, ch] }, [context])]);
+  },
+];
+
 /**
  * A random compressed DAG for `seed`: an input of odd or even height and width (5 to 11) and 1 to
- * 3 channels, 2 to 4 random blocks, then global pooling or flatten and a softmax dense head.
+ * 3 channels, 2 to 4 random blocks (for six seeds in ten, then a PReLU or a self-attention block),
+ * then global pooling or flatten and a softmax dense head.
  * Kernels pruned to 30–90 % and clustered to 2–6 bits, in rotating layouts.
  */
 export function randomGraph(seed: number, options: RandomGraphOptions = {}): CompressedModel {
@@ -115,6 +141,9 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Com
     const name = h < 4 || w < 4 ? pick(r, ['residual', 'denseBlock', 'merge', 'padCrop']) : pick(r, names);
     x = BLOCKS[name](g, r, x);
   }
+  // The op set 3 blocks draw from a stream of their own, so the graphs of the other blocks stay as they were.
+  const late = createRandom(seed + 7919);
+  if (late.next() < 0.6) x = LATE_BLOCKS[late.int(LATE_BLOCKS.length)](g, late, x);
   const pooled = r.next() < 0.7 ? g.add('gap', { kind: r.next() < 0.5 ? 'globalAvgPool2d' : 'globalMaxPool2d' }, [x]) : g.add('flatten', { kind: 'flatten' }, [x]);
   g.add('head', { kind: 'dense', units: 2 + r.int(8), activation: 'softmax', useBias: true }, [pooled]);
   const model = withRandomParams({ name: `random-graph-${seed}`, inputShape: g.inputShape, layers: g.layers }, seed);
