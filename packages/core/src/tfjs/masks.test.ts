@@ -124,6 +124,19 @@ describe('Embedding maskZero and masked recurrent layers', () => {
     expect(Array.from(want.subarray(4, 6))).toEqual([0, 0]);
   });
 
+  it('a Bidirectional layer with returnSequences carries the mask to the next recurrent layer, as tfjs (its mask role read from the layer it wraps), and round-trips', () => {
+    const ids = tf.input({ shape: [8], name: 'ids' });
+    let x = tf.layers.embedding({ inputDim: 20, outputDim: 5, maskZero: true, name: 'embed' }).apply(ids) as Sym;
+    x = tf.layers.bidirectional({ layer: tf.layers.gru({ units: 4, returnSequences: true, ...init }) as tf.RNN, name: 'bi_gru' }).apply(x) as Sym;
+    x = tf.layers.lstm({ units: 3, name: 'lstm', ...init }).apply(x) as Sym;
+    const original = tf.model({ inputs: ids, outputs: tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(x) as Sym, name: 'stacked' });
+    const ir = fromLayersModel(original);
+    expect(ir.layers.filter((l) => l.config.kind === 'recurrent').map((l) => [l.name, l.inputs])).toEqual([['bi_gru', ['embed', 'ids']], ['lstm', ['bi_gru', 'ids']]]);
+    const rebuilt = toLayersModel(ir, tf);
+    const x2 = tf.tensor2d(PADDED);
+    expect(predictions(rebuilt, x2)).toEqual(predictions(original, x2));
+  });
+
   it('a mask that no recurrent layer reads (Flatten and GlobalAveragePooling1D drop it, as tfjs) converts, maskZero kept', () => {
     const ids = tf.input({ shape: [6] });
     const embedded = tf.layers.embedding({ inputDim: 9, outputDim: 3, maskZero: true, name: 'embed' }).apply(ids) as Sym;

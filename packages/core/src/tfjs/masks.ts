@@ -41,10 +41,11 @@ const MERGE_CLASSES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Min
 /** The role of a tfjs layer, read off the layer itself (its class, `supportsMasking`, config). */
 export function maskRole(layer: tf.layers.Layer): MaskRole {
   const cls = layer.getClassName();
-  const config = layer.getConfig() as { returnSequences?: boolean; layer?: { className?: string } };
+  const config = layer.getConfig() as { returnSequences?: boolean; layer?: { className?: string; config?: { returnSequences?: boolean } } };
   if (cls === 'Embedding') return layer.supportsMasking ? { kind: 'source' } : { kind: 'drop' };
   if (cls === 'Masking') return { kind: 'source' };
-  if (RECURRENT_CLASSES.includes(cls)) return { kind: 'recurrent', returnSequences: config.returnSequences === true };
+  // A Bidirectional's config holds returnSequences in the layer it wraps.
+  if (RECURRENT_CLASSES.includes(cls)) return { kind: 'recurrent', returnSequences: (cls === 'Bidirectional' ? config.layer?.config?.returnSequences : config.returnSequences) === true };
   if (MERGE_CLASSES.includes(cls)) return { kind: 'merge' };
   // Dot supports masking, yet its computeMask returns null: its output carries none.
   if (cls === 'Dot') return { kind: 'drop' };

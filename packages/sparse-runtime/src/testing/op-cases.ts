@@ -253,7 +253,7 @@ function bidirectionals(): CompressedModel {
  * the input (about 80 % of the steps exactly 0, so zeros at the end, in the middle and whole rows
  * of them; ids in (0, 1) look up row 0 yet are not masked: the mask compares the raw value). Each
  * cell stacked (every step), read backwards, bidirectional with three merges, every step or the
- * last, one behind a dropout and one behind a position-wise dense (reshape, 1×1 conv, reshape);
+ * last (one's every step read by an LSTM), one behind a dropout and one behind a position-wise dense (reshape, 1×1 conv, reshape);
  * one masked by the model input itself.
  */
 function maskedRecurrents(): CompressedModel {
@@ -272,6 +272,8 @@ function maskedRecurrents(): CompressedModel {
   });
   outs.push(flat(rnn('lstm', 2, true, embedded, { merge: 'concat' })), rnn('gru', 3, false, embedded, { merge: 'sum' }));
   outs.push(flat(rnn('simpleRnn', 2, true, embedded, { merge: 'ave', goBackwards: true })), rnn('lstm', 2, false, embedded, { merge: 'mul' }));
+  // A bidirectional layer's every step read by the next, still masked.
+  outs.push(rnn('lstm', 2, false, rnn('gru', 2, true, embedded, { merge: 'concat' })));
   const wide = g.add('dense_2d', { kind: 'reshape', targetShape: [1, -1, 3] }, [embedded]);
   const projected = g.add('dense_nd', { kind: 'reshape', targetShape: [6, 4] }, [g.add('dense', { kind: 'conv2d', filters: 4, ...same(1), activation: 'relu', useBias: true }, [wide])]);
   outs.push(rnn('gru', 2, false, projected));
