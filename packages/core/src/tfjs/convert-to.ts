@@ -5,6 +5,7 @@ import { DcError } from '../errors/dc-error.js';
 import { validateModel } from '../ops/validate-model.js';
 import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
+import { makeDilatedDepthwiseLayer } from './dilated-depthwise.js';
 import { setLayerWeights } from './weight-names.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
@@ -96,18 +97,21 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return tfjs.layers.conv2d({ name, ...init, filters: c.filters, ...window(c), padding: c.padding, activation: c.activation as never, useBias: c.useBias });
     case 'conv2dTranspose':
       return tfjs.layers.conv2dTranspose({ name, ...init, filters: c.filters, kernelSize: [...c.kernelSize], strides: [...c.strides], padding: c.padding, activation: c.activation as never, useBias: c.useBias });
-    case 'depthwiseConv2d':
-      return tfjs.layers.depthwiseConv2d({
+    case 'depthwiseConv2d': {
+      const args = {
         name,
-        depthwiseInitializer: 'zeros',
-        biasInitializer: 'zeros',
+        depthwiseInitializer: 'zeros' as const,
+        biasInitializer: 'zeros' as const,
         ...window(c),
-        kernelSize: [...c.kernelSize],
+        kernelSize: [...c.kernelSize] as [number, number],
         depthMultiplier: c.depthMultiplier,
         padding: c.padding,
         activation: c.activation as never,
         useBias: c.useBias,
-      });
+      };
+      // tfjs's own layer would run a dilated node undilated.
+      return c.dilationRate && c.dilationRate.some((d) => d > 1) ? makeDilatedDepthwiseLayer(tfjs, { ...args, dilationRate: [...c.dilationRate] as [number, number] }) : tfjs.layers.depthwiseConv2d(args);
+    }
     case 'batchNorm':
       return tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'layerNorm':

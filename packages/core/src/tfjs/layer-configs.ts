@@ -125,6 +125,9 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'DepthwiseConv2D':
     case 'SeparableConv2D': {
       channelsLast();
+      // tfjs's SeparableConv2D dilates its depthwise half; its DepthwiseConv2D layer drops the dilation.
+      const d = pair(c.dilationRate ?? 1);
+      if (cls === 'DepthwiseConv2D' && (d[0] !== 1 || d[1] !== 1)) unsupported(name, cls, `dilationRate [${d.join(', ')}] is not supported: tfjs 4.22's DepthwiseConv2D computes none (it runs the kernel undilated), Keras does, so the model's weights fit only one of the two`);
       const depthwise: LayerConfig = {
         kind: 'depthwiseConv2d',
         kernelSize: pair(c.kernelSize),
