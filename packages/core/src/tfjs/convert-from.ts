@@ -5,6 +5,7 @@ import type { Layer, Model, ParamName, Tensor } from '../ir/model.js';
 import { validateModel } from '../ops/validate-model.js';
 import { convertConfig, SUPPORTED_CLASSES } from './layer-configs.js';
 import { isBidirectional, stackPasses } from './bidirectional.js';
+import { broadcastMergeNodes, isElementwiseMerge } from './broadcast-merge.js';
 import { positionwiseDense } from './dense-nd.js';
 import { formatDeclaredShape } from './input-shape.js';
 import { maskRole, traceMasks } from './masks.js';
@@ -20,7 +21,8 @@ type TfLayer = tf.layers.Layer;
  * shape (`loadModel`'s `inputShape` fixes unknown input dimensions), branches and merges allowed — to the IR, weights copied bit-exactly. `SeparableConv2D`
  * becomes a `depthwiseConv2d` node `<name>_depthwise` followed by a 1×1 `conv2d` node `<name>`;
  * `Dense` on an input of rank above 1 a 1×1 `conv2d` at every position (`dense-nd.ts`);
- * `TimeDistributed` converts as the layer it wraps (`time-distributed.ts`); a nested model (a
+ * `TimeDistributed` converts as the layer it wraps (`time-distributed.ts`); an element-wise merge of
+ * inputs tfjs broadcasts has them expanded first (`broadcast-merge.ts`); a nested model (a
  * `Sequential` or functional model used as a layer: a transfer-learning base, Teachable Machine's
  * two halves) is inlined, its layers becoming nodes of the one graph under their own names.
  * Before anything is converted, every layer is checked: an unsupported class, a shared layer (one
@@ -228,6 +230,12 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
       { name: dwName, config: dw, inputs, params: { kernel: weights.get('kernel')! } },
       { name, config: pw, inputs: [dwName], params: pick(weights, { kernel: 'pointwise', bias: 'bias' }) },
     ];
+  }
+  if (isElementwiseMerge(configs[0])) {
+    // tfjs loses some extents (a Conv1D's steps: null); an axis null in either shape is taken as equal.
+    const shapes = (layer.inboundNodes[0].inputShapes as tf.Shape[]).map((s) => s.slice(1));
+    const differ = shapes.some((s) => s.length !== shapes[0].length || s.some((d, i) => d !== null && shapes[0][i] !== null && d !== shapes[0][i]));
+    if (differ) return broadcastMergeNodes(name, inputs, configs[0], shapes);
   }
   const used = pick(weights, { kernel: 'kernel', recurrentKernel: 'recurrentKernel', bias: 'bias', gamma: 'gamma', beta: 'beta', movingMean: 'movingMean', movingVariance: 'movingVariance', alpha: 'alpha' });
   if (configs[0].kind === 'dense') {
