@@ -5,19 +5,14 @@
  * batch norms folded, clustered, Huffman-coded into a `.dcm` file, which the cpu and tfjs runtimes
  * run as tfjs runs the compressed model.
  */
-import { createPipeline, foldBatchNorm, type Stage } from '@dc/core';
 import { miniEfficientNet } from '@dc/core/testing';
-import { createTfjsTrainer, fromLayersModel } from '@dc/core/tfjs';
-import { huffmanEncode } from '@dc/huffman';
-import { pruneLowMagnitude } from '@dc/prune';
-import { clusterWeights } from '@dc/quantize';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from './cpu/index.js';
 import { loadCompressedModel } from './model/load.js';
 import { createSession } from './session.js';
+import { compressSelfLabelled } from './self-labelled.test-support.js';
 import { createTfjsBackend } from './tfjs/index.js';
-import { randomInput } from './testing/random-model.js';
 import { maxRelativeError, referencePredict } from './testing/reference.js';
 
 beforeAll(async () => {
@@ -27,16 +22,8 @@ beforeAll(async () => {
 describe('an EfficientNet-style model with squeeze-and-excitation and a spatial gate', () => {
   it('is pruned with retraining, folded, clustered and written; the cpu and tfjs runtimes run the file as tfjs runs the compressed model', async () => {
     const original = miniEfficientNet(tf);
-    const model = fromLayersModel(original);
-    // Labels the model itself gives: a task it can keep while it is compressed.
-    const n = 48;
-    const x = randomInput(4, n * 432).map((v) => 2 * v - 1);
-    const xs = tf.tensor4d(x, [n, 12, 12, 3]);
-    const ys = tf.tidy(() => tf.argMax(original.predict(xs) as tf.Tensor, -1).cast('int32'));
-    const trainer = createTfjsTrainer({ tf, train: { xs, ys }, validation: { xs, ys }, loss: 'sparseCategoricalCrossentropy', batchSize: 16, seed: 1, batchNorm: 'frozen' });
-    const stages = [pruneLowMagnitude({ sparsity: 0.5, retrain: { epochs: 1, learningRate: 1e-3 } }), foldBatchNorm(), clusterWeights({ bits: 5, epochs: 1, learningRate: 1e-4 }), huffmanEncode()] as Stage[];
-    const { model: compressed, artifacts } = await createPipeline().useAll(stages).run(model, { trainer, seed: 1 });
-    tf.dispose([xs, ys]);
+    const { result, x, n } = await compressSelfLabelled(tf, original, [12, 12, 3], 4);
+    const { model: compressed, artifacts } = result;
     original.dispose();
 
     // The squeeze-and-excitation reduce kernel kept half its 64 weights through retraining; the repeats hold no weights.

@@ -5,19 +5,16 @@
  * runtime runs as tfjs runs the compressed model; the file converts back to a tfjs model with real
  * PReLU layers.
  */
-import { createPipeline, decodeContainer, foldBatchNorm, listParams, toDenseModel, type Stage } from '@dc/core';
+import { decodeContainer, listParams, toDenseModel } from '@dc/core';
 import { miniFaceNet } from '@dc/core/testing';
-import { createTfjsTrainer, fromLayersModel, toLayersModel } from '@dc/core/tfjs';
-import { huffmanEncode } from '@dc/huffman';
+import { toLayersModel } from '@dc/core/tfjs';
 import { huffmanDecoder } from '@dc/huffman/decode';
-import { pruneLowMagnitude } from '@dc/prune';
-import { clusterWeights } from '@dc/quantize';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from './cpu/index.js';
 import { loadCompressedModel } from './model/load.js';
 import { createSession } from './session.js';
-import { randomInput } from './testing/random-model.js';
+import { compressSelfLabelled } from './self-labelled.test-support.js';
 import { maxRelativeError, referencePredict } from './testing/reference.js';
 
 beforeAll(async () => {
@@ -26,17 +23,8 @@ beforeAll(async () => {
 
 describe('a MobileFaceNet-style model with PReLU layers', () => {
   it('is pruned with retraining, folded, clustered and written; the cpu runtime runs the file as tfjs runs the compressed model', async () => {
-    const original = miniFaceNet(tf);
-    const model = fromLayersModel(original);
-    // Labels the model itself gives: a task it can keep while it is compressed.
-    const n = 48;
-    const x = randomInput(3, n * 432).map((v) => 2 * v - 1);
-    const xs = tf.tensor4d(x, [n, 12, 12, 3]);
-    const ys = tf.tidy(() => tf.argMax(original.predict(xs) as tf.Tensor, -1).cast('int32'));
-    const trainer = createTfjsTrainer({ tf, train: { xs, ys }, validation: { xs, ys }, loss: 'sparseCategoricalCrossentropy', batchSize: 16, seed: 1, batchNorm: 'frozen' });
-    const stages = [pruneLowMagnitude({ sparsity: 0.5, retrain: { epochs: 1, learningRate: 1e-3 } }), foldBatchNorm(), clusterWeights({ bits: 5, epochs: 1, learningRate: 1e-4 }), huffmanEncode()] as Stage[];
-    const { model: compressed, artifacts } = await createPipeline().useAll(stages).run(model, { trainer, seed: 1 });
-    tf.dispose([xs, ys]);
+    const { model, result, x, n } = await compressSelfLabelled(tf, miniFaceNet(tf), [12, 12, 3], 3);
+    const { model: compressed, artifacts } = result;
 
     // The pruned kernels kept their zeros through retraining; the slopes were retrained, still in tfjs's shapes.
     const masks = artifacts['prune/masks']!;

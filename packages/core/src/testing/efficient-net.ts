@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { seededBatchNorm } from './seeded-batch-norm.js';
 
 /**
  * An EfficientNet-style classifier in miniature, as a tfjs `LayersModel` on `[12, 12, 3]` images:
@@ -12,14 +13,7 @@ import type * as tf from '@tensorflow/tfjs';
 export function miniEfficientNet(tfjs: typeof tf): tf.LayersModel {
   type Sym = tf.SymbolicTensor;
   let seed = 1;
-  const bn = (name: string) =>
-    tfjs.layers.batchNormalization({
-      name,
-      betaInitializer: tfjs.initializers.randomNormal({ stddev: 0.1, seed: seed++ }),
-      gammaInitializer: tfjs.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: seed++ }),
-      movingMeanInitializer: tfjs.initializers.randomNormal({ stddev: 0.1, seed: seed++ }),
-      movingVarianceInitializer: tfjs.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: seed++ }),
-    });
+  const bn = (name: string) => seededBatchNorm(tfjs, name, () => seed++);
   const kernel = () => ({ kernelInitializer: tfjs.initializers.glorotUniform({ seed: seed++ }), biasInitializer: tfjs.initializers.randomNormal({ stddev: 0.1, seed: seed++ }) });
   const conv = (name: string, filters: number, kernelSize: number, activation: 'linear' | 'swish' | 'sigmoid' = 'linear', useBias = false) =>
     tfjs.layers.conv2d({ name, filters, kernelSize, padding: 'same', activation, useBias, ...kernel() });

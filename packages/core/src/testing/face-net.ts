@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { seededBatchNorm } from './seeded-batch-norm.js';
 
 /**
  * A MobileFaceNet-style face embedder in miniature, as a tfjs `LayersModel` on `[12, 12, 3]`
@@ -13,14 +14,7 @@ export function miniFaceNet(tfjs: typeof tf): tf.LayersModel {
   type Sym = tf.SymbolicTensor;
   let seed = 1;
   const alpha = () => tfjs.initializers.randomUniform({ minval: -0.1, maxval: 0.5, seed: seed++ });
-  const bn = (name: string) =>
-    tfjs.layers.batchNormalization({
-      name,
-      betaInitializer: tfjs.initializers.randomNormal({ stddev: 0.1, seed: seed++ }),
-      gammaInitializer: tfjs.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: seed++ }),
-      movingMeanInitializer: tfjs.initializers.randomNormal({ stddev: 0.1, seed: seed++ }),
-      movingVarianceInitializer: tfjs.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: seed++ }),
-    });
+  const bn = (name: string) => seededBatchNorm(tfjs, name, () => seed++);
   const prelu = (name: string, sharedAxes?: number[]) => tfjs.layers.prelu({ name, alphaInitializer: alpha(), ...(sharedAxes ? { sharedAxes } : {}) });
   const kernel = () => ({ kernelInitializer: tfjs.initializers.glorotUniform({ seed: seed++ }) });
   const depthwise = () => ({ depthwiseInitializer: tfjs.initializers.glorotUniform({ seed: seed++ }) });
