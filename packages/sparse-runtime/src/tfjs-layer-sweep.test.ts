@@ -1,0 +1,124 @@
+/**
+ * The layers users build, one small tfjs model each: converted to the IR, back to tfjs
+ * (`toLayersModel`: what retraining and the post-training planner run) and run by the cpu runtime,
+ * both against tfjs's own predictions of the original. The layers tfjs 4.22 computes otherwise than
+ * Keras, or that the IR cannot hold, are refused by name.
+ */
+import type { CompressedModel, CompressedTensor } from '@dc/core';
+import { listParams } from '@dc/core';
+import { fromLayersModel, toLayersModel } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCpuBackend } from './cpu/index.js';
+import { loadCompressedModel } from './model/load.js';
+import { createSession } from './session.js';
+import { maxRelativeError } from './testing/reference.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+type Sym = tf.SymbolicTensor;
+const ap = (layer: tf.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
+const seq = (...layers: tf.layers.Layer[]) => () => tf.sequential({ layers });
+const flat = () => tf.layers.flatten({});
+
+/** The model as the file holds it, every parameter dense float32 (no compression: only the ops are under test). */
+function uncompressed(ir: ReturnType<typeof fromLayersModel>): CompressedModel {
+  const tensors = new Map<string, CompressedTensor>(listParams(ir).map((r) => [r.key, { layout: 'dense', shape: [...r.tensor.shape], values: r.tensor.values }]));
+  return { ...ir, layers: ir.layers.map(({ params: _params, ...layer }) => layer), tensors, stages: [] };
+}
+
+const ACTIVATIONS = ['elu', 'hardSigmoid', 'linear', 'relu', 'relu6', 'selu', 'sigmoid', 'softmax', 'softplus', 'softsign', 'tanh', 'swish', 'mish', 'gelu', 'gelu_new'] as const;
+
+const CASES: Record<string, () => tf.LayersModel> = {
+  ...Object.fromEntries(ACTIVATIONS.map((a) => [`Dense, activation ${a}`, seq(tf.layers.dense({ units: 5, inputShape: [4], activation: a }))])),
+  ...Object.fromEntries(
+    [1, 2].flatMap((multiplier) =>
+      [1, 2].flatMap((stride) =>
+        (['same', 'valid'] as const).map((padding) => [
+          `SeparableConv2D multiplier ${multiplier}, stride ${stride}, ${padding}`,
+          seq(tf.layers.separableConv2d({ filters: 4, kernelSize: 3, strides: stride, depthMultiplier: multiplier, padding, inputShape: [7, 7, 3] }), flat()),
+        ]),
+      ),
+    ),
+  ),
+  'SeparableConv2D dilation 2, same': seq(tf.layers.separableConv2d({ filters: 2, kernelSize: 3, dilationRate: 2, padding: 'same', inputShape: [7, 7, 3] }), flat()),
+  'SeparableConv2D dilation 2, valid, multiplier 2': seq(tf.layers.separableConv2d({ filters: 2, kernelSize: 3, dilationRate: 2, depthMultiplier: 2, inputShape: [7, 7, 3] }), flat()),
+  'Conv2D dilation 2, valid': seq(tf.layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2, inputShape: [7, 7, 3] }), flat()),
+  'DepthwiseConv2D multiplier 2, stride 2, valid, bias': seq(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, biasInitializer: 'randomNormal', inputShape: [7, 7, 3] }), flat()),
+  'Conv2DTranspose stride 2, same': seq(tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', inputShape: [4, 5, 2] }), flat()),
+  'ZeroPadding2D, DepthwiseConv2D stride 2 valid, BatchNormalization, ReLU 6 (MobileNetV2)': () => {
+    const i = tf.input({ shape: [8, 8, 3] });
+    const d = ap(tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2 }), ap(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]] }), i));
+    return tf.model({ inputs: i, outputs: ap(flat(), ap(tf.layers.reLU({ maxValue: 6 }), ap(tf.layers.batchNormalization({ movingVarianceInitializer: tf.initializers.constant({ value: 2 }) }), d))) });
+  },
+  'AveragePooling2D 3, stride 2, same': seq(tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same', inputShape: [7, 6, 2] }), flat()),
+  'UpSampling2D bilinear': seq(tf.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear', inputShape: [3, 4, 2] }), flat()),
+  'Cropping2D': seq(tf.layers.cropping2D({ cropping: [[1, 0], [2, 1]], inputShape: [6, 7, 2] }), flat()),
+  'Permute, Reshape': seq(tf.layers.permute({ dims: [2, 1], inputShape: [4, 3] }), tf.layers.reshape({ targetShape: [2, 6] }), flat()),
+  'BatchNormalization after Dense': seq(tf.layers.dense({ units: 6, inputShape: [4] }), tf.layers.batchNormalization({ movingVarianceInitializer: tf.initializers.constant({ value: 2 }) }), tf.layers.dense({ units: 2 })),
+  'LayerNormalization on an image': seq(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [6, 6, 2] }), tf.layers.layerNormalization({}), flat()),
+  'Concatenate along the steps': () => {
+    const i = tf.input({ shape: [4, 3] });
+    return tf.model({ inputs: i, outputs: ap(flat(), ap(tf.layers.concatenate({ axis: 1 }), [i, ap(tf.layers.dense({ units: 3 }), i)])) });
+  },
+  'Maximum, Minimum, Average': () => {
+    const i = tf.input({ shape: [4] });
+    const [a, b] = [ap(tf.layers.dense({ units: 4 }), i), ap(tf.layers.dense({ units: 4 }), i)];
+    return tf.model({ inputs: i, outputs: ap(tf.layers.average({}), [ap(tf.layers.maximum({}), [a, b]), ap(tf.layers.minimum({}), [a, i])]) });
+  },
+  'GRU every step, then SimpleRNN relu': seq(tf.layers.gru({ units: 3, inputShape: [5, 2], returnSequences: true }), tf.layers.simpleRNN({ units: 2, activation: 'relu' })),
+  'TimeDistributed(Dense softmax)': seq(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, activation: 'softmax' }), inputShape: [4, 5] }), flat()),
+  'SELU, AlphaDropout, GaussianNoise, GaussianDropout': seq(tf.layers.dense({ units: 4, inputShape: [3], activation: 'selu' }), tf.layers.alphaDropout({ rate: 0.1 }), tf.layers.gaussianNoise({ stddev: 0.1 }), tf.layers.gaussianDropout({ rate: 0.1 }), tf.layers.dense({ units: 2 })),
+  'Rescaling to [-1, 1]': seq(tf.layers.rescaling({ scale: 1 / 127.5, offset: -1, inputShape: [4, 4, 1] }), tf.layers.conv2d({ filters: 2, kernelSize: 2 }), flat()),
+  'RepeatVector, LSTM every step': seq(tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.repeatVector({ n: 4 }), tf.layers.lstm({ units: 2, returnSequences: true }), flat()),
+  'PReLU per channel': seq(tf.layers.conv2d({ filters: 3, kernelSize: 2, inputShape: [4, 4, 2] }), tf.layers.prelu({ sharedAxes: [1, 2], alphaInitializer: tf.initializers.constant({ value: 0.2 }) }), flat()),
+  'squeeze-and-excitation: [6, 6, 8] × [1, 1, 8]': () => {
+    const i = tf.input({ shape: [6, 6, 8] });
+    const weights = ap(tf.layers.conv2d({ filters: 8, kernelSize: 1, activation: 'sigmoid' }), ap(tf.layers.reshape({ targetShape: [1, 1, 8] }), ap(tf.layers.globalAveragePooling2d({}), i)));
+    return tf.model({ inputs: i, outputs: ap(flat(), ap(tf.layers.multiply({}), [i, weights])) });
+  },
+  'spatial gate: [6, 5, 19] × [6, 5, 1]': () => {
+    const i = tf.input({ shape: [6, 5, 19] });
+    return tf.model({ inputs: i, outputs: ap(flat(), ap(tf.layers.multiply({}), [ap(tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid' }), i), i])) });
+  },
+};
+
+const REFUSED: Record<string, [() => tf.LayersModel, string, RegExp]> = {
+  'DepthwiseConv2D with dilation (tfjs runs it undilated)': [seq(tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, inputShape: [7, 7, 3] })), 'UNSUPPORTED_LAYER', /dilationRate \[2, 2\] is not supported/],
+  'ThresholdedReLU': [seq(tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.thresholdedReLU({ theta: 0.2 })), 'UNSUPPORTED_LAYER', /ThresholdedReLU\): this layer class is not supported/],
+  'Dropout with noiseShape': [seq(tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dropout({ rate: 0.5, noiseShape: [1, 4] })), 'UNSUPPORTED_LAYER', /noiseShape is not supported/],
+};
+
+describe('the layers users build: the IR back in tfjs and the cpu runtime predict as tfjs does', () => {
+  for (const [name, make] of Object.entries(CASES)) {
+    it(name, async () => {
+      const original = make();
+      const inputShape = original.inputs[0].shape.slice(1) as number[];
+      const batch = 3;
+      const x = tf.randomNormal([batch, ...inputShape], 0, 1, 'float32', 7);
+      const want = (await (original.predict(x) as tf.Tensor).data()) as Float32Array;
+      const ir = fromLayersModel(original);
+      const rebuilt = toLayersModel(ir, tf);
+      expect(maxRelativeError((await (rebuilt.predict(x) as tf.Tensor).data()) as Float32Array, want, batch)).toBeLessThanOrEqual(1e-5);
+      const session = await createSession(await loadCompressedModel(uncompressed(ir)), { backend: createCpuBackend() });
+      try {
+        expect(maxRelativeError(await session.predict((await x.data()) as Float32Array, batch), want, batch)).toBeLessThanOrEqual(1e-5);
+      } finally {
+        session.dispose();
+        original.dispose();
+        rebuilt.dispose();
+        x.dispose();
+      }
+    });
+  }
+
+  for (const [name, [make, code, message]] of Object.entries(REFUSED)) {
+    it(`refuses ${name} by name`, () => {
+      const original = make();
+      expect(() => fromLayersModel(original)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+      original.dispose();
+    });
+  }
+});
