@@ -7,6 +7,7 @@ import { writeGraphModelFixture as writeFixture } from '@dc/graph-model/testing'
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
+import { writePngs } from './conv-fixture.test-support.js';
 
 /** `n` seeded inputs [n, 8, 8, 3] in [0, 1]. */
 function inputs(n: number, seed: number): Buffer {
@@ -169,5 +170,46 @@ describe('dc run --reference', () => {
     const judged = await run('--reference', modelJson, '--data', join(dir, 'raw.npy'));
     expect(judged.pixels).toEqual({ scale: [2], offset: [-1], source: 'file' });
     expect(judged.fidelity).toEqual((await run('--reference', modelJson, '--data', join(dir, 'scaled.npy'), ...asIs)).fidelity);
+  }, 60_000);
+});
+
+describe('dc compress --no-retrain --calibration on a GraphModel of free height and width', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dc-free-graph-'));
+    writeFileSync(join(dir, 'calibration.npy'), inputs(6, 1));
+  });
+
+  it('a GraphModel of free height and width: --input-shape sizes its calibration rows and photographs, for dc compress, dc run and dc run --reference; a shape that changes a fixed dimension is INVALID_OPTION', async () => {
+    const free = await writeFixture((json) => {
+      const topology = json.modelTopology as { node: { name: string; attr: { shape?: unknown } }[] };
+      topology.node.find((n) => n.name === 'input')!.attr.shape = { shape: { dim: [-1, -1, -1, 3].map((size) => ({ size: String(size) })) } };
+      (json.signature as { inputs: Record<string, { tensorShape: unknown }> }).inputs['input:0'].tensorShape = { dim: [-1, -1, -1, 3].map((size) => ({ size: String(size) })) };
+    });
+    let s = 5;
+    const rows = Float32Array.from({ length: 6 * 12 * 10 * 3 }, () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    writeFileSync(join(dir, 'free.npy'), Buffer.from(dump(rows, [6, 12, 10, 3])));
+    const out = join(dir, 'free.dcm');
+    const r = await dc('compress', free, '--no-retrain', '--calibration', join(dir, 'free.npy'), '--input-shape', '12,10,3', '-o', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).calibrationFidelity.withinBudget).toBe(true);
+    // Rows of another size than --input-shape: DATA_MISMATCH before any planning; a fixed dimension changed or another rank: INVALID_OPTION.
+    const other = await dc('compress', free, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--input-shape', '12,10,3', '-o', join(dir, 'never.dcm'));
+    expect(other.stderr).toContain('DATA_MISMATCH');
+    for (const shape of ['12,10,1', '12,10']) {
+      const wrong = await dc('compress', free, '--no-retrain', '--calibration', join(dir, 'free.npy'), '--input-shape', shape, '-o', join(dir, 'never.dcm'));
+      expect(wrong.stderr).toMatch(/INVALID_OPTION[\s\S]*does not fit input input of shape \[-1, -1, -1, 3\]/);
+    }
+    // Without calibration inputs there is nothing to size.
+    expect((await dc('compress', free, '--no-retrain', '--input-shape', '12,10,3', '-o', join(dir, 'never.dcm'))).stderr).toMatch(/INVALID_OPTION[\s\S]*without --calibration there are none/);
+    // Photographs (40 × 30) resized to 12 × 10, not to the default 256 × 256: other outputs, as many samples.
+    writePngs(join(dir, 'photos'), 3, 9);
+    const run = async (...args: string[]) => JSON.parse((await dc('run', out, '--data', join(dir, 'photos'), ...args, '--json')).stdout);
+    const [sized, unsized] = [await run('--input-shape', '12,10,3'), await run()];
+    expect([sized.samples, unsized.samples]).toEqual([3, 3]);
+    expect(sized.outputs[0].max).not.toBe(unsized.outputs[0].max);
+    const judged = await run('--reference', free, '--input-shape', '12,10,3');
+    expect(judged.samples).toBe(3);
+    expect(judged.fidelity.outputs[0].relativeError).toBeLessThan(0.05);
   }, 60_000);
 });

@@ -16,7 +16,7 @@ import { readInputBatches, type InputBatches } from '../no-retrain/calibration.j
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
-import { inputShapeOption, type InputShapeFlags } from '../compress/input-shape.js';
+import { inputShapeOption, withFreeDimensions, type InputShapeFlags } from '../compress/input-shape.js';
 import { UNSCALED } from '../compress/input-rescaling.js';
 import { columnChoice } from '../data/csv.js';
 
@@ -107,8 +107,10 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   const columns = columnChoice(o);
   const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}), columns };
   try {
-    calibration = await readInputBatches(tfjs, o.calibration, target.input, { ...reading, split: 'train' });
-    test = o.testData ? await readInputBatches(tfjs, o.testData, target.input, reading) : undefined;
+    // A GraphModel's free height and width: --input-shape's.
+    const input = target.format === 'graph-model' ? withFreeDimensions(target.input, o.inputShape) : target.input;
+    calibration = await readInputBatches(tfjs, o.calibration, input, { ...reading, split: 'train' });
+    test = o.testData ? await readInputBatches(tfjs, o.testData, input, reading) : undefined;
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
     if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);

@@ -11,6 +11,7 @@ import { dcmGraphModelHandler } from '@dc/graph-model';
 import { readInputBatches } from '../no-retrain/calibration.js';
 import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { isGraphModelDcm } from './inspect-graph.js';
+import { withFreeDimensions } from '../compress/input-shape.js';
 import { formatRun, runFile, type RunOptions, type RunResult } from './run.js';
 
 /** Options of {@link runGraphFile}. */
@@ -23,6 +24,8 @@ export interface RunGraphOptions {
   /** Photographs (and a `.npy`'s raw values) as `x = byte × inputScale + inputOffset`; default: what the file records (`dc compress --input-scale`), else byte / 255 (a `.npy` as given). */
   readonly inputScale?: ScaleFlag;
   readonly inputOffset?: ScaleFlag;
+  /** The input's free dimensions (`--input-shape`, without the batch axis): the size photographs are resized to (default 256 × 256). */
+  readonly inputShape?: readonly number[];
 }
 
 /** Summary statistics of one output over every sample. */
@@ -95,7 +98,7 @@ async function inputBatches(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOp
   if (o.data === undefined) return [syntheticInputs(tfjs, model)];
   if (model.inputs.length !== 1) throw new DcError('DATA_MISMATCH', `the model has ${model.inputs.length} inputs; --data gives one array`, { hint: 'Run it without --data (synthetic inputs), or from code with one tensor per input.' });
   const input = model.inputs[0];
-  const spec = { name: input.name, shape: (input.shape ?? []).map((d) => d ?? -1), dtype: input.dtype };
+  const spec = withFreeDimensions({ name: input.name, shape: (input.shape ?? []).map((d) => d ?? -1), dtype: input.dtype }, o.inputShape);
   const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
   // Batches of `limit` samples (or of 1): the first batches up to `limit` samples are exactly those wanted.
   const { batches } = await readInputBatches(tfjs, o.data, spec, { batchSize: limit, ...(pixels ? { pixels } : {}) });
@@ -173,6 +176,7 @@ export async function runAnyFile(path: string, o: RunOptions & RunGraphOptions):
   });
   await handle.read(head, 0, 10, 0).finally(() => handle.close());
   if (isGraphModelDcm(head)) return runGraphFile(path, o);
+  if (o.inputShape) throw new DcError('INVALID_OPTION', `${path} holds a layer graph, which runs at the input shape it was compressed at: --input-shape sizes a GraphModel file's free dimensions`, { option: 'input-shape', hint: 'Drop --input-shape (dc inspect shows the file\'s input shape).' });
   if (o.data === undefined) throw new DcError('INVALID_OPTION', `${path} holds a layer graph: dc run needs --data to run it on`, { option: 'data', hint: 'Pass --data <IDX folder | .npy inputs> (and --labels for accuracy).' });
   return runFile(path, o);
 }

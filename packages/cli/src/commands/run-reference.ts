@@ -10,6 +10,7 @@ import { DcError, readGraphModelHeader, type Preprocessing } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { loadCompressedModel } from '@dc/sparse-runtime';
 import { readInputBatches } from '../no-retrain/calibration.js';
+import { withFreeDimensions } from '../compress/input-shape.js';
 import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget } from '../no-retrain/targets.js';
@@ -27,6 +28,8 @@ export interface ReferenceRunOptions {
   readonly targetColumns?: readonly string[];
   readonly maxOutputDrift?: number;
   readonly outputKinds?: readonly OutputKind[];
+  /** A GraphModel reference's free input dimensions (`--input-shape`): the size photographs are resized to (default 256 × 256). */
+  readonly inputShape?: readonly number[];
   /** Judge also what the original itself changes under one grey level of jitter (`--judge-unstable`; see `dc compress`). */
   readonly judgeUnstable?: boolean;
   /**
@@ -60,7 +63,9 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   try {
     const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
     const columns = columnChoice(o);
-    const data = await readInputBatches(tfjs, o.data, target.input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
+    // A GraphModel's free height and width: --input-shape's (a layer graph's file has its own shape).
+    const input = target.format === 'graph-model' ? withFreeDimensions(target.input, o.inputShape) : target.input;
+    const data = await readInputBatches(tfjs, o.data, input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
     try {
       const reference = await target.outputs(data.batches);
       const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');

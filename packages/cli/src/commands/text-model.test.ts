@@ -158,6 +158,8 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const wrong = await dc('compress', anyLength, '--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), '--input-shape', '20,16', '-o', join(dir, 'never.dcm'));
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/INVALID_OPTION[\s\S]*\[20, 16\] does not fit the model's input \[null\]/);
+    // The file runs at the length it was compressed at: dc run takes no --input-shape for it.
+    expect((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--input-shape', '20')).stderr).toMatch(/INVALID_OPTION[\s\S]*runs at the input shape it was compressed at/);
     // A model of fixed length takes only its own.
     const fixed = await dc('compress', modelJson, '--no-retrain', '--input-shape', '21', '-o', join(dir, 'never.dcm'));
     expect(fixed.stderr).toMatch(/INVALID_OPTION[\s\S]*\[21\] does not fit the model's input \[20\]/);

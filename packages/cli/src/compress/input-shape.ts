@@ -2,12 +2,14 @@
  * The shape a LayersModel whose input leaves dimensions unknown (`[null]`: sequences of any length;
  * `[null, null, 3]`: a fully convolutional image model) is compressed at: `--input-shape`, else the
  * shape of the rows of the array the run reads its samples from (a `.npy` array, or a CSV table
- * without its label or target columns). A compressed model runs at that one shape.
+ * without its label or target columns). A compressed model runs at that one shape. A GraphModel
+ * keeps its free dimensions; `--input-shape` sizes the inputs it is calibrated and measured on.
  */
 import { DcError } from '@dc/core';
 import { formatDeclaredShape, type DeclaredShape, type LoadModelOptions } from '@dc/core/tfjs';
 import { readInputArray } from '../data/arrays.js';
 import { columnChoice, isCsv, type ColumnChoice } from '../data/csv.js';
+import type { ImageInputSpec } from '../no-retrain/image-inputs.js';
 
 /** `--input-shape`, and the column flags of a CSV table. */
 export interface InputShapeFlags extends ColumnChoice {
@@ -35,11 +37,29 @@ export function inputShapeOption(o: InputShapeFlags, samples: string | undefined
   };
 }
 
-/** `--input-shape` fixes a LayersModel's unknown input dimensions: refused for a GraphModel, which runs at the shape of the inputs it is given. */
-export function refuseGraphInputShape(inputShape: unknown): void {
-  if (inputShape === undefined || typeof inputShape === 'function') return;
-  throw new DcError('INVALID_OPTION', '--input-shape fixes the unknown input dimensions of a LayersModel; a GraphModel runs at the shape of the inputs it is given', {
+/**
+ * A GraphModel input (`spec`, -1 for free dimensions) with its free dimensions taken from
+ * `--input-shape` (without the batch axis): the height and width photographs are resized to (256 ×
+ * 256 without it) and the shape `.npy` rows must have. `INVALID_OPTION` for another rank or a
+ * changed fixed dimension; the spec as it is without the flag.
+ */
+export function withFreeDimensions(spec: ImageInputSpec, inputShape: readonly number[] | undefined): ImageInputSpec {
+  if (!inputShape) return spec;
+  const own = spec.shape.slice(1);
+  if (inputShape.length !== own.length || inputShape.some((d, i) => own[i] > 0 && own[i] !== d)) {
+    throw new DcError('INVALID_OPTION', `--input-shape ${inputShape.join(',')} does not fit input ${spec.name} of shape [${spec.shape.join(', ')}] (-1: free)`, {
+      option: 'input-shape',
+      hint: `Give ${own.length} numbers, without the batch axis, equal to the input's where it fixes one: e.g. ${own.map((d) => (d > 0 ? d : 'n')).join(',')}.`,
+    });
+  }
+  return { ...spec, shape: [spec.shape[0], ...inputShape] };
+}
+
+/** Without data (`dc compress` of a GraphModel without --calibration), `--input-shape` sizes nothing: refused. */
+export function refuseGraphInputShape(inputShape: readonly number[] | undefined): void {
+  if (inputShape === undefined) return;
+  throw new DcError('INVALID_OPTION', '--input-shape sizes the calibration and test inputs of a GraphModel; without --calibration there are none', {
     option: 'input-shape',
-    hint: 'Drop --input-shape: the GraphModel is compressed and measured on the inputs as they are.',
+    hint: 'Drop --input-shape, or add --no-retrain --calibration <photographs | inputs.npy>.',
   });
 }

@@ -9,7 +9,6 @@ import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch, PostTrainingPlan } from '@dc/allocate';
 import { DcError, float32Bytes, isDcError } from '@dc/core';
 import { loadModel, type LoadModelOptions } from '@dc/core/tfjs';
-import { refuseGraphInputShape } from '../compress/input-shape.js';
 import { dcmGraphModelHandler, loadGraphModelArtifacts } from '@dc/graph-model';
 import type { ImageInputSpec } from './image-inputs.js';
 import { fileOutputs } from './file-outputs.js';
@@ -46,7 +45,7 @@ const each = async (batches: readonly tf.Tensor[], run: (b: tf.Tensor) => Promis
   return out;
 };
 
-/** Loads the model.json at `path`, either format; a LayersModel whose input leaves dimensions unknown at `inputShape` (`loadModel`'s option). */
+/** Loads the model.json at `path`, either format; a LayersModel whose input leaves dimensions unknown at `inputShape` (`loadModel`'s option; a GraphModel keeps its free dimensions). */
 export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: LoadModelOptions['inputShape']): Promise<Target> {
   try {
     const { model } = await loadModel(path, { tf: tfjs, ...(inputShape ? { inputShape } : {}) });
@@ -64,7 +63,6 @@ export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: Loa
   } catch (e) {
     if (!isDcError(e) || e.code !== 'WRONG_MODEL_FORMAT') throw e;
   }
-  refuseGraphInputShape(inputShape);
   const source = await loadGraphModelArtifacts(path, { tf: tfjs });
   const runner = await createGraphRunner(tfjs, source.artifacts);
   if (runner.inputs.length !== 1) {
