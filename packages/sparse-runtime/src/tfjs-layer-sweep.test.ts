@@ -53,6 +53,8 @@ const CASES: Record<string, () => tf.LayersModel> = {
     const d = ap(tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2 }), ap(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]] }), i));
     return tf.model({ inputs: i, outputs: ap(flat(), ap(tf.layers.reLU({ maxValue: 6 }), ap(tf.layers.batchNormalization({ movingVarianceInitializer: tf.initializers.constant({ value: 2 }) }), d))) });
   },
+  'Conv1D, MaxPooling1D, Flatten, Dense (a text CNN)': seq(tf.layers.conv1d({ filters: 4, kernelSize: 3, inputShape: [9, 3], activation: 'relu' }), tf.layers.maxPooling1d({ poolSize: 2 }), flat(), tf.layers.dense({ units: 2 })),
+  'AveragePooling1D 3, stride 2, same, Flatten': seq(tf.layers.averagePooling1d({ poolSize: 3, strides: 2, padding: 'same', inputShape: [9, 3] }), flat()),
   'AveragePooling2D 3, stride 2, same': seq(tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same', inputShape: [7, 6, 2] }), flat()),
   'UpSampling2D bilinear': seq(tf.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear', inputShape: [3, 4, 2] }), flat()),
   'Cropping2D': seq(tf.layers.cropping2D({ cropping: [[1, 0], [2, 1]], inputShape: [6, 7, 2] }), flat()),

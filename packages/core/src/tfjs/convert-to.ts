@@ -17,7 +17,7 @@ type SymbolicTensor = tf.SymbolicTensor;
  * `tfjs` is the namespace to build with (so callers control which tfjs copy and backend run it).
  */
 export function toLayersModel(model: Model, tfjs: typeof tf): tf.LayersModel {
-  validateModel(model);
+  const graph = validateModel(model);
   const input = tfjs.input({ shape: [...model.inputShape], name: inputNameOf(model) });
   const values = new Map<string, SymbolicTensor>([[inputNameOf(model), input]]);
   const layers = model.layers.map((node) => makeLayer(node, tfjs));
@@ -25,6 +25,9 @@ export function toLayersModel(model: Model, tfjs: typeof tf): tf.LayersModel {
   model.layers.forEach((node, i) => {
     // A recurrent node's mask input is no tfjs input: tfjs propagates the mask from the Embedding itself.
     const inputs = tfjsInputs(model, i).map((n) => values.get(n)!);
+    // tfjs-layers' Reshape reports an extent it infers (-1) as unknown, and its Flatten then refuses to
+    // build (a Conv1D or 1-D pool, converted between reshapes, then Flatten): the IR knows the size.
+    if (node.config.kind === 'flatten' && inputs[0].shape.slice(1).some((d) => d === null)) layers[i] = tfjs.layers.reshape({ name: node.name, targetShape: [...graph.nodes[i].outputShape] });
     values.set(node.name, layers[i].apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor);
   });
   const lm = tfjs.model({ inputs: input, outputs: values.get(model.layers[model.layers.length - 1].name)!, name: model.name });

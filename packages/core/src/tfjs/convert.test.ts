@@ -154,6 +154,14 @@ describe('tfjs converters', () => {
     expect(Array.from((rebuilt.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(x) as tf.Tensor).dataSync()));
   });
 
+  it('rebuilds a text CNN (Conv1D, MaxPooling1D, Flatten, Dense): tfjs loses the steps the 1-D reshapes infer, so the Flatten is built as a reshape to the size the IR knows', () => {
+    const original = tf.sequential({ layers: [tf.layers.conv1d({ filters: 4, kernelSize: 3, inputShape: [9, 3], activation: 'relu' }), tf.layers.maxPooling1d({ poolSize: 2 }), tf.layers.flatten({ name: 'flat' }), tf.layers.dense({ units: 2 })] });
+    const rebuilt = toLayersModel(fromLayersModel(original), tf);
+    expect([rebuilt.getLayer('flat').getClassName(), rebuilt.getLayer('flat').outputShape]).toEqual(['Reshape', [null, 12]]);
+    const x = tf.randomUniform([3, 9, 3]);
+    expect(Array.from((rebuilt.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(x) as tf.Tensor).dataSync()));
+  });
+
   it('turns Rescaling into a rescale node: one number each for scale and offset, per-channel lists refused by name', () => {
     const ir = fromLayersModel(kerasTutorialConvnet());
     expect(ir.layers.map((l) => l.config)).toContainEqual({ kind: 'rescale', scale: 1 / 255, offset: 0 });

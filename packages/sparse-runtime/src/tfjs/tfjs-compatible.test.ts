@@ -48,13 +48,6 @@ describe('tfjsCompatible: exact rewrites for what tfjs 4.22 computes otherwise',
     expect(tfjsCompatible(m).layers[2].name).toBe('sm');
   });
 
-  it('a reshape with -1 followed by flatten builds (tfjs-layers loses the inferred extent)', async () => {
-    const m = model([4, 6], [{ name: 'r', config: { kind: 'reshape', targetShape: [-1, 3] } }, { name: 'f', config: { kind: 'flatten' } }]);
-    expect(() => toLayersModel(m, tf)).toThrow(/not fully defined/);
-    const x = tf.tensor(randomInput(3, 48), [2, 4, 6]);
-    expect(await run(m, x)).toEqual(x.dataSync());
-  });
-
   it('SAME padding that pads nothing runs as VALID, which tfjs-wasm computes right (its SAME is wrong there)', async () => {
     const m = model([6, 16, 1], [{ name: 'c', config: { kind: 'conv2d', filters: 4, kernelSize: [2, 1], strides: [2, 2], padding: 'same', activation: 'linear', useBias: false } }]);
     await tf.setBackend('cpu');

@@ -8,8 +8,6 @@
  *   (`(k − 1)·d + 1` taps per axis: the same window, so the same SAME padding).
  * - **Softmax along another axis than the last**: tfjs-core's softmax refuses it, so the node
  *   becomes permute (axis to last) → softmax → permute back.
- * - **Reshape with a `-1`**: tfjs-layers' `Reshape` then reports unknown extents (it counts the
- *   batch axis as unknown), and a following `Flatten` refuses them; the extent is written out.
  * - **SAME padding that pads nothing** on conv2d/depthwiseConv2d: tfjs-backend-wasm computes it
  *   wrongly when the window arithmetic's total padding is negative (a 2×1 kernel, stride 2, on 16
  *   columns); SAME with zero padding on both axes is exactly VALID, so it becomes `valid`.
@@ -81,7 +79,6 @@ export function tfjsCompatible(model: Model): Model {
     const node = graph.nodes[i];
     if (c.kind === 'depthwiseConv2d' && c.dilationRate && (c.dilationRate[0] > 1 || c.dilationRate[1] > 1)) return [unpaddedSame(undilate(layer as Layer<typeof c>), node)];
     if ((c.kind === 'conv2d' || c.kind === 'depthwiseConv2d') && c.padding === 'same') return [unpaddedSame(layer, node)];
-    if (c.kind === 'reshape' && c.targetShape.includes(-1)) return [{ ...layer, config: { ...c, targetShape: [...node.outputShape] } }];
     if (c.kind === 'activation' && c.activation === 'softmax') return softmaxViaLastAxis(layer as Layer<ActivationConfig>, node, taken);
     if (c.kind === 'prelu') return [leadingSharedAxes(layer as Layer<PreluConfig>, node)];
     return [layer];
