@@ -72,6 +72,21 @@ function tagsOf(xs: Float32Array): Int32Array {
   return tags;
 }
 
+/** A user's text CNN, as Keras' text classification examples build it: Embedding → Conv1D → MaxPooling1D → Flatten → Dense softmax. */
+async function savedTextCnn(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
+  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
+  const lm = tf.sequential({ name: 'text-cnn' });
+  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+  lm.add(tf.layers.conv1d({ filters: 16, kernelSize: 3, activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+  lm.add(tf.layers.maxPooling1d({ poolSize: 2, name: 'pool' }));
+  lm.add(tf.layers.flatten({ name: 'flat' }));
+  lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+  lm.compile({ optimizer: tf.train.adam(5e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const n = train.ys.length;
+  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
+  return fitAndSave(lm, xs, ys, 12, dir, { restore });
+}
+
 /** A user's token tagger: Embedding → a Conv1D over each token and its neighbours → TimeDistributed(Dense) softmax per token. */
 async function savedTagger(dir: string, xs: Float32Array): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
@@ -228,6 +243,17 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['bilstm/kernel', 'bilstm/recurrentKernel']));
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
     expect(planned.testFidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.95);
+  }, 300_000);
+
+  it('compresses a text CNN (Conv1D, MaxPooling1D, Flatten, Dense) with retraining, the Flatten rebuilt in tfjs after the 1-D layers', async () => {
+    const modelJson = await savedTextCnn(join(dir, 'text-cnn'), reviews(1200, 1));
+    const settings = ['--sparsity', 'embed=0.8,conv=0.5,head=0.5', '--bits', '5', '--prune-epochs', '3', '--prune-lr', '0.003', '--cluster-epochs', '1', '--cluster-lr', '0.001'];
+    const result = await compress(modelJson, join(dir, 'text-cnn.dcm'), settings);
+    expect(result.baselineTestError).toBeLessThanOrEqual(8);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const head = JSON.parse((await dc('inspect', join(dir, 'text-cnn.dcm'), '--json')).stdout).nodes.find((n: { name: string }) => n.name === 'head');
+    // Half of the head's 9 × 16 × 2 weights are exact zeros.
+    expect(head).toMatchObject({ params: 9 * 16 * 2 + 2, kept: 9 * 16 + 2 });
   }, 300_000);
 
   it('compresses a token tagger (TimeDistributed Dense over every token) retrained on one class label per token; errors count tokens, and labels of the wrong shape say which shape', async () => {
