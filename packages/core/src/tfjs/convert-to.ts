@@ -6,6 +6,7 @@ import { validateModel } from '../ops/validate-model.js';
 import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
 import { makeDilatedDepthwiseLayer } from './dilated-depthwise.js';
+import { dilatedSeparablePairs, makeSeparableLayer, setSeparableWeights } from './saved-separable.js';
 import { setLayerWeights } from './weight-names.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
@@ -14,25 +15,46 @@ type SymbolicTensor = tf.SymbolicTensor;
  * Builds a tfjs `LayersModel` from the IR (the functional API: one `tf.input`, each node applied to
  * its inputs), with the IR's node names and bit-exact weights. This is the one IR → tfjs executor:
  * the trainer, the runtime's tfjs backend and the conformance reference all run through it.
- * `tfjs` is the namespace to build with (so callers control which tfjs copy and backend run it).
+ * `tfjs` is the namespace to build with (so callers control which tfjs copy and backend run it);
+ * `options.forSaving` builds what tfjs reloads as saved.
  */
-export function toLayersModel(model: Model, tfjs: typeof tf): tf.LayersModel {
+export function toLayersModel(model: Model, tfjs: typeof tf, options: ToLayersModelOptions = {}): tf.LayersModel {
   const graph = validateModel(model);
   const input = tfjs.input({ shape: [...model.inputShape], name: inputNameOf(model) });
   const values = new Map<string, SymbolicTensor>([[inputNameOf(model), input]]);
-  const layers = model.layers.map((node) => makeLayer(node, tfjs));
-  planMasks(model, layers);
+  // Saving: each dilated separable pair as one SeparableConv2D, built at its pointwise node (saved-separable.ts).
+  const pairs = options.forSaving ? dilatedSeparablePairs(model) : new Map<number, number>();
+  const fused = new Map([...pairs].map(([p, d]) => [d, p]));
+  const layers = model.layers.map((node, i) => (pairs.has(i) ? makeSeparableLayer(tfjs, model.layers[pairs.get(i)!], node) : fused.has(i) ? undefined : makeLayer(node, tfjs)));
+  for (const [d, p] of fused) layers[d] = layers[p];
+  planMasks(model, layers as tf.layers.Layer[]);
   model.layers.forEach((node, i) => {
+    if (fused.has(i)) return;
     // A recurrent node's mask input is no tfjs input: tfjs propagates the mask from the Embedding itself.
-    const inputs = tfjsInputs(model, i).map((n) => values.get(n)!);
+    const inputs = tfjsInputs(model, pairs.get(i) ?? i).map((n) => values.get(n)!);
     // tfjs-layers' Reshape reports an extent it infers (-1) as unknown, and its Flatten then refuses to
     // build (a Conv1D or 1-D pool, converted between reshapes, then Flatten): the IR knows the size.
-    if (node.config.kind === 'flatten' && inputs[0].shape.slice(1).some((d) => d === null)) layers[i] = tfjs.layers.reshape({ name: node.name, targetShape: [...graph.nodes[i].outputShape] });
-    values.set(node.name, layers[i].apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor);
+    if (node.config.kind === 'flatten' && inputs[0].shape.slice(1).some((extent) => extent === null)) layers[i] = tfjs.layers.reshape({ name: node.name, targetShape: [...graph.nodes[i].outputShape] });
+    values.set(node.name, layers[i]!.apply(inputs.length === 1 ? inputs[0] : inputs) as SymbolicTensor);
   });
   const lm = tfjs.model({ inputs: input, outputs: values.get(model.layers[model.layers.length - 1].name)!, name: model.name });
-  model.layers.forEach((node, i) => setLayerWeights(layers[i], node, tfjs));
+  model.layers.forEach((node, i) => {
+    const d = pairs.get(i);
+    if (d !== undefined) setSeparableWeights(layers[i]!, model.layers[d], node, tfjs);
+    else if (!fused.has(i)) setLayerWeights(layers[i]!, node, tfjs);
+  });
   return lm;
+}
+
+/** Options of {@link toLayersModel}. */
+export interface ToLayersModelOptions {
+  /**
+   * Build for saving (`dcmHandler`, `dc export`) rather than training: a dilated `depthwiseConv2d`
+   * node and the 1×1 `conv2d` that alone reads it become one tfjs `SeparableConv2D`, which tfjs
+   * reloads dilated (the trainable layer built otherwise reloads as tfjs's undilated
+   * `DepthwiseConv2D`); tfjs cannot train that one. Default false.
+   */
+  readonly forSaving?: boolean;
 }
 
 /** The inputs tfjs passes node `i`: all of them but a masked recurrent node's mask source. */

@@ -36,7 +36,7 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
       const model = toDenseModel(compressed);
       const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
       if (model.layers.some((l) => l.config.kind === 'subtract')) registerSubtractLayer(tfjs);
-      const lm = toLayersModel(model, tfjs);
+      const lm = toLayersModel(model, tfjs, { forSaving: true });
       try {
         if (model.preprocessing) lm.setUserDefinedMetadata({ dcm: { preprocessing: model.preprocessing } });
         let artifacts: tf.io.ModelArtifacts | undefined;

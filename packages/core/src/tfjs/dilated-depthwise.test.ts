@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
+import type { CompressedModel, CompressedTensor } from '../compressed.js';
+import { listParams } from '../ir/params.js';
 import { thrownError } from '../testing/error-code.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
+import { dcmHandler } from './dcm-handler.js';
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   expect(a.length).toBe(b.length);
@@ -61,6 +64,23 @@ describe('a dilated depthwise node in tfjs (toLayersModel)', () => {
     tf.dispose([x, y]);
     original.dispose();
     rebuilt.dispose();
+  });
+
+  it('dcmHandler (a file back to tfjs, and dc export) saves the dilated pair as one SeparableConv2D, which tfjs reloads dilated: predictions equal the original\'s, and the saved model converts again', async () => {
+    await tf.setBackend('cpu');
+    const original = atrous('same', 2, [2, 2]);
+    const ir = fromLayersModel(original);
+    const tensors = new Map<string, CompressedTensor>(listParams(ir).map((r) => [r.key, { layout: 'dense', shape: [...r.tensor.shape], values: r.tensor.values }]));
+    const file: CompressedModel = { ...ir, layers: ir.layers.map(({ params: _params, ...layer }) => layer), tensors, stages: [] };
+    const reloaded = await tf.loadLayersModel(dcmHandler(file, { tf }));
+    expect(reloaded.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'SeparableConv2D', 'Conv2D']);
+    const x = tf.randomNormal([2, 9, 8, 3], 0, 1, 'float32', 8);
+    const [want, got] = [original.predict(x) as tf.Tensor, reloaded.predict(x) as tf.Tensor];
+    expect(maxDiff(await got.data(), await want.data())).toBeLessThan(1e-5);
+    expect(fromLayersModel(reloaded).layers.map((l) => l.name)).toEqual(ir.layers.map((l) => l.name));
+    tf.dispose([x, want, got]);
+    original.dispose();
+    reloaded.dispose();
   });
 
   it('a DepthwiseConv2D layer with dilationRate is refused by name: tfjs 4.22 runs it undilated, Keras dilated', () => {

@@ -5,7 +5,7 @@
  * `@tensorflow/tfjs` (optional peer), imported only when a function needs it.
  */
 export { fromLayersModel } from './convert-from.js';
-export { toLayersModel } from './convert-to.js';
+export { toLayersModel, type ToLayersModelOptions } from './convert-to.js';
 export { loadModel, type LoadModelOptions, type LoadedModel } from './load-model.js';
 export { formatDeclaredShape, type DeclaredShape } from './input-shape.js';
 export { fileHandler, readModelArtifacts } from './file-handler.js';
