@@ -35,7 +35,8 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   globalMaxPool2d: ['GlobalMaxPooling2D'],
   zeroPadding2d: ['ZeroPadding2D'],
   cropping2d: ['Cropping2D'],
-  flatten: ['Flatten'],
+  // A Flatten after an extent tfjs-layers lost (a reshape's -1) is built as a Reshape to the known size.
+  flatten: ['Flatten', 'Reshape'],
   reshape: ['Reshape'],
   permute: ['Permute'],
   activation: ['Activation', 'ReLU', 'LeakyReLU', 'Softmax'],
