@@ -11,6 +11,7 @@
  */
 import { DcError } from '../errors/dc-error.js';
 import type { Layer, LayerConfig } from '../ir/model.js';
+import { repeatVectorNodes } from './repeat-vector.js';
 
 const ELEMENTWISE = new Set(['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 
@@ -69,7 +70,7 @@ export function broadcastMergeNodes(name: string, inputs: readonly string[], mer
     const channels = target[target.length - 1];
     if (shape[shape.length - 1] !== channels) value = repeatChannel(add, `${tag}_channels`, value, shape, channels);
     shape[shape.length - 1] = channels;
-    if (target.length > 1 && shape.some((d, a) => d !== target[a])) value = repeatPositions(add, `${tag}_positions`, value, shape, target);
+    if (target.length > 1 && shape.some((d, a) => d !== target[a])) value = repeatPositions(nodes, `${name}_${tag}_positions`, value, shape, target);
     return value;
   });
   nodes.push({ name, config: merge, inputs: expanded, params: {} });
@@ -91,11 +92,17 @@ function repeatChannel(add: AddNode, tag: string, value: string, shape: readonly
   return add(`${tag}_nd`, { kind: 'reshape', targetShape: [...shape.slice(0, -1), channels] }, [wide]);
 }
 
-/** A `[1 | h, 1 | w, c]` image (or `[1, c]` sequence) repeated over the axes where it has 1 by a nearest `upSampling2d`. */
-function repeatPositions(add: AddNode, tag: string, value: string, shape: readonly number[], target: readonly number[]): string {
-  if (target.length === 3) return add(tag, { kind: 'upSampling2d', size: [target[0] / shape[0], target[1] / shape[1]], interpolation: 'nearest' }, [value]);
-  // A sequence [1, c]: its step as an image's row.
-  const image = add(`${tag}_2d`, { kind: 'reshape', targetShape: [1, 1, target[1]] }, [value]);
-  const rows = add(tag, { kind: 'upSampling2d', size: [target[0], 1], interpolation: 'nearest' }, [image]);
-  return add(`${tag}_nd`, { kind: 'reshape', targetShape: [...target] }, [rows]);
+/**
+ * A `[1 | h, 1 | w, c]` image (or `[1, c]` sequence) repeated over the axes where it has 1 by a
+ * nearest `upSampling2d` named `stem`, its nodes pushed onto `nodes`; returns the repeated value.
+ */
+function repeatPositions(nodes: Layer[], stem: string, value: string, shape: readonly number[], target: readonly number[]): string {
+  if (target.length === 3) {
+    nodes.push({ name: stem, config: { kind: 'upSampling2d', size: [target[0] / shape[0], target[1] / shape[1]], interpolation: 'nearest' }, inputs: [value], params: {} });
+    return stem;
+  }
+  // A sequence's one step repeated over the steps: the nodes a RepeatVector layer converts to.
+  const repeated = repeatVectorNodes(stem, [value], { kind: 'upSampling2d', size: [target[0], 1], interpolation: 'nearest' }, target[1]);
+  nodes.push(...repeated);
+  return repeated[repeated.length - 1].name;
 }
