@@ -175,8 +175,7 @@ function ancestorsInOrder(model: tf.LayersModel): TfLayer[] {
 function configOf(layer: TfLayer): Record<string, unknown> {
   const config = layer.getConfig() as Record<string, unknown>;
   if (layer.getClassName() === 'Dot' && layer.inboundNodes.length > 0) {
-    const shapes = layer.inboundNodes[0].inputShapes;
-    return { ...config, inputShapes: (Array.isArray(shapes[0]) ? (shapes as tf.Shape[]) : [shapes as tf.Shape]).map((s) => s.slice(1)) };
+    return { ...config, inputShapes: inputShapesOf(layer) };
   }
   if (layer.getClassName() === 'LayerNormalization' && Array.isArray(config.axis) && layer.inboundNodes.length > 0) {
     const rank = shapeOf(layer.inboundNodes[0].inputShapes).length + 1;
@@ -233,7 +232,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   }
   if (isElementwiseMerge(configs[0])) {
     // tfjs loses some extents (a Conv1D's steps: null); an axis null in either shape is taken as equal.
-    const shapes = (layer.inboundNodes[0].inputShapes as tf.Shape[]).map((s) => s.slice(1));
+    const shapes = inputShapesOf(layer);
     const differ = shapes.some((s) => s.length !== shapes[0].length || s.some((d, i) => d !== null && shapes[0][i] !== null && d !== shapes[0][i]));
     if (differ) return broadcastMergeNodes(name, inputs, configs[0], shapes);
   }
@@ -247,6 +246,12 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${cls}) has weights the IR cannot hold: ${leftover.join(', ')}`, { tensor: name, hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}.` });
   }
   return [{ name, config: configs[0], inputs, params: used }];
+}
+
+/** Each input's shape without the batch axis, as tfjs inferred it (`null` where it lost an extent). */
+function inputShapesOf(layer: TfLayer): (number | null)[][] {
+  const shapes = layer.inboundNodes[0].inputShapes;
+  return (Array.isArray(shapes[0]) ? (shapes as tf.Shape[]) : [shapes as tf.Shape]).map((s) => s.slice(1));
 }
 
 /** A layer's shape without the batch axis (one input or output). */
