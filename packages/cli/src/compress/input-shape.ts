@@ -6,7 +6,7 @@
  * keeps its free dimensions; `--input-shape` sizes the inputs it is calibrated and measured on.
  */
 import { DcError } from '@dc/core';
-import { formatDeclaredShape, type DeclaredShape, type LoadModelOptions } from '@dc/core/tfjs';
+import { checkPinnedShape, formatDeclaredShape, type DeclaredShape, type LoadModelOptions } from '@dc/core/tfjs';
 import { readInputArray } from '../data/arrays.js';
 import { columnChoice, isCsv, type ColumnChoice } from '../data/csv.js';
 import type { ImageInputSpec } from '../no-retrain/image-inputs.js';
@@ -45,14 +45,9 @@ export function inputShapeOption(o: InputShapeFlags, samples: string | undefined
  */
 export function withFreeDimensions(spec: ImageInputSpec, inputShape: readonly number[] | undefined): ImageInputSpec {
   if (!inputShape) return spec;
-  const own = spec.shape.slice(1);
-  if (inputShape.length !== own.length || inputShape.some((d, i) => own[i] > 0 && own[i] !== d)) {
-    throw new DcError('INVALID_OPTION', `--input-shape ${inputShape.join(',')} does not fit input ${spec.name} of shape [${spec.shape.join(', ')}] (-1: free)`, {
-      option: 'input-shape',
-      hint: `Give ${own.length} numbers, without the batch axis, equal to the input's where it fixes one: e.g. ${own.map((d) => (d > 0 ? d : 'n')).join(',')}.`,
-    });
-  }
-  return { ...spec, shape: [spec.shape[0], ...inputShape] };
+  // The check a LayersModel's declared shape gets, its free dimensions as null.
+  const declared = spec.shape.slice(1).map((d) => (d > 0 ? d : null));
+  return { ...spec, shape: [spec.shape[0], ...checkPinnedShape(declared, inputShape, `--input-shape for input "${spec.name}"`)] };
 }
 
 /** Without data (`dc compress` of a GraphModel without --calibration), `--input-shape` sizes nothing: refused. */

@@ -7,7 +7,7 @@
 export { fromLayersModel } from './convert-from.js';
 export { toLayersModel, type ToLayersModelOptions } from './convert-to.js';
 export { loadModel, type LoadModelOptions, type LoadedModel } from './load-model.js';
-export { formatDeclaredShape, type DeclaredShape } from './input-shape.js';
+export { checkPinnedShape, formatDeclaredShape, type DeclaredShape } from './input-shape.js';
 export { fileHandler, readModelArtifacts } from './file-handler.js';
 export { isGraphModelJson, type ModelJsonFormat } from './model-json.js';
 export { dcmHandler, type DcmHandlerOptions } from './dcm-handler.js';
