@@ -4,8 +4,7 @@
  * both against tfjs's own predictions of the original. The layers tfjs 4.22 computes otherwise than
  * Keras, or that the IR cannot hold, are refused by name.
  */
-import type { CompressedModel, CompressedTensor } from '@dc/core';
-import { listParams } from '@dc/core';
+import { uncompressedModel } from '@dc/core/testing';
 import { fromLayersModel, toLayersModel } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,12 +21,6 @@ type Sym = tf.SymbolicTensor;
 const ap = (layer: tf.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
 const seq = (...layers: tf.layers.Layer[]) => () => tf.sequential({ layers });
 const flat = () => tf.layers.flatten({});
-
-/** The model as the file holds it, every parameter dense float32 (no compression: only the ops are under test). */
-function uncompressed(ir: ReturnType<typeof fromLayersModel>): CompressedModel {
-  const tensors = new Map<string, CompressedTensor>(listParams(ir).map((r) => [r.key, { layout: 'dense', shape: [...r.tensor.shape], values: r.tensor.values }]));
-  return { ...ir, layers: ir.layers.map(({ params: _params, ...layer }) => layer), tensors, stages: [] };
-}
 
 const ACTIVATIONS = ['elu', 'hardSigmoid', 'linear', 'relu', 'relu6', 'selu', 'sigmoid', 'softmax', 'softplus', 'softsign', 'tanh', 'swish', 'mish', 'gelu', 'gelu_new'] as const;
 
@@ -104,7 +97,7 @@ describe('the layers users build: the IR back in tfjs and the cpu runtime predic
       const ir = fromLayersModel(original);
       const rebuilt = toLayersModel(ir, tf);
       expect(maxRelativeError((await (rebuilt.predict(x) as tf.Tensor).data()) as Float32Array, want, batch)).toBeLessThanOrEqual(1e-5);
-      const session = await createSession(await loadCompressedModel(uncompressed(ir)), { backend: createCpuBackend() });
+      const session = await createSession(await loadCompressedModel(uncompressedModel(ir)), { backend: createCpuBackend() });
       try {
         expect(maxRelativeError(await session.predict((await x.data()) as Float32Array, batch), want, batch)).toBeLessThanOrEqual(1e-5);
       } finally {

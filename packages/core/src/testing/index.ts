@@ -6,6 +6,7 @@ export { readParamCache, writeParamCache } from './param-cache.js';
 export { lenet300100 } from './lenet.js';
 export { miniFaceNet } from './face-net.js';
 export { miniEfficientNet } from './efficient-net.js';
+export { uncompressedModel } from './uncompressed.js';
 export { thrownErrorCode, thrownError, rejectedError } from './error-code.js';
 export { constantCoder } from './constant-coder.js';
 export { splitContainer, joinContainer, serialiseHeader, resealSections, forgeDeflatedHeader, type SplitContainer, type JoinContainerOptions } from './forge-container.js';

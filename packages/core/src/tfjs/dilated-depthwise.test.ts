@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import type { CompressedModel, CompressedTensor } from '../compressed.js';
-import { listParams } from '../ir/params.js';
 import { thrownError } from '../testing/error-code.js';
+import { uncompressedModel } from '../testing/uncompressed.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
 import { dcmHandler } from './dcm-handler.js';
@@ -70,9 +69,7 @@ describe('a dilated depthwise node in tfjs (toLayersModel)', () => {
     await tf.setBackend('cpu');
     const original = atrous('same', 2, [2, 2]);
     const ir = fromLayersModel(original);
-    const tensors = new Map<string, CompressedTensor>(listParams(ir).map((r) => [r.key, { layout: 'dense', shape: [...r.tensor.shape], values: r.tensor.values }]));
-    const file: CompressedModel = { ...ir, layers: ir.layers.map(({ params: _params, ...layer }) => layer), tensors, stages: [] };
-    const reloaded = await tf.loadLayersModel(dcmHandler(file, { tf }));
+    const reloaded = await tf.loadLayersModel(dcmHandler(uncompressedModel(ir), { tf }));
     expect(reloaded.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'SeparableConv2D', 'Conv2D']);
     const x = tf.randomNormal([2, 9, 8, 3], 0, 1, 'float32', 8);
     const [want, got] = [original.predict(x) as tf.Tensor, reloaded.predict(x) as tf.Tensor];
