@@ -31,13 +31,15 @@ const STEPS = 6;
  * GlobalAveragePooling1D → Dense(2, softmax).
  */
 function attentionClassifier(): tf.LayersModel {
+  // Seeded initial weights: with tfjs's unseeded defaults the trained accuracy varied run to run.
+  const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
   const ids = tf.input({ shape: [STEPS], name: 'tokens' });
-  const embedded = apply(tf.layers.embedding({ inputDim: 50, outputDim: 8, name: 'embed' }), ids);
-  const [q, k, v] = ['q', 'k', 'v'].map((name) => apply(tf.layers.dense({ units: 8, name }), embedded));
+  const embedded = apply(tf.layers.embedding({ inputDim: 50, outputDim: 8, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }), name: 'embed' }), ids);
+  const [q, k, v] = ['q', 'k', 'v'].map((name, i) => apply(tf.layers.dense({ units: 8, kernelInitializer: seeded(2 + i), name }), embedded));
   const scores = apply(tf.layers.dot({ axes: 2, name: 'scores' }), [q, k]);
   const context = apply(tf.layers.dot({ axes: [2, 1], name: 'context' }), [apply(tf.layers.softmax({ axis: -1, name: 'attention' }), scores), v]);
   const norm = apply(tf.layers.layerNormalization({ name: 'norm' }), apply(tf.layers.add({ name: 'residual' }), [embedded, context]));
-  const out = apply(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }), apply(tf.layers.globalAveragePooling1d({ name: 'pool' }), norm));
+  const out = apply(tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: seeded(5), name: 'head' }), apply(tf.layers.globalAveragePooling1d({ name: 'pool' }), norm));
   return tf.model({ inputs: ids, outputs: out, name: 'attention-classifier' });
 }
 
@@ -71,7 +73,7 @@ describe('a self-attention text classifier (Dense, Dot, Softmax, LayerNormalizat
       const trainer = createTfjsTrainer({ tf: selected.tf, train: data(train), validation: data(held), loss: 'sparseCategoricalCrossentropy', batchSize: 32, seed: 1 });
       const { model: trained } = await trainer.fineTune(ir, { epochs: 12, learningRate: 0.01 });
       const baseline = (await trainer.evaluate(trained)).accuracy;
-      // Measured: 1.0 trained; 0.95 after pruning and after clustering.
+      // Measured: 1.0 trained; 0.955 after pruning and after clustering.
       expect(baseline).toBeGreaterThanOrEqual(0.95);
 
       const stages = [pruneLowMagnitude({ sparsity: 0.5, retrain: { epochs: 2, learningRate: 2e-3 } }), clusterWeights({ bits: 5 }), huffmanEncode()] as Stage[];
