@@ -1,6 +1,11 @@
 /** A JSON value: what stage options and metrics must be, so they can go into the file and reports. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
 
+/** A JSON object: not an array, not null. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** True when `value` survives `JSON.stringify` unchanged in meaning (plain data, no cycles). */
 export function isJsonSerialisable(value: unknown, seen: Set<object> = new Set()): boolean {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return true;

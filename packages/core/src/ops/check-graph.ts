@@ -6,6 +6,7 @@
 import type { LayerTopology } from '../compressed.js';
 import type { LayerConfig, ParamName } from '../ir/model.js';
 import { DEFAULT_INPUT_NAME } from '../ir/graph.js';
+import { isObject } from '../json.js';
 import { ConfigReader, fail, MAX_EXTENT, show, type ValidationCode } from './config-reader.js';
 import { sizeOfShape, type Shape } from './op-spec.js';
 import { requiredOpset } from './opset.js';
@@ -49,10 +50,6 @@ export interface TopologyInput {
   readonly inputShape: unknown;
   readonly inputName?: unknown;
   readonly layers: unknown;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function readShape(v: unknown, where: string, code: ValidationCode): Shape {

@@ -16,6 +16,7 @@
  * nothing.
  */
 import { DcError } from '../errors/dc-error.js';
+import { isObject } from '../json.js';
 
 /**
  * Every key of an options interface, each mapped to `true`. Declaring the known keys with this type
@@ -78,10 +79,6 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function rangeText(r: NumberRange): string {
   const parts = [
     r.min !== undefined ? `≥ ${r.min}` : '',
@@ -118,7 +115,7 @@ export function optionChecks(stage: string, hints: OptionHints = {}): OptionChec
     that,
     object(value, option, keys) {
       const top = option === 'options';
-      that(isPlainObject(value), option, `must be an object, got ${describeValue(value)}`);
+      that(isObject(value), option, `must be an object, got ${describeValue(value)}`);
       const known = Object.keys(keys);
       for (const [key, v] of Object.entries(value)) {
         if (v !== undefined && !known.includes(key)) that(false, top ? key : `${option}.${key}`, `unknown option (known: ${known.join(', ')})`);
@@ -146,7 +143,7 @@ export function optionChecks(stage: string, hints: OptionHints = {}): OptionChec
       that(new Set(value).size === value.length, option, 'names must not repeat');
     },
     record(value, option, entry, allowEmpty = false) {
-      that(isPlainObject(value), option, `must be an object of name → value, got ${describeValue(value)}`);
+      that(isObject(value), option, `must be an object of name → value, got ${describeValue(value)}`);
       const entries = Object.entries(value);
       that(allowEmpty || entries.length > 0, option, 'must name at least one layer');
       for (const [name, v] of entries) entry(v, `${option}.${name}`);

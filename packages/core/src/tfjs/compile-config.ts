@@ -3,6 +3,7 @@
  * (`'categoricalCrossentropy'`) or Keras writes them into model.json (`'categorical_crossentropy'`,
  * or `{ class_name: 'SparseCategoricalCrossentropy', config: { from_logits: true } }`).
  */
+import { isObject } from '../json.js';
 
 /** The losses the trainer computes (tfjs's names). */
 export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
@@ -59,10 +60,6 @@ export function lossName(name: string): LossName | undefined {
 /** A metric name in any spelling (`acc`, `sparse_categorical_accuracy`, ...), or undefined. */
 export function metricName(name: string): MetricName | undefined {
   return METRIC_ALIASES[squash(name)];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A Keras metric entry: a string, `{ class_name, config: { name, fn } }`, or lists of those. */

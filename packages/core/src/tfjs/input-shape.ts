@@ -7,7 +7,8 @@
  * fixed shapes from tfjs's own shape inference.
  */
 import { DcError } from '../errors/dc-error.js';
-import { isObject, layersOf, modelConfigOf, NESTED_MODELS, type LayersModelJson } from './model-json.js';
+import { isObject } from '../json.js';
+import { layersOf, modelConfigOf, NESTED_MODELS, type LayersModelJson } from './model-json.js';
 
 /** An input shape without the batch axis, as model.json declares it: `null` for an unknown dimension. */
 export type DeclaredShape = readonly (number | null)[];

@@ -6,6 +6,7 @@
  * `tensorflowjs_converter`'s Keras output (`modelTopology: { model_config, training_config }`).
  */
 import { DcError } from '../errors/dc-error.js';
+import { isObject } from '../json.js';
 import { SUPPORTED_CLASSES } from './layer-configs.js';
 
 /** One group of `weightsManifest`: shard files (relative to model.json) and the weights they hold, in order. */
@@ -32,11 +33,6 @@ export interface LayersModelJson {
 /** The classes of a model used as a layer. */
 export const NESTED_MODELS: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
 const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_CLASSES);
-
-/** A JSON object (not an array, not null). */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function bad(source: string, why: string): never {
   throw new DcError('BAD_MODEL_JSON', `${source}: ${why}`);
