@@ -68,6 +68,7 @@ const CASES: Record<string, () => tf.LayersModel> = {
   'SELU, AlphaDropout, GaussianNoise, GaussianDropout': seq(tf.layers.dense({ units: 4, inputShape: [3], activation: 'selu' }), tf.layers.alphaDropout({ rate: 0.1 }), tf.layers.gaussianNoise({ stddev: 0.1 }), tf.layers.gaussianDropout({ rate: 0.1 }), tf.layers.dense({ units: 2 })),
   'Rescaling to [-1, 1]': seq(tf.layers.rescaling({ scale: 1 / 127.5, offset: -1, inputShape: [4, 4, 1] }), tf.layers.conv2d({ filters: 2, kernelSize: 2 }), flat()),
   'RepeatVector, LSTM every step': seq(tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.repeatVector({ n: 4 }), tf.layers.lstm({ units: 2, returnSequences: true }), flat()),
+  'ThresholdedReLU theta 0.2 after Dense': seq(tf.layers.dense({ units: 6, inputShape: [4] }), tf.layers.thresholdedReLU({ theta: 0.2 }), tf.layers.dense({ units: 3 })),
   'PReLU per channel': seq(tf.layers.conv2d({ filters: 3, kernelSize: 2, inputShape: [4, 4, 2] }), tf.layers.prelu({ sharedAxes: [1, 2], alphaInitializer: tf.initializers.constant({ value: 0.2 }) }), flat()),
   'squeeze-and-excitation: [6, 6, 8] × [1, 1, 8]': () => {
     const i = tf.input({ shape: [6, 6, 8] });
@@ -82,7 +83,6 @@ const CASES: Record<string, () => tf.LayersModel> = {
 
 const REFUSED: Record<string, [() => tf.LayersModel, string, RegExp]> = {
   'DepthwiseConv2D with dilation (tfjs runs it undilated)': [seq(tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, inputShape: [7, 7, 3] })), 'UNSUPPORTED_LAYER', /dilationRate \[2, 2\] is not supported/],
-  'ThresholdedReLU': [seq(tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.thresholdedReLU({ theta: 0.2 })), 'UNSUPPORTED_LAYER', /ThresholdedReLU\): this layer class is not supported/],
   'Dropout with noiseShape': [seq(tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dropout({ rate: 0.5, noiseShape: [1, 4] })), 'UNSUPPORTED_LAYER', /noiseShape is not supported/],
 };
 

@@ -17,7 +17,7 @@ export interface Tensor {
 
 /**
  * Activation functions, by their tfjs names. As a layer option (`dense`, `conv2d`, ...) any but
- * `leakyRelu`; an `activation` node may also use `leakyRelu` and carry parameters.
+ * `leakyRelu` and `thresholdedRelu`; an `activation` node may also use those two and carry parameters.
  */
 export type Activation =
   | 'linear'
@@ -35,7 +35,8 @@ export type Activation =
   | 'gelu'
   | 'gelu_new'
   | 'softmax'
-  | 'leakyRelu';
+  | 'leakyRelu'
+  | 'thresholdedRelu';
 
 /** Padding of convolutions and pooling, as in tfjs (`same` puts the odd pixel after). */
 export type Padding = 'same' | 'valid';
@@ -242,7 +243,8 @@ export interface PermuteConfig {
 /**
  * A standalone activation. `alpha`: slope of `leakyRelu` (default 0.3); `maxValue`: upper clip of
  * `relu`; `axis`: softmax axis counted with the batch axis as 0 (negative counts from the end;
- * default -1).
+ * default -1); `theta`: the threshold of `thresholdedRelu` (default 1; op set 3), which passes
+ * `x` where `x > theta` and gives 0 elsewhere (tfjs's `ThresholdedReLU`).
  */
 export interface ActivationConfig {
   readonly kind: 'activation';
@@ -250,6 +252,7 @@ export interface ActivationConfig {
   readonly alpha?: number;
   readonly maxValue?: number;
   readonly axis?: number;
+  readonly theta?: number;
 }
 
 /**

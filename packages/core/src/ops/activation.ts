@@ -8,8 +8,8 @@ export const LAYER_ACTIVATIONS: readonly Activation[] = [
   'linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hardSigmoid', 'tanh', 'softplus', 'softsign', 'swish', 'mish', 'gelu', 'gelu_new', 'softmax',
 ];
 
-/** Every activation an `activation` node accepts: the layer ones and `leakyRelu`. */
-export const NODE_ACTIVATIONS: readonly Activation[] = [...LAYER_ACTIVATIONS, 'leakyRelu'];
+/** Every activation an `activation` node accepts: the layer ones, `leakyRelu` and `thresholdedRelu` (op set 3). */
+export const NODE_ACTIVATIONS: readonly Activation[] = [...LAYER_ACTIVATIONS, 'leakyRelu', 'thresholdedRelu'];
 
 /** Activations of format v1 (op set 1). */
 export const V1_ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'softmax', 'sigmoid', 'tanh'];
@@ -28,13 +28,15 @@ export interface ActivationParams {
   readonly maxValue: number;
   /** `softmax` axis, counted with batch as 0, negative from the end (default -1). */
   readonly axis: number;
+  /** `thresholdedRelu` threshold (default 1, as tfjs's). */
+  readonly theta: number;
 }
 
 /** The activation of a layer option or an `activation` node, with every default applied. */
 export function activationParams(c: Activation | ActivationConfig): ActivationParams {
   const node = typeof c === 'string' ? { kind: 'activation' as const, activation: c } : c;
   const alpha = node.alpha ?? (node.activation === 'leakyRelu' ? 0.3 : 1);
-  return { activation: node.activation, alpha, maxValue: node.maxValue ?? Infinity, axis: node.axis ?? -1 };
+  return { activation: node.activation, alpha, maxValue: node.maxValue ?? Infinity, axis: node.axis ?? -1, theta: node.theta ?? 1 };
 }
 
 /** `activation`: the function applied element-wise (softmax: along `axis`). */
@@ -48,6 +50,7 @@ export const activationOp = defineOp<'activation'>({
     if (activation === 'leakyRelu' && r.has('alpha')) config.alpha = r.num('alpha', -1e6, 1e6);
     if (activation === 'relu' && r.has('maxValue')) config.maxValue = r.num('maxValue', 0, 3.4e38);
     if (activation === 'softmax' && r.has('axis')) config.axis = r.int('axis', -16, 16);
+    if (activation === 'thresholdedRelu' && r.has('theta')) config.theta = r.num('theta', -3.4e38, 3.4e38);
     return config;
   },
   outputShape(c, [input], site) {

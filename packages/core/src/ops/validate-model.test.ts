@@ -109,6 +109,14 @@ describe('the op table through validateModel', () => {
     expect(thrownErrorCode(() => validateModel(masking(0.5)))).toBe('INVALID_MODEL');
   });
 
+  it('reads a thresholdedRelu activation with its theta (op set 3); theta on another activation, or not finite, is refused', () => {
+    const act = (config: Record<string, unknown>) => withRandomParams({ name: 't', inputShape: [4], layers: [{ name: 'a', config: { kind: 'activation', ...config } as LayerConfig }] }, 1);
+    expect(validateModel(act({ activation: 'thresholdedRelu', theta: -0.5 })).outputShape).toEqual([4]);
+    expect([requiredOpset(act({ activation: 'thresholdedRelu' })), requiredOpset(act({ activation: 'leakyRelu', alpha: 0.2 }))]).toEqual([3, 2]);
+    expect(thrownErrorCode(() => validateModel(act({ activation: 'relu', theta: 0.5 })))).toBe('INVALID_MODEL');
+    expect(thrownErrorCode(() => validateModel(act({ activation: 'thresholdedRelu', theta: Infinity })))).toBe('INVALID_MODEL');
+  });
+
   it('checks dot nodes as strictly as tfjs builds them: two inputs of rank 1 or 2, axes in range, equal summed extents, no parameters; op set 3', () => {
     const dot = (config: Record<string, unknown>, inputShape: number[] = [3, 4], inputs = ['x', 'y'], params: Layer['params'] = {}): Model => ({
       name: 'dots',

@@ -174,6 +174,7 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
       return tfjs.layers.permute({ name, dims: [...c.dims] });
     case 'activation':
       if (c.activation === 'leakyRelu') return tfjs.layers.leakyReLU({ name, ...(c.alpha === undefined ? {} : { alpha: c.alpha }) });
+      if (c.activation === 'thresholdedRelu') return tfjs.layers.thresholdedReLU({ name, ...(c.theta === undefined ? {} : { theta: c.theta }) });
       if (c.activation === 'relu' && c.maxValue !== undefined) return tfjs.layers.reLU({ name, maxValue: c.maxValue });
       if (c.activation === 'softmax' && c.axis !== undefined) return tfjs.layers.softmax({ name, axis: c.axis });
       return tfjs.layers.activation({ name, activation: c.activation as never });

@@ -16,7 +16,7 @@ type Config = Record<string, unknown>;
 export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
-  'Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
+  'Activation', 'ReLU', 'LeakyReLU', 'ThresholdedReLU', 'PReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
   'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'InputLayer',
   ...ONE_D_CLASSES,
   'TimeDistributed',
@@ -199,6 +199,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [c.maxValue == null ? { kind: 'activation', activation: 'relu' } : { kind: 'activation', activation: 'relu', maxValue: c.maxValue as number }];
     case 'LeakyReLU':
       return [{ kind: 'activation', activation: 'leakyRelu', alpha: (c.alpha ?? 0.3) as number }];
+    case 'ThresholdedReLU':
+      return [{ kind: 'activation', activation: 'thresholdedRelu', theta: (c.theta ?? 1) as number }];
     case 'PReLU': {
       // alphaInitializer, alphaRegularizer and alphaConstraint only shape training; the learned alpha comes with the weights.
       const shared = c.sharedAxes == null ? [] : Array.isArray(c.sharedAxes) ? (c.sharedAxes as unknown[]) : [c.sharedAxes];

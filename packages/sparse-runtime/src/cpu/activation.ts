@@ -42,6 +42,8 @@ export function elementwise(p: ActivationParams): ((x: number) => number) | null
     case 'relu': return p.maxValue === Infinity ? (x) => (x < 0 ? 0 : x) : (x) => Math.min(x < 0 ? 0 : x, p.maxValue);
     case 'relu6': return (x) => Math.min(x < 0 ? 0 : x, 6);
     case 'leakyRelu': return (x) => (x < 0 ? p.alpha * x : x);
+    // tfjs's x · (x > theta): -0 for a negative x, NaN for -Infinity, as tfjs gives.
+    case 'thresholdedRelu': return (x) => (x > p.theta ? x : x * 0);
     case 'elu': return (x) => (x >= 0 ? x : Math.exp(x) - 1);
     case 'selu': return (x) => (x >= 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * (Math.exp(x) - 1));
     case 'sigmoid': return sigmoid;

@@ -32,7 +32,7 @@ describe('activation fusion', () => {
     const cm = model((g) => g.add('gap', head, [g.add('act', act('swish'), [g.add('bn', bn, [g.add('conv', conv(), ['input'])])])]));
     const plan = planModel(cm);
     expect(plan.steps.map((s) => s.nodes.join('+'))).toEqual(['conv_0+bn_1+act_2', 'gap_3']);
-    expect(plan.steps[0].activation).toEqual({ activation: 'swish', alpha: 1, maxValue: Infinity, axis: -1 });
+    expect(plan.steps[0].activation).toEqual({ activation: 'swish', alpha: 1, maxValue: Infinity, axis: -1, theta: 1 });
     expect(nodesOf(cm, { fuseActivations: false })).toEqual(['conv_0+bn_1', 'act_2', 'gap_3']);
     // A batch norm left as its own step has no activation to take one: the activation stays.
     expect(nodesOf(cm, { foldBatchNorm: false })).toEqual(['conv_0', 'bn_1', 'act_2', 'gap_3']);

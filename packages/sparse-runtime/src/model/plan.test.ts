@@ -13,7 +13,7 @@ describe('planModel', () => {
     expect(plan.isChain).toBe(false);
     expect(plan.steps[0].params.bias).toBeInstanceOf(Float32Array);
     expect(plan.steps[5].window).toMatchObject({ input: [10, 10, 4], output: [5, 5, 8], pads: { top: 0, bottom: 1, left: 0, right: 1 } });
-    expect(plan.steps[1].activation).toEqual({ activation: 'relu6', alpha: 1, maxValue: Infinity, axis: -1 });
+    expect(plan.steps[1].activation).toEqual({ activation: 'relu6', alpha: 1, maxValue: Infinity, axis: -1, theta: 1 });
     expect(plan.outputShape).toEqual([5]);
   });
 
@@ -21,7 +21,7 @@ describe('planModel', () => {
     const plan = planModel(cm);
     expect(plan.steps.map((s) => s.nodes.join('+'))).toEqual(['stem+bn+relu6', 'dw', 'pw', 'sum', 'down', 'proj', 'cat', 'gap', 'head']);
     expect(plan.steps.map((s) => s.inputs)).toEqual([[0], [1], [2], [1, 3], [4], [4], [5, 6], [7], [8]]);
-    expect(plan.steps[0].activation).toEqual({ activation: 'relu6', alpha: 1, maxValue: Infinity, axis: -1 });
+    expect(plan.steps[0].activation).toEqual({ activation: 'relu6', alpha: 1, maxValue: Infinity, axis: -1, theta: 1 });
   });
 
   it('schedules buffers: releases after the last reader, in-place element-wise steps, peak bytes per sample', () => {

@@ -1,9 +1,9 @@
 /**
  * Small compressed graphs that together run every op kind and every activation of core's table
  * (as an `activation` node and as a layer option), for the conformance suite: softmax along each
- * axis, relu with a maximum, leakyRelu's slope, dilation 2, depthwise multiplier 2, strides 1 and 2,
- * SAME/VALID, odd sizes, every merge (some of three inputs or the same input twice), concatenation
- * on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
+ * axis, relu with a maximum, leakyRelu's slope, thresholdedRelu's threshold, dilation 2, depthwise
+ * multiplier 2, strides 1 and 2, SAME/VALID, odd sizes, every merge (some of three inputs or the
+ * same input twice), concatenation on each axis, permute, reshape, padding, cropping, global pooling, folded and unfolded batch norms,
  * dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
  * factors, layer normalisation, PReLU (slopes shared along none, some or all of the
  * non-channel axes; in place), embedding tables in every layout (ids read from the input and
@@ -38,6 +38,7 @@ function activations(): CompressedModel {
     ...NODE_ACTIVATIONS.map((activation): LayerConfig => ({ kind: 'activation', activation })),
     { kind: 'activation', activation: 'relu', maxValue: 0.25 },
     { kind: 'activation', activation: 'leakyRelu', alpha: -0.7 },
+    { kind: 'activation', activation: 'thresholdedRelu', theta: -0.2 },
     ...[1, 2, -2, 3].map((axis): LayerConfig => ({ kind: 'activation', activation: 'softmax', axis })),
   ];
   const outs = configs.map((c) => g.add('act', c, [pre]));

@@ -39,7 +39,7 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   flatten: ['Flatten', 'Reshape'],
   reshape: ['Reshape'],
   permute: ['Permute'],
-  activation: ['Activation', 'ReLU', 'LeakyReLU', 'Softmax'],
+  activation: ['Activation', 'ReLU', 'LeakyReLU', 'ThresholdedReLU', 'Softmax'],
   rescale: ['Rescaling'],
   upSampling2d: ['UpSampling2D'],
   dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Masking'],

@@ -1,7 +1,7 @@
 /**
  * Activations in WGSL, with tfjs's formulas (docs/format.md §7): `act(v)` for one value, `act4`
- * for a vec4 of samples. Parameters (leakyRelu's alpha, relu's maxValue) are baked into the source
- * as literals, so every distinct value is its own program. The formulas avoid overflow and
+ * for a vec4 of samples. Parameters (leakyRelu's alpha, relu's maxValue, thresholdedRelu's theta)
+ * are baked into the source as literals, so every distinct value is its own program. The formulas avoid overflow and
  * cancellation where f32 would lose what tfjs's float64 kernels keep: sigmoid never takes exp of a
  * large positive value, elu/selu use an accurate e^x − 1, softplus an accurate ln(1 + e^x) with
  * tfjs's thresholds, and erf is the Abramowitz–Stegun 7.1.26 polynomial tfjs-core itself uses.
@@ -66,6 +66,8 @@ function body(p: ActivationParams): { expr: string; uses: string[] } {
       return { expr: 'min(max(v, 0.0), 6.0)', uses: [] };
     case 'leakyRelu':
       return { expr: `select(v, ${wgslFloat(p.alpha)} * v, v < 0.0)`, uses: [] };
+    case 'thresholdedRelu':
+      return { expr: `select(v * 0.0, v, v > ${wgslFloat(p.theta)})`, uses: [] };
     case 'elu':
       return { expr: 'select(expm1_(v), v, v >= 0.0)', uses: ['expm1_'] };
     case 'selu':

@@ -18,6 +18,7 @@ export const ACTIVATION_BLOCKS: readonly LayerConfig[] = [
   ...NODE_ACTIVATIONS.map((activation): LayerConfig => ({ kind: 'activation', activation })),
   { kind: 'activation', activation: 'relu', maxValue: 2.5 },
   { kind: 'activation', activation: 'leakyRelu', alpha: 0.1 },
+  { kind: 'activation', activation: 'thresholdedRelu', theta: 0.5 },
 ];
 
 /** Width of each activation's block. */
