@@ -69,6 +69,7 @@ const CASES: Record<string, () => tf.LayersModel> = {
   'Rescaling to [-1, 1]': seq(tf.layers.rescaling({ scale: 1 / 127.5, offset: -1, inputShape: [4, 4, 1] }), tf.layers.conv2d({ filters: 2, kernelSize: 2 }), flat()),
   'RepeatVector, LSTM every step': seq(tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.repeatVector({ n: 4 }), tf.layers.lstm({ units: 2, returnSequences: true }), flat()),
   'ThresholdedReLU theta 0.2 after Dense': seq(tf.layers.dense({ units: 6, inputShape: [4] }), tf.layers.thresholdedReLU({ theta: 0.2 }), tf.layers.dense({ units: 3 })),
+  'Dropout sharing its mask along the steps (noiseShape [null, 1, null])': seq(tf.layers.dense({ units: 4, inputShape: [5, 3] }), tf.layers.dropout({ rate: 0.3, noiseShape: [null, 1, null] as unknown as number[] }), tf.layers.dense({ units: 2 })),
   'PReLU per channel': seq(tf.layers.conv2d({ filters: 3, kernelSize: 2, inputShape: [4, 4, 2] }), tf.layers.prelu({ sharedAxes: [1, 2], alphaInitializer: tf.initializers.constant({ value: 0.2 }) }), flat()),
   'squeeze-and-excitation: [6, 6, 8] × [1, 1, 8]': () => {
     const i = tf.input({ shape: [6, 6, 8] });
@@ -83,7 +84,7 @@ const CASES: Record<string, () => tf.LayersModel> = {
 
 const REFUSED: Record<string, [() => tf.LayersModel, string, RegExp]> = {
   'DepthwiseConv2D with dilation (tfjs runs it undilated)': [seq(tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, inputShape: [7, 7, 3] })), 'UNSUPPORTED_LAYER', /dilationRate \[2, 2\] is not supported/],
-  'Dropout with noiseShape': [seq(tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dropout({ rate: 0.5, noiseShape: [1, 4] })), 'UNSUPPORTED_LAYER', /noiseShape is not supported/],
+  'Dropout with a noiseShape of another rank (tfjs broadcasts it against the last axes)': [seq(tf.layers.dense({ units: 4, inputShape: [3, 2] }), tf.layers.dropout({ rate: 0.5, noiseShape: [1, 4] })), 'UNSUPPORTED_LAYER', /noiseShape \[1,4\] has 2 entries for an input of rank 3/],
 };
 
 describe('the layers users build: the IR back in tfjs and the cpu runtime predict as tfjs does', () => {

@@ -267,6 +267,12 @@ export interface DropoutConfig {
   readonly rate: number;
   /** Which training-time noise it was; default `dropout`. */
   readonly variant?: 'dropout' | 'spatialDropout1d' | 'gaussianNoise' | 'gaussianDropout' | 'alphaDropout' | 'masking';
+  /**
+   * `dropout` only (op set 3): the axes, counted with the batch as 0, along which one mask is shared
+   * while training (tfjs's `noiseShape` entries of 1: `[1, 2]` drops whole channels of an image).
+   * Strictly increasing; absent: every element drawn on its own. Nothing changes at inference.
+   */
+  readonly sharedAxes?: readonly number[];
 }
 
 /**

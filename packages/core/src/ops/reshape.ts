@@ -59,8 +59,17 @@ export const dropoutOp = defineOp<'dropout'>({
     const variant = r.has('variant') ? r.oneOf('variant', VARIANTS) : undefined;
     if (variant !== 'gaussianNoise' && rate >= 1) r.fail('must be below 1', 'rate');
     if (variant === 'masking' && rate !== 0) r.fail('must be 0 for masking', 'rate');
-    return variant === undefined ? { kind: 'dropout', rate } : { kind: 'dropout', rate, variant };
+    const config = variant === undefined ? { kind: 'dropout' as const, rate } : { kind: 'dropout' as const, rate, variant };
+    if (!r.has('sharedAxes')) return config;
+    if ((variant ?? 'dropout') !== 'dropout') r.fail('is for the dropout variant only', 'sharedAxes');
+    const sharedAxes = r.ints('sharedAxes', 0, 8, 9);
+    if (sharedAxes.some((a, i) => i > 0 && a <= sharedAxes[i - 1])) r.fail('must be strictly increasing', 'sharedAxes');
+    return { ...config, sharedAxes };
   },
-  outputShape: (_c, [input]) => input,
+  outputShape(c, [input], site) {
+    const outside = (c.sharedAxes ?? []).filter((a) => a > input.length);
+    if (outside.length > 0) fail(site.code, site.where, `sharedAxes [${outside.join(', ')}] are not axes of a rank-${input.length + 1} input`);
+    return input;
+  },
   params: () => ({}),
 });

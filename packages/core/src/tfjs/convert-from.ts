@@ -170,11 +170,12 @@ function ancestorsInOrder(model: tf.LayersModel): TfLayer[] {
  * The layer's config; tfjs 4.22's `SeparableConv2D.getConfig()` omits `depthMultiplier`, so it is
  * read off the layer; a built `LayerNormalization` holds its axes counted from the front, which
  * become counted from the end (the last: -1); a `Dot` gets its input shapes (`inputShapes`, without
- * the batch axis), which its axes are resolved against.
+ * the batch axis), which its axes are resolved against, and a `Dropout` with a `noiseShape` its
+ * input's, which the noise shape must match in rank.
  */
 function configOf(layer: TfLayer): Record<string, unknown> {
   const config = layer.getConfig() as Record<string, unknown>;
-  if (layer.getClassName() === 'Dot' && layer.inboundNodes.length > 0) {
+  if ((layer.getClassName() === 'Dot' || (layer.getClassName() === 'Dropout' && config.noiseShape != null)) && layer.inboundNodes.length > 0) {
     return { ...config, inputShapes: inputShapesOf(layer) };
   }
   if (layer.getClassName() === 'LayerNormalization' && Array.isArray(config.axis) && layer.inboundNodes.length > 0) {

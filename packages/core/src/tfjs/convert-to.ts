@@ -25,7 +25,7 @@ export function toLayersModel(model: Model, tfjs: typeof tf, options: ToLayersMo
   // Saving: each dilated separable pair as one SeparableConv2D, built at its pointwise node (saved-separable.ts).
   const pairs = options.forSaving ? dilatedSeparablePairs(model) : new Map<number, number>();
   const fused = new Map([...pairs].map(([p, d]) => [d, p]));
-  const layers = model.layers.map((node, i) => (pairs.has(i) ? makeSeparableLayer(tfjs, model.layers[pairs.get(i)!], node) : fused.has(i) ? undefined : makeLayer(node, tfjs)));
+  const layers = model.layers.map((node, i) => (pairs.has(i) ? makeSeparableLayer(tfjs, model.layers[pairs.get(i)!], node) : fused.has(i) ? undefined : makeLayer(node, tfjs, graph.nodes[i].outputShape)));
   for (const [d, p] of fused) layers[d] = layers[p];
   planMasks(model, layers as tf.layers.Layer[]);
   model.layers.forEach((node, i) => {
@@ -105,7 +105,8 @@ function planMasks(model: Model, layers: tf.layers.Layer[]): void {
   });
 }
 
-function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
+/** The tfjs layer of `node`, whose output has `shape` (without the batch axis). */
+function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.layers.Layer {
   const c: LayerConfig = node.config;
   const name = node.name;
   // Weights are set right after, so initialisers only need to be cheap.
@@ -185,7 +186,11 @@ function makeLayer(node: Layer, tfjs: typeof tf): tf.layers.Layer {
         case 'gaussianDropout': return tfjs.layers.gaussianDropout({ name, rate: c.rate });
         case 'alphaDropout': return tfjs.layers.alphaDropout({ name, rate: c.rate });
         case 'masking': return tfjs.layers.masking({ name, maskValue: 0 });
-        default: return tfjs.layers.dropout({ name, rate: c.rate });
+        default: {
+          // tfjs's noiseShape, one entry per axis with the batch: 1 where the mask is shared, null where drawn.
+          const noiseShape = c.sharedAxes && [0, ...shape].map((_, axis) => (c.sharedAxes!.includes(axis) ? 1 : null));
+          return tfjs.layers.dropout({ name, rate: c.rate, ...(noiseShape ? { noiseShape: noiseShape as number[] } : {}) });
+        }
       }
     case 'rescale': return tfjs.layers.rescaling({ name, scale: c.scale, offset: c.offset });
     case 'add': return tfjs.layers.add({ name });

@@ -215,9 +215,17 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [{ kind: 'activation', activation: 'elu' }];
     case 'Softmax':
       return [{ kind: 'activation', activation: 'softmax', axis: (Array.isArray(c.axis) ? unsupported(name, cls, 'several axes') : (c.axis ?? -1)) as number }];
-    case 'Dropout':
-      if (c.noiseShape != null) unsupported(name, cls, 'noiseShape is not supported');
-      return [{ kind: 'dropout', rate: c.rate as number }];
+    case 'Dropout': {
+      if (c.noiseShape == null) return [{ kind: 'dropout', rate: c.rate as number }];
+      // An entry of 1 shares the mask along that axis (batch included); null or the axis' extent draws it per element.
+      const noise = c.noiseShape as unknown;
+      if (!Array.isArray(noise) || !noise.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 1))) unsupported(name, cls, `noiseShape ${JSON.stringify(noise)}: only positive integers and null are supported`);
+      // tfjs broadcasts a shorter noise shape against the last axes; one entry per axis says each axis' sharing.
+      const rank = (c.inputShapes as readonly (readonly unknown[])[] | undefined)?.[0]?.length;
+      if (rank !== undefined && noise.length !== rank + 1) unsupported(name, cls, `noiseShape ${JSON.stringify(noise)} has ${noise.length} entries for an input of rank ${rank + 1} (with the batch axis): give one per axis`);
+      const sharedAxes = (noise as (number | null)[]).flatMap((d, axis) => (d === 1 ? [axis] : []));
+      return [sharedAxes.length === 0 ? { kind: 'dropout', rate: c.rate as number } : { kind: 'dropout', rate: c.rate as number, sharedAxes }];
+    }
     case 'SpatialDropout1D':
       return [{ kind: 'dropout', rate: c.rate as number, variant: 'spatialDropout1d' }];
     case 'GaussianNoise':
