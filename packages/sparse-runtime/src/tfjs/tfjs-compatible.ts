@@ -3,9 +3,6 @@
  * tfjs itself falls short. Applied by the tfjs backend and the conformance reference before core's
  * `toLayersModel`; each rewrite computes the same function:
  *
- * - **Dilated depthwise convolutions**: tfjs-layers' `DepthwiseConv2D` ignores `dilationRate`
- *   (its `call` has a TODO), so the kernel is spelled out undilated, zeros between the taps
- *   (`(k − 1)·d + 1` taps per axis: the same window, so the same SAME padding).
  * - **Softmax along another axis than the last**: tfjs-core's softmax refuses it, so the node
  *   becomes permute (axis to last) → softmax → permute back.
  * - **SAME padding that pads nothing** on conv2d/depthwiseConv2d: tfjs-backend-wasm computes it
@@ -18,18 +15,6 @@
  */
 import { preluAlphaShape, sampleAxis, validateModel, windowAxis, type ActivationConfig, type Layer, type LayerConfig, type Model, type PreluConfig, type ResolvedNode } from '@dc/core';
 import { preluSlopes } from '../model/prelu-slopes.js';
-
-function undilate(layer: Layer<Extract<LayerConfig, { kind: 'depthwiseConv2d' }>>): Layer {
-  const c = layer.config;
-  const [dy, dx] = c.dilationRate!;
-  const k = layer.params.kernel!;
-  const [kh, kw, ch, m] = k.shape;
-  const [eh, ew] = [(kh - 1) * dy + 1, (kw - 1) * dx + 1];
-  const values = new Float32Array(eh * ew * ch * m);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) values.set(k.values.subarray((y * kw + x) * ch * m, (y * kw + x + 1) * ch * m), (y * dy * ew + x * dx) * ch * m);
-  const { dilationRate: _dropped, ...config } = c;
-  return { ...layer, config: { ...config, kernelSize: [eh, ew] }, params: { ...layer.params, kernel: { shape: [eh, ew, ch, m], values } } };
-}
 
 function unpaddedSame(layer: Layer, node: ResolvedNode): Layer {
   const c = layer.config as Extract<LayerConfig, { kind: 'conv2d' | 'depthwiseConv2d' }>;
@@ -77,7 +62,6 @@ export function tfjsCompatible(model: Model): Model {
   const layers = model.layers.flatMap((layer, i): Layer[] => {
     const c = layer.config;
     const node = graph.nodes[i];
-    if (c.kind === 'depthwiseConv2d' && c.dilationRate && (c.dilationRate[0] > 1 || c.dilationRate[1] > 1)) return [unpaddedSame(undilate(layer as Layer<typeof c>), node)];
     if ((c.kind === 'conv2d' || c.kind === 'depthwiseConv2d') && c.padding === 'same') return [unpaddedSame(layer, node)];
     if (c.kind === 'activation' && c.activation === 'softmax') return softmaxViaLastAxis(layer as Layer<ActivationConfig>, node, taken);
     if (c.kind === 'prelu') return [leadingSharedAxes(layer as Layer<PreluConfig>, node)];
