@@ -29,6 +29,7 @@ const chain: TopologySpec = {
     node('ln', { kind: 'layerNorm', epsilon: 0.001, center: true, scale: true }),
     node('prelu', { kind: 'prelu', sharedAxes: [1, 2] }),
     node('act', { kind: 'activation', activation: 'leakyRelu', alpha: 0.1 }),
+    node('gate', { kind: 'activation', activation: 'thresholdedRelu', theta: -0.5 }),
     node('maxpool', { kind: 'maxPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'same' }),
     node('avgpool', { kind: 'avgPool2d', poolSize: [2, 2], strides: [1, 1], padding: 'valid' }),
     node('permute', { kind: 'permute', dims: [2, 1, 3] }),
@@ -43,7 +44,7 @@ const chain: TopologySpec = {
     // Ids from activations: some outside the table (zero rows).
     node('embed', { kind: 'embedding', inputDim: 7, outputDim: 2 }),
     node('tokens', { kind: 'flatten' }),
-    node('drop', { kind: 'dropout', rate: 0.5 }),
+    node('drop', { kind: 'dropout', rate: 0.5, sharedAxes: [1] }),
     node('head', { kind: 'dense', units: 3, activation: 'softmax', useBias: true }),
   ],
 };
