@@ -1,11 +1,12 @@
 /**
  * The layers users build, one small tfjs model each: converted to the IR, back to tfjs
- * (`toLayersModel`: what retraining and the post-training planner run) and run by the cpu runtime,
- * both against tfjs's own predictions of the original. The layers tfjs 4.22 computes otherwise than
+ * (`toLayersModel`: what retraining and the post-training planner run), run by the cpu runtime and
+ * saved as a model.json that tfjs loads again (`dcmHandler`: what `dc export` writes), each against
+ * tfjs's own predictions of the original. The layers tfjs 4.22 computes otherwise than
  * Keras, or that the IR cannot hold, are refused by name.
  */
 import { uncompressedModel } from '@dc/core/testing';
-import { fromLayersModel, toLayersModel } from '@dc/core/tfjs';
+import { dcmHandler, fromLayersModel, toLayersModel } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from './cpu/index.js';
@@ -98,13 +99,17 @@ describe('the layers users build: the IR back in tfjs and the cpu runtime predic
       const ir = fromLayersModel(original);
       const rebuilt = toLayersModel(ir, tf);
       expect(maxRelativeError((await (rebuilt.predict(x) as tf.Tensor).data()) as Float32Array, want, batch)).toBeLessThanOrEqual(1e-5);
-      const session = await createSession(await loadCompressedModel(uncompressedModel(ir)), { backend: createCpuBackend() });
+      const file = uncompressedModel(ir);
+      const session = await createSession(await loadCompressedModel(file), { backend: createCpuBackend() });
+      const saved = await tf.loadLayersModel(dcmHandler(file, { tf }));
       try {
         expect(maxRelativeError(await session.predict((await x.data()) as Float32Array, batch), want, batch)).toBeLessThanOrEqual(1e-5);
+        expect(maxRelativeError((await (saved.predict(x) as tf.Tensor).data()) as Float32Array, want, batch), 'saved and loaded again').toBeLessThanOrEqual(1e-5);
       } finally {
         session.dispose();
         original.dispose();
         rebuilt.dispose();
+        saved.dispose();
         x.dispose();
       }
     });

@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createRandom, graphTensorValues } from '@dc/core';
-import { dcmHandler, fileHandler, readModelArtifacts } from '@dc/core/tfjs';
+import { createRandom, encodeContainer, graphTensorValues } from '@dc/core';
+import { dcmHandler, fileHandler, readModelArtifacts, registerGeluNewActivation, registerSubtractLayer } from '@dc/core/tfjs';
+import { withRandomParams } from '@dc/core/testing';
 import { dcmGraphModelHandler, decodeGraphModel } from '@dc/graph-model';
 import { writeGraphModelFixture } from '@dc/graph-model/testing';
 import { huffmanDecoder } from '@dc/huffman/decode';
@@ -108,6 +109,30 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     gm.dispose();
     fromFile.dispose();
   }, 120_000);
+
+  it('says what tfjs 4.22 needs registered to load what it cannot alone (Subtract, gelu_new), and loads the model.json after that', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-export-register-'));
+    // A residual that subtracts, then a GPT-2-style gelu_new projection: [5] → [5] → [5] → [3].
+    const model = withRandomParams({ name: 'difference', inputShape: [5], layers: [
+      { name: 'proj', config: { kind: 'dense', units: 5, activation: 'linear', useBias: true } },
+      { name: 'diff', config: { kind: 'subtract' }, inputs: ['input', 'proj'] },
+      { name: 'up', config: { kind: 'dense', units: 3, activation: 'gelu_new', useBias: true } },
+    ] }, 3);
+    const file = join(dir, 'difference.dcm');
+    writeFileSync(file, encodeContainer({ model, stages: [{ name: 'test:dense', options: {} }] }).bytes);
+    const r = await dc('export', file, '-o', join(dir, 'exported'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).register).toEqual(['registerSubtractLayer', 'registerGeluNewActivation']);
+    expect((await dc('export', file, '-o', join(dir, 'again'))).stdout).toContain('tfjs 4.22 loads it after registerSubtractLayer(tf) and registerGeluNewActivation(tf) from @dc/core/tfjs');
+    registerSubtractLayer(tf);
+    registerGeluNewActivation(tf);
+    const lm = await tf.loadLayersModel(fileHandler(join(dir, 'exported', 'model.json')));
+    const x = inputs(4, 5);
+    const session = await createSession(await loadCompressedModel(file), { backend: createCpuBackend() });
+    const runtime = await session.predict(x, 4);
+    session.dispose();
+    expect(Array.from((lm.predict(tf.tensor2d(x, [4, 5])) as tf.Tensor).dataSync())).toEqual(Array.from(runtime).map((v) => expect.closeTo(v, 6)));
+  });
 
   it('refuses what is not a .dcm file with the reader\'s error, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-export-bad-'));

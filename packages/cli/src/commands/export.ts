@@ -31,6 +31,12 @@ export interface ExportResult {
   readonly zeros: number;
   /** The input scaling the file records, kept in the model.json's `userDefinedMetadata.dcm` (tfjs does not apply it). */
   readonly preprocessing: Preprocessing | null;
+  /**
+   * The `@dc/core/tfjs` functions to call with the tfjs namespace before `tf.loadLayersModel` reads
+   * the model.json, for what tfjs 4.22 cannot load alone: `registerSubtractLayer` (Keras's
+   * `Subtract`), `registerGeluNewActivation` (`gelu_new`); empty for most models.
+   */
+  readonly register: readonly string[];
 }
 
 /** Exports the `.dcm` at `path` as a tfjs model.json (+ weights.bin) at `out`: a folder, or a `.json` path. */
@@ -71,7 +77,17 @@ export async function exportFile(path: string, out: string): Promise<ExportResul
     elements,
     zeros,
     preprocessing: preprocessingOf(artifacts),
+    register: graph ? [] : registrationsOf(artifacts),
   };
+}
+
+/** What a LayersModel's model.json needs registered before tfjs 4.22 loads it (see {@link ExportResult.register}). */
+function registrationsOf(artifacts: tf.io.ModelArtifacts): string[] {
+  const topology = JSON.stringify(artifacts.modelTopology);
+  return [
+    ...(topology.includes('"class_name":"Subtract"') ? ['registerSubtractLayer'] : []),
+    ...(topology.includes('"gelu_new"') ? ['registerGeluNewActivation'] : []),
+  ];
 }
 
 /** The preprocessing record the handlers put in the artifacts (`userDefinedMetadata.dcm.preprocessing`), else null. */
@@ -86,5 +102,6 @@ export function formatExport(r: ExportResult): string {
   return [
     `${r.modelJson}: a tfjs ${kind} with ${r.weights} weights (${r.weightBytes.toLocaleString('en')} B of weights beside it), decoded from ${r.file}`,
     `${r.zeros.toLocaleString('en')} of ${r.elements.toLocaleString('en')} float32 weights are exactly zero${r.preprocessing ? `; the file's input scaling (x × [${r.preprocessing.scale.join(', ')}] + [${r.preprocessing.offset.join(', ')}]) is kept in userDefinedMetadata.dcm: tfjs does not apply it` : ''}`,
+    ...(r.register.length > 0 ? [`tfjs 4.22 loads it after ${r.register.map((f) => `${f}(tf)`).join(' and ')} from @dc/core/tfjs`] : []),
   ].join('\n');
 }

@@ -8,6 +8,7 @@ import { decodeContainer } from '../container/decode.js';
 import type { StreamDecoder } from '../container/stream-codec.js';
 import { toLayersModel } from './convert-to.js';
 import { importTfjsPackage } from './load-tfjs.js';
+import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { registerSubtractLayer } from './subtract-layer.js';
 
 /** Options of {@link dcmHandler}. */
@@ -16,7 +17,8 @@ export interface DcmHandlerOptions {
   decoders?: readonly StreamDecoder[];
   /**
    * The tfjs namespace that will load the model. Default: `@tensorflow/tfjs`. A model with a
-   * `subtract` node registers its `Subtract` layer class with this namespace's serialisation.
+   * `subtract` node registers its `Subtract` layer class with this namespace's serialisation, one
+   * with the `gelu_new` activation the name tfjs 4.22's loader looks it up by.
    */
   tf?: typeof tf;
 }
@@ -36,6 +38,7 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
       const model = toDenseModel(compressed);
       const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
       if (model.layers.some((l) => l.config.kind === 'subtract')) registerSubtractLayer(tfjs);
+      if (model.layers.some((l) => (l.config as { activation?: string }).activation === GELU_NEW)) registerGeluNewActivation(tfjs);
       const lm = toLayersModel(model, tfjs, { forSaving: true });
       try {
         if (model.preprocessing) lm.setUserDefinedMetadata({ dcm: { preprocessing: model.preprocessing } });

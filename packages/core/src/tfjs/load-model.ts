@@ -13,6 +13,7 @@ import { SUPPORTED_CLASSES } from './layer-configs.js';
 import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
+import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
 
 /** Options of {@link loadModel}. */
@@ -117,6 +118,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   const trainingConfig = trainingConfigOf(json);
   const compile = trainingConfig ? readCompileConfig(trainingConfig) : undefined;
   if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
+  if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
   let lm: tf.LayersModel;
   try {
     // Without trainingConfig: tfjs would compile the model and fail on Keras optimizers it lacks.
