@@ -6,7 +6,8 @@ import { validateModel } from '../ops/validate-model.js';
 import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
 import { makeDilatedDepthwiseLayer } from './dilated-depthwise.js';
-import { dilatedSeparablePairs, makeSeparableLayer, setSeparableWeights } from './saved-separable.js';
+import { softmaxOnLastAxis } from './softmax-axis.js';
+import { dilatedSeparablePairs, makeSeparableLayer, setSeparableWeights, undilatedForSaving } from './saved-separable.js';
 import { setLayerWeights } from './weight-names.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
@@ -18,14 +19,18 @@ type SymbolicTensor = tf.SymbolicTensor;
  * `tfjs` is the namespace to build with (so callers control which tfjs copy and backend run it);
  * `options.forSaving` builds what tfjs reloads as saved.
  */
-export function toLayersModel(model: Model, tfjs: typeof tf, options: ToLayersModelOptions = {}): tf.LayersModel {
+export function toLayersModel(given: Model, tfjs: typeof tf, options: ToLayersModelOptions = {}): tf.LayersModel {
+  // A softmax along another axis than the last as tfjs-core can run it (softmax-axis.ts).
+  const model = softmaxOnLastAxis(given);
   const graph = validateModel(model);
   const input = tfjs.input({ shape: [...model.inputShape], name: inputNameOf(model) });
   const values = new Map<string, SymbolicTensor>([[inputNameOf(model), input]]);
   // Saving: each dilated separable pair as one SeparableConv2D, built at its pointwise node (saved-separable.ts).
   const pairs = options.forSaving ? dilatedSeparablePairs(model) : new Map<number, number>();
   const fused = new Map([...pairs].map(([p, d]) => [d, p]));
-  const layers = model.layers.map((node, i) => (pairs.has(i) ? makeSeparableLayer(tfjs, model.layers[pairs.get(i)!], node) : fused.has(i) ? undefined : makeLayer(node, tfjs, graph.nodes[i].outputShape)));
+  // Saving: any other dilated depthwise node with its kernel spelled out undilated (tfjs reloads it as written).
+  const nodes = options.forSaving ? model.layers.map((node, i) => (fused.has(i) ? node : undilatedForSaving(node))) : model.layers;
+  const layers = nodes.map((node, i) => (pairs.has(i) ? makeSeparableLayer(tfjs, nodes[pairs.get(i)!], node) : fused.has(i) ? undefined : makeLayer(node, tfjs, graph.nodes[i].outputShape)));
   for (const [d, p] of fused) layers[d] = layers[p];
   planMasks(model, layers as tf.layers.Layer[]);
   model.layers.forEach((node, i) => {
@@ -40,8 +45,8 @@ export function toLayersModel(model: Model, tfjs: typeof tf, options: ToLayersMo
   const lm = tfjs.model({ inputs: input, outputs: values.get(model.layers[model.layers.length - 1].name)!, name: model.name });
   model.layers.forEach((node, i) => {
     const d = pairs.get(i);
-    if (d !== undefined) setSeparableWeights(layers[i]!, model.layers[d], node, tfjs);
-    else if (!fused.has(i)) setLayerWeights(layers[i]!, node, tfjs);
+    if (d !== undefined) setSeparableWeights(layers[i]!, nodes[d], node, tfjs);
+    else if (!fused.has(i)) setLayerWeights(layers[i]!, nodes[i], tfjs);
   });
   return lm;
 }
@@ -52,7 +57,8 @@ export interface ToLayersModelOptions {
    * Build for saving (`dcmHandler`, `dc export`) rather than training: a dilated `depthwiseConv2d`
    * node and the 1×1 `conv2d` that alone reads it become one tfjs `SeparableConv2D`, which tfjs
    * reloads dilated (the trainable layer built otherwise reloads as tfjs's undilated
-   * `DepthwiseConv2D`); tfjs cannot train that one. Default false.
+   * `DepthwiseConv2D`); tfjs cannot train that one. Any other dilated depthwise node becomes a
+   * `DepthwiseConv2D` with its kernel spelled out undilated (zeros between the taps). Default false.
    */
   readonly forSaving?: boolean;
 }

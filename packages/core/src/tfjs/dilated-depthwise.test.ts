@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { thrownError } from '../testing/error-code.js';
+import { withRandomParams } from '../testing/random-params.js';
 import { uncompressedModel } from '../testing/uncompressed.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
@@ -77,6 +78,24 @@ describe('a dilated depthwise node in tfjs (toLayersModel)', () => {
     expect(fromLayersModel(reloaded).layers.map((l) => l.name)).toEqual(ir.layers.map((l) => l.name));
     tf.dispose([x, want, got]);
     original.dispose();
+    reloaded.dispose();
+  });
+
+  it('dcmHandler saves any other dilated depthwise node (its own bias and activation) with its kernel spelled out undilated: tfjs reloads it as computed', async () => {
+    await tf.setBackend('cpu');
+    // A file's graph may hold what no SeparableConv2D gives: a dilated depthwise node with its own bias and activation.
+    const model = withRandomParams({ name: 'dilated', inputShape: [9, 8, 3], layers: [
+      { name: 'dwd', config: { kind: 'depthwiseConv2d', kernelSize: [3, 2], strides: [1, 1], padding: 'same', dilationRate: [2, 3], depthMultiplier: 2, activation: 'tanh', useBias: true } },
+      { name: 'pw', config: { kind: 'conv2d', filters: 2, kernelSize: [1, 1], strides: [1, 1], padding: 'valid', activation: 'linear', useBias: true } },
+    ] }, 5);
+    const reloaded = await tf.loadLayersModel(dcmHandler(uncompressedModel(model), { tf }));
+    expect(reloaded.getLayer('dwd').getConfig()).toMatchObject({ kernelSize: [5, 4], dilationRate: [1, 1] });
+    const x = tf.randomNormal([2, 9, 8, 3], 0, 1, 'float32', 9);
+    const built = toLayersModel(model, tf);
+    const [want, got] = [built.predict(x) as tf.Tensor, reloaded.predict(x) as tf.Tensor];
+    expect(maxDiff(await got.data(), await want.data())).toBeLessThan(1e-5);
+    tf.dispose([x, want, got]);
+    built.dispose();
     reloaded.dispose();
   });
 

@@ -39,7 +39,8 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   flatten: ['Flatten', 'Reshape'],
   reshape: ['Reshape'],
   permute: ['Permute'],
-  activation: ['Activation', 'ReLU', 'LeakyReLU', 'ThresholdedReLU', 'Softmax'],
+  // A softmax along another axis than the last is built as permute, softmax, permute back (named as the node).
+  activation: ['Activation', 'ReLU', 'LeakyReLU', 'ThresholdedReLU', 'Softmax', 'Permute'],
   rescale: ['Rescaling'],
   upSampling2d: ['UpSampling2D'],
   dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Masking'],
