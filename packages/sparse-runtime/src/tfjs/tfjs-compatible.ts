@@ -1,5 +1,5 @@
 /**
- * Exact rewrites of an IR model that let tfjs 4.22 compute what docs/format.md §7 specifies, where
+ * Exact rewrites of an IR model that let tfjs-backend-wasm 4.22 compute what docs/format.md §7 specifies, where
  * tfjs itself falls short. Applied by the tfjs backend and the conformance reference before core's
  * `toLayersModel`; each rewrite computes the same function:
  *
