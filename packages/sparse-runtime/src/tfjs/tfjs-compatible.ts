@@ -1,7 +1,7 @@
 /**
- * Exact rewrites of an IR model that let tfjs-backend-wasm 4.22 compute what docs/format.md §7 specifies, where
- * tfjs itself falls short. Applied by the tfjs backend and the conformance reference before core's
- * `toLayersModel`; each rewrite computes the same function:
+ * Exact rewrites of an IR model that let tfjs-backend-wasm 4.22 compute what docs/format.md §7
+ * specifies, where it falls short. Applied by the tfjs backend and the conformance reference before
+ * core's `toLayersModel`; each rewrite computes the same function:
  *
  * - **SAME padding that pads nothing** on conv2d/depthwiseConv2d: tfjs-backend-wasm computes it
  *   wrongly when the window arithmetic's total padding is negative (a 2×1 kernel, stride 2, on 16
