@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityReport, type OutputKind } from '@dc/allocate';
-import { DcError, readGraphModelHeader, type Preprocessing } from '@dc/core';
+import { DcError, readGraphModelHeader } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { loadCompressedModel } from '@dc/sparse-runtime';
 import { readInputBatches } from '../no-retrain/calibration.js';
@@ -58,10 +58,15 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   const t0 = performance.now();
   if (o.data === undefined) throw new DcError('INVALID_OPTION', '--reference needs --data <images dir | .npy>', { option: 'data', hint: 'Pass the inputs to compare on: a folder of photographs or a .npy array [N, ...input shape].' });
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
+  // A LayersModel file read once for what it records: its input shape, its input scaling.
+  let layersFile: ReturnType<typeof loadCompressedModel> | undefined;
+  const loadedFile = () => (layersFile ??= loadCompressedModel(file));
   // A reference whose input leaves dimensions unknown runs at the file's input shape.
-  const target = await loadTarget(tfjs, o.reference, async () => (await loadCompressedModel(file)).compressed.inputShape);
+  const target = await loadTarget(tfjs, o.reference, async () => (await loadedFile()).compressed.inputShape);
   try {
-    const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recordOf(file, target.format) : undefined);
+    // The file's input scaling unless flags give one (the file's format is its reference's: a mismatch fails when the file runs).
+    const recorded = async () => (target.format === 'layers-model' ? (await loadedFile()).compressed.preprocessing : readGraphModelHeader(new Uint8Array(await readFile(file))).preprocessing);
+    const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recorded() : undefined);
     const columns = columnChoice(o);
     // A GraphModel's free height and width: --input-shape's (a layer graph's file has its own shape).
     const input = target.format === 'graph-model' ? withFreeDimensions(target.input, o.inputShape) : target.input;
@@ -79,11 +84,6 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   } finally {
     target.dispose();
   }
-}
-
-/** The input scaling the file at `path` records (its format as its reference's: a mismatch fails when the file is run). */
-async function recordOf(path: string, format: 'layers-model' | 'graph-model'): Promise<Preprocessing | undefined> {
-  return format === 'layers-model' ? (await loadCompressedModel(path)).compressed.preprocessing : readGraphModelHeader(new Uint8Array(await readFile(path))).preprocessing;
 }
 
 /** The human-readable line of {@link runAgainstReference}. */
