@@ -8,6 +8,7 @@
 import { DcError } from '@dc/core';
 import { checkPinnedShape, formatDeclaredShape, type DeclaredShape, type LoadModelOptions } from '@dc/core/tfjs';
 import { readInputArray } from '../data/arrays.js';
+import { readNpyShape } from '../data/npy.js';
 import { columnChoice, isCsv, type ColumnChoice } from '../data/csv.js';
 import type { ImageInputSpec } from '../no-retrain/image-inputs.js';
 
@@ -32,8 +33,8 @@ export function inputShapeOption(o: InputShapeFlags, samples: string | undefined
         hint: `Pass --input-shape ${declared.map((d) => d ?? 'n').join(',')} with the n your inputs have (or a .npy / CSV ${flag}, whose rows give it).`,
       });
     }
-    const { features } = await readInputArray(samples, columnChoice(o));
-    return features.shape.slice(1);
+    // A .npy array's shape is in its header; a CSV table's columns need it parsed.
+    return isCsv(samples) ? (await readInputArray(samples, columnChoice(o))).features.shape.slice(1) : (await readNpyShape(samples)).slice(1);
   };
 }
 

@@ -1,5 +1,5 @@
 /** NumPy `.npy` arrays (what Python users already have), read with the `npyjs` library. */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { DcError } from '@dc/core';
 import { parse } from 'npyjs';
 
@@ -26,4 +26,30 @@ export async function readNpy(path: string): Promise<NumericArray> {
     throw new DcError('BAD_DATA_FILE', `${path} has dtype ${array.dtype}, which dc does not read`, { hint: 'Save it as float32, uint8 or int32: np.save(path, a.astype(np.float32)).' });
   }
   return { values: data as NumericArray['values'], shape: array.shape };
+}
+
+/**
+ * The shape of a `.npy` file, read from its header alone (the first bytes; the array is not read):
+ * what a run needs before it reads the array itself. `BAD_DATA_FILE` when the header is not one.
+ */
+export async function readNpyShape(path: string): Promise<readonly number[]> {
+  const file = await open(path).catch((cause: unknown) => {
+    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path given to --data / --labels.' });
+  });
+  try {
+    // Magic (6 bytes), version (2), header length (2 in version 1, 4 after), then the header dict.
+    const head = Buffer.alloc(12);
+    await file.read(head, 0, 12, 0);
+    const major = head[6];
+    const magic = head.subarray(0, 6).equals(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]));
+    const [at, length] = major === 1 ? [10, head.readUInt16LE(8)] : [12, head.readUInt32LE(8)];
+    if (!magic || major < 1 || major > 3 || length > 1 << 20) throw new DcError('BAD_DATA_FILE', `${path} is not a readable .npy file: no .npy header`, { hint: 'Save it with numpy: np.save(path, a).' });
+    const dict = Buffer.alloc(length);
+    await file.read(dict, 0, length, at);
+    const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(dict.toString('latin1'))?.[1];
+    if (shape === undefined) throw new DcError('BAD_DATA_FILE', `${path} is not a readable .npy file: its header has no shape`, { hint: 'Save it with numpy: np.save(path, a).' });
+    return shape.split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
+  } finally {
+    await file.close();
+  }
 }
