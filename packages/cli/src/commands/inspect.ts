@@ -9,6 +9,8 @@ import { renderTable } from '../format/table.js';
 export interface InspectedNode {
   readonly name: string;
   readonly kind: string;
+  /** The node's config as the file states it, without `kind`. */
+  readonly config: Readonly<Record<string, unknown>>;
   readonly inputs: readonly string[];
   readonly outputShape: readonly number[];
   /** Parameters (all tensors of the node). */
@@ -66,6 +68,7 @@ export async function inspectFile(path: string): Promise<InspectResult> {
     return {
       name: n.name,
       kind: n.config.kind,
+      config: Object.fromEntries(Object.entries(n.config).filter(([key]) => key !== 'kind')),
       inputs: n.inputs,
       outputShape: n.outputShape,
       params: count,
@@ -94,10 +97,22 @@ export function formatPreprocessing(p: Preprocessing | null | undefined): string
   return p ? `x = raw × [${p.scale.join(', ')}] + [${p.offset.join(', ')}]` : 'none recorded';
 }
 
+/** A node's kind with what tells it apart at a glance: its activation (unless linear) and that activation's or a dropout's parameters. */
+export function describeKind(n: Pick<InspectedNode, 'kind' | 'config'>): string {
+  const c = n.config;
+  const details = [
+    ...(typeof c.activation === 'string' && c.activation !== 'linear' ? [c.activation] : []),
+    ...(['alpha', 'maxValue', 'axis', 'theta'] as const).filter((key) => c[key] !== undefined).map((key) => `${key} ${String(c[key])}`),
+    ...(n.kind === 'dropout' && typeof c.variant === 'string' ? [c.variant] : []),
+    ...(Array.isArray(c.sharedAxes) ? [`shared axes [${c.sharedAxes.join(', ')}]`] : []),
+  ];
+  return details.length > 0 ? `${n.kind} (${details.join(', ')})` : n.kind;
+}
+
 /** The human-readable report of {@link inspectFile}. */
 export function formatInspect(r: InspectResult): string {
   const pct = (n: number, d: number) => (d === 0 ? '' : `${((100 * n) / d).toFixed(1)}%`);
-  const rows = r.nodes.map((n) => [n.name, n.kind, n.inputs.join(', '), `[${n.outputShape.join(', ')}]`, n.params, n.params ? pct(n.kept, n.params) : '', n.bits ?? '', n.bytes]);
+  const rows = r.nodes.map((n) => [n.name, describeKind(n), n.inputs.join(', '), `[${n.outputShape.join(', ')}]`, n.params, n.params ? pct(n.kept, n.params) : '', n.bits ?? '', n.bytes]);
   return [
     `${r.file}: model "${r.name}", ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 parameters (${r.float32Bytes.toLocaleString('en')} B); op set ${r.opset}`,
     `input [${r.inputShape.join(', ')}], preprocessing: ${formatPreprocessing(r.preprocessing)}; made by ${r.stages.join(' → ') || '(no provenance)'}`,
