@@ -121,7 +121,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--labels <file>', 'a .npy array of integer class labels [N] (with .npy inputs); [N, ...positions] for a model whose output is [...positions, classes] (a tagger, a segmenter)')
     .option('--test-data <file>', 'a .npy array of test inputs (default: the IDX folder\'s test split; without either, the held-out validation samples)')
     .option('--test-labels <file>', 'a .npy array of test labels')
-    .option('--targets <file>', 'in place of --labels, for a model that is not a single-label classifier (compiled with meanSquaredError, meanAbsoluteError, or binaryCrossentropy for multi-label): a .npy array of float targets [N, ...output shape] (an autoencoder\'s: its inputs); the run retrains on them and reports the file\'s test loss')
+    .option('--targets <file>', 'in place of --labels, for a model that is not a single-label classifier (compiled with a regression loss — meanSquaredError, meanAbsoluteError, huber, logcosh, poisson, ... — or binaryCrossentropy for multi-label): a .npy array of float targets [N, ...output shape] (an autoencoder\'s: its inputs); the run retrains on them and reports the file\'s test loss')
     .option('--test-targets <file>', 'a .npy array of test targets (with --targets)')
     .option('--label-column <name>', COLUMN_HELP.label)
     .option('--target-columns <list>', COLUMN_HELP.targets, columnList)

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Allocation } from '@dc/allocate';
 import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
-import { formatDeclaredShape, loadModel, selectTrainingBackend, validationCount, type CompileConfig } from '@dc/core/tfjs';
+import { formatDeclaredShape, loadModel, selectTrainingBackend, validationCount, type CompileConfig, type LossName } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
 import { baselineOf } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
@@ -16,6 +16,7 @@ import { rawInputOf } from '../compress/input-rescaling.js';
 import { augmentationOf, resolveSettings, type CompressSettings, type RecordedPreprocessing, type SettingsFlags } from '../compress/settings.js';
 import { compressionStages } from '../compress/stages.js';
 import { inputShapeOption, type InputShapeFlags } from '../compress/input-shape.js';
+import { compiledLossMeter } from '../compress/compiled-loss.js';
 import { classLabelCompile, createCompressTrainer, targetCompile, tensorsOf } from '../compress/trainer.js';
 import { lineProgress, stageLines, type Progress } from '../compress/progress.js';
 import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
@@ -49,8 +50,8 @@ export interface CompressResult {
   readonly baselineTestError: number | null;
   /** The written file's error (percent), run by @dc/sparse-runtime (null: no data, or a model trained on targets by a regression loss). */
   readonly testError: number | null;
-  /** With targets: the model's loss (`meanSquaredError`, `meanAbsoluteError` or a multi-label classifier's `binaryCrossentropy`), else null. */
-  readonly loss: 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | null;
+  /** With targets: the model's loss (a regression loss, or a multi-label classifier's `binaryCrossentropy`), else null. */
+  readonly loss: LossName | null;
   /** With targets: the loaded model's mean loss on the test samples, before compression (tfjs). */
   readonly baselineTestLoss: number | null;
   /** With targets: the written file's mean loss on them, run by @dc/sparse-runtime. */
@@ -78,6 +79,10 @@ export interface CompressResult {
   readonly pipeline: PipelineReport;
 }
 
+
+/** The losses a file run measures itself (its `targets` figures), in float64. */
+type RunFigure = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy';
+const isRunFigure = (loss: LossName): loss is RunFigure => loss === 'meanSquaredError' || loss === 'meanAbsoluteError' || loss === 'binaryCrossentropy';
 /** Compresses the model.json at `path`; progress goes to `progress` (default: stderr). */
 export async function compressFile(path: string, o: CompressOptions, progress: Progress = lineProgress((t) => process.stderr.write(`${t}\n`))): Promise<CompressResult> {
   const t0 = performance.now();
@@ -155,7 +160,9 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     }
 
     // A multi-label classifier trained from logits is measured from them.
-    const runOptions = { backend: o.backend ?? 'cpu', ...(onTargets && fitCompile().fromLogits ? { fromLogits: true } : {}) } as const;
+    // A loss the run's own figures lack (huber, poisson, ...) is measured on the file's outputs by the trainer's formula.
+    const compiledLoss = loss !== null && !isRunFigure(loss) ? compiledLossMeter(tf, model, fitCompile()) : undefined;
+    const runOptions = { backend: o.backend ?? 'cpu', ...(onTargets && fitCompile().fromLogits ? { fromLogits: true } : {}), ...(compiledLoss ? { compiledLoss } : {}) } as const;
     let fileRun: RunResult | null = null;
     let measuredOn: CompressResult['measuredOn'] = null;
     if (data.test) {
@@ -186,7 +193,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       loss,
       baselineTestLoss,
       // The run's figures are named as the losses are.
-      testLoss: loss === null ? null : (fileRun?.targets?.[loss] ?? null),
+      testLoss: loss === null ? null : ((isRunFigure(loss) ? fileRun?.targets?.[loss] : fileRun?.targets?.compiledLoss) ?? null),
       fileRun,
       measuredOn,
       preprocessing: data.preprocessing && recorded ? { ...data.preprocessing, recorded } : null,

@@ -1,8 +1,10 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
+import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
+import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
@@ -67,6 +69,37 @@ describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistrib
     // A linear head's values against targets outside [0, 1]: no binary figures.
     expect([run.targets.binaryCrossentropy, run.targets.binaryError]).toEqual([null, null]);
     expect([run.samples, run.accuracy, run.predicted]).toEqual([200, null, []]);
+  }, 300_000);
+
+  it('retrains by a loss Keras users compile with (Huber with delta 0.5) and reports the file\'s test loss by it; a loss the trainer lacks is refused, never replaced', async () => {
+    // The same model as a Keras user compiled with Huber(delta=0.5) would save it (tensorflowjs_converter's trainingConfig).
+    const withLoss = (name: string, loss: unknown): string => {
+      const copy = join(dir, name);
+      mkdirSync(copy, { recursive: true });
+      const json = JSON.parse(readFileSync(modelJson, 'utf8'));
+      writeFileSync(join(copy, 'model.json'), JSON.stringify({ ...json, trainingConfig: { loss, metrics: [] } }));
+      copyFileSync(join(dirname(modelJson), 'weights.bin'), join(copy, 'weights.bin'));
+      return join(copy, 'model.json');
+    };
+    const out = join(dir, 'huber.dcm');
+    const r = await dc('compress', withLoss('huber', { class_name: 'Huber', config: { delta: 0.5, reduction: 'sum_over_batch_size', name: 'huber_loss' } }), '--data', npy('train'), '--targets', npy('train'), '--test-data', npy('test'), '--test-targets', npy('test'), '-o', out, '--sparsity', '0.3', '--bits', '6', '--prune-epochs', '20', '--prune-lr', '0.003', '--cluster-epochs', '5', '--cluster-lr', '0.001', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.loss).toBe('huber');
+    expect(result.testLoss).toBeLessThan(result.baselineTestLoss * 1.5);
+    // The test loss is the file's: Huber (delta 0.5) of its outputs, recomputed here in float64.
+    const session = await createSession(await loadCompressedModel(out), { backend: createCpuBackend() });
+    const test = windows(200, 2);
+    const outputs = await session.predict(test, 200);
+    session.dispose();
+    const huber = outputs.reduce((sum, y, i) => {
+      const d = Math.abs(y - test[i]);
+      return sum + (d <= 0.5 ? 0.5 * d * d : 0.5 * (d - 0.25));
+    }, 0) / outputs.length;
+    expect(result.testLoss).toBeCloseTo(huber, 6);
+    expect(result.fileRun.targets.compiledLoss).toBe(result.testLoss);
+    const hinge = await dc('compress', withLoss('hinge', 'hinge'), '--data', npy('train'), '--targets', npy('train'), '-o', join(dir, 'hinge.dcm'));
+    expect([hinge.code, hinge.stderr]).toEqual([1, expect.stringMatching(/INVALID_OPTION: the model was compiled with loss hinge, which dc's trainer does not compute \(it computes [^)]*huber[^)]*\)/)]);
   }, 300_000);
 
   it('says what it needs: class labels for a model compiled with meanSquaredError, targets of the wrong shape, an error budget for a model on targets', async () => {

@@ -4,7 +4,7 @@ import { createSession, loadCompressedModel, type LoadedModel, type RuntimeBacke
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
-import { headOutputs, targetMetrics, type TargetFigures } from './target-metrics.js';
+import { headOutputs, targetMetrics, type LossMeter, type TargetFigures } from './target-metrics.js';
 
 /** Options of {@link runFile}. */
 export interface RunOptions extends DataSource {
@@ -19,6 +19,8 @@ export interface RunOptions extends DataSource {
   readonly batchSize?: number;
   /** With targets: a linear head's values are logits (binary figures from them; `--from-logits`). */
   readonly fromLogits?: boolean;
+  /** With targets: the model's compiled loss, measured on the file's outputs too (`dc compress` knows it; a file does not record it). */
+  readonly compiledLoss?: LossMeter;
 }
 
 /** What `dc run --json` prints. */
@@ -98,7 +100,7 @@ export async function runFileOn(
   const targets = data.targets;
   const predicted = new Array<number>(targets ? 0 : classes).fill(0);
   let correct = 0;
-  const measured = targets ? targetMetrics(head, options.fromLogits) : undefined;
+  const measured = targets ? targetMetrics(head, options.fromLogits, options.compiledLoss) : undefined;
   try {
     const step = options.batchSize ?? 1000;
     for (let start = 0; start < data.count; start += step) {

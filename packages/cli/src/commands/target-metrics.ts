@@ -25,18 +25,29 @@ export interface TargetFigures {
   readonly binaryCrossentropy: number | null;
   /** Percent of values whose side of 0.5 is not their target's. */
   readonly binaryError: number | null;
+  /** The model's compiled loss on these outputs, when the run was given it ({@link LossMeter}); else null. */
+  readonly compiledLoss: number | null;
+}
+
+/** A running mean of a loss over batches of outputs and their targets (`compiledLossMeter` of `dc compress`). */
+export interface LossMeter {
+  /** Adds a batch: outputs `out` (whole samples), targets from `targets[from]` on. */
+  add(out: Float32Array, targets: Float32Array, from: number): void;
+  /** The mean loss per sample so far. */
+  value(): number;
 }
 
 /** tfjs's clipping bounds, as float32 holds them (1 − 1e-7 rounds to 1 − 2^-23). */
 const [LOW, HIGH] = [Math.fround(1e-7), Math.fround(1 - 1e-7)];
 
 /** Running sums over batches of outputs and their targets; `fromLogits`: a linear head's values are logits. */
-export function targetMetrics(head: HeadOutputs, fromLogits = false): { add(out: Float32Array, targets: Float32Array, from: number): void; figures(): TargetFigures } {
+export function targetMetrics(head: HeadOutputs, fromLogits = false, compiledLoss?: LossMeter): { add(out: Float32Array, targets: Float32Array, from: number): void; figures(): TargetFigures } {
   let [n, squared, absolute, entropy, wrong] = [0, 0, 0, 0, 0];
   const logits = fromLogits && head === 'logits';
   let binary = head === 'probabilities' || logits;
   return {
     add(out, targets, from) {
+      compiledLoss?.add(out, targets, from);
       for (let i = 0; i < out.length; i++, n++) {
         const [y, t] = [out[i], targets[from + i]];
         squared += (y - t) ** 2;
@@ -62,6 +73,7 @@ export function targetMetrics(head: HeadOutputs, fromLogits = false): { add(out:
       meanAbsoluteError: absolute / n,
       binaryCrossentropy: binary ? entropy / n : null,
       binaryError: binary ? (100 * wrong) / n : null,
+      compiledLoss: compiledLoss ? compiledLoss.value() : null,
     }),
   };
 }

@@ -4,7 +4,7 @@
  * loss, a validation split for the per-stage accuracy, and a progress line per epoch.
  */
 import { DcError, type TrainingService } from '@dc/core';
-import { createTfjsTrainer, type CompileConfig, type ImageAugmentation } from '@dc/core/tfjs';
+import { createTfjsTrainer, LOSS_NAMES, type CompileConfig, type ImageAugmentation, type LossName } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
 import type { LabelledData } from '../data/labelled-data.js';
 import { withEpochLines, type Progress } from './progress.js';
@@ -17,6 +17,7 @@ import { withEpochLines, type Progress } from './progress.js';
  * losses are refused.
  */
 export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined, classes = 2): CompileConfig {
+  refuseUnsupportedLoss(compile);
   const given = fromLogits === undefined ? {} : { fromLogits };
   if (classes === 1 && (compile?.loss === undefined || compile.loss === 'binaryCrossentropy')) return { ...compile, loss: 'binaryCrossentropy', ...given };
   const loss = compile?.loss ?? 'sparseCategoricalCrossentropy';
@@ -29,22 +30,34 @@ export function classLabelCompile(compile: CompileConfig | undefined, fromLogits
   return { ...compile, loss: 'sparseCategoricalCrossentropy', ...given };
 }
 
-/** The losses a model trains with on float targets (`--targets`): regression losses, and binaryCrossentropy for multi-label classifiers. */
-export const REGRESSION_LOSSES: readonly string[] = ['meanSquaredError', 'meanAbsoluteError'];
-const TARGET_LOSSES: readonly string[] = [...REGRESSION_LOSSES, 'binaryCrossentropy'];
+/** The losses of float targets (`--targets`): every loss but the cross-entropies (binaryCrossentropy is one too, for multi-label classifiers). */
+export const REGRESSION_LOSSES: readonly LossName[] = LOSS_NAMES.filter((loss) => !loss.endsWith('Crossentropy'));
+const TARGET_LOSSES: readonly LossName[] = [...REGRESSION_LOSSES, 'binaryCrossentropy'];
+
+/** A loss the model was compiled with that the trainer does not compute: refused, never replaced by a default. */
+function refuseUnsupportedLoss(compile: CompileConfig | undefined): void {
+  if (compile?.unsupportedLoss === undefined) return;
+  throw new DcError('INVALID_OPTION', `the model was compiled with loss ${compile.unsupportedLoss}, which dc's trainer does not compute (it computes ${LOSS_NAMES.join(', ')})`, {
+    option: 'loss',
+    hint: 'Compile the model with one of those and save it again, or compress it without retraining (--no-retrain --calibration).',
+  });
+}
 
 /**
- * The compiled loss as the trainer needs it for float targets: `meanSquaredError`,
- * `meanAbsoluteError`, or `binaryCrossentropy` (a multi-label classifier's 0/1 targets); a model
- * saved without a loss trains with `meanSquaredError`. A single-label classifier's loss is
- * refused with a hint to give class labels.
+ * The compiled loss as the trainer needs it for float targets: a regression loss
+ * ({@link REGRESSION_LOSSES}: `meanSquaredError`, `huber`, `poisson`, ...), or `binaryCrossentropy`
+ * (a multi-label classifier's 0/1 targets); a model saved without a loss trains with
+ * `meanSquaredError`, one compiled with a loss the trainer lacks is refused. A single-label
+ * classifier's loss is refused with a hint to give class labels.
  */
 export function targetCompile(compile: CompileConfig | undefined, fromLogits?: boolean): CompileConfig {
+  refuseUnsupportedLoss(compile);
   const loss = compile?.loss ?? 'meanSquaredError';
   if (!TARGET_LOSSES.includes(loss)) {
-    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; targets (--targets) train with meanSquaredError, meanAbsoluteError or binaryCrossentropy`, {
+    // Only the class-label cross-entropies are left.
+    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; targets (--targets) train with a regression loss or binaryCrossentropy`, {
       option: 'targets',
-      hint: loss.includes('rossentropy') ? 'Give integer class labels with --labels (and --test-labels).' : 'Compile the model with meanSquaredError or meanAbsoluteError and save it again, or compress it in code with createTfjsTrainer and your own loss.',
+      hint: 'Give integer class labels with --labels (and --test-labels).',
     });
   }
   return { ...compile, loss, ...(fromLogits === undefined ? {} : { fromLogits }) };

@@ -5,11 +5,31 @@
  */
 import { isObject } from '../json.js';
 
-/** The losses the trainer computes (tfjs's names). */
-export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
+/**
+ * The losses the trainer computes (tfjs-layers' names; `huber`, which tfjs-layers lacks, Keras'):
+ * the cross-entropies of classifiers, and the losses of regressors, counts (`poisson`),
+ * distributions (`kullbackLeiblerDivergence`: a distilled model's soft targets) and embeddings
+ * (`cosineProximity`, Keras' `cosine_similarity`).
+ */
+export type LossName =
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy'
+  | 'binaryCrossentropy'
+  | 'meanSquaredError'
+  | 'meanAbsoluteError'
+  | 'huber'
+  | 'logcosh'
+  | 'meanAbsolutePercentageError'
+  | 'meanSquaredLogarithmicError'
+  | 'poisson'
+  | 'kullbackLeiblerDivergence'
+  | 'cosineProximity';
 
 /** Every {@link LossName}. */
-export const LOSS_NAMES: readonly LossName[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError'];
+export const LOSS_NAMES: readonly LossName[] = [
+  'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError',
+  'huber', 'logcosh', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'poisson', 'kullbackLeiblerDivergence', 'cosineProximity',
+];
 
 /** The metrics the trainer reports (tfjs's names); `accuracy` resolves by the loss as Keras does. */
 export type MetricName = 'accuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' | 'binaryAccuracy' | 'meanSquaredError' | 'meanAbsoluteError';
@@ -23,9 +43,13 @@ export interface CompileConfig {
   readonly loss?: LossName;
   /** Whether the loss takes logits (Keras `from_logits`); absent when the config does not say. */
   readonly fromLogits?: boolean;
+  /** `huber`'s delta (Keras' `Huber(delta=...)`); absent: 1, Keras' default. */
+  readonly huberDelta?: number;
   readonly metrics?: readonly MetricName[];
   /** Losses or metrics the config named that the trainer does not compute (left out, listed here). */
   readonly unsupported?: readonly string[];
+  /** The loss the config named, when the trainer does not compute it (also in `unsupported`): never replaced by another. */
+  readonly unsupportedLoss?: string;
 }
 
 const LOSS_ALIASES: Readonly<Record<string, LossName>> = {
@@ -36,6 +60,19 @@ const LOSS_ALIASES: Readonly<Record<string, LossName>> = {
   mse: 'meanSquaredError',
   meanabsoluteerror: 'meanAbsoluteError',
   mae: 'meanAbsoluteError',
+  huber: 'huber',
+  huberloss: 'huber',
+  logcosh: 'logcosh',
+  meanabsolutepercentageerror: 'meanAbsolutePercentageError',
+  mape: 'meanAbsolutePercentageError',
+  meansquaredlogarithmicerror: 'meanSquaredLogarithmicError',
+  msle: 'meanSquaredLogarithmicError',
+  poisson: 'poisson',
+  kullbackleiblerdivergence: 'kullbackLeiblerDivergence',
+  kldivergence: 'kullbackLeiblerDivergence',
+  kld: 'kullbackLeiblerDivergence',
+  cosineproximity: 'cosineProximity',
+  cosinesimilarity: 'cosineProximity',
 };
 
 const METRIC_ALIASES: Readonly<Record<string, MetricName>> = {
@@ -79,18 +116,22 @@ export function readCompileConfig(config: Record<string, unknown>): CompileConfi
   const unsupported: string[] = [];
   let loss: LossName | undefined;
   let fromLogits: boolean | undefined;
+  let huberDelta: number | undefined;
+  let unsupportedLoss: string | undefined;
   const rawLoss = Array.isArray(config.loss) && config.loss.length === 1 ? config.loss[0] : config.loss;
   if (typeof rawLoss === 'string') {
     loss = lossName(rawLoss);
-    if (!loss) unsupported.push(rawLoss);
+    if (!loss) unsupportedLoss = rawLoss;
   } else if (isObject(rawLoss) && typeof rawLoss.class_name === 'string') {
     loss = lossName(rawLoss.class_name);
-    if (!loss) unsupported.push(rawLoss.class_name);
+    if (!loss) unsupportedLoss = rawLoss.class_name;
     const lossConfig = isObject(rawLoss.config) ? rawLoss.config : {};
     if (typeof lossConfig.from_logits === 'boolean') fromLogits = lossConfig.from_logits;
+    if (loss === 'huber' && typeof lossConfig.delta === 'number') huberDelta = lossConfig.delta;
   } else if (rawLoss != null) {
-    unsupported.push(`loss ${JSON.stringify(rawLoss).slice(0, 80)} (one output, one loss is supported)`);
+    unsupportedLoss = `loss ${JSON.stringify(rawLoss).slice(0, 80)} (one output, one loss is supported)`;
   }
+  if (unsupportedLoss !== undefined) unsupported.push(unsupportedLoss);
   const metrics: MetricName[] = [];
   for (const name of metricNames(config.metrics ?? [])) {
     const m = metricName(name);
@@ -100,7 +141,9 @@ export function readCompileConfig(config: Record<string, unknown>): CompileConfi
   return {
     ...(loss ? { loss } : {}),
     ...(fromLogits === undefined ? {} : { fromLogits }),
+    ...(huberDelta === undefined ? {} : { huberDelta }),
     metrics,
     ...(unsupported.length > 0 ? { unsupported } : {}),
+    ...(unsupportedLoss === undefined ? {} : { unsupportedLoss }),
   };
 }

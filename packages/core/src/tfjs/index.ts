@@ -18,6 +18,7 @@ export { headOf, type HeadKind } from './head.js';
 export { importTfjs, importTfjsPackage, activateTfBackend, TFJS_PACKAGES, type ImportedTfjs, type TfjsImportFailure } from './load-tfjs.js';
 export { selectTrainingBackend, type SelectedBackend, type SelectBackendOptions, type TrainingBackendName } from './backend.js';
 export { createTfjsTrainer, evaluateLayersModel, type TfjsTrainerOptions } from './trainer.js';
+export { lossPerExample, resolveObjective, type Objective, type ObjectiveOptions } from './objective.js';
 export { weightReuse, AUTO_THREADS_MIN_WORK } from './data-parallel/training-threads.js';
 export type { ImageAugmentation } from './augment.js';
 export { shuffledIndices } from './batches.js';

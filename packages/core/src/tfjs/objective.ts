@@ -19,6 +19,8 @@ export type LabelFormat = 'index' | 'dense';
 /** A resolved objective. */
 export interface Objective {
   readonly loss: LossName;
+  /** `huber`'s delta: where the loss turns from quadratic to linear (1 unless said). */
+  readonly huberDelta: number;
   /** True when the loss applies softmax/sigmoid itself (the head emits logits). */
   readonly fromLogits: boolean;
   readonly labels: LabelFormat;
@@ -35,6 +37,8 @@ export interface Objective {
 /** What {@link resolveObjective} reads. */
 export interface ObjectiveOptions {
   readonly loss?: LossName;
+  /** `huber`'s delta (default 1, Keras'). */
+  readonly huberDelta?: number;
   readonly fromLogits?: boolean;
   readonly metrics?: readonly MetricName[];
 }
@@ -80,7 +84,9 @@ export function resolveObjective(model: Model, options: ObjectiveOptions): Objec
   const labels: LabelFormat = loss === 'sparseCategoricalCrossentropy' ? 'index' : 'dense';
   const accuracy =
     loss === 'sparseCategoricalCrossentropy' ? 'sparseCategoricalAccuracy' : loss === 'binaryCrossentropy' || (classes === 1 && !CROSS_ENTROPY.has(loss)) ? 'binaryAccuracy' : 'categoricalAccuracy';
-  return { loss, fromLogits, labels, outputShape, classes, accuracy, metrics: options.metrics ?? [] };
+  const huberDelta = options.huberDelta ?? 1;
+  if (!(huberDelta > 0 && Number.isFinite(huberDelta))) throw new DcError('INVALID_OPTION', `huberDelta must be a positive number, got ${huberDelta}`, { option: 'huberDelta' });
+  return { loss, huberDelta, fromLogits, labels, outputShape, classes, accuracy, metrics: options.metrics ?? [] };
 }
 
 /** Mean over every axis but the batch axis: `[b, ...]` → `[b]`. */
@@ -108,6 +114,43 @@ export function lossPerExample(tfjs: typeof tf, o: Objective, out: tf.Tensor, y:
       return perSample(tfjs, tfjs.metrics.meanSquaredError(t, out));
     case 'meanAbsoluteError':
       return perSample(tfjs, tfjs.metrics.meanAbsoluteError(t, out));
+    default:
+      return perSample(tfjs, regressionLoss(tfjs, o, t, out));
+  }
+}
+
+/** tfjs-layers' fuzz factor (`epsilon()`), which its losses clip by. */
+const EPSILON = 1e-7;
+
+/**
+ * The other losses of float targets, per element or per row of the last axis, with tfjs-layers'
+ * formulas and clipping (Keras' for `huber`, which tfjs-layers lacks: tfjs-core's `huberLoss`).
+ */
+function regressionLoss(tfjs: typeof tf, o: Objective, t: tf.Tensor, out: tf.Tensor): tf.Tensor {
+  switch (o.loss) {
+    case 'huber':
+      return tfjs.losses.huberLoss(t, out, undefined, o.huberDelta, tfjs.Reduction.NONE);
+    case 'logcosh': {
+      // log(cosh(d)) = d + softplus(−2d) − log 2, which overflows nowhere.
+      const d = tfjs.sub(out, t);
+      return tfjs.sub(tfjs.add(d, tfjs.softplus(tfjs.mul(-2, d))), Math.log(2));
+    }
+    case 'meanAbsolutePercentageError':
+      return tfjs.mul(100, tfjs.abs(tfjs.div(tfjs.sub(t, out), tfjs.clipByValue(tfjs.abs(t), EPSILON, Number.MAX_VALUE))));
+    case 'meanSquaredLogarithmicError': {
+      const log1p = (x: tf.Tensor) => tfjs.log(tfjs.add(1, tfjs.clipByValue(x, EPSILON, Number.MAX_VALUE)));
+      return tfjs.square(tfjs.sub(log1p(out), log1p(t)));
+    }
+    case 'poisson':
+      return tfjs.sub(out, tfjs.mul(t, tfjs.log(tfjs.add(EPSILON, out))));
+    case 'kullbackLeiblerDivergence':
+      return tfjs.sum(tfjs.mul(t, tfjs.log(tfjs.div(tfjs.clipByValue(t, EPSILON, 1), tfjs.clipByValue(out, EPSILON, 1)))), -1);
+    case 'cosineProximity': {
+      const unit = (x: tf.Tensor) => tfjs.div(x, tfjs.sqrt(tfjs.maximum(tfjs.sum(tfjs.square(x), -1, true), EPSILON)));
+      return tfjs.neg(tfjs.sum(tfjs.mul(unit(t), unit(out)), -1));
+    }
+    default:
+      throw new Error(`unreachable: ${o.loss} is computed by lossPerExample`);
   }
 }
 

@@ -7,7 +7,7 @@ import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingS
 import { augmentationFor, type ImageAugmentation } from './augment.js';
 import type { BatchNormMode } from './batch-norm-mode.js';
 import { crossEntropy, makeBatch } from './batches.js';
-import type { CompileConfig, LossName, MetricName } from './compile-config.js';
+import { LOSS_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';
 import { toLayersModel } from './convert-to.js';
 import { startGradientWorkers, type GradientWorkers } from './data-parallel/gradient-workers.js';
 import { trainingThreads } from './data-parallel/training-threads.js';
@@ -32,7 +32,8 @@ export interface TfjsTrainerOptions {
   evaluation?: TrainingData;
   /**
    * What `model.compile` said: `loadModel()` returns it as `compile`. `loss`, `fromLogits` and
-   * `metrics` given here override it.
+   * `metrics` given here override it; its `huberDelta` sets `huber`'s delta; a loss it names that
+   * the trainer lacks (`unsupportedLoss`) is refused unless `loss` is given.
    */
   compile?: CompileConfig;
   /** The loss. Default: `compile.loss`; for an `ImageSet`, `sparseCategoricalCrossentropy`; else required. */
@@ -108,9 +109,17 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
   }
   const heldOut = validation;
   const augment = options.augment === undefined ? undefined : augmentationFor(options.augment, train);
+  const unsupported = options.loss === undefined ? options.compile?.unsupportedLoss : undefined;
+  if (unsupported !== undefined) {
+    // Never another loss in its place: the model would retrain toward something else.
+    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${unsupported}, which the trainer does not compute (it computes ${LOSS_NAMES.join(', ')})`, {
+      option: 'loss',
+      hint: 'Pass loss to createTfjsTrainer (one of those), or compile the model with one and save it again.',
+    });
+  }
   const loss = options.loss ?? options.compile?.loss ?? (isImageSet(train) ? 'sparseCategoricalCrossentropy' : undefined);
   const objectiveOf = (model: Model): Objective => {
-    const o = resolveObjective(model, { loss, fromLogits: options.fromLogits ?? options.compile?.fromLogits, metrics: options.metrics ?? options.compile?.metrics });
+    const o = resolveObjective(model, { loss, huberDelta: options.compile?.huberDelta, fromLogits: options.fromLogits ?? options.compile?.fromLogits, metrics: options.metrics ?? options.compile?.metrics });
     if (options.classes !== undefined && options.classes !== o.classes) {
       throw new DcError('DATA_MISMATCH', `classes is ${options.classes}, but model "${model.name}" has ${o.classes} outputs`, { option: 'classes' });
     }
