@@ -101,7 +101,10 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   // Float targets (--targets) train the model by its loss and judge it by that loss; class labels by its error.
   const onTargets = o.targets !== undefined || o.testTargets !== undefined || o.targetColumns !== undefined;
   let fitCompiled: CompileConfig | undefined;
-  const fitCompile = (): CompileConfig => (fitCompiled ??= onTargets ? targetCompile(compile, o.fromLogits) : classLabelCompile(compile, o.fromLogits, classes));
+  // Without retraining a loss only measures: one the trainer lacks is then measured by the default (the report names it).
+  const { unsupportedLoss: _unsupported, ...measurable } = compile ?? {};
+  const given = asked.retrain ? compile : compile && measurable;
+  const fitCompile = (): CompileConfig => (fitCompiled ??= onTargets ? targetCompile(given, o.fromLogits) : classLabelCompile(given, o.fromLogits, classes));
   // A loss that does not fit the labels or targets given fails before the data is read.
   if (o.data && asked.retrain) fitCompile();
   const data = await readCompressData(o, model.inputShape, outputShape, asked.retrain, rawInputOf(model));
