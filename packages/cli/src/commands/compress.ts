@@ -79,10 +79,10 @@ export interface CompressResult {
   readonly pipeline: PipelineReport;
 }
 
-
 /** The losses a file run measures itself (its `targets` figures), in float64. */
 type RunFigure = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy';
 const isRunFigure = (loss: LossName): loss is RunFigure => loss === 'meanSquaredError' || loss === 'meanAbsoluteError' || loss === 'binaryCrossentropy';
+
 /** Compresses the model.json at `path`; progress goes to `progress` (default: stderr). */
 export async function compressFile(path: string, o: CompressOptions, progress: Progress = lineProgress((t) => process.stderr.write(`${t}\n`))): Promise<CompressResult> {
   const t0 = performance.now();

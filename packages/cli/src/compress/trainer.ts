@@ -39,7 +39,7 @@ function refuseUnsupportedLoss(compile: CompileConfig | undefined): void {
   if (compile?.unsupportedLoss === undefined) return;
   throw new DcError('INVALID_OPTION', `the model was compiled with loss ${compile.unsupportedLoss}, which dc's trainer does not compute (it computes ${LOSS_NAMES.join(', ')})`, {
     option: 'loss',
-    hint: 'Compile the model with one of those and save it again, or compress it without retraining (--no-retrain --calibration).',
+    hint: 'Compile the model with one of those and save it again, or compress it without retraining (--no-retrain).',
   });
 }
 
