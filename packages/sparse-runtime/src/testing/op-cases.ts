@@ -4,9 +4,9 @@
  * axis, relu with a maximum, leakyRelu's slope, thresholdedRelu's threshold, dilation 2, depthwise
  * multiplier 2, strides 1 and 2, SAME/VALID, odd sizes, every merge (some of three inputs or the
  * same input twice), concatenation on each axis, permute, reshape, padding, cropping, global
- * pooling, folded and unfolded batch norms, dropout variants, a strided 1×1 convolution, rescaling, nearest and bilinear upsampling by uneven
- * factors, layer normalisation, PReLU (slopes shared along none, some or all of the
- * non-channel axes; in place), embedding tables in every layout (ids read from the input and
+ * pooling, folded and unfolded batch norms, dropout variants, a strided 1×1 convolution,
+ * rescaling, nearest and bilinear upsampling by uneven factors, layer normalisation, PReLU (slopes
+ * shared along none, some or all of the non-channel axes; in place), embedding tables in every layout (ids read from the input and
  * from a node's output), transposed convolutions (same and valid, strides below, at and above the
  * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates;
  * reading backwards; bidirectional with every merge; masked by an Embedding's zero ids), dot
