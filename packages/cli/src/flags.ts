@@ -94,3 +94,10 @@ export function inputShape(v: string): number[] {
   if (dims.some((d) => !/^[1-9]\d*$/.test(d))) throw new InvalidArgumentError(`--input-shape takes positive whole numbers, comma-separated (e.g. 100, or 64,64,3), got "${v}"`);
   return dims.map(Number);
 }
+
+/** `--classes`: two or more distinct class names, comma-separated (spaces around each trimmed). */
+export function classNames(v: string): string[] {
+  const names = v.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (names.length < 2 || new Set(names).size !== names.length) throw new InvalidArgumentError(`--classes must be two or more distinct class names, comma-separated, got "${v}"`);
+  return names;
+}

@@ -15,7 +15,7 @@ import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { formatCliError, toCliError } from './errors.js';
-import { bitLevels, finiteNumbers, inputShape, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
+import { bitLevels, classNames, finiteNumbers, inputShape, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
 import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
@@ -53,6 +53,7 @@ function refuseSeeded(o: { seededConnectivity?: number }, what: string): void {
 const COLUMN_HELP = {
   label: 'with a CSV --data (and --test-data) table: the column (its header name, or an index from 0) holding the integer class labels; the other columns are the inputs',
   targets: 'with a CSV --data (and --test-data) table: the columns (comma-separated names or indices) holding the float targets, in place of --label-column; the other columns are the inputs',
+  classes: 'with --label-column: the class names its cells hold (setosa,versicolor,virginica), comma-separated, in the order the model was trained on (output i is the i-th name)',
 } as const;
 
 /** A comma-separated list of column names. */
@@ -91,6 +92,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--targets <file>', 'in place of --labels, for a model that is not a classifier: a .npy array of float targets [N, ...output shape] (an autoencoder\'s: its inputs); reports the mean squared and absolute error, and for a sigmoid head with 0/1 targets (multi-label) the binary cross-entropy and binary error')
     .option('--label-column <name>', COLUMN_HELP.label)
     .option('--target-columns <list>', COLUMN_HELP.targets, columnList)
+    .option('--classes <names>', COLUMN_HELP.classes, classNames)
     .option('--from-logits', "with --targets: the model's linear head gives logits (a multi-label classifier trained from logits): binary cross-entropy and binary error from them")
     .addOption(new Option('--split <split>', 'split of an IDX folder').choices(['test', 'train']).default('test'))
     .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
@@ -125,6 +127,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--test-targets <file>', 'a .npy array of test targets (with --targets)')
     .option('--label-column <name>', COLUMN_HELP.label)
     .option('--target-columns <list>', COLUMN_HELP.targets, columnList)
+    .option('--classes <names>', COLUMN_HELP.classes, classNames)
     .option('--input-shape <dims>', "for a LayersModel whose input leaves dimensions unknown (null in model.json: sequences of any length, a fully convolutional image model): the shape, without the batch axis, to compress and run it at, comma-separated (e.g. 100, or 224,224,3; default: the shape of the rows of a .npy or CSV --data or --calibration); for a GraphModel with --calibration, the size of its free dimensions its calibration and test inputs take (photographs are resized to it; default 256 × 256)", inputShape)
     .addOption(new Option('-p, --preset <name>', 'hyper-parameter preset').choices(['quick', 'paper']).default('quick'))
     .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')

@@ -28,6 +28,8 @@ export interface CalibratedOptions extends InputShapeFlags {
   /** A CSV table's label column or target columns, left out of its inputs (`--label-column`, `--target-columns`). */
   readonly labelColumn?: string;
   readonly targetColumns?: readonly string[];
+  /** With `labelColumn`: the class names its cells hold, in the model's order (`--classes`). */
+  readonly classes?: readonly string[];
   /** Commander's `--no-retrain`: must be false. */
   readonly retrain?: boolean;
   readonly maxOutputDrift?: number;

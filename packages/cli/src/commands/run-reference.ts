@@ -26,6 +26,8 @@ export interface ReferenceRunOptions {
   /** A CSV table's label column or target columns, left out of its inputs. */
   readonly labelColumn?: string;
   readonly targetColumns?: readonly string[];
+  /** With `labelColumn`: the class names its cells hold, in the model's order (`--classes`). */
+  readonly classes?: readonly string[];
   readonly maxOutputDrift?: number;
   readonly outputKinds?: readonly OutputKind[];
   /** A GraphModel reference's free input dimensions (`--input-shape`): the size photographs are resized to (default 256 × 256). */

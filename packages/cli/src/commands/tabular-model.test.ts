@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '@dc/core';
@@ -79,6 +79,19 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
     // The same column named by its index (the header's 7th).
     const byIndex = JSON.parse((await dc('run', out, '--data', csv('test-risk'), '--label-column', '6', '--json')).stdout);
     expect(byIndex.testError).toBe(run.testError);
+    // The class column as names (what most tables hold), read by --classes in the model's order.
+    const GROUPS = ['low', 'medium', 'high'];
+    const named = (name: string) => {
+      const [head, ...rows] = readFileSync(csv(name), 'utf8').trim().split('\n');
+      writeFileSync(csv(`${name}-named`), [head, ...rows.map((row) => row.split(',').map((cell, c) => (c === 6 ? GROUPS[Number(cell)] : cell)).join(','))].join('\n'));
+      return csv(`${name}-named`);
+    };
+    const byName = JSON.parse((await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', GROUPS.join(','), '--json')).stdout);
+    expect([byName.samples, byName.testError]).toEqual([500, run.testError]);
+    const unlisted = await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', 'low,high');
+    expect([unlisted.code, unlisted.stderr]).toEqual([1, expect.stringMatching(/DATA_MISMATCH: .*test-risk-named\.csv, line \d+, column "risk": "medium" is not one of --classes \(low, high\)/)]);
+    const unsaid = await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk');
+    expect(unsaid.stderr).toMatch(/"(low|medium|high)" is not a number[\s\S]*--classes <names>/);
     // Post-training: calibrated on the training table (its label column left out), judged on the test table.
     const calibrated = join(dir, 'risk-calibrated.dcm');
     const c = await dc('compress', model, '--no-retrain', '--calibration', csv('train-risk'), '--label-column', 'risk', '--test-data', csv('test-risk'), '-o', calibrated, '--json');

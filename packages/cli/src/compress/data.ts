@@ -28,6 +28,8 @@ export interface CompressDataOptions {
   /** With CSV tables: the column of the class labels, or the columns of the targets (in `data` and `testData` alike). */
   readonly labelColumn?: string;
   readonly targetColumns?: readonly string[];
+  /** With `labelColumn`: the class names its cells hold, in the model's order (`--classes`). */
+  readonly classes?: readonly string[];
   /** Only the first N training / test samples. */
   readonly trainLimit?: number;
   readonly testLimit?: number;

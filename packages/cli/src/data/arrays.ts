@@ -9,5 +9,5 @@ export async function readArray(path: string): Promise<NumericArray> {
 
 /** The inputs of an array file: a `.npy` array, or a CSV table with its label or target `columns` split off. */
 export async function readInputArray(path: string, columns: ColumnChoice = {}): Promise<SplitTable> {
-  return isCsv(path) ? splitColumns(await readCsv(path), path, columns) : { features: await readNpy(path) };
+  return isCsv(path) ? splitColumns(await readCsv(path, columns), path, columns) : { features: await readNpy(path) };
 }
