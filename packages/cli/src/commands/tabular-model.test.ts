@@ -88,8 +88,10 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
     };
     const byName = JSON.parse((await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', GROUPS.join(','), '--json')).stdout);
     expect([byName.samples, byName.testError]).toEqual([500, run.testError]);
-    const unlisted = await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', 'low,high');
-    expect([unlisted.code, unlisted.stderr]).toEqual([1, expect.stringMatching(/DATA_MISMATCH: .*test-risk-named\.csv, line \d+, column "risk": "medium" is not one of --classes \(low, high\)/)]);
+    const unlisted = await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', 'low,middle,high');
+    expect([unlisted.code, unlisted.stderr]).toEqual([1, expect.stringMatching(/DATA_MISMATCH: .*test-risk-named\.csv, line \d+, column "risk": "medium" is not one of --classes \(low, middle, high\)/)]);
+    const short = await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', 'low,high');
+    expect([short.code, short.stderr]).toEqual([1, expect.stringMatching(/INVALID_OPTION: --classes names 2 classes \(low, high\); the model tells 3 apart/)]);
     const unsaid = await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk');
     expect(unsaid.stderr).toMatch(/"(low|medium|high)" is not a number[\s\S]*--classes <names>/);
     // Post-training: calibrated on the training table (its label column left out), judged on the test table.

@@ -64,6 +64,11 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
     throw new DcError('INVALID_OPTION', `${source.targets}: targets go with .npy or .csv inputs, in place of class labels`, { option: 'targets', hint: 'Give --data inputs.npy (or .csv) with either --labels (a classifier) or --targets (any other model), not both.' });
   }
   checkColumnChoice(source, csv);
+  // One name per class the model tells apart (one sigmoid unit: two).
+  const told = classes === 1 ? 2 : classes;
+  if (source.classes !== undefined && source.classes.length !== told) {
+    throw new DcError('INVALID_OPTION', `--classes names ${source.classes.length} classes (${source.classes.join(', ')}); the model tells ${told} apart`, { option: 'classes', hint: `List all ${told}, in the order the model was trained on.` });
+  }
   const read = async (): Promise<{ inputs: NumericArray; labels?: NumericArray; targets?: NumericArray }> => {
     if (array) {
       const { features, ...columns } = await readInputArray(source.data, source);
@@ -97,6 +102,7 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
 /** Column options pick columns of a CSV `--data` table, in place of a labels or targets file. */
 function checkColumnChoice(source: DataSource, csv: boolean): void {
   const option = source.labelColumn !== undefined ? '--label-column' : source.targetColumns !== undefined ? '--target-columns' : undefined;
+  if (source.classes !== undefined && source.labelColumn === undefined) throw new DcError('INVALID_OPTION', '--classes names the classes of a CSV label column: give --label-column too', { option: 'classes' });
   if (option === undefined) return;
   if (!csv) throw new DcError('INVALID_OPTION', `${option} picks columns of a CSV table, and ${source.data} is not a .csv file`, { option, hint: 'Give --data table.csv, or the labels (--labels) or targets (--targets) as a file of their own.' });
   if (source.labelColumn !== undefined && source.targetColumns !== undefined) throw new DcError('INVALID_OPTION', 'give --label-column (a classifier) or --target-columns (any other model), not both', { option });
