@@ -4,10 +4,13 @@
  * loss, a validation split for the per-stage accuracy, and a progress line per epoch.
  */
 import { DcError, type TrainingService } from '@dc/core';
-import { createTfjsTrainer, LOSS_NAMES, type CompileConfig, type ImageAugmentation, type LossName } from '@dc/core/tfjs';
+import { createTfjsTrainer, LOSS_NAMES, refuseUnsupportedLoss, type CompileConfig, type ImageAugmentation, type LossName } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
 import type { LabelledData } from '../data/labelled-data.js';
 import { withEpochLines, type Progress } from './progress.js';
+
+/** What a CLI user can do about a loss the trainer lacks. */
+const UNSUPPORTED_LOSS_HINT = 'Compile the model with one of those and save it again, or compress it without retraining (--no-retrain).';
 
 /**
  * The compiled loss as the trainer needs it for integer class labels: `categoricalCrossentropy`
@@ -17,7 +20,7 @@ import { withEpochLines, type Progress } from './progress.js';
  * losses are refused.
  */
 export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined, classes = 2): CompileConfig {
-  refuseUnsupportedLoss(compile);
+  refuseUnsupportedLoss(compile, UNSUPPORTED_LOSS_HINT);
   const given = fromLogits === undefined ? {} : { fromLogits };
   if (classes === 1 && (compile?.loss === undefined || compile.loss === 'binaryCrossentropy')) return { ...compile, loss: 'binaryCrossentropy', ...given };
   const loss = compile?.loss ?? 'sparseCategoricalCrossentropy';
@@ -34,15 +37,6 @@ export function classLabelCompile(compile: CompileConfig | undefined, fromLogits
 export const REGRESSION_LOSSES: readonly LossName[] = LOSS_NAMES.filter((loss) => !loss.endsWith('Crossentropy'));
 const TARGET_LOSSES: readonly LossName[] = [...REGRESSION_LOSSES, 'binaryCrossentropy'];
 
-/** A loss the model was compiled with that the trainer does not compute: refused, never replaced by a default. */
-function refuseUnsupportedLoss(compile: CompileConfig | undefined): void {
-  if (compile?.unsupportedLoss === undefined) return;
-  throw new DcError('INVALID_OPTION', `the model was compiled with loss ${compile.unsupportedLoss}, which dc's trainer does not compute (it computes ${LOSS_NAMES.join(', ')})`, {
-    option: 'loss',
-    hint: 'Compile the model with one of those and save it again, or compress it without retraining (--no-retrain).',
-  });
-}
-
 /**
  * The compiled loss as the trainer needs it for float targets: a regression loss
  * ({@link REGRESSION_LOSSES}: `meanSquaredError`, `huber`, `poisson`, ...), or `binaryCrossentropy`
@@ -51,7 +45,7 @@ function refuseUnsupportedLoss(compile: CompileConfig | undefined): void {
  * classifier's loss is refused with a hint to give class labels.
  */
 export function targetCompile(compile: CompileConfig | undefined, fromLogits?: boolean): CompileConfig {
-  refuseUnsupportedLoss(compile);
+  refuseUnsupportedLoss(compile, UNSUPPORTED_LOSS_HINT);
   const loss = compile?.loss ?? 'meanSquaredError';
   if (!TARGET_LOSSES.includes(loss)) {
     // Only the class-label cross-entropies are left.

@@ -3,6 +3,7 @@
  * (`'categoricalCrossentropy'`) or Keras writes them into model.json (`'categorical_crossentropy'`,
  * or `{ class_name: 'SparseCategoricalCrossentropy', config: { from_logits: true } }`).
  */
+import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
 
 /**
@@ -109,6 +110,16 @@ function metricNames(entry: unknown): string[] {
     return [String(name ?? config.name ?? entry.class_name)];
   }
   return [];
+}
+
+/**
+ * `INVALID_OPTION` when `compile` names a loss the trainer lacks (`unsupportedLoss`), listing those
+ * it computes: such a model is never trained by another loss in its place. `hint` says what the
+ * caller can do instead.
+ */
+export function refuseUnsupportedLoss(compile: CompileConfig | undefined, hint: string): void {
+  if (compile?.unsupportedLoss === undefined) return;
+  throw new DcError('INVALID_OPTION', `the model was compiled with loss ${compile.unsupportedLoss}, which dc's trainer does not compute (it computes ${LOSS_NAMES.join(', ')})`, { option: 'loss', hint });
 }
 
 /** Reads a model.json training config (tfjs `trainingConfig` or Keras `training_config`). */

@@ -20,9 +20,10 @@ type SymbolicTensor = tf.SymbolicTensor;
  * `options.forSaving` builds what tfjs reloads as saved.
  */
 export function toLayersModel(given: Model, tfjs: typeof tf, options: ToLayersModelOptions = {}): tf.LayersModel {
-  // A softmax along another axis than the last as tfjs-core can run it (softmax-axis.ts).
-  const model = softmaxOnLastAxis(given);
-  const graph = validateModel(model);
+  const checked = validateModel(given);
+  // A softmax along another axis than the last as tfjs-core can run it (softmax-axis.ts); checked again only when rewritten.
+  const model = softmaxOnLastAxis(given, checked);
+  const graph = model === given ? checked : validateModel(model);
   const input = tfjs.input({ shape: [...model.inputShape], name: inputNameOf(model) });
   const values = new Map<string, SymbolicTensor>([[inputNameOf(model), input]]);
   // Saving: each dilated separable pair as one SeparableConv2D, built at its pointwise node (saved-separable.ts).

@@ -90,7 +90,7 @@ describe('the losses of regressors, counts, distributions and embeddings', () =>
     const d = data(false);
     const e = thrownError(() => createTfjsTrainer({ tf, train: d, validation: d, compile: hinge }));
     expect([e.code, e.option]).toEqual(['INVALID_OPTION', 'loss']);
-    expect(e.message).toMatch(/compiled with loss squared_hinge, which the trainer does not compute/);
+    expect(e.message).toMatch(/compiled with loss squared_hinge, which dc's trainer does not compute/);
     // An explicit loss of the caller's takes its place.
     expect(() => createTfjsTrainer({ tf, train: d, validation: d, compile: hinge, loss: 'meanSquaredError' })).not.toThrow();
     tf.dispose([d.xs, d.ys]);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { validateModel } from '../ops/validate-model.js';
 import { withRandomParams } from '../testing/random-params.js';
 import { uncompressedModel } from '../testing/uncompressed.js';
 import { fromLayersModel } from './convert-from.js';
@@ -27,7 +28,7 @@ function attentionPooling(): tf.LayersModel {
 describe('a softmax along another axis than the last, in tfjs', () => {
   it('is spelled out as permute → softmax → permute back, the last named as the node, computing exp(x − max) / sum along the axis', () => {
     const model = withRandomParams({ name: 'sm', inputShape: [3, 4, 5], layers: [{ name: 'sm', config: { kind: 'activation', activation: 'softmax', axis: 2 } }] }, 1);
-    expect(softmaxOnLastAxis(model).layers.map((l) => [l.name, l.config])).toEqual([
+    expect(softmaxOnLastAxis(model, validateModel(model)).layers.map((l) => [l.name, l.config])).toEqual([
       ['sm_last_axis_in', { kind: 'permute', dims: [1, 3, 2] }],
       ['sm_last_axis_softmax', { kind: 'activation', activation: 'softmax' }],
       ['sm', { kind: 'permute', dims: [1, 3, 2] }],
@@ -38,7 +39,7 @@ describe('a softmax along another axis than the last, in tfjs', () => {
     const [want, got] = [tf.div(e, tf.sum(e, 2, true)), lm.predict(x) as tf.Tensor];
     expect(Math.max(...Array.from(tf.abs(tf.sub(want, got)).dataSync()))).toBeLessThan(1e-6);
     const lastAxis = withRandomParams({ name: 'last', inputShape: [4, 5], layers: [{ name: 'sm', config: { kind: 'activation', activation: 'softmax', axis: -1 } }] }, 1);
-    expect(softmaxOnLastAxis(lastAxis)).toBe(lastAxis);
+    expect(softmaxOnLastAxis(lastAxis, validateModel(lastAxis))).toBe(lastAxis);
     tf.dispose([x, e, want, got]);
     lm.dispose();
   });

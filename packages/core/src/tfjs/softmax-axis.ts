@@ -8,11 +8,13 @@
  */
 import type { ActivationConfig, Layer, Model } from '../ir/model.js';
 import { sampleAxis } from '../ops/op-spec.js';
-import { validateModel } from '../ops/validate-model.js';
+import type { ResolvedGraph } from '../ops/check-graph.js';
 
-/** `model` with each softmax along an axis other than the last spelled out on the last (see the module's doc); `model` itself when there is none. */
-export function softmaxOnLastAxis(model: Model): Model {
-  const graph = validateModel(model);
+/**
+ * `model` (whose `validateModel` result is `graph`) with each softmax along an axis other than the
+ * last spelled out on the last (see the module's doc); `model` itself when there is none.
+ */
+export function softmaxOnLastAxis(model: Model, graph: ResolvedGraph): Model {
   const taken = new Set(model.layers.map((l) => l.name));
   let changed = false;
   const layers = model.layers.flatMap((layer, i): Layer[] => {

@@ -7,7 +7,7 @@ import type { EpochResult, Evaluation, FineTuneOptions, OptimizerName, TrainingS
 import { augmentationFor, type ImageAugmentation } from './augment.js';
 import type { BatchNormMode } from './batch-norm-mode.js';
 import { crossEntropy, makeBatch } from './batches.js';
-import { LOSS_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';
+import { refuseUnsupportedLoss, type CompileConfig, type LossName, type MetricName } from './compile-config.js';
 import { toLayersModel } from './convert-to.js';
 import { startGradientWorkers, type GradientWorkers } from './data-parallel/gradient-workers.js';
 import { trainingThreads } from './data-parallel/training-threads.js';
@@ -109,14 +109,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
   }
   const heldOut = validation;
   const augment = options.augment === undefined ? undefined : augmentationFor(options.augment, train);
-  const unsupported = options.loss === undefined ? options.compile?.unsupportedLoss : undefined;
-  if (unsupported !== undefined) {
-    // Never another loss in its place: the model would retrain toward something else.
-    throw new DcError('INVALID_OPTION', `the model was compiled with loss ${unsupported}, which the trainer does not compute (it computes ${LOSS_NAMES.join(', ')})`, {
-      option: 'loss',
-      hint: 'Pass loss to createTfjsTrainer (one of those), or compile the model with one and save it again.',
-    });
-  }
+  if (options.loss === undefined) refuseUnsupportedLoss(options.compile, 'Pass loss to createTfjsTrainer (one of those), or compile the model with one and save it again.');
   const loss = options.loss ?? options.compile?.loss ?? (isImageSet(train) ? 'sparseCategoricalCrossentropy' : undefined);
   const objectiveOf = (model: Model): Objective => {
     const o = resolveObjective(model, { loss, huberDelta: options.compile?.huberDelta, fromLogits: options.fromLogits ?? options.compile?.fromLogits, metrics: options.metrics ?? options.compile?.metrics });
