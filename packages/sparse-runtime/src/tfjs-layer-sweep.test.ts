@@ -55,6 +55,8 @@ const CASES: Record<string, () => tf.LayersModel> = {
   'Permute, Reshape': seq(tf.layers.permute({ dims: [2, 1], inputShape: [4, 3] }), tf.layers.reshape({ targetShape: [2, 6] }), flat()),
   'BatchNormalization after Dense': seq(tf.layers.dense({ units: 6, inputShape: [4] }), tf.layers.batchNormalization({ movingVarianceInitializer: tf.initializers.constant({ value: 2 }) }), tf.layers.dense({ units: 2 })),
   'LayerNormalization on an image': seq(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [6, 6, 2] }), tf.layers.layerNormalization({}), flat()),
+  'LayerNormalization over the whole feature map (axis [1, 2, 3])': seq(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [6, 6, 2] }), tf.layers.layerNormalization({ axis: [1, 2, 3], gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal' }), flat()),
+  'LayerNormalization over steps and features (axis [-2, -1])': seq(tf.layers.dense({ units: 5, inputShape: [4, 3] }), tf.layers.layerNormalization({ axis: [-2, -1], center: false }), flat()),
   'Concatenate along the steps': () => {
     const i = tf.input({ shape: [4, 3] });
     return tf.model({ inputs: i, outputs: ap(flat(), ap(tf.layers.concatenate({ axis: 1 }), [i, ap(tf.layers.dense({ units: 3 }), i)])) });
@@ -85,6 +87,7 @@ const CASES: Record<string, () => tf.LayersModel> = {
 
 const REFUSED: Record<string, [() => tf.LayersModel, string, RegExp]> = {
   'DepthwiseConv2D with dilation (tfjs runs it undilated)': [seq(tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, inputShape: [7, 7, 3] })), 'UNSUPPORTED_LAYER', /dilationRate \[2, 2\] is not supported/],
+  'LayerNormalization over height and width only (axis [1, 2])': [seq(tf.layers.layerNormalization({ axis: [1, 2], inputShape: [5, 5, 3] }), flat()), 'UNSUPPORTED_LAYER', /axis \[-3,-2\]: only the last axis, or several last axes together/],
   'Dropout with a noiseShape of another rank (tfjs broadcasts it against the last axes)': [seq(tf.layers.dense({ units: 4, inputShape: [3, 2] }), tf.layers.dropout({ rate: 0.5, noiseShape: [1, 4] })), 'UNSUPPORTED_LAYER', /noiseShape \[1,4\] has 2 entries for an input of rank 3/],
 };
 

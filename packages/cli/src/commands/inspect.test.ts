@@ -28,5 +28,7 @@ describe('dc inspect: each node\'s kind and what tells it apart', () => {
   it('names a dropout\'s variant and relu\'s clip', () => {
     expect(describeKind({ kind: 'dropout', config: { rate: 0.1, variant: 'gaussianNoise' } })).toBe('dropout (gaussianNoise)');
     expect(describeKind({ kind: 'activation', config: { activation: 'relu', maxValue: 6 } })).toBe('activation (relu, maxValue 6)');
+    expect(describeKind({ kind: 'masking', config: { maskValue: -1 } })).toBe('masking (maskValue -1)');
+    expect(describeKind({ kind: 'layerNorm', config: { epsilon: 1e-3, center: true, scale: true, trailingAxes: 3 } })).toBe('layerNorm (trailingAxes 3)');
   });
 });

@@ -97,12 +97,12 @@ export function formatPreprocessing(p: Preprocessing | null | undefined): string
   return p ? `x = raw × [${p.scale.join(', ')}] + [${p.offset.join(', ')}]` : 'none recorded';
 }
 
-/** A node's kind with what tells it apart at a glance: its activation (unless linear) and that activation's or a dropout's parameters. */
+/** A node's kind with what tells it apart at a glance: its activation (unless linear) and that activation's, a dropout's or a mask's parameters. */
 export function describeKind(n: Pick<InspectedNode, 'kind' | 'config'>): string {
   const c = n.config;
   const details = [
     ...(typeof c.activation === 'string' && c.activation !== 'linear' ? [c.activation] : []),
-    ...(['alpha', 'maxValue', 'axis', 'theta'] as const).filter((key) => c[key] !== undefined).map((key) => `${key} ${String(c[key])}`),
+    ...(['alpha', 'maxValue', 'axis', 'theta', 'maskValue', 'trailingAxes'] as const).filter((key) => c[key] !== undefined).map((key) => `${key} ${String(c[key])}`),
     ...(n.kind === 'dropout' && typeof c.variant === 'string' ? [c.variant] : []),
     ...(Array.isArray(c.sharedAxes) ? [`shared axes [${c.sharedAxes.join(', ')}]`] : []),
   ];

@@ -107,16 +107,19 @@ export interface BatchNormConfig {
 }
 
 /**
- * Layer normalisation over the last axis, per sample and position (tfjs's `LayerNormalization`
- * with the last axis): `y = (x − mean) / sqrt(variance + epsilon) · gamma + beta`, the mean and
- * the (biased) variance taken over that axis (`gamma` is 1 without `scale`, `beta` 0 without
- * `center`). Op set 3.
+ * Layer normalisation over the last axis, or the last `trailingAxes` axes, per sample and position
+ * of the other axes (tfjs's `LayerNormalization` with the last axis, or with `axis` `[1, 2, 3]` of
+ * an image: the whole feature map): `y = (x − mean) / sqrt(variance + epsilon) · gamma + beta`,
+ * the mean and the (biased) variance taken over those axes, `gamma` and `beta` of their shape (1
+ * without `scale`, 0 without `center`). Op set 3.
  */
 export interface LayerNormConfig {
   readonly kind: 'layerNorm';
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
+  /** How many trailing axes are normalised over together (at most the input's rank); absent: 1, the last. */
+  readonly trailingAxes?: number;
 }
 
 /**
@@ -255,24 +258,32 @@ export interface ActivationConfig {
   readonly theta?: number;
 }
 
-/**
- * Identity at inference: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout,
- * and `masking` (op set 3): tfjs's `Masking` layer with `maskValue` 0, whose output equals its input
- * (the steps it masks are zeros already) and whose mask the recurrent nodes it reaches take as their
- * mask input (`RecurrentConfig.maskValue`).
- */
+/** Identity at inference: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout. */
 export interface DropoutConfig {
   readonly kind: 'dropout';
-  /** The drop rate (the standard deviation for `gaussianNoise`; 0 for `masking`). */
+  /** The drop rate (the standard deviation for `gaussianNoise`). */
   readonly rate: number;
   /** Which training-time noise it was; default `dropout`. */
-  readonly variant?: 'dropout' | 'spatialDropout1d' | 'gaussianNoise' | 'gaussianDropout' | 'alphaDropout' | 'masking';
+  readonly variant?: 'dropout' | 'spatialDropout1d' | 'gaussianNoise' | 'gaussianDropout' | 'alphaDropout';
   /**
    * `dropout` only (op set 3): the axes, counted with the batch as 0, along which one mask is shared
    * while training (tfjs's `noiseShape` entries of 1: `[1, 2]` drops whole channels of an image).
    * Strictly increasing; absent: every element drawn on its own. Nothing changes at inference.
    */
   readonly sharedAxes?: readonly number[];
+}
+
+/**
+ * tfjs's `Masking` layer: a step (a position of every axis but the last) whose values all equal
+ * `maskValue` becomes zeros, and every other step passes unchanged (tfjs:
+ * `x · any(x ≠ maskValue, last axis)`; with `maskValue` 0 the output equals the input). Its mask
+ * reaches the recurrent nodes downstream as their mask input: each takes this node's input as its
+ * mask source with the same `maskValue` ({@link RecurrentConfig.maskValue}). Op set 3.
+ */
+export interface MaskingConfig {
+  readonly kind: 'masking';
+  /** The value a masked step holds in every feature; finite. */
+  readonly maskValue: number;
 }
 
 /**
@@ -343,6 +354,7 @@ export type LayerConfig =
   | PermuteConfig
   | ActivationConfig
   | DropoutConfig
+  | MaskingConfig
   | RescaleConfig
   | UpSampling2dConfig
   | MergeConfig

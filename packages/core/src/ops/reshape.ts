@@ -48,7 +48,7 @@ export const permuteOp = defineOp<'permute'>({
   params: () => ({}),
 });
 
-const VARIANTS = ['dropout', 'spatialDropout1d', 'gaussianNoise', 'gaussianDropout', 'alphaDropout', 'masking'] as const;
+const VARIANTS = ['dropout', 'spatialDropout1d', 'gaussianNoise', 'gaussianDropout', 'alphaDropout'] as const;
 
 export const dropoutOp = defineOp<'dropout'>({
   kind: 'dropout',
@@ -58,7 +58,6 @@ export const dropoutOp = defineOp<'dropout'>({
     const rate = r.num('rate', 0, 1e6);
     const variant = r.has('variant') ? r.oneOf('variant', VARIANTS) : undefined;
     if (variant !== 'gaussianNoise' && rate >= 1) r.fail('must be below 1', 'rate');
-    if (variant === 'masking' && rate !== 0) r.fail('must be 0 for masking', 'rate');
     const config = variant === undefined ? { kind: 'dropout' as const, rate } : { kind: 'dropout' as const, rate, variant };
     if (!r.has('sharedAxes')) return config;
     if ((variant ?? 'dropout') !== 'dropout') r.fail('is for the dropout variant only', 'sharedAxes');

@@ -11,6 +11,7 @@ import { denseOp } from './dense.js';
 import { dotOp } from './dot.js';
 import { embeddingOp } from './embedding.js';
 import { addOp, averageOp, concatenateOp, maximumOp, minimumOp, multiplyOp, subtractOp } from './merge.js';
+import { maskingOp } from './masking.js';
 import type { OpSpec } from './op-spec.js';
 import { avgPool2dOp, globalAvgPool2dOp, globalMaxPool2dOp, maxPool2dOp } from './pool.js';
 import { preluOp } from './prelu.js';
@@ -22,7 +23,7 @@ import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`, `conv2dTranspose`, `recurrent`, `prelu`, `dot`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`, `embedding`, `conv2dTranspose`, `recurrent`, `prelu`, `dot`, `masking`.
  */
 export const OPSET = 3;
 
@@ -49,6 +50,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   permute: permuteOp,
   activation: activationOp,
   dropout: dropoutOp,
+  masking: maskingOp,
   rescale: rescaleOp,
   add: addOp,
   subtract: subtractOp,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Layer, LayerConfig, Model } from '../ir/model.js';
 import { thrownErrorCode } from '../testing/error-code.js';
 import { tinyConvModel, tinyGraphModel } from '../testing/fixtures.js';
-import { withRandomParams } from '../testing/random-params.js';
+import { withRandomParams, type TopologySpec } from '../testing/random-params.js';
+import { layerNormRowSize } from './batch-norm.js';
 import { checkGraph } from './check-graph.js';
 import { requiredOpset } from './opset.js';
 import { validateModel } from './validate-model.js';
@@ -101,12 +102,24 @@ describe('the op table through validateModel', () => {
     expect(validateModel(m).outputShape).toEqual([2 * 7 * 5]);
   });
 
-  it('says which op set a topology needs: a masking dropout needs op set 3, other dropout variants 2; masking keeps rate 0', () => {
-    const dropout = (variant: 'masking' | 'alphaDropout', rate = 0) => ({ layers: [{ name: 'd', config: { kind: 'dropout', rate, variant } as LayerConfig }] });
-    expect([requiredOpset(dropout('masking')), requiredOpset(dropout('alphaDropout', 0.1))]).toEqual([3, 2]);
-    const masking = (rate: number) => withRandomParams({ name: 'm', inputShape: [4, 2], layers: [{ name: 'mask', config: { kind: 'dropout', rate, variant: 'masking' } }] }, 1);
-    expect(validateModel(masking(0)).outputShape).toEqual([4, 2]);
-    expect(thrownErrorCode(() => validateModel(masking(0.5)))).toBe('INVALID_MODEL');
+  it('says which op set a topology needs: masking needs op set 3, dropout variants 2; a mask value must be a finite number within ±1e30', () => {
+    const one = (config: Record<string, unknown>) => withRandomParams({ name: 'm', inputShape: [4, 2], layers: [{ name: 'mask', config: config as unknown as LayerConfig }] }, 1);
+    expect([requiredOpset(one({ kind: 'masking', maskValue: -1 })), requiredOpset(one({ kind: 'dropout', rate: 0.1, variant: 'alphaDropout' }))]).toEqual([3, 2]);
+    expect(validateModel(one({ kind: 'masking', maskValue: -1 })).outputShape).toEqual([4, 2]);
+    for (const maskValue of [Infinity, Number.NaN, 1e31, '-1', undefined]) expect(thrownErrorCode(() => validateModel(one({ kind: 'masking', maskValue })))).toBe('INVALID_MODEL');
+    // Masking was a dropout variant before it became a node kind (op set 3, unreleased then).
+    expect(thrownErrorCode(() => validateModel(one({ kind: 'dropout', rate: 0, variant: 'masking' })))).toBe('INVALID_MODEL');
+  });
+
+  it('a layer norm over several trailing axes has gamma and beta of their shape; more axes than the input has, or not an integer from 1 to 8, is refused', () => {
+    const ln = (trailingAxes: unknown) => ({ name: 'l', inputShape: [4, 5, 6], layers: [{ name: 'ln', config: { kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true, trailingAxes } as unknown as LayerConfig }] });
+    const model = withRandomParams(ln(2) as TopologySpec, 1);
+    expect([model.layers[0].params.gamma?.shape, model.layers[0].params.beta?.shape, validateModel(model).outputShape]).toEqual([[5, 6], [5, 6], [4, 5, 6]]);
+    expect(layerNormRowSize([4, 5, 6], { trailingAxes: 3 })).toBe(120);
+    expect(layerNormRowSize([4, 5, 6], {})).toBe(6);
+    const gammaOfLastAxis = { ...model, layers: [{ ...model.layers[0], params: { gamma: { shape: [6], values: new Float32Array(6) }, beta: model.layers[0].params.beta! } }] };
+    expect(thrownErrorCode(() => validateModel(gammaOfLastAxis))).toBe('INVALID_MODEL');
+    for (const trailingAxes of [4, 0, 1.5, '2']) expect(thrownErrorCode(() => validateModel({ ...model, layers: [{ ...model.layers[0], config: { ...model.layers[0].config, trailingAxes } as unknown as LayerConfig }] }))).toBe('INVALID_MODEL');
   });
 
   it('reads a thresholdedRelu activation with its theta (op set 3); theta on another activation, or not finite, is refused', () => {

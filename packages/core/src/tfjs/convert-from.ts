@@ -8,7 +8,7 @@ import { isBidirectional, stackPasses } from './bidirectional.js';
 import { broadcastMergeNodes, isElementwiseMerge } from './broadcast-merge.js';
 import { positionwiseDense } from './dense-nd.js';
 import { formatDeclaredShape } from './input-shape.js';
-import { maskRole, traceMasks } from './masks.js';
+import { maskRole, traceMasks, type MaskSource } from './masks.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { repeatVectorNodes } from './repeat-vector.js';
 import { stepwiseLayer } from './time-distributed.js';
@@ -127,7 +127,7 @@ function inboundNames(layer: TfLayer, inputName: string): string[] {
  * tfjs computes masks (`masks.ts`), or null; throws `UNSUPPORTED_LAYER` where tfjs would apply a
  * mask the IR does not reproduce.
  */
-function masksOf(order: readonly TfLayer[], inputName: string): Map<string, string | null> {
+function masksOf(order: readonly TfLayer[], inputName: string): Map<string, MaskSource | null> {
   const classOf = new Map(order.map((l) => [l.name, l.getClassName()]));
   return traceMasks(
     order.map((l) => ({ name: l.name, inputs: inboundNames(l, inputName), role: maskRole(l) })),
@@ -137,13 +137,13 @@ function masksOf(order: readonly TfLayer[], inputName: string): Map<string, stri
   );
 }
 
-/** A recurrent node masked by the value `source` (a tfjs layer name) gets it as its second input, `maskValue` 0 (maskZero's ids). */
-function withMask(converted: Layer[], source: string | null | undefined, inputName: string, outputOf: ReadonlyMap<string, string>): Layer[] {
+/** A recurrent node masked from `source` (the value a tfjs layer name or the input holds) gets that value as its second input, with the source's `maskValue`. */
+function withMask(converted: Layer[], source: MaskSource | null | undefined, inputName: string, outputOf: ReadonlyMap<string, string>): Layer[] {
   if (!source) return converted;
   const node = converted[converted.length - 1];
   if (node.config.kind !== 'recurrent') return converted;
-  const ids = source === inputName ? inputName : (outputOf.get(source) ?? source);
-  return [...converted.slice(0, -1), { ...node, config: { ...node.config, maskValue: 0 }, inputs: [...node.inputs!, ids] }];
+  const from = source.from === inputName ? inputName : (outputOf.get(source.from) ?? source.from);
+  return [...converted.slice(0, -1), { ...node, config: { ...node.config, maskValue: source.maskValue }, inputs: [...node.inputs!, from] }];
 }
 
 /** The non-input layers the output depends on, in an order where each comes after its inputs, output last. */

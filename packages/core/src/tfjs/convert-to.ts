@@ -74,14 +74,14 @@ function tfjsInputs(model: Model, i: number): readonly string[] {
 function cannotExpress(node: string, why: string): never {
   throw new DcError('UNSUPPORTED_LAYER', `node "${node}": its mask cannot be expressed as tfjs mask propagation: ${why}`, {
     tensor: node,
-    hint: 'tfjs computes a recurrent layer\'s mask from an Embedding with maskZero or a Masking layer (maskValue 0, its input as the mask source) through single-input layers to the recurrent layer.',
+    hint: 'tfjs computes a recurrent layer\'s mask from an Embedding with maskZero (mask value 0) or a Masking layer (its mask value, its input as the mask source) through single-input layers to the recurrent layer.',
   });
 }
 
 /**
  * Makes tfjs hand each masked recurrent node the mask of its IR mask edge, and nothing else: walks
- * from the node back along first inputs to an `embedding` with `maskZero` (or a `masking` dropout)
- * reading the mask source, lets every layer on the way carry the mask (`supportsMasking`: a position-wise Dense's reshapes
+ * from the node back along first inputs to an `embedding` with `maskZero` (mask value 0) or a
+ * `masking` node of the node's mask value reading the mask source, lets every layer on the way carry the mask (`supportsMasking`: a position-wise Dense's reshapes
  * and 1×1 convolution, say; none of them reads it), then traces tfjs's masks (`masks.ts`) and
  * checks they are the IR's. Throws `UNSUPPORTED_LAYER` naming the node otherwise.
  */
@@ -90,15 +90,14 @@ function planMasks(model: Model, layers: tf.layers.Layer[]): void {
   model.layers.forEach((node, i) => {
     const c = node.config;
     if (c.kind !== 'recurrent' || c.maskValue === undefined) return;
-    if (c.maskValue !== 0) cannotExpress(node.name, `maskValue ${c.maskValue}: tfjs masks zeros only here (Embedding maskZero, Masking with maskValue 0)`);
     const source = inputsOf(model, i)[1];
     for (let at = index.get(inputsOf(model, i)[0]); ; at = index.get(inputsOf(model, at)[0])) {
-      if (at === undefined) cannotExpress(node.name, `no Embedding with maskZero or Masking layer reading "${source}" precedes it`);
+      if (at === undefined) cannotExpress(node.name, `no ${c.maskValue === 0 ? 'Embedding with maskZero or ' : ''}Masking layer of mask value ${c.maskValue} reading "${source}" precedes it`);
       const on = model.layers[at];
-      if (on.config.kind === 'embedding' && on.config.maskZero === true && inputsOf(model, at)[0] === source) break;
-      if (on.config.kind === 'dropout' && on.config.variant === 'masking' && inputsOf(model, at)[0] === source) break;
+      if (on.config.kind === 'embedding' && on.config.maskZero === true && c.maskValue === 0 && inputsOf(model, at)[0] === source) break;
+      if (on.config.kind === 'masking' && on.config.maskValue === c.maskValue && inputsOf(model, at)[0] === source) break;
       if (tfjsInputs(model, at).length !== 1) cannotExpress(node.name, `"${on.name}" (${on.config.kind}) lies between it and its Embedding and has several inputs`);
-      if (on.config.kind === 'embedding') cannotExpress(node.name, `"${on.name}" reads other ids or has no maskZero`);
+      if (on.config.kind === 'embedding') cannotExpress(node.name, on.config.maskZero === true && inputsOf(model, at)[0] === source ? `"${on.name}" masks id 0, not mask value ${c.maskValue}` : `"${on.name}" reads other ids or has no maskZero`);
       if (on.config.kind !== 'recurrent') layers[at].supportsMasking = true;
     }
   });
@@ -108,7 +107,9 @@ function planMasks(model: Model, layers: tf.layers.Layer[]): void {
     if (c.kind !== 'recurrent') return;
     const want = c.maskValue === undefined ? null : inputsOf(model, i)[1];
     const got = consumed.get(node.name) ?? null;
-    if (got !== want) cannotExpress(node.name, got === null ? `tfjs would run it unmasked (no mask reaches its input)` : `tfjs would mask it by "${got}" (an Embedding with maskZero upstream)`);
+    if (got?.from !== (want ?? undefined) || (got !== null && got.maskValue !== c.maskValue)) {
+      cannotExpress(node.name, got === null ? `tfjs would run it unmasked (no mask reaches its input)` : `tfjs would mask it by "${got.from}" at mask value ${got.maskValue} (an Embedding with maskZero or a Masking layer upstream)`);
+    }
   });
 }
 
@@ -148,7 +149,7 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
     case 'batchNorm':
       return tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'layerNorm':
-      return tfjs.layers.layerNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
+      return tfjs.layers.layerNormalization({ name, axis: c.trailingAxes === undefined ? -1 : Array.from({ length: c.trailingAxes }, (_, i) => i - c.trailingAxes!), epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'prelu':
       return tfjs.layers.prelu({ name, alphaInitializer: 'zeros', ...(c.sharedAxes ? { sharedAxes: [...c.sharedAxes] } : {}) });
     case 'recurrent': {
@@ -186,13 +187,14 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
       if (c.activation === 'relu' && c.maxValue !== undefined) return tfjs.layers.reLU({ name, maxValue: c.maxValue });
       if (c.activation === 'softmax' && c.axis !== undefined) return tfjs.layers.softmax({ name, axis: c.axis });
       return tfjs.layers.activation({ name, activation: c.activation as never });
+    case 'masking':
+      return tfjs.layers.masking({ name, maskValue: c.maskValue });
     case 'dropout':
       switch (c.variant ?? 'dropout') {
         case 'spatialDropout1d': return tfjs.layers.spatialDropout1d({ name, rate: c.rate });
         case 'gaussianNoise': return tfjs.layers.gaussianNoise({ name, stddev: c.rate });
         case 'gaussianDropout': return tfjs.layers.gaussianDropout({ name, rate: c.rate });
         case 'alphaDropout': return tfjs.layers.alphaDropout({ name, rate: c.rate });
-        case 'masking': return tfjs.layers.masking({ name, maskValue: 0 });
         default: {
           // tfjs's noiseShape, one entry per axis with the batch: 1 where the mask is shared, null where drawn.
           const noiseShape = c.sharedAxes && [0, ...shape].map((_, axis) => (c.sharedAxes!.includes(axis) ? 1 : null));

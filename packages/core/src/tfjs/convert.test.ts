@@ -206,11 +206,12 @@ describe('tfjs converters', () => {
     expect(tf.max(tf.abs(got.sub(expected))).dataSync()[0]).toBeLessThan(1e-6);
   });
 
-  it('turns LayerNormalization over the last axis into a layerNorm node; other axes are refused by name', () => {
+  it('turns LayerNormalization over the last axis, or the last several together, into a layerNorm node; other axes are refused by name', () => {
     const ir = fromLayersModel(tinyMixer());
     expect(ir.layers.find((l) => l.name === 'norm')!.config).toEqual({ kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true });
     expect(Object.keys(ir.layers.find((l) => l.name === 'final')!.params).sort()).toEqual(['beta', 'gamma']);
-    expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: [-2, -1] }))).toBe('UNSUPPORTED_LAYER');
+    expect(convertConfig('ln', 'LayerNormalization', { axis: [-1, -2] })).toEqual([{ kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true, trailingAxes: 2 }]);
+    expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: [-3, -2] }))).toBe('UNSUPPORTED_LAYER');
     expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: -2 }))).toBe('UNSUPPORTED_LAYER');
   });
 

@@ -6,6 +6,7 @@
 import { DcError } from '../errors/dc-error.js';
 import type { Activation, DotConfig, LayerConfig, Padding, RecurrentConfig, RecurrentMerge } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from '../ops/activation.js';
+import { MAX_MASK_VALUE } from '../ops/masking.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
 import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
@@ -148,10 +149,11 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [{ kind: 'batchNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
     }
     case 'LayerNormalization': {
-      // configOf gives the axis counted from the end once the layer is built ([2] of a rank-3 input: -1).
-      const axis = Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis[0] as unknown) : (c.axis ?? -1);
-      if (axis !== -1) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis is supported`);
-      return [{ kind: 'layerNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
+      // configOf gives the axes counted from the end once the layer is built ([2] of a rank-3 input: -1).
+      const axes = [...(Array.isArray(c.axis) ? (c.axis as unknown[]) : [c.axis ?? -1])].sort((a, b) => (a as number) - (b as number));
+      if (!axes.every((a, i) => a === i - axes.length)) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis, or several last axes together (axis [1, 2, 3] of an image), is supported`);
+      const config = { kind: 'layerNorm' as const, epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean };
+      return [axes.length === 1 ? config : { ...config, trailingAxes: axes.length }];
     }
     case 'SimpleRNN':
     case 'LSTM':
@@ -234,10 +236,12 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [{ kind: 'dropout', rate: c.rate as number, variant: 'gaussianDropout' }];
     case 'AlphaDropout':
       return [{ kind: 'dropout', rate: c.rate as number, variant: 'alphaDropout' }];
-    case 'Masking':
-      // Its mask reaches recurrent layers as their mask input (masks.ts); with maskValue 0 its output is its input.
-      if ((c.maskValue ?? 0) !== 0) unsupported(name, cls, `maskValue ${JSON.stringify(c.maskValue)}: only 0 is supported (its output then equals its input); pad with zeros`);
-      return [{ kind: 'dropout', rate: 0, variant: 'masking' }];
+    case 'Masking': {
+      // Its mask reaches recurrent layers as their mask input (masks.ts).
+      const maskValue = (c.maskValue ?? 0) as number;
+      if (!Number.isFinite(maskValue) || Math.abs(maskValue) > MAX_MASK_VALUE) unsupported(name, cls, `maskValue ${JSON.stringify(c.maskValue)} is not a finite number within ±${MAX_MASK_VALUE}`);
+      return [{ kind: 'masking', maskValue }];
+    }
     case 'Add': return [{ kind: 'add' }];
     case 'Subtract': return [{ kind: 'subtract' }];
     case 'Multiply': return [{ kind: 'multiply' }];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isDcError } from '../errors/dc-error.js';
 import { thrownError } from '../testing/error-code.js';
-import type { Model } from '../ir/model.js';
+import type { Model, RecurrentConfig } from '../ir/model.js';
 import { validateModel } from '../ops/validate-model.js';
 import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
@@ -36,45 +36,66 @@ const PADDED = [
   [11, 2, 0, 0, 0, 0, 0, 0],
 ];
 
-/** A sensor-series classifier over variable-length recordings padded with zero steps: Masking → LSTM (every step) → GRU → softmax. */
-function paddedSeries(steps = 6): tf.LayersModel {
+/** A sensor-series classifier over variable-length recordings padded with steps of `pad`: Masking → LSTM (every step) → GRU → softmax. */
+function paddedSeries(steps = 6, pad = 0): tf.LayersModel {
   const series = tf.input({ shape: [steps, 2], name: 'series' });
-  let x = tf.layers.masking({ maskValue: 0, name: 'mask' }).apply(series) as Sym;
+  let x = tf.layers.masking({ maskValue: pad, name: 'mask' }).apply(series) as Sym;
   x = tf.layers.lstm({ units: 5, returnSequences: true, name: 'lstm', ...init }).apply(x) as Sym;
   x = tf.layers.gru({ units: 4, goBackwards: true, name: 'gru', ...init }).apply(x) as Sym;
   const out = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }).apply(x) as Sym;
   return tf.model({ inputs: series, outputs: out, name: 'padded-series' });
 }
 
+/** Recordings of 6, 4, 2 and 0 steps (`pad` steps at the end), one with a `pad` step inside, one with a step half `pad`. */
+function recordings(pad: number): tf.Tensor3D {
+  const P = [pad, pad];
+  return tf.tensor3d([
+    [[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1], [1, 1], [0.2, 0.4]],
+    [[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1], P, P],
+    [[1, 0], [0, 3], P, P, P, P],
+    [P, P, P, P, P, P],
+    [[0.5, -1], P, [0.3, 0.1], [-2, 1], [pad, 0.7], P],
+  ]);
+}
+
 describe('Embedding maskZero and masked recurrent layers', () => {
-  it('a Masking layer (maskValue 0) is an identity node whose input masks the recurrent layers it reaches: round trip with identical predictions on padded recordings; another maskValue is refused by name', () => {
-    const original = paddedSeries();
-    const ir = fromLayersModel(original);
-    expect(ir.layers.map((l) => [l.name, l.inputs, l.config.kind === 'recurrent' ? l.config.maskValue : l.config.kind === 'dropout' ? l.config.variant : undefined])).toEqual([
-      ['mask', ['series'], 'masking'],
-      ['lstm', ['mask', 'series'], 0],
-      ['gru', ['lstm', 'series'], 0],
-      ['head', ['gru'], undefined],
-    ]);
-    const rebuilt = toLayersModel(ir, tf);
-    expect(rebuilt.getLayer('mask').getClassName()).toBe('Masking');
-    // Recordings of 6, 4, 2 and 0 steps (zero steps at the end), and one with a zero step inside.
-    const x = tf.tensor3d([
-      [[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1], [1, 1], [0.2, 0.4]],
-      [[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1], [0, 0], [0, 0]],
-      [[1, 0], [0, 3], [0, 0], [0, 0], [0, 0], [0, 0]],
-      [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]],
-      [[0.5, -1], [0, 0], [0.3, 0.1], [-2, 1], [0, 0], [0, 0]],
-    ]);
-    const expected = predictions(original, x);
-    expect(predictions(rebuilt, x)).toEqual(expected);
-    // The padding is skipped: 4 steps padded to 6 predict as the 4 steps alone.
-    const four = paddedSeries(4);
-    four.setWeights(original.getWeights());
-    const alone = predictions(four, tf.tensor3d([[[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1]]]));
-    expect(Array.from(alone, (v, i) => Math.abs(v - expected[3 + i]) < 1e-6)).toEqual([true, true, true]);
-    const error = thrownError(() => fromLayersModel(tf.sequential({ layers: [tf.layers.masking({ maskValue: -1, inputShape: [6, 2], name: 'pad' }), tf.layers.lstm({ units: 2 })] })));
-    expect(isDcError(error) && [error.code, error.message]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"pad" (Masking): maskValue -1: only 0 is supported')]);
+  for (const pad of [0, -1]) {
+    it(`a Masking layer (maskValue ${pad}) is a masking node whose input masks the recurrent layers it reaches at its value: round trip with identical predictions on padded recordings`, () => {
+      const original = paddedSeries(6, pad);
+      const ir = fromLayersModel(original);
+      expect(ir.layers.map((l) => [l.name, l.inputs, l.config.kind === 'recurrent' || l.config.kind === 'masking' ? l.config.maskValue : undefined])).toEqual([
+        ['mask', ['series'], pad],
+        ['lstm', ['mask', 'series'], pad],
+        ['gru', ['lstm', 'series'], pad],
+        ['head', ['gru'], undefined],
+      ]);
+      const rebuilt = toLayersModel(ir, tf);
+      expect([rebuilt.getLayer('mask').getClassName(), (rebuilt.getLayer('mask').getConfig() as { maskValue: number }).maskValue]).toEqual(['Masking', pad]);
+      const x = recordings(pad);
+      const expected = predictions(original, x);
+      expect(predictions(rebuilt, x)).toEqual(expected);
+      // The padding is skipped: 4 steps padded to 6 predict as the 4 steps alone.
+      const four = paddedSeries(4, pad);
+      four.setWeights(original.getWeights());
+      const alone = predictions(four, tf.tensor3d([[[0.5, -1], [1, 2], [0.3, 0.1], [-2, 1]]]));
+      expect(Array.from(alone, (v, i) => Math.abs(v - expected[3 + i]) < 1e-6)).toEqual([true, true, true]);
+    });
+  }
+
+  it('a Masking layer zeroes the steps it masks for the layers that read its output: a pooled classifier over steps padded with −1', () => {
+    const series = tf.input({ shape: [5, 3], name: 'series' });
+    const masked = tf.layers.masking({ maskValue: -1, name: 'mask' }).apply(series) as Sym;
+    const pooled = tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(tf.layers.dense({ units: 4, activation: 'relu', name: 'embed' }).apply(masked) as Sym) as Sym;
+    const model = tf.model({ inputs: series, outputs: tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(pooled) as Sym });
+    const ir = fromLayersModel(model);
+    expect(ir.layers[0].config).toEqual({ kind: 'masking', maskValue: -1 });
+    const x = tf.tensor3d([[[1, 2, 3], [-1, -1, -1], [-1, 0.5, -1], [-1, -1, -1], [4, -1, 2]]]);
+    // Within float32 rounding: the rebuilt Dense over steps runs as tfjs's dense on a rank-3 input does not.
+    const [rebuilt, original] = [predictions(toLayersModel(ir, tf), x), predictions(model, x)];
+    expect(Array.from(rebuilt, (v, i) => Math.abs(v - original[i]) < 1e-6)).toEqual([true, true]);
+    // The masked steps reach the Dense as zeros.
+    const zeroed = tf.tidy(() => (model.getLayer('mask').apply(x) as tf.Tensor).arraySync() as number[][][]);
+    expect(zeroed[0].map((step) => step.map((v) => (Object.is(v, -0) ? '-0' : v)))).toEqual([[1, 2, 3], ['-0', '-0', '-0'], [-1, 0.5, -1], ['-0', '-0', '-0'], [4, -1, 2]]);
   });
 
   it('a padded-text model converts with the ids as each recurrent node\'s mask input and round-trips with identical weights and predictions', () => {
@@ -180,18 +201,18 @@ describe('Embedding maskZero and masked recurrent layers', () => {
     const withLayer = (name: string, change: (l: Model['layers'][number]) => Model['layers'][number]): Model => ({ ...ir, layers: ir.layers.map((l) => (l.name === name ? change(l) : l)) });
     const noEdge = withLayer('lstm', (l) => ({ ...l, inputs: ['embed'] }));
     expect(thrownError(() => validateModel(noEdge))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('maskValue needs a second input') });
-    const noValue = withLayer('lstm', (l) => ({ ...l, config: { ...l.config, maskValue: undefined } }));
+    const noValue = withLayer('lstm', (l) => ({ ...l, config: { ...(l.config as RecurrentConfig), maskValue: undefined } }));
     expect(thrownError(() => validateModel(noValue))).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringContaining('needs maskValue') });
     const wrongSteps = withLayer('bi_gru', (l) => ({ ...l, inputs: ['drop', 'head'] }));
     expect(thrownError(() => validateModel(wrongSteps))).toMatchObject({ code: 'INVALID_MODEL' });
 
     const otherValue = withLayer('lstm', (l) => ({ ...l, config: { ...l.config, maskValue: 1 } }));
     expect(() => validateModel(otherValue)).not.toThrow();
-    expect(thrownError(() => toLayersModel(otherValue, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm": its mask cannot be expressed as tfjs mask propagation: maskValue 1') });
+    expect(thrownError(() => toLayersModel(otherValue, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm": its mask cannot be expressed as tfjs mask propagation: "embed" masks id 0, not mask value 1') });
     const noMaskZero = withLayer('embed', (l) => ({ ...l, config: { kind: 'embedding', inputDim: 20, outputDim: 5 } }));
     expect(thrownError(() => toLayersModel(noMaskZero, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"lstm"') });
     // A recurrent node without a mask edge behind a maskZero Embedding: tfjs would mask it.
-    const unmaskedGru = withLayer('bi_gru', (l) => ({ ...l, inputs: ['drop'], config: { ...l.config, maskValue: undefined } }));
+    const unmaskedGru = withLayer('bi_gru', (l) => ({ ...l, inputs: ['drop'], config: { ...(l.config as RecurrentConfig), maskValue: undefined } }));
     expect(thrownError(() => toLayersModel(unmaskedGru, tf))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringContaining('"bi_gru"') });
   });
 

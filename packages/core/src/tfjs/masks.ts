@@ -3,7 +3,7 @@
  * `execute()`), traced over a graph so both converters agree with it:
  *
  * - `Embedding({maskZero: true})` makes a mask, `notEqual(ids, 0)` on its raw input; `Masking`
- *   (maskValue 0) makes one from its input too, a step masked when all its features are 0.
+ *   makes one from its input too, a step masked when all its features equal its `maskValue`.
  * - A layer with `supportsMasking` (Dense, Dropout and the noise layers, Activation, ReLU, batch
  *   and layer normalisation, TimeDistributed) carries its input's mask to its output; a recurrent
  *   layer or `Bidirectional` only with `returnSequences`. Any other layer (Conv1D, pooling,
@@ -21,7 +21,7 @@ import type * as tf from '@tensorflow/tfjs';
 
 /** What a layer does with masks (see the module's doc). */
 export type MaskRole =
-  | { readonly kind: 'source' }
+  | { readonly kind: 'source'; readonly maskValue: number }
   | { readonly kind: 'pass' }
   | { readonly kind: 'drop' }
   | { readonly kind: 'recurrent'; readonly returnSequences: boolean }
@@ -42,8 +42,8 @@ const MERGE_CLASSES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Min
 export function maskRole(layer: tf.layers.Layer): MaskRole {
   const cls = layer.getClassName();
   const config = layer.getConfig() as { returnSequences?: boolean; layer?: { className?: string; config?: { returnSequences?: boolean } } };
-  if (cls === 'Embedding') return layer.supportsMasking ? { kind: 'source' } : { kind: 'drop' };
-  if (cls === 'Masking') return { kind: 'source' };
+  if (cls === 'Embedding') return layer.supportsMasking ? { kind: 'source', maskValue: 0 } : { kind: 'drop' };
+  if (cls === 'Masking') return { kind: 'source', maskValue: (layer.getConfig() as { maskValue?: number }).maskValue ?? 0 };
   // A Bidirectional's config holds returnSequences in the layer it wraps.
   if (RECURRENT_CLASSES.includes(cls)) return { kind: 'recurrent', returnSequences: (cls === 'Bidirectional' ? config.layer?.config?.returnSequences : config.returnSequences) === true };
   if (MERGE_CLASSES.includes(cls)) return { kind: 'merge' };
@@ -54,21 +54,28 @@ export function maskRole(layer: tf.layers.Layer): MaskRole {
   return layer.supportsMasking ? { kind: 'pass' } : { kind: 'drop' };
 }
 
+/** Where a mask comes from: the value it is computed from (a tfjs layer's output or the model input) and the value a masked step holds there. */
+export interface MaskSource {
+  readonly from: string;
+  readonly maskValue: number;
+}
+
 /** A mask produced by a merge: tfjs computes one, but not one the IR can follow. */
 const MERGED = Symbol('merged mask');
-type Mask = string | typeof MERGED | null;
+type Mask = MaskSource | typeof MERGED | null;
 
 /**
  * Traces masks through `nodes` (in execution order) as tfjs's `execute()` does.
  *
- * @returns for each recurrent node, the value its mask is computed from (the ids an `Embedding`
- * with `maskZero` read), or null when it runs unmasked.
+ * @returns for each recurrent node, where its mask comes from (the ids an `Embedding` with
+ * `maskZero` read, value 0; a `Masking` layer's input and its `maskValue`), or null when it runs
+ * unmasked.
  * @param refuse - called with the node and the reason when tfjs would hand it a mask the IR
  * cannot reproduce; it throws.
  */
-export function traceMasks(nodes: readonly MaskNode[], refuse: (node: string, why: string) => never): Map<string, string | null> {
+export function traceMasks(nodes: readonly MaskNode[], refuse: (node: string, why: string) => never): Map<string, MaskSource | null> {
   const out = new Map<string, Mask>();
-  const consumed = new Map<string, string | null>();
+  const consumed = new Map<string, MaskSource | null>();
   let lastHanded: Mask = null;
   let lastFrom = '';
   for (const node of nodes) {
@@ -82,14 +89,14 @@ export function traceMasks(nodes: readonly MaskNode[], refuse: (node: string, wh
       if (handed === MERGED) refuse(node.name, 'its input mask comes from a merge of masked branches, which tfjs 4.22 computes wrongly (Merge.computeMask ignores the last input\'s mask): merge unmasked values or drop maskZero');
       if (handed !== null && !carried) stale();
       if (role.kind === 'softmax' && handed !== null) refuse(node.name, 'a Softmax layer handed a mask adds −1e9 to the masked scores of its last axis, which the IR does not reproduce: use a softmax activation on the Dense layer instead');
-      if (role.kind === 'recurrent') consumed.set(node.name, handed as string | null);
+      if (role.kind === 'recurrent') consumed.set(node.name, handed as MaskSource | null);
     }
     if (carried) {
       lastHanded = masks[0];
       lastFrom = node.name;
     }
     const next: Mask =
-      role.kind === 'source' ? node.inputs[0] :
+      role.kind === 'source' ? { from: node.inputs[0], maskValue: role.maskValue } :
       role.kind === 'pass' ? masks[0] :
       role.kind === 'recurrent' ? (role.returnSequences ? masks[0] : null) :
       role.kind === 'merge' ? (carried ? MERGED : null) :

@@ -1,5 +1,5 @@
 /** Per-element steps: standalone activations, rescales, batch norms not folded away and PReLUs (in place where the schedule allows), layer norms. */
-import type { BatchNormConfig, LayerNormConfig, PreluConfig, RescaleConfig } from '@dc/core';
+import { layerNormRowSize, type BatchNormConfig, type LayerNormConfig, type PreluConfig, type RescaleConfig } from '@dc/core';
 import { batchNormScale } from '../model/fold-batch-norm.js';
 import { preluSlopes } from '../model/prelu-slopes.js';
 import type { PlanStep } from '../model/plan.js';
@@ -44,13 +44,13 @@ export function rescaleKernel(step: PlanStep): CpuKernel {
 }
 
 /**
- * A `layerNorm` node: per row of the last axis, `(x − mean) / sqrt(variance + epsilon) · gamma + beta`
+ * A `layerNorm` node: per row of its normalised (trailing) axes, `(x − mean) / sqrt(variance + epsilon) · gamma + beta`
  * with the mean and the biased variance of the row, in float64.
  */
 export function layerNormKernel(step: PlanStep): CpuKernel {
   const { gamma, beta } = step.params;
   const { epsilon } = step.config as LayerNormConfig;
-  const C = step.outputShape[step.outputShape.length - 1];
+  const C = layerNormRowSize(step.outputShape, step.config as LayerNormConfig);
   return ([x], batch, target) => {
     const out = target ?? new Float32Array(x.length);
     for (let i = 0; i < batch * step.outputSize; i += C) {

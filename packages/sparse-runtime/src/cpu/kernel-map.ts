@@ -12,6 +12,7 @@ import { embeddingKernel } from './embedding-kernel.js';
 import { recurrentKernel } from './recurrent-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
 import { padCropKernel, permuteKernel, upSamplingKernel, viewKernel } from './layout-kernel.js';
+import { maskingKernel } from './masking-kernel.js';
 import { concatenateKernel, mergeKernel } from './merge-kernel.js';
 import { globalPoolKernel, poolKernel } from './pool-kernel.js';
 import type { CpuPrepareContext } from './prepare-context.js';
@@ -41,6 +42,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   flatten: viewKernel,
   reshape: viewKernel,
   dropout: viewKernel,
+  masking: maskingKernel,
   permute: permuteKernel,
   activation: activationKernel,
   rescale: rescaleKernel,

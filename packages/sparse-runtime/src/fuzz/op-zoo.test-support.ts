@@ -1,7 +1,7 @@
 /**
  * Seed topologies that use every op kind of core's table between them: a chain of the
  * single-input kinds (which a chain runtime can execute as its kernels arrive), a graph of the
- * merges, masked text and self-attention (dot products). `container-fuzz.test.ts` checks that they cover `OP_KINDS`, so a new kind in the table
+ * merges, masked text, recordings padded with −1 (Masking) and self-attention (dot products). `container-fuzz.test.ts` checks that they cover `OP_KINDS`, so a new kind in the table
  * fails that test until it is added here, and the fuzzer never silently skips it.
  */
 import type { LayerTopology } from '@dc/core';
@@ -83,6 +83,21 @@ const maskedText: TopologySpec = {
   ],
 };
 
+/** Recordings padded with −1 steps: a Masking layer, an LSTM masked at −1 by the raw steps, a Dense over the masked steps. */
+const maskedSeries: TopologySpec = {
+  name: 'zoo-masked-series',
+  inputShape: [6, 2],
+  inputName: 'series',
+  layers: [
+    node('mask', { kind: 'masking', maskValue: -1 }, ['series']),
+    node('lstm', { kind: 'recurrent', cell: 'lstm', units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: false, maskValue: -1 }, ['mask', 'series']),
+    node('flat', { kind: 'flatten' }, ['mask']),
+    node('steps', { kind: 'dense', units: 3, activation: 'relu', useBias: true }),
+    node('joined', { kind: 'concatenate', axis: -1 }, ['lstm', 'steps']),
+    node('head', { kind: 'dense', units: 2, activation: 'softmax', useBias: true }),
+  ],
+};
+
 /** Self-attention over 5 tokens of 4 features (scores, softmax, context: plain dot products), a cosine-similarity head (normalised). */
 const attention: TopologySpec = {
   name: 'zoo-attention',
@@ -103,5 +118,5 @@ const attention: TopologySpec = {
 
 /** The zoo as IR models with random parameters (deterministic). */
 export function opZoo(): Model[] {
-  return [withRandomParams(chain, 3), withRandomParams(graph, 4), withRandomParams(maskedText, 5), withRandomParams(attention, 6)];
+  return [withRandomParams(chain, 3), withRandomParams(graph, 4), withRandomParams(maskedText, 5), withRandomParams(attention, 6), withRandomParams(maskedSeries, 7)];
 }

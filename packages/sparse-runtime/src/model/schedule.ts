@@ -10,7 +10,7 @@ import type { PlanStep, ValueId } from './plan.js';
 export const VIEW_KINDS: ReadonlySet<LayerKind> = new Set(['flatten', 'reshape', 'dropout']);
 
 /** Element-wise kinds that may write their output over an input of the same size. */
-export const IN_PLACE_KINDS: ReadonlySet<LayerKind> = new Set(['activation', 'rescale', 'batchNorm', 'prelu', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
+export const IN_PLACE_KINDS: ReadonlySet<LayerKind> = new Set(['activation', 'rescale', 'masking', 'batchNorm', 'prelu', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 
 /** What {@link scheduleOf} adds to a plan. */
 export interface Schedule {

@@ -164,6 +164,17 @@ function layerNorms(): CompressedModel {
   return finish('layer-norms', g, 19);
 }
 
+/** Layer normalisation over several trailing axes: an image's whole feature map (Keras' `axis=[1, 2, 3]`), then a sequence's steps and features together without beta. */
+function layerNormsOverSeveralAxes(): CompressedModel {
+  const g = new GraphBuilder([4, 5, 6]);
+  const a = g.add('ln', { kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true, trailingAxes: 3 }, ['input']);
+  const b = g.add('conv', { kind: 'conv2d', filters: 8, ...same(3), activation: 'gelu', useBias: true }, [a]);
+  const tokens = g.add('tokens', { kind: 'reshape', targetShape: [20, 8] }, [b]);
+  const c = g.add('ln', { kind: 'layerNorm', epsilon: 1e-5, center: false, scale: true, trailingAxes: 2 }, [tokens]);
+  g.add('dense', { kind: 'dense', units: 5, activation: 'softmax', useBias: true }, [g.add('flat', { kind: 'flatten' }, [c])]);
+  return finish('layer-norms-several-axes', g, 29);
+}
+
 /**
  * PReLU as face-recognition and super-resolution nets use it: one slope per channel (`sharedAxes`
  * [1, 2]) on the input and after a convolution, one per element, slopes shared along one axis
@@ -286,7 +297,7 @@ function maskedRecurrents(): CompressedModel {
 }
 
 /**
- * Recurrent layers masked by a `Masking` layer (a `masking` dropout): a recording of 6 steps whose
+ * Recurrent layers masked by a `Masking` layer (maskValue 0): a recording of 6 steps whose
  * value `relu(7x − 5)` is 0 for most steps, projected without bias to 3 features (so a zero step is
  * all zeros), masked, then an LSTM (every step) and a GRU read backwards.
  */
@@ -295,10 +306,30 @@ function maskingLayerRecurrents(): CompressedModel {
   const level = g.add('level', { kind: 'activation', activation: 'relu' }, [g.add('scale', { kind: 'rescale', scale: 7, offset: -5 }, ['input'])]);
   const wide = g.add('wide', { kind: 'reshape', targetShape: [1, 6, 1] }, [level]);
   const features = g.add('features', { kind: 'reshape', targetShape: [6, 3] }, [g.add('project', { kind: 'conv2d', filters: 3, ...same(1), activation: 'linear', useBias: false }, [wide])]);
-  const masked = g.add('mask', { kind: 'dropout', rate: 0, variant: 'masking' }, [features]);
+  const masked = g.add('mask', { kind: 'masking', maskValue: 0 }, [features]);
   const lstm = g.add('lstm', { kind: 'recurrent', cell: 'lstm', units: 4, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true, maskValue: 0 }, [masked, features]);
   g.add('gru', { kind: 'recurrent', cell: 'gru', units: 3, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false, goBackwards: true, maskValue: 0 }, [lstm, features]);
   return finish('masking-layer-recurrents', g, 25);
+}
+
+/**
+ * A `Masking` layer of mask value −1 (recordings padded with −1s): the steps of the masking-layer
+ * case shifted by −1 (a zero step becomes all −1), masked, then read two ways: an LSTM (every step)
+ * and a backward GRU masked at −1, and a Dense over the flattened masked steps, which sees the
+ * padded steps as −0s; the two joined.
+ */
+function maskingValueRecurrents(): CompressedModel {
+  const g = new GraphBuilder([6, 1]);
+  const level = g.add('level', { kind: 'activation', activation: 'relu' }, [g.add('scale', { kind: 'rescale', scale: 7, offset: -5 }, ['input'])]);
+  const wide = g.add('wide', { kind: 'reshape', targetShape: [1, 6, 1] }, [level]);
+  const features = g.add('features', { kind: 'reshape', targetShape: [6, 3] }, [g.add('project', { kind: 'conv2d', filters: 3, ...same(1), activation: 'linear', useBias: false }, [wide])]);
+  const padded = g.add('padded', { kind: 'rescale', scale: 1, offset: -1 }, [features]);
+  const masked = g.add('mask', { kind: 'masking', maskValue: -1 }, [padded]);
+  const lstm = g.add('lstm', { kind: 'recurrent', cell: 'lstm', units: 4, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true, maskValue: -1 }, [masked, padded]);
+  const gru = g.add('gru', { kind: 'recurrent', cell: 'gru', units: 3, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false, goBackwards: true, maskValue: -1 }, [lstm, padded]);
+  const steps = g.add('steps', { kind: 'dense', units: 3, activation: 'tanh', useBias: true }, [g.add('flat', { kind: 'flatten' }, [masked])]);
+  g.add('joined', { kind: 'concatenate', axis: -1 }, [gru, steps]);
+  return finish('masking-value-recurrents', g, 26);
 }
 
 /**
@@ -348,6 +379,7 @@ export function opCases(): OpCase[] {
     { name: 'op: rescaling', model: rescales },
     { name: 'op: upsampling', model: upsampling },
     { name: 'op: layer normalisation', model: layerNorms },
+    { name: 'op: layer normalisation over several trailing axes', model: layerNormsOverSeveralAxes },
     { name: 'op: prelu', model: prelus },
     { name: 'op: embedding', model: embeddings },
     { name: 'op: transposed convolution', model: convTransposes },
@@ -355,6 +387,7 @@ export function opCases(): OpCase[] {
     { name: 'op: backward and bidirectional recurrent layers', model: bidirectionals },
     { name: 'op: masked recurrent layers (Embedding maskZero)', model: maskedRecurrents },
     { name: 'op: recurrent layers masked by a Masking layer', model: maskingLayerRecurrents },
+    { name: 'op: a Masking layer of mask value −1 (masked steps zeroed, recurrent layers masked at −1)', model: maskingValueRecurrents },
     { name: 'op: dot products (attention, cosine similarity)', model: dots },
   ];
 }

@@ -1,8 +1,8 @@
 /**
  * Standalone activations: an element-wise program (every activation but softmax), softmax along
  * any axis (max-subtracted, as tfjs computes it), batch normalisation in inference form as a
- * per-channel affine map, PReLU, and layer normalisation over the last axis. All but layer normalisation
- * have an in-place variant that reads and writes `y` (the plan lets such a node write over an
+ * per-channel affine map, PReLU, layer normalisation over the last axis, and masking. All but layer
+ * normalisation have an in-place variant that reads and writes `y` (the plan lets such a node write over an
  * input no later node reads; WebGPU forbids binding one buffer twice).
  */
 import type { ActivationParams } from '@dc/core';
@@ -115,5 +115,30 @@ ${ENTRY}
   for (var c = 0u; c < p.channels; c++) { let d = x[base + c * p.quads] - mean; variance += d * d; }
   let inv = inverseSqrt(variance / f32(p.channels) + bitcast<f32>(p.epsilon));
   for (var c = 0u; c < p.channels; c++) { y[base + c * p.quads] = (x[base + c * p.quads] - mean) * inv * gamma[c] + beta[c]; }
+}`;
+}
+
+/** Uniform layout of the masking program (u32 each; `maskValue` holds an f32's bits). */
+export const MASKING_PARAMS = ['total', 'rowStride', 'quads', 'channels', 'maskValue'] as const;
+
+/**
+ * WGSL of tfjs's `Masking` from `x` (or `y` in place) to `y`: one thread per row of `channels`
+ * values and vec4 of samples multiplies the row by 0 where every value equals the mask value and
+ * by 1 elsewhere (so −1s become −0s, as in tfjs).
+ */
+export function maskingShader(inPlace = false): string {
+  const b = unaryBindings(inPlace);
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, channels: u32, maskValue: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${b.decl}
+${ENTRY}
+  let row = t / p.quads;
+  let base = row * p.channels * p.quads + (t - row * p.quads);
+  let v = vec4f(bitcast<f32>(p.maskValue));
+  var kept = vec4<bool>(false);
+  for (var c = 0u; c < p.channels; c++) { kept = kept | (${b.src}[base + c * p.quads] != v); }
+  let keep = select(vec4f(0.0), vec4f(1.0), kept);
+  for (var c = 0u; c < p.channels; c++) { y[base + c * p.quads] = ${b.src}[base + c * p.quads] * keep; }
 }`;
 }

@@ -9,7 +9,7 @@ import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
 import { dotStep } from './dot-step.js';
-import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, mergeSteps, permuteStep, poolStep, preluStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, maskingStep, mergeSteps, permuteStep, poolStep, preluStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
 import { preluSlopes } from '../../model/prelu-slopes.js';
 
 /** What the GPU reads of one plan step. */
@@ -44,7 +44,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     if (!p.movingMean || !p.movingVariance) throw new Error(`unreachable: "${n.name}" has no moving statistics (the plan checks parameters)`);
     return [batchNormStep(n.name, size(n.outputShape), { ...p, movingMean: p.movingMean, movingVariance: p.movingVariance }, (n.config as Of<'batchNorm'>).epsilon, readsOutput[0] === true)];
   },
-  layerNorm: (n) => [layerNormStep(n.name, n.outputShape, n.params, (n.config as Of<'layerNorm'>).epsilon)],
+  layerNorm: (n) => [layerNormStep(n.name, n.outputShape, n.params, n.config as Of<'layerNorm'>)],
   prelu: (n, readsOutput) => [preluStep(n.name, preluSlopes(n.params.alpha!, n.outputShape, n.config as Of<'prelu'>), readsOutput[0] === true)],
   conv2dTranspose: (n) => [
     convTransposeStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), n.config as Of<'conv2dTranspose'>, densify(kernel(n)), n.params.bias),
@@ -71,6 +71,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
   flatten: () => 'view',
   reshape: () => 'view',
   dropout: () => 'view',
+  masking: (n, readsOutput) => [maskingStep(n.name, n.outputShape, (n.config as Of<'masking'>).maskValue, readsOutput[0] === true)],
   permute: (n) => [permuteStep(n.name, n.inputShapes[0], (n.config as Of<'permute'>).dims)],
   activation: (n, readsOutput) => [activationStep(n.name, n.activation!, n.outputShape, readsOutput[0] === true)],
   rescale: (n, readsOutput) => {
@@ -91,7 +92,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
 };
 
 /** Kinds whose programs can run in place (the plan's in-place kinds). */
-export const GPU_IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'rescale', 'batchNorm', 'prelu', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
+export const GPU_IN_PLACE: ReadonlySet<LayerKind> = new Set(['activation', 'rescale', 'masking', 'batchNorm', 'prelu', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 
 /**
  * The GPU work of node `n`. `readsOutput[k]` says that input `k` lives in the buffer the node

@@ -4,8 +4,8 @@
  * concatenation, and those with weights read as float32: embedding lookups, transposed
  * convolutions and recurrent layers.
  */
-import { activationParams, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
-import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
+import { activationParams, layerNormRowSize, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type LayerNormConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
+import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, maskingShader, MASKING_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
 import { maskValueBits, recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
@@ -48,12 +48,18 @@ export function batchNormStep(layer: string, elements: number, p: BatchNormVecto
   return simpleStep(layer, batchNormShader(inPlace), BATCH_NORM_PARAMS, { channels }, elements, inPlace ? [] : [0], [p.movingMean, k, beta]);
 }
 
-/** A `layerNorm` node over the last axis of `shape` (missing `gamma` / `beta`: 1 / 0): one thread per row. */
-export function layerNormStep(layer: string, shape: readonly number[], p: { readonly gamma?: Float32Array; readonly beta?: Float32Array }, epsilon: number): GpuStep {
-  const channels = shape[shape.length - 1];
+/** A `layerNorm` node over the last axis of `shape`, or its `trailingAxes` last axes as one row (missing `gamma` / `beta`: 1 / 0): one thread per row. */
+export function layerNormStep(layer: string, shape: readonly number[], p: { readonly gamma?: Float32Array; readonly beta?: Float32Array }, config: LayerNormConfig): GpuStep {
+  const channels = layerNormRowSize(shape, config);
   const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
-  const epsilonBits = new Uint32Array(Float32Array.of(epsilon).buffer)[0];
+  const epsilonBits = new Uint32Array(Float32Array.of(config.epsilon).buffer)[0];
   return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: epsilonBits }, size(shape) / channels, [0], [gamma, beta]);
+}
+
+/** A `masking` node over a value of `shape` (rows of its last axis); `inPlace`: over its input's buffer. */
+export function maskingStep(layer: string, shape: readonly number[], maskValue: number, inPlace: boolean): GpuStep {
+  const channels = shape[shape.length - 1];
+  return simpleStep(layer, maskingShader(inPlace), MASKING_PARAMS, { channels, maskValue: maskValueBits(maskValue) }, size(shape) / channels, inPlace ? [] : [0]);
 }
 
 /** A `prelu` node with `slopes` one per element of a sample (`preluSlopes`); `inPlace`: over its input's buffer. */
