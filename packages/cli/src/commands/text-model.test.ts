@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectTrainingBackend } from '@dc/core/tfjs';
@@ -14,7 +14,7 @@ import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.
  * LSTM) → Dense → Dense; `length` null reads reviews of any length (Keras's `Input(shape=(None,))`). On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
  * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
  */
-async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean', head: 'softmax' | 'sigmoid' = 'softmax', length: number | null = LENGTH): Promise<string> {
+async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean', head: 'softmax' | 'sigmoid' | 'margin' = 'softmax', length: number | null = LENGTH): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
   const lm = tf.sequential({ name: 'sentiment' });
   lm.add(tf.layers.embedding({ inputShape: [length], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
@@ -24,12 +24,13 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
     lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as tf.RNN, name: 'bilstm' }));
   }
   lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  // tfjs's own sentiment example ends in one sigmoid unit trained with binaryCrossentropy.
-  lm.add(tf.layers.dense({ units: head === 'softmax' ? 2 : 1, activation: head, name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: head === 'softmax' ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy', metrics: ['accuracy'] });
+  // tfjs's own sentiment example ends in one sigmoid unit trained with binaryCrossentropy; an SVM-style head is one linear margin trained by hinge.
+  lm.add(tf.layers.dense({ units: head === 'softmax' ? 2 : 1, activation: head === 'margin' ? 'linear' : head, name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+  lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: { softmax: 'sparseCategoricalCrossentropy', sigmoid: 'binaryCrossentropy', margin: 'hinge' }[head], metrics: ['accuracy'] });
   const n = train.ys.length;
-  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
-  return fitAndSave(lm, xs, ys, reader === 'mean' ? 30 : 13, dir, { restore });
+  // tfjs-layers' hinge takes labels as given: −1/1 (dc, as Keras, also takes 0/1 as −1/1).
+  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(head === 'margin' ? train.ys.map((y) => 2 * y - 1) : train.ys, 'float32')];
+  return fitAndSave(lm, xs, ys, reader === 'mean' ? 30 : 13, dir, { restore, ...(head === 'margin' ? { loss: 'hinge' } : {}) });
 }
 
 /**
@@ -233,6 +234,18 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const run = JSON.parse((await dc('run', join(dir, 'sentiment-sigmoid.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
     // Both classes predicted, as many of each as the labels roughly (the test reviews alternate).
     expect(run.predicted).toHaveLength(2);
+    expect(Math.min(...run.predicted)).toBeGreaterThan(150);
+    expect([run.samples, run.testError]).toEqual([400, result.testError]);
+  }, 300_000);
+
+  it('compresses an SVM-style classifier (one linear margin trained by hinge) retrained on 0/1 labels, taken as −1/1; dc run takes a positive margin as class 1', async () => {
+    const modelJson = await savedSentimentNet(join(dir, 'margin-model'), reviews(1200, 1), 'mean', 'margin');
+    expect(JSON.parse(readFileSync(modelJson, 'utf8')).trainingConfig.loss).toBe('hinge');
+    const settings = ['--sparsity', 'embed=0.6,hidden=0.3,head=0', '--bits', '5', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
+    const result = await compress(modelJson, join(dir, 'sentiment-margin.dcm'), settings);
+    expect(result.baselineTestError).toBeLessThanOrEqual(5);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const run = JSON.parse((await dc('run', join(dir, 'sentiment-margin.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
     expect(Math.min(...run.predicted)).toBeGreaterThan(150);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
   }, 300_000);

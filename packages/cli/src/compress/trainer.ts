@@ -16,13 +16,15 @@ const UNSUPPORTED_LOSS_HINT = 'Compile the model with one of those and save it a
  * The compiled loss as the trainer needs it for integer class labels: `categoricalCrossentropy`
  * becomes `sparseCategoricalCrossentropy` (the same loss on one-hot rows of the labels); a model
  * saved without a loss trains with `sparseCategoricalCrossentropy`. A binary classifier (one output
- * unit, `classes` 1: labels 0 and 1) trains with `binaryCrossentropy`, its own or by default. Other
+ * unit, `classes` 1: labels 0 and 1) trains with `binaryCrossentropy`, its own or by default, or
+ * with its `hinge` / `squaredHinge` (an SVM-style margin: 0/1 taken as −1/1, as Keras does). Other
  * losses are refused.
  */
 export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined, classes = 2): CompileConfig {
   refuseUnsupportedLoss(compile, UNSUPPORTED_LOSS_HINT);
   const given = fromLogits === undefined ? {} : { fromLogits };
   if (classes === 1 && (compile?.loss === undefined || compile.loss === 'binaryCrossentropy')) return { ...compile, loss: 'binaryCrossentropy', ...given };
+  if (classes === 1 && isBinaryMargin(compile?.loss)) return { ...compile, ...given };
   const loss = compile?.loss ?? 'sparseCategoricalCrossentropy';
   if (loss !== 'categoricalCrossentropy' && loss !== 'sparseCategoricalCrossentropy') {
     throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; class labels (--labels) train classifiers`, {
@@ -57,13 +59,18 @@ export function targetCompile(compile: CompileConfig | undefined, fromLogits?: b
   return { ...compile, loss, ...(fromLogits === undefined ? {} : { fromLogits }) };
 }
 
+/** The losses of a one-output SVM-style classifier, which take class labels 0/1 as −1/1. */
+function isBinaryMargin(loss: LossName | undefined): boolean {
+  return loss === 'hinge' || loss === 'squaredHinge';
+}
+
 /**
  * Samples as `{ xs, ys }` tensors for training with `compile`: inputs `[N, ...inputShape]`, labels
- * `[N]` (or `[N, ...positions]`; int32 class indices, or float32 0/1 for `binaryCrossentropy`), or
- * float targets `[N, ...output]`.
+ * `[N]` (or `[N, ...positions]`; int32 class indices, or float32 0/1 for `binaryCrossentropy` and
+ * the hinge losses), or float targets `[N, ...output]`.
  */
 export function tensorsOf(tfjs: typeof tf, data: LabelledData, inputShape: readonly number[], compile: CompileConfig): { xs: tf.Tensor; ys: tf.Tensor } {
-  const labels = compile.loss === 'binaryCrossentropy' ? 'float32' : 'int32';
+  const labels = compile.loss === 'binaryCrossentropy' || isBinaryMargin(compile.loss) ? 'float32' : 'int32';
   const ys = data.targets ? tfjs.tensor(data.targets, [data.count, ...data.targetShape!], 'float32') : tfjs.tensor(data.labels!, [data.count, ...(data.positions ?? [])], labels);
   return { xs: tfjs.tensor(data.inputs, [data.count, ...inputShape], 'float32'), ys };
 }

@@ -10,7 +10,8 @@ import { isObject } from '../json.js';
  * The losses the trainer computes (tfjs-layers' names; `huber`, which tfjs-layers lacks, Keras'):
  * the cross-entropies of classifiers, and the losses of regressors, counts (`poisson`),
  * distributions (`kullbackLeiblerDivergence`: a distilled model's soft targets) and embeddings
- * (`cosineProximity`, Keras' `cosine_similarity`).
+ * (`cosineProximity`, Keras' `cosine_similarity`), and the margin losses of classifiers trained
+ * as SVMs (`hinge`, `squaredHinge` on −1/1 labels, `categoricalHinge` on one-hot rows).
  */
 export type LossName =
   | 'categoricalCrossentropy'
@@ -24,12 +25,16 @@ export type LossName =
   | 'meanSquaredLogarithmicError'
   | 'poisson'
   | 'kullbackLeiblerDivergence'
-  | 'cosineProximity';
+  | 'cosineProximity'
+  | 'hinge'
+  | 'squaredHinge'
+  | 'categoricalHinge';
 
 /** Every {@link LossName}. */
 export const LOSS_NAMES: readonly LossName[] = [
   'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError',
   'huber', 'logcosh', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'poisson', 'kullbackLeiblerDivergence', 'cosineProximity',
+  'hinge', 'squaredHinge', 'categoricalHinge',
 ];
 
 /** The metrics the trainer reports (tfjs's names); `accuracy` resolves by the loss as Keras does. */
@@ -74,6 +79,9 @@ const LOSS_ALIASES: Readonly<Record<string, LossName>> = {
   kld: 'kullbackLeiblerDivergence',
   cosineproximity: 'cosineProximity',
   cosinesimilarity: 'cosineProximity',
+  hinge: 'hinge',
+  squaredhinge: 'squaredHinge',
+  categoricalhinge: 'categoricalHinge',
 };
 
 const METRIC_ALIASES: Readonly<Record<string, MetricName>> = {

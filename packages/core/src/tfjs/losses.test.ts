@@ -84,15 +84,72 @@ describe('the losses of regressors, counts, distributions and embeddings', () =>
     expect(names.map((loss) => readCompileConfig({ loss }).loss)).toEqual([
       'huber', 'logcosh', 'logcosh', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'poisson', 'kullbackLeiblerDivergence', 'kullbackLeiblerDivergence', 'kullbackLeiblerDivergence', 'cosineProximity', 'cosineProximity',
     ]);
-    const hinge = readCompileConfig({ loss: 'squared_hinge' });
-    expect(hinge).toMatchObject({ unsupportedLoss: 'squared_hinge', unsupported: ['squared_hinge'] });
-    expect(hinge.loss).toBeUndefined();
+    const focal = readCompileConfig({ loss: 'binary_focal_crossentropy' });
+    expect(focal).toMatchObject({ unsupportedLoss: 'binary_focal_crossentropy', unsupported: ['binary_focal_crossentropy'] });
+    expect(focal.loss).toBeUndefined();
     const d = data(false);
-    const e = thrownError(() => createTfjsTrainer({ tf, train: d, validation: d, compile: hinge }));
+    const e = thrownError(() => createTfjsTrainer({ tf, train: d, validation: d, compile: focal }));
     expect([e.code, e.option]).toEqual(['INVALID_OPTION', 'loss']);
-    expect(e.message).toMatch(/compiled with loss squared_hinge, which dc's trainer does not compute/);
+    expect(e.message).toMatch(/compiled with loss binary_focal_crossentropy, which dc's trainer does not compute/);
     // An explicit loss of the caller's takes its place.
-    expect(() => createTfjsTrainer({ tf, train: d, validation: d, compile: hinge, loss: 'meanSquaredError' })).not.toThrow();
+    expect(() => createTfjsTrainer({ tf, train: d, validation: d, compile: focal, loss: 'meanSquaredError' })).not.toThrow();
     tf.dispose([d.xs, d.ys]);
+  });
+});
+
+describe('the margin losses of classifiers trained as SVMs', () => {
+  /** `count` rows of OUT labels: −1/1, 0/1 (the same signs), or one-hot rows. */
+  function labels(kind: 'signs' | 'bits' | 'oneHot', seed: number): tf.Tensor2D {
+    const r = createRandom(seed);
+    const values = Float32Array.from({ length: N * OUT }, () => (r.next() < 0.5 ? 1 : 0));
+    if (kind === 'oneHot') return tf.oneHot(tf.tensor1d(Array.from({ length: N }, () => Math.floor(r.next() * OUT)), 'int32'), OUT).toFloat() as tf.Tensor2D;
+    return tf.tensor2d(kind === 'bits' ? values : values.map((v) => 2 * v - 1), [N, OUT]);
+  }
+
+  for (const [loss, keras] of [['hinge', 'hinge'], ['squaredHinge', 'squared_hinge']] as const) {
+    it(`${loss}: equals tfjs-layers' own on −1/1 labels, and takes 0/1 labels as −1/1 as Keras does; model.json's "${keras}" reads as it`, async () => {
+      expect(readCompileConfig({ loss: keras }).loss).toBe(loss);
+      const lm = regressor('linear');
+      const xs = data(false).xs;
+      const [signs, bits] = [labels('signs', 8), labels('bits', 8)];
+      const ir = fromLayersModel(lm);
+      const theirs = tfjsLayersLoss(lm, loss, { xs, ys: signs });
+      for (const ys of [signs, bits]) {
+        const ours = (await createTfjsTrainer({ tf, train: { xs, ys }, validation: { xs, ys }, loss }).evaluate(ir)).loss;
+        expect(Math.abs(ours - theirs) / theirs).toBeLessThan(1e-5);
+      }
+      tf.dispose([xs, signs, bits]);
+      lm.dispose();
+    });
+  }
+
+  it("categoricalHinge: equals tfjs-layers' own on one-hot rows; accuracy is the arg max's", async () => {
+    const lm = regressor('linear');
+    const xs = data(false).xs;
+    const ys = labels('oneHot', 9);
+    const result = await createTfjsTrainer({ tf, train: { xs, ys }, validation: { xs, ys }, loss: 'categoricalHinge' }).evaluate(fromLayersModel(lm));
+    const theirs = tfjsLayersLoss(lm, 'categoricalHinge', { xs, ys });
+    expect(Math.abs(result.loss - theirs) / theirs).toBeLessThan(1e-5);
+    const right = tf.equal(tf.argMax(lm.predict(xs) as tf.Tensor, -1), tf.argMax(ys, -1)).sum().dataSync()[0];
+    expect(result.accuracy).toBeCloseTo(right / N, 6);
+    tf.dispose([xs, ys]);
+    lm.dispose();
+  });
+
+  it('a one-output SVM on 0/1 labels trains by hinge: its loss falls, and its accuracy takes the side of 0 as the class', async () => {
+    const lm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [IN], units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) })] });
+    const xs = data(false).xs;
+    // The class: the sign of a fixed direction in input space.
+    const ys = tf.cast(tf.greater(tf.matMul(xs, tf.tensor2d([1, -2, 0.5, 0, 1, -1], [IN, 1])), 0), 'float32');
+    const trainer = createTfjsTrainer({ tf, train: { xs, ys }, validation: { xs, ys }, loss: 'hinge', batchSize: 16, seed: 1 });
+    const ir = fromLayersModel(lm);
+    const { epochs } = await trainer.fineTune(ir, { epochs: 8, learningRate: 0.05 });
+    expect(epochs[7].loss).toBeLessThan(epochs[0].loss);
+    const before = await trainer.evaluate(ir);
+    const out = lm.predict(xs) as tf.Tensor;
+    const right = tf.equal(tf.greater(out, 0), tf.greater(ys, 0.5)).sum().dataSync()[0];
+    expect(before.accuracy).toBeCloseTo(right / N, 6);
+    tf.dispose([xs, ys, out]);
+    lm.dispose();
   });
 });

@@ -123,6 +123,17 @@ export function lossPerExample(tfjs: typeof tf, o: Objective, out: tf.Tensor, y:
 const EPSILON = 1e-7;
 
 /**
+ * Keras' labels for `hinge` and `squaredHinge`: a batch whose labels are all 0 or 1 is taken as
+ * 0 → −1 and 1 → 1; any other batch (−1/1 labels) as given. tfjs-layers uses them as given, so a
+ * model trained there on −1/1 labels trains the same, and one trained by Keras on 0/1 labels too.
+ */
+function signedLabels(tfjs: typeof tf, t: tf.Tensor): tf.Tensor {
+  const binary = tfjs.cast(tfjs.all(tfjs.logicalOr(tfjs.equal(t, 0), tfjs.equal(t, 1))), 'float32');
+  // binary ? 2t − 1 : t
+  return tfjs.add(t, tfjs.mul(binary, tfjs.sub(t, 1)));
+}
+
+/**
  * The other losses of float targets, per element or per row of the last axis, with tfjs-layers'
  * formulas and clipping (Keras' for `huber`, which tfjs-layers lacks: tfjs-core's `huberLoss`).
  */
@@ -149,6 +160,15 @@ function regressionLoss(tfjs: typeof tf, o: Objective, t: tf.Tensor, out: tf.Ten
       const unit = (x: tf.Tensor) => tfjs.div(x, tfjs.sqrt(tfjs.maximum(tfjs.sum(tfjs.square(x), -1, true), EPSILON)));
       return tfjs.neg(tfjs.sum(tfjs.mul(unit(t), unit(out)), -1));
     }
+    case 'hinge':
+      return tfjs.relu(tfjs.sub(1, tfjs.mul(signedLabels(tfjs, t), out)));
+    case 'squaredHinge':
+      return tfjs.square(tfjs.relu(tfjs.sub(1, tfjs.mul(signedLabels(tfjs, t), out))));
+    case 'categoricalHinge': {
+      const right = tfjs.sum(tfjs.mul(t, out), -1);
+      const bestWrong = tfjs.max(tfjs.mul(tfjs.sub(1, t), out), -1);
+      return tfjs.relu(tfjs.add(1, tfjs.sub(bestWrong, right)));
+    }
     default:
       throw new Error(`unreachable: ${o.loss} is computed by lossPerExample`);
   }
@@ -163,7 +183,8 @@ export function metricPerExample(tfjs: typeof tf, o: Objective, metric: MetricNa
     case 'sparseCategoricalAccuracy':
       return perSample(tfjs, tfjs.cast(tfjs.equal(tfjs.argMax(out, -1), tfjs.argMax(t, -1)), 'float32'));
     case 'binaryAccuracy': {
-      const predicted = o.fromLogits ? tfjs.greater(out, 0) : tfjs.greater(out, 0.5);
+      // Logits and a hinge model's margins decide at 0, probabilities at 0.5; labels 1 are positive either way (−1/1 and 0/1).
+      const predicted = o.fromLogits || o.loss === 'hinge' || o.loss === 'squaredHinge' ? tfjs.greater(out, 0) : tfjs.greater(out, 0.5);
       return perSample(tfjs, tfjs.cast(tfjs.equal(predicted, tfjs.greater(t, 0.5)), 'float32'));
     }
     case 'meanSquaredError':
