@@ -70,6 +70,9 @@ const CASES: Record<string, () => tf.LayersModel> = {
   'TimeDistributed(Dense softmax)': seq(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, activation: 'softmax' }), inputShape: [4, 5] }), flat()),
   'SELU, AlphaDropout, GaussianNoise, GaussianDropout': seq(tf.layers.dense({ units: 4, inputShape: [3], activation: 'selu' }), tf.layers.alphaDropout({ rate: 0.1 }), tf.layers.gaussianNoise({ stddev: 0.1 }), tf.layers.gaussianDropout({ rate: 0.1 }), tf.layers.dense({ units: 2 })),
   'Rescaling to [-1, 1]': seq(tf.layers.rescaling({ scale: 1 / 127.5, offset: -1, inputShape: [4, 4, 1] }), tf.layers.conv2d({ filters: 2, kernelSize: 2 }), flat()),
+  'RNN over an LSTMCell': seq(tf.layers.rnn({ cell: tf.layers.lstmCell({ units: 3, biasInitializer: 'randomNormal' }), inputShape: [5, 2] })),
+  'RNN over stacked cells (SimpleRNNCell relu, GRUCell without bias), every step': seq(tf.layers.rnn({ cell: [tf.layers.simpleRNNCell({ units: 4, activation: 'relu' }), tf.layers.gruCell({ units: 3, useBias: false })], returnSequences: true, inputShape: [5, 2] }), flat()),
+  'RNN over a GRUCell read backwards, every step': seq(tf.layers.rnn({ cell: tf.layers.gruCell({ units: 3 }), returnSequences: true, goBackwards: true, inputShape: [5, 2] }), flat()),
   'RepeatVector, LSTM every step': seq(tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.repeatVector({ n: 4 }), tf.layers.lstm({ units: 2, returnSequences: true }), flat()),
   'ThresholdedReLU theta 0.2 after Dense': seq(tf.layers.dense({ units: 6, inputShape: [4] }), tf.layers.thresholdedReLU({ theta: 0.2 }), tf.layers.dense({ units: 3 })),
   'Dropout sharing its mask along the steps (noiseShape [null, 1, null])': seq(tf.layers.dense({ units: 4, inputShape: [5, 3] }), tf.layers.dropout({ rate: 0.3, noiseShape: [null, 1, null] as unknown as number[] }), tf.layers.dense({ units: 2 })),
@@ -88,6 +91,7 @@ const CASES: Record<string, () => tf.LayersModel> = {
 const REFUSED: Record<string, [() => tf.LayersModel, string, RegExp]> = {
   'DepthwiseConv2D with dilation (tfjs runs it undilated)': [seq(tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, inputShape: [7, 7, 3] })), 'UNSUPPORTED_LAYER', /dilationRate \[2, 2\] is not supported/],
   'LayerNormalization over height and width only (axis [1, 2])': [seq(tf.layers.layerNormalization({ axis: [1, 2], inputShape: [5, 5, 3] }), flat()), 'UNSUPPORTED_LAYER', /axis \[-3,-2\]: only the last axis, or several last axes together/],
+  'RNN over stacked cells read backwards': [seq(tf.layers.rnn({ cell: [tf.layers.lstmCell({ units: 2 }), tf.layers.lstmCell({ units: 2 })], goBackwards: true, inputShape: [4, 2] })), 'UNSUPPORTED_LAYER', /a stack of cells read backwards is not supported/],
   'Dropout with a noiseShape of another rank (tfjs broadcasts it against the last axes)': [seq(tf.layers.dense({ units: 4, inputShape: [3, 2] }), tf.layers.dropout({ rate: 0.5, noiseShape: [1, 4] })), 'UNSUPPORTED_LAYER', /noiseShape \[1,4\] has 2 entries for an input of rank 3/],
 };
 

@@ -9,6 +9,7 @@ import { broadcastMergeNodes, isElementwiseMerge } from './broadcast-merge.js';
 import { positionwiseDense } from './dense-nd.js';
 import { formatDeclaredShape } from './input-shape.js';
 import { maskRole, traceMasks, type MaskSource } from './masks.js';
+import { stackedCellNodes } from './rnn-cells.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { repeatVectorNodes } from './repeat-vector.js';
 import { stepwiseLayer } from './time-distributed.js';
@@ -137,13 +138,11 @@ function masksOf(order: readonly TfLayer[], inputName: string): Map<string, Mask
   );
 }
 
-/** A recurrent node masked from `source` (the value a tfjs layer name or the input holds) gets that value as its second input, with the source's `maskValue`. */
+/** The recurrent nodes of a layer masked from `source` (the value a tfjs layer name or the input holds; every cell of an RNN's stack) get that value as their second input, with the source's `maskValue`. */
 function withMask(converted: Layer[], source: MaskSource | null | undefined, inputName: string, outputOf: ReadonlyMap<string, string>): Layer[] {
   if (!source) return converted;
-  const node = converted[converted.length - 1];
-  if (node.config.kind !== 'recurrent') return converted;
   const from = source.from === inputName ? inputName : (outputOf.get(source.from) ?? source.from);
-  return [...converted.slice(0, -1), { ...node, config: { ...node.config, maskValue: source.maskValue }, inputs: [...node.inputs!, from] }];
+  return converted.map((node) => (node.config.kind === 'recurrent' ? { ...node, config: { ...node.config, maskValue: source.maskValue }, inputs: [...node.inputs!, from] } : node));
 }
 
 /** The non-input layers the output depends on, in an order where each comes after its inputs, output last. */
@@ -222,6 +221,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     const outChannels = configs[0].kind === 'conv2d' ? configs[0].filters : input[input.length - 1];
     return oneDNodes(name, inputs, configs[0], shaped, input, outChannels, causal);
   }
+  if (cls === 'RNN') return configs.length === 1 ? [{ name, config: configs[0], inputs, params: pick(weights, { kernel: 'kernel', recurrentKernel: 'recurrentKernel', bias: 'bias' }) }] : stackedCellNodes(name, inputs, configs, current.map(toTensor));
   if (configs.length === 2) {
     // SeparableConv2D: depthwise (its own node) then pointwise (keeps the layer's name and bias).
     const [dw, pw] = configs;

@@ -10,6 +10,7 @@ import { MAX_MASK_VALUE } from '../ops/masking.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
 import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
+import { rnnCellLayers } from './rnn-cells.js';
 
 type Config = Record<string, unknown>;
 
@@ -18,7 +19,7 @@ export const SUPPORTED_CLASSES = [
   'Dense', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'MaxPooling2D', 'AveragePooling2D',
   'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Flatten', 'Reshape', 'Permute',
   'Activation', 'ReLU', 'LeakyReLU', 'ThresholdedReLU', 'PReLU', 'ELU', 'Softmax', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout',
-  'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'InputLayer',
+  'AlphaDropout', 'Rescaling', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'InputLayer',
   ...ONE_D_CLASSES,
   'TimeDistributed',
   'RepeatVector',
@@ -159,6 +160,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'LSTM':
     case 'GRU':
       return [recurrentConfig(name, cls, c)];
+    case 'RNN':
+      return rnnCellLayers(name, c).map((cell) => recurrentConfig(name, `RNN(${cell.cls})`, cell.config));
     case 'Bidirectional': {
       // tfjs's wrapper: the layer (forward) and a copy with goBackwards flipped (backward).
       const inner = (c.layer ?? {}) as { className?: string; config?: Config };

@@ -98,6 +98,24 @@ describe('Embedding maskZero and masked recurrent layers', () => {
     expect(zeroed[0].map((step) => step.map((v) => (Object.is(v, -0) ? '-0' : v)))).toEqual([[1, 2, 3], ['-0', '-0', '-0'], [-1, 0.5, -1], ['-0', '-0', '-0'], [4, -1, 2]]);
   });
 
+  it('an RNN over stacked cells behind Embedding maskZero: every cell\'s node takes the ids as its mask input; the rebuilt layers predict as the stack', () => {
+    const ids = tf.input({ shape: [8], name: 'ids' });
+    const embedded = tf.layers.embedding({ inputDim: 20, outputDim: 5, maskZero: true, name: 'embed' }).apply(ids) as Sym;
+    const cells = [tf.layers.lstmCell({ units: 4, ...init }), tf.layers.gruCell({ units: 3, ...init })];
+    const read = tf.layers.rnn({ cell: cells, name: 'stack' }).apply(embedded) as Sym;
+    const original = tf.model({ inputs: ids, outputs: tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(read) as Sym });
+    const ir = fromLayersModel(original);
+    expect(ir.layers.map((l) => [l.name, l.inputs, l.config.kind === 'recurrent' ? [l.config.cell, l.config.returnSequences, l.config.maskValue] : undefined])).toEqual([
+      ['embed', ['ids'], undefined],
+      ['stack_cell_1', ['embed', 'ids'], ['lstm', true, 0]],
+      ['stack', ['stack_cell_1', 'ids'], ['gru', false, 0]],
+      ['head', ['stack'], undefined],
+    ]);
+    const x = tf.tensor2d(PADDED);
+    const [rebuilt, expected] = [predictions(toLayersModel(ir, tf), x), predictions(original, x)];
+    expect(Array.from(rebuilt, (v, i) => Math.abs(v - expected[i]) < 1e-6)).toEqual(Array.from(expected, () => true));
+  });
+
   it('a padded-text model converts with the ids as each recurrent node\'s mask input and round-trips with identical weights and predictions', () => {
     const original = paddedText();
     const ir = fromLayersModel(original);

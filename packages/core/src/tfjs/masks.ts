@@ -35,7 +35,7 @@ export interface MaskNode {
   readonly role: MaskRole;
 }
 
-const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'];
+const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional'];
 const MERGE_CLASSES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate'];
 
 /** The role of a tfjs layer, read off the layer itself (its class, `supportsMasking`, config). */
