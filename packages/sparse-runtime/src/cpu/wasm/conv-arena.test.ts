@@ -1,9 +1,11 @@
 import { createRandom } from '@dc/core';
 import { describe, expect, it } from 'vitest';
-import { ConvArena, type ArenaRegion } from './conv-arena.js';
+import { ConvArena, fitsArena, MAX_ARENA_BYTES, type ArenaRegion } from './conv-arena.js';
+import { regionLayout } from './placed-kernel.js';
 import { randomSpec } from './random-conv.test-support.js';
 import { createWasmConv } from './wasm-conv.js';
 import { createWasmDepthwise } from './wasm-depthwise.js';
+import { createWasmPool } from './wasm-pool.js';
 
 describe("ConvArena (the convolutions' shared WASM memory)", () => {
   it('places regions one after another in one memory and initialises them once, at finalize', () => {
@@ -27,6 +29,27 @@ describe("ConvArena (the convolutions' shared WASM memory)", () => {
     arena.finalize();
     expect(seen.map((r) => r.base)).toEqual([0, 640, 0, 0]);
     expect(new Set(seen.map((r) => r.memory)).size).toBe(3);
+  });
+
+  it('leaves a kernel whose region passes what one memory holds to TypeScript (no region reserved): sizes past 2 GiB do not wrap', () => {
+    const layout = regionLayout();
+    layout.take(2 ** 31);
+    expect(layout.take(100)).toBe(2 ** 31);
+    expect([layout.size, fitsArena(layout.size), fitsArena(MAX_ARENA_BYTES)]).toEqual([2 ** 31 + 128, false, true]);
+    // An image of 2048 × 2048 × 4: each WASM kernel's region (16 samples of input) is over 1 GiB.
+    const r = createRandom(7);
+    const arena = new ConvArena();
+    let reserved = 0;
+    const reserve = arena.reserve.bind(arena);
+    arena.reserve = (bytes, init) => {
+      reserved += bytes;
+      reserve(bytes, init);
+    };
+    expect(createWasmConv(randomSpec(r, false, { input: [2048, 2048, 4], filters: 4 }).spec, arena)).toBeNull();
+    expect(createWasmDepthwise(randomSpec(r, true, { input: [2048, 2048, 4], channelsInLanes: true }).spec, arena)).toBeNull();
+    const pads = { top: 0, left: 0, bottom: 0, right: 0 };
+    expect(createWasmPool({ input: [2048, 2048, 4], output: [1024, 1024, 4], kernelSize: [2, 2], strides: [2, 2], dilation: [1, 1], pads }, true, arena)).toBeNull();
+    expect(reserved).toBe(0);
   });
 
   it('chains kernels in place: each reads the view the one before returned, with the results of kernels of their own', () => {

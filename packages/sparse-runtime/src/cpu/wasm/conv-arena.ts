@@ -12,6 +12,15 @@
 /** Bytes of one memory before the next starts. */
 export const MAX_ARENA_BYTES = 1 << 30;
 
+/**
+ * Whether one kernel's region of `bytes` fits a memory: the WASM kernels address their regions
+ * with 32-bit offsets, so a larger one (a convolution over an image of millions of pixels, say)
+ * runs in its TypeScript kernel instead.
+ */
+export function fitsArena(bytes: number): boolean {
+  return bytes <= MAX_ARENA_BYTES;
+}
+
 /** A region's memory and where the region starts in it, handed to its initialiser. */
 export interface ArenaRegion {
   readonly memory: WebAssembly.Memory;
@@ -42,7 +51,8 @@ export class ConvArena {
     if (!block || (block.size > 0 && block.size + bytes > this.maxBytes)) this.blocks.push((block = { size: 0, inits: [], bases: [] }));
     block.bases.push(block.size);
     block.inits.push(init);
-    block.size += (bytes + 63) & ~63;
+    // Not `& ~63`: 32-bit arithmetic would wrap a size of 2 GiB or more.
+    block.size += Math.ceil(bytes / 64) * 64;
   }
 
   /** Makes the memories and initialises every region (once; later calls do nothing). */

@@ -12,7 +12,8 @@ export function regionLayout(): { take(bytes: number): number; readonly size: nu
   return {
     take(bytes) {
       const at = size;
-      size = (size + bytes + 63) & ~63;
+      // Not `& ~63`: 32-bit arithmetic would wrap a region of 2 GiB or more (`fitsArena` then refuses it).
+      size = Math.ceil((size + bytes) / 64) * 64;
       return at;
     },
     get size() {

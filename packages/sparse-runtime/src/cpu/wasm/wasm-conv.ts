@@ -9,7 +9,7 @@
  * output row per tile; the input's columns split into stride phases), whichever does fewer tiles.
  */
 import { paddedInput, tapsByChannel, type ChannelTaps, type ConvSpec } from '../conv-spec.js';
-import { ConvArena, type ArenaRegion } from './conv-arena.js';
+import { ConvArena, fitsArena, type ArenaRegion } from './conv-arena.js';
 import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { sparseConvModule } from './wasm-modules.js';
 
@@ -76,6 +76,7 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
     yBuf: plan.take(LANES * outSize * 4),
     scratch: plan.take(F * LANES * 4),
   };
+  if (!fitsArena(plan.size)) return null;
   let placed!: PlacedKernel<Exports, typeof at>;
   const place = (region: ArenaRegion) => {
     placed = placeKernel(module, region, at);

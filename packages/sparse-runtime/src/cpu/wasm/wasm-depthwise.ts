@@ -11,7 +11,7 @@
 import { paddedInput, type ConvSpec } from '../conv-spec.js';
 import type { ConvKernel } from './wasm-conv.js';
 import { CHUNK_SAMPLES } from '../batch-chunks.js';
-import { ConvArena, type ArenaRegion } from './conv-arena.js';
+import { ConvArena, fitsArena, type ArenaRegion } from './conv-arena.js';
 import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { depthwiseModule } from './wasm-modules.js';
 
@@ -48,6 +48,7 @@ export function createWasmDepthwise(spec: ConvSpec, arena?: ConvArena): ConvKern
   const layout = regionLayout();
   const take = layout.take;
   const at = { weights: take(T * C * 4), bias: take(C * 4), offs: take(T * 4), xp: take(Hp * Wp * C * 4), xIn: take(CHUNK_SAMPLES * inSize * 4), yOut: take(CHUNK_SAMPLES * outSize * 4) };
+  if (!fitsArena(layout.size)) return null;
   let placed!: PlacedKernel<Exports, typeof at>;
   const place = (region: ArenaRegion) => {
     placed = placeKernel(module, region, at);

@@ -5,7 +5,7 @@
  */
 import type { Window } from '../../model/plan.js';
 import { CHUNK_SAMPLES } from '../batch-chunks.js';
-import { ConvArena } from './conv-arena.js';
+import { ConvArena, fitsArena } from './conv-arena.js';
 import { groupedRun, inputAddress, placeKernel, regionLayout, type PlacedKernel } from './placed-kernel.js';
 import { spmmModule } from './wasm-modules.js';
 
@@ -28,6 +28,7 @@ export function createWasmPool(w: Window, isMax: boolean, arena?: ConvArena): ((
   const layout = regionLayout();
   const take = layout.take;
   const at = { geo: take(12 * 4), xIn: take(CHUNK_SAMPLES * inSize * 4), yOut: take(CHUNK_SAMPLES * outSize * 4) };
+  if (!fitsArena(layout.size)) return null;
   let placed!: PlacedKernel<Exports, typeof at>;
   const own = arena ?? new ConvArena();
   own.reserve(layout.size, (region) => {
