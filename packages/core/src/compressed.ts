@@ -3,6 +3,7 @@
  * densifying. Produced by the container decoder, consumed by `@dc/sparse-runtime`.
  */
 import type { Connectivities } from './connectivity.js';
+import type { TrainingRecord } from './ir/training-record.js';
 import { PARAM_NAMES, type Layer, type LayerConfig, type Model, type Preprocessing } from './ir/model.js';
 
 /** Float32 values for every element. */
@@ -58,6 +59,8 @@ export interface ModelTopology {
   readonly layers: readonly LayerTopology[];
   /** The input scaling the model expects, when recorded. */
   readonly preprocessing?: Preprocessing;
+  /** The loss the model was trained with, when recorded. */
+  readonly training?: TrainingRecord;
 }
 
 /** A whole compressed model: topology plus every parameter tensor by key (`<layer>/<param>`). */
@@ -102,6 +105,7 @@ export function toDenseModel(cm: CompressedModel): Model {
     inputShape: [...cm.inputShape],
     ...(cm.inputName === undefined ? {} : { inputName: cm.inputName }),
     ...(cm.preprocessing === undefined ? {} : { preprocessing: cm.preprocessing }),
+    ...(cm.training === undefined ? {} : { training: cm.training }),
     layers: cm.layers.map((l) => {
       const params: Record<string, { shape: number[]; values: Float32Array }> = {};
       for (const p of PARAM_NAMES) {

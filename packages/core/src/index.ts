@@ -8,6 +8,7 @@
 export { errorCatalogue, type DcErrorCode } from './errors/codes.js';
 export { DcError, isDcError, assertOption, type DcErrorDetails } from './errors/dc-error.js';
 export type * from './ir/model.js';
+export { LOSS_NAMES, type LossName, type TrainingRecord } from './ir/training-record.js';
 export { PARAM_NAMES, WEIGHT_PARAMS } from './ir/model.js';
 export { DEFAULT_INPUT_NAME, inputNameOf, inputsOf, isChain, releasesAfter, type GraphLike } from './ir/graph.js';
 export * from './ops/index.js';

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Allocation } from '@dc/allocate';
 import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
-import { formatDeclaredShape, loadModel, selectTrainingBackend, validationCount, type CompileConfig, type LossName } from '@dc/core/tfjs';
+import { formatDeclaredShape, loadModel, selectTrainingBackend, trainingRecordOf, validationCount, type CompileConfig, type LossName } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
 import { baselineOf } from '../compress/baseline.js';
 import { readCompressData, type CompressDataOptions } from '../compress/data.js';
@@ -126,7 +126,9 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
     const baselineTestLoss = baseline && onTargets ? baseline.loss : null;
     if (baselineTestError !== null) progress.log(`baseline: test error ${baselineTestError.toFixed(2)}% on ${data.testSamples!.count} samples`);
     if (baselineTestLoss !== null) progress.log(`baseline: test ${loss} ${baselineTestLoss.toPrecision(4)} on ${data.testSamples!.count} samples`);
-    const input = recorded ? { ...model, preprocessing: recorded } : model;
+    // The file records what the run trains by (else what model.json says, kept by loadModel), so dc run can measure by it.
+    const trained = fitted && trainingRecordOf(fitted);
+    const input = { ...model, ...(recorded ? { preprocessing: recorded } : {}), ...(trained ? { training: trained } : {}) };
     // A goal needs training data (its validation split): readCompressData required --data since the run retrains.
     let planned: Awaited<ReturnType<typeof allocateSettings>> | undefined;
     let sensitivitySamples: number | null = null;

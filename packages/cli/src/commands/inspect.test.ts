@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { encodeContainer } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
 import { describe, expect, it } from 'vitest';
-import { describeKind, formatInspect, inspectFile } from './inspect.js';
+import { describeKind, formatInspect, formatTraining, inspectFile } from './inspect.js';
 
 describe('dc inspect: each node\'s kind and what tells it apart', () => {
   it('gives each node\'s config as the file states it, and the table shows activations and their parameters beside the kind', async () => {
@@ -29,6 +29,7 @@ describe('dc inspect: each node\'s kind and what tells it apart', () => {
     expect(describeKind({ kind: 'dropout', config: { rate: 0.1, variant: 'gaussianNoise' } })).toBe('dropout (gaussianNoise)');
     expect(describeKind({ kind: 'activation', config: { activation: 'relu', maxValue: 6 } })).toBe('activation (relu, maxValue 6)');
     expect(describeKind({ kind: 'masking', config: { maskValue: -1 } })).toBe('masking (maskValue -1)');
+    expect([formatTraining({ loss: 'huber', huberDelta: 0.5 }), formatTraining({ loss: 'binaryCrossentropy', fromLogits: true }), formatTraining(null)]).toEqual(['huber (delta 0.5)', 'binaryCrossentropy (from logits)', 'no loss recorded']);
     expect(describeKind({ kind: 'layerNorm', config: { epsilon: 1e-3, center: true, scale: true, trailingAxes: 3 } })).toBe('layerNorm (trailingAxes 3)');
   });
 });

@@ -1,6 +1,6 @@
 /** `dc inspect <file>`: what a `.dcm` holds — per node (kind, shape, parameters, kept, bits, bytes) and per section. */
 import { readFile } from 'node:fs/promises';
-import { checkGraph, decodeContainer, describeContainer, formatByteTable, readContainerHeader, type CompressedModel, type CompressedTensor, type ContainerDescription, type Preprocessing } from '@dc/core';
+import { checkGraph, decodeContainer, describeContainer, formatByteTable, readContainerHeader, type CompressedModel, type CompressedTensor, type ContainerDescription, type Preprocessing, type TrainingRecord } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
 import { renderTable } from '../format/table.js';
@@ -33,6 +33,8 @@ export interface InspectResult {
   readonly opset: number;
   readonly inputShape: readonly number[];
   readonly preprocessing: CompressedModel['preprocessing'] | null;
+  /** The loss the file records the model was trained with, or null. */
+  readonly training: TrainingRecord | null;
   readonly stages: readonly string[];
   readonly nodes: readonly InspectedNode[];
   readonly sections: ContainerDescription;
@@ -86,6 +88,7 @@ export async function inspectFile(path: string): Promise<InspectResult> {
     opset: readContainerHeader(bytes).opset,
     inputShape: cm.inputShape,
     preprocessing: cm.preprocessing ?? null,
+    training: cm.training ?? null,
     stages: cm.stages.map((s) => s.name),
     nodes,
     sections,
@@ -95,6 +98,13 @@ export async function inspectFile(path: string): Promise<InspectResult> {
 /** A file's input scaling record as `dc inspect` shows it. */
 export function formatPreprocessing(p: Preprocessing | null | undefined): string {
   return p ? `x = raw × [${p.scale.join(', ')}] + [${p.offset.join(', ')}]` : 'none recorded';
+}
+
+/** A file's training record as `dc inspect` shows it: the loss and its options. */
+export function formatTraining(t: TrainingRecord | null): string {
+  if (!t) return 'no loss recorded';
+  const options = [...(t.fromLogits ? ['from logits'] : []), ...(t.huberDelta === undefined ? [] : [`delta ${t.huberDelta}`])];
+  return options.length > 0 ? `${t.loss} (${options.join(', ')})` : t.loss;
 }
 
 /** A node's kind with what tells it apart at a glance: its activation (unless linear) and that activation's, a dropout's or a mask's parameters. */
@@ -115,7 +125,7 @@ export function formatInspect(r: InspectResult): string {
   const rows = r.nodes.map((n) => [n.name, describeKind(n), n.inputs.join(', '), `[${n.outputShape.join(', ')}]`, n.params, n.params ? pct(n.kept, n.params) : '', n.bits ?? '', n.bytes]);
   return [
     `${r.file}: model "${r.name}", ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 parameters (${r.float32Bytes.toLocaleString('en')} B); op set ${r.opset}`,
-    `input [${r.inputShape.join(', ')}], preprocessing: ${formatPreprocessing(r.preprocessing)}; made by ${r.stages.join(' → ') || '(no provenance)'}`,
+    `input [${r.inputShape.join(', ')}], preprocessing: ${formatPreprocessing(r.preprocessing)}; trained with ${formatTraining(r.training)}; made by ${r.stages.join(' → ') || '(no provenance)'}`,
     '',
     renderTable(['node', 'kind', 'inputs', 'output', 'params', 'kept', 'bits', 'bytes'], rows),
     '',

@@ -98,6 +98,13 @@ describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistrib
     }, 0) / outputs.length;
     expect(result.testLoss).toBeCloseTo(huber, 6);
     expect(result.fileRun.targets.compiledLoss).toBe(result.testLoss);
+    // The file records the loss, so dc run alone measures by it too.
+    const run = await dc('run', out, '--data', npy('test'), '--targets', npy('test'), '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const alone = JSON.parse(run.stdout);
+    // Within float32 rounding: dc compress measured on its training backend, dc run on tfjs's cpu.
+    expect([alone.training, Math.abs(alone.targets.compiledLoss / result.testLoss - 1) < 1e-5]).toEqual([{ loss: 'huber', huberDelta: 0.5 }, true]);
+    expect((await dc('run', out, '--data', npy('test'), '--targets', npy('test'))).stdout).toContain(`huber ${alone.targets.compiledLoss.toPrecision(4)}`);
     const focal = await dc('compress', withLoss('focal', 'binary_focal_crossentropy'), '--data', npy('train'), '--targets', npy('train'), '-o', join(dir, 'focal.dcm'));
     expect([focal.code, focal.stderr]).toEqual([1, expect.stringMatching(/INVALID_OPTION: the model was compiled with loss binary_focal_crossentropy, which dc's trainer does not compute \(it computes [^)]*huber[^)]*\)/)]);
     // Without retraining the loss only measures the file: the default, named in the report.

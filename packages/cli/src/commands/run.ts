@@ -1,5 +1,5 @@
 /** `dc run <file> --data …`: the accuracy of a `.dcm` file on your data, computed by running the file. */
-import { DcError, type Preprocessing } from '@dc/core';
+import { DcError, toDenseModel, type Preprocessing, type TrainingRecord } from '@dc/core';
 import { createSession, loadCompressedModel, type LoadedModel, type RuntimeBackend } from '@dc/sparse-runtime';
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
@@ -19,7 +19,11 @@ export interface RunOptions extends DataSource {
   readonly batchSize?: number;
   /** With targets: a linear head's values are logits (binary figures from them; `--from-logits`). */
   readonly fromLogits?: boolean;
-  /** With targets: the model's compiled loss, measured on the file's outputs too (`dc compress` knows it; a file does not record it). */
+  /**
+   * With targets: the model's compiled loss, measured on the file's outputs too. Default: the loss
+   * the file records (`training`), unless the run's own figures hold it (squared, absolute error,
+   * binary cross-entropy).
+   */
   readonly compiledLoss?: LossMeter;
 }
 
@@ -46,6 +50,8 @@ export interface RunResult {
   /** How often each class was predicted (over every position; empty with targets). */
   readonly predicted: readonly number[];
   readonly preprocessing: Preprocessing | null;
+  /** The loss the file records the model was trained with, or null. */
+  readonly training: TrainingRecord | null;
   readonly milliseconds: number;
 }
 
@@ -66,6 +72,19 @@ async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<
     default:
       throw new DcError('INVALID_OPTION', `--backend must be cpu, tfjs or webgpu, got ${String(o.backend)}`, { option: 'backend' });
   }
+}
+
+/** The losses {@link targetMetrics} computes itself. */
+const RUN_FIGURES: readonly string[] = ['meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy'];
+
+/** A meter of the loss `model`'s file records, when the run's own figures lack it (huber, poisson, hinge, ...). */
+async function recordedLossMeter(model: LoadedModel): Promise<LossMeter | undefined> {
+  const training = model.compressed.training;
+  if (!training || RUN_FIGURES.includes(training.loss)) return undefined;
+  const [{ compiledLossMeter }, { activateTfBackend, importTfjsPackage }] = await Promise.all([import('../compress/compiled-loss.js'), import('@dc/core/tfjs')]);
+  const tfjs = await importTfjsPackage('@tensorflow/tfjs');
+  await activateTfBackend(tfjs, 'cpu');
+  return compiledLossMeter(tfjs, toDenseModel(model.compressed), { ...training, metrics: [] });
 }
 
 /** Runs the file at `path` on the data of `options`. */
@@ -100,7 +119,9 @@ export async function runFileOn(
   const targets = data.targets;
   const predicted = new Array<number>(targets ? 0 : classes).fill(0);
   let correct = 0;
-  const measured = targets ? targetMetrics(head, options.fromLogits, options.compiledLoss) : undefined;
+  const recordedLoss = targets && !options.compiledLoss ? await recordedLossMeter(model) : undefined;
+  const fromLogits = options.fromLogits ?? model.compressed.training?.fromLogits;
+  const measured = targets ? targetMetrics(head, fromLogits, options.compiledLoss ?? recordedLoss) : undefined;
   try {
     const step = options.batchSize ?? 1000;
     for (let start = 0; start < data.count; start += step) {
@@ -133,6 +154,7 @@ export async function runFileOn(
     targets: measured?.figures() ?? null,
     predicted,
     preprocessing: preprocessing ?? null,
+    training: model.compressed.training ?? null,
     milliseconds: performance.now() - t0,
   };
 }
@@ -144,7 +166,8 @@ export function formatRun(r: RunResult): string {
   if (r.targets !== null) {
     const t = r.targets;
     const binary = t.binaryCrossentropy === null ? '' : `, binary cross-entropy ${t.binaryCrossentropy.toPrecision(4)}, binary error ${t.binaryError!.toFixed(2)}%`;
-    return `${head}: mean squared error ${t.meanSquaredError.toPrecision(4)}, mean absolute error ${t.meanAbsoluteError.toPrecision(4)}${binary}`;
+    const compiled = t.compiledLoss === null ? '' : `, ${r.training?.loss ?? 'compiled loss'} ${t.compiledLoss.toPrecision(4)}`;
+    return `${head}: mean squared error ${t.meanSquaredError.toPrecision(4)}, mean absolute error ${t.meanAbsoluteError.toPrecision(4)}${binary}${compiled}`;
   }
   return r.accuracy === null ? `${head}: predicted classes ${r.predicted.join(' ')}` : `${head}: accuracy ${(100 * r.accuracy).toFixed(2)}%, error ${r.testError!.toFixed(2)}%`;
 }

@@ -201,6 +201,7 @@ export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptio
     ...(m.inputName === undefined ? {} : { inputName: m.inputName }),
     layers: m.layers,
     ...(m.preprocessing === undefined ? {} : { preprocessing: m.preprocessing }),
+    ...(m.training === undefined ? {} : { training: m.training }),
     tensors,
     stages: header.stages,
     ...(connectivity.size === 0 ? {} : { connectivity }),

@@ -159,6 +159,7 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
       ...(model.inputName === undefined ? {} : { inputName: model.inputName }),
       layers,
       ...(model.preprocessing === undefined ? {} : { preprocessing: { scale: [...model.preprocessing.scale], offset: [...model.preprocessing.offset] } }),
+      ...(model.training === undefined ? {} : { training: { ...model.training } }),
     },
     stages: opts.provenance ? (input.stages ?? []) : [],
     decoders,

@@ -33,6 +33,20 @@ describe('format v2: graphs, op sets and preprocessing', () => {
     for (const ref of listParams(model)) expect(back.layers[ref.layerIndex].params[ref.param]!.values).toEqual(ref.tensor.values);
   });
 
+  it('round-trips the loss a model was trained with, in the JSON and the compact header; a malformed record is BAD_HEADER', () => {
+    const training = { loss: 'huber' as const, huberDelta: 0.5 };
+    const model = { ...tinyConvModel(), training };
+    for (const header of ['json', 'compact'] as const) expect(decodeContainer(encodeContainer({ model }, { header }).bytes).training).toEqual(training);
+    expect(decodeContainer(fileOf(tinyConvModel()).bytes).training).toBeUndefined();
+    const { header, sections } = fileOf(model);
+    expect(header.opset).toBe(1);
+    const forged = (record: unknown) => reframe({ ...header, model: { ...header.model, training: record } }, sections);
+    expect(decodeContainer(forged({ loss: 'binaryCrossentropy', fromLogits: true })).training).toEqual({ loss: 'binaryCrossentropy', fromLogits: true });
+    for (const record of [{ loss: 'focal' }, { loss: 'mse' }, { loss: 'huber', huberDelta: 0 }, { loss: 'huber', huberDelta: 1e7 }, { loss: 'poisson', huberDelta: 1 }, { loss: 'hinge', fromLogits: 1 }, { loss: 'hinge', weights: [1] }, 'hinge', null]) {
+      expect(codeOf(() => decodeContainer(forged(record)))).toBe('BAD_HEADER');
+    }
+  });
+
   it('records the lowest op set a model needs: a v1-only model is op set 1', () => {
     expect(fileOf(tinyConvModel()).header.opset).toBe(1);
   });

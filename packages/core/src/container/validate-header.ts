@@ -11,9 +11,10 @@ import { OPSET } from '../ops/table.js';
 import { isGraphModelVersion, SEEDED_CONNECTIVITY_FORMAT_VERSION, type ContainerHeader, type ModelHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
 import { preprocessingOf } from './validate-preprocessing.js';
+import { trainingOf } from './validate-training.js';
 import { arr, bad, int, noOtherFields, obj, provenanceOf, str, tensorOf } from './validate-tensor.js';
 
-const MODEL_FIELDS = ['name', 'inputShape', 'inputName', 'layers', 'preprocessing'];
+const MODEL_FIELDS = ['name', 'inputShape', 'inputName', 'layers', 'preprocessing', 'training'];
 
 /** Checks the model part: topology through the op table, under the file's op set. */
 function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: ResolvedGraph } {
@@ -29,6 +30,7 @@ function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: Resolv
       ...(model.inputName === undefined ? {} : { inputName: graph.inputName }),
       layers: graph.layers,
       ...(model.preprocessing === undefined ? {} : { preprocessing: preprocessingOf(model.preprocessing, 'model.preprocessing', graph.inputShape[graph.inputShape.length - 1]) }),
+      ...(model.training === undefined ? {} : { training: trainingOf(model.training, 'model.training') }),
     },
   };
 }

@@ -8,6 +8,7 @@
  * semantics follow the Keras/tfjs layers of the same name; `ops/` in this package is the one place
  * that validates configurations and infers shapes (docs/format.md §6 specifies them).
  */
+import type { TrainingRecord } from './training-record.js';
 
 /** A named float32 tensor, row-major (tfjs layout: dense kernels `[in, out]`, conv kernels `[kh, kw, in, out]`). */
 export interface Tensor {
@@ -404,4 +405,6 @@ export interface Model {
   readonly layers: readonly Layer[];
   /** The input scaling the model expects, recorded in the file for runtimes and the CLI. */
   readonly preprocessing?: Preprocessing;
+  /** The loss the model was trained with, recorded in the file when known. */
+  readonly training?: TrainingRecord;
 }

@@ -5,37 +5,9 @@
  */
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
+import { LOSS_NAMES, type LossName, type TrainingRecord } from '../ir/training-record.js';
 
-/**
- * The losses the trainer computes (tfjs-layers' names; `huber`, which tfjs-layers lacks, Keras'):
- * the cross-entropies of classifiers, and the losses of regressors, counts (`poisson`),
- * distributions (`kullbackLeiblerDivergence`: a distilled model's soft targets) and embeddings
- * (`cosineProximity`, Keras' `cosine_similarity`), and the margin losses of classifiers trained
- * as SVMs (`hinge`, `squaredHinge` on −1/1 labels, `categoricalHinge` on one-hot rows).
- */
-export type LossName =
-  | 'categoricalCrossentropy'
-  | 'sparseCategoricalCrossentropy'
-  | 'binaryCrossentropy'
-  | 'meanSquaredError'
-  | 'meanAbsoluteError'
-  | 'huber'
-  | 'logcosh'
-  | 'meanAbsolutePercentageError'
-  | 'meanSquaredLogarithmicError'
-  | 'poisson'
-  | 'kullbackLeiblerDivergence'
-  | 'cosineProximity'
-  | 'hinge'
-  | 'squaredHinge'
-  | 'categoricalHinge';
-
-/** Every {@link LossName}. */
-export const LOSS_NAMES: readonly LossName[] = [
-  'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError',
-  'huber', 'logcosh', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'poisson', 'kullbackLeiblerDivergence', 'cosineProximity',
-  'hinge', 'squaredHinge', 'categoricalHinge',
-];
+export { LOSS_NAMES, type LossName } from '../ir/training-record.js';
 
 /** The metrics the trainer reports (tfjs's names); `accuracy` resolves by the loss as Keras does. */
 export type MetricName = 'accuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' | 'binaryAccuracy' | 'meanSquaredError' | 'meanAbsoluteError';
@@ -165,4 +137,10 @@ export function readCompileConfig(config: Record<string, unknown>): CompileConfi
     ...(unsupported.length > 0 ? { unsupported } : {}),
     ...(unsupportedLoss === undefined ? {} : { unsupportedLoss }),
   };
+}
+
+/** The record a file keeps of `compile`'s loss (`Model.training`), or undefined when it names none. */
+export function trainingRecordOf(compile: CompileConfig): TrainingRecord | undefined {
+  if (!compile.loss) return undefined;
+  return { loss: compile.loss, ...(compile.fromLogits === undefined ? {} : { fromLogits: compile.fromLogits }), ...(compile.huberDelta === undefined ? {} : { huberDelta: compile.huberDelta }) };
 }

@@ -27,8 +27,10 @@ export interface DcmHandlerOptions {
  * A `tf.io.IOHandler` whose `load()` decodes a `.dcm` file (bytes, or an already decoded
  * {@link CompressedModel}) and gives tfjs the dense model: `tf.loadLayersModel(dcmHandler(bytes,
  * { decoders: [huffmanDecoder] }))`. Layer names and weights are the file's (pruned weights exactly
- * zero, clustered weights their centroids). A file's `preprocessing` record travels in the
- * model's user-defined metadata as `{ dcm: { preprocessing } }`: tfjs does not apply it, callers do.
+ * zero, clustered weights their centroids). A file's `preprocessing` and `training` records travel
+ * in the model's user-defined metadata as `{ dcm: { preprocessing, training } }`: tfjs does not
+ * apply the one (callers do) and cannot compile from the other without an optimizer (`loadModel`
+ * reads it back as the model's compile config).
  * Decoding errors are the container's `DcError`s (`UNKNOWN_ENCODING` when a decoder is missing).
  */
 export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, options: DcmHandlerOptions = {}): tf.io.IOHandler {
@@ -41,7 +43,8 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
       if (model.layers.some((l) => (l.config as { activation?: string }).activation === GELU_NEW)) registerGeluNewActivation(tfjs);
       const lm = toLayersModel(model, tfjs, { forSaving: true });
       try {
-        if (model.preprocessing) lm.setUserDefinedMetadata({ dcm: { preprocessing: model.preprocessing } });
+        const records = { ...(model.preprocessing ? { preprocessing: model.preprocessing } : {}), ...(model.training ? { training: model.training } : {}) };
+        if (Object.keys(records).length > 0) lm.setUserDefinedMetadata({ dcm: records });
         let artifacts: tf.io.ModelArtifacts | undefined;
         await lm.save(
           tfjs.io.withSaveHandler(async (a) => {

@@ -13,7 +13,7 @@ export { isGraphModelJson, type ModelJsonFormat } from './model-json.js';
 export { dcmHandler, type DcmHandlerOptions } from './dcm-handler.js';
 export { registerSubtractLayer } from './subtract-layer.js';
 export { registerGeluNewActivation } from './gelu-new-activation.js';
-export { readCompileConfig, refuseUnsupportedLoss, lossName, metricName, LOSS_NAMES, METRIC_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';
+export { readCompileConfig, refuseUnsupportedLoss, trainingRecordOf, lossName, metricName, LOSS_NAMES, METRIC_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';
 export { headOf, type HeadKind } from './head.js';
 export { importTfjs, importTfjsPackage, activateTfBackend, TFJS_PACKAGES, type ImportedTfjs, type TfjsImportFailure } from './load-tfjs.js';
 export { selectTrainingBackend, type SelectedBackend, type SelectBackendOptions, type TrainingBackendName } from './backend.js';

@@ -12,6 +12,9 @@ import { fromLayersModel } from './convert-from.js';
 import { fileHandler, readModelArtifacts } from './file-handler.js';
 import { writeKerasFixture, withLayerClass, type KerasFixtureWeights } from './keras-fixture.test-support.js';
 import { loadModel } from './load-model.js';
+import { dcmHandler } from './dcm-handler.js';
+import { decodeContainer } from '../container/decode.js';
+import { encodeContainer } from '../container/encode.js';
 
 const rejection = async (p: Promise<unknown>): Promise<DcError> => {
   const e = await p.then(() => undefined, (error: unknown) => error);
@@ -40,6 +43,30 @@ describe('loadModel and fileHandler', () => {
     dir = await mkdtemp(join(tmpdir(), 'dc-load-model-'));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("records the loss model.json was compiled with in the IR (training), which a .dcm keeps and dcmHandler's model.json hands back to loadModel", async () => {
+    const out = join(dir, 'compiled');
+    await graphModel().save(fileHandler(out));
+    const path = join(out, 'model.json');
+    const json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...json, trainingConfig: { loss: { class_name: 'Huber', config: { delta: 0.5 } }, metrics: ['mae'], optimizer_config: { class_name: 'Adam', config: {} } } }));
+    const loaded = await loadModel(path, { tf });
+    expect(loaded.model.training).toEqual({ loss: 'huber', huberDelta: 0.5 });
+    const file = decodeContainer(encodeContainer({ model: loaded.model }).bytes);
+    expect(file.training).toEqual({ loss: 'huber', huberDelta: 0.5 });
+    const exported = join(dir, 'exported');
+    const lm = await tf.loadLayersModel(dcmHandler(file, { tf }));
+    await lm.save(fileHandler(exported));
+    lm.dispose();
+    const metadata = JSON.parse(await readFile(join(exported, 'model.json'), 'utf8')) as { userDefinedMetadata: unknown; trainingConfig?: unknown };
+    expect(metadata).toMatchObject({ userDefinedMetadata: { dcm: { training: { loss: 'huber', huberDelta: 0.5 } } } });
+    const again = await loadModel(join(exported, 'model.json'), { tf });
+    expect([again.compile, again.model.training]).toEqual([{ loss: 'huber', huberDelta: 0.5, metrics: [] }, { loss: 'huber', huberDelta: 0.5 }]);
+    // A malformed record there is the model.json's fault.
+    await writeFile(join(exported, 'model.json'), JSON.stringify({ ...metadata, userDefinedMetadata: { dcm: { training: { loss: 'focal' } } } }));
+    const bad = await rejection(loadModel(join(exported, 'model.json'), { tf }));
+    expect([bad.code, bad.message]).toEqual(['BAD_MODEL_JSON', expect.stringContaining('userDefinedMetadata.dcm.training.loss must be one of')]);
+  });
 
   it('round-trips a tfjs model through model.save(fileHandler(dir)) bit-exactly, files written whole', async () => {
     const lm = graphModel();

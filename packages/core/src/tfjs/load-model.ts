@@ -6,7 +6,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import type { Model } from '../ir/model.js';
-import { readCompileConfig, type CompileConfig } from './compile-config.js';
+import { trainingOf } from '../container/validate-training.js';
+import { readCompileConfig, trainingRecordOf, type CompileConfig } from './compile-config.js';
 import { fromLayersModel } from './convert-from.js';
 import { fileHandler } from './file-handler.js';
 import { SUPPORTED_CLASSES } from './layer-configs.js';
@@ -84,6 +85,17 @@ async function pinnedShape(declared: DeclaredShape, inputShape: LoadModelOptions
   return checkPinnedShape(declared, typeof inputShape === 'function' ? await inputShape(declared) : inputShape, where);
 }
 
+/** The loss a model.json that `dc export` (`dcmHandler`) wrote records in its metadata (`{ dcm: { training } }`), as a compile config; undefined without one. */
+function exportedCompile(artifacts: tf.io.ModelArtifacts, where: string): CompileConfig | undefined {
+  const recorded = (artifacts.userDefinedMetadata as { dcm?: { training?: unknown } } | undefined)?.dcm?.training;
+  if (recorded === undefined) return undefined;
+  try {
+    return { ...trainingOf(recorded, 'userDefinedMetadata.dcm.training'), metrics: [] };
+  } catch (error) {
+    throw new DcError('BAD_MODEL_JSON', `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /**
  * Loads a tfjs LayersModel (Sequential or functional) and converts it to the IR. `source` is a
  * `model.json` path or `file://` URL (Node), an `http(s)://` URL (any platform, tfjs's `tf.io.http`),
@@ -116,7 +128,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   const pinned = declared && (await pinnedShape(declared, options.inputShape, where));
   const topology = pinned ? withInputShape(json, pinned, where).modelTopology : artifacts.modelTopology;
   const trainingConfig = trainingConfigOf(json);
-  const compile = trainingConfig ? readCompileConfig(trainingConfig) : undefined;
+  const compile = trainingConfig ? readCompileConfig(trainingConfig) : exportedCompile(artifacts, where);
   if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
   if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
   let lm: tf.LayersModel;
@@ -130,8 +142,9 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
     throw translate(error, where);
   }
   try {
+    const training = compile && trainingRecordOf(compile);
     return {
-      model: fromLayersModel(lm),
+      model: training ? { ...fromLayersModel(lm), training } : fromLayersModel(lm),
       ...(compile ? { compile } : {}),
       ...(artifacts.generatedBy ? { generatedBy: artifacts.generatedBy } : {}),
       ...(artifacts.convertedBy ? { convertedBy: artifacts.convertedBy } : {}),

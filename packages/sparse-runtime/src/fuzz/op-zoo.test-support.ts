@@ -88,6 +88,8 @@ const maskedSeries: TopologySpec = {
   name: 'zoo-masked-series',
   inputShape: [6, 2],
   inputName: 'series',
+  // The header's training record, for the fuzzer to mutate.
+  training: { loss: 'categoricalCrossentropy', fromLogits: false },
   layers: [
     node('mask', { kind: 'masking', maskValue: -1 }, ['series']),
     node('lstm', { kind: 'recurrent', cell: 'lstm', units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: false, maskValue: -1 }, ['mask', 'series']),
