@@ -81,8 +81,9 @@ function cannotExpress(node: string, why: string): never {
 /**
  * Makes tfjs hand each masked recurrent node the mask of its IR mask edge, and nothing else: walks
  * from the node back along first inputs to an `embedding` with `maskZero` (mask value 0) or a
- * `masking` node of the node's mask value reading the mask source, lets every layer on the way carry the mask (`supportsMasking`: a position-wise Dense's reshapes
- * and 1×1 convolution, say; none of them reads it), then traces tfjs's masks (`masks.ts`) and
+ * `masking` node of the node's mask value reading the mask source, lets every layer on the way
+ * carry the mask (`supportsMasking`: a position-wise Dense's reshapes and 1×1 convolution, say;
+ * none of them reads it), then traces tfjs's masks (`masks.ts`) and
  * checks they are the IR's. Throws `UNSUPPORTED_LAYER` naming the node otherwise.
  */
 function planMasks(model: Model, layers: tf.layers.Layer[]): void {
@@ -107,7 +108,8 @@ function planMasks(model: Model, layers: tf.layers.Layer[]): void {
     if (c.kind !== 'recurrent') return;
     const want = c.maskValue === undefined ? null : inputsOf(model, i)[1];
     const got = consumed.get(node.name) ?? null;
-    if (got?.from !== (want ?? undefined) || (got !== null && got.maskValue !== c.maskValue)) {
+    const same = got === null ? want === null : got.from === want && got.maskValue === c.maskValue;
+    if (!same) {
       cannotExpress(node.name, got === null ? `tfjs would run it unmasked (no mask reaches its input)` : `tfjs would mask it by "${got.from}" at mask value ${got.maskValue} (an Embedding with maskZero or a Masking layer upstream)`);
     }
   });
