@@ -17,14 +17,17 @@ const UNSUPPORTED_LOSS_HINT = 'Compile the model with one of those and save it a
  * becomes `sparseCategoricalCrossentropy` (the same loss on one-hot rows of the labels); a model
  * saved without a loss trains with `sparseCategoricalCrossentropy`. A binary classifier (one output
  * unit, `classes` 1: labels 0 and 1) trains with `binaryCrossentropy`, its own or by default, or
- * with its `hinge` / `squaredHinge` (an SVM-style margin: 0/1 taken as −1/1, as Keras does). Other
- * losses are refused.
+ * with its `hinge` / `squaredHinge` (an SVM-style margin: 0/1 taken as −1/1, as Keras does); a
+ * multi-class margin model with its `categoricalHinge` (the labels as one-hot rows). Other losses
+ * are refused.
  */
 export function classLabelCompile(compile: CompileConfig | undefined, fromLogits: boolean | undefined, classes = 2): CompileConfig {
   refuseUnsupportedLoss(compile, UNSUPPORTED_LOSS_HINT);
   const given = fromLogits === undefined ? {} : { fromLogits };
   if (classes === 1 && (compile?.loss === undefined || compile.loss === 'binaryCrossentropy')) return { ...compile, loss: 'binaryCrossentropy', ...given };
   if (classes === 1 && isBinaryMargin(compile?.loss)) return { ...compile, ...given };
+  // One margin per class: the labels become one-hot rows.
+  if (classes > 1 && compile?.loss === 'categoricalHinge') return { ...compile, ...given };
   const loss = compile?.loss ?? 'sparseCategoricalCrossentropy';
   if (loss !== 'categoricalCrossentropy' && loss !== 'sparseCategoricalCrossentropy') {
     throw new DcError('INVALID_OPTION', `the model was compiled with loss ${loss}; class labels (--labels) train classifiers`, {

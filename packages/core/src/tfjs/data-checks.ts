@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { ImageSet } from '../mnist/dataset.js';
-import type { Objective } from './objective.js';
+import { takesIndices, type Objective } from './objective.js';
 
 const show = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -36,7 +36,7 @@ function checkLabelShape(ys: tf.Tensor, batch: number, o: Objective, where: stri
     return;
   }
   const rows = ys.shape.slice(1);
-  const ok = same(rows, o.outputShape) || (o.outputShape.length === 1 && o.outputShape[0] === 1 && rows.length === 0);
+  const ok = same(rows, o.outputShape) || (o.outputShape.length === 1 && o.outputShape[0] === 1 && rows.length === 0) || (takesIndices(o, rows.length) && same(rows, o.outputShape.slice(0, -1)));
   if (!ok) {
     mismatch(
       `${where}: labels have shape ${show(ys.shape)}, the model outputs [batch, ${o.outputShape.join(', ')}] (loss ${o.loss})`,

@@ -123,7 +123,7 @@ describe('the margin losses of classifiers trained as SVMs', () => {
     });
   }
 
-  it("categoricalHinge: equals tfjs-layers' own on one-hot rows; accuracy is the arg max's", async () => {
+  it("categoricalHinge: equals tfjs-layers' own on one-hot rows, and takes class indices as those rows; accuracy is the arg max's", async () => {
     const lm = regressor('linear');
     const xs = data(false).xs;
     const ys = labels('oneHot', 9);
@@ -132,7 +132,11 @@ describe('the margin losses of classifiers trained as SVMs', () => {
     expect(Math.abs(result.loss - theirs) / theirs).toBeLessThan(1e-5);
     const right = tf.equal(tf.argMax(lm.predict(xs) as tf.Tensor, -1), tf.argMax(ys, -1)).sum().dataSync()[0];
     expect(result.accuracy).toBeCloseTo(right / N, 6);
-    tf.dispose([xs, ys]);
+    // Class indices in place of the one-hot rows: the same loss and accuracy.
+    const indices = tf.argMax(ys, -1);
+    const byIndex = await createTfjsTrainer({ tf, train: { xs, ys: indices }, validation: { xs, ys: indices }, loss: 'categoricalHinge' }).evaluate(fromLayersModel(lm));
+    expect([byIndex.loss, byIndex.accuracy]).toEqual([result.loss, result.accuracy]);
+    tf.dispose([xs, ys, indices]);
     lm.dispose();
   });
 

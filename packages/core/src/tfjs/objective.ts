@@ -89,14 +89,23 @@ export function resolveObjective(model: Model, options: ObjectiveOptions): Objec
   return { loss, huberDelta, fromLogits, labels, outputShape, classes, accuracy, metrics: options.metrics ?? [] };
 }
 
+/** Whether labels of `rank` axes (without the batch axis) are class indices for `categoricalHinge`, which otherwise takes one-hot rows. */
+export function takesIndices(o: Objective, rank: number): boolean {
+  return o.loss === 'categoricalHinge' && o.classes > 1 && rank === o.outputShape.length - 1;
+}
+
 /** Mean over every axis but the batch axis: `[b, ...]` → `[b]`. */
 function perSample(tfjs: typeof tf, t: tf.Tensor): tf.Tensor1D {
   return (t.rank <= 1 ? t : tfjs.mean(t, Array.from({ length: t.rank - 1 }, (_, i) => i + 1))) as tf.Tensor1D;
 }
 
-/** Labels as the output's layout: one-hot rows for index labels (one per position of a tagger or segmenter), else as given (reshaped to the output). */
+/**
+ * Labels as the output's layout: one-hot rows for index labels (one per position of a tagger or
+ * segmenter; also `categoricalHinge`'s given as class indices, without the output's class axis),
+ * else as given (reshaped to the output).
+ */
 function denseLabels(tfjs: typeof tf, o: Objective, y: tf.Tensor, out: tf.Tensor): tf.Tensor {
-  if (o.labels === 'index') return tfjs.reshape(tfjs.oneHot(tfjs.cast(tfjs.reshape(y, [-1]), 'int32'), o.classes), out.shape);
+  if (o.labels === 'index' || takesIndices(o, y.rank - 1)) return tfjs.reshape(tfjs.oneHot(tfjs.cast(tfjs.reshape(y, [-1]), 'int32'), o.classes), out.shape);
   return y.shape.length === out.shape.length ? y : tfjs.reshape(y, out.shape);
 }
 
