@@ -248,6 +248,11 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const run = JSON.parse((await dc('run', join(dir, 'sentiment-margin.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
     expect(Math.min(...run.predicted)).toBeGreaterThan(150);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
+    // Labels −1/1, as an SVM's often are: refused with how to give them.
+    const signed = join(dir, 'train-y-signed.npy');
+    writeFileSync(signed, Buffer.from(dump(Float32Array.from(reviews(1200, 1).ys, (y) => 2 * y - 1), [1200])));
+    const refused = await dc('compress', modelJson, '--data', join(dir, 'train-x.npy'), '--labels', signed, '-o', join(dir, 'signed.dcm'));
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/DATA_MISMATCH: .*label -1 of sample \d+ is not a class index below 2[\s\S]*Labels −1\/1 \(an SVM's\) are given as 0\/1 here/)]);
   }, 300_000);
 
   it('compresses a Bidirectional LSTM reader post-training within the budget on its calibration reviews (the planner substitutes both passes of the stacked weights it measures)', async () => {

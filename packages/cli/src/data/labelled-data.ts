@@ -139,7 +139,7 @@ function checkLabels(labels: NumericArray, total: number, count: number, classes
     const v = Number(labels.values[i]);
     if (!Number.isInteger(v) || v < 0 || v >= below) {
       const at = perSample === 1 ? `sample ${i}` : `sample ${Math.floor(i / perSample)}, position ${i % perSample}`;
-      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of ${at} is not a class index below ${below}${classes === 1 ? ' (one output unit: a binary classifier, labels 0 and 1)' : ` (the model's ${classes} outputs)`}`, { hint: 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
+      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of ${at} is not a class index below ${below}${classes === 1 ? ' (one output unit: a binary classifier, labels 0 and 1)' : ` (the model's ${classes} outputs)`}`, { hint: classes === 1 && v === -1 ? 'Labels −1/1 (an SVM\'s) are given as 0/1 here (a model compiled with hinge takes 0 as −1, as Keras does), or as they are with --targets.' : 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
     }
     out[i] = v;
   }
