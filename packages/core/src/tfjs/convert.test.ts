@@ -210,7 +210,8 @@ describe('tfjs converters', () => {
     const ir = fromLayersModel(tinyMixer());
     expect(ir.layers.find((l) => l.name === 'norm')!.config).toEqual({ kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true });
     expect(Object.keys(ir.layers.find((l) => l.name === 'final')!.params).sort()).toEqual(['beta', 'gamma']);
-    expect(convertConfig('ln', 'LayerNormalization', { axis: [-1, -2] })).toEqual([{ kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true, trailingAxes: 2 }]);
+    expect(convertConfig('ln', 'LayerNormalization', { axis: [-2, -1] })).toEqual([{ kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true, trailingAxes: 2 }]);
+    expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: [-1, -2] }))).toBe('UNSUPPORTED_LAYER');
     expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: [-3, -2] }))).toBe('UNSUPPORTED_LAYER');
     expect(thrownErrorCode(() => convertConfig('ln', 'LayerNormalization', { axis: -2 }))).toBe('UNSUPPORTED_LAYER');
   });

@@ -151,7 +151,9 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     }
     case 'LayerNormalization': {
       // configOf gives the axes counted from the end once the layer is built ([2] of a rank-3 input: -1).
-      const axes = [...(Array.isArray(c.axis) ? (c.axis as unknown[]) : [c.axis ?? -1])].sort((a, b) => (a as number) - (b as number));
+      // tfjs shapes gamma and beta by the axes in the order given but broadcasts them by a reshape, which scrambles decreasing axes.
+      const axes = Array.isArray(c.axis) ? (c.axis as unknown[]) : [c.axis ?? -1];
+      if (axes.some((a, i) => i > 0 && (a as number) <= (axes[i - 1] as number))) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: give the axes in increasing order`);
       if (!axes.every((a, i) => a === i - axes.length)) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis, or several last axes together (axis [1, 2, 3] of an image), is supported`);
       const config = { kind: 'layerNorm' as const, epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean };
       return [axes.length === 1 ? config : { ...config, trailingAxes: axes.length }];
