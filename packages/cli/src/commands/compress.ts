@@ -22,6 +22,7 @@ import { lineProgress, stageLines, type Progress } from '../compress/progress.js
 import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
 import { DEFAULT_RECOVERY_SAMPLES, recoveryProbes } from '../compress/recovery-probe.js';
 import { runFile, runFileOn, type RunResult } from './run.js';
+import { isRunFigure } from './target-metrics.js';
 
 /** Options of {@link compressFile}: the data, the settings flags, and where things go. */
 export interface CompressOptions extends CompressDataOptions, SettingsFlags, AllocationFlags, InputShapeFlags {
@@ -78,10 +79,6 @@ export interface CompressResult {
   /** Every stage's report (options, metrics, seconds, validation accuracy). */
   readonly pipeline: PipelineReport;
 }
-
-/** The losses a file run measures itself (its `targets` figures), in float64. */
-type RunFigure = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy';
-const isRunFigure = (loss: LossName): loss is RunFigure => loss === 'meanSquaredError' || loss === 'meanAbsoluteError' || loss === 'binaryCrossentropy';
 
 /** Compresses the model.json at `path`; progress goes to `progress` (default: stderr). */
 export async function compressFile(path: string, o: CompressOptions, progress: Progress = lineProgress((t) => process.stderr.write(`${t}\n`))): Promise<CompressResult> {

@@ -4,7 +4,7 @@ import { createSession, loadCompressedModel, type LoadedModel, type RuntimeBacke
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
-import { headOutputs, targetMetrics, type LossMeter, type TargetFigures } from './target-metrics.js';
+import { headOutputs, isRunFigure, targetMetrics, type LossMeter, type TargetFigures } from './target-metrics.js';
 
 /** Options of {@link runFile}. */
 export interface RunOptions extends DataSource {
@@ -74,13 +74,10 @@ async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<
   }
 }
 
-/** The losses {@link targetMetrics} computes itself. */
-const RUN_FIGURES: readonly string[] = ['meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy'];
-
 /** A meter of the loss `model`'s file records, when the run's own figures lack it (huber, poisson, hinge, ...). */
 async function recordedLossMeter(model: LoadedModel): Promise<LossMeter | undefined> {
   const training = model.compressed.training;
-  if (!training || RUN_FIGURES.includes(training.loss)) return undefined;
+  if (!training || isRunFigure(training.loss)) return undefined;
   const [{ compiledLossMeter }, { activateTfBackend, importTfjsPackage }] = await Promise.all([import('../compress/compiled-loss.js'), import('@dc/core/tfjs')]);
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
   await activateTfBackend(tfjs, 'cpu');

@@ -29,6 +29,14 @@ export interface TargetFigures {
   readonly compiledLoss: number | null;
 }
 
+/** The losses {@link targetMetrics} computes itself, in float64: a run needs no {@link LossMeter} for them. */
+export type RunFigure = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy';
+
+/** Whether `loss` is one of the {@link RunFigure}s. */
+export function isRunFigure(loss: string): loss is RunFigure {
+  return loss === 'meanSquaredError' || loss === 'meanAbsoluteError' || loss === 'binaryCrossentropy';
+}
+
 /** A running mean of a loss over batches of outputs and their targets (`compiledLossMeter` of `dc compress`). */
 export interface LossMeter {
   /** Adds a batch: outputs `out` (whole samples), targets from `targets[from]` on. */

@@ -92,3 +92,8 @@ export function decodeEntry(codeBits: number): string {
   return `let row = entries[2u * k];
     let w = table[entries[2u * k + 1u]];`;
 }
+
+/** A float as a u32 uniform holds it: its float32 bits (the shader bitcasts them back with `bitcast<f32>`). */
+export function f32Bits(v: number): number {
+  return new Uint32Array(Float32Array.of(v).buffer)[0];
+}

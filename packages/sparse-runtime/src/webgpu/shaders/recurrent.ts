@@ -21,11 +21,6 @@ export const MAX_GPU_UNITS = 4 * WORKGROUP_SIZE;
 /** Uniform layout of the recurrent program (u32 each). */
 export const RECURRENT_PARAMS = ['total', 'rowStride', 'quads', 'steps', 'features', 'units', 'sequences', 'backwards', 'reverse', 'width', 'offset', 'maskElems', 'maskValue'] as const;
 
-/** `maskValue` as the uniform holds it: its float32 bits (the shader bitcasts them back). */
-export function maskValueBits(v: number): number {
-  return new Uint32Array(Float32Array.of(v).buffer)[0];
-}
-
 /** WGSL of how a pass puts value `v` where `old` is: written, or merged with the first pass's. */
 const PUT: Readonly<Record<'write' | Exclude<RecurrentMerge, 'concat'>, string>> = {
   write: 'v',

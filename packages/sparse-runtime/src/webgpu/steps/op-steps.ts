@@ -7,12 +7,12 @@
 import { activationParams, layerNormRowSize, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type LayerNormConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, maskingShader, MASKING_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
-import { maskValueBits, recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
+import { recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
 import { globalPoolShader, GLOBAL_POOL_PARAMS, poolShader, POOL_PARAMS } from '../shaders/pool.js';
 import { bilinearShader, BILINEAR_PARAMS, embeddingShader, EMBEDDING_PARAMS, gatherShader, GATHER_PARAMS, placeShader, PLACE_PARAMS, shift2dShader, SHIFT2D_PARAMS } from '../shaders/rearrange.js';
 import { simpleStep, type GpuStep } from './gpu-step.js';
-import { WORKGROUP_SIZE } from '../shaders/common.js';
+import { f32Bits, WORKGROUP_SIZE } from '../shaders/common.js';
 import type { Hwc, Window } from '../../model/plan.js';
 import { bilinearAxis, upSamplingSources } from '../../model/up-sampling-sources.js';
 
@@ -52,14 +52,13 @@ export function batchNormStep(layer: string, elements: number, p: BatchNormVecto
 export function layerNormStep(layer: string, shape: readonly number[], p: { readonly gamma?: Float32Array; readonly beta?: Float32Array }, config: LayerNormConfig): GpuStep {
   const channels = layerNormRowSize(shape, config);
   const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
-  const epsilonBits = new Uint32Array(Float32Array.of(config.epsilon).buffer)[0];
-  return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: epsilonBits }, size(shape) / channels, [0], [gamma, beta]);
+  return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: f32Bits(config.epsilon) }, size(shape) / channels, [0], [gamma, beta]);
 }
 
 /** A `masking` node over a value of `shape` (rows of its last axis); `inPlace`: over its input's buffer. */
 export function maskingStep(layer: string, shape: readonly number[], maskValue: number, inPlace: boolean): GpuStep {
   const channels = shape[shape.length - 1];
-  return simpleStep(layer, maskingShader(inPlace), MASKING_PARAMS, { channels, maskValue: maskValueBits(maskValue) }, size(shape) / channels, inPlace ? [] : [0]);
+  return simpleStep(layer, maskingShader(inPlace), MASKING_PARAMS, { channels, maskValue: f32Bits(maskValue) }, size(shape) / channels, inPlace ? [] : [0]);
 }
 
 /** A `prelu` node with `slopes` one per element of a sample (`preluSlopes`); `inPlace`: over its input's buffer. */
@@ -109,7 +108,7 @@ export function convTransposeStep(layer: string, input: Hwc, output: Hwc, config
  */
 export function recurrentSteps(layer: string, config: RecurrentConfig, input: readonly number[], kernel: Float32Array, recurrent: Float32Array, bias: Float32Array | undefined, maskSource?: readonly number[]): GpuStep[] {
   const masked = config.maskValue !== undefined && maskSource !== undefined;
-  const mask = masked ? { maskElems: size(maskSource) / input[0], maskValue: maskValueBits(config.maskValue!) } : { maskElems: 0, maskValue: 0 };
+  const mask = masked ? { maskElems: size(maskSource) / input[0], maskValue: f32Bits(config.maskValue!) } : { maskElems: 0, maskValue: 0 };
   const act = activationParams(config.activation);
   const gate = config.recurrentActivation ? activationParams(config.recurrentActivation) : act;
   const passes = recurrentPasses(config);
