@@ -221,7 +221,8 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     const outChannels = configs[0].kind === 'conv2d' ? configs[0].filters : input[input.length - 1];
     return oneDNodes(name, inputs, configs[0], shaped, input, outChannels, causal);
   }
-  if (cls === 'RNN') return configs.length === 1 ? [{ name, config: configs[0], inputs, params: pick(weights, { kernel: 'kernel', recurrentKernel: 'recurrentKernel', bias: 'bias' }) }] : stackedCellNodes(name, inputs, configs, current.map(toTensor));
+  // An RNN over one cell is the generic node below; over a stack, each cell's weights are its own node's.
+  if (cls === 'RNN' && configs.length > 1) return stackedCellNodes(name, inputs, configs, current.map(toTensor));
   if (configs.length === 2) {
     // SeparableConv2D: depthwise (its own node) then pointwise (keeps the layer's name and bias).
     const [dw, pw] = configs;
