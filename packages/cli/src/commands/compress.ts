@@ -6,7 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Allocation } from '@dc/allocate';
-import { checkGraph, createPipeline, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
+import { checkGraph, createPipeline, DcError, float32Bytes, type PipelineReport, type Preprocessing } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { formatDeclaredShape, loadModel, selectTrainingBackend, trainingRecordOf, validationCount, type CompileConfig, type LossName } from '@dc/core/tfjs';
 import { allocateSettings, allocationGoal, type AllocationFlags } from '../compress/allocation-goal.js';
@@ -138,6 +138,8 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
       recoverySamples = probes?.samples ?? null;
       try {
         planned = await allocateSettings(input, asked, goal, { held, progress, ...(o.bitLevels ? { bitLevels: o.bitLevels } : {}), ...(probes ? { recovery: probes.options } : {}) });
+      } catch (e) {
+        throw onTargets ? withMarginHint(e, fitted.loss) : e;
       } finally {
         held.dispose();
         probes?.dispose();
@@ -246,6 +248,17 @@ function advice(r: CompressResult): string[] {
   const budget = r.loss !== null ? '--max-loss-increase 10 (percent of the loss)' : '--max-error-increase 0.5 (percentage points)';
   const how = error ? `test error ${(r.testError! - r.baselineTestError!).toFixed(2)} pp above the original's` : `test ${r.loss} ${((r.testLoss! / r.baselineTestLoss! - 1) * 100).toFixed(0)}% above the original's`;
   return [`advice: the file's ${how}: let dc choose each layer's sparsity and bits within a budget (${budget}, or --target-ratio for a size), or retrain longer (--prune-epochs, --cluster-epochs, --preset paper)`];
+}
+
+/**
+ * The planner's refusal of a validation loss of 0 (its costs are shares of that loss), told for a
+ * margin classifier on `--targets`: every margin past 1 gives a hinge loss of 0, and its labels
+ * measure it by its error instead.
+ */
+function withMarginHint(e: unknown, loss: LossName | undefined): unknown {
+  if (!(e instanceof DcError) || e.option !== 'metric' || !(loss === 'hinge' || loss === 'squaredHinge' || loss === 'categoricalHinge')) return e;
+  const labels = loss === 'categoricalHinge' ? 'class indices' : 'labels −1/1 (or 0/1)';
+  return new DcError(e.code, e.message, { cause: e, option: e.option, hint: `A classifier trained by ${loss} has a loss of 0 once every margin is past 1: give its ${labels} with --labels (and --test-labels), where a goal is measured by the validation error.` });
 }
 
 /** An allocation's goal in words. */

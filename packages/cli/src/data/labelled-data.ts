@@ -133,15 +133,29 @@ function checkLabels(labels: NumericArray, total: number, count: number, classes
     });
   }
   const out = new Int32Array(count * perSample);
-  // One output unit is a binary classifier (a sigmoid): labels 0 and 1.
+  // One output unit is a binary classifier (a sigmoid, or an SVM-style margin): labels 0 and 1, or −1 and 1.
   const below = Math.max(classes, 2);
+  const signed = classes === 1 && signedBinary(labels, out.length);
   for (let i = 0; i < out.length; i++) {
     const v = Number(labels.values[i]);
-    if (!Number.isInteger(v) || v < 0 || v >= below) {
+    const index = signed ? (v + 1) / 2 : v;
+    if (!Number.isInteger(index) || index < 0 || index >= below) {
       const at = perSample === 1 ? `sample ${i}` : `sample ${Math.floor(i / perSample)}, position ${i % perSample}`;
-      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of ${at} is not a class index below ${below}${classes === 1 ? ' (one output unit: a binary classifier, labels 0 and 1)' : ` (the model's ${classes} outputs)`}`, { hint: classes === 1 && v === -1 ? 'Labels −1/1 (an SVM\'s) are given as 0/1 here (a model compiled with hinge takes 0 as −1, as Keras does), or as they are with --targets.' : 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
+      const told = classes === 1 ? ` (one output unit: a binary classifier, labels 0 and 1, or −1 and 1${signed ? ', as the file\'s −1s say' : ''})` : ` (the model's ${classes} outputs)`;
+      throw new DcError('DATA_MISMATCH', `${where}: label ${v} of ${at} is not a class index below ${below}${told}`, { hint: classes === 1 ? 'A binary classifier takes labels 0/1, or −1/1 (an SVM\'s): one or the other in a file.' : 'Labels must be integers 0..classes-1 (one-hot labels: take argmax first).' });
     }
-    out[i] = v;
+    out[i] = index;
   }
   return out;
+}
+
+/** Whether the first `n` labels are a binary classifier's −1/1 (an SVM's): some −1, no 0. */
+function signedBinary(labels: NumericArray, n: number): boolean {
+  let negative = false;
+  for (let i = 0; i < n; i++) {
+    const v = Number(labels.values[i]);
+    if (v === 0) return false;
+    if (v === -1) negative = true;
+  }
+  return negative;
 }
