@@ -10,6 +10,7 @@ export { loadModel, type LoadModelOptions, type LoadedModel } from './load-model
 export { checkPinnedShape, formatDeclaredShape, type DeclaredShape } from './input-shape.js';
 export { fileHandler, readModelArtifacts } from './file-handler.js';
 export { isGraphModelJson, type ModelJsonFormat } from './model-json.js';
+export { fromKeras3, isKeras3Topology } from './keras3-model-json.js';
 export { dcmHandler, type DcmHandlerOptions } from './dcm-handler.js';
 export { registerSubtractLayer } from './subtract-layer.js';
 export { registerGeluNewActivation } from './gelu-new-activation.js';

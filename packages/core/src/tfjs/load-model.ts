@@ -13,6 +13,7 @@ import { fileHandler } from './file-handler.js';
 import { SUPPORTED_CLASSES } from './layer-configs.js';
 import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
+import { fromKeras3 } from './keras3-model-json.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
@@ -100,7 +101,8 @@ function exportedCompile(artifacts: tf.io.ModelArtifacts, where: string): Compil
  * Loads a tfjs LayersModel (Sequential or functional) and converts it to the IR. `source` is a
  * `model.json` path or `file://` URL (Node), an `http(s)://` URL (any platform, tfjs's `tf.io.http`),
  * or any `tf.io.IOHandler`. Files written by `tensorflowjs_converter` (Keras format, sharded and
- * quantized weights) and by tfjs's `model.save` load unchanged.
+ * quantized weights) and by tfjs's `model.save` load unchanged; so do the converter's files of
+ * Keras 3 models, which tfjs itself cannot load ({@link fromKeras3}).
  *
  * Before tfjs builds anything, every layer class is checked: an unsupported one (Conv3D, a custom
  * class) is `UNSUPPORTED_LAYER` naming the layer, its class and the supported classes; a nested
@@ -122,6 +124,8 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
     const message = error instanceof Error ? error.message : String(error);
     throw new DcError(/weight|shard|fetch/i.test(message) ? 'MODEL_WEIGHTS_MISSING' : 'BAD_MODEL_JSON', `${where}: ${message.split('\n')[0]}`, { cause: error });
   }
+  // A Keras 3 model's file, which tfjs cannot read, as the Keras 2 dialect it reads.
+  artifacts = fromKeras3(artifacts, where);
   const json = checkModelJson({ ...artifacts, weightsManifest: [] }, where) as LayersModelJson;
   const classes = checkTopology(json, where);
   const declared = declaredInputShape(json, where);

@@ -114,7 +114,7 @@ export function layersOf(modelConfig: Record<string, unknown>, source: string): 
 /**
  * Checks every layer of the topology before anything is built, those of nested models (a model
  * used as a layer) too: a class the IR cannot hold (Conv3D, a custom layer class unknown to tfjs)
- * is `UNSUPPORTED_LAYER`, a Keras 3 topology (which tfjs 4 cannot read) `BAD_MODEL_JSON`. Returns
+ * is `UNSUPPORTED_LAYER` (a Keras 3 topology is read after `fromKeras3` has rewritten it). Returns
  * the layer classes by name (a nested model's own name too).
  */
 export function checkTopology(json: LayersModelJson, source: string): Map<string, string> {
@@ -140,10 +140,6 @@ function checkLayerList(modelConfig: Record<string, unknown>, source: string, cl
         tensor: layer.name,
         hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}. Replace or remove "${layer.name}" (a custom layer class needs an equivalent built from these).`,
       });
-    }
-    const first = Array.isArray(layer.inbound) ? (layer.inbound[0] as unknown) : undefined;
-    if (isObject(first) && 'args' in first) {
-      bad(source, `layer "${layer.name}" is in the Keras 3 format, which tfjs 4 cannot read: convert the model with tf.keras 2 (TensorFlow ≤ 2.15, or TF_USE_LEGACY_KERAS=1) and tensorflowjs_converter`);
     }
     classes.set(layer.name, layer.className);
   }

@@ -1,0 +1,180 @@
+/**
+ * A Keras 3 model's model.json, as tensorflowjs_converter 4.22 writes it (the shapes below follow
+ * files the converter wrote for Keras 3.10 models: `keras_version`, `DTypePolicy` dtypes, an
+ * InputLayer's `batch_shape`, calls as `{ args, kwargs }` of `__keras_tensor__`s, weights named
+ * under the model's name), loads through `loadModel` and predicts as the model it describes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toLayersModel } from './convert-to.js';
+import { fromKeras3, isKeras3Topology } from './keras3-model-json.js';
+import { predictions } from './layers-model.test-support.js';
+import { loadModel } from './load-model.js';
+
+type Json = Record<string, unknown>;
+const POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+const tensor = (history: [string, number, number], shape: (number | null)[]) => ({ class_name: '__keras_tensor__', config: { shape, dtype: 'float32', keras_history: history } });
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+async function artifactsOf(lm: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await lm.save(tf.io.withSaveHandler(async (a) => {
+    saved = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return saved!;
+}
+
+/** The layers of each model config in `topology`, nested ones too, by model name. */
+function layersByModel(config: Json, into = new Map<string, string[]>()): Map<string, string[]> {
+  const layers = (config.config as { layers: Json[] }).layers;
+  into.set((config.config as { name: string }).name, layers.map((l) => (l.config as { name: string }).name));
+  for (const l of layers) if (l.class_name === 'Sequential' || l.class_name === 'Functional' || l.class_name === 'Model') layersByModel(l, into);
+  return into;
+}
+
+/**
+ * What the converter writes for the Keras 3 twin of a tfjs model: the same layers and weights in
+ * Keras 3's dialect, each weight named under its model's name and those of the models around it.
+ */
+function asKeras3(saved: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
+  const top = clone(saved.modelTopology) as Json;
+  const outputShapes = new Map<string, (number | null)[]>();
+  const rewrite = (config: Json) => {
+    const c = config.config as Json;
+    c.dtype = POLICY;
+    for (const key of ['input_layers', 'output_layers']) {
+      const list = c[key] as unknown[] | undefined;
+      if (list?.length === 1) c[key] = list[0];
+    }
+    const layers = c.layers as Json[];
+    const first = layers[0].config as Json;
+    if (config.class_name === 'Sequential' && 'batch_input_shape' in first) {
+      // Keras 3's Sequential lists its input as an InputLayer.
+      layers.unshift({ class_name: 'InputLayer', config: { batch_input_shape: first.batch_input_shape, dtype: 'float32', sparse: false, ragged: false, name: `${String(c.name)}_input` } });
+      delete first.batch_input_shape;
+    }
+    for (const layer of layers) {
+      const lc = layer.config as Json;
+      layer.module = 'keras.layers';
+      layer.registered_name = null;
+      if (typeof lc.dtype === 'string') lc.dtype = POLICY;
+      if ('batch_input_shape' in lc) {
+        lc.batch_shape = lc.batch_input_shape;
+        delete lc.batch_input_shape;
+        outputShapes.set(String(lc.name), lc.batch_shape as (number | null)[]);
+      }
+      for (const key of Object.keys(lc)) {
+        const v = lc[key] as Json | null;
+        if (key.endsWith('_initializer') && v && typeof v === 'object') lc[key] = { module: 'keras.initializers', ...v, registered_name: null };
+      }
+      if (Array.isArray(layer.inbound_nodes)) {
+        layer.inbound_nodes = (layer.inbound_nodes as [string, number, number, Json][][]).map((call) => {
+          const args = call.map(([name, node, index]) => tensor([name, node, index], outputShapes.get(name) ?? [null]));
+          return { args: args.length === 1 ? args : [args], kwargs: {} };
+        });
+      }
+      if (layer.class_name === 'Sequential' || layer.class_name === 'Functional' || layer.class_name === 'Model') rewrite(layer);
+    }
+  };
+  rewrite(top);
+  const owner = new Map<string, string[]>();
+  const models = layersByModel(top);
+  const pathOf = (layer: string, model: string, path: string[]): string[] | undefined => {
+    const names = models.get(model) ?? [];
+    if (names.includes(layer)) return [...path, model];
+    for (const inner of names.filter((n) => models.has(n))) {
+      const found = pathOf(layer, inner, [...path, model]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const topName = (top.config as { name: string }).name;
+  const weightSpecs = saved.weightSpecs!.map((s) => {
+    const layer = s.name.split('/')[0];
+    owner.set(layer, pathOf(layer, topName, []) ?? [topName]);
+    return { ...s, name: [...owner.get(layer)!, s.name].join('/') };
+  });
+  return { ...saved, modelTopology: { keras_version: '3.10.0', backend: 'tensorflow', model_config: top, training_config: { loss: 'categorical_crossentropy', metrics: ['accuracy'] } }, weightSpecs };
+}
+
+const handlerOf = (artifacts: tf.io.ModelArtifacts): tf.io.IOHandler => ({ load: async () => artifacts });
+
+describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), which tfjs itself cannot load', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('a Sequential MLP: loads, predicts as the model it describes, and keeps its compiled loss; tfjs alone refuses the same file', async () => {
+    const lm = tf.sequential({ name: 'sequential', layers: [tf.layers.dense({ units: 10, inputShape: [6], activation: 'relu', name: 'dense', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }), tf.layers.dense({ units: 4, activation: 'softmax', name: 'dense_1', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) })] });
+    const keras3 = asKeras3(await artifactsOf(lm));
+    expect(keras3.weightSpecs!.map((s) => s.name)).toEqual(['sequential/dense/kernel', 'sequential/dense/bias', 'sequential/dense_1/kernel', 'sequential/dense_1/bias']);
+    await expect(tf.loadLayersModel(handlerOf(keras3))).rejects.toThrow(/An InputLayer should be passed either a `batchInputShape` or an `inputShape`/);
+
+    const { model, compile } = await loadModel(handlerOf(keras3), { tf });
+    expect(model.inputShape).toEqual([6]);
+    expect(compile?.loss).toBe('categoricalCrossentropy');
+    const x = tf.randomUniform([5, 6], -1, 1, 'float32', 3);
+    const back = toLayersModel(model, tf);
+    expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)));
+    x.dispose();
+    back.dispose();
+    lm.dispose();
+  });
+
+  it('a functional residual network with a nested Sequential block: every call, merge and weight is read back, and it predicts as tfjs does', async () => {
+    const image = tf.input({ shape: [8, 8, 3], name: 'image' });
+    const block = tf.sequential({ name: 'block', layers: [tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [8, 8, 4], name: 'block_conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }), tf.layers.batchNormalization({ name: 'block_bn', movingMeanInitializer: tf.initializers.constant({ value: 0.1 }) })] });
+    const stem = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'stem', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }).apply(image) as tf.SymbolicTensor;
+    const added = tf.layers.add({ name: 'add' }).apply([stem, block.apply(stem) as tf.SymbolicTensor]) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(tf.layers.reLU({ name: 'relu' }).apply(added) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    const lm = tf.model({ name: 'functional', inputs: image, outputs: tf.layers.dense({ units: 3, activation: 'softmax', name: 'classes', kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }).apply(pooled) as tf.SymbolicTensor });
+    const keras3 = asKeras3(await artifactsOf(lm));
+    expect(keras3.weightSpecs!.map((s) => s.name)).toEqual(expect.arrayContaining(['functional/stem/kernel', 'functional/block/block_conv/kernel', 'functional/block/block_bn/moving_variance', 'functional/classes/bias']));
+    expect(isKeras3Topology(keras3.modelTopology)).toBe(true);
+
+    const { model } = await loadModel(handlerOf(keras3), { tf });
+    expect(model.layers.map((l) => l.name)).toEqual(['stem', 'block_conv', 'block_bn', 'add', 'relu', 'pool', 'classes']);
+    const x = tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 9);
+    const back = toLayersModel(model, tf);
+    expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
+    x.dispose();
+    back.dispose();
+    lm.dispose();
+  });
+
+  it('leaves a Keras 2 or tfjs file as it is', async () => {
+    const saved = await artifactsOf(tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'dense_Dense1' })] }));
+    expect(isKeras3Topology(saved.modelTopology)).toBe(false);
+    expect(fromKeras3(saved, 'model.json')).toBe(saved);
+  });
+
+  it('refuses by name a ragged input, a tensor passed by keyword and a call whose history is not [layer, node, tensor]', async () => {
+    const input = { class_name: 'InputLayer', name: 'tokens', config: { batch_shape: [null, 5], dtype: 'float32', ragged: true, name: 'tokens' }, inbound_nodes: [] };
+    const dense = (call: Json) => ({ class_name: 'Dense', name: 'dense', config: { name: 'dense', units: 2, dtype: POLICY }, inbound_nodes: [call] });
+    const topology = (layers: Json[]) => ({ keras_version: '3.10.0', model_config: { class_name: 'Functional', config: { name: 'functional', layers, input_layers: ['tokens', 0, 0], output_layers: ['dense', 0, 0] } } });
+    const refused = (layers: Json[]) => {
+      try {
+        fromKeras3({ modelTopology: topology(layers) }, 'model.json');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(refused([input])).toMatchObject({ code: 'UNSUPPORTED_TOPOLOGY', message: expect.stringMatching(/model\.json: input "tokens" is ragged; a compressed model runs on dense tensors of one shape$/) });
+    const dense5 = { ...input, config: { ...input.config, ragged: false } };
+    expect(refused([dense5, dense({ args: [tensor(['tokens', 0, 0], [null, 5])], kwargs: { mask: tensor(['tokens', 0, 0], [null, 5]) } })])).toMatchObject({ code: 'UNSUPPORTED_TOPOLOGY', message: expect.stringMatching(/model\.json: layer "dense" is called with a tensor as "mask"$/) });
+    expect(refused([dense5, dense({ args: [{ class_name: '__keras_tensor__', config: { keras_history: ['tokens', 0] } }], kwargs: {} })])).toMatchObject({ code: 'BAD_MODEL_JSON', message: expect.stringMatching(/model\.json: layer "dense" has an input whose keras_history is not \[layer, node, tensor\]$/) });
+    // The same file without the faults: the Keras 2 dialect.
+    const read = fromKeras3({ modelTopology: topology([dense5, dense({ args: [tensor(['tokens', 0, 0], [null, 5])], kwargs: {} })]) }, 'model.json').modelTopology as { model_config: { config: Json } };
+    expect(read.model_config.config).toEqual({
+      name: 'functional',
+      layers: [
+        { class_name: 'InputLayer', name: 'tokens', config: { batch_input_shape: [null, 5], dtype: 'float32', name: 'tokens' }, inbound_nodes: [] },
+        { class_name: 'Dense', name: 'dense', config: { name: 'dense', units: 2, dtype: 'float32' }, inbound_nodes: [[['tokens', 0, 0, {}]]] },
+      ],
+      input_layers: [['tokens', 0, 0]],
+      output_layers: [['dense', 0, 0]],
+    });
+  });
+});
