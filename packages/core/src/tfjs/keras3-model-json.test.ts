@@ -64,6 +64,7 @@ function asKeras3(saved: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
         delete lc.batch_input_shape;
         outputShapes.set(String(lc.name), lc.batch_shape as (number | null)[]);
       }
+      if (lc.activation === 'swish') lc.activation = 'silu';
       for (const key of Object.keys(lc)) {
         const v = lc[key] as Json | null;
         if (key.endsWith('_initializer') && v && typeof v === 'object') lc[key] = { module: 'keras.initializers', ...v, registered_name: null };
@@ -122,16 +123,17 @@ describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), 
     lm.dispose();
   });
 
-  it('a functional residual network with a nested Sequential block: every call, merge and weight is read back, and it predicts as tfjs does', async () => {
+  it('a functional residual network (swish, written silu) with a nested Sequential block: every call, merge and weight is read back, and it predicts as tfjs does', async () => {
     const image = tf.input({ shape: [8, 8, 3], name: 'image' });
     const block = tf.sequential({ name: 'block', layers: [tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [8, 8, 4], name: 'block_conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }), tf.layers.batchNormalization({ name: 'block_bn', movingMeanInitializer: tf.initializers.constant({ value: 0.1 }) })] });
-    const stem = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'stem', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }).apply(image) as tf.SymbolicTensor;
+    const stem = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'swish', name: 'stem', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }).apply(image) as tf.SymbolicTensor;
     const added = tf.layers.add({ name: 'add' }).apply([stem, block.apply(stem) as tf.SymbolicTensor]) as tf.SymbolicTensor;
     const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(tf.layers.reLU({ name: 'relu' }).apply(added) as tf.SymbolicTensor) as tf.SymbolicTensor;
     const lm = tf.model({ name: 'functional', inputs: image, outputs: tf.layers.dense({ units: 3, activation: 'softmax', name: 'classes', kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }).apply(pooled) as tf.SymbolicTensor });
     const keras3 = asKeras3(await artifactsOf(lm));
     expect(keras3.weightSpecs!.map((s) => s.name)).toEqual(expect.arrayContaining(['functional/stem/kernel', 'functional/block/block_conv/kernel', 'functional/block/block_bn/moving_variance', 'functional/classes/bias']));
     expect(isKeras3Topology(keras3.modelTopology)).toBe(true);
+    expect(JSON.stringify(keras3.modelTopology)).toContain('"activation":"silu"');
 
     const { model } = await loadModel(handlerOf(keras3), { tf });
     expect(model.layers.map((l) => l.name)).toEqual(['stem', 'block_conv', 'block_bn', 'add', 'relu', 'pool', 'classes']);

@@ -5,8 +5,8 @@
  * variable: sequential/dense/kernel"): Keras 3 names an input's shape `batch_shape`, writes each
  * dtype as a `DTypePolicy` object, each call of a layer as `{ args, kwargs }` holding
  * `__keras_tensor__`s, a single input or output of a functional model as one flat
- * `[name, node, tensor]`, and each weight under its model's name. This module rewrites those,
- * nothing else; a Keras 2 or tfjs model.json is returned as it is.
+ * `[name, node, tensor]`, swish as `silu`, and each weight under its model's name. This module
+ * rewrites those, nothing else; a Keras 2 or tfjs model.json is returned as it is.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
@@ -72,6 +72,8 @@ function rewrite(v: unknown, c: Context): unknown {
     if (key === 'module' || key === 'registered_name') continue;
     out[key] = key === 'inbound_nodes' && Array.isArray(value) ? value.map((node) => legacyCall(node, String(v.name ?? (isObject(v.config) ? v.config.name : '')), c.where)) : rewrite(value, deeper);
   }
+  // Keras 3 serialises swish by its function's name; tfjs knows it as swish only.
+  if (out.activation === 'silu') out.activation = 'swish';
   if (typeof v.class_name === 'string' && isObject(out.config)) {
     const config = out.config;
     if (NESTED_MODELS.has(v.class_name) && typeof config.name === 'string') c.modelNames.add(config.name);
