@@ -11,6 +11,7 @@ import { COMPACT_HEADER_VERSION, writeCompactHeader } from './compact-header.js'
 import { frame, layoutSections } from './framing.js';
 import { SEEDED_CONNECTIVITY_FORMAT_VERSION, type ContainerHeader, type StreamHeader, type StreamRole, type TensorHeader } from './header.js';
 import { crc32 } from './crc32.js';
+import { keepsFloat32 } from './float32-params.js';
 import { planCodedTensor, planUnclusteredTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { RAW_ENCODING, type StreamEncoder } from './stream-codec.js';
@@ -147,7 +148,8 @@ export function encodeContainer(input: ContainerInput, options: EncodeContainerO
       });
     }
     const connectivity = connectivityOf(input, ref.key);
-    return cb ? planCodedTensor(ref.key, ref.tensor, cb, opts, connectivity) : planUnclusteredTensor(ref.key, ref.tensor, input.masks?.get(ref.key), opts);
+    if (cb) return planCodedTensor(ref.key, ref.tensor, cb, opts, connectivity);
+    return planUnclusteredTensor(ref.key, ref.tensor, input.masks?.get(ref.key), keepsFloat32(ref) ? { ...opts, floatFormat: 'float32' } : opts);
   });
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
   const layers = model.layers.map((l) => ({ name: l.name, config: l.config, ...(l.inputs === undefined ? {} : { inputs: [...l.inputs] }) }));

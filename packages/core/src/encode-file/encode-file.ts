@@ -9,9 +9,10 @@ import type { StageProvenance } from '../compressed.js';
 import { decodeContainer } from '../container/decode.js';
 import { describeContainer } from '../container/describe.js';
 import { encodeContainer, resolveLayoutOptions, type EncodeContainerOptions } from '../container/encode.js';
+import { keepsFloat32 } from '../container/float32-params.js';
 import type { StreamCoder } from '../container/stream-codec.js';
 import { DcError } from '../errors/dc-error.js';
-import { float32Bytes } from '../ir/params.js';
+import { float32Bytes, listParams } from '../ir/params.js';
 import type { JsonValue } from '../json.js';
 import { optionChecks, type OptionChecks, type OptionKeys } from '../options/option-checks.js';
 import type { Stage } from '../stage.js';
@@ -83,7 +84,8 @@ export function encodeFile(options: EncodeFileOptions = {}, identity?: StageIden
       const decoded = decodeContainer(encoded.bytes, { decoders: coders });
       ctx.progress({ label: 'decoded', current: 2, total: 3 });
       // float16 storage rounds: those tensors must match to within float16 rounding.
-      const half = (key: string) => (codebooks?.has(key) ? layout.codebookFormat : layout.floatFormat) === 'float16';
+      const float32 = new Set(listParams(model).filter(keepsFloat32).map((ref) => ref.key));
+      const half = (key: string) => !float32.has(key) && (codebooks?.has(key) ? layout.codebookFormat : layout.floatFormat) === 'float16';
       const wrong = mismatchedTensors(model, decoded, half);
       if (wrong.length > 0) {
         throw new DcError('STALE_ARTIFACT', `the file would store different values than the model holds for ${wrong.join(', ')} (weights off their codebook, or pruned weights that are not zero)`, {

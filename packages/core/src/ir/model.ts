@@ -105,6 +105,12 @@ export interface BatchNormConfig {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
+  /**
+   * The statistics are constants of the model, never re-estimated: Keras' `Normalization` (a
+   * preprocessing layer adapted to the training data). Retraining runs it as at inference and
+   * leaves it unchanged; inference is the same either way. Op set 3.
+   */
+  readonly fixed?: boolean;
 }
 
 /**

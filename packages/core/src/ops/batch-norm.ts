@@ -7,7 +7,7 @@ export const batchNormOp = defineOp<'batchNorm'>({
   kind: 'batchNorm',
   since: 2,
   arity: [1, 1],
-  read: (r) => ({ kind: 'batchNorm', epsilon: r.num('epsilon', 0, 1e6), center: r.bool('center'), scale: r.bool('scale') }),
+  read: (r) => ({ kind: 'batchNorm', epsilon: r.num('epsilon', 0, 1e6), center: r.bool('center'), scale: r.bool('scale'), ...(r.has('fixed') ? { fixed: r.bool('fixed') } : {}) }),
   outputShape: (_c, [input]) => input,
   params(c, [input]) {
     const channels = [input[input.length - 1] ?? 1];

@@ -13,6 +13,7 @@ import { stackedCellNodes } from './rnn-cells.js';
 import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { repeatVectorNodes } from './repeat-vector.js';
 import { stepwiseLayer } from './time-distributed.js';
+import { NORMALIZATION_CLASS_NAME, normalizationNode } from './normalization-layer.js';
 import { paramOfWeight } from './weight-names.js';
 
 type TfLayer = tf.layers.Layer;
@@ -209,6 +210,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     // A Bidirectional layer lists its forward weights, then its backward ones: one stacked parameter each.
     weights.set(key, isBidirectional(layer) && forward ? stackPasses(forward, toTensor(current[i])) : toTensor(current[i]));
   });
+  if (cls === NORMALIZATION_CLASS_NAME) return [normalizationNode(name, inputs, config, weights, shapeOf(layer.inboundNodes[0].inputShapes))];
   const configs = convertConfig(name, cls, config);
   if (cls === 'RepeatVector' && configs[0].kind === 'upSampling2d') return repeatVectorNodes(name, inputs, configs[0], shapeOf(layer.inboundNodes[0].inputShapes)[0]);
   if (isOneD(cls)) {

@@ -5,6 +5,7 @@ import { DcError } from '../errors/dc-error.js';
 import { validateModel } from '../ops/validate-model.js';
 import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
+import { withFixedStatistics } from './batch-norm-mode.js';
 import { makeDilatedDepthwiseLayer } from './dilated-depthwise.js';
 import { softmaxOnLastAxis } from './softmax-axis.js';
 import { dilatedSeparablePairs, makeSeparableLayer, setSeparableWeights, undilatedForSaving } from './saved-separable.js';
@@ -148,8 +149,12 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
       // tfjs's own layer would run a dilated node undilated.
       return c.dilationRate && c.dilationRate.some((d) => d > 1) ? makeDilatedDepthwiseLayer(tfjs, { ...args, dilationRate: [...c.dilationRate] as [number, number] }) : tfjs.layers.depthwiseConv2d(args);
     }
-    case 'batchNorm':
-      return tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale });
+    case 'batchNorm': {
+      const layer = tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale, ...(c.fixed ? { trainable: false } : {}) });
+      // Fixed statistics (Keras' Normalization) are never re-estimated from a training batch.
+      if (c.fixed) withFixedStatistics(tfjs, layer);
+      return layer;
+    }
     case 'layerNorm':
       return tfjs.layers.layerNormalization({ name, axis: c.trailingAxes === undefined ? -1 : Array.from({ length: c.trailingAxes }, (_, i) => i - c.trailingAxes!), epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'prelu':

@@ -10,6 +10,7 @@ import { MAX_MASK_VALUE } from '../ops/masking.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
 import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
+import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rnnCellLayers } from './rnn-cells.js';
 
 type Config = Record<string, unknown>;
@@ -24,6 +25,7 @@ export const SUPPORTED_CLASSES = [
   'TimeDistributed',
   'RepeatVector',
   'Masking',
+  'Normalization',
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -301,6 +303,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       if (Math.abs(scale) > MAX_RESCALE || Math.abs(offset) > MAX_RESCALE) unsupported(name, cls, `scale ${scale} and offset ${offset}: each must be within ±${MAX_RESCALE}`);
       return [{ kind: 'rescale', scale, offset }];
     }
+    case NORMALIZATION_CLASS_NAME:
+      return [normalizationConfig(name, c)];
     default:
       return unsupported(name, cls, 'this layer class is not supported');
   }

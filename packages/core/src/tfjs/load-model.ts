@@ -16,6 +16,7 @@ import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDi
 import { fromKeras3 } from './keras3-model-json.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
+import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
 
 /** Options of {@link loadModel}. */
@@ -134,6 +135,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   const trainingConfig = trainingConfigOf(json);
   const compile = trainingConfig ? readCompileConfig(trainingConfig) : exportedCompile(artifacts, where);
   if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
+  if ([...classes.values()].includes(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
   if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
   let lm: tf.LayersModel;
   try {
