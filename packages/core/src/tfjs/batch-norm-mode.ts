@@ -14,13 +14,11 @@ type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) =
 /** Applies `mode` to every `BatchNormalization` layer of `lm` (a model the trainer built and owns). */
 export function setBatchNormMode(lm: tf.LayersModel, mode: BatchNormMode): void {
   if (mode === 'update') return;
-  for (const layer of lm.layers) if (layer.getClassName() === 'BatchNormalization') runAsInference(layer);
-}
-
-/** Makes `layer` run as at inference even in a training step (a `BatchNormalization` then uses and keeps its moving statistics). */
-export function runAsInference(layer: tf.layers.Layer): void {
-  const call = (layer.call as Call).bind(layer);
-  (layer as unknown as { call: Call }).call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  for (const layer of lm.layers) {
+    if (layer.getClassName() !== 'BatchNormalization') continue;
+    const call = (layer.call as Call).bind(layer);
+    (layer as unknown as { call: Call }).call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  }
 }
 
 /** The variables of tfjs-layers' `BatchNormalization` that {@link withFixedStatistics} reads. */
