@@ -18,6 +18,8 @@ const chain: TopologySpec = {
   preprocessing: { scale: [1 / 255], offset: [0] },
   layers: [
     node('rescale', { kind: 'rescale', scale: 0.0078125, offset: -1 }),
+    // Keras' Normalization: fixed statistics, epsilon 0.
+    node('standardise', { kind: 'batchNorm', epsilon: 0, center: false, scale: false, fixed: true }),
     node('pad', { kind: 'zeroPadding2d', amounts: [[1, 1], [1, 1]] }),
     node('crop', { kind: 'cropping2d', amounts: [[1, 1], [0, 2]] }),
     node('deconv', { kind: 'conv2dTranspose', filters: 3, kernelSize: [3, 2], strides: [2, 1], padding: 'same', activation: 'relu', useBias: true }),
