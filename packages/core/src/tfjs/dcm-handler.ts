@@ -30,7 +30,9 @@ export interface DcmHandlerOptions {
  * zero, clustered weights their centroids). A file's `preprocessing` and `training` records travel
  * in the model's user-defined metadata as `{ dcm: { preprocessing, training } }`: tfjs does not
  * apply the one (callers do) and cannot compile from the other without an optimizer (`loadModel`
- * reads it back as the model's compile config).
+ * reads it back as the model's compile config). The batch norms of fixed statistics (Keras'
+ * `Normalization`), which tfjs holds as ordinary ones, are named in `fixedStatistics`, so that
+ * `loadModel` reads them back as fixed.
  * Decoding errors are the container's `DcError`s (`UNKNOWN_ENCODING` when a decoder is missing).
  */
 export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, options: DcmHandlerOptions = {}): tf.io.IOHandler {
@@ -43,7 +45,8 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
       if (model.layers.some((l) => (l.config as { activation?: string }).activation === GELU_NEW)) registerGeluNewActivation(tfjs);
       const lm = toLayersModel(model, tfjs, { forSaving: true });
       try {
-        const records = { ...(model.preprocessing ? { preprocessing: model.preprocessing } : {}), ...(model.training ? { training: model.training } : {}) };
+        const fixed = model.layers.filter((l) => l.config.kind === 'batchNorm' && l.config.fixed).map((l) => l.name);
+        const records = { ...(model.preprocessing ? { preprocessing: model.preprocessing } : {}), ...(model.training ? { training: model.training } : {}), ...(fixed.length > 0 ? { fixedStatistics: fixed } : {}) };
         if (Object.keys(records).length > 0) lm.setUserDefinedMetadata({ dcm: records });
         let artifacts: tf.io.ModelArtifacts | undefined;
         await lm.save(

@@ -99,6 +99,21 @@ function exportedCompile(artifacts: tf.io.ModelArtifacts, where: string): Compil
 }
 
 /**
+ * `model` with the batch norms that `dc export` (`dcmHandler`) named in the metadata's
+ * `fixedStatistics` marked fixed again (Keras' `Normalization`, exported as a `BatchNormalization`);
+ * `BAD_MODEL_JSON` for a record that is not a list of the model's batch-norm layers.
+ */
+function withExportedFixedStatistics(model: Model, artifacts: tf.io.ModelArtifacts, where: string): Model {
+  const recorded = (artifacts.userDefinedMetadata as { dcm?: { fixedStatistics?: unknown } } | undefined)?.dcm?.fixedStatistics;
+  if (recorded === undefined) return model;
+  const names = Array.isArray(recorded) && recorded.every((n) => typeof n === 'string') ? new Set(recorded as string[]) : undefined;
+  const layers = model.layers.map((l) => (names?.has(l.name) && l.config.kind === 'batchNorm' ? { ...l, config: { ...l.config, fixed: true } } : l));
+  const marked = layers.filter((l) => l.config.kind === 'batchNorm' && l.config.fixed && names?.has(l.name)).length;
+  if (!names || marked !== names.size) throw new DcError('BAD_MODEL_JSON', `${where}: userDefinedMetadata.dcm.fixedStatistics must list batch-norm layers of the model, got ${JSON.stringify(recorded).slice(0, 200)}`);
+  return { ...model, layers };
+}
+
+/**
  * Loads a tfjs LayersModel (Sequential or functional) and converts it to the IR. `source` is a
  * `model.json` path or `file://` URL (Node), an `http(s)://` URL (any platform, tfjs's `tf.io.http`),
  * or any `tf.io.IOHandler`. Files written by `tensorflowjs_converter` (Keras format, sharded and
@@ -149,8 +164,9 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   }
   try {
     const training = compile && trainingRecordOf(compile);
+    const model = withExportedFixedStatistics(fromLayersModel(lm), artifacts, where);
     return {
-      model: training ? { ...fromLayersModel(lm), training } : fromLayersModel(lm),
+      model: training ? { ...model, training } : model,
       ...(compile ? { compile } : {}),
       ...(artifacts.generatedBy ? { generatedBy: artifacts.generatedBy } : {}),
       ...(artifacts.convertedBy ? { convertedBy: artifacts.convertedBy } : {}),

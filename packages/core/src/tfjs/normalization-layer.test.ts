@@ -6,7 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { uncompressedModel } from '../testing/uncompressed.js';
 import { toLayersModel } from './convert-to.js';
+import { dcmHandler } from './dcm-handler.js';
 import { predictions } from './layers-model.test-support.js';
 import { loadModel } from './load-model.js';
 import { createTfjsTrainer } from './trainer.js';
@@ -96,6 +98,16 @@ describe('Keras\' Normalization layer (tabular models adapt it to their features
     expect(after[0]).toEqual(before[0]);
     expect(after[1].kernel).not.toEqual(before[1].kernel);
     tf.dispose([xs, ys]);
+  });
+
+  it('survives dc export (dcmHandler: a BatchNormalization tfjs loads) and reads back as fixed; a forged record naming another layer is refused', async () => {
+    const { model } = await loadModel({ load: async () => regressor() }, { tf });
+    const exported = await dcmHandler(uncompressedModel(model), { tf }).load!();
+    expect(exported.userDefinedMetadata).toEqual({ dcm: { fixedStatistics: ['normalization'] } });
+    const again = await loadModel({ load: async () => exported }, { tf });
+    expect(again.model.layers[0].config).toEqual(model.layers[0].config);
+    const forged = { ...exported, userDefinedMetadata: { dcm: { fixedStatistics: ['hidden'] } } };
+    await expect(loadModel({ load: async () => forged }, { tf })).rejects.toMatchObject({ code: 'BAD_MODEL_JSON', message: expect.stringMatching(/userDefinedMetadata\.dcm\.fixedStatistics must list batch-norm layers of the model, got \["hidden"\]$/) });
   });
 
   it('refuses invert (de-normalisation) and axes other than the last by name', async () => {
