@@ -40,6 +40,7 @@ function layersByModel(config: Json, into = new Map<string, string[]>()): Map<st
 function asKeras3(saved: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
   const top = clone(saved.modelTopology) as Json;
   const outputShapes = new Map<string, (number | null)[]>();
+  const classOf = new Map<string, string>();
   const rewrite = (config: Json) => {
     const c = config.config as Json;
     c.dtype = POLICY;
@@ -56,6 +57,7 @@ function asKeras3(saved: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
     }
     for (const layer of layers) {
       const lc = layer.config as Json;
+      classOf.set(String(lc.name), String(layer.class_name));
       layer.module = 'keras.layers';
       layer.registered_name = null;
       if (typeof lc.dtype === 'string') lc.dtype = POLICY;
@@ -91,10 +93,13 @@ function asKeras3(saved: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
     return undefined;
   };
   const topName = (top.config as { name: string }).name;
+  // A recurrent layer's weights are its cell's: lstm/lstm_cell/kernel.
+  const cells: Record<string, string> = { LSTM: 'lstm_cell', GRU: 'gru_cell', SimpleRNN: 'simple_rnn_cell' };
   const weightSpecs = saved.weightSpecs!.map((s) => {
-    const layer = s.name.split('/')[0];
+    const [layer, ...rest] = s.name.split('/');
     owner.set(layer, pathOf(layer, topName, []) ?? [topName]);
-    return { ...s, name: [...owner.get(layer)!, s.name].join('/') };
+    const cell = cells[classOf.get(layer) ?? ''];
+    return { ...s, name: [...owner.get(layer)!, layer, ...(cell ? [cell] : []), ...rest].join('/') };
   });
   return { ...saved, modelTopology: { keras_version: '3.10.0', backend: 'tensorflow', model_config: top, training_config: { loss: 'categorical_crossentropy', metrics: ['accuracy'] } }, weightSpecs };
 }
@@ -138,6 +143,20 @@ describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), 
     const { model } = await loadModel(handlerOf(keras3), { tf });
     expect(model.layers.map((l) => l.name)).toEqual(['stem', 'block_conv', 'block_bn', 'add', 'relu', 'pool', 'classes']);
     const x = tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 9);
+    const back = toLayersModel(model, tf);
+    expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
+    x.dispose();
+    back.dispose();
+    lm.dispose();
+  });
+
+  it('a Sequential LSTM reader: its weights, named under the model and the cell (sequential/lstm/lstm_cell/kernel), load and it predicts as tfjs does', async () => {
+    const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }), recurrentInitializer: tf.initializers.glorotNormal({ seed: seed + 1 }) });
+    const lm = tf.sequential({ name: 'sequential', layers: [tf.layers.lstm({ units: 4, inputShape: [5, 3], name: 'lstm', biasInitializer: 'randomNormal', ...init(6) }), tf.layers.dense({ units: 2, activation: 'softmax', name: 'dense', kernelInitializer: tf.initializers.glorotNormal({ seed: 8 }) })] });
+    const keras3 = asKeras3(await artifactsOf(lm));
+    expect(keras3.weightSpecs!.map((s) => s.name)).toEqual(['sequential/lstm/lstm_cell/kernel', 'sequential/lstm/lstm_cell/recurrent_kernel', 'sequential/lstm/lstm_cell/bias', 'sequential/dense/kernel', 'sequential/dense/bias']);
+    const { model } = await loadModel(handlerOf(keras3), { tf });
+    const x = tf.randomNormal([4, 5, 3], 0, 1, 'float32', 11);
     const back = toLayersModel(model, tf);
     expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
     x.dispose();
