@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { requiredOpset } from '../ops/opset.js';
 import { uncompressedModel } from '../testing/uncompressed.js';
 import { toLayersModel } from './convert-to.js';
 import { dcmHandler } from './dcm-handler.js';
@@ -74,6 +75,8 @@ describe('Keras\' Normalization layer (tabular models adapt it to their features
       const { model } = await loadModel({ load: async () => artifacts }, { tf });
       const [norm] = model.layers;
       expect(norm.config).toEqual({ kind: 'batchNorm', epsilon: 0, center: false, scale: false, fixed: true });
+      // A field of op set 3 on a kind of op set 2: a file holding it declares op set 3.
+      expect(requiredOpset(model)).toBe(3);
       expect(Array.from(norm.params.movingMean!.values)).toEqual(MEAN.map(Math.fround));
       expect(Array.from(norm.params.movingVariance!.values)).toEqual([...VARIANCE.slice(0, 4), 1e-14].map(Math.fround));
       const x = rows(6);
