@@ -17,7 +17,7 @@ import { augmentationOf, resolveSettings, type CompressSettings, type RecordedPr
 import { compressionStages } from '../compress/stages.js';
 import { inputShapeOption, type InputShapeFlags } from '../compress/input-shape.js';
 import { compiledLossMeter } from '../compress/compiled-loss.js';
-import { classLabelCompile, createCompressTrainer, targetCompile, tensorsOf } from '../compress/trainer.js';
+import { classLabelCompile, createCompressTrainer, isBinaryMargin, targetCompile, tensorsOf } from '../compress/trainer.js';
 import { lineProgress, stageLines, type Progress } from '../compress/progress.js';
 import { DEFAULT_SENSITIVITY_SAMPLES, sensitivityEvaluator } from '../compress/sensitivity-samples.js';
 import { DEFAULT_RECOVERY_SAMPLES, recoveryProbes } from '../compress/recovery-probe.js';
@@ -256,7 +256,7 @@ function advice(r: CompressResult): string[] {
  * measure it by its error instead.
  */
 function withMarginHint(e: unknown, loss: LossName | undefined): unknown {
-  if (!(e instanceof DcError) || e.option !== 'metric' || !(loss === 'hinge' || loss === 'squaredHinge' || loss === 'categoricalHinge')) return e;
+  if (!(e instanceof DcError) || e.option !== 'metric' || !(isBinaryMargin(loss) || loss === 'categoricalHinge')) return e;
   const labels = loss === 'categoricalHinge' ? 'class indices' : 'labels −1/1 (or 0/1)';
   return new DcError(e.code, e.message, { cause: e, option: e.option, hint: `A classifier trained by ${loss} has a loss of 0 once every margin is past 1: give its ${labels} with --labels (and --test-labels), where a goal is measured by the validation error.` });
 }

@@ -63,7 +63,7 @@ export function targetCompile(compile: CompileConfig | undefined, fromLogits?: b
 }
 
 /** The losses of a one-output SVM-style classifier, which take class labels 0/1 as −1/1. */
-function isBinaryMargin(loss: LossName | undefined): boolean {
+export function isBinaryMargin(loss: LossName | undefined): boolean {
   return loss === 'hinge' || loss === 'squaredHinge';
 }
 

@@ -87,9 +87,14 @@ async function pinnedShape(declared: DeclaredShape, inputShape: LoadModelOptions
   return checkPinnedShape(declared, typeof inputShape === 'function' ? await inputShape(declared) : inputShape, where);
 }
 
-/** The loss a model.json that `dc export` (`dcmHandler`) wrote records in its metadata (`{ dcm: { training } }`), as a compile config; undefined without one. */
+/** A record `dc export` (`dcmHandler`) wrote in a model.json's metadata (`{ dcm: { ... } }`), unchecked; undefined without one. */
+function exportRecord(artifacts: tf.io.ModelArtifacts, field: 'training' | 'fixedStatistics'): unknown {
+  return (artifacts.userDefinedMetadata as { dcm?: Record<string, unknown> } | undefined)?.dcm?.[field];
+}
+
+/** The loss a model.json that `dc export` wrote records in its metadata (`{ dcm: { training } }`), as a compile config; undefined without one. */
 function exportedCompile(artifacts: tf.io.ModelArtifacts, where: string): CompileConfig | undefined {
-  const recorded = (artifacts.userDefinedMetadata as { dcm?: { training?: unknown } } | undefined)?.dcm?.training;
+  const recorded = exportRecord(artifacts, 'training');
   if (recorded === undefined) return undefined;
   try {
     return { ...trainingOf(recorded, 'userDefinedMetadata.dcm.training'), metrics: [] };
@@ -104,13 +109,14 @@ function exportedCompile(artifacts: tf.io.ModelArtifacts, where: string): Compil
  * `BAD_MODEL_JSON` for a record that is not a list of the model's batch-norm layers.
  */
 function withExportedFixedStatistics(model: Model, artifacts: tf.io.ModelArtifacts, where: string): Model {
-  const recorded = (artifacts.userDefinedMetadata as { dcm?: { fixedStatistics?: unknown } } | undefined)?.dcm?.fixedStatistics;
+  const recorded = exportRecord(artifacts, 'fixedStatistics');
   if (recorded === undefined) return model;
-  const names = Array.isArray(recorded) && recorded.every((n) => typeof n === 'string') ? new Set(recorded as string[]) : undefined;
-  const layers = model.layers.map((l) => (names?.has(l.name) && l.config.kind === 'batchNorm' ? { ...l, config: { ...l.config, fixed: true } } : l));
-  const marked = layers.filter((l) => l.config.kind === 'batchNorm' && l.config.fixed && names?.has(l.name)).length;
-  if (!names || marked !== names.size) throw new DcError('BAD_MODEL_JSON', `${where}: userDefinedMetadata.dcm.fixedStatistics must list batch-norm layers of the model, got ${JSON.stringify(recorded).slice(0, 200)}`);
-  return { ...model, layers };
+  const batchNorms = new Set(model.layers.filter((l) => l.config.kind === 'batchNorm').map((l) => l.name));
+  if (!Array.isArray(recorded) || !recorded.every((n) => batchNorms.has(n as string))) {
+    throw new DcError('BAD_MODEL_JSON', `${where}: userDefinedMetadata.dcm.fixedStatistics must list batch-norm layers of the model, got ${JSON.stringify(recorded).slice(0, 200)}`);
+  }
+  const names = new Set(recorded as string[]);
+  return { ...model, layers: model.layers.map((l) => (names.has(l.name) && l.config.kind === 'batchNorm' ? { ...l, config: { ...l.config, fixed: true } } : l)) };
 }
 
 /**
