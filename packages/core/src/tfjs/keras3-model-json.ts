@@ -6,11 +6,13 @@
  * dtype as a `DTypePolicy` object, each call of a layer as `{ args, kwargs }` holding
  * `__keras_tensor__`s, a single input or output of a functional model as one flat
  * `[name, node, tensor]`, swish as `silu`, and each weight under its model's name. This module
- * rewrites those, nothing else; a Keras 2 or tfjs model.json is returned as it is.
+ * rewrites those, and the activations Keras 3 computes otherwise than tfjs
+ * ({@link splitKeras3Activations}), nothing else; a Keras 2 or tfjs model.json is returned as it is.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
+import { splitKeras3Activations } from './keras3-activations.js';
 import { NESTED_MODELS } from './model-json.js';
 
 type Json = Record<string, unknown>;
@@ -40,14 +42,15 @@ function hasKeras3Marks(v: unknown, depth: number): boolean {
  * `artifacts` with a Keras 3 topology rewritten to the Keras 2 dialect and its weights named as tfjs
  * names them (the model's own name, and those of nested models, taken off the front); any other
  * artifacts unchanged. `where` names the model in errors: a call that passes a tensor by keyword
- * (a mask, an initial state) or a ragged input is `UNSUPPORTED_TOPOLOGY`, a malformed call
- * `BAD_MODEL_JSON`.
+ * (a mask, an initial state), a ragged input, or a Keras 3 activation tfjs cannot compute there is
+ * `UNSUPPORTED_TOPOLOGY`, a malformed call `BAD_MODEL_JSON`.
  */
 export function fromKeras3(artifacts: tf.io.ModelArtifacts, where: string): tf.io.ModelArtifacts {
   const topology = artifacts.modelTopology;
   if (!isKeras3Topology(topology)) return artifacts;
   const modelNames = new Set<string>();
   const rewritten = rewrite(topology, { where, modelNames, depth: 0 }) as Json;
+  splitKeras3Activations(rewritten, where);
   const weightSpecs = artifacts.weightSpecs?.map((spec) => ({ ...spec, name: withoutModelNames(spec.name, modelNames) }));
   return { ...artifacts, modelTopology: rewritten, ...(weightSpecs ? { weightSpecs } : {}) };
 }

@@ -7,6 +7,7 @@
  */
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
+import { checkDroppedOptions } from './dropped-options.js';
 import { SUPPORTED_CLASSES } from './layer-configs.js';
 
 /** One group of `weightsManifest`: shard files (relative to model.json) and the weights they hold, in order. */
@@ -114,7 +115,8 @@ export function layersOf(modelConfig: Record<string, unknown>, source: string): 
 /**
  * Checks every layer of the topology before anything is built, those of nested models (a model
  * used as a layer) too: a class the IR cannot hold (Conv3D, a custom layer class unknown to tfjs)
- * is `UNSUPPORTED_LAYER` (a Keras 3 topology is read after `fromKeras3` has rewritten it). Returns
+ * is `UNSUPPORTED_LAYER`, as is an option tfjs would read past ({@link checkDroppedOptions}; a Keras 3
+ * topology is read after `fromKeras3` has rewritten it). Returns
  * the layer classes by name (a nested model's own name too).
  */
 export function checkTopology(json: LayersModelJson, source: string): Map<string, string> {
@@ -141,6 +143,7 @@ function checkLayerList(modelConfig: Record<string, unknown>, source: string, cl
         hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}. Replace or remove "${layer.name}" (a custom layer class needs an equivalent built from these).`,
       });
     }
+    checkDroppedOptions(layer.entry, layer.name, source);
     classes.set(layer.name, layer.className);
   }
 }
