@@ -107,8 +107,9 @@ export interface BatchNormConfig {
   readonly scale: boolean;
   /**
    * The statistics are constants of the model, never re-estimated: Keras' `Normalization` (a
-   * preprocessing layer adapted to the training data). Retraining runs it as at inference and
-   * leaves it unchanged; inference is the same either way. Op set 3.
+   * preprocessing layer adapted to the training data), or a `BatchNormalization` frozen by
+   * `trainable: false` (which Keras runs as at inference while the rest trains). Retraining runs it
+   * as at inference and leaves it unchanged; inference is the same either way. Op set 3.
    */
   readonly fixed?: boolean;
 }

@@ -151,7 +151,7 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
     }
     case 'batchNorm': {
       const layer = tfjs.layers.batchNormalization({ name, axis: -1, epsilon: c.epsilon, center: c.center, scale: c.scale, ...(c.fixed ? { trainable: false } : {}) });
-      // Fixed statistics (Keras' Normalization) are never re-estimated from a training batch.
+      // Fixed statistics (Keras' Normalization, a frozen BatchNormalization) are never re-estimated from a training batch.
       if (c.fixed) withFixedStatistics(tfjs, layer);
       return layer;
     }

@@ -149,7 +149,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       // Keras 2 saves the axis as a one-element list ([3]) once the layer is built.
       const axis = Array.isArray(c.axis) && c.axis.length === 1 ? (c.axis[0] as unknown) : (c.axis ?? -1);
       if (axis !== -1 && axis !== 3 && axis !== 1) unsupported(name, cls, `axis ${String(axis)}: only the last (channels) axis is supported`);
-      return [{ kind: 'batchNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
+      // A frozen one (trainable: false) runs as at inference while the model trains, as Keras runs it.
+      return [{ kind: 'batchNorm', epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean, ...(c.trainable === false ? { fixed: true } : {}) }];
     }
     case 'LayerNormalization': {
       // configOf gives the axes counted from the end once the layer is built ([2] of a rank-3 input: -1).
