@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectTrainingBackend } from '@dc/core/tfjs';
+import { RESET_AFTER_GRU_CLASS, resetAfterGru, selectTrainingBackend } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,11 +14,13 @@ import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.
  * LSTM) → Dense → Dense; `length` null reads reviews of any length (Keras's `Input(shape=(None,))`). On tfjs-wasm with dc's training kernels: tfjs's pure-JS cpu backend takes ~80× as long
  * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
  */
-async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' = 'mean', head: 'softmax' | 'sigmoid' | 'margin' = 'softmax', length: number | null = LENGTH): Promise<string> {
+async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' | 'keras-gru' = 'mean', head: 'softmax' | 'sigmoid' | 'margin' = 'softmax', length: number | null = LENGTH): Promise<string> {
   const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
   const lm = tf.sequential({ name: 'sentiment' });
   lm.add(tf.layers.embedding({ inputShape: [length], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
   if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
+  // Keras' GRU (reset_after=True), which tf.layers.gru cannot build: dc's layer trains it here, as Keras would.
+  else if (reader === 'keras-gru') lm.add(resetAfterGru(tf, { units: 16, name: 'gru', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) }));
   else {
     const lstm = tf.layers.lstm({ units: reader === 'lstm' ? 16 : 8, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) });
     lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as tf.RNN, name: 'bilstm' }));
@@ -206,6 +208,25 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const planned = await compress(modelJson, join(dir, 'sentiment-lstm-post.dcm'), 'no-retrain');
     expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['lstm/kernel', 'lstm/recurrentKernel']));
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
+  }, 300_000);
+
+  it('compresses a Keras GRU reader (reset_after=True, as Keras writes it: a model.json tfjs refuses) with retraining; the file runs its steps on cpu as Keras computes them', async () => {
+    const saved = await savedSentimentNet(join(dir, 'gru-model'), reviews(1200, 1), 'keras-gru');
+    // As Keras' converter writes it: a GRU with reset_after, its weights under the cell.
+    const json = JSON.parse(readFileSync(saved, 'utf8'));
+    const text = JSON.stringify(json).replaceAll(`"class_name":"${RESET_AFTER_GRU_CLASS}"`, '"class_name":"GRU"').replaceAll('"name":"gru/', '"name":"gru/gru_cell/');
+    writeFileSync(saved, text);
+    expect(text).toContain('"reset_after":true');
+    const out = join(dir, 'sentiment-gru.dcm');
+    const settings = ['--sparsity', 'embed=0.8,gru=0.5', '--bits', '5', '--prune-epochs', '3', '--prune-lr', '0.005', '--cluster-epochs', '1', '--cluster-lr', '0.001'];
+    const result = await compress(saved, out, settings);
+    expect(result.baselineTestError).toBeLessThanOrEqual(8);
+    expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
+    const gru = JSON.parse((await dc('inspect', out, '--json')).stdout).nodes.find((n: { name: string }) => n.name === 'gru');
+    // Half of the kernel's 16 × 48 and the recurrent kernel's 16 × 48 weights are exact zeros; both bias rows are kept.
+    expect(gru).toMatchObject({ kind: 'recurrent', outputShape: [16], params: 2 * 16 * 48 + 2 * 48, kept: 16 * 48 + 2 * 48, bits: 5 });
+    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    expect([run.samples, run.testError]).toEqual([400, result.testError]);
   }, 300_000);
 
   it('compresses a self-attention reader (Dense q, k, v; Dot scores; softmax; Dot context; residual; LayerNormalization) with retraining; the file runs both products on cpu as tfjs does', async () => {

@@ -163,7 +163,7 @@ export interface EmbeddingConfig {
   readonly maskZero?: boolean;
 }
 
-/** The recurrent cells: tfjs's `SimpleRNN`, `LSTM` and `GRU` (the original GRU: the reset gate before the product, tfjs's only one). */
+/** The recurrent cells: tfjs's `SimpleRNN`, `LSTM` and `GRU` (the original GRU, the reset gate before the product, tfjs's only one; or Keras' default with `resetAfter`). */
 export type RecurrentCell = 'simpleRnn' | 'lstm' | 'gru';
 
 /**
@@ -178,9 +178,13 @@ export type RecurrentMerge = 'concat' | 'sum' | 'mul' | 'ave';
  * `h = act(x·K + b + h·R)`; `lstm` (gates i, f, c, o): `z = x·K + h·R + b`, `c = σ(z_f)·c +
  * σ(z_i)·act(z_c)`, `h = σ(z_o)·act(c)`; `gru` (gates z, r, h): `z = σ(x·K_z + b_z + h·R_z)`,
  * `r = σ(x·K_r + b_r + h·R_r)`, `h = z·h + (1 − z)·act(x·K_h + b_h + (r·h)·R_h)`, with σ the
- * `recurrentActivation`. Output: the last `h` `[units]`, or every step's `[steps, units]` with
+ * `recurrentActivation`. With `resetAfter` (`gru` only: Keras' GRU default, `reset_after=True`)
+ * the reset gate scales the recurrent product and each product has its bias (`b` then `b'`):
+ * `z = σ(x·K_z + b_z + h·R_z + b'_z)`, `r = σ(x·K_r + b_r + h·R_r + b'_r)`,
+ * `h = z·h + (1 − z)·act(x·K_h + b_h + r·(h·R_h + b'_h))`. Output: the last `h` `[units]`, or every step's `[steps, units]` with
  * `returnSequences`, in the order the steps were read (`goBackwards`: last to first, as tfjs).
- * Kernel `[features, g·units]`, recurrent kernel `[units, g·units]`, bias `[g·units]`.
+ * Kernel `[features, g·units]`, recurrent kernel `[units, g·units]`, bias `[g·units]` (with
+ * `resetAfter` `[2, g·units]`: `b`, then `b'`).
  *
  * With `merge` the node is tfjs's `Bidirectional` wrapper: a second pass of the same cell reads
  * the steps the other way; each parameter holds both passes stacked along its last axis (the
@@ -213,6 +217,8 @@ export interface RecurrentConfig {
   readonly merge?: RecurrentMerge;
   /** Masking: the node takes a second input, the mask source, and skips the steps whose values all equal this; absent: no mask, one input. */
   readonly maskValue?: number;
+  /** `gru` only: the reset gate after the recurrent product, with a bias of its own (Keras' `reset_after=True`); absent: before. */
+  readonly resetAfter?: boolean;
 }
 
 /** Max or average pooling, channels last. Average pooling divides by the in-bounds elements. */

@@ -38,6 +38,7 @@ export const recurrentOp = defineOp<'recurrent'>({
       ...(r.has('goBackwards') ? { goBackwards: r.bool('goBackwards') } : {}),
       ...(r.has('merge') ? { merge: r.oneOf('merge', RECURRENT_MERGES) } : {}),
       ...(r.has('maskValue') ? { maskValue: r.num('maskValue', -Number.MAX_VALUE, Number.MAX_VALUE) } : {}),
+      ...(r.has('resetAfter') ? { resetAfter: cell === 'gru' ? r.bool('resetAfter') : r.fail(`a ${cell} cell has no resetAfter`, 'resetAfter') } : {}),
     };
   },
   outputShape(c, [input, mask], site) {
@@ -53,6 +54,7 @@ export const recurrentOp = defineOp<'recurrent'>({
   },
   params: (c, [input]) => {
     const width = recurrentPasses(c) * RECURRENT_GATES[c.cell] * c.units;
-    return { kernel: [input[1], width], recurrentKernel: [c.units, width], ...(c.useBias ? { bias: [width] } : {}) };
+    // With resetAfter, two biases: one added to x·K, one to h·R.
+    return { kernel: [input[1], width], recurrentKernel: [c.units, width], ...(c.useBias ? { bias: c.resetAfter ? [2, width] : [width] } : {}) };
   },
 });

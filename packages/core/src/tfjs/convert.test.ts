@@ -305,7 +305,7 @@ describe('tfjs converters', () => {
     expect(isDcError(error) && [error.code, error.message, error.hint]).toEqual(['UNSUPPORTED_LAYER', expect.stringContaining('"per_step" (TimeDistributed): wrapping Flatten'), expect.stringContaining('Dense, Activation')]);
   });
 
-  it('turns SimpleRNN, LSTM and GRU into recurrent nodes with a kernel and a recurrent kernel; what tfjs cannot compute or the IR cannot hold is refused by name', () => {
+  it('turns SimpleRNN, LSTM and GRU (Keras\' reset-after one too) into recurrent nodes with a kernel and a recurrent kernel; what tfjs cannot compute or the IR cannot hold is refused by name', () => {
     const ir = fromLayersModel(recurrentNet());
     expect(ir.layers.map((l) => l.config)).toEqual([
       { kind: 'recurrent', cell: 'lstm', units: 5, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true },
@@ -314,9 +314,12 @@ describe('tfjs converters', () => {
       { kind: 'dense', units: 2, activation: 'softmax', useBias: true },
     ]);
     expect(listParams(ir).slice(0, 3).map((p) => [p.key, p.tensor.shape])).toEqual([['lstm/kernel', [3, 20]], ['lstm/recurrentKernel', [5, 20]], ['lstm/bias', [20]]]);
-    for (const flag of ['returnState', 'stateful', 'resetAfter']) {
+    for (const flag of ['returnState', 'stateful']) {
       expect(thrownErrorCode(() => convertConfig('rnn', 'GRU', { units: 2, [flag]: true })), flag).toBe('UNSUPPORTED_LAYER');
     }
+    // Keras' default GRU (reset_after=True, dc's own tfjs layer): a gru node with resetAfter; on an LSTM the flag means nothing.
+    expect(convertConfig('rnn', 'DcResetAfterGRU', { units: 2, resetAfter: true })).toEqual([expect.objectContaining({ cell: 'gru', resetAfter: true })]);
+    expect(convertConfig('rnn', 'LSTM', { units: 2, resetAfter: true })).toEqual([expect.not.objectContaining({ resetAfter: true })]);
   });
 
   it('keeps layer kinds and parameter keys', () => {

@@ -12,6 +12,7 @@ import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rnnCellLayers } from './rnn-cells.js';
+import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 
 type Config = Record<string, unknown>;
 
@@ -26,6 +27,8 @@ export const SUPPORTED_CLASSES = [
   'RepeatVector',
   'Masking',
   'Normalization',
+  // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts).
+  RESET_AFTER_GRU_CLASS,
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -45,9 +48,10 @@ function pairs(v: unknown): [[number, number], [number, number]] {
 /** The `recurrent` node of a tfjs `SimpleRNN`, `LSTM` or `GRU` (`cls` may say it is wrapped: `Bidirectional(LSTM)`). */
 function recurrentConfig(name: string, cls: string, c: Config): RecurrentConfig {
   for (const flag of ['returnState', 'stateful'] as const) if (c[flag] === true) unsupported(name, cls, `${flag} is not supported`);
-  if (c.resetAfter === true) unsupported(name, cls, 'resetAfter (the reset gate after the product, Keras 2\'s default) is not supported: tfjs refuses it too; retrain the GRU with reset_after=False');
   const inner = cls.endsWith(')') ? cls.slice(cls.indexOf('(') + 1, -1) : cls;
   const cell = inner === 'SimpleRNN' ? 'simpleRnn' : inner === 'LSTM' ? 'lstm' : 'gru';
+  // Keras' GRU default (reset_after=True), built by dc's layer (reset-after-gru.ts); tfjs's own GRU has none.
+  const resetAfter = cell === 'gru' && c.resetAfter === true ? { resetAfter: true } : {};
   const cellActivation = (field: 'activation' | 'recurrentActivation', fallback: Activation): Activation => {
     const a = (c[field] ?? fallback) as string;
     if (!(CELL_ACTIVATIONS as readonly string[]).includes(a)) unsupported(name, cls, `${field} "${a}" is not supported (supported: ${CELL_ACTIVATIONS.join(', ')})`);
@@ -63,6 +67,7 @@ function recurrentConfig(name: string, cls: string, c: Config): RecurrentConfig 
     useBias: (c.useBias ?? true) as boolean,
     returnSequences: (c.returnSequences ?? false) as boolean,
     ...(c.goBackwards === true ? { goBackwards: true } : {}),
+    ...resetAfter,
   };
 }
 
@@ -165,12 +170,14 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'LSTM':
     case 'GRU':
       return [recurrentConfig(name, cls, c)];
+    case RESET_AFTER_GRU_CLASS:
+      return [recurrentConfig(name, 'GRU', c)];
     case 'RNN':
       return rnnCellLayers(name, c).map((cell) => recurrentConfig(name, `RNN(${cell.cls})`, cell.config));
     case 'Bidirectional': {
       // tfjs's wrapper: the layer (forward) and a copy with goBackwards flipped (backward).
       const inner = (c.layer ?? {}) as { className?: string; config?: Config };
-      const innerCls = String(inner.className);
+      const innerCls = inner.className === RESET_AFTER_GRU_CLASS ? 'GRU' : String(inner.className);
       if (!['SimpleRNN', 'LSTM', 'GRU'].includes(innerCls)) unsupported(name, cls, `it wraps ${innerCls}: only SimpleRNN, LSTM and GRU are supported`);
       const merge = c.mergeMode === undefined ? 'concat' : c.mergeMode;
       if (merge === null) unsupported(name, cls, 'mergeMode null (the two directions as two outputs) is not supported: use concat, sum, mul or ave');

@@ -17,6 +17,7 @@ import { fromKeras3 } from './keras3-model-json.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
+import { registerResetAfterGru, RESET_AFTER_GRU_CLASS, withResetAfterGruClass } from './reset-after-gru.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
 
 /** Options of {@link loadModel}. */
@@ -158,13 +159,16 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
   if ([...classes.values()].includes(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
   if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
+  // Keras' GRU with reset_after (its default), which tfjs's GRU refuses, as dc's layer that computes it.
+  const buildable = withResetAfterGruClass(topology);
+  if (buildable !== topology || [...classes.values()].includes(RESET_AFTER_GRU_CLASS)) registerResetAfterGru(tfjs);
   let lm: tf.LayersModel;
   try {
     // Without trainingConfig: tfjs would compile the model and fail on Keras optimizers it lacks.
     // Shards joined first: tfjs 4.22's CompositeArrayBuffer maps a byte to shard floor(byte / first
     // shard's size), which misreads shard lists whose last shard is the larger (a handler's own).
     const weightData = Array.isArray(artifacts.weightData) ? tfjs.io.CompositeArrayBuffer.join(artifacts.weightData) : artifacts.weightData;
-    lm = await tfjs.loadLayersModel({ load: async () => ({ ...artifacts, modelTopology: topology, weightData, trainingConfig: undefined }) });
+    lm = await tfjs.loadLayersModel({ load: async () => ({ ...artifacts, modelTopology: buildable as tf.io.ModelArtifacts['modelTopology'], weightData, trainingConfig: undefined }) });
   } catch (error) {
     throw translate(error, where);
   }

@@ -18,6 +18,7 @@
  * mask its input does not carry (the stale one above), a merged mask, and `Softmax` handed any mask.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 
 /** What a layer does with masks (see the module's doc). */
 export type MaskRole =
@@ -35,7 +36,7 @@ export interface MaskNode {
   readonly role: MaskRole;
 }
 
-const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional'];
+const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', RESET_AFTER_GRU_CLASS];
 const MERGE_CLASSES = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate'];
 
 /** The role of a tfjs layer, read off the layer itself (its class, `supportsMasking`, config). */

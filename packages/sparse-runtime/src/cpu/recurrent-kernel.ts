@@ -1,6 +1,7 @@
 /**
- * `recurrent` (SimpleRNN, LSTM, GRU; one way, backwards or both) step by step, as tfjs computes
- * them (gate order and formulas: core's `RecurrentConfig`), state zero before the first step. The
+ * `recurrent` (SimpleRNN, LSTM, GRU with the reset gate before or after the product; one way,
+ * backwards or both) step by step, as tfjs computes them (gate order and formulas: core's
+ * `RecurrentConfig`), state zero before the first step. The
  * input products `x·K` of every step come first, then each step adds `h·R`; both kernels are read
  * as sparse rows (codes looked up in the codebook), so pruned weights cost nothing. Sums in
  * float64, the state kept in float64 between steps. A bidirectional node runs each pass from its
@@ -37,10 +38,13 @@ function pass(c: RecurrentConfig, T: number, kernelAll: SparseRows, recurrentAll
   const u = c.units;
   const G = RECURRENT_GATES[c.cell] * u;
   const kernel = columnRange(kernelAll, from, from + G);
-  // GRU: the z and r gates take h·R directly, the candidate takes (r·h)·R.
-  const gatesR = columnRange(recurrentAll, from, from + (c.cell === 'gru' ? 2 * u : G));
+  // GRU: the z and r gates take h·R directly, the candidate takes (r·h)·R; with resetAfter, r·(h·R + b').
+  const gatesR = columnRange(recurrentAll, from, from + (c.cell === 'gru' && !c.resetAfter ? 2 * u : G));
   const candidateR = c.cell === 'gru' ? columnRange(recurrentAll, from + 2 * u, from + G) : gatesR;
   const bias = biasAll ? biasAll.subarray(from, from + G) : new Float32Array(G);
+  // resetAfter's bias is [2, passes·G]: the input biases of every pass, then the recurrent ones.
+  const recurrentBias = c.resetAfter && biasAll ? biasAll.subarray(biasAll.length / 2 + from, biasAll.length / 2 + from + G) : new Float32Array(G);
+  const hr = new Float64Array(G);
   const fn = (a: Activation) => elementwise(activationParams(a)) ?? ((v: number) => v); // linear: null
   const act = fn(c.activation);
   const gate = c.recurrentActivation ? fn(c.recurrentActivation) : act;
@@ -63,6 +67,17 @@ function pass(c: RecurrentConfig, T: number, kernelAll: SparseRows, recurrentAll
         continue;
       }
       for (let j = 0; j < G; j++) z[j] = xk[t * G + j] + bias[j];
+      if (c.resetAfter) {
+        for (let j = 0; j < G; j++) hr[j] = recurrentBias[j];
+        addProduct(hr, 0, h, 0, gatesR);
+        for (let j = 0; j < u; j++) {
+          const update = gate(z[j] + hr[j]);
+          const reset = gate(z[u + j] + hr[u + j]);
+          h[j] = update * h[j] + (1 - update) * act(z[2 * u + j] + reset * hr[2 * u + j]);
+        }
+        into(h);
+        continue;
+      }
       addProduct(z, 0, h, 0, gatesR);
       if (c.cell === 'simpleRnn') {
         for (let j = 0; j < u; j++) h[j] = act(z[j]);

@@ -39,8 +39,8 @@ const chain: TopologySpec = {
     node('gmp', { kind: 'globalMaxPool2d' }),
     node('reshape', { kind: 'reshape', targetShape: [4, -1] }),
     node('rnn', { kind: 'recurrent', cell: 'lstm', units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, returnSequences: true }),
-    // Bidirectional (stacked parameters) and reading backwards: [4, 3] → [4, 4] → [4, 3].
-    node('birnn', { kind: 'recurrent', cell: 'gru', units: 2, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: true, merge: 'concat' }),
+    // Bidirectional (stacked parameters; Keras' reset-after GRU: two bias rows) and reading backwards: [4, 3] → [4, 4] → [4, 3].
+    node('birnn', { kind: 'recurrent', cell: 'gru', units: 2, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: true, merge: 'concat', resetAfter: true }),
     node('backrnn', { kind: 'recurrent', cell: 'simpleRnn', units: 3, activation: 'tanh', useBias: false, returnSequences: true, goBackwards: true, merge: 'ave' }),
     node('flatten', { kind: 'flatten' }),
     // Ids from activations: some outside the table (zero rows).

@@ -9,7 +9,8 @@
  * shared along none, some or all of the non-channel axes; in place), embedding tables in every layout (ids read from the input and
  * from a node's output), transposed convolutions (same and valid, strides below, at and above the
  * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates;
- * reading backwards; bidirectional with every merge; masked by an Embedding's zero ids), dot
+ * Keras' reset-after GRU; reading backwards; bidirectional with every merge; masked by an
+ * Embedding's zero ids), dot
  * products of every rank pairing and axes (attention, normalised: cosine similarity).
  */
 import { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, type Activation, type CompressedModel, type LayerConfig } from '@dc/core';
@@ -222,7 +223,7 @@ function convTransposes(): CompressedModel {
   return finish('conv-transposes', g, 21);
 }
 
-/** SimpleRNN, LSTM and GRU over 6 steps of 3 features: every step's state, then the last; tfjs's hard-sigmoid gates and Keras' sigmoid. */
+/** SimpleRNN, LSTM and GRU (tfjs's and Keras' reset-after one) over 6 steps of 3 features: every step's state, then the last; tfjs's hard-sigmoid gates and Keras' sigmoid. */
 function recurrents(): CompressedModel {
   const g = new GraphBuilder([6, 3]);
   const rnn = (cell: 'simpleRnn' | 'lstm' | 'gru', units: number, activation: Activation, gates: Activation | undefined, returnSequences: boolean): LayerConfig => ({ kind: 'recurrent', cell, units, activation, ...(gates ? { recurrentActivation: gates } : {}), useBias: cell !== 'gru', returnSequences });
@@ -231,7 +232,10 @@ function recurrents(): CompressedModel {
   const c = g.add('rnn', rnn('simpleRnn', 3, 'relu', undefined, false), [b]);
   const d = g.add('lstm', rnn('lstm', 2, 'linear', 'sigmoid', false), ['input']);
   const e = g.add('gru', rnn('gru', 3, 'relu', 'hardSigmoid', false), ['input']);
-  g.add('cat', { kind: 'concatenate', axis: 1 }, [c, d, e]);
+  // Keras' GRU (reset_after=True, its default): two biases, every step read by one without bias.
+  const keras = g.add('gru_keras', { ...rnn('gru', 4, 'tanh', 'sigmoid', true), useBias: true, resetAfter: true } as LayerConfig, ['input']);
+  const f = g.add('gru_keras', { ...rnn('gru', 3, 'relu', 'hardSigmoid', false), resetAfter: true } as LayerConfig, [keras]);
+  g.add('cat', { kind: 'concatenate', axis: 1 }, [c, d, e, f]);
   return finish('recurrents', g, 22);
 }
 
@@ -256,6 +260,8 @@ function bidirectionals(): CompressedModel {
   // Stacked: a bidirectional layer's every step read by another.
   const seq = g.add('bi', rnn('gru', 3, true, { merge: 'concat' }), ['input']);
   outs.push(g.add('bi', rnn('lstm', 2, false, { merge: 'sum' }), [seq]));
+  // Keras' reset-after GRU both ways: each pass its own two bias rows.
+  outs.push(flat(g.add('bi_keras', rnn('gru', 3, true, { merge: 'concat', resetAfter: true }), ['input']), true), g.add('bi_keras', rnn('gru', 2, false, { merge: 'ave', resetAfter: true, goBackwards: true }), ['input']));
   g.add('cat', { kind: 'concatenate', axis: 1 }, outs);
   return finish('bidirectionals', g, 23);
 }
@@ -289,6 +295,7 @@ function maskedRecurrents(): CompressedModel {
   const wide = g.add('dense_2d', { kind: 'reshape', targetShape: [1, -1, 3] }, [embedded]);
   const projected = g.add('dense_nd', { kind: 'reshape', targetShape: [6, 4] }, [g.add('dense', { kind: 'conv2d', filters: 4, ...same(1), activation: 'relu', useBias: true }, [wide])]);
   outs.push(rnn('gru', 2, false, projected));
+  outs.push(flat(rnn('gru', 3, true, embedded, { resetAfter: true })), rnn('gru', 2, false, embedded, { resetAfter: true, merge: 'concat' }));
   // Masked by the model input itself (half its values are 0).
   const direct = g.add('embed', { kind: 'embedding', inputDim: 6, outputDim: 2, maskZero: true }, ['input']);
   outs.push(g.add('lstm', { kind: 'recurrent', cell: 'lstm', units: 3, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false, merge: 'concat', maskValue: 0 }, [direct, 'input']));

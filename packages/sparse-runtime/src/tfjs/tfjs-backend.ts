@@ -28,7 +28,8 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   layerNorm: ['LayerNormalization'],
   prelu: ['PReLU'],
   embedding: ['Embedding'],
-  recurrent: ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'],
+  // Keras' reset-after GRU is dc's own layer (core's reset-after-gru.ts).
+  recurrent: ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'DcResetAfterGRU'],
   maxPool2d: ['MaxPooling2D'],
   avgPool2d: ['AveragePooling2D'],
   globalAvgPool2d: ['GlobalAveragePooling2D'],

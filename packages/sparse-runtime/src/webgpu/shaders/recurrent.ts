@@ -53,12 +53,35 @@ function update(cell: RecurrentCell): string {
 }
 
 /**
+ * A reset-after GRU's whole step (Keras' default): its bias is `[2, G]` (`b` then `b'`), and the
+ * reset gate scales the candidate's recurrent sum `h·R_h + b'_h`, so every sum reads the old `h`.
+ */
+function resetAfterUpdate(): string {
+  return /* wgsl */ `
+      var az = vec4f(bias[j] + bias[G + j]);
+      var ar = vec4f(bias[p.units + j] + bias[G + p.units + j]);
+      var ah = vec4f(bias[2u * p.units + j]);
+      var rr = vec4f(bias[G + 2u * p.units + j]);
+      for (var f = 0u; f < p.features; f++) {
+        let xv = x[(ti * p.features + f) * p.quads + q];
+        az += xv * kernel[f * G + j]; ar += xv * kernel[f * G + p.units + j]; ah += xv * kernel[f * G + 2u * p.units + j];
+      }
+      for (var m = 0u; m < p.units; m++) {
+        let hv = h[m];
+        az += hv * recurrent[m * G + j]; ar += hv * recurrent[m * G + p.units + j]; rr += hv * recurrent[m * G + 2u * p.units + j];
+      }
+      let zg = gate4(az);
+      hn[k] = zg * h[j] + (vec4f(1.0) - zg) * act4(ah + gate4(ar) * rr);`;
+}
+
+/**
  * WGSL of one pass of a recurrent layer of `cell`, `act` its activation and `gate` its gates' (σ),
  * putting its outputs by `put`. `masked`: the node's second input (binding 2, `maskElems` values a
  * step) masks the steps whose values all equal `maskValue`: there each sample keeps `h` (and an
- * LSTM's `c`) and emits `h` again, as tfjs's `rnn()`.
+ * LSTM's `c`) and emits `h` again, as tfjs's `rnn()`. `resetAfter`: a GRU's reset gate after the
+ * product (its bias `[2, G]`).
  */
-export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams, put: keyof typeof PUT = 'write', masked = false): string {
+export function recurrentShader(cell: RecurrentCell, act: ActivationParams, gate: ActivationParams, put: keyof typeof PUT = 'write', masked = false, resetAfter = false): string {
   const b = masked
     ? { decl: ['x', 'mask', 'kernel', 'recurrent', 'bias'].map((n, i) => `@group(0) @binding(${i + 1}) var<storage, read> ${n}: array<${i < 2 ? 'vec4f' : 'f32'}>;`).join('\n') + '\n@group(0) @binding(6) var<storage, read_write> y: array<vec4f>;' }
     : unaryBindings(false, ['kernel', 'recurrent', 'bias']);
@@ -96,10 +119,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     ${keep}
     ${owned}
       let cPrev = c[k];
-${update(cell)}${cell === 'lstm' ? '\n      c[k] = select(cPrev, c[k], keep);' : ''}
+${resetAfter ? resetAfterUpdate() : update(cell)}${cell === 'lstm' ? '\n      c[k] = select(cPrev, c[k], keep);' : ''}
     }
     workgroupBarrier();
-    ${owned}${cell === 'gru' ? `
+    ${owned}${cell === 'gru' && !resetAfter ? `
       var cand = hn[k];
       for (var m = 0u; m < p.units; m++) { cand += rh[m] * recurrent[m * G + 2u * p.units + j]; }
       hn[k] = c[k] * h[j] + (vec4f(1.0) - c[k]) * act4(cand);` : ''}

@@ -119,7 +119,9 @@ export function recurrentSteps(layer: string, config: RecurrentConfig, input: re
   return Array.from({ length: passes }, (_, p) => {
     const put = p === 0 || config.merge === 'concat' ? 'write' : config.merge!;
     const fixed = { steps: input[0], features: input[1], units: config.units, sequences: config.returnSequences ? 1 : 0, backwards: p === 0 ? backwards : 1 - backwards, reverse: p, width, offset: config.merge === 'concat' ? p * config.units : 0, ...mask };
-    return simpleStep(layer, recurrentShader(config.cell, act, gate, put, masked), RECURRENT_PARAMS, fixed, WORKGROUP_SIZE, masked ? [0, 1] : [0], [block(kernel, p), block(recurrent, p), bias ? block(bias, p) : new Float32Array(G)]);
+    // A reset-after GRU's bias [2, passes·G] gives each pass its [2, G].
+    const resetAfter = config.resetAfter === true;
+    return simpleStep(layer, recurrentShader(config.cell, act, gate, put, masked, resetAfter), RECURRENT_PARAMS, fixed, WORKGROUP_SIZE, masked ? [0, 1] : [0], [block(kernel, p), block(recurrent, p), bias ? block(bias, p) : new Float32Array(resetAfter ? 2 * G : G)]);
   });
 }
 
