@@ -25,6 +25,7 @@ describe('layer options tfjs would drop', () => {
     ['ReLU', { threshold: 0.5, max_value: 6 }, /layer "layer" \(ReLU\): threshold 0\.5 is not supported: tfjs's ReLU has no threshold \(it would cut at 0\)$/, /^Use ThresholdedReLU\(theta\)/],
     ['LayerNormalization', { axis: -1, rms_scaling: true }, /layer "layer" \(LayerNormalization\): rms_scaling true is not supported: tfjs normalises by mean and variance, never by the root mean square alone$/, /rms_scaling=False/],
     ['Conv2D', { filters: 4, kernel_size: [3, 3], groups: 2 }, /layer "layer" \(Conv2D\): groups 2 is not supported: tfjs convolves every input channel with every filter \(no groups\)$/, /DepthwiseConv2D/],
+    ['GlobalAveragePooling1D', { keepdims: true }, /layer "layer" \(GlobalAveragePooling1D\): keepdims true is not supported: tfjs pools a sequence to \[features\], never \[1, features\]$/, /keepdims=False/],
     ['LSTM', { units: 3, time_major: true }, /layer "layer" \(LSTM\): time_major true is not supported: tfjs reads the batch first and the steps second, so it would read each batch as steps$/, /time_major=False/],
   ])('refuses %s with %j', (cls, config, message, hint) => {
     expect(refusal(cls, config)).toMatchObject({ code: 'UNSUPPORTED_LAYER', tensor: 'layer', message: expect.stringMatching(message), hint: expect.stringMatching(hint) });

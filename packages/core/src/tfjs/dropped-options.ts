@@ -1,8 +1,9 @@
 /**
  * Layer options Keras writes that tfjs 4 reads past without computing: a model.json holding one
  * would load and run another function than the one trained (a ReLU's `negative_slope` or
- * `threshold`, Keras 3's `rms_scaling` layer normalisation, Keras 2's time-major LSTM and GRU) or
- * fail on its weights' shapes with nothing to say why (grouped convolutions). Each is refused by name before anything is built.
+ * `threshold`, Keras 3's `rms_scaling` layer normalisation, Keras 2's time-major LSTM and GRU, a
+ * 1-D global pooling's `keepdims`) or fail on its weights' shapes with nothing to say why (grouped
+ * convolutions). Each is refused by name before anything is built.
  */
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
@@ -13,6 +14,7 @@ const DROPPED: readonly { readonly cls: string; readonly option: string; readonl
   { cls: 'ReLU', option: 'threshold', isDefault: (v) => v == null || v === 0, why: 'tfjs\'s ReLU has no threshold (it would cut at 0)', hint: 'Use ThresholdedReLU(theta) for a threshold (with no slope and no max_value), and convert again.' },
   { cls: 'LayerNormalization', option: 'rms_scaling', isDefault: (v) => v == null || v === false, why: 'tfjs normalises by mean and variance, never by the root mean square alone', hint: 'Only mean-and-variance layer normalisation (rms_scaling=False) is supported.' },
   ...['Conv1D', 'Conv2D'].map((cls) => ({ cls, option: 'groups', isDefault: (v: unknown) => v == null || v === 1, why: 'tfjs convolves every input channel with every filter (no groups)', hint: 'Only ungrouped convolutions (groups=1) are supported; a depthwise convolution is DepthwiseConv2D.' })),
+  ...['GlobalAveragePooling1D', 'GlobalMaxPooling1D'].map((cls) => ({ cls, option: 'keepdims', isDefault: (v: unknown) => v == null || v === false, why: 'tfjs pools a sequence to [features], never [1, features]', hint: 'Pool with keepdims=False (a Reshape([1, -1]) after it keeps the axis), or use the 2-D pooling of an image, whose keepdims dc reads.' })),
   ...['LSTM', 'GRU'].map((cls) => ({ cls, option: 'time_major', isDefault: (v: unknown) => v == null || v === false, why: 'tfjs reads the batch first and the steps second, so it would read each batch as steps', hint: 'Give the recurrent layer [batch, steps, features] (time_major=False), and convert again.' })),
 ];
 

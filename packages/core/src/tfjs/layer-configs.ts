@@ -13,6 +13,7 @@ import { ONE_D_CLASSES, single } from './one-d-layers.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rnnCellLayers } from './rnn-cells.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
+import { KEPT_POOLING_CLASS } from './kept-pooling-axes.js';
 
 type Config = Record<string, unknown>;
 
@@ -27,8 +28,9 @@ export const SUPPORTED_CLASSES = [
   'RepeatVector',
   'Masking',
   'Normalization',
-  // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts).
+  // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
+  KEPT_POOLING_CLASS,
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -196,6 +198,9 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       channelsLast();
       if (c.keepDims === true) unsupported(name, cls, 'keepDims is not supported');
       return [{ kind: cls === 'GlobalAveragePooling2D' ? 'globalAvgPool2d' : 'globalMaxPool2d' }];
+    case KEPT_POOLING_CLASS:
+      // Its nodes: kept-pooling-axes.ts.
+      return [{ kind: c.pooling === 'max' ? 'globalMaxPool2d' : 'globalAvgPool2d' }];
     case 'ZeroPadding2D':
       channelsLast();
       return [{ kind: 'zeroPadding2d', amounts: pairs(c.padding ?? 1) }];

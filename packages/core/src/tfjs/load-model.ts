@@ -14,6 +14,7 @@ import { SUPPORTED_CLASSES } from './layer-configs.js';
 import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
 import { fromKeras3 } from './keras3-model-json.js';
+import { KEPT_POOLING_CLASS, registerKeptPooling, withKeptPoolingAxes } from './kept-pooling-axes.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
@@ -149,6 +150,8 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   }
   // A Keras 3 model's file, which tfjs cannot read, as the Keras 2 dialect it reads.
   artifacts = fromKeras3(artifacts, where);
+  // Global poolings that keep their axes (keepdims, which tfjs reads past), as dc's layer that keeps them.
+  artifacts = { ...artifacts, modelTopology: withKeptPoolingAxes(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
   const json = checkModelJson({ ...artifacts, weightsManifest: [] }, where) as LayersModelJson;
   const classes = checkTopology(json, where);
   const declared = declaredInputShape(json, where);
@@ -158,6 +161,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   const compile = trainingConfig ? readCompileConfig(trainingConfig) : exportedCompile(artifacts, where);
   if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
   if ([...classes.values()].includes(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
+  if ([...classes.values()].includes(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
   if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
   // Keras' GRU with reset_after (its default), which tfjs's GRU refuses, as dc's layer that computes it.
   const buildable = withResetAfterGruClass(topology);

@@ -13,7 +13,7 @@
  * a tfjs app loads after {@link registerResetAfterGru}.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { isObject } from '../json.js';
+import { mapLayerEntries } from './map-layer-entries.js';
 
 /** The class name the tfjs layer registers under (a model.json names it Keras' `GRU`). */
 export const RESET_AFTER_GRU_CLASS = 'DcResetAfterGRU';
@@ -145,30 +145,11 @@ export function resetAfterGru(tfjs: typeof tf, args: ResetAfterGruArgs): tf.RNN 
   return new (resetAfterGruClass(tfjs))(args);
 }
 
-/** Deeper than this, a topology is not searched further (the topology checks refuse it). */
-const MAX_DEPTH = 64;
-
-/** `v` with every Keras `GRU` of `reset_after: true` named {@link RESET_AFTER_GRU_CLASS}: a copy where one is renamed, `v` itself where none is. */
-function renamed(v: unknown, depth = 0): unknown {
-  if (depth > MAX_DEPTH || !(Array.isArray(v) || isObject(v))) return v;
-  if (Array.isArray(v)) {
-    const items = v.map((x) => renamed(x, depth + 1));
-    return items.every((x, i) => x === v[i]) ? v : items;
-  }
-  let out: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(v)) {
-    const next = renamed(value, depth + 1);
-    if (next !== value) (out ??= { ...v })[key] = next;
-  }
-  if (v.class_name === 'GRU' && isObject(v.config) && v.config.reset_after === true) (out ??= { ...v }).class_name = RESET_AFTER_GRU_CLASS;
-  return out ?? v;
-}
-
 /**
  * `topology` (a model.json's `modelTopology`) with each Keras `GRU` of `reset_after: true` named as
  * the layer that computes it, for tfjs to build; `topology` itself where it holds none.
  */
 export function withResetAfterGruClass(topology: unknown): unknown {
-  return renamed(topology);
+  return mapLayerEntries(topology, (entry) => (entry.class_name === 'GRU' && entry.config.reset_after === true ? { ...entry, class_name: RESET_AFTER_GRU_CLASS } : undefined));
 }
 
