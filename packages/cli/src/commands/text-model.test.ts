@@ -210,7 +210,7 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(planned.calibrationFidelity.withinBudget).toBe(true);
   }, 300_000);
 
-  it('compresses a Keras GRU reader (reset_after=True, as Keras writes it: a model.json tfjs refuses) with retraining; the file runs its steps on cpu as Keras computes them', async () => {
+  it('compresses a Keras GRU reader (reset_after=True, as Keras writes it: a model.json tfjs refuses) with retraining and post-training; the file runs its steps on cpu as Keras computes them', async () => {
     const saved = await savedSentimentNet(join(dir, 'gru-model'), reviews(1200, 1), 'keras-gru');
     // As Keras' converter writes it: a GRU with reset_after, its weights under the cell.
     const json = JSON.parse(readFileSync(saved, 'utf8'));
@@ -227,6 +227,10 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(gru).toMatchObject({ kind: 'recurrent', outputShape: [16], params: 2 * 16 * 48 + 2 * 48, kept: 16 * 48 + 2 * 48, bits: 5 });
     const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
+    // Post-training too: both kernels planned apart, within the budget on the calibration reviews.
+    const planned = await compress(saved, join(dir, 'sentiment-gru-post.dcm'), 'no-retrain');
+    expect(Object.keys(planned.plan.allocation)).toEqual(expect.arrayContaining(['gru/kernel', 'gru/recurrentKernel']));
+    expect(planned.calibrationFidelity.withinBudget).toBe(true);
   }, 300_000);
 
   it('compresses a self-attention reader (Dense q, k, v; Dot scores; softmax; Dot context; residual; LayerNormalization) with retraining; the file runs both products on cpu as tfjs does', async () => {
