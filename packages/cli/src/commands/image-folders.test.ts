@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -64,7 +64,7 @@ describe('dc compress and dc run on photographs in class folders', () => {
     expect(result.testSamples).toBe(20);
   }, 120_000);
 
-  it("gives a model that starts with Keras' Rescaling(1/255) the photographs' bytes, records scale 1, and runs the file on them", async () => {
+  it("gives a model that starts with Keras' Rescaling(1/255) (behind Keras' augmentation layers too) the photographs' bytes, records scale 1, and runs the file on them", async () => {
     const train = await readLabelledData({ data: photos, split: 'train' }, [16, 16, 3], 6, { scale: [1], offset: [0] });
     const [xs, ys] = [tf.tensor4d(train.inputs, [train.count, 16, 16, 3]), tf.tensor1d(train.labels!, 'float32')];
     const rescaled = await savedConvNet(join(dir, 'rescaled'), { xs, ys, epochs: 10 }, 1 / 255);
@@ -82,6 +82,17 @@ describe('dc compress and dc run on photographs in class folders', () => {
     // Post-training too: the calibration photographs go in as bytes.
     const calibrated = JSON.parse((await dc('compress', rescaled, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'rescaled-calibrated.dcm'), '--json')).stdout);
     expect(calibrated.testFidelity.outputs[0].top1Agreement).toBe(1);
+    // The same model with Keras' tutorial augmentation in front (RandomFlip, RandomRotation: tfjs has neither): the Rescaling still reads the bytes.
+    const json = JSON.parse(readFileSync(rescaled, 'utf8'));
+    const layers = json.modelTopology.config.layers;
+    const input = layers[0].config.batch_input_shape;
+    delete layers[0].config.batch_input_shape;
+    layers.unshift({ class_name: 'RandomFlip', config: { name: 'random_flip', batch_input_shape: input, mode: 'horizontal' } }, { class_name: 'RandomRotation', config: { name: 'random_rotation', factor: 0.1 } });
+    const augmented = join(dir, 'rescaled', 'augmented.json');
+    writeFileSync(augmented, JSON.stringify(json));
+    const r2 = await dc('compress', augmented, '--data', photos, '-o', join(dir, 'augmented.dcm'), '--sparsity', '0.5', '--bits', '4', '--cluster-epochs', '1', '--json');
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(JSON.parse(r2.stdout)).toMatchObject({ preprocessing: { source: 'rescaling', recorded: { scale: [1], offset: [0] } }, baselineTestError: 0, testError: 0 });
   }, 180_000);
 
   it('compresses a Teachable Machine-style model (a Sequential of a backbone Sequential and a head Sequential, inputs in [-1, 1]) retrained on the photographs, and dc export gives it back as one flat model.json', async () => {

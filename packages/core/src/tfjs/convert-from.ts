@@ -15,6 +15,7 @@ import { repeatVectorNodes } from './repeat-vector.js';
 import { stepwiseLayer } from './time-distributed.js';
 import { NORMALIZATION_CLASS_NAME, normalizationNode } from './normalization-layer.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
+import { isAugmentation } from './augmentation-layers.js';
 import { paramOfWeight } from './weight-names.js';
 
 type TfLayer = tf.layers.Layer;
@@ -111,6 +112,12 @@ function convertLayers(order: readonly TfLayer[], inputName: string, outputOf: M
       convertLayers(ancestorsInOrder(layer), source, outputOf, nodes);
       const inner = layer.outputs[0].sourceLayer.name;
       outputOf.set(layer.name, outputOf.get(inner) ?? source);
+      continue;
+    }
+    if (isAugmentation(layer.getClassName())) {
+      // The identity at inference (Keras' RandomFlip, ...): its readers read its input.
+      const [source] = inboundNames(layer, inputName).map((n) => (n === inputName ? inputName : (outputOf.get(n) ?? n)));
+      outputOf.set(layer.name, source);
       continue;
     }
     const converted = withMask(convertLayer(layer, inputName, outputOf), maskOf.get(layer.name), inputName, outputOf);

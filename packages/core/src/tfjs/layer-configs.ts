@@ -14,6 +14,7 @@ import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-l
 import { rnnCellLayers } from './rnn-cells.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 import { KEPT_POOLING_CLASS } from './kept-pooling-axes.js';
+import { AUGMENTATION_CLASSES, isAugmentation } from './augmentation-layers.js';
 
 type Config = Record<string, unknown>;
 
@@ -31,6 +32,8 @@ export const SUPPORTED_CLASSES = [
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
+  // Image augmentation: the identity at inference, no node (augmentation-layers.ts).
+  ...AUGMENTATION_CLASSES,
 ] as const;
 
 function unsupported(name: string, cls: string, why: string): never {
@@ -120,6 +123,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     const d = pair(c.dilationRate ?? 1);
     return d[0] === 1 && d[1] === 1 ? {} : { dilationRate: d };
   };
+  // Image augmentation is the identity at inference: convert-from gives it no node.
+  if (isAugmentation(cls)) return [];
   switch (cls) {
     case 'Dense':
       return [{ kind: 'dense', units: c.units as number, activation: act(), useBias: c.useBias as boolean }];

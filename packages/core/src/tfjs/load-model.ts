@@ -15,6 +15,7 @@ import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
 import { fromKeras3 } from './keras3-model-json.js';
 import { KEPT_POOLING_CLASS, registerKeptPooling, withKeptPoolingAxes } from './kept-pooling-axes.js';
+import { isAugmentation, registerAugmentationLayers } from './augmentation-layers.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
@@ -162,6 +163,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
   if ([...classes.values()].includes(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
   if ([...classes.values()].includes(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
+  if ([...classes.values()].some(isAugmentation)) registerAugmentationLayers(tfjs);
   if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
   // Keras' GRU with reset_after (its default), which tfjs's GRU refuses, as dc's layer that computes it.
   const buildable = withResetAfterGruClass(topology);

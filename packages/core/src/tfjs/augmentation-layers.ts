@@ -1,0 +1,48 @@
+/**
+ * Keras' image augmentation layers — `RandomFlip`, `RandomRotation`, `RandomZoom`, `RandomContrast`,
+ * `RandomTranslation`, `RandomBrightness` — which Keras' image tutorials put first in the model
+ * (often as a nested `data_augmentation` Sequential) and which tfjs lacks, so that it cannot load
+ * such a model. They change nothing at inference (Keras: "the output will be identical to the
+ * input"), so they load as tfjs layers that pass their input through
+ * ({@link registerAugmentationLayers}) and hold no node in the IR: the file computes what the
+ * model computes at inference. Retraining does not replay them; `dc compress`'s `--augment-flip`
+ * and `--augment-translate` augment the training images instead.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+/** The augmentation layer classes read as the identity. */
+export const AUGMENTATION_CLASSES = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomContrast', 'RandomTranslation', 'RandomBrightness'] as const;
+
+const AUGMENTATIONS: ReadonlySet<string> = new Set(AUGMENTATION_CLASSES);
+
+/** Whether `cls` is one of {@link AUGMENTATION_CLASSES}. */
+export function isAugmentation(cls: string): boolean {
+  return AUGMENTATIONS.has(cls);
+}
+
+const registered = new WeakSet<object>();
+
+/** Registers a pass-through tfjs layer under each augmentation class name (once per tfjs instance). */
+export function registerAugmentationLayers(tfjs: typeof tf): void {
+  if (registered.has(tfjs)) return;
+  for (const className of AUGMENTATION_CLASSES) {
+    const Augmentation = class extends tfjs.layers.Layer {
+      static className = className;
+      // Its options (factor, mode, seed, ...) only shape training; kept so the config reads back.
+      private readonly options: tf.serialization.ConfigDict;
+      constructor(args: tf.serialization.ConfigDict) {
+        const { name, trainable, batchInputShape, inputShape, dtype, ...options } = args;
+        super({ name, trainable, batchInputShape, inputShape, dtype } as never);
+        this.options = options;
+      }
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return Array.isArray(inputs) ? inputs[0] : inputs;
+      }
+      override getConfig(): tf.serialization.ConfigDict {
+        return { ...super.getConfig(), ...this.options };
+      }
+    };
+    tfjs.serialization.registerClass(Augmentation);
+  }
+  registered.add(tfjs);
+}
