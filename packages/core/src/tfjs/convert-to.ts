@@ -164,7 +164,7 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
       const rnn = { name, units: c.units, activation: c.activation as never, useBias: c.useBias, returnSequences: c.returnSequences, goBackwards: c.goBackwards ?? false, ...init, recurrentInitializer: 'zeros' as const };
       const gated = { ...rnn, recurrentActivation: c.recurrentActivation as never };
       // Keras' reset-after GRU, which tfjs lacks: dc's layer computing it (reset-after-gru.ts).
-      const gru = () => (c.resetAfter ? resetAfterGru(tfjs, { ...gated, recurrentActivation: c.recurrentActivation }) : tfjs.layers.gru(gated));
+      const gru = () => (c.resetAfter ? resetAfterGru(tfjs, gated) : tfjs.layers.gru(gated));
       const layer = c.cell === 'simpleRnn' ? tfjs.layers.simpleRNN(rnn) : c.cell === 'lstm' ? tfjs.layers.lstm(gated) : gru();
       // Both passes in tfjs's wrapper, named as the node; its inner layers are forward_<name>, backward_<name>.
       return c.merge ? tfjs.layers.bidirectional({ name, layer: layer as tf.RNN, mergeMode: c.merge }) : layer;
