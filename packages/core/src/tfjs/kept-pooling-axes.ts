@@ -7,7 +7,7 @@
  * `[1, 1, channels]` named as the layer, which tfjs builds again as a pooling and a `Reshape`.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Layer } from '../ir/model.js';
+import type { GlobalPool2dConfig, Layer } from '../ir/model.js';
 import { mapLayerEntries } from './map-layer-entries.js';
 
 /** The class name the tfjs layer registers under (a model.json names it Keras' pooling with `keepdims: true`). */
@@ -60,11 +60,16 @@ export function withKeptPoolingAxes(topology: unknown): unknown {
   });
 }
 
+/** The IR pooling of such a layer's config (its `pooling`), before the reshape. */
+export function keptPoolingConfig(config: Record<string, unknown>): GlobalPool2dConfig {
+  return { kind: config.pooling === 'max' ? 'globalMaxPool2d' : 'globalAvgPool2d' };
+}
+
 /** The IR nodes of such a pooling: the pooling (`<name>_pool`), then the reshape to `[1, 1, channels]` named `name`. */
 export function keptPoolingNodes(name: string, inputs: readonly string[], config: Record<string, unknown>, input: readonly number[]): Layer[] {
   const pool = `${name}_pool`;
   return [
-    { name: pool, config: { kind: config.pooling === 'max' ? 'globalMaxPool2d' : 'globalAvgPool2d' }, inputs: [...inputs], params: {} },
+    { name: pool, config: keptPoolingConfig(config), inputs: [...inputs], params: {} },
     { name, config: { kind: 'reshape', targetShape: [1, 1, input[input.length - 1]] }, inputs: [pool], params: {} },
   ];
 }

@@ -13,7 +13,7 @@ import { ONE_D_CLASSES, single } from './one-d-layers.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rnnCellLayers } from './rnn-cells.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
-import { KEPT_POOLING_CLASS } from './kept-pooling-axes.js';
+import { KEPT_POOLING_CLASS, keptPoolingConfig } from './kept-pooling-axes.js';
 import { AUGMENTATION_CLASSES, isAugmentation } from './augmentation-layers.js';
 
 type Config = Record<string, unknown>;
@@ -205,7 +205,7 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       return [{ kind: cls === 'GlobalAveragePooling2D' ? 'globalAvgPool2d' : 'globalMaxPool2d' }];
     case KEPT_POOLING_CLASS:
       // Its nodes: kept-pooling-axes.ts.
-      return [{ kind: c.pooling === 'max' ? 'globalMaxPool2d' : 'globalAvgPool2d' }];
+      return [keptPoolingConfig(c)];
     case 'ZeroPadding2D':
       channelsLast();
       return [{ kind: 'zeroPadding2d', amounts: pairs(c.padding ?? 1) }];

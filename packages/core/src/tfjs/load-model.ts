@@ -160,14 +160,15 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   const topology = pinned ? withInputShape(json, pinned, where).modelTopology : artifacts.modelTopology;
   const trainingConfig = trainingConfigOf(json);
   const compile = trainingConfig ? readCompileConfig(trainingConfig) : exportedCompile(artifacts, where);
-  if ([...classes.values()].includes(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
-  if ([...classes.values()].includes(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
-  if ([...classes.values()].includes(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
-  if ([...classes.values()].some(isAugmentation)) registerAugmentationLayers(tfjs);
+  const classNames = new Set(classes.values());
+  if (classNames.has(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
+  if (classNames.has(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
+  if (classNames.has(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
+  if ([...classNames].some(isAugmentation)) registerAugmentationLayers(tfjs);
   if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
   // Keras' GRU with reset_after (its default), which tfjs's GRU refuses, as dc's layer that computes it.
   const buildable = withResetAfterGruClass(topology);
-  if (buildable !== topology || [...classes.values()].includes(RESET_AFTER_GRU_CLASS)) registerResetAfterGru(tfjs);
+  if (buildable !== topology || classNames.has(RESET_AFTER_GRU_CLASS)) registerResetAfterGru(tfjs);
   let lm: tf.LayersModel;
   try {
     // Without trainingConfig: tfjs would compile the model and fail on Keras optimizers it lacks.

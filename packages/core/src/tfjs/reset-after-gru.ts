@@ -50,6 +50,11 @@ export interface ResetAfterGruArgs {
   readonly biasInitializer?: InitializerArg;
 }
 
+/** What both the layer and its cell serialise of the computation, defaults applied. */
+function computationConfig({ units, activation, recurrentActivation, useBias }: ResetAfterGruArgs): tf.serialization.ConfigDict {
+  return { units, activation: activation ?? 'tanh', recurrentActivation: recurrentActivation ?? 'sigmoid', useBias: useBias ?? true };
+}
+
 const classes = new WeakMap<object, new (args: ResetAfterGruArgs) => tf.RNN>();
 
 function resetAfterGruClass(tfjs: typeof tf): new (args: ResetAfterGruArgs) => tf.RNN {
@@ -58,7 +63,7 @@ function resetAfterGruClass(tfjs: typeof tf): new (args: ResetAfterGruArgs) => t
   class ResetAfterGruCell extends tfjs.layers.Layer {
     static className = CELL_CLASS;
     readonly stateSize: number;
-    private readonly args: ResetAfterGruArgs;
+    readonly args: ResetAfterGruArgs;
     private readonly act: tf.layers.Layer;
     private readonly gate: tf.layers.Layer;
     private kernel?: tf.LayerVariable;
@@ -105,22 +110,19 @@ function resetAfterGruClass(tfjs: typeof tf): new (args: ResetAfterGruArgs) => t
       });
     }
     override getConfig(): tf.serialization.ConfigDict {
-      const { units, activation, recurrentActivation, useBias } = this.args;
-      return { ...super.getConfig(), units, activation: activation ?? 'tanh', recurrentActivation: recurrentActivation ?? 'sigmoid', useBias: useBias ?? true };
+      return { ...super.getConfig(), ...computationConfig(this.args) };
     }
   }
   class ResetAfterGru extends tfjs.RNN {
     static override className = RESET_AFTER_GRU_CLASS;
-    private readonly gruArgs: ResetAfterGruArgs;
     constructor(args: ResetAfterGruArgs) {
       super({ ...args, cell: new ResetAfterGruCell(args) } as never);
-      this.gruArgs = args;
     }
     override getConfig(): tf.serialization.ConfigDict {
       const config = super.getConfig();
       delete config.cell;
-      const { units, activation, recurrentActivation, useBias } = this.gruArgs;
-      return { ...config, units, activation: activation ?? 'tanh', recurrentActivation: recurrentActivation ?? 'sigmoid', useBias: useBias ?? true, resetAfter: true };
+      // Flat, as Keras writes a GRU: the cell's computation beside the RNN's flags.
+      return { ...config, ...computationConfig((this.cell as unknown as ResetAfterGruCell).args), resetAfter: true };
     }
     static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
       return new cls(config);
