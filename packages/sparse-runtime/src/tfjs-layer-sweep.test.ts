@@ -6,7 +6,7 @@
  * Keras, or that the IR cannot hold, are refused by name.
  */
 import { uncompressedModel } from '@dc/core/testing';
-import { dcmHandler, fromLayersModel, toLayersModel } from '@dc/core/tfjs';
+import { dcmHandler, fromLayersModel, registerHardSiluActivation, toLayersModel } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from './cpu/index.js';
@@ -16,6 +16,8 @@ import { maxRelativeError } from './testing/reference.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  // Keras 3's hard_silu (MobileNetV3's hard_swish), which tfjs knows once dc registers it.
+  registerHardSiluActivation(tf);
 });
 
 type Sym = tf.SymbolicTensor;
@@ -45,6 +47,8 @@ const ACTIVATIONS = ['elu', 'hardSigmoid', 'linear', 'relu', 'relu6', 'selu', 's
 
 const CASES: Record<string, () => tf.LayersModel> = {
   ...Object.fromEntries(ACTIVATIONS.map((a) => [`Dense, activation ${a}`, seq(tf.layers.dense({ units: 5, inputShape: [4], activation: a }))])),
+  // Built when run: the activation is registered in beforeAll.
+  'Conv2D, activation hard_silu (registered by dc)': () => tf.sequential({ layers: [tf.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [5, 5, 2], activation: 'hard_silu' as never }), flat()] }),
   ...Object.fromEntries(
     [1, 2].flatMap((multiplier) =>
       [1, 2].flatMap((stride) =>

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, type Preprocessing } from '@dc/core';
-import { dcmHandler, fileHandler, importTfjsPackage } from '@dc/core/tfjs';
+import { dcmHandler, fileHandler, HARD_SILU, importTfjsPackage, RESET_AFTER_GRU_CLASS } from '@dc/core/tfjs';
 import { dcmGraphModelHandler } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -34,7 +34,8 @@ export interface ExportResult {
   /**
    * The `@dc/core/tfjs` functions to call with the tfjs namespace before `tf.loadLayersModel` reads
    * the model.json, for what tfjs 4.22 cannot load alone: `registerSubtractLayer` (Keras's
-   * `Subtract`), `registerGeluNewActivation` (`gelu_new`); empty for most models.
+   * `Subtract`), `registerGeluNewActivation` (`gelu_new`), `registerHardSiluActivation` (Keras 3's
+   * `hard_silu`), `registerResetAfterGru` (Keras' reset-after GRU); empty for most models.
    */
   readonly register: readonly string[];
 }
@@ -87,6 +88,8 @@ function registrationsOf(artifacts: tf.io.ModelArtifacts): string[] {
   return [
     ...(topology.includes('"class_name":"Subtract"') ? ['registerSubtractLayer'] : []),
     ...(topology.includes('"gelu_new"') ? ['registerGeluNewActivation'] : []),
+    ...(topology.includes(`"${HARD_SILU}"`) ? ['registerHardSiluActivation'] : []),
+    ...(topology.includes(`"class_name":"${RESET_AFTER_GRU_CLASS}"`) ? ['registerResetAfterGru'] : []),
   ];
 }
 
@@ -102,6 +105,6 @@ export function formatExport(r: ExportResult): string {
   return [
     `${r.modelJson}: a tfjs ${kind} with ${r.weights} weights (${r.weightBytes.toLocaleString('en')} B of weights beside it), decoded from ${r.file}`,
     `${r.zeros.toLocaleString('en')} of ${r.elements.toLocaleString('en')} float32 weights are exactly zero${r.preprocessing ? `; the file's input scaling (x × [${r.preprocessing.scale.join(', ')}] + [${r.preprocessing.offset.join(', ')}]) is kept in userDefinedMetadata.dcm: tfjs does not apply it` : ''}`,
-    ...(r.register.length > 0 ? [`tfjs 4.22 loads it after ${r.register.map((f) => `${f}(tf)`).join(' and ')} from @dc/core/tfjs`] : []),
+    ...(r.register.length > 0 ? [`tfjs 4.22 loads it after ${r.register.map((f) => `${f}(tf)`).join(', ').replace(/, ([^,]*)$/, ' and $1')} from @dc/core/tfjs`] : []),
   ].join('\n');
 }

@@ -35,6 +35,7 @@ export type Activation =
   | 'mish'
   | 'gelu'
   | 'gelu_new'
+  | 'hard_silu'
   | 'softmax'
   | 'leakyRelu'
   | 'thresholdedRelu';

@@ -5,7 +5,7 @@ import { defineOp, sampleAxis } from './op-spec.js';
 
 /** Activations a layer accepts as its `activation` option (the tfjs names). */
 export const LAYER_ACTIVATIONS: readonly Activation[] = [
-  'linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hardSigmoid', 'tanh', 'softplus', 'softsign', 'swish', 'mish', 'gelu', 'gelu_new', 'softmax',
+  'linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hardSigmoid', 'tanh', 'softplus', 'softsign', 'swish', 'mish', 'gelu', 'gelu_new', 'hard_silu', 'softmax',
 ];
 
 /** Every activation an `activation` node accepts: the layer ones, `leakyRelu` and `thresholdedRelu` (op set 3). */

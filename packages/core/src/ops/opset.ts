@@ -12,7 +12,7 @@ export function requiredOpset(model: { readonly inputName?: string; readonly lay
     opset = Math.max(opset, opSpec(c.kind)?.since ?? 1);
     const v2Fields = l.inputs !== undefined || ['dilationRate', 'alpha', 'maxValue', 'axis', 'variant'].some((f) => c[f] !== undefined);
     if (v2Fields || (typeof c.activation === 'string' && !(V1_ACTIVATIONS as readonly string[]).includes(c.activation))) opset = Math.max(opset, 2);
-    if ((c.kind === 'dropout' && c.sharedAxes !== undefined) || (c.kind === 'batchNorm' && c.fixed !== undefined) || c.activation === 'thresholdedRelu') opset = Math.max(opset, 3);
+    if ((c.kind === 'dropout' && c.sharedAxes !== undefined) || (c.kind === 'batchNorm' && c.fixed !== undefined) || c.activation === 'thresholdedRelu' || c.activation === 'hard_silu') opset = Math.max(opset, 3);
   }
   return opset;
 }

@@ -130,6 +130,14 @@ describe('the op table through validateModel', () => {
     expect(thrownErrorCode(() => validateModel(act({ activation: 'thresholdedRelu', theta: Infinity })))).toBe('INVALID_MODEL');
   });
 
+  it('reads Keras 3\'s hard_silu as a node and as a layer\'s activation (op set 3); a topology claiming op set 2 with it is refused', () => {
+    const act = withRandomParams({ name: 't', inputShape: [4], layers: [{ name: 'a', config: { kind: 'activation', activation: 'hard_silu' } }] }, 1);
+    const dense = withRandomParams({ name: 't', inputShape: [4], layers: [{ name: 'd', config: { kind: 'dense', units: 3, activation: 'hard_silu', useBias: true } }] }, 1);
+    expect([validateModel(act).outputShape, validateModel(dense).outputShape]).toEqual([[4], [3]]);
+    expect([requiredOpset(act), requiredOpset(dense)]).toEqual([3, 3]);
+    expect(() => checkGraph(dense, 'BAD_HEADER', { opset: 2 })).toThrow(/uses fields or activations of op set 3, but declares op set 2$/);
+  });
+
   it('checks dot nodes as strictly as tfjs builds them: two inputs of rank 1 or 2, axes in range, equal summed extents, no parameters; op set 3', () => {
     const dot = (config: Record<string, unknown>, inputShape: number[] = [3, 4], inputs = ['x', 'y'], params: Layer['params'] = {}): Model => ({
       name: 'dots',

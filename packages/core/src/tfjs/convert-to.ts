@@ -11,6 +11,7 @@ import { softmaxOnLastAxis } from './softmax-axis.js';
 import { dilatedSeparablePairs, makeSeparableLayer, setSeparableWeights, undilatedForSaving } from './saved-separable.js';
 import { setLayerWeights } from './weight-names.js';
 import { resetAfterGru } from './reset-after-gru.js';
+import { HARD_SILU, registerHardSiluActivation } from './hard-silu-activation.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
@@ -26,6 +27,7 @@ export function toLayersModel(given: Model, tfjs: typeof tf, options: ToLayersMo
   // A softmax along another axis than the last as tfjs-core can run it (softmax-axis.ts); checked again only when rewritten.
   const model = softmaxOnLastAxis(given, checked);
   const graph = model === given ? checked : validateModel(model);
+  if (usesHardSilu(model)) registerHardSiluActivation(tfjs);
   const input = tfjs.input({ shape: [...model.inputShape], name: inputNameOf(model) });
   const values = new Map<string, SymbolicTensor>([[inputNameOf(model), input]]);
   // Saving: each dilated separable pair as one SeparableConv2D, built at its pointwise node (saved-separable.ts).
@@ -52,6 +54,14 @@ export function toLayersModel(given: Model, tfjs: typeof tf, options: ToLayersMo
     else if (!fused.has(i)) setLayerWeights(layers[i]!, nodes[i], tfjs);
   });
   return lm;
+}
+
+/** Whether a node of `model` applies Keras 3's `hard_silu`, which tfjs knows only once dc registers it. */
+function usesHardSilu(model: Model): boolean {
+  return model.layers.some((l) => {
+    const c = l.config as { activation?: string; recurrentActivation?: string };
+    return c.activation === HARD_SILU || c.recurrentActivation === HARD_SILU;
+  });
 }
 
 /** Options of {@link toLayersModel}. */

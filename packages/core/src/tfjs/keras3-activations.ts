@@ -5,9 +5,12 @@
  * ignores (it would use its default 0.3). A layer ending in such an activation is rewritten to end
  * linearly, followed by layers tfjs has that compute it exactly (`Rescaling` and a `ReLU` capped at
  * 1; `LeakyReLU`); where the activation acts inside a recurrence it cannot be split off and is refused.
+ * `hard_silu` (alias `hard_swish`) becomes dc's tfjs activation of that name (hard-silu-activation.ts),
+ * wherever it acts.
  */
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
+import { HARD_SILU, KERAS3_HARD_SILU_NAMES } from './hard-silu-activation.js';
 import { splitLayers } from './split-layers.js';
 
 type Json = Record<string, unknown>;
@@ -20,9 +23,6 @@ const SPLIT_OFF: Readonly<Record<string, (layer: string) => Json[]>> = {
   ],
   leaky_relu: (layer) => [{ class_name: 'LeakyReLU', config: { name: `${layer}_leaky_relu`, alpha: 0.2 } }],
 };
-
-/** Keras 3 activations with no tfjs counterpart that a layer could be split into (x times a gate). */
-const UNSPLITTABLE = new Set(['hard_silu', 'hard_swish']);
 
 /** Layers whose activation acts inside the layer (a recurrence, a wrapped layer), not on its output. */
 const ACTS_INSIDE = new Set(['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'TimeDistributed', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D']);
@@ -45,30 +45,32 @@ export function splitKeras3Activations(topology: Json, where: string): void {
     lc.activation = 'linear';
     return split(String(lc.name));
   });
-  refuseLeftovers(topology, where, 0);
+  resolveLeftovers(topology, where, 0);
 }
 
 /** Deeper than this, a forged topology is not searched further (the dialect rewrite refused it already). */
 const MAX_DEPTH = 64;
 
-/** Refuses a Keras 3 activation left where tfjs would compute another function (inside a recurrence or a wrapper) or none. */
-function refuseLeftovers(v: unknown, where: string, depth: number): void {
+/**
+ * Names Keras 3's `hard_swish` by its other name, `hard_silu` (dc's tfjs activation), and refuses a
+ * Keras 3 activation left where tfjs would compute another function (inside a recurrence or a wrapper).
+ */
+function resolveLeftovers(v: unknown, where: string, depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(v)) {
-    for (const x of v) refuseLeftovers(x, where, depth + 1);
+    for (const x of v) resolveLeftovers(x, where, depth + 1);
     return;
   }
   if (!isObject(v)) return;
   for (const key of ['activation', 'recurrent_activation'] as const) {
     const a = v[key];
-    if (typeof a !== 'string' || !(Object.hasOwn(SPLIT_OFF, a) || UNSPLITTABLE.has(a))) continue;
+    if (typeof a === 'string' && KERAS3_HARD_SILU_NAMES.has(a)) v[key] = HARD_SILU;
+    if (typeof a !== 'string' || !Object.hasOwn(SPLIT_OFF, a)) continue;
     const layer = String(v.name ?? '?');
     throw new DcError('UNSUPPORTED_TOPOLOGY', `${where}: layer "${layer}" uses Keras 3's ${a} as its ${key === 'activation' ? 'activation' : 'recurrent activation'}, which tfjs computes ${a === 'hard_sigmoid' ? 'otherwise (0.2·x + 0.5, Keras 2\'s)' : 'nowhere'}`, {
       tensor: layer,
-      hint: UNSPLITTABLE.has(a)
-        ? `Build it from layers tfjs has: ${a} is x · relu6(x + 3) / 6 (a functional model can write Activation("linear"), Rescaling(1/6, offset=0.5), ReLU(max_value=1) and Multiply).`
-        : 'Inside a recurrent or wrapped layer the activation cannot be split off: use sigmoid (or tanh), retrain, and convert again.',
+      hint: 'Inside a recurrent or wrapped layer the activation cannot be split off: use sigmoid (or tanh), retrain, and convert again.',
     });
   }
-  for (const x of Object.values(v)) refuseLeftovers(x, where, depth + 1);
+  for (const x of Object.values(v)) resolveLeftovers(x, where, depth + 1);
 }

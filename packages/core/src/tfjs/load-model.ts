@@ -18,6 +18,7 @@ import { KEPT_POOLING_CLASS, registerKeptPooling, withKeptPoolingAxes } from './
 import { isAugmentation, registerAugmentationLayers } from './augmentation-layers.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
+import { HARD_SILU, registerHardSiluActivation } from './hard-silu-activation.js';
 import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
 import { registerResetAfterGru, RESET_AFTER_GRU_CLASS, withResetAfterGruClass } from './reset-after-gru.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
@@ -165,7 +166,9 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   if (classNames.has(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
   if (classNames.has(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
   if ([...classNames].some(isAugmentation)) registerAugmentationLayers(tfjs);
-  if (JSON.stringify(topology).includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
+  const text = JSON.stringify(topology);
+  if (text.includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
+  if (text.includes(`"${HARD_SILU}"`)) registerHardSiluActivation(tfjs);
   // Keras' GRU with reset_after (its default), which tfjs's GRU refuses, as dc's layer that computes it.
   const buildable = withResetAfterGruClass(topology);
   if (buildable !== topology || classNames.has(RESET_AFTER_GRU_CLASS)) registerResetAfterGru(tfjs);

@@ -55,6 +55,7 @@ export function elementwise(p: ActivationParams): ((x: number) => number) | null
     case 'mish': return (x) => x * Math.tanh(softplus(x));
     case 'gelu': return (x) => x * 0.5 * (1 + erf(x / Math.SQRT2));
     case 'gelu_new': return (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+    case 'hard_silu': return (x) => x * (Math.min(Math.max(x + 3, 0), 6) / 6);
     case 'softmax': throw new Error('unreachable: softmax is not element-wise');
   }
 }

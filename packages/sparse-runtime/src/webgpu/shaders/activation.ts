@@ -90,6 +90,8 @@ function body(p: ActivationParams): { expr: string; uses: string[] } {
       return { expr: `v * (0.5 * (1.0 + erf_(v / ${wgslFloat(Math.SQRT2)})))`, uses: ['erf_'] };
     case 'gelu_new':
       return { expr: `0.5 * (v * (1.0 + tanh_(${wgslFloat(Math.sqrt(2 / Math.PI))} * (v + 0.044715 * (v * v * v)))))`, uses: ['tanh_'] };
+    case 'hard_silu':
+      return { expr: 'v * (clamp(v + 3.0, 0.0, 6.0) / 6.0)', uses: [] };
   }
 }
 
