@@ -14,6 +14,7 @@ import { isOneD, oneDNodes, single } from './one-d-layers.js';
 import { repeatVectorNodes } from './repeat-vector.js';
 import { stepwiseLayer } from './time-distributed.js';
 import { NORMALIZATION_CLASS_NAME, normalizationNode } from './normalization-layer.js';
+import { channelRescalingNode } from './channel-rescaling.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
 import { isAugmentation } from './augmentation-layers.js';
 import { paramOfWeight } from './weight-names.js';
@@ -221,6 +222,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   if (cls === NORMALIZATION_CLASS_NAME) return [normalizationNode(name, inputs, config, weights, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === KEPT_POOLING_CLASS) return keptPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   const configs = convertConfig(name, cls, config);
+  if (cls === 'Rescaling' && configs[0].kind === 'batchNorm') return [channelRescalingNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === 'RepeatVector' && configs[0].kind === 'upSampling2d') return repeatVectorNodes(name, inputs, configs[0], shapeOf(layer.inboundNodes[0].inputShapes)[0]);
   if (isOneD(cls)) {
     // A 2-D op on a one-row image: a Conv1D kernel [k, c, f] is the conv2d kernel [1, k, c, f].

@@ -162,20 +162,12 @@ describe('tfjs converters', () => {
     expect(Array.from((rebuilt.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(x) as tf.Tensor).dataSync()));
   });
 
-  it('turns Rescaling into a rescale node: one number each for scale and offset, per-channel lists refused by name', () => {
+  it('turns Rescaling into a rescale node where scale and offset are one number each (per-channel lists: channel-rescaling.test.ts)', () => {
     const ir = fromLayersModel(kerasTutorialConvnet());
     expect(ir.layers.map((l) => l.config)).toContainEqual({ kind: 'rescale', scale: 1 / 255, offset: 0 });
     expect(ir.layers.at(-1)!.config).toEqual({ kind: 'rescale', scale: 0.5, offset: 2 });
     expect(convertConfig('rescaling', 'Rescaling', {})).toEqual([{ kind: 'rescale', scale: 1, offset: 0 }]);
-    const error = (() => {
-      try {
-        convertConfig('norm', 'Rescaling', { scale: [0.017, 0.018, 0.017], offset: -2 });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(isDcError(error) && [error.code, error.tensor]).toEqual(['UNSUPPORTED_LAYER', 'norm']);
-    expect((error as Error).message).toContain('one number each');
+    expect(convertConfig('norm', 'Rescaling', { scale: [0.017, 0.018, 0.017], offset: -2 })).toEqual([{ kind: 'batchNorm', epsilon: 0, center: true, scale: true, fixed: true }]);
   });
 
   it('turns UpSampling2D into an upSampling2d node, nearest or bilinear; another interpolation is refused by name', () => {

@@ -114,8 +114,8 @@ describe("Keras 3's hard_silu (hard_swish)", () => {
     expect(siluNodes(again.model)).toEqual(siluNodes(model));
     expect(siluNodes(model).map(([name]) => name)).toEqual(['stem_hard_swish', 'head']);
     // `stem` shares its layers with `reference`, disposed with it.
-    tf.dispose([x, converted, reloaded]);
-    source.dispose();
+    x.dispose();
+    for (const m of [converted, reloaded, source]) m.dispose();
     reference.dispose();
   });
 });

@@ -7,10 +7,10 @@ import { DcError } from '../errors/dc-error.js';
 import type { Activation, DotConfig, LayerConfig, Padding, RecurrentConfig, RecurrentMerge } from '../ir/model.js';
 import { LAYER_ACTIVATIONS } from '../ops/activation.js';
 import { MAX_MASK_VALUE } from '../ops/masking.js';
-import { MAX_RESCALE } from '../ops/rescale.js';
 import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
+import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 import { KEPT_POOLING_CLASS, keptPoolingConfig } from './kept-pooling-axes.js';
@@ -314,13 +314,9 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) unsupported(name, cls, `n ${JSON.stringify(n)}: a positive integer is needed`);
       return [{ kind: 'upSampling2d', size: [n, 1] }];
     }
-    case 'Rescaling': {
-      // Keras also takes per-channel lists; tfjs's layer holds one number each.
-      const [scale, offset] = [c.scale ?? 1, c.offset ?? 0];
-      if (typeof scale !== 'number' || typeof offset !== 'number') unsupported(name, cls, `scale ${JSON.stringify(scale)} and offset ${JSON.stringify(offset)}: one number each is supported, not one per channel`);
-      if (Math.abs(scale) > MAX_RESCALE || Math.abs(offset) > MAX_RESCALE) unsupported(name, cls, `scale ${scale} and offset ${offset}: each must be within ±${MAX_RESCALE}`);
-      return [{ kind: 'rescale', scale, offset }];
-    }
+    case 'Rescaling':
+      // A scale or offset per channel (tfjs broadcasts them; the IR's rescale holds one number): channel-rescaling.ts.
+      return [rescalingConfig(name, c)];
     case NORMALIZATION_CLASS_NAME:
       return [normalizationConfig(name, c)];
     default:
