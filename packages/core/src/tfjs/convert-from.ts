@@ -231,7 +231,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     const shaped = kernel ? { ...params, kernel: { shape: [1, ...kernel.shape], values: kernel.values } } : params;
     const causal = config.padding === 'causal' ? (single(config.kernelSize, 1) - 1) * single(config.dilationRate, 1) : 0;
     const input = shapeOf(layer.inboundNodes[0].inputShapes);
-    const outChannels = configs[0].kind === 'conv2d' ? configs[0].filters : input[input.length - 1];
+    const outChannels = configs[0].kind === 'conv2d' || configs[0].kind === 'conv2dTranspose' ? configs[0].filters : input[input.length - 1];
     return oneDNodes(name, inputs, configs[0], shaped, input, outChannels, causal);
   }
   // An RNN over one cell is the generic node below; over a stack, each cell's weights are its own node's.

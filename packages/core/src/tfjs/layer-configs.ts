@@ -292,6 +292,13 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
         useBias: c.useBias as boolean,
       }];
     }
+    case 'Conv1DTranspose': {
+      // dc's tfjs layer of Keras' class (conv1d-transpose.ts), as a one-row conv2dTranspose.
+      channelsLast();
+      if (single(c.dilationRate, 1) !== 1) unsupported(name, cls, 'dilationRate other than 1 is not supported');
+      if (c.outputPadding != null) unsupported(name, cls, 'outputPadding is not supported');
+      return [{ kind: 'conv2dTranspose', filters: c.filters as number, kernelSize: [1, single(c.kernelSize, 1)], strides: [1, single(c.strides, 1)], padding: padding(), activation: act(), useBias: c.useBias as boolean }];
+    }
     case 'MaxPooling1D':
     case 'AveragePooling1D': {
       const p = single(c.poolSize, 2);

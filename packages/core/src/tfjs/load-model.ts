@@ -19,6 +19,7 @@ import { isAugmentation, registerAugmentationLayers } from './augmentation-layer
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { HARD_SILU, registerHardSiluActivation } from './hard-silu-activation.js';
+import { CONV1D_TRANSPOSE_CLASS, registerConv1dTransposeLayer } from './conv1d-transpose.js';
 import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
 import { registerResetAfterGru, RESET_AFTER_GRU_CLASS, withResetAfterGruClass } from './reset-after-gru.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
@@ -164,6 +165,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   const classNames = new Set(classes.values());
   if (classNames.has(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
   if (classNames.has(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
+  if (classNames.has(CONV1D_TRANSPOSE_CLASS)) registerConv1dTransposeLayer(tfjs);
   if (classNames.has(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
   if ([...classNames].some(isAugmentation)) registerAugmentationLayers(tfjs);
   const text = JSON.stringify(topology);
