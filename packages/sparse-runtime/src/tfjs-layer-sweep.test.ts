@@ -6,7 +6,7 @@
  * Keras, or that the IR cannot hold, are refused by name.
  */
 import { uncompressedModel } from '@dc/core/testing';
-import { dcmHandler, fromLayersModel, registerHardSiluActivation, toLayersModel } from '@dc/core/tfjs';
+import { conv1dTranspose, dcmHandler, fromLayersModel, keras1dLayer, registerHardSiluActivation, toLayersModel } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from './cpu/index.js';
@@ -49,6 +49,18 @@ const CASES: Record<string, () => tf.LayersModel> = {
   ...Object.fromEntries(ACTIVATIONS.map((a) => [`Dense, activation ${a}`, seq(tf.layers.dense({ units: 5, inputShape: [4], activation: a }))])),
   // Built when run: the activation is registered in beforeAll.
   'Conv2D, activation hard_silu (registered by dc)': () => tf.sequential({ layers: [tf.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [5, 5, 2], activation: 'hard_silu' as never }), flat()] }),
+  // Keras' 1-D layers tfjs lacks, as dc's tfjs layers of their classes.
+  'Conv1DTranspose stride 2, same; UpSampling1D, ZeroPadding1D, Cropping1D (Keras)': () =>
+    tf.sequential({
+      layers: [
+        keras1dLayer(tf, 'ZeroPadding1D', { padding: [1, 2], inputShape: [5, 3] }),
+        conv1dTranspose(tf, { filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+        keras1dLayer(tf, 'UpSampling1D', { size: 2 }),
+        keras1dLayer(tf, 'Cropping1D', { cropping: [3, 1] }),
+        conv1dTranspose(tf, { filters: 2, kernelSize: 2, strides: 3, padding: 'valid' }),
+        flat(),
+      ],
+    }),
   ...Object.fromEntries(
     [1, 2].flatMap((multiplier) =>
       [1, 2].flatMap((stride) =>

@@ -9,6 +9,7 @@ import { LAYER_ACTIVATIONS } from '../ops/activation.js';
 import { MAX_MASK_VALUE } from '../ops/masking.js';
 import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
+import { stepPair } from './keras-1d-layers.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
@@ -118,6 +119,14 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
   const padding = (): Padding => {
     if (c.padding === 'same' || c.padding === 'valid') return c.padding;
     return unsupported(name, cls, `padding "${String(c.padding)}" is not supported`);
+  };
+  const positive = (v: unknown, what: string): number => {
+    const n = single(v, NaN);
+    return Number.isInteger(n) && n >= 1 ? n : unsupported(name, cls, `${what} ${JSON.stringify(v)}: a positive integer is needed`);
+  };
+  const steps = (v: unknown, what: string): [number, number] => {
+    const pair = stepPair(v, NaN);
+    return pair.every((n) => Number.isInteger(n) && n >= 0) ? pair : unsupported(name, cls, `${what} ${JSON.stringify(v)}: one or two integers ≥ 0 are needed`);
   };
   const dilation = () => {
     const d = pair(c.dilationRate ?? 1);
@@ -299,6 +308,13 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       if (c.outputPadding != null) unsupported(name, cls, 'outputPadding is not supported');
       return [{ kind: 'conv2dTranspose', filters: c.filters as number, kernelSize: [1, single(c.kernelSize, 1)], strides: [1, single(c.strides, 1)], padding: padding(), activation: act(), useBias: c.useBias as boolean }];
     }
+    // dc's tfjs layers of Keras' classes (keras-1d-layers.ts), as 2-D ops on one row.
+    case 'UpSampling1D':
+      return [{ kind: 'upSampling2d', size: [1, positive(c.size ?? 2, 'size')] }];
+    case 'ZeroPadding1D':
+      return [{ kind: 'zeroPadding2d', amounts: [[0, 0], steps(c.padding ?? 1, 'padding')] }];
+    case 'Cropping1D':
+      return [{ kind: 'cropping2d', amounts: [[0, 0], steps(c.cropping ?? 1, 'cropping')] }];
     case 'MaxPooling1D':
     case 'AveragePooling1D': {
       const p = single(c.poolSize, 2);

@@ -8,7 +8,7 @@
 import type { LayerConfig, Layer } from '../ir/model.js';
 
 /** The 1-D classes and the 2-D op each runs as. */
-export const ONE_D_CLASSES = ['Conv1D', 'Conv1DTranspose', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D'] as const;
+export const ONE_D_CLASSES = ['Conv1D', 'Conv1DTranspose', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D'] as const;
 
 /** Whether `cls` is one of {@link ONE_D_CLASSES}. */
 export function isOneD(cls: string): boolean {
