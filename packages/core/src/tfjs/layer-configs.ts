@@ -10,6 +10,7 @@ import { MAX_MASK_VALUE } from '../ops/masking.js';
 import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
 import { stepPair } from './keras-1d-layers.js';
+import { SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
@@ -30,6 +31,7 @@ export const SUPPORTED_CLASSES = [
   'RepeatVector',
   'Masking',
   'Normalization',
+  SPATIAL_DROPOUT_2D_CLASS,
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
@@ -264,6 +266,10 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     }
     case 'SpatialDropout1D':
       return [{ kind: 'dropout', rate: c.rate as number, variant: 'spatialDropout1d' }];
+    case SPATIAL_DROPOUT_2D_CLASS:
+      // dc's tfjs layer of Keras' class (spatial-dropout-2d.ts): one mask per feature map.
+      channelsLast();
+      return [{ kind: 'dropout', rate: c.rate as number, sharedAxes: [1, 2] }];
     case 'GaussianNoise':
       return [{ kind: 'dropout', rate: c.stddev as number, variant: 'gaussianNoise' }];
     case 'GaussianDropout':
