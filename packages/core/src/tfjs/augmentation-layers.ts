@@ -9,6 +9,7 @@
  * and `--augment-translate` augment the training images instead.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The augmentation layer classes read as the identity. */
 export const AUGMENTATION_CLASSES = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomContrast', 'RandomTranslation', 'RandomBrightness'] as const;
@@ -20,11 +21,8 @@ export function isAugmentation(cls: string): boolean {
   return AUGMENTATIONS.has(cls);
 }
 
-const registered = new WeakSet<object>();
-
 /** Registers a pass-through tfjs layer under each augmentation class name (once per tfjs instance). */
-export function registerAugmentationLayers(tfjs: typeof tf): void {
-  if (registered.has(tfjs)) return;
+export const registerAugmentationLayers = perTfjs((tfjs): void => {
   for (const className of AUGMENTATION_CLASSES) {
     const Augmentation = class extends tfjs.layers.Layer {
       static className = className;
@@ -42,7 +40,6 @@ export function registerAugmentationLayers(tfjs: typeof tf): void {
         return { ...super.getConfig(), ...this.options };
       }
     };
-    tfjs.serialization.registerClass(Augmentation);
+    registerClasses(tfjs, Augmentation);
   }
-  registered.add(tfjs);
-}
+});

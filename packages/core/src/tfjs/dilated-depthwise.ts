@@ -8,6 +8,7 @@
  * layer's own, and it serialises as `DepthwiseConv2D`.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { perTfjs } from './per-tfjs.js';
 
 /** The fields of tfjs's `DepthwiseConv2D` the subclass reads. */
 interface DepthwiseFields {
@@ -22,8 +23,6 @@ interface DepthwiseFields {
 /** Options of {@link makeDilatedDepthwiseLayer}: those of `tf.layers.depthwiseConv2d`, `dilationRate` above 1 on some axis, strides 1. */
 export type DilatedDepthwiseArgs = Parameters<typeof tf.layers.depthwiseConv2d>[0] & { readonly dilationRate: [number, number] };
 
-const classes = new WeakMap<object, new (args: DilatedDepthwiseArgs) => tf.layers.Layer>();
-
 /** Padding before and after one spatial axis of `size` for a window of `span` pixels (`same`: TensorFlow's split, the odd pixel after). */
 function pads(padding: 'same' | 'valid', span: number): [number, number] {
   if (padding === 'valid') return [0, 0];
@@ -31,9 +30,7 @@ function pads(padding: 'same' | 'valid', span: number): [number, number] {
   return [before, span - 1 - before];
 }
 
-function dilatedClass(tfjs: typeof tf): new (args: DilatedDepthwiseArgs) => tf.layers.Layer {
-  let cls = classes.get(tfjs);
-  if (cls) return cls;
+const dilatedClass = perTfjs((tfjs): new (args: DilatedDepthwiseArgs) => tf.layers.Layer => {
   const Base = Object.getPrototypeOf(tfjs.layers.depthwiseConv2d({ kernelSize: 1 })).constructor as new (args: DilatedDepthwiseArgs) => tf.layers.Layer;
   class DilatedDepthwiseConv2D extends Base {
     override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
@@ -65,10 +62,8 @@ function dilatedClass(tfjs: typeof tf): new (args: DilatedDepthwiseArgs) => tf.l
       });
     }
   }
-  cls = DilatedDepthwiseConv2D;
-  classes.set(tfjs, cls);
-  return cls;
-}
+  return DilatedDepthwiseConv2D;
+});
 
 /** A `DepthwiseConv2D` layer that computes (and retrains) the dilation `args.dilationRate` asks for. */
 export function makeDilatedDepthwiseLayer(tfjs: typeof tf, args: DilatedDepthwiseArgs): tf.layers.Layer {

@@ -5,18 +5,15 @@
  * under the name the loader asks for; it still reports itself as `gelu_new`, so models it loads
  * convert and save as before. Registered only when a caller asks, never at import.
  */
-import type * as tf from '@tensorflow/tfjs';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The name tfjs saves the activation under (and the IR's). */
 export const GELU_NEW = 'gelu_new';
 
 type ActivationClass = (new () => { getClassName(): string }) & { className: string };
 
-const registered = new WeakSet<object>();
-
 /** Registers `gelu_new` under the name tfjs 4.22's model.json loader looks it up by (see the module's doc). */
-export function registerGeluNewActivation(tfjs: typeof tf): void {
-  if (registered.has(tfjs)) return;
+export const registerGeluNewActivation = perTfjs((tfjs): void => {
   const entry = tfjs.serialization.SerializationMap.getMap().classNameMap[GELU_NEW] as unknown as [ActivationClass, unknown] | undefined;
   if (!entry) return;
   class GeluNewAlias extends entry[0] {
@@ -25,6 +22,5 @@ export function registerGeluNewActivation(tfjs: typeof tf): void {
       return GELU_NEW;
     }
   }
-  tfjs.serialization.registerClass(GeluNewAlias as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  registered.add(tfjs);
-}
+  registerClasses(tfjs, GeluNewAlias);
+});

@@ -7,6 +7,7 @@
  * at import.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The activation's name in tfjs configs and in the IR (Keras 3's). */
 export const HARD_SILU = 'hard_silu';
@@ -16,11 +17,8 @@ export const KERAS3_HARD_SILU_NAMES: ReadonlySet<string> = new Set([HARD_SILU, '
 
 type ActivationClass = new () => { apply(x: tf.Tensor): tf.Tensor; getClassName(): string };
 
-const registered = new WeakSet<object>();
-
 /** Registers `hard_silu` with `tfjs` (see the module's doc); registering twice does nothing. */
-export function registerHardSiluActivation(tfjs: typeof tf): void {
-  if (registered.has(tfjs)) return;
+export const registerHardSiluActivation = perTfjs((tfjs): void => {
   // tfjs exports no Activation base class: its `linear` activation is one to extend.
   const linear = tfjs.serialization.SerializationMap.getMap().classNameMap.linear as unknown as [ActivationClass, unknown];
   class HardSilu extends linear[0] {
@@ -35,6 +33,5 @@ export function registerHardSiluActivation(tfjs: typeof tf): void {
   class HardSiluAsLoaded extends HardSilu {
     static override className = 'hardSilu';
   }
-  for (const c of [HardSilu, HardSiluAsLoaded]) tfjs.serialization.registerClass(c as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  registered.add(tfjs);
-}
+  registerClasses(tfjs, HardSilu, HardSiluAsLoaded);
+});

@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { GlobalPool2dConfig, Layer } from '../ir/model.js';
 import { mapLayerEntries } from './map-layer-entries.js';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name the tfjs layer registers under (a model.json names it Keras' pooling with `keepdims: true`). */
 export const KEPT_POOLING_CLASS = 'DcKeptGlobalPooling2D';
@@ -24,11 +25,8 @@ interface KeptPoolingArgs {
   readonly pooling: 'avg' | 'max';
 }
 
-const classes = new WeakMap<object, unknown>();
-
 /** Registers the layer with `tfjs` (once per tfjs instance), so that a model.json naming it loads. */
-export function registerKeptPooling(tfjs: typeof tf): void {
-  if (classes.has(tfjs)) return;
+export const registerKeptPooling = perTfjs((tfjs): void => {
   class KeptPooling extends tfjs.layers.Layer {
     static className = KEPT_POOLING_CLASS;
     private readonly pooling: 'avg' | 'max';
@@ -48,9 +46,8 @@ export function registerKeptPooling(tfjs: typeof tf): void {
       return { ...super.getConfig(), pooling: this.pooling };
     }
   }
-  tfjs.serialization.registerClass(KeptPooling);
-  classes.set(tfjs, KeptPooling);
-}
+  registerClasses(tfjs, KeptPooling);
+});
 
 /** `topology` (a model.json's `modelTopology`) with each 2-D global pooling that keeps its axes named as the layer that computes it; `topology` itself where none does. */
 export function withKeptPoolingAxes(topology: unknown): unknown {

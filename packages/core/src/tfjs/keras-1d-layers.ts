@@ -8,6 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { single } from './one-d-layers.js';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** A padding or cropping as Keras writes it (one number for both ends, or `[before, after]`), as `[before, after]`. */
 export function stepPair(v: unknown, fallback: number): [number, number] {
@@ -47,8 +48,6 @@ const SPECS: Readonly<Record<string, StepSpec>> = {
 /** The class names of {@link SPECS}: Keras'. */
 export const KERAS_1D_CLASSES = Object.keys(SPECS);
 
-const registered = new WeakSet<object>();
-
 /** The tfjs layer class computing Keras' layer `className` (one of {@link KERAS_1D_CLASSES}). */
 function stepLayerClass(tfjs: typeof tf, className: string, spec: StepSpec) {
   return class extends tfjs.layers.Layer {
@@ -73,11 +72,9 @@ function stepLayerClass(tfjs: typeof tf, className: string, spec: StepSpec) {
 }
 
 /** Registers tfjs layers of Keras' `UpSampling1D`, `ZeroPadding1D` and `Cropping1D` (see the module), so `tf.loadLayersModel` can read models that use them. */
-export function registerKeras1dLayers(tfjs: typeof tf): void {
-  if (registered.has(tfjs)) return;
-  for (const [className, spec] of Object.entries(SPECS)) tfjs.serialization.registerClass(stepLayerClass(tfjs, className, spec) as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  registered.add(tfjs);
-}
+export const registerKeras1dLayers = perTfjs((tfjs): void => {
+  registerClasses(tfjs, ...Object.entries(SPECS).map(([className, spec]) => stepLayerClass(tfjs, className, spec)));
+});
 
 /** A layer of Keras' class `className` (one of {@link KERAS_1D_CLASSES}) with its Keras config in tfjs's casing, e.g. to build in tfjs a model a Keras one mirrors. */
 export function keras1dLayer(tfjs: typeof tf, className: string, args: tf.serialization.ConfigDict): tf.layers.Layer {

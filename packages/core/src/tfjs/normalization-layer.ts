@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { BatchNormConfig, Layer, Tensor } from '../ir/model.js';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name it serialises under: Keras's. */
 export const NORMALIZATION_CLASS_NAME = 'Normalization';
@@ -29,52 +30,45 @@ function axesOf(axis: NormalizationArgs['axis']): number[] {
   return axis === null || axis === undefined ? [] : Array.isArray(axis) ? axis : [axis];
 }
 
-const classes = new WeakMap<object, unknown>();
-
-function normalizationClass(tfjs: typeof tf) {
-  let cls = classes.get(tfjs) as (new (args: NormalizationArgs) => tf.layers.Layer) | undefined;
-  if (!cls) {
-    class Normalization extends tfjs.layers.Layer {
-      static className = NORMALIZATION_CLASS_NAME;
-      private readonly args: NormalizationArgs;
-      private stats?: { mean: tf.LayerVariable; variance: tf.LayerVariable };
-      constructor(args: NormalizationArgs) {
-        super(args);
-        this.args = args;
-      }
-      override build(inputShape: tf.Shape | tf.Shape[]): void {
-        // Adapted statistics are weights (mean, variance, count); given ones are in the config.
-        if (this.args.mean == null) {
-          const shape = axesOf(this.args.axis).length === 0 ? [] : [(inputShape as tf.Shape).at(-1)!];
-          const constant = (value: number) => tfjs.initializers.constant({ value });
-          this.stats = { mean: this.addWeight('mean', shape, 'float32', constant(0), undefined, false), variance: this.addWeight('variance', shape, 'float32', constant(1), undefined, false) };
-          this.addWeight('count', [], 'int32', constant(0), undefined, false);
-        }
-        this.built = true;
-      }
-      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-        return tfjs.tidy(() => {
-          const x = Array.isArray(inputs) ? inputs[0] : inputs;
-          const mean = this.stats ? this.stats.mean.read() : tfjs.tensor(this.args.mean as number | number[]);
-          const variance = this.stats ? this.stats.variance.read() : tfjs.tensor(this.args.variance as number | number[]);
-          const deviation = tfjs.maximum(tfjs.sqrt(variance), EPSILON);
-          return this.args.invert ? tfjs.add(mean, tfjs.mul(x, deviation)) : tfjs.div(tfjs.sub(x, mean), deviation);
-        });
-      }
-      override getConfig(): tf.serialization.ConfigDict {
-        const { axis = -1, mean = null, variance = null, invert = false } = this.args;
-        return { ...super.getConfig(), axis, mean, variance, invert };
-      }
+const normalizationClass = perTfjs((tfjs): new (args: NormalizationArgs) => tf.layers.Layer => {
+  class Normalization extends tfjs.layers.Layer {
+    static className = NORMALIZATION_CLASS_NAME;
+    private readonly args: NormalizationArgs;
+    private stats?: { mean: tf.LayerVariable; variance: tf.LayerVariable };
+    constructor(args: NormalizationArgs) {
+      super(args);
+      this.args = args;
     }
-    cls = Normalization as unknown as new (args: NormalizationArgs) => tf.layers.Layer;
-    classes.set(tfjs, cls);
+    override build(inputShape: tf.Shape | tf.Shape[]): void {
+      // Adapted statistics are weights (mean, variance, count); given ones are in the config.
+      if (this.args.mean == null) {
+        const shape = axesOf(this.args.axis).length === 0 ? [] : [(inputShape as tf.Shape).at(-1)!];
+        const constant = (value: number) => tfjs.initializers.constant({ value });
+        this.stats = { mean: this.addWeight('mean', shape, 'float32', constant(0), undefined, false), variance: this.addWeight('variance', shape, 'float32', constant(1), undefined, false) };
+        this.addWeight('count', [], 'int32', constant(0), undefined, false);
+      }
+      this.built = true;
+    }
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tfjs.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const mean = this.stats ? this.stats.mean.read() : tfjs.tensor(this.args.mean as number | number[]);
+        const variance = this.stats ? this.stats.variance.read() : tfjs.tensor(this.args.variance as number | number[]);
+        const deviation = tfjs.maximum(tfjs.sqrt(variance), EPSILON);
+        return this.args.invert ? tfjs.add(mean, tfjs.mul(x, deviation)) : tfjs.div(tfjs.sub(x, mean), deviation);
+      });
+    }
+    override getConfig(): tf.serialization.ConfigDict {
+      const { axis = -1, mean = null, variance = null, invert = false } = this.args;
+      return { ...super.getConfig(), axis, mean, variance, invert };
+    }
   }
-  return cls;
-}
+  return Normalization as unknown as new (args: NormalizationArgs) => tf.layers.Layer;
+});
 
 /** Registers `Normalization` with tfjs's serialisation, so `tf.loadLayersModel` can read models that start with it. */
 export function registerNormalizationLayer(tfjs: typeof tf): void {
-  tfjs.serialization.registerClass(normalizationClass(tfjs) as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  registerClasses(tfjs, normalizationClass(tfjs));
 }
 
 function refuse(name: string, why: string): never {

@@ -14,6 +14,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { mapLayerEntries } from './map-layer-entries.js';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name the tfjs layer registers under (a model.json names it Keras' `GRU`). */
 export const RESET_AFTER_GRU_CLASS = 'DcResetAfterGRU';
@@ -55,11 +56,7 @@ function computationConfig({ units, activation, recurrentActivation, useBias }: 
   return { units, activation: activation ?? 'tanh', recurrentActivation: recurrentActivation ?? 'sigmoid', useBias: useBias ?? true };
 }
 
-const classes = new WeakMap<object, new (args: ResetAfterGruArgs) => tf.RNN>();
-
-function resetAfterGruClass(tfjs: typeof tf): new (args: ResetAfterGruArgs) => tf.RNN {
-  const known = classes.get(tfjs);
-  if (known) return known;
+const resetAfterGruClass = perTfjs((tfjs): new (args: ResetAfterGruArgs) => tf.RNN => {
   class ResetAfterGruCell extends tfjs.layers.Layer {
     static className = CELL_CLASS;
     readonly stateSize: number;
@@ -128,11 +125,9 @@ function resetAfterGruClass(tfjs: typeof tf): new (args: ResetAfterGruArgs) => t
       return new cls(config);
     }
   }
-  tfjs.serialization.registerClass(ResetAfterGruCell);
-  tfjs.serialization.registerClass(ResetAfterGru);
-  classes.set(tfjs, ResetAfterGru);
+  registerClasses(tfjs, ResetAfterGruCell, ResetAfterGru);
   return ResetAfterGru;
-}
+});
 
 /** Registers the layer with `tfjs` (once per tfjs instance), so that a model.json naming it loads. */
 export function registerResetAfterGru(tfjs: typeof tf): void {

@@ -7,44 +7,38 @@
  * which retraining and `dc export` build as tfjs's own `Dropout`.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name it serialises under: Keras'. */
 export const SPATIAL_DROPOUT_2D_CLASS = 'SpatialDropout2D';
 
-const classes = new WeakMap<object, new (args: tf.serialization.ConfigDict) => tf.layers.Layer>();
-
-function spatialDropoutClass(tfjs: typeof tf): new (args: tf.serialization.ConfigDict) => tf.layers.Layer {
-  let cls = classes.get(tfjs);
-  if (!cls) {
-    class SpatialDropout2D extends tfjs.layers.Layer {
-      static className = SPATIAL_DROPOUT_2D_CLASS;
-      private readonly rate: number;
-      private readonly options: tf.serialization.ConfigDict;
-      constructor(args: tf.serialization.ConfigDict) {
-        super(args);
-        this.options = args;
-        this.rate = Number(args.rate);
-      }
-      override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor {
-        const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-        if (kwargs.training !== true || !(this.rate > 0)) return x;
-        const [batch, , , channels] = x.shape;
-        return tfjs.tidy(() => tfjs.dropout(x, this.rate, [batch, 1, 1, channels]));
-      }
-      override getConfig(): tf.serialization.ConfigDict {
-        const { rate, dataFormat = 'channelsLast', seed = null } = this.options;
-        return { ...super.getConfig(), rate, dataFormat, seed };
-      }
+const spatialDropoutClass = perTfjs((tfjs): new (args: tf.serialization.ConfigDict) => tf.layers.Layer => {
+  class SpatialDropout2D extends tfjs.layers.Layer {
+    static className = SPATIAL_DROPOUT_2D_CLASS;
+    private readonly rate: number;
+    private readonly options: tf.serialization.ConfigDict;
+    constructor(args: tf.serialization.ConfigDict) {
+      super(args);
+      this.options = args;
+      this.rate = Number(args.rate);
     }
-    cls = SpatialDropout2D as unknown as new (args: tf.serialization.ConfigDict) => tf.layers.Layer;
-    classes.set(tfjs, cls);
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      if (kwargs.training !== true || !(this.rate > 0)) return x;
+      const [batch, , , channels] = x.shape;
+      return tfjs.tidy(() => tfjs.dropout(x, this.rate, [batch, 1, 1, channels]));
+    }
+    override getConfig(): tf.serialization.ConfigDict {
+      const { rate, dataFormat = 'channelsLast', seed = null } = this.options;
+      return { ...super.getConfig(), rate, dataFormat, seed };
+    }
   }
-  return cls;
-}
+  return SpatialDropout2D as unknown as new (args: tf.serialization.ConfigDict) => tf.layers.Layer;
+});
 
 /** Registers `SpatialDropout2D` with tfjs's serialisation, so `tf.loadLayersModel` can read models that use it. */
 export function registerSpatialDropout2d(tfjs: typeof tf): void {
-  tfjs.serialization.registerClass(spatialDropoutClass(tfjs) as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  registerClasses(tfjs, spatialDropoutClass(tfjs));
 }
 
 /** A `SpatialDropout2D` layer (Keras'; see the module), e.g. to build in tfjs a model a Keras one mirrors. */

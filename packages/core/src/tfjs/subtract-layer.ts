@@ -4,30 +4,24 @@
  * for (de)serialisation only when a caller asks ({@link registerSubtractLayer}), never at import.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name it serialises under: Keras's. */
 export const SUBTRACT_CLASS_NAME = 'Subtract';
 
-const classes = new WeakMap<object, typeof tf.layers.Layer>();
-
-function subtractClass(tfjs: typeof tf): typeof tf.layers.Layer {
-  let cls = classes.get(tfjs);
-  if (!cls) {
-    class Subtract extends tfjs.layers.Layer {
-      static className = SUBTRACT_CLASS_NAME;
-      override computeOutputShape(shapes: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-        return (shapes as tf.Shape[])[0];
-      }
-      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-        const [a, b] = inputs as tf.Tensor[];
-        return tfjs.sub(a, b);
-      }
+const subtractClass = perTfjs((tfjs): typeof tf.layers.Layer => {
+  class Subtract extends tfjs.layers.Layer {
+    static className = SUBTRACT_CLASS_NAME;
+    override computeOutputShape(shapes: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+      return (shapes as tf.Shape[])[0];
     }
-    cls = Subtract;
-    classes.set(tfjs, cls);
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      const [a, b] = inputs as tf.Tensor[];
+      return tfjs.sub(a, b);
+    }
   }
-  return cls;
-}
+  return Subtract;
+});
 
 /** A `Subtract` layer named `name`. */
 export function makeSubtractLayer(tfjs: typeof tf, name: string): tf.layers.Layer {
@@ -37,5 +31,5 @@ export function makeSubtractLayer(tfjs: typeof tf, name: string): tf.layers.Laye
 
 /** Registers `Subtract` with tfjs's serialisation, so `tf.loadLayersModel` can read models that use it. */
 export function registerSubtractLayer(tfjs: typeof tf): void {
-  tfjs.serialization.registerClass(subtractClass(tfjs) as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  registerClasses(tfjs, subtractClass(tfjs));
 }
