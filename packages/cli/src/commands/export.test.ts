@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRandom, encodeContainer, graphTensorValues } from '@dc/core';
-import { dcmHandler, fileHandler, readModelArtifacts, registerGeluNewActivation, registerHardSiluActivation, registerResetAfterGru, registerSubtractLayer } from '@dc/core/tfjs';
+import { dcmHandler, fileHandler, readModelArtifacts, registerGeluNewActivation, registerHardSiluActivation, registerResetAfterGru, registerSubtractLayer, registerUnitNormalization } from '@dc/core/tfjs';
 import { withRandomParams } from '@dc/core/testing';
 import { dcmGraphModelHandler, decodeGraphModel } from '@dc/graph-model';
 import { writeGraphModelFixture } from '@dc/graph-model/testing';
@@ -110,24 +110,26 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     fromFile.dispose();
   }, 120_000);
 
-  it('says what tfjs 4.22 needs registered to load what it cannot alone (Subtract, gelu_new, hard_silu), and loads the model.json after that', async () => {
+  it('says what tfjs 4.22 needs registered to load what it cannot alone (Subtract, gelu_new, hard_silu, UnitNormalization), and loads the model.json after that', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-export-register-'));
-    // A residual that subtracts, a GPT-2-style gelu_new projection, then a MobileNetV3-style hard_silu one: [5] → [5] → [5] → [4] → [3].
+    // A residual that subtracts, a GPT-2-style gelu_new projection, a MobileNetV3-style hard_silu one, unit-normalised: [5] → [5] → [5] → [4] → [3] → [3].
     const model = withRandomParams({ name: 'difference', inputShape: [5], layers: [
       { name: 'proj', config: { kind: 'dense', units: 5, activation: 'linear', useBias: true } },
       { name: 'diff', config: { kind: 'subtract' }, inputs: ['input', 'proj'] },
       { name: 'up', config: { kind: 'dense', units: 4, activation: 'gelu_new', useBias: true } },
       { name: 'out', config: { kind: 'dense', units: 3, activation: 'hard_silu', useBias: true } },
+      { name: 'unit', config: { kind: 'unitNorm' } },
     ] }, 3);
     const file = join(dir, 'difference.dcm');
     writeFileSync(file, encodeContainer({ model, stages: [{ name: 'test:dense', options: {} }] }).bytes);
     const r = await dc('export', file, '-o', join(dir, 'exported'), '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).register).toEqual(['registerSubtractLayer', 'registerGeluNewActivation', 'registerHardSiluActivation']);
-    expect((await dc('export', file, '-o', join(dir, 'again'))).stdout).toContain('tfjs 4.22 loads it after registerSubtractLayer(tf), registerGeluNewActivation(tf) and registerHardSiluActivation(tf) from @dc/core/tfjs');
+    expect(JSON.parse(r.stdout).register).toEqual(['registerSubtractLayer', 'registerGeluNewActivation', 'registerHardSiluActivation', 'registerUnitNormalization']);
+    expect((await dc('export', file, '-o', join(dir, 'again'))).stdout).toContain('tfjs 4.22 loads it after registerSubtractLayer(tf), registerGeluNewActivation(tf), registerHardSiluActivation(tf) and registerUnitNormalization(tf) from @dc/core/tfjs');
     registerSubtractLayer(tf);
     registerGeluNewActivation(tf);
     registerHardSiluActivation(tf);
+    registerUnitNormalization(tf);
     const lm = await tf.loadLayersModel(fileHandler(join(dir, 'exported', 'model.json')));
     const x = inputs(4, 5);
     const session = await createSession(await loadCompressedModel(file), { backend: createCpuBackend() });

@@ -132,6 +132,16 @@ export interface LayerNormConfig {
 }
 
 /**
+ * Keras' `UnitNormalization`: each row of the trailing axes divided by its L2 norm,
+ * `x / sqrt(max(Σ x², 1e-12))` (TensorFlow's `l2_normalize`; embedding heads end with it). Op set 3.
+ */
+export interface UnitNormConfig {
+  readonly kind: 'unitNorm';
+  /** How many trailing axes are normalised over together (at most the input's rank); absent: 1, the last. */
+  readonly trailingAxes?: number;
+}
+
+/**
  * A parametric ReLU (tfjs's `PReLU`), element-wise: `y = x < 0 ? alpha · x : x`, `alpha` a learned
  * tensor broadcast against the input: the input's shape (without batch) with extent 1 on each axis
  * of `sharedAxes` (tfjs holds it so: `[1, 1, C]` for an image with `sharedAxes` `[1, 2]`, one slope
@@ -358,6 +368,7 @@ export type LayerConfig =
   | DepthwiseConv2dConfig
   | BatchNormConfig
   | LayerNormConfig
+  | UnitNormConfig
   | PreluConfig
   | EmbeddingConfig
   | RecurrentConfig

@@ -3,6 +3,7 @@ export { OPS, OPSET, OP_KINDS, opSpec } from './table.js';
 export { LAYER_ACTIVATIONS, NODE_ACTIVATIONS, V1_ACTIVATIONS, activationParams, type ActivationParams } from './activation.js';
 export { requiredOpset } from './opset.js';
 export { layerNormRowSize } from './batch-norm.js';
+export { UNIT_NORM_EPSILON } from './unit-norm.js';
 export { checkGraph, GRAPH_LIMITS, type CheckGraphOptions, type ResolvedGraph, type ResolvedNode, type TopologyInput } from './check-graph.js';
 export { validateModel } from './validate-model.js';
 export { windowAxis, sizeOfShape, sampleAxis, type OpSpec, type OpSite, type Shape } from './op-spec.js';

@@ -5,6 +5,7 @@ import { DcError } from '../errors/dc-error.js';
 import { validateModel } from '../ops/validate-model.js';
 import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
+import { unitNormalization } from './unit-normalization.js';
 import { withFixedStatistics } from './batch-norm-mode.js';
 import { makeDilatedDepthwiseLayer } from './dilated-depthwise.js';
 import { softmaxOnLastAxis } from './softmax-axis.js';
@@ -168,6 +169,8 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
     }
     case 'layerNorm':
       return tfjs.layers.layerNormalization({ name, axis: c.trailingAxes === undefined ? -1 : Array.from({ length: c.trailingAxes }, (_, i) => i - c.trailingAxes!), epsilon: c.epsilon, center: c.center, scale: c.scale });
+    case 'unitNorm':
+      return unitNormalization(tfjs, { name, axis: Array.from({ length: c.trailingAxes ?? 1 }, (_, i) => i - (c.trailingAxes ?? 1)) });
     case 'prelu':
       return tfjs.layers.prelu({ name, alphaInitializer: 'zeros', ...(c.sharedAxes ? { sharedAxes: [...c.sharedAxes] } : {}) });
     case 'recurrent': {

@@ -10,6 +10,7 @@ import { toLayersModel } from './convert-to.js';
 import { importTfjsPackage } from './load-tfjs.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { registerSubtractLayer } from './subtract-layer.js';
+import { registerUnitNormalization } from './unit-normalization.js';
 
 /** Options of {@link dcmHandler}. */
 export interface DcmHandlerOptions {
@@ -42,6 +43,7 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
       const model = toDenseModel(compressed);
       const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
       if (model.layers.some((l) => l.config.kind === 'subtract')) registerSubtractLayer(tfjs);
+      if (model.layers.some((l) => l.config.kind === 'unitNorm')) registerUnitNormalization(tfjs);
       if (model.layers.some((l) => (l.config as { activation?: string }).activation === GELU_NEW)) registerGeluNewActivation(tfjs);
       const lm = toLayersModel(model, tfjs, { forSaving: true });
       try {

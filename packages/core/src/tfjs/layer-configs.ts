@@ -11,6 +11,7 @@ import { CELL_ACTIVATIONS, RECURRENT_MERGES } from '../ops/recurrent.js';
 import { ONE_D_CLASSES, single } from './one-d-layers.js';
 import { stepPair } from './keras-1d-layers.js';
 import { SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
+import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
@@ -32,6 +33,7 @@ export const SUPPORTED_CLASSES = [
   'Masking',
   'Normalization',
   SPATIAL_DROPOUT_2D_CLASS,
+  UNIT_NORMALIZATION_CLASS,
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
@@ -183,6 +185,12 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       if (!axes.every((a, i) => a === i - axes.length)) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis, or several last axes together (axis [1, 2, 3] of an image), is supported`);
       const config = { kind: 'layerNorm' as const, epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean };
       return [axes.length === 1 ? config : { ...config, trailingAxes: axes.length }];
+    }
+    case UNIT_NORMALIZATION_CLASS: {
+      // dc's tfjs layer of Keras' class (unit-normalization.ts); configOf gives the axes counted from the end.
+      const axes = [...new Set(Array.isArray(c.axis) ? (c.axis as number[]) : [(c.axis ?? -1) as number])].sort((a, b) => a - b);
+      if (!axes.every((a, i) => a === i - axes.length)) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis, or several last axes together, is supported`);
+      return [axes.length === 1 ? { kind: 'unitNorm' } : { kind: 'unitNorm', trailingAxes: axes.length }];
     }
     case 'SimpleRNN':
     case 'LSTM':

@@ -1,5 +1,5 @@
 /** Per-element steps: standalone activations, rescales, batch norms not folded away and PReLUs (in place where the schedule allows), layer norms. */
-import { layerNormRowSize, type BatchNormConfig, type LayerNormConfig, type PreluConfig, type RescaleConfig } from '@dc/core';
+import { layerNormRowSize, UNIT_NORM_EPSILON, type BatchNormConfig, type LayerNormConfig, type PreluConfig, type RescaleConfig, type UnitNormConfig } from '@dc/core';
 import { batchNormScale } from '../model/fold-batch-norm.js';
 import { preluSlopes } from '../model/prelu-slopes.js';
 import type { PlanStep } from '../model/plan.js';
@@ -61,6 +61,21 @@ export function layerNormKernel(step: PlanStep): CpuKernel {
       for (let c = 0; c < C; c++) variance += (x[i + c] - mean) ** 2;
       const inv = 1 / Math.sqrt(variance / C + epsilon);
       for (let c = 0; c < C; c++) out[i + c] = (x[i + c] - mean) * inv * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+    }
+    return out;
+  };
+}
+
+/** A `unitNorm` node: per row of its normalised (trailing) axes, `x / sqrt(max(Σ x², 1e-12))`, the sum in float64. */
+export function unitNormKernel(step: PlanStep): CpuKernel {
+  const C = layerNormRowSize(step.outputShape, step.config as UnitNormConfig);
+  return ([x], batch, target) => {
+    const out = target ?? new Float32Array(x.length);
+    for (let i = 0; i < batch * step.outputSize; i += C) {
+      let squares = 0;
+      for (let c = 0; c < C; c++) squares += x[i + c] * x[i + c];
+      const inv = 1 / Math.sqrt(Math.max(squares, UNIT_NORM_EPSILON));
+      for (let c = 0; c < C; c++) out[i + c] = x[i + c] * inv;
     }
     return out;
   };

@@ -4,7 +4,7 @@
  */
 import type { LayerKind } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
-import { activationKernel, batchNormKernel, layerNormKernel, preluKernel, rescaleKernel } from './affine-kernel.js';
+import { activationKernel, batchNormKernel, layerNormKernel, preluKernel, rescaleKernel, unitNormKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
 import { convTransposeKernel } from './conv-transpose-kernel.js';
 import { dotKernel } from './dot-kernel.js';
@@ -29,6 +29,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   depthwiseConv2d: convKernel,
   batchNorm: batchNormKernel,
   layerNorm: layerNormKernel,
+  unitNorm: unitNormKernel,
   prelu: preluKernel,
   embedding: embeddingKernel,
   recurrent: recurrentKernel,

@@ -29,6 +29,7 @@ const chain: TopologySpec = {
     node('dw', { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [2, 2], padding: 'valid', depthMultiplier: 2, activation: 'swish', useBias: true }),
     node('bn', { kind: 'batchNorm', epsilon: 0.001, center: true, scale: true }),
     node('ln', { kind: 'layerNorm', epsilon: 0.001, center: true, scale: true, trailingAxes: 2 }),
+    node('unit', { kind: 'unitNorm', trailingAxes: 2 }),
     node('prelu', { kind: 'prelu', sharedAxes: [1, 2] }),
     node('act', { kind: 'activation', activation: 'leakyRelu', alpha: 0.1 }),
     node('gate', { kind: 'activation', activation: 'thresholdedRelu', theta: -0.5 }),

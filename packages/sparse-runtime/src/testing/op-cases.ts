@@ -176,6 +176,18 @@ function layerNormsOverSeveralAxes(): CompressedModel {
   return finish('layer-norms-several-axes', g, 29);
 }
 
+/** Unit (L2) normalisation: an image's channels, its whole feature map, and an embedding head's vector (Keras' `UnitNormalization`), one row all zeros. */
+function unitNorms(): CompressedModel {
+  const g = new GraphBuilder([4, 5, 6]);
+  const a = g.add('un', { kind: 'unitNorm' }, ['input']);
+  const b = g.add('conv', { kind: 'conv2d', filters: 8, ...same(3), activation: 'relu', useBias: true }, [a]);
+  const c = g.add('un', { kind: 'unitNorm', trailingAxes: 3 }, [b]);
+  const embedding = g.add('embed', { kind: 'dense', units: 6, activation: 'linear', useBias: true }, [g.add('flat', { kind: 'flatten' }, [c])]);
+  const zeros = g.add('zeros', { kind: 'activation', activation: 'relu', maxValue: 0 }, [embedding]);
+  g.add('cat', { kind: 'concatenate', axis: -1 }, [g.add('un', { kind: 'unitNorm' }, [embedding]), g.add('un', { kind: 'unitNorm' }, [zeros])]);
+  return finish('unit-norms', g, 31);
+}
+
 /**
  * PReLU as face-recognition and super-resolution nets use it: one slope per channel (`sharedAxes`
  * [1, 2]) on the input and after a convolution, one per element, slopes shared along one axis
@@ -387,6 +399,7 @@ export function opCases(): OpCase[] {
     { name: 'op: upsampling', model: upsampling },
     { name: 'op: layer normalisation', model: layerNorms },
     { name: 'op: layer normalisation over several trailing axes', model: layerNormsOverSeveralAxes },
+    { name: 'op: unit normalisation', model: unitNorms },
     { name: 'op: prelu', model: prelus },
     { name: 'op: embedding', model: embeddings },
     { name: 'op: transposed convolution', model: convTransposes },

@@ -26,6 +26,8 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   depthwiseConv2d: ['DepthwiseConv2D'],
   batchNorm: ['BatchNormalization'],
   layerNorm: ['LayerNormalization'],
+  // Keras' UnitNormalization is dc's own layer (core's unit-normalization.ts).
+  unitNorm: ['UnitNormalization'],
   prelu: ['PReLU'],
   embedding: ['Embedding'],
   // Keras' reset-after GRU is dc's own layer (core's reset-after-gru.ts).

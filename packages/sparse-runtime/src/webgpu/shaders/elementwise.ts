@@ -5,8 +5,8 @@
  * normalisation have an in-place variant that reads and writes `y` (the plan lets such a node write over an
  * input no later node reads; WebGPU forbids binding one buffer twice).
  */
-import type { ActivationParams } from '@dc/core';
-import { ACT4, activationFn } from './activation.js';
+import { UNIT_NORM_EPSILON, type ActivationParams } from '@dc/core';
+import { ACT4, activationFn, wgslFloat } from './activation.js';
 import { ENTRY, unaryBindings } from './common.js';
 
 /** Uniform layout of the element-wise program (u32 each). */
@@ -115,6 +115,29 @@ ${ENTRY}
   for (var c = 0u; c < p.channels; c++) { let d = x[base + c * p.quads] - mean; variance += d * d; }
   let inv = inverseSqrt(variance / f32(p.channels) + bitcast<f32>(p.epsilon));
   for (var c = 0u; c < p.channels; c++) { y[base + c * p.quads] = (x[base + c * p.quads] - mean) * inv * gamma[c] + beta[c]; }
+}`;
+}
+
+/** Uniform layout of the unit-normalisation program (u32 each). */
+export const UNIT_NORM_PARAMS = ['total', 'rowStride', 'quads', 'channels'] as const;
+
+/**
+ * WGSL of Keras' `UnitNormalization` from `x` to `y`: one thread per row of `channels` values and
+ * vec4 of samples, `x · inverseSqrt(max(Σ x², 1e-12))` (TensorFlow's `l2_normalize`).
+ */
+export function unitNormShader(): string {
+  const b = unaryBindings(false);
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, channels: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${b.decl}
+${ENTRY}
+  let row = t / p.quads;
+  let base = row * p.channels * p.quads + (t - row * p.quads);
+  var squares = vec4f(0.0);
+  for (var c = 0u; c < p.channels; c++) { let v = x[base + c * p.quads]; squares += v * v; }
+  let inv = inverseSqrt(max(squares, vec4f(${wgslFloat(UNIT_NORM_EPSILON)})));
+  for (var c = 0u; c < p.channels; c++) { y[base + c * p.quads] = x[base + c * p.quads] * inv; }
 }`;
 }
 

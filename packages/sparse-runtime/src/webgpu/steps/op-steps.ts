@@ -4,8 +4,8 @@
  * concatenation, and those with weights read as float32: embedding lookups, transposed
  * convolutions and recurrent layers.
  */
-import { activationParams, layerNormRowSize, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type LayerNormConfig, type MergeConfig, type RecurrentConfig } from '@dc/core';
-import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, maskingShader, MASKING_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS } from '../shaders/elementwise.js';
+import { activationParams, layerNormRowSize, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type LayerNormConfig, type MergeConfig, type RecurrentConfig, type UnitNormConfig } from '@dc/core';
+import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, maskingShader, MASKING_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS, unitNormShader, UNIT_NORM_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
 import { recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
@@ -53,6 +53,12 @@ export function layerNormStep(layer: string, shape: readonly number[], p: { read
   const channels = layerNormRowSize(shape, config);
   const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
   return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: f32Bits(config.epsilon) }, size(shape) / channels, [0], [gamma, beta]);
+}
+
+/** A `unitNorm` node over a value of `shape`, rows of its `trailingAxes`. */
+export function unitNormStep(layer: string, shape: readonly number[], config: UnitNormConfig): GpuStep {
+  const channels = layerNormRowSize(shape, config);
+  return simpleStep(layer, unitNormShader(), UNIT_NORM_PARAMS, { channels }, size(shape) / channels, [0]);
 }
 
 /** A `masking` node over a value of `shape` (rows of its last axis); `inPlace`: over its input's buffer. */
