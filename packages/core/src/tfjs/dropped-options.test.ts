@@ -31,8 +31,30 @@ describe('layer options tfjs would drop', () => {
     expect(refusal(cls, config)).toMatchObject({ code: 'UNSUPPORTED_LAYER', tensor: 'layer', message: expect.stringMatching(message), hint: expect.stringMatching(hint) });
   });
 
+  // Keras 3 writes Bidirectional's backward layer always: the layer's config under another name, reading backwards.
+  const lstm = (config: Record<string, unknown>) => ({ module: 'keras.layers', class_name: 'LSTM', config: { name: 'lstm', units: 3, activation: 'tanh', go_backwards: false, ...config }, registered_name: null });
+  const bidirectional = (backward: Record<string, unknown>) => ({ merge_mode: 'concat', layer: lstm({}), backward_layer: backward });
+
+  it.each([
+    [{ units: 4 }, /its units 4 \(the layer's: 3\)/],
+    [{ activation: 'relu' }, /its activation "relu" \(the layer's: "tanh"\)/],
+    [{ go_backwards: false }, /it reads the steps in the same order as the layer/],
+  ])("refuses a Bidirectional whose backward_layer differs from its layer run backwards: %j", (change, why) => {
+    expect(refusal('Bidirectional', bidirectional(lstm({ name: 'backward_lstm', go_backwards: true, ...change })))).toMatchObject({
+      code: 'UNSUPPORTED_LAYER',
+      message: expect.stringMatching(new RegExp(`layer "layer" \\(Bidirectional\\): a backward_layer unlike its layer run backwards is not supported \\(${why.source}\\): tfjs runs the layer's mirror backwards and ignores backward_layer$`)),
+      hint: expect.stringMatching(/^Give Bidirectional no backward_layer/),
+    });
+  });
+
+  it('refuses a Bidirectional whose backward_layer is of another class', () => {
+    expect(refusal('Bidirectional', bidirectional({ ...lstm({ name: 'backward_gru', go_backwards: true }), class_name: 'GRU' }))).toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/\(its class "GRU"\)/) });
+  });
+
   it.each([
     ['ReLU', { negative_slope: 0.0, threshold: 0.0, max_value: 6 }],
+    ['Bidirectional', bidirectional(lstm({ name: 'backward_lstm', go_backwards: true }))],
+    ['Bidirectional', { merge_mode: 'concat', layer: lstm({}) }],
     ['ReLU', { negative_slope: null, threshold: null, max_value: null }],
     ['LayerNormalization', { axis: -1, rms_scaling: false }],
     ['Conv2D', { filters: 4, kernel_size: [3, 3], groups: 1 }],
