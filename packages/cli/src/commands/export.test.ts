@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRandom, encodeContainer, graphTensorValues } from '@dc/core';
-import { dcmHandler, fileHandler, readModelArtifacts, registerGeluNewActivation, registerHardSiluActivation, registerResetAfterGru, registerSubtractLayer, registerUnitNormalization } from '@dc/core/tfjs';
+import { dcmHandler, fileHandler, readModelArtifacts, registerGeluNewActivation, registerHardSiluActivation, registerGroupNormalization, registerResetAfterGru, registerSubtractLayer, registerUnitNormalization } from '@dc/core/tfjs';
 import { withRandomParams } from '@dc/core/testing';
 import { dcmGraphModelHandler, decodeGraphModel } from '@dc/graph-model';
 import { writeGraphModelFixture } from '@dc/graph-model/testing';
@@ -138,19 +138,22 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     expect(Array.from((lm.predict(tf.tensor2d(x, [4, 5])) as tf.Tensor).dataSync())).toEqual(Array.from(runtime).map((v) => expect.closeTo(v, 6)));
   });
 
-  it('says so for Keras\' reset-after GRU, here with hard_silu as its activation, and the model.json loads after that', async () => {
+  it('says so for Keras\' reset-after GRU, here with hard_silu as its activation, and GroupNormalization, and the model.json loads after that', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-export-gru-'));
     const model = withRandomParams({ name: 'reader', inputShape: [6, 3], layers: [
-      { name: 'gru', config: { kind: 'recurrent', cell: 'gru', units: 4, activation: 'hard_silu', recurrentActivation: 'sigmoid', useBias: true, returnSequences: false, resetAfter: true } },
+      { name: 'gru', config: { kind: 'recurrent', cell: 'gru', units: 4, activation: 'hard_silu', recurrentActivation: 'sigmoid', useBias: true, returnSequences: true, resetAfter: true } },
+      { name: 'norm', config: { kind: 'groupNorm', groups: 2, epsilon: 1e-3, center: true, scale: true } },
+      { name: 'flat', config: { kind: 'flatten' } },
       { name: 'out', config: { kind: 'dense', units: 2, activation: 'softmax', useBias: true } },
     ] }, 5);
     const file = join(dir, 'reader.dcm');
     writeFileSync(file, encodeContainer({ model, stages: [{ name: 'test:dense', options: {} }] }).bytes);
     const r = await dc('export', file, '-o', join(dir, 'exported'), '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).register).toEqual(['registerHardSiluActivation', 'registerResetAfterGru']);
+    expect(JSON.parse(r.stdout).register).toEqual(['registerHardSiluActivation', 'registerResetAfterGru', 'registerGroupNormalization']);
     registerHardSiluActivation(tf);
     registerResetAfterGru(tf);
+    registerGroupNormalization(tf);
     const lm = await tf.loadLayersModel(fileHandler(join(dir, 'exported', 'model.json')));
     const x = inputs(4, 18).map((v) => (v - 0.5) * 8);
     const session = await createSession(await loadCompressedModel(file), { backend: createCpuBackend() });

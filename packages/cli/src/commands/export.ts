@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, type Preprocessing } from '@dc/core';
-import { dcmHandler, fileHandler, HARD_SILU, importTfjsPackage, RESET_AFTER_GRU_CLASS, UNIT_NORMALIZATION_CLASS } from '@dc/core/tfjs';
+import { dcmHandler, fileHandler, GROUP_NORMALIZATION_CLASS, HARD_SILU, importTfjsPackage, RESET_AFTER_GRU_CLASS, UNIT_NORMALIZATION_CLASS } from '@dc/core/tfjs';
 import { dcmGraphModelHandler } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -35,8 +35,8 @@ export interface ExportResult {
    * The `@dc/core/tfjs` functions to call with the tfjs namespace before `tf.loadLayersModel` reads
    * the model.json, for what tfjs 4.22 cannot load alone: `registerSubtractLayer` (Keras's
    * `Subtract`), `registerGeluNewActivation` (`gelu_new`), `registerHardSiluActivation` (Keras 3's
-   * `hard_silu`), `registerResetAfterGru` (Keras' reset-after GRU), `registerUnitNormalization`
-   * (Keras' `UnitNormalization`); empty for most models.
+   * `hard_silu`), `registerResetAfterGru` (Keras' reset-after GRU), `registerUnitNormalization` and
+   * `registerGroupNormalization` (Keras' `UnitNormalization`, `GroupNormalization`); empty for most models.
    */
   readonly register: readonly string[];
 }
@@ -92,6 +92,7 @@ function registrationsOf(artifacts: tf.io.ModelArtifacts): string[] {
     ...(topology.includes(`"${HARD_SILU}"`) ? ['registerHardSiluActivation'] : []),
     ...(topology.includes(`"class_name":"${RESET_AFTER_GRU_CLASS}"`) ? ['registerResetAfterGru'] : []),
     ...(topology.includes(`"class_name":"${UNIT_NORMALIZATION_CLASS}"`) ? ['registerUnitNormalization'] : []),
+    ...(topology.includes(`"class_name":"${GROUP_NORMALIZATION_CLASS}"`) ? ['registerGroupNormalization'] : []),
   ];
 }
 

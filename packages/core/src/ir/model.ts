@@ -132,6 +132,20 @@ export interface LayerNormConfig {
 }
 
 /**
+ * Keras' `GroupNormalization` over the last axis: its `C` channels split into `groups` groups of
+ * `C / groups`, each sample's values of a group (every position, the group's channels) normalised
+ * by their mean and biased variance, `(x − mean) / sqrt(var + epsilon)`, then scaled and shifted per
+ * channel by `gamma` and `beta` (`[C]`, where `scale` and `center`). Op set 3.
+ */
+export interface GroupNormConfig {
+  readonly kind: 'groupNorm';
+  readonly groups: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+}
+
+/**
  * Keras' `UnitNormalization`: each row of the trailing axes divided by its L2 norm,
  * `x / sqrt(max(Σ x², 1e-12))` (TensorFlow's `l2_normalize`; embedding heads end with it). Op set 3.
  */
@@ -369,6 +383,7 @@ export type LayerConfig =
   | BatchNormConfig
   | LayerNormConfig
   | UnitNormConfig
+  | GroupNormConfig
   | PreluConfig
   | EmbeddingConfig
   | RecurrentConfig

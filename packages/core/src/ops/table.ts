@@ -6,6 +6,7 @@ import type { LayerKind } from '../ir/model.js';
 import { activationOp } from './activation.js';
 import { batchNormOp, layerNormOp } from './batch-norm.js';
 import { unitNormOp } from './unit-norm.js';
+import { groupNormOp } from './group-norm.js';
 import { conv2dOp, depthwiseConv2dOp } from './conv.js';
 import { conv2dTransposeOp } from './conv-transpose.js';
 import { denseOp } from './dense.js';
@@ -24,7 +25,7 @@ import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`, `layerNorm`, `unitNorm`, `embedding`, `conv2dTranspose`, `recurrent`, `prelu`, `dot`, `masking`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`, `unitNorm`, `groupNorm`, `embedding`, `conv2dTranspose`, `recurrent`, `prelu`, `dot`, `masking`.
  */
 export const OPSET = 3;
 
@@ -37,6 +38,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   batchNorm: batchNormOp,
   layerNorm: layerNormOp,
   unitNorm: unitNormOp,
+  groupNorm: groupNormOp,
   prelu: preluOp,
   embedding: embeddingOp,
   recurrent: recurrentOp,

@@ -16,6 +16,7 @@ import { stepwiseLayer } from './time-distributed.js';
 import { NORMALIZATION_CLASS_NAME, normalizationNode } from './normalization-layer.js';
 import { channelRescalingNode } from './channel-rescaling.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
+import { checkGroupsDivideChannels, GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
 import { isAugmentation } from './augmentation-layers.js';
 import { paramOfWeight } from './weight-names.js';
@@ -179,7 +180,7 @@ function ancestorsInOrder(model: tf.LayersModel): TfLayer[] {
 /**
  * The layer's config; tfjs 4.22's `SeparableConv2D.getConfig()` omits `depthMultiplier`, so it is
  * read off the layer; a built `LayerNormalization` holds its axes counted from the front, which
- * become counted from the end (the last: -1), as do a `UnitNormalization`'s; a `Dot` gets its input shapes (`inputShapes`, without
+ * become counted from the end (the last: -1), as do a `UnitNormalization`'s and a `GroupNormalization`'s; a `Dot` gets its input shapes (`inputShapes`, without
  * the batch axis), which its axes are resolved against, and a `Dropout` with a `noiseShape` its
  * input's, which the noise shape must match in rank.
  */
@@ -188,11 +189,11 @@ function configOf(layer: TfLayer): Record<string, unknown> {
   if ((layer.getClassName() === 'Dot' || (layer.getClassName() === 'Dropout' && config.noiseShape != null)) && layer.inboundNodes.length > 0) {
     return { ...config, inputShapes: inputShapesOf(layer) };
   }
-  const normalised = layer.getClassName() === 'LayerNormalization' ? Array.isArray(config.axis) : layer.getClassName() === UNIT_NORMALIZATION_CLASS;
+  const normalised = layer.getClassName() === 'LayerNormalization' ? Array.isArray(config.axis) : layer.getClassName() === UNIT_NORMALIZATION_CLASS || layer.getClassName() === GROUP_NORMALIZATION_CLASS;
   if (normalised && layer.inboundNodes.length > 0) {
     const rank = shapeOf(layer.inboundNodes[0].inputShapes).length + 1;
-    const axes = Array.isArray(config.axis) ? (config.axis as number[]) : [(config.axis ?? -1) as number];
-    return { ...config, axis: axes.map((a) => (a >= 0 ? a - rank : a)) };
+    const axes = (Array.isArray(config.axis) ? (config.axis as number[]) : [(config.axis ?? -1) as number]).map((a) => (a >= 0 ? a - rank : a));
+    return { ...config, axis: layer.getClassName() === GROUP_NORMALIZATION_CLASS ? axes[0] : axes };
   }
   const multiplier = (layer as unknown as { depthMultiplier?: number }).depthMultiplier;
   return config.depthMultiplier === undefined && multiplier !== undefined ? { ...config, depthMultiplier: multiplier } : config;
@@ -225,6 +226,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   if (cls === NORMALIZATION_CLASS_NAME) return [normalizationNode(name, inputs, config, weights, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === KEPT_POOLING_CLASS) return keptPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   const configs = convertConfig(name, cls, config);
+  if (configs[0].kind === 'groupNorm') checkGroupsDivideChannels(name, configs[0].groups, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === 'Rescaling' && configs[0].kind === 'batchNorm') return [channelRescalingNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === 'RepeatVector' && configs[0].kind === 'upSampling2d') return repeatVectorNodes(name, inputs, configs[0], shapeOf(layer.inboundNodes[0].inputShapes)[0]);
   if (isOneD(cls)) {

@@ -6,6 +6,7 @@ import { validateModel } from '../ops/validate-model.js';
 import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
 import { unitNormalization } from './unit-normalization.js';
+import { groupNormalization } from './group-normalization.js';
 import { withFixedStatistics } from './batch-norm-mode.js';
 import { makeDilatedDepthwiseLayer } from './dilated-depthwise.js';
 import { softmaxOnLastAxis } from './softmax-axis.js';
@@ -169,6 +170,8 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
     }
     case 'layerNorm':
       return tfjs.layers.layerNormalization({ name, axis: c.trailingAxes === undefined ? -1 : Array.from({ length: c.trailingAxes }, (_, i) => i - c.trailingAxes!), epsilon: c.epsilon, center: c.center, scale: c.scale });
+    case 'groupNorm':
+      return groupNormalization(tfjs, { name, groups: c.groups, epsilon: c.epsilon, center: c.center, scale: c.scale });
     case 'unitNorm':
       return unitNormalization(tfjs, { name, axis: Array.from({ length: c.trailingAxes ?? 1 }, (_, i) => i - (c.trailingAxes ?? 1)) });
     case 'prelu':

@@ -11,6 +11,7 @@ import { importTfjsPackage } from './load-tfjs.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { registerSubtractLayer } from './subtract-layer.js';
 import { registerUnitNormalization } from './unit-normalization.js';
+import { registerGroupNormalization } from './group-normalization.js';
 
 /** Options of {@link dcmHandler}. */
 export interface DcmHandlerOptions {
@@ -44,6 +45,7 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
       const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
       if (model.layers.some((l) => l.config.kind === 'subtract')) registerSubtractLayer(tfjs);
       if (model.layers.some((l) => l.config.kind === 'unitNorm')) registerUnitNormalization(tfjs);
+      if (model.layers.some((l) => l.config.kind === 'groupNorm')) registerGroupNormalization(tfjs);
       if (model.layers.some((l) => (l.config as { activation?: string }).activation === GELU_NEW)) registerGeluNewActivation(tfjs);
       const lm = toLayersModel(model, tfjs, { forSaving: true });
       try {

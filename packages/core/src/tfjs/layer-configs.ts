@@ -12,6 +12,7 @@ import { ONE_D_CLASSES, single } from './one-d-layers.js';
 import { stepPair } from './keras-1d-layers.js';
 import { SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
+import { GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
@@ -34,6 +35,7 @@ export const SUPPORTED_CLASSES = [
   'Normalization',
   SPATIAL_DROPOUT_2D_CLASS,
   UNIT_NORMALIZATION_CLASS,
+  GROUP_NORMALIZATION_CLASS,
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
@@ -185,6 +187,13 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       if (!axes.every((a, i) => a === i - axes.length)) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis, or several last axes together (axis [1, 2, 3] of an image), is supported`);
       const config = { kind: 'layerNorm' as const, epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean };
       return [axes.length === 1 ? config : { ...config, trailingAxes: axes.length }];
+    }
+    case GROUP_NORMALIZATION_CLASS: {
+      // dc's tfjs layer of Keras' class (group-normalization.ts); configOf gives the axis counted from the end.
+      if (c.axis !== undefined && c.axis !== -1) unsupported(name, cls, `axis ${JSON.stringify(c.axis)}: only the last axis (the channels) is supported`);
+      const groups = c.groups ?? 32;
+      if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) unsupported(name, cls, `groups ${JSON.stringify(groups)}: a positive integer is needed`);
+      return [{ kind: 'groupNorm', groups, epsilon: (c.epsilon ?? 1e-3) as number, center: (c.center ?? true) as boolean, scale: (c.scale ?? true) as boolean }];
     }
     case UNIT_NORMALIZATION_CLASS: {
       // dc's tfjs layer of Keras' class (unit-normalization.ts); configOf gives the axes counted from the end.

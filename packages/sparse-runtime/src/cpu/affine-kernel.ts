@@ -1,5 +1,5 @@
 /** Per-element steps: standalone activations, rescales, batch norms not folded away and PReLUs (in place where the schedule allows), layer norms. */
-import { layerNormRowSize, UNIT_NORM_EPSILON, type BatchNormConfig, type LayerNormConfig, type PreluConfig, type RescaleConfig, type UnitNormConfig } from '@dc/core';
+import { layerNormRowSize, UNIT_NORM_EPSILON, type BatchNormConfig, type GroupNormConfig, type LayerNormConfig, type PreluConfig, type RescaleConfig, type UnitNormConfig } from '@dc/core';
 import { batchNormScale } from '../model/fold-batch-norm.js';
 import { preluSlopes } from '../model/prelu-slopes.js';
 import type { PlanStep } from '../model/plan.js';
@@ -61,6 +61,39 @@ export function layerNormKernel(step: PlanStep): CpuKernel {
       for (let c = 0; c < C; c++) variance += (x[i + c] - mean) ** 2;
       const inv = 1 / Math.sqrt(variance / C + epsilon);
       for (let c = 0; c < C; c++) out[i + c] = (x[i + c] - mean) * inv * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+    }
+    return out;
+  };
+}
+
+/**
+ * A `groupNorm` node: per sample and group of `C / groups` channels, over every position,
+ * `(x − mean) / sqrt(variance + epsilon) · gamma + beta` with the group's mean and biased variance, in float64.
+ */
+export function groupNormKernel(step: PlanStep): CpuKernel {
+  const { gamma, beta } = step.params;
+  const { groups, epsilon } = step.config as GroupNormConfig;
+  const C = step.outputShape[step.outputShape.length - 1];
+  const [width, positions] = [C / groups, step.outputSize / C];
+  return ([x], batch, target) => {
+    const out = target ?? new Float32Array(x.length);
+    for (let s = 0; s < batch; s++) {
+      const base = s * step.outputSize;
+      for (let g = 0; g < groups; g++) {
+        const first = base + g * width;
+        let mean = 0;
+        for (let p = 0; p < positions; p++) for (let j = 0; j < width; j++) mean += x[first + p * C + j];
+        mean /= positions * width;
+        let variance = 0;
+        for (let p = 0; p < positions; p++) for (let j = 0; j < width; j++) variance += (x[first + p * C + j] - mean) ** 2;
+        const inv = 1 / Math.sqrt(variance / (positions * width) + epsilon);
+        for (let p = 0; p < positions; p++) {
+          for (let j = 0; j < width; j++) {
+            const c = g * width + j;
+            out[first + p * C + j] = (x[first + p * C + j] - mean) * inv * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+          }
+        }
+      }
     }
     return out;
   };

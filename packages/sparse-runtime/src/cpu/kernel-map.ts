@@ -4,7 +4,7 @@
  */
 import type { LayerKind } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
-import { activationKernel, batchNormKernel, layerNormKernel, preluKernel, rescaleKernel, unitNormKernel } from './affine-kernel.js';
+import { activationKernel, batchNormKernel, groupNormKernel, layerNormKernel, preluKernel, rescaleKernel, unitNormKernel } from './affine-kernel.js';
 import { convKernel } from './conv-step.js';
 import { convTransposeKernel } from './conv-transpose-kernel.js';
 import { dotKernel } from './dot-kernel.js';
@@ -30,6 +30,7 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   batchNorm: batchNormKernel,
   layerNorm: layerNormKernel,
   unitNorm: unitNormKernel,
+  groupNorm: groupNormKernel,
   prelu: preluKernel,
   embedding: embeddingKernel,
   recurrent: recurrentKernel,

@@ -30,6 +30,7 @@ const chain: TopologySpec = {
     node('bn', { kind: 'batchNorm', epsilon: 0.001, center: true, scale: true }),
     node('ln', { kind: 'layerNorm', epsilon: 0.001, center: true, scale: true, trailingAxes: 2 }),
     node('unit', { kind: 'unitNorm', trailingAxes: 2 }),
+    node('gn', { kind: 'groupNorm', groups: 4, epsilon: 0.001, center: true, scale: true }),
     node('prelu', { kind: 'prelu', sharedAxes: [1, 2] }),
     node('act', { kind: 'activation', activation: 'leakyRelu', alpha: 0.1 }),
     node('gate', { kind: 'activation', activation: 'thresholdedRelu', theta: -0.5 }),

@@ -176,6 +176,18 @@ function layerNormsOverSeveralAxes(): CompressedModel {
   return finish('layer-norms-several-axes', g, 29);
 }
 
+/** Group normalisation (Keras' `GroupNormalization`): an image's 8 channels in 4 groups with gamma and beta, a sequence's 6 features in 2 groups without, and one group (the whole sample). */
+function groupNorms(): CompressedModel {
+  const g = new GraphBuilder([4, 5, 8]);
+  const a = g.add('gn', { kind: 'groupNorm', groups: 4, epsilon: 1e-3, center: true, scale: true }, ['input']);
+  const b = g.add('conv', { kind: 'conv2d', filters: 6, ...same(3), activation: 'swish', useBias: true }, [a]);
+  const tokens = g.add('tokens', { kind: 'reshape', targetShape: [20, 6] }, [b]);
+  const c = g.add('gn', { kind: 'groupNorm', groups: 2, epsilon: 1e-5, center: false, scale: false }, [tokens]);
+  const d = g.add('gn', { kind: 'groupNorm', groups: 1, epsilon: 1e-3, center: true, scale: false }, [c]);
+  g.add('dense', { kind: 'dense', units: 5, activation: 'softmax', useBias: true }, [g.add('flat', { kind: 'flatten' }, [d])]);
+  return finish('group-norms', g, 33);
+}
+
 /** Unit (L2) normalisation: an image's channels, its whole feature map, and an embedding head's vector (Keras' `UnitNormalization`), one row all zeros. */
 function unitNorms(): CompressedModel {
   const g = new GraphBuilder([4, 5, 6]);
@@ -400,6 +412,7 @@ export function opCases(): OpCase[] {
     { name: 'op: layer normalisation', model: layerNorms },
     { name: 'op: layer normalisation over several trailing axes', model: layerNormsOverSeveralAxes },
     { name: 'op: unit normalisation', model: unitNorms },
+    { name: 'op: group normalisation', model: groupNorms },
     { name: 'op: prelu', model: prelus },
     { name: 'op: embedding', model: embeddings },
     { name: 'op: transposed convolution', model: convTransposes },

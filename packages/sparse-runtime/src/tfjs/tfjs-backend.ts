@@ -26,8 +26,9 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   depthwiseConv2d: ['DepthwiseConv2D'],
   batchNorm: ['BatchNormalization'],
   layerNorm: ['LayerNormalization'],
-  // Keras' UnitNormalization is dc's own layer (core's unit-normalization.ts).
+  // Keras' UnitNormalization and GroupNormalization are dc's own layers (core's unit-normalization.ts, group-normalization.ts).
   unitNorm: ['UnitNormalization'],
+  groupNorm: ['GroupNormalization'],
   prelu: ['PReLU'],
   embedding: ['Embedding'],
   // Keras' reset-after GRU is dc's own layer (core's reset-after-gru.ts).

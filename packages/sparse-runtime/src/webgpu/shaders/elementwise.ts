@@ -118,6 +118,40 @@ ${ENTRY}
 }`;
 }
 
+/** Uniform layout of the group-normalisation program (u32 each; `epsilon` holds an f32's bits). */
+export const GROUP_NORM_PARAMS = ['total', 'rowStride', 'quads', 'channels', 'width', 'positions', 'epsilon'] as const;
+
+/**
+ * WGSL of Keras' `GroupNormalization` from `x` to `y`: one thread per group and vec4 of samples, over
+ * every position and the group's `width` channels of `channels`: mean, biased variance, then
+ * `(x − mean) · inverseSqrt(variance + epsilon) · gamma + beta` per channel.
+ */
+export function groupNormShader(): string {
+  const b = unaryBindings(false, ['gamma', 'beta']);
+  return /* wgsl */ `
+struct Params { total: u32, rowStride: u32, quads: u32, channels: u32, width: u32, positions: u32, epsilon: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+${b.decl}
+${ENTRY}
+  let g = t / p.quads;
+  let q = t - g * p.quads;
+  let count = f32(p.positions * p.width);
+  var mean = vec4f(0.0);
+  for (var i = 0u; i < p.positions; i++) { for (var j = 0u; j < p.width; j++) { mean += x[(i * p.channels + g * p.width + j) * p.quads + q]; } }
+  mean /= count;
+  var variance = vec4f(0.0);
+  for (var i = 0u; i < p.positions; i++) { for (var j = 0u; j < p.width; j++) { let d = x[(i * p.channels + g * p.width + j) * p.quads + q] - mean; variance += d * d; } }
+  let inv = inverseSqrt(variance / count + bitcast<f32>(p.epsilon));
+  for (var i = 0u; i < p.positions; i++) {
+    for (var j = 0u; j < p.width; j++) {
+      let c = g * p.width + j;
+      let at = (i * p.channels + c) * p.quads + q;
+      y[at] = (x[at] - mean) * inv * gamma[c] + beta[c];
+    }
+  }
+}`;
+}
+
 /** Uniform layout of the unit-normalisation program (u32 each). */
 export const UNIT_NORM_PARAMS = ['total', 'rowStride', 'quads', 'channels'] as const;
 

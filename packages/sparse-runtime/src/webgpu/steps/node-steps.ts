@@ -9,7 +9,7 @@ import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
 import { dotStep } from './dot-step.js';
-import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, unitNormStep, maskingStep, mergeSteps, permuteStep, poolStep, preluStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, unitNormStep, groupNormStep, maskingStep, mergeSteps, permuteStep, poolStep, preluStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
 import { preluSlopes } from '../../model/prelu-slopes.js';
 
 /** What the GPU reads of one plan step. */
@@ -46,6 +46,7 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
   },
   layerNorm: (n) => [layerNormStep(n.name, n.outputShape, n.params, n.config as Of<'layerNorm'>)],
   unitNorm: (n) => [unitNormStep(n.name, n.outputShape, n.config as Of<'unitNorm'>)],
+  groupNorm: (n) => [groupNormStep(n.name, n.outputShape, n.params, n.config as Of<'groupNorm'>)],
   prelu: (n, readsOutput) => [preluStep(n.name, preluSlopes(n.params.alpha!, n.outputShape, n.config as Of<'prelu'>), readsOutput[0] === true)],
   conv2dTranspose: (n) => [
     convTransposeStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), n.config as Of<'conv2dTranspose'>, densify(kernel(n)), n.params.bias),

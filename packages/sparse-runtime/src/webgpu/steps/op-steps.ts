@@ -4,8 +4,8 @@
  * concatenation, and those with weights read as float32: embedding lookups, transposed
  * convolutions and recurrent layers.
  */
-import { activationParams, layerNormRowSize, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type LayerNormConfig, type MergeConfig, type RecurrentConfig, type UnitNormConfig } from '@dc/core';
-import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, maskingShader, MASKING_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS, unitNormShader, UNIT_NORM_PARAMS } from '../shaders/elementwise.js';
+import { activationParams, layerNormRowSize, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type LayerNormConfig, type MergeConfig, type RecurrentConfig, type UnitNormConfig, type GroupNormConfig } from '@dc/core';
+import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, maskingShader, MASKING_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS, unitNormShader, UNIT_NORM_PARAMS, groupNormShader, GROUP_NORM_PARAMS } from '../shaders/elementwise.js';
 import { convTransposeShader, CONV_TRANSPOSE_PARAMS } from '../shaders/conv-transpose.js';
 import { recurrentShader, RECURRENT_PARAMS } from '../shaders/recurrent.js';
 import { mergeShader, MERGE_INPUTS_PER_PASS, MERGE_PARAMS } from '../shaders/merge.js';
@@ -53,6 +53,14 @@ export function layerNormStep(layer: string, shape: readonly number[], p: { read
   const channels = layerNormRowSize(shape, config);
   const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
   return simpleStep(layer, layerNormShader(), LAYER_NORM_PARAMS, { channels, epsilon: f32Bits(config.epsilon) }, size(shape) / channels, [0], [gamma, beta]);
+}
+
+/** A `groupNorm` node over a value of `shape` (its last axis the channels): one thread per group and vec4 of samples. */
+export function groupNormStep(layer: string, shape: readonly number[], p: { readonly gamma?: Float32Array; readonly beta?: Float32Array }, config: GroupNormConfig): GpuStep {
+  const channels = shape[shape.length - 1];
+  const [gamma, beta] = [p.gamma ?? new Float32Array(channels).fill(1), p.beta ?? new Float32Array(channels)];
+  const params = { channels, width: channels / config.groups, positions: size(shape) / channels, epsilon: f32Bits(config.epsilon) };
+  return simpleStep(layer, groupNormShader(), GROUP_NORM_PARAMS, params, config.groups, [0], [gamma, beta]);
 }
 
 /** A `unitNorm` node over a value of `shape`, rows of its `trailingAxes`. */
