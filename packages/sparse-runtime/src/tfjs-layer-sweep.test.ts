@@ -6,7 +6,7 @@
  * Keras, or that the IR cannot hold, are refused by name.
  */
 import { uncompressedModel } from '@dc/core/testing';
-import { conv1dTranspose, dcmHandler, fromLayersModel, keras1dLayer, registerHardSiluActivation, toLayersModel } from '@dc/core/tfjs';
+import { attentionLayer, conv1dTranspose, dcmHandler, fromLayersModel, groupNormalization, keras1dLayer, registerHardSiluActivation, toLayersModel, unitNormalization } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from './cpu/index.js';
@@ -49,7 +49,14 @@ const CASES: Record<string, () => tf.LayersModel> = {
   ...Object.fromEntries(ACTIVATIONS.map((a) => [`Dense, activation ${a}`, seq(tf.layers.dense({ units: 5, inputShape: [4], activation: a }))])),
   // Built when run: the activation is registered in beforeAll.
   'Conv2D, activation hard_silu (registered by dc)': () => tf.sequential({ layers: [tf.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [5, 5, 2], activation: 'hard_silu' as never }), flat()] }),
-  // Keras' 1-D layers tfjs lacks, as dc's tfjs layers of their classes.
+  // Keras' layers tfjs lacks, as dc's tfjs layers of their classes.
+  // (A query attending over itself while also read elsewhere is in core's convert tests: tfjs alone cannot predict it.)
+  'Conv1D, Attention with a learned scale, GroupNormalization, UnitNormalization (Keras)': () => {
+    const i = tf.input({ shape: [6, 4] });
+    const [q, v] = [0, 1].map(() => ap(tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same' }), i));
+    const attended = ap(attentionLayer(tf, { useScale: true }), [q, v]);
+    return tf.model({ inputs: i, outputs: ap(flat(), ap(unitNormalization(tf, {}), ap(groupNormalization(tf, { groups: 2 }), tf.layers.add({}).apply([attended, q]) as Sym))) });
+  },
   'Conv1DTranspose stride 2, same; UpSampling1D, ZeroPadding1D, Cropping1D (Keras)': () =>
     tf.sequential({
       layers: [

@@ -17,6 +17,7 @@ import { NORMALIZATION_CLASS_NAME, normalizationNode } from './normalization-lay
 import { channelRescalingNode } from './channel-rescaling.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { checkGroupsDivideChannels, GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
+import { ATTENTION_CLASS, attentionNodes } from './attention-layer.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
 import { isAugmentation } from './augmentation-layers.js';
 import { paramOfWeight } from './weight-names.js';
@@ -226,6 +227,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   if (cls === NORMALIZATION_CLASS_NAME) return [normalizationNode(name, inputs, config, weights, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === KEPT_POOLING_CLASS) return keptPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   const configs = convertConfig(name, cls, config);
+  if (cls === ATTENTION_CLASS) return attentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, weights.get('scale'), inputShapesOf(layer) as number[][]);
   if (configs[0].kind === 'groupNorm') checkGroupsDivideChannels(name, configs[0].groups, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === 'Rescaling' && configs[0].kind === 'batchNorm') return [channelRescalingNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === 'RepeatVector' && configs[0].kind === 'upSampling2d') return repeatVectorNodes(name, inputs, configs[0], shapeOf(layer.inboundNodes[0].inputShapes)[0]);

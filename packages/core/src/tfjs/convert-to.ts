@@ -43,7 +43,10 @@ export function toLayersModel(given: Model, tfjs: typeof tf, options: ToLayersMo
   model.layers.forEach((node, i) => {
     if (fused.has(i)) return;
     // A recurrent node's mask input is no tfjs input: tfjs propagates the mask from the Embedding itself.
-    const inputs = tfjsInputs(model, pairs.get(i) ?? i).map((n) => values.get(n)!);
+    const given = tfjsInputs(model, pairs.get(i) ?? i).map((n) => values.get(n)!);
+    // tfjs 4.22's executor disposes a value one layer reads twice (self-attention's scores, Add([x, x]))
+    // before its other readers run: a repeated input reaches the layer through an identity of its own.
+    const inputs = given.map((t, k) => (given.indexOf(t) < k ? (tfjs.layers.activation({ name: `${node.name}_repeat_${k}`, activation: 'linear' }).apply(t) as SymbolicTensor) : t));
     // tfjs-layers' Reshape reports an extent it infers (-1) as unknown, and its Flatten then refuses to
     // build (a Conv1D or 1-D pool, converted between reshapes, then Flatten): the IR knows the size.
     if (node.config.kind === 'flatten' && inputs[0].shape.slice(1).some((extent) => extent === null)) layers[i] = tfjs.layers.reshape({ name: node.name, targetShape: [...graph.nodes[i].outputShape] });

@@ -7,6 +7,7 @@ import { fromLayersModel } from './convert-from.js';
 import { toLayersModel } from './convert-to.js';
 import { convertConfig } from './layer-configs.js';
 import { weightsOf } from './layers-model.test-support.js';
+import { withRandomParams } from '../testing/random-params.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -160,6 +161,22 @@ describe('tfjs converters', () => {
     expect([rebuilt.getLayer('flat').getClassName(), rebuilt.getLayer('flat').outputShape]).toEqual(['Reshape', [null, 12]]);
     const x = tf.randomUniform([3, 9, 3]);
     expect(Array.from((rebuilt.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((original.predict(x) as tf.Tensor).dataSync()));
+  });
+
+  it('builds a node that reads one value twice (Add([x, x]), self-attention scores) so that tfjs predicts it while other nodes read the value too', () => {
+    // tfjs 4.22 alone disposes x after the sum and fails on the second reader ("reading 'backend'").
+    const model = withRandomParams({ name: 'twice', inputShape: [4], layers: [
+      { name: 'x', config: { kind: 'dense', units: 3, activation: 'linear', useBias: true } },
+      { name: 'double', config: { kind: 'add' }, inputs: ['x', 'x'] },
+      { name: 'out', config: { kind: 'add' }, inputs: ['double', 'x'] },
+    ] }, 2);
+    const lm = toLayersModel(model, tf);
+    const input = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
+    const x = (lm.getLayer('x').apply(input) as tf.Tensor).dataSync();
+    expect(Array.from((lm.predict(input) as tf.Tensor).dataSync())).toEqual(Array.from(x).map((v) => expect.closeTo(3 * v, 5)));
+    expect(lm.layers.map((l) => l.name)).toContain('double_repeat_1');
+    tf.dispose([input]);
+    lm.dispose();
   });
 
   it('turns Rescaling into a rescale node where scale and offset are one number each (per-channel lists: channel-rescaling.test.ts)', () => {

@@ -13,6 +13,7 @@ import { stepPair } from './keras-1d-layers.js';
 import { SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
+import { ATTENTION_CLASS } from './attention-layer.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
@@ -36,6 +37,7 @@ export const SUPPORTED_CLASSES = [
   SPATIAL_DROPOUT_2D_CLASS,
   UNIT_NORMALIZATION_CLASS,
   GROUP_NORMALIZATION_CLASS,
+  ATTENTION_CLASS,
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
@@ -307,6 +309,9 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'Minimum': return [{ kind: 'minimum' }];
     case 'Concatenate':
       return [{ kind: 'concatenate', axis: (c.axis ?? -1) as number }];
+    case ATTENTION_CLASS:
+      // dc's tfjs layer of Keras' class; its nodes (scores, softmax, this weighted sum) come from attention-layer.ts.
+      return [{ kind: 'dot', axes: [2, 1], normalize: false }];
     case 'Dot':
       return [dotConfig(name, cls, c)];
     case 'Conv1D': {

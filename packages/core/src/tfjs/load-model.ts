@@ -24,6 +24,7 @@ import { KERAS_1D_CLASSES, registerKeras1dLayers } from './keras-1d-layers.js';
 import { registerSpatialDropout2d, SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 import { registerUnitNormalization, UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { GROUP_NORMALIZATION_CLASS, registerGroupNormalization } from './group-normalization.js';
+import { ATTENTION_CLASS, registerAttentionLayer } from './attention-layer.js';
 import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
 import { registerResetAfterGru, RESET_AFTER_GRU_CLASS, withResetAfterGruClass } from './reset-after-gru.js';
 import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
@@ -174,6 +175,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   if (classNames.has(SPATIAL_DROPOUT_2D_CLASS)) registerSpatialDropout2d(tfjs);
   if (classNames.has(UNIT_NORMALIZATION_CLASS)) registerUnitNormalization(tfjs);
   if (classNames.has(GROUP_NORMALIZATION_CLASS)) registerGroupNormalization(tfjs);
+  if (classNames.has(ATTENTION_CLASS)) registerAttentionLayer(tfjs);
   if (classNames.has(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
   if ([...classNames].some(isAugmentation)) registerAugmentationLayers(tfjs);
   const text = JSON.stringify(topology);
