@@ -14,20 +14,12 @@ import { SUPPORTED_CLASSES } from './layer-configs.js';
 import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
 import { fromKeras3 } from './keras3-model-json.js';
-import { KEPT_POOLING_CLASS, registerKeptPooling, withKeptPoolingAxes } from './kept-pooling-axes.js';
-import { isAugmentation, registerAugmentationLayers } from './augmentation-layers.js';
+import { withKeptPoolingAxes } from './kept-pooling-axes.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { HARD_SILU, registerHardSiluActivation } from './hard-silu-activation.js';
-import { CONV1D_TRANSPOSE_CLASS, registerConv1dTransposeLayer } from './conv1d-transpose.js';
-import { KERAS_1D_CLASSES, registerKeras1dLayers } from './keras-1d-layers.js';
-import { registerSpatialDropout2d, SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
-import { registerUnitNormalization, UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
-import { GROUP_NORMALIZATION_CLASS, registerGroupNormalization } from './group-normalization.js';
-import { ATTENTION_CLASS, registerAttentionLayer } from './attention-layer.js';
-import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
+import { registerLayerClasses } from './layer-registrations.js';
 import { registerResetAfterGru, RESET_AFTER_GRU_CLASS, withResetAfterGruClass } from './reset-after-gru.js';
-import { registerSubtractLayer, SUBTRACT_CLASS_NAME } from './subtract-layer.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
@@ -168,16 +160,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   const trainingConfig = trainingConfigOf(json);
   const compile = trainingConfig ? readCompileConfig(trainingConfig) : exportedCompile(artifacts, where);
   const classNames = new Set(classes.values());
-  if (classNames.has(SUBTRACT_CLASS_NAME)) registerSubtractLayer(tfjs);
-  if (classNames.has(NORMALIZATION_CLASS_NAME)) registerNormalizationLayer(tfjs);
-  if (classNames.has(CONV1D_TRANSPOSE_CLASS)) registerConv1dTransposeLayer(tfjs);
-  if (KERAS_1D_CLASSES.some((c) => classNames.has(c))) registerKeras1dLayers(tfjs);
-  if (classNames.has(SPATIAL_DROPOUT_2D_CLASS)) registerSpatialDropout2d(tfjs);
-  if (classNames.has(UNIT_NORMALIZATION_CLASS)) registerUnitNormalization(tfjs);
-  if (classNames.has(GROUP_NORMALIZATION_CLASS)) registerGroupNormalization(tfjs);
-  if (classNames.has(ATTENTION_CLASS)) registerAttentionLayer(tfjs);
-  if (classNames.has(KEPT_POOLING_CLASS)) registerKeptPooling(tfjs);
-  if ([...classNames].some(isAugmentation)) registerAugmentationLayers(tfjs);
+  registerLayerClasses(tfjs, classNames);
   const text = JSON.stringify(topology);
   if (text.includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
   if (text.includes(`"${HARD_SILU}"`)) registerHardSiluActivation(tfjs);
