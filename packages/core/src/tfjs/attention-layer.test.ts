@@ -91,6 +91,8 @@ describe("Keras' Attention", () => {
       calls[0] = calls[0].map((input) => [...input.slice(0, 3), { use_causal_mask: true }]);
     };
     await expect(edited(causal)).rejects.toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/layer "attention" \(Attention\): causal masking is not supported$/) });
+    // Keras 2.10 and before: in the config.
+    await expect(edited((l) => ((l.config as Json).causal = true))).rejects.toMatchObject({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/causal masking is not supported$/) });
     lm.dispose();
   });
 });

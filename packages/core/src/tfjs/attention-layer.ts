@@ -51,8 +51,9 @@ const attentionClass = perTfjs((tfjs): new (args: AttentionArgs) => tf.layers.La
       });
     }
     override getConfig(): tf.serialization.ConfigDict {
-      const { useScale = false, scoreMode = 'dot', dropout = 0 } = this.args;
-      return { ...super.getConfig(), useScale, scoreMode, dropout };
+      const { useScale = false, scoreMode = 'dot', dropout = 0, causal = false } = this.args;
+      // Keras 2.10 and before saved causal masking in the config (later Keras as a call argument).
+      return { ...super.getConfig(), useScale, scoreMode, dropout, ...(causal ? { causal } : {}) };
     }
   }
   return Attention as unknown as new (args: AttentionArgs) => tf.layers.Layer;
