@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, type Preprocessing } from '@dc/core';
-import { dcmHandler, fileHandler, GROUP_NORMALIZATION_CLASS, HARD_SILU, importTfjsPackage, RESET_AFTER_GRU_CLASS, UNIT_NORMALIZATION_CLASS } from '@dc/core/tfjs';
+import { dcmHandler, fileHandler, importTfjsPackage, registrationsFor } from '@dc/core/tfjs';
 import { dcmGraphModelHandler } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -33,10 +33,11 @@ export interface ExportResult {
   readonly preprocessing: Preprocessing | null;
   /**
    * The `@dc/core/tfjs` functions to call with the tfjs namespace before `tf.loadLayersModel` reads
-   * the model.json, for what tfjs 4.22 cannot load alone: `registerSubtractLayer` (Keras's
-   * `Subtract`), `registerGeluNewActivation` (`gelu_new`), `registerHardSiluActivation` (Keras 3's
-   * `hard_silu`), `registerResetAfterGru` (Keras' reset-after GRU), `registerUnitNormalization` and
-   * `registerGroupNormalization` (Keras' `UnitNormalization`, `GroupNormalization`); empty for most models.
+   * the model.json, for what tfjs 4.22 cannot load alone (`registrationsFor` of `@dc/core/tfjs`):
+   * `registerSubtractLayer` (Keras's `Subtract`), `registerGeluNewActivation` (`gelu_new`),
+   * `registerHardSiluActivation` (Keras 3's `hard_silu`), `registerResetAfterGru` (Keras' reset-after
+   * GRU), `registerUnitNormalization` and `registerGroupNormalization` (Keras' `UnitNormalization`,
+   * `GroupNormalization`); empty for most models.
    */
   readonly register: readonly string[];
 }
@@ -79,22 +80,10 @@ export async function exportFile(path: string, out: string): Promise<ExportResul
     elements,
     zeros,
     preprocessing: preprocessingOf(artifacts),
-    register: graph ? [] : registrationsOf(artifacts),
+    register: graph ? [] : registrationsFor(artifacts.modelTopology),
   };
 }
 
-/** What a LayersModel's model.json needs registered before tfjs 4.22 loads it (see {@link ExportResult.register}). */
-function registrationsOf(artifacts: tf.io.ModelArtifacts): string[] {
-  const topology = JSON.stringify(artifacts.modelTopology);
-  return [
-    ...(topology.includes('"class_name":"Subtract"') ? ['registerSubtractLayer'] : []),
-    ...(topology.includes('"gelu_new"') ? ['registerGeluNewActivation'] : []),
-    ...(topology.includes(`"${HARD_SILU}"`) ? ['registerHardSiluActivation'] : []),
-    ...(topology.includes(`"class_name":"${RESET_AFTER_GRU_CLASS}"`) ? ['registerResetAfterGru'] : []),
-    ...(topology.includes(`"class_name":"${UNIT_NORMALIZATION_CLASS}"`) ? ['registerUnitNormalization'] : []),
-    ...(topology.includes(`"class_name":"${GROUP_NORMALIZATION_CLASS}"`) ? ['registerGroupNormalization'] : []),
-  ];
-}
 
 /** The preprocessing record the handlers put in the artifacts (`userDefinedMetadata.dcm.preprocessing`), else null. */
 function preprocessingOf(artifacts: tf.io.ModelArtifacts): Preprocessing | null {

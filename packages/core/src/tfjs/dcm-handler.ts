@@ -8,19 +8,16 @@ import { decodeContainer } from '../container/decode.js';
 import type { StreamDecoder } from '../container/stream-codec.js';
 import { toLayersModel } from './convert-to.js';
 import { importTfjsPackage } from './load-tfjs.js';
-import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
-import { registerSubtractLayer } from './subtract-layer.js';
-import { registerUnitNormalization } from './unit-normalization.js';
-import { registerGroupNormalization } from './group-normalization.js';
+import { registerFor } from './layer-registrations.js';
 
 /** Options of {@link dcmHandler}. */
 export interface DcmHandlerOptions {
   /** Stream decoders for entropy-coded files, e.g. `[huffmanDecoder]` from `@dc/huffman/decode`. */
   decoders?: readonly StreamDecoder[];
   /**
-   * The tfjs namespace that will load the model. Default: `@tensorflow/tfjs`. A model with a
-   * `subtract` node registers its `Subtract` layer class with this namespace's serialisation, one
-   * with the `gelu_new` activation the name tfjs 4.22's loader looks it up by.
+   * The tfjs namespace that will load the model. Default: `@tensorflow/tfjs`. What the handed-over
+   * model.json needs of dc's layers and activations (a `Subtract`, `gelu_new` under the name tfjs
+   * 4.22's loader looks it up by, `hard_silu`, ...: `registrationsFor`) is registered with it.
    */
   tf?: typeof tf;
 }
@@ -43,10 +40,6 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
       const compressed = source instanceof Uint8Array || source instanceof ArrayBuffer ? decodeContainer(source instanceof Uint8Array ? source : new Uint8Array(source), { decoders: options.decoders ?? [] }) : source;
       const model = toDenseModel(compressed);
       const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
-      if (model.layers.some((l) => l.config.kind === 'subtract')) registerSubtractLayer(tfjs);
-      if (model.layers.some((l) => l.config.kind === 'unitNorm')) registerUnitNormalization(tfjs);
-      if (model.layers.some((l) => l.config.kind === 'groupNorm')) registerGroupNormalization(tfjs);
-      if (model.layers.some((l) => (l.config as { activation?: string }).activation === GELU_NEW)) registerGeluNewActivation(tfjs);
       const lm = toLayersModel(model, tfjs, { forSaving: true });
       try {
         const fixed = model.layers.filter((l) => l.config.kind === 'batchNorm' && l.config.fixed).map((l) => l.name);
@@ -59,6 +52,8 @@ export function dcmHandler(source: Uint8Array | ArrayBuffer | CompressedModel, o
             return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
           }),
         );
+        // What tfjs needs registered to load what this hands over (dc's layers and activations).
+        registerFor(tfjs, artifacts!.modelTopology);
         return artifacts!;
       } finally {
         lm.dispose();

@@ -14,6 +14,7 @@ export { fromKeras3, isKeras3Topology } from './keras3-model-json.js';
 export { dcmHandler, type DcmHandlerOptions } from './dcm-handler.js';
 export { registerSubtractLayer } from './subtract-layer.js';
 export { registerGeluNewActivation } from './gelu-new-activation.js';
+export { registrationsFor } from './layer-registrations.js';
 export { registerHardSiluActivation, HARD_SILU } from './hard-silu-activation.js';
 export { isChannelRescaling } from './channel-rescaling.js';
 export { registerConv1dTransposeLayer, conv1dTranspose, CONV1D_TRANSPOSE_CLASS } from './conv1d-transpose.js';

@@ -16,10 +16,8 @@ import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDi
 import { fromKeras3 } from './keras3-model-json.js';
 import { withKeptPoolingAxes } from './kept-pooling-axes.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
-import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
-import { HARD_SILU, registerHardSiluActivation } from './hard-silu-activation.js';
-import { registerLayerClasses } from './layer-registrations.js';
-import { registerResetAfterGru, RESET_AFTER_GRU_CLASS, withResetAfterGruClass } from './reset-after-gru.js';
+import { registerFor } from './layer-registrations.js';
+import { withResetAfterGruClass } from './reset-after-gru.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
@@ -153,20 +151,15 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   // Global poolings that keep their axes (keepdims, which tfjs reads past), as dc's layer that keeps them.
   artifacts = { ...artifacts, modelTopology: withKeptPoolingAxes(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
   const json = checkModelJson({ ...artifacts, weightsManifest: [] }, where) as LayersModelJson;
-  const classes = checkTopology(json, where);
+  checkTopology(json, where);
   const declared = declaredInputShape(json, where);
   const pinned = declared && (await pinnedShape(declared, options.inputShape, where));
   const topology = pinned ? withInputShape(json, pinned, where).modelTopology : artifacts.modelTopology;
   const trainingConfig = trainingConfigOf(json);
   const compile = trainingConfig ? readCompileConfig(trainingConfig) : exportedCompile(artifacts, where);
-  const classNames = new Set(classes.values());
-  registerLayerClasses(tfjs, classNames);
-  const text = JSON.stringify(topology);
-  if (text.includes(`"${GELU_NEW}"`)) registerGeluNewActivation(tfjs);
-  if (text.includes(`"${HARD_SILU}"`)) registerHardSiluActivation(tfjs);
   // Keras' GRU with reset_after (its default), which tfjs's GRU refuses, as dc's layer that computes it.
   const buildable = withResetAfterGruClass(topology);
-  if (buildable !== topology || classNames.has(RESET_AFTER_GRU_CLASS)) registerResetAfterGru(tfjs);
+  registerFor(tfjs, buildable);
   let lm: tf.LayersModel;
   try {
     // Without trainingConfig: tfjs would compile the model and fail on Keras optimizers it lacks.
