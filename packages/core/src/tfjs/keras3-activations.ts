@@ -11,6 +11,7 @@
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
 import { HARD_SILU, KERAS3_HARD_SILU_NAMES } from './hard-silu-activation.js';
+import { mapLayerEntries } from './map-layer-entries.js';
 import { splitLayers } from './split-layers.js';
 
 type Json = Record<string, unknown>;
@@ -45,32 +46,25 @@ export function splitKeras3Activations(topology: Json, where: string): void {
     lc.activation = 'linear';
     return split(String(lc.name));
   });
-  resolveLeftovers(topology, where, 0);
+  // Every layer entry, wrapped and nested ones too, as split-layers left them.
+  mapLayerEntries(topology, (entry) => resolveLeftovers(entry.config, where));
 }
 
-/** Deeper than this, a forged topology is not searched further (the dialect rewrite refused it already). */
-const MAX_DEPTH = 64;
-
 /**
- * Names Keras 3's `hard_swish` by its other name, `hard_silu` (dc's tfjs activation), and refuses a
- * Keras 3 activation left where tfjs would compute another function (inside a recurrence or a wrapper).
+ * Names Keras 3's `hard_swish` in a layer's `config` by its other name, `hard_silu` (dc's tfjs
+ * activation), and refuses a Keras 3 activation left where tfjs would compute another function
+ * (inside a recurrence or a wrapper). Returns undefined: the entry stays (the walk's "keep").
  */
-function resolveLeftovers(v: unknown, where: string, depth: number): void {
-  if (depth > MAX_DEPTH) return;
-  if (Array.isArray(v)) {
-    for (const x of v) resolveLeftovers(x, where, depth + 1);
-    return;
-  }
-  if (!isObject(v)) return;
+function resolveLeftovers(config: Json, where: string): undefined {
   for (const key of ['activation', 'recurrent_activation'] as const) {
-    const a = v[key];
-    if (typeof a === 'string' && KERAS3_HARD_SILU_NAMES.has(a)) v[key] = HARD_SILU;
+    const a = config[key];
+    if (typeof a === 'string' && KERAS3_HARD_SILU_NAMES.has(a)) config[key] = HARD_SILU;
     if (typeof a !== 'string' || !Object.hasOwn(SPLIT_OFF, a)) continue;
-    const layer = String(v.name ?? '?');
+    const layer = String(config.name ?? '?');
     throw new DcError('UNSUPPORTED_TOPOLOGY', `${where}: layer "${layer}" uses Keras 3's ${a} as its ${key === 'activation' ? 'activation' : 'recurrent activation'}, which tfjs computes ${a === 'hard_sigmoid' ? 'otherwise (0.2·x + 0.5, Keras 2\'s)' : 'nowhere'}`, {
       tensor: layer,
       hint: 'Inside a recurrent or wrapped layer the activation cannot be split off: use sigmoid (or tanh), retrain, and convert again.',
     });
   }
-  for (const x of Object.values(v)) resolveLeftovers(x, where, depth + 1);
+  return undefined;
 }
