@@ -7,6 +7,7 @@
  * reshapes (one-d-layers.ts), so retraining and `dc export` use tfjs's own layers.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { transposeAxis } from '../ops/conv-transpose.js';
 import { single } from './one-d-layers.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
@@ -25,11 +26,6 @@ interface Conv1dTransposeArgs {
   readonly dilationRate?: number | number[];
   readonly outputPadding?: number | number[] | null;
   readonly dataFormat?: string;
-}
-
-/** Keras' output length of a transposed convolution without output padding: `same` steps × stride, `valid` that plus what the kernel overhangs. */
-export function transposedLength(steps: number, kernel: number, stride: number, padding: 'same' | 'valid'): number {
-  return padding === 'same' ? steps * stride : steps * stride + Math.max(kernel - stride, 0);
 }
 
 const conv1dTransposeClass = perTfjs((tfjs): new (args: Conv1dTransposeArgs) => tf.layers.Layer => {
@@ -56,7 +52,7 @@ const conv1dTransposeClass = perTfjs((tfjs): new (args: Conv1dTransposeArgs) => 
     override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
       const [batch, steps] = inputShape as tf.Shape;
       const { k, s, padding } = this.geometry;
-      return [batch, steps === null ? null : transposedLength(steps, k, s, padding), this.args.filters];
+      return [batch, steps === null ? null : transposeAxis(steps, k, s, padding).out, this.args.filters];
     }
     override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
       return tfjs.tidy(() => {
@@ -65,7 +61,7 @@ const conv1dTransposeClass = perTfjs((tfjs): new (args: Conv1dTransposeArgs) => 
         const [batch, steps] = x.shape;
         const rows = tfjs.expandDims(x, 1) as tf.Tensor4D;
         const kernel = tfjs.expandDims(this.kernel!.read(), 0) as tf.Tensor4D;
-        let y: tf.Tensor = tfjs.conv2dTranspose(rows, kernel, [batch, 1, transposedLength(steps, k, s, padding), this.args.filters], [1, s], padding);
+        let y: tf.Tensor = tfjs.conv2dTranspose(rows, kernel, [batch, 1, transposeAxis(steps, k, s, padding).out, this.args.filters], [1, s], padding);
         if (this.bias) y = tfjs.add(y, this.bias.read());
         return tfjs.squeeze(this.activation.apply(y) as tf.Tensor, [1]);
       });
