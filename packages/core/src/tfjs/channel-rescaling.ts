@@ -9,6 +9,7 @@
 import { DcError } from '../errors/dc-error.js';
 import type { BatchNormConfig, Layer, RescaleConfig } from '../ir/model.js';
 import { MAX_RESCALE } from '../ops/rescale.js';
+import { perChannelValues } from './channel-values.js';
 
 /** The batchNorm config of a per-channel rescaling: statistics fixed, gamma and beta applied. */
 const CHANNEL_RESCALING: BatchNormConfig = { kind: 'batchNorm', epsilon: 0, center: true, scale: true, fixed: true };
@@ -46,8 +47,7 @@ export function channelRescalingNode(name: string, inputs: readonly string[], c:
   const channels = input.at(-1) ?? 1;
   const perChannel = (what: string, v: unknown) => {
     const values = numbersOf(name, what, v);
-    if (values.length !== 1 && values.length !== channels) refuse(name, `${what} has ${values.length} values for ${channels} channels of the last axis`);
-    return { shape: [channels], values: Float32Array.from({ length: channels }, (_, i) => values[values.length === 1 ? 0 : i]) };
+    return { shape: [channels], values: perChannelValues(values, channels) ?? refuse(name, `${what} has ${values.length} values for ${channels} channels of the last axis`) };
   };
   return {
     name,

@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { BatchNormConfig, Layer, Tensor } from '../ir/model.js';
+import { perChannelValues } from './channel-values.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name it serialises under: Keras's. */
@@ -80,8 +81,7 @@ function refuse(name: string, why: string): never {
 
 /** `values` (one, or one per channel) as `channels` values; `UNSUPPORTED_LAYER` for another count. */
 function perChannel(name: string, what: string, values: ArrayLike<number>, channels: number): Float32Array {
-  if (values.length !== 1 && values.length !== channels) refuse(name, `${what} has ${values.length} values for ${channels} channels`);
-  return Float32Array.from({ length: channels }, (_, i) => values[values.length === 1 ? 0 : i]);
+  return perChannelValues(values, channels) ?? refuse(name, `${what} has ${values.length} values for ${channels} channels`);
 }
 
 /**
