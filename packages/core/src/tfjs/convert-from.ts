@@ -18,6 +18,7 @@ import { channelRescalingNode } from './channel-rescaling.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { checkGroupsDivideChannels, GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
 import { ATTENTION_CLASS, attentionNodes } from './attention-layer.js';
+import { MULTI_HEAD_ATTENTION_CLASS, multiHeadAttentionNodes } from './multi-head-attention.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
 import { isAugmentation } from './augmentation-layers.js';
 import { paramOfWeight } from './weight-names.js';
@@ -224,6 +225,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     // A Bidirectional layer lists its forward weights, then its backward ones: one stacked parameter each.
     weights.set(key, isBidirectional(layer) && forward ? stackPasses(forward, toTensor(current[i])) : toTensor(current[i]));
   });
+  if (cls === MULTI_HEAD_ATTENTION_CLASS) return multiHeadAttentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, projectionWeights(layer), inputShapesOf(layer) as number[][]);
   if (cls === NORMALIZATION_CLASS_NAME) return [normalizationNode(name, inputs, config, weights, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === KEPT_POOLING_CLASS) return keptPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   const configs = convertConfig(name, cls, config);
@@ -268,6 +270,12 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${cls}) has weights the IR cannot hold: ${leftover.join(', ')}`, { tensor: name, hint: `Supported layer classes: ${SUPPORTED_CLASSES.join(', ')}.` });
   }
   return [{ name, config: configs[0], inputs, params: used }];
+}
+
+/** A layer's weights by the last two parts of their names (`query/kernel`: `MultiHeadAttention`'s sublayers). */
+function projectionWeights(layer: TfLayer): Map<string, Tensor> {
+  const current = layer.getWeights();
+  return new Map(layer.weights.map((w, i) => [w.originalName.split('/').slice(-2).join('/'), toTensor(current[i])]));
 }
 
 /** Each input's shape without the batch axis, as tfjs inferred it (`null` where it lost an extent). */

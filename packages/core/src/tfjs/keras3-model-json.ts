@@ -12,7 +12,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
+import { namedAttentionTensors } from './attention-calls.js';
 import { splitKeras3Activations } from './keras3-activations.js';
+import { MULTI_HEAD_ATTENTION_CLASS } from './multi-head-attention.js';
 import { NESTED_MODELS } from './model-json.js';
 
 type Json = Record<string, unknown>;
@@ -73,7 +75,7 @@ function rewrite(v: unknown, c: Context): unknown {
   for (const [key, value] of Object.entries(v)) {
     // Keras 3's serialisation records; tfjs reads neither.
     if (key === 'module' || key === 'registered_name') continue;
-    out[key] = key === 'inbound_nodes' && Array.isArray(value) ? value.map((node) => legacyCall(node, String(v.name ?? (isObject(v.config) ? v.config.name : '')), c.where)) : rewrite(value, deeper);
+    out[key] = key === 'inbound_nodes' && Array.isArray(value) ? value.map((node) => legacyCall(node, String(v.name ?? (isObject(v.config) ? v.config.name : '')), String(v.class_name), c.where)) : rewrite(value, deeper);
   }
   // Keras 3 serialises swish by its function's name; tfjs knows it as swish only.
   if (out.activation === 'silu') out.activation = 'swish';
@@ -106,18 +108,25 @@ function inputLayerConfig(config: Json, where: string): Json {
   return shape === undefined ? rest : { ...rest, batch_input_shape: shape };
 }
 
-/** One Keras 3 call (`{ args, kwargs }`) as Keras 2's list of `[layer, node, tensor, kwargs]`; a Keras 2 call as it is. */
-function legacyCall(node: unknown, layer: string, where: string): unknown {
+/**
+ * One Keras 3 call (`{ args, kwargs }`) as Keras 2's list of `[layer, node, tensor, kwargs]`; a Keras 2
+ * call as it is. A `MultiHeadAttention` may take its query, value and key by name (`attention-calls.ts`).
+ */
+function legacyCall(node: unknown, layer: string, className: string, where: string): unknown {
   if (!isObject(node) || !('args' in node)) return node;
   if (!Array.isArray(node.args)) throw new DcError('BAD_MODEL_JSON', `${where}: layer "${layer}" has a call whose args are not a list`);
-  const kwargs = isObject(node.kwargs) ? node.kwargs : {};
+  let kwargs = isObject(node.kwargs) ? node.kwargs : {};
+  let args: unknown[] = node.args;
   const byKeyword = Object.keys(kwargs).filter((k) => tensorsIn(kwargs[k]).length > 0);
-  if (byKeyword.length > 0) {
+  if (byKeyword.length > 0 && className === MULTI_HEAD_ATTENTION_CLASS) {
+    const { named, rest } = namedAttentionTensors(kwargs, byKeyword, layer, where);
+    [args, kwargs] = [[...args, ...named], rest];
+  } else if (byKeyword.length > 0) {
     throw new DcError('UNSUPPORTED_TOPOLOGY', `${where}: layer "${layer}" is called with a tensor as ${byKeyword.map((k) => `"${k}"`).join(', ')}`, {
       hint: 'Pass every tensor a layer takes as its input (a list for a merge layer); masks reach recurrent layers from Embedding(mask_zero=True) or Masking without being passed.',
     });
   }
-  const tensors = node.args.flatMap((a) => tensorsIn(a));
+  const tensors = args.flatMap((a) => tensorsIn(a));
   return tensors.map((history) => {
     if (!Array.isArray(history) || history.length !== 3 || typeof history[0] !== 'string' || !Number.isInteger(history[1]) || !Number.isInteger(history[2])) {
       throw new DcError('BAD_MODEL_JSON', `${where}: layer "${layer}" has an input whose keras_history is not [layer, node, tensor]`);

@@ -14,6 +14,7 @@ import { SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
 import { ATTENTION_CLASS } from './attention-layer.js';
+import { checkMultiHeadAttention, MULTI_HEAD_ATTENTION_CLASS } from './multi-head-attention.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
@@ -38,6 +39,7 @@ export const SUPPORTED_CLASSES = [
   UNIT_NORMALIZATION_CLASS,
   GROUP_NORMALIZATION_CLASS,
   ATTENTION_CLASS,
+  MULTI_HEAD_ATTENTION_CLASS,
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
@@ -312,6 +314,10 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case ATTENTION_CLASS:
       // dc's tfjs layer of Keras' class; its nodes (scores, softmax, this weighted sum) come from attention-layer.ts.
       return [{ kind: 'dot', axes: [2, 1], normalize: false }];
+    case MULTI_HEAD_ATTENTION_CLASS:
+      // dc's tfjs layer of Keras' class; its nodes (projections per head, scores, softmax, sums, output) come from multi-head-attention.ts.
+      checkMultiHeadAttention(name, c, {});
+      return [{ kind: 'reshape', targetShape: [-1] }];
     case 'Dot':
       return [dotConfig(name, cls, c)];
     case 'Conv1D': {

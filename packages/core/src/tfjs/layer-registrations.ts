@@ -13,6 +13,7 @@ import { GROUP_NORMALIZATION_CLASS, registerGroupNormalization } from './group-n
 import { HARD_SILU, registerHardSiluActivation } from './hard-silu-activation.js';
 import { KEPT_POOLING_CLASS, registerKeptPooling } from './kept-pooling-axes.js';
 import { KERAS_1D_CLASSES, registerKeras1dLayers } from './keras-1d-layers.js';
+import { MULTI_HEAD_ATTENTION_CLASS, registerMultiHeadAttentionLayer } from './multi-head-attention.js';
 import { NORMALIZATION_CLASS_NAME, registerNormalizationLayer } from './normalization-layer.js';
 import { registerResetAfterGru, RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 import { registerSpatialDropout2d, SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
@@ -35,6 +36,7 @@ const REGISTRATIONS: readonly { readonly name: string; readonly marks: readonly 
   { name: 'registerKeras1dLayers', marks: classes(KERAS_1D_CLASSES), register: registerKeras1dLayers },
   { name: 'registerSpatialDropout2d', marks: classes([SPATIAL_DROPOUT_2D_CLASS]), register: registerSpatialDropout2d },
   { name: 'registerAttentionLayer', marks: classes([ATTENTION_CLASS]), register: registerAttentionLayer },
+  { name: 'registerMultiHeadAttentionLayer', marks: classes([MULTI_HEAD_ATTENTION_CLASS]), register: registerMultiHeadAttentionLayer },
   { name: 'registerKeptPooling', marks: classes([KEPT_POOLING_CLASS]), register: registerKeptPooling },
   { name: 'registerAugmentationLayers', marks: classes(AUGMENTATION_CLASSES), register: registerAugmentationLayers },
 ];

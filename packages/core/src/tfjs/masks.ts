@@ -14,10 +14,16 @@
  *   otherwise the last mask handed to any earlier layer (`execute()` keeps one `kwargs` object for
  *   the whole run). Only recurrent layers and `Softmax` read it.
  *
+ * - Keras' attention layers (`Attention`, `MultiHeadAttention`: dc's tfjs layers of them) leave out
+ *   the masked steps of their inputs in Keras; dc's layers do not read masks, and drop them.
+ *
  * The trace refuses what the IR cannot reproduce exactly: a recurrent layer or a `Softmax` handed a
- * mask its input does not carry (the stale one above), a merged mask, and `Softmax` handed any mask.
+ * mask its input does not carry (the stale one above), a merged mask, `Softmax` handed any mask, and
+ * an attention layer whose input carries one (what Keras computes is not what tfjs computes).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { ATTENTION_CLASS } from './attention-layer.js';
+import { MULTI_HEAD_ATTENTION_CLASS } from './multi-head-attention.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 
 /** What a layer does with masks (see the module's doc). */
@@ -27,6 +33,7 @@ export type MaskRole =
   | { readonly kind: 'drop' }
   | { readonly kind: 'recurrent'; readonly returnSequences: boolean }
   | { readonly kind: 'softmax' }
+  | { readonly kind: 'attention' }
   | { readonly kind: 'merge' };
 
 /** One layer of the traced graph: its name, its inputs (the values tfjs passes it) and its role. */
@@ -50,6 +57,7 @@ export function maskRole(layer: tf.layers.Layer): MaskRole {
   if (MERGE_CLASSES.includes(cls)) return { kind: 'merge' };
   // Dot supports masking, yet its computeMask returns null: its output carries none.
   if (cls === 'Dot') return { kind: 'drop' };
+  if (cls === ATTENTION_CLASS || cls === MULTI_HEAD_ATTENTION_CLASS) return { kind: 'attention' };
   // TimeDistributed hands its kwargs (the mask too) to the layer it wraps.
   if (cls === 'Softmax' || (cls === 'TimeDistributed' && config.layer?.className === 'Softmax')) return { kind: 'softmax' };
   return layer.supportsMasking ? { kind: 'pass' } : { kind: 'drop' };
@@ -86,6 +94,7 @@ export function traceMasks(nodes: readonly MaskNode[], refuse: (node: string, wh
     const stale = () =>
       refuse(node.name, `its input carries no mask (a layer without masking support dropped it), yet tfjs 4.22 hands it the mask last handed to "${lastFrom}" (execute() keeps one for the whole run), which the IR does not reproduce: keep only mask-supporting layers (Dense, dropouts, activations, normalizations) between the Embedding with maskZero and this layer, or drop maskZero`);
     const role = node.role;
+    if (role.kind === 'attention' && carried) refuse(node.name, 'its inputs carry a mask (from Embedding with maskZero or Masking), which Keras\' attention layers use to leave out the masked steps and the IR does not reproduce: drop maskZero / Masking, or pad with tokens the model attends to');
     if (role.kind === 'recurrent' || role.kind === 'softmax') {
       if (handed === MERGED) refuse(node.name, 'its input mask comes from a merge of masked branches, which tfjs 4.22 computes wrongly (Merge.computeMask ignores the last input\'s mask): merge unmasked values or drop maskZero');
       if (handed !== null && !carried) stale();
