@@ -23,7 +23,7 @@ export { registerSpatialDropout2d, spatialDropout2d, SPATIAL_DROPOUT_2D_CLASS } 
 export { registerUnitNormalization, unitNormalization, UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 export { registerGroupNormalization, groupNormalization, GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
 export { registerAttentionLayer, attentionLayer, ATTENTION_CLASS } from './attention-layer.js';
-export { registerMultiHeadAttentionLayer, multiHeadAttentionLayer, MULTI_HEAD_ATTENTION_CLASS, type MultiHeadAttentionArgs } from './multi-head-attention.js';
+export { registerMultiHeadAttentionLayer, multiHeadAttentionLayer, multiHeadAttentionNodes, MULTI_HEAD_ATTENTION_CLASS, type MultiHeadAttentionArgs } from './multi-head-attention.js';
 export { registerResetAfterGru, resetAfterGru, RESET_AFTER_GRU_CLASS, type ResetAfterGruArgs } from './reset-after-gru.js';
 export { readCompileConfig, refuseUnsupportedLoss, trainingRecordOf, lossName, metricName, LOSS_NAMES, METRIC_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';
 export { headOf, type HeadKind } from './head.js';

@@ -2,7 +2,7 @@
 import type { CompressedModel } from '@dc/core';
 import { withRandomParams } from '@dc/core/testing';
 import { compressModel } from './compress-model.js';
-import { mobilenetStyleTopology, resnetStyleTopology } from './example-topologies.js';
+import { mobilenetStyleTopology, resnetStyleTopology, transformerStyleTopology } from './example-topologies.js';
 import { opCases } from './op-cases.js';
 import { randomGraph } from './random-graph.js';
 import { randomLenet5, randomMlp, randomModel } from './random-model.js';
@@ -19,7 +19,7 @@ const BATCHES = [1, 2, 3, 5, 8, 16, 17, 31, 64, 100, 257];
 /**
  * The cases: every op kind and activation (`opCases`), `graphs` random DAGs (`randomGraph`),
  * `count` random MLPs and convnets each (random sparsity, bits, layouts, shapes), LeNet-sized ones,
- * and the ResNet-style and MobileNet-style example topologies (random parameters, 50 % kept, 4 bits).
+ * and the ResNet-style, MobileNet-style and transformer-style example topologies (random parameters, 50 % kept, 4 bits).
  */
 export function conformanceCases(count = 10, graphs = 12): ConformanceCase[] {
   const cases: ConformanceCase[] = opCases().map((c) => ({ ...c, batches: [1, 3, 17] }));
@@ -42,5 +42,6 @@ export function conformanceCases(count = 10, graphs = 12): ConformanceCase[] {
   });
   cases.push({ name: 'resnet-style (28×28×1): batch norms, residual adds, a strided projection', model: () => compressModel(withRandomParams(resnetStyleTopology(), 9)), batches: [1, 3] });
   cases.push({ name: 'mobilenet-style (28×28×1): separable blocks, ReLU6, multiplier 2', model: () => compressModel(withRandomParams(mobilenetStyleTopology(), 9)), batches: [1, 3] });
+  cases.push({ name: 'transformer-style (28×28×1): a patch stem, 2-head self-attention over 49 positions, layer norms', model: () => compressModel(withRandomParams(transformerStyleTopology(), 9)), batches: [1, 3] });
   return cases;
 }

@@ -1,17 +1,19 @@
 /**
- * Two small modern topologies on MNIST-sized inputs, for the runtime's activation-memory figures
+ * Small modern topologies on MNIST-sized inputs, for the runtime's activation-memory figures
  * and tests until trained examples exist: a ResNet-style model (batch norms, residual adds with an
- * identity and a strided 1×1 projection shortcut) and a MobileNet-style model (depthwise
- * separable blocks with batch norms and ReLU6, a depthwise multiplier of 2). Both end in global
- * average pooling and a softmax dense layer. Fill them with `withRandomParams` from
+ * identity and a strided 1×1 projection shortcut), a MobileNet-style model (depthwise
+ * separable blocks with batch norms and ReLU6, a depthwise multiplier of 2) and a hybrid
+ * transformer (a patch stem, then Keras' `MultiHeadAttention` as `@dc/core/tfjs` converts it). All
+ * end in global average pooling and a softmax dense layer. Fill them with `withRandomParams` from
  * `@dc/core/testing`.
  */
-import type { Activation, LayerConfig, LayerTopology } from '@dc/core';
+import type { Activation, LayerConfig, LayerTopology, Tensor } from '@dc/core';
 import type { TopologySpec } from '@dc/core/testing';
+import { multiHeadAttentionNodes } from '@dc/core/tfjs';
 
 type Pair = [number, number];
-const conv = (filters: number, k: number, s: number, padding: 'same' | 'valid' = 'same', activation: Activation = 'linear'): LayerConfig => ({
-  kind: 'conv2d', filters, kernelSize: [k, k] as Pair, strides: [s, s] as Pair, padding, activation, useBias: false,
+const conv = (filters: number, k: number, s: number, padding: 'same' | 'valid' = 'same', activation: Activation = 'linear', useBias = false): LayerConfig => ({
+  kind: 'conv2d', filters, kernelSize: [k, k] as Pair, strides: [s, s] as Pair, padding, activation, useBias,
 });
 const bn: LayerConfig = { kind: 'batchNorm', epsilon: 1e-3, center: true, scale: true };
 const relu: LayerConfig = { kind: 'activation', activation: 'relu' };
@@ -70,4 +72,31 @@ export function mobilenetStyleTopology(): TopologySpec {
   separable('sep4', 128, 2, 1);
   layers.push({ name: 'gap', config: { kind: 'globalAvgPool2d' } }, { name: 'head', config: { kind: 'dense', units: 10, activation: 'softmax', useBias: true } });
   return { name: 'mobilenet-style', inputShape: [28, 28, 1], layers };
+}
+
+/**
+ * A hybrid vision transformer: a 4×4 patch stem ([7, 7, 16]), layer norm, self-attention of 2 heads
+ * of 8 over the 49 positions (the nodes `@dc/core/tfjs` converts Keras' `MultiHeadAttention` to),
+ * a residual add, layer norm, head.
+ */
+export function transformerStyleTopology(): TopologySpec {
+  const [heads, keyDim, features] = [2, 8, 16];
+  // Shapes only: withRandomParams fills every parameter.
+  const zeros = (shape: number[]): Tensor => ({ shape, values: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+  const weights = new Map<string, Tensor>([
+    ...(['query', 'key', 'value'] as const).flatMap((p) => [[`${p}/kernel`, zeros([features, heads, keyDim])], [`${p}/bias`, zeros([heads, keyDim])]] as [string, Tensor][]),
+    ['attention_output/kernel', zeros([heads, keyDim, features])],
+    ['attention_output/bias', zeros([features])],
+  ]);
+  const attention = multiHeadAttentionNodes('mha', ['norm1', 'norm1'], { numHeads: heads, keyDim }, {}, weights, [[7, 7, features], [7, 7, features]]);
+  const layers: LayerTopology[] = [
+    { name: 'patches', config: conv(features, 4, 4, 'valid', 'linear', true) },
+    { name: 'norm1', config: { kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true } },
+    ...attention.map(({ name, config, inputs }) => ({ name, config, ...(inputs ? { inputs } : {}) })),
+    { name: 'residual', config: { kind: 'add' }, inputs: ['patches', 'mha'] },
+    { name: 'norm2', config: { kind: 'layerNorm', epsilon: 1e-3, center: true, scale: true } },
+    { name: 'gap', config: { kind: 'globalAvgPool2d' } },
+    { name: 'head', config: { kind: 'dense', units: 10, activation: 'softmax', useBias: true } },
+  ];
+  return { name: 'transformer-style', inputShape: [28, 28, 1], layers };
 }

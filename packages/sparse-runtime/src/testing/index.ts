@@ -14,4 +14,4 @@ export { randomGraph, type RandomGraphOptions } from './random-graph.js';
 export { opCases, type OpCase } from './op-cases.js';
 export { compressModel, type CompressModelOptions } from './compress-model.js';
 export { GraphBuilder } from './graph-builder.js';
-export { resnetStyleTopology, mobilenetStyleTopology } from './example-topologies.js';
+export { resnetStyleTopology, mobilenetStyleTopology, transformerStyleTopology } from './example-topologies.js';
