@@ -56,6 +56,24 @@ describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), 
     lm.dispose();
   });
 
+  it('a MobileNet-style block: its DepthwiseConv2D kernel, which Keras 3 names kernel (tf.keras and tfjs: depthwise_kernel), and a SeparableConv2D load, and it predicts as tfjs does', async () => {
+    const image = tf.input({ shape: [8, 8, 3], name: 'image' });
+    const dw = tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu6', name: 'dw', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 4 }) }).apply(image) as tf.SymbolicTensor;
+    const sep = tf.layers.separableConv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'sep', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 5 }), pointwiseInitializer: tf.initializers.glorotNormal({ seed: 6 }) }).apply(dw) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(sep) as tf.SymbolicTensor;
+    const lm = tf.model({ name: 'functional', inputs: image, outputs: tf.layers.dense({ units: 3, activation: 'softmax', name: 'classes', kernelInitializer: tf.initializers.glorotNormal({ seed: 7 }) }).apply(pooled) as tf.SymbolicTensor });
+    const keras3 = asKeras3(await artifactsOf(lm));
+    expect(keras3.weightSpecs!.map((s) => s.name)).toEqual(expect.arrayContaining(['functional/dw/kernel', 'functional/dw/bias', 'functional/sep/depthwise_kernel', 'functional/sep/pointwise_kernel']));
+    const { model } = await loadModel(handlerOf(keras3), { tf });
+    expect(model.layers.find((l) => l.name === 'dw')!.params.kernel!.shape).toEqual([3, 3, 3, 2]);
+    const x = tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 9);
+    const back = toLayersModel(model, tf);
+    expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
+    x.dispose();
+    back.dispose();
+    lm.dispose();
+  });
+
   // Keras 3's LSTM gates by sigmoid (tfjs's default, hard_sigmoid, is another function in Keras 3).
   it('a Sequential LSTM reader: its weights, named under the model and the cell (sequential/lstm/lstm_cell/kernel), load and it predicts as tfjs does', async () => {
     const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }), recurrentInitializer: tf.initializers.glorotNormal({ seed: seed + 1 }) });

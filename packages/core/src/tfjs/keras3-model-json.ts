@@ -5,7 +5,8 @@
  * variable: sequential/dense/kernel"): Keras 3 names an input's shape `batch_shape`, writes each
  * dtype as a `DTypePolicy` object, each call of a layer as `{ args, kwargs }` holding
  * `__keras_tensor__`s, a single input or output of a functional model as one flat
- * `[name, node, tensor]`, swish as `silu`, and each weight under its model's name. This module
+ * `[name, node, tensor]`, swish as `silu`, each weight under its model's name, and a depthwise
+ * convolution's kernel as `kernel` (tf.keras and tfjs: `depthwise_kernel`). This module
  * rewrites those, and the activations Keras 3 computes otherwise than tfjs
  * ({@link splitKeras3Activations}), nothing else; a Keras 2 or tfjs model.json is returned as it is.
  */
@@ -14,6 +15,7 @@ import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
 import { namedAttentionTensors } from './attention-calls.js';
 import { splitKeras3Activations } from './keras3-activations.js';
+import { mapLayerEntries } from './map-layer-entries.js';
 import { MULTI_HEAD_ATTENTION_CLASS } from './multi-head-attention.js';
 import { NESTED_MODELS } from './model-json.js';
 
@@ -53,7 +55,8 @@ export function fromKeras3(artifacts: tf.io.ModelArtifacts, where: string): tf.i
   const modelNames = new Set<string>();
   const rewritten = rewrite(topology, { where, modelNames, depth: 0 }) as Json;
   splitKeras3Activations(rewritten, where);
-  const weightSpecs = artifacts.weightSpecs?.map((spec) => ({ ...spec, name: withoutModelNames(spec.name, modelNames) }));
+  const depthwise = depthwiseLayers(rewritten);
+  const weightSpecs = artifacts.weightSpecs?.map((spec) => ({ ...spec, name: depthwiseKernelName(withoutModelNames(spec.name, modelNames), depthwise) }));
   return { ...artifacts, modelTopology: rewritten, ...(weightSpecs ? { weightSpecs } : {}) };
 }
 
@@ -147,4 +150,20 @@ function withoutModelNames(name: string, modelNames: ReadonlySet<string>): strin
   const parts = name.split('/');
   while (parts.length > 2 && modelNames.has(parts[0])) parts.shift();
   return parts.join('/');
+}
+
+/** The names of the depthwise convolutions in a topology (nested models' too). */
+function depthwiseLayers(topology: unknown): Set<string> {
+  const names = new Set<string>();
+  mapLayerEntries(topology, (entry) => {
+    if (entry.class_name === 'DepthwiseConv2D' && typeof entry.config.name === 'string') names.add(entry.config.name);
+    return undefined;
+  });
+  return names;
+}
+
+/** `dw/kernel`, the kernel of a depthwise convolution as Keras 3 names it, as tfjs names it (`dw/depthwise_kernel`); any other name as it is. */
+function depthwiseKernelName(name: string, depthwise: ReadonlySet<string>): string {
+  const parts = name.split('/');
+  return parts.length === 2 && parts[1] === 'kernel' && depthwise.has(parts[0]) ? `${parts[0]}/depthwise_kernel` : name;
 }
