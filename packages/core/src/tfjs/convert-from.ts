@@ -235,13 +235,17 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   if (cls === 'RepeatVector' && configs[0].kind === 'upSampling2d') return repeatVectorNodes(name, inputs, configs[0], shapeOf(layer.inboundNodes[0].inputShapes)[0]);
   if (isOneD(cls)) {
     // A 2-D op on a one-row image: a Conv1D kernel [k, c, f] is the conv2d kernel [1, k, c, f].
+    const oneRow = (t: Tensor) => ({ shape: [1, ...t.shape], values: t.values });
     const kernel = weights.get('kernel');
     const params = pick(weights, { bias: 'bias' });
-    const shaped = kernel ? { ...params, kernel: { shape: [1, ...kernel.shape], values: kernel.values } } : params;
     const causal = config.padding === 'causal' ? (single(config.kernelSize, 1) - 1) * single(config.dilationRate, 1) : 0;
     const input = shapeOf(layer.inboundNodes[0].inputShapes);
-    const outChannels = configs[0].kind === 'conv2d' || configs[0].kind === 'conv2dTranspose' ? configs[0].filters : input[input.length - 1];
-    return oneDNodes(name, inputs, configs[0], shaped, input, outChannels, causal);
+    const op = configs[configs.length - 1];
+    const outChannels = op.kind === 'conv2d' || op.kind === 'conv2dTranspose' ? op.filters : op.kind === 'depthwiseConv2d' ? input[input.length - 1] * op.depthMultiplier : input[input.length - 1];
+    // SeparableConv1D: its depthwise kernel [k, c, m] first, then the pointwise one [1, c·m, f] as a 1×1 conv2d.
+    const pointwise = configs.length === 2 ? weights.get('pointwise') : undefined;
+    if (pointwise && kernel) return oneDNodes(name, inputs, op, { ...params, kernel: oneRow(pointwise) }, input, outChannels, causal, { config: configs[0], params: { kernel: oneRow(kernel) } });
+    return oneDNodes(name, inputs, op, kernel ? { ...params, kernel: oneRow(kernel) } : params, input, outChannels, causal);
   }
   // An RNN over one cell is the generic node below; over a stack, each cell's weights are its own node's.
   if (cls === 'RNN' && configs.length > 1) return stackedCellNodes(name, inputs, configs, current.map(toTensor));

@@ -19,6 +19,7 @@ export { registerHardSiluActivation, HARD_SILU } from './hard-silu-activation.js
 export { isChannelRescaling } from './channel-rescaling.js';
 export { registerConv1dTransposeLayer, conv1dTranspose, CONV1D_TRANSPOSE_CLASS } from './conv1d-transpose.js';
 export { registerKeras1dLayers, keras1dLayer, KERAS_1D_CLASSES } from './keras-1d-layers.js';
+export { registerDepthwise1dLayers, depthwise1dLayer, DEPTHWISE_1D_CLASSES, type Depthwise1dArgs } from './depthwise-1d-layers.js';
 export { registerSpatialDropout2d, spatialDropout2d, SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 export { registerUnitNormalization, unitNormalization, UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 export { registerGroupNormalization, groupNormalization, GROUP_NORMALIZATION_CLASS } from './group-normalization.js';

@@ -97,7 +97,7 @@ export function asKeras3(saved: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
     owner.set(layer, pathOf(layer, topName, []) ?? [topName]);
     const cell = cells[classOf.get(layer) ?? ''];
     // Keras 3 names a depthwise convolution's kernel `kernel` (tf.keras: depthwise_kernel).
-    const named = classOf.get(layer) === 'DepthwiseConv2D' && rest.join('/') === 'depthwise_kernel' ? ['kernel'] : rest;
+    const named = ['DepthwiseConv2D', 'DepthwiseConv1D'].includes(classOf.get(layer) ?? '') && rest.join('/') === 'depthwise_kernel' ? ['kernel'] : rest;
     return { ...s, name: [...owner.get(layer)!, layer, ...(cell ? [cell] : []), ...named].join('/') };
   });
   return { ...saved, modelTopology: { keras_version: '3.10.0', backend: 'tensorflow', model_config: top, training_config: { loss: 'categorical_crossentropy', metrics: ['accuracy'] } }, weightSpecs };

@@ -6,7 +6,7 @@
  * dtype as a `DTypePolicy` object, each call of a layer as `{ args, kwargs }` holding
  * `__keras_tensor__`s, a single input or output of a functional model as one flat
  * `[name, node, tensor]`, swish as `silu`, each weight under its model's name, and a depthwise
- * convolution's kernel as `kernel` (tf.keras and tfjs: `depthwise_kernel`). This module
+ * convolution's kernel as `kernel` (tf.keras, tfjs and dc's `DepthwiseConv1D`: `depthwise_kernel`). This module
  * rewrites those, and the activations Keras 3 computes otherwise than tfjs
  * ({@link splitKeras3Activations}), nothing else; a Keras 2 or tfjs model.json is returned as it is.
  */
@@ -156,7 +156,7 @@ function withoutModelNames(name: string, modelNames: ReadonlySet<string>): strin
 function depthwiseLayers(topology: unknown): Set<string> {
   const names = new Set<string>();
   mapLayerEntries(topology, (entry) => {
-    if (entry.class_name === 'DepthwiseConv2D' && typeof entry.config.name === 'string') names.add(entry.config.name);
+    if ((entry.class_name === 'DepthwiseConv2D' || entry.class_name === 'DepthwiseConv1D') && typeof entry.config.name === 'string') names.add(entry.config.name);
     return undefined;
   });
   return names;

@@ -335,6 +335,25 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
         useBias: c.useBias as boolean,
       }];
     }
+    case 'DepthwiseConv1D':
+    case 'SeparableConv1D': {
+      // dc's tfjs layers of Keras' classes (depthwise-1d-layers.ts), as a one-row depthwiseConv2d (then a 1×1 conv2d).
+      channelsLast();
+      const d = single(c.dilationRate, 1);
+      const causal = c.padding === 'causal';
+      const depthwise: LayerConfig = {
+        kind: 'depthwiseConv2d',
+        kernelSize: [1, single(c.kernelSize, 1)],
+        strides: [1, single(c.strides, 1)],
+        padding: causal ? 'valid' : padding(),
+        ...(d === 1 ? {} : { dilationRate: [1, d] as [number, number] }),
+        depthMultiplier: (c.depthMultiplier ?? 1) as number,
+        activation: cls === 'DepthwiseConv1D' ? act() : 'linear',
+        useBias: cls === 'DepthwiseConv1D' ? (c.useBias as boolean) : false,
+      };
+      if (cls === 'DepthwiseConv1D') return [depthwise];
+      return [depthwise, { kind: 'conv2d', filters: c.filters as number, kernelSize: [1, 1], strides: [1, 1], padding: 'valid', activation: act(), useBias: c.useBias as boolean }];
+    }
     case 'Conv1DTranspose': {
       // dc's tfjs layer of Keras' class (conv1d-transpose.ts), as a one-row conv2dTranspose.
       channelsLast();

@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { ATTENTION_CLASS, registerAttentionLayer } from './attention-layer.js';
 import { AUGMENTATION_CLASSES, registerAugmentationLayers } from './augmentation-layers.js';
 import { CONV1D_TRANSPOSE_CLASS, registerConv1dTransposeLayer } from './conv1d-transpose.js';
+import { DEPTHWISE_1D_CLASSES, registerDepthwise1dLayers } from './depthwise-1d-layers.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
 import { GROUP_NORMALIZATION_CLASS, registerGroupNormalization } from './group-normalization.js';
 import { HARD_SILU, registerHardSiluActivation } from './hard-silu-activation.js';
@@ -34,6 +35,7 @@ const REGISTRATIONS: readonly { readonly name: string; readonly marks: readonly 
   { name: 'registerNormalizationLayer', marks: classes([NORMALIZATION_CLASS_NAME]), register: registerNormalizationLayer },
   { name: 'registerConv1dTransposeLayer', marks: classes([CONV1D_TRANSPOSE_CLASS]), register: registerConv1dTransposeLayer },
   { name: 'registerKeras1dLayers', marks: classes(KERAS_1D_CLASSES), register: registerKeras1dLayers },
+  { name: 'registerDepthwise1dLayers', marks: classes(DEPTHWISE_1D_CLASSES), register: registerDepthwise1dLayers },
   { name: 'registerSpatialDropout2d', marks: classes([SPATIAL_DROPOUT_2D_CLASS]), register: registerSpatialDropout2d },
   { name: 'registerAttentionLayer', marks: classes([ATTENTION_CLASS]), register: registerAttentionLayer },
   { name: 'registerMultiHeadAttentionLayer', marks: classes([MULTI_HEAD_ATTENTION_CLASS]), register: registerMultiHeadAttentionLayer },
