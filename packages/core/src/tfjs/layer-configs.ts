@@ -20,6 +20,7 @@ import { rescalingConfig } from './channel-rescaling.js';
 import { rnnCellLayers } from './rnn-cells.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 import { KEPT_POOLING_CLASS, keptPoolingConfig } from './kept-pooling-axes.js';
+import { CENTER_CROP_CLASS } from './center-crop.js';
 import { AUGMENTATION_CLASSES, isAugmentation } from './augmentation-layers.js';
 
 type Config = Record<string, unknown>;
@@ -43,6 +44,8 @@ export const SUPPORTED_CLASSES = [
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
+  // Keras' CenterCrop as dc's layer that computes it (center-crop.ts).
+  CENTER_CROP_CLASS,
   // Image augmentation: the identity at inference, no node (augmentation-layers.ts).
   ...AUGMENTATION_CLASSES,
 ] as const;
@@ -238,6 +241,9 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case KEPT_POOLING_CLASS:
       // Its nodes: kept-pooling-axes.ts.
       return [keptPoolingConfig(c)];
+    case CENTER_CROP_CLASS:
+      // Its margins follow from the input's shape, and it checks its data format: center-crop.ts.
+      return [{ kind: 'cropping2d', amounts: [[0, 0], [0, 0]] }];
     case 'ZeroPadding2D':
       channelsLast();
       return [{ kind: 'zeroPadding2d', amounts: pairs(c.padding ?? 1) }];

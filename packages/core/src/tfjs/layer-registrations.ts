@@ -7,6 +7,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ATTENTION_CLASS, registerAttentionLayer } from './attention-layer.js';
 import { AUGMENTATION_CLASSES, registerAugmentationLayers } from './augmentation-layers.js';
+import { CENTER_CROP_CLASS, registerCenterCrop } from './center-crop.js';
 import { CONV1D_TRANSPOSE_CLASS, registerConv1dTransposeLayer } from './conv1d-transpose.js';
 import { DEPTHWISE_1D_CLASSES, registerDepthwise1dLayers } from './depthwise-1d-layers.js';
 import { GELU_NEW, registerGeluNewActivation } from './gelu-new-activation.js';
@@ -40,6 +41,7 @@ const REGISTRATIONS: readonly { readonly name: string; readonly marks: readonly 
   { name: 'registerAttentionLayer', marks: classes([ATTENTION_CLASS]), register: registerAttentionLayer },
   { name: 'registerMultiHeadAttentionLayer', marks: classes([MULTI_HEAD_ATTENTION_CLASS]), register: registerMultiHeadAttentionLayer },
   { name: 'registerKeptPooling', marks: classes([KEPT_POOLING_CLASS]), register: registerKeptPooling },
+  { name: 'registerCenterCrop', marks: classes([CENTER_CROP_CLASS]), register: registerCenterCrop },
   { name: 'registerAugmentationLayers', marks: classes(AUGMENTATION_CLASSES), register: registerAugmentationLayers },
 ];
 
