@@ -1,7 +1,7 @@
 /**
  * Keras' `Attention`, which tfjs lacks: a text classifier with self-attention over its convolved
  * tokens, and one attending from a query branch over a value branch with a learned scale, load
- * (tfjs and Keras 3 files) as the scores, softmax and weighted sum it computes, written out below in
+ * (tfjs and Keras 3 files) as the scores, softmax (its dropout replayed in training) and weighted sum it computes, written out below in
  * float64; concat scores and causal masking are refused by name.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -25,7 +25,7 @@ function classifier(self: boolean): tf.LayersModel {
   const embedded = ap(tf.layers.embedding({ inputDim: 20, outputDim: 6, name: 'embed', embeddingsInitializer: tf.initializers.randomNormal({ seed: 1 }) }), tokens);
   const query = ap(tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', name: 'query', ...seeded(2) }), embedded);
   const value = ap(tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', name: 'value', ...seeded(3) }), embedded);
-  const attended = ap(attentionLayer(tf, { name: 'attention', useScale: !self }), self ? [query, query] : [query, value]);
+  const attended = ap(attentionLayer(tf, { name: 'attention', useScale: !self, dropout: self ? 0.2 : 0 }), self ? [query, query] : [query, value]);
   const pooled = ap(tf.layers.globalAveragePooling1d({ name: 'pool' }), attended);
   return tf.model({ inputs: tokens, outputs: ap(tf.layers.dense({ units: 3, activation: 'softmax', name: 'head', ...seeded(4) }), pooled), name: self ? 'self_attention' : 'attention' });
 }
@@ -68,7 +68,9 @@ describe("Keras' Attention", () => {
         ['attention_scores', { kind: 'dot', axes: [2, 2], normalize: false }, ['query_1d', self ? 'query_1d' : 'value_1d']],
         ...(self ? [] : [['attention_scale', { kind: 'rescale', scale: expect.closeTo(0.7, 6), offset: 0 }, ['attention_scores']]]),
         ['attention_weights', { kind: 'activation', activation: 'softmax' }, [self ? 'attention_scores' : 'attention_scale']],
-        ['attention', { kind: 'dot', axes: [2, 1], normalize: false }, ['attention_weights', self ? 'query_1d' : 'value_1d']],
+        // Keras' dropout of the weights (0.2 in the self-attention classifier), replayed while retraining.
+        ...(self ? [['attention_dropout', { kind: 'dropout', rate: 0.2 }, ['attention_weights']]] : []),
+        ['attention', { kind: 'dot', axes: [2, 1], normalize: false }, [self ? 'attention_dropout' : 'attention_weights', self ? 'query_1d' : 'value_1d']],
       ]);
       const back = toLayersModel(model, tf);
       expect(Array.from(predictions(back, x))).toEqual(expected.map((v) => expect.closeTo(v, 5)));

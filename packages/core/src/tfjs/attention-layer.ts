@@ -6,8 +6,9 @@
  * the scores `query · keyᵀ` (a `dot` over the features, `<layer>_scores`), times the learned scale
  * where `use_scale` (`<layer>_scale`, fixed at its trained value), their softmax over the value's
  * steps (`<layer>_weights`) and the weighted sum of the value's steps (a `dot`, named as the layer),
- * so retraining and `dc export` use tfjs's own `Dot` and `Softmax`. Keras' `concat` scores and causal
- * masking are refused by name; its dropout of the weights only acts in training, and is not replayed.
+ * so retraining and `dc export` use tfjs's own `Dot` and `Softmax`; its dropout of the weights, which
+ * acts only in training, is a `dropout` node (`<layer>_dropout`) that retraining applies. Keras'
+ * `concat` scores and causal masking are refused by name.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
@@ -69,6 +70,16 @@ export function attentionLayer(tfjs: typeof tf, args: AttentionArgs): tf.layers.
   return new (attentionClass(tfjs))(args);
 }
 
+/**
+ * The rate at which an attention layer's `config` (`Attention`, `MultiHeadAttention`) drops its
+ * attention weights while training, as Keras does; 0 for none. Its nodes replay it as a `dropout`
+ * node, the identity at inference.
+ */
+export function weightsDropout(config: Record<string, unknown>): number {
+  const rate = config.dropout;
+  return typeof rate === 'number' && rate > 0 && rate < 1 ? rate : 0;
+}
+
 function refuse(name: string, why: string, hint: string): never {
   throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${ATTENTION_CLASS}): ${why}`, { tensor: name, hint });
 }
@@ -89,6 +100,8 @@ export function attentionNodes(name: string, inputs: readonly string[], config: 
   const nodes: Layer[] = [{ name: `${name}_scores`, config: { kind: 'dot', axes: [2, 2], normalize: false }, inputs: [query, key], params: {} }];
   if (scale) nodes.push({ name: `${name}_scale`, config: { kind: 'rescale', scale: scale.values[0], offset: 0 }, inputs: [nodes[0].name], params: {} });
   nodes.push({ name: `${name}_weights`, config: { kind: 'activation', activation: 'softmax' }, inputs: [nodes[nodes.length - 1].name], params: {} });
+  const dropout = weightsDropout(config);
+  if (dropout > 0) nodes.push({ name: `${name}_dropout`, config: { kind: 'dropout', rate: dropout }, inputs: [`${name}_weights`], params: {} });
   nodes.push({ name, config: { kind: 'dot', axes: [2, 1], normalize: false }, inputs: [nodes[nodes.length - 1].name, value], params: {} });
   return nodes;
 }

@@ -129,12 +129,14 @@ describe("Keras' MultiHeadAttention", () => {
     for (const artifacts of [saved, asKeras2Call(saved), asKeras3Call(saved, false), asKeras3Call(saved, true)]) {
       const { model } = await loadModel(handlerOf(artifacts), { tf });
       const names = model.layers.map((l) => l.name).filter((n) => n.startsWith('mha'));
-      const perHead = (h: number) => [`mha_query_${h}`, `mha_query_${h}_nd`, `mha_key_${h}`, `mha_key_${h}_nd`, `mha_value_${h}`, `mha_value_${h}_nd`, `mha_scores_${h}`, `mha_scaled_${h}`, `mha_weights_${h}`, `mha_head_${h}`];
+      // The block's attention dropout (0.1) is replayed while retraining: a dropout node per head.
+      const perHead = (h: number) => [`mha_query_${h}`, `mha_query_${h}_nd`, `mha_key_${h}`, `mha_key_${h}_nd`, `mha_value_${h}`, `mha_value_${h}_nd`, `mha_scores_${h}`, `mha_scaled_${h}`, `mha_weights_${h}`, ...(self ? [`mha_dropout_${h}`] : []), `mha_head_${h}`];
       const inputs = self ? ['mha_query_2d'] : ['mha_query_2d', 'mha_key_2d', 'mha_value_2d'];
       const expectedNames = Array.from({ length: heads }, (_, h) => perHead(h)).flat();
       expect(new Set(names)).toEqual(new Set([...inputs, ...expectedNames, 'mha_heads', 'mha_heads_2d', 'mha_output', 'mha_output_nd', 'mha']));
       const scaled = model.layers.find((l) => l.name === 'mha_scaled_0')!;
       expect(scaled.config).toEqual({ kind: 'rescale', scale: 1 / Math.sqrt(keyDim), offset: 0 });
+      if (self) expect(model.layers.find((l) => l.name === 'mha_dropout_1')).toMatchObject({ config: { kind: 'dropout', rate: 0.1 }, inputs: ['mha_weights_1'] });
       const queryKernel = model.layers.find((l) => l.name === 'mha_query_1')!.params.kernel!;
       const features = q.shape[q.shape.length - 1];
       expect(queryKernel.shape).toEqual([1, 1, features, keyDim]);

@@ -6,17 +6,18 @@
  * 1×1 convolutions `<layer>_query_<h>`, `<layer>_key_<h>`, `<layer>_value_<h>`: each head's slice of
  * Keras' `[features, heads, dim]` kernels, prunable and clustered on their own), the scores
  * `query · keyᵀ` (`dot`), scaled by 1/√key_dim (`rescale`), their softmax over the attended
- * positions and the weighted sum of the values; the heads concatenated and projected back
+ * positions (dropped while retraining as Keras drops them, `<layer>_dropout_<h>`, where `dropout`)
+ * and the weighted sum of the values; the heads concatenated and projected back
  * (`<layer>_output`, the `[heads, dim, out]` kernel), reshaped to the query's positions as `<layer>`.
  * So retraining and `dc export` use tfjs's own layers. Inputs of any rank attend over every
  * position (Keras' default `attention_axes`); other attention axes, masks (an `attention_mask`,
  * causal masking, a mask carried from `Embedding(mask_zero=True)`), returned scores and outputs of
- * several axes are refused by name. Dropout of the attention weights acts only in training and is
- * not replayed.
+ * several axes are refused by name.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { Layer, Tensor } from '../ir/model.js';
+import { weightsDropout } from './attention-layer.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name it serialises under: Keras'. */
@@ -35,7 +36,7 @@ export interface MultiHeadAttentionArgs {
   readonly keyDim: number;
   /** The size of each head's values; default `keyDim`. */
   readonly valueDim?: number | null;
-  /** Dropout of the attention weights in Keras' training (saved in the config; dc's layer does not apply it). */
+  /** Dropout of the attention weights while training (dc's tfjs layer, used for loading, does not apply it; the IR's dropout node does). */
   readonly dropout?: number;
   /** Whether the projections have biases (default true). */
   readonly useBias?: boolean;
@@ -183,6 +184,7 @@ export function multiHeadAttentionNodes(name: string, inputs: readonly string[],
   }
   const heads = config.numHeads as number;
   const keyDim = config.keyDim as number;
+  const dropout = weightsDropout(config);
   const [query, value, key = value] = inputs;
   const nodes: Layer[] = [];
   // Each input once as a one-row image [1, positions, features] (`<layer>_<role>_2d`), which 1×1 convolutions project.
@@ -229,8 +231,10 @@ export function multiHeadAttentionNodes(name: string, inputs: readonly string[],
       { name: `${name}_scores_${h}`, config: { kind: 'dot', axes: [2, 2], normalize: false }, inputs: [q, k], params: {} },
       { name: `${name}_scaled_${h}`, config: { kind: 'rescale', scale: 1 / Math.sqrt(keyDim), offset: 0 }, inputs: [`${name}_scores_${h}`], params: {} },
       { name: `${name}_weights_${h}`, config: { kind: 'activation', activation: 'softmax' }, inputs: [`${name}_scaled_${h}`], params: {} },
-      { name: `${name}_head_${h}`, config: { kind: 'dot', axes: [2, 1], normalize: false }, inputs: [`${name}_weights_${h}`, v], params: {} },
     );
+    const weighted = dropout > 0 ? `${name}_dropout_${h}` : `${name}_weights_${h}`;
+    if (dropout > 0) nodes.push({ name: weighted, config: { kind: 'dropout', rate: dropout }, inputs: [`${name}_weights_${h}`], params: {} });
+    nodes.push({ name: `${name}_head_${h}`, config: { kind: 'dot', axes: [2, 1], normalize: false }, inputs: [weighted, v], params: {} });
     headOutputs.push(`${name}_head_${h}`);
   }
   let joined = headOutputs[0];
