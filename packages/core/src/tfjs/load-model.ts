@@ -15,6 +15,7 @@ import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
 import { withPositionalAttentionInputs } from './attention-calls.js';
 import { withDcCenterCrop } from './center-crop.js';
+import { withDepthwiseGroups } from './depthwise-groups.js';
 import { fromKeras3 } from './keras3-model-json.js';
 import { withKeptPoolingAxes } from './kept-pooling-axes.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
@@ -152,6 +153,8 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   artifacts = fromKeras3(artifacts, where);
   // Global poolings that keep their axes (keepdims, which tfjs reads past), as dc's layer that keeps them.
   artifacts = { ...artifacts, modelTopology: withKeptPoolingAxes(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
+  // A convolution whose groups are its input channels as the depthwise convolution it is (ConvNeXt's blocks).
+  artifacts = withDepthwiseGroups(artifacts);
   // Keras' CenterCrop as dc's layer that computes it (tfjs 4.22's rewrites the input's shape and shifts odd margins).
   artifacts = { ...artifacts, modelTopology: withDcCenterCrop(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
   // Keras 2's MultiHeadAttention calls (value and key as keyword arguments) with every tensor an input.
