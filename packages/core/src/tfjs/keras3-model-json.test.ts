@@ -6,11 +6,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Model } from '../ir/model.js';
 import { toLayersModel } from './convert-to.js';
 import { fromKeras3, isKeras3Topology } from './keras3-model-json.js';
 import { artifactsOf, asKeras3, handlerOf, POLICY, tensor, type Json } from './keras3-fixture.test-support.js';
 import { predictions } from './layers-model.test-support.js';
 import { loadModel } from './load-model.js';
+
+/** Builds `model` back for tfjs and checks it predicts as `lm` on `x` (to 6 digits), then disposes all three. */
+function expectPredictsAs(model: Model, lm: tf.LayersModel, x: tf.Tensor): void {
+  const back = toLayersModel(model, tf);
+  expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
+  x.dispose();
+  back.dispose();
+  lm.dispose();
+}
 
 describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), which tfjs itself cannot load', () => {
   beforeAll(async () => {
@@ -48,12 +58,7 @@ describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), 
 
     const { model } = await loadModel(handlerOf(keras3), { tf });
     expect(model.layers.map((l) => l.name)).toEqual(['stem', 'block_conv', 'block_bn', 'add', 'relu', 'pool', 'classes']);
-    const x = tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 9);
-    const back = toLayersModel(model, tf);
-    expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
-    x.dispose();
-    back.dispose();
-    lm.dispose();
+    expectPredictsAs(model, lm, tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 9));
   });
 
   it('a MobileNet-style block: its DepthwiseConv2D kernel, which Keras 3 names kernel (tf.keras and tfjs: depthwise_kernel), and a SeparableConv2D load, and it predicts as tfjs does', async () => {
@@ -66,12 +71,7 @@ describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), 
     expect(keras3.weightSpecs!.map((s) => s.name)).toEqual(expect.arrayContaining(['functional/dw/kernel', 'functional/dw/bias', 'functional/sep/depthwise_kernel', 'functional/sep/pointwise_kernel']));
     const { model } = await loadModel(handlerOf(keras3), { tf });
     expect(model.layers.find((l) => l.name === 'dw')!.params.kernel!.shape).toEqual([3, 3, 3, 2]);
-    const x = tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 9);
-    const back = toLayersModel(model, tf);
-    expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
-    x.dispose();
-    back.dispose();
-    lm.dispose();
+    expectPredictsAs(model, lm, tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 9));
   });
 
   // Keras 3's LSTM gates by sigmoid (tfjs's default, hard_sigmoid, is another function in Keras 3).
@@ -81,12 +81,7 @@ describe('a Keras 3 model.json (tensorflowjs_converter on TensorFlow ≥ 2.16), 
     const keras3 = asKeras3(await artifactsOf(lm));
     expect(keras3.weightSpecs!.map((s) => s.name)).toEqual(['sequential/lstm/lstm_cell/kernel', 'sequential/lstm/lstm_cell/recurrent_kernel', 'sequential/lstm/lstm_cell/bias', 'sequential/dense/kernel', 'sequential/dense/bias']);
     const { model } = await loadModel(handlerOf(keras3), { tf });
-    const x = tf.randomNormal([4, 5, 3], 0, 1, 'float32', 11);
-    const back = toLayersModel(model, tf);
-    expect(Array.from(predictions(back, x))).toEqual(Array.from(predictions(lm, x)).map((v) => expect.closeTo(v, 6)));
-    x.dispose();
-    back.dispose();
-    lm.dispose();
+    expectPredictsAs(model, lm, tf.randomNormal([4, 5, 3], 0, 1, 'float32', 11));
   });
 
   it('leaves a Keras 2 or tfjs file as it is', async () => {
