@@ -21,6 +21,7 @@ import { ATTENTION_CLASS, attentionNodes } from './attention-layer.js';
 import { MULTI_HEAD_ATTENTION_CLASS, multiHeadAttentionNodes } from './multi-head-attention.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
 import { CENTER_CROP_CLASS, centerCropNode } from './center-crop.js';
+import { CHANNELS_FIRST_POOLING_CLASS, channelsFirstPoolingNodes } from './channels-first-pooling.js';
 import { isAugmentation } from './augmentation-layers.js';
 import { paramOfWeight } from './weight-names.js';
 
@@ -229,6 +230,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   if (cls === MULTI_HEAD_ATTENTION_CLASS) return multiHeadAttentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, projectionWeights(layer), inputShapesOf(layer) as number[][]);
   if (cls === NORMALIZATION_CLASS_NAME) return [normalizationNode(name, inputs, config, weights, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === KEPT_POOLING_CLASS) return keptPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
+  if (cls === CHANNELS_FIRST_POOLING_CLASS) return channelsFirstPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === CENTER_CROP_CLASS) return [centerCropNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
   const configs = convertConfig(name, cls, config);
   if (cls === ATTENTION_CLASS) return attentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, weights.get('scale'), inputShapesOf(layer) as number[][]);

@@ -21,6 +21,7 @@ import { rnnCellLayers } from './rnn-cells.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 import { KEPT_POOLING_CLASS, keptPoolingConfig } from './kept-pooling-axes.js';
 import { CENTER_CROP_CLASS } from './center-crop.js';
+import { CHANNELS_FIRST_POOLING_CLASS } from './channels-first-pooling.js';
 import { AUGMENTATION_CLASSES, isAugmentation } from './augmentation-layers.js';
 
 type Config = Record<string, unknown>;
@@ -44,8 +45,9 @@ export const SUPPORTED_CLASSES = [
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
   KEPT_POOLING_CLASS,
-  // Keras' CenterCrop as dc's layer that computes it (center-crop.ts).
+  // Keras' CenterCrop as dc's layer that computes it (center-crop.ts), a 1-D global pooling over channels first (channels-first-pooling.ts).
   CENTER_CROP_CLASS,
+  CHANNELS_FIRST_POOLING_CLASS,
   // Image augmentation: the identity at inference, no node (augmentation-layers.ts).
   ...AUGMENTATION_CLASSES,
 ] as const;
@@ -241,6 +243,9 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case KEPT_POOLING_CLASS:
       // Its nodes: kept-pooling-axes.ts.
       return [keptPoolingConfig(c)];
+    case CHANNELS_FIRST_POOLING_CLASS:
+      // Its nodes (a permute, then the pooling): channels-first-pooling.ts.
+      return [{ kind: c.pooling === 'max' ? 'globalMaxPool2d' : 'globalAvgPool2d' }];
     case CENTER_CROP_CLASS:
       // Its margins follow from the input's shape, and it checks its data format: center-crop.ts.
       return [{ kind: 'cropping2d', amounts: [[0, 0], [0, 0]] }];

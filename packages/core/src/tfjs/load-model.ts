@@ -15,6 +15,7 @@ import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
 import { withPositionalAttentionInputs } from './attention-calls.js';
 import { withDcCenterCrop } from './center-crop.js';
+import { withChannelsFirstPooling } from './channels-first-pooling.js';
 import { withDepthwiseGroups } from './depthwise-groups.js';
 import { fromKeras3 } from './keras3-model-json.js';
 import { withKeptPoolingAxes } from './kept-pooling-axes.js';
@@ -155,6 +156,8 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
   artifacts = { ...artifacts, modelTopology: withKeptPoolingAxes(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
   // A convolution whose groups are its input channels as the depthwise convolution it is (ConvNeXt's blocks).
   artifacts = withDepthwiseGroups(artifacts);
+  // 1-D global poolings over channels first (Keras' time-series transformer head), which tfjs would pool over the steps.
+  artifacts = { ...artifacts, modelTopology: withChannelsFirstPooling(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
   // Keras' CenterCrop as dc's layer that computes it (tfjs 4.22's rewrites the input's shape and shifts odd margins).
   artifacts = { ...artifacts, modelTopology: withDcCenterCrop(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
   // Keras 2's MultiHeadAttention calls (value and key as keyword arguments) with every tensor an input.
