@@ -13,14 +13,9 @@ import { fileHandler } from './file-handler.js';
 import { SUPPORTED_CLASSES } from './layer-configs.js';
 import { importTfjsPackage } from './load-tfjs.js';
 import { checkPinnedShape, declaredInputShape, formatDeclaredShape, hasUnknownDimensions, withInputShape, type DeclaredShape } from './input-shape.js';
-import { withPositionalAttentionInputs } from './attention-calls.js';
-import { withDcCenterCrop } from './center-crop.js';
-import { withChannelsFirstPooling } from './channels-first-pooling.js';
-import { withDepthwiseGroups } from './depthwise-groups.js';
-import { fromKeras3 } from './keras3-model-json.js';
-import { withKeptPoolingAxes } from './kept-pooling-axes.js';
 import { checkModelJson, checkTopology, trainingConfigOf, type LayersModelJson } from './model-json.js';
 import { registerFor } from './layer-registrations.js';
+import { tfjsReadable } from './tfjs-readable.js';
 import { withResetAfterGruClass } from './reset-after-gru.js';
 
 /** Options of {@link loadModel}. */
@@ -128,7 +123,7 @@ function withExportedFixedStatistics(model: Model, artifacts: tf.io.ModelArtifac
  * `model.json` path or `file://` URL (Node), an `http(s)://` URL (any platform, tfjs's `tf.io.http`),
  * or any `tf.io.IOHandler`. Files written by `tensorflowjs_converter` (Keras format, sharded and
  * quantized weights) and by tfjs's `model.save` load unchanged; so do the converter's files of
- * Keras 3 models, which tfjs itself cannot load ({@link fromKeras3}).
+ * Keras 3 models, which tfjs itself cannot load (`fromKeras3`, with the other rewrites of `tfjs-readable.ts`).
  *
  * Before tfjs builds anything, every layer class is checked: an unsupported one (Conv3D, a custom
  * class) is `UNSUPPORTED_LAYER` naming the layer, its class and the supported classes; a nested
@@ -150,18 +145,8 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadM
     const message = error instanceof Error ? error.message : String(error);
     throw new DcError(/weight|shard|fetch/i.test(message) ? 'MODEL_WEIGHTS_MISSING' : 'BAD_MODEL_JSON', `${where}: ${message.split('\n')[0]}`, { cause: error });
   }
-  // A Keras 3 model's file, which tfjs cannot read, as the Keras 2 dialect it reads.
-  artifacts = fromKeras3(artifacts, where);
-  // Global poolings that keep their axes (keepdims, which tfjs reads past), as dc's layer that keeps them.
-  artifacts = { ...artifacts, modelTopology: withKeptPoolingAxes(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
-  // A convolution whose groups are its input channels as the depthwise convolution it is (ConvNeXt's blocks).
-  artifacts = withDepthwiseGroups(artifacts);
-  // 1-D global poolings over channels first (Keras' time-series transformer head), which tfjs would pool over the steps.
-  artifacts = { ...artifacts, modelTopology: withChannelsFirstPooling(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
-  // Keras' CenterCrop as dc's layer that computes it (tfjs 4.22's rewrites the input's shape and shifts odd margins).
-  artifacts = { ...artifacts, modelTopology: withDcCenterCrop(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'] };
-  // Keras 2's MultiHeadAttention calls (value and key as keyword arguments) with every tensor an input.
-  artifacts = { ...artifacts, modelTopology: withPositionalAttentionInputs(artifacts.modelTopology, where) as tf.io.ModelArtifacts['modelTopology'] };
+  // Keras layers tfjs cannot build (or builds wrongly) as dc's layers that compute them, Keras 3's dialect as Keras 2's.
+  artifacts = tfjsReadable(artifacts, where);
   const json = checkModelJson({ ...artifacts, weightsManifest: [] }, where) as LayersModelJson;
   checkTopology(json, where);
   const declared = declaredInputShape(json, where);

@@ -1,0 +1,33 @@
+/**
+ * What `loadModel` rewrites in a model.json's artifacts before tfjs reads them, in order, so that
+ * tfjs builds what Keras computes: each rewrite names a Keras layer tfjs cannot build (or builds
+ * wrongly) as dc's layer that computes it, or renames what tfjs would misread; anything else is
+ * left as it is.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { withPositionalAttentionInputs } from './attention-calls.js';
+import { withDcCenterCrop } from './center-crop.js';
+import { withChannelsFirstPooling } from './channels-first-pooling.js';
+import { withDepthwiseGroups } from './depthwise-groups.js';
+import { fromKeras3 } from './keras3-model-json.js';
+import { withKeptPoolingAxes } from './kept-pooling-axes.js';
+
+type Topology = tf.io.ModelArtifacts['modelTopology'];
+
+/** `artifacts` (`where` names them in errors) as tfjs can read them (see the module). */
+export function tfjsReadable(artifacts: tf.io.ModelArtifacts, where: string): tf.io.ModelArtifacts {
+  // A Keras 3 model's file, which tfjs cannot read, as the Keras 2 dialect it reads.
+  let out = fromKeras3(artifacts, where);
+  // A convolution whose groups are its input channels as the depthwise convolution it is (ConvNeXt's blocks).
+  out = withDepthwiseGroups(out);
+  const topology = (rewrite: (t: unknown) => unknown) => (out = { ...out, modelTopology: rewrite(out.modelTopology) as Topology });
+  // Global poolings that keep their axes (keepdims, which tfjs reads past), as dc's layer that keeps them.
+  topology(withKeptPoolingAxes);
+  // 1-D global poolings over channels first (Keras' time-series transformer head), which tfjs would pool over the steps.
+  topology(withChannelsFirstPooling);
+  // Keras' CenterCrop as dc's layer that computes it (tfjs 4.22's rewrites the input's shape and shifts odd margins).
+  topology(withDcCenterCrop);
+  // Keras 2's MultiHeadAttention calls (value and key as keyword arguments) with every tensor an input.
+  topology((t) => withPositionalAttentionInputs(t, where));
+  return out;
+}
