@@ -218,6 +218,8 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   const name = layer.name;
   const { cls, config } = classAndConfig(layer);
   const inputs = inboundNames(layer, inputName).map((n) => (n === inputName ? inputName : (outputOf.get(n) ?? n)));
+  // Its weights are named by projection (query/kernel, key/kernel, ...), not by their last part.
+  if (cls === MULTI_HEAD_ATTENTION_CLASS) return multiHeadAttentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, projectionWeights(layer), inputShapesOf(layer) as number[][]);
   const weights = new Map<string, Tensor>();
   const current = layer.getWeights();
   layer.weights.forEach((w, i) => {
@@ -227,7 +229,6 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
     // A Bidirectional layer lists its forward weights, then its backward ones: one stacked parameter each.
     weights.set(key, isBidirectional(layer) && forward ? stackPasses(forward, toTensor(current[i])) : toTensor(current[i]));
   });
-  if (cls === MULTI_HEAD_ATTENTION_CLASS) return multiHeadAttentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, projectionWeights(layer), inputShapesOf(layer) as number[][]);
   if (cls === NORMALIZATION_CLASS_NAME) return [normalizationNode(name, inputs, config, weights, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === KEPT_POOLING_CLASS) return keptPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === CHANNELS_FIRST_POOLING_CLASS) return channelsFirstPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
