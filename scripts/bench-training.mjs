@@ -34,7 +34,8 @@ const STEPS_PER_EPOCH = Math.ceil(EPOCH_IMAGES / BATCH);
 /**
  * Backends: `cpu` (pure JS), `wasm` (tfjs-backend-wasm with the kernels it lacks added, stock
  * kernels otherwise: `selectTrainingBackend({ prefer: ['wasm'] })`), `wasm-fast` (also
- * `replaceSlowWasmKernels: true`, what the demo uses). `threads` is the trainer's option (2:
+ * `replaceSlowWasmKernels: true`, what the demo uses), `wasm-fast-grad` (also `replaceSlowGradients:
+ * true`, tfjs's gradient of `Tile` replaced: what `dc compress` uses). `threads` is the trainer's option (2:
  * data-parallel, one worker thread). `wasm-fast-xnnpack2` is the same single-threaded trainer on
  * tfjs-backend-wasm's multithreaded build with 2 XNNPACK threads, loaded by {@link useThreadedWasm}.
  */
@@ -52,6 +53,10 @@ export const CONFIGS = [
   // The demo's seed convnet: where data-parallel training starts to pay (the trainer's 'auto').
   { model: 'seed-convnet', backend: 'wasm-fast', threads: 1, batches: 40 },
   { model: 'seed-convnet', backend: 'wasm-fast', threads: 2, batches: 40 },
+  // A small vision transformer: tfjs's LayerNormalization tiles its scale and offset, whose stock
+  // gradient adds one slice per repetition (~1 minute a step here); `wasm-fast-grad` replaces it.
+  { model: 'vit', backend: 'wasm-fast', threads: 1, batches: 2, warmup: 1 },
+  { model: 'vit', backend: 'wasm-fast-grad', threads: 1, batches: 40 },
 ];
 
 /**
@@ -137,7 +142,22 @@ function readMnist(count) {
   return { pixels, labels: labels.subarray(8, 8 + n), count: n };
 }
 
-function buildModel(tf, name) {
+/** Conv stem to [7, 7, 32], one pre-norm transformer block over the 49 positions (2 heads), pooled. */
+function buildVit(tf, core) {
+  const ap = (layer, x) => layer.apply(x);
+  const input = tf.input({ shape: [28, 28, 1] });
+  let x = ap(tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }), input);
+  x = ap(tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }), x);
+  const n1 = ap(tf.layers.layerNormalization(), x);
+  x = ap(tf.layers.add(), [x, ap(core.multiHeadAttentionLayer(tf, { numHeads: 2, keyDim: 16 }), [n1, n1])]);
+  const mlp = ap(tf.layers.dense({ units: 32 }), ap(tf.layers.dense({ units: 64, activation: 'gelu' }), ap(tf.layers.layerNormalization(), x)));
+  x = ap(tf.layers.add(), [x, mlp]);
+  const pooled = ap(tf.layers.globalAveragePooling2d({}), ap(tf.layers.layerNormalization(), x));
+  return tf.model({ inputs: input, outputs: ap(tf.layers.dense({ units: 10, activation: 'softmax' }), pooled) });
+}
+
+function buildModel(tf, name, core) {
+  if (name === 'vit') return buildVit(tf, core);
   const m = tf.sequential();
   if (name === 'seed-convnet') {
     m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 5, strides: 2, padding: 'same', useBias: false, activation: 'relu' }));
@@ -171,6 +191,7 @@ async function child(config) {
   const selectedBackend = await core.selectTrainingBackend({
     prefer: [config.backend === 'cpu' ? 'cpu' : 'wasm'],
     replaceSlowWasmKernels: config.backend.startsWith('wasm-fast'),
+    replaceSlowGradients: config.backend.endsWith('-grad'),
   });
   const tf = selectedBackend.tf;
   // Timed steps: after the warm-up ones (a full epoch's first steps are its warm-up).
@@ -178,7 +199,7 @@ async function child(config) {
   const data = readMnist(Math.min(EPOCH_IMAGES, (steps + config.warmup) * BATCH));
   const train = { images: data.pixels, labels: data.labels, count: data.count, height: 28, width: 28 };
   const trainer = core.createTfjsTrainer({ tf, train, validation: train, batchSize: BATCH, threads: config.threads });
-  const lm = buildModel(tf, config.model);
+  const lm = buildModel(tf, config.model, core);
   const model = core.fromLayersModel(lm);
   lm.dispose();
   let t0 = performance.now();

@@ -183,18 +183,20 @@ const RENDERERS = {
       wasm: 'wasm, missing kernels only',
       'wasm-fast': 'wasm + `replaceSlowKernels` (the demo\'s)',
       'wasm-fast-xnnpack2': 'wasm + `replaceSlowKernels`, threaded XNNPACK build',
+      'wasm-fast-grad': 'wasm + `replaceSlowKernels` + `replaceSlowGradients` (`dc compress`\'s)',
     };
+    const models = { 'lenet-300-100': 'LeNet-300-100', lenet5: 'LeNet-5', 'seed-convnet': 'seed convnet', vit: 'small vision transformer (conv stem to [7, 7, 32], one block, 2 heads)' };
     const goals = { 'lenet-300-100': 5, lenet5: 60 };
     const fastest = (model) => Math.min(...t.results.filter((r) => r.model === model && r.backend === 'wasm-fast' && !r.error).map((r) => r.secondsPerEpoch));
     const lines = [row(['model', 'backend', 'threads', 'steps timed', 's/epoch (wall)', 's/epoch (CPU time)', '× cpu (wall)', 'goal (wall)']), '|---|---|---:|---:|---:|---:|---:|---|'];
     for (const r of t.results) {
       const threads = r.xnnpackThreads > 1 ? `1 (XNNPACK ${r.xnnpackThreads})` : String(r.threads);
-      const name = r.model === 'lenet5' ? 'LeNet-5' : 'LeNet-300-100';
+      const name = models[r.model] ?? r.model;
       if (r.error) {
         lines.push(row([name, backends[r.backend] ?? r.backend, threads, '—', `failed: ${r.error}`, '', '', '']));
         continue;
       }
-      const goal = r.backend === 'wasm-fast' && r.secondsPerEpoch === fastest(r.model) ? `≤ ${goals[r.model]} s: ${r.secondsPerEpoch <= goals[r.model] ? 'met' : 'not met'}` : '';
+      const goal = goals[r.model] !== undefined && r.backend === 'wasm-fast' && r.secondsPerEpoch === fastest(r.model) ? `≤ ${goals[r.model]} s: ${r.secondsPerEpoch <= goals[r.model] ? 'met' : 'not met'}` : '';
       const steps = r.full ? `${int(r.stepsTimed)} of a full epoch` : int(r.stepsTimed);
       lines.push(row([name, backends[r.backend] ?? r.backend, threads, steps, fixed(r.secondsPerEpoch, 1), fixed(r.cpuSecondsPerEpoch, 1), r.speedupVsCpu ? `${fixed(r.speedupVsCpu, 1)}×` : '—', goal]));
     }

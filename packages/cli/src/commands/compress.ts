@@ -87,7 +87,7 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const load0 = loadavg()[0];
   const asked = resolveSettings(o);
   const goal = allocationGoal(o);
-  const selected = await selectTrainingBackend({ replaceSlowWasmKernels: true });
+  const selected = await selectTrainingBackend({ replaceSlowWasmKernels: true, replaceSlowGradients: true });
   const { tf } = selected;
   const augmented = [...(asked.augmentTranslate ? [`shifted by up to ${asked.augmentTranslate} px`] : []), ...(asked.augmentFlip ? ['mirrored left to right at random'] : [])];
   progress.log(`training backend: ${selected.backend}, threads: ${asked.trainingThreads}${augmented.length > 0 ? `, training images ${augmented.join(' and ')}` : ''}`);

@@ -40,6 +40,19 @@ describe('selectTrainingBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
+  it("replaces Tile's gradient on any backend only when asked, and restore() puts tfjs's back", async () => {
+    const stock = tf.getGradient('Tile');
+    const plain = await selectTrainingBackend({ prefer: ['cpu'] });
+    expect(plain.replacedGradients).toEqual([]);
+    expect(tf.getGradient('Tile')).toBe(stock);
+    const fast = await selectTrainingBackend({ prefer: ['cpu'], replaceSlowGradients: true });
+    expect(fast.replacedGradients).toEqual(['Tile']);
+    expect(tf.getGradient('Tile')).not.toBe(stock);
+    fast.restore();
+    expect(tf.getGradient('Tile')).toBe(stock);
+    plain.restore();
+  });
+
   it('has nothing to restore on cpu', async () => {
     const cpu = await selectTrainingBackend({ prefer: ['cpu'] });
     expect(cpu.backend).toBe('cpu');

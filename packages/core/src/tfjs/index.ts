@@ -39,6 +39,7 @@ export type { TrainingData, Batch } from './training-data.js';
 export { validationCount } from './training-data.js';
 export type { BatchNormMode } from './batch-norm-mode.js';
 export { variablesByKey, variablesOfParam } from './variables.js';
+export { registerTileGradient, tileGradient, sumRepetitions, type RegisteredTileGradient } from './tile-gradient.js';
 export { createAdamOptimizer, registerWasmTrainingKernels, type WasmTrainingKernels, type WasmTrainingKernelsOptions } from './wasm-kernels/index.js';
 // The tfjs types of the training contract (and their augmentation of `TrainingTypes`).
 export type { Tfjs, TfTensor, TfVariable } from '../training/index.js';

@@ -70,7 +70,7 @@ function prepare(tfjs: typeof tf, init: GradientWorkerInit): () => void {
 }
 
 parentPort?.once('message', (init: GradientWorkerInit) => {
-  selectTrainingBackend({ prefer: [init.backend], replaceSlowWasmKernels: true })
+  selectTrainingBackend({ prefer: [init.backend], replaceSlowWasmKernels: true, replaceSlowGradients: true })
     .then(({ tf: tfjs }) => {
       const serve = prepare(tfjs, init);
       parentPort?.postMessage({ ready: true });
