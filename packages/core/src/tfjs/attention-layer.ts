@@ -43,12 +43,12 @@ const attentionClass = perTfjs((tfjs): new (args: AttentionArgs) => tf.layers.La
       const [query, value] = shapes as tf.Shape[];
       return [query[0], query[1], value[2]];
     }
-    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown> = {}): tf.Tensor {
       return tfjs.tidy(() => {
         const [query, value, key = value] = inputs as tf.Tensor3D[];
         let scores: tf.Tensor = tfjs.matMul(query, key, false, true);
         if (this.scale) scores = tfjs.mul(scores, this.scale.read());
-        return tfjs.matMul(tfjs.softmax(scores) as tf.Tensor3D, value);
+        return tfjs.matMul(droppedInTraining(tfjs, tfjs.softmax(scores), this.args.dropout, kwargs) as tf.Tensor3D, value);
       });
     }
     override getConfig(): tf.serialization.ConfigDict {
@@ -78,6 +78,12 @@ export function attentionLayer(tfjs: typeof tf, args: AttentionArgs): tf.layers.
 export function weightsDropout(config: Record<string, unknown>): number {
   const rate = config.dropout;
   return typeof rate === 'number' && rate > 0 && rate < 1 ? rate : 0;
+}
+
+/** Attention weights as dc's tfjs attention layers pass them on: dropped at `rate` (scaled by 1 / (1 − rate), as Keras) when called with `training: true`. */
+export function droppedInTraining(tfjs: typeof tf, weights: tf.Tensor, rate: number | undefined, kwargs: Record<string, unknown>): tf.Tensor {
+  const r = weightsDropout({ dropout: rate });
+  return kwargs.training === true && r > 0 ? tfjs.dropout(weights, r) : weights;
 }
 
 function refuse(name: string, why: string, hint: string): never {

@@ -17,7 +17,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { Layer, Tensor } from '../ir/model.js';
-import { weightsDropout } from './attention-layer.js';
+import { droppedInTraining, weightsDropout } from './attention-layer.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name it serialises under: Keras'. */
@@ -36,7 +36,7 @@ export interface MultiHeadAttentionArgs {
   readonly keyDim: number;
   /** The size of each head's values; default `keyDim`. */
   readonly valueDim?: number | null;
-  /** Dropout of the attention weights while training (dc's tfjs layer, used for loading, does not apply it; the IR's dropout node does). */
+  /** Dropout of the attention weights while training (`training: true`, as in `model.fit`), as Keras drops them; the IR replays it as a dropout node. */
   readonly dropout?: number;
   /** Whether the projections have biases (default true). */
   readonly useBias?: boolean;
@@ -97,14 +97,15 @@ const multiHeadAttentionClass = perTfjs((tfjs): new (args: MultiHeadAttentionArg
       const out = bias ? tfjs.add(flat, tfjs.reshape(bias.read(), [-1])) : flat;
       return tfjs.reshape(out, p === 'attention_output' ? [x.shape[0], -1, c] : [x.shape[0], -1, b, c]);
     }
-    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown> = {}): tf.Tensor {
       return tfjs.tidy(() => {
         const [query, value, key = value] = inputs as tf.Tensor[];
         // [batch, heads, positions, dim]
         const heads = (p: Projection, x: tf.Tensor) => tfjs.transpose(this.project(p, x), [0, 2, 1, 3]);
         const q = tfjs.mul(heads('query', query), 1 / Math.sqrt(this.args.keyDim));
         const scores = tfjs.matMul(q as tf.Tensor4D, heads('key', key) as tf.Tensor4D, false, true);
-        const attended = tfjs.matMul(tfjs.softmax(scores) as tf.Tensor4D, heads('value', value) as tf.Tensor4D);
+        const weights = droppedInTraining(tfjs, tfjs.softmax(scores), this.args.dropout, kwargs);
+        const attended = tfjs.matMul(weights as tf.Tensor4D, heads('value', value) as tf.Tensor4D);
         const joined = tfjs.transpose(attended, [0, 2, 1, 3]);
         const out = this.project('attention_output', joined);
         return tfjs.reshape(out, this.computeOutputShape([query.shape]) as number[]);
