@@ -7,9 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attentionLayer } from './attention-layer.js';
-import { toLayersModel } from './convert-to.js';
 import { artifactsOf, asKeras3, handlerOf, type Json } from './keras3-fixture.test-support.js';
-import { predictions } from './layers-model.test-support.js';
+import { expectRebuiltPredicts, predictions } from './layers-model.test-support.js';
 import { loadModel } from './load-model.js';
 
 type Sym = tf.SymbolicTensor;
@@ -72,9 +71,7 @@ describe("Keras' Attention", () => {
         ...(self ? [['attention_dropout', { kind: 'dropout', rate: 0.2 }, ['attention_weights']]] : []),
         ['attention', { kind: 'dot', axes: [2, 1], normalize: false }, [self ? 'attention_dropout' : 'attention_weights', self ? 'query_1d' : 'value_1d']],
       ]);
-      const back = toLayersModel(model, tf);
-      expect(Array.from(predictions(back, x))).toEqual(expected.map((v) => expect.closeTo(v, 5)));
-      back.dispose();
+      expectRebuiltPredicts(model, x, expected, 5);
     }
     x.dispose();
     lm.dispose();

@@ -6,10 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toLayersModel } from './convert-to.js';
 import { groupNormalization } from './group-normalization.js';
 import { artifactsOf, asKeras3, handlerOf, type Json } from './keras3-fixture.test-support.js';
-import { predictions } from './layers-model.test-support.js';
+import { expectRebuiltPredicts, predictions } from './layers-model.test-support.js';
 import { loadModel } from './load-model.js';
 
 /** Conv, group norm (4 groups of 2), swish, conv, group norm (2 groups of 3, no beta), pooled, a softmax head. */
@@ -73,9 +72,7 @@ describe("Keras' GroupNormalization", () => {
         ['norm', { kind: 'groupNorm', groups: 4, epsilon: 1e-3, center: true, scale: true }, ['gamma', 'beta']],
         ['norm_1', { kind: 'groupNorm', groups: 2, epsilon: 1e-5, center: false, scale: true }, ['gamma']],
       ]);
-      const back = toLayersModel(model, tf);
-      expect(Array.from(predictions(back, x))).toEqual(expected.map((v) => expect.closeTo(v, 5)));
-      back.dispose();
+      expectRebuiltPredicts(model, x, expected, 5);
     }
     tf.dispose([x, normed]);
     lm.dispose();
