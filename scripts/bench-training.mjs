@@ -53,6 +53,10 @@ export const CONFIGS = [
   // The demo's seed convnet: where data-parallel training starts to pay (the trainer's 'auto').
   { model: 'seed-convnet', backend: 'wasm-fast', threads: 1, batches: 40 },
   { model: 'seed-convnet', backend: 'wasm-fast', threads: 2, batches: 40 },
+  // A 1-D convnet over the image's rows with global max pooling, whose gradient compares the
+  // activation with its broadcast maxima (tfjs-wasm's broadcasting Equal; replaced in wasm-fast).
+  { model: 'rows-convnet', backend: 'wasm', threads: 1, batches: 20 },
+  { model: 'rows-convnet', backend: 'wasm-fast', threads: 1, batches: 40 },
   // A small vision transformer: tfjs's LayerNormalization tiles its scale and offset, whose stock
   // gradient adds one slice per repetition (~1 minute a step here); `wasm-fast-grad` replaces it.
   { model: 'vit', backend: 'wasm-fast', threads: 1, batches: 2, warmup: 1 },
@@ -164,6 +168,10 @@ function buildModel(tf, name, core) {
     m.add(tf.layers.conv2d({ filters: 64, kernelSize: 5, strides: 2, padding: 'same', useBias: false, activation: 'relu' }));
     m.add(tf.layers.flatten());
     m.add(tf.layers.dense({ units: 1024, useBias: false, activation: 'relu' }));
+  } else if (name === 'rows-convnet') {
+    m.add(tf.layers.reshape({ inputShape: [28, 28, 1], targetShape: [28, 28] }));
+    m.add(tf.layers.conv1d({ filters: 128, kernelSize: 3, activation: 'relu' }));
+    m.add(tf.layers.globalMaxPooling1d({}));
   } else if (name === 'lenet-300-100') {
     m.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
     m.add(tf.layers.dense({ units: 300, activation: 'relu' }));

@@ -185,7 +185,7 @@ const RENDERERS = {
       'wasm-fast-xnnpack2': 'wasm + `replaceSlowKernels`, threaded XNNPACK build',
       'wasm-fast-grad': 'wasm + `replaceSlowKernels` + `replaceSlowGradients` (`dc compress`\'s)',
     };
-    const models = { 'lenet-300-100': 'LeNet-300-100', lenet5: 'LeNet-5', 'seed-convnet': 'seed convnet', vit: 'small vision transformer (conv stem to [7, 7, 32], one block, 2 heads)' };
+    const models = { 'lenet-300-100': 'LeNet-300-100', lenet5: 'LeNet-5', 'seed-convnet': 'seed convnet', 'rows-convnet': '1-D convnet over the rows (Conv1D 128, global max pooling)', vit: 'small vision transformer (conv stem to [7, 7, 32], one block, 2 heads)' };
     const goals = { 'lenet-300-100': 5, lenet5: 60 };
     const fastest = (model) => Math.min(...t.results.filter((r) => r.model === model && r.backend === 'wasm-fast' && !r.error).map((r) => r.secondsPerEpoch));
     const lines = [row(['model', 'backend', 'threads', 'steps timed', 's/epoch (wall)', 's/epoch (CPU time)', '× cpu (wall)', 'goal (wall)']), '|---|---|---:|---:|---:|---:|---:|---|'];

@@ -31,8 +31,9 @@ export interface SelectBackendOptions {
   /** Backends to try, in order. Default: all, fastest first. */
   prefer?: readonly TrainingBackendName[];
   /**
-   * On `wasm`, also replace four stock tfjs-wasm kernels that are slow when training (the
-   * transposed `BatchMatMul` cases, `Conv2DBackpropInput`, `MaxPoolGrad`, `Tile`; see
+   * On `wasm`, also replace stock tfjs-wasm kernels that are slow when training (the
+   * transposed `BatchMatMul` cases, `Conv2DBackpropInput`, `MaxPoolGrad`, `Tile`, `Identity`,
+   * broadcasting `Equal`; see
    * `registerWasmTrainingKernels`): about 3× faster LeNet-300-100 epochs and 2.5× faster LeNet-5
    * epochs. tfjs's kernel registry is process-wide, so this changes those kernels for every user
    * of tfjs-wasm in the process until {@link SelectedBackend.restore}. Default `false`: only the

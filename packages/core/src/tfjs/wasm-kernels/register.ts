@@ -5,6 +5,7 @@ import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { createDepthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter.js';
 import { createDepthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
+import { createEqual } from './equal.js';
 import { createIdentity } from './identity.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createTile } from './tile.js';
@@ -14,11 +15,12 @@ import { WASM, type Tfjs, type WasmKernelFunc } from './wasm-backend.js';
 /** Options of {@link registerWasmTrainingKernels}. */
 export interface WasmTrainingKernelsOptions {
   /**
-   * Also replace five kernels the wasm backend has but runs slowly when training:
+   * Also replace six kernels the wasm backend has but runs slowly when training:
    * `Conv2DBackpropInput` (a direct loop, ~10x slower than the forward convolution),
    * `MaxPoolGrad`, the transposed cases of `BatchMatMul` (every dense layer's gradients),
    * `Tile` (every BatchNormalization gradient tiles its statistics to the activation's shape) and
-   * `Identity` (a copy of every tensor a gradient keeps; shared instead).
+   * `Identity` (a copy of every tensor a gradient keeps; shared instead) and `Equal` of operands
+   * that broadcast (the gradient of every global max pooling).
    * The replacements match the cpu backend to float32 rounding and are what brings wasm training
    * to its benchmark speed. Default `false`: only missing kernels are added.
    */
@@ -59,6 +61,7 @@ const SLOW: Record<string, (tfjs: Tfjs, original: WasmKernelFunc) => WasmKernelF
   MaxPoolGrad: createMaxPoolGrad,
   Tile: createTile,
   Identity: createIdentity,
+  Equal: createEqual,
 };
 
 /** Every kernel function this module made, so a second call recognises its own work. */
