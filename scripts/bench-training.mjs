@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Training benchmark: seconds per MNIST epoch (60,000 images, batch 128 → 469 steps) for
- * LeNet-300-100 and LeNet-5 on every TensorFlow.js backend that loads here, with one and with two
+ * LeNet-300-100 and LeNet-5 (and a seed convnet, a 1-D convnet over the rows and a small vision
+ * transformer) on every TensorFlow.js backend that loads here, with one and with two
  * threads, and the ratio to the pure-JS cpu backend measured in the same run.
  *
  * Each configuration runs in its own child process (fresh tfjs registry, fresh JIT). A step is a
@@ -34,9 +35,9 @@ const STEPS_PER_EPOCH = Math.ceil(EPOCH_IMAGES / BATCH);
 /**
  * Backends: `cpu` (pure JS), `wasm` (tfjs-backend-wasm with the kernels it lacks added, stock
  * kernels otherwise: `selectTrainingBackend({ prefer: ['wasm'] })`), `wasm-fast` (also
- * `replaceSlowWasmKernels: true`, what the demo uses), `wasm-fast-grad` (also `replaceSlowGradients:
- * true`, tfjs's gradient of `Tile` replaced: what `dc compress` uses). `threads` is the trainer's option (2:
- * data-parallel, one worker thread). `wasm-fast-xnnpack2` is the same single-threaded trainer on
+ * `replaceSlowWasmKernels: true`, what the demo uses), `wasm-fast-grad` (also
+ * `replaceSlowGradients: true`, tfjs's gradient of `Tile` replaced: what `dc compress` uses).
+ * `threads` is the trainer's option (2: data-parallel, one worker thread). `wasm-fast-xnnpack2` is the same single-threaded trainer on
  * tfjs-backend-wasm's multithreaded build with 2 XNNPACK threads, loaded by {@link useThreadedWasm}.
  */
 export const CONFIGS = [
@@ -58,7 +59,8 @@ export const CONFIGS = [
   { model: 'rows-convnet', backend: 'wasm', threads: 1, batches: 20 },
   { model: 'rows-convnet', backend: 'wasm-fast', threads: 1, batches: 40 },
   // A small vision transformer: tfjs's LayerNormalization tiles its scale and offset, whose stock
-  // gradient adds one slice per repetition (~1 minute a step here); `wasm-fast-grad` replaces it.
+  // gradient adds one slice per repetition (seconds to over a minute a step here, varying from run
+  // to run); `wasm-fast-grad` replaces it.
   { model: 'vit', backend: 'wasm-fast', threads: 1, batches: 2, warmup: 1 },
   { model: 'vit', backend: 'wasm-fast-grad', threads: 1, batches: 40 },
 ];

@@ -20,8 +20,9 @@ export interface SelectedBackend {
   readonly replacedGradients: readonly string[];
   /**
    * Undoes what choosing the backend changed in tfjs's process-wide kernel and gradient registries
-   * (the wasm training kernels added or replaced, the gradients replaced); the backend itself stays active. Call it when done
-   * training if other code in the process uses tfjs-wasm as shipped. Calling it again does nothing.
+   * (the wasm training kernels added or replaced, the gradients replaced); the backend itself
+   * stays active. Call it when done training if other code in the process uses tfjs as shipped.
+   * Calling it again does nothing.
    */
   restore(): void;
 }
@@ -44,8 +45,9 @@ export interface SelectBackendOptions {
    * On every backend, also replace tfjs's gradient of `Tile`, which adds one slice per repetition,
    * by one that sums each tiled axis at once (`registerTileGradient`): tfjs's `LayerNormalization`
    * tiles its scale and offset to the activation in every step, so a transformer block on a
-   * `[7, 7, 32]` map trained ~34× slower per step without it. Process-wide like the kernels,
-   * until {@link SelectedBackend.restore}. Default `false`.
+   * `[7, 7, 32]` map trained tens to hundreds of times slower without it (`node
+   * scripts/bench-training.mjs --only vit`). Process-wide like the kernels, until
+   * {@link SelectedBackend.restore}. Default `false`.
    */
   replaceSlowGradients?: boolean;
 }

@@ -34,8 +34,8 @@ export function sumRepetitions(tfjs: typeof tf, dy: tf.Tensor, shape: readonly n
 /**
  * tfjs's gradient of `Tile` adds one slice of the output gradient per repetition: tiling
  * `[1, 1, 1, 32]` to `[32, 7, 7, 32]` costs 1,568 slices and adds, and tfjs's own
- * `LayerNormalization` tiles its scale and offset so in every training step (and refuses inputs of
- * rank above 4). This config computes the same sum with {@link sumRepetitions}.
+ * `LayerNormalization` tiles its scale and offset so in every training step; it also throws for
+ * tiles of rank above 4. This config computes the same sum with {@link sumRepetitions}.
  */
 export function tileGradient(tfjs: typeof tf): tf.GradConfig {
   return {

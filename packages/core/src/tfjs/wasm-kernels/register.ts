@@ -18,7 +18,7 @@ export interface WasmTrainingKernelsOptions {
    * Also replace six kernels the wasm backend has but runs slowly when training:
    * `Conv2DBackpropInput` (a direct loop, ~10x slower than the forward convolution),
    * `MaxPoolGrad`, the transposed cases of `BatchMatMul` (every dense layer's gradients),
-   * `Tile` (every BatchNormalization gradient tiles its statistics to the activation's shape) and
+   * `Tile` (every BatchNormalization gradient tiles its statistics to the activation's shape),
    * `Identity` (a copy of every tensor a gradient keeps; shared instead) and `Equal` of operands
    * that broadcast (the gradient of every global max pooling).
    * The replacements match the cpu backend to float32 rounding and are what brings wasm training
