@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { selectTrainingBackend } from './backend.js';
 
-const SLOW = ['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Identity', 'MaxPoolGrad', 'Tile'];
+const SLOW = ['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Greater', 'GreaterEqual', 'Identity', 'Less', 'LessEqual', 'MaxPoolGrad', 'Maximum', 'Minimum', 'NotEqual', 'Tile'];
 const MISSING = ['Conv2DBackpropFilter', 'DcAdamStep', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'];
 const kernelOf = (name: string) => tf.getKernel(name, 'wasm')?.kernelFunc;
 

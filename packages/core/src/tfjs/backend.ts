@@ -34,7 +34,7 @@ export interface SelectBackendOptions {
   /**
    * On `wasm`, also replace stock tfjs-wasm kernels that are slow when training (the
    * transposed `BatchMatMul` cases, `Conv2DBackpropInput`, `MaxPoolGrad`, `Tile`, `Identity`,
-   * broadcasting `Equal`; see
+   * the broadcasting comparisons, `Maximum` and `Minimum`; see
    * `registerWasmTrainingKernels`): about 3× faster LeNet-300-100 epochs and 2.5× faster LeNet-5
    * epochs. tfjs's kernel registry is process-wide, so this changes those kernels for every user
    * of tfjs-wasm in the process until {@link SelectedBackend.restore}. Default `false`: only the

@@ -40,7 +40,7 @@ const convCase = fc
 describe('wasm training kernels match the cpu backend (relative error <= 1e-4)', () => {
   it('registers what is missing and replaces the slow ones only on request', () => {
     expect([...kernels.added].sort()).toEqual(['Conv2DBackpropFilter', 'DcAdamStep', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
-    expect([...kernels.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Identity', 'MaxPoolGrad', 'Tile']);
+    expect([...kernels.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Greater', 'GreaterEqual', 'Identity', 'Less', 'LessEqual', 'MaxPoolGrad', 'Maximum', 'Minimum', 'NotEqual', 'Tile']);
     const again = registerWasmTrainingKernels(tf, { replaceSlowKernels: true });
     expect(again.added).toEqual([]);
     expect(again.replaced).toEqual([]);

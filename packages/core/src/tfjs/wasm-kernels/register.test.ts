@@ -4,7 +4,7 @@ import { tf } from './test-utils.js';
 
 describe('registerWasmTrainingKernels', () => {
   it('adds only missing kernels by default, replaces slow ones on request, and undoes both', () => {
-    const stock = Object.fromEntries(['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Identity', 'MaxPoolGrad', 'Tile'].map((k) => [k, tf.getKernel(k, 'wasm')!.kernelFunc]));
+    const stock = Object.fromEntries(['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Greater', 'GreaterEqual', 'Identity', 'Less', 'LessEqual', 'MaxPoolGrad', 'Maximum', 'Minimum', 'NotEqual', 'Tile'].map((k) => [k, tf.getKernel(k, 'wasm')!.kernelFunc]));
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
 
     const first = registerWasmTrainingKernels(tf);
@@ -14,7 +14,7 @@ describe('registerWasmTrainingKernels', () => {
 
     const second = registerWasmTrainingKernels(tf, { replaceSlowKernels: true });
     expect(second.added).toEqual([]);
-    expect([...second.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Identity', 'MaxPoolGrad', 'Tile']);
+    expect([...second.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Equal', 'Greater', 'GreaterEqual', 'Identity', 'Less', 'LessEqual', 'MaxPoolGrad', 'Maximum', 'Minimum', 'NotEqual', 'Tile']);
     for (const [k, f] of Object.entries(stock)) expect(tf.getKernel(k, 'wasm')!.kernelFunc).not.toBe(f);
     // The stock kernels' setup functions stay attached (the wrapper delegates to the stock BatchMatMul).
     expect(tf.getKernel('BatchMatMul', 'wasm')!.setupFunc).toBeDefined();

@@ -5,22 +5,23 @@ import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { createDepthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter.js';
 import { createDepthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
-import { createEqual } from './equal.js';
 import { createIdentity } from './identity.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createTile } from './tile.js';
+import { createTiledBroadcast, TILED_BROADCAST_KERNELS } from './tiled-broadcast.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 import { WASM, type Tfjs, type WasmKernelFunc } from './wasm-backend.js';
 
 /** Options of {@link registerWasmTrainingKernels}. */
 export interface WasmTrainingKernelsOptions {
   /**
-   * Also replace six kernels the wasm backend has but runs slowly when training:
+   * Also replace kernels the wasm backend has but runs slowly when training:
    * `Conv2DBackpropInput` (a direct loop, ~10x slower than the forward convolution),
    * `MaxPoolGrad`, the transposed cases of `BatchMatMul` (every dense layer's gradients),
    * `Tile` (every BatchNormalization gradient tiles its statistics to the activation's shape),
-   * `Identity` (a copy of every tensor a gradient keeps; shared instead) and `Equal` of operands
-   * that broadcast (the gradient of every global max pooling).
+   * `Identity` (a copy of every tensor a gradient keeps; shared instead) and the comparisons,
+   * `Maximum` and `Minimum` of operands that broadcast (`TILED_BROADCAST_KERNELS`: the gradient of
+   * every global max pooling compares with broadcast maxima).
    * The replacements match the cpu backend to float32 rounding and are what brings wasm training
    * to its benchmark speed. Default `false`: only missing kernels are added.
    */
@@ -61,7 +62,7 @@ const SLOW: Record<string, (tfjs: Tfjs, original: WasmKernelFunc) => WasmKernelF
   MaxPoolGrad: createMaxPoolGrad,
   Tile: createTile,
   Identity: createIdentity,
-  Equal: createEqual,
+  ...Object.fromEntries(TILED_BROADCAST_KERNELS.map((name) => [name, createTiledBroadcast])),
 };
 
 /** Every kernel function this module made, so a second call recognises its own work. */

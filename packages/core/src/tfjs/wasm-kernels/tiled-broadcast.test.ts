@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels, type WasmTrainingKernels } from './register.js';
 import { randomInput, runOn, tf } from './test-utils.js';
+import { TILED_BROADCAST_KERNELS } from './tiled-broadcast.js';
 
 let kernels: WasmTrainingKernels;
 beforeAll(async () => {
@@ -10,30 +11,31 @@ beforeAll(async () => {
 });
 afterAll(() => kernels.restore());
 
-/** Values from {-1, 0, 1}, so that a good share of the pairs compare equal. */
+/** Values from {-1, 0, 1} (no -0: the backends order signed zeros differently), so that a good share of the pairs are equal. */
 function levels(shape: number[], seed: number) {
   const input = randomInput(shape, seed);
-  return { ...input, values: input.values.map((v) => Math.round(v)) };
+  return { ...input, values: input.values.map((v) => Math.round(v) || 0) };
 }
 
-describe('the wasm Equal replacement equals the cpu backend exactly', () => {
-  it('on random shapes that broadcast (ranks 0-5, stretched axes on either side, lower ranks, empty axes)', async () => {
+describe('the wasm replacements of broadcasting comparisons, Maximum and Minimum equal the cpu backend exactly', () => {
+  it('on random shapes that broadcast (ranks 0-5, stretched axes on either side, lower ranks, scalars, empty axes), every kernel', async () => {
     await fc.assert(
       fc.asyncProperty(
+        fc.constantFrom(...TILED_BROADCAST_KERNELS),
         fc.array(fc.record({ size: fc.integer({ min: 0, max: 4 }), side: fc.constantFrom('both', 'a', 'b') }), { maxLength: 5 }),
         fc.integer({ min: 0, max: 3 }),
         fc.integer({ min: 0, max: 1e6 }),
-        async (axes, dropLeading, seed) => {
+        async (kernel, axes, dropLeading, seed) => {
           const a = axes.map((x) => (x.side === 'b' ? 1 : x.size));
           const b = axes.map((x) => (x.side === 'a' ? 1 : x.size)).slice(Math.min(dropLeading, axes.length));
           const inputs = { a: levels(a, seed), b: levels(b, seed + 1) };
-          const wasm = await runOn('wasm', 'Equal', inputs, {});
-          const cpu = await runOn('cpu', 'Equal', inputs, {});
+          const wasm = await runOn('wasm', kernel, inputs, {});
+          const cpu = await runOn('cpu', kernel, inputs, {});
           expect(wasm.shape).toEqual(cpu.shape);
           expect(Array.from(wasm.values)).toEqual(Array.from(cpu.values));
         },
       ),
-      { numRuns: 80, seed: 21 },
+      { numRuns: 200, seed: 21 },
     );
   });
 
