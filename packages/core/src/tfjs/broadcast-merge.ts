@@ -19,7 +19,7 @@ const ELEMENTWISE = new Set(['add', 'subtract', 'multiply', 'average', 'maximum'
 export const isElementwiseMerge = (config: LayerConfig): boolean => ELEMENTWISE.has(config.kind);
 
 /** The shape tfjs broadcasts `shapes` (without the batch axis) to, aligned at the last axis; undefined when they do not broadcast. */
-function broadcastShape(shapes: readonly (readonly number[])[]): number[] | undefined {
+export function broadcastShape(shapes: readonly (readonly number[])[]): number[] | undefined {
   const rank = Math.max(...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {

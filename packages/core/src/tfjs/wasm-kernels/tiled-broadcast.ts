@@ -1,3 +1,4 @@
+import { broadcastShape } from '../broadcast-merge.js';
 import { callKernel, runWasmKernel, view, type KernelArgs, type TensorInfo, type Tfjs, type WasmKernelFunc } from './wasm-backend.js';
 
 /**
@@ -20,7 +21,7 @@ export function createTiledBroadcast(tfjs: Tfjs, original: WasmKernelFunc): Wasm
   return function tiledBroadcast(args: KernelArgs): TensorInfo {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs;
-    const out = broadcastShape(a.shape, b.shape);
+    const out = broadcastShape([a.shape, b.shape]);
     const scalar = (x: TensorInfo) => x.shape.every((d) => d === 1);
     if (out === undefined || scalar(a) || scalar(b) || (sameShape(a.shape, out) && sameShape(b.shape, out))) return callKernel(original, backend, inputs, attrs);
     const tiled: TensorInfo[] = [];
@@ -41,17 +42,4 @@ export function createTiledBroadcast(tfjs: Tfjs, original: WasmKernelFunc): Wasm
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** NumPy's broadcast of two shapes (trailing axes aligned, 1 stretches), or undefined where they do not broadcast. */
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] | undefined {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const x = a[a.length - rank + i] ?? 1;
-    const y = b[b.length - rank + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return undefined;
-    out.push(x === 1 ? y : x);
-  }
-  return out;
 }
