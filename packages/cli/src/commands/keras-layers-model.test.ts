@@ -7,12 +7,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom } from '@dc/core';
 import { groupNormalization, registerHardSiluActivation, spatialDropout2d, unitNormalization } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { compressedBriefly, trainedOnMnist } from './mnist-fixture.test-support.js';
+import { compressedBriefly, seedMathRandom, trainedOnMnist } from './mnist-fixture.test-support.js';
 
 type Sym = tf.SymbolicTensor;
 const ap = (layer: tf.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
@@ -37,11 +36,10 @@ describe('a Keras model using layers tfjs lacks (hard_swish, GroupNormalization,
   let dir: string;
   let modelJson: string;
   beforeAll(async () => {
-    // The spatial dropout draws its masks from tfjs's unseeded generators, which seed themselves
-    // from Math.random: seeded here, the briefly trained model and its retraining are the same in
-    // every run (they varied enough to move the file's error on 1,000 digits by several points).
-    const random = createRandom(7);
-    vi.spyOn(Math, 'random').mockImplementation(() => random.next());
+    // The spatial dropout draws its masks from tfjs's unseeded generators: seeded, the briefly trained
+    // model and its retraining are the same in every run (they varied enough to move the file's
+    // error on 1,000 digits by several points).
+    seedMathRandom(7);
     dir = mkdtempSync(join(tmpdir(), 'dc-keras-layers-'));
     modelJson = await savedModel(join(dir, 'model'));
   }, 120_000);

