@@ -25,7 +25,8 @@ describe('dc inspect: each node\'s kind and what tells it apart', () => {
     expect(formatInspect(r)).toContain('activation (thresholdedRelu, theta 0.25)');
   });
 
-  it('names a dropout\'s variant and relu\'s clip', () => {
+  it('names a dropout\'s variant, relu\'s clip and a resize\'s interpolation and size', () => {
+    expect(describeKind({ kind: 'resizing', config: { size: [224, 160], interpolation: 'bilinear' } })).toBe('resizing (bilinear to 224 × 160)');
     expect(describeKind({ kind: 'dropout', config: { rate: 0.1, variant: 'gaussianNoise' } })).toBe('dropout (gaussianNoise)');
     expect(describeKind({ kind: 'activation', config: { activation: 'relu', maxValue: 6 } })).toBe('activation (relu, maxValue 6)');
     expect(describeKind({ kind: 'masking', config: { maskValue: -1 } })).toBe('masking (maskValue -1)');

@@ -114,6 +114,7 @@ export function describeKind(n: Pick<InspectedNode, 'kind' | 'config'>): string 
     ...(typeof c.activation === 'string' && c.activation !== 'linear' ? [c.activation] : []),
     ...(['alpha', 'maxValue', 'axis', 'theta', 'maskValue', 'trailingAxes'] as const).filter((key) => c[key] !== undefined).map((key) => `${key} ${String(c[key])}`),
     ...(n.kind === 'dropout' && typeof c.variant === 'string' ? [c.variant] : []),
+    ...(n.kind === 'resizing' ? [`${String(c.interpolation)} to ${(c.size as number[]).join(' × ')}`] : []),
     ...(Array.isArray(c.sharedAxes) ? [`shared axes [${c.sharedAxes.join(', ')}]`] : []),
   ];
   return details.length > 0 ? `${n.kind} (${details.join(', ')})` : n.kind;

@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { readIdxSplit } from '@dc/core/mnist';
+import { fileHandler } from '@dc/core/tfjs';
+import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
+import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import * as tf from '@tensorflow/tfjs';
 import { expect, vi } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
@@ -61,4 +64,22 @@ export async function compressedBriefly(modelJson: string, out: string, sparsity
   expect(result.baselineTestError).toBeLessThan(80);
   expect(result.testError).toBeLessThan(result.baselineTestError + 8);
   return result;
+}
+
+/**
+ * Loads `modelJson` (a `dc export` of `dcm`) with tfjs, whatever it needs registered first, and
+ * checks that it predicts what the file predicts on the cpu runtime for the first 8 test digits.
+ */
+export async function expectExportPredictsAsFile(modelJson: string, dcm: string): Promise<void> {
+  const lm = await tf.loadLayersModel(fileHandler(modelJson));
+  const { images } = await readIdxSplit(MNIST_DIR, 't10k');
+  const x = Float32Array.from(images.data.subarray(0, 8 * 784), (v) => v / 255);
+  const fromTfjs = Array.from((lm.predict(tf.tensor4d(x, [8, 28, 28, 1])) as tf.Tensor).dataSync());
+  const session = await createSession(await loadCompressedModel(dcm), { backend: await createCpuBackend({ threads: 1 }) });
+  try {
+    expect(fromTfjs).toEqual(Array.from(await session.predict(x, 8)).map((v) => expect.closeTo(v, 5)));
+  } finally {
+    session.dispose();
+    lm.dispose();
+  }
 }

@@ -346,6 +346,20 @@ export interface UpSampling2dConfig {
   readonly interpolation?: 'nearest' | 'bilinear';
 }
 
+/**
+ * Resizing of `[h, w, c]` to `[height, width, c]` (`size`) as Keras' `Resizing` layer computes it,
+ * TensorFlow's `tf.image.resize` without antialiasing: pixel centres at half-integers, so output
+ * row `o` samples the input at `(o + 0.5) · h / height − 0.5`. `bilinear` interpolates the two
+ * nearest rows and columns (clamped to the image: as tfjs's `resizeBilinear` with
+ * `halfPixelCenters`); `nearest` copies row `min(h − 1, floor((o + 0.5) · h / height))` and the
+ * column likewise. Any sizes, up or down. Op set 4.
+ */
+export interface ResizingConfig {
+  readonly kind: 'resizing';
+  readonly size: readonly [number, number];
+  readonly interpolation: 'bilinear' | 'nearest';
+}
+
 /** Element-wise merge of inputs of equal shape (`subtract`: exactly two, first minus second). */
 export interface MergeConfig {
   readonly kind: 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
@@ -398,6 +412,7 @@ export type LayerConfig =
   | MaskingConfig
   | RescaleConfig
   | UpSampling2dConfig
+  | ResizingConfig
   | MergeConfig
   | ConcatenateConfig
   | DotConfig;

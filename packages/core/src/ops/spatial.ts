@@ -1,4 +1,4 @@
-/** `zeroPadding2d`, `cropping2d` and `upSampling2d`: rows and columns added, removed or repeated in `[h, w, c]`. */
+/** `zeroPadding2d`, `cropping2d`, `upSampling2d` and `resizing`: rows and columns added, removed, repeated or resampled in `[h, w, c]`. */
 import type { Padding2dConfig } from '../ir/model.js';
 import { fail } from './config-reader.js';
 import { defineOp, expectRank, type OpSpec } from './op-spec.js';
@@ -39,6 +39,25 @@ export const upSampling2dOp = defineOp<'upSampling2d'>({
   outputShape(c, [input], site) {
     expectRank(input, 3, site, 'upSampling2d');
     return [input[0] * c.size[0], input[1] * c.size[1], input[2]];
+  },
+  params: () => ({}),
+});
+
+/** The largest side `resizing` resizes to. */
+export const MAX_RESIZED_SIDE = 16384;
+
+export const resizingOp = defineOp<'resizing'>({
+  kind: 'resizing',
+  since: 4,
+  arity: [1, 1],
+  read(r) {
+    const size = r.pair('size', 1);
+    if (size[0] > MAX_RESIZED_SIDE || size[1] > MAX_RESIZED_SIDE) r.fail(`must be at most ${MAX_RESIZED_SIDE} along each axis`, 'size');
+    return { kind: 'resizing', size, interpolation: r.oneOf('interpolation', ['bilinear', 'nearest'] as const) };
+  },
+  outputShape(c, [input], site) {
+    expectRank(input, 3, site, 'resizing');
+    return [c.size[0], c.size[1], input[2]];
   },
   params: () => ({}),
 });

@@ -20,14 +20,15 @@ import { preluOp } from './prelu.js';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.js';
 import { recurrentOp } from './recurrent.js';
 import { rescaleOp } from './rescale.js';
-import { cropping2dOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
+import { cropping2dOp, resizingOp, upSampling2dOp, zeroPadding2dOp } from './spatial.js';
 
 /**
  * The op-set version this code implements. Files record the op set they need; a reader refuses a
  * newer one with `UNSUPPORTED_VERSION`. Op set 1: format v1's kinds; 2: graphs and modern layers;
- * 3: `rescale`, `upSampling2d`, `layerNorm`, `unitNorm`, `groupNorm`, `embedding`, `conv2dTranspose`, `recurrent`, `prelu`, `dot`, `masking`.
+ * 3: `rescale`, `upSampling2d`, `layerNorm`, `unitNorm`, `groupNorm`, `embedding`, `conv2dTranspose`, `recurrent`, `prelu`, `dot`, `masking`;
+ * 4: `resizing`.
  */
-export const OPSET = 3;
+export const OPSET = 4;
 
 /** Every op kind → its table entry. */
 export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
@@ -49,6 +50,7 @@ export const OPS: Readonly<Record<LayerKind, OpSpec>> = {
   zeroPadding2d: zeroPadding2dOp,
   cropping2d: cropping2dOp,
   upSampling2d: upSampling2dOp,
+  resizing: resizingOp,
   flatten: flattenOp,
   reshape: reshapeOp,
   permute: permuteOp,

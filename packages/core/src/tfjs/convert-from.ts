@@ -21,6 +21,8 @@ import { ATTENTION_CLASS, attentionNodes } from './attention-layer.js';
 import { MULTI_HEAD_ATTENTION_CLASS, multiHeadAttentionNodes } from './multi-head-attention.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
 import { CENTER_CROP_CLASS, centerCropNode } from './center-crop.js';
+import { RESIZING_CLASS, resizingNodes } from './resizing.js';
+import { KERAS_UP_SAMPLING_CLASS, kerasUpSamplingNode } from './keras-up-sampling.js';
 import { CHANNELS_FIRST_POOLING_CLASS, channelsFirstPoolingNodes } from './channels-first-pooling.js';
 import { isAugmentation } from './augmentation-layers.js';
 import { paramOfWeight } from './weight-names.js';
@@ -233,7 +235,9 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   if (cls === KEPT_POOLING_CLASS) return keptPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === CHANNELS_FIRST_POOLING_CLASS) return channelsFirstPoolingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === CENTER_CROP_CLASS) return [centerCropNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
+  if (cls === RESIZING_CLASS) return resizingNodes(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes));
   const configs = convertConfig(name, cls, config);
+  if (cls === KERAS_UP_SAMPLING_CLASS) return [kerasUpSamplingNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === ATTENTION_CLASS) return attentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, weights.get('scale'), inputShapesOf(layer) as number[][]);
   if (configs[0].kind === 'groupNorm') checkGroupsDivideChannels(name, configs[0].groups, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === 'Rescaling' && configs[0].kind === 'batchNorm') return [channelRescalingNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];

@@ -7,6 +7,7 @@ import { maskRole, traceMasks } from './masks.js';
 import { makeSubtractLayer } from './subtract-layer.js';
 import { unitNormalization } from './unit-normalization.js';
 import { groupNormalization } from './group-normalization.js';
+import { resizing } from './resizing.js';
 import { withFixedStatistics } from './batch-norm-mode.js';
 import { makeDilatedDepthwiseLayer } from './dilated-depthwise.js';
 import { softmaxOnLastAxis } from './softmax-axis.js';
@@ -204,6 +205,9 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
       return tfjs.layers.cropping2D({ name, cropping: [[...c.amounts[0]], [...c.amounts[1]]] as [[number, number], [number, number]] });
     case 'upSampling2d':
       return tfjs.layers.upSampling2d({ name, size: [...c.size], ...(c.interpolation ? { interpolation: c.interpolation } : {}) });
+    case 'resizing':
+      // tfjs's own Resizing aligns the corners: dc's layer computes Keras' (resizing.ts).
+      return resizing(tfjs, { name, height: c.size[0], width: c.size[1], interpolation: c.interpolation });
     case 'flatten':
       return tfjs.layers.flatten({ name });
     case 'reshape':

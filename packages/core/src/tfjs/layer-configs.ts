@@ -21,6 +21,8 @@ import { rnnCellLayers } from './rnn-cells.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 import { KEPT_POOLING_CLASS, keptPoolingConfig } from './kept-pooling-axes.js';
 import { CENTER_CROP_CLASS } from './center-crop.js';
+import { RESIZING_CLASS } from './resizing.js';
+import { KERAS_UP_SAMPLING_CLASS } from './keras-up-sampling.js';
 import { CHANNELS_FIRST_POOLING_CLASS } from './channels-first-pooling.js';
 import { AUGMENTATION_CLASSES, isAugmentation } from './augmentation-layers.js';
 
@@ -48,6 +50,9 @@ export const SUPPORTED_CLASSES = [
   // Keras' CenterCrop as dc's layer that computes it (center-crop.ts), a 1-D global pooling over channels first (channels-first-pooling.ts).
   CENTER_CROP_CLASS,
   CHANNELS_FIRST_POOLING_CLASS,
+  // Keras' Resizing and bilinear UpSampling2D as dc's layers that compute them (resizing.ts, keras-up-sampling.ts).
+  RESIZING_CLASS,
+  KERAS_UP_SAMPLING_CLASS,
   // Image augmentation: the identity at inference, no node (augmentation-layers.ts).
   ...AUGMENTATION_CLASSES,
 ] as const;
@@ -249,6 +254,13 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case CENTER_CROP_CLASS:
       // Its margins follow from the input's shape, and it checks its data format: center-crop.ts.
       return [{ kind: 'cropping2d', amounts: [[0, 0], [0, 0]] }];
+    case RESIZING_CLASS:
+      // Its nodes (a crop to the aspect ratio, then the resize) follow from the input's shape: resizing.ts.
+      return [{ kind: 'resizing', size: [c.height as number, c.width as number], interpolation: 'bilinear' }];
+    case KERAS_UP_SAMPLING_CLASS:
+      // Its size follows from the input's shape: keras-up-sampling.ts.
+      channelsLast();
+      return [{ kind: 'resizing', size: pair(c.size ?? [2, 2]), interpolation: 'bilinear' }];
     case 'ZeroPadding2D':
       channelsLast();
       return [{ kind: 'zeroPadding2d', amounts: pairs(c.padding ?? 1) }];

@@ -8,6 +8,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { ATTENTION_CLASS, registerAttentionLayer } from './attention-layer.js';
 import { AUGMENTATION_CLASSES, registerAugmentationLayers } from './augmentation-layers.js';
 import { CENTER_CROP_CLASS, registerCenterCrop } from './center-crop.js';
+import { registerResizing, RESIZING_CLASS } from './resizing.js';
+import { KERAS_UP_SAMPLING_CLASS, registerKerasUpSampling } from './keras-up-sampling.js';
 import { CHANNELS_FIRST_POOLING_CLASS, registerChannelsFirstPooling } from './channels-first-pooling.js';
 import { CONV1D_TRANSPOSE_CLASS, registerConv1dTransposeLayer } from './conv1d-transpose.js';
 import { DEPTHWISE_1D_CLASSES, registerDepthwise1dLayers } from './depthwise-1d-layers.js';
@@ -43,6 +45,8 @@ const REGISTRATIONS: readonly { readonly name: string; readonly marks: readonly 
   { name: 'registerMultiHeadAttentionLayer', marks: classes([MULTI_HEAD_ATTENTION_CLASS]), register: registerMultiHeadAttentionLayer },
   { name: 'registerKeptPooling', marks: classes([KEPT_POOLING_CLASS]), register: registerKeptPooling },
   { name: 'registerCenterCrop', marks: classes([CENTER_CROP_CLASS]), register: registerCenterCrop },
+  { name: 'registerResizing', marks: classes([RESIZING_CLASS]), register: registerResizing },
+  { name: 'registerKerasUpSampling', marks: classes([KERAS_UP_SAMPLING_CLASS]), register: registerKerasUpSampling },
   { name: 'registerChannelsFirstPooling', marks: classes([CHANNELS_FIRST_POOLING_CLASS]), register: registerChannelsFirstPooling },
   { name: 'registerAugmentationLayers', marks: classes(AUGMENTATION_CLASSES), register: registerAugmentationLayers },
 ];

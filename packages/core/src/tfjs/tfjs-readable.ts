@@ -7,15 +7,25 @@
 import type * as tf from '@tensorflow/tfjs';
 import { withPositionalAttentionInputs } from './attention-calls.js';
 import { withDcCenterCrop } from './center-crop.js';
+import { withDcResizing } from './resizing.js';
 import { withChannelsFirstPooling } from './channels-first-pooling.js';
 import { withDepthwiseGroups } from './depthwise-groups.js';
-import { fromKeras3 } from './keras3-model-json.js';
+import { fromKeras3, isKeras3Topology } from './keras3-model-json.js';
 import { withKeptPoolingAxes } from './kept-pooling-axes.js';
+import { withKerasUpSampling } from './keras-up-sampling.js';
 
 type Topology = tf.io.ModelArtifacts['modelTopology'];
 
+/** Whether Keras wrote `topology` (a model.json's `modelTopology`): a `keras_version` that is not tfjs-layers', or Keras 3's marks. */
+export function writtenByKeras(topology: unknown): boolean {
+  const version = (topology as { keras_version?: unknown } | null)?.keras_version;
+  if (typeof version === 'string') return !version.startsWith('tfjs');
+  return isKeras3Topology(topology);
+}
+
 /** `artifacts` (`where` names them in errors) as tfjs can read them (see the module). */
 export function tfjsReadable(artifacts: tf.io.ModelArtifacts, where: string): tf.io.ModelArtifacts {
+  const byKeras = writtenByKeras(artifacts.modelTopology);
   // A Keras 3 model's file, which tfjs cannot read, as the Keras 2 dialect it reads.
   let out = fromKeras3(artifacts, where);
   // A convolution whose groups are its input channels as the depthwise convolution it is (ConvNeXt's blocks).
@@ -27,6 +37,10 @@ export function tfjsReadable(artifacts: tf.io.ModelArtifacts, where: string): tf
   topology(withChannelsFirstPooling);
   // Keras' CenterCrop as dc's layer that computes it (tfjs 4.22's rewrites the input's shape and shifts odd margins).
   topology(withDcCenterCrop);
+  // Keras' Resizing likewise (tfjs 4.22's aligns the corners where Keras samples half-pixel centres, and crops nothing).
+  topology(withDcResizing);
+  // Keras' bilinear UpSampling2D, which tfjs samples half an input pixel off, as dc's layer computing Keras' (a file tfjs wrote keeps tfjs's).
+  topology((t) => withKerasUpSampling(t, byKeras));
   // Keras 2's MultiHeadAttention calls (value and key as keyword arguments) with every tensor an input.
   topology((t) => withPositionalAttentionInputs(t, where));
   return out;

@@ -11,7 +11,7 @@ import { dotKernel } from './dot-kernel.js';
 import { embeddingKernel } from './embedding-kernel.js';
 import { recurrentKernel } from './recurrent-kernel.js';
 import type { CpuKernel } from './graph-executor.js';
-import { padCropKernel, permuteKernel, upSamplingKernel, viewKernel } from './layout-kernel.js';
+import { padCropKernel, permuteKernel, resampleKernel, viewKernel } from './layout-kernel.js';
 import { maskingKernel } from './masking-kernel.js';
 import { concatenateKernel, mergeKernel } from './merge-kernel.js';
 import { globalPoolKernel, poolKernel } from './pool-kernel.js';
@@ -40,7 +40,8 @@ export const CPU_KERNELS: Readonly<Record<LayerKind, CpuKernelFactory>> = {
   globalMaxPool2d: globalPoolKernel,
   zeroPadding2d: padCropKernel,
   cropping2d: padCropKernel,
-  upSampling2d: upSamplingKernel,
+  upSampling2d: resampleKernel,
+  resizing: resampleKernel,
   flatten: viewKernel,
   reshape: viewKernel,
   dropout: viewKernel,

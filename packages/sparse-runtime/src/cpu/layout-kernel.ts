@@ -1,7 +1,7 @@
-/** Ops that move data without arithmetic: views (flatten, reshape, dropout), zero padding, cropping, permute, upsampling. */
-import type { Padding2dConfig, PermuteConfig, UpSampling2dConfig } from '@dc/core';
+/** Ops that move data without arithmetic: views (flatten, reshape, dropout), zero padding, cropping, permute, upsampling and resizing. */
+import type { Padding2dConfig, PermuteConfig, ResizingConfig, UpSampling2dConfig } from '@dc/core';
 import type { PlanStep } from '../model/plan.js';
-import { bilinearAxis, upSamplingSources } from '../model/up-sampling-sources.js';
+import { nearestSources, resampleOf, type AxisSamples } from '../model/resample-tables.js';
 import { gatherStrided } from '../model/strided-gather.js';
 import type { CpuKernel } from './graph-executor.js';
 import { outputBuffer } from './output-buffer.js';
@@ -60,12 +60,16 @@ export function permuteKernel(step: PlanStep): CpuKernel {
   };
 }
 
-/** upSampling2d: nearest copies the input element its source table names; bilinear interpolates. */
-export function upSamplingKernel(step: PlanStep): CpuKernel {
-  const config = step.config as UpSampling2dConfig;
-  if (config.interpolation === 'bilinear') return bilinearKernel(step);
-  const source = upSamplingSources(step.inputShapes[0], config.size);
-  const inSize = step.inputShapes[0].reduce((a, b) => a * b, 1);
+/**
+ * upSampling2d and resizing, through their tables (`resampleOf`): nearest copies the input element
+ * each output element samples; bilinear interpolates.
+ */
+export function resampleKernel(step: PlanStep): CpuKernel {
+  const input = step.inputShapes[0];
+  const { interpolation, rows, cols } = resampleOf(step.config as UpSampling2dConfig | ResizingConfig, input);
+  if (interpolation === 'bilinear') return bilinearKernel(input, rows, cols);
+  const source = nearestSources(input, rows.lo, cols.lo);
+  const inSize = input.reduce((a, b) => a * b, 1);
   const size = step.outputSize;
   const output = outputBuffer();
   return ([x], batch) => {
@@ -79,11 +83,10 @@ export function upSamplingKernel(step: PlanStep): CpuKernel {
   };
 }
 
-/** Bilinear upsampling with tfjs cpu's arithmetic (in float64, stored once): rows, then columns within a row. */
-function bilinearKernel(step: PlanStep): CpuKernel {
-  const [H, W, C] = step.inputShapes[0];
-  const [OH, OW] = step.outputShape;
-  const [rows, cols] = [bilinearAxis(H, OH), bilinearAxis(W, OW)];
+/** Bilinear resampling of `[h, w, c]` with tfjs cpu's arithmetic (in float64, stored once): rows, then columns within a row. */
+function bilinearKernel(input: readonly number[], rows: AxisSamples, cols: AxisSamples): CpuKernel {
+  const [H, W, C] = input;
+  const [OH, OW] = [rows.lo.length, cols.lo.length];
   const output = outputBuffer();
   return ([x], batch) => {
     // Every element is written below.

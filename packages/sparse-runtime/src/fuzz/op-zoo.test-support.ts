@@ -25,6 +25,9 @@ const chain: TopologySpec = {
     node('deconv', { kind: 'conv2dTranspose', filters: 3, kernelSize: [3, 2], strides: [2, 1], padding: 'same', activation: 'relu', useBias: true }),
     node('up', { kind: 'upSampling2d', size: [2, 1] }),
     node('bilinear', { kind: 'upSampling2d', size: [1, 2], interpolation: 'bilinear' }),
+    // Keras' Resizing: [32, 16] down to [20, 13], then rows up and columns down.
+    node('resize', { kind: 'resizing', size: [20, 13], interpolation: 'bilinear' }),
+    node('nearest', { kind: 'resizing', size: [24, 11], interpolation: 'nearest' }),
     node('conv', conv(4, { dilationRate: [2, 2] })),
     node('dw', { kind: 'depthwiseConv2d', kernelSize: [3, 3], strides: [2, 2], padding: 'valid', depthMultiplier: 2, activation: 'swish', useBias: true }),
     node('bn', { kind: 'batchNorm', epsilon: 0.001, center: true, scale: true }),

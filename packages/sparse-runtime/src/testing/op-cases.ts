@@ -5,8 +5,8 @@
  * multiplier 2, strides 1 and 2, SAME/VALID, odd sizes, every merge (some of three inputs or the
  * same input twice), concatenation on each axis, permute, reshape, padding, cropping, global
  * pooling, folded and unfolded batch norms, dropout variants, a strided 1×1 convolution,
- * rescaling, nearest and bilinear upsampling by uneven factors, layer normalisation, PReLU (slopes
- * shared along none, some or all of the non-channel axes; in place), embedding tables in every layout (ids read from the input and
+ * rescaling, nearest and bilinear upsampling by uneven factors, nearest and bilinear resizing (up,
+ * down, non-integer ratios, same size), layer normalisation, PReLU (slopes shared along none, some or all of the non-channel axes; in place), embedding tables in every layout (ids read from the input and
  * from a node's output), transposed convolutions (same and valid, strides below, at and above the
  * kernel), recurrent layers (each cell, every step or the last, linear and hard-sigmoid gates;
  * Keras' reset-after GRU; reading backwards; bidirectional with every merge; masked by an
@@ -151,6 +151,28 @@ function upsampling(): CompressedModel {
   const f = g.add('bilinear', { kind: 'upSampling2d', size: [2, 3], interpolation: 'bilinear' }, [e]);
   g.add('bilinear', { kind: 'upSampling2d', size: [1, 1], interpolation: 'bilinear' }, [f]);
   return finish('upsampling', g, 18);
+}
+
+/**
+ * Resizing as Keras' `Resizing` (half-pixel centres), bilinear and nearest: up and down by
+ * non-integer ratios, one axis up and the other down, to the same size, to and from one column,
+ * around a convolution.
+ */
+function resizing(): CompressedModel {
+  const g = new GraphBuilder([5, 4, 2]);
+  const resize = (size: [number, number], interpolation: 'bilinear' | 'nearest', input: string) => g.add(interpolation, { kind: 'resizing', size, interpolation }, [input]);
+  const conv = g.add('conv', { kind: 'conv2d', filters: 3, ...same(3), activation: 'relu', useBias: true }, [resize([8, 7], 'bilinear', 'input')]);
+  const down = resize([3, 5], 'nearest', conv);
+  const outs = [
+    // Up again, then to the same size.
+    resize([7, 11], 'bilinear', resize([7, 11], 'nearest', down)),
+    resize([5, 2], 'nearest', resize([5, 2], 'bilinear', conv)),
+    // Rows up and columns down to one column, then from it.
+    resize([3, 9], 'bilinear', resize([13, 1], 'bilinear', 'input')),
+    resize([12, 3], 'nearest', 'input'),
+  ];
+  g.add('cat', { kind: 'concatenate', axis: -1 }, outs.map((x) => g.add('flat', { kind: 'flatten' }, [x])));
+  return finish('resizing', g, 30);
 }
 
 /** Layer normalisation of an image's channels and of a sequence's features, with and without gamma and beta (a mixer block's shape). */
@@ -409,6 +431,7 @@ export function opCases(): OpCase[] {
     { name: 'op: merges and concatenation', model: merges },
     { name: 'op: rescaling', model: rescales },
     { name: 'op: upsampling', model: upsampling },
+    { name: 'op: resizing (half-pixel centres)', model: resizing },
     { name: 'op: layer normalisation', model: layerNorms },
     { name: 'op: layer normalisation over several trailing axes', model: layerNormsOverSeveralAxes },
     { name: 'op: unit normalisation', model: unitNorms },

@@ -47,6 +47,8 @@ export const TFJS_LAYERS: Readonly<Record<LayerKind, readonly string[]>> = {
   activation: ['Activation', 'ReLU', 'LeakyReLU', 'ThresholdedReLU', 'Softmax', 'Permute'],
   rescale: ['Rescaling'],
   upSampling2d: ['UpSampling2D'],
+  // Keras' Resizing is dc's own layer (core's resizing.ts): tfjs's resizes align the corners.
+  resizing: ['DcResizing'],
   dropout: ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'],
   masking: ['Masking'],
   add: ['Add'],

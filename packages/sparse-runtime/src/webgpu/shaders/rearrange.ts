@@ -1,9 +1,9 @@
 /**
  * Programs that only move values: zero padding and cropping of images (one shifted copy), permute
- * and nearest upsampling (a gather through a per-sample index table built on the host), bilinear
- * upsampling (four neighbours weighted by per-axis tables) and concatenation (each input copied
- * into its slice of the output), embedding lookups (a row of a table per id). One thread per
- * element written and vec4 of samples.
+ * and nearest upsampling and resizing (a gather through a per-sample index table built on the
+ * host), bilinear upsampling and resizing (four neighbours weighted by per-axis tables) and
+ * concatenation (each input copied into its slice of the output), embedding lookups (a row of a
+ * table per id). One thread per element written and vec4 of samples.
  */
 import { ENTRY, NHWC_THREAD, unaryBindings } from './common.js';
 
@@ -27,7 +27,7 @@ ${ENTRY}${NHWC_THREAD}
 /** Uniform layout of the gather program (u32 each). */
 export const GATHER_PARAMS = ['total', 'rowStride', 'quads'] as const;
 
-/** WGSL of `y[f] = x[source[f]]` per sample: permute. */
+/** WGSL of `y[f] = x[source[f]]` per sample: permute, nearest upsampling and resizing. */
 export function gatherShader(): string {
   return /* wgsl */ `
 struct Params { total: u32, rowStride: u32, quads: u32 }
@@ -41,13 +41,13 @@ ${ENTRY}
 }`;
 }
 
-/** Uniform layout of the bilinear upsampling program (u32 each). */
+/** Uniform layout of the bilinear upsampling and resizing program (u32 each). */
 export const BILINEAR_PARAMS = ['total', 'rowStride', 'quads', 'channels', 'inW', 'outW', 'outH'] as const;
 
 /**
- * WGSL of bilinear upsampling of `[inH, inW, c]` to `[outH, outW, c]`: `pairs` holds each output
- * row's two input rows, then each output column's two input columns; `fracs` the weight of the
- * second of each pair. Interpolated along columns, then rows, as tfjs's `resizeBilinear`.
+ * WGSL of bilinear upsampling or resizing of `[inH, inW, c]` to `[outH, outW, c]`: `pairs` holds
+ * each output row's two input rows, then each output column's two input columns; `fracs` the
+ * weight of the second of each pair. Interpolated along columns, then rows, as tfjs's `resizeBilinear`.
  */
 export function bilinearShader(): string {
   return /* wgsl */ `

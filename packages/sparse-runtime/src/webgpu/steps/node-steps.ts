@@ -9,7 +9,8 @@ import type { GpuNode, GpuStep } from './gpu-step.js';
 import type { Hwc, PlanStep } from '../../model/plan.js';
 import { convSteps, denseSteps } from './kernel-steps.js';
 import { dotStep } from './dot-step.js';
-import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, unitNormStep, groupNormStep, maskingStep, mergeSteps, permuteStep, poolStep, preluStep, rescaleStep, shift2dStep, upSamplingStep } from './op-steps.js';
+import { activationStep, batchNormStep, concatSteps, convTransposeStep, embeddingStep, recurrentSteps, globalPoolStep, layerNormStep, unitNormStep, groupNormStep, maskingStep, mergeSteps, permuteStep, poolStep, preluStep, rescaleStep, resampleStep, shift2dStep } from './op-steps.js';
+import { resampleOf } from '../../model/resample-tables.js';
 import { preluSlopes } from '../../model/prelu-slopes.js';
 
 /** What the GPU reads of one plan step. */
@@ -33,6 +34,9 @@ const merge: Build = (n, readsOutput) => [
   ...mergeSteps(n.name, n.config.kind as Of<'add'>['kind'], n.inputShapes.length, size(n.outputShape), readsOutput),
   ...(n.activation && n.activation.activation !== 'linear' ? [activationStep(n.name, n.activation, n.outputShape, true)] : []),
 ];
+
+/** upSampling2d and resizing: one program, their own tables. */
+const resample: Build = (n) => [resampleStep(n.name, n.inputShapes[0], resampleOf(n.config as Of<'upSampling2d' | 'resizing'>, n.inputShapes[0]))];
 
 /** Every op kind → how its node becomes GPU steps (a test checks this covers core's op table). */
 export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
@@ -66,10 +70,8 @@ export const GPU_OPS: Readonly<Record<LayerKind, Build>> = {
     const [[top], [left]] = (n.config as Of<'cropping2d'>).amounts;
     return [shift2dStep(n.name, hwc(n.inputShapes[0]), hwc(n.outputShape), top, left, -1)];
   },
-  upSampling2d: (n) => {
-    const { size, interpolation } = n.config as Of<'upSampling2d'>;
-    return [upSamplingStep(n.name, n.inputShapes[0], size, interpolation)];
-  },
+  upSampling2d: resample,
+  resizing: resample,
   flatten: () => 'view',
   reshape: () => 'view',
   dropout: () => 'view',

@@ -1,8 +1,8 @@
 /**
  * Steps of the ops the packed sparse programs (kernel-steps.ts) do not run: pooling, batch and
- * layer normalisation, activations, padding and cropping, permute, element-wise merges and
- * concatenation, and those with weights read as float32: embedding lookups, transposed
- * convolutions and recurrent layers.
+ * layer normalisation, activations, padding and cropping, permute, upsampling and resizing,
+ * element-wise merges and concatenation, and those with weights read as float32: embedding
+ * lookups, transposed convolutions and recurrent layers.
  */
 import { activationParams, layerNormRowSize, RECURRENT_GATES, recurrentPasses, sampleAxis, transposeAxis, type ActivationParams, type Conv2dTransposeConfig, type LayerNormConfig, type MergeConfig, type RecurrentConfig, type UnitNormConfig, type GroupNormConfig } from '@dc/core';
 import { batchNormShader, BATCH_NORM_PARAMS, elementwiseShader, ELEMENTWISE_PARAMS, layerNormShader, LAYER_NORM_PARAMS, maskingShader, MASKING_PARAMS, preluShader, PRELU_PARAMS, softmaxShader, SOFTMAX_PARAMS, unitNormShader, UNIT_NORM_PARAMS, groupNormShader, GROUP_NORM_PARAMS } from '../shaders/elementwise.js';
@@ -14,7 +14,7 @@ import { bilinearShader, BILINEAR_PARAMS, embeddingShader, EMBEDDING_PARAMS, gat
 import { simpleStep, type GpuStep } from './gpu-step.js';
 import { f32Bits, WORKGROUP_SIZE } from '../shaders/common.js';
 import type { Hwc, Window } from '../../model/plan.js';
-import { bilinearAxis, upSamplingSources } from '../../model/up-sampling-sources.js';
+import { nearestSources, type Resample } from '../../model/resample-tables.js';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -189,15 +189,18 @@ export function permuteStep(layer: string, input: readonly number[], dims: reado
   return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
 }
 
-/** Upsampling of `[h, w, c]` by `size`: nearest, a gather from the input element each output element repeats; bilinear, four neighbours weighted. */
-export function upSamplingStep(layer: string, input: readonly number[], size: readonly [number, number], interpolation: 'nearest' | 'bilinear' = 'nearest'): GpuStep {
+/**
+ * upSampling2d or resizing of `[h, w, c]` through its tables (`resampleOf`): nearest, a gather from
+ * the input element each output element samples; bilinear, four neighbours weighted (the weights
+ * as float32).
+ */
+export function resampleStep(layer: string, input: readonly number[], { interpolation, rows, cols }: Resample): GpuStep {
   if (interpolation === 'nearest') {
-    const source = upSamplingSources(input, size);
+    const source = nearestSources(input, rows.lo, cols.lo);
     return simpleStep(layer, gatherShader(), GATHER_PARAMS, {}, source.length, [0], [source]);
   }
-  const [H, W, C] = input;
-  const [OH, OW] = [H * size[0], W * size[1]];
-  const [rows, cols] = [bilinearAxis(H, OH), bilinearAxis(W, OW)];
+  const [W, C] = [input[1], input[2]];
+  const [OH, OW] = [rows.lo.length, cols.lo.length];
   const pairs = new Uint32Array(2 * (OH + OW));
   const fracs = new Float32Array(OH + OW);
   [rows, cols].forEach((axis, a) => axis.lo.forEach((lo, o) => {

@@ -1,0 +1,150 @@
+/**
+ * Keras' `Resizing(height, width)` — the preprocessing resize at the front of image classifiers, or
+ * a segmenter's logits resized to the input — which tfjs 4.22 has but computes wrongly: its
+ * bilinear and nearest resizes align the corners (Keras samples at half-pixel centres), and its
+ * `cropToAspectRatio` crops nothing. Such a layer loads as dc's tfjs layer of Keras' computation
+ * ({@link registerResizing}), and in the IR it is a `resizing` node named as the layer, after a
+ * `cropping2d` (`<layer>_crop`) of Keras' window where it crops to the aspect ratio. `dc export`
+ * writes the node as dc's layer. Its gradient is the exact adjoint of the resize (tfjs's gradients
+ * of its resizes ignore half-pixel centres), so layers before it retrain correctly.
+ * `bicubic`, `lanczos3`, `lanczos5`, `area`, ... , `antialias`, `pad_to_aspect_ratio` and
+ * `channels_first` are `UNSUPPORTED_LAYER`.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { DcError } from '../errors/dc-error.js';
+import type { Layer, ResizingConfig } from '../ir/model.js';
+import { aspectRatioCrop, resizingAxis } from '../ops/resizing-axis.js';
+import { mapLayerEntries } from './map-layer-entries.js';
+import { perTfjs, registerClasses } from './per-tfjs.js';
+
+/** Keras' class name, as a model.json names the layer. */
+export const KERAS_RESIZING_CLASS = 'Resizing';
+/** The class name dc's tfjs layer registers under (a model.json names it Keras' `Resizing`). */
+export const RESIZING_CLASS = 'DcResizing';
+
+/** dc's `Resizing` layer's arguments: Keras' (camel-cased, as tfjs reads a model.json). */
+export interface ResizingArgs {
+  readonly name?: string;
+  readonly height: number;
+  readonly width: number;
+  /** `bilinear` (the default) or `nearest`. */
+  readonly interpolation?: string;
+  /** Crop the largest centred window of the target's aspect ratio first (Keras' `crop_to_aspect_ratio`). */
+  readonly cropToAspectRatio?: boolean;
+}
+
+/** The `[out, in]` matrix of one axis's resize (each row the weights {@link resizingAxis} reads with), for the gradient. */
+function axisMatrix(tfjs: typeof tf, inSize: number, outSize: number, interpolation: ResizingConfig['interpolation']): tf.Tensor2D {
+  const { lo, hi, frac } = resizingAxis(inSize, outSize, interpolation);
+  const m = new Float32Array(outSize * inSize);
+  for (let o = 0; o < outSize; o++) {
+    m[o * inSize + lo[o]] += 1 - frac[o];
+    m[o * inSize + hi[o]] += frac[o];
+  }
+  return tfjs.tensor2d(m, [outSize, inSize]);
+}
+
+/** `m` (`[k, n]`) applied along axis 1 or 2 of `x` (`[b, h, w, c]`): that axis goes from n to k. */
+function alongAxis(tfjs: typeof tf, m: tf.Tensor2D, x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
+  const [order, back] = axis === 1 ? [[1, 0, 2, 3], [1, 0, 2, 3]] : [[2, 0, 1, 3], [1, 2, 0, 3]];
+  const moved = tfjs.transpose(x, order);
+  const [n, ...rest] = moved.shape;
+  const out = tfjs.matMul(m, tfjs.reshape(moved, [n, -1]));
+  return tfjs.transpose(tfjs.reshape(out, [m.shape[0], ...rest]), back) as tf.Tensor4D;
+}
+
+/**
+ * `x` (`[b, h, w, c]`) resized to `size` as Keras' `Resizing` computes it (half-pixel centres, no
+ * antialiasing), differentiable with the resize's exact adjoint.
+ */
+export function kerasResize(tfjs: typeof tf, x: tf.Tensor4D, size: readonly [number, number], interpolation: ResizingConfig['interpolation']): tf.Tensor4D {
+  const resize = tfjs.customGrad((input) => {
+    const image = input as tf.Tensor4D;
+    const [, h, w] = image.shape;
+    const target: [number, number] = [size[0], size[1]];
+    const value = interpolation === 'nearest' ? tfjs.image.resizeNearestNeighbor(image, target, false, true) : tfjs.image.resizeBilinear(image, target, false, true);
+    const gradFunc = (dy: tf.Tensor) => {
+      const [rows, columns] = [axisMatrix(tfjs, h, size[0], interpolation), axisMatrix(tfjs, w, size[1], interpolation)];
+      return alongAxis(tfjs, tfjs.transpose(columns), alongAxis(tfjs, tfjs.transpose(rows), dy as tf.Tensor4D, 1), 2);
+    };
+    return { value, gradFunc };
+  });
+  return resize(x) as tf.Tensor4D;
+}
+
+/** The interpolation of a `Resizing` named `name`: `bilinear` or `nearest`, or `UNSUPPORTED_LAYER` naming the one tfjs cannot compute. */
+function interpolationOf(name: string, interpolation: unknown): ResizingConfig['interpolation'] {
+  if (interpolation === undefined || interpolation === 'bilinear') return 'bilinear';
+  if (interpolation === 'nearest') return 'nearest';
+  throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (Resizing): interpolation ${JSON.stringify(interpolation)} is not supported; bilinear and nearest are`, { tensor: name, hint: 'Resize with bilinear or nearest interpolation, or resize the inputs before the model.' });
+}
+
+const resizingClass = perTfjs((tfjs): new (args: ResizingArgs) => tf.layers.Layer => {
+  class Resizing extends tfjs.layers.Layer {
+    static className = RESIZING_CLASS;
+    private readonly args: ResizingArgs;
+    constructor(args: ResizingArgs) {
+      super(args);
+      this.args = args;
+    }
+    override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+      const [batch, , , channels] = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+      return [batch, this.args.height, this.args.width, channels];
+    }
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      let x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      const { height, width, cropToAspectRatio } = this.args;
+      if (cropToAspectRatio) {
+        const [, h, w] = x.shape;
+        const [[top, bottom], [left, right]] = aspectRatioCrop(h, w, height, width);
+        x = tfjs.slice(x, [0, top, left, 0], [-1, h - top - bottom, w - left - right, -1]);
+      }
+      return kerasResize(tfjs, x, [height, width], interpolationOf(this.name, this.args.interpolation));
+    }
+    override getConfig(): tf.serialization.ConfigDict {
+      // Every option as given (Keras' antialias or padding too, which the IR's conversion refuses by name).
+      const { interpolation = 'bilinear', cropToAspectRatio = false } = this.args;
+      return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict), interpolation, cropToAspectRatio };
+    }
+  }
+  return Resizing as unknown as new (args: ResizingArgs) => tf.layers.Layer;
+});
+
+/** Registers dc's `Resizing` with `tfjs` (once per tfjs instance), so that a model.json naming it loads. */
+export const registerResizing = perTfjs((tfjs): void => {
+  registerClasses(tfjs, resizingClass(tfjs));
+});
+
+/** dc's tfjs layer computing Keras' `Resizing` (and the IR's `resizing` node). */
+export function resizing(tfjs: typeof tf, args: ResizingArgs): tf.layers.Layer {
+  return new (resizingClass(tfjs))(args);
+}
+
+/** `topology` (a model.json's `modelTopology`) with each Keras `Resizing` named as dc's layer that computes it; `topology` itself where none is. */
+export function withDcResizing(topology: unknown): unknown {
+  return mapLayerEntries(topology, (entry) => (entry.class_name === KERAS_RESIZING_CLASS ? { ...entry, class_name: RESIZING_CLASS } : undefined));
+}
+
+/**
+ * The IR nodes of a `Resizing` named `name` (its tfjs `config`) on an input `[h, w, channels]`
+ * (without the batch axis): a `resizing` named as the layer, after a `cropping2d` `<name>_crop` of
+ * Keras' window where it crops to the aspect ratio (and the window is smaller than the input).
+ * `UNSUPPORTED_LAYER` for an interpolation other than bilinear and nearest, antialiasing, padding
+ * to the aspect ratio and `channels_first`.
+ */
+export function resizingNodes(name: string, inputs: readonly string[], config: Record<string, unknown>, input: readonly number[]): Layer[] {
+  const refuse = (why: string, hint: string): never => {
+    throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (Resizing): ${why}`, { tensor: name, hint });
+  };
+  const { height, width } = config as { height: number; width: number };
+  const interpolation = interpolationOf(name, config.interpolation);
+  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') refuse(`data format ${JSON.stringify(config.dataFormat)} is not supported`, 'Save the model with channels_last (the default).');
+  if (config.antialias === true) refuse('antialias is not supported', 'Resize without antialiasing (the default), or resize the inputs before the model.');
+  if (config.padToAspectRatio === true) refuse('pad_to_aspect_ratio is not supported', 'Resize without padding to the aspect ratio, or pad the inputs before the model.');
+  if (input.length !== 3 || !Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) refuse(`a resize to ${JSON.stringify(height)} × ${JSON.stringify(width)} of an input ${JSON.stringify(input)}: a positive size of an image [height, width, channels] is supported`, 'Resize images to a positive size.');
+  const node: Layer = { name, config: { kind: 'resizing', size: [height, width], interpolation }, inputs: [...inputs], params: {} };
+  if (config.cropToAspectRatio !== true) return [node];
+  const amounts = aspectRatioCrop(input[0], input[1], height, width);
+  if (amounts.flat().every((a) => a === 0)) return [node];
+  return [{ name: `${name}_crop`, config: { kind: 'cropping2d', amounts }, inputs: [...inputs], params: {} }, { ...node, inputs: [`${name}_crop`] }];
+}
