@@ -23,11 +23,11 @@ export function createTiledBroadcast(tfjs: Tfjs, original: WasmKernelFunc): Wasm
     const { a, b } = inputs;
     const out = broadcastShape([a.shape, b.shape]);
     const scalar = (x: TensorInfo) => x.shape.every((d) => d === 1);
-    if (out === undefined || scalar(a) || scalar(b) || (sameShape(a.shape, out) && sameShape(b.shape, out))) return callKernel(original, backend, inputs, attrs);
+    if (out === undefined || scalar(a) || scalar(b) || (tfjs.util.arraysEqual(a.shape, out) && tfjs.util.arraysEqual(b.shape, out))) return callKernel(original, backend, inputs, attrs);
     const tiled: TensorInfo[] = [];
     const spread = (x: TensorInfo): TensorInfo => {
       const padded = [...new Array<number>(out.length - x.shape.length).fill(1), ...x.shape];
-      if (sameShape(padded, out)) return x;
+      if (tfjs.util.arraysEqual(padded, out)) return x;
       const t = runWasmKernel(tfjs, 'Tile', backend, { x: view(x, padded) }, { reps: out.map((d, i) => (padded[i] === d ? 1 : d)) });
       tiled.push(t);
       return t;
@@ -38,8 +38,4 @@ export function createTiledBroadcast(tfjs: Tfjs, original: WasmKernelFunc): Wasm
       for (const t of tiled) backend.disposeData(t.dataId);
     }
   };
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
