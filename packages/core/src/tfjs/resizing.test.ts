@@ -125,6 +125,24 @@ describe("Keras' Resizing", () => {
     lm.dispose();
   });
 
+  it("loads Keras' RandomCrop as what it computes at inference: the aspect-ratio window, resized bilinearly", async () => {
+    const { lm, artifacts } = await savedClassifier(7, 10, { height: 3, width: 5, cropToAspectRatio: true });
+    const expected = Array.from((lm.predict(wave([2, 7, 10, 2])) as tf.Tensor).dataSync());
+    const topology = clone(artifacts.modelTopology) as Json;
+    const layer = (topology.config as { layers: Json[] }).layers.find((l) => l.class_name === 'Resizing')!;
+    Object.assign(layer, { class_name: 'RandomCrop', config: { name: 'resize', trainable: true, dtype: 'float32', height: 3, width: 5, seed: 7 } });
+    const cropped = { ...artifacts, modelTopology: topology };
+    for (const file of [cropped, asKeras3(cropped)]) {
+      const { model } = await loadModel(handlerOf(file), { tf });
+      expect(model.layers.slice(0, 2)).toMatchObject([
+        { name: 'resize_crop', config: { kind: 'cropping2d', amounts: [[0, 1], [0, 0]] } },
+        { name: 'resize', config: { kind: 'resizing', size: [3, 5], interpolation: 'bilinear' } },
+      ]);
+      expectRebuiltPredicts(model, wave([2, 7, 10, 2]), expected, 5);
+    }
+    lm.dispose();
+  });
+
   it("crops Keras' window of the target's aspect ratio", () => {
     // A 480 × 640 photograph to 224 × 224: the centred 480 × 480 square.
     expect(aspectRatioCrop(480, 640, 224, 224)).toEqual([[0, 0], [80, 80]]);

@@ -9,6 +9,11 @@
  * of its resizes ignore half-pixel centres), so layers before it retrain correctly.
  * `bicubic`, `lanczos3`, `lanczos5`, `area`, ... , `antialias`, `pad_to_aspect_ratio` and
  * `channels_first` are `UNSUPPORTED_LAYER`.
+ *
+ * Keras' `RandomCrop(height, width)` (an augmentation tfjs lacks) crops at random in training only;
+ * at inference it is Keras' `smart_resize`: the crop to the aspect ratio, then a bilinear resize.
+ * It loads as that `Resizing`, as the other augmentation layers load as what they compute at
+ * inference (retraining does not replay them).
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
@@ -19,6 +24,8 @@ import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** Keras' class name, as a model.json names the layer. */
 export const KERAS_RESIZING_CLASS = 'Resizing';
+/** Keras' random crop, a resize of its aspect-ratio window at inference. */
+export const KERAS_RANDOM_CROP_CLASS = 'RandomCrop';
 /** The class name dc's tfjs layer registers under (a model.json names it Keras' `Resizing`). */
 export const RESIZING_CLASS = 'DcResizing';
 
@@ -120,9 +127,17 @@ export function resizing(tfjs: typeof tf, args: ResizingArgs): tf.layers.Layer {
   return new (resizingClass(tfjs))(args);
 }
 
-/** `topology` (a model.json's `modelTopology`) with each Keras `Resizing` named as dc's layer that computes it; `topology` itself where none is. */
+/**
+ * `topology` (a model.json's `modelTopology`) with each Keras `Resizing` named as dc's layer that
+ * computes it, and each `RandomCrop` as that layer cropping to the aspect ratio and resizing
+ * bilinearly (its inference); `topology` itself where neither is.
+ */
 export function withDcResizing(topology: unknown): unknown {
-  return mapLayerEntries(topology, (entry) => (entry.class_name === KERAS_RESIZING_CLASS ? { ...entry, class_name: RESIZING_CLASS } : undefined));
+  return mapLayerEntries(topology, (entry) => {
+    if (entry.class_name === KERAS_RESIZING_CLASS) return { ...entry, class_name: RESIZING_CLASS };
+    if (entry.class_name !== KERAS_RANDOM_CROP_CLASS) return undefined;
+    return { ...entry, class_name: RESIZING_CLASS, config: { ...entry.config, interpolation: 'bilinear', crop_to_aspect_ratio: true } };
+  });
 }
 
 /**
