@@ -10,6 +10,6 @@ export { windowAxis, sizeOfShape, sampleAxis, type OpSpec, type OpSite, type Sha
 export { transposeAxis } from './conv-transpose.js';
 export { DOT_NORM_EPSILON, dotGeometry, type DotGeometry, type DotOperand } from './dot.js';
 export { preluAlphaShape } from './prelu.js';
-export { aspectRatioCrop, resizingAxis } from './resizing-axis.js';
+export { aspectRatioCrop, aspectRatioPad, resizingAxis } from './resizing-axis.js';
 export { CELL_ACTIVATIONS, RECURRENT_GATES, RECURRENT_MERGES, recurrentPasses } from './recurrent.js';
 export { MAX_EXTENT, type ValidationCode } from './config-reader.js';

@@ -41,3 +41,15 @@ export function aspectRatioCrop(h: number, w: number, height: number, width: num
   const [top, left] = [Math.trunc((h - cropH) / 2), Math.trunc((w - cropW) / 2)];
   return [[top, h - cropH - top], [left, w - cropW - left]];
 }
+
+/**
+ * The margins `[[top, bottom], [left, right]]` that Keras' `Resizing(pad_to_aspect_ratio=True)`
+ * pads around an `[h, w]` image before resizing it to `height × width`: the smallest centred canvas
+ * of the target's aspect ratio (its sides computed in float32 and truncated, as Keras does).
+ */
+export function aspectRatioPad(h: number, w: number, height: number, width: number): [[number, number], [number, number]] {
+  const padH = Math.max(h, Math.trunc(Math.fround(Math.fround(w * height) / width)));
+  const padW = Math.max(w, Math.trunc(Math.fround(Math.fround(h * width) / height)));
+  const [top, left] = [Math.trunc((padH - h) / 2), Math.trunc((padW - w) / 2)];
+  return [[top, padH - h - top], [left, padW - w - left]];
+}

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aspectRatioCrop } from '../ops/resizing-axis.js';
+import { aspectRatioCrop, aspectRatioPad } from '../ops/resizing-axis.js';
 import { artifactsOf, asKeras3, clone, handlerOf, type Json } from './keras3-fixture.test-support.js';
 import { expectRebuiltPredicts } from './layers-model.test-support.js';
 import { loadModel } from './load-model.js';
@@ -125,6 +125,24 @@ describe("Keras' Resizing", () => {
     lm.dispose();
   });
 
+  it("pads to the aspect ratio (Keras 3's pad_to_aspect_ratio) with zeros before resizing", async () => {
+    // Keras: canvas max(7, int(10 · 5 / 5)) = 10 rows from row int((10 − 7) / 2) = 1, width max(10, int(7 · 5 / 5)) = 10.
+    const { lm, artifacts } = await savedClassifier(7, 10, { height: 5, width: 5, padToAspectRatio: true });
+    const x = wave([2, 7, 10, 2]);
+    const padded = x.arraySync().map((image) => [image[0].map((p) => p.map(() => 0)), ...image, ...[0, 1].map(() => image[0].map((p) => p.map(() => 0)))]);
+    const head = (t: tf.Tensor) => lm.getLayer('head').apply(lm.getLayer('pool').apply(lm.getLayer('conv').apply(t))) as tf.Tensor;
+    const expected = Array.from(head(tf.tensor4d(resized(padded, 5, 5, 'bilinear'))).dataSync());
+    expect(Array.from((lm.predict(x) as tf.Tensor).dataSync())).toEqual(expected.map((v) => expect.closeTo(v, 5)));
+    const { model } = await loadModel(handlerOf(asKeras3(artifacts)), { tf });
+    expect(model.layers.slice(0, 2)).toMatchObject([
+      { name: 'resize_pad', config: { kind: 'zeroPadding2d', amounts: [[1, 2], [0, 0]] } },
+      { name: 'resize', config: { kind: 'resizing', size: [5, 5], interpolation: 'bilinear' } },
+    ]);
+    expectRebuiltPredicts(model, x, expected, 5);
+    x.dispose();
+    lm.dispose();
+  });
+
   it("loads Keras' RandomCrop as what it computes at inference: the aspect-ratio window, resized bilinearly", async () => {
     const { lm, artifacts } = await savedClassifier(7, 10, { height: 3, width: 5, cropToAspectRatio: true });
     const expected = Array.from((lm.predict(wave([2, 7, 10, 2])) as tf.Tensor).dataSync());
@@ -143,7 +161,7 @@ describe("Keras' Resizing", () => {
     lm.dispose();
   });
 
-  it("crops Keras' window of the target's aspect ratio", () => {
+  it("crops (or pads to) Keras' window of the target's aspect ratio", () => {
     // A 480 × 640 photograph to 224 × 224: the centred 480 × 480 square.
     expect(aspectRatioCrop(480, 640, 224, 224)).toEqual([[0, 0], [80, 80]]);
     // Portrait to landscape: height int(300 · 9 / 16) = 168 of 500, from row int(332 / 2) = 166.
@@ -152,12 +170,16 @@ describe("Keras' Resizing", () => {
     expect(aspectRatioCrop(7, 10, 3, 5)).toEqual([[0, 1], [0, 0]]);
     // At least one pixel.
     expect(aspectRatioCrop(1, 100, 50, 1)).toEqual([[0, 0], [49, 50]]);
+    // Padding instead: a 480 × 640 photograph on a 640 × 640 canvas, 80 rows above and below.
+    expect(aspectRatioPad(480, 640, 224, 224)).toEqual([[80, 80], [0, 0]]);
+    expect(aspectRatioPad(7, 10, 5, 5)).toEqual([[1, 2], [0, 0]]);
   });
 
   it.each([
     ['interpolation "bicubic"', { interpolation: 'bicubic' }, /interpolation "bicubic" is not supported; bilinear and nearest are$/],
     ['antialias', { antialias: true }, /antialias is not supported$/],
-    ['pad_to_aspect_ratio', { pad_to_aspect_ratio: true }, /pad_to_aspect_ratio is not supported$/],
+    ['padding with ones', { pad_to_aspect_ratio: true, fill_value: 1 }, /padding to the aspect ratio with fill_mode "constant" and fill_value 1 is not supported; zeros are$/],
+    ['padding by reflection', { pad_to_aspect_ratio: true, fill_mode: 'reflect' }, /fill_mode "reflect" and fill_value 0 is not supported; zeros are$/],
     ['channels_first', { data_format: 'channels_first' }, /data format "channelsFirst" is not supported$/],
   ] as const)('refuses %s by name before any work', async (_what, extra, message) => {
     const { lm, artifacts } = await savedClassifier(6, 6, { height: 4, width: 4 });

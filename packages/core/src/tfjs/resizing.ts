@@ -5,10 +5,12 @@
  * `cropToAspectRatio` crops nothing. Such a layer loads as dc's tfjs layer of Keras' computation
  * ({@link registerResizing}), and in the IR it is a `resizing` node named as the layer, after a
  * `cropping2d` (`<layer>_crop`) of Keras' window where it crops to the aspect ratio. `dc export`
- * writes the node as dc's layer. Its gradient is the exact adjoint of the resize (tfjs's gradients
+ * writes the node as dc's layer. With `pad_to_aspect_ratio` (Keras 3), a `zeroPadding2d`
+ * (`<layer>_pad`) of Keras' canvas comes first instead (filled with zeros, Keras' default: another
+ * `fill_value` or `fill_mode` is refused). Its gradient is the exact adjoint of the resize (tfjs's gradients
  * of its resizes ignore half-pixel centres), so layers before it retrain correctly.
- * `bicubic`, `lanczos3`, `lanczos5`, `area`, ... , `antialias`, `pad_to_aspect_ratio` and
- * `channels_first` are `UNSUPPORTED_LAYER`.
+ * `bicubic`, `lanczos3`, `lanczos5`, `area`, ... , `antialias` and `channels_first` are
+ * `UNSUPPORTED_LAYER`.
  *
  * Keras' `RandomCrop(height, width)` (an augmentation tfjs lacks) crops at random in training only;
  * at inference it is Keras' `smart_resize`: the crop to the aspect ratio, then a bilinear resize.
@@ -18,7 +20,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { Layer, ResizingConfig } from '../ir/model.js';
-import { aspectRatioCrop, resizingAxis } from '../ops/resizing-axis.js';
+import { aspectRatioCrop, aspectRatioPad, resizingAxis } from '../ops/resizing-axis.js';
 import { mapLayerEntries } from './map-layer-entries.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
@@ -38,6 +40,8 @@ export interface ResizingArgs {
   readonly interpolation?: string;
   /** Crop the largest centred window of the target's aspect ratio first (Keras' `crop_to_aspect_ratio`). */
   readonly cropToAspectRatio?: boolean;
+  /** Pad to the smallest centred canvas of the target's aspect ratio first, with zeros (Keras 3's `pad_to_aspect_ratio`). */
+  readonly padToAspectRatio?: boolean;
 }
 
 /** The `[out, in]` matrix of one axis's resize (each row the weights {@link resizingAxis} reads with), for the gradient. */
@@ -100,11 +104,13 @@ const resizingClass = perTfjs((tfjs): new (args: ResizingArgs) => tf.layers.Laye
     }
     override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
       let x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const { height, width, cropToAspectRatio } = this.args;
+      const { height, width, cropToAspectRatio, padToAspectRatio } = this.args;
+      const [, h, w] = x.shape;
       if (cropToAspectRatio) {
-        const [, h, w] = x.shape;
         const [[top, bottom], [left, right]] = aspectRatioCrop(h, w, height, width);
         x = tfjs.slice(x, [0, top, left, 0], [-1, h - top - bottom, w - left - right, -1]);
+      } else if (padToAspectRatio) {
+        x = tfjs.pad(x, [[0, 0], ...aspectRatioPad(h, w, height, width), [0, 0]]);
       }
       return kerasResize(tfjs, x, [height, width], interpolationOf(this.name, this.args.interpolation));
     }
@@ -143,9 +149,10 @@ export function withDcResizing(topology: unknown): unknown {
 /**
  * The IR nodes of a `Resizing` named `name` (its tfjs `config`) on an input `[h, w, channels]`
  * (without the batch axis): a `resizing` named as the layer, after a `cropping2d` `<name>_crop` of
- * Keras' window where it crops to the aspect ratio (and the window is smaller than the input).
- * `UNSUPPORTED_LAYER` for an interpolation other than bilinear and nearest, antialiasing, padding
- * to the aspect ratio and `channels_first`.
+ * Keras' window where it crops to the aspect ratio (and the window is smaller than the input), or
+ * a `zeroPadding2d` `<name>_pad` of Keras' canvas where it pads to the aspect ratio.
+ * `UNSUPPORTED_LAYER` for an interpolation other than bilinear and nearest, antialiasing, a fill
+ * other than zeros and `channels_first`.
  */
 export function resizingNodes(name: string, inputs: readonly string[], config: Record<string, unknown>, input: readonly number[]): Layer[] {
   const refuse = (why: string, hint: string): never => {
@@ -155,11 +162,13 @@ export function resizingNodes(name: string, inputs: readonly string[], config: R
   const interpolation = interpolationOf(name, config.interpolation);
   if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') refuse(`data format ${JSON.stringify(config.dataFormat)} is not supported`, 'Save the model with channels_last (the default).');
   if (config.antialias === true) refuse('antialias is not supported', 'Resize without antialiasing (the default), or resize the inputs before the model.');
-  if (config.padToAspectRatio === true) refuse('pad_to_aspect_ratio is not supported', 'Resize without padding to the aspect ratio, or pad the inputs before the model.');
+  if (config.padToAspectRatio === true && ((config.fillMode !== undefined && config.fillMode !== 'constant') || (config.fillValue !== undefined && config.fillValue !== 0))) refuse(`padding to the aspect ratio with fill_mode ${JSON.stringify(config.fillMode ?? 'constant')} and fill_value ${JSON.stringify(config.fillValue ?? 0)} is not supported; zeros are`, 'Pad with zeros (fill_mode "constant", fill_value 0, the defaults).');
   if (input.length !== 3 || !Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) refuse(`a resize to ${JSON.stringify(height)} × ${JSON.stringify(width)} of an input ${JSON.stringify(input)}: a positive size of an image [height, width, channels] is supported`, 'Resize images to a positive size.');
   const node: Layer = { name, config: { kind: 'resizing', size: [height, width], interpolation }, inputs: [...inputs], params: {} };
-  if (config.cropToAspectRatio !== true) return [node];
-  const amounts = aspectRatioCrop(input[0], input[1], height, width);
+  const crop = config.cropToAspectRatio === true;
+  if (!crop && config.padToAspectRatio !== true) return [node];
+  const amounts = (crop ? aspectRatioCrop : aspectRatioPad)(input[0], input[1], height, width);
   if (amounts.flat().every((a) => a === 0)) return [node];
-  return [{ name: `${name}_crop`, config: { kind: 'cropping2d', amounts }, inputs: [...inputs], params: {} }, { ...node, inputs: [`${name}_crop`] }];
+  const before = crop ? `${name}_crop` : `${name}_pad`;
+  return [{ name: before, config: { kind: crop ? 'cropping2d' : 'zeroPadding2d', amounts }, inputs: [...inputs], params: {} }, { ...node, inputs: [before] }];
 }
