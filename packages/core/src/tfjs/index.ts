@@ -23,7 +23,8 @@ export { registerDepthwise1dLayers, depthwise1dLayer, DEPTHWISE_1D_CLASSES, type
 export { registerSpatialDropout2d, spatialDropout2d, SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 export { registerUnitNormalization, unitNormalization, UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 export { registerGroupNormalization, groupNormalization, GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
-export { registerResizing, resizing, kerasResize, RESIZING_CLASS, type ResizingArgs } from './resizing.js';
+export { registerResizing, resizing, RESIZING_CLASS, type ResizingArgs } from './resizing.js';
+export { kerasResize } from './keras-resize.js';
 export { registerKerasUpSampling, KERAS_UP_SAMPLING_CLASS } from './keras-up-sampling.js';
 export { registerAttentionLayer, attentionLayer, ATTENTION_CLASS } from './attention-layer.js';
 export { registerMultiHeadAttentionLayer, multiHeadAttentionLayer, multiHeadAttentionNodes, MULTI_HEAD_ATTENTION_CLASS, type MultiHeadAttentionArgs } from './multi-head-attention.js';

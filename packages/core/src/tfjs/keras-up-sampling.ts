@@ -12,7 +12,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Layer } from '../ir/model.js';
 import { mapLayerEntries } from './map-layer-entries.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
-import { kerasResize } from './resizing.js';
+import { kerasResize } from './keras-resize.js';
 
 /** The class name dc's tfjs layer registers under (a Keras model.json names it `UpSampling2D`). */
 export const KERAS_UP_SAMPLING_CLASS = 'DcKerasUpSampling2D';

@@ -11,7 +11,8 @@ import { aspectRatioCrop, aspectRatioPad } from '../ops/resizing-axis.js';
 import { artifactsOf, asKeras3, clone, handlerOf, type Json } from './keras3-fixture.test-support.js';
 import { expectRebuiltPredicts } from './layers-model.test-support.js';
 import { loadModel } from './load-model.js';
-import { kerasResize, resizing, type ResizingArgs } from './resizing.js';
+import { kerasResize } from './keras-resize.js';
+import { resizing, type ResizingArgs } from './resizing.js';
 
 type Interpolation = 'bilinear' | 'nearest';
 

@@ -3,13 +3,11 @@
  * a segmenter's logits resized to the input — which tfjs 4.22 has but computes wrongly: its
  * bilinear and nearest resizes align the corners (Keras samples at half-pixel centres), and its
  * `cropToAspectRatio` crops nothing. Such a layer loads as dc's tfjs layer of Keras' computation
- * ({@link registerResizing}), and in the IR it is a `resizing` node named as the layer, after a
- * `cropping2d` (`<layer>_crop`) of Keras' window where it crops to the aspect ratio. `dc export`
- * writes the node as dc's layer. With `pad_to_aspect_ratio` (Keras 3), a `zeroPadding2d`
- * (`<layer>_pad`) of Keras' canvas comes first instead (filled with zeros, Keras' default: another
- * `fill_value` or `fill_mode` is refused). Its gradient is the exact adjoint of the resize (tfjs's gradients
- * of its resizes ignore half-pixel centres), so layers before it retrain correctly.
- * `bicubic`, `lanczos3`, `lanczos5`, `area`, ... , `antialias` and `channels_first` are
+ * ({@link registerResizing}; the op, differentiable, is keras-resize.ts), and in the IR it is a
+ * `resizing` node named as the layer, after a `cropping2d` (`<layer>_crop`) of Keras' window where
+ * it crops to the aspect ratio, or a `zeroPadding2d` (`<layer>_pad`) of Keras' canvas where it pads
+ * to it (Keras 3's `pad_to_aspect_ratio`, with zeros: another fill is refused). `dc export` writes
+ * the node as dc's layer. `bicubic`, `lanczos3`, `area`, ..., `antialias` and `channels_first` are
  * `UNSUPPORTED_LAYER`.
  *
  * Keras' `RandomCrop(height, width)` (an augmentation tfjs lacks) crops at random in training only;
@@ -20,7 +18,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { Layer, ResizingConfig } from '../ir/model.js';
-import { aspectRatioCrop, aspectRatioPad, resizingAxis } from '../ops/resizing-axis.js';
+import { aspectRatioCrop, aspectRatioPad } from '../ops/resizing-axis.js';
+import { kerasResize } from './keras-resize.js';
 import { mapLayerEntries } from './map-layer-entries.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
@@ -42,45 +41,6 @@ export interface ResizingArgs {
   readonly cropToAspectRatio?: boolean;
   /** Pad to the smallest centred canvas of the target's aspect ratio first, with zeros (Keras 3's `pad_to_aspect_ratio`). */
   readonly padToAspectRatio?: boolean;
-}
-
-/** The `[out, in]` matrix of one axis's resize (each row the weights {@link resizingAxis} reads with), for the gradient. */
-function axisMatrix(tfjs: typeof tf, inSize: number, outSize: number, interpolation: ResizingConfig['interpolation']): tf.Tensor2D {
-  const { lo, hi, frac } = resizingAxis(inSize, outSize, interpolation);
-  const m = new Float32Array(outSize * inSize);
-  for (let o = 0; o < outSize; o++) {
-    m[o * inSize + lo[o]] += 1 - frac[o];
-    m[o * inSize + hi[o]] += frac[o];
-  }
-  return tfjs.tensor2d(m, [outSize, inSize]);
-}
-
-/** `m` (`[k, n]`) applied along axis 1 or 2 of `x` (`[b, h, w, c]`): that axis goes from n to k. */
-function alongAxis(tfjs: typeof tf, m: tf.Tensor2D, x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
-  const [order, back] = axis === 1 ? [[1, 0, 2, 3], [1, 0, 2, 3]] : [[2, 0, 1, 3], [1, 2, 0, 3]];
-  const moved = tfjs.transpose(x, order);
-  const [n, ...rest] = moved.shape;
-  const out = tfjs.matMul(m, tfjs.reshape(moved, [n, -1]));
-  return tfjs.transpose(tfjs.reshape(out, [m.shape[0], ...rest]), back) as tf.Tensor4D;
-}
-
-/**
- * `x` (`[b, h, w, c]`) resized to `size` as Keras' `Resizing` computes it (half-pixel centres, no
- * antialiasing), differentiable with the resize's exact adjoint.
- */
-export function kerasResize(tfjs: typeof tf, x: tf.Tensor4D, size: readonly [number, number], interpolation: ResizingConfig['interpolation']): tf.Tensor4D {
-  const resize = tfjs.customGrad((input) => {
-    const image = input as tf.Tensor4D;
-    const [, h, w] = image.shape;
-    const target: [number, number] = [size[0], size[1]];
-    const value = interpolation === 'nearest' ? tfjs.image.resizeNearestNeighbor(image, target, false, true) : tfjs.image.resizeBilinear(image, target, false, true);
-    const gradFunc = (dy: tf.Tensor) => {
-      const [rows, columns] = [axisMatrix(tfjs, h, size[0], interpolation), axisMatrix(tfjs, w, size[1], interpolation)];
-      return alongAxis(tfjs, tfjs.transpose(columns), alongAxis(tfjs, tfjs.transpose(rows), dy as tf.Tensor4D, 1), 2);
-    };
-    return { value, gradFunc };
-  });
-  return resize(x) as tf.Tensor4D;
 }
 
 /** The interpolation of a `Resizing` named `name`: `bilinear` or `nearest`, or `UNSUPPORTED_LAYER` naming the one tfjs cannot compute. */
