@@ -6,7 +6,7 @@
  * Keras, or that the IR cannot hold, are refused by name.
  */
 import { uncompressedModel } from '@dc/core/testing';
-import { attentionLayer, conv1dTranspose, dcmHandler, fromLayersModel, groupNormalization, keras1dLayer, registerHardSiluActivation, toLayersModel, unitNormalization } from '@dc/core/tfjs';
+import { additiveAttentionLayer, attentionLayer, conv1dTranspose, dcmHandler, fromLayersModel, groupNormalization, keras1dLayer, registerHardSiluActivation, resizing, toLayersModel, unitNormalization } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from './cpu/index.js';
@@ -56,6 +56,17 @@ const CASES: Record<string, () => tf.LayersModel> = {
     const [q, v] = [0, 1].map(() => ap(tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same' }), i));
     const attended = ap(attentionLayer(tf, { useScale: true }), [q, v]);
     return tf.model({ inputs: i, outputs: ap(flat(), ap(unitNormalization(tf, {}), ap(groupNormalization(tf, { groups: 2 }), tf.layers.add({}).apply([attended, q]) as Sym))) });
+  },
+  'Conv1D, AdditiveAttention with a learned scale over a shorter value with its own key (Keras)': () => {
+    const i = tf.input({ shape: [6, 4] });
+    const q = ap(tf.layers.conv1d({ filters: 3, kernelSize: 3, padding: 'same' }), i);
+    const [v, k] = [5, 3].map((filters) => ap(tf.layers.conv1d({ filters, kernelSize: 2, strides: 2 }), i));
+    return tf.model({ inputs: i, outputs: ap(flat(), ap(additiveAttentionLayer(tf, { useScale: true }), [q, v, k])) });
+  },
+  'Resizing bilinear up, nearest down (Keras)': () => {
+    const i = tf.input({ shape: [4, 6, 2] });
+    const up = ap(tf.layers.conv2d({ filters: 3, kernelSize: 2 }), ap(resizing(tf, { height: 9, width: 5 }), i));
+    return tf.model({ inputs: i, outputs: ap(flat(), ap(resizing(tf, { height: 5, width: 3, interpolation: 'nearest' }), up)) });
   },
   'Conv1DTranspose stride 2, same; UpSampling1D, ZeroPadding1D, Cropping1D (Keras)': () =>
     tf.sequential({

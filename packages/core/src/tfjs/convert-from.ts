@@ -18,6 +18,7 @@ import { channelRescalingNode } from './channel-rescaling.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { checkGroupsDivideChannels, GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
 import { ATTENTION_CLASS, attentionNodes } from './attention-layer.js';
+import { ADDITIVE_ATTENTION_CLASS, additiveAttentionNodes } from './additive-attention.js';
 import { MULTI_HEAD_ATTENTION_CLASS, multiHeadAttentionNodes } from './multi-head-attention.js';
 import { KEPT_POOLING_CLASS, keptPoolingNodes } from './kept-pooling-axes.js';
 import { CENTER_CROP_CLASS, centerCropNode } from './center-crop.js';
@@ -239,6 +240,7 @@ function convertLayer(layer: TfLayer, inputName: string, outputOf: ReadonlyMap<s
   const configs = convertConfig(name, cls, config);
   if (cls === KERAS_UP_SAMPLING_CLASS) return [kerasUpSamplingNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === ATTENTION_CLASS) return attentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, weights.get('scale'), inputShapesOf(layer) as number[][]);
+  if (cls === ADDITIVE_ATTENTION_CLASS) return additiveAttentionNodes(name, inputs, config, (layer.inboundNodes[0].callArgs ?? {}) as Record<string, unknown>, weights.get('scale'), inputShapesOf(layer) as number[][]);
   if (configs[0].kind === 'groupNorm') checkGroupsDivideChannels(name, configs[0].groups, shapeOf(layer.inboundNodes[0].inputShapes));
   if (cls === 'Rescaling' && configs[0].kind === 'batchNorm') return [channelRescalingNode(name, inputs, config, shapeOf(layer.inboundNodes[0].inputShapes))];
   if (cls === 'RepeatVector' && configs[0].kind === 'upSampling2d') return repeatVectorNodes(name, inputs, configs[0], shapeOf(layer.inboundNodes[0].inputShapes)[0]);

@@ -27,6 +27,7 @@ export { registerResizing, resizing, RESIZING_CLASS, type ResizingArgs } from '.
 export { kerasResize } from './keras-resize.js';
 export { registerKerasUpSampling, KERAS_UP_SAMPLING_CLASS } from './keras-up-sampling.js';
 export { registerAttentionLayer, attentionLayer, ATTENTION_CLASS } from './attention-layer.js';
+export { registerAdditiveAttentionLayer, additiveAttentionLayer, ADDITIVE_ATTENTION_CLASS } from './additive-attention.js';
 export { registerMultiHeadAttentionLayer, multiHeadAttentionLayer, multiHeadAttentionNodes, MULTI_HEAD_ATTENTION_CLASS, type MultiHeadAttentionArgs } from './multi-head-attention.js';
 export { registerResetAfterGru, resetAfterGru, RESET_AFTER_GRU_CLASS, type ResetAfterGruArgs } from './reset-after-gru.js';
 export { readCompileConfig, refuseUnsupportedLoss, trainingRecordOf, lossName, metricName, LOSS_NAMES, METRIC_NAMES, type CompileConfig, type LossName, type MetricName } from './compile-config.js';

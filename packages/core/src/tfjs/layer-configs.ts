@@ -14,6 +14,7 @@ import { SPATIAL_DROPOUT_2D_CLASS } from './spatial-dropout-2d.js';
 import { UNIT_NORMALIZATION_CLASS } from './unit-normalization.js';
 import { GROUP_NORMALIZATION_CLASS } from './group-normalization.js';
 import { ATTENTION_CLASS } from './attention-layer.js';
+import { ADDITIVE_ATTENTION_CLASS } from './additive-attention.js';
 import { checkMultiHeadAttention, MULTI_HEAD_ATTENTION_CLASS } from './multi-head-attention.js';
 import { NORMALIZATION_CLASS_NAME, normalizationConfig } from './normalization-layer.js';
 import { rescalingConfig } from './channel-rescaling.js';
@@ -43,6 +44,7 @@ export const SUPPORTED_CLASSES = [
   UNIT_NORMALIZATION_CLASS,
   GROUP_NORMALIZATION_CLASS,
   ATTENTION_CLASS,
+  ADDITIVE_ATTENTION_CLASS,
   MULTI_HEAD_ATTENTION_CLASS,
   // Keras' reset-after GRU as tfjs saves it (reset-after-gru.ts), a 2-D global pooling with keepdims (kept-pooling-axes.ts).
   RESET_AFTER_GRU_CLASS,
@@ -335,7 +337,8 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
     case 'Concatenate':
       return [{ kind: 'concatenate', axis: (c.axis ?? -1) as number }];
     case ATTENTION_CLASS:
-      // dc's tfjs layer of Keras' class; its nodes (scores, softmax, this weighted sum) come from attention-layer.ts.
+    case ADDITIVE_ATTENTION_CLASS:
+      // dc's tfjs layers of Keras' classes; their nodes (scores, softmax, this weighted sum) come from attention-layer.ts and additive-attention.ts.
       return [{ kind: 'dot', axes: [2, 1], normalize: false }];
     case MULTI_HEAD_ATTENTION_CLASS:
       // dc's tfjs layer of Keras' class; its nodes (projections per head, scores, softmax, sums, output) come from multi-head-attention.ts.

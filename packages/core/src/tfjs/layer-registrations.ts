@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { ATTENTION_CLASS, registerAttentionLayer } from './attention-layer.js';
+import { ADDITIVE_ATTENTION_CLASS, registerAdditiveAttentionLayer } from './additive-attention.js';
 import { AUGMENTATION_CLASSES, registerAugmentationLayers } from './augmentation-layers.js';
 import { CENTER_CROP_CLASS, registerCenterCrop } from './center-crop.js';
 import { registerResizing, RESIZING_CLASS } from './resizing.js';
@@ -42,6 +43,7 @@ const REGISTRATIONS: readonly { readonly name: string; readonly marks: readonly 
   { name: 'registerDepthwise1dLayers', marks: classes(DEPTHWISE_1D_CLASSES), register: registerDepthwise1dLayers },
   { name: 'registerSpatialDropout2d', marks: classes([SPATIAL_DROPOUT_2D_CLASS]), register: registerSpatialDropout2d },
   { name: 'registerAttentionLayer', marks: classes([ATTENTION_CLASS]), register: registerAttentionLayer },
+  { name: 'registerAdditiveAttentionLayer', marks: classes([ADDITIVE_ATTENTION_CLASS]), register: registerAdditiveAttentionLayer },
   { name: 'registerMultiHeadAttentionLayer', marks: classes([MULTI_HEAD_ATTENTION_CLASS]), register: registerMultiHeadAttentionLayer },
   { name: 'registerKeptPooling', marks: classes([KEPT_POOLING_CLASS]), register: registerKeptPooling },
   { name: 'registerCenterCrop', marks: classes([CENTER_CROP_CLASS]), register: registerCenterCrop },

@@ -23,6 +23,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { ATTENTION_CLASS } from './attention-layer.js';
+import { ADDITIVE_ATTENTION_CLASS } from './additive-attention.js';
 import { MULTI_HEAD_ATTENTION_CLASS } from './multi-head-attention.js';
 import { RESET_AFTER_GRU_CLASS } from './reset-after-gru.js';
 
@@ -57,7 +58,7 @@ export function maskRole(layer: tf.layers.Layer): MaskRole {
   if (MERGE_CLASSES.includes(cls)) return { kind: 'merge' };
   // Dot supports masking, yet its computeMask returns null: its output carries none.
   if (cls === 'Dot') return { kind: 'drop' };
-  if (cls === ATTENTION_CLASS || cls === MULTI_HEAD_ATTENTION_CLASS) return { kind: 'attention' };
+  if (cls === ATTENTION_CLASS || cls === ADDITIVE_ATTENTION_CLASS || cls === MULTI_HEAD_ATTENTION_CLASS) return { kind: 'attention' };
   // TimeDistributed hands its kwargs (the mask too) to the layer it wraps.
   if (cls === 'Softmax' || (cls === 'TimeDistributed' && config.layer?.className === 'Softmax')) return { kind: 'softmax' };
   return layer.supportsMasking ? { kind: 'pass' } : { kind: 'drop' };
