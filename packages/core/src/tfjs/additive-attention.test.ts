@@ -80,6 +80,7 @@ describe("Keras' AdditiveAttention", () => {
         'attention_scores_2d:reshape',
         'attention_weights:activation',
         ...(self ? ['attention_dropout:dropout'] : []),
+        'attention_value_steps:reshape',
         'attention:dot',
       ]);
       expect(Array.from(nodes.find((l) => l.name === 'attention_scores')!.params.kernel!.values)).toEqual(useScale ? scale.map((v) => Math.fround(v)) : [1, 1, 1, 1]);

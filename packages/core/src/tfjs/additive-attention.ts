@@ -6,7 +6,8 @@
  * key's and the key's along the query's (`reshape` and nearest `upSampling2d`, each
  * `[Tq, Tv, d]`), their sum and its `tanh`, the scale as a 1×1 convolution to one channel without
  * bias (a kernel of ones without `use_scale`, `<layer>_scores`), the softmax over the key's steps
- * (`<layer>_weights`) and the weighted sum of the value's steps (a `dot`, named as the layer); its
+ * (`<layer>_weights`) and the weighted sum of the value's steps (a `dot`, named as the layer, after a
+ * view of the value, `<layer>_value_steps`); its
  * dropout of the weights, which acts only in training, is a `dropout` node that retraining applies.
  * Retraining and `dc export` use tfjs's own layers. Causal masking and returned scores are refused
  * by name.
@@ -111,6 +112,11 @@ export function additiveAttentionNodes(name: string, inputs: readonly string[], 
   ];
   const dropout = weightsDropout(config);
   if (dropout > 0) nodes.push(node('dropout', { kind: 'dropout', rate: dropout }, [`${name}_weights`]));
-  nodes.push({ name, config: { kind: 'dot', axes: [2, 1], normalize: false }, inputs: [nodes[nodes.length - 1].name, value], params: {} });
+  const weights = nodes[nodes.length - 1].name;
+  // The value's steps said once more (a view): tfjs-layers reports the steps of a reshape that
+  // inferred them (a Conv1D's, converted between reshapes) as unknown, and its Dot refuses them
+  // against the weights' known ones.
+  nodes.push(node('value_steps', { kind: 'reshape', targetShape: [...valueShape] }, [value]));
+  nodes.push({ name, config: { kind: 'dot', axes: [2, 1], normalize: false }, inputs: [weights, `${name}_value_steps`], params: {} });
   return nodes;
 }

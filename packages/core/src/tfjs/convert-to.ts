@@ -211,9 +211,7 @@ function makeLayer(node: Layer, tfjs: typeof tf, shape: readonly number[]): tf.l
     case 'flatten':
       return tfjs.layers.flatten({ name });
     case 'reshape':
-      // With the extent the IR inferred (-1) written out: tfjs-layers reports an inferred extent as
-      // unknown, and layers after it that check extents (Dot, Flatten) then refuse to build.
-      return tfjs.layers.reshape({ name, targetShape: c.targetShape.includes(-1) ? [...shape] : [...c.targetShape] });
+      return tfjs.layers.reshape({ name, targetShape: [...c.targetShape] });
     case 'permute':
       return tfjs.layers.permute({ name, dims: [...c.dims] });
     case 'activation':
