@@ -15,7 +15,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import type { Layer, Tensor } from '../ir/model.js';
-import { droppedInTraining, weightsDropout } from './attention-layer.js';
+import { checkAttentionCall, droppedInTraining, weightsDropout } from './attention-layer.js';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The class name it serialises under: Keras'. */
@@ -74,10 +74,6 @@ export function additiveAttentionLayer(tfjs: typeof tf, args: AdditiveAttentionA
   return new (additiveAttentionClass(tfjs))(args);
 }
 
-function refuse(name: string, why: string, hint: string): never {
-  throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${ADDITIVE_ATTENTION_CLASS}): ${why}`, { tensor: name, hint });
-}
-
 /**
  * The nodes of an `AdditiveAttention` layer named `name` (see the module): its tfjs `config`, the
  * keyword arguments it was called with, its `scale` weight if any, and the shapes of its inputs
@@ -85,13 +81,12 @@ function refuse(name: string, why: string, hint: string): never {
  * scores, and inputs that are not sequences `[steps, features]` with the query's features the key's.
  */
 export function additiveAttentionNodes(name: string, inputs: readonly string[], config: Record<string, unknown>, callArgs: Record<string, unknown>, scale: Tensor | undefined, shapes: readonly (readonly number[])[]): Layer[] {
-  const causal = config.causal === true || callArgs.useCausalMask === true || callArgs.use_causal_mask === true;
-  if (causal) refuse(name, 'causal masking is not supported', 'Call it without use_causal_mask (a model that attends to every step), retrain, and convert again.');
-  if (callArgs.returnAttentionScores === true || callArgs.return_attention_scores === true) refuse(name, 'returning the attention scores is not supported (a second output)', 'Call it without return_attention_scores.');
-  if (inputs.length < 2 || inputs.length > 3 || shapes.some((s) => s.length !== 2)) refuse(name, `it takes ${inputs.length} inputs of ranks ${shapes.map((s) => s.length + 1).join(', ')}: a query and a value (and a key), each [batch, steps, features], are supported`, 'Call it on [query, value] or [query, value, key] sequences.');
+  checkAttentionCall(name, ADDITIVE_ATTENTION_CLASS, inputs, config, callArgs, shapes);
   const [queryShape, valueShape, keyShape = valueShape] = shapes;
   const [steps, keySteps, features] = [queryShape[0], keyShape[0], queryShape[1]];
-  if (keyShape[1] !== features) refuse(name, `the query's ${features} features and the key's ${keyShape[1]} differ`, 'Give the query and the key the same number of features, as Keras requires.');
+  if (keyShape[1] !== features) {
+    throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${ADDITIVE_ATTENTION_CLASS}): the query's ${features} features and the key's ${keyShape[1]} differ`, { tensor: name, hint: 'Give the query and the key the same number of features, as Keras requires.' });
+  }
   const [query, value, key = value] = inputs;
   const node = (suffix: string, config: Layer['config'], from: readonly string[], params: Layer['params'] = {}): Layer => ({ name: `${name}_${suffix}`, config, inputs: [...from], params });
   const nodes: Layer[] = [

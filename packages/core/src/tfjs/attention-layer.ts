@@ -86,8 +86,21 @@ export function droppedInTraining(tfjs: typeof tf, weights: tf.Tensor, rate: num
   return kwargs.training === true && r > 0 ? tfjs.dropout(weights, r) : weights;
 }
 
-function refuse(name: string, why: string, hint: string): never {
-  throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${ATTENTION_CLASS}): ${why}`, { tensor: name, hint });
+function refuse(name: string, why: string, hint: string, cls = ATTENTION_CLASS): never {
+  throw new DcError('UNSUPPORTED_LAYER', `layer "${name}" (${cls}): ${why}`, { tensor: name, hint });
+}
+
+/**
+ * Refuses, `UNSUPPORTED_LAYER` naming the layer `name` of class `cls` (`Attention`,
+ * `AdditiveAttention`), what dc's attention nodes cannot compute: causal masking (its `config`, or
+ * the keyword arguments `callArgs` it was called with), returned scores, and inputs other than a
+ * query and a value (and a key) that are sequences `[steps, features]` (`shapes`, without the batch axis).
+ */
+export function checkAttentionCall(name: string, cls: string, inputs: readonly string[], config: Record<string, unknown>, callArgs: Record<string, unknown>, shapes: readonly (readonly number[])[]): void {
+  const causal = config.causal === true || callArgs.useCausalMask === true || callArgs.use_causal_mask === true;
+  if (causal) refuse(name, 'causal masking is not supported', 'Call it without use_causal_mask (a model that attends to every step), retrain, and convert again.', cls);
+  if (callArgs.returnAttentionScores === true || callArgs.return_attention_scores === true) refuse(name, 'returning the attention scores is not supported (a second output)', 'Call it without return_attention_scores.', cls);
+  if (inputs.length < 2 || inputs.length > 3 || shapes.some((s) => s.length !== 2)) refuse(name, `it takes ${inputs.length} inputs of ranks ${shapes.map((s) => s.length + 1).join(', ')}: a query and a value (and a key), each [batch, steps, features], are supported`, 'Call it on [query, value] or [query, value, key] sequences.', cls);
 }
 
 /**
@@ -98,10 +111,7 @@ function refuse(name: string, why: string, hint: string): never {
  */
 export function attentionNodes(name: string, inputs: readonly string[], config: Record<string, unknown>, callArgs: Record<string, unknown>, scale: Tensor | undefined, shapes: readonly (readonly number[])[]): Layer[] {
   if ((config.scoreMode ?? 'dot') !== 'dot') refuse(name, `score_mode ${JSON.stringify(config.scoreMode)} is not supported`, 'Only dot-product scores (score_mode="dot") are supported.');
-  const causal = config.causal === true || callArgs.useCausalMask === true || callArgs.use_causal_mask === true;
-  if (causal) refuse(name, 'causal masking is not supported', 'Call it without use_causal_mask (a model that attends to every step), retrain, and convert again.');
-  if (callArgs.returnAttentionScores === true || callArgs.return_attention_scores === true) refuse(name, 'returning the attention scores is not supported (a second output)', 'Call it without return_attention_scores.');
-  if (inputs.length < 2 || inputs.length > 3 || shapes.some((s) => s.length !== 2)) refuse(name, `it takes ${inputs.length} inputs of ranks ${shapes.map((s) => s.length + 1).join(', ')}: a query and a value (and a key), each [batch, steps, features], are supported`, 'Call it on [query, value] or [query, value, key] sequences.');
+  checkAttentionCall(name, ATTENTION_CLASS, inputs, config, callArgs, shapes);
   const [query, value, key = value] = inputs;
   const nodes: Layer[] = [{ name: `${name}_scores`, config: { kind: 'dot', axes: [2, 2], normalize: false }, inputs: [query, key], params: {} }];
   if (scale) nodes.push({ name: `${name}_scale`, config: { kind: 'rescale', scale: scale.values[0], offset: 0 }, inputs: [nodes[0].name], params: {} });
