@@ -1,6 +1,6 @@
 /**
  * The model of Keras' image classification tutorial: a nested `data_augmentation` Sequential
- * (RandomFlip, RandomRotation, RandomZoom; the input shape on its first layer), then
+ * (RandomFlip, RandomRotation, RandomZoom, and RandomHeight and RandomWidth; the input shape on its first layer), then
  * `Rescaling(1/255)` and a small convnet. tfjs cannot load it (it has none of those layers); dc
  * reads the augmentation as the identity it is at inference, so the model predicts as the same
  * convnet without it.
@@ -45,6 +45,9 @@ function withAugmentation(saved: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
         { class_name: 'RandomFlip', config: { name: 'random_flip', trainable: true, dtype: 'float32', batch_input_shape: batchInputShape, mode: 'horizontal', seed: null } },
         { class_name: 'RandomRotation', config: { name: 'random_rotation', trainable: true, dtype: 'float32', factor: 0.1, fill_mode: 'reflect', interpolation: 'bilinear', seed: null, fill_value: 0.0 } },
         { class_name: 'RandomZoom', config: { name: 'random_zoom', trainable: true, dtype: 'float32', height_factor: 0.1, width_factor: null, fill_mode: 'reflect', interpolation: 'bilinear', seed: null, fill_value: 0.0 } },
+        // tfjs has RandomWidth, but resizes at inference too (the Flatten behind it could not build).
+        { class_name: 'RandomHeight', config: { name: 'random_height', trainable: true, dtype: 'float32', factor: 0.2, interpolation: 'bilinear', seed: null } },
+        { class_name: 'RandomWidth', config: { name: 'random_width', trainable: true, dtype: 'float32', factor: 0.2, interpolation: 'bilinear', seed: null } },
       ],
     },
   };

@@ -1,8 +1,9 @@
 /**
  * Keras' image augmentation layers — `RandomFlip`, `RandomRotation`, `RandomZoom`, `RandomContrast`,
- * `RandomTranslation`, `RandomBrightness` — which Keras' image tutorials put first in the model
- * (often as a nested `data_augmentation` Sequential) and which tfjs lacks, so that it cannot load
- * such a model. They change nothing at inference (Keras: "the output will be identical to the
+ * `RandomTranslation`, `RandomBrightness`, `RandomHeight`, `RandomWidth` — which Keras' image
+ * tutorials put first in the model (often as a nested `data_augmentation` Sequential) and which
+ * tfjs lacks, so that it cannot load such a model (tfjs 4.22 has `RandomWidth`, but resizes at
+ * inference too, where Keras passes the input through). They change nothing at inference (Keras: "the output will be identical to the
  * input"), so they load as tfjs layers that pass their input through
  * ({@link registerAugmentationLayers}) and hold no node in the IR: the file computes what the
  * model computes at inference. Retraining does not replay them; `dc compress`'s `--augment-flip`
@@ -12,7 +13,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { perTfjs, registerClasses } from './per-tfjs.js';
 
 /** The augmentation layer classes read as the identity. */
-export const AUGMENTATION_CLASSES = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomContrast', 'RandomTranslation', 'RandomBrightness'] as const;
+export const AUGMENTATION_CLASSES = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomContrast', 'RandomTranslation', 'RandomBrightness', 'RandomHeight', 'RandomWidth'] as const;
 
 const AUGMENTATIONS: ReadonlySet<string> = new Set(AUGMENTATION_CLASSES);
 
