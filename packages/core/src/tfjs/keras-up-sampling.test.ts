@@ -46,6 +46,8 @@ describe("Keras' bilinear UpSampling2D", () => {
     expect(fromTfjs.layers[1]).toMatchObject({ name: 'up', config: { kind: 'upSampling2d', size: [2, 3], interpolation: 'bilinear' } });
     expectRebuiltPredicts(fromTfjs, x, tfjs, 5);
 
+    // Keras before 2.4 (standalone 2.2 and 2.3, TensorFlow 1's tf.keras) resized as tfjs does.
+    expect(['2.2.4', '2.3.1', '2.2.4-tf', '2.4.0', '2.15.0', '3.10.0'].map((v) => writtenByKeras({ keras_version: v }))).toEqual([false, false, false, true, true, true]);
     for (const file of [asKeras2(artifacts), asKeras3(artifacts)]) {
       expect(writtenByKeras(file.modelTopology)).toBe(true);
       const { model } = await loadModel(handlerOf(file), { tf });

@@ -2,8 +2,8 @@
  * Keras' bilinear `UpSampling2D` (U-Net and DeepLab decoders), which tfjs computes differently:
  * Keras resizes with `tf.image.resize`, sampling at half-pixel centres (output `o` reads
  * `(o + 0.5) / factor − 0.5`), while tfjs's layer reads `o / factor`, shifting the whole map by
- * half an input pixel. A model.json Keras wrote (its `keras_version` Keras' own, or Keras 3's marks)
- * loads each bilinear `UpSampling2D` as dc's layer of Keras' computation
+ * half an input pixel. A model.json Keras wrote (2.4 or later, or Keras 3: `writtenByKeras` of
+ * tfjs-readable.ts; older Keras resized as tfjs does) loads each bilinear `UpSampling2D` as dc's layer of Keras' computation
  * ({@link registerKerasUpSampling}), which becomes a `resizing` to `h · rows × w · columns` named
  * as the layer. A model tfjs wrote keeps tfjs's computation (an `upSampling2d`), as it was trained;
  * nearest upsampling is the same in both.

@@ -16,11 +16,17 @@ import { withKerasUpSampling } from './keras-up-sampling.js';
 
 type Topology = tf.io.ModelArtifacts['modelTopology'];
 
-/** Whether Keras wrote `topology` (a model.json's `modelTopology`): a `keras_version` that is not tfjs-layers', or Keras 3's marks. */
+/**
+ * Whether a Keras that resizes at half-pixel centres wrote `topology` (a model.json's
+ * `modelTopology`): a `keras_version` of 2.4 or later (TensorFlow 2.4 on: its `UpSampling2D`
+ * resizes with `tf.image.resize`), or Keras 3's marks. Older Keras (standalone 2.2 and 2.3, and
+ * the tf.keras of TensorFlow 1) is left as tfjs reads it, as is a file tfjs-layers wrote.
+ */
 export function writtenByKeras(topology: unknown): boolean {
   const version = (topology as { keras_version?: unknown } | null)?.keras_version;
-  if (typeof version === 'string') return !version.startsWith('tfjs');
-  return isKeras3Topology(topology);
+  if (typeof version !== 'string') return isKeras3Topology(topology);
+  const [major, minor] = /^(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number) ?? [0, 0];
+  return major > 2 || (major === 2 && minor >= 4);
 }
 
 /** `artifacts` (`where` names them in errors) as tfjs can read them (see the module). */
