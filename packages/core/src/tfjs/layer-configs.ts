@@ -257,7 +257,7 @@ export function convertConfig(name: string, cls: string, c: Config): LayerConfig
       // Its margins follow from the input's shape, and it checks its data format: center-crop.ts.
       return [{ kind: 'cropping2d', amounts: [[0, 0], [0, 0]] }];
     case RESIZING_CLASS:
-      // Its nodes (a crop to the aspect ratio, then the resize) follow from the input's shape: resizing.ts.
+      // Its nodes (a crop or pad to the aspect ratio, then the resize) follow from the input's shape: resizing.ts.
       return [{ kind: 'resizing', size: [c.height as number, c.width as number], interpolation: 'bilinear' }];
     case KERAS_UP_SAMPLING_CLASS:
       // Its size follows from the input's shape: keras-up-sampling.ts.
