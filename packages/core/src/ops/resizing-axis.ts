@@ -30,26 +30,36 @@ export function resizingAxis(inSize: number, outSize: number, interpolation: Res
 }
 
 /**
+ * The sides of an `[h, w]` image's window of the aspect ratio of `height × width`, as Keras computes
+ * them (in float32, truncated): the height that matches the image's width and the width that
+ * matches its height.
+ */
+function aspectSides(h: number, w: number, height: number, width: number): [number, number] {
+  return [Math.trunc(Math.fround(Math.fround(w * height) / width)), Math.trunc(Math.fround(Math.fround(h * width) / height))];
+}
+
+/** `extra` pixels split around a centred window as Keras splits them: the odd one after. */
+function centred(extra: number): [number, number] {
+  const before = Math.trunc(extra / 2);
+  return [before, extra - before];
+}
+
+/**
  * The margins `[[top, bottom], [left, right]]` that Keras' `Resizing(crop_to_aspect_ratio=True)`
  * crops from an `[h, w]` image before resizing it to `height × width`: the largest centred window
- * of the target's aspect ratio (its sides computed in float32 and truncated, as Keras does, at
- * least one pixel).
+ * of the target's aspect ratio (at least one pixel).
  */
 export function aspectRatioCrop(h: number, w: number, height: number, width: number): [[number, number], [number, number]] {
-  const cropH = Math.max(1, Math.min(h, Math.trunc(Math.fround(Math.fround(w * height) / width))));
-  const cropW = Math.max(1, Math.min(w, Math.trunc(Math.fround(Math.fround(h * width) / height))));
-  const [top, left] = [Math.trunc((h - cropH) / 2), Math.trunc((w - cropW) / 2)];
-  return [[top, h - cropH - top], [left, w - cropW - left]];
+  const [sideH, sideW] = aspectSides(h, w, height, width);
+  return [centred(h - Math.max(1, Math.min(h, sideH))), centred(w - Math.max(1, Math.min(w, sideW)))];
 }
 
 /**
  * The margins `[[top, bottom], [left, right]]` that Keras' `Resizing(pad_to_aspect_ratio=True)`
  * pads around an `[h, w]` image before resizing it to `height × width`: the smallest centred canvas
- * of the target's aspect ratio (its sides computed in float32 and truncated, as Keras does).
+ * of the target's aspect ratio.
  */
 export function aspectRatioPad(h: number, w: number, height: number, width: number): [[number, number], [number, number]] {
-  const padH = Math.max(h, Math.trunc(Math.fround(Math.fround(w * height) / width)));
-  const padW = Math.max(w, Math.trunc(Math.fround(Math.fround(h * width) / height)));
-  const [top, left] = [Math.trunc((padH - h) / 2), Math.trunc((padW - w) / 2)];
-  return [[top, padH - h - top], [left, padW - w - left]];
+  const [sideH, sideW] = aspectSides(h, w, height, width);
+  return [centred(Math.max(h, sideH) - h), centred(Math.max(w, sideW) - w)];
 }
