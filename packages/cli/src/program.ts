@@ -7,9 +7,10 @@ import { OUTPUT_KINDS } from '@dc/allocate';
 import { DcError } from '@dc/core';
 import { addRetrainingOptions } from './retraining-options.js';
 import { Command, Option } from 'commander';
-import { compressFile, formatCompress, type CompressResult } from './commands/compress.js';
+import { formatCompress, type compressFile, type CompressResult } from './commands/compress.js';
 import { compressCalibrated, formatCalibrated } from './commands/compress-calibrated.js';
 import { compressGraphFile, formatCompressGraph, isGraphModelFile, type CompressGraphResult } from './commands/compress-graph.js';
+import { compressLayersFile } from './commands/compress-as-given.js';
 import { exportFile, formatExport } from './commands/export.js';
 import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
@@ -161,6 +162,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--calibration <path>', 'with --no-retrain: choose per-tensor sparsity and bits within --max-output-drift, measured on these inputs (a folder of .png/.jpg photographs, class folders of them — train/<class>/ when split, as --data reads — or a .npy array [N, ...input shape]; keep them apart from your test inputs)')
     .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d (per field of an output of repeated records), top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, scores and shown keypoints move ≤ d (default 0.02)', positiveNumber('--max-output-drift'))
     .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
+    .option('--keep-topology', "with --no-retrain, LayersModels: keep the model.json as given in the file (format version 8: tf.loadLayersModel(dcmLayersModelHandler(bytes)) of @dc/graph-model loads it, dc export writes it back), compressing its weights only, even where dc's layer graph holds the model; a model the layer graph cannot hold (several outputs, shared layers, a layer without a node kind) is kept so anyway")
     .option('--error-feedback', "with --calibration, GraphModels: round weights in turn, each rounding error fed back to the weights of its op not yet rounded, in the proportions the op's inputs on the calibration inputs move together (GPTQ; wants many calibration inputs: on the corpus benchmark's 8 photographs it made files slightly smaller but put more models over budget on the test photographs; default: each weight to its nearest shared value)")
     .option('--output-kinds <list>', `with --calibration: the kind of each output, comma-separated (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--judge-unstable', "with --calibration and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
@@ -171,7 +173,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
         const calibrated = { ...o, calibration: o.calibration };
         return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), compressCalibrated(file, calibrated, progress)), formatCalibrated));
       }
-      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), refuseGraphInputShape(o.inputShape), allocationGoal(o), compressGraphFile(file, o, progress)) : compressFile(file, o, progress));
+      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), refuseGraphInputShape(o.inputShape), allocationGoal(o), compressGraphFile(file, o, progress)) : compressLayersFile(file, o, progress));
       return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
     });
 

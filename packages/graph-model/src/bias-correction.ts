@@ -127,7 +127,8 @@ export function createBiasCorrection(weights: readonly NamedTensor[], links: rea
         if (!changed || weights.has(link.bias)) continue;
         const shift = meanShift(link, weight.shape, weight.values as Float32Array, changed, means);
         if (shift.every((d) => d === 0)) continue;
-        out.set(link.bias, Float32Array.from(bias.values as Float32Array, (b, o) => b - shift[o]));
+        const sign = link.subtracted ? -1 : 1;
+        out.set(link.bias, Float32Array.from(bias.values as Float32Array, (b, o) => b - sign * shift[o]));
       }
       return out;
     },

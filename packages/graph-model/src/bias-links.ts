@@ -27,6 +27,12 @@ export interface BiasLink {
   readonly op: 'conv2d' | 'depthwise' | 'matmul';
   /** Convolutions only. */
   readonly geometry?: ConvGeometry;
+  /**
+   * The "bias" is subtracted from the op's output, so it takes the shift with the opposite sign: the
+   * moving mean of a batch norm right after an op without a bias of its own (a LayersModel's
+   * `Conv2D` → `BatchNormalization`). Absent: added, as a bias is.
+   */
+  readonly subtracted?: boolean;
 }
 
 const CONV = new Set(['Conv2D', '_FusedConv2D']);

@@ -2,9 +2,12 @@
  * `@dc/graph-model`: Deep Compression for tfjs GraphModels (frozen TensorFlow graphs from
  * `tensorflowjs_converter`), post-training: load a graph-model model.json, prune and cluster its
  * weights per tensor under an allocation (optionally with per-channel scales), write a `.dcm` file (format version 4, or 5 with scales), and load it back
- * into tfjs with `tf.loadGraphModel(dcmGraphModelHandler(bytes))`.
+ * into tfjs with `tf.loadGraphModel(dcmGraphModelHandler(bytes))`. A LayersModel's model.json is
+ * handled alike, kept as given (format version 8: `layersModelSource`, `dcmLayersModelHandler` for
+ * `tf.loadLayersModel`), for models dc's layer graph cannot hold.
  */
 export { loadGraphModelArtifacts } from './load-artifacts.js';
+export { layersModelSource, loadLayersModelArtifacts } from './layers-source.js';
 export { graphModelSource, graphModelRecord, type GraphModelSource, type GraphModelSourceTensor, type GraphModelSourceOptions } from './source.js';
 export { checkGraphOps, converterOps, SUPPORTED_OPS_URL } from './supported-ops.js';
 export { uniformAllocation, checkAllocation, isEligible, DEFAULT_MIN_ELEMENTS, type GraphAllocation, type TensorAllocation, type UniformAllocationOptions } from './allocation.js';
@@ -18,4 +21,4 @@ export { compressGraphModel, GRAPH_COMPRESS_STAGE, type CompressGraphModelOption
 export { compressWeight, weightCompressor, type CompressedWeight, type CompressWeightOptions } from './weight-compressor.js';
 export { encodeGraphModel, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
 export { graphModelArtifacts } from './artifacts.js';
-export { dcmGraphModelHandler, decodeGraphModel, type DcmGraphModelHandlerOptions } from './handler.js';
+export { dcmGraphModelHandler, dcmLayersModelHandler, decodeGraphModel, type DcmGraphModelHandlerOptions } from './handler.js';

@@ -38,11 +38,11 @@ export interface GraphModelSourceOptions {
 
 const DTYPES: ReadonlySet<string> = new Set(['float32', 'int32', 'bool']);
 
-/** The model.json record a `.dcm` file keeps: everything of the artifacts but the weights. */
+/** The model.json record a `.dcm` file keeps: everything of the artifacts but the weights (a GraphModel's unless `format` is `"layers-model"`). */
 export function graphModelRecord(artifacts: tf.io.ModelArtifacts): GraphModelRecord {
   const a = artifacts as tf.io.ModelArtifacts & { modelInitializer?: object; initializerSignature?: object };
   return {
-    format: 'graph-model',
+    format: a.format === 'layers-model' ? 'layers-model' : 'graph-model',
     modelTopology: a.modelTopology as Record<string, unknown>,
     ...(a.signature === undefined ? {} : { signature: a.signature as Record<string, unknown> }),
     ...(a.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: a.userDefinedMetadata as Record<string, unknown> }),
@@ -50,7 +50,31 @@ export function graphModelRecord(artifacts: tf.io.ModelArtifacts): GraphModelRec
     ...(a.initializerSignature === undefined ? {} : { initializerSignature: a.initializerSignature as Record<string, unknown> }),
     ...(a.generatedBy === undefined ? {} : { generatedBy: a.generatedBy }),
     ...(a.convertedBy === undefined ? {} : { convertedBy: a.convertedBy }),
+    ...(a.trainingConfig === undefined ? {} : { trainingConfig: a.trainingConfig as unknown as Record<string, unknown> }),
   };
+}
+
+/** `BAD_MODEL_JSON` for a weight of a dtype the file cannot store. */
+export function checkWeightDtypes(artifacts: tf.io.ModelArtifacts, source: string): void {
+  for (const w of artifacts.weightSpecs ?? []) {
+    if (!DTYPES.has(w.dtype)) throw new DcError('BAD_MODEL_JSON', `${source}: weight ${w.name} has dtype ${w.dtype}; this package stores float32, int32 and bool weights`, { tensor: w.name, hint: 'Models with string or complex weights (lookup tables) cannot be compressed by @dc/graph-model.' });
+  }
+}
+
+/** Every weight of `artifacts` decoded as tfjs decodes it (quantized manifest weights dequantized), in manifest order. */
+export async function decodeSourceTensors(artifacts: tf.io.ModelArtifacts, options: GraphModelSourceOptions = {}): Promise<GraphModelSourceTensor[]> {
+  const specs = artifacts.weightSpecs ?? [];
+  const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
+  const decoded = tfjs.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
+  const tensors = specs.map((w): GraphModelSourceTensor => {
+    const t = decoded[w.name];
+    const data = t.dataSync();
+    const values = w.dtype === 'bool' ? Uint8Array.from(data as Uint8Array) : w.dtype === 'int32' ? Int32Array.from(data as Int32Array) : Float32Array.from(data as Float32Array);
+    const q = w.quantization?.dtype;
+    return { name: w.name, shape: [...w.shape], dtype: w.dtype as TensorDtype, values, ...(q === undefined ? {} : { quantization: q }) };
+  });
+  tfjs.dispose(Object.values(decoded));
+  return tensors;
 }
 
 /**
@@ -68,20 +92,7 @@ export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: 
   if (typeof topology !== 'object' || topology === null || topology instanceof ArrayBuffer || !Array.isArray((topology as { node?: unknown }).node)) {
     throw new DcError('BAD_MODEL_JSON', `${source}: modelTopology is not a TensorFlow GraphDef in JSON (an object with a node list)`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
   }
-  const specs = artifacts.weightSpecs ?? [];
-  for (const w of specs) {
-    if (!DTYPES.has(w.dtype)) throw new DcError('BAD_MODEL_JSON', `${source}: weight ${w.name} has dtype ${w.dtype}; this package stores float32, int32 and bool weights`, { tensor: w.name, hint: 'Models with string or complex weights (lookup tables) cannot be compressed by @dc/graph-model.' });
-  }
+  checkWeightDtypes(artifacts, source);
   await checkGraphOps(topology as Record<string, unknown>, source, options.customOps);
-  const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
-  const decoded = tfjs.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
-  const tensors = specs.map((w): GraphModelSourceTensor => {
-    const t = decoded[w.name];
-    const data = t.dataSync();
-    const values = w.dtype === 'bool' ? Uint8Array.from(data as Uint8Array) : w.dtype === 'int32' ? Int32Array.from(data as Int32Array) : Float32Array.from(data as Float32Array);
-    const q = w.quantization?.dtype;
-    return { name: w.name, shape: [...w.shape], dtype: w.dtype as TensorDtype, values, ...(q === undefined ? {} : { quantization: q }) };
-  });
-  tfjs.dispose(Object.values(decoded));
-  return { artifacts, tensors };
+  return { artifacts, tensors: await decodeSourceTensors(artifacts, options) };
 }

@@ -15,7 +15,7 @@ import { lineProgress, type Progress } from '../compress/progress.js';
 import { readInputBatches, type InputBatches } from '../no-retrain/calibration.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
-import { loadTarget } from '../no-retrain/targets.js';
+import { loadTarget, type Target } from '../no-retrain/targets.js';
 import { inputShapeOption, withFreeDimensions, type InputShapeFlags } from '../compress/input-shape.js';
 import { UNSCALED } from '../compress/input-rescaling.js';
 import { columnChoice } from '../data/csv.js';
@@ -32,6 +32,11 @@ export interface CalibratedOptions extends InputShapeFlags {
   readonly classes?: readonly string[];
   /** Commander's `--no-retrain`: must be false. */
   readonly retrain?: boolean;
+  /**
+   * A LayersModel's model.json kept as given in the file (format version 8) even where dc's layer
+   * graph holds it (`--keep-topology`); one the layer graph cannot hold is kept so anyway.
+   */
+  readonly keepTopology?: boolean;
   readonly maxOutputDrift?: number;
   /** Per output: classifier, regression, mask or embedding (default: detected). */
   readonly outputKinds?: readonly OutputKind[];
@@ -69,7 +74,9 @@ export interface CalibratedOptions extends InputShapeFlags {
 /** What `dc compress --calibration --json` prints. */
 export interface CalibratedResult {
   readonly input: string;
-  readonly format: 'layers-model' | 'graph-model';
+  readonly format: Target['format'];
+  /** Why a LayersModel's model.json is kept as given (dc's layer graph refused it, or `--keep-topology`); absent otherwise. */
+  readonly keptBecause?: string;
   readonly file: string;
   readonly fileBytes: number;
   /** Float32 bytes of every weight of the loaded model (quantized manifest weights dequantized). */
@@ -99,7 +106,8 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     throw new DcError('INVALID_OPTION', '--calibration plans a post-training compression, which does not retrain', { option: 'calibration', hint: 'Add --no-retrain (or drop --calibration to retrain on --data).' });
   }
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
-  const target = await loadTarget(tfjs, path, inputShapeOption(o, o.calibration, '--calibration'));
+  const target = await loadTarget(tfjs, path, inputShapeOption(o, o.calibration, '--calibration'), { keepTopology: o.keepTopology ?? false });
+  if (target.keptBecause) progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${target.keptBecause}`);
   // Everything that can be wrong with the inputs fails here, before any long work.
   let calibration: InputBatches | undefined;
   let test: typeof calibration;
@@ -109,8 +117,8 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   const columns = columnChoice(o);
   const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}), columns };
   try {
-    // A GraphModel's free height and width: --input-shape's.
-    const input = target.format === 'graph-model' ? withFreeDimensions(target.input, o.inputShape) : target.input;
+    // A GraphModel's (or a LayersModel's kept as given) free height and width: --input-shape's.
+    const input = target.format === 'layers-model' ? target.input : withFreeDimensions(target.input, o.inputShape);
     calibration = await readInputBatches(tfjs, o.calibration, input, { ...reading, split: 'train' });
     test = o.testData ? await readInputBatches(tfjs, o.testData, input, reading) : undefined;
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
@@ -140,6 +148,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     return {
       input: path,
       format: target.format,
+      ...(target.keptBecause ? { keptBecause: target.keptBecause } : {}),
       file,
       fileBytes: bytes.length,
       originalBytes: target.originalBytes,

@@ -43,9 +43,9 @@ export interface CompressGraphOptions {
   readonly inputOffset?: ScaleFlag;
 }
 
-/** What `dc compress --json` prints for a GraphModel. */
+/** What `dc compress --json` prints for a GraphModel (or a LayersModel kept as given). */
 export interface CompressGraphResult {
-  readonly format: 'graph-model';
+  readonly format: 'graph-model' | 'layers-model-as-given';
   readonly input: string;
   readonly file: string;
   /** Weights in the model (every manifest entry). */
@@ -115,7 +115,7 @@ export async function writeCompressedGraph(input: string, source: GraphModelSour
   const parameters = source.tensors.reduce((n, t) => n + t.values.length, 0);
   const cpu = process.cpuUsage(cpu0);
   return {
-    format: 'graph-model',
+    format: source.artifacts.format === 'layers-model' ? 'layers-model-as-given' : 'graph-model',
     input,
     file,
     weights: source.tensors.length,
@@ -151,7 +151,7 @@ export async function compressGraphFile(path: string, o: CompressGraphOptions, p
 export function formatCompressGraph(r: CompressGraphResult): string {
   return [
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 weights of ${r.input} (${r.float32Bytes.toLocaleString('en')} B; its shards: ${r.manifestBytes.toLocaleString('en')} B)`,
-    `${r.compressedWeights} of ${r.weights} weights pruned and clustered post-training (no retraining); load it with tf.loadGraphModel(dcmGraphModelHandler(bytes)) from @dc/graph-model`,
+    `${r.compressedWeights} of ${r.weights} weights pruned and clustered post-training (no retraining); load it with ${r.format === 'graph-model' ? 'tf.loadGraphModel(dcmGraphModelHandler(bytes))' : 'tf.loadLayersModel(dcmLayersModelHandler(bytes))'} from @dc/graph-model`,
     `${r.wallSeconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
   ].join('\n');
 }

@@ -11,10 +11,10 @@ import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, type Preprocessing } from '@dc/core';
 import { dcmHandler, fileHandler, importTfjsPackage, registrationsFor } from '@dc/core/tfjs';
-import { dcmGraphModelHandler } from '@dc/graph-model';
+import { dcmGraphModelHandler, dcmLayersModelHandler } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
-import { isGraphModelDcm } from './inspect-graph.js';
+import { isGraphModelDcm, isLayersRecordDcm } from './inspect-graph.js';
 
 /** What `dc export --json` prints. */
 export interface ExportResult {
@@ -51,9 +51,10 @@ export async function exportFile(path: string, out: string): Promise<ExportResul
     throw new DcError('BAD_HEADER', `cannot read ${path}: ${(cause as Error).message}`, { cause, hint: 'Pass the path of a .dcm file written by dc compress.' });
   }
   const decoders = [huffmanDecoder, ransDecoder];
-  const graph = isGraphModelDcm(bytes);
+  // A LayersModel kept as given (version 8) exports as the LayersModel it is.
+  const graph = isGraphModelDcm(bytes) && !isLayersRecordDcm(bytes);
   // Decoded in full (every checksum and stream) before anything is written.
-  const handler = graph ? dcmGraphModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await importTfjsPackage('@tensorflow/tfjs') });
+  const handler = graph ? dcmGraphModelHandler(bytes, { decoders }) : isLayersRecordDcm(bytes) ? dcmLayersModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await importTfjsPackage('@tensorflow/tfjs') });
   const artifacts = await handler.load!();
   const target = resolve(out);
   await fileHandler(target).save!(artifacts);

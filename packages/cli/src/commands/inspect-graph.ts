@@ -1,6 +1,6 @@
-/** `dc inspect <file>` for a GraphModel file (format version 4 to 6): per weight its dtype, shape, layout, kept elements, bits and bytes. */
-import { readFile } from 'node:fs/promises';
-import { describeContainer, formatByteTable, isGraphModelVersion, type ContainerDescription, type Preprocessing } from '@dc/core';
+/** `dc inspect <file>` for a GraphModel file (format version 4 to 6) or a LayersModel kept as given (8): per weight its dtype, shape, layout, kept elements, bits and bytes. */
+import { open, readFile } from 'node:fs/promises';
+import { DcError, describeContainer, formatByteTable, isGraphModelVersion, LAYERS_MODEL_RECORD_FORMAT_VERSION, type ContainerDescription, type Preprocessing } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -24,7 +24,8 @@ export interface InspectedWeight {
 
 /** What `dc inspect --json` prints for a GraphModel file. */
 export interface InspectGraphResult {
-  readonly format: 'graph-model';
+  /** A GraphModel's file, or a LayersModel's whose model.json it keeps as given (version 8). */
+  readonly format: 'graph-model' | 'layers-model-as-given';
   readonly file: string;
   readonly fileBytes: number;
   /** Every weight as float32 (4 bytes per element). */
@@ -37,9 +38,28 @@ export interface InspectGraphResult {
   readonly sections: ContainerDescription;
 }
 
-/** Whether the `.dcm` bytes are a GraphModel file (format version 4, 5 with per-channel scales, 6 with byte-plane floats); malformed files: false (the reader reports them). */
+/**
+ * Whether the `.dcm` bytes are a file that keeps a model.json record: a GraphModel's (format version
+ * 4, 5 with per-channel scales, 6 with byte-plane floats) or a LayersModel's kept as given (8);
+ * malformed files: false (the reader reports them).
+ */
 export function isGraphModelDcm(bytes: Uint8Array): boolean {
   return bytes.length >= 10 && isGraphModelVersion(bytes[8]) && bytes[9] === 0;
+}
+
+/** Whether the `.dcm` bytes keep a LayersModel's model.json as given (format version 8). */
+export function isLayersRecordDcm(bytes: Uint8Array): boolean {
+  return isGraphModelDcm(bytes) && bytes[8] === LAYERS_MODEL_RECORD_FORMAT_VERSION;
+}
+
+/** The first 10 bytes of the file at `path` (its magic and version), or `DATASET_NOT_FOUND`. */
+export async function readHead(path: string): Promise<Uint8Array> {
+  const head = new Uint8Array(10);
+  const handle = await open(path, 'r').catch((cause: unknown) => {
+    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path of the .dcm file.' });
+  });
+  await handle.read(head, 0, 10, 0).finally(() => handle.close());
+  return head;
 }
 
 /** Inspects the GraphModel file whose bytes are `bytes` (read from `path`). */
@@ -53,7 +73,7 @@ export function inspectGraphBytes(path: string, bytes: Uint8Array): InspectGraph
     return { name: t.name, dtype: t.dtype, shape: t.shape, layout: sections.tensors[i].layout, elements, kept, bits: t.dtype === 'float32' ? codeBitsOf(t.tensor) : null, bytes: sections.tensors[i].bytes };
   });
   const float32Bytes = 4 * weights.reduce((n, w) => n + w.elements, 0);
-  return { format: 'graph-model', file: path, fileBytes: bytes.length, float32Bytes, ratio: float32Bytes / bytes.length, stages: decoded.stages.map((s) => s.name), preprocessing: decoded.preprocessing ?? null, weights, sections };
+  return { format: decoded.graph.format === 'layers-model' ? 'layers-model-as-given' : 'graph-model', file: path, fileBytes: bytes.length, float32Bytes, ratio: float32Bytes / bytes.length, stages: decoded.stages.map((s) => s.name), preprocessing: decoded.preprocessing ?? null, weights, sections };
 }
 
 /** Inspects the GraphModel file at `path`. */
@@ -66,7 +86,7 @@ export function formatInspectGraph(r: InspectGraphResult): string {
   const pct = (n: number, d: number) => (d === 0 ? '' : `${((100 * n) / d).toFixed(1)}%`);
   const rows = r.weights.map((w) => [w.name, w.dtype, `[${w.shape.join(', ')}]`, w.layout, w.elements, pct(w.kept, w.elements), w.bits ?? '', w.bytes]);
   return [
-    `${r.file}: tfjs GraphModel (format version ${r.sections.version}), ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 weights (${r.float32Bytes.toLocaleString('en')} B); made by ${r.stages.join(' → ') || '(no provenance)'}`,
+    `${r.file}: tfjs ${r.format === 'graph-model' ? 'GraphModel' : 'LayersModel, its model.json kept as given'} (format version ${r.sections.version}), ${r.fileBytes.toLocaleString('en')} bytes, ${r.ratio.toFixed(1)}× smaller than its float32 weights (${r.float32Bytes.toLocaleString('en')} B); made by ${r.stages.join(' → ') || '(no provenance)'}`,
     `preprocessing: ${formatPreprocessing(r.preprocessing)}`,
     '',
     renderTable(['weight', 'dtype', 'shape', 'layout', 'elements', 'kept', 'bits', 'bytes'], rows),
@@ -75,7 +95,7 @@ export function formatInspectGraph(r: InspectGraphResult): string {
   ].join('\n');
 }
 
-/** `dc inspect`: a GraphModel file (version 4 to 6) or a layer-graph file, whichever `path` holds. */
+/** `dc inspect`: a GraphModel file (version 4 to 6), a LayersModel kept as given (8) or a layer-graph file, whichever `path` holds. */
 export async function inspectAnyFile(path: string): Promise<InspectGraphResult | InspectResult> {
   const bytes = new Uint8Array(await readFile(path));
   return isGraphModelDcm(bytes) ? inspectGraphBytes(path, bytes) : inspectFile(path);

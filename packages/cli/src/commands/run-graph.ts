@@ -1,16 +1,18 @@
 /**
  * `dc run <file>` for a GraphModel file (format version 4 to 6): loaded into tfjs with
  * `tf.loadGraphModel(dcmGraphModelHandler(bytes))`, run on the inputs given (a `.npy` array or a
- * folder of photographs; without `--data`, one documented synthetic sample), and each output summarised.
+ * folder of photographs; without `--data`, one documented synthetic sample), and each output
+ * summarised. A file that keeps a LayersModel's model.json (version 8) runs alike through
+ * `tf.loadLayersModel(dcmLayersModelHandler(bytes))`.
  */
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend, importTfjsPackage } from '@dc/core/tfjs';
-import { dcmGraphModelHandler } from '@dc/graph-model';
 import { readInputBatches } from '../no-retrain/calibration.js';
 import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
-import { isGraphModelDcm } from './inspect-graph.js';
+import { loadFileModel, type LoadedModel } from './file-model.js';
+import { isGraphModelDcm, readHead } from './inspect-graph.js';
 import { withFreeDimensions } from '../compress/input-shape.js';
 import { formatRun, runFile, type RunOptions, type RunResult } from './run.js';
 
@@ -41,9 +43,9 @@ export interface OutputStats {
   readonly nonFinite: number;
 }
 
-/** What `dc run --json` prints for a GraphModel file. */
+/** What `dc run --json` prints for a GraphModel file (or a LayersModel's kept as given). */
 export interface RunGraphResult {
-  readonly format: 'graph-model';
+  readonly format: LoadedModel['format'];
   readonly file: string;
   /** The tfjs backend that ran it. */
   readonly backend: string;
@@ -80,12 +82,12 @@ function statsOf(name: string, t: tf.Tensor): OutputStats {
 }
 
 /** One synthetic sample per input: uniform [0, 1) from seed 7 (int inputs zero), free extents 1. */
-function syntheticInputs(tfjs: typeof tf, model: tf.GraphModel): tf.Tensor[] {
+function syntheticInputs(tfjs: typeof tf, model: LoadedModel): tf.Tensor[] {
   const r = createRandom(7);
   return model.inputs.map((i) => {
     const shape = (i.shape ?? [1]).map((d) => (d < 0 ? 1 : d));
     const size = shape.reduce((a, b) => a * b, 1);
-    return i.dtype === 'float32' || i.dtype === undefined ? tfjs.tensor(Float32Array.from({ length: size }, () => r.next()), shape) : tfjs.zeros(shape, i.dtype);
+    return i.dtype === 'float32' || i.dtype === undefined ? tfjs.tensor(Float32Array.from({ length: size }, () => r.next()), shape) : tfjs.zeros(shape, i.dtype as tf.DataType);
   });
 }
 
@@ -94,11 +96,11 @@ function syntheticInputs(tfjs: typeof tf, model: tf.GraphModel): tf.Tensor[] {
  * inputs ({@link readInputBatches}: a `.npy` array or a folder of photographs), its first `limit`
  * samples, in one batch unless the input's batch extent is fixed at 1; else one synthetic sample.
  */
-async function inputBatches(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOptions, pixels: InputScaling | undefined): Promise<tf.Tensor[][]> {
+async function inputBatches(tfjs: typeof tf, model: LoadedModel, o: RunGraphOptions, pixels: InputScaling | undefined): Promise<tf.Tensor[][]> {
   if (o.data === undefined) return [syntheticInputs(tfjs, model)];
   if (model.inputs.length !== 1) throw new DcError('DATA_MISMATCH', `the model has ${model.inputs.length} inputs; --data gives one array`, { hint: 'Run it without --data (synthetic inputs), or from code with one tensor per input.' });
   const input = model.inputs[0];
-  const spec = withFreeDimensions({ name: input.name, shape: (input.shape ?? []).map((d) => d ?? -1), dtype: input.dtype }, o.inputShape);
+  const spec = withFreeDimensions({ name: input.name, shape: input.shape.map((d) => d ?? -1), dtype: input.dtype }, o.inputShape);
   const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
   // Batches of `limit` samples (or of 1): the first batches up to `limit` samples are exactly those wanted.
   const { batches } = await readInputBatches(tfjs, o.data, spec, { batchSize: limit, ...(pixels ? { pixels } : {}) });
@@ -112,25 +114,13 @@ async function inputBatches(tfjs: typeof tf, model: tf.GraphModel, o: RunGraphOp
   return kept;
 }
 
-/** The outputs of one batch (`executeAsync` for control flow or dynamic shapes). */
-async function execute(model: tf.GraphModel, feed: tf.Tensor[]): Promise<tf.Tensor[]> {
-  const inputs = feed.length === 1 ? feed[0] : feed;
-  let out: tf.Tensor | tf.Tensor[];
-  try {
-    out = model.execute(inputs);
-  } catch {
-    out = await model.executeAsync(inputs);
-  }
-  return Array.isArray(out) ? out : [out];
-}
-
-/** Runs the GraphModel file at `path` (see the module comment). */
+/** Runs the GraphModel file (or LayersModel kept as given) at `path` (see the module comment). */
 export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promise<RunGraphResult> {
   const bytes = new Uint8Array(await readFile(path));
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
   await activateTfBackend(tfjs, BACKENDS[o.backend ?? 'cpu']);
   const pixels = o.data === undefined ? undefined : inputScaling(o, readGraphModelHeader(bytes).preprocessing);
-  const model = await tfjs.loadGraphModel(dcmGraphModelHandler(bytes));
+  const model = await loadFileModel(tfjs, bytes);
   const batches = await inputBatches(tfjs, model, o, pixels).catch((e: unknown) => {
     model.dispose();
     throw e;
@@ -138,17 +128,17 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   const t0 = performance.now();
   const runs: tf.Tensor[][] = [];
   try {
-    for (const feed of batches) runs.push(await execute(model, feed));
+    for (const feed of batches) runs.push(await model.execute(feed));
     const outs = runs.length === 1 ? runs[0] : runs[0].map((_, i) => tfjs.concat(runs.map((r) => r[i]), 0));
-    const outputs = outs.map((t, i) => statsOf(model.outputs[i]?.name ?? `output ${i}`, t));
+    const outputs = outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t));
     if (runs.length > 1) tfjs.dispose(outs);
     return {
-      format: 'graph-model',
+      format: model.format,
       file: path,
       backend: tfjs.getBackend(),
       samples: batches.reduce((n, feed) => n + (feed[0]?.shape[0] ?? 1), 0),
       synthetic: o.data === undefined,
-      inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape ?? [], dtype: i.dtype })),
+      inputs: model.inputs,
       pixels: pixels ?? null,
       outputs,
       milliseconds: performance.now() - t0,
@@ -165,17 +155,13 @@ export function formatRunGraph(r: RunGraphResult): string {
   const lines = r.outputs.map((o) => `  ${o.name} [${o.shape.join(', ')}] ${o.dtype}: min ${f(o.min)}, max ${f(o.max)}, mean ${f(o.mean)}, std ${f(o.std)}${o.nonFinite ? `, ${o.nonFinite} non-finite` : ''}`);
   const scaled = r.pixels ? `, inputs ${formatPixelScale(r.pixels)} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
   const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${r.samples.toLocaleString('en')} samples${scaled}`;
-  return [`${r.file}: tfjs GraphModel run on ${what} (tfjs ${r.backend}, ${Math.round(r.milliseconds)} ms)`, ...lines].join('\n');
+  const kind = r.format === 'graph-model' ? 'GraphModel' : 'LayersModel (its model.json kept as given)';
+  return [`${r.file}: tfjs ${kind} run on ${what} (tfjs ${r.backend}, ${Math.round(r.milliseconds)} ms)`, ...lines].join('\n');
 }
 
 /** `dc run`: a GraphModel file (version 4 to 6) through tfjs, or a layer-graph file with the sparse runtime (which needs `--data`). */
 export async function runAnyFile(path: string, o: RunOptions & RunGraphOptions): Promise<RunGraphResult | RunResult> {
-  const head = new Uint8Array(10);
-  const handle = await open(path, 'r').catch((cause: unknown) => {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path of the .dcm file.' });
-  });
-  await handle.read(head, 0, 10, 0).finally(() => handle.close());
-  if (isGraphModelDcm(head)) return runGraphFile(path, o);
+  if (isGraphModelDcm(await readHead(path))) return runGraphFile(path, o);
   if (o.inputShape) throw new DcError('INVALID_OPTION', `${path} holds a layer graph, which runs at the input shape it was compressed at: --input-shape sizes a GraphModel file's free dimensions`, { option: 'input-shape', hint: 'Drop --input-shape (dc inspect shows the file\'s input shape).' });
   if (o.data === undefined) throw new DcError('INVALID_OPTION', `${path} holds a layer graph: dc run needs --data to run it on`, { option: 'data', hint: 'Pass --data <IDX folder | .npy inputs> (and --labels for accuracy).' });
   return runFile(path, o);

@@ -13,7 +13,8 @@ import { readInputBatches } from '../no-retrain/calibration.js';
 import { withFreeDimensions } from '../compress/input-shape.js';
 import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
-import { loadTarget } from '../no-retrain/targets.js';
+import { loadTarget, type Target } from '../no-retrain/targets.js';
+import { isLayersRecordDcm, readHead } from './inspect-graph.js';
 import { describeFidelity } from './compress-calibrated.js';
 import { columnChoice } from '../data/csv.js';
 
@@ -47,7 +48,7 @@ export interface ReferenceRunOptions {
 export interface ReferenceRunResult {
   readonly file: string;
   readonly reference: string;
-  readonly format: 'layers-model' | 'graph-model';
+  readonly format: Target['format'];
   readonly samples: number;
   /** How raw inputs became model inputs (`byte × scale + offset`) and where that came from; null: byte / 255 for photographs, a `.npy` as given. */
   readonly pixels: InputScaling | null;
@@ -64,14 +65,16 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
   let layersFile: ReturnType<typeof loadCompressedModel> | undefined;
   const loadedFile = () => (layersFile ??= loadCompressedModel(file));
   // A reference whose input leaves dimensions unknown runs at the file's input shape.
-  const target = await loadTarget(tfjs, o.reference, async () => (await loadedFile()).compressed.inputShape);
+  // A file that keeps its model.json as given is compared with the reference kept so too.
+  const keepTopology = isLayersRecordDcm(await readHead(file));
+  const target = await loadTarget(tfjs, o.reference, async () => (await loadedFile()).compressed.inputShape, { keepTopology });
   try {
     // The file's input scaling unless flags give one (the file's format is its reference's: a mismatch fails when the file runs).
     const recorded = async () => (target.format === 'layers-model' ? (await loadedFile()).compressed.preprocessing : readGraphModelHeader(new Uint8Array(await readFile(file))).preprocessing);
     const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recorded() : undefined);
     const columns = columnChoice(o);
-    // A GraphModel's free height and width: --input-shape's (a layer graph's file has its own shape).
-    const input = target.format === 'graph-model' ? withFreeDimensions(target.input, o.inputShape) : target.input;
+    // A GraphModel's (or a kept LayersModel's) free height and width: --input-shape's (a layer graph's file has its own shape).
+    const input = target.format === 'layers-model' ? target.input : withFreeDimensions(target.input, o.inputShape);
     const data = await readInputBatches(tfjs, o.data, input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
     try {
       const reference = await target.outputs(data.batches);

@@ -9,6 +9,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { PlanTensor } from '@dc/allocate';
+import { DcError } from '@dc/core';
 import { biasCorrection, biasLinks, channelCounts, isEligible, measureErrorFeedback, type BiasCorrection, type GraphModelSource } from '@dc/graph-model';
 import type { ErrorFeedback } from '@dc/quantize';
 import { graphCompressTensorWith } from './graph-compress-tensor.js';
@@ -21,16 +22,24 @@ export interface GraphPlanInputsOptions {
   readonly channelScales?: boolean;
   /** Round weights with error feedback from their ops' input moments (default false; see `dc compress --error-feedback`). */
   readonly errorFeedback?: boolean;
+  /** Without a GraphModel (a LayersModel kept as given): how to measure the bias correction of the named weights. */
+  readonly measureCorrection?: (weights: ReadonlySet<string>) => Promise<BiasCorrection>;
 }
 
-/** The planner's tensors, the correction its `run` and the writer apply, and the error feedback the writer rounds with (see the module comment). */
-export async function graphPlanInputs(source: GraphModelSource, model: tf.GraphModel, calibration: readonly (readonly tf.Tensor[])[], o: GraphPlanInputsOptions = {}): Promise<{ tensors: PlanTensor[]; correction?: BiasCorrection; feedback?: ReadonlyMap<string, ErrorFeedback> }> {
+/**
+ * The planner's tensors, the correction its `run` and the writer apply, and the error feedback the
+ * writer rounds with (see the module comment). Without `model` (a LayersModel kept as given), no
+ * error feedback (`INVALID_OPTION` if asked for), and the correction `measureCorrection` measures.
+ */
+export async function graphPlanInputs(source: GraphModelSource, model: tf.GraphModel | undefined, calibration: readonly (readonly tf.Tensor[])[], o: GraphPlanInputsOptions = {}): Promise<{ tensors: PlanTensor[]; correction?: BiasCorrection; feedback?: ReadonlyMap<string, ErrorFeedback> }> {
   const channels = o.channelScales === false ? new Map<string, number>() : channelCounts(source);
   const eligible = source.tensors.filter((t) => isEligible(t));
   const names = new Set(eligible.map((t) => t.name));
-  const correction = o.biasCorrection === false ? undefined : await biasCorrection(source, model, names, calibration);
+  if (!model && o.errorFeedback === true) throw new DcError('INVALID_OPTION', 'error feedback reads a GraphModel\'s ops: a LayersModel kept as given has none', { option: 'errorFeedback', hint: 'Drop --error-feedback.' });
+  const measure = model ? () => biasCorrection(source, model, names, calibration) : o.measureCorrection && (() => o.measureCorrection!(names));
+  const correction = o.biasCorrection === false || !measure ? undefined : await measure();
   // With bias correction taking back each op's mean shift, the feedback rounds for what it leaves: the covariance.
-  const feedback = o.errorFeedback !== true ? undefined : await measureErrorFeedback(model, biasLinks(source, names), new Map(eligible.map((t) => [t.name, t.shape])), calibration, { centered: correction !== undefined });
+  const feedback = o.errorFeedback !== true || !model ? undefined : await measureErrorFeedback(model, biasLinks(source, names), new Map(eligible.map((t) => [t.name, t.shape])), calibration, { centered: correction !== undefined });
   const corrected = new Set(correction?.links.map((l) => l.bias));
   const tensors = eligible
     .filter((t) => !corrected.has(t.name))

@@ -7,9 +7,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch } from '@dc/allocate';
 import { executeGraph } from '@dc/graph-model';
 
-/** A loaded GraphModel with weight substitution. */
-export interface GraphRunner {
-  readonly model: tf.GraphModel;
+/** A loaded model (a GraphModel, or a LayersModel kept as given) with weight substitution. */
+export interface ModelRunner {
   /** The model's inputs (name, shape with -1 for free dimensions, dtype). */
   readonly inputs: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: string }[];
   /** Output node names, in the order `run` returns them. */
@@ -17,6 +16,11 @@ export interface GraphRunner {
   /** Runs `batch` (one tensor per model input) with `weights` substituted; every output as float32. */
   run(weights: ReadonlyMap<string, Float32Array>, batch: readonly tf.Tensor[]): Promise<OutputBatch[]>;
   dispose(): void;
+}
+
+/** A loaded GraphModel with weight substitution. */
+export interface GraphRunner extends ModelRunner {
+  readonly model: tf.GraphModel;
 }
 
 interface Executor {

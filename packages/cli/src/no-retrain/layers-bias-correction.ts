@@ -30,34 +30,32 @@ export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): Bias
   return links;
 }
 
-/** Each link's layer input summed over the samples of `batches`, run through `model` built once as a tfjs LayersModel. */
-async function layerInputSums(tfjs: typeof tf, model: Model, links: readonly BiasLink[], batches: readonly tf.Tensor[]): Promise<Map<string, InputSums>> {
+/**
+ * Each link's layer input (a link's `input` names its layer) summed over the samples of `batches`,
+ * run through `lm`, a tfjs LayersModel. A layer called more than once has no single input: its
+ * link is left out (and its bias not corrected).
+ */
+export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links: readonly BiasLink[], batches: readonly tf.Tensor[]): Promise<Map<string, InputSums>> {
   const sums = new Map<string, InputSums>();
-  if (links.length === 0) return sums;
-  const lm = toLayersModel(model, tfjs);
-  try {
-    const names = [...new Set(links.map((l) => l.input))];
-    // A layer called more than once has no single input: its link is left out.
-    const taps = names.flatMap((name) => {
-      try {
-        return [{ name, tensor: lm.getLayer(name).input as tf.SymbolicTensor }];
-      } catch {
-        return [];
-      }
-    });
-    // Layers reading the same tensor (a residual block's input) share one output: tfjs refuses an output listed twice.
-    const tensors = [...new Set(taps.map((t) => t.tensor))];
-    const inputs = tfjs.model({ inputs: lm.inputs, outputs: tensors });
-    for (const batch of batches) {
-      const out = inputs.predict(batch);
-      const list = Array.isArray(out) ? out : [out];
-      for (const [i, x] of list.entries()) {
-        for (const tap of taps.filter((t) => t.tensor === tensors[i])) await addInputSums(sums, tap.name, x);
-      }
-      tfjs.dispose(list);
+  const names = [...new Set(links.map((l) => l.input))];
+  const taps = names.flatMap((name) => {
+    try {
+      return [{ name, tensor: lm.getLayer(name).input as tf.SymbolicTensor }];
+    } catch {
+      return [];
     }
-  } finally {
-    lm.dispose();
+  });
+  if (taps.length === 0) return sums;
+  // Layers reading the same tensor (a residual block's input) share one output: tfjs refuses an output listed twice.
+  const tensors = [...new Set(taps.map((t) => t.tensor))];
+  const inputs = tfjs.model({ inputs: lm.inputs, outputs: tensors });
+  for (const batch of batches) {
+    const out = inputs.predict(batch);
+    const list = Array.isArray(out) ? out : [out];
+    for (const [i, x] of list.entries()) {
+      for (const tap of taps.filter((t) => t.tensor === tensors[i])) await addInputSums(sums, tap.name, x);
+    }
+    tfjs.dispose(list);
   }
   return sums;
 }
@@ -66,7 +64,13 @@ async function layerInputSums(tfjs: typeof tf, model: Model, links: readonly Bia
 export async function layersBiasCorrection(tfjs: typeof tf, model: Model, kernels: ReadonlySet<string>, calibration: readonly tf.Tensor[]): Promise<BiasCorrection> {
   const links = layerBiasLinks(model, kernels);
   const weights = listParams(model).map((r) => ({ name: r.key, shape: r.tensor.shape, values: r.tensor.values }));
-  return createBiasCorrection(weights, links, await layerInputSums(tfjs, model, links, calibration));
+  if (links.length === 0) return createBiasCorrection(weights, links, new Map());
+  const lm = toLayersModel(model, tfjs);
+  try {
+    return createBiasCorrection(weights, links, await layerInputSums(tfjs, lm, links, calibration));
+  } finally {
+    lm.dispose();
+  }
 }
 
 /** A stage, after clustering: the bias of each linked kernel that changed, corrected for that change. Metrics: `corrected`. */

@@ -8,10 +8,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MAX_OUTPUT_DRIFT, planPostTraining, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import type { Preprocessing, ProgressEvent } from '@dc/core';
-import { compressGraphModel, DEFAULT_MIN_ELEMENTS, encodeGraphModel, type GraphAllocation, type GraphModelSource } from '@dc/graph-model';
+import { compressGraphModel, DEFAULT_MIN_ELEMENTS, encodeGraphModel, type BiasCorrection, type GraphAllocation, type GraphModelSource } from '@dc/graph-model';
 import { graphCompressTensorWith } from './graph-compress-tensor.js';
 import { graphPlanInputs } from './graph-plan-inputs.js';
-import type { GraphRunner } from './graph-runner.js';
+import type { ModelRunner } from './graph-runner.js';
 import { requirePlannedTensors } from './require-planned.js';
 
 /** Options of {@link planAndCompressGraph}. */
@@ -29,14 +29,24 @@ export interface PlanGraphOptions {
   readonly targetBytes?: number;
   /** How raw inputs became the calibration inputs (`--input-scale` / `--input-offset`), recorded in the file's header. */
   readonly preprocessing?: Preprocessing;
+  /** A runner without a GraphModel: how to measure the bias correction of the named weights (see `graphPlanInputs`). */
+  readonly measureCorrection?: (weights: ReadonlySet<string>) => Promise<BiasCorrection>;
 }
 
-/** Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm` bytes. */
-export async function planAndCompressGraph(source: GraphModelSource, runner: GraphRunner, calibration: readonly tf.Tensor[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
+/**
+ * Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm`
+ * bytes. A runner without a GraphModel (a LayersModel kept as given) has no error feedback (it reads
+ * the graph's ops) and the bias correction of `o.measureCorrection`, if any.
+ */
+export async function planAndCompressGraph(source: GraphModelSource, runner: ModelRunner & { readonly model?: tf.GraphModel }, calibration: readonly tf.Tensor[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
   // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5);
   // biases corrected in every allocation the planner verifies, as the file stores them.
   const batches = calibration.map((b) => [b]);
-  const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, { biasCorrection: o.biasCorrection ?? true, errorFeedback: o.errorFeedback ?? false });
+  const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, {
+    biasCorrection: o.biasCorrection ?? true,
+    errorFeedback: o.errorFeedback ?? false,
+    ...(o.measureCorrection ? { measureCorrection: o.measureCorrection } : {}),
+  });
   requirePlannedTensors(tensors, 'float32 weight', DEFAULT_MIN_ELEMENTS);
   // The file records the planner's settings; for a size target only those known before planning, so
   // that every file measured while fitting the target is the one written for its allocation.

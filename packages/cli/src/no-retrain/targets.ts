@@ -1,18 +1,22 @@
 /**
- * The two model formats `dc compress --no-retrain --calibration` and `dc run --reference` handle,
+ * The model formats `dc compress --no-retrain --calibration` and `dc run --reference` handle,
  * behind one shape: the input to feed, the original's outputs, planning + writing, and the outputs
  * of a written `.dcm`. A LayersModel goes through dc's IR and the sparse runtime; a GraphModel
- * (`format: "graph-model"`, detected from model.json) through `@dc/graph-model` and tfjs-converter.
+ * (`format: "graph-model"`, detected from model.json) through `@dc/graph-model` and tfjs-converter;
+ * a LayersModel the IR cannot hold (or with `keepTopology`) is kept as given, its model.json in the
+ * file (format version 8) and run by tfjs-layers.
  */
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch, PostTrainingPlan } from '@dc/allocate';
 import { DcError, float32Bytes, isDcError } from '@dc/core';
 import { loadModel, type LoadModelOptions } from '@dc/core/tfjs';
-import { dcmGraphModelHandler, loadGraphModelArtifacts } from '@dc/graph-model';
+import { dcmGraphModelHandler, dcmLayersModelHandler, loadGraphModelArtifacts, loadLayersModelArtifacts } from '@dc/graph-model';
 import type { ImageInputSpec } from './image-inputs.js';
 import { fileOutputs } from './file-outputs.js';
-import { createGraphRunner } from './graph-runner.js';
+import { createGraphRunner, type ModelRunner } from './graph-runner.js';
+import { kerasBiasCorrection } from './keras-bias-correction.js';
+import { createLayersRecordRunner } from './layers-record-runner.js';
 import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
@@ -26,7 +30,10 @@ export type PlanSettings = PlanLayersOptions & {
 
 /** A loaded original model. */
 export interface Target {
-  readonly format: 'layers-model' | 'graph-model';
+  /** `layers-model-as-given`: a LayersModel whose model.json the file keeps (format version 8), not converted to a layer graph. */
+  readonly format: 'layers-model' | 'graph-model' | 'layers-model-as-given';
+  /** Why a LayersModel is kept as given (the IR's refusal, or `--keep-topology`). */
+  readonly keptBecause?: string;
   readonly input: ImageInputSpec;
   /** Float32 bytes of every weight (quantized manifest weights dequantized). */
   readonly originalBytes: number;
@@ -45,8 +52,66 @@ const each = async (batches: readonly tf.Tensor[], run: (b: tf.Tensor) => Promis
   return out;
 };
 
-/** Loads the model.json at `path`, either format; a LayersModel whose input leaves dimensions unknown at `inputShape` (`loadModel`'s option; a GraphModel keeps its free dimensions). */
-export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: LoadModelOptions['inputShape']): Promise<Target> {
+/** Codes with which dc's IR refuses a LayersModel that tfjs itself runs: such a model is kept as given. */
+const KEPT_AS_GIVEN: ReadonlySet<string> = new Set(['UNSUPPORTED_LAYER', 'UNSUPPORTED_TOPOLOGY']);
+
+/**
+ * Whether `e` is dc's IR refusing a LayersModel that post-training compression keeps as given
+ * instead; an input of unknown dimensions is not (`--input-shape` fixes it, as its hint says).
+ */
+export const refusedByLayerGraph = (e: unknown): e is DcError => isDcError(e) && KEPT_AS_GIVEN.has(e.code) && e.option !== 'inputShape';
+
+/** Options of {@link loadTarget}. */
+export interface LoadTargetOptions {
+  /** A LayersModel kept as given even where dc's IR holds it (`--keep-topology`; a version 8 file's reference). */
+  readonly keepTopology?: boolean;
+}
+
+/** A single-input model, or `DATA_MISMATCH` (disposing `runner`): calibration and test inputs are one array. */
+function singleInput(runner: ModelRunner, path: string): ModelRunner['inputs'][number] {
+  if (runner.inputs.length === 1) return runner.inputs[0];
+  runner.dispose();
+  throw new DcError('DATA_MISMATCH', `${path} has ${runner.inputs.length} inputs (${runner.inputs.map((i) => i.name).join(', ')}); calibration and test inputs feed a model with one input`, {
+    hint: 'Compress a model with several inputs with @dc/graph-model and @dc/allocate from code, giving planPostTraining your own run(weights, batch).',
+  });
+}
+
+/** A LayersModel kept as given (see the module comment). */
+async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Promise<Target> {
+  const source = await loadLayersModelArtifacts(path, { tf: tfjs });
+  const runner = await createLayersRecordRunner(tfjs, source.artifacts, path);
+  const input = singleInput(runner, path);
+  return {
+    format: 'layers-model-as-given',
+    keptBecause: because,
+    input,
+    originalBytes: source.tensors.reduce((a, t) => a + 4 * t.values.length, 0),
+    outputs: (batches) => each(batches, (b) => runner.run(new Map(), [b])),
+    plan: (calibration, s) =>
+      planAndCompressGraph(source, runner, calibration, {
+        ...s,
+        errorFeedback: false,
+        measureCorrection: (weights) => kerasBiasCorrection(tfjs, runner.layers, source, weights, calibration),
+      }),
+    async fileOutputs(file, batches) {
+      const written = await createLayersRecordRunner(tfjs, await dcmLayersModelHandler(await readFile(file)).load!(), file);
+      try {
+        return await each(batches, (b) => written.run(new Map(), [b]));
+      } finally {
+        written.dispose();
+      }
+    },
+    dispose: () => runner.dispose(),
+  };
+}
+
+/**
+ * Loads the model.json at `path`, either format; a LayersModel whose input leaves dimensions
+ * unknown at `inputShape` (`loadModel`'s option; a GraphModel, or a LayersModel kept as given,
+ * keeps its free dimensions).
+ */
+export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: LoadModelOptions['inputShape'], o: LoadTargetOptions = {}): Promise<Target> {
+  if (o.keepTopology) return layersAsGiven(tfjs, path, '--keep-topology');
   try {
     const { model } = await loadModel(path, { tf: tfjs, ...(inputShape ? { inputShape } : {}) });
     const runner = createLayersRunner(tfjs, model);
@@ -61,19 +126,14 @@ export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: Loa
       dispose: () => runner.dispose(),
     };
   } catch (e) {
+    if (refusedByLayerGraph(e)) return layersAsGiven(tfjs, path, e.message);
     if (!isDcError(e) || e.code !== 'WRONG_MODEL_FORMAT') throw e;
   }
   const source = await loadGraphModelArtifacts(path, { tf: tfjs });
   const runner = await createGraphRunner(tfjs, source.artifacts);
-  if (runner.inputs.length !== 1) {
-    runner.dispose();
-    throw new DcError('DATA_MISMATCH', `${path} has ${runner.inputs.length} inputs (${runner.inputs.map((i) => i.name).join(', ')}); calibration and test inputs feed a model with one input`, {
-      hint: 'Compress a model with several inputs with @dc/graph-model and @dc/allocate from code, giving planPostTraining your own run(weights, batch).',
-    });
-  }
   return {
     format: 'graph-model',
-    input: runner.inputs[0],
+    input: singleInput(runner, path),
     originalBytes: source.tensors.reduce((a, t) => a + 4 * t.values.length, 0),
     outputs: (batches) => each(batches, (b) => runner.run(new Map(), [b])),
     plan: (calibration, s) => planAndCompressGraph(source, runner, calibration, s),

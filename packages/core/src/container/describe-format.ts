@@ -19,7 +19,7 @@ export interface ByteTableRow {
 /** The rows of the byte table: the header (preamble included), each stream, the padding, the total. */
 export function byteTableRows(d: ContainerDescription): ByteTableRow[] {
   const share = (n: number) => (d.fileBytes === 0 ? 0 : n / d.fileBytes);
-  // Versions 3 and 7 have the compact header; 1, 2 and the GraphModel versions 4-6 a JSON one.
+  // Versions 3 and 7 have the compact header; 1, 2 and the model.json-record versions 4-6 and 8 a JSON one.
   const kind = isCompactHeaderVersion(d.version) ? 'compact header' : 'JSON';
   const head = `${d.header.deflated ? `deflated ${kind} (${d.header.jsonBytes} B inflated)` : kind} + ${d.preambleBytes} B preamble, format v${d.version}`;
   const rows: ByteTableRow[] = [{ section: 'header', content: head, encoding: '', bytes: d.totals.header, tableBytes: 0, share: share(d.totals.header) }];

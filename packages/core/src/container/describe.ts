@@ -31,7 +31,7 @@ export interface StreamBytes {
 /** One parameter tensor. */
 export interface TensorBytes {
   readonly key: string;
-  /** GraphModel files (format version 4): the weight's dtype. */
+  /** Files that keep a model.json record (format versions 4-6 and 8): the weight's dtype. */
   readonly dtype?: string;
   readonly shape: readonly number[];
   /** The layout; `sparse-coded (seeded)` for a tensor whose positions are seeded (format version 7). */

@@ -1,6 +1,7 @@
 /**
- * Reads a format version 4 file (a tfjs GraphModel) with the same checks as every `.dcm` file:
- * framing, header, section table, padding, then each stream (docs/format.md §4, §9).
+ * Reads a format version 4 file (a tfjs GraphModel; 5, 6 with their additions, 8 a LayersModel's
+ * record) with the same checks as every `.dcm` file: framing, header, section table, padding, then
+ * each stream (docs/format.md §4, §9).
  */
 import { densify, type CompressedTensor, type StageProvenance } from '../compressed.js';
 import { DcError } from '../errors/dc-error.js';
@@ -33,8 +34,8 @@ export function graphTensorValues(t: GraphModelTensor): Float32Array | Int32Arra
 }
 
 /**
- * The preamble and validated header of a version 4, 5 or 6 file, after every check but the streams'.
- * A layer-graph file (versions 1-3 and 7) is `WRONG_MODEL_FORMAT`.
+ * The preamble and validated header of a version 4, 5, 6 or 8 file, after every check but the
+ * streams'. A layer-graph file (versions 1-3 and 7) is `WRONG_MODEL_FORMAT`.
  */
 export function readCheckedGraphModelContainer(bytes: Uint8Array): Preamble & { readonly checked: GraphModelHeader } {
   return checkGraphModelContainer(readPreamble(bytes), bytes);
@@ -43,7 +44,7 @@ export function readCheckedGraphModelContainer(bytes: Uint8Array): Preamble & { 
 /** {@link readCheckedGraphModelContainer} on an already read preamble of `bytes`. */
 export function checkGraphModelContainer(pre: Preamble, bytes: Uint8Array): Preamble & { readonly checked: GraphModelHeader } {
   if (!isGraphModelVersion(pre.version)) {
-    throw new DcError('WRONG_MODEL_FORMAT', `the file holds a layer graph (format version ${pre.version}), not a tfjs GraphModel`, {
+    throw new DcError('WRONG_MODEL_FORMAT', `the file holds a layer graph (format version ${pre.version}), not a model.json record`, {
       hint: 'Read it with decodeContainer from @dc/core, or load it into tfjs with dcmHandler from @dc/core/tfjs (tf.loadLayersModel).',
     });
   }
@@ -74,7 +75,7 @@ function integerTensor(bytes: Uint8Array, dataStart: number, t: TensorHeader): G
 /**
  * Decodes the bytes of a `.dcm` file that carries a tfjs GraphModel (format version 4, 5 with
  * per-channel scales, which come back applied: see `applyChannelScales`, or 6 with byte-plane
- * float streams). Every
+ * float streams) or a LayersModel's model.json record (version 8; `graph.format` says which). Every
  * failure is a `DcError` with the codes of {@link decodeContainer} (docs/format.md §4); a
  * layer-graph file is `WRONG_MODEL_FORMAT`. Float32 values may be views of `bytes`.
  */

@@ -11,14 +11,14 @@ import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from 
 import { exactInFloat16 } from './float16.js';
 import { frame } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
-import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, isFloatType, type TensorDtype } from './header.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, isFloatType, type TensorDtype } from './header.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { planCodedTensor, planUnclusteredTensor, type FloatLayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { RAW_ENCODING } from './stream-codec.js';
 
 /** One weight to write: dense values, and for float32 weights optionally a codebook or a prune mask. */
 export interface GraphModelWeight {
-  /** The weight's name (its `Const` node). */
+  /** The weight's name (its `Const` node; a LayersModel's weight name in a version 8 file). */
   readonly name: string;
   readonly dtype: TensorDtype;
   readonly shape: readonly number[];
@@ -78,7 +78,8 @@ function floatPlan(w: GraphModelWeight, opts: FloatLayoutOptions): TensorEncodin
  * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9), 5 when a
  * codebook carries per-channel scales (§9.3), or 6 when a float stream is smaller as entropy-coded
  * byte planes (§9.4: each `values` stream keeps the smallest of raw and its planes coded by each of
- * `options.encoders`). Each float32
+ * `options.encoders`); a LayersModel's record (`graph.format` `"layers-model"`) always version 8
+ * (§9.5). Each float32
  * weight is stored as its codebook indices (with `codebook`) or its float values, sparse or
  * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; a weight
  * without a codebook whose values repeat (a converter's uint8 or float16 weights) as the indices
@@ -86,7 +87,7 @@ function floatPlan(w: GraphModelWeight, opts: FloatLayoutOptions): TensorEncodin
  * as `f16` only where every value is exactly a float16 (so the file decodes to exactly the given
  * values; `floatFormat` and `codebookFormat` are not used). Float values may be infinite or NaN
  * (graph constants such as a -inf threshold); codebooks may not. A record or weight the reader
- * would refuse (a name that is no `Const` node, a repeated name, a size that does not match the
+ * would refuse (a GraphModel's name that is no `Const` node, a repeated name, a size that does not match the
  * shape, a non-finite centroid) is `INVALID_MODEL` / `NON_FINITE_VALUE`, and nothing is written.
  */
 export function encodeGraphModelContainer(input: GraphModelContainerInput, options: EncodeContainerOptions = {}): EncodedGraphModelContainer {
@@ -104,7 +105,8 @@ export function encodeGraphModelContainer(input: GraphModelContainerInput, optio
   // per-channel scales: every other file stays version 4, readable by older readers.
   const planes = plans.some((p) => p.streams.some((s) => isFloatType(s.type) && s.encoding !== RAW_ENCODING));
   const scaled = plans.some((p) => p.streams.some((s) => s.role === 'scales'));
-  const version = planes ? FLOAT_PLANES_FORMAT_VERSION : scaled ? CHANNEL_SCALES_FORMAT_VERSION : GRAPH_MODEL_FORMAT_VERSION;
+  // A LayersModel's record: version 8 (which holds everything of 6) whatever its streams.
+  const version = input.graph.format === 'layers-model' ? LAYERS_MODEL_RECORD_FORMAT_VERSION : planes ? FLOAT_PLANES_FORMAT_VERSION : scaled ? CHANNEL_SCALES_FORMAT_VERSION : GRAPH_MODEL_FORMAT_VERSION;
   try {
     validateGraphModelHeader(JSON.parse(json), length, version);
   } catch (e) {

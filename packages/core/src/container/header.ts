@@ -18,9 +18,9 @@ export const FORMAT_VERSION = 2;
  * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`); version
  * 4 holds a tfjs GraphModel (graph-model-header.ts); version 5 is version 4 with per-channel scales;
  * version 6 is version 5 with byte-plane float streams; version 7 is version 3 with seeded
- * connectivity.
+ * connectivity; version 8 holds a tfjs LayersModel's model.json as given, with everything of version 6.
  */
-export const NEWEST_FORMAT_VERSION = 7;
+export const NEWEST_FORMAT_VERSION = 8;
 /**
  * The format version of files that carry a tfjs GraphModel (a TensorFlow GraphDef and its named
  * weights) instead of a layer graph: JSON header, docs/format.md §9.
@@ -53,9 +53,21 @@ export const SEEDED_CONNECTIVITY_FORMAT_VERSION = 7;
  */
 export const SEEDED_CONNECTIVITY_HEADER_BYTES = 8;
 
-/** Whether a file of format `version` carries a tfjs GraphModel (versions 4 to 6). */
+/**
+ * The format version of files that carry a tfjs LayersModel's model.json record as given (its
+ * Keras topology never converted to a layer graph) beside its named weights: a version 6 file
+ * whose `graph` record is `format: "layers-model"` (docs/format.md §9.5), for models the layer
+ * graph cannot hold (several inputs or outputs, shared layers, layers without a node kind).
+ * Readers of versions up to 7 refuse these with `UNSUPPORTED_VERSION`.
+ */
+export const LAYERS_MODEL_RECORD_FORMAT_VERSION = 8;
+
+/**
+ * Whether a file of format `version` carries a model.json record and named weights instead of a
+ * layer graph: a tfjs GraphModel (versions 4 to 6) or a LayersModel kept as given (version 8).
+ */
 export function isGraphModelVersion(version: number): boolean {
-  return version >= GRAPH_MODEL_FORMAT_VERSION && version <= FLOAT_PLANES_FORMAT_VERSION;
+  return (version >= GRAPH_MODEL_FORMAT_VERSION && version <= FLOAT_PLANES_FORMAT_VERSION) || version === LAYERS_MODEL_RECORD_FORMAT_VERSION;
 }
 /** The oldest format version this code reads. */
 export const OLDEST_FORMAT_VERSION = 1;

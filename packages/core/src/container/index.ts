@@ -14,7 +14,7 @@ export { describeContainer, type ContainerDescription, type DescribeContainerOpt
 export { byteTableRows, formatByteTable, type ByteTableRow } from './describe-format.js';
 export { decodeContainer, readContainerHeader, type DecodeContainerOptions } from './decode.js';
 export { containerInputOf } from './recode.js';
-export { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, SEEDED_CONNECTIVITY_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
+export { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, SEEDED_CONNECTIVITY_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
 export { applyChannelScales, isChannelCount, scaledValue } from './channel-scales.js';
 export { exactInFloat16, roundToFloat16, roundToFiniteFloat16, FLOAT16_MAX } from './float16.js';
 export { encodeFloatPlanes, decodeFloatPlanes } from './float-planes.js';

@@ -8,7 +8,7 @@ import { DcError } from '../errors/dc-error.js';
 import { checkGraph, type ResolvedGraph } from '../ops/check-graph.js';
 import type { Shape } from '../ops/op-spec.js';
 import { OPSET } from '../ops/table.js';
-import { isGraphModelVersion, SEEDED_CONNECTIVITY_FORMAT_VERSION, type ContainerHeader, type ModelHeader } from './header.js';
+import { isGraphModelVersion, LAYERS_MODEL_RECORD_FORMAT_VERSION, SEEDED_CONNECTIVITY_FORMAT_VERSION, type ContainerHeader, type ModelHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
 import { preprocessingOf } from './validate-preprocessing.js';
 import { trainingOf } from './validate-training.js';
@@ -41,6 +41,11 @@ function modelOf(v: unknown, opset: number): { model: ModelHeader; graph: Resolv
  * parameters the nodes need, with their shapes. Seeded connectivity (§2.10) only in version 7.
  */
 export function validateHeader(json: unknown, dataLength: number, version = 2): ContainerHeader {
+  if (version === LAYERS_MODEL_RECORD_FORMAT_VERSION) {
+    throw new DcError('WRONG_MODEL_FORMAT', `the file keeps a tfjs LayersModel's model.json as given (format version ${version}), not a layer graph`, {
+      hint: 'Load it with dcmLayersModelHandler from @dc/graph-model (tf.loadLayersModel), or read it with decodeGraphModelContainer from @dc/core.',
+    });
+  }
   if (isGraphModelVersion(version)) {
     throw new DcError('WRONG_MODEL_FORMAT', `the file holds a tfjs GraphModel (format version ${version}), not a layer graph`, {
       hint: 'Load it with dcmGraphModelHandler from @dc/graph-model (tf.loadGraphModel), or read it with decodeGraphModelContainer from @dc/core.',

@@ -7,8 +7,8 @@ export const errorCatalogue = {
   // options and models
   INVALID_OPTION: 'Check the option named in the message against the stage documentation.',
   UNKNOWN_LAYER: 'Use a layer name that exists in the model (see model.layers[].name).',
-  UNSUPPORTED_LAYER: 'The IR holds dense, convolution (depthwise and separable too), batch-norm, pooling, padding, cropping, upsampling, reshaping, rescaling, activation, dropout and merge layers; the error names the layer and what is supported.',
-  UNSUPPORTED_TOPOLOGY: 'Models need one input and one output of fixed shape (loadModel\'s inputShape, dc compress --input-shape, fixes unknown input dimensions); nested models and layers called more than once are not supported (branches and merges are).',
+  UNSUPPORTED_LAYER: 'The IR holds dense, convolution (depthwise and separable too), batch-norm, pooling, padding, cropping, upsampling, reshaping, rescaling, activation, dropout and merge layers; the error names the layer and what is supported. Without retraining, `dc compress --no-retrain --calibration` compresses any model tfjs loads, its model.json kept as given.',
+  UNSUPPORTED_TOPOLOGY: 'Models need one input and one output of fixed shape (loadModel\'s inputShape, dc compress --input-shape, fixes unknown input dimensions); nested models and layers called more than once are not supported (branches and merges are). Without retraining, `dc compress --no-retrain --calibration` compresses such a model, its model.json kept as given.',
   INVALID_MODEL: 'The model is inconsistent (a shape or a tensor does not match its layer); convert tfjs models with fromLayersModel from @dc/core/tfjs.',
   // pipeline
   MISSING_ARTIFACT: 'Add a stage that provides the artifact before the stage that requires it.',
@@ -26,7 +26,7 @@ export const errorCatalogue = {
   LOSS_HEAD_MISMATCH: "The loss and the model's last layer disagree: a softmax or sigmoid head outputs probabilities (fromLogits: false); a linear head outputs logits (fromLogits: true). Say which with the fromLogits option.",
   // tfjs model files
   BAD_MODEL_JSON: 'The file is not a TensorFlow.js LayersModel model.json (an object with modelTopology and weightsManifest, as model.save() and tensorflowjs_converter write).',
-  WRONG_MODEL_FORMAT: 'The model is the other kind of tfjs model: a GraphModel (format "graph-model", a frozen TensorFlow graph; .dcm format version 4) goes through @dc/graph-model, a LayersModel through loadModel / decodeContainer of @dc/core.',
+  WRONG_MODEL_FORMAT: 'The model is the other kind of tfjs model: a GraphModel (format "graph-model", a frozen TensorFlow graph; .dcm format version 4) goes through @dc/graph-model, a LayersModel through loadModel / decodeContainer of @dc/core; a .dcm file that keeps a LayersModel\'s model.json as given (format version 8) loads with dcmLayersModelHandler of @dc/graph-model.',
   UNSUPPORTED_OP: 'The GraphModel uses a TensorFlow op that tfjs-converter cannot execute: convert the model again with ops tfjs supports (see https://github.com/tensorflow/tfjs/blob/master/tfjs-converter/docs/supported_ops.md), or register the op with tf.registerOp and name it in the customOps option.',
   MODEL_WEIGHTS_MISSING: "A weight file listed in model.json's weightsManifest is missing or short: keep model.json and its .bin files together in one folder, as they were written.",
   // backends

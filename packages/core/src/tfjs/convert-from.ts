@@ -51,6 +51,7 @@ export function fromLayersModel(model: tf.LayersModel): Model {
   }
   if (inputShape.some((d) => d === null)) {
     throw new DcError('UNSUPPORTED_TOPOLOGY', `model "${model.name}": its input ${formatDeclaredShape(inputShape)} leaves dimensions unknown (null), and a compressed model runs at one fixed shape`, {
+      option: 'inputShape',
       hint: 'Save the model and load it with loadModel(path, { inputShape }) of @dc/core/tfjs, which fixes them (dc compress: --input-shape), or build it with a fixed input shape.',
     });
   }

@@ -80,6 +80,7 @@ async function pinnedShape(declared: DeclaredShape, inputShape: LoadModelOptions
   }
   if (inputShape === undefined) {
     throw new DcError('UNSUPPORTED_TOPOLOGY', `${where}: the model's input ${formatDeclaredShape(declared)} leaves dimensions unknown (null), and a compressed model runs at one fixed shape`, {
+      option: 'inputShape',
       hint: `Fix them: loadModel(source, { inputShape: [${declared.map((d) => d ?? 'n').join(', ')}] }); dc compress takes --input-shape, or the shape of the rows of a .npy or CSV --data.`,
     });
   }

@@ -16,8 +16,9 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
   });
 
   it('builds every case deterministically from the run seed and the case index', () => {
-    expect(corpus.seeds.length).toBe(25);
+    expect(corpus.seeds.length).toBe(26);
     expect(corpus.seeds.filter((s) => s.version === 4).length).toBe(2); // GraphModel files
+    expect(corpus.seeds.filter((s) => s.version === 8).length).toBe(1); // a LayersModel's record
     expect(corpus.seeds.filter((s) => s.version === 3).length).toBe(5); // the two paper-preset files and three compact seeds
     expect(corpus.seeds.filter((s) => s.version === 7).length).toBe(2); // the seeded preset's files (seeds in place of positions)
     const a = caseBytes(corpus, 5, 17);

@@ -103,7 +103,7 @@ function largestWeight(cm: CompressedModel): number {
   return m;
 }
 
-/** Decodes, checks, loads and runs `bytes` (a GraphModel file of format `version` 4: decodes and checks); never throws. */
+/** Decodes, checks, loads and runs `bytes` (a model.json-record file, format `version` 4-6 or 8: decodes and checks); never throws. */
 export async function classify(bytes: Uint8Array, backend: RuntimeBackend, version = 2): Promise<{ outcome: string; detail?: string }> {
   if (isGraphModelVersion(version)) {
     const { outcome, detail } = classifyGraphModel(bytes);

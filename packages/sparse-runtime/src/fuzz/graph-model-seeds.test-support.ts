@@ -1,17 +1,20 @@
 /**
  * Fuzz seeds of format version 4 (a tfjs GraphModel): a small hand-written GraphDef whose float32
  * weights use every layout (codebook indices sparse and dense, float values sparse and dense, f16
- * where exact) and whose int32 and bool weights are raw `i32` / `u8` streams; and how a fuzz case
- * of such a file is judged: a `DcError`, or a decode whose weights all match their shapes and dtypes
- * (float values may be infinite or NaN in version 4; centroids may not).
+ * where exact) and whose int32 and bool weights are raw `i32` / `u8` streams; the same weights
+ * under a LayersModel's record (format version 8, docs/format.md §9.5); and how a fuzz case of such
+ * a file is judged: a `DcError`, or a decode whose record matches its version and whose weights
+ * all match their shapes and dtypes (float values may be infinite or NaN; centroids may not).
  */
-import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphTensorValues, isDcError, type GraphModelWeight } from '@dc/core';
+import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphTensorValues, isDcError, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
 import { huffmanEncoder } from '@dc/huffman';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
 
 /** The outcome of a GraphModel case that decoded with every invariant holding. */
 export const GRAPH_DECODED = 'decoded GraphModel: weights match shapes and dtypes';
+/** The outcome of a LayersModel-record case (format version 8) that decoded with every invariant holding. */
+export const LAYERS_DECODED = 'decoded LayersModel record: weights match shapes and dtypes';
 
 const constNode = (name: string, dtype: string) => ({ name, op: 'Const', attr: { dtype: { type: dtype } } });
 
@@ -35,8 +38,29 @@ function weights(seed: number): GraphModelWeight[] {
   ];
 }
 
-/** The bytes of the GraphModel seed files (two variants: Huffman coding only, and every coder with an input scaling record). */
+/** A LayersModel's record as a converter writes it: the Keras topology inside `model_config`. */
+const layersRecord: GraphModelRecord = {
+  format: 'layers-model',
+  modelTopology: {
+    keras_version: '2.15.0',
+    backend: 'tensorflow',
+    model_config: { class_name: 'Functional', config: { name: 'net', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 10 } }], input_layers: [['x', 0, 0]], output_layers: [['dense', 0, 0]] } },
+  },
+  generatedBy: 'keras v2.15.0',
+  convertedBy: 'TensorFlow.js Converter v4.22.0',
+  trainingConfig: { loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+};
+
+/**
+ * The bytes of the seed files of the model.json-record versions: two GraphModel files (Huffman
+ * coding only, and every coder with an input scaling record) and a LayersModel record's (version 8).
+ */
 export function graphModelSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
+  const layers = encodeGraphModelContainer({ graph: layersRecord, weights: weights(42), stages: [{ name: 'fuzz:seed', options: {} }] }, { encoders: [huffmanEncoder] }).bytes;
+  return [...graphSeedFiles(), { name: 'layers-model-record', bytes: layers }];
+}
+
+function graphSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
   return [0, 1].map((variant) => {
     const ws = weights(40 + variant);
     const node = [{ name: 'x', op: 'Placeholder', attr: {} }, ...ws.map((w) => constNode(w.name, w.dtype === 'float32' ? 'DT_FLOAT' : w.dtype === 'int32' ? 'DT_INT32' : 'DT_BOOL'))];
@@ -57,6 +81,15 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
     if (isDcError(e)) return { outcome: e.code };
     return { outcome: 'NOT A DcError (decode)', detail: String((e as Error)?.message).slice(0, 160), finding: true };
   }
+  // The record is the version's: a LayersModel's (a Keras model config) in version 8, a GraphModel's in 4-6.
+  const version = new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
+  const layers = version === LAYERS_MODEL_RECORD_FORMAT_VERSION;
+  if (decoded.graph.format !== (layers ? 'layers-model' : 'graph-model')) return { outcome: 'INVARIANT BROKEN', detail: `graph.format ${JSON.stringify(decoded.graph.format)} in a version ${version} file`, finding: true };
+  const topology = decoded.graph.modelTopology;
+  const keras = (topology.model_config ?? topology) as { class_name?: unknown; config?: unknown };
+  if (layers && (typeof keras.class_name !== 'string' || typeof keras.config !== 'object' || keras.config === null || Array.isArray(keras.config))) {
+    return { outcome: 'INVARIANT BROKEN', detail: `a LayersModel topology without class_name / config: ${JSON.stringify(topology).slice(0, 120)}`, finding: true };
+  }
   const p = decoded.preprocessing;
   if (p && (p.scale.length === 0 || p.scale.length !== p.offset.length || ![...p.scale, ...p.offset].every(Number.isFinite))) {
     return { outcome: 'INVARIANT BROKEN', detail: `preprocessing ${JSON.stringify(p)}`, finding: true };
@@ -76,5 +109,5 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
     if (problem) return { outcome: 'INVARIANT BROKEN', detail: `${t.name}: ${problem}`, finding: true };
     names.add(t.name);
   }
-  return { outcome: GRAPH_DECODED };
+  return { outcome: layers ? LAYERS_DECODED : GRAPH_DECODED };
 }
