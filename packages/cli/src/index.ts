@@ -18,6 +18,7 @@ export { readNpy, type NumericArray } from './data/npy.js';
 export { compressCalibrated, formatCalibrated, describeFidelity, type CalibratedOptions, type CalibratedResult } from './commands/compress-calibrated.js';
 export { readImage, readImageDir, IMAGE_EXTENSIONS, type RgbImage } from './data/images.js';
 export { readInputBatches, jitteredDraws, JITTER_DRAWS, type InputBatches, type ReadInputOptions } from './no-retrain/calibration.js';
+export { readInputFeeds, inputSources, feedTensors, type InputFeeds } from './no-retrain/input-feeds.js';
 export { createGraphRunner, type GraphRunner } from './no-retrain/graph-runner.js';
 export { imageLayout, imageTensor, jitterInput, channelAxisOf, checkPixelScale, type ImageInputSpec } from './no-retrain/image-inputs.js';
 export { pixelScaleOf, pixelScaleOfRecord, inputScaling, formatPixelScale, type PixelScale, type InputScaling, type ScaleFlag } from './no-retrain/pixel-scale.js';

@@ -12,7 +12,7 @@ import { DcError } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
-import { readInputBatches, type InputBatches } from '../no-retrain/calibration.js';
+import { feedTensors, inputSources, readInputFeeds, type InputFeeds } from '../no-retrain/input-feeds.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget, type Target } from '../no-retrain/targets.js';
@@ -109,7 +109,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   const target = await loadTarget(tfjs, path, inputShapeOption(o, o.calibration, '--calibration'), { keepTopology: o.keepTopology ?? false });
   if (target.keptBecause) progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${target.keptBecause}`);
   // Everything that can be wrong with the inputs fails here, before any long work.
-  let calibration: InputBatches | undefined;
+  let calibration: InputFeeds | undefined;
   let test: typeof calibration;
   // Photographs come with jittered copies (what the original cannot reproduce is then not judged), unless --judge-unstable.
   const pixels = pixelScaleOf(o) ?? (target.rawInput ? UNSCALED : undefined);
@@ -118,9 +118,10 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   const reading = { ...(o.judgeUnstable ? {} : { jitterSeed: o.seed ?? 1 }), ...(pixels ? { pixels } : {}), columns };
   try {
     // A GraphModel's (or a LayersModel's kept as given) free height and width: --input-shape's.
-    const input = target.format === 'layers-model' ? target.input : withFreeDimensions(target.input, o.inputShape);
-    calibration = await readInputBatches(tfjs, o.calibration, input, { ...reading, split: 'train' });
-    test = o.testData ? await readInputBatches(tfjs, o.testData, input, reading) : undefined;
+    const inputs = target.format === 'layers-model' ? target.inputs : target.inputs.map((i) => withFreeDimensions(i, o.inputShape));
+    // One source per model input, comma-separated.
+    calibration = await readInputFeeds(tfjs, inputSources(o.calibration), inputs, { ...reading, split: 'train' });
+    test = o.testData ? await readInputFeeds(tfjs, inputSources(o.testData), inputs, reading) : undefined;
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
     if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);
@@ -143,7 +144,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     const file = resolve(o.out);
     await writeFileAtomic(file, bytes);
     progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it`);
-    const fidelity = async (data: InputBatches) => compareOutputs(await judgedReference(target, data, await target.outputs(data.batches), plan.kinds, plan.budget), await target.fileOutputs(file, data.batches), plan.kinds, plan.budget);
+    const fidelity = async (data: InputFeeds) => compareOutputs(await judgedReference(target, data, await target.outputs(data.batches), plan.kinds, plan.budget), await target.fileOutputs(file, data.batches), plan.kinds, plan.budget);
     const cpu = process.cpuUsage(cpu0);
     return {
       input: path,
@@ -163,7 +164,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       load: { start: load0, end: loadavg()[0], cores: cpus().length },
     };
   } finally {
-    tfjs.dispose([calibration, test].flatMap((d) => [...(d?.batches ?? []), ...(d?.jittered ?? [])]));
+    tfjs.dispose([...feedTensors(calibration), ...feedTensors(test)]);
     target.dispose();
   }
 }

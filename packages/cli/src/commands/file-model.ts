@@ -34,7 +34,7 @@ export async function loadFileModel(tfjs: typeof tf, bytes: Uint8Array): Promise
     const model = await tfjs.loadLayersModel(dcmLayersModelHandler(bytes));
     return {
       format: 'layers-model-as-given',
-      inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape.map((d) => d ?? -1), dtype: i.dtype })),
+      inputs: model.inputs.map((i, k) => ({ name: model.inputNames[k], shape: i.shape.map((d) => d ?? -1), dtype: i.dtype })),
       outputNames: model.outputNames,
       execute: async (feed) => {
         const y = model.predict(feed.length === 1 ? feed[0] : feed);

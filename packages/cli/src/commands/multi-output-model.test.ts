@@ -168,7 +168,7 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     model.dispose();
   }, 60_000);
 
-  it('bad input: a layer class tfjs does not know is UNSUPPORTED_LAYER, two inputs DATA_MISMATCH; nothing is written', async () => {
+  it('bad input: a layer class tfjs does not know is UNSUPPORTED_LAYER; nothing is written', async () => {
     const custom = join(dir, 'custom');
     mkdirSync(custom);
     const json = JSON.parse(readFileSync(modelJson, 'utf8'));
@@ -178,14 +178,6 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     const refused = await dc('compress', join(custom, 'model.json'), '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', join(dir, 'never.dcm'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/UNSUPPORTED_LAYER[\s\S]*MyFancyConv/);
-    const a = tf.input({ shape: [4], name: 'a' });
-    const b = tf.input({ shape: [4], name: 'b' });
-    const sum = tf.layers.add().apply([tf.layers.dense({ units: 4 }).apply(a) as tf.SymbolicTensor, b]) as tf.SymbolicTensor;
-    mkdirSync(join(dir, 'two-inputs'));
-    await tf.model({ inputs: [a, b], outputs: sum }).save(fileHandler(join(dir, 'two-inputs')));
-    const two = await dc('compress', join(dir, 'two-inputs', 'model.json'), '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', join(dir, 'never.dcm'));
-    expect(two.code).toBe(1);
-    expect(two.stderr).toMatch(/DATA_MISMATCH[\s\S]*2 inputs/);
     expect(() => statSync(join(dir, 'never.dcm'))).toThrow();
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend, importTfjsPackage } from '@dc/core/tfjs';
-import { readInputBatches } from '../no-retrain/calibration.js';
+import { inputSources, readInputFeeds } from '../no-retrain/input-feeds.js';
 import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { loadFileModel, type LoadedModel } from './file-model.js';
 import { isGraphModelDcm, readHead } from './inspect-graph.js';
@@ -93,23 +93,21 @@ function syntheticInputs(tfjs: typeof tf, model: LoadedModel): tf.Tensor[] {
 
 /**
  * What to run, one tensor per model input for each batch: `--data` read as every command reads
- * inputs ({@link readInputBatches}: a `.npy` array or a folder of photographs), its first `limit`
+ * inputs (`readInputFeeds`: a `.npy` array or a folder of photographs per input, comma-separated), its first `limit`
  * samples, in one batch unless the input's batch extent is fixed at 1; else one synthetic sample.
  */
 async function inputBatches(tfjs: typeof tf, model: LoadedModel, o: RunGraphOptions, pixels: InputScaling | undefined): Promise<tf.Tensor[][]> {
   if (o.data === undefined) return [syntheticInputs(tfjs, model)];
-  if (model.inputs.length !== 1) throw new DcError('DATA_MISMATCH', `the model has ${model.inputs.length} inputs; --data gives one array`, { hint: 'Run it without --data (synthetic inputs), or from code with one tensor per input.' });
-  const input = model.inputs[0];
-  const spec = withFreeDimensions({ name: input.name, shape: input.shape.map((d) => d ?? -1), dtype: input.dtype }, o.inputShape);
+  const specs = model.inputs.map((i) => withFreeDimensions({ name: i.name, shape: i.shape.map((d) => d ?? -1), dtype: i.dtype }, o.inputShape));
   const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
   // Batches of `limit` samples (or of 1): the first batches up to `limit` samples are exactly those wanted.
-  const { batches } = await readInputBatches(tfjs, o.data, spec, { batchSize: limit, ...(pixels ? { pixels } : {}) });
+  const { batches } = await readInputFeeds(tfjs, inputSources(o.data), specs, { batchSize: limit, ...(pixels ? { pixels } : {}) });
   const kept: tf.Tensor[][] = [];
   let before = 0;
-  for (const b of batches) {
-    if (before < limit) kept.push([b]);
-    else b.dispose();
-    before += b.shape[0]!;
+  for (const feed of batches) {
+    if (before < limit) kept.push(feed);
+    else tfjs.dispose(feed);
+    before += feed[0].shape[0]!;
   }
   return kept;
 }

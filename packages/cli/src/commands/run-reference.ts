@@ -9,7 +9,7 @@ import { budgetFor, compareOutputs, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, typ
 import { DcError, readGraphModelHeader } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { loadCompressedModel } from '@dc/sparse-runtime';
-import { readInputBatches } from '../no-retrain/calibration.js';
+import { feedTensors, inputSources, readInputFeeds } from '../no-retrain/input-feeds.js';
 import { withFreeDimensions } from '../compress/input-shape.js';
 import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
@@ -74,8 +74,8 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
     const pixels = inputScaling(o, o.inputScale === undefined && o.inputOffset === undefined ? await recorded() : undefined);
     const columns = columnChoice(o);
     // A GraphModel's (or a kept LayersModel's) free height and width: --input-shape's (a layer graph's file has its own shape).
-    const input = target.format === 'layers-model' ? target.input : withFreeDimensions(target.input, o.inputShape);
-    const data = await readInputBatches(tfjs, o.data, input, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
+    const inputs = target.format === 'layers-model' ? target.inputs : target.inputs.map((i) => withFreeDimensions(i, o.inputShape));
+    const data = await readInputFeeds(tfjs, inputSources(o.data), inputs, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
     try {
       const reference = await target.outputs(data.batches);
       const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');
@@ -84,7 +84,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
       const fidelity = compareOutputs(await judgedReference(target, data, reference, kinds, budget), await target.fileOutputs(file, data.batches), kinds, budget);
       return { file, reference: o.reference, format: target.format, samples: data.samples, pixels: pixels ?? null, fidelity, milliseconds: performance.now() - t0 };
     } finally {
-      tfjs.dispose([...data.batches, ...(data.jittered ?? [])]);
+      tfjs.dispose(feedTensors(data));
     }
   } finally {
     target.dispose();

@@ -31,11 +31,11 @@ export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): Bias
 }
 
 /**
- * Each link's layer input (a link's `input` names its layer) summed over the samples of `batches`,
- * run through `lm`, a tfjs LayersModel. A layer called more than once has no single input: its
+ * Each link's layer input (a link's `input` names its layer) summed over the samples of `batches`
+ * (a tensor each, or one per model input), run through `lm`, a tfjs LayersModel. A layer called more than once has no single input: its
  * link is left out (and its bias not corrected).
  */
-export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links: readonly BiasLink[], batches: readonly tf.Tensor[]): Promise<Map<string, InputSums>> {
+export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links: readonly BiasLink[], batches: readonly (tf.Tensor | readonly tf.Tensor[])[]): Promise<Map<string, InputSums>> {
   const sums = new Map<string, InputSums>();
   const names = [...new Set(links.map((l) => l.input))];
   const taps = names.flatMap((name) => {
@@ -50,7 +50,7 @@ export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links:
   const tensors = [...new Set(taps.map((t) => t.tensor))];
   const inputs = tfjs.model({ inputs: lm.inputs, outputs: tensors });
   for (const batch of batches) {
-    const out = inputs.predict(batch);
+    const out = inputs.predict(Array.isArray(batch) ? [...(batch as readonly tf.Tensor[])] : (batch as tf.Tensor));
     const list = Array.isArray(out) ? out : [out];
     for (const [i, x] of list.entries()) {
       for (const tap of taps.filter((t) => t.tensor === tensors[i])) await addInputSums(sums, tap.name, x);

@@ -24,7 +24,7 @@ export async function createLayersRecordRunner(tfjs: typeof tf, artifacts: tf.io
   const variables = new Map(model.weights.map((w) => [w.originalName, w]));
   return {
     layers: model,
-    inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape.map((d) => d ?? -1), dtype: i.dtype })),
+    inputs: model.inputs.map((i, k) => ({ name: model.inputNames[k], shape: i.shape.map((d) => d ?? -1), dtype: i.dtype })),
     outputs: model.outputNames,
     async run(weights, batch) {
       const saved: [tf.LayerVariable, tf.Tensor][] = [];

@@ -23,8 +23,8 @@ export interface PlanGraphOptions {
   readonly biasCorrection?: boolean;
   /** Round each weight with error feedback from its op's input moments on the calibration inputs (default false; `--error-feedback`). */
   readonly errorFeedback?: boolean;
-  /** The calibration batches jittered by one grey level (planPostTraining's `jitteredCalibration`). */
-  readonly jittered?: readonly tf.Tensor[];
+  /** The calibration batches jittered by one grey level (planPostTraining's `jitteredCalibration`; per batch one tensor per input). */
+  readonly jittered?: readonly (readonly tf.Tensor[])[];
   /** A size target in place of the budget's search: the file at most this many bytes (planPostTraining's `targetBytes`; `--target-bytes`). */
   readonly targetBytes?: number;
   /** How raw inputs became the calibration inputs (`--input-scale` / `--input-offset`), recorded in the file's header. */
@@ -34,14 +34,14 @@ export interface PlanGraphOptions {
 }
 
 /**
- * Plans on `calibration` with `runner` (the original model) and returns the plan and the `.dcm`
+ * Plans on `calibration` (per batch, one tensor per model input) with `runner` (the original model) and returns the plan and the `.dcm`
  * bytes. A runner without a GraphModel (a LayersModel kept as given) has no error feedback (it reads
  * the graph's ops) and the bias correction of `o.measureCorrection`, if any.
  */
-export async function planAndCompressGraph(source: GraphModelSource, runner: ModelRunner & { readonly model?: tf.GraphModel }, calibration: readonly tf.Tensor[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
+export async function planAndCompressGraph(source: GraphModelSource, runner: ModelRunner & { readonly model?: tf.GraphModel }, calibration: readonly (readonly tf.Tensor[])[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
   // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5);
   // biases corrected in every allocation the planner verifies, as the file stores them.
-  const batches = calibration.map((b) => [b]);
+  const batches = calibration;
   const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, {
     biasCorrection: o.biasCorrection ?? true,
     errorFeedback: o.errorFeedback ?? false,
@@ -62,7 +62,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Mod
     float16: true,
     ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
     ...(o.outputKinds ? { outputKinds: o.outputKinds } : {}),
-    ...(o.jittered ? { jitteredCalibration: o.jittered.map((b) => [b]) } : {}),
+    ...(o.jittered ? { jitteredCalibration: o.jittered } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const record = o.targetBytes === undefined ? { maxOutputDrift: plan.budget.maxRelativeError, kinds: [...plan.kinds], evaluations: plan.evaluations.total } : sizeRecord;

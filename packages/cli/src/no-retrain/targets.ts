@@ -9,12 +9,12 @@
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch, PostTrainingPlan } from '@dc/allocate';
-import { DcError, float32Bytes, isDcError } from '@dc/core';
+import { float32Bytes, isDcError, type DcError } from '@dc/core';
 import { loadModel, type LoadModelOptions } from '@dc/core/tfjs';
 import { dcmGraphModelHandler, dcmLayersModelHandler, loadGraphModelArtifacts, loadLayersModelArtifacts } from '@dc/graph-model';
 import type { ImageInputSpec } from './image-inputs.js';
 import { fileOutputs } from './file-outputs.js';
-import { createGraphRunner, type ModelRunner } from './graph-runner.js';
+import { createGraphRunner } from './graph-runner.js';
 import { kerasBiasCorrection } from './keras-bias-correction.js';
 import { createLayersRecordRunner } from './layers-record-runner.js';
 import { createLayersRunner } from './layers-runner.js';
@@ -22,10 +22,15 @@ import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
 import { rawInputOf } from '../compress/input-rescaling.js';
 
+/** Per batch, one tensor per model input (`InputFeeds.batches`). */
+export type Feeds = readonly (readonly tf.Tensor[])[];
+
 /** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback, jittered batches and size target only). */
-export type PlanSettings = PlanLayersOptions & {
+export type PlanSettings = Omit<PlanLayersOptions, 'jittered'> & {
   /** GraphModels: round each weight with error feedback from its op's input moments (default false; `--error-feedback`). LayersModels: not yet, ignored. */
   readonly errorFeedback?: boolean;
+  /** The calibration feeds jittered by one grey level (`InputFeeds.jittered`). */
+  readonly jittered?: Feeds;
 };
 
 /** A loaded original model. */
@@ -34,19 +39,20 @@ export interface Target {
   readonly format: 'layers-model' | 'graph-model' | 'layers-model-as-given';
   /** Why a LayersModel is kept as given (the IR's refusal, or `--keep-topology`). */
   readonly keptBecause?: string;
-  readonly input: ImageInputSpec;
+  /** The model's inputs, in order: what each batch feeds. */
+  readonly inputs: readonly ImageInputSpec[];
   /** Float32 bytes of every weight (quantized manifest weights dequantized). */
   readonly originalBytes: number;
   /** A LayersModel that takes its data as given (a `Rescaling` or an `Embedding` reads its input): photographs and uint8 `.npy` go in as bytes. */
   readonly rawInput?: boolean;
-  outputs(batches: readonly tf.Tensor[]): Promise<OutputBatch[][]>;
-  plan(calibration: readonly tf.Tensor[], s: PlanSettings): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }>;
+  outputs(batches: Feeds): Promise<OutputBatch[][]>;
+  plan(calibration: Feeds, s: PlanSettings): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }>;
   /** The outputs of the `.dcm` file at `path`, written for this model. */
-  fileOutputs(path: string, batches: readonly tf.Tensor[]): Promise<OutputBatch[][]>;
+  fileOutputs(path: string, batches: Feeds): Promise<OutputBatch[][]>;
   dispose(): void;
 }
 
-const each = async (batches: readonly tf.Tensor[], run: (b: tf.Tensor) => Promise<OutputBatch[]>) => {
+const each = async (batches: Feeds, run: (b: readonly tf.Tensor[]) => Promise<OutputBatch[]>) => {
   const out: OutputBatch[][] = [];
   for (const b of batches) out.push(await run(b));
   return out;
@@ -67,26 +73,16 @@ export interface LoadTargetOptions {
   readonly keepTopology?: boolean;
 }
 
-/** A single-input model, or `DATA_MISMATCH` (disposing `runner`): calibration and test inputs are one array. */
-function singleInput(runner: ModelRunner, path: string): ModelRunner['inputs'][number] {
-  if (runner.inputs.length === 1) return runner.inputs[0];
-  runner.dispose();
-  throw new DcError('DATA_MISMATCH', `${path} has ${runner.inputs.length} inputs (${runner.inputs.map((i) => i.name).join(', ')}); calibration and test inputs feed a model with one input`, {
-    hint: 'Compress a model with several inputs with @dc/graph-model and @dc/allocate from code, giving planPostTraining your own run(weights, batch).',
-  });
-}
-
 /** A LayersModel kept as given (see the module comment). */
 async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Promise<Target> {
   const source = await loadLayersModelArtifacts(path, { tf: tfjs });
   const runner = await createLayersRecordRunner(tfjs, source.artifacts, path);
-  const input = singleInput(runner, path);
   return {
     format: 'layers-model-as-given',
     keptBecause: because,
-    input,
+    inputs: runner.inputs,
     originalBytes: source.tensors.reduce((a, t) => a + 4 * t.values.length, 0),
-    outputs: (batches) => each(batches, (b) => runner.run(new Map(), [b])),
+    outputs: (batches) => each(batches, (b) => runner.run(new Map(), b)),
     plan: (calibration, s) =>
       planAndCompressGraph(source, runner, calibration, {
         ...s,
@@ -96,7 +92,7 @@ async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Pr
     async fileOutputs(file, batches) {
       const written = await createLayersRecordRunner(tfjs, await dcmLayersModelHandler(await readFile(file)).load!(), file);
       try {
-        return await each(batches, (b) => written.run(new Map(), [b]));
+        return await each(batches, (b) => written.run(new Map(), b));
       } finally {
         written.dispose();
       }
@@ -117,12 +113,13 @@ export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: Loa
     const runner = createLayersRunner(tfjs, model);
     return {
       format: 'layers-model',
-      input: { name: model.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' },
+      inputs: [{ name: model.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' }],
       originalBytes: float32Bytes(model),
       rawInput: rawInputOf(model) !== undefined,
-      outputs: (batches) => each(batches, (b) => runner.run(new Map(), b)),
-      plan: (calibration, s) => planAndCompressLayers(tfjs, model, calibration, s),
-      fileOutputs: (file, batches) => fileOutputs(file, batches),
+      // A layer graph has one input: each feed is one tensor.
+      outputs: (batches) => each(batches, (b) => runner.run(new Map(), b[0])),
+      plan: (calibration, { jittered, ...s }) => planAndCompressLayers(tfjs, model, calibration.map((b) => b[0]), { ...s, ...(jittered ? { jittered: jittered.map((b) => b[0]) } : {}) }),
+      fileOutputs: (file, batches) => fileOutputs(file, batches.map((b) => b[0])),
       dispose: () => runner.dispose(),
     };
   } catch (e) {
@@ -133,14 +130,14 @@ export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: Loa
   const runner = await createGraphRunner(tfjs, source.artifacts);
   return {
     format: 'graph-model',
-    input: singleInput(runner, path),
+    inputs: runner.inputs,
     originalBytes: source.tensors.reduce((a, t) => a + 4 * t.values.length, 0),
-    outputs: (batches) => each(batches, (b) => runner.run(new Map(), [b])),
+    outputs: (batches) => each(batches, (b) => runner.run(new Map(), b)),
     plan: (calibration, s) => planAndCompressGraph(source, runner, calibration, s),
     async fileOutputs(file, batches) {
       const written = await createGraphRunner(tfjs, await dcmGraphModelHandler(await readFile(file)).load!());
       try {
-        return await each(batches, (b) => written.run(new Map(), [b]));
+        return await each(batches, (b) => written.run(new Map(), b));
       } finally {
         written.dispose();
       }

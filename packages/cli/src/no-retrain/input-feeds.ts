@@ -1,0 +1,61 @@
+/**
+ * Inputs for a model of one or more inputs: one source per input (`--calibration a.npy,b.npy`, in
+ * the model's input order), each read as {@link readInputBatches} reads one, cut into the same
+ * batches and zipped: per batch, one tensor per input.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { DcError } from '@dc/core';
+import { readInputBatches, type InputBatches, type ReadInputOptions } from './calibration.js';
+import type { ImageInputSpec } from './image-inputs.js';
+
+/** A model's inputs cut into batches: `batches[b][i]` feeds input `i`. */
+export interface InputFeeds {
+  readonly batches: tf.Tensor[][];
+  readonly samples: number;
+  /** What each input was read from, joined by `+` (`images`, `npy`, `csv`). */
+  readonly source: string;
+  /**
+   * When some input is photographs read with a `jitterSeed`: every batch again per jitter draw
+   * (`InputBatches.jittered`'s layout), the photographs jittered and the other inputs as they are.
+   */
+  readonly jittered?: tf.Tensor[][];
+}
+
+/** The sources of a comma-separated list (`a.npy,b.npy`): one per model input. */
+export const inputSources = (list: string): string[] => list.split(',').map((s) => s.trim());
+
+/** Every tensor of `feeds` (batches and jittered copies), for `tf.dispose`. */
+export const feedTensors = (feeds: InputFeeds | undefined): tf.Tensor[] => [...(feeds?.batches ?? []), ...(feeds?.jittered ?? [])].flat();
+
+/**
+ * Reads one source per input of `specs` (see the module comment): `DATA_MISMATCH` for another
+ * number of sources than inputs, or sources of different sample counts; each source's own errors
+ * as `readInputBatches` gives them. Everything is read, or nothing is left allocated.
+ */
+export async function readInputFeeds(tfjs: typeof tf, sources: readonly string[], specs: readonly ImageInputSpec[], o: ReadInputOptions = {}): Promise<InputFeeds> {
+  if (sources.length !== specs.length) {
+    throw new DcError('DATA_MISMATCH', `the model has ${specs.length} input${specs.length === 1 ? '' : 's'} (${specs.map((s) => s.name).join(', ')}), and ${sources.length} input source${sources.length === 1 ? ' was' : 's were'} given (${sources.join(', ')})`, {
+      hint: 'Give one source per model input, comma-separated, in the order of the inputs (e.g. --calibration images.npy,metadata.npy).',
+    });
+  }
+  // The batch size of the strictest input: an input whose batch extent is fixed at 1 makes every batch 1.
+  const batchSize = specs.some((s) => s.shape[0] === 1) ? 1 : o.batchSize;
+  const read: InputBatches[] = [];
+  try {
+    for (const [i, source] of sources.entries()) read.push(await readInputBatches(tfjs, source, specs[i], { ...o, ...(batchSize === undefined ? {} : { batchSize }) }));
+    const counts = read.map((r) => r.samples);
+    if (counts.some((n) => n !== counts[0])) {
+      throw new DcError('DATA_MISMATCH', `the input sources hold different numbers of samples: ${sources.map((s, i) => `${s} ${counts[i]}`).join(', ')}`, { hint: 'Give every input the same samples, in the same order.' });
+    }
+  } catch (e) {
+    tfjs.dispose(read.flatMap((r) => [...r.batches, ...(r.jittered ?? [])]));
+    throw e;
+  }
+  const batches = read[0].batches.map((_, b) => read.map((r) => r.batches[b]));
+  const source = read.map((r) => r.source).join('+');
+  const draws = read.find((r) => r.jittered)?.jittered?.length;
+  if (draws === undefined) return { batches, samples: read[0].samples, source };
+  // An input read without jitter is the same in every draw: a clone per draw, so each tensor is disposed once.
+  const jittered = Array.from({ length: draws }, (_, j) => read.map((r) => r.jittered?.[j] ?? tfjs.clone(r.batches[j % r.batches.length])));
+  return { batches, samples: read[0].samples, source, jittered };
+}
