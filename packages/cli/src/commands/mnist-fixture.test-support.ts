@@ -1,10 +1,10 @@
 /** A user's tfjs model trained briefly on real MNIST, saved and compressed, for the CLI's end-to-end tests. */
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { readIdxSplit } from '@dc/core/mnist';
-import { fileHandler } from '@dc/core/tfjs';
+import { fileHandler, selectTrainingBackend } from '@dc/core/tfjs';
 import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import * as tf from '@tensorflow/tfjs';
@@ -23,6 +23,29 @@ export const MNIST_DIR = join(dirname(createRequire(import.meta.url).resolve('mn
 export function seedMathRandom(seed: number): void {
   const random = createRandom(seed);
   vi.spyOn(Math, 'random').mockImplementation(() => random.next());
+}
+
+/**
+ * Builds and compiles a user's model with `build` (tfjs's unseeded generators seeded from `seed`),
+ * fits it on `data` for `epochs` (batches of 32, in order) on tfjs-wasm (the cpu backend's
+ * convolutions are slow), saves it as `dir/model.json` and returns that path; whatever fails, the
+ * tensors are disposed and the backend and `Math.random` restored.
+ */
+export async function fittedOnWasm(dir: string, seed: number, build: () => tf.LayersModel, data: { readonly xs: tf.Tensor | tf.Tensor[]; readonly ys: tf.Tensor | tf.Tensor[] }, epochs: number): Promise<string> {
+  seedMathRandom(seed);
+  const { restore } = await selectTrainingBackend({ prefer: ['wasm'], replaceSlowWasmKernels: true });
+  try {
+    const lm = build();
+    await lm.fit(data.xs, data.ys, { epochs, batchSize: 32, shuffle: false, verbose: 0 });
+    mkdirSync(dir, { recursive: true });
+    await lm.save(fileHandler(dir));
+    lm.dispose();
+    return join(dir, 'model.json');
+  } finally {
+    tf.dispose([data.xs, data.ys].flat());
+    restore();
+    vi.restoreAllMocks();
+  }
 }
 
 /** How {@link trainedOnMnist} trains. */

@@ -3,18 +3,18 @@
  * as a tabular side input) — compressed post-training from one calibration source per input
  * (`--calibration images.npy,quadrants.npy`), its model.json kept as given.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAYERS_MODEL_RECORD_FORMAT_VERSION } from '@dc/core';
 import { readIdxSplit } from '@dc/core/mnist';
-import { fileHandler, selectTrainingBackend } from '@dc/core/tfjs';
+import { fileHandler } from '@dc/core/tfjs';
 import { dcmLayersModelHandler } from '@dc/graph-model';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { MNIST_DIR, seedMathRandom } from './mnist-fixture.test-support.js';
+import { fittedOnWasm, MNIST_DIR } from './mnist-fixture.test-support.js';
 
 const TRAIN = 2000;
 const TEST = 500;
@@ -48,21 +48,14 @@ describe('a two-input LayersModel: one calibration source per input', () => {
   let test: Awaited<ReturnType<typeof digits>>;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dc-multi-input-'));
-    seedMathRandom(12);
-    const { restore } = await selectTrainingBackend({ prefer: ['wasm'], replaceSlowWasmKernels: true });
-    const lm = twoInputModel();
-    lm.compile({ optimizer: tf.train.adam(0.003), loss: 'sparseCategoricalCrossentropy' });
     const train = await digits('train', 0, TRAIN);
-    const xs = [tf.tensor4d(train.images, [TRAIN, 28, 28, 1]), tf.tensor2d(train.quadrants, [TRAIN, 4])];
-    const ys = tf.tensor1d(Float32Array.from(train.labels));
-    await lm.fit(xs, ys, { epochs: 3, batchSize: 32, shuffle: false, verbose: 0 });
-    tf.dispose([...xs, ys]);
-    mkdirSync(join(dir, 'model'));
-    await lm.save(fileHandler(join(dir, 'model')));
-    lm.dispose();
-    restore();
-    vi.restoreAllMocks();
-    modelJson = join(dir, 'model', 'model.json');
+    const data = { xs: [tf.tensor4d(train.images, [TRAIN, 28, 28, 1]), tf.tensor2d(train.quadrants, [TRAIN, 4])], ys: tf.tensor1d(Float32Array.from(train.labels)) };
+    const build = () => {
+      const lm = twoInputModel();
+      lm.compile({ optimizer: tf.train.adam(0.003), loss: 'sparseCategoricalCrossentropy' });
+      return lm;
+    };
+    modelJson = await fittedOnWasm(join(dir, 'model'), 12, build, data, 3);
     const calibration = await digits('train', TRAIN, 64);
     writeFileSync(join(dir, 'cal-images.npy'), npy(calibration.images, [64, 28, 28, 1]));
     writeFileSync(join(dir, 'cal-quadrants.npy'), npy(calibration.quadrants, [64, 4]));

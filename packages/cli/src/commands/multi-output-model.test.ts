@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAYERS_MODEL_RECORD_FORMAT_VERSION } from '@dc/core';
 import { readIdxSplit } from '@dc/core/mnist';
-import { fileHandler, selectTrainingBackend } from '@dc/core/tfjs';
+import { fileHandler } from '@dc/core/tfjs';
 import { dcmLayersModelHandler } from '@dc/graph-model';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
 import { savedConvNet } from './conv-fixture.test-support.js';
-import { MNIST_DIR, seedMathRandom } from './mnist-fixture.test-support.js';
+import { fittedOnWasm, MNIST_DIR } from './mnist-fixture.test-support.js';
 
 const TRAIN = 2000;
 const TEST = 500;
@@ -52,29 +52,20 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
   let test: { x: Float32Array; labels: Uint8Array };
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dc-multi-output-'));
-    seedMathRandom(11);
-    // Trained on tfjs-wasm (the cpu backend's convolutions are slow); everything else runs on cpu.
-    const { restore } = await selectTrainingBackend({ prefer: ['wasm'], replaceSlowWasmKernels: true });
-    const lm = multiTaskModel();
-    lm.compile({ optimizer: tf.train.adam(0.003), loss: ['sparseCategoricalCrossentropy', 'binaryCrossentropy'] });
     const train = await digits('train', 0, TRAIN);
-    const xs = tf.tensor4d(train.x, [TRAIN, 28, 28, 1]);
-    const ys = [tf.tensor1d(Float32Array.from(train.labels)), tf.tensor2d(Float32Array.from(train.labels, (l) => (l % 2 === 0 ? 1 : 0)), [TRAIN, 1])];
-    await lm.fit(xs, ys, { epochs: 3, batchSize: 32, shuffle: false, verbose: 0 });
-    tf.dispose([xs, ...ys]);
-    mkdirSync(join(dir, 'model'));
-    await lm.save(fileHandler(join(dir, 'model')));
-    lm.dispose();
-    restore();
-    vi.restoreAllMocks();
-    modelJson = join(dir, 'model', 'model.json');
+    const data = { xs: tf.tensor4d(train.x, [TRAIN, 28, 28, 1]), ys: [tf.tensor1d(Float32Array.from(train.labels)), tf.tensor2d(Float32Array.from(train.labels, (l) => (l % 2 === 0 ? 1 : 0)), [TRAIN, 1])] };
+    const build = () => {
+      const lm = multiTaskModel();
+      lm.compile({ optimizer: tf.train.adam(0.003), loss: ['sparseCategoricalCrossentropy', 'binaryCrossentropy'] });
+      return lm;
+    };
+    modelJson = await fittedOnWasm(join(dir, 'model'), 11, build, data, 3);
     // Calibration digits from the training split, test digits from the test split: disjoint.
     const calibration = await digits('train', TRAIN, 64);
     writeFileSync(join(dir, 'calibration.npy'), Buffer.from(dump(calibration.x, [64, 28, 28, 1])));
     test = await digits('t10k', 0, TEST);
     writeFileSync(join(dir, 'test.npy'), Buffer.from(dump(test.x, [TEST, 28, 28, 1])));
   }, 120_000);
-  afterAll(() => vi.restoreAllMocks());
 
   it('compresses it within the budget; tf.loadLayersModel runs the file with both heads as accurate as the original on test digits', async () => {
     const out = join(dir, 'multi.dcm');
