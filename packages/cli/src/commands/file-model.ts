@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { dcmGraphModelHandler, dcmLayersModelHandler } from '@dc/graph-model';
+import { buildLayersModel } from '../no-retrain/layers-record-runner.js';
 import { isLayersRecordDcm } from './inspect-graph.js';
 
 /** A loaded GraphModel or LayersModel, as `dc run` runs it. */
@@ -29,9 +30,9 @@ async function executeGraphModel(model: tf.GraphModel, feed: tf.Tensor[]): Promi
 }
 
 /** The file's model in tfjs: a GraphModel, or a LayersModel whose model.json the file keeps. */
-export async function loadFileModel(tfjs: typeof tf, bytes: Uint8Array): Promise<LoadedModel> {
+export async function loadFileModel(tfjs: typeof tf, bytes: Uint8Array, path: string): Promise<LoadedModel> {
   if (isLayersRecordDcm(bytes)) {
-    const model = await tfjs.loadLayersModel(dcmLayersModelHandler(bytes));
+    const model = await buildLayersModel(tfjs, dcmLayersModelHandler(bytes), path);
     return {
       format: 'layers-model-as-given',
       inputs: model.inputs.map((i, k) => ({ name: model.inputNames[k], shape: i.shape.map((d) => d ?? -1), dtype: i.dtype })),

@@ -7,10 +7,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAYERS_MODEL_RECORD_FORMAT_VERSION } from '@dc/core';
+import { encodeGraphModelContainer, graphTensorValues, LAYERS_MODEL_RECORD_FORMAT_VERSION } from '@dc/core';
+import { huffmanCoder } from '@dc/huffman';
 import { readIdxSplit } from '@dc/core/mnist';
 import { fileHandler } from '@dc/core/tfjs';
-import { dcmLayersModelHandler } from '@dc/graph-model';
+import { dcmLayersModelHandler, decodeGraphModel } from '@dc/graph-model';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +171,24 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/UNSUPPORTED_LAYER[\s\S]*MyFancyConv/);
     expect(() => statSync(join(dir, 'never.dcm'))).toThrow();
+  }, 60_000);
+
+  it('a forged file whose topology tfjs cannot build is UNSUPPORTED_LAYER in dc run; a damaged one the reader\'s own error', async () => {
+    const written = join(dir, 'to-forge.dcm');
+    expect((await dc('compress', modelJson, '--no-retrain', '--sparsity', '0.5', '--bits', '5', '-o', written)).code).toBe(0);
+    const decoded = decodeGraphModel(new Uint8Array(readFileSync(written)));
+    const topology = JSON.parse(JSON.stringify(decoded.graph.modelTopology).replace('"Conv2D"', '"MyFancyConv"'));
+    const weights = decoded.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, values: graphTensorValues(t) }));
+    const forged = join(dir, 'forged.dcm');
+    writeFileSync(forged, encodeGraphModelContainer({ graph: { ...decoded.graph, modelTopology: topology }, weights }, { encoders: [huffmanCoder] }).bytes);
+    const run = await dc('run', forged, '--data', join(dir, 'calibration.npy'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/UNSUPPORTED_LAYER[\s\S]*MyFancyConv/);
+    const damaged = new Uint8Array(readFileSync(written));
+    damaged[damaged.length - 9] ^= 0x40;
+    writeFileSync(join(dir, 'damaged.dcm'), damaged);
+    const bad = await dc('run', join(dir, 'damaged.dcm'), '--data', join(dir, 'calibration.npy'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/CHECKSUM_MISMATCH|CORRUPT_STREAM|BAD_PADDING/);
   }, 60_000);
 });

@@ -118,7 +118,7 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
   await activateTfBackend(tfjs, BACKENDS[o.backend ?? 'cpu']);
   const pixels = o.data === undefined ? undefined : inputScaling(o, readGraphModelHeader(bytes).preprocessing);
-  const model = await loadFileModel(tfjs, bytes);
+  const model = await loadFileModel(tfjs, bytes, path);
   const batches = await inputBatches(tfjs, model, o, pixels).catch((e: unknown) => {
     model.dispose();
     throw e;

@@ -5,21 +5,28 @@
  * the originals.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError } from '@dc/core';
+import { DcError, isDcError } from '@dc/core';
 import type { ModelRunner } from './graph-runner.js';
 
 /**
- * Loads `artifacts` (a LayersModel's, read from `source`) on the active backend of `tfjs` and
- * wraps it (see the module comment). A model tfjs cannot build (a custom layer class it does not
- * know, say) is `UNSUPPORTED_LAYER` with tfjs's reason.
+ * `tf.loadLayersModel(handler)`, with a model tfjs cannot build (a custom layer class it does not
+ * know, weights that do not fit the layers: a forged file's) `UNSUPPORTED_LAYER` naming `source`
+ * and tfjs's reason; the handler's `DcError`s as they are.
  */
-export async function createLayersRecordRunner(tfjs: typeof tf, artifacts: tf.io.ModelArtifacts, source: string): Promise<ModelRunner & { readonly layers: tf.LayersModel }> {
-  const model = await tfjs.loadLayersModel(tfjs.io.fromMemory(artifacts)).catch((cause: unknown) => {
+export async function buildLayersModel(tfjs: typeof tf, handler: tf.io.IOHandler, source: string): Promise<tf.LayersModel> {
+  return tfjs.loadLayersModel(handler).catch((cause: unknown) => {
+    // The handler's own errors (a damaged file) as they are.
+    if (isDcError(cause)) throw cause;
     throw new DcError('UNSUPPORTED_LAYER', `tfjs cannot build ${source}: ${(cause as Error).message}`, {
       cause,
       hint: 'A custom layer must be registered with tf.serialization.registerClass before loading: compress such a model from code (@dc/graph-model and @dc/allocate).',
     });
   });
+}
+
+/** Loads `artifacts` (a LayersModel's, read from `source`) on the active backend of `tfjs` and wraps it (see the module comment); see {@link buildLayersModel}. */
+export async function createLayersRecordRunner(tfjs: typeof tf, artifacts: tf.io.ModelArtifacts, source: string): Promise<ModelRunner & { readonly layers: tf.LayersModel }> {
+  const model = await buildLayersModel(tfjs, tfjs.io.fromMemory(artifacts), source);
   // tfjs matches a manifest weight to the variable whose originalName it is (a shared layer's once).
   const variables = new Map(model.weights.map((w) => [w.originalName, w]));
   return {
