@@ -169,7 +169,11 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     writeFileSync(join(custom, 'weights.bin'), readFileSync(join(dir, 'model', 'weights.bin')));
     const refused = await dc('compress', join(custom, 'model.json'), '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', join(dir, 'never.dcm'));
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/UNSUPPORTED_LAYER[\s\S]*MyFancyConv/);
+    expect(refused.stderr).toMatch(/UNSUPPORTED_LAYER[\s\S]*MyFancyConv[\s\S]*dc's layer graph refused it too/);
+    // Fixed flags write no file tfjs could not load either.
+    const fixed = await dc('compress', join(custom, 'model.json'), '--no-retrain', '--sparsity', '0.5', '-o', join(dir, 'never.dcm'));
+    expect(fixed.code).toBe(1);
+    expect(fixed.stderr).toMatch(/UNSUPPORTED_LAYER[\s\S]*MyFancyConv/);
     expect(() => statSync(join(dir, 'never.dcm'))).toThrow();
   }, 60_000);
 

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch, PostTrainingPlan } from '@dc/allocate';
-import { float32Bytes, isDcError, type DcError } from '@dc/core';
+import { DcError, float32Bytes, isDcError } from '@dc/core';
 import { loadModel, type LoadModelOptions } from '@dc/core/tfjs';
 import { dcmGraphModelHandler, dcmLayersModelHandler, loadGraphModelArtifacts, loadLayersModelArtifacts } from '@dc/graph-model';
 import type { ImageInputSpec } from './image-inputs.js';
@@ -73,10 +73,18 @@ export interface LoadTargetOptions {
   readonly keepTopology?: boolean;
 }
 
+/** `e` with the layer graph's refusal `because` added to its message, when there was one. */
+export function withRefusal(e: unknown, because: string): unknown {
+  if (!isDcError(e) || because === '--keep-topology') return e;
+  return new DcError(e.code, `${e.message.replace(/^\[[A-Z_]+\] /, '')}; dc's layer graph refused it too: ${because}`, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
+}
+
 /** A LayersModel kept as given (see the module comment). */
 async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Promise<Target> {
   const source = await loadLayersModelArtifacts(path, { tf: tfjs });
-  const runner = await createLayersRecordRunner(tfjs, source.artifacts, path);
+  const runner = await createLayersRecordRunner(tfjs, source.artifacts, path).catch((e: unknown) => {
+    throw withRefusal(e, because);
+  });
   return {
     format: 'layers-model-as-given',
     keptBecause: because,
