@@ -1,4 +1,4 @@
-/** The way back into tfjs: a GraphModel `.dcm` file as a `tf.io.IOHandler` for `tf.loadGraphModel`. */
+/** The way back into tfjs: a `.dcm` file that keeps a model.json record as a `tf.io.IOHandler`, for `tf.loadGraphModel` (a GraphModel) or `tf.loadLayersModel` (a LayersModel kept as given). */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, decodeGraphModelContainer, graphTensorValues, type DecodedGraphModel, type GraphModelRecord, type StreamDecoder } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman/decode';

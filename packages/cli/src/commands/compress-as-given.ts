@@ -32,7 +32,7 @@ export async function compressLayersAsGiven(path: string, o: CompressGraphOption
   const allocation = graphAllocationFromFlags(source, o);
   progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${because}`);
   progress.log(`${path}: LayersModel, ${source.tensors.length} weights, ${Object.keys(allocation).length} compressed post-training`);
-  return writeCompressedGraph(path, source, allocation, o, progress);
+  return { ...(await writeCompressedGraph(path, source, allocation, o, progress)), keptBecause: because };
 }
 
 /**

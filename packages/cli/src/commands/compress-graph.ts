@@ -46,6 +46,8 @@ export interface CompressGraphOptions {
 /** What `dc compress --json` prints for a GraphModel (or a LayersModel kept as given). */
 export interface CompressGraphResult {
   readonly format: 'graph-model' | 'layers-model-as-given';
+  /** A LayersModel kept as given: why (dc's layer graph refused it, or `--keep-topology`). */
+  readonly keptBecause?: string;
   readonly input: string;
   readonly file: string;
   /** Weights in the model (every manifest entry). */
