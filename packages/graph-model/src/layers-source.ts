@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '@dc/core';
-import { readModelArtifacts } from '@dc/core/tfjs';
+import { fromKeras3, readModelArtifacts } from '@dc/core/tfjs';
 import { checkWeightDtypes, decodeSourceTensors, type GraphModelSource, type GraphModelSourceOptions } from './source.js';
 
 /** Whether `artifacts` hold a LayersModel: `format: "layers-model"`, or none and a Keras topology. */
@@ -21,14 +21,18 @@ function isLayersTopology(artifacts: tf.io.ModelArtifacts): boolean {
  * Checks that `artifacts` (from any tfjs IOHandler) hold a LayersModel whose weights this package
  * can store, and decodes them: `WRONG_MODEL_FORMAT` for a GraphModel (use `graphModelSource`),
  * `BAD_MODEL_JSON` for a weight of a dtype other than float32 / int32 / bool; both before any
- * weight is decoded. The topology is not checked here: tfjs checks it when it loads the model.
+ * weight is decoded. A Keras 3 model.json, which tfjs 4 cannot read, is kept in the Keras 2
+ * dialect tfjs reads (`fromKeras3` of `@dc/core/tfjs`: the same layers, its weights named as tfjs
+ * names them; a call it cannot rewrite is `UNSUPPORTED_TOPOLOGY`). The topology is not checked
+ * otherwise: tfjs checks it when it loads the model.
  */
 export async function layersModelSource(artifacts: tf.io.ModelArtifacts, source: string, options: Omit<GraphModelSourceOptions, 'customOps'> = {}): Promise<GraphModelSource> {
   if (!isLayersTopology(artifacts)) {
     throw new DcError('WRONG_MODEL_FORMAT', `${source} is not a tfjs LayersModel (format ${artifacts.format ?? 'unstated'}, no Keras topology)`, { hint: 'Load a GraphModel with loadGraphModelArtifacts; `dc compress` detects the format.' });
   }
   checkWeightDtypes(artifacts, source);
-  return { artifacts: { ...artifacts, format: 'layers-model' }, tensors: await decodeSourceTensors(artifacts, options) };
+  const readable = fromKeras3(artifacts, source);
+  return { artifacts: { ...readable, format: 'layers-model' }, tensors: await decodeSourceTensors(readable, options) };
 }
 
 /**

@@ -22,13 +22,14 @@ export type CompressLayersOptions = CompressOptions & CompressGraphOptions & {
 /** Compresses the LayersModel at `path` kept as given (see the module comment), `because` the reason logged. */
 export async function compressLayersAsGiven(path: string, o: CompressGraphOptions, progress: Progress, because: string): Promise<CompressGraphResult> {
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
-  const source = await loadLayersModelArtifacts(path, { tf: tfjs });
   // Only a model tfjs builds is written: the file loads where the model did.
-  try {
-    (await buildLayersModel(tfjs, tfjs.io.fromMemory(source.artifacts), path)).dispose();
-  } catch (e) {
+  const source = await (async () => {
+    const s = await loadLayersModelArtifacts(path, { tf: tfjs });
+    (await buildLayersModel(tfjs, tfjs.io.fromMemory(s.artifacts), path)).dispose();
+    return s;
+  })().catch((e: unknown) => {
     throw withRefusal(e, because);
-  }
+  });
   const allocation = graphAllocationFromFlags(source, o);
   progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${because}`);
   progress.log(`${path}: LayersModel, ${source.tensors.length} weights, ${Object.keys(allocation).length} compressed post-training`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { fileHandler } from '@dc/core/tfjs';
+import { dcmLayersModelHandler } from '@dc/graph-model';
 import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import * as tf from '@tensorflow/tfjs';
@@ -88,4 +89,30 @@ describe('a Keras 3 model (tensorflowjs_converter on TensorFlow ≥ 2.16), which
       exported.dispose();
     }
   }, 120_000);
+
+  it('--keep-topology keeps it in the Keras 2 dialect tfjs reads: the file loads in plain tfjs with the same layers, predicting as the compressed weights say', async () => {
+    await tf.setBackend('cpu');
+    const dir = mkdtempSync(join(tmpdir(), 'dc-keras3-kept-'));
+    const modelJson = writeKeras3Classifier(join(dir, 'keras3'));
+    const file = join(dir, 'kept.dcm');
+    // Kernels this small (under 256 weights) are compressed when named.
+    const each = (v: number) => `dense/kernel=${v},dense_1/kernel=${v}`;
+    const c = await dc('compress', modelJson, '--no-retrain', '--keep-topology', '--sparsity', each(0.5), '--bits', each(5), '-o', file, '--json');
+    expect(c.code, c.stderr).toBe(0);
+    const result = JSON.parse(c.stdout);
+    expect(result.format).toBe('layers-model-as-given');
+    expect(result.tensors.map((t: { name: string; kept: number }) => [t.name, t.kept])).toEqual([['dense/kernel', 96], ['dense/bias', 32], ['dense_1/kernel', 48], ['dense_1/bias', 3]]);
+    const model = await tf.loadLayersModel(dcmLayersModelHandler(new Uint8Array(readFileSync(file))));
+    try {
+      expect(model.layers.map((l) => l.name)).toEqual(['input_layer', 'dense', 'dense_1']);
+      const kernel = model.getLayer('dense').getWeights()[0].dataSync();
+      expect(kernel.filter((v) => v === 0).length).toBe(96);
+      expect(new Set(kernel.filter((v) => v !== 0)).size).toBeLessThanOrEqual(32);
+      const y = (model.predict(tf.tensor2d(Float32Array.from({ length: 4 * 6 }, (_, i) => Math.cos(i)), [4, 6])) as tf.Tensor).dataSync();
+      // Softmax rows.
+      for (let r = 0; r < 4; r++) expect(y[3 * r] + y[3 * r + 1] + y[3 * r + 2]).toBeCloseTo(1, 5);
+    } finally {
+      model.dispose();
+    }
+  }, 60_000);
 });

@@ -81,8 +81,10 @@ export function withRefusal(e: unknown, because: string): unknown {
 
 /** A LayersModel kept as given (see the module comment). */
 async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Promise<Target> {
-  const source = await loadLayersModelArtifacts(path, { tf: tfjs });
-  const runner = await createLayersRecordRunner(tfjs, source.artifacts, path).catch((e: unknown) => {
+  const [source, runner] = await (async () => {
+    const s = await loadLayersModelArtifacts(path, { tf: tfjs });
+    return [s, await createLayersRecordRunner(tfjs, s.artifacts, path)] as const;
+  })().catch((e: unknown) => {
     throw withRefusal(e, because);
   });
   return {
