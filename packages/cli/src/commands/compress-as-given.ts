@@ -6,10 +6,9 @@
  */
 import { DcError } from '@dc/core';
 import { importTfjsPackage } from '@dc/core/tfjs';
-import { loadLayersModelArtifacts } from '@dc/graph-model';
 import type { Progress } from '../compress/progress.js';
-import { buildLayersModel } from '../no-retrain/layers-record-runner.js';
-import { refusedByLayerGraph, withRefusal } from '../no-retrain/targets.js';
+import { loadAsGiven } from '../no-retrain/layers-record-runner.js';
+import { refusedByLayerGraph } from '../no-retrain/targets.js';
 import { compressFile, type CompressOptions, type CompressResult } from './compress.js';
 import { graphAllocationFromFlags, writeCompressedGraph, type CompressGraphOptions, type CompressGraphResult } from './compress-graph.js';
 
@@ -21,15 +20,9 @@ export type CompressLayersOptions = CompressOptions & CompressGraphOptions & {
 
 /** Compresses the LayersModel at `path` kept as given (see the module comment), `because` the reason logged. */
 export async function compressLayersAsGiven(path: string, o: CompressGraphOptions, progress: Progress, because: string): Promise<CompressGraphResult> {
-  const tfjs = await importTfjsPackage('@tensorflow/tfjs');
   // Only a model tfjs builds is written: the file loads where the model did.
-  const source = await (async () => {
-    const s = await loadLayersModelArtifacts(path, { tf: tfjs });
-    (await buildLayersModel(tfjs, tfjs.io.fromMemory(s.artifacts), path)).dispose();
-    return s;
-  })().catch((e: unknown) => {
-    throw withRefusal(e, because);
-  });
+  const { source, model } = await loadAsGiven(await importTfjsPackage('@tensorflow/tfjs'), path, because);
+  model.dispose();
   const allocation = graphAllocationFromFlags(source, o);
   progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${because}`);
   progress.log(`${path}: LayersModel, ${source.tensors.length} weights, ${Object.keys(allocation).length} compressed post-training`);

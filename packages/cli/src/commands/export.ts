@@ -52,9 +52,10 @@ export async function exportFile(path: string, out: string): Promise<ExportResul
   }
   const decoders = [huffmanDecoder, ransDecoder];
   // A LayersModel kept as given (version 8) exports as the LayersModel it is.
-  const graph = isGraphModelDcm(bytes) && !isLayersRecordDcm(bytes);
+  const layersRecord = isLayersRecordDcm(bytes);
+  const graph = isGraphModelDcm(bytes) && !layersRecord;
   // Decoded in full (every checksum and stream) before anything is written.
-  const handler = graph ? dcmGraphModelHandler(bytes, { decoders }) : isLayersRecordDcm(bytes) ? dcmLayersModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await importTfjsPackage('@tensorflow/tfjs') });
+  const handler = layersRecord ? dcmLayersModelHandler(bytes, { decoders }) : graph ? dcmGraphModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await importTfjsPackage('@tensorflow/tfjs') });
   const artifacts = await handler.load!();
   const target = resolve(out);
   await fileHandler(target).save!(artifacts);

@@ -23,6 +23,9 @@ export interface GraphRunner extends ModelRunner {
   readonly model: tf.GraphModel;
 }
 
+/** A GraphModel's inputs as the runners describe them: name, shape with -1 for free dimensions, dtype. */
+export const graphInputs = (model: tf.GraphModel): ModelRunner['inputs'] => model.inputs.map((i) => ({ name: i.name, shape: (i.shape ?? []).map((d) => d ?? -1), dtype: i.dtype }));
+
 interface Executor {
   weightMap: Record<string, tf.Tensor[]>;
 }
@@ -35,7 +38,7 @@ export async function createGraphRunner(tfjs: typeof tf, artifacts: tf.io.ModelA
   const outputs = model.outputs.map((o) => o.name);
   return {
     model,
-    inputs: model.inputs.map((i) => ({ name: i.name, shape: (i.shape ?? []).map((d) => d ?? -1), dtype: i.dtype })),
+    inputs: graphInputs(model),
     outputs,
     async run(weights, batch) {
       const created: tf.Tensor[] = [];

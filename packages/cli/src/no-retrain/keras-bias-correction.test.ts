@@ -45,7 +45,7 @@ describe('kerasBiasCorrection', () => {
     const source = await layersModelSource(saved!, 'model');
     const kernels = new Set(['conv/kernel', 'dw/depthwise_kernel', 'dense/kernel', 'shared/kernel', 'plain/kernel']);
     const xs = batches();
-    const correction = await kerasBiasCorrection(tf, lm, source, kernels, xs);
+    const correction = await kerasBiasCorrection(tf, lm, source, kernels, xs.map((x) => [x]));
     expect(correction.links.map((l) => [l.weight, l.bias, l.op, l.subtracted ?? false])).toEqual([
       ['conv/kernel', 'conv/bias', 'conv2d', false],
       ['dw/depthwise_kernel', 'dw/bias', 'depthwise', false],

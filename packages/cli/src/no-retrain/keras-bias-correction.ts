@@ -59,10 +59,10 @@ function linkOf(layer: tf.layers.Layer): BiasLink | undefined {
 
 /**
  * The bias correction of `lm` (the original, loaded from `source`) for its kernels among `kernels`,
- * measured on `calibration` (per batch a tensor, or one per model input); layers called more than
- * once (shared) are left uncorrected.
+ * measured on `calibration` (per batch, one tensor per model input); layers called more than once
+ * (shared) are left uncorrected.
  */
-export async function kerasBiasCorrection(tfjs: typeof tf, lm: tf.LayersModel, source: GraphModelSource, kernels: ReadonlySet<string>, calibration: readonly (tf.Tensor | readonly tf.Tensor[])[]): Promise<BiasCorrection> {
+export async function kerasBiasCorrection(tfjs: typeof tf, lm: tf.LayersModel, source: GraphModelSource, kernels: ReadonlySet<string>, calibration: readonly (readonly tf.Tensor[])[]): Promise<BiasCorrection> {
   const links = lm.layers.map(linkOf).filter((l): l is BiasLink => l !== undefined && kernels.has(l.weight));
   const weights = source.tensors.filter((t) => t.dtype === 'float32').map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array }));
   return createBiasCorrection(weights, links, await layerInputSums(tfjs, lm, links, calibration));

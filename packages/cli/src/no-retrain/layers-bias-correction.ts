@@ -8,6 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { listParams, mapParams, paramKey, type Model, type Stage } from '@dc/core';
 import { toLayersModel } from '@dc/core/tfjs';
+import { predictAll } from './layers-record-runner.js';
 import { addInputSums, createBiasCorrection, type BiasCorrection, type BiasLink, type InputSums } from '@dc/graph-model';
 
 /** The stage name of {@link correctBiasesStage}. */
@@ -32,10 +33,10 @@ export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): Bias
 
 /**
  * Each link's layer input (a link's `input` names its layer) summed over the samples of `batches`
- * (a tensor each, or one per model input), run through `lm`, a tfjs LayersModel. A layer called more than once has no single input: its
+ * (per batch, one tensor per model input), run through `lm`, a tfjs LayersModel. A layer called more than once has no single input: its
  * link is left out (and its bias not corrected).
  */
-export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links: readonly BiasLink[], batches: readonly (tf.Tensor | readonly tf.Tensor[])[]): Promise<Map<string, InputSums>> {
+export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links: readonly BiasLink[], batches: readonly (readonly tf.Tensor[])[]): Promise<Map<string, InputSums>> {
   const sums = new Map<string, InputSums>();
   const names = [...new Set(links.map((l) => l.input))];
   const taps = names.flatMap((name) => {
@@ -50,8 +51,7 @@ export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links:
   const tensors = [...new Set(taps.map((t) => t.tensor))];
   const inputs = tfjs.model({ inputs: lm.inputs, outputs: tensors });
   for (const batch of batches) {
-    const out = inputs.predict(Array.isArray(batch) ? [...(batch as readonly tf.Tensor[])] : (batch as tf.Tensor));
-    const list = Array.isArray(out) ? out : [out];
+    const list = predictAll(inputs, batch);
     for (const [i, x] of list.entries()) {
       for (const tap of taps.filter((t) => t.tensor === tensors[i])) await addInputSums(sums, tap.name, x);
     }
@@ -67,7 +67,7 @@ export async function layersBiasCorrection(tfjs: typeof tf, model: Model, kernel
   if (links.length === 0) return createBiasCorrection(weights, links, new Map());
   const lm = toLayersModel(model, tfjs);
   try {
-    return createBiasCorrection(weights, links, await layerInputSums(tfjs, lm, links, calibration));
+    return createBiasCorrection(weights, links, await layerInputSums(tfjs, lm, links, calibration.map((b) => [b])));
   } finally {
     lm.dispose();
   }

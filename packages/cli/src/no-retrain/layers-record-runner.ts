@@ -1,11 +1,12 @@
 /**
  * A LayersModel kept as given (its model.json, not dc's layer graph) as the post-training planner
- * runs it: built once by `tf.loadLayersModel`, each run assigns the substituted weights to the
- * variables tfjs loaded them into (matched by manifest name), predicts every output and restores
- * the originals.
+ * and `dc run` run it: built once by `tf.loadLayersModel`; each planner run assigns the substituted
+ * weights to the variables tfjs loaded them into (matched by manifest name), predicts every output
+ * and restores the originals.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, isDcError } from '@dc/core';
+import { loadLayersModelArtifacts, type GraphModelSource } from '@dc/graph-model';
 import type { ModelRunner } from './graph-runner.js';
 
 /**
@@ -24,14 +25,41 @@ export async function buildLayersModel(tfjs: typeof tf, handler: tf.io.IOHandler
   });
 }
 
-/** Loads `artifacts` (a LayersModel's, read from `source`) on the active backend of `tfjs` and wraps it (see the module comment); see {@link buildLayersModel}. */
-export async function createLayersRecordRunner(tfjs: typeof tf, artifacts: tf.io.ModelArtifacts, source: string): Promise<ModelRunner & { readonly layers: tf.LayersModel }> {
-  const model = await buildLayersModel(tfjs, tfjs.io.fromMemory(artifacts), source);
+/** `e` with the layer graph's refusal `because` added to its message, when there was one (not `--keep-topology`). */
+export function withRefusal(e: unknown, because: string): unknown {
+  if (!isDcError(e) || because === '--keep-topology') return e;
+  return new DcError(e.code, `${e.message.replace(/^\[[A-Z_]+\] /, '')}; dc's layer graph refused it too: ${because}`, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
+}
+
+/**
+ * The LayersModel at `path`, kept as given because of `because` (the layer graph's refusal, or
+ * `--keep-topology`): its source (`loadLayersModelArtifacts`) and the model tfjs builds from it,
+ * so that only a model tfjs builds is planned or written; either's error carries the refusal.
+ */
+export async function loadAsGiven(tfjs: typeof tf, path: string, because: string): Promise<{ source: GraphModelSource; model: tf.LayersModel }> {
+  try {
+    const source = await loadLayersModelArtifacts(path, { tf: tfjs });
+    return { source, model: await buildLayersModel(tfjs, tfjs.io.fromMemory(source.artifacts), path) };
+  } catch (e) {
+    throw withRefusal(e, because);
+  }
+}
+
+/** A LayersModel's inputs as the runners describe them: the input layers' names, free extents -1. */
+export const layersInputs = (model: tf.LayersModel): ModelRunner['inputs'] => model.inputs.map((i, k) => ({ name: model.inputNames[k], shape: i.shape.map((d) => d ?? -1), dtype: i.dtype }));
+
+/** Every output of `model` on `feed` (one tensor per input), as a list. */
+export function predictAll(model: tf.LayersModel, feed: readonly tf.Tensor[]): tf.Tensor[] {
+  const y = model.predict(feed.length === 1 ? feed[0] : [...feed]);
+  return Array.isArray(y) ? y : [y];
+}
+
+/** `model` (built on the active backend of `tfjs`) as the planner runs it (see the module comment); disposing the runner disposes it. */
+export function layersRecordRunner(tfjs: typeof tf, model: tf.LayersModel): ModelRunner {
   // tfjs matches a manifest weight to the variable whose originalName it is (a shared layer's once).
   const variables = new Map(model.weights.map((w) => [w.originalName, w]));
   return {
-    layers: model,
-    inputs: model.inputs.map((i, k) => ({ name: model.inputNames[k], shape: i.shape.map((d) => d ?? -1), dtype: i.dtype })),
+    inputs: layersInputs(model),
     outputs: model.outputNames,
     async run(weights, batch) {
       const saved: [tf.LayerVariable, tf.Tensor][] = [];
@@ -44,8 +72,7 @@ export async function createLayersRecordRunner(tfjs: typeof tf, artifacts: tf.io
           v.write(t);
           t.dispose();
         }
-        const y = model.predict(batch.length === 1 ? batch[0] : [...batch]);
-        const list = Array.isArray(y) ? y : [y];
+        const list = predictAll(model, batch);
         const out = await Promise.all(list.map(async (t) => ({ shape: t.shape, values: Float32Array.from(await t.data()) })));
         tfjs.dispose(list);
         return out;

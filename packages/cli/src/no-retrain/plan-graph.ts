@@ -41,8 +41,7 @@ export interface PlanGraphOptions {
 export async function planAndCompressGraph(source: GraphModelSource, runner: ModelRunner & { readonly model?: tf.GraphModel }, calibration: readonly (readonly tf.Tensor[])[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
   // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5);
   // biases corrected in every allocation the planner verifies, as the file stores them.
-  const batches = calibration;
-  const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, batches, {
+  const { tensors, correction, feedback } = await graphPlanInputs(source, runner.model, calibration, {
     biasCorrection: o.biasCorrection ?? true,
     errorFeedback: o.errorFeedback ?? false,
     ...(o.measureCorrection ? { measureCorrection: o.measureCorrection } : {}),
@@ -54,7 +53,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Mod
   const sizeRecord = { maxOutputDrift: o.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT, targetBytes: o.targetBytes };
   const plan = await planPostTraining({
     tensors,
-    calibration: batches,
+    calibration,
     run: (w, b) => runner.run(correction ? correction.apply(w) : w, b),
     ...(o.targetBytes === undefined ? {} : { targetBytes: o.targetBytes, fileBytes: (allocation: GraphAllocation) => write(allocation, sizeRecord).length }),
     compressTensor: graphCompressTensorWith(),

@@ -9,14 +9,14 @@
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { OutputBatch, PostTrainingPlan } from '@dc/allocate';
-import { DcError, float32Bytes, isDcError } from '@dc/core';
+import { float32Bytes, isDcError, type DcError } from '@dc/core';
 import { loadModel, type LoadModelOptions } from '@dc/core/tfjs';
-import { dcmGraphModelHandler, dcmLayersModelHandler, loadGraphModelArtifacts, loadLayersModelArtifacts } from '@dc/graph-model';
+import { dcmGraphModelHandler, dcmLayersModelHandler, loadGraphModelArtifacts } from '@dc/graph-model';
 import type { ImageInputSpec } from './image-inputs.js';
 import { fileOutputs } from './file-outputs.js';
 import { createGraphRunner } from './graph-runner.js';
 import { kerasBiasCorrection } from './keras-bias-correction.js';
-import { createLayersRecordRunner } from './layers-record-runner.js';
+import { buildLayersModel, layersRecordRunner, loadAsGiven } from './layers-record-runner.js';
 import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
 import { planAndCompressLayers, type PlanLayersOptions } from './plan-layers.js';
@@ -73,20 +73,10 @@ export interface LoadTargetOptions {
   readonly keepTopology?: boolean;
 }
 
-/** `e` with the layer graph's refusal `because` added to its message, when there was one. */
-export function withRefusal(e: unknown, because: string): unknown {
-  if (!isDcError(e) || because === '--keep-topology') return e;
-  return new DcError(e.code, `${e.message.replace(/^\[[A-Z_]+\] /, '')}; dc's layer graph refused it too: ${because}`, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
-}
-
 /** A LayersModel kept as given (see the module comment). */
 async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Promise<Target> {
-  const [source, runner] = await (async () => {
-    const s = await loadLayersModelArtifacts(path, { tf: tfjs });
-    return [s, await createLayersRecordRunner(tfjs, s.artifacts, path)] as const;
-  })().catch((e: unknown) => {
-    throw withRefusal(e, because);
-  });
+  const { source, model } = await loadAsGiven(tfjs, path, because);
+  const runner = layersRecordRunner(tfjs, model);
   return {
     format: 'layers-model-as-given',
     keptBecause: because,
@@ -97,10 +87,10 @@ async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Pr
       planAndCompressGraph(source, runner, calibration, {
         ...s,
         errorFeedback: false,
-        measureCorrection: (weights) => kerasBiasCorrection(tfjs, runner.layers, source, weights, calibration),
+        measureCorrection: (weights) => kerasBiasCorrection(tfjs, model, source, weights, calibration),
       }),
     async fileOutputs(file, batches) {
-      const written = await createLayersRecordRunner(tfjs, await dcmLayersModelHandler(await readFile(file)).load!(), file);
+      const written = layersRecordRunner(tfjs, await buildLayersModel(tfjs, dcmLayersModelHandler(await readFile(file)), file));
       try {
         return await each(batches, (b) => written.run(new Map(), b));
       } finally {
