@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dcJson } from '../run-dc.test-support.js';
 
 const [IN, OUT] = [128, 64];
 const float = { type: 'DT_FLOAT' };
@@ -55,17 +55,13 @@ describe('a GraphModel of two inputs', () => {
   it('compresses within the budget from x.npy,z.npy and runs from the same list', async () => {
     const out = join(dir, 'two.dcm');
     const sources = `${join(dir, 'x.npy')},${join(dir, 'z.npy')}`;
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', sources, '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', sources, '-o', out);
     expect(result).toMatchObject({ format: 'graph-model', calibrationSamples: 40, fileBytes: statSync(out).size, calibrationFidelity: { withinBudget: true } });
     expect(result.compressionRatio).toBeGreaterThan(2);
     expect(Object.keys(result.plan.allocation)).toEqual(['w']);
-    const run = await dc('run', out, '--data', sources, '--json');
-    expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'graph-model', samples: 40, inputs: [{ name: 'x' }, { name: 'z' }], outputs: [{ shape: [40, OUT] }] });
-    const reference = await dc('run', out, '--reference', modelJson, '--data', sources, '--json');
-    expect(reference.code, reference.stderr).toBe(0);
-    expect(JSON.parse(reference.stdout).fidelity).toEqual(result.calibrationFidelity);
+    const { result: run } = await dcJson('run', out, '--data', sources);
+    expect(run).toMatchObject({ format: 'graph-model', samples: 40, inputs: [{ name: 'x' }, { name: 'z' }], outputs: [{ shape: [40, OUT] }] });
+    const { result: reference } = await dcJson('run', out, '--reference', modelJson, '--data', sources);
+    expect(reference.fidelity).toEqual(result.calibrationFidelity);
   }, 60_000);
 });

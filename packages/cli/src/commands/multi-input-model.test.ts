@@ -13,7 +13,7 @@ import { dcmLayersModelHandler } from '@dc/graph-model';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { fittedOnWasm, MNIST_DIR } from './mnist-fixture.test-support.js';
 
 const TRAIN = 2000;
@@ -68,9 +68,7 @@ describe('a two-input LayersModel: one calibration source per input', () => {
   it('compresses it within the budget from images.npy,quadrants.npy; the file classifies test digits as the original does', async () => {
     const out = join(dir, 'two-inputs.dcm');
     const sources = (a: string, b: string) => `${join(dir, a)},${join(dir, b)}`;
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', sources('cal-images.npy', 'cal-quadrants.npy'), '--test-data', sources('test-images.npy', 'test-quadrants.npy'), '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', sources('cal-images.npy', 'cal-quadrants.npy'), '--test-data', sources('test-images.npy', 'test-quadrants.npy'), '-o', out);
     expect(result).toMatchObject({ format: 'layers-model-as-given', calibrationSamples: 64, testSamples: TEST, calibrationFidelity: { withinBudget: true } });
     expect(result.keptBecause).toMatch(/2 inputs, 1 outputs/);
     expect(result.compressionRatio).toBeGreaterThan(4);
@@ -86,12 +84,10 @@ describe('a two-input LayersModel: one calibration source per input', () => {
     expect(correct(a)).toBeGreaterThan(0.85 * TEST);
     expect(b.filter((v, i) => v === a[i]).length).toBeGreaterThanOrEqual(0.98 * TEST);
     // dc run takes the same list for --data, also against the reference.
-    const run = await dc('run', out, '--data', sources('test-images.npy', 'test-quadrants.npy'), '--json');
-    expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ samples: TEST, inputs: [{ name: 'image' }, { name: 'quadrants' }], outputs: [{ shape: [TEST, 10] }] });
-    const reference = await dc('run', out, '--reference', modelJson, '--data', sources('test-images.npy', 'test-quadrants.npy'), '--json');
-    expect(reference.code, reference.stderr).toBe(0);
-    expect(JSON.parse(reference.stdout).fidelity).toEqual(result.testFidelity);
+    const { result: run } = await dcJson('run', out, '--data', sources('test-images.npy', 'test-quadrants.npy'));
+    expect(run).toMatchObject({ samples: TEST, inputs: [{ name: 'image' }, { name: 'quadrants' }], outputs: [{ shape: [TEST, 10] }] });
+    const { result: reference } = await dcJson('run', out, '--reference', modelJson, '--data', sources('test-images.npy', 'test-quadrants.npy'));
+    expect(reference.fidelity).toEqual(result.testFidelity);
   }, 120_000);
 
   it('one source for two inputs, or sources of different lengths: DATA_MISMATCH before any planning', async () => {

@@ -15,7 +15,7 @@ import { dcmLayersModelHandler, decodeGraphModel } from '@dc/graph-model';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { savedConvNet } from './conv-fixture.test-support.js';
 import { fittedOnWasm, MNIST_DIR } from './mnist-fixture.test-support.js';
 
@@ -70,12 +70,10 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
 
   it('compresses it within the budget; tf.loadLayersModel runs the file with both heads as accurate as the original on test digits', async () => {
     const out = join(dir, 'multi.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--test-data', join(dir, 'test.npy'), '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result, stderr } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--test-data', join(dir, 'test.npy'), '-o', out);
     expect(result.format).toBe('layers-model-as-given');
     expect(result.keptBecause).toMatch(/1 inputs, 2 outputs/);
-    expect(r.stderr).toMatch(/kept as given \(format version 8/);
+    expect(stderr).toMatch(/kept as given \(format version 8/);
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.originalBytes).toBe(4 * (72 + 8 + 1352 * 64 + 64 + 640 + 10 + 64 + 1));
     expect(result.compressionRatio).toBeGreaterThan(4);
@@ -105,21 +103,16 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     expect(trunk).toBeGreaterThanOrEqual(0);
 
     // dc run, dc run --reference, dc inspect and dc export read the file.
-    const run = await dc('run', out, '--data', join(dir, 'test.npy'), '--json');
-    expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'layers-model-as-given', samples: TEST, outputs: [{ name: 'digit', shape: [TEST, 10] }, { name: 'even', shape: [TEST, 1] }] });
-    const reference = await dc('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'), '--json');
-    expect(reference.code, reference.stderr).toBe(0);
-    expect(JSON.parse(reference.stdout)).toMatchObject({ format: 'layers-model-as-given', samples: TEST, fidelity: result.testFidelity });
-    const inspect = await dc('inspect', out, '--json');
-    expect(inspect.code, inspect.stderr).toBe(0);
-    const inspected = JSON.parse(inspect.stdout);
+    const { result: run } = await dcJson('run', out, '--data', join(dir, 'test.npy'));
+    expect(run).toMatchObject({ format: 'layers-model-as-given', samples: TEST, outputs: [{ name: 'digit', shape: [TEST, 10] }, { name: 'even', shape: [TEST, 1] }] });
+    const { result: reference } = await dcJson('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'));
+    expect(reference).toMatchObject({ format: 'layers-model-as-given', samples: TEST, fidelity: result.testFidelity });
+    const { result: inspected } = await dcJson('inspect', out);
     expect(inspected.format).toBe('layers-model-as-given');
     const kernel = inspected.weights.find((w: { name: string }) => w.name === 'trunk/kernel');
     expect(kernel.bits).toBe(result.plan.allocation['trunk/kernel'].bits);
-    const exported = await dc('export', out, '-o', join(dir, 'exported'), '--json');
-    expect(exported.code, exported.stderr).toBe(0);
-    expect(JSON.parse(exported.stdout)).toMatchObject({ format: 'layers-model' });
+    const { result: exported } = await dcJson('export', out, '-o', join(dir, 'exported'));
+    expect(exported).toMatchObject({ format: 'layers-model' });
     const reloaded = await tf.loadLayersModel(fileHandler(join(dir, 'exported', 'model.json')));
     expect(decisions(reloaded, test.x, TEST)).toEqual(b);
     reloaded.dispose();
@@ -130,9 +123,8 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     const calibration = Float32Array.from({ length: 6 * 16 * 16 * 3 }, (_, i) => ((i * 7919) % 256) / 255);
     writeFileSync(join(dir, 'conv.npy'), Buffer.from(dump(calibration, [6, 16, 16, 3])));
     const out = join(dir, 'conv.dcm');
-    const r = await dc('compress', convJson, '--no-retrain', '--keep-topology', '--calibration', join(dir, 'conv.npy'), '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'layers-model-as-given', keptBecause: '--keep-topology', calibrationFidelity: { withinBudget: true } });
+    const { result: r } = await dcJson('compress', convJson, '--no-retrain', '--keep-topology', '--calibration', join(dir, 'conv.npy'), '-o', out);
+    expect(r).toMatchObject({ format: 'layers-model-as-given', keptBecause: '--keep-topology', calibrationFidelity: { withinBudget: true } });
     expect(readFileSync(out)[8]).toBe(LAYERS_MODEL_RECORD_FORMAT_VERSION);
     // Retraining needs the layer graph.
     const refused = await dc('compress', convJson, '--keep-topology', '--data', join(dir, 'conv.npy'), '-o', join(dir, 'never.dcm'));
@@ -142,9 +134,7 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
 
   it('fixed --sparsity and --bits without calibration keep it as given too: every eligible kernel pruned and clustered', async () => {
     const out = join(dir, 'fixed.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '--sparsity', '0.6', '--bits', '5', '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '--sparsity', '0.6', '--bits', '5', '-o', out);
     expect(result).toMatchObject({ format: 'layers-model-as-given', keptBecause: expect.stringMatching(/1 inputs, 2 outputs/) });
     expect(result.fileBytes).toBe(statSync(out).size);
     const planned = result.tensors.filter((t: { allocation: unknown }) => t.allocation);
