@@ -14,9 +14,10 @@ export function createDepthwiseConv2dBackpropInput(tfjs: Tfjs) {
     const g = depthwiseGeometry(tfjs, a.inputShape, filter.shape, a);
     const { inHeight: H, inWidth: W, channels: C, multiplier: M, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = g;
     const CM = C * M;
+    // Allocate first: an allocation may grow the heap, which detaches every view taken before it.
+    const dx = backend.makeOutput([...a.inputShape], 'float32');
     const dyv = f32(backend, dy);
     const wv = f32(backend, filter);
-    const dx = backend.makeOutput([...a.inputShape], 'float32');
     const dxv = f32(backend, dx);
     dxv.fill(0);
     for (let n = 0; n < g.batch; n++) {

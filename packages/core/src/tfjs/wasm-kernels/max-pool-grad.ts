@@ -30,9 +30,10 @@ export function createMaxPoolGrad(tfjs: Tfjs) {
     const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = info;
     const top = info.padInfo.top;
     const left = info.padInfo.left;
+    // Allocate first: an allocation may grow the heap, which detaches every view taken before it.
+    const dx = backend.makeOutput([...input.shape], 'float32');
     const x = f32(backend, input);
     const g = f32(backend, dy);
-    const dx = backend.makeOutput([...input.shape], 'float32');
     const d = f32(backend, dx);
     d.fill(0);
     // Whole groups of 4 channels in WASM SIMD (where available), the rest here.
