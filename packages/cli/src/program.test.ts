@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { readIdxSplit } from '@dc/core/mnist';
 import { dump } from 'npyjs';
 import { describe, expect, it } from 'vitest';
-import { dc } from './run-dc.test-support.js';
+import { dc, dcJson } from './run-dc.test-support.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const shipped = (name: string) => join(root, 'apps/demo/compressed', `${name}.dcm`);
@@ -27,7 +27,7 @@ describe('dc inspect', () => {
 
 describe('dc run', () => {
   it('reports the accuracy of the written file on real MNIST test images (IDX folder, then the same data as .npy)', async () => {
-    const idx = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', mnistDir, '--limit', '2000', '--json')).stdout);
+    const idx = (await dcJson('run', shipped('lenet-300-100'), '--data', mnistDir, '--limit', '2000')).result;
     expect(idx.samples).toBe(2000);
     expect(idx.preprocessing).toEqual({ scale: [1 / 255], offset: [0] }); // the file's record
     expect(idx.accuracy).toBeGreaterThan(0.97);
@@ -35,7 +35,7 @@ describe('dc run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
     writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(images.data.subarray(0, 2000 * 784), [2000, 28, 28])));
     writeFileSync(join(dir, 'y.npy'), Buffer.from(dump(Int32Array.from(labels.data.subarray(0, 2000)), [2000])));
-    const npy = JSON.parse((await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'), '--json')).stdout);
+    const npy = (await dcJson('run', shipped('lenet-300-100'), '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'))).result;
     expect(npy.accuracy).toBe(idx.accuracy);
   });
 

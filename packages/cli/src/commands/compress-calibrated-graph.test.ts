@@ -6,7 +6,7 @@ import { decodeGraphModel, loadGraphModelArtifacts } from '@dc/graph-model';
 import { writeGraphModelFixture as writeFixture } from '@dc/graph-model/testing';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { writePngs } from './conv-fixture.test-support.js';
 
 /** `n` seeded inputs [n, 8, 8, 3] in [0, 1]. */
@@ -29,9 +29,7 @@ describe('dc compress --no-retrain --calibration on a GraphModel', () => {
 
   it('plans its eligible weights, writes a .dcm that decodes to exactly what the planner verified', async () => {
     const out = join(dir, 'model.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--test-data', join(dir, 'test.npy'), '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--test-data', join(dir, 'test.npy'), '-o', out);
     expect(result.format).toBe('graph-model');
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.originalBytes).toBe(4 * (432 + 16 + 144 + 2 + 2 + 640 + 40));
@@ -49,12 +47,10 @@ describe('dc compress --no-retrain --calibration on a GraphModel', () => {
   }, 60_000);
 
   it('--target-bytes: a file of at most that many bytes, decoding to exactly what the planner verified; a target below the smallest file gives the smallest, said so', async () => {
-    const budgeted = JSON.parse((await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', join(dir, 'budgeted.dcm'), '--json')).stdout);
+    const budgeted = (await dcJson('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', join(dir, 'budgeted.dcm'))).result;
     const sized = async (target: number) => {
       const out = join(dir, `sized-${target}.dcm`);
-      const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--target-bytes', String(target), '-o', out, '--json');
-      expect(r.code, r.stderr).toBe(0);
-      const result = JSON.parse(r.stdout);
+      const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--target-bytes', String(target), '-o', out);
       expect(result.fileBytes).toBe(statSync(out).size);
       expect(result.calibrationFidelity).toEqual(result.plan.fidelity);
       expect(result.plan.reasons.join('\n')).toMatch(new RegExp(`size target ${target.toLocaleString('en')} B`));
@@ -125,9 +121,7 @@ describe('dc run --reference', () => {
     const out = join(dir, 'model.dcm');
     const made = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '--test-data', join(dir, 'test.npy'), '-o', out, '--json');
     expect(made.code, made.stderr).toBe(0);
-    const r = await dc('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'), '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'));
     expect(result).toMatchObject({ format: 'graph-model', samples: 4, pixels: null });
     // The same comparison dc compress made on the same test inputs.
     expect(result.fidelity).toEqual(JSON.parse(made.stdout).testFidelity);
@@ -157,7 +151,7 @@ describe('dc run --reference', () => {
     // Compressed with the flags, the file records them; dc run and dc run --reference apply the record when given none.
     const recording = join(dir, 'recording.dcm');
     expect((await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), '-o', recording, ...scale)).code).toBe(0);
-    expect(JSON.parse((await dc('inspect', recording, '--json')).stdout).preprocessing).toEqual({ scale: [2], offset: [-1] });
+    expect((await dcJson('inspect', recording)).result.preprocessing).toEqual({ scale: [2], offset: [-1] });
     const run = async (...args: string[]) => {
       const r = await dc('run', recording, '--json', ...args);
       expect(r.code, r.stderr).toBe(0);
@@ -204,7 +198,7 @@ describe('dc compress --no-retrain --calibration on a GraphModel of free height 
     expect((await dc('compress', free, '--no-retrain', '--input-shape', '12,10,3', '-o', join(dir, 'never.dcm'))).stderr).toMatch(/INVALID_OPTION[\s\S]*without --calibration there are none/);
     // Photographs (40 × 30) resized to 12 × 10, not to the default 256 × 256: other outputs, as many samples.
     writePngs(join(dir, 'photos'), 3, 9);
-    const run = async (...args: string[]) => JSON.parse((await dc('run', out, '--data', join(dir, 'photos'), ...args, '--json')).stdout);
+    const run = async (...args: string[]) => (await dcJson('run', out, '--data', join(dir, 'photos'), ...args)).result;
     const [sized, unsized] = [await run('--input-shape', '12,10,3'), await run()];
     expect([sized.samples, unsized.samples]).toEqual([3, 3]);
     expect(sized.outputs[0].max).not.toBe(unsized.outputs[0].max);

@@ -6,7 +6,7 @@ import { huffmanDecoder } from '@dc/huffman';
 import { ransDecoder } from '@dc/rans';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { JITTER_DRAWS } from '../no-retrain/calibration.js';
 import { savedConvNet, writePngs } from './conv-fixture.test-support.js';
 
@@ -24,9 +24,7 @@ describe('dc compress --no-retrain --calibration', () => {
 
   it('plans sparsity and bits on photographs, writes the file and measures its fidelity by running it', async () => {
     const out = join(dir, 'model.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--test-data', join(dir, 'test.npy'), '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--test-data', join(dir, 'test.npy'), '-o', out);
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.originalBytes).toBe(4 * (3 * 3 * 3 * 16 + 16 + 16 * 16 * 16 * 6 + 6));
     expect(result.compressionRatio).toBeGreaterThan(2);
@@ -114,7 +112,7 @@ describe('dc compress --no-retrain --calibration', () => {
     const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '-o', out, '--json', ...signed);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    const recorded = JSON.parse((await dc('inspect', out, '--json')).stdout).preprocessing;
+    const recorded = (await dcJson('inspect', out)).result.preprocessing;
     expect(recorded.offset).toEqual([-1]);
     expect(recorded.scale[0]).toBeCloseTo(2 / 255, 7);
     const against = async (...flags: string[]) => JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json', ...flags)).stdout);
@@ -141,10 +139,10 @@ describe('dc compress --no-retrain --calibration', () => {
     const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '-o', out, '--json', ...flags);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    const recorded = JSON.parse((await dc('inspect', out, '--json')).stdout).preprocessing;
+    const recorded = (await dcJson('inspect', out)).result.preprocessing;
     recorded.scale.forEach((v: number, c: number) => expect(v).toBeCloseTo(scale[c], 7));
     recorded.offset.forEach((v: number, c: number) => expect(v).toBeCloseTo(offset[c], 6));
-    const run = JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'))).result;
     expect(run.pixels.source).toBe('file');
     expect(run.pixels.scale).toHaveLength(3);
     expect(run.fidelity.outputs[0].top1Agreement).toBe(result.calibrationFidelity.outputs[0].top1Agreement);

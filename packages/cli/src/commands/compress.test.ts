@@ -7,7 +7,7 @@ import { ransDecoder } from '@dc/rans/decode';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { MNIST_DIR as mnistDir, trainedOnMnist } from './mnist-fixture.test-support.js';
 
 /** flatten → dense (no bias) → BatchNorm → ReLU → dense softmax, trained briefly on 2,000 real MNIST digits and saved as model.json. */
@@ -56,7 +56,7 @@ describe('dc compress', () => {
     expect(result.settings.trainingThreads).toBe(2);
     expect(r.stderr).toMatch(/training backend: \w+, threads: 2/);
     // The error is the file's own: dc run on the written file gives the same figure.
-    const run = JSON.parse((await dc('run', out, '--data', mnistDir, '--limit', '1000', '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', mnistDir, '--limit', '1000')).result;
     expect(result.fileRun.samples).toBe(1000);
     expect(result.testError).toBe(run.testError);
     expect(result.baselineTestError).toBeLessThan(15);
@@ -160,9 +160,7 @@ describe('dc compress', () => {
 
   it('--no-retrain compresses without data (post-training); nothing is measured', async () => {
     const out = join(dir, 'post.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '-o', out, '--sparsity', '0.5', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '-o', out, '--sparsity', '0.5');
     expect(result).toMatchObject({ testError: null, baselineTestError: null, trainingBackend: null, trainSamples: 0 });
     expect(result.fileBytes).toBe(statSync(out).size);
   });

@@ -12,7 +12,7 @@ import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { savedModel } from './conv-fixture.test-support.js';
 
 /** A user's small image classifier: conv → batch norm → relu → depthwise → global pool → dense softmax. */
@@ -42,9 +42,7 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     const c = await dc('compress', model, '--no-retrain', '--sparsity', '0.6', '--bits', '5', '-o', file);
     expect(c.code, c.stderr).toBe(0);
 
-    const r = await dc('export', file, '-o', join(dir, 'exported'), '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('export', file, '-o', join(dir, 'exported'));
     const modelJson = join(dir, 'exported', 'model.json');
     expect(result).toMatchObject({ format: 'layers-model', modelJson, weightBytes: readFileSync(join(dir, 'exported', 'weights.bin')).length });
     // The weights are the decoded file's (tfjs's own load of the .dcm through its handler), tensor for tensor, bit for bit.
@@ -81,9 +79,7 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     const c = await dc('compress', model, '--no-retrain', '--sparsity', '0.5', '--bits', '4', '--input-scale', '0.5', '-o', file);
     expect(c.code, c.stderr).toBe(0);
     const out = join(dir, 'graph-export.json');
-    const r = await dc('export', file, '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('export', file, '-o', out);
     expect(result).toMatchObject({ format: 'graph-model', modelJson: out, preprocessing: { scale: [0.5], offset: [0] } });
     const written = JSON.parse(readFileSync(out, 'utf8'));
     const original = JSON.parse(readFileSync(model, 'utf8'));

@@ -6,15 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { graphTensorValues } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
 import { writeGraphModelFixture } from '@dc/graph-model/testing';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 
 describe('dc compress / inspect / run on a tfjs GraphModel', () => {
   it('compresses a graph-model model.json post-training with the flags, and the file holds what it reports', async () => {
     const model = await writeGraphModelFixture();
     const out = join(dirname(model), 'fixture.dcm');
-    const r = await dc('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', out);
     expect(result).toMatchObject({ format: 'graph-model', weights: 7, compressedWeights: 3, parameters: 432 + 16 + 144 + 2 + 2 + 640 + 40 });
     const bytes = readFileSync(out);
     expect(result.fileBytes).toBe(bytes.length);
@@ -26,7 +24,7 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(values.filter((v) => v === 0).length).toBe(384);
     expect(new Set(values.filter((v) => v !== 0)).size).toBeLessThanOrEqual(32);
 
-    const inspected = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    const inspected = (await dcJson('inspect', out)).result;
     expect(inspected.format).toBe('graph-model');
     expect(inspected.weights.map((w: { name: string }) => w.name)).toEqual(['model/conv/weights', 'model/conv/bias', 'model/dw/weights', 'model/pool/axes', 'model/flatten/shape', 'model/fc/weights', 'model/fc/bias']);
     expect(inspected.weights[5]).toMatchObject({ dtype: 'float32', elements: 640, kept: 256, bits: 5 });
@@ -40,17 +38,17 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(text).toMatch(new RegExp(`header +deflated JSON \\(\\d+ B inflated\\) \\+ 32 B preamble, format v${bytes[8]}`));
     expect(inspected.sections.version).toBe(bytes[8]);
 
-    const run = JSON.parse((await dc('run', out, '--json')).stdout);
+    const run = (await dcJson('run', out)).result;
     expect(run).toMatchObject({ format: 'graph-model', synthetic: true, samples: 1, backend: 'cpu' });
     expect(run.outputs).toHaveLength(1);
     expect(run.outputs[0]).toMatchObject({ shape: [1, 40], nonFinite: 0 });
     expect(run.outputs[0].mean).toBeCloseTo(1 / 40, 6); // softmax rows sum to 1
     const x = join(dirname(model), 'x.npy');
     writeFileSync(x, Buffer.from(dump(Float32Array.from({ length: 3 * 8 * 8 * 3 }, (_, i) => (i % 7) / 7), [3, 8, 8, 3])));
-    const onData = JSON.parse((await dc('run', out, '--data', x, '--backend', 'tfjs', '--json')).stdout);
+    const onData = (await dcJson('run', out, '--data', x, '--backend', 'tfjs')).result;
     expect(onData).toMatchObject({ synthetic: false, samples: 3, backend: 'wasm' });
     expect(onData.outputs[0].shape).toEqual([3, 40]);
-    const limited = JSON.parse((await dc('run', out, '--data', x, '--limit', '2', '--json')).stdout);
+    const limited = (await dcJson('run', out, '--data', x, '--limit', '2')).result;
     expect(limited).toMatchObject({ synthetic: false, samples: 2 });
     expect(limited.outputs[0].shape).toEqual([2, 40]);
     // A folder of photographs, read as --reference and --calibration read it (resized to 8×8).
@@ -61,7 +59,7 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
       png.data.fill(grey);
       writeFileSync(join(photos, `p${k}.png`), PNG.sync.write(png));
     }
-    const onPhotos = JSON.parse((await dc('run', out, '--data', photos, '--json')).stdout);
+    const onPhotos = (await dcJson('run', out, '--data', photos)).result;
     expect(onPhotos).toMatchObject({ synthetic: false, samples: 2 });
     expect(onPhotos.outputs[0]).toMatchObject({ shape: [2, 40], nonFinite: 0 });
     expect(onPhotos.outputs[0].mean).toBeCloseTo(1 / 40, 6);
@@ -71,9 +69,9 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     const signed = join(dirname(model), 'signed.dcm');
     expect((await dc('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', signed, '--input-scale', String(2 / 255), '--input-offset', '-1')).code).toBe(0);
     expect(decodeGraphModel(readFileSync(signed)).tensors.map((t) => Array.from(graphTensorValues(t)))).toEqual(decodeGraphModel(bytes).tensors.map((t) => Array.from(graphTensorValues(t))));
-    expect(JSON.parse((await dc('inspect', signed, '--json')).stdout).preprocessing).toEqual({ scale: [2 / 255], offset: [-1] });
+    expect((await dcJson('inspect', signed)).result.preprocessing).toEqual({ scale: [2 / 255], offset: [-1] });
     expect((await dc('inspect', signed)).stdout).toContain(`preprocessing: x = raw × [${2 / 255}] + [-1]`);
-    const onSigned = JSON.parse((await dc('run', signed, '--data', photos, '--json')).stdout);
+    const onSigned = (await dcJson('run', signed, '--data', photos)).result;
     expect(onSigned.pixels).toEqual({ scale: [2 / 255], offset: [-1], source: 'file' });
     const signedByFlags = JSON.parse((await dc('run', out, '--data', photos, '--json', '--input-scale', String(2 / 255), '--input-offset', '-1')).stdout);
     expect(onSigned.outputs).toEqual(signedByFlags.outputs);
@@ -87,7 +85,7 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
       expect((await dc('compress', model, '--no-retrain', '--bits', '5', '-o', out)).code).toBe(0);
       const x = join(dirname(model), 'x.npy');
       writeFileSync(x, Buffer.from(dump(Float32Array.from({ length: 3 * 8 * 8 * 3 }, (_, i) => (i % 11) / 11), [3, 8, 8, 3])));
-      return JSON.parse((await dc('run', out, '--data', x, '--json')).stdout);
+      return (await dcJson('run', out, '--data', x)).result;
     };
     const [single, batched] = [await runOn(true), await runOn(false)];
     expect(single.inputs[0].shape).toEqual([1, 8, 8, 3]);

@@ -5,7 +5,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readLabelledData } from '../data/labelled-data.js';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { fileHandler } from '@dc/core/tfjs';
 import { savedConvNet, savedModel } from './conv-fixture.test-support.js';
 
@@ -41,25 +41,21 @@ describe('dc compress and dc run on photographs in class folders', () => {
 
   it('retrains on train/, measures the written file on test/ (labels from the folder names, bytes / 255 recorded), and dc run reads the same folders', async () => {
     const out = join(dir, 'photos.dcm');
-    const r = await dc('compress', modelJson, '--data', photos, '-o', out, '--sparsity', '0.5', '--bits', '4', '--cluster-epochs', '1', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--data', photos, '-o', out, '--sparsity', '0.5', '--bits', '4', '--cluster-epochs', '1');
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.preprocessing).toMatchObject({ source: 'bytes', recorded: { scale: [1 / 255], offset: [0] } });
     expect(result.fileRun.samples).toBe(20);
-    const run = JSON.parse((await dc('run', out, '--data', photos, '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', photos)).result;
     expect(run.samples).toBe(20);
     expect(run.testError).toBe(result.testError);
     expect(result.baselineTestError).toBe(0);
     expect(result.testError).toBe(0);
-    const train = JSON.parse((await dc('run', out, '--data', photos, '--split', 'train', '--json')).stdout);
+    const train = (await dcJson('run', out, '--data', photos, '--split', 'train')).result;
     expect(train.samples).toBe(60);
   }, 120_000);
 
   it('dc compress --no-retrain calibrates on train/ and tests on test/ of the same folder', async () => {
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'calibrated.dcm'), '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'calibrated.dcm'));
     expect(result.calibrationSamples).toBe(60);
     expect(result.testSamples).toBe(20);
   }, 120_000);
@@ -70,17 +66,15 @@ describe('dc compress and dc run on photographs in class folders', () => {
     const rescaled = await savedConvNet(join(dir, 'rescaled'), { xs, ys, epochs: 10 }, 1 / 255);
     tf.dispose([xs, ys]);
     const out = join(dir, 'rescaled.dcm');
-    const r = await dc('compress', rescaled, '--data', photos, '-o', out, '--sparsity', '0.5', '--bits', '4', '--cluster-epochs', '1', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', rescaled, '--data', photos, '-o', out, '--sparsity', '0.5', '--bits', '4', '--cluster-epochs', '1');
     expect(result.preprocessing).toMatchObject({ source: 'rescaling', recorded: { scale: [1], offset: [0] } });
     expect([result.baselineTestError, result.testError]).toEqual([0, 0]);
     const inspect = await dc('inspect', out);
     expect(inspect.stdout).toMatch(/rescaling\s+rescale/);
-    const run = JSON.parse((await dc('run', out, '--data', photos, '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', photos)).result;
     expect([run.samples, run.testError]).toEqual([20, 0]);
     // Post-training too: the calibration photographs go in as bytes.
-    const calibrated = JSON.parse((await dc('compress', rescaled, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'rescaled-calibrated.dcm'), '--json')).stdout);
+    const calibrated = (await dcJson('compress', rescaled, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'rescaled-calibrated.dcm'))).result;
     expect(calibrated.testFidelity.outputs[0].top1Agreement).toBe(1);
     // The same model with Keras' tutorial augmentation in front (RandomFlip, RandomRotation: tfjs has neither): the Rescaling still reads the bytes.
     const json = JSON.parse(readFileSync(rescaled, 'utf8'));
@@ -116,15 +110,13 @@ describe('dc compress and dc run on photographs in class folders', () => {
     tf.dispose([xs, ys]);
     const modelJson = await savedModel(teachable, join(dir, 'teachable'));
     const out = join(dir, 'teachable.dcm');
-    const r = await dc('compress', modelJson, '--data', photos, '--input-scale', String(2 / 255), '--input-offset', '-1', '-o', out, '--sparsity', '0.7', '--bits', '4', '--cluster-epochs', '1', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--data', photos, '--input-scale', String(2 / 255), '--input-offset', '-1', '-o', out, '--sparsity', '0.7', '--bits', '4', '--cluster-epochs', '1');
     expect([result.baselineTestError, result.testError]).toEqual([0, 0]);
     // The nested models' layers are the file's nodes, under their own names.
-    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    const inspect = (await dcJson('inspect', out)).result;
     expect(inspect.nodes.map((n: { name: string }) => n.name)).toEqual(['conv_stem', 'conv_dw', 'global_pool', 'dense_Dense1', 'dense_Dense2']);
     expect(inspect.nodes[3]).toMatchObject({ kind: 'dense', params: 8 * 100 + 100, bits: 4 });
-    const exported = JSON.parse((await dc('export', out, '-o', join(dir, 'teachable-flat'), '--json')).stdout);
+    const exported = (await dcJson('export', out, '-o', join(dir, 'teachable-flat'))).result;
     const flat = await tf.loadLayersModel(fileHandler(exported.modelJson));
     expect(flat.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'DepthwiseConv2D', 'GlobalAveragePooling2D', 'Dense', 'Dense']);
     expect(exported.preprocessing).toEqual(pixels);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { groupNormalization, registerHardSiluActivation, spatialDropout2d, unitNormalization } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dcJson } from '../run-dc.test-support.js';
 import { compressedBriefly, seedMathRandom, trainedOnMnist } from './mnist-fixture.test-support.js';
 
 type Sym = tf.SymbolicTensor;
@@ -48,14 +48,14 @@ describe('a Keras model using layers tfjs lacks (hard_swish, GroupNormalization,
   it('compresses with retraining; the written file runs at about the baseline error, and dc export names the registrations', async () => {
     const out = join(dir, 'mnv3.dcm');
     await compressedBriefly(modelJson, out, 0.4, 5);
-    const inspected = JSON.parse((await dc('inspect', out, '--json')).stdout) as { nodes: { name: string; kind: string }[] };
+    const inspected = (await dcJson('inspect', out)).result as { nodes: { name: string; kind: string }[] };
     expect(inspected.nodes.filter((n) => ['stem_gn', 'stem_hard_swish', 'drop', 'unit'].includes(n.name)).map((n) => [n.name, n.kind])).toEqual([
       ['stem_gn', 'groupNorm'],
       ['stem_hard_swish', 'activation'],
       ['drop', 'dropout'],
       ['unit', 'unitNorm'],
     ]);
-    const exported = JSON.parse((await dc('export', out, '-o', join(dir, 'exported'), '--json')).stdout);
+    const exported = (await dcJson('export', out, '-o', join(dir, 'exported'))).result;
     expect(exported.register).toEqual(['registerHardSiluActivation', 'registerUnitNormalization', 'registerGroupNormalization']);
   }, 180_000);
 });

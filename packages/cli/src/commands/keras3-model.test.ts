@@ -8,7 +8,7 @@ import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 
 const POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
 const initializer = (name: string) => ({ module: 'keras.initializers', class_name: name, config: name === 'Zeros' ? {} : { seed: null }, registered_name: null });
@@ -72,7 +72,7 @@ describe('a Keras 3 model (tensorflowjs_converter on TensorFlow ≥ 2.16), which
     const ir = (await loadCompressedModel(new Uint8Array(readFileSync(file)))).compressed;
     expect(ir.layers.map((l) => l.name)).toEqual(['dense', 'dense_1']);
     // Half of each kernel pruned to exact zeros (6 × 32 and 32 × 3 weights), the biases kept.
-    const inspect = JSON.parse((await dc('inspect', file, '--json')).stdout);
+    const inspect = (await dcJson('inspect', file)).result;
     expect(inspect.nodes.map((n: { name: string; kept: number }) => [n.name, n.kept])).toEqual([['dense', 96 + 32], ['dense_1', 48 + 3]]);
 
     const e = await dc('export', file, '-o', join(dir, 'exported'));

@@ -5,7 +5,7 @@ import { selectTrainingBackend } from '@dc/core/tfjs';
 import type * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dcJson } from '../run-dc.test-support.js';
 import { fitAndSave } from './conv-fixture.test-support.js';
 import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
 
@@ -56,15 +56,13 @@ describe('a multi-label tagger (one sigmoid per tag) retrained on 0/1 targets wi
   it('writes a file whose tags are about as right as the original\'s; the error counts tags, the loss is the binary cross-entropy, and dc run --targets measures both alike', async () => {
     const out = join(dir, 'tags.dcm');
     const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001'];
-    const r = await dc('compress', modelJson, '--data', npy('train-x'), '--targets', npy('train-tags'), '--test-data', npy('test-x'), '--test-targets', npy('test-tags'), '-o', out, ...settings, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--data', npy('train-x'), '--targets', npy('train-tags'), '--test-data', npy('test-x'), '--test-targets', npy('test-tags'), '-o', out, ...settings);
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.loss).toBe('binaryCrossentropy');
     expect(result.baselineTestError).toBeLessThanOrEqual(10);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
     expect(result.testLoss).toBeLessThan(result.baselineTestLoss + 0.1);
-    const run = JSON.parse((await dc('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'))).result;
     expect(run.targets.binaryError).toBeCloseTo(result.testError, 10);
     expect(run.targets.binaryCrossentropy).toBeCloseTo(result.testLoss, 10);
   }, 300_000);
@@ -73,16 +71,14 @@ describe('a multi-label tagger (one sigmoid per tag) retrained on 0/1 targets wi
     const logits = await savedTagger(join(dir, 'logits'), reviews(1200, 1).xs, true);
     const out = join(dir, 'logits.dcm');
     const settings = ['--sparsity', 'embed=0.8', '--bits', '4', '--prune-epochs', '5', '--prune-lr', '0.005', '--cluster-epochs', '2', '--cluster-lr', '0.001', '--from-logits'];
-    const r = await dc('compress', logits, '--data', npy('train-x'), '--targets', npy('train-tags'), '--test-data', npy('test-x'), '--test-targets', npy('test-tags'), '-o', out, ...settings, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', logits, '--data', npy('train-x'), '--targets', npy('train-tags'), '--test-data', npy('test-x'), '--test-targets', npy('test-tags'), '-o', out, ...settings);
     expect(result.baselineTestError).toBeLessThanOrEqual(10);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const run = JSON.parse((await dc('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--from-logits', '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--from-logits')).result;
     expect(run.targets.binaryError).toBeCloseTo(result.testError, 10);
     expect(run.targets.binaryCrossentropy).toBeCloseTo(result.testLoss, 5);
     // The file records that its loss took logits, so dc run needs no flag for it.
-    const recorded = JSON.parse((await dc('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'), '--json')).stdout);
+    const recorded = (await dcJson('run', out, '--data', npy('test-x'), '--targets', npy('test-tags'))).result;
     expect([recorded.training, recorded.targets]).toEqual([{ loss: 'binaryCrossentropy', fromLogits: true }, run.targets]);
   }, 300_000);
 });

@@ -8,7 +8,7 @@ import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 
 // Features as a car table has them (Keras' fuel-efficiency tutorial): cylinders, displacement, horsepower, weight, model year.
 const MEAN = [5.5, 195, 104, 2978, 2005];
@@ -86,9 +86,7 @@ describe('a tabular regressor that starts with Keras\' Normalization layer (tfjs
     }
     const out = join(dir, 'mpg.dcm');
     const settings = ['--sparsity', 'hidden=0.5,mpg=0', '--bits', '5', '--prune-epochs', '2', '--prune-lr', '0.001', '--cluster-epochs', '1', '--cluster-lr', '0.0005'];
-    const r = await dc('compress', modelJson, '--data', join(dir, 'train-x.npy'), '--targets', join(dir, 'train-y.npy'), '--test-data', join(dir, 'test-x.npy'), '--test-targets', join(dir, 'test-y.npy'), '-o', out, ...settings, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--data', join(dir, 'train-x.npy'), '--targets', join(dir, 'train-y.npy'), '--test-data', join(dir, 'test-x.npy'), '--test-targets', join(dir, 'test-y.npy'), '-o', out, ...settings);
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.loss).toBe('meanAbsoluteError');
     // The model fits to within the targets' noise (±0.025); compressed, it stays within a tenth of a mile per gallon.

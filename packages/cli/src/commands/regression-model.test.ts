@@ -7,7 +7,7 @@ import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { fitAndSave } from './conv-fixture.test-support.js';
 
 const [STEPS, FEATURES] = [12, 2];
@@ -64,7 +64,7 @@ describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistrib
     expect(r.stderr).toMatch(/dc:cluster done in [\d.]+ s, validation loss [\d.e-]+/);
     expect(result.baselineTestLoss).toBeLessThan(0.1);
     expect(result.testLoss).toBeLessThan(result.baselineTestLoss * 1.25);
-    const run = JSON.parse((await dc('run', out, '--data', npy('test'), '--targets', npy('test'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', npy('test'), '--targets', npy('test'))).result;
     expect(run.targets.meanSquaredError).toBeCloseTo(result.testLoss, 10);
     // A linear head's values against targets outside [0, 1]: no binary figures.
     expect([run.targets.binaryCrossentropy, run.targets.binaryError]).toEqual([null, null]);
@@ -82,9 +82,7 @@ describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistrib
       return join(copy, 'model.json');
     };
     const out = join(dir, 'huber.dcm');
-    const r = await dc('compress', withLoss('huber', { class_name: 'Huber', config: { delta: 0.5, reduction: 'sum_over_batch_size', name: 'huber_loss' } }), '--data', npy('train'), '--targets', npy('train'), '--test-data', npy('test'), '--test-targets', npy('test'), '-o', out, '--sparsity', '0.3', '--bits', '6', '--prune-epochs', '20', '--prune-lr', '0.003', '--cluster-epochs', '5', '--cluster-lr', '0.001', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', withLoss('huber', { class_name: 'Huber', config: { delta: 0.5, reduction: 'sum_over_batch_size', name: 'huber_loss' } }), '--data', npy('train'), '--targets', npy('train'), '--test-data', npy('test'), '--test-targets', npy('test'), '-o', out, '--sparsity', '0.3', '--bits', '6', '--prune-epochs', '20', '--prune-lr', '0.003', '--cluster-epochs', '5', '--cluster-lr', '0.001');
     expect(result.loss).toBe('huber');
     expect(result.testLoss).toBeLessThan(result.baselineTestLoss * 1.5);
     // The test loss is the file's: Huber (delta 0.5) of its outputs, recomputed here in float64.

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { registerResizing, resizing } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dcJson } from '../run-dc.test-support.js';
 import { compressedBriefly, expectExportPredictsAsFile, trainedOnMnist } from './mnist-fixture.test-support.js';
 
 type Sym = tf.SymbolicTensor;
@@ -50,14 +50,14 @@ describe("a Keras classifier with Resizing layers", () => {
     // Trained well enough that retraining must hold its error (12.2% → 12.0% when written).
     expect(baselineTestError).toBeLessThan(25);
     expect(testError).toBeLessThan(baselineTestError + 3);
-    const inspected = JSON.parse((await dc('inspect', out, '--json')).stdout) as { opset: number; nodes: { name: string; kind: string; outputShape: number[] }[] };
+    const inspected = (await dcJson('inspect', out)).result as { opset: number; nodes: { name: string; kind: string; outputShape: number[] }[] };
     expect(inspected.opset).toBe(4);
     expect(inspected.nodes.filter((n) => n.kind === 'resizing').map((n) => [n.name, n.outputShape])).toEqual([
       ['resize_in', [32, 32, 1]],
       ['resize_mid', [11, 11, 8]],
     ]);
 
-    const exported = JSON.parse((await dc('export', out, '-o', join(dir, 'exported'), '--json')).stdout);
+    const exported = (await dcJson('export', out, '-o', join(dir, 'exported'))).result;
     expect(exported.register).toEqual(['registerResizing']);
     registerResizing(tf);
     await expectExportPredictsAsFile(exported.modelJson, out);

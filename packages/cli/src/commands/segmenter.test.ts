@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { savedModel, writePngs } from './conv-fixture.test-support.js';
 
 /**
@@ -64,9 +64,7 @@ describe('a segmenter with Rescaling and UpSampling2D, compressed post-training'
   it('compresses the Conv2DTranspose variant post-training: its kernel planned with the others, the file within the mask budget, dc run --reference agrees', async () => {
     const transposed = await savedSegmenter(join(dir, 'transposed'), 16, 'conv2dTranspose');
     const out = join(dir, 'transposed.dcm');
-    const r = await dc('compress', transposed, '--no-retrain', '--calibration', join(dir, 'calibration'), '--output-kinds', 'mask', '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', transposed, '--no-retrain', '--calibration', join(dir, 'calibration'), '--output-kinds', 'mask', '-o', out);
     expect(Object.keys(result.plan.allocation)).toContain('up/kernel');
     expect(result.calibrationFidelity.withinBudget).toBe(true);
     expect((await dc('inspect', out)).stdout).toMatch(/up\s+conv2dTranspose/);

@@ -5,7 +5,7 @@ import { createRandom } from '@dc/core';
 import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { savedModel } from './conv-fixture.test-support.js';
 
 const [STEPS, FEATURES, CLASSES] = [32, 4, 4];
@@ -60,15 +60,13 @@ describe('a 1-D convnet over sequences (Conv1D, MaxPooling1D, GlobalAveragePooli
   it('prunes, retrains, clusters and writes it; the file runs the 40 test sequences as well as the original', async () => {
     const out = join(dir, 'sequences.dcm');
     const data = ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-y.npy')];
-    const r = await dc('compress', modelJson, ...data, '-o', out, '--sparsity', '0.5', '--bits', '5', '--prune-epochs', '2', '--cluster-epochs', '1', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, ...data, '-o', out, '--sparsity', '0.5', '--bits', '5', '--prune-epochs', '2', '--cluster-epochs', '1');
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.baselineTestError).toBe(0);
     expect(result.testError).toBe(0);
     const inspect = await dc('inspect', out);
     expect(inspect.stdout).toMatch(/conv1\s+conv2d/);
-    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'))).result;
     expect([run.samples, run.testError]).toEqual([40, 0]);
   }, 180_000);
 });

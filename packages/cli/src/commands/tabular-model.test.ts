@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { fitAndSave } from './conv-fixture.test-support.js';
 
 const FEATURES = 12;
@@ -74,10 +74,10 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
     expect(result.compressionRatio).toBeGreaterThan(8);
     expect(result.baselineTestError).toBeLessThan(10);
     expect(result.testError).toBeLessThan(result.baselineTestError + 2);
-    const run = JSON.parse((await dc('run', out, '--data', csv('test-risk'), '--label-column', 'risk', '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', csv('test-risk'), '--label-column', 'risk')).result;
     expect([run.samples, run.testError]).toEqual([500, result.testError]);
     // The same column named by its index (the header's 7th).
-    const byIndex = JSON.parse((await dc('run', out, '--data', csv('test-risk'), '--label-column', '6', '--json')).stdout);
+    const byIndex = (await dcJson('run', out, '--data', csv('test-risk'), '--label-column', '6')).result;
     expect(byIndex.testError).toBe(run.testError);
     // The class column as names (what most tables hold), read by --classes in the model's order.
     const GROUPS = ['low', 'medium', 'high'];
@@ -86,7 +86,7 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
       writeFileSync(csv(`${name}-named`), [head, ...rows.map((row) => row.split(',').map((cell, c) => (c === 6 ? GROUPS[Number(cell)] : cell)).join(','))].join('\n'));
       return csv(`${name}-named`);
     };
-    const byName = JSON.parse((await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', GROUPS.join(','), '--json')).stdout);
+    const byName = (await dcJson('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', GROUPS.join(','))).result;
     expect([byName.samples, byName.testError]).toEqual([500, run.testError]);
     const unlisted = await dc('run', out, '--data', named('test-risk'), '--label-column', 'risk', '--classes', 'low,middle,high');
     expect([unlisted.code, unlisted.stderr]).toEqual([1, expect.stringMatching(/DATA_MISMATCH: .*test-risk-named\.csv, line \d+, column "risk": "medium" is not one of --classes \(low, middle, high\)/)]);
@@ -101,7 +101,7 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
     const post = JSON.parse(c.stdout);
     expect([post.calibrationSamples, post.testSamples, post.calibrationFidelity.withinBudget]).toEqual([1500, 500, true]);
     expect(post.testFidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.99);
-    const reference = JSON.parse((await dc('run', calibrated, '--reference', model, '--data', csv('test-risk'), '--label-column', 'risk', '--json')).stdout);
+    const reference = (await dcJson('run', calibrated, '--reference', model, '--data', csv('test-risk'), '--label-column', 'risk')).result;
     expect(reference.fidelity.outputs[0].top1Agreement).toBe(post.testFidelity.outputs[0].top1Agreement);
   }, 240_000);
 
@@ -127,7 +127,7 @@ describe('tabular models on CSV tables (--label-column, --target-columns)', () =
     expect(result.testLoss, r.stderr).toBeLessThan(result.baselineTestLoss * 1.5);
     // The pruning rounds report the validation loss too (an accuracy means little for a regressor).
     expect(r.stderr).toMatch(/round 1\/1: kept [\d.]+% of pruned weights, accuracy [\d.]+%, loss [\d.]+/);
-    const run = JSON.parse((await dc('run', out, '--data', test, '--target-columns', 'price', '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', test, '--target-columns', 'price')).result;
     expect(run.targets.meanSquaredError).toBeCloseTo(result.testLoss, 10);
   }, 240_000);
 

@@ -5,7 +5,7 @@ import { RESET_AFTER_GRU_CLASS, resetAfterGru, selectTrainingBackend } from '@dc
 import type * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dc, dcJson } from '../run-dc.test-support.js';
 import { fitAndSave } from './conv-fixture.test-support.js';
 import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
 
@@ -123,9 +123,7 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
    */
   async function compress(modelJson: string, out: string, settings: string[] | 'no-retrain') {
     const from = settings === 'no-retrain' ? ['--no-retrain', '--calibration', join(dir, 'train-x.npy')] : ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), ...settings];
-    const r = await dc('compress', modelJson, ...from, '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-y.npy'), '-o', out, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, ...from, '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-y.npy'), '-o', out);
     expect(result.fileBytes).toBe(statSync(out).size);
     return result;
   }
@@ -139,10 +137,10 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(result.fileBytes * 15).toBeLessThan(VOCABULARY * DIMENSIONS * 4);
     expect(result.baselineTestError).toBeLessThanOrEqual(5);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    const inspect = (await dcJson('inspect', out)).result;
     // 80% of the table's 6,400 entries are exact zeros the file does not store.
     expect(inspect.nodes[0]).toMatchObject({ name: 'embed', kind: 'embedding', outputShape: [LENGTH, DIMENSIONS], params: VOCABULARY * DIMENSIONS, kept: (VOCABULARY * DIMENSIONS) / 5, bits: 4 });
-    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'))).result;
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
   }, 300_000);
 
@@ -154,25 +152,25 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(result.declaredInputShape).toEqual([null]);
     expect(result.baselineTestError).toBeLessThanOrEqual(5);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    const inspect = (await dcJson('inspect', out)).result;
     expect(inspect.inputShape).toEqual([LENGTH]);
     expect(inspect.nodes[0]).toMatchObject({ name: 'embed', outputShape: [LENGTH, DIMENSIONS], kept: (VOCABULARY * DIMENSIONS) / 5 });
     // The file against the model it came from (loaded at the file's length) on the test reviews: retraining moved
     // the weights, so some classes differ (measured: 94.75% agree).
-    const fidelity = JSON.parse((await dc('run', out, '--reference', anyLength, '--data', join(dir, 'test-x.npy'), '--json')).stdout);
+    const fidelity = (await dcJson('run', out, '--reference', anyLength, '--data', join(dir, 'test-x.npy'))).result;
     expect(fidelity.samples).toBe(400);
     expect(fidelity.fidelity.outputs[0].top1Agreement).toBeGreaterThanOrEqual(0.9);
     // Post-training, planned on calibration reviews: at the length of their rows.
     const calibrated = await compress(anyLength, join(dir, 'any-length-calibrated.dcm'), 'no-retrain');
     expect(calibrated.calibrationFidelity.withinBudget).toBe(true);
-    expect(JSON.parse((await dc('inspect', join(dir, 'any-length-calibrated.dcm'), '--json')).stdout).inputShape).toEqual([LENGTH]);
+    expect((await dcJson('inspect', join(dir, 'any-length-calibrated.dcm'))).result.inputShape).toEqual([LENGTH]);
     // Post-training without data: --input-shape says the length.
     const noData = await dc('compress', anyLength, '--no-retrain', '-o', join(dir, 'any-length-post.dcm'));
     expect(noData.code).not.toBe(0);
     expect(noData.stderr).toMatch(/INVALID_OPTION[\s\S]*\[null\][\s\S]*--input-shape n/);
     const pinned = await dc('compress', anyLength, '--no-retrain', '--input-shape', '64', '-o', join(dir, 'any-length-post.dcm'), '--json');
     expect(pinned.code, pinned.stderr).toBe(0);
-    expect(JSON.parse((await dc('inspect', join(dir, 'any-length-post.dcm'), '--json')).stdout).inputShape).toEqual([64]);
+    expect((await dcJson('inspect', join(dir, 'any-length-post.dcm'))).result.inputShape).toEqual([64]);
     const wrong = await dc('compress', anyLength, '--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), '--input-shape', '20,16', '-o', join(dir, 'never.dcm'));
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/INVALID_OPTION[\s\S]*\[20, 16\] does not fit the model's input \[null\]/);
@@ -199,10 +197,10 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const result = await compress(modelJson, out, settings);
     expect(result.baselineTestError).toBeLessThanOrEqual(8);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const lstm = JSON.parse((await dc('inspect', out, '--json')).stdout).nodes.find((n: { name: string }) => n.name === 'lstm');
+    const lstm = (await dcJson('inspect', out)).result.nodes.find((n: { name: string }) => n.name === 'lstm');
     // Half of the kernel's 16 × 64 and the recurrent kernel's 16 × 64 weights are exact zeros; the bias is kept.
     expect(lstm).toMatchObject({ kind: 'recurrent', outputShape: [16], params: 2 * 16 * 64 + 64, kept: 16 * 64 + 64, bits: 5 });
-    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'))).result;
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
     // Post-training too: the kernel and the recurrent kernel planned apart, each pruned to its own sparsity.
     const planned = await compress(modelJson, join(dir, 'sentiment-lstm-post.dcm'), 'no-retrain');
@@ -222,10 +220,10 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const result = await compress(saved, out, settings);
     expect(result.baselineTestError).toBeLessThanOrEqual(8);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const gru = JSON.parse((await dc('inspect', out, '--json')).stdout).nodes.find((n: { name: string }) => n.name === 'gru');
+    const gru = (await dcJson('inspect', out)).result.nodes.find((n: { name: string }) => n.name === 'gru');
     // Half of the kernel's 16 × 48 and the recurrent kernel's 16 × 48 weights are exact zeros; both bias rows are kept.
     expect(gru).toMatchObject({ kind: 'recurrent', outputShape: [16], params: 2 * 16 * 48 + 2 * 48, kept: 16 * 48 + 2 * 48, bits: 5 });
-    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'))).result;
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
     // Post-training too: both kernels planned apart, within the budget on the calibration reviews.
     const planned = await compress(saved, join(dir, 'sentiment-gru-post.dcm'), 'no-retrain');
@@ -241,12 +239,12 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     expect(result.baselineTestError).toBeLessThanOrEqual(5);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
     expect(result.compressionRatio).toBeGreaterThan(8);
-    const inspect = JSON.parse((await dc('inspect', out, '--json')).stdout);
+    const inspect = (await dcJson('inspect', out)).result;
     const kinds = Object.fromEntries(inspect.nodes.map((n: { name: string; kind: string }) => [n.name, n.kind]));
     expect([kinds.scores, kinds.context, kinds.norm]).toEqual(['dot', 'dot', 'layerNorm']);
     // Half of each projection's 256 weights are exact zeros.
     expect(inspect.nodes.find((n: { name: string }) => n.name === 'query')).toMatchObject({ kept: (DIMENSIONS * DIMENSIONS) / 2 + DIMENSIONS, bits: 5 });
-    const [cpu, tfjs] = await Promise.all(['cpu', 'tfjs'].map(async (backend) => JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--backend', backend, '--json')).stdout)));
+    const [cpu, tfjs] = await Promise.all(['cpu', 'tfjs'].map(async (backend) => (await dcJson('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--backend', backend)).result));
     expect([cpu.testError, tfjs.testError]).toEqual([result.testError, result.testError]);
   }, 300_000);
 
@@ -256,7 +254,7 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const result = await compress(modelJson, join(dir, 'sentiment-sigmoid.dcm'), settings);
     expect(result.baselineTestError).toBeLessThanOrEqual(5);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const run = JSON.parse((await dc('run', join(dir, 'sentiment-sigmoid.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    const run = (await dcJson('run', join(dir, 'sentiment-sigmoid.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'))).result;
     // Both classes predicted, as many of each as the labels roughly (the test reviews alternate).
     expect(run.predicted).toHaveLength(2);
     expect(Math.min(...run.predicted)).toBeGreaterThan(150);
@@ -270,13 +268,13 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const result = await compress(modelJson, join(dir, 'sentiment-margin.dcm'), settings);
     expect(result.baselineTestError).toBeLessThanOrEqual(5);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const run = JSON.parse((await dc('run', join(dir, 'sentiment-margin.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'), '--json')).stdout);
+    const run = (await dcJson('run', join(dir, 'sentiment-margin.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-y.npy'))).result;
     expect(Math.min(...run.predicted)).toBeGreaterThan(150);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);
     // Labels −1/1, as an SVM's often are: the same classes, so the same figures.
     const signed = join(dir, 'test-y-signed.npy');
     writeFileSync(signed, Buffer.from(dump(Int32Array.from(reviews(400, 2).ys, (y) => 2 * y - 1), [400])));
-    const signedRun = JSON.parse((await dc('run', join(dir, 'sentiment-margin.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', signed, '--json')).stdout);
+    const signedRun = (await dcJson('run', join(dir, 'sentiment-margin.dcm'), '--data', join(dir, 'test-x.npy'), '--labels', signed)).result;
     expect([signedRun.samples, signedRun.testError, signedRun.predicted]).toEqual([400, result.testError, run.predicted]);
   }, 300_000);
 
@@ -294,7 +292,7 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     const result = await compress(modelJson, join(dir, 'text-cnn.dcm'), settings);
     expect(result.baselineTestError).toBeLessThanOrEqual(8);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 4);
-    const head = JSON.parse((await dc('inspect', join(dir, 'text-cnn.dcm'), '--json')).stdout).nodes.find((n: { name: string }) => n.name === 'head');
+    const head = (await dcJson('inspect', join(dir, 'text-cnn.dcm'))).result.nodes.find((n: { name: string }) => n.name === 'head');
     // Half of the head's 9 × 16 × 2 weights are exact zeros.
     expect(head).toMatchObject({ params: 9 * 16 * 2 + 2, kept: 9 * 16 + 2 });
   }, 300_000);
@@ -308,14 +306,12 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
     }
     const out = join(dir, 'tagger.dcm');
     const settings = ['--sparsity', 'embed=0.7,context=0.5', '--bits', '4', '--prune-epochs', '15', '--prune-lr', '0.01', '--cluster-epochs', '3', '--cluster-lr', '0.001'];
-    const r = await dc('compress', modelJson, '--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-tags.npy'), '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-tags.npy'), '-o', out, ...settings, '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const { result } = await dcJson('compress', modelJson, '--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-tags.npy'), '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-tags.npy'), '-o', out, ...settings);
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.fileBytes * 10).toBeLessThan(result.originalBytes);
     expect(result.baselineTestError).toBeLessThanOrEqual(1);
     expect(result.testError).toBeLessThanOrEqual(result.baselineTestError + 1);
-    const run = JSON.parse((await dc('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-tags.npy'), '--json')).stdout);
+    const run = (await dcJson('run', out, '--data', join(dir, 'test-x.npy'), '--labels', join(dir, 'test-tags.npy'))).result;
     // One prediction per token of the 400 test reviews: the error counts tokens.
     expect(run.predicted.reduce((a: number, b: number) => a + b, 0)).toBe(400 * LENGTH);
     expect([run.samples, run.testError]).toEqual([400, result.testError]);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { multiHeadAttentionLayer } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dc } from '../run-dc.test-support.js';
+import { dcJson } from '../run-dc.test-support.js';
 import { compressedBriefly, expectExportPredictsAsFile, seedMathRandom, trainedOnMnist } from './mnist-fixture.test-support.js';
 
 type Sym = tf.SymbolicTensor;
@@ -48,7 +48,7 @@ describe("a vision transformer with Keras' MultiHeadAttention", () => {
     const out = join(dir, 'transformer.dcm');
     await compressedBriefly(modelJson, out, 0.5, 5);
 
-    const inspected = JSON.parse((await dc('inspect', out, '--json')).stdout) as { nodes: { name: string; kind: string; params: number; kept: number; bits: number | null }[] };
+    const inspected = (await dcJson('inspect', out)).result as { nodes: { name: string; kind: string; params: number; kept: number; bits: number | null }[] };
     const node = (name: string) => inspected.nodes.find((n) => n.name === name)!;
     expect(['mha_query_0', 'mha_scores_0', 'mha_scaled_0', 'mha_weights_0', 'mha_head_0', 'mha_heads', 'mha_output', 'mha'].map((n) => [n, node(n).kind])).toEqual([
       ['mha_query_0', 'conv2d'],
@@ -67,7 +67,7 @@ describe("a vision transformer with Keras' MultiHeadAttention", () => {
       expect(bits, name).toBe(5);
     }
 
-    const exported = JSON.parse((await dc('export', out, '-o', join(dir, 'exported'), '--json')).stdout);
+    const exported = (await dcJson('export', out, '-o', join(dir, 'exported'))).result;
     expect(exported.register).toEqual([]);
     // Plain tfjs, no dc registration: tfjs's own layers compute what the file computes.
     await expectExportPredictsAsFile(exported.modelJson, out);
