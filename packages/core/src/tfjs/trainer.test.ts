@@ -54,6 +54,15 @@ describe('createTfjsTrainer', () => {
     expect(changed).toBeGreaterThan(0.9 * (kernel.length * 2) / 3);
   });
 
+  it('stops with TRAINING_DIVERGED, naming the epoch, the tensor and the learning rate, when retraining turns the weights NaN', async () => {
+    const trainer = createTfjsTrainer({ tf, train, evaluation, batchSize: 32 });
+    let epochsEnded = 0;
+    // Adam moves each weight by about the learning rate per step: 1e38 overflows float32 within the first epoch.
+    const diverging = trainer.fineTune(tinyDenseModel(3), { epochs: 3, learningRate: 1e38, onEpochEnd: () => epochsEnded++ });
+    await expect(diverging).rejects.toMatchObject({ code: 'TRAINING_DIVERGED', message: expect.stringMatching(/^\[TRAINING_DIVERGED\] retraining diverged in epoch 1 at learning rate 1e\+38: tensor "fc\d\/(kernel|bias)" holds NaN or infinite values$/), hint: expect.stringContaining('--prune-lr') });
+    expect(epochsEnded).toBe(0);
+  });
+
   it('keeps frozen parameters bit-identical', async () => {
     const trainer = createTfjsTrainer({ tf, train, evaluation, batchSize: 64 });
     const model = tinyDenseModel(5);

@@ -11,6 +11,7 @@ import { refuseUnsupportedLoss, type CompileConfig, type LossName, type MetricNa
 import { toLayersModel } from './convert-to.js';
 import { startGradientWorkers, type GradientWorkers } from './data-parallel/gradient-workers.js';
 import { trainingThreads } from './data-parallel/training-threads.js';
+import { firstNonFiniteVariable, trainingDiverged } from './divergence.js';
 import { lossPerExample, metricPerExample, resolveObjective, type Objective } from './objective.js';
 import { batchSource, splitValidation, type TrainingData } from './training-data.js';
 import { trainingLayersModel } from './training-model.js';
@@ -181,6 +182,8 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
           }
         }
         batches = b;
+        const diverged = firstNonFiniteVariable(tfjs, trainable);
+        if (diverged !== undefined) throw trainingDiverged(epoch + 1, irKeyOf(diverged), ft.learningRate);
         const result = { epoch: epoch + 1, loss: lossSum / b, seconds: (performance.now() - t0) / 1000 };
         epochs.push(result);
         ft.onEpochEnd?.(result);
