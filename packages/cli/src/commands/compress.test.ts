@@ -206,7 +206,7 @@ describe('dc compress', () => {
       expect(e.message).toContain('weights.bin');
     });
 
-    it('data whose samples do not fit the input, and labels out of range: DATA_MISMATCH', async () => {
+    it('data whose samples do not fit the input, labels out of range, and inputs with a missing value (NaN): DATA_MISMATCH', async () => {
       writeFileSync(join(dir, 'x-wrong.npy'), Buffer.from(dump(new Float32Array(8 * 100), [8, 100])));
       writeFileSync(join(dir, 'y8.npy'), Buffer.from(dump(new Int32Array(8), [8])));
       const shape = await expectRefused([modelJson, '--data', join(dir, 'x-wrong.npy'), '--labels', join(dir, 'y8.npy')], /^DATA_MISMATCH$/);
@@ -215,6 +215,14 @@ describe('dc compress', () => {
       writeFileSync(join(dir, 'y-bad.npy'), Buffer.from(dump(Int32Array.of(0, 1, 2, 3, 4, 5, 6, 10), [8])));
       const labels = await expectRefused([modelJson, '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y-bad.npy')], /^DATA_MISMATCH$/);
       expect(labels.message).toMatch(/label 10 of sample 7/);
+      const missing = new Float32Array(8 * 784);
+      missing[3 * 784 + 100] = Number.NaN;
+      writeFileSync(join(dir, 'x-nan.npy'), Buffer.from(dump(missing, [8, 28, 28, 1])));
+      const nan = await expectRefused([modelJson, '--data', join(dir, 'x-nan.npy'), '--labels', join(dir, 'y8.npy')], /^DATA_MISMATCH$/);
+      expect(nan.message).toMatch(/value 100 of sample 3 is NaN/);
+      // Calibration inputs too, for post-training compression.
+      const calibration = await expectRefused([modelJson, '--no-retrain', '--calibration', join(dir, 'x-nan.npy')], /^DATA_MISMATCH$/);
+      expect(calibration.message).toMatch(/value 100 of sample 3 is NaN/);
     });
 
     it('a goal flag that cannot be planned as asked: INVALID_OPTION naming the flag', async () => {
