@@ -43,12 +43,12 @@ async function runGrowingHeap(name: string, inputs: Record<string, Input>, attrs
   await tf.setBackend('wasm');
   const backend = tf.backend() as unknown as Allocating;
   const makeOutput = backend.makeOutput;
-  const heapBefore = { buffer: backend.wasm.HEAPU8.buffer };
   let grow = false;
+  let heapBefore: ArrayBufferLike | undefined;
   backend.makeOutput = function growingFirst(this: Allocating, ...args: unknown[]) {
     if (grow) {
       grow = false;
-      heapBefore.buffer = backend.wasm.HEAPU8.buffer;
+      heapBefore = backend.wasm.HEAPU8.buffer;
       growHeap(backend.wasm);
     }
     return makeOutput.apply(this, args);
@@ -58,7 +58,7 @@ async function runGrowingHeap(name: string, inputs: Record<string, Input>, attrs
       const ts = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape, v.dtype ?? 'float32')]));
       grow = true;
       const out = tf.engine().runKernel(name, ts, attrs as tf.NamedAttrMap) as tf.Tensor;
-      return { values: Float32Array.from(out.dataSync()), grew: backend.wasm.HEAPU8.buffer !== heapBefore.buffer };
+      return { values: Float32Array.from(out.dataSync()), grew: heapBefore !== undefined && backend.wasm.HEAPU8.buffer !== heapBefore };
     });
   } finally {
     backend.makeOutput = makeOutput;
