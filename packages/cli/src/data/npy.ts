@@ -9,7 +9,11 @@ export interface NumericArray {
   readonly shape: readonly number[];
 }
 
-/** Reads a `.npy` file (C order; integer, float16/32/64 or bool dtypes). */
+/**
+ * Reads a `.npy` file (C order; integer, float16/32/64 or bool dtypes). A header that does not
+ * describe the data — a size that is not a whole number, a shape whose values the file does not
+ * hold (truncated, or edited), a complex or 64-bit integer dtype — is `BAD_DATA_FILE`.
+ */
 export async function readNpy(path: string): Promise<NumericArray> {
   const bytes = await readFile(path).catch((cause: unknown) => {
     throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path given to --data / --labels.' });
@@ -21,11 +25,33 @@ export async function readNpy(path: string): Promise<NumericArray> {
     throw new DcError('BAD_DATA_FILE', `${path} is not a readable .npy file: ${(cause as Error).message}`, { cause });
   }
   if (array.fortranOrder) throw new DcError('BAD_DATA_FILE', `${path} is in Fortran order`, { hint: 'Save it in C order: np.save(path, np.ascontiguousarray(a)).' });
-  const data = array.data;
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array || !(ArrayBuffer.isView(data) && 'length' in data)) {
-    throw new DcError('BAD_DATA_FILE', `${path} has dtype ${array.dtype}, which dc does not read`, { hint: 'Save it as float32, uint8 or int32: np.save(path, a.astype(np.float32)).' });
+  const shape = checkedShape(array.shape, path);
+  const data = numericData(array.data, array.dtype, path);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== size) {
+    throw new DcError('BAD_DATA_FILE', `${path}: its header says shape (${shape.join(', ')}), ${size} values of ${array.dtype}, and it holds ${data.length}`, {
+      hint: 'The file is truncated or its header was altered: save the array again with np.save(path, a).',
+    });
   }
-  return { values: data as NumericArray['values'], shape: array.shape };
+  return { values: data, shape };
+}
+
+/** The values npyjs read as one of {@link NumericArray}'s arrays (bools as 0 and 1), or `BAD_DATA_FILE`. */
+function numericData(data: unknown, dtype: string, path: string): NumericArray['values'] {
+  if (Array.isArray(data) && data.every((v) => typeof v === 'boolean')) return Uint8Array.from(data, (v) => (v ? 1 : 0));
+  const complex = dtype.startsWith('c');
+  if (complex || data instanceof BigInt64Array || data instanceof BigUint64Array || !(ArrayBuffer.isView(data) && 'length' in data)) {
+    throw new DcError('BAD_DATA_FILE', `${path} has dtype ${dtype}, which dc does not read`, { hint: 'Save it as float32, uint8 or int32: np.save(path, a.astype(np.float32)).' });
+  }
+  return data as NumericArray['values'];
+}
+
+/** `shape` if every size is a whole number (at most 2⁵³), else `BAD_DATA_FILE`. */
+function checkedShape(shape: readonly number[], path: string): readonly number[] {
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new DcError('BAD_DATA_FILE', `${path}: its header's shape (${shape.join(', ')}) is not a list of sizes`, { hint: 'Save the array again with numpy: np.save(path, a).' });
+  }
+  return shape;
 }
 
 /**
@@ -48,7 +74,7 @@ export async function readNpyShape(path: string): Promise<readonly number[]> {
     await file.read(dict, 0, length, at);
     const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(dict.toString('latin1'))?.[1];
     if (shape === undefined) throw new DcError('BAD_DATA_FILE', `${path} is not a readable .npy file: its header has no shape`, { hint: 'Save it with numpy: np.save(path, a).' });
-    return shape.split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
+    return checkedShape(shape.split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number), path);
   } finally {
     await file.close();
   }
