@@ -38,12 +38,12 @@ function expectedBytes(json: LayersModelJson): number | undefined {
 /**
  * Reads a model.json and its weight files into tfjs `ModelArtifacts`, the topology and the weight
  * bytes unchanged (quantized weights stay quantized). `format` is the kind of model expected
- * (`WRONG_MODEL_FORMAT` for the other); every weight file is checked present and long enough
- * (`MODEL_WEIGHTS_MISSING`) before any is read.
+ * (`WRONG_MODEL_FORMAT` for the other); every weight file is checked inside the model.json's folder
+ * (`BAD_MODEL_JSON`), present and long enough (`MODEL_WEIGHTS_MISSING`) before any is read.
  */
 export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFormat = 'layers-model'): Promise<{ json: LayersModelJson; artifacts: ModelArtifacts }> {
   const { readFile, stat } = await import('node:fs/promises');
-  const { dirname, resolve } = await import('node:path');
+  const { dirname, isAbsolute, relative, resolve, sep } = await import('node:path');
   const path = await toPath(pathOrUrl);
   let text: string;
   try {
@@ -53,6 +53,17 @@ export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFor
   }
   const json = parseModelJson(text, path, format);
   const dir = dirname(path);
+  // A model.json names its shards inside its own folder; one that reaches outside it (absolute, or
+  // up through `..`) would have any file of the machine read as weights and written into a .dcm.
+  const outside = weightPaths(json).filter((p) => {
+    const within = relative(dir, resolve(dir, p));
+    return within === '' || isAbsolute(within) || within.split(sep)[0] === '..';
+  });
+  if (outside.length > 0) {
+    throw new DcError('BAD_MODEL_JSON', `${path}: its weightsManifest names weight files outside the model's folder: ${outside.join(', ')}`, {
+      hint: 'A model.json names its weight files relative to its own folder and inside it (model.save() and tensorflowjs_converter write shard names only): put the shards beside model.json and name them so.',
+    });
+  }
   const files = weightPaths(json).map((p) => resolve(dir, p));
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => (s.isFile() ? s.size : undefined), () => undefined)));
   const missing = files.filter((_, i) => sizes[i] === undefined);

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +176,27 @@ describe('loadModel and fileHandler', () => {
       await writeFile(join(copy, 'garbage.json'), 'PK\u0003\u0004');
       expect((await rejection(loadModel(join(copy, 'garbage.json'), { tf }))).code).toBe('BAD_MODEL_JSON');
       expect((await rejection(loadModel(join(copy, 'absent.json'), { tf }))).code).toBe('BAD_MODEL_JSON');
+    });
+
+    it('a weightsManifest naming files outside the model.json\'s folder (up through .., or absolute) is BAD_MODEL_JSON, and none is read', async () => {
+      const copy = join(dir, 'escaping');
+      await writeKerasFixture(copy);
+      const json = JSON.parse(await readFile(join(copy, 'model.json'), 'utf8'));
+      // A shard of the right size outside the folder: read, it would load as the model's weights.
+      await writeFile(join(dir, 'outside.bin'), await readFile(join(copy, 'group1-shard2of2.bin')));
+      for (const path of ['../outside.bin', join(dir, 'outside.bin'), 'sub/../../outside.bin']) {
+        json.weightsManifest[0].paths = ['group1-shard1of2.bin', path];
+        await writeFile(join(copy, 'model.json'), JSON.stringify(json));
+        const e = await rejection(loadModel(join(copy, 'model.json'), { tf }));
+        expect(e.code, path).toBe('BAD_MODEL_JSON');
+        expect(e.message).toContain(`outside the model's folder: ${path}`);
+      }
+      // A subfolder of the model's folder is inside it.
+      await mkdir(join(copy, 'shards'));
+      await rename(join(copy, 'group1-shard2of2.bin'), join(copy, 'shards', 'group1-shard2of2.bin'));
+      json.weightsManifest[0].paths = ['group1-shard1of2.bin', 'shards/group1-shard2of2.bin'];
+      await writeFile(join(copy, 'model.json'), JSON.stringify(json));
+      expect((await loadModel(join(copy, 'model.json'), { tf })).model.layers.length).toBeGreaterThan(0);
     });
   });
 });
