@@ -115,7 +115,7 @@ describe('dc compress --no-retrain --calibration', () => {
     const recorded = (await dcJson('inspect', out)).result.preprocessing;
     expect(recorded.offset).toEqual([-1]);
     expect(recorded.scale[0]).toBeCloseTo(2 / 255, 7);
-    const against = async (...flags: string[]) => JSON.parse((await dc('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), '--json', ...flags)).stdout);
+    const against = async (...flags: string[]) => (await dcJson('run', out, '--reference', modelJson, '--data', join(dir, 'calibration'), ...flags)).result;
     const given = await against(...signed);
     expect(given.fidelity).toEqual(result.calibrationFidelity);
     expect(given.pixels).toEqual({ scale: [2 / 255], offset: [-1], source: 'flags' });

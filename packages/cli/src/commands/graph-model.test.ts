@@ -73,7 +73,7 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect((await dc('inspect', signed)).stdout).toContain(`preprocessing: x = raw × [${2 / 255}] + [-1]`);
     const onSigned = (await dcJson('run', signed, '--data', photos)).result;
     expect(onSigned.pixels).toEqual({ scale: [2 / 255], offset: [-1], source: 'file' });
-    const signedByFlags = JSON.parse((await dc('run', out, '--data', photos, '--json', '--input-scale', String(2 / 255), '--input-offset', '-1')).stdout);
+    const signedByFlags = (await dcJson('run', out, '--data', photos, '--input-scale', String(2 / 255), '--input-offset', '-1')).result;
     expect(onSigned.outputs).toEqual(signedByFlags.outputs);
     expect(onSigned.outputs).not.toEqual(onPhotos.outputs);
   });
