@@ -1,5 +1,5 @@
 /** A numeric array from either file kind a user brings: a NumPy `.npy` array or a CSV table. */
-import { DcError } from '@dc/core';
+import { DcError, firstNonFinite } from '@dc/core';
 import { isCsv, readCsv, splitColumns, type ColumnChoice, type SplitTable } from './csv.js';
 import { readNpy, type NumericArray } from './npy.js';
 
@@ -19,10 +19,8 @@ export async function readInputArray(path: string, columns: ColumnChoice = {}): 
 
 function finiteInputs(array: NumericArray, path: string): NumericArray {
   const { values, shape } = array;
-  if (!(values instanceof Float32Array || values instanceof Float64Array)) return array;
-  let at = 0;
-  while (at < values.length && Number.isFinite(values[at])) at++;
-  if (at === values.length) return array;
+  const at = values instanceof Float32Array || values instanceof Float64Array ? firstNonFinite(values) : -1;
+  if (at < 0) return array;
   const perSample = values.length / Math.max(1, shape[0] ?? 1);
   throw new DcError('DATA_MISMATCH', `${path}: value ${at % perSample} of sample ${Math.floor(at / perSample)} is ${values[at]}`, {
     hint: 'Inputs must be finite numbers: fill in missing values (NaN) before training or calibrating on them.',

@@ -3,7 +3,7 @@
  * autoencoder's own inputs, a forecaster's next values, a regressor's numbers), read from a `.npy`
  * array or a CSV table shaped like the model's output and checked against it.
  */
-import { DcError, sizeOfShape } from '@dc/core';
+import { DcError, firstNonFinite, sizeOfShape } from '@dc/core';
 import { readArray } from './arrays.js';
 import type { NumericArray } from './npy.js';
 
@@ -20,11 +20,8 @@ export function checkTargets(targets: NumericArray, where: string, total: number
       hint: `Give float targets of shape [N, ${outputShape.join(', ')}] (an autoencoder's: its inputs).`,
     });
   }
-  const out = new Float32Array(count * perSample);
-  for (let i = 0; i < out.length; i++) {
-    const v = Number(targets.values[i]);
-    if (!Number.isFinite(v)) throw new DcError('DATA_MISMATCH', `${where}: target ${i % perSample} of sample ${Math.floor(i / perSample)} is ${v}`, { hint: 'Targets must be finite numbers.' });
-    out[i] = v;
-  }
-  return out;
+  const used = targets.values.subarray(0, count * perSample);
+  const at = firstNonFinite(used);
+  if (at >= 0) throw new DcError('DATA_MISMATCH', `${where}: target ${at % perSample} of sample ${Math.floor(at / perSample)} is ${used[at]}`, { hint: 'Targets must be finite numbers.' });
+  return Float32Array.from(used);
 }

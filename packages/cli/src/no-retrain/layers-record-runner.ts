@@ -26,7 +26,7 @@ export async function buildLayersModel(tfjs: typeof tf, handler: tf.io.IOHandler
 }
 
 /** `e` with the layer graph's refusal `because` added to its message, when there was one (not `--keep-topology`). */
-export function withRefusal(e: unknown, because: string): unknown {
+function withRefusal(e: unknown, because: string): unknown {
   if (!isDcError(e) || because === '--keep-topology') return e;
   return new DcError(e.code, `${e.message.replace(/^\[[A-Z_]+\] /, '')}; dc's layer graph refused it too: ${because}`, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
 }

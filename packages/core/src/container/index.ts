@@ -17,6 +17,7 @@ export { containerInputOf } from './recode.js';
 export { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, SEEDED_CONNECTIVITY_FORMAT_VERSION, isGraphModelVersion, type TensorDtype } from './header.js';
 export { applyChannelScales, isChannelCount, scaledValue } from './channel-scales.js';
 export { exactInFloat16, roundToFloat16, roundToFiniteFloat16, FLOAT16_MAX } from './float16.js';
+export { firstNonFinite } from './float-stream.js';
 export { encodeFloatPlanes, decodeFloatPlanes } from './float-planes.js';
 export { exactCodebook, exactCodebookBound, EXACT_CODEBOOK_MIN_ELEMENTS, MAX_CENTROIDS } from './exact-codebook.js';
 export type { GraphModelHeader, GraphModelRecord } from './graph-model-header.js';

@@ -55,7 +55,8 @@ export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFor
   const dir = dirname(path);
   // A model.json names its shards inside its own folder; one that reaches outside it (absolute, or
   // up through `..`) would have any file of the machine read as weights and written into a .dcm.
-  const outside = weightPaths(json).filter((p) => {
+  const paths = weightPaths(json);
+  const outside = paths.filter((p) => {
     const within = relative(dir, resolve(dir, p));
     return within === '' || isAbsolute(within) || within.split(sep)[0] === '..';
   });
@@ -64,7 +65,7 @@ export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFor
       hint: 'A model.json names its weight files relative to its own folder and inside it (model.save() and tensorflowjs_converter write shard names only): put the shards beside model.json and name them so.',
     });
   }
-  const files = weightPaths(json).map((p) => resolve(dir, p));
+  const files = paths.map((p) => resolve(dir, p));
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => (s.isFile() ? s.size : undefined), () => undefined)));
   const missing = files.filter((_, i) => sizes[i] === undefined);
   if (missing.length > 0) {
