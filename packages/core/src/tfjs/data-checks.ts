@@ -1,9 +1,11 @@
 /**
  * Checks that data fit the model before training on them: input shape, label layout and label
- * range, each failure a `DATA_MISMATCH` that says what was expected. Tensors given whole are checked
+ * range, and that inputs and labels are finite numbers (a NaN or infinite value would turn the
+ * weights NaN in the first step), each failure a `DATA_MISMATCH` that says what was expected. Tensors given whole are checked
  * once; streamed batches each as they arrive (the first before the first step).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { firstNonFinite } from '../container/float-stream.js';
 import { DcError } from '../errors/dc-error.js';
 import type { ImageSet } from '../mnist/dataset.js';
 import { takesIndices, type Objective } from './objective.js';
@@ -62,10 +64,28 @@ function checkLabelValues(tfjs: typeof tf, ys: tf.Tensor, o: Objective, where: s
   }
 }
 
+/** The first sample (row of the batch axis) of `t` holding NaN or ±Infinity, or -1; one read of `t` when all are finite. */
+function firstNonFiniteSample(tfjs: typeof tf, t: tf.Tensor): number {
+  if (t.dtype !== 'float32' || t.size === 0) return -1;
+  const finite = tfjs.tidy(() => tfjs.all(tfjs.isFinite(t)).dataSync()[0]);
+  if (finite) return -1;
+  const rows = tfjs.tidy(() => tfjs.all(tfjs.isFinite(tfjs.reshape(t, [t.shape[0] ?? 1, -1])), 1).dataSync());
+  return rows.indexOf(0);
+}
+
+/** Throws unless every input and label value is a finite number. */
+function checkFinite(tfjs: typeof tf, batch: { xs: tf.Tensor; ys: tf.Tensor }, where: string): void {
+  for (const [what, t] of [['input', batch.xs], ['label', batch.ys]] as const) {
+    const at = firstNonFiniteSample(tfjs, t);
+    if (at >= 0) mismatch(`${where}: ${what} ${at} holds a missing (NaN) or infinite value`, `Fill or drop missing values before training: one NaN ${what} turns every weight NaN in the first step.`);
+  }
+}
+
 /** Checks one batch, or `{ xs, ys }` tensors given whole. */
 export function checkBatch(tfjs: typeof tf, batch: { xs: tf.Tensor; ys: tf.Tensor }, inputShape: readonly number[], o: Objective, where: string): void {
   checkInputs(batch.xs, inputShape, where);
   checkLabelShape(batch.ys, batch.xs.shape[0], o, where);
+  checkFinite(tfjs, batch, where);
   checkLabelValues(tfjs, batch.ys, o, where);
 }
 
@@ -78,6 +98,8 @@ export function checkImageSet(set: ImageSet, inputShape: readonly number[], o: O
   if (o.loss !== 'sparseCategoricalCrossentropy' && o.loss !== 'categoricalCrossentropy') {
     mismatch(`${where}: an ImageSet's labels are class indices, so the loss must be sparseCategoricalCrossentropy or categoricalCrossentropy (got ${o.loss})`);
   }
+  const nonFinite = firstNonFinite(set.images.subarray(0, set.count * size));
+  if (nonFinite >= 0) mismatch(`${where}: image ${Math.floor(nonFinite / size)} holds a missing (NaN) or infinite pixel`, 'Fill or drop missing values before training: one NaN input turns every weight NaN in the first step.');
   let max = 0;
   for (let i = 0; i < set.count; i++) if (set.labels[i] > max) max = set.labels[i];
   if (max >= o.classes) mismatch(`${where}: label ${max} is out of range: the model has ${o.classes} outputs (classes 0..${o.classes - 1})`, 'Check the labels or the size of the model\'s last layer.');

@@ -109,6 +109,28 @@ describe('createTfjsTrainer on the user\'s data and loss', () => {
     expect(steps).toEqual([]);
   });
 
+  it('refuses a NaN or infinite input or label with DATA_MISMATCH naming the sample: tensors before any step, a stream at its batch', async () => {
+    const steps: number[] = [];
+    const fine = (train: Parameters<typeof createTfjsTrainer>[0]['train'], loss: 'sparseCategoricalCrossentropy' | 'meanSquaredError' = 'sparseCategoricalCrossentropy') =>
+      rejection(createTfjsTrainer({ tf, train, validation: loss === 'meanSquaredError' ? { xs: held.xs, ys: tf.oneHot(validation.ys, 10).toFloat() } : validation, loss, batchSize: 32 }).fineTune(tinyDenseModel(3), { epochs: 1, learningRate: 0.01, onProgress: () => steps.push(1) }));
+    const pixels = xs.arraySync();
+    pixels[300][17] = Number.NaN;
+    const nanInput = await fine({ xs: tf.tensor2d(pixels), ys: sparse });
+    expect([nanInput.code, nanInput.message]).toEqual(['DATA_MISMATCH', expect.stringContaining('input 300 holds a missing (NaN) or infinite value')]);
+    // An ImageSet's pixels.
+    const set = syntheticImageSet(64, 5);
+    set.images[40 * 64 + 3] = Number.NaN;
+    expect((await fine(set)).message).toContain('image 40 holds a missing (NaN) or infinite pixel');
+    expect(steps).toEqual([]);
+    // A regression target, streamed: checked as its batch arrives, named by batch and row.
+    const targets = oneHot.arraySync() as number[][];
+    targets[70][2] = Number.POSITIVE_INFINITY;
+    const ys = tf.tensor2d(targets);
+    const streamed = Array.from({ length: 16 }, (_, k) => ({ xs: tf.slice(xs, k * 32, 32), ys: tf.slice(ys, k * 32, 32) }));
+    const infLabel = await fine(streamed, 'meanSquaredError');
+    expect(infLabel.message).toMatch(/batch 3: label 6 holds a missing \(NaN\) or infinite value/);
+  });
+
   it('trains a tagger on one class index per position ([n, steps] labels against a [steps, classes] output) and refuses one label per sample', async () => {
     // Each of 5 positions is tagged with the largest of its first 3 features.
     const n = 256;
