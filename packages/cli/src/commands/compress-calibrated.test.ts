@@ -154,6 +154,14 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(existsSync(join(dir, 'wrong.dcm'))).toBe(false);
   }, 60_000);
 
+  it('refuses --error-feedback, which reads a GraphModel\'s ops, for a LayersModel with INVALID_OPTION before reading any input, writing nothing', async () => {
+    const out = join(dir, 'feedback.dcm');
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/INVALID_OPTION[\s\S]*--error-feedback rounds a GraphModel's weights[\s\S]*is a LayersModel/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('needs --no-retrain', async () => {
     const r = await dc('compress', modelJson, '--calibration', join(dir, 'calibration'), '-o', join(dir, 'x.dcm'));
     expect(r.code).toBe(1);

@@ -107,6 +107,13 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   }
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, path, inputShapeOption(o, o.calibration, '--calibration'), { keepTopology: o.keepTopology ?? false });
+  if (o.errorFeedback === true && target.format !== 'graph-model') {
+    target.dispose();
+    throw new DcError('INVALID_OPTION', `--error-feedback rounds a GraphModel's weights from its ops' inputs; ${path} is a LayersModel`, {
+      option: 'error-feedback',
+      hint: 'Drop --error-feedback: a LayersModel is rounded to the nearest shared value, its biases corrected for the mean shift (unless --no-bias-correction).',
+    });
+  }
   if (target.keptBecause) progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${target.keptBecause}`);
   // Everything that can be wrong with the inputs fails here, before any long work.
   let calibration: InputFeeds | undefined;

@@ -27,7 +27,7 @@ export type Feeds = readonly (readonly tf.Tensor[])[];
 
 /** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback, jittered batches and size target only). */
 export type PlanSettings = Omit<PlanLayersOptions, 'jittered'> & {
-  /** GraphModels: round each weight with error feedback from its op's input moments (default false; `--error-feedback`). LayersModels: not yet, ignored. */
+  /** GraphModels: round each weight with error feedback from its op's input moments (default false; `--error-feedback`). LayersModels: refused before planning (`dc compress`), false here. */
   readonly errorFeedback?: boolean;
   /** The calibration feeds jittered by one grey level (`InputFeeds.jittered`). */
   readonly jittered?: Feeds;
