@@ -18,6 +18,7 @@ import { formatReferenceRun, runAgainstReference } from './commands/run-referenc
 import { formatCliError, toCliError } from './errors.js';
 import { bitLevels, classNames, finiteNumbers, inputShape, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
+import { compressMode, refuseInapplicableFlags } from './compress/inapplicable-flags.js';
 import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
 
@@ -167,13 +168,23 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--output-kinds <list>', `with --calibration: the kind of each output, comma-separated (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--judge-unstable', "with --calibration and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
-    .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }) => {
+    .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }, command: Command) => {
       const progress = lineProgress(io.stderr);
+      const given = (key: string) => command.getOptionValueSource(key) === 'cli';
       if (o.calibration !== undefined) {
         const calibrated = { ...o, calibration: o.calibration };
-        return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), compressCalibrated(file, calibrated, progress)), formatCalibrated));
+        return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), refuseInapplicableFlags('calibrated', given), compressCalibrated(file, calibrated, progress)), formatCalibrated));
       }
-      const run = async (): Promise<CompressResult | CompressGraphResult> => ((await isGraphModelFile(file)) ? (refuseSeeded(o, 'a GraphModel'), refuseGraphInputShape(o.inputShape), allocationGoal(o), compressGraphFile(file, o, progress)) : compressLayersFile(file, o, progress));
+      const run = async (): Promise<CompressResult | CompressGraphResult> => {
+        const graph = await isGraphModelFile(file);
+        if (graph) {
+          refuseSeeded(o, 'a GraphModel');
+          refuseGraphInputShape(o.inputShape);
+          allocationGoal(o);
+        }
+        refuseInapplicableFlags(compressMode(o, graph), given);
+        return graph ? compressGraphFile(file, o, progress) : compressLayersFile(file, o, progress);
+      };
       return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
     });
 

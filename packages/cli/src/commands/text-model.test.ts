@@ -122,8 +122,9 @@ describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePo
    * with `'no-retrain'`, calibrated on them; checks that it wrote `out` and returns its JSON report.
    */
   async function compress(modelJson: string, out: string, settings: string[] | 'no-retrain') {
-    const from = settings === 'no-retrain' ? ['--no-retrain', '--calibration', join(dir, 'train-x.npy')] : ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), ...settings];
-    const { result } = await dcJson('compress', modelJson, ...from, '--test-data', join(dir, 'test-x.npy'), '--test-labels', join(dir, 'test-y.npy'), '-o', out);
+    // A plan on calibration inputs is judged against the original's outputs: it takes no labels.
+    const from = settings === 'no-retrain' ? ['--no-retrain', '--calibration', join(dir, 'train-x.npy')] : ['--data', join(dir, 'train-x.npy'), '--labels', join(dir, 'train-y.npy'), '--test-labels', join(dir, 'test-y.npy'), ...settings];
+    const { result } = await dcJson('compress', modelJson, ...from, '--test-data', join(dir, 'test-x.npy'), '-o', out);
     expect(result.fileBytes).toBe(statSync(out).size);
     return result;
   }
