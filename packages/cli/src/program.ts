@@ -12,9 +12,10 @@ import { compressCalibrated, formatCalibrated } from './commands/compress-calibr
 import { compressGraphFile, formatCompressGraph, isGraphModelFile, type CompressGraphResult } from './commands/compress-graph.js';
 import { compressLayersFile } from './commands/compress-as-given.js';
 import { exportFile, formatExport } from './commands/export.js';
-import { formatInspectAny, inspectAnyFile } from './commands/inspect-graph.js';
+import { formatInspectAny, inspectAnyFile, isGraphModelDcm, readHead } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
+import { refuseInapplicableRunFlags } from './commands/run-inapplicable-flags.js';
 import { formatCliError, toCliError } from './errors.js';
 import { bitLevels, classNames, finiteNumbers, inputShape, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
@@ -97,7 +98,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--classes <names>', COLUMN_HELP.classes, classNames)
     .option('--from-logits', "with --targets: the model's linear head gives logits (a multi-label classifier trained from logits): binary cross-entropy and binary error from them")
     .addOption(new Option('--split <split>', 'split of an IDX folder').choices(['test', 'train']).default('test'))
-    .option('--limit <n>', 'only the first N samples', positiveInt('--limit'))
+    .option('--limit <n>', 'only the first N samples (with --reference too; photographs in class-folder, then name order)', positiveInt('--limit'))
     .option('--input-shape <dims>', 'for a GraphModel file (or --reference) whose input leaves dimensions free: their size, without the batch axis, e.g. 320,320,3 (photographs are resized to it; default 256 × 256); a layer-graph file runs at its own shape', inputShape)
     .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--threads <n>', 'worker threads of the cpu backend', positiveInt('--threads'))
@@ -108,12 +109,17 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--output-kinds <list>', `with --reference: the kind of each output (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--judge-unstable', "with --reference and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
     .option('--json', 'print one JSON object on stdout')
-    .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & Partial<Parameters<typeof runAgainstReference>[1]> & { json?: boolean }) => {
+    .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & Partial<Parameters<typeof runAgainstReference>[1]> & { json?: boolean }, command: Command) => {
+      const given = (key: string) => command.getOptionValueSource(key) === 'cli';
       if (o.reference !== undefined) {
         const options = { ...o, reference: o.reference };
-        return exit(await report(io, o.json, () => runAgainstReference(file, options), formatReferenceRun));
+        return exit(await report(io, o.json, async () => (refuseInapplicableRunFlags('reference', given), runAgainstReference(file, options)), formatReferenceRun));
       }
-      return exit(await report(io, o.json, () => runAnyFile(file, o), formatRunAny));
+      const run = async () => {
+        refuseInapplicableRunFlags(isGraphModelDcm(await readHead(file)) ? 'graph' : 'layer-graph', given);
+        return runAnyFile(file, o);
+      };
+      return exit(await report(io, o.json, run, formatRunAny));
     });
 
   const compress = program

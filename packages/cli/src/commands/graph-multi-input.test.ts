@@ -63,5 +63,10 @@ describe('a GraphModel of two inputs', () => {
     expect(run).toMatchObject({ format: 'graph-model', samples: 40, inputs: [{ name: 'x' }, { name: 'z' }], outputs: [{ shape: [40, OUT] }] });
     const { result: reference } = await dcJson('run', out, '--reference', modelJson, '--data', sources);
     expect(reference.fidelity).toEqual(result.calibrationFidelity);
+    // The first 10 samples of each source, file and reference alike.
+    const { result: first } = await dcJson('run', out, '--reference', modelJson, '--data', sources, '--limit', '10');
+    expect(first.samples).toBe(10);
+    const { result: firstRun } = await dcJson('run', out, '--data', sources, '--limit', '10');
+    expect(firstRun).toMatchObject({ samples: 10, outputs: [{ shape: [10, OUT] }] });
   }, 60_000);
 });

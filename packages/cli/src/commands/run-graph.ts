@@ -99,17 +99,9 @@ function syntheticInputs(tfjs: typeof tf, model: LoadedModel): tf.Tensor[] {
 async function inputBatches(tfjs: typeof tf, model: LoadedModel, o: RunGraphOptions, pixels: InputScaling | undefined): Promise<tf.Tensor[][]> {
   if (o.data === undefined) return [syntheticInputs(tfjs, model)];
   const specs = model.inputs.map((i) => withFreeDimensions({ name: i.name, shape: i.shape.map((d) => d ?? -1), dtype: i.dtype }, o.inputShape));
-  const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
-  // Batches of `limit` samples (or of 1): the first batches up to `limit` samples are exactly those wanted.
-  const { batches } = await readInputFeeds(tfjs, inputSources(o.data), specs, { batchSize: limit, ...(pixels ? { pixels } : {}) });
-  const kept: tf.Tensor[][] = [];
-  let before = 0;
-  for (const feed of batches) {
-    if (before < limit) kept.push(feed);
-    else tfjs.dispose(feed);
-    before += feed[0].shape[0]!;
-  }
-  return kept;
+  // One batch of every sample read (or batches of 1).
+  const { batches } = await readInputFeeds(tfjs, inputSources(o.data), specs, { batchSize: Number.MAX_SAFE_INTEGER, ...(o.limit === undefined ? {} : { limit: o.limit }), ...(pixels ? { pixels } : {}) });
+  return batches;
 }
 
 /** Runs the GraphModel file (or LayersModel kept as given) at `path` (see the module comment). */

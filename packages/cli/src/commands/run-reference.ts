@@ -33,6 +33,8 @@ export interface ReferenceRunOptions {
   readonly outputKinds?: readonly OutputKind[];
   /** A GraphModel reference's free input dimensions (`--input-shape`): the size photographs are resized to (default 256 × 256). */
   readonly inputShape?: readonly number[];
+  /** Only the first this many samples of `data` (`--limit`); default all. */
+  readonly limit?: number;
   /** Judge also what the original itself changes under one grey level of jitter (`--judge-unstable`; see `dc compress`). */
   readonly judgeUnstable?: boolean;
   /**
@@ -75,7 +77,7 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
     const columns = columnChoice(o);
     // A GraphModel's (or a kept LayersModel's) free height and width: --input-shape's (a layer graph's file has its own shape).
     const inputs = target.format === 'layers-model' ? target.inputs : target.inputs.map((i) => withFreeDimensions(i, o.inputShape));
-    const data = await readInputFeeds(tfjs, inputSources(o.data), inputs, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), columns });
+    const data = await readInputFeeds(tfjs, inputSources(o.data), inputs, { ...(o.judgeUnstable ? {} : { jitterSeed: 1 }), ...(pixels ? { pixels } : {}), ...(o.limit === undefined ? {} : { limit: o.limit }), columns });
     try {
       const reference = await target.outputs(data.batches);
       const kinds = outputKindsOf(reference, o.outputKinds, '--output-kinds');

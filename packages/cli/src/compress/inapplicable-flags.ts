@@ -12,7 +12,14 @@ import { DcError } from '@dc/core';
 export type CompressMode = 'retrain' | 'post-training' | 'graph' | 'calibrated';
 
 /** A flag's option key (commander's camel case) and how it is spelled on the command line. */
-type Flag = readonly [key: string, spelled: string];
+export type Flag = readonly [key: string, spelled: string];
+
+/** Flags a run has no use for, why, and what to do instead. */
+export interface FlagGroup {
+  readonly flags: readonly Flag[];
+  readonly why: string;
+  readonly hint: string;
+}
 
 /** Flags that set retraining. */
 const RETRAINING: readonly Flag[] = [
@@ -65,7 +72,7 @@ const GRAPH_UNUSED: readonly Flag[] = [
 ];
 
 /** What each mode refuses, and why. */
-const REFUSED: Record<CompressMode, readonly { flags: readonly Flag[]; why: string; hint: string }[]> = {
+const REFUSED: Record<CompressMode, readonly FlagGroup[]> = {
   retrain: [{ flags: CALIBRATION, why: 'sets the post-training plan on --calibration, and this run retrains on --data', hint: 'Drop it, or compress post-training: --no-retrain --calibration <inputs>.' }],
   'post-training': [
     { flags: RETRAINING, why: 'sets retraining, and --no-retrain trains nothing', hint: 'Drop it, or drop --no-retrain to retrain on --data.' },
@@ -96,7 +103,12 @@ export function compressMode(o: { readonly calibration?: string; readonly retrai
  * `--no-bias-correction` and `--no-fold-batch-norm`).
  */
 export function refuseInapplicableFlags(mode: CompressMode, given: (key: string) => boolean): void {
-  for (const { flags, why, hint } of REFUSED[mode]) {
+  refuseFirst(REFUSED[mode], given);
+}
+
+/** `INVALID_OPTION` for the first flag of `groups` that `given(key)` says the user gave, with its group's reason and hint. */
+export function refuseFirst(groups: readonly FlagGroup[], given: (key: string) => boolean): void {
+  for (const { flags, why, hint } of groups) {
     const flag = flags.find(([key]) => given(key));
     if (flag) throw new DcError('INVALID_OPTION', `${flag[1]} ${why}`, { option: flag[1], hint });
   }

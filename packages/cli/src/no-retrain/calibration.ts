@@ -61,6 +61,8 @@ export interface ReadInputOptions {
   readonly split?: 'train' | 'test';
   /** A CSV table's label or target columns, which are not inputs (`--label-column`, `--target-columns`). */
   readonly columns?: ColumnChoice;
+  /** Only the first this many samples (photographs in the order read: by class folder, then by name; rows of an array); default all. */
+  readonly limit?: number;
 }
 
 /**
@@ -78,7 +80,8 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs, a .npy file or a CSV table to --calibration / --data.' });
   });
   if (info.isDirectory()) {
-    const images = (await isImageClassFolder(path)) ? await readClassPhotographs(path, o.split ?? 'test') : await readImageDir(path);
+    const all = (await isImageClassFolder(path)) ? await readClassPhotographs(path, o.split ?? 'test') : await readImageDir(path);
+    const images = o.limit === undefined ? all : all.slice(0, o.limit);
     const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec, undefined, pixels)), per);
     if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };
     const random = createRandom(jitterSeed);
@@ -95,8 +98,8 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
     });
   }
   checkPixelScale(spec, pixels, array.shape[channelAxisOf(spec)]);
-  const n = array.shape[0];
-  const size = array.values.length / n;
+  const size = array.values.length / array.shape[0];
+  const n = Math.min(array.shape[0], o.limit ?? Infinity);
   const dtype = spec.dtype === 'int32' ? 'int32' : 'float32';
   const batches: tf.Tensor[] = [];
   for (let s = 0; s < n; s += per) {
