@@ -6,6 +6,7 @@
  */
 import { DcError } from '@dc/core';
 import { importTfjsPackage } from '@dc/core/tfjs';
+import { KEPT_AS_GIVEN_UNUSED, refuseFirst } from '../compress/inapplicable-flags.js';
 import type { Progress } from '../compress/progress.js';
 import { loadAsGiven } from '../no-retrain/layers-record-runner.js';
 import { refusedByLayerGraph } from '../no-retrain/targets.js';
@@ -20,6 +21,7 @@ export type CompressLayersOptions = CompressOptions & CompressGraphOptions & {
 
 /** Compresses the LayersModel at `path` kept as given (see the module comment), `because` the reason logged. */
 export async function compressLayersAsGiven(path: string, o: CompressGraphOptions, progress: Progress, because: string): Promise<CompressGraphResult> {
+  refuseFirst([{ ...KEPT_AS_GIVEN_UNUSED, why: `${KEPT_AS_GIVEN_UNUSED.why} (${because})` }], (key) => (o as Record<string, unknown>)[key] !== undefined);
   // Only a model tfjs builds is written: the file loads where the model did.
   const { source, model } = await loadAsGiven(await importTfjsPackage('@tensorflow/tfjs'), path, because);
   model.dispose();

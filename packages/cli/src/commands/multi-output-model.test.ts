@@ -148,6 +148,11 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     expect(new Set(kernel).size).toBeLessThanOrEqual(33);
     expect(kernel.filter((v) => v === 0).length).toBeGreaterThanOrEqual(Math.floor(0.6 * kernel.length));
     model.dispose();
+    // Kept as given, it is not measured: test data would be ignored, so they are refused, naming why.
+    const measured = await dc('compress', modelJson, '--no-retrain', '--sparsity', '0.6', '--test-data', join(dir, 'calibration.npy'), '-o', join(dir, 'never.dcm'));
+    expect(measured.code).toBe(1);
+    expect(measured.stderr).toMatch(/INVALID_OPTION[\s\S]*--test-data does not apply to a LayersModel kept as given[\s\S]*2 outputs[\s\S]*dc run model\.dcm --reference/);
+    expect(() => statSync(join(dir, 'never.dcm'))).toThrow();
   }, 60_000);
 
   it('bad input: a layer class tfjs does not know is UNSUPPORTED_LAYER; nothing is written', async () => {
