@@ -21,7 +21,8 @@ export type CompressLayersOptions = CompressOptions & CompressGraphOptions & {
 
 /** Compresses the LayersModel at `path` kept as given (see the module comment), `because` the reason logged. */
 export async function compressLayersAsGiven(path: string, o: CompressGraphOptions, progress: Progress, because: string): Promise<CompressGraphResult> {
-  refuseFirst([{ ...KEPT_AS_GIVEN_UNUSED, why: `${KEPT_AS_GIVEN_UNUSED.why} (${because})` }], (key) => (o as Record<string, unknown>)[key] !== undefined);
+  const given = new Set(Object.entries(o).flatMap(([key, value]) => (value === undefined ? [] : [key])));
+  refuseFirst([{ ...KEPT_AS_GIVEN_UNUSED, why: `${KEPT_AS_GIVEN_UNUSED.why} (${because})` }], (key) => given.has(key));
   // Only a model tfjs builds is written: the file loads where the model did.
   const { source, model } = await loadAsGiven(await importTfjsPackage('@tensorflow/tfjs'), path, because);
   model.dispose();
