@@ -82,61 +82,53 @@ export function inputRows(values: Float32Array, shape: readonly number[], link: 
   return { rows, count, inputs };
 }
 
-/** Inputs (filter rows) of a linked weight of `shape`. */
-const inputsOf = (link: BiasLink, shape: readonly number[]): number => (link.op === 'matmul' ? shape[0] : shape[0] * shape[1] * shape[2]);
+/** Inputs (filter rows) of a linked weight of `shape`: a matrix product's rows, a convolution's kh · kw · in. */
+export const feedbackInputs = (link: BiasLink, shape: readonly number[]): number => (link.op === 'matmul' ? shape[0] : shape[0] * shape[1] * shape[2]);
 
 /**
- * The error feedback of each link's weight (by weight name): its op's input moments (see the
- * module comment) over `batches` (each one tensor per model input) with `model` as loaded, one
- * run per batch to every input at once. `shapes` gives each weight's shape; links whose op is
- * depthwise or has more than `maxInputs` inputs, or whose input has an unexpected shape, are left
- * out, and so is a weight whose moments are not positive definite even damped (rounded plainly).
+ * Per weight: the count, mean and Σ (x − mean)(x − mean)ᵀ of its op's input rows so far, each
+ * batch's centred on its own mean and merged (Chan et al.): the covariance of inputs with large
+ * means and small spread comes out without the cancellation of E[x xᵀ] − E[x] E[x]ᵀ.
  */
-export async function measureErrorFeedback(model: tf.GraphModel, links: readonly BiasLink[], shapes: ReadonlyMap<string, readonly number[]>, batches: readonly (readonly tf.Tensor[])[], options: ErrorFeedbackOptions = {}): Promise<Map<string, ErrorFeedback>> {
-  const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
-  const maxInputs = options.maxInputs ?? DEFAULT_FEEDBACK_MAX_INPUTS;
-  const fed = links.filter((l) => l.op !== 'depthwise' && shapes.has(l.weight) && inputsOf(l, shapes.get(l.weight)!) <= maxInputs);
-  const names = [...new Set(fed.map((l) => l.input))];
-  // Per weight: the rows' count, mean and Σ (x − mean)(x − mean)ᵀ, each batch's centred on its own
-  // mean and merged (Chan et al.): the covariance of inputs with large means and small spread
-  // comes out without the cancellation of E[x xᵀ] − E[x] E[x]ᵀ.
-  const sums = new Map<string, { rows: number; mean: Float64Array; scatter: Float64Array }>();
-  for (const batch of batches) {
-    if (names.length === 0) break;
-    const given = new Set<tf.Tensor>(batch);
-    const outs = await executeGraph(model, batch.length === 1 ? batch[0] : [...batch], names);
-    try {
-      for (const link of fed) {
-        const x = outs[names.indexOf(link.input)];
-        const inputs = inputsOf(link, shapes.get(link.weight)!);
-        const expected = link.op === 'matmul' ? x.shape.length === 2 && x.shape[1] === inputs : x.shape.length === 4 && x.shape[3] * link.geometry!.kernel[0] * link.geometry!.kernel[1] === inputs;
-        if (x.dtype !== 'float32' || !expected) continue;
-        const { rows, count } = inputRows((await x.data()) as Float32Array, x.shape, link, options.maxRows ?? DEFAULT_FEEDBACK_ROWS);
-        const mean = new Float64Array(inputs);
-        for (let k = 0; k < rows.length; k++) mean[k % inputs] += rows[k] / count;
-        for (let k = 0; k < rows.length; k++) rows[k] -= mean[k % inputs];
-        const product = tfjs.tidy(() => {
-          const m = tfjs.tensor2d(rows, [count, inputs]);
-          return tfjs.matMul(m, m, true, false);
-        });
-        const scatter = await product.data();
-        product.dispose();
-        const sum = sums.get(link.weight);
-        if (!sum) {
-          sums.set(link.weight, { rows: count, mean, scatter: Float64Array.from(scatter) });
-          continue;
-        }
-        const total = sum.rows + count;
-        const delta = mean.map((m, i) => m - sum.mean[i]);
-        const w = (sum.rows * count) / total;
-        for (let i = 0; i < inputs; i++) for (let j = 0; j < inputs; j++) sum.scatter[i * inputs + j] += scatter[i * inputs + j] + w * delta[i] * delta[j];
-        for (let i = 0; i < inputs; i++) sum.mean[i] += (delta[i] * count) / total;
-        sum.rows = total;
-      }
-    } finally {
-      for (const x of outs) if (!given.has(x)) x.dispose();
-    }
+export type InputMomentSums = Map<string, { rows: number; mean: Float64Array; scatter: Float64Array }>;
+
+/**
+ * Adds to `sums` the input rows of `link`'s op in one batch, `x` (its data input; see
+ * {@link inputRows}) for a weight of `inputs` inputs; an input of another dtype or shape than the
+ * op reads is left out.
+ */
+export async function addInputMoments(tfjs: typeof tf, sums: InputMomentSums, link: BiasLink, inputs: number, x: tf.Tensor, maxRows = DEFAULT_FEEDBACK_ROWS): Promise<void> {
+  const expected = link.op === 'matmul' ? x.shape.length === 2 && x.shape[1] === inputs : x.shape.length === 4 && x.shape[3] * link.geometry!.kernel[0] * link.geometry!.kernel[1] === inputs;
+  if (x.dtype !== 'float32' || !expected) return;
+  const { rows, count } = inputRows((await x.data()) as Float32Array, x.shape, link, maxRows);
+  const mean = new Float64Array(inputs);
+  for (let k = 0; k < rows.length; k++) mean[k % inputs] += rows[k] / count;
+  for (let k = 0; k < rows.length; k++) rows[k] -= mean[k % inputs];
+  const product = tfjs.tidy(() => {
+    const m = tfjs.tensor2d(rows, [count, inputs]);
+    return tfjs.matMul(m, m, true, false);
+  });
+  const scatter = await product.data();
+  product.dispose();
+  const sum = sums.get(link.weight);
+  if (!sum) {
+    sums.set(link.weight, { rows: count, mean, scatter: Float64Array.from(scatter) });
+    return;
   }
+  const total = sum.rows + count;
+  const delta = mean.map((m, i) => m - sum.mean[i]);
+  const w = (sum.rows * count) / total;
+  for (let i = 0; i < inputs; i++) for (let j = 0; j < inputs; j++) sum.scatter[i * inputs + j] += scatter[i * inputs + j] + w * delta[i] * delta[j];
+  for (let i = 0; i < inputs; i++) sum.mean[i] += (delta[i] * count) / total;
+  sum.rows = total;
+}
+
+/**
+ * The error feedback of each weight of `sums` (see {@link measureErrorFeedback}'s options:
+ * `damping`, `centered`); a weight whose moments are not positive definite even damped is left out
+ * (rounded plainly).
+ */
+export function errorFeedbackOf(sums: InputMomentSums, options: Pick<ErrorFeedbackOptions, 'damping' | 'centered'> = {}): Map<string, ErrorFeedback> {
   const out = new Map<string, ErrorFeedback>();
   for (const [weight, { rows, mean, scatter }] of sums) {
     const inputs = mean.length;
@@ -149,4 +141,35 @@ export async function measureErrorFeedback(model: tf.GraphModel, links: readonly
     }
   }
   return out;
+}
+
+/**
+ * Whether `link`'s weight of `shape` is rounded with error feedback: not a depthwise convolution
+ * (each channel has its own few taps) and at most `maxInputs` inputs (see the module comment).
+ */
+export const takesErrorFeedback = (link: BiasLink, shape: readonly number[] | undefined, maxInputs = DEFAULT_FEEDBACK_MAX_INPUTS): boolean => link.op !== 'depthwise' && shape !== undefined && feedbackInputs(link, shape) <= maxInputs;
+
+/**
+ * The error feedback of each link's weight (by weight name): its op's input moments (see the
+ * module comment) over `batches` (each one tensor per model input) with `model` as loaded, one
+ * run per batch to every input at once. `shapes` gives each weight's shape; links whose op is
+ * depthwise or has more than `maxInputs` inputs, or whose input has an unexpected shape, are left
+ * out, and so is a weight whose moments are not positive definite even damped (rounded plainly).
+ */
+export async function measureErrorFeedback(model: tf.GraphModel, links: readonly BiasLink[], shapes: ReadonlyMap<string, readonly number[]>, batches: readonly (readonly tf.Tensor[])[], options: ErrorFeedbackOptions = {}): Promise<Map<string, ErrorFeedback>> {
+  const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
+  const fed = links.filter((l) => takesErrorFeedback(l, shapes.get(l.weight), options.maxInputs));
+  const names = [...new Set(fed.map((l) => l.input))];
+  const sums: InputMomentSums = new Map();
+  for (const batch of batches) {
+    if (names.length === 0) break;
+    const given = new Set<tf.Tensor>(batch);
+    const outs = await executeGraph(model, batch.length === 1 ? batch[0] : [...batch], names);
+    try {
+      for (const link of fed) await addInputMoments(tfjs, sums, link, feedbackInputs(link, shapes.get(link.weight)!), outs[names.indexOf(link.input)], options.maxRows);
+    } finally {
+      for (const x of outs) if (!given.has(x)) x.dispose();
+    }
+  }
+  return errorFeedbackOf(sums, options);
 }

@@ -5,7 +5,7 @@
  */
 import { createRandom, entropyOf, EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound, exactInFloat16, FLOAT16_MAX, roundToFloat16 } from '@dc/core';
 import { applyMask, pruneToSparsity } from '@dc/prune';
-import { clusterAtWidth, clusterInput, type ClusterInput } from '@dc/quantize';
+import { clusterAtWidth, clusterInput, codeWithErrorFeedback, type ClusterInput, type ErrorFeedback } from '@dc/quantize';
 import { indexBits, layerBytes } from '../size-model.js';
 
 /** One tensor's compressed values and what the writer spends on them. */
@@ -60,6 +60,14 @@ export interface TensorCompressorOptions {
   readonly floatBits?: 16 | 32;
   /** Bytes the writer spends per codebook entry (see {@link CompressedTensor.centroidBytes}); default unsaid: 4. */
   readonly centroidBytes?: number;
+  /**
+   * The moments of the op that consumes the tensor (`@dc/quantize`'s `prepareErrorFeedback`): each
+   * coded candidate's codes are then chosen by error-feedback rounding of the tensor as given
+   * (`codeWithErrorFeedback`: the same centroids and kept positions, the pruned weights' loss fed
+   * back too), and priced by its op's output error (`error`). Float candidates are not changed.
+   * One compressor per tensor, then.
+   */
+  readonly feedback?: ErrorFeedback;
 }
 
 /**
@@ -71,7 +79,7 @@ export interface TensorCompressorOptions {
  * writer that clusters longer or stores floats and codebooks in float16.
  */
 export function tensorCompressor(options: TensorCompressorOptions = {}): CompressTensor {
-  const { maxIterations = 50, floatBits = 32, centroidBytes } = options;
+  const { maxIterations = 50, floatBits = 32, centroidBytes, feedback } = options;
   let last: { values: Float32Array; sparsity: number; pruned: Float32Array; kept: number; inputs: Map<number | undefined, ClusterInput> } | undefined;
   return (values, sparsity, bits, form = {}) => {
     if (last?.values !== values || last.sparsity !== sparsity) {
@@ -90,7 +98,10 @@ export function tensorCompressor(options: TensorCompressorOptions = {}): Compres
     if (!input) inputs.set(form.channels, (input = clusterInput(pruned, undefined, form.channels)));
     const out = clusterAtWidth(input, { bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations }, createRandom(1));
     const centroids = out.codebook.centroids.length;
-    return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, centroids), centroids, ...(centroidBytes === undefined ? {} : { centroidBytes }) };
+    const priced = centroidBytes === undefined ? {} : { centroidBytes };
+    if (!feedback || centroids === 0) return { values: out.values, kept, codeBits: entropyBits(out.codebook.codes, centroids), centroids, ...priced };
+    const fed = codeWithErrorFeedback(values, out.codebook, feedback);
+    return { values: fed.values, kept, codeBits: entropyBits(fed.codebook.codes, centroids), centroids, ...priced, error: fed.error };
   };
 }
 

@@ -154,13 +154,21 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(existsSync(join(dir, 'wrong.dcm'))).toBe(false);
   }, 60_000);
 
-  it('refuses --error-feedback, which reads a GraphModel\'s ops, for a LayersModel with INVALID_OPTION before reading any input, writing nothing', async () => {
-    const out = join(dir, 'feedback.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', out);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/INVALID_OPTION[\s\S]*--error-feedback rounds a GraphModel's weights[\s\S]*is a LayersModel/);
-    expect(existsSync(out)).toBe(false);
-  });
+  it('--error-feedback codes the kernels by their layers\' input moments (a dc:error-feedback stage in the provenance), the file running as the planner verified; a model kept as given refuses it', async () => {
+    const out = join(dir, 'fed.dcm');
+    const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', out);
+    expect(result.fileBytes).toBe(statSync(out).size);
+    expect(Math.abs(result.calibrationFidelity.outputs[0].relativeError - result.plan.fidelity.outputs[0].relativeError)).toBeLessThan(1e-5);
+    const stages = decodeContainer(new Uint8Array(readFileSync(out)), { decoders: [huffmanDecoder, ransDecoder] }).stages;
+    expect(stages.map((s) => s.name)).toEqual(expect.arrayContaining(['dc:cluster', 'dc:error-feedback']));
+    // The convolution's 27 inputs take feedback; the dense layer's 4,096 are over the 2,048 whose moments are factored.
+    expect(stages.find((s) => s.name === 'dc:error-feedback')!.options).toEqual({ tensors: ['conv/kernel'] });
+    const never = join(dir, 'never.dcm');
+    const kept = await dc('compress', modelJson, '--no-retrain', '--keep-topology', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', never);
+    expect(kept.code).toBe(1);
+    expect(kept.stderr).toMatch(/INVALID_OPTION[\s\S]*--error-feedback codes a weight from its op's inputs[\s\S]*kept as given/);
+    expect(existsSync(never)).toBe(false);
+  }, 60_000);
 
   it('needs --no-retrain', async () => {
     const r = await dc('compress', modelJson, '--calibration', join(dir, 'calibration'), '-o', join(dir, 'x.dcm'));

@@ -8,18 +8,21 @@
 import type * as tf from '@tensorflow/tfjs';
 import { listParams, mapParams, paramKey, type Model, type Stage } from '@dc/core';
 import { toLayersModel } from '@dc/core/tfjs';
-import { predictAll } from './layers-record-runner.js';
+import { forEachLayerInput } from './layer-inputs.js';
 import { addInputSums, createBiasCorrection, type BiasCorrection, type BiasLink, type InputSums } from '@dc/graph-model';
 
 /** The stage name of {@link correctBiasesStage}. */
 export const CORRECT_BIASES_STAGE = 'dc:correct-biases';
 
-/** The links of the `dense` / `conv2d` kernels among `kernels` (`<layer>/kernel`) that have a bias; a link's input is its layer's name. */
-export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): BiasLink[] {
+/**
+ * The links of the `dense` / `conv2d` kernels among `kernels` (`<layer>/kernel`): each op's weight,
+ * its input (its layer's name) and geometry, and the key its bias has or would have.
+ */
+export function layerOpLinks(model: Model, kernels: ReadonlySet<string>): BiasLink[] {
   const links: BiasLink[] = [];
   for (const ref of listParams(model)) {
     const { layer } = ref;
-    if (ref.param !== 'kernel' || !kernels.has(ref.key) || !layer.params.bias) continue;
+    if (ref.param !== 'kernel' || !kernels.has(ref.key)) continue;
     const bias = paramKey(layer.name, 'bias');
     const c = layer.config;
     if (c.kind === 'dense') links.push({ weight: ref.key, bias, input: layer.name, op: 'matmul' });
@@ -31,6 +34,12 @@ export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): Bias
   return links;
 }
 
+/** {@link layerOpLinks} of the kernels whose layer has a bias. */
+export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): BiasLink[] {
+  const biases = new Set(listParams(model).filter((r) => r.param === 'bias').map((r) => r.key));
+  return layerOpLinks(model, kernels).filter((l) => biases.has(l.bias));
+}
+
 /**
  * Each link's layer input (a link's `input` names its layer) summed over the samples of `batches`
  * (per batch, one tensor per model input), run through `lm`, a tfjs LayersModel. A layer called more than once has no single input: its
@@ -38,25 +47,7 @@ export function layerBiasLinks(model: Model, kernels: ReadonlySet<string>): Bias
  */
 export async function layerInputSums(tfjs: typeof tf, lm: tf.LayersModel, links: readonly BiasLink[], batches: readonly (readonly tf.Tensor[])[]): Promise<Map<string, InputSums>> {
   const sums = new Map<string, InputSums>();
-  const names = [...new Set(links.map((l) => l.input))];
-  const taps = names.flatMap((name) => {
-    try {
-      return [{ name, tensor: lm.getLayer(name).input as tf.SymbolicTensor }];
-    } catch {
-      return [];
-    }
-  });
-  if (taps.length === 0) return sums;
-  // Layers reading the same tensor (a residual block's input) share one output: tfjs refuses an output listed twice.
-  const tensors = [...new Set(taps.map((t) => t.tensor))];
-  const inputs = tfjs.model({ inputs: lm.inputs, outputs: tensors });
-  for (const batch of batches) {
-    const list = predictAll(inputs, batch);
-    for (const [i, x] of list.entries()) {
-      for (const tap of taps.filter((t) => t.tensor === tensors[i])) await addInputSums(sums, tap.name, x);
-    }
-    tfjs.dispose(list);
-  }
+  await forEachLayerInput(tfjs, lm, links.map((l) => l.input), batches, (name, x) => addInputSums(sums, name, x));
   return sums;
 }
 

@@ -8,17 +8,20 @@
  */
 import { tensorCompressor, type CompressTensor } from '@dc/allocate';
 import { listParams, roundToFloat16, type Model } from '@dc/core';
+import type { ErrorFeedback } from '@dc/quantize';
 
 /**
  * {@link CompressTensor} as the LayersModel pipeline clusters (see the module comment), priced as
  * the file stores it: kept floats in 2 bytes and codebook entries in 2 with `float16`, else 4.
  * Forms (scales, float16 rounding) are not offered for layers. The values are those clustered,
  * not rounded: the planner's runs round every parameter as stored ({@link asStored}). Calls on one
- * tensor share its pruning and sorted weights (`@dc/allocate`'s `tensorCompressor`).
+ * tensor share its pruning and sorted weights (`@dc/allocate`'s `tensorCompressor`). With
+ * `feedback` (one compressor per tensor, then), coded candidates take their codes by error
+ * feedback, as `errorFeedbackStage` writes them (layers-error-feedback.ts).
  */
-export function layersCompressTensor(float16: boolean): CompressTensor {
+export function layersCompressTensor(float16: boolean, feedback?: ErrorFeedback): CompressTensor {
   // clusterWeights' own Lloyd limit; pruning and clustering are otherwise the planner's default's.
-  return tensorCompressor({ maxIterations: 300, floatBits: float16 ? 16 : 32, centroidBytes: float16 ? 2 : 4 });
+  return tensorCompressor({ maxIterations: 300, floatBits: float16 ? 16 : 32, centroidBytes: float16 ? 2 : 4, ...(feedback ? { feedback } : {}) });
 }
 
 /**

@@ -25,10 +25,12 @@ import { rawInputOf } from '../compress/input-rescaling.js';
 /** Per batch, one tensor per model input (`InputFeeds.batches`). */
 export type Feeds = readonly (readonly tf.Tensor[])[];
 
-/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback, jittered batches and size target only). */
+/**
+ * What planning needs besides the calibration batches (a GraphModel uses the drift, kinds,
+ * progress, bias correction, error feedback, jittered batches and size target only; a LayersModel
+ * kept as given takes no error feedback: `dc compress` refuses it before planning).
+ */
 export type PlanSettings = Omit<PlanLayersOptions, 'jittered'> & {
-  /** GraphModels: round each weight with error feedback from its op's input moments (default false; `--error-feedback`). LayersModels: refused before planning (`dc compress`), false here. */
-  readonly errorFeedback?: boolean;
   /** The calibration feeds jittered by one grey level (`InputFeeds.jittered`). */
   readonly jittered?: Feeds;
 };
