@@ -11,6 +11,7 @@ import { refuseUnsupportedLoss, type CompileConfig, type LossName, type MetricNa
 import { toLayersModel } from './convert-to.js';
 import { startGradientWorkers, type GradientWorkers } from './data-parallel/gradient-workers.js';
 import { trainingThreads } from './data-parallel/training-threads.js';
+import { checkFineTuneOptions, checkTrainerOptions } from './trainer-options.js';
 import { firstNonFiniteVariable, trainingDiverged } from './divergence.js';
 import { lossPerExample, metricPerExample, resolveObjective, type Objective } from './objective.js';
 import { batchSource, splitValidation, type TrainingData } from './training-data.js';
@@ -94,10 +95,13 @@ function isImageSet(d: unknown): d is ImageSet {
  * A {@link TrainingService} on TensorFlow.js that trains on the user's data with the user's loss.
  * Each step runs `optimizer.computeGradients` of the mean loss, passes the gradients through
  * `transformGradients`, applies them with `optimizer.applyGradients`, then calls
- * `constrainWeights` with the variables, so hooks see and shape every single step. Data are checked
+ * `constrainWeights` with the variables, so hooks see and shape every single step. Options are
+ * checked when the trainer is made and each fine-tune starts (`INVALID_OPTION`: unknown keys, wrong
+ * types and ranges; `trainer-options.ts`). Data are checked
  * against the model (`DATA_MISMATCH`: input shape, label layout and range) before the first step.
  */
 export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService {
+  checkTrainerOptions(options);
   const { tf: tfjs } = options;
   let train = options.train;
   let validation = options.validation ?? options.evaluation;
@@ -123,6 +127,7 @@ export function createTfjsTrainer(options: TfjsTrainerOptions): TrainingService 
   let runs = 0;
 
   async function fineTune(model: Model, ft: FineTuneOptions) {
+    checkFineTuneOptions(ft);
     const objective = objectiveOf(model);
     const source = batchSource(tfjs, train, model.inputShape, objective, 'training data', augment);
     const lm = trainingLayersModel(tfjs, model, options.batchNorm ?? 'update');
