@@ -17,6 +17,9 @@ import { isDcError } from '@dc/core';
 import { importTfjsPackage } from '@dc/core/tfjs';
 import { DEFAULT_FEEDBACK_DAMPING, prepareErrorFeedback, type ErrorFeedback } from '@dc/quantize';
 import type { BiasLink, ConvGeometry } from './bias-links.js';
+
+/** What error feedback reads of a link: its weight, its op's data input and kind, a convolution's geometry (a bias is not needed). */
+export type OpLink = Pick<BiasLink, 'weight' | 'input' | 'op' | 'geometry'>;
 import { executeGraph } from './execute-graph.js';
 import { convAxis } from './patch-means.js';
 
@@ -43,7 +46,7 @@ export const DEFAULT_FEEDBACK_MAX_INPUTS = 2048;
 export const DEFAULT_FEEDBACK_ROWS = 2048;
 
 /** The input rows of one op for one batch, `[rows, inputs]` row-major, evenly spaced over its output positions. */
-export function inputRows(values: Float32Array, shape: readonly number[], link: BiasLink, maxRows: number): { rows: Float32Array; count: number; inputs: number } {
+export function inputRows(values: Float32Array, shape: readonly number[], link: OpLink, maxRows: number): { rows: Float32Array; count: number; inputs: number } {
   if (link.op === 'matmul') {
     const inputs = shape[shape.length - 1];
     const total = values.length / inputs;
@@ -83,7 +86,7 @@ export function inputRows(values: Float32Array, shape: readonly number[], link: 
 }
 
 /** Inputs (filter rows) of a linked weight of `shape`: a matrix product's rows, a convolution's kh · kw · in. */
-export const feedbackInputs = (link: BiasLink, shape: readonly number[]): number => (link.op === 'matmul' ? shape[0] : shape[0] * shape[1] * shape[2]);
+export const feedbackInputs = (link: OpLink, shape: readonly number[]): number => (link.op === 'matmul' ? shape[0] : shape[0] * shape[1] * shape[2]);
 
 /**
  * Per weight: the count, mean and Σ (x − mean)(x − mean)ᵀ of its op's input rows so far, each
@@ -97,7 +100,7 @@ export type InputMomentSums = Map<string, { rows: number; mean: Float64Array; sc
  * {@link inputRows}) for a weight of `inputs` inputs; an input of another dtype or shape than the
  * op reads is left out.
  */
-export async function addInputMoments(tfjs: typeof tf, sums: InputMomentSums, link: BiasLink, inputs: number, x: tf.Tensor, maxRows = DEFAULT_FEEDBACK_ROWS): Promise<void> {
+export async function addInputMoments(tfjs: typeof tf, sums: InputMomentSums, link: OpLink, inputs: number, x: tf.Tensor, maxRows = DEFAULT_FEEDBACK_ROWS): Promise<void> {
   const expected = link.op === 'matmul' ? x.shape.length === 2 && x.shape[1] === inputs : x.shape.length === 4 && x.shape[3] * link.geometry!.kernel[0] * link.geometry!.kernel[1] === inputs;
   if (x.dtype !== 'float32' || !expected) return;
   const { rows, count } = inputRows((await x.data()) as Float32Array, x.shape, link, maxRows);
@@ -147,7 +150,7 @@ export function errorFeedbackOf(sums: InputMomentSums, options: Pick<ErrorFeedba
  * Whether `link`'s weight of `shape` is rounded with error feedback: not a depthwise convolution
  * (each channel has its own few taps) and at most `maxInputs` inputs (see the module comment).
  */
-export const takesErrorFeedback = (link: BiasLink, shape: readonly number[] | undefined, maxInputs = DEFAULT_FEEDBACK_MAX_INPUTS): boolean => link.op !== 'depthwise' && shape !== undefined && feedbackInputs(link, shape) <= maxInputs;
+export const takesErrorFeedback = (link: OpLink, shape: readonly number[] | undefined, maxInputs = DEFAULT_FEEDBACK_MAX_INPUTS): boolean => link.op !== 'depthwise' && shape !== undefined && feedbackInputs(link, shape) <= maxInputs;
 
 /**
  * The error feedback of each link's weight (by weight name): its op's input moments (see the

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeContainer, densify, describeContainer } from '@dc/core';
 import { huffmanDecoder } from '@dc/huffman';
+import { decodeGraphModel } from '@dc/graph-model';
 import { ransDecoder } from '@dc/rans';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -154,7 +155,7 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(existsSync(join(dir, 'wrong.dcm'))).toBe(false);
   }, 60_000);
 
-  it('--error-feedback codes the kernels by their layers\' input moments (a dc:error-feedback stage in the provenance), the file running as the planner verified; a model kept as given refuses it', async () => {
+  it('--error-feedback codes the kernels by their layers\' input moments (a dc:error-feedback stage in the provenance), the file running as the planner verified; kept as given, too', async () => {
     const out = join(dir, 'fed.dcm');
     const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', out);
     expect(result.fileBytes).toBe(statSync(out).size);
@@ -163,11 +164,13 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(stages.map((s) => s.name)).toEqual(expect.arrayContaining(['dc:cluster', 'dc:error-feedback']));
     // The convolution's 27 inputs take feedback; the dense layer's 4,096 are over the 2,048 whose moments are factored.
     expect(stages.find((s) => s.name === 'dc:error-feedback')!.options).toEqual({ tensors: ['conv/kernel'] });
-    const never = join(dir, 'never.dcm');
-    const kept = await dc('compress', modelJson, '--no-retrain', '--keep-topology', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', never);
-    expect(kept.code).toBe(1);
-    expect(kept.stderr).toMatch(/INVALID_OPTION[\s\S]*--error-feedback codes a weight from its op's inputs[\s\S]*kept as given/);
-    expect(existsSync(never)).toBe(false);
+    // Kept as given (its model.json in the file), the convolution is coded by feedback as a GraphModel's weight is.
+    const asGiven = join(dir, 'fed-as-given.dcm');
+    const { result: kept } = await dcJson('compress', modelJson, '--no-retrain', '--keep-topology', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', asGiven);
+    expect(kept.format).toBe('layers-model-as-given');
+    expect(Math.abs(kept.calibrationFidelity.outputs[0].relativeError - kept.plan.fidelity.outputs[0].relativeError)).toBeLessThan(1e-5);
+    const compress = decodeGraphModel(new Uint8Array(readFileSync(asGiven))).stages.find((s) => s.name === 'dc:graph-compress')!;
+    expect(compress.options).toHaveProperty('errorFeedback');
   }, 60_000);
 
   it('needs --no-retrain', async () => {

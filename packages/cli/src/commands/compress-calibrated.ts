@@ -47,7 +47,7 @@ export interface CalibratedOptions extends InputShapeFlags {
   readonly seed?: number;
   /** Correct each compressed weight's bias for the mean shift it causes (commander's `--no-bias-correction`; default true). */
   readonly biasCorrection?: boolean;
-  /** GraphModels and LayersModels in dc's layer graph: code weights with error feedback from their ops' input moments (`--error-feedback`; default false). */
+  /** Code weights with error feedback from their ops' input moments (`--error-feedback`; default false). */
   readonly errorFeedback?: boolean;
   /**
    * Judge every keypoint, sample, score and mask pixel, also those the original itself changes
@@ -107,13 +107,6 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   }
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, path, inputShapeOption(o, o.calibration, '--calibration'), { keepTopology: o.keepTopology ?? false });
-  if (o.errorFeedback === true && target.format === 'layers-model-as-given') {
-    target.dispose();
-    throw new DcError('INVALID_OPTION', `--error-feedback codes a weight from its op's inputs, which dc reads in a GraphModel or in its own layer graph; ${path} is kept as given (${target.keptBecause})`, {
-      option: 'error-feedback',
-      hint: 'Drop --error-feedback (a model kept as given is rounded to the nearest shared value, its biases corrected for the mean shift), or drop --keep-topology where the layer graph holds the model.',
-    });
-  }
   if (target.keptBecause) progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${target.keptBecause}`);
   // Everything that can be wrong with the inputs fails here, before any long work.
   let calibration: InputFeeds | undefined;

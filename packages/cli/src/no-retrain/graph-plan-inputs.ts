@@ -24,22 +24,27 @@ export interface GraphPlanInputsOptions {
   readonly errorFeedback?: boolean;
   /** Without a GraphModel (a LayersModel kept as given): how to measure the bias correction of the named weights. */
   readonly measureCorrection?: (weights: ReadonlySet<string>) => Promise<BiasCorrection>;
+  /** Without a GraphModel: how to measure the error feedback of the named weights (`centered`: for the output less its mean). */
+  readonly measureFeedback?: (weights: ReadonlySet<string>, centered: boolean) => Promise<Map<string, ErrorFeedback>>;
 }
 
 /**
  * The planner's tensors, the correction its `run` and the writer apply, and the error feedback the
  * writer rounds with (see the module comment). Without `model` (a LayersModel kept as given), no
- * error feedback (`INVALID_OPTION` if asked for), and the correction `measureCorrection` measures.
+ * error feedback but what `measureFeedback` measures (`INVALID_OPTION` if asked for without it), and
+ * the correction `measureCorrection` measures.
  */
 export async function graphPlanInputs(source: GraphModelSource, model: tf.GraphModel | undefined, calibration: readonly (readonly tf.Tensor[])[], o: GraphPlanInputsOptions = {}): Promise<{ tensors: PlanTensor[]; correction?: BiasCorrection; feedback?: ReadonlyMap<string, ErrorFeedback> }> {
   const channels = o.channelScales === false ? new Map<string, number>() : channelCounts(source);
   const eligible = source.tensors.filter((t) => isEligible(t));
   const names = new Set(eligible.map((t) => t.name));
-  if (!model && o.errorFeedback === true) throw new DcError('INVALID_OPTION', 'error feedback reads a GraphModel\'s ops: a LayersModel kept as given has none', { option: 'errorFeedback', hint: 'Drop --error-feedback.' });
+  if (!model && o.errorFeedback === true && !o.measureFeedback) throw new DcError('INVALID_OPTION', 'error feedback reads the ops of a GraphModel, or of a LayersModel: none was given', { option: 'errorFeedback', hint: 'Drop --error-feedback.' });
   const measure = model ? () => biasCorrection(source, model, names, calibration) : o.measureCorrection && (() => o.measureCorrection!(names));
   const correction = o.biasCorrection === false || !measure ? undefined : await measure();
   // With bias correction taking back each op's mean shift, the feedback rounds for what it leaves: the covariance.
-  const feedback = o.errorFeedback !== true || !model ? undefined : await measureErrorFeedback(model, biasLinks(source, names), new Map(eligible.map((t) => [t.name, t.shape])), calibration, { centered: correction !== undefined });
+  const centered = correction !== undefined;
+  const measureFeedback = model ? () => measureErrorFeedback(model, biasLinks(source, names), new Map(eligible.map((t) => [t.name, t.shape])), calibration, { centered }) : () => o.measureFeedback!(names, centered);
+  const feedback = o.errorFeedback === true ? await measureFeedback() : undefined;
   const corrected = new Set(correction?.links.map((l) => l.bias));
   const tensors = eligible
     .filter((t) => !corrected.has(t.name))

@@ -39,8 +39,12 @@ function batchNormMean(layer: tf.layers.Layer, rank: number): string | undefined
   return next.getClassName() === 'BatchNormalization' && last ? weightNamed(next, '/moving_mean') : undefined;
 }
 
-/** The link of one layer's kernel to its bias (or batch norm's mean), or none (another class, neither, channels first, causal padding). */
-function linkOf(layer: tf.layers.Layer): BiasLink | undefined {
+/**
+ * The op of one layer's kernel — its weight, input and geometry, and its bias (or the moving mean of
+ * the batch norm that takes its shift; `bias` absent: neither) — or none (another class, channels
+ * first, causal padding).
+ */
+export function kerasOpLink(layer: tf.layers.Layer): (Omit<BiasLink, 'bias'> & { readonly bias?: string }) | undefined {
   const cls = layer.getClassName();
   const c = layer.getConfig() as LayerConfig;
   const kernel = weightNamed(layer, cls === 'DepthwiseConv2D' ? '/depthwise_kernel' : '/kernel');
@@ -48,13 +52,18 @@ function linkOf(layer: tf.layers.Layer): BiasLink | undefined {
   const own = c.useBias === false ? undefined : weightNamed(layer, '/bias');
   const mean = own ? undefined : batchNormMean(layer, cls === 'Dense' ? 2 : 4);
   const bias = own ?? mean;
-  if (!bias) return undefined;
-  const subtracted = mean ? { subtracted: true } : {};
-  if (cls === 'Dense') return { weight: kernel, bias, input: layer.name, op: 'matmul', ...subtracted };
+  const linked = { ...(bias ? { bias } : {}), ...(mean ? { subtracted: true } : {}) };
+  if (cls === 'Dense') return { weight: kernel, input: layer.name, op: 'matmul', ...linked };
   if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast') return undefined;
   if (c.padding !== 'same' && c.padding !== 'valid') return undefined;
   const geometry = { kernel: pair(c.kernelSize, 1), strides: pair(c.strides, 1), dilations: pair(c.dilationRate, 1), padding: c.padding === 'same' ? 'SAME' : 'VALID' } as const;
-  return { weight: kernel, bias, input: layer.name, op: cls === 'Conv2D' ? 'conv2d' : 'depthwise', geometry, ...subtracted };
+  return { weight: kernel, input: layer.name, op: cls === 'Conv2D' ? 'conv2d' : 'depthwise', geometry, ...linked };
+}
+
+/** The link of one layer's kernel to its bias (or batch norm's mean), or none. */
+function linkOf(layer: tf.layers.Layer): BiasLink | undefined {
+  const link = kerasOpLink(layer);
+  return link?.bias === undefined ? undefined : { ...link, bias: link.bias };
 }
 
 /**

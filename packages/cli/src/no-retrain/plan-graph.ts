@@ -13,6 +13,7 @@ import { graphCompressTensorWith } from './graph-compress-tensor.js';
 import { graphPlanInputs } from './graph-plan-inputs.js';
 import type { ModelRunner } from './graph-runner.js';
 import { requirePlannedTensors } from './require-planned.js';
+import type { ErrorFeedback } from '@dc/quantize';
 
 /** Options of {@link planAndCompressGraph}. */
 export interface PlanGraphOptions {
@@ -31,12 +32,14 @@ export interface PlanGraphOptions {
   readonly preprocessing?: Preprocessing;
   /** A runner without a GraphModel: how to measure the bias correction of the named weights (see `graphPlanInputs`). */
   readonly measureCorrection?: (weights: ReadonlySet<string>) => Promise<BiasCorrection>;
+  /** A runner without a GraphModel: how to measure the error feedback of the named weights (see `graphPlanInputs`). */
+  readonly measureFeedback?: (weights: ReadonlySet<string>, centered: boolean) => Promise<Map<string, ErrorFeedback>>;
 }
 
 /**
  * Plans on `calibration` (per batch, one tensor per model input) with `runner` (the original model) and returns the plan and the `.dcm`
- * bytes. A runner without a GraphModel (a LayersModel kept as given) has no error feedback (it reads
- * the graph's ops) and the bias correction of `o.measureCorrection`, if any.
+ * bytes. A runner without a GraphModel (a LayersModel kept as given) has the error feedback of
+ * `o.measureFeedback` and the bias correction of `o.measureCorrection`, if any.
  */
 export async function planAndCompressGraph(source: GraphModelSource, runner: ModelRunner & { readonly model?: tf.GraphModel }, calibration: readonly (readonly tf.Tensor[])[], o: PlanGraphOptions): Promise<{ plan: PostTrainingPlan; bytes: Uint8Array }> {
   // Coded candidates also with per-channel scales along the consuming op's output channels (format version 5);
@@ -45,6 +48,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Mod
     biasCorrection: o.biasCorrection ?? true,
     errorFeedback: o.errorFeedback ?? false,
     ...(o.measureCorrection ? { measureCorrection: o.measureCorrection } : {}),
+    ...(o.measureFeedback ? { measureFeedback: o.measureFeedback } : {}),
   });
   requirePlannedTensors(tensors, 'float32 weight', DEFAULT_MIN_ELEMENTS);
   // The file records the planner's settings; for a size target only those known before planning, so

@@ -16,6 +16,7 @@ import type { ImageInputSpec } from './image-inputs.js';
 import { fileOutputs } from './file-outputs.js';
 import { createGraphRunner } from './graph-runner.js';
 import { kerasBiasCorrection } from './keras-bias-correction.js';
+import { kerasErrorFeedback } from './layers-error-feedback.js';
 import { buildLayersModel, layersRecordRunner, loadAsGiven } from './layers-record-runner.js';
 import { createLayersRunner } from './layers-runner.js';
 import { planAndCompressGraph } from './plan-graph.js';
@@ -25,11 +26,7 @@ import { rawInputOf } from '../compress/input-rescaling.js';
 /** Per batch, one tensor per model input (`InputFeeds.batches`). */
 export type Feeds = readonly (readonly tf.Tensor[])[];
 
-/**
- * What planning needs besides the calibration batches (a GraphModel uses the drift, kinds,
- * progress, bias correction, error feedback, jittered batches and size target only; a LayersModel
- * kept as given takes no error feedback: `dc compress` refuses it before planning).
- */
+/** What planning needs besides the calibration batches (a GraphModel uses the drift, kinds, progress, bias correction, error feedback, jittered batches and size target only). */
 export type PlanSettings = Omit<PlanLayersOptions, 'jittered'> & {
   /** The calibration feeds jittered by one grey level (`InputFeeds.jittered`). */
   readonly jittered?: Feeds;
@@ -88,8 +85,8 @@ async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Pr
     plan: (calibration, s) =>
       planAndCompressGraph(source, runner, calibration, {
         ...s,
-        errorFeedback: false,
         measureCorrection: (weights) => kerasBiasCorrection(tfjs, model, source, weights, calibration),
+        measureFeedback: (weights, centered) => kerasErrorFeedback(tfjs, model, source, weights, calibration, { centered }),
       }),
     async fileOutputs(file, batches) {
       const written = layersRecordRunner(tfjs, await buildLayersModel(tfjs, dcmLayersModelHandler(await readFile(file)), file));
