@@ -11,7 +11,8 @@ describe('dc run refuses a flag its run has no use for', () => {
     ['a fidelity budget without --reference', [lenet, '--data', root, '--max-output-drift', '0.01'], /--max-output-drift judges a run against --reference, and none was given/],
     ['labels beside --reference (it compares outputs)', [lenet, '--reference', join(root, 'missing.json'), '--data', root, '--labels', 'y.npy'], /--labels belongs to a run of the file alone/],
     ['--split (a flag with a default, given) beside --reference', [lenet, '--reference', join(root, 'missing.json'), '--data', root, '--split', 'train'], /--split belongs to a run of the file alone/],
-  ])('%s: INVALID_OPTION naming the flag, before anything is read', async (_, args, message) => {
+    ['--threads with another backend than cpu', [lenet, '--data', join(root, 'missing'), '--backend', 'tfjs', '--threads', '2'], /--threads sets the worker threads of the cpu backend, and --backend is tfjs/],
+  ])('%s: INVALID_OPTION naming the flag, before any data are read', async (_, args, message) => {
     const r = await dc('run', ...args);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/INVALID_OPTION/);

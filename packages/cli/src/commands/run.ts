@@ -55,6 +55,13 @@ export interface RunResult {
   readonly milliseconds: number;
 }
 
+/** `INVALID_OPTION` for threads asked of another backend than cpu, which has no worker threads to set. */
+function refuseThreadsElsewhere(o: Pick<RunOptions, 'backend' | 'threads'>): void {
+  if (o.threads !== undefined && (o.backend ?? 'cpu') !== 'cpu') {
+    throw new DcError('INVALID_OPTION', `--threads sets the worker threads of the cpu backend, and --backend is ${String(o.backend)}`, { option: 'threads', hint: 'Drop --threads, or run with --backend cpu.' });
+  }
+}
+
 async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<RuntimeBackend> {
   switch (o.backend ?? 'cpu') {
     case 'cpu': {
@@ -98,6 +105,7 @@ export async function runFileOn(
   options: Omit<RunOptions, keyof DataSource>,
   read: (model: LoadedModel, preprocessing: Preprocessing | undefined) => Promise<LabelledData>,
 ): Promise<RunResult> {
+  refuseThreadsElsewhere(options);
   const model = await loadCompressedModel(path);
   const recorded = model.compressed.preprocessing;
   const flags = pixelScaleOf(options, { scale: 1, offset: 0 });
