@@ -2,6 +2,9 @@
 import { isDcError } from '@dc/core';
 import { addRetrainingOptions, nonNegativeInt, perLayer, positiveInt, positiveNumber, threadCount } from '@dc/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { baselinePath } from './baseline.js';
+import { refuseFlagsOfCheckpointRun } from './checkpoint-flags.js';
 import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
 import { MODEL_NAMES, type ModelName } from './models.js';
@@ -130,7 +133,10 @@ addRetrainingOptions(run)
   .option('--target-ratio <x>', 'automatic allocation for a compression ratio (float32 bytes / file bytes), e.g. 50', positiveNumber('--target-ratio'))
   .option('--validation <n>', 'training images held out (the last N) for the allocation\'s decisions (default 5000)', positiveInt('--validation'))
   .action(async (flags: CommonFlags & CompressionFlags & { outDir: string; json?: boolean; fromScratch?: boolean; bench: boolean }) => {
-    const { result, table } = await runCommand({ ...flags, settings: settingsFrom(flags) });
+    const settings = settingsFrom(flags);
+    // A model without a shipped checkpoint trains its baseline in the run, as a preset that trains its own does.
+    refuseFlagsOfCheckpointRun(flags, settings.baseline.fromScratch === true || !existsSync(baselinePath(flags.model)));
+    const { result, table } = await runCommand({ ...flags, settings });
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else process.stdout.write(`${table}\n\nfile: ${result.file}\nreports: ${result.reports.json}, ${result.reports.html}\n`);
   });
