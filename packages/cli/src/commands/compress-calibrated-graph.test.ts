@@ -104,6 +104,14 @@ describe('dc compress --no-retrain --calibration on a GraphModel', () => {
     expect(plain.options).not.toHaveProperty('errorFeedback');
   }, 60_000);
 
+  it('refuses --float32 and --no-fold-batch-norm, which set how dc\'s layer graph is written, before any planning', async () => {
+    for (const flag of ['--float32', '--no-fold-batch-norm']) {
+      const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration.npy'), flag, '-o', join(dir, 'never.dcm'));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`INVALID_OPTION[\\s\\S]*${flag} sets how dc's layer graph is written, and this is a GraphModel`));
+    }
+  });
+
   it('rejects calibration inputs that do not fit the graph input before any planning', async () => {
     const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'wrong.npy'), '-o', join(dir, 'wrong.dcm'));
     expect(r.code).toBe(1);

@@ -97,6 +97,21 @@ export interface CalibratedResult {
   readonly load: { readonly start: number; readonly end: number; readonly cores: number };
 }
 
+/**
+ * `INVALID_OPTION` (the target disposed) for `--float32` or `--no-fold-batch-norm`, which set how dc's
+ * layer graph is written, when the target is not one: a GraphModel, or a LayersModel kept as
+ * given, is written by `@dc/graph-model` (float16 or float32 as its plan chooses per weight, batch
+ * norms as its graph has them).
+ */
+function refuseLayerGraphFlags(o: CalibratedOptions, target: Target): void {
+  if (target.format === 'layers-model') return;
+  const flag = o.float32 === true ? '--float32' : o.foldBatchNorm === false ? '--no-fold-batch-norm' : undefined;
+  if (!flag) return;
+  target.dispose();
+  const what = target.format === 'graph-model' ? 'a GraphModel' : 'a LayersModel kept as given';
+  throw new DcError('INVALID_OPTION', `${flag} sets how dc's layer graph is written, and this is ${what}, which @dc/graph-model writes (its plan chooses float16 or float32 per weight)`, { option: flag, hint: `Drop ${flag}.` });
+}
+
 /** Compresses the LayersModel or GraphModel at `path` within the fidelity budget (see the module comment). */
 export async function compressCalibrated(path: string, o: CalibratedOptions, progress: Progress = lineProgress((t) => process.stderr.write(`${t}\n`))): Promise<CalibratedResult> {
   const t0 = performance.now();
@@ -107,6 +122,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   }
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   const target = await loadTarget(tfjs, path, inputShapeOption(o, o.calibration, '--calibration'), { keepTopology: o.keepTopology ?? false });
+  refuseLayerGraphFlags(o, target);
   if (target.keptBecause) progress.log(`${path}: its model.json is kept as given (format version 8, tf.loadLayersModel), not converted to dc's layer graph: ${target.keptBecause}`);
   // Everything that can be wrong with the inputs fails here, before any long work.
   let calibration: InputFeeds | undefined;
