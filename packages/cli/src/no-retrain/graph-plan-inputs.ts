@@ -38,7 +38,7 @@ export async function graphPlanInputs(source: GraphModelSource, model: tf.GraphM
   const channels = o.channelScales === false ? new Map<string, number>() : channelCounts(source);
   const eligible = source.tensors.filter((t) => isEligible(t));
   const names = new Set(eligible.map((t) => t.name));
-  if (!model && o.errorFeedback === true && !o.measureFeedback) throw new DcError('INVALID_OPTION', 'error feedback reads the ops of a GraphModel, or of a LayersModel: none was given', { option: 'errorFeedback', hint: 'Drop --error-feedback.' });
+  if (!model && o.errorFeedback === true && !o.measureFeedback) throw new DcError('INVALID_OPTION', 'error feedback measures the inputs of the model\'s ops: neither a GraphModel nor measureFeedback was given', { option: 'errorFeedback', hint: 'Drop --error-feedback.' });
   const measure = model ? () => biasCorrection(source, model, names, calibration) : o.measureCorrection && (() => o.measureCorrection!(names));
   const correction = o.biasCorrection === false || !measure ? undefined : await measure();
   // With bias correction taking back each op's mean shift, the feedback rounds for what it leaves: the covariance.

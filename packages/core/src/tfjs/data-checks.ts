@@ -1,8 +1,9 @@
 /**
  * Checks that data fit the model before training on them: input shape, label layout and label
  * range, and that inputs and labels are finite numbers (a NaN or infinite value would turn the
- * weights NaN in the first step), each failure a `DATA_MISMATCH` that says what was expected. Tensors given whole are checked
- * once; streamed batches each as they arrive (the first before the first step).
+ * weights NaN in the first step), each failure a `DATA_MISMATCH` that says what was expected.
+ * Tensors given whole are checked once; streamed batches each as they arrive (the first before the
+ * first step).
  */
 import type * as tf from '@tensorflow/tfjs';
 import { firstNonFinite } from '../container/float-stream.js';
