@@ -23,10 +23,12 @@ const LABELS = [
   ['split', '--split'],
 ] as const;
 
+const WITHOUT_REFERENCE: FlagGroup = { flags: REFERENCE_ONLY, why: 'judges a run against --reference, and none was given', hint: 'Add --reference <model.json> to compare the file with its original, or drop it.' };
+
 const REFUSED: Record<RunMode, readonly FlagGroup[]> = {
-  'layer-graph': [{ flags: REFERENCE_ONLY, why: 'judges a run against --reference, and none was given', hint: 'Add --reference <model.json> to compare the file with its original, or drop it.' }],
+  'layer-graph': [WITHOUT_REFERENCE],
   graph: [
-    { flags: REFERENCE_ONLY, why: 'judges a run against --reference, and none was given', hint: 'Add --reference <model.json> to compare the file with its original, or drop it.' },
+    WITHOUT_REFERENCE,
     { flags: [...LABELS, ['labelColumn', '--label-column'], ['targetColumns', '--target-columns'], ['classes', '--classes'], ['threads', '--threads']], why: 'belongs to a layer-graph file run by the sparse runtime; a GraphModel file runs through tfjs and reports its outputs', hint: 'Drop it; dc run --reference <model.json> compares the outputs with the original\'s.' },
   ],
   reference: [{ flags: [...LABELS, ['threads', '--threads'], ['backend', '--backend']], why: 'belongs to a run of the file alone; --reference compares its outputs with the original\'s on the inputs of --data', hint: 'Drop it, or drop --reference for accuracy on labels.' }],
