@@ -52,6 +52,9 @@ function refuseSeeded(o: { seededConnectivity?: number }, what: string): void {
   });
 }
 
+/** Whether the user gave the option `key` on the command line (not a default), for the refusals of flags a run has no use for. */
+const givenOnCommandLine = (command: Command) => (key: string): boolean => command.getOptionValueSource(key) === 'cli';
+
 /** Help of the CSV column flags, shared by `dc compress` and `dc run`. */
 const COLUMN_HELP = {
   label: 'with a CSV --data (and --test-data) table: the column (its header name, or an index from 0) holding the integer class labels; the other columns are the inputs',
@@ -110,7 +113,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--judge-unstable', "with --reference and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Parameters<typeof runAnyFile>[1] & Partial<Parameters<typeof runAgainstReference>[1]> & { json?: boolean }, command: Command) => {
-      const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+      const given = givenOnCommandLine(command);
       if (o.reference !== undefined) {
         const options = { ...o, reference: o.reference };
         return exit(await report(io, o.json, async () => (refuseInapplicableRunFlags('reference', given), runAgainstReference(file, options)), formatReferenceRun));
@@ -176,7 +179,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--json', 'print one JSON object on stdout (progress stays on stderr)')
     .action(async (file: string, o: Parameters<typeof compressFile>[1] & Partial<Parameters<typeof compressCalibrated>[1]> & { json?: boolean }, command: Command) => {
       const progress = lineProgress(io.stderr);
-      const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+      const given = givenOnCommandLine(command);
       if (o.calibration !== undefined) {
         const calibrated = { ...o, calibration: o.calibration };
         return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), refuseInapplicableFlags('calibrated', given), compressCalibrated(file, calibrated, progress)), formatCalibrated));
