@@ -192,7 +192,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
           allocationGoal(o);
         }
         refuseInapplicableFlags(compressMode(o, graph), given);
-        return graph ? compressGraphFile(file, o, progress) : compressLayersFile(file, o, progress);
+        return graph ? compressGraphFile(file, o, progress) : compressLayersFile(file, o, progress, given);
       };
       return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
     });

@@ -19,10 +19,19 @@ export type CompressLayersOptions = CompressOptions & CompressGraphOptions & {
   readonly keepTopology?: boolean;
 };
 
-/** Compresses the LayersModel at `path` kept as given (see the module comment), `because` the reason logged. */
-export async function compressLayersAsGiven(path: string, o: CompressGraphOptions, progress: Progress, because: string): Promise<CompressGraphResult> {
-  const given = new Set(Object.entries(o).flatMap(([key, value]) => (value === undefined ? [] : [key])));
-  refuseFirst([{ ...KEPT_AS_GIVEN_UNUSED, why: `${KEPT_AS_GIVEN_UNUSED.why} (${because})` }], (key) => given.has(key));
+/** Whether the user gave the flag of option key `key` (see {@link compressLayersFile}). */
+export type GivenFlag = (key: string) => boolean;
+
+/** By default a flag is given when its option is set: right for options without defaults (commander fills `preset` and `backend`). */
+const setInOptions = (o: object): GivenFlag => (key) => (o as Record<string, unknown>)[key] !== undefined;
+
+/**
+ * Compresses the LayersModel at `path` kept as given (see the module comment), `because` the
+ * reason logged. A flag it has no use for is `INVALID_OPTION` before any work; `given` says which
+ * flags the user gave (default: those set in `o`).
+ */
+export async function compressLayersAsGiven(path: string, o: CompressGraphOptions, progress: Progress, because: string, given: GivenFlag = setInOptions(o)): Promise<CompressGraphResult> {
+  refuseFirst([{ ...KEPT_AS_GIVEN_UNUSED, why: `${KEPT_AS_GIVEN_UNUSED.why} (${because})` }], given);
   // Only a model tfjs builds is written: the file loads where the model did.
   const { source, model } = await loadAsGiven(await importTfjsPackage('@tensorflow/tfjs'), path, because);
   model.dispose();
@@ -36,15 +45,17 @@ export async function compressLayersAsGiven(path: string, o: CompressGraphOption
  * `dc compress <LayersModel model.json>`: through dc's layer graph (`compressFile`), unless
  * `--no-retrain` and the layer graph cannot hold the model or `--keep-topology` is given: then kept
  * as given ({@link compressLayersAsGiven}). Retraining needs the layer graph: its refusal stands.
+ * `given` says which flags the user gave, for those whose options have defaults (the CLI passes
+ * commander's option sources: `--preset` or `--backend` given for a model kept as given is refused).
  */
-export async function compressLayersFile(path: string, o: CompressLayersOptions, progress: Progress): Promise<CompressResult | CompressGraphResult> {
+export async function compressLayersFile(path: string, o: CompressLayersOptions, progress: Progress, given: GivenFlag = setInOptions(o)): Promise<CompressResult | CompressGraphResult> {
   if (o.keepTopology && o.retrain !== false) throw new DcError('INVALID_OPTION', '--keep-topology keeps the model.json as given for post-training compression: retraining needs dc\'s layer graph', { option: 'keep-topology', hint: 'Add --no-retrain, or drop --keep-topology.' });
   if (o.retrain !== false) return compressFile(path, o, progress);
-  if (o.keepTopology) return compressLayersAsGiven(path, o, progress, '--keep-topology');
+  if (o.keepTopology) return compressLayersAsGiven(path, o, progress, '--keep-topology', given);
   try {
     return await compressFile(path, o, progress);
   } catch (e) {
-    if (refusedByLayerGraph(e)) return compressLayersAsGiven(path, o, progress, e.message);
+    if (refusedByLayerGraph(e)) return compressLayersAsGiven(path, o, progress, e.message, given);
     throw e;
   }
 }

@@ -152,6 +152,12 @@ describe('a multi-output LayersModel: its model.json kept as given', () => {
     const measured = await dc('compress', modelJson, '--no-retrain', '--sparsity', '0.6', '--test-data', join(dir, 'calibration.npy'), '-o', join(dir, 'never.dcm'));
     expect(measured.code).toBe(1);
     expect(measured.stderr).toMatch(/INVALID_OPTION[\s\S]*--test-data does not apply to a LayersModel kept as given[\s\S]*2 outputs[\s\S]*dc run model\.dcm --reference/);
+    // Flags with defaults are refused when given on the command line, not when left to their defaults (the run above).
+    for (const flag of [['--preset', 'paper'], ['--backend', 'tfjs']]) {
+      const refused = await dc('compress', modelJson, '--no-retrain', '--sparsity', '0.6', ...flag, '-o', join(dir, 'never.dcm'));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(new RegExp(`INVALID_OPTION[\\s\\S]*${flag[0]} does not apply to a LayersModel kept as given`));
+    }
     expect(() => statSync(join(dir, 'never.dcm'))).toThrow();
   }, 60_000);
 

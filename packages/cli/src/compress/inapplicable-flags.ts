@@ -74,11 +74,11 @@ const GRAPH_UNUSED: readonly Flag[] = [
 /**
  * What a LayersModel kept as given (`--keep-topology`, or a model dc's layer graph cannot hold) has
  * no use for in a `--no-retrain` run: it is compressed tensor by tensor as a GraphModel is, and not
- * measured (`dc run --reference` measures it). Flags with defaults (`--preset`, `--backend`) cannot
- * be told from their defaults there, and are not checked.
+ * measured (`dc run --reference` measures it). `--preset` and `--backend` have defaults: check them
+ * with commander's option sources, not by their values.
  */
 export const KEPT_AS_GIVEN_UNUSED: FlagGroup = {
-  flags: [...LAYER_GRAPH_DATA.filter(([key]) => key !== 'preset' && key !== 'backend'), ['testData', '--test-data'], ['labelColumn', '--label-column'], ['targetColumns', '--target-columns'], ['classes', '--classes'], ['float32', '--float32']],
+  flags: [...LAYER_GRAPH_DATA, ['testData', '--test-data'], ['labelColumn', '--label-column'], ['targetColumns', '--target-columns'], ['classes', '--classes'], ['float32', '--float32']],
   why: 'does not apply to a LayersModel kept as given, which is compressed tensor by tensor with --sparsity and --bits and not measured here',
   hint: 'Drop it; dc run model.dcm --reference model.json --data <inputs> measures the file against the original (or compress with --calibration <inputs> for a plan measured on them).',
 };
