@@ -1,18 +1,39 @@
 /** A small seeded conv net on 16×16 RGB images and seeded PNG photographs, for the CLI's image tests. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileHandler } from '@dc/core/tfjs';
+import { fileHandler, selectTrainingBackend } from '@dc/core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 
 /**
+ * Runs `train` (a user's model built, fitted and saved) on tfjs-wasm with dc's training kernels:
+ * seconds where the cpu backend's convolutions and their gradients take tens of them. The backend
+ * active before (if any was) is active again after, whatever fails.
+ */
+export async function onWasm<T>(train: () => Promise<T>): Promise<T> {
+  const given = tf.getBackend() as string | undefined;
+  const { restore } = await selectTrainingBackend({ prefer: ['wasm'], replaceSlowWasmKernels: true, replaceSlowGradients: true });
+  try {
+    return await train();
+  } finally {
+    restore();
+    if (given) await tf.setBackend(given);
+  }
+}
+
+/**
  * A small seeded conv net on 16×16 RGB images: conv 3×3×3×16 → relu → flatten → dense 4096 → 6,
  * softmax; with `fit`, compiled (Adam 1e-2, sparse categorical cross-entropy) and trained on it
- * before it is saved, as a user's trained model. With `rescaling`, a `Rescaling` layer of that scale
- * comes first (as in Keras' image tutorials), so the model takes raw bytes.
+ * (on tfjs-wasm: {@link onWasm}) before it is saved, as a user's trained model. With `rescaling`, a
+ * `Rescaling` layer of that scale comes first (as in Keras' image tutorials), so the model takes
+ * raw bytes.
  */
 export async function savedConvNet(dir: string, fit?: { readonly xs: tf.Tensor; readonly ys: tf.Tensor; readonly epochs: number }, rescaling?: number): Promise<string> {
-  await tf.setBackend('cpu');
+  return onWasm(() => convNet(dir, fit, rescaling));
+}
+
+/** {@link savedConvNet} on the active backend. */
+async function convNet(dir: string, fit: { readonly xs: tf.Tensor; readonly ys: tf.Tensor; readonly epochs: number } | undefined, rescaling: number | undefined): Promise<string> {
   const lm = tf.sequential({ name: 'tiny-conv' });
   if (rescaling !== undefined) lm.add(tf.layers.rescaling({ inputShape: [16, 16, 3], scale: rescaling, name: 'rescaling' }));
   lm.add(tf.layers.conv2d({ ...(rescaling === undefined ? { inputShape: [16, 16, 3] } : {}), filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));

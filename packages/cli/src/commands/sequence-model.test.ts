@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc, dcJson } from '../run-dc.test-support.js';
-import { savedModel } from './conv-fixture.test-support.js';
+import { onWasm, savedModel } from './conv-fixture.test-support.js';
 
 const [STEPS, FEATURES, CLASSES] = [32, 4, 4];
 
@@ -27,9 +27,11 @@ function sequences(n: number, seed: number): { xs: Float32Array; ys: Int32Array 
   return { xs, ys };
 }
 
-/** A user's 1-D convnet over sequences, trained with tfjs: Conv1D → MaxPooling1D → Conv1D → GlobalAveragePooling1D → Dense. */
-async function savedSequenceNet(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
-  await tf.setBackend('cpu');
+/** A user's 1-D convnet over sequences, trained with tfjs (on wasm): Conv1D → MaxPooling1D → Conv1D → GlobalAveragePooling1D → Dense. */
+const savedSequenceNet = (dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> => onWasm(() => sequenceNet(dir, train));
+
+/** {@link savedSequenceNet} on the active backend. */
+async function sequenceNet(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
   const lm = tf.sequential({ name: 'sequence-net' });
   lm.add(tf.layers.conv1d({ inputShape: [STEPS, FEATURES], filters: 16, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv1', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
   lm.add(tf.layers.maxPooling1d({ poolSize: 2, name: 'pool' }));
