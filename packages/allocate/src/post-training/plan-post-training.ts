@@ -152,7 +152,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     reasons: [
       `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, score changes ≤ ${budget.maxScoreChange}, keypoint moves ≤ ${budget.maxKeypointMove}`,
       ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
-      `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${probeBatches} calibration batch(es); ${counts.verification / options.calibration.length} allocations verified on all ${options.calibration.length}`,
+      `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${options.calibration.length === 1 ? 'it' : `all ${options.calibration.length}`}`,
       `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...classifierSampleNotes(kinds, reference, found.fidelity, budget),
       ...found.notes,
@@ -184,3 +184,6 @@ function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBat
   for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) unjudged += u;
   return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} entries it changes beyond the budget (keypoints, samples, scores, detections, mask pixels) are not judged`;
 }
+
+/** `n` calibration batches, in words: "1 calibration batch", "2 calibration batches". */
+const batches = (n: number): string => `${n} calibration batch${n === 1 ? '' : 'es'}`;
