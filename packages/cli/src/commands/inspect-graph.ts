@@ -1,6 +1,6 @@
 /** `dc inspect <file>` for a GraphModel file (format version 4 to 6) or a LayersModel kept as given (8): per weight its dtype, shape, layout, kept elements, bits and bytes. */
 import { open, readFile } from 'node:fs/promises';
-import { DcError, describeContainer, formatByteTable, isGraphModelVersion, LAYERS_MODEL_RECORD_FORMAT_VERSION, type ContainerDescription, type Preprocessing } from '@dc/core';
+import { DcError, describeContainer, formatByteTable, isGraphModelVersion, LAYERS_MODEL_RECORD_FORMAT_VERSION, MAGIC, type ContainerDescription, type Preprocessing } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -52,13 +52,20 @@ export function isLayersRecordDcm(bytes: Uint8Array): boolean {
   return isGraphModelDcm(bytes) && bytes[8] === LAYERS_MODEL_RECORD_FORMAT_VERSION;
 }
 
-/** The first 10 bytes of the file at `path` (its magic and version), or `DATASET_NOT_FOUND`. */
+/**
+ * The first 10 bytes of the `.dcm` file at `path` (its magic and version): `DATASET_NOT_FOUND`
+ * where it cannot be read, `BAD_MAGIC` where it is no `.dcm` file (before a command reads its
+ * flags by the kind of file it is).
+ */
 export async function readHead(path: string): Promise<Uint8Array> {
   const head = new Uint8Array(10);
   const handle = await open(path, 'r').catch((cause: unknown) => {
     throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path of the .dcm file.' });
   });
-  await handle.read(head, 0, 10, 0).finally(() => handle.close());
+  const { bytesRead } = await handle.read(head, 0, 10, 0).finally(() => handle.close());
+  if (bytesRead < MAGIC.length || MAGIC.some((b, i) => head[i] !== b)) {
+    throw new DcError('BAD_MAGIC', `${path} is not a .dcm file (it does not start with the .dcm magic bytes)`, { hint: 'Pass a file that dc compress wrote; a tfjs model.json is compressed first: dc compress model.json -o model.dcm.' });
+  }
   return head;
 }
 
@@ -97,8 +104,8 @@ export function formatInspectGraph(r: InspectGraphResult): string {
 
 /** `dc inspect`: a GraphModel file (version 4 to 6), a LayersModel kept as given (8) or a layer-graph file, whichever `path` holds. */
 export async function inspectAnyFile(path: string): Promise<InspectGraphResult | InspectResult> {
-  const bytes = new Uint8Array(await readFile(path));
-  return isGraphModelDcm(bytes) ? inspectGraphBytes(path, bytes) : inspectFile(path);
+  if (!isGraphModelDcm(await readHead(path))) return inspectFile(path);
+  return inspectGraphBytes(path, new Uint8Array(await readFile(path)));
 }
 
 /** The report of {@link inspectAnyFile}. */
