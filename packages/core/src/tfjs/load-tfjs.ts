@@ -62,6 +62,9 @@ export async function importTfjsPackage(name: string): Promise<typeof tf> {
   return tfjs;
 }
 
+/** Where tfjs's `webgpu` backend comes from, and what it needs. */
+const WEBGPU_HINT = "tfjs's webgpu backend is registered by importing @tensorflow/tfjs-backend-webgpu where navigator.gpu exists: a browser with WebGPU (Chrome/Edge 113+), or Node with the `webgpu` package's globals set first (Object.assign(globalThis, globals)); in plain Node there is none";
+
 /**
  * Activates tfjs backend `name` on `tfjs`, importing `@tensorflow/tfjs-backend-wasm` first for
  * `wasm` (that package registers its backend when imported). Throws `BACKEND_UNAVAILABLE` with a
@@ -80,8 +83,10 @@ export async function activateTfBackend(tfjs: typeof tf, name: string): Promise<
   }
   const registered = Object.keys(tfjs.engine().registryFactory);
   if (!registered.includes(name)) {
+    // tfjs-backend-webgpu registers itself only where navigator.gpu exists: never in plain Node.
+    const hint = name === 'webgpu' ? WEBGPU_HINT : `Import the package that registers the "${name}" tfjs backend first`;
     throw new DcError('BACKEND_UNAVAILABLE', `tfjs backend "${name}" is not registered (registered: ${registered.join(', ') || 'none'})`, {
-      hint: `Import the package that registers the "${name}" tfjs backend first, or choose another backend (${registered.join(', ')}).`,
+      hint: `${hint}, or choose another backend (${registered.join(', ')}).`,
     });
   }
   let ok = false;
