@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { budgetFor, compareOutputs } from '@dc/allocate';
 import { describeFidelity } from './commands/compress-calibrated.js';
-import { bitLevels, finiteNumbers, inputShape, outputKinds } from './flags.js';
+import { bitLevels, finiteNumbers, inputShape, outputKinds, perLayer } from './flags.js';
 
 describe('--input-scale / --input-offset', () => {
   it('take one finite number, or a comma-separated list (one per channel), and name the flag when a value is not a number', () => {
@@ -9,6 +9,16 @@ describe('--input-scale / --input-offset', () => {
     expect(parse('0.5')).toBe(0.5);
     expect(parse('-2.1179, -2.0357,-1.8044')).toEqual([-2.1179, -2.0357, -1.8044]);
     for (const bad of ['x', '1,,2', '1,', 'Infinity', '']) expect(() => parse(bad)).toThrow(`--input-scale must be a number or a comma-separated list of numbers (one per channel), got "${bad}"`);
+  });
+});
+
+describe('--sparsity / --bits', () => {
+  it('take one number or layer=number entries, and say which values they take when one is not', () => {
+    const bits = perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8, 'a whole number from 1 to 8');
+    expect(bits('5')).toEqual({ '*': 5 });
+    expect(bits('*=5, logits=6')).toEqual({ '*': 5, logits: 6 });
+    for (const bad of ['9', 'conv=9', 'conv=', '=4', 'x']) expect(() => bits(bad)).toThrow(`--bits: bad entry "${bad}" (one number, or layer=number entries; each a whole number from 1 to 8)`);
+    expect(() => perLayer('--sparsity', (n) => n >= 0 && n < 1)('1')).toThrow('--sparsity: bad entry "1" (one number, or layer=number entries)');
   });
 });
 

@@ -55,15 +55,16 @@ export function finiteNumbers(flag: string) {
 
 /**
  * Per-layer values: `stem=0.3,*=0.7` (`*`: the layers not named), or one number, which is `{ '*': n }`.
- * Each value must pass `check`.
+ * Each value must pass `check`; `range` (e.g. "a whole number from 1 to 8") says which do, in the
+ * refusal. An entry without a number (`stem=`) is refused too.
  */
-export function perLayer(flag: string, check: (n: number) => boolean) {
+export function perLayer(flag: string, check: (n: number) => boolean, range?: string) {
   return (v: string): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const part of v.split(',')) {
       const [layer, value] = part.includes('=') ? part.split('=') : ['*', part];
       const n = Number(value);
-      if (!layer?.trim() || !check(n)) throw new InvalidArgumentError(`${flag}: bad entry "${part}" (a number, or layer=number entries)`);
+      if (!layer?.trim() || value?.trim() === '' || !check(n)) throw new InvalidArgumentError(`${flag}: bad entry "${part}" (one number, or layer=number entries${range ? `; each ${range}` : ''})`);
       out[layer.trim()] = n;
     }
     return out;
