@@ -13,6 +13,7 @@ import { writeFileAtomic } from '@dc/core/node';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { feedTensors, inputSources, readInputFeeds, type InputFeeds } from '../no-retrain/input-feeds.js';
+import { calibrationWarnings } from '../no-retrain/calibration-warnings.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget, type Target } from '../no-retrain/targets.js';
@@ -87,6 +88,8 @@ export interface CalibratedResult {
   readonly calibrationFidelity: FidelityReport;
   readonly testFidelity: FidelityReport | null;
   readonly testSamples: number;
+  /** What to know about the inputs before trusting the figures (too few calibration samples, test inputs that are the calibration's); empty when nothing. */
+  readonly warnings: readonly string[];
   /**
    * The plan; its `fidelity` is what the planner verified (with the planner's reconstruction) before the file was written,
    * its `jitterFidelity` the original's own on the calibration photographs jittered by one grey level (null: not measured).
@@ -138,6 +141,8 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     // One source per model input, comma-separated.
     calibration = await readInputFeeds(tfjs, inputSources(o.calibration), inputs, { ...reading, split: 'train' });
     test = o.testData ? await readInputFeeds(tfjs, inputSources(o.testData), inputs, reading) : undefined;
+    const warnings = calibrationWarnings(calibration, test);
+    for (const w of warnings) progress.log(`warning: ${w}`);
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
     if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);
@@ -174,6 +179,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       calibrationFidelity: await fidelity(calibration),
       testFidelity: test ? await fidelity(test) : null,
       testSamples: test?.samples ?? 0,
+      warnings,
       plan: { allocation: plan.allocation, kinds: plan.kinds, budget: plan.budget, fidelity: plan.fidelity, jitterFidelity: plan.jitterFidelity, evaluations: plan.evaluations, predictedBytes: plan.predictedBytes, reasons: plan.reasons },
       wallSeconds: (performance.now() - t0) / 1000,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -209,6 +215,7 @@ export function formatCalibrated(r: CalibratedResult): string {
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,
     `fidelity of the file on ${r.calibrationSamples} calibration samples: ${describeFidelity(r.calibrationFidelity)}`,
     r.testFidelity ? `fidelity on ${r.testSamples} test samples: ${describeFidelity(r.testFidelity)}` : 'no --test-data: fidelity measured on the calibration samples only',
+    ...r.warnings.map((w) => `warning: ${w}`),
     `${r.plan.evaluations.total} model runs; ${r.wallSeconds.toFixed(0)} s wall, ${r.cpuSeconds.toFixed(0)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
   ].join('\n');
 }

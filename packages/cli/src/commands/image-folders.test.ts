@@ -81,6 +81,8 @@ describe('dc compress and dc run on photographs in class folders', () => {
     const { result } = await dcJson('compress', modelJson, '--no-retrain', '--calibration', photos, '--test-data', photos, '-o', join(dir, 'calibrated.dcm'));
     expect(result.calibrationSamples).toBe(60);
     expect(result.testSamples).toBe(20);
+    // Train/ and test/ of one folder are different samples: no warning.
+    expect(result.warnings).toEqual([]);
   }, 120_000);
 
   it("gives a model that starts with Keras' Rescaling(1/255) (behind Keras' augmentation layers too) the photographs' bytes, records scale 1, and runs the file on them", async () => {

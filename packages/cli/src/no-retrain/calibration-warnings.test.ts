@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { calibrationWarnings } from './calibration-warnings.js';
+import type { InputFeeds } from './input-feeds.js';
+
+/** Feeds of one input: `batches` batches of `size` samples [2], sample k holding k + `from`. */
+function feeds(batches: number, size: number, from = 0): InputFeeds {
+  const out = Array.from({ length: batches }, (_, b) => [tf.tensor2d(Array.from({ length: size * 2 }, (_, i) => from + b * size + Math.floor(i / 2)), [size, 2])]);
+  return { batches: out, samples: batches * size, source: 'npy' };
+}
+
+describe('calibrationWarnings', () => {
+  const made: InputFeeds[] = [];
+  const keep = (f: InputFeeds) => (made.push(f), f);
+  afterEach(() => tf.dispose(made.splice(0).flatMap((f) => f.batches.flat())));
+
+  it('says nothing of 8 or more calibration samples and test samples of their own', () => {
+    expect(calibrationWarnings(keep(feeds(2, 4)), keep(feeds(2, 4, 100)))).toEqual([]);
+    expect(calibrationWarnings(keep(feeds(1, 8)), undefined)).toEqual([]);
+  });
+
+  it('warns of fewer than 8 calibration samples, naming how many', () => {
+    expect(calibrationWarnings(keep(feeds(1, 1)), undefined)).toEqual([expect.stringMatching(/^only 1 calibration sample: the plan is verified on it alone.*give 8 or more/)]);
+    expect(calibrationWarnings(keep(feeds(1, 5)), undefined)).toEqual([expect.stringMatching(/^only 5 calibration samples: the plan is verified on them alone/)]);
+  });
+
+  it('warns when the test samples are the calibration samples again, not when one value differs', () => {
+    expect(calibrationWarnings(keep(feeds(2, 4)), keep(feeds(2, 4)))).toEqual([expect.stringMatching(/^--test-data holds the calibration samples themselves/)]);
+    const other = keep(feeds(2, 4));
+    other.batches[1][0].dispose();
+    other.batches[1][0] = tf.tensor2d([4, 4, 5, 5, 6, 6, 7, 8], [4, 2]);
+    expect(calibrationWarnings(keep(feeds(2, 4)), other)).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * What a post-training plan's user should know about its inputs before trusting its figures: a
+ * plan fits the calibration inputs it is verified on, so a handful of them, or test inputs that
+ * are the calibration inputs again, make a fidelity that says little about the inputs the model
+ * will see. Warnings, not errors: a quick look at one photograph is a fair thing to ask for.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { InputFeeds } from './input-feeds.js';
+
+/** Fewer calibration samples than this draw a warning: the corpus benchmark's eight are already few for a pose model. */
+export const FEW_CALIBRATION_SAMPLES = 8;
+
+/** Whether two lists of batches hold the same samples in the same order (same shapes, same values). */
+function sameBatches(a: readonly (readonly tf.Tensor[])[], b: readonly (readonly tf.Tensor[])[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((batch, i) =>
+    batch.length === b[i].length &&
+    batch.every((t, j) => {
+      const u = b[i][j];
+      if (t.dtype !== u.dtype || t.shape.join() !== u.shape.join()) return false;
+      const [x, y] = [t.dataSync(), u.dataSync()];
+      return x.every((v, k) => v === y[k]);
+    }),
+  );
+}
+
+/** The warnings for a plan on `calibration`, measured on `test` (if given). */
+export function calibrationWarnings(calibration: InputFeeds, test: InputFeeds | undefined): string[] {
+  const out: string[] = [];
+  if (calibration.samples < FEW_CALIBRATION_SAMPLES) {
+    out.push(`only ${calibration.samples} calibration sample${calibration.samples === 1 ? '' : 's'}: the plan is verified on ${calibration.samples === 1 ? 'it' : 'them'} alone, and its fidelity may not hold on other inputs; give ${FEW_CALIBRATION_SAMPLES} or more, like those the model will see, and check the file on others with --test-data`);
+  }
+  if (test && sameBatches(calibration.batches, test.batches)) {
+    out.push('--test-data holds the calibration samples themselves: its fidelity is the calibration fidelity again, not a test; keep test inputs apart from the calibration');
+  }
+  return out;
+}
