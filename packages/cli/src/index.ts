@@ -2,7 +2,7 @@
  * `@dc/cli`: the `dc` command (`npx dc --help`) and its commands as functions, for scripts that
  * want the same results without a shell.
  */
-export { createProgram, type CliIo } from './program.js';
+export { createProgram, runCli, type CliIo } from './program.js';
 export { compressFile, formatCompress, type CompressOptions, type CompressResult } from './commands/compress.js';
 export { inspectFile, formatInspect, type InspectResult, type InspectedNode } from './commands/inspect.js';
 export { exportFile, formatExport, type ExportResult } from './commands/export.js';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,6 +71,13 @@ describe('dc run', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^dc: error BAD_MAGIC: .* is not a \.dcm file[\s\S]*hint: .*dc compress model\.json -o model\.dcm/m);
     }
+  });
+});
+
+describe('dc --version', () => {
+  it("prints @dc/cli's version from its package.json, and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) expect(await dc(flag)).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 });
 

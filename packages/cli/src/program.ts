@@ -3,10 +3,11 @@
  * it in process. `dc inspect`, `dc run`, `dc compress`; `--json` prints one JSON object on stdout;
  * progress goes to stderr; a failure exits 1 with its `DcError` code.
  */
+import { createRequire } from 'node:module';
 import { OUTPUT_KINDS } from '@dc/allocate';
 import { DcError } from '@dc/core';
 import { addRetrainingOptions } from './retraining-options.js';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { formatCompress, type compressFile, type CompressResult } from './commands/compress.js';
 import { compressCalibrated, formatCalibrated } from './commands/compress-calibrated.js';
 import { compressGraphFile, formatCompressGraph, isGraphModelFile, type CompressGraphResult } from './commands/compress-graph.js';
@@ -56,6 +57,9 @@ function refuseSeeded(o: { seededConnectivity?: number }, what: string): void {
 /** Whether the user gave the option `key` on the command line (not a default), for the refusals of flags a run has no use for. */
 const givenOnCommandLine = (command: Command) => (key: string): boolean => command.getOptionValueSource(key) === 'cli';
 
+/** @dc/cli's version, from its package.json (one folder above both src/ and dist/). */
+const CLI_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
 /** Help of the CSV column flags, shared by `dc compress` and `dc run`. */
 const COLUMN_HELP = {
   label: 'with a CSV --data (and --test-data) table: the column (its header name, or an index from 0) holding the integer class labels; the other columns are the inputs',
@@ -71,6 +75,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
   const program = new Command()
     .name('dc')
     .description('Deep Compression for TensorFlow.js: prune, cluster and Huffman-code a model into a .dcm file, and run that file')
+    .version(CLI_VERSION, '-V, --version', "print dc's version (@dc/cli's)")
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) })
     .exitOverride();
@@ -200,4 +205,22 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     });
 
   return program;
+}
+
+/**
+ * Runs `dc` on `argv` (as `process.argv`: the executable and the script first) and returns its
+ * exit code: the command's, or commander's for `--help`, `--version` and usage errors (which it
+ * has written to `io` already). Anything else that escapes is written as `dc: <error>`, code 1.
+ */
+export async function runCli(io: CliIo, argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = createProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    io.stderr(`dc: ${String(e)}`);
+    return 1;
+  }
+  return code;
 }

@@ -1,14 +1,12 @@
-/** Runs the `dc` program in process for tests. */
-import { createProgram } from './program.js';
+/** Runs the `dc` program in process for tests, as the executable runs it. */
+import { runCli } from './program.js';
 import { expect } from 'vitest';
 
 /** Runs `dc <args>` in process: its exit code and what it wrote. */
 export async function dc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  let code = 0;
-  const program = createProgram({ stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) }, (c) => (code = c));
-  await program.parseAsync(['node', 'dc', ...args]);
+  const code = await runCli({ stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) }, ['node', 'dc', ...args]);
   return { code, stdout, stderr };
 }
 

@@ -251,8 +251,10 @@ describe('dc compress', () => {
     });
 
     it('a thread count that is neither a positive integer nor auto: a usage error naming the flag', async () => {
-      // (commander's usage error; the dc binary prints it and exits 1)
-      await expect(dc('compress', modelJson, '--data', mnistDir, '-o', join(dir, 'refused.dcm'), '--training-threads', '0')).rejects.toThrow('--training-threads must be a positive integer, got "0"');
+      // (commander's usage error, printed with the usage; exit 1)
+      const r = await dc('compress', modelJson, '--data', mnistDir, '-o', join(dir, 'refused.dcm'), '--training-threads', '0');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('--training-threads must be a positive integer, got "0"');
       expect(existsSync(join(dir, 'refused.dcm'))).toBe(false);
     });
   });
