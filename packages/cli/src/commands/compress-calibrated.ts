@@ -143,7 +143,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     test = o.testData ? await readInputFeeds(tfjs, inputSources(o.testData), inputs, reading) : undefined;
     const warnings = calibrationWarnings(calibration, test);
     for (const w of warnings) progress.log(`warning: ${w}`);
-    progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${calibration.samples} calibration samples (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
+    progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${count(calibration.samples, 'calibration sample')} (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
     if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);
     const { plan, bytes } = await target.plan(calibration.batches, {
@@ -191,6 +191,9 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   }
 }
 
+/** `n` things in words: "1 test sample", "8 test samples". */
+const count = (n: number, thing: string): string => `${n} ${thing}${n === 1 ? '' : 's'}`;
+
 /** An output's own metric in words. */
 function ownMetric(o: FidelityReport['outputs'][number]): string {
   if (o.detectionsShown !== undefined) return `smallest box IoU ${(100 * (o.iou ?? 1)).toFixed(2)}%, largest keypoint move ${(100 * (o.keypointMove ?? 0)).toFixed(2)}% of its box (${o.detectionsShown} shown), largest score change ${(o.scoreChange ?? 0).toFixed(4)}`;
@@ -213,8 +216,8 @@ export function describeFidelity(f: FidelityReport): string {
 export function formatCalibrated(r: CalibratedResult): string {
   return [
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 parameters of ${r.input} (${r.originalBytes.toLocaleString('en')} B)`,
-    `fidelity of the file on ${r.calibrationSamples} calibration samples: ${describeFidelity(r.calibrationFidelity)}`,
-    r.testFidelity ? `fidelity on ${r.testSamples} test samples: ${describeFidelity(r.testFidelity)}` : 'no --test-data: fidelity measured on the calibration samples only',
+    `fidelity of the file on ${count(r.calibrationSamples, 'calibration sample')}: ${describeFidelity(r.calibrationFidelity)}`,
+    r.testFidelity ? `fidelity on ${count(r.testSamples, 'test sample')}: ${describeFidelity(r.testFidelity)}` : 'no --test-data: fidelity measured on the calibration samples only',
     ...r.warnings.map((w) => `warning: ${w}`),
     `${r.plan.evaluations.total} model runs; ${r.wallSeconds.toFixed(0)} s wall, ${r.cpuSeconds.toFixed(0)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
   ].join('\n');
