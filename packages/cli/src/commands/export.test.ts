@@ -164,10 +164,10 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     writeFileSync(bad, 'this is not a compressed model');
     const r = await dc('export', bad, '-o', join(dir, 'out'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^dc: error BAD_MAGIC: /m);
+    expect(r.stderr).toMatch(/^dc: error BAD_MAGIC: .*not-a-model\.dcm is not a \.dcm file/m);
     expect(existsSync(join(dir, 'out'))).toBe(false);
     const missing = await dc('export', join(dir, 'missing.dcm'), '-o', join(dir, 'out'));
-    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error BAD_HEADER: cannot read .*missing\.dcm[\s\S]*hint: Pass the path of a \.dcm file/)]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: cannot read .*missing\.dcm[\s\S]*hint: Check the path of the \.dcm file/)]);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

@@ -9,12 +9,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, type Preprocessing } from '@dc/core';
+import type { Preprocessing } from '@dc/core';
 import { dcmHandler, fileHandler, importTfjsPackage, registrationsFor } from '@dc/core/tfjs';
 import { dcmGraphModelHandler, dcmLayersModelHandler } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
-import { isGraphModelDcm, isLayersRecordDcm } from './inspect-graph.js';
+import { isGraphModelDcm, isLayersRecordDcm, readHead } from './inspect-graph.js';
 
 /** What `dc export --json` prints. */
 export interface ExportResult {
@@ -44,12 +44,9 @@ export interface ExportResult {
 
 /** Exports the `.dcm` at `path` as a tfjs model.json (+ weights.bin) at `out`: a folder, or a `.json` path. */
 export async function exportFile(path: string, out: string): Promise<ExportResult> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (cause) {
-    throw new DcError('BAD_HEADER', `cannot read ${path}: ${(cause as Error).message}`, { cause, hint: 'Pass the path of a .dcm file written by dc compress.' });
-  }
+  // A missing file, or one that is no .dcm, is refused as dc run and dc inspect refuse it.
+  await readHead(path);
+  const bytes = new Uint8Array(await readFile(path));
   const decoders = [huffmanDecoder, ransDecoder];
   // A LayersModel kept as given (version 8) exports as the LayersModel it is.
   const layersRecord = isLayersRecordDcm(bytes);
