@@ -55,6 +55,14 @@ describe('dc run', () => {
     expect(JSON.parse(badLabel.stdout).error.code).toBe('DATA_MISMATCH');
   });
 
+  it('refuses a --data path that does not exist, or a folder that holds no data, saying what data may be', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    const missing = await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'nope'));
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: cannot read .*nope: no such file or folder\n\s*hint: Check the path\. Data is an IDX folder .* a \.npy array or a CSV table\./m)]);
+    const empty = await dc('run', shipped('lenet-300-100'), '--data', dir);
+    expect([empty.code, empty.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: .* holds no t10k-images-idx3-ubyte \(or \.gz\) and no class folders of photographs\n\s*hint: Data is an IDX folder/m)]);
+  });
+
   it('fails on a file that is not a .dcm with its DcError code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
     writeFileSync(join(dir, 'not.dcm'), 'hello');
