@@ -109,7 +109,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .addOption(new Option('--split <split>', 'split of an IDX folder').choices(['test', 'train']).default('test'))
     .option('--limit <n>', 'only the first N samples (with --reference too; photographs in class-folder, then name order)', positiveInt('--limit'))
     .option('--input-shape <dims>', 'for a GraphModel file (or --reference) whose input leaves dimensions free: their size, without the batch axis, e.g. 320,320,3 (photographs are resized to it; default 256 × 256); a layer-graph file runs at its own shape', inputShape)
-    .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
+    .addOption(new Option('--backend <name>', 'runtime backend (GraphModel files: tfjs cpu, wasm for "tfjs", or webgpu); webgpu in Node needs the webgpu package (Dawn)').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--threads <n>', 'worker threads of the cpu backend', positiveInt('--threads'))
     .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record); for photographs, a GraphModel file and --reference: x = byte × scale + offset, as given to dc compress (default: the file's record, else 1/255)", finiteNumbers('--input-scale'))
     .option('--input-offset <x>', "then add x (overrides the file's preprocessing record; default 0)", finiteNumbers('--input-offset'))

@@ -61,8 +61,9 @@ export interface RunGraphResult {
 
 const BACKENDS = { cpu: 'cpu', tfjs: 'wasm', webgpu: 'webgpu' } as const;
 
-function statsOf(name: string, t: tf.Tensor): OutputStats {
-  const v = t.dataSync();
+/** The statistics of output `t`, read asynchronously (tfjs-webgpu reads synchronously only through an OffscreenCanvas, which Node lacks). */
+async function statsOf(name: string, t: tf.Tensor): Promise<OutputStats> {
+  const v = await t.data();
   let n = 0;
   let sum = 0;
   let sq = 0;
@@ -108,6 +109,7 @@ async function inputBatches(tfjs: typeof tf, model: LoadedModel, o: RunGraphOpti
 export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promise<RunGraphResult> {
   const bytes = new Uint8Array(await readFile(path));
   const tfjs = await importTfjsPackage('@tensorflow/tfjs');
+  if (o.backend === 'webgpu' && !tfjs.findBackendFactory('webgpu')) await (await import('./webgpu-in-node.js')).registerTfjsWebGpu();
   await activateTfBackend(tfjs, BACKENDS[o.backend ?? 'cpu']);
   const pixels = o.data === undefined ? undefined : inputScaling(o, readGraphModelHeader(bytes).preprocessing);
   const model = await loadFileModel(tfjs, bytes, path);
@@ -120,7 +122,7 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   try {
     for (const feed of batches) runs.push(await model.execute(feed));
     const outs = runs.length === 1 ? runs[0] : runs[0].map((_, i) => tfjs.concat(runs.map((r) => r[i]), 0));
-    const outputs = outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t));
+    const outputs = await Promise.all(outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t)));
     if (runs.length > 1) tfjs.dispose(outs);
     return {
       format: model.format,

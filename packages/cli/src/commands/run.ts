@@ -73,8 +73,8 @@ async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<
       return createTfjsBackend();
     }
     case 'webgpu': {
-      const { createWebGpuBackend } = await import('@dc/sparse-runtime/webgpu');
-      return createWebGpuBackend();
+      const [{ createWebGpuBackend }, { webGpu }] = await Promise.all([import('@dc/sparse-runtime/webgpu'), import('./webgpu-in-node.js')]);
+      return createWebGpuBackend({ gpu: await webGpu() });
     }
     default:
       throw new DcError('INVALID_OPTION', `--backend must be cpu, tfjs or webgpu, got ${String(o.backend)}`, { option: 'backend' });
