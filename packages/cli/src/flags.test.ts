@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { budgetFor, compareOutputs } from '@dc/allocate';
 import { describeFidelity } from './commands/compress-calibrated.js';
-import { bitLevels, finiteNumbers, inputShape, outputKinds, perLayer } from './flags.js';
+import { bitLevels, finiteNumbers, inputShape, openFraction, outputKinds, perLayer } from './flags.js';
 
 describe('--input-scale / --input-offset', () => {
   it('take one finite number, or a comma-separated list (one per channel), and name the flag when a value is not a number', () => {
@@ -19,6 +19,14 @@ describe('--sparsity / --bits', () => {
     expect(bits('*=5, logits=6')).toEqual({ '*': 5, logits: 6 });
     for (const bad of ['9', 'conv=9', 'conv=', '=4', 'x']) expect(() => bits(bad)).toThrow(`--bits: bad entry "${bad}" (one number, or layer=number entries; each a whole number from 1 to 8)`);
     expect(() => perLayer('--sparsity', (n) => n >= 0 && n < 1)('1')).toThrow('--sparsity: bad entry "1" (one number, or layer=number entries)');
+  });
+});
+
+describe('--max-output-drift', () => {
+  it('takes a number between 0 and 1, and says so when given another', () => {
+    const parse = openFraction('--max-output-drift');
+    expect(parse('0.02')).toBe(0.02);
+    for (const bad of ['0', '1', '5', '-0.1', 'x', '']) expect(() => parse(bad)).toThrow(`--max-output-drift must be a number between 0 and 1 (exclusive; 0.02 is 2%), got "${bad}"`);
   });
 });
 

@@ -34,6 +34,15 @@ export function positiveNumber(flag: string) {
   };
 }
 
+/** A number strictly between 0 and 1 (a fidelity budget: 0.02 is 2%). */
+export function openFraction(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${flag} must be a number between 0 and 1 (exclusive; 0.02 is 2%), got "${v}"`);
+    return n;
+  };
+}
+
 /** Any finite number. */
 export function finiteNumber(flag: string) {
   return (v: string) => {

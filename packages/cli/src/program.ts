@@ -19,7 +19,7 @@ import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { refuseInapplicableRunFlags } from './commands/run-inapplicable-flags.js';
 import { formatCliError, toCliError } from './errors.js';
-import { bitLevels, classNames, finiteNumbers, inputShape, nonNegativeInt, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
+import { bitLevels, classNames, finiteNumbers, inputShape, nonNegativeInt, openFraction, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
 import { compressMode, refuseInapplicableFlags } from './compress/inapplicable-flags.js';
 import { refuseGraphInputShape } from './compress/input-shape.js';
@@ -114,7 +114,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .option('--input-scale <x>', "multiply raw inputs by x (overrides the file's preprocessing record); for photographs, a GraphModel file and --reference: x = byte × scale + offset, as given to dc compress (default: the file's record, else 1/255)", finiteNumbers('--input-scale'))
     .option('--input-offset <x>', "then add x (overrides the file's preprocessing record; default 0)", finiteNumbers('--input-offset'))
     .option('--reference <model.json>', 'compare the file with the model it was compressed from, output by output (LayersModel or GraphModel; --data: a folder of photographs or a .npy of inputs; for a model of several inputs one per input, comma-separated, in input order)')
-    .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', positiveNumber('--max-output-drift'))
+    .option('--max-output-drift <d>', 'with --reference: the fidelity budget the report judges against (default 0.02)', openFraction('--max-output-drift'))
     .option('--output-kinds <list>', `with --reference: the kind of each output (${OUTPUT_KINDS.join(', ')}; default: detected)`, outputKinds)
     .option('--judge-unstable', "with --reference and photographs: judge also the keypoints, samples, scores and mask pixels the original itself changes beyond the budget when the photographs are jittered by one grey level (default: those are not judged, and counted)")
     .option('--json', 'print one JSON object on stdout')
@@ -176,7 +176,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .addOption(new Option('--backend <name>', 'runtime backend that runs the written file').choices(['cpu', 'tfjs', 'webgpu']).default('cpu'))
     .option('--float32', 'store biases, codebooks and batch-norm values as float32 (default float16)')
     .option('--calibration <path>', 'with --no-retrain: choose per-tensor sparsity and bits within --max-output-drift, measured on these inputs (a folder of .png/.jpg photographs, class folders of them — train/<class>/ when split, as --data reads — or a .npy array [N, ...input shape]; keep them apart from your test inputs); a model of several inputs takes one source per input, comma-separated, in input order: images.npy,metadata.npy')
-    .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d (per field of an output of repeated records), top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, scores and shown keypoints move ≤ d (default 0.02)', positiveNumber('--max-output-drift'))
+    .option('--max-output-drift <d>', 'fidelity budget of --calibration: relative output error ≤ d (per field of an output of repeated records), top-1 agreement ≥ 1 − d/2, mask IoU and embedding cosine ≥ 1 − d, scores and shown keypoints move ≤ d (default 0.02)', openFraction('--max-output-drift'))
     .option('--no-bias-correction', "with --calibration: leave biases as they are (default: each compressed weight's bias takes back the mean shift of its layer's output on the calibration inputs)")
     .option('--keep-topology', "with --no-retrain, LayersModels: keep the model.json as given in the file (format version 8: tf.loadLayersModel(dcmLayersModelHandler(bytes)) of @dc/graph-model loads it, dc export writes it back), compressing its weights only, even where dc's layer graph holds the model; a model the layer graph cannot hold (several outputs, shared layers, a layer without a node kind) is kept so anyway")
     .option('--error-feedback', "with --calibration (GraphModels; LayersModels: their dense / conv2d kernels): round weights in turn, each rounding error fed back to the weights of its op not yet rounded, in the proportions the op's inputs on the calibration inputs move together (GPTQ; wants many calibration inputs: on the corpus benchmark's 8 photographs it made files slightly smaller but put more models over budget on the test photographs; default: each weight to its nearest shared value)")
