@@ -30,6 +30,7 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(result.originalBytes).toBe(4 * (3 * 3 * 3 * 16 + 16 + 16 * 16 * 16 * 6 + 6));
     expect(result.compressionRatio).toBeGreaterThan(2);
     expect(result.calibrationSamples).toBe(6);
+    expect(result.warnings).toEqual([expect.stringMatching(/^only 6 calibration samples: the plan is verified on them alone/)]);
     expect(result.plan.kinds).toEqual(['classifier']);
     expect(Object.keys(result.plan.allocation)).toEqual(['conv/kernel', 'head/kernel']);
     // The written file, run by the sparse runtime, agrees with the original on every calibration image.
@@ -62,9 +63,12 @@ describe('dc compress --no-retrain --calibration', () => {
 
   it('--target-ratio: a file of at most the float32 bytes over the ratio, its fidelity measured and reported', async () => {
     const out = join(dir, 'ratio.dcm');
-    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--target-ratio', '6', '-o', out, '--json');
+    // On the first 4 of the 6 photographs (--calibration-limit).
+    const r = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--calibration-limit', '4', '--target-ratio', '6', '-o', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
+    expect(result.calibrationSamples).toBe(4);
+    expect(r.stderr).toMatch(/planning per-tensor sparsity and bits on 4 calibration samples/);
     expect(result.fileBytes).toBe(statSync(out).size);
     expect(result.fileBytes).toBeLessThanOrEqual(Math.round(result.originalBytes / 6));
     expect(result.compressionRatio).toBeGreaterThanOrEqual(6);

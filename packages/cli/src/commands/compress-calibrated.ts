@@ -26,6 +26,8 @@ export interface CalibratedOptions extends InputShapeFlags {
   readonly out: string;
   /** A folder of photographs, a `.npy` of inputs `[n, ...input shape]` or a CSV table, held out of the test inputs. */
   readonly calibration: string;
+  /** Plan on the first this many calibration samples only (`--calibration-limit`; default all). */
+  readonly calibrationLimit?: number;
   /** A CSV table's label column or target columns, left out of its inputs (`--label-column`, `--target-columns`). */
   readonly labelColumn?: string;
   readonly targetColumns?: readonly string[];
@@ -139,7 +141,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     // A GraphModel's (or a LayersModel's kept as given) free height and width: --input-shape's.
     const inputs = target.format === 'layers-model' ? target.inputs : target.inputs.map((i) => withFreeDimensions(i, o.inputShape));
     // One source per model input, comma-separated.
-    calibration = await readInputFeeds(tfjs, inputSources(o.calibration), inputs, { ...reading, split: 'train' });
+    calibration = await readInputFeeds(tfjs, inputSources(o.calibration), inputs, { ...reading, split: 'train', ...(o.calibrationLimit === undefined ? {} : { limit: o.calibrationLimit }) });
     test = o.testData ? await readInputFeeds(tfjs, inputSources(o.testData), inputs, reading) : undefined;
     const warnings = calibrationWarnings(calibration, test);
     for (const w of warnings) progress.log(`warning: ${w}`);

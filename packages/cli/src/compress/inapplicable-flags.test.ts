@@ -20,6 +20,7 @@ describe('dc compress refuses a flag its run has no use for', () => {
     ['retraining with --no-retrain', [layers, '--no-retrain', '--prune-epochs', '3'], /--prune-epochs sets retraining, and --no-retrain trains nothing/],
     ['--augment-flip with --calibration', [layers, '--no-retrain', '--calibration', dir, '--augment-flip'], /--augment-flip sets retraining, and a plan on --calibration trains nothing/],
     ['a fidelity budget without --calibration', [layers, '--data', dir, '--max-output-drift', '0.01'], /--max-output-drift sets the post-training plan on --calibration, and this run retrains/],
+    ['a calibration limit without --calibration', [layers, '--no-retrain', '--calibration-limit', '4'], /--calibration-limit sets the post-training plan on --calibration, and none was given/],
     ['--no-bias-correction without --calibration (a negated flag, given)', [layers, '--no-retrain', '--no-bias-correction'], /--no-bias-correction sets the post-training plan on --calibration, and none was given/],
     ['--test-data for a GraphModel with fixed sparsity and bits', [graph, '--no-retrain', '--test-data', dir], /--test-data does not apply to a GraphModel compressed with fixed sparsity and bits/],
     ['--cluster-lr for a GraphModel', [graph, '--no-retrain', '--cluster-lr', '0.001'], /--cluster-lr sets retraining, and a GraphModel is compressed post-training/],

@@ -53,6 +53,7 @@ const LAYER_GRAPH_DATA: readonly Flag[] = [
 
 /** Flags of the post-training plan on `--calibration`. */
 const CALIBRATION: readonly Flag[] = [
+  ['calibrationLimit', '--calibration-limit'],
   ['maxOutputDrift', '--max-output-drift'],
   ['biasCorrection', '--no-bias-correction'],
   ['errorFeedback', '--error-feedback'],
