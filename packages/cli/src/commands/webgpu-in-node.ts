@@ -43,6 +43,6 @@ export async function registerTfjsWebGpu(): Promise<void> {
   try {
     await import(/* @vite-ignore */ spec);
   } catch (cause) {
-      throw new DcError('BACKEND_UNAVAILABLE', `tfjs backend "webgpu" needs @tensorflow/tfjs-backend-webgpu: ${(cause as Error).message.split('\n')[0]}`, { cause, hint: 'npm install @tensorflow/tfjs-backend-webgpu (the same version as @tensorflow/tfjs).' });
+    throw new DcError('BACKEND_UNAVAILABLE', `tfjs backend "webgpu" needs @tensorflow/tfjs-backend-webgpu: ${(cause as Error).message.split('\n')[0]}`, { cause, hint: 'npm install @tensorflow/tfjs-backend-webgpu (the same version as @tensorflow/tfjs).' });
   }
 }

@@ -63,7 +63,7 @@ export async function importTfjsPackage(name: string): Promise<typeof tf> {
 }
 
 /** Where tfjs's `webgpu` backend comes from, and what it needs. */
-const WEBGPU_HINT = "tfjs's webgpu backend is registered by importing @tensorflow/tfjs-backend-webgpu where navigator.gpu exists: a browser with WebGPU (Chrome/Edge 113+), or Node with the `webgpu` package's globals set first (Object.assign(globalThis, globals)); in plain Node there is none";
+const WEBGPU_HINT = "tfjs's webgpu backend is registered by importing @tensorflow/tfjs-backend-webgpu where navigator.gpu exists: a browser with WebGPU (Chrome/Edge 113+), or Node with the `webgpu` package's globals set first (Object.assign(globalThis, globals); none in plain Node)";
 
 /**
  * Activates tfjs backend `name` on `tfjs`, importing `@tensorflow/tfjs-backend-wasm` first for
