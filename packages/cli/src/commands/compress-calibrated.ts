@@ -12,6 +12,7 @@ import { DcError } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
+import { count } from '../format/count.js';
 import { feedTensors, inputSources, readInputFeeds, type InputFeeds } from '../no-retrain/input-feeds.js';
 import { calibrationWarnings } from '../no-retrain/calibration-warnings.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
@@ -192,9 +193,6 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     target.dispose();
   }
 }
-
-/** `n` things in words: "1 test sample", "8 test samples". */
-const count = (n: number, thing: string): string => `${n} ${thing}${n === 1 ? '' : 's'}`;
 
 /** An output's own metric in words. */
 function ownMetric(o: FidelityReport['outputs'][number]): string {

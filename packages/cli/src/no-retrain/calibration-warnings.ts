@@ -5,6 +5,7 @@
  * will see. Warnings, not errors: a quick look at one photograph is a fair thing to ask for.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { count } from '../format/count.js';
 import type { InputFeeds } from './input-feeds.js';
 
 /** Fewer calibration samples than this draw a warning: the corpus benchmark's eight are already few for a pose model. */
@@ -28,7 +29,7 @@ function sameBatches(a: readonly (readonly tf.Tensor[])[], b: readonly (readonly
 export function calibrationWarnings(calibration: InputFeeds, test: InputFeeds | undefined): string[] {
   const out: string[] = [];
   if (calibration.samples < FEW_CALIBRATION_SAMPLES) {
-    out.push(`only ${calibration.samples} calibration sample${calibration.samples === 1 ? '' : 's'}: the plan is verified on ${calibration.samples === 1 ? 'it' : 'them'} alone, and its fidelity may not hold on other inputs; give ${FEW_CALIBRATION_SAMPLES} or more, like those the model will see, and check the file on others with --test-data`);
+    out.push(`only ${count(calibration.samples, 'calibration sample')}: the plan is verified on ${calibration.samples === 1 ? 'it' : 'them'} alone, and its fidelity may not hold on other inputs; give ${FEW_CALIBRATION_SAMPLES} or more, like those the model will see, and check the file on others with --test-data`);
   }
   if (test && sameBatches(calibration.batches, test.batches)) {
     out.push('--test-data holds the calibration samples themselves: its fidelity is the calibration fidelity again, not a test; keep test inputs apart from the calibration');
