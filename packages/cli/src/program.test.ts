@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,7 +58,11 @@ describe('dc run', () => {
   it('refuses a --data path that does not exist, or a folder that holds no data, saying what data may be', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
     const missing = await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'nope'));
-    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: cannot read .*nope: no such file or folder\n\s*hint: Check the path\. Data is an IDX folder .* a \.npy array or a CSV table\./m)]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error FILE_NOT_FOUND: .*nope: no such file or folder\n\s*hint: Check the path\. Data is an IDX folder .* a \.npy array or a CSV table\./m)]);
+    writeFileSync(join(dir, 'notes.txt'), 'not data');
+    const file = await dc('run', shipped('lenet-300-100'), '--data', join(dir, 'notes.txt'));
+    expect([file.code, file.stderr]).toEqual([1, expect.stringMatching(/^dc: error BAD_DATA_FILE: .*notes\.txt is neither a folder nor a \.npy or \.csv file\n\s*hint: Data is an IDX folder/m)]);
+    rmSync(join(dir, 'notes.txt'));
     const empty = await dc('run', shipped('lenet-300-100'), '--data', dir);
     expect([empty.code, empty.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: .* holds no t10k-images-idx3-ubyte \(or \.gz\) and no class folders of photographs\n\s*hint: Data is an IDX folder/m)]);
   });
@@ -70,7 +74,7 @@ describe('dc run', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('BAD_MAGIC');
     const missing = await dc('inspect', join(dir, 'missing.dcm'));
-    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: cannot read .*missing\.dcm[\s\S]*hint: Check the path of the \.dcm file/m)]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error FILE_NOT_FOUND: .*missing\.dcm: no such file or folder[\s\S]*hint: Check the path of the \.dcm file/m)]);
     // dc run says so too, before it reads its flags by the kind of file (a photograph is no layer graph wanting --data).
     writeFileSync(join(dir, 'photo.png'), PNG_SIGNATURE);
     writeFileSync(join(dir, 'empty.dcm'), '');

@@ -7,6 +7,7 @@
  */
 export { errorCatalogue, type DcErrorCode } from './errors/codes.js';
 export { DcError, isDcError, assertOption, type DcErrorDetails } from './errors/dc-error.js';
+export { fileReadError, isMissingPath } from './errors/file-read-error.js';
 export type * from './ir/model.js';
 export { LOSS_NAMES, type LossName, type TrainingRecord } from './ir/training-record.js';
 export { PARAM_NAMES, WEIGHT_PARAMS } from './ir/model.js';

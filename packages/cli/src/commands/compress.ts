@@ -90,10 +90,10 @@ export async function compressFile(path: string, o: CompressOptions, progress: P
   const selected = await selectTrainingBackend({ replaceSlowWasmKernels: true, replaceSlowGradients: true });
   const { tf } = selected;
   const augmented = [...(asked.augmentTranslate ? [`shifted by up to ${asked.augmentTranslate} px`] : []), ...(asked.augmentFlip ? ['mirrored left to right at random'] : [])];
-  // Without retraining nothing trains: the backend only loads the model (and measures it, with data).
-  progress.log(asked.retrain ? `training backend: ${selected.backend}, threads: ${asked.trainingThreads}${augmented.length > 0 ? `, training images ${augmented.join(' and ')}` : ''}` : `tfjs backend: ${selected.backend} (no retraining)`);
   // Everything that can be wrong with the input fails here, before any long work.
   const { model, compile, declaredInputShape } = await loadModel(path, { tf, inputShape: inputShapeOption(o, o.data, '--data') });
+  // Without retraining nothing trains: the backend only loads the model (and measures it, with data).
+  progress.log(asked.retrain ? `training backend: ${selected.backend}, threads: ${asked.trainingThreads}${augmented.length > 0 ? `, training images ${augmented.join(' and ')}` : ''}` : `tfjs backend: ${selected.backend} (no retraining)`);
   const outputShape = checkGraph(model, 'INVALID_MODEL').outputShape;
   const classes = outputShape.at(-1) ?? 1;
   // Float targets (--targets) train the model by its loss and judge it by that loss; class labels by its error.

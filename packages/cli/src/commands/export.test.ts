@@ -167,7 +167,7 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     expect(r.stderr).toMatch(/^dc: error BAD_MAGIC: .*not-a-model\.dcm is not a \.dcm file/m);
     expect(existsSync(join(dir, 'out'))).toBe(false);
     const missing = await dc('export', join(dir, 'missing.dcm'), '-o', join(dir, 'out'));
-    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: cannot read .*missing\.dcm[\s\S]*hint: Check the path of the \.dcm file/)]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error FILE_NOT_FOUND: .*missing\.dcm: no such file or folder[\s\S]*hint: Check the path of the \.dcm file/)]);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

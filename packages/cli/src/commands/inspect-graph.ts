@@ -1,6 +1,6 @@
 /** `dc inspect <file>` for a GraphModel file (format version 4 to 6) or a LayersModel kept as given (8): per weight its dtype, shape, layout, kept elements, bits and bytes. */
 import { open, readFile } from 'node:fs/promises';
-import { DcError, describeContainer, formatByteTable, isGraphModelVersion, LAYERS_MODEL_RECORD_FORMAT_VERSION, MAGIC, type ContainerDescription, type Preprocessing } from '@dc/core';
+import { DcError, describeContainer, fileReadError, formatByteTable, isGraphModelVersion, LAYERS_MODEL_RECORD_FORMAT_VERSION, MAGIC, type ContainerDescription, type Preprocessing } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -53,14 +53,14 @@ export function isLayersRecordDcm(bytes: Uint8Array): boolean {
 }
 
 /**
- * The first 10 bytes of the `.dcm` file at `path` (its magic and version): `DATASET_NOT_FOUND`
- * where it cannot be read, `BAD_MAGIC` where it is no `.dcm` file (before a command reads its
+ * The first 10 bytes of the `.dcm` file at `path` (its magic and version): `FILE_NOT_FOUND`
+ * where nothing is there, `BAD_MAGIC` where it is no `.dcm` file (before a command reads its
  * flags by the kind of file it is).
  */
 export async function readHead(path: string): Promise<Uint8Array> {
   const head = new Uint8Array(10);
   const handle = await open(path, 'r').catch((cause: unknown) => {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path of the .dcm file.' });
+    throw fileReadError(path, cause, 'BAD_HEADER', { hint: 'Check the path of the .dcm file.' });
   });
   const { bytesRead } = await handle.read(head, 0, 10, 0).finally(() => handle.close());
   if (bytesRead < MAGIC.length || MAGIC.some((b, i) => head[i] !== b)) {

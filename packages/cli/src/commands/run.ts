@@ -73,8 +73,8 @@ async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<
       return createTfjsBackend();
     }
     case 'webgpu': {
-      const [{ createWebGpuBackend }, { webGpu }] = await Promise.all([import('@dc/sparse-runtime/webgpu'), import('./webgpu-in-node.js')]);
-      return createWebGpuBackend({ gpu: await webGpu() });
+      const [{ createWebGpuBackend }, { webGpu, rethrowInCliTerms }] = await Promise.all([import('@dc/sparse-runtime/webgpu'), import('./webgpu-in-node.js')]);
+      return createWebGpuBackend({ gpu: await webGpu() }).catch(rethrowInCliTerms);
     }
     default:
       throw new DcError('INVALID_OPTION', `--backend must be cpu, tfjs or webgpu, got ${String(o.backend)}`, { option: 'backend' });

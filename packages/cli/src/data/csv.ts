@@ -5,7 +5,7 @@
  * as their indices when `--classes` lists them in the order the model was trained on.
  */
 import { readFile } from 'node:fs/promises';
-import { DcError } from '@dc/core';
+import { DcError, fileReadError } from '@dc/core';
 import { parse } from 'csv-parse/sync';
 import type { NumericArray } from './npy.js';
 
@@ -27,7 +27,7 @@ export const isCsv = (path: string): boolean => /\.csv$/i.test(path);
  */
 export async function readCsv(path: string, choice: ColumnChoice = {}): Promise<CsvTable> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path given to --data / --labels / --targets.' });
+    throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Check the path given to --data / --labels / --targets.' });
   });
   let rows: string[][];
   try {

@@ -12,9 +12,9 @@ const DATA_FORMS = 'Data is an IDX folder (train-images-idx3-ubyte and its kin, 
 
 /** Raw images (bytes, `[count, height, width]`) and labels of one split of an IDX folder. */
 export async function readIdxFolder(dir: string, split: keyof typeof IDX_SPLITS): Promise<{ inputs: NumericArray; labels: NumericArray }> {
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${dir}: no such file or folder`, { hint: `Check the path. ${DATA_FORMS}` });
-  }
+  const info = statSync(dir, { throwIfNoEntry: false });
+  if (!info) throw new DcError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { hint: `Check the path. ${DATA_FORMS}` });
+  if (!info.isDirectory()) throw new DcError('BAD_DATA_FILE', `${dir} is neither a folder nor a .npy or .csv file`, { hint: DATA_FORMS });
   const { images, labels } = await readIdxSplit(dir, IDX_SPLITS[split]).catch((e: unknown) => {
     // The folder is neither an IDX folder nor photographs in class folders: say what it could be, not how to install MNIST.
     throw isDcError(e) && e.code === 'DATASET_NOT_FOUND' ? new DcError('DATASET_NOT_FOUND', `${dir} holds no ${IDX_SPLITS[split]}-images-idx3-ubyte (or .gz) and no class folders of photographs`, { cause: e, hint: DATA_FORMS }) : e;

@@ -22,7 +22,7 @@ describe('readNpyShape: a .npy array\'s shape from its header alone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-npy-bad-'));
     writeFileSync(join(dir, 'x.npy'), 'id,label\n1,2\n');
     await expect(readNpyShape(join(dir, 'x.npy'))).rejects.toMatchObject({ code: 'BAD_DATA_FILE', message: expect.stringMatching(/no \.npy header/) });
-    await expect(readNpyShape(join(dir, 'missing.npy'))).rejects.toMatchObject({ code: 'DATASET_NOT_FOUND' });
+    await expect(readNpyShape(join(dir, 'missing.npy'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
   });
 });
 

@@ -1,6 +1,6 @@
 /** NumPy `.npy` arrays (what Python users already have), read with the `npyjs` library. */
 import { open, readFile } from 'node:fs/promises';
-import { DcError } from '@dc/core';
+import { DcError, fileReadError } from '@dc/core';
 import { parse } from 'npyjs';
 
 /** A numeric array read from a file: values as float64-safe numbers, row-major, and its shape. */
@@ -16,7 +16,7 @@ export interface NumericArray {
  */
 export async function readNpy(path: string): Promise<NumericArray> {
   const bytes = await readFile(path).catch((cause: unknown) => {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path given to --data / --labels.' });
+    throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Check the path given to --data / --labels.' });
   });
   let array;
   try {
@@ -60,7 +60,7 @@ function checkedShape(shape: readonly number[], path: string): readonly number[]
  */
 export async function readNpyShape(path: string): Promise<readonly number[]> {
   const file = await open(path).catch((cause: unknown) => {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Check the path given to --data / --labels.' });
+    throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Check the path given to --data / --labels.' });
   });
   try {
     // Magic (6 bytes), version (2), header length (2 in version 1, 4 after), then the header dict.

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import { createRandom, DcError } from '@dc/core';
+import { createRandom, DcError, fileReadError } from '@dc/core';
 import { isImageClassFolder, readClassPhotographs } from '../data/image-classes.js';
 import { readImageDir } from '../data/images.js';
 import { readInputArray } from '../data/arrays.js';
@@ -77,7 +77,7 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
   checkPixelScale(spec, pixels);
   const per = spec.shape[0] === 1 ? 1 : (o.batchSize ?? 8);
   const info = await stat(path).catch((cause: unknown) => {
-    throw new DcError('DATASET_NOT_FOUND', `cannot read ${path}`, { cause, hint: 'Pass a folder of .png / .jpg photographs, a .npy file or a CSV table to --calibration / --data.' });
+    throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Pass a folder of .png / .jpg photographs, a .npy file or a CSV table to --calibration / --data.' });
   });
   if (info.isDirectory()) {
     const all = (await isImageClassFolder(path)) ? await readClassPhotographs(path, o.split ?? 'test') : await readImageDir(path);

@@ -9,6 +9,7 @@ export const errorCatalogue = {
   UNKNOWN_LAYER: 'Use a layer name that exists in the model (see model.layers[].name).',
   UNSUPPORTED_LAYER: 'The IR holds dense, convolution (depthwise and separable too), batch-norm, pooling, padding, cropping, upsampling, reshaping, rescaling, activation, dropout and merge layers; the error names the layer and what is supported. Without retraining, `dc compress --no-retrain --calibration` compresses any model tfjs loads, its model.json kept as given.',
   UNSUPPORTED_TOPOLOGY: 'Models need one input and one output of fixed shape (loadModel\'s inputShape, dc compress --input-shape, fixes unknown input dimensions); nested models and layers called more than once are not supported (branches and merges are). Without retraining, `dc compress --no-retrain --calibration` compresses such a model, its model.json kept as given.',
+  FILE_NOT_FOUND: 'Nothing exists at that path: check it (a relative path is read from the current folder).',
   INVALID_MODEL: 'The model is inconsistent (a shape or a tensor does not match its layer); convert tfjs models with fromLayersModel from @dc/core/tfjs.',
   // pipeline
   MISSING_ARTIFACT: 'Add a stage that provides the artifact before the stage that requires it.',

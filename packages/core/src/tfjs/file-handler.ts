@@ -8,6 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
+import { fileReadError } from '../errors/file-read-error.js';
 import { parseModelJson, weightPaths, type LayersModelJson, type ModelJsonFormat } from './model-json.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
@@ -49,7 +50,7 @@ export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFor
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new DcError('BAD_MODEL_JSON', `cannot read ${path}: ${(cause as Error).message}`, { cause, hint: 'Pass the path of the model.json file (its weight files lie next to it).' });
+    throw fileReadError(path, cause, 'BAD_MODEL_JSON', { hint: 'Pass the path of the model.json file (its weight files lie next to it).' });
   }
   const json = parseModelJson(text, path, format);
   const dir = dirname(path);

@@ -159,7 +159,7 @@ describe('loadModel and fileHandler', () => {
       expect([nested.code, nested.message]).toEqual(['BAD_MODEL_JSON', expect.stringContaining('has no layer list (class_name Sequential)')]);
     });
 
-    it('missing or short weight files are MODEL_WEIGHTS_MISSING; a file that is not a model.json is BAD_MODEL_JSON', async () => {
+    it('missing or short weight files are MODEL_WEIGHTS_MISSING; a file that is not a model.json is BAD_MODEL_JSON, one that is not there FILE_NOT_FOUND', async () => {
       const copy = join(dir, 'broken');
       await writeKerasFixture(copy);
       await truncate(join(copy, 'group1-shard2of2.bin'), 10);
@@ -175,7 +175,7 @@ describe('loadModel and fileHandler', () => {
       expect((await rejection(loadModel(join(copy, 'not.json'), { tf }))).message).toMatch(/GraphModel/);
       await writeFile(join(copy, 'garbage.json'), 'PK\u0003\u0004');
       expect((await rejection(loadModel(join(copy, 'garbage.json'), { tf }))).code).toBe('BAD_MODEL_JSON');
-      expect((await rejection(loadModel(join(copy, 'absent.json'), { tf }))).code).toBe('BAD_MODEL_JSON');
+      expect((await rejection(loadModel(join(copy, 'absent.json'), { tf }))).code).toBe('FILE_NOT_FOUND');
     });
 
     it('a weightsManifest naming files outside the model.json\'s folder (up through .., or absolute) is BAD_MODEL_JSON, and none is read', async () => {

@@ -59,9 +59,9 @@ describe('loadCompressedModel', () => {
     expect(e.message + e.hint).toMatch(/huffman/i);
   });
 
-  it('reports a missing file with INVALID_OPTION and a hint', async () => {
+  it('reports a missing file with FILE_NOT_FOUND naming it, and a hint', async () => {
     const e = await errorOf(loadCompressedModel(join(tmpdir(), 'no-such-dir-dc', 'x.dcm')));
-    expect(e.code).toBe('INVALID_OPTION');
+    expect([e.code, e.message]).toEqual(['FILE_NOT_FOUND', expect.stringMatching(/model file .*x\.dcm: no such file or folder$/)]);
     expect(e.hint).toMatch(/\.dcm/);
   });
 

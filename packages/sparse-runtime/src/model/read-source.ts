@@ -2,7 +2,7 @@
  * Reads the bytes of a model file from memory, a path (Node) or a URL (`file:` in Node, `http(s):`
  * through `fetch` anywhere). Node modules are imported lazily so the runtime also loads in browsers.
  */
-import { DcError } from '@dc/core';
+import { DcError, fileReadError } from '@dc/core';
 
 /** Where a compressed model comes from. */
 export type ModelSource = Uint8Array | ArrayBuffer | string | URL;
@@ -15,7 +15,7 @@ async function readFileBytes(path: string | URL): Promise<Uint8Array> {
     const buf = await readFile(path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (cause) {
-    throw new DcError('INVALID_OPTION', `cannot read model file ${String(path)}: ${(cause as Error).message}`, { option: 'source', cause, hint: 'Pass the path of an existing .dcm file, its bytes, or a URL.' });
+    throw fileReadError(String(path), cause, 'INVALID_OPTION', { what: 'model file', option: 'source', hint: 'Pass the path of an existing .dcm file, its bytes, or a URL.' });
   }
 }
 
