@@ -61,17 +61,16 @@ export async function savedModel(lm: tf.LayersModel, dir: string, loss?: string)
 
 /**
  * Fits a user's compiled `lm` on `x`, `y` for `epochs` (batches of 32, in order), saves it as
- * {@link savedModel} does (with `loss`), and — whatever fails — disposes the tensors and `restore`s
- * the backend it was trained on (`selectTrainingBackend`'s). Returns the model.json path.
+ * {@link savedModel} does (with `loss`), and — whatever fails — disposes the tensors. Returns the
+ * model.json path. Called within {@link onWasm}, it trains on tfjs-wasm.
  */
-export async function fitAndSave(lm: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, epochs: number, dir: string, o: { readonly restore: () => void; readonly loss?: string }): Promise<string> {
+export async function fitAndSave(lm: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, epochs: number, dir: string, o: { readonly loss?: string } = {}): Promise<string> {
   try {
     await lm.fit(x, y, { epochs, batchSize: 32, shuffle: false, verbose: 0 });
     return await savedModel(lm, dir, o.loss);
   } finally {
     // An autoencoder's targets are its inputs: one tensor.
     for (const t of new Set([x, y])) t.dispose();
-    o.restore();
   }
 }
 

@@ -1,12 +1,11 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectTrainingBackend } from '@dc/core/tfjs';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dcJson } from '../run-dc.test-support.js';
-import { fitAndSave } from './conv-fixture.test-support.js';
+import { fitAndSave, onWasm } from './conv-fixture.test-support.js';
 import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
 
 const TAGS = 3;
@@ -27,16 +26,17 @@ function tagsOf(xs: Float32Array): Float32Array {
  * trained by the cross-entropy of its logits.
  */
 async function savedTagger(dir: string, xs: Float32Array, logits = false): Promise<string> {
-  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
-  const lm = tf.sequential({ name: 'review-tags' });
-  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
-  lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
-  lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  lm.add(tf.layers.dense({ units: TAGS, activation: logits ? 'linear' : 'sigmoid', name: 'tags', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  lm.compile({ optimizer: tf.train.adam(1e-2), loss: logits ? (t: tf.Tensor, y: tf.Tensor) => tf.losses.sigmoidCrossEntropy(t, y) : 'binaryCrossentropy' });
-  const n = xs.length / LENGTH;
-  const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor2d(tagsOf(xs), [n, TAGS])];
-  return fitAndSave(lm, x, y, 30, dir, { restore, loss: 'binary_crossentropy' });
+  return onWasm(async () => {
+    const lm = tf.sequential({ name: 'review-tags' });
+    lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+    lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
+    lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+    lm.add(tf.layers.dense({ units: TAGS, activation: logits ? 'linear' : 'sigmoid', name: 'tags', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+    lm.compile({ optimizer: tf.train.adam(1e-2), loss: logits ? (t: tf.Tensor, y: tf.Tensor) => tf.losses.sigmoidCrossEntropy(t, y) : 'binaryCrossentropy' });
+    const n = xs.length / LENGTH;
+    const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor2d(tagsOf(xs), [n, TAGS])];
+    return fitAndSave(lm, x, y, 30, dir, { loss: 'binary_crossentropy' });
+  });
 }
 
 describe('a multi-label tagger (one sigmoid per tag) retrained on 0/1 targets with binaryCrossentropy', () => {

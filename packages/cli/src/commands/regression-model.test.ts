@@ -2,13 +2,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRandom } from '@dc/core';
-import { selectTrainingBackend } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { createSession, loadCompressedModel } from '@dc/sparse-runtime';
 import { createCpuBackend } from '@dc/sparse-runtime/cpu';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc, dcJson } from '../run-dc.test-support.js';
-import { fitAndSave } from './conv-fixture.test-support.js';
+import { fitAndSave, onWasm } from './conv-fixture.test-support.js';
 
 const [STEPS, FEATURES] = [12, 2];
 
@@ -27,16 +27,17 @@ function windows(n: number, seed: number): Float32Array {
 
 /** A user's sequence autoencoder (an anomaly detector's shape): LSTM encoder → RepeatVector → LSTM decoder → TimeDistributed(Dense), trained with meanSquaredError. */
 async function savedAutoencoder(dir: string, xs: Float32Array): Promise<string> {
-  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
-  const lm = tf.sequential({ name: 'sequence-autoencoder' });
-  const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }) });
-  lm.add(tf.layers.lstm({ inputShape: [STEPS, FEATURES], units: 16, name: 'encode', ...init(1) }));
-  lm.add(tf.layers.repeatVector({ n: STEPS, name: 'repeat' }));
-  lm.add(tf.layers.lstm({ units: 16, returnSequences: true, name: 'decode', ...init(3) }));
-  lm.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: FEATURES, kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }), name: 'reconstruct' }));
-  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
-  const x = tf.tensor3d(xs, [xs.length / (STEPS * FEATURES), STEPS, FEATURES]);
-  return fitAndSave(lm, x, x, 30, dir, { restore, loss: 'mean_squared_error' });
+  return onWasm(async () => {
+    const lm = tf.sequential({ name: 'sequence-autoencoder' });
+    const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }) });
+    lm.add(tf.layers.lstm({ inputShape: [STEPS, FEATURES], units: 16, name: 'encode', ...init(1) }));
+    lm.add(tf.layers.repeatVector({ n: STEPS, name: 'repeat' }));
+    lm.add(tf.layers.lstm({ units: 16, returnSequences: true, name: 'decode', ...init(3) }));
+    lm.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: FEATURES, kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }), name: 'reconstruct' }));
+    lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
+    const x = tf.tensor3d(xs, [xs.length / (STEPS * FEATURES), STEPS, FEATURES]);
+    return fitAndSave(lm, x, x, 30, dir, { loss: 'mean_squared_error' });
+  });
 }
 
 describe('a sequence autoencoder (LSTM → RepeatVector → LSTM → TimeDistributed Dense) retrained on float targets: its own inputs', () => {

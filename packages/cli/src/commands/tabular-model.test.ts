@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '@dc/core';
-import { selectTrainingBackend } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc, dcJson } from '../run-dc.test-support.js';
-import { fitAndSave } from './conv-fixture.test-support.js';
+import { fitAndSave, onWasm } from './conv-fixture.test-support.js';
 
 const FEATURES = 12;
 const NAMES = Array.from({ length: FEATURES }, (_, i) => `f${i + 1}`);
@@ -38,16 +38,17 @@ function csvOf(rows: ReturnType<typeof table>, label: 'risk' | 'price'): string 
 
 /** A user's tabular model: Dense 64 → Dense 32 → a head of `units` (softmax for the risk class, linear for the price), trained on the rows. */
 async function savedTabularModel(dir: string, rows: ReturnType<typeof table>, head: 'classes' | 'price'): Promise<string> {
-  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
-  const lm = tf.sequential({ name: head === 'classes' ? 'risk-classifier' : 'price-regressor' });
-  lm.add(tf.layers.dense({ inputShape: [FEATURES], units: 64, activation: 'relu', name: 'hidden1', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
-  lm.add(tf.layers.dense({ units: 32, activation: 'relu', name: 'hidden2', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  lm.add(tf.layers.dense({ units: head === 'classes' ? 3 : 1, activation: head === 'classes' ? 'softmax' : 'linear', name: 'out', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  const loss = head === 'classes' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError';
-  lm.compile({ optimizer: tf.train.adam(5e-3), loss });
-  const x = tf.tensor2d(rows.features);
-  const y = head === 'classes' ? tf.tensor1d(rows.risk, 'float32') : tf.tensor2d(rows.price, [rows.price.length, 1]);
-  return fitAndSave(lm, x, y, 20, dir, { restore, loss: head === 'classes' ? 'sparse_categorical_crossentropy' : 'mean_squared_error' });
+  return onWasm(async () => {
+    const lm = tf.sequential({ name: head === 'classes' ? 'risk-classifier' : 'price-regressor' });
+    lm.add(tf.layers.dense({ inputShape: [FEATURES], units: 64, activation: 'relu', name: 'hidden1', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }));
+    lm.add(tf.layers.dense({ units: 32, activation: 'relu', name: 'hidden2', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+    lm.add(tf.layers.dense({ units: head === 'classes' ? 3 : 1, activation: head === 'classes' ? 'softmax' : 'linear', name: 'out', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+    const loss = head === 'classes' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError';
+    lm.compile({ optimizer: tf.train.adam(5e-3), loss });
+    const x = tf.tensor2d(rows.features);
+    const y = head === 'classes' ? tf.tensor1d(rows.risk, 'float32') : tf.tensor2d(rows.price, [rows.price.length, 1]);
+    return fitAndSave(lm, x, y, 20, dir, { loss: head === 'classes' ? 'sparse_categorical_crossentropy' : 'mean_squared_error' });
+  });
 }
 
 describe('tabular models on CSV tables (--label-column, --target-columns)', () => {

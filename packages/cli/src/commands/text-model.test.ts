@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RESET_AFTER_GRU_CLASS, resetAfterGru, selectTrainingBackend } from '@dc/core/tfjs';
-import type * as tf from '@tensorflow/tfjs';
+import { RESET_AFTER_GRU_CLASS, resetAfterGru } from '@dc/core/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { dump } from 'npyjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dc, dcJson } from '../run-dc.test-support.js';
-import { fitAndSave } from './conv-fixture.test-support.js';
+import { fitAndSave, onWasm } from './conv-fixture.test-support.js';
 import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.js';
 
 /**
@@ -15,24 +15,25 @@ import { DIMENSIONS, LENGTH, reviews, VOCABULARY } from './reviews.test-support.
  * over an embedding's gradient (its UnsortedSegmentSum makes tensors per vocabulary row).
  */
 async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int32Array }, reader: 'mean' | 'lstm' | 'bidirectional' | 'keras-gru' = 'mean', head: 'softmax' | 'sigmoid' | 'margin' = 'softmax', length: number | null = LENGTH): Promise<string> {
-  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
-  const lm = tf.sequential({ name: 'sentiment' });
-  lm.add(tf.layers.embedding({ inputShape: [length], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
-  if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
-  // Keras' GRU (reset_after=True), which tf.layers.gru cannot build: dc's layer trains it here, as Keras would.
-  else if (reader === 'keras-gru') lm.add(resetAfterGru(tf, { units: 16, name: 'gru', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) }));
-  else {
-    const lstm = tf.layers.lstm({ units: reader === 'lstm' ? 16 : 8, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) });
-    lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as tf.RNN, name: 'bilstm' }));
-  }
-  lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  // tfjs's own sentiment example ends in one sigmoid unit trained with binaryCrossentropy; an SVM-style head is one linear margin trained by hinge.
-  lm.add(tf.layers.dense({ units: head === 'softmax' ? 2 : 1, activation: head === 'margin' ? 'linear' : head, name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: { softmax: 'sparseCategoricalCrossentropy', sigmoid: 'binaryCrossentropy', margin: 'hinge' }[head], metrics: ['accuracy'] });
-  const n = train.ys.length;
-  // tfjs-layers' hinge takes labels as given: −1/1 (dc, as Keras, also takes 0/1 as −1/1).
-  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(head === 'margin' ? train.ys.map((y) => 2 * y - 1) : train.ys, 'float32')];
-  return fitAndSave(lm, xs, ys, reader === 'mean' ? 30 : 13, dir, { restore, ...(head === 'margin' ? { loss: 'hinge' } : {}) });
+  return onWasm(async () => {
+    const lm = tf.sequential({ name: 'sentiment' });
+    lm.add(tf.layers.embedding({ inputShape: [length], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+    if (reader === 'mean') lm.add(tf.layers.globalAveragePooling1d({ name: 'mean' }));
+    // Keras' GRU (reset_after=True), which tf.layers.gru cannot build: dc's layer trains it here, as Keras would.
+    else if (reader === 'keras-gru') lm.add(resetAfterGru(tf, { units: 16, name: 'gru', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) }));
+    else {
+      const lstm = tf.layers.lstm({ units: reader === 'lstm' ? 16 : 8, name: 'lstm', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 5 }) });
+      lm.add(reader === 'lstm' ? lstm : tf.layers.bidirectional({ layer: lstm as tf.RNN, name: 'bilstm' }));
+    }
+    lm.add(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+    // tfjs's own sentiment example ends in one sigmoid unit trained with binaryCrossentropy; an SVM-style head is one linear margin trained by hinge.
+    lm.add(tf.layers.dense({ units: head === 'softmax' ? 2 : 1, activation: head === 'margin' ? 'linear' : head, name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+    lm.compile({ optimizer: tf.train.adam(reader === 'mean' ? 1e-2 : 3e-3), loss: { softmax: 'sparseCategoricalCrossentropy', sigmoid: 'binaryCrossentropy', margin: 'hinge' }[head], metrics: ['accuracy'] });
+    const n = train.ys.length;
+    // tfjs-layers' hinge takes labels as given: −1/1 (dc, as Keras, also takes 0/1 as −1/1).
+    const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(head === 'margin' ? train.ys.map((y) => 2 * y - 1) : train.ys, 'float32')];
+    return fitAndSave(lm, xs, ys, reader === 'mean' ? 30 : 13, dir, { ...(head === 'margin' ? { loss: 'hinge' } : {}) });
+  });
 }
 
 /**
@@ -42,22 +43,23 @@ async function savedSentimentNet(dir: string, train: { xs: Float32Array; ys: Int
  * normalised, then averaged over the tokens into the head.
  */
 async function savedAttentionReader(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
-  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
-  const apply = (layer: { apply(x: tf.SymbolicTensor | tf.SymbolicTensor[]): unknown }, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
-  const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }) });
-  const ids = tf.input({ shape: [LENGTH], name: 'ids' });
-  const embedded = apply(tf.layers.embedding({ inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }), ids);
-  const [q, k, v] = (['query', 'key', 'value'] as const).map((name, i) => apply(tf.layers.dense({ units: DIMENSIONS, name, ...init(10 + i) }), embedded));
-  const scores = apply(tf.layers.softmax({ axis: -1, name: 'attend' }), apply(tf.layers.dot({ axes: 2, name: 'scores' }), [q, k]));
-  const context = apply(tf.layers.dot({ axes: [2, 1], name: 'context' }), [scores, v]);
-  const normed = apply(tf.layers.layerNormalization({ name: 'norm' }), apply(tf.layers.add({ name: 'residual' }), [embedded, context]));
-  const hidden = apply(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', ...init(2) }), apply(tf.layers.globalAveragePooling1d({ name: 'mean' }), normed));
-  const head = apply(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', ...init(3) }), hidden);
-  const lm = tf.model({ inputs: ids, outputs: head, name: 'attention-reader' });
-  lm.compile({ optimizer: tf.train.adam(5e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const n = train.ys.length;
-  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
-  return fitAndSave(lm, xs, ys, 15, dir, { restore });
+  return onWasm(async () => {
+    const apply = (layer: { apply(x: tf.SymbolicTensor | tf.SymbolicTensor[]): unknown }, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+    const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }) });
+    const ids = tf.input({ shape: [LENGTH], name: 'ids' });
+    const embedded = apply(tf.layers.embedding({ inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }), ids);
+    const [q, k, v] = (['query', 'key', 'value'] as const).map((name, i) => apply(tf.layers.dense({ units: DIMENSIONS, name, ...init(10 + i) }), embedded));
+    const scores = apply(tf.layers.softmax({ axis: -1, name: 'attend' }), apply(tf.layers.dot({ axes: 2, name: 'scores' }), [q, k]));
+    const context = apply(tf.layers.dot({ axes: [2, 1], name: 'context' }), [scores, v]);
+    const normed = apply(tf.layers.layerNormalization({ name: 'norm' }), apply(tf.layers.add({ name: 'residual' }), [embedded, context]));
+    const hidden = apply(tf.layers.dense({ units: 16, activation: 'relu', name: 'hidden', ...init(2) }), apply(tf.layers.globalAveragePooling1d({ name: 'mean' }), normed));
+    const head = apply(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', ...init(3) }), hidden);
+    const lm = tf.model({ inputs: ids, outputs: head, name: 'attention-reader' });
+    lm.compile({ optimizer: tf.train.adam(5e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const n = train.ys.length;
+    const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
+    return fitAndSave(lm, xs, ys, 15, dir);
+  });
 }
 
 /**
@@ -77,30 +79,32 @@ function tagsOf(xs: Float32Array): Int32Array {
 
 /** A user's text CNN, as Keras' text classification examples build it: Embedding → Conv1D → MaxPooling1D → Flatten → Dense softmax. */
 async function savedTextCnn(dir: string, train: { xs: Float32Array; ys: Int32Array }): Promise<string> {
-  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
-  const lm = tf.sequential({ name: 'text-cnn' });
-  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
-  lm.add(tf.layers.conv1d({ filters: 16, kernelSize: 3, activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  lm.add(tf.layers.maxPooling1d({ poolSize: 2, name: 'pool' }));
-  lm.add(tf.layers.flatten({ name: 'flat' }));
-  lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
-  lm.compile({ optimizer: tf.train.adam(5e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const n = train.ys.length;
-  const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
-  return fitAndSave(lm, xs, ys, 12, dir, { restore });
+  return onWasm(async () => {
+    const lm = tf.sequential({ name: 'text-cnn' });
+    lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+    lm.add(tf.layers.conv1d({ filters: 16, kernelSize: 3, activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+    lm.add(tf.layers.maxPooling1d({ poolSize: 2, name: 'pool' }));
+    lm.add(tf.layers.flatten({ name: 'flat' }));
+    lm.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }));
+    lm.compile({ optimizer: tf.train.adam(5e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const n = train.ys.length;
+    const [xs, ys] = [tf.tensor2d(train.xs, [n, LENGTH]), tf.tensor1d(train.ys, 'float32')];
+    return fitAndSave(lm, xs, ys, 12, dir);
+  });
 }
 
 /** A user's token tagger: Embedding → a Conv1D over each token and its neighbours → TimeDistributed(Dense) softmax per token. */
 async function savedTagger(dir: string, xs: Float32Array): Promise<string> {
-  const { tf, restore } = await selectTrainingBackend({ prefer: ['wasm'] });
-  const lm = tf.sequential({ name: 'tagger' });
-  lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
-  lm.add(tf.layers.conv1d({ filters: 24, kernelSize: 3, padding: 'same', activation: 'relu', name: 'context', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
-  lm.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }), name: 'tag' }));
-  lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const n = xs.length / LENGTH;
-  const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor3d(tagsOf(xs), [n, LENGTH, 1], 'float32')];
-  return fitAndSave(lm, x, y, 20, dir, { restore });
+  return onWasm(async () => {
+    const lm = tf.sequential({ name: 'tagger' });
+    lm.add(tf.layers.embedding({ inputShape: [LENGTH], inputDim: VOCABULARY, outputDim: DIMENSIONS, name: 'embed', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 1 }) }));
+    lm.add(tf.layers.conv1d({ filters: 24, kernelSize: 3, padding: 'same', activation: 'relu', name: 'context', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }));
+    lm.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }), name: 'tag' }));
+    lm.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const n = xs.length / LENGTH;
+    const [x, y] = [tf.tensor2d(xs, [n, LENGTH]), tf.tensor3d(tagsOf(xs), [n, LENGTH, 1], 'float32')];
+    return fitAndSave(lm, x, y, 20, dir);
+  });
 }
 
 describe('a sentiment classifier over token ids (Embedding, then GlobalAveragePooling1D or an LSTM) from .npy data', () => {
