@@ -24,6 +24,7 @@ import { allocationGoal } from './compress/allocation-goal.js';
 import { compressMode, refuseInapplicableFlags } from './compress/inapplicable-flags.js';
 import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
+import { quietTfjs } from './quiet-tfjs.js';
 
 /** Where the program writes, and how it ends. */
 export interface CliIo {
@@ -78,6 +79,8 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .version(CLI_VERSION, '-V, --version', "print dc's version (@dc/cli's)")
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) })
+    // Commands that load tfjs (all but inspect) keep its console advice to themselves.
+    .hook('preAction', async (_program, command) => (command.name() === 'inspect' ? undefined : quietTfjs()))
     .exitOverride();
 
   program

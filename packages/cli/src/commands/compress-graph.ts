@@ -65,10 +65,18 @@ export interface CompressGraphResult {
   /** Per weight: elements, kept, codebook size, allocation. */
   readonly tensors: readonly TensorCompression[];
   readonly stages: readonly StageProvenance[];
+  /** What the figures do not say: with fixed flags (no planner's `stages`), that the outputs were never compared ({@link UNMEASURED_FIDELITY}). */
+  readonly warnings: readonly string[];
   readonly wallSeconds: number;
   readonly cpuSeconds: number;
   readonly load: { readonly start: number; readonly end: number; readonly cores: number };
 }
+
+/**
+ * The warning of a compression by fixed `--sparsity` / `--bits`: nothing compared its outputs with
+ * the original's (the defaults change a classifier's answers on some models, and not on others).
+ */
+export const UNMEASURED_FIDELITY = "fidelity not measured: --sparsity and --bits (default 0.5 and 6 for every weight of 256 elements or more) were applied without running the model; measure the file with dc run <file> --reference <model.json> --data <inputs>, or give --calibration <inputs> to choose each weight's sparsity and bits within a fidelity budget";
 
 /** Whether `path` is a model.json holding a GraphModel (unreadable files: false, for the LayersModel path to report). */
 export async function isGraphModelFile(path: string): Promise<boolean> {
@@ -129,6 +137,7 @@ export async function writeCompressedGraph(input: string, source: GraphModelSour
     compressionRatio: (parameters * 4) / bytes.length,
     tensors: compressed.tensors,
     stages: compressed.stages,
+    warnings: stages.length === 0 ? [UNMEASURED_FIDELITY] : [],
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     load: { start: load0, end: loadavg()[0], cores: cpus().length },
@@ -154,6 +163,7 @@ export function formatCompressGraph(r: CompressGraphResult): string {
   return [
     `${r.file}: ${r.fileBytes.toLocaleString('en')} bytes, ${r.compressionRatio.toFixed(1)}× smaller than the float32 weights of ${r.input} (${r.float32Bytes.toLocaleString('en')} B; its shards: ${r.manifestBytes.toLocaleString('en')} B)`,
     `${r.compressedWeights} of ${r.weights} weights pruned and clustered post-training (no retraining); load it with ${r.format === 'graph-model' ? 'tf.loadGraphModel(dcmGraphModelHandler(bytes))' : 'tf.loadLayersModel(dcmLayersModelHandler(bytes))'} from @dc/graph-model`,
+    ...r.warnings.map((w) => `warning: ${w}`),
     `${r.wallSeconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU (load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)} on ${r.load.cores} cores)`,
   ].join('\n');
 }

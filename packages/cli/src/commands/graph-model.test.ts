@@ -17,6 +17,8 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     const bytes = readFileSync(out);
     expect(result.fileBytes).toBe(bytes.length);
     expect(result.compressionRatio).toBeCloseTo((result.parameters * 4) / bytes.length, 10);
+    // Fixed flags never ran the model: the result says so, and says how to measure.
+    expect(result.warnings).toEqual([expect.stringMatching(/^fidelity not measured: .* dc run <file> --reference <model\.json> --data <inputs>, or give --calibration <inputs>/)]);
     const allocated = Object.fromEntries(result.tensors.filter((t: { allocation: unknown }) => t.allocation).map((t: { name: string; allocation: unknown }) => [t.name, t.allocation]));
     expect(allocated).toEqual({ 'model/conv/weights': { sparsity: 0.6, bits: 5 }, 'model/dw/weights': { sparsity: 0.25, bits: 5 }, 'model/fc/weights': { sparsity: 0.6, bits: 5 } });
     const fc = decodeGraphModel(bytes).tensors.find((t) => t.name === 'model/fc/weights')!;
@@ -67,7 +69,8 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(inspected.preprocessing).toBeNull();
     // --input-scale / --input-offset are recorded (the same weights: the graph is unchanged), and dc run applies the record to photographs.
     const signed = join(dirname(model), 'signed.dcm');
-    expect((await dc('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', signed, '--input-scale', String(2 / 255), '--input-offset', '-1')).code).toBe(0);
+    const signedRun = await dc('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', signed, '--input-scale', String(2 / 255), '--input-offset', '-1');
+    expect([signedRun.code, signedRun.stdout]).toEqual([0, expect.stringMatching(/\nwarning: fidelity not measured: .* within a fidelity budget\n\d+\.\d s wall/)]);
     expect(decodeGraphModel(readFileSync(signed)).tensors.map((t) => Array.from(graphTensorValues(t)))).toEqual(decodeGraphModel(bytes).tensors.map((t) => Array.from(graphTensorValues(t))));
     expect((await dcJson('inspect', signed)).result.preprocessing).toEqual({ scale: [2 / 255], offset: [-1] });
     expect((await dc('inspect', signed)).stdout).toContain(`preprocessing: x = raw × [${2 / 255}] + [-1]`);
