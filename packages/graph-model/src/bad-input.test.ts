@@ -39,6 +39,12 @@ describe('bad input is a DcError with a code and a hint, before any work', () =>
     expect(e.hint).toMatch(/next to/);
   });
 
+  it('no model.json at the path: FILE_NOT_FOUND naming it', async () => {
+    const path = join(await writeFixture(), '..', 'absent.json');
+    const e = await rejection(loadGraphModelArtifacts(path));
+    expect([e.code, e.message]).toEqual(['FILE_NOT_FOUND', expect.stringMatching(/absent\.json: no such file or folder$/)]);
+  });
+
   it('a LayersModel model.json: WRONG_MODEL_FORMAT pointing to the layers loader', async () => {
     const path = await writeFixture((json) => {
       json.format = 'layers-model';
