@@ -54,6 +54,6 @@ describe('serveDemoPage', () => {
 
   it('refuses to start without a built page or a model file, saying what to do', async () => {
     await expect(serveDemoPage({ dcmPath: join(work, 'm.dcm'), pageDir: work })).rejects.toThrow(/not built.*index\.html/);
-    await expect(serveDemoPage({ dcmPath: join(work, 'missing.dcm'), pageDir: join(work, 'page') })).rejects.toMatchObject({ code: 'INVALID_OPTION', hint: expect.stringContaining('pnpm demo') });
+    await expect(serveDemoPage({ dcmPath: join(work, 'missing.dcm'), pageDir: join(work, 'page') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', hint: expect.stringContaining('pnpm demo') });
   });
 });

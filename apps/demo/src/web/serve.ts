@@ -62,7 +62,7 @@ export async function serveDemoPage(options: ServeDemoPageOptions): Promise<Demo
     });
   }
   if (!existsSync(dcmPath)) {
-    throw new DcError('INVALID_OPTION', `model file ${dcmPath} does not exist`, { option: 'dcmPath', hint: 'Write one with `pnpm demo` first, or pass the path of a .dcm file.' });
+    throw new DcError('FILE_NOT_FOUND', `model file ${dcmPath}: no such file or folder`, { option: 'dcmPath', hint: 'Write one with `pnpm demo` first, or pass the path of a .dcm file.' });
   }
   let sample: Promise<Uint8Array> | undefined;
   const sampleBytes = () => (sample ??= mnistSampleBytes(options.mnistDir ? { dir: options.mnistDir } : {}));

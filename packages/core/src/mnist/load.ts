@@ -53,6 +53,7 @@ async function readIdxFile(dir: string, stem: string, kind: 'idx1' | 'idx3'): Pr
     const raw = new Uint8Array(await readFile(path));
     return name.endsWith('.gz') ? new Uint8Array(gunzipSync(raw)) : raw;
   }
+  if (!existsSync(dir)) throw new DcError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { hint: 'Pass a folder that holds the four IDX files (train-images-idx3-ubyte and its kin, as MNIST ships).' });
   throw new DcError('DATASET_NOT_FOUND', `no ${names[0]} (or .gz) in ${dir}`);
 }
 

@@ -81,4 +81,9 @@ describe('parseIdx', () => {
     const dir = mkdtempSync(join(tmpdir(), 'idx-'));
     await expect(loadMnist({ dir })).rejects.toThrow(/DATASET_NOT_FOUND.*train-images-idx3-ubyte/);
   });
+
+  it('says FILE_NOT_FOUND when the folder itself does not exist', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'idx-')), 'absent');
+    await expect(loadMnist({ dir })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: expect.stringMatching(/absent: no such file or folder$/) });
+  });
 });
