@@ -8,11 +8,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readIdxSplit } from '@dc/core/mnist';
-import { writeGraphModelFixture } from '@dc/graph-model/testing';
 import { SWIFTSHADER_ICD } from '@dc/sparse-runtime/webgpu/node';
 import { dump } from 'npyjs';
 import { describe, expect, it } from 'vitest';
-import { dcJson } from '../run-dc.test-support.js';
+import { compressedGraphFixture, dcJson } from '../run-dc.test-support.js';
 import { MNIST_DIR } from './mnist-fixture.test-support.js';
 
 const root = new URL('../../../../', import.meta.url).pathname;
@@ -36,10 +35,8 @@ describe.skipIf(reason !== undefined)(`dc run --backend webgpu in Node${reason ?
   });
 
   it('runs a GraphModel file on tfjs-backend-webgpu: the outputs of the cpu backend, within float rounding', async () => {
-    const model = await writeGraphModelFixture();
-    const out = join(dirname(model), 'fixture.dcm');
-    await dcJson('compress', model, '--no-retrain', '--sparsity', '0.5', '--bits', '5', '-o', out);
-    const x = join(dirname(model), 'x.npy');
+    const out = await compressedGraphFixture('fixture.dcm');
+    const x = join(dirname(out), 'x.npy');
     writeFileSync(x, Buffer.from(dump(Float32Array.from({ length: 3 * 8 * 8 * 3 }, (_, i) => (i % 7) / 7), [3, 8, 8, 3])));
     const [gpu, cpu] = [(await dcJson('run', out, '--data', x, '--backend', 'webgpu')).result, (await dcJson('run', out, '--data', x)).result];
     expect(gpu).toMatchObject({ backend: 'webgpu', samples: 3 });
