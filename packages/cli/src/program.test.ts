@@ -75,6 +75,12 @@ describe('dc run', () => {
     expect(r.stderr).toContain('BAD_MAGIC');
     const missing = await dc('inspect', join(dir, 'missing.dcm'));
     expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^dc: error FILE_NOT_FOUND: .*missing\.dcm: no such file or folder[\s\S]*hint: Check the path of the \.dcm file/m)]);
+    // A folder opens like a file and fails only when read: refused as no .dcm file, not an internal error.
+    for (const command of ['inspect', 'run', 'export']) {
+      const folder = await dc(command, dir, ...(command === 'export' ? ['-o', join(dir, 'out')] : []));
+      expect([folder.code, folder.stderr], command).toEqual([1, expect.stringMatching(/^dc: error BAD_MAGIC: .* is a folder, not a file\n\s*hint: Pass the path of a \.dcm file\./m)]);
+    }
+    expect((await dc('compress', dir, '-o', join(dir, 'x.dcm'))).stderr).toMatch(/^dc: error BAD_MODEL_JSON: .* is a folder, not a file\n\s*hint: Pass the path of the model\.json file/m);
     // dc run says so too, before it reads its flags by the kind of file (a photograph is no layer graph wanting --data).
     writeFileSync(join(dir, 'photo.png'), PNG_SIGNATURE);
     writeFileSync(join(dir, 'empty.dcm'), '');

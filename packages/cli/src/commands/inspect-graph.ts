@@ -54,15 +54,18 @@ export function isLayersRecordDcm(bytes: Uint8Array): boolean {
 
 /**
  * The first 10 bytes of the `.dcm` file at `path` (its magic and version): `FILE_NOT_FOUND`
- * where nothing is there, `BAD_MAGIC` where it is no `.dcm` file (before a command reads its
- * flags by the kind of file it is).
+ * where nothing is there, `BAD_MAGIC` where it is no `.dcm` file (a folder included; before a
+ * command reads its flags by the kind of file it is).
  */
 export async function readHead(path: string): Promise<Uint8Array> {
   const head = new Uint8Array(10);
   const handle = await open(path, 'r').catch((cause: unknown) => {
-    throw fileReadError(path, cause, 'BAD_HEADER', { hint: 'Check the path of the .dcm file.' });
+    throw fileReadError(path, cause, 'BAD_MAGIC', { hint: 'Check the path of the .dcm file.' });
   });
-  const { bytesRead } = await handle.read(head, 0, 10, 0).finally(() => handle.close());
+  // A folder opens, and fails when read.
+  const { bytesRead } = await handle.read(head, 0, 10, 0).catch((cause: unknown) => {
+    throw fileReadError(path, cause, 'BAD_MAGIC', { hint: 'Pass the path of a .dcm file.' });
+  }).finally(() => handle.close());
   if (bytesRead < MAGIC.length || MAGIC.some((b, i) => head[i] !== b)) {
     throw new DcError('BAD_MAGIC', `${path} is not a .dcm file (it does not start with the .dcm magic bytes)`, { hint: 'Pass a file that dc compress wrote; a tfjs model.json is compressed first: dc compress model.json -o model.dcm.' });
   }

@@ -20,11 +20,13 @@ describe('fileReadError', () => {
     }
   });
 
-  it('keeps the fallback code and the system message for any other failure (a folder read as a file)', async () => {
+  it('keeps the fallback code for any other failure: a folder read as a file says so, others give the system message', async () => {
     const cause = await failureOf(dir);
     expect(isMissingPath(cause)).toBe(false);
-    const e = fileReadError(dir, cause, 'BAD_HEADER', { option: 'source' });
-    expect([e.code, e.message, e.option]).toEqual(['BAD_HEADER', expect.stringMatching(/^\[BAD_HEADER\] cannot read .*: EISDIR/), 'source']);
-    expect(e.hint).toMatch(/header/);
+    const e = fileReadError(dir, cause, 'BAD_MAGIC', { option: 'source' });
+    expect([e.code, e.message, e.option]).toEqual(['BAD_MAGIC', `[BAD_MAGIC] ${dir} is a folder, not a file`, 'source']);
+    expect(e.hint).toMatch(/not a Deep Compression/);
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    expect(fileReadError('/root/x.dcm', denied, 'BAD_MAGIC').message).toBe('[BAD_MAGIC] cannot read /root/x.dcm: EACCES: permission denied');
   });
 });

@@ -9,13 +9,14 @@ export function isMissingPath(cause: unknown): boolean {
 
 /**
  * The error for a path that could not be read: `FILE_NOT_FOUND` where nothing exists there (one
- * code, whatever the file was for), else `code` with the system's message. `details.hint` says
- * what the path should hold; `what` names it in the message (e.g. `model file`).
+ * code, whatever the file was for), else `code`: saying so where the path is a folder, else with
+ * the system's message. `details.hint` says what the path should hold; `what` names it in the
+ * message (e.g. `model file`).
  */
 export function fileReadError(path: string, cause: unknown, code: DcErrorCode, details: Omit<DcErrorDetails, 'cause'> & { what?: string } = {}): DcError {
   const { what, ...rest } = details;
   const named = what ? `${what} ${path}` : path;
-  return isMissingPath(cause)
-    ? new DcError('FILE_NOT_FOUND', `${named}: no such file or folder`, { ...rest, cause })
-    : new DcError(code, `cannot read ${named}: ${(cause as Error)?.message ?? String(cause)}`, { ...rest, cause });
+  if (isMissingPath(cause)) return new DcError('FILE_NOT_FOUND', `${named}: no such file or folder`, { ...rest, cause });
+  if ((cause as { code?: unknown } | null)?.code === 'EISDIR') return new DcError(code, `${named} is a folder, not a file`, { ...rest, cause });
+  return new DcError(code, `cannot read ${named}: ${(cause as Error)?.message ?? String(cause)}`, { ...rest, cause });
 }
