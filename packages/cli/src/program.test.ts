@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -116,5 +116,26 @@ describe('dc compress', () => {
       }
     }
     expect(readdirSync(dir)).toEqual([]);
+  });
+  it('refuses an --out that would replace a file the run reads (the model.json, a weight file, the same file by another name, a photograph of --calibration), and leaves them as they were', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    const given = join(root, 'examples/fashion-mnist/shipped/resnet');
+    for (const f of ['model.json', 'weights.bin']) copyFileSync(join(given, f), join(dir, f));
+    mkdirSync(join(dir, 'photos'));
+    writeFileSync(join(dir, 'photos', 'a.png'), PNG_SIGNATURE);
+    symlinkSync(join(dir, 'weights.bin'), join(dir, 'alias.dcm'));
+    const model = join(dir, 'model.json');
+    const cases = [
+      [['--no-retrain'], model, /--out .*model\.json names a file this run reads/],
+      [['--no-retrain', '--keep-topology'], join(dir, 'weights.bin'), /--out .*weights\.bin names a file this run reads/],
+      [['--data', mnistDir], join(dir, 'alias.dcm'), /--out .*alias\.dcm is the same file as .*weights\.bin, which this run reads/],
+      [['--no-retrain', '--calibration', join(dir, 'photos')], join(dir, 'photos', 'a.png'), /--out .*a\.png is a file in .*photos, which this run reads/],
+    ] as const;
+    for (const [mode, out, message] of cases) {
+      const r = await dc('compress', model, ...mode, '-o', out);
+      expect([r.code, r.stderr], out).toEqual([1, expect.stringMatching(new RegExp(`^dc: error INVALID_OPTION: ${message.source}: the \\.dcm file would replace it\n\\s*hint: Write the \\.dcm file to a new path`, 'm'))]);
+    }
+    for (const f of ['model.json', 'weights.bin']) expect(readFileSync(join(dir, f)).equals(readFileSync(join(given, f))), f).toBe(true);
+    expect(readFileSync(join(dir, 'photos', 'a.png'))).toEqual(Buffer.from(PNG_SIGNATURE));
   });
 });

@@ -12,7 +12,7 @@ import { formatCompress, type compressFile, type CompressResult } from './comman
 import { compressCalibrated, formatCalibrated } from './commands/compress-calibrated.js';
 import { compressGraphFile, formatCompressGraph, isGraphModelFile, type CompressGraphResult } from './commands/compress-graph.js';
 import { compressLayersFile } from './commands/compress-as-given.js';
-import { refuseUnwritableOut } from './compress/output-path.js';
+import { filesRead, refuseUnwritableOut } from './compress/output-path.js';
 import { exportFile, formatExport } from './commands/export.js';
 import { formatInspectAny, inspectAnyFile, isGraphModelDcm, readHead } from './commands/inspect-graph.js';
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
@@ -192,7 +192,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
       const given = givenOnCommandLine(command);
       if (o.calibration !== undefined) {
         const calibrated = { ...o, calibration: o.calibration };
-        return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), refuseInapplicableFlags('calibrated', given), refuseUnwritableOut(o.out), compressCalibrated(file, calibrated, progress)), formatCalibrated));
+        return exit(await report(io, o.json, async () => (refuseSeeded(o, '--calibration'), allocationGoal(calibrated), refuseInapplicableFlags('calibrated', given), refuseUnwritableOut(o.out, filesRead(file, o)), compressCalibrated(file, calibrated, progress)), formatCalibrated));
       }
       const run = async (): Promise<CompressResult | CompressGraphResult> => {
         const graph = await isGraphModelFile(file);
@@ -202,7 +202,7 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
           allocationGoal(o);
         }
         refuseInapplicableFlags(compressMode(o, graph), given);
-        refuseUnwritableOut(o.out);
+        refuseUnwritableOut(o.out, filesRead(file, o));
         return graph ? compressGraphFile(file, o, progress) : compressLayersFile(file, o, progress, given);
       };
       return exit(await report(io, o.json, run, (r) => ('format' in r ? formatCompressGraph(r) : formatCompress(r))));
