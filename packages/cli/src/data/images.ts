@@ -37,7 +37,7 @@ export async function readImage(path: string): Promise<RgbImage> {
       rgba = img.data;
     }
   } catch (e) {
-    throw new DcError('BAD_DATA_FILE', `${path} is not a readable ${ext.slice(1).toUpperCase()} image: ${(e as Error).message}`, { cause: e });
+    throw new DcError('BAD_DATA_FILE', `${path} is not a readable ${ext.slice(1).toUpperCase()} image: ${(e as Error).message}`, { cause: e, hint: 'Remove it from the folder, or save it again as PNG or JPEG (dc decodes them with pngjs and jpeg-js: grey, RGB, alpha and palette PNGs, baseline and progressive JPEGs).' });
   }
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {

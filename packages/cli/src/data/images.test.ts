@@ -1,0 +1,28 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { readImage, readImageDir } from './images.js';
+
+describe('readImage / readImageDir', () => {
+  it('decodes a grey PNG with alpha to RGB, dropping alpha and spreading grey over the three channels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-images-'));
+    const png = new PNG({ width: 2, height: 1, colorType: 4, inputColorType: 4 });
+    png.data.set([10, 10, 10, 255, 200, 200, 200, 0]);
+    writeFileSync(join(dir, 'a.png'), PNG.sync.write(png, { colorType: 4, inputColorType: 6 }));
+    const img = await readImage(join(dir, 'a.png'));
+    expect([img.width, img.height, Array.from(img.rgb)]).toEqual([2, 1, [10, 10, 10, 200, 200, 200]]);
+  });
+
+  it('refuses a file that does not decode with BAD_DATA_FILE naming it, and a hint saying what dc reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-images-'));
+    writeFileSync(join(dir, 'broken.png'), 'not a png');
+    writeFileSync(join(dir, 'broken.jpg'), 'not a jpeg');
+    for (const name of ['broken.png', 'broken.jpg']) {
+      const e = await readImage(join(dir, name)).catch((x: unknown) => x);
+      expect(e, name).toMatchObject({ code: 'BAD_DATA_FILE', message: expect.stringMatching(new RegExp(`${name.replace('.', '\\.')} is not a readable (PNG|JPG) image: `)), hint: expect.stringMatching(/^Remove it from the folder, or save it again as PNG or JPEG/) });
+    }
+    await expect(readImageDir(dir)).rejects.toMatchObject({ code: 'BAD_DATA_FILE', message: expect.stringContaining('broken.jpg') });
+  });
+});
