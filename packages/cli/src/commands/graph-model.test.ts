@@ -66,6 +66,14 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(onPhotos.outputs[0]).toMatchObject({ shape: [2, 40], nonFinite: 0 });
     expect(onPhotos.outputs[0].mean).toBeCloseTo(1 / 40, 6);
     expect(onPhotos.pixels).toBeNull();
+    // One photograph is a set of one: what the folder gave it.
+    const onOne = (await dcJson('run', out, '--data', join(photos, 'p1.png'))).result;
+    expect(onOne).toMatchObject({ synthetic: false, samples: 1 });
+    const alone = join(dirname(model), 'alone');
+    mkdirSync(alone);
+    writeFileSync(join(alone, 'p1.png'), readFileSync(join(photos, 'p1.png')));
+    expect(onOne.outputs).toEqual((await dcJson('run', out, '--data', alone)).result.outputs);
+    expect((await dc('run', out, '--data', join(photos, 'p1.png'))).stdout).toMatch(/ run on 1 sample \(tfjs cpu, \d+ ms\)/);
     expect(inspected.preprocessing).toBeNull();
     // --input-scale / --input-offset are recorded (the same weights: the graph is unchanged), and dc run applies the record to photographs.
     const signed = join(dirname(model), 'signed.dcm');

@@ -17,6 +17,7 @@ import { loadTarget, type Target } from '../no-retrain/targets.js';
 import { isLayersRecordDcm, readHead } from './inspect-graph.js';
 import { describeFidelity } from './compress-calibrated.js';
 import { columnChoice } from '../data/csv.js';
+import { count } from '../format/count.js';
 
 /** Options of {@link runAgainstReference}. */
 export interface ReferenceRunOptions {
@@ -96,5 +97,5 @@ export async function runAgainstReference(file: string, o: ReferenceRunOptions):
 /** The human-readable line of {@link runAgainstReference}. */
 export function formatReferenceRun(r: ReferenceRunResult): string {
   const inputs = r.pixels ? `, inputs ${formatPixelScale(r.pixels)} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
-  return `${r.file} against ${r.reference} (${r.format}) on ${r.samples} samples${inputs}: ${describeFidelity(r.fidelity)} (${Math.round(r.milliseconds)} ms)`;
+  return `${r.file} against ${r.reference} (${r.format}) on ${count(r.samples, 'sample')}${inputs}: ${describeFidelity(r.fidelity)} (${Math.round(r.milliseconds)} ms)`;
 }

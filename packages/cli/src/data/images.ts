@@ -19,6 +19,9 @@ export interface RgbImage {
 /** File extensions read as images. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
 
+/** Whether `path` names a photograph (by its extension: `.png`, `.jpg`, `.jpeg`). */
+export const isPhotograph = (path: string): boolean => IMAGE_EXTENSIONS.includes(extname(path).toLowerCase());
+
 /** Decodes one PNG or JPEG file to RGB (alpha dropped, grey expanded); `BAD_DATA_FILE` if it cannot. */
 export async function readImage(path: string): Promise<RgbImage> {
   const bytes = await readFile(path);
@@ -50,7 +53,7 @@ export async function readImage(path: string): Promise<RgbImage> {
 
 /** Every `.png`, `.jpg`, `.jpeg` file of `dir` in name order (`BAD_DATA_FILE` when there is none). */
 export async function readImageDir(dir: string): Promise<RgbImage[]> {
-  const names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase())).sort();
+  const names = (await readdir(dir)).filter(isPhotograph).sort();
   if (names.length === 0) throw new DcError('BAD_DATA_FILE', `${dir} holds no PNG or JPEG image`, { hint: 'Pass a folder of .png / .jpg photographs, or a .npy array of inputs in the model\'s input shape.' });
   const out: RgbImage[] = [];
   for (const n of names) out.push(await readImage(join(dir, n)));

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError, fileReadError } from '@dc/core';
 import { isImageClassFolder, readClassPhotographs } from '../data/image-classes.js';
-import { readImageDir } from '../data/images.js';
+import { isPhotograph, readImage, readImageDir } from '../data/images.js';
 import { readInputArray } from '../data/arrays.js';
 import { isCsv, type ColumnChoice } from '../data/csv.js';
 import { channelAxisOf, checkPixelScale, imageTensor, jitterInput, type ImageInputSpec } from './image-inputs.js';
@@ -67,7 +67,7 @@ export interface ReadInputOptions {
 
 /**
  * Reads `path` (a folder of `.png` / `.jpg` photographs, photographs in class folders: those of
- * `o.split`, a `.npy` array `[n, ...input shape]`, or a CSV table of one row per sample, its
+ * `o.split`, one photograph, a `.npy` array `[n, ...input shape]`, or a CSV table of one row per sample, its
  * `o.columns` left out) for the model input `spec` (`-1`: any
  * size): `DATA_MISMATCH` when the array's shape does not fit, `BAD_DATA_FILE` when nothing can be
  * read.
@@ -77,10 +77,10 @@ export async function readInputBatches(tfjs: typeof tf, path: string, spec: Imag
   checkPixelScale(spec, pixels);
   const per = spec.shape[0] === 1 ? 1 : (o.batchSize ?? 8);
   const info = await stat(path).catch((cause: unknown) => {
-    throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Pass a folder of .png / .jpg photographs, a .npy file or a CSV table to --calibration / --data.' });
+    throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Pass a folder of .png / .jpg photographs (or one), a .npy file or a CSV table to --calibration / --data.' });
   });
-  if (info.isDirectory()) {
-    const all = (await isImageClassFolder(path)) ? await readClassPhotographs(path, o.split ?? 'test') : await readImageDir(path);
+  if (info.isDirectory() || isPhotograph(path)) {
+    const all = !info.isDirectory() ? [await readImage(path)] : (await isImageClassFolder(path)) ? await readClassPhotographs(path, o.split ?? 'test') : await readImageDir(path);
     const images = o.limit === undefined ? all : all.slice(0, o.limit);
     const batches = group(tfjs, images.map((img) => imageTensor(tfjs, img, spec, undefined, pixels)), per);
     if (jitterSeed === undefined) return { batches, samples: images.length, source: 'images' };

@@ -3,12 +3,13 @@
  * the model's input order), each read as {@link readInputBatches} reads one, cut into the same
  * batches and zipped: per batch, one tensor per input. With several inputs, the pixel scale
  * (`--input-scale`, `--input-offset`, a file's record) is the photographs': it applies to the
- * sources that are folders of photographs, and `.npy` / CSV sources are taken as given (metadata
+ * sources that are photographs (a folder of them, or one), and `.npy` / CSV sources are taken as given (metadata
  * or recurrent states beside an image would otherwise be scaled as pixels).
  */
 import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '@dc/core';
+import { isPhotograph } from '../data/images.js';
 import { readInputBatches, type InputBatches, type ReadInputOptions } from './calibration.js';
 import type { ImageInputSpec } from './image-inputs.js';
 import type { PixelScale } from './pixel-scale.js';
@@ -40,8 +41,8 @@ export const feedTensors = (feeds: InputFeeds | undefined): tf.Tensor[] => [...(
  */
 async function pixelsPerSource(sources: readonly string[], pixels: PixelScale | undefined): Promise<(PixelScale | undefined)[]> {
   if (!pixels || sources.length === 1) return sources.map(() => pixels);
-  // A source that cannot be read is not a folder here; readInputBatches reports it.
-  const folders = await Promise.all(sources.map((s) => stat(s).then((info) => info.isDirectory(), () => false)));
+  // A source that cannot be read is no photographs here; readInputBatches reports it.
+  const folders = await Promise.all(sources.map((s) => stat(s).then((info) => info.isDirectory() || isPhotograph(s), () => false)));
   const identity = pixels.scale.every((v) => v === 1) && pixels.offset.every((v) => v === 0);
   if (!folders.includes(true) && !identity) {
     throw new DcError('INVALID_OPTION', `--input-scale / --input-offset apply to the photograph folders among a model's several input sources, and none of ${sources.join(', ')} is one`, {
