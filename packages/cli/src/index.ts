@@ -11,7 +11,7 @@ export { compressionStages } from './compress/stages.js';
 export { resolveSettings, PRESET_NAMES, type CompressSettings, type PerLayer, type PresetName, type SettingsFlags } from './compress/settings.js';
 export { epochLine, lineProgress, type LineProgressOptions, type Progress } from './compress/progress.js';
 export { readLabelledData, BYTE_PIXELS, type DataSource, type LabelledData } from './data/labelled-data.js';
-export { readImageClasses, readClassPhotographs, isImageClassFolder, hasSplitFolders } from './data/image-classes.js';
+export { readImageClasses, readClassPhotographs, readPhotographs, isImageClassFolder, isPhotographs, hasSplitFolders } from './data/image-classes.js';
 export { positiveInt, nonNegativeInt, positiveNumber, finiteNumber, finiteNumbers, perLayer, threadCount } from './flags.js';
 export { addRetrainingOptions } from './retraining-options.js';
 export { readNpy, type NumericArray } from './data/npy.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readIdxSplit } from '@dc/core/mnist';
 import { dump } from 'npyjs';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { dc, dcJson } from './run-dc.test-support.js';
 
@@ -42,6 +43,25 @@ describe('dc run', () => {
     expect(npy.accuracy).toBe(idx.accuracy);
   });
 
+  it('runs on photographs without class folders (a folder of them, or one): the predictions of the same bytes as .npy, labelled by --labels in file name order', async () => {
+    const { images, labels } = await readIdxSplit(mnistDir, 't10k');
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    const photos = join(dir, 'digits');
+    mkdirSync(photos);
+    for (let k = 0; k < 5; k++) {
+      const png = new PNG({ width: 28, height: 28 });
+      for (let i = 0; i < 784; i++) png.data.set([images.data[k * 784 + i], images.data[k * 784 + i], images.data[k * 784 + i], 255], i * 4);
+      writeFileSync(join(photos, `digit-${k}.png`), PNG.sync.write(png));
+    }
+    writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(images.data.slice(0, 5 * 784), [5, 28, 28, 1])));
+    writeFileSync(join(dir, 'y.npy'), Buffer.from(dump(Int32Array.from(labels.data.subarray(0, 5)), [5])));
+    const file = shipped('lenet-5');
+    const [onPhotos, onNpy] = [(await dcJson('run', file, '--data', photos, '--labels', join(dir, 'y.npy'))).result, (await dcJson('run', file, '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'))).result];
+    expect(onPhotos).toMatchObject({ samples: 5, predicted: onNpy.predicted, accuracy: onNpy.accuracy, preprocessing: { scale: [1 / 255], offset: [0] } });
+    const one = await dc('run', file, '--data', join(photos, 'digit-0.png'));
+    expect(one.stdout).toMatch(new RegExp(`lenet-5\\.dcm on 1 sample \\(cpu, .*\\): predicted classes ${Array.from({ length: 10 }, (_, c) => (c === labels.data[0] ? 1 : 0)).join(' ')}`));
+  });
+
   it('refuses data that does not fit the model, and labels out of range, with a code and a hint (exit 1)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
     writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(new Float32Array(4 * 100), [4, 100])));
@@ -64,7 +84,7 @@ describe('dc run', () => {
     expect([file.code, file.stderr]).toEqual([1, expect.stringMatching(/^dc: error BAD_DATA_FILE: .*notes\.txt is neither a folder nor a \.npy or \.csv file\n\s*hint: Data is an IDX folder/m)]);
     rmSync(join(dir, 'notes.txt'));
     const empty = await dc('run', shipped('lenet-300-100'), '--data', dir);
-    expect([empty.code, empty.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: .* holds no t10k-images-idx3-ubyte \(or \.gz\) and no class folders of photographs\n\s*hint: Data is an IDX folder/m)]);
+    expect([empty.code, empty.stderr]).toEqual([1, expect.stringMatching(/^dc: error DATASET_NOT_FOUND: .* holds no t10k-images-idx3-ubyte \(or \.gz\) and no photographs\n\s*hint: Data is an IDX folder/m)]);
   });
 
   it('fails on a file that is not a .dcm with its DcError code', async () => {
@@ -117,6 +137,20 @@ describe('dc compress', () => {
     }
     expect(readdirSync(dir)).toEqual([]);
   });
+  it('refuses training photographs without labels, and test inputs without labels, before any training', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
+    writeFileSync(join(dir, 'a.png'), PNG.sync.write(new PNG({ width: 28, height: 28 })));
+    writeFileSync(join(dir, 'x.npy'), Buffer.from(dump(new Float32Array(2 * 784), [2, 28, 28, 1])));
+    const model = join(root, 'examples/fashion-mnist/shipped/resnet/model.json');
+    const unlabelled = await dc('compress', model, '--data', dir, '-o', join(dir, 'm.dcm'));
+    expect([unlabelled.code, unlabelled.stderr]).toEqual([1, expect.stringMatching(/^dc: error INVALID_OPTION: .*: photographs without class folders need --labels <labels\.npy> \(one per photograph, in file name order\) or --targets\n\s*hint: Sort the photographs into a folder per class/m)]);
+    for (const test of [join(dir, 'x.npy'), dir]) {
+      const r = await dc('compress', model, '--data', mnistDir, '--train-limit', '50', '--test-data', test, '-o', join(dir, 'm.dcm'));
+      expect([r.code, r.stderr], test).toEqual([1, expect.stringMatching(/^dc: error INVALID_OPTION: .*: test inputs need --test-labels <labels\.npy> or --test-targets <targets\.npy>\n/m)]);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['a.png', 'x.npy']);
+  });
+
   it('refuses an --out that would replace a file the run reads (the model.json, a weight file, the same file by another name, a photograph of --calibration), and leaves them as they were', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));
     const given = join(root, 'examples/fashion-mnist/shipped/resnet');

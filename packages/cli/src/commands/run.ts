@@ -167,7 +167,7 @@ export async function runFileOn(
 /** The human-readable line of {@link runFile}. */
 export function formatRun(r: RunResult): string {
   const pre = r.preprocessing ? `inputs = raw × ${r.preprocessing.scale.join('/')} + ${r.preprocessing.offset.join('/')}` : 'inputs as given (no preprocessing)';
-  const head = `${r.file} on ${r.samples.toLocaleString('en')} samples (${r.backend}, ${pre}, ${Math.round(r.milliseconds)} ms)`;
+  const head = `${r.file} on ${r.samples.toLocaleString('en')} sample${r.samples === 1 ? '' : 's'} (${r.backend}, ${pre}, ${Math.round(r.milliseconds)} ms)`;
   if (r.targets !== null) {
     const t = r.targets;
     const binary = t.binaryCrossentropy === null ? '' : `, binary cross-entropy ${t.binaryCrossentropy.toPrecision(4)}, binary error ${t.binaryError!.toFixed(2)}%`;

@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { DcError, type Preprocessing } from '@dc/core';
 import { columnChoice, isCsv } from '../data/csv.js';
 import { readLabelledData, type DataSource, type LabelledData } from '../data/labelled-data.js';
-import { hasSplitFolders, isImageClassFolder } from '../data/image-classes.js';
+import { hasSplitFolders, isImageClassFolder, isPhotographs } from '../data/image-classes.js';
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { UNSCALED, type RawInput } from './input-rescaling.js';
@@ -68,6 +68,14 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   }
   const csv = isCsv(o.data);
   const array = csv || extname(o.data) === '.npy';
+  // Photographs without class folders are inputs alone, as an array is: their labels come from --labels (by file name order).
+  const unlabelled = !array && (await isPhotographs(o.data));
+  if (unlabelled && !o.labels && !o.targets) {
+    throw new DcError('INVALID_OPTION', `${o.data}: photographs without class folders need --labels <labels.npy> (one per photograph, in file name order) or --targets`, {
+      option: 'labels',
+      hint: 'Sort the photographs into a folder per class (<class>/<image>, as Keras\' image_dataset_from_directory reads them), or pass their labels with --labels.',
+    });
+  }
   if (array && !o.labels && !o.targets && o.labelColumn === undefined && o.targetColumns === undefined) {
     throw new DcError('INVALID_OPTION', csv ? `${o.data}: a CSV table needs --label-column <name> or --target-columns <names> (or --labels / --targets files)` : `${o.data}: .npy inputs need --labels <labels.npy> or --targets <targets.npy>`, {
       option: 'labels',
@@ -80,14 +88,21 @@ export async function readCompressData(o: CompressDataOptions, inputShape: reado
   const chosen: RecordedPreprocessing | undefined = flags ? { preprocessing: flags, source: 'flags' } : rawInput ? { preprocessing: UNSCALED, source: rawInput } : undefined;
   const train = await readLabelledData(trainSource, inputShape, outputShape, chosen?.preprocessing ?? 'auto');
   const preprocessing: RecordedPreprocessing | undefined = chosen ?? (train.preprocessing ? { preprocessing: train.preprocessing, source: 'bytes' } : undefined);
-  // A .npy or CSV table, or photographs not split into train/ and test/, hold no test split: without --test-data the held-out validation rows stand in.
-  const oneSplit = array || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
+  // A .npy or CSV table, or photographs not split into train/ and test/ (or without labels), hold no test split: without --test-data the held-out validation rows stand in.
+  const oneSplit = array || unlabelled || ((await isImageClassFolder(o.data)) && !(await hasSplitFolders(o.data)));
   const testPath = o.testData ?? (oneSplit ? undefined : o.data);
   const test: DataSource | undefined = testPath
     ? { data: testPath, split: 'test', ...(isCsv(testPath) ? columns : {}), ...(o.testLabels ? { labels: o.testLabels } : {}), ...(o.testTargets ? { targets: o.testTargets } : {}), ...(o.testLimit ? { limit: o.testLimit } : {}) }
     : undefined;
   // The test data is checked now too (shape, labels), not after the long part.
   const testSamples = test ? await readLabelledData(test, inputShape, outputShape, preprocessing?.preprocessing) : undefined;
+  // Test inputs that came alone (a .npy, photographs without class folders) measure nothing.
+  if (testSamples && !testSamples.labels && !testSamples.targets) {
+    throw new DcError('INVALID_OPTION', `${testPath}: test inputs need --test-labels <labels.npy> or --test-targets <targets.npy>`, {
+      option: 'test-labels',
+      hint: 'Pass the test labels (a classifier) or targets (any other model) as a file of their own, or give test data that holds them: an IDX folder, class folders of photographs, a CSV table with its label or target columns.',
+    });
+  }
   return {
     train,
     ...(test && testSamples ? { test, testSamples } : {}),

@@ -7,7 +7,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { createRandom, DcError } from '@dc/core';
+import { createRandom, DcError, fileReadError } from '@dc/core';
 import { importTfjsPackage, shuffledIndices } from '@dc/core/tfjs';
 import { imageTensor } from '../no-retrain/image-inputs.js';
 import type { IDX_SPLITS } from './idx-set.js';
@@ -20,6 +20,13 @@ async function subfolders(dir: string): Promise<string[]> {
 }
 
 const isImage = (name: string) => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+
+/** Whether `path` is photographs without labels: one photograph, or a folder holding photographs of its own. */
+export async function isPhotographs(path: string): Promise<boolean> {
+  if (isImage(path)) return true;
+  const info = await stat(path).catch(() => undefined);
+  return info?.isDirectory() === true && (await readdir(path)).some(isImage);
+}
 
 /** Whether the photograph folder `dir` is split into `train/` and / or `test/` folders. */
 export async function hasSplitFolders(dir: string): Promise<boolean> {
@@ -76,34 +83,60 @@ export async function readClassPhotographs(dir: string, split: keyof typeof IDX_
   return out;
 }
 
+/** `DATA_MISMATCH`, naming `where`, unless the model input is an image `[height, width, 1 or 3]`. */
+function checkImageInput(inputShape: readonly number[], where: string): void {
+  const channels = inputShape[2];
+  if (inputShape.length !== 3 || (channels !== 1 && channels !== 3)) {
+    throw new DcError('DATA_MISMATCH', `${where} holds photographs; the model input [${inputShape.join(', ')}] is not an image [height, width, 1 or 3]`, {
+      hint: 'Give a .npy array of inputs in the model\'s input shape (with --labels), or an IDX folder.',
+    });
+  }
+}
+
+/** The photographs at `paths`, resized to the image input `[h, w, c]` and kept as bytes `[n, h, w, c]`. */
+async function photographBytes(paths: readonly string[], inputShape: readonly number[]): Promise<NumericArray> {
+  const [height, width, channels] = inputShape;
+  const tfjs = await importTfjsPackage('@tensorflow/tfjs');
+  const size = height * width * channels;
+  const values = new Uint8Array(paths.length * size);
+  // As photographs become any model's input, in bytes (an int32 input takes them so).
+  const spec = { name: 'input', shape: [-1, height, width, channels], dtype: 'int32' };
+  for (const [i, path] of paths.entries()) {
+    const x = imageTensor(tfjs, await readImage(path), spec);
+    values.set(x.dataSync(), i * size);
+    x.dispose();
+  }
+  return { values, shape: [paths.length, height, width, channels] };
+}
+
 /**
  * The class names of `dir`'s `split` (sorted), and the photographs' bytes `[n, h, w, c]` for an
  * input `[h, w, c]` with their labels, in a fixed shuffled order (seed 1).
  */
 export async function readImageClasses(dir: string, split: keyof typeof IDX_SPLITS, inputShape: readonly number[]): Promise<{ inputs: NumericArray; labels: NumericArray; classes: string[] }> {
-  const [height, width, channels] = inputShape;
-  if (inputShape.length !== 3 || (channels !== 1 && channels !== 3)) {
-    throw new DcError('DATA_MISMATCH', `${dir} holds photographs; the model input [${inputShape.join(', ')}] is not an image [height, width, 1 or 3]`, {
-      hint: 'Give a .npy array of inputs in the model\'s input shape (with --labels), or an IDX folder.',
-    });
-  }
+  checkImageInput(inputShape, dir);
   const { files, classes } = await classFiles(dir, split);
   // A fixed shuffle (seed 1), as Keras shuffles: the last rows, which dc compress holds out for validation, hold every class.
   const order = shuffledIndices(files.length, createRandom(1));
   const shuffled = Array.from(order, (i) => files[i]);
-  const tfjs = await importTfjsPackage('@tensorflow/tfjs');
-  const size = height * width * channels;
-  const values = new Uint8Array(files.length * size);
-  // As photographs become any model's input, in bytes (an int32 input takes them so).
-  const spec = { name: 'input', shape: [-1, height, width, channels], dtype: 'int32' };
-  for (const [i, f] of shuffled.entries()) {
-    const x = imageTensor(tfjs, await readImage(f.path), spec);
-    values.set(x.dataSync(), i * size);
-    x.dispose();
-  }
   return {
-    inputs: { values, shape: [files.length, height, width, channels] },
+    inputs: await photographBytes(shuffled.map((f) => f.path), inputShape),
     labels: { values: Int32Array.from(shuffled, (f) => f.label), shape: [files.length] },
     classes,
   };
+}
+
+/**
+ * Unlabelled photographs for a model input `[h, w, c]`: every photograph of the folder `path` (by
+ * name), or the one photograph `path`, as bytes `[n, h, w, c]` (`BAD_DATA_FILE` for a folder with
+ * none).
+ */
+export async function readPhotographs(path: string, inputShape: readonly number[]): Promise<NumericArray> {
+  checkImageInput(inputShape, path);
+  const info = await stat(path).catch((cause: unknown) => {
+    throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Pass a folder of .png / .jpg photographs, or one.' });
+  });
+  const paths = info.isDirectory() ? (await readdir(path)).filter(isImage).sort().map((n) => join(path, n)) : [path];
+  if (paths.length === 0) throw new DcError('BAD_DATA_FILE', `${path} holds no PNG or JPEG image`, { hint: 'Pass a folder of .png / .jpg photographs, or a .npy array of inputs in the model\'s input shape.' });
+  return photographBytes(paths, inputShape);
 }

@@ -1,6 +1,7 @@
 /**
  * What `dc run` (and `dc compress`) read as data: an IDX folder (one split), a folder of labelled
- * photographs (a folder per class, optionally under `train/` and `test/`), `.npy` arrays or CSV
+ * photographs (a folder per class, optionally under `train/` and `test/`), unlabelled photographs
+ * (a folder of them, or one), `.npy` arrays or CSV
  * tables (labels or targets in their own file, or in columns of the inputs' table), checked
  * against the model's input and output, and turned into model inputs by the preprocessing the file
  * records (`x = raw · scale + offset`), or by the flags that override it.
@@ -8,7 +9,7 @@
 import { extname } from 'node:path';
 import { DcError, sizeOfShape, type Preprocessing } from '@dc/core';
 import { readIdxFolder, type IDX_SPLITS } from './idx-set.js';
-import { isImageClassFolder, readImageClasses } from './image-classes.js';
+import { isImageClassFolder, isPhotographs, readImageClasses, readPhotographs } from './image-classes.js';
 import { isCsv, type ColumnChoice } from './csv.js';
 import { readArray, readInputArray } from './arrays.js';
 import type { NumericArray } from './npy.js';
@@ -17,8 +18,8 @@ import { checkTargets, readTargets } from './targets.js';
 /** Where the data comes from. */
 export interface DataSource extends ColumnChoice {
   /**
-   * An IDX folder, a folder of class folders of photographs (optionally under `train/`, `test/`), or
-   * a `.npy` or `.csv` file of inputs (a CSV table's `labelColumn` or `targetColumns` are not inputs).
+   * An IDX folder, a folder of class folders of photographs (optionally under `train/`, `test/`),
+   * photographs without labels (a folder of them, or one), or a `.npy` or `.csv` file of inputs (a CSV table's `labelColumn` or `targetColumns` are not inputs).
    */
   readonly data: string;
   /** A `.npy` or `.csv` file of integer class labels (with array inputs): one per sample, or one per position of a tagger's or segmenter's output. */
@@ -74,7 +75,10 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
       const { features, ...columns } = await readInputArray(source.data, source);
       return { inputs: features, ...columns };
     }
-    return (await isImageClassFolder(source.data)) ? await readImageClasses(source.data, source.split ?? 'test', inputShape) : await readIdxFolder(source.data, source.split ?? 'test');
+    if (await isImageClassFolder(source.data)) return readImageClasses(source.data, source.split ?? 'test', inputShape);
+    // Photographs without class folders (or one): inputs alone, to be classified (or labelled by --labels).
+    if (await isPhotographs(source.data)) return { inputs: await readPhotographs(source.data, inputShape) };
+    return readIdxFolder(source.data, source.split ?? 'test');
   };
   const columns = await read();
   const { inputs } = columns;
