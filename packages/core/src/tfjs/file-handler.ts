@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
 import { fileReadError } from '../errors/file-read-error.js';
+import { otherModelFormat, SAVED_MODEL } from './other-model-formats.js';
 import { parseModelJson, weightPaths, type LayersModelJson, type ModelJsonFormat } from './model-json.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
@@ -44,15 +45,21 @@ function expectedBytes(json: LayersModelJson): number | undefined {
  */
 export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFormat = 'layers-model'): Promise<{ json: LayersModelJson; artifacts: ModelArtifacts }> {
   const { readFile, stat } = await import('node:fs/promises');
-  const { dirname, isAbsolute, relative, resolve, sep } = await import('node:path');
+  const { dirname, isAbsolute, join, relative, resolve, sep } = await import('node:path');
   const path = await toPath(pathOrUrl);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (cause) {
+    const isFile = (name: string) => stat(join(path, name)).then((s) => s.isFile(), () => false);
+    // A folder: the one that holds the model.json, or a SavedModel's, says what to pass.
+    if ((cause as { code?: unknown }).code === 'EISDIR' && (await isFile('model.json'))) throw new DcError('BAD_MODEL_JSON', `${path} is a folder, not a file`, { cause, hint: `Pass the model.json in it: ${join(path, 'model.json')}.` });
+    if ((cause as { code?: unknown }).code === 'EISDIR' && (await isFile('saved_model.pb'))) throw new DcError('BAD_MODEL_JSON', `${path} is ${SAVED_MODEL.name}, not a tfjs model.json`, { cause, hint: SAVED_MODEL.hint });
     throw fileReadError(path, cause, 'BAD_MODEL_JSON', { hint: 'Pass the path of the model.json file (its weight files lie next to it).' });
   }
-  const json = parseModelJson(text, path, format);
+  const other = otherModelFormat(bytes.subarray(0, 8));
+  if (other) throw new DcError('BAD_MODEL_JSON', `${path} is ${other.name}, not a tfjs model.json`, { hint: other.hint });
+  const json = parseModelJson(new TextDecoder().decode(bytes), path, format);
   const dir = dirname(path);
   // A model.json names its shards inside its own folder; one that reaches outside it (absolute, or
   // up through `..`) would have any file of the machine read as weights and written into a .dcm.
