@@ -6,12 +6,12 @@
  * preprocessing scales it (byte / 255 by default) as it scales IDX pixels.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { createRandom, DcError, fileReadError } from '@dc/core';
 import { importTfjsPackage, shuffledIndices } from '@dc/core/tfjs';
 import { imageTensor } from '../no-retrain/image-inputs.js';
 import type { IDX_SPLITS } from './idx-set.js';
-import { IMAGE_EXTENSIONS, readImage, type RgbImage } from './images.js';
+import { isPhotograph, readImage, type RgbImage } from './images.js';
 import type { NumericArray } from './npy.js';
 
 async function subfolders(dir: string): Promise<string[]> {
@@ -19,13 +19,11 @@ async function subfolders(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
-const isImage = (name: string) => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
-
 /** Whether `path` is photographs without labels: one photograph, or a folder holding photographs of its own. */
 export async function isPhotographs(path: string): Promise<boolean> {
-  if (isImage(path)) return true;
+  if (isPhotograph(path)) return true;
   const info = await stat(path).catch(() => undefined);
-  return info?.isDirectory() === true && (await readdir(path)).some(isImage);
+  return info?.isDirectory() === true && (await readdir(path)).some(isPhotograph);
 }
 
 /** Whether the photograph folder `dir` is split into `train/` and / or `test/` folders. */
@@ -39,12 +37,12 @@ export async function hasSplitFolders(dir: string): Promise<boolean> {
  * under `train/` / `test/`, and no photograph of its own (an IDX folder holds files only, a folder
  * of photographs its photographs).
  */
-export async function isImageClassFolder(dir: string): Promise<boolean> {
+export async function isPhotographClassFolder(dir: string): Promise<boolean> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory() || (await readdir(dir)).some(isImage)) return false;
+  if (!info?.isDirectory() || (await readdir(dir)).some(isPhotograph)) return false;
   const subs = await subfolders(dir);
   const root = (await hasSplitFolders(dir)) ? join(dir, subs.includes('train') ? 'train' : 'test') : dir;
-  for (const c of await subfolders(root)) if ((await readdir(join(root, c))).some(isImage)) return true;
+  for (const c of await subfolders(root)) if ((await readdir(join(root, c))).some(isPhotograph)) return true;
   return false;
 }
 
@@ -61,7 +59,7 @@ async function classFiles(dir: string, split: keyof typeof IDX_SPLITS): Promise<
   const classes: string[] = [];
   const files: Array<{ path: string; label: number }> = [];
   for (const c of await subfolders(root)) {
-    const names = (await readdir(join(root, c))).filter(isImage).sort();
+    const names = (await readdir(join(root, c))).filter(isPhotograph).sort();
     if (names.length === 0) continue;
     for (const n of names) files.push({ path: join(root, c, n), label: classes.length });
     classes.push(c);
@@ -136,7 +134,7 @@ export async function readPhotographs(path: string, inputShape: readonly number[
   const info = await stat(path).catch((cause: unknown) => {
     throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Pass a folder of .png / .jpg photographs, or one.' });
   });
-  const paths = info.isDirectory() ? (await readdir(path)).filter(isImage).sort().map((n) => join(path, n)) : [path];
+  const paths = info.isDirectory() ? (await readdir(path)).filter(isPhotograph).sort().map((n) => join(path, n)) : [path];
   if (paths.length === 0) throw new DcError('BAD_DATA_FILE', `${path} holds no PNG or JPEG image`, { hint: 'Pass a folder of .png / .jpg photographs, or a .npy array of inputs in the model\'s input shape.' });
   return photographBytes(paths, inputShape);
 }
