@@ -37,7 +37,7 @@ export async function hasSplitFolders(dir: string): Promise<boolean> {
  * under `train/` / `test/`, and no photograph of its own (an IDX folder holds files only, a folder
  * of photographs its photographs).
  */
-export async function isPhotographClassFolder(dir: string): Promise<boolean> {
+export async function isImageClassFolder(dir: string): Promise<boolean> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory() || (await readdir(dir)).some(isPhotograph)) return false;
   const subs = await subfolders(dir);
