@@ -15,6 +15,7 @@ import { loadFileModel, type LoadedModel } from './file-model.js';
 import { isGraphModelDcm, readHead } from './inspect-graph.js';
 import { withFreeDimensions } from '../compress/input-shape.js';
 import { formatRun, runFile, type RunOptions, type RunResult } from './run.js';
+import { count } from '../format/count.js';
 
 /** Options of {@link runGraphFile}. */
 export interface RunGraphOptions {
@@ -146,7 +147,7 @@ export function formatRunGraph(r: RunGraphResult): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
   const lines = r.outputs.map((o) => `  ${o.name} [${o.shape.join(', ')}] ${o.dtype}: min ${f(o.min)}, max ${f(o.max)}, mean ${f(o.mean)}, std ${f(o.std)}${o.nonFinite ? `, ${o.nonFinite} non-finite` : ''}`);
   const scaled = r.pixels ? `, inputs ${formatPixelScale(r.pixels)} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
-  const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${r.samples.toLocaleString('en')} sample${r.samples === 1 ? '' : 's'}${scaled}`;
+  const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${count(r.samples, 'sample', r.samples.toLocaleString('en'))}${scaled}`;
   const kind = r.format === 'graph-model' ? 'GraphModel' : 'LayersModel (its model.json kept as given)';
   return [`${r.file}: tfjs ${kind} run on ${what} (tfjs ${r.backend}, ${Math.round(r.milliseconds)} ms)`, ...lines].join('\n');
 }

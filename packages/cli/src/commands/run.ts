@@ -5,6 +5,7 @@ import { readLabelledData, type DataSource, type LabelledData } from '../data/la
 import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { headOutputs, isRunFigure, targetMetrics, type LossMeter, type TargetFigures } from './target-metrics.js';
+import { count } from '../format/count.js';
 
 /** Options of {@link runFile}. */
 export interface RunOptions extends DataSource {
@@ -167,7 +168,7 @@ export async function runFileOn(
 /** The human-readable line of {@link runFile}. */
 export function formatRun(r: RunResult): string {
   const pre = r.preprocessing ? `inputs = raw × ${r.preprocessing.scale.join('/')} + ${r.preprocessing.offset.join('/')}` : 'inputs as given (no preprocessing)';
-  const head = `${r.file} on ${r.samples.toLocaleString('en')} sample${r.samples === 1 ? '' : 's'} (${r.backend}, ${pre}, ${Math.round(r.milliseconds)} ms)`;
+  const head = `${r.file} on ${count(r.samples, 'sample', r.samples.toLocaleString('en'))} (${r.backend}, ${pre}, ${Math.round(r.milliseconds)} ms)`;
   if (r.targets !== null) {
     const t = r.targets;
     const binary = t.binaryCrossentropy === null ? '' : `, binary cross-entropy ${t.binaryCrossentropy.toPrecision(4)}, binary error ${t.binaryError!.toFixed(2)}%`;

@@ -11,7 +11,7 @@ import { createRandom, DcError, fileReadError } from '@dc/core';
 import { importTfjsPackage, shuffledIndices } from '@dc/core/tfjs';
 import { imageTensor } from '../no-retrain/image-inputs.js';
 import type { IDX_SPLITS } from './idx-set.js';
-import { isPhotograph, readImage, type RgbImage } from './images.js';
+import { isPhotograph, photographPaths, readImage, type RgbImage } from './images.js';
 import type { NumericArray } from './npy.js';
 
 async function subfolders(dir: string): Promise<string[]> {
@@ -134,7 +134,5 @@ export async function readPhotographs(path: string, inputShape: readonly number[
   const info = await stat(path).catch((cause: unknown) => {
     throw fileReadError(path, cause, 'BAD_DATA_FILE', { hint: 'Pass a folder of .png / .jpg photographs, or one.' });
   });
-  const paths = info.isDirectory() ? (await readdir(path)).filter(isPhotograph).sort().map((n) => join(path, n)) : [path];
-  if (paths.length === 0) throw new DcError('BAD_DATA_FILE', `${path} holds no PNG or JPEG image`, { hint: 'Pass a folder of .png / .jpg photographs, or a .npy array of inputs in the model\'s input shape.' });
-  return photographBytes(paths, inputShape);
+  return photographBytes(info.isDirectory() ? await photographPaths(path) : [path], inputShape);
 }

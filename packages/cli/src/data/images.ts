@@ -51,11 +51,16 @@ export async function readImage(path: string): Promise<RgbImage> {
   return { name: path, width, height, rgb };
 }
 
-/** Every `.png`, `.jpg`, `.jpeg` file of `dir` in name order (`BAD_DATA_FILE` when there is none). */
-export async function readImageDir(dir: string): Promise<RgbImage[]> {
+/** The paths of every `.png`, `.jpg`, `.jpeg` file of `dir` in name order (`BAD_DATA_FILE` when there is none). */
+export async function photographPaths(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).filter(isPhotograph).sort();
   if (names.length === 0) throw new DcError('BAD_DATA_FILE', `${dir} holds no PNG or JPEG image`, { hint: 'Pass a folder of .png / .jpg photographs, or a .npy array of inputs in the model\'s input shape.' });
+  return names.map((n) => join(dir, n));
+}
+
+/** Every photograph of `dir` ({@link photographPaths}), decoded. */
+export async function readImageDir(dir: string): Promise<RgbImage[]> {
   const out: RgbImage[] = [];
-  for (const n of names) out.push(await readImage(join(dir, n)));
+  for (const path of await photographPaths(dir)) out.push(await readImage(path));
   return out;
 }
