@@ -26,6 +26,9 @@ import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
 import { quietTfjs } from './quiet-tfjs.js';
 
+/** The commands that load tfjs whatever their flags: they quiet it before they start. */
+const LOADS_TFJS_UP_FRONT = new Set(['compress', 'export']);
+
 /** Where the program writes, and how it ends. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -79,8 +82,9 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .version(CLI_VERSION, '-V, --version', "print dc's version (@dc/cli's)")
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) })
-    // Commands that load tfjs (all but inspect) keep its console advice to themselves.
-    .hook('preAction', async (_program, command) => (command.name() === 'inspect' ? undefined : quietTfjs()))
+    // Commands that always load tfjs keep its console advice to themselves from the start; `dc run`
+    // loads it only where it needs it (quiet-tfjs.ts), and `dc inspect` never.
+    .hook('preAction', async (_program, command) => (LOADS_TFJS_UP_FRONT.has(command.name()) ? void (await quietTfjs()) : undefined))
     .exitOverride();
 
   program

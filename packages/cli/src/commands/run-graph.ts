@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
-import { activateTfBackend, importTfjsPackage } from '@dc/core/tfjs';
+import { activateTfBackend } from '@dc/core/tfjs';
+import { quietTfjs } from '../quiet-tfjs.js';
 import { inputSources, readInputFeeds } from '../no-retrain/input-feeds.js';
 import { formatPixelScale, inputScaling, type InputScaling, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { loadFileModel, type LoadedModel } from './file-model.js';
@@ -109,7 +110,7 @@ async function inputBatches(tfjs: typeof tf, model: LoadedModel, o: RunGraphOpti
 /** Runs the GraphModel file (or LayersModel kept as given) at `path` (see the module comment). */
 export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promise<RunGraphResult> {
   const bytes = new Uint8Array(await readFile(path));
-  const tfjs = await importTfjsPackage('@tensorflow/tfjs');
+  const tfjs = await quietTfjs();
   if (o.backend === 'webgpu' && !tfjs.findBackendFactory('webgpu')) await (await import('./webgpu-in-node.js')).registerTfjsWebGpu();
   await activateTfBackend(tfjs, BACKENDS[o.backend ?? 'cpu']);
   const pixels = o.data === undefined ? undefined : inputScaling(o, readGraphModelHeader(bytes).preprocessing);

@@ -18,6 +18,7 @@ import { isLayersRecordDcm, readHead } from './inspect-graph.js';
 import { describeFidelity } from './compress-calibrated.js';
 import { columnChoice } from '../data/csv.js';
 import { count } from '../format/count.js';
+import { quietTfjs } from '../quiet-tfjs.js';
 
 /** Options of {@link runAgainstReference}. */
 export interface ReferenceRunOptions {
@@ -63,6 +64,7 @@ export interface ReferenceRunResult {
 export async function runAgainstReference(file: string, o: ReferenceRunOptions): Promise<ReferenceRunResult> {
   const t0 = performance.now();
   if (o.data === undefined) throw new DcError('INVALID_OPTION', '--reference needs --data <images dir | .npy>', { option: 'data', hint: 'Pass the inputs to compare on: a folder of photographs or a .npy array [N, ...input shape].' });
+  await quietTfjs(); // before the backend's selection creates tensors
   const { tf: tfjs } = await selectTrainingBackend({ replaceSlowWasmKernels: true });
   // A LayersModel file read once for what it records: its input shape, its input scaling.
   let layersFile: ReturnType<typeof loadCompressedModel> | undefined;

@@ -6,6 +6,7 @@ import { checkPixelScale } from '../no-retrain/image-inputs.js';
 import { pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { headOutputs, isRunFigure, targetMetrics, type LossMeter, type TargetFigures } from './target-metrics.js';
 import { count } from '../format/count.js';
+import { quietTfjs } from '../quiet-tfjs.js';
 
 /** Options of {@link runFile}. */
 export interface RunOptions extends DataSource {
@@ -70,7 +71,8 @@ async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<
       return createCpuBackend(o.threads === undefined ? {} : { threads: o.threads });
     }
     case 'tfjs': {
-      const { createTfjsBackend } = await import('@dc/sparse-runtime/tfjs');
+      // Quieted first: createTfjsBackend imports tfjs (or tfjs-node, whose core is the same engine).
+      const [{ createTfjsBackend }] = await Promise.all([import('@dc/sparse-runtime/tfjs'), quietTfjs()]);
       return createTfjsBackend();
     }
     case 'webgpu': {
@@ -86,8 +88,7 @@ async function makeBackend(o: Pick<RunOptions, 'backend' | 'threads'>): Promise<
 async function recordedLossMeter(model: LoadedModel): Promise<LossMeter | undefined> {
   const training = model.compressed.training;
   if (!training || isRunFigure(training.loss)) return undefined;
-  const [{ compiledLossMeter }, { activateTfBackend, importTfjsPackage }] = await Promise.all([import('../compress/compiled-loss.js'), import('@dc/core/tfjs')]);
-  const tfjs = await importTfjsPackage('@tensorflow/tfjs');
+  const [{ compiledLossMeter }, { activateTfBackend }, tfjs] = await Promise.all([import('../compress/compiled-loss.js'), import('@dc/core/tfjs'), quietTfjs()]);
   await activateTfBackend(tfjs, 'cpu');
   return compiledLossMeter(tfjs, toDenseModel(model.compressed), { ...training, metrics: [] });
 }

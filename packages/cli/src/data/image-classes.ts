@@ -8,8 +8,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRandom, DcError, fileReadError } from '@dc/core';
-import { importTfjsPackage, shuffledIndices } from '@dc/core/tfjs';
+import { shuffledIndices } from '@dc/core/tfjs';
 import { imageTensor } from '../no-retrain/image-inputs.js';
+import { quietTfjs } from '../quiet-tfjs.js';
 import type { IDX_SPLITS } from './idx-set.js';
 import { isPhotograph, photographPaths, readImage, type RgbImage } from './images.js';
 import type { NumericArray } from './npy.js';
@@ -94,7 +95,7 @@ function checkImageInput(inputShape: readonly number[], where: string): void {
 /** The photographs at `paths`, resized to the image input `[h, w, c]` and kept as bytes `[n, h, w, c]`. */
 async function photographBytes(paths: readonly string[], inputShape: readonly number[]): Promise<NumericArray> {
   const [height, width, channels] = inputShape;
-  const tfjs = await importTfjsPackage('@tensorflow/tfjs');
+  const tfjs = await quietTfjs();
   const size = height * width * channels;
   const values = new Uint8Array(paths.length * size);
   // As photographs become any model's input, in bytes (an int32 input takes them so).
