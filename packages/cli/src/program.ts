@@ -99,8 +99,9 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .description("write a .dcm file's model as a tfjs model.json and weights.bin (dense float32 weights: pruned ones exact zeros, clustered ones their centroids), a LayersModel or a GraphModel as it came, for tf.loadLayersModel / tf.loadGraphModel, further training or tensorflowjs_converter")
     .argument('<file>', 'a .dcm file')
     .requiredOption('-o, --out <path>', 'a folder (model.json and weights.bin are written in it; created if missing) or a .json path')
+    .option('--force', 'replace a model.json or weight file already there (default: refuse)')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (file: string, o: { out: string; json?: boolean }) => exit(await report(io, o.json, () => exportFile(file, o.out), formatExport)));
+    .action(async (file: string, o: { out: string; force?: boolean; json?: boolean }) => exit(await report(io, o.json, () => exportFile(file, o.out, { force: o.force }), formatExport)));
 
   program
     .command('run')

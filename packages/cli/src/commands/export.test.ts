@@ -69,7 +69,7 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     session.dispose();
     expect(exported).toEqual(runtime.map((v) => expect.closeTo(v, 6)));
     lm.dispose();
-    expect((await dc('export', file, '-o', join(dir, 'exported'))).stdout).toContain(`${modelJson}: a tfjs LayersModel (tf.loadLayersModel) with ${result.weights} weights`);
+    expect((await dc('export', file, '-o', join(dir, 'again'))).stdout).toContain(`${join(dir, 'again', 'model.json')}: a tfjs LayersModel (tf.loadLayersModel) with ${result.weights} weights`);
   }, 120_000);
 
   it('writes a GraphModel with its signature, loaded by tf.loadGraphModel, its weights the file\'s', async () => {
@@ -156,6 +156,26 @@ describe('dc export: a .dcm file back as a tfjs model.json', () => {
     const runtime = await session.predict(x, 4);
     session.dispose();
     expect(Array.from((lm.predict(tf.tensor3d(x, [4, 6, 3])) as tf.Tensor).dataSync())).toEqual(Array.from(runtime).map((v) => expect.closeTo(v, 6)));
+  });
+
+  it('refuses to replace the model it came from (a folder of model.json and weights.bin, as tfjs saves one) unless --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-export-over-'));
+    const original = dirname(await savedClassifier(join(dir, 'original')));
+    const file = join(original, 'small.dcm');
+    expect((await dc('compress', join(original, 'model.json'), '--no-retrain', '--sparsity', '0.6', '--bits', '5', '-o', file)).code).toBe(0);
+    const before = ['model.json', 'weights.bin'].map((f) => readFileSync(join(original, f)));
+    for (const out of [original, join(original, 'model.json')]) {
+      const r = await dc('export', file, '-o', out);
+      expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(/^dc: error INVALID_OPTION: dc export would replace .*original\/model\.json, which is already there\n\s*hint: Give -o a new folder \(or a new \.json name\), or add --force to replace it\./)]);
+    }
+    // A weight file alone is not replaced either.
+    writeFileSync(join(dir, 'kept.weights.bin'), 'weights of another model');
+    expect((await dc('export', file, '-o', join(dir, 'kept.json'))).stderr).toMatch(/would replace .*kept\.weights\.bin/);
+    expect([...['model.json', 'weights.bin'].map((f) => readFileSync(join(original, f))), readFileSync(join(dir, 'kept.weights.bin'), 'utf8')]).toEqual([...before, 'weights of another model']);
+    const forced = await dcJson('export', file, '-o', original, '--force');
+    expect(forced.result.modelJson).toBe(join(original, 'model.json'));
+    expect(readFileSync(join(original, 'weights.bin')).length).toBe(forced.result.weightBytes);
+    expect(readFileSync(join(original, 'model.json')).equals(before[0])).toBe(false);
   });
 
   it('refuses what is not a .dcm file with the reader\'s error, and writes nothing', async () => {

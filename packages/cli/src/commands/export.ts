@@ -6,11 +6,11 @@
  * with tensorflowjs_converter. The file is decoded completely before anything is written, and each
  * written file goes to a temporary name and is renamed.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { Preprocessing } from '@dc/core';
-import { dcmHandler, fileHandler, importTfjsPackage, registrationsFor } from '@dc/core/tfjs';
+import { DcError, type Preprocessing } from '@dc/core';
+import { dcmHandler, fileHandler, importTfjsPackage, registrationsFor, savedFilePaths } from '@dc/core/tfjs';
 import { dcmGraphModelHandler, dcmLayersModelHandler } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -42,10 +42,34 @@ export interface ExportResult {
   readonly register: readonly string[];
 }
 
+/** Options of {@link exportFile}. */
+export interface ExportOptions {
+  /** Replace a model.json or weight file already at the target (`--force`); default: refuse. */
+  readonly force?: boolean;
+}
+
+/**
+ * `INVALID_OPTION` when a file the export writes is already there: a folder's model.json may be the
+ * model the `.dcm` came from (tfjs-node saves its weights as weights.bin too), and nothing gives it
+ * back once replaced.
+ */
+async function refuseReplacing(paths: readonly string[]): Promise<void> {
+  for (const p of paths) {
+    if (!(await stat(p).then(() => true, () => false))) continue;
+    throw new DcError('INVALID_OPTION', `dc export would replace ${p}, which is already there`, {
+      option: 'out',
+      hint: 'Give -o a new folder (or a new .json name), or add --force to replace it.',
+    });
+  }
+}
+
 /** Exports the `.dcm` at `path` as a tfjs model.json (+ weights.bin) at `out`: a folder, or a `.json` path. */
-export async function exportFile(path: string, out: string): Promise<ExportResult> {
+export async function exportFile(path: string, out: string, options: ExportOptions = {}): Promise<ExportResult> {
   // A missing file, or one that is no .dcm, is refused as dc run and dc inspect refuse it.
   await readHead(path);
+  const target = resolve(out);
+  const written = await savedFilePaths(target);
+  if (!options.force) await refuseReplacing([written.modelJson, written.weights]);
   const bytes = new Uint8Array(await readFile(path));
   const decoders = [huffmanDecoder, ransDecoder];
   // A LayersModel kept as given (version 8) exports as the LayersModel it is.
@@ -54,7 +78,6 @@ export async function exportFile(path: string, out: string): Promise<ExportResul
   // Decoded in full (every checksum and stream) before anything is written.
   const handler = layersRecord ? dcmLayersModelHandler(bytes, { decoders }) : graph ? dcmGraphModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await importTfjsPackage('@tensorflow/tfjs') });
   const artifacts = await handler.load!();
-  const target = resolve(out);
   await fileHandler(target).save!(artifacts);
   const specs = artifacts.weightSpecs ?? [];
   const data = artifacts.weightData as ArrayBuffer;
@@ -73,7 +96,7 @@ export async function exportFile(path: string, out: string): Promise<ExportResul
   return {
     file: path,
     format: graph ? 'graph-model' : 'layers-model',
-    modelJson: target.endsWith('.json') ? target : resolve(target, 'model.json'),
+    modelJson: written.modelJson,
     weightBytes: data.byteLength,
     weights: specs.length,
     elements,

@@ -132,6 +132,17 @@ async function savePaths(pathOrUrl: string): Promise<{ dir: string; json: string
   return { dir: dirname(path), json: path, weightsName: stem === 'model' ? 'weights.bin' : `${stem}.weights.bin` };
 }
 
+/**
+ * The files a save to `pathOrUrl` writes (see {@link fileHandler}): a folder's `model.json` and
+ * `weights.bin`, or a `.json` path and `<stem>.weights.bin` beside it (`weights.bin` for
+ * `model.json`). For a caller that must not replace what is there.
+ */
+export async function savedFilePaths(pathOrUrl: string): Promise<{ modelJson: string; weights: string }> {
+  const { join } = await import('node:path');
+  const { dir, json, weightsName } = await savePaths(pathOrUrl);
+  return { modelJson: json, weights: join(dir, weightsName) };
+}
+
 /** Writes `ModelArtifacts` (a LayersModel's, or a GraphModel's with its signature) as model.json + one weight file; returns what tfjs's `SaveResult` reports. */
 export async function writeModelArtifacts(pathOrUrl: string, artifacts: ModelArtifacts): Promise<tf.io.SaveResult> {
   if (artifacts.modelTopology instanceof ArrayBuffer) {
