@@ -5,7 +5,7 @@
 export { createProgram, runCli, type CliIo } from './program.js';
 export { compressFile, formatCompress, type CompressOptions, type CompressResult } from './commands/compress.js';
 export { inspectFile, formatInspect, type InspectResult, type InspectedNode } from './commands/inspect.js';
-export { exportFile, formatExport, type ExportResult } from './commands/export.js';
+export { exportFile, formatExport, type ExportOptions, type ExportResult } from './commands/export.js';
 export { runFile, runFileOn, formatRun, type RunOptions, type RunResult } from './commands/run.js';
 export { compressionStages } from './compress/stages.js';
 export { resolveSettings, PRESET_NAMES, type CompressSettings, type PerLayer, type PresetName, type SettingsFlags } from './compress/settings.js';
