@@ -119,6 +119,29 @@ describe('dc --version', () => {
   });
 });
 
+describe('usage errors', () => {
+  it('are refused as every other bad input is: INVALID_OPTION with a hint on stderr, JSON on stdout with --json, exit 1; --help is no error', async () => {
+    const file = shipped('lenet-5');
+    const cases: Array<[string[], RegExp, string]> = [
+      [['run', file, '--data', 'x.npy', '--limit', '0'], /option '--limit <n>' argument '0' is invalid\. --limit must be a positive integer, got "0"/, 'dc run --help lists its arguments and options.'],
+      [['run', file, '--batch-size', '8'], /unknown option '--batch-size'/, 'dc run --help lists its arguments and options.'],
+      [['export', file], /required option '-o, --out <path>' not specified/, 'dc export --help lists its arguments and options.'],
+      [['inspect'], /missing required argument 'file'/, 'dc inspect --help lists its arguments and options.'],
+      [['frobnicate'], /unknown command 'frobnicate'/, 'dc --help lists the commands.'],
+    ];
+    for (const [args, message, hint] of cases) {
+      const text = await dc(...args);
+      expect([args, text.code, text.stdout]).toEqual([args, 1, '']);
+      expect(text.stderr).toMatch(new RegExp(`^dc: error INVALID_OPTION: ${message.source}\n  hint: ${hint.replace(/[.]/g, '\\.')}\n$`));
+      const json = await dc(...args, '--json');
+      expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'INVALID_OPTION', message: expect.stringMatching(message), hint } });
+    }
+    const help = await dc('run', '--help');
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toMatch(/^Usage: dc run \[options\] <file>/);
+  });
+});
+
 describe('dc compress', () => {
   it('refuses an --out it could not write before any work: a folder, or a file in a folder that does not exist', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-cli-'));

@@ -18,7 +18,7 @@ import { formatInspectAny, inspectAnyFile, isGraphModelDcm, readHead } from './c
 import { formatRunAny, runAnyFile } from './commands/run-graph.js';
 import { formatReferenceRun, runAgainstReference } from './commands/run-reference.js';
 import { refuseInapplicableRunFlags } from './commands/run-inapplicable-flags.js';
-import { formatCliError, toCliError } from './errors.js';
+import { formatCliError, toCliError, usageError } from './errors.js';
 import { bitLevels, classNames, finiteNumbers, inputShape, nonNegativeInt, openFraction, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
 import { compressMode, refuseInapplicableFlags } from './compress/inapplicable-flags.js';
@@ -80,8 +80,8 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .name('dc')
     .description('Deep Compression for TensorFlow.js: prune, cluster and Huffman-code a model into a .dcm file, and run that file')
     .version(CLI_VERSION, '-V, --version', "print dc's version (@dc/cli's)")
-    .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) })
+    // Usage errors are reported by runCli, as every other refusal is (usageError).
+    .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()), outputError: () => undefined })
     // Commands that always load tfjs keep its console advice to themselves from the start; `dc run`
     // loads it only where it needs it (quiet-tfjs.ts), and `dc inspect` never.
     .hook('preAction', async (_program, command) => (LOADS_TFJS_UP_FRONT.has(command.name()) ? void (await quietTfjs()) : undefined))
@@ -218,8 +218,9 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
 
 /**
  * Runs `dc` on `argv` (as `process.argv`: the executable and the script first) and returns its
- * exit code: the command's, or commander's for `--help`, `--version` and usage errors (which it
- * has written to `io` already). Anything else that escapes is written as `dc: <error>`, code 1.
+ * exit code: the command's, or commander's for `--help`, `--version` (which it has written to `io`)
+ * and usage errors (written as the command's refusals are: `INVALID_OPTION` on stderr, and as JSON
+ * on stdout with `--json`). Anything else that escapes is written as `dc: <error>`, code 1.
  */
 export async function runCli(io: CliIo, argv: readonly string[]): Promise<number> {
   let code = 0;
@@ -227,7 +228,15 @@ export async function runCli(io: CliIo, argv: readonly string[]): Promise<number
   try {
     await program.parseAsync([...argv]);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof CommanderError) {
+      const command = program.commands.find((c) => c.name() === argv[2])?.name();
+      const err = usageError(e, command);
+      if (err) {
+        io.stderr(formatCliError(err));
+        if (argv.includes('--json')) io.stdout(JSON.stringify(err));
+      }
+      return e.exitCode;
+    }
     io.stderr(`dc: ${String(e)}`);
     return 1;
   }
