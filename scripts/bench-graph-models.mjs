@@ -385,11 +385,11 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...] [--unit-inputs]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--probes n] [--sensitivity-batches n] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...] [--unit-inputs]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' }, 'unit-inputs': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, 'sensitivity-batches': { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' }, 'unit-inputs': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   const save = (output) => {
@@ -416,6 +416,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     ...(values.calibration ? { calibrationImages: values.calibration.split(',') } : {}),
     ...(values['max-output-drift'] ? { maxOutputDrift: Number(values['max-output-drift']) } : {}),
     ...(values.probes ? { maxProbedTensors: Number(values.probes) } : {}),
+    ...(values['sensitivity-batches'] ? { sensitivityBatches: Number(values['sensitivity-batches']) } : {}),
     channelScales: !values['no-channel-scales'],
     float16: !values['no-float16'],
     fineBits: !values['no-fine-bits'],
