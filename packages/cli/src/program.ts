@@ -26,8 +26,6 @@ import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
 import { quietTfjs } from './quiet-tfjs.js';
 
-/** The commands that load tfjs whatever their flags: they quiet it before they start. */
-const LOADS_TFJS_UP_FRONT = new Set(['compress', 'export']);
 
 /** Where the program writes, and how it ends. */
 export interface CliIo {
@@ -82,9 +80,9 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
     .version(CLI_VERSION, '-V, --version', "print dc's version (@dc/cli's)")
     // Usage errors are reported by runCli, as every other refusal is (usageError).
     .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()), outputError: () => undefined })
-    // Commands that always load tfjs keep its console advice to themselves from the start; `dc run`
-    // loads it only where it needs it (quiet-tfjs.ts), and `dc inspect` never.
-    .hook('preAction', async (_program, command) => (LOADS_TFJS_UP_FRONT.has(command.name()) ? void (await quietTfjs()) : undefined))
+    // dc compress always loads tfjs: it keeps tfjs's console advice to itself from the start. `dc run`
+    // and `dc export` load it only where they need it (quiet-tfjs.ts), and `dc inspect` never.
+    .hook('preAction', async (_program, command) => (command.name() === 'compress' ? void (await quietTfjs()) : undefined))
     .exitOverride();
 
   program

@@ -1,7 +1,7 @@
 /**
  * `dc`'s commands keep tfjs's console advice off the terminal wherever `dc run` loads tfjs (a
  * GraphModel file, photographs, `--backend tfjs`, `--reference`), and `dc run` of a `.dcm` on its
- * own cpu backend does not load tfjs at all.
+ * own cpu backend, or `dc export` of a GraphModel file, does not load tfjs at all.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,7 @@ describe('dc and tfjs console advice', () => {
     }
   }, 120_000);
 
-  it('dc run of a .dcm on its cpu backend with .npy data does not load tfjs (a third of a second or more at start)', async () => {
+  it('dc run of a .dcm on its cpu backend with .npy data, and dc export of a GraphModel file, do not load tfjs (a third of a second or more at start)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-quiet-'));
     const { npy } = digits(dir);
     // tfjs keeps its engine on the global object (`_tfengine`) from the moment it loads.
@@ -62,7 +62,13 @@ describe('dc and tfjs console advice', () => {
     const { code, stdout, stderr } = await dcInChild(['run', lenet5, '--data', npy], { NODE_OPTIONS: `--import=${probe}` });
     expect([code, stderr]).toEqual([0, 'tfjs loaded: false\n']);
     expect(stdout).toMatch(/lenet-5\.dcm on 2 samples \(cpu,/);
-    const graph = await dcInChild(['run', await compressedGraphFixture('loads.dcm'), '--data', npy], { NODE_OPTIONS: `--import=${probe}` });
+    const graphFile = await compressedGraphFixture('loads.dcm');
+    const graph = await dcInChild(['run', graphFile, '--data', npy], { NODE_OPTIONS: `--import=${probe}` });
     expect(graph.stderr).toMatch(/tfjs loaded: true\n$/); // the probe sees tfjs where a run needs it
-  }, 60_000);
+    // dc export decodes a GraphModel file without tfjs, a layer-graph file through it (quieted).
+    const exported = await dcInChild(['export', graphFile, '-o', join(dir, 'graph')], { NODE_OPTIONS: `--import=${probe}` });
+    expect([exported.code, exported.stderr]).toEqual([0, 'tfjs loaded: false\n']);
+    const layers = await dcInChild(['export', lenet5, '-o', join(dir, 'layers')], { NODE_OPTIONS: `--import=${probe}` });
+    expect([layers.code, layers.stderr]).toEqual([0, 'tfjs loaded: true\n']);
+  }, 90_000);
 });

@@ -10,10 +10,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, type Preprocessing } from '@dc/core';
-import { dcmHandler, fileHandler, importTfjsPackage, registrationsFor, savedFilePaths } from '@dc/core/tfjs';
+import { dcmHandler, fileHandler, registrationsFor, savedFilePaths } from '@dc/core/tfjs';
 import { dcmGraphModelHandler, dcmLayersModelHandler } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
+import { quietTfjs } from '../quiet-tfjs.js';
 import { isGraphModelDcm, isLayersRecordDcm, readHead } from './inspect-graph.js';
 
 /** What `dc export --json` prints. */
@@ -75,8 +76,8 @@ export async function exportFile(path: string, out: string, options: ExportOptio
   // A LayersModel kept as given (version 8) exports as the LayersModel it is.
   const layersRecord = isLayersRecordDcm(bytes);
   const graph = isGraphModelDcm(bytes) && !layersRecord;
-  // Decoded in full (every checksum and stream) before anything is written.
-  const handler = layersRecord ? dcmLayersModelHandler(bytes, { decoders }) : graph ? dcmGraphModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await importTfjsPackage('@tensorflow/tfjs') });
+  // Decoded in full (every checksum and stream) before anything is written; only a layer graph through tfjs.
+  const handler = layersRecord ? dcmLayersModelHandler(bytes, { decoders }) : graph ? dcmGraphModelHandler(bytes, { decoders }) : dcmHandler(bytes, { decoders, tf: await quietTfjs() });
   const artifacts = await handler.load!();
   await fileHandler(target).save!(artifacts);
   const specs = artifacts.weightSpecs ?? [];
