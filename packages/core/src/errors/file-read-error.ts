@@ -7,6 +7,11 @@ export function isMissingPath(cause: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/** Whether `cause` is Node's error for reading a folder as a file (`EISDIR`). */
+export function isFolderPath(cause: unknown): boolean {
+  return (cause as { code?: unknown } | null)?.code === 'EISDIR';
+}
+
 /**
  * The error for a path that could not be read: `FILE_NOT_FOUND` where nothing exists there (one
  * code, whatever the file was for), else `code`: saying so where the path is a folder, else with
@@ -17,6 +22,6 @@ export function fileReadError(path: string, cause: unknown, code: DcErrorCode, d
   const { what, ...rest } = details;
   const named = what ? `${what} ${path}` : path;
   if (isMissingPath(cause)) return new DcError('FILE_NOT_FOUND', `${named}: no such file or folder`, { ...rest, cause });
-  if ((cause as { code?: unknown } | null)?.code === 'EISDIR') return new DcError(code, `${named} is a folder, not a file`, { ...rest, cause });
+  if (isFolderPath(cause)) return new DcError(code, `${named} is a folder, not a file`, { ...rest, cause });
   return new DcError(code, `cannot read ${named}: ${(cause as Error)?.message ?? String(cause)}`, { ...rest, cause });
 }

@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError } from '../errors/dc-error.js';
-import { fileReadError } from '../errors/file-read-error.js';
+import { fileReadError, isFolderPath } from '../errors/file-read-error.js';
 import { otherModelFormat, SAVED_MODEL } from './other-model-formats.js';
 import { parseModelJson, weightPaths, type LayersModelJson, type ModelJsonFormat } from './model-json.js';
 
@@ -53,8 +53,8 @@ export async function readModelArtifacts(pathOrUrl: string, format: ModelJsonFor
   } catch (cause) {
     const isFile = (name: string) => stat(join(path, name)).then((s) => s.isFile(), () => false);
     // A folder: the one that holds the model.json, or a SavedModel's, says what to pass.
-    if ((cause as { code?: unknown }).code === 'EISDIR' && (await isFile('model.json'))) throw new DcError('BAD_MODEL_JSON', `${path} is a folder, not a file`, { cause, hint: `Pass the model.json in it: ${join(path, 'model.json')}.` });
-    if ((cause as { code?: unknown }).code === 'EISDIR' && (await isFile('saved_model.pb'))) throw new DcError('BAD_MODEL_JSON', `${path} is ${SAVED_MODEL.name}, not a tfjs model.json`, { cause, hint: SAVED_MODEL.hint });
+    if (isFolderPath(cause) && (await isFile('model.json'))) throw fileReadError(path, cause, 'BAD_MODEL_JSON', { hint: `Pass the model.json in it: ${join(path, 'model.json')}.` });
+    if (isFolderPath(cause) && (await isFile('saved_model.pb'))) throw new DcError('BAD_MODEL_JSON', `${path} is ${SAVED_MODEL.name}, not a tfjs model.json`, { cause, hint: SAVED_MODEL.hint });
     throw fileReadError(path, cause, 'BAD_MODEL_JSON', { hint: 'Pass the path of the model.json file (its weight files lie next to it).' });
   }
   const other = otherModelFormat(bytes.subarray(0, 8));
