@@ -403,7 +403,8 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     // Shards (run side by side, or a later rerun of some models): one saved result, each command with the time it ended.
     const shards = values.merge.split(',').map((p) => JSON.parse(readFileSync(p, 'utf8')));
     const merged = mergeShards(shards.map((x) => x.output));
-    const command = shards.map((x) => `${x.command.replace(/--only (\S+)/, (_, list) => `--only <${list.includes(',') ? `${list.split(',').length} models` : list}>`)} (ended ${x.measured.slice(11)})`).join('; ');
+    // A shard that is itself a merge (the saved README figures, say) keeps its commands as they read.
+    const command = shards.map((x) => (x.command.includes(' (ended ') ? x.command : `${x.command.replace(/--only (\S+)/, (_, list) => `--only <${list.includes(',') ? `${list.split(',').length} models` : list}>`)} (ended ${x.measured.slice(11)})`)).join('; ');
     writeFileSync(values.save, `${JSON.stringify({ kind: 'graph-models', command, measured: shards.at(-1).measured, load: shards.map((x) => x.load).join('; '), output: merged }, null, 1)}\n`);
     console.log(JSON.stringify(merged.summary));
     process.exit(0);

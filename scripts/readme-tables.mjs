@@ -136,7 +136,7 @@ const RENDERERS = {
    */
   'graph-models'(output) {
     const pct = (x) => `${fixed(100 * x, 2)}%`;
-    const metric = (o) => (o.detectionsShown !== undefined ? `box IoU ${pct(o.iou)}, kp ${pct(o.keypointMove)} (${int(o.detectionsShown)} shown), Δ ${fixed(o.scoreChange, 3)}` : o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${pct(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${pct(o.relativeError)}`);
+    const metric = (o) => (o.detectionsShown !== undefined ? `box IoU ${pct(o.iou)}, kp ${pct(o.keypointMove)} (${int(o.detectionsShown)} shown), Δ ${fixed(o.scoreChange, 3)}` : o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}${o.scoreChange !== undefined ? `, Δp ${fixed(o.scoreChange, 3)}` : ''}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${pct(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${pct(o.relativeError)}`);
     const fidelity = (f) => (f ? f.outputs.map((o) => metric(o) + (o.unjudged ? ` (${int(o.unjudged)} unjudged)` : '')).join(', ') + (f.withinBudget ? ' ✓' : ' ✗') : '');
     const lines = [
       row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'original, jittered (test)', 'compressed / eligible tensors (with scales, float16)', 'load + 1st inference', 'plan (CPU, runs)']),

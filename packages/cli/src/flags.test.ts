@@ -57,6 +57,12 @@ describe('--output-kinds', () => {
     expect(describeFidelity(report)).toBe('output 0 (keypoints): largest keypoint move 3.00% (1 shown) — OVER budget');
   });
 
+  it('a classifier is described by its top-1 agreement, the samples it is judged on and its largest probability change (judged too, on so few)', () => {
+    const out = (values: number[]) => [[{ shape: [2, 2], values: Float32Array.from(values) }]];
+    const report = compareOutputs(out([0.9, 0.1, 0.3, 0.7]), out([0.86, 0.14, 0.31, 0.69]), ['classifier'], budgetFor(0.02));
+    expect(describeFidelity(report)).toBe('output 0 (classifier): top-1 agreement 100.00% of 2 judged sample(s), largest probability change 0.0400 — OVER budget');
+  });
+
   it('a score output is described by its largest change', () => {
     const out = (values: number[]) => [[{ shape: [1, 2], values: Float32Array.from(values) }]];
     const report = compareOutputs(out([0.0002, 0.7]), out([0.0005, 0.69]), ['score'], budgetFor(0.02));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs, markUnstable, reportWithin, worstError } from './compare-outputs.js';
-import { budgetFor, columnError, COLUMN_NORM_FLOOR, detectOutputKind, emptySums, meetsBudget, outputKindsOf, unstableEntries } from './fidelity.js';
+import { budgetFor, columnError, COLUMN_NORM_FLOOR, detectOutputKind, emptySums, meetsBudget, outputKindsOf, samplesToResolve, unstableEntries, UNSTABLE_PROBABILITIES, UNSTABLE_TOP1 } from './fidelity.js';
 
 const batch = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
 
@@ -46,16 +46,17 @@ describe('compareOutputs', () => {
     // One vector per sample: pooled, 0.05 over ‖(3, 4)‖.
     expect(r.outputs[0].relativeError).toBeCloseTo(0.05 / 5, 6);
     expect(r.outputs[0].withinBudget).toBe(true);
-    expect(r.outputs[1].top1Agreement).toBe(0.5);
-    expect(r.outputs[1].withinBudget).toBe(false);
+    expect(r.outputs[1]).toMatchObject({ top1Agreement: 0.5, judgedSamples: 2, withinBudget: false });
+    expect(r.outputs[1].scoreChange).toBeCloseTo(0.2, 6);
     expect(r.withinBudget).toBe(false);
-    expect(r.drift).toBeCloseTo(Math.max(0.01, r.outputs[1].relativeError) / 0.02, 12);
+    // Judged on 2 samples, far fewer than a 99% agreement resolves: the classifier's drift is its largest probability change over 0.02.
+    expect(r.drift).toBeCloseTo(0.2 / 0.02, 5);
   });
 
   it('judges a report again against another budget (meetsBudget, reportWithin) as measuring under that budget would', () => {
     const kinds = ['regression', 'score', 'mask', 'embedding', 'classifier'] as const;
     const reference = [[batch([1, 2], [3, 4]), batch([1, 2], [0.2, 0.7]), batch([1, 4], [0.9, 0.9, 0.1, 0.6]), batch([1, 2], [1, 0]), batch([2, 2], [0.9, 0.1, 0.3, 0.7])]];
-    const candidate = [[batch([1, 2], [3, 4.05]), batch([1, 2], [0.21, 0.7]), batch([1, 4], [0.9, 0.9, 0.1, 0.6]), batch([1, 2], [1, 0.15]), batch([2, 2], [0.8, 0.2, 0.4, 0.6])]];
+    const candidate = [[batch([1, 2], [3, 4.05]), batch([1, 2], [0.21, 0.7]), batch([1, 4], [0.9, 0.9, 0.1, 0.6]), batch([1, 2], [1, 0.15]), batch([2, 2], [0.89, 0.11, 0.31, 0.69])]];
     const loose = compareOutputs(reference, candidate, [...kinds], budgetFor(0.02));
     expect(loose.withinBudget).toBe(true);
     for (const d of [0.02, 0.012, 0.008, 0.005, 0.001]) {
@@ -63,8 +64,29 @@ describe('compareOutputs', () => {
       expect(loose.outputs.map((o) => meetsBudget(o, budgetFor(d)))).toEqual(measured.outputs.map((o) => o.withinBudget));
       expect(reportWithin(loose, budgetFor(d))).toBe(measured.withinBudget);
     }
-    // Regression 0.01, score 0.01, embedding cosine 0.989: over a budget of 0.008, within 0.012.
-    expect(compareOutputs(reference, candidate, [...kinds], budgetFor(0.008)).outputs.map((o) => o.withinBudget)).toEqual([false, false, true, false, true]);
+    // Regression 0.01, score 0.01, embedding cosine 0.989, class probabilities 0.01 (2 samples, so judged): over a budget of 0.008, within 0.012.
+    expect(compareOutputs(reference, candidate, [...kinds], budgetFor(0.008)).outputs.map((o) => o.withinBudget)).toEqual([false, false, true, false, false]);
+  });
+
+  it('holds a classifier judged on fewer samples than its top-1 agreement resolves to its probabilities too, as a score; from that many, to top-1 alone', () => {
+    const budget = budgetFor(0.02);
+    expect(samplesToResolve(budget)).toBe(100);
+    expect(samplesToResolve(budgetFor(0.1))).toBe(20);
+    // Every sample keeps its top class, and every probability moves 0.05.
+    const samples = (n: number, p: number) => batch([n, 2], Array.from({ length: n }, () => [p, 1 - p]).flat());
+    const few = compareOutputs([[samples(99, 0.7)]], [[samples(99, 0.75)]], ['classifier'], budget);
+    expect(few.outputs[0]).toMatchObject({ top1Agreement: 1, judgedSamples: 99, withinBudget: false });
+    expect(few.outputs[0].scoreChange).toBeCloseTo(0.05, 6);
+    expect(few.drift).toBeCloseTo(0.05 / 0.02, 5);
+    const enough = compareOutputs([[samples(100, 0.7)]], [[samples(100, 0.75)]], ['classifier'], budget);
+    expect(enough.outputs[0]).toMatchObject({ top1Agreement: 1, judgedSamples: 100, withinBudget: true });
+    expect(enough.drift).toBeCloseTo(enough.outputs[0].relativeError / 0.02, 12);
+    // Samples whose top class the original changes under the jitter are not judged, so count no more towards 100;
+    // one whose probabilities alone it moves beyond 0.02 counts, but its probabilities are not judged.
+    const reference = markUnstable([[samples(100, 0.7)]], [[batch([100, 2], [0.3, 0.7, 0.65, 0.35, ...Array.from({ length: 98 }, () => [0.7, 0.3]).flat()])]], ['classifier'], budget);
+    const marked = compareOutputs(reference, [[batch([100, 2], [0.75, 0.25, 0.75, 0.25, ...Array.from({ length: 98 }, () => [0.71, 0.29]).flat()])]], ['classifier'], budget);
+    expect(marked.outputs[0]).toMatchObject({ top1Agreement: 1, judgedSamples: 99, unjudged: 1, withinBudget: true });
+    expect(marked.outputs[0].scoreChange).toBeCloseTo(0.01, 6);
   });
 
   it('judges an embedding by its smallest per-sample cosine similarity', () => {
@@ -122,9 +144,10 @@ describe('compareOutputs', () => {
     const kp = batch([1, 1, 3, 3], [0.5, 0.5, 0.9, 0.2, 0.2, 0.4, 0.1, 0.1, 0.1]);
     const kpJittered = batch([1, 1, 3, 3], [0.501, 0.5, 0.9, 0.5, 0.2, 0.42, 0.9, 0.9, 0.2]);
     expect([...unstableEntries(kp, kpJittered, 'keypoints', budget)!]).toEqual([0, 1, 0]);
-    // Classifier: the second sample's top-1 flips (a near-tie).
+    // Classifier: the second sample's top-1 flips (a near-tie): neither judged; a third's probabilities move 0.04: top-1 judged, probabilities not.
     const cls = batch([2, 2], [0.9, 0.1, 0.505, 0.495]);
-    expect([...unstableEntries(cls, batch([2, 2], [0.89, 0.11, 0.495, 0.505]), 'classifier', budget)!]).toEqual([0, 1]);
+    expect([...unstableEntries(cls, batch([2, 2], [0.89, 0.11, 0.495, 0.505]), 'classifier', budget)!]).toEqual([0, UNSTABLE_TOP1 | UNSTABLE_PROBABILITIES]);
+    expect([...unstableEntries(batch([1, 2], [0.7, 0.3]), batch([1, 2], [0.66, 0.34]), 'classifier', budget)!]).toEqual([UNSTABLE_PROBABILITIES]);
     // Scores: per value beyond 0.02; mask: per pixel across 0.5.
     expect([...unstableEntries(batch([1, 3], [0.1, 0.5, 0.9]), batch([1, 3], [0.11, 0.56, 0.9]), 'score', budget)!]).toEqual([0, 1, 0]);
     expect([...unstableEntries(batch([1, 3], [0.49, 0.7, 0.2]), batch([1, 3], [0.51, 0.69, 0.2]), 'mask', budget)!]).toEqual([1, 0, 0]);

@@ -2,6 +2,9 @@
  * Output fidelity of a compressed model against its original, per output kind:
  *
  * - `classifier` (softmax rows): top-1 agreement, the fraction of samples whose argmax is unchanged;
+ *   judged on fewer samples than that agreement can resolve ({@link samplesToResolve}: 100 at 99%),
+ *   also the largest change of a class probability, as a score's (all seven calibration photographs
+ *   of an emotion classifier kept their top class while half of eight others changed theirs);
  * - `regression` (anything else: boxes, landmarks, embeddings, logits): relative L2 error
  *   `‖y' − y‖ / ‖y‖`, and cosine similarity beside it; for an output of several records per
  *   sample, that of its worst field (see {@link columnError}). Pooled
@@ -63,13 +66,20 @@ export interface OutputBatch {
   readonly shape: readonly number[];
   readonly values: Float32Array;
   /**
-   * A reference output's entries the original model cannot reproduce itself, 1 where not judged
-   * (see {@link unstableEntries}): per keypoint of a `keypoints` output, per sample of a
+   * A reference output's entries the original model cannot reproduce itself, nonzero where not
+   * judged (see {@link unstableEntries}): per keypoint of a `keypoints` output, per sample of a
    * `classifier`, per record of `detections`, per value of a `score`, `detection-scores` or
-   * `mask` output.
+   * `mask` output. A classifier's sample holds bits: {@link UNSTABLE_TOP1} (its top class, and so
+   * its probabilities, not judged) and {@link UNSTABLE_PROBABILITIES} (its probabilities only).
    */
   readonly unstable?: Uint8Array;
 }
+
+/** A classifier sample's {@link OutputBatch.unstable} bit: the original changes its top class, so neither it nor the probabilities are judged. */
+export const UNSTABLE_TOP1 = 1;
+
+/** A classifier sample's {@link OutputBatch.unstable} bit: the original moves a class probability beyond the budget, so the probabilities are not judged. */
+export const UNSTABLE_PROBABILITIES = 2;
 
 /** The default budget's one number: relative output error ≤ 2%, top-1 agreement ≥ 99%, mask IoU and embedding cosine ≥ 98%, scores within 0.02, keypoints within 2% of the image. */
 export const DEFAULT_MAX_OUTPUT_DRIFT = 0.02;
@@ -100,6 +110,21 @@ export function budgetFor(maxOutputDrift: number): FidelityBudget {
 }
 
 /**
+ * How many judged samples a classifier's top-1 agreement needs to resolve its budget, one
+ * disagreement in 1 / (1 − agreement) (100 at the default 99%; Infinity at 100%). With fewer, a
+ * calibration set whose samples all keep their top class says little of other inputs: the
+ * classifier's probabilities are then held to the score budget too (see {@link meetsBudget}).
+ */
+export function samplesToResolve(budget: FidelityBudget): number {
+  return Math.ceil(1 / (1 - budget.minTop1Agreement) - 1e-9);
+}
+
+/** Whether a classifier output's probabilities are judged beside its top-1 agreement: on fewer samples than {@link samplesToResolve}. */
+function judgesProbabilities(m: OutputMetrics, budget: FidelityBudget): boolean {
+  return m.kind === 'classifier' && (m.judgedSamples ?? 0) < samplesToResolve(budget);
+}
+
+/**
  * The relative L2 error at which an output of `kind` reaches its budget, the unit of the planner's
  * continuous drift: `maxRelativeError`, except for an embedding, whose cosine budget c allows about
  * `√(2 (1 − c))` (‖a − b‖² = 2 (1 − cos) for vectors of equal length). Classifiers and masks use
@@ -113,11 +138,13 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
  * One output's drift in the planner's units (1 at its budget): a keypoints output's largest move
  * over its budget (the relative error of every value counts keypoints no one is shown), a score
  * output's largest change over its budget, a detections output's largest of its score change,
- * 1 − box IoU and keypoint move, each over its budget; any other its relative L2 error over its
+ * 1 − box IoU and keypoint move, each over its budget, a classifier's judged on too few samples
+ * its largest probability change over the score budget; any other its relative L2 error over its
  * kind's {@link driftScale}; an ignored output's, 0.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
   if (o.kind === 'ignore') return 0;
+  if (o.kind === 'classifier') return judgesProbabilities(o, budget) ? (o.scoreChange ?? 0) / budget.maxScoreChange : o.relativeError / driftScale(o.kind, budget);
   if (o.kind === 'detections') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU), (o.keypointMove ?? 0) / budget.maxKeypointMove);
   if (o.keypointMove !== undefined) return o.keypointMove / budget.maxKeypointMove;
   if (o.scoreChange !== undefined) return o.scoreChange / budget.maxScoreChange;
@@ -233,7 +260,7 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
   let maxAbsChange = sums.maxAbsChange;
   for (let i = 0, c = 0; i < y.length; i++) {
     const d = z[i] - y[i];
-    if (!valueMask?.[i] && kind !== 'detections') maxAbsChange = Math.max(maxAbsChange, logits ? Math.abs(probability(z[i], true) - probability(y[i], true)) : Math.abs(d));
+    if (!valueMask?.[i] && kind !== 'detections' && kind !== 'classifier') maxAbsChange = Math.max(maxAbsChange, logits ? Math.abs(probability(z[i], true) - probability(y[i], true)) : Math.abs(d));
     sums.errorSquares += d * d;
     sums.referenceSquares += y[i] * y[i];
     sums.columnErrorSquares[c] += d * d;
@@ -249,7 +276,9 @@ export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate
   if (kind === 'classifier') {
     const width = y.length / batch;
     for (let s = 0; s < batch; s++) {
-      if (unstable?.[s]) sums.unjudged++;
+      const marks = unstable?.[s] ?? 0;
+      if (!(marks & UNSTABLE_PROBABILITIES)) sums.maxAbsChange = Math.max(sums.maxAbsChange, largestChange(y, z, s * width, width));
+      if (marks & UNSTABLE_TOP1) sums.unjudged++;
       else if (argmax(y, s * width, width) === argmax(z, s * width, width)) sums.agreeing++;
     }
   } else if (kind === 'embedding') {
@@ -304,8 +333,9 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
  * The entries of one reference output that the original model itself changes beyond the budget
  * when its inputs are jittered (`jittered`: its output on the same inputs, each value moved by one
  * grey level): a keypoint (shown by either run) that moves more than `maxKeypointMove`, a sample
- * whose top-1 class changes, a score value that changes more than `maxScoreChange`, a detection
- * whose score (as a probability: `context` holds a detections output's record scores in both runs)
+ * whose top-1 class changes ({@link UNSTABLE_TOP1}) or, keeping it, a class probability of which
+ * moves more than `maxScoreChange` ({@link UNSTABLE_PROBABILITIES}), a score value that changes
+ * more than `maxScoreChange`, a detection whose score (as a probability: `context` holds a detections output's record scores in both runs)
  * changes more than that or, shown by either run, whose box's IoU falls below `minIoU` or a
  * keypoint of which moves more than `maxKeypointMove` of the box, a mask pixel that crosses 0.5.
  * No compression can be held to what a one-grey-level change of the photograph already changes:
@@ -332,7 +362,10 @@ export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, k
   if (kind === 'classifier') {
     const batch = reference.shape[0] ?? 1;
     const width = y.length / batch;
-    return Uint8Array.from({ length: batch }, (_, s) => (argmax(y, s * width, width) === argmax(z, s * width, width) ? 0 : 1));
+    return Uint8Array.from({ length: batch }, (_, s) => {
+      if (argmax(y, s * width, width) !== argmax(z, s * width, width)) return UNSTABLE_TOP1 | UNSTABLE_PROBABILITIES;
+      return largestChange(y, z, s * width, width) > budget.maxScoreChange ? UNSTABLE_PROBABILITIES : 0;
+    });
   }
   if (kind === 'keypoints') {
     return Uint8Array.from({ length: Math.floor(y.length / 3) }, (_, k) => ((keypointMove(y, z, 3 * k) ?? 0) > budget.maxKeypointMove ? 1 : 0));
@@ -360,6 +393,12 @@ function cosineAt(y: Float32Array, z: Float32Array, start: number, width: number
     zz += z[i] * z[i];
   }
   return yy > 0 && zz > 0 ? dot / Math.sqrt(yy * zz) : yy === zz ? 1 : 0;
+}
+
+function largestChange(y: Float32Array, z: Float32Array, start: number, width: number): number {
+  let largest = 0;
+  for (let i = start; i < start + width; i++) largest = Math.max(largest, Math.abs(z[i] - y[i]));
+  return largest;
 }
 
 function argmax(values: Float32Array, start: number, width: number): number {
@@ -417,8 +456,9 @@ export interface OutputFidelity {
    */
   readonly relativeError: number;
   readonly cosine: number;
-  /** Classifiers only. */
+  /** Classifiers only: the top-1 agreement, and the samples it is judged on (those the original keeps the top class of under the jitter). */
   readonly top1Agreement?: number;
+  readonly judgedSamples?: number;
   /**
    * Masks (1 when both masks are empty everywhere), and detections: the smallest IoU of a shown
    * box with its original (1 when none was shown).
@@ -426,7 +466,10 @@ export interface OutputFidelity {
   readonly iou?: number;
   /** Embeddings only: the smallest cosine similarity of one sample's vector with its original. */
   readonly minCosine?: number;
-  /** Scores (and detection scores, as probabilities) only: the largest absolute change of any value. */
+  /**
+   * Scores and detection scores (as probabilities): the largest absolute change of any value;
+   * classifiers: of any class probability (judged where {@link samplesToResolve} exceeds the judged samples).
+   */
   readonly scoreChange?: number;
   /** Detections only: the records either model shows, whose boxes and keypoints are judged. */
   readonly detectionsShown?: number;
@@ -452,14 +495,15 @@ export function outputFidelity(output: number, kind: OutputKind, sums: FidelityS
 export type OutputMetrics = Omit<OutputFidelity, 'withinBudget'>;
 
 /**
- * Whether an output's metrics meet `budget` (its kind's metric against its kind's bound). The
+ * Whether an output's metrics meet `budget` (its kind's metric against its kind's bound; a
+ * classifier judged on fewer than {@link samplesToResolve} samples, its probabilities too). The
  * metrics do not depend on the budget, so a report can be judged again against a tighter one
  * without running the model again.
  */
 export function meetsBudget(m: OutputMetrics, budget: FidelityBudget): boolean {
   switch (m.kind) {
     case 'classifier':
-      return (m.top1Agreement ?? 0) >= budget.minTop1Agreement;
+      return (m.top1Agreement ?? 0) >= budget.minTop1Agreement && (!judgesProbabilities(m, budget) || (m.scoreChange ?? Infinity) <= budget.maxScoreChange);
     case 'mask':
       return (m.iou ?? 0) >= budget.minIoU;
     case 'embedding':
@@ -484,7 +528,7 @@ function measuredMetrics(output: number, kind: OutputKind, sums: FidelitySums): 
   const cosine = norms > 0 ? sums.dot / norms : sums.errorSquares === 0 ? 1 : 0;
   if (kind === 'classifier') {
     const judged = sums.samples - sums.unjudged;
-    return { output, kind, relativeError, cosine, top1Agreement: judged > 0 ? sums.agreeing / judged : 1 };
+    return { output, kind, relativeError, cosine, top1Agreement: judged > 0 ? sums.agreeing / judged : 1, judgedSamples: judged, scoreChange: sums.maxAbsChange };
   }
   if (kind === 'mask') return { output, kind, relativeError, cosine, iou: sums.union > 0 ? sums.intersection / sums.union : 1 };
   if (kind === 'embedding') return { output, kind, relativeError, cosine, minCosine: sums.minSampleCosine };

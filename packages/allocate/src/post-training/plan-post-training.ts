@@ -7,7 +7,7 @@
  */
 import { DcError } from '@dc/core';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
-import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
+import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, samplesToResolve, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PlannedTensor, type PostTrainingOptions } from './options.js';
 import { refineAllocation } from './refine.js';
 import { planBytes, searchAllocation, type TensorPlan } from './search.js';
@@ -154,7 +154,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
       ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${options.calibration.length === 1 ? 'it' : `all ${options.calibration.length}`}`,
       `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
-      ...classifierSampleNotes(kinds, reference, found.fidelity, budget),
+      ...classifierSampleNotes(kinds, found.fidelity, budget),
       ...found.notes,
     ],
   };
@@ -162,26 +162,25 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
 
 /**
  * A note per classifier output judged on too few calibration samples to measure its top-1
- * agreement: below `1 / (1 − minTop1Agreement)` judged samples (100 at the default budget) one
- * changed sample is already over the budget, so the check can only say that all agreed, and a file
- * that keeps the top class of those few may change it on other inputs whose top two classes are close.
+ * agreement ({@link samplesToResolve}: 100 at the default budget, where one changed sample is
+ * already over it): the check can only say that all agreed, so its class probabilities were held
+ * to the score budget too, lest the file change the top class of other inputs whose top two
+ * classes are close.
  */
-function classifierSampleNotes(kinds: readonly OutputKind[], reference: readonly (readonly OutputBatch[])[], fidelity: FidelityReport, budget: FidelityBudget): string[] {
-  const needed = Math.ceil(1 / (1 - budget.minTop1Agreement) - 1e-9);
+function classifierSampleNotes(kinds: readonly OutputKind[], fidelity: FidelityReport, budget: FidelityBudget): string[] {
+  const needed = samplesToResolve(budget);
   if (!Number.isFinite(needed)) return [];
   return kinds.flatMap((kind, o) => {
-    if (kind !== 'classifier') return [];
-    const samples = reference.reduce((n, batch) => n + (batch[o]?.shape[0] ?? 1), 0);
-    const judged = samples - (fidelity.outputs[o]?.unjudged ?? 0);
-    if (judged >= needed) return [];
-    return [`output ${o} (classifier): top-1 agreement judged on ${judged} calibration sample(s), each ${(100 / Math.max(judged, 1)).toFixed(1)}% of it; a ${(100 * budget.minTop1Agreement).toFixed(0)}% agreement is measured on ${needed} or more: with fewer, the file keeps these samples' top class but may change it on other inputs (give more calibration inputs)`];
+    const judged = fidelity.outputs[o]?.judgedSamples ?? 0;
+    if (kind !== 'classifier' || judged >= needed) return [];
+    return [`output ${o} (classifier): top-1 agreement judged on ${judged} calibration sample(s), each ${(100 / Math.max(judged, 1)).toFixed(1)}% of it; a ${(100 * budget.minTop1Agreement).toFixed(0)}% agreement is measured on ${needed} or more: with fewer, its class probabilities are held to ±${budget.maxScoreChange} too (largest change ${(fidelity.outputs[o]?.scoreChange ?? 0).toFixed(4)}), so that inputs whose top two classes are close keep theirs (give more calibration inputs to judge top-1 alone)`];
   });
 }
 
 /** What the original does under one grey level of jitter, and what it leaves unjudged in the marked `reference`. */
 function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBatch[])[]): string {
   let unjudged = 0;
-  for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) unjudged += u;
+  for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) if (u) unjudged++;
   return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} entries it changes beyond the budget (keypoints, samples, scores, detections, mask pixels) are not judged`;
 }
 

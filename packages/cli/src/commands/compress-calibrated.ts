@@ -197,7 +197,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
 /** An output's own metric in words. */
 function ownMetric(o: FidelityReport['outputs'][number]): string {
   if (o.detectionsShown !== undefined) return `smallest box IoU ${(100 * (o.iou ?? 1)).toFixed(2)}%, largest keypoint move ${(100 * (o.keypointMove ?? 0)).toFixed(2)}% of its box (${o.detectionsShown} shown), largest score change ${(o.scoreChange ?? 0).toFixed(4)}`;
-  if (o.top1Agreement !== undefined) return `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}%`;
+  if (o.top1Agreement !== undefined) return `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}% of ${o.judgedSamples ?? 0} judged sample(s), largest probability change ${(o.scoreChange ?? 0).toFixed(4)}`;
   if (o.iou !== undefined) return `IoU ${(100 * o.iou).toFixed(2)}%`;
   if (o.minCosine !== undefined) return `min cosine ${o.minCosine.toFixed(4)}`;
   if (o.scoreChange !== undefined) return `largest score change ${o.scoreChange.toFixed(4)}`;
