@@ -13,9 +13,15 @@ const ssr = { resolve: { conditions, externalConditions: ['source'] } };
 // one per core at once; 1 GiB of the machine per worker leaves room for the rest.
 const WORKERS = Math.max(1, Math.min(availableParallelism(), Math.floor(totalmem() / 2 ** 30)));
 
+// tfjs's cpu backend greets each worker that first uses it in Node ("Hi, looks like you are running
+// TensorFlow.js in Node.js...": ~120 of them, a third of a CI log's lines). Not the tests' output;
+// a test that spies on the console still sees it.
+const TFJS_NODE_GREETING = 'looks like you are running TensorFlow.js in Node.js';
+
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    onConsoleLog: (log) => !log.includes(TFJS_NODE_GREETING),
     projects: [
       {
         resolve,
