@@ -99,10 +99,10 @@ export function perDraw<T>(reference: readonly T[], jittered: readonly unknown[]
 
 /**
  * The largest error of a report's judged outputs, each in its own units: a keypoints output's largest move
- * of a shown keypoint, a score output's largest change, a detections output's largest of its
- * score change, 1 − its smallest box IoU and its largest keypoint move, any other output's
- * relative L2 error (a classifier's too).
+ * of a shown keypoint, a score output's largest change (a classifier's: of a class probability),
+ * a detections output's largest of its score change, 1 − its smallest box IoU and its largest
+ * keypoint move, any other output's relative L2 error.
  */
 export function worstError(f: FidelityReport): number {
-  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore').map((o) => (o.kind === 'detections' ? Math.max(o.scoreChange ?? 0, 1 - (o.iou ?? 1), o.keypointMove ?? 0) : o.kind === 'classifier' ? o.relativeError : (o.keypointMove ?? o.scoreChange ?? o.relativeError))));
+  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore').map((o) => (o.kind === 'detections' ? Math.max(o.scoreChange ?? 0, 1 - (o.iou ?? 1), o.keypointMove ?? 0) : (o.keypointMove ?? o.scoreChange ?? o.relativeError))));
 }

@@ -78,6 +78,7 @@ describe('compareOutputs', () => {
     expect(few.outputs[0]).toMatchObject({ top1Agreement: 1, judgedSamples: 99, withinBudget: false });
     expect(few.outputs[0].scoreChange).toBeCloseTo(0.05, 6);
     expect(few.drift).toBeCloseTo(0.05 / 0.02, 5);
+    expect(worstError(few)).toBeCloseTo(0.05, 6);
     const enough = compareOutputs([[samples(100, 0.7)]], [[samples(100, 0.75)]], ['classifier'], budget);
     expect(enough.outputs[0]).toMatchObject({ top1Agreement: 1, judgedSamples: 100, withinBudget: true });
     expect(enough.drift).toBeCloseTo(enough.outputs[0].relativeError / 0.02, 12);
