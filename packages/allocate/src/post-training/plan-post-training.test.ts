@@ -119,7 +119,7 @@ describe('planPostTraining', () => {
     expect(plan.fidelity.outputs[0].unjudged).toBe(Math.round(16 * (1 - flipped)));
     expect(plan.fidelity.withinBudget).toBe(true);
     expect(plan.evaluations.reference).toBe(4);
-    expect(plan.reasons[1]).toMatch(/^the original on the calibration jittered by one grey level: worst error [0-9.]+; \d+ entries it changes beyond the budget/);
+    expect(plan.reasons[1]).toMatch(/^the original on the calibration jittered by one grey level: worst error [0-9.]+; (1 entry|\d+ entries) it changes beyond the budget/);
     expect((await planPostTraining(options)).jitterFidelity).toBeNull();
     await expect(planPostTraining({ ...options, jitteredCalibration: jitteredCalibration.slice(1) })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('jitteredCalibration') });
     // Two draws: a sample is left out when either flips it; the drift is pooled over both.

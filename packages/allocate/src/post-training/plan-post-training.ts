@@ -181,7 +181,7 @@ function classifierSampleNotes(kinds: readonly OutputKind[], fidelity: FidelityR
 function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBatch[])[]): string {
   let unjudged = 0;
   for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) if (u) unjudged++;
-  return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} entries it changes beyond the budget (keypoints, samples, scores, detections, mask pixels) are not judged`;
+  return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} ${unjudged === 1 ? 'entry' : 'entries'} it changes beyond the budget (keypoints, samples, scores, detections, mask pixels) ${unjudged === 1 ? 'is' : 'are'} not judged`;
 }
 
 /** `n` calibration batches, in words: "1 calibration batch", "2 calibration batches". */
