@@ -52,6 +52,8 @@ describe('the op table through validateModel', () => {
     ['a missing useBias', { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' }, 'useBias'],
     ['a removed kernelSize', { kind: 'conv2d', filters: 4, strides: [1, 1], padding: 'same', activation: 'relu', useBias: true }, 'kernelSize'],
     ['strides and dilation together', { kind: 'conv2d', filters: 4, kernelSize: [3, 3], strides: [2, 2], dilationRate: [2, 2], padding: 'same', activation: 'relu', useBias: true }, 'dilationRate'],
+    ['an upsampling by more than 1,024', { kind: 'upSampling2d', size: [1, 1025] }, '.size: must be at most 1024 along each axis'],
+    ['a transposed convolution striding more than 1,024 (an upsampling too)', { kind: 'conv2dTranspose', filters: 4, kernelSize: [3, 3], strides: [65536, 1], padding: 'same', activation: 'relu', useBias: true }, '.strides: must be at most 1024 along each axis'],
   ])('refuses %s with INVALID_MODEL naming the field', (_, config, fragment) => {
     const e = errorOf(() => validateModel(withConfig(0, config)));
     expect(e.code).toBe('INVALID_MODEL');

@@ -42,4 +42,10 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
     expect(Object.keys(report.outcomes).length, summary).toBeGreaterThanOrEqual(5);
     expect(report.outcomes[RAN] ?? 0, summary).toBeGreaterThan(report.cases * 0.05);
   });
+
+  it('a transposed convolution forged to stride 65,536 (pnpm fuzz --seed 1207, case 181,516: it ran, in 1.4 s) is BAD_HEADER', () => {
+    const { bytes, seed, mutations } = caseBytes(corpus, 1207, 181_516);
+    expect([seed, mutations]).toEqual(['zoo-chain', ['value of strides']]);
+    expect(() => readContainerHeader(bytes)).toThrow(expect.objectContaining({ code: 'BAD_HEADER', message: expect.stringContaining('"deconv".config.strides: must be at most 1024 along each axis') }));
+  });
 });
