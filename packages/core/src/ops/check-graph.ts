@@ -12,8 +12,13 @@ import { sizeOfShape, type Shape } from './op-spec.js';
 import { requiredOpset } from './opset.js';
 import { opSpec, OPSET } from './table.js';
 
-/** Most nodes in a model, most inputs of a node, longest node name. */
-export const GRAPH_LIMITS = { nodes: 100_000, inputs: 64, nameLength: 256, rank: 8, activationElements: 2 ** 26 } as const;
+/**
+ * Most nodes in a model, most inputs of a node, longest node name, highest rank, most elements of
+ * one activation per sample, and of all of them together: each bounds a forged file's run, the
+ * sum too (100,000 nodes at the per-activation limit would be 6.7 × 10^12; 2^30 is 16 of them, far
+ * beyond a real model's: a ResNet-50 at 224 × 224 has about 5 × 10^7).
+ */
+export const GRAPH_LIMITS = { nodes: 100_000, inputs: 64, nameLength: 256, rank: 8, activationElements: 2 ** 26, totalActivationElements: 2 ** 30 } as const;
 
 /** A node with everything resolved. */
 export interface ResolvedNode {
@@ -78,6 +83,7 @@ export function checkGraph(topology: TopologyInput, code: ValidationCode, option
   const shapes = new Map<string, Shape>([[inputName, inputShape]]);
   const nodes: ResolvedNode[] = [];
   const given: LayerTopology[] = [];
+  let activations = 0;
   layers.forEach((raw: unknown, i) => {
     const at = `model.layers[${i}]`;
     if (!isObject(raw)) fail(code, at, 'must be an object');
@@ -103,6 +109,8 @@ export function checkGraph(topology: TopologyInput, code: ValidationCode, option
     const site = { where, code };
     const outputShape = spec.outputShape(config, inputShapes, site);
     if (outputShape.length > GRAPH_LIMITS.rank || sizeOfShape(outputShape) > GRAPH_LIMITS.activationElements) fail(code, where, `output [${outputShape.join(', ')}] exceeds the limits`);
+    activations += sizeOfShape(outputShape);
+    if (activations > GRAPH_LIMITS.totalActivationElements) fail(code, where, `brings the model's activations to more than ${GRAPH_LIMITS.totalActivationElements} elements per sample`);
     shapes.set(name, outputShape);
     nodes.push({ name, config, inputs, inputShapes, outputShape, params: spec.params(config, inputShapes) });
     given.push({ name, config, ...(raw.inputs === undefined ? {} : { inputs }) });

@@ -132,6 +132,12 @@ describe('the op table through validateModel', () => {
     expect(thrownErrorCode(() => validateModel(act({ activation: 'thresholdedRelu', theta: Infinity })))).toBe('INVALID_MODEL');
   });
 
+  it('refuses a graph whose activations together pass 2^30 elements per sample, naming the node that passes it (each within 2^26)', () => {
+    const chain = (n: number) => ({ inputShape: [1024, 1024, 64], layers: Array.from({ length: n }, (_, i) => ({ name: `act${i}`, config: { kind: 'activation', activation: 'relu' } })) });
+    expect(checkGraph(chain(16), 'BAD_HEADER').outputShape).toEqual([1024, 1024, 64]);
+    expect(errorOf(() => checkGraph(chain(17), 'BAD_HEADER'))).toEqual({ code: 'BAD_HEADER', message: `[BAD_HEADER] layer "act16": brings the model's activations to more than ${2 ** 30} elements per sample` });
+  });
+
   it('reads Keras 3\'s hard_silu as a node and as a layer\'s activation (op set 3); a topology claiming op set 2 with it is refused', () => {
     const act = withRandomParams({ name: 't', inputShape: [4], layers: [{ name: 'a', config: { kind: 'activation', activation: 'hard_silu' } }] }, 1);
     const dense = withRandomParams({ name: 't', inputShape: [4], layers: [{ name: 'd', config: { kind: 'dense', units: 3, activation: 'hard_silu', useBias: true } }] }, 1);
