@@ -26,7 +26,6 @@ import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
 import { quietTfjs } from './quiet-tfjs.js';
 
-
 /** Where the program writes, and how it ends. */
 export interface CliIo {
   readonly stdout: (text: string) => void;

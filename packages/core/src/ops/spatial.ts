@@ -1,6 +1,6 @@
 /** `zeroPadding2d`, `cropping2d`, `upSampling2d` and `resizing`: rows and columns added, removed, repeated or resampled in `[h, w, c]`. */
 import type { Padding2dConfig } from '../ir/model.js';
-import { fail } from './config-reader.js';
+import { fail, type ConfigReader } from './config-reader.js';
 import { defineOp, expectRank, type OpSpec } from './op-spec.js';
 
 function spatial(kind: Padding2dConfig['kind'], sign: 1 | -1): OpSpec<Padding2dConfig> {
@@ -27,13 +27,23 @@ export const cropping2dOp = spatial('cropping2d', -1);
 /** The largest upsampling factor along one axis. */
 export const MAX_UPSAMPLING = 1024;
 
+/**
+ * An upsampling factor pair (`upSampling2d`'s size, `conv2dTranspose`'s strides): integers in
+ * [1, {@link MAX_UPSAMPLING}]. A forged transposed convolution's stride of 65,536 made an 8-row
+ * input 524,288 rows, within the activation limit, and its run take seconds.
+ */
+export function readUpsampling(r: ConfigReader, field: string): readonly [number, number] {
+  const factors = r.pair(field, 1);
+  if (factors[0] > MAX_UPSAMPLING || factors[1] > MAX_UPSAMPLING) r.fail(`must be at most ${MAX_UPSAMPLING} along each axis`, field);
+  return factors;
+}
+
 export const upSampling2dOp = defineOp<'upSampling2d'>({
   kind: 'upSampling2d',
   since: 3,
   arity: [1, 1],
   read(r) {
-    const size = r.pair('size', 1);
-    if (size[0] > MAX_UPSAMPLING || size[1] > MAX_UPSAMPLING) r.fail(`must be at most ${MAX_UPSAMPLING} along each axis`, 'size');
+    const size = readUpsampling(r, 'size');
     return { kind: 'upSampling2d', size, ...(r.has('interpolation') ? { interpolation: r.oneOf('interpolation', ['nearest', 'bilinear'] as const) } : {}) };
   },
   outputShape(c, [input], site) {
