@@ -120,7 +120,7 @@ export function samplesToResolve(budget: FidelityBudget): number {
 }
 
 /** Whether a classifier output's probabilities are judged beside its top-1 agreement: on fewer samples than {@link samplesToResolve}. */
-function judgesProbabilities(m: OutputMetrics, budget: FidelityBudget): boolean {
+export function judgesProbabilities(m: OutputMetrics, budget: FidelityBudget): boolean {
   return m.kind === 'classifier' && (m.judgedSamples ?? 0) < samplesToResolve(budget);
 }
 
@@ -335,8 +335,8 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
  * grey level): a keypoint (shown by either run) that moves more than `maxKeypointMove`, a sample
  * whose top-1 class changes ({@link UNSTABLE_TOP1}) or, keeping it, a class probability of which
  * moves more than `maxScoreChange` ({@link UNSTABLE_PROBABILITIES}), a score value that changes
- * more than `maxScoreChange`, a detection whose score (as a probability: `context` holds a detections output's record scores in both runs)
- * changes more than that or, shown by either run, whose box's IoU falls below `minIoU` or a
+ * more than `maxScoreChange`, a detection whose score (as a probability: `context` holds a
+ * detections output's record scores in both runs) changes more than that or, shown by either run, whose box's IoU falls below `minIoU` or a
  * keypoint of which moves more than `maxKeypointMove` of the box, a mask pixel that crosses 0.5.
  * No compression can be held to what a one-grey-level change of the photograph already changes:
  * those entries are not judged. Undefined for the other kinds (a continuous metric

@@ -7,7 +7,7 @@
  */
 import { DcError } from '@dc/core';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
-import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, outputKindsOf, samplesToResolve, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
+import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, judgesProbabilities, outputKindsOf, samplesToResolve, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PlannedTensor, type PostTrainingOptions } from './options.js';
 import { refineAllocation } from './refine.js';
 import { planBytes, searchAllocation, type TensorPlan } from './search.js';
@@ -154,7 +154,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
       ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${options.calibration.length === 1 ? 'it' : `all ${options.calibration.length}`}`,
       `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
-      ...classifierSampleNotes(kinds, found.fidelity, budget),
+      ...classifierSampleNotes(found.fidelity, budget),
       ...found.notes,
     ],
   };
@@ -167,13 +167,13 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
  * to the score budget too, lest the file change the top class of other inputs whose top two
  * classes are close.
  */
-function classifierSampleNotes(kinds: readonly OutputKind[], fidelity: FidelityReport, budget: FidelityBudget): string[] {
+function classifierSampleNotes(fidelity: FidelityReport, budget: FidelityBudget): string[] {
   const needed = samplesToResolve(budget);
   if (!Number.isFinite(needed)) return [];
-  return kinds.flatMap((kind, o) => {
-    const judged = fidelity.outputs[o]?.judgedSamples ?? 0;
-    if (kind !== 'classifier' || judged >= needed) return [];
-    return [`output ${o} (classifier): top-1 agreement judged on ${judged} calibration sample(s), each ${(100 / Math.max(judged, 1)).toFixed(1)}% of it; a ${(100 * budget.minTop1Agreement).toFixed(0)}% agreement is measured on ${needed} or more: with fewer, its class probabilities are held to ±${budget.maxScoreChange} too (largest change ${(fidelity.outputs[o]?.scoreChange ?? 0).toFixed(4)}), so that inputs whose top two classes are close keep theirs (give more calibration inputs to judge top-1 alone)`];
+  return fidelity.outputs.flatMap((f) => {
+    if (!judgesProbabilities(f, budget)) return [];
+    const judged = f.judgedSamples ?? 0;
+    return [`output ${f.output} (classifier): top-1 agreement judged on ${judged} calibration sample(s), each ${(100 / Math.max(judged, 1)).toFixed(1)}% of it; a ${(100 * budget.minTop1Agreement).toFixed(0)}% agreement is measured on ${needed} or more: with fewer, its class probabilities are held to ±${budget.maxScoreChange} too (largest change ${(f.scoreChange ?? 0).toFixed(4)}), so that inputs whose top two classes are close keep theirs (give more calibration inputs to judge top-1 alone)`];
   });
 }
 
