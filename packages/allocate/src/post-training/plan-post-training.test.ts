@@ -36,6 +36,10 @@ describe('planPostTraining', () => {
     expect(plan.evaluations.verification % 2).toBe(0);
     expect(plan.evaluations.verification).toBeLessThanOrEqual(16);
     expect(plan.evaluations.total).toBe(8 + plan.evaluations.verification);
+    // The reasons count what was run, in whole bytes.
+    expect(plan.reasons[1]).toBe(`3 tensors, 3 probed one at a time on 1 calibration batch; ${plan.evaluations.verification / 2} allocations verified on both`);
+    expect(plan.reasons[2]).toContain(`: ${Math.round(plan.predictedBytes).toLocaleString('en')} predicted bytes of `);
+    expect(plan.reasons[2]).not.toMatch(/\d\.\d+ predicted bytes/);
   });
 
   it('holds a classifier judged on fewer calibration samples than its top-1 agreement can resolve (100 at 99%) to its probabilities too, says so, and only then', async () => {

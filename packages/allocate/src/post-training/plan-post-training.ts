@@ -152,8 +152,8 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     reasons: [
       `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, score changes ≤ ${budget.maxScoreChange}, keypoint moves ≤ ${budget.maxKeypointMove}`,
       ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
-      `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${options.calibration.length === 1 ? 'it' : `all ${options.calibration.length}`}`,
-      `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${predictedBytes.toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
+      `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${verifiedOn(options.calibration.length)}`,
+      `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${Math.round(predictedBytes).toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...classifierSampleNotes(found.fidelity, budget),
       ...found.notes,
     ],
@@ -183,6 +183,9 @@ function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBat
   for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) if (u) unjudged++;
   return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} ${unjudged === 1 ? 'entry' : 'entries'} it changes beyond the budget (keypoints, samples, scores, detections, mask pixels) ${unjudged === 1 ? 'is' : 'are'} not judged`;
 }
+
+/** The calibration batches a plan is verified on, in words: "it" (one), "both", "all 3". */
+const verifiedOn = (n: number): string => (n === 1 ? 'it' : n === 2 ? 'both' : `all ${n}`);
 
 /** `n` calibration batches, in words: "1 calibration batch", "2 calibration batches". */
 const batches = (n: number): string => `${n} calibration batch${n === 1 ? '' : 'es'}`;
