@@ -55,6 +55,25 @@ describe('createTfjsTrainer({ threads }) (data-parallel gradient workers)', () =
     maskT.dispose();
   });
 
+  it("its worker threads print nothing of tfjs's own (the cpu backend's banner recommending tfjs-node): what tfjs has to say, the calling thread's tfjs says", async () => {
+    const written: string[] = [];
+    const capture = (stream: NodeJS.WriteStream) => {
+      const write = stream.write.bind(stream);
+      stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), write(chunk, ...rest))) as typeof stream.write;
+      return () => void (stream.write = write);
+    };
+    const restore = [capture(process.stderr), capture(process.stdout)];
+    try {
+      const { epochs } = await createTfjsTrainer({ tf, train, evaluation, batchSize: 40, seed: 3, threads: 2 }).fineTune(tinyDenseModel(7), { epochs: 1, learningRate: 0.01 });
+      expect(epochs).toHaveLength(1);
+      // A worker's console reaches this thread's streams through its event loop.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      for (const r of restore) r();
+    }
+    expect(written.filter((w) => w.includes('running TensorFlow.js in Node.js'))).toEqual([]);
+  });
+
   it("shares a dataset's batches larger than batchSize (48 rows, batchSize 16) as one thread takes them", async () => {
     const images = syntheticSet(96, 4);
     const batches = () =>

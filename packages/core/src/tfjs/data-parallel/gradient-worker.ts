@@ -72,6 +72,10 @@ function prepare(tfjs: typeof tf, init: GradientWorkerInit): () => void {
 parentPort?.once('message', (init: GradientWorkerInit) => {
   selectTrainingBackend({ prefer: [init.backend], replaceSlowWasmKernels: true, replaceSlowGradients: true })
     .then(({ tf: tfjs }) => {
+      // This thread's tfjs is its own module instance: its advice (the cpu backend's banner
+      // recommending tfjs-node) would repeat, once per worker, what the calling thread's tfjs says
+      // or was told not to. Production mode silences exactly that; failures are still reported.
+      tfjs.enableProdMode();
       const serve = prepare(tfjs, init);
       parentPort?.postMessage({ ready: true });
       serve();
