@@ -219,7 +219,7 @@ const RENDERERS = {
       '',
       row(['check', 'result']),
       '|---|---|',
-      row(['findings: exceptions other than `DcError`, broken invariants, non-finite outputs on weights that cannot overflow', int(output.findingCount)]),
+      row(['findings: exceptions other than `DcError`, broken invariants, non-finite outputs that tfjs, running the same model, does not compute', int(output.findingCount)]),
       row(['cases over 1 s of CPU time', int(output.over1s)]),
       row(['slowest case', `${ms(slow.cpuMs)} ms CPU (${slow.seed}: ${slow.mutations.join('; ')} → ${slow.outcome})`]),
       row(['peak RSS', `${int(output.peakRssMiB)} MiB`]),

@@ -1,8 +1,14 @@
-import { OP_KINDS, readContainerHeader } from '@dc/core';
+import { decodeContainer, OP_KINDS, readContainerHeader } from '@dc/core';
+import { huffmanDecoder } from '@dc/huffman/decode';
+import { ransDecoder } from '@dc/rans/decode';
 import { describe, expect, it } from 'vitest';
-import { caseBytes, RAN } from './fuzz-case.test-support.js';
-import { fuzzCorpus } from './fuzz-seeds.test-support.js';
+import { createCpuBackend } from '../cpu/cpu-backend.js';
+import { loadCompressedModel } from '../model/load.js';
+import { createSession } from '../session.js';
+import { caseBytes, classify, NON_FINITE, OVERFLOW_AS_TFJS, RAN, runCase } from './fuzz-case.test-support.js';
+import { fuzzCorpus, fuzzInput } from './fuzz-seeds.test-support.js';
 import { formatFuzzReport } from './run-fuzz.test-support.js';
+import { tfjsOutput } from './tfjs-oracle.test-support.js';
 import { watchedFuzz } from './watched-fuzz.test-support.js';
 
 // The bounded CI slice of `pnpm fuzz` (≥ 100,000 cases; its table is in packages/core/README.md).
@@ -47,5 +53,25 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
     const { bytes, seed, mutations } = caseBytes(corpus, 1207, 181_516);
     expect([seed, mutations]).toEqual(['zoo-chain', ['value of strides']]);
     expect(() => readContainerHeader(bytes)).toThrow(expect.objectContaining({ code: 'BAD_HEADER', message: expect.stringContaining('"deconv".config.strides: must be at most 1024 along each axis') }));
+  });
+
+  it("a non-finite output on finite weights is the model's arithmetic where tfjs computes it too (pnpm fuzz --seed 2026, case 239,836: a bias forged to 1.9e22, squared by a multiply), and a finding where tfjs's output is finite", async () => {
+    const zoo = corpus.seeds.find((s) => s.name === 'zoo-graph')!;
+    const { bytes, seed, mutations } = caseBytes(corpus, 2026, 239_836);
+    expect([seed, mutations]).toEqual(['zoo-graph', ['swapped two kind', 'overwrote bytes']]);
+    const found = await classify(bytes, createCpuBackend(), zoo.version);
+    expect(found).toMatchObject({ outcome: NON_FINITE, detail: 'output 0 is -Infinity' });
+    expect(await found.askTfjs!()).toBe(true);
+    expect((await runCase(corpus, 2026, 239_836, createCpuBackend())).outcome).toBe(OVERFLOW_AS_TFJS);
+    // The unmutated model: tfjs runs it to the runtime's finite output, so a non-finite one from the runtime would stay a finding.
+    const model = await loadCompressedModel(decodeContainer(zoo.bytes, { decoders: [huffmanDecoder, ransDecoder] }));
+    const input = fuzzInput(model.inputSize);
+    const session = await createSession(model, { backend: createCpuBackend() });
+    const ours = await session.predict(input, 1);
+    session.dispose();
+    const theirs = await tfjsOutput(model, input);
+    expect(theirs).toBeDefined();
+    expect(Array.from(theirs!).every(Number.isFinite)).toBe(true);
+    theirs!.forEach((v, i) => expect(v).toBeCloseTo(ours[i], 4));
   });
 });

@@ -11,6 +11,7 @@ import type { RuntimeBackend } from '../backend.js';
 import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
 import { fuzzInput, type FuzzCorpus } from './fuzz-seeds.test-support.js';
+import { tfjsAlsoNonFinite } from './tfjs-oracle.test-support.js';
 import { classifyGraphModel } from './graph-model-seeds.test-support.js';
 import { modelInvariantProblem } from './model-invariants.test-support.js';
 import { mutateBytes } from './mutate-bytes.test-support.js';
@@ -30,6 +31,8 @@ export const NON_FINITE = 'ran: NON-FINITE output';
 /** Weights this large may overflow float32 arithmetic: a non-finite output is then the model's, not a finding. */
 export const HUGE_WEIGHT = 1e30;
 export const OVERFLOW = 'loaded, ran: non-finite output, a weight of magnitude 1e30 or more overflows float32';
+/** A non-finite output on smaller weights that tfjs computes too (see tfjs-oracle.test-support.ts): the model's arithmetic, not a finding. */
+export const OVERFLOW_AS_TFJS = 'loaded, ran: non-finite output, as tfjs computes it too (float32 arithmetic of finite weights)';
 
 /** What one case did. */
 export interface CaseResult {
@@ -103,8 +106,21 @@ function largestWeight(cm: CompressedModel): number {
   return m;
 }
 
-/** Decodes, checks, loads and runs `bytes` (a model.json-record file, format `version` 4-6 or 8: decodes and checks); never throws. */
-export async function classify(bytes: Uint8Array, backend: RuntimeBackend, version = 2): Promise<{ outcome: string; detail?: string }> {
+/** What {@link classify} found, and for a non-finite output on weights below HUGE_WEIGHT, how to ask tfjs about it. */
+export interface Classified {
+  readonly outcome: string;
+  readonly detail?: string;
+  /** Whether tfjs's output on the same model and input is non-finite there too (`tfjsAlsoNonFinite`). */
+  readonly askTfjs?: () => Promise<boolean>;
+}
+
+/**
+ * Decodes, checks, loads and runs `bytes` (a model.json-record file, format `version` 4-6 or 8:
+ * decodes and checks); never throws. A non-finite output on weights below {@link HUGE_WEIGHT} is
+ * {@link NON_FINITE} with `askTfjs`: {@link runCase} asks, outside the case's timing (its first
+ * call imports tfjs).
+ */
+export async function classify(bytes: Uint8Array, backend: RuntimeBackend, version = 2): Promise<Classified> {
   if (isGraphModelVersion(version)) {
     const { outcome, detail } = classifyGraphModel(bytes);
     return detail === undefined ? { outcome } : { outcome, detail };
@@ -126,12 +142,14 @@ export async function classify(bytes: Uint8Array, backend: RuntimeBackend, versi
   if (loaded.inputSize > MAX_RUN_INPUT) return { outcome: NOT_RUN };
   try {
     const session = await createSession(loaded, { backend });
-    const out = await session.predict(fuzzInput(loaded.inputSize), 1);
+    const input = fuzzInput(loaded.inputSize);
+    const out = await session.predict(input, 1);
     session.dispose();
     if (out.length !== loaded.outputSize) return { outcome: INVARIANT, detail: `${out.length} outputs for an output size of ${loaded.outputSize}` };
     const bad = out.findIndex((v) => !Number.isFinite(v));
     if (bad < 0) return { outcome: RAN };
-    return largestWeight(cm) >= HUGE_WEIGHT ? { outcome: OVERFLOW } : { outcome: NON_FINITE, detail: `output ${bad} is ${out[bad]}` };
+    if (largestWeight(cm) >= HUGE_WEIGHT) return { outcome: OVERFLOW };
+    return { outcome: NON_FINITE, detail: `output ${bad} is ${out[bad]}`, askTfjs: () => tfjsAlsoNonFinite(loaded, input, bad) };
   } catch (e) {
     return outcomeOf(e, 'run');
   }
@@ -142,9 +160,11 @@ export async function runCase(corpus: FuzzCorpus, runSeed: number, index: number
   const { bytes, seed, mutations } = caseBytes(corpus, runSeed, index);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const { outcome, detail } = await classify(bytes, backend, corpus.seeds.find((s) => s.name === seed)!.version);
+  const { outcome, detail, askTfjs } = await classify(bytes, backend, corpus.seeds.find((s) => s.name === seed)!.version);
   const cpu = process.cpuUsage(c0);
-  return { outcome, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, seed, mutations, ...(detail === undefined ? {} : { detail }) };
+  const ms = performance.now() - t0;
+  const explained = askTfjs !== undefined && (await askTfjs());
+  return { outcome: explained ? OVERFLOW_AS_TFJS : outcome, ms, cpuMs: (cpu.user + cpu.system) / 1000, seed, mutations, ...(detail === undefined ? {} : { detail }) };
 }
 
 /** Whether an outcome is a finding (a crash, a broken invariant, a non-finite output). */
