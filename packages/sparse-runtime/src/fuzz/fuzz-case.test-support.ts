@@ -1,7 +1,8 @@
 /**
  * One fuzz case: a seed file, one to four structure-aware mutations (header fields or stream
  * bytes; for compact headers also their bytes), checksums made valid again, then decode →
- * invariants → load (plan) → one sample on the CPU runtime. The outcome is a `DcError` code or a loaded model; anything else is a finding.
+ * invariants → load (plan) → one sample on the CPU runtime (a non-finite output also on tfjs, see
+ * tfjs-oracle.test-support.ts). The outcome is a `DcError` code or a loaded model; anything else is a finding.
  */
 import { createRandom, decodeContainer, isCompactHeaderVersion, isDcError, isGraphModelVersion, readContainerHeader, type CompressedModel } from '@dc/core';
 import { joinContainer, resealSections, serialiseHeader } from '@dc/core/testing';
@@ -11,12 +12,12 @@ import type { RuntimeBackend } from '../backend.js';
 import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
 import { fuzzInput, type FuzzCorpus } from './fuzz-seeds.test-support.js';
-import { tfjsAlsoNonFinite } from './tfjs-oracle.test-support.js';
 import { classifyGraphModel } from './graph-model-seeds.test-support.js';
 import { modelInvariantProblem } from './model-invariants.test-support.js';
 import { mutateBytes } from './mutate-bytes.test-support.js';
 import { mutateJson, serialise, type Json } from './mutate-json.test-support.js';
 import { mutateStreams } from './mutate-streams.test-support.js';
+import { tfjsAlsoNonFinite } from './tfjs-oracle.test-support.js';
 
 /** Models with larger inputs are loaded but not run (a window op over a huge input is slow, not wrong). */
 export const MAX_RUN_INPUT = 4096;
