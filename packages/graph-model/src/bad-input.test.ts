@@ -62,6 +62,17 @@ describe('bad input is a DcError with a code and a hint, before any work', () =>
     expect((await rejection(loadGraphModelArtifacts(path))).code).toBe('BAD_MODEL_JSON');
   });
 
+  it('a manifest that disagrees with the graph (a weight of another shape or dtype than its Const node declares): BAD_MODEL_JSON naming the node, before any weight is decoded', async () => {
+    type Spec = { name: string; shape: number[]; dtype: string };
+    const specs = (json: Record<string, unknown>): Spec[] => (json.weightsManifest as Array<{ weights: Spec[] }>)[0].weights;
+    const reshaped = await writeFixture((json) => (specs(json).find((w) => w.name === 'model/fc/weights')!.shape = [40, 16]));
+    const e = await rejection(loadGraphModelArtifacts(reshaped));
+    expect([e.code, e.message]).toEqual(['BAD_MODEL_JSON', expect.stringContaining('Const node "model/fc/weights" declares shape [16, 40] and its weight has shape [40, 16]')]);
+    expect(e.hint).toMatch(/weightsManifest.*modelTopology.*disagree/);
+    const retyped = await writeFixture((json) => (specs(json).find((w) => w.name === 'model/pool/axes')!.dtype = 'float32'));
+    expect((await rejection(loadGraphModelArtifacts(retyped))).message).toContain('"model/pool/axes" declares DT_INT32, stored as int32, and its weight is float32');
+  });
+
   it('an allocation naming an int32 weight or an unknown one: INVALID_OPTION', async () => {
     const source = await loadGraphModelArtifacts(await writeFixture());
     expect(sync(() => compressGraphModel(source, { 'model/pool/axes': { sparsity: 0.5, bits: 4 } })).code).toBe('INVALID_OPTION');

@@ -4,7 +4,7 @@
  * float32 exactly as tfjs does when it loads them (`tf.io.decodeWeights`).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, type GraphModelRecord, type TensorDtype } from '@dc/core';
+import { DcError, graphConstProblem, type GraphModelRecord, type TensorDtype } from '@dc/core';
 import { importTfjsPackage } from '@dc/core/tfjs';
 import { checkGraphOps } from './supported-ops.js';
 
@@ -93,6 +93,8 @@ export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: 
     throw new DcError('BAD_MODEL_JSON', `${source}: modelTopology is not a TensorFlow GraphDef in JSON (an object with a node list)`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
   }
   checkWeightDtypes(artifacts, source);
+  const consts = graphConstProblem(topology, artifacts.weightSpecs ?? []);
+  if (consts) throw new DcError('BAD_MODEL_JSON', `${source}: ${consts}`, { hint: 'The manifest (weightsManifest) and the graph (modelTopology) disagree: convert the model again with tensorflowjs_converter, or check that model.json and its weight files belong together.' });
   await checkGraphOps(topology as Record<string, unknown>, source, options.customOps);
   return { artifacts, tensors: await decodeSourceTensors(artifacts, options) };
 }

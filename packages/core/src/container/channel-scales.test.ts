@@ -13,7 +13,8 @@ import { decodeGraphModelContainer, graphTensorValues } from './graph-model-deco
 import { encodeGraphModelContainer, type GraphModelWeight } from './graph-model-encode.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION } from './header.js';
 
-const graph = { format: 'graph-model' as const, modelTopology: { node: [{ name: 'x', op: 'Placeholder' }, { name: 'k', op: 'Const' }, { name: 'b', op: 'Const' }] } };
+/** A graph whose Const nodes are exactly `weights`' (every Const of a GraphModel has its weight, docs/format.md §9.1). */
+const graphFor = (weights: readonly { name: string }[]) => ({ format: 'graph-model' as const, modelTopology: { node: [{ name: 'x', op: 'Placeholder' }, ...weights.map((w) => ({ name: w.name, op: 'Const' }))] } });
 const versionOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
 
 /** A [3, 3, 4, 6] kernel with per-output-channel scales, every 3rd weight pruned; its values and codebook. */
@@ -42,7 +43,7 @@ describe('per-channel scales (format version 5)', () => {
   it('round-trip exactly: a scales stream (f16 where exact), version 5, values scale × centroid in float32', () => {
     const { weight, expected } = scaledKernel();
     const bias = { name: 'b', dtype: 'float32' as const, shape: [6], values: Float32Array.of(1, 2, 3, 4, 5, 6) };
-    const out = encodeGraphModelContainer({ graph, weights: [weight, bias] });
+    const out = encodeGraphModelContainer({ graph: graphFor([weight, bias]), weights: [weight, bias] });
     expect(versionOf(out.bytes)).toBe(CHANNEL_SCALES_FORMAT_VERSION);
     const scales = out.header.tensors[0].streams.scales!;
     expect([scales.type, scales.count, scales.length]).toEqual(['f16', 6, 12]);
@@ -53,13 +54,13 @@ describe('per-channel scales (format version 5)', () => {
     if (t.dtype !== 'float32' || (t.tensor.layout !== 'sparse-coded' && t.tensor.layout !== 'dense-coded')) throw new Error(`layout ${t.dtype}`);
     expect(t.tensor.codebook.length).toBe(6 * 5 + (t.tensor.layout === 'dense-coded' ? 6 : 0));
     // Without scales the same writer still writes version 4, byte for byte as before.
-    const plain = encodeGraphModelContainer({ graph, weights: [bias] });
+    const plain = encodeGraphModelContainer({ graph: graphFor([bias]), weights: [bias] });
     expect(versionOf(plain.bytes)).toBe(GRAPH_MODEL_FORMAT_VERSION);
   });
 
   it('more than 65,536 scaled entries come back as float values, equal to the same reconstruction', () => {
     const { weight, expected } = scaledKernel(4096, 32);
-    const out = encodeGraphModelContainer({ graph, weights: [{ ...weight, codebook: { ...weight.codebook!, bits: 5 } }] });
+    const out = encodeGraphModelContainer({ graph: graphFor([weight]), weights: [{ ...weight, codebook: { ...weight.codebook!, bits: 5 } }] });
     const t = decodeGraphModelContainer(out.bytes).tensors[0];
     expect(t.dtype === 'float32' && (t.tensor.layout === 'sparse' || t.tensor.layout === 'dense')).toBe(true);
     expect(t.dtype === 'float32' && Array.from(densify(t.tensor))).toEqual(Array.from(expected));
@@ -67,7 +68,7 @@ describe('per-channel scales (format version 5)', () => {
 
   it('the reader refuses scales outside version 5, of the wrong count, or not positive', () => {
     const { weight } = scaledKernel();
-    const bytes = encodeGraphModelContainer({ graph, weights: [weight] }).bytes;
+    const bytes = encodeGraphModelContainer({ graph: graphFor([weight]), weights: [weight] }).bytes;
     const { header, data } = splitContainer(bytes) as { header: { tensors: Array<{ streams: Record<string, Record<string, unknown>> }> }; data: Uint8Array };
     const forge = (edit: (h: typeof header) => void, version = 5, d = data) => {
       const h = structuredClone(header);
@@ -88,7 +89,7 @@ describe('per-channel scales (format version 5)', () => {
   it('the writers refuse what the reader would: bad scale counts or values, scales in a layer-graph file', () => {
     const { weight } = scaledKernel();
     const cb = weight.codebook!;
-    const withScales = (scales: Float32Array) => () => encodeGraphModelContainer({ graph, weights: [{ ...weight, codebook: { ...cb, scales } }] });
+    const withScales = (scales: Float32Array) => () => encodeGraphModelContainer({ graph: graphFor([weight]), weights: [{ ...weight, codebook: { ...cb, scales } }] });
     expect(codeOf(withScales(new Float32Array(5).fill(1)))).toBe('INVALID_MODEL');
     expect(codeOf(withScales(Float32Array.of(1, 1, 1, 0, 1, 1)))).toBe('NON_FINITE_VALUE');
     expect(codeOf(withScales(Float32Array.of(1, 1, 1, Infinity, 1, 1)))).toBe('NON_FINITE_VALUE');
@@ -104,7 +105,7 @@ describe('per-channel scales (format version 5)', () => {
 
   it('fuzzed version 5 files end in a DcError or a decode, never a crash (1000 cases)', () => {
     const { weight } = scaledKernel();
-    const bytes = encodeGraphModelContainer({ graph, weights: [weight] }).bytes;
+    const bytes = encodeGraphModelContainer({ graph: graphFor([weight]), weights: [weight] }).bytes;
     const r = createRandom(5);
     let decoded = 0;
     for (let i = 0; i < 1000; i++) {

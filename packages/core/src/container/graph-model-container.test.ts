@@ -16,6 +16,8 @@ const graph = {
   signature: { inputs: { 'x:0': { name: 'x:0' } } },
   userDefinedMetadata: { keep: [1, 2, 3] },
 };
+/** The graph with only the Const nodes of `weights`: every Const of a GraphModel has its weight (docs/format.md §9.1). */
+const graphFor = (ws: readonly { name: string }[]) => ({ ...graph, modelTopology: { ...graph.modelTopology, node: [node('x', 'Placeholder'), ...ws.map((w) => node(w.name))] } });
 const half = Float32Array.from({ length: 40 }, (_, i) => (i - 20) / 8); // exact in float16
 const kernel = Float32Array.from({ length: 60 }, (_, i) => (i % 4 === 0 ? 0 : Math.fround(Math.sin(i) / 3)));
 const weights: GraphModelWeight[] = [
@@ -109,7 +111,8 @@ describe('GraphModel files (format version 4)', () => {
 
   it('stores infinite and NaN float constants as they are (TensorFlow graphs use -inf thresholds and paddings)', () => {
     const odd = Float32Array.of(-Infinity, 0, NaN, Infinity, 0, 0, 0, 0, 0, 1.5);
-    const out = encodeGraphModelContainer({ graph, weights: [{ ...weights[1], values: odd }] });
+    const stored = [{ ...weights[1], values: odd }];
+    const out = encodeGraphModelContainer({ graph: graphFor(stored), weights: stored });
     expect(out.header.tensors[0].streams.values!.type).toBe('f32');
     expect(Array.from(graphTensorValues(decodeGraphModelContainer(out.bytes).tensors[0]))).toEqual(Array.from(odd));
   });
@@ -118,7 +121,8 @@ describe('GraphModel files (format version 4)', () => {
     const h = Float32Array.from({ length: 8 }, (_, i) => i / 4);
     const nearly = Float32Array.from(h, (v, i) => (i === 3 ? v + 2 ** -20 : v));
     expect(toFloat16Bits(nearly[3])).toBe(toFloat16Bits(h[3])); // rounds to the same half: f16 would lose it
-    const out = encodeGraphModelContainer({ graph, weights: [{ name: 'a/bias', dtype: 'float32', shape: [8], values: h }, { name: 'a/half', dtype: 'float32', shape: [8], values: nearly }] });
+    const stored = [{ name: 'a/bias', dtype: 'float32' as const, shape: [8], values: h }, { name: 'a/half', dtype: 'float32' as const, shape: [8], values: nearly }];
+    const out = encodeGraphModelContainer({ graph: graphFor(stored), weights: stored });
     expect(out.header.tensors.map((t) => t.streams.values!.type)).toEqual(['f16', 'f32']);
     expect(Array.from(graphTensorValues(decodeGraphModelContainer(out.bytes).tensors[1]))).toEqual(Array.from(nearly));
   });

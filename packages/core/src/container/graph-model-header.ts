@@ -7,6 +7,7 @@
 import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
+import { graphConstProblem } from './graph-consts.js';
 import { checkSectionTable } from './section-table.js';
 import { preprocessingOf } from './validate-preprocessing.js';
 import { arr, bad, noOtherFields, obj, provenanceOf, str, tensorOf, type Obj } from './validate-tensor.js';
@@ -113,6 +114,10 @@ export function validateGraphModelHeader(json: unknown, dataLength: number, vers
   };
   const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true, scales: version >= CHANNEL_SCALES_FORMAT_VERSION, floatPlanes: version >= FLOAT_PLANES_FORMAT_VERSION }));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
+  if (consts) {
+    const problem = graphConstProblem(graph.modelTopology, tensors.map((t) => ({ name: t.key, ...(t.dtype ? { dtype: t.dtype } : {}), shape: t.shape })));
+    if (problem) bad(problem);
+  }
   checkSectionTable(tensors, dataLength);
   const preprocessing = root.preprocessing === undefined ? undefined : preprocessingOf(root.preprocessing, 'preprocessing');
   return { graph, stages, decoders, tensors, ...(preprocessing ? { preprocessing } : {}) };
