@@ -1,7 +1,8 @@
 /**
- * Fuzz seeds of format version 4 (a tfjs GraphModel): a small hand-written GraphDef whose float32
- * weights use every layout (codebook indices sparse and dense, float values sparse and dense, f16
- * where exact) and whose int32 and bool weights are raw `i32` / `u8` streams; the same weights
+ * Fuzz seeds of format version 4 (a tfjs GraphModel): a small hand-written GraphDef (its `Const`
+ * nodes declaring type and shape, as the converter writes them) whose float32 weights use every
+ * layout (codebook indices sparse and dense, float values sparse and dense, f16 where exact) and
+ * whose int32 and bool weights are raw `i32` / `u8` streams; the same weights
  * under a LayersModel's record (format version 8, docs/format.md §9.5); and how a fuzz case of such
  * a file is judged: a `DcError`, or a decode whose record matches its version and whose weights
  * all match their shapes and dtypes (float values may be infinite or NaN; centroids may not).
@@ -16,7 +17,8 @@ export const GRAPH_DECODED = 'decoded GraphModel: weights match shapes and dtype
 /** The outcome of a LayersModel-record case (format version 8) that decoded with every invariant holding. */
 export const LAYERS_DECODED = 'decoded LayersModel record: weights match shapes and dtypes';
 
-const constNode = (name: string, dtype: string) => ({ name, op: 'Const', attr: { dtype: { type: dtype } } });
+/** A `Const` node as tensorflowjs_converter writes it: its type and its value's shape declared (the reader checks both against the weight). */
+const constNode = (name: string, dtype: string, shape: readonly number[]) => ({ name, op: 'Const', attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } } } });
 
 function weights(seed: number): GraphModelWeight[] {
   const r = createRandom(seed);
@@ -63,7 +65,7 @@ export function graphModelSeedFiles(): Array<{ name: string; bytes: Uint8Array }
 function graphSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
   return [0, 1].map((variant) => {
     const ws = weights(40 + variant);
-    const node = [{ name: 'x', op: 'Placeholder', attr: {} }, ...ws.map((w) => constNode(w.name, w.dtype === 'float32' ? 'DT_FLOAT' : w.dtype === 'int32' ? 'DT_INT32' : 'DT_BOOL'))];
+    const node = [{ name: 'x', op: 'Placeholder', attr: {} }, ...ws.map((w) => constNode(w.name, w.dtype === 'float32' ? 'DT_FLOAT' : w.dtype === 'int32' ? 'DT_INT32' : 'DT_BOOL', w.shape))];
     const graph = { format: 'graph-model' as const, modelTopology: { node, versions: { producer: 1 } }, signature: { outputs: {} }, userDefinedMetadata: { seed: variant } };
     // The second records a per-channel input scaling (format §9.1), so mutations reach its checks.
     const preprocessing = variant === 1 ? { preprocessing: { scale: [2 / 255, 2 / 255, 1 / 255], offset: [-1, -1, 0] } } : {};
