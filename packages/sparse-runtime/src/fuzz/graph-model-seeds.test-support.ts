@@ -4,10 +4,11 @@
  * layout (codebook indices sparse and dense, float values sparse and dense, f16 where exact) and
  * whose int32 and bool weights are raw `i32` / `u8` streams; the same weights
  * under a LayersModel's record (format version 8, docs/format.md §9.5); and how a fuzz case of such
- * a file is judged: a `DcError`, or a decode whose record matches its version and whose weights
+ * a file is judged: a `DcError`, or a decode whose record matches its version, whose `Const` nodes
+ * each have their weight of the declared shape and dtype, and whose weights
  * all match their shapes and dtypes (float values may be infinite or NaN; centroids may not).
  */
-import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphTensorValues, isDcError, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
+import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphConstProblem, graphTensorValues, isDcError, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
 import { huffmanEncoder } from '@dc/huffman';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -92,6 +93,9 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
   if (layers && (typeof keras.class_name !== 'string' || typeof keras.config !== 'object' || keras.config === null || Array.isArray(keras.config))) {
     return { outcome: 'INVARIANT BROKEN', detail: `a LayersModel topology without class_name / config: ${JSON.stringify(topology).slice(0, 120)}`, finding: true };
   }
+  // What tfjs would trip over when it runs the graph: a Const without its weight, or of another shape or dtype.
+  const consts = layers ? undefined : graphConstProblem(topology, decoded.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })));
+  if (consts) return { outcome: 'INVARIANT BROKEN', detail: consts, finding: true };
   const p = decoded.preprocessing;
   if (p && (p.scale.length === 0 || p.scale.length !== p.offset.length || ![...p.scale, ...p.offset].every(Number.isFinite))) {
     return { outcome: 'INVARIANT BROKEN', detail: `preprocessing ${JSON.stringify(p)}`, finding: true };
