@@ -2,11 +2,11 @@
  * Fuzz seeds of format version 4 (a tfjs GraphModel): a small hand-written GraphDef (its `Const`
  * nodes declaring type and shape, as the converter writes them) whose float32 weights use every
  * layout (codebook indices sparse and dense, float values sparse and dense, f16 where exact) and
- * whose int32 and bool weights are raw `i32` / `u8` streams; the same weights
- * under a LayersModel's record (format version 8, docs/format.md §9.5); and how a fuzz case of such
- * a file is judged: a `DcError`, or a decode whose record matches its version, whose `Const` nodes
- * each have their weight of the declared shape and dtype, and whose weights
- * all match their shapes and dtypes (float values may be infinite or NaN; centroids may not).
+ * whose int32 and bool weights are raw `i32` / `u8` streams; the same weights under a LayersModel's
+ * record (format version 8, docs/format.md §9.5); and how a fuzz case of such a file is judged: a
+ * `DcError`, or a decode whose record matches its version, whose `Const` nodes each have their
+ * weight of the declared shape and dtype, and whose weights all match their shapes and dtypes
+ * (float values may be infinite or NaN; centroids may not).
  */
 import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphConstProblem, graphTensorValues, isDcError, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
 import { huffmanEncoder } from '@dc/huffman';
