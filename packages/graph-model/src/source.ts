@@ -80,8 +80,9 @@ export async function decodeSourceTensors(artifacts: tf.io.ModelArtifacts, optio
 /**
  * Checks that `artifacts` (from any tfjs IOHandler) hold a GraphModel that tfjs can run and that
  * this package can store, then decodes its weights. `WRONG_MODEL_FORMAT` for a LayersModel (use
- * `loadModel` of `@dc/core/tfjs`), `BAD_MODEL_JSON` for a topology that is not a GraphDef or a
- * weight of a dtype other than float32 / int32 / bool, `UNSUPPORTED_OP` for a node whose op
+ * `loadModel` of `@dc/core/tfjs`), `BAD_MODEL_JSON` for a topology that is not a GraphDef, a
+ * weight of a dtype other than float32 / int32 / bool, or a manifest that disagrees with the
+ * graph's `Const` nodes (`graphConstProblem` of `@dc/core`), `UNSUPPORTED_OP` for a node whose op
  * tfjs-converter cannot execute: all before any weight is decoded.
  */
 export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: string, options: GraphModelSourceOptions = {}): Promise<GraphModelSource> {

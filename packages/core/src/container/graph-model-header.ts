@@ -6,8 +6,8 @@
  */
 import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
-import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
 import { graphConstProblem } from './graph-consts.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
 import { checkSectionTable } from './section-table.js';
 import { preprocessingOf } from './validate-preprocessing.js';
 import { arr, bad, noOtherFields, obj, provenanceOf, str, tensorOf, type Obj } from './validate-tensor.js';
@@ -102,7 +102,8 @@ function graphOf(v: unknown, version: number): { graph: GraphModelRecord; consts
  * Validates the parsed header of a version 4 file (5: per-channel `scales` streams allowed; 6: and
  * float streams as coded byte planes; 8: a version 6 header with a LayersModel's record) whose data
  * area holds `dataLength` bytes: the model.json record, each tensor entry (a GraphModel's keys the
- * names of `Const` nodes; keys unique), and the section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as
+ * names of `Const` nodes, every `Const` node's weight present and of the shape and dtype it
+ * declares: `graphConstProblem`; keys unique), and the section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as
  * for every version (docs/format.md §4).
  */
 export function validateGraphModelHeader(json: unknown, dataLength: number, version: number = GRAPH_MODEL_FORMAT_VERSION): GraphModelHeader {
