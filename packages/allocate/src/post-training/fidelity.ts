@@ -336,8 +336,9 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
  * whose top-1 class changes ({@link UNSTABLE_TOP1}) or, keeping it, a class probability of which
  * moves more than `maxScoreChange` ({@link UNSTABLE_PROBABILITIES}), a score value that changes
  * more than `maxScoreChange`, a detection whose score (as a probability: `context` holds a
- * detections output's record scores in both runs) changes more than that or, shown by either run, whose box's IoU falls below `minIoU` or a
- * keypoint of which moves more than `maxKeypointMove` of the box, a mask pixel that crosses 0.5.
+ * detections output's record scores in both runs) changes more than that or, shown by either run,
+ * whose box's IoU falls below `minIoU` or a keypoint of which moves more than `maxKeypointMove` of
+ * the box, a mask pixel that crosses 0.5.
  * No compression can be held to what a one-grey-level change of the photograph already changes:
  * those entries are not judged. Undefined for the other kinds (a continuous metric
  * keeps every value) and when the shapes differ.
