@@ -55,6 +55,19 @@ describe('bad input is a DcError with a code and a hint, before any work', () =>
     expect(e.hint).toContain('loadModel');
   });
 
+  it('a node list that is not GraphDef nodes (an entry that is no object, a node without a name or an op): BAD_MODEL_JSON naming the entry', async () => {
+    const cases: Array<[(json: Record<string, unknown>) => void, string]> = [
+      [(json) => ((json.modelTopology as { node: unknown[] }).node[2] = null), 'modelTopology.node[2] is not an object'],
+      [(json) => delete (nodesOf(json)[4] as Partial<Node>).op, 'modelTopology.node[4].op is not a string'],
+      [(json) => ((nodesOf(json)[1] as { name: unknown }).name = 7), 'modelTopology.node[1].name is not a string'],
+      [(json) => ((json.modelTopology as Record<string, unknown>).library = { function: [{ nodeDef: 'x' }] }), 'modelTopology.library.function[0].nodeDef is not a list'],
+    ];
+    for (const [forge, message] of cases) {
+      const e = await rejection(loadGraphModelArtifacts(await writeFixture(forge)));
+      expect([e.code, e.message, e.hint]).toEqual(['BAD_MODEL_JSON', expect.stringContaining(message), expect.stringContaining('tensorflowjs_converter')]);
+    }
+  });
+
   it('a weight of a dtype the file cannot hold: BAD_MODEL_JSON', async () => {
     const path = await writeFixture((json) => {
       (json.weightsManifest as Array<{ weights: Array<{ dtype: string }> }>)[0].weights[3].dtype = 'string';

@@ -24,6 +24,44 @@ export function nodesOf(topology: unknown): GraphNode[] {
   return [...nodes, ...(t.library?.function ?? []).flatMap((f) => f.nodeDef ?? [])];
 }
 
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why `nodes` (at `where`) is not a list of GraphDef nodes: each an object with a string `name` and `op`, string `input`s and an `attr` object. */
+function nodeListProblem(nodes: unknown, where: string): string | undefined {
+  if (!Array.isArray(nodes)) return `${where} is not a list`;
+  for (const [i, n] of nodes.entries()) {
+    const at = `${where}[${i}]`;
+    if (!isObject(n)) return `${at} is not an object`;
+    for (const key of ['name', 'op'] as const) if (typeof n[key] !== 'string') return `${at}.${key} is not a string`;
+    if (n.input !== undefined && !(Array.isArray(n.input) && n.input.every((x) => typeof x === 'string'))) return `${at}.input is not a list of strings`;
+    if (n.attr !== undefined && !isObject(n.attr)) return `${at}.attr is not an object`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `topology` is not a TensorFlow GraphDef in JSON as tfjs-converter reads it (an object whose
+ * `node` list and whose `library` functions' `nodeDef` lists hold named nodes with an op);
+ * undefined when it is. Checked once, so that everything reading nodes after it may trust them.
+ */
+export function graphDefProblem(topology: unknown): string | undefined {
+  if (!isObject(topology)) return 'modelTopology is not an object';
+  const nodes = nodeListProblem(topology.node, 'modelTopology.node');
+  if (nodes || topology.library === undefined) return nodes;
+  if (!isObject(topology.library)) return 'modelTopology.library is not an object';
+  const functions = topology.library.function;
+  if (functions === undefined) return undefined;
+  if (!Array.isArray(functions)) return 'modelTopology.library.function is not a list';
+  for (const [i, f] of functions.entries()) {
+    const where = `modelTopology.library.function[${i}]`;
+    if (!isObject(f)) return `${where} is not an object`;
+    const problem = f.nodeDef === undefined ? undefined : nodeListProblem(f.nodeDef, `${where}.nodeDef`);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 /** A node input's source node name (`"^w"`, `"w:0"` and `"w"` all name `w`). */
 export const sourceName = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
 

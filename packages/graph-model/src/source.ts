@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, graphConstProblem, type GraphModelRecord, type TensorDtype } from '@dc/core';
 import { importTfjsPackage } from '@dc/core/tfjs';
+import { graphDefProblem } from './graph-def.js';
 import { checkGraphOps } from './supported-ops.js';
 
 /** One weight of a GraphModel. */
@@ -90,8 +91,9 @@ export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: 
   if (artifacts.format !== undefined && artifacts.format !== 'graph-model') {
     throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${artifacts.format} model, not a GraphModel`, { hint: 'Load a LayersModel with loadModel from @dc/core/tfjs; `dc compress` detects the format.' });
   }
-  if (typeof topology !== 'object' || topology === null || topology instanceof ArrayBuffer || !Array.isArray((topology as { node?: unknown }).node)) {
-    throw new DcError('BAD_MODEL_JSON', `${source}: modelTopology is not a TensorFlow GraphDef in JSON (an object with a node list)`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
+  const graphProblem = graphDefProblem(topology);
+  if (graphProblem) {
+    throw new DcError('BAD_MODEL_JSON', `${source}: modelTopology is not a TensorFlow GraphDef in JSON: ${graphProblem}`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
   }
   checkWeightDtypes(artifacts, source);
   const consts = graphConstProblem(topology, artifacts.weightSpecs ?? []);
