@@ -65,17 +65,30 @@ export function graphDefProblem(topology: unknown): string | undefined {
 /** A node input's source node name (`"^w"`, `"w:0"` and `"w"` all name `w`). */
 export const sourceName = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
 
-/** Base64 to text (attribute strings are ASCII: op names, paddings, data formats); `atob` runs in Node and browsers. */
-const fromBase64 = (s: string): string => atob(s);
-
-/** A string attribute, decoded (`undefined` when absent). */
-export const stringAttr = (node: GraphNode, key: string): string | undefined => {
-  const s = node.attr?.[key]?.s;
-  return s === undefined ? undefined : fromBase64(s);
+/** Base64 to text (attribute strings are ASCII: op names, paddings, data formats), undefined for what is not base64; `atob` runs in Node and browsers. */
+const fromBase64 = (s: unknown): string | undefined => {
+  if (typeof s !== 'string') return undefined;
+  try {
+    return atob(s);
+  } catch {
+    return undefined;
+  }
 };
 
-/** A list-of-ints attribute as numbers (`undefined` when absent). */
-export const intsAttr = (node: GraphNode, key: string): number[] | undefined => node.attr?.[key]?.list?.i?.map(Number);
+/** A string attribute, decoded (`undefined` when absent or not a base64 string). */
+export const stringAttr = (node: GraphNode, key: string): string | undefined => fromBase64(node.attr?.[key]?.s);
 
-/** A list-of-strings attribute, decoded (empty when absent). */
-export const stringsAttr = (node: GraphNode, key: string): string[] => (node.attr?.[key]?.list?.s ?? []).map(fromBase64);
+/** A list-of-ints attribute as numbers (`undefined` when absent or not a list of integers, which protobuf's JSON writes as strings). */
+export const intsAttr = (node: GraphNode, key: string): number[] | undefined => {
+  const list: unknown = node.attr?.[key]?.list?.i;
+  if (!Array.isArray(list)) return undefined;
+  const ints = list.map((x) => (typeof x === 'string' || typeof x === 'number' ? Number(x) : NaN));
+  return ints.every(Number.isSafeInteger) ? ints : undefined;
+};
+
+/** A list-of-strings attribute, decoded (empty when absent or not a list of base64 strings). */
+export const stringsAttr = (node: GraphNode, key: string): string[] => {
+  const list: unknown = node.attr?.[key]?.list?.s;
+  const decoded = Array.isArray(list) ? list.map(fromBase64) : [];
+  return decoded.every((x) => x !== undefined) ? (decoded as string[]) : [];
+};

@@ -14,3 +14,4 @@ export { deflateBomb } from './deflate-bomb.js';
 export { randomCodedModel, expectDecodedExactly, type RandomLayerSpec } from './random-model.js';
 export { runStreamCoderContract, type StreamCoderContractOptions } from './stream-coder-contract.js';
 export { moduleImports } from './module-imports.js';
+export { applyJsonEdits, JSON_EDIT_VALUES, type JsonEdit } from './json-edits.js';
