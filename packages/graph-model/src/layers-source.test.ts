@@ -122,4 +122,12 @@ describe('LayersModels kept as given (format version 8)', () => {
     const graph = { format: 'graph-model', modelTopology: { node: [] }, weightSpecs: [], weightData: new ArrayBuffer(0) } as tf.io.ModelArtifacts;
     await expect(layersModelSource(graph, 'g')).rejects.toMatchObject({ code: 'WRONG_MODEL_FORMAT' });
   });
+
+  it('a layer call on which tfjs would wait forever (its input names no layer) is BAD_MODEL_JSON naming it, not a hang', async () => {
+    const artifacts = await artifactsOf(twoHeadModel());
+    const topology = structuredClone(artifacts.modelTopology) as { config: { layers: Array<{ name: string; inbound_nodes: unknown[] }> } };
+    topology.config.layers.find((l) => l.name === 'box')!.inbound_nodes = [[['sharred', 1, 0, {}]]];
+    const e = await layersModelSource({ ...artifacts, modelTopology: topology }, 'm').catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'BAD_MODEL_JSON', message: expect.stringContaining('m: the model: layer "box" takes an input from "sharred": no layer of that name; tfjs would wait for it forever') });
+  });
 });

@@ -5,7 +5,7 @@
  * outputs, shared layers, layers without a node kind — since nothing but its weights changes.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError } from '@dc/core';
+import { DcError, kerasLayerGraphProblem } from '@dc/core';
 import { fromKeras3, readModelArtifacts } from '@dc/core/tfjs';
 import { checkWeightDtypes, decodeSourceTensors, type GraphModelSource, type GraphModelSourceOptions } from './source.js';
 
@@ -23,8 +23,9 @@ function isLayersTopology(artifacts: tf.io.ModelArtifacts): boolean {
  * `BAD_MODEL_JSON` for a weight of a dtype other than float32 / int32 / bool; both before any
  * weight is decoded. A Keras 3 model.json, which tfjs 4 cannot read, is kept in the Keras 2
  * dialect tfjs reads (`fromKeras3` of `@dc/core/tfjs`: the same layers, its weights named as tfjs
- * names them; a call it cannot rewrite is `UNSUPPORTED_TOPOLOGY`). The topology is not checked
- * otherwise: tfjs checks it when it loads the model.
+ * names them; a call it cannot rewrite is `UNSUPPORTED_TOPOLOGY`). A layer call whose input no
+ * layer makes, on which tfjs would wait forever, is `BAD_MODEL_JSON` (`kerasLayerGraphProblem` of
+ * `@dc/core`); the topology is not checked otherwise: tfjs checks it when it loads the model.
  */
 export async function layersModelSource(artifacts: tf.io.ModelArtifacts, source: string, options: Omit<GraphModelSourceOptions, 'customOps'> = {}): Promise<GraphModelSource> {
   if (!isLayersTopology(artifacts)) {
@@ -32,6 +33,8 @@ export async function layersModelSource(artifacts: tf.io.ModelArtifacts, source:
   }
   checkWeightDtypes(artifacts, source);
   const readable = fromKeras3(artifacts, source);
+  const wiring = kerasLayerGraphProblem(readable.modelTopology);
+  if (wiring) throw new DcError('BAD_MODEL_JSON', `${source}: ${wiring}`, { hint: 'Save the model again (model.save() or tensorflowjs_converter): a layer\'s inbound_nodes name layers of the model and calls they make.' });
   return { artifacts: { ...readable, format: 'layers-model' }, tensors: await decodeSourceTensors(readable, options) };
 }
 

@@ -8,6 +8,7 @@ import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
 import { graphConstProblem } from './graph-consts.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
+import { kerasLayerGraphProblem } from './keras-layer-graph.js';
 import { checkSectionTable } from './section-table.js';
 import { preprocessingOf } from './validate-preprocessing.js';
 import { arr, bad, noOtherFields, obj, provenanceOf, str, tensorOf, type Obj } from './validate-tensor.js';
@@ -61,11 +62,13 @@ function constNames(nodes: unknown, what: string, into: Set<string>): void {
   });
 }
 
-/** Checks a LayersModel's topology: a Keras model config (`class_name`, `config`), bare or as `model_config`. */
+/** Checks a LayersModel's topology: a Keras model config (`class_name`, `config`), bare or as `model_config`, whose layer calls tfjs can wire (`kerasLayerGraphProblem`). */
 function checkKerasTopology(topology: Obj): void {
   const model = topology.model_config === undefined ? topology : obj(topology.model_config, 'graph.modelTopology.model_config');
   str(model.class_name, 'graph.modelTopology class_name');
   obj(model.config, 'graph.modelTopology config');
+  const wiring = kerasLayerGraphProblem(topology);
+  if (wiring) bad(`graph.modelTopology: ${wiring}`);
 }
 
 /**

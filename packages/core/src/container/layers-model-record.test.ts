@@ -130,6 +130,9 @@ describe('LayersModel files (format version 8, docs/format.md §9.5)', () => {
     expect(codeOf(read(forge((h) => (h.graph.modelTopology = { model_config: { class_name: 'Sequential' } }))))).toBe('BAD_HEADER');
     expect(codeOf(read(forge((h) => (h.graph.modelTopology = { model_config: [] }))))).toBe('BAD_HEADER');
     expect(codeOf(read(forge((h) => ((h.graph as Record<string, unknown>).modelTopology = []))))).toBe('BAD_HEADER');
+    // Layer calls tfjs can wire: one waiting on a layer the model lacks would keep tf.loadLayersModel looping.
+    const waiting = { class_name: 'Functional', config: { layers: [{ ...dense('dense_1', 4), name: 'dense_1', inbound_nodes: [[['input_9', 0, 0, {}]]] }] } };
+    expect(thrownError(read(forge((h) => (h.graph.modelTopology = waiting)))).message).toContain('graph.modelTopology: the model: layer "dense_1" takes an input from "input_9": no layer of that name');
     // A LayersModel's trainingConfig (an object, version 8 only); the other members as in version 4.
     expect(decodeGraphModelContainer(forge((h) => (h.graph.trainingConfig = { loss: 'mse' }))).graph.trainingConfig).toEqual({ loss: 'mse' });
     expect(codeOf(read(forge((h) => (h.graph.trainingConfig = 'mse'))))).toBe('BAD_HEADER');

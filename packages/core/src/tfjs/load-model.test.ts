@@ -159,6 +159,14 @@ describe('loadModel and fileHandler', () => {
       expect([nested.code, nested.message]).toEqual(['BAD_MODEL_JSON', expect.stringContaining('has no layer list (class_name Sequential)')]);
     });
 
+    it('a layer call on which tfjs would wait forever (a node index its input layer never reaches) is BAD_MODEL_JSON naming it, not a hang', async () => {
+      const json = JSON.parse(await readFile(join(keras, 'model.json'), 'utf8'));
+      json.modelTopology.model_config.config.layers.find((l: { name: string }) => l.name === 'add').inbound_nodes = [[['re_lu', 0, 0, {}], ['depthwise_conv2d', 1, 0, {}]]];
+      await writeFile(join(keras, 'waiting.json'), JSON.stringify(json));
+      const e = await rejection(loadModel(join(keras, 'waiting.json'), { tf }));
+      expect([e.code, e.message]).toEqual(['BAD_MODEL_JSON', expect.stringContaining('layer "add" takes an input from "depthwise_conv2d": a call (node 1) that layer never makes')]);
+    });
+
     it('missing or short weight files are MODEL_WEIGHTS_MISSING; a file that is not a model.json is BAD_MODEL_JSON, one that is not there FILE_NOT_FOUND', async () => {
       const copy = join(dir, 'broken');
       await writeKerasFixture(copy);

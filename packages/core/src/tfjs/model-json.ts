@@ -5,6 +5,7 @@
  * Both dialects are read: tfjs's `model.save` (`modelTopology: { class_name, config }`) and
  * `tensorflowjs_converter`'s Keras output (`modelTopology: { model_config, training_config }`).
  */
+import { kerasLayerGraphProblem } from '../container/keras-layer-graph.js';
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
 import { checkDroppedOptions } from './dropped-options.js';
@@ -80,8 +81,31 @@ export function checkModelJson(json: unknown, source: string, format: ModelJsonF
     if (!isObject(g) || !Array.isArray(g.paths) || !g.paths.every((p) => typeof p === 'string') || !Array.isArray(g.weights)) {
       bad(source, `weightsManifest[${i}] must be { paths: string[], weights: [...] }`);
     }
+    g.weights.forEach((w, j) => {
+      const problem = weightEntryProblem(w);
+      if (problem) bad(source, `weightsManifest[${i}].weights[${j}]: ${problem}`);
+    });
   });
   return json as unknown as LayersModelJson;
+}
+
+/** The quantized dtypes tfjs reads from a manifest entry's `quantization`; uint8 and uint16 with `scale` and `min`. */
+const QUANTIZED: ReadonlySet<string> = new Set(['uint8', 'uint16', 'float16']);
+
+/**
+ * Why `w` is not a manifest entry as tfjs reads one (`name` and `dtype` strings, `shape` a list of
+ * extents, `quantization` as tfjs-converter writes it); undefined when it is.
+ */
+function weightEntryProblem(w: unknown): string | undefined {
+  if (!isObject(w)) return 'is not an object';
+  if (typeof w.name !== 'string') return 'has no string name';
+  if (typeof w.dtype !== 'string') return `"${w.name}" has no string dtype`;
+  if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `"${w.name}" has shape ${JSON.stringify(w.shape)}, not a list of extents (whole numbers ≥ 0)`;
+  if (w.quantization === undefined) return undefined;
+  const q = w.quantization;
+  if (!isObject(q) || typeof q.dtype !== 'string' || !QUANTIZED.has(q.dtype)) return `"${w.name}" has quantization ${JSON.stringify(q)}: tfjs reads { dtype: "uint8" | "uint16" | "float16" }`;
+  if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) return `"${w.name}" is ${q.dtype}-quantized without a finite scale and min`;
+  return undefined;
 }
 
 /** The model's own config (`{ class_name, config }`), in either dialect. */
@@ -116,12 +140,15 @@ export function layersOf(modelConfig: Record<string, unknown>, source: string): 
  * Checks every layer of the topology before anything is built, those of nested models (a model
  * used as a layer) too: a class the IR cannot hold (Conv3D, a custom layer class unknown to tfjs)
  * is `UNSUPPORTED_LAYER`, as is an option tfjs would read past ({@link checkDroppedOptions}; a Keras 3
- * topology is read after `fromKeras3` has rewritten it). Returns
+ * topology is read after `fromKeras3` has rewritten it); a layer call whose input no layer makes,
+ * on which tfjs would wait forever, `BAD_MODEL_JSON` (`kerasLayerGraphProblem`). Returns
  * the layer classes by name (a nested model's own name too).
  */
 export function checkTopology(json: LayersModelJson, source: string): Map<string, string> {
   const classes = new Map<string, string>();
   checkLayerList(modelConfigOf(json), source, classes, 0);
+  const wiring = kerasLayerGraphProblem(json.modelTopology);
+  if (wiring) bad(source, wiring);
   return classes;
 }
 

@@ -8,7 +8,7 @@
  * weight of the declared shape and dtype, and whose weights all match their shapes and dtypes
  * (float values may be infinite or NaN; centroids may not).
  */
-import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphConstProblem, graphTensorValues, isDcError, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
+import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphConstProblem, graphTensorValues, isDcError, kerasLayerGraphProblem, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
 import { huffmanEncoder } from '@dc/huffman';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -41,13 +41,28 @@ function weights(seed: number): GraphModelWeight[] {
   ];
 }
 
-/** A LayersModel's record as a converter writes it: the Keras topology inside `model_config`. */
+/**
+ * A LayersModel's record as a converter writes it: the Keras topology inside `model_config`, its
+ * layers wired by `inbound_nodes` (so that mutations reach the wiring check, docs/format.md §9.5).
+ */
 const layersRecord: GraphModelRecord = {
   format: 'layers-model',
   modelTopology: {
     keras_version: '2.15.0',
     backend: 'tensorflow',
-    model_config: { class_name: 'Functional', config: { name: 'net', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 10 } }], input_layers: [['x', 0, 0]], output_layers: [['dense', 0, 0]] } },
+    model_config: {
+      class_name: 'Functional',
+      config: {
+        name: 'net',
+        layers: [
+          { class_name: 'InputLayer', name: 'x', config: { name: 'x', batch_input_shape: [null, 10] }, inbound_nodes: [] },
+          { class_name: 'Dense', name: 'dense', config: { name: 'dense', units: 10 }, inbound_nodes: [[['x', 0, 0, {}]]] },
+          { class_name: 'Dense', name: 'head', config: { name: 'head', units: 10 }, inbound_nodes: [[['dense', 0, 0, {}]]] },
+        ],
+        input_layers: [['x', 0, 0]],
+        output_layers: [['head', 0, 0]],
+      },
+    },
   },
   generatedBy: 'keras v2.15.0',
   convertedBy: 'TensorFlow.js Converter v4.22.0',
@@ -93,9 +108,10 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
   if (layers && (typeof keras.class_name !== 'string' || typeof keras.config !== 'object' || keras.config === null || Array.isArray(keras.config))) {
     return { outcome: 'INVARIANT BROKEN', detail: `a LayersModel topology without class_name / config: ${JSON.stringify(topology).slice(0, 120)}`, finding: true };
   }
-  // What tfjs would trip over when it runs the graph: a Const without its weight, or of another shape or dtype.
-  const consts = layers ? undefined : graphConstProblem(topology, decoded.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })));
-  if (consts) return { outcome: 'INVARIANT BROKEN', detail: consts, finding: true };
+  // What tfjs would trip over when it runs the graph: a Const without its weight, or of another shape or
+  // dtype; or loop on forever when it builds the layers: a call waiting for an input no layer makes.
+  const tripped = layers ? kerasLayerGraphProblem(topology) : graphConstProblem(topology, decoded.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })));
+  if (tripped) return { outcome: 'INVARIANT BROKEN', detail: tripped, finding: true };
   const p = decoded.preprocessing;
   if (p && (p.scale.length === 0 || p.scale.length !== p.offset.length || ![...p.scale, ...p.offset].every(Number.isFinite))) {
     return { outcome: 'INVARIANT BROKEN', detail: `preprocessing ${JSON.stringify(p)}`, finding: true };

@@ -1,0 +1,118 @@
+/**
+ * Whether tfjs can wire a Keras topology's layers without hanging. tfjs's `fromConfig` first
+ * creates every layer of a functional model, then calls each on its inbound nodes, again and
+ * again, until every call has found its inputs: a call whose input never comes (a layer name that
+ * no layer has, a node index beyond the calls its layer makes, or a cycle) keeps it looping
+ * forever, in `tf.loadLayersModel` and everything that loads through it. Walked here as tfjs walks
+ * it, before tfjs: such a topology is refused naming the call that waits (docs/format.md §9.5).
+ */
+import { isObject } from '../json.js';
+
+/** The classes of a model used as a layer (tfjs builds them with `fromConfig` too). */
+const MODEL_CLASSES: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
+/** Nested models deeper than this are refused (a forged topology could nest without end). */
+const MAX_NESTING = 16;
+
+type Json = Record<string, unknown>;
+/** One input of a layer call: the layer it names (its index; undefined: none of that name), and the calls that layer must have made. */
+type Input = { readonly layer?: number; readonly name: string; readonly node: unknown; readonly need: number };
+/** One call of a layer, kept under `key`, with how many of its inputs are still to come. */
+type LayerCall = { readonly key: string; readonly inputs: readonly Input[]; waiting: number };
+
+/** The layer list of a model config (`{ class_name, config }`; an old Sequential's config is the list itself). */
+function layerList(model: Json): unknown[] {
+  const config = model.config;
+  const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
+/** The calls a layer must have made for an input naming node `node` of it: tfjs waits while made `<=` node (a number compared with whatever the JSON holds; NaN never waits). */
+function callsNeeded(node: unknown): number {
+  const n = Number(node);
+  return Number.isNaN(n) ? 0 : Math.max(0, Math.floor(n) + 1);
+}
+
+/**
+ * Why tfjs would loop forever wiring the functional model `model` (its layers' `inbound_nodes`),
+ * or a model nested in it; undefined when every call finds its inputs (other faults are left to
+ * tfjs, which reports them). `where` names the model in the message. Mirrors tfjs 4's
+ * `Container.fromConfig`: layers are found by their entry's `name` (the last of a name wins), a
+ * layer's waiting calls are kept under its own name (`config.name`) and made when an entry
+ * finding that layer comes by, an input waits while its layer is unknown or has made no more calls
+ * than its node index. Which calls are ever made does not depend on the order tfjs tries them in,
+ * so they are found here in one pass over the inputs (tfjs's passes cost layers × calls).
+ */
+function modelProblem(model: Json, where: string, depth: number): string | undefined {
+  if (depth > MAX_NESTING) return `models are nested more than ${MAX_NESTING} deep`;
+  const layers = layerList(model).filter(isObject);
+  for (const layer of layers) {
+    const cls = layer.class_name;
+    if (typeof cls === 'string' && MODEL_CLASSES.has(cls)) {
+      const nested = modelProblem(layer, `${where} > ${String(layer.name ?? (isObject(layer.config) ? layer.config.name : '?'))}`, depth + 1);
+      if (nested) return nested;
+    }
+  }
+  if (model.class_name === 'Sequential' || Array.isArray(model.config)) return undefined; // layers are stacked, not wired
+  const byName = new Map(layers.map((l, i) => [String(l.name), i]));
+  // Where a layer keeps its waiting calls: its config's name (tfjs makes up a unique one where none is given).
+  const keyOf = (i: number) => (isObject(layers[i].config) && typeof layers[i].config.name === 'string' ? layers[i].config.name : `#${i}`);
+  // The layer that makes the calls kept under a key: the one the first entry to come by finds.
+  const maker = new Map<string, number>();
+  for (const entry of layers) {
+    const i = byName.get(String(entry.name)) as number;
+    if (!maker.has(keyOf(i))) maker.set(keyOf(i), i);
+  }
+  // Calls made per layer: an input layer, and a model used as a layer, have made one when created.
+  const made = layers.map((l) => (l.class_name === 'InputLayer' || MODEL_CLASSES.has(String(l.class_name)) ? 1 : 0));
+  const calls = layers.flatMap((l, i) =>
+    (Array.isArray(l.inbound_nodes) ? l.inbound_nodes.filter(Array.isArray) : []).map((node): LayerCall => ({
+      key: keyOf(i),
+      // tfjs reads an input as `[name, node, ...]` by index, whatever it is; on a null one it throws (no wait).
+      inputs: node.filter((x) => x !== null && x !== undefined).map((x): Input => {
+        const [name, index] = [0, 1].map((k) => (x as Record<number, unknown>)[k]);
+        return { layer: byName.get(String(name)), name: String(name), node: index, need: callsNeeded(index) };
+      }),
+      waiting: 0,
+    })),
+  );
+  const unmet = (x: Input) => x.layer === undefined || made[x.layer] < x.need;
+  // Calls waiting on each (layer, calls made), woken when the layer has made that many.
+  const waiters = new Map<string, LayerCall[]>();
+  const ready: LayerCall[] = [];
+  for (const call of calls) {
+    for (const x of call.inputs.filter(unmet)) {
+      call.waiting++;
+      if (x.layer === undefined) continue; // no layer of that name: waits forever
+      const at = `${x.layer}:${x.need}`;
+      const list = waiters.get(at);
+      if (list) list.push(call);
+      else waiters.set(at, [call]);
+    }
+    if (call.waiting === 0) ready.push(call);
+  }
+  for (let call = ready.pop(); call; call = ready.pop()) {
+    const i = maker.get(call.key);
+    if (i === undefined || call.inputs.length === 0) continue; // never made; or made without a call (tfjs calls no layer on no inputs)
+    made[i]++;
+    for (const woken of waiters.get(`${i}:${made[i]}`) ?? []) if (--woken.waiting === 0) ready.push(woken);
+  }
+  for (const call of calls) {
+    if (!maker.has(call.key)) return `${where}: layer "${call.key}" is never called: another layer has the name its entry gives`;
+    const input = call.inputs.find(unmet);
+    if (!input) continue;
+    const why = input.layer !== undefined ? `a call (node ${String(input.node)}) that layer never makes, or only after this one (a cycle)` : 'no layer of that name';
+    return `${where}: layer "${call.key}" takes an input from "${input.name}": ${why}; tfjs would wait for it forever`;
+  }
+  return undefined;
+}
+
+/**
+ * Why tfjs would never finish building the LayersModel `topology` (model.json's `modelTopology`,
+ * bare or with `model_config`): a layer call waiting for an input that no layer makes. Undefined
+ * when it would finish (or fail by itself, which tfjs reports).
+ */
+export function kerasLayerGraphProblem(topology: unknown): string | undefined {
+  if (!isObject(topology)) return undefined;
+  const model = isObject(topology.model_config) ? topology.model_config : topology;
+  return modelProblem(model, 'the model', 0);
+}
