@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeContainer, encodeContainer } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { rejectedError as rejection, thrownError as sync, tinyDenseModel } from '@dc/core/testing';
-import { compressGraphModel, dcmGraphModelHandler, encodeGraphModel, loadGraphModelArtifacts, uniformAllocation } from './index.js';
+import { compressGraphModel, dcmGraphModelHandler, encodeGraphModel, graphModelSource, loadGraphModelArtifacts, uniformAllocation } from './index.js';
 import { writeFixture } from './testing/fixture.js';
 
 type Node = { name: string; op: string };
@@ -73,6 +73,11 @@ describe('bad input is a DcError with a code and a hint, before any work', () =>
       (json.weightsManifest as Array<{ weights: Array<{ dtype: string }> }>)[0].weights[3].dtype = 'string';
     });
     expect((await rejection(loadGraphModelArtifacts(path))).code).toBe('BAD_MODEL_JSON');
+    // Artifacts from any IOHandler: a weight spec that is not one is named before any weight is decoded.
+    const { artifacts } = await loadGraphModelArtifacts(await writeFixture());
+    const specs = artifacts.weightSpecs!.map((w, i) => (i === 5 ? { ...w, shape: [16, -40] } : w));
+    const e = await rejection(graphModelSource({ ...artifacts, weightSpecs: specs }, 'handler'));
+    expect([e.code, e.message]).toEqual(['BAD_MODEL_JSON', expect.stringContaining('handler: weight spec 5: "model/fc/weights" has shape [16,-40], not a list of extents')]);
   });
 
   it('a manifest that disagrees with the graph (a weight of another shape or dtype than its Const node declares): BAD_MODEL_JSON naming the node, before any weight is decoded', async () => {

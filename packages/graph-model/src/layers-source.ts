@@ -5,7 +5,7 @@
  * outputs, shared layers, layers without a node kind — since nothing but its weights changes.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, kerasLayerGraphProblem } from '@dc/core';
+import { DcError, KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem } from '@dc/core';
 import { fromKeras3, readModelArtifacts } from '@dc/core/tfjs';
 import { checkWeightDtypes, decodeSourceTensors, type GraphModelSource, type GraphModelSourceOptions } from './source.js';
 
@@ -34,7 +34,7 @@ export async function layersModelSource(artifacts: tf.io.ModelArtifacts, source:
   checkWeightDtypes(artifacts, source);
   const readable = fromKeras3(artifacts, source);
   const wiring = kerasLayerGraphProblem(readable.modelTopology);
-  if (wiring) throw new DcError('BAD_MODEL_JSON', `${source}: ${wiring}`, { hint: 'Save the model again (model.save() or tensorflowjs_converter): a layer\'s inbound_nodes name layers of the model and calls they make.' });
+  if (wiring) throw new DcError('BAD_MODEL_JSON', `${source}: ${wiring}`, { hint: KERAS_LAYER_GRAPH_HINT });
   return { artifacts: { ...readable, format: 'layers-model' }, tensors: await decodeSourceTensors(readable, options) };
 }
 

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DcError, graphConstProblem, type GraphModelRecord, type TensorDtype } from '@dc/core';
-import { importTfjsPackage } from '@dc/core/tfjs';
+import { importTfjsPackage, manifestEntryProblem } from '@dc/core/tfjs';
 import { graphDefProblem } from './graph-def.js';
 import { checkGraphOps } from './supported-ops.js';
 
@@ -55,9 +55,11 @@ export function graphModelRecord(artifacts: tf.io.ModelArtifacts): GraphModelRec
   };
 }
 
-/** `BAD_MODEL_JSON` for a weight of a dtype the file cannot store. */
+/** `BAD_MODEL_JSON` for a manifest entry that is not one (`manifestEntryProblem` of `@dc/core/tfjs`), or a weight of a dtype the file cannot store. */
 export function checkWeightDtypes(artifacts: tf.io.ModelArtifacts, source: string): void {
-  for (const w of artifacts.weightSpecs ?? []) {
+  for (const [i, w] of (artifacts.weightSpecs ?? []).entries()) {
+    const entry = manifestEntryProblem(w);
+    if (entry) throw new DcError('BAD_MODEL_JSON', `${source}: weight spec ${i}: ${entry}`, { hint: 'Pass the model.json and weights tensorflowjs_converter wrote, unedited.' });
     if (!DTYPES.has(w.dtype)) throw new DcError('BAD_MODEL_JSON', `${source}: weight ${w.name} has dtype ${w.dtype}; this package stores float32, int32 and bool weights`, { tensor: w.name, hint: 'Models with string or complex weights (lookup tables) cannot be compressed by @dc/graph-model.' });
   }
 }

@@ -106,6 +106,9 @@ function modelProblem(model: Json, where: string, depth: number): string | undef
   return undefined;
 }
 
+/** What to do about a topology {@link kerasLayerGraphProblem} refuses. */
+export const KERAS_LAYER_GRAPH_HINT = "Save the model again (model.save() or tensorflowjs_converter): each layer's inbound_nodes name layers of the same model, and calls (node indices) those layers make.";
+
 /**
  * Why tfjs would never finish building the LayersModel `topology` (model.json's `modelTopology`,
  * bare or with `model_config`): a layer call waiting for an input that no layer makes. Undefined

@@ -9,7 +9,7 @@ export { toLayersModel, type ToLayersModelOptions } from './convert-to.js';
 export { loadModel, type LoadModelOptions, type LoadedModel } from './load-model.js';
 export { checkPinnedShape, formatDeclaredShape, type DeclaredShape } from './input-shape.js';
 export { fileHandler, readModelArtifacts, savedFilePaths } from './file-handler.js';
-export { isGraphModelJson, type ModelJsonFormat } from './model-json.js';
+export { isGraphModelJson, manifestEntryProblem, type ModelJsonFormat } from './model-json.js';
 export { fromKeras3, isKeras3Topology } from './keras3-model-json.js';
 export { dcmHandler, type DcmHandlerOptions } from './dcm-handler.js';
 export { registerSubtractLayer } from './subtract-layer.js';

@@ -5,7 +5,7 @@
  * Both dialects are read: tfjs's `model.save` (`modelTopology: { class_name, config }`) and
  * `tensorflowjs_converter`'s Keras output (`modelTopology: { model_config, training_config }`).
  */
-import { kerasLayerGraphProblem } from '../container/keras-layer-graph.js';
+import { KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem } from '../container/keras-layer-graph.js';
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
 import { checkDroppedOptions } from './dropped-options.js';
@@ -82,7 +82,7 @@ export function checkModelJson(json: unknown, source: string, format: ModelJsonF
       bad(source, `weightsManifest[${i}] must be { paths: string[], weights: [...] }`);
     }
     g.weights.forEach((w, j) => {
-      const problem = weightEntryProblem(w);
+      const problem = manifestEntryProblem(w);
       if (problem) bad(source, `weightsManifest[${i}].weights[${j}]: ${problem}`);
     });
   });
@@ -93,10 +93,10 @@ export function checkModelJson(json: unknown, source: string, format: ModelJsonF
 const QUANTIZED: ReadonlySet<string> = new Set(['uint8', 'uint16', 'float16']);
 
 /**
- * Why `w` is not a manifest entry as tfjs reads one (`name` and `dtype` strings, `shape` a list of
- * extents, `quantization` as tfjs-converter writes it); undefined when it is.
+ * Why `w` is not a weights manifest entry as tfjs reads one (`name` and `dtype` strings, `shape` a
+ * list of extents, `quantization` as tfjs-converter writes it); undefined when it is.
  */
-function weightEntryProblem(w: unknown): string | undefined {
+export function manifestEntryProblem(w: unknown): string | undefined {
   if (!isObject(w)) return 'is not an object';
   if (typeof w.name !== 'string') return 'has no string name';
   if (typeof w.dtype !== 'string') return `"${w.name}" has no string dtype`;
@@ -148,7 +148,7 @@ export function checkTopology(json: LayersModelJson, source: string): Map<string
   const classes = new Map<string, string>();
   checkLayerList(modelConfigOf(json), source, classes, 0);
   const wiring = kerasLayerGraphProblem(json.modelTopology);
-  if (wiring) bad(source, wiring);
+  if (wiring) throw new DcError('BAD_MODEL_JSON', `${source}: ${wiring}`, { hint: KERAS_LAYER_GRAPH_HINT });
   return classes;
 }
 
