@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeContainer, encodeContainer } from '@dc/core';
-import { activateTfBackend } from '@dc/core/tfjs';
+import { activateTfBackend, readModelArtifacts } from '@dc/core/tfjs';
 import { rejectedError as rejection, thrownError as sync, tinyDenseModel } from '@dc/core/testing';
 import { compressGraphModel, dcmGraphModelHandler, encodeGraphModel, graphModelSource, loadGraphModelArtifacts, uniformAllocation } from './index.js';
 import { writeFixture } from './testing/fixture.js';
@@ -66,6 +66,20 @@ describe('bad input is a DcError with a code and a hint, before any work', () =>
       const e = await rejection(loadGraphModelArtifacts(await writeFixture(forge)));
       expect([e.code, e.message, e.hint]).toEqual(['BAD_MODEL_JSON', expect.stringContaining(message), expect.stringContaining('tensorflowjs_converter')]);
     }
+  });
+
+  it('a graph tfjs cannot follow (an input naming no node, a cycle that is not a loop): BAD_MODEL_JSON naming the node, where tfjs fails deep inside or returns nothing', async () => {
+    const rewire = (name: string, input: string[]) => (json: Record<string, unknown>) => void ((nodesOf(json).find((n) => n.name === name) as Node & { input: string[] }).input = input);
+    const cycle = await writeFixture(rewire('model/relu6', ['model/out/Softmax']));
+    // What tfjs does with it: execute() returns nothing at all, without an error.
+    const { artifacts } = await readModelArtifacts(cycle, 'graph-model');
+    const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+    expect(model.execute(tf.zeros([1, 8, 8, 3]))).toBeUndefined();
+    const e = await rejection(loadGraphModelArtifacts(cycle));
+    expect([e.code, e.message, e.hint]).toEqual(['BAD_MODEL_JSON', expect.stringContaining('tfjs cannot run its graph: node "model/'), expect.stringContaining('tensorflowjs_converter')]);
+    expect(e.message).toContain('depends on itself through its inputs');
+    const dangling = await rejection(loadGraphModelArtifacts(await writeFixture(rewire('model/relu6', ['model/dw/depthwse']))));
+    expect(dangling.message).toContain('node "model/relu6" takes input "model/dw/depthwse", which names no node of the graph');
   });
 
   it('a weight of a dtype the file cannot hold: BAD_MODEL_JSON', async () => {
