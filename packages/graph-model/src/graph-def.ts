@@ -62,8 +62,8 @@ export function graphDefProblem(topology: unknown): string | undefined {
   return undefined;
 }
 
-/** A node input's source node name (`"^w"`, `"w:0"` and `"w"` all name `w`). */
-export const sourceName = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
+/** A node input's source node name (`"^w"`, `"w:0"` and `"w"` all name `w`): `graphInputNode` of `@dc/core`. */
+export { graphInputNode as sourceName } from '@dc/core';
 
 /** Base64 to text (attribute strings are ASCII: op names, paddings, data formats), undefined for what is not base64; `atob` runs in Node and browsers. */
 const fromBase64 = (s: unknown): string | undefined => {

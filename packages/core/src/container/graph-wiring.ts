@@ -11,8 +11,8 @@ import { isObject } from '../json.js';
 
 type Json = Record<string, unknown>;
 
-/** The node an input names: `"^w"` (a control input), `"w:0"` and `"w"` all name `w`. */
-const sourceOf = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
+/** The node a GraphDef node's input names: `"^w"` (a control input), `"w:0"` and `"w"` all name `w`. */
+export const graphInputNode = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
 
 /**
  * Why tfjs-converter cannot run the graph `topology` (a GraphDef in JSON) whatever its weights:
@@ -33,7 +33,7 @@ export function graphWiringProblem(topology: unknown): string | undefined {
   for (const [i, n] of nodes.entries()) {
     for (const input of Array.isArray(n.input) ? n.input : []) {
       if (typeof input !== 'string') continue;
-      const j = index.get(sourceOf(input));
+      const j = index.get(graphInputNode(input));
       if (j === undefined) return `node "${String(n.name)}" takes input "${input}", which names no node of the graph`;
       if (nodes[j].op !== 'NextIteration') sources[i].push(j);
     }

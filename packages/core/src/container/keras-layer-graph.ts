@@ -9,9 +9,9 @@
 import { isObject } from '../json.js';
 
 /** The classes of a model used as a layer (tfjs builds them with `fromConfig` too). */
-const MODEL_CLASSES: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
+export const NESTED_MODELS: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
 /** Nested models deeper than this are refused (a forged topology could nest without end). */
-const MAX_NESTING = 16;
+export const MAX_NESTING = 16;
 
 type Json = Record<string, unknown>;
 /** One input of a layer call: the layer it names (its index; undefined: none of that name), and the calls that layer must have made. */
@@ -47,7 +47,7 @@ function modelProblem(model: Json, where: string, depth: number): string | undef
   const layers = layerList(model).filter(isObject);
   for (const layer of layers) {
     const cls = layer.class_name;
-    if (typeof cls === 'string' && MODEL_CLASSES.has(cls)) {
+    if (typeof cls === 'string' && NESTED_MODELS.has(cls)) {
       const nested = modelProblem(layer, `${where} > ${String(layer.name ?? (isObject(layer.config) ? layer.config.name : '?'))}`, depth + 1);
       if (nested) return nested;
     }
@@ -63,7 +63,7 @@ function modelProblem(model: Json, where: string, depth: number): string | undef
     if (!maker.has(keyOf(i))) maker.set(keyOf(i), i);
   }
   // Calls made per layer: an input layer, and a model used as a layer, have made one when created.
-  const made = layers.map((l) => (l.class_name === 'InputLayer' || MODEL_CLASSES.has(String(l.class_name)) ? 1 : 0));
+  const made = layers.map((l) => (l.class_name === 'InputLayer' || NESTED_MODELS.has(String(l.class_name)) ? 1 : 0));
   const calls = layers.flatMap((l, i) =>
     (Array.isArray(l.inbound_nodes) ? l.inbound_nodes.filter(Array.isArray) : []).map((node): LayerCall => ({
       key: keyOf(i),

@@ -5,7 +5,7 @@
  * Both dialects are read: tfjs's `model.save` (`modelTopology: { class_name, config }`) and
  * `tensorflowjs_converter`'s Keras output (`modelTopology: { model_config, training_config }`).
  */
-import { KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem } from '../container/keras-layer-graph.js';
+import { KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem, MAX_NESTING, NESTED_MODELS } from '../container/keras-layer-graph.js';
 import { DcError } from '../errors/dc-error.js';
 import { isObject } from '../json.js';
 import { checkDroppedOptions } from './dropped-options.js';
@@ -32,8 +32,8 @@ export interface LayersModelJson {
   readonly initializerSignature?: Record<string, unknown>;
 }
 
-/** The classes of a model used as a layer. */
-export const NESTED_MODELS: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
+/** The classes of a model used as a layer (defined beside the wiring check, which walks into them too). */
+export { NESTED_MODELS };
 const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_CLASSES);
 
 function bad(source: string, why: string): never {
@@ -152,8 +152,6 @@ export function checkTopology(json: LayersModelJson, source: string): Map<string
   return classes;
 }
 
-/** Nested models deeper than this are refused (a forged topology could nest without end). */
-const MAX_NESTING = 16;
 
 /** Checks the layers of one model config, and of the models nested in it (as layers), into `classes`. */
 function checkLayerList(modelConfig: Record<string, unknown>, source: string, classes: Map<string, string>, depth: number): void {
