@@ -18,7 +18,7 @@ export type { ArtifactMap, ArtifactKey, ArtifactsOf, PruneMasks, Codebook, Codeb
 export { connectivityHash, connectedPositions, connectivityMask, isSeededConnectivity, connectivityForDensity, type SeededConnectivity, type Connectivities } from './connectivity.js';
 export { densify, toDenseModel } from './compressed.js';
 export type { CompressedModel, ModelTopology, CompressedTensor, DenseTensor, DenseCodedTensor, SparseTensor, SparseCodedTensor, LayerTopology, StageProvenance } from './compressed.js';
-export { isJsonSerialisable, type JsonValue } from './json.js';
+export { isJsonSerialisable, isObject, numberOf, textOf, type JsonValue } from './json.js';
 export { createRandom, type RandomSource } from './random.js';
 export { defineStage, type Stage, type StageContext, type StageInput, type StageOutput, type Reporter, type ProgressEvent, type WeightChange } from './stage.js';
 export { optionChecks, describeValue, type OptionChecks, type OptionHints, type OptionKeys, type NumberRange } from './options/option-checks.js';

@@ -6,6 +6,28 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * `String(v)`, or undefined where JavaScript cannot turn `v` into a string: a JSON object whose
+ * `toString` and `valueOf` members are not functions makes `String` (and a template literal, and a
+ * property lookup by it) throw a `TypeError`. For text built from untrusted JSON.
+ */
+export function textOf(v: unknown): string | undefined {
+  try {
+    return String(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Number(v)`, or undefined where JavaScript cannot turn `v` into a number (see {@link textOf}). */
+export function numberOf(v: unknown): number | undefined {
+  try {
+    return Number(v);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when `value` survives `JSON.stringify` unchanged in meaning (plain data, no cycles). */
 export function isJsonSerialisable(value: unknown, seen: Set<object> = new Set()): boolean {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return true;

@@ -82,6 +82,24 @@ describe('bad input is a DcError with a code and a hint, before any work', () =>
     expect(dangling.message).toContain('node "model/relu6" takes input "model/dw/depthwse", which names no node of the graph');
   });
 
+  it('node attributes tfjs cannot read, or a window TensorFlow would not take: BAD_MODEL_JSON naming the node and attribute, where tfjs throws from deep inside', async () => {
+    type Attrs = Record<string, unknown>;
+    const setAttr = (name: string, key: string, value: unknown) => (json: Record<string, unknown>) => void ((nodesOf(json).find((n) => n.name === name) as Node & { attr: Attrs }).attr[key] = value);
+    const noList = await writeFixture(setAttr('model/conv/BiasAdd', 'strides', { i: '2' }));
+    // What tfjs does with them: a TypeError from inside its op mapper when it loads; an invalid typed array length when it runs.
+    await expect(tf.loadGraphModel(tf.io.fromMemory((await readModelArtifacts(noList, 'graph-model')).artifacts))).rejects.toThrow(TypeError);
+    const zero = await writeFixture(setAttr('model/dw/depthwise', 'strides', { list: { i: ['1', '0', '0', '1'] } }));
+    await expect((async () => (await tf.loadGraphModel(tf.io.fromMemory((await readModelArtifacts(zero, 'graph-model')).artifacts))).execute(tf.zeros([1, 8, 8, 3])))()).rejects.toThrow(RangeError);
+    for (const [path, message] of [
+      [noList, 'node "model/conv/BiasAdd" (_FusedConv2D): attribute strides must list 4 (or 5) integers ≥ 1, one per axis'],
+      [zero, 'node "model/dw/depthwise" (DepthwiseConv2dNative): attribute strides must list 4 (or 5) integers ≥ 1'],
+      [await writeFixture(setAttr('model/dw/depthwise', 'padding', { s: btoa('REFLECT') })), 'node "model/dw/depthwise" (DepthwiseConv2dNative): attribute padding must be one of SAME, VALID, EXPLICIT'],
+    ] as const) {
+      const e = await rejection(loadGraphModelArtifacts(path));
+      expect([e.code, e.message, e.hint]).toEqual(['BAD_MODEL_JSON', expect.stringContaining(`tfjs cannot run its graph: ${message}`), expect.stringContaining('tensorflowjs_converter')]);
+    }
+  });
+
   it('a weight of a dtype the file cannot hold: BAD_MODEL_JSON', async () => {
     const path = await writeFixture((json) => {
       (json.weightsManifest as Array<{ weights: Array<{ dtype: string }> }>)[0].weights[3].dtype = 'string';

@@ -1,5 +1,7 @@
 /** Reading a GraphDef (model.json's `modelTopology`) as tfjs-converter writes it. */
 
+import { isObject } from '@dc/core';
+
 /** A node of a GraphDef as model.json holds it (fields unchecked: a forged file may lack any). */
 export interface GraphNode {
   readonly name?: string;
@@ -24,8 +26,6 @@ export function nodesOf(topology: unknown): GraphNode[] {
   return [...nodes, ...(t.library?.function ?? []).flatMap((f) => f.nodeDef ?? [])];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why `nodes` (at `where`) is not a list of GraphDef nodes: each an object with a string `name` and `op`, string `input`s and an `attr` object. */
 function nodeListProblem(nodes: unknown, where: string): string | undefined {

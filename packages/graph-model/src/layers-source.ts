@@ -5,7 +5,7 @@
  * outputs, shared layers, layers without a node kind — since nothing but its weights changes.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem } from '@dc/core';
+import { DcError, KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem, textOf } from '@dc/core';
 import { fromKeras3, readModelArtifacts } from '@dc/core/tfjs';
 import { checkWeightDtypes, decodeSourceTensors, type GraphModelSource, type GraphModelSourceOptions } from './source.js';
 
@@ -29,7 +29,7 @@ function isLayersTopology(artifacts: tf.io.ModelArtifacts): boolean {
  */
 export async function layersModelSource(artifacts: tf.io.ModelArtifacts, source: string, options: Omit<GraphModelSourceOptions, 'customOps'> = {}): Promise<GraphModelSource> {
   if (!isLayersTopology(artifacts)) {
-    throw new DcError('WRONG_MODEL_FORMAT', `${source} is not a tfjs LayersModel (format ${artifacts.format ?? 'unstated'}, no Keras topology)`, { hint: 'Load a GraphModel with loadGraphModelArtifacts; `dc compress` detects the format.' });
+    throw new DcError('WRONG_MODEL_FORMAT', `${source} is not a tfjs LayersModel (format ${textOf(artifacts.format ?? 'unstated') ?? 'unreadable'}, no Keras topology)`, { hint: 'Load a GraphModel with loadGraphModelArtifacts; `dc compress` detects the format.' });
   }
   checkWeightDtypes(artifacts, source);
   const readable = fromKeras3(artifacts, source);

@@ -4,7 +4,7 @@
  * float32 exactly as tfjs does when it loads them (`tf.io.decodeWeights`).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, graphConstProblem, graphWiringProblem, type GraphModelRecord, type TensorDtype } from '@dc/core';
+import { DcError, graphAttributeProblem, graphConstProblem, graphWiringProblem, textOf, type GraphModelRecord, type TensorDtype } from '@dc/core';
 import { importTfjsPackage, manifestEntryProblem } from '@dc/core/tfjs';
 import { graphDefProblem } from './graph-def.js';
 import { checkGraphOps } from './supported-ops.js';
@@ -85,7 +85,9 @@ export async function decodeSourceTensors(artifacts: tf.io.ModelArtifacts, optio
  * this package can store, then decodes its weights. `WRONG_MODEL_FORMAT` for a LayersModel (use
  * `loadModel` of `@dc/core/tfjs`), `BAD_MODEL_JSON` for a topology that is not a GraphDef, or
  * whose edges tfjs cannot follow (`graphWiringProblem` of `@dc/core`: an input naming no node, two
- * nodes of one name, a cycle that is not a loop), a weight of a dtype other than float32 / int32 /
+ * nodes of one name, a cycle that is not a loop) or whose node attributes tfjs cannot read or
+ * TensorFlow would not take (`graphAttributeProblem`: a list attribute not in `AttrValue` form, a
+ * zero stride or window, an unknown padding), a weight of a dtype other than float32 / int32 /
  * bool, or a manifest that disagrees with the graph's `Const` nodes (`graphConstProblem` of
  * `@dc/core`), `UNSUPPORTED_OP` for a node whose op tfjs-converter cannot execute: all before any
  * weight is decoded.
@@ -93,14 +95,14 @@ export async function decodeSourceTensors(artifacts: tf.io.ModelArtifacts, optio
 export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: string, options: GraphModelSourceOptions = {}): Promise<GraphModelSource> {
   const topology = artifacts.modelTopology;
   if (artifacts.format !== undefined && artifacts.format !== 'graph-model') {
-    throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${artifacts.format} model, not a GraphModel`, { hint: 'Load a LayersModel with loadModel from @dc/core/tfjs; `dc compress` detects the format.' });
+    throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${textOf(artifacts.format) ?? 'unknown'} model, not a GraphModel`, { hint: 'Load a LayersModel with loadModel from @dc/core/tfjs; `dc compress` detects the format.' });
   }
   const graphProblem = graphDefProblem(topology);
   if (graphProblem) {
     throw new DcError('BAD_MODEL_JSON', `${source}: modelTopology is not a TensorFlow GraphDef in JSON: ${graphProblem}`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
   }
-  const wiring = graphWiringProblem(topology);
-  if (wiring) throw new DcError('BAD_MODEL_JSON', `${source}: tfjs cannot run its graph: ${wiring}`, { hint: 'Convert the model again with tensorflowjs_converter: its graph was edited or damaged.' });
+  const unrunnable = graphWiringProblem(topology) ?? graphAttributeProblem(topology);
+  if (unrunnable) throw new DcError('BAD_MODEL_JSON', `${source}: tfjs cannot run its graph: ${unrunnable}`, { hint: 'Convert the model again with tensorflowjs_converter: its graph was edited or damaged.' });
   checkWeightDtypes(artifacts, source);
   const consts = graphConstProblem(topology, artifacts.weightSpecs ?? []);
   if (consts) throw new DcError('BAD_MODEL_JSON', `${source}: ${consts}`, { hint: 'The manifest (weightsManifest) and the graph (modelTopology) disagree: convert the model again with tensorflowjs_converter, or check that model.json and its weight files belong together.' });

@@ -24,6 +24,10 @@ describe("a GraphModel's Const nodes against its weights (docs/format.md §9.1)"
     // Declarations tfjs does not read, absent or not in TensorFlow's JSON form, are not checked.
     const loose = topology({ name: 'conv/kernel', op: 'Const' }, { name: 'pool/axes', op: 'Const', attr: { dtype: { type: 5 }, value: { tensor: { tensorShape: 'x' } } } }, { name: 'free', op: 'Const', attr: { value: { tensor: { tensorShape: { unknownRank: true } } } } });
     expect(graphConstProblem(loose, specs)).toBeUndefined();
+    // Nor is an extent that is no string or number (an object Number() cannot convert threw a TypeError).
+    const odd = constNode('free', 'DT_HALF', [5, 2]);
+    (odd.attr.value.tensor.tensorShape.dim[0] as { size: unknown }).size = { toString: 0, valueOf: 0 };
+    expect(graphConstProblem(topology(odd), specs)).toBeUndefined();
   });
 
   it('names the first Const without a weight, of another dtype family, or of another shape, in the graph or its functions', () => {

@@ -8,6 +8,8 @@
  * naming the node (docs/format.md §9.1). Declarations that are absent or not in TensorFlow's JSON
  * form are not checked (tfjs does not need them).
  */
+import { isObject } from '../json.js';
+import { graphNodes } from './graph-attributes.js';
 import type { TensorDtype } from './header.js';
 
 /** What one weight is, as the file or the manifest says. */
@@ -37,22 +39,14 @@ const STORED_AS: Readonly<Record<string, TensorDtype>> = {
   DT_BOOL: 'bool',
 };
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The `Const` nodes of a GraphDef's node list and of its library functions (anything else skipped). */
-function constNodes(topology: Json): Json[] {
-  const functions = isObject(topology.library) && Array.isArray(topology.library.function) ? topology.library.function : [];
-  const lists = [topology.node, ...functions.map((f) => (isObject(f) ? f.nodeDef : undefined))];
-  return lists.flatMap((l) => (Array.isArray(l) ? l : [])).filter((n): n is Json => isObject(n) && n.op === 'Const' && typeof n.name === 'string');
-}
-
 /** The declared extents of a `tensorShape` (-1: unknown; an absent size is 0, as protobuf's JSON omits it), or undefined where none is declared in that form. */
 function declaredShape(tensorShape: unknown): number[] | undefined {
   if (!isObject(tensorShape) || tensorShape.unknownRank === true) return undefined;
   if (tensorShape.dim === undefined) return [];
   if (!Array.isArray(tensorShape.dim)) return undefined;
-  const dims = tensorShape.dim.map((d) => (isObject(d) ? (d.size === undefined ? 0 : Number(d.size)) : NaN));
+  // A size is an int64 as a string or a number; anything else (even an object, which Number() may not convert) is no size.
+  const size = (v: unknown): number => (v === undefined ? 0 : typeof v === 'string' || typeof v === 'number' ? Number(v) : NaN);
+  const dims = tensorShape.dim.map((d) => (isObject(d) ? size(d.size) : NaN));
   return dims.every((d) => Number.isInteger(d) && d >= -1) ? dims : undefined;
 }
 
@@ -64,7 +58,7 @@ function declaredShape(tensorShape: unknown): number[] | undefined {
 export function graphConstProblem(topology: unknown, weights: readonly GraphWeightSpec[]): string | undefined {
   if (!isObject(topology)) return undefined;
   const byName = new Map(weights.map((w) => [w.name, w]));
-  for (const node of constNodes(topology)) {
+  for (const node of graphNodes(topology).filter((n) => n.op === 'Const')) {
     const name = node.name as string;
     const w = byName.get(name);
     if (!w) return `the graph's Const node "${name}" has no weight of its name`;

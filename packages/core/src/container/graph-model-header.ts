@@ -6,6 +6,7 @@
  */
 import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
+import { graphAttributeProblem } from './graph-attributes.js';
 import { graphConstProblem } from './graph-consts.js';
 import { graphWiringProblem } from './graph-wiring.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
@@ -108,7 +109,8 @@ function graphOf(v: unknown, version: number): { graph: GraphModelRecord; consts
  * area holds `dataLength` bytes: the model.json record, each tensor entry (a GraphModel's keys the
  * names of `Const` nodes, every `Const` node's weight present and of the shape and dtype it
  * declares: `graphConstProblem`; keys unique; node names unique, inputs naming nodes, no cycle but
- * a loop: `graphWiringProblem`), and the section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as
+ * a loop: `graphWiringProblem`; attributes tfjs can read, window geometry TensorFlow takes:
+ * `graphAttributeProblem`), and the section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as
  * for every version (docs/format.md §4).
  */
 export function validateGraphModelHeader(json: unknown, dataLength: number, version: number = GRAPH_MODEL_FORMAT_VERSION): GraphModelHeader {
@@ -121,8 +123,8 @@ export function validateGraphModelHeader(json: unknown, dataLength: number, vers
   const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true, scales: version >= CHANNEL_SCALES_FORMAT_VERSION, floatPlanes: version >= FLOAT_PLANES_FORMAT_VERSION }));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
   if (consts) {
-    const wiring = graphWiringProblem(graph.modelTopology);
-    if (wiring) bad(wiring);
+    const graphProblem = graphWiringProblem(graph.modelTopology) ?? graphAttributeProblem(graph.modelTopology);
+    if (graphProblem) bad(graphProblem);
     const problem = graphConstProblem(graph.modelTopology, tensors.map((t) => ({ name: t.key, ...(t.dtype ? { dtype: t.dtype } : {}), shape: t.shape })));
     if (problem) bad(problem);
   }

@@ -76,6 +76,19 @@ describe('kerasLayerGraphProblem: the layer calls tfjs would wait on forever', (
     for (const odd of [null, 'x', [], { class_name: 'Functional' }]) expect(kerasLayerGraphProblem(odd)).toBeUndefined();
   });
 
+  it('a name or node index JavaScript cannot read (an object whose toString and valueOf are not functions, which tfjs throws a TypeError on): named', () => {
+    const poison = { toString: 0, valueOf: 0 };
+    const name = siamese();
+    (layerNamed(name, 'shared') as { name: unknown }).name = poison;
+    expect(kerasLayerGraphProblem(name)).toBe("the model: a layer's name is an object with no string or number value, which tfjs cannot read");
+    const index = siamese();
+    layerNamed(index, 'difference').inbound_nodes[0] = [['shared', poison, 0, {}]];
+    expect(kerasLayerGraphProblem(index)).toBe('the model: layer "difference": the node index of an input is an object with no string or number value, which tfjs cannot read');
+    const input = siamese();
+    layerNamed(input, 'difference').inbound_nodes[0] = [[[poison], 0, 0, {}]];
+    expect(kerasLayerGraphProblem(input)).toBe('the model: layer "difference": the name of an input is an object with no string or number value, which tfjs cannot read');
+  });
+
   it('a chain of 50,000 layers listed last to first (tfjs wires one per pass over them), in one pass over the inputs', () => {
     const n = 50_000;
     const chain = Array.from({ length: n }, (_, k) => ({ class_name: 'Dense', name: `d${k}`, config: { name: `d${k}` }, inbound_nodes: k === 0 ? [] : [[[`d${k - 1}`, 0, 0, {}]]] })).reverse();

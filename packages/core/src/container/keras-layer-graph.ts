@@ -6,7 +6,7 @@
  * forever, in `tf.loadLayersModel` and everything that loads through it. Walked here as tfjs walks
  * it, before tfjs: such a topology is refused naming the call that waits (docs/format.md §9.5).
  */
-import { isObject } from '../json.js';
+import { isObject, numberOf, textOf } from '../json.js';
 
 /** The classes of a model used as a layer (tfjs builds them with `fromConfig` too). */
 export const NESTED_MODELS: ReadonlySet<string> = new Set(['Sequential', 'Functional', 'Model', 'LayersModel']);
@@ -27,9 +27,30 @@ function layerList(model: Json): unknown[] {
 }
 
 /** The calls a layer must have made for an input naming node `node` of it: tfjs waits while made `<=` node (a number compared with whatever the JSON holds; NaN never waits). */
-function callsNeeded(node: unknown): number {
-  const n = Number(node);
-  return Number.isNaN(n) ? 0 : Math.max(0, Math.floor(n) + 1);
+function callsNeeded(node: number): number {
+  return Number.isNaN(node) ? 0 : Math.max(0, Math.floor(node) + 1);
+}
+
+/** Why a value tfjs reads as a layer's name, or as a node index, is one JavaScript cannot read (an object without a string or number value: tfjs throws a `TypeError` on it); undefined when it can. */
+function unreadable(value: unknown, what: string): string | undefined {
+  return textOf(value) === undefined || numberOf(value) === undefined ? `${what} is an object with no string or number value, which tfjs cannot read` : undefined;
+}
+
+/** The inputs of each of a layer's calls (`inbound_nodes`: `[name, node, ...]` each), or why one cannot be read. */
+function layerInputs(layer: Json, byName: ReadonlyMap<string, number>, where: string): Input[][] | string {
+  const out: Input[][] = [];
+  for (const node of Array.isArray(layer.inbound_nodes) ? layer.inbound_nodes.filter(Array.isArray) : []) {
+    const inputs: Input[] = [];
+    // tfjs reads an input as `[name, node, ...]` by index, whatever it is; on a null one it throws (no wait).
+    for (const x of node.filter((v) => v !== null && v !== undefined)) {
+      const [name, index] = [0, 1].map((k) => (x as Record<number, unknown>)[k]);
+      const problem = unreadable(name, 'the name of an input') ?? unreadable(index, 'the node index of an input');
+      if (problem) return `${where}: layer "${textOf(layer.name) ?? '?'}": ${problem}`;
+      inputs.push({ layer: byName.get(String(name)), name: String(name), node: index, need: callsNeeded(Number(index)) });
+    }
+    out.push(inputs);
+  }
+  return out;
 }
 
 /**
@@ -48,11 +69,13 @@ function modelProblem(model: Json, where: string, depth: number): string | undef
   for (const layer of layers) {
     const cls = layer.class_name;
     if (typeof cls === 'string' && NESTED_MODELS.has(cls)) {
-      const nested = modelProblem(layer, `${where} > ${String(layer.name ?? (isObject(layer.config) ? layer.config.name : '?'))}`, depth + 1);
+      const nested = modelProblem(layer, `${where} > ${textOf(layer.name ?? (isObject(layer.config) ? layer.config.name : '?')) ?? '?'}`, depth + 1);
       if (nested) return nested;
     }
   }
   if (model.class_name === 'Sequential' || Array.isArray(model.config)) return undefined; // layers are stacked, not wired
+  const badName = layers.map((l) => unreadable(l.name, "a layer's name")).find(Boolean);
+  if (badName) return `${where}: ${badName}`;
   const byName = new Map(layers.map((l, i) => [String(l.name), i]));
   // Where a layer keeps its waiting calls: its config's name (tfjs makes up a unique one where none is given).
   const keyOf = (i: number) => (isObject(layers[i].config) && typeof layers[i].config.name === 'string' ? layers[i].config.name : `#${i}`);
@@ -63,18 +86,13 @@ function modelProblem(model: Json, where: string, depth: number): string | undef
     if (!maker.has(keyOf(i))) maker.set(keyOf(i), i);
   }
   // Calls made per layer: an input layer, and a model used as a layer, have made one when created.
-  const made = layers.map((l) => (l.class_name === 'InputLayer' || NESTED_MODELS.has(String(l.class_name)) ? 1 : 0));
-  const calls = layers.flatMap((l, i) =>
-    (Array.isArray(l.inbound_nodes) ? l.inbound_nodes.filter(Array.isArray) : []).map((node): LayerCall => ({
-      key: keyOf(i),
-      // tfjs reads an input as `[name, node, ...]` by index, whatever it is; on a null one it throws (no wait).
-      inputs: node.filter((x) => x !== null && x !== undefined).map((x): Input => {
-        const [name, index] = [0, 1].map((k) => (x as Record<number, unknown>)[k]);
-        return { layer: byName.get(String(name)), name: String(name), node: index, need: callsNeeded(index) };
-      }),
-      waiting: 0,
-    })),
-  );
+  const made = layers.map((l) => (l.class_name === 'InputLayer' || (typeof l.class_name === 'string' && NESTED_MODELS.has(l.class_name)) ? 1 : 0));
+  const calls: LayerCall[] = [];
+  for (const [i, l] of layers.entries()) {
+    const inputs = layerInputs(l, byName, where);
+    if (typeof inputs === 'string') return inputs;
+    calls.push(...inputs.map((list) => ({ key: keyOf(i), inputs: list, waiting: 0 })));
+  }
   const unmet = (x: Input) => x.layer === undefined || made[x.layer] < x.need;
   // Calls waiting on each (layer, calls made), woken when the layer has made that many.
   const waiters = new Map<string, LayerCall[]>();
@@ -100,7 +118,7 @@ function modelProblem(model: Json, where: string, depth: number): string | undef
     if (!maker.has(call.key)) return `${where}: layer "${call.key}" is never called: another layer has the name its entry gives`;
     const input = call.inputs.find(unmet);
     if (!input) continue;
-    const why = input.layer !== undefined ? `a call (node ${String(input.node)}) that layer never makes, or only after this one (a cycle)` : 'no layer of that name';
+    const why = input.layer !== undefined ? `a call (node ${textOf(input.node) ?? '?'}) that layer never makes, or only after this one (a cycle)` : 'no layer of that name';
     return `${where}: layer "${call.key}" takes an input from "${input.name}": ${why}; tfjs would wait for it forever`;
   }
   return undefined;

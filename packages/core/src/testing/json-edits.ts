@@ -10,8 +10,12 @@ export interface JsonEdit {
   readonly value: number;
 }
 
-/** The values an edit gives a member; `undefined` deletes it (in a list: sets `null`). */
-export const JSON_EDIT_VALUES: readonly unknown[] = [undefined, null, 0, -1, 1.5, 2 ** 31, Number.MAX_SAFE_INTEGER, '', 'x', 'Const', 'int32', 'float32', true, [], {}, [null], [-1], [1, 2], { dtype: 'uint8' }];
+/**
+ * The values an edit gives a member; `undefined` deletes it (in a list: sets `null`). The last is
+ * an object JavaScript cannot turn into a string or a number (its `toString` and `valueOf` are not
+ * functions: `String(v)` and `Number(v)` throw a `TypeError`), which JSON can hold.
+ */
+export const JSON_EDIT_VALUES: readonly unknown[] = [undefined, null, 0, -1, 1.5, 2 ** 31, Number.MAX_SAFE_INTEGER, '', 'x', 'Const', 'int32', 'float32', true, [], {}, [null], [-1], [1, 2], { dtype: 'uint8' }, { toString: 0, valueOf: 0 }];
 
 type Container = Record<string, unknown> | unknown[];
 type Member = { container: Container; key: string | number; path: string };

@@ -7,7 +7,7 @@
  */
 import { KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem, MAX_NESTING, NESTED_MODELS } from '../container/keras-layer-graph.js';
 import { DcError } from '../errors/dc-error.js';
-import { isObject } from '../json.js';
+import { isObject, textOf } from '../json.js';
 import { checkDroppedOptions } from './dropped-options.js';
 import { SUPPORTED_CLASSES } from './layer-configs.js';
 
@@ -68,7 +68,7 @@ export function checkModelJson(json: unknown, source: string, format: ModelJsonF
   if (!isObject(json)) bad(source, 'not a JSON object');
   if (isGraphModelJson(json) !== (format === 'graph-model')) {
     const graph = format === 'layers-model';
-    throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${graph ? 'GraphModel (a frozen TensorFlow graph)' : `${String(json.format ?? 'layers-model')} model`}, not a ${graph ? 'LayersModel: it has no layers to compress or retrain' : 'GraphModel'}`, {
+    throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${graph ? 'GraphModel (a frozen TensorFlow graph)' : `${textOf(json.format ?? 'layers-model') ?? 'unknown'} model`}, not a ${graph ? 'LayersModel: it has no layers to compress or retrain' : 'GraphModel'}`, {
       hint: graph
         ? 'Compress it without retraining: `dc compress model.json --no-retrain`, or loadGraphModelArtifacts / compressGraphModel from @dc/graph-model.'
         : 'Load a LayersModel with loadModel from @dc/core/tfjs (`dc compress` detects the format).',
@@ -127,7 +127,7 @@ export interface LayerEntry {
 export function layersOf(modelConfig: Record<string, unknown>, source: string): LayerEntry[] {
   const config = modelConfig.config;
   const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(list)) bad(source, `modelTopology has no layer list (class_name ${String(modelConfig.class_name)})`);
+  if (!Array.isArray(list)) bad(source, `modelTopology has no layer list (class_name ${textOf(modelConfig.class_name) ?? '?'})`);
   return list.map((entry, i) => {
     if (!isObject(entry) || typeof entry.class_name !== 'string') bad(source, `layer ${i} has no class_name`);
     const cfg = isObject(entry.config) ? entry.config : {};
