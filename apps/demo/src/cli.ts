@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isDcError } from '@dc/core';
-import { addRetrainingOptions, nonNegativeInt, perLayer, positiveInt, positiveNumber, threadCount } from '@dc/cli';
+import { addRetrainingOptions, nonNegativeInt, perLayer, positiveInt, positiveNumber, printable, threadCount } from '@dc/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { baselinePath } from './baseline.js';
@@ -164,7 +164,8 @@ program
 program.addHelpText('after', () => program.commands.map((c) => `\n${c.helpInformation()}`).join(''));
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (isDcError(error)) process.stderr.write(`hint: ${error.hint}\n`);
+  // A message may quote names from a file (a checkpoint, a baseline): shown printable, as dc shows them.
+  process.stderr.write(`error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
+  if (isDcError(error)) process.stderr.write(`hint: ${printable(error.hint)}\n`);
   process.exitCode = 1;
 });

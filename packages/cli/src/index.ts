@@ -3,6 +3,7 @@
  * want the same results without a shell.
  */
 export { createProgram, runCli, type CliIo } from './program.js';
+export { printable, printableIo } from './printable.js';
 export { compressFile, formatCompress, type CompressOptions, type CompressResult } from './commands/compress.js';
 export { inspectFile, formatInspect, type InspectResult, type InspectedNode } from './commands/inspect.js';
 export { exportFile, formatExport, type ExportOptions, type ExportResult } from './commands/export.js';

@@ -24,6 +24,7 @@ import { allocationGoal } from './compress/allocation-goal.js';
 import { compressMode, refuseInapplicableFlags } from './compress/inapplicable-flags.js';
 import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
+import { printableIo } from './printable.js';
 import { quietTfjs } from './quiet-tfjs.js';
 
 /** Where the program writes, and how it ends. */
@@ -71,8 +72,9 @@ const COLUMN_HELP = {
 /** A comma-separated list of column names. */
 const columnList = (v: string): string[] => v.split(',').map((c) => c.trim()).filter((c) => c !== '');
 
-/** Builds the program; `exit` receives each command's exit code. */
-export function createProgram(io: CliIo, exit: (code: number) => void): Command {
+/** Builds the program; `exit` receives each command's exit code. Every line it writes is made printable (`printableIo`): names from files cannot act on the terminal. */
+export function createProgram(rawIo: CliIo, exit: (code: number) => void): Command {
+  const io = printableIo(rawIo);
   const program = new Command()
     .name('dc')
     .description('Deep Compression for TensorFlow.js: prune, cluster and Huffman-code a model into a .dcm file, and run that file')
@@ -217,11 +219,13 @@ export function createProgram(io: CliIo, exit: (code: number) => void): Command 
  * Runs `dc` on `argv` (as `process.argv`: the executable and the script first) and returns its
  * exit code: the command's, or commander's for `--help`, `--version` (which it has written to `io`)
  * and usage errors (written as the command's refusals are: `INVALID_OPTION` on stderr, and as JSON
- * on stdout with `--json`). Anything else that escapes is written as `dc: <error>`, code 1.
+ * on stdout with `--json`). Anything else that escapes is written as `dc: <error>`, code 1. Every
+ * line is made printable, as {@link createProgram}'s are.
  */
-export async function runCli(io: CliIo, argv: readonly string[]): Promise<number> {
+export async function runCli(rawIo: CliIo, argv: readonly string[]): Promise<number> {
+  const io = printableIo(rawIo);
   let code = 0;
-  const program = createProgram(io, (c) => (code = c));
+  const program = createProgram(rawIo, (c) => (code = c));
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

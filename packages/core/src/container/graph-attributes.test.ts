@@ -33,18 +33,26 @@ describe('graphAttributeProblem: attributes tfjs-converter can read, window geom
     expect(graphAttributeProblem(graph())).toBeUndefined();
     expect(graphAttributeProblem(withAttr('pool', 'ksize', { list: { i: [1, 2, 2, 2, 1] } }))).toBeUndefined();
     expect(graphAttributeProblem(withAttr('conv', 'dilations', undefined))).toBeUndefined();
+    // A string as character codes, which tfjs reads too; a shape of unknown rank, or of no dimensions.
+    expect(graphAttributeProblem(withAttr('pool', 'padding', { s: [...'SAME'].map((c) => c.charCodeAt(0)) }))).toBeUndefined();
+    expect(graphAttributeProblem(withAttr('x', 'shape', { shape: { unknownRank: true } }))).toBeUndefined();
+    expect(graphAttributeProblem(withAttr('x', 'shape', { shape: { dim: [{ size: '-1' }, {}] } }))).toBeUndefined();
     // A stride larger than any image is one TensorFlow takes: tfjs computes an empty output.
     expect(graphAttributeProblem(withAttr('conv', 'strides', ints(1, 1e9, 1e9, 1)))).toBeUndefined();
   });
 
   it('names the node and attribute of a value tfjs cannot read', () => {
     const cases: Array<[string, string, unknown, string]> = [
-      ['conv', 'strides', { i: '2' }, 'node "conv" (Conv2D): attribute strides must list 4 (or 5) integers ≥ 1, one per axis'],
+      ['conv', 'strides', { i: '2' }, 'node "conv" (Conv2D): attribute strides has no `list` (tfjs reads it as a list of integers)'],
+      ['pool', 'explicit_paddings', {}, 'node "pool" (MaxPool): attribute explicit_paddings has no `list`'],
+      ['x', 'shape', { shape: { dim: 4 } }, 'node "x" (Placeholder): attribute shape has a `shape` whose `dim` is not a list of objects'],
+      ['x', 'shape', { shape: { dim: [{ size: '1' }, null] } }, 'attribute shape has a `shape` whose `dim` is not a list of objects'],
+      ['x', '_output_shapes', { list: { shape: [{ dim: 'x' }] } }, 'attribute _output_shapes has a `list.shape` entry whose `dim` is not a list of objects'],
       ['conv', 'data_format', 'NHWC', 'node "conv" (Conv2D): attribute data_format is not an object'],
-      ['conv', 'data_format', { s: 7 }, 'attribute data_format has an `s` that is not a base64 string'],
+      ['conv', 'data_format', { s: 7 }, 'attribute data_format has an `s` that is neither base64 text nor character codes'],
       ['pool', 'ksize', { list: [1, 2] }, 'node "pool" (MaxPool): attribute ksize has a `list` that is not an object'],
       ['pool', 'ksize', { list: { i: '1,2,2,1' } }, 'attribute ksize has a `list.i` that is not a list'],
-      ['out', 'T', { list: { s: ['%%'] } }, 'node "out" (Identity): attribute T has a `list.s` entry that is not a base64 string'],
+      ['out', 'T', { list: { s: ['%%'] } }, 'node "out" (Identity): attribute T has a `list.s` entry that is neither base64 text nor character codes'],
     ];
     for (const [name, key, value, message] of cases) expect(graphAttributeProblem(withAttr(name, key, value)), `${name}.${key}`).toContain(message);
   });
@@ -59,11 +67,13 @@ describe('graphAttributeProblem: attributes tfjs-converter can read, window geom
       ['conv', 'strides', { list: {} }, window],
       ['conv', 'dilations', ints(1, 0, 0, 1), window],
       ['pool', 'ksize', ints(1, 0, 0, 1), window],
+      ['conv', 'rates', ints(1, 0, 1, 1), window],
       ['pool', 'strides', { list: { f: [1, 1.5, 1.5, 1] } }, window],
       ['conv', 'explicit_paddings', ints(0, 0, -1, 1, 1, 1, 0, 0), 'must list 8 (or 10) integers ≥ 0, two per axis, or none'],
       ['conv', 'explicit_paddings', ints(1, 1), 'must list 8 (or 10) integers ≥ 0'],
       ['pool', 'padding', text('same'), 'attribute padding must be one of SAME, VALID, EXPLICIT'],
       ['pool', 'padding', { i: '2' }, 'attribute padding must be one of SAME, VALID, EXPLICIT'],
+      ['pool', 'padding', { s: [-1] }, 'attribute padding has an `s` that is neither base64 text nor character codes'],
     ];
     for (const [name, key, value, message] of cases) expect(graphAttributeProblem(withAttr(name, key, value)), `${name}.${key} ${JSON.stringify(value)}`).toContain(message);
   });

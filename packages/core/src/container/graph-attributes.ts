@@ -17,7 +17,10 @@ type Json = Record<string, unknown>;
 const LIST_MEMBERS = ['s', 'i', 'f', 'b', 'type', 'shape', 'tensor', 'func'] as const;
 
 /** Attributes that give a window's geometry per axis (batch, spatial axes, channels): integers ≥ 1. */
-const WINDOW_ATTRIBUTES = ['strides', 'ksize', 'dilations'] as const;
+const WINDOW_ATTRIBUTES = ['strides', 'ksize', 'dilations', 'rates'] as const;
+
+/** Attributes tfjs reads as lists of integers, from `list` without looking first. */
+const INTEGER_LIST_ATTRIBUTES: readonly string[] = [...WINDOW_ATTRIBUTES, 'explicit_paddings', 'ngram_widths'];
 
 /** The paddings TensorFlow's windowed ops take. */
 const PADDINGS = ['SAME', 'VALID', 'EXPLICIT'];
@@ -36,8 +39,12 @@ function int64(v: unknown): number | undefined {
   return typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : undefined;
 }
 
-/** Base64 to text, undefined for what is not a base64 string (`atob` runs in Node and browsers). */
-function fromBase64(s: unknown): string | undefined {
+/**
+ * An attribute string as tfjs reads it: base64 text (TensorFlow's JSON), or a list of character
+ * codes (which tfjs also takes); undefined for anything else (`atob` runs in Node and browsers).
+ */
+function attrText(s: unknown): string | undefined {
+  if (Array.isArray(s)) return s.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffff) ? String.fromCharCode(...(s as number[])) : undefined;
   if (typeof s !== 'string') return undefined;
   try {
     return atob(s);
@@ -46,16 +53,21 @@ function fromBase64(s: unknown): string | undefined {
   }
 }
 
+/** Whether tfjs can read `shape` as a `TensorShape` (its `dim`, where present, a list of objects: it reads each one's `size`). */
+const isTensorShape = (shape: unknown): boolean => !isObject(shape) || shape.dim === undefined || shape.dim === null || (Array.isArray(shape.dim) && shape.dim.every(isObject));
+
 /** Why `value` is not an `AttrValue` in JSON as tfjs reads one; undefined when it is. */
 function attrFormProblem(value: unknown): string | undefined {
   if (!isObject(value)) return 'is not an object';
-  if (value.s !== undefined && fromBase64(value.s) === undefined) return 'has an `s` that is not a base64 string';
+  if (value.s !== undefined && attrText(value.s) === undefined) return 'has an `s` that is neither base64 text nor character codes';
+  if (!isTensorShape(value.shape)) return 'has a `shape` whose `dim` is not a list of objects';
   if (value.list === undefined) return undefined;
   if (!isObject(value.list)) return 'has a `list` that is not an object';
   const list = value.list;
   const bad = LIST_MEMBERS.find((m) => list[m] !== undefined && !Array.isArray(list[m]));
   if (bad) return `has a \`list.${bad}\` that is not a list`;
-  if (Array.isArray(list.s) && !list.s.every((s) => fromBase64(s) !== undefined)) return 'has a `list.s` entry that is not a base64 string';
+  if (Array.isArray(list.s) && !list.s.every((s) => attrText(s) !== undefined)) return 'has a `list.s` entry that is neither base64 text nor character codes';
+  if (Array.isArray(list.shape) && !list.shape.every(isTensorShape)) return 'has a `list.shape` entry whose `dim` is not a list of objects';
   return undefined;
 }
 
@@ -69,6 +81,7 @@ function listInts(value: Json): number[] | undefined {
 
 /** Why the window geometry of attribute `key` (already in `AttrValue` form) is not one TensorFlow takes; undefined when it is, or when `key` gives none. */
 function geometryProblem(key: string, value: Json): string | undefined {
+  if (INTEGER_LIST_ATTRIBUTES.includes(key) && !isObject(value.list)) return 'has no `list` (tfjs reads it as a list of integers)';
   if ((WINDOW_ATTRIBUTES as readonly string[]).includes(key)) {
     const ints = listInts(value);
     if (!ints || (ints.length !== 4 && ints.length !== 5) || ints.some((n) => n < 1)) return 'must list 4 (or 5) integers ≥ 1, one per axis';
@@ -76,7 +89,7 @@ function geometryProblem(key: string, value: Json): string | undefined {
     const ints = listInts(value);
     if (!ints || ![0, 8, 10].includes(ints.length) || ints.some((n) => n < 0)) return 'must list 8 (or 10) integers ≥ 0, two per axis, or none';
   } else if (key === 'padding') {
-    const padding = fromBase64(value.s);
+    const padding = attrText(value.s);
     if (padding === undefined || !PADDINGS.includes(padding)) return `must be one of ${PADDINGS.join(', ')} (base64 in \`s\`)`;
   }
   return undefined;
@@ -85,9 +98,10 @@ function geometryProblem(key: string, value: Json): string | undefined {
 /**
  * Why tfjs-converter cannot read, or TensorFlow would not take, an attribute of a node of
  * `topology` (a GraphDef in JSON): an attribute that is not an `AttrValue` in JSON (a `list` that
- * is not an object of lists, an `s` that is not base64), a `strides`, `ksize` or `dilations` that is
- * not 4 (or 5) integers ≥ 1, an `explicit_paddings` that is not 8 (or 10) integers ≥ 0, or a
- * `padding` other than SAME, VALID or EXPLICIT; undefined when none. Nodes that are not objects
+ * is not an object of lists, an `s` that is not base64, a `shape` whose `dim` is not a list of
+ * objects; an attribute tfjs reads as a list of integers without its `list`), a `strides`, `ksize`,
+ * `dilations` or `rates` that is not 4 (or 5) integers ≥ 1, an `explicit_paddings` that is not 8
+ * (or 10) integers ≥ 0, or a `padding` other than SAME, VALID or EXPLICIT; undefined when none. Nodes that are not objects
  * with a string `name`, and an `attr` that is not an object, are left to the checks that refuse
  * them.
  */

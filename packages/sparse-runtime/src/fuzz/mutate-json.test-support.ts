@@ -4,7 +4,7 @@
  * its presence, or swap it with another field of the same name. Values come from edge numbers,
  * the strings and fields seen in the seed files (kinds, activations, layouts, ...) and nested junk.
  */
-import type { RandomSource } from '@dc/core';
+import { textOf, type RandomSource } from '@dc/core';
 
 /** A JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -76,9 +76,12 @@ function edgeNumber(r: RandomSource, v: Json): Json {
   return r.next() < 0.5 ? pick(r, near) : pick(r, EDGE_NUMBERS);
 }
 
+/** An object JavaScript cannot turn into a string or a number: `String()` and `Number()` throw on it. */
+const UNCONVERTIBLE: Json = { toString: 0, valueOf: 0 };
+
 /** A value of another type standing for `v`. */
 function otherType(r: RandomSource, v: Json, pool: MutationPool): Json {
-  const choices: Json[] = [null, true, false, String(v), [v], { value: v }, pick(r, ODD_STRINGS), junk(r, pool), [], {}, [[[v]]]];
+  const choices: Json[] = [null, true, false, textOf(v) ?? '', [v], { value: v }, pick(r, ODD_STRINGS), junk(r, pool), [], {}, [[[v]]], structuredClone(UNCONVERTIBLE)];
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) choices.push(Number(v));
   return pick(r, choices);
 }
