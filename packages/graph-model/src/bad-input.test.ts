@@ -100,6 +100,23 @@ describe('bad input is a DcError with a code and a hint, before any work', () =>
     }
   });
 
+  it('a signature entry that is not a tensor info, or names no node: BAD_MODEL_JSON naming the entry, where tfjs throws a TypeError or runs and returns nothing', async () => {
+    const setOutput = (info: unknown) => (json: Record<string, unknown>) => void ((json.signature as { outputs: Record<string, unknown> }).outputs = { 'Identity:0': info });
+    const nullEntry = await writeFixture(setOutput(null));
+    const misnamed = await writeFixture(setOutput({ name: 'Identiy:0', dtype: 'DT_FLOAT' }));
+    // What tfjs does with them: a TypeError from inside its op mapper; a model that runs and returns nothing.
+    await expect(tf.loadGraphModel(tf.io.fromMemory((await readModelArtifacts(nullEntry, 'graph-model')).artifacts))).rejects.toThrow(TypeError);
+    const silent = await tf.loadGraphModel(tf.io.fromMemory((await readModelArtifacts(misnamed, 'graph-model')).artifacts));
+    expect(silent.execute(tf.zeros([1, 8, 8, 3]))).toBeUndefined();
+    for (const [path, message] of [
+      [nullEntry, 'signature.outputs entry "Identity:0" is not a tensor info with a string name'],
+      [misnamed, 'signature.outputs entry "Identity:0" names "Identiy:0", which is no node of the graph'],
+    ] as const) {
+      const e = await rejection(loadGraphModelArtifacts(path));
+      expect([e.code, e.message, e.hint]).toEqual(['BAD_MODEL_JSON', expect.stringContaining(`tfjs cannot run its graph: ${message}`), expect.stringContaining('tensorflowjs_converter')]);
+    }
+  });
+
   it('a weight of a dtype the file cannot hold: BAD_MODEL_JSON', async () => {
     const path = await writeFixture((json) => {
       (json.weightsManifest as Array<{ weights: Array<{ dtype: string }> }>)[0].weights[3].dtype = 'string';

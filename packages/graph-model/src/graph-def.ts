@@ -1,5 +1,4 @@
 /** Reading a GraphDef (model.json's `modelTopology`) as tfjs-converter writes it. */
-
 import { isObject } from '@dc/core';
 
 /** A node of a GraphDef as model.json holds it (fields unchecked: a forged file may lack any). */
@@ -26,7 +25,6 @@ export function nodesOf(topology: unknown): GraphNode[] {
   return [...nodes, ...(t.library?.function ?? []).flatMap((f) => f.nodeDef ?? [])];
 }
 
-
 /** Why `nodes` (at `where`) is not a list of GraphDef nodes: each an object with a string `name` and `op`, string `input`s and an `attr` object. */
 function nodeListProblem(nodes: unknown, where: string): string | undefined {
   if (!Array.isArray(nodes)) return `${where} is not a list`;
@@ -41,20 +39,20 @@ function nodeListProblem(nodes: unknown, where: string): string | undefined {
 }
 
 /**
- * Why `topology` is not a TensorFlow GraphDef in JSON as tfjs-converter reads it (an object whose
- * `node` list and whose `library` functions' `nodeDef` lists hold named nodes with an op);
- * undefined when it is. Checked once, so that everything reading nodes after it may trust them.
+ * Why `topology` (the record's member `root`: `modelTopology`, or `modelInitializer`) is not a
+ * TensorFlow GraphDef in JSON as tfjs-converter reads it (an object whose `node` list and whose
+ * `library` functions' `nodeDef` lists hold named nodes with an op); undefined when it is. Checked once, so that everything reading nodes after it may trust them.
  */
-export function graphDefProblem(topology: unknown): string | undefined {
-  if (!isObject(topology)) return 'modelTopology is not an object';
-  const nodes = nodeListProblem(topology.node, 'modelTopology.node');
+export function graphDefProblem(topology: unknown, root = 'modelTopology'): string | undefined {
+  if (!isObject(topology)) return `${root} is not an object`;
+  const nodes = nodeListProblem(topology.node, `${root}.node`);
   if (nodes || topology.library === undefined) return nodes;
-  if (!isObject(topology.library)) return 'modelTopology.library is not an object';
+  if (!isObject(topology.library)) return `${root}.library is not an object`;
   const functions = topology.library.function;
   if (functions === undefined) return undefined;
-  if (!Array.isArray(functions)) return 'modelTopology.library.function is not a list';
+  if (!Array.isArray(functions)) return `${root}.library.function is not a list`;
   for (const [i, f] of functions.entries()) {
-    const where = `modelTopology.library.function[${i}]`;
+    const where = `${root}.library.function[${i}]`;
     if (!isObject(f)) return `${where} is not an object`;
     const problem = f.nodeDef === undefined ? undefined : nodeListProblem(f.nodeDef, `${where}.nodeDef`);
     if (problem) return problem;

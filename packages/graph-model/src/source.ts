@@ -4,7 +4,7 @@
  * float32 exactly as tfjs does when it loads them (`tf.io.decodeWeights`).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, graphAttributeProblem, graphConstProblem, graphWiringProblem, textOf, type GraphModelRecord, type TensorDtype } from '@dc/core';
+import { DcError, graphConstProblem, graphRecordProblem, textOf, type GraphModelRecord, type TensorDtype } from '@dc/core';
 import { importTfjsPackage, manifestEntryProblem } from '@dc/core/tfjs';
 import { graphDefProblem } from './graph-def.js';
 import { checkGraphOps } from './supported-ops.js';
@@ -83,12 +83,12 @@ export async function decodeSourceTensors(artifacts: tf.io.ModelArtifacts, optio
 /**
  * Checks that `artifacts` (from any tfjs IOHandler) hold a GraphModel that tfjs can run and that
  * this package can store, then decodes its weights. `WRONG_MODEL_FORMAT` for a LayersModel (use
- * `loadModel` of `@dc/core/tfjs`), `BAD_MODEL_JSON` for a topology that is not a GraphDef, or
- * whose edges tfjs cannot follow (`graphWiringProblem` of `@dc/core`: an input naming no node, two
- * nodes of one name, a cycle that is not a loop) or whose node attributes tfjs cannot read or
- * TensorFlow would not take (`graphAttributeProblem`: a list attribute not in `AttrValue` form, a
- * zero stride or window, an unknown padding), a weight of a dtype other than float32 / int32 /
- * bool, or a manifest that disagrees with the graph's `Const` nodes (`graphConstProblem` of
+ * `loadModel` of `@dc/core/tfjs`), `BAD_MODEL_JSON` for a topology (or table initializer) that is
+ * not a GraphDef, or that tfjs could not run (`graphRecordProblem` of `@dc/core`: edges it cannot
+ * follow, an input naming no node, two nodes of one name, a cycle that is not a loop; node
+ * attributes it cannot read or TensorFlow would not take, a list attribute not in `AttrValue` form,
+ * a zero stride or window, an unknown padding; a signature naming no node), a weight of a dtype
+ * other than float32 / int32 / bool, or a manifest that disagrees with the graph's `Const` nodes (`graphConstProblem` of
  * `@dc/core`), `UNSUPPORTED_OP` for a node whose op tfjs-converter cannot execute: all before any
  * weight is decoded.
  */
@@ -97,11 +97,12 @@ export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: 
   if (artifacts.format !== undefined && artifacts.format !== 'graph-model') {
     throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${textOf(artifacts.format) ?? 'unknown'} model, not a GraphModel`, { hint: 'Load a LayersModel with loadModel from @dc/core/tfjs; `dc compress` detects the format.' });
   }
-  const graphProblem = graphDefProblem(topology);
+  const initializer = artifacts.modelInitializer;
+  const graphProblem = graphDefProblem(topology) ?? (initializer === undefined || initializer === null ? undefined : graphDefProblem(initializer, 'modelInitializer'));
   if (graphProblem) {
-    throw new DcError('BAD_MODEL_JSON', `${source}: modelTopology is not a TensorFlow GraphDef in JSON: ${graphProblem}`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
+    throw new DcError('BAD_MODEL_JSON', `${source}: not a TensorFlow GraphDef in JSON: ${graphProblem}`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
   }
-  const unrunnable = graphWiringProblem(topology) ?? graphAttributeProblem(topology);
+  const unrunnable = graphRecordProblem(artifacts);
   if (unrunnable) throw new DcError('BAD_MODEL_JSON', `${source}: tfjs cannot run its graph: ${unrunnable}`, { hint: 'Convert the model again with tensorflowjs_converter: its graph was edited or damaged.' });
   checkWeightDtypes(artifacts, source);
   const consts = graphConstProblem(topology, artifacts.weightSpecs ?? []);

@@ -52,6 +52,7 @@ describe('graphAttributeProblem: attributes tfjs-converter can read, window geom
       ['conv', 'data_format', { s: 7 }, 'attribute data_format has an `s` that is neither base64 text nor character codes'],
       ['pool', 'ksize', { list: [1, 2] }, 'node "pool" (MaxPool): attribute ksize has a `list` that is not an object'],
       ['pool', 'ksize', { list: { i: '1,2,2,1' } }, 'attribute ksize has a `list.i` that is not a list'],
+      ['out', 'T', { s: Array.from({ length: 200_000 }, () => 65) }, 'attribute T has an `s` that is neither base64 text nor character codes'],
       ['out', 'T', { list: { s: ['%%'] } }, 'node "out" (Identity): attribute T has a `list.s` entry that is neither base64 text nor character codes'],
     ];
     for (const [name, key, value, message] of cases) expect(graphAttributeProblem(withAttr(name, key, value)), `${name}.${key}`).toContain(message);

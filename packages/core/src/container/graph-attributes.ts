@@ -39,12 +39,16 @@ function int64(v: unknown): number | undefined {
   return typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : undefined;
 }
 
+/** The most character codes an attribute string may be given as (they name ops, paddings, formats; tfjs passes them all as arguments to one call). */
+const MAX_CHARACTER_CODES = 1024;
+
 /**
- * An attribute string as tfjs reads it: base64 text (TensorFlow's JSON), or a list of character
- * codes (which tfjs also takes); undefined for anything else (`atob` runs in Node and browsers).
+ * An attribute string as tfjs reads it: base64 text (TensorFlow's JSON), or a list of at most
+ * {@link MAX_CHARACTER_CODES} character codes (which tfjs also takes); undefined for anything else
+ * (`atob` runs in Node and browsers).
  */
 function attrText(s: unknown): string | undefined {
-  if (Array.isArray(s)) return s.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffff) ? String.fromCharCode(...(s as number[])) : undefined;
+  if (Array.isArray(s)) return s.length <= MAX_CHARACTER_CODES && s.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffff) ? s.map((c: number) => String.fromCharCode(c)).join('') : undefined;
   if (typeof s !== 'string') return undefined;
   try {
     return atob(s);
@@ -98,12 +102,12 @@ function geometryProblem(key: string, value: Json): string | undefined {
 /**
  * Why tfjs-converter cannot read, or TensorFlow would not take, an attribute of a node of
  * `topology` (a GraphDef in JSON): an attribute that is not an `AttrValue` in JSON (a `list` that
- * is not an object of lists, an `s` that is not base64, a `shape` whose `dim` is not a list of
- * objects; an attribute tfjs reads as a list of integers without its `list`), a `strides`, `ksize`,
- * `dilations` or `rates` that is not 4 (or 5) integers ≥ 1, an `explicit_paddings` that is not 8
- * (or 10) integers ≥ 0, or a `padding` other than SAME, VALID or EXPLICIT; undefined when none. Nodes that are not objects
- * with a string `name`, and an `attr` that is not an object, are left to the checks that refuse
- * them.
+ * is not an object of lists, an `s` that is neither base64 nor character codes, a `shape` whose
+ * `dim` is not a list of objects; an attribute tfjs reads as a list of integers without its
+ * `list`), a `strides`, `ksize`, `dilations` or `rates` that is not 4 (or 5) integers ≥ 1, an
+ * `explicit_paddings` that is not 8 (or 10) integers ≥ 0, or a `padding` other than SAME, VALID or
+ * EXPLICIT; undefined when none. Nodes that are not objects with a string `name`, and an `attr`
+ * that is not an object, are left to the checks that refuse them.
  */
 export function graphAttributeProblem(topology: unknown): string | undefined {
   for (const node of graphNodes(topology)) {

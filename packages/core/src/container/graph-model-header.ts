@@ -6,9 +6,8 @@
  */
 import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
-import { graphAttributeProblem } from './graph-attributes.js';
 import { graphConstProblem } from './graph-consts.js';
-import { graphWiringProblem } from './graph-wiring.js';
+import { graphRecordProblem } from './graph-record.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
 import { kerasLayerGraphProblem } from './keras-layer-graph.js';
 import { checkSectionTable } from './section-table.js';
@@ -108,9 +107,9 @@ function graphOf(v: unknown, version: number): { graph: GraphModelRecord; consts
  * float streams as coded byte planes; 8: a version 6 header with a LayersModel's record) whose data
  * area holds `dataLength` bytes: the model.json record, each tensor entry (a GraphModel's keys the
  * names of `Const` nodes, every `Const` node's weight present and of the shape and dtype it
- * declares: `graphConstProblem`; keys unique; node names unique, inputs naming nodes, no cycle but
- * a loop: `graphWiringProblem`; attributes tfjs can read, window geometry TensorFlow takes:
- * `graphAttributeProblem`), and the section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as
+ * declares: `graphConstProblem`; keys unique; in the graph and its initializer, node names unique,
+ * inputs naming nodes, no cycle but a loop, attributes tfjs can read, window geometry TensorFlow
+ * takes, and a signature whose entries name nodes: `graphRecordProblem`), and the section table. `BAD_HEADER` / `OUT_OF_BOUNDS` as
  * for every version (docs/format.md §4).
  */
 export function validateGraphModelHeader(json: unknown, dataLength: number, version: number = GRAPH_MODEL_FORMAT_VERSION): GraphModelHeader {
@@ -123,7 +122,7 @@ export function validateGraphModelHeader(json: unknown, dataLength: number, vers
   const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true, scales: version >= CHANNEL_SCALES_FORMAT_VERSION, floatPlanes: version >= FLOAT_PLANES_FORMAT_VERSION }));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
   if (consts) {
-    const graphProblem = graphWiringProblem(graph.modelTopology) ?? graphAttributeProblem(graph.modelTopology);
+    const graphProblem = graphRecordProblem(graph);
     if (graphProblem) bad(graphProblem);
     const problem = graphConstProblem(graph.modelTopology, tensors.map((t) => ({ name: t.key, ...(t.dtype ? { dtype: t.dtype } : {}), shape: t.shape })));
     if (problem) bad(problem);

@@ -24,6 +24,8 @@ export type { GraphModelHeader, GraphModelRecord } from './graph-model-header.js
 export { graphConstProblem, type GraphWeightSpec } from './graph-consts.js';
 export { graphInputNode, graphWiringProblem } from './graph-wiring.js';
 export { graphAttributeProblem } from './graph-attributes.js';
+export { graphSignatureProblem } from './graph-signature.js';
+export { graphRecordProblem, type GraphRecordGraphs } from './graph-record.js';
 export { KERAS_LAYER_GRAPH_HINT, kerasLayerGraphProblem } from './keras-layer-graph.js';
 export { encodeGraphModelContainer, type GraphModelContainerInput, type GraphModelWeight, type EncodedGraphModelContainer } from './graph-model-encode.js';
 export { decodeGraphModelContainer, readGraphModelHeader, graphTensorValues, type DecodedGraphModel, type GraphModelTensor } from './graph-model-decode.js';

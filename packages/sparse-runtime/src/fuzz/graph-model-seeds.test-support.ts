@@ -8,7 +8,7 @@
  * weight of the declared shape and dtype, and whose weights all match their shapes and dtypes
  * (float values may be infinite or NaN; centroids may not).
  */
-import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphAttributeProblem, graphConstProblem, graphTensorValues, graphWiringProblem, isDcError, kerasLayerGraphProblem, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
+import { createRandom, decodeGraphModelContainer, encodeGraphModelContainer, graphAttributeProblem, graphConstProblem, graphSignatureProblem, graphTensorValues, graphWiringProblem, isDcError, kerasLayerGraphProblem, LAYERS_MODEL_RECORD_FORMAT_VERSION, type GraphModelRecord, type GraphModelWeight } from '@dc/core';
 import { huffmanEncoder } from '@dc/huffman';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
@@ -83,11 +83,11 @@ function graphSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
     const ws = weights(40 + variant);
     const consts = ws.map((w) => constNode(w.name, w.dtype === 'float32' ? 'DT_FLOAT' : w.dtype === 'int32' ? 'DT_INT32' : 'DT_BOOL', w.shape));
     // Edges of every form (plain, with an output index, a control input), so that mutations reach the wiring check,
-    // and a window's attributes, so that they reach the attribute check.
+    // a window's attributes and a signature, so that they reach the attribute and signature checks.
     const pool = { name: 'net/pool', op: 'MaxPool', input: ['x'], attr: { ksize: { list: { i: ['1', '2', '2', '1'] } }, strides: { list: { i: ['1', '2', '2', '1'] } }, padding: { s: btoa('SAME') }, explicit_paddings: { list: {} } } };
     const edges = [pool, { name: 'net/sum', op: 'Identity', input: ['net/pool', `^${ws[0].name}`] }, { name: 'net/out', op: 'Identity', input: ['net/sum:0'] }];
     const node = [{ name: 'x', op: 'Placeholder', attr: {} }, ...consts, ...edges];
-    const graph = { format: 'graph-model' as const, modelTopology: { node, versions: { producer: 1 } }, signature: { outputs: {} }, userDefinedMetadata: { seed: variant } };
+    const graph = { format: 'graph-model' as const, modelTopology: { node, versions: { producer: 1 } }, signature: { inputs: { image: { name: 'x:0', dtype: 'DT_FLOAT' } }, outputs: { score: { name: 'net/out:0', dtype: 'DT_FLOAT' } } }, userDefinedMetadata: { seed: variant } };
     // The second records a per-channel input scaling (format §9.1), so mutations reach its checks.
     const preprocessing = variant === 1 ? { preprocessing: { scale: [2 / 255, 2 / 255, 1 / 255], offset: [-1, -1, 0] } } : {};
     const bytes = encodeGraphModelContainer({ graph, weights: ws, stages: [{ name: 'fuzz:seed', options: {} }], ...preprocessing }, variant === 0 ? { encoders: [huffmanEncoder] } : {}).bytes;
@@ -113,9 +113,9 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
   if (layers && (typeof keras.class_name !== 'string' || typeof keras.config !== 'object' || keras.config === null || Array.isArray(keras.config))) {
     return { outcome: 'INVARIANT BROKEN', detail: `a LayersModel topology without class_name / config: ${JSON.stringify(topology).slice(0, 120)}`, finding: true };
   }
-  // What tfjs would trip over when it runs the graph: an edge it cannot follow, an attribute it cannot read, a Const without its weight,
+  // What tfjs would trip over when it runs the graph: an edge it cannot follow, an attribute it cannot read, a signature naming no node, a Const without its weight,
   // or of another shape or dtype; or loop on forever when it builds the layers: a call waiting for an input no layer makes.
-  const tripped = layers ? kerasLayerGraphProblem(topology) : (graphWiringProblem(topology) ?? graphAttributeProblem(topology) ?? graphConstProblem(topology, decoded.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape }))));
+  const tripped = layers ? kerasLayerGraphProblem(topology) : (graphWiringProblem(topology) ?? graphAttributeProblem(topology) ?? graphSignatureProblem(decoded.graph.signature, topology) ?? graphConstProblem(topology, decoded.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape }))));
   if (tripped) return { outcome: 'INVARIANT BROKEN', detail: tripped, finding: true };
   const p = decoded.preprocessing;
   if (p && (p.scale.length === 0 || p.scale.length !== p.offset.length || ![...p.scale, ...p.offset].every(Number.isFinite))) {
