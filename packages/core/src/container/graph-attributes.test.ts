@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { thrownError } from '../testing/error-code.js';
 import { joinContainer, splitContainer } from '../testing/forge-container.js';
-import { graphAttributeProblem, graphNodes } from './graph-attributes.js';
+import { graphAttributeProblem } from './graph-attributes.js';
+import { graphNodes } from './graph-nodes.js';
 import { decodeGraphModelContainer } from './graph-model-decode.js';
 import { encodeGraphModelContainer } from './graph-model-encode.js';
 

@@ -10,6 +10,7 @@
  * larger than the image: tfjs computes an empty output).
  */
 import { isObject } from '../json.js';
+import { graphNodes } from './graph-nodes.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,14 +25,6 @@ const INTEGER_LIST_ATTRIBUTES: readonly string[] = [...WINDOW_ATTRIBUTES, 'expli
 
 /** The paddings TensorFlow's windowed ops take. */
 const PADDINGS = ['SAME', 'VALID', 'EXPLICIT'];
-
-/** Every node object of a GraphDef: its `node` list and its library functions' `nodeDef` lists (anything else skipped). */
-export function graphNodes(topology: unknown): Json[] {
-  if (!isObject(topology)) return [];
-  const functions = isObject(topology.library) && Array.isArray(topology.library.function) ? topology.library.function : [];
-  const lists = [topology.node, ...functions.map((f) => (isObject(f) ? f.nodeDef : undefined))];
-  return lists.flatMap((l) => (Array.isArray(l) ? l : [])).filter((n): n is Json => isObject(n) && typeof n.name === 'string');
-}
 
 /** An int64 as TensorFlow's JSON writes it (a decimal string) or as a number; undefined for anything else. */
 function int64(v: unknown): number | undefined {

@@ -9,7 +9,7 @@
  * form are not checked (tfjs does not need them).
  */
 import { isObject } from '../json.js';
-import { graphNodes } from './graph-attributes.js';
+import { graphNodes } from './graph-nodes.js';
 import type { TensorDtype } from './header.js';
 
 /** What one weight is, as the file or the manifest says. */

@@ -3,7 +3,8 @@
  * them, whatever the weights: one call for the reader, the writer and the model.json loaders.
  */
 import { isObject } from '../json.js';
-import { graphAttributeProblem, graphNodes } from './graph-attributes.js';
+import { graphAttributeProblem } from './graph-attributes.js';
+import { namedNodes } from './graph-nodes.js';
 import { graphSignatureProblem } from './graph-signature.js';
 import { graphInputNode, graphWiringProblem } from './graph-wiring.js';
 
@@ -24,7 +25,7 @@ function initializerSignatureProblem(signature: unknown, initializer: unknown): 
   if (signature === undefined || signature === null || !isObject(initializer) || initializer.node === undefined || initializer.node === null) return undefined;
   const outputs = isObject(signature) ? signature.outputs : undefined;
   if (!isObject(outputs)) return 'initializerSignature.outputs is not an object of tensor infos';
-  const names = new Set(graphNodes({ node: initializer.node }).map((n) => n.name as string));
+  const names = new Set(namedNodes(initializer.node).map((n) => n.name as string));
   for (const [key, info] of Object.entries(outputs)) {
     if (!isObject(info)) return `initializerSignature.outputs entry "${key}" is not a tensor info`;
     if (!names.has(graphInputNode(key))) return `initializerSignature.outputs entry "${key}" is no node of the initializer`;
@@ -42,7 +43,8 @@ function initializerSignatureProblem(signature: unknown, initializer: unknown): 
  */
 export function graphRecordProblem(record: GraphRecordGraphs): string | undefined {
   const { modelTopology, signature, modelInitializer, initializerSignature } = record;
-  const initializer = modelInitializer === undefined || modelInitializer === null ? undefined : graphWiringProblem(modelInitializer) ?? graphAttributeProblem(modelInitializer);
+  // Both find nothing in what is not a graph (no initializer: undefined or null).
+  const initializer = graphWiringProblem(modelInitializer) ?? graphAttributeProblem(modelInitializer);
   return (
     graphWiringProblem(modelTopology) ??
     graphAttributeProblem(modelTopology) ??

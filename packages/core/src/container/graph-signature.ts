@@ -9,6 +9,7 @@
  * naming the entry (docs/format.md §9.1).
  */
 import { isObject } from '../json.js';
+import { namedNodes } from './graph-nodes.js';
 import { graphInputNode } from './graph-wiring.js';
 
 /**
@@ -19,8 +20,7 @@ import { graphInputNode } from './graph-wiring.js';
  * placeholders as inputs and the nodes nothing reads as outputs).
  */
 export function graphSignatureProblem(signature: unknown, topology: unknown): string | undefined {
-  const nodes = isObject(topology) && Array.isArray(topology.node) ? topology.node : [];
-  const names = new Set(nodes.flatMap((n) => (isObject(n) && typeof n.name === 'string' ? [n.name] : [])));
+  const names = new Set(namedNodes(isObject(topology) ? topology.node : undefined).map((n) => n.name as string));
   for (const side of ['inputs', 'outputs'] as const) {
     const entries = isObject(signature) ? signature[side] : undefined;
     if (entries === undefined || entries === null) continue;

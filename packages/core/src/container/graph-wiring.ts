@@ -8,8 +8,7 @@
  * or a model.json edited by hand, is refused naming the node (docs/format.md §9.1).
  */
 import { isObject } from '../json.js';
-
-type Json = Record<string, unknown>;
+import { namedNodes } from './graph-nodes.js';
 
 /** The node a GraphDef node's input names: `"^w"` (a control input), `"w:0"` and `"w"` all name `w`. */
 export const graphInputNode = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
@@ -21,8 +20,7 @@ export const graphInputNode = (input: string): string => input.replace(/^\^/, ''
  * not strings, are left to the checks that refuse them.
  */
 export function graphWiringProblem(topology: unknown): string | undefined {
-  if (!isObject(topology) || !Array.isArray(topology.node)) return undefined;
-  const nodes = topology.node.filter((n): n is Json => isObject(n) && typeof n.name === 'string');
+  const nodes = namedNodes(isObject(topology) ? topology.node : undefined);
   const index = new Map<string, number>();
   for (const [i, n] of nodes.entries()) {
     if (index.has(n.name as string)) return `two nodes of the graph are named "${String(n.name)}"`;
