@@ -1,5 +1,5 @@
 /** Reading a GraphDef (model.json's `modelTopology`) as tfjs-converter writes it. */
-import { isObject } from '@dc/core';
+import { graphNodes, isObject } from '@dc/core';
 
 /** A node of a GraphDef as model.json holds it (fields unchecked: a forged file may lack any). */
 export interface GraphNode {
@@ -18,12 +18,8 @@ export interface GraphAttr {
   readonly list?: { readonly s?: readonly string[]; readonly i?: readonly (string | number)[] };
 }
 
-/** Every node of a GraphDef: its `node` list and the bodies of its `library` functions. */
-export function nodesOf(topology: unknown): GraphNode[] {
-  const t = (topology ?? {}) as { node?: unknown; library?: { function?: Array<{ nodeDef?: GraphNode[] }> } };
-  const nodes = Array.isArray(t.node) ? (t.node as GraphNode[]) : [];
-  return [...nodes, ...(t.library?.function ?? []).flatMap((f) => f.nodeDef ?? [])];
-}
+/** Every node of a GraphDef, its `node` list and the bodies of its `library` functions (`graphNodes` of `@dc/core`), typed as `graphDefProblem` leaves them. */
+export const nodesOf = (topology: unknown): GraphNode[] => graphNodes(topology) as GraphNode[];
 
 /** Why `nodes` (at `where`) is not a list of GraphDef nodes: each an object with a string `name` and `op`, string `input`s and an `attr` object. */
 function nodeListProblem(nodes: unknown, where: string): string | undefined {

@@ -107,3 +107,16 @@ describe('dcmGraphModelHandler', () => {
     });
   }
 });
+
+describe('a table initializer without nodes (tfjs-converter maps none)', () => {
+  for (const modelInitializer of [{}, { node: null, versions: {} }]) {
+    it(`${JSON.stringify(modelInitializer)} is read, written as given, and runs as tfjs runs the model.json`, async () => {
+      const path = await writeFixture((json) => void (json.modelInitializer = modelInitializer));
+      const given = await loadGraphModelArtifacts(path);
+      const file = encodeGraphModel(compressGraphModel(given, ALLOCATION)).bytes;
+      const artifacts = await dcmGraphModelHandler(file).load!();
+      expect((artifacts as { modelInitializer?: unknown }).modelInitializer).toEqual(modelInitializer);
+      expect(Array.from(await predict(dcmGraphModelHandler(file)))).toEqual(Array.from(await predict(dcmGraphModelHandler(bytes))));
+    });
+  }
+});

@@ -4,7 +4,7 @@
  * float32 exactly as tfjs does when it loads them (`tf.io.decodeWeights`).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DcError, graphConstProblem, graphRecordProblem, textOf, type GraphModelRecord, type TensorDtype } from '@dc/core';
+import { DcError, graphConstProblem, graphRecordProblem, initializerIsMapped, isObject, textOf, type GraphModelRecord, type TensorDtype } from '@dc/core';
 import { importTfjsPackage, manifestEntryProblem } from '@dc/core/tfjs';
 import { graphDefProblem } from './graph-def.js';
 import { checkGraphOps } from './supported-ops.js';
@@ -97,8 +97,10 @@ export async function graphModelSource(artifacts: tf.io.ModelArtifacts, source: 
   if (artifacts.format !== undefined && artifacts.format !== 'graph-model') {
     throw new DcError('WRONG_MODEL_FORMAT', `${source} is a tfjs ${textOf(artifacts.format) ?? 'unknown'} model, not a GraphModel`, { hint: 'Load a LayersModel with loadModel from @dc/core/tfjs; `dc compress` detects the format.' });
   }
-  const initializer = artifacts.modelInitializer;
-  const graphProblem = graphDefProblem(topology) ?? (initializer === undefined || initializer === null ? undefined : graphDefProblem(initializer, 'modelInitializer'));
+  const initializer: unknown = artifacts.modelInitializer;
+  // An object tfjs maps no graph from is read as tfjs reads it; anything else but null is refused.
+  const absent = initializer === undefined || initializer === null || (isObject(initializer) && !initializerIsMapped(initializer));
+  const graphProblem = graphDefProblem(topology) ?? (absent ? undefined : graphDefProblem(initializer, 'modelInitializer'));
   if (graphProblem) {
     throw new DcError('BAD_MODEL_JSON', `${source}: not a TensorFlow GraphDef in JSON: ${graphProblem}`, { hint: 'Pass a model.json written by tensorflowjs_converter with --output_format tfjs_graph_model.' });
   }

@@ -7,7 +7,7 @@
 import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
 import { graphConstProblem } from './graph-consts.js';
-import { graphRecordProblem } from './graph-record.js';
+import { graphRecordProblem, initializerIsMapped } from './graph-record.js';
 import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
 import { kerasLayerGraphProblem } from './keras-layer-graph.js';
 import { checkSectionTable } from './section-table.js';
@@ -98,7 +98,7 @@ function graphOf(v: unknown, version: number): { graph: GraphModelRecord; consts
     if (functions !== undefined) arr(functions, 'graph.modelTopology.library.function').forEach((f, i) => constNames(obj(f, `function ${i}`).nodeDef ?? [], `function ${i}: nodeDef`, consts));
   }
   const initializer = g.modelInitializer === undefined ? undefined : obj(g.modelInitializer, 'graph.modelInitializer');
-  if (initializer?.node !== undefined) constNames(initializer.node, 'graph.modelInitializer.node', consts);
+  if (initializerIsMapped(initializer)) constNames(initializer.node, 'graph.modelInitializer.node', consts);
   return { graph: g as unknown as GraphModelRecord, consts };
 }
 

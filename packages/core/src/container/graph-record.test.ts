@@ -16,6 +16,14 @@ describe("graphRecordProblem: a GraphModel record's graphs as tfjs-converter map
     expect(graphRecordProblem(plain)).toBeUndefined();
   });
 
+  it('none for an initializer whose node list is absent or null, whatever else it holds: tfjs-converter maps no such initializer', () => {
+    const library = { function: [{ nodeDef: [{ name: 'keys', op: 'Const', attr: { dtype: 'DT_STRING' } }] }] };
+    for (const modelInitializer of [{}, { node: null, library }, { library }]) {
+      expect(graphRecordProblem({ ...record(), modelInitializer })).toBeUndefined();
+    }
+    expect(graphRecordProblem({ ...record(), modelInitializer: { node: [], library } })).toBe('modelInitializer: node "keys" (Const): attribute dtype is not an object');
+  });
+
   it("checks the topology's edges, attributes and signature, then the initializer's, then the initializer signature", () => {
     const dangling = record();
     dangling.modelTopology.node[2].input = ['table', 'word'];

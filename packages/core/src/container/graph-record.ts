@@ -16,13 +16,18 @@ export interface GraphRecordGraphs {
   readonly initializerSignature?: unknown;
 }
 
+/** Whether tfjs-converter maps `initializer` (a record's `modelInitializer`) as a graph: it maps none whose `node` is null or absent, whatever else it holds. */
+export function initializerIsMapped(initializer: unknown): initializer is Record<string, unknown> {
+  return isObject(initializer) && initializer.node !== undefined && initializer.node !== null;
+}
+
 /**
  * Why tfjs cannot run the table initializer by `signature`: it runs the outputs its
  * `outputs` object's keys name and reads each entry's `resourceId`, so `outputs` must be an object
  * of objects whose keys name nodes of `initializer`; undefined when it can (or runs no initializer).
  */
 function initializerSignatureProblem(signature: unknown, initializer: unknown): string | undefined {
-  if (signature === undefined || signature === null || !isObject(initializer) || initializer.node === undefined || initializer.node === null) return undefined;
+  if (signature === undefined || signature === null || !initializerIsMapped(initializer)) return undefined;
   const outputs = isObject(signature) ? signature.outputs : undefined;
   if (!isObject(outputs)) return 'initializerSignature.outputs is not an object of tensor infos';
   const names = new Set(namedNodes(initializer.node).map((n) => n.name as string));
@@ -43,8 +48,7 @@ function initializerSignatureProblem(signature: unknown, initializer: unknown): 
  */
 export function graphRecordProblem(record: GraphRecordGraphs): string | undefined {
   const { modelTopology, signature, modelInitializer, initializerSignature } = record;
-  // Both find nothing in what is not a graph (no initializer: undefined or null).
-  const initializer = graphWiringProblem(modelInitializer) ?? graphAttributeProblem(modelInitializer);
+  const initializer = initializerIsMapped(modelInitializer) ? (graphWiringProblem(modelInitializer) ?? graphAttributeProblem(modelInitializer)) : undefined;
   return (
     graphWiringProblem(modelTopology) ??
     graphAttributeProblem(modelTopology) ??
