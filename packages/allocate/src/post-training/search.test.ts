@@ -75,7 +75,7 @@ describe('which verified allocation wins', () => {
     expect(seen).toEqual(['a4b4c4d4e4f4g4h4', 'a4b4c4d4', 'a4b4c4d4e4f4', 'a4b4c4d4e4', 'f4', 'a4b4c4d4e4f8g4h4']);
     expect(found.plan.map((p) => p.bits)).toEqual([4, 4, 4, 4, 4, 8, 4, 4]);
     expect(found.notes).toEqual([
-      'predicted drift 1.00: 4,000 B, measured worst error 0.2000, over budget',
+      'predicted drift 1.00: 4,000 B, measured worst error 0.2000, over budget (output 0 (regression): relative error 20.00%)',
       'culprit f: coding it so tips the allocation over budget (measured drift 10.0 against 0.0894 predicted), found in 4 verifications; gains × 1.00e+5, only gentler candidates',
       "the allocation's larger savings before it: 14,500 B, measured worst error 0.0010, within budget",
       'predicted drift 1.00: 4,500 B, measured worst error 0.0010, within budget',

@@ -11,6 +11,7 @@
  * candidates that move its weights less; the search goes on from the same target.
  */
 import { worstError, type FidelityReport } from './compare-outputs.js';
+import { budgetVerdict } from './fidelity-words.js';
 import { findCulprit, isChanged, type Culprit } from './culprit.js';
 import type { PlanTensor } from './options.js';
 import type { TensorSensitivity } from './sensitivity.js';
@@ -164,7 +165,7 @@ export async function searchAllocation(args: SearchInputs & { readonly maxVerifi
       args.onProgress?.({ label: `verify allocation at predicted drift ${target.toPrecision(3)}`, current: verifications, total: args.maxVerifications });
     }
     const bytes = planBytes(plan);
-    notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    notes.push(`predicted drift ${target.toPrecision(3)}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${budgetVerdict(fidelity)}`);
     if (culpritSearches < args.maxCulpritSearches && isSurprise(plan, fidelity)) {
       culpritSearches++;
       let step = 0;
@@ -213,7 +214,7 @@ export async function searchAllocation(args: SearchInputs & { readonly maxVerifi
     const bytes = plan ? planBytes(plan) : Infinity;
     if (!plan || bytes >= (than?.bytes ?? Infinity)) return than;
     const fidelity = await args.verify(plan);
-    notes.push(`${what}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    notes.push(`${what}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${budgetVerdict(fidelity)}`);
     return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes } : than;
   };
   let chosen = best && (await tryRounded(roundExact(best.plan, args.tensors, args.candidates), 'the accepted allocation with the tensors it keeps exactly rounded to float16', best));

@@ -9,6 +9,7 @@
  * planned again.
  */
 import { worstError, type FidelityReport } from './compare-outputs.js';
+import { budgetVerdict } from './fidelity-words.js';
 import { findCulprit } from './culprit.js';
 import { chooseAtPrice, HIGHEST_PRICE, isSurprise, makeGentler, planBytes, planEntry, priceForBytes, type SearchInputs, type TensorPlan } from './search.js';
 
@@ -47,7 +48,7 @@ export async function searchAtSize(args: SearchInputs & {
     notes.push(`${target}: ${fitted.lambda === undefined ? 'the smallest allocation the candidates allow' : `price ${fitted.lambda.toExponential(2)} drift per byte`}, ${file}${over}`);
     const fidelity = await args.verify(fitted.plan);
     args.onProgress?.({ label: 'verify the allocation at the size target', current: searches + 1, total: args.maxCulpritSearches + 1 });
-    notes.push(`measured worst error ${worstError(fidelity).toFixed(4)}, ${fidelity.withinBudget ? 'within' : 'over'} budget`);
+    notes.push(`measured worst error ${worstError(fidelity).toFixed(4)}, ${budgetVerdict(fidelity)}`);
     const done = { plan: fitted.plan, fidelity, lambda: fitted.lambda ?? HIGHEST_PRICE, bytes: fitted.bytes, notes };
     if (searches >= args.maxCulpritSearches || !isSurprise(fitted.plan, fidelity)) return done;
     const culprit = await findCulprit(fitted.plan, exact, args.verify);

@@ -7,7 +7,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { compareOutputs, type FidelityReport, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
+import { compareOutputs, outputMetricWords, type FidelityReport, type OutputKind, type PostTrainingPlan } from '@dc/allocate';
 import { DcError } from '@dc/core';
 import { writeFileAtomic } from '@dc/core/node';
 import { selectTrainingBackend } from '@dc/core/tfjs';
@@ -194,21 +194,9 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
   }
 }
 
-/** An output's own metric in words. */
-function ownMetric(o: FidelityReport['outputs'][number]): string {
-  if (o.detectionsShown !== undefined) return `smallest box IoU ${(100 * (o.iou ?? 1)).toFixed(2)}%, largest keypoint move ${(100 * (o.keypointMove ?? 0)).toFixed(2)}% of its box (${o.detectionsShown} shown), largest score change ${(o.scoreChange ?? 0).toFixed(4)}`;
-  if (o.top1Agreement !== undefined) return `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}% of ${o.judgedSamples ?? 0} judged sample(s), largest probability change ${(o.scoreChange ?? 0).toFixed(4)}`;
-  if (o.iou !== undefined) return `IoU ${(100 * o.iou).toFixed(2)}%`;
-  if (o.minCosine !== undefined) return `min cosine ${o.minCosine.toFixed(4)}`;
-  if (o.scoreChange !== undefined) return `largest score change ${o.scoreChange.toFixed(4)}`;
-  if (o.keypointMove !== undefined) return `largest keypoint move ${(100 * o.keypointMove).toFixed(2)}% (${o.keypointsShown ?? 0} shown)`;
-  if (o.kind === 'ignore') return `not judged (relative error ${(100 * o.relativeError).toFixed(2)}%)`;
-  return `relative error ${(100 * o.relativeError).toFixed(2)}%`;
-}
-
 /** One output's fidelity in words. */
 export function describeFidelity(f: FidelityReport): string {
-  const parts = f.outputs.map((o) => `output ${o.output} (${o.kind}): ${ownMetric(o)}${o.unjudged ? `, ${o.unjudged} unstable in the original not judged` : ''}`);
+  const parts = f.outputs.map((o) => `output ${o.output} (${o.kind}): ${outputMetricWords(o)}${o.unjudged ? `, ${o.unjudged} unstable in the original not judged` : ''}`);
   return `${parts.join('; ')} — ${f.withinBudget ? 'within' : 'OVER'} budget`;
 }
 
