@@ -5,7 +5,7 @@ import { decodeGraphModel } from '@dc/graph-model';
 import { huffmanDecoder } from '@dc/huffman/decode';
 import { ransDecoder } from '@dc/rans/decode';
 import { renderTable } from '../format/table.js';
-import { codeBitsOf, formatInspect, formatPreprocessing, inspectFile, keptOf, type InspectResult } from './inspect.js';
+import { formatInspect, formatPreprocessing, inspectFile, keptOf, type InspectResult } from './inspect.js';
 
 /** One weight of the per-weight table. */
 export interface InspectedWeight {
@@ -16,7 +16,7 @@ export interface InspectedWeight {
   readonly elements: number;
   /** Stored nonzero elements (int32 / bool: nonzero values). */
   readonly kept: number;
-  /** Bits per code when clustered, else null. */
+  /** Bits per code when clustered (of the codebook as stored: one per-channel scaled codebook's own entries), else null. */
   readonly bits: number | null;
   /** Bytes of its sections. */
   readonly bytes: number;
@@ -72,6 +72,15 @@ export async function readHead(path: string): Promise<Uint8Array> {
   return head;
 }
 
+/**
+ * Bits per code of a weight's stored codebook, null without one. Not the decoded tensor's: with
+ * per-channel scales it holds every channel's scaled copy of the codebook (channels × entries).
+ */
+function storedCodeBits(t: ContainerDescription['tensors'][number]): number | null {
+  const codebook = t.streams.find((s) => s.role === 'codebook');
+  return codebook ? Math.max(1, Math.ceil(Math.log2(codebook.count))) : null;
+}
+
 /** Inspects the GraphModel file whose bytes are `bytes` (read from `path`). */
 export function inspectGraphBytes(path: string, bytes: Uint8Array): InspectGraphResult {
   const decoders = [huffmanDecoder, ransDecoder];
@@ -80,7 +89,7 @@ export function inspectGraphBytes(path: string, bytes: Uint8Array): InspectGraph
   const weights = decoded.tensors.map((t, i): InspectedWeight => {
     const elements = t.shape.reduce((a, b) => a * b, 1);
     const kept = t.dtype === 'float32' ? keptOf(t.tensor) : Array.from(t.values as ArrayLike<number>).filter((v) => v !== 0).length;
-    return { name: t.name, dtype: t.dtype, shape: t.shape, layout: sections.tensors[i].layout, elements, kept, bits: t.dtype === 'float32' ? codeBitsOf(t.tensor) : null, bytes: sections.tensors[i].bytes };
+    return { name: t.name, dtype: t.dtype, shape: t.shape, layout: sections.tensors[i].layout, elements, kept, bits: storedCodeBits(sections.tensors[i]), bytes: sections.tensors[i].bytes };
   });
   const float32Bytes = 4 * weights.reduce((n, w) => n + w.elements, 0);
   return { format: decoded.graph.format === 'layers-model' ? 'layers-model-as-given' : 'graph-model', file: path, fileBytes: bytes.length, float32Bytes, ratio: float32Bytes / bytes.length, stages: decoded.stages.map((s) => s.name), preprocessing: decoded.preprocessing ?? null, weights, sections };

@@ -50,7 +50,7 @@ export function keptOf(t: CompressedTensor): number {
 }
 
 /** Bits per code of a clustered tensor (from its codebook's size), or null for a float one. */
-export function codeBitsOf(t: CompressedTensor): number | null {
+function codeBitsOf(t: CompressedTensor): number | null {
   return t.layout === 'sparse-coded' || t.layout === 'dense-coded' ? Math.max(1, Math.ceil(Math.log2(t.codebook.length))) : null;
 }
 
