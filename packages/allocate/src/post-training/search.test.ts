@@ -105,3 +105,18 @@ describe('which verified allocation wins', () => {
     expect(found.notes).toEqual(['predicted drift 1.00: 4,000 B, measured worst error 0.0010, within budget', 'at the highest price tried (1e+6 drift per byte), within budget: no smaller allocation to try']);
   });
 });
+
+describe('when nothing passes', () => {
+  it('keeps every tensor float and names the outputs over budget even with every weight rounded to float16, saying how to judge them', async () => {
+    const rounding: TensorCandidate = { sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: 1e-9, bytes: 2000 };
+    const { args, seen } = jumpingModel([EXACT, rounding, FOUR_BITS], (plan) => plan.some((p) => p.bits !== null || p.float16));
+    const found = await searchAllocation({ ...args, maxVerifications: 1, maxCulpritSearches: 0 });
+    expect(found.plan.every((p) => p.bits === null && !p.float16)).toBe(true);
+    expect(seen).toHaveLength(3); // one price, every tensor rounded, then the exact tensors
+    expect(found.notes.slice(-3)).toEqual([
+      'every float32 tensor rounded to float16 (no coded allocation was verified within budget): 16,000 B, measured worst error 0.2000, over budget (output 0 (regression): relative error 20.00%)',
+      'no compressed allocation was verified within budget: every tensor stays float',
+      expect.stringMatching(/^output 0 is over budget even with every weight only rounded to float16 .* kind 'ignore' for it \(outputKinds; dc compress --output-kinds\)/),
+    ]);
+  });
+});

@@ -210,10 +210,11 @@ export async function searchAllocation(args: SearchInputs & { readonly maxVerifi
   // measured gains at: priced from those gains, a sensitive tensor keeps its float32. So two more
   // verifications at most: the accepted allocation with the tensors it keeps exactly rounded to
   // float16, then every tensor rounded to float16 where that is smaller still (or nothing passed).
+  let rounded: FidelityReport | undefined;
   const tryRounded = async (plan: TensorPlan[] | undefined, what: string, than: Verified | undefined): Promise<Verified | undefined> => {
     const bytes = plan ? planBytes(plan) : Infinity;
     if (!plan || bytes >= (than?.bytes ?? Infinity)) return than;
-    const fidelity = await args.verify(plan);
+    const fidelity = (rounded = await args.verify(plan));
     notes.push(`${what}: ${Math.round(bytes).toLocaleString('en')} B, measured worst error ${worstError(fidelity).toFixed(4)}, ${budgetVerdict(fidelity)}`);
     return fidelity.withinBudget ? { plan, fidelity, lambda: than?.lambda ?? 0, bytes } : than;
   };
@@ -223,7 +224,20 @@ export async function searchAllocation(args: SearchInputs & { readonly maxVerifi
   // Every tensor stays as it is (the original outputs, exactly).
   const fidelity = await args.verify(exact);
   notes.push('no compressed allocation was verified within budget: every tensor stays float');
+  const jumping = rounded?.outputs.filter((o) => !o.withinBudget && o.kind !== 'ignore') ?? [];
+  if (jumping.length > 0) notes.push(jumpingOutputsNote(jumping.map((o) => o.output)));
   return { plan: exact, fidelity, lambda: 0, notes };
+}
+
+/** Why outputs over budget with every weight only rounded to float16 may be judged the wrong way, and what to do. */
+function jumpingOutputsNote(outputs: readonly number[]): string {
+  const which = outputs.length === 1 ? `output ${outputs[0]} is` : `outputs ${outputs.slice(0, -1).join(', ')} and ${outputs[outputs.length - 1]} are`;
+  return (
+    `${which} over budget even with every weight only rounded to float16 (a relative change of 2^-11 at most): ` +
+    'an output that jumps under the least change, as a detector\'s detections after non-max suppression or a top-k list do, ' +
+    "is better judged through the raw boxes and scores it is read from, with kind 'ignore' for it (outputKinds; dc compress --output-kinds), " +
+    "and a pose model's keypoints or an anchor detector's records by their own kinds ('keypoints', 'detections')"
+  );
 }
 
 /**
