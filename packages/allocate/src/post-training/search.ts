@@ -11,8 +11,8 @@
  * candidates that move its weights less; the search goes on from the same target.
  */
 import { worstError, type FidelityReport } from './compare-outputs.js';
-import { budgetVerdict } from './fidelity-words.js';
 import { findCulprit, isChanged, type Culprit } from './culprit.js';
+import { budgetVerdict } from './fidelity-words.js';
 import type { PlanTensor } from './options.js';
 import type { TensorSensitivity } from './sensitivity.js';
 import type { TensorCandidate } from './tensor-candidates.js';

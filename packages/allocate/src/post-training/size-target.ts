@@ -9,8 +9,8 @@
  * planned again.
  */
 import { worstError, type FidelityReport } from './compare-outputs.js';
-import { budgetVerdict } from './fidelity-words.js';
 import { findCulprit } from './culprit.js';
+import { budgetVerdict } from './fidelity-words.js';
 import { chooseAtPrice, HIGHEST_PRICE, isSurprise, makeGentler, planBytes, planEntry, priceForBytes, type SearchInputs, type TensorPlan } from './search.js';
 
 /** Files written at most to fit the target. */
