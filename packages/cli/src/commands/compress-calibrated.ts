@@ -14,7 +14,7 @@ import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { count } from '../format/count.js';
 import { feedTensors, inputSources, readInputFeeds, type InputFeeds } from '../no-retrain/input-feeds.js';
-import { calibrationWarnings } from '../no-retrain/calibration-warnings.js';
+import { calibrationWarnings, heldOnCalibrationOnly } from '../no-retrain/calibration-warnings.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget, type Target } from '../no-retrain/targets.js';
@@ -169,6 +169,9 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     await writeFileAtomic(file, bytes);
     progress.log(`wrote ${file} (${bytes.length.toLocaleString('en')} bytes); running it`);
     const fidelity = async (data: InputFeeds) => compareOutputs(await judgedReference(target, data, await target.outputs(data.batches), plan.kinds, plan.budget), await target.fileOutputs(file, data.batches), plan.kinds, plan.budget);
+    const [calibrationFidelity, testFidelity] = [await fidelity(calibration), test ? await fidelity(test) : null];
+    const unheld = heldOnCalibrationOnly(calibrationFidelity, testFidelity);
+    if (unheld) warnings.push(unheld);
     const cpu = process.cpuUsage(cpu0);
     return {
       input: path,
@@ -179,8 +182,8 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       originalBytes: target.originalBytes,
       compressionRatio: target.originalBytes / bytes.length,
       calibrationSamples: calibration.samples,
-      calibrationFidelity: await fidelity(calibration),
-      testFidelity: test ? await fidelity(test) : null,
+      calibrationFidelity,
+      testFidelity,
       testSamples: test?.samples ?? 0,
       warnings,
       plan: { allocation: plan.allocation, kinds: plan.kinds, budget: plan.budget, fidelity: plan.fidelity, jitterFidelity: plan.jitterFidelity, evaluations: plan.evaluations, predictedBytes: plan.predictedBytes, reasons: plan.reasons },

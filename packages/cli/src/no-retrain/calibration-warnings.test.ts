@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { calibrationWarnings } from './calibration-warnings.js';
+import { budgetFor, compareOutputs } from '@dc/allocate';
+import { calibrationWarnings, heldOnCalibrationOnly } from './calibration-warnings.js';
 import type { InputFeeds } from './input-feeds.js';
 
 /** Feeds of one input: `batches` batches of `size` samples [2], sample k holding k + `from`. */
@@ -30,5 +31,23 @@ describe('calibrationWarnings', () => {
     other.batches[1][0].dispose();
     other.batches[1][0] = tf.tensor2d([4, 4, 5, 5, 6, 6, 7, 8], [4, 2]);
     expect(calibrationWarnings(keep(feeds(2, 4)), other)).toEqual([]);
+  });
+});
+
+describe('heldOnCalibrationOnly', () => {
+  /** A regression output's fidelity when the compressed model is off by `error` (relative). */
+  const fidelity = (error: number) => {
+    const reference = Float32Array.of(3, 4);
+    return compareOutputs([[{ shape: [1, 2], values: reference }]], [[{ shape: [1, 2], values: reference.map((v) => v * (1 + error)) }]], ['regression'], budgetFor(0.02));
+  };
+
+  it('warns of a file within budget on the calibration inputs and over it on the test inputs, saying what to do', () => {
+    expect(heldOnCalibrationOnly(fidelity(0.01), fidelity(0.05))).toMatch(/^the file is within budget on the calibration inputs and over it on the test inputs: .* Give more calibration inputs, .* or a smaller --max-output-drift/);
+  });
+
+  it('says nothing without test inputs, of a file within budget on both, or of one over budget on the calibration itself', () => {
+    expect(heldOnCalibrationOnly(fidelity(0.01), null)).toBeUndefined();
+    expect(heldOnCalibrationOnly(fidelity(0.01), fidelity(0.015))).toBeUndefined();
+    expect(heldOnCalibrationOnly(fidelity(0.05), fidelity(0.05))).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
  * will see. Warnings, not errors: a quick look at one photograph is a fair thing to ask for.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { FidelityReport } from '@dc/allocate';
 import { count } from '../format/count.js';
 import type { InputFeeds } from './input-feeds.js';
 
@@ -35,4 +36,14 @@ export function calibrationWarnings(calibration: InputFeeds, test: InputFeeds | 
     out.push('--test-data holds the calibration samples themselves: its fidelity is the calibration fidelity again, not a test; keep test inputs apart from the calibration');
   }
   return out;
+}
+
+/**
+ * The warning for a file within budget on its calibration inputs and over it on the test inputs
+ * (`undefined` otherwise): the plan fits what it was verified on, as many of the corpus benchmark's
+ * models do on its eight calibration photographs.
+ */
+export function heldOnCalibrationOnly(calibration: FidelityReport, test: FidelityReport | null): string | undefined {
+  if (!test || !calibration.withinBudget || test.withinBudget) return undefined;
+  return 'the file is within budget on the calibration inputs and over it on the test inputs: the plan fits the inputs it was verified on. Give more calibration inputs, like those the model will see (more of them hold the budget on more inputs the plan never saw, at some cost in size: the corpus figures in the README of @dc/allocate), or a smaller --max-output-drift for headroom';
 }
