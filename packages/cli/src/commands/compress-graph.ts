@@ -149,7 +149,7 @@ export async function compressGraphFile(path: string, o: CompressGraphOptions, p
   if (o.retrain !== false) {
     throw new DcError('INVALID_OPTION', `${path} is a tfjs GraphModel (a frozen graph): it cannot be retrained here`, {
       option: 'retrain',
-      hint: 'Add --no-retrain: the weights are pruned and clustered post-training, tensor by tensor (--sparsity, --bits).',
+      hint: 'Add --no-retrain: the weights are pruned and clustered post-training, tensor by tensor, each to the sparsity and bits the model can take within a fidelity budget on inputs like those it will see (--calibration <inputs>), or to fixed --sparsity and --bits.',
     });
   }
   const source = await loadGraphModelArtifacts(path);
