@@ -59,7 +59,7 @@ describe('dc run', () => {
     const [onPhotos, onNpy] = [(await dcJson('run', file, '--data', photos, '--labels', join(dir, 'y.npy'))).result, (await dcJson('run', file, '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'))).result];
     expect(onPhotos).toMatchObject({ samples: 5, predicted: onNpy.predicted, accuracy: onNpy.accuracy, preprocessing: { scale: [1 / 255], offset: [0] } });
     const one = await dc('run', file, '--data', join(photos, 'digit-0.png'));
-    expect(one.stdout).toMatch(new RegExp(`lenet-5\\.dcm on 1 sample \\(cpu, .*\\): predicted classes ${Array.from({ length: 10 }, (_, c) => (c === labels.data[0] ? 1 : 0)).join(' ')}`));
+    expect(one.stdout).toMatch(new RegExp(`lenet-5\\.dcm on 1 sample \\(cpu, .*\\): predictions per class 0 to 9: ${Array.from({ length: 10 }, (_, c) => (c === labels.data[0] ? 1 : 0)).join(' ')}`));
   });
 
   it('refuses data that does not fit the model, and labels out of range, with a code and a hint (exit 1)', async () => {

@@ -176,5 +176,9 @@ export function formatRun(r: RunResult): string {
     const compiled = t.compiledLoss === null ? '' : `, ${r.training?.loss ?? 'compiled loss'} ${t.compiledLoss.toPrecision(4)}`;
     return `${head}: mean squared error ${t.meanSquaredError.toPrecision(4)}, mean absolute error ${t.meanAbsoluteError.toPrecision(4)}${binary}${compiled}`;
   }
-  return r.accuracy === null ? `${head}: predicted classes ${r.predicted.join(' ')}` : `${head}: accuracy ${(100 * r.accuracy).toFixed(2)}%, error ${r.testError!.toFixed(2)}%`;
+  if (r.accuracy !== null) return `${head}: accuracy ${(100 * r.accuracy).toFixed(2)}%, error ${r.testError!.toFixed(2)}%`;
+  // Without labels: how often each class was predicted (a tagger's or segmenter's every position).
+  const predictions = r.predicted.reduce((a, b) => a + b, 0);
+  const positions = predictions > r.samples ? ` (${predictions.toLocaleString('en')} positions)` : '';
+  return `${head}: predictions per class 0 to ${r.predicted.length - 1}${positions}: ${r.predicted.join(' ')}`;
 }
