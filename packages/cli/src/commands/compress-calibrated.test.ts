@@ -55,6 +55,11 @@ describe('dc compress --no-retrain --calibration', () => {
     const run = await dc('run', out, '--reference', modelJson, '--data', join(dir, 'test.npy'), '--json');
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ format: 'layers-model', samples: 5, pixels: null, fidelity: result.testFidelity });
+    // dc run on photographs scales them as the plan read them (byte / 255, the file recording no scaling), a .npy as given.
+    const onPhotos = (await dcJson('run', out, '--data', join(dir, 'calibration'))).result;
+    expect(onPhotos.preprocessing).toEqual({ scale: [1 / 255], offset: [0] });
+    expect(onPhotos.predicted).toEqual((await dcJson('run', out, '--data', join(dir, 'calibration'), '--input-scale', String(1 / 255))).result.predicted);
+    expect((await dcJson('run', out, '--data', join(dir, 'test.npy'))).result.preprocessing).toBeNull();
     // --judge-unstable: no jittered runs, nothing left unjudged.
     const strict = await dc('compress', modelJson, '--no-retrain', '--calibration', join(dir, 'calibration'), '--judge-unstable', '-o', join(dir, 'strict.dcm'), '--json');
     expect(strict.code, strict.stderr).toBe(0);

@@ -51,6 +51,7 @@ export interface RunResult {
   readonly targets: TargetFigures | null;
   /** How often each class was predicted (over every position; empty with targets). */
   readonly predicted: readonly number[];
+  /** How raw inputs became model inputs: the flags', the file's record, else photographs at byte / 255; null: as given. */
   readonly preprocessing: Preprocessing | null;
   /** The loss the file records the model was trained with, or null. */
   readonly training: TrainingRecord | null;
@@ -160,7 +161,7 @@ export async function runFileOn(
     testError: accuracy === null ? null : Math.round((1 - accuracy) * labelled) / labelled * 100,
     targets: measured?.figures() ?? null,
     predicted,
-    preprocessing: preprocessing ?? null,
+    preprocessing: data.preprocessing ?? null,
     training: model.compressed.training ?? null,
     milliseconds: performance.now() - t0,
   };

@@ -55,7 +55,8 @@ export const BYTE_PIXELS: Preprocessing = { scale: [1 / 255], offset: [0] };
  * holds the classes and whose other axes each take a label (a classifier's `[classes]`: one label
  * per sample; a tagger's `[tokens, classes]`: one per token), or a number of classes. Applies
  * `preprocessing`; `'auto'` scales byte data (IDX, photographs, uint8 `.npy`) by 1/255 and leaves
- * other dtypes as they are.
+ * other dtypes as they are; none (a file that records none, and no flags) scales photographs by
+ * 1/255, as `dc compress --calibration` reads them, and leaves the rest as given.
  */
 export async function readLabelledData(source: DataSource, inputShape: readonly number[], output: number | readonly number[], preprocessing: Preprocessing | 'auto' | undefined): Promise<LabelledData> {
   const [classes, positions] = typeof output === 'number' ? [output, []] : [output.at(-1) ?? 1, output.slice(0, -1)];
@@ -70,20 +71,20 @@ export async function readLabelledData(source: DataSource, inputShape: readonly 
   if (source.classes !== undefined && source.classes.length !== told) {
     throw new DcError('INVALID_OPTION', `--classes names ${source.classes.length} classes (${source.classes.join(', ')}); the model tells ${told} apart`, { option: 'classes', hint: `List all ${told}, in the order the model was trained on.` });
   }
-  const read = async (): Promise<{ inputs: NumericArray; labels?: NumericArray; targets?: NumericArray }> => {
+  const read = async (): Promise<{ inputs: NumericArray; labels?: NumericArray; targets?: NumericArray; photographs?: boolean }> => {
     if (array) {
       const { features, ...columns } = await readInputArray(source.data, source);
       return { inputs: features, ...columns };
     }
-    if (await isImageClassFolder(source.data)) return readImageClasses(source.data, source.split ?? 'test', inputShape);
+    if (await isImageClassFolder(source.data)) return { ...(await readImageClasses(source.data, source.split ?? 'test', inputShape)), photographs: true };
     // Photographs without class folders (or one): inputs alone, to be classified (or labelled by --labels).
-    if (await isPhotographs(source.data)) return { inputs: await readPhotographs(source.data, inputShape) };
+    if (await isPhotographs(source.data)) return { inputs: await readPhotographs(source.data, inputShape), photographs: true };
     return readIdxFolder(source.data, source.split ?? 'test');
   };
   const columns = await read();
   const { inputs } = columns;
   const labels = columns.labels ?? (source.labels ? await readArray(source.labels) : undefined);
-  const used = preprocessing === 'auto' ? (inputs.values instanceof Uint8Array ? BYTE_PIXELS : undefined) : preprocessing;
+  const used = preprocessing === 'auto' ? (inputs.values instanceof Uint8Array ? BYTE_PIXELS : undefined) : (preprocessing ?? (columns.photographs ? BYTE_PIXELS : undefined));
   const perSample = sizeOfShape(inputShape);
   const total = inputs.shape[0] ?? 0;
   if (inputs.shape.length < 1 || sizeOfShape(inputs.shape.slice(1)) !== perSample) {
