@@ -65,6 +65,10 @@ export function isGraphModelJson(json: unknown): boolean {
  * `BAD_MODEL_JSON`.
  */
 export function checkModelJson(json: unknown, source: string, format: ModelJsonFormat = 'layers-model'): LayersModelJson {
+  // A list of weight groups is a weights manifest alone (face-api.js ships its models so): the topology lives in code.
+  if (Array.isArray(json) && json.length > 0 && json.every((g) => isObject(g) && Array.isArray(g.paths) && Array.isArray(g.weights))) {
+    bad(source, 'is a weights manifest alone (a list of weight groups), not a model.json: it has no model topology (a library that ships its models so builds them in code; save the built model with model.save() to get a model.json)');
+  }
   if (!isObject(json)) bad(source, 'not a JSON object');
   if (isGraphModelJson(json) !== (format === 'graph-model')) {
     const graph = format === 'layers-model';

@@ -25,6 +25,13 @@ describe('readModelArtifacts of what is not a tfjs model.json', () => {
     }
   });
 
+  it('names a weights manifest alone (a list of weight groups, as face-api.js ships its models): no topology to load', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dc-other-formats-'));
+    await writeFile(join(dir, 'weights_manifest.json'), JSON.stringify([{ paths: ['shard1'], weights: [{ name: 'conv/kernel', shape: [3, 3, 3, 8], dtype: 'float32' }] }]));
+    const e = await rejectedError(readModelArtifacts(join(dir, 'weights_manifest.json')));
+    expect([e.code, e.message]).toEqual(['BAD_MODEL_JSON', expect.stringMatching(/weights_manifest\.json: is a weights manifest alone \(a list of weight groups\), not a model\.json: it has no model topology/)]);
+  });
+
   it('points a folder that holds a model.json at the file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dc-other-formats-'));
     await writeFile(join(dir, 'model.json'), '{}');
