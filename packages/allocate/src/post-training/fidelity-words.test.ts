@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs } from './compare-outputs.js';
 import { budgetFor, type OutputBatch } from './fidelity.js';
-import { budgetVerdict } from './fidelity-words.js';
+import { budgetVerdict, budgetWords } from './fidelity-words.js';
 
 const softmax = (rows: number[][]): OutputBatch => ({ shape: [rows.length, rows[0].length], values: Float32Array.from(rows.flat()) });
 
@@ -14,5 +14,15 @@ describe('budgetVerdict', () => {
     expect(report.outputs[0].scoreChange).toBeCloseTo(0.015, 6);
     expect(budgetVerdict(report)).toBe('over budget (output 0 (classifier): top-1 agreement 50.00% of 2 judged sample(s), largest probability change 0.0150)');
     expect(budgetVerdict(compareOutputs(reference, reference, ['classifier', 'regression'], budgetFor(0.02)))).toBe('within budget');
+  });
+});
+
+describe('budgetWords', () => {
+  it('names only the terms that judge the given kinds, each once', () => {
+    const b = budgetFor(0.02);
+    expect(budgetWords(['classifier'], b)).toBe('top-1 agreement ≥ 0.99');
+    expect(budgetWords(['detections', 'detection-scores', 'ignore'], b)).toBe('score changes ≤ 0.02, box IoU ≥ 0.98, keypoint moves ≤ 0.02 of the box');
+    expect(budgetWords(['regression', 'mask', 'regression', 'keypoints'], b)).toBe('relative error ≤ 0.02, mask IoU ≥ 0.98, keypoint moves ≤ 0.02');
+    expect(budgetWords(['ignore'], b)).toBe('nothing judged');
   });
 });

@@ -1,5 +1,6 @@
 /** A fidelity report in words, for logs and reasons: each output by its own metric. */
 import type { FidelityReport } from './compare-outputs.js';
+import type { FidelityBudget, OutputKind } from './fidelity.js';
 
 /** One output's own metric in words (a classifier's top-1 agreement and largest probability change, a mask's IoU, ...). */
 export function outputMetricWords(o: FidelityReport['outputs'][number]): string {
@@ -22,4 +23,21 @@ export function budgetVerdict(f: FidelityReport): string {
   if (f.withinBudget) return 'within budget';
   const over = f.outputs.filter((o) => !o.withinBudget).map((o) => `output ${o.output} (${o.kind}): ${outputMetricWords(o)}`);
   return `over budget (${over.join('; ')})`;
+}
+
+/** The budget's terms that judge outputs of `kinds`, each once, in words ("top-1 agreement ≥ 0.99, mask IoU ≥ 0.98"). */
+export function budgetWords(kinds: readonly OutputKind[], b: FidelityBudget): string {
+  const terms: Record<OutputKind, string[]> = {
+    classifier: [`top-1 agreement ≥ ${b.minTop1Agreement}`],
+    mask: [`mask IoU ≥ ${b.minIoU}`],
+    score: [`score changes ≤ ${b.maxScoreChange}`],
+    'detection-scores': [`score changes ≤ ${b.maxScoreChange}`],
+    embedding: [`embedding cosine ≥ ${b.minCosine}`],
+    regression: [`relative error ≤ ${b.maxRelativeError}`],
+    keypoints: [`keypoint moves ≤ ${b.maxKeypointMove}`],
+    detections: [`score changes ≤ ${b.maxScoreChange}`, `box IoU ≥ ${b.minIoU}`, `keypoint moves ≤ ${b.maxKeypointMove} of the box`],
+    ignore: [],
+  };
+  const words = [...new Set(kinds.flatMap((k) => terms[k]))];
+  return words.length > 0 ? words.join(', ') : 'nothing judged';
 }

@@ -7,6 +7,7 @@
  */
 import { DcError } from '@dc/core';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
+import { budgetWords } from './fidelity-words.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, judgesProbabilities, outputKindsOf, samplesToResolve, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
 import { checkPostTrainingOptions, DEFAULT_CULPRIT_SEARCHES, DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PlannedTensor, type PostTrainingOptions } from './options.js';
 import { refineAllocation } from './refine.js';
@@ -150,7 +151,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     evaluations: { ...counts, total },
     sensitivity: [...sensitivity.values()],
     reasons: [
-      `outputs judged as ${kinds.join(', ')}; budget: relative error ≤ ${budget.maxRelativeError}, top-1 agreement ≥ ${budget.minTop1Agreement}, mask IoU ≥ ${budget.minIoU}, embedding cosine ≥ ${budget.minCosine}, score changes ≤ ${budget.maxScoreChange}, keypoint moves ≤ ${budget.maxKeypointMove}`,
+      `outputs judged as ${kinds.join(', ')}; budget: ${budgetWords(kinds, budget)}`,
       ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${verifiedOn(options.calibration.length)}`,
       `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${Math.round(predictedBytes).toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
