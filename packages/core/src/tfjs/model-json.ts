@@ -46,7 +46,8 @@ export function parseModelJson(text: string, source: string, format: ModelJsonFo
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new DcError('BAD_MODEL_JSON', `${source} is not JSON: ${(cause as Error).message}`, { cause });
+    // The parser quotes the text where it failed: on one line, as a binary file's bytes would break it.
+    throw new DcError('BAD_MODEL_JSON', `${source} is not JSON: ${(cause as Error).message.replace(/[\r\n]+/g, ' ')}`, { cause });
   }
   return checkModelJson(json, source, format);
 }
