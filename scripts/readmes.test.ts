@@ -28,9 +28,7 @@ function exportMaps(): Map<string, string[]> {
  * Packages a README names before they exist in the workspace, with why. Keep it short: an entry
  * here is a promise to a reader.
  */
-const PLANNED: Record<string, string> = {
-  '@dc/rans': 'the rANS coder plug-in named in the core README, being written on another branch',
-};
+const PLANNED: Record<string, string> = {};
 
 /** GitHub's anchor of a heading. */
 const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
