@@ -25,4 +25,16 @@ describe('readImage / readImageDir', () => {
     }
     await expect(readImageDir(dir)).rejects.toMatchObject({ code: 'BAD_DATA_FILE', message: expect.stringContaining('broken.jpg') });
   });
+
+  it('refuses a PNG whose header declares more than 100 megapixels before inflating any of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-images-'));
+    // A real 1 × 1 PNG with its IHDR's width and height set to 20,000 × 20,000 (a forged or bomb PNG: 1.6 GB of RGBA).
+    const bytes = PNG.sync.write(new PNG({ width: 1, height: 1 }));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    view.setUint32(16, 20_000);
+    view.setUint32(20, 20_000);
+    writeFileSync(join(dir, 'huge.png'), bytes);
+    const e = await readImage(join(dir, 'huge.png')).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'BAD_DATA_FILE', message: expect.stringMatching(/huge\.png is not a readable PNG image: its header says 20000 × 20000 pixels, more than the 100 megapixels dc reads$/), hint: expect.stringContaining('of at most 100 megapixels') });
+  });
 });

@@ -22,7 +22,18 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
 /** Whether `path` names a photograph (by its extension: `.png`, `.jpg`, `.jpeg`). */
 export const isPhotograph = (path: string): boolean => IMAGE_EXTENSIONS.includes(extname(path).toLowerCase());
 
-/** Decodes one PNG or JPEG file to RGB (alpha dropped, grey expanded); `BAD_DATA_FILE` if it cannot. */
+/** The most pixels a photograph may have: jpeg-js's own limit, held for PNGs too (a PNG's pixels are inflated whole before pngjs checks them). */
+export const MAX_IMAGE_MEGAPIXELS = 100;
+
+/** A PNG's width and height from its IHDR chunk (the first), undefined for what does not start like a PNG. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const ihdr = [0x49, 0x48, 0x44, 0x52];
+  if (bytes.length < 24 || !ihdr.every((b, i) => bytes[12 + i] === b)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Decodes one PNG or JPEG file to RGB (alpha dropped, grey expanded); `BAD_DATA_FILE` if it cannot, or if it has more than {@link MAX_IMAGE_MEGAPIXELS} megapixels. */
 export async function readImage(path: string): Promise<RgbImage> {
   const bytes = await readFile(path);
   const ext = extname(path).toLowerCase();
@@ -31,16 +42,18 @@ export async function readImage(path: string): Promise<RgbImage> {
   let rgba: Uint8Array;
   try {
     if (ext === '.png') {
+      const size = pngSize(bytes);
+      if (size && size.width * size.height > MAX_IMAGE_MEGAPIXELS * 1e6) throw new Error(`its header says ${size.width} × ${size.height} pixels, more than the ${MAX_IMAGE_MEGAPIXELS} megapixels dc reads`);
       const png = PNG.sync.read(bytes);
       ({ width, height } = png);
       rgba = png.data;
     } else {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_MEGAPIXELS, maxMemoryUsageInMB: 1024 });
       ({ width, height } = img);
       rgba = img.data;
     }
   } catch (e) {
-    throw new DcError('BAD_DATA_FILE', `${path} is not a readable ${ext.slice(1).toUpperCase()} image: ${(e as Error).message}`, { cause: e, hint: 'Remove it from the folder, or save it again as PNG or JPEG (dc decodes them with pngjs and jpeg-js: grey, RGB, alpha and palette PNGs, baseline and progressive JPEGs).' });
+    throw new DcError('BAD_DATA_FILE', `${path} is not a readable ${ext.slice(1).toUpperCase()} image: ${(e as Error).message}`, { cause: e, hint: `Remove it from the folder, or save it again as PNG or JPEG (dc decodes them with pngjs and jpeg-js: grey, RGB, alpha and palette PNGs, baseline and progressive JPEGs, of at most ${MAX_IMAGE_MEGAPIXELS} megapixels).` });
   }
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
