@@ -17,7 +17,7 @@ export { positiveInt, nonNegativeInt, positiveNumber, finiteNumber, finiteNumber
 export { addRetrainingOptions } from './retraining-options.js';
 export { readNpy, type NumericArray } from './data/npy.js';
 export { compressCalibrated, formatCalibrated, describeFidelity, type CalibratedOptions, type CalibratedResult } from './commands/compress-calibrated.js';
-export { readImage, readImageDir, IMAGE_EXTENSIONS, type RgbImage } from './data/images.js';
+export { readImage, readImageDir, IMAGE_EXTENSIONS, MAX_IMAGE_MEGAPIXELS, type RgbImage } from './data/images.js';
 export { readInputBatches, jitteredDraws, JITTER_DRAWS, type InputBatches, type ReadInputOptions } from './no-retrain/calibration.js';
 export { readInputFeeds, inputSources, feedTensors, type InputFeeds } from './no-retrain/input-feeds.js';
 export { createGraphRunner, type GraphRunner } from './no-retrain/graph-runner.js';
