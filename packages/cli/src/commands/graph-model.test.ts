@@ -65,6 +65,10 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     expect(onPhotos).toMatchObject({ synthetic: false, samples: 2 });
     expect(onPhotos.outputs[0]).toMatchObject({ shape: [2, 40], nonFinite: 0 });
     expect(onPhotos.outputs[0].mean).toBeCloseTo(1 / 40, 6);
+    // Rows of class probabilities: how often each class is a sample's top one (both samples: one grey photograph each).
+    expect(onPhotos.outputs[0].topClassCounts).toHaveLength(40);
+    expect(onPhotos.outputs[0].topClassCounts.reduce((a: number, b: number) => a + b, 0)).toBe(2);
+    expect((await dc('run', out, '--data', photos)).stdout).toMatch(/; top class counts, class 0 to 39: (\d+ ){39}\d+\n/);
     expect(onPhotos.pixels).toBeNull();
     // One photograph is a set of one: what the folder gave it.
     const onOne = (await dcJson('run', out, '--data', join(photos, 'p1.png'))).result;

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
+import { detectOutputKind } from '@dc/allocate';
 import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { quietTfjs } from '../quiet-tfjs.js';
@@ -43,6 +44,8 @@ export interface OutputStats {
   readonly std: number;
   /** Elements that are NaN or infinite (left out of the statistics). */
   readonly nonFinite: number;
+  /** For an output of class probabilities (`[n, classes]` rows in [0, 1] summing to 1: `detectOutputKind`'s classifier): how often each class is a sample's top one. */
+  readonly topClassCounts?: readonly number[];
 }
 
 /** What `dc run --json` prints for a GraphModel file (or a LayersModel's kept as given). */
@@ -81,7 +84,21 @@ async function statsOf(name: string, t: tf.Tensor): Promise<OutputStats> {
     max = Math.max(max, x);
   }
   const mean = n ? sum / n : NaN;
-  return { name, shape: t.shape, dtype: t.dtype, min, max, mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : NaN, nonFinite: v.length - n };
+  const counts = v instanceof Float32Array ? topClassCounts(t.shape, v) : undefined;
+  return { name, shape: t.shape, dtype: t.dtype, min, max, mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : NaN, nonFinite: v.length - n, ...(counts ? { topClassCounts: counts } : {}) };
+}
+
+/** How often each class is a row's top one, for rows of class probabilities; undefined for any other output. */
+function topClassCounts(shape: readonly number[], values: Float32Array): number[] | undefined {
+  if (detectOutputKind({ shape: [...shape], values }) !== 'classifier') return undefined;
+  const classes = shape[1];
+  const counts = new Array<number>(classes).fill(0);
+  for (let r = 0; r < values.length; r += classes) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (values[r + c] > values[r + best]) best = c;
+    counts[best]++;
+  }
+  return counts;
 }
 
 /** One synthetic sample per input: uniform [0, 1) from seed 7 (int inputs zero), free extents 1. */
@@ -146,7 +163,8 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
 /** The human-readable report of {@link runGraphFile}. */
 export function formatRunGraph(r: RunGraphResult): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
-  const lines = r.outputs.map((o) => `  ${o.name} [${o.shape.join(', ')}] ${o.dtype}: min ${f(o.min)}, max ${f(o.max)}, mean ${f(o.mean)}, std ${f(o.std)}${o.nonFinite ? `, ${o.nonFinite} non-finite` : ''}`);
+  const top = (o: OutputStats) => (o.topClassCounts ? `; top class counts, class 0 to ${o.topClassCounts.length - 1}: ${o.topClassCounts.join(' ')}` : '');
+  const lines = r.outputs.map((o) => `  ${o.name} [${o.shape.join(', ')}] ${o.dtype}: min ${f(o.min)}, max ${f(o.max)}, mean ${f(o.mean)}, std ${f(o.std)}${o.nonFinite ? `, ${o.nonFinite} non-finite` : ''}${top(o)}`);
   const scaled = r.pixels ? `, inputs ${formatPixelScale(r.pixels)} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
   const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${count(r.samples, 'sample', r.samples.toLocaleString('en'))}${scaled}`;
   const kind = r.format === 'graph-model' ? 'GraphModel' : 'LayersModel (its model.json kept as given)';
