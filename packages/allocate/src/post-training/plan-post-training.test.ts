@@ -42,6 +42,14 @@ describe('planPostTraining', () => {
     expect(plan.reasons[2]).not.toMatch(/\d\.\d+ predicted bytes/);
   });
 
+  it('says when no probe moved a judged output (a first batch that does not exercise the model), and not otherwise', async () => {
+    // All-zero inputs: every hidden unit is 0 whatever the kernels, so the probes on the first batch see nothing.
+    const blind = await planPostTraining({ ...options, calibration: [new Float32Array(8 * 16), model.batches[1]] });
+    expect(blind.sensitivity.every((t) => t.pruneGain === 0 && t.quantizeGain === 0)).toBe(true);
+    expect(blind.reasons.filter((r) => r.startsWith('no probe moved'))).toEqual([expect.stringMatching(/^no probe moved a judged output: on the first calibration batch .* put first among the calibration inputs ones where the model sees what it is for/)]);
+    expect((await planPostTraining(options)).reasons.filter((r) => r.startsWith('no probe moved'))).toEqual([]);
+  });
+
   it('holds a classifier judged on fewer calibration samples than its top-1 agreement can resolve (100 at 99%) to its probabilities too, says so, and only then', async () => {
     const plan = await planPostTraining(options);
     const notes = plan.reasons.filter((r) => r.startsWith('output 0 (classifier)'));

@@ -156,9 +156,25 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${verifiedOn(options.calibration.length)}`,
       `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${Math.round(predictedBytes).toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...classifierSampleNotes(found.fidelity, budget),
+      ...blindProbesNote(sensitivity, probeBatches),
       ...found.notes,
     ],
   };
+}
+
+/**
+ * A note when no probe moved any judged output: the probed batches do not exercise the model (a
+ * pose model's keypoints or a detector's boxes showing nothing on them), so every tensor was priced
+ * as harmless and the plan rests on its verifications and culprit searches alone.
+ */
+function blindProbesNote(sensitivity: ReadonlyMap<string, TensorSensitivity>, probeBatches: number): string[] {
+  const measured = [...sensitivity.values()].filter((s) => s.measured);
+  if (measured.length === 0 || measured.some((s) => s.pruneGain > 0 || s.quantizeGain > 0 || s.scaledQuantizeGain > 0)) return [];
+  return [
+    `no probe moved a judged output: on the ${probeBatches === 1 ? 'first calibration batch' : `first ${probeBatches} calibration batches`} the outputs did not change when any tensor was pruned or clustered alone ` +
+      '(keypoints or detections that show nothing there, a classifier far from any decision), so every tensor was priced as harmless and only the verifications judged the plan; ' +
+      'put first among the calibration inputs ones where the model sees what it is for (people for a pose model, faces for a face detector)',
+  ];
 }
 
 /**
