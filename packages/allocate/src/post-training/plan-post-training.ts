@@ -152,7 +152,7 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
     sensitivity: [...sensitivity.values()],
     reasons: [
       `outputs judged as ${kinds.join(', ')}; budget: ${budgetWords(kinds, budget)}`,
-      ...(jitterFidelity ? [jitterReason(jitterFidelity, reference)] : []),
+      ...(jitterFidelity ? [jitterReason(jitterFidelity, reference, kinds)] : []),
       `${options.tensors.length} tensors, ${[...sensitivity.values()].filter((s) => s.measured).length} probed one at a time on ${batches(probeBatches)}; ${counts.verification / options.calibration.length} allocations verified on ${verifiedOn(options.calibration.length)}`,
       `${options.targetBytes === undefined ? 'accepted price' : 'price at the size target'} ${found.lambda.toExponential(2)} drift per byte: ${Math.round(predictedBytes).toLocaleString('en')} predicted bytes of ${float32Bytes.toLocaleString('en')} float32 (${(float32Bytes / predictedBytes).toFixed(1)}×); measured worst error ${worstError(found.fidelity).toFixed(4)}`,
       ...classifierSampleNotes(found.fidelity, budget),
@@ -195,10 +195,14 @@ function classifierSampleNotes(fidelity: FidelityReport, budget: FidelityBudget)
 }
 
 /** What the original does under one grey level of jitter, and what it leaves unjudged in the marked `reference`. */
-function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBatch[])[]): string {
+function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[]): string {
   let unjudged = 0;
   for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) if (u) unjudged++;
-  return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} ${unjudged === 1 ? 'entry' : 'entries'} it changes beyond the budget (keypoints, samples, scores, detections, mask pixels) ${unjudged === 1 ? 'is' : 'are'} not judged`;
+  // The entries each kind can leave unjudged (a continuous metric, relative error or cosine, keeps every value).
+  const entries: Partial<Record<OutputKind, string>> = { classifier: 'samples', keypoints: 'keypoints', score: 'scores', 'detection-scores': 'scores', detections: 'detections', mask: 'mask pixels' };
+  const which = [...new Set(kinds.flatMap((k) => entries[k] ?? []))];
+  const what = which.length > 0 ? ` (${which.join(', ')})` : '';
+  return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} ${unjudged === 1 ? 'entry' : 'entries'} it changes beyond the budget${what} ${unjudged === 1 ? 'is' : 'are'} not judged`;
 }
 
 /** The calibration batches a plan is verified on, in words: "it" (one), "both", "all 3". */
