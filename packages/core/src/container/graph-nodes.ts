@@ -11,9 +11,18 @@ export function namedNodes(list: unknown): Json[] {
   return Array.isArray(list) ? list.filter((n): n is Json => isObject(n) && typeof n.name === 'string') : [];
 }
 
+/** The names of {@link namedNodes}`(list)`. */
+export function nodeNames(list: unknown): Set<string> {
+  return new Set(namedNodes(list).map((n) => n.name as string));
+}
+
+/** The entries of a GraphDef's `library.function` list (none where there is no such list). */
+export function libraryFunctions(topology: unknown): unknown[] {
+  return isObject(topology) && isObject(topology.library) && Array.isArray(topology.library.function) ? topology.library.function : [];
+}
+
 /** Every named node of a GraphDef: its `node` list and its library functions' `nodeDef` lists. */
 export function graphNodes(topology: unknown): Json[] {
   if (!isObject(topology)) return [];
-  const functions = isObject(topology.library) && Array.isArray(topology.library.function) ? topology.library.function : [];
-  return [topology.node, ...functions.map((f) => (isObject(f) ? f.nodeDef : undefined))].flatMap(namedNodes);
+  return [topology.node, ...libraryFunctions(topology).map((f) => (isObject(f) ? f.nodeDef : undefined))].flatMap(namedNodes);
 }

@@ -4,7 +4,7 @@
  */
 import { isObject } from '../json.js';
 import { graphAttributeProblem } from './graph-attributes.js';
-import { namedNodes } from './graph-nodes.js';
+import { nodeNames } from './graph-nodes.js';
 import { graphSignatureProblem } from './graph-signature.js';
 import { graphInputNode, graphWiringProblem } from './graph-wiring.js';
 
@@ -30,7 +30,7 @@ function initializerSignatureProblem(signature: unknown, initializer: unknown): 
   if (signature === undefined || signature === null || !initializerIsMapped(initializer)) return undefined;
   const outputs = isObject(signature) ? signature.outputs : undefined;
   if (!isObject(outputs)) return 'initializerSignature.outputs is not an object of tensor infos';
-  const names = new Set(namedNodes(initializer.node).map((n) => n.name as string));
+  const names = nodeNames(initializer.node);
   for (const [key, info] of Object.entries(outputs)) {
     if (!isObject(info)) return `initializerSignature.outputs entry "${key}" is not a tensor info`;
     if (!names.has(graphInputNode(key))) return `initializerSignature.outputs entry "${key}" is no node of the initializer`;

@@ -9,7 +9,7 @@
  * naming the entry (docs/format.md §9.1).
  */
 import { isObject } from '../json.js';
-import { namedNodes } from './graph-nodes.js';
+import { libraryFunctions, nodeNames } from './graph-nodes.js';
 import { graphInputNode } from './graph-wiring.js';
 
 /**
@@ -20,7 +20,7 @@ import { graphInputNode } from './graph-wiring.js';
  * placeholders as inputs and the nodes nothing reads as outputs).
  */
 export function graphSignatureProblem(signature: unknown, topology: unknown): string | undefined {
-  const names = new Set(namedNodes(isObject(topology) ? topology.node : undefined).map((n) => n.name as string));
+  const names = nodeNames(isObject(topology) ? topology.node : undefined);
   for (const side of ['inputs', 'outputs'] as const) {
     const entries = isObject(signature) ? signature[side] : undefined;
     if (entries === undefined || entries === null) continue;
@@ -30,7 +30,6 @@ export function graphSignatureProblem(signature: unknown, topology: unknown): st
       if (!names.has(graphInputNode(info.name))) return `signature.${side} entry "${key}" names "${info.name}", which is no node of the graph`;
     }
   }
-  const functions = isObject(topology) && isObject(topology.library) && Array.isArray(topology.library.function) ? topology.library.function : [];
-  const unnamed = functions.findIndex((f) => isObject(f) && !isObject(f.signature));
+  const unnamed = libraryFunctions(topology).findIndex((f) => isObject(f) && !isObject(f.signature));
   return unnamed < 0 ? undefined : `library function ${unnamed} has no signature (tfjs keys each function by its signature's name)`;
 }
