@@ -402,7 +402,8 @@ function largestChange(y: Float32Array, z: Float32Array, start: number, width: n
   return largest;
 }
 
-function argmax(values: Float32Array, start: number, width: number): number {
+/** The index (0 … width − 1) of the largest of the `width` values from `start`: a row's top class. */
+export function argmax(values: Float32Array, start: number, width: number): number {
   let best = 0;
   for (let c = 1; c < width; c++) if (values[start + c] > values[start + best]) best = c;
   return best;

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import { detectOutputKind } from '@dc/allocate';
+import { argmax, detectOutputKind } from '@dc/allocate';
 import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { quietTfjs } from '../quiet-tfjs.js';
@@ -93,11 +93,7 @@ function topClassCounts(shape: readonly number[], values: Float32Array): number[
   if (detectOutputKind({ shape: [...shape], values }) !== 'classifier') return undefined;
   const classes = shape[1];
   const counts = new Array<number>(classes).fill(0);
-  for (let r = 0; r < values.length; r += classes) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (values[r + c] > values[r + best]) best = c;
-    counts[best]++;
-  }
+  for (let r = 0; r < values.length; r += classes) counts[argmax(values, r, classes)]++;
   return counts;
 }
 
