@@ -40,8 +40,7 @@ const KEYPOINT_MODELS = new Set(['movenet-lightning', 'movenet-thunder']);
  * suppression of TF Object Detection API models (anchor indices, boxes, classes, multi-class scores,
  * scores, count), functions of the raw boxes and raw scores the model also outputs; CenterNet's
  * top-100 detections, read off its heatmap and box sizes. A list that reorders when two of its
- * scores swap is not judged (kind `ignore`); its sources are. FaceBoxes outputs only its detections
- * after non-max suppression, so every output stays judged.
+ * scores swap is not judged (kind `ignore`); its sources are.
  */
 const IGNORED_OUTPUTS = {
   handtrack: new Set(['Identity', 'Identity_1', 'Identity_2', 'Identity_3', 'Identity_4', 'Identity_5']),
@@ -55,6 +54,9 @@ const IGNORED_OUTPUTS = {
  * anchor's score, and the box IoU and keypoint moves of the anchors a detection shows (see
  * @dc/allocate's detections.ts). NanoDet's box distributions and handtrack's raw boxes are no
  * center-size boxes (and handtrack's scores hold a background class): they stay judged as they were.
+ * FaceBoxes outputs only its detections after non-max suppression, sorted by score: its boxes are
+ * judged as `nms-boxes` (matched to the original's by IoU) with their `nms-scores`; its count of
+ * listed boxes (`num_boxes`), most of them far below any threshold a user draws at, is not.
  */
 const BLAZEFACE_OUTPUTS = { Identity: 'detection-scores', Identity_1: 'detection-scores', Identity_2: 'detections', Identity_3: 'detections' };
 const DETECTION_OUTPUTS = {
@@ -65,6 +67,7 @@ const DETECTION_OUTPUTS = {
   'facemesh-detection-full': { Identity: 'detections', Identity_1: 'detections' },
   handdetect: { Identity: 'detections' },
   'blazepose-detector': { Identity: 'detections' },
+  faceboxes: { scores: 'nms-scores', boxes: 'nms-boxes', num_boxes: 'ignore' },
 };
 
 /**

@@ -136,8 +136,9 @@ const RENDERERS = {
    */
   'graph-models'(output) {
     const pct = (x) => `${fixed(100 * x, 2)}%`;
-    const metric = (o) => (o.detectionsShown !== undefined ? `box IoU ${pct(o.iou)}, kp ${pct(o.keypointMove)} (${int(o.detectionsShown)} shown), Δ ${fixed(o.scoreChange, 3)}` : o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}${o.scoreChange !== undefined ? `, Δp ${fixed(o.scoreChange, 3)}` : ''}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${pct(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${pct(o.relativeError)}`);
-    const fidelity = (f) => (f ? f.outputs.map((o) => metric(o) + (o.unjudged ? ` (${int(o.unjudged)} unjudged)` : '')).join(', ') + (f.withinBudget ? ' ✓' : ' ✗') : '');
+    // A list after non-max suppression: its detections matched by IoU (its scores judged with them, not shown apart).
+    const metric = (o) => (o.kind === 'nms-boxes' ? `matched box IoU ${pct(o.iou)} (${int(o.detectionsShown)} judged), Δ ${fixed(o.scoreChange, 3)}` : o.detectionsShown !== undefined ? `box IoU ${pct(o.iou)}, kp ${pct(o.keypointMove)} (${int(o.detectionsShown)} shown), Δ ${fixed(o.scoreChange, 3)}` : o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}${o.scoreChange !== undefined ? `, Δp ${fixed(o.scoreChange, 3)}` : ''}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${pct(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${pct(o.relativeError)}`);
+    const fidelity = (f) => (f ? f.outputs.filter((o) => o.kind !== 'nms-scores').map((o) => metric(o) + (o.unjudged ? ` (${int(o.unjudged)} unjudged)` : '')).join(', ') + (f.withinBudget ? ' ✓' : ' ✗') : '');
     const lines = [
       row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'original, jittered (test)', 'compressed / eligible tensors (with scales, float16)', 'load + 1st inference', 'plan (CPU, runs)']),
       '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|',

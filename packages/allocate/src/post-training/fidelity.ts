@@ -33,6 +33,13 @@
  * - `detection-scores` (a detector's per-anchor scores or class probabilities, apart from its
  *   boxes; logits through the sigmoid): the largest change of any value as a probability. Never
  *   detected: say it.
+ * - `nms-boxes` (a detector's detections after non-max suppression, `[batch, n, 4]` boxes in
+ *   corner form, sorted by score; their scores in an `nms-scores` output `[batch, n]`, if any): the
+ *   detections of both models matched one to one by IoU, the smallest IoU of a shown detection
+ *   with its match (0 for one that vanished or appeared) and the largest change of its score (see
+ *   nms-lists.ts). A list compared entry by entry is off wherever two scores swap. Never detected:
+ *   say it.
+ * - `nms-scores`: the scores of an `nms-boxes` list, judged with it, not on their own.
  * - `ignore`: not judged, and no part of the planner's drift; its errors are still reported. For an
  *   output computed from others that are judged, as a detector's boxes after non-max suppression
  *   (or a top-k) are from its raw boxes and scores: a list that reorders when two scores swap
@@ -51,12 +58,13 @@
  */
 import { DcError } from '@dc/core';
 import { DETECTION_MIN_SCORE, detectionChange, probability, recordsPerSample, scoreSources } from './detections.js';
+import { judgeListBatch, listLength, listScoreOutputs, unstableSlot } from './nms-lists.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 /** Every output kind. */
-export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints', 'detections', 'detection-scores', 'ignore'] as const;
+export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints', 'detections', 'detection-scores', 'nms-boxes', 'nms-scores', 'ignore'] as const;
 
 /** A `keypoints` output's keypoint is shown (so judged) from this score, the threshold pose demos draw at. */
 export const KEYPOINT_MIN_SCORE = 0.3;
@@ -69,7 +77,8 @@ export interface OutputBatch {
    * A reference output's entries the original model cannot reproduce itself, nonzero where not
    * judged (see {@link unstableEntries}): per keypoint of a `keypoints` output, per sample of a
    * `classifier`, per record of `detections`, per value of a `score`, `detection-scores` or
-   * `mask` output. A classifier's sample holds bits: {@link UNSTABLE_TOP1} (its top class, and so
+   * `mask` output; per reference entry of an `nms-boxes` output, then one per sample (see
+   * `unstableSlot`). A classifier's sample holds bits: {@link UNSTABLE_TOP1} (its top class, and so
    * its probabilities, not judged) and {@link UNSTABLE_PROBABILITIES} (its probabilities only).
    */
   readonly unstable?: Uint8Array;
@@ -143,7 +152,8 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
  * kind's {@link driftScale}; an ignored output's, 0.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
-  if (o.kind === 'ignore') return 0;
+  if (o.kind === 'ignore' || o.kind === 'nms-scores') return 0;
+  if (o.kind === 'nms-boxes') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU));
   if (o.kind === 'classifier') return judgesProbabilities(o, budget) ? (o.scoreChange ?? 0) / budget.maxScoreChange : o.relativeError / driftScale(o.kind, budget);
   if (o.kind === 'detections') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU), (o.keypointMove ?? 0) / budget.maxKeypointMove);
   if (o.keypointMove !== undefined) return o.keypointMove / budget.maxKeypointMove;
@@ -162,6 +172,7 @@ export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], gi
   if (given && given.length !== outputs) throw new DcError('INVALID_OPTION', `${option} names ${given.length} kinds but the model has ${outputs} outputs`, { option: 'outputKinds' });
   const kinds = Array.from({ length: outputs }, (_, i) => given?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
   scoreSources(reference, kinds, option);
+  listScoreOutputs(reference, kinds, option);
   if (kinds.length > 0 && kinds.every((k) => k === 'ignore')) throw new DcError('INVALID_OPTION', `${option} ignores every output: nothing would be judged`, { option: 'outputKinds', hint: 'judge at least one output (the raw boxes and scores of a detector whose detections after non-max suppression are ignored, say)' });
   return kinds;
 }
@@ -212,7 +223,7 @@ export interface FidelitySums {
   minSampleCosine: number;
   maxKeypointMove: number;
   keypointsShown: number;
-  /** `detections`: records shown by either model (their boxes and keypoints judged), and their smallest box IoU. */
+  /** `detections` and `nms-boxes`: records shown by either model (their boxes and keypoints judged), and their smallest box IoU. */
   detectionsShown: number;
   minBoxIoU: number;
   maxAbsChange: number;
@@ -226,9 +237,10 @@ export function emptySums(): FidelitySums {
 }
 
 /**
- * What judging a `detections` or `detection-scores` output needs beyond its own values: the scores
- * of its records in both models (see `recordScores`) and whether their source is column 0 of its
- * own records; whether a `detection-scores` output holds logits.
+ * What judging a `detections`, `detection-scores` or `nms-boxes` output needs beyond its own
+ * values: the scores of its records in both models (see `recordScores`; an `nms-boxes` output's:
+ * its `nms-scores` output's values) and whether their source is column 0 of its own records;
+ * whether a `detection-scores` output holds logits.
  */
 export interface DetectionContext {
   readonly scores?: { readonly reference: Float32Array; readonly candidate: Float32Array; readonly ownColumn: boolean };
@@ -237,6 +249,12 @@ export interface DetectionContext {
 
 /** Adds one batch of one output to `sums` (`context`: a detections output's record scores; see {@link DetectionContext}). */
 export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, kind: OutputKind, context: DetectionContext = {}): void {
+  if (kind === 'nms-boxes' || kind === 'nms-scores') {
+    // Lists are judged as matched detections, never value by value (see nms-lists.ts).
+    if (kind === 'nms-boxes') accumulateLists(sums, reference, candidate, context.scores);
+    sums.samples += reference.shape[0] ?? 1;
+    return;
+  }
   const y = reference.values;
   const z = candidate.values;
   if (y.length !== z.length) {
@@ -329,6 +347,23 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
   }
 }
 
+/** An `nms-boxes` output's detections of one batch: each judged one not marked unstable, its IoU and score change. */
+function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, scores: DetectionContext['scores']): void {
+  const batch = reference.shape[0] ?? 1;
+  const entries = listLength(reference, 4);
+  judgeListBatch(reference, candidate, scores).forEach((judged, s) => {
+    for (const j of judged) {
+      if (reference.unstable?.[unstableSlot(j, s, entries, batch)]) {
+        sums.unjudged++;
+        continue;
+      }
+      sums.detectionsShown++;
+      sums.minBoxIoU = Math.min(sums.minBoxIoU, j.iou);
+      sums.maxAbsChange = Math.max(sums.maxAbsChange, j.scoreChange);
+    }
+  });
+}
+
 /**
  * The entries of one reference output that the original model itself changes beyond the budget
  * when its inputs are jittered (`jittered`: its output on the same inputs, each value moved by one
@@ -338,12 +373,23 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
  * more than `maxScoreChange`, a detection whose score (as a probability: `context` holds a
  * detections output's record scores in both runs) changes more than that or, shown by either run,
  * whose box's IoU falls below `minIoU` or a keypoint of which moves more than `maxKeypointMove` of
- * the box, a mask pixel that crosses 0.5.
+ * the box, a mask pixel that crosses 0.5, a detection of a list after non-max suppression whose
+ * match's IoU falls below `minIoU` or whose score changes more than `maxScoreChange` (one that
+ * appears marks its sample).
  * No compression can be held to what a one-grey-level change of the photograph already changes:
  * those entries are not judged. Undefined for the other kinds (a continuous metric
  * keeps every value) and when the shapes differ.
  */
 export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, kind: OutputKind, budget: FidelityBudget, context: DetectionContext = {}): Uint8Array | undefined {
+  if (kind === 'nms-boxes') {
+    const batch = reference.shape[0] ?? 1;
+    const entries = listLength(reference, 4);
+    const marks = new Uint8Array(batch * entries + batch);
+    judgeListBatch(reference, jittered, context.scores).forEach((judged, s) => {
+      for (const j of judged) if (j.iou < budget.minIoU || j.scoreChange > budget.maxScoreChange) marks[unstableSlot(j, s, entries, batch)] = 1;
+    });
+    return marks;
+  }
   const y = reference.values;
   const z = jittered.values;
   if (y.length !== z.length) return undefined;
@@ -454,7 +500,8 @@ export interface OutputFidelity {
   /**
    * `‖y' − y‖ / ‖y‖` over every value (0 when both are all zeros, Infinity when only y is); for a
    * `regression` output of several records per sample, that of its worst field ({@link columnError});
-   * for `detections` (judged on its boxes and scores), pooled over every value.
+   * for `detections` (judged on its boxes and scores), pooled over every value; 0 for `nms-boxes`
+   * and `nms-scores` (lists are not compared value by value).
    */
   readonly relativeError: number;
   readonly cosine: number;
@@ -462,8 +509,8 @@ export interface OutputFidelity {
   readonly top1Agreement?: number;
   readonly judgedSamples?: number;
   /**
-   * Masks (1 when both masks are empty everywhere), and detections: the smallest IoU of a shown
-   * box with its original (1 when none was shown).
+   * Masks (1 when both masks are empty everywhere), and detections (`nms-boxes` too): the
+   * smallest IoU of a shown box with its original (1 when none was shown).
    */
   readonly iou?: number;
   /** Embeddings only: the smallest cosine similarity of one sample's vector with its original. */
@@ -473,7 +520,7 @@ export interface OutputFidelity {
    * classifiers: of any class probability (judged where {@link samplesToResolve} exceeds the judged samples).
    */
   readonly scoreChange?: number;
-  /** Detections only: the records either model shows, whose boxes and keypoints are judged. */
+  /** Detections only: the records either model shows, whose boxes and keypoints are judged (`nms-boxes`: the detections judged). */
   readonly detectionsShown?: number;
   /**
    * Keypoints: the largest move of a shown keypoint (0 when none was shown), and how many were
@@ -517,6 +564,9 @@ export function meetsBudget(m: OutputMetrics, budget: FidelityBudget): boolean {
       return (m.scoreChange ?? Infinity) <= budget.maxScoreChange && (m.iou ?? 0) >= budget.minIoU && (m.keypointMove ?? Infinity) <= budget.maxKeypointMove;
     case 'keypoints':
       return (m.keypointMove ?? Infinity) <= budget.maxKeypointMove;
+    case 'nms-boxes':
+      return (m.scoreChange ?? Infinity) <= budget.maxScoreChange && (m.iou ?? 0) >= budget.minIoU;
+    case 'nms-scores':
     case 'ignore':
       return true;
     default:
@@ -540,6 +590,7 @@ function measuredMetrics(output: number, kind: OutputKind, sums: FidelitySums): 
     return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou, keypointMove: sums.maxKeypointMove, detectionsShown: sums.detectionsShown };
   }
   if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown };
-  if (kind === 'ignore') return { output, kind, relativeError, cosine };
+  if (kind === 'nms-boxes') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou: sums.minBoxIoU, detectionsShown: sums.detectionsShown };
+  if (kind === 'ignore' || kind === 'nms-scores') return { output, kind, relativeError, cosine };
   return { output, kind, relativeError: Number.isFinite(sums.errorSquares) ? columnError(sums) : Infinity, cosine };
 }

@@ -199,7 +199,7 @@ function jitterReason(f: FidelityReport, reference: readonly (readonly OutputBat
   let unjudged = 0;
   for (const batch of reference) for (const out of batch) for (const u of out.unstable ?? []) if (u) unjudged++;
   // The entries each kind can leave unjudged (a continuous metric, relative error or cosine, keeps every value).
-  const entries: Partial<Record<OutputKind, string>> = { classifier: 'samples', keypoints: 'keypoints', score: 'scores', 'detection-scores': 'scores', detections: 'detections', mask: 'mask pixels' };
+  const entries: Partial<Record<OutputKind, string>> = { classifier: 'samples', keypoints: 'keypoints', score: 'scores', 'detection-scores': 'scores', detections: 'detections', 'nms-boxes': 'detections', mask: 'mask pixels' };
   const which = [...new Set(kinds.flatMap((k) => entries[k] ?? []))];
   const what = which.length > 0 ? ` (${which.join(', ')})` : '';
   return `the original on the calibration jittered by one grey level: worst error ${worstError(f).toFixed(4)}; ${unjudged} ${unjudged === 1 ? 'entry' : 'entries'} it changes beyond the budget${what} ${unjudged === 1 ? 'is' : 'are'} not judged`;

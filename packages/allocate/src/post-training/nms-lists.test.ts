@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { compareOutputs, markUnstable, worstError } from './compare-outputs.js';
+import { budgetFor, outputKindsOf, type OutputBatch, type OutputKind } from './fidelity.js';
+import { budgetVerdict, budgetWords } from './fidelity-words.js';
+import { cornerIoU, judgeLists } from './nms-lists.js';
+
+const f32 = (...v: number[]) => Float32Array.from(v);
+const budget = budgetFor(0.02);
+const kinds: OutputKind[] = ['nms-scores', 'nms-boxes', 'ignore'];
+
+/** One sample's outputs as FaceBoxes writes them: scores [1, n], boxes [1, n, 4] (y1, x1, y2, x2), the count [1]. */
+function lists(detections: readonly (readonly [number, number, number, number, number])[]): OutputBatch[] {
+  return [
+    { shape: [1, detections.length], values: f32(...detections.map((d) => d[0])) },
+    { shape: [1, detections.length, 4], values: f32(...detections.flatMap((d) => d.slice(1))) },
+    { shape: [1], values: f32(detections.length) },
+  ];
+}
+
+const face = [0.9, 0.1, 0.1, 0.5, 0.4] as const;
+const cat = [0.89, 0.5, 0.5, 0.9, 0.9] as const;
+const faint = [0.05, 0.6, 0.0, 0.7, 0.2] as const;
+const padding = [0, 0, 0, 0, 0] as const;
+
+describe('detections after non-max suppression', () => {
+  it('measures the IoU of corner-form boxes whichever corner comes first', () => {
+    expect(cornerIoU(f32(0, 0, 10, 10), 0, f32(0, 1, 10, 11), 0)).toBeCloseTo(90 / 110, 9);
+    expect(cornerIoU(f32(0, 0, 10, 10), 0, f32(10, 11, 0, 1), 0)).toBeCloseTo(90 / 110, 9);
+    expect(cornerIoU(f32(0, 0, 2, 2), 0, f32(5, 5, 7, 7), 0)).toBe(0);
+  });
+
+  it('judges a list whose detections trade places as unchanged, where entry by entry it is far off', () => {
+    const reference = lists([face, cat, faint, padding]);
+    // The scores move by 0.01 and 0.005 and the list is sorted again: the cat comes first.
+    const swapped = lists([[0.895, ...cat.slice(1)] as never, [0.89, ...face.slice(1)] as never, faint, padding]);
+    const r = compareOutputs([reference], [swapped], kinds, budget);
+    expect(r.outputs[1]).toMatchObject({ kind: 'nms-boxes', iou: 1, detectionsShown: 2, withinBudget: true });
+    expect(r.outputs[1].scoreChange).toBeCloseTo(0.01, 6);
+    expect(r.outputs[0]).toMatchObject({ kind: 'nms-scores', withinBudget: true });
+    expect(r.drift).toBeCloseTo(0.01 / 0.02, 5);
+    // The same outputs judged entry by entry: the boxes move by up to 0.5, the scores by 0.005.
+    expect(compareOutputs([reference], [swapped], ['score', 'score', 'ignore'], budget).outputs[1].scoreChange).toBeCloseTo(0.5, 6);
+    // Scores that swap by more than the budget are over it.
+    const far = compareOutputs([reference], [lists([[0.95, ...cat.slice(1)] as never, [0.8, ...face.slice(1)] as never, faint, padding])], kinds, budget);
+    expect(far.outputs[1]).toMatchObject({ iou: 1, withinBudget: false });
+    expect(far.outputs[1].scoreChange).toBeCloseTo(0.1, 6);
+  });
+
+  it('judges a shown box by its IoU with its match, and one that vanished or appeared by IoU 0 and its whole score', () => {
+    const reference = lists([face, cat, faint]);
+    const moved = compareOutputs([reference], [lists([[0.9, 0.1, 0.1, 0.5, 0.42], cat, faint])], kinds, budget);
+    expect(moved.outputs[1].iou).toBeCloseTo(0.3 / 0.32, 5);
+    expect(moved.withinBudget).toBe(false);
+    expect(worstError(moved)).toBeCloseTo(1 - 0.3 / 0.32, 5);
+    expect(budgetVerdict(moved)).toMatch(/output 1 \(nms-boxes\): smallest IoU of a detection with its match 93\.75% \(2 judged\)/);
+    // The cat leaves the list (the candidate's list is shorter): IoU 0, its score 0.89.
+    const vanished = compareOutputs([reference], [lists([face, faint])], kinds, budget);
+    expect(vanished.outputs[1]).toMatchObject({ iou: 0, detectionsShown: 2, withinBudget: false });
+    expect(vanished.outputs[1].scoreChange).toBeCloseTo(0.89, 6);
+    // A faint box rises to 0.5 where the reference had nothing near it.
+    const appeared = compareOutputs([reference], [lists([face, cat, faint, [0.5, 0.0, 0.6, 0.1, 0.9]])], kinds, budget);
+    expect(appeared.outputs[1]).toMatchObject({ iou: 0, detectionsShown: 3, withinBudget: false });
+    expect(appeared.outputs[1].scoreChange).toBeCloseTo(0.5, 6);
+  });
+
+  it('matches the detections both models show before an entry below the threshold can take one', () => {
+    // The reference's faint entry overlaps the candidate's face more than the reference's face does.
+    const y = f32(0, 0, 10, 10, 0, 0, 10, 9.96);
+    const z = f32(0, 0, 10, 9.95);
+    const judged = judgeLists(y, f32(0.9, 0.1), z, f32(0.9));
+    expect(judged).toEqual([{ record: 0, iou: expect.closeTo(99.5 / 100, 6), scoreChange: 0 }]);
+  });
+
+  it('shows every box with an area when the list has no scores, and never judges padding', () => {
+    const reference = lists([face, cat, padding]);
+    const judged = compareOutputs([[reference[1]]], [[lists([cat, face, padding, padding])[1]]], ['nms-boxes'], budget);
+    expect(judged.outputs[0]).toMatchObject({ iou: 1, scoreChange: 0, detectionsShown: 2, withinBudget: true });
+  });
+
+  it('leaves out the detections the original itself loses, moves or gains under one grey level of jitter', () => {
+    const border = [0.31, 0.2, 0.6, 0.3, 0.8] as const;
+    const reference = lists([face, cat, border]);
+    // Jittered, the original drops the border box below the threshold and shows a new faint one.
+    const jittered = lists([face, cat, [0.25, ...border.slice(1)] as never, [0.4, 0.7, 0.7, 0.8, 0.8]]);
+    const marked = markUnstable([reference], [jittered], kinds, budget);
+    expect(Array.from(marked[0][1].unstable ?? [])).toEqual([0, 0, 1, 1]);
+    // A candidate that loses the border box and gains another judges only the face and the cat.
+    const candidate = lists([face, cat, [0.35, 0.0, 0.0, 0.1, 0.1]]);
+    const r = compareOutputs(marked, [candidate], kinds, budget);
+    expect(r.outputs[1]).toMatchObject({ iou: 1, detectionsShown: 2, unjudged: 2, withinBudget: true });
+    // Unmarked, both count.
+    expect(compareOutputs([reference], [candidate], kinds, budget).outputs[1]).toMatchObject({ iou: 0, detectionsShown: 4, withinBudget: false });
+  });
+
+  it('pairs each list with its scores, and refuses kinds that cannot be lists', () => {
+    const reference = lists([face, cat]);
+    expect(outputKindsOf([reference], kinds)).toEqual(kinds);
+    expect(() => outputKindsOf([reference], ['nms-boxes', 'score', 'ignore'])).toThrow(/output 0 of shape \[1, 2\] is not nms-boxes/);
+    expect(() => outputKindsOf([reference], ['nms-scores', 'regression', 'nms-scores'])).toThrow(/nms-scores output 0 holds the scores of no nms-boxes output/);
+    const twoScores = [...reference, { shape: [1, 2], values: f32(0.5, 0.5) }];
+    expect(() => outputKindsOf([twoScores], ['nms-scores', 'nms-boxes', 'ignore', 'nms-scores'])).toThrow(/nms-scores outputs 0 and 3: which holds its scores is ambiguous/);
+    expect(budgetWords(kinds, budget)).toBe('score changes ≤ 0.02, box IoU ≥ 0.98');
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * A detector's detections after non-max suppression (TensorFlow Object Detection API exports,
+ * FaceBoxes, SSDs with the suppression in the graph): per sample a list of boxes in corner form
+ * (`[batch, n, 4]`: y1, x1, y2, x2 as TensorFlow writes them, or x1, y1, x2, y2: each axis is read
+ * from its pair of fields) and, in an output of their own, their scores (`[batch, n]`). The list is
+ * sorted by score: two detections whose scores swap trade places, and one that falls below the
+ * model's own cut leaves the list, so compared entry by entry a list holding the same detections
+ * in another order is far off. An `nms-boxes` output is judged as a user sees it instead: the
+ * detections of both models are matched one to one by IoU, and each detection either shows (score
+ * ≥ `DETECTION_MIN_SCORE`; without an `nms-scores` output, every box with an area) is judged by
+ * the IoU with its match and the change of its score; one without a match (it vanished, or
+ * appeared) by IoU 0 and its whole score.
+ */
+import { DcError } from '@dc/core';
+import { DETECTION_MIN_SCORE } from './detections.js';
+import type { OutputBatch, OutputKind } from './fidelity.js';
+
+/** Fields of a box in corner form. */
+const CORNERS = 4;
+
+/** One detection judged in one sample. */
+export interface ListJudgement {
+  /** The reference entry it is (or is matched with); undefined for a detection only the candidate shows and that matches none. */
+  readonly record?: number;
+  /** The IoU of its box with its match's, 0 without a match. */
+  readonly iou: number;
+  /** Its score's change, its whole score without a match (0 without scores). */
+  readonly scoreChange: number;
+}
+
+/** The IoU of box `i` of `a` and box `j` of `b` (corner form, each axis from its pair of fields). */
+export function cornerIoU(a: Float32Array, i: number, b: Float32Array, j: number): number {
+  const overlap = (p: number, q: number): number => {
+    const [a0, a1] = ordered(a[CORNERS * i + p], a[CORNERS * i + q]);
+    const [b0, b1] = ordered(b[CORNERS * j + p], b[CORNERS * j + q]);
+    return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+  };
+  const inter = overlap(0, 2) * overlap(1, 3);
+  const union = area(a, i) + area(b, j) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+const ordered = (p: number, q: number): [number, number] => (p <= q ? [p, q] : [q, p]);
+
+/** The area of box `i` of `boxes` (0 for padding: a box of zeros). */
+function area(boxes: Float32Array, i: number): number {
+  const at = CORNERS * i;
+  return Math.abs(boxes[at + 2] - boxes[at]) * Math.abs(boxes[at + 3] - boxes[at + 1]);
+}
+
+/** Which entries of one sample's list show: score ≥ `DETECTION_MIN_SCORE`, or without scores every box with an area. */
+function shownEntries(boxes: Float32Array, scores: Float32Array | undefined): boolean[] {
+  return Array.from({ length: boxes.length / CORNERS }, (_, i) => (scores ? scores[i] >= DETECTION_MIN_SCORE : area(boxes, i) > 0));
+}
+
+/**
+ * The detections of one sample judged (see the file's comment): `y` the reference's boxes and
+ * scores, `z` the candidate's (lists of any lengths). Pairs are matched greedily by IoU, those
+ * both models show first, then those one shows, so a detection shown in both keeps its match
+ * before an entry below the threshold can take it.
+ */
+export function judgeLists(yBoxes: Float32Array, yScores: Float32Array | undefined, zBoxes: Float32Array, zScores: Float32Array | undefined): ListJudgement[] {
+  const shownY = shownEntries(yBoxes, yScores);
+  const shownZ = shownEntries(zBoxes, zScores);
+  const pairs: { i: number; j: number; iou: number; both: boolean }[] = [];
+  shownY.forEach((sy, i) =>
+    shownZ.forEach((sz, j) => {
+      if (!sy && !sz) return;
+      const iou = cornerIoU(yBoxes, i, zBoxes, j);
+      if (iou > 0) pairs.push({ i, j, iou, both: sy && sz });
+    }),
+  );
+  pairs.sort((p, q) => Number(q.both) - Number(p.both) || q.iou - p.iou);
+  const matchY = new Map<number, { j: number; iou: number }>();
+  const takenZ = new Set<number>();
+  for (const p of pairs) {
+    if (matchY.has(p.i) || takenZ.has(p.j)) continue;
+    matchY.set(p.i, p);
+    takenZ.add(p.j);
+  }
+  const score = (s: Float32Array | undefined, k: number): number => s?.[k] ?? 0;
+  const judged: ListJudgement[] = [];
+  shownY.forEach((shown, i) => {
+    const m = matchY.get(i);
+    if (m) judged.push({ record: i, iou: m.iou, scoreChange: Math.abs(score(zScores, m.j) - score(yScores, i)) });
+    else if (shown) judged.push({ record: i, iou: 0, scoreChange: score(yScores, i) });
+  });
+  shownZ.forEach((shown, j) => {
+    if (shown && !takenZ.has(j)) judged.push({ iou: 0, scoreChange: score(zScores, j) });
+  });
+  return judged;
+}
+
+/** Entries per sample of a list output (`[batch, n, 4]` boxes, `[batch, n]` scores). */
+export function listLength(out: OutputBatch, fields: number): number {
+  const batch = out.shape[0] ?? 1;
+  return batch > 0 ? out.values.length / (batch * fields) : 0;
+}
+
+/**
+ * Each sample's detections of one batch judged: `reference` and `candidate` an `nms-boxes`
+ * output, `scores` their `nms-scores` outputs' values (undefined without one).
+ */
+export function judgeListBatch(reference: OutputBatch, candidate: OutputBatch, scores: { readonly reference: Float32Array; readonly candidate: Float32Array } | undefined): ListJudgement[][] {
+  const batch = reference.shape[0] ?? 1;
+  const ny = listLength(reference, CORNERS);
+  const nz = listLength(candidate, CORNERS);
+  return Array.from({ length: batch }, (_, s) =>
+    judgeLists(
+      reference.values.subarray(s * ny * CORNERS, (s + 1) * ny * CORNERS),
+      scores?.reference.subarray(s * ny, (s + 1) * ny),
+      candidate.values.subarray(s * nz * CORNERS, (s + 1) * nz * CORNERS),
+      scores?.candidate.subarray(s * nz, (s + 1) * nz),
+    ),
+  );
+}
+
+/**
+ * Where an `nms-boxes` output's {@link OutputBatch.unstable} marks a judged detection of sample `s`:
+ * its reference entry, or for one only the candidate shows, the sample's flag after every entry
+ * (`batch × n + s`): the original itself gains detections there under the jitter.
+ */
+export function unstableSlot(j: ListJudgement, s: number, entries: number, batch: number): number {
+  return j.record === undefined ? batch * entries + s : s * entries + j.record;
+}
+
+/**
+ * The `nms-scores` output holding the scores of each `nms-boxes` output of `kinds` (undefined for
+ * the others, and for a list without one), read from the reference outputs of every batch: the one
+ * with as many entries per sample in every batch. `INVALID_OPTION` naming `option` when an
+ * `nms-boxes` output is no `[batch, n, 4]`, two `nms-scores` outputs could hold its scores, or an
+ * `nms-scores` output belongs to no list.
+ */
+export function listScoreOutputs(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], option = 'outputKinds'): (number | undefined)[] {
+  const first = reference[0] ?? [];
+  const sameLengths = (boxes: number, scores: number): boolean => reference.every((b) => b[boxes].shape[0] === b[scores].shape[0] && listLength(b[boxes], CORNERS) === listLength(b[scores], 1));
+  const sources = kinds.map((kind, o) => {
+    if (kind !== 'nms-boxes') return undefined;
+    const shape = first[o]?.shape ?? [];
+    if (shape.length !== 3 || shape[2] !== CORNERS) {
+      throw new DcError('INVALID_OPTION', `${option}: output ${o} of shape [${shape.join(', ')}] is not nms-boxes: detections after non-max suppression are [batch, n, 4] boxes in corner form`, { option: 'outputKinds', hint: 'mark a detector\'s raw per-anchor records `detections`, anything else `regression`' });
+    }
+    const pairs = kinds.flatMap((k, p) => (k === 'nms-scores' && (first[p]?.shape.length ?? 0) === 2 && sameLengths(o, p) ? [p] : []));
+    if (pairs.length > 1) throw new DcError('INVALID_OPTION', `${option}: nms-boxes output ${o} has as many entries per sample as the nms-scores outputs ${pairs.join(' and ')}: which holds its scores is ambiguous`, { option: 'outputKinds', hint: 'mark the other list\'s scores `ignore`' });
+    return pairs[0];
+  });
+  kinds.forEach((kind, p) => {
+    if (kind === 'nms-scores' && !sources.includes(p)) {
+      throw new DcError('INVALID_OPTION', `${option}: nms-scores output ${p} holds the scores of no nms-boxes output (a [batch, n] list beside [batch, n, 4] boxes)`, { option: 'outputKinds', hint: 'mark it `score` to judge its values one by one, or `ignore`' });
+    }
+  });
+  return sources;
+}
