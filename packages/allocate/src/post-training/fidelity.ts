@@ -37,8 +37,8 @@
  *   corner form, sorted by score; their scores in an `nms-scores` output `[batch, n]`, if any): the
  *   detections of both models matched one to one by IoU, the smallest IoU of a shown detection
  *   with its match (0 for one that vanished or appeared) and the largest change of its score (see
- *   nms-lists.ts). A list compared entry by entry is off wherever two scores swap. Never detected:
- *   say it.
+ *   nms-lists.ts). A list compared entry by entry is off wherever two scores swap. Detected where
+ *   a `[batch, n ≥ 8, 4]` output has one `[batch, n]` beside it sorted from the highest score down.
  * - `nms-scores`: the scores of an `nms-boxes` list, judged with it, not on their own.
  * - `ignore`: not judged, and no part of the planner's drift; its errors are still reported. For an
  *   output computed from others that are judged, as a detector's boxes after non-max suppression
@@ -58,7 +58,7 @@
  */
 import { DcError } from '@dc/core';
 import { DETECTION_MIN_SCORE, detectionChange, probability, recordsPerSample, scoreSources } from './detections.js';
-import { judgeListBatch, listLength, listScoreOutputs, unstableSlot } from './nms-lists.js';
+import { detectLists, judgeListBatch, listLength, listScoreOutputs, unstableSlot } from './nms-lists.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -163,7 +163,8 @@ export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
 
 /**
  * The kind of each output of a model from its outputs on every batch (`reference[batch][output]`):
- * `given[i]` where set, else {@link detectOutputKind}. `INVALID_OPTION` naming `option` (how the
+ * `given[i]` where set, else {@link detectOutputKind}, and a list after non-max suppression (boxes
+ * beside their scores sorted from the highest down) as `nms-boxes` and `nms-scores` (`detectLists`). `INVALID_OPTION` naming `option` (how the
  * caller's user spelled the list: `outputKinds`, `--output-kinds`) when `given` has another length
  * than the model has outputs, or a `detections` output is not records of a score and a box.
  */
@@ -171,6 +172,10 @@ export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], gi
   const outputs = reference[0]?.length ?? 0;
   if (given && given.length !== outputs) throw new DcError('INVALID_OPTION', `${option} names ${given.length} kinds but the model has ${outputs} outputs`, { option: 'outputKinds' });
   const kinds = Array.from({ length: outputs }, (_, i) => given?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
+  for (const [boxes, scores] of detectLists(reference, kinds.map((_, i) => given?.[i] === undefined))) {
+    kinds[boxes] = 'nms-boxes';
+    kinds[scores] = 'nms-scores';
+  }
   scoreSources(reference, kinds, option);
   listScoreOutputs(reference, kinds, option);
   if (kinds.length > 0 && kinds.every((k) => k === 'ignore')) throw new DcError('INVALID_OPTION', `${option} ignores every output: nothing would be judged`, { option: 'outputKinds', hint: 'judge at least one output (the raw boxes and scores of a detector whose detections after non-max suppression are ignored, say)' });

@@ -101,4 +101,15 @@ describe('detections after non-max suppression', () => {
     expect(() => outputKindsOf([twoScores], ['nms-scores', 'nms-boxes', 'ignore', 'nms-scores'])).toThrow(/nms-scores outputs 0 and 3: which holds its scores is ambiguous/);
     expect(budgetWords(kinds, budget)).toBe('score changes ≤ 0.02, box IoU ≥ 0.98');
   });
+
+  it('recognises a list of 8 or more boxes beside scores sorted from the highest down, and nothing else', () => {
+    const padded = (d: (readonly [number, number, number, number, number])[]) => lists([...d, ...Array<typeof padding>(8 - d.length).fill(padding)]);
+    const two = [padded([face, cat, faint]), padded([cat, faint])];
+    expect(outputKindsOf(two)).toEqual(['nms-scores', 'nms-boxes', 'regression']);
+    // Given kinds stay: the count judged as a score, the rest still recognised.
+    expect(outputKindsOf(two, [undefined, undefined, 'ignore'])).toEqual(['nms-scores', 'nms-boxes', 'ignore']);
+    // Scores out of order on one batch (a detector's raw per-anchor scores), or a list of 7: guessed as before.
+    expect(outputKindsOf([two[0], padded([faint, cat])])).toEqual(['score', 'score', 'regression']);
+    expect(outputKindsOf([lists([face, cat, faint, padding, padding, padding, padding])])).toEqual(['score', 'score', 'regression']);
+  });
 });

@@ -151,3 +151,31 @@ export function listScoreOutputs(reference: readonly (readonly OutputBatch[])[],
   });
   return sources;
 }
+
+/** A list is recognised from this many entries per sample: fewer scores could be sorted by chance. */
+export const MIN_DETECTED_LIST = 8;
+
+/**
+ * Outputs that are a list after non-max suppression, read from the reference outputs of every batch
+ * (`reference[batch][output]`), among those `open` (not given a kind): a `[batch, n ≥ 8, 4]` output
+ * beside exactly one `[batch, n]` output of the same n in every batch, inside [0, 1] and sorted
+ * from the highest score down in every sample (a detector's raw per-anchor scores never are).
+ * Each as `[boxes, scores]` output indices.
+ */
+export function detectLists(reference: readonly (readonly OutputBatch[])[], open: readonly boolean[]): [number, number][] {
+  const first = reference[0] ?? [];
+  const isList = (o: number, fields: number): boolean => open[o] && first[o].shape.length === (fields === 1 ? 2 : 3) && (fields === 1 || first[o].shape[2] === CORNERS);
+  const sortedScores = (p: number): boolean =>
+    reference.every((b) => {
+      const n = listLength(b[p], 1);
+      return b[p].values.every((v, i) => v >= 0 && v <= 1 && (i % n === 0 || v <= b[p].values[i - 1]));
+    });
+  const found: [number, number][] = [];
+  first.forEach((_, o) => {
+    if (!isList(o, CORNERS) || !reference.every((b) => listLength(b[o], CORNERS) >= MIN_DETECTED_LIST)) return;
+    const scores = first.flatMap((__, p) => (isList(p, 1) && reference.every((b) => b[p].shape[0] === b[o].shape[0] && listLength(b[p], 1) === listLength(b[o], CORNERS)) && sortedScores(p) ? [p] : []));
+    if (scores.length === 1) found.push([o, scores[0]]);
+  });
+  return found;
+}
+
