@@ -108,6 +108,9 @@ describe('detections after non-max suppression', () => {
     expect(outputKindsOf(two)).toEqual(['nms-scores', 'nms-boxes', 'regression']);
     // Given kinds stay: the count judged as a score, the rest still recognised.
     expect(outputKindsOf(two, [undefined, undefined, 'ignore'])).toEqual(['nms-scores', 'nms-boxes', 'ignore']);
+    // A one-class detector's class ids (all 1) beside the scores are sorted too, but are one value throughout.
+    const classes = (b: OutputBatch[]) => [...b, { shape: [1, 8], values: new Float32Array(8).fill(1) }];
+    expect(outputKindsOf(two.map(classes))).toEqual(['nms-scores', 'nms-boxes', 'regression', 'score']);
     // Scores out of order on one batch (a detector's raw per-anchor scores), or a list of 7: guessed as before.
     expect(outputKindsOf([two[0], padded([faint, cat])])).toEqual(['score', 'score', 'regression']);
     expect(outputKindsOf([lists([face, cat, faint, padding, padding, padding, padding])])).toEqual(['score', 'score', 'regression']);

@@ -158,8 +158,9 @@ export const MIN_DETECTED_LIST = 8;
 /**
  * Outputs that are a list after non-max suppression, read from the reference outputs of every batch
  * (`reference[batch][output]`), among those `open` (not given a kind): a `[batch, n ≥ 8, 4]` output
- * beside exactly one `[batch, n]` output of the same n in every batch, inside [0, 1] and sorted
- * from the highest score down in every sample (a detector's raw per-anchor scores never are).
+ * beside exactly one `[batch, n]` output of the same n in every batch, inside [0, 1], sorted from
+ * the highest score down in every sample (a detector's raw per-anchor scores never are) and not
+ * one value throughout (a one-class detector's class ids, 1 or 0 everywhere, are sorted too).
  * Each as `[boxes, scores]` output indices.
  */
 export function detectLists(reference: readonly (readonly OutputBatch[])[], open: readonly boolean[]): [number, number][] {
@@ -169,7 +170,7 @@ export function detectLists(reference: readonly (readonly OutputBatch[])[], open
     reference.every((b) => {
       const n = listLength(b[p], 1);
       return b[p].values.every((v, i) => v >= 0 && v <= 1 && (i % n === 0 || v <= b[p].values[i - 1]));
-    });
+    }) && reference.some((b) => b[p].values.some((v) => v !== first[p].values[0]));
   const found: [number, number][] = [];
   first.forEach((_, o) => {
     if (!isList(o, CORNERS) || !reference.every((b) => listLength(b[o], CORNERS) >= MIN_DETECTED_LIST)) return;
