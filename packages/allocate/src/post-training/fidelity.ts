@@ -58,7 +58,7 @@
  */
 import { DcError } from '@dc/core';
 import { DETECTION_MIN_SCORE, detectionChange, probability, recordsPerSample, scoreSources } from './detections.js';
-import { detectLists, judgeListBatch, listLength, listScoreOutputs, unstableSlot } from './nms-lists.js';
+import { CORNER_FIELDS, detectLists, judgeListBatch, listLength, listScoreOutputs, unstableSlot } from './nms-lists.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -164,9 +164,10 @@ export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
 /**
  * The kind of each output of a model from its outputs on every batch (`reference[batch][output]`):
  * `given[i]` where set, else {@link detectOutputKind}, and a list after non-max suppression (boxes
- * beside their scores sorted from the highest down) as `nms-boxes` and `nms-scores` (`detectLists`). `INVALID_OPTION` naming `option` (how the
- * caller's user spelled the list: `outputKinds`, `--output-kinds`) when `given` has another length
- * than the model has outputs, or a `detections` output is not records of a score and a box.
+ * beside their scores sorted from the highest down) as `nms-boxes` and `nms-scores`
+ * (`detectLists`). `INVALID_OPTION` naming `option` (how the caller's user spelled the list:
+ * `outputKinds`, `--output-kinds`) when `given` has another length than the model has outputs, a
+ * `detections` output is not records of a score and a box, or a list's kinds do not pair.
  */
 export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], given?: readonly (OutputKind | undefined)[], option = 'outputKinds'): OutputKind[] {
   const outputs = reference[0]?.length ?? 0;
@@ -355,7 +356,7 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
 /** An `nms-boxes` output's detections of one batch: each judged one not marked unstable, its IoU and score change. */
 function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, scores: DetectionContext['scores']): void {
   const batch = reference.shape[0] ?? 1;
-  const entries = listLength(reference, 4);
+  const entries = listLength(reference, CORNER_FIELDS);
   judgeListBatch(reference, candidate, scores).forEach((judged, s) => {
     for (const j of judged) {
       if (reference.unstable?.[unstableSlot(j, s, entries, batch)]) {
@@ -388,7 +389,7 @@ function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: 
 export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, kind: OutputKind, budget: FidelityBudget, context: DetectionContext = {}): Uint8Array | undefined {
   if (kind === 'nms-boxes') {
     const batch = reference.shape[0] ?? 1;
-    const entries = listLength(reference, 4);
+    const entries = listLength(reference, CORNER_FIELDS);
     const marks = new Uint8Array(batch * entries + batch);
     judgeListBatch(reference, jittered, context.scores).forEach((judged, s) => {
       for (const j of judged) if (j.iou < budget.minIoU || j.scoreChange > budget.maxScoreChange) marks[unstableSlot(j, s, entries, batch)] = 1;

@@ -16,7 +16,7 @@ import { DETECTION_MIN_SCORE } from './detections.js';
 import type { OutputBatch, OutputKind } from './fidelity.js';
 
 /** Fields of a box in corner form. */
-const CORNERS = 4;
+export const CORNER_FIELDS = 4;
 
 /** One detection judged in one sample. */
 export interface ListJudgement {
@@ -31,8 +31,8 @@ export interface ListJudgement {
 /** The IoU of box `i` of `a` and box `j` of `b` (corner form, each axis from its pair of fields). */
 export function cornerIoU(a: Float32Array, i: number, b: Float32Array, j: number): number {
   const overlap = (p: number, q: number): number => {
-    const [a0, a1] = ordered(a[CORNERS * i + p], a[CORNERS * i + q]);
-    const [b0, b1] = ordered(b[CORNERS * j + p], b[CORNERS * j + q]);
+    const [a0, a1] = ordered(a[CORNER_FIELDS * i + p], a[CORNER_FIELDS * i + q]);
+    const [b0, b1] = ordered(b[CORNER_FIELDS * j + p], b[CORNER_FIELDS * j + q]);
     return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
   };
   const inter = overlap(0, 2) * overlap(1, 3);
@@ -44,13 +44,13 @@ const ordered = (p: number, q: number): [number, number] => (p <= q ? [p, q] : [
 
 /** The area of box `i` of `boxes` (0 for padding: a box of zeros). */
 function area(boxes: Float32Array, i: number): number {
-  const at = CORNERS * i;
+  const at = CORNER_FIELDS * i;
   return Math.abs(boxes[at + 2] - boxes[at]) * Math.abs(boxes[at + 3] - boxes[at + 1]);
 }
 
 /** Which entries of one sample's list show: score ≥ `DETECTION_MIN_SCORE`, or without scores every box with an area. */
 function shownEntries(boxes: Float32Array, scores: Float32Array | undefined): boolean[] {
-  return Array.from({ length: boxes.length / CORNERS }, (_, i) => (scores ? scores[i] >= DETECTION_MIN_SCORE : area(boxes, i) > 0));
+  return Array.from({ length: boxes.length / CORNER_FIELDS }, (_, i) => (scores ? scores[i] >= DETECTION_MIN_SCORE : area(boxes, i) > 0));
 }
 
 /**
@@ -103,13 +103,13 @@ export function listLength(out: OutputBatch, fields: number): number {
  */
 export function judgeListBatch(reference: OutputBatch, candidate: OutputBatch, scores: { readonly reference: Float32Array; readonly candidate: Float32Array } | undefined): ListJudgement[][] {
   const batch = reference.shape[0] ?? 1;
-  const ny = listLength(reference, CORNERS);
-  const nz = listLength(candidate, CORNERS);
+  const ny = listLength(reference, CORNER_FIELDS);
+  const nz = listLength(candidate, CORNER_FIELDS);
   return Array.from({ length: batch }, (_, s) =>
     judgeLists(
-      reference.values.subarray(s * ny * CORNERS, (s + 1) * ny * CORNERS),
+      reference.values.subarray(s * ny * CORNER_FIELDS, (s + 1) * ny * CORNER_FIELDS),
       scores?.reference.subarray(s * ny, (s + 1) * ny),
-      candidate.values.subarray(s * nz * CORNERS, (s + 1) * nz * CORNERS),
+      candidate.values.subarray(s * nz * CORNER_FIELDS, (s + 1) * nz * CORNER_FIELDS),
       scores?.candidate.subarray(s * nz, (s + 1) * nz),
     ),
   );
@@ -133,11 +133,11 @@ export function unstableSlot(j: ListJudgement, s: number, entries: number, batch
  */
 export function listScoreOutputs(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], option = 'outputKinds'): (number | undefined)[] {
   const first = reference[0] ?? [];
-  const sameLengths = (boxes: number, scores: number): boolean => reference.every((b) => b[boxes].shape[0] === b[scores].shape[0] && listLength(b[boxes], CORNERS) === listLength(b[scores], 1));
+  const sameLengths = (boxes: number, scores: number): boolean => reference.every((b) => b[boxes].shape[0] === b[scores].shape[0] && listLength(b[boxes], CORNER_FIELDS) === listLength(b[scores], 1));
   const sources = kinds.map((kind, o) => {
     if (kind !== 'nms-boxes') return undefined;
     const shape = first[o]?.shape ?? [];
-    if (shape.length !== 3 || shape[2] !== CORNERS) {
+    if (shape.length !== 3 || shape[2] !== CORNER_FIELDS) {
       throw new DcError('INVALID_OPTION', `${option}: output ${o} of shape [${shape.join(', ')}] is not nms-boxes: detections after non-max suppression are [batch, n, 4] boxes in corner form`, { option: 'outputKinds', hint: 'mark a detector\'s raw per-anchor records `detections`, anything else `regression`' });
     }
     const pairs = kinds.flatMap((k, p) => (k === 'nms-scores' && (first[p]?.shape.length ?? 0) === 2 && sameLengths(o, p) ? [p] : []));
@@ -165,7 +165,7 @@ export const MIN_DETECTED_LIST = 8;
  */
 export function detectLists(reference: readonly (readonly OutputBatch[])[], open: readonly boolean[]): [number, number][] {
   const first = reference[0] ?? [];
-  const isList = (o: number, fields: number): boolean => open[o] && first[o].shape.length === (fields === 1 ? 2 : 3) && (fields === 1 || first[o].shape[2] === CORNERS);
+  const isList = (o: number, fields: number): boolean => open[o] && first[o].shape.length === (fields === 1 ? 2 : 3) && (fields === 1 || first[o].shape[2] === CORNER_FIELDS);
   const sortedScores = (p: number): boolean =>
     reference.every((b) => {
       const n = listLength(b[p], 1);
@@ -173,8 +173,8 @@ export function detectLists(reference: readonly (readonly OutputBatch[])[], open
     }) && reference.some((b) => b[p].values.some((v) => v !== first[p].values[0]));
   const found: [number, number][] = [];
   first.forEach((_, o) => {
-    if (!isList(o, CORNERS) || !reference.every((b) => listLength(b[o], CORNERS) >= MIN_DETECTED_LIST)) return;
-    const scores = first.flatMap((__, p) => (isList(p, 1) && reference.every((b) => b[p].shape[0] === b[o].shape[0] && listLength(b[p], 1) === listLength(b[o], CORNERS)) && sortedScores(p) ? [p] : []));
+    if (!isList(o, CORNER_FIELDS) || !reference.every((b) => listLength(b[o], CORNER_FIELDS) >= MIN_DETECTED_LIST)) return;
+    const scores = first.flatMap((__, p) => (isList(p, 1) && reference.every((b) => b[p].shape[0] === b[o].shape[0] && listLength(b[p], 1) === listLength(b[o], CORNER_FIELDS)) && sortedScores(p) ? [p] : []));
     if (scores.length === 1) found.push([o, scores[0]]);
   });
   return found;
