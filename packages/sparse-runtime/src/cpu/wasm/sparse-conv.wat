@@ -1,6 +1,7 @@
 ;; Direct sparse convolution (WASM SIMD): no im2col. Each output channel keeps its kept weights as
-;; entries [input offset in bytes, codebook address], the offset of the weight's tap (ky, kx, ci)
-;; relative to the tile's input, computed once at prepare for the layout in use:
+;; entries [input offset in bytes, weight], the offset of the weight's tap (ky, kx, ci) relative to
+;; the tile's input, computed once at prepare for the layout in use, and the weight its codebook
+;; value (one load per entry, where a codebook address needed two, one waiting on the other):
 ;;
 ;; - sample lanes: 16 samples side by side, input laid out [Hp][Wp][C][16] (padded), one tile is one
 ;;   output position; the 16 lanes are 16 samples.
@@ -9,9 +10,8 @@
 ;;   and 8-15), each within one output row.
 ;;
 ;; Both run the same loop: for each tile, for each output channel, 4 f32x4 accumulators start at
-;; the bias and take every entry w · x[tile + offset], two entries per step; the codebook (at
-;; address 0) is read in the inner loop. Strides, dilation, padding and depthwise kernels are all
-;; in the offsets. (One tile at a time keeps the loop within the 16 SIMD registers of x86-64:
+;; the bias and take every entry w · x[tile + offset], two entries per step. Strides, dilation,
+;; padding and depthwise kernels are all in the offsets. (One tile at a time keeps the loop within the 16 SIMD registers of x86-64:
 ;; two tiles at a time made V8 spill accumulators to the stack.)
 (module
   (import "env" "memory" (memory 1))
@@ -51,7 +51,7 @@
             (loop $pairLoop
               (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
               (local.set $off (i32.load offset=0 (local.get $p)))
-              (local.set $w (v128.load32_splat (i32.load offset=4 (local.get $p))))
+              (local.set $w (v128.load32_splat offset=4 (local.get $p)))
               (local.set $q (i32.add (local.get $xa) (local.get $off)))
               (local.set $r (i32.add (local.get $xb) (local.get $off)))
               (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load offset=0 (local.get $q)))))
@@ -59,7 +59,7 @@
               (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $w) (v128.load offset=0 (local.get $r)))))
               (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $r)))))
               (local.set $off (i32.load offset=8 (local.get $p)))
-              (local.set $w (v128.load32_splat (i32.load offset=12 (local.get $p))))
+              (local.set $w (v128.load32_splat offset=12 (local.get $p)))
               (local.set $q (i32.add (local.get $xa) (local.get $off)))
               (local.set $r (i32.add (local.get $xb) (local.get $off)))
               (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load offset=0 (local.get $q)))))
@@ -71,7 +71,7 @@
           (if (i32.lt_u (local.get $p) (local.get $end))
             (then
               (local.set $off (i32.load offset=0 (local.get $p)))
-              (local.set $w (v128.load32_splat (i32.load offset=4 (local.get $p))))
+              (local.set $w (v128.load32_splat offset=4 (local.get $p)))
               (local.set $q (i32.add (local.get $xa) (local.get $off)))
               (local.set $r (i32.add (local.get $xb) (local.get $off)))
               (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load offset=0 (local.get $q)))))

@@ -1,8 +1,8 @@
 /**
  * One convolution layer (conv2d, depthwise, pointwise) on the direct sparse convolution of
  * sparse-conv.wat. Each kernel has a region of WASM memory (the model's shared one, see
- * `conv-arena.ts`, or its own) laid out once at prepare: the codebook, per output channel the
- * kept weights as entries [input offset, codebook address] for each input layout, the bias, and
+ * `conv-arena.ts`, or its own) laid out once at prepare: per output channel the kept weights as
+ * entries [input offset, weight] (its codebook value) for each input layout, the bias, and
  * scratch for one group of 16 samples. Batches run in
  * groups of 16 samples side by side in the SIMD lanes; a group of few samples (batch 1) runs one
  * sample at a time with output positions in the lanes instead (two runs of 8 positions of an
@@ -61,7 +61,6 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
   // Offsets in the kernel's region; absolute addresses once the region is placed.
   const plan = regionLayout();
   const at = {
-    codebook: plan.take(spec.kernel.codebook.length * 4),
     lanesColPtr: plan.take((F + 1) * 4),
     lanesEntries: plan.take(nnz * 8),
     lanesBases: plan.take(OH * OW * 8),
@@ -81,7 +80,6 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
   const place = (region: ArenaRegion) => {
     placed = placeKernel(module, region, at);
     const { heap, ints, at: a } = placed;
-    heap.set(spec.kernel.codebook, a.codebook / 4);
     if (spec.bias) heap.set(spec.bias, a.bias / 4);
     const fillEntries = (colPtr: number, entries: number, offset: (ky: number, kx: number, ci: number) => number) => {
       let e = entries;
@@ -90,7 +88,7 @@ export function createWasmConv(spec: ConvSpec, arena?: ConvArena): ConvKernel | 
         const t = taps![f];
         for (let i = 0; i < t.codes.length; i++, e += 8) {
           ints[e / 4] = offset(t.ky[i] * DY, t.kx[i] * DX, t.ci[i]);
-          ints[e / 4 + 1] = a.codebook + t.codes[i] * 4;
+          heap[e / 4 + 1] = spec.kernel.codebook[t.codes[i]];
         }
       }
       ints[colPtr / 4 + F] = e;
