@@ -14,7 +14,7 @@ import { selectTrainingBackend } from '@dc/core/tfjs';
 import { lineProgress, type Progress } from '../compress/progress.js';
 import { count } from '../format/count.js';
 import { feedTensors, inputSources, readInputFeeds, type InputFeeds } from '../no-retrain/input-feeds.js';
-import { calibrationWarnings, heldOnCalibrationOnly } from '../no-retrain/calibration-warnings.js';
+import { calibrationWarnings, heldOnCalibrationOnly, nothingShown } from '../no-retrain/calibration-warnings.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { judgedReference } from '../no-retrain/judged-reference.js';
 import { loadTarget, type Target } from '../no-retrain/targets.js';
@@ -172,6 +172,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     const [calibrationFidelity, testFidelity] = [await fidelity(calibration), test ? await fidelity(test) : null];
     const unheld = heldOnCalibrationOnly(calibrationFidelity, testFidelity);
     if (unheld) warnings.push(unheld);
+    warnings.push(...nothingShown(calibrationFidelity));
     const cpu = process.cpuUsage(cpu0);
     return {
       input: path,

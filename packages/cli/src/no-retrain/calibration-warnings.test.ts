@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { budgetFor, compareOutputs } from '@dc/allocate';
-import { calibrationWarnings, heldOnCalibrationOnly } from './calibration-warnings.js';
+import { calibrationWarnings, heldOnCalibrationOnly, nothingShown } from './calibration-warnings.js';
 import type { InputFeeds } from './input-feeds.js';
 
 /** Feeds of one input: `batches` batches of `size` samples [2], sample k holding k + `from`. */
@@ -51,3 +51,29 @@ describe('heldOnCalibrationOnly', () => {
     expect(heldOnCalibrationOnly(fidelity(0.05), fidelity(0.05))).toBeUndefined();
   });
 });
+
+describe('nothingShown', () => {
+  const budget = budgetFor(0.02);
+  /** One sample's MoveNet-style keypoints [1, 1, 2, 3] (y, x, score), the given scores. */
+  const keypoints = (...scores: number[]) => ({ shape: [1, 1, scores.length, 3], values: Float32Array.from(scores.flatMap((s, i) => [0.1 * i, 0.2, s])) });
+  /** One sample's list after non-max suppression: scores [1, 8] and boxes [1, 8, 4]. */
+  const list = (top: number) => [
+    { shape: [1, 8], values: Float32Array.from({ length: 8 }, (_, i) => (i === 0 ? top : 0.01)) },
+    { shape: [1, 8, 4], values: Float32Array.from({ length: 32 }, (_, i) => (i % 4 < 2 ? 0.1 : 0.5)) },
+  ];
+
+  it('names each keypoints or detector output that showed nothing on the calibration inputs', () => {
+    const blind = compareOutputs([[keypoints(0.1, 0.2), ...list(0.2)]], [[keypoints(0.1, 0.2), ...list(0.2)]], ['keypoints', 'nms-scores', 'nms-boxes'], budget);
+    expect(nothingShown(blind)).toEqual([
+      expect.stringMatching(/^output 0 \(keypoints\) showed no keypoint on any calibration input: the plan never saw what it shows, so its keypoints' fidelity is unmeasured; give calibration inputs with what the model finds \(people for a pose model/),
+      expect.stringMatching(/^output 2 \(nms-boxes\) showed no detection on any calibration input: .* its detections' fidelity is unmeasured/),
+    ]);
+  });
+
+  it('says nothing where a keypoint or a detection was shown', () => {
+    const seen = compareOutputs([[keypoints(0.1, 0.9), ...list(0.9)]], [[keypoints(0.1, 0.9), ...list(0.9)]], ['keypoints', 'nms-scores', 'nms-boxes'], budget);
+    expect(seen.outputs.map((o) => o.keypointsShown ?? o.detectionsShown)).toEqual([1, undefined, 1]);
+    expect(nothingShown(seen)).toEqual([]);
+  });
+});
+

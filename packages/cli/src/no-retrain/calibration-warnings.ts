@@ -47,3 +47,19 @@ export function heldOnCalibrationOnly(calibration: FidelityReport, test: Fidelit
   if (!test || !calibration.withinBudget || test.withinBudget) return undefined;
   return 'the file is within budget on the calibration inputs and over it on the test inputs: the plan fits the inputs it was verified on. Give more calibration inputs, like those the model will see (more of them hold the budget on more inputs the plan never saw, at some cost in size: the corpus figures in the README of @dc/allocate), or a smaller --max-output-drift for headroom';
 }
+
+/**
+ * The warnings for outputs of a file's calibration fidelity that showed nothing to judge: a
+ * keypoints output with no keypoint shown, a detector's output (`detections`, `nms-boxes`) with no
+ * detection shown, on any calibration input (a pose model calibrated on photographs without people,
+ * a face detector on landscapes). Such an output's boxes or keypoints never entered the plan.
+ */
+export function nothingShown(calibration: FidelityReport): string[] {
+  return calibration.outputs.flatMap((o) => {
+    const what = o.kind === 'keypoints' && o.keypointsShown === 0 ? 'keypoint' : (o.kind === 'detections' || o.kind === 'nms-boxes') && o.detectionsShown === 0 ? 'detection' : undefined;
+    if (!what) return [];
+    const unstable = o.unjudged ? ` (besides ${`${o.unjudged} ${o.unjudged === 1 ? 'entry' : 'entries'}`} the original itself changes under the jitter)` : '';
+    return [`output ${o.output} (${o.kind}) showed no ${what} on any calibration input${unstable}: the plan never saw what it shows, so its ${what}s' fidelity is unmeasured; give calibration inputs with what the model finds (people for a pose model, faces for a face detector), and put them first: the probes that price each tensor run on the first calibration batch`];
+  });
+}
+
