@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import { argmax, detectOutputKind } from '@dc/allocate';
+import { argmax, DETECTION_MIN_SCORE, detectLists, detectOutputKind } from '@dc/allocate';
 import { createRandom, DcError, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
 import { quietTfjs } from '../quiet-tfjs.js';
@@ -46,6 +46,12 @@ export interface OutputStats {
   readonly nonFinite: number;
   /** For an output of class probabilities (`[n, classes]` rows in [0, 1] summing to 1: `detectOutputKind`'s classifier): how often each class is a sample's top one. */
   readonly topClassCounts?: readonly number[];
+  /**
+   * For the scores of a detector's list after non-max suppression (`detectLists` of @dc/allocate:
+   * `[n, d]` scores sorted from the highest down beside `[n, d, 4]` boxes): per sample, how many
+   * detections show (score ≥ 0.3, as the fidelity judges them).
+   */
+  readonly detectionsShown?: readonly number[];
 }
 
 /** What `dc run --json` prints for a GraphModel file (or a LayersModel's kept as given). */
@@ -97,6 +103,18 @@ function topClassCounts(shape: readonly number[], values: Float32Array): number[
   return counts;
 }
 
+/** `stats` with each detection list's shown detections per sample on its scores output (see {@link OutputStats.detectionsShown}). */
+export function withShownDetections(stats: OutputStats[], outputs: { shape: number[]; values: Float32Array }[]): OutputStats[] {
+  const out = [...stats];
+  for (const [, p] of detectLists([outputs], outputs.map(() => true))) {
+    const samples = outputs[p].shape[0];
+    const per = outputs[p].values.length / Math.max(1, samples);
+    const shown = Array.from({ length: samples }, (_, s) => outputs[p].values.subarray(s * per, (s + 1) * per).filter((v) => v >= DETECTION_MIN_SCORE).length);
+    out[p] = { ...out[p], detectionsShown: shown };
+  }
+  return out;
+}
+
 /** One synthetic sample per input: uniform [0, 1) from seed 7 (int inputs zero), free extents 1. */
 function syntheticInputs(tfjs: typeof tf, model: LoadedModel): tf.Tensor[] {
   const r = createRandom(7);
@@ -137,7 +155,7 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   try {
     for (const feed of batches) runs.push(await model.execute(feed));
     const outs = runs.length === 1 ? runs[0] : runs[0].map((_, i) => tfjs.concat(runs.map((r) => r[i]), 0));
-    const outputs = await Promise.all(outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t)));
+    const outputs = withShownDetections(await Promise.all(outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t))), await Promise.all(outs.map(async (t) => ({ shape: t.shape, values: Float32Array.from(await t.data()) }))));
     if (runs.length > 1) tfjs.dispose(outs);
     return {
       format: model.format,
@@ -159,7 +177,8 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
 /** The human-readable report of {@link runGraphFile}. */
 export function formatRunGraph(r: RunGraphResult): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
-  const top = (o: OutputStats) => (o.topClassCounts ? `; top class counts, class 0 to ${o.topClassCounts.length - 1}: ${o.topClassCounts.join(' ')}` : '');
+  const top = (o: OutputStats) =>
+    o.topClassCounts ? `; top class counts, class 0 to ${o.topClassCounts.length - 1}: ${o.topClassCounts.join(' ')}` : o.detectionsShown ? `; detections shown (score ≥ ${DETECTION_MIN_SCORE}) per sample: ${o.detectionsShown.join(' ')}` : '';
   const lines = r.outputs.map((o) => `  ${o.name} [${o.shape.join(', ')}] ${o.dtype}: min ${f(o.min)}, max ${f(o.max)}, mean ${f(o.mean)}, std ${f(o.std)}${o.nonFinite ? `, ${o.nonFinite} non-finite` : ''}${top(o)}`);
   const scaled = r.pixels ? `, inputs ${formatPixelScale(r.pixels)} (${r.pixels.source === 'file' ? "the file's record" : 'flags'})` : '';
   const what = r.synthetic ? 'one synthetic sample (uniform [0, 1), seed 7)' : `${count(r.samples, 'sample', r.samples.toLocaleString('en'))}${scaled}`;
