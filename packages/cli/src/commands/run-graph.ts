@@ -155,7 +155,10 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   try {
     for (const feed of batches) runs.push(await model.execute(feed));
     const outs = runs.length === 1 ? runs[0] : runs[0].map((_, i) => tfjs.concat(runs.map((r) => r[i]), 0));
-    const outputs = withShownDetections(await Promise.all(outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t))), await Promise.all(outs.map(async (t) => ({ shape: t.shape, values: Float32Array.from(await t.data()) }))));
+    const stats = await Promise.all(outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t)));
+    // Only `[n, d]` and `[n, d, 4]` outputs can be a detection list: the others' values are not read again.
+    const lists = await Promise.all(outs.map(async (t) => ({ shape: t.shape, values: t.rank === 2 || (t.rank === 3 && t.shape[2] === 4) ? Float32Array.from(await t.data()) : new Float32Array(0) })));
+    const outputs = withShownDetections(stats, lists);
     if (runs.length > 1) tfjs.dispose(outs);
     return {
       format: model.format,

@@ -58,7 +58,7 @@ export function nothingShown(calibration: FidelityReport): string[] {
   return calibration.outputs.flatMap((o) => {
     const what = o.kind === 'keypoints' && o.keypointsShown === 0 ? 'keypoint' : (o.kind === 'detections' || o.kind === 'nms-boxes') && o.detectionsShown === 0 ? 'detection' : undefined;
     if (!what) return [];
-    const unstable = o.unjudged ? ` (besides ${`${o.unjudged} ${o.unjudged === 1 ? 'entry' : 'entries'}`} the original itself changes under the jitter)` : '';
+    const unstable = o.unjudged ? ` (besides ${o.unjudged} ${o.unjudged === 1 ? 'entry' : 'entries'} the original itself changes under the jitter)` : '';
     return [`output ${o.output} (${o.kind}) showed no ${what} on any calibration input${unstable}: the plan never saw what it shows, so its ${what}s' fidelity is unmeasured; give calibration inputs with what the model finds (people for a pose model, faces for a face detector), and put them first: the probes that price each tensor run on the first calibration batch`];
   });
 }
