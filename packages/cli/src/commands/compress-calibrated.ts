@@ -86,6 +86,8 @@ export interface CalibratedResult {
   /** Float32 bytes of every weight of the loaded model (quantized manifest weights dequantized). */
   readonly originalBytes: number;
   readonly compressionRatio: number;
+  /** The model's outputs' names, in the order of the fidelity's outputs, `plan.kinds` and `--output-kinds`. */
+  readonly outputNames: readonly string[];
   readonly calibrationSamples: number;
   /** The written file's fidelity to the original on the calibration inputs, and on the test inputs (null: none given). */
   readonly calibrationFidelity: FidelityReport;
@@ -146,6 +148,8 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
     test = o.testData ? await readInputFeeds(tfjs, inputSources(o.testData), inputs, reading) : undefined;
     const warnings = calibrationWarnings(calibration, test);
     for (const w of warnings) progress.log(`warning: ${w}`);
+    // Which output is which, where --output-kinds has several to list.
+    if (target.outputNames.length > 1) progress.log(`outputs, in the order --output-kinds lists them: ${target.outputNames.map((n, i) => `${i} ${n}`).join(', ')}`);
     progress.log(`${path} (${target.format}): planning per-tensor sparsity and bits on ${count(calibration.samples, 'calibration sample')} (${calibration.source}${pixels ? `, x = ${formatPixelScale(pixels)}` : ''}), max output drift ${o.maxOutputDrift ?? 0.02}`);
     const targetBytes = o.targetBytes ?? (o.targetRatio === undefined ? undefined : Math.round(target.originalBytes / o.targetRatio));
     if (targetBytes !== undefined) progress.log(`size target ${targetBytes.toLocaleString('en')} B (${(target.originalBytes / targetBytes).toFixed(1)}× the float32 weights): the allocation of least predicted drift that fits, its fidelity reported against the budget`);
@@ -182,6 +186,7 @@ export async function compressCalibrated(path: string, o: CalibratedOptions, pro
       fileBytes: bytes.length,
       originalBytes: target.originalBytes,
       compressionRatio: target.originalBytes / bytes.length,
+      outputNames: target.outputNames,
       calibrationSamples: calibration.samples,
       calibrationFidelity,
       testFidelity,

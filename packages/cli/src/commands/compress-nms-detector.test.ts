@@ -24,6 +24,8 @@ describe('dc compress --no-retrain on a detector with non-max suppression in its
     const calibration = join(dirname(model), 'calibration.npy');
     const { result, stderr } = await dcJson('compress', model, '--no-retrain', '--calibration', calibration, '--test-data', join(dirname(model), 'test.npy'), '-o', out);
     expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores']);
+    expect(result.outputNames).toEqual(['boxes', 'scores']);
+    expect(stderr).toMatch(/outputs, in the order --output-kinds lists them: 0 boxes, 1 scores\n/);
     expect(stderr).toMatch(/outputs judged as nms-boxes, nms-scores; budget: score changes ≤ 0\.02, box IoU ≥ 0\.98/);
     // Each of the 8 calibration images lists 8 detections, all shown (score ≥ 0.3): 64 judged one by one.
     const boxes = result.calibrationFidelity.outputs[0];

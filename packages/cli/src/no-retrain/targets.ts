@@ -40,6 +40,8 @@ export interface Target {
   readonly keptBecause?: string;
   /** The model's inputs, in order: what each batch feeds. */
   readonly inputs: readonly ImageInputSpec[];
+  /** The model's outputs' names, in the order its outputs are judged (and `--output-kinds` lists them). */
+  readonly outputNames: readonly string[];
   /** Float32 bytes of every weight (quantized manifest weights dequantized). */
   readonly originalBytes: number;
   /** A LayersModel that takes its data as given (a `Rescaling` or an `Embedding` reads its input): photographs and uint8 `.npy` go in as bytes. */
@@ -80,6 +82,7 @@ async function layersAsGiven(tfjs: typeof tf, path: string, because: string): Pr
     format: 'layers-model-as-given',
     keptBecause: because,
     inputs: runner.inputs,
+    outputNames: runner.outputs,
     originalBytes: source.tensors.reduce((a, t) => a + 4 * t.values.length, 0),
     outputs: (batches) => each(batches, (b) => runner.run(new Map(), b)),
     plan: (calibration, s) =>
@@ -113,6 +116,8 @@ export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: Loa
     return {
       format: 'layers-model',
       inputs: [{ name: model.inputName ?? 'input', shape: [-1, ...model.inputShape], dtype: 'float32' }],
+      // A layer graph's one output: its last node's.
+      outputNames: [model.layers.at(-1)?.name ?? 'output'],
       originalBytes: float32Bytes(model),
       rawInput: rawInputOf(model) !== undefined,
       // A layer graph has one input: each feed is one tensor.
@@ -130,6 +135,7 @@ export async function loadTarget(tfjs: typeof tf, path: string, inputShape?: Loa
   return {
     format: 'graph-model',
     inputs: runner.inputs,
+    outputNames: runner.outputs,
     originalBytes: source.tensors.reduce((a, t) => a + 4 * t.values.length, 0),
     outputs: (batches) => each(batches, (b) => runner.run(new Map(), b)),
     plan: (calibration, s) => planAndCompressGraph(source, runner, calibration, s),
