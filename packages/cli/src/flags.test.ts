@@ -35,7 +35,7 @@ describe('--output-kinds', () => {
     expect(outputKinds('keypoints, classifier, score, ignore')).toEqual(['keypoints', 'classifier', 'score', 'ignore']);
     expect(outputKinds('detection-scores,detections')).toEqual(['detection-scores', 'detections']);
     expect(outputKinds('nms-scores,nms-boxes,ignore')).toEqual(['nms-scores', 'nms-boxes', 'ignore']);
-    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, score, embedding, keypoints, detections, detection-scores, nms-boxes, nms-scores, ignore (comma-separated), got "pose"');
+    expect(() => outputKinds('pose')).toThrow('--output-kinds takes classifier, regression, mask, score, embedding, keypoints, detections, detection-scores, nms-boxes, nms-scores, nms-classes, ignore (comma-separated), got "pose"');
   });
 
   it('a detections output is described by its smallest box IoU, keypoint move and score change over the detections shown', () => {

@@ -3,7 +3,7 @@
  * reference, pooled per output, judged against the budget.
  */
 import { recordScores, scoreSources, withinUnit, type ScoreSource } from './detections.js';
-import { listScoreOutputs } from './nms-lists.js';
+import { listPartners } from './nms-lists.js';
 import { accumulate, emptySums, meetsBudget, outputDrift, outputFidelity, unstableEntries, type DetectionContext, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
 
 /** The fidelity of a candidate over a set of batches. */
@@ -50,16 +50,20 @@ export function reportWithin(report: FidelityReport, budget: FidelityBudget): bo
  * What judging each output of batch `b` against `other` (a candidate's or the jittered original's
  * outputs of that batch) needs (see `DetectionContext`): a detections output's record scores in
  * both, whether a detection-scores output holds logits (read from every reference batch); an
- * nms-boxes output's scores, its nms-scores output's values.
+ * nms-boxes output's scores and class ids, its nms-scores and nms-classes outputs' values.
  */
 function detectionContexts(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[]): (b: number, o: number, other: readonly OutputBatch[]) => DetectionContext {
   const sources: (ScoreSource | undefined)[] = kinds.includes('detections') ? scoreSources(reference, kinds) : [];
   const logits = kinds.map((k, o) => k === 'detection-scores' && reference.some((batch) => !withinUnit(batch[o])));
-  const lists = kinds.includes('nms-boxes') ? listScoreOutputs(reference, kinds) : [];
+  const lists = kinds.includes('nms-boxes') ? listPartners(reference, kinds) : [];
   return (b, o, other) => {
-    if (kinds[o] === 'nms-boxes') {
-      const p = lists[o];
-      return p === undefined ? {} : { scores: { reference: reference[b][p].values, candidate: other[p].values, ownColumn: false } };
+    const list = lists[o];
+    if (list) {
+      const { scores, classes } = list;
+      return {
+        ...(scores === undefined ? {} : { scores: { reference: reference[b][scores].values, candidate: other[scores].values, ownColumn: false } }),
+        ...(classes === undefined ? {} : { classes: { reference: reference[b][classes].values, candidate: other[classes].values } }),
+      };
     }
     const source = sources[o];
     if (!source) return logits[o] ? { logits: true } : {};
@@ -108,9 +112,9 @@ export function perDraw<T>(reference: readonly T[], jittered: readonly unknown[]
  * The largest error of a report's judged outputs, each in its own units: a keypoints output's largest move
  * of a shown keypoint, a score output's largest change (a classifier's: of a class probability),
  * a detections output's largest of its score change, 1 − its smallest box IoU and its largest
- * keypoint move (an nms-boxes output's: of its score change and 1 − its IoU), any other output's
- * relative L2 error.
+ * keypoint move (an nms-boxes output's: of its score change, 1 − its IoU and 1 − its class
+ * agreement), any other output's relative L2 error.
  */
 export function worstError(f: FidelityReport): number {
-  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore' && o.kind !== 'nms-scores').map((o) => (o.kind === 'detections' || o.kind === 'nms-boxes' ? Math.max(o.scoreChange ?? 0, 1 - (o.iou ?? 1), o.keypointMove ?? 0) : (o.keypointMove ?? o.scoreChange ?? o.relativeError))));
+  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore' && o.kind !== 'nms-scores' && o.kind !== 'nms-classes').map((o) => (o.kind === 'detections' || o.kind === 'nms-boxes' ? Math.max(o.scoreChange ?? 0, 1 - (o.iou ?? 1), o.keypointMove ?? 0, 1 - (o.classAgreement ?? 1)) : (o.keypointMove ?? o.scoreChange ?? o.relativeError))));
 }

@@ -4,8 +4,11 @@ import type { FidelityBudget, OutputKind } from './fidelity.js';
 
 /** One output's own metric in words (a classifier's top-1 agreement and largest probability change, a mask's IoU, ...). */
 export function outputMetricWords(o: FidelityReport['outputs'][number]): string {
-  if (o.kind === 'nms-boxes') return `smallest IoU of a detection with its match ${(100 * (o.iou ?? 1)).toFixed(2)}% (${o.detectionsShown ?? 0} judged), largest score change ${(o.scoreChange ?? 0).toFixed(4)}`;
-  if (o.kind === 'nms-scores') return 'judged with its detections';
+  if (o.kind === 'nms-boxes') {
+    const classes = o.classAgreement === undefined ? '' : `, class kept by ${(100 * o.classAgreement).toFixed(2)}%`;
+    return `smallest IoU of a detection with its match ${(100 * (o.iou ?? 1)).toFixed(2)}% (${o.detectionsShown ?? 0} judged), largest score change ${(o.scoreChange ?? 0).toFixed(4)}${classes}`;
+  }
+  if (o.kind === 'nms-scores' || o.kind === 'nms-classes') return 'judged with its detections';
   if (o.detectionsShown !== undefined) return `smallest box IoU ${(100 * (o.iou ?? 1)).toFixed(2)}%, largest keypoint move ${(100 * (o.keypointMove ?? 0)).toFixed(2)}% of its box (${o.detectionsShown} shown), largest score change ${(o.scoreChange ?? 0).toFixed(4)}`;
   if (o.top1Agreement !== undefined) return `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}% of ${o.judgedSamples ?? 0} judged sample(s), largest probability change ${(o.scoreChange ?? 0).toFixed(4)}`;
   if (o.iou !== undefined) return `IoU ${(100 * o.iou).toFixed(2)}%`;
@@ -40,6 +43,7 @@ export function budgetWords(kinds: readonly OutputKind[], b: FidelityBudget): st
     detections: [`score changes ≤ ${b.maxScoreChange}`, `box IoU ≥ ${b.minIoU}`, `keypoint moves ≤ ${b.maxKeypointMove} of the box`],
     'nms-boxes': [`score changes ≤ ${b.maxScoreChange}`, `box IoU ≥ ${b.minIoU}`],
     'nms-scores': [],
+    'nms-classes': [`detections keeping their class ≥ ${b.minTop1Agreement}`],
     ignore: [],
   };
   const words = [...new Set(kinds.flatMap((k) => terms[k]))];

@@ -40,6 +40,8 @@
  *   nms-lists.ts). A list compared entry by entry is off wherever two scores swap. Detected where
  *   a `[batch, n ≥ 8, 4]` output has one `[batch, n]` beside it sorted from the highest score down.
  * - `nms-scores`: the scores of an `nms-boxes` list, judged with it, not on their own.
+ * - `nms-classes`: the class ids of an `nms-boxes` list (`[batch, n]`): each matched detection
+ *   shown must keep its class, as a classifier's top-1 (agreement ≥ 1 − d/2). Never detected: say it.
  * - `ignore`: not judged, and no part of the planner's drift; its errors are still reported. For an
  *   output computed from others that are judged, as a detector's boxes after non-max suppression
  *   (or a top-k) are from its raw boxes and scores: a list that reorders when two scores swap
@@ -58,13 +60,13 @@
  */
 import { DcError } from '@dc/core';
 import { DETECTION_MIN_SCORE, detectionChange, probability, recordsPerSample, scoreSources } from './detections.js';
-import { CORNER_FIELDS, detectLists, judgeListBatch, listLength, listScoreOutputs, unstableSlot } from './nms-lists.js';
+import { CORNER_FIELDS, detectLists, judgeListBatch, listLength, listPartners, unstableSlot, type ListValues } from './nms-lists.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 /** Every output kind. */
-export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints', 'detections', 'detection-scores', 'nms-boxes', 'nms-scores', 'ignore'] as const;
+export const OUTPUT_KINDS = ['classifier', 'regression', 'mask', 'score', 'embedding', 'keypoints', 'detections', 'detection-scores', 'nms-boxes', 'nms-scores', 'nms-classes', 'ignore'] as const;
 
 /** A `keypoints` output's keypoint is shown (so judged) from this score, the threshold pose demos draw at. */
 export const KEYPOINT_MIN_SCORE = 0.3;
@@ -152,8 +154,8 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
  * kind's {@link driftScale}; an ignored output's, 0.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
-  if (o.kind === 'ignore' || o.kind === 'nms-scores') return 0;
-  if (o.kind === 'nms-boxes') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU));
+  if (o.kind === 'ignore' || o.kind === 'nms-scores' || o.kind === 'nms-classes') return 0;
+  if (o.kind === 'nms-boxes') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU), (1 - (o.classAgreement ?? 1)) / (1 - budget.minTop1Agreement));
   if (o.kind === 'classifier') return judgesProbabilities(o, budget) ? (o.scoreChange ?? 0) / budget.maxScoreChange : o.relativeError / driftScale(o.kind, budget);
   if (o.kind === 'detections') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU), (o.keypointMove ?? 0) / budget.maxKeypointMove);
   if (o.keypointMove !== undefined) return o.keypointMove / budget.maxKeypointMove;
@@ -178,7 +180,7 @@ export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], gi
     kinds[scores] = 'nms-scores';
   }
   scoreSources(reference, kinds, option);
-  listScoreOutputs(reference, kinds, option);
+  listPartners(reference, kinds, option);
   if (kinds.length > 0 && kinds.every((k) => k === 'ignore')) throw new DcError('INVALID_OPTION', `${option} ignores every output: nothing would be judged`, { option: 'outputKinds', hint: 'judge at least one output (the raw boxes and scores of a detector whose detections after non-max suppression are ignored, say)' });
   return kinds;
 }
@@ -232,6 +234,9 @@ export interface FidelitySums {
   /** `detections` and `nms-boxes`: records shown by either model (their boxes and keypoints judged), and their smallest box IoU. */
   detectionsShown: number;
   minBoxIoU: number;
+  /** `nms-boxes` with class ids: matched detections judged on their class, and those that kept it. */
+  classesJudged: number;
+  classesKept: number;
   maxAbsChange: number;
   /** Entries left out as unstable in the original (see {@link OutputBatch.unstable}). */
   unjudged: number;
@@ -239,7 +244,7 @@ export interface FidelitySums {
 
 /** Empty sums. */
 export function emptySums(): FidelitySums {
-  return { errorSquares: 0, referenceSquares: 0, columnErrorSquares: new Float64Array(0), columnReferenceSquares: new Float64Array(0), candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0, detectionsShown: 0, minBoxIoU: 1, maxAbsChange: 0, unjudged: 0 };
+  return { errorSquares: 0, referenceSquares: 0, columnErrorSquares: new Float64Array(0), columnReferenceSquares: new Float64Array(0), candidateSquares: 0, dot: 0, samples: 0, agreeing: 0, intersection: 0, union: 0, minSampleCosine: 1, maxKeypointMove: 0, keypointsShown: 0, detectionsShown: 0, minBoxIoU: 1, classesJudged: 0, classesKept: 0, maxAbsChange: 0, unjudged: 0 };
 }
 
 /**
@@ -250,14 +255,16 @@ export function emptySums(): FidelitySums {
  */
 export interface DetectionContext {
   readonly scores?: { readonly reference: Float32Array; readonly candidate: Float32Array; readonly ownColumn: boolean };
+  /** An `nms-boxes` output's class ids in both models (its `nms-classes` output's values). */
+  readonly classes?: ListValues;
   readonly logits?: boolean;
 }
 
 /** Adds one batch of one output to `sums` (`context`: a detections output's record scores; see {@link DetectionContext}). */
 export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, kind: OutputKind, context: DetectionContext = {}): void {
-  if (kind === 'nms-boxes' || kind === 'nms-scores') {
+  if (kind === 'nms-boxes' || kind === 'nms-scores' || kind === 'nms-classes') {
     // Lists are judged as matched detections, never value by value (see nms-lists.ts).
-    if (kind === 'nms-boxes') accumulateLists(sums, reference, candidate, context.scores);
+    if (kind === 'nms-boxes') accumulateLists(sums, reference, candidate, context);
     sums.samples += reference.shape[0] ?? 1;
     return;
   }
@@ -353,11 +360,11 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
   }
 }
 
-/** An `nms-boxes` output's detections of one batch: each judged one not marked unstable, its IoU and score change. */
-function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, scores: DetectionContext['scores']): void {
+/** An `nms-boxes` output's detections of one batch: each judged one not marked unstable, its IoU, score change and class. */
+function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, context: DetectionContext): void {
   const batch = reference.shape[0] ?? 1;
   const entries = listLength(reference, CORNER_FIELDS);
-  judgeListBatch(reference, candidate, scores).forEach((judged, s) => {
+  judgeListBatch(reference, candidate, listPartnersOf(context)).forEach((judged, s) => {
     for (const j of judged) {
       if (reference.unstable?.[unstableSlot(j, s, entries, batch)]) {
         sums.unjudged++;
@@ -366,9 +373,15 @@ function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: 
       sums.detectionsShown++;
       sums.minBoxIoU = Math.min(sums.minBoxIoU, j.iou);
       sums.maxAbsChange = Math.max(sums.maxAbsChange, j.scoreChange);
+      if (j.classKept === undefined) continue;
+      sums.classesJudged++;
+      if (j.classKept) sums.classesKept++;
     }
   });
 }
+
+/** A list's partner values from a `DetectionContext`. */
+const listPartnersOf = (context: DetectionContext) => ({ ...(context.scores ? { scores: context.scores } : {}), ...(context.classes ? { classes: context.classes } : {}) });
 
 /**
  * The entries of one reference output that the original model itself changes beyond the budget
@@ -380,8 +393,8 @@ function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: 
  * detections output's record scores in both runs) changes more than that or, shown by either run,
  * whose box's IoU falls below `minIoU` or a keypoint of which moves more than `maxKeypointMove` of
  * the box, a mask pixel that crosses 0.5, a detection of a list after non-max suppression whose
- * match's IoU falls below `minIoU` or whose score changes more than `maxScoreChange` (one that
- * appears marks its sample).
+ * match's IoU falls below `minIoU`, whose score changes more than `maxScoreChange` or whose class
+ * changes (one that appears marks its sample).
  * No compression can be held to what a one-grey-level change of the photograph already changes:
  * those entries are not judged. Undefined for the other kinds (a continuous metric
  * keeps every value) and when the shapes differ.
@@ -391,8 +404,8 @@ export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, k
     const batch = reference.shape[0] ?? 1;
     const entries = listLength(reference, CORNER_FIELDS);
     const marks = new Uint8Array(batch * entries + batch);
-    judgeListBatch(reference, jittered, context.scores).forEach((judged, s) => {
-      for (const j of judged) if (j.iou < budget.minIoU || j.scoreChange > budget.maxScoreChange) marks[unstableSlot(j, s, entries, batch)] = 1;
+    judgeListBatch(reference, jittered, listPartnersOf(context)).forEach((judged, s) => {
+      for (const j of judged) if (j.iou < budget.minIoU || j.scoreChange > budget.maxScoreChange || j.classKept === false) marks[unstableSlot(j, s, entries, batch)] = 1;
     });
     return marks;
   }
@@ -528,6 +541,8 @@ export interface OutputFidelity {
   readonly scoreChange?: number;
   /** Detections only: the records either model shows, whose boxes and keypoints are judged (`nms-boxes`: the detections judged). */
   readonly detectionsShown?: number;
+  /** `nms-boxes` with an `nms-classes` output: the fraction of matched detections judged that kept their class (1 when none was). */
+  readonly classAgreement?: number;
   /**
    * Keypoints: the largest move of a shown keypoint (0 when none was shown), and how many were
    * shown; detections: the largest move of a shown detection's keypoint over its box's larger side.
@@ -571,8 +586,9 @@ export function meetsBudget(m: OutputMetrics, budget: FidelityBudget): boolean {
     case 'keypoints':
       return (m.keypointMove ?? Infinity) <= budget.maxKeypointMove;
     case 'nms-boxes':
-      return (m.scoreChange ?? Infinity) <= budget.maxScoreChange && (m.iou ?? 0) >= budget.minIoU;
+      return (m.scoreChange ?? Infinity) <= budget.maxScoreChange && (m.iou ?? 0) >= budget.minIoU && (m.classAgreement ?? 1) >= budget.minTop1Agreement;
     case 'nms-scores':
+    case 'nms-classes':
     case 'ignore':
       return true;
     default:
@@ -596,7 +612,10 @@ function measuredMetrics(output: number, kind: OutputKind, sums: FidelitySums): 
     return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou, keypointMove: sums.maxKeypointMove, detectionsShown: sums.detectionsShown };
   }
   if (kind === 'keypoints') return { output, kind, relativeError, cosine, keypointMove: sums.maxKeypointMove, keypointsShown: sums.keypointsShown };
-  if (kind === 'nms-boxes') return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou: sums.minBoxIoU, detectionsShown: sums.detectionsShown };
-  if (kind === 'ignore' || kind === 'nms-scores') return { output, kind, relativeError, cosine };
+  if (kind === 'nms-boxes') {
+    const classes = sums.classesJudged > 0 ? { classAgreement: sums.classesKept / sums.classesJudged } : {};
+    return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou: sums.minBoxIoU, detectionsShown: sums.detectionsShown, ...classes };
+  }
+  if (kind === 'ignore' || kind === 'nms-scores' || kind === 'nms-classes') return { output, kind, relativeError, cosine };
   return { output, kind, relativeError: Number.isFinite(sums.errorSquares) ? columnError(sums) : Infinity, cosine };
 }

@@ -102,6 +102,28 @@ describe('detections after non-max suppression', () => {
     expect(budgetWords(kinds, budget)).toBe('score changes ≤ 0.02, box IoU ≥ 0.98');
   });
 
+  it('with the list\'s class ids, judges whether each matched detection keeps its class', () => {
+    const classKinds: OutputKind[] = ['nms-scores', 'nms-boxes', 'ignore', 'nms-classes'];
+    const withClasses = (outs: OutputBatch[], ids: number[]) => [...outs, { shape: [1, ids.length], values: Float32Array.from(ids) }];
+    const reference = withClasses(lists([face, cat, faint]), [1, 17, 3]);
+    // The cat becomes class 18 where the list trades places; the faint entry (not shown) may change class.
+    const swapped = withClasses(lists([[0.895, ...cat.slice(1)] as never, [0.89, ...face.slice(1)] as never, faint]), [18, 1, 5]);
+    const r = compareOutputs([reference], [swapped], classKinds, budget);
+    expect(r.outputs[1]).toMatchObject({ iou: 1, detectionsShown: 2, classAgreement: 0.5, withinBudget: false });
+    expect(r.outputs[3]).toMatchObject({ kind: 'nms-classes', withinBudget: true });
+    expect(budgetVerdict(r)).toMatch(/output 1 \(nms-boxes\): .* class kept by 50\.00%/);
+    expect(r.drift).toBeCloseTo(0.5 / 0.01, 6);
+    // Classes kept through the reorder: within.
+    expect(compareOutputs([reference], [withClasses(swapped.slice(0, 3), [17, 1, 5])], classKinds, budget).outputs[1]).toMatchObject({ classAgreement: 1, withinBudget: true });
+    // A class the original itself flips under the jitter is not judged.
+    const marked = markUnstable([reference], [withClasses(lists([face, cat, faint]), [1, 18, 3])], classKinds, budget);
+    expect(compareOutputs(marked, [swapped], classKinds, budget).outputs[1]).toMatchObject({ detectionsShown: 1, unjudged: 1, classAgreement: 1 });
+    expect(budgetWords(classKinds, budget)).toBe('score changes ≤ 0.02, box IoU ≥ 0.98, detections keeping their class ≥ 0.99');
+    expect(() => outputKindsOf([reference], ['nms-scores', 'regression', 'ignore', 'nms-classes'])).toThrow(/nms-scores output 0 holds the scores of no nms-boxes output/);
+    expect(() => outputKindsOf([reference], ['score', 'nms-boxes', 'ignore', 'nms-classes']).toString()).not.toThrow();
+    expect(() => outputKindsOf([reference], ['score', 'regression', 'ignore', 'nms-classes'])).toThrow(/nms-classes output 3 holds the class ids of no nms-boxes output/);
+  });
+
   it('recognises a list of 8 or more boxes beside scores sorted from the highest down, and nothing else', () => {
     const padded = (d: (readonly [number, number, number, number, number])[]) => lists([...d, ...Array<typeof padding>(8 - d.length).fill(padding)]);
     const two = [padded([face, cat, faint]), padded([cat, faint])];

@@ -9,7 +9,8 @@
  * detections of both models are matched one to one by IoU, and each detection either shows (score
  * ≥ `DETECTION_MIN_SCORE`; without an `nms-scores` output, every box with an area) is judged by
  * the IoU with its match and the change of its score; one without a match (it vanished, or
- * appeared) by IoU 0 and its whole score.
+ * appeared) by IoU 0 and its whole score. With an `nms-classes` output (`[batch, n]` class ids in
+ * the list's order), a matched detection must also keep its class.
  */
 import { DcError } from '@dc/core';
 import { DETECTION_MIN_SCORE } from './detections.js';
@@ -26,6 +27,20 @@ export interface ListJudgement {
   readonly iou: number;
   /** Its score's change, its whole score without a match (0 without scores). */
   readonly scoreChange: number;
+  /** With class ids, whether a matched detection kept its class (undefined without a match or class ids). */
+  readonly classKept?: boolean;
+}
+
+/** One sample's (or one batch's) values of a list's partner output in both models. */
+export interface ListValues {
+  readonly reference: Float32Array;
+  readonly candidate: Float32Array;
+}
+
+/** The outputs beside a list's boxes, in both models: its scores and its class ids, where the model has them. */
+export interface ListPartners {
+  readonly scores?: ListValues;
+  readonly classes?: ListValues;
 }
 
 /** The IoU of box `i` of `a` and box `j` of `b` (corner form, each axis from its pair of fields). */
@@ -57,9 +72,10 @@ function shownEntries(boxes: Float32Array, scores: Float32Array | undefined): bo
  * The detections of one sample judged (see the file's comment): `y` the reference's boxes and
  * scores, `z` the candidate's (lists of any lengths). Pairs are matched greedily by IoU, those
  * both models show first, then those one shows, so a detection shown in both keeps its match
- * before an entry below the threshold can take it.
+ * before an entry below the threshold can take it. With `classes`, each matched detection's class
+ * ids are compared too.
  */
-export function judgeLists(yBoxes: Float32Array, yScores: Float32Array | undefined, zBoxes: Float32Array, zScores: Float32Array | undefined): ListJudgement[] {
+export function judgeLists(yBoxes: Float32Array, yScores: Float32Array | undefined, zBoxes: Float32Array, zScores: Float32Array | undefined, classes?: ListValues): ListJudgement[] {
   const shownY = shownEntries(yBoxes, yScores);
   const shownZ = shownEntries(zBoxes, zScores);
   const pairs: { i: number; j: number; iou: number; both: boolean }[] = [];
@@ -82,7 +98,7 @@ export function judgeLists(yBoxes: Float32Array, yScores: Float32Array | undefin
   const judged: ListJudgement[] = [];
   shownY.forEach((shown, i) => {
     const m = matchY.get(i);
-    if (m) judged.push({ record: i, iou: m.iou, scoreChange: Math.abs(score(zScores, m.j) - score(yScores, i)) });
+    if (m) judged.push({ record: i, iou: m.iou, scoreChange: Math.abs(score(zScores, m.j) - score(yScores, i)), ...(classes ? { classKept: classes.candidate[m.j] === classes.reference[i] } : {}) });
     else if (shown) judged.push({ record: i, iou: 0, scoreChange: score(yScores, i) });
   });
   shownZ.forEach((shown, j) => {
@@ -99,18 +115,21 @@ export function listLength(out: OutputBatch, fields: number): number {
 
 /**
  * Each sample's detections of one batch judged: `reference` and `candidate` an `nms-boxes`
- * output, `scores` their `nms-scores` outputs' values (undefined without one).
+ * output, `partners` the values of their `nms-scores` and `nms-classes` outputs (each absent
+ * without one).
  */
-export function judgeListBatch(reference: OutputBatch, candidate: OutputBatch, scores: { readonly reference: Float32Array; readonly candidate: Float32Array } | undefined): ListJudgement[][] {
+export function judgeListBatch(reference: OutputBatch, candidate: OutputBatch, partners: ListPartners = {}): ListJudgement[][] {
   const batch = reference.shape[0] ?? 1;
   const ny = listLength(reference, CORNER_FIELDS);
   const nz = listLength(candidate, CORNER_FIELDS);
+  const { scores, classes } = partners;
   return Array.from({ length: batch }, (_, s) =>
     judgeLists(
       reference.values.subarray(s * ny * CORNER_FIELDS, (s + 1) * ny * CORNER_FIELDS),
       scores?.reference.subarray(s * ny, (s + 1) * ny),
       candidate.values.subarray(s * nz * CORNER_FIELDS, (s + 1) * nz * CORNER_FIELDS),
       scores?.candidate.subarray(s * nz, (s + 1) * nz),
+      classes && { reference: classes.reference.subarray(s * ny, (s + 1) * ny), candidate: classes.candidate.subarray(s * nz, (s + 1) * nz) },
     ),
   );
 }
@@ -124,32 +143,49 @@ export function unstableSlot(j: ListJudgement, s: number, entries: number, batch
   return j.record === undefined ? batch * entries + s : s * entries + j.record;
 }
 
+/** The outputs beside one list's boxes: its `nms-scores` and `nms-classes` outputs' indices, where it has them. */
+export interface ListPartnerOutputs {
+  readonly scores?: number;
+  readonly classes?: number;
+}
+
+/** A list's partner kinds: the field naming each, its kind, and what it holds (in words, for errors). */
+const PARTNERS = [
+  ['scores', 'nms-scores', 'scores'],
+  ['classes', 'nms-classes', 'class ids'],
+] as const;
+
 /**
- * The `nms-scores` output holding the scores of each `nms-boxes` output of `kinds` (undefined for
- * the others, and for a list without one), read from the reference outputs of every batch: the one
- * with as many entries per sample in every batch. `INVALID_OPTION` naming `option` when an
- * `nms-boxes` output is no `[batch, n, 4]`, two `nms-scores` outputs could hold its scores, or an
- * `nms-scores` output belongs to no list.
+ * The `nms-scores` and `nms-classes` outputs of each `nms-boxes` output of `kinds` (undefined for
+ * the others), read from the reference outputs of every batch: for each, the one `[batch, n]`
+ * output of that kind with as many entries per sample in every batch. `INVALID_OPTION` naming
+ * `option` when an `nms-boxes` output is no `[batch, n, 4]`, two outputs of one partner kind could
+ * belong to it, or an `nms-scores` or `nms-classes` output belongs to no list.
  */
-export function listScoreOutputs(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], option = 'outputKinds'): (number | undefined)[] {
+export function listPartners(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], option = 'outputKinds'): (ListPartnerOutputs | undefined)[] {
   const first = reference[0] ?? [];
-  const sameLengths = (boxes: number, scores: number): boolean => reference.every((b) => b[boxes].shape[0] === b[scores].shape[0] && listLength(b[boxes], CORNER_FIELDS) === listLength(b[scores], 1));
-  const sources = kinds.map((kind, o) => {
+  const sameLengths = (boxes: number, p: number): boolean => reference.every((b) => b[boxes].shape[0] === b[p].shape[0] && listLength(b[boxes], CORNER_FIELDS) === listLength(b[p], 1));
+  const lists = kinds.map((kind, o) => {
     if (kind !== 'nms-boxes') return undefined;
     const shape = first[o]?.shape ?? [];
     if (shape.length !== 3 || shape[2] !== CORNER_FIELDS) {
-      throw new DcError('INVALID_OPTION', `${option}: output ${o} of shape [${shape.join(', ')}] is not nms-boxes: detections after non-max suppression are [batch, n, 4] boxes in corner form`, { option: 'outputKinds', hint: 'mark a detector\'s raw per-anchor records `detections`, anything else `regression`' });
+      throw new DcError('INVALID_OPTION', `${option}: output ${o} of shape [${shape.join(', ')}] is not nms-boxes: detections after non-max suppression are [batch, n, 4] boxes in corner form`, { option: 'outputKinds', hint: "mark a detector's raw per-anchor records `detections`, anything else `regression`" });
     }
-    const pairs = kinds.flatMap((k, p) => (k === 'nms-scores' && (first[p]?.shape.length ?? 0) === 2 && sameLengths(o, p) ? [p] : []));
-    if (pairs.length > 1) throw new DcError('INVALID_OPTION', `${option}: nms-boxes output ${o} has as many entries per sample as the nms-scores outputs ${pairs.join(' and ')}: which holds its scores is ambiguous`, { option: 'outputKinds', hint: 'mark the other list\'s scores `ignore`' });
-    return pairs[0];
+    const partners: { scores?: number; classes?: number } = {};
+    for (const [field, partnerKind, what] of PARTNERS) {
+      const found = kinds.flatMap((k, p) => (k === partnerKind && (first[p]?.shape.length ?? 0) === 2 && sameLengths(o, p) ? [p] : []));
+      if (found.length > 1) throw new DcError('INVALID_OPTION', `${option}: nms-boxes output ${o} has as many entries per sample as the ${partnerKind} outputs ${found.join(' and ')}: which holds its ${what} is ambiguous`, { option: 'outputKinds', hint: `mark the other list's ${what} \`ignore\`` });
+      if (found.length === 1) partners[field] = found[0];
+    }
+    return partners;
   });
   kinds.forEach((kind, p) => {
-    if (kind === 'nms-scores' && !sources.includes(p)) {
-      throw new DcError('INVALID_OPTION', `${option}: nms-scores output ${p} holds the scores of no nms-boxes output (a [batch, n] list beside [batch, n, 4] boxes)`, { option: 'outputKinds', hint: 'mark it `score` to judge its values one by one, or `ignore`' });
+    const partner = PARTNERS.find(([, k]) => k === kind);
+    if (partner && !lists.some((l) => l?.[partner[0]] === p)) {
+      throw new DcError('INVALID_OPTION', `${option}: ${kind} output ${p} holds the ${partner[2]} of no nms-boxes output (a [batch, n] list beside [batch, n, 4] boxes)`, { option: 'outputKinds', hint: 'mark it `score` or `regression` to judge its values one by one, or `ignore`' });
     }
   });
-  return sources;
+  return lists;
 }
 
 /** A list is recognised from this many entries per sample: fewer scores could be sorted by chance. */

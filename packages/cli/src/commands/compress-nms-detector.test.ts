@@ -23,10 +23,11 @@ describe('dc compress --no-retrain on a detector with non-max suppression in its
     const out = join(dirname(model), 'detector.dcm');
     const calibration = join(dirname(model), 'calibration.npy');
     const { result, stderr } = await dcJson('compress', model, '--no-retrain', '--calibration', calibration, '--test-data', join(dirname(model), 'test.npy'), '-o', out);
-    expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores']);
-    expect(result.outputNames).toEqual(['boxes', 'scores']);
-    expect(stderr).toMatch(/outputs, in the order --output-kinds lists them: 0 boxes, 1 scores\n/);
-    expect(stderr).toMatch(/outputs judged as nms-boxes, nms-scores; budget: score changes ≤ 0\.02, box IoU ≥ 0\.98/);
+    // The class ids beside them are not recognised: compared entry by entry unless said (below).
+    expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores', 'regression']);
+    expect(result.outputNames).toEqual(['boxes', 'scores', 'classes']);
+    expect(stderr).toMatch(/outputs, in the order --output-kinds lists them: 0 boxes, 1 scores, 2 classes\n/);
+    expect(stderr).toMatch(/outputs judged as nms-boxes, nms-scores, regression; budget: score changes ≤ 0\.02, box IoU ≥ 0\.98, relative error ≤ 0\.02/);
     // Each of the 8 calibration images lists 8 detections, all shown (score ≥ 0.3): 64 judged one by one.
     const boxes = result.calibrationFidelity.outputs[0];
     expect(boxes.kind).toBe('nms-boxes');
@@ -40,5 +41,15 @@ describe('dc compress --no-retrain on a detector with non-max suppression in its
     // dc run counts the detections each image shows, on the scores.
     const run = (await dcJson('run', out, '--data', calibration)).result;
     expect(run.outputs[1].detectionsShown).toEqual([8, 8, 8, 8, 8, 8, 8, 8]);
+  }, 120_000);
+
+  it('--output-kinds nms-boxes,nms-scores,nms-classes: each matched detection keeps its class', async () => {
+    const out = join(dirname(model), 'classes.dcm');
+    const { result, stderr } = await dcJson('compress', model, '--no-retrain', '--calibration', join(dirname(model), 'calibration.npy'), '--output-kinds', 'nms-boxes,nms-scores,nms-classes', '-o', out);
+    expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores', 'nms-classes']);
+    expect(stderr).toMatch(/budget: score changes ≤ 0\.02, box IoU ≥ 0\.98, detections keeping their class ≥ 0\.99/);
+    expect(result.calibrationFidelity.outputs[0]).toMatchObject({ kind: 'nms-boxes', detectionsShown: 64, classAgreement: 1, withinBudget: true });
+    expect(result.calibrationFidelity.outputs[2]).toMatchObject({ kind: 'nms-classes', withinBudget: true });
+    expect(result.calibrationFidelity).toEqual(result.plan.fidelity);
   }, 120_000);
 });
