@@ -541,7 +541,7 @@ export interface OutputFidelity {
   readonly scoreChange?: number;
   /** Detections only: the records either model shows, whose boxes and keypoints are judged (`nms-boxes`: the detections judged). */
   readonly detectionsShown?: number;
-  /** `nms-boxes` with an `nms-classes` output: the fraction of matched detections judged that kept their class (1 when none was). */
+  /** `nms-boxes` with an `nms-classes` output: the fraction of matched detections judged that kept their class (absent when none was judged). */
   readonly classAgreement?: number;
   /**
    * Keypoints: the largest move of a shown keypoint (0 when none was shown), and how many were
