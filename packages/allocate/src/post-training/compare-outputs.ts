@@ -3,7 +3,7 @@
  * reference, pooled per output, judged against the budget.
  */
 import { recordScores, scoreSources, withinUnit, type ScoreSource } from './detections.js';
-import { listPartners } from './nms-lists.js';
+import { isListPartner, listPartners } from './nms-lists.js';
 import { accumulate, emptySums, meetsBudget, outputDrift, outputFidelity, unstableEntries, type DetectionContext, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind } from './fidelity.js';
 
 /** The fidelity of a candidate over a set of batches. */
@@ -116,5 +116,5 @@ export function perDraw<T>(reference: readonly T[], jittered: readonly unknown[]
  * agreement), any other output's relative L2 error.
  */
 export function worstError(f: FidelityReport): number {
-  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore' && o.kind !== 'nms-scores' && o.kind !== 'nms-classes').map((o) => (o.kind === 'detections' || o.kind === 'nms-boxes' ? Math.max(o.scoreChange ?? 0, 1 - (o.iou ?? 1), o.keypointMove ?? 0, 1 - (o.classAgreement ?? 1)) : (o.keypointMove ?? o.scoreChange ?? o.relativeError))));
+  return Math.max(0, ...f.outputs.filter((o) => o.kind !== 'ignore' && !isListPartner(o.kind)).map((o) => (o.kind === 'detections' || o.kind === 'nms-boxes' ? Math.max(o.scoreChange ?? 0, 1 - (o.iou ?? 1), o.keypointMove ?? 0, 1 - (o.classAgreement ?? 1)) : (o.keypointMove ?? o.scoreChange ?? o.relativeError))));
 }

@@ -1,6 +1,7 @@
 /** A fidelity report in words, for logs and reasons: each output by its own metric. */
 import type { FidelityReport } from './compare-outputs.js';
 import type { FidelityBudget, OutputKind } from './fidelity.js';
+import { isListPartner } from './nms-lists.js';
 
 /** One output's own metric in words (a classifier's top-1 agreement and largest probability change, a mask's IoU, ...). */
 export function outputMetricWords(o: FidelityReport['outputs'][number]): string {
@@ -8,7 +9,7 @@ export function outputMetricWords(o: FidelityReport['outputs'][number]): string 
     const classes = o.classAgreement === undefined ? '' : `, class kept by ${(100 * o.classAgreement).toFixed(2)}%`;
     return `smallest IoU of a detection with its match ${(100 * (o.iou ?? 1)).toFixed(2)}% (${o.detectionsShown ?? 0} judged), largest score change ${(o.scoreChange ?? 0).toFixed(4)}${classes}`;
   }
-  if (o.kind === 'nms-scores' || o.kind === 'nms-classes') return 'judged with its detections';
+  if (isListPartner(o.kind)) return 'judged with its detections';
   if (o.detectionsShown !== undefined) return `smallest box IoU ${(100 * (o.iou ?? 1)).toFixed(2)}%, largest keypoint move ${(100 * (o.keypointMove ?? 0)).toFixed(2)}% of its box (${o.detectionsShown} shown), largest score change ${(o.scoreChange ?? 0).toFixed(4)}`;
   if (o.top1Agreement !== undefined) return `top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}% of ${o.judgedSamples ?? 0} judged sample(s), largest probability change ${(o.scoreChange ?? 0).toFixed(4)}`;
   if (o.iou !== undefined) return `IoU ${(100 * o.iou).toFixed(2)}%`;

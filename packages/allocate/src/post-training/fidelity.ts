@@ -60,7 +60,7 @@
  */
 import { DcError } from '@dc/core';
 import { DETECTION_MIN_SCORE, detectionChange, probability, recordsPerSample, scoreSources } from './detections.js';
-import { CORNER_FIELDS, detectLists, judgeListBatch, listLength, listPartners, unstableSlot, type ListValues } from './nms-lists.js';
+import { CORNER_FIELDS, detectLists, isListPartner, judgeListBatch, listLength, listPartners, unstableSlot, type ListValues } from './nms-lists.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -154,7 +154,7 @@ export function driftScale(kind: OutputKind, budget: FidelityBudget): number {
  * kind's {@link driftScale}; an ignored output's, 0.
  */
 export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
-  if (o.kind === 'ignore' || o.kind === 'nms-scores' || o.kind === 'nms-classes') return 0;
+  if (o.kind === 'ignore' || isListPartner(o.kind)) return 0;
   if (o.kind === 'nms-boxes') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU), (1 - (o.classAgreement ?? 1)) / (1 - budget.minTop1Agreement));
   if (o.kind === 'classifier') return judgesProbabilities(o, budget) ? (o.scoreChange ?? 0) / budget.maxScoreChange : o.relativeError / driftScale(o.kind, budget);
   if (o.kind === 'detections') return Math.max((o.scoreChange ?? 0) / budget.maxScoreChange, (1 - (o.iou ?? 1)) / (1 - budget.minIoU), (o.keypointMove ?? 0) / budget.maxKeypointMove);
@@ -262,7 +262,7 @@ export interface DetectionContext {
 
 /** Adds one batch of one output to `sums` (`context`: a detections output's record scores; see {@link DetectionContext}). */
 export function accumulate(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, kind: OutputKind, context: DetectionContext = {}): void {
-  if (kind === 'nms-boxes' || kind === 'nms-scores' || kind === 'nms-classes') {
+  if (kind === 'nms-boxes' || isListPartner(kind)) {
     // Lists are judged as matched detections, never value by value (see nms-lists.ts).
     if (kind === 'nms-boxes') accumulateLists(sums, reference, candidate, context);
     sums.samples += reference.shape[0] ?? 1;
@@ -364,7 +364,7 @@ function accumulateDetections(sums: FidelitySums, y: Float32Array, z: Float32Arr
 function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: OutputBatch, context: DetectionContext): void {
   const batch = reference.shape[0] ?? 1;
   const entries = listLength(reference, CORNER_FIELDS);
-  judgeListBatch(reference, candidate, listPartnersOf(context)).forEach((judged, s) => {
+  judgeListBatch(reference, candidate, context).forEach((judged, s) => {
     for (const j of judged) {
       if (reference.unstable?.[unstableSlot(j, s, entries, batch)]) {
         sums.unjudged++;
@@ -379,9 +379,6 @@ function accumulateLists(sums: FidelitySums, reference: OutputBatch, candidate: 
     }
   });
 }
-
-/** A list's partner values from a `DetectionContext`. */
-const listPartnersOf = (context: DetectionContext) => ({ ...(context.scores ? { scores: context.scores } : {}), ...(context.classes ? { classes: context.classes } : {}) });
 
 /**
  * The entries of one reference output that the original model itself changes beyond the budget
@@ -404,7 +401,7 @@ export function unstableEntries(reference: OutputBatch, jittered: OutputBatch, k
     const batch = reference.shape[0] ?? 1;
     const entries = listLength(reference, CORNER_FIELDS);
     const marks = new Uint8Array(batch * entries + batch);
-    judgeListBatch(reference, jittered, listPartnersOf(context)).forEach((judged, s) => {
+    judgeListBatch(reference, jittered, context).forEach((judged, s) => {
       for (const j of judged) if (j.iou < budget.minIoU || j.scoreChange > budget.maxScoreChange || j.classKept === false) marks[unstableSlot(j, s, entries, batch)] = 1;
     });
     return marks;
@@ -616,6 +613,6 @@ function measuredMetrics(output: number, kind: OutputKind, sums: FidelitySums): 
     const classes = sums.classesJudged > 0 ? { classAgreement: sums.classesKept / sums.classesJudged } : {};
     return { output, kind, relativeError, cosine, scoreChange: sums.maxAbsChange, iou: sums.minBoxIoU, detectionsShown: sums.detectionsShown, ...classes };
   }
-  if (kind === 'ignore' || kind === 'nms-scores' || kind === 'nms-classes') return { output, kind, relativeError, cosine };
+  if (kind === 'ignore' || isListPartner(kind)) return { output, kind, relativeError, cosine };
   return { output, kind, relativeError: Number.isFinite(sums.errorSquares) ? columnError(sums) : Infinity, cosine };
 }

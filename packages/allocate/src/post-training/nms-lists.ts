@@ -155,6 +155,17 @@ const PARTNERS = [
   ['classes', 'nms-classes', 'class ids'],
 ] as const;
 
+/** Whether `kind` is judged with its list's boxes, not on its own (`nms-scores`, `nms-classes`). */
+export const isListPartner = (kind: OutputKind): boolean => PARTNERS.some(([, k]) => k === kind);
+
+/** Whether `shape` is a list's boxes: `[batch, n, 4]`. */
+const isBoxesShape = (shape: readonly number[]): boolean => shape.length === 3 && shape[2] === CORNER_FIELDS;
+
+/** Whether output `p` is a `[batch, n]` list beside the boxes of output `boxes`: as many entries per sample in every batch. */
+function besideList(reference: readonly (readonly OutputBatch[])[], boxes: number, p: number): boolean {
+  return (reference[0]?.[p]?.shape.length ?? 0) === 2 && reference.every((b) => b[p].shape[0] === b[boxes].shape[0] && listLength(b[p], 1) === listLength(b[boxes], CORNER_FIELDS));
+}
+
 /**
  * The `nms-scores` and `nms-classes` outputs of each `nms-boxes` output of `kinds` (undefined for
  * the others), read from the reference outputs of every batch: for each, the one `[batch, n]`
@@ -164,16 +175,15 @@ const PARTNERS = [
  */
 export function listPartners(reference: readonly (readonly OutputBatch[])[], kinds: readonly OutputKind[], option = 'outputKinds'): (ListPartnerOutputs | undefined)[] {
   const first = reference[0] ?? [];
-  const sameLengths = (boxes: number, p: number): boolean => reference.every((b) => b[boxes].shape[0] === b[p].shape[0] && listLength(b[boxes], CORNER_FIELDS) === listLength(b[p], 1));
   const lists = kinds.map((kind, o) => {
     if (kind !== 'nms-boxes') return undefined;
     const shape = first[o]?.shape ?? [];
-    if (shape.length !== 3 || shape[2] !== CORNER_FIELDS) {
+    if (!isBoxesShape(shape)) {
       throw new DcError('INVALID_OPTION', `${option}: output ${o} of shape [${shape.join(', ')}] is not nms-boxes: detections after non-max suppression are [batch, n, 4] boxes in corner form`, { option: 'outputKinds', hint: "mark a detector's raw per-anchor records `detections`, anything else `regression`" });
     }
     const partners: { scores?: number; classes?: number } = {};
     for (const [field, partnerKind, what] of PARTNERS) {
-      const found = kinds.flatMap((k, p) => (k === partnerKind && (first[p]?.shape.length ?? 0) === 2 && sameLengths(o, p) ? [p] : []));
+      const found = kinds.flatMap((k, p) => (k === partnerKind && besideList(reference, o, p) ? [p] : []));
       if (found.length > 1) throw new DcError('INVALID_OPTION', `${option}: nms-boxes output ${o} has as many entries per sample as the ${partnerKind} outputs ${found.join(' and ')}: which holds its ${what} is ambiguous`, { option: 'outputKinds', hint: `mark the other list's ${what} \`ignore\`` });
       if (found.length === 1) partners[field] = found[0];
     }
@@ -201,7 +211,6 @@ export const MIN_DETECTED_LIST = 8;
  */
 export function detectLists(reference: readonly (readonly OutputBatch[])[], open: readonly boolean[]): [number, number][] {
   const first = reference[0] ?? [];
-  const isList = (o: number, fields: number): boolean => open[o] && first[o].shape.length === (fields === 1 ? 2 : 3) && (fields === 1 || first[o].shape[2] === CORNER_FIELDS);
   const sortedScores = (p: number): boolean =>
     reference.every((b) => {
       const n = listLength(b[p], 1);
@@ -209,8 +218,8 @@ export function detectLists(reference: readonly (readonly OutputBatch[])[], open
     }) && reference.some((b) => b[p].values.some((v) => v !== first[p].values[0]));
   const found: [number, number][] = [];
   first.forEach((_, o) => {
-    if (!isList(o, CORNER_FIELDS) || !reference.every((b) => listLength(b[o], CORNER_FIELDS) >= MIN_DETECTED_LIST)) return;
-    const scores = first.flatMap((__, p) => (isList(p, 1) && reference.every((b) => b[p].shape[0] === b[o].shape[0] && listLength(b[p], 1) === listLength(b[o], CORNER_FIELDS)) && sortedScores(p) ? [p] : []));
+    if (!open[o] || !isBoxesShape(first[o].shape) || !reference.every((b) => listLength(b[o], CORNER_FIELDS) >= MIN_DETECTED_LIST)) return;
+    const scores = first.flatMap((__, p) => (open[p] && besideList(reference, o, p) && sortedScores(p) ? [p] : []));
     if (scores.length === 1) found.push([o, scores[0]]);
   });
   return found;

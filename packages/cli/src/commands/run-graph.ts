@@ -72,9 +72,8 @@ export interface RunGraphResult {
 
 const BACKENDS = { cpu: 'cpu', tfjs: 'wasm', webgpu: 'webgpu' } as const;
 
-/** The statistics of output `t`, read asynchronously (tfjs-webgpu reads synchronously only through an OffscreenCanvas, which Node lacks). */
-async function statsOf(name: string, t: tf.Tensor): Promise<OutputStats> {
-  const v = await t.data();
+/** The statistics of output `t`, whose values `v` were read asynchronously (tfjs-webgpu reads synchronously only through an OffscreenCanvas, which Node lacks). */
+function statsOf(name: string, t: tf.Tensor, v: Awaited<ReturnType<tf.Tensor['data']>>): OutputStats {
   let n = 0;
   let sum = 0;
   let sq = 0;
@@ -155,9 +154,11 @@ export async function runGraphFile(path: string, o: RunGraphOptions = {}): Promi
   try {
     for (const feed of batches) runs.push(await model.execute(feed));
     const outs = runs.length === 1 ? runs[0] : runs[0].map((_, i) => tfjs.concat(runs.map((r) => r[i]), 0));
-    const stats = await Promise.all(outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t)));
-    // Only `[n, d]` and `[n, d, 4]` outputs can be a detection list: the others' values are not read again.
-    const lists = await Promise.all(outs.map(async (t) => ({ shape: t.shape, values: t.rank === 2 || (t.rank === 3 && t.shape[2] === 4) ? Float32Array.from(await t.data()) : new Float32Array(0) })));
+    const values = await Promise.all(outs.map((t) => t.data()));
+    const stats = outs.map((t, i) => statsOf(model.outputNames[i] ?? `output ${i}`, t, values[i]));
+    // Only `[n, d]` and `[n, d, 4]` outputs can be a detection list (float32 as read; other types as float32).
+    const asFloat32 = (v: (typeof values)[number]) => (v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>));
+    const lists = outs.map((t, i) => ({ shape: t.shape, values: t.rank === 2 || (t.rank === 3 && t.shape[2] === 4) ? asFloat32(values[i]) : new Float32Array(0) }));
     const outputs = withShownDetections(stats, lists);
     if (runs.length > 1) tfjs.dispose(outs);
     return {
