@@ -136,17 +136,18 @@ async function benchModel(ctx, name) {
     const jitteredCalibration = jitter(calibration);
     const jitteredTest = jitter(test);
     try {
+      const outputKinds = runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : IGNORED_OUTPUTS[name]?.has(o) ? 'ignore' : DETECTION_OUTPUTS[name]?.[o]));
       // What dc compress plans: per-channel scales (unless --no-channel-scales) and bias correction
       // measured once on the calibration photographs (unless --no-bias-correction); error feedback
-      // from the same photographs with --error-feedback.
-      const { tensors: planned, correction, feedback } = await ctx.planInputs(source, runner.model, calibration, { biasCorrection: ctx.biasCorrection, channelScales: ctx.channelScales, errorFeedback: ctx.errorFeedback });
+      // from the same photographs with --error-feedback. --without-calibration: its fixed defaults.
+      const { tensors: planned, correction, feedback } = ctx.withoutCalibration ? {} : await ctx.planInputs(source, runner.model, calibration, { biasCorrection: ctx.biasCorrection, channelScales: ctx.channelScales, errorFeedback: ctx.errorFeedback });
       const withBiases = (w) => (correction ? correction.apply(w) : w);
-      const plan = await allocate.planPostTraining({
+      const plan = ctx.withoutCalibration ? await fixedDefaults(ctx, source, runner, calibration, outputKinds) : await allocate.planPostTraining({
         tensors: planned,
         calibration,
         run: (w, b) => runner.run(withBiases(w), b),
         maxOutputDrift: ctx.maxOutputDrift,
-        outputKinds: runner.outputs.map((o) => (KEYPOINT_MODELS.has(name) ? 'keypoints' : EMBEDDING_OUTPUTS.has(o) ? 'embedding' : IGNORED_OUTPUTS[name]?.has(o) ? 'ignore' : DETECTION_OUTPUTS[name]?.[o])),
+        outputKinds,
         sensitivityBatches: ctx.sensitivityBatches,
         // The largest tensors, as many as the settings say whatever the machine's speed: the same command plans the same everywhere.
         maxProbedTensors: ctx.maxProbedTensors,
@@ -205,7 +206,7 @@ async function benchModel(ctx, name) {
         uint8Bytes: q,
         brotliBytes: brotli,
         dcmBytes,
-        predictedBytes: Math.round(plan.predictedBytes + (float32Bytes - plan.float32Bytes)),
+        predictedBytes: plan.predictedBytes === null ? null : Math.round(plan.predictedBytes + (float32Bytes - plan.float32Bytes)),
         ratioVsFloat32: float32Bytes / fileBytes,
         ratioVsUint8: q / fileBytes,
         calibrationFidelity: plan.fidelity,
@@ -227,6 +228,18 @@ async function benchModel(ctx, name) {
   } finally {
     runner.dispose();
   }
+}
+
+/**
+ * What `dc compress --no-retrain` writes without `--calibration` (its fixed defaults, nothing
+ * measured), shaped as a plan for {@link benchModel}: the outputs' kinds read off the calibration
+ * photographs as the planner reads them, nothing verified.
+ */
+async function fixedDefaults(ctx, source, runner, calibration, outputKinds) {
+  const reference = [];
+  for (const b of calibration) reference.push(await runner.run(new Map(), b));
+  const kinds = ctx.allocate.outputKindsOf(reference, outputKinds);
+  return { allocation: ctx.fixedAllocation(source, {}), kinds, budget: ctx.allocate.budgetFor(ctx.maxOutputDrift), fidelity: null, jitterFidelity: null, predictedBytes: null, float32Bytes: null, evaluations: { total: 0 }, sensitivity: [], reasons: [] };
 }
 
 /**
@@ -257,10 +270,10 @@ async function benchOnSomeBackend(ctx, name) {
  * `inputRanges` `authors`: each model's photographs in the range the Human library feeds it
  * (graph-corpus-inputs.mjs), `unit` (`--unit-inputs`): byte / 255 for every float input.
  */
-export const DEFAULT_SETTINGS = { inputRanges: 'authors', maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null };
+export const DEFAULT_SETTINGS = { inputRanges: 'authors', maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null, withoutCalibration: false };
 
 /** The settings of a saved result (`DEFAULT_SETTINGS`' keys, the backend and the calibration photographs). */
-const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS), 'calibrationImages'].map((k) => [k, output[k]]));
+const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS), 'calibrationImages'].map((k) => [k, output[k] ?? DEFAULT_SETTINGS[k]]));
 
 /**
  * Runs the benchmark over the corpus (or the models named in `only`), smallest model first, with
@@ -309,6 +322,8 @@ export async function benchGraphModels({ root, corpus, images, only, calibration
     // @dc/graph-model's compressWeight: what the planner verifies is what the .dcm decodes to (one per model).
     compressTensorWith: (await mod(root, 'cli', 'no-retrain/graph-compress-tensor')).graphCompressTensorWith,
     planInputs: (await mod(root, 'cli', 'no-retrain/graph-plan-inputs')).graphPlanInputs,
+    // dc compress --no-retrain's allocation of its --sparsity / --bits flags (none given: its defaults).
+    fixedAllocation: (await mod(root, 'cli', 'commands/compress-graph')).graphAllocationFromFlags,
     calibration: await Promise.all(calibrationImages.map(readPhoto)),
     test: await Promise.all(TEST_IMAGES.map(readPhoto)),
     ...planner,
@@ -388,17 +403,23 @@ export function formatGraphModels(r) {
   return lines.join('\n');
 }
 
-/** `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--probes n] [--sensitivity-batches n] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...] [--unit-inputs]` (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). */
+/**
+ * `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--probes n] [--sensitivity-batches n] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...] [--unit-inputs] [--without-calibration]`
+ * (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). `--without-calibration`: the file
+ * `dc compress --no-retrain` writes without `--calibration` (its fixed defaults) in place of the plan.
+ */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, 'sensitivity-batches': { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' }, 'unit-inputs': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, 'sensitivity-batches': { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' }, 'unit-inputs': { type: 'boolean' }, 'without-calibration': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
+  // The README renderer of a saved result (scripts/readme-tables.mjs).
+  const kindOf = (output) => (output.withoutCalibration ? 'graph-models-without-calibration' : 'graph-models');
   const save = (output) => {
     if (!values.save) return;
     mkdirSync(dirname(values.save), { recursive: true });
-    const saved = { kind: 'graph-models', command, measured: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', load: `load ${output.load.start.toFixed(1)} → ${output.load.end.toFixed(1)} on ${output.load.cores} cores, nice -n 10`, output };
+    const saved = { kind: kindOf(output), command, measured: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', load: `load ${output.load.start.toFixed(1)} → ${output.load.end.toFixed(1)} on ${output.load.cores} cores, nice -n 10`, output };
     writeFileSync(`${values.save}.tmp`, `${JSON.stringify(saved, null, 1)}\n`);
     renameSync(`${values.save}.tmp`, values.save);
   };
@@ -408,7 +429,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     const merged = mergeShards(shards.map((x) => x.output));
     // A shard that is itself a merge (the saved README figures, say) keeps its commands as they read.
     const command = shards.map((x) => (x.command.includes(' (ended ') ? x.command : `${x.command.replace(/--only (\S+)/, (_, list) => `--only <${list.includes(',') ? `${list.split(',').length} models` : list}>`)} (ended ${x.measured.slice(11)})`)).join('; ');
-    writeFileSync(values.save, `${JSON.stringify({ kind: 'graph-models', command, measured: shards.at(-1).measured, load: shards.map((x) => x.load).join('; '), output: merged }, null, 1)}\n`);
+    writeFileSync(values.save, `${JSON.stringify({ kind: kindOf(merged), command, measured: shards.at(-1).measured, load: shards.map((x) => x.load).join('; '), output: merged }, null, 1)}\n`);
     console.log(JSON.stringify(merged.summary));
     process.exit(0);
   }
@@ -428,6 +449,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     errorFeedback: Boolean(values['error-feedback']),
     judgeUnstable: Boolean(values['judge-unstable']),
     inputRanges: values['unit-inputs'] ? 'unit' : 'authors',
+    withoutCalibration: Boolean(values['without-calibration']),
     ...(values.refinements ? { maxRefinements: Number(values.refinements) } : {}),
     onModel: save,
   });

@@ -28,6 +28,27 @@ const ms = (n) => (n >= 100 ? int(n) : n.toPrecision(3));
 const percent = (fraction) => `${fixed(fraction * 100, 2)}%`;
 const row = (cells) => `| ${cells.join(' | ')} |`;
 
+/** One output's fidelity as a corpus table shows it (a list after non-max suppression: its detections matched by IoU, its scores and class ids judged with them, not shown apart). */
+const outputMetric = (o) => (o.kind === 'nms-boxes' ? `matched box IoU ${percent(o.iou)} (${int(o.detectionsShown)} judged), Δ ${fixed(o.scoreChange, 3)}${o.classAgreement !== undefined ? `, class kept ${percent(o.classAgreement)}` : ''}` : o.detectionsShown !== undefined ? `box IoU ${percent(o.iou)}, kp ${percent(o.keypointMove)} (${int(o.detectionsShown)} shown), Δ ${fixed(o.scoreChange, 3)}` : o.top1Agreement !== undefined ? `top-1 ${percent(o.top1Agreement)}${o.scoreChange !== undefined ? `, Δp ${fixed(o.scoreChange, 3)}` : ''}` : o.iou !== undefined ? `IoU ${percent(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${percent(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${percent(o.relativeError)}`);
+/** A fidelity report's outputs (entries the original cannot reproduce left unjudged, counted) and ✓ / ✗ for the budget; empty where not measured. */
+const fidelity = (f) => (f ? f.outputs.filter((o) => o.kind !== 'nms-scores' && o.kind !== 'nms-classes').map((o) => outputMetric(o) + (o.unjudged ? ` (${int(o.unjudged)} unjudged)` : '')).join(', ') + (f.withinBudget ? ' ✓' : ' ✗') : '');
+/** A corpus model's name, the backend where not wasm, and the input range of its photographs where not byte / 255. */
+const corpusModelName = (m) => (m.backend === 'cpu' ? `${m.model} (cpu: ${m.wasmFailure.replace(/\|/g, '\\|')})` : m.model) + (m.pixels ? ` (inputs [${fixed(m.pixels.offset, 2)}, ${fixed(255 * m.pixels.scale + m.pixels.offset, 2)}])` : '');
+
+/** A corpus run's summary rows that both corpus tables show: models loaded, within budget on the test photographs, the original under jitter. */
+const corpusSummary = (output, ratioRows) => {
+  const s = output.summary;
+  return [
+    '',
+    row(['summary', '']),
+    '|---|---|',
+    row(['models loaded / failed', `${s.loaded} / ${s.failed} of ${s.models}${output.complete ? '' : ' (run not complete)'}`]),
+    ...ratioRows,
+    row(['within budget on the test photographs: `.dcm` / uint8', `${s.withinBudgetOnTest} / ${s.uint8WithinBudgetOnTest} of ${s.loaded}`]),
+    ...(s.originalWithinBudgetJittered === undefined ? [] : [row(['the original within budget of itself on the test photographs jittered by one grey level', `${s.originalWithinBudgetJittered} of ${s.loaded}`])]),
+  ];
+};
+
 /** The WebGPU timing table: per model and batch size, alone and side by side with tfjs-backend-webgpu. */
 function webGpuTimingTable(runs) {
   const lines = [
@@ -135,10 +156,6 @@ const RENDERERS = {
    * inference; failures with their reason; the medians against the bar.
    */
   'graph-models'(output) {
-    const pct = (x) => `${fixed(100 * x, 2)}%`;
-    // A list after non-max suppression: its detections matched by IoU (its scores and class ids judged with them, not shown apart).
-    const metric = (o) => (o.kind === 'nms-boxes' ? `matched box IoU ${pct(o.iou)} (${int(o.detectionsShown)} judged), Δ ${fixed(o.scoreChange, 3)}${o.classAgreement !== undefined ? `, class kept ${pct(o.classAgreement)}` : ''}` : o.detectionsShown !== undefined ? `box IoU ${pct(o.iou)}, kp ${pct(o.keypointMove)} (${int(o.detectionsShown)} shown), Δ ${fixed(o.scoreChange, 3)}` : o.top1Agreement !== undefined ? `top-1 ${pct(o.top1Agreement)}${o.scoreChange !== undefined ? `, Δp ${fixed(o.scoreChange, 3)}` : ''}` : o.iou !== undefined ? `IoU ${pct(o.iou)}` : o.minCosine !== undefined ? `cos ${fixed(o.minCosine, 3)}` : o.keypointMove !== undefined ? `kp ${pct(o.keypointMove)}` : o.scoreChange !== undefined ? `Δ ${fixed(o.scoreChange, 3)}` : `${pct(o.relativeError)}`);
-    const fidelity = (f) => (f ? f.outputs.filter((o) => o.kind !== 'nms-scores' && o.kind !== 'nms-classes').map((o) => metric(o) + (o.unjudged ? ` (${int(o.unjudged)} unjudged)` : '')).join(', ') + (f.withinBudget ? ' ✓' : ' ✗') : '');
     const lines = [
       row(['model', 'original', 'float32 weights', 'uint8', 'brotli-11', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'original, jittered (test)', 'compressed / eligible tensors (with scales, float16)', 'load + 1st inference', 'plan (CPU, runs)']),
       '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|',
@@ -153,23 +170,27 @@ const RENDERERS = {
       // Tensors pruned, clustered or rounded, of those the planner could touch (with scales / float16: runs that recorded them).
       const forms = [m.tensors.scaled, m.tensors.float16].filter((x) => x !== undefined);
       const coded = `${m.tensors.compressed} / ${m.tensors.eligible}${forms.length ? ` (${forms.join(', ')})` : ''}`;
-      // The input range the photographs were given in, where not byte / 255 (runs that recorded it).
-      const range = m.pixels ? ` (inputs [${fixed(m.pixels.offset, 2)}, ${fixed(255 * m.pixels.scale + m.pixels.offset, 2)}])` : '';
-      const name = (m.backend === 'cpu' ? `${m.model} (cpu: ${m.wasmFailure.replace(/\|/g, '\\|')})` : m.model) + range;
-      lines.push(row([name, `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), fidelity(m.jitterFidelity?.test), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
+      lines.push(row([corpusModelName(m), `${int(m.originalBytes)} B`, `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.brotliBytes)} B`, dcm, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), fidelity(m.jitterFidelity?.test), coded, time, `${int(m.cpuSeconds)} s, ${int(m.evaluations.total)}`]));
     }
     const s = output.summary;
     const bar = (x, goal) => `${fixed(x, 2)}× (bar ≥ ${goal}×: ${x >= goal ? 'met' : 'not met'})`;
-    lines.push(
-      '',
-      row(['summary', '']),
-      '|---|---|',
-      row(['models loaded / failed', `${s.loaded} / ${s.failed} of ${s.models}${output.complete ? '' : ' (run not complete)'}`]),
-      row(['median `.dcm` vs float32 weights', bar(s.medianRatioVsFloat32, 8)]),
-      row(['median `.dcm` vs uint8', bar(s.medianRatioVsUint8, 2)]),
-      row(['within budget on the test photographs: `.dcm` / uint8', `${s.withinBudgetOnTest} / ${s.uint8WithinBudgetOnTest} of ${s.loaded}`]),
-      ...(s.originalWithinBudgetJittered === undefined ? [] : [row(['the original within budget of itself on the test photographs jittered by one grey level', `${s.originalWithinBudgetJittered} of ${s.loaded}`])]),
-    );
+    lines.push(...corpusSummary(output, [row(['median `.dcm` vs float32 weights', bar(s.medianRatioVsFloat32, 8)]), row(['median `.dcm` vs uint8', bar(s.medianRatioVsUint8, 2)])]));
+    return lines.join('\n');
+  },
+  /**
+   * `node scripts/bench-graph-models.mjs --without-calibration --save …`: per corpus model, the file
+   * `dc compress --no-retrain` writes without `--calibration` (its fixed defaults) beside
+   * converter-style uint8, each one's fidelity on the test photographs judged as the planned files'
+   * are, and the original's own under one grey level of jitter.
+   */
+  'graph-models-without-calibration'(output) {
+    const lines = [row(['model', 'float32 weights', 'uint8', '.dcm', '× float32', '× uint8', '.dcm fidelity (test)', 'uint8 fidelity (test)', 'original, jittered (test)']), '|---|---:|---:|---:|---:|---:|---|---|---|'];
+    for (const m of output.models) {
+      if (m.status !== 'ok') lines.push(row([m.model, '', '', '', '', '', `failed: ${m.reason.replace(/\|/g, '\\|')}`, '', '']));
+      else lines.push(row([corpusModelName(m), `${int(m.float32Bytes)} B`, `${int(m.uint8Bytes)} B`, `${int(m.dcmBytes)} B`, `${fixed(m.ratioVsFloat32, 2)}×`, `${fixed(m.ratioVsUint8, 2)}×`, fidelity(m.testFidelity), fidelity(m.uint8Fidelity), fidelity(m.jitterFidelity?.test)]));
+    }
+    const s = output.summary;
+    lines.push(...corpusSummary(output, [row(['median `.dcm` vs float32 weights / vs uint8', `${fixed(s.medianRatioVsFloat32, 2)}× / ${fixed(s.medianRatioVsUint8, 2)}×`])]));
     return lines.join('\n');
   },
   /**

@@ -9,7 +9,7 @@ export { inspectFile, formatInspect, type InspectResult, type InspectedNode } fr
 export { exportFile, formatExport, type ExportOptions, type ExportResult } from './commands/export.js';
 export { runFile, runFileOn, formatRun, type RunOptions, type RunResult } from './commands/run.js';
 export { compressionStages } from './compress/stages.js';
-export { resolveSettings, PRESET_NAMES, type CompressSettings, type PerLayer, type PresetName, type SettingsFlags } from './compress/settings.js';
+export { resolveSettings, NO_RETRAIN_DEFAULTS, PRESET_NAMES, type CompressSettings, type PerLayer, type PresetName, type SettingsFlags } from './compress/settings.js';
 export { epochLine, lineProgress, type LineProgressOptions, type Progress } from './compress/progress.js';
 export { readLabelledData, BYTE_PIXELS, type DataSource, type LabelledData } from './data/labelled-data.js';
 export { readImageClasses, readClassPhotographs, readPhotographs, isImageClassFolder, isPhotographs, hasSplitFolders } from './data/image-classes.js';

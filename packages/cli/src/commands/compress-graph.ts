@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { DcError, type StageProvenance } from '@dc/core';
 import { isGraphModelJson } from '@dc/core/tfjs';
 import {
+  channelCounts,
   compressGraphModel,
   decodeGraphModel,
   isEligible,
@@ -21,19 +22,19 @@ import {
 } from '@dc/graph-model';
 import type { Progress } from '../compress/progress.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
-import type { PerLayer } from '../compress/settings.js';
+import { NO_RETRAIN_DEFAULTS, type PerLayer } from '../compress/settings.js';
 
 const perWeight = (v: PerLayer | undefined): Readonly<Record<string, number>> => (typeof v === 'number' ? { '*': v } : (v ?? {}));
 
-/** The fixed allocation of `dc compress --no-retrain` on a GraphModel without `--sparsity` / `--bits`. */
-export const GRAPH_DEFAULTS = { sparsity: 0.5, bits: 6 } as const;
+/** The fixed allocation of `dc compress --no-retrain` on a GraphModel without `--sparsity` / `--bits`: {@link NO_RETRAIN_DEFAULTS}. */
+export const GRAPH_DEFAULTS = NO_RETRAIN_DEFAULTS;
 
 /** Options of {@link compressGraphFile}. */
 export interface CompressGraphOptions {
   readonly out: string;
-  /** Per weight name, `*` for every eligible weight (float32, ≥ 256 elements); default 0.5. */
+  /** Per weight name, `*` for every eligible weight (float32, ≥ 256 elements); default 0 ({@link GRAPH_DEFAULTS}). */
   readonly sparsity?: PerLayer;
-  /** Codebook bits, likewise; default 6. */
+  /** Codebook bits, likewise; default 8. */
   readonly bits?: PerLayer;
   readonly seed?: number;
   /** Commander's `--no-retrain` sets false: GraphModels need it. */
@@ -65,7 +66,7 @@ export interface CompressGraphResult {
   /** Per weight: elements, kept, codebook size, allocation. */
   readonly tensors: readonly TensorCompression[];
   readonly stages: readonly StageProvenance[];
-  /** What the figures do not say: with fixed flags (no planner's `stages`), that the outputs were never compared ({@link UNMEASURED_FIDELITY}). */
+  /** What the figures do not say: with fixed flags (no planner's `stages`) that allocated a weight, that the outputs were never compared ({@link UNMEASURED_FIDELITY}). */
   readonly warnings: readonly string[];
   readonly wallSeconds: number;
   readonly cpuSeconds: number;
@@ -74,9 +75,9 @@ export interface CompressGraphResult {
 
 /**
  * The warning of a compression by fixed `--sparsity` / `--bits`: nothing compared its outputs with
- * the original's (the defaults change a classifier's answers on some models, and not on others).
+ * the original's (even the cautious defaults move some models' outputs beyond the fidelity budget).
  */
-export const UNMEASURED_FIDELITY = "fidelity not measured: --sparsity and --bits (default 0.5 and 6 for every weight of 256 elements or more) were applied without running the model; measure the file with dc run <file> --reference <model.json> --data <inputs>, or give --calibration <inputs> to choose each weight's sparsity and bits within a fidelity budget";
+export const UNMEASURED_FIDELITY = "fidelity not measured: --sparsity and --bits (default 0 and 8 for every weight of 256 elements or more, the cautious choice where nothing is measured) were applied without running the model; measure the file with dc run <file> --reference <model.json> --data <inputs>, or give --calibration <inputs> to choose each weight's sparsity and bits within a fidelity budget";
 
 /** Whether `path` is a model.json holding a GraphModel (unreadable files: false, for the LayersModel path to report). */
 export async function isGraphModelFile(path: string): Promise<boolean> {
@@ -88,22 +89,32 @@ export async function isGraphModelFile(path: string): Promise<boolean> {
 }
 
 /**
- * The allocation of the `--sparsity` / `--bits` flags: `*` (default 0.5 / 6) for every eligible
- * weight (float32, at least 256 elements), named weights (any float32 size) as given.
+ * The allocation of the `--sparsity` / `--bits` flags: `*` (default {@link GRAPH_DEFAULTS}) for
+ * every eligible weight (float32, at least 256 elements), named weights (any float32 size) as
+ * given; each coded weight of rank ≥ 2 with per-channel scales along its op's output channels
+ * (`channelCounts`: a batch norm folded into a kernel then costs no codebook levels). Left to the
+ * defaults (no `*`), a weight the manifest stores in uint8 or uint16 levels is not allocated: the
+ * file keeps its levels exactly, at about their own size, where 8-bit codes would move it.
  */
 export function graphAllocationFromFlags(source: GraphModelSource, o: Pick<CompressGraphOptions, 'sparsity' | 'bits'>): GraphAllocation {
   const sparsity = perWeight(o.sparsity);
   const bits = perWeight(o.bits);
   const named = new Set([...Object.keys(sparsity), ...Object.keys(bits)].filter((k) => k !== '*'));
+  const channels = channelCounts(source);
+  const defaulted = sparsity['*'] === undefined && bits['*'] === undefined;
   const out: Record<string, TensorAllocation> = {};
   for (const t of source.tensors) {
-    if (!named.has(t.name) && !isEligible(t)) continue;
-    out[t.name] = { sparsity: sparsity[t.name] ?? sparsity['*'] ?? GRAPH_DEFAULTS.sparsity, bits: bits[t.name] ?? bits['*'] ?? GRAPH_DEFAULTS.bits };
+    if (!named.has(t.name) && (!isEligible(t) || (defaulted && isLevelQuantized(t)))) continue;
+    const c = channels.get(t.name);
+    out[t.name] = { sparsity: sparsity[t.name] ?? sparsity['*'] ?? GRAPH_DEFAULTS.sparsity, bits: bits[t.name] ?? bits['*'] ?? GRAPH_DEFAULTS.bits, ...(c === undefined ? {} : { channels: c }) };
   }
   // Names that match no weight are reported by compressGraphModel's check (INVALID_OPTION).
   for (const name of named) if (!(name in out)) out[name] = { sparsity: sparsity[name] ?? GRAPH_DEFAULTS.sparsity, bits: bits[name] ?? GRAPH_DEFAULTS.bits };
   return out;
 }
+
+/** Whether the manifest stored `t` in integer levels (`--quantize_uint8` / `--quantize_uint16`), not float16. */
+const isLevelQuantized = (t: GraphModelSource['tensors'][number]): boolean => t.quantization === 'uint8' || t.quantization === 'uint16';
 
 /**
  * Compresses `source` under `allocation`, writes `out` atomically and decodes the written file
@@ -137,7 +148,8 @@ export async function writeCompressedGraph(input: string, source: GraphModelSour
     compressionRatio: (parameters * 4) / bytes.length,
     tensors: compressed.tensors,
     stages: compressed.stages,
-    warnings: stages.length === 0 ? [UNMEASURED_FIDELITY] : [],
+    // Nothing allocated: every weight is stored exactly, and the outputs are the original's.
+    warnings: stages.length === 0 && Object.keys(allocation).length > 0 ? [UNMEASURED_FIDELITY] : [],
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     load: { start: load0, end: loadavg()[0], cores: cpus().length },

@@ -158,11 +158,15 @@ describe('dc compress', () => {
     expect(result.testError).toBeLessThan(result.baselineTestError + 5);
   });
 
-  it('--no-retrain compresses without data (post-training); nothing is measured', async () => {
+  it('--no-retrain compresses without data (post-training), where nothing is measured; without --sparsity and --bits it prunes nothing and codes in 8 bits, and test digits keep their error', async () => {
     const out = join(dir, 'post.dcm');
     const { result } = await dcJson('compress', modelJson, '--no-retrain', '-o', out, '--sparsity', '0.5');
-    expect(result).toMatchObject({ testError: null, baselineTestError: null, trainingBackend: null, trainSamples: 0 });
+    expect(result).toMatchObject({ testError: null, baselineTestError: null, trainingBackend: null, trainSamples: 0, settings: { sparsity: { '*': 0.5 }, bits: 8 } });
     expect(result.fileBytes).toBe(statSync(out).size);
+    // Without --sparsity and --bits nothing is pruned and codes have 8 bits (a preset's sparsity assumes retraining): the test digits keep their error.
+    const measured = (await dcJson('compress', modelJson, '--no-retrain', '--data', mnistDir, '--train-limit', '100', '--test-limit', '1000', '-o', join(dir, 'post-defaults.dcm'))).result;
+    expect(measured.settings).toMatchObject({ sparsity: 0, bits: 8 });
+    expect(Math.abs(measured.testError - measured.baselineTestError)).toBeLessThanOrEqual(0.3);
   });
 
   it('retraining that turns the weights NaN (--prune-lr 1e38) stops after its first epoch with TRAINING_DIVERGED naming the stage, the tensor and the flag, and writes nothing', async () => {

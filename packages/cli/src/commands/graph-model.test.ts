@@ -7,6 +7,7 @@ import { graphTensorValues } from '@dc/core';
 import { decodeGraphModel } from '@dc/graph-model';
 import { writeGraphModelFixture } from '@dc/graph-model/testing';
 import { dc, dcJson } from '../run-dc.test-support.js';
+import { mostValuesInAChannel } from './channel-values.test-support.js';
 
 describe('dc compress / inspect / run on a tfjs GraphModel', () => {
   it('compresses a graph-model model.json post-training with the flags, and the file holds what it reports', async () => {
@@ -20,11 +21,13 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     // Fixed flags never ran the model: the result says so, and says how to measure.
     expect(result.warnings).toEqual([expect.stringMatching(/^fidelity not measured: .* dc run <file> --reference <model\.json> --data <inputs>, or give --calibration <inputs>/)]);
     const allocated = Object.fromEntries(result.tensors.filter((t: { allocation: unknown }) => t.allocation).map((t: { name: string; allocation: unknown }) => [t.name, t.allocation]));
-    expect(allocated).toEqual({ 'model/conv/weights': { sparsity: 0.6, bits: 5 }, 'model/dw/weights': { sparsity: 0.25, bits: 5 }, 'model/fc/weights': { sparsity: 0.6, bits: 5 } });
+    // Each coded with per-channel scales along its op's output channels (the depthwise one: channels × multiplier).
+    expect(allocated).toEqual({ 'model/conv/weights': { sparsity: 0.6, bits: 5, channels: 16 }, 'model/dw/weights': { sparsity: 0.25, bits: 5, channels: 16 }, 'model/fc/weights': { sparsity: 0.6, bits: 5, channels: 40 } });
     const fc = decodeGraphModel(bytes).tensors.find((t) => t.name === 'model/fc/weights')!;
     const values = graphTensorValues(fc);
     expect(values.filter((v) => v === 0).length).toBe(384);
-    expect(new Set(values.filter((v) => v !== 0)).size).toBeLessThanOrEqual(32);
+    expect(mostValuesInAChannel(values, 40)).toBeLessThanOrEqual(32);
+    expect(new Set(values.filter((v) => v !== 0)).size).toBeGreaterThan(32);
 
     const inspected = (await dcJson('inspect', out)).result;
     expect(inspected.format).toBe('graph-model');
@@ -82,7 +85,7 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     // --input-scale / --input-offset are recorded (the same weights: the graph is unchanged), and dc run applies the record to photographs.
     const signed = join(dirname(model), 'signed.dcm');
     const signedRun = await dc('compress', model, '--no-retrain', '--sparsity', '*=0.6,model/dw/weights=0.25', '--bits', '5', '-o', signed, '--input-scale', String(2 / 255), '--input-offset', '-1');
-    expect([signedRun.code, signedRun.stdout]).toEqual([0, expect.stringMatching(/\nwarning: fidelity not measured: .* within a fidelity budget\n\d+\.\d s wall/)]);
+    expect([signedRun.code, signedRun.stdout]).toEqual([0, expect.stringMatching(/\nwarning: fidelity not measured: .* within a fidelity budget[^\n]*\n\d+\.\d s wall/)]);
     expect(decodeGraphModel(readFileSync(signed)).tensors.map((t) => Array.from(graphTensorValues(t)))).toEqual(decodeGraphModel(bytes).tensors.map((t) => Array.from(graphTensorValues(t))));
     expect((await dcJson('inspect', signed)).result.preprocessing).toEqual({ scale: [2 / 255], offset: [-1] });
     expect((await dc('inspect', signed)).stdout).toContain(`preprocessing: x = raw × [${2 / 255}] + [-1]`);
@@ -91,6 +94,28 @@ describe('dc compress / inspect / run on a tfjs GraphModel', () => {
     const signedByFlags = (await dcJson('run', out, '--data', photos, '--input-scale', String(2 / 255), '--input-offset', '-1')).result;
     expect(onSigned.outputs).toEqual(signedByFlags.outputs);
     expect(onSigned.outputs).not.toEqual(onPhotos.outputs);
+  });
+
+  it('without --sparsity and --bits prunes nothing and codes each eligible weight in 8 bits with per-channel scales: its outputs stay where pruning half to 6 bits (the defaults before) moved them', async () => {
+    const model = await writeGraphModelFixture();
+    const dir = dirname(model);
+    const x = join(dir, 'defaults-x.npy');
+    writeFileSync(x, Buffer.from(dump(Float32Array.from({ length: 16 * 8 * 8 * 3 }, (_, i) => Math.sin(0.37 * i)), [16, 8, 8, 3])));
+    const out = join(dir, 'defaults.dcm');
+    const { result } = await dcJson('compress', model, '--no-retrain', '-o', out);
+    const coded = result.tensors.filter((t: { allocation: unknown }) => t.allocation);
+    expect(Object.fromEntries(coded.map((t: { name: string; allocation: unknown }) => [t.name, t.allocation]))).toEqual({
+      'model/conv/weights': { sparsity: 0, bits: 8, channels: 16 },
+      'model/fc/weights': { sparsity: 0, bits: 8, channels: 40 },
+    });
+    for (const t of coded) expect(t.kept).toBe(t.elements);
+    expect(result.warnings).toEqual([expect.stringMatching(/default 0 and 8 for every weight of 256 elements or more/)]);
+    const judged = (await dcJson('run', out, '--reference', model, '--data', x)).result.fidelity.outputs[0];
+    const old = join(dir, 'old-defaults.dcm');
+    await dcJson('compress', model, '--no-retrain', '--sparsity', '0.5', '--bits', '6', '-o', old);
+    const before = (await dcJson('run', old, '--reference', model, '--data', x)).result.fidelity.outputs[0];
+    expect(judged).toMatchObject({ kind: 'classifier', top1Agreement: 1, withinBudget: true });
+    expect(judged.relativeError).toBeLessThan(before.relativeError / 4);
   });
 
   it('runs a model whose batch extent is fixed at 1 sample by sample, to the outputs of the batched run', async () => {

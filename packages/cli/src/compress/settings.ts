@@ -119,9 +119,21 @@ function mergePerLayer(base: PerLayer, flag: PerLayer | undefined): PerLayer {
   return { ...(typeof base === 'number' ? { '*': base } : base), ...flag };
 }
 
-/** The preset's settings with the flags applied. */
+/**
+ * The sparsity and bits of `dc compress --no-retrain` without `--calibration`, `--sparsity` or
+ * `--bits` (a GraphModel's and a LayersModel's): nothing pruned, 8-bit codes (a GraphModel's with
+ * per-channel scales; its weights stored in uint8 or uint16 levels kept as they are). Nothing
+ * retrains and nothing measures the outputs, so the defaults must not harm them: pruning half of
+ * each weight to 6-bit codes (the defaults before) changed the answers of most pretrained models,
+ * and a preset's sparsity assumes retraining. The corpus benchmark's `--without-calibration` run
+ * measures these against the converter's `--quantize_uint8` (the CLI README's table).
+ */
+export const NO_RETRAIN_DEFAULTS = { sparsity: 0, bits: 8 } as const;
+
+/** The preset's settings with the flags applied; without retraining, {@link NO_RETRAIN_DEFAULTS} under the flags. */
 export function resolveSettings(flags: SettingsFlags): CompressSettings {
-  const s = PRESETS[flags.preset ?? 'quick'];
+  const preset = PRESETS[flags.preset ?? 'quick'];
+  const s = flags.retrain === false ? { ...preset, ...NO_RETRAIN_DEFAULTS } : preset;
   return {
     sparsity: mergePerLayer(s.sparsity, flags.sparsity),
     bits: mergePerLayer(s.bits, flags.bits),
