@@ -167,6 +167,10 @@ describe('dc compress', () => {
     const measured = (await dcJson('compress', modelJson, '--no-retrain', '--data', mnistDir, '--train-limit', '100', '--test-limit', '1000', '-o', join(dir, 'post-defaults.dcm'))).result;
     expect(measured.settings).toMatchObject({ sparsity: 0, bits: 8 });
     expect(Math.abs(measured.testError - measured.baselineTestError)).toBeLessThanOrEqual(0.3);
+    // Pruned hard without retraining, the file falls behind; the advice names what a --no-retrain run can do, not the retraining flags it refuses.
+    const harsh = await dc('compress', modelJson, '--no-retrain', '--sparsity', '0.95', '--bits', '2', '--data', mnistDir, '--train-limit', '100', '--test-limit', '1000', '-o', join(dir, 'post-harsh.dcm'));
+    expect(harsh.stdout).toMatch(/\nadvice: the file's test error [\d.]+ pp above the original's: let dc choose each tensor's sparsity and bits within a fidelity budget on inputs like your data \(--calibration <inputs>/);
+    expect(harsh.stdout).not.toContain('--prune-epochs');
   });
 
   it('retraining that turns the weights NaN (--prune-lr 1e38) stops after its first epoch with TRAINING_DIVERGED naming the stage, the tensor and the flag, and writes nothing', async () => {

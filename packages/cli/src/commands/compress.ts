@@ -239,7 +239,9 @@ const ADVICE_THRESHOLDS = { errorIncrease: 1, lossRatio: 1.2 } as const;
 
 /**
  * A line of advice when the file, made with hand-set (or preset) sparsity and bits, fell well behind
- * the original on the test data: an automatic allocation within a budget, or longer retraining.
+ * the original on the test data: an automatic allocation within a budget, or longer retraining;
+ * without retraining (where those flags are refused), a post-training plan on calibration inputs,
+ * gentler flags, or retraining.
  */
 function advice(r: CompressResult): string[] {
   if (r.allocation) return [];
@@ -248,6 +250,7 @@ function advice(r: CompressResult): string[] {
   if (!error && !loss) return [];
   const budget = r.loss !== null ? '--max-loss-increase 10 (percent of the loss)' : '--max-error-increase 0.5 (percentage points)';
   const how = error ? `test error ${(r.testError! - r.baselineTestError!).toFixed(2)} pp above the original's` : `test ${r.loss} ${((r.testLoss! / r.baselineTestLoss! - 1) * 100).toFixed(0)}% above the original's`;
+  if (!r.settings.retrain) return [`advice: the file's ${how}: let dc choose each tensor's sparsity and bits within a fidelity budget on inputs like your data (--calibration <inputs>, --max-output-drift), prune less or code in more bits (--sparsity, --bits), or retrain (drop --no-retrain)`];
   return [`advice: the file's ${how}: let dc choose each layer's sparsity and bits within a budget (${budget}, or --target-ratio for a size), or retrain longer (--prune-epochs, --cluster-epochs, --preset paper)`];
 }
 
