@@ -158,6 +158,8 @@ async function benchModel(ctx, name) {
         ...(ctx.judgeUnstable ? {} : { jitteredCalibration }),
         // dc compress's default (DEFAULT_REFINEMENTS); --refinements 0 plans as before refinement.
         maxRefinements: ctx.maxRefinements,
+        // The cautious allocation checked against the search's (dc compress's default); --no-cautious-start: not.
+        cautiousStart: ctx.cautiousStart,
       });
       const planSeconds = (performance.now() - t0) / 1000;
       const plain = [];
@@ -270,10 +272,16 @@ async function benchOnSomeBackend(ctx, name) {
  * `inputRanges` `authors`: each model's photographs in the range the Human library feeds it
  * (graph-corpus-inputs.mjs), `unit` (`--unit-inputs`): byte / 255 for every float input.
  */
-export const DEFAULT_SETTINGS = { inputRanges: 'authors', maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null, withoutCalibration: false };
+export const DEFAULT_SETTINGS = { inputRanges: 'authors', maxOutputDrift: 0.02, maxProbedTensors: 64, sensitivityBatches: 2, channelScales: true, float16: true, fineBits: true, biasCorrection: true, errorFeedback: false, judgeUnstable: false, maxRefinements: null, cautiousStart: true, withoutCalibration: false };
 
-/** The settings of a saved result (`DEFAULT_SETTINGS`' keys, the backend and the calibration photographs). */
-const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS), 'calibrationImages'].map((k) => [k, output[k] ?? DEFAULT_SETTINGS[k]]));
+/**
+ * What a result saved before a setting existed ran with: the planner before its cautious start
+ * (other settings added since run as their defaults did before them).
+ */
+const SETTINGS_BEFORE = { cautiousStart: false };
+
+/** The settings of a saved result (`DEFAULT_SETTINGS`' keys, the backend and the calibration photographs; a key it lacks as {@link SETTINGS_BEFORE} or the default says). */
+const settingsOf = (output) => Object.fromEntries(['backend', ...Object.keys(DEFAULT_SETTINGS), 'calibrationImages'].map((k) => [k, output[k] ?? SETTINGS_BEFORE[k] ?? DEFAULT_SETTINGS[k]]));
 
 /**
  * Runs the benchmark over the corpus (or the models named in `only`), smallest model first, with
@@ -404,14 +412,14 @@ export function formatGraphModels(r) {
 }
 
 /**
- * `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--probes n] [--sensitivity-batches n] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...] [--unit-inputs] [--without-calibration]`
+ * `node scripts/bench-graph-models.mjs [--only a,b] [--corpus dir] [--images dir] [--save figures.json] [--json] [--probes n] [--sensitivity-batches n] [--no-channel-scales] [--no-float16] [--no-fine-bits] [--no-bias-correction] [--error-feedback] [--judge-unstable] [--refinements n] [--calibration photo,...] [--unit-inputs] [--without-calibration] [--no-cautious-start]`
  * (under tsx with DC_BENCH_SOURCE=1, or after `pnpm build`). `--without-calibration`: the file
  * `dc compress --no-retrain` writes without `--calibration` (its fixed defaults) in place of the plan.
  */
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('node:util');
   const { writeFileSync, renameSync, mkdirSync } = await import('node:fs');
-  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, 'sensitivity-batches': { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' }, 'unit-inputs': { type: 'boolean' }, 'without-calibration': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, corpus: { type: 'string' }, images: { type: 'string' }, save: { type: 'string' }, json: { type: 'boolean' }, 'max-output-drift': { type: 'string' }, probes: { type: 'string' }, 'sensitivity-batches': { type: 'string' }, merge: { type: 'string' }, 'no-channel-scales': { type: 'boolean' }, 'no-float16': { type: 'boolean' }, 'no-fine-bits': { type: 'boolean' }, 'no-bias-correction': { type: 'boolean' }, 'error-feedback': { type: 'boolean' }, 'judge-unstable': { type: 'boolean' }, refinements: { type: 'string' }, calibration: { type: 'string' }, 'unit-inputs': { type: 'boolean' }, 'without-calibration': { type: 'boolean' }, 'no-cautious-start': { type: 'boolean' } } });
   const root = join(dirname((await import('node:url')).fileURLToPath(import.meta.url)), '..');
   const command = `node scripts/bench-graph-models.mjs ${process.argv.slice(2).map((a) => (a.startsWith('/') ? '<dir>' : a)).join(' ')}`.trim();
   // The README renderer of a saved result (scripts/readme-tables.mjs).
@@ -450,6 +458,7 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
     judgeUnstable: Boolean(values['judge-unstable']),
     inputRanges: values['unit-inputs'] ? 'unit' : 'authors',
     withoutCalibration: Boolean(values['without-calibration']),
+    cautiousStart: !values['no-cautious-start'],
     ...(values.refinements ? { maxRefinements: Number(values.refinements) } : {}),
     onModel: save,
   });

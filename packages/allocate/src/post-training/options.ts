@@ -100,6 +100,14 @@ export interface PostTrainingOptions<TBatch> {
    */
   readonly refineMargin?: number;
   /**
+   * Check the search's allocation against the cautious one — every tensor unpruned, in 8-bit codes
+   * (per-channel scales where offered) or lossless where smaller — and refine from that one where it
+   * is smaller and verified within budget (default true; one more verification, only where it is
+   * smaller). The search adds drifts probed one tensor at a time, which can overstate the harm of
+   * many small steps together and settle on a larger file, keeping many tensors as floats.
+   */
+  readonly cautiousStart?: boolean;
+  /**
    * A size target in place of the budget's search: the allocation of least predicted drift whose
    * file (measured with `fileBytes`, else the planned tensors' predicted bytes) takes at most this
    * many bytes; it is verified on every calibration batch and reported against the budget, within
@@ -137,7 +145,7 @@ export const DEFAULT_REFINE_MARGIN = 0.75;
 
 const KEYS: OptionKeys<PostTrainingOptions<unknown>> = {
   tensors: true, calibration: true, jitteredCalibration: true, run: true, maxOutputDrift: true, outputKinds: true, sparsityLevels: true, bitLevels: true, fineBitLevels: true,
-  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, maxRefinements: true, refineMargin: true, float16: true, targetBytes: true, fileBytes: true, compressTensor: true, signal: true, onProgress: true,
+  probe: true, sensitivityBatches: true, maxProbedTensors: true, maxVerifications: true, maxCulpritSearches: true, maxRefinements: true, refineMargin: true, cautiousStart: true, float16: true, targetBytes: true, fileBytes: true, compressTensor: true, signal: true, onProgress: true,
 };
 
 const check: OptionChecks = optionChecks(POST_TRAINING_PLANNER);
@@ -168,6 +176,7 @@ export function checkPostTrainingOptions(o: PostTrainingOptions<unknown>): void 
   if (o.maxCulpritSearches !== undefined) check.number(o.maxCulpritSearches, 'maxCulpritSearches', { integer: true, min: 0 });
   if (o.maxRefinements !== undefined) check.number(o.maxRefinements, 'maxRefinements', { integer: true, min: 0 });
   if (o.refineMargin !== undefined) check.number(o.refineMargin, 'refineMargin', { above: 0, max: 1 });
+  if (o.cautiousStart !== undefined) check.that(typeof o.cautiousStart === 'boolean', 'cautiousStart', `${String(o.cautiousStart)} is not a boolean`);
   if (o.float16 !== undefined) check.that(typeof o.float16 === 'boolean', 'float16', 'must be true or false');
   if (o.targetBytes !== undefined) check.number(o.targetBytes, 'targetBytes', { integer: true, min: 1 });
   if (o.fileBytes !== undefined) check.that(typeof o.fileBytes === 'function' && o.targetBytes !== undefined, 'fileBytes', 'must be a function (allocation) → bytes, given with targetBytes');

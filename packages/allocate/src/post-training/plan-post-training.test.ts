@@ -83,6 +83,31 @@ describe('planPostTraining', () => {
     expect(plan.allocation['classes/kernel']).toBeDefined();
   });
 
+  it('starts from the cautious allocation (unpruned 8-bit codes) where it is smaller than the searched one and verified within budget, and says so either way', async () => {
+    // As below: the search keeps the hidden kernel in 10-bit codes; 8-bit codes move no weight past the jump.
+    const hidden = model.tensors[0].values;
+    const jumpBeyond = (limit: number) => (w: ReadonlyMap<string, Float32Array>, x: Float32Array) => {
+      const [classes, boxes] = model.run(w, x);
+      const h = w.get('hidden/kernel');
+      return [classes, h !== undefined && h.some((v, i) => Math.abs(v - hidden[i]) > limit) ? { ...boxes, values: boxes.values.map((v) => v + 1) } : boxes];
+    };
+    const setup = { ...options, run: jumpBeyond(0.02), maxVerifications: 1, maxRefinements: 0 };
+    const searched = await planPostTraining({ ...setup, cautiousStart: false });
+    const cautious = await planPostTraining(setup);
+    expect(searched.allocation['hidden/kernel'].bits).toBe(10);
+    expect(Object.values(cautious.allocation).map((a) => [a.sparsity, a.bits])).toEqual([[0, 8], [0, 8], [0, 8]]);
+    expect(cautious.predictedBytes).toBeLessThan(searched.predictedBytes);
+    expect(cautious.fidelity.withinBudget).toBe(true);
+    // One more verification of the 2 batches.
+    expect(cautious.evaluations.verification - searched.evaluations.verification).toBe(2);
+    expect(cautious.reasons.at(-1)).toMatch(/^the cautious allocation \(every tensor unpruned, in 8-bit codes or lossless where smaller: [\d,]+ predicted bytes, fewer than the search's [\d,]+\) verified within budget \(worst error [\d.]+\): refined from it$/);
+    // Where any move of a hidden weight beyond 0.001 makes the boxes jump, 8-bit codes do too: the search's allocation stays.
+    const strict = await planPostTraining({ ...setup, run: jumpBeyond(0.001) });
+    expect(strict.fidelity.withinBudget).toBe(true);
+    expect(strict.reasons.some((r) => /^the cautious allocation .* verified over budget \(worst error [\d.]+\): kept the search's$/.test(r))).toBe(true);
+    expect(strict.allocation['hidden/kernel'].bits === 8 && strict.allocation['hidden/kernel'].sparsity === 0).toBe(false);
+  });
+
   it('refines the searched allocation by verified one-tensor steps, each within the margin of the budget', async () => {
     // The boxes jump when a hidden weight moves by more than 0.02: the 4-bit probe sees the jump, so
     // the search prices the hidden layer as if every error made it. With one verification it keeps
@@ -95,7 +120,8 @@ describe('planPostTraining', () => {
       const jumps = h !== undefined && h.some((v, i) => Math.abs(v - hidden[i]) > 0.02);
       return [classes, jumps ? { ...boxes, values: boxes.values.map((v) => v + 1) } : boxes];
     };
-    const setup = { ...options, run, maxVerifications: 1, refineMargin: 0.95 };
+    // Without the cautious start, which would take the hidden kernel to 8-bit codes before any step (next test).
+    const setup = { ...options, run, maxVerifications: 1, refineMargin: 0.95, cautiousStart: false };
     const searched = await planPostTraining({ ...setup, maxRefinements: 0 });
     const refined = await planPostTraining(setup);
     expect(refined.predictedBytes).toBeLessThan(searched.predictedBytes);

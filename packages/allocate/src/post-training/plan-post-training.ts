@@ -2,10 +2,12 @@
  * Post-training compression under a fidelity budget, for any model format: per-tensor sparsity and
  * bits from measured sensitivity, balanced at one price (drift per byte), then the whole allocation
  * verified on the calibration set and the price backed off until the measured drift is within budget,
+ * replaced by the cautious allocation where that is smaller and within budget (cautious-start.ts),
  * then refined by verified one-tensor steps (refine.ts); or, for a size target, the allocation of
  * least predicted drift whose file fits, verified and reported against the budget (size-target.ts).
  */
 import { DcError } from '@dc/core';
+import { cautiousPlan } from './cautious-start.js';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetWords } from './fidelity-words.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, judgesProbabilities, outputKindsOf, samplesToResolve, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
@@ -45,7 +47,8 @@ export interface PostTrainingPlan {
  * `2 × min(T, maxProbedTensors) × sensitivityBatches` for the probes (3 × for tensors given
  * `channels`) and at most `(maxVerifications + 2 + maxCulpritSearches × (2 × ceil(log2 T) + 1))
  * × B` for verification (the two: float16 rounding, with `float16`; the culprit searches: see
- * {@link PostTrainingOptions.maxCulpritSearches}), and at most `maxRefinements × B` to refine the
+ * {@link PostTrainingOptions.maxCulpritSearches}), `B` more to verify the cautious allocation where
+ * it is smaller than the search's (cautious-start.ts), and at most `maxRefinements × B` to refine the
  * accepted allocation (see {@link PostTrainingOptions.maxRefinements}).
  */
 export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBatch>): Promise<PostTrainingPlan> {
@@ -119,7 +122,8 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
       ...progress,
     });
   } else {
-    const searched = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, maxCulpritSearches, ...progress });
+    const priced = await searchAllocation({ tensors: options.tensors, candidates, sensitivity, verify, maxVerifications: options.maxVerifications ?? 8, maxCulpritSearches, ...progress });
+    const searched = options.cautiousStart === false ? priced : await cautiousOr(priced, cautiousPlan(options.tensors, candidates, sensitivity), verify);
     const margin = budgetFor((options.refineMargin ?? DEFAULT_REFINE_MARGIN) * (options.maxOutputDrift ?? DEFAULT_MAX_OUTPUT_DRIFT));
     const refined = await refineAllocation({
       tensors: options.tensors,
@@ -160,6 +164,19 @@ export async function planPostTraining<TBatch>(options: PostTrainingOptions<TBat
       ...found.notes,
     ],
   };
+}
+
+/**
+ * The search's allocation, or the cautious one ({@link cautiousPlan}) where that is smaller and
+ * verified within budget (one more verification, only where it is smaller), with a note either way.
+ */
+async function cautiousOr<T extends { plan: TensorPlan[]; fidelity: FidelityReport; notes: string[] }>(searched: T, cautious: TensorPlan[] | undefined, verify: (plan: readonly TensorPlan[]) => Promise<FidelityReport>): Promise<T> {
+  if (!cautious || planBytes(cautious) >= planBytes(searched.plan)) return searched;
+  const fidelity = await verify(cautious);
+  const bytes = (plan: readonly TensorPlan[]) => Math.round(planBytes(plan)).toLocaleString('en');
+  const what = `the cautious allocation (every tensor unpruned, in 8-bit codes or lossless where smaller: ${bytes(cautious)} predicted bytes, fewer than the search's ${bytes(searched.plan)})`;
+  if (!fidelity.withinBudget) return { ...searched, notes: [...searched.notes, `${what} verified over budget (worst error ${worstError(fidelity).toFixed(4)}): kept the search's`] };
+  return { ...searched, plan: cautious, fidelity, notes: [...searched.notes, `${what} verified within budget (worst error ${worstError(fidelity).toFixed(4)}): refined from it`] };
 }
 
 /**
