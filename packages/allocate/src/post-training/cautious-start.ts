@@ -1,7 +1,7 @@
 /**
  * The cautious allocation, a start the price search is checked against: every tensor unpruned,
  * in 8-bit codes (with per-channel scales where offered) or stored losslessly where that is
- * smaller — what `dc compress --no-retrain` writes without calibration inputs. The search prices
+ * smaller — much as `dc compress --no-retrain` writes without calibration inputs. The search prices
  * tensors by drifts probed one at a time and added, which overstate the harm of many small steps
  * taken together, so it can settle on a larger file than this one, keeping many tensors as
  * floats. Where the cautious allocation is smaller and verified within budget, the refinement
