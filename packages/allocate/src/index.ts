@@ -13,6 +13,7 @@ export { chooseAt, sparsityGrid, predictedIncrease, type LayerChoice, type Layer
 export { damageCurve, interpolate, type Curve } from './curves.js';
 export { indexBits, layerBytes } from './size-model.js';
 export { planPostTraining, type PostTrainingPlan } from './post-training/plan-post-training.js';
+export { CAUTIOUS_BITS } from './post-training/cautious-start.js';
 export { DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PlannedTensor, type PlanTensor, type PostTrainingOptions, type RunWithWeights } from './post-training/options.js';
 export { argmax, budgetFor, columnError, detectOutputKind, meetsBudget, outputKindsOf, samplesToResolve, unstableEntries, COLUMN_NORM_FLOOR, DEFAULT_MAX_OUTPUT_DRIFT, KEYPOINT_MIN_SCORE, OUTPUT_KINDS, UNSTABLE_PROBABILITIES, UNSTABLE_TOP1, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind, type OutputMetrics } from './post-training/fidelity.js';
 export { boxIoU, DETECTION_MIN_SCORE, keypointMoves, recordScores, scoreSources, type ScoreSource } from './post-training/detections.js';

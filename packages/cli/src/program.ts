@@ -22,10 +22,14 @@ import { formatCliError, toCliError, usageError } from './errors.js';
 import { bitLevels, classNames, finiteNumbers, inputShape, nonNegativeInt, openFraction, outputKinds, perLayer, positiveInt, positiveNumber, threadCount } from './flags.js';
 import { allocationGoal } from './compress/allocation-goal.js';
 import { compressMode, refuseInapplicableFlags } from './compress/inapplicable-flags.js';
+import { NO_RETRAIN_DEFAULTS, resolveSettings } from './compress/settings.js';
 import { refuseGraphInputShape } from './compress/input-shape.js';
 import { lineProgress } from './compress/progress.js';
 import { printableIo } from './printable.js';
 import { quietTfjs } from './quiet-tfjs.js';
+
+/** The sparsity and bits of a retraining run without flags (both presets share them), for the help. */
+const RETRAINED = resolveSettings({});
 
 /** Where the program writes, and how it ends. */
 export interface CliIo {
@@ -155,8 +159,8 @@ export function createProgram(rawIo: CliIo, exit: (code: number) => void): Comma
     .option('--input-shape <dims>', "for a LayersModel whose input leaves dimensions unknown (null in model.json: sequences of any length, a fully convolutional image model): the shape, without the batch axis, to compress and run it at, comma-separated (e.g. 100, or 224,224,3; default: the shape of the rows of a .npy or CSV --data or --calibration); for a GraphModel with --calibration, the size of its free dimensions its calibration and test inputs take (photographs are resized to it; default 256 × 256)", inputShape)
     .addOption(new Option('-p, --preset <name>', 'hyper-parameter preset').choices(['quick', 'paper']).default('quick'))
     .option('--no-retrain', 'post-training compression: prune and cluster the trained weights without any training (no data needed)')
-    .option('--sparsity <list>', 'fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3" (default: the preset\'s, 0.7; with --no-retrain, 0)', perLayer('--sparsity', (n) => n >= 0 && n < 1, 'a fraction from 0 to below 1'))
-    .option('--bits <list>', 'codebook bits: one number for every dense/conv2d layer, or per layer, e.g. "*=5,logits=6" (depthwise layers are clustered when named: "*=5,block1_dw=6"; default: the preset\'s, 5; with --no-retrain, 8)', perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8, 'a whole number from 1 to 8'))
+    .option('--sparsity <list>', `fraction of weights pruned: one number for every dense/conv2d layer, or per layer, e.g. "*=0.7,stem=0.3" (default: the preset's, ${String(RETRAINED.sparsity)}; with --no-retrain, ${NO_RETRAIN_DEFAULTS.sparsity})`, perLayer('--sparsity', (n) => n >= 0 && n < 1, 'a fraction from 0 to below 1'))
+    .option('--bits <list>', `codebook bits: one number for every dense/conv2d layer, or per layer, e.g. "*=5,logits=6" (depthwise layers are clustered when named: "*=5,block1_dw=6"; default: the preset's, ${String(RETRAINED.bits)}; with --no-retrain, ${NO_RETRAIN_DEFAULTS.bits})`, perLayer('--bits', (n) => Number.isInteger(n) && n >= 1 && n <= 8, 'a whole number from 1 to 8'))
     .option('--prune-rounds <n>', 'prune → retrain rounds (sparsity rises over them)', positiveInt('--prune-rounds'))
     .option('--seeded-connectivity <seed>', 'prune to masks drawn from this seed (kept share 1 - sparsity per layer) instead of by magnitude, and retrain on them: the file stores the seeds, not the positions', nonNegativeInt('--seeded-connectivity'))
     .option('--target-ratio <x>', "automatic allocation: each dense/conv2d layer's sparsity and bits chosen from its measured sensitivity on the validation split for a file x times smaller than the float32 parameters (e.g. 30), in place of --sparsity and --bits; with --no-retrain --calibration, a size target for the post-training plan (see --target-bytes)", positiveNumber('--target-ratio'))

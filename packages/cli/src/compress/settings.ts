@@ -2,6 +2,7 @@
  * Every hyper-parameter of `dc compress`: presets fill them, flags override them. Per-layer values
  * are records keyed by layer name, with `'*'` for the layers not named.
  */
+import { CAUTIOUS_BITS } from '@dc/allocate';
 import type { Preprocessing } from '@dc/core';
 import type { ImageAugmentation } from '@dc/core/tfjs';
 
@@ -128,7 +129,7 @@ function mergePerLayer(base: PerLayer, flag: PerLayer | undefined): PerLayer {
  * and a preset's sparsity assumes retraining. The corpus benchmark's `--without-calibration` run
  * measures these against the converter's `--quantize_uint8` (the CLI README's table).
  */
-export const NO_RETRAIN_DEFAULTS = { sparsity: 0, bits: 8 } as const;
+export const NO_RETRAIN_DEFAULTS = { sparsity: 0, bits: CAUTIOUS_BITS } as const;
 
 /** The preset's settings with the flags applied; without retraining, {@link NO_RETRAIN_DEFAULTS} under the flags. */
 export function resolveSettings(flags: SettingsFlags): CompressSettings {
