@@ -48,3 +48,18 @@ describe('float16 rounding of float weights', () => {
     expect(Array.from(wide.values)).toEqual([0, Math.fround(3.4028234663852886e38)]);
   });
 });
+
+describe('float16 codebooks', () => {
+  it('stores the codebook of codes up to 8 bits as f16 (decoding exactly to the reconstruction), finer codes\' as f32', () => {
+    const fc = source.tensors.find((t) => t.name === 'model/fc/weights')!;
+    for (const [bits, type] of [[5, 'f16'], [8, 'f16'], [10, 'f32']] as const) {
+      const compressed = compressGraphModel(source, { 'model/fc/weights': { sparsity: 0.3, bits } });
+      const bytes = encodeGraphModel(compressed).bytes;
+      const entry = readGraphModelHeader(bytes).tensors.find((t) => t.key === 'model/fc/weights')!;
+      expect(entry.streams.codebook).toMatchObject({ type });
+      const decoded = graphTensorValues(decodeGraphModel(bytes).tensors.find((t) => t.name === 'model/fc/weights')!);
+      expect(decoded).toEqual(compressed.reconstruct().find((t) => t.name === 'model/fc/weights')!.values);
+      expect(compressWeight(fc.values as Float32Array, { sparsity: 0.3, bits }).values).toEqual(decoded);
+    }
+  });
+});

@@ -18,7 +18,7 @@ export { patchMeans } from './patch-means.js';
 export { measureErrorFeedback, inputRows, addInputMoments, errorFeedbackOf, feedbackInputs, takesErrorFeedback, DEFAULT_FEEDBACK_MAX_INPUTS, DEFAULT_FEEDBACK_ROWS, type ErrorFeedbackOptions, type InputMomentSums, type OpLink } from './input-moments.js';
 export { executeGraph } from './execute-graph.js';
 export { compressGraphModel, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type TensorCompression } from './compress.js';
-export { compressWeight, weightCompressor, type CompressedWeight, type CompressWeightOptions } from './weight-compressor.js';
+export { compressWeight, weightCompressor, FLOAT16_CENTROIDS_MAX_BITS, type CompressedWeight, type CompressWeightOptions } from './weight-compressor.js';
 export { encodeGraphModel, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
 export { graphModelArtifacts } from './artifacts.js';
 export { dcmGraphModelHandler, dcmLayersModelHandler, decodeGraphModel, type DcmGraphModelHandlerOptions } from './handler.js';

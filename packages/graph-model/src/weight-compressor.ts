@@ -23,6 +23,14 @@ function roundToFiniteFloat32(v: number): number {
   return Math.fround(v > FLOAT32_MAX ? FLOAT32_MAX : v < -FLOAT32_MAX ? -FLOAT32_MAX : v);
 }
 
+/**
+ * Codebooks of codes up to this many bits hold float16 centroids (2 bytes each in the file, where
+ * float32 ones take 4: a 256-entry codebook is 512 B, no longer more than the codes of a
+ * 576-weight kernel); float16's rounding adds at most 1/16 of an 8-bit code's step to a weight.
+ * Finer codes keep float32 centroids: at 12 bits float16's step is as coarse as the code's.
+ */
+export const FLOAT16_CENTROIDS_MAX_BITS = 8;
+
 /** One float32 weight compressed: the values the file decodes to, and how the file stores them. */
 export interface CompressedWeight {
   /**
@@ -51,7 +59,7 @@ export interface CompressWeightOptions {
  * Compresses one float32 weight as `allocation` says: its `sparsity` fraction of smallest
  * magnitudes to exact zeros (`pruneToSparsity` of `@dc/prune`), then, when `bits` is set, its kept
  * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
- * init, sorted 1-D Lloyd), learned on the weights divided by per-channel scales when `channels`
+ * init, sorted 1-D Lloyd; float16 up to {@link FLOAT16_CENTROIDS_MAX_BITS} bits), learned on the weights divided by per-channel scales when `channels`
  * is set (each weight then `float32(scale × centroid)`); without bits, `float16` rounds the kept
  * values to float16. With `feedback` (the moments of the op consuming the weight, laid out
  * `[inputs, outputs]`), the same weights are pruned and the same codebook learned, but each kept
@@ -106,7 +114,8 @@ export function weightCompressor(input: Float32Array, options: CompressWeightOpt
     }
     const channels = allocation.channels;
     if (!inputs.has(channels)) inputs.set(channels, clusterInput(pruned, mask, channels));
-    const clustered = clusterAtWidth(inputs.get(channels)!, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop' }, createRandom(options.seed ?? 1));
+    const centroidFormat = allocation.bits <= FLOAT16_CENTROIDS_MAX_BITS ? 'float16' : 'float32';
+    const clustered = clusterAtWidth(inputs.get(channels)!, { bits: allocation.bits, init: 'linear', algorithm: 'lloyd-1d', maxIterations: options.maxIterations ?? 300, emptyClusters: 'drop', centroidFormat }, createRandom(options.seed ?? 1));
     // Nothing left to cluster (every value zero): the zeros are stored as floats.
     if (clustered.codebook.centroids.length === 0) return { values: pruned.slice() };
     if (!feedback) return { values: clustered.values, codebook: clustered.codebook };

@@ -74,7 +74,7 @@ describe('clusterTensor with per-channel scales', () => {
     });
     expect(error({ channels: 0 })).toMatchObject({ option: 'channels', message: expect.stringContaining('must be an integer ≥ 1, got 0') });
     expect(error({ channels: 1.5 })).toMatchObject({ option: 'channels', message: expect.stringContaining('got 1.5') });
-    expect(error({ chanels: 6 })).toMatchObject({ code: 'INVALID_OPTION', option: 'chanels', message: expect.stringContaining('unknown option (known: bits, init, algorithm, maxIterations, emptyClusters, channels)') });
+    expect(error({ chanels: 6 })).toMatchObject({ code: 'INVALID_OPTION', option: 'chanels', message: expect.stringContaining('unknown option (known: bits, init, algorithm, maxIterations, emptyClusters, channels, centroidFormat)') });
     expect(error({ bits: 13 })).toMatchObject({ code: 'INVALID_OPTION', option: 'bits' });
     expect(error({ emptyClusters: 'keep' })).toMatchObject({ code: 'INVALID_OPTION', option: 'emptyClusters' });
     expect(error({ channels: 72 })).toBe('no error');

@@ -3,13 +3,15 @@
  * of an unpruned tensor) are not clustered: they stay exactly 0 and pull no centroid.
  *
  * With `emptyClusters: 'reseed'`, empty centroids are first moved onto badly fitting weights and
- * Lloyd runs again (see `reseedEmpty`). Then centroid tidying, in this order: round to float32 (the file's precision), drop exact duplicates,
+ * Lloyd runs again (see `reseedEmpty`). Then centroid tidying, in this order: round to float32 (the file's precision;
+ * float16 with `centroidFormat: 'float16'`), drop exact duplicates,
  * assign every kept weight to its nearest centroid (ties to the lower one), drop centroids that
  * got no weight, and repeat the assignment until none is empty. So the codebook can have fewer
  * than `2 ** bits` centroids (an empty cluster of the linear init between the two lobes of a
- * pruned layer simply disappears), and they are sorted, distinct and inside [min, max].
+ * pruned layer simply disappears), and they are sorted, distinct and inside [min, max] (up to
+ * float16's rounding).
  */
-import { scaledValue, type Codebook, type RandomSource } from '@dc/core';
+import { roundToFloat16, scaledValue, type Codebook, type RandomSource } from '@dc/core';
 import { initCentroids } from './init.js';
 import { lloyd1d, midpoints, nearest, prefixSums, upperBound } from './lloyd-1d.js';
 import { mlKmeans1d } from './ml-kmeans-run.js';
@@ -33,7 +35,19 @@ export interface ClusterTensorOptions {
    * position `p` belongs to channel `p mod channels`. Absent: one codebook for the raw weights.
    */
   readonly channels?: number;
+  /**
+   * The precision of the centroids: `'float32'` (default) or `'float16'`, where a file stores each
+   * in 2 bytes instead of 4 (a 256-entry codebook: 512 B instead of 1,024, more than the codes of
+   * a small kernel). Float16 adds at most half a float16 step (2^-11 of the centroid) to a weight's
+   * error, about 1/16 of an 8-bit code's step at the range's end. A codebook with a centroid
+   * that float16 cannot hold (past its range, or so small that it would round to zero) stays
+   * float32 whole.
+   */
+  readonly centroidFormat?: CentroidFormat;
 }
+
+/** The precision of a codebook's centroids (see {@link ClusterTensorOptions.centroidFormat}). */
+export type CentroidFormat = 'float32' | 'float16';
 
 /** A clustered tensor: its codebook, its new values and what it cost. */
 export interface ClusteredTensor {
@@ -57,9 +71,15 @@ export function keptPositions(values: Float32Array, mask?: Uint8Array): Uint32Ar
   return out;
 }
 
-/** Float32, sorted, distinct centroids of which none is empty for sorted data `xs`. */
-export function tidyCentroids(raw: ArrayLike<number>, xs: Float64Array): Float32Array {
-  let c = Float32Array.from(raw).sort();
+/**
+ * Float32 (with `'float16'`, float16 where every centroid is one; see
+ * {@link ClusterTensorOptions.centroidFormat}), sorted, distinct centroids of which none is empty
+ * for sorted data `xs`.
+ */
+export function tidyCentroids(raw: ArrayLike<number>, xs: Float64Array, format: CentroidFormat = 'float32'): Float32Array {
+  const half = format === 'float16' ? Array.from(raw, (v) => roundToFloat16(v)) : undefined;
+  const holds = half?.every((h, i) => Number.isFinite(h) && (h !== 0 || raw[i] === 0));
+  let c = Float32Array.from(holds ? half! : raw).sort();
   c = c.filter((v, i) => i === 0 || v !== c[i - 1]);
   for (;;) {
     const mids = midpoints(c);
@@ -195,7 +215,7 @@ export function clusterAtWidth(input: ClusterInput, options: Omit<ClusterTensorO
       run = lloyd(next);
       iterations += run.iterations;
     }
-    centroids = tidyCentroids(run.centroids, xs);
+    centroids = tidyCentroids(run.centroids, xs, options.centroidFormat);
     converged = run.converged;
   }
   const codes = assignCodes(kept, centroids);

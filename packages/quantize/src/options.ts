@@ -4,7 +4,7 @@
  * run; layer names are checked against the model before the pipeline's first stage.
  */
 import { assertLayerNames, layerReferences, optionChecks, type JsonValue, type Layer, type Model, type OptionChecks, type OptionKeys, type ParamRef } from '@dc/core';
-import type { ClusterTensorOptions } from './cluster-tensor.js';
+import type { CentroidFormat, ClusterTensorOptions } from './cluster-tensor.js';
 
 /** How the initial centroids are placed (paper §3.2; linear was the paper's best). */
 export type CentroidInit = 'linear' | 'density' | 'random' | 'kmeans++';
@@ -99,7 +99,8 @@ type BitsByKind = Exclude<ClusterWeightsOptions['bits'], number | undefined>;
 const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true, depthwiseConv2d: true, embedding: true };
 
 const EMPTY_CLUSTERS: readonly EmptyClusters[] = ['drop', 'reseed'];
-const TENSOR_KEYS: OptionKeys<ClusterTensorOptions> = { bits: true, init: true, algorithm: true, maxIterations: true, emptyClusters: true, channels: true };
+const CENTROID_FORMATS: readonly CentroidFormat[] = ['float32', 'float16'];
+const TENSOR_KEYS: OptionKeys<ClusterTensorOptions> = { bits: true, init: true, algorithm: true, maxIterations: true, emptyClusters: true, channels: true, centroidFormat: true };
 
 const check: OptionChecks = optionChecks(STAGE, {
   channels: "Pass the product of the tensor's last extents (the output channels of a [.., in, out] kernel), or leave channels out.",
@@ -193,6 +194,7 @@ export function assertClusterTensorOptions(options: unknown, size: number): asse
   check.number(options.maxIterations, 'maxIterations', { integer: true, min: 1 });
   if (options.emptyClusters !== undefined) check.oneOf(options.emptyClusters, 'emptyClusters', EMPTY_CLUSTERS);
   if (options.channels !== undefined) assertChannels(options.channels, size);
+  if (options.centroidFormat !== undefined) check.oneOf(options.centroidFormat, 'centroidFormat', CENTROID_FORMATS);
 }
 
 /** Throws `INVALID_OPTION` unless `channels` is a whole divisor of a tensor's `size` weights. */

@@ -4,11 +4,13 @@
  * exactly what the file decodes to.
  */
 import { entropyBits, type CompressTensor } from '@dc/allocate';
+import { exactInFloat16 } from '@dc/core';
 import { weightCompressor, type CompressedWeight, type TensorAllocation } from '@dc/graph-model';
 import type { ErrorFeedback } from '@dc/quantize';
 
 /**
- * {@link CompressTensor} through `compressWeight` (code bits: the entropy of its codes), with
+ * {@link CompressTensor} through `compressWeight` (code bits: the entropy of its codes; codebook
+ * entries priced at 2 bytes where float16, as the writer stores them, else 4), with
  * error-feedback rounding when `feedback` (the moments of the weight's op) is given: the
  * candidate's error is then its op's output error, which the planner prices it by. The planner
  * asks for one tensor's candidates one after another: consecutive calls on the same (unchanged)
@@ -23,6 +25,8 @@ export function graphCompressTensorWith(feedback?: ErrorFeedback): CompressTenso
     let kept = 0;
     for (let i = 0; i < c.values.length; i++) if (c.values[i] !== 0) kept++;
     const k = c.codebook?.centroids.length ?? 0;
-    return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k, ...(c.error === undefined ? {} : { error: c.error }) };
+    // The writer stores a codebook in float16 where every centroid is one (FLOAT16_CENTROIDS_MAX_BITS).
+    const centroidBytes = c.codebook && exactInFloat16(c.codebook.centroids) ? 2 : 4;
+    return { values: c.values, kept, codeBits: c.codebook ? entropyBits(c.codebook.codes, k) : form.float16 ? 16 : 32, centroids: k, centroidBytes, ...(c.error === undefined ? {} : { error: c.error }) };
   };
 }
