@@ -37,9 +37,9 @@ export interface ClusterTensorOptions {
   readonly channels?: number;
   /**
    * The precision of the centroids: `'float32'` (default) or `'float16'`, where a file stores each
-   * in 2 bytes instead of 4 (a 256-entry codebook: 512 B instead of 1,024, more than the codes of
-   * a small kernel). Float16 adds at most half a float16 step (2^-11 of the centroid) to a weight's
-   * error, about 1/16 of an 8-bit code's step at the range's end. A codebook with a centroid
+   * in 2 bytes instead of 4 (a 256-entry codebook: 512 B instead of 1,024 B, which outweighs the
+   * codes of a small kernel). Float16 adds at most half a float16 step (2^-11 of the centroid) to a
+   * weight's error, about 1/16 of an 8-bit code's step at the range's end. A codebook with a centroid
    * that float16 cannot hold (past its range, or so small that it would round to zero) stays
    * float32 whole.
    */
