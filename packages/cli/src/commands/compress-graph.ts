@@ -12,6 +12,7 @@ import {
   channelCounts,
   compressGraphModel,
   decodeGraphModel,
+  DEFAULT_MIN_ELEMENTS,
   isEligible,
   loadGraphModelArtifacts,
   writeGraphModelFile,
@@ -77,7 +78,7 @@ export interface CompressGraphResult {
  * The warning of a compression by fixed `--sparsity` / `--bits`: nothing compared its outputs with
  * the original's (even the cautious defaults move some models' outputs beyond the fidelity budget).
  */
-export const UNMEASURED_FIDELITY = `fidelity not measured: --sparsity and --bits (default ${NO_RETRAIN_DEFAULTS.sparsity} and ${NO_RETRAIN_DEFAULTS.bits} for every weight of 256 elements or more, the cautious choice where nothing is measured) were applied without running the model; measure the file with dc run <file> --reference <model.json> --data <inputs>, or give --calibration <inputs> to choose each weight's sparsity and bits within a fidelity budget`;
+export const UNMEASURED_FIDELITY = `fidelity not measured: --sparsity and --bits (default ${NO_RETRAIN_DEFAULTS.sparsity} and ${NO_RETRAIN_DEFAULTS.bits} for every weight of ${DEFAULT_MIN_ELEMENTS} elements or more, the cautious choice where nothing is measured) were applied without running the model; measure the file with dc run <file> --reference <model.json> --data <inputs>, or give --calibration <inputs> to choose each weight's sparsity and bits within a fidelity budget`;
 
 /** Whether `path` is a model.json holding a GraphModel (unreadable files: false, for the LayersModel path to report). */
 export async function isGraphModelFile(path: string): Promise<boolean> {
