@@ -13,7 +13,8 @@ import { readPreamble, type Preamble } from './framing.js';
 import { isFloatType, type ContainerHeader, type StreamHeader, type TensorHeader } from './header.js';
 import { decodeGaps } from './gaps.js';
 import { fromColumnOrder, permute } from './order.js';
-import { RAW_ENCODING, type StreamDecoder } from './stream-codec.js';
+import { decodeIntegerRange } from './integer-range.js';
+import { RAW_ENCODING, RANGE_ENCODING, type StreamDecoder } from './stream-codec.js';
 import { checkDataPadding } from './section-table.js';
 import { validateHeader } from './validate-header.js';
 
@@ -83,7 +84,9 @@ export function checkedSection(bytes: Uint8Array, dataStart: number, key: string
  * `modules` is the header's `decoders` record (named by `UNKNOWN_ENCODING`). Every check of
  * docs/format.md §4 phase E; `infiniteValues` (format version 4) lets `values` streams hold
  * infinities and NaN, as graph constants do (codebooks stay finite); `floatPlanes` (format version
- * 6) lets float streams be coded byte planes (float-planes.ts). A seeded tensor (format version 7)
+ * 6) lets float streams be coded byte planes (float-planes.ts); a codebook whose header says
+ * `range` (format version 9, admitted by the header check alone) is an integer range
+ * (integer-range.ts). A seeded tensor (format version 7)
  * gets its connected positions (`connectedPositions`, O(size)); `CORRUPT_STREAM` unless they are
  * `entries` many.
  */
@@ -113,6 +116,9 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
     if (at >= 0) throw new DcError('NON_FINITE_VALUE', `value ${at} of a stream of tensor ${key} is ${values[at]}`, { tensor: key });
     return values;
   };
+  // A codebook (finite); in format version 9 maybe an integer range, the one stream the header
+  // check lets name `range`.
+  const codebookOf = (s: StreamHeader): Float32Array => (s.encodings[0] === RANGE_ENCODING ? decodeIntegerRange(section(s), s.count, key) : floats(s));
   // Per-channel scales (format version 5): finite and positive.
   const channelScales = (s: StreamHeader): Float32Array => {
     const scales = floats(s);
@@ -149,14 +155,14 @@ export function decodeTensor(bytes: Uint8Array, dataStart: number, modules: Read
       return { layout: 'sparse', shape, positions, values: perm ? permute(values, perm) : values };
     }
     case 'dense-coded': {
-      const codebook = floats(streams.codebook!);
+      const codebook = codebookOf(streams.codebook!);
       const scales = streams.scales && channelScales(streams.scales);
       const tensor: CompressedTensor = { layout: 'dense-coded', shape, codebook, codes: coded(streams.codes!, codebook.length) };
       return scales ? applyChannelScales(key, tensor, scales) : tensor;
     }
     case 'sparse-coded': {
       const { positions, perm } = entries();
-      const codebook = floats(streams.codebook!);
+      const codebook = codebookOf(streams.codebook!);
       const scales = streams.scales && channelScales(streams.scales);
       const codes = coded(streams.codes!, codebook.length);
       const tensor: CompressedTensor = { layout: 'sparse-coded', shape, positions, codebook, codes: perm ? permute(codes, perm) : codes };

@@ -6,7 +6,7 @@ import type { ContainerDescription } from './describe.js';
 export interface ByteTableRow {
   /** `header`, `padding`, `total`, `<tensor key> <role>`, or `<tensor key> positions` (a seeded tensor's, 0 bytes: in the header). */
   readonly section: string;
-  /** What the section holds, e.g. `5-bit symbols ×17640` or `f32 ×300`. */
+  /** What the section holds, e.g. `5-bit symbols ×17640`, `f32 ×300` or `f32 ×255 (range -127..127)`. */
   readonly content: string;
   readonly encoding: string;
   readonly bytes: number;
@@ -19,13 +19,14 @@ export interface ByteTableRow {
 /** The rows of the byte table: the header (preamble included), each stream, the padding, the total. */
 export function byteTableRows(d: ContainerDescription): ByteTableRow[] {
   const share = (n: number) => (d.fileBytes === 0 ? 0 : n / d.fileBytes);
-  // Versions 3 and 7 have the compact header; 1, 2 and the model.json-record versions 4-6 and 8 a JSON one.
+  // Versions 3 and 7 have the compact header; 1, 2 and the model.json-record versions 4-6, 8 and 9 a JSON one.
   const kind = isCompactHeaderVersion(d.version) ? 'compact header' : 'JSON';
   const head = `${d.header.deflated ? `deflated ${kind} (${d.header.jsonBytes} B inflated)` : kind} + ${d.preambleBytes} B preamble, format v${d.version}`;
   const rows: ByteTableRow[] = [{ section: 'header', content: head, encoding: '', bytes: d.totals.header, tableBytes: 0, share: share(d.totals.header) }];
   for (const t of d.tensors) {
     for (const s of t.streams) {
-      const content = s.type === 'symbols' ? `${s.bits}-bit symbols ×${s.count}` : `${s.type} ×${s.count}`;
+      const range = s.range ? ` (range ${s.range.first}..${s.range.last})` : '';
+      const content = s.type === 'symbols' ? `${s.bits}-bit symbols ×${s.count}` : `${s.type} ×${s.count}${range}`;
       rows.push({ section: `${t.key} ${s.role}`, content, encoding: s.encoding, bytes: s.bytes, tableBytes: s.tableBytes, share: share(s.bytes) });
     }
     if (t.connectivity) {

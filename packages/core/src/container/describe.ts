@@ -8,7 +8,8 @@ import { checkContainer } from './decode.js';
 import { readPreamble } from './framing.js';
 import { checkGraphModelContainer } from './graph-model-decode.js';
 import { isGraphModelVersion, PREAMBLE_BYTES, SEEDED_CONNECTIVITY_HEADER_BYTES, type StreamRole, type StreamType } from './header.js';
-import type { StreamDecoder } from './stream-codec.js';
+import { RANGE_SECTION_BYTES } from './integer-range.js';
+import { isBuiltInEncoding, RANGE_ENCODING, type StreamDecoder } from './stream-codec.js';
 
 /** One stream (one section of the data area). */
 export interface StreamBytes {
@@ -17,8 +18,13 @@ export interface StreamBytes {
   /** Symbol width, for `symbols` streams. */
   readonly bits?: number;
   readonly count: number;
-  /** The encoding it is stored with (`raw`, `huffman`, ...). */
+  /** The encoding it is stored with (`raw`, `huffman`, `range`, ...). */
   readonly encoding: string;
+  /**
+   * An integer-range codebook (format version 9, encoding `range`): its first and last value, read
+   * from its 4-byte section (absent where the section is not 4 bytes: the reader refuses that file).
+   */
+  readonly range?: { readonly first: number; readonly last: number };
   /** Stored bytes of the section. */
   readonly bytes: number;
   /**
@@ -31,7 +37,7 @@ export interface StreamBytes {
 /** One parameter tensor. */
 export interface TensorBytes {
   readonly key: string;
-  /** Files that keep a model.json record (format versions 4-6 and 8): the weight's dtype. */
+  /** Files that keep a model.json record (format versions 4-6, 8 and 9): the weight's dtype. */
   readonly dtype?: string;
   readonly shape: readonly number[];
   /** The layout; `sparse-coded (seeded)` for a tensor whose positions are seeded (format version 7). */
@@ -88,6 +94,12 @@ function u32(bytes: Uint8Array, at: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at, true);
 }
 
+/** The first and last value of a `range` section of `count` values (its int32 first value; not checked: see the reader). */
+function rangeOf(section: Uint8Array, count: number): { first: number; last: number } {
+  const first = new DataView(section.buffer, section.byteOffset, RANGE_SECTION_BYTES).getInt32(0, true);
+  return { first, last: first + count - 1 };
+}
+
 /**
  * The byte table of `bytes` (any format version; a GraphModel file's tensors are its weights),
  * after the same preamble and header checks as `decodeContainer` / `decodeGraphModelContainer`
@@ -101,7 +113,7 @@ export function describeContainer(bytes: Uint8Array, options: DescribeContainerO
   const storedHeader = u32(bytes, 16);
   const deflated = u32(bytes, 24) !== 0;
   const tableBytes = (encoding: string, section: Uint8Array, bits: number | undefined): number | null => {
-    if (encoding === 'raw') return 0;
+    if (isBuiltInEncoding(encoding)) return 0;
     const d = decoders.find((x) => x.encoding === encoding);
     if (!d?.tableBytes || bits === undefined) return null;
     try {
@@ -119,6 +131,7 @@ export function describeContainer(bytes: Uint8Array, options: DescribeContainerO
         ...(s.bits === undefined ? {} : { bits: s.bits }),
         count: s.count,
         encoding: s.encodings.join('+'),
+        ...(s.encodings[0] === RANGE_ENCODING && section.length === RANGE_SECTION_BYTES ? { range: rangeOf(section, s.count) } : {}),
         bytes: s.length,
         tableBytes: tableBytes(s.encodings.at(-1)!, section, s.bits),
       };

@@ -14,7 +14,7 @@ import { crc32 } from './crc32.js';
 import { keepsFloat32 } from './float32-params.js';
 import { planCodedTensor, planUnclusteredTensor, type LayoutOptions, type TensorEncoding } from './plan-tensor.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
-import { RAW_ENCODING, type StreamEncoder } from './stream-codec.js';
+import { isBuiltInEncoding, type StreamEncoder } from './stream-codec.js';
 
 /** What goes into a file. */
 export interface ContainerInput {
@@ -65,7 +65,10 @@ export function resolveLayoutOptions(o: EncodeContainerOptions, stage?: string):
   assertOption(typeof provenance === 'boolean', 'provenance', 'must be true or false', stage);
   const encoders = o.encoders ?? [];
   assertOption(Array.isArray(encoders), 'encoders', 'must be an array of stream encoders', stage);
-  for (const e of encoders) assertOption(e.encoding !== RAW_ENCODING && /^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`, stage);
+  for (const e of encoders) {
+    assertOption(!isBuiltInEncoding(e.encoding), 'encoders', `the encoding name "${e.encoding}" is core's own (raw, range)`, stage);
+    assertOption(/^[a-z0-9][a-z0-9._:-]*$/.test(e.encoding), 'encoders', `invalid encoding name "${e.encoding}"`, stage);
+  }
   assertOption(new Set(encoders.map((e) => e.encoding)).size === encoders.length, 'encoders', 'two encoders have the same encoding name', stage);
   return { gapBits, layout, floatFormat, codebookFormat, order, header, provenance, encoders };
 }
@@ -94,7 +97,8 @@ export function placeStreams(plans: readonly TensorEncoding[], encoders: readonl
     const streams: Partial<Record<StreamRole, StreamHeader>> = {};
     for (const s of p.streams) {
       const offset = offsets[next++];
-      if (s.encoding !== RAW_ENCODING) decoders[s.encoding] = encoders.find((e) => e.encoding === s.encoding)!.decoderModule;
+      // Core reads its own encodings (raw, range) without a decoder module.
+      if (!isBuiltInEncoding(s.encoding)) decoders[s.encoding] = encoders.find((e) => e.encoding === s.encoding)!.decoderModule;
       streams[s.role] = {
         type: s.type,
         ...(s.bits === undefined ? {} : { bits: s.bits }),

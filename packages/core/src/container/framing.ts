@@ -77,7 +77,7 @@ export function frame(headerJson: string | Uint8Array, sections: readonly Uint8A
 export interface Preamble {
   readonly version: number;
   readonly header: unknown;
-  /** The header's bytes after inflating: JSON text (versions 1, 2, 4-6) or a compact header (3, 7). */
+  /** The header's bytes after inflating: JSON text (versions 1, 2, 4-6, 8, 9) or a compact header (3, 7). */
   readonly text: Uint8Array;
   /** Absolute offset of the data area. */
   readonly dataStart: number;

@@ -1,6 +1,6 @@
 /**
- * Reads a format version 4 file (a tfjs GraphModel; 5, 6 with their additions, 8 a LayersModel's
- * record) with the same checks as every `.dcm` file: framing, header, section table, padding, then
+ * Reads a format version 4 file (a tfjs GraphModel; 5, 6 and 9 with their additions, 8 a
+ * LayersModel's record) with the same checks as every `.dcm` file: framing, header, section table, padding, then
  * each stream (docs/format.md §4, §9).
  */
 import { densify, type CompressedTensor, type StageProvenance } from '../compressed.js';
@@ -34,7 +34,7 @@ export function graphTensorValues(t: GraphModelTensor): Float32Array | Int32Arra
 }
 
 /**
- * The preamble and validated header of a version 4, 5, 6 or 8 file, after every check but the
+ * The preamble and validated header of a version 4, 5, 6, 8 or 9 file, after every check but the
  * streams'. A layer-graph file (versions 1-3 and 7) is `WRONG_MODEL_FORMAT`.
  */
 export function readCheckedGraphModelContainer(bytes: Uint8Array): Preamble & { readonly checked: GraphModelHeader } {
@@ -74,8 +74,8 @@ function integerTensor(bytes: Uint8Array, dataStart: number, t: TensorHeader): G
 
 /**
  * Decodes the bytes of a `.dcm` file that carries a tfjs GraphModel (format version 4, 5 with
- * per-channel scales, which come back applied: see `applyChannelScales`, or 6 with byte-plane
- * float streams) or a LayersModel's model.json record (version 8; `graph.format` says which). Every
+ * per-channel scales, which come back applied: see `applyChannelScales`, 6 with byte-plane
+ * float streams, or 9 with integer-range codebooks, which come back as float32 values) or a LayersModel's model.json record (version 8; `graph.format` says which). Every
  * failure is a `DcError` with the codes of {@link decodeContainer} (docs/format.md §4); a
  * layer-graph file is `WRONG_MODEL_FORMAT`. Float32 values may be views of `bytes`.
  */

@@ -8,13 +8,14 @@ import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
 import { DcError, isDcError } from '../errors/dc-error.js';
 import { resolveLayoutOptions, placeStreams, type EncodeContainerOptions } from './encode.js';
+import { losslessCodebookFormat } from './codebook-storage.js';
 import { exactInFloat16 } from './float16.js';
 import { frame } from './framing.js';
 import { validateGraphModelHeader, type GraphModelHeader, type GraphModelRecord } from './graph-model-header.js';
-import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, isFloatType, type TensorDtype } from './header.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, INTEGER_RANGE_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, isFloatType, type TensorDtype } from './header.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { planCodedTensor, planUnclusteredTensor, type FloatLayoutOptions, type TensorEncoding } from './plan-tensor.js';
-import { RAW_ENCODING } from './stream-codec.js';
+import { isBuiltInEncoding, RAW_ENCODING, RANGE_ENCODING } from './stream-codec.js';
 
 /** One weight to write: dense values, and for float32 weights optionally a codebook or a prune mask. */
 export interface GraphModelWeight {
@@ -67,19 +68,22 @@ function integerPlan(w: GraphModelWeight): TensorEncoding {
 function floatPlan(w: GraphModelWeight, opts: FloatLayoutOptions): TensorEncoding {
   if (!(w.values instanceof Float32Array)) throw new DcError('INVALID_MODEL', `weight ${w.name} (float32) needs its values as Float32Array`, { tensor: w.name });
   const tensor = { shape: w.shape, values: w.values };
-  // Lossless only: float16 where every stored value is exactly a float16, else float32.
+  // Lossless only: float16 where every stored value is exactly a float16, else float32 (codebooks:
+  // as storedCodebookBytes prices them, integer ranges included).
   const plan = w.codebook
-    ? planCodedTensor(w.name, tensor, w.codebook, { ...opts, codebookFormat: exactInFloat16(w.codebook.centroids) ? 'float16' : 'float32' })
+    ? planCodedTensor(w.name, tensor, w.codebook, { ...opts, codebookFormat: losslessCodebookFormat(w.codebook.centroids) })
     : planUnclusteredTensor(w.name, tensor, w.mask, { ...opts, floatFormat: exactInFloat16(w.values) ? 'float16' : 'float32' }, true);
   return { ...plan, dtype: 'float32' };
 }
 
 /**
  * Encodes a GraphModel into `.dcm` bytes, format version 4 (docs/format.md §9), 5 when a
- * codebook carries per-channel scales (§9.3), or 6 when a float stream is smaller as entropy-coded
+ * codebook carries per-channel scales (§9.3), 6 when a float stream is smaller as entropy-coded
  * byte planes (§9.4: each `values` stream keeps the smallest of raw and its planes coded by each of
- * `options.encoders`); a LayersModel's record (`graph.format` `"layers-model"`) always version 8
- * (§9.5). Each float32
+ * `options.encoders`), or 9 when a codebook is stored as an integer range (§9.6: at least 3
+ * consecutive integers within ±2^24, `isIntegerRange`; 4 bytes, see `storedCodebookBytes`); a
+ * LayersModel's record (`graph.format` `"layers-model"`) always version 8 (§9.5), its codebooks
+ * stored as floats. Each float32
  * weight is stored as its codebook indices (with `codebook`) or its float values, sparse or
  * dense, whichever is smaller, through `options.encoders` like {@link encodeContainer}; a weight
  * without a codebook whose values repeat (a converter's uint8 or float16 weights) as the indices
@@ -91,7 +95,8 @@ function floatPlan(w: GraphModelWeight, opts: FloatLayoutOptions): TensorEncodin
  * shape, a non-finite centroid) is `INVALID_MODEL` / `NON_FINITE_VALUE`, and nothing is written.
  */
 export function encodeGraphModelContainer(input: GraphModelContainerInput, options: EncodeContainerOptions = {}): EncodedGraphModelContainer {
-  const opts = { ...resolveLayoutOptions(options), floatPlanes: true };
+  // Integer ranges (version 9) for a GraphModel's record only: version 8 predates them.
+  const opts = { ...resolveLayoutOptions(options), floatPlanes: true, integerRanges: input.graph.format !== 'layers-model' };
   const plans = input.weights.map((w) => {
     const size = w.shape.reduce((a, b) => a * b, 1);
     if (size > MAX_TENSOR_ELEMENTS) throw new DcError('INVALID_MODEL', `weight ${w.name} has ${size} elements: the format holds tensors of at most 2^28`, { tensor: w.name });
@@ -101,12 +106,19 @@ export function encodeGraphModelContainer(input: GraphModelContainerInput, optio
   const { sections, offsets, length, tensors, decoders } = placeStreams(plans, opts.encoders);
   const header: GraphModelHeader = { graph: input.graph, stages: opts.provenance ? (input.stages ?? []) : [], decoders, tensors, ...(input.preprocessing ? { preprocessing: input.preprocessing } : {}) };
   const json = JSON.stringify(header);
-  // Version 6 only where a float stream is stored as byte planes, 5 where a tensor carries
-  // per-channel scales: every other file stays version 4, readable by older readers.
-  const planes = plans.some((p) => p.streams.some((s) => isFloatType(s.type) && s.encoding !== RAW_ENCODING));
+  // Version 9 only where a codebook is an integer range, 6 where a float stream is stored as byte
+  // planes, 5 where a tensor carries per-channel scales: every other file stays version 4, readable
+  // by older readers (9 holds everything of 6; 8 is a LayersModel's record's, without ranges).
+  const ranges = plans.some((p) => p.streams.some((s) => s.encoding === RANGE_ENCODING));
+  const planes = plans.some((p) => p.streams.some((s) => isFloatType(s.type) && !isBuiltInEncoding(s.encoding)));
   const scaled = plans.some((p) => p.streams.some((s) => s.role === 'scales'));
   // A LayersModel's record: version 8 (which holds everything of 6) whatever its streams.
-  const version = input.graph.format === 'layers-model' ? LAYERS_MODEL_RECORD_FORMAT_VERSION : planes ? FLOAT_PLANES_FORMAT_VERSION : scaled ? CHANNEL_SCALES_FORMAT_VERSION : GRAPH_MODEL_FORMAT_VERSION;
+  const version =
+    input.graph.format === 'layers-model' ? LAYERS_MODEL_RECORD_FORMAT_VERSION
+    : ranges ? INTEGER_RANGE_FORMAT_VERSION
+    : planes ? FLOAT_PLANES_FORMAT_VERSION
+    : scaled ? CHANNEL_SCALES_FORMAT_VERSION
+    : GRAPH_MODEL_FORMAT_VERSION;
   try {
     validateGraphModelHeader(JSON.parse(json), length, version);
   } catch (e) {

@@ -2,13 +2,14 @@
  * The header of a format version 4 file, which carries a tfjs GraphModel: the model.json fields
  * other than the weights (the GraphDef topology kept exactly as given, its signature and metadata)
  * and one tensor entry per manifest weight, keyed by the weight's name. docs/format.md §9. A
- * version 8 file has the same header with a LayersModel's record (§9.5).
+ * version 8 file has the same header with a LayersModel's record (§9.5); versions 5, 6 and 9 add
+ * to the tensor entries (§9.3, §9.4, §9.6).
  */
 import type { StageProvenance } from '../compressed.js';
 import type { Preprocessing } from '../ir/model.js';
 import { graphConstProblem } from './graph-consts.js';
 import { graphRecordProblem, initializerIsMapped } from './graph-record.js';
-import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
+import { CHANNEL_SCALES_FORMAT_VERSION, FLOAT_PLANES_FORMAT_VERSION, GRAPH_MODEL_FORMAT_VERSION, INTEGER_RANGE_FORMAT_VERSION, LAYERS_MODEL_RECORD_FORMAT_VERSION, type TensorHeader } from './header.js';
 import { kerasLayerGraphProblem } from './keras-layer-graph.js';
 import { checkSectionTable } from './section-table.js';
 import { preprocessingOf } from './validate-preprocessing.js';
@@ -104,7 +105,8 @@ function graphOf(v: unknown, version: number): { graph: GraphModelRecord; consts
 
 /**
  * Validates the parsed header of a version 4 file (5: per-channel `scales` streams allowed; 6: and
- * float streams as coded byte planes; 8: a version 6 header with a LayersModel's record) whose data
+ * float streams as coded byte planes; 8: a version 6 header with a LayersModel's record; 9: a
+ * version 6 header whose `f32` codebooks may be integer ranges) whose data
  * area holds `dataLength` bytes: the model.json record, each tensor entry (a GraphModel's keys the
  * names of `Const` nodes, every `Const` node's weight present and of the shape and dtype it
  * declares: `graphConstProblem`; keys unique; in the graph and its initializer, node names unique,
@@ -119,7 +121,15 @@ export function validateGraphModelHeader(json: unknown, dataLength: number, vers
   const checkKey = (key: string): void => {
     if (consts && !consts.has(key)) bad(`tensor key "${key}" names no Const node of the graph`, key);
   };
-  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, { checkKey, dtypes: true, scales: version >= CHANNEL_SCALES_FORMAT_VERSION, floatPlanes: version >= FLOAT_PLANES_FORMAT_VERSION }));
+  const rules = {
+    checkKey,
+    dtypes: true,
+    scales: version >= CHANNEL_SCALES_FORMAT_VERSION,
+    floatPlanes: version >= FLOAT_PLANES_FORMAT_VERSION,
+    // Not version 8, which is below 9: a LayersModel's record has no ranges.
+    integerRanges: version >= INTEGER_RANGE_FORMAT_VERSION,
+  };
+  const tensors = arr(root.tensors, 'tensors').map((t, i) => tensorOf(t, i, rules));
   if (new Set(tensors.map((t) => t.key)).size !== tensors.length) bad('tensors has duplicate keys');
   if (consts) {
     const graphProblem = graphRecordProblem(graph);

@@ -18,9 +18,10 @@ export const FORMAT_VERSION = 2;
  * (compact-header.ts), written on request (`encodeContainer(..., { header: 'compact' })`); version
  * 4 holds a tfjs GraphModel (graph-model-header.ts); version 5 is version 4 with per-channel scales;
  * version 6 is version 5 with byte-plane float streams; version 7 is version 3 with seeded
- * connectivity; version 8 holds a tfjs LayersModel's model.json as given, with everything of version 6.
+ * connectivity; version 8 holds a tfjs LayersModel's model.json as given, with everything of version 6;
+ * version 9 is version 6 (a GraphModel) with integer-range codebooks.
  */
-export const NEWEST_FORMAT_VERSION = 8;
+export const NEWEST_FORMAT_VERSION = 9;
 /**
  * The format version of files that carry a tfjs GraphModel (a TensorFlow GraphDef and its named
  * weights) instead of a layer graph: JSON header, docs/format.md §9.
@@ -63,11 +64,24 @@ export const SEEDED_CONNECTIVITY_HEADER_BYTES = 8;
 export const LAYERS_MODEL_RECORD_FORMAT_VERSION = 8;
 
 /**
+ * The format version of GraphModel files in which a codebook may be stored as an integer range:
+ * encoding `range`, its section the int32 first value of `count` consecutive integers
+ * (integer-range.ts, docs/format.md §9.6); everything of version 6 holds, and the `graph` record is
+ * a GraphModel's (a LayersModel's record stays version 8, without ranges). Written only when some
+ * codebook is a range, so readers of versions up to 8 refuse these with `UNSUPPORTED_VERSION`.
+ */
+export const INTEGER_RANGE_FORMAT_VERSION = 9;
+
+/**
  * Whether a file of format `version` carries a model.json record and named weights instead of a
- * layer graph: a tfjs GraphModel (versions 4 to 6) or a LayersModel kept as given (version 8).
+ * layer graph: a tfjs GraphModel (versions 4 to 6 and 9) or a LayersModel kept as given (version 8).
  */
 export function isGraphModelVersion(version: number): boolean {
-  return (version >= GRAPH_MODEL_FORMAT_VERSION && version <= FLOAT_PLANES_FORMAT_VERSION) || version === LAYERS_MODEL_RECORD_FORMAT_VERSION;
+  return (
+    (version >= GRAPH_MODEL_FORMAT_VERSION && version <= FLOAT_PLANES_FORMAT_VERSION) ||
+    version === LAYERS_MODEL_RECORD_FORMAT_VERSION ||
+    version === INTEGER_RANGE_FORMAT_VERSION
+  );
 }
 /** The oldest format version this code reads. */
 export const OLDEST_FORMAT_VERSION = 1;
@@ -97,7 +111,7 @@ export interface StreamHeader {
   readonly bits?: number;
   /** Number of symbols or values. */
   readonly count: number;
-  /** Encodings applied, in order (v1: exactly one; `raw` or e.g. `huffman`). */
+  /** Encodings applied, in order (v1: exactly one; `raw`, e.g. `huffman`, or in version 9 `range` for a codebook). */
   readonly encodings: readonly string[];
   /** Byte offset from the start of the data area (a multiple of 8). */
   readonly offset: number;

@@ -63,10 +63,10 @@ describe('LayersModel files (format version 8, docs/format.md §9.5)', () => {
   const weights = layerWeights();
   const encoded = encodeGraphModelContainer({ graph: sequential, weights });
 
-  it('is the newest version, and a model.json-record version', () => {
+  it('is a model.json-record version; 9 (integer-range codebooks, §9.6) is the newest', () => {
     expect(LAYERS_MODEL_RECORD_FORMAT_VERSION).toBe(8);
-    expect(NEWEST_FORMAT_VERSION).toBe(8);
-    expect([4, 5, 6, 7, 8].map(isGraphModelVersion)).toEqual([true, true, true, false, true]);
+    expect(NEWEST_FORMAT_VERSION).toBe(9);
+    expect([4, 5, 6, 7, 8, 9].map(isGraphModelVersion)).toEqual([true, true, true, false, true, true]);
   });
 
   it('round-trips a Sequential record as given, codebook and float weights exact, weight names as keys', () => {

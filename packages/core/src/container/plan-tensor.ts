@@ -7,7 +7,7 @@ import type { CompressedTensor } from '../compressed.js';
 import type { SeededConnectivity } from '../connectivity.js';
 import { DcError } from '../errors/dc-error.js';
 import type { Tensor } from '../ir/model.js';
-import { allocSymbols, bitsFor } from './bit-pack.js';
+import { allocSymbols, bitsFor, type Symbols } from './bit-pack.js';
 import { encodeGaps } from './gaps.js';
 import { matrixDims, permute, toColumnOrder } from './order.js';
 import { isChannelCount, scaledValue } from './channel-scales.js';
@@ -15,6 +15,8 @@ import { firstNonFinite } from './float-stream.js';
 import { EXACT_CODEBOOK_MIN_ELEMENTS, exactCodebook, exactCodebookBound } from './exact-codebook.js';
 import { exactInFloat16 } from './float16.js';
 import { planFloats, planSymbols, storedBytes, type StreamEncoding } from './plan-stream.js';
+import { planCodebook } from './codebook-storage.js';
+import { isIntegerRange } from './integer-range.js';
 import type { StreamEncoder } from './stream-codec.js';
 import { SEEDED_CONNECTIVITY_HEADER_BYTES, type TensorDtype } from './header.js';
 import { seededCandidate } from './seeded-candidate.js';
@@ -50,6 +52,11 @@ export interface LayoutOptions {
 export interface FloatLayoutOptions extends LayoutOptions {
   /** Format version 6: float `values` streams may be stored as byte planes, each coded by `encoders` (float-planes.ts). */
   readonly floatPlanes?: boolean;
+  /**
+   * Format version 9: a codebook of consecutive integers is stored as an integer range (4 bytes,
+   * integer-range.ts), whatever `codebookFormat` says; set for a GraphModel's record only.
+   */
+  readonly integerRanges?: boolean;
 }
 
 /** The storage chosen for one tensor. */
@@ -153,11 +160,31 @@ function checkScales(key: string, shape: readonly number[], cb: Codebook): void 
 }
 
 /**
+ * The `dense-coded` form of a clustered tensor: every element coded, pruned ones by a code whose
+ * centroid is 0: an extra last entry, or (with `integerRanges`, where the codebook is a range that
+ * holds 0) the range's own 0, since an extra entry would end the range.
+ */
+function denseCoded(tensor: Tensor, cb: Codebook, opts: FloatLayoutOptions): { centroids: ArrayLike<number>; codes: Symbols; bits: number } {
+  const size = tensor.values.length;
+  const k = cb.centroids.length;
+  const pruned = cb.positions.length < size;
+  const zero = pruned && opts.integerRanges && isIntegerRange(cb.centroids) ? cb.centroids.indexOf(0) : -1;
+  const extra = pruned && zero < 0;
+  const bits = bitsFor(k + (extra ? 1 : 0));
+  const codes = allocSymbols(size, bits);
+  if (pruned) codes.fill(extra ? k : zero);
+  for (let i = 0; i < cb.positions.length; i++) codes[cb.positions[i]] = cb.codes[i];
+  return { centroids: extra ? Float32Array.of(...cb.centroids, 0) : cb.centroids, codes, bits };
+}
+
+/**
  * Plans a clustered tensor: its codebook indices at its codebook's positions. Given the seeded
  * `connectivity` its mask was drawn from, a compact header and a layout other than `'dense'`, the
  * seeded candidate (seeded-candidate.ts, format version 7) competes too, where it holds the tensor.
+ * With `integerRanges` (GraphModel records, format version 9), a codebook of consecutive integers
+ * is stored as a range (codebook-storage.ts).
  */
-export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts: LayoutOptions, connectivity?: SeededConnectivity): TensorEncoding {
+export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts: FloatLayoutOptions, connectivity?: SeededConnectivity): TensorEncoding {
   const size = tensor.values.length;
   checkCodebook(key, tensor.shape, size, cb);
   const k = cb.centroids.length;
@@ -169,20 +196,13 @@ export function planCodedTensor(key: string, tensor: Tensor, cb: Codebook, opts:
     const bits = bitsFor(k);
     const codes = allocSymbols(cb.codes.length, bits);
     codes.set(cb.codes);
-    const codebook = planFloats('codebook', cb.centroids, codebookType);
+    const codebook = planCodebook(cb.centroids, codebookType, opts.integerRanges);
     const restFor = (perm?: Uint32Array) => [codebook, ...scales, planSymbols('codes', perm ? permute(codes, perm) : codes, bits, opts.encoders)];
     candidates.push(...sparseCandidates(key, tensor.shape, cb.positions, opts, 'sparse-coded', restFor));
   }
   if (opts.layout !== 'sparse') {
-    // Every element coded; pruned elements get the extra code k, whose centroid is 0.
-    const pruned = cb.positions.length < size;
-    const alphabet = k + (pruned ? 1 : 0);
-    const bits = bitsFor(alphabet);
-    const codes = allocSymbols(size, bits);
-    if (pruned) codes.fill(k);
-    for (let i = 0; i < cb.positions.length; i++) codes[cb.positions[i]] = cb.codes[i];
-    const centroids = pruned ? Float32Array.of(...cb.centroids, 0) : cb.centroids;
-    const streams = [planFloats('codebook', centroids, codebookType), ...scales, planSymbols('codes', codes, bits, opts.encoders)];
+    const { centroids, codes, bits } = denseCoded(tensor, cb, opts);
+    const streams = [planCodebook(centroids, codebookType, opts.integerRanges), ...scales, planSymbols('codes', codes, bits, opts.encoders)];
     candidates.push({ key, shape: tensor.shape, layout: 'dense-coded', entries: size, streams });
   }
   if (connectivity && opts.header === 'compact' && opts.layout !== 'dense') {

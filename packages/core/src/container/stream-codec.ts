@@ -1,12 +1,24 @@
 /**
  * Pluggable stream encodings. Core knows `raw` (fixed-width bit packing of symbols, little-endian
- * floats); other encodings come as explicit encoder/decoder objects (no global registry), e.g.
- * `huffmanEncoder` from `@dc/huffman` and `huffmanDecoder` from `@dc/huffman/decode`.
+ * floats) and `range` (a codebook of consecutive integers); other encodings come as explicit
+ * encoder/decoder objects (no global registry), e.g. `huffmanEncoder` from `@dc/huffman` and
+ * `huffmanDecoder` from `@dc/huffman/decode`.
  */
 import type { Symbols } from './bit-pack.js';
 
 /** The encoding every stream can fall back to: fixed-width packing (symbols) or plain floats. */
 export const RAW_ENCODING = 'raw';
+
+/**
+ * The built-in encoding of a codebook of consecutive integers (format version 9,
+ * integer-range.ts): its first value only. Like `raw` it needs no decoder module.
+ */
+export const RANGE_ENCODING = 'range';
+
+/** Whether `encoding` is one core reads itself (`raw`, `range`): never listed under `decoders`, never a plug-in's name. */
+export function isBuiltInEncoding(encoding: string): boolean {
+  return encoding === RAW_ENCODING || encoding === RANGE_ENCODING;
+}
 
 /** What an encoder made of a symbol stream. */
 export interface EncodedStream {

@@ -2,7 +2,7 @@
  * The checks of one header field shared by every format version: JSON shapes (`BAD_HEADER` on any
  * deviation), the provenance and decoders records, and a tensor entry with its streams against
  * its layout (docs/format.md §2.2-§2.4; §9 adds `dtype` and the `i32` / `u8` value streams of
- * version 4). The layer-graph and the GraphModel validators both build on these, so a tensor entry
+ * version 4, §9.6 the integer-range codebooks of version 9). The layer-graph and the GraphModel validators both build on these, so a tensor entry
  * means the same in every version.
  */
 import type { StageProvenance } from '../compressed.js';
@@ -12,7 +12,7 @@ import type { SeededConnectivity } from '../connectivity.js';
 import { isFloatType, LAYOUT_STREAMS, SECTION_ALIGNMENT, SEEDED_STREAMS, type StreamHeader, type StreamRole, type TensorDtype, type TensorHeader } from './header.js';
 import { isChannelCount } from './channel-scales.js';
 import { MAX_CODEBOOK_ENTRIES, MAX_FILE_BYTES, MAX_TENSOR_ELEMENTS } from './limits.js';
-import { RAW_ENCODING } from './stream-codec.js';
+import { RAW_ENCODING, RANGE_ENCODING } from './stream-codec.js';
 
 /** Throws `BAD_HEADER` with `message` (naming `tensor` when given). */
 export function bad(message: string, tensor?: string): never {
@@ -106,6 +106,8 @@ export interface TensorRules {
   readonly floatPlanes?: boolean;
   /** Format version 7: a `sparse-coded` tensor may carry seeded `connectivity` (§2.10); before, the field is refused. */
   readonly seeded?: boolean;
+  /** Format version 9: an `f32` codebook may be stored as an integer range (encoding `range`, §9.6); elsewhere and before, `range` is refused. */
+  readonly integerRanges?: boolean;
 }
 
 /** A tensor's `connectivity` member (§2.10): `seed` 0..2^32 − 1, `keep` 1..2^32 − 1, nothing else. */
@@ -157,6 +159,11 @@ export function tensorOf(v: unknown, i: number, rules: TensorRules): TensorHeade
     expect('values', (s) => s.type === type && s.count === n && s.encodings[0] === 'raw', `raw ${type} with ${n} values`);
   } else if (streams.values) {
     expect('values', (s) => isFloatType(s.type) && s.count === n, `f32 or f16 with ${n} values`);
+  }
+  for (const [role, s] of Object.entries(streams)) {
+    if (s!.encodings[0] !== RANGE_ENCODING) continue;
+    if (!rules.integerRanges) bad(`tensor ${key}: stream ${role} is an integer range ("range"), which needs format version 9 (a GraphModel's record)`, key);
+    if (role !== 'codebook' || s!.type !== 'f32') bad(`tensor ${key}: only an f32 codebook may be an integer range, not a ${s!.type} ${role} stream`, key);
   }
   for (const [role, s] of Object.entries(streams)) {
     if (isFloatType(s!.type) && s!.encodings[0] !== RAW_ENCODING && !rules.floatPlanes) bad(`tensor ${key}: stream ${role} is a float stream, stored raw before format version 6`, key);

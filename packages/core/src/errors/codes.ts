@@ -44,7 +44,7 @@ export const errorCatalogue = {
   UNKNOWN_ENCODING: 'Install the package named in the message and pass its decoder when loading.',
   CORRUPT_STREAM: 'An encoded stream does not decode to the size the header promises; the file is corrupted.',
   BAD_PADDING: 'A padding byte of the file (after the header, between sections) is not zero: the file was altered after it was written, or its writer is faulty.',
-  VALUE_OUT_OF_RANGE: 'A parameter value is outside what its node allows (a batch-norm moving variance plus epsilon must be above 0): the file is corrupted or the model broken.',
+  VALUE_OUT_OF_RANGE: 'A parameter value is outside what its node or its stream allows (a batch-norm moving variance plus epsilon must be above 0; a per-channel scale above 0; an integer-range codebook within ±2^24): the file is corrupted or the model broken.',
   NON_FINITE_VALUE: 'A weight, bias or codebook entry is NaN or infinite (the model diverged, or float16 overflowed past ±65504): fix the model, or store it as float32.',
   WRITE_FAILED: 'The file could not be written; the previous file at that path, if any, is untouched.',
 } as const;

@@ -6,7 +6,7 @@ import { createCpuBackend } from '../cpu/cpu-backend.js';
 import { loadCompressedModel } from '../model/load.js';
 import { createSession } from '../session.js';
 import { caseBytes, classify, NON_FINITE, OVERFLOW_AS_TFJS, RAN, runCase } from './fuzz-case.test-support.js';
-import { fuzzCorpus, fuzzInput } from './fuzz-seeds.test-support.js';
+import { corpusOf, fuzzCorpus, fuzzInput } from './fuzz-seeds.test-support.js';
 import { formatFuzzReport } from './run-fuzz.test-support.js';
 import { tfjsOutput } from './tfjs-oracle.test-support.js';
 import { watchedFuzz } from './watched-fuzz.test-support.js';
@@ -14,6 +14,9 @@ import { watchedFuzz } from './watched-fuzz.test-support.js';
 // The bounded CI slice of `pnpm fuzz` (≥ 100,000 cases; its table is in packages/core/README.md).
 describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () => {
   const corpus = fuzzCorpus();
+  // The corpus `pnpm fuzz` had when the cases replayed below were found, before the integer-range
+  // seed (format version 9) joined it: a case is what its run seed and index pick from the whole corpus.
+  const beforeRanges = corpusOf(corpus.seeds.filter((s) => s.name !== 'graph-model-ranges'));
 
   it('starts from seeds that use every op kind of the core op table (add a seed to op-zoo for a new kind)', () => {
     const kinds = new Set(corpus.seeds.filter((s) => s.version < 4).flatMap((s) => readContainerHeader(s.bytes).model.layers.map((l) => l.config.kind)));
@@ -22,8 +25,9 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
   });
 
   it('builds every case deterministically from the run seed and the case index', () => {
-    expect(corpus.seeds.length).toBe(26);
+    expect(corpus.seeds.length).toBe(27);
     expect(corpus.seeds.filter((s) => s.version === 4).length).toBe(2); // GraphModel files
+    expect(corpus.seeds.filter((s) => s.version === 9).length).toBe(1); // a GraphModel file with an integer-range codebook
     expect(corpus.seeds.filter((s) => s.version === 8).length).toBe(1); // a LayersModel's record
     expect(corpus.seeds.filter((s) => s.version === 3).length).toBe(5); // the two paper-preset files and three compact seeds
     expect(corpus.seeds.filter((s) => s.version === 7).length).toBe(2); // the seeded preset's files (seeds in place of positions)
@@ -50,19 +54,19 @@ describe('structure-aware fuzzing of the .dcm reader and the CPU runtime', () =>
   });
 
   it('a transposed convolution forged to stride 65,536 (pnpm fuzz --seed 1207, case 181,516: it ran, in 1.4 s) is BAD_HEADER', () => {
-    const { bytes, seed, mutations } = caseBytes(corpus, 1207, 181_516);
+    const { bytes, seed, mutations } = caseBytes(beforeRanges, 1207, 181_516);
     expect([seed, mutations]).toEqual(['zoo-chain', ['value of strides']]);
     expect(() => readContainerHeader(bytes)).toThrow(expect.objectContaining({ code: 'BAD_HEADER', message: expect.stringContaining('"deconv".config.strides: must be at most 1024 along each axis') }));
   });
 
   it("a non-finite output on finite weights is the model's arithmetic where tfjs computes it too (pnpm fuzz --seed 2026, case 239,836: a bias forged to 1.9e22, squared by a multiply), and a finding where tfjs's output is finite", async () => {
     const zoo = corpus.seeds.find((s) => s.name === 'zoo-graph')!;
-    const { bytes, seed, mutations } = caseBytes(corpus, 2026, 239_836);
+    const { bytes, seed, mutations } = caseBytes(beforeRanges, 2026, 239_836);
     expect([seed, mutations]).toEqual(['zoo-graph', ['swapped two kind', 'overwrote bytes']]);
     const found = await classify(bytes, createCpuBackend(), zoo.version);
     expect(found).toMatchObject({ outcome: NON_FINITE, detail: 'output 0 is -Infinity' });
     expect(await found.askTfjs!()).toBe(true);
-    expect((await runCase(corpus, 2026, 239_836, createCpuBackend())).outcome).toBe(OVERFLOW_AS_TFJS);
+    expect((await runCase(beforeRanges, 2026, 239_836, createCpuBackend())).outcome).toBe(OVERFLOW_AS_TFJS);
     // The unmutated model: tfjs runs it to the runtime's finite output, so a non-finite one from the runtime would stay a finding.
     const model = await loadCompressedModel(decodeContainer(zoo.bytes, { decoders: [huffmanDecoder, ransDecoder] }));
     const input = fuzzInput(model.inputSize);

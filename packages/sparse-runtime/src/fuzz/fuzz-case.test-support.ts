@@ -116,7 +116,7 @@ export interface Classified {
 }
 
 /**
- * Decodes, checks, loads and runs `bytes` (a model.json-record file, format `version` 4-6 or 8:
+ * Decodes, checks, loads and runs `bytes` (a model.json-record file, format `version` 4-6, 8 or 9:
  * decodes and checks); never throws. A non-finite output on weights below {@link HUGE_WEIGHT} is
  * {@link NON_FINITE} with `askTfjs`: {@link runCase} asks, outside the case's timing (its first
  * call imports tfjs).

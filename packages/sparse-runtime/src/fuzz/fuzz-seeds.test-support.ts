@@ -2,7 +2,7 @@
  * The valid files the fuzzer starts from: the shipped LeNet-300-100 and LeNet-5 files, small
  * random models (MLPs, convnets and DAGs, every layout, raw and Huffman-coded streams, float32
  * and float16 values), graphs that use every op kind of core's table, and compact (version 3)
- * headers of some of them, GraphModel files (version 4) and a LayersModel record's (version 8); plus the pool its header mutations draw from, which also holds every
+ * headers of some of them, GraphModel files (version 4, and 9 with an integer-range codebook) and a LayersModel record's (version 8); plus the pool its header mutations draw from, which also holds every
  * op kind and activation name of the table.
  */
 import { containerInputOf, createRandom, decodeContainer, encodeContainer, LAYER_ACTIVATIONS, NODE_ACTIVATIONS, OP_KINDS, type EncodeContainerOptions } from '@dc/core';
@@ -23,7 +23,7 @@ import { mutationPool, type Json, type MutationPool } from './mutate-json.test-s
 export interface FuzzSeed {
   readonly name: string;
   readonly bytes: Uint8Array;
-  /** Format version: 3 and 7 have a compact (binary) header; 4 holds a tfjs GraphModel, 8 a LayersModel's record. */
+  /** Format version: 3 and 7 have a compact (binary) header; 4 and 9 hold a tfjs GraphModel, 8 a LayersModel's record. */
   readonly version: number;
   readonly header: Json;
   /** The header's bytes after inflating (JSON text, or the compact header). */
@@ -68,8 +68,17 @@ export function fuzzCorpus(randomModels = 4): FuzzCorpus {
   seeds.push(seedOf('lenet-5-compact', encodeContainer(containerInputOf(lenet5), { encoders: [huffmanEncoder], header: 'compact' }).bytes));
   seeds.push(seedOf('random-conv-compact', encodeContainer(containerInputOf(randomModel(2000, 'conv')), { header: 'compact', provenance: false, layout: 'sparse' }).bytes));
   seeds.push(seedOf('zoo-graph-compact', encodeContainer({ model: opZoo()[1], stages: [{ name: 'fuzz:seed', options: {} }] }, { header: 'compact', floatFormat: 'float16' }).bytes));
-  // GraphModel files (format version 4) and a LayersModel record's (version 8).
+  // GraphModel files (format versions 4 and 9) and a LayersModel record's (version 8).
   for (const { name, bytes } of graphModelSeedFiles()) seeds.push(seedOf(name, bytes));
+  return corpusOf(seeds);
+}
+
+/**
+ * The corpus of `seeds`: they, and the pool that their headers, the table's op kinds and
+ * activations and a fixed sample of JSON junk make. (A case depends on the whole corpus: a test
+ * that replays a case found before a seed was added builds the corpus without that seed.)
+ */
+export function corpusOf(seeds: readonly FuzzSeed[]): FuzzCorpus {
   const junk = fc.sample(fc.jsonValue({ maxDepth: 3 }), { numRuns: 300, seed: 12 }) as Json[];
   const names: Json[] = [...OP_KINDS, ...LAYER_ACTIVATIONS, ...NODE_ACTIVATIONS];
   return { seeds, pool: mutationPool([...seeds.map((s) => s.header), names], junk) };

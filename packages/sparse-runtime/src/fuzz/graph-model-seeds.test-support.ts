@@ -2,8 +2,9 @@
  * Fuzz seeds of format version 4 (a tfjs GraphModel): a small hand-written GraphDef (its `Const`
  * nodes declaring type and shape, as the converter writes them) whose float32 weights use every
  * layout (codebook indices sparse and dense, float values sparse and dense, f16 where exact) and
- * whose int32 and bool weights are raw `i32` / `u8` streams; the same weights under a LayersModel's
- * record (format version 8, docs/format.md §9.5); and how a fuzz case of such a file is judged: a
+ * whose int32 and bool weights are raw `i32` / `u8` streams; the same graph with its kernel on an
+ * integer grid with per-channel scales (format version 9: a 4-byte `range` codebook, §9.6); the
+ * same weights under a LayersModel's record (format version 8, docs/format.md §9.5); and how a fuzz case of such a file is judged: a
  * `DcError`, or a decode whose record matches its version, whose `Const` nodes each have their
  * weight of the declared shape and dtype, and whose weights all match their shapes and dtypes
  * (float values may be infinite or NaN; centroids may not).
@@ -21,18 +22,24 @@ export const LAYERS_DECODED = 'decoded LayersModel record: weights match shapes 
 /** A `Const` node as tensorflowjs_converter writes it: its type and its value's shape declared (the reader checks both against the weight). */
 const constNode = (name: string, dtype: string, shape: readonly number[]) => ({ name, op: 'Const', attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } } } });
 
-function weights(seed: number): GraphModelWeight[] {
+/**
+ * The weights of a seed: the kernel clustered on 4 centroids, or with `grid` on the integers
+ * −7..7 with one scale per output channel (`float32(scale × integer)`, as a uniform quantizer
+ * makes them), stored as an integer range.
+ */
+function weights(seed: number, grid = false): GraphModelWeight[] {
   const r = createRandom(seed);
   const floats = (n: number) => Float32Array.from({ length: n }, () => (r.next() < 0.4 ? 0 : Math.fround(r.next() - 0.5)));
   const kernel = floats(12 * 10);
   const positions = Uint32Array.from(Array.from(kernel).flatMap((v, i) => (v === 0 ? [] : [i])));
-  const centroids = Float32Array.of(-0.375, -0.125, 0.125, 0.375);
-  const codes = Uint8Array.from(positions, () => r.int(4));
+  const centroids = grid ? Float32Array.from({ length: 15 }, (_, i) => i - 7) : Float32Array.of(-0.375, -0.125, 0.125, 0.375);
+  const scales = grid ? Float32Array.from({ length: 10 }, (_, c) => 2 ** -(4 + (c % 3))) : undefined;
+  const codes = Uint8Array.from(positions, () => r.int(centroids.length));
   const coded = new Float32Array(kernel.length);
-  positions.forEach((p, i) => (coded[p] = centroids[codes[i]]));
+  positions.forEach((p, i) => (coded[p] = scales ? Math.fround(scales[p % 10] * centroids[codes[i]]) : centroids[codes[i]]));
   const half = Float32Array.from({ length: 24 }, (_, i) => (i % 3) * 0.25 - 0.5);
   return [
-    { name: 'net/dense/kernel', dtype: 'float32', shape: [12, 10], values: coded, codebook: { bits: 2, centroids, positions, codes } },
+    { name: 'net/dense/kernel', dtype: 'float32', shape: [12, 10], values: coded, codebook: { bits: grid ? 4 : 2, centroids, positions, codes, ...(scales ? { scales } : {}) } },
     { name: 'net/dense/bias', dtype: 'float32', shape: [10], values: floats(10) },
     { name: 'net/conv/filter', dtype: 'float32', shape: [2, 2, 3, 4], values: floats(48), mask: Uint8Array.from({ length: 48 }, (_, i) => (i % 3 === 0 ? 1 : 0)) },
     { name: 'net/scale', dtype: 'float32', shape: [4, 6], values: half },
@@ -70,8 +77,9 @@ const layersRecord: GraphModelRecord = {
 };
 
 /**
- * The bytes of the seed files of the model.json-record versions: two GraphModel files (Huffman
- * coding only, and every coder with an input scaling record) and a LayersModel record's (version 8).
+ * The bytes of the seed files of the model.json-record versions: three GraphModel files (Huffman
+ * coding only; every coder with an input scaling record; Huffman coding with an integer-range
+ * codebook, version 9) and a LayersModel record's (version 8).
  */
 export function graphModelSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
   const layers = encodeGraphModelContainer({ graph: layersRecord, weights: weights(42), stages: [{ name: 'fuzz:seed', options: {} }] }, { encoders: [huffmanEncoder] }).bytes;
@@ -79,8 +87,8 @@ export function graphModelSeedFiles(): Array<{ name: string; bytes: Uint8Array }
 }
 
 function graphSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
-  return [0, 1].map((variant) => {
-    const ws = weights(40 + variant);
+  return [0, 1, 2].map((variant) => {
+    const ws = weights(40 + variant, variant === 2);
     const consts = ws.map((w) => constNode(w.name, w.dtype === 'float32' ? 'DT_FLOAT' : w.dtype === 'int32' ? 'DT_INT32' : 'DT_BOOL', w.shape));
     // Edges of every form (plain, with an output index, a control input), so that mutations reach the wiring check,
     // a window's attributes and a signature, so that they reach the attribute and signature checks.
@@ -90,8 +98,8 @@ function graphSeedFiles(): Array<{ name: string; bytes: Uint8Array }> {
     const graph = { format: 'graph-model' as const, modelTopology: { node, versions: { producer: 1 } }, signature: { inputs: { image: { name: 'x:0', dtype: 'DT_FLOAT' } }, outputs: { score: { name: 'net/out:0', dtype: 'DT_FLOAT' } } }, userDefinedMetadata: { seed: variant } };
     // The second records a per-channel input scaling (format §9.1), so mutations reach its checks.
     const preprocessing = variant === 1 ? { preprocessing: { scale: [2 / 255, 2 / 255, 1 / 255], offset: [-1, -1, 0] } } : {};
-    const bytes = encodeGraphModelContainer({ graph, weights: ws, stages: [{ name: 'fuzz:seed', options: {} }], ...preprocessing }, variant === 0 ? { encoders: [huffmanEncoder] } : {}).bytes;
-    return { name: `graph-model-${variant}`, bytes };
+    const bytes = encodeGraphModelContainer({ graph, weights: ws, stages: [{ name: 'fuzz:seed', options: {} }], ...preprocessing }, variant === 1 ? {} : { encoders: [huffmanEncoder] }).bytes;
+    return { name: variant === 2 ? 'graph-model-ranges' : `graph-model-${variant}`, bytes };
   });
 }
 
@@ -104,7 +112,7 @@ export function classifyGraphModel(bytes: Uint8Array): { outcome: string; detail
     if (isDcError(e)) return { outcome: e.code };
     return { outcome: 'NOT A DcError (decode)', detail: String((e as Error)?.message).slice(0, 160), finding: true };
   }
-  // The record is the version's: a LayersModel's (a Keras model config) in version 8, a GraphModel's in 4-6.
+  // The record is the version's: a LayersModel's (a Keras model config) in version 8, a GraphModel's in 4-6 and 9.
   const version = new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
   const layers = version === LAYERS_MODEL_RECORD_FORMAT_VERSION;
   if (decoded.graph.format !== (layers ? 'layers-model' : 'graph-model')) return { outcome: 'INVARIANT BROKEN', detail: `graph.format ${JSON.stringify(decoded.graph.format)} in a version ${version} file`, finding: true };
