@@ -151,7 +151,7 @@ async function benchModel(ctx, name) {
         sensitivityBatches: ctx.sensitivityBatches,
         // The largest tensors, as many as the settings say whatever the machine's speed: the same command plans the same everywhere.
         maxProbedTensors: ctx.maxProbedTensors,
-        compressTensor: compressTensorWith(),
+        compressTensor: compressTensorWith(undefined, source),
         float16: ctx.float16,
         // Codes of 10 and 12 bits on unpruned tensors (the planner's default); --no-fine-bits: at most 8.
         ...(ctx.fineBits ? {} : { fineBitLevels: [] }),

@@ -13,13 +13,13 @@ export { chooseAt, sparsityGrid, predictedIncrease, type LayerChoice, type Layer
 export { damageCurve, interpolate, type Curve } from './curves.js';
 export { indexBits, layerBytes } from './size-model.js';
 export { planPostTraining, type PostTrainingPlan } from './post-training/plan-post-training.js';
-export { CAUTIOUS_BITS } from './post-training/cautious-start.js';
+export { CAUTIOUS_BITS, cautiousCandidate } from './post-training/cautious-start.js';
 export { DEFAULT_POST_TRAINING_BITS, DEFAULT_POST_TRAINING_FINE_BITS, DEFAULT_POST_TRAINING_SPARSITY, DEFAULT_REFINE_MARGIN, DEFAULT_REFINEMENTS, type PlannedTensor, type PlanTensor, type PostTrainingOptions, type RunWithWeights } from './post-training/options.js';
 export { argmax, budgetFor, columnError, detectOutputKind, meetsBudget, outputKindsOf, samplesToResolve, unstableEntries, COLUMN_NORM_FLOOR, DEFAULT_MAX_OUTPUT_DRIFT, KEYPOINT_MIN_SCORE, OUTPUT_KINDS, UNSTABLE_PROBABILITIES, UNSTABLE_TOP1, type FidelityBudget, type OutputBatch, type OutputFidelity, type OutputKind, type OutputMetrics } from './post-training/fidelity.js';
 export { boxIoU, DETECTION_MIN_SCORE, keypointMoves, recordScores, scoreSources, type ScoreSource } from './post-training/detections.js';
 export { cornerIoU, detectLists, judgeLists, listPartners, MIN_DETECTED_LIST, type ListJudgement, type ListPartnerOutputs, type ListPartners, type ListValues } from './post-training/nms-lists.js';
 export { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './post-training/compare-outputs.js';
 export { budgetVerdict, budgetWords, outputMetricWords } from './post-training/fidelity-words.js';
-export { changeError, compressTensor, entropyBits, losslessBytes, tensorCandidates, tensorCompressor, type CandidateGrid, type CompressedTensor, type CompressTensor, type TensorCandidate, type TensorCompressorOptions, type TensorForm } from './post-training/tensor-candidates.js';
+export { changeError, codedCandidate, compressTensor, entropyBits, losslessBytes, tensorCandidates, tensorCompressor, type CandidateGrid, type CompressedTensor, type CompressTensor, type TensorCandidate, type TensorCompressorOptions, type TensorForm } from './post-training/tensor-candidates.js';
 export { chooseAtPrice, type TensorPlan } from './post-training/search.js';
 export type { TensorSensitivity } from './post-training/sensitivity.js';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeContainer, isDcError, LAYERS_MODEL_RECORD_FORMAT_VERSION } from '@dc/core';
+import { decodeContainer, graphTensorValues, isDcError, LAYERS_MODEL_RECORD_FORMAT_VERSION, readGraphModelHeader } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
-import { compressGraphModel, dcmGraphModelHandler, dcmLayersModelHandler, encodeGraphModel, graphModelArtifacts, layersModelSource, loadLayersModelArtifacts, uniformAllocation, type CompressedGraphModel, type GraphModelSource } from './index.js';
+import { compressGraphModel, dcmGraphModelHandler, decodeGraphModel, dcmLayersModelHandler, encodeGraphModel, graphModelArtifacts, layersModelSource, loadLayersModelArtifacts, uniformAllocation, type CompressedGraphModel, type GraphModelSource } from './index.js';
 
 /**
  * A model dc's layer graph cannot hold: one Dense layer shared by two branches, a depthwise
@@ -84,6 +84,17 @@ describe('LayersModels kept as given (format version 8)', () => {
       await activateTfBackend(tf, 'cpu');
     });
   }
+
+  it('stores a uniform grid\'s codebook entry by entry (version 8 has no integer ranges), decoding to the reconstruction', () => {
+    const stem = source.tensors.find((t) => t.name === 'stem/kernel')!;
+    const grid = compressGraphModel(source, { 'stem/kernel': { sparsity: 0, bits: 10, channels: stem.shape.at(-1)! } });
+    const file = encodeGraphModel(grid).bytes;
+    expect(file[8]).toBe(LAYERS_MODEL_RECORD_FORMAT_VERSION);
+    const entry = readGraphModelHeader(file).tensors.find((t) => t.key === 'stem/kernel')!;
+    expect(entry.streams.codebook).toMatchObject({ type: 'f16', encodings: ['raw'] });
+    const decoded = graphTensorValues(decodeGraphModel(file).tensors.find((t) => t.name === 'stem/kernel')!);
+    expect(decoded).toEqual(grid.reconstruct().find((t) => t.name === 'stem/kernel')!.values);
+  });
 
   it('the loaded model keeps its loss and optimizer (tfjs compiles it from the training config)', async () => {
     const m = await tf.loadLayersModel(dcmLayersModelHandler(bytes));

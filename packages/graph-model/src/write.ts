@@ -3,6 +3,7 @@ import { encodeGraphModelContainer, type EncodedGraphModelContainer, type Prepro
 import { huffmanCoder } from '@dc/huffman';
 import { ransCoder } from '@dc/rans';
 import type { CompressedGraphModel } from './compress.js';
+import type { GraphModelSource } from './source.js';
 
 /** Options of {@link encodeGraphModel} and {@link writeGraphModelFile}. */
 export interface EncodeGraphModelOptions {
@@ -15,6 +16,16 @@ export interface EncodeGraphModelOptions {
    * runs the same without it.
    */
   readonly preprocessing?: Preprocessing;
+}
+
+/**
+ * Whether the file written for `source` stores a codebook of consecutive whole numbers (a uniform
+ * grid's, see `GRID_CODES_MIN_BITS`) in 4 bytes: a GraphModel's file does (format version 9), a
+ * LayersModel's kept as given (version 8) stores its entries. For pricing a codebook before writing
+ * it: `storedCodebookBytes(centroids, { integerRanges: storesIntegerRanges(source) })` of `@dc/core`.
+ */
+export function storesIntegerRanges(source: Pick<GraphModelSource, 'artifacts'>): boolean {
+  return source.artifacts.format !== 'layers-model';
 }
 
 /**

@@ -6,6 +6,7 @@ export { clusterWeights, type ClusterLayerMetrics } from './cluster-weights.js';
 export { MAX_TENSOR_BITS, resolveOptions, type ClusterWeightsOptions, type ResolvedClusterOptions, type CentroidInit, type ClusterAlgorithm, type EmptyClusters } from './options.js';
 export { clusterTensor, clusterInput, clusterAtWidth, keptPositions, type CentroidFormat, type ClusterInput, type ClusterTensorOptions, type ClusteredTensor } from './cluster-tensor.js';
 export { channelScales } from './channel-scales.js';
+export { gridCodes, type GridCodesOptions } from './grid-codes.js';
 export { initCentroids, linearInit, densityInit, forgyInit, kmeansPlusPlusInit } from './init.js';
 export { lloyd1d, type KMeansRun } from './lloyd-1d.js';
 export { reseedEmpty } from './reseed.js';

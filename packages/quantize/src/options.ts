@@ -5,6 +5,7 @@
  */
 import { assertLayerNames, layerReferences, optionChecks, type JsonValue, type Layer, type Model, type OptionChecks, type OptionKeys, type ParamRef } from '@dc/core';
 import type { CentroidFormat, ClusterTensorOptions } from './cluster-tensor.js';
+import type { GridCodesOptions } from './grid-codes.js';
 
 /** How the initial centroids are placed (paper §3.2; linear was the paper's best). */
 export type CentroidInit = 'linear' | 'density' | 'random' | 'kmeans++';
@@ -101,6 +102,7 @@ const BITS_KEYS: OptionKeys<BitsByKind> = { conv2d: true, dense: true, depthwise
 const EMPTY_CLUSTERS: readonly EmptyClusters[] = ['drop', 'reseed'];
 const CENTROID_FORMATS: readonly CentroidFormat[] = ['float32', 'float16'];
 const TENSOR_KEYS: OptionKeys<ClusterTensorOptions> = { bits: true, init: true, algorithm: true, maxIterations: true, emptyClusters: true, channels: true, centroidFormat: true };
+const GRID_KEYS: OptionKeys<GridCodesOptions> = { bits: true, channels: true };
 
 const check: OptionChecks = optionChecks(STAGE, {
   channels: "Pass the product of the tensor's last extents (the output channels of a [.., in, out] kernel), or leave channels out.",
@@ -195,6 +197,13 @@ export function assertClusterTensorOptions(options: unknown, size: number): asse
   if (options.emptyClusters !== undefined) check.oneOf(options.emptyClusters, 'emptyClusters', EMPTY_CLUSTERS);
   if (options.channels !== undefined) assertChannels(options.channels, size);
   if (options.centroidFormat !== undefined) check.oneOf(options.centroidFormat, 'centroidFormat', CENTROID_FORMATS);
+}
+
+/** Checks the options of `gridCodes` for a tensor of `size` weights (`INVALID_OPTION`). */
+export function assertGridCodesOptions(options: unknown, size: number): asserts options is GridCodesOptions {
+  check.object<GridCodesOptions>(options, 'options', GRID_KEYS);
+  check.number(options.bits, 'bits', { integer: true, min: 2, max: MAX_TENSOR_BITS });
+  assertChannels(options.channels, size);
 }
 
 /** Throws `INVALID_OPTION` unless `channels` is a whole divisor of a tensor's `size` weights. */

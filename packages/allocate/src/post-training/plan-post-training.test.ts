@@ -100,7 +100,7 @@ describe('planPostTraining', () => {
     expect(cautious.fidelity.withinBudget).toBe(true);
     // One more verification of the 2 batches.
     expect(cautious.evaluations.verification - searched.evaluations.verification).toBe(2);
-    expect(cautious.reasons.at(-1)).toMatch(/^the cautious allocation \(every tensor unpruned, in 8-bit codes or lossless where smaller: [\d,]+ predicted bytes, fewer than the search's [\d,]+\) verified within budget \(worst error [\d.]+\): refined from it$/);
+    expect(cautious.reasons.at(-1)).toMatch(/^the cautious allocation \(every tensor unpruned, in 8-bit codes, finer ones where no less precise and smaller, or lossless where smaller still: [\d,]+ predicted bytes, fewer than the search's [\d,]+\) verified within budget \(worst error [\d.]+\): refined from it$/);
     // Where any move of a hidden weight beyond 0.001 makes the boxes jump, 8-bit codes do too: the search's allocation stays.
     const strict = await planPostTraining({ ...setup, run: jumpBeyond(0.001) });
     expect(strict.fidelity.withinBudget).toBe(true);

@@ -7,7 +7,7 @@
  * least predicted drift whose file fits, verified and reported against the budget (size-target.ts).
  */
 import { DcError } from '@dc/core';
-import { cautiousPlan } from './cautious-start.js';
+import { CAUTIOUS_BITS, cautiousPlan } from './cautious-start.js';
 import { compareOutputs, markUnstable, perDraw, reportWithin, worstError, type FidelityReport } from './compare-outputs.js';
 import { budgetWords } from './fidelity-words.js';
 import { budgetFor, DEFAULT_MAX_OUTPUT_DRIFT, judgesProbabilities, outputKindsOf, samplesToResolve, type FidelityBudget, type OutputBatch, type OutputKind } from './fidelity.js';
@@ -174,7 +174,7 @@ async function cautiousOr<T extends { plan: TensorPlan[]; fidelity: FidelityRepo
   if (!cautious || planBytes(cautious) >= planBytes(searched.plan)) return searched;
   const fidelity = await verify(cautious);
   const bytes = (plan: readonly TensorPlan[]) => Math.round(planBytes(plan)).toLocaleString('en');
-  const what = `the cautious allocation (every tensor unpruned, in 8-bit codes or lossless where smaller: ${bytes(cautious)} predicted bytes, fewer than the search's ${bytes(searched.plan)})`;
+  const what = `the cautious allocation (every tensor unpruned, in ${CAUTIOUS_BITS}-bit codes, finer ones where no less precise and smaller, or lossless where smaller still: ${bytes(cautious)} predicted bytes, fewer than the search's ${bytes(searched.plan)})`;
   if (!fidelity.withinBudget) return { ...searched, notes: [...searched.notes, `${what} verified over budget (worst error ${worstError(fidelity).toFixed(4)}): kept the search's`] };
   return { ...searched, plan: cautious, fidelity, notes: [...searched.notes, `${what} verified within budget (worst error ${worstError(fidelity).toFixed(4)}): refined from it`] };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indexBits } from '../size-model.js';
-import { compressTensor, entropyBits, losslessBytes, tensorCandidates } from './tensor-candidates.js';
+import { codedCandidate, compressTensor, entropyBits, losslessBytes, tensorCandidates } from './tensor-candidates.js';
 
 describe('tensor candidates', () => {
   it('prices float, pruned and clustered choices from their exact weight errors', () => {
@@ -37,6 +37,16 @@ describe('tensor candidates', () => {
     // The same tensor priced for a float32 writer: twice the floats, 4 bytes per centroid.
     const full = tensorCandidates(values, { sparsities: [0], bits: [4], probeSparsity: 0.5 }, compressTensor);
     expect(full.map((c) => c.bytes)).toEqual([4000, cands[1].bytes + 2 * c4.centroids, (500 * (32 + indexBits(0.5))) / 8]);
+  });
+
+  it('prices a whole codebook at the bytes a compression reports for it (a range of whole numbers: 4), one float16 per channel scale beside', () => {
+    const values = Float32Array.from({ length: 1200 }, (_, i) => Math.sin((i + 1) * 3.7) * 0.5);
+    const ranged = (v: Float32Array, s: number, b: number | null, f = {}) => ({ ...compressTensor(v, s, b, f), codebookBytes: 4 });
+    const c = codedCandidate(values, 0, 0, 6, 12, ranged);
+    const direct = compressTensor(values, 0, 6, { channels: 12 });
+    expect(c).toMatchObject({ sparsity: 0, bits: 6, channels: 12, pruneError: 0 });
+    expect(c.bytes).toBeCloseTo((1200 * direct.codeBits) / 8 + 4 + 2 * 12, 9);
+    expect(tensorCandidates(values, { sparsities: [0], bits: [6], probeSparsity: 0.5, channels: 12 }, ranged).find((x) => x.channels === 12)).toEqual(c);
   });
 
   it("prices by a compression's own error where it reports one (pruning's share, and the rest as the codes')", () => {

@@ -23,6 +23,11 @@ export interface CompressedTensor {
   /** Bytes the writer spends per codebook entry: 4 (float32, the default) or 2 (float16). */
   readonly centroidBytes?: number;
   /**
+   * Bytes the writer spends on the whole codebook, where that is not `centroids × centroidBytes`
+   * (a GraphModel file stores a codebook of consecutive whole numbers, a uniform grid's, in 4).
+   */
+  readonly codebookBytes?: number;
+  /**
    * The error the planner prices this change by, when the compression measured its own (e.g. the
    * op's output error of error-feedback rounding); absent: Σ (w − ŵ)² of the values.
    */
@@ -181,7 +186,7 @@ export interface CandidateGrid {
  * {@link losslessBytes} (values a converter quantized are coded by their exact codebook); pruned
  * floats 2 bytes each when every value is a float16 or the writer stores floats as float16 (the
  * `codeBits` of `compress(values, 0, null)`), else 4; codebooks cost each compression's
- * `centroidBytes` per entry. With `channels`, each coded candidate
+ * `codebookBytes`, else its `centroidBytes` per entry. With `channels`, each coded candidate
  * also comes with per-channel scales (its bytes plus one float16 scale per channel); with
  * `float16`, a float32 tensor may also be rounded to float16 (at most 2 bytes per weight: the
  * rounded values' {@link losslessBytes}).
@@ -196,12 +201,7 @@ export function tensorCandidates(values: Float32Array, grid: CandidateGrid, comp
     out.push({ sparsity: 0, bits: null, float16: true, pruneError: 0, quantizeError: changeError(values, rounded), bytes: losslessBytes(rounded.values) });
   }
   const coded = (s: number, pruneError: number, b: number): void => {
-    for (const ch of grid.channels === undefined ? [undefined] : [undefined, grid.channels]) {
-      const c = compress(values, s, b, ch === undefined ? {} : { channels: ch });
-      const total = changeError(values, c);
-      const bytes = layerBytes(n, 1 - c.kept / n, b, c.codeBits, c.centroids, c.centroidBytes) + (ch === undefined ? 0 : 2 * ch);
-      out.push({ sparsity: s, bits: b, ...(ch === undefined ? {} : { channels: ch }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes });
-    }
+    for (const ch of grid.channels === undefined ? [undefined] : [undefined, grid.channels]) out.push(codedCandidate(values, s, pruneError, b, ch, compress));
   };
   for (const s of new Set([...grid.sparsities, grid.probeSparsity])) {
     const pruned = s > 0 ? compress(values, s, null) : undefined;
@@ -214,6 +214,21 @@ export function tensorCandidates(values: Float32Array, grid: CandidateGrid, comp
   }
   for (const b of grid.fineBits ?? []) coded(0, 0, b);
   return out;
+}
+
+/**
+ * One coded candidate of {@link tensorCandidates}: `values` pruned to `sparsity` (whose error alone
+ * is `pruneError`) and coded in `bits`, with per-channel scales over `channels` when given, its
+ * bytes as the writer stores them (codes at their entropy, the codebook at the compression's
+ * `codebookBytes` or `centroidBytes` per entry, one float16 scale per channel).
+ */
+export function codedCandidate(values: Float32Array, sparsity: number, pruneError: number, bits: number, channels: number | undefined, compress: CompressTensor): TensorCandidate {
+  const n = values.length;
+  const c = compress(values, sparsity, bits, channels === undefined ? {} : { channels });
+  const total = changeError(values, c);
+  const codebook = c.codebookBytes === undefined ? { centroids: c.centroids, bytes: 0 } : { centroids: 0, bytes: c.codebookBytes };
+  const bytes = layerBytes(n, 1 - c.kept / n, bits, c.codeBits, codebook.centroids, c.centroidBytes) + codebook.bytes + (channels === undefined ? 0 : 2 * channels);
+  return { sparsity, bits, ...(channels === undefined ? {} : { channels }), pruneError, quantizeError: Math.max(0, total - pruneError), bytes };
 }
 
 /** The error of compressing `original` to `c`: its own measure, else Σ (w − ŵ)². */

@@ -22,6 +22,8 @@ import {
   type TensorCompression,
 } from '@dc/graph-model';
 import type { Progress } from '../compress/progress.js';
+import { cautiousBits } from '../no-retrain/cautious-bits.js';
+import { graphCompressTensorWith } from '../no-retrain/graph-compress-tensor.js';
 import { formatPixelScale, pixelScaleOf, type ScaleFlag } from '../no-retrain/pixel-scale.js';
 import { NO_RETRAIN_DEFAULTS, type PerLayer } from '../compress/settings.js';
 
@@ -95,7 +97,9 @@ export async function isGraphModelFile(path: string): Promise<boolean> {
  * given; each coded weight of rank ≥ 2 with per-channel scales along its op's output channels
  * (`channelCounts`: a batch norm folded into a kernel then costs no codebook levels). Left to the
  * defaults (no `*`), a weight the manifest stores in uint8 or uint16 levels is not allocated: the
- * file keeps its levels exactly, at about their own size, where 8-bit codes would move it.
+ * file keeps its levels exactly, at about their own size, where 8-bit codes would move it; and a
+ * weight with channels takes a finer uniform grid instead of 8-bit codes where that is no less
+ * precise and smaller ({@link cautiousBits}).
  */
 export function graphAllocationFromFlags(source: GraphModelSource, o: Pick<CompressGraphOptions, 'sparsity' | 'bits'>): GraphAllocation {
   const sparsity = perWeight(o.sparsity);
@@ -103,11 +107,13 @@ export function graphAllocationFromFlags(source: GraphModelSource, o: Pick<Compr
   const named = new Set([...Object.keys(sparsity), ...Object.keys(bits)].filter((k) => k !== '*'));
   const channels = channelCounts(source);
   const defaulted = sparsity['*'] === undefined && bits['*'] === undefined;
+  const compress = graphCompressTensorWith(undefined, source);
   const out: Record<string, TensorAllocation> = {};
   for (const t of source.tensors) {
     if (!named.has(t.name) && (!isEligible(t) || (defaulted && isLevelQuantized(t)))) continue;
     const c = channels.get(t.name);
-    out[t.name] = { sparsity: sparsity[t.name] ?? sparsity['*'] ?? GRAPH_DEFAULTS.sparsity, bits: bits[t.name] ?? bits['*'] ?? GRAPH_DEFAULTS.bits, ...(c === undefined ? {} : { channels: c }) };
+    const cautious = defaulted && !named.has(t.name) && c !== undefined;
+    out[t.name] = { sparsity: sparsity[t.name] ?? sparsity['*'] ?? GRAPH_DEFAULTS.sparsity, bits: bits[t.name] ?? bits['*'] ?? (cautious ? cautiousBits(t.values as Float32Array, c, compress) : GRAPH_DEFAULTS.bits), ...(c === undefined ? {} : { channels: c }) };
   }
   // Names that match no weight are reported by compressGraphModel's check (INVALID_OPTION).
   for (const name of named) if (!(name in out)) out[name] = { sparsity: sparsity[name] ?? GRAPH_DEFAULTS.sparsity, bits: bits[name] ?? GRAPH_DEFAULTS.bits };

@@ -50,7 +50,7 @@ export async function graphPlanInputs(source: GraphModelSource, model: tf.GraphM
     .filter((t) => !corrected.has(t.name))
     .map((t) => {
       const fed = feedback?.get(t.name);
-      return { name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}), ...(fed ? { compress: graphCompressTensorWith(fed) } : {}) };
+      return { name: t.name, shape: t.shape, values: t.values as Float32Array, ...(channels.has(t.name) ? { channels: channels.get(t.name)! } : {}), ...(fed ? { compress: graphCompressTensorWith(fed, source) } : {}) };
     });
   return { tensors, ...(correction ? { correction } : {}), ...(feedback ? { feedback } : {}) };
 }

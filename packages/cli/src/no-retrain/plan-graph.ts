@@ -60,7 +60,7 @@ export async function planAndCompressGraph(source: GraphModelSource, runner: Mod
     calibration,
     run: (w, b) => runner.run(correction ? correction.apply(w) : w, b),
     ...(o.targetBytes === undefined ? {} : { targetBytes: o.targetBytes, fileBytes: (allocation: GraphAllocation) => write(allocation, sizeRecord).length }),
-    compressTensor: graphCompressTensorWith(),
+    compressTensor: graphCompressTensorWith(undefined, source),
     // Float weights may also be rounded to float16, which the writer stores in 2 bytes.
     float16: true,
     ...(o.maxOutputDrift === undefined ? {} : { maxOutputDrift: o.maxOutputDrift }),
