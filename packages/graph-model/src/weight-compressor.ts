@@ -73,8 +73,8 @@ export interface CompressWeightOptions {
  * init, sorted 1-D Lloyd; float16 up to {@link FLOAT16_CENTROIDS_MAX_BITS} bits), learned on the weights divided by per-channel scales when `channels`
  * is set (each weight then `float32(scale × centroid)`); without bits, `float16` rounds the kept
  * values to float16. Codes of {@link GRID_CODES_MIN_BITS} bits or more with per-channel scales are
- * uniform-grid codes instead (`gridCodes` of `@dc/quantize`). With `feedback` (the moments of the op consuming the weight, laid out
- * `[inputs, outputs]`), the same weights are pruned and the same codebook learned, but each kept
+ * uniform-grid codes instead (`gridCodes` of `@dc/quantize`). With `feedback` (the moments of the
+ * op consuming the weight, laid out `[inputs, outputs]`), the same weights are pruned and the same codebook learned, but each kept
  * weight takes the centroid (or float, or float16) nearest its value after the errors of the
  * inputs before it were fed back (`@dc/quantize`'s `roundWithErrorFeedback`): the op's output
  * moves less, the weights more. The one function `compressGraphModel` uses per weight: a

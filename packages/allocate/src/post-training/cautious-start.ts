@@ -4,8 +4,8 @@
  * stored losslessly, whichever is smallest — much as `dc compress --no-retrain` writes without
  * calibration inputs. The search prices tensors by drifts probed one at a time and added, which
  * overstate the harm of many small steps taken together, so it can settle on a larger file than
- * this one, keeping many tensors as floats. Where the cautious allocation is smaller and verified within budget, the refinement
- * starts from it instead.
+ * this one, keeping many tensors as floats. Where the cautious allocation is smaller and verified
+ * within budget, the refinement starts from it instead.
  */
 import type { PlanTensor } from './options.js';
 import { candidateDrift, planEntry, type TensorPlan } from './search.js';

@@ -219,7 +219,7 @@ export function tensorCandidates(values: Float32Array, grid: CandidateGrid, comp
 /**
  * One coded candidate of {@link tensorCandidates}: `values` pruned to `sparsity` (whose error alone
  * is `pruneError`) and coded in `bits`, with per-channel scales over `channels` when given, its
- * bytes as the writer stores them (codes at their entropy, the codebook at the compression's
+ * bytes as the writer stores them (codes at the compression's `codeBits`, the codebook at its
  * `codebookBytes` or `centroidBytes` per entry, one float16 scale per channel).
  */
 export function codedCandidate(values: Float32Array, sparsity: number, pruneError: number, bits: number, channels: number | undefined, compress: CompressTensor): TensorCandidate {

@@ -15,7 +15,8 @@ export const CAUTIOUS_FINE_BITS: readonly number[] = [9, 10];
 /**
  * Bits for `values` with per-channel scales over `channels`, unpruned: {@link CAUTIOUS_BITS}, or
  * the one of {@link CAUTIOUS_FINE_BITS} whose squared error is no larger and whose predicted bytes
- * (codes at their entropy, codebook and scales as `compress` prices them) are the fewest.
+ * (codes, codebook and scales as `compress` prices them: `graphCompressTensorWith`'s codes as the
+ * writer's coders store them) are the fewest.
  */
 export function cautiousBits(values: Float32Array, channels: number, compress: CompressTensor): number {
   const candidates = [CAUTIOUS_BITS, ...CAUTIOUS_FINE_BITS].map((bits) => codedCandidate(values, 0, 0, bits, channels, compress));
