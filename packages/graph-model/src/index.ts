@@ -19,6 +19,6 @@ export { measureErrorFeedback, inputRows, addInputMoments, errorFeedbackOf, feed
 export { executeGraph } from './execute-graph.js';
 export { compressGraphModel, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type TensorCompression } from './compress.js';
 export { compressWeight, weightCompressor, FLOAT16_CENTROIDS_MAX_BITS, GRID_CODES_MIN_BITS, type CompressedWeight, type CompressWeightOptions } from './weight-compressor.js';
-export { encodeGraphModel, storesIntegerRanges, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
+export { DEFAULT_GRAPH_CODERS, encodeGraphModel, storesIntegerRanges, writeGraphModelFile, type EncodeGraphModelOptions } from './write.js';
 export { graphModelArtifacts } from './artifacts.js';
 export { dcmGraphModelHandler, dcmLayersModelHandler, decodeGraphModel, type DcmGraphModelHandlerOptions } from './handler.js';

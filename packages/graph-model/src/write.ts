@@ -5,6 +5,9 @@ import { ransCoder } from '@dc/rans';
 import type { CompressedGraphModel } from './compress.js';
 import type { GraphModelSource } from './source.js';
 
+/** The entropy coders {@link encodeGraphModel} tries on each symbol stream unless given others: Huffman and rANS. */
+export const DEFAULT_GRAPH_CODERS: readonly StreamCoder[] = Object.freeze([huffmanCoder, ransCoder]);
+
 /** Options of {@link encodeGraphModel} and {@link writeGraphModelFile}. */
 export interface EncodeGraphModelOptions {
   /** Entropy coders of the symbol streams; each stream keeps the smallest of raw and these. Default Huffman and rANS. */
@@ -36,7 +39,7 @@ export function storesIntegerRanges(source: Pick<GraphModelSource, 'artifacts'>)
  */
 export function encodeGraphModel(compressed: CompressedGraphModel, options: EncodeGraphModelOptions = {}): EncodedGraphModelContainer {
   const input = { graph: compressed.record, weights: compressed.weights, stages: compressed.stages, ...(options.preprocessing ? { preprocessing: options.preprocessing } : {}) };
-  return encodeGraphModelContainer(input, { encoders: options.coders ?? [huffmanCoder, ransCoder] });
+  return encodeGraphModelContainer(input, { encoders: options.coders ?? DEFAULT_GRAPH_CODERS });
 }
 
 /**

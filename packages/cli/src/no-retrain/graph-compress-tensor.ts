@@ -5,9 +5,7 @@
  */
 import { entropyBits, type CompressTensor } from '@dc/allocate';
 import { bitsFor, storedCodebookBytes, type Codebook } from '@dc/core';
-import { huffmanCoder } from '@dc/huffman';
-import { ransCoder } from '@dc/rans';
-import { storesIntegerRanges, weightCompressor, type CompressedWeight, type GraphModelSource, type TensorAllocation } from '@dc/graph-model';
+import { DEFAULT_GRAPH_CODERS, storesIntegerRanges, weightCompressor, type CompressedWeight, type GraphModelSource, type TensorAllocation } from '@dc/graph-model';
 import type { ErrorFeedback } from '@dc/quantize';
 
 /** Code streams up to this long are priced by coding them as the writer does; longer ones by their entropy. */
@@ -28,7 +26,7 @@ export function storedCodeBits(codebook: Codebook): number {
   const raw = Math.ceil((n * width) / 8);
   let bytes = raw;
   if (n <= EXACTLY_PRICED_CODES) {
-    for (const coder of WRITER_CODERS) bytes = Math.min(bytes, coder.encodeSymbols(codebook.codes, width)?.data.length ?? raw);
+    for (const coder of DEFAULT_GRAPH_CODERS) bytes = Math.min(bytes, coder.encodeSymbols(codebook.codes, width)?.data.length ?? raw);
   } else {
     let span = 0;
     for (let i = 0; i < n; i++) span = Math.max(span, codebook.codes[i] + 1);
@@ -36,9 +34,6 @@ export function storedCodeBits(codebook: Codebook): number {
   }
   return (8 * bytes) / n;
 }
-
-/** The coders `@dc/graph-model`'s writer tries on each symbol stream by default. */
-const WRITER_CODERS = [huffmanCoder, ransCoder];
 
 /**
  * {@link CompressTensor} through `compressWeight` (code bits: {@link storedCodeBits}; the
