@@ -14,16 +14,22 @@ import { roundToFloat16 } from '@dc/core';
 
 /** The scale of each channel: its largest kept magnitude, in float16 when that is exact and nonzero, else float32; 1 for a channel with no kept weight. */
 export function channelScales(values: Float32Array, mask: Uint8Array | undefined, channels: number): Float32Array {
+  return storableChannelScales(values, mask, channels, 1);
+}
+
+/**
+ * Each channel's largest kept magnitude over `divisor` (1 for {@link channelScales}, a grid's
+ * levels for `gridCodes`' steps), 1 for a channel with nothing kept: as float16 values where every
+ * one rounds to a nonzero finite float16 (the file then stores each in 2 bytes), else as float32
+ * (at least float32's smallest positive). One float32-only scale and all stay float32.
+ */
+export function storableChannelScales(values: Float32Array, mask: Uint8Array | undefined, channels: number, divisor: number): Float32Array {
   const max = new Float64Array(channels);
   for (let i = 0; i < values.length; i++) if (!mask || mask[i] === 1) max[i % channels] = Math.max(max[i % channels], Math.abs(values[i]));
-  const scales = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const half = roundToFloat16(max[c]);
-    scales[c] = max[c] === 0 ? 1 : half > 0 && Number.isFinite(half) ? half : max[c];
-  }
-  // f16 storage needs every scale exact: one float32-only scale and all are kept as float32 maxima.
-  if (scales.some((s) => roundToFloat16(s) !== s)) for (let c = 0; c < channels; c++) scales[c] = max[c] === 0 ? 1 : max[c];
-  return scales;
+  const scales = Float32Array.from(max, (m) => (m === 0 ? 1 : m / divisor));
+  const half = scales.map(roundToFloat16);
+  if (half.every((h) => h > 0 && Number.isFinite(h))) return half;
+  return scales.map((s) => (s > 0 ? s : Number.MIN_VALUE));
 }
 
 /** `values` divided by their channel's scale (position `p` in channel `p mod scales.length`), in float32. */

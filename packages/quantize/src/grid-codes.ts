@@ -8,7 +8,8 @@
  * kernel of a few hundred weights. On the thousands of weights of a larger tensor the two cost
  * about the same at the same error (measured on the pretrained corpus: within 0.2% in code entropy).
  */
-import { roundToFloat16, scaledValue } from '@dc/core';
+import { scaledValue } from '@dc/core';
+import { storableChannelScales } from './channel-scales.js';
 import type { ClusteredTensor } from './cluster-tensor.js';
 import { keptPositions } from './cluster-tensor.js';
 import { assertGridCodesOptions } from './options.js';
@@ -22,20 +23,6 @@ export interface GridCodesOptions {
    * (for a `.dcm` file, the product of the tensor's last extents: docs/format.md §9.3).
    */
   readonly channels: number;
-}
-
-/**
- * Each channel's step: its largest kept magnitude over `levels`, in float16 where every step is a
- * nonzero finite float16 (the file then stores each in 2 bytes), else float32 (at least float32's
- * smallest positive); 1 for a channel with nothing kept.
- */
-function channelSteps(values: Float32Array, positions: Uint32Array, channels: number, levels: number): Float32Array {
-  const max = new Float64Array(channels);
-  for (const p of positions) max[p % channels] = Math.max(max[p % channels], Math.abs(values[p]));
-  const steps = Float32Array.from(max, (m) => (m === 0 ? 1 : m / levels));
-  const half = Float32Array.from(steps, (s) => roundToFloat16(s));
-  if (half.every((h) => h > 0 && Number.isFinite(h))) return half;
-  return steps.map((s) => (s > 0 ? s : Number.MIN_VALUE));
 }
 
 /**
@@ -55,7 +42,7 @@ export function gridCodes(values: Float32Array, mask: Uint8Array | undefined, op
   const { bits, channels } = options;
   const levels = 2 ** (bits - 1) - 1;
   const positions = keptPositions(values, mask);
-  const steps = channelSteps(values, positions, channels, levels);
+  const steps = storableChannelScales(values, mask, channels, levels);
   const ks = new Int32Array(positions.length);
   let lo = Infinity;
   let hi = -Infinity;

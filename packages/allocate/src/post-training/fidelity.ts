@@ -60,7 +60,7 @@
  */
 import { DcError } from '@dc/core';
 import { DETECTION_MIN_SCORE, detectionChange, probability, recordsPerSample, scoreSources } from './detections.js';
-import { CORNER_FIELDS, detectLists, isListPartner, judgeListBatch, listLength, listPartners, unstableSlot, type ListValues } from './nms-lists.js';
+import { CORNER_FIELDS, detectListClasses, detectLists, isListPartner, judgeListBatch, listLength, listPartners, unstableSlot, type ListValues } from './nms-lists.js';
 
 /** What kind of output a model produces, which decides the metric its budget is judged on. */
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -167,7 +167,8 @@ export function outputDrift(o: OutputFidelity, budget: FidelityBudget): number {
  * The kind of each output of a model from its outputs on every batch (`reference[batch][output]`):
  * `given[i]` where set, else {@link detectOutputKind}, and a list after non-max suppression (boxes
  * beside their scores sorted from the highest down) as `nms-boxes` and `nms-scores`
- * (`detectLists`). `INVALID_OPTION` naming `option` (how the caller's user spelled the list:
+ * (`detectLists`), and the one output of whole numbers beside such a list as its `nms-classes`
+ * (`detectListClasses`). `INVALID_OPTION` naming `option` (how the caller's user spelled the list:
  * `outputKinds`, `--output-kinds`) when `given` has another length than the model has outputs, a
  * `detections` output is not records of a score and a box, or a list's kinds do not pair.
  */
@@ -175,10 +176,14 @@ export function outputKindsOf(reference: readonly (readonly OutputBatch[])[], gi
   const outputs = reference[0]?.length ?? 0;
   if (given && given.length !== outputs) throw new DcError('INVALID_OPTION', `${option} names ${given.length} kinds but the model has ${outputs} outputs`, { option: 'outputKinds' });
   const kinds = Array.from({ length: outputs }, (_, i) => given?.[i] ?? detectOutputKind(reference.map((batch) => batch[i])));
-  for (const [boxes, scores] of detectLists(reference, kinds.map((_, i) => given?.[i] === undefined))) {
+  const open = kinds.map((_, i) => given?.[i] === undefined);
+  const lists = detectLists(reference, open);
+  const classes = detectListClasses(reference, lists, open);
+  lists.forEach(([boxes, scores], i) => {
     kinds[boxes] = 'nms-boxes';
     kinds[scores] = 'nms-scores';
-  }
+    if (classes[i] !== undefined) kinds[classes[i]] = 'nms-classes';
+  });
   scoreSources(reference, kinds, option);
   listPartners(reference, kinds, option);
   if (kinds.length > 0 && kinds.every((k) => k === 'ignore')) throw new DcError('INVALID_OPTION', `${option} ignores every output: nothing would be judged`, { option: 'outputKinds', hint: 'judge at least one output (the raw boxes and scores of a detector whose detections after non-max suppression are ignored, say)' });

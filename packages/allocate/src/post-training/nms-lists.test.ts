@@ -130,11 +130,29 @@ describe('detections after non-max suppression', () => {
     expect(outputKindsOf(two)).toEqual(['nms-scores', 'nms-boxes', 'regression']);
     // Given kinds stay: the count judged as a score, the rest still recognised.
     expect(outputKindsOf(two, [undefined, undefined, 'ignore'])).toEqual(['nms-scores', 'nms-boxes', 'ignore']);
-    // A one-class detector's class ids (all 1) beside the scores are sorted too, but are one value throughout.
+    // A one-class detector's class ids (all 1) beside the scores are sorted too, but are one value throughout: its class ids.
     const classes = (b: OutputBatch[]) => [...b, { shape: [1, 8], values: new Float32Array(8).fill(1) }];
-    expect(outputKindsOf(two.map(classes))).toEqual(['nms-scores', 'nms-boxes', 'regression', 'score']);
+    expect(outputKindsOf(two.map(classes))).toEqual(['nms-scores', 'nms-boxes', 'regression', 'nms-classes']);
     // Scores out of order on one batch (a detector's raw per-anchor scores), or a list of 7: guessed as before.
     expect(outputKindsOf([two[0], padded([faint, cat])])).toEqual(['score', 'score', 'regression']);
     expect(outputKindsOf([lists([face, cat, faint, padding, padding, padding, padding])])).toEqual(['score', 'score', 'regression']);
+  });
+
+  it('recognises the one output of whole numbers beside a list as its class ids, and guesses none where two could be', () => {
+    const padded = (d: (readonly [number, number, number, number, number])[]) => lists([...d, ...Array<typeof padding>(8 - d.length).fill(padding)]);
+    const withOutputs = (b: OutputBatch[], ...extra: number[][]) => [...b, ...extra.map((v) => ({ shape: [1, 8], values: f32(...v, ...Array<number>(8 - v.length).fill(0)) }))];
+    const ids = [withOutputs(padded([face, cat, faint]), [1, 17, 17]), withOutputs(padded([cat, faint]), [17, 17])];
+    expect(outputKindsOf(ids)).toEqual(['nms-scores', 'nms-boxes', 'regression', 'nms-classes']);
+    // Judged with the list: a matched detection that changes its class is counted.
+    const relabelled = ids.map((b) => b.map((o, i) => (i === 3 ? { ...o, values: o.values.map((v) => (v === 17 ? 18 : v)) } : o)));
+    const judged = compareOutputs(ids, relabelled, outputKindsOf(ids), budget);
+    expect(judged.outputs[1]).toMatchObject({ kind: 'nms-boxes', classAgreement: 1 / 3, withinBudget: false });
+    // Given kinds stay; values that are not whole numbers are no class ids.
+    expect(outputKindsOf(ids, [undefined, undefined, undefined, 'regression'])).toEqual(['nms-scores', 'nms-boxes', 'regression', 'regression']);
+    expect(outputKindsOf([withOutputs(padded([face, cat, faint]), [1.5, 17, 17])])).toEqual(['nms-scores', 'nms-boxes', 'regression', 'regression']);
+    // A second output of whole numbers beside the list (a TF 2 export's anchor indices): which holds the classes is for the user to say.
+    const twoIds = [withOutputs(padded([face, cat, faint]), [1, 17, 17], [1203, 4, 977])];
+    expect(outputKindsOf(twoIds)).toEqual(['nms-scores', 'nms-boxes', 'regression', 'regression', 'regression']);
+    expect(outputKindsOf(twoIds, [undefined, undefined, undefined, 'nms-classes', 'ignore'])).toEqual(['nms-scores', 'nms-boxes', 'regression', 'nms-classes', 'ignore']);
   });
 });

@@ -225,3 +225,18 @@ export function detectLists(reference: readonly (readonly OutputBatch[])[], open
   return found;
 }
 
+/**
+ * The class ids of each list of `lists` (`detectLists`' `[boxes, scores]`), among the outputs
+ * `open`: the one `[batch, n]` output beside the list's boxes (as many entries per sample in every
+ * batch), not its scores, whose values are whole numbers ≥ 0 in every batch (TF Object Detection
+ * API's `detection_classes`, the argmax of each detection's class scores in the list's order).
+ * Undefined for a list beside which two such outputs lie (a TF 2 export's anchor indices are
+ * whole numbers too) and for an output beside two lists: which one holds the class ids is then
+ * for the user to say.
+ */
+export function detectListClasses(reference: readonly (readonly OutputBatch[])[], lists: readonly (readonly [number, number])[], open: readonly boolean[]): (number | undefined)[] {
+  const inLists = new Set(lists.flat());
+  const classIds = (p: number): boolean => reference.every((b) => b[p].values.every((v) => Number.isInteger(v) && v >= 0));
+  const beside = lists.map(([boxes]) => (reference[0] ?? []).flatMap((_, p) => (open[p] && !inLists.has(p) && besideList(reference, boxes, p) && classIds(p) ? [p] : [])));
+  return beside.map((found) => (found.length === 1 && beside.filter((f) => f.includes(found[0])).length === 1 ? found[0] : undefined));
+}

@@ -19,19 +19,19 @@ describe('dc compress --no-retrain on a detector with non-max suppression in its
     writeFileSync(join(dirname(model), 'test.npy'), images(4, 2));
   });
 
-  it('recognises the list, judges its detections matched by IoU, and writes a file that gives the outputs it verified', async () => {
+  it('recognises the list and its class ids, judges its detections matched by IoU, and writes a file that gives the outputs it verified', async () => {
     const out = join(dirname(model), 'detector.dcm');
     const calibration = join(dirname(model), 'calibration.npy');
     const { result, stderr } = await dcJson('compress', model, '--no-retrain', '--calibration', calibration, '--test-data', join(dirname(model), 'test.npy'), '-o', out);
-    // The class ids beside them are not recognised: compared entry by entry unless said (below).
-    expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores', 'regression']);
+    // The class ids beside them, whole numbers, are recognised too: each matched detection must keep its class.
+    expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores', 'nms-classes']);
     expect(result.outputNames).toEqual(['boxes', 'scores', 'classes']);
     expect(stderr).toMatch(/outputs, in the order --output-kinds lists them: 0 boxes, 1 scores, 2 classes\n/);
-    expect(stderr).toMatch(/outputs judged as nms-boxes, nms-scores, regression; budget: score changes ≤ 0\.02, box IoU ≥ 0\.98, relative error ≤ 0\.02/);
+    expect(stderr).toMatch(/outputs judged as nms-boxes, nms-scores, nms-classes; budget: score changes ≤ 0\.02, box IoU ≥ 0\.98, detections keeping their class ≥ 0\.99/);
     // Each of the 8 calibration images lists 8 detections, all shown (score ≥ 0.3): 64 judged one by one.
     const boxes = result.calibrationFidelity.outputs[0];
-    expect(boxes.kind).toBe('nms-boxes');
-    expect(boxes.detectionsShown).toBe(64);
+    expect(boxes).toMatchObject({ kind: 'nms-boxes', detectionsShown: 64, classAgreement: 1 });
+    expect(result.calibrationFidelity.outputs[2]).toMatchObject({ kind: 'nms-classes', withinBudget: true });
     expect(boxes.iou).toBeGreaterThanOrEqual(0.98);
     expect(boxes.scoreChange).toBeLessThanOrEqual(0.02);
     // tfjs running the written file gives exactly the outputs the planner verified.
@@ -43,13 +43,13 @@ describe('dc compress --no-retrain on a detector with non-max suppression in its
     expect(run.outputs[1].detectionsShown).toEqual([8, 8, 8, 8, 8, 8, 8, 8]);
   }, 120_000);
 
-  it('--output-kinds nms-boxes,nms-scores,nms-classes: each matched detection keeps its class', async () => {
-    const out = join(dirname(model), 'classes.dcm');
-    const { result, stderr } = await dcJson('compress', model, '--no-retrain', '--calibration', join(dirname(model), 'calibration.npy'), '--output-kinds', 'nms-boxes,nms-scores,nms-classes', '-o', out);
-    expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores', 'nms-classes']);
-    expect(stderr).toMatch(/budget: score changes ≤ 0\.02, box IoU ≥ 0\.98, detections keeping their class ≥ 0\.99/);
-    expect(result.calibrationFidelity.outputs[0]).toMatchObject({ kind: 'nms-boxes', detectionsShown: 64, classAgreement: 1, withinBudget: true });
-    expect(result.calibrationFidelity.outputs[2]).toMatchObject({ kind: 'nms-classes', withinBudget: true });
+  it('--output-kinds nms-boxes,nms-scores,ignore: kinds said are kept, the class ids left unjudged', async () => {
+    const out = join(dirname(model), 'no-classes.dcm');
+    const { result, stderr } = await dcJson('compress', model, '--no-retrain', '--calibration', join(dirname(model), 'calibration.npy'), '--output-kinds', 'nms-boxes,nms-scores,ignore', '-o', out);
+    expect(result.plan.kinds).toEqual(['nms-boxes', 'nms-scores', 'ignore']);
+    expect(stderr).toMatch(/budget: score changes ≤ 0\.02, box IoU ≥ 0\.98\n/);
+    expect(result.calibrationFidelity.outputs[0]).toMatchObject({ kind: 'nms-boxes', detectionsShown: 64, withinBudget: true });
+    expect(result.calibrationFidelity.outputs[0].classAgreement).toBeUndefined();
     expect(result.calibrationFidelity).toEqual(result.plan.fidelity);
   }, 120_000);
 });
