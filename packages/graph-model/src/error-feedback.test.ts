@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom, exactInFloat16, graphTensorValues } from '@dc/core';
 import { activateTfBackend } from '@dc/core/tfjs';
-import { biasLinks, compressGraphModel, compressWeight, dcmGraphModelHandler, decodeGraphModel, encodeGraphModel, inputRows, loadGraphModelArtifacts, measureErrorFeedback, type BiasLink, type ConvGeometry, type GraphModelSource } from './index.js';
-import { DEFAULT_FEEDBACK_DAMPING, prepareErrorFeedback } from '@dc/quantize';
+import { addInputMoments, biasLinks, compressGraphModel, compressWeight, dcmGraphModelHandler, decodeGraphModel, encodeGraphModel, feedbackBlockSize, feedbackInputs, inputRows, loadGraphModelArtifacts, measureErrorFeedback, type BiasLink, type ConvGeometry, type GraphModelSource, type InputMomentSums } from './index.js';
+import { DEFAULT_FEEDBACK_DAMPING, feedbackBlocks, prepareErrorFeedback } from '@dc/quantize';
 import { convGeometry, tfjsPadding, tfjsRuns } from './conv-geometry.test-support.js';
 import { writeFixture } from './testing/fixture.js';
 
@@ -127,5 +127,56 @@ describe('error feedback', () => {
     const without = await convError(encodeGraphModel(compressGraphModel(source, allocation)).bytes);
     expect(withFeedback).toBeLessThan(0.7 * without);
     tf.dispose([...calibration.flat(), ...test.flat()]);
+  });
+
+  it('keeps only the diagonal blocks of H for an op wider than maxInputs, within the memory of H of maxInputs inputs', async () => {
+    expect([feedbackBlockSize(2048), feedbackBlockSize(2049), feedbackBlockSize(4608), feedbackBlockSize(25_088), feedbackBlockSize(27, 10)]).toEqual([2048, 1025, 768, 167, 3]);
+    for (const [inputs, max] of [[2049, 2048], [4608, 2048], [25_088, 2048], [27, 10]]) {
+      const blocks = feedbackBlocks(inputs, feedbackBlockSize(inputs, max));
+      expect(blocks.reduce((a, b) => a + b.size * b.size, 0)).toBeLessThanOrEqual(max * max);
+    }
+    // The blocks are the whole H's diagonal blocks, batch after batch merged alike.
+    const batches = inputs(5, 3);
+    const link = biasLinks(source, new Set([CONV]))[0];
+    const d = feedbackInputs(link, weightOf(CONV).shape);
+    const whole: InputMomentSums = new Map();
+    const blocked: InputMomentSums = new Map();
+    for (const [x] of batches) {
+      const patches = original.execute(x, link.input) as tf.Tensor;
+      await addInputMoments(tf, whole, link, d, patches);
+      await addInputMoments(tf, blocked, link, d, patches, undefined, 10);
+      if (patches !== x) patches.dispose();
+    }
+    const w = whole.get(CONV)!;
+    const b = blocked.get(CONV)!;
+    expect([w.blockSize, b.blockSize, b.rows]).toEqual([27, 3, w.rows]);
+    expect(b.mean).toEqual(w.mean);
+    for (const { start, size, offset } of feedbackBlocks(d, 3)) {
+      for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) expect(b.scatter[offset + i * size + j]).toBeCloseTo(w.scatter[(start + i) * d + start + j], 3);
+    }
+    // Measured so, the conv's feedback is blocked, and still moves its output on other inputs less than plain rounding.
+    const feedback = await measureErrorFeedback(original, biasLinks(source, new Set([CONV])), new Map(source.tensors.map((t) => [t.name, t.shape])), batches, { maxInputs: 10 });
+    expect(feedback.get(CONV)).toMatchObject({ inputs: 27, blockSize: 3 });
+    const allocation = { [CONV]: { sparsity: 0, bits: 3 } };
+    const values = weightOf(CONV).values as Float32Array;
+    const test = inputs(9, 2);
+    const convError = async (coded: Float32Array) => {
+      let e = 0;
+      for (const [x] of test) {
+        const patches = original.execute(x, link.input) as tf.Tensor;
+        const { rows, count } = inputRows((await patches.data()) as Float32Array, patches.shape, link, 4096);
+        if (patches !== x) patches.dispose();
+        const outputs = values.length / d;
+        for (let r = 0; r < count; r++) for (let o = 0; o < outputs; o++) {
+          let y = 0;
+          for (let i = 0; i < d; i++) y += rows[r * d + i] * (coded[i * outputs + o] - values[i * outputs + o]);
+          e += y * y;
+        }
+      }
+      return e;
+    };
+    const fed = compressWeight(values, allocation[CONV], { feedback: feedback.get(CONV)! }).values;
+    expect(await convError(fed)).toBeLessThan(await convError(compressWeight(values, allocation[CONV]).values));
+    tf.dispose([...batches.flat(), ...test.flat()]);
   });
 });

@@ -15,7 +15,7 @@ export { channelCounts } from './channels.js';
 export { biasLinks, type BiasLink, type ConvGeometry } from './bias-links.js';
 export { addInputSums, biasCorrection, createBiasCorrection, measureInputSums, type BiasCorrection, type InputSums, type NamedTensor } from './bias-correction.js';
 export { patchMeans } from './patch-means.js';
-export { measureErrorFeedback, inputRows, addInputMoments, errorFeedbackOf, feedbackInputs, takesErrorFeedback, DEFAULT_FEEDBACK_MAX_INPUTS, DEFAULT_FEEDBACK_ROWS, type ErrorFeedbackOptions, type InputMomentSums, type OpLink } from './input-moments.js';
+export { measureErrorFeedback, inputRows, addInputMoments, errorFeedbackOf, feedbackBlockSize, feedbackInputs, takesErrorFeedback, DEFAULT_FEEDBACK_MAX_INPUTS, DEFAULT_FEEDBACK_ROWS, type ErrorFeedbackOptions, type InputMomentSums, type OpLink } from './input-moments.js';
 export { executeGraph } from './execute-graph.js';
 export { compressGraphModel, GRAPH_COMPRESS_STAGE, type CompressGraphModelOptions, type CompressedGraphModel, type TensorCompression } from './compress.js';
 export { compressWeight, weightCompressor, FLOAT16_CENTROIDS_MAX_BITS, GRID_CODES_MIN_BITS, type CompressedWeight, type CompressWeightOptions } from './weight-compressor.js';

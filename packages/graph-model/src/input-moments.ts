@@ -7,15 +7,17 @@
  *
  * Moments of few rows (a classifier's last matrix product sees one row per image) leave
  * directions no calibration input took, into which the feedback would push the rounding error, to
- * come out on other inputs: the damping grows by inputs / rows, so that such an op is rounded
- * nearly as plainly as without feedback. Depthwise convolutions are left out (each channel has its
- * own few taps: little to feed back), and so is an op with more than `maxInputs` inputs (the factor
- * costs inputs² memory, inputs³ time).
+ * come out on other inputs: the damping grows by inputs (of a block) / rows, so that such an op is
+ * rounded nearly as plainly as without feedback. Depthwise convolutions are left out (each channel has its
+ * own few taps: little to feed back). H of an op with more than `maxInputs` inputs would cost
+ * inputs² memory and inputs³ time: such an op keeps only H's diagonal blocks of consecutive inputs
+ * ({@link feedbackBlockSize}: no more memory than H of `maxInputs` inputs), and each rounding error
+ * is fed back within its block.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { isDcError } from '@dc/core';
 import { importTfjsPackage } from '@dc/core/tfjs';
-import { DEFAULT_FEEDBACK_DAMPING, prepareErrorFeedback, type ErrorFeedback } from '@dc/quantize';
+import { DEFAULT_FEEDBACK_DAMPING, feedbackBlocks, prepareErrorFeedback, type ErrorFeedback } from '@dc/quantize';
 import type { BiasLink, ConvGeometry } from './bias-links.js';
 
 /** What error feedback reads of a link: its weight, its op's data input and kind, a convolution's geometry (a bias is not needed). */
@@ -25,7 +27,7 @@ import { convAxis } from './patch-means.js';
 
 /** Options of {@link measureErrorFeedback}. */
 export interface ErrorFeedbackOptions {
-  /** Ops with more inputs (filter rows) are left out; default {@link DEFAULT_FEEDBACK_MAX_INPUTS}. */
+  /** Ops with more inputs (filter rows) keep only H's diagonal blocks ({@link feedbackBlockSize}); default {@link DEFAULT_FEEDBACK_MAX_INPUTS}. */
   readonly maxInputs?: number;
   /** Input rows (output positions) taken per calibration batch, evenly spaced; default {@link DEFAULT_FEEDBACK_ROWS}. */
   readonly maxRows?: number;
@@ -40,10 +42,24 @@ export interface ErrorFeedbackOptions {
   readonly tf?: typeof tf;
 }
 
-/** See {@link ErrorFeedbackOptions.maxInputs}: a 3 × 3 convolution of 227 channels at most. */
+/** See {@link ErrorFeedbackOptions.maxInputs}: a 3 × 3 convolution of 227 channels at most takes the whole of H. */
 export const DEFAULT_FEEDBACK_MAX_INPUTS = 2048;
+
 /** See {@link ErrorFeedbackOptions.maxRows}. */
 export const DEFAULT_FEEDBACK_ROWS = 2048;
+
+/**
+ * The inputs of each diagonal block of H kept for an op of `inputs` inputs: all of them up to
+ * `maxInputs`; beyond, blocks of equal size (the last one up to a block shorter) holding no more
+ * entries in all than H of `maxInputs` inputs does (a 3 × 3 convolution of 512 channels, 4,608
+ * inputs: 6 blocks of 768), so that its memory, and the time of rounding each output's weights,
+ * stay within those of an op of `maxInputs` inputs.
+ */
+export function feedbackBlockSize(inputs: number, maxInputs = DEFAULT_FEEDBACK_MAX_INPUTS): number {
+  if (inputs <= maxInputs) return inputs;
+  const blocks = Math.ceil(inputs / Math.max(1, Math.floor((maxInputs * maxInputs) / inputs)));
+  return Math.ceil(inputs / blocks);
+}
 
 /** The input rows of one op for one batch, `[rows, inputs]` row-major, evenly spaced over its output positions. */
 export function inputRows(values: Float32Array, shape: readonly number[], link: OpLink, maxRows: number): { rows: Float32Array; count: number; inputs: number } {
@@ -91,37 +107,51 @@ export const feedbackInputs = (link: OpLink, shape: readonly number[]): number =
 /**
  * Per weight: the count, mean and Σ (x − mean)(x − mean)ᵀ of its op's input rows so far, each
  * batch's centred on its own mean and merged (Chan et al.): the covariance of inputs with large
- * means and small spread comes out without the cancellation of E[x xᵀ] − E[x] E[x]ᵀ.
+ * means and small spread comes out without the cancellation of E[x xᵀ] − E[x] E[x]ᵀ. The scatter
+ * holds the diagonal blocks of `blockSize` inputs only (`@dc/quantize`'s `feedbackBlocks`, one
+ * after another; one block of every input where `blockSize` is the inputs).
  */
-export type InputMomentSums = Map<string, { rows: number; mean: Float64Array; scatter: Float64Array }>;
+export type InputMomentSums = Map<string, { rows: number; mean: Float64Array; scatter: Float64Array; blockSize: number }>;
 
 /**
  * Adds to `sums` the input rows of `link`'s op in one batch, `x` (its data input; see
- * {@link inputRows}) for a weight of `inputs` inputs; an input of another dtype or shape than the
- * op reads is left out.
+ * {@link inputRows}) for a weight of `inputs` inputs, H kept in the diagonal blocks of
+ * {@link feedbackBlockSize}; an input of another dtype or shape than the op reads is left out.
  */
-export async function addInputMoments(tfjs: typeof tf, sums: InputMomentSums, link: OpLink, inputs: number, x: tf.Tensor, maxRows = DEFAULT_FEEDBACK_ROWS): Promise<void> {
+export async function addInputMoments(tfjs: typeof tf, sums: InputMomentSums, link: OpLink, inputs: number, x: tf.Tensor, maxRows = DEFAULT_FEEDBACK_ROWS, maxInputs = DEFAULT_FEEDBACK_MAX_INPUTS): Promise<void> {
   const expected = link.op === 'matmul' ? x.shape.length === 2 && x.shape[1] === inputs : x.shape.length === 4 && x.shape[3] * link.geometry!.kernel[0] * link.geometry!.kernel[1] === inputs;
   if (x.dtype !== 'float32' || !expected) return;
   const { rows, count } = inputRows((await x.data()) as Float32Array, x.shape, link, maxRows);
   const mean = new Float64Array(inputs);
   for (let k = 0; k < rows.length; k++) mean[k % inputs] += rows[k] / count;
   for (let k = 0; k < rows.length; k++) rows[k] -= mean[k % inputs];
-  const product = tfjs.tidy(() => {
-    const m = tfjs.tensor2d(rows, [count, inputs]);
-    return tfjs.matMul(m, m, true, false);
-  });
-  const scatter = await product.data();
-  product.dispose();
+  const blockSize = feedbackBlockSize(inputs, maxInputs);
+  const blocks = feedbackBlocks(inputs, blockSize);
+  const scatter = new Float64Array(blocks.reduce((a, b) => a + b.size * b.size, 0));
+  const m = tfjs.tensor2d(rows, [count, inputs]);
+  try {
+    for (const b of blocks) {
+      const product = tfjs.tidy(() => {
+        const part = blocks.length === 1 ? m : m.slice([0, b.start], [count, b.size]);
+        return tfjs.matMul(part, part, true, false);
+      });
+      scatter.set(await product.data(), b.offset);
+      product.dispose();
+    }
+  } finally {
+    m.dispose();
+  }
   const sum = sums.get(link.weight);
   if (!sum) {
-    sums.set(link.weight, { rows: count, mean, scatter: Float64Array.from(scatter) });
+    sums.set(link.weight, { rows: count, mean, scatter, blockSize });
     return;
   }
   const total = sum.rows + count;
-  const delta = mean.map((m, i) => m - sum.mean[i]);
+  const delta = mean.map((v, i) => v - sum.mean[i]);
   const w = (sum.rows * count) / total;
-  for (let i = 0; i < inputs; i++) for (let j = 0; j < inputs; j++) sum.scatter[i * inputs + j] += scatter[i * inputs + j] + w * delta[i] * delta[j];
+  for (const { start, size, offset } of blocks) {
+    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) sum.scatter[offset + i * size + j] += scatter[offset + i * size + j] + w * delta[start + i] * delta[start + j];
+  }
   for (let i = 0; i < inputs; i++) sum.mean[i] += (delta[i] * count) / total;
   sum.rows = total;
 }
@@ -133,11 +163,15 @@ export async function addInputMoments(tfjs: typeof tf, sums: InputMomentSums, li
  */
 export function errorFeedbackOf(sums: InputMomentSums, options: Pick<ErrorFeedbackOptions, 'damping' | 'centered'> = {}): Map<string, ErrorFeedback> {
   const out = new Map<string, ErrorFeedback>();
-  for (const [weight, { rows, mean, scatter }] of sums) {
+  for (const [weight, { rows, mean, scatter, blockSize }] of sums) {
     const inputs = mean.length;
-    const moments = scatter.map((v, k) => v / rows + (options.centered ? 0 : mean[Math.floor(k / inputs)] * mean[k % inputs]));
+    const moments = new Float64Array(scatter.length);
+    for (const { start, size, offset } of feedbackBlocks(inputs, blockSize)) {
+      for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) moments[offset + i * size + j] = scatter[offset + i * size + j] / rows + (options.centered ? 0 : mean[start + i] * mean[start + j]);
+    }
     try {
-      out.set(weight, prepareErrorFeedback(moments, inputs, (options.damping ?? DEFAULT_FEEDBACK_DAMPING) + inputs / rows));
+      // The damping grows with the directions of a block that its rows leave unmeasured.
+      out.set(weight, prepareErrorFeedback(moments, inputs, (options.damping ?? DEFAULT_FEEDBACK_DAMPING) + blockSize / rows, blockSize));
     } catch (e) {
       // Moments no float64 Cholesky accepts even damped: that weight is rounded plainly.
       if (!isDcError(e) || e.code !== 'DATA_MISMATCH') throw e;
@@ -147,21 +181,22 @@ export function errorFeedbackOf(sums: InputMomentSums, options: Pick<ErrorFeedba
 }
 
 /**
- * Whether `link`'s weight of `shape` is rounded with error feedback: not a depthwise convolution
- * (each channel has its own few taps) and at most `maxInputs` inputs (see the module comment).
+ * Whether `link`'s weight (of `shape`, where known) is rounded with error feedback: any but a
+ * depthwise convolution's (each channel has its own few taps; see the module comment).
  */
-export const takesErrorFeedback = (link: OpLink, shape: readonly number[] | undefined, maxInputs = DEFAULT_FEEDBACK_MAX_INPUTS): boolean => link.op !== 'depthwise' && shape !== undefined && feedbackInputs(link, shape) <= maxInputs;
+export const takesErrorFeedback = (link: OpLink, shape: readonly number[] | undefined): boolean => link.op !== 'depthwise' && shape !== undefined;
 
 /**
  * The error feedback of each link's weight (by weight name): its op's input moments (see the
  * module comment) over `batches` (each one tensor per model input) with `model` as loaded, one
- * run per batch to every input at once. `shapes` gives each weight's shape; links whose op is
- * depthwise or has more than `maxInputs` inputs, or whose input has an unexpected shape, are left
- * out, and so is a weight whose moments are not positive definite even damped (rounded plainly).
+ * run per batch to every input at once. `shapes` gives each weight's shape; an op of more than
+ * `maxInputs` inputs keeps H's diagonal blocks ({@link feedbackBlockSize}); links whose op is
+ * depthwise, or whose input has an unexpected shape, are left out, and so is a weight whose
+ * moments are not positive definite even damped (rounded plainly).
  */
 export async function measureErrorFeedback(model: tf.GraphModel, links: readonly BiasLink[], shapes: ReadonlyMap<string, readonly number[]>, batches: readonly (readonly tf.Tensor[])[], options: ErrorFeedbackOptions = {}): Promise<Map<string, ErrorFeedback>> {
   const tfjs = options.tf ?? (await importTfjsPackage('@tensorflow/tfjs'));
-  const fed = links.filter((l) => takesErrorFeedback(l, shapes.get(l.weight), options.maxInputs));
+  const fed = links.filter((l) => takesErrorFeedback(l, shapes.get(l.weight)));
   const names = [...new Set(fed.map((l) => l.input))];
   const sums: InputMomentSums = new Map();
   for (const batch of batches) {
@@ -169,7 +204,7 @@ export async function measureErrorFeedback(model: tf.GraphModel, links: readonly
     const given = new Set<tf.Tensor>(batch);
     const outs = await executeGraph(model, batch.length === 1 ? batch[0] : [...batch], names);
     try {
-      for (const link of fed) await addInputMoments(tfjs, sums, link, feedbackInputs(link, shapes.get(link.weight)!), outs[names.indexOf(link.input)], options.maxRows);
+      for (const link of fed) await addInputMoments(tfjs, sums, link, feedbackInputs(link, shapes.get(link.weight)!), outs[names.indexOf(link.input)], options.maxRows, options.maxInputs);
     } finally {
       for (const x of outs) if (!given.has(x)) x.dispose();
     }

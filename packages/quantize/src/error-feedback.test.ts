@@ -1,7 +1,7 @@
 import { createRandom, isDcError } from '@dc/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEEDBACK_DAMPING, prepareErrorFeedback, roundWithErrorFeedback } from './error-feedback.js';
+import { DEFAULT_FEEDBACK_DAMPING, feedbackBlocks, prepareErrorFeedback, roundWithErrorFeedback } from './error-feedback.js';
 
 /** `samples` inputs of `d` correlated features (x = A z, one A for every seed, z drawn from `seed`), row-major. */
 function correlatedInputs(d: number, samples: number, seed: number): Float64Array {
@@ -76,6 +76,25 @@ describe('roundWithErrorFeedback', () => {
     );
   });
 
+  it('with blocks, feeds each error back within its block: exactly as the whole of H with its other entries zero', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 20 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 1000 }), (d, blockSize, outputs, seed) => {
+        const w = weights(d, outputs, seed);
+        const h = momentsOf(correlatedInputs(d, 60, seed), d);
+        const blocks = feedbackBlocks(d, blockSize);
+        const blockOf = (i: number) => Math.floor(i / blockSize);
+        const zeroed = h.map((v, k) => (blockOf(Math.floor(k / d)) === blockOf(k % d) ? v : 0));
+        const kept = new Float64Array(blocks.reduce((a, b) => a + b.size * b.size, 0));
+        for (const { start, size, offset } of blocks) for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) kept[offset + i * size + j] = h[(start + i) * d + start + j];
+        const whole = roundWithErrorFeedback(w, prepareErrorFeedback(zeroed, d), grid(0.125));
+        const blocked = prepareErrorFeedback(kept, d, DEFAULT_FEEDBACK_DAMPING, blockSize);
+        expect(blocked.factor.length).toBe(kept.length);
+        expect(roundWithErrorFeedback(w, blocked, grid(0.125))).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('rejects moments of the wrong size and weights with no whole input rows', () => {
     const err = (f: () => unknown) => {
       try {
@@ -86,6 +105,9 @@ describe('roundWithErrorFeedback', () => {
       return 'none';
     };
     expect(err(() => prepareErrorFeedback(new Float64Array(5), 2))).toBe('INVALID_OPTION');
+    // Blocks of 2 of 5 inputs: 4 + 4 + 1 values, not the whole 25.
+    expect(err(() => prepareErrorFeedback(new Float64Array(25), 5, DEFAULT_FEEDBACK_DAMPING, 2))).toBe('INVALID_OPTION');
+    expect(err(() => prepareErrorFeedback(Float64Array.of(1, 0, 0, 1, 1, 0, 0, 1, 1), 5, DEFAULT_FEEDBACK_DAMPING, 2))).toBe('none');
     expect(err(() => prepareErrorFeedback(Float64Array.of(1, 3, 3, 1), 2))).toBe('DATA_MISMATCH');
     expect(err(() => roundWithErrorFeedback(new Float32Array(5), prepareErrorFeedback(Float64Array.of(1, 0, 0, 1), 2), grid(1)))).toBe('DATA_MISMATCH');
   });

@@ -13,4 +13,4 @@ export { reseedEmpty } from './reseed.js';
 export { mlKmeans1d } from './ml-kmeans-run.js';
 export { centroidGradients, centroidGradientsTf, codebookTensors, segmentSumMethod, type SegmentSumMethod, type CodebookTensors } from './centroid-gradient.js';
 export { createCentroidTuner, canonicalCodebook, type CentroidTuner, type CentroidTunerOptions, type TunedTensor, type MaskedTensor } from './fine-tune.js';
-export { prepareErrorFeedback, roundWithErrorFeedback, codeWithErrorFeedback, DEFAULT_FEEDBACK_DAMPING, type ErrorFeedback } from './error-feedback.js';
+export { prepareErrorFeedback, roundWithErrorFeedback, codeWithErrorFeedback, feedbackBlocks, DEFAULT_FEEDBACK_DAMPING, type ErrorFeedback } from './error-feedback.js';

@@ -5,8 +5,9 @@
  * second moments of its layer's inputs, measured once with the original (folded) model. The
  * planner prices each coded candidate so (`layersCompressTensor` with the kernel's feedback), and
  * the file is coded so by {@link errorFeedbackStage} after clustering, from the same weights: what
- * the planner verifies is what the file decodes to. Float candidates, depthwise kernels and layers
- * of more than `DEFAULT_FEEDBACK_MAX_INPUTS` inputs are rounded plainly. A LayersModel kept as
+ * the planner verifies is what the file decodes to. Float candidates and depthwise kernels are
+ * rounded plainly; layers of more than `DEFAULT_FEEDBACK_MAX_INPUTS` inputs keep only their
+ * moments' diagonal blocks (`feedbackBlockSize`). A LayersModel kept as
  * given has its `Dense` / `Conv2D` kernels' feedback measured the same way ({@link kerasErrorFeedback})
  * and is written by `@dc/graph-model`, as a GraphModel is.
  */
