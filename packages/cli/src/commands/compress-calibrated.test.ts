@@ -171,8 +171,8 @@ describe('dc compress --no-retrain --calibration', () => {
     expect(Math.abs(result.calibrationFidelity.outputs[0].relativeError - result.plan.fidelity.outputs[0].relativeError)).toBeLessThan(1e-5);
     const stages = decodeContainer(new Uint8Array(readFileSync(out)), { decoders: [huffmanDecoder, ransDecoder] }).stages;
     expect(stages.map((s) => s.name)).toEqual(expect.arrayContaining(['dc:cluster', 'dc:error-feedback']));
-    // The convolution's 27 inputs take feedback; the dense layer's 4,096 are over the 2,048 whose moments are factored.
-    expect(stages.find((s) => s.name === 'dc:error-feedback')!.options).toEqual({ tensors: ['conv/kernel'] });
+    // The convolution's 27 inputs take feedback, and so do the dense head's 4,096: over 2,048, in diagonal blocks of its moments.
+    expect(stages.find((s) => s.name === 'dc:error-feedback')!.options).toEqual({ tensors: ['conv/kernel', 'head/kernel'] });
     // Kept as given (its model.json in the file), the convolution is coded by feedback as a GraphModel's weight is.
     const asGiven = join(dir, 'fed-as-given.dcm');
     const { result: kept } = await dcJson('compress', modelJson, '--no-retrain', '--keep-topology', '--calibration', join(dir, 'calibration'), '--error-feedback', '-o', asGiven);
