@@ -70,13 +70,14 @@ export interface CompressWeightOptions {
  * Compresses one float32 weight as `allocation` says: its `sparsity` fraction of smallest
  * magnitudes to exact zeros (`pruneToSparsity` of `@dc/prune`), then, when `bits` is set, its kept
  * values to at most `2^bits` shared k-means centroids (`clusterTensor` of `@dc/quantize`: linear
- * init, sorted 1-D Lloyd; float16 up to {@link FLOAT16_CENTROIDS_MAX_BITS} bits), learned on the weights divided by per-channel scales when `channels`
- * is set (each weight then `float32(scale × centroid)`); without bits, `float16` rounds the kept
- * values to float16. Codes of {@link GRID_CODES_MIN_BITS} bits or more with per-channel scales are
- * uniform-grid codes instead (`gridCodes` of `@dc/quantize`). With `feedback` (the moments of the
- * op consuming the weight, laid out `[inputs, outputs]`), the same weights are pruned and the same codebook learned, but each kept
- * weight takes the centroid (or float, or float16) nearest its value after the errors of the
- * inputs before it were fed back (`@dc/quantize`'s `roundWithErrorFeedback`): the op's output
+ * init, sorted 1-D Lloyd; float16 up to {@link FLOAT16_CENTROIDS_MAX_BITS} bits), learned on the
+ * weights divided by per-channel scales when `channels` is set (each weight then
+ * `float32(scale × centroid)`); without bits, `float16` rounds the kept values to float16. Codes
+ * of {@link GRID_CODES_MIN_BITS} bits or more with per-channel scales are uniform-grid codes
+ * instead (`gridCodes` of `@dc/quantize`). With `feedback` (the moments of the op consuming the
+ * weight, laid out `[inputs, outputs]`), the same weights are pruned and the same codebook
+ * learned, but each kept weight takes the centroid (or float, or float16) nearest its value after
+ * the errors of the inputs before it were fed back (`@dc/quantize`'s `roundWithErrorFeedback`): the op's output
  * moves less, the weights more. The one function `compressGraphModel` uses per weight: a
  * planner that verifies `values` verifies exactly what the file will decode to.
  */

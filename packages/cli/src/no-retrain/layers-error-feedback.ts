@@ -7,9 +7,9 @@
  * the file is coded so by {@link errorFeedbackStage} after clustering, from the same weights: what
  * the planner verifies is what the file decodes to. Float candidates and depthwise kernels are
  * rounded plainly; layers of more than `DEFAULT_FEEDBACK_MAX_INPUTS` inputs keep only their
- * moments' diagonal blocks (`feedbackBlockSize`). A LayersModel kept as
- * given has its `Dense` / `Conv2D` kernels' feedback measured the same way ({@link kerasErrorFeedback})
- * and is written by `@dc/graph-model`, as a GraphModel is.
+ * moments' diagonal blocks (`feedbackBlockSize`). A LayersModel kept as given has its `Dense` /
+ * `Conv2D` kernels' feedback measured the same way ({@link kerasErrorFeedback}) and is written by
+ * `@dc/graph-model`, as a GraphModel is.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { defineStage, listParams, mapParams, type Codebook, type Model, type Stage } from '@dc/core';
